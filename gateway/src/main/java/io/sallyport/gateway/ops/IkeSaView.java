@@ -1,0 +1,40 @@
+package io.sallyport.gateway.ops;
+
+/**
+ * What {@code show services ipsec-vpn ike security-associations} and {@code ike statistics} show of
+ * one IKE SA (or of a peer whose negotiation has not matured, or has failed).
+ *
+ * @param initiatorSpi the IKEv2 initiator SPI (the IKEv1 "cookie")
+ * @param lastFailure why the last negotiation with this peer failed, in words, or null
+ */
+public record IkeSaView(
+        String remoteAddress, int remotePort,
+        String localAddress, int localPort,
+        boolean initiator, boolean matured,
+        long initiatorSpi, long responderSpi,
+        String exchangeType, String authenticationMethod,
+        String localGatewayInterface, String routingInstance,
+        long expiresInSeconds,
+        String authenticationAlgorithm, String encryptionAlgorithm, String prfAlgorithm, int dhGroup,
+        Traffic traffic, Payloads payloads,
+        int ipsecSasCreated, int ipsecSasDeleted, int ipsecRekeys, int phase2InProgress,
+        String lastFailure) {
+
+    /** IKE message counters of the SA. */
+    public record Traffic(long inputBytes, long outputBytes, long inputPackets, long outputPackets) {
+        public static final Traffic NONE = new Traffic(0, 0, 0, 0);
+    }
+
+    /** Payload counters for {@code show services ipsec-vpn ike statistics}. */
+    public record Payloads(long deleteReceived, long deleteSent,
+                           long dpdRequestReceived, long dpdRequestSent,
+                           long dpdResponseReceived, long dpdResponseSent,
+                           long dpdResponseMissed, long dpdResponseMaxDelay,
+                           long invalidSpiReceived, long invalidSpiSent) {
+        public static final Payloads NONE = new Payloads(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    public String stateWord() {
+        return matured ? "Matured" : "Not matured";
+    }
+}

@@ -1,0 +1,17 @@
+package io.sallyport.gateway.ops;
+
+/** One direction of an IPsec SA. Lifetimes are seconds left, or -1 for none (manual SAs). */
+public record IpsecSaView(
+        boolean inbound, long spi, boolean manual, boolean installed,
+        String protocol, String authenticationAlgorithm, String encryptionAlgorithm,
+        long softLifetimeSeconds, long hardLifetimeSeconds,
+        boolean antiReplay, int replayWindowSize) {
+
+    public String direction() {
+        return inbound ? "inbound" : "outbound";
+    }
+
+    public String type() {
+        return manual ? "manual" : "dynamic";
+    }
+}
