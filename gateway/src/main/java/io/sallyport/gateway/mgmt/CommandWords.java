@@ -57,6 +57,9 @@ final class CommandWords {
                     String w = take();
                     if (w.equals("hex")) {
                         hex = true;
+                    } else if (w.equals("service-set") && has()) {
+                        // Older releases spell the service set with a keyword; accept both (reference §6.11).
+                        set = Optional.of(take());
                     } else if (set.isEmpty()) {
                         set = Optional.of(w);
                     } else {
