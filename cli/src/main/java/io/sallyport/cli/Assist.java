@@ -1,0 +1,118 @@
+package io.sallyport.cli;
+
+import io.sallyport.config.Node;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code ?} help and TAB completion for the line typed so far, in either mode: the config
+ * commands and the schema in configuration mode, the operational command words otherwise, and
+ * the pipe commands after a {@code |}.
+ */
+final class Assist {
+
+    static final List<HelpLine> CONFIG_COMMANDS = List.of(
+            new HelpLine("activate", "Remove the inactive tag from a statement"),
+            new HelpLine("commit", "Commit current set of changes"),
+            new HelpLine("deactivate", "Add the inactive tag to a statement"),
+            new HelpLine("delete", "Delete a data element"),
+            new HelpLine("edit", "Edit a sub-element"),
+            new HelpLine("exit", "Exit from this level"),
+            new HelpLine("quit", "Quit from this level"),
+            new HelpLine("rollback", "Roll back to previous committed configuration"),
+            new HelpLine("run", "Run an operational-mode command"),
+            new HelpLine("set", "Set a parameter"),
+            new HelpLine("show", "Show a parameter"),
+            new HelpLine("top", "Exit to top level of configuration"),
+            new HelpLine("up", "Exit one level of configuration"));
+
+    private static final List<HelpLine> COMMIT_OPTIONS = List.of(
+            SchemaGuide.ENTER,
+            new HelpLine("and-quit", "Quit configuration mode if commit succeeds"),
+            new HelpLine("check", "Check correctness of syntax; do not apply changes"));
+
+    private static final List<HelpLine> DISPLAY_FORMS = List.of(
+            new HelpLine("json", "Show output in JSON format"),
+            new HelpLine("set", "Show 'set' commands that create configuration"),
+            new HelpLine("xml", "Show output in XML format"));
+
+    private final OperationalCatalog catalog = new OperationalCatalog();
+    private final ShellState state;
+    private final Supplier<Node> candidate;
+
+    Assist(ShellState state, Supplier<Node> candidate) {
+        this.state = state;
+        this.candidate = candidate;
+    }
+
+    /** The {@code ?} listing for the line typed before the question mark. */
+    List<HelpLine> help(String line) {
+        Words w = Words.of(line);
+        List<String> typed = new ArrayList<>(w.words());
+        String partial = w.trailingBlank() || typed.isEmpty() ? "" : typed.removeLast();
+        List<HelpLine> out = new ArrayList<>();
+        for (HelpLine h : options(line, typed)) {
+            if (h.word().startsWith(partial) || partial.isEmpty()) out.add(h);
+        }
+        return out;
+    }
+
+    /** The words TAB may put in place of the last (partial) word. */
+    List<String> complete(String line) {
+        Words w = Words.of(line);
+        List<String> typed = new ArrayList<>(w.words());
+        String partial = w.trailingBlank() || typed.isEmpty() ? "" : typed.removeLast();
+        return SchemaGuide.completions(options(line, typed), partial);
+    }
+
+    private List<HelpLine> options(String line, List<String> typed) {
+        int pipe = typed.lastIndexOf("|");
+        if (pipe < 0 && line.strip().endsWith("|")) pipe = typed.size() - 1;
+        if (pipe >= 0) {
+            List<String> after = typed.subList(pipe + 1, typed.size());
+            if (after.isEmpty()) return Pipeline.PIPES;
+            if (after.size() == 1 && after.getFirst().equals("display")) return DISPLAY_FORMS;
+            return after.getFirst().equals("match") || after.getFirst().equals("except")
+                    ? List.of(new HelpLine("<pattern>", "Pattern to match")) : List.of();
+        }
+        return state.configurationMode() ? configOptions(typed) : operationalOptions(typed);
+    }
+
+    private List<HelpLine> operationalOptions(List<String> typed) {
+        if (typed.size() >= 2 && typed.get(0).equals("show") && typed.get(1).equals("configuration")) {
+            return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), candidate.get());
+        }
+        return catalog.next(typed);
+    }
+
+    private List<HelpLine> configOptions(List<String> typed) {
+        if (typed.isEmpty()) return CONFIG_COMMANDS;
+        List<String> rest = typed.subList(1, typed.size());
+        return switch (typed.getFirst()) {
+            case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(state.level(), rest, candidate.get());
+            case "show" -> withEnter(SchemaGuide.next(state.level(), rest, candidate.get()));
+            case "run" -> catalog.next(rest);
+            case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS : List.of(SchemaGuide.ENTER);
+            case "rollback" -> rest.isEmpty()
+                    ? List.of(SchemaGuide.ENTER, new HelpLine("<number>", "Numeric rollback index (0..49)"))
+                    : List.of(SchemaGuide.ENTER);
+            case "up" -> rest.isEmpty()
+                    ? List.of(SchemaGuide.ENTER, new HelpLine("<number>", "Number of levels to move up"))
+                    : List.of(SchemaGuide.ENTER);
+            case "exit" -> rest.isEmpty()
+                    ? List.of(SchemaGuide.ENTER, new HelpLine("configuration-mode", "Exit configuration mode"))
+                    : List.of(SchemaGuide.ENTER);
+            case "top", "quit" -> List.of(SchemaGuide.ENTER);
+            default -> List.of();
+        };
+    }
+
+    private static List<HelpLine> withEnter(List<HelpLine> lines) {
+        if (lines.contains(SchemaGuide.ENTER)) return lines;
+        List<HelpLine> out = new ArrayList<>();
+        out.add(SchemaGuide.ENTER);
+        out.addAll(lines);
+        return out;
+    }
+}

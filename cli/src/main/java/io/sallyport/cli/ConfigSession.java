@@ -1,0 +1,46 @@
+package io.sallyport.cli;
+
+import io.sallyport.config.ConfigSyntaxException;
+import io.sallyport.config.Node;
+import io.sallyport.config.Node.PathElement;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * What configuration mode needs from the configuration store: the candidate and active trees,
+ * commit and its check, rollback, the diff, and the display forms. {@link StoreSession} is the
+ * one implementation, over module config's store in the state directory.
+ */
+public interface ConfigSession {
+
+    Node candidate() throws IOException;
+
+    Node active() throws IOException;
+
+    /** Replaces the candidate (after set, delete, activate or deactivate) and persists it. */
+    void updateCandidate(Node candidate) throws IOException;
+
+    /** {@code commit check}: the outcome the commit would have, without committing. */
+    Outcome check() throws IOException;
+
+    /** {@code commit}: makes the candidate active when it passes the checks. */
+    Outcome commit() throws IOException;
+
+    /** {@code rollback N}: loads committed configuration N (0 = active) into the candidate. */
+    Outcome rollback(int n) throws IOException;
+
+    /** {@code show | compare}: the candidate's changes against the active configuration under {@code level}. */
+    String compare(List<PathElement> level) throws IOException;
+
+    /** The statements under {@code level} of {@code tree} in the display form asked for. */
+    String render(Node tree, List<PathElement> level, Pipeline.Display display) throws ConfigSyntaxException;
+
+    /** The curly-brace form of the statements under {@code level} of {@code tree}. */
+    String braces(Node tree, List<PathElement> level);
+
+    /**
+     * The result of commit, commit check or rollback: whether it succeeded, and the text to print
+     * (warnings, or the Junos-style error frames ending in {@code error: commit failed: ...}).
+     */
+    record Outcome(boolean ok, String text) { }
+}

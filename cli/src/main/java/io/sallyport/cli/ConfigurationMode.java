@@ -1,0 +1,183 @@
+package io.sallyport.cli;
+
+import io.sallyport.config.ConfigEditor;
+import io.sallyport.config.ConfigSyntaxException;
+import io.sallyport.config.Node;
+import io.sallyport.config.Node.PathElement;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Configuration-mode commands. They edit the store's candidate directly, so configuration mode
+ * works whether or not a daemon runs; a successful commit then asks a running daemon to reload.
+ */
+final class ConfigurationMode {
+    private final ShellState state;
+    private final ConfigSession config;
+    private final DaemonLink daemon;
+    private final OperationalMode operational;
+
+    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational) {
+        this.state = state;
+        this.config = config;
+        this.daemon = daemon;
+        this.operational = operational;
+    }
+
+    /** An edit of the candidate at the current level, as {@link ConfigEditor} offers them. */
+    @FunctionalInterface
+    private interface Edit {
+        Node apply(Node candidate, List<PathElement> level, String words) throws ConfigSyntaxException;
+    }
+
+    Reply execute(Pipeline p) throws IOException {
+        String command = p.command();
+        Words w = Words.of(command);
+        String verb = w.first();
+        // The statement words exactly as typed (quotes, brackets), so config's columns map onto the line.
+        int restAt = w.starts().getFirst() + verb.length();
+        String rest = command.substring(restAt);
+        return switch (verb) {
+            case "set" -> edit(ConfigEditor::set, rest, restAt, false);
+            case "delete" -> edit(ConfigEditor::delete, rest, restAt, true);
+            case "deactivate" -> edit(ConfigEditor::deactivate, rest, restAt, false);
+            case "activate" -> edit(ConfigEditor::activate, rest, restAt, false);
+            case "edit" -> editLevel(rest, restAt);
+            case "show" -> show(p, rest, restAt);
+            case "commit" -> commit(w.from(1));
+            case "rollback" -> rollback(w.from(1));
+            case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()));
+            case "up" -> up(w.from(1));
+            case "top" -> {
+                state.top();
+                yield Reply.ok("");
+            }
+            case "exit", "quit" -> exit(w.from(1));
+            default -> Reply.errorAt(w.starts().getFirst(), "unknown command.\n");
+        };
+    }
+
+    private Reply edit(Edit op, String rest, int restAt, boolean mustExist) throws IOException {
+        if (rest.isBlank()) return Reply.errorAt(restAt + 1, "syntax error, expecting <statement>.\n");
+        Node candidate = config.candidate();
+        try {
+            if (mustExist && !ConfigEditor.exists(candidate, state.level(), rest)) {
+                return Reply.ok("warning: statement not found\n");
+            }
+            Node updated = op.apply(candidate, state.level(), rest);
+            if (!updated.equals(candidate)) config.updateCandidate(updated);
+            return Reply.ok("");
+        } catch (ConfigSyntaxException e) {
+            return syntaxError(e, restAt);
+        }
+    }
+
+    private Reply editLevel(String rest, int restAt) {
+        if (rest.isBlank()) return Reply.errorAt(restAt + 1, "syntax error, expecting <statement>.\n");
+        try {
+            state.edit(ConfigEditor.editLevel(state.level(), rest));
+            return Reply.ok("");
+        } catch (ConfigSyntaxException e) {
+            return syntaxError(e, restAt);
+        }
+    }
+
+    private Reply show(Pipeline p, String rest, int restAt) throws IOException {
+        List<PathElement> level = state.level();
+        if (!rest.isBlank()) {
+            try {
+                level = ConfigEditor.editLevel(level, rest);
+            } catch (ConfigSyntaxException e) {
+                return syntaxError(e, restAt);
+            }
+        }
+        if (p.compare()) return Reply.ok(config.compare(level));
+        Node candidate = config.candidate();
+        try {
+            return Reply.ok(p.display().isPresent()
+                    ? config.render(candidate, level, p.display().get())
+                    : config.braces(candidate, level));
+        } catch (ConfigSyntaxException e) {
+            return Reply.error("error: " + e.detail() + "\n");
+        }
+    }
+
+    private Reply commit(List<String> options) throws IOException {
+        String option = options.isEmpty() ? "" : String.join(" ", options);
+        return switch (option) {
+            case "check" -> {
+                ConfigSession.Outcome o = config.check();
+                yield o.ok() ? Reply.ok(o.text() + "configuration check succeeds\n") : Reply.error(o.text());
+            }
+            case "", "and-quit" -> {
+                ConfigSession.Outcome o = config.commit();
+                if (!o.ok()) yield Reply.error(o.text());
+                String text = o.text() + "commit complete\n" + reloadDaemon();
+                if (option.equals("and-quit")) {
+                    state.leaveConfiguration();
+                    text += "Exiting configuration mode\n";
+                }
+                yield Reply.ok(text);
+            }
+            default -> Reply.error("syntax error, expecting <check> or <and-quit>: " + option + "\n");
+        };
+    }
+
+    /** A running daemon applies the new active configuration; without one there is nothing to tell. */
+    private String reloadDaemon() {
+        if (!daemon.socketExists()) return "";
+        return switch (daemon.execute(DaemonLink.RELOAD)) {
+            case DaemonLink.Answer.Reply r when r.reply().ok() -> "";
+            case DaemonLink.Answer.Reply r -> "warning: the Sallyport daemon did not apply the new configuration: "
+                    + r.reply().text().strip() + "\n";
+            case DaemonLink.Answer.NotRunning n -> "warning: the Sallyport daemon did not answer the reload request; "
+                    + "it will use the new configuration when it starts (" + n.message().replaceFirst("^error: ", "") + ")\n";
+        };
+    }
+
+    private Reply rollback(List<String> args) throws IOException {
+        if (args.size() > 1) return Reply.error("syntax error: rollback takes one number (0..49)\n");
+        int n;
+        try {
+            n = args.isEmpty() ? 0 : Integer.parseInt(args.getFirst());
+        } catch (NumberFormatException e) {
+            return Reply.error("error: invalid rollback index '" + args.getFirst() + "', expecting a number in range (0..49)\n");
+        }
+        if (n < 0 || n > 49) return Reply.error("error: rollback index " + n + " is not within range (0..49)\n");
+        ConfigSession.Outcome o = config.rollback(n);
+        return o.ok() ? Reply.ok(o.text() + "load complete\n") : Reply.error(o.text());
+    }
+
+    private Reply up(List<String> args) {
+        if (state.atTop()) return Reply.ok("Warning: already at the top of the configuration\n");
+        int n;
+        try {
+            n = args.isEmpty() ? 1 : Integer.parseInt(args.getFirst());
+        } catch (NumberFormatException e) {
+            return Reply.error("syntax error, expecting <number>: " + args.getFirst() + "\n");
+        }
+        state.up(Math.max(1, n));
+        return Reply.ok("");
+    }
+
+    private Reply exit(List<String> args) throws IOException {
+        boolean wholeMode = args.equals(List.of("configuration-mode"));
+        if (!args.isEmpty() && !wholeMode) return Reply.error("syntax error, expecting <configuration-mode>\n");
+        if (!state.atTop() && !wholeMode) {
+            state.back();
+            return Reply.ok("");
+        }
+        List<String> lines = new ArrayList<>();
+        if (!config.candidate().equals(config.active())) lines.add("The configuration has been changed but not committed");
+        lines.add("Exiting configuration mode");
+        state.leaveConfiguration();
+        return Reply.ok(String.join("\n", lines) + "\n");
+    }
+
+    /** Junos points at the word at fault when it knows it, and names the hierarchy level otherwise. */
+    private static Reply syntaxError(ConfigSyntaxException e, int restAt) {
+        if (e.column() > 0) return Reply.errorAt(restAt + e.column() - 1, e.detail() + "\n");
+        return Reply.error(e.editPath() + "\n  " + e.detail() + "\n");
+    }
+}

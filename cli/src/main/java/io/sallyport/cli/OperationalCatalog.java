@@ -1,0 +1,87 @@
+package io.sallyport.cli;
+
+import io.sallyport.gateway.mgmt.OperationalCommand;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operational-mode command words, for {@code ?} help and TAB completion: the daemon's commands
+ * ({@link OperationalCommand#COMMANDS}) plus the shell's own ({@code configure}, {@code exit}).
+ * A command pattern is a list of words: fixed keywords, {@code [a|b]} optional keywords,
+ * and UPPER-CASE placeholders for values.
+ */
+final class OperationalCatalog {
+
+    /** Shell-local commands, handled without the daemon. */
+    static final List<String> LOCAL = List.of("configure", "exit", "quit");
+
+    private static final Map<String, String> HELP = Map.ofEntries(
+            Map.entry("show", "Show system information"),
+            Map.entry("clear", "Clear information in the system"),
+            Map.entry("configure", "Manipulate software configuration information"),
+            Map.entry("exit", "Exit the management session"),
+            Map.entry("quit", "Exit the management session"),
+            Map.entry("configuration", "Show current configuration"),
+            Map.entry("services", "Show services information"),
+            Map.entry("ipsec-vpn", "IPSec VPN service information"),
+            Map.entry("ike", "Internet Key Exchange information"),
+            Map.entry("ipsec", "IP Security information"),
+            Map.entry("security-associations", "Show security associations"),
+            Map.entry("statistics", "Show statistics"),
+            Map.entry("service-sets", "Show service sets and the state of their tunnels"),
+            Map.entry("brief", "Display brief output (default)"),
+            Map.entry("detail", "Display detailed output"),
+            Map.entry("extensive", "Display extensive output"),
+            Map.entry("hex", "Display SPI values in hexadecimal"),
+            Map.entry("service-set", "Name of service set"),
+            Map.entry("remote-gw", "Address of remote gateway"),
+            Map.entry("remote-gateway", "Address of remote gateway"));
+
+    private final List<List<String>> patterns;
+
+    OperationalCatalog() {
+        List<List<String>> all = new ArrayList<>();
+        for (String c : OperationalCommand.COMMANDS) all.add(List.of(c.split(" ")));
+        for (String c : LOCAL) all.add(List.of(c));
+        this.patterns = List.copyOf(all);
+    }
+
+    /**
+     * The words that may follow {@code typed}: fixed keywords of every pattern whose fixed prefix
+     * matches, then the options and placeholders allowed once the fixed part is complete.
+     */
+    List<HelpLine> next(List<String> typed) {
+        Map<String, HelpLine> out = new LinkedHashMap<>();
+        for (List<String> p : patterns) {
+            int fixed = fixedLength(p);
+            if (typed.size() < fixed) {
+                if (p.subList(0, typed.size()).equals(typed)) {
+                    String w = p.get(typed.size());
+                    out.putIfAbsent(w, new HelpLine(w, HELP.getOrDefault(w, "")));
+                }
+            } else if (p.subList(0, fixed).equals(typed.subList(0, fixed))) {
+                for (String opt : p.subList(fixed, p.size())) {
+                    for (String alt : opt.replace("[", "").replace("]", "").split("\\|")) {
+                        if (typed.subList(fixed, typed.size()).contains(alt)) continue;
+                        String word = alt.equals(alt.toUpperCase(java.util.Locale.ROOT)) ? "<" + alt.toLowerCase(java.util.Locale.ROOT) + ">" : alt;
+                        out.putIfAbsent(word, new HelpLine(word, HELP.getOrDefault(alt, "")));
+                    }
+                }
+            }
+        }
+        List<HelpLine> sorted = new ArrayList<>(out.values());
+        sorted.sort((a, b) -> a.word().compareTo(b.word()));
+        return sorted;
+    }
+
+    private static int fixedLength(List<String> pattern) {
+        int n = 0;
+        while (n < pattern.size() && !pattern.get(n).startsWith("[")
+                && !pattern.get(n).equals(pattern.get(n).toUpperCase(java.util.Locale.ROOT))) {
+            n++;
+        }
+        return n;
+    }
+}

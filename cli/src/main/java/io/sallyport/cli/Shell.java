@@ -1,0 +1,122 @@
+package io.sallyport.cli;
+
+import io.sallyport.config.Node;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The command processor behind the Junos-like shell, free of any terminal: one line in, one
+ * {@link Reply} out. The interactive reader, {@code -c} and piped stdin all drive it the same way,
+ * and so do the tests.
+ */
+public final class Shell {
+    private final ShellState state = new ShellState();
+    private final ConfigSession config;
+    private final String user;
+    private final String systemHost;
+    private final Assist assist;
+    private final ConfigurationMode configurationMode;
+    private final OperationalMode operationalMode;
+    private boolean echo;
+
+    /**
+     * @param config     the configuration store of the state directory
+     * @param daemon     the daemon's control socket
+     * @param user       the login name shown in the prompt
+     * @param systemHost the host name shown when the active configuration has no {@code system host-name}
+     */
+    public Shell(ConfigSession config, DaemonLink daemon, String user, String systemHost) {
+        this.config = config;
+        this.user = user;
+        this.systemHost = systemHost;
+        this.assist = new Assist(state, this::candidateOrEmpty);
+        this.operationalMode = new OperationalMode(config, daemon);
+        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode);
+    }
+
+    /**
+     * Without a terminal there is no prompt on the screen, so an error's caret line comes with the
+     * command echoed above it.
+     */
+    public Shell echoCommandOnError(boolean on) {
+        this.echo = on;
+        return this;
+    }
+
+    public boolean inConfigurationMode() { return state.configurationMode(); }
+
+    /** {@code user@host> } in operational mode, {@code user@host# } in configuration mode. */
+    public String prompt() {
+        return user + "@" + hostName() + (state.configurationMode() ? "# " : "> ");
+    }
+
+    /** The {@code [edit ...]} line Junos prints above each configuration-mode prompt. */
+    public String banner() { return state.banner(); }
+
+    /** Runs one command line; a line ending in {@code ?} lists what may come next instead. */
+    public Reply execute(String line) {
+        String trimmed = line.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("#")) return Reply.ok("");
+        if (trimmed.endsWith("?")) {
+            List<HelpLine> help = assist.help(trimmed.substring(0, trimmed.length() - 1));
+            return help.isEmpty() ? Reply.error("No valid completions\n") : Reply.ok(HelpLine.render(help));
+        }
+        Pipeline.Result parsed = Pipeline.parse(trimmed);
+        if (parsed.error() != null) return Reply.error(parsed.error() + "\n");
+        Pipeline p = parsed.pipeline();
+        Reply reply;
+        try {
+            reply = state.configurationMode() ? configurationMode.execute(p) : operational(p);
+        } catch (IOException | UncheckedIOException e) {
+            reply = Reply.error("error: the configuration store failed: " + e.getMessage() + "\n");
+        }
+        String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
+        return new Reply(withCaret(trimmed, reply.caretColumn(), text), reply.status(), reply.caretColumn());
+    }
+
+    /** What may come next after {@code line}, for the {@code ?} key of the interactive reader. */
+    public List<HelpLine> help(String line) { return assist.help(line); }
+
+    /** The words TAB may put in place of the last word of {@code line}. */
+    public List<String> complete(String line) { return assist.complete(line); }
+
+    private Reply operational(Pipeline p) throws IOException {
+        switch (Words.of(p.command()).first()) {
+            case "configure" -> {
+                state.enterConfiguration();
+                String note = config.candidate().equals(config.active()) ? ""
+                        : "The configuration has been changed but not committed\n";
+                return Reply.ok("Entering configuration mode\n" + note);
+            }
+            case "exit", "quit" -> { return Reply.exit(""); }
+            default -> { return operationalMode.execute(p); }
+        }
+    }
+
+    /** A {@code ^} under the word at fault, aligned with the prompt or with the echoed command. */
+    private String withCaret(String line, int column, String text) {
+        if (column < 0) return text;
+        int offset = echo ? 0 : prompt().length();
+        String head = echo ? line + "\n" : "";
+        return head + " ".repeat(offset + column) + "^\n" + text;
+    }
+
+    private String hostName() {
+        try {
+            Optional<String> configured = config.active().child("system").flatMap(s -> s.value("host-name"));
+            return configured.orElse(systemHost);
+        } catch (IOException e) {
+            return systemHost;
+        }
+    }
+
+    private Node candidateOrEmpty() {
+        try {
+            return config.candidate();
+        } catch (IOException e) {
+            return Node.root();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.sallyport.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.jline.keymap.KeyMap;
+import org.jline.reader.Candidate;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.Reference;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * Drives a {@link Shell} from somewhere: the {@code -c} argument, lines on a non-terminal stdin,
+ * or an interactive JLine terminal. Batch runs stop at the first failing command and exit 1, so
+ * a script never commits half of what it meant to.
+ */
+public final class ShellRunner {
+    private static final String HELP_WIDGET = "junos-help";
+
+    private ShellRunner() {
+    }
+
+    /** {@code -c}: the commands of one argument, separated by {@code ;} outside quotes. */
+    public static int runCommandArgument(Shell shell, String argument, PrintWriter out, PrintWriter err) {
+        return runBatch(shell, splitCommands(argument), out, err);
+    }
+
+    /** Commands read from a pipe or a file, one per line. */
+    public static int runLines(Shell shell, BufferedReader in, PrintWriter out, PrintWriter err) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line = in.readLine(); line != null; line = in.readLine()) lines.add(line);
+        return runBatch(shell, lines, out, err);
+    }
+
+    static int runBatch(Shell shell, List<String> commands, PrintWriter out, PrintWriter err) {
+        shell.echoCommandOnError(true);
+        for (String command : commands) {
+            Reply r = shell.execute(command);
+            PrintWriter to = r.failed() ? err : out;
+            to.print(r.text());
+            to.flush();
+            if (r.failed()) return 1;
+            if (r.status() == Reply.Status.EXIT) return 0;
+        }
+        return 0;
+    }
+
+    /** Splits {@code configure; set system host-name r1; commit} at the semicolons outside quotes. */
+    static List<String> splitCommands(String argument) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < argument.length(); i++) {
+            char c = argument.charAt(i);
+            if (c == '"' && (i == 0 || argument.charAt(i - 1) != '\\')) quoted = !quoted;
+            if (c == ';' && !quoted) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        out.removeIf(String::isBlank);
+        return out;
+    }
+
+    /** The interactive shell: TAB completes, {@code ?} lists what may come next, Ctrl-D leaves. */
+    public static int runInteractive(Shell shell) throws IOException {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            LineReader reader = LineReaderBuilder.builder()
+                    .terminal(terminal)
+                    .appName("sallyport")
+                    .completer((r, line, candidates) -> {
+                        String upToCursor = line.line().substring(0, line.cursor());
+                        for (String word : shell.complete(upToCursor)) {
+                            candidates.add(new Candidate(word, word, null, null, null, null, true));
+                        }
+                    })
+                    .option(LineReader.Option.AUTO_LIST, true)
+                    .build();
+            reader.getWidgets().put(HELP_WIDGET, () -> {
+                String typed = reader.getBuffer().upToCursor();
+                List<HelpLine> help = shell.help(typed);
+                reader.printAbove(help.isEmpty() ? "No valid completions" : HelpLine.render(help).stripTrailing());
+                return true;
+            });
+            reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(HELP_WIDGET), KeyMap.translate("?"));
+            return loop(shell, reader, terminal);
+        }
+    }
+
+    private static int loop(Shell shell, LineReader reader, Terminal terminal) {
+        boolean lastFailed = false;
+        while (true) {
+            if (shell.inConfigurationMode()) {
+                terminal.writer().println();
+                terminal.writer().println(shell.banner());
+            }
+            String line;
+            try {
+                line = reader.readLine(shell.prompt());
+            } catch (UserInterruptException e) {
+                continue;
+            } catch (EndOfFileException e) {
+                return lastFailed ? 1 : 0;
+            }
+            Reply r = shell.execute(line);
+            terminal.writer().print(r.text());
+            terminal.writer().flush();
+            if (r.status() == Reply.Status.EXIT) return 0;
+            lastFailed = r.failed();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.sallyport.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OperationalCatalogTest {
+    private final OperationalCatalog catalog = new OperationalCatalog();
+
+    private List<String> words(List<String> typed) {
+        return catalog.next(typed).stream().map(HelpLine::word).toList();
+    }
+
+    @Test
+    void topLevelOffersTheDaemonCommandsAndTheShellOwn() {
+        assertEquals(List.of("clear", "configure", "exit", "quit", "show"), words(List.of()));
+    }
+
+    @Test
+    void walksTheFixedWordsOfShowCommands() {
+        assertEquals(List.of("configuration", "services"), words(List.of("show")));
+        assertEquals(List.of("ipsec-vpn", "service-sets"), words(List.of("show", "services")));
+        assertEquals(List.of("ike", "ipsec"), words(List.of("show", "services", "ipsec-vpn")));
+        assertEquals(List.of("security-associations", "statistics"), words(List.of("show", "services", "ipsec-vpn", "ike")));
+    }
+
+    @Test
+    void offersOptionsOnceTheCommandIsComplete() {
+        List<String> next = words(List.of("show", "services", "ipsec-vpn", "ipsec", "security-associations"));
+        assertTrue(next.containsAll(List.of("brief", "detail", "extensive", "hex", "<service-set>")), next::toString);
+        List<String> afterDetail = words(List.of("show", "services", "ipsec-vpn", "ipsec", "security-associations", "detail"));
+        assertTrue(!afterDetail.contains("detail") && afterDetail.contains("hex"), afterDetail::toString);
+    }
+
+    @Test
+    void helpTextComesWithEachWord() {
+        HelpLine show = catalog.next(List.of()).stream().filter(h -> h.word().equals("show")).findFirst().orElseThrow();
+        assertEquals("  show                 Show system information", show.render());
+    }
+}

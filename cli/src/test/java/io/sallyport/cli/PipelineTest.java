@@ -1,0 +1,63 @@
+package io.sallyport.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.AlphaChars;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+
+class PipelineTest {
+
+    private static Pipeline parse(String line) {
+        Pipeline.Result r = Pipeline.parse(line);
+        assertNull(r.error(), () -> "unexpected error: " + r.error());
+        return r.pipeline();
+    }
+
+    @Test
+    void splitsCommandFromDisplayCompareAndFilters() {
+        Pipeline p = parse("show services | compare | display set | match ike | except proposal | count");
+        assertEquals("show services", p.command());
+        assertTrue(p.compare());
+        assertEquals(Optional.of(Pipeline.Display.SET), p.display());
+        assertEquals(3, p.filters().size());
+    }
+
+    @Test
+    void matchExceptAndCountFilterInOrder() {
+        String text = "ike proposal p1\nike policy k1\nipsec proposal p2\n";
+        assertEquals("ike policy k1\n", parse("x | match ike | except proposal").filter(text));
+        assertEquals("Count: 2 lines\n", parse("x | match proposal | count").filter(text));
+        assertEquals("Count: 0 lines\n", parse("x | match nothing | count").filter(text));
+    }
+
+    @Test
+    void aPipeInsideQuotesBelongsToTheCommand() {
+        Pipeline p = parse("set system host-name \"a|b\" | count");
+        assertEquals("set system host-name \"a|b\"", p.command());
+        assertEquals(1, p.filters().size());
+    }
+
+    @Test
+    void badPipesAreReportedNotThrown() {
+        assertEquals("syntax error, expecting <pipe-command>: frobnicate", Pipeline.parse("show | frobnicate").error());
+        assertEquals("syntax error, expecting <set>, <json> or <xml>: html", Pipeline.parse("show | display html").error());
+        assertTrue(Pipeline.parse("show | match [").error().startsWith("error: invalid regular expression"));
+    }
+
+    @Property(tries = 200)
+    void withoutFiltersTheTextIsUntouched(@ForAll @AlphaChars @StringLength(max = 40) String text) {
+        assertEquals(text, parse("show").filter(text));
+    }
+
+    @Property(tries = 200)
+    void countCountsTheLinesThatMatch(@ForAll @StringLength(max = 5) java.util.List<@AlphaChars @StringLength(min = 1, max = 6) String> lines) {
+        String text = lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+        assertEquals("Count: " + lines.size() + " lines\n", parse("x | count").filter(text));
+    }
+}
