@@ -40,7 +40,8 @@ final class CliCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path dir = stateDir != null ? stateDir : StateDirectory.fromEnvironment();
         Files.createDirectories(dir);
-        Shell shell = new Shell(StoreSession.open(dir), new DaemonLink(dir), System.getProperty("user.name"), systemHostName());
+        String user = System.getProperty("user.name");
+        Shell shell = new Shell(StoreSession.open(dir, user), new DaemonLink(dir), user, systemHostName());
         if (command != null) {
             return ShellRunner.runCommandArgument(shell, command, spec.commandLine().getOut(), spec.commandLine().getErr());
         }

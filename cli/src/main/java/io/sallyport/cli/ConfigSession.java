@@ -1,6 +1,5 @@
 package io.sallyport.cli;
 
-import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
 import java.io.IOException;
@@ -13,15 +12,15 @@ import java.util.List;
  */
 public interface ConfigSession {
 
-    Node candidate() throws IOException;
+    Node candidate();
 
-    Node active() throws IOException;
+    Node active();
 
     /** Replaces the candidate (after set, delete, activate or deactivate) and persists it. */
     void updateCandidate(Node candidate) throws IOException;
 
     /** {@code commit check}: the outcome the commit would have, without committing. */
-    Outcome check() throws IOException;
+    Outcome check();
 
     /** {@code commit}: makes the candidate active when it passes the checks. */
     Outcome commit() throws IOException;
@@ -30,10 +29,10 @@ public interface ConfigSession {
     Outcome rollback(int n) throws IOException;
 
     /** {@code show | compare}: the candidate's changes against the active configuration under {@code level}. */
-    String compare(List<PathElement> level) throws IOException;
+    String compare(List<PathElement> level);
 
     /** The statements under {@code level} of {@code tree} in the display form asked for. */
-    String render(Node tree, List<PathElement> level, Pipeline.Display display) throws ConfigSyntaxException;
+    String render(Node tree, List<PathElement> level, Pipeline.Display display);
 
     /** The curly-brace form of the statements under {@code level} of {@code tree}. */
     String braces(Node tree, List<PathElement> level);

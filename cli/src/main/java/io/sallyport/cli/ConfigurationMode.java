@@ -83,7 +83,7 @@ final class ConfigurationMode {
         }
     }
 
-    private Reply show(Pipeline p, String rest, int restAt) throws IOException {
+    private Reply show(Pipeline p, String rest, int restAt) {
         List<PathElement> level = state.level();
         if (!rest.isBlank()) {
             try {
@@ -94,13 +94,9 @@ final class ConfigurationMode {
         }
         if (p.compare()) return Reply.ok(config.compare(level));
         Node candidate = config.candidate();
-        try {
-            return Reply.ok(p.display().isPresent()
-                    ? config.render(candidate, level, p.display().get())
-                    : config.braces(candidate, level));
-        } catch (ConfigSyntaxException e) {
-            return Reply.error("error: " + e.detail() + "\n");
-        }
+        return Reply.ok(p.display().isPresent()
+                ? config.render(candidate, level, p.display().get())
+                : config.braces(candidate, level));
     }
 
     private Reply commit(List<String> options) throws IOException {
@@ -161,7 +157,7 @@ final class ConfigurationMode {
         return Reply.ok("");
     }
 
-    private Reply exit(List<String> args) throws IOException {
+    private Reply exit(List<String> args) {
         boolean wholeMode = args.equals(List.of("configuration-mode"));
         if (!args.isEmpty() && !wholeMode) return Reply.error("syntax error, expecting <configuration-mode>\n");
         if (!state.atTop() && !wholeMode) {

@@ -5,7 +5,6 @@ import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
 import io.sallyport.gateway.mgmt.OperationalCommand;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -22,7 +21,7 @@ final class OperationalMode {
         this.daemon = daemon;
     }
 
-    Reply execute(Pipeline p) throws IOException {
+    Reply execute(Pipeline p) {
         Words w = Words.of(p.command());
         if (w.size() >= 2 && w.get(0).equals("show") && w.get(1).equals("configuration")) {
             return showConfiguration(p, w);
@@ -42,7 +41,7 @@ final class OperationalMode {
     }
 
     /** {@code show configuration [STATEMENT...]}: the active configuration, or part of it. */
-    private Reply showConfiguration(Pipeline p, Words w) throws IOException {
+    private Reply showConfiguration(Pipeline p, Words w) {
         if (p.compare()) return Reply.error("error: '| compare' is only valid in configuration mode\n");
         Node active = config.active();
         List<PathElement> level = List.of();
@@ -53,12 +52,8 @@ final class OperationalMode {
                 return Reply.error("error: " + e.detail() + "\n");
             }
         }
-        try {
-            return Reply.ok(p.display().isPresent()
-                    ? config.render(active, level, p.display().get())
-                    : config.braces(active, level));
-        } catch (ConfigSyntaxException e) {
-            return Reply.error("error: " + e.detail() + "\n");
-        }
+        return Reply.ok(p.display().isPresent()
+                ? config.render(active, level, p.display().get())
+                : config.braces(active, level));
     }
 }

@@ -1,10 +1,8 @@
 package io.sallyport.cli;
 
-import io.sallyport.config.Node;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The command processor behind the Junos-like shell, free of any terminal: one line in, one
@@ -31,7 +29,7 @@ public final class Shell {
         this.config = config;
         this.user = user;
         this.systemHost = systemHost;
-        this.assist = new Assist(state, this::candidateOrEmpty);
+        this.assist = new Assist(state, config::candidate);
         this.operationalMode = new OperationalMode(config, daemon);
         this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode);
     }
@@ -82,7 +80,7 @@ public final class Shell {
     /** The words TAB may put in place of the last word of {@code line}. */
     public List<String> complete(String line) { return assist.complete(line); }
 
-    private Reply operational(Pipeline p) throws IOException {
+    private Reply operational(Pipeline p) {
         switch (Words.of(p.command()).first()) {
             case "configure" -> {
                 state.enterConfiguration();
@@ -104,19 +102,6 @@ public final class Shell {
     }
 
     private String hostName() {
-        try {
-            Optional<String> configured = config.active().child("system").flatMap(s -> s.value("host-name"));
-            return configured.orElse(systemHost);
-        } catch (IOException e) {
-            return systemHost;
-        }
-    }
-
-    private Node candidateOrEmpty() {
-        try {
-            return config.candidate();
-        } catch (IOException e) {
-            return Node.root();
-        }
+        return config.active().child("system").flatMap(s -> s.value("host-name")).orElse(systemHost);
     }
 }

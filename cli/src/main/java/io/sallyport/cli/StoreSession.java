@@ -1,0 +1,90 @@
+package io.sallyport.cli;
+
+import io.sallyport.config.ConfigPrinter;
+import io.sallyport.config.Node;
+import io.sallyport.config.Node.PathElement;
+import io.sallyport.config.Schema;
+import io.sallyport.config.check.CheckResult;
+import io.sallyport.config.store.ConfigDiff;
+import io.sallyport.config.store.ConfigStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link ConfigSession} over config's {@link ConfigStore} in a state directory. */
+public final class StoreSession implements ConfigSession {
+    private final ConfigStore store;
+    private final String user;
+
+    private StoreSession(ConfigStore store, String user) {
+        this.store = store;
+        this.user = user;
+    }
+
+    /** Opens (creating if needed) the store under {@code stateDir}; commits are recorded as {@code user}. */
+    public static StoreSession open(Path stateDir, String user) throws IOException {
+        return new StoreSession(ConfigStore.open(stateDir, Clock.systemUTC()), user);
+    }
+
+    @Override
+    public Node candidate() { return store.candidate(); }
+
+    @Override
+    public Node active() { return store.active(); }
+
+    @Override
+    public void updateCandidate(Node candidate) throws IOException { store.setCandidate(candidate); }
+
+    @Override
+    public Outcome check() {
+        CheckResult r = store.check();
+        return r.succeeded() ? new Outcome(true, warnings(r)) : new Outcome(false, r.render());
+    }
+
+    @Override
+    public Outcome commit() throws IOException {
+        ConfigStore.CommitOutcome o = store.commit(user, Optional.empty());
+        return o.committed() ? new Outcome(true, warnings(o.check())) : new Outcome(false, o.check().render());
+    }
+
+    @Override
+    public Outcome rollback(int n) throws IOException {
+        try {
+            store.rollback(n);
+            return new Outcome(true, "");
+        } catch (IllegalArgumentException e) {
+            return new Outcome(false, "error: " + e.getMessage() + "\n");
+        }
+    }
+
+    @Override
+    public String compare(List<PathElement> level) {
+        Node from = ConfigDisplay.pruneTo(store.active(), level);
+        Node to = ConfigDisplay.pruneTo(store.candidate(), level);
+        return ConfigDiff.diff(from == null ? Node.root() : from, to == null ? Node.root() : to);
+    }
+
+    @Override
+    public String render(Node tree, List<PathElement> level, Pipeline.Display display) {
+        return switch (display) {
+            case SET -> ConfigPrinter.setCommands(tree, level);
+            case XML -> ConfigDisplay.xml(tree, level);
+            case JSON -> ConfigDisplay.json(tree, level);
+        };
+    }
+
+    @Override
+    public String braces(Node tree, List<PathElement> level) {
+        Optional<Node> node = tree.at(level);
+        return node.map(n -> ConfigPrinter.braces(n, Schema.nodeAt(level).orElseThrow())).orElse("");
+    }
+
+    /** Warnings in the Junos frame, printed before {@code commit complete}. */
+    private static String warnings(CheckResult r) {
+        StringBuilder sb = new StringBuilder();
+        r.warnings().forEach(d -> sb.append(d.format()));
+        return sb.toString();
+    }
+}

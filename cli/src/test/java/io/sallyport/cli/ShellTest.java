@@ -1,0 +1,231 @@
+package io.sallyport.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command processor without a terminal: modes, editing, commit, rollback, errors, help. */
+class ShellTest {
+    @TempDir
+    Path state;
+
+    private Shell shell;
+
+    @BeforeEach
+    void open() throws IOException {
+        shell = newShell();
+    }
+
+    private Shell newShell() throws IOException {
+        return new Shell(StoreSession.open(state, "alice"), new DaemonLink(state), "alice", "lab-host");
+    }
+
+    private String ok(String line) {
+        Reply r = shell.execute(line);
+        assertEquals(Reply.Status.OK, r.status(), () -> "'" + line + "' failed:\n" + r.text());
+        return r.text();
+    }
+
+    private String fails(String line) {
+        Reply r = shell.execute(line);
+        assertEquals(Reply.Status.ERROR, r.status(), () -> "'" + line + "' should fail but printed:\n" + r.text());
+        return r.text();
+    }
+
+    @Test
+    void promptShowsModeAndHostNameFromTheActiveConfiguration() {
+        assertEquals("alice@lab-host> ", shell.prompt());
+        assertEquals("Entering configuration mode\n", ok("configure"));
+        assertEquals("alice@lab-host# ", shell.prompt());
+        ok("set system host-name r1");
+        assertEquals("alice@lab-host# ", shell.prompt(), "only the committed host name counts");
+        assertTrue(ok("commit").endsWith("commit complete\n"));
+        assertEquals("alice@r1# ", shell.prompt());
+        assertEquals("Exiting configuration mode\n", ok("exit"));
+        assertEquals("alice@r1> ", shell.prompt());
+    }
+
+    @Test
+    void showCompareListsTheUncommittedChangesAndCommitClearsThem() {
+        ok("configure");
+        ok("set system host-name r1");
+        String diff = ok("show | compare");
+        assertEquals("[edit]\n+   system {\n+       host-name r1;\n+   }\n", diff);
+        ok("commit");
+        assertEquals("", ok("show | compare"));
+        ok("set system host-name r2");
+        ok("set services ipsec-vpn ike proposal p1 dh-group group14");
+        ok("edit system");
+        assertEquals("[edit system]\n-   host-name r1;\n+   host-name r2;\n", ok("show | compare"),
+                "at a level, only that level's changes");
+    }
+
+    @Test
+    void editUpTopMoveTheLevelAndShowPrintsAtTheLevel() {
+        ok("configure");
+        assertEquals("[edit]", shell.banner());
+        ok("edit services ipsec-vpn");
+        assertEquals("[edit services ipsec-vpn]", shell.banner());
+        ok("set ike proposal p1 dh-group group14");
+        String shown = ok("show");
+        assertTrue(shown.startsWith("ike {\n    proposal p1 {\n        dh-group group14;"), shown);
+        assertEquals("set services ipsec-vpn ike proposal p1 dh-group group14\n", ok("show | display set"));
+        ok("up");
+        assertEquals("[edit services]", shell.banner());
+        ok("edit ipsec-vpn ike proposal p1");
+        assertEquals("[edit services ipsec-vpn ike proposal p1]", shell.banner());
+        ok("top");
+        assertEquals("[edit]", shell.banner());
+        ok("edit services");
+        ok("exit");
+        assertEquals("[edit]", shell.banner(), "exit below the top goes back where edit came from");
+        assertTrue(shell.inConfigurationMode());
+    }
+
+    @Test
+    void deleteDeactivateAndActivate() {
+        ok("configure");
+        ok("set system host-name r1");
+        ok("deactivate system host-name");
+        assertTrue(ok("show system").contains("inactive: host-name r1;"), ok("show system"));
+        ok("activate system host-name");
+        assertFalse(ok("show system").contains("inactive"));
+        ok("delete system host-name");
+        assertEquals("", ok("show"));
+        assertEquals("warning: statement not found\n", ok("delete system host-name"));
+    }
+
+    @Test
+    void rollbackLoadsAnEarlierCommitIntoTheCandidate() {
+        ok("configure");
+        ok("set system host-name r1");
+        ok("commit");
+        ok("set system host-name r2");
+        ok("commit");
+        assertEquals("load complete\n", ok("rollback 1"));
+        assertTrue(ok("show system").contains("host-name r1;"));
+        String diff = ok("show | compare");
+        assertTrue(diff.contains("-   host-name r2;") && diff.contains("+   host-name r1;"), diff);
+        assertTrue(fails("rollback 50").contains("(0..49)"));
+    }
+
+    @Test
+    void unknownStatementPointsAtTheWordAndSaysWhatIsAllowed() {
+        shell.echoCommandOnError(true);
+        ok("configure");
+        String err = fails("set services frobnicate");
+        assertEquals("set services frobnicate\n" + " ".repeat(13) + "^\n", err.substring(0, err.indexOf("^\n") + 2));
+        assertTrue(err.contains("unknown statement 'frobnicate'"), err);
+        assertTrue(err.contains("service-set"), "names the statements allowed there: " + err);
+    }
+
+    @Test
+    void valueOutOfRangeNamesTheRange() {
+        ok("configure");
+        String err = fails("set services ipsec-vpn ike proposal p1 lifetime-seconds 5");
+        assertTrue(err.contains("not within range (180..86400)"), err);
+    }
+
+    @Test
+    void caretLinesUpWithThePromptInteractively() {
+        String err = fails("frobnicate");
+        assertEquals(" ".repeat("alice@lab-host> ".length()) + "^\nunknown command.\n", err);
+    }
+
+    @Test
+    void failedCommitPrintsTheJunosFrameAndKeepsTheActiveConfiguration() {
+        ok("configure");
+        ok("set services service-set S1 ipsec-vpn-rules missing-rule");
+        ok("set services service-set S1 next-hop-service inside-service-interface ms-1/2/0.1");
+        String err = fails("commit");
+        assertTrue(err.contains("[edit services service-set S1"), err);
+        assertTrue(err.endsWith("error: commit failed: (statements constraint check failed)\n"), err);
+        assertFalse(fails("commit check").contains("configuration check succeeds"));
+        assertTrue(ok("run show configuration").isEmpty(), "nothing was committed");
+    }
+
+    @Test
+    void candidateSurvivesANewSession() throws IOException {
+        ok("configure");
+        ok("set system host-name r7");
+        shell = newShell();
+        assertTrue(ok("configure").contains("The configuration has been changed but not committed"));
+        assertTrue(ok("show system").contains("host-name r7;"));
+    }
+
+    @Test
+    void questionMarkListsStatementsWithTheirHelp() {
+        ok("configure");
+        String help = ok("set services ?");
+        assertTrue(help.startsWith("Possible completions:\n"), help);
+        assertTrue(help.lines().anyMatch(l -> l.matches("  ipsec-vpn +\\S.*")), help);
+        assertTrue(help.lines().anyMatch(l -> l.matches("  service-set +\\S.*")), help);
+        assertTrue(ok("set services ipsec-vpn ike proposal p1 lifetime-seconds ?").contains("<180..86400>"));
+        String commands = ok("?");
+        assertTrue(commands.contains("  commit               Commit current set of changes"), commands);
+        assertEquals("No valid completions\n", fails("set frobnicate ?"));
+    }
+
+    @Test
+    void questionMarkInOperationalModeListsCommands() {
+        String help = ok("?");
+        assertTrue(help.contains("  configure            Manipulate software configuration information"), help);
+        assertTrue(ok("show services ipsec-vpn ?").contains("  ike "), "ike and ipsec follow ipsec-vpn");
+        assertTrue(ok("show | ?").contains("  match "), "pipe commands after |");
+    }
+
+    @Test
+    void tabCompletesKeywordsEnumerationsAndExistingKeys() {
+        assertEquals(List.of("configure"), shell.complete("conf"));
+        ok("configure");
+        assertEquals(List.of("services"), shell.complete("set serv"));
+        assertTrue(shell.complete("set services ipsec-vpn ike proposal p1 authentication-method ").contains("pre-shared-keys"));
+        ok("set services service-set S1 next-hop-service inside-service-interface ms-1/2/0.1");
+        assertTrue(shell.complete("edit services service-set ").contains("S1"));
+        assertEquals(List.of("compare"), shell.complete("show | comp"));
+        assertTrue(shell.complete("run show services ipsec-vpn i").containsAll(List.of("ike", "ipsec")));
+    }
+
+    @Test
+    void pipesFilterConfigurationOutput() {
+        ok("configure");
+        ok("set system host-name r1");
+        ok("set services ipsec-vpn ike proposal p1 dh-group group14");
+        ok("set services ipsec-vpn ike proposal p2 dh-group group19");
+        assertEquals("set services ipsec-vpn ike proposal p2 dh-group group19\n",
+                ok("show | display set | match group19"));
+        assertEquals("Count: 2 lines\n", ok("show | display set | match proposal | count"));
+        assertEquals("set system host-name r1\n", ok("show | display set | except services"));
+    }
+
+    @Test
+    void operationalCommandsWithoutADaemonSayItIsNotRunning() {
+        String err = fails("show services ipsec-vpn ike security-associations");
+        assertEquals("error: the Sallyport daemon is not running (no control socket at "
+                + state.resolve("sallyport.sock") + ")\n", err);
+        assertTrue(fails("show services ipsec-vpn frob").startsWith("syntax error"), "checked before the daemon is asked");
+    }
+
+    @Test
+    void showConfigurationComesFromTheStoreWithoutADaemon() {
+        ok("configure");
+        ok("set system host-name r1");
+        ok("commit and-quit");
+        assertFalse(shell.inConfigurationMode());
+        assertEquals("system {\n    host-name r1;\n}\n", ok("show configuration"));
+        assertEquals("set system host-name r1\n", ok("show configuration | display set"));
+        assertEquals("host-name r1;\n", ok("show configuration system"));
+    }
+
+    @Test
+    void exitInOperationalModeEndsTheSession() {
+        assertEquals(Reply.Status.EXIT, shell.execute("exit").status());
+    }
+}
