@@ -2,6 +2,7 @@ package io.sallyport.cli;
 
 import io.sallyport.config.Node;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -46,7 +47,10 @@ final class Assist {
         this.candidate = candidate;
     }
 
-    /** The {@code ?} listing for the line typed before the question mark. */
+    /**
+     * The {@code ?} listing for the line typed before the question mark, sorted the Junos way:
+     * {@code <[Enter]>} first, then value placeholders, then keywords alphabetically.
+     */
     List<HelpLine> help(String line) {
         Words w = Words.of(line);
         List<String> typed = new ArrayList<>(w.words());
@@ -55,7 +59,45 @@ final class Assist {
         for (HelpLine h : options(line, typed)) {
             if (h.word().startsWith(partial) || partial.isEmpty()) out.add(h);
         }
+        out.sort(Comparator.comparingInt(Assist::rank).thenComparing(HelpLine::word));
         return out;
+    }
+
+    private static int rank(HelpLine h) {
+        if (h.equals(SchemaGuide.ENTER)) return 0;
+        return h.word().startsWith("<") || h.word().startsWith("(") ? 1 : 2;
+    }
+
+    /**
+     * The line with every keyword typed as an unambiguous prefix spelled out ({@code sh conf} is
+     * {@code show configuration}), as Junos accepts. Only words where nothing but keywords may
+     * stand are expanded: a prefix of an existing list key may be a new key, so it stays as typed.
+     */
+    String expand(String line) {
+        Words w = Words.of(line);
+        StringBuilder out = new StringBuilder();
+        List<String> done = new ArrayList<>();
+        int copied = 0;
+        for (int i = 0; i < w.size(); i++) {
+            int at = w.starts().get(i);
+            String word = w.get(i);
+            String spelled = line.charAt(at) == '"' ? word : spelledOut(out + line.substring(copied, at), done, word);
+            if (!spelled.equals(word)) {
+                out.append(line, copied, at).append(spelled);
+                copied = at + word.length();
+            }
+            done.add(spelled);
+        }
+        return out.append(line.substring(copied)).toString();
+    }
+
+    private String spelledOut(String before, List<String> typed, String word) {
+        List<HelpLine> options = options(before, typed);
+        boolean valuesAllowed = options.stream().anyMatch(h -> !h.equals(SchemaGuide.ENTER)
+                && (h.word().startsWith("<") || h.word().startsWith("(")));
+        if (valuesAllowed || options.stream().anyMatch(h -> h.word().equals(word))) return word;
+        List<String> matches = SchemaGuide.completions(options, word);
+        return matches.size() == 1 ? matches.getFirst() : word;
     }
 
     /** The words TAB may put in place of the last (partial) word. */

@@ -61,7 +61,8 @@ public final class Shell {
             List<HelpLine> help = assist.help(trimmed.substring(0, trimmed.length() - 1));
             return help.isEmpty() ? Reply.error("No valid completions\n") : Reply.ok(HelpLine.render(help));
         }
-        Pipeline.Result parsed = Pipeline.parse(trimmed);
+        String expanded = assist.expand(trimmed);
+        Pipeline.Result parsed = Pipeline.parse(expanded);
         if (parsed.error() != null) return Reply.error(parsed.error() + "\n");
         Pipeline p = parsed.pipeline();
         Reply reply;
@@ -71,7 +72,7 @@ public final class Shell {
             reply = Reply.error("error: the configuration store failed: " + e.getMessage() + "\n");
         }
         String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
-        return new Reply(withCaret(trimmed, reply.caretColumn(), text), reply.status(), reply.caretColumn());
+        return new Reply(withCaret(expanded, reply.caretColumn(), text), reply.status(), reply.caretColumn());
     }
 
     /** What may come next after {@code line}, for the {@code ?} key of the interactive reader. */

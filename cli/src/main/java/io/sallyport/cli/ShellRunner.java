@@ -87,6 +87,10 @@ public final class ShellRunner {
                     .build();
             reader.getWidgets().put(HELP_WIDGET, () -> {
                 String typed = reader.getBuffer().upToCursor();
+                if (typed.chars().filter(ch -> ch == '"').count() % 2 == 1) {
+                    reader.getBuffer().write('?');  // inside a quoted string it is just a character
+                    return true;
+                }
                 List<HelpLine> help = shell.help(typed);
                 reader.printAbove(help.isEmpty() ? "No valid completions" : HelpLine.render(help).stripTrailing());
                 return true;

@@ -225,6 +225,26 @@ class ShellTest {
     }
 
     @Test
+    void unambiguousPrefixesOfKeywordsAreAccepted() {
+        ok("conf");
+        ok("set sys host-name r1");
+        ok("set services ipsec-vpn ike proposal p1 authentication-method pre");
+        ok("commit and-q");
+        assertEquals("set system host-name r1\n", ok("sh conf sys | display set"));
+        assertTrue(ok("show configuration services | display set").contains("authentication-method pre-shared-keys"));
+        assertTrue(fails("c").contains("unknown command."), "'c' could be clear or configure, so it is not expanded");
+    }
+
+    @Test
+    void helpIsSortedWithPlaceholdersFirst() {
+        ok("configure");
+        List<String> words = shell.help("set services ").stream().map(HelpLine::word).toList();
+        assertEquals(List.of("ipsec-vpn", "service-set"), words);
+        List<String> show = shell.help("show system ").stream().map(HelpLine::word).toList();
+        assertEquals("<[Enter]>", show.getFirst());
+    }
+
+    @Test
     void exitInOperationalModeEndsTheSession() {
         assertEquals(Reply.Status.EXIT, shell.execute("exit").status());
     }
