@@ -342,6 +342,10 @@ public final class ConfigEditor {
         return changed ? node.withChildren(out) : node;
     }
 
+    static Node markInactive(Node root, List<PathElement> path, Target at) throws ConfigSyntaxException {
+        return setInactive(root, new Target(path, Schema.nodeAt(path).orElseThrow(), List.of(), at.at()), true);
+    }
+
     static Node setInactive(Node root, Target t, boolean inactive) throws ConfigSyntaxException {
         if (root.at(t.path).isEmpty())
             throw new ConfigSyntaxException("statement not found", t.at.line(), t.at.column(), words(t.path));

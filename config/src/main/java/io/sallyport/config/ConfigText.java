@@ -8,6 +8,7 @@ import io.sallyport.config.Node.PathElement;
 import io.sallyport.config.SchemaNode.Container;
 import io.sallyport.config.SchemaNode.ListNode;
 
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,6 +100,30 @@ public final class ConfigText {
         return root[0];
     }
 
+    /**
+     * The node an {@code inactive:} prefix applies to: the statement as a whole. For a one-line
+     * statement ({@code inactive: local-gateway 10.0.1.1 routing-instance a;}) that is the flat node
+     * the words entered, not its last leaf.
+     */
+    private static List<PathElement> statementHead(List<PathElement> base, List<Target> targets) {
+        List<PathElement> prefix = targets.getFirst().path();
+        for (Target t : targets) {
+            int k = 0;
+            while (k < prefix.size() && k < t.path().size() && prefix.get(k).equals(t.path().get(k))) k++;
+            prefix = prefix.subList(0, k);
+        }
+        if (targets.size() > 1) return prefix;
+        Target t = targets.getFirst();
+        boolean leafLike = !(t.schema() instanceof Container) && !(t.schema() instanceof ListNode);
+        if (leafLike && t.path().size() > base.size() + 1) {
+            List<PathElement> parent = t.path().subList(0, t.path().size() - 1);
+            SchemaNode ps = Schema.nodeAt(parent).orElseThrow();
+            boolean flat = ps instanceof Container c && c.flat() || ps instanceof ListNode l && l.flat();
+            if (flat) return parent;
+        }
+        return t.path();
+    }
+
     /** Reads statements until a closing brace (nested) or the end (top level); returns the index after. */
     private static int block(List<Token> tokens, int i, List<PathElement> base, Node[] root, boolean nested)
             throws ConfigSyntaxException {
@@ -135,7 +160,7 @@ public final class ConfigText {
             List<Target> targets = ConfigEditor.resolve(base, words, Verb.SET);
             for (Target target : targets) root[0] = ConfigEditor.set(root[0], target);
             Target last = targets.getLast();
-            if (inactive) root[0] = ConfigEditor.setInactive(root[0], last, true);
+            if (inactive) root[0] = ConfigEditor.markInactive(root[0], statementHead(base, targets), last);
             i++;
             if (terminator.kind() == Kind.LBRACE) {
                 if (!(last.schema() instanceof Container) && !(last.schema() instanceof ListNode))
