@@ -121,7 +121,9 @@ public final class UdpChannelPort implements DatagramPort {
     public boolean send(final byte[] buf, final int off, final int len, final InetSocketAddress destination) {
         Objects.checkFromIndexSize(off, len, buf.length);
         try {
-            if (channel.send(view(buf, off, len), destination) == len) {
+            // A fresh view: kmd (IKE on 4500) and a data-plane worker (ESP) may send on one port
+            // while its owner receives; the cached view belongs to the receiving thread.
+            if (channel.send(ByteBuffer.wrap(buf, off, len), destination) == len) {
                 counters.sent(len);
                 return true;
             }
