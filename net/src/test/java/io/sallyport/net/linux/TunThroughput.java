@@ -3,9 +3,6 @@ package io.sallyport.net.linux;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,12 +24,8 @@ public final class TunThroughput {
         try (RootNamespace ns = RootNamespace.createOrSkip()) {
             final LinuxTun tun = NetNamespace.call(ns.name, () -> LinuxTun.open("spbench0", 1500));
             ns.run("ip", "-n", ns.name, "addr", "add", "198.18.99.1/30", "dev", "spbench0");
-            final DatagramChannel sink = NetNamespace.call(ns.name, () -> {
-                final DatagramChannel c = DatagramChannel.open();
-                c.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-                c.bind(new InetSocketAddress(local, 5001));
-                return c;
-            });
+            final LinuxUdpPort sink = NetNamespace.call(ns.name,
+                    () -> LinuxUdpPort.bind(new InetSocketAddress(local, 5001), false, 4096));
             // 1. TUN write: host-bound UDP packets injected into the kernel; the sink never reads,
             //    so the kernel runs the whole receive path and then drops on a full socket buffer.
             final byte[] packet = TestPackets.ipv4(far, local, TestPackets.PROTO_UDP,
@@ -55,24 +48,17 @@ public final class TunThroughput {
                     written, packet.length, writeSecs, written / writeSecs, failed);
 
             // 2. TUN read: a sender thread blasts UDP routed into the TUN; this thread reads.
-            final DatagramChannel sender = NetNamespace.call(ns.name, () -> {
-                final DatagramChannel c = DatagramChannel.open();
-                c.bind(new InetSocketAddress(local, 0));
-                return c;
-            });
+            final LinuxUdpPort sender = NetNamespace.call(ns.name,
+                    () -> LinuxUdpPort.bind(new InetSocketAddress(local, 0), false));
             final AtomicBoolean running = new AtomicBoolean(true);
             final long[] sent = {0};
             final Thread blaster = Thread.ofPlatform().start(() -> {
-                final ByteBuffer b = ByteBuffer.allocateDirect(payload);
+                final byte[] b = new byte[payload];
                 final InetSocketAddress to = new InetSocketAddress(far, 9);
-                try {
-                    while (running.get()) {
-                        b.clear();
-                        sender.send(b, to);
+                while (running.get()) {
+                    if (sender.send(b, 0, b.length, to)) {
                         sent[0]++;
                     }
-                } catch (final java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
                 }
             });
             final byte[] buf = new byte[2048];
