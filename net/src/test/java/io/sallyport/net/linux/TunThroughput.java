@@ -21,7 +21,11 @@ public final class TunThroughput {
         final int payload = args.length > 1 ? Integer.parseInt(args[1]) : 1372;
         final Inet4Address local = (Inet4Address) InetAddress.getByName("198.18.99.1");
         final Inet4Address far = (Inet4Address) InetAddress.getByName("198.18.99.2");
-        try (RootNamespace ns = RootNamespace.createOrSkip()) {
+        if (RootNamespace.whyUnavailable() != null) {
+            System.err.println("TunThroughput " + RootNamespace.whyUnavailable());
+            System.exit(3);
+        }
+        try (RootNamespace ns = RootNamespace.createIfPossible()) {
             final LinuxTun tun = NetNamespace.call(ns.name, () -> LinuxTun.open("spbench0", 1500));
             ns.run("ip", "-n", ns.name, "addr", "add", "198.18.99.1/30", "dev", "spbench0");
             final LinuxUdpPort sink = NetNamespace.call(ns.name,
