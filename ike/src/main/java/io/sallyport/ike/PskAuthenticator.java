@@ -32,4 +32,15 @@ public final class PskAuthenticator implements Authenticator {
     public boolean verify(PrfAlgorithm prf, byte[] signedOctets, int method, byte[] authData) {
         return method == Wire.AUTH_SHARED_KEY_MIC && MessageDigest.isEqual(authData(prf, signedOctets), authData);
     }
+
+    /** Two authenticators with the same secret are the same: a re-commit of an unchanged key changes nothing. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PskAuthenticator p && MessageDigest.isEqual(p.secret, secret);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(secret);
+    }
 }

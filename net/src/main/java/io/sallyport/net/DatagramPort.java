@@ -6,9 +6,7 @@ import java.net.InetSocketAddress;
  * A bound datagram endpoint: UDP (IKE 500, NAT-T 4500, udp-encapsulate ports) or raw ESP, where
  * the port numbers are 0 and datagrams are whole ESP packets without the outer IP header.
  *
- * <p>Non-blocking like {@link TunPort}, and received from by one owner thread; {@link #send} may
- * also be called by other threads (kmd sends IKE on the port 4500 that a worker receives on;
- * send counters are then approximate). The source of the last datagram
+ * <p>Non-blocking like {@link TunPort}, and owned by one thread. The source of the last datagram
  * is kept in the port, so receiving allocates nothing per packet when the peer does not change.
  */
 public interface DatagramPort extends AutoCloseable {

@@ -14,6 +14,11 @@ public interface NetworkControl {
 
     List<LinkState> links();
 
+    /** The addresses configured on {@code device}. */
+    default List<HostAddress> addressesOn(final String device) {
+        return addresses().stream().filter(a -> a.device().equals(device)).toList();
+    }
+
     /** True when {@code address} is configured on some interface (the local-gateway check). */
     default boolean hasAddress(final InetAddress address) {
         return addresses().stream().anyMatch(a -> a.address().equals(address));

@@ -14,4 +14,20 @@ public record ManualSaPlan(int spi, EncryptionAlgorithm encryption, byte[] encry
         encryptionKey = encryptionKey.clone();
         integrityKey = integrityKey.clone();
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ManualSaPlan m && m.spi == spi && m.encryption == encryption && m.integrity == integrity
+                && java.util.Arrays.equals(m.encryptionKey, encryptionKey) && java.util.Arrays.equals(m.integrityKey, integrityKey);
+    }
+
+    @Override
+    public int hashCode() {
+        return spi * 31 + java.util.Arrays.hashCode(encryptionKey);
+    }
+
+    @Override
+    public String toString() {
+        return "ManualSaPlan[spi=" + Integer.toUnsignedString(spi) + ", " + encryption.keyword() + ", keys hidden]";
+    }
 }

@@ -112,11 +112,11 @@ public final class InboundAgent implements Agent {
         boolean v4 = (buf[off] & 0xF0) == 0x40;
         if (!t.remote.matches(buf, off + PrefixMatch.sourceOffset(v4), v4)
                 || !t.local.matches(buf, off + PrefixMatch.destinationOffset(v4), v4)) {
-            t.selectorFailures++;
+            t.tallies.selectorFailures++;
             return;
         }
         if (!t.tun.write(buf, off, result.innerLength())) {
-            t.tunWriteFailures++;
+            t.tallies.tunWriteFailures++;
         }
     }
 

@@ -14,14 +14,20 @@ final class InboundTunnel {
     final PrefixMatch local;
     final PrefixMatch remote;
     final EspCounters counters;
-    long selectorFailures;
-    long tunWriteFailures;
+    final Tallies tallies;
 
-    InboundTunnel(String id, TunPort tun, IpPrefix local, IpPrefix remote, EspCounters counters) {
+    /** Inbound outcomes the esp module does not count; written by the inbound worker only. */
+    static final class Tallies {
+        long selectorFailures;
+        long tunWriteFailures;
+    }
+
+    InboundTunnel(String id, TunPort tun, IpPrefix local, IpPrefix remote, EspCounters counters, Tallies tallies) {
         this.id = id;
         this.tun = tun;
         this.local = new PrefixMatch(local);
         this.remote = new PrefixMatch(remote);
         this.counters = counters;
+        this.tallies = tallies;
     }
 }

@@ -35,6 +35,8 @@ public final class KmdAgent implements Agent {
     private final byte[] buf = new byte[65535];
     private byte[] sendBuf = new byte[2048];
     private long nextTick = Long.MIN_VALUE;
+    /** kmd's IKE SAs as of the last tick, for show commands on other threads. */
+    private volatile List<Kmd.IkeSaView> snapshot = List.of();
     private long sendFailures;
 
     public KmdAgent(Kmd kmd, KmdListener listener) {
@@ -81,9 +83,18 @@ public final class KmdAgent implements Agent {
         natTPorts.put(local, port);
     }
 
-    public void removePorts(InetAddress local) {
-        natTPorts.remove(local);
-        run(() -> ikePorts.remove(local));
+    /** Forgets a local gateway's sockets after everything queued so far, then runs {@code after}. */
+    public void removePorts(InetAddress local, Runnable after) {
+        run(() -> {
+            natTPorts.remove(local);
+            ikePorts.remove(local);
+            after.run();
+        });
+    }
+
+    /** IKE SAs as of kmd's last tick (at most 50 ms old). */
+    public List<Kmd.IkeSaView> ikeSas() {
+        return snapshot;
     }
 
     public Map<InetAddress, IkeTraffic> traffic() {
@@ -126,6 +137,7 @@ public final class KmdAgent implements Agent {
             List<Action> actions = kmd.tick(nowNanos);
             work += actions.size();
             execute(actions);
+            snapshot = kmd.ikeSas();
         }
         return work;
     }

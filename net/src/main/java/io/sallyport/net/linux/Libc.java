@@ -30,6 +30,14 @@ final class Libc {
     static final int O_CLOEXEC = 0x80000;
 
     static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    static final int SOL_SOCKET = 1;
+    static final int SO_REUSEADDR = 2;
+    static final int SO_RCVBUF = 8;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPV6_V6ONLY = 26;
+    static final int EADDRINUSE = 98;
+    static final int EADDRNOTAVAIL = 99;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_RAW = 3;
     static final int SOCK_NONBLOCK = 0x800;
@@ -38,6 +46,8 @@ final class Libc {
     static final int MSG_DONTWAIT = 0x40;
 
     static final short POLLIN = 0x1;
+    static final short POLLERR = 0x8;
+    static final short POLLHUP = 0x10;
 
     static final int EINTR = 4;
     static final int EAGAIN = 11;
@@ -68,6 +78,7 @@ final class Libc {
     static final short IFF_UP = 0x1;
 
     static final int SOCKADDR_IN_SIZE = 16;
+    static final int SOCKADDR_IN6_SIZE = 28;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -106,6 +117,10 @@ final class Libc {
     static final MethodHandle SENDTO = handle("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
             ERRNO, HEAP);
+    static final MethodHandle SETSOCKOPT = handle("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+    static final MethodHandle GETSOCKNAME = handle("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
     static final MethodHandle SETNS = handle("setns",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
     static final MethodHandle STRERROR = handle("strerror",

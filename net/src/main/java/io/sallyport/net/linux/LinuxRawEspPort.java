@@ -22,9 +22,10 @@ import java.util.Objects;
  * <p>Receive buffers need room for the outer header too: pass {@code maxLen} of at least the
  * largest ESP packet plus 60 bytes.
  */
-public final class LinuxRawEspPort implements DatagramPort {
+public final class LinuxRawEspPort implements DatagramPort, NativePort {
 
     private static final int IPV4_MIN_HEADER = 20;
+    private static final ValueLayout.OfInt IPV4_ADDRESS_BITS = ValueLayout.JAVA_INT_UNALIGNED;
 
     private final NativeFd fd;
     private final InetSocketAddress local;
@@ -40,9 +41,9 @@ public final class LinuxRawEspPort implements DatagramPort {
         this.fd = fd;
         this.local = local;
         final Arena arena = fd.arena();
-        this.sourceAddr = arena.allocate(Libc.SOCKADDR_IN_SIZE, 4);
+        this.sourceAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
         this.sourceLen = arena.allocate(ValueLayout.JAVA_INT);
-        this.destAddr = arena.allocate(Libc.SOCKADDR_IN_SIZE, 4);
+        this.destAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
     }
 
     /**
@@ -51,7 +52,7 @@ public final class LinuxRawEspPort implements DatagramPort {
      * @throws HostNetworkException with the host's reason, for example a missing CAP_NET_RAW
      */
     public static LinuxRawEspPort open(final InetAddress localAddress) {
-        final Inet4Address v4 = SockAddrIn.requireIpv4(localAddress, "raw ESP local address");
+        final Inet4Address v4 = SockAddr.requireIpv4(localAddress, "raw ESP local address");
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment state = Libc.newCallState(arena);
             final int fd = (int) Libc.SOCKET.invokeExact(state, Libc.AF_INET,
@@ -61,8 +62,8 @@ public final class LinuxRawEspPort implements DatagramPort {
                 throw new HostNetworkException(Libc.describe("socket(AF_INET, SOCK_RAW, 50)", errno)
                         + (errno == Libc.EPERM ? "; raw ESP needs CAP_NET_RAW" : ""));
             }
-            final MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN_SIZE, 4);
-            SockAddrIn.write(sa, v4, 0);
+            final MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
+            SockAddr.write(sa, v4, 0);
             final int rc = (int) Libc.BIND.invokeExact(state, fd, sa, Libc.SOCKADDR_IN_SIZE);
             if (rc < 0) {
                 final int errno = Libc.errno(state);
@@ -106,9 +107,9 @@ public final class LinuxRawEspPort implements DatagramPort {
         }
         final int espLen = total - headerLen;
         System.arraycopy(buf, off + headerLen, buf, off, espLen);
-        final int bits = SockAddrIn.addressBits(sourceAddr);
+        final int bits = sourceAddr.get(IPV4_ADDRESS_BITS, 4);
         if (lastSource == null || bits != lastSourceBits) {
-            lastSource = SockAddrIn.read(sourceAddr);
+            lastSource = SockAddr.read(sourceAddr);
             lastSourceBits = bits;
         }
         counters.received(espLen);
@@ -128,7 +129,7 @@ public final class LinuxRawEspPort implements DatagramPort {
                 counters.failed(PortCounter.SEND_DROPPED_UNROUTABLE, 0);
                 return false;
             }
-            SockAddrIn.write(destAddr, v4, 0);
+            SockAddr.write(destAddr, v4, 0);
             lastDestination = destination;
         }
         final long n;
@@ -166,6 +167,11 @@ public final class LinuxRawEspPort implements DatagramPort {
     @Override
     public InetSocketAddress localAddress() {
         return local;
+    }
+
+    @Override
+    public NativeFd nativeFd() {
+        return fd;
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.Objects;
  * daemon leaves nothing behind. With several queues ({@code IFF_MULTI_QUEUE}) the kernel spreads
  * flows over them and each data-plane worker owns one queue.
  */
-public final class LinuxTun implements TunPort {
+public final class LinuxTun implements TunPort, NativePort {
 
     private static final int MIN_MTU = 68;
     private static final int MAX_MTU = 65535;
@@ -174,6 +174,11 @@ public final class LinuxTun implements TunPort {
     @Override
     public int mtu() {
         return mtu;
+    }
+
+    @Override
+    public NativeFd nativeFd() {
+        return fd;
     }
 
     @Override

@@ -36,10 +36,6 @@ final class NativeFd {
         return arena;
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     /** Blocks in {@code poll} for at most {@code timeoutMillis}; true when readable. */
     boolean awaitReadable(final long timeoutMillis) {
         if (closed) {

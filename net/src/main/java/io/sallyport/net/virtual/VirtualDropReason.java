@@ -7,7 +7,8 @@ public enum VirtualDropReason {
     TOO_BIG(3, "Larger than the link MTU"),
     FAULT(4, "Dropped by an injected fault"),
     NO_LISTENER(5, "No port bound at the destination"),
-    QUEUE_FULL(6, "Receiving port's queue full");
+    QUEUE_FULL(6, "Receiving port's queue full"),
+    NAT_NO_MAPPING(7, "Arrived at a NAT without a matching mapping");
 
     private final int id;
     private final String label;

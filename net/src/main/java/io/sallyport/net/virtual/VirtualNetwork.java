@@ -1,9 +1,11 @@
 package io.sallyport.net.virtual;
 
 import io.sallyport.net.HostNetworkException;
+import io.sallyport.net.IpPrefix;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +44,7 @@ public final class VirtualNetwork {
     private final Map<Set<InetAddress>, VirtualLink> links = new HashMap<>();
     private final PriorityQueue<InFlight> inFlight = new PriorityQueue<>();
     private final Map<VirtualDropReason, Long> drops = new EnumMap<>(VirtualDropReason.class);
+    private final List<VirtualNat> nats = new ArrayList<>();
     private long now;
     private long sequence;
     private int nextEphemeral = FIRST_EPHEMERAL_PORT;
@@ -89,6 +92,20 @@ public final class VirtualNetwork {
         return links.computeIfAbsent(Set.of(x, y), k -> new VirtualLink(x, y));
     }
 
+    /**
+     * Puts a NAT in front of the hosts in {@code inside}: what they send to outside addresses
+     * leaves from {@code publicAddress}. Link the public address to the outside hosts.
+     *
+     * @param keepPorts keep the inside source port when free (else seeded random ports)
+     * @param idleTimeoutNanos how long an unused mapping lives (conntrack's UDP timeout)
+     */
+    public VirtualNat addNat(final IpPrefix inside, final InetAddress publicAddress, final boolean keepPorts,
+                             final long idleTimeoutNanos, final long seed) {
+        final VirtualNat nat = new VirtualNat(inside, publicAddress, keepPorts, idleTimeoutNanos, seed);
+        nats.add(nat);
+        return nat;
+    }
+
     /** Binds UDP {@code local}; port 0 picks an ephemeral port, the wildcard address any host. */
     public VirtualDatagramPort openUdp(final InetSocketAddress local) {
         InetSocketAddress bound = local;
@@ -127,7 +144,8 @@ public final class VirtualNetwork {
      * destination (the kernel's "network unreachable"); losses further on are silent to the
      * sender and counted by the network and the link.
      */
-    boolean send(final VirtualDatagram d) {
+    boolean send(final VirtualDatagram original) {
+        final VirtualDatagram d = translateOutbound(original);
         final InetAddress from = d.source().getAddress();
         final InetAddress to = d.destination().getAddress();
         if (from.equals(to) || from.isAnyLocalAddress()) {
@@ -159,11 +177,31 @@ public final class VirtualNetwork {
         return true;
     }
 
+    private VirtualDatagram translateOutbound(final VirtualDatagram d) {
+        for (final VirtualNat nat : nats) {
+            if (nat.isInside(d.source().getAddress()) && !nat.isInside(d.destination().getAddress())) {
+                return new VirtualDatagram(d.protocol(), nat.outbound(d, now), d.destination(), d.payload());
+            }
+        }
+        return d;
+    }
+
     private void deliver(final InFlight f) {
-        final VirtualDatagram d = f.datagram();
+        VirtualDatagram d = f.datagram();
         if (f.link() != null && !f.link().isUp()) {
             countDrop(VirtualDropReason.LINK_DOWN, f.link());
             return;
+        }
+        for (final VirtualNat nat : nats) {
+            if (nat.publicAddress().equals(d.destination().getAddress())) {
+                final InetSocketAddress insideDestination = nat.inbound(d, now);
+                if (insideDestination == null) {
+                    countDrop(VirtualDropReason.NAT_NO_MAPPING, f.link());
+                    return;
+                }
+                d = new VirtualDatagram(d.protocol(), d.source(), insideDestination, d.payload());
+                break;
+            }
         }
         VirtualDatagramPort port = ports.get(new Binding(d.protocol(), d.destination()));
         if (port == null) {

@@ -16,16 +16,32 @@ final class RootNamespace implements AutoCloseable {
         run("ip", "netns", "add", name);
     }
 
+    /** Why this environment cannot run root tests, or null when it can. */
+    static String whyUnavailable() {
+        final LinuxCapabilities caps = LinuxCapabilities.ofCurrentProcess();
+        if (!caps.has(LinuxCapabilities.Capability.CAP_NET_ADMIN) || (caps.effective() & (1L << 21)) == 0) {
+            return "needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to create a network namespace";
+        }
+        if (!Files.exists(Path.of("/dev/net/tun"))) {
+            return "needs /dev/net/tun";
+        }
+        if (!Files.isExecutable(Path.of("/usr/sbin/ip")) && !Files.isExecutable(Path.of("/sbin/ip"))
+                && !Files.isExecutable(Path.of("/usr/bin/ip"))) {
+            return "needs iproute2's ip";
+        }
+        return null;
+    }
+
     /** Creates the namespace, or skips the calling test when this environment cannot. */
     static RootNamespace createOrSkip() {
-        final LinuxCapabilities caps = LinuxCapabilities.ofCurrentProcess();
-        Assumptions.assumeTrue(caps.has(LinuxCapabilities.Capability.CAP_NET_ADMIN)
-                        && (caps.effective() & (1L << 21)) != 0,
-                "needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to create a network namespace");
-        Assumptions.assumeTrue(Files.exists(Path.of("/dev/net/tun")), "needs /dev/net/tun");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
-                || Files.isExecutable(Path.of("/usr/bin/ip")), "needs iproute2's ip");
+        final String why = whyUnavailable();
+        Assumptions.assumeTrue(why == null, why);
         return new RootNamespace();
+    }
+
+    /** Creates the namespace, or returns null when this environment cannot. */
+    static RootNamespace createIfPossible() {
+        return whyUnavailable() == null ? new RootNamespace() : null;
     }
 
     void run(final String... command) {
