@@ -144,7 +144,7 @@ final class ServiceSetRules {
     private static Optional<String> gatewayAddress(Node ss) {
         Optional<Node> lg = ss.child("ipsec-vpn-options").flatMap(o -> o.child("local-gateway"));
         if (lg.isEmpty()) return Optional.empty();
-        String ri = lg.get().value("routing-instance").orElse("default");
-        return lg.get().value("address").map(a -> a + " routing-instance " + ri);
+        Optional<String> ri = lg.get().value("routing-instance");
+        return lg.get().value("address").map(a -> ri.map(r -> a + " routing-instance " + r).orElse(a));
     }
 }

@@ -1,0 +1,208 @@
+package io.sallyport.config.store;
+
+import io.sallyport.config.ConfigPrinter;
+import io.sallyport.config.ConfigSyntaxException;
+import io.sallyport.config.ConfigText;
+import io.sallyport.config.Node;
+import io.sallyport.config.check.CheckResult;
+import io.sallyport.config.check.CommitCheck;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The candidate and active configurations and the commit history, kept under a state directory:
+ * <pre>
+ *   STATE/candidate.conf        the candidate, rewritten atomically on every change
+ *   STATE/commits/NNNNNNNNNN.conf  one file per commit, newest = active = rollback 0
+ * </pre>
+ * Every write goes through {@link AtomicFiles}: killing the process at any instant leaves the last
+ * committed configuration readable. At most {@value #ROLLBACKS} commits are kept (rollback 0..49).
+ * Not thread-safe by design beyond its own monitor: one management session writes at a time.
+ */
+public final class ConfigStore {
+
+    public static final int ROLLBACKS = 50;
+    private static final String COMMIT_HEADER = "## Last commit: ";
+    private static final String COMMENT_HEADER = "## Comment: ";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    /** One entry of the commit history (for {@code show system commit}). */
+    public record CommitInfo(int rollback, long sequence, Instant time, String user, Optional<String> comment) {}
+
+    /** What {@link #commit} did: the check result, and whether the candidate became active. */
+    public record CommitOutcome(CheckResult check, boolean committed) {}
+
+    private final Path dir;
+    private final Path commits;
+    private final Clock clock;
+    private Node candidate;
+    private Node active;
+
+    private ConfigStore(Path dir, Clock clock) {
+        this.dir = dir;
+        this.commits = dir.resolve("commits");
+        this.clock = clock;
+    }
+
+    /**
+     * Opens (creating if needed) the store under {@code stateDir}. Leftover temporary files from an
+     * interrupted write are removed; commits beyond the newest {@value #ROLLBACKS} are pruned.
+     *
+     * @throws IOException when the directory cannot be used or a stored configuration cannot be read
+     */
+    public static ConfigStore open(Path stateDir, Clock clock) throws IOException {
+        ConfigStore s = new ConfigStore(stateDir, clock);
+        Files.createDirectories(s.commits);
+        s.removeTemporaries(stateDir);
+        s.removeTemporaries(s.commits);
+        s.prune();
+        List<Path> history = s.commitFiles();
+        s.active = history.isEmpty() ? Node.root() : s.read(history.getFirst());
+        Path cand = stateDir.resolve("candidate.conf");
+        s.candidate = Files.exists(cand) ? s.read(cand) : s.active;
+        return s;
+    }
+
+    public synchronized Node candidate() { return candidate; }
+
+    public synchronized Node active() { return active; }
+
+    /** Replaces the candidate (after a set/delete/load) and persists it. */
+    public synchronized void setCandidate(Node tree) throws IOException {
+        AtomicFiles.write(dir.resolve("candidate.conf"), ConfigPrinter.braces(tree));
+        candidate = tree;
+    }
+
+    /** {@code commit check} of the candidate. */
+    public synchronized CheckResult check() { return CommitCheck.check(candidate); }
+
+    /** {@code commit}: checks the candidate and, when it passes, makes it active as rollback 0. */
+    public synchronized CommitOutcome commit(String user, Optional<String> comment) throws IOException {
+        CheckResult result = CommitCheck.check(candidate);
+        if (!result.succeeded()) return new CommitOutcome(result, false);
+        List<Path> history = commitFiles();
+        long next = history.isEmpty() ? 1 : sequence(history.getFirst()) + 1;
+        StringBuilder text = new StringBuilder();
+        text.append(COMMIT_HEADER).append(TIME.format(clock.instant())).append(" by ").append(oneLine(user)).append('\n');
+        comment.ifPresent(c -> text.append(COMMENT_HEADER).append(oneLine(c)).append('\n'));
+        text.append(ConfigPrinter.braces(candidate));
+        AtomicFiles.write(commits.resolve(String.format("%010d.conf", next)), text.toString());
+        active = candidate;
+        prune();
+        return new CommitOutcome(result, true);
+    }
+
+    /**
+     * {@code rollback N}: loads commit N (0 = the active configuration) into the candidate; a
+     * {@code commit} then makes it active.
+     *
+     * @throws IllegalArgumentException when N is outside 0..49 or that commit does not exist
+     */
+    public synchronized Node rollback(int n) throws IOException {
+        Node tree = rollbackConfiguration(n);
+        setCandidate(tree);
+        return tree;
+    }
+
+    /** The configuration of commit N without loading it ({@code show system rollback N}). */
+    public synchronized Node rollbackConfiguration(int n) throws IOException {
+        if (n < 0 || n >= ROLLBACKS) throw new IllegalArgumentException("rollback " + n + " is not within range (0..49)");
+        List<Path> history = commitFiles();
+        if (n >= history.size()) {
+            if (n == 0) return Node.root();
+            throw new IllegalArgumentException("Cannot rollback, rollback " + n + " does not exist");
+        }
+        return read(history.get(n));
+    }
+
+    /** {@code show | compare}: candidate against the active configuration. */
+    public synchronized String compare() { return ConfigDiff.diff(active, candidate); }
+
+    /** {@code show | compare rollback N}: candidate against commit N. */
+    public synchronized String compare(int n) throws IOException {
+        return ConfigDiff.diff(rollbackConfiguration(n), candidate);
+    }
+
+    /** The commit history, newest first. */
+    public synchronized List<CommitInfo> history() throws IOException {
+        List<CommitInfo> out = new ArrayList<>();
+        List<Path> files = commitFiles();
+        for (int i = 0; i < files.size(); i++) {
+            Instant time = Instant.EPOCH;
+            String user = "";
+            Optional<String> comment = Optional.empty();
+            for (String line : Files.readAllLines(files.get(i), StandardCharsets.UTF_8)) {
+                if (line.startsWith(COMMIT_HEADER)) {
+                    String rest = line.substring(COMMIT_HEADER.length());
+                    int by = rest.indexOf(" by ");
+                    time = Instant.from(TIME.parse(rest.substring(0, by)));
+                    user = rest.substring(by + 4);
+                } else if (line.startsWith(COMMENT_HEADER)) {
+                    comment = Optional.of(line.substring(COMMENT_HEADER.length()));
+                } else {
+                    break;
+                }
+            }
+            out.add(new CommitInfo(i, sequence(files.get(i)), time, user, comment));
+        }
+        return out;
+    }
+
+    public Path directory() { return dir; }
+
+    private Node read(Path file) throws IOException {
+        try {
+            return ConfigText.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (ConfigSyntaxException e) {
+            throw new IOException("stored configuration " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Commit files, newest first. */
+    private List<Path> commitFiles() throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(commits, "*.conf")) {
+            for (Path p : ds) if (p.getFileName().toString().matches("\\d{10}\\.conf")) out.add(p);
+        }
+        out.sort(Comparator.comparingLong(ConfigStore::sequence).reversed());
+        return out;
+    }
+
+    private static long sequence(Path p) {
+        String name = p.getFileName().toString();
+        return Long.parseLong(name.substring(0, name.indexOf('.')));
+    }
+
+    private void prune() throws IOException {
+        List<Path> files = commitFiles();
+        boolean removed = false;
+        for (int i = ROLLBACKS; i < files.size(); i++) {
+            Files.deleteIfExists(files.get(i));
+            removed = true;
+        }
+        if (removed) AtomicFiles.syncDirectory(commits);
+    }
+
+    private void removeTemporaries(Path d) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, "*" + AtomicFiles.TMP_SUFFIX)) {
+            for (Path p : ds) Files.deleteIfExists(p);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static String oneLine(String s) { return s.replace('\n', ' ').replace('\r', ' '); }
+}
