@@ -56,7 +56,7 @@ public final class Daemon implements AutoCloseable {
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
 
-    private Daemon(Path stateDir, GatewayHost host) throws IOException {
+    private Daemon(Path stateDir, GatewayHost host) throws IOException, DaemonException {
         this.stateDir = stateDir;
         this.host = host;
         this.trace = new KmdTrace(stateDir.resolve("log"), Clock.systemUTC());
