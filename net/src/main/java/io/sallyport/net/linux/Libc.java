@@ -55,6 +55,7 @@ final class Libc {
     static final int ENETUNREACH = 101;
     static final int EHOSTUNREACH = 113;
     static final int EINVAL = 22;
+    static final int EBUSY = 16;
     static final int EMSGSIZE = 90;
     static final int EACCES = 13;
     static final int EPERM = 1;

@@ -56,7 +56,8 @@ public final class LinuxNetworkControl implements NetworkControl {
             final String reason = result.stderr().isBlank() ? result.stdout().strip() : result.stderr().strip();
             throw new HostNetworkException("'" + String.join(" ", command) + "' failed (exit "
                     + result.exitCode() + "): " + reason
-                    + (reason.contains("Operation not permitted") ? " (needs CAP_NET_ADMIN)" : ""));
+                    + (reason.contains("Operation not permitted") ? " (needs CAP_NET_ADMIN)" : "")
+                    + (reason.contains("Unknown device type") ? " (this kernel lacks the driver, e.g. CONFIG_NET_VRF)" : ""));
         }
         return result.stdout();
     }

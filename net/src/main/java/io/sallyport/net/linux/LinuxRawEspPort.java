@@ -8,70 +8,75 @@ import io.sallyport.net.PortCounters;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * Plain ESP (IP protocol 50) over IPv4: {@code socket(AF_INET, SOCK_RAW, IPPROTO_ESP)} bound to
- * the local gateway address. The kernel builds the outer IPv4 header on send; on receive it hands
- * over the whole datagram, and this port moves the ESP packet down over the header so callers
- * always see ESP at {@code off}. Port numbers are 0.
+ * Plain ESP (IP protocol 50): {@code socket(AF_INET or AF_INET6, SOCK_RAW, IPPROTO_ESP)} bound
+ * to the local gateway address. The kernel builds the outer header on send. On receive, IPv4
+ * raw sockets hand over the whole datagram, so this port moves the ESP packet down over the
+ * IPv4 header; IPv6 raw sockets deliver the payload only. Either way callers see ESP at
+ * {@code off}, and port numbers are 0.
  *
- * <p>Receive buffers need room for the outer header too: pass {@code maxLen} of at least the
- * largest ESP packet plus 60 bytes.
+ * <p>IPv4 receive buffers need room for the outer header too: pass {@code maxLen} of at least
+ * the largest ESP packet plus 60 bytes.
  */
 public final class LinuxRawEspPort implements DatagramPort, NativePort {
 
     private static final int IPV4_MIN_HEADER = 20;
-    private static final ValueLayout.OfInt IPV4_ADDRESS_BITS = ValueLayout.JAVA_INT_UNALIGNED;
 
     private final NativeFd fd;
     private final InetSocketAddress local;
+    private final boolean ipv6;
     private final PortCounters counters = new PortCounters();
     private final MemorySegment sourceAddr;
+    private final MemorySegment previousSourceAddr;
     private final MemorySegment sourceLen;
     private final MemorySegment destAddr;
     private InetSocketAddress lastSource;
-    private int lastSourceBits;
     private InetSocketAddress lastDestination;
+    private int destLen;
 
     private LinuxRawEspPort(final NativeFd fd, final InetSocketAddress local) {
         this.fd = fd;
         this.local = local;
+        this.ipv6 = local.getAddress() instanceof Inet6Address;
         final Arena arena = fd.arena();
         this.sourceAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
+        this.previousSourceAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
         this.sourceLen = arena.allocate(ValueLayout.JAVA_INT);
         this.destAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
     }
 
     /**
-     * Opens a raw ESP socket bound to {@code localAddress} (IPv4; use 0.0.0.0 for any).
+     * Opens a raw ESP socket bound to {@code localAddress} (IPv4 or IPv6; the wildcard for any).
      *
      * @throws HostNetworkException with the host's reason, for example a missing CAP_NET_RAW
      */
     public static LinuxRawEspPort open(final InetAddress localAddress) {
-        final Inet4Address v4 = SockAddr.requireIpv4(localAddress, "raw ESP local address");
+        final boolean v6 = localAddress instanceof Inet6Address;
+        final String family = v6 ? "AF_INET6" : "AF_INET";
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment state = Libc.newCallState(arena);
-            final int fd = (int) Libc.SOCKET.invokeExact(state, Libc.AF_INET,
+            final int fd = (int) Libc.SOCKET.invokeExact(state, v6 ? Libc.AF_INET6 : Libc.AF_INET,
                     Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, Libc.IPPROTO_ESP);
             if (fd < 0) {
                 final int errno = Libc.errno(state);
-                throw new HostNetworkException(Libc.describe("socket(AF_INET, SOCK_RAW, 50)", errno)
+                throw new HostNetworkException(Libc.describe("socket(" + family + ", SOCK_RAW, 50)", errno)
                         + (errno == Libc.EPERM ? "; raw ESP needs CAP_NET_RAW" : ""));
             }
             final MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
-            SockAddr.write(sa, v4, 0);
-            final int rc = (int) Libc.BIND.invokeExact(state, fd, sa, Libc.SOCKADDR_IN_SIZE);
+            final int len = SockAddr.write(sa, localAddress, 0);
+            final int rc = (int) Libc.BIND.invokeExact(state, fd, sa, len);
             if (rc < 0) {
                 final int errno = Libc.errno(state);
                 Libc.close(fd);
                 throw new HostNetworkException(Libc.describe("bind raw ESP socket to "
-                        + v4.getHostAddress(), errno) + "; the address must exist on the host");
+                        + localAddress.getHostAddress(), errno) + "; the address must exist on the host");
             }
-            return new LinuxRawEspPort(new NativeFd(fd), new InetSocketAddress(v4, 0));
+            return new LinuxRawEspPort(new NativeFd(fd), new InetSocketAddress(localAddress, 0));
         } catch (final HostNetworkException e) {
             throw e;
         } catch (final Throwable t) {
@@ -82,7 +87,7 @@ public final class LinuxRawEspPort implements DatagramPort, NativePort {
     @Override
     public int receive(final byte[] buf, final int off, final int maxLen) {
         Objects.checkFromIndexSize(off, maxLen, buf.length);
-        sourceLen.set(ValueLayout.JAVA_INT, 0, Libc.SOCKADDR_IN_SIZE);
+        sourceLen.set(ValueLayout.JAVA_INT, 0, Libc.SOCKADDR_IN6_SIZE);
         final long n;
         try {
             n = (long) Libc.RECVFROM.invokeExact(fd.receiveState, fd.fd(),
@@ -98,19 +103,24 @@ public final class LinuxRawEspPort implements DatagramPort, NativePort {
             }
             return -1;
         }
-        final int total = (int) n;
-        final int headerLen = total >= IPV4_MIN_HEADER && (buf[off] & 0xf0) == 0x40
-                ? (buf[off] & 0x0f) * 4 : -1;
-        if (headerLen < IPV4_MIN_HEADER || headerLen > total) {
-            counters.increment(PortCounter.RECEIVE_MALFORMED);
-            return -1;
+        final int espLen;
+        if (ipv6) {
+            espLen = (int) n;
+        } else {
+            final int total = (int) n;
+            final int headerLen = total >= IPV4_MIN_HEADER && (buf[off] & 0xf0) == 0x40
+                    ? (buf[off] & 0x0f) * 4 : -1;
+            if (headerLen < IPV4_MIN_HEADER || headerLen > total) {
+                counters.increment(PortCounter.RECEIVE_MALFORMED);
+                return -1;
+            }
+            espLen = total - headerLen;
+            System.arraycopy(buf, off + headerLen, buf, off, espLen);
         }
-        final int espLen = total - headerLen;
-        System.arraycopy(buf, off + headerLen, buf, off, espLen);
-        final int bits = sourceAddr.get(IPV4_ADDRESS_BITS, 4);
-        if (lastSource == null || bits != lastSourceBits) {
+        if (lastSource == null || sourceAddr.mismatch(previousSourceAddr) >= 0) {
+            // The kernel leaves the port field 0 for raw sockets; only the address matters.
             lastSource = SockAddr.read(sourceAddr);
-            lastSourceBits = bits;
+            previousSourceAddr.copyFrom(sourceAddr);
         }
         counters.received(espLen);
         return espLen;
@@ -125,18 +135,18 @@ public final class LinuxRawEspPort implements DatagramPort, NativePort {
     public boolean send(final byte[] buf, final int off, final int len, final InetSocketAddress destination) {
         Objects.checkFromIndexSize(off, len, buf.length);
         if (!destination.equals(lastDestination)) {
-            if (!(destination.getAddress() instanceof Inet4Address v4)) {
+            if (destination.isUnresolved() || (destination.getAddress() instanceof Inet6Address) != ipv6) {
                 counters.failed(PortCounter.SEND_DROPPED_UNROUTABLE, 0);
                 return false;
             }
-            SockAddr.write(destAddr, v4, 0);
+            destLen = SockAddr.write(destAddr, destination.getAddress(), 0);
             lastDestination = destination;
         }
         final long n;
         try {
             n = (long) Libc.SENDTO.invokeExact(fd.sendState, fd.fd(),
                     MemorySegment.ofArray(buf).asSlice(off, len), (long) len,
-                    Libc.MSG_DONTWAIT, destAddr, Libc.SOCKADDR_IN_SIZE);
+                    Libc.MSG_DONTWAIT, destAddr, destLen);
         } catch (final Throwable t) {
             throw new IllegalStateException("sendto downcall failed", t);
         }

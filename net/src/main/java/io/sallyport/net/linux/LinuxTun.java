@@ -109,6 +109,7 @@ public final class LinuxTun implements TunPort, NativePort {
         return switch (errno) {
             case Libc.EPERM, Libc.EACCES -> "; creating TUN devices needs CAP_NET_ADMIN";
             case Libc.EINVAL -> "; the name may belong to a device of another type or queue mode";
+            case Libc.EBUSY -> "; another process already holds this single-queue device";
             default -> "";
         };
     }

@@ -2,7 +2,6 @@ package io.sallyport.net.linux;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,13 +51,6 @@ final class SockAddr {
         } catch (final UnknownHostException e) {
             throw new IllegalStateException("a 4- or 16-byte address is always valid", e);
         }
-    }
-
-    static Inet4Address requireIpv4(final InetAddress address, final String what) {
-        if (address instanceof Inet4Address v4) {
-            return v4;
-        }
-        throw new IllegalArgumentException(what + " must be an IPv4 address: " + address);
     }
 
     static String format(final InetSocketAddress a) {

@@ -157,6 +157,33 @@ class LinuxAdaptersRootTest {
     }
 
     @Test
+    @DisplayName("plain ESP over IPv6 arrives without any header to strip")
+    void shouldCarryRawEspOverIpv6() {
+        ns.run("ip", "-n", ns.name, "link", "set", "lo", "up");
+        final InetAddress loopback6 = parse("::1");
+        try (LinuxRawEspPort sender = NetNamespace.call(ns.name, () -> LinuxRawEspPort.open(loopback6));
+             LinuxRawEspPort receiver = NetNamespace.call(ns.name, () -> LinuxRawEspPort.open(loopback6))) {
+            final byte[] esp = {0, 0, 0x30, 0x03, 0, 0, 0, 1, 42};
+            assertTrue(sender.send(esp, 0, esp.length, new InetSocketAddress(loopback6, 0)));
+            assertTrue(receiver.awaitReadable(2000));
+            final byte[] buf = new byte[64];
+            final int n = receiver.receive(buf, 1, 60);
+            assertArrayEquals(esp, Arrays.copyOfRange(buf, 1, 1 + n));
+            assertEquals(new InetSocketAddress(loopback6, 0), receiver.lastSource());
+            assertFalse(sender.send(esp, 0, esp.length, new InetSocketAddress(FAR, 0)), "IPv4 peer on IPv6 socket");
+            assertEquals(1, sender.counters().get(PortCounter.SEND_DROPPED_UNROUTABLE));
+        }
+    }
+
+    private static InetAddress parse(final String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (final java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Test
     @DisplayName("a multi-queue TUN gives one port per queue on the same device")
     void shouldOpenMultiQueueTun() {
         final List<LinuxTun> queues = NetNamespace.call(ns.name, () -> LinuxTun.openQueues("sptest2", 1300, 2));
