@@ -464,13 +464,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
             tearDown(rt);
         }
         sets.clear();
-        java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
-        kmd.run(drained::countDown);
-        try {
-            drained.await(2, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
+        kmd.run(() -> drained.set(true));
+        runner.awaitCondition(drained::get, 2000);
         runner.close();
     }
 }

@@ -54,6 +54,19 @@ public final class ThreadedRunner implements AgentRunner {
     }
 
     @Override
+    public void awaitCondition(java.util.function.BooleanSupplier condition, long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
     public long nowNanos() {
         return clock.getAsLong();
     }
