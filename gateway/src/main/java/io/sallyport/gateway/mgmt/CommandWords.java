@@ -68,23 +68,27 @@ final class CommandWords {
                 }
                 yield finish(new OperationalCommand.ShowIpsecSecurityAssociations(level, set, hex, format));
             }
-            case "ipsec statistics" -> {
-                Level level = level();
-                Optional<String> set = Optional.empty();
-                Optional<String> gw = Optional.empty();
-                while (has()) {
-                    String w = take();
-                    switch (w) {
-                        case "service-set" -> set = Optional.of(take());
-                        case "remote-gw" -> gw = Optional.of(take());
-                        default -> { return Parsed.error("syntax error: " + w); }
-                    }
-                }
-                yield finish(new OperationalCommand.ShowIpsecStatistics(level, set, gw, format));
-            }
+            case "ipsec statistics" -> ipsecStatistics();
             default -> Parsed.error("syntax error, expecting <ike> or <ipsec> and <security-associations> or <statistics>: "
                     + (protocol + " " + object).trim());
         };
+    }
+
+    private Parsed ipsecStatistics() {
+        Level level = level();
+        Optional<String> set = Optional.empty();
+        Optional<String> gw = Optional.empty();
+        while (has()) {
+            String w = take();
+            switch (w) {
+                case "service-set" -> set = Optional.of(take());
+                case "remote-gw" -> gw = Optional.of(take());
+                default -> {
+                    return Parsed.error("syntax error: " + w);
+                }
+            }
+        }
+        return finish(new OperationalCommand.ShowIpsecStatistics(level, set, gw, format));
     }
 
     private Parsed clear() {
@@ -112,11 +116,13 @@ final class CommandWords {
         if (!format.equals(Format.TEXT)) {
             return Parsed.error("syntax error: clear commands take no display option");
         }
+        // The service set may come positionally or after the keyword (reference §6.11).
+        Optional<String> named = set.isPresent() ? set : first;
         return switch (protocol + " " + object) {
             case "ike security-associations" -> Parsed.ok(new OperationalCommand.ClearIkeSecurityAssociations(first, set));
             case "ipsec security-associations" -> Parsed.ok(
-                    new OperationalCommand.ClearIpsecSecurityAssociations(first.or(() -> set), gw));
-            case "ipsec statistics" -> Parsed.ok(new OperationalCommand.ClearIpsecStatistics(set.or(() -> first)));
+                    new OperationalCommand.ClearIpsecSecurityAssociations(named, gw));
+            case "ipsec statistics" -> Parsed.ok(new OperationalCommand.ClearIpsecStatistics(named));
             default -> Parsed.error("syntax error, expecting <ike security-associations>, <ipsec security-associations> or <ipsec statistics>");
         };
     }

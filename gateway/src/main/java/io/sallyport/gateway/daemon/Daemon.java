@@ -1,0 +1,206 @@
+package io.sallyport.gateway.daemon;
+
+import io.sallyport.config.ConfigPrinter;
+import io.sallyport.config.ConfigSyntaxException;
+import io.sallyport.config.ConfigText;
+import io.sallyport.config.Node;
+import io.sallyport.config.check.CheckResult;
+import io.sallyport.config.check.CommitCheck;
+import io.sallyport.config.model.Configuration;
+import io.sallyport.config.store.ConfigStore;
+import io.sallyport.gateway.linux.LinuxGatewayHost;
+import io.sallyport.gateway.mgmt.ControlProtocol;
+import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
+import io.sallyport.gateway.mgmt.ControlServer;
+import io.sallyport.gateway.plan.GatewayPlan;
+import io.sallyport.gateway.plan.Planner;
+import io.sallyport.gateway.runtime.Gateway;
+import io.sallyport.gateway.runtime.GatewayHost;
+import io.sallyport.gateway.runtime.GatewayManagement;
+import io.sallyport.gateway.runtime.ThreadedRunner;
+import io.sallyport.ike.KmdOptions;
+import io.sallyport.net.linux.LinuxCapabilities;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code sallyport daemon}: the gateway on a Linux host. Loads (and commits) a configuration file
+ * if given, runs the committed configuration, serves the control socket, re-applies on
+ * {@code commit} and when the host's addresses change, and stops cleanly on SIGTERM.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    private static final long HOST_POLL_MILLIS = 2000;
+    private static final Set<LinuxCapabilities.Capability> NEEDED = Set.of(
+            LinuxCapabilities.Capability.CAP_NET_ADMIN, LinuxCapabilities.Capability.CAP_NET_RAW,
+            LinuxCapabilities.Capability.CAP_NET_BIND_SERVICE);
+
+    private final Path stateDir;
+    private final GatewayHost host;
+    private final Gateway gateway;
+    private final ControlServer control;
+    private final KmdTrace trace;
+    private final Thread hostWatch;
+    private volatile Set<InetAddress> hostAddresses;
+    private volatile boolean stopping;
+
+    private Daemon(Path stateDir, GatewayHost host) throws IOException, DaemonException {
+        this.stateDir = stateDir;
+        this.host = host;
+        this.trace = new KmdTrace(stateDir.resolve("log"), Clock.systemUTC());
+        ThreadedRunner runner = new ThreadedRunner(System::nanoTime);
+        this.gateway = new Gateway(host, runner, SecureRandom::new, KmdOptions.defaults(), trace);
+        this.hostAddresses = addresses();
+        reload();
+        this.control = new ControlServer(ControlProtocol.socketPath(stateDir),
+                new GatewayManagement(gateway, this::reloadReply, this::activeText));
+        this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);
+    }
+
+    /**
+     * Checks privileges, loads {@code configFile} into the store when given, and starts.
+     *
+     * @throws DaemonException with a message for the user when it cannot start
+     */
+    public static Daemon start(Optional<Path> configFile, Path stateDir) throws DaemonException {
+        String missing = LinuxCapabilities.ofCurrentProcess().explainMissing(NEEDED);
+        if (!missing.isEmpty()) {
+            throw new DaemonException("sallyport daemon needs root or these capabilities: " + missing);
+        }
+        try {
+            Files.createDirectories(stateDir);
+            if (configFile.isPresent()) {
+                load(configFile.get(), stateDir, System.err);
+            }
+            return new Daemon(stateDir, new LinuxGatewayHost());
+        } catch (IOException e) {
+            throw new DaemonException("cannot use state directory " + stateDir + ": " + e.getMessage());
+        }
+    }
+
+    /** Commits {@code file} as the active configuration unless it already is. */
+    private static void load(Path file, Path stateDir, PrintStream err) throws IOException, DaemonException {
+        Node tree;
+        try {
+            tree = ConfigText.parse(Files.readString(file));
+        } catch (ConfigSyntaxException e) {
+            throw new DaemonException(file + ": " + e.getMessage());
+        }
+        ConfigStore store = ConfigStore.open(stateDir, Clock.systemUTC());
+        if (ConfigPrinter.braces(tree).equals(ConfigPrinter.braces(store.active()))) {
+            return;
+        }
+        store.setCandidate(tree);
+        ConfigStore.CommitOutcome outcome = store.commit("sallyport-daemon", Optional.of("loaded from " + file));
+        outcome.check().warnings().forEach(w -> err.print(w.format()));
+        if (!outcome.committed()) {
+            throw new DaemonException(file + " does not commit:\n" + outcome.check().render());
+        }
+    }
+
+    private synchronized Reply reloadReply() {
+        try {
+            List<String> warnings = reload();
+            return Reply.ok(warnings.stream().map(w -> "warning: " + w + "\n").collect(Collectors.joining()));
+        } catch (IOException | DaemonException e) {
+            return Reply.error("error: reload failed: " + e.getMessage() + "\n");
+        }
+    }
+
+    /** Reads the committed configuration and applies it; returns the plan's warnings. */
+    private synchronized List<String> reload() throws IOException, DaemonException {
+        Node active = ConfigStore.open(stateDir, Clock.systemUTC()).active();
+        CheckResult check = CommitCheck.check(active);
+        Configuration config = check.configuration()
+                .orElseThrow(() -> new DaemonException("the committed configuration does not pass the commit checks:\n"
+                        + check.renderErrors()));
+        Set<InetAddress> present = hostAddresses;
+        GatewayPlan plan = new Planner(present::contains).plan(config);
+        trace.configure(plan.trace());
+        gateway.apply(plan);
+        plan.warnings().forEach(w -> LOG.warn("{}", w));
+        return plan.warnings();
+    }
+
+    private String activeText() {
+        try {
+            return ConfigPrinter.braces(ConfigStore.open(stateDir, Clock.systemUTC()).active());
+        } catch (IOException e) {
+            return "error: cannot read the committed configuration: " + e.getMessage() + "\n";
+        }
+    }
+
+    private Set<InetAddress> addresses() {
+        return host.network().addresses().stream().map(a -> a.address()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** A local-gateway address that appears or goes away brings its service sets up or down. */
+    private void watchHost() {
+        while (!stopping) {
+            try {
+                Thread.sleep(HOST_POLL_MILLIS);
+                Set<InetAddress> now = addresses();
+                if (!now.equals(hostAddresses)) {
+                    LOG.info("host addresses changed; re-planning");
+                    hostAddresses = now;
+                    reload();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | IOException | DaemonException e) {
+                LOG.warn("host watch: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Blocks until SIGTERM or SIGINT, then shuts down. */
+    public void runUntilStopped() {
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close();
+            done.countDown();
+        }, "shutdown"));
+        LOG.info("sallyport daemon running; control socket {}", ControlProtocol.socketPath(stateDir));
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        hostWatch.interrupt();
+        try {
+            control.close();
+        } catch (IOException e) {
+            LOG.warn("closing control socket: {}", e.getMessage());
+        }
+        gateway.close();
+        trace.configure(Optional.empty());
+        LOG.info("sallyport daemon stopped");
+    }
+
+    /** A reason the daemon cannot start or reload, for the user. */
+    public static final class DaemonException extends Exception {
+        public DaemonException(String message) {
+            super(message);
+        }
+    }
+}

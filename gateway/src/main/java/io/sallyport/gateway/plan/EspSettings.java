@@ -1,0 +1,23 @@
+package io.sallyport.gateway.plan;
+
+import io.sallyport.esp.DfPolicy;
+import io.sallyport.esp.EspSa;
+import java.util.OptionalInt;
+
+/**
+ * The data-plane options of one tunnel after term-over-service-set resolution.
+ *
+ * @param replayWindow         bits, or 0 for {@code no-anti-replay}
+ * @param udpEncapsulatePort   {@code udp-encapsulate dest-port}, empty when not configured
+ * @param tunnelIsHop          false with {@code no-ipsec-tunnel-in-traceroute}
+ */
+public record EspSettings(int replayWindow, DfPolicy dfPolicy, int tunnelMtu, boolean passiveMode,
+                          boolean headerIntegrityCheck, boolean tunnelIsHop, OptionalInt udpEncapsulatePort,
+                          boolean natTraversal) {
+
+    /** Applies these settings to an SA builder. */
+    public EspSa.Builder applyTo(EspSa.Builder b) {
+        return b.replayWindow(replayWindow).dfPolicy(dfPolicy).tunnelMtu(tunnelMtu).passiveMode(passiveMode)
+                .headerIntegrityCheck(headerIntegrityCheck).tunnelIsHop(tunnelIsHop);
+    }
+}

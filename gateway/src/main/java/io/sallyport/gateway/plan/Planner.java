@@ -1,0 +1,395 @@
+package io.sallyport.gateway.plan;
+
+import io.sallyport.config.model.AuthenticationMethod;
+import io.sallyport.config.model.Configuration;
+import io.sallyport.config.model.DfBit;
+import io.sallyport.config.model.EstablishTunnels;
+import io.sallyport.config.model.IkePolicy;
+import io.sallyport.config.model.IkeVersion;
+import io.sallyport.config.model.IpsecPolicy;
+import io.sallyport.config.model.IpsecProtocol;
+import io.sallyport.config.model.IpsecVpn;
+import io.sallyport.config.model.IpsecVpnOptions;
+import io.sallyport.config.model.IpsecVpnRule;
+import io.sallyport.config.model.ServiceSet;
+import io.sallyport.config.model.ServiceStyle;
+import io.sallyport.config.model.StaticRoute;
+import io.sallyport.config.model.Term;
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.EncryptionAlgorithm;
+import io.sallyport.crypto.IntegrityAlgorithm;
+import io.sallyport.esp.DfPolicy;
+import io.sallyport.esp.EspSa;
+import io.sallyport.gateway.plan.GatewayPlan.TraceSettings;
+import io.sallyport.ike.ChildProposal;
+import io.sallyport.ike.IkeProposal;
+import io.sallyport.ike.PeerConfig;
+import io.sallyport.ike.PskAuthenticator;
+import io.sallyport.ike.message.TrafficSelector;
+import io.sallyport.net.IpPrefix;
+import io.sallyport.net.TunNames;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Predicate;
+
+/**
+ * Derives a {@link GatewayPlan} from a committed {@link Configuration}: which TUN devices, routes,
+ * kmd peers and data-plane settings it implies. Pure, apart from asking the host whether an
+ * address exists. Whatever cannot run becomes a {@code problem} in words, never an exception.
+ */
+public final class Planner {
+    private static final IpPrefix ANY_V4 = IpPrefix.parse("0.0.0.0/0");
+
+    private final Predicate<InetAddress> hostHasAddress;
+
+    /** @param hostHasAddress whether an address is configured on this host (the local-gateway check) */
+    public Planner(Predicate<InetAddress> hostHasAddress) {
+        this.hostHasAddress = hostHasAddress;
+    }
+
+    public GatewayPlan plan(Configuration config) {
+        IpsecVpn vpn = config.ipsecVpn();
+        List<String> warnings = new ArrayList<>();
+        List<ServiceSetPlan> sets = new ArrayList<>();
+        for (ServiceSet set : config.serviceSets().values()) {
+            List<IpsecVpnRule> rules = rulesOf(set, vpn);
+            if (!rules.isEmpty()) {
+                sets.add(serviceSet(config, set, rules, warnings));
+            }
+        }
+        Optional<TraceSettings> trace = vpn.traceoptions().map(t -> new TraceSettings(t.fileName(),
+                t.size().map(Planner::bytes).orElse(1024L * 1024), t.files(), t.level().keyword(), t.flags()));
+        return new GatewayPlan(sets, warnings, vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY,
+                vpn.noIpsecTunnelInTraceroute(), trace);
+    }
+
+    private static List<IpsecVpnRule> rulesOf(ServiceSet set, IpsecVpn vpn) {
+        List<IpsecVpnRule> rules = new ArrayList<>();
+        set.ipsecVpnRules().stream().map(vpn.rules()::get).forEach(rules::add);
+        set.ipsecVpnRuleSets().stream().flatMap(rs -> vpn.ruleSets().getOrDefault(rs, List.of()).stream())
+                .map(vpn.rules()::get).forEach(rules::add);
+        return rules;
+    }
+
+    private ServiceSetPlan serviceSet(Configuration config, ServiceSet set, List<IpsecVpnRule> rules,
+                                      List<String> warnings) {
+        IpsecVpnOptions options = set.options();
+        ServiceSetPlan.Kind kind;
+        String inside;
+        switch (set.style()) {
+            case ServiceStyle.NextHopStyle nh -> {
+                kind = ServiceSetPlan.Kind.NEXT_HOP;
+                inside = nh.insideServiceInterface();
+            }
+            case ServiceStyle.InterfaceStyle is -> {
+                kind = ServiceSetPlan.Kind.INTERFACE;
+                inside = is.serviceInterface().contains(".") ? is.serviceInterface() : is.serviceInterface() + ".0";
+            }
+            case ServiceStyle.Unbound u -> {
+                return new ServiceSetPlan(set.name(), ServiceSetPlan.Kind.NEXT_HOP, "", "", Optional.empty(),
+                        List.of(), List.of(), Optional.of("service set has neither next-hop-service nor interface-service"));
+            }
+        }
+        Optional<String> problem = Optional.empty();
+        Optional<InetAddress> local = localGateway(config, options);
+        if (local.isEmpty()) {
+            problem = Optional.of("ipsec-vpn-options local-gateway is not configured");
+        } else if (!hostHasAddress.test(local.get())) {
+            problem = Optional.of("local-gateway " + local.get().getHostAddress()
+                    + " is not an address of this host: service set is down until it appears");
+        }
+        if (options.ikeAccessProfile().isPresent()) {
+            warnings.add("service-set " + set.name() + ": ike-access-profile (dynamic peers) is not supported by Sallyport yet; ignored");
+        }
+        List<TunnelPlan> tunnels = new ArrayList<>();
+        int index = 0;
+        for (IpsecVpnRule rule : rules) {
+            for (Term term : rule.terms()) {
+                tunnels.add(tunnel(config, set, rule, term, ++index, local.orElse(null)));
+            }
+        }
+        List<IpPrefix> routed = new ArrayList<>();
+        if (kind == ServiceSetPlan.Kind.NEXT_HOP) {
+            config.routingOptions().staticRoutes().stream()
+                    .filter(r -> r.nextHops().contains(inside))
+                    .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
+            config.routingInstances().values().forEach(ri -> {
+                if (ri.routingOptions().staticRoutes().stream().anyMatch(r -> r.nextHops().contains(inside))) {
+                    warnings.add("routing-instance " + ri.name() + ": static routes into " + inside
+                            + " are installed in the main table; VRF routing is not supported by Sallyport yet");
+                }
+                ri.routingOptions().staticRoutes().stream().filter(r -> r.nextHops().contains(inside))
+                        .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
+            });
+        } else {
+            // Interface style: each term's remote side is steered into the set's device.
+            tunnels.stream().map(TunnelPlan::remotePrefix).filter(p -> p.length() > 0).distinct().forEach(routed::add);
+        }
+        return new ServiceSetPlan(set.name(), kind, inside, TunNames.forUnit(inside), local, routed, tunnels, problem);
+    }
+
+    private static Optional<InetAddress> localGateway(Configuration config, IpsecVpnOptions options) {
+        return options.localGateway().flatMap(lg -> lg.address()
+                .or(() -> lg.interfaceName().flatMap(config::unit)
+                        .flatMap(u -> u.inetAddresses().stream().findFirst())
+                        .map(a -> a.substring(0, a.indexOf('/') < 0 ? a.length() : a.indexOf('/')))))
+                .map(Planner::address);
+    }
+
+    private TunnelPlan tunnel(Configuration config, ServiceSet set, IpsecVpnRule rule, Term term, int index,
+                              InetAddress local) {
+        IpsecVpn vpn = config.ipsecVpn();
+        IpsecVpnOptions options = set.options();
+        String id = set.name() + "/" + rule.name() + "/" + term.name();
+        List<String> problems = new ArrayList<>();
+        InetAddress remote = term.remoteGateway().map(Planner::address).orElse(null);
+        if (remote == null) {
+            problems.add(term.sa() instanceof Term.ManualSa || term.sa() instanceof Term.DynamicSa
+                    ? "term " + term.name() + " has no remote-gateway (dynamic peers are not supported by Sallyport yet)"
+                    : "term " + term.name() + " has neither dynamic nor manual SAs");
+        }
+        IpPrefix localPrefix = term.sourceAddress().map(IpPrefix::parse).orElse(ANY_V4);
+        IpPrefix remotePrefix = term.destinationAddress().map(IpPrefix::parse).orElse(ANY_V4);
+        if (term.backupRemoteGateway().isPresent()) {
+            problems.add("backup-remote-gateway is not supported by Sallyport yet");
+        }
+        boolean natTraversal = options.natTraversal() && !vpn.disableNatt();
+        EspSettings esp = new EspSettings(
+                term.noAntiReplay() || !options.antiReplay() ? 0
+                        : term.antiReplayWindowSize().orElse(options.antiReplayWindowSize()),
+                dfPolicy(term.dfBit().or(options::dfBit)),
+                term.tunnelMtu().orElse(options.tunnelMtu().orElse(EspSa.DEFAULT_TUNNEL_MTU)),
+                options.passiveModeTunneling(), set.headerIntegrityCheck(), !vpn.noIpsecTunnelInTraceroute(),
+                options.udpEncapsulateDestPort(), natTraversal);
+        Optional<PeerConfig> peer = Optional.empty();
+        Optional<ManualSaPlan> manualIn = Optional.empty();
+        Optional<ManualSaPlan> manualOut = Optional.empty();
+        TunnelPlan.Algorithms algorithms = new TunnelPlan.Algorithms("", "");
+        switch (term.sa()) {
+            case Term.DynamicSa dynamic -> {
+                IpsecPolicy ipsecPolicy = vpn.ipsecPolicyFor(dynamic);
+                List<ChildProposal> child = childProposals(vpn, ipsecPolicy, problems);
+                if (!child.isEmpty()) {
+                    ChildProposal first = child.getFirst();
+                    algorithms = new TunnelPlan.Algorithms(
+                            first.integrity() == null ? "" : first.integrity().ipsecKeyword(), first.encryption().keyword());
+                }
+                if (remote != null && local != null) {
+                    peer = peer(id, vpn, dynamic, term, local, remote, localPrefix, remotePrefix, child,
+                            natTraversal, problems);
+                }
+            }
+            case Term.ManualSa manual -> {
+                for (Term.ManualDirection d : manual.directions()) {
+                    Optional<ManualSaPlan> sa = manualSa(d, problems);
+                    switch (d.direction()) {
+                        case INBOUND -> manualIn = sa;
+                        case OUTBOUND -> manualOut = sa;
+                        case BIDIRECTIONAL -> {
+                            manualIn = sa;
+                            manualOut = sa;
+                        }
+                    }
+                }
+                if (manualIn.isEmpty() || manualOut.isEmpty()) {
+                    problems.add("manual SA needs an inbound and an outbound direction (or bidirectional)");
+                    manualIn = Optional.empty();
+                    manualOut = Optional.empty();
+                } else {
+                    ManualSaPlan out = manualOut.get();
+                    algorithms = new TunnelPlan.Algorithms(
+                            out.integrity() == null ? "" : out.integrity().ipsecKeyword(), out.encryption().keyword());
+                }
+            }
+            case Term.NoSa none -> problems.add("term " + term.name() + " has neither dynamic nor manual SAs");
+        }
+        return new TunnelPlan(id, set.name(), rule.name(), term.name(), index, local, remote, localPrefix, remotePrefix,
+                peer, manualIn, manualOut, esp, algorithms,
+                problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)));
+    }
+
+    private static Optional<PeerConfig> peer(String id, IpsecVpn vpn, Term.DynamicSa dynamic, Term term,
+                                             InetAddress local, InetAddress remote, IpPrefix localPrefix,
+                                             IpPrefix remotePrefix, List<ChildProposal> child, boolean natTraversal,
+                                             List<String> problems) {
+        IkePolicy policy = vpn.ikePolicyFor(dynamic);
+        int before = problems.size();
+        if (policy.version() == IkeVersion.V1) {
+            problems.add("ike policy " + policy.name() + " uses IKE version 1, which Sallyport does not negotiate yet"
+                    + " (set services ipsec-vpn ike policy " + policy.name() + " version 2)");
+        }
+        List<io.sallyport.config.model.IkeProposal> configured = vpn.proposalsOf(policy);
+        List<IkeProposal> ike = new ArrayList<>();
+        for (io.sallyport.config.model.IkeProposal p : configured) {
+            if (p.authenticationMethod() != AuthenticationMethod.PRE_SHARED_KEYS) {
+                problems.add("ike proposal " + p.name() + ": authentication-method "
+                        + p.authenticationMethod().keyword() + " needs certificates, which Sallyport does not support yet");
+                continue;
+            }
+            Optional<EncryptionAlgorithm> enc = EncryptionAlgorithm.fromKeyword(p.encryptionAlgorithm().keyword());
+            Optional<IntegrityAlgorithm> integ = IntegrityAlgorithm.fromKeyword(p.authenticationAlgorithm().keyword());
+            Optional<DhGroup> group = DhGroup.fromKeyword(p.dhGroup().keyword());
+            if (enc.isEmpty() || integ.isEmpty() || group.isEmpty()) {
+                problems.add("ike proposal " + p.name() + " uses an algorithm Sallyport does not implement");
+                continue;
+            }
+            ike.add(new IkeProposal(enc.get(), integ.get(), integ.get().matchingPrf(), group.get(), p.lifetimeSeconds()));
+        }
+        if (policy.preSharedKey().isEmpty()) {
+            problems.add("ike policy " + policy.name() + " has no pre-shared-key");
+        }
+        if (child.isEmpty() || ike.isEmpty() || problems.size() > before) {
+            return Optional.empty();
+        }
+        io.sallyport.ike.Identity localId = identity(policy.localId().orElse(null), local, problems);
+        io.sallyport.ike.Identity remoteId = remoteIdentity(policy.remoteId(), remote);
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        PeerConfig.Dpd dpd = term.initiateDeadPeerDetection()
+                ? new PeerConfig.Dpd(true, term.deadPeerDetection().intervalSeconds(), term.deadPeerDetection().threshold())
+                : PeerConfig.Dpd.off();
+        return Optional.of(new PeerConfig(id, local, remote, localId, remoteId,
+                new PskAuthenticator(policy.preSharedKey().get().bytes()), ike, child,
+                List.of(selector(localPrefix)), List.of(selector(remotePrefix)), dpd, natTraversal,
+                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY));
+    }
+
+    private static List<ChildProposal> childProposals(IpsecVpn vpn, IpsecPolicy policy, List<String> problems) {
+        if (policy.proposalSet().isPresent()) {
+            problems.add("ipsec policy " + policy.name() + ": proposal-set " + policy.proposalSet().get()
+                    + " is not supported by Sallyport yet; name proposals instead");
+            return List.of();
+        }
+        DhGroup pfs = policy.perfectForwardSecrecy().flatMap(g -> DhGroup.fromKeyword(g.keyword())).orElse(null);
+        List<ChildProposal> out = new ArrayList<>();
+        for (io.sallyport.config.model.IpsecProposal p : vpn.proposalsOf(policy)) {
+            if (p.protocol() != IpsecProtocol.ESP) {
+                problems.add("ipsec proposal " + p.name() + ": protocol " + p.protocol().keyword()
+                        + " is not supported by Sallyport yet (ESP only)");
+                continue;
+            }
+            Optional<EncryptionAlgorithm> enc = p.encryptionAlgorithm()
+                    .flatMap(e -> EncryptionAlgorithm.fromKeyword(e.keyword()));
+            Optional<IntegrityAlgorithm> integ = p.authenticationAlgorithm()
+                    .flatMap(a -> IntegrityAlgorithm.fromKeyword(a.keyword()));
+            if (enc.isEmpty() || (!enc.get().isAead() && integ.isEmpty())) {
+                problems.add("ipsec proposal " + p.name() + " uses an algorithm Sallyport does not implement"
+                        + p.authenticationAlgorithm().map(a -> " (" + a.keyword() + ")").orElse(""));
+                continue;
+            }
+            out.add(new ChildProposal(enc.get(), enc.get().isAead() ? null : integ.get(), pfs, p.lifetimeSeconds()));
+        }
+        return out;
+    }
+
+    private static Optional<ManualSaPlan> manualSa(Term.ManualDirection d, List<String> problems) {
+        if (d.protocol().isPresent() && d.protocol().get() != IpsecProtocol.ESP) {
+            problems.add("manual SA protocol " + d.protocol().get().keyword() + " is not supported by Sallyport yet");
+            return Optional.empty();
+        }
+        if (d.spi().isEmpty() || d.encryptionAlgorithm().isEmpty() || d.encryptionKey().isEmpty()) {
+            problems.add("manual SA direction " + d.direction().keyword() + " needs spi and encryption algorithm and key");
+            return Optional.empty();
+        }
+        EncryptionAlgorithm enc = EncryptionAlgorithm.fromKeyword(d.encryptionAlgorithm().get().keyword()).orElseThrow();
+        IntegrityAlgorithm integ = d.authenticationAlgorithm()
+                .flatMap(a -> IntegrityAlgorithm.fromKeyword(a.keyword())).orElse(null);
+        if (!enc.isAead() && (integ == null || d.authenticationKey().isEmpty())) {
+            problems.add("manual SA direction " + d.direction().keyword() + " needs an authentication algorithm and key");
+            return Optional.empty();
+        }
+        byte[] encKey = d.encryptionKey().get().bytes();
+        byte[] integKey = integ == null ? new byte[0] : d.authenticationKey().get().bytes();
+        if (encKey.length != enc.keyMaterialSize() || (integ != null && integKey.length != integ.keySize())) {
+            problems.add("manual SA direction " + d.direction().keyword() + ": key length does not fit the algorithm ("
+                    + enc.keyword() + " needs " + enc.keyMaterialSize() + " bytes"
+                    + (integ == null ? "" : ", " + integ.ipsecKeyword() + " needs " + integ.keySize() + " bytes") + ")");
+            return Optional.empty();
+        }
+        return Optional.of(new ManualSaPlan(d.spi().getAsInt(), enc, encKey, integ, integKey));
+    }
+
+    private static io.sallyport.ike.Identity identity(IkePolicy.LocalId id, InetAddress local, List<String> problems) {
+        if (id == null) {
+            return addressIdentity(local);
+        }
+        String value = id.value().orElse("");
+        return switch (id.type()) {
+            case IPV4_ADDR -> io.sallyport.ike.Identity.ipv4(value);
+            case IPV6_ADDR -> io.sallyport.ike.Identity.ipv6(value);
+            case FQDN -> value.contains("@") ? io.sallyport.ike.Identity.userFqdn(value)
+                    : io.sallyport.ike.Identity.fqdn(value);
+            case KEY_ID -> io.sallyport.ike.Identity.keyId(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            case DISTINGUISHED_NAME -> {
+                problems.add("local-id distinguished-name needs a local certificate, which Sallyport does not support yet");
+                yield addressIdentity(local);
+            }
+        };
+    }
+
+    /** The first acceptable remote identity; none configured means the remote gateway's address. */
+    private static io.sallyport.ike.Identity remoteIdentity(IkePolicy.RemoteId id, InetAddress remote) {
+        if (id.anyRemoteId()) {
+            return null;
+        }
+        if (!id.ipv4Addresses().isEmpty()) {
+            return io.sallyport.ike.Identity.ipv4(id.ipv4Addresses().getFirst());
+        }
+        if (!id.ipv6Addresses().isEmpty()) {
+            return io.sallyport.ike.Identity.ipv6(id.ipv6Addresses().getFirst());
+        }
+        if (!id.fqdns().isEmpty()) {
+            String f = id.fqdns().getFirst();
+            return f.contains("@") ? io.sallyport.ike.Identity.userFqdn(f) : io.sallyport.ike.Identity.fqdn(f);
+        }
+        if (!id.keyIds().isEmpty()) {
+            return io.sallyport.ike.Identity.keyId(id.keyIds().getFirst().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return addressIdentity(remote);
+    }
+
+    private static io.sallyport.ike.Identity addressIdentity(InetAddress a) {
+        return a instanceof Inet4Address ? io.sallyport.ike.Identity.ipv4(a.getHostAddress())
+                : io.sallyport.ike.Identity.ipv6(a.getHostAddress());
+    }
+
+    private static TrafficSelector selector(IpPrefix p) {
+        return TrafficSelector.ofPrefix(p.address().getHostAddress(), p.length());
+    }
+
+    private static DfPolicy dfPolicy(Optional<DfBit> df) {
+        return df.map(d -> switch (d) {
+            case CLEAR -> DfPolicy.CLEAR;
+            case COPY -> DfPolicy.COPY;
+            case SET -> DfPolicy.SET;
+        }).orElse(DfPolicy.DEFAULT);
+    }
+
+    private static InetAddress address(String text) {
+        try {
+            String bare = text.contains("/") ? text.substring(0, text.indexOf('/')) : text;
+            return InetAddress.getByName(bare);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an address: " + text, e);
+        }
+    }
+
+    /** Junos sizes: a number with an optional k, m or g suffix. */
+    static long bytes(String size) {
+        String s = size.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = switch (s.charAt(s.length() - 1)) {
+            case 'k' -> 1024L;
+            case 'm' -> 1024L * 1024;
+            case 'g' -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+    }
+
+}

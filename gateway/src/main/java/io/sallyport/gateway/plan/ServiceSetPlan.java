@@ -1,0 +1,27 @@
+package io.sallyport.gateway.plan;
+
+import io.sallyport.net.IpPrefix;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A service set as the gateway runs it: a TUN device standing for its inside service interface,
+ * the prefixes routed into it, and its tunnels.
+ *
+ * @param insideInterface  the Junos unit, e.g. {@code ms-1/2/0.1}
+ * @param tunName          the Linux device name derived from it
+ * @param routedPrefixes   destinations the host must route into the TUN device
+ * @param problem          why the whole set is down (e.g. local-gateway missing on the host)
+ */
+public record ServiceSetPlan(String name, Kind kind, String insideInterface, String tunName,
+                             Optional<InetAddress> localGateway, List<IpPrefix> routedPrefixes,
+                             List<TunnelPlan> tunnels, Optional<String> problem) {
+
+    public enum Kind { NEXT_HOP, INTERFACE }
+
+    public ServiceSetPlan {
+        routedPrefixes = List.copyOf(routedPrefixes);
+        tunnels = List.copyOf(tunnels);
+    }
+}

@@ -1,0 +1,29 @@
+package io.sallyport.gateway.plan;
+
+import io.sallyport.ike.PeerConfig;
+import io.sallyport.net.IpPrefix;
+import java.net.InetAddress;
+import java.util.Optional;
+
+/**
+ * One tunnel a service set asks for: a rule term towards one remote gateway, with either a kmd
+ * peer (dynamic SAs) or static keys (manual SAs). {@code problem} names why it cannot come up.
+ *
+ * @param id           unique key across the gateway: {@code serviceSet/rule/term}
+ * @param tunnelIndex  1-based position within its service set (Junos "Tunnel index")
+ */
+public record TunnelPlan(String id, String serviceSet, String rule, String term, int tunnelIndex,
+                         InetAddress localGateway, InetAddress remoteGateway,
+                         IpPrefix localPrefix, IpPrefix remotePrefix,
+                         Optional<PeerConfig> peer, Optional<ManualSaPlan> manualInbound,
+                         Optional<ManualSaPlan> manualOutbound,
+                         EspSettings esp, Algorithms algorithms, Optional<String> problem) {
+
+    /** What {@code show} prints for the negotiated or configured algorithms before an SA exists. */
+    public record Algorithms(String authentication, String encryption) {
+    }
+
+    public boolean manual() {
+        return manualInbound.isPresent();
+    }
+}

@@ -1,0 +1,472 @@
+package io.sallyport.gateway.runtime;
+
+import io.sallyport.esp.EspInbound;
+import io.sallyport.esp.EspSa;
+import io.sallyport.esp.UdpEncapsulation;
+import io.sallyport.gateway.plan.EspSettings;
+import io.sallyport.gateway.plan.GatewayPlan;
+import io.sallyport.gateway.plan.ManualSaPlan;
+import io.sallyport.gateway.plan.ServiceSetPlan;
+import io.sallyport.gateway.plan.TunnelPlan;
+import io.sallyport.ike.Action;
+import io.sallyport.ike.Command;
+import io.sallyport.ike.Kmd;
+import io.sallyport.ike.KmdOptions;
+import io.sallyport.net.DatagramPort;
+import io.sallyport.net.HostNetworkException;
+import io.sallyport.net.Route;
+import io.sallyport.net.TunPort;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: turns a {@link GatewayPlan} into TUN devices, routes, sockets, kmd peers and
+ * data-plane workers, and keeps them in step with each commit. Installs the SAs kmd negotiates.
+ *
+ * <p>{@link #apply} runs on the caller's thread (startup, commit) under this object's lock; the
+ * {@link KmdListener} methods run on kmd's thread and only touch thread-safe state.
+ */
+public final class Gateway implements KmdListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final int IKE_PORT = 500;
+    private static final int NAT_T_PORT = 4500;
+
+    private final GatewayHost host;
+    private final AgentRunner runner;
+    private final KmdAgent kmd;
+    private final Consumer<Action.Trace> traceSink;
+    private final Map<String, ServiceSetRuntime> sets = new LinkedHashMap<>();
+    private final Map<InetAddress, LocalGateway> locals = new HashMap<>();
+    private final Map<String, TunnelState> tunnels = new ConcurrentHashMap<>();
+    /** Which worker holds each inbound SPI, so a delete finds it even after its tunnel went away. */
+    private final Map<Integer, InboundAgent> inboundOwner = new ConcurrentHashMap<>();
+    private volatile GatewayPlan plan = new GatewayPlan(List.of(), List.of(), false, false, Optional.empty());
+
+    public Gateway(GatewayHost host, AgentRunner runner, Supplier<SecureRandom> entropy, KmdOptions kmdOptions,
+                   Consumer<Action.Trace> traceSink) {
+        this.host = host;
+        this.runner = runner;
+        this.traceSink = traceSink;
+        this.kmd = new KmdAgent(new Kmd(kmdOptions, entropy), this);
+        runner.start(kmd);
+    }
+
+    public GatewayPlan plan() {
+        return plan;
+    }
+
+    public KmdAgent kmd() {
+        return kmd;
+    }
+
+    public AgentRunner runner() {
+        return runner;
+    }
+
+    public Collection<TunnelState> tunnels() {
+        return tunnels.values();
+    }
+
+    public Optional<TunnelState> tunnel(String id) {
+        return Optional.ofNullable(tunnels.get(id));
+    }
+
+    /** Why each service set is down, by name (absent when up). */
+    public synchronized Map<String, String> serviceSetProblems() {
+        Map<String, String> out = new LinkedHashMap<>();
+        sets.forEach((name, rt) -> {
+            if (!rt.up()) {
+                out.put(name, rt.downReason());
+            }
+        });
+        return out;
+    }
+
+    public synchronized List<ServiceSetPlan> serviceSets() {
+        return sets.values().stream().map(ServiceSetRuntime::plan).toList();
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    /**
+     * Brings the running state to {@code next}. Service sets whose plan did not change keep their
+     * devices, routes, workers and SAs; changed ones are rebuilt; removed ones are torn down.
+     */
+    public synchronized void apply(GatewayPlan next) {
+        Map<String, ServiceSetPlan> wanted = new LinkedHashMap<>();
+        next.serviceSets().forEach(s -> wanted.put(s.name(), s));
+        for (String name : List.copyOf(sets.keySet())) {
+            ServiceSetRuntime running = sets.get(name);
+            if (!running.plan().equals(wanted.get(name))) {
+                tearDown(running);
+                sets.remove(name);
+            }
+        }
+        for (ServiceSetPlan s : wanted.values()) {
+            if (!sets.containsKey(s.name())) {
+                sets.put(s.name(), bringUp(s));
+            }
+        }
+        plan = next;
+    }
+
+    private ServiceSetRuntime bringUp(ServiceSetPlan s) {
+        for (TunnelPlan t : s.tunnels()) {
+            TunnelState state = new TunnelState(t);
+            if (s.problem().isPresent()) {
+                state.lastFailure = s.problem().get();
+            }
+            tunnels.put(t.id(), state);
+        }
+        if (s.problem().isPresent()) {
+            LOG.warn("service-set {} is down: {}", s.name(), s.problem().get());
+            return ServiceSetRuntime.down(s, s.problem().get());
+        }
+        InetAddress localAddress = s.localGateway().orElseThrow();
+        TunPort tun = null;
+        List<Route> routes = new ArrayList<>();
+        try {
+            LocalGateway local = local(localAddress);
+            local.users++;
+            int mtu = s.tunnels().stream().mapToInt(t -> t.esp().tunnelMtu()).max().orElse(EspSa.DEFAULT_TUNNEL_MTU);
+            tun = host.openTun(s.tunName(), mtu);
+            OutboundAgent out = new OutboundAgent("out-" + s.name(), tun,
+                    id -> kmd.command(new Command.Acquire(id)), this::rekeyForRollover);
+            for (var prefix : s.routedPrefixes()) {
+                Route r = Route.toDevice(prefix, s.tunName());
+                host.network().addRoute(r);
+                routes.add(r);
+            }
+            runner.start(out);
+            for (TunnelPlan t : s.tunnels()) {
+                TunnelState state = tunnels.get(t.id());
+                out.addTunnel(state.outbound);
+                if (t.problem().isPresent()) {
+                    continue;
+                }
+                if (t.manual()) {
+                    installManual(state, local, tun, out);
+                } else if (t.peer().isPresent()) {
+                    kmd.command(new Command.AddPeer(t.peer().get()));
+                }
+            }
+            LOG.info("service-set {} is up on {} ({} tunnels)", s.name(), s.tunName(), s.tunnels().size());
+            return new ServiceSetRuntime(s, tun, out, List.copyOf(routes), null);
+        } catch (HostNetworkException | IllegalArgumentException e) {
+            String reason = "cannot set up on this host: " + e.getMessage();
+            LOG.error("service-set {}: {}", s.name(), reason);
+            routes.forEach(this::deleteRouteQuietly);
+            if (tun != null) {
+                tun.close();
+            }
+            releaseLocal(localAddress);
+            s.tunnels().forEach(t -> tunnels.get(t.id()).lastFailure = reason);
+            return ServiceSetRuntime.down(s, reason);
+        }
+    }
+
+    private void tearDown(ServiceSetRuntime rt) {
+        ServiceSetPlan s = rt.plan();
+        for (TunnelPlan t : s.tunnels()) {
+            TunnelState state = tunnels.remove(t.id());
+            if (t.peer().isPresent()) {
+                kmd.command(new Command.RemovePeer(t.id()));
+            }
+            if (state != null && state.current != null && state.current.manual()) {
+                removeInbound(state.current.spiIn());
+            }
+        }
+        if (!rt.up()) {
+            return;
+        }
+        runner.stop(rt.outbound());
+        rt.routes().forEach(this::deleteRouteQuietly);
+        rt.tun().close();
+        releaseLocal(s.localGateway().orElseThrow());
+        LOG.info("service-set {} removed", s.name());
+    }
+
+    private void deleteRouteQuietly(Route r) {
+        try {
+            host.network().deleteRoute(r);
+        } catch (HostNetworkException e) {
+            LOG.warn("could not delete route {}: {}", r, e.getMessage());
+        }
+    }
+
+    private LocalGateway local(InetAddress address) {
+        LocalGateway existing = locals.get(address);
+        if (existing != null) {
+            return existing;
+        }
+        DatagramPort ike = host.openUdp(new InetSocketAddress(address, IKE_PORT));
+        DatagramPort natT;
+        try {
+            natT = new SharedSendPort(host.openUdp(new InetSocketAddress(address, NAT_T_PORT)));
+        } catch (HostNetworkException e) {
+            ike.close();
+            throw e;
+        }
+        InboundAgent natTWorker = new InboundAgent("in-" + address.getHostAddress() + ":4500", natT,
+                EspInbound.InputForm.UDP_PAYLOAD, kmd::offer);
+        Optional<DatagramPort> raw = host.openRawEsp(address).map(SharedSendPort::new);
+        Optional<InboundAgent> rawWorker = raw.map(p -> new InboundAgent("in-" + address.getHostAddress() + ":esp", p,
+                EspInbound.InputForm.ESP, kmd::offer));
+        LocalGateway lg = new LocalGateway(address, ike, natT, natTWorker, raw, rawWorker);
+        kmd.addIkePort(address, ike);
+        kmd.addNatTPort(address, natT);
+        runner.start(natTWorker);
+        rawWorker.ifPresent(runner::start);
+        locals.put(address, lg);
+        return lg;
+    }
+
+    private void releaseLocal(InetAddress address) {
+        LocalGateway lg = locals.get(address);
+        if (lg == null || --lg.users > 0) {
+            return;
+        }
+        locals.remove(address);
+        runner.stop(lg.natTWorker);
+        lg.rawEspWorker.ifPresent(runner::stop);
+        lg.encapsulation.values().forEach(e -> {
+            runner.stop(e.worker());
+            e.socket().close();
+        });
+        lg.rawEsp.ifPresent(DatagramPort::close);
+        // kmd may still have deletes to send for the peers just removed (queued before this):
+        // the IKE sockets close on kmd's thread once those went out.
+        kmd.removePorts(address, () -> {
+            lg.natT.close();
+            lg.ike.close();
+        });
+    }
+
+    // ---------------------------------------------------------------- SAs
+
+    private void installManual(TunnelState state, LocalGateway local, TunPort tun, OutboundAgent out) {
+        TunnelPlan t = state.plan;
+        ManualSaPlan in = t.manualInbound().orElseThrow();
+        ManualSaPlan o = t.manualOutbound().orElseThrow();
+        Transport transport = transport(local, t.esp(), false, 0);
+        EspSa inSa = espSa(in.spi(), in, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation);
+        EspSa outSa = espSa(o.spi(), o, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation);
+        inboundOwner.put(in.spi(), transport.worker);
+        transport.worker.installSa(inSa, new InboundTunnel(t.id(), tun, t.localPrefix(), t.remotePrefix(),
+                state.inboundCounters, state.inboundTallies));
+        out.installSa(t.id(), outSa, transport.socket, new InetSocketAddress(t.remoteGateway(), transport.destinationPort));
+        state.current = new TunnelState.SaPair(in.spi(), o.spi(), o.encryption(), o.integrity(), runner.nowNanos(),
+                -1, -1, true, transport.encapsulation != UdpEncapsulation.NONE);
+        state.created++;
+        state.lastFailure = null;
+    }
+
+    private static EspSa espSa(int spi, ManualSaPlan keys, InetAddress local, InetAddress remote, EspSettings esp,
+                               UdpEncapsulation udp) {
+        return esp.applyTo(EspSa.builder(spi, keys.encryption(), keys.integrity(), keys.encryptionKey(),
+                keys.integrityKey(), local, remote)).udp(udp).build();
+    }
+
+    /** Where one SA's ESP travels: the socket, its receiving worker, and the encapsulation. */
+    private record Transport(DatagramPort socket, InboundAgent worker, UdpEncapsulation encapsulation,
+                             int destinationPort) {
+    }
+
+    /**
+     * NAT-T when kmd negotiated it, {@code udp-encapsulate} when configured, plain ESP otherwise.
+     * Without a raw ESP socket (the lab, or a host that refuses one) plain ESP cannot be sent.
+     */
+    private Transport transport(LocalGateway local, EspSettings esp, boolean natT, int remoteNatTPort) {
+        if (natT) {
+            return new Transport(local.natT, local.natTWorker, new UdpEncapsulation.NatTraversal(NAT_T_PORT, remoteNatTPort),
+                    remoteNatTPort);
+        }
+        if (esp.udpEncapsulatePort().isPresent()) {
+            int port = esp.udpEncapsulatePort().getAsInt();
+            UdpEncapsulationPort encap = local.encapsulation.computeIfAbsent(port, p -> {
+                DatagramPort socket = new SharedSendPort(host.openUdp(new InetSocketAddress(local.address, p)));
+                InboundAgent worker = new InboundAgent("in-" + local.address.getHostAddress() + ":" + p, socket,
+                        EspInbound.InputForm.UDP_PAYLOAD, kmd::offer);
+                runner.start(worker);
+                return new UdpEncapsulationPort(p, socket, worker);
+            });
+            return new Transport(encap.socket(), encap.worker(), new UdpEncapsulation.Multipath(port), port);
+        }
+        if (local.rawEsp.isEmpty()) {
+            throw new HostNetworkException("plain ESP (IP protocol 50) needs a raw socket, which this host did not open");
+        }
+        return new Transport(local.rawEsp.get(), local.rawEspWorker.orElseThrow(), UdpEncapsulation.NONE, 0);
+    }
+
+    @Override
+    public void installChildSa(Action.InstallChildSa a) {
+        TunnelState state = tunnels.get(a.peer());
+        ServiceSetRuntime set;
+        synchronized (this) {
+            set = state == null ? null : sets.get(state.plan.serviceSet());
+        }
+        if (state == null || set == null || !set.up()) {
+            LOG.warn("kmd installed a child SA for {} that is no longer configured; asking kmd to delete it", a.peer());
+            kmd.command(new Command.DeleteChildSa(a.spiIn()));
+            return;
+        }
+        TunnelPlan t = state.plan;
+        LocalGateway local;
+        synchronized (this) {
+            local = locals.get(t.localGateway());
+        }
+        if (local == null) {
+            return;
+        }
+        Transport transport;
+        try {
+            transport = transport(local, t.esp(), a.udpEncapsulation(), a.remote().getPort());
+        } catch (HostNetworkException e) {
+            state.lastFailure = e.getMessage();
+            kmd.command(new Command.DeleteChildSa(a.spiIn()));
+            return;
+        }
+        InetAddress localAddr = a.local().getAddress();
+        InetAddress remoteAddr = a.remote().getAddress();
+        EspSa inSa = t.esp().applyTo(EspSa.builder(a.spiIn(), a.encryption(), a.integrity(), a.encryptionKeyIn(),
+                a.integrityKeyIn(), localAddr, remoteAddr)).udp(transport.encapsulation).build();
+        EspSa outSa = t.esp().applyTo(EspSa.builder(a.spiOut(), a.encryption(), a.integrity(), a.encryptionKeyOut(),
+                a.integrityKeyOut(), localAddr, remoteAddr)).udp(transport.encapsulation).build();
+        // Make before break: the new inbound SA first, then outbound traffic moves to the new SA.
+        inboundOwner.put(a.spiIn(), transport.worker);
+        transport.worker.installSa(inSa, new InboundTunnel(t.id(), set.tun(), t.localPrefix(), t.remotePrefix(),
+                state.inboundCounters, state.inboundTallies));
+        set.outbound().installSa(t.id(), outSa, transport.socket,
+                new InetSocketAddress(remoteAddr, transport.destinationPort));
+        state.current = new TunnelState.SaPair(a.spiIn(), a.spiOut(), a.encryption(), a.integrity(), runner.nowNanos(),
+                a.lifetime().softSeconds(), a.lifetime().hardSeconds(), false, a.udpEncapsulation());
+        state.created++;
+        if (a.rekeyOf()) {
+            state.rekeys++;
+        }
+        state.lastFailure = null;
+        LOG.info("tunnel {}: SA pair in {} out {} installed ({}{})", t.id(), Integer.toHexString(a.spiIn()),
+                Integer.toHexString(a.spiOut()), a.encryption().keyword(), a.udpEncapsulation() ? ", ESP in UDP" : "");
+    }
+
+    @Override
+    public void deleteChildSa(Action.DeleteChildSa a) {
+        removeInbound(a.spiIn());
+        TunnelState state = tunnels.get(a.peer());
+        if (state == null) {
+            return;
+        }
+        ServiceSetRuntime set;
+        synchronized (this) {
+            set = sets.get(state.plan.serviceSet());
+        }
+        if (set != null && set.up()) {
+            set.outbound().removeSa(state.plan.id(), a.spiOut());
+        }
+        TunnelState.SaPair current = state.current;
+        if (current != null && current.spiIn() == a.spiIn()) {
+            state.current = null;
+            state.lastFailure = "IPsec SA deleted: " + a.reason();
+        }
+        state.deleted++;
+    }
+
+    private void removeInbound(int spiIn) {
+        InboundAgent owner = inboundOwner.remove(spiIn);
+        if (owner != null) {
+            owner.removeSa(spiIn);
+        }
+    }
+
+    /** The data plane says an outbound SA nears sequence-number rollover: rekey it now. */
+    private void rekeyForRollover(String tunnelId) {
+        TunnelState state = tunnels.get(tunnelId);
+        TunnelState.SaPair current = state == null ? null : state.current;
+        if (current != null && !current.manual()) {
+            kmd.command(new Command.RekeyChildSa(current.spiIn()));
+        }
+    }
+
+    @Override
+    public void ikeSaUp(Action.IkeSaUp a) {
+        TunnelState state = tunnels.get(a.peer());
+        if (state != null) {
+            state.ike = a;
+            state.ikeUpNanos = runner.nowNanos();
+        }
+    }
+
+    @Override
+    public void ikeSaDown(Action.IkeSaDown a) {
+        TunnelState state = tunnels.get(a.peer());
+        if (state != null) {
+            Action.IkeSaUp up = state.ike;
+            if (up == null || up.ikeSa().equals(a.ikeSa())) {
+                state.ike = null;
+            }
+            state.lastFailure = a.reason();
+        }
+    }
+
+    @Override
+    public void trace(Action.Trace a) {
+        traceSink.accept(a);
+    }
+
+    // ---------------------------------------------------------------- operator commands
+
+    /** {@code clear services ipsec-vpn ike security-associations [peer]}. */
+    public void clearIke(Optional<InetAddress> peer) {
+        for (TunnelState t : tunnels.values()) {
+            if (t.plan.peer().isPresent() && peer.map(p -> p.equals(t.plan.remoteGateway())).orElse(true)) {
+                kmd.command(new Command.DeleteIkeSa(t.plan.id()));
+            }
+        }
+    }
+
+    /** {@code clear services ipsec-vpn ipsec security-associations [service-set] [remote-gateway]}. */
+    public void clearIpsec(Optional<String> serviceSet, Optional<InetAddress> remote) {
+        for (TunnelState t : tunnels.values()) {
+            TunnelState.SaPair sa = t.current;
+            if (sa != null && !sa.manual() && serviceSet.map(t.plan.serviceSet()::equals).orElse(true)
+                    && remote.map(r -> r.equals(t.plan.remoteGateway())).orElse(true)) {
+                kmd.command(new Command.DeleteChildSa(sa.spiIn()));
+            }
+        }
+    }
+
+    /** {@code clear services ipsec-vpn ipsec statistics}. */
+    public void clearStatistics(Optional<String> serviceSet) {
+        for (TunnelState t : tunnels.values()) {
+            if (serviceSet.map(t.plan.serviceSet()::equals).orElse(true)) {
+                t.statisticsBaseline = Statistics.of(t);
+            }
+        }
+    }
+
+    /** Tears every service set down (peers get their deletes), then stops all agents. */
+    @Override
+    public synchronized void close() {
+        for (ServiceSetRuntime rt : List.copyOf(sets.values())) {
+            tearDown(rt);
+        }
+        sets.clear();
+        java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
+        kmd.run(() -> drained.set(true));
+        runner.awaitCondition(drained::get, 2000);
+        runner.close();
+    }
+}

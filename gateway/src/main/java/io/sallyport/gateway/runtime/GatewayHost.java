@@ -1,0 +1,25 @@
+package io.sallyport.gateway.runtime;
+
+import io.sallyport.net.DatagramPort;
+import io.sallyport.net.NetworkControl;
+import io.sallyport.net.TunPort;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * What the gateway needs from the machine it runs on: a Linux host, or a virtual router in the lab.
+ * Opening may throw {@link io.sallyport.net.HostNetworkException} with the host's reason.
+ */
+public interface GatewayHost {
+
+    NetworkControl network();
+
+    /** Creates (or attaches to) the TUN device standing for a service interface, up, with this MTU. */
+    TunPort openTun(String name, int mtu);
+
+    DatagramPort openUdp(InetSocketAddress local);
+
+    /** A raw IP protocol 50 endpoint for plain ESP, or empty where the host cannot offer one. */
+    Optional<DatagramPort> openRawEsp(InetAddress local);
+}

@@ -1,0 +1,17 @@
+package io.sallyport.gateway.runtime;
+
+import io.sallyport.ike.Action;
+
+/** What the gateway does with kmd's actions other than sending; called on kmd's thread. */
+public interface KmdListener {
+
+    void installChildSa(Action.InstallChildSa a);
+
+    void deleteChildSa(Action.DeleteChildSa a);
+
+    void ikeSaUp(Action.IkeSaUp a);
+
+    void ikeSaDown(Action.IkeSaDown a);
+
+    void trace(Action.Trace a);
+}

@@ -1,0 +1,88 @@
+package io.sallyport.gateway.runtime;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs each agent on a platform thread of its own until it is stopped or the runner closes. */
+public final class ThreadedRunner implements AgentRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ThreadedRunner.class);
+    private static final long IDLE_MILLIS = 2;
+
+    private final LongSupplier clock;
+    private final Map<Agent, Running> running = new IdentityHashMap<>();
+
+    public ThreadedRunner(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    private static final class Running {
+        volatile boolean stop;
+        Thread thread;
+    }
+
+    @Override
+    public synchronized void start(Agent agent) {
+        Running r = new Running();
+        r.thread = Thread.ofPlatform().name(agent.name()).daemon().start(() -> loop(agent, r));
+        running.put(agent, r);
+    }
+
+    private void loop(Agent agent, Running r) {
+        while (!r.stop) {
+            try {
+                if (agent.doWork(clock.getAsLong()) == 0) {
+                    agent.idle(IDLE_MILLIS);
+                }
+            } catch (RuntimeException e) {
+                // One bad packet or action must not stop a worker; the agent counts what it can.
+                LOG.error("agent {} failed and continues", agent.name(), e);
+            }
+        }
+    }
+
+    /** Stops one agent and waits for its thread, so its ports may be closed afterwards. */
+    @Override
+    public synchronized void stop(Agent agent) {
+        Running r = running.remove(agent);
+        if (r != null) {
+            r.stop = true;
+            join(r.thread);
+        }
+    }
+
+    @Override
+    public void awaitCondition(java.util.function.BooleanSupplier condition, long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public long nowNanos() {
+        return clock.getAsLong();
+    }
+
+    @Override
+    public synchronized void close() {
+        running.values().forEach(r -> r.stop = true);
+        running.values().forEach(r -> join(r.thread));
+        running.clear();
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.sallyport.ike;
+
+import io.sallyport.crypto.EncryptionAlgorithm;
+import io.sallyport.crypto.IntegrityAlgorithm;
+import io.sallyport.crypto.PrfAlgorithm;
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.ike.message.TrafficSelector;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** What kmd asks its adapter to do. The adapter's exhaustive switch catches a forgotten kind. */
+public sealed interface Action {
+
+    /** Send a datagram (with the non-ESP marker when {@code datagram.nonEspMarker()}). */
+    record Send(Datagram datagram) implements Action {
+    }
+
+    /**
+     * Install an ESP child SA pair in the data plane. {@code integrity} is null for AEAD ciphers;
+     * encryption keys include the GCM salt. Tunnel endpoints carry the ports ESP-in-UDP uses
+     * when {@code udpEncapsulation} is set (RFC 3948).
+     */
+    record InstallChildSa(String peer, IkeSaId ikeSa, int spiIn, int spiOut,
+                          EncryptionAlgorithm encryption, IntegrityAlgorithm integrity,
+                          byte[] encryptionKeyIn, byte[] integrityKeyIn, byte[] encryptionKeyOut, byte[] integrityKeyOut,
+                          List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors,
+                          InetSocketAddress local, InetSocketAddress remote, boolean udpEncapsulation,
+                          Lifetime lifetime, boolean rekeyOf, int replacesSpiIn) implements Action {
+    }
+
+    /** Remove a child SA pair from the data plane. */
+    record DeleteChildSa(String peer, int spiIn, int spiOut, String reason) implements Action {
+    }
+
+    record IkeSaUp(String peer, IkeSaId ikeSa, boolean initiator, InetSocketAddress local, InetSocketAddress remote,
+                   EncryptionAlgorithm encryption, IntegrityAlgorithm integrity, PrfAlgorithm prf, DhGroup group,
+                   boolean natDetected, Lifetime lifetime) implements Action {
+    }
+
+    /** The IKE SA is gone; {@code reason} in words, e.g. "authentication failed". */
+    record IkeSaDown(String peer, IkeSaId ikeSa, String reason) implements Action {
+    }
+
+    record Trace(TraceFlag flag, TraceLevel level, String text) implements Action {
+    }
+}

@@ -1,0 +1,41 @@
+package io.sallyport.ike;
+
+import io.sallyport.ike.message.TrafficSelector;
+import java.util.List;
+
+/** One ESP SA pair as kmd tracks it: SPIs, selectors, the nonces that made it, its timers. */
+final class ChildSa {
+
+    /** Lifecycle of a child SA. */
+    enum State { INSTALLED, REKEYING, REKEYED, DELETING }
+
+    final int spiIn;
+    final int spiOut;
+    final ChildProposal proposal;
+    final List<TrafficSelector> localSelectors;
+    final List<TrafficSelector> remoteSelectors;
+    /** The nonces of the exchange that created this SA (for the §2.8.1 lowest-nonce rule). */
+    final byte[] ni;
+    final byte[] nr;
+    final long softDeadline;
+    final long hardDeadline;
+    State state = State.INSTALLED;
+
+    ChildSa(int spiIn, int spiOut, ChildProposal proposal, List<TrafficSelector> localSelectors,
+            List<TrafficSelector> remoteSelectors, byte[] ni, byte[] nr, long softDeadline, long hardDeadline) {
+        this.spiIn = spiIn;
+        this.spiOut = spiOut;
+        this.proposal = proposal;
+        this.localSelectors = localSelectors;
+        this.remoteSelectors = remoteSelectors;
+        this.ni = ni;
+        this.nr = nr;
+        this.softDeadline = softDeadline;
+        this.hardDeadline = hardDeadline;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("child %08x/%08x", spiIn, spiOut);
+    }
+}

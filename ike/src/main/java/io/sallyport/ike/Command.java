@@ -1,0 +1,37 @@
+package io.sallyport.ike;
+
+/** Operator and data-plane requests to kmd. */
+public sealed interface Command {
+
+    /** Add or replace a peer; with {@code establishImmediately} it initiates at once. */
+    record AddPeer(PeerConfig peer) implements Command {
+    }
+
+    /** Remove a peer and delete its SAs. */
+    record RemovePeer(String peer) implements Command {
+    }
+
+    /** Start IKE_SA_INIT + IKE_AUTH for a peer (does nothing when an SA is up or coming up). */
+    record Initiate(String peer) implements Command {
+    }
+
+    /** Traffic needs a tunnel that is not there ({@code establish-tunnels on-traffic}). */
+    record Acquire(String peer) implements Command {
+    }
+
+    /** Delete the peer's IKE SA (and with it all child SAs), telling the peer. */
+    record DeleteIkeSa(String peer) implements Command {
+    }
+
+    /** Delete one child SA by its inbound SPI, telling the peer. */
+    record DeleteChildSa(int spiIn) implements Command {
+    }
+
+    /** Rekey one child SA now, e.g. because the ESP sequence number is about to roll over. */
+    record RekeyChildSa(int spiIn) implements Command {
+    }
+
+    /** Rekey the peer's IKE SA now. */
+    record RekeyIkeSa(String peer) implements Command {
+    }
+}

@@ -1,0 +1,314 @@
+package io.sallyport.ike;
+
+import io.sallyport.ike.message.DecodeResult;
+import io.sallyport.ike.message.IkeHeader;
+import io.sallyport.ike.message.MessageCodec;
+import io.sallyport.ike.message.Wire;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * The key manager: a pure IKEv2 engine. Datagrams, timer ticks and commands go in with the current
+ * time; {@link Action}s come out. It owns no socket, thread or clock. Bad input is counted by
+ * {@link DropReason} and dropped; an unexpected fault is contained to the IKE SA it happened in.
+ *
+ * <p>Not thread-safe: one kmd event loop owns it.
+ */
+public final class Kmd {
+
+    private final KmdOptions options;
+    private final SecureRandom random;
+    private final Map<String, PeerConfig> peers = new LinkedHashMap<>();
+    /** IKE SAs by our own SPI. */
+    private final Map<Long, IkeSession> sas = new HashMap<>();
+    private final long[] drops = new long[DropReason.values().length];
+    private final byte[] cookieSecret = new byte[32];
+    private final Env env = new Env();
+
+    /** Uses {@code entropy} once; tests pass a seeded generator to fix SPIs and nonces. */
+    public Kmd(KmdOptions options, Supplier<SecureRandom> entropy) {
+        this.options = Objects.requireNonNull(options);
+        this.random = entropy.get();
+        random.nextBytes(cookieSecret);
+    }
+
+    public Kmd(Supplier<SecureRandom> entropy) {
+        this(KmdOptions.defaults(), entropy);
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** One received datagram (the adapter strips the non-ESP marker and says so). */
+    public List<Action> handle(long nowNanos, Datagram in) {
+        List<Action> out = new ArrayList<>();
+        if (Datagram.isKeepalive(in.payload())) {
+            count(DropReason.KEEPALIVE);
+            return out;
+        }
+        IkeHeader h = IkeHeader.parse(in.payload());
+        if (h == null) {
+            count(DropReason.MALFORMED_HEADER);
+            return out;
+        }
+        if (h.exchangeType() == Wire.IKE_SA_INIT && !h.isResponse() && h.spiR() == 0 && h.messageId() == 0) {
+            IkeSession existing = findHalfOpen(h.spiI(), in.remote());
+            if (existing != null) {
+                guarded(existing, out, () -> existing.onDatagram(nowNanos, in, h, out));
+            } else {
+                newResponder(nowNanos, in, out);
+            }
+            return out;
+        }
+        long ours = h.fromInitiator() ? h.spiR() : h.spiI();
+        IkeSession s = sas.get(ours);
+        if (s == null || (h.fromInitiator() && s.spiI != h.spiI())) {
+            count(DropReason.UNKNOWN_SPI);
+            trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "no IKE SA for SPI " + Long.toHexString(ours) + " from " + in.remote());
+            return out;
+        }
+        guarded(s, out, () -> s.onDatagram(nowNanos, in, h, out));
+        return out;
+    }
+
+    /** Timers: retransmissions, lifetimes, DPD, keepalives, half-open cleanup. */
+    public List<Action> tick(long nowNanos) {
+        List<Action> out = new ArrayList<>();
+        for (IkeSession s : List.copyOf(sas.values())) {
+            if (s.nextDeadline() <= nowNanos) {
+                guarded(s, out, () -> s.tick(nowNanos, out));
+            }
+        }
+        return out;
+    }
+
+    /** The earliest time {@link #tick} has work, if any; the adapter sleeps until then. */
+    public OptionalLong nextDeadline() {
+        long d = sas.values().stream().mapToLong(IkeSession::nextDeadline).min().orElse(Long.MAX_VALUE);
+        return d == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(d);
+    }
+
+    public List<Action> command(long nowNanos, Command c) {
+        List<Action> out = new ArrayList<>();
+        switch (c) {
+            case Command.AddPeer a -> {
+                peers.put(a.peer().name(), a.peer());
+                trace(out, TraceFlag.DATABASE, TraceLevel.INFO, "peer " + a.peer().name() + " added");
+                if (a.peer().establishImmediately()) {
+                    initiate(nowNanos, a.peer(), out);
+                }
+            }
+            case Command.RemovePeer r -> {
+                for (IkeSession s : sessionsOf(r.peer())) {
+                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke("peer removed"), out));
+                }
+                peers.remove(r.peer());
+            }
+            case Command.Initiate i -> peer(i.peer(), out).ifPresent(p -> initiate(nowNanos, p, out));
+            case Command.Acquire a -> peer(a.peer(), out).ifPresent(p -> {
+                trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.INFO, "acquire for " + p.name());
+                initiate(nowNanos, p, out);
+            });
+            case Command.DeleteIkeSa d -> {
+                for (IkeSession s : sessionsOf(d.peer())) {
+                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke("deleted by operator"), out));
+                }
+            }
+            case Command.DeleteChildSa d -> withChild(d.spiIn(), out, (s, child) ->
+                    s.enqueue(nowNanos, new IkeSession.Work.DeleteChild(child), out));
+            case Command.RekeyChildSa r -> withChild(r.spiIn(), out, (s, child) ->
+                    s.enqueue(nowNanos, new IkeSession.Work.RekeyChild(child), out));
+            case Command.RekeyIkeSa r -> {
+                for (IkeSession s : sessionsOf(r.peer())) {
+                    if (s.state == IkeSession.State.ESTABLISHED) {
+                        guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.RekeyIke(), out));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- state queries (show commands, tests)
+
+    /** Drop counters by reason. */
+    public Map<DropReason, Long> drops() {
+        Map<DropReason, Long> m = new LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            m.put(r, drops[r.ordinal()]);
+        }
+        return m;
+    }
+
+    /** A snapshot of one IKE SA for show output. */
+    public record IkeSaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
+                            InetSocketAddress remote, List<Integer> childSpisIn) {
+    }
+
+    public List<IkeSaView> ikeSas() {
+        return sas.values().stream().map(s -> new IkeSaView(s.peer.name(), s.id(), s.state.name(), s.initiator,
+                s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList())).toList();
+    }
+
+    /** Timers pending in all SAs (zero when nothing is left behind). */
+    public int liveSaCount() { return sas.size(); }
+
+    // ---------------------------------------------------------------- internals
+
+    private void initiate(long now, PeerConfig p, List<Action> out) {
+        boolean active = sessionsOf(p.name()).stream().anyMatch(s -> s.state != IkeSession.State.REKEYED);
+        if (active) {
+            trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "IKE SA with " + p.name() + " already up or coming up");
+            return;
+        }
+        try {
+            IkeSession.initiate(env, p, now, out);
+        } catch (RuntimeException e) {
+            count(DropReason.INTERNAL_ERROR);
+            trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "initiating " + p.name() + " failed: " + e);
+        }
+    }
+
+    private void newResponder(long now, Datagram in, List<Action> out) {
+        DecodeResult r = MessageCodec.decodePlain(in.payload());
+        if (!(r instanceof DecodeResult.Ok ok)) {
+            count(DropReason.MALFORMED_PAYLOAD);
+            return;
+        }
+        Optional<PeerConfig> p = peers.values().stream()
+                .filter(c -> c.remoteAddress().equals(in.remote().getAddress()) && c.localAddress().equals(in.local().getAddress()))
+                .findFirst();
+        if (p.isEmpty()) {
+            count(DropReason.NO_PEER);
+            trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.WARNING, "IKE_SA_INIT from " + in.remote() + ": no peer configured");
+            return;
+        }
+        try {
+            IkeSession.respond(env, p.get(), in, ok.message(), now, out);
+        } catch (RuntimeException e) {
+            count(DropReason.INTERNAL_ERROR);
+            trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "IKE_SA_INIT from " + in.remote() + " failed: " + e);
+        }
+    }
+
+    private IkeSession findHalfOpen(long spiI, InetSocketAddress remote) {
+        return sas.values().stream()
+                .filter(s -> !s.initiator && s.spiI == spiI && s.remote.getAddress().equals(remote.getAddress()))
+                .findFirst().orElse(null);
+    }
+
+    /** Per-SA containment: a bug in one SA's handling closes that SA only (style anchor §1). */
+    private void guarded(IkeSession s, List<Action> out, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            count(DropReason.INTERNAL_ERROR);
+            trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "internal error in IKE SA " + s.id() + ": " + e);
+            s.close(out, "internal error");
+        }
+    }
+
+    private interface ChildOp {
+        void run(IkeSession s, ChildSa c);
+    }
+
+    private void withChild(int spiIn, List<Action> out, ChildOp op) {
+        for (IkeSession s : List.copyOf(sas.values())) {
+            Optional<ChildSa> c = s.child(spiIn);
+            if (c.isPresent() && s.state == IkeSession.State.ESTABLISHED) {
+                guarded(s, out, () -> op.run(s, c.get()));
+                return;
+            }
+        }
+        trace(out, TraceFlag.DATABASE, TraceLevel.WARNING, String.format("no child SA with inbound SPI %08x", spiIn));
+    }
+
+    private Collection<IkeSession> sessionsOf(String peer) {
+        return sas.values().stream().filter(s -> s.peer.name().equals(peer)).toList();
+    }
+
+    private Optional<PeerConfig> peer(String name, List<Action> out) {
+        PeerConfig p = peers.get(name);
+        if (p == null) {
+            trace(out, TraceFlag.DATABASE, TraceLevel.WARNING, "no peer named " + name);
+        }
+        return Optional.ofNullable(p);
+    }
+
+    private void count(DropReason r) { drops[r.ordinal()]++; }
+
+    private static void trace(List<Action> out, TraceFlag f, TraceLevel l, String text) {
+        out.add(new Action.Trace(f, l, text));
+    }
+
+    /** What an IKE SA may use from the engine: entropy, options, the SA table, counters. */
+    final class Env {
+        KmdOptions options() { return options; }
+
+        SecureRandom random() { return random; }
+
+        long newIkeSpi() {
+            long spi;
+            do {
+                spi = random.nextLong();
+            } while (spi == 0 || sas.containsKey(spi));
+            return spi;
+        }
+
+        int newChildSpi() {
+            // SPIs 1..255 are reserved (RFC 4303 §2.1).
+            int spi;
+            do {
+                spi = random.nextInt();
+            } while (Integer.compareUnsigned(spi, 256) < 0 || spiInUse(spi));
+            return spi;
+        }
+
+        private boolean spiInUse(int spi) {
+            return sas.values().stream().anyMatch(s -> s.child(spi).isPresent());
+        }
+
+        byte[] nonce() {
+            byte[] n = new byte[32];
+            random.nextBytes(n);
+            return n;
+        }
+
+        int halfOpenCount() {
+            return (int) sas.values().stream().filter(s -> !s.initiator && s.state == IkeSession.State.CONNECTING).count();
+        }
+
+        /** Stateless cookie (RFC 7296 §2.6): SHA-256(Ni | IPi | SPIi | secret). */
+        byte[] cookie(byte[] ni, InetSocketAddress from, long spiI) {
+            try {
+                MessageDigest d = MessageDigest.getInstance("SHA-256");
+                d.update(ni);
+                d.update(from.getAddress().getAddress());
+                d.update(io.sallyport.ike.message.Bytes.of64(spiI));
+                d.update(cookieSecret);
+                return d.digest();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void register(IkeSession s) { sas.put(s.localSpi(), s); }
+
+        void unregister(IkeSession s) { sas.remove(s.localSpi(), s); }
+
+        void count(DropReason r) { Kmd.this.count(r); }
+
+        void trace(List<Action> out, TraceFlag f, TraceLevel l, String text) { Kmd.trace(out, f, l, text); }
+    }
+}

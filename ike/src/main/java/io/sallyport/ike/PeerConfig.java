@@ -1,0 +1,53 @@
+package io.sallyport.ike;
+
+import io.sallyport.ike.message.TrafficSelector;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * kmd's own description of one peer (the gateway maps Junos configuration onto it).
+ *
+ * @param remoteId       null accepts any identity the peer authenticates with
+ * @param natTraversal   false for {@code disable-natt}: no NAT-D payloads, no move to 4500
+ * @param establishImmediately {@code establish-tunnels immediately} versus on traffic
+ */
+public record PeerConfig(String name, InetAddress localAddress, InetAddress remoteAddress,
+                         Identity localId, Identity remoteId, Authenticator authenticator,
+                         List<IkeProposal> ikeProposals, List<ChildProposal> childProposals,
+                         List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors,
+                         Dpd dpd, boolean natTraversal, boolean establishImmediately) {
+
+    public PeerConfig {
+        if (ikeProposals.isEmpty() || childProposals.isEmpty()) {
+            throw new IllegalArgumentException("peer " + name + " needs IKE and child proposals");
+        }
+        ikeProposals = List.copyOf(ikeProposals);
+        childProposals = List.copyOf(childProposals);
+        localSelectors = List.copyOf(localSelectors);
+        remoteSelectors = List.copyOf(remoteSelectors);
+    }
+
+    /**
+     * Dead-peer detection: probe after {@code intervalSeconds} without traffic from the peer;
+     * give up after {@code threshold} unanswered probes. {@code always}: probe even when idle
+     * traffic is not expected ({@code initiate-dead-peer-detection}).
+     */
+    public record Dpd(boolean enabled, long intervalSeconds, int threshold) {
+        public static Dpd off() { return new Dpd(false, 10, 5); }
+    }
+
+    public PeerConfig withAuthenticator(Authenticator a) {
+        return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, a, ikeProposals, childProposals,
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately);
+    }
+
+    public PeerConfig withIkeProposals(List<IkeProposal> p) {
+        return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, authenticator, p, childProposals,
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately);
+    }
+
+    public PeerConfig withChildProposals(List<ChildProposal> p) {
+        return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, authenticator, ikeProposals, p,
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately);
+    }
+}

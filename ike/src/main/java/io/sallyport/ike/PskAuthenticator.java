@@ -1,0 +1,46 @@
+package io.sallyport.ike;
+
+import io.sallyport.crypto.Prf;
+import io.sallyport.crypto.PrfAlgorithm;
+import io.sallyport.ike.message.Wire;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/** Shared-key MIC: AUTH = prf(prf(secret, "Key Pad for IKEv2"), signed octets) (RFC 7296 §2.15). */
+public final class PskAuthenticator implements Authenticator {
+
+    private static final byte[] KEY_PAD = "Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII);
+
+    private final byte[] secret;
+
+    public PskAuthenticator(byte[] secret) {
+        this.secret = secret.clone();
+    }
+
+    /** {@code pre-shared-key ascii-text}. */
+    public static PskAuthenticator ascii(String text) {
+        return new PskAuthenticator(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public int method() { return Wire.AUTH_SHARED_KEY_MIC; }
+
+    public byte[] authData(PrfAlgorithm prf, byte[] signedOctets) {
+        Prf p = new Prf(prf);
+        return p.prf(p.prf(secret, KEY_PAD), signedOctets);
+    }
+
+    public boolean verify(PrfAlgorithm prf, byte[] signedOctets, int method, byte[] authData) {
+        return method == Wire.AUTH_SHARED_KEY_MIC && MessageDigest.isEqual(authData(prf, signedOctets), authData);
+    }
+
+    /** Two authenticators with the same secret are the same: a re-commit of an unchanged key changes nothing. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PskAuthenticator p && MessageDigest.isEqual(p.secret, secret);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(secret);
+    }
+}

@@ -1,0 +1,4 @@
+package io.sallyport.ike;
+
+/** Junos traceoptions levels, most severe first. */
+public enum TraceLevel { ERROR, WARNING, NOTICE, INFO, VERBOSE }

@@ -1,0 +1,173 @@
+package io.sallyport.ike;
+
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.EncryptionAlgorithm;
+import io.sallyport.ike.message.TrafficSelector;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+
+/**
+ * Two kmd engines joined by an in-memory link with a fake clock. Faults (loss, duplication,
+ * reordering) are injected per datagram from a seeded random source. Every action is recorded;
+ * the installed child SAs are tracked like a data plane would.
+ */
+final class TwoPeers {
+
+    static final InetAddress A = addr("192.0.2.1");
+    static final InetAddress B = addr("192.0.2.2");
+
+    final Kmd a;
+    final Kmd b;
+    long now = 1_000_000_000L;
+    final Deque<Datagram> wire = new ArrayDeque<>();
+    final List<Action> actionsA = new ArrayList<>();
+    final List<Action> actionsB = new ArrayList<>();
+    /** Data plane view: installed child SAs by inbound SPI, per side. */
+    final Map<Integer, Action.InstallChildSa> planeA = new HashMap<>();
+    final Map<Integer, Action.InstallChildSa> planeB = new HashMap<>();
+    double loss;
+    double duplicate;
+    double reorder;
+    final Random faults = new Random(7);
+    Predicate<Datagram> dropFilter = d -> false;
+
+    TwoPeers(long seedA, long seedB) {
+        a = new Kmd(() -> seeded(seedA));
+        b = new Kmd(() -> seeded(seedB));
+    }
+
+    TwoPeers() {
+        this(1, 2);
+    }
+
+    static SecureRandom seeded(long seed) {
+        try {
+            SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
+            r.setSeed(seed);
+            return r;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static InetAddress addr(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static PeerConfig config(String name, InetAddress local, InetAddress remote, String psk) {
+        boolean isA = local.equals(A);
+        return new PeerConfig(name, local, remote, Identity.ipv4(local.getHostAddress()), Identity.ipv4(remote.getHostAddress()),
+                PskAuthenticator.ascii(psk), List.of(IkeProposal.aes256Sha256Group14()),
+                List.of(new ChildProposal(EncryptionAlgorithm.AES_128_GCM, null, DhGroup.GROUP14, 3600)),
+                List.of(TrafficSelector.ofPrefix(isA ? "198.18.1.0" : "198.18.2.0", 24)),
+                List.of(TrafficSelector.ofPrefix(isA ? "198.18.2.0" : "198.18.1.0", 24)),
+                PeerConfig.Dpd.off(), true, false);
+    }
+
+    void addPeers(PeerConfig forA, PeerConfig forB) {
+        record(true, a.command(now, new Command.AddPeer(forA)));
+        record(false, b.command(now, new Command.AddPeer(forB)));
+    }
+
+    void commandA(Command c) { record(true, a.command(now, c)); }
+
+    void commandB(Command c) { record(false, b.command(now, c)); }
+
+    void record(boolean fromA, List<Action> actions) {
+        (fromA ? actionsA : actionsB).addAll(actions);
+        var plane = fromA ? planeA : planeB;
+        for (Action x : actions) {
+            switch (x) {
+                case Action.Send s -> enqueue(s.datagram());
+                case Action.InstallChildSa i -> plane.put(i.spiIn(), i);
+                case Action.DeleteChildSa d -> plane.remove(d.spiIn());
+                case Action.IkeSaUp u -> { }
+                case Action.IkeSaDown d -> { }
+                case Action.Trace t -> { }
+            }
+        }
+    }
+
+    private void enqueue(Datagram d) {
+        if (dropFilter.test(d) || faults.nextDouble() < loss) {
+            return;
+        }
+        if (faults.nextDouble() < reorder && !wire.isEmpty()) {
+            Datagram first = wire.pollFirst();
+            wire.addFirst(d);
+            wire.addFirst(first);
+        } else {
+            wire.add(d);
+        }
+        if (faults.nextDouble() < duplicate) {
+            wire.add(d);
+        }
+    }
+
+    /** Delivers one datagram; returns false when the wire is empty. */
+    boolean deliverNext() {
+        Datagram d = wire.poll();
+        if (d == null) {
+            return false;
+        }
+        boolean toA = d.remote().getAddress().equals(A);
+        // The receiver sees the datagram from its own side: swap endpoints.
+        Datagram in = new Datagram(d.remote(), d.local(), d.payload(), d.nonEspMarker());
+        record(toA, (toA ? a : b).handle(now, in));
+        return true;
+    }
+
+    /** Runs until quiet, advancing the fake clock to each next deadline, up to {@code maxNanos}. */
+    void run(long maxNanos) {
+        long end = now + maxNanos;
+        while (true) {
+            while (deliverNext()) {
+                now += 1_000_000;
+            }
+            long next = Math.min(a.nextDeadline().orElse(Long.MAX_VALUE), b.nextDeadline().orElse(Long.MAX_VALUE));
+            if (next > end) {
+                now = end;
+                return;
+            }
+            now = Math.max(now, next);
+            record(true, a.tick(now));
+            record(false, b.tick(now));
+        }
+    }
+
+    void runQuiet() { run(5_000_000_000L); }
+
+    <T extends Action> List<T> of(List<Action> actions, Class<T> kind) {
+        return actions.stream().filter(kind::isInstance).map(kind::cast).toList();
+    }
+
+    /** The two data planes hold matching SA pairs (A's inbound is B's outbound and vice versa, same keys). */
+    boolean planesMatch() {
+        if (planeA.size() != planeB.size()) {
+            return false;
+        }
+        for (var ia : planeA.values()) {
+            var ib = planeB.values().stream().filter(x -> x.spiOut() == ia.spiIn()).findFirst().orElse(null);
+            if (ib == null || ib.spiIn() != ia.spiOut()
+                    || !java.util.Arrays.equals(ia.encryptionKeyIn(), ib.encryptionKeyOut())
+                    || !java.util.Arrays.equals(ia.encryptionKeyOut(), ib.encryptionKeyIn())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

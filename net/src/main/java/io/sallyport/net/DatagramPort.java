@@ -1,0 +1,43 @@
+package io.sallyport.net;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A bound datagram endpoint: UDP (IKE 500, NAT-T 4500, udp-encapsulate ports) or raw ESP, where
+ * the port numbers are 0 and datagrams are whole ESP packets without the outer IP header.
+ *
+ * <p>Non-blocking like {@link TunPort}, and owned by one thread. The source of the last datagram
+ * is kept in the port, so receiving allocates nothing per packet when the peer does not change.
+ */
+public interface DatagramPort extends AutoCloseable {
+
+    /**
+     * Copies the next datagram's payload into {@code buf[off, off + maxLen)}.
+     *
+     * @return the payload length (truncated to {@code maxLen}), or {@code -1} when none waits
+     */
+    int receive(byte[] buf, int off, int maxLen);
+
+    /** The source of the datagram the last successful {@link #receive} returned. */
+    InetSocketAddress lastSource();
+
+    /**
+     * Sends {@code buf[off, off + len)} to {@code destination}.
+     *
+     * @return {@code false} when the datagram was dropped locally (buffer full, unreachable);
+     *     the port counts the reason
+     */
+    boolean send(byte[] buf, int off, int len, InetSocketAddress destination);
+
+    /** Waits until a datagram is readable or the timeout passes; {@code true} when readable. */
+    boolean awaitReadable(long timeoutMillis);
+
+    /** Packet and drop counters of this port, written by the owner thread only. */
+    PortCounters counters();
+
+    /** The bound local address and port (port 0 for raw ESP). */
+    InetSocketAddress localAddress();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,47 @@
+package io.sallyport.net;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * Host routing state the gateway reads and changes: addresses, links, routes, policy rules and
+ * VRF devices. Linux runs {@code ip}; the lab keeps it in memory. Every change either succeeds
+ * or throws {@link HostNetworkException} naming the command and the host's answer.
+ */
+public interface NetworkControl {
+
+    List<HostAddress> addresses();
+
+    List<LinkState> links();
+
+    /** The addresses configured on {@code device}. */
+    default List<HostAddress> addressesOn(final String device) {
+        return addresses().stream().filter(a -> a.device().equals(device)).toList();
+    }
+
+    /** True when {@code address} is configured on some interface (the local-gateway check). */
+    default boolean hasAddress(final InetAddress address) {
+        return addresses().stream().anyMatch(a -> a.address().equals(address));
+    }
+
+    void addRoute(Route route);
+
+    void deleteRoute(Route route);
+
+    void addRule(PolicyRule rule);
+
+    void deleteRule(PolicyRule rule);
+
+    /** Creates VRF device {@code name} bound to {@code table} and brings it up. */
+    void createVrf(String name, int table);
+
+    /** Enslaves {@code device} to VRF {@code vrf}, or frees it when {@code vrf} is null. */
+    void setMaster(String device, String vrf);
+
+    void setLinkUp(String device, boolean up);
+
+    void deleteLink(String device);
+
+    /** Changes since the previous call (the first call reports nothing, it takes the baseline). */
+    List<NetworkEvent> pollEvents();
+}

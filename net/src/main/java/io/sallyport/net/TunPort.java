@@ -1,0 +1,43 @@
+package io.sallyport.net;
+
+/**
+ * One queue of a layer-3 tunnel device (Linux TUN with IFF_NO_PI, or a virtual twin): whole IP
+ * packets in, whole IP packets out.
+ *
+ * <p>Reads never block: a worker loop calls {@link #read} until it returns {@code -1}, then
+ * {@link #awaitReadable} with a timeout (or steps other work). A port is owned by one thread;
+ * a second thread may only {@link #close} it after the owner stopped.
+ */
+public interface TunPort extends AutoCloseable {
+
+    /**
+     * Copies the next packet into {@code buf[off, off + maxLen)}.
+     *
+     * @return the packet length, or {@code -1} when no packet is waiting. A packet longer than
+     *     {@code maxLen} is truncated by the device; callers size buffers to the MTU.
+     */
+    int read(byte[] buf, int off, int maxLen);
+
+    /**
+     * Hands one IP packet to the host.
+     *
+     * @return {@code false} when the device dropped it (queue full, device down, malformed);
+     *     the port counts the reason.
+     */
+    boolean write(byte[] buf, int off, int len);
+
+    /** Waits until a packet is readable or the timeout passes; {@code true} when readable. */
+    boolean awaitReadable(long timeoutMillis);
+
+    /** Packet and drop counters of this port, written by the owner thread only. */
+    PortCounters counters();
+
+    /** The device name on the host, for example {@code ms-1_2_0.1}. */
+    String name();
+
+    /** The device MTU in bytes. */
+    int mtu();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,187 @@
+package io.sallyport.net.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few libc calls the Linux adapters need, as FFM downcalls (no JNI).
+ *
+ * <p>{@code read}, {@code write}, {@code recvfrom} and {@code sendto} are critical downcalls
+ * allowed to touch heap segments: the packet goes straight into or out of the caller's
+ * {@code byte[]} without a copy. They only ever run on non-blocking descriptors, so they never
+ * hold the thread in native code for long. {@code poll} is an ordinary downcall because it
+ * blocks. Every handle captures {@code errno} into a caller-supplied segment.
+ */
+final class Libc {
+
+    static final int O_RDWR = 2;
+    static final int O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000;
+
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    static final int SOL_SOCKET = 1;
+    static final int SO_REUSEADDR = 2;
+    static final int SO_RCVBUF = 8;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPV6_V6ONLY = 26;
+    static final int EADDRINUSE = 98;
+    static final int EADDRNOTAVAIL = 99;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_NONBLOCK = 0x800;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int IPPROTO_ESP = 50;
+    static final int MSG_DONTWAIT = 0x40;
+
+    static final short POLLIN = 0x1;
+    static final short POLLERR = 0x8;
+    static final short POLLHUP = 0x10;
+
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int ENOBUFS = 105;
+    static final int ENETUNREACH = 101;
+    static final int EHOSTUNREACH = 113;
+    static final int EINVAL = 22;
+    static final int EBUSY = 16;
+    static final int EMSGSIZE = 90;
+    static final int EACCES = 13;
+    static final int EPERM = 1;
+
+    static final int CLONE_NEWNET = 0x40000000;
+
+    /** {@code struct ifreq} is 40 bytes on x86-64 and aarch64: a 16-byte name, then a union. */
+    static final int IFREQ_SIZE = 40;
+    static final int IFNAMSIZ = 16;
+    static final int IFREQ_UNION_OFFSET = 16;
+
+    static final long TUNSETIFF = 0x400454caL;
+    static final long SIOCGIFFLAGS = 0x8913L;
+    static final long SIOCSIFFLAGS = 0x8914L;
+    static final long SIOCGIFMTU = 0x8921L;
+    static final long SIOCSIFMTU = 0x8922L;
+
+    static final short IFF_TUN = 0x0001;
+    static final short IFF_NO_PI = 0x1000;
+    static final short IFF_MULTI_QUEUE = 0x0100;
+    static final short IFF_UP = 0x1;
+
+    static final int SOCKADDR_IN_SIZE = 16;
+    static final int SOCKADDR_IN6_SIZE = 28;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final Linker.Option HEAP = Linker.Option.critical(true);
+
+    static final MemoryLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO_HANDLE =
+            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    /** {@code int open(const char *path, int flags, ...)}. */
+    static final MethodHandle OPEN = handle("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+    /** {@code int ioctl(int fd, unsigned long request, void *arg)}, variadic after request. */
+    static final MethodHandle IOCTL = handle("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            ERRNO, Linker.Option.firstVariadicArg(2));
+    static final MethodHandle CLOSE = handle("close",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
+    /** {@code ssize_t read(int, void *, size_t)} on heap arrays. */
+    static final MethodHandle READ = handle("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO, HEAP);
+    static final MethodHandle WRITE = handle("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO, HEAP);
+    /** {@code int poll(struct pollfd *, nfds_t, int timeout)}: blocks, so not critical. */
+    static final MethodHandle POLL = handle("poll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO);
+    static final MethodHandle SOCKET = handle("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
+    static final MethodHandle BIND = handle("bind",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+    /** {@code recvfrom} into a heap array; the sockaddr and its length live off-heap per port. */
+    static final MethodHandle RECVFROM = handle("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS),
+            ERRNO, HEAP);
+    static final MethodHandle SENDTO = handle("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
+            ERRNO, HEAP);
+    static final MethodHandle SETSOCKOPT = handle("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+    static final MethodHandle GETSOCKNAME = handle("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
+    static final MethodHandle SETNS = handle("setns",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
+    static final MethodHandle STRERROR = handle("strerror",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private Libc() {
+    }
+
+    private static MethodHandle handle(final String name, final FunctionDescriptor fd,
+                                       final Linker.Option... options) {
+        final MemorySegment symbol = LIBC.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
+        return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    /** A call-state segment to pass as the first argument of every errno-capturing handle. */
+    static MemorySegment newCallState(final Arena arena) {
+        return arena.allocate(CALL_STATE);
+    }
+
+    static int errno(final MemorySegment callState) {
+        return (int) ERRNO_HANDLE.get(callState, 0L);
+    }
+
+    /** The C library's text for {@code errno}, for error messages. */
+    static String strerror(final int errno) {
+        try {
+            final MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.reinterpret(256).getString(0);
+        } catch (final Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    /** {@code "open /dev/net/tun: Operation not permitted (errno 1)"}. */
+    static String describe(final String call, final int errno) {
+        return call + ": " + strerror(errno) + " (errno " + errno + ")";
+    }
+
+    /** Closes {@code fd}; returns 0 or the errno, which callers on a shutdown path ignore. */
+    static int close(final int fd) {
+        if (fd < 0) {
+            return 0;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment state = newCallState(arena);
+            final int rc = (int) CLOSE.invokeExact(state, fd);
+            return rc == 0 ? 0 : errno(state);
+        } catch (final Throwable t) {
+            throw new IllegalStateException("close downcall failed", t);
+        }
+    }
+
+    /** Writes {@code name} NUL-terminated into the first {@link #IFNAMSIZ} bytes of an ifreq. */
+    static void putIfName(final MemorySegment ifreq, final String name) {
+        final byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (bytes.length >= IFNAMSIZ) {
+            throw new IllegalArgumentException("device name longer than 15 bytes: " + name);
+        }
+        MemorySegment.copy(bytes, 0, ifreq, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        ifreq.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+    }
+}

@@ -1,0 +1,262 @@
+package io.sallyport.net.linux;
+
+import io.sallyport.net.HostAddress;
+import io.sallyport.net.HostNetworkException;
+import io.sallyport.net.IpPrefix;
+import io.sallyport.net.LinkState;
+import io.sallyport.net.NetworkEvent;
+import io.sallyport.net.PolicyRule;
+import io.sallyport.net.PortCounter;
+import io.sallyport.net.Route;
+import io.sallyport.net.TunPort;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Linux adapters against a real kernel, inside a namespace this class creates: TUN device
+ * {@code sptest0} with 198.18.99.1/30, the far end being 198.18.99.2 (behind the TUN).
+ */
+@Tag("root")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LinuxAdaptersRootTest {
+
+    private static final String DEV = "sptest0";
+    private static final Inet4Address LOCAL = v4("198.18.99.1");
+    private static final Inet4Address FAR = v4("198.18.99.2");
+
+    private RootNamespace ns;
+    private LinuxNetworkControl control;
+
+    @BeforeAll
+    void createNamespace() {
+        ns = RootNamespace.createIfPossible();
+        control = ns == null ? null : LinuxNetworkControl.ofNamespace(ns.name);
+    }
+
+    /** Per test, so each skip shows up with its reason in the report. */
+    @BeforeEach
+    void requireRoot() {
+        Assumptions.assumeTrue(ns != null, RootNamespace::whyUnavailable);
+    }
+
+    @AfterAll
+    void deleteNamespace() {
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    private static Inet4Address v4(final String text) {
+        try {
+            return (Inet4Address) InetAddress.getByName(text);
+        } catch (final java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private LinuxTun openTun(final String name) {
+        final LinuxTun tun = NetNamespace.call(ns.name, () -> LinuxTun.open(name, 1400));
+        ns.run("ip", "-n", ns.name, "addr", "add", "198.18.99.1/30", "dev", name);
+        return tun;
+    }
+
+    /** Reads until an IPv4 packet of {@code protocol} arrives (the kernel may send IPv6 noise). */
+    private static byte[] readIpv4(final TunPort tun, final int protocol) {
+        final byte[] buf = new byte[2048];
+        for (int i = 0; i < 50; i++) {
+            if (!tun.awaitReadable(2000)) {
+                break;
+            }
+            final int n = tun.read(buf, 0, buf.length);
+            if (n >= 20 && (buf[0] & 0xf0) == 0x40 && TestPackets.protocol(buf) == protocol) {
+                return Arrays.copyOf(buf, n);
+            }
+        }
+        throw new AssertionError("no IPv4 protocol " + protocol + " packet came out of the TUN");
+    }
+
+    @Test
+    @DisplayName("a UDP datagram routed to the TUN is read whole, and a packet written to it reaches a socket")
+    void shouldCarryUdpBothWaysThroughTun() {
+        try (LinuxTun tun = openTun(DEV);
+             LinuxUdpPort udp = NetNamespace.call(ns.name,
+                     () -> LinuxUdpPort.bind(new InetSocketAddress(LOCAL, 4500), true))) {
+            assertEquals(1400, NetNamespace.call(ns.name, () -> InterfaceIoctl.mtu(DEV)));
+            assertTrue(NetNamespace.call(ns.name, () -> InterfaceIoctl.isUp(DEV)));
+
+            final byte[] hello = "to-the-tun".getBytes(StandardCharsets.US_ASCII);
+            assertTrue(udp.send(hello, 0, hello.length, new InetSocketAddress(FAR, 9999)));
+            final byte[] out = readIpv4(tun, TestPackets.PROTO_UDP);
+            assertArrayEquals(FAR.getAddress(), Arrays.copyOfRange(out, 16, 20));
+            assertEquals(4500, TestPackets.u16(out, 20));
+            assertEquals(9999, TestPackets.u16(out, 22));
+            assertArrayEquals(hello, Arrays.copyOfRange(out, 28, out.length));
+
+            final byte[] reply = "from-the-tun".getBytes(StandardCharsets.US_ASCII);
+            final byte[] packet = TestPackets.ipv4(FAR, LOCAL, TestPackets.PROTO_UDP,
+                    TestPackets.udp(7777, 4500, reply));
+            final byte[] framed = new byte[packet.length + 10];
+            System.arraycopy(packet, 0, framed, 10, packet.length);
+            assertTrue(tun.write(framed, 10, packet.length), "write at an offset of a heap array");
+            try (LinuxReadySet ready = LinuxReadySet.of(List.of(tun, udp))) {
+                assertEquals(0b10, ready.await(2000) & 0b10, "the UDP socket is ready");
+            }
+            assertTrue(udp.awaitReadable(2000));
+            final byte[] buf = new byte[100];
+            final int n = udp.receive(buf, 3, 90);
+            assertArrayEquals(reply, Arrays.copyOfRange(buf, 3, 3 + n));
+            assertEquals(new InetSocketAddress(FAR, 7777), udp.lastSource());
+            assertEquals(1, tun.counters().get(PortCounter.PACKETS_SENT));
+            assertEquals(-1, udp.receive(buf, 0, buf.length), "nothing more waits");
+        }
+        assertFalse(control.links().stream().anyMatch(l -> l.name().equals(DEV)),
+                "a non-persistent TUN disappears with its last queue");
+    }
+
+    @Test
+    @DisplayName("plain ESP goes out through a raw socket and comes back without its IPv4 header")
+    void shouldCarryRawEspBothWays() {
+        try (LinuxTun tun = openTun("sptest1");
+             LinuxRawEspPort esp = NetNamespace.call(ns.name, () -> LinuxRawEspPort.open(LOCAL))) {
+            final byte[] espOut = {0, 0, 0x10, 0x01, 0, 0, 0, 1, 9, 8, 7, 6};
+            assertTrue(esp.send(espOut, 0, espOut.length, new InetSocketAddress(FAR, 0)));
+            final byte[] out = readIpv4(tun, TestPackets.PROTO_ESP);
+            assertArrayEquals(LOCAL.getAddress(), Arrays.copyOfRange(out, 12, 16));
+            assertArrayEquals(espOut, Arrays.copyOfRange(out, 20, out.length));
+
+            final byte[] espIn = {0, 0, 0x20, 0x02, 0, 0, 0, 7, 1, 2, 3};
+            final byte[] packet = TestPackets.ipv4(FAR, LOCAL, TestPackets.PROTO_ESP, espIn);
+            assertTrue(tun.write(packet, 0, packet.length));
+            assertTrue(esp.awaitReadable(2000));
+            final byte[] buf = new byte[256];
+            final int n = esp.receive(buf, 4, 200);
+            assertArrayEquals(espIn, Arrays.copyOfRange(buf, 4, 4 + n));
+            assertEquals(new InetSocketAddress(FAR, 0), esp.lastSource());
+        }
+    }
+
+    @Test
+    @DisplayName("plain ESP over IPv6 arrives without any header to strip")
+    void shouldCarryRawEspOverIpv6() {
+        ns.run("ip", "-n", ns.name, "link", "set", "lo", "up");
+        final InetAddress loopback6 = parse("::1");
+        try (LinuxRawEspPort sender = NetNamespace.call(ns.name, () -> LinuxRawEspPort.open(loopback6));
+             LinuxRawEspPort receiver = NetNamespace.call(ns.name, () -> LinuxRawEspPort.open(loopback6))) {
+            final byte[] esp = {0, 0, 0x30, 0x03, 0, 0, 0, 1, 42};
+            assertTrue(sender.send(esp, 0, esp.length, new InetSocketAddress(loopback6, 0)));
+            assertTrue(receiver.awaitReadable(2000));
+            final byte[] buf = new byte[64];
+            final int n = receiver.receive(buf, 1, 60);
+            assertArrayEquals(esp, Arrays.copyOfRange(buf, 1, 1 + n));
+            assertEquals(new InetSocketAddress(loopback6, 0), receiver.lastSource());
+            assertFalse(sender.send(esp, 0, esp.length, new InetSocketAddress(FAR, 0)), "IPv4 peer on IPv6 socket");
+            assertEquals(1, sender.counters().get(PortCounter.SEND_DROPPED_UNROUTABLE));
+        }
+    }
+
+    private static InetAddress parse(final String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (final java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Test
+    @DisplayName("a multi-queue TUN gives one port per queue on the same device")
+    void shouldOpenMultiQueueTun() {
+        final List<LinuxTun> queues = NetNamespace.call(ns.name, () -> LinuxTun.openQueues("sptest2", 1300, 2));
+        try {
+            assertEquals(2, queues.size());
+            assertTrue(queues.stream().allMatch(q -> q.name().equals("sptest2") && q.mtu() == 1300));
+            final LinkState link = control.links().stream().filter(l -> l.name().equals("sptest2"))
+                    .findFirst().orElseThrow();
+            assertTrue(link.up());
+            assertEquals(1300, link.mtu());
+        } finally {
+            queues.forEach(LinuxTun::close);
+        }
+    }
+
+    @Test
+    @DisplayName("routes, rules, addresses and link events through ip; failures name the command")
+    void shouldManageRoutesRulesAndReportEvents() {
+        try (LinuxTun tun = openTun("sptest3");
+             LinuxUdpPort udp = NetNamespace.call(ns.name,
+                     () -> LinuxUdpPort.bind(new InetSocketAddress(LOCAL, 0), false))) {
+            assertTrue(control.addresses().contains(new HostAddress("sptest3", LOCAL, 30)));
+            assertTrue(control.hasAddress(LOCAL));
+            assertFalse(control.hasAddress(v4("192.0.2.77")));
+
+            final Route route = Route.toDevice(IpPrefix.parse("198.18.100.0/24"), "sptest3").withSource(LOCAL);
+            control.addRoute(route);
+            final byte[] data = {1, 2, 3};
+            assertTrue(udp.send(data, 0, data.length, new InetSocketAddress(v4("198.18.100.5"), 53)));
+            final byte[] out = readIpv4(tun, TestPackets.PROTO_UDP);
+            assertArrayEquals(new byte[] {(byte) 198, 18, 100, 5}, Arrays.copyOfRange(out, 16, 20));
+            control.deleteRoute(route);
+            final HostNetworkException again = assertThrows(HostNetworkException.class,
+                    () -> control.deleteRoute(route));
+            assertTrue(again.getMessage().contains("route del 198.18.100.0/24"), again.getMessage());
+
+            final Route inTable = route.inTable(1042);
+            final PolicyRule rule = new PolicyRule(1042, Optional.of(IpPrefix.parse("198.18.101.0/24")),
+                    Optional.empty(), Optional.empty(), 1042);
+            control.addRoute(inTable);
+            control.addRule(rule);
+            control.deleteRule(rule);
+            control.deleteRoute(inTable);
+
+            assertTrue(control.pollEvents().isEmpty(), "the first poll takes the baseline");
+            control.setLinkUp("sptest3", false);
+            final List<NetworkEvent> down = control.pollEvents();
+            assertTrue(down.contains(new NetworkEvent.LinkDown("sptest3")), down.toString());
+            control.setLinkUp("sptest3", true);
+            assertTrue(control.pollEvents().contains(new NetworkEvent.LinkUp("sptest3")));
+        }
+    }
+
+    @Test
+    @DisplayName("a VRF is created and deleted, or the kernel's refusal is reported with the command")
+    void shouldCreateVrfOrExplain() {
+        try {
+            control.createVrf("spvrf0", 1099);
+        } catch (final HostNetworkException e) {
+            assertTrue(e.getMessage().contains("link add spvrf0 type vrf table 1099"), e.getMessage());
+            assertTrue(e.getMessage().contains("exit"), e.getMessage());
+            return;
+        }
+        assertTrue(control.links().stream().anyMatch(l -> l.name().equals("spvrf0") && l.up()));
+        control.deleteLink("spvrf0");
+        assertFalse(control.links().stream().anyMatch(l -> l.name().equals("spvrf0")));
+    }
+
+    @Test
+    @DisplayName("a bad device name is refused before any system call")
+    void shouldRefuseBadDeviceName() {
+        assertThrows(IllegalArgumentException.class, () -> LinuxTun.open("ms-1/2/0.1", 1400));
+        assertThrows(IllegalArgumentException.class, () -> LinuxTun.open("sptest9", 20));
+        assertNotNull(control.links());
+    }
+}

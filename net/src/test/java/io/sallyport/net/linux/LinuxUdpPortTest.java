@@ -1,0 +1,112 @@
+package io.sallyport.net.linux;
+
+import io.sallyport.net.HostNetworkException;
+import io.sallyport.net.PortCounter;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** UDP on loopback: no privileges needed. */
+class LinuxUdpPortTest {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    @Test
+    void shouldExchangeDatagramsAtOffsetsAndRememberTheSource() {
+        try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), true);
+             LinuxUdpPort b = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), true)) {
+            final byte[] out = {0, 0, 1, 2, 3, 0};
+            assertTrue(a.send(out, 2, 3, b.localAddress()));
+            assertTrue(b.awaitReadable(2000));
+            final byte[] in = new byte[64];
+            assertEquals(3, b.receive(in, 7, 50));
+            assertArrayEquals(new byte[] {1, 2, 3}, Arrays.copyOfRange(in, 7, 10));
+            assertEquals(a.localAddress(), b.lastSource());
+            assertEquals(-1, b.receive(in, 0, in.length));
+            assertFalse(b.awaitReadable(0));
+            assertEquals(1, a.counters().get(PortCounter.PACKETS_SENT));
+            assertEquals(3, b.counters().get(PortCounter.BYTES_RECEIVED));
+
+            // A reply through a different buffer re-points the cached view.
+            final byte[] reply = {9};
+            assertTrue(b.send(reply, 0, 1, b.lastSource()));
+            assertTrue(a.awaitReadable(2000));
+            assertEquals(1, a.receive(new byte[4], 0, 4));
+        }
+    }
+
+    @Test
+    void shouldCountUnroutableSendInsteadOfThrowing() {
+        try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false)) {
+            final InetSocketAddress unresolved = InetSocketAddress.createUnresolved("gw-b.invalid", 500);
+            assertFalse(a.send(new byte[1], 0, 1, unresolved));
+            assertEquals(1, a.counters().get(PortCounter.SEND_DROPPED_UNROUTABLE));
+        }
+    }
+
+    @Test
+    void shouldCarryIpv6AndRefuseTheOtherFamily() {
+        final InetSocketAddress v6Loopback = new InetSocketAddress(addr("::1"), 0);
+        try (LinuxUdpPort a = LinuxUdpPort.bind(v6Loopback, false);
+             LinuxUdpPort b = LinuxUdpPort.bind(v6Loopback, false, 1 << 20);
+             LinuxUdpPort v4 = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false)) {
+            assertTrue(a.send(new byte[] {5, 6}, 0, 2, b.localAddress()));
+            assertTrue(b.awaitReadable(2000));
+            assertEquals(2, b.receive(new byte[8], 0, 8));
+            assertEquals(a.localAddress(), b.lastSource());
+            assertFalse(v4.send(new byte[1], 0, 1, b.localAddress()), "IPv4 socket, IPv6 destination");
+            assertEquals(1, v4.counters().get(PortCounter.SEND_DROPPED_UNROUTABLE));
+        }
+    }
+
+    @Test
+    void shouldReportWhichPortsAreReady() {
+        try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
+             LinuxUdpPort b = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
+             LinuxUdpPort c = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
+             LinuxReadySet set = LinuxReadySet.of(List.of(a, b, c))) {
+            assertEquals(0, set.await(0));
+            a.send(new byte[1], 0, 1, c.localAddress());
+            assertEquals(0b100, set.await(2000));
+            a.send(new byte[1], 0, 1, b.localAddress());
+            c.receive(new byte[4], 0, 4);
+            assertEquals(0b010, set.await(2000));
+            assertEquals(3, set.size());
+            assertThrows(IllegalArgumentException.class, () -> LinuxReadySet.of(List.of("not a port")));
+        }
+    }
+
+    @Test
+    void shouldRejectBindToAnAddressTheHostLacks() {
+        final HostNetworkException e = assertThrows(HostNetworkException.class,
+                () -> LinuxUdpPort.bind(new InetSocketAddress(addr("192.0.2.123"), 4500), true));
+        assertTrue(e.getMessage().contains("not configured on this host"), e.getMessage());
+    }
+
+    private static InetAddress addr(final String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (final java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Test
+    void shouldExplainBindFailureWithTheAddress() {
+        try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false)) {
+            final HostNetworkException e = assertThrows(HostNetworkException.class,
+                    () -> LinuxUdpPort.bind(a.localAddress(), false));
+            assertTrue(e.getMessage().startsWith("bind UDP 127.0.0.1:" + a.localAddress().getPort()), e.getMessage());
+            assertTrue(e.getMessage().contains("another socket holds the port"), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.sallyport.net.linux;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A throw-away network namespace for root-gated tests; nothing touches the host namespace. */
+final class RootNamespace implements AutoCloseable {
+
+    final String name = "sp-net-test-" + ProcessHandle.current().pid();
+    private final ProcessCommandRunner runner = new ProcessCommandRunner();
+
+    private RootNamespace() {
+        run("ip", "netns", "add", name);
+    }
+
+    /** Why this environment cannot run root tests, or null when it can. */
+    static String whyUnavailable() {
+        final LinuxCapabilities caps = LinuxCapabilities.ofCurrentProcess();
+        if (!caps.has(LinuxCapabilities.Capability.CAP_NET_ADMIN) || (caps.effective() & (1L << 21)) == 0) {
+            return "needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to create a network namespace";
+        }
+        if (!Files.exists(Path.of("/dev/net/tun"))) {
+            return "needs /dev/net/tun";
+        }
+        if (!Files.isExecutable(Path.of("/usr/sbin/ip")) && !Files.isExecutable(Path.of("/sbin/ip"))
+                && !Files.isExecutable(Path.of("/usr/bin/ip"))) {
+            return "needs iproute2's ip";
+        }
+        return null;
+    }
+
+    /** Creates the namespace, or skips the calling test when this environment cannot. */
+    static RootNamespace createOrSkip() {
+        final String why = whyUnavailable();
+        Assumptions.assumeTrue(why == null, why);
+        return new RootNamespace();
+    }
+
+    /** Creates the namespace, or returns null when this environment cannot. */
+    static RootNamespace createIfPossible() {
+        return whyUnavailable() == null ? new RootNamespace() : null;
+    }
+
+    void run(final String... command) {
+        final CommandRunner.Result r = runner.run(List.of(command));
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + r.stderr());
+        }
+    }
+
+    @Override
+    public void close() {
+        runner.run(List.of("ip", "netns", "del", name));
+    }
+}
