@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.HexFormat;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.DisplayName;
@@ -27,7 +28,7 @@ class ChecksumTest {
     }
 
     @Property(tries = 200)
-    @DisplayName("RFC 1624 incremental update equals a full recomputation")
+    @Label("RFC 1624 incremental update equals a full recomputation")
     void incrementalUpdate(@ForAll @IntRange(min = 1, max = 255) final int ttl, @ForAll final boolean df) {
         final byte[] p = TestPackets.ipv4Udp(10, df, 7, ttl);
         final Ipv4View v = new Ipv4View().wrap(p, 0, p.length);

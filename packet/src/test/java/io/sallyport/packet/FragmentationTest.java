@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.DisplayName;
@@ -30,7 +31,7 @@ class FragmentationTest {
     }
 
     @Property(tries = 200)
-    @DisplayName("RFC 791: fragments in any order reassemble to the original")
+    @Label("RFC 791: fragments in any order reassemble to the original")
     void fragmentsReassembleToTheOriginal(@ForAll @IntRange(min = 0, max = 9000) final int payload,
                                           @ForAll @IntRange(min = 68, max = 1500) final int mtu,
                                           @ForAll final long seed) {
