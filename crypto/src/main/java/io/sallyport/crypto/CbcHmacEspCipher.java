@@ -29,6 +29,11 @@ public final class CbcHmacEspCipher implements EspCipher {
     private final byte[] counterBlock;
     private final byte[] macOut;
     private final byte[] esnHigh = new byte[4];
+    /**
+     * The JCA's CBC copies its input into a fresh array when input and output overlap; running the
+     * cipher into this scratch array and copying back is cheaper than that garbage.
+     */
+    private byte[] scratch = new byte[2048];
 
     CbcHmacEspCipher(final EncryptionAlgorithm encryption, final IntegrityAlgorithm integrity,
                      final byte[] encryptionKey, final byte[] integrityKey, final long ivSeed) {
@@ -69,7 +74,9 @@ public final class CbcHmacEspCipher implements EspCipher {
             if (cipher != null) {
                 nextIv(seq, buf, iv);
                 cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(buf, iv, ivSize));
-                cipher.doFinal(buf, ct, plaintextLength, buf, ct);
+                final byte[] out = scratch(plaintextLength);
+                cipher.doFinal(buf, ct, plaintextLength, out, 0);
+                System.arraycopy(out, 0, buf, ct, plaintextLength);
             }
             final int covered = 8 + ivSize + plaintextLength;
             icv(buf, esp, covered, seq, esn);
@@ -101,10 +108,20 @@ public final class CbcHmacEspCipher implements EspCipher {
         final int ct = esp + 8 + ivSize;
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(buf, esp + 8, ivSize));
-            return cipher.doFinal(buf, ct, ctLen, buf, ct);
+            final byte[] out = scratch(ctLen);
+            final int n = cipher.doFinal(buf, ct, ctLen, out, 0);
+            System.arraycopy(out, 0, buf, ct, n);
+            return n;
         } catch (GeneralSecurityException e) {
             return -1;
         }
+    }
+
+    private byte[] scratch(final int length) {
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        return scratch;
     }
 
     /** HMAC over SPI..ciphertext, then the ESN high half if used (RFC 4303 §2.2.1, §3.3.2.2). */

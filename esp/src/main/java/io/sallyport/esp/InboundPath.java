@@ -29,6 +29,12 @@ public final class InboundPath {
     private long top;
 
     public InboundPath(final EspSa sa, final EspCounters counters) {
+        this(sa, counters, 0L);
+    }
+
+    /** {@code highestSequence}: 0 for a new SA; tests start near a 2^32 boundary with it. */
+    InboundPath(final EspSa sa, final EspCounters counters, final long highestSequence) {
+        this.top = highestSequence;
         this.sa = sa;
         this.counters = counters;
         this.cipher = EspCipher.create(sa.encryption(), sa.integrity(), sa.encryptionKey(), sa.integrityKey(),

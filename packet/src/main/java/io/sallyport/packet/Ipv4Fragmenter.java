@@ -45,7 +45,7 @@ public final class Ipv4Fragmenter {
                     out, outOff + Ipv4View.MIN_HEADER);
             out[outOff] = (byte) (0x40 | (outHl / 4));
         }
-        System.arraycopy(b, off + hl, out, outOff + outHl, chunk);
+        System.arraycopy(b, off + hl + start, out, outOff + outHl, chunk);
         final int baseUnits = word & 0x1FFF;
         final int mf = (!last || (word & Ipv4View.FLAG_MF) != 0) ? Ipv4View.FLAG_MF : 0;
         Bytes.put16(out, outOff + 6, (word & Ipv4View.FLAG_DF) | mf | (baseUnits + start / 8));

@@ -1,0 +1,46 @@
+package io.sallyport.packet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HexFormat;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ChecksumTest {
+
+    @Test
+    @DisplayName("RFC 1071 checksum of a known IPv4 header")
+    void knownHeader() {
+        final byte[] h = HexFormat.of().parseHex("450000730000400040110000c0a80001c0a800c7");
+        assertEquals(0xB861, Checksum.compute(h, 0, 20));
+        h[10] = (byte) 0xB8;
+        h[11] = 0x61;
+        assertEquals(0, Checksum.compute(h, 0, 20));
+    }
+
+    @Test
+    void oddLengthPadsWithZero() {
+        assertEquals(Checksum.compute(new byte[] {1, 2, 3, 0}, 0, 4), Checksum.compute(new byte[] {1, 2, 3}, 0, 3));
+    }
+
+    @Property(tries = 200)
+    @Label("RFC 1624 incremental update equals a full recomputation")
+    void incrementalUpdate(@ForAll @IntRange(min = 1, max = 255) final int ttl, @ForAll final boolean df) {
+        final byte[] p = TestPackets.ipv4Udp(10, df, 7, ttl);
+        final Ipv4View v = new Ipv4View().wrap(p, 0, p.length);
+        v.ttl(ttl);
+        v.updateChecksum();
+        if (ttl > 1) {
+            v.decrementTtl();
+        }
+        v.clearDontFragment();
+        assertEquals(true, v.checksumValid());
+        final int patched = v.checksum();
+        v.updateChecksum();
+        assertEquals(v.checksum(), patched);
+    }
+}
