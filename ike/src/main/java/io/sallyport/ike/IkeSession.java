@@ -1036,7 +1036,8 @@ final class IkeSession {
             return;
         }
         if (pending != null && now >= pending.deadline) {
-            if (pending.retries >= env.options().retransmitTries()) {
+            int tries = pending.work instanceof Work.Dpd ? peer.dpd().threshold() : env.options().retransmitTries();
+            if (pending.retries >= tries) {
                 Work w = pending.work;
                 pending = null;
                 if (w instanceof Work.DeleteIke di) {
