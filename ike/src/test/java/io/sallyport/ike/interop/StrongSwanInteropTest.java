@@ -104,6 +104,36 @@ class StrongSwanInteropTest {
     }
 
     @Test
+    void shouldAnswerRekeysStartedByStrongSwan() throws Exception {
+        try (var gwa = new Harness.GwA(Harness.PSK, IKE, ESP, false)) {
+            assertNotNull(gwa.await("READY", 10));
+            assertEquals(0, Harness.script("strongswan-peer.sh", "initiate", "gw-b", "net", "30").exit());
+            String first = gwa.await("INSTALL", 5);
+            assertNotNull(first, gwa::transcript);
+            var rekey = Harness.script("strongswan-peer.sh", "swanctl", "gw-b", "--rekey", "--child", "net");
+            assertEquals(0, rekey.exit(), rekey.output());
+            String second = gwa.await("INSTALL", 10);
+            assertNotNull(second, gwa::transcript);
+            assertNotNull(gwa.await("DELETE " + first.split(" ")[1], 10), gwa::transcript);
+            assertEquals("INSTALLED", childState(Harness.sas(), second.split(" ")[2]), Harness::sas);
+            String ikeBefore = spis(Harness.sas());
+            var rekeyIke = Harness.script("strongswan-peer.sh", "swanctl", "gw-b", "--rekey", "--ike", "vpn");
+            assertEquals(0, rekeyIke.exit(), rekeyIke.output());
+            String up = gwa.await("UP", 10);
+            assertNotNull(up, gwa::transcript);
+            String down = gwa.await("DOWN", 10);
+            assertNotNull(down, gwa::transcript);
+            assertTrue(down.contains("replaced by rekey"), down);
+            String after = Harness.sas();
+            assertTrue(after.contains("ESTABLISHED") && !spis(after).equals(ikeBefore), after);
+            assertEquals("INSTALLED", childState(after, second.split(" ")[2]), after);
+            // The rekeyed IKE SA still carries exchanges: strongSwan deletes the child over it.
+            Harness.script("strongswan-peer.sh", "swanctl", "gw-b", "--terminate", "--child", "net", "--timeout", "10");
+            assertNotNull(gwa.await("DELETE " + second.split(" ")[1], 10), gwa::transcript);
+        }
+    }
+
+    @Test
     void shouldFailWithAuthenticationFailedOnPskMismatchInBothRoles() throws Exception {
         try (var gwa = new Harness.GwA("wrong-psk", IKE, ESP, true)) {
             String down = gwa.await("DOWN", 15);
