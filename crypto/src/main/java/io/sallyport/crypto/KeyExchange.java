@@ -126,10 +126,19 @@ public final class KeyExchange {
         };
     }
 
+    /** Curve parameters are immutable; looking them up costs more than an ECDH, so they are cached. */
+    private static final java.util.Map<DhGroup, ECParameterSpec> CURVES = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static ECParameterSpec curveSpec(DhGroup group) throws GeneralSecurityException {
+        ECParameterSpec cached = CURVES.get(group);
+        if (cached != null) {
+            return cached;
+        }
         var params = java.security.AlgorithmParameters.getInstance("EC");
         params.init(new ECGenParameterSpec(curveName(group)));
-        return params.getParameterSpec(ECParameterSpec.class);
+        ECParameterSpec spec = params.getParameterSpec(ECParameterSpec.class);
+        CURVES.put(group, spec);
+        return spec;
     }
 
     private static byte[] encodePoint(DhGroup group, ECPoint w) {

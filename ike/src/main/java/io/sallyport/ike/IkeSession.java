@@ -102,6 +102,9 @@ final class IkeSession {
     private final Deque<Work> queue = new ArrayDeque<>();
     private int lastResponseId = -1;
     private List<byte[]> lastResponse = List.of();
+    /** The datagrams of the request answered by {@link #lastResponse}, and of the one being reassembled. */
+    private List<byte[]> lastRequest = List.of();
+    private final List<byte[]> requestPackets = new ArrayList<>();
 
     final List<ChildSa> children = new ArrayList<>();
     private long softDeadline = Long.MAX_VALUE;
@@ -291,6 +294,7 @@ final class IkeSession {
         s.initResponse = MessageCodec.encode(rh, resp);
         s.lastResponseId = 0;
         s.lastResponse = List.of(s.initResponse);
+        s.lastRequest = List.of(d.payload());
         s.expectedRequestId = 1;
         s.send(out, s.lastResponse);
         env.register(s);
@@ -922,9 +926,12 @@ final class IkeSession {
             return;
         }
         if (h.messageId() == lastResponseId) {
-            if (h.exchangeType() != Wire.IKE_SA_INIT || Arrays.equals(d.payload(), initRequest)) {
+            // Only an exact copy of the answered request is a retransmission (strongSwan compares too).
+            if (lastRequest.stream().anyMatch(r -> Arrays.equals(r, d.payload()))) {
                 env.count(DropReason.RETRANSMITTED_REQUEST);
                 send(out, lastResponse);
+            } else {
+                env.count(DropReason.OUT_OF_WINDOW);
             }
             return;
         }
@@ -933,6 +940,9 @@ final class IkeSession {
             return;
         }
         DecodeResult r = MessageCodec.decode(d.payload(), inCipher, fragments);
+        if (!(r instanceof DecodeResult.UnprotectedError)) {
+            requestPackets.add(d.payload());
+        }
         switch (r) {
             case DecodeResult.Partial part -> { }
             case DecodeResult.UnprotectedError e -> {
@@ -956,6 +966,7 @@ final class IkeSession {
                     default -> null;
                 };
                 if (resp == null) {
+                    requestPackets.clear();
                     env.count(DropReason.UNEXPECTED_EXCHANGE);
                     return;
                 }
@@ -978,6 +989,8 @@ final class IkeSession {
                 Wire.FLAG_RESPONSE | (initiator ? Wire.FLAG_INITIATOR : 0), req.messageId(), 0);
         lastResponse = encrypt(h, payloads);
         lastResponseId = req.messageId();
+        lastRequest = List.copyOf(requestPackets);
+        requestPackets.clear();
         expectedRequestId = req.messageId() + 1;
         send(out, lastResponse);
     }
@@ -1036,7 +1049,8 @@ final class IkeSession {
             return;
         }
         if (pending != null && now >= pending.deadline) {
-            if (pending.retries >= env.options().retransmitTries()) {
+            int tries = pending.work instanceof Work.Dpd ? peer.dpd().threshold() : env.options().retransmitTries();
+            if (pending.retries >= tries) {
                 Work w = pending.work;
                 pending = null;
                 if (w instanceof Work.DeleteIke di) {

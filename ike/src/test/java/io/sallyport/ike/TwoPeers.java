@@ -42,8 +42,12 @@ final class TwoPeers {
     Predicate<Datagram> dropFilter = d -> false;
 
     TwoPeers(long seedA, long seedB) {
-        a = new Kmd(() -> seeded(seedA));
-        b = new Kmd(() -> seeded(seedB));
+        this(new Kmd(() -> seeded(seedA)), new Kmd(() -> seeded(seedB)));
+    }
+
+    TwoPeers(Kmd a, Kmd b) {
+        this.a = a;
+        this.b = b;
     }
 
     TwoPeers() {

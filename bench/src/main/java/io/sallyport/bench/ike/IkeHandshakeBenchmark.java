@@ -1,0 +1,108 @@
+package io.sallyport.bench.ike;
+
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.EncryptionAlgorithm;
+import io.sallyport.crypto.IntegrityAlgorithm;
+import io.sallyport.crypto.PrfAlgorithm;
+import io.sallyport.ike.Action;
+import io.sallyport.ike.ChildProposal;
+import io.sallyport.ike.Command;
+import io.sallyport.ike.Datagram;
+import io.sallyport.ike.Identity;
+import io.sallyport.ike.IkeProposal;
+import io.sallyport.ike.Kmd;
+import io.sallyport.ike.PeerConfig;
+import io.sallyport.ike.PskAuthenticator;
+import io.sallyport.ike.message.TrafficSelector;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Complete IKEv2 handshakes (IKE_SA_INIT + IKE_AUTH with PSK and the first child SA) per second
+ * between two kmd engines in one JVM, single thread, for DH group 14 (MODP-2048, AES-256-CBC/
+ * HMAC-SHA-256) and group 19 (ECP-256, AES-128-GCM). Each handshake does two key pair
+ * generations and two shared-secret computations, so the DH group dominates.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class IkeHandshakeBenchmark {
+
+    @Param({"14", "19"})
+    public int group;
+
+    private PeerConfig forA;
+    private PeerConfig forB;
+    private final SecureRandom random = new SecureRandom();
+    private long now;
+
+    @Setup
+    public void setup() throws UnknownHostException {
+        InetAddress a = InetAddress.getByName("192.0.2.1");
+        InetAddress b = InetAddress.getByName("192.0.2.2");
+        IkeProposal ike = group == 14 ? IkeProposal.aes256Sha256Group14()
+                : new IkeProposal(EncryptionAlgorithm.AES_128_GCM, null, PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP19, 28800);
+        ChildProposal child = new ChildProposal(EncryptionAlgorithm.AES_128_GCM, null, null, 3600);
+        var tsA = List.of(TrafficSelector.ofPrefix("198.18.1.0", 24));
+        var tsB = List.of(TrafficSelector.ofPrefix("198.18.2.0", 24));
+        var psk = PskAuthenticator.ascii("bench-psk");
+        forA = new PeerConfig("b", a, b, Identity.ipv4("192.0.2.1"), Identity.ipv4("192.0.2.2"), psk, List.of(ike),
+                List.of(child), tsA, tsB, PeerConfig.Dpd.off(), true, false);
+        forB = new PeerConfig("a", b, a, Identity.ipv4("192.0.2.2"), Identity.ipv4("192.0.2.1"), psk, List.of(ike),
+                List.of(child), tsB, tsA, PeerConfig.Dpd.off(), true, false);
+        if (IntegrityAlgorithm.HMAC_SHA_256_128.keySize() != 32) {
+            throw new IllegalStateException("catalog changed");
+        }
+    }
+
+    /** One full handshake; returns the number of child SAs installed (2 when it worked). */
+    @Benchmark
+    public int handshake() {
+        Kmd ka = new Kmd(() -> random);
+        Kmd kb = new Kmd(() -> random);
+        ka.command(now, new Command.AddPeer(forA));
+        kb.command(now, new Command.AddPeer(forB));
+        var wire = new ArrayDeque<Datagram>();
+        int installed = collect(ka.command(now, new Command.Initiate("b")), wire);
+        Datagram d;
+        while ((d = wire.poll()) != null) {
+            now += 1000;
+            Datagram in = new Datagram(d.remote(), d.local(), d.payload(), d.nonEspMarker());
+            installed += collect(in.local().getAddress().equals(forA.localAddress()) ? ka.handle(now, in) : kb.handle(now, in), wire);
+        }
+        if (installed != 2) {
+            throw new IllegalStateException("handshake did not complete");
+        }
+        return installed;
+    }
+
+    private static int collect(List<Action> actions, ArrayDeque<Datagram> wire) {
+        int installed = 0;
+        for (Action x : actions) {
+            if (x instanceof Action.Send s) {
+                wire.add(s.datagram());
+            } else if (x instanceof Action.InstallChildSa) {
+                installed++;
+            }
+        }
+        return installed;
+    }
+}

@@ -1,0 +1,59 @@
+package io.sallyport.ike;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Mutated copies of the messages of a real exchange, fed to an established responder: no
+ * exception escapes, the IKE SA and child SAs are unchanged, and each drop is counted.
+ */
+class KmdBadInputTest {
+
+    record Mutation(int message, int position, int bit) {
+    }
+
+    @Provide
+    Arbitrary<List<Mutation>> mutations() {
+        return Combinators.combine(Arbitraries.integers().between(0, 50), Arbitraries.integers().between(0, 4096),
+                Arbitraries.integers().between(0, 7)).as(Mutation::new).list().ofMinSize(1).ofMaxSize(8);
+    }
+
+    @Property(tries = 60)
+    void mutatedMessagesNeverChangeEstablishedState(@ForAll("mutations") List<Mutation> ms) {
+        var t = new TwoPeers();
+        t.addPeers(TwoPeers.config("b", TwoPeers.A, TwoPeers.B, "secret"), TwoPeers.config("a", TwoPeers.B, TwoPeers.A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        t.commandA(new Command.RekeyChildSa(t.planeA.keySet().iterator().next()));
+        t.runQuiet();
+        // A's protected requests so far (IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL), already answered,
+        // plus one fresh in-window request (a delete) that B has not seen.
+        t.commandA(new Command.DeleteIkeSa("b"));
+        t.wire.clear();
+        List<Datagram> sent = t.of(t.actionsA, Action.Send.class).stream().map(Action.Send::datagram)
+                .filter(d -> d.payload().length > 28 && d.payload()[18] != 34).toList();
+        var before = t.b.ikeSas();
+        var planeB = Map.copyOf(t.planeB);
+        long dropsBefore = t.b.drops().values().stream().mapToLong(Long::longValue).sum();
+        for (Mutation m : ms) {
+            Datagram d = sent.get(Math.floorMod(m.message(), sent.size()));
+            byte[] p = d.payload().clone();
+            p[Math.floorMod(m.position(), p.length)] ^= (byte) (1 << m.bit());
+            var in = new Datagram(d.remote(), d.local(), p, d.nonEspMarker());
+            t.record(false, t.b.handle(t.now, in));
+            t.wire.clear();
+        }
+        assertEquals(before, t.b.ikeSas());
+        assertEquals(planeB, t.planeB);
+        assertTrue(t.b.drops().values().stream().mapToLong(Long::longValue).sum() >= dropsBefore + ms.size());
+    }
+}

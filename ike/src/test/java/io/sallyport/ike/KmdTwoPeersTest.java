@@ -1,0 +1,358 @@
+package io.sallyport.ike;
+
+import static io.sallyport.ike.TwoPeers.A;
+import static io.sallyport.ike.TwoPeers.B;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.EncryptionAlgorithm;
+import io.sallyport.crypto.IntegrityAlgorithm;
+import io.sallyport.crypto.PrfAlgorithm;
+import io.sallyport.ike.message.TrafficSelector;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Two engines against each other through an in-memory link with a fake clock. */
+class KmdTwoPeersTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    private static TwoPeers established() {
+        var t = new TwoPeers();
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        return t;
+    }
+
+    private static void assertUp(TwoPeers t) {
+        assertEquals(1, t.of(t.actionsA, Action.IkeSaUp.class).size(), () -> traces(t));
+        assertEquals(1, t.of(t.actionsB, Action.IkeSaUp.class).size(), () -> traces(t));
+        assertEquals(1, t.planeA.size());
+        assertTrue(t.planesMatch());
+    }
+
+    private static String traces(TwoPeers t) {
+        return "A:\n" + t.actionsA.stream().map(Object::toString).collect(Collectors.joining("\n"))
+                + "\nB:\n" + t.actionsB.stream().map(Object::toString).collect(Collectors.joining("\n"));
+    }
+
+    private static String downReason(List<Action> actions) {
+        return actions.stream().filter(a -> a instanceof Action.IkeSaDown).map(a -> ((Action.IkeSaDown) a).reason())
+                .findFirst().orElse("");
+    }
+
+    /*  IKE_SA_INIT  HDR, SAi1, KEi, Ni, N(NAT_D)x2, N(FRAG_SUP)  -->
+                                          <--  HDR, SAr1, KEr, Nr, N(NAT_D)x2, N(FRAG_SUP)
+        IKE_AUTH     HDR, SK {IDi, N(INITIAL_CONTACT), AUTH, SAi2, TSi, TSr}  -->
+                                          <--  HDR, SK {IDr, AUTH, SAr2, TSi, TSr}          */
+    @Test
+    void shouldEstablishIkeAndChildSaWhenAInitiates() {
+        var t = established();
+        var up = t.of(t.actionsA, Action.IkeSaUp.class).getFirst();
+        assertTrue(up.initiator());
+        assertFalse(up.natDetected());
+        var install = t.planeA.values().iterator().next();
+        assertEquals(EncryptionAlgorithm.AES_128_GCM, install.encryption());
+        assertEquals(null, install.integrity());
+        assertEquals(20, install.encryptionKeyIn().length);
+        assertEquals(List.of(TrafficSelector.ofPrefix("198.18.1.0", 24)), install.localSelectors());
+    }
+
+    @Test
+    void shouldEstablishWhenBInitiates() {
+        var t = new TwoPeers();
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandB(new Command.Initiate("a"));
+        t.runQuiet();
+        assertUp(t);
+        assertTrue(t.of(t.actionsB, Action.IkeSaUp.class).getFirst().initiator());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void shouldEstablishDespiteLossDuplicationAndReordering(long seed) {
+        var t = new TwoPeers(seed, seed + 100);
+        t.faults.setSeed(seed);
+        t.loss = 0.2;
+        t.duplicate = 0.2;
+        t.reorder = 0.3;
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.run(60 * SECOND);
+        assertUp(t);
+    }
+
+    @Test
+    void shouldAnswerDuplicateRequestsFromTheResponseCache() {
+        var t = new TwoPeers();
+        t.duplicate = 1.0;
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        assertTrue(t.b.drops().get(DropReason.RETRANSMITTED_REQUEST) > 0);
+    }
+
+    /*  CREATE_CHILD_SA  HDR, SK {N(REKEY_SA), SA, Ni, KEi, TSi, TSr}  -->
+                                              <--  HDR, SK {SA, Nr, KEr, TSi, TSr}
+        INFORMATIONAL    HDR, SK {D(ESP, old SPI)}  -->  <--  HDR, SK {D(ESP, old SPI)}  */
+    @Test
+    void shouldRekeyChildMakeBeforeBreak() {
+        var t = established();
+        int oldSpi = t.planeA.keySet().iterator().next();
+        t.commandA(new Command.RekeyChildSa(oldSpi));
+        t.runQuiet();
+        assertEquals(1, t.planeA.size());
+        assertTrue(t.planesMatch());
+        int newSpi = t.planeA.keySet().iterator().next();
+        assertNotEquals(oldSpi, newSpi);
+        int installAt = indexOf(t.actionsA, a -> a instanceof Action.InstallChildSa i && i.spiIn() == newSpi);
+        int deleteAt = indexOf(t.actionsA, a -> a instanceof Action.DeleteChildSa d && d.spiIn() == oldSpi);
+        assertTrue(installAt >= 0 && installAt < deleteAt, "new SA installed before the old one is removed");
+        assertTrue(t.planeA.get(newSpi).rekeyOf());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
+    void shouldResolveSimultaneousChildRekeyToExactlyOnePair(long seed) {
+        var t = new TwoPeers(seed, seed * 31);
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        int spiA = t.planeA.keySet().iterator().next();
+        int spiB = t.planeB.keySet().iterator().next();
+        t.commandA(new Command.RekeyChildSa(spiA));
+        t.commandB(new Command.RekeyChildSa(spiB));
+        t.runQuiet();
+        assertEquals(1, t.planeA.size(), () -> traces(t));
+        assertEquals(1, t.planeB.size(), () -> traces(t));
+        assertTrue(t.planesMatch());
+        assertFalse(t.planeA.containsKey(spiA));
+        assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().startsWith("SimulRekeyChild")),
+                "the two rekeys really crossed");
+    }
+
+    @Test
+    void shouldRekeyIkeSaAndKeepChildren() {
+        var t = established();
+        var before = t.a.ikeSas().getFirst().id();
+        int child = t.planeA.keySet().iterator().next();
+        t.commandA(new Command.RekeyIkeSa("b"));
+        t.runQuiet();
+        assertEquals(1, t.a.liveSaCount(), () -> traces(t));
+        assertEquals(1, t.b.liveSaCount(), () -> traces(t));
+        var after = t.a.ikeSas().getFirst();
+        assertNotEquals(before, after.id());
+        assertEquals(after.id(), t.b.ikeSas().getFirst().id());
+        assertEquals(List.of(child), after.childSpisIn());
+        assertTrue(t.planeA.containsKey(child));
+        // The new IKE SA works: rekey the child over it.
+        t.commandB(new Command.RekeyChildSa(t.planeB.keySet().iterator().next()));
+        t.runQuiet();
+        assertEquals(1, t.planeA.size());
+        assertTrue(t.planesMatch());
+    }
+
+    @Test
+    void shouldLeaveNothingBehindAfterDeleteFromResponder() {
+        var t = established();
+        t.commandB(new Command.DeleteIkeSa("a"));
+        t.runQuiet();
+        assertEquals(0, t.a.liveSaCount());
+        assertEquals(0, t.b.liveSaCount());
+        assertTrue(t.a.nextDeadline().isEmpty());
+        assertTrue(t.b.nextDeadline().isEmpty());
+        assertTrue(t.planeA.isEmpty() && t.planeB.isEmpty());
+        assertEquals("deleted by peer", downReason(t.actionsA));
+    }
+
+    @Test
+    void shouldDeleteOneChildFromInitiator() {
+        var t = established();
+        t.commandA(new Command.DeleteChildSa(t.planeA.keySet().iterator().next()));
+        t.runQuiet();
+        assertTrue(t.planeA.isEmpty() && t.planeB.isEmpty());
+        assertEquals(1, t.a.liveSaCount());
+    }
+
+    @Test
+    void shouldFailWithAuthenticationFailedOnPskMismatch() {
+        var t = new TwoPeers();
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "other"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertEquals("authentication failed (peer sent AUTHENTICATION_FAILED)", downReason(t.actionsA));
+        assertTrue(downReason(t.actionsB).startsWith("authentication failed: AUTH payload does not verify"));
+        assertEquals(0, t.a.liveSaCount() + t.b.liveSaCount());
+        assertTrue(t.planeA.isEmpty() && t.planeB.isEmpty());
+    }
+
+    @Test
+    void shouldFailWithAuthenticationFailedOnIdentityMismatch() {
+        var t = new TwoPeers();
+        var forB = TwoPeers.config("a", B, A, "secret");
+        forB = new PeerConfig("a", B, A, forB.localId(), Identity.fqdn("gw-a.example.net"), forB.authenticator(),
+                forB.ikeProposals(), forB.childProposals(), forB.localSelectors(), forB.remoteSelectors(), forB.dpd(), true, false);
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertTrue(downReason(t.actionsB).contains("is not the configured gw-a.example.net"), downReason(t.actionsB));
+    }
+
+    @Test
+    void shouldFailWithNoProposalChosenOnIkeProposalMismatch() {
+        var t = new TwoPeers();
+        var forB = TwoPeers.config("a", B, A, "secret").withIkeProposals(List.of(new IkeProposal(EncryptionAlgorithm.AES_128_GCM, null,
+                PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP14, 28800)));
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertEquals("proposal mismatch (peer sent NO_PROPOSAL_CHOSEN)", downReason(t.actionsA));
+        assertEquals(0, t.b.liveSaCount());
+    }
+
+    @Test
+    void shouldTearDownWhenChildProposalMismatches() {
+        var t = new TwoPeers();
+        var forB = TwoPeers.config("a", B, A, "secret").withChildProposals(List.of(new ChildProposal(
+                EncryptionAlgorithm.AES_256_CBC, IntegrityAlgorithm.HMAC_SHA1_96, null, 3600)));
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertEquals("proposal mismatch (child SA)", downReason(t.actionsA));
+        assertTrue(t.planeA.isEmpty() && t.planeB.isEmpty());
+        assertEquals(0, t.a.liveSaCount() + t.b.liveSaCount());
+    }
+
+    @Test
+    void shouldRetryWithTheGroupAskedForInInvalidKePayload() {
+        var t = new TwoPeers();
+        var g19 = new IkeProposal(EncryptionAlgorithm.AES_128_GCM, null, PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP19, 28800);
+        var forA = TwoPeers.config("b", A, B, "secret").withIkeProposals(List.of(IkeProposal.aes256Sha256Group14(), g19));
+        var forB = TwoPeers.config("a", B, A, "secret").withIkeProposals(List.of(g19, IkeProposal.aes256Sha256Group14()));
+        t.addPeers(forA, forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        assertEquals(DhGroup.GROUP19, t.of(t.actionsA, Action.IkeSaUp.class).getFirst().group());
+    }
+
+    @Test
+    void shouldNarrowTrafficSelectorsToResponderPolicy() {
+        var t = new TwoPeers();
+        var wideA = TwoPeers.config("b", A, B, "secret");
+        wideA = new PeerConfig("b", A, B, wideA.localId(), wideA.remoteId(), wideA.authenticator(), wideA.ikeProposals(),
+                wideA.childProposals(), List.of(TrafficSelector.ofPrefix("198.18.0.0", 16)),
+                List.of(TrafficSelector.ofPrefix("198.18.0.0", 15)), wideA.dpd(), true, false);
+        t.addPeers(wideA, TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        var ia = t.planeA.values().iterator().next();
+        assertEquals(List.of(TrafficSelector.ofPrefix("198.18.1.0", 24)), ia.localSelectors());
+        assertEquals(List.of(TrafficSelector.ofPrefix("198.18.2.0", 24)), ia.remoteSelectors());
+    }
+
+    @Test
+    void shouldTearDownWithTsUnacceptableWhenSelectorsAreDisjoint() {
+        var t = new TwoPeers();
+        var a = TwoPeers.config("b", A, B, "secret");
+        a = new PeerConfig("b", A, B, a.localId(), a.remoteId(), a.authenticator(), a.ikeProposals(), a.childProposals(),
+                List.of(TrafficSelector.ofPrefix("203.0.113.0", 24)), a.remoteSelectors(), a.dpd(), true, false);
+        t.addPeers(a, TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertEquals("TS unacceptable", downReason(t.actionsA));
+    }
+
+    @Test
+    void shouldGiveUpAfterRetransmissionsWithNoResponse() {
+        var t = new TwoPeers();
+        t.dropFilter = d -> true;
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.run(120 * SECOND);
+        assertTrue(downReason(t.actionsA).startsWith("no response from 192.0.2.2 to IKE_SA_INIT"), downReason(t.actionsA));
+        long sends = t.of(t.actionsA, Action.Send.class).size();
+        assertEquals(1 + KmdOptions.defaults().retransmitTries(), sends);
+        assertEquals(0, t.a.liveSaCount());
+        assertTrue(t.a.nextDeadline().isEmpty());
+    }
+
+    @Test
+    void shouldDemandCookieAboveHalfOpenThreshold() {
+        var o = KmdOptions.defaults();
+        var strict = new KmdOptions(o.retransmitBaseNanos(), o.retransmitTries(), o.halfOpenTimeoutNanos(), 0,
+                o.keepaliveNanos(), o.lifetimeJitter(), o.maxDatagram());
+        var t = new TwoPeers(new Kmd(() -> TwoPeers.seeded(1)), new Kmd(strict, () -> TwoPeers.seeded(2)));
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().contains("asked for a COOKIE")));
+    }
+
+    @Test
+    void shouldDetectDeadPeer() {
+        var t = new TwoPeers();
+        var a = TwoPeers.config("b", A, B, "secret");
+        a = new PeerConfig("b", A, B, a.localId(), a.remoteId(), a.authenticator(), a.ikeProposals(), a.childProposals(),
+                a.localSelectors(), a.remoteSelectors(), new PeerConfig.Dpd(true, 10, 3), true, false);
+        t.addPeers(a, TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        t.run(9 * SECOND);
+        assertEquals(0, t.of(t.actionsA, Action.IkeSaDown.class).size());
+        t.dropFilter = d -> true;
+        t.run(120 * SECOND);
+        assertEquals("no response (dead peer detected)", downReason(t.actionsA));
+        assertTrue(t.planeA.isEmpty());
+    }
+
+    @Test
+    void shouldRekeyChildOnSoftLifetimeAndKeepOnePair() {
+        var t = new TwoPeers();
+        var shortLife = List.of(new ChildProposal(EncryptionAlgorithm.AES_128_GCM, null, DhGroup.GROUP14, 60));
+        t.addPeers(TwoPeers.config("b", A, B, "secret").withChildProposals(shortLife),
+                TwoPeers.config("a", B, A, "secret").withChildProposals(shortLife));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        Set<Integer> first = Set.copyOf(t.planeA.keySet());
+        t.run(45 * SECOND);
+        assertEquals(first, t.planeA.keySet(), "no rekey before the soft lifetime (at least 48 s)");
+        t.run(200 * SECOND);
+        assertEquals(1, t.planeA.size(), () -> traces(t));
+        assertTrue(t.planesMatch());
+        assertFalse(t.planeA.keySet().containsAll(first));
+    }
+
+    @Test
+    void shouldInitiateOnAcquireAndOnlyOnce() {
+        var t = new TwoPeers();
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Acquire("b"));
+        t.commandA(new Command.Acquire("b"));
+        t.runQuiet();
+        assertUp(t);
+        assertEquals(1, t.a.liveSaCount());
+    }
+
+    private static int indexOf(List<Action> actions, java.util.function.Predicate<Action> p) {
+        for (int i = 0; i < actions.size(); i++) {
+            if (p.test(actions.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
