@@ -92,7 +92,8 @@ public final class Planner {
             }
             case ServiceStyle.Unbound u -> {
                 return new ServiceSetPlan(set.name(), ServiceSetPlan.Kind.NEXT_HOP, "", "", Optional.empty(),
-                        List.of(), List.of(), Optional.of("service set has neither next-hop-service nor interface-service"));
+                        Optional.empty(), List.of(), List.of(),
+                        Optional.of("service set has neither next-hop-service nor interface-service"));
             }
         }
         Optional<String> problem = Optional.empty();
@@ -130,7 +131,18 @@ public final class Planner {
             // Interface style: each term's remote side is steered into the set's device.
             tunnels.stream().map(TunnelPlan::remotePrefix).filter(p -> p.length() > 0).distinct().forEach(routed::add);
         }
-        return new ServiceSetPlan(set.name(), kind, inside, TunNames.forUnit(inside), local, routed, tunnels, problem);
+        return new ServiceSetPlan(set.name(), kind, inside, TunNames.forUnit(inside), local,
+                local.flatMap(a -> unitWithAddress(config, a)), routed, tunnels, problem);
+    }
+
+    /** The configured unit ({@code ge-0/0/0.0}) whose {@code family inet address} holds {@code a}. */
+    private static Optional<String> unitWithAddress(Configuration config, InetAddress a) {
+        return config.interfaces().values().stream()
+                .flatMap(i -> i.units().values().stream())
+                .filter(u -> u.inetAddresses().stream().anyMatch(x -> address(x).equals(a))
+                        || u.inet6Addresses().stream().anyMatch(x -> address(x).equals(a)))
+                .map(u -> u.name())
+                .findFirst();
     }
 
     private static Optional<InetAddress> localGateway(Configuration config, IpsecVpnOptions options) {

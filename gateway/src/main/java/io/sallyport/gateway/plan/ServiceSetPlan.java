@@ -11,11 +11,13 @@ import java.util.Optional;
  *
  * @param insideInterface  the Junos unit, e.g. {@code ms-1/2/0.1}
  * @param tunName          the Linux device name derived from it
+ * @param localGatewayInterface the configured interface unit that carries the local gateway address
  * @param routedPrefixes   destinations the host must route into the TUN device
  * @param problem          why the whole set is down (e.g. local-gateway missing on the host)
  */
 public record ServiceSetPlan(String name, Kind kind, String insideInterface, String tunName,
-                             Optional<InetAddress> localGateway, List<IpPrefix> routedPrefixes,
+                             Optional<InetAddress> localGateway, Optional<String> localGatewayInterface,
+                             List<IpPrefix> routedPrefixes,
                              List<TunnelPlan> tunnels, Optional<String> problem) {
 
     public enum Kind { NEXT_HOP, INTERFACE }

@@ -142,7 +142,7 @@ public final class GatewayManagement implements ManagementApi {
             out.add(new IkeSaView(sa.remote().getAddress().getHostAddress(), sa.remote().getPort(),
                     sa.local().getAddress().getHostAddress(), sa.local().getPort(), sa.initiator(), matured,
                     sa.id().spiI(), sa.id().spiR(), "IKEv2", "Pre-shared-keys",
-                    tunnel.map(t -> t.plan().serviceSet()).orElse(""), "default", expires,
+                    tunnel.flatMap(t -> localInterface(t.plan().serviceSet())).orElse(""), "default", expires,
                     up == null ? "" : up.integrity() == null ? "" : up.integrity().ipsecKeyword(),
                     up == null ? "" : up.encryption().keyword(),
                     up == null ? "" : up.prf().displayName(),
@@ -160,7 +160,7 @@ public final class GatewayManagement implements ManagementApi {
             if (!peersWithSa.contains(p.id()) && t.lastFailure() != null && p.remoteGateway() != null && !p.manual()) {
                 out.add(new IkeSaView(p.remoteGateway().getHostAddress(), 500,
                         p.localGateway() == null ? "" : p.localGateway().getHostAddress(), 500, true, false, 0, 0,
-                        "IKEv2", "Pre-shared-keys", p.serviceSet(), "default", 0, "", "", "", 0,
+                        "IKEv2", "Pre-shared-keys", localInterface(p.serviceSet()).orElse(""), "default", 0, "", "", "", 0,
                         IkeSaView.Traffic.NONE, IkeSaView.Payloads.NONE, t.created(), t.deleted(), t.rekeys(), 0,
                         t.lastFailure()));
             }
@@ -169,6 +169,11 @@ public final class GatewayManagement implements ManagementApi {
                 .filter(v -> peer.map(v.remoteAddress()::equals).orElse(true))
                 .sorted(Comparator.comparing(IkeSaView::remoteAddress))
                 .toList();
+    }
+
+    private Optional<String> localInterface(String serviceSet) {
+        return gateway.serviceSets().stream().filter(s -> s.name().equals(serviceSet)).findFirst()
+                .flatMap(ServiceSetPlan::localGatewayInterface);
     }
 
     // ---------------------------------------------------------------- IPsec
