@@ -339,8 +339,9 @@ final class IkeSession {
         if (natRemote || natLocal) {
             env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "NatDetection: " + (natLocal ? "local host is behind NAT" : "")
                     + (natLocal && natRemote ? ", " : "") + (natRemote ? "remote host is behind NAT (or faking it)" : ""));
-            if (!onNatPort) {
-                // Move to 4500 for everything after IKE_SA_INIT (RFC 7296 §2.23).
+            if (initiator && !onNatPort) {
+                // The initiator moves to 4500 for everything after IKE_SA_INIT (RFC 7296 §2.23);
+                // the responder follows the address and port the peer's next message comes from.
                 local = new InetSocketAddress(local.getAddress(), 4500);
                 remote = new InetSocketAddress(remote.getAddress(), 4500);
                 onNatPort = true;

@@ -347,6 +347,57 @@ class KmdTwoPeersTest {
         assertEquals(1, t.a.liveSaCount());
     }
 
+    @Test
+    void shouldFloatTo4500AndSendKeepalivesBehindNat() {
+        var t = new TwoPeers();
+        t.natA = true;
+        var forB = TwoPeers.config("a", B, A, "secret");
+        forB = new PeerConfig("a", B, TwoPeers.NAT, forB.localId(), forB.remoteId(), forB.authenticator(), forB.ikeProposals(),
+                forB.childProposals(), forB.localSelectors(), forB.remoteSelectors(), forB.dpd(), true, false);
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        var ia = t.planeA.values().iterator().next();
+        var ib = t.planeB.values().iterator().next();
+        assertTrue(ia.udpEncapsulation() && ib.udpEncapsulation());
+        assertEquals(4500, ia.local().getPort());
+        assertEquals(4500, ia.remote().getPort());
+        assertEquals(14500, ib.remote().getPort(), "B answers the NAT mapping of A's port 4500");
+        assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().contains("local host is behind NAT")));
+        t.run(21 * SECOND);
+        assertTrue(t.of(t.actionsA, Action.Send.class).stream().anyMatch(s -> Datagram.isKeepalive(s.datagram().payload())));
+        assertTrue(t.of(t.actionsB, Action.Send.class).stream().noneMatch(s -> Datagram.isKeepalive(s.datagram().payload())));
+        assertTrue(t.b.drops().get(DropReason.KEEPALIVE) > 0);
+    }
+
+    @Test
+    void shouldStayOnPort500WithoutNatTraversal() {
+        var t = new TwoPeers();
+        var a = TwoPeers.config("b", A, B, "secret");
+        a = new PeerConfig("b", A, B, a.localId(), a.remoteId(), a.authenticator(), a.ikeProposals(), a.childProposals(),
+                a.localSelectors(), a.remoteSelectors(), a.dpd(), false, false);
+        t.addPeers(a, TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        assertFalse(t.planeA.values().iterator().next().udpEncapsulation());
+        assertTrue(t.of(t.actionsA, Action.Send.class).stream().allMatch(s -> s.datagram().remote().getPort() == 500));
+    }
+
+    @Test
+    void shouldDropHalfOpenResponderSaAfterTimeout() {
+        var t = new TwoPeers();
+        t.dropFilter = d -> d.payload().length > 18 && d.payload()[18] == io.sallyport.ike.message.Wire.IKE_AUTH;
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.run(29 * SECOND);
+        assertEquals(1, t.b.liveSaCount());
+        t.run(2 * SECOND);
+        assertEquals(0, t.b.liveSaCount());
+        assertEquals("half-open IKE SA timed out", downReason(t.actionsB));
+    }
+
     private static int indexOf(List<Action> actions, java.util.function.Predicate<Action> p) {
         for (int i = 0; i < actions.size(); i++) {
             if (p.test(actions.get(i))) {
