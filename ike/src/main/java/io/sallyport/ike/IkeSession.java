@@ -60,6 +60,8 @@ final class IkeSession {
         byte[] peerNi;
         byte[] peerNr;
         ChildSa peerCreated;
+        /** The IKE SA a crossing peer IKE rekey created (RFC 7296 §2.8.1). */
+        IkeSession peerCreatedIke;
 
         Pending(Work work, int messageId) {
             this.work = work;
@@ -712,6 +714,12 @@ final class IkeSession {
         long newSpiR = env.newIkeSpi();
         IkeSession next = successor(now, false, p, chosen.get().offered().spiValue(), newSpiR, theirNonce, myNonce, shared.get());
         env.register(next);
+        if (pending != null && pending.work instanceof Work.RekeyIke) {
+            pending.peerNi = theirNonce;
+            pending.peerNr = myNonce;
+            pending.peerCreatedIke = next;
+            env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyIke: peer rekeyed IKE SA " + id() + " while we were rekeying it");
+        }
         env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "RekeyIkeRemote: IKE SA " + id() + " replaced by " + next.id());
         out.add(new Action.IkeSaUp(peer.name(), next.id(), false, next.local, next.remote, p.encryption(),
                 p.encryption().isAead() ? null : p.integrity(), p.prf(), p.group(), natLocal || natRemote,
@@ -749,6 +757,19 @@ final class IkeSession {
                 natLocal || natRemote, new Lifetime((next.softDeadline - now) / 1_000_000_000L, chosen.get().lifetimeSeconds())));
         env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "RekeyIkeLocal: IKE SA " + id() + " replaced by " + next.id());
         state = State.REKEYED;
+        if (p.peerCreatedIke != null && Collisions.lostCollision(p.nonce, nonce.get().data(), p.peerNi, p.peerNr)) {
+            // Our new IKE SA holds the lowest nonce: it is redundant and we close it; the peer deletes the old one.
+            env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyIke: lost the collision, deleting our redundant " + next.id());
+            next.state = State.REKEYED;
+            next.enqueue(now, new Work.DeleteIke("redundant after simultaneous rekey"), out);
+            return;
+        }
+        if (p.peerCreatedIke != null) {
+            // We won: the children live on in the SA we created; the peer deletes the one it created.
+            next.children.addAll(p.peerCreatedIke.children);
+            p.peerCreatedIke.children.clear();
+            p.peerCreatedIke.state = State.REKEYED;
+        }
         queue.addFirst(new Work.DeleteIke("replaced by rekey"));
     }
 

@@ -162,6 +162,46 @@ class KmdTwoPeersTest {
         assertTrue(t.planesMatch());
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {21, 22, 23, 24, 25, 26})
+    void shouldResolveSimultaneousIkeRekeyToOneIkeSa(long seed) {
+        var t = new TwoPeers(seed, seed * 7);
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        int child = t.planeA.keySet().iterator().next();
+        t.commandA(new Command.RekeyIkeSa("b"));
+        t.commandB(new Command.RekeyIkeSa("a"));
+        t.runQuiet();
+        assertEquals(1, t.a.liveSaCount(), () -> traces(t));
+        assertEquals(1, t.b.liveSaCount(), () -> traces(t));
+        var sa = t.a.ikeSas().getFirst();
+        assertEquals(sa.id(), t.b.ikeSas().getFirst().id());
+        assertEquals(List.of(child), sa.childSpisIn());
+        assertEquals(1, t.b.ikeSas().getFirst().childSpisIn().size());
+        assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().startsWith("SimulRekeyIke")));
+        // The survivor works.
+        t.commandB(new Command.RekeyChildSa(t.planeB.keySet().iterator().next()));
+        t.runQuiet();
+        assertEquals(1, t.planeA.size());
+        assertTrue(t.planesMatch());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {31, 32, 33, 34})
+    void shouldStayConsistentWhenChildRekeyCrossesDelete(long seed) {
+        var t = new TwoPeers(seed, seed * 3);
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        t.commandA(new Command.RekeyChildSa(t.planeA.keySet().iterator().next()));
+        t.commandB(new Command.DeleteChildSa(t.planeB.keySet().iterator().next()));
+        t.runQuiet();
+        assertTrue(t.planesMatch(), () -> traces(t));
+        assertTrue(t.planeA.size() <= 1);
+        assertEquals(1, t.a.liveSaCount());
+    }
+
     @Test
     void shouldLeaveNothingBehindAfterDeleteFromResponder() {
         var t = established();
