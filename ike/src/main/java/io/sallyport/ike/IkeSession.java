@@ -43,6 +43,7 @@ final class IkeSession {
         record DeleteChild(ChildSa child) implements Work { }
         record DeleteIke(String reason) implements Work { }
         record Dpd() implements Work { }
+        record InvalidSpi(int spi) implements Work { }
     }
 
     /** The outstanding request and what its exchange needs when the response arrives. */
@@ -801,6 +802,14 @@ final class IkeSession {
 
     private List<Payload> processInformationalRequest(long now, IkeMessage m, List<Action> out) {
         List<Payload> resp = new ArrayList<>();
+        for (Payload.Notify n : m.all(Payload.Notify.class)) {
+            if (n.notifyType() == Wire.N_INVALID_SPI && n.data().length == 4) {
+                // The peer does not know an SPI we send with: that child SA is dead on its side.
+                int spi = (int) Bytes.u32(n.data(), 0);
+                env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, String.format("peer reported INVALID_SPI %08x", spi));
+                children.stream().filter(c -> c.spiOut == spi).findFirst().ifPresent(c -> queue.add(new Work.DeleteChild(c)));
+            }
+        }
         for (Payload.Delete d : m.all(Payload.Delete.class)) {
             if (d.protocolId() == Wire.PROTO_IKE) {
                 env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteIkeRemote: peer deleted IKE SA " + id());
@@ -897,6 +906,11 @@ final class IkeSession {
                     exchange = Wire.INFORMATIONAL;
                     payloads = List.of();
                     env.trace(out, TraceFlag.TIMER, TraceLevel.VERBOSE, "Dpd: liveness check of " + peer.name());
+                }
+                case Work.InvalidSpi is -> {
+                    exchange = Wire.INFORMATIONAL;
+                    payloads = List.of(new Payload.Notify(Wire.PROTO_ESP, new byte[0], Wire.N_INVALID_SPI, Bytes.of32(is.spi())));
+                    env.trace(out, TraceFlag.IKE, TraceLevel.INFO, String.format("telling %s about unknown SPI %08x", peer.name(), is.spi()));
                 }
                 case Work.Init i -> throw new IllegalStateException("handled above");
             }
@@ -1060,6 +1074,7 @@ final class IkeSession {
             case Work.DeleteChild dc -> removeChild(dc.child(), "deleted locally", out);
             case Work.DeleteIke di -> close(out, di.reason());
             case Work.Dpd dpd -> { }
+            case Work.InvalidSpi is -> { }
             case Work.Init i -> { }
         }
     }
@@ -1194,6 +1209,7 @@ final class IkeSession {
             case Work.DeleteChild dc -> "INFORMATIONAL (delete child)";
             case Work.DeleteIke di -> "INFORMATIONAL (delete IKE)";
             case Work.Dpd d -> "INFORMATIONAL (liveness)";
+            case Work.InvalidSpi is -> "INFORMATIONAL (INVALID_SPI)";
         };
     }
 

@@ -203,6 +203,19 @@ class KmdTwoPeersTest {
     }
 
     @Test
+    void shouldDropChildWhenPeerReportsInvalidSpi() {
+        var t = established();
+        var ia = t.planeA.values().iterator().next();
+        // B's data plane lost the SA: ESP from A with A's outbound SPI is unknown there.
+        t.planeB.clear();
+        t.commandB(new Command.ReportInvalidSpi(A, ia.spiOut()));
+        t.runQuiet();
+        assertTrue(t.planeA.isEmpty(), () -> traces(t));
+        assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().contains("peer reported INVALID_SPI")));
+        assertTrue(t.b.ikeSas().getFirst().childSpisIn().isEmpty(), "B's kmd forgot the child too");
+    }
+
+    @Test
     void shouldLeaveNothingBehindAfterDeleteFromResponder() {
         var t = established();
         t.commandB(new Command.DeleteIkeSa("a"));
