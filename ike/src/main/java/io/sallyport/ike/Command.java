@@ -31,6 +31,13 @@ public sealed interface Command {
     record RekeyChildSa(int spiIn) implements Command {
     }
 
+    /**
+     * The data plane received ESP with an SPI it does not know from {@code from}: tell that peer
+     * with an INVALID_SPI notify over the IKE SA if one exists (RFC 7296 §1.5).
+     */
+    record ReportInvalidSpi(java.net.InetAddress from, int spi) implements Command {
+    }
+
     /** Rekey the peer's IKE SA now. */
     record RekeyIkeSa(String peer) implements Command {
     }

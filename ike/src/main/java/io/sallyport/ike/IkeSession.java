@@ -43,6 +43,7 @@ final class IkeSession {
         record DeleteChild(ChildSa child) implements Work { }
         record DeleteIke(String reason) implements Work { }
         record Dpd() implements Work { }
+        record InvalidSpi(int spi) implements Work { }
     }
 
     /** The outstanding request and what its exchange needs when the response arrives. */
@@ -60,6 +61,8 @@ final class IkeSession {
         byte[] peerNi;
         byte[] peerNr;
         ChildSa peerCreated;
+        /** The IKE SA a crossing peer IKE rekey created (RFC 7296 §2.8.1). */
+        IkeSession peerCreatedIke;
 
         Pending(Work work, int messageId) {
             this.work = work;
@@ -339,8 +342,9 @@ final class IkeSession {
         if (natRemote || natLocal) {
             env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "NatDetection: " + (natLocal ? "local host is behind NAT" : "")
                     + (natLocal && natRemote ? ", " : "") + (natRemote ? "remote host is behind NAT (or faking it)" : ""));
-            if (!onNatPort) {
-                // Move to 4500 for everything after IKE_SA_INIT (RFC 7296 §2.23).
+            if (initiator && !onNatPort) {
+                // The initiator moves to 4500 for everything after IKE_SA_INIT (RFC 7296 §2.23);
+                // the responder follows the address and port the peer's next message comes from.
                 local = new InetSocketAddress(local.getAddress(), 4500);
                 remote = new InetSocketAddress(remote.getAddress(), 4500);
                 onNatPort = true;
@@ -711,6 +715,12 @@ final class IkeSession {
         long newSpiR = env.newIkeSpi();
         IkeSession next = successor(now, false, p, chosen.get().offered().spiValue(), newSpiR, theirNonce, myNonce, shared.get());
         env.register(next);
+        if (pending != null && pending.work instanceof Work.RekeyIke) {
+            pending.peerNi = theirNonce;
+            pending.peerNr = myNonce;
+            pending.peerCreatedIke = next;
+            env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyIke: peer rekeyed IKE SA " + id() + " while we were rekeying it");
+        }
         env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "RekeyIkeRemote: IKE SA " + id() + " replaced by " + next.id());
         out.add(new Action.IkeSaUp(peer.name(), next.id(), false, next.local, next.remote, p.encryption(),
                 p.encryption().isAead() ? null : p.integrity(), p.prf(), p.group(), natLocal || natRemote,
@@ -748,6 +758,19 @@ final class IkeSession {
                 natLocal || natRemote, new Lifetime((next.softDeadline - now) / 1_000_000_000L, chosen.get().lifetimeSeconds())));
         env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "RekeyIkeLocal: IKE SA " + id() + " replaced by " + next.id());
         state = State.REKEYED;
+        if (p.peerCreatedIke != null && Collisions.lostCollision(p.nonce, nonce.get().data(), p.peerNi, p.peerNr)) {
+            // Our new IKE SA holds the lowest nonce: it is redundant and we close it; the peer deletes the old one.
+            env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyIke: lost the collision, deleting our redundant " + next.id());
+            next.state = State.REKEYED;
+            next.enqueue(now, new Work.DeleteIke("redundant after simultaneous rekey"), out);
+            return;
+        }
+        if (p.peerCreatedIke != null) {
+            // We won: the children live on in the SA we created; the peer deletes the one it created.
+            next.children.addAll(p.peerCreatedIke.children);
+            p.peerCreatedIke.children.clear();
+            p.peerCreatedIke.state = State.REKEYED;
+        }
         queue.addFirst(new Work.DeleteIke("replaced by rekey"));
     }
 
@@ -779,6 +802,14 @@ final class IkeSession {
 
     private List<Payload> processInformationalRequest(long now, IkeMessage m, List<Action> out) {
         List<Payload> resp = new ArrayList<>();
+        for (Payload.Notify n : m.all(Payload.Notify.class)) {
+            if (n.notifyType() == Wire.N_INVALID_SPI && n.data().length == 4) {
+                // The peer does not know an SPI we send with: that child SA is dead on its side.
+                int spi = (int) Bytes.u32(n.data(), 0);
+                env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, String.format("peer reported INVALID_SPI %08x", spi));
+                children.stream().filter(c -> c.spiOut == spi).findFirst().ifPresent(c -> queue.add(new Work.DeleteChild(c)));
+            }
+        }
         for (Payload.Delete d : m.all(Payload.Delete.class)) {
             if (d.protocolId() == Wire.PROTO_IKE) {
                 env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteIkeRemote: peer deleted IKE SA " + id());
@@ -875,6 +906,11 @@ final class IkeSession {
                     exchange = Wire.INFORMATIONAL;
                     payloads = List.of();
                     env.trace(out, TraceFlag.TIMER, TraceLevel.VERBOSE, "Dpd: liveness check of " + peer.name());
+                }
+                case Work.InvalidSpi is -> {
+                    exchange = Wire.INFORMATIONAL;
+                    payloads = List.of(new Payload.Notify(Wire.PROTO_ESP, new byte[0], Wire.N_INVALID_SPI, Bytes.of32(is.spi())));
+                    env.trace(out, TraceFlag.IKE, TraceLevel.INFO, String.format("telling %s about unknown SPI %08x", peer.name(), is.spi()));
                 }
                 case Work.Init i -> throw new IllegalStateException("handled above");
             }
@@ -1038,6 +1074,7 @@ final class IkeSession {
             case Work.DeleteChild dc -> removeChild(dc.child(), "deleted locally", out);
             case Work.DeleteIke di -> close(out, di.reason());
             case Work.Dpd dpd -> { }
+            case Work.InvalidSpi is -> { }
             case Work.Init i -> { }
         }
     }
@@ -1172,6 +1209,7 @@ final class IkeSession {
             case Work.DeleteChild dc -> "INFORMATIONAL (delete child)";
             case Work.DeleteIke di -> "INFORMATIONAL (delete IKE)";
             case Work.Dpd d -> "INFORMATIONAL (liveness)";
+            case Work.InvalidSpi is -> "INFORMATIONAL (INVALID_SPI)";
         };
     }
 

@@ -129,6 +129,11 @@ public final class Kmd {
                     s.enqueue(nowNanos, new IkeSession.Work.DeleteChild(child), out));
             case Command.RekeyChildSa r -> withChild(r.spiIn(), out, (s, child) ->
                     s.enqueue(nowNanos, new IkeSession.Work.RekeyChild(child), out));
+            case Command.ReportInvalidSpi r -> sas.values().stream()
+                    .filter(s -> s.state == IkeSession.State.ESTABLISHED && s.remote.getAddress().equals(r.from()))
+                    .findFirst()
+                    .ifPresentOrElse(s -> guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.InvalidSpi(r.spi()), out)),
+                            () -> trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "ESP with unknown SPI from " + r.from() + ", no IKE SA to report it"));
             case Command.RekeyIkeSa r -> {
                 for (IkeSession s : sessionsOf(r.peer())) {
                     if (s.state == IkeSession.State.ESTABLISHED) {

@@ -162,6 +162,59 @@ class KmdTwoPeersTest {
         assertTrue(t.planesMatch());
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {21, 22, 23, 24, 25, 26})
+    void shouldResolveSimultaneousIkeRekeyToOneIkeSa(long seed) {
+        var t = new TwoPeers(seed, seed * 7);
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        int child = t.planeA.keySet().iterator().next();
+        t.commandA(new Command.RekeyIkeSa("b"));
+        t.commandB(new Command.RekeyIkeSa("a"));
+        t.runQuiet();
+        assertEquals(1, t.a.liveSaCount(), () -> traces(t));
+        assertEquals(1, t.b.liveSaCount(), () -> traces(t));
+        var sa = t.a.ikeSas().getFirst();
+        assertEquals(sa.id(), t.b.ikeSas().getFirst().id());
+        assertEquals(List.of(child), sa.childSpisIn());
+        assertEquals(1, t.b.ikeSas().getFirst().childSpisIn().size());
+        assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().startsWith("SimulRekeyIke")));
+        // The survivor works.
+        t.commandB(new Command.RekeyChildSa(t.planeB.keySet().iterator().next()));
+        t.runQuiet();
+        assertEquals(1, t.planeA.size());
+        assertTrue(t.planesMatch());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {31, 32, 33, 34})
+    void shouldStayConsistentWhenChildRekeyCrossesDelete(long seed) {
+        var t = new TwoPeers(seed, seed * 3);
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        t.commandA(new Command.RekeyChildSa(t.planeA.keySet().iterator().next()));
+        t.commandB(new Command.DeleteChildSa(t.planeB.keySet().iterator().next()));
+        t.runQuiet();
+        assertTrue(t.planesMatch(), () -> traces(t));
+        assertTrue(t.planeA.size() <= 1);
+        assertEquals(1, t.a.liveSaCount());
+    }
+
+    @Test
+    void shouldDropChildWhenPeerReportsInvalidSpi() {
+        var t = established();
+        var ia = t.planeA.values().iterator().next();
+        // B's data plane lost the SA: ESP from A with A's outbound SPI is unknown there.
+        t.planeB.clear();
+        t.commandB(new Command.ReportInvalidSpi(A, ia.spiOut()));
+        t.runQuiet();
+        assertTrue(t.planeA.isEmpty(), () -> traces(t));
+        assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().contains("peer reported INVALID_SPI")));
+        assertTrue(t.b.ikeSas().getFirst().childSpisIn().isEmpty(), "B's kmd forgot the child too");
+    }
+
     @Test
     void shouldLeaveNothingBehindAfterDeleteFromResponder() {
         var t = established();
@@ -345,6 +398,57 @@ class KmdTwoPeersTest {
         t.runQuiet();
         assertUp(t);
         assertEquals(1, t.a.liveSaCount());
+    }
+
+    @Test
+    void shouldFloatTo4500AndSendKeepalivesBehindNat() {
+        var t = new TwoPeers();
+        t.natA = true;
+        var forB = TwoPeers.config("a", B, A, "secret");
+        forB = new PeerConfig("a", B, TwoPeers.NAT, forB.localId(), forB.remoteId(), forB.authenticator(), forB.ikeProposals(),
+                forB.childProposals(), forB.localSelectors(), forB.remoteSelectors(), forB.dpd(), true, false);
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        var ia = t.planeA.values().iterator().next();
+        var ib = t.planeB.values().iterator().next();
+        assertTrue(ia.udpEncapsulation() && ib.udpEncapsulation());
+        assertEquals(4500, ia.local().getPort());
+        assertEquals(4500, ia.remote().getPort());
+        assertEquals(14500, ib.remote().getPort(), "B answers the NAT mapping of A's port 4500");
+        assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().contains("local host is behind NAT")));
+        t.run(21 * SECOND);
+        assertTrue(t.of(t.actionsA, Action.Send.class).stream().anyMatch(s -> Datagram.isKeepalive(s.datagram().payload())));
+        assertTrue(t.of(t.actionsB, Action.Send.class).stream().noneMatch(s -> Datagram.isKeepalive(s.datagram().payload())));
+        assertTrue(t.b.drops().get(DropReason.KEEPALIVE) > 0);
+    }
+
+    @Test
+    void shouldStayOnPort500WithoutNatTraversal() {
+        var t = new TwoPeers();
+        var a = TwoPeers.config("b", A, B, "secret");
+        a = new PeerConfig("b", A, B, a.localId(), a.remoteId(), a.authenticator(), a.ikeProposals(), a.childProposals(),
+                a.localSelectors(), a.remoteSelectors(), a.dpd(), false, false);
+        t.addPeers(a, TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        assertFalse(t.planeA.values().iterator().next().udpEncapsulation());
+        assertTrue(t.of(t.actionsA, Action.Send.class).stream().allMatch(s -> s.datagram().remote().getPort() == 500));
+    }
+
+    @Test
+    void shouldDropHalfOpenResponderSaAfterTimeout() {
+        var t = new TwoPeers();
+        t.dropFilter = d -> d.payload().length > 18 && d.payload()[18] == io.sallyport.ike.message.Wire.IKE_AUTH;
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.run(29 * SECOND);
+        assertEquals(1, t.b.liveSaCount());
+        t.run(2 * SECOND);
+        assertEquals(0, t.b.liveSaCount());
+        assertEquals("half-open IKE SA timed out", downReason(t.actionsB));
     }
 
     private static int indexOf(List<Action> actions, java.util.function.Predicate<Action> p) {

@@ -4,6 +4,7 @@ import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.EncryptionAlgorithm;
 import io.sallyport.ike.message.TrafficSelector;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -25,6 +26,9 @@ final class TwoPeers {
 
     static final InetAddress A = addr("192.0.2.1");
     static final InetAddress B = addr("192.0.2.2");
+    /** The public address of a NAPT in front of A when {@link #natA} is set. */
+    static final InetAddress NAT = addr("198.51.100.1");
+    boolean natA;
 
     final Kmd a;
     final Kmd b;
@@ -127,6 +131,12 @@ final class TwoPeers {
         Datagram d = wire.poll();
         if (d == null) {
             return false;
+        }
+        if (natA && d.local().getAddress().equals(A)) {
+            // A sits behind a NAPT: its source becomes NAT:port+10000.
+            d = new Datagram(new InetSocketAddress(NAT, d.local().getPort() + 10000), d.remote(), d.payload(), d.nonEspMarker());
+        } else if (natA && d.remote().getAddress().equals(NAT)) {
+            d = new Datagram(d.local(), new InetSocketAddress(A, d.remote().getPort() - 10000), d.payload(), d.nonEspMarker());
         }
         boolean toA = d.remote().getAddress().equals(A);
         // The receiver sees the datagram from its own side: swap endpoints.
