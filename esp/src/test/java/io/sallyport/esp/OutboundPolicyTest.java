@@ -51,7 +51,7 @@ class OutboundPolicyTest {
     @Test
     @DisplayName("IPv6 inner: oversize gets packet-too-big (never fragmented), hop limit 1 gets time-exceeded")
     void ipv6Errors() {
-        final OutboundPath p = path(Fixtures.sa(GCM, false, 1).tunnelMtu(1400).build());
+        final OutboundPath p = path(Fixtures.sa(GCM, false, 1).tunnelMtu(1300).build());
         final byte[] big = Fixtures.innerV6(1400, 1);
         assertEquals(OutboundPath.Outcome.DROPPED, p.encapsulate(big, Fixtures.HEAD, 1448, batch));
         assertEquals(DropReason.EXCEEDS_TUNNEL_MTU, batch.drop());
