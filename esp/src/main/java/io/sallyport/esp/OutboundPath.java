@@ -60,6 +60,7 @@ public final class OutboundPath {
     private final byte[] local16;
     private final byte[] remote16;
     private final int icmpV4;
+    private final byte[] icmpV6Scratch = new byte[16];
     private final long lastSequence;
     private final long nearRollover;
     private long seq;
@@ -309,9 +310,8 @@ public final class OutboundPath {
         if (local16 != null) {
             return local16;
         }
-        final byte[] a = new byte[16];
-        System.arraycopy(buf, off + 24, a, 0, 16);
-        return a;
+        System.arraycopy(buf, off + 24, icmpV6Scratch, 0, 16);
+        return icmpV6Scratch;
     }
 
     private static void decrementTtl(final byte[] buf, final int off, final boolean v4) {

@@ -49,6 +49,26 @@ class OutboundPolicyTest {
     }
 
     @Test
+    @DisplayName("IPv6 inner: oversize gets packet-too-big (never fragmented), hop limit 1 gets time-exceeded")
+    void ipv6Errors() {
+        final OutboundPath p = path(Fixtures.sa(GCM, false, 1).tunnelMtu(1300).build());
+        final byte[] big = Fixtures.innerV6(1400, 1);
+        assertEquals(OutboundPath.Outcome.DROPPED, p.encapsulate(big, Fixtures.HEAD, 1448, batch));
+        assertEquals(DropReason.EXCEEDS_TUNNEL_MTU, batch.drop());
+        assertEquals(2, batch.icmpBuffer()[40]);
+        assertEquals(1280, Bytes.i32(batch.icmpBuffer(), 44));
+        // Within the IPv6 minimum MTU it goes through, even if the outer packet exceeds the tunnel MTU.
+        final byte[] min = Fixtures.innerV6(1280 - 48, 2);
+        assertEquals(OutboundPath.Outcome.SENT, p.encapsulate(min, Fixtures.HEAD, 1280, batch));
+
+        final byte[] hop = Fixtures.innerV6(100, 3);
+        hop[Fixtures.HEAD + 7] = 1;
+        assertEquals(OutboundPath.Outcome.DROPPED, p.encapsulate(hop, Fixtures.HEAD, 148, batch));
+        assertEquals(DropReason.TTL_EXCEEDED, batch.drop());
+        assertEquals(3, batch.icmpBuffer()[40]);
+    }
+
+    @Test
     @DisplayName("clear-dont-fragment-bit: DF cleared and the packet fragmented before encapsulation")
     void clearDfFragments() {
         final OutboundPath p = path(Fixtures.sa(CBC, false, 1).dfPolicy(DfPolicy.CLEAR).build());

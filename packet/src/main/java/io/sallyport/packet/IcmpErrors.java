@@ -47,11 +47,8 @@ public final class IcmpErrors {
             return 0;
         }
         // No error about an ICMP error message (RFC 1812 §4.3.2.7): only echo/echo-reply/info types pass.
-        if (proto == IpProtocol.ICMP && hl < len) {
-            final int t = orig[off + hl] & 0xFF;
-            if (t == 3 || t == 4 || t == 5 || t == 11 || t == 12) {
-                return 0;
-            }
+        if (proto == IpProtocol.ICMP && hl < len && new IcmpView().wrap(orig, off + hl, len - hl).isIpv4Error()) {
+            return 0;
         }
         final int quote = Math.min(len, IPV4_MAX_ERROR - Ipv4View.MIN_HEADER - 8);
         final int total = Ipv4View.MIN_HEADER + 8 + quote;

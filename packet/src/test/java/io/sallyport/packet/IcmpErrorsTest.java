@@ -22,10 +22,11 @@ class IcmpErrorsTest {
         assertEquals(IpProtocol.ICMP, v.protocol());
         assertEquals(TestPackets.SRC, v.destination());
         assertEquals(ROUTER, v.source());
-        assertEquals(3, out[20]);
-        assertEquals(4, out[21]);
-        assertEquals(1400, Bytes.u16(out, 26));
-        assertEquals(0, Checksum.compute(out, 20, n - 20));
+        final IcmpView icmp = new IcmpView().wrap(out, 20, n - 20);
+        assertEquals(3, icmp.type());
+        assertEquals(4, icmp.code());
+        assertEquals(1400, icmp.rest() & 0xFFFF);
+        assertTrue(icmp.ipv4ChecksumValid() && icmp.isIpv4Error());
         assertTrue(Arrays.equals(p, 0, 28, out, 28, 56));
     }
 
@@ -49,10 +50,10 @@ class IcmpErrorsTest {
         final Ipv6View v = new Ipv6View().wrap(out, 0, n);
         assertTrue(v.isWellFormed());
         assertEquals(IpProtocol.ICMPV6, v.nextHeader());
-        assertEquals(2, out[40]);
-        assertEquals(1400, Bytes.i32(out, 44));
-        final long sum = Checksum.add(Checksum.pseudoHeader(out, 0, IpProtocol.ICMPV6, n - 40), out, 40, n - 40);
-        assertEquals(0, Checksum.finish(sum));
+        final IcmpView icmp = new IcmpView().wrap(out, 40, n - 40);
+        assertEquals(2, icmp.type());
+        assertEquals(1400, icmp.rest());
+        assertTrue(icmp.ipv6ChecksumValid(0) && icmp.isIpv6Error());
         assertTrue(Arrays.equals(p, 8, 24, out, 24, 40));
         final byte[] again = new byte[1500];
         assertEquals(0, IcmpErrors.ipv6TimeExceeded(out, 0, n, TestPackets.v6(9), again, 0));
