@@ -216,6 +216,38 @@ class KmdTwoPeersTest {
     }
 
     @Test
+    void shouldEstablishWithJunosDefaultProposals() {
+        var t = new TwoPeers();
+        t.addPeers(TwoPeers.config("b", A, B, "secret").withIkeProposals(List.of(IkeProposal.junosDefault()))
+                        .withChildProposals(List.of(ChildProposal.junosDefault())),
+                TwoPeers.config("a", B, A, "secret").withIkeProposals(List.of(IkeProposal.junosDefault()))
+                        .withChildProposals(List.of(ChildProposal.junosDefault())));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        var i = t.planeA.values().iterator().next();
+        assertEquals(EncryptionAlgorithm.TRIPLE_DES_CBC, i.encryption());
+        assertEquals(IntegrityAlgorithm.HMAC_SHA1_96, i.integrity());
+        assertEquals(24, i.encryptionKeyIn().length);
+        assertEquals(20, i.integrityKeyIn().length);
+        assertEquals(DhGroup.GROUP2, t.of(t.actionsA, Action.IkeSaUp.class).getFirst().group());
+    }
+
+    @Test
+    void shouldSelectInResponderConfiguredOrder() {
+        var t = new TwoPeers();
+        var g19 = new IkeProposal(EncryptionAlgorithm.AES_128_GCM, null, PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP19, 28800);
+        var g14 = IkeProposal.aes256Sha256Group14();
+        // A offers group14 first and group19 second; B prefers group14 too, but as its second choice
+        // after a proposal A does not offer: B's order decides among the matches.
+        var forB = TwoPeers.config("a", B, A, "secret").withIkeProposals(List.of(IkeProposal.junosDefault(), g14, g19));
+        t.addPeers(TwoPeers.config("b", A, B, "secret").withIkeProposals(List.of(g14, g19)), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertEquals(DhGroup.GROUP14, t.of(t.actionsB, Action.IkeSaUp.class).getFirst().group());
+    }
+
+    @Test
     void shouldLeaveNothingBehindAfterDeleteFromResponder() {
         var t = established();
         t.commandB(new Command.DeleteIkeSa("a"));
