@@ -238,10 +238,10 @@ class KmdTwoPeersTest {
         var t = new TwoPeers();
         var g19 = new IkeProposal(EncryptionAlgorithm.AES_128_GCM, null, PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP19, 28800);
         var g14 = IkeProposal.aes256Sha256Group14();
-        // A offers group14 first and group19 second; B prefers group14 too, but as its second choice
-        // after a proposal A does not offer: B's order decides among the matches.
+        // A prefers group19; B's configured order (after one A does not offer) puts group14 first:
+        // B's order decides, and A follows with INVALID_KE_PAYLOAD.
         var forB = TwoPeers.config("a", B, A, "secret").withIkeProposals(List.of(IkeProposal.junosDefault(), g14, g19));
-        t.addPeers(TwoPeers.config("b", A, B, "secret").withIkeProposals(List.of(g14, g19)), forB);
+        t.addPeers(TwoPeers.config("b", A, B, "secret").withIkeProposals(List.of(g19, g14)), forB);
         t.commandA(new Command.Initiate("b"));
         t.runQuiet();
         assertEquals(DhGroup.GROUP14, t.of(t.actionsB, Action.IkeSaUp.class).getFirst().group());
