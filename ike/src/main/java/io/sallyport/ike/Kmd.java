@@ -178,7 +178,7 @@ public final class Kmd {
             return;
         }
         try {
-            IkeSession.initiate(env, p, now, out);
+            IkeInit.initiate(env, p, now, out);
         } catch (RuntimeException e) {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "initiating " + p.name() + " failed: " + e);
@@ -200,7 +200,7 @@ public final class Kmd {
             return;
         }
         try {
-            IkeSession.respond(env, p.get(), in, ok.message(), now, out);
+            IkeInit.respond(env, p.get(), in, ok.message(), now, out);
         } catch (RuntimeException e) {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "IKE_SA_INIT from " + in.remote() + " failed: " + e);
