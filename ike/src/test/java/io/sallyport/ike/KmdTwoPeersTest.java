@@ -248,6 +248,26 @@ class KmdTwoPeersTest {
     }
 
     @Test
+    void shouldReconnectPeerThatEstablishesImmediately() {
+        var t = new TwoPeers();
+        var a = TwoPeers.config("b", A, B, "secret");
+        a = new PeerConfig("b", A, B, a.localId(), a.remoteId(), a.authenticator(), a.ikeProposals(), a.childProposals(),
+                a.localSelectors(), a.remoteSelectors(), a.dpd(), true, true);
+        t.addPeers(TwoPeers.config("a", B, A, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.actionsB.clear();
+        t.commandA(new Command.AddPeer(a));
+        t.runQuiet();
+        assertEquals(1, t.of(t.actionsA, Action.IkeSaUp.class).size(), () -> traces(t));
+        t.commandB(new Command.DeleteIkeSa("a"));
+        t.run(9 * SECOND);
+        assertEquals(0, t.a.liveSaCount());
+        t.run(5 * SECOND);
+        assertEquals(2, t.of(t.actionsA, Action.IkeSaUp.class).size(), () -> traces(t));
+        assertEquals(1, t.planeA.size());
+        assertTrue(t.planesMatch());
+    }
+
+    @Test
     void shouldLeaveNothingBehindAfterDeleteFromResponder() {
         var t = established();
         t.commandB(new Command.DeleteIkeSa("a"));
@@ -377,7 +397,7 @@ class KmdTwoPeersTest {
     void shouldDemandCookieAboveHalfOpenThreshold() {
         var o = KmdOptions.defaults();
         var strict = new KmdOptions(o.retransmitBaseNanos(), o.retransmitTries(), o.halfOpenTimeoutNanos(), 0,
-                o.keepaliveNanos(), o.lifetimeJitter(), o.maxDatagram());
+                o.keepaliveNanos(), o.lifetimeJitter(), o.maxDatagram(), o.reconnectNanos());
         var t = new TwoPeers(new Kmd(() -> TwoPeers.seeded(1)), new Kmd(strict, () -> TwoPeers.seeded(2)));
         t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
         t.commandA(new Command.Initiate("b"));
