@@ -36,6 +36,8 @@ public final class Kmd {
     private final long[] drops = new long[DropReason.values().length];
     private final byte[] cookieSecret = new byte[32];
     private final Env env = new Env();
+    /** Peers with {@code establishImmediately} and no IKE SA: when to initiate them again. */
+    private final Map<String, Long> reconnectAt = new HashMap<>();
 
     /** Uses {@code entropy} once; tests pass a seeded generator to fix SPIs and nonces. */
     public Kmd(KmdOptions options, Supplier<SecureRandom> entropy) {
@@ -79,6 +81,7 @@ public final class Kmd {
             return out;
         }
         guarded(s, out, () -> s.onDatagram(nowNanos, in, h, out));
+        scheduleReconnects(nowNanos);
         return out;
     }
 
@@ -90,12 +93,22 @@ public final class Kmd {
                 guarded(s, out, () -> s.tick(nowNanos, out));
             }
         }
+        scheduleReconnects(nowNanos);
+        for (var e : List.copyOf(reconnectAt.entrySet())) {
+            PeerConfig p = peers.get(e.getKey());
+            if (e.getValue() <= nowNanos && p != null) {
+                reconnectAt.remove(e.getKey());
+                trace(out, TraceFlag.TIMER, TraceLevel.INFO, "establish-tunnels immediately: initiating " + p.name() + " again");
+                initiate(nowNanos, p, out);
+            }
+        }
         return out;
     }
 
     /** The earliest time {@link #tick} has work, if any; the adapter sleeps until then. */
     public OptionalLong nextDeadline() {
         long d = sas.values().stream().mapToLong(IkeSession::nextDeadline).min().orElse(Long.MAX_VALUE);
+        d = Math.min(d, reconnectAt.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE));
         return d == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(d);
     }
 
@@ -142,6 +155,7 @@ public final class Kmd {
                 }
             }
         }
+        scheduleReconnects(nowNanos);
         return out;
     }
 
@@ -178,11 +192,23 @@ public final class Kmd {
             return;
         }
         try {
-            IkeSession.initiate(env, p, now, out);
+            IkeInit.initiate(env, p, now, out);
         } catch (RuntimeException e) {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "initiating " + p.name() + " failed: " + e);
         }
+    }
+
+    /** Peers that establish immediately are brought back after their IKE SA went away. */
+    private void scheduleReconnects(long now) {
+        for (PeerConfig p : peers.values()) {
+            if (!p.establishImmediately() || !sessionsOf(p.name()).isEmpty()) {
+                reconnectAt.remove(p.name());
+            } else {
+                reconnectAt.putIfAbsent(p.name(), now + options.reconnectNanos());
+            }
+        }
+        reconnectAt.keySet().retainAll(peers.keySet());
     }
 
     private void newResponder(long now, Datagram in, List<Action> out) {
@@ -200,7 +226,7 @@ public final class Kmd {
             return;
         }
         try {
-            IkeSession.respond(env, p.get(), in, ok.message(), now, out);
+            IkeInit.respond(env, p.get(), in, ok.message(), now, out);
         } catch (RuntimeException e) {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "IKE_SA_INIT from " + in.remote() + " failed: " + e);

@@ -10,11 +10,12 @@ package io.sallyport.ike;
  * @param keepaliveNanos      NAT keepalive interval when we are behind a NAT
  * @param lifetimeJitter      fraction of a lifetime by which soft expiry is randomly advanced
  * @param maxDatagram         IKE messages larger than this are fragmented (RFC 7383) when the peer supports it
+ * @param reconnectNanos      delay before a peer with {@code establishImmediately} is initiated again after its SA went away
  */
 public record KmdOptions(long retransmitBaseNanos, int retransmitTries, long halfOpenTimeoutNanos, int cookieThreshold,
-                         long keepaliveNanos, double lifetimeJitter, int maxDatagram) {
+                         long keepaliveNanos, double lifetimeJitter, int maxDatagram, long reconnectNanos) {
 
     public static KmdOptions defaults() {
-        return new KmdOptions(500_000_000L, 5, 30_000_000_000L, 50, 20_000_000_000L, 0.1, 1280);
+        return new KmdOptions(500_000_000L, 5, 30_000_000_000L, 50, 20_000_000_000L, 0.1, 1280, 10_000_000_000L);
     }
 }

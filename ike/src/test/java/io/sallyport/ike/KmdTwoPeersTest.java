@@ -216,6 +216,58 @@ class KmdTwoPeersTest {
     }
 
     @Test
+    void shouldEstablishWithJunosDefaultProposals() {
+        var t = new TwoPeers();
+        t.addPeers(TwoPeers.config("b", A, B, "secret").withIkeProposals(List.of(IkeProposal.junosDefault()))
+                        .withChildProposals(List.of(ChildProposal.junosDefault())),
+                TwoPeers.config("a", B, A, "secret").withIkeProposals(List.of(IkeProposal.junosDefault()))
+                        .withChildProposals(List.of(ChildProposal.junosDefault())));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        var i = t.planeA.values().iterator().next();
+        assertEquals(EncryptionAlgorithm.TRIPLE_DES_CBC, i.encryption());
+        assertEquals(IntegrityAlgorithm.HMAC_SHA1_96, i.integrity());
+        assertEquals(24, i.encryptionKeyIn().length);
+        assertEquals(20, i.integrityKeyIn().length);
+        assertEquals(DhGroup.GROUP2, t.of(t.actionsA, Action.IkeSaUp.class).getFirst().group());
+    }
+
+    @Test
+    void shouldSelectInResponderConfiguredOrder() {
+        var t = new TwoPeers();
+        var g19 = new IkeProposal(EncryptionAlgorithm.AES_128_GCM, null, PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP19, 28800);
+        var g14 = IkeProposal.aes256Sha256Group14();
+        // A prefers group19; B's configured order (after one A does not offer) puts group14 first:
+        // B's order decides, and A follows with INVALID_KE_PAYLOAD.
+        var forB = TwoPeers.config("a", B, A, "secret").withIkeProposals(List.of(IkeProposal.junosDefault(), g14, g19));
+        t.addPeers(TwoPeers.config("b", A, B, "secret").withIkeProposals(List.of(g19, g14)), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertEquals(DhGroup.GROUP14, t.of(t.actionsB, Action.IkeSaUp.class).getFirst().group());
+    }
+
+    @Test
+    void shouldReconnectPeerThatEstablishesImmediately() {
+        var t = new TwoPeers();
+        var a = TwoPeers.config("b", A, B, "secret");
+        a = new PeerConfig("b", A, B, a.localId(), a.remoteId(), a.authenticator(), a.ikeProposals(), a.childProposals(),
+                a.localSelectors(), a.remoteSelectors(), a.dpd(), true, true);
+        t.addPeers(TwoPeers.config("a", B, A, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.actionsB.clear();
+        t.commandA(new Command.AddPeer(a));
+        t.runQuiet();
+        assertEquals(1, t.of(t.actionsA, Action.IkeSaUp.class).size(), () -> traces(t));
+        t.commandB(new Command.DeleteIkeSa("a"));
+        t.run(9 * SECOND);
+        assertEquals(0, t.a.liveSaCount());
+        t.run(5 * SECOND);
+        assertEquals(2, t.of(t.actionsA, Action.IkeSaUp.class).size(), () -> traces(t));
+        assertEquals(1, t.planeA.size());
+        assertTrue(t.planesMatch());
+    }
+
+    @Test
     void shouldLeaveNothingBehindAfterDeleteFromResponder() {
         var t = established();
         t.commandB(new Command.DeleteIkeSa("a"));
@@ -345,7 +397,7 @@ class KmdTwoPeersTest {
     void shouldDemandCookieAboveHalfOpenThreshold() {
         var o = KmdOptions.defaults();
         var strict = new KmdOptions(o.retransmitBaseNanos(), o.retransmitTries(), o.halfOpenTimeoutNanos(), 0,
-                o.keepaliveNanos(), o.lifetimeJitter(), o.maxDatagram());
+                o.keepaliveNanos(), o.lifetimeJitter(), o.maxDatagram(), o.reconnectNanos());
         var t = new TwoPeers(new Kmd(() -> TwoPeers.seeded(1)), new Kmd(strict, () -> TwoPeers.seeded(2)));
         t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
         t.commandA(new Command.Initiate("b"));

@@ -1,0 +1,144 @@
+package io.sallyport.ike;
+
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.IkeKeyDerivation;
+import io.sallyport.crypto.IkeSaKeys;
+import io.sallyport.crypto.KeyExchange;
+import io.sallyport.crypto.Prf;
+import io.sallyport.ike.message.Bytes;
+import io.sallyport.ike.message.DecodeResult;
+import io.sallyport.ike.message.FragmentBuffer;
+import io.sallyport.ike.message.IkeHeader;
+import io.sallyport.ike.message.IkeMessage;
+import io.sallyport.ike.message.MessageCodec;
+import io.sallyport.ike.message.Payload;
+import io.sallyport.ike.message.SkCipher;
+import io.sallyport.ike.message.TrafficSelector;
+import io.sallyport.ike.message.Wire;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+import io.sallyport.ike.IkeSession.Pending;
+import io.sallyport.ike.IkeSession.State;
+import io.sallyport.ike.IkeSession.Work;
+
+/**
+ * Child SA creation shared by IKE_AUTH and CREATE_CHILD_SA: proposal choice, traffic selector
+ * narrowing (RFC 7296 §2.9), KEYMAT and the InstallChildSa action.
+ */
+final class ChildCreate {
+
+    private ChildCreate() {
+    }
+
+    /**
+     * Responder side of a child SA. {@code ignoreDh} in IKE_AUTH. Returns the payloads to answer
+     * with: the chosen SA, [KEr], TSi, TSr; or the error notify.
+     */
+    static List<Payload> respondChild(IkeSession s, long now, IkeMessage m, byte[] cNi, byte[] cNr, byte[] sharedOrNull, boolean inAuth,
+                                       ChildSa replaces, List<Action> out) {
+        var sa = m.first(Payload.Sa.class);
+        var tsi = m.ts(Wire.TSI);
+        var tsr = m.ts(Wire.TSR);
+        if (sa.isEmpty() || tsi.isEmpty() || tsr.isEmpty()) {
+            return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+        }
+        var chosen = Proposals.selectChild(sa.get().proposals(), s.peer.childProposals(), inAuth);
+        if (chosen.isEmpty()) {
+            s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, (inAuth ? "CreateChildRemote" : "RekeyChildRemote")
+                    + ": proposal mismatch with " + s.peer.name() + ": no configured IPsec proposal matches");
+            return List.of(Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN));
+        }
+        List<TrafficSelector> remoteTs = ChildCreate.narrow(tsi.get().selectors(), s.peer.remoteSelectors());
+        List<TrafficSelector> localTs = ChildCreate.narrow(tsr.get().selectors(), s.peer.localSelectors());
+        if (remoteTs.isEmpty() || localTs.isEmpty()) {
+            s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildRemote: TS unacceptable: offered "
+                    + tsi.get().selectors() + " <-> " + tsr.get().selectors() + ", configured " + s.peer.remoteSelectors()
+                    + " <-> " + s.peer.localSelectors());
+            return List.of(Payload.Notify.of(Wire.N_TS_UNACCEPTABLE));
+        }
+        ChildProposal cp = chosen.get().ours();
+        int spiIn = s.env.newChildSpi();
+        int spiOut = (int) chosen.get().offered().spiValue();
+        List<Payload> resp = new ArrayList<>();
+        resp.add(new Payload.Sa(List.of(Proposals.answer(chosen.get().offered(), Proposals.childTransforms(cp, !inAuth), Bytes.of32(spiIn)))));
+        ChildCreate.install(s, now, cp, spiIn, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull, false, replaces, out);
+        resp.add(new Payload.Ts(Wire.TSI, remoteTs));
+        resp.add(new Payload.Ts(Wire.TSR, localTs));
+        return resp;
+    }
+
+    /** RFC 7296 §2.9: the responder narrows the offered selectors to its policy. */
+    static List<TrafficSelector> narrow(List<TrafficSelector> offered, List<TrafficSelector> configured) {
+        List<TrafficSelector> out = new ArrayList<>();
+        for (TrafficSelector o : offered) {
+            for (TrafficSelector c : configured) {
+                TrafficSelector x = c.intersect(o);
+                if (x != null && !out.contains(x)) {
+                    out.add(x);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Initiator side: check the responder's choice and install. */
+    static boolean acceptChild(IkeSession s, long now, IkeMessage m, Pending p, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
+                                ChildSa replaces, List<Action> out) {
+        var sa = m.first(Payload.Sa.class);
+        var tsi = m.ts(Wire.TSI);
+        var tsr = m.ts(Wire.TSR);
+        if (sa.isEmpty() || tsi.isEmpty() || tsr.isEmpty()) {
+            return false;
+        }
+        Optional<ChildProposal> cp = Proposals.acceptedChild(sa.get(), s.peer.childProposals(), sharedOrNull != null);
+        if (cp.isEmpty()) {
+            return false;
+        }
+        List<TrafficSelector> localTs = tsi.get().selectors();
+        List<TrafficSelector> remoteTs = tsr.get().selectors();
+        boolean inside = localTs.stream().allMatch(t -> s.peer.localSelectors().stream().anyMatch(c -> c.contains(t)))
+                && remoteTs.stream().allMatch(t -> s.peer.remoteSelectors().stream().anyMatch(c -> c.contains(t)));
+        if (!inside) {
+            s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: responder widened the selectors");
+            return false;
+        }
+        int spiOut = (int) sa.get().proposals().getFirst().spiValue();
+        ChildCreate.install(s, now, cp.get(), p.newChildSpi, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull, true, replaces, out);
+        return true;
+    }
+
+    static ChildSa install(IkeSession s, long now, ChildProposal cp, int spiIn, int spiOut, List<TrafficSelector> localTs,
+                            List<TrafficSelector> remoteTs, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
+                            boolean exchangeInitiator, ChildSa replaces, List<Action> out) {
+        var integ = cp.encryption().isAead() ? null : cp.integrity();
+        int encLen = cp.encryption().keyMaterialSize();
+        int intLen = integ == null ? 0 : integ.keySize();
+        byte[] km = IkeKeyDerivation.childKeyMaterial(s.proposal.prf(), s.skD, sharedOrNull, cNi, cNr, 2 * (encLen + intLen));
+        byte[] encIR = Arrays.copyOfRange(km, 0, encLen);
+        byte[] intIR = Arrays.copyOfRange(km, encLen, encLen + intLen);
+        byte[] encRI = Arrays.copyOfRange(km, encLen + intLen, 2 * encLen + intLen);
+        byte[] intRI = Arrays.copyOfRange(km, 2 * encLen + intLen, 2 * (encLen + intLen));
+        long life = cp.lifetimeSeconds() * 1_000_000_000L;
+        long soft = now + (long) (life * (1 - s.env.options().lifetimeJitter() * (1 + s.env.random().nextDouble())));
+        var child = new ChildSa(spiIn, spiOut, cp, List.copyOf(localTs), List.copyOf(remoteTs), cNi, cNr, soft, now + life);
+        s.children.add(child);
+        boolean encap = s.natLocal || s.natRemote;
+        out.add(new Action.InstallChildSa(s.peer.name(), s.id(), spiIn, spiOut, cp.encryption(), integ,
+                exchangeInitiator ? encRI : encIR, exchangeInitiator ? intRI : intIR,
+                exchangeInitiator ? encIR : encRI, exchangeInitiator ? intIR : intRI,
+                child.localSelectors, child.remoteSelectors, s.local, s.remote, encap,
+                new Lifetime((soft - now) / 1_000_000_000L, cp.lifetimeSeconds()), replaces != null,
+                replaces == null ? 0 : replaces.spiIn));
+        s.env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, (replaces == null ? "CreateChild" : "RekeyChild")
+                + (exchangeInitiator ? "Local" : "Remote") + ": " + child + " installed with " + s.peer.name() + ", "
+                + cp.encryption().keyword() + (integ == null ? "" : "/" + integ.ipsecKeyword()) + ", "
+                + localTs + " <-> " + remoteTs + (encap ? ", UDP-encapsulated" : ""));
+        return child;
+    }
+}

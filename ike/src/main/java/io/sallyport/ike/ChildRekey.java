@@ -1,0 +1,163 @@
+package io.sallyport.ike;
+
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.IkeKeyDerivation;
+import io.sallyport.crypto.IkeSaKeys;
+import io.sallyport.crypto.KeyExchange;
+import io.sallyport.crypto.Prf;
+import io.sallyport.ike.message.Bytes;
+import io.sallyport.ike.message.DecodeResult;
+import io.sallyport.ike.message.FragmentBuffer;
+import io.sallyport.ike.message.IkeHeader;
+import io.sallyport.ike.message.IkeMessage;
+import io.sallyport.ike.message.MessageCodec;
+import io.sallyport.ike.message.Payload;
+import io.sallyport.ike.message.SkCipher;
+import io.sallyport.ike.message.TrafficSelector;
+import io.sallyport.ike.message.Wire;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+import io.sallyport.ike.IkeSession.Pending;
+import io.sallyport.ike.IkeSession.State;
+import io.sallyport.ike.IkeSession.Work;
+
+/**
+ * CREATE_CHILD_SA for child SAs: rekey (make-before-break) in both roles and the §2.8.1
+ * collision rule for crossing rekeys.
+ */
+final class ChildRekey {
+
+    private ChildRekey() {
+    }
+
+    static List<Payload> rekeyChildRequestPayloads(IkeSession s, Pending p, ChildSa old) {
+        ChildProposal first = s.peer.childProposals().getFirst();
+        p.nonce = s.env.nonce();
+        p.newChildSpi = s.env.newChildSpi();
+        List<Payload> pl = new ArrayList<>();
+        pl.add(new Payload.Notify(Wire.PROTO_ESP, Bytes.of32(old.spiIn), Wire.N_REKEY_SA, new byte[0]));
+        pl.add(Proposals.childOffer(s.peer.childProposals(), p.newChildSpi, true));
+        pl.add(new Payload.Nonce(p.nonce));
+        if (first.pfsGroup() != null) {
+            p.ke = p.ke != null && p.ke.group() == first.pfsGroup() ? p.ke : KeyExchange.generate(first.pfsGroup(), s.env.random());
+            pl.add(new Payload.Ke(p.ke.group().number(), p.ke.publicValue()));
+        }
+        pl.add(new Payload.Ts(Wire.TSI, old.localSelectors));
+        pl.add(new Payload.Ts(Wire.TSR, old.remoteSelectors));
+        return pl;
+    }
+
+    static List<Payload> processCreateChildRequest(IkeSession s, long now, IkeMessage m, List<Action> out) {
+        var nonce = m.first(Payload.Nonce.class);
+        var sa = m.first(Payload.Sa.class);
+        if (nonce.isEmpty() || sa.isEmpty()) {
+            return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+        }
+        if (m.notify(Wire.N_REKEY_SA).isEmpty() && sa.get().proposals().stream().anyMatch(p -> p.protocolId() == Wire.PROTO_IKE)) {
+            return IkeRekey.processRekeyIkeRequest(s, now, m, out);
+        }
+        var rekey = m.notify(Wire.N_REKEY_SA);
+        ChildSa old = null;
+        if (rekey.isPresent()) {
+            long spi = rekey.get().spi().length == 4 ? Bytes.u32(rekey.get().spi(), 0) : -1;
+            old = s.children.stream().filter(c -> c.spiOut == (int) spi && c.state != ChildSa.State.DELETING).findFirst().orElse(null);
+            if (old == null) {
+                return List.of(new Payload.Notify(Wire.PROTO_ESP, rekey.get().spi(), Wire.N_CHILD_SA_NOT_FOUND, new byte[0]));
+            }
+        }
+        byte[] myNonce = s.env.nonce();
+        byte[] shared = null;
+        KeyExchange myKe = null;
+        var kePayload = m.first(Payload.Ke.class);
+        var chosen = Proposals.selectChild(sa.get().proposals(), s.peer.childProposals(), false);
+        if (chosen.isPresent() && chosen.get().ours().pfsGroup() != null) {
+            DhGroup g = chosen.get().ours().pfsGroup();
+            if (kePayload.isEmpty() || kePayload.get().group() != g.number()) {
+                return List.of(Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD, new byte[] {(byte) (g.number() >> 8), (byte) g.number()}));
+            }
+            myKe = KeyExchange.generate(g, s.env.random());
+            Optional<byte[]> secret = myKe.sharedSecret(kePayload.get().data());
+            if (secret.isEmpty()) {
+                return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+            }
+            shared = secret.get();
+        }
+        byte[] theirNonce = nonce.get().data();
+        List<Payload> childPart = ChildCreate.respondChild(s, now, m, theirNonce, myNonce, shared, false, old, out);
+        if (childPart.getFirst() instanceof Payload.Notify) {
+            return childPart;
+        }
+        ChildSa created = s.children.getLast();
+        if (old != null) {
+            if (old.state == ChildSa.State.REKEYING && s.pending != null && s.pending.work instanceof Work.RekeyChild rc && rc.old() == old) {
+                s.pending.peerNi = theirNonce;
+                s.pending.peerNr = myNonce;
+                s.pending.peerCreated = created;
+                s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyChild: peer rekeyed " + old + " while we were rekeying it");
+            } else {
+                old.state = ChildSa.State.REKEYED;
+            }
+        }
+        List<Payload> resp = new ArrayList<>();
+        resp.add(childPart.getFirst());
+        resp.add(new Payload.Nonce(myNonce));
+        if (myKe != null) {
+            resp.add(new Payload.Ke(myKe.group().number(), myKe.publicValue()));
+        }
+        resp.addAll(childPart.subList(1, childPart.size()));
+        return resp;
+    }
+
+    static void processRekeyChildResponse(IkeSession s, long now, IkeMessage m, Pending p, ChildSa old, List<Action> out) {
+        var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
+        if (err.isPresent()) {
+            if (err.get().notifyType() == Wire.N_INVALID_KE_PAYLOAD && err.get().data().length == 2) {
+                Optional<DhGroup> g = DhGroup.fromNumber(Bytes.u16(err.get().data(), 0));
+                if (g.isPresent()) {
+                    p.ke = KeyExchange.generate(g.get(), s.env.random());
+                }
+            }
+            s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "RekeyChildLocal: " + old + " rekey refused with "
+                    + Wire.notifyName(err.get().notifyType()));
+            if (old.state == ChildSa.State.REKEYING) {
+                old.state = ChildSa.State.INSTALLED;
+            }
+            return;
+        }
+        var nonce = m.first(Payload.Nonce.class);
+        if (nonce.isEmpty()) {
+            old.state = ChildSa.State.INSTALLED;
+            return;
+        }
+        byte[] shared = null;
+        if (p.ke != null) {
+            var kePayload = m.first(Payload.Ke.class);
+            Optional<byte[]> secret = kePayload.filter(k -> k.group() == p.ke.group().number()).flatMap(k -> p.ke.sharedSecret(k.data()));
+            if (secret.isEmpty()) {
+                old.state = ChildSa.State.INSTALLED;
+                return;
+            }
+            shared = secret.get();
+        }
+        if (!ChildCreate.acceptChild(s, now, m, p, p.nonce, nonce.get().data(), shared, old, out)) {
+            old.state = ChildSa.State.INSTALLED;
+            return;
+        }
+        ChildSa created = s.children.getLast();
+        if (p.peerCreated != null && Collisions.lostCollision(p.nonce, nonce.get().data(), p.peerNi, p.peerNr)) {
+            // Our new SA holds the lowest nonce: it is the redundant one, we close it; the s.peer deletes the old one.
+            s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyChild: lost the collision, deleting our redundant " + created);
+            old.state = ChildSa.State.REKEYED;
+            s.queue.addFirst(new Work.DeleteChild(created));
+        } else {
+            old.state = ChildSa.State.REKEYED;
+            s.queue.addFirst(new Work.DeleteChild(old));
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.sallyport.ike;
+
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.IkeKeyDerivation;
+import io.sallyport.crypto.IkeSaKeys;
+import io.sallyport.crypto.KeyExchange;
+import io.sallyport.crypto.Prf;
+import io.sallyport.ike.message.Bytes;
+import io.sallyport.ike.message.DecodeResult;
+import io.sallyport.ike.message.FragmentBuffer;
+import io.sallyport.ike.message.IkeHeader;
+import io.sallyport.ike.message.IkeMessage;
+import io.sallyport.ike.message.MessageCodec;
+import io.sallyport.ike.message.Payload;
+import io.sallyport.ike.message.SkCipher;
+import io.sallyport.ike.message.TrafficSelector;
+import io.sallyport.ike.message.Wire;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+import io.sallyport.ike.IkeSession.Pending;
+import io.sallyport.ike.IkeSession.State;
+import io.sallyport.ike.IkeSession.Work;
+
+/**
+ * IKE_AUTH: identities, AUTH through the {@link Authenticator}, the first child SA.
+ */
+final class IkeAuth {
+
+    private IkeAuth() {
+    }
+
+    static List<Payload> authRequestPayloads(IkeSession s, Pending p) {
+        List<Payload> pl = new ArrayList<>();
+        Payload.Id idi = IkeAuth.idPayload(Wire.IDI, s.peer.localId());
+        pl.add(idi);
+        pl.add(Payload.Notify.of(Wire.N_INITIAL_CONTACT));
+        byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.skPi, idi.body()));
+        pl.add(new Payload.Auth(s.peer.authenticator().method(), s.peer.authenticator().authData(s.proposal.prf(), octets)));
+        p.newChildSpi = s.env.newChildSpi();
+        pl.add(Proposals.childOffer(s.peer.childProposals(), p.newChildSpi, true));
+        pl.add(new Payload.Ts(Wire.TSI, s.peer.localSelectors()));
+        pl.add(new Payload.Ts(Wire.TSR, s.peer.remoteSelectors()));
+        return pl;
+    }
+
+    static Payload.Id idPayload(int type, Identity id) {
+        return new Payload.Id(type, id.type().wire(), id.data());
+    }
+
+    /** CreateIkeRemote, second half: authenticate the initiator and build the first child. */
+    static List<Payload> processAuthRequest(IkeSession s, long now, IkeMessage m, List<Action> out) {
+        var idi = m.id(Wire.IDI);
+        var auth = m.first(Payload.Auth.class);
+        if (idi.isEmpty() || auth.isEmpty()) {
+            return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+        }
+        boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idi.get().idType(), idi.get().data());
+        byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.skPi, idi.get().body()));
+        if (!idOk || !s.peer.authenticator().verify(s.proposal.prf(), octets, auth.get().method(), auth.get().data())) {
+            String why = idOk ? "AUTH payload does not verify (pre-shared key mismatch?)" : "peer identity "
+                    + IkeSession.identityText(idi.get()) + " is not the configured " + s.peer.remoteId();
+            s.env.trace(out, TraceFlag.IKE, TraceLevel.ERROR, "CreateIkeRemote: authentication failed for " + s.peer.name() + ": " + why);
+            s.closeAfterResponse = "authentication failed: " + why;
+            return List.of(Payload.Notify.of(Wire.N_AUTHENTICATION_FAILED));
+        }
+        List<Payload> resp = new ArrayList<>();
+        Payload.Id idr = IkeAuth.idPayload(Wire.IDR, s.peer.localId());
+        resp.add(idr);
+        byte[] ours = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.skPr, idr.body()));
+        resp.add(new Payload.Auth(s.peer.authenticator().method(), s.peer.authenticator().authData(s.proposal.prf(), ours)));
+        s.establish(now, out);
+        resp.addAll(ChildCreate.respondChild(s, now, m, s.ni, s.nr, null, true, null, out));
+        return resp;
+    }
+
+    static void processAuthResponse(IkeSession s, long now, IkeMessage m, Pending p, List<Action> out) {
+        var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
+        if (err.isPresent() && err.get().notifyType() == Wire.N_AUTHENTICATION_FAILED) {
+            s.fail(out, "authentication failed (peer sent AUTHENTICATION_FAILED)");
+            return;
+        }
+        var idr = m.id(Wire.IDR);
+        var auth = m.first(Payload.Auth.class);
+        if (idr.isEmpty() || auth.isEmpty()) {
+            s.fail(out, err.map(n -> "peer refused IKE_AUTH with " + Wire.notifyName(n.notifyType())).orElse("malformed IKE_AUTH response"));
+            return;
+        }
+        boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idr.get().idType(), idr.get().data());
+        byte[] octets = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.skPr, idr.get().body()));
+        if (!idOk || !s.peer.authenticator().verify(s.proposal.prf(), octets, auth.get().method(), auth.get().data())) {
+            s.fail(out, "authentication failed: " + (idOk ? "responder's AUTH does not verify" : "responder identity "
+                    + IkeSession.identityText(idr.get()) + " is not the configured " + s.peer.remoteId()));
+            return;
+        }
+        s.establish(now, out);
+        if (err.isPresent()) {
+            int t = err.get().notifyType();
+            String why = t == Wire.N_TS_UNACCEPTABLE ? "TS unacceptable" : t == Wire.N_NO_PROPOSAL_CHOSEN
+                    ? "proposal mismatch (child SA)" : "child SA refused with " + Wire.notifyName(t);
+            s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: " + why);
+            s.queue.addFirst(new Work.DeleteIke(why));
+            return;
+        }
+        if (!ChildCreate.acceptChild(s, now, m, p, s.ni, s.nr, null, null, out)) {
+            s.queue.addFirst(new Work.DeleteIke("proposal mismatch (child SA response)"));
+        }
+    }
+}

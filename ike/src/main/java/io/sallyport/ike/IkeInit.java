@@ -1,0 +1,214 @@
+package io.sallyport.ike;
+
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.IkeKeyDerivation;
+import io.sallyport.crypto.IkeSaKeys;
+import io.sallyport.crypto.KeyExchange;
+import io.sallyport.crypto.Prf;
+import io.sallyport.ike.message.Bytes;
+import io.sallyport.ike.message.DecodeResult;
+import io.sallyport.ike.message.FragmentBuffer;
+import io.sallyport.ike.message.IkeHeader;
+import io.sallyport.ike.message.IkeMessage;
+import io.sallyport.ike.message.MessageCodec;
+import io.sallyport.ike.message.Payload;
+import io.sallyport.ike.message.SkCipher;
+import io.sallyport.ike.message.TrafficSelector;
+import io.sallyport.ike.message.Wire;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+import io.sallyport.ike.IkeSession.Pending;
+import io.sallyport.ike.IkeSession.State;
+import io.sallyport.ike.IkeSession.Work;
+
+/**
+ * IKE_SA_INIT (CreateIkeLocal/CreateIkeRemote, first half): proposals, KE, nonces, COOKIE and
+ * INVALID_KE_PAYLOAD retries, NAT detection payloads, IKE SA key derivation.
+ */
+final class IkeInit {
+
+    private IkeInit() {
+    }
+
+    static IkeSession initiate(Kmd.Env env, PeerConfig peer, long now, List<Action> out) {
+        var s = new IkeSession(env, peer, true, new InetSocketAddress(peer.localAddress(), 500),
+                new InetSocketAddress(peer.remoteAddress(), 500), now);
+        s.spiI = env.newIkeSpi();
+        s.proposal = peer.ikeProposals().getFirst();
+        s.ke = KeyExchange.generate(s.proposal.group(), env.random());
+        s.ni = env.nonce();
+        s.queue.add(new Work.Init());
+        s.queue.add(new Work.Auth());
+        env.register(s);
+        env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: initiating IKE SA with " + peer.name()
+                + " (" + peer.remoteAddress().getHostAddress() + ")");
+        s.startNext(now, out);
+        return s;
+    }
+
+    static List<Payload> initRequestPayloads(IkeSession s) {
+        List<Payload> p = new ArrayList<>();
+        if (s.cookie != null) {
+            p.add(Payload.Notify.of(Wire.N_COOKIE, s.cookie));
+        }
+        p.add(Proposals.ikeOffer(s.peer.ikeProposals(), new byte[0]));
+        p.add(new Payload.Ke(s.ke.group().number(), s.ke.publicValue()));
+        p.add(new Payload.Nonce(s.ni));
+        if (s.peer.natTraversal()) {
+            p.add(Payload.Notify.of(Wire.N_NAT_DETECTION_SOURCE_IP, NatDetection.hash(s.spiI, 0, s.local)));
+            p.add(Payload.Notify.of(Wire.N_NAT_DETECTION_DESTINATION_IP, NatDetection.hash(s.spiI, 0, s.remote)));
+        }
+        p.add(Payload.Notify.of(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED));
+        return p;
+    }
+
+    static void processInitResponse(IkeSession s, long now, IkeMessage m, byte[] raw, List<Action> out) {
+        Optional<Payload.Notify> err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
+        var cookieN = m.notify(Wire.N_COOKIE);
+        if (cookieN.isPresent() && s.cookie == null) {
+            s.cookie = cookieN.get().data();
+            s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: responder asked for a COOKIE, retrying");
+            IkeInit.retryInit(s, now, out);
+            return;
+        }
+        if (err.isPresent() && err.get().notifyType() == Wire.N_INVALID_KE_PAYLOAD && s.invalidKeRetries++ < 2) {
+            int wanted = Bytes.u16(err.get().data(), 0);
+            Optional<DhGroup> g = DhGroup.fromNumber(wanted)
+                    .filter(x -> s.peer.ikeProposals().stream().anyMatch(p -> p.group() == x));
+            if (g.isPresent()) {
+                s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: INVALID_KE_PAYLOAD, retrying with " + g.get().keyword());
+                s.ke = KeyExchange.generate(g.get(), s.env.random());
+                IkeInit.retryInit(s, now, out);
+                return;
+            }
+        }
+        if (err.isPresent()) {
+            int t = err.get().notifyType();
+            s.fail(out, t == Wire.N_NO_PROPOSAL_CHOSEN || t == Wire.N_INVALID_KE_PAYLOAD
+                    ? "proposal mismatch (peer sent " + Wire.notifyName(t) + ")"
+                    : "peer refused IKE_SA_INIT with " + Wire.notifyName(t));
+            return;
+        }
+        var sa = m.first(Payload.Sa.class);
+        var kePayload = m.first(Payload.Ke.class);
+        var nonce = m.first(Payload.Nonce.class);
+        if (sa.isEmpty() || kePayload.isEmpty() || nonce.isEmpty() || m.header().spiR() == 0) {
+            s.fail(out, "malformed IKE_SA_INIT response");
+            return;
+        }
+        Optional<IkeProposal> chosen = Proposals.acceptedIke(sa.get(), s.peer.ikeProposals());
+        if (chosen.isEmpty() || chosen.get().group() != s.ke.group() || kePayload.get().group() != s.ke.group().number()) {
+            s.fail(out, "proposal mismatch (responder chose a proposal we did not offer)");
+            return;
+        }
+        Optional<byte[]> shared = s.ke.sharedSecret(kePayload.get().data());
+        if (shared.isEmpty()) {
+            s.fail(out, "invalid KE payload from peer");
+            return;
+        }
+        s.proposal = chosen.get();
+        s.spiR = m.header().spiR();
+        s.nr = nonce.get().data();
+        s.initResponse = raw;
+        s.peerFragmentation = m.notify(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+        s.deriveIkeKeys(IkeKeyDerivation.skeyseed(s.proposal.prf(), s.ni, s.nr, shared.get()));
+        NatDetection.detectNat(s, m, out);
+        s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: IKE_SA_INIT done, " + IkeSession.describe(s.proposal)
+                + (s.natLocal || s.natRemote ? ", NAT detected" : ""));
+    }
+
+    static void retryInit(IkeSession s, long now, List<Action> out) {
+        s.pending = null;
+        s.queue.addFirst(new Work.Init());
+        s.startNext(now, out);
+    }
+
+    /** Responder side of IKE_SA_INIT. Returns the new half-open SA, or null when answered statelessly. */
+    static IkeSession respond(Kmd.Env env, PeerConfig peer, Datagram d, IkeMessage m, long now, List<Action> out) {
+        IkeHeader h = m.header();
+        var sa = m.first(Payload.Sa.class);
+        var kePayload = m.first(Payload.Ke.class);
+        var nonce = m.first(Payload.Nonce.class);
+        if (sa.isEmpty() || kePayload.isEmpty() || nonce.isEmpty()) {
+            IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_SYNTAX), out);
+            return null;
+        }
+        var chosen = Proposals.selectIke(sa.get().proposals(), peer.ikeProposals());
+        if (chosen.isEmpty()) {
+            env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateIkeRemote: proposal mismatch with "
+                    + peer.name() + ": no configured IKE proposal matches, sending NO_PROPOSAL_CHOSEN");
+            IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN), out);
+            return null;
+        }
+        IkeProposal p = chosen.get().ours();
+        if (kePayload.get().group() != p.group().number()) {
+            env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeRemote: KE group " + kePayload.get().group()
+                    + " not the chosen " + p.group().keyword() + ", sending INVALID_KE_PAYLOAD");
+            IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD,
+                    new byte[] {(byte) (p.group().number() >> 8), (byte) p.group().number()}), out);
+            return null;
+        }
+        if (env.halfOpenCount() >= env.options().cookieThreshold()) {
+            byte[] expected = env.cookie(nonce.get().data(), d.remote(), h.spiI());
+            var offered = m.notify(Wire.N_COOKIE);
+            if (offered.isEmpty() || !Arrays.equals(offered.get().data(), expected)) {
+                env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "CreateIkeRemote: too many half-open SAs, demanding a COOKIE");
+                IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_COOKIE, expected), out);
+                return null;
+            }
+        }
+        var s = new IkeSession(env, peer, false, d.local(), d.remote(), now);
+        s.onNatPort = d.nonEspMarker();
+        s.spiI = h.spiI();
+        s.spiR = env.newIkeSpi();
+        s.proposal = p;
+        s.ke = KeyExchange.generate(p.group(), env.random());
+        Optional<byte[]> shared = s.ke.sharedSecret(kePayload.get().data());
+        if (shared.isEmpty()) {
+            IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_SYNTAX), out);
+            return null;
+        }
+        s.ni = nonce.get().data();
+        s.nr = env.nonce();
+        s.initRequest = d.payload();
+        s.peerFragmentation = m.notify(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+        s.deriveIkeKeys(IkeKeyDerivation.skeyseed(p.prf(), s.ni, s.nr, shared.get()));
+        boolean natd = peer.natTraversal() && m.notify(Wire.N_NAT_DETECTION_SOURCE_IP).isPresent();
+        if (natd) {
+            NatDetection.detectNat(s, m, out);
+        }
+        List<Payload> resp = new ArrayList<>();
+        resp.add(new Payload.Sa(List.of(Proposals.answer(chosen.get().offered(), Proposals.ikeTransforms(p), new byte[0]))));
+        resp.add(new Payload.Ke(p.group().number(), s.ke.publicValue()));
+        resp.add(new Payload.Nonce(s.nr));
+        if (natd) {
+            resp.add(Payload.Notify.of(Wire.N_NAT_DETECTION_SOURCE_IP, NatDetection.hash(s.spiI, s.spiR, s.local)));
+            resp.add(Payload.Notify.of(Wire.N_NAT_DETECTION_DESTINATION_IP, NatDetection.hash(s.spiI, s.spiR, s.remote)));
+        }
+        if (s.peerFragmentation) {
+            resp.add(Payload.Notify.of(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED));
+        }
+        IkeHeader rh = new IkeHeader(s.spiI, s.spiR, 0, Wire.IKE_SA_INIT, Wire.FLAG_RESPONSE, 0, 0);
+        s.initResponse = MessageCodec.encode(rh, resp);
+        s.lastResponseId = 0;
+        s.lastResponse = List.of(s.initResponse);
+        s.lastRequest = List.of(d.payload());
+        s.expectedRequestId = 1;
+        s.send(out, s.lastResponse);
+        env.register(s);
+        env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeRemote: IKE_SA_INIT from " + d.remote() + " for "
+                + peer.name() + ", " + IkeSession.describe(p) + (s.natLocal || s.natRemote ? ", NAT detected" : ""));
+        return s;
+    }
+
+    static void stateless(Kmd.Env env, Datagram d, IkeHeader h, Payload.Notify n, List<Action> out) {
+        IkeHeader rh = new IkeHeader(h.spiI(), 0, 0, Wire.IKE_SA_INIT, Wire.FLAG_RESPONSE, 0, 0);
+        out.add(new Action.Send(new Datagram(d.local(), d.remote(), MessageCodec.encode(rh, List.of(n)), d.nonEspMarker())));
+    }
+}
