@@ -406,7 +406,6 @@ public final class Gateway implements KmdListener, AutoCloseable {
         if (state != null) {
             state.ike = a;
             state.ikeUpNanos = runner.nowNanos();
-            state.failedAttempts = 0;
         }
     }
 
@@ -422,17 +421,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
         state.ike = null;
         state.lastFailure = a.reason();
-        if (up == null) {
-            state.failedAttempts++;
-        } else {
-            state.failedAttempts = 0;
-        }
-        // establish-tunnels immediately: a tunnel that lost its IKE SA (or never got one) tries
-        // again, backing off 2, 4, 8 ... 60 s while the peer keeps failing.
-        if (state.plan.peer().map(p -> p.establishImmediately()).orElse(false)) {
-            long delaySeconds = Math.min(60, 2L << Math.min(5, state.failedAttempts));
-            kmd.commandLater(delaySeconds * 1_000_000_000L, new Command.Initiate(a.peer()));
-        }
+        // kmd itself brings establish-tunnels-immediately peers back (KmdOptions.reconnectNanos).
     }
 
     @Override

@@ -35,13 +35,7 @@ public final class KmdAgent implements Agent {
     private final byte[] buf = new byte[65535];
     private byte[] sendBuf = new byte[2048];
     private long nextTick = Long.MIN_VALUE;
-    private long now;
-    /** Commands due later (re-establishing tunnels), ordered by due time; kmd's thread only. */
-    private final java.util.PriorityQueue<Delayed> delayed =
-            new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Delayed::dueNanos));
 
-    private record Delayed(long dueNanos, Command command) {
-    }
     /** kmd's IKE SAs as of the last tick, for show commands on other threads. */
     private volatile List<Kmd.IkeSaView> snapshot = List.of();
     private long sendFailures;
@@ -108,11 +102,6 @@ public final class KmdAgent implements Agent {
         return traffic;
     }
 
-    /** Runs {@code c} after {@code delayNanos}; only from kmd's thread (listener callbacks). */
-    public void commandLater(long delayNanos, Command c) {
-        delayed.add(new Delayed(now + delayNanos, c));
-    }
-
     /** Only for code already running on kmd's thread (inside {@link #run}). */
     public Kmd engine() {
         return kmd;
@@ -122,12 +111,7 @@ public final class KmdAgent implements Agent {
 
     @Override
     public int doWork(long nowNanos) {
-        now = nowNanos;
         int work = 0;
-        while (!delayed.isEmpty() && delayed.peek().dueNanos() <= nowNanos) {
-            execute(kmd.command(nowNanos, delayed.poll().command()));
-            work++;
-        }
         Object item;
         while (work < 256 && (item = inbox.poll()) != null) {
             work++;

@@ -30,8 +30,6 @@ public final class TunnelState {
     volatile int created;
     volatile int deleted;
     volatile int rekeys;
-    /** Negotiations that failed in a row; sets the back-off before the next try. kmd's thread only. */
-    int failedAttempts;
     /** Counter values at the last {@code clear services ipsec-vpn ipsec statistics}. */
     volatile Statistics statisticsBaseline = Statistics.ZERO;
 
