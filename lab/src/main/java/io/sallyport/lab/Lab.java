@@ -37,6 +37,8 @@ public final class Lab implements AutoCloseable {
     static final long PROBE_TIMEOUT_NANOS = 2_000_000_000L;
     static final long PING_INTERVAL_NANOS = 1_000_000_000L;
     static final int PING_PAYLOAD = 56;
+    /** Two kmd ticks. */
+    static final long SETTLE_AFTER_UP_NANOS = 100_000_000L;
     private static final long BASE_SEED = 0x5A11_9087L;
 
     /** A topology link, by its two ends. */
@@ -265,10 +267,18 @@ public final class Lab implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** True once every router's runnable tunnels have SAs, or false after {@code maxNanos}. */
+    /**
+     * True once every router's runnable tunnels have SAs, or false after {@code maxNanos}. On
+     * success the lab runs a little longer: kmd publishes its IKE SA table for {@code show} on its
+     * next tick, and the last exchange's final message may still be in flight.
+     */
     public boolean awaitTunnels(long maxNanos) {
-        return simulation.runUntil(() -> routers.values().stream()
+        boolean up = simulation.runUntil(() -> routers.values().stream()
                 .filter(r -> r.runnableTunnels() > 0).allMatch(LabRouter::tunnelsUp), maxNanos);
+        if (up) {
+            simulation.advance(SETTLE_AFTER_UP_NANOS);
+        }
+        return up;
     }
 
     public void advance(long nanos) {

@@ -104,6 +104,29 @@ class FaultScenariosTest {
     }
 
     @Test
+    void routerRestartIsNoticedByDpdAndTheTunnelComesBack() throws Exception {
+        UnaryOperator<String> dpd = c -> c.replaceAll("(remote-gateway [0-9.]+;)",
+                "$1\n                    initiate-dead-peer-detection;\n"
+                        + "                    dead-peer-detection { interval 10; threshold 3; }");
+        try (Lab lab = msMpc(dpd)) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            TunnelState before = r1.gateway().tunnels().iterator().next();
+            int spiBefore = before.current().spiOut();
+            lab.restart("router2");
+            lab.advance(2 * MINUTE);
+            assertTrue(lab.awaitTunnels(MINUTE), () -> String.join("; ", r1.tunnelProblems()));
+            assertEquals(3, lab.ping("h1", h2(lab), Optional.empty(), 3).received());
+            TunnelState after = r1.gateway().tunnels().iterator().next();
+            assertTrue(after.current().spiOut() != spiBefore, "router1 still sends on the SA of the dead peer");
+            // Two, not one: both ends initiate at once with establish-tunnels immediately and kmd keeps
+            // both IKE SAs (README: simultaneous initiation). Without DPD the dead peer's SAs stay: 3.
+            assertTrue(r1.gateway().kmd().ikeSas().size() <= 2, () -> "IKE SAs on router1 after restart: "
+                    + r1.gateway().kmd().ikeSas());
+        }
+    }
+
+    @Test
     void sameLabSameSpis() throws Exception {
         List<Integer> first;
         try (Lab lab = msMpc(c -> c)) {
