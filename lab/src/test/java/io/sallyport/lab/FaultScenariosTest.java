@@ -89,6 +89,16 @@ class FaultScenariosTest {
     }
 
     @Test
+    void passiveModeTunnelIsNotAHop() throws Exception {
+        try (Lab lab = msMpc(c -> c.replaceAll("(local-gateway [0-9.]+;)", "$1\n            passive-mode-tunneling;"))) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            TraceResult trace = lab.traceroute("h1", h2(lab), 30);
+            assertEquals(List.of(addr("172.16.0.1"), addr("192.168.0.1"), addr("192.168.0.10")), trace.path(),
+                    trace::render);
+        }
+    }
+
+    @Test
     void linkDownStopsTrafficAndUpRestoresIt() throws Exception {
         try (Lab lab = msMpc(c -> c)) {
             assertTrue(lab.awaitTunnels(MINUTE));
