@@ -1,0 +1,142 @@
+package io.sallyport.lab;
+
+import io.sallyport.config.model.Configuration;
+import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
+import io.sallyport.gateway.plan.GatewayPlan;
+import io.sallyport.gateway.plan.Planner;
+import io.sallyport.gateway.runtime.Gateway;
+import io.sallyport.gateway.runtime.GatewayManagement;
+import io.sallyport.gateway.runtime.TunnelState;
+import io.sallyport.ike.KmdOptions;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.List;
+
+/**
+ * A virtual router running the real gateway engine: its {@link Node} is the forwarding plane, its
+ * {@link Gateway} the same code the Linux daemon runs, wired the same way (committed
+ * configuration, {@link Planner}, {@link Gateway#apply}), on a {@link SteppingRunner}.
+ */
+public final class LabRouter {
+    private final String name;
+    private final Node node;
+    private final Configuration configuration;
+    private final String configText;
+    private final Simulation simulation;
+    private final long seed;
+    private int generation;
+    private Gateway gateway;
+    private GatewayManagement management;
+    private GatewayPlan plan;
+
+    LabRouter(String name, Node node, Configuration configuration, String configText, Simulation simulation,
+              long seed) {
+        this.name = name;
+        this.node = node;
+        this.configuration = configuration;
+        this.configText = configText;
+        this.simulation = simulation;
+        this.seed = seed;
+    }
+
+    /** Starts the gateway and applies the configuration (a restart starts a fresh one, new keys). */
+    void start() {
+        SecureRandom random;
+        try {
+            random = SecureRandom.getInstance("SHA1PRNG");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA1PRNG", e);
+        }
+        // Seeded before first use, SHA1PRNG is deterministic: same lab, same SPIs and nonces.
+        random.setSeed(seed + 31L * generation++);
+        gateway = new Gateway(new VirtualGatewayHost(node, simulation.network()), new SteppingRunner(simulation),
+                () -> random, KmdOptions.defaults(), trace -> { });
+        management = new GatewayManagement(gateway, () -> Reply.ok(""), () -> configText);
+        plan = new Planner(node.control()::hasAddress).plan(configuration);
+        gateway.apply(plan);
+        node.tunnelSource(this::sourceInsideTunnel);
+    }
+
+    private java.util.Optional<java.net.InetAddress> sourceInsideTunnel(java.net.InetAddress destination) {
+        return plan.tunnels().stream().filter(t -> contains(t.remotePrefix(), destination))
+                .flatMap(t -> node.control().addresses().stream().map(a -> a.address())
+                        .filter(a -> contains(t.localPrefix(), a)))
+                .findFirst();
+    }
+
+    private static boolean contains(io.sallyport.net.IpPrefix prefix, java.net.InetAddress a) {
+        byte[] net = prefix.address().getAddress();
+        byte[] addr = a.getAddress();
+        if (net.length != addr.length) {
+            return false;
+        }
+        for (int bit = 0; bit < prefix.length(); bit++) {
+            int mask = 0x80 >>> (bit % 8);
+            if ((net[bit / 8] & mask) != (addr[bit / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stops the gateway cleanly: peers get their deletes. */
+    void stop() {
+        gateway.close();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public Configuration configuration() {
+        return configuration;
+    }
+
+    public GatewayPlan plan() {
+        return plan;
+    }
+
+    public List<String> warnings() {
+        return plan.warnings();
+    }
+
+    /** Runs an operational command ({@code show ...}, {@code clear ...}) on this router's gateway. */
+    public Reply execute(String command) {
+        Reply r = management.execute(command);
+        simulation.settle();
+        return r;
+    }
+
+    /** True when every tunnel the plan can run has an installed SA pair. */
+    public boolean tunnelsUp() {
+        return runnableTunnels() > 0 && gateway.tunnels().stream()
+                .filter(t -> t.plan().problem().isEmpty() && plan.serviceSets().stream()
+                        .anyMatch(s -> s.name().equals(t.plan().serviceSet()) && s.problem().isEmpty()))
+                .allMatch(t -> t.current() != null);
+    }
+
+    long runnableTunnels() {
+        return gateway.tunnels().stream().filter(t -> t.plan().problem().isEmpty()).count();
+    }
+
+    /** Why tunnels are not up, one line each. */
+    public List<String> tunnelProblems() {
+        List<String> out = new java.util.ArrayList<>();
+        gateway.serviceSetProblems().forEach((set, why) -> out.add(name + ": service-set " + set + ": " + why));
+        for (TunnelState t : gateway.tunnels()) {
+            if (t.current() == null) {
+                out.add(name + ": tunnel " + t.plan().id() + ": "
+                        + t.plan().problem().orElse(t.lastFailure() == null ? "not negotiated yet" : t.lastFailure()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,55 @@
+package io.sallyport.lab;
+
+import io.sallyport.gateway.runtime.GatewayHost;
+import io.sallyport.net.DatagramPort;
+import io.sallyport.net.HostNetworkException;
+import io.sallyport.net.NetworkControl;
+import io.sallyport.net.TunPort;
+import io.sallyport.net.virtual.VirtualNetwork;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * The gateway's host port on a virtual router: TUN devices are the router's forwarding plane,
+ * sockets bind on the {@link VirtualNetwork} at the router's own addresses, and routes go into
+ * the router's table. Binding an address the router does not have fails as on Linux.
+ */
+public final class VirtualGatewayHost implements GatewayHost {
+    private final Node router;
+    private final VirtualNetwork network;
+
+    public VirtualGatewayHost(Node router, VirtualNetwork network) {
+        this.router = router;
+        this.network = network;
+    }
+
+    @Override
+    public NetworkControl network() {
+        return router.control();
+    }
+
+    @Override
+    public TunPort openTun(String name, int mtu) {
+        return router.openTun(name, mtu);
+    }
+
+    @Override
+    public DatagramPort openUdp(InetSocketAddress local) {
+        requireOwn(local.getAddress());
+        return network.openUdp(local);
+    }
+
+    @Override
+    public Optional<DatagramPort> openRawEsp(InetAddress local) {
+        requireOwn(local);
+        return Optional.of(network.openRawEsp(local));
+    }
+
+    private void requireOwn(InetAddress address) {
+        if (!address.isAnyLocalAddress() && !router.control().hasAddress(address)) {
+            throw new HostNetworkException("bind " + address.getHostAddress() + ": Cannot assign requested address ("
+                    + router + ")");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.sallyport.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sallyport.gateway.runtime.TunnelState;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Every shipped example comes up, negotiates, and carries pings across its tunnel. */
+class ExamplesTest {
+    private static final long NEGOTIATION = 30_000_000_000L;
+
+    private static void pingsAcross(String example, String from, String to) throws Exception {
+        try (Lab lab = Lab.start(Topologies.example(example))) {
+            if (!lab.awaitTunnels(NEGOTIATION)) {
+                // establish-tunnels on-traffic (the default): the first packet starts IKE.
+                lab.ping(from, lab.resolve(to).orElseThrow(), Optional.empty(), 1);
+                assertTrue(lab.awaitTunnels(NEGOTIATION), () -> example + ": " + problems(lab));
+            }
+            PingResult ping = lab.ping(from, lab.resolve(to).orElseThrow(), Optional.empty(), 3);
+            assertEquals(3, ping.received(), ping::render);
+            for (LabRouter r : lab.routers().values()) {
+                for (TunnelState t : r.gateway().tunnels()) {
+                    assertTrue(t.statistics().encryptedPackets() > 0 || r.runnableTunnels() == 0,
+                            () -> r.name() + " " + t.plan().id() + " carried nothing");
+                }
+                if (r.runnableTunnels() > 0) {
+                    String sas = r.execute("show services ipsec-vpn ipsec security-associations").text();
+                    assertTrue(sas.contains("inbound") && sas.contains("outbound"), sas);
+                    String ike = r.execute("show services ipsec-vpn ike security-associations").text();
+                    assertTrue(ike.contains("Matured"), ike);
+                }
+            }
+        }
+    }
+
+    private static String problems(Lab lab) {
+        return String.join("; ", lab.routers().values().stream().flatMap(r -> r.tunnelProblems().stream()).toList());
+    }
+
+    @Test
+    void msMpcNextHop() throws Exception {
+        pingsAcross("ms-mpc", "h1", "h2");
+    }
+
+    @Test
+    void fourRoutersAcrossTheTunnel() throws Exception {
+        pingsAcross("ike-digital-certificates", "r1", "10.1.56.2");
+        try (Lab lab = Lab.start(Topologies.example("ike-digital-certificates"))) {
+            assertTrue(lab.awaitTunnels(NEGOTIATION), () -> problems(lab));
+            assertEquals(3, lab.ping("r4", lab.resolve("10.1.12.2").orElseThrow(), Optional.empty(), 3).received());
+        }
+    }
+
+    @Test
+    void vrfStatic() throws Exception {
+        pingsAcross("vrf-static", "customer", "remote");
+    }
+
+    @Test
+    void disableNatt() throws Exception {
+        pingsAcross("disable-natt", "h1", "h2");
+    }
+
+    @Test
+    void kmdTracing() throws Exception {
+        pingsAcross("kmd-tracing", "h2", "h1");
+    }
+
+    @Test
+    void dynamicPeerSaysWhyItIsDown() throws Exception {
+        try (Lab lab = Lab.start(Topologies.example("dynamic-peer"))) {
+            lab.advance(5_000_000_000L);
+            LabRouter r = lab.router("router1").orElseThrow();
+            assertFalse(r.tunnelsUp());
+            assertTrue(r.tunnelProblems().stream().anyMatch(p -> p.contains("Sallyport does not") || p.contains("not supported")),
+                    () -> String.join("\n", r.tunnelProblems()));
+        }
+    }
+}
