@@ -20,6 +20,7 @@ final class Assist {
             new HelpLine("delete", "Delete a data element"),
             new HelpLine("edit", "Edit a sub-element"),
             new HelpLine("exit", "Exit from this level"),
+            new HelpLine("load", "Load configuration from a file"),
             new HelpLine("quit", "Quit from this level"),
             new HelpLine("rollback", "Roll back to previous committed configuration"),
             new HelpLine("run", "Run an operational-mode command"),
@@ -32,6 +33,11 @@ final class Assist {
             SchemaGuide.ENTER,
             new HelpLine("and-quit", "Quit configuration mode if commit succeeds"),
             new HelpLine("check", "Check correctness of syntax; do not apply changes"));
+
+    private static final List<HelpLine> LOAD_OPTIONS = List.of(
+            new HelpLine("merge", "Merge contents with existing configuration"),
+            new HelpLine("override", "Override existing configuration"),
+            new HelpLine("set", "Execute set of commands on existing configuration"));
 
     private static final List<HelpLine> DISPLAY_FORMS = List.of(
             new HelpLine("json", "Show output in JSON format"),
@@ -145,6 +151,7 @@ final class Assist {
             case "exit" -> rest.isEmpty()
                     ? List.of(SchemaGuide.ENTER, new HelpLine("configuration-mode", "Exit configuration mode"))
                     : List.of(SchemaGuide.ENTER);
+            case "load" -> rest.isEmpty() ? LOAD_OPTIONS : List.of(new HelpLine("<filename>", "Name of file to load"));
             case "top", "quit" -> List.of(SchemaGuide.ENTER);
             default -> List.of();
         };

@@ -4,7 +4,11 @@ import io.sallyport.config.ConfigEditor;
 import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
+import io.sallyport.config.ConfigPrinter;
+import io.sallyport.config.ConfigText;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,6 +50,7 @@ final class ConfigurationMode {
             case "edit" -> editLevel(rest, restAt);
             case "show" -> show(p, rest, restAt);
             case "commit" -> commit(w.from(1));
+            case "load" -> load(w.from(1));
             case "rollback" -> rollback(w.from(1));
             case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()));
             case "up" -> up(w.from(1));
@@ -59,6 +64,7 @@ final class ConfigurationMode {
     }
 
     private Reply edit(Edit op, String rest, int restAt, boolean mustExist) throws IOException {
+        if (rest.isBlank() && mustExist) return deleteLevel();
         if (rest.isBlank()) return Reply.errorAt(restAt + 1, "syntax error, expecting <statement>.\n");
         Node candidate = config.candidate();
         try {
@@ -70,6 +76,53 @@ final class ConfigurationMode {
             return Reply.ok("");
         } catch (ConfigSyntaxException e) {
             return syntaxError(e, restAt);
+        }
+    }
+
+    /** {@code delete} alone: everything under the current level (the whole candidate at the top). */
+    private Reply deleteLevel() throws IOException {
+        Node candidate = config.candidate();
+        Node updated;
+        if (state.atTop()) {
+            updated = Node.root();
+        } else {
+            String words = String.join(" ", ConfigEditor.words(state.level()).stream().map(Words::quote).toList());
+            try {
+                updated = ConfigEditor.delete(candidate, List.of(), words);
+            } catch (ConfigSyntaxException e) {
+                return Reply.error("error: " + e.getMessage() + "\n");
+            }
+        }
+        if (!updated.equals(candidate)) config.updateCandidate(updated);
+        return Reply.ok("");
+    }
+
+    /**
+     * {@code load override FILE} replaces the candidate, {@code load merge FILE} adds a file in
+     * either form to it, {@code load set FILE} applies a file of set/delete/deactivate commands.
+     */
+    private Reply load(List<String> args) throws IOException {
+        if (args.size() != 2 || !List.of("override", "merge", "set").contains(args.getFirst())) {
+            return Reply.error("syntax error, expecting <override|merge|set> <filename>\n");
+        }
+        Path file = Path.of(args.get(1));
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            return Reply.error("error: could not read " + file + ": " + e.getMessage() + "\n");
+        }
+        try {
+            Node candidate = config.candidate();
+            Node loaded = switch (args.getFirst()) {
+                case "override" -> ConfigText.parse(text);
+                case "merge" -> ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(ConfigText.parse(text)));
+                default -> ConfigText.applySetCommands(candidate, text);
+            };
+            config.updateCandidate(loaded);
+            return Reply.ok("load complete\n");
+        } catch (ConfigSyntaxException e) {
+            return Reply.error(file + ": " + e.getMessage() + "\nerror: load failed\n");
         }
     }
 

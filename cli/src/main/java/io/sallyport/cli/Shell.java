@@ -70,6 +70,9 @@ public final class Shell {
             reply = state.configurationMode() ? configurationMode.execute(p) : operational(p);
         } catch (IOException | UncheckedIOException e) {
             reply = Reply.error("error: the configuration store failed: " + e.getMessage() + "\n");
+        } catch (RuntimeException e) {
+            // One broken command must not end the session; say what broke so it can be reported.
+            reply = Reply.error("error: internal error while running '" + trimmed + "': " + e + "\n");
         }
         String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
         return new Reply(withCaret(expanded, reply.caretColumn(), text), reply.status(), reply.caretColumn());

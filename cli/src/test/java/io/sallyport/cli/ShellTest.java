@@ -245,6 +245,35 @@ class ShellTest {
     }
 
     @Test
+    void loadOverrideMergeAndSetFromFiles() throws IOException {
+        Path braces = state.resolve("base.conf");
+        java.nio.file.Files.writeString(braces, "system {\n    host-name r1;\n}\n");
+        Path sets = state.resolve("more.set");
+        java.nio.file.Files.writeString(sets, "set services ipsec-vpn ike proposal p1 dh-group group14\n");
+        ok("configure");
+        ok("set services ipsec-vpn ike proposal p0 dh-group group2");
+        assertEquals("load complete\n", ok("load override " + braces));
+        assertEquals("set system host-name r1\n", ok("show | display set"));
+        ok("load set " + sets);
+        ok("load merge " + braces);
+        assertEquals("set system host-name r1\nset services ipsec-vpn ike proposal p1 dh-group group14\n", ok("show | display set"));
+        assertTrue(fails("load merge " + state.resolve("missing.conf")).startsWith("error: could not read"));
+    }
+
+    @Test
+    void deleteAloneClearsTheLevel() {
+        ok("configure");
+        ok("set system host-name r1");
+        ok("set services ipsec-vpn ike proposal p1 dh-group group14");
+        ok("edit services");
+        ok("delete");
+        ok("top");
+        assertEquals("set system host-name r1\n", ok("show | display set"));
+        ok("delete");
+        assertEquals("", ok("show"));
+    }
+
+    @Test
     void exitInOperationalModeEndsTheSession() {
         assertEquals(Reply.Status.EXIT, shell.execute("exit").status());
     }
