@@ -1,10 +1,8 @@
 package io.sallyport.cli;
 
-import io.sallyport.config.Node;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * {@code ?} help and TAB completion for the line typed so far, in either mode: the config
@@ -46,11 +44,11 @@ final class Assist {
 
     private final OperationalCatalog catalog = new OperationalCatalog();
     private final ShellState state;
-    private final Supplier<Node> candidate;
+    private final ConfigSession config;
 
-    Assist(ShellState state, Supplier<Node> candidate) {
+    Assist(ShellState state, ConfigSession config) {
         this.state = state;
-        this.candidate = candidate;
+        this.config = config;
     }
 
     /**
@@ -129,7 +127,7 @@ final class Assist {
 
     private List<HelpLine> operationalOptions(List<String> typed) {
         if (typed.size() >= 2 && typed.get(0).equals("show") && typed.get(1).equals("configuration")) {
-            return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), candidate.get());
+            return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), config.active());
         }
         return catalog.next(typed);
     }
@@ -138,8 +136,8 @@ final class Assist {
         if (typed.isEmpty()) return CONFIG_COMMANDS;
         List<String> rest = typed.subList(1, typed.size());
         return switch (typed.getFirst()) {
-            case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(state.level(), rest, candidate.get());
-            case "show" -> withEnter(SchemaGuide.next(state.level(), rest, candidate.get()));
+            case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(state.level(), rest, config.candidate());
+            case "show" -> withEnter(SchemaGuide.next(state.level(), rest, config.candidate()));
             case "run" -> catalog.next(rest);
             case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS : List.of(SchemaGuide.ENTER);
             case "rollback" -> rest.isEmpty()

@@ -29,7 +29,7 @@ public final class Shell {
         this.config = config;
         this.user = user;
         this.systemHost = systemHost;
-        this.assist = new Assist(state, config::candidate);
+        this.assist = new Assist(state, config);
         this.operationalMode = new OperationalMode(config, daemon);
         this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode);
     }
