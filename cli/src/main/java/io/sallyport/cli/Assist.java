@@ -72,12 +72,22 @@ final class Assist {
         return h.word().startsWith("<") || h.word().startsWith("(") ? 1 : 2;
     }
 
+    /** A line with its keywords spelled out, or the first word that abbreviates several keywords. */
+    sealed interface Expansion {
+        String line();
+
+        record Spelled(String line) implements Expansion { }
+
+        /** {@code column} is where {@code word} starts in {@code line}. */
+        record Ambiguous(String line, int column, String word, List<HelpLine> candidates) implements Expansion { }
+    }
+
     /**
-     * The line with every keyword typed as an unambiguous prefix spelled out ({@code sh conf} is
-     * {@code show configuration}), as Junos accepts. Only words where nothing but keywords may
-     * stand are expanded: a prefix of an existing list key may be a new key, so it stays as typed.
+     * Spells out every keyword typed as an unambiguous prefix ({@code sh conf} is {@code show
+     * configuration}), as Junos accepts. Only words where nothing but keywords may stand are
+     * expanded: a prefix of an existing list key may be a new key, so it stays as typed.
      */
-    String expand(String line) {
+    Expansion expand(String line) {
         Words w = Words.of(line);
         StringBuilder out = new StringBuilder();
         List<String> done = new ArrayList<>();
@@ -85,23 +95,32 @@ final class Assist {
         for (int i = 0; i < w.size(); i++) {
             int at = w.starts().get(i);
             String word = w.get(i);
-            String spelled = line.charAt(at) == '"' ? word : spelledOut(out + line.substring(copied, at), done, word);
+            if (line.charAt(at) == '"') {
+                done.add(word);
+                continue;
+            }
+            List<HelpLine> matches = keywordMatches(options(out + line.substring(copied, at), done), word);
+            if (matches.size() > 1) {
+                int column = out.length() + (at - copied);
+                return new Expansion.Ambiguous(out.append(line.substring(copied)).toString(), column, word, matches);
+            }
+            String spelled = matches.size() == 1 ? matches.getFirst().word() : word;
             if (!spelled.equals(word)) {
                 out.append(line, copied, at).append(spelled);
                 copied = at + word.length();
             }
             done.add(spelled);
         }
-        return out.append(line.substring(copied)).toString();
+        return new Expansion.Spelled(out.append(line.substring(copied)).toString());
     }
 
-    private String spelledOut(String before, List<String> typed, String word) {
-        List<HelpLine> options = options(before, typed);
+    /** The keywords {@code word} abbreviates; none when it is a keyword itself or a value may stand here. */
+    private static List<HelpLine> keywordMatches(List<HelpLine> options, String word) {
         boolean valuesAllowed = options.stream().anyMatch(h -> !h.equals(SchemaGuide.ENTER)
                 && (h.word().startsWith("<") || h.word().startsWith("(")));
-        if (valuesAllowed || options.stream().anyMatch(h -> h.word().equals(word))) return word;
-        List<String> matches = SchemaGuide.completions(options, word);
-        return matches.size() == 1 ? matches.getFirst() : word;
+        if (valuesAllowed || options.stream().anyMatch(h -> h.word().equals(word))) return List.of();
+        List<String> words = SchemaGuide.completions(options, word);
+        return options.stream().filter(h -> words.contains(h.word())).sorted(Comparator.comparing(HelpLine::word)).toList();
     }
 
     /** The words TAB may put in place of the last (partial) word. */

@@ -61,7 +61,12 @@ public final class Shell {
             List<HelpLine> help = assist.help(trimmed.substring(0, trimmed.length() - 1));
             return help.isEmpty() ? Reply.error("No valid completions\n") : Reply.ok(HelpLine.render(help));
         }
-        String expanded = assist.expand(trimmed);
+        Assist.Expansion expansion = assist.expand(trimmed);
+        String expanded = expansion.line();
+        if (expansion instanceof Assist.Expansion.Ambiguous a) {
+            String text = "'" + a.word() + "' is ambiguous.\n" + HelpLine.render(a.candidates());
+            return new Reply(withCaret(expanded, a.column(), text), Reply.Status.ERROR, a.column());
+        }
         Pipeline.Result parsed = Pipeline.parse(expanded);
         if (parsed.error() != null) return Reply.error(parsed.error() + "\n");
         Pipeline p = parsed.pipeline();

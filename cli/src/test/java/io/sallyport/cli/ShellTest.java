@@ -232,7 +232,9 @@ class ShellTest {
         ok("commit and-q");
         assertEquals("set system host-name r1\n", ok("sh conf sys | display set"));
         assertTrue(ok("show configuration services | display set").contains("authentication-method pre-shared-keys"));
-        assertTrue(fails("c").contains("unknown command."), "'c' could be clear or configure, so it is not expanded");
+        assertEquals(" ".repeat("alice@r1> ".length()) + "^\n'c' is ambiguous.\nPossible completions:\n"
+                + "  clear                Clear information in the system\n"
+                + "  configure            Manipulate software configuration information\n", fails("c"));
     }
 
     @Test
