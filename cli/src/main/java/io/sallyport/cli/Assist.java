@@ -30,7 +30,8 @@ final class Assist {
     private static final List<HelpLine> COMMIT_OPTIONS = List.of(
             SchemaGuide.ENTER,
             new HelpLine("and-quit", "Quit configuration mode if commit succeeds"),
-            new HelpLine("check", "Check correctness of syntax; do not apply changes"));
+            new HelpLine("check", "Check correctness of syntax; do not apply changes"),
+            new HelpLine("comment", "Message to write to commit log"));
 
     private static final List<HelpLine> LOAD_OPTIONS = List.of(
             new HelpLine("merge", "Merge contents with existing configuration"),
@@ -158,7 +159,9 @@ final class Assist {
             case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(state.level(), rest, config.candidate());
             case "show" -> withEnter(SchemaGuide.next(state.level(), rest, config.candidate()));
             case "run" -> catalog.next(rest);
-            case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS : List.of(SchemaGuide.ENTER);
+            case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS
+                    : rest.equals(List.of("comment")) ? List.of(new HelpLine("<comment-string>", "Message to write to commit log"))
+                    : List.of(SchemaGuide.ENTER);
             case "rollback" -> rest.isEmpty()
                     ? List.of(SchemaGuide.ENTER, new HelpLine("<number>", "Numeric rollback index (0..49)"))
                     : List.of(SchemaGuide.ENTER);

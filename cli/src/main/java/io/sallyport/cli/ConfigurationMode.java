@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Configuration-mode commands. They edit the store's candidate directly, so configuration mode
@@ -152,25 +153,27 @@ final class ConfigurationMode {
                 : config.braces(candidate, level));
     }
 
+    /** {@code commit}, {@code commit check}, {@code commit and-quit}, {@code commit comment TEXT}. */
     private Reply commit(List<String> options) throws IOException {
-        String option = options.isEmpty() ? "" : String.join(" ", options);
-        return switch (option) {
-            case "check" -> {
-                ConfigSession.Outcome o = config.check();
-                yield o.ok() ? Reply.ok(o.text() + "configuration check succeeds\n") : Reply.error(o.text());
-            }
-            case "", "and-quit" -> {
-                ConfigSession.Outcome o = config.commit();
-                if (!o.ok()) yield Reply.error(o.text());
-                String text = o.text() + "commit complete\n" + reloadDaemon();
-                if (option.equals("and-quit")) {
-                    state.leaveConfiguration();
-                    text += "Exiting configuration mode\n";
-                }
-                yield Reply.ok(text);
-            }
-            default -> Reply.error("syntax error, expecting <check> or <and-quit>: " + option + "\n");
-        };
+        String option = options.isEmpty() ? "" : options.getFirst();
+        if (option.equals("check") && options.size() == 1) {
+            ConfigSession.Outcome o = config.check();
+            return o.ok() ? Reply.ok(o.text() + "configuration check succeeds\n") : Reply.error(o.text());
+        }
+        boolean andQuit = option.equals("and-quit") && options.size() == 1;
+        boolean commented = option.equals("comment") && options.size() == 2;
+        if (!option.isEmpty() && !andQuit && !commented) {
+            return Reply.error("syntax error, expecting <check>, <and-quit> or <comment \"text\">: "
+                    + String.join(" ", options) + "\n");
+        }
+        ConfigSession.Outcome o = config.commit(commented ? Optional.of(options.get(1)) : Optional.empty());
+        if (!o.ok()) return Reply.error(o.text());
+        String text = o.text() + "commit complete\n" + reloadDaemon();
+        if (andQuit) {
+            state.leaveConfiguration();
+            text += "Exiting configuration mode\n";
+        }
+        return Reply.ok(text);
     }
 
     /** A running daemon applies the new active configuration; without one there is nothing to tell. */

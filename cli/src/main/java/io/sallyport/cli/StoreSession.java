@@ -10,11 +10,16 @@ import io.sallyport.config.store.ConfigStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 
 /** {@link ConfigSession} over config's {@link ConfigStore} in a state directory. */
 public final class StoreSession implements ConfigSession {
+    private static final DateTimeFormatter COMMIT_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
     private final ConfigStore store;
     private final String user;
 
@@ -44,8 +49,8 @@ public final class StoreSession implements ConfigSession {
     }
 
     @Override
-    public Outcome commit() throws IOException {
-        ConfigStore.CommitOutcome o = store.commit(user, Optional.empty());
+    public Outcome commit(Optional<String> comment) throws IOException {
+        ConfigStore.CommitOutcome o = store.commit(user, comment);
         return o.committed() ? new Outcome(true, warnings(o.check())) : new Outcome(false, o.check().render());
     }
 
@@ -79,6 +84,16 @@ public final class StoreSession implements ConfigSession {
     public String braces(Node tree, List<PathElement> level) {
         Optional<Node> node = tree.at(level);
         return node.map(n -> ConfigPrinter.braces(n, Schema.nodeAt(level).orElseThrow())).orElse("");
+    }
+
+    @Override
+    public String history() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (ConfigStore.CommitInfo c : store.history()) {
+            sb.append(String.format("%-4d%s by %s via cli%n", c.rollback(), COMMIT_TIME.format(c.time()), c.user()));
+            c.comment().ifPresent(text -> sb.append("    ").append(text).append('\n'));
+        }
+        return sb.toString();
     }
 
     /** Warnings in the Junos frame, printed before {@code commit complete}. */

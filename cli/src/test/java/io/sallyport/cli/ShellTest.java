@@ -276,6 +276,21 @@ class ShellTest {
     }
 
     @Test
+    void commitCommentAppearsInTheCommitHistory() {
+        ok("configure");
+        ok("set system host-name r1");
+        ok("commit");
+        ok("set system host-name r2");
+        ok("commit comment \"renamed to r2\"");
+        ok("exit");
+        List<String> lines = ok("show system commit").lines().toList();
+        assertEquals(3, lines.size(), lines::toString);
+        assertTrue(lines.get(0).matches("0   \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by alice via cli"), lines.get(0));
+        assertEquals("    renamed to r2", lines.get(1));
+        assertTrue(lines.get(2).startsWith("1   "), lines.get(2));
+    }
+
+    @Test
     void exitInOperationalModeEndsTheSession() {
         assertEquals(Reply.Status.EXIT, shell.execute("exit").status());
     }
