@@ -12,6 +12,12 @@ public record IkeProposal(
         EncryptionAlgorithm encryptionAlgorithm,
         int lifetimeSeconds) {
 
+    /** The same proposal under another name. */
+    public IkeProposal withName(String newName) {
+        return new IkeProposal(newName, description, authenticationMethod, dhGroup, authenticationAlgorithm,
+            encryptionAlgorithm, lifetimeSeconds);
+    }
+
     /** The built-in proposal used when a policy names none (reference §2.2; DH group and hash recalled). */
     public static final IkeProposal DEFAULT = new IkeProposal("default", Optional.empty(),
         AuthenticationMethod.PRE_SHARED_KEYS, DhGroup.GROUP2, IkeAuthenticationAlgorithm.SHA1,
