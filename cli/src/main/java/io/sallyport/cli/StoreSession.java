@@ -1,5 +1,6 @@
 package io.sallyport.cli;
 
+import io.sallyport.config.ConfigDisplay;
 import io.sallyport.config.ConfigPrinter;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
@@ -66,17 +67,15 @@ public final class StoreSession implements ConfigSession {
 
     @Override
     public String compare(List<PathElement> level) {
-        Node from = ConfigDisplay.pruneTo(store.active(), level);
-        Node to = ConfigDisplay.pruneTo(store.candidate(), level);
-        return ConfigDiff.diff(from == null ? Node.root() : from, to == null ? Node.root() : to);
+        return ConfigDiff.diff(pruneTo(store.active(), level), pruneTo(store.candidate(), level));
     }
 
     @Override
     public String render(Node tree, List<PathElement> level, Pipeline.Display display) {
         return switch (display) {
             case SET -> ConfigPrinter.setCommands(tree, level);
-            case XML -> ConfigDisplay.xml(tree, level);
-            case JSON -> ConfigDisplay.json(tree, level);
+            case XML -> ConfigDisplay.xml(pruneTo(tree, level));
+            case JSON -> ConfigDisplay.json(pruneTo(tree, level));
         };
     }
 
@@ -94,6 +93,23 @@ public final class StoreSession implements ConfigSession {
             c.comment().ifPresent(text -> sb.append("    ").append(text).append('\n'));
         }
         return sb.toString();
+    }
+
+    /**
+     * The tree reduced to the path leading to {@code level} and everything below it (empty when
+     * the level holds nothing), so that diffs and displays at an edit level keep their full paths
+     * the way Junos prints them.
+     */
+    static Node pruneTo(Node root, List<PathElement> level) {
+        return prune(root, level).orElse(Node.root());
+    }
+
+    private static Optional<Node> prune(Node node, List<PathElement> level) {
+        if (level.isEmpty()) return Optional.of(node);
+        PathElement e = level.getFirst();
+        return node.child(e.name(), e.key())
+                .flatMap(c -> prune(c, level.subList(1, level.size())))
+                .map(c -> node.withChildren(List.of(c)));
     }
 
     /** Warnings in the Junos frame, printed before {@code commit complete}. */

@@ -291,6 +291,32 @@ class ShellTest {
     }
 
     @Test
+    void displayXmlAndJsonAtALevelKeepTheFullPath() {
+        ok("configure");
+        ok("set system host-name r1");
+        ok("edit services ipsec-vpn ike proposal p1");
+        ok("set dh-group group14");
+        assertEquals("""
+                <configuration>
+                    <services>
+                        <ipsec-vpn>
+                            <ike>
+                                <proposal>
+                                    <name>p1</name>
+                                    <dh-group>group14</dh-group>
+                                </proposal>
+                            </ike>
+                        </ipsec-vpn>
+                    </services>
+                </configuration>
+                """, ok("show | display xml"));
+        assertTrue(ok("show | display json").contains("\"dh-group\" : \"group14\""));
+        assertFalse(ok("show | display json").contains("host-name"), "only the level's statements");
+        ok("top");
+        assertEquals("<configuration>\n</configuration>\n", ok("show interfaces | display xml"));
+    }
+
+    @Test
     void exitInOperationalModeEndsTheSession() {
         assertEquals(Reply.Status.EXIT, shell.execute("exit").status());
     }
