@@ -36,7 +36,11 @@ final class SchemaGuide {
         }
         return switch (expected) {
             case Schema.Expectation.Statements s when s.choices().isEmpty() -> List.of(ENTER);
-            case Schema.Expectation.Statements s -> s.choices().stream().map(h -> new HelpLine(h.name(), h.help())).toList();
+            case Schema.Expectation.Statements s -> {
+                List<HelpLine> out = new ArrayList<>(s.choices().stream().map(h -> new HelpLine(h.name(), h.help())).toList());
+                out.addAll(keylessEntries(base, typed, s.choices(), candidate));
+                yield out;
+            }
             case Schema.Expectation.Value v -> {
                 List<HelpLine> out = new ArrayList<>(valueHelp(v.type(), v.help()));
                 for (String key : existingKeys(base, typed, v.statement(), candidate)) {
@@ -61,6 +65,26 @@ final class SchemaGuide {
     private static List<HelpLine> valueHelp(ValueType type, String help) {
         if (type instanceof ValueType.Enumeration e) return e.values().stream().map(v -> new HelpLine(v, "")).toList();
         return List.of(new HelpLine(type.placeholder(), help));
+    }
+
+    /**
+     * The entries of keyless lists (interface names, routing-instance names) the candidate holds
+     * at the level the words name: they stand where the list's placeholder does.
+     */
+    private static List<HelpLine> keylessEntries(List<PathElement> base, List<String> typed, List<Schema.HelpEntry> choices,
+                                                 Node candidate) {
+        List<PathElement> level;
+        try {
+            level = typed.isEmpty() ? base : ConfigEditor.editLevel(base, String.join(" ", typed.stream().map(Words::quote).toList()));
+        } catch (ConfigSyntaxException e) {
+            return List.of();
+        }
+        List<String> named = choices.stream().map(Schema.HelpEntry::name).toList();
+        List<HelpLine> out = new ArrayList<>();
+        candidate.at(level).ifPresent(n -> n.children().stream()
+                .filter(c -> c.key() != null && !named.contains(c.name()))
+                .forEach(c -> out.add(new HelpLine(c.key(), ""))));
+        return out;
     }
 
     /**

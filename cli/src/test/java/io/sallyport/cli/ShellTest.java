@@ -189,6 +189,8 @@ class ShellTest {
         assertTrue(shell.complete("set services ipsec-vpn ike proposal p1 authentication-method ").contains("pre-shared-keys"));
         ok("set services service-set S1 next-hop-service inside-service-interface ms-1/2/0.1");
         assertTrue(shell.complete("edit services service-set ").contains("S1"));
+        ok("set interfaces ms-1/2/0 unit 1 family inet");
+        assertEquals(List.of("ms-1/2/0"), shell.complete("set interfaces ms"), "keyless list entries too");
         assertEquals(List.of("compare"), shell.complete("show | comp"));
         assertTrue(shell.complete("run show services ipsec-vpn i").containsAll(List.of("ike", "ipsec")));
     }
