@@ -370,9 +370,9 @@ final class JunosSchema {
             flag("no-nat-traversal", "Disable NAT traversal for this service set"),
             leaf("nat-keepalive", "NAT-T keepalive interval (seconds)", range(1, 300)));
         return list("service-set", "Define a service set", ValueType.SERVICE_SET_NAME,
-            ch("style", c("interface-service", "Interface-style service set",
+            ch("style", presence("interface-service", "Interface-style service set",
                 leaf("service-interface", "Name of adaptive services interface", ValueType.INTERFACE_OR_UNIT))),
-            ch("style", c("next-hop-service", "Next-hop-style service set",
+            ch("style", presence("next-hop-service", "Next-hop-style service set",
                 leaf("inside-service-interface", "Service interface for the inside network", INTERFACE_UNIT),
                 leaf("outside-service-interface", "Service interface for the outside network", INTERFACE_UNIT),
                 leaf("service-interface-pool", "Name of service interface pool", OBJECT_NAME))),
