@@ -50,7 +50,7 @@ final class CliCommand implements Callable<Integer> {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             return ShellRunner.runLines(shell, in, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
-        return ShellRunner.runInteractive(shell);
+        return ShellRunner.runInteractive(shell, Path.of(System.getProperty("user.home"), ".sallyport_history"));
     }
 
     /** The kernel's host name, read without a DNS lookup; the resolver's answer otherwise. */

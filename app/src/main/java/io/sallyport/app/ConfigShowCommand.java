@@ -1,10 +1,9 @@
 package io.sallyport.app;
 
-import io.sallyport.cli.ConfigDisplay;
+import io.sallyport.config.ConfigDisplay;
 import io.sallyport.config.ConfigPrinter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,8 +41,8 @@ final class ConfigShowCommand implements Callable<Integer> {
                 out.print(switch (display) {
                     case text -> ConfigPrinter.braces(p.tree());
                     case set -> ConfigPrinter.setCommands(p.tree());
-                    case json -> ConfigDisplay.json(p.tree(), List.of());
-                    case xml -> ConfigDisplay.xml(p.tree(), List.of());
+                    case json -> ConfigDisplay.json(p.tree());
+                    case xml -> ConfigDisplay.xml(p.tree());
                 });
                 out.flush();
                 yield 0;

@@ -1,10 +1,8 @@
 package io.sallyport.cli;
 
-import io.sallyport.config.Node;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * {@code ?} help and TAB completion for the line typed so far, in either mode: the config
@@ -20,6 +18,7 @@ final class Assist {
             new HelpLine("delete", "Delete a data element"),
             new HelpLine("edit", "Edit a sub-element"),
             new HelpLine("exit", "Exit from this level"),
+            new HelpLine("load", "Load configuration from a file"),
             new HelpLine("quit", "Quit from this level"),
             new HelpLine("rollback", "Roll back to previous committed configuration"),
             new HelpLine("run", "Run an operational-mode command"),
@@ -31,7 +30,13 @@ final class Assist {
     private static final List<HelpLine> COMMIT_OPTIONS = List.of(
             SchemaGuide.ENTER,
             new HelpLine("and-quit", "Quit configuration mode if commit succeeds"),
-            new HelpLine("check", "Check correctness of syntax; do not apply changes"));
+            new HelpLine("check", "Check correctness of syntax; do not apply changes"),
+            new HelpLine("comment", "Message to write to commit log"));
+
+    private static final List<HelpLine> LOAD_OPTIONS = List.of(
+            new HelpLine("merge", "Merge contents with existing configuration"),
+            new HelpLine("override", "Override existing configuration"),
+            new HelpLine("set", "Execute set of commands on existing configuration"));
 
     private static final List<HelpLine> DISPLAY_FORMS = List.of(
             new HelpLine("json", "Show output in JSON format"),
@@ -40,11 +45,11 @@ final class Assist {
 
     private final OperationalCatalog catalog = new OperationalCatalog();
     private final ShellState state;
-    private final Supplier<Node> candidate;
+    private final ConfigSession config;
 
-    Assist(ShellState state, Supplier<Node> candidate) {
+    Assist(ShellState state, ConfigSession config) {
         this.state = state;
-        this.candidate = candidate;
+        this.config = config;
     }
 
     /**
@@ -68,12 +73,22 @@ final class Assist {
         return h.word().startsWith("<") || h.word().startsWith("(") ? 1 : 2;
     }
 
+    /** A line with its keywords spelled out, or the first word that abbreviates several keywords. */
+    sealed interface Expansion {
+        String line();
+
+        record Spelled(String line) implements Expansion { }
+
+        /** {@code column} is where {@code word} starts in {@code line}. */
+        record Ambiguous(String line, int column, String word, List<HelpLine> candidates) implements Expansion { }
+    }
+
     /**
-     * The line with every keyword typed as an unambiguous prefix spelled out ({@code sh conf} is
-     * {@code show configuration}), as Junos accepts. Only words where nothing but keywords may
-     * stand are expanded: a prefix of an existing list key may be a new key, so it stays as typed.
+     * Spells out every keyword typed as an unambiguous prefix ({@code sh conf} is {@code show
+     * configuration}), as Junos accepts. Only words where nothing but keywords may stand are
+     * expanded: a prefix of an existing list key may be a new key, so it stays as typed.
      */
-    String expand(String line) {
+    Expansion expand(String line) {
         Words w = Words.of(line);
         StringBuilder out = new StringBuilder();
         List<String> done = new ArrayList<>();
@@ -81,23 +96,32 @@ final class Assist {
         for (int i = 0; i < w.size(); i++) {
             int at = w.starts().get(i);
             String word = w.get(i);
-            String spelled = line.charAt(at) == '"' ? word : spelledOut(out + line.substring(copied, at), done, word);
+            if (line.charAt(at) == '"') {
+                done.add(word);
+                continue;
+            }
+            List<HelpLine> matches = keywordMatches(options(out + line.substring(copied, at), done), word);
+            if (matches.size() > 1) {
+                int column = out.length() + (at - copied);
+                return new Expansion.Ambiguous(out.append(line.substring(copied)).toString(), column, word, matches);
+            }
+            String spelled = matches.size() == 1 ? matches.getFirst().word() : word;
             if (!spelled.equals(word)) {
                 out.append(line, copied, at).append(spelled);
                 copied = at + word.length();
             }
             done.add(spelled);
         }
-        return out.append(line.substring(copied)).toString();
+        return new Expansion.Spelled(out.append(line.substring(copied)).toString());
     }
 
-    private String spelledOut(String before, List<String> typed, String word) {
-        List<HelpLine> options = options(before, typed);
+    /** The keywords {@code word} abbreviates; none when it is a keyword itself or a value may stand here. */
+    private static List<HelpLine> keywordMatches(List<HelpLine> options, String word) {
         boolean valuesAllowed = options.stream().anyMatch(h -> !h.equals(SchemaGuide.ENTER)
                 && (h.word().startsWith("<") || h.word().startsWith("(")));
-        if (valuesAllowed || options.stream().anyMatch(h -> h.word().equals(word))) return word;
-        List<String> matches = SchemaGuide.completions(options, word);
-        return matches.size() == 1 ? matches.getFirst() : word;
+        if (valuesAllowed || options.stream().anyMatch(h -> h.word().equals(word))) return List.of();
+        List<String> words = SchemaGuide.completions(options, word);
+        return options.stream().filter(h -> words.contains(h.word())).sorted(Comparator.comparing(HelpLine::word)).toList();
     }
 
     /** The words TAB may put in place of the last (partial) word. */
@@ -123,7 +147,7 @@ final class Assist {
 
     private List<HelpLine> operationalOptions(List<String> typed) {
         if (typed.size() >= 2 && typed.get(0).equals("show") && typed.get(1).equals("configuration")) {
-            return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), candidate.get());
+            return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), config.active());
         }
         return catalog.next(typed);
     }
@@ -132,10 +156,12 @@ final class Assist {
         if (typed.isEmpty()) return CONFIG_COMMANDS;
         List<String> rest = typed.subList(1, typed.size());
         return switch (typed.getFirst()) {
-            case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(state.level(), rest, candidate.get());
-            case "show" -> withEnter(SchemaGuide.next(state.level(), rest, candidate.get()));
+            case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(state.level(), rest, config.candidate());
+            case "show" -> withEnter(SchemaGuide.next(state.level(), rest, config.candidate()));
             case "run" -> catalog.next(rest);
-            case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS : List.of(SchemaGuide.ENTER);
+            case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS
+                    : rest.equals(List.of("comment")) ? List.of(new HelpLine("<comment-string>", "Message to write to commit log"))
+                    : List.of(SchemaGuide.ENTER);
             case "rollback" -> rest.isEmpty()
                     ? List.of(SchemaGuide.ENTER, new HelpLine("<number>", "Numeric rollback index (0..49)"))
                     : List.of(SchemaGuide.ENTER);
@@ -145,6 +171,7 @@ final class Assist {
             case "exit" -> rest.isEmpty()
                     ? List.of(SchemaGuide.ENTER, new HelpLine("configuration-mode", "Exit configuration mode"))
                     : List.of(SchemaGuide.ENTER);
+            case "load" -> rest.isEmpty() ? LOAD_OPTIONS : List.of(new HelpLine("<filename>", "Name of file to load"));
             case "top", "quit" -> List.of(SchemaGuide.ENTER);
             default -> List.of();
         };

@@ -4,6 +4,7 @@ import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What configuration mode needs from the configuration store: the candidate and active trees,
@@ -22,8 +23,11 @@ public interface ConfigSession {
     /** {@code commit check}: the outcome the commit would have, without committing. */
     Outcome check();
 
-    /** {@code commit}: makes the candidate active when it passes the checks. */
-    Outcome commit() throws IOException;
+    /** {@code commit [comment TEXT]}: makes the candidate active when it passes the checks. */
+    Outcome commit(Optional<String> comment) throws IOException;
+
+    /** {@code show system commit}: one line per stored commit, newest (rollback 0) first. */
+    String history() throws IOException;
 
     /** {@code rollback N}: loads committed configuration N (0 = active) into the candidate. */
     Outcome rollback(int n) throws IOException;

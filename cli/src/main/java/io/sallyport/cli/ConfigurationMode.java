@@ -4,9 +4,14 @@ import io.sallyport.config.ConfigEditor;
 import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
+import io.sallyport.config.ConfigPrinter;
+import io.sallyport.config.ConfigText;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Configuration-mode commands. They edit the store's candidate directly, so configuration mode
@@ -46,6 +51,7 @@ final class ConfigurationMode {
             case "edit" -> editLevel(rest, restAt);
             case "show" -> show(p, rest, restAt);
             case "commit" -> commit(w.from(1));
+            case "load" -> load(w.from(1));
             case "rollback" -> rollback(w.from(1));
             case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()));
             case "up" -> up(w.from(1));
@@ -59,6 +65,7 @@ final class ConfigurationMode {
     }
 
     private Reply edit(Edit op, String rest, int restAt, boolean mustExist) throws IOException {
+        if (rest.isBlank() && mustExist) return deleteLevel();
         if (rest.isBlank()) return Reply.errorAt(restAt + 1, "syntax error, expecting <statement>.\n");
         Node candidate = config.candidate();
         try {
@@ -70,6 +77,53 @@ final class ConfigurationMode {
             return Reply.ok("");
         } catch (ConfigSyntaxException e) {
             return syntaxError(e, restAt);
+        }
+    }
+
+    /** {@code delete} alone: everything under the current level (the whole candidate at the top). */
+    private Reply deleteLevel() throws IOException {
+        Node candidate = config.candidate();
+        Node updated;
+        if (state.atTop()) {
+            updated = Node.root();
+        } else {
+            String words = String.join(" ", ConfigEditor.words(state.level()).stream().map(Words::quote).toList());
+            try {
+                updated = ConfigEditor.delete(candidate, List.of(), words);
+            } catch (ConfigSyntaxException e) {
+                return Reply.error("error: " + e.getMessage() + "\n");
+            }
+        }
+        if (!updated.equals(candidate)) config.updateCandidate(updated);
+        return Reply.ok("");
+    }
+
+    /**
+     * {@code load override FILE} replaces the candidate, {@code load merge FILE} adds a file in
+     * either form to it, {@code load set FILE} applies a file of set/delete/deactivate commands.
+     */
+    private Reply load(List<String> args) throws IOException {
+        if (args.size() != 2 || !List.of("override", "merge", "set").contains(args.getFirst())) {
+            return Reply.error("syntax error, expecting <override|merge|set> <filename>\n");
+        }
+        Path file = Path.of(args.get(1));
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            return Reply.error("error: could not read " + file + ": " + e.getMessage() + "\n");
+        }
+        try {
+            Node candidate = config.candidate();
+            Node loaded = switch (args.getFirst()) {
+                case "override" -> ConfigText.parse(text);
+                case "merge" -> ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(ConfigText.parse(text)));
+                default -> ConfigText.applySetCommands(candidate, text);
+            };
+            config.updateCandidate(loaded);
+            return Reply.ok("load complete\n");
+        } catch (ConfigSyntaxException e) {
+            return Reply.error(file + ": " + e.getMessage() + "\nerror: load failed\n");
         }
     }
 
@@ -99,25 +153,27 @@ final class ConfigurationMode {
                 : config.braces(candidate, level));
     }
 
+    /** {@code commit}, {@code commit check}, {@code commit and-quit}, {@code commit comment TEXT}. */
     private Reply commit(List<String> options) throws IOException {
-        String option = options.isEmpty() ? "" : String.join(" ", options);
-        return switch (option) {
-            case "check" -> {
-                ConfigSession.Outcome o = config.check();
-                yield o.ok() ? Reply.ok(o.text() + "configuration check succeeds\n") : Reply.error(o.text());
-            }
-            case "", "and-quit" -> {
-                ConfigSession.Outcome o = config.commit();
-                if (!o.ok()) yield Reply.error(o.text());
-                String text = o.text() + "commit complete\n" + reloadDaemon();
-                if (option.equals("and-quit")) {
-                    state.leaveConfiguration();
-                    text += "Exiting configuration mode\n";
-                }
-                yield Reply.ok(text);
-            }
-            default -> Reply.error("syntax error, expecting <check> or <and-quit>: " + option + "\n");
-        };
+        String option = options.isEmpty() ? "" : options.getFirst();
+        if (option.equals("check") && options.size() == 1) {
+            ConfigSession.Outcome o = config.check();
+            return o.ok() ? Reply.ok(o.text() + "configuration check succeeds\n") : Reply.error(o.text());
+        }
+        boolean andQuit = option.equals("and-quit") && options.size() == 1;
+        boolean commented = option.equals("comment") && options.size() == 2;
+        if (!option.isEmpty() && !andQuit && !commented) {
+            return Reply.error("syntax error, expecting <check>, <and-quit> or <comment \"text\">: "
+                    + String.join(" ", options) + "\n");
+        }
+        ConfigSession.Outcome o = config.commit(commented ? Optional.of(options.get(1)) : Optional.empty());
+        if (!o.ok()) return Reply.error(o.text());
+        String text = o.text() + "commit complete\n" + reloadDaemon();
+        if (andQuit) {
+            state.leaveConfiguration();
+            text += "Exiting configuration mode\n";
+        }
+        return Reply.ok(text);
     }
 
     /** A running daemon applies the new active configuration; without one there is nothing to tell. */

@@ -15,7 +15,7 @@ import java.util.Map;
 final class OperationalCatalog {
 
     /** Shell-local commands, handled without the daemon. */
-    static final List<String> LOCAL = List.of("configure", "exit", "quit");
+    static final List<String> LOCAL = List.of("configure", "exit", "quit", "show system commit");
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("show", "Show system information"),
@@ -24,6 +24,8 @@ final class OperationalCatalog {
             Map.entry("exit", "Exit the management session"),
             Map.entry("quit", "Exit the management session"),
             Map.entry("configuration", "Show current configuration"),
+            Map.entry("system", "Show system information"),
+            Map.entry("commit", "Show pending commit and commit history"),
             Map.entry("services", "Show services information"),
             Map.entry("ipsec-vpn", "IPSec VPN service information"),
             Map.entry("ike", "Internet Key Exchange information"),
@@ -44,7 +46,7 @@ final class OperationalCatalog {
     OperationalCatalog() {
         List<List<String>> all = new ArrayList<>();
         for (String c : OperationalCommand.COMMANDS) all.add(List.of(c.split(" ")));
-        for (String c : LOCAL) all.add(List.of(c));
+        for (String c : LOCAL) all.add(List.of(c.split(" ")));
         this.patterns = List.copyOf(all);
     }
 

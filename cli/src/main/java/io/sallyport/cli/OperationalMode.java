@@ -5,6 +5,7 @@ import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
 import io.sallyport.gateway.mgmt.OperationalCommand;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -26,6 +27,7 @@ final class OperationalMode {
         if (w.size() >= 2 && w.get(0).equals("show") && w.get(1).equals("configuration")) {
             return showConfiguration(p, w);
         }
+        if (w.words().equals(List.of("show", "system", "commit"))) return history();
         if (p.compare()) return Reply.error("error: '| compare' is only valid for configuration\n");
         String line = p.command() + p.display().map(d -> " | display " + d.word()).orElse("");
         OperationalCommand.Parsed parsed = OperationalCommand.parse(line);
@@ -38,6 +40,14 @@ final class OperationalMode {
             case DaemonLink.Answer.NotRunning n -> Reply.error(n.message() + "\n");
             case DaemonLink.Answer.Reply r -> r.reply().ok() ? Reply.ok(r.reply().text()) : Reply.error(r.reply().text());
         };
+    }
+
+    private Reply history() {
+        try {
+            return Reply.ok(config.history());
+        } catch (IOException e) {
+            return Reply.error("error: could not read the commit history: " + e.getMessage() + "\n");
+        }
     }
 
     /** {@code show configuration [STATEMENT...]}: the active configuration, or part of it. */

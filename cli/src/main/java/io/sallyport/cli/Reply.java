@@ -20,5 +20,4 @@ public record Reply(String text, Status status, int caretColumn) {
 
     public boolean failed() { return status == Status.ERROR; }
 
-    Reply withText(String newText) { return new Reply(newText, status, caretColumn); }
 }

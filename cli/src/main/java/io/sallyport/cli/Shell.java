@@ -29,7 +29,7 @@ public final class Shell {
         this.config = config;
         this.user = user;
         this.systemHost = systemHost;
-        this.assist = new Assist(state, config::candidate);
+        this.assist = new Assist(state, config);
         this.operationalMode = new OperationalMode(config, daemon);
         this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode);
     }
@@ -57,29 +57,52 @@ public final class Shell {
     public Reply execute(String line) {
         String trimmed = line.strip();
         if (trimmed.isEmpty() || trimmed.startsWith("#")) return Reply.ok("");
+        try {
+            return run(trimmed);
+        } catch (IOException | UncheckedIOException e) {
+            return Reply.error("error: the configuration store failed: " + e.getMessage() + "\n");
+        } catch (RuntimeException e) {
+            // One broken command must not end the session; say what broke so it can be reported.
+            return Reply.error("error: internal error while running '" + trimmed + "': " + e + "\n");
+        }
+    }
+
+    private Reply run(String trimmed) throws IOException {
         if (trimmed.endsWith("?")) {
             List<HelpLine> help = assist.help(trimmed.substring(0, trimmed.length() - 1));
             return help.isEmpty() ? Reply.error("No valid completions\n") : Reply.ok(HelpLine.render(help));
         }
-        String expanded = assist.expand(trimmed);
+        Assist.Expansion expansion = assist.expand(trimmed);
+        String expanded = expansion.line();
+        if (expansion instanceof Assist.Expansion.Ambiguous a) {
+            String text = "'" + a.word() + "' is ambiguous.\n" + HelpLine.render(a.candidates());
+            return new Reply(withCaret(expanded, a.column(), text), Reply.Status.ERROR, a.column());
+        }
         Pipeline.Result parsed = Pipeline.parse(expanded);
         if (parsed.error() != null) return Reply.error(parsed.error() + "\n");
         Pipeline p = parsed.pipeline();
-        Reply reply;
-        try {
-            reply = state.configurationMode() ? configurationMode.execute(p) : operational(p);
-        } catch (IOException | UncheckedIOException e) {
-            reply = Reply.error("error: the configuration store failed: " + e.getMessage() + "\n");
-        }
+        Reply reply = state.configurationMode() ? configurationMode.execute(p) : operational(p);
         String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
         return new Reply(withCaret(expanded, reply.caretColumn(), text), reply.status(), reply.caretColumn());
     }
 
     /** What may come next after {@code line}, for the {@code ?} key of the interactive reader. */
-    public List<HelpLine> help(String line) { return assist.help(line); }
+    public List<HelpLine> help(String line) {
+        try {
+            return assist.help(line);
+        } catch (RuntimeException e) {
+            return List.of();  // a help key must never break the line being typed; execute() reports the fault
+        }
+    }
 
     /** The words TAB may put in place of the last word of {@code line}. */
-    public List<String> complete(String line) { return assist.complete(line); }
+    public List<String> complete(String line) {
+        try {
+            return assist.complete(line);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
 
     private Reply operational(Pipeline p) {
         switch (Words.of(p.command()).first()) {

@@ -3,6 +3,7 @@ package io.sallyport.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jline.keymap.KeyMap;
@@ -71,8 +72,11 @@ public final class ShellRunner {
         return out;
     }
 
-    /** The interactive shell: TAB completes, {@code ?} lists what may come next, Ctrl-D leaves. */
-    public static int runInteractive(Shell shell) throws IOException {
+    /**
+     * The interactive shell: TAB completes, {@code ?} lists what may come next, Ctrl-D leaves.
+     * Command history is kept in {@code historyFile} across sessions.
+     */
+    public static int runInteractive(Shell shell, Path historyFile) throws IOException {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
@@ -84,6 +88,7 @@ public final class ShellRunner {
                         }
                     })
                     .option(LineReader.Option.AUTO_LIST, true)
+                    .variable(LineReader.HISTORY_FILE, historyFile)
                     .build();
             reader.getWidgets().put(HELP_WIDGET, () -> {
                 String typed = reader.getBuffer().upToCursor();

@@ -1,5 +1,6 @@
 package io.sallyport.cli;
 
+import io.sallyport.config.ConfigDisplay;
 import io.sallyport.config.ConfigPrinter;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
@@ -10,11 +11,16 @@ import io.sallyport.config.store.ConfigStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 
 /** {@link ConfigSession} over config's {@link ConfigStore} in a state directory. */
 public final class StoreSession implements ConfigSession {
+    private static final DateTimeFormatter COMMIT_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
     private final ConfigStore store;
     private final String user;
 
@@ -44,8 +50,8 @@ public final class StoreSession implements ConfigSession {
     }
 
     @Override
-    public Outcome commit() throws IOException {
-        ConfigStore.CommitOutcome o = store.commit(user, Optional.empty());
+    public Outcome commit(Optional<String> comment) throws IOException {
+        ConfigStore.CommitOutcome o = store.commit(user, comment);
         return o.committed() ? new Outcome(true, warnings(o.check())) : new Outcome(false, o.check().render());
     }
 
@@ -61,17 +67,15 @@ public final class StoreSession implements ConfigSession {
 
     @Override
     public String compare(List<PathElement> level) {
-        Node from = ConfigDisplay.pruneTo(store.active(), level);
-        Node to = ConfigDisplay.pruneTo(store.candidate(), level);
-        return ConfigDiff.diff(from == null ? Node.root() : from, to == null ? Node.root() : to);
+        return ConfigDiff.diff(pruneTo(store.active(), level), pruneTo(store.candidate(), level));
     }
 
     @Override
     public String render(Node tree, List<PathElement> level, Pipeline.Display display) {
         return switch (display) {
             case SET -> ConfigPrinter.setCommands(tree, level);
-            case XML -> ConfigDisplay.xml(tree, level);
-            case JSON -> ConfigDisplay.json(tree, level);
+            case XML -> ConfigDisplay.xml(pruneTo(tree, level));
+            case JSON -> ConfigDisplay.json(pruneTo(tree, level));
         };
     }
 
@@ -79,6 +83,33 @@ public final class StoreSession implements ConfigSession {
     public String braces(Node tree, List<PathElement> level) {
         Optional<Node> node = tree.at(level);
         return node.map(n -> ConfigPrinter.braces(n, Schema.nodeAt(level).orElseThrow())).orElse("");
+    }
+
+    @Override
+    public String history() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (ConfigStore.CommitInfo c : store.history()) {
+            sb.append(String.format("%-4d%s by %s via cli%n", c.rollback(), COMMIT_TIME.format(c.time()), c.user()));
+            c.comment().ifPresent(text -> sb.append("    ").append(text).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The tree reduced to the path leading to {@code level} and everything below it (empty when
+     * the level holds nothing), so that diffs and displays at an edit level keep their full paths
+     * the way Junos prints them.
+     */
+    static Node pruneTo(Node root, List<PathElement> level) {
+        return prune(root, level).orElse(Node.root());
+    }
+
+    private static Optional<Node> prune(Node node, List<PathElement> level) {
+        if (level.isEmpty()) return Optional.of(node);
+        PathElement e = level.getFirst();
+        return node.child(e.name(), e.key())
+                .flatMap(c -> prune(c, level.subList(1, level.size())))
+                .map(c -> node.withChildren(List.of(c)));
     }
 
     /** Warnings in the Junos frame, printed before {@code commit complete}. */

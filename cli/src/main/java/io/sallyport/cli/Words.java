@@ -46,8 +46,6 @@ public record Words(List<String> words, List<Integer> starts, boolean trailingBl
         return new Words(out, starts, trailing || n == 0);
     }
 
-    public boolean isEmpty() { return words.isEmpty(); }
-
     public int size() { return words.size(); }
 
     public String get(int i) { return words.get(i); }

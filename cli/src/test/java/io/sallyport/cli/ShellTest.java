@@ -189,6 +189,8 @@ class ShellTest {
         assertTrue(shell.complete("set services ipsec-vpn ike proposal p1 authentication-method ").contains("pre-shared-keys"));
         ok("set services service-set S1 next-hop-service inside-service-interface ms-1/2/0.1");
         assertTrue(shell.complete("edit services service-set ").contains("S1"));
+        ok("set interfaces ms-1/2/0 unit 1 family inet");
+        assertEquals(List.of("ms-1/2/0"), shell.complete("set interfaces ms"), "keyless list entries too");
         assertEquals(List.of("compare"), shell.complete("show | comp"));
         assertTrue(shell.complete("run show services ipsec-vpn i").containsAll(List.of("ike", "ipsec")));
     }
@@ -232,7 +234,9 @@ class ShellTest {
         ok("commit and-q");
         assertEquals("set system host-name r1\n", ok("sh conf sys | display set"));
         assertTrue(ok("show configuration services | display set").contains("authentication-method pre-shared-keys"));
-        assertTrue(fails("c").contains("unknown command."), "'c' could be clear or configure, so it is not expanded");
+        assertEquals(" ".repeat("alice@r1> ".length()) + "^\n'c' is ambiguous.\nPossible completions:\n"
+                + "  clear                Clear information in the system\n"
+                + "  configure            Manipulate software configuration information\n", fails("c"));
     }
 
     @Test
@@ -242,6 +246,76 @@ class ShellTest {
         assertEquals(List.of("ipsec-vpn", "service-set"), words);
         List<String> show = shell.help("show system ").stream().map(HelpLine::word).toList();
         assertEquals("<[Enter]>", show.getFirst());
+    }
+
+    @Test
+    void loadOverrideMergeAndSetFromFiles() throws IOException {
+        Path braces = state.resolve("base.conf");
+        java.nio.file.Files.writeString(braces, "system {\n    host-name r1;\n}\n");
+        Path sets = state.resolve("more.set");
+        java.nio.file.Files.writeString(sets, "set services ipsec-vpn ike proposal p1 dh-group group14\n");
+        ok("configure");
+        ok("set services ipsec-vpn ike proposal p0 dh-group group2");
+        assertEquals("load complete\n", ok("load override " + braces));
+        assertEquals("set system host-name r1\n", ok("show | display set"));
+        ok("load set " + sets);
+        ok("load merge " + braces);
+        assertEquals("set system host-name r1\nset services ipsec-vpn ike proposal p1 dh-group group14\n", ok("show | display set"));
+        assertTrue(fails("load merge " + state.resolve("missing.conf")).startsWith("error: could not read"));
+    }
+
+    @Test
+    void deleteAloneClearsTheLevel() {
+        ok("configure");
+        ok("set system host-name r1");
+        ok("set services ipsec-vpn ike proposal p1 dh-group group14");
+        ok("edit services");
+        ok("delete");
+        ok("top");
+        assertEquals("set system host-name r1\n", ok("show | display set"));
+        ok("delete");
+        assertEquals("", ok("show"));
+    }
+
+    @Test
+    void commitCommentAppearsInTheCommitHistory() {
+        ok("configure");
+        ok("set system host-name r1");
+        ok("commit");
+        ok("set system host-name r2");
+        ok("commit comment \"renamed to r2\"");
+        ok("exit");
+        List<String> lines = ok("show system commit").lines().toList();
+        assertEquals(3, lines.size(), lines::toString);
+        assertTrue(lines.get(0).matches("0   \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by alice via cli"), lines.get(0));
+        assertEquals("    renamed to r2", lines.get(1));
+        assertTrue(lines.get(2).startsWith("1   "), lines.get(2));
+    }
+
+    @Test
+    void displayXmlAndJsonAtALevelKeepTheFullPath() {
+        ok("configure");
+        ok("set system host-name r1");
+        ok("edit services ipsec-vpn ike proposal p1");
+        ok("set dh-group group14");
+        assertEquals("""
+                <configuration>
+                    <services>
+                        <ipsec-vpn>
+                            <ike>
+                                <proposal>
+                                    <name>p1</name>
+                                    <dh-group>group14</dh-group>
+                                </proposal>
+                            </ike>
+                        </ipsec-vpn>
+                    </services>
+                </configuration>
+                """, ok("show | display xml"));
+        assertTrue(ok("show | display json").contains("\"dh-group\" : \"group14\""));
+        assertFalse(ok("show | display json").contains("host-name"), "only the level's statements");
+        ok("top");
+        assertEquals("<configuration>\n</configuration>\n", ok("show interfaces | display xml"));
     }
 
     @Test

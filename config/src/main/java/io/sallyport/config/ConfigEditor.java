@@ -122,7 +122,7 @@ public final class ConfigEditor {
             final List<PathElement> here = path;
             final List<SchemaNode> lv = level;
             SchemaNode sn = Schema.lookup(level, tok.text()).orElseThrow(() ->
-                ConfigSyntaxException.unknown(tok.text(), words(here), lv).at(tok.line(), tok.column()));
+                noMatch(tok.text(), words(here), lv).at(tok.line(), tok.column()));
             if (continuing && !(sn instanceof Leaf || sn instanceof LeafList || sn instanceof Flag))
                 throw new ConfigSyntaxException("syntax error: '" + tok.text() + "' cannot follow a value here",
                     tok.line(), tok.column(), words(path));
@@ -216,6 +216,27 @@ public final class ConfigEditor {
             }
         }
         return targets;
+    }
+
+    /**
+     * Where a level takes a bare value (an interface name, a gateway address), a word that is not
+     * a statement is most likely a mistyped value: say what is wrong with it. Otherwise list what
+     * is allowed.
+     */
+    private static ConfigSyntaxException noMatch(String token, List<String> path, List<SchemaNode> level) {
+        for (SchemaNode n : level) {
+            ValueType t = n instanceof Leaf f && f.positional() ? f.type()
+                : n instanceof ListNode l && l.keyless() ? l.key().getFirst().type() : null;
+            if (t != null && t.check(token) != null && !looksLikeKeyword(token)) {
+                return new ConfigSyntaxException("syntax error: " + t.check(token) + " (allowed here: "
+                    + Schema.allowedNames(level) + ")", 0, 0, path);
+            }
+        }
+        return ConfigSyntaxException.unknown(token, path, level);
+    }
+
+    private static boolean looksLikeKeyword(String token) {
+        return token.matches("[a-z][a-z0-9_-]*") && !token.matches(".*\\d.*");
     }
 
     private static boolean isFlat(SchemaNode owner) {

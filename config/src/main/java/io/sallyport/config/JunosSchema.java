@@ -162,6 +162,7 @@ final class JunosSchema {
             leaf("description", "Text description of interface", ValueType.DESCRIPTION),
             c("dial-options", "Dial options",
                 leaf("ipsec-interface-id", "IPsec interface id", ValueType.INTERFACE_ID),
+                leaf("l2tp-interface-id", "L2TP interface id", ValueType.INTERFACE_ID),
                 ch("mode", flag("shared", "Interface is shared")),
                 ch("mode", flag("dedicated", "Interface is dedicated"))),
             family,
@@ -193,7 +194,11 @@ final class JunosSchema {
                 leaf("preference", "Preference of the reverse route", range(0, 4294967295L))));
         return c("access", "Network access configuration",
             list("profile", "Access profile", text("profile-name", 1, 32),
-                list("client", "Client profile (* for any dynamic IKE peer)", text("client-name", 1, 64), ike)));
+                list("client", "Client profile (* for any dynamic IKE peer)", text("client-name", 1, 64), ike,
+                    presence("ppp", "PPP client configuration (stored, not run by Sallyport)",
+                        leaf("framed-ip-address", "Framed IP address", PREFIX)),
+                    presence("l2tp", "L2TP client configuration (stored, not run by Sallyport)",
+                        leaf("interface-id", "Interface identifier", ValueType.INTERFACE_ID)))));
     }
 
     // ---- [edit security] ------------------------------------------------------------------------
@@ -234,7 +239,38 @@ final class JunosSchema {
             list("flag", "Tracing parameters", en("timer", "routing-socket", "parse", "config", "ike", "policy-manager",
                 "general", "database", "certificates", "snmp", "thread", "high-availability", "next-hop-tunnels", "all")),
             flag("no-remote-trace", "Disable remote tracing"));
-        return c("security", "Security configuration", pki, traceoptions);
+        return c("security", "Security configuration", securityIke(), securityIpsec(), pki, traceoptions);
+    }
+
+    /**
+     * {@code [edit security ike]} and {@code [edit security ipsec]} (the SRX-style hierarchy):
+     * stored so the commit checks can reject names defined both there and under services.
+     */
+    static SchemaNode securityIke() {
+        return c("ike", "IKE configuration (security hierarchy)",
+            list("proposal", "Define an IKE proposal", OBJECT_NAME,
+                leaf("authentication-method", "Define authentication method", en(IKE_AUTH_METHODS)),
+                leaf("dh-group", "Define Diffie-Hellman group", en(DH_GROUPS)),
+                leaf("authentication-algorithm", "Define authentication algorithm", en(IKE_AUTH_ALGORITHMS)),
+                leaf("encryption-algorithm", "Define encryption algorithm", en(CBC_CIPHERS)),
+                leaf("lifetime-seconds", "Lifetime, in seconds", range(180, 86400))),
+            list("policy", "Define an IKE policy", OBJECT_NAME,
+                leaf("mode", "Define an IKE mode for Phase 1", en("main", "aggressive")),
+                leafList("proposals", "Name of the IKE proposal", OBJECT_NAME),
+                preSharedKey()));
+    }
+
+    static SchemaNode securityIpsec() {
+        return c("ipsec", "IPSec configuration (security hierarchy)",
+            list("proposal", "Define an IPSec proposal", OBJECT_NAME,
+                leaf("protocol", "Define an IPSec protocol for the proposal", en("ah", "esp")),
+                leaf("authentication-algorithm", "Define authentication algorithm", en(IPSEC_AUTH_ALGORITHMS)),
+                leaf("encryption-algorithm", "Define encryption algorithm", en(IPSEC_CIPHERS)),
+                leaf("lifetime-seconds", "Lifetime, in seconds", range(180, 86400))),
+            list("policy", "Define an IPSec policy", OBJECT_NAME,
+                c("perfect-forward-secrecy", "Define perfect forward secrecy",
+                    leaf("keys", "Define Diffie-Hellman group", en(DH_GROUPS))),
+                leafList("proposals", "Name of the IPSec proposal", OBJECT_NAME)));
     }
 
     // ---- routing ------------------------------------------------------------------------------
@@ -334,9 +370,9 @@ final class JunosSchema {
             flag("no-nat-traversal", "Disable NAT traversal for this service set"),
             leaf("nat-keepalive", "NAT-T keepalive interval (seconds)", range(1, 300)));
         return list("service-set", "Define a service set", ValueType.SERVICE_SET_NAME,
-            ch("style", c("interface-service", "Interface-style service set",
+            ch("style", presence("interface-service", "Interface-style service set",
                 leaf("service-interface", "Name of adaptive services interface", ValueType.INTERFACE_OR_UNIT))),
-            ch("style", c("next-hop-service", "Next-hop-style service set",
+            ch("style", presence("next-hop-service", "Next-hop-style service set",
                 leaf("inside-service-interface", "Service interface for the inside network", INTERFACE_UNIT),
                 leaf("outside-service-interface", "Service interface for the outside network", INTERFACE_UNIT),
                 leaf("service-interface-pool", "Name of service interface pool", OBJECT_NAME))),

@@ -42,6 +42,74 @@ public final class Schema {
         return help(childrenAt(path));
     }
 
+    /** What may follow the words typed so far: statements (with help), or a value of some type. */
+    public sealed interface Expectation {
+
+        /** Statement names (and placeholders of keyless lists and positional values) allowed next. */
+        record Statements(List<HelpEntry> choices) implements Expectation {
+            public Statements { choices = List.copyOf(choices); }
+        }
+
+        /** A value for {@code statement}; for enumerations {@code type} lists the keywords. */
+        record Value(String statement, String help, ValueType type) implements Expectation {}
+    }
+
+    /**
+     * For {@code ?} and TAB in the middle of a command: given the words after {@code set} (or an
+     * edit level followed by them), what the next word may be. A complete leaf under a one-line
+     * statement ({@code local-gateway 10.0.1.1}) is followed by that statement's other leaves.
+     *
+     * @throws ConfigSyntaxException when a word is not allowed where it stands
+     */
+    public static Expectation expect(List<String> words) throws ConfigSyntaxException {
+        SchemaNode owner = ROOT;
+        List<SchemaNode> level = ROOT.children();
+        List<String> walked = new ArrayList<>();
+        int i = 0;
+        while (i < words.size()) {
+            String token = words.get(i);
+            final List<SchemaNode> lv = level;
+            SchemaNode n = lookup(level, token).orElseThrow(() -> ConfigSyntaxException.unknown(token, walked, lv));
+            switch (n) {
+                case Container c -> { owner = c; level = c.children(); walked.add(token); i++; }
+                case ListNode l -> {
+                    int k = l.keyless() ? i : i + 1;
+                    for (SchemaNode.KeyPart part : l.key()) {
+                        if (part.keyword() != null) {
+                            if (k >= words.size()) return new Expectation.Statements(
+                                List.of(new HelpEntry(part.keyword(), l.help(), Takes.VALUE, part.type())));
+                            k++;
+                        }
+                        if (k >= words.size()) return new Expectation.Value(l.name(), l.help(), part.type());
+                        k++;
+                    }
+                    walked.addAll(words.subList(i, k));
+                    owner = l;
+                    level = l.children();
+                    i = k;
+                }
+                case Leaf f when f.positional() -> i++;
+                case Leaf f -> {
+                    if (i + 1 >= words.size()) return new Expectation.Value(f.name(), f.help(), f.type());
+                    i += 2;
+                }
+                case LeafList f -> {
+                    if (i + 1 >= words.size()) return new Expectation.Value(f.name(), f.help(), f.type());
+                    i += 2;
+                }
+                case Flag f -> i++;
+            }
+            boolean leafLike = !(n instanceof Container) && !(n instanceof ListNode);
+            boolean flat = owner instanceof Container c && c.flat() || owner instanceof ListNode l && l.flat();
+            if (leafLike && !flat) {
+                if (i < words.size())
+                    throw new ConfigSyntaxException("syntax error: unexpected '" + words.get(i) + "'", 0, 0, walked);
+                return new Expectation.Statements(List.of());
+            }
+        }
+        return new Expectation.Statements(help(level));
+    }
+
     /** The schema children of the container or list entry that {@code path} names. */
     public static List<SchemaNode> childrenAt(List<String> path) throws ConfigSyntaxException {
         return childrenAtFrom(ROOT.children(), path, new ArrayList<>());

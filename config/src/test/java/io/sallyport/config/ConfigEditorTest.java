@@ -80,4 +80,18 @@ class ConfigEditorTest {
         assertFalse(route.child("next-hop").orElseThrow().inactive());
         assertEquals(root, ConfigText.parse(ConfigPrinter.setCommands(root)));
     }
+
+    @Test
+    void aMistypedBareValueIsReportedAsAValue() {
+        ConfigSyntaxException gw = assertThrows(ConfigSyntaxException.class, () -> ConfigEditor.set(Node.root(), List.of(),
+            "services service-set S1 ipsec-vpn-options local-gateway 300.1.1.1"));
+        assertEquals("syntax error: Invalid IP address: '300.1.1.1' (allowed here: <address>, routing-instance, "
+            + "gw-interface, interface)", gw.detail());
+        ConfigSyntaxException ifd = assertThrows(ConfigSyntaxException.class,
+            () -> ConfigEditor.set(Node.root(), List.of(), "interfaces ge-0/0 unit 0"));
+        assertTrue(ifd.detail().startsWith("syntax error: Invalid interface-name: 'ge-0/0'"), ifd.detail());
+        ConfigSyntaxException word = assertThrows(ConfigSyntaxException.class,
+            () -> ConfigEditor.set(Node.root(), List.of(), "interfaces unit-x"));
+        assertTrue(word.detail().startsWith("syntax error: unknown statement 'unit-x'"), word.detail());
+    }
 }

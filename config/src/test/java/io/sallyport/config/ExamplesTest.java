@@ -37,9 +37,12 @@ class ExamplesTest {
         List<Path> valid = files(EXAMPLES, true).stream().filter(p -> !p.startsWith(EXAMPLES.resolve("invalid"))).toList();
         assertTrue(valid.size() >= 10, "expected the §5 routers, found " + valid);
         return valid.stream().map(p -> DynamicTest.dynamicTest(EXAMPLES.relativize(p).toString(), () -> {
-            CheckResult r = CommitCheck.check(ConfigText.parse(Files.readString(p)));
+            Node tree = ConfigText.parse(Files.readString(p));
+            CheckResult r = CommitCheck.check(tree);
             assertTrue(r.succeeded(), r.render());
             assertTrue(r.configuration().isPresent());
+            assertEquals(tree, ConfigText.parse(ConfigPrinter.braces(tree)));
+            assertEquals(tree, ConfigText.parse(ConfigPrinter.setCommands(tree)));
         }));
     }
 

@@ -72,4 +72,22 @@ class SchemaTest {
             assertFalse(Schema.childrenOf(path).isEmpty(), String.join(" ", path));
         }
     }
+
+    @Test
+    void expectTellsTheCliWhatComesNext() throws ConfigSyntaxException {
+        Schema.Expectation value = Schema.expect(List.of("services", "service-set", "S1", "ipsec-vpn-options", "nat-keepalive"));
+        assertEquals("<1..300>", ((Schema.Expectation.Value) value).type().placeholder());
+        Schema.Expectation key = Schema.expect(List.of("services", "ipsec-vpn", "rule"));
+        assertEquals("rule", ((Schema.Expectation.Value) key).statement());
+        Schema.Expectation afterAddress = Schema.expect(List.of("services", "service-set", "S1", "ipsec-vpn-options",
+            "local-gateway", "192.0.2.1"));
+        List<String> names = ((Schema.Expectation.Statements) afterAddress).choices().stream().map(HelpEntry::name).toList();
+        assertTrue(names.contains("routing-instance"), names.toString());
+        Schema.Expectation done = Schema.expect(List.of("services", "ipsec-vpn", "establish-tunnels", "immediately"));
+        assertEquals(List.of(), ((Schema.Expectation.Statements) done).choices());
+        Schema.Expectation proxy = Schema.expect(List.of("access", "profile", "p", "client", "*", "ike", "allowed-proxy-pair",
+            "local", "10.0.0.0/24"));
+        assertEquals("remote", ((Schema.Expectation.Statements) proxy).choices().getFirst().name());
+        assertThrows(ConfigSyntaxException.class, () -> Schema.expect(List.of("services", "ipsec-vpn", "establish-tunnels", "now", "x")));
+    }
 }

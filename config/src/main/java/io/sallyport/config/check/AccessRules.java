@@ -4,6 +4,8 @@ import io.sallyport.config.Node;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Constraints on {@code access profile ... client ... ike} (reference §1.7, §3.1 "Access profile"). */
 final class AccessRules {
@@ -11,6 +13,7 @@ final class AccessRules {
     static final String AGGRESSIVE = "Aggressive mode is not supported for dynamic endpoints";
     static final String POLICY_NO_AUTH = "Either 'pre-shared-key' or 'local-certificate' statement must be included in the referenced IKE policy";
     static final String DPD_WITHOUT_INITIATE = "[ edit access profile <*> client * ike initiate-dead-peer-detection ] must be set";
+    static final String MIXED_CLIENTS = "All clients in one profile must be either PPP or L2TP or IKE";
     // Sallyport's own wording for rules the reference states without a message.
     static final String NEED_KEY_OR_POLICY = "Either pre-shared-key or ike-policy must be configured";
     static final String NEED_INTERFACE_ID = "interface-id must be configured: it selects the service units for dynamic peers";
@@ -21,6 +24,10 @@ final class AccessRules {
     static void check(Node root, Findings f) {
         Node vpn = root.child("services").flatMap(s -> s.child("ipsec-vpn")).orElse(Node.root());
         for (Node profile : root.child("access").map(a -> a.all("profile")).orElse(List.of())) {
+            Set<String> kinds = new TreeSet<>();
+            for (Node client : profile.all("client"))
+                for (String kind : List.of("ike", "ppp", "l2tp")) if (client.has(kind)) kinds.add(kind);
+            if (kinds.size() > 1) f.error(List.of("access"), "profile " + profile.key(), MIXED_CLIENTS);
             for (Node client : profile.all("client")) {
                 Optional<Node> ikeNode = client.child("ike");
                 if (ikeNode.isEmpty()) continue;

@@ -3,6 +3,7 @@ package io.sallyport.config.check;
 import io.sallyport.config.Node;
 
 import java.util.List;
+import java.util.Optional;
 
 import static io.sallyport.config.check.Findings.leaf;
 
@@ -14,6 +15,10 @@ final class ObjectRules {
     static final String GCM_HMAC = "HMAC Authentication is not compatible with AES-GCM";
     static final String PROPOSAL_SET_AND_PROPOSALS = "IPSec policy must not have both proposals and proposal-set configured";
     static final String ANY_REMOTE_ID_AND_SPECIFIC = "Specific 'remote-id' statement must not be configured when 'any-remote-id' statement is configured.";
+    static final String IKE_PROPOSAL_TWICE = "Referenced IKE proposal must not be defined both under [edit security ike proposal] and [edit services ipsec-vpn ike proposal]";
+    static final String IPSEC_PROPOSAL_TWICE = "Referenced IPSec proposal must not be defined both under [edit security ipsec proposal] and [edit services ipsec-vpn ipsec proposal]";
+    static final String IPSEC_POLICY_TWICE = "Referenced IPSec policy must not be defined both under [edit security ipsec policy] and [edit services ipsec-vpn ipsec policy]";
+    static final String SHA256_128_IN_SECURITY = "hmac-sha-256-128 algorithm is not supported for IKE and IPSec configuration in security hierarchy";
     static final String TRACEOPTIONS_TWICE = "The traceoptions must not be configured under [edit services ipsec-vpn] and [edit security] simultaneously";
 
     private ObjectRules() {}
@@ -22,10 +27,14 @@ final class ObjectRules {
         Node vpn = root.child("services").flatMap(s -> s.child("ipsec-vpn")).orElse(Node.root());
         Node ike = vpn.child("ike").orElse(Node.root());
         Node ipsec = vpn.child("ipsec").orElse(Node.root());
+        Node security = root.child("security").orElse(Node.root());
+        Node secIke = security.child("ike").orElse(Node.root());
+        Node secIpsec = security.child("ipsec").orElse(Node.root());
         for (Node p : ike.all("policy")) {
             List<String> level = List.of("services", "ipsec-vpn", "ike", "policy", p.key());
             for (String prop : p.values("proposals"))
                 if (ike.child("proposal", prop).isEmpty()) f.error(level, "proposals " + prop, PROPOSAL_UNDEFINED);
+                else if (secIke.child("proposal", prop).isPresent()) f.error(level, "proposals " + prop, IKE_PROPOSAL_TWICE);
             p.child("remote-id").ifPresent(r -> {
                 boolean specific = r.children().stream().anyMatch(c -> !c.name().equals("any-remote-id"));
                 if (r.has("any-remote-id") && specific)
@@ -34,7 +43,7 @@ final class ObjectRules {
         }
         for (Node p : ipsec.all("proposal")) {
             List<String> level = List.of("services", "ipsec-vpn", "ipsec", "proposal", p.key());
-            if (p.value("protocol").equals(java.util.Optional.of("ah")) && p.has("encryption-algorithm"))
+            if (p.value("protocol").equals(Optional.of("ah")) && p.has("encryption-algorithm"))
                 f.error(level, leaf(p, "encryption-algorithm"), AH_ENCRYPTION_ALGORITHM);
             boolean gcm = p.value("encryption-algorithm").map(e -> e.endsWith("-gcm")).orElse(false);
             if (gcm && p.has("authentication-algorithm")) f.error(level, leaf(p, "authentication-algorithm"), GCM_HMAC);
@@ -43,7 +52,12 @@ final class ObjectRules {
             List<String> level = List.of("services", "ipsec-vpn", "ipsec", "policy", p.key());
             for (String prop : p.values("proposals"))
                 if (ipsec.child("proposal", prop).isEmpty()) f.error(level, "proposals " + prop, PROPOSAL_UNDEFINED);
+                else if (secIpsec.child("proposal", prop).isPresent()) f.error(level, "proposals " + prop, IPSEC_PROPOSAL_TWICE);
             if (p.has("proposal-set") && p.has("proposals")) f.error(level, leaf(p, "proposal-set"), PROPOSAL_SET_AND_PROPOSALS);
+        }
+        for (Node p : secIpsec.all("proposal")) {
+            if (p.value("authentication-algorithm").equals(Optional.of("hmac-sha-256-128")))
+                f.error(List.of("security", "ipsec", "proposal", p.key()), "authentication-algorithm hmac-sha-256-128", SHA256_128_IN_SECURITY);
         }
         boolean securityTrace = root.child("security").map(s -> s.has("traceoptions")).orElse(false);
         if (vpn.has("traceoptions") && securityTrace)

@@ -40,6 +40,8 @@ final class RuleRules {
         Node services = root.child("services").orElse(Node.root());
         Node vpn = services.child("ipsec-vpn").orElse(Node.root());
         Set<String> depRules = dynamicEndpointRules(services);
+        Set<String> securityIpsecPolicies = new HashSet<>();
+        root.child("security").flatMap(s -> s.child("ipsec")).ifPresent(i -> i.all("policy").forEach(p -> securityIpsecPolicies.add(p.key())));
         for (Node rule : vpn.all("rule")) {
             for (Node term : rule.all("term")) {
                 List<String> termLevel = List.of("services", "ipsec-vpn", "rule", rule.key(), "term", term.key());
@@ -52,7 +54,8 @@ final class RuleRules {
                         });
                     }
                 });
-                term.child("then").ifPresent(then -> then(vpn, then, at(termLevel, "then"), depRules.contains(rule.key()), f));
+                term.child("then").ifPresent(then -> then(vpn, then, at(termLevel, "then"), depRules.contains(rule.key()),
+                    securityIpsecPolicies, f));
             }
         }
         for (Node rs : vpn.all("rule-set")) {
@@ -63,7 +66,7 @@ final class RuleRules {
         }
     }
 
-    private static void then(Node vpn, Node then, List<String> level, boolean dep, Findings f) {
+    private static void then(Node vpn, Node then, List<String> level, boolean dep, Set<String> securityIpsecPolicies, Findings f) {
         if (then.has("backup-remote-gateway") && !then.has("dynamic")) f.error(level, leaf(then, "backup-remote-gateway"), BACKUP_GW);
         then.child("manual").ifPresent(m -> manual(m, at(level, "manual"), f));
         then.child("dynamic").ifPresent(d -> {
@@ -82,6 +85,8 @@ final class RuleRules {
             d.value("ipsec-policy").ifPresent(p -> {
                 if (vpn.child("ipsec").flatMap(i -> i.child("policy", p)).isEmpty())
                     f.error(dl, "ipsec-policy " + p, IPSEC_POLICY_UNDEFINED);
+                else if (securityIpsecPolicies.contains(p))
+                    f.error(dl, "ipsec-policy " + p, ObjectRules.IPSEC_POLICY_TWICE);
             });
         });
         Exclusions.dfBits(then, level, f);

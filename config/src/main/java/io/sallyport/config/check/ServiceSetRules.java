@@ -35,6 +35,8 @@ final class ServiceSetRules {
     static final String INSIDE_DOMAIN = "inside-service-interface must be a unit with service-domain inside";
     static final String OUTSIDE_DOMAIN = "outside-service-interface must be a unit with service-domain outside";
     static final String SERVICE_INTERFACE_UNDEFINED = "Referenced service interface must be defined under [edit interfaces]";
+    static final String SERVICE_INTERFACE_MISSING = "service-interface must be configured for interface-service";
+    static final String INSIDE_INTERFACE_MISMATCH = "ipsec-inside-interface should be the service set's inside-service-interface";
     static final String CA_UNDEFINED = "Referenced ca-profile must be defined under [edit security pki ca-profile]";
 
     private ServiceSetRules() {}
@@ -86,10 +88,18 @@ final class ServiceSetRules {
                     f.error(level, "next-hop-service", NH_BOTH);
                 inside.ifPresent(i -> serviceUnit(root, i, "inside", nhLevel, "inside-service-interface", INSIDE_DOMAIN, f));
                 outside.ifPresent(o -> serviceUnit(root, o, "outside", nhLevel, "outside-service-interface", OUTSIDE_DOMAIN, f));
+                inside.ifPresent(i -> insideInterfaceOfTerms(vpn, rules, i, f));
             } else if (ss.has("interface-service")) {
-                ss.child("interface-service").flatMap(i -> i.value("service-interface")).ifPresent(si -> {
-                    if (!Interfaces.ifdOrUnitExists(root, si))
-                        f.error(at(level, "interface-service"), "service-interface " + si, SERVICE_INTERFACE_UNDEFINED);
+                Optional<String> si = ss.child("interface-service").flatMap(i -> i.value("service-interface"));
+                if (si.isEmpty() && hasRules) f.error(level, "interface-service", SERVICE_INTERFACE_MISSING);
+                si.ifPresent(name -> {
+                    List<String> isLevel = at(level, "interface-service");
+                    if (!Interfaces.ifdOrUnitExists(root, name)) {
+                        f.error(isLevel, "service-interface " + name, SERVICE_INTERFACE_UNDEFINED);
+                    } else if (name.indexOf('.') >= 0 && Interfaces.unit(root, name)
+                            .flatMap(u -> u.child("family")).flatMap(fam -> fam.child("inet")).isEmpty()) {
+                        f.error(isLevel, "service-interface " + name, UNIT_UNDEFINED);
+                    }
                 });
             } else if (hasRules) {
                 f.error(List.of("services"), "service-set " + ss.key(), UNBOUND);
@@ -120,6 +130,17 @@ final class ServiceSetRules {
             f.error(level, stmt + " " + ifl, UNIT_UNDEFINED);
         } else if (!unit.get().value("service-domain").equals(Optional.of(domain))) {
             f.error(level, stmt + " " + ifl, domainMsg);
+        }
+    }
+
+    /** Reference §3.2 ([D], a "should"): link-type terms match on the set's own inside unit. */
+    private static void insideInterfaceOfTerms(Node vpn, List<String> rules, String inside, Findings f) {
+        for (String r : rules) {
+            for (Node term : vpn.child("rule", r).map(n -> n.all("term")).orElse(List.of())) {
+                term.child("from").flatMap(fr -> fr.value("ipsec-inside-interface")).filter(i -> !i.equals(inside))
+                    .ifPresent(i -> f.warning(List.of("services", "ipsec-vpn", "rule", r, "term", term.key(), "from"),
+                        "ipsec-inside-interface " + i, INSIDE_INTERFACE_MISMATCH + " (" + inside + ")"));
+            }
         }
     }
 

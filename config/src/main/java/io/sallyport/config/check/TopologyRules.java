@@ -15,6 +15,7 @@ final class TopologyRules {
 
     static final String INTERFACE_ID_INSIDE = "ipsec-interface-id must be defined only on the inside unit";
     static final String DIAL_FAMILY = "Family must be defined for a unit with dial-options";
+    static final String L2TP_WITH_DOMAIN = "L2TP dial-options and service-domain must not be defined on the same unit";
     static final String SERVICE_SET_UNDEFINED = "Referenced service-set must be defined under [edit services service-set]";
     static final String INTERFACE_UNDEFINED = "Referenced interface must be defined under [edit interfaces]";
     static final String POLICY_UNDEFINED = "Referenced policy must be defined under [edit policy-options policy-statement]";
@@ -56,6 +57,9 @@ final class TopologyRules {
                 List<String> level = List.of("interfaces", ifd.key(), "unit", unit.key());
                 unit.child("dial-options").ifPresent(d -> {
                     if (!unit.has("family")) f.error(level, "dial-options", DIAL_FAMILY);
+                    d.value("l2tp-interface-id").ifPresent(id -> {
+                        if (unit.has("service-domain")) f.error(at(level, "dial-options"), "l2tp-interface-id " + id, L2TP_WITH_DOMAIN);
+                    });
                     d.value("ipsec-interface-id").ifPresent(id -> {
                         if (!unit.value("service-domain").equals(Optional.of("inside")))
                             f.error(at(level, "dial-options"), "ipsec-interface-id " + id, INTERFACE_ID_INSIDE);

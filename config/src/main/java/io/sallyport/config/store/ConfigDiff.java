@@ -29,13 +29,16 @@ public final class ConfigDiff {
         return sb.toString();
     }
 
+    /**
+     * Walks one hierarchy level in configuration order. Whole-statement changes are printed under
+     * this level's header; a changed sub-level prints its own header, after which this level's
+     * header is repeated if more of its own changes follow (as Junos does).
+     */
     private static void level(Node a, Node b, SchemaNode schema, List<PathElement> path, StringBuilder sb) {
         Set<PathElement> ids = new LinkedHashSet<>();
         for (Node c : a.children()) ids.add(PathElement.of(c));
         for (Node c : b.children()) ids.add(PathElement.of(c));
-        List<String> lines = new ArrayList<>();
-        List<Runnable> deeper = new ArrayList<>();
-        StringBuilder nested = new StringBuilder();
+        boolean headerShown = false;
         for (PathElement id : ordered(ids, schema)) {
             Optional<Node> x = a.child(id.name(), id.key());
             Optional<Node> y = b.child(id.name(), id.key());
@@ -45,19 +48,19 @@ public final class ConfigDiff {
             if (x.isPresent() && y.isPresent() && !atomic && x.get().inactive() == y.get().inactive()) {
                 List<PathElement> sub = new ArrayList<>(path);
                 sub.add(id);
-                deeper.add(() -> level(x.get(), y.get(), cs, sub, nested));
+                int before = sb.length();
+                level(x.get(), y.get(), cs, sub, sb);
+                if (sb.length() != before) headerShown = false;
                 continue;
             }
-            x.ifPresent(n -> mark(n, schema, '-', lines));
-            y.ifPresent(n -> mark(n, schema, '+', lines));
+            if (!headerShown) {
+                List<String> words = ConfigEditor.words(path);
+                sb.append(words.isEmpty() ? "[edit]" : "[edit " + String.join(" ", words) + "]").append('\n');
+                headerShown = true;
+            }
+            x.ifPresent(n -> mark(n, schema, '-', sb));
+            y.ifPresent(n -> mark(n, schema, '+', sb));
         }
-        if (!lines.isEmpty()) {
-            List<String> words = ConfigEditor.words(path);
-            sb.append(words.isEmpty() ? "[edit]" : "[edit " + String.join(" ", words) + "]").append('\n');
-            for (String l : lines) sb.append(l).append('\n');
-        }
-        for (Runnable r : deeper) r.run();
-        sb.append(nested);
     }
 
     /** Keeps schema order across both trees: statement rank first, then first-seen order. */
@@ -84,8 +87,8 @@ public final class ConfigDiff {
         return true;
     }
 
-    private static void mark(Node n, SchemaNode parentSchema, char sign, List<String> out) {
+    private static void mark(Node n, SchemaNode parentSchema, char sign, StringBuilder sb) {
         String text = ConfigPrinter.braces(Node.root().withChildren(List.of(n)), parentSchema);
-        for (String line : text.split("\n")) out.add(sign + "   " + line);
+        for (String line : text.split("\n")) sb.append(sign).append("   ").append(line).append('\n');
     }
 }

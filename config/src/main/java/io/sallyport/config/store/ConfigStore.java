@@ -76,6 +76,11 @@ public final class ConfigStore {
         return s;
     }
 
+    /** {@link #open(Path, Clock)} with the system clock (commit times in UTC). */
+    public static ConfigStore open(Path stateDir) throws IOException {
+        return open(stateDir, Clock.systemUTC());
+    }
+
     public synchronized Node candidate() { return candidate; }
 
     public synchronized Node active() { return active; }

@@ -117,4 +117,15 @@ class ModelBuilderTest {
         assertArrayEquals(new byte[] {0x00, (byte) 0xa0, (byte) 0xb1}, k.bytes());
         assertFalse(k.toString().contains("0a0B1"));
     }
+
+    @Test
+    void junosNineSecretsDecode() {
+        // Published vector (router_crypt test suite).
+        assertEquals(Optional.of("99problemsbutpwaintone"),
+            JunosSecret.decode("$9$40aikFn/9tOQFRSleXxoJGDi.CA0Ihr.PRSylXxGDi.Qn/9p0BEz3rvLNY2.P5QF/"));
+        assertEquals(Optional.empty(), JunosSecret.decode("juniper123"));
+        assertEquals(Optional.empty(), JunosSecret.decode("$9$not valid!"));
+        SecretKey k = new SecretKey(KeyFormat.ASCII_TEXT, "$9$40aikFn/9tOQFRSleXxoJGDi.CA0Ihr.PRSylXxGDi.Qn/9p0BEz3rvLNY2.P5QF/");
+        assertArrayEquals("99problemsbutpwaintone".getBytes(), k.bytes());
+    }
 }

@@ -1,0 +1,51 @@
+package io.sallyport.config.model;
+
+import java.util.Optional;
+
+/**
+ * Junos "$9$" secrets: the reversible obfuscation {@code show configuration} uses for keys
+ * ({@code pre-shared-key ascii-text "$9$...";  ## SECRET-DATA}). A configuration copied from a router
+ * carries keys in this form; the key that IKE uses is the decoded text.
+ *
+ * <p>The scheme: after the "$9$" marker, one character selects how many random characters to skip;
+ * then each plaintext byte is spread over a group of 2 to 4 characters whose distances in a
+ * 65-character alphabet, weighted by a per-position pattern, sum to the byte.
+ */
+public final class JunosSecret {
+
+    private static final String[] FAMILY = {"QzF3n6/9CAtpu0O", "B1IREhcSyrleKvMW8LXx", "7N-dVbwsY2g4oaJZGUDj", "iHkq.mPf5T"};
+    private static final String ALPHABET = String.join("", FAMILY);
+    private static final int[][] WEIGHTS = {{1, 4, 32}, {1, 16, 32}, {1, 8, 32}, {1, 64}, {1, 32}, {1, 4, 16, 128}, {1, 32, 64}};
+    public static final String MAGIC = "$9$";
+
+    private JunosSecret() {}
+
+    /** The plaintext of a "$9$" secret, or empty when the text is not one. */
+    public static Optional<String> decode(String secret) {
+        if (!secret.startsWith(MAGIC) || secret.length() < MAGIC.length() + 1) return Optional.empty();
+        String chars = secret.substring(MAGIC.length());
+        for (int i = 0; i < chars.length(); i++) if (ALPHABET.indexOf(chars.charAt(i)) < 0) return Optional.empty();
+        char first = chars.charAt(0);
+        int pos = 1 + skipCount(first);
+        char prev = first;
+        StringBuilder out = new StringBuilder();
+        while (pos < chars.length()) {
+            int[] weights = WEIGHTS[out.length() % WEIGHTS.length];
+            if (pos + weights.length > chars.length()) return Optional.empty();
+            int value = 0;
+            for (int w : weights) {
+                char c = chars.charAt(pos++);
+                int gap = Math.floorMod(ALPHABET.indexOf(c) - ALPHABET.indexOf(prev), ALPHABET.length()) - 1;
+                value += gap * w;
+                prev = c;
+            }
+            out.append((char) (value % 256));
+        }
+        return Optional.of(out.toString());
+    }
+
+    private static int skipCount(char c) {
+        for (int f = 0; f < FAMILY.length; f++) if (FAMILY[f].indexOf(c) >= 0) return 3 - f;
+        return 0;
+    }
+}
