@@ -2,9 +2,11 @@ package io.sallyport.esp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sallyport.crypto.EncryptionAlgorithm;
 import io.sallyport.crypto.IntegrityAlgorithm;
+import io.sallyport.packet.IcmpView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Packets built by an independent implementation (Python {@code cryptography}, i.e. OpenSSL, see
+ * Real strongSwan packets, and packets built by an independent implementation (Python {@code cryptography}, i.e. OpenSSL, see
  * src/test/python/esp_crosscheck.py) for the three suites the strongSwan interop peer uses, in
  * NAT-T framing: Sallyport decapsulates the peer's packets, and produces byte-identical packets
  * from the same SA state (which the script decrypted with its own code before writing them).
@@ -68,6 +72,48 @@ class CrossCheckTest {
             n++;
         }
         assertEquals(15, n);
+    }
+
+    /**
+     * Real strongSwan 5.9 (kernel-libipsec) packets of the interop harness, one file per variant,
+     * with the CHILD_SA keys charon logged at level 4 (src/test/python/strongswan_capture.py):
+     * both directions of five pings through each tunnel.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ikev2-psk", "ikev1-psk", "ikev2-cert"})
+    @DisplayName("Decapsulates packets a real strongSwan peer sent (ping through the tunnel)")
+    void decapsulatesStrongSwanPackets(final String variant) throws IOException {
+        final List<String[]> rows;
+        try (InputStream in = CrossCheckTest.class.getResourceAsStream("/crosscheck/strongswan-" + variant + ".txt")) {
+            rows = new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().map(l -> l.split(" ")).toList();
+        }
+        final EspInbound inbound = new EspInbound(new EspCounters());
+        final InboundResult r = new InboundResult();
+        final IcmpView icmp = new IcmpView();
+        for (final String[] f : rows) {
+            final int spi = (int) Long.parseLong(f[1], 16);
+            if (inbound.lookup(spi) == null) {
+                final String[] parts = f[0].split("\\+");
+                final EspSa sa = EspSa.builder(spi, EncryptionAlgorithm.fromKeyword(parts[0]).orElseThrow(),
+                        parts.length > 1 ? IntegrityAlgorithm.fromKeyword(parts[1]).orElseThrow() : null,
+                        HEX.parseHex(f[2]), f[3].equals("-") ? null : HEX.parseHex(f[3]), Fixtures.V4_A, Fixtures.V4_B)
+                        .udp(UdpEncapsulation.natT()).build();
+                inbound.install(new InboundPath(sa, inbound.counters()));
+            }
+            final byte[] p = HEX.parseHex(f[4]);
+            assertEquals(InboundResult.Kind.INNER, inbound.receive(p, 0, p.length, EspInbound.InputForm.IP_PACKET, r),
+                    () -> variant + ": " + r.drop());
+            final int o = r.innerOffset();
+            assertEquals(0x45, p[o] & 0xFF);
+            assertEquals(1, p[o + 9]);
+            assertEquals(198, p[o + 12] & 0xFF);
+            assertEquals(18, p[o + 13]);
+            icmp.wrap(p, o + 20, r.innerLength() - 20);
+            assertTrue(icmp.type() == 8 || icmp.type() == 0, "echo request or reply");
+            assertTrue(icmp.ipv4ChecksumValid());
+        }
+        assertEquals(10, inbound.counters().get(EspStat.DECRYPTED_PACKETS));
+        assertEquals(0, inbound.counters().totalDrops());
     }
 
     @Test
