@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SallyportVersion.class,
         description = "An IPsec VPN gateway configured and operated like Junos VPN Site Secure.",
-        subcommands = {ConfigCommand.class, CliCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, LabCommand.class, ConfigCommand.class, CliCommand.class, DaemonCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
