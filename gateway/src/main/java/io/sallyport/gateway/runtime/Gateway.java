@@ -185,8 +185,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
             if (t.peer().isPresent()) {
                 kmd.command(new Command.RemovePeer(t.id()));
             }
-            if (state != null && state.current != null && state.current.manual()) {
-                removeInbound(state.current.spiIn());
+            if (state != null) {
+                state.installed.stream().filter(TunnelState.SaPair::manual).forEach(p -> removeInbound(p.spiIn()));
             }
         }
         if (!rt.up()) {
@@ -268,8 +268,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
         transport.worker.installSa(inSa, new InboundTunnel(t.id(), tun, t.localPrefix(), t.remotePrefix(),
                 state.inboundCounters, state.inboundTallies));
         out.installSa(t.id(), outSa, transport.socket, new InetSocketAddress(t.remoteGateway(), transport.destinationPort));
-        state.current = new TunnelState.SaPair(in.spi(), o.spi(), o.encryption(), o.integrity(), runner.nowNanos(),
-                -1, -1, true, transport.encapsulation != UdpEncapsulation.NONE);
+        state.add(new TunnelState.SaPair(in.spi(), o.spi(), o.encryption(), o.integrity(), runner.nowNanos(),
+                -1, -1, true, transport.encapsulation != UdpEncapsulation.NONE));
         state.created++;
         state.lastFailure = null;
     }
@@ -351,8 +351,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 state.inboundCounters, state.inboundTallies));
         set.outbound().installSa(t.id(), outSa, transport.socket,
                 new InetSocketAddress(remoteAddr, transport.destinationPort));
-        state.current = new TunnelState.SaPair(a.spiIn(), a.spiOut(), a.encryption(), a.integrity(), runner.nowNanos(),
-                a.lifetime().softSeconds(), a.lifetime().hardSeconds(), false, a.udpEncapsulation());
+        state.add(new TunnelState.SaPair(a.spiIn(), a.spiOut(), a.encryption(), a.integrity(), runner.nowNanos(),
+                a.lifetime().softSeconds(), a.lifetime().hardSeconds(), false, a.udpEncapsulation()));
         state.created++;
         if (a.rekeyOf()) {
             state.rekeys++;
@@ -376,12 +376,12 @@ public final class Gateway implements KmdListener, AutoCloseable {
         if (set != null && set.up()) {
             set.outbound().removeSa(state.plan.id(), a.spiOut());
         }
-        TunnelState.SaPair current = state.current;
-        if (current != null && current.spiIn() == a.spiIn()) {
-            state.current = null;
-            state.lastFailure = "IPsec SA deleted: " + a.reason();
+        if (state.remove(a.spiIn())) {
+            state.deleted++;
+            if (state.current() == null) {
+                state.lastFailure = "IPsec SA deleted: " + a.reason();
+            }
         }
-        state.deleted++;
     }
 
     private void removeInbound(int spiIn) {
@@ -394,7 +394,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
     /** The data plane says an outbound SA nears sequence-number rollover: rekey it now. */
     private void rekeyForRollover(String tunnelId) {
         TunnelState state = tunnels.get(tunnelId);
-        TunnelState.SaPair current = state == null ? null : state.current;
+        TunnelState.SaPair current = state == null ? null : state.current();
         if (current != null && !current.manual()) {
             kmd.command(new Command.RekeyChildSa(current.spiIn()));
         }
@@ -443,7 +443,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
     /** {@code clear services ipsec-vpn ipsec security-associations [service-set] [remote-gateway]}. */
     public void clearIpsec(Optional<String> serviceSet, Optional<InetAddress> remote) {
         for (TunnelState t : tunnels.values()) {
-            TunnelState.SaPair sa = t.current;
+            TunnelState.SaPair sa = t.current();
             if (sa != null && !sa.manual() && serviceSet.map(t.plan.serviceSet()::equals).orElse(true)
                     && remote.map(r -> r.equals(t.plan.remoteGateway())).orElse(true)) {
                 kmd.command(new Command.DeleteChildSa(sa.spiIn()));

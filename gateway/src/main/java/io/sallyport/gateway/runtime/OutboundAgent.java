@@ -75,19 +75,18 @@ public final class OutboundAgent implements Agent {
     /** Switches the tunnel's outbound traffic to a new SA (make-before-break: inbound is already in). */
     public void installSa(String id, EspSa sa, DatagramPort port, InetSocketAddress destination) {
         commands.add(a -> a.find(id).ifPresent(t -> {
-            t.path = new OutboundPath(sa, t.counters, OutboundPath.OutputForm.TRANSPORT_PAYLOAD);
-            t.port = port;
-            t.destination = destination;
+            t.current = new OutboundTunnel.Slot(new OutboundPath(sa, t.counters, OutboundPath.OutputForm.TRANSPORT_PAYLOAD),
+                    port, destination);
+            t.slots.add(t.current);
             t.rekeyRequested = false;
         }));
     }
 
-    /** Stops using the SA with this SPI, if it is still the tunnel's current one. */
+    /** Forgets the SA with this SPI; traffic falls back to the newest SA left, if any. */
     public void removeSa(String id, int spi) {
         commands.add(a -> a.find(id).ifPresent(t -> {
-            if (t.path != null && t.path.sa().spi() == spi) {
-                t.path = null;
-            }
+            t.slots.removeIf(slot -> slot.path().sa().spi() == spi);
+            t.current = t.slots.isEmpty() ? null : t.slots.getLast();
         }));
     }
 
@@ -132,8 +131,8 @@ public final class OutboundAgent implements Agent {
             unmatched++;
             return;
         }
-        OutboundPath path = t.path;
-        if (path == null) {
+        OutboundTunnel.Slot slot = t.current;
+        if (slot == null) {
             t.noSaDrops++;
             if (nowNanos - t.lastAcquireNanos >= ACQUIRE_INTERVAL_NANOS || t.lastAcquireNanos == Long.MIN_VALUE) {
                 t.lastAcquireNanos = nowNanos;
@@ -141,9 +140,9 @@ public final class OutboundAgent implements Agent {
             }
             return;
         }
-        path.encapsulate(buf, HEADROOM, len, batch);
+        slot.path().encapsulate(buf, HEADROOM, len, batch);
         for (int i = 0; i < batch.count(); i++) {
-            if (!t.port.send(batch.buffer(i), batch.offset(i), batch.length(i), t.destination)) {
+            if (!slot.port().send(batch.buffer(i), batch.offset(i), batch.length(i), slot.destination())) {
                 sendFailures++;
             }
         }

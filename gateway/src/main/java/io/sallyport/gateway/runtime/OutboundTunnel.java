@@ -17,13 +17,21 @@ final class OutboundTunnel {
     final PrefixMatch remote;
     /** Counters of every SA this tunnel has had, so statistics survive a rekey. */
     final EspCounters counters = new EspCounters();
-    OutboundPath path;
-    DatagramPort port;
-    InetSocketAddress destination;
+    /**
+     * Every installed outbound SA, oldest first; the last one carries traffic. A rekey adds one;
+     * deleting the newest falls back to the one before, which keeps its own sequence counter (an
+     * SA's counter must never restart: GCM nonces are sequence numbers).
+     */
+    final java.util.ArrayList<Slot> slots = new java.util.ArrayList<>(2);
+    Slot current;
     long lastAcquireNanos = Long.MIN_VALUE;
     long noSaDrops;
     /** Set once the SA asked kmd for a rekey, so a rollover asks only once per SA. */
     boolean rekeyRequested;
+
+    /** One outbound SA with where its packets go. */
+    record Slot(OutboundPath path, DatagramPort port, InetSocketAddress destination) {
+    }
 
     OutboundTunnel(String id, IpPrefix local, IpPrefix remote) {
         this.id = id;

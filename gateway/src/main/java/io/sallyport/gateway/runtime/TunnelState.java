@@ -23,7 +23,8 @@ public final class TunnelState {
     final OutboundTunnel outbound;
     final EspCounters inboundCounters = new EspCounters();
     final InboundTunnel.Tallies inboundTallies = new InboundTunnel.Tallies();
-    volatile SaPair current;
+    /** Installed SA pairs, oldest first (a rekey overlaps two); immutable, replaced on kmd's thread. */
+    volatile java.util.List<SaPair> installed = java.util.List.of();
     volatile Action.IkeSaUp ike;
     volatile long ikeUpNanos;
     volatile String lastFailure;
@@ -40,7 +41,25 @@ public final class TunnelState {
     }
 
     public TunnelPlan plan() { return plan; }
-    public SaPair current() { return current; }
+    /** The SA pair carrying outbound traffic: the newest installed, or null. */
+    public SaPair current() {
+        java.util.List<SaPair> list = installed;
+        return list.isEmpty() ? null : list.getLast();
+    }
+
+    void add(SaPair pair) {
+        java.util.List<SaPair> list = new java.util.ArrayList<>(installed);
+        list.add(pair);
+        installed = java.util.List.copyOf(list);
+    }
+
+    /** Removes the pair with this inbound SPI; true when it was installed. */
+    boolean remove(int spiIn) {
+        java.util.List<SaPair> list = new java.util.ArrayList<>(installed);
+        boolean removed = list.removeIf(p -> p.spiIn() == spiIn);
+        installed = java.util.List.copyOf(list);
+        return removed;
+    }
     public Action.IkeSaUp ike() { return ike; }
     public long ikeUpNanos() { return ikeUpNanos; }
     public String lastFailure() { return lastFailure; }
