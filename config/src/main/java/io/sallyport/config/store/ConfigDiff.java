@@ -24,8 +24,15 @@ public final class ConfigDiff {
     private ConfigDiff() {}
 
     public static String diff(Node from, Node to) {
+        return diff(from, to, List.of());
+    }
+
+    /** {@code show | compare} at an edit level: only the statements under {@code level}. */
+    public static String diff(Node from, Node to, List<PathElement> level) {
+        Optional<SchemaNode> schema = Schema.nodeAt(level);
+        if (schema.isEmpty()) return "";
         StringBuilder sb = new StringBuilder();
-        level(from, to, Schema.root(), List.of(), sb);
+        level(from.at(level).orElse(Node.root()), to.at(level).orElse(Node.root()), schema.get(), level, sb);
         return sb.toString();
     }
 

@@ -149,6 +149,11 @@ class ConfigStoreTest {
             +   }
             """, s.compare());
         assertEquals("", ConfigDiff.diff(c, c));
+        assertEquals("""
+            [edit system]
+            -   host-name r1;
+            +   host-name r2;
+            """, ConfigDiff.diff(s.active(), c, ConfigEditor.editLevel(List.of(), "system")));
         assertEquals(s.compare(), s.compare(0));
     }
 
