@@ -31,6 +31,10 @@ final class LabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // The gateway logs every SA at INFO; in the lab those lines would bury the output the user asked for.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         Topology t;
         try {
             t = topology.startsWith("example:") ? Topologies.example(topology.substring("example:".length()))
