@@ -10,14 +10,15 @@ import java.util.OptionalInt;
  * @param replayWindow         bits, or 0 for {@code no-anti-replay}
  * @param udpEncapsulatePort   {@code udp-encapsulate dest-port}, empty when not configured
  * @param tunnelIsHop          false with {@code no-ipsec-tunnel-in-traceroute}
+ * @param outerTtl             the term's {@code ttl} for the outer header (default 64)
  */
 public record EspSettings(int replayWindow, DfPolicy dfPolicy, int tunnelMtu, boolean passiveMode,
                           boolean headerIntegrityCheck, boolean tunnelIsHop, OptionalInt udpEncapsulatePort,
-                          boolean natTraversal) {
+                          boolean natTraversal, int outerTtl) {
 
     /** Applies these settings to an SA builder. */
     public EspSa.Builder applyTo(EspSa.Builder b) {
         return b.replayWindow(replayWindow).dfPolicy(dfPolicy).tunnelMtu(tunnelMtu).passiveMode(passiveMode)
-                .headerIntegrityCheck(headerIntegrityCheck).tunnelIsHop(tunnelIsHop);
+                .headerIntegrityCheck(headerIntegrityCheck).tunnelIsHop(tunnelIsHop).outerTtl(outerTtl);
     }
 }

@@ -104,9 +104,6 @@ public final class Planner {
             problem = Optional.of("local-gateway " + local.get().getHostAddress()
                     + " is not an address of this host: service set is down until it appears");
         }
-        if (options.ikeAccessProfile().isPresent()) {
-            warnings.add("service-set " + set.name() + ": ike-access-profile (dynamic peers) is not supported by Sallyport yet; ignored");
-        }
         List<TunnelPlan> tunnels = new ArrayList<>();
         int index = 0;
         for (IpsecVpnRule rule : rules) {
@@ -167,9 +164,6 @@ public final class Planner {
         }
         IpPrefix localPrefix = term.sourceAddress().map(IpPrefix::parse).orElse(ANY_V4);
         IpPrefix remotePrefix = term.destinationAddress().map(IpPrefix::parse).orElse(ANY_V4);
-        if (term.backupRemoteGateway().isPresent()) {
-            problems.add("backup-remote-gateway is not supported by Sallyport yet");
-        }
         boolean natTraversal = options.natTraversal() && !vpn.disableNatt();
         EspSettings esp = new EspSettings(
                 term.noAntiReplay() || !options.antiReplay() ? 0
@@ -177,7 +171,7 @@ public final class Planner {
                 dfPolicy(term.dfBit().or(options::dfBit)),
                 term.tunnelMtu().orElse(options.tunnelMtu().orElse(EspSa.DEFAULT_TUNNEL_MTU)),
                 options.passiveModeTunneling(), set.headerIntegrityCheck(), !vpn.noIpsecTunnelInTraceroute(),
-                options.udpEncapsulateDestPort(), natTraversal);
+                options.udpEncapsulateDestPort(), natTraversal, term.ttl());
         Optional<PeerConfig> peer = Optional.empty();
         Optional<ManualSaPlan> manualIn = Optional.empty();
         Optional<ManualSaPlan> manualOut = Optional.empty();
