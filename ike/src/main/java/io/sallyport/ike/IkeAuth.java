@@ -74,6 +74,14 @@ final class IkeAuth {
         resp.add(idr);
         byte[] ours = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.skPr, idr.body()));
         resp.add(new Payload.Auth(s.peer.authenticator().method(), s.peer.authenticator().authData(s.proposal.prf(), ours)));
+        if (m.notify(Wire.N_INITIAL_CONTACT).isPresent()) {
+            // RFC 7296 §2.4: the peer has no other SA with us; whatever we still hold is stale.
+            for (IkeSession other : s.env.sessionsOf(s.peer.name())) {
+                if (other != s) {
+                    other.close(out, "stale: peer sent INITIAL_CONTACT");
+                }
+            }
+        }
         s.establish(now, out);
         resp.addAll(ChildCreate.respondChild(s, now, m, s.ni, s.nr, null, true, null, out));
         return resp;

@@ -268,6 +268,32 @@ class KmdTwoPeersTest {
     }
 
     @Test
+    void shouldForgetStaleSasWhenPeerSendsInitialContact() {
+        var t = established();
+        t.restartA(77, TwoPeers.config("b", A, B, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertEquals(1, t.b.liveSaCount(), () -> traces(t));
+        assertEquals(1, t.planeB.size());
+        assertTrue(t.planesMatch());
+        assertTrue(t.actionsB.stream().anyMatch(x -> x instanceof Action.IkeSaDown d && d.reason().contains("INITIAL_CONTACT")));
+    }
+
+    @Test
+    void shouldCloseSupersededIkeSaWhenPeerNeverDeletesIt() {
+        var t = established();
+        // B answers A's IKE rekey, but A's delete of the old SA never arrives.
+        t.dropFilter = d -> d.local().getAddress().equals(A) && t.a.ikeSas().size() == 2 && d.payload()[18] == 37;
+        t.commandA(new Command.RekeyIkeSa("b"));
+        t.run(29 * SECOND);
+        assertEquals(2, t.b.liveSaCount(), () -> traces(t));
+        t.run(60 * SECOND);
+        assertEquals(1, t.b.liveSaCount(), () -> traces(t));
+        assertEquals(1, t.a.liveSaCount(), () -> traces(t));
+        assertEquals(1, t.planeB.size());
+    }
+
+    @Test
     void shouldLeaveNothingBehindAfterDeleteFromResponder() {
         var t = established();
         t.commandB(new Command.DeleteIkeSa("a"));
