@@ -294,6 +294,24 @@ class KmdTwoPeersTest {
     }
 
     @Test
+    void shouldFragmentLargeMessagesAndReassembleThem() {
+        var o = KmdOptions.defaults();
+        var small = new KmdOptions(o.retransmitBaseNanos(), o.retransmitTries(), o.halfOpenTimeoutNanos(), o.cookieThreshold(),
+                o.keepaliveNanos(), o.lifetimeJitter(), 200, o.reconnectNanos());
+        var t = new TwoPeers(new Kmd(small, () -> TwoPeers.seeded(1)), new Kmd(small, () -> TwoPeers.seeded(2)));
+        t.duplicate = 0.3;
+        t.reorder = 0.3;
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        long skf = t.of(t.actionsA, Action.Send.class).stream().filter(x -> x.datagram().payload()[16] == 53).count();
+        assertTrue(skf >= 2, "IKE_AUTH went as SKF fragments");
+        assertTrue(t.of(t.actionsA, Action.Send.class).stream().allMatch(x -> x.datagram().payload().length <= 200
+                || x.datagram().payload()[18] == 34));
+    }
+
+    @Test
     void shouldLeaveNothingBehindAfterDeleteFromResponder() {
         var t = established();
         t.commandB(new Command.DeleteIkeSa("a"));
