@@ -135,15 +135,21 @@ final class Harness {
             return String.join("\n", all);
         }
 
+        /** Asks the adapter to quit, then kills it (only this child process) if it does not. */
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             try {
                 send("quit");
             } catch (IOException e) {
                 // already gone
             }
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }
