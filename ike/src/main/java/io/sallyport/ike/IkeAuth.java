@@ -39,7 +39,10 @@ final class IkeAuth {
         List<Payload> pl = new ArrayList<>();
         Payload.Id idi = IkeAuth.idPayload(Wire.IDI, s.peer.localId());
         pl.add(idi);
-        pl.add(Payload.Notify.of(Wire.N_INITIAL_CONTACT));
+        if (s.env.sessionsOf(s.peer.name()).size() == 1) {
+            // Only when this is our sole SA with the peer: otherwise the peer would forget SAs we still use.
+            pl.add(Payload.Notify.of(Wire.N_INITIAL_CONTACT));
+        }
         byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.skPi, idi.body()));
         pl.add(new Payload.Auth(s.peer.authenticator().method(), s.peer.authenticator().authData(s.proposal.prf(), octets)));
         p.newChildSpi = s.env.newChildSpi();
@@ -77,7 +80,7 @@ final class IkeAuth {
         if (m.notify(Wire.N_INITIAL_CONTACT).isPresent()) {
             // RFC 7296 §2.4: the peer has no other SA with us; whatever we still hold is stale.
             for (IkeSession other : s.env.sessionsOf(s.peer.name())) {
-                if (other != s) {
+                if (other != s && other.state == State.ESTABLISHED) {
                     other.close(out, "stale: peer sent INITIAL_CONTACT");
                 }
             }

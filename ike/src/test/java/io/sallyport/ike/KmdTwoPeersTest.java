@@ -311,6 +311,23 @@ class KmdTwoPeersTest {
                 || x.datagram().payload()[18] == 34));
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {41, 42, 43, 44})
+    void shouldStayConsistentWhenBothSidesInitiateAtOnce(long seed) {
+        var t = new TwoPeers(seed, seed * 5);
+        t.faults.setSeed(seed);
+        t.reorder = 0.5;
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.commandB(new Command.Initiate("a"));
+        t.run(60 * SECOND);
+        assertEquals(t.a.liveSaCount(), t.b.liveSaCount(), () -> traces(t));
+        assertTrue(t.a.liveSaCount() >= 1);
+        assertTrue(t.planesMatch(), () -> traces(t));
+        assertEquals(java.util.Set.copyOf(t.a.ikeSas().stream().map(Kmd.IkeSaView::id).toList()),
+                java.util.Set.copyOf(t.b.ikeSas().stream().map(Kmd.IkeSaView::id).toList()));
+    }
+
     @Test
     void shouldLeaveNothingBehindAfterDeleteFromResponder() {
         var t = established();
