@@ -148,6 +148,22 @@ class StrongSwanInteropTest {
     }
 
     @Test
+    void shouldAnswerStrongSwanLivenessChecks() throws Exception {
+        var r = Harness.script(java.util.Map.of("INTEROP_DPD_DELAY", "1s"), "strongswan-peer.sh", "start", "gw-b", "ikev2-psk");
+        assertEquals(0, r.exit(), r.output());
+        try (var gwa = new Harness.GwA(Harness.PSK, IKE, ESP, true)) {
+            assertNotNull(gwa.await("INSTALL", 15), gwa::transcript);
+            Thread.sleep(4000);
+            String log = java.nio.file.Files.readString(java.nio.file.Path.of(
+                    Harness.script("strongswan-peer.sh", "log", "gw-b").output().trim()));
+            long answered = log.lines().filter(l -> l.contains("parsed INFORMATIONAL response")).count();
+            assertTrue(answered >= 2, log);
+            assertTrue(Harness.sas().contains("ESTABLISHED"), Harness::sas);
+            assertTrue(gwa.await("DOWN", 1) == null, gwa::transcript);
+        }
+    }
+
+    @Test
     void shouldFailWithAuthenticationFailedOnPskMismatchInBothRoles() throws Exception {
         try (var gwa = new Harness.GwA("wrong-psk", IKE, ESP, true)) {
             String down = gwa.await("DOWN", 15);
