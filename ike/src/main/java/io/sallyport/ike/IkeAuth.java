@@ -39,7 +39,10 @@ final class IkeAuth {
         List<Payload> pl = new ArrayList<>();
         Payload.Id idi = IkeAuth.idPayload(Wire.IDI, s.peer.localId());
         pl.add(idi);
-        pl.add(Payload.Notify.of(Wire.N_INITIAL_CONTACT));
+        if (s.env.sessionsOf(s.peer.name()).size() == 1) {
+            // Only when this is our sole SA with the peer: otherwise the peer would forget SAs we still use.
+            pl.add(Payload.Notify.of(Wire.N_INITIAL_CONTACT));
+        }
         byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.skPi, idi.body()));
         pl.add(new Payload.Auth(s.peer.authenticator().method(), s.peer.authenticator().authData(s.proposal.prf(), octets)));
         p.newChildSpi = s.env.newChildSpi();
@@ -74,6 +77,14 @@ final class IkeAuth {
         resp.add(idr);
         byte[] ours = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.skPr, idr.body()));
         resp.add(new Payload.Auth(s.peer.authenticator().method(), s.peer.authenticator().authData(s.proposal.prf(), ours)));
+        if (m.notify(Wire.N_INITIAL_CONTACT).isPresent()) {
+            // RFC 7296 §2.4: the peer has no other SA with us; whatever we still hold is stale.
+            for (IkeSession other : s.env.sessionsOf(s.peer.name())) {
+                if (other != s && other.state == State.ESTABLISHED) {
+                    other.close(out, "stale: peer sent INITIAL_CONTACT");
+                }
+            }
+        }
         s.establish(now, out);
         resp.addAll(ChildCreate.respondChild(s, now, m, s.ni, s.nr, null, true, null, out));
         return resp;

@@ -76,7 +76,7 @@ final class IkeRekey {
         out.add(new Action.IkeSaUp(s.peer.name(), next.id(), false, next.local, next.remote, p.encryption(),
                 p.encryption().isAead() ? null : p.integrity(), p.prf(), p.group(), s.natLocal || s.natRemote,
                 new Lifetime((next.softDeadline - now) / 1_000_000_000L, p.lifetimeSeconds())));
-        s.state = State.REKEYED;
+        s.markRekeyed(now);
         return List.of(new Payload.Sa(List.of(Proposals.answer(chosen.get().offered(), Proposals.ikeTransforms(p), Bytes.of64(newSpiR)))),
                 new Payload.Nonce(myNonce), new Payload.Ke(p.group().number(), myKe.publicValue()));
     }
@@ -108,11 +108,11 @@ final class IkeRekey {
                 chosen.get().encryption().isAead() ? null : chosen.get().integrity(), chosen.get().prf(), chosen.get().group(),
                 s.natLocal || s.natRemote, new Lifetime((next.softDeadline - now) / 1_000_000_000L, chosen.get().lifetimeSeconds())));
         s.env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "RekeyIkeLocal: IKE SA " + s.id() + " replaced by " + next.id());
-        s.state = State.REKEYED;
+        s.markRekeyed(now);
         if (p.peerCreatedIke != null && Collisions.lostCollision(p.nonce, nonce.get().data(), p.peerNi, p.peerNr)) {
             // Our new IKE SA holds the lowest nonce: it is redundant and we close it; the s.peer deletes the old one.
             s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyIke: lost the collision, deleting our redundant " + next.id());
-            next.state = State.REKEYED;
+            next.markRekeyed(now);
             next.enqueue(now, new Work.DeleteIke("redundant after simultaneous rekey"), out);
             return;
         }
@@ -120,7 +120,7 @@ final class IkeRekey {
             // We won: the s.children live on in the SA we created; the s.peer deletes the one it created.
             next.children.addAll(p.peerCreatedIke.children);
             p.peerCreatedIke.children.clear();
-            p.peerCreatedIke.state = State.REKEYED;
+            p.peerCreatedIke.markRekeyed(now);
         }
         s.queue.addFirst(new Work.DeleteIke("replaced by rekey"));
     }

@@ -130,6 +130,14 @@ final class IkeSession {
 
     IkeSaId id() { return new IkeSaId(spiI, spiR); }
 
+    /** When this SA was superseded by a rekey; it waits a bounded time for the peer's delete. */
+    long rekeyedAt;
+
+    void markRekeyed(long now) {
+        state = State.REKEYED;
+        rekeyedAt = now;
+    }
+
     /** The SPI that identifies this SA locally (ours). */
     long localSpi() { return initiator ? spiI : spiR; }
 
@@ -438,6 +446,10 @@ final class IkeSession {
             close(out, "half-open IKE SA timed out");
             return;
         }
+        if (state == State.REKEYED && pending == null && queue.isEmpty() && now - rekeyedAt >= env.options().halfOpenTimeoutNanos()) {
+            close(out, "replaced by rekey (peer never deleted it)");
+            return;
+        }
         if (state == State.ESTABLISHED) {
             if (now >= hardDeadline) {
                 close(out, "IKE SA lifetime expired");
@@ -480,6 +492,9 @@ final class IkeSession {
         }
         if (state == State.CONNECTING && !initiator) {
             d = Math.min(d, createdAt + env.options().halfOpenTimeoutNanos());
+        }
+        if (state == State.REKEYED && pending == null) {
+            d = Math.min(d, rekeyedAt + env.options().halfOpenTimeoutNanos());
         }
         if (state == State.ESTABLISHED) {
             d = Math.min(d, Math.min(softDeadline, hardDeadline));

@@ -336,6 +336,8 @@ public final class Kmd {
 
         void register(IkeSession s) { sas.put(s.localSpi(), s); }
 
+        Collection<IkeSession> sessionsOf(String peer) { return Kmd.this.sessionsOf(peer); }
+
         void unregister(IkeSession s) { sas.remove(s.localSpi(), s); }
 
         void count(DropReason r) { Kmd.this.count(r); }

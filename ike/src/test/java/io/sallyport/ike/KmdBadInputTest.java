@@ -55,5 +55,30 @@ class KmdBadInputTest {
         assertEquals(before, t.b.ikeSas());
         assertEquals(planeB, t.planeB);
         assertTrue(t.b.drops().values().stream().mapToLong(Long::longValue).sum() >= dropsBefore + ms.size());
+        assertEquals(0L, t.b.drops().get(DropReason.INTERNAL_ERROR));
+    }
+
+    /** Mutated IKE_SA_INIT requests to a fresh responder: answered, refused or dropped, never an internal fault. */
+    @Property(tries = 100)
+    void mutatedInitRequestsNeverCauseInternalErrors(@ForAll("mutations") List<Mutation> ms) {
+        var t = new TwoPeers();
+        t.addPeers(TwoPeers.config("b", TwoPeers.A, TwoPeers.B, "secret"), TwoPeers.config("a", TwoPeers.B, TwoPeers.A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        Datagram init = t.wire.poll();
+        byte[] p = init.payload().clone();
+        for (Mutation m : ms) {
+            int at = Math.floorMod(m.position(), p.length);
+            if (m.message() % 3 == 0) {
+                p = java.util.Arrays.copyOf(p, at);
+            } else {
+                p[at] ^= (byte) (1 << m.bit());
+            }
+            if (p.length == 0) {
+                break;
+            }
+        }
+        t.record(false, t.b.handle(t.now, new Datagram(init.remote(), init.local(), p, false)));
+        assertEquals(0L, t.b.drops().get(DropReason.INTERNAL_ERROR));
+        assertTrue(t.b.liveSaCount() <= 1);
     }
 }

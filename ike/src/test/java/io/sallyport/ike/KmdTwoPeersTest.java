@@ -268,6 +268,67 @@ class KmdTwoPeersTest {
     }
 
     @Test
+    void shouldForgetStaleSasWhenPeerSendsInitialContact() {
+        var t = established();
+        t.restartA(77, TwoPeers.config("b", A, B, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertEquals(1, t.b.liveSaCount(), () -> traces(t));
+        assertEquals(1, t.planeB.size());
+        assertTrue(t.planesMatch());
+        assertTrue(t.actionsB.stream().anyMatch(x -> x instanceof Action.IkeSaDown d && d.reason().contains("INITIAL_CONTACT")));
+    }
+
+    @Test
+    void shouldCloseSupersededIkeSaWhenPeerNeverDeletesIt() {
+        var t = established();
+        // B answers A's IKE rekey, but A's delete of the old SA never arrives.
+        t.dropFilter = d -> d.local().getAddress().equals(A) && t.a.ikeSas().size() == 2 && d.payload()[18] == 37;
+        t.commandA(new Command.RekeyIkeSa("b"));
+        t.run(29 * SECOND);
+        assertEquals(2, t.b.liveSaCount(), () -> traces(t));
+        t.run(60 * SECOND);
+        assertEquals(1, t.b.liveSaCount(), () -> traces(t));
+        assertEquals(1, t.a.liveSaCount(), () -> traces(t));
+        assertEquals(1, t.planeB.size());
+    }
+
+    @Test
+    void shouldFragmentLargeMessagesAndReassembleThem() {
+        var o = KmdOptions.defaults();
+        var small = new KmdOptions(o.retransmitBaseNanos(), o.retransmitTries(), o.halfOpenTimeoutNanos(), o.cookieThreshold(),
+                o.keepaliveNanos(), o.lifetimeJitter(), 200, o.reconnectNanos());
+        var t = new TwoPeers(new Kmd(small, () -> TwoPeers.seeded(1)), new Kmd(small, () -> TwoPeers.seeded(2)));
+        t.duplicate = 0.3;
+        t.reorder = 0.3;
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        long skf = t.of(t.actionsA, Action.Send.class).stream().filter(x -> x.datagram().payload()[16] == 53).count();
+        assertTrue(skf >= 2, "IKE_AUTH went as SKF fragments");
+        assertTrue(t.of(t.actionsA, Action.Send.class).stream().allMatch(x -> x.datagram().payload().length <= 200
+                || x.datagram().payload()[18] == 34));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {41, 42, 43, 44})
+    void shouldStayConsistentWhenBothSidesInitiateAtOnce(long seed) {
+        var t = new TwoPeers(seed, seed * 5);
+        t.faults.setSeed(seed);
+        t.reorder = 0.5;
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.commandB(new Command.Initiate("a"));
+        t.run(60 * SECOND);
+        assertEquals(t.a.liveSaCount(), t.b.liveSaCount(), () -> traces(t));
+        assertTrue(t.a.liveSaCount() >= 1);
+        assertTrue(t.planesMatch(), () -> traces(t));
+        assertEquals(java.util.Set.copyOf(t.a.ikeSas().stream().map(Kmd.IkeSaView::id).toList()),
+                java.util.Set.copyOf(t.b.ikeSas().stream().map(Kmd.IkeSaView::id).toList()));
+    }
+
+    @Test
     void shouldLeaveNothingBehindAfterDeleteFromResponder() {
         var t = established();
         t.commandB(new Command.DeleteIkeSa("a"));

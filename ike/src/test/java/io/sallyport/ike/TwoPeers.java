@@ -30,7 +30,7 @@ final class TwoPeers {
     static final InetAddress NAT = addr("198.51.100.1");
     boolean natA;
 
-    final Kmd a;
+    Kmd a;
     final Kmd b;
     long now = 1_000_000_000L;
     final Deque<Datagram> wire = new ArrayDeque<>();
@@ -89,6 +89,13 @@ final class TwoPeers {
     void addPeers(PeerConfig forA, PeerConfig forB) {
         record(true, a.command(now, new Command.AddPeer(forA)));
         record(false, b.command(now, new Command.AddPeer(forB)));
+    }
+
+    /** A loses all state (a restart) and gets a fresh engine with the same peers. */
+    void restartA(long seed, PeerConfig forA) {
+        a = new Kmd(() -> seeded(seed));
+        planeA.clear();
+        record(true, a.command(now, new Command.AddPeer(forA)));
     }
 
     void commandA(Command c) { record(true, a.command(now, c)); }

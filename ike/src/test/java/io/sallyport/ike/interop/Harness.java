@@ -77,10 +77,14 @@ final class Harness {
         final List<String> seen = new ArrayList<>();
 
         GwA(String psk, String ikeProposal, String childProposal, boolean establishNow) throws IOException {
+            this(psk, ikeProposal, childProposal, establishNow, 1280);
+        }
+
+        GwA(String psk, String ikeProposal, String childProposal, boolean establishNow, int maxDatagram) throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             process = new ProcessBuilder("ip", "netns", "exec", PREFIX + "gw-a", java, "-cp", System.getProperty("java.class.path"),
                     UdpAdapter.class.getName(), "192.0.2.1", "192.0.2.2", psk, ikeProposal, childProposal,
-                    establishNow ? "now" : "wait").redirectErrorStream(true).start();
+                    establishNow ? "now" : "wait", Integer.toString(maxDatagram)).redirectErrorStream(true).start();
             stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             Thread reader = new Thread(() -> {
                 try (var r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -131,15 +135,21 @@ final class Harness {
             return String.join("\n", all);
         }
 
+        /** Asks the adapter to quit, then kills it (only this child process) if it does not. */
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             try {
                 send("quit");
             } catch (IOException e) {
                 // already gone
             }
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

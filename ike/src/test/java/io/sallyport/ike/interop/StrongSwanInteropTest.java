@@ -134,6 +134,36 @@ class StrongSwanInteropTest {
     }
 
     @Test
+    void shouldSendFragmentedIkeAuthThatStrongSwanReassembles() throws Exception {
+        // 150-byte datagrams force our IKE_AUTH (224 bytes whole) into RFC 7383 fragments; both sides announced support.
+        try (var gwa = new Harness.GwA(Harness.PSK, IKE, ESP, true, 150)) {
+            assertNotNull(gwa.await("INSTALL", 15), gwa::transcript);
+            assertEquals(0, Harness.script("strongswan-peer.sh", "wait-sa", "gw-b", "net", "10").exit());
+            var log = Harness.script("strongswan-peer.sh", "log", "gw-b").output().trim();
+            String text = java.nio.file.Files.readString(java.nio.file.Path.of(log));
+            // charon logs each fragment (EF = encrypted fragment), then the reassembled request.
+            assertTrue(text.contains("parsed IKE_AUTH request 1 [ EF(1/3) ]") && text.contains("parsed IKE_AUTH request 1 [ EF(3/3) ]"), text);
+            assertTrue(text.contains("parsed IKE_AUTH request 1 [ IDi N(INIT_CONTACT) AUTH SA TSi TSr ]"), text);
+        }
+    }
+
+    @Test
+    void shouldAnswerStrongSwanLivenessChecks() throws Exception {
+        var r = Harness.script(java.util.Map.of("INTEROP_DPD_DELAY", "1s"), "strongswan-peer.sh", "start", "gw-b", "ikev2-psk");
+        assertEquals(0, r.exit(), r.output());
+        try (var gwa = new Harness.GwA(Harness.PSK, IKE, ESP, true)) {
+            assertNotNull(gwa.await("INSTALL", 15), gwa::transcript);
+            Thread.sleep(4000);
+            String log = java.nio.file.Files.readString(java.nio.file.Path.of(
+                    Harness.script("strongswan-peer.sh", "log", "gw-b").output().trim()));
+            long answered = log.lines().filter(l -> l.contains("parsed INFORMATIONAL response")).count();
+            assertTrue(answered >= 2, log);
+            assertTrue(Harness.sas().contains("ESTABLISHED"), Harness::sas);
+            assertTrue(gwa.await("DOWN", 1) == null, gwa::transcript);
+        }
+    }
+
+    @Test
     void shouldFailWithAuthenticationFailedOnPskMismatchInBothRoles() throws Exception {
         try (var gwa = new Harness.GwA("wrong-psk", IKE, ESP, true)) {
             String down = gwa.await("DOWN", 15);

@@ -11,6 +11,7 @@ import io.sallyport.ike.Datagram;
 import io.sallyport.ike.Identity;
 import io.sallyport.ike.IkeProposal;
 import io.sallyport.ike.Kmd;
+import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.ike.PskAuthenticator;
 import io.sallyport.ike.message.TrafficSelector;
@@ -37,7 +38,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * ({@code UP ...}, {@code DOWN reason}, {@code INSTALL ...}, {@code DELETE ...}, {@code TRACE ...}).
  *
  * <p>Arguments: localAddress remoteAddress psk ikeProposal(aes256-sha256-modp2048|aes128-sha1-modp1024)
- * childProposal(aes128gcm16-modp2048|aes256-sha256-modp2048) establish(now|wait)
+ * childProposal(aes128gcm16-modp2048|aes256-sha256-modp2048) establish(now|wait) [maxDatagram]
  */
 public final class UdpAdapter {
 
@@ -50,7 +51,11 @@ public final class UdpAdapter {
                 PskAuthenticator.ascii(args[2]), List.of(ike(args[3])), List.of(child(args[4])),
                 List.of(TrafficSelector.ofPrefix("198.18.1.0", 24)), List.of(TrafficSelector.ofPrefix("198.18.2.0", 24)),
                 PeerConfig.Dpd.off(), true, args[5].equals("now"));
-        Kmd kmd = new Kmd(SecureRandom::new);
+        var defaults = KmdOptions.defaults();
+        int maxDatagram = args.length > 6 ? Integer.parseInt(args[6]) : defaults.maxDatagram();
+        Kmd kmd = new Kmd(new KmdOptions(defaults.retransmitBaseNanos(), defaults.retransmitTries(), defaults.halfOpenTimeoutNanos(),
+                defaults.cookieThreshold(), defaults.keepaliveNanos(), defaults.lifetimeJitter(), maxDatagram,
+                defaults.reconnectNanos()), SecureRandom::new);
         try (Selector sel = Selector.open();
              DatagramChannel c500 = DatagramChannel.open(StandardProtocolFamily.INET);
              DatagramChannel c4500 = DatagramChannel.open(StandardProtocolFamily.INET)) {
