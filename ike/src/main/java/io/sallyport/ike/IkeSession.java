@@ -172,6 +172,28 @@ final class IkeSession {
                 natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, proposal.lifetimeSeconds())));
         env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "IKE SA " + id() + " with " + peer.name() + " established ("
                 + (initiator ? "initiator" : "responder") + ", " + local + " <-> " + remote + ")");
+        resolveDuplicates(now, out);
+    }
+
+    /**
+     * Both ends initiated at once (each has {@code establish-tunnels immediately}), so two IKE SAs
+     * for one peer came up. Both ends keep the same one without talking about it: the SA holding
+     * the lowest of the four nonces goes, closed by the end that initiated it, the rule RFC 7296
+     * §2.8.1 gives for crossed rekeys. The other end does nothing and receives the delete.
+     */
+    private void resolveDuplicates(long now, List<Action> out) {
+        for (IkeSession other : env.sessionsOf(peer.name())) {
+            if (other == this || other.state != State.ESTABLISHED || other.ni == null || other.nr == null) {
+                continue;
+            }
+            IkeSession loser = Collisions.lostCollision(ni, nr, other.ni, other.nr) ? this : other;
+            env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "duplicate IKE SAs with " + peer.name() + " (both ends initiated): "
+                    + loser.id() + " goes" + (loser.initiator ? ", deleted by us" : ", the peer deletes it"));
+            if (loser.initiator) {
+                loser.enqueue(now, new Work.DeleteIke("duplicate IKE SA (both ends initiated)"), out);
+            }
+            return;
+        }
     }
 
     void removeChild(ChildSa c, String reason, List<Action> out) {
