@@ -65,6 +65,21 @@ public final class Harness {
 
     public void peerStop(String role) { script("strongswan-peer.sh", "stop", role).orThrow(); }
 
+    /**
+     * Kills ROLE's charon with SIGKILL (it sends no DELETE), then lets the harness clean up after it.
+     * The PID comes from the harness's pid file: a process this topology started.
+     */
+    public void peerKill(String role) {
+        try {
+            Path pidFile = stateDir.resolve("pids").resolve("charon-" + ns(role) + ".pid");
+            String pid = Files.readString(pidFile).trim().split("\\s+")[0];
+            run(List.of("kill", "-KILL", pid), Map.of(), 10).orThrow();
+        } catch (IOException e) {
+            throw new AssertionError("no charon pid file for " + role, e);
+        }
+        peerStop(role);
+    }
+
     public Result waitSa(String role, int timeoutSeconds) {
         return script("strongswan-peer.sh", "wait-sa", role, "net", Integer.toString(timeoutSeconds));
     }

@@ -96,10 +96,12 @@ class SallyportStrongswanTest {
         SallyportDaemon d = BED.daemon("gw-a", "tcp", GatewayConfig.gwA().render());
         assertTunnelUp();
         h.captureStart("gw-b", "wan");
-        // host-b -> host-a first: strongSwan's ipsec0 (MTU 1400) makes gw-b send "need to frag" to host-b.
-        double ba = h.iperf("host-a", "host-b", HOST_B, 2, true);
-        // host-a -> host-b: full-size segments exceed Sallyport's tunnel MTU; host-a must get "need to frag".
+        // host-a -> host-b first, on fresh hosts: full-size segments exceed Sallyport's tunnel MTU, so
+        // host-a must get Sallyport's "need to frag". (Run after b->a, it would pass anyway: host-b then
+        // caches gw-b's PMTU 1400 and advertises a smaller MSS.)
         double ab = h.iperf("host-a", "host-b", HOST_B, 2, false);
+        // host-b -> host-a: strongSwan's ipsec0 (MTU 1400) makes gw-b send "need to frag" to host-b.
+        double ba = h.iperf("host-a", "host-b", HOST_B, 2, true);
         Capture c = h.captureStop("gw-b", "wan");
         System.out.printf("evidence: iperf3 2 s a->b %.1f Mbit/s, b->a %.1f Mbit/s; %s%n", ab, ba, c);
         assertTrue(ba > 1, "TCP host-b -> host-a: " + ba + " Mbit/s");
@@ -188,14 +190,36 @@ class SallyportStrongswanTest {
         SallyportDaemon d = BED.daemon("gw-a", "dpd", GatewayConfig.gwA().withDpd().render());
         assertTunnelUp();
         assertTrue(h.ping("host-a", HOST_B, 2, 0.2).allAnswered());
-        h.peerStop("gw-b");
+        // SIGKILL, so that no DELETE reaches Sallyport: only DPD can find out.
+        h.peerKill("gw-b");
         boolean noticed = Testbed.await(Duration.ofSeconds(30),
             () -> d.cli(SHOW_IKE).lines().noneMatch(l -> l.startsWith("192.0.2.2") && l.contains("Matured")));
-        System.out.println("evidence: after peer stop, Sallyport shows:\n" + d.cli(SHOW_IKE));
+        System.out.println("evidence: after SIGKILL of strongSwan, Sallyport shows:\n" + d.cli(SHOW_IKE));
         assertTrue(noticed, "DPD (interval 2, threshold 3) did not drop the IKE SA of the dead peer within 30 s");
         startPeer(Map.of());
-        assertTunnelUp();
+        // No traffic meanwhile: establish-tunnels immediately must bring the tunnel back by itself.
+        Harness.Result back = h.waitSa("gw-b", 30);
+        assertTrue(back.ok(), "tunnel not back by itself 30 s after the peer restarted; Sallyport shows:\n"
+            + d.cli(SHOW_IKE) + "\nstrongSwan:\n" + h.sas("gw-b"));
         Ping again = h.ping("host-a", HOST_B, 3, 0.2);
         assertTrue(again.allAnswered(), "after peer restart: " + again.output());
+    }
+
+    @Test
+    @Order(8)
+    void clearRenegotiatesRightAwayWithEstablishImmediately() {
+        startPeer(Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "clear-renegotiate", GatewayConfig.gwA().render());
+        assertTunnelUp();
+        String oldIke = h.rawSas("gw-b").ikes().getFirst().initiatorSpi();
+        d.cli("clear services ipsec-vpn ike security-associations");
+        // Reference 4.8: with establish-tunnels immediately the tunnels are re-negotiated right away.
+        boolean renegotiated = Testbed.await(Duration.ofSeconds(15), () -> {
+            SwanSas now = h.rawSas("gw-b");
+            return !now.hasIkeSpi(oldIke) && now.established() && !now.installedChildren().isEmpty();
+        });
+        System.out.println("evidence: after clear: " + h.rawSas("gw-b").raw().strip());
+        assertTrue(renegotiated, "no new IKE SA within 15 s of clear (establish-tunnels immediately); Sallyport shows:\n"
+            + d.cli(SHOW_IKE));
     }
 }
