@@ -1,0 +1,62 @@
+package io.sallyport.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Sallyport as gw-a at 198.51.100.2 behind a port-randomising NAT, strongSwan as gw-b: NAT-T. */
+@Tag("interop")
+class SallyportBehindNatTest {
+
+    @RegisterExtension
+    static final Testbed BED = new Testbed("sp2-", Harness.Topology.NAT);
+
+    private final Harness h = BED.harness();
+
+    @AfterEach
+    void stop() {
+        BED.stopDaemons();
+    }
+
+    private SallyportDaemon tunnelUp(GatewayConfig config, String name) {
+        h.peerStart("gw-b", "ikev2-psk", Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", name, config.render());
+        h.waitSa("gw-b", 30).orThrow();
+        SwanSas sas = h.rawSas("gw-b");
+        assertTrue(sas.established(), sas.raw());
+        assertEquals("192.0.2.1", sas.ikes().getFirst().remoteHost(), "gw-b sees the NAT's outside address");
+        return d;
+    }
+
+    @Test
+    void tunnelThroughNatPingsBothWaysAndKeepsTheMappingAlive() throws InterruptedException {
+        SallyportDaemon d = tunnelUp(GatewayConfig.gwABehindNat(), "nat");
+        h.captureStart("gw-b", "wan");
+        Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
+        Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
+        Thread.sleep(21_000); // the default keepalive interval is 20 s
+        Capture c = h.captureStop("gw-b", "wan");
+        System.out.println("evidence: a->b " + ab + "; b->a " + ba + "; " + c);
+        System.out.println("evidence:\n" + d.cli("show services ipsec-vpn ike security-associations detail"));
+        assertTrue(ab.allAnswered(), ab.output());
+        assertTrue(ba.allAnswered(), ba.output());
+        assertEquals(0, c.plainInner(), c.toString());
+        assertTrue(c.espInUdp() >= 20, c.toString());
+        assertTrue(c.natKeepalive() >= 1, "gw-a behind the NAT sends NAT-T keepalives: " + c);
+    }
+
+    @Test
+    void natKeepaliveIntervalIsHonoured() throws InterruptedException {
+        tunnelUp(GatewayConfig.gwABehindNat().withNatKeepalive(2), "nat-keepalive-2");
+        h.captureStart("gw-b", "wan");
+        Thread.sleep(7_000);
+        Capture c = h.captureStop("gw-b", "wan");
+        System.out.println("evidence: nat-keepalive 2, 7 s idle: " + c);
+        assertTrue(c.natKeepalive() >= 2, "ipsec-vpn-options nat-keepalive 2: a keepalive every 2 s: " + c);
+    }
+}

@@ -1,0 +1,110 @@
+package io.sallyport.interop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One `sallyport daemon` in a gateway namespace, run from the packaged jar the way an operator runs
+ * it. Stopped only through its own PID: SIGTERM (the daemon deletes its SAs and its TUN devices),
+ * SIGKILL after 10 s. Its stderr log stays in the state dir and is printed when a test fails.
+ */
+public final class SallyportDaemon implements AutoCloseable {
+
+    private final Harness harness;
+    private final String name;
+    private final Path stateDir;
+    private final Path log;
+    private final Process process;
+
+    private SallyportDaemon(Harness harness, String name, Path stateDir, Path log, Process process) {
+        this.harness = harness;
+        this.name = name;
+        this.stateDir = stateDir;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** The application jar, next to this module: ../app/target/sallyport.jar. */
+    public static Path jar() {
+        return Testbed.repoRoot().resolve("app/target/sallyport.jar");
+    }
+
+    static Path java() { return Path.of(System.getProperty("java.home"), "bin", "java"); }
+
+    /** Starts the daemon in ROLE's namespace with CONFIG and waits for its control socket. */
+    public static SallyportDaemon start(Harness harness, String role, String name, String config) {
+        try {
+            Path dir = harness.stateDir().resolve("sallyport-" + name);
+            if (Files.exists(dir.resolve("sallyport.sock"))) Files.delete(dir.resolve("sallyport.sock"));
+            Files.createDirectories(dir);
+            Path conf = dir.resolve("gw.conf");
+            Files.writeString(conf, config);
+            Path log = dir.resolve("daemon.log");
+            Files.writeString(log, "");
+            Process p = new ProcessBuilder(List.of("ip", "netns", "exec", harness.ns(role), java().toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-jar", jar().toString(),
+                "daemon", "--config", conf.toString(), "--state-dir", dir.toString()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+            SallyportDaemon d = new SallyportDaemon(harness, name, dir, log, p);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!Files.exists(dir.resolve("sallyport.sock"))) {
+                if (!p.isAlive()) throw new AssertionError("sallyport daemon " + name + " exited with "
+                    + p.exitValue() + " before its control socket appeared:\n" + d.log());
+                if (System.nanoTime() > deadline) {
+                    d.close();
+                    throw new AssertionError("sallyport daemon " + name + ": no control socket after 30 s:\n" + d.log());
+                }
+                Thread.sleep(100);
+            }
+            return d;
+        } catch (IOException e) {
+            throw new AssertionError("cannot start sallyport daemon " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public String name() { return name; }
+    public long pid() { return process.pid(); }
+    public boolean alive() { return process.isAlive(); }
+
+    /** Sends one operational command over the control socket and returns what it printed. */
+    public String cli(String command) {
+        Harness.Result r = harness.run(List.of(java().toString(), "-XX:TieredStopAtLevel=1", "-jar", jar().toString(),
+            "cli", "--state-dir", stateDir.toString(), "-c", command), Map.of(), 60);
+        if (!r.ok()) throw new AssertionError("sallyport cli \"" + command + "\" failed (exit " + r.exit() + "):\n"
+            + r.stdout() + r.stderr());
+        return r.stdout();
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    /** SIGTERM to our own PID, SIGKILL after 10 s. */
+    @Override public void close() {
+        if (!process.isAlive()) return;
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

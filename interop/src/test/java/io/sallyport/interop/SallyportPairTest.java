@@ -1,0 +1,84 @@
+package io.sallyport.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Sallyport on both gateways (no strongSwan): raw ESP, udp-encapsulate on port 4565, manual SAs. */
+@Tag("interop")
+class SallyportPairTest {
+
+    @RegisterExtension
+    static final Testbed BED = new Testbed("sp3-", Harness.Topology.DIRECT);
+
+    private final Harness h = BED.harness();
+
+    @AfterEach
+    void stop() {
+        BED.stopDaemons();
+    }
+
+    private void awaitMatured(SallyportDaemon d) {
+        boolean up = Testbed.await(Duration.ofSeconds(30), () -> d.cli("show services ipsec-vpn ike security-associations")
+            .lines().anyMatch(l -> l.startsWith("192.0.2.2") && l.contains("Matured")));
+        assertTrue(up, "gw-a's IKE SA with 192.0.2.2 not Matured within 30 s:\n" + d.cli("show services ipsec-vpn ike security-associations"));
+    }
+
+    private Capture pingBothWaysCaptured() {
+        h.captureStart("gw-b", "wan");
+        Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
+        Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
+        Capture c = h.captureStop("gw-b", "wan");
+        System.out.println("evidence: a->b " + ab + "; b->a " + ba + "; " + c);
+        assertTrue(ab.allAnswered(), "host-a -> host-b: " + ab.output());
+        assertTrue(ba.allAnswered(), "host-b -> host-a: " + ba.output());
+        assertEquals(0, c.plainInner(), "nothing of the protected subnets in clear: " + c);
+        return c;
+    }
+
+    private int count(Capture c, String filter) {
+        return (int) h.run(List.of("tcpdump", "-nr", c.pcap(), filter), Map.of(), 30).stdout().lines().count();
+    }
+
+    @Test
+    void dynamicIkeWithoutNatUsesPlainEsp() {
+        SallyportDaemon a = BED.daemon("gw-a", "pair-a", GatewayConfig.gwA().render());
+        BED.daemon("gw-b", "pair-b", GatewayConfig.gwB().render());
+        awaitMatured(a);
+        Capture c = pingBothWaysCaptured();
+        assertTrue(c.rawEsp() >= 20, "plain ESP (IP protocol 50) over raw sockets: " + c);
+        assertEquals(0, c.espInUdp(), "no NAT, no UDP encapsulation: " + c);
+    }
+
+    @Test
+    void udpEncapsulateOnPort4565() {
+        SallyportDaemon a = BED.daemon("gw-a", "udp-a", GatewayConfig.gwA().withUdpEncapsulate(4565).render());
+        BED.daemon("gw-b", "udp-b", GatewayConfig.gwB().withUdpEncapsulate(4565).render());
+        awaitMatured(a);
+        Capture c = pingBothWaysCaptured();
+        int udp4565 = count(c, "udp port 4565");
+        System.out.println("evidence: udp port 4565 packets: " + udp4565);
+        assertTrue(udp4565 >= 20, "ESP in UDP to port 4565: " + udp4565 + "; " + c);
+        assertEquals(0, c.rawEsp(), c.toString());
+        assertEquals(0, c.espInUdp(), "nothing on 4500 for data: " + c);
+    }
+
+    @Test
+    void manualSaTunnel() {
+        SallyportDaemon a = BED.daemon("gw-a", "manual-a", GatewayConfig.gwA().withManualSa().render());
+        BED.daemon("gw-b", "manual-b", GatewayConfig.gwB().withManualSa().render());
+        String show = a.cli("show services ipsec-vpn ipsec security-associations");
+        System.out.println("evidence:\n" + show);
+        assertTrue(show.lines().anyMatch(l -> l.contains("1000") && l.contains("manual")), show);
+        Capture c = pingBothWaysCaptured();
+        assertTrue(c.rawEsp() >= 20, "manual SA without udp-encapsulate: plain ESP: " + c);
+        assertEquals(0, c.ikeUdp500() + c.ikeUdp4500(), "no IKE for manual SAs: " + c);
+    }
+}

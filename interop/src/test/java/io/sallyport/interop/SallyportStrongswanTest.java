@@ -1,0 +1,227 @@
+package io.sallyport.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Sallyport as gw-a against strongSwan 5.9.8 (kernel-libipsec, so ESP always in UDP 4500) as gw-b,
+ * on the direct topology. One topology for the class; every test starts its own daemon and gw-b.
+ */
+@Tag("interop")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SallyportStrongswanTest {
+
+    @RegisterExtension
+    static final Testbed BED = new Testbed("sp1-", Harness.Topology.DIRECT);
+    static final String HOST_A = "198.18.1.10";
+    static final String HOST_B = "198.18.2.10";
+    static final String SHOW_IKE = "show services ipsec-vpn ike security-associations";
+    static final String SHOW_IPSEC = "show services ipsec-vpn ipsec security-associations";
+
+    private final Harness h = BED.harness();
+
+    @AfterEach
+    void stop() {
+        BED.stopDaemons();
+    }
+
+    private void startPeer(Map<String, String> env) {
+        h.peerStart("gw-b", "ikev2-psk", env);
+    }
+
+    private void assertTunnelUp() {
+        h.waitSa("gw-b", 30).orThrow();
+        SwanSas sas = h.rawSas("gw-b");
+        assertTrue(sas.established(), "strongSwan IKE_SA not ESTABLISHED:\n" + sas.raw());
+        assertEquals(1, sas.installedChildren().size(), "one CHILD_SA INSTALLED:\n" + sas.raw());
+        assertTrue(sas.installedChildren().getFirst().encap(), "ESP in UDP");
+    }
+
+    private void assertPingsBothWays(int count) {
+        Ping ab = h.ping("host-a", HOST_B, count, 0.2);
+        assertTrue(ab.allAnswered(), "host-a -> host-b: " + ab.output());
+        Ping ba = h.ping("host-b", HOST_A, count, 0.2);
+        assertTrue(ba.allAnswered(), "host-b -> host-a: " + ba.output());
+    }
+
+    private static void assertOnlyEspInUdp(Capture c, int atLeast) {
+        System.out.println("evidence: " + c);
+        assertEquals(0, c.plainInner(), "no protected-subnet packet in clear on the wire: " + c);
+        assertEquals(0, c.rawEsp(), "strongSwan/libipsec only speaks ESP in UDP: " + c);
+        assertTrue(c.espInUdp() >= atLeast, "at least " + atLeast + " ESP-in-UDP packets: " + c);
+    }
+
+    @Test
+    @Order(1)
+    void sallyportInitiatesAndCarriesPingBothWays() {
+        startPeer(Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "initiator", GatewayConfig.gwA().render());
+        assertTunnelUp();
+        h.captureStart("gw-b", "wan");
+        assertPingsBothWays(5);
+        assertOnlyEspInUdp(h.captureStop("gw-b", "wan"), 20);
+
+        SwanSas sas = h.rawSas("gw-b");
+        SwanSas.Ike ike = sas.ikes().getFirst();
+        String showIke = d.cli(SHOW_IKE);
+        System.out.println("evidence:\n" + showIke);
+        assertTrue(showIke.lines().anyMatch(l -> l.startsWith("192.0.2.2") && l.contains("Matured")
+            && l.contains(ike.initiatorSpi()) && l.contains(ike.responderSpi())), showIke);
+        SwanSas.Child child = sas.installedChildren().getFirst();
+        String showIpsec = d.cli(SHOW_IPSEC);
+        System.out.println("evidence:\n" + showIpsec);
+        // strongSwan's inbound SPI is Sallyport's outbound one and the other way round.
+        assertTrue(showIpsec.lines().anyMatch(l -> l.trim().startsWith("outbound") && l.contains(" " + child.spiInDecimal() + " ")), showIpsec);
+        assertTrue(showIpsec.lines().anyMatch(l -> l.trim().startsWith("inbound") && l.contains(" " + child.spiOutDecimal() + " ")), showIpsec);
+    }
+
+    @Test
+    @Order(8)
+    void tcpBothWaysWithFullSizeSegments() {
+        // Last in the class: a stalled transfer leaves host-a's kernel retransmitting for a while, and
+        // that traffic would trigger Sallyport's on-traffic SA setup in the tests that follow it.
+        startPeer(Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "tcp", GatewayConfig.gwA().render());
+        assertTunnelUp();
+        h.captureStart("gw-b", "wan");
+        // host-a -> host-b first, on fresh hosts: full-size segments exceed Sallyport's tunnel MTU, so
+        // host-a must get Sallyport's "need to frag". (Run after b->a, it would pass anyway: host-b then
+        // caches gw-b's PMTU 1400 and advertises a smaller MSS.)
+        double ab = h.iperf("host-a", "host-b", HOST_B, 2, false);
+        // host-b -> host-a: strongSwan's ipsec0 (MTU 1400) makes gw-b send "need to frag" to host-b.
+        double ba = h.iperf("host-a", "host-b", HOST_B, 2, true);
+        Capture c = h.captureStop("gw-b", "wan");
+        System.out.printf("evidence: iperf3 2 s a->b %.1f Mbit/s, b->a %.1f Mbit/s; %s%n", ab, ba, c);
+        assertTrue(ba > 1, "TCP host-b -> host-a: " + ba + " Mbit/s");
+        assertTrue(ab > 1, "TCP host-a -> host-b: " + ab + " Mbit/s; Sallyport's counters:\n"
+            + d.cli("show services ipsec-vpn ipsec statistics"));
+        assertOnlyEspInUdp(c, 100);
+    }
+
+    @Test
+    @Order(2)
+    void clearOnSallyportDeletesTheSaOnStrongswan() {
+        startPeer(Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "clear", GatewayConfig.gwA().render());
+        assertTunnelUp();
+        SwanSas before = h.rawSas("gw-b");
+        String oldIke = before.ikes().getFirst().initiatorSpi();
+        String oldChild = before.installedChildren().getFirst().spiIn();
+        d.cli("clear services ipsec-vpn ike security-associations");
+        boolean gone = Testbed.await(Duration.ofSeconds(5), () -> !h.rawSas("gw-b").hasIkeSpi(oldIke));
+        SwanSas after = h.rawSas("gw-b");
+        System.out.println("evidence: IKE SA " + oldIke + " before clear; after: " + after.raw().strip());
+        assertTrue(gone, "strongSwan still lists IKE SA " + oldIke + " after clear:\n" + after.raw());
+        assertTrue(after.installedChildren().stream().noneMatch(c -> c.spiIn().equals(oldChild)), after.raw());
+    }
+
+    @Test
+    @Order(3)
+    void strongswanInitiatesSallyportResponds() {
+        startPeer(Map.of());
+        BED.daemon("gw-a", "responder", GatewayConfig.gwA().withEstablish("responder-only").render());
+        assertFalse(h.rawSas("gw-b").established(), "responder-only: Sallyport must not initiate");
+        Harness.Result init = h.initiate("gw-b", 30);
+        System.out.println("evidence: " + init.stdout().lines().filter(l -> l.contains("established")).toList());
+        init.orThrow();
+        assertTunnelUp();
+        h.captureStart("gw-b", "wan");
+        assertPingsBothWays(3);
+        assertOnlyEspInUdp(h.captureStop("gw-b", "wan"), 12);
+    }
+
+    @Test
+    @Order(4)
+    void interfaceStyleServiceSet() {
+        startPeer(Map.of());
+        BED.daemon("gw-a", "interface-style", GatewayConfig.gwA().withStyle(GatewayConfig.Style.INTERFACE).render());
+        assertTunnelUp();
+        h.captureStart("gw-b", "wan");
+        assertPingsBothWays(3);
+        assertOnlyEspInUdp(h.captureStop("gw-b", "wan"), 12);
+    }
+
+    @Test
+    @Order(5)
+    void childRekeyUnderTrafficLosesAtMostAFewPackets() throws Exception {
+        startPeer(Map.of("INTEROP_CHILD_REKEY_TIME", "20s"));
+        SallyportDaemon d = BED.daemon("gw-a", "rekey", GatewayConfig.gwA().render());
+        assertTunnelUp();
+        String oldSpi = h.rawSas("gw-b").installedChildren().getFirst().spiIn();
+        Process ping = new ProcessBuilder("ip", "netns", "exec", h.ns("host-a"), "ping", "-n", "-q", "-i", "0.1", "-w", "45", HOST_B)
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            boolean rekeyed = Testbed.await(Duration.ofSeconds(35), () -> {
+                List<SwanSas.Child> now = h.rawSas("gw-b").installedChildren();
+                return !now.isEmpty() && now.stream().noneMatch(c -> c.spiIn().equals(oldSpi));
+            });
+            Thread.sleep(2000);
+            assertTrue(rekeyed, "strongSwan did not rekey the CHILD_SA within 35 s:\n" + h.sas("gw-b"));
+        } finally {
+            new ProcessBuilder("kill", "-INT", Long.toString(ping.pid())).start().waitFor();
+            ping.waitFor(5, TimeUnit.SECONDS);
+        }
+        Ping result = Ping.parse(new String(ping.getInputStream().readAllBytes()));
+        SwanSas.Child fresh = h.rawSas("gw-b").installedChildren().getFirst();
+        System.out.println("evidence: old SPI " + oldSpi + ", new " + fresh.spiIn() + "/" + fresh.spiOut() + ", ping " + result);
+        assertNotEquals(oldSpi, fresh.spiIn());
+        assertTrue(result.transmitted() > 100, "continuous ping ran: " + result);
+        assertTrue(result.lost() <= 5, "lost more than 5 pings across the rekey: " + result);
+        String showIpsec = d.cli(SHOW_IPSEC);
+        assertTrue(showIpsec.contains(" " + fresh.spiInDecimal() + " "), "Sallyport shows the new SA:\n" + showIpsec);
+    }
+
+    @Test
+    @Order(6)
+    void deadPeerDetectionBringsTheTunnelBackAfterPeerRestart() {
+        startPeer(Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "dpd", GatewayConfig.gwA().withDpd().render());
+        assertTunnelUp();
+        assertTrue(h.ping("host-a", HOST_B, 2, 0.2).allAnswered());
+        // SIGKILL, so that no DELETE reaches Sallyport: only DPD can find out.
+        h.peerKill("gw-b");
+        boolean noticed = Testbed.await(Duration.ofSeconds(30),
+            () -> d.cli(SHOW_IKE).lines().noneMatch(l -> l.startsWith("192.0.2.2") && l.contains("Matured")));
+        System.out.println("evidence: after SIGKILL of strongSwan, Sallyport shows:\n" + d.cli(SHOW_IKE));
+        assertTrue(noticed, "DPD (interval 2, threshold 3) did not drop the IKE SA of the dead peer within 30 s");
+        startPeer(Map.of());
+        // No traffic meanwhile: establish-tunnels immediately must bring the tunnel back by itself.
+        Harness.Result back = h.waitSa("gw-b", 30);
+        assertTrue(back.ok(), "tunnel not back by itself 30 s after the peer restarted; Sallyport shows:\n"
+            + d.cli(SHOW_IKE) + "\nstrongSwan:\n" + h.sas("gw-b"));
+        Ping again = h.ping("host-a", HOST_B, 3, 0.2);
+        assertTrue(again.allAnswered(), "after peer restart: " + again.output());
+    }
+
+    @Test
+    @Order(7)
+    void clearRenegotiatesRightAwayWithEstablishImmediately() {
+        startPeer(Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "clear-renegotiate", GatewayConfig.gwA().render());
+        assertTunnelUp();
+        String oldIke = h.rawSas("gw-b").ikes().getFirst().initiatorSpi();
+        d.cli("clear services ipsec-vpn ike security-associations");
+        // Reference 4.8: with establish-tunnels immediately the tunnels are re-negotiated right away.
+        boolean renegotiated = Testbed.await(Duration.ofSeconds(15), () -> {
+            SwanSas now = h.rawSas("gw-b");
+            return !now.hasIkeSpi(oldIke) && now.established() && !now.installedChildren().isEmpty();
+        });
+        System.out.println("evidence: after clear: " + h.rawSas("gw-b").raw().strip());
+        assertTrue(renegotiated, "no new IKE SA within 15 s of clear (establish-tunnels immediately); Sallyport shows:\n"
+            + d.cli(SHOW_IKE));
+    }
+}

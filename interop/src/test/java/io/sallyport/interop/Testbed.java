@@ -1,0 +1,96 @@
+package io.sallyport.interop;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * One topology for one test class (register it as a static extension): own prefix and state dir,
+ * the daemons started on it, and a teardown that always runs: daemons stopped by PID, then down.sh.
+ * When a test fails it prints the daemons' logs and the tail of the charon logs.
+ */
+public final class Testbed implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback, TestWatcher {
+
+    private final Harness harness;
+    private final Harness.Topology topology;
+    private final List<SallyportDaemon> daemons = new ArrayList<>();
+
+    public Testbed(String prefix, Harness.Topology topology) {
+        this.harness = new Harness(repoRoot(), prefix);
+        this.topology = topology;
+    }
+
+    /** The repository root: the parent of this module's directory (surefire's basedir). */
+    public static Path repoRoot() {
+        Path module = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+        Path root = module.getParent();
+        if (!Files.isDirectory(root.resolve("interop/harness"))) throw new AssertionError("no interop/harness under " + root);
+        return root;
+    }
+
+    public Harness harness() { return harness; }
+
+    @Override public void beforeAll(ExtensionContext context) {
+        if (!Files.isRegularFile(SallyportDaemon.jar()))
+            throw new AssertionError("no " + SallyportDaemon.jar() + ": build app first (mvn -pl interop -am verify)");
+        harness.up(topology);
+    }
+
+    public SallyportDaemon daemon(String role, String name, String config) {
+        SallyportDaemon d = SallyportDaemon.start(harness, role, name, config);
+        daemons.add(d);
+        return d;
+    }
+
+    /** Stops this test's daemons; their logs stay available to {@link #testFailed} (called after @AfterEach). */
+    public void stopDaemons() {
+        for (SallyportDaemon d : daemons) d.close();
+    }
+
+    @Override public void beforeEach(ExtensionContext context) {
+        stopDaemons();
+        daemons.clear();
+    }
+
+    @Override public void afterAll(ExtensionContext context) {
+        stopDaemons();
+        Harness.Result r = harness.down();
+        if (!r.ok()) System.err.println("down.sh failed: " + r.stderr());
+    }
+
+    @Override public void testFailed(ExtensionContext context, Throwable cause) {
+        System.err.println("=== " + context.getDisplayName() + " failed; evidence follows");
+        for (SallyportDaemon d : daemons) System.err.println("--- sallyport " + d.name() + " log\n" + d.log());
+        for (String role : List.of("gw-a", "gw-b")) {
+            Path charonLog = harness.stateDir().resolve(harness.ns(role)).resolve("charon.log");
+            if (Files.exists(charonLog)) {
+                Harness.Result tail = harness.run(List.of("tail", "-n", "40", charonLog.toString()), Map.of(), 10);
+                System.err.println("--- charon " + role + " (last 40 lines)\n" + tail.stdout());
+            }
+        }
+    }
+
+    /** Polls CONDITION every 250 ms; false when TIMEOUT passes first. */
+    public static boolean await(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (condition.getAsBoolean()) return true;
+            if (System.nanoTime() > deadline) return false;
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+}
