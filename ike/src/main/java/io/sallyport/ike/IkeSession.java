@@ -165,7 +165,7 @@ final class IkeSession {
         hardDeadline = now + life;
         softDeadline = now + (long) (life * (1 - env.options().lifetimeJitter() * (1 + env.random().nextDouble())));
         if (natLocal) {
-            nextKeepalive = now + env.options().keepaliveNanos();
+            nextKeepalive = now + peer.natKeepaliveNanos(env.options());
         }
         out.add(new Action.IkeSaUp(peer.name(), id(), initiator, local, remote, proposal.encryption(),
                 proposal.encryption().isAead() ? null : proposal.integrity(), proposal.prf(), proposal.group(),
@@ -497,7 +497,7 @@ final class IkeSession {
                 queue.add(new Work.Dpd());
             }
             if (now >= nextKeepalive) {
-                nextKeepalive = now + env.options().keepaliveNanos();
+                nextKeepalive = now + peer.natKeepaliveNanos(env.options());
                 out.add(new Action.Send(new Datagram(local, remote, new byte[] {(byte) 0xff}, false)));
             }
         }

@@ -16,6 +16,6 @@ public record KmdOptions(long retransmitBaseNanos, int retransmitTries, long hal
                          long keepaliveNanos, double lifetimeJitter, int maxDatagram, long reconnectNanos) {
 
     public static KmdOptions defaults() {
-        return new KmdOptions(500_000_000L, 5, 30_000_000_000L, 50, 20_000_000_000L, 0.1, 1280, 10_000_000_000L);
+        return new KmdOptions(500_000_000L, 5, 30_000_000_000L, 50, 20_000_000_000L, 0.1, 1280, 2_000_000_000L);
     }
 }

@@ -10,12 +10,24 @@ import java.util.List;
  * @param remoteId       null accepts any identity the peer authenticates with
  * @param natTraversal   false for {@code disable-natt}: no NAT-D payloads, no move to 4500
  * @param establishImmediately {@code establish-tunnels immediately} versus on traffic
+ * @param natKeepaliveSeconds  {@code nat-keepalive}: keepalive interval when we are behind a NAT,
+ *                             0 for the engine's default ({@link KmdOptions#keepaliveNanos()})
  */
 public record PeerConfig(String name, InetAddress localAddress, InetAddress remoteAddress,
                          Identity localId, Identity remoteId, Authenticator authenticator,
                          List<IkeProposal> ikeProposals, List<ChildProposal> childProposals,
                          List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors,
-                         Dpd dpd, boolean natTraversal, boolean establishImmediately) {
+                         Dpd dpd, boolean natTraversal, boolean establishImmediately, int natKeepaliveSeconds) {
+
+    /** A peer with the engine's default NAT keepalive interval. */
+    public PeerConfig(String name, InetAddress localAddress, InetAddress remoteAddress,
+                      Identity localId, Identity remoteId, Authenticator authenticator,
+                      List<IkeProposal> ikeProposals, List<ChildProposal> childProposals,
+                      List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors,
+                      Dpd dpd, boolean natTraversal, boolean establishImmediately) {
+        this(name, localAddress, remoteAddress, localId, remoteId, authenticator, ikeProposals, childProposals,
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, 0);
+    }
 
     public PeerConfig {
         if (ikeProposals.isEmpty() || childProposals.isEmpty()) {
@@ -38,16 +50,21 @@ public record PeerConfig(String name, InetAddress localAddress, InetAddress remo
 
     public PeerConfig withAuthenticator(Authenticator a) {
         return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, a, ikeProposals, childProposals,
-                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately);
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds);
     }
 
     public PeerConfig withIkeProposals(List<IkeProposal> p) {
         return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, authenticator, p, childProposals,
-                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately);
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds);
     }
 
     public PeerConfig withChildProposals(List<ChildProposal> p) {
         return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, authenticator, ikeProposals, p,
-                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately);
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds);
+    }
+
+    /** The NAT keepalive interval for this peer. */
+    long natKeepaliveNanos(KmdOptions options) {
+        return natKeepaliveSeconds > 0 ? natKeepaliveSeconds * 1_000_000_000L : options.keepaliveNanos();
     }
 }

@@ -259,7 +259,7 @@ class KmdTwoPeersTest {
         t.runQuiet();
         assertEquals(1, t.of(t.actionsA, Action.IkeSaUp.class).size(), () -> traces(t));
         t.commandB(new Command.DeleteIkeSa("a"));
-        t.run(9 * SECOND);
+        t.run(SECOND);
         assertEquals(0, t.a.liveSaCount());
         t.run(5 * SECOND);
         assertEquals(2, t.of(t.actionsA, Action.IkeSaUp.class).size(), () -> traces(t));

@@ -18,11 +18,10 @@ class WarningsTest {
             set protocols ospf area 0.0.0.0 interface ge-0/0/0.0
             set services ipsec-vpn no-ipsec-tunnel-in-traceroute
             set services service-set S tcp-mss 1400
-            set services service-set S ipsec-vpn-options nat-keepalive 30
             """));
         assertTrue(r.succeeded());
         // no-ipsec-tunnel-in-traceroute is acted on (the tunnel is not a hop), so it draws no warning.
-        assertEquals(List.of("ospf", "tcp-mss 1400", "nat-keepalive 30"),
+        assertEquals(List.of("ospf", "tcp-mss 1400"),
             r.warnings().stream().map(Diagnostic::statement).toList());
         assertEquals("""
             [edit protocols]

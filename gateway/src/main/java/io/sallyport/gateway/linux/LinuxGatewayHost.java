@@ -10,7 +10,10 @@ import io.sallyport.net.linux.LinuxRawEspPort;
 import io.sallyport.net.linux.LinuxTun;
 import io.sallyport.net.linux.LinuxUdpPort;
 import java.net.InetAddress;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +21,9 @@ import org.slf4j.LoggerFactory;
 /** The gateway on a Linux host: TUN devices and raw sockets through FFM, routes through iproute2. */
 public final class LinuxGatewayHost implements GatewayHost {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxGatewayHost.class);
+
+    /** Receive buffer for the sockets ESP arrives on: the default 208 KiB overflows under TCP bursts. */
+    private static final int RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
     private final NetworkControl network = LinuxNetworkControl.ofHost();
 
@@ -28,18 +34,34 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     @Override
     public TunPort openTun(String name, int mtu) {
-        return LinuxTun.open(name, mtu);
+        LinuxTun tun = LinuxTun.open(name, mtu);
+        acceptLocalSources(name);
+        return tun;
+    }
+
+    /**
+     * ICMP errors the tunnel sends inside (fragmentation needed, time exceeded) come from the
+     * local gateway address, an address of this host; Linux drops packets arriving with a local
+     * source unless {@code accept_local} is set on the device, and path-MTU discovery then fails.
+     */
+    private static void acceptLocalSources(String device) {
+        Path knob = Path.of("/proc/sys/net/ipv4/conf", device, "accept_local");
+        try {
+            Files.writeString(knob, "1\n");
+        } catch (IOException | SecurityException e) {
+            LOG.warn("cannot set {} ({}): ICMP errors from the tunnel may not reach inside hosts", knob, e.getMessage());
+        }
     }
 
     @Override
     public DatagramPort openUdp(InetSocketAddress local) {
-        return LinuxUdpPort.bind(local, true);
+        return LinuxUdpPort.bind(local, true, RECEIVE_BUFFER_BYTES);
     }
 
     @Override
     public Optional<DatagramPort> openRawEsp(InetAddress local) {
         try {
-            return Optional.of(LinuxRawEspPort.open(local));
+            return Optional.of(LinuxRawEspPort.open(local, RECEIVE_BUFFER_BYTES));
         } catch (HostNetworkException e) {
             LOG.warn("no raw ESP socket on {} ({}): only ESP in UDP will work", local.getHostAddress(), e.getMessage());
             return Optional.empty();

@@ -187,7 +187,7 @@ public final class Planner {
                 }
                 if (remote != null && local != null) {
                     peer = peer(id, vpn, dynamic, term, local, remote, localPrefix, remotePrefix, child,
-                            natTraversal, problems);
+                            natTraversal, options.natKeepalive().orElse(0), problems);
                 }
             }
             case Term.ManualSa manual -> {
@@ -222,7 +222,7 @@ public final class Planner {
     private static Optional<PeerConfig> peer(String id, IpsecVpn vpn, Term.DynamicSa dynamic, Term term,
                                              InetAddress local, InetAddress remote, IpPrefix localPrefix,
                                              IpPrefix remotePrefix, List<ChildProposal> child, boolean natTraversal,
-                                             List<String> problems) {
+                                             int natKeepaliveSeconds, List<String> problems) {
         IkePolicy policy = vpn.ikePolicyFor(dynamic);
         int before = problems.size();
         if (policy.version() == IkeVersion.V1) {
@@ -263,7 +263,7 @@ public final class Planner {
         return Optional.of(new PeerConfig(id, local, remote, localId, remoteId,
                 new PskAuthenticator(policy.preSharedKey().get().bytes()), ike, child,
                 List.of(selector(localPrefix)), List.of(selector(remotePrefix)), dpd, natTraversal,
-                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY));
+                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds));
     }
 
     private static List<ChildProposal> childProposals(IpsecVpn vpn, IpsecPolicy policy, List<String> problems) {

@@ -34,6 +34,21 @@ final class Libc {
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
     static final int SO_RCVBUF = 8;
+    /** Like SO_RCVBUF but past net.core.rmem_max; needs CAP_NET_ADMIN. */
+    static final int SO_RCVBUFFORCE = 33;
+
+    /**
+     * Sets a socket's receive buffer: SO_RCVBUFFORCE first (a gateway has CAP_NET_ADMIN, and
+     * rmem_max is only 208 KiB by default and read-only inside a network namespace), SO_RCVBUF
+     * (capped by rmem_max) when that is refused.
+     */
+    static void setReceiveBuffer(final MemorySegment state, final int fd, final int bytes, final Arena arena)
+            throws Throwable {
+        final MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, bytes);
+        if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVBUFFORCE, value, (int) value.byteSize()) < 0) {
+            final int ignored = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVBUF, value, (int) value.byteSize());
+        }
+    }
     static final int IPPROTO_IPV6 = 41;
     static final int IPV6_V6ONLY = 26;
     static final int EADDRINUSE = 98;

@@ -56,6 +56,14 @@ public final class LinuxRawEspPort implements DatagramPort, NativePort {
      * @throws HostNetworkException with the host's reason, for example a missing CAP_NET_RAW
      */
     public static LinuxRawEspPort open(final InetAddress localAddress) {
+        return open(localAddress, 0);
+    }
+
+    /**
+     * As {@link #open(InetAddress)}, with a receive buffer of {@code receiveBufferBytes} (0 for the
+     * kernel default, which overflows under a tunnel's bursts).
+     */
+    public static LinuxRawEspPort open(final InetAddress localAddress, final int receiveBufferBytes) {
         final boolean v6 = localAddress instanceof Inet6Address;
         final String family = v6 ? "AF_INET6" : "AF_INET";
         try (Arena arena = Arena.ofConfined()) {
@@ -66,6 +74,9 @@ public final class LinuxRawEspPort implements DatagramPort, NativePort {
                 final int errno = Libc.errno(state);
                 throw new HostNetworkException(Libc.describe("socket(" + family + ", SOCK_RAW, 50)", errno)
                         + (errno == Libc.EPERM ? "; raw ESP needs CAP_NET_RAW" : ""));
+            }
+            if (receiveBufferBytes > 0) {
+                Libc.setReceiveBuffer(state, fd, receiveBufferBytes, arena);
             }
             final MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
             final int len = SockAddr.write(sa, localAddress, 0);

@@ -79,8 +79,7 @@ public final class LinuxUdpPort implements DatagramPort, NativePort {
                     setOption(state, fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, one, what);
                 }
                 if (receiveBufferBytes > 0) {
-                    setOption(state, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF,
-                            arena.allocateFrom(ValueLayout.JAVA_INT, receiveBufferBytes), what);
+                    Libc.setReceiveBuffer(state, fd, receiveBufferBytes, arena);
                 }
                 final MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
                 final int len = SockAddr.write(sa, local.getAddress(), local.getPort());
