@@ -224,4 +224,24 @@ class SallyportStrongswanTest {
         assertTrue(renegotiated, "no new IKE SA within 15 s of clear (establish-tunnels immediately); Sallyport shows:\n"
             + d.cli(SHOW_IKE));
     }
+
+    @Test
+    @Order(9)
+    void backupRemoteGatewayTakesOverWhenThePrimaryDoesNotAnswer() {
+        startPeer(Map.of());
+        // The primary 192.0.2.3 does not exist on the link; strongSwan at 192.0.2.2 is the backup.
+        String config = GatewayConfig.gwA().render()
+            .replace("then { remote-gateway 192.0.2.2;", "then { remote-gateway 192.0.2.3; backup-remote-gateway 192.0.2.2;");
+        SallyportDaemon d = BED.daemon("gw-a", "backup-gateway", config);
+        Harness.Result up = h.waitSa("gw-b", 60);
+        String extensive = d.cli(SHOW_IPSEC + " extensive");
+        System.out.println("evidence: after failover Sallyport shows:\n" + extensive);
+        assertTrue(up.ok(), "no tunnel to the backup gateway within 60 s; Sallyport shows:\n" + d.cli(SHOW_IKE)
+            + "\n" + extensive);
+        assertTrue(extensive.contains("Remote gateway: 192.0.2.2"), extensive);
+        assertTrue(extensive.contains("Primary remote gateway: 192.0.2.3, State: Standby"), extensive);
+        assertTrue(extensive.contains("Backup remote gateway: 192.0.2.2, State: Active"), extensive);
+        assertTrue(extensive.contains("Failover counter: 1"), extensive);
+        assertTrue(h.ping("host-a", HOST_B, 3, 0.2).allAnswered());
+    }
 }

@@ -45,7 +45,6 @@ public final class Unsupported {
         "services service-set * ipsec-vpn-options ike-access-profile",
         "services service-set * ipsec-vpn-options trusted-ca",
         "services service-set * ipsec-vpn-options no-certificate-chain-in-ike",
-        "services ipsec-vpn rule * term * then backup-remote-gateway",
         "services ipsec-vpn rule * term * then dynamic natt-install-interval",
         "services ipsec-vpn rule * term * then copy-ttl-from-inner-ip-header",
         "services ipsec-vpn rule * term * then tos",

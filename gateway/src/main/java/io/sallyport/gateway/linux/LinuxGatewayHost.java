@@ -24,6 +24,7 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     /** Receive buffer for the sockets ESP arrives on: the default 208 KiB overflows under TCP bursts. */
     private static final int RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+    private static final int TUN_TRANSMIT_QUEUE = 4096;
 
     private final NetworkControl network = LinuxNetworkControl.ofHost();
 
@@ -36,7 +37,21 @@ public final class LinuxGatewayHost implements GatewayHost {
     public TunPort openTun(String name, int mtu) {
         LinuxTun tun = LinuxTun.open(name, mtu);
         acceptLocalSources(name);
+        lengthenTransmitQueue(name);
         return tun;
+    }
+
+    /**
+     * The kernel queues packets routed into the TUN device until the outbound worker reads them;
+     * the default 500 overflows while the worker waits for a CPU, and TCP then backs off.
+     */
+    private static void lengthenTransmitQueue(String device) {
+        Path knob = Path.of("/sys/class/net", device, "tx_queue_len");
+        try {
+            Files.writeString(knob, TUN_TRANSMIT_QUEUE + "\n");
+        } catch (IOException | SecurityException e) {
+            LOG.warn("cannot set {} ({}): bursts into the tunnel may be dropped", knob, e.getMessage());
+        }
     }
 
     /**

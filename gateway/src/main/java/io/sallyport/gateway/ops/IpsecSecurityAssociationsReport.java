@@ -29,11 +29,29 @@ public final class IpsecSecurityAssociationsReport {
     }
 
     public static String detail(List<IpsecTunnelView> tunnels, boolean hexSpi) {
+        return detail(tunnels, hexSpi, false);
+    }
+
+    /** Extensive: detail plus each tunnel's redundancy block (backup-remote-gateway). */
+    public static String extensive(List<IpsecTunnelView> tunnels, boolean hexSpi) {
+        return detail(tunnels, hexSpi, true);
+    }
+
+    private static String detail(List<IpsecTunnelView> tunnels, boolean hexSpi, boolean extensive) {
         StringBuilder out = new StringBuilder();
         bySet(tunnels).forEach((set, list) -> {
             header(list.getFirst(), out);
             for (IpsecTunnelView t : list) {
                 tunnelHead(t, true, out);
+                if (extensive && t.redundancy() != null) {
+                    IpsecTunnelView.Redundancy r = t.redundancy();
+                    out.append("  Tunnel redundancy:\n");
+                    out.append("    Primary remote gateway: ").append(r.primary()).append(", State: ")
+                            .append(r.primaryActive() ? "Active" : "Standby").append('\n');
+                    out.append("    Backup remote gateway: ").append(r.backup()).append(", State: ")
+                            .append(r.primaryActive() ? "Standby" : "Active").append('\n');
+                    out.append("    Failover counter: ").append(r.failovers()).append("\n\n");
+                }
                 for (IpsecSaView sa : t.sas()) {
                     out.append("    Direction: ").append(sa.direction()).append(", SPI: ")
                             .append(spi(sa.spi(), hexSpi)).append(", AUX-SPI: 0\n");
@@ -118,6 +136,16 @@ public final class IpsecSecurityAssociationsReport {
                     .leaf("sa-remote-identity", t.remoteIdentity())
                     .leaf("sa-tunnel-down-reason", t.downReason())
                     .build());
+            if (t.redundancy() != null) {
+                IpsecTunnelView.Redundancy r = t.redundancy();
+                block.add(Element.builder("tunnel-redundancy-extensive")
+                        .leaf("ipsec-tunnel-redundancy-primary-remote-address", r.primary())
+                        .leaf("ipsec-redundancy-primary-state", r.primaryActive() ? "active" : "standby")
+                        .leaf("ipsec-redundancy-counter", r.failovers())
+                        .leaf("ipsec-tunnel-redundancy-backup-remote-address", r.backup())
+                        .leaf("ipsec-redundancy-backup-state", r.primaryActive() ? "standby" : "active")
+                        .build());
+            }
             for (IpsecSaView sa : t.sas()) {
                 block.add(Element.builder("security-associations")
                         .leaf("sa-direction", sa.direction())

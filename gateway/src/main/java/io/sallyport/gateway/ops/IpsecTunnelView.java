@@ -7,6 +7,7 @@ import java.util.List;
  * {@code show services ipsec-vpn ipsec security-associations} shows it.
  *
  * @param downReason why the tunnel has no installed SAs, in words, or null when it is up
+ * @param redundancy {@code backup-remote-gateway} state, or null when the term has no backup
  */
 public record IpsecTunnelView(
         String serviceSet, String routingInstance,
@@ -15,7 +16,11 @@ public record IpsecTunnelView(
         String insideInterface, int tunnelMtu,
         boolean udpEncapsulate, int udpDestinationPort,
         String localIdentity, String remoteIdentity,
-        List<IpsecSaView> sas, String downReason) {
+        List<IpsecSaView> sas, String downReason, Redundancy redundancy) {
+
+    /** The primary and backup gateways of a term with {@code backup-remote-gateway}. */
+    public record Redundancy(String primary, boolean primaryActive, String backup, int failovers) {
+    }
 
     public IpsecTunnelView {
         sas = List.copyOf(sas);

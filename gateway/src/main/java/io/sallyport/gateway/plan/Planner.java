@@ -173,6 +173,7 @@ public final class Planner {
                 options.passiveModeTunneling(), set.headerIntegrityCheck(), !vpn.noIpsecTunnelInTraceroute(),
                 options.udpEncapsulateDestPort(), natTraversal, term.ttl());
         Optional<PeerConfig> peer = Optional.empty();
+        Optional<PeerConfig> backupPeer = Optional.empty();
         Optional<ManualSaPlan> manualIn = Optional.empty();
         Optional<ManualSaPlan> manualOut = Optional.empty();
         TunnelPlan.Algorithms algorithms = new TunnelPlan.Algorithms("", "");
@@ -188,6 +189,11 @@ public final class Planner {
                 if (remote != null && local != null) {
                     peer = peer(id, vpn, dynamic, term, local, remote, localPrefix, remotePrefix, child,
                             natTraversal, options.natKeepalive().orElse(0), problems);
+                    InetAddress backup = term.backupRemoteGateway().map(Planner::address).orElse(null);
+                    if (backup != null && peer.isPresent()) {
+                        backupPeer = peer(id, vpn, dynamic, term, local, backup, localPrefix, remotePrefix, child,
+                                natTraversal, options.natKeepalive().orElse(0), problems);
+                    }
                 }
             }
             case Term.ManualSa manual -> {
@@ -215,7 +221,7 @@ public final class Planner {
             case Term.NoSa none -> problems.add("term " + term.name() + " has neither dynamic nor manual SAs");
         }
         return new TunnelPlan(id, set.name(), rule.name(), term.name(), index, local, remote, localPrefix, remotePrefix,
-                peer, manualIn, manualOut, esp, algorithms,
+                peer, backupPeer, manualIn, manualOut, esp, algorithms,
                 problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)));
     }
 

@@ -11,11 +11,13 @@ import java.util.Optional;
  *
  * @param id           unique key across the gateway: {@code serviceSet/rule/term}
  * @param tunnelIndex  1-based position within its service set (Junos "Tunnel index")
+ * @param backupPeer   the same peer at {@code backup-remote-gateway}, used while the primary is dead
  */
 public record TunnelPlan(String id, String serviceSet, String rule, String term, int tunnelIndex,
                          InetAddress localGateway, InetAddress remoteGateway,
                          IpPrefix localPrefix, IpPrefix remotePrefix,
-                         Optional<PeerConfig> peer, Optional<ManualSaPlan> manualInbound,
+                         Optional<PeerConfig> peer, Optional<PeerConfig> backupPeer,
+                         Optional<ManualSaPlan> manualInbound,
                          Optional<ManualSaPlan> manualOutbound,
                          EspSettings esp, Algorithms algorithms, Optional<String> problem) {
 

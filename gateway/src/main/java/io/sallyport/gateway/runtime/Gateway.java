@@ -12,6 +12,7 @@ import io.sallyport.ike.Action;
 import io.sallyport.ike.Command;
 import io.sallyport.ike.Kmd;
 import io.sallyport.ike.KmdOptions;
+import io.sallyport.ike.PeerConfig;
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostNetworkException;
 import io.sallyport.net.Route;
@@ -422,6 +423,28 @@ public final class Gateway implements KmdListener, AutoCloseable {
         state.ike = null;
         state.lastFailure = a.reason();
         // kmd itself brings establish-tunnels-immediately peers back (KmdOptions.reconnectNanos).
+        if (a.reason().startsWith("no response") && state.plan.backupPeer().isPresent()) {
+            failOver(state);
+        }
+    }
+
+    /**
+     * {@code backup-remote-gateway}: the gateway in use does not answer, so the tunnel moves to the
+     * other one (and back again when that one fails too). kmd replaces the peer under the same name.
+     */
+    private void failOver(TunnelState state) {
+        boolean toBackup = !state.onBackup;
+        state.onBackup = toBackup;
+        state.failovers++;
+        PeerConfig next = (toBackup ? state.plan.backupPeer() : state.plan.peer()).orElseThrow();
+        LOG.warn("tunnel {}: {} gateway {} does not answer; trying the {} gateway {}", state.plan.id(),
+                toBackup ? "primary" : "backup", toBackup ? state.plan.remoteGateway().getHostAddress()
+                        : next.remoteAddress().getHostAddress(), toBackup ? "backup" : "primary",
+                next.remoteAddress().getHostAddress());
+        kmd.command(new Command.AddPeer(next));
+        if (!next.establishImmediately()) {
+            kmd.command(new Command.Initiate(next.name()));
+        }
     }
 
     @Override

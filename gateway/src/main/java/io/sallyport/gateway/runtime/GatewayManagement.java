@@ -75,8 +75,11 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowIpsecSecurityAssociations c -> {
                 List<IpsecTunnelView> views = tunnelViews(c.serviceSet());
                 yield render(c.format(), () -> IpsecSecurityAssociationsReport.element(views),
-                        () -> c.level() == Level.BRIEF ? IpsecSecurityAssociationsReport.brief(views, c.hex())
-                                : IpsecSecurityAssociationsReport.detail(views, c.hex()));
+                        () -> switch (c.level()) {
+                            case BRIEF -> IpsecSecurityAssociationsReport.brief(views, c.hex());
+                            case DETAIL -> IpsecSecurityAssociationsReport.detail(views, c.hex());
+                            case EXTENSIVE -> IpsecSecurityAssociationsReport.extensive(views, c.hex());
+                        });
             }
             case OperationalCommand.ShowIpsecStatistics c -> {
                 List<IpsecStatisticsView> views = statisticsViews(c.serviceSet(), c.remoteGateway());
@@ -203,12 +206,16 @@ public final class GatewayManagement implements ManagementApi {
                 String down = sa != null ? null
                         : state.map(TunnelState::lastFailure).orElse(null) != null ? state.get().lastFailure()
                         : "no IPsec SA negotiated yet";
+                IpsecTunnelView.Redundancy redundancy = p.backupPeer().map(b -> new IpsecTunnelView.Redundancy(
+                        hostAddress(p.remoteGateway()), !state.map(TunnelState::onBackup).orElse(false),
+                        hostAddress(b.remoteAddress()), state.map(TunnelState::failovers).orElse(0))).orElse(null);
+                String remoteGw = hostAddress(state.map(TunnelState::activeRemoteGateway).orElse(p.remoteGateway()));
                 out.add(new IpsecTunnelView(set.name(), "default", p.rule(), p.term(), p.tunnelIndex(),
-                        hostAddress(p.localGateway()), hostAddress(p.remoteGateway()), set.insideInterface(),
+                        hostAddress(p.localGateway()), remoteGw, set.insideInterface(),
                         p.esp().tunnelMtu(), p.esp().udpEncapsulatePort().isPresent(),
                         p.esp().udpEncapsulatePort().orElse(0),
                         IpsecTunnelView.proxyId(p.localPrefix().toString()),
-                        IpsecTunnelView.proxyId(p.remotePrefix().toString()), sas, down));
+                        IpsecTunnelView.proxyId(p.remotePrefix().toString()), sas, down, redundancy));
             }
         }
         return out;

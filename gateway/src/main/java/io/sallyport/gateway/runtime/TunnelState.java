@@ -31,6 +31,9 @@ public final class TunnelState {
     volatile int created;
     volatile int deleted;
     volatile int rekeys;
+    /** {@code backup-remote-gateway}: whether the backup gateway is the one in use, and how often it switched. */
+    volatile boolean onBackup;
+    volatile int failovers;
     /** Counter values at the last {@code clear services ipsec-vpn ipsec statistics}. */
     volatile Statistics statisticsBaseline = Statistics.ZERO;
 
@@ -66,6 +69,13 @@ public final class TunnelState {
     public int created() { return created; }
     public int deleted() { return deleted; }
     public int rekeys() { return rekeys; }
+    public boolean onBackup() { return onBackup; }
+    public int failovers() { return failovers; }
+
+    /** The remote gateway in use: the primary, or the backup after a failover. */
+    public java.net.InetAddress activeRemoteGateway() {
+        return onBackup ? plan.backupPeer().orElseThrow().remoteAddress() : plan.remoteGateway();
+    }
     public EspCounters inboundCounters() { return inboundCounters; }
     public EspCounters outboundCounters() { return outbound.counters; }
     public long noSaDrops() { return outbound.noSaDrops; }

@@ -21,7 +21,7 @@ class ReportsTest {
                 IpsecTunnelView.proxyId("172.16.0.0/16"), IpsecTunnelView.proxyId("192.168.0.0/16"),
                 List.of(new IpsecSaView(true, 1562914436L, false, true, "ESP", "hmac-sha1-96", "3des-cbc", 28000, 28800, true, 128),
                         new IpsecSaView(false, 3498214667L, false, true, "ESP", "hmac-sha1-96", "3des-cbc", 28000, 28800, true, 128)),
-                null);
+                null, new IpsecTunnelView.Redundancy("10.0.1.2", false, "10.0.2.2", 1));
     }
 
     @Test
@@ -68,6 +68,14 @@ class ReportsTest {
         assertTrue(out.contains("Direction: inbound, SPI: 5d282e84, AUX-SPI: 0"), out);
         assertTrue(out.contains("Mode: tunnel, Type: dynamic, State: Installed"), out);
         assertTrue(out.contains("Anti-replay service: Enabled, Replay window size: 128"), out);
+    }
+
+    @Test
+    void extensiveAddsTheRedundancyBlock() {
+        String out = IpsecSecurityAssociationsReport.extensive(List.of(router1Tunnel()), false);
+        assertTrue(out.contains("    Primary remote gateway: 10.0.1.2, State: Standby\n"
+                + "    Backup remote gateway: 10.0.2.2, State: Active\n    Failover counter: 1\n"), out);
+        assertTrue(!IpsecSecurityAssociationsReport.detail(List.of(router1Tunnel()), false).contains("redundancy"));
     }
 
     @Test
