@@ -34,6 +34,15 @@ final class Libc {
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
     static final int SO_RCVBUF = 8;
+    /** The counter a failed sendto() counts under, by errno. */
+    static io.sallyport.net.PortCounter sendFailure(final int errno) {
+        return switch (errno) {
+            case EAGAIN, ENOBUFS -> io.sallyport.net.PortCounter.SEND_DROPPED_BUSY;
+            case ENETUNREACH, EHOSTUNREACH, EINVAL, EMSGSIZE, EACCES -> io.sallyport.net.PortCounter.SEND_DROPPED_UNROUTABLE;
+            default -> io.sallyport.net.PortCounter.SEND_DROPPED_ERROR;
+        };
+    }
+
     /** Like SO_RCVBUF but past net.core.rmem_max; needs CAP_NET_ADMIN. */
     static final int SO_RCVBUFFORCE = 33;
 

@@ -179,12 +179,7 @@ public final class LinuxUdpPort implements DatagramPort, NativePort {
             return true;
         }
         final int errno = n < 0 ? Libc.errno(fd.sendState) : 0;
-        counters.failed(switch (errno) {
-            case Libc.EAGAIN, Libc.ENOBUFS -> PortCounter.SEND_DROPPED_BUSY;
-            case Libc.ENETUNREACH, Libc.EHOSTUNREACH, Libc.EINVAL, Libc.EMSGSIZE, Libc.EACCES ->
-                    PortCounter.SEND_DROPPED_UNROUTABLE;
-            default -> PortCounter.SEND_DROPPED_ERROR;
-        }, errno);
+        counters.failed(Libc.sendFailure(errno), errno);
         return false;
     }
 
