@@ -135,6 +135,13 @@ public final class Daemon implements AutoCloseable {
         GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a)).plan(config);
         trace.configure(plan.trace());
         gateway.apply(plan);
+        if (!LocalGatewayWatch.watchedAddresses(gateway).equals(watched)) {
+            // A gw-interface set changed by this commit while its address is gone could not bind:
+            // plan again without it, so it is down for the missing address and comes back with it.
+            Set<InetAddress> running = LocalGatewayWatch.watchedAddresses(gateway);
+            plan = new Planner(a -> present.contains(a) || running.contains(a)).plan(config);
+            gateway.apply(plan);
+        }
         plan.warnings().forEach(w -> LOG.warn("{}", w));
         return plan.warnings();
     }

@@ -73,12 +73,15 @@ public final class LocalGatewayWatch {
     }
 
     /**
-     * The local gateways of running gw-interface service sets. A planner should count them as
-     * present even while their address is gone: the watch, not a re-plan, handles their outage.
+     * The local gateways of running (up or suspended) gw-interface service sets. A planner should
+     * count them as present even while their address is gone: the watch, not a re-plan, handles
+     * their outage. A set that could not be set up is not running, so it is not watched.
      */
     public static Set<InetAddress> watchedAddresses(Gateway gateway) {
+        Map<String, String> down = gateway.serviceSetProblems();
         return gateway.serviceSets().stream()
                 .filter(s -> s.gwInterface().isPresent() && s.problem().isEmpty() && s.localGateway().isPresent())
+                .filter(s -> !down.containsKey(s.name()) || gateway.localGatewayProblem(s.name()).isPresent())
                 .map(s -> s.localGateway().get())
                 .collect(Collectors.toUnmodifiableSet());
     }
