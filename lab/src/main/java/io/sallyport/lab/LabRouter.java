@@ -6,6 +6,7 @@ import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.runtime.Gateway;
 import io.sallyport.gateway.runtime.GatewayManagement;
+import io.sallyport.gateway.runtime.LocalGatewayWatch;
 import io.sallyport.gateway.runtime.TunnelState;
 import io.sallyport.ike.KmdOptions;
 import java.security.NoSuchAlgorithmException;
@@ -18,6 +19,8 @@ import java.util.List;
  * configuration, {@link Planner}, {@link Gateway#apply}), on a {@link SteppingRunner}.
  */
 public final class LabRouter {
+    /** How often the router looks at its local gateways for gw-interface, as the daemon's host watch. */
+    static final long LOCAL_GATEWAY_POLL_NANOS = 1_000_000_000L;
     private final String name;
     private final Node node;
     private final Configuration configuration;
@@ -28,6 +31,8 @@ public final class LabRouter {
     private Gateway gateway;
     private GatewayManagement management;
     private GatewayPlan plan;
+    private LocalGatewayWatch localGateways;
+    private long nextLocalGatewayPoll;
 
     LabRouter(String name, Node node, Configuration configuration, String configText, Simulation simulation,
               long seed) {
@@ -37,6 +42,16 @@ public final class LabRouter {
         this.configText = configText;
         this.simulation = simulation;
         this.seed = seed;
+        simulation.add(this::pollLocalGateways);
+    }
+
+    /** The daemon's gw-interface watch on simulated time: link faults and address changes reach the gateway. */
+    private int pollLocalGateways(long nowNanos) {
+        if (localGateways == null || nowNanos < nextLocalGatewayPoll) {
+            return 0;
+        }
+        nextLocalGatewayPoll = nowNanos + LOCAL_GATEWAY_POLL_NANOS;
+        return localGateways.poll(gateway);
     }
 
     /** Starts the gateway and applies the configuration (a restart starts a fresh one, new keys). */
@@ -49,7 +64,9 @@ public final class LabRouter {
         }
         // Seeded before first use, SHA1PRNG is deterministic: same lab, same SPIs and nonces.
         random.setSeed(seed + 31L * generation++);
-        gateway = new Gateway(new VirtualGatewayHost(node, simulation.network()), new SteppingRunner(simulation),
+        localGateways = new LocalGatewayWatch(new VirtualGatewayHost(node, simulation.network()));
+        nextLocalGatewayPoll = simulation.nowNanos();
+        gateway = new Gateway(localGateways.gatedHost(), new SteppingRunner(simulation),
                 () -> random, KmdOptions.defaults(), trace -> { });
         management = new GatewayManagement(gateway, () -> Reply.ok(""), () -> configText);
         plan = new Planner(node.control()::hasAddress).plan(configuration);
@@ -94,6 +111,11 @@ public final class LabRouter {
 
     public Gateway gateway() {
         return gateway;
+    }
+
+    /** The gw-interface watch of the running gateway (which local gateways are down, suppressed sends). */
+    public LocalGatewayWatch localGateways() {
+        return localGateways;
     }
 
     public Configuration configuration() {

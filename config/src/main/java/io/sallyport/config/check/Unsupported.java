@@ -41,7 +41,6 @@ public final class Unsupported {
         "access profile * client * l2tp",
         "services service-set * tcp-mss",
         "services service-set * ipsec-vpn-options local-gateway routing-instance",
-        "services service-set * ipsec-vpn-options local-gateway gw-interface",
         "services service-set * ipsec-vpn-options ike-access-profile",
         "services service-set * ipsec-vpn-options trusted-ca",
         "services service-set * ipsec-vpn-options no-certificate-chain-in-ike",

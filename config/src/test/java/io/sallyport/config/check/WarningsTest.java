@@ -32,6 +32,16 @@ class WarningsTest {
     }
 
     @Test
+    void gwInterfaceIsActedOnSoItDrawsNoWarning() throws ConfigSyntaxException {
+        CheckResult r = CommitCheck.check(ConfigText.parse("""
+            set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24
+            set services service-set S ipsec-vpn-options local-gateway 192.0.2.1 gw-interface ge-0/0/0.0
+            """));
+        assertTrue(r.succeeded(), r.render());
+        assertEquals(List.of(), r.warnings());
+    }
+
+    @Test
     void inactiveStatementsAreNotChecked() throws ConfigSyntaxException {
         CheckResult r = CommitCheck.check(ConfigText.parse("""
             set services service-set S ipsec-vpn-rules missing-rule

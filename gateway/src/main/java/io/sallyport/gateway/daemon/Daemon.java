@@ -17,6 +17,7 @@ import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.runtime.Gateway;
 import io.sallyport.gateway.runtime.GatewayHost;
 import io.sallyport.gateway.runtime.GatewayManagement;
+import io.sallyport.gateway.runtime.LocalGatewayWatch;
 import io.sallyport.gateway.runtime.ThreadedRunner;
 import io.sallyport.ike.KmdOptions;
 import io.sallyport.net.linux.LinuxCapabilities;
@@ -53,6 +54,7 @@ public final class Daemon implements AutoCloseable {
     private final ControlServer control;
     private final KmdTrace trace;
     private final Thread hostWatch;
+    private final LocalGatewayWatch localGateways;
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
 
@@ -61,7 +63,8 @@ public final class Daemon implements AutoCloseable {
         this.host = host;
         this.trace = new KmdTrace(stateDir.resolve("log"), Clock.systemUTC());
         ThreadedRunner runner = new ThreadedRunner(System::nanoTime);
-        this.gateway = new Gateway(host, runner, SecureRandom::new, KmdOptions.defaults(), trace);
+        this.localGateways = new LocalGatewayWatch(host);
+        this.gateway = new Gateway(localGateways.gatedHost(), runner, SecureRandom::new, KmdOptions.defaults(), trace);
         this.hostAddresses = addresses();
         reload();
         this.control = new ControlServer(ControlProtocol.socketPath(stateDir),
@@ -127,9 +130,18 @@ public final class Daemon implements AutoCloseable {
                 .orElseThrow(() -> new DaemonException("the committed configuration does not pass the commit checks:\n"
                         + check.renderErrors()));
         Set<InetAddress> present = hostAddresses;
-        GatewayPlan plan = new Planner(present::contains).plan(config);
+        // gw-interface local gateways of running sets stay planned: their outage is the watch's.
+        Set<InetAddress> watched = LocalGatewayWatch.watchedAddresses(gateway);
+        GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a)).plan(config);
         trace.configure(plan.trace());
         gateway.apply(plan);
+        if (!LocalGatewayWatch.watchedAddresses(gateway).equals(watched)) {
+            // A gw-interface set changed by this commit while its address is gone could not bind:
+            // plan again without it, so it is down for the missing address and comes back with it.
+            Set<InetAddress> running = LocalGatewayWatch.watchedAddresses(gateway);
+            plan = new Planner(a -> present.contains(a) || running.contains(a)).plan(config);
+            gateway.apply(plan);
+        }
         plan.warnings().forEach(w -> LOG.warn("{}", w));
         return plan.warnings();
     }
@@ -146,7 +158,10 @@ public final class Daemon implements AutoCloseable {
         return host.network().addresses().stream().map(a -> a.address()).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** A local-gateway address that appears or goes away brings its service sets up or down. */
+    /**
+     * A local-gateway address that appears or goes away brings its service sets up or down; for
+     * gw-interface sets the watch suspends and resumes them instead (address or link down).
+     */
     private void watchHost() {
         while (!stopping) {
             try {
@@ -157,6 +172,7 @@ public final class Daemon implements AutoCloseable {
                     hostAddresses = now;
                     reload();
                 }
+                localGateways.poll(gateway);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | IOException | DaemonException e) {

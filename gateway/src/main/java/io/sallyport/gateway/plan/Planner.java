@@ -93,7 +93,7 @@ public final class Planner {
             case ServiceStyle.Unbound u -> {
                 return new ServiceSetPlan(set.name(), ServiceSetPlan.Kind.NEXT_HOP, "", "", Optional.empty(),
                         Optional.empty(), List.of(), List.of(),
-                        Optional.of("service set has neither next-hop-service nor interface-service"));
+                        Optional.of("service set has neither next-hop-service nor interface-service"), Optional.empty());
             }
         }
         Optional<String> problem = Optional.empty();
@@ -129,7 +129,8 @@ public final class Planner {
             tunnels.stream().map(TunnelPlan::remotePrefix).filter(p -> p.length() > 0).distinct().forEach(routed::add);
         }
         return new ServiceSetPlan(set.name(), kind, inside, TunNames.forUnit(inside), local,
-                local.flatMap(a -> unitWithAddress(config, a)), routed, tunnels, problem);
+                local.flatMap(a -> unitWithAddress(config, a)), routed, tunnels, problem,
+                options.localGateway().flatMap(IpsecVpnOptions.LocalGateway::gwInterface));
     }
 
     /** The configured unit ({@code ge-0/0/0.0}) whose {@code family inet address} holds {@code a}. */

@@ -14,11 +14,14 @@ import java.util.Optional;
  * @param localGatewayInterface the configured interface unit that carries the local gateway address
  * @param routedPrefixes   destinations the host must route into the TUN device
  * @param problem          why the whole set is down (e.g. local-gateway missing on the host)
+ * @param gwInterface      {@code local-gateway ... gw-interface IFL}: the runtime watches the local
+ *                         gateway and suspends the set while it is down (no IKE, no data plane)
  */
 public record ServiceSetPlan(String name, Kind kind, String insideInterface, String tunName,
                              Optional<InetAddress> localGateway, Optional<String> localGatewayInterface,
                              List<IpPrefix> routedPrefixes,
-                             List<TunnelPlan> tunnels, Optional<String> problem) {
+                             List<TunnelPlan> tunnels, Optional<String> problem,
+                             Optional<String> gwInterface) {
 
     public enum Kind { NEXT_HOP, INTERFACE }
 

@@ -91,6 +91,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
         sets.forEach((name, rt) -> {
             if (!rt.up()) {
                 out.put(name, rt.downReason());
+            } else if (suspended.containsKey(rt)) {
+                out.put(name, suspended.get(rt));
             }
         });
         return out;
@@ -319,7 +321,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         synchronized (this) {
             set = state == null ? null : sets.get(state.plan.serviceSet());
         }
-        if (state == null || set == null || !set.up()) {
+        if (state == null || set == null || !set.up() || suspended.containsKey(set)) {
             LOG.warn("kmd installed a child SA for {} that is no longer configured; asking kmd to delete it", a.peer());
             kmd.command(new Command.DeleteChildSa(a.spiIn()));
             return;
@@ -494,5 +496,111 @@ public final class Gateway implements KmdListener, AutoCloseable {
         kmd.run(() -> drained.set(true));
         runner.awaitCondition(drained::get, 2000);
         runner.close();
+    }
+
+    // ---------------------------------------------------------------- gw-interface (LocalGatewayWatch)
+
+    /** Running service sets with {@code gw-interface} whose local gateway is down, with why. */
+    private final Map<ServiceSetRuntime, String> suspended = new ConcurrentHashMap<>();
+
+    /** Why {@code serviceSet} is suspended by its gw-interface local gateway, if it is. */
+    public synchronized Optional<String> localGatewayProblem(String serviceSet) {
+        ServiceSetRuntime rt = sets.get(serviceSet);
+        return rt == null ? Optional.empty() : Optional.ofNullable(suspended.get(rt));
+    }
+
+    /**
+     * The local gateway {@code address} went down: its gw-interface service sets stop IKE (kmd
+     * peers removed, no acquires from traffic) and leave the data plane. Next-hop sets clear their
+     * SAs; interface-style sets keep them for show as "Not installed". Idempotent.
+     */
+    public synchronized void localGatewayDown(InetAddress address, String reason) {
+        suspended.keySet().retainAll(sets.values());
+        for (ServiceSetRuntime rt : sets.values()) {
+            if (!watches(rt, address) || suspended.putIfAbsent(rt, reason) != null) {
+                continue;
+            }
+            LOG.warn("service-set {} suspended: {}", rt.plan().name(), reason);
+            for (TunnelPlan t : rt.plan().tunnels()) {
+                if (t.problem().isEmpty() && !t.manual() && t.peer().isPresent()) {
+                    kmd.command(new Command.RemovePeer(t.id()));
+                }
+            }
+            // On kmd's thread after the removals: no SA can be installed behind this.
+            kmd.run(() -> leaveDataPlane(rt, reason));
+        }
+    }
+
+    /** The local gateway {@code address} is back: Not-installed SAs go, the tunnels negotiate again. */
+    public synchronized void localGatewayUp(InetAddress address) {
+        suspended.keySet().retainAll(sets.values());
+        for (ServiceSetRuntime rt : sets.values()) {
+            if (watches(rt, address) && suspended.remove(rt) != null) {
+                LOG.info("service-set {} resumed: local gateway {} is up", rt.plan().name(), address.getHostAddress());
+                kmd.run(() -> rejoinDataPlane(rt));
+            }
+        }
+    }
+
+    private static boolean watches(ServiceSetRuntime rt, InetAddress address) {
+        return rt.up() && rt.plan().gwInterface().isPresent() && rt.plan().localGateway().map(address::equals).orElse(false);
+    }
+
+    /** kmd's thread. */
+    private void leaveDataPlane(ServiceSetRuntime rt, String reason) {
+        synchronized (this) {
+            if (sets.get(rt.plan().name()) != rt) {
+                return;
+            }
+        }
+        boolean keep = rt.plan().kind() == ServiceSetPlan.Kind.INTERFACE;
+        for (TunnelPlan t : rt.plan().tunnels()) {
+            TunnelState state = tunnels.get(t.id());
+            if (state == null) {
+                continue;
+            }
+            List<TunnelState.SaPair> pairs = state.installed;
+            for (TunnelState.SaPair p : pairs) {
+                removeInbound(p.spiIn());
+                rt.outbound().removeSa(t.id(), p.spiOut());
+            }
+            rt.outbound().removeTunnel(t.id());
+            state.installed = List.of();
+            state.notInstalled = keep ? pairs : List.of();
+            if (!keep) {
+                state.deleted += pairs.size();
+            }
+            state.ike = null;
+            state.lastFailure = reason;
+        }
+    }
+
+    /** kmd's thread. */
+    private void rejoinDataPlane(ServiceSetRuntime rt) {
+        LocalGateway local;
+        synchronized (this) {
+            if (sets.get(rt.plan().name()) != rt || suspended.containsKey(rt)) {
+                return; // replaced by a commit, or down again meanwhile
+            }
+            local = locals.get(rt.plan().localGateway().orElseThrow());
+        }
+        for (TunnelPlan t : rt.plan().tunnels()) {
+            TunnelState state = tunnels.get(t.id());
+            if (state == null) {
+                continue;
+            }
+            state.deleted += state.notInstalled.size();
+            state.notInstalled = List.of();
+            state.lastFailure = t.problem().orElse(null);
+            rt.outbound().addTunnel(state.outbound);
+            if (t.problem().isPresent()) {
+                continue;
+            }
+            if (t.manual()) {
+                installManual(state, local, rt.tun(), rt.outbound());
+            } else if (t.peer().isPresent()) {
+                kmd.command(new Command.AddPeer(t.peer().get()));
+            }
+        }
     }
 }

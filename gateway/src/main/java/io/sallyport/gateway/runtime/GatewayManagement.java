@@ -136,6 +136,9 @@ public final class GatewayManagement implements ManagementApi {
                 continue;
             }
             Optional<TunnelState> tunnel = gateway.tunnel(sa.peer());
+            if (tunnel.flatMap(t -> gateway.localGatewayProblem(t.plan().serviceSet())).isPresent()) {
+                continue; // gw-interface local gateway down: the SA is cleared (its delete cannot leave)
+            }
             peersWithSa.add(sa.peer());
             boolean matured = sa.state().equals("ESTABLISHED");
             Action.IkeSaUp up = tunnel.map(TunnelState::ike).filter(u -> u.ikeSa().equals(sa.id())).orElse(null);
@@ -160,7 +163,8 @@ public final class GatewayManagement implements ManagementApi {
         // Peers with no IKE SA at all: still listed when something failed, so the user sees why.
         for (TunnelState t : gateway.tunnels()) {
             TunnelPlan p = t.plan();
-            if (!peersWithSa.contains(p.id()) && t.lastFailure() != null && p.remoteGateway() != null && !p.manual()) {
+            if (!peersWithSa.contains(p.id()) && t.lastFailure() != null && p.remoteGateway() != null && !p.manual()
+                    && gateway.localGatewayProblem(p.serviceSet()).isEmpty()) {
                 out.add(new IkeSaView(p.remoteGateway().getHostAddress(), 500,
                         p.localGateway() == null ? "" : p.localGateway().getHostAddress(), 500, true, false, 0, 0,
                         "IKEv2", "Pre-shared-keys", localInterface(p.serviceSet()).orElse(""), "default", 0, "", "", "", 0,
@@ -192,6 +196,18 @@ public final class GatewayManagement implements ManagementApi {
                 Optional<TunnelState> state = gateway.tunnel(p.id());
                 TunnelState.SaPair sa = state.map(TunnelState::current).orElse(null);
                 List<IpsecSaView> sas = new ArrayList<>();
+                Optional<String> suspended = gateway.localGatewayProblem(set.name());
+                TunnelState.SaPair parked = state.map(TunnelState::notInstalled).filter(l -> !l.isEmpty())
+                        .map(List::getLast).orElse(null);
+                if (sa == null && parked != null) {
+                    // Interface style, gw-interface local gateway down: listed, out of the data plane.
+                    String auth = parked.integrity() == null ? "none" : parked.integrity().ipsecKeyword();
+                    int window = p.esp().replayWindow();
+                    sas.add(new IpsecSaView(true, Integer.toUnsignedLong(parked.spiIn()), parked.manual(), false, "ESP",
+                            auth, parked.encryption().keyword(), -1, -1, window > 0, window));
+                    sas.add(new IpsecSaView(false, Integer.toUnsignedLong(parked.spiOut()), parked.manual(), false, "ESP",
+                            auth, parked.encryption().keyword(), -1, -1, window > 0, window));
+                }
                 if (sa != null) {
                     long age = (now - sa.installedNanos()) / 1_000_000_000L;
                     long soft = sa.manual() ? -1 : sa.softSeconds() - age;
@@ -204,6 +220,7 @@ public final class GatewayManagement implements ManagementApi {
                             sa.encryption().keyword(), soft, hard, window > 0, window));
                 }
                 String down = sa != null ? null
+                        : suspended.isPresent() ? suspended.get()
                         : state.map(TunnelState::lastFailure).orElse(null) != null ? state.get().lastFailure()
                         : "no IPsec SA negotiated yet";
                 IpsecTunnelView.Redundancy redundancy = p.backupPeer().map(b -> new IpsecTunnelView.Redundancy(

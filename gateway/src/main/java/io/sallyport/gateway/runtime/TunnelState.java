@@ -25,6 +25,11 @@ public final class TunnelState {
     final InboundTunnel.Tallies inboundTallies = new InboundTunnel.Tallies();
     /** Installed SA pairs, oldest first (a rekey overlaps two); immutable, replaced on kmd's thread. */
     volatile java.util.List<SaPair> installed = java.util.List.of();
+    /**
+     * SA pairs of an interface-style service set whose gw-interface local gateway went down: kept
+     * for show as "Not installed" (out of the data plane) until the local gateway comes back.
+     */
+    volatile java.util.List<SaPair> notInstalled = java.util.List.of();
     volatile Action.IkeSaUp ike;
     volatile long ikeUpNanos;
     volatile String lastFailure;
@@ -63,6 +68,7 @@ public final class TunnelState {
         installed = java.util.List.copyOf(list);
         return removed;
     }
+    public java.util.List<SaPair> notInstalled() { return notInstalled; }
     public Action.IkeSaUp ike() { return ike; }
     public long ikeUpNanos() { return ikeUpNanos; }
     public String lastFailure() { return lastFailure; }

@@ -73,6 +73,18 @@ class PlannerTest {
     }
 
     @Test
+    void gwInterfaceIsCarriedPerServiceSetAndChangesThePlan() throws Exception {
+        String text = Files.readString(EXAMPLES.resolve("ms-mpc-next-hop/router1.conf"));
+        ServiceSetPlan without = plan(config(text)).serviceSets().getFirst();
+        ServiceSetPlan with = plan(config(text.replace("local-gateway 10.0.1.1;",
+                "local-gateway 10.0.1.1 gw-interface ge-0/0/0.0;"))).serviceSets().getFirst();
+        assertTrue(without.gwInterface().isEmpty());
+        assertEquals(java.util.Optional.of("ge-0/0/0.0"), with.gwInterface());
+        assertEquals(java.util.Optional.of(InetAddress.getByName("10.0.1.1")), with.localGateway());
+        assertNotEquals(without, with, "adding gw-interface must rebuild the set on commit");
+    }
+
+    @Test
     void ikeVersionOneIsNamedAsNotNegotiatedYet() throws Exception {
         String text = Files.readString(EXAMPLES.resolve("ms-mpc-next-hop/router1.conf")).replace("version 2;", "version 1;");
         TunnelPlan t = plan(config(text)).tunnels().getFirst();

@@ -1,0 +1,189 @@
+package io.sallyport.gateway.runtime;
+
+import io.sallyport.net.DatagramPort;
+import io.sallyport.net.HostAddress;
+import io.sallyport.net.LinkState;
+import io.sallyport.net.NetworkControl;
+import io.sallyport.net.PortCounters;
+import io.sallyport.net.TunPort;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * {@code local-gateway ADDRESS gw-interface IFL}: watches the local gateways of the service sets
+ * that name a gw-interface. A local gateway is down when its address is gone from the host or the
+ * link carrying it is down (administratively or no carrier). Then nothing leaves from that
+ * address (the sockets the gateway opened through {@link #gatedHost} drop their sends, so even
+ * kmd's deletes stay in) and {@link Gateway#localGatewayDown} suspends the sets; when it is back,
+ * {@link Gateway#localGatewayUp} resumes them.
+ *
+ * <p>{@link #poll} is called periodically (the daemon's host watch, the lab's clock); it is cheap
+ * when nothing changed and safe to call from one thread at a time.
+ */
+public final class LocalGatewayWatch {
+    private final GatewayHost host;
+    private final Set<InetAddress> down = ConcurrentHashMap.newKeySet();
+    private final AtomicLong suppressedSends = new AtomicLong();
+
+    public LocalGatewayWatch(GatewayHost host) {
+        this.host = host;
+    }
+
+    /** The host the gateway should run on: the same host, with sends gated by local-gateway state. */
+    public GatewayHost gatedHost() {
+        return new GatewayHost() {
+            @Override
+            public NetworkControl network() {
+                return host.network();
+            }
+
+            @Override
+            public TunPort openTun(String name, int mtu) {
+                return host.openTun(name, mtu);
+            }
+
+            @Override
+            public DatagramPort openUdp(InetSocketAddress local) {
+                return new GatedPort(host.openUdp(local), local.getAddress());
+            }
+
+            @Override
+            public Optional<DatagramPort> openRawEsp(InetAddress local) {
+                return host.openRawEsp(local).map(p -> new GatedPort(p, local));
+            }
+        };
+    }
+
+    /** Datagrams the gateway tried to send from a local gateway while it was down. */
+    public long suppressedSends() {
+        return suppressedSends.get();
+    }
+
+    /** Local gateways currently down, for show and tests. */
+    public Set<InetAddress> down() {
+        return Set.copyOf(down);
+    }
+
+    /**
+     * The local gateways of running (up or suspended) gw-interface service sets. A planner should
+     * count them as present even while their address is gone: the watch, not a re-plan, handles
+     * their outage. A set that could not be set up is not running, so it is not watched.
+     */
+    public static Set<InetAddress> watchedAddresses(Gateway gateway) {
+        Map<String, String> down = gateway.serviceSetProblems();
+        return gateway.serviceSets().stream()
+                .filter(s -> s.gwInterface().isPresent() && s.problem().isEmpty() && s.localGateway().isPresent())
+                .filter(s -> !down.containsKey(s.name()) || gateway.localGatewayProblem(s.name()).isPresent())
+                .map(s -> s.localGateway().get())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Compares the host's addresses and links with the watched local gateways and tells the
+     * gateway: down every poll while down (a set brought up meanwhile is suspended too), up once.
+     *
+     * @return how many local gateways changed state
+     */
+    public int poll(Gateway gateway) {
+        Set<InetAddress> watched = watchedAddresses(gateway);
+        if (watched.isEmpty() && down.isEmpty()) {
+            return 0;
+        }
+        NetworkControl net = host.network();
+        List<HostAddress> addresses = net.addresses();
+        Map<String, LinkState> links = new LinkedHashMap<>();
+        net.links().forEach(l -> links.put(l.name(), l));
+        int changes = 0;
+        for (InetAddress a : watched) {
+            Optional<String> problem = problem(a, addresses, links);
+            if (problem.isPresent()) {
+                if (down.add(a)) {
+                    changes++;
+                }
+                gateway.localGatewayDown(a, problem.get());
+            } else if (down.remove(a)) {
+                changes++;
+                gateway.localGatewayUp(a);
+            }
+        }
+        // An address no running set watches any more (set removed by a commit) is not gated.
+        changes += down.removeIf(a -> !watched.contains(a)) ? 1 : 0;
+        return changes;
+    }
+
+    /** Why local gateway {@code a} cannot be used, or empty when it can. */
+    static Optional<String> problem(InetAddress a, List<HostAddress> addresses, Map<String, LinkState> links) {
+        Optional<HostAddress> own = addresses.stream().filter(h -> h.address().equals(a)).findFirst();
+        if (own.isEmpty()) {
+            return Optional.of("local gateway " + a.getHostAddress() + " is not an address of this host");
+        }
+        String device = own.get().device();
+        LinkState link = links.get(device);
+        if (link != null && !link.up()) {
+            return Optional.of("local gateway " + a.getHostAddress() + ": interface " + device
+                    + " is administratively down");
+        }
+        if (link != null && !link.operUp()) {
+            return Optional.of("local gateway " + a.getHostAddress() + ": interface " + device + " link is down");
+        }
+        return Optional.empty();
+    }
+
+    /** A port bound on a local gateway: sends are dropped (and counted) while that gateway is down. */
+    private final class GatedPort implements DatagramPort {
+        private final DatagramPort port;
+        private final InetAddress local;
+
+        GatedPort(DatagramPort port, InetAddress local) {
+            this.port = port;
+            this.local = local;
+        }
+
+        @Override
+        public boolean send(byte[] buf, int off, int len, InetSocketAddress destination) {
+            if (down.contains(local)) {
+                suppressedSends.incrementAndGet();
+                return false;
+            }
+            return port.send(buf, off, len, destination);
+        }
+
+        @Override
+        public int receive(byte[] buf, int off, int maxLen) {
+            return port.receive(buf, off, maxLen);
+        }
+
+        @Override
+        public InetSocketAddress lastSource() {
+            return port.lastSource();
+        }
+
+        @Override
+        public boolean awaitReadable(long timeoutMillis) {
+            return port.awaitReadable(timeoutMillis);
+        }
+
+        @Override
+        public PortCounters counters() {
+            return port.counters();
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return port.localAddress();
+        }
+
+        @Override
+        public void close() {
+            port.close();
+        }
+    }
+}
