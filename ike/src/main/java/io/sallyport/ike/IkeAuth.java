@@ -39,7 +39,7 @@ final class IkeAuth {
         List<Payload> pl = new ArrayList<>();
         Payload.Id idi = IkeAuth.idPayload(Wire.IDI, s.peer.localId());
         pl.add(idi);
-        if (s.env.sessionsOf(s.peer.name()).size() == 1) {
+        if (!s.env.hasOtherSaWith(s.remote, s)) {
             // Only when this is our sole SA with the peer: otherwise the peer would forget SAs we still use.
             pl.add(Payload.Notify.of(Wire.N_INITIAL_CONTACT));
         }

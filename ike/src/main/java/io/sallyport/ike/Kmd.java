@@ -287,6 +287,16 @@ public final class Kmd {
     final class Env {
         KmdOptions options() { return options; }
 
+        /**
+         * Whether we hold another IKE SA with this remote address, under any peer name: several
+         * terms towards one gateway each negotiate an SA, and INITIAL_CONTACT from one of them
+         * would make the peer drop the others (RFC 7296 §2.4).
+         */
+        boolean hasOtherSaWith(InetSocketAddress remote, IkeSession self) {
+            return sas.values().stream().anyMatch(o -> o != self && !o.isClosed()
+                    && o.remote.getAddress().equals(remote.getAddress()));
+        }
+
         SecureRandom random() { return random; }
 
         long newIkeSpi() {

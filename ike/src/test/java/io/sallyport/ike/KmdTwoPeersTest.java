@@ -328,6 +328,24 @@ class KmdTwoPeersTest {
                 java.util.Set.copyOf(t.b.ikeSas().stream().map(Kmd.IkeSaView::id).toList()));
     }
 
+    /**
+     * Two terms towards one gateway make two IKE SAs with the same peer. Only the first may carry
+     * INITIAL_CONTACT: on the second, the peer (B here, as strongSwan does) would drop the first.
+     */
+    @Test
+    void shouldKeepBothIkeSasOfTwoPeersTowardsOneGateway() {
+        var t = new TwoPeers();
+        t.addPeers(TwoPeers.config("b1", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.AddPeer(TwoPeers.config("b2", A, B, "secret")));
+        t.commandA(new Command.Initiate("b1"));
+        t.runQuiet();
+        t.commandA(new Command.Initiate("b2"));
+        t.runQuiet();
+        assertEquals(2, t.a.liveSaCount(), () -> traces(t));
+        assertEquals(2, t.b.liveSaCount(), () -> "B dropped an SA (INITIAL_CONTACT on the second?)\n" + traces(t));
+        assertTrue(t.planesMatch(), () -> traces(t));
+    }
+
     @Test
     void shouldLeaveNothingBehindAfterDeleteFromResponder() {
         var t = established();
