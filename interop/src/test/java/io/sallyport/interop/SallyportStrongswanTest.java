@@ -278,4 +278,26 @@ class SallyportStrongswanTest {
         String show = d.cli(SHOW_IPSEC);
         assertTrue(show.contains("Term: t1, Tunnel index: 1") && show.contains("Term: t2, Tunnel index: 2"), show);
     }
+
+    @Test
+    @Order(11)
+    void linkTypeTunnelOnTheTermsInsideInterface() {
+        startPeer(Map.of());
+        // Reference 5.1's link-type alternative: the term matches its inside unit, which has an
+        // address of its own; the tunnel proposes 0.0.0.0/0 and strongSwan narrows it to its /24s.
+        String config = GatewayConfig.gwA().render()
+            .replace("unit 1 { family inet; service-domain inside; }",
+                "unit 1 { family inet { address 10.10.10.1/30; } service-domain inside; }")
+            .replace("from { source-address { 198.18.1.0/24; } destination-address { 198.18.2.0/24; } }",
+                "from { ipsec-inside-interface ms-0/0/0.1; }");
+        SallyportDaemon d = BED.daemon("gw-a", "link-type", config);
+        assertTunnelUp();
+        assertPingsBothWays(3);
+        String addr = h.inNs("gw-a", 10, "ip", "-o", "-4", "address", "show", "dev", "ms-0_0_0.1").orThrow().stdout();
+        assertTrue(addr.contains("10.10.10.1/30"), "the unit's address sits on its TUN device: " + addr);
+        String show = d.cli(SHOW_IPSEC + " detail");
+        System.out.println("evidence: link-type tunnel:\n" + show);
+        assertTrue(show.contains("IPSec inside interface: ms-0/0/0.1"), show);
+        assertTrue(show.contains("Local identity: ipv4_subnet(any:0,[0..7]=0.0.0.0/0)"), show);
+    }
 }

@@ -24,6 +24,9 @@ public interface NetworkControl {
         return addresses().stream().anyMatch(a -> a.address().equals(address));
     }
 
+    /** Adds an address to a device, for example a service unit's own address on its TUN device. */
+    void addAddress(HostAddress address);
+
     void addRoute(Route route);
 
     void deleteRoute(Route route);

@@ -91,8 +91,8 @@ public final class Planner {
                 inside = is.serviceInterface().contains(".") ? is.serviceInterface() : is.serviceInterface() + ".0";
             }
             case ServiceStyle.Unbound u -> {
-                return new ServiceSetPlan(set.name(), ServiceSetPlan.Kind.NEXT_HOP, "", "", Optional.empty(),
-                        Optional.empty(), List.of(), List.of(),
+                return new ServiceSetPlan(set.name(), ServiceSetPlan.Kind.NEXT_HOP, List.of(), Optional.empty(),
+                        Optional.empty(), List.of(),
                         Optional.of("service set has neither next-hop-service nor interface-service"), Optional.empty());
             }
         }
@@ -108,28 +108,36 @@ public final class Planner {
         int index = 0;
         for (IpsecVpnRule rule : rules) {
             for (Term term : rule.terms()) {
-                tunnels.add(tunnel(config, set, rule, term, ++index, local.orElse(null)));
+                tunnels.add(tunnel(config, set, rule, term, ++index, local.orElse(null),
+                        term.ipsecInsideInterface().filter(u -> kind == ServiceSetPlan.Kind.NEXT_HOP).orElse(inside)));
             }
         }
-        List<IpPrefix> routed = new ArrayList<>();
-        if (kind == ServiceSetPlan.Kind.NEXT_HOP) {
-            config.routingOptions().staticRoutes().stream()
-                    .filter(r -> r.nextHops().contains(inside))
-                    .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
-            config.routingInstances().values().forEach(ri -> {
-                if (ri.routingOptions().staticRoutes().stream().anyMatch(r -> r.nextHops().contains(inside))) {
-                    warnings.add("routing-instance " + ri.name() + ": static routes into " + inside
-                            + " are installed in the main table; VRF routing is not supported by Sallyport yet");
-                }
-                ri.routingOptions().staticRoutes().stream().filter(r -> r.nextHops().contains(inside))
+        List<String> units = new ArrayList<>(List.of(inside));
+        tunnels.stream().map(TunnelPlan::insideInterface).filter(u -> !units.contains(u)).forEach(units::add);
+        List<InsideDevice> devices = new ArrayList<>();
+        for (String unit : units) {
+            List<IpPrefix> routed = new ArrayList<>();
+            if (kind == ServiceSetPlan.Kind.NEXT_HOP) {
+                config.routingOptions().staticRoutes().stream()
+                        .filter(r -> r.nextHops().contains(unit))
                         .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
-            });
-        } else {
-            // Interface style: each term's remote side is steered into the set's device.
-            tunnels.stream().map(TunnelPlan::remotePrefix).filter(p -> p.length() > 0).distinct().forEach(routed::add);
+                config.routingInstances().values().forEach(ri -> {
+                    if (ri.routingOptions().staticRoutes().stream().anyMatch(r -> r.nextHops().contains(unit))) {
+                        warnings.add("routing-instance " + ri.name() + ": static routes into " + unit
+                                + " are installed in the main table; VRF routing is not supported by Sallyport yet");
+                    }
+                    ri.routingOptions().staticRoutes().stream().filter(r -> r.nextHops().contains(unit))
+                            .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
+                });
+            } else {
+                // Interface style: each term's remote side is steered into the set's device.
+                tunnels.stream().map(TunnelPlan::remotePrefix).filter(p -> p.length() > 0).distinct().forEach(routed::add);
+            }
+            List<String> addresses = config.unit(unit).map(u -> u.inetAddresses()).orElse(List.of());
+            devices.add(new InsideDevice(unit, TunNames.forUnit(unit), routed, addresses));
         }
-        return new ServiceSetPlan(set.name(), kind, inside, TunNames.forUnit(inside), local,
-                local.flatMap(a -> unitWithAddress(config, a)), routed, tunnels, problem,
+        return new ServiceSetPlan(set.name(), kind, devices, local,
+                local.flatMap(a -> unitWithAddress(config, a)), tunnels, problem,
                 options.localGateway().flatMap(IpsecVpnOptions.LocalGateway::gwInterface));
     }
 
@@ -152,7 +160,7 @@ public final class Planner {
     }
 
     private TunnelPlan tunnel(Configuration config, ServiceSet set, IpsecVpnRule rule, Term term, int index,
-                              InetAddress local) {
+                              InetAddress local, String insideInterface) {
         IpsecVpn vpn = config.ipsecVpn();
         IpsecVpnOptions options = set.options();
         String id = set.name() + "/" + rule.name() + "/" + term.name();
@@ -221,7 +229,8 @@ public final class Planner {
             }
             case Term.NoSa none -> problems.add("term " + term.name() + " has neither dynamic nor manual SAs");
         }
-        return new TunnelPlan(id, set.name(), rule.name(), term.name(), index, local, remote, localPrefix, remotePrefix,
+        return new TunnelPlan(id, set.name(), rule.name(), term.name(), index, insideInterface, local, remote,
+                localPrefix, remotePrefix,
                 peer, backupPeer, manualIn, manualOut, esp, algorithms,
                 problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)));
     }

@@ -12,8 +12,11 @@ import java.util.Optional;
  * @param id           unique key across the gateway: {@code serviceSet/rule/term}
  * @param tunnelIndex  1-based position within its service set (Junos "Tunnel index")
  * @param backupPeer   the same peer at {@code backup-remote-gateway}, used while the primary is dead
+ * @param insideInterface the inside unit whose device carries this tunnel's traffic: the term's
+ *                     {@code ipsec-inside-interface}, else the service set's
  */
 public record TunnelPlan(String id, String serviceSet, String rule, String term, int tunnelIndex,
+                         String insideInterface,
                          InetAddress localGateway, InetAddress remoteGateway,
                          IpPrefix localPrefix, IpPrefix remotePrefix,
                          Optional<PeerConfig> peer, Optional<PeerConfig> backupPeer,

@@ -5,6 +5,7 @@ import io.sallyport.esp.EspSa;
 import io.sallyport.esp.UdpEncapsulation;
 import io.sallyport.gateway.plan.EspSettings;
 import io.sallyport.gateway.plan.GatewayPlan;
+import io.sallyport.gateway.plan.InsideDevice;
 import io.sallyport.gateway.plan.ManualSaPlan;
 import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
@@ -14,6 +15,7 @@ import io.sallyport.ike.Kmd;
 import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.net.DatagramPort;
+import io.sallyport.net.HostAddress;
 import io.sallyport.net.HostNetworkException;
 import io.sallyport.net.Route;
 import io.sallyport.net.TunPort;
@@ -139,42 +141,50 @@ public final class Gateway implements KmdListener, AutoCloseable {
             return ServiceSetRuntime.down(s, s.problem().get());
         }
         InetAddress localAddress = s.localGateway().orElseThrow();
-        TunPort tun = null;
+        Map<String, ServiceSetRuntime.Device> devices = new LinkedHashMap<>();
         List<Route> routes = new ArrayList<>();
         try {
             LocalGateway local = local(localAddress);
             local.users++;
             int mtu = s.tunnels().stream().mapToInt(t -> t.esp().tunnelMtu()).max().orElse(EspSa.DEFAULT_TUNNEL_MTU);
-            tun = host.openTun(s.tunName(), mtu);
-            OutboundAgent out = new OutboundAgent("out-" + s.name(), tun,
-                    id -> kmd.command(new Command.Acquire(id)), this::rekeyForRollover);
-            for (var prefix : s.routedPrefixes()) {
-                Route r = Route.toDevice(prefix, s.tunName());
-                host.network().addRoute(r);
-                routes.add(r);
+            for (InsideDevice d : s.devices()) {
+                TunPort tun = host.openTun(d.tunName(), mtu);
+                devices.put(d.unit(), new ServiceSetRuntime.Device(tun, new OutboundAgent("out-" + d.tunName(), tun,
+                        id -> kmd.command(new Command.Acquire(id)), this::rekeyForRollover)));
+                for (String address : d.addresses()) {
+                    int slash = address.indexOf('/');
+                    host.network().addAddress(new HostAddress(d.tunName(), InetAddress.ofLiteral(address.substring(0, slash)),
+                            Integer.parseInt(address.substring(slash + 1))));
+                }
+                for (var prefix : d.routedPrefixes()) {
+                    Route r = Route.toDevice(prefix, d.tunName());
+                    host.network().addRoute(r);
+                    routes.add(r);
+                }
             }
-            runner.start(out);
+            ServiceSetRuntime rt = new ServiceSetRuntime(s, devices, routes, null);
+            devices.values().forEach(d -> runner.start(d.outbound()));
             for (TunnelPlan t : s.tunnels()) {
                 TunnelState state = tunnels.get(t.id());
-                out.addTunnel(state.outbound);
+                ServiceSetRuntime.Device device = rt.deviceOf(t);
+                device.outbound().addTunnel(state.outbound);
                 if (t.problem().isPresent()) {
                     continue;
                 }
                 if (t.manual()) {
-                    installManual(state, local, tun, out);
+                    installManual(state, local, device.tun(), device.outbound());
                 } else if (t.peer().isPresent()) {
                     kmd.command(new Command.AddPeer(t.peer().get()));
                 }
             }
-            LOG.info("service-set {} is up on {} ({} tunnels)", s.name(), s.tunName(), s.tunnels().size());
-            return new ServiceSetRuntime(s, tun, out, List.copyOf(routes), null);
+            LOG.info("service-set {} is up on {} ({} tunnels)", s.name(),
+                    s.devices().stream().map(InsideDevice::tunName).toList(), s.tunnels().size());
+            return rt;
         } catch (HostNetworkException | IllegalArgumentException e) {
             String reason = "cannot set up on this host: " + e.getMessage();
             LOG.error("service-set {}: {}", s.name(), reason);
             routes.forEach(this::deleteRouteQuietly);
-            if (tun != null) {
-                tun.close();
-            }
+            devices.values().forEach(d -> d.tun().close());
             releaseLocal(localAddress);
             s.tunnels().forEach(t -> tunnels.get(t.id()).lastFailure = reason);
             return ServiceSetRuntime.down(s, reason);
@@ -195,9 +205,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
         if (!rt.up()) {
             return;
         }
-        runner.stop(rt.outbound());
+        rt.devices().values().forEach(d -> runner.stop(d.outbound()));
         rt.routes().forEach(this::deleteRouteQuietly);
-        rt.tun().close();
+        rt.devices().values().forEach(d -> d.tun().close());
         releaseLocal(s.localGateway().orElseThrow());
         LOG.info("service-set {} removed", s.name());
     }
@@ -350,9 +360,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 a.integrityKeyOut(), localAddr, remoteAddr)).udp(transport.encapsulation).build();
         // Make before break: the new inbound SA first, then outbound traffic moves to the new SA.
         inboundOwner.put(a.spiIn(), transport.worker);
-        transport.worker.installSa(inSa, new InboundTunnel(t.id(), set.tun(), t.localPrefix(), t.remotePrefix(),
+        ServiceSetRuntime.Device device = set.deviceOf(t);
+        transport.worker.installSa(inSa, new InboundTunnel(t.id(), device.tun(), t.localPrefix(), t.remotePrefix(),
                 state.inboundCounters, state.inboundTallies));
-        set.outbound().installSa(t.id(), outSa, transport.socket,
+        device.outbound().installSa(t.id(), outSa, transport.socket,
                 new InetSocketAddress(remoteAddr, transport.destinationPort));
         state.add(new TunnelState.SaPair(a.spiIn(), a.spiOut(), a.encryption(), a.integrity(), runner.nowNanos(),
                 a.lifetime().softSeconds(), a.lifetime().hardSeconds(), false, a.udpEncapsulation()));
@@ -377,7 +388,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             set = sets.get(state.plan.serviceSet());
         }
         if (set != null && set.up()) {
-            set.outbound().removeSa(state.plan.id(), a.spiOut());
+            set.deviceOf(state.plan).outbound().removeSa(state.plan.id(), a.spiOut());
         }
         if (state.remove(a.spiIn())) {
             state.deleted++;
@@ -562,9 +573,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
             List<TunnelState.SaPair> pairs = state.installed;
             for (TunnelState.SaPair p : pairs) {
                 removeInbound(p.spiIn());
-                rt.outbound().removeSa(t.id(), p.spiOut());
+                rt.deviceOf(t).outbound().removeSa(t.id(), p.spiOut());
             }
-            rt.outbound().removeTunnel(t.id());
+            rt.deviceOf(t).outbound().removeTunnel(t.id());
             state.installed = List.of();
             state.notInstalled = keep ? pairs : List.of();
             if (!keep) {
@@ -592,12 +603,12 @@ public final class Gateway implements KmdListener, AutoCloseable {
             state.deleted += state.notInstalled.size();
             state.notInstalled = List.of();
             state.lastFailure = t.problem().orElse(null);
-            rt.outbound().addTunnel(state.outbound);
+            rt.deviceOf(t).outbound().addTunnel(state.outbound);
             if (t.problem().isPresent()) {
                 continue;
             }
             if (t.manual()) {
-                installManual(state, local, rt.tun(), rt.outbound());
+                installManual(state, local, rt.deviceOf(t).tun(), rt.deviceOf(t).outbound());
             } else if (t.peer().isPresent()) {
                 kmd.command(new Command.AddPeer(t.peer().get()));
             }

@@ -228,7 +228,7 @@ public final class GatewayManagement implements ManagementApi {
                         hostAddress(b.remoteAddress()), state.map(TunnelState::failovers).orElse(0))).orElse(null);
                 String remoteGw = hostAddress(state.map(TunnelState::activeRemoteGateway).orElse(p.remoteGateway()));
                 out.add(new IpsecTunnelView(set.name(), "default", p.rule(), p.term(), p.tunnelIndex(),
-                        hostAddress(p.localGateway()), remoteGw, set.insideInterface(),
+                        hostAddress(p.localGateway()), remoteGw, p.insideInterface(),
                         p.esp().tunnelMtu(), p.esp().udpEncapsulatePort().isPresent(),
                         p.esp().udpEncapsulatePort().orElse(0),
                         IpsecTunnelView.proxyId(p.localPrefix().toString()),

@@ -1,19 +1,38 @@
 package io.sallyport.gateway.runtime;
 
 import io.sallyport.gateway.plan.ServiceSetPlan;
+import io.sallyport.gateway.plan.TunnelPlan;
 import io.sallyport.net.Route;
 import io.sallyport.net.TunPort;
 import java.util.List;
+import java.util.Map;
 
-/** A running service set: its TUN device, routes and outbound worker; all null when it is down. */
-record ServiceSetRuntime(ServiceSetPlan plan, TunPort tun, OutboundAgent outbound, List<Route> routes,
-                         String downReason) {
+/**
+ * A running service set: one TUN device and outbound worker per inside unit, and the routes into
+ * them; none when it is down.
+ */
+record ServiceSetRuntime(ServiceSetPlan plan, Map<String, Device> devices, List<Route> routes, String downReason) {
+
+    /** The TUN device of one inside unit and the worker that reads it. */
+    record Device(TunPort tun, OutboundAgent outbound) {
+    }
+
+    ServiceSetRuntime {
+        devices = Map.copyOf(devices);
+        routes = List.copyOf(routes);
+    }
 
     static ServiceSetRuntime down(ServiceSetPlan plan, String reason) {
-        return new ServiceSetRuntime(plan, null, null, List.of(), reason);
+        return new ServiceSetRuntime(plan, Map.of(), List.of(), reason);
     }
 
     boolean up() {
         return downReason == null;
+    }
+
+    /** The device carrying a tunnel's traffic: its term's inside unit, else the set's. */
+    Device deviceOf(TunnelPlan t) {
+        Device d = devices.get(t.insideInterface());
+        return d != null ? d : devices.get(plan.insideInterface());
     }
 }

@@ -45,7 +45,8 @@ class PlannerTest {
         assertEquals(ServiceSetPlan.Kind.NEXT_HOP, set.kind());
         assertEquals("ms-4/0/0.1", set.insideInterface());
         assertEquals("ms-4_0_0.1", set.tunName());
-        assertEquals(java.util.List.of(IpPrefix.parse("192.168.0.0/16")), set.routedPrefixes());
+        assertEquals(java.util.List.of(IpPrefix.parse("192.168.0.0/16")), set.devices().getFirst().routedPrefixes());
+        assertEquals(1, set.devices().size());
         assertTrue(set.problem().isEmpty());
         TunnelPlan t = set.tunnels().getFirst();
         assertTrue(t.problem().isEmpty(), t.problem().toString());
@@ -110,6 +111,27 @@ class PlannerTest {
         assertEquals(a.serviceSets(), b.serviceSets());
         String changedKey = Files.readString(EXAMPLES.resolve("ms-mpc-next-hop/router1.conf")).replace("juniper123", "other-key");
         assertNotEquals(a.serviceSets(), plan(config(changedKey)).serviceSets());
+    }
+
+    @Test
+    void linkTypeTermsGetADeviceEachWithTheUnitAddress() throws Exception {
+        String text = Files.readString(EXAMPLES.resolve("ms-mpc-next-hop/router1.conf"))
+                .replace("unit 1 { family inet; service-domain inside; }",
+                        "unit 1 { family inet { address 10.10.10.1/30; } service-domain inside; }"
+                                + " unit 3 { family inet { address 10.10.11.1/30; } service-domain inside; }")
+                .replace("route 192.168.0.0/16 next-hop ms-4/0/0.1;",
+                        "route 192.168.0.0/16 next-hop ms-4/0/0.1; route 192.169.0.0/16 next-hop ms-4/0/0.3;")
+                .replace("source-address { 172.16.0.0/16; }", "ipsec-inside-interface ms-4/0/0.3;")
+                .replace("destination-address { 192.168.0.0/16; }", "");
+        ServiceSetPlan set = plan(config(text)).serviceSets().getFirst();
+        assertEquals(java.util.List.of("ms-4/0/0.1", "ms-4/0/0.3"), set.devices().stream().map(InsideDevice::unit).toList());
+        InsideDevice link = set.devices().get(1);
+        assertEquals("ms-4_0_0.3", link.tunName());
+        assertEquals(java.util.List.of("10.10.11.1/30"), link.addresses());
+        assertEquals(java.util.List.of(IpPrefix.parse("192.169.0.0/16")), link.routedPrefixes());
+        TunnelPlan t = set.tunnels().getFirst();
+        assertEquals("ms-4/0/0.3", t.insideInterface());
+        assertEquals(IpPrefix.parse("0.0.0.0/0"), t.localPrefix(), "a link-type tunnel carries what is routed into it");
     }
 
     @Test

@@ -73,6 +73,11 @@ public final class LinuxNetworkControl implements NetworkControl {
     }
 
     @Override
+    public void addAddress(final HostAddress address) {
+        ip("address", "add", address.address().getHostAddress() + "/" + address.prefixLength(), "dev", address.device());
+    }
+
+    @Override
     public void addRoute(final Route route) {
         ip(routeArgs("add", route));
     }

@@ -48,6 +48,7 @@ public final class VirtualNetworkControl implements NetworkControl {
         links.put(name, new LinkState(name, l.index(), l.up(), carrier, l.mtu()));
     }
 
+    @Override
     public void addAddress(final HostAddress address) {
         existing(address.device());
         if (!addresses.contains(address)) {
