@@ -68,6 +68,19 @@ class SallyportPairTest {
         assertTrue(udp4565 >= 20, "ESP in UDP to port 4565: " + udp4565 + "; " + c);
         assertEquals(0, c.rawEsp(), c.toString());
         assertEquals(0, c.espInUdp(), "nothing on 4500 for data: " + c);
+        // Several inner flows (ping to two hosts, TCP to six ports) leave from several source ports.
+        h.captureStart("gw-b", "wan");
+        h.ping("host-a", "198.18.2.10", 2, 0.2);
+        h.ping("host-a", "198.18.2.1", 2, 0.2);
+        for (int port = 5001; port <= 5006; port++) {
+            h.inNs("host-a", 5, "timeout", "1", "bash", "-c", "echo > /dev/tcp/198.18.2.10/" + port);
+        }
+        Capture flows = h.captureStop("gw-b", "wan");
+        List<String> sourcePorts = h.run(List.of("tcpdump", "-nr", flows.pcap(), "src host 192.0.2.1 and udp dst port 4565"),
+                Map.of(), 30).stdout().lines()
+            .map(l -> l.replaceAll(".* 192\\.0\\.2\\.1\\.(\\d+) > .*", "$1")).distinct().toList();
+        System.out.println("evidence: udp-encapsulate source ports from gw-a: " + sourcePorts);
+        assertTrue(sourcePorts.size() >= 2, "inner flows spread over source ports: " + sourcePorts);
     }
 
     @Test

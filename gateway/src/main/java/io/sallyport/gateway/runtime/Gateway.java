@@ -258,6 +258,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         lg.encapsulation.values().forEach(e -> {
             runner.stop(e.worker());
             e.socket().close();
+            java.util.Arrays.stream(e.flowSenders()).forEach(DatagramPort::close);
         });
         lg.rawEsp.ifPresent(DatagramPort::close);
         // kmd may still have deletes to send for the peers just removed (queued before this):
@@ -280,7 +281,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
         inboundOwner.put(in.spi(), transport.worker);
         transport.worker.installSa(inSa, new InboundTunnel(t.id(), tun, t.localPrefix(), t.remotePrefix(),
                 state.inboundCounters, state.inboundTallies));
-        out.installSa(t.id(), outSa, transport.socket, new InetSocketAddress(t.remoteGateway(), transport.destinationPort));
+        out.installSa(t.id(), outSa, transport.socket, transport.flowSenders,
+                new InetSocketAddress(t.remoteGateway(), transport.destinationPort));
         state.add(new TunnelState.SaPair(in.spi(), o.spi(), o.encryption(), o.integrity(), runner.nowNanos(),
                 -1, -1, true, transport.encapsulation != UdpEncapsulation.NONE));
         state.created++;
@@ -294,8 +296,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
     }
 
     /** Where one SA's ESP travels: the socket, its receiving worker, and the encapsulation. */
-    private record Transport(DatagramPort socket, InboundAgent worker, UdpEncapsulation encapsulation,
-                             int destinationPort) {
+    private record Transport(DatagramPort socket, DatagramPort[] flowSenders, InboundAgent worker,
+                             UdpEncapsulation encapsulation, int destinationPort) {
     }
 
     /**
@@ -304,24 +306,29 @@ public final class Gateway implements KmdListener, AutoCloseable {
      */
     private Transport transport(LocalGateway local, EspSettings esp, boolean natT, int remoteNatTPort) {
         if (natT) {
-            return new Transport(local.natT, local.natTWorker, new UdpEncapsulation.NatTraversal(NAT_T_PORT, remoteNatTPort),
-                    remoteNatTPort);
+            return new Transport(local.natT, null, local.natTWorker,
+                    new UdpEncapsulation.NatTraversal(NAT_T_PORT, remoteNatTPort), remoteNatTPort);
         }
         if (esp.udpEncapsulatePort().isPresent()) {
             int port = esp.udpEncapsulatePort().getAsInt();
             UdpEncapsulationPort encap = local.encapsulation.computeIfAbsent(port, p -> {
                 DatagramPort socket = new SharedSendPort(host.openUdp(new InetSocketAddress(local.address, p)));
+                DatagramPort[] senders = new DatagramPort[UdpEncapsulationPort.FLOW_SENDERS];
+                for (int i = 0; i < senders.length; i++) {
+                    senders[i] = new SharedSendPort(host.openUdp(new InetSocketAddress(local.address, 0)));
+                }
                 InboundAgent worker = new InboundAgent("in-" + local.address.getHostAddress() + ":" + p, socket,
                         EspInbound.InputForm.UDP_PAYLOAD, kmd::offer);
                 runner.start(worker);
-                return new UdpEncapsulationPort(p, socket, worker);
+                return new UdpEncapsulationPort(p, socket, worker, senders);
             });
-            return new Transport(encap.socket(), encap.worker(), new UdpEncapsulation.Multipath(port), port);
+            return new Transport(encap.socket(), encap.flowSenders(), encap.worker(), new UdpEncapsulation.Multipath(port),
+                    port);
         }
         if (local.rawEsp.isEmpty()) {
             throw new HostNetworkException("plain ESP (IP protocol 50) needs a raw socket, which this host did not open");
         }
-        return new Transport(local.rawEsp.get(), local.rawEspWorker.orElseThrow(), UdpEncapsulation.NONE, 0);
+        return new Transport(local.rawEsp.get(), null, local.rawEspWorker.orElseThrow(), UdpEncapsulation.NONE, 0);
     }
 
     @Override
@@ -363,7 +370,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         ServiceSetRuntime.Device device = set.deviceOf(t);
         transport.worker.installSa(inSa, new InboundTunnel(t.id(), device.tun(), t.localPrefix(), t.remotePrefix(),
                 state.inboundCounters, state.inboundTallies));
-        device.outbound().installSa(t.id(), outSa, transport.socket,
+        device.outbound().installSa(t.id(), outSa, transport.socket, transport.flowSenders,
                 new InetSocketAddress(remoteAddr, transport.destinationPort));
         state.add(new TunnelState.SaPair(a.spiIn(), a.spiOut(), a.encryption(), a.integrity(), runner.nowNanos(),
                 a.lifetime().softSeconds(), a.lifetime().hardSeconds(), false, a.udpEncapsulation()));

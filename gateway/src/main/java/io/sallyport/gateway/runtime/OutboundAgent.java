@@ -73,10 +73,11 @@ public final class OutboundAgent implements Agent {
     }
 
     /** Switches the tunnel's outbound traffic to a new SA (make-before-break: inbound is already in). */
-    public void installSa(String id, EspSa sa, DatagramPort port, InetSocketAddress destination) {
+    public void installSa(String id, EspSa sa, DatagramPort port, DatagramPort[] flowPorts,
+                          InetSocketAddress destination) {
         commands.add(a -> a.find(id).ifPresent(t -> {
             t.current = new OutboundTunnel.Slot(new OutboundPath(sa, t.counters, OutboundPath.OutputForm.TRANSPORT_PAYLOAD),
-                    port, destination);
+                    port, flowPorts, destination);
             t.slots.add(t.current);
             t.rekeyRequested = false;
         }));
@@ -141,8 +142,10 @@ public final class OutboundAgent implements Agent {
             return;
         }
         slot.path().encapsulate(buf, HEADROOM, len, batch);
+        DatagramPort[] flows = slot.flowPorts();
+        DatagramPort port = flows == null ? slot.port() : flows[batch.sourcePort() % flows.length];
         for (int i = 0; i < batch.count(); i++) {
-            if (!slot.port().send(batch.buffer(i), batch.offset(i), batch.length(i), slot.destination())) {
+            if (!port.send(batch.buffer(i), batch.offset(i), batch.length(i), slot.destination())) {
                 sendFailures++;
             }
         }

@@ -29,8 +29,11 @@ final class OutboundTunnel {
     /** Set once the SA asked kmd for a rekey, so a rollover asks only once per SA. */
     boolean rekeyRequested;
 
-    /** One outbound SA with where its packets go. */
-    record Slot(OutboundPath path, DatagramPort port, InetSocketAddress destination) {
+    /**
+     * One outbound SA with where its packets go. {@code flowPorts}, when not null, are the
+     * udp-encapsulate senders: a packet leaves from the one its flow hash picks.
+     */
+    record Slot(OutboundPath path, DatagramPort port, DatagramPort[] flowPorts, InetSocketAddress destination) {
     }
 
     OutboundTunnel(String id, IpPrefix local, IpPrefix remote) {
