@@ -4,7 +4,6 @@ import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostAddress;
 import io.sallyport.net.LinkState;
 import io.sallyport.net.NetworkControl;
-import io.sallyport.net.PortCounters;
 import io.sallyport.net.TunPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -138,12 +137,11 @@ public final class LocalGatewayWatch {
     }
 
     /** A port bound on a local gateway: sends are dropped (and counted) while that gateway is down. */
-    private final class GatedPort implements DatagramPort {
-        private final DatagramPort port;
+    private final class GatedPort extends ForwardingDatagramPort {
         private final InetAddress local;
 
         GatedPort(DatagramPort port, InetAddress local) {
-            this.port = port;
+            super(port);
             this.local = local;
         }
 
@@ -154,36 +152,6 @@ public final class LocalGatewayWatch {
                 return false;
             }
             return port.send(buf, off, len, destination);
-        }
-
-        @Override
-        public int receive(byte[] buf, int off, int maxLen) {
-            return port.receive(buf, off, maxLen);
-        }
-
-        @Override
-        public InetSocketAddress lastSource() {
-            return port.lastSource();
-        }
-
-        @Override
-        public boolean awaitReadable(long timeoutMillis) {
-            return port.awaitReadable(timeoutMillis);
-        }
-
-        @Override
-        public PortCounters counters() {
-            return port.counters();
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return port.localAddress();
-        }
-
-        @Override
-        public void close() {
-            port.close();
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.sallyport.gateway.runtime;
 
 import io.sallyport.net.DatagramPort;
-import io.sallyport.net.PortCounters;
 import java.net.InetSocketAddress;
 
 /**
@@ -11,45 +10,14 @@ import java.net.InetSocketAddress;
  * sockaddr, errno), so sends are serialised here; the lock is uncontended while one service set
  * sends. Receiving stays with the owning inbound worker and takes no lock.
  */
-final class SharedSendPort implements DatagramPort {
-    private final DatagramPort port;
+final class SharedSendPort extends ForwardingDatagramPort {
 
     SharedSendPort(DatagramPort port) {
-        this.port = port;
+        super(port);
     }
 
     @Override
     public synchronized boolean send(byte[] buf, int off, int len, InetSocketAddress destination) {
         return port.send(buf, off, len, destination);
-    }
-
-    @Override
-    public int receive(byte[] buf, int off, int maxLen) {
-        return port.receive(buf, off, maxLen);
-    }
-
-    @Override
-    public InetSocketAddress lastSource() {
-        return port.lastSource();
-    }
-
-    @Override
-    public boolean awaitReadable(long timeoutMillis) {
-        return port.awaitReadable(timeoutMillis);
-    }
-
-    @Override
-    public PortCounters counters() {
-        return port.counters();
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return port.localAddress();
-    }
-
-    @Override
-    public void close() {
-        port.close();
     }
 }

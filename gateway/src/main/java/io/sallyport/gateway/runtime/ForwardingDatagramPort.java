@@ -1,0 +1,49 @@
+package io.sallyport.gateway.runtime;
+
+import io.sallyport.net.DatagramPort;
+import io.sallyport.net.PortCounters;
+import java.net.InetSocketAddress;
+
+/** A datagram port that hands everything to another one; subclasses change how sending works. */
+abstract class ForwardingDatagramPort implements DatagramPort {
+    protected final DatagramPort port;
+
+    ForwardingDatagramPort(DatagramPort port) {
+        this.port = port;
+    }
+
+    @Override
+    public boolean send(byte[] buf, int off, int len, InetSocketAddress destination) {
+        return port.send(buf, off, len, destination);
+    }
+
+    @Override
+    public int receive(byte[] buf, int off, int maxLen) {
+        return port.receive(buf, off, maxLen);
+    }
+
+    @Override
+    public InetSocketAddress lastSource() {
+        return port.lastSource();
+    }
+
+    @Override
+    public boolean awaitReadable(long timeoutMillis) {
+        return port.awaitReadable(timeoutMillis);
+    }
+
+    @Override
+    public PortCounters counters() {
+        return port.counters();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return port.localAddress();
+    }
+
+    @Override
+    public void close() {
+        port.close();
+    }
+}
