@@ -1,6 +1,5 @@
 package io.sallyport.gateway.runtime;
 
-import io.sallyport.esp.EspInbound;
 import io.sallyport.esp.EspSa;
 import io.sallyport.esp.UdpEncapsulation;
 import io.sallyport.gateway.plan.EspSettings;
@@ -14,7 +13,6 @@ import io.sallyport.ike.Command;
 import io.sallyport.ike.Kmd;
 import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
-import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostAddress;
 import io.sallyport.net.HostNetworkException;
 import io.sallyport.net.Route;
@@ -24,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,15 +41,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements KmdListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-    private static final int IKE_PORT = 500;
-    private static final int NAT_T_PORT = 4500;
 
     private final GatewayHost host;
     private final AgentRunner runner;
     private final KmdAgent kmd;
     private final Consumer<Action.Trace> traceSink;
     private final Map<String, ServiceSetRuntime> sets = new LinkedHashMap<>();
-    private final Map<InetAddress, LocalGateway> locals = new HashMap<>();
+    private final LocalGateways locals;
     private final Map<String, TunnelState> tunnels = new ConcurrentHashMap<>();
     /** Which worker holds each inbound SPI, so a delete finds it even after its tunnel went away. */
     private final Map<Integer, InboundAgent> inboundOwner = new ConcurrentHashMap<>();
@@ -64,6 +59,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         this.runner = runner;
         this.traceSink = traceSink;
         this.kmd = new KmdAgent(new Kmd(kmdOptions, entropy), this);
+        this.locals = new LocalGateways(host, runner, kmd);
         runner.start(kmd);
     }
 
@@ -144,8 +140,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         Map<String, ServiceSetRuntime.Device> devices = new LinkedHashMap<>();
         List<Route> routes = new ArrayList<>();
         try {
-            LocalGateway local = local(localAddress);
-            local.users++;
+            LocalGateway local = locals.acquire(localAddress);
             int mtu = s.tunnels().stream().mapToInt(t -> t.esp().tunnelMtu()).max().orElse(EspSa.DEFAULT_TUNNEL_MTU);
             for (InsideDevice d : s.devices()) {
                 TunPort tun = host.openTun(d.tunName(), mtu);
@@ -185,7 +180,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             LOG.error("service-set {}: {}", s.name(), reason);
             routes.forEach(this::deleteRouteQuietly);
             devices.values().forEach(d -> d.tun().close());
-            releaseLocal(localAddress);
+            locals.release(localAddress);
             s.tunnels().forEach(t -> tunnels.get(t.id()).lastFailure = reason);
             return ServiceSetRuntime.down(s, reason);
         }
@@ -208,7 +203,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         rt.devices().values().forEach(d -> runner.stop(d.outbound()));
         rt.routes().forEach(this::deleteRouteQuietly);
         rt.devices().values().forEach(d -> d.tun().close());
-        releaseLocal(s.localGateway().orElseThrow());
+        locals.release(s.localGateway().orElseThrow());
         LOG.info("service-set {} removed", s.name());
     }
 
@@ -220,71 +215,22 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
     }
 
-    private LocalGateway local(InetAddress address) {
-        LocalGateway existing = locals.get(address);
-        if (existing != null) {
-            return existing;
-        }
-        DatagramPort ike = host.openUdp(new InetSocketAddress(address, IKE_PORT));
-        DatagramPort natT;
-        try {
-            natT = new SharedSendPort(host.openUdp(new InetSocketAddress(address, NAT_T_PORT)));
-        } catch (HostNetworkException e) {
-            ike.close();
-            throw e;
-        }
-        InboundAgent natTWorker = new InboundAgent("in-" + address.getHostAddress() + ":4500", natT,
-                EspInbound.InputForm.UDP_PAYLOAD, kmd::offer);
-        Optional<DatagramPort> raw = host.openRawEsp(address).map(SharedSendPort::new);
-        Optional<InboundAgent> rawWorker = raw.map(p -> new InboundAgent("in-" + address.getHostAddress() + ":esp", p,
-                EspInbound.InputForm.ESP, kmd::offer));
-        LocalGateway lg = new LocalGateway(address, ike, natT, natTWorker, raw, rawWorker);
-        kmd.addIkePort(address, ike);
-        kmd.addNatTPort(address, natT);
-        runner.start(natTWorker);
-        rawWorker.ifPresent(runner::start);
-        locals.put(address, lg);
-        return lg;
-    }
-
-    private void releaseLocal(InetAddress address) {
-        LocalGateway lg = locals.get(address);
-        if (lg == null || --lg.users > 0) {
-            return;
-        }
-        locals.remove(address);
-        runner.stop(lg.natTWorker);
-        lg.rawEspWorker.ifPresent(runner::stop);
-        lg.encapsulation.values().forEach(e -> {
-            runner.stop(e.worker());
-            e.socket().close();
-            java.util.Arrays.stream(e.flowSenders()).forEach(DatagramPort::close);
-        });
-        lg.rawEsp.ifPresent(DatagramPort::close);
-        // kmd may still have deletes to send for the peers just removed (queued before this):
-        // the IKE sockets close on kmd's thread once those went out.
-        kmd.removePorts(address, () -> {
-            lg.natT.close();
-            lg.ike.close();
-        });
-    }
-
     // ---------------------------------------------------------------- SAs
 
     private void installManual(TunnelState state, LocalGateway local, TunPort tun, OutboundAgent out) {
         TunnelPlan t = state.plan;
         ManualSaPlan in = t.manualInbound().orElseThrow();
         ManualSaPlan o = t.manualOutbound().orElseThrow();
-        Transport transport = transport(local, t.esp(), false, 0);
-        EspSa inSa = espSa(in.spi(), in, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation);
-        EspSa outSa = espSa(o.spi(), o, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation);
-        inboundOwner.put(in.spi(), transport.worker);
-        transport.worker.installSa(inSa, new InboundTunnel(t.id(), tun, t.localPrefix(), t.remotePrefix(),
+        LocalGateways.Transport transport = locals.transport(local, t.esp(), false, 0);
+        EspSa inSa = espSa(in.spi(), in, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation());
+        EspSa outSa = espSa(o.spi(), o, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation());
+        inboundOwner.put(in.spi(), transport.worker());
+        transport.worker().installSa(inSa, new InboundTunnel(t.id(), tun, t.localPrefix(), t.remotePrefix(),
                 state.inboundCounters, state.inboundTallies));
-        out.installSa(t.id(), outSa, transport.socket, transport.flowSenders,
-                new InetSocketAddress(t.remoteGateway(), transport.destinationPort));
+        out.installSa(t.id(), outSa, transport.socket(), transport.flowSenders(),
+                new InetSocketAddress(t.remoteGateway(), transport.destinationPort()));
         state.add(new TunnelState.SaPair(in.spi(), o.spi(), o.encryption(), o.integrity(), runner.nowNanos(),
-                -1, -1, true, transport.encapsulation != UdpEncapsulation.NONE));
+                -1, -1, true, transport.encapsulation() != UdpEncapsulation.NONE));
         state.created++;
         state.lastFailure = null;
     }
@@ -293,42 +239,6 @@ public final class Gateway implements KmdListener, AutoCloseable {
                                UdpEncapsulation udp) {
         return esp.applyTo(EspSa.builder(spi, keys.encryption(), keys.integrity(), keys.encryptionKey(),
                 keys.integrityKey(), local, remote)).udp(udp).build();
-    }
-
-    /** Where one SA's ESP travels: the socket, its receiving worker, and the encapsulation. */
-    private record Transport(DatagramPort socket, DatagramPort[] flowSenders, InboundAgent worker,
-                             UdpEncapsulation encapsulation, int destinationPort) {
-    }
-
-    /**
-     * NAT-T when kmd negotiated it, {@code udp-encapsulate} when configured, plain ESP otherwise.
-     * Without a raw ESP socket (the lab, or a host that refuses one) plain ESP cannot be sent.
-     */
-    private Transport transport(LocalGateway local, EspSettings esp, boolean natT, int remoteNatTPort) {
-        if (natT) {
-            return new Transport(local.natT, null, local.natTWorker,
-                    new UdpEncapsulation.NatTraversal(NAT_T_PORT, remoteNatTPort), remoteNatTPort);
-        }
-        if (esp.udpEncapsulatePort().isPresent()) {
-            int port = esp.udpEncapsulatePort().getAsInt();
-            UdpEncapsulationPort encap = local.encapsulation.computeIfAbsent(port, p -> {
-                DatagramPort socket = new SharedSendPort(host.openUdp(new InetSocketAddress(local.address, p)));
-                DatagramPort[] senders = new DatagramPort[UdpEncapsulationPort.FLOW_SENDERS];
-                for (int i = 0; i < senders.length; i++) {
-                    senders[i] = new SharedSendPort(host.openUdp(new InetSocketAddress(local.address, 0)));
-                }
-                InboundAgent worker = new InboundAgent("in-" + local.address.getHostAddress() + ":" + p, socket,
-                        EspInbound.InputForm.UDP_PAYLOAD, kmd::offer);
-                runner.start(worker);
-                return new UdpEncapsulationPort(p, socket, worker, senders);
-            });
-            return new Transport(encap.socket(), encap.flowSenders(), encap.worker(), new UdpEncapsulation.Multipath(port),
-                    port);
-        }
-        if (local.rawEsp.isEmpty()) {
-            throw new HostNetworkException("plain ESP (IP protocol 50) needs a raw socket, which this host did not open");
-        }
-        return new Transport(local.rawEsp.get(), null, local.rawEspWorker.orElseThrow(), UdpEncapsulation.NONE, 0);
     }
 
     @Override
@@ -344,16 +254,13 @@ public final class Gateway implements KmdListener, AutoCloseable {
             return;
         }
         TunnelPlan t = state.plan;
-        LocalGateway local;
-        synchronized (this) {
-            local = locals.get(t.localGateway());
-        }
+        LocalGateway local = locals.get(t.localGateway()).orElse(null);
         if (local == null) {
             return;
         }
-        Transport transport;
+        LocalGateways.Transport transport;
         try {
-            transport = transport(local, t.esp(), a.udpEncapsulation(), a.remote().getPort());
+            transport = locals.transport(local, t.esp(), a.udpEncapsulation(), a.remote().getPort());
         } catch (HostNetworkException e) {
             state.lastFailure = e.getMessage();
             kmd.command(new Command.DeleteChildSa(a.spiIn()));
@@ -362,16 +269,16 @@ public final class Gateway implements KmdListener, AutoCloseable {
         InetAddress localAddr = a.local().getAddress();
         InetAddress remoteAddr = a.remote().getAddress();
         EspSa inSa = t.esp().applyTo(EspSa.builder(a.spiIn(), a.encryption(), a.integrity(), a.encryptionKeyIn(),
-                a.integrityKeyIn(), localAddr, remoteAddr)).udp(transport.encapsulation).build();
+                a.integrityKeyIn(), localAddr, remoteAddr)).udp(transport.encapsulation()).build();
         EspSa outSa = t.esp().applyTo(EspSa.builder(a.spiOut(), a.encryption(), a.integrity(), a.encryptionKeyOut(),
-                a.integrityKeyOut(), localAddr, remoteAddr)).udp(transport.encapsulation).build();
+                a.integrityKeyOut(), localAddr, remoteAddr)).udp(transport.encapsulation()).build();
         // Make before break: the new inbound SA first, then outbound traffic moves to the new SA.
-        inboundOwner.put(a.spiIn(), transport.worker);
+        inboundOwner.put(a.spiIn(), transport.worker());
         ServiceSetRuntime.Device device = set.deviceOf(t);
-        transport.worker.installSa(inSa, new InboundTunnel(t.id(), device.tun(), t.localPrefix(), t.remotePrefix(),
+        transport.worker().installSa(inSa, new InboundTunnel(t.id(), device.tun(), t.localPrefix(), t.remotePrefix(),
                 state.inboundCounters, state.inboundTallies));
-        device.outbound().installSa(t.id(), outSa, transport.socket, transport.flowSenders,
-                new InetSocketAddress(remoteAddr, transport.destinationPort));
+        device.outbound().installSa(t.id(), outSa, transport.socket(), transport.flowSenders(),
+                new InetSocketAddress(remoteAddr, transport.destinationPort()));
         state.add(new TunnelState.SaPair(a.spiIn(), a.spiOut(), a.encryption(), a.integrity(), runner.nowNanos(),
                 a.lifetime().softSeconds(), a.lifetime().hardSeconds(), false, a.udpEncapsulation()));
         state.created++;
@@ -600,7 +507,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             if (sets.get(rt.plan().name()) != rt || suspended.containsKey(rt)) {
                 return; // replaced by a commit, or down again meanwhile
             }
-            local = locals.get(rt.plan().localGateway().orElseThrow());
+            local = locals.get(rt.plan().localGateway().orElseThrow()).orElseThrow();
         }
         for (TunnelPlan t : rt.plan().tunnels()) {
             TunnelState state = tunnels.get(t.id());
