@@ -1,16 +1,12 @@
 package io.sallyport.net.linux;
 
-import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostNetworkException;
-import io.sallyport.net.PortCounter;
-import io.sallyport.net.PortCounters;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.util.Objects;
 
 /**
  * UDP (IKE on 500/4500, ESP-in-UDP) on a native non-blocking socket through FFM:
@@ -20,27 +16,15 @@ import java.util.Objects;
  *
  * <p>The socket lives in the network namespace of the thread that binds it.
  */
-public final class LinuxUdpPort implements DatagramPort, NativePort {
-
-    private final NativeFd fd;
-    private final InetSocketAddress local;
-    private final PortCounters counters = new PortCounters();
-    private final MemorySegment sourceAddr;
-    private final MemorySegment previousSourceAddr;
-    private final MemorySegment sourceLen;
-    private final MemorySegment destAddr;
-    private InetSocketAddress lastSource;
-    private InetSocketAddress lastDestination;
-    private int destLen;
+public final class LinuxUdpPort extends LinuxSocketPort {
 
     private LinuxUdpPort(final NativeFd fd, final InetSocketAddress local) {
-        this.fd = fd;
-        this.local = local;
-        final Arena arena = fd.arena();
-        this.sourceAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
-        this.previousSourceAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
-        this.sourceLen = arena.allocate(ValueLayout.JAVA_INT);
-        this.destAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
+        super(fd, local);
+    }
+
+    @Override
+    protected int destinationPort(final InetSocketAddress destination) {
+        return destination.getPort();
     }
 
     /** Binds {@code local} with SO_REUSEADDR as given and the kernel's default receive buffer. */
@@ -123,89 +107,11 @@ public final class LinuxUdpPort implements DatagramPort, NativePort {
 
     @Override
     public int receive(final byte[] buf, final int off, final int maxLen) {
-        Objects.checkFromIndexSize(off, maxLen, buf.length);
-        sourceLen.set(ValueLayout.JAVA_INT, 0, Libc.SOCKADDR_IN6_SIZE);
-        final long n;
-        try {
-            n = (long) Libc.RECVFROM.invokeExact(fd.receiveState, fd.fd(),
-                    MemorySegment.ofArray(buf).asSlice(off, maxLen), (long) maxLen,
-                    Libc.MSG_DONTWAIT, sourceAddr, sourceLen);
-        } catch (final Throwable t) {
-            throw new IllegalStateException("recvfrom downcall failed", t);
+        final int n = receiveRaw(buf, off, maxLen);
+        if (n >= 0) {
+            counters.received(n);
         }
-        if (n < 0) {
-            final int errno = Libc.errno(fd.receiveState);
-            if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
-                counters.failed(PortCounter.RECEIVE_ERROR, errno);
-            }
-            return -1;
-        }
-        // Allocate a new source address only when the peer changed.
-        if (lastSource == null || sourceAddr.mismatch(previousSourceAddr) >= 0) {
-            lastSource = SockAddr.read(sourceAddr);
-            previousSourceAddr.copyFrom(sourceAddr);
-        }
-        counters.received((int) n);
-        return (int) n;
-    }
-
-    @Override
-    public InetSocketAddress lastSource() {
-        return lastSource;
-    }
-
-    @Override
-    public boolean send(final byte[] buf, final int off, final int len, final InetSocketAddress destination) {
-        Objects.checkFromIndexSize(off, len, buf.length);
-        if (!destination.equals(lastDestination)) {
-            if (destination.isUnresolved()
-                    || (destination.getAddress() instanceof Inet6Address) != (local.getAddress() instanceof Inet6Address)) {
-                counters.failed(PortCounter.SEND_DROPPED_UNROUTABLE, 0);
-                return false;
-            }
-            destLen = SockAddr.write(destAddr, destination.getAddress(), destination.getPort());
-            lastDestination = destination;
-        }
-        final long n;
-        try {
-            n = (long) Libc.SENDTO.invokeExact(fd.sendState, fd.fd(),
-                    MemorySegment.ofArray(buf).asSlice(off, len), (long) len,
-                    Libc.MSG_DONTWAIT, destAddr, destLen);
-        } catch (final Throwable t) {
-            throw new IllegalStateException("sendto downcall failed", t);
-        }
-        if (n == len) {
-            counters.sent(len);
-            return true;
-        }
-        final int errno = n < 0 ? Libc.errno(fd.sendState) : 0;
-        counters.failed(Libc.sendFailure(errno), errno);
-        return false;
-    }
-
-    @Override
-    public boolean awaitReadable(final long timeoutMillis) {
-        return fd.awaitReadable(timeoutMillis);
-    }
-
-    @Override
-    public PortCounters counters() {
-        return counters;
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return local;
-    }
-
-    @Override
-    public NativeFd nativeFd() {
-        return fd;
-    }
-
-    @Override
-    public void close() {
-        fd.close();
+        return n;
     }
 
     @Override

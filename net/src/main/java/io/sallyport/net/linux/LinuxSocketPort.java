@@ -1,0 +1,132 @@
+package io.sallyport.net.linux;
+
+import io.sallyport.net.DatagramPort;
+import io.sallyport.net.PortCounter;
+import io.sallyport.net.PortCounters;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * What UDP and raw ESP sockets share: {@code recvfrom}/{@code sendto} on the caller's heap array
+ * in place, the source of the last datagram (read again only when the peer changes), and the
+ * destination sockaddr (written again only when the destination changes).
+ */
+abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permits LinuxUdpPort, LinuxRawEspPort {
+
+    protected final NativeFd fd;
+    protected final InetSocketAddress local;
+    protected final PortCounters counters = new PortCounters();
+    private final MemorySegment sourceAddr;
+    private final MemorySegment previousSourceAddr;
+    private final MemorySegment sourceLen;
+    private final MemorySegment destAddr;
+    private InetSocketAddress lastSource;
+    private InetSocketAddress lastDestination;
+    private int destLen;
+
+    LinuxSocketPort(final NativeFd fd, final InetSocketAddress local) {
+        this.fd = fd;
+        this.local = local;
+        final Arena arena = fd.arena();
+        this.sourceAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
+        this.previousSourceAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
+        this.sourceLen = arena.allocate(ValueLayout.JAVA_INT);
+        this.destAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
+    }
+
+    /** The port number written into a destination sockaddr (0 for raw sockets). */
+    protected abstract int destinationPort(InetSocketAddress destination);
+
+    /**
+     * One {@code recvfrom} into {@code buf[off, off + maxLen)}: the byte count, or -1 when nothing
+     * waits (other errors are counted). Remembers the source only when it changed.
+     */
+    protected final int receiveRaw(final byte[] buf, final int off, final int maxLen) {
+        Objects.checkFromIndexSize(off, maxLen, buf.length);
+        sourceLen.set(ValueLayout.JAVA_INT, 0, Libc.SOCKADDR_IN6_SIZE);
+        final long n;
+        try {
+            n = (long) Libc.RECVFROM.invokeExact(fd.receiveState, fd.fd(),
+                    MemorySegment.ofArray(buf).asSlice(off, maxLen), (long) maxLen,
+                    Libc.MSG_DONTWAIT, sourceAddr, sourceLen);
+        } catch (final Throwable t) {
+            throw new IllegalStateException("recvfrom downcall failed", t);
+        }
+        if (n < 0) {
+            final int errno = Libc.errno(fd.receiveState);
+            if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
+                counters.failed(PortCounter.RECEIVE_ERROR, errno);
+            }
+            return -1;
+        }
+        // Allocate a new source address only when the peer changed.
+        if (lastSource == null || sourceAddr.mismatch(previousSourceAddr) >= 0) {
+            lastSource = SockAddr.read(sourceAddr);
+            previousSourceAddr.copyFrom(sourceAddr);
+        }
+        return (int) n;
+    }
+
+    @Override
+    public final InetSocketAddress lastSource() {
+        return lastSource;
+    }
+
+    @Override
+    public final boolean send(final byte[] buf, final int off, final int len, final InetSocketAddress destination) {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        if (!destination.equals(lastDestination)) {
+            if (destination.isUnresolved()
+                    || (destination.getAddress() instanceof Inet6Address) != (local.getAddress() instanceof Inet6Address)) {
+                counters.failed(PortCounter.SEND_DROPPED_UNROUTABLE, 0);
+                return false;
+            }
+            destLen = SockAddr.write(destAddr, destination.getAddress(), destinationPort(destination));
+            lastDestination = destination;
+        }
+        final long n;
+        try {
+            n = (long) Libc.SENDTO.invokeExact(fd.sendState, fd.fd(),
+                    MemorySegment.ofArray(buf).asSlice(off, len), (long) len,
+                    Libc.MSG_DONTWAIT, destAddr, destLen);
+        } catch (final Throwable t) {
+            throw new IllegalStateException("sendto downcall failed", t);
+        }
+        if (n == len) {
+            counters.sent(len);
+            return true;
+        }
+        final int errno = n < 0 ? Libc.errno(fd.sendState) : 0;
+        counters.failed(Libc.sendFailure(errno), errno);
+        return false;
+    }
+
+    @Override
+    public final boolean awaitReadable(final long timeoutMillis) {
+        return fd.awaitReadable(timeoutMillis);
+    }
+
+    @Override
+    public final PortCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public final InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public final NativeFd nativeFd() {
+        return fd;
+    }
+
+    @Override
+    public final void close() {
+        fd.close();
+    }
+}
