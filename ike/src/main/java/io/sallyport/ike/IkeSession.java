@@ -183,7 +183,9 @@ final class IkeSession {
      */
     private void resolveDuplicates(long now, List<Action> out) {
         for (IkeSession other : env.sessionsOf(peer.name())) {
-            if (other == this || other.state != State.ESTABLISHED || other.ni == null || other.nr == null) {
+            // An SA of an earlier configuration of this peer (a commit replaced it) is on its way out.
+            if (other == this || other.state != State.ESTABLISHED || other.ni == null || other.nr == null
+                    || !other.peer.equals(peer)) {
                 continue;
             }
             IkeSession loser = Collisions.lostCollision(ni, nr, other.ni, other.nr) ? this : other;

@@ -104,14 +104,22 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     /**
      * Brings the running state to {@code next}. Service sets whose plan did not change keep their
-     * devices, routes, workers and SAs; changed ones are rebuilt; removed ones are torn down.
+     * devices, routes, workers and SAs. When only some tunnels of a running set changed, only those
+     * are replaced and the others keep their SAs; other changed sets are rebuilt; removed ones are
+     * torn down.
      */
     public synchronized void apply(GatewayPlan next) {
         Map<String, ServiceSetPlan> wanted = new LinkedHashMap<>();
         next.serviceSets().forEach(s -> wanted.put(s.name(), s));
         for (String name : List.copyOf(sets.keySet())) {
             ServiceSetRuntime running = sets.get(name);
-            if (!running.plan().equals(wanted.get(name))) {
+            ServiceSetPlan target = wanted.get(name);
+            if (running.plan().equals(target)) {
+                continue;
+            }
+            if (target != null && running.up() && !suspended.containsKey(running) && sameDevices(running.plan(), target)) {
+                sets.put(name, replaceTunnels(running, target));
+            } else {
                 tearDown(running);
                 sets.remove(name);
             }
@@ -141,7 +149,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         List<Route> routes = new ArrayList<>();
         try {
             LocalGateway local = locals.acquire(localAddress);
-            int mtu = s.tunnels().stream().mapToInt(t -> t.esp().tunnelMtu()).max().orElse(EspSa.DEFAULT_TUNNEL_MTU);
+            int mtu = deviceMtu(s);
             for (InsideDevice d : s.devices()) {
                 TunPort tun = host.openTun(d.tunName(), mtu);
                 devices.put(d.unit(), new ServiceSetRuntime.Device(tun, new OutboundAgent("out-" + d.tunName(), tun,
@@ -160,17 +168,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             ServiceSetRuntime rt = new ServiceSetRuntime(s, devices, routes, null);
             devices.values().forEach(d -> runner.start(d.outbound()));
             for (TunnelPlan t : s.tunnels()) {
-                TunnelState state = tunnels.get(t.id());
-                ServiceSetRuntime.Device device = rt.deviceOf(t);
-                device.outbound().addTunnel(state.outbound);
-                if (t.problem().isPresent()) {
-                    continue;
-                }
-                if (t.manual()) {
-                    installManual(state, local, device.tun(), device.outbound());
-                } else if (t.peer().isPresent()) {
-                    kmd.command(new Command.AddPeer(t.peer().get()));
-                }
+                startTunnel(rt, local, tunnels.get(t.id()));
             }
             LOG.info("service-set {} is up on {} ({} tunnels)", s.name(),
                     s.devices().stream().map(InsideDevice::tunName).toList(), s.tunnels().size());
@@ -186,16 +184,72 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
     }
 
+    /** The TUN MTU of a set's devices: the largest tunnel MTU of its tunnels. */
+    private static int deviceMtu(ServiceSetPlan s) {
+        return s.tunnels().stream().mapToInt(t -> t.esp().tunnelMtu()).max().orElse(EspSa.DEFAULT_TUNNEL_MTU);
+    }
+
+    /** Whether a running set can keep its devices, routes, workers and sockets for the new plan. */
+    private static boolean sameDevices(ServiceSetPlan running, ServiceSetPlan next) {
+        return running.kind() == next.kind() && running.devices().equals(next.devices())
+                && running.localGateway().equals(next.localGateway()) && next.problem().isEmpty()
+                && running.gwInterface().equals(next.gwInterface()) && deviceMtu(running) == deviceMtu(next);
+    }
+
+    /** A commit changed some tunnels of a running set: only those stop and start again. */
+    private ServiceSetRuntime replaceTunnels(ServiceSetRuntime running, ServiceSetPlan next) {
+        List<TunnelPlan> kept = next.tunnels().stream().filter(running.plan().tunnels()::contains).toList();
+        for (TunnelPlan t : running.plan().tunnels()) {
+            if (!kept.contains(t)) {
+                stopTunnel(running, t);
+            }
+        }
+        ServiceSetRuntime updated = new ServiceSetRuntime(next, running.devices(), running.routes(), null);
+        LocalGateway local = locals.get(next.localGateway().orElseThrow()).orElseThrow();
+        for (TunnelPlan t : next.tunnels()) {
+            if (!kept.contains(t)) {
+                TunnelState state = new TunnelState(t);
+                tunnels.put(t.id(), state);
+                startTunnel(updated, local, state);
+            }
+        }
+        LOG.info("service-set {}: {} tunnels replaced, {} kept", next.name(), next.tunnels().size() - kept.size(),
+                kept.size());
+        return updated;
+    }
+
+    private void startTunnel(ServiceSetRuntime rt, LocalGateway local, TunnelState state) {
+        TunnelPlan t = state.plan;
+        ServiceSetRuntime.Device device = rt.deviceOf(t);
+        device.outbound().addTunnel(state.outbound);
+        if (t.problem().isPresent()) {
+            return;
+        }
+        if (t.manual()) {
+            installManual(state, local, device.tun(), device.outbound());
+        } else if (t.peer().isPresent()) {
+            kmd.command(new Command.AddPeer(t.peer().get()));
+        }
+    }
+
+    /** Stops a tunnel: kmd deletes its SAs at the peer; the data plane forgets them. */
+    private void stopTunnel(ServiceSetRuntime rt, TunnelPlan t) {
+        TunnelState state = tunnels.remove(t.id());
+        if (t.peer().isPresent()) {
+            kmd.command(new Command.RemovePeer(t.id()));
+        }
+        if (state != null) {
+            state.installed.stream().filter(TunnelState.SaPair::manual).forEach(p -> removeInbound(p.spiIn()));
+        }
+        if (rt.up()) {
+            rt.deviceOf(t).outbound().removeTunnel(t.id());
+        }
+    }
+
     private void tearDown(ServiceSetRuntime rt) {
         ServiceSetPlan s = rt.plan();
         for (TunnelPlan t : s.tunnels()) {
-            TunnelState state = tunnels.remove(t.id());
-            if (t.peer().isPresent()) {
-                kmd.command(new Command.RemovePeer(t.id()));
-            }
-            if (state != null) {
-                state.installed.stream().filter(TunnelState.SaPair::manual).forEach(p -> removeInbound(p.spiIn()));
-            }
+            stopTunnel(rt, t);
         }
         if (!rt.up()) {
             return;
