@@ -96,6 +96,12 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return out;
     }
 
+    /** Packets routed into a set's devices that no tunnel's selectors held (approximate). */
+    public synchronized long unmatchedPackets(String serviceSet) {
+        ServiceSetRuntime rt = sets.get(serviceSet);
+        return rt == null ? 0 : rt.devices().values().stream().mapToLong(d -> d.outbound().unmatched()).sum();
+    }
+
     public synchronized List<ServiceSetPlan> serviceSets() {
         return sets.values().stream().map(ServiceSetRuntime::plan).toList();
     }

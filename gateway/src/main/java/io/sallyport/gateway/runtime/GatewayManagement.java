@@ -275,11 +275,12 @@ public final class GatewayManagement implements ManagementApi {
     private String serviceSetsText() {
         StringBuilder out = new StringBuilder();
         var problems = gateway.serviceSetProblems();
-        out.append(String.format("%-20s%-16s%-16s%-8s%s%n", "Service set", "Inside unit", "Device", "State", "Reason"));
+        out.append(String.format("%-20s%-16s%-16s%-8s%-10s%s%n", "Service set", "Inside unit", "Device", "State",
+                "No tunnel", "Reason"));
         for (ServiceSetPlan s : gateway.serviceSets()) {
             String problem = problems.get(s.name());
-            out.append(String.format("%-20s%-16s%-16s%-8s%s%n", s.name(), s.insideInterface(), s.tunName(),
-                    problem == null ? "Up" : "Down", problem == null ? "" : problem));
+            out.append(String.format("%-20s%-16s%-16s%-8s%-10d%s%n", s.name(), s.insideInterface(), s.tunName(),
+                    problem == null ? "Up" : "Down", gateway.unmatchedPackets(s.name()), problem == null ? "" : problem));
         }
         for (String w : gateway.plan().warnings()) {
             out.append("warning: ").append(w).append('\n');
@@ -297,6 +298,7 @@ public final class GatewayManagement implements ManagementApi {
                     .leaf("inside-interface", s.insideInterface())
                     .leaf("device", s.tunName())
                     .leaf("state", problem == null ? "up" : "down")
+                    .leaf("packets-matching-no-tunnel", gateway.unmatchedPackets(s.name()))
                     .leaf("down-reason", problem)
                     .build());
         }

@@ -55,10 +55,6 @@ public final class InboundAgent implements Agent {
         return name;
     }
 
-    public DatagramPort port() {
-        return port;
-    }
-
     /** Installs an inbound SA; its packets go to {@code tunnel.tun}. Runs on this agent's thread. */
     void installSa(EspSa sa, InboundTunnel tunnel) {
         commands.add(a -> {
@@ -72,11 +68,6 @@ public final class InboundAgent implements Agent {
             a.inbound.remove(spi);
             a.tunnels.remove(spi);
         });
-    }
-
-    /** Counters for drops before an SA was found (bad headers, unknown SPI): per worker. */
-    public EspCounters workerCounters() {
-        return inbound.counters();
     }
 
     @Override
@@ -115,9 +106,8 @@ public final class InboundAgent implements Agent {
             t.tallies.selectorFailures++;
             return;
         }
-        if (!t.tun.write(buf, off, result.innerLength())) {
-            t.tallies.tunWriteFailures++;
-        }
+        // A refused write is counted by the TUN port.
+        t.tun.write(buf, off, result.innerLength());
     }
 
     @Override

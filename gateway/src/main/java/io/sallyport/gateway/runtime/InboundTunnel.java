@@ -19,7 +19,6 @@ final class InboundTunnel {
     /** Inbound outcomes the esp module does not count; written by the inbound worker only. */
     static final class Tallies {
         long selectorFailures;
-        long tunWriteFailures;
     }
 
     InboundTunnel(String id, TunPort tun, IpPrefix local, IpPrefix remote, EspCounters counters, Tallies tallies) {

@@ -38,7 +38,6 @@ public final class KmdAgent implements Agent {
 
     /** kmd's IKE SAs as of the last tick, for show commands on other threads. */
     private volatile List<Kmd.IkeSaView> snapshot = List.of();
-    private long sendFailures;
 
     public KmdAgent(Kmd kmd, KmdListener listener) {
         this.kmd = kmd;
@@ -102,11 +101,6 @@ public final class KmdAgent implements Agent {
         return traffic;
     }
 
-    /** Only for code already running on kmd's thread (inside {@link #run}). */
-    public Kmd engine() {
-        return kmd;
-    }
-
     // ---- kmd's thread
 
     @Override
@@ -167,12 +161,11 @@ public final class KmdAgent implements Agent {
         InetAddress local = d.local().getAddress();
         DatagramPort port = d.nonEspMarker() ? natTPorts.get(local) : ikePorts.get(local);
         if (port == null) {
-            sendFailures++;
             LOG.warn("kmd: no {} socket on {} for a message to {}", d.nonEspMarker() ? "4500" : "500", local, d.remote());
             return;
         }
         byte[] payload = d.payload();
-        boolean ok;
+        // A send the host refuses is counted by the port.
         if (d.nonEspMarker() && !Datagram.isKeepalive(payload)) {
             int len = payload.length + 4;
             if (sendBuf.length < len) {
@@ -181,20 +174,13 @@ public final class KmdAgent implements Agent {
             // RFC 3948 §2.2: four zero bytes tell IKE from ESP on port 4500.
             sendBuf[0] = sendBuf[1] = sendBuf[2] = sendBuf[3] = 0;
             System.arraycopy(payload, 0, sendBuf, 4, payload.length);
-            ok = port.send(sendBuf, 0, len, d.remote());
+            port.send(sendBuf, 0, len, d.remote());
         } else {
-            ok = port.send(payload, 0, payload.length, d.remote());
-        }
-        if (!ok) {
-            sendFailures++;
+            port.send(payload, 0, payload.length, d.remote());
         }
         IkeTraffic t = traffic.computeIfAbsent(d.remote().getAddress(), a -> new IkeTraffic());
         t.outPackets++;
         t.outBytes += payload.length;
-    }
-
-    public long sendFailures() {
-        return sendFailures;
     }
 
     @Override

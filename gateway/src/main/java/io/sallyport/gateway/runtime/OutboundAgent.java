@@ -39,8 +39,8 @@ public final class OutboundAgent implements Agent {
     private final List<OutboundTunnel> tunnels = new ArrayList<>();
     private final byte[] buf = new byte[HEADROOM + 65535 + OutboundPath.MAX_TAILROOM];
     private final OutboundBatch batch = new OutboundBatch();
+    /** Packets no tunnel's selectors held; sends that failed are counted by the port itself. */
     private long unmatched;
-    private long sendFailures;
 
     /**
      * @param acquire called with a tunnel id when traffic finds no SA (must be thread-safe)
@@ -56,10 +56,6 @@ public final class OutboundAgent implements Agent {
     @Override
     public String name() {
         return name;
-    }
-
-    public TunPort tun() {
-        return tun;
     }
 
     // ---- commands from other threads (kmd, management): run inside doWork on this agent's thread
@@ -89,11 +85,6 @@ public final class OutboundAgent implements Agent {
             t.slots.removeIf(slot -> slot.path().sa().spi() == spi);
             t.current = t.slots.isEmpty() ? null : t.slots.getLast();
         }));
-    }
-
-    /** Reads the tunnel's counters on this agent's thread and hands a copy to {@code sink}. */
-    public void query(Consumer<List<OutboundTunnel>> sink) {
-        commands.add(a -> sink.accept(List.copyOf(a.tunnels)));
     }
 
     private java.util.Optional<OutboundTunnel> find(String id) {
@@ -145,9 +136,7 @@ public final class OutboundAgent implements Agent {
         DatagramPort[] flows = slot.flowPorts();
         DatagramPort port = flows == null ? slot.port() : flows[batch.sourcePort() % flows.length];
         for (int i = 0; i < batch.count(); i++) {
-            if (!port.send(batch.buffer(i), batch.offset(i), batch.length(i), slot.destination())) {
-                sendFailures++;
-            }
+            port.send(batch.buffer(i), batch.offset(i), batch.length(i), slot.destination());
         }
         if (batch.icmpLength() > 0) {
             tun.write(batch.icmpBuffer(), 0, batch.icmpLength());
@@ -174,10 +163,6 @@ public final class OutboundAgent implements Agent {
     /** Packets that matched no tunnel's selectors. Read without synchronisation: approximate. */
     public long unmatched() {
         return unmatched;
-    }
-
-    public long sendFailures() {
-        return sendFailures;
     }
 
     @Override
