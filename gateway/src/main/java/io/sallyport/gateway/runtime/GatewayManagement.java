@@ -61,6 +61,14 @@ public final class GatewayManagement implements ManagementApi {
         if (parsed.error() != null) {
             return Reply.error(parsed.error() + "\n");
         }
+        try {
+            return run(parsed);
+        } catch (Gateway.GatewayBusyException e) {
+            return Reply.error("error: " + e.getMessage() + "\n");
+        }
+    }
+
+    private Reply run(OperationalCommand.Parsed parsed) {
         return switch (parsed.command()) {
             case OperationalCommand.ShowIkeSecurityAssociations c -> {
                 List<IkeSaView> views = ikeViews(c.peer());
@@ -153,8 +161,8 @@ public final class GatewayManagement implements ManagementApi {
                     up == null ? "" : up.encryption().keyword(),
                     up == null ? "" : up.prf().displayName(),
                     up == null ? 0 : up.group().number(),
-                    traffic == null ? IkeSaView.Traffic.NONE : new IkeSaView.Traffic(traffic.inBytes, traffic.outBytes,
-                            traffic.inPackets, traffic.outPackets),
+                    traffic == null ? IkeSaView.Traffic.NONE : new IkeSaView.Traffic(traffic.inBytes(), traffic.outBytes(),
+                            traffic.inPackets(), traffic.outPackets()),
                     IkeSaView.Payloads.NONE,
                     tunnel.map(TunnelState::created).orElse(0), tunnel.map(TunnelState::deleted).orElse(0),
                     tunnel.map(TunnelState::rekeys).orElse(0), matured ? 0 : 1,
