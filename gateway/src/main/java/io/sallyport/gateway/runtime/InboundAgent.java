@@ -41,6 +41,8 @@ public final class InboundAgent implements Agent {
     private final WorkerCounters counters = new WorkerCounters();
     private final byte[] buf = new byte[65535];
     private final InboundResult result = new InboundResult();
+    /** Handoffs this burst put packets into, so their owners are woken once at its end. */
+    private final java.util.ArrayList<TunHandoff> filled = new java.util.ArrayList<>();
 
     /**
      * @param ikePort the local gateway's port 500, received here and passed to kmd whole; or null
@@ -116,6 +118,15 @@ public final class InboundAgent implements Agent {
                 case KEEPALIVE, DROPPED -> { }
             }
         }
+        // One wake per burst and device worker, not one per packet: the owner writes the burst at once.
+        for (int i = 0; i < filled.size(); i++) {
+            TunHandoff h = filled.get(i);
+            h.wakePending = false;
+            if (h.consumerSleeping()) {
+                h.consumer().wake();
+            }
+        }
+        filled.clear();
         if (ikePort != null) {
             for (int i = 0; i < BURST; i++) {
                 int len = ikePort.receive(buf, 0, buf.length);
@@ -145,9 +156,9 @@ public final class InboundAgent implements Agent {
         TunHandoff h = t.handoff;
         if (!h.offer(buf, off, result.innerLength())) {
             t.counters.increment(WorkerCounters.TunnelStat.HANDOFF_FULL);
-        }
-        if (h.consumerSleeping()) {
-            h.consumer().wake();
+        } else if (!h.wakePending) {
+            h.wakePending = true;
+            filled.add(h);
         }
     }
 

@@ -9,8 +9,8 @@ import java.nio.ByteOrder;
  * Decrypted packets on their way from one inbound worker (the only producer) to the worker that
  * owns the TUN device (the only consumer and the only writer of that device): a bounded ring of
  * length-prefixed records in one preallocated array. Lock-free and allocation-free; a packet that
- * does not fit is refused (the producer counts it). The consumer sets {@link #consumerSleeping}
- * before it sleeps, and the producer wakes it only then.
+ * does not fit is refused (the producer counts it). The consumer says when it sleeps
+ * ({@link #consumerSleeping}); the producer wakes it then, once per burst of packets.
  *
  * <p>Records are 4-byte aligned: a length, then the packet. A record that would run past the end
  * of the array is preceded by a padding marker (-1) and starts again at 0.
@@ -30,6 +30,8 @@ final class TunHandoff {
     /** The producer's own copies: its tail and the last head it saw. */
     private long producerTail;
     private long cachedHead;
+    /** The producer's: whether it will look at the consumer at the end of its current burst. */
+    boolean wakePending;
 
     TunHandoff(int capacity, OutboundAgent consumer) {
         if (Integer.bitCount(capacity) != 1 || capacity < 4096) {
