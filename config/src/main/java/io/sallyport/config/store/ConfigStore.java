@@ -8,7 +8,6 @@ import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.CommitCheck;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -58,16 +57,19 @@ public final class ConfigStore {
     }
 
     /**
-     * Opens (creating if needed) the store under {@code stateDir}. Leftover temporary files from an
-     * interrupted write are removed; commits beyond the newest {@value #ROLLBACKS} are pruned.
+     * Opens (creating if needed, owner-only) the store under {@code stateDir}. Temporary files left
+     * by a write that died are removed ({@link StaleTemporaries}); a store made by an older version
+     * with wider modes is made owner-only; commits beyond the newest {@value #ROLLBACKS} are pruned.
      *
      * @throws IOException when the directory cannot be used or a stored configuration cannot be read
      */
     public static ConfigStore open(Path stateDir, Clock clock) throws IOException {
         ConfigStore s = new ConfigStore(stateDir, clock);
-        Files.createDirectories(s.commits);
-        s.removeTemporaries(stateDir);
-        s.removeTemporaries(s.commits);
+        AtomicFiles.createDirectories(s.commits);
+        OwnerOnly.tighten(stateDir);
+        OwnerOnly.tighten(s.commits);
+        StaleTemporaries.remove(stateDir, clock);
+        StaleTemporaries.remove(s.commits, clock);
         s.prune();
         List<Path> history = s.commitFiles();
         s.active = history.isEmpty() ? Node.root() : s.read(history.getFirst());
@@ -199,14 +201,6 @@ public final class ConfigStore {
             removed = true;
         }
         if (removed) AtomicFiles.syncDirectory(commits);
-    }
-
-    private void removeTemporaries(Path d) throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, "*" + AtomicFiles.TMP_SUFFIX)) {
-            for (Path p : ds) Files.deleteIfExists(p);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 
     private static String oneLine(String s) { return s.replace('\n', ' ').replace('\r', ' '); }
