@@ -4,6 +4,7 @@ import io.sallyport.config.ConfigPrinter;
 import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.ConfigText;
 import io.sallyport.config.Node;
+import io.sallyport.config.Secrets;
 import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.CommitCheck;
 
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 /**
  * The candidate and active configurations and the commit history, kept under a state directory:
@@ -27,6 +30,7 @@ import java.util.Optional;
  *   STATE/candidate.conf        the candidate, rewritten atomically on every change
  *   STATE/commits/NNNNNNNNNN.conf  one file per commit, newest = active = rollback 0
  * </pre>
+ * Secrets are kept "$9$"-encoded ({@link Secrets}) in every file and in memory.
  * Every write goes through {@link AtomicFiles}: killing the process at any instant leaves the last
  * committed configuration readable. At most {@value #ROLLBACKS} commits are kept (rollback 0..49).
  * Not thread-safe by design beyond its own monitor: one management session writes at a time.
@@ -47,13 +51,15 @@ public final class ConfigStore {
     private final Path dir;
     private final Path commits;
     private final Clock clock;
+    private final RandomGenerator random;
     private Node candidate;
     private Node active;
 
-    private ConfigStore(Path dir, Clock clock) {
+    private ConfigStore(Path dir, Clock clock, RandomGenerator random) {
         this.dir = dir;
         this.commits = dir.resolve("commits");
         this.clock = clock;
+        this.random = random;
     }
 
     /**
@@ -63,8 +69,8 @@ public final class ConfigStore {
      *
      * @throws IOException when the directory cannot be used or a stored configuration cannot be read
      */
-    public static ConfigStore open(Path stateDir, Clock clock) throws IOException {
-        ConfigStore s = new ConfigStore(stateDir, clock);
+    public static ConfigStore open(Path stateDir, Clock clock, RandomGenerator random) throws IOException {
+        ConfigStore s = new ConfigStore(stateDir, clock, random);
         AtomicFiles.createDirectories(s.commits);
         OwnerOnly.tighten(stateDir);
         OwnerOnly.tighten(s.commits);
@@ -78,6 +84,11 @@ public final class ConfigStore {
         return s;
     }
 
+    /** {@link #open(Path, Clock, RandomGenerator)} with the salts of "$9$" secrets from a SecureRandom. */
+    public static ConfigStore open(Path stateDir, Clock clock) throws IOException {
+        return open(stateDir, clock, new SecureRandom());
+    }
+
     /** {@link #open(Path, Clock)} with the system clock (commit times in UTC). */
     public static ConfigStore open(Path stateDir) throws IOException {
         return open(stateDir, Clock.systemUTC());
@@ -87,19 +98,26 @@ public final class ConfigStore {
 
     public synchronized Node active() { return active; }
 
-    /** Replaces the candidate (after a set/delete/load) and persists it. */
+    /** Replaces the candidate (after a set/delete/load) and persists it, its secrets "$9$"-encoded. */
     public synchronized void setCandidate(Node tree) throws IOException {
-        AtomicFiles.write(dir.resolve("candidate.conf"), ConfigPrinter.braces(tree));
-        candidate = tree;
+        Node encoded = Secrets.encode(tree, List.of(candidate, active), random);
+        AtomicFiles.write(dir.resolve("candidate.conf"), ConfigPrinter.braces(encoded));
+        candidate = encoded;
     }
 
     /** {@code commit check} of the candidate. */
     public synchronized CheckResult check() { return CommitCheck.check(candidate); }
 
-    /** {@code commit}: checks the candidate and, when it passes, makes it active as rollback 0. */
+    /**
+     * {@code commit}: checks the candidate and, when it passes, makes it active as rollback 0. A
+     * store written by an older version keeps secrets in clear: the commit rewrites the candidate
+     * and every stored commit with them "$9$"-encoded.
+     */
     public synchronized CommitOutcome commit(String user, Optional<String> comment) throws IOException {
         CheckResult result = CommitCheck.check(candidate);
         if (!result.succeeded()) return new CommitOutcome(result, false);
+        if (Secrets.anyClear(candidate)) setCandidate(candidate);
+        encodeClearSecretsInHistory();
         List<Path> history = commitFiles();
         long next = history.isEmpty() ? 1 : sequence(history.getFirst()) + 1;
         StringBuilder text = new StringBuilder();
@@ -169,6 +187,20 @@ public final class ConfigStore {
     }
 
     public Path directory() { return dir; }
+
+    private void encodeClearSecretsInHistory() throws IOException {
+        for (Path file : commitFiles()) {
+            Node tree = read(file);
+            if (!Secrets.anyClear(tree)) continue;
+            StringBuilder text = new StringBuilder();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.startsWith(COMMIT_HEADER) && !line.startsWith(COMMENT_HEADER)) break;
+                text.append(line).append('\n');
+            }
+            text.append(ConfigPrinter.braces(Secrets.encode(tree, List.of(candidate), random)));
+            AtomicFiles.write(file, text.toString());
+        }
+    }
 
     private Node read(Path file) throws IOException {
         try {
