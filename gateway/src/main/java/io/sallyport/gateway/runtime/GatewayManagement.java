@@ -15,6 +15,7 @@ import io.sallyport.gateway.ops.IpsecSecurityAssociationsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsView;
 import io.sallyport.gateway.ops.IpsecTunnelView;
+import io.sallyport.gateway.ops.ServiceSetsReport;
 import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
 import io.sallyport.ike.Action;
@@ -87,8 +88,9 @@ public final class GatewayManagement implements ManagementApi {
                 yield render(c.format(), () -> IpsecStatisticsReport.element(views, detail),
                         () -> IpsecStatisticsReport.text(views, detail));
             }
-            case OperationalCommand.ShowServiceSets c -> render(c.format(), this::serviceSetsElement,
-                    this::serviceSetsText);
+            case OperationalCommand.ShowServiceSets c -> render(c.format(),
+                    () -> ServiceSetsReport.element(serviceSetViews()),
+                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.plan().warnings()));
             case OperationalCommand.ShowConfiguration c -> Reply.ok(activeConfiguration.get());
             case OperationalCommand.ClearIkeSecurityAssociations c -> {
                 gateway.clearIke(c.peer().map(GatewayManagement::address));
@@ -163,8 +165,9 @@ public final class GatewayManagement implements ManagementApi {
         // Peers with no IKE SA at all: still listed when something failed, so the user sees why.
         for (TunnelState t : gateway.tunnels()) {
             TunnelPlan p = t.plan();
+            // A tunnel whose plan has a problem never starts IKE: no row (show services service-sets says why).
             if (!peersWithSa.contains(p.id()) && t.lastFailure() != null && p.remoteGateway() != null && !p.manual()
-                    && gateway.localGatewayProblem(p.serviceSet()).isEmpty()) {
+                    && p.problem().isEmpty() && gateway.localGatewayProblem(p.serviceSet()).isEmpty()) {
                 out.add(new IkeSaView(p.remoteGateway().getHostAddress(), 500,
                         p.localGateway() == null ? "" : p.localGateway().getHostAddress(), 500, true, false, 0, 0,
                         "IKEv2", "Pre-shared-keys", localInterface(p.serviceSet()).orElse(""), "default", 0, "", "", "", 0,
@@ -272,37 +275,19 @@ public final class GatewayManagement implements ManagementApi {
 
     // ---------------------------------------------------------------- service sets
 
-    private String serviceSetsText() {
-        StringBuilder out = new StringBuilder();
+    private List<ServiceSetsReport.SetView> serviceSetViews() {
         var problems = gateway.serviceSetProblems();
-        out.append(String.format("%-20s%-16s%-16s%-8s%-10s%s%n", "Service set", "Inside unit", "Device", "State",
-                "No tunnel", "Reason"));
+        List<ServiceSetsReport.SetView> out = new ArrayList<>();
         for (ServiceSetPlan s : gateway.serviceSets()) {
-            String problem = problems.get(s.name());
-            out.append(String.format("%-20s%-16s%-16s%-8s%-10d%s%n", s.name(), s.insideInterface(), s.tunName(),
-                    problem == null ? "Up" : "Down", gateway.unmatchedPackets(s.name()), problem == null ? "" : problem));
+            List<ServiceSetsReport.TunnelLine> tunnels = new ArrayList<>();
+            for (IpsecTunnelView t : tunnelViews(Optional.of(s.name()))) {
+                tunnels.add(new ServiceSetsReport.TunnelLine(t.tunnelIndex(), t.rule(), t.term(), t.remoteGateway(),
+                        t.downReason()));
+            }
+            out.add(new ServiceSetsReport.SetView(s.name(), s.insideInterface(), s.tunName(), problems.get(s.name()),
+                    gateway.unmatchedPackets(s.name()), tunnels));
         }
-        for (String w : gateway.plan().warnings()) {
-            out.append("warning: ").append(w).append('\n');
-        }
-        return out.toString();
-    }
-
-    private Element serviceSetsElement() {
-        var problems = gateway.serviceSetProblems();
-        Element.Builder root = Element.builder("service-set-information");
-        for (ServiceSetPlan s : gateway.serviceSets()) {
-            String problem = problems.get(s.name());
-            root.add(Element.builder("service-set")
-                    .leaf("service-set-name", s.name())
-                    .leaf("inside-interface", s.insideInterface())
-                    .leaf("device", s.tunName())
-                    .leaf("state", problem == null ? "up" : "down")
-                    .leaf("packets-matching-no-tunnel", gateway.unmatchedPackets(s.name()))
-                    .leaf("down-reason", problem)
-                    .build());
-        }
-        return root.build();
+        return out;
     }
 
 }
