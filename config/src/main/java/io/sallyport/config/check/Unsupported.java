@@ -36,6 +36,8 @@ public final class Unsupported {
         "security pki ca-profile * enrollment",
         "security pki ca-profile * administrator",
         "security pki ca-profile * revocation-check ocsp",
+        "security pki ca-profile * revocation-check use-ocsp",
+        "security pki ca-profile * revocation-check crl url * password",
         "access profile * client * ike reverse-route",
         "access profile * client * ppp",
         "access profile * client * l2tp",
