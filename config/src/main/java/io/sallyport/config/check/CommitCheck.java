@@ -23,6 +23,7 @@ public final class CommitCheck {
         RuleRules.check(root, f);
         ObjectRules.check(root, f);
         AccessRules.check(root, f);
+        SystemRules.check(root, f);
         Unsupported.check(root, f);
         CheckResult partial = new CheckResult(f.all(), Optional.empty());
         if (!partial.succeeded()) return partial;
