@@ -24,6 +24,7 @@ public final class CommitCheck {
         ObjectRules.check(root, f);
         AccessRules.check(root, f);
         PkiRules.check(root, f);
+        SystemRules.check(root, f);
         Unsupported.check(root, f);
         CheckResult partial = new CheckResult(f.all(), Optional.empty());
         if (!partial.succeeded()) return partial;

@@ -30,7 +30,7 @@ class RuleCoverageTest {
         }
         List<String> missing = new ArrayList<>();
         for (Class<?> rules : List.of(ServiceSetRules.class, Exclusions.class, RuleRules.class, ObjectRules.class,
-                AccessRules.class, TopologyRules.class, PkiRules.class)) {
+                AccessRules.class, TopologyRules.class, PkiRules.class, SystemRules.class)) {
             for (Field f : rules.getDeclaredFields()) {
                 if (f.getType() != String.class || !Modifier.isStatic(f.getModifiers())) continue;
                 if (WARNINGS.contains(f.getName())) continue;
