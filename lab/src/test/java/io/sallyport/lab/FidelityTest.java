@@ -56,4 +56,53 @@ class FidelityTest {
             assertTrue(sets.contains("1/1") && !sets.contains("down:"), sets);
         }
     }
+
+    // ---------------------------------------------------------------- #2
+
+    /** router1 with an interface-style set; {@code apply} is what ge-0/0/1.0 (the LAN) says about it. */
+    static UnaryOperator<String> interfaceStyle(String apply, String matchDirection) {
+        return c -> !c.contains("local-gateway 10.0.1.1;") ? c : c
+                .replace("route 192.168.0.0/16 next-hop ms-4/0/0.1;", "")
+                .replaceAll("next-hop-service \\{[^}]*}", "interface-service { service-interface ms-4/0/0.0; }")
+                .replace("address 172.16.0.1/16;", apply + " address 172.16.0.1/16;")
+                .replace("match-direction input;", "match-direction " + matchDirection + ";");
+    }
+
+    @Test
+    void interfaceStyleSetAppliedNowhereDoesNothingAndWarns() throws Exception {
+        try (Lab lab = msMpc(interfaceStyle("", "input"))) {
+            assertTrue(lab.warnings().stream().anyMatch(w -> w.startsWith("router1: [edit services service-set ipsec-ss1]")
+                    && w.contains("applied to no interface in this rule's match-direction (family inet service input"
+                    + " service-set ipsec-ss1)")), () -> String.join("\n", lab.warnings()));
+            lab.advance(MINUTE);
+            assertEquals(0, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 2).received());
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            assertEquals(List.of(), r1.gateway().kmd().ikeSas());
+            assertTrue(r1.execute("show services service-sets").text().contains("is applied to no interface"));
+        }
+    }
+
+    @Test
+    void interfaceStyleSetAppliedOnTheOtherDirectionDoesNothing() throws Exception {
+        try (Lab lab = msMpc(interfaceStyle("service { input { service-set ipsec-ss1; } }", "output"))) {
+            assertTrue(lab.warnings().stream().anyMatch(w -> w.contains("(family inet service output service-set ipsec-ss1)")),
+                    () -> String.join("\n", lab.warnings()));
+            lab.advance(MINUTE);
+            assertEquals(0, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 2).received());
+        }
+    }
+
+    @Test
+    void interfaceStyleSetActsOnlyOnTrafficEnteringTheInterfaceItIsAppliedTo() throws Exception {
+        try (Lab lab = msMpc(interfaceStyle("service { input { service-set ipsec-ss1; } }", "input"))) {
+            assertTrue(lab.warnings().stream().noneMatch(w -> w.contains("applied to no interface")),
+                    () -> String.join("\n", lab.warnings()));
+            assertTrue(lab.awaitTunnels(MINUTE), () -> String.join("; ", lab.router("router1").orElseThrow().tunnelProblems()));
+            InetAddress h2 = lab.resolve("h2").orElseThrow();
+            assertEquals(3, lab.ping("h1", h2, java.util.Optional.empty(), 3).received());
+            // router1's own packet, from an address inside the tunnel's selectors, does not enter ge-0/0/1.0.
+            PingResult own = lab.ping("router1", h2, java.util.Optional.of(addr("172.16.0.1")), 2);
+            assertEquals(0, own.received(), own::render);
+        }
+    }
 }

@@ -20,6 +20,7 @@ public final class CommitCheck {
         Findings f = new Findings();
         TopologyRules.check(root, f);
         ServiceSetRules.check(root, f);
+        InterfaceServiceRules.check(root, f);
         RuleRules.check(root, f);
         ObjectRules.check(root, f);
         AccessRules.check(root, f);
