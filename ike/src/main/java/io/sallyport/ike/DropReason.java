@@ -12,6 +12,8 @@ public enum DropReason {
     UNEXPECTED_EXCHANGE("exchange not valid in this state"),
     RETRANSMITTED_REQUEST("duplicate request answered from cache"),
     KEEPALIVE("NAT keepalive"),
+    RATE_LIMITED("IKE_SA_INIT over the rate limit"),
+    INVALID_KE("invalid KE value"),
     INTERNAL_ERROR("internal error contained to one IKE SA");
 
     private final String label;

@@ -87,6 +87,8 @@ final class IkeSession {
 
     IkeProposal proposal;
     KeyExchange ke;
+    /** A responder keeps the initiator's KE value until its IKE_AUTH arrives ({@link IkeInit#deriveResponderKeys}). */
+    byte[] peerKe;
     byte[] ni;
     byte[] nr;
     byte[] initRequest;
@@ -334,6 +336,11 @@ final class IkeSession {
         }
         if (h.messageId() != expectedRequestId) {
             env.count(DropReason.OUT_OF_WINDOW);
+            return;
+        }
+        if (inCipher == null && peerKe != null && !IkeInit.deriveResponderKeys(this)) {
+            env.count(DropReason.INVALID_KE);
+            close(out, "invalid KE value from peer");
             return;
         }
         DecodeResult r = MessageCodec.decode(d.payload(), inCipher, fragments);

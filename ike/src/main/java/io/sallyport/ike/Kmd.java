@@ -1,12 +1,12 @@
 package io.sallyport.ike;
 
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.message.DecodeResult;
 import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Wire;
 import java.net.InetSocketAddress;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,16 +34,22 @@ public final class Kmd {
     /** IKE SAs by our own SPI. */
     private final Map<Long, IkeSession> sas = new HashMap<>();
     private final long[] drops = new long[DropReason.values().length];
-    private final byte[] cookieSecret = new byte[32];
+    private final CookieJar cookies;
+    private final InitAdmission admission;
+    private final EphemeralKeys ephemeral;
     private final Env env = new Env();
     /** Peers with {@code establishImmediately} and no IKE SA: when to initiate them again. */
     private final Map<String, Long> reconnectAt = new HashMap<>();
+    /** Modular exponentiations and EC scalar multiplications done: key pairs made and secrets agreed. */
+    private long dhOperations;
 
     /** Uses {@code entropy} once; tests pass a seeded generator to fix SPIs and nonces. */
     public Kmd(KmdOptions options, Supplier<SecureRandom> entropy) {
         this.options = Objects.requireNonNull(options);
         this.random = entropy.get();
-        random.nextBytes(cookieSecret);
+        this.cookies = new CookieJar(random, options.limits().cookieSecretNanos());
+        this.admission = new InitAdmission(options.limits());
+        this.ephemeral = new EphemeralKeys(options.limits().ephemeralReuseNanos());
     }
 
     public Kmd(Supplier<SecureRandom> entropy) {
@@ -65,6 +71,10 @@ public final class Kmd {
             return out;
         }
         if (h.exchangeType() == Wire.IKE_SA_INIT && !h.isResponse() && h.spiR() == 0 && h.messageId() == 0) {
+            if (!admission.admit(in.remote().getAddress(), nowNanos)) {
+                count(DropReason.RATE_LIMITED);
+                return out;
+            }
             IkeSession existing = findHalfOpen(h.spiI(), in.remote());
             if (existing != null) {
                 guarded(existing, out, () -> existing.onDatagram(nowNanos, in, h, out));
@@ -169,6 +179,12 @@ public final class Kmd {
         }
         return m;
     }
+
+    /**
+     * Diffie-Hellman operations done so far (a key pair generated or a shared secret computed):
+     * the costly work kmd does; tests bound it without timing anything.
+     */
+    public long dhOperations() { return dhOperations; }
 
     /** A snapshot of one IKE SA for show output. */
     public record IkeSaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
@@ -320,6 +336,17 @@ public final class Kmd {
             return sas.values().stream().anyMatch(s -> s.child(spi).isPresent());
         }
 
+        KeyExchange newKeyExchange(DhGroup group) {
+            dhOperations++;
+            return KeyExchange.generate(group, random);
+        }
+
+        /** g^ir from the peer's public value; empty when that value is invalid. */
+        Optional<byte[]> agree(KeyExchange ours, byte[] peerPublic) {
+            dhOperations++;
+            return ours.sharedSecret(peerPublic);
+        }
+
         byte[] nonce() {
             byte[] n = new byte[32];
             random.nextBytes(n);
@@ -330,18 +357,19 @@ public final class Kmd {
             return (int) sas.values().stream().filter(s -> !s.initiator && s.state == IkeSession.State.CONNECTING).count();
         }
 
-        /** Stateless cookie (RFC 7296 §2.6): SHA-256(Ni | IPi | SPIi | secret). */
-        byte[] cookie(byte[] ni, InetSocketAddress from, long spiI) {
-            try {
-                MessageDigest d = MessageDigest.getInstance("SHA-256");
-                d.update(ni);
-                d.update(from.getAddress().getAddress());
-                d.update(io.sallyport.ike.message.Bytes.of64(spiI));
-                d.update(cookieSecret);
-                return d.digest();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+        CookieJar cookies() { return cookies; }
+
+        /** An IKE_SA_INIT request refused without an SA: it counts towards the COOKIE demand. */
+        void refusedInit(long now) { admission.refused(now); }
+
+        /** Whether new IKE_SA_INITs must carry a COOKIE: half-open SAs and recent refusals reach the threshold. */
+        boolean cookieRequired(long now) {
+            return halfOpenCount() + admission.recentlyRefused(now) >= options.cookieThreshold();
+        }
+
+        /** Our responder key pair for {@code group}, shared by new IKE_SA_INITs for a while ({@link EphemeralKeys}). */
+        KeyExchange responderKeyExchange(DhGroup group, long now) {
+            return ephemeral.get(group, now, this::newKeyExchange);
         }
 
         void register(IkeSession s) { sas.put(s.localSpi(), s); }
