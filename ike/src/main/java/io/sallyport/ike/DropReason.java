@@ -14,6 +14,7 @@ public enum DropReason {
     KEEPALIVE("NAT keepalive"),
     RATE_LIMITED("IKE_SA_INIT over the rate limit"),
     INVALID_KE("invalid KE value"),
+    INPUT_QUEUE_FULL("kmd input queue full (counted by the adapter)"),
     INTERNAL_ERROR("internal error contained to one IKE SA");
 
     private final String label;

@@ -171,6 +171,9 @@ public final class Kmd {
 
     // ---------------------------------------------------------------- state queries (show commands, tests)
 
+    /** Counts drops its adapter made on kmd's behalf (a full input queue), with kmd's own. */
+    public void countDropped(DropReason r, long n) { drops[r.ordinal()] += n; }
+
     /** Drop counters by reason. */
     public Map<DropReason, Long> drops() {
         Map<DropReason, Long> m = new LinkedHashMap<>();
