@@ -12,6 +12,8 @@ public enum DropReason {
     UNEXPECTED_EXCHANGE("exchange not valid in this state"),
     RETRANSMITTED_REQUEST("duplicate request answered from cache"),
     KEEPALIVE("NAT keepalive"),
+    FRAGMENT_LIMIT("IKE fragments over the reassembly limit"),
+    DUPLICATE_FRAGMENT("fragment of an answered request"),
     RATE_LIMITED("IKE_SA_INIT over the rate limit"),
     INVALID_KE("invalid KE value"),
     INPUT_QUEUE_FULL("kmd input queue full (counted by the adapter)"),

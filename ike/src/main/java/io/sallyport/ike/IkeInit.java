@@ -205,7 +205,7 @@ final class IkeInit {
         s.initResponse = MessageCodec.encode(rh, resp);
         s.lastResponseId = 0;
         s.lastResponse = List.of(s.initResponse);
-        s.lastRequest = List.of(d.payload());
+        s.lastRequest = d.payload();
         s.expectedRequestId = 1;
         s.send(out, s.lastResponse);
         env.register(s);

@@ -100,7 +100,9 @@ final class IkeSession {
     byte[] skPr;
     SkCipher outCipher;
     SkCipher inCipher;
-    final FragmentBuffer fragments = new FragmentBuffer();
+    /** Requests and responses are reassembled apart: a peer's request may arrive amid its response to ours. */
+    final FragmentBuffer requestFragments;
+    final FragmentBuffer responseFragments;
     boolean peerFragmentation;
 
     int nextRequestId;
@@ -109,9 +111,12 @@ final class IkeSession {
     final Deque<Work> queue = new ArrayDeque<>();
     int lastResponseId = -1;
     List<byte[]> lastResponse = List.of();
-    /** The datagrams of the request answered by {@link #lastResponse}, and of the one being reassembled. */
-    List<byte[]> lastRequest = List.of();
-    final List<byte[]> requestPackets = new ArrayList<>();
+    /**
+     * The request answered by {@link #lastResponse} as it came, or its fragment 1 (only that one
+     * triggers a resend, RFC 7383 §2.6.1); and the same of the request being reassembled.
+     */
+    byte[] lastRequest;
+    byte[] requestFirstPacket;
 
     final List<ChildSa> children = new ArrayList<>();
     long softDeadline = Long.MAX_VALUE;
@@ -128,6 +133,9 @@ final class IkeSession {
         this.remote = remote;
         this.createdAt = now;
         this.lastInbound = now;
+        int perSa = env.options().limits().maxReassemblyPerSa();
+        this.requestFragments = new FragmentBuffer(perSa, env.reassemblyBudget());
+        this.responseFragments = new FragmentBuffer(perSa, env.reassemblyBudget());
     }
 
     IkeSaId id() { return new IkeSaId(spiI, spiR); }
@@ -325,8 +333,12 @@ final class IkeSession {
             return;
         }
         if (h.messageId() == lastResponseId) {
+            if (MessageCodec.fragmentNumber(d.payload()) > 1) {
+                env.count(DropReason.DUPLICATE_FRAGMENT);
+                return;
+            }
             // Only an exact copy of the answered request is a retransmission (strongSwan compares too).
-            if (lastRequest.stream().anyMatch(r -> Arrays.equals(r, d.payload()))) {
+            if (Arrays.equals(lastRequest, d.payload())) {
                 env.count(DropReason.RETRANSMITTED_REQUEST);
                 send(out, lastResponse);
             } else {
@@ -343,14 +355,14 @@ final class IkeSession {
             close(out, "invalid KE value from peer");
             return;
         }
-        DecodeResult r = MessageCodec.decode(d.payload(), inCipher, fragments);
-        if (!(r instanceof DecodeResult.UnprotectedError)) {
-            requestPackets.add(d.payload());
+        DecodeResult r = MessageCodec.decode(d.payload(), inCipher, requestFragments);
+        if (!(r instanceof DecodeResult.UnprotectedError) && MessageCodec.fragmentNumber(d.payload()) <= 1) {
+            requestFirstPacket = d.payload();
         }
         switch (r) {
             case DecodeResult.Partial part -> { }
             case DecodeResult.UnprotectedError e -> {
-                env.count(e.reason().startsWith("integrity") ? DropReason.INTEGRITY_FAILED : DropReason.MALFORMED_PAYLOAD);
+                env.count(dropReason(e));
                 env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "dropped request from " + d.remote() + ": " + e.reason());
             }
             case DecodeResult.ProtectedError e -> {
@@ -370,7 +382,7 @@ final class IkeSession {
                     default -> null;
                 };
                 if (resp == null) {
-                    requestPackets.clear();
+                    requestFirstPacket = null;
                     env.count(DropReason.UNEXPECTED_EXCHANGE);
                     return;
                 }
@@ -393,8 +405,8 @@ final class IkeSession {
                 Wire.FLAG_RESPONSE | (initiator ? Wire.FLAG_INITIATOR : 0), req.messageId(), 0);
         lastResponse = encrypt(h, payloads);
         lastResponseId = req.messageId();
-        lastRequest = List.copyOf(requestPackets);
-        requestPackets.clear();
+        lastRequest = requestFirstPacket;
+        requestFirstPacket = null;
         expectedRequestId = req.messageId() + 1;
         send(out, lastResponse);
     }
@@ -415,14 +427,14 @@ final class IkeSession {
             IkeInit.processInitResponse(this, now, ok.message(), d.payload(), out);
             return;
         }
-        DecodeResult r = MessageCodec.decode(d.payload(), inCipher, fragments);
+        DecodeResult r = MessageCodec.decode(d.payload(), inCipher, responseFragments);
         IkeMessage m;
         switch (r) {
             case DecodeResult.Partial part -> {
                 return;
             }
             case DecodeResult.UnprotectedError e -> {
-                env.count(e.reason().startsWith("integrity") ? DropReason.INTEGRITY_FAILED : DropReason.MALFORMED_PAYLOAD);
+                env.count(dropReason(e));
                 return;
             }
             case DecodeResult.ProtectedError e -> {
@@ -558,11 +570,21 @@ final class IkeSession {
         state = State.CLOSED;
         pending = null;
         queue.clear();
+        requestFragments.clear();
+        responseFragments.clear();
         out.add(new Action.IkeSaDown(peer.name(), id(), reason));
         env.unregister(this);
     }
 
     boolean isClosed() { return state == State.CLOSED; }
+
+    private static DropReason dropReason(DecodeResult.UnprotectedError e) {
+        return switch (e.cause()) {
+            case INTEGRITY -> DropReason.INTEGRITY_FAILED;
+            case FRAGMENT_LIMIT -> DropReason.FRAGMENT_LIMIT;
+            case MALFORMED -> DropReason.MALFORMED_PAYLOAD;
+        };
+    }
 
     boolean busy() { return pending != null || !queue.isEmpty(); }
 

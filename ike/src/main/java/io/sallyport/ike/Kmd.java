@@ -5,6 +5,7 @@ import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.message.DecodeResult;
 import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.MessageCodec;
+import io.sallyport.ike.message.ReassemblyBudget;
 import io.sallyport.ike.message.Wire;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -37,6 +38,7 @@ public final class Kmd {
     private final CookieJar cookies;
     private final InitAdmission admission;
     private final EphemeralKeys ephemeral;
+    private final ReassemblyBudget reassembly;
     private final Env env = new Env();
     /** Peers with {@code establishImmediately} and no IKE SA: when to initiate them again. */
     private final Map<String, Long> reconnectAt = new HashMap<>();
@@ -50,6 +52,7 @@ public final class Kmd {
         this.cookies = new CookieJar(random, options.limits().cookieSecretNanos());
         this.admission = new InitAdmission(options.limits());
         this.ephemeral = new EphemeralKeys(options.limits().ephemeralReuseNanos());
+        this.reassembly = new ReassemblyBudget(options.limits().maxReassemblyTotal());
     }
 
     public Kmd(Supplier<SecureRandom> entropy) {
@@ -198,6 +201,9 @@ public final class Kmd {
         return sas.values().stream().map(s -> new IkeSaView(s.peer.name(), s.id(), s.state.name(), s.initiator,
                 s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList())).toList();
     }
+
+    /** Bytes of IKE fragments held for reassembly, in all SAs (bounded by {@link KmdOptions.Limits#maxReassemblyTotal()}). */
+    public long reassemblyBytes() { return reassembly.used(); }
 
     /** Timers pending in all SAs (zero when nothing is left behind). */
     public int liveSaCount() { return sas.size(); }
@@ -361,6 +367,8 @@ public final class Kmd {
         }
 
         CookieJar cookies() { return cookies; }
+
+        ReassemblyBudget reassemblyBudget() { return reassembly; }
 
         /** An IKE_SA_INIT request refused without an SA: it counts towards the COOKIE demand. */
         void refusedInit(long now) { admission.refused(now); }
