@@ -175,6 +175,11 @@ final class IkeInit {
                 return null;
             }
         }
+        if (!env.halfOpenAllowed(d.remote().getAddress())) {
+            env.count(DropReason.HALF_OPEN_LIMIT);
+            env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateIkeRemote: too many half-open IKE SAs, dropping IKE_SA_INIT from " + d.remote());
+            return null;
+        }
         var s = new IkeSession(env, peer, false, d.local(), d.remote(), now);
         s.onNatPort = d.nonEspMarker();
         s.spiI = h.spiI();

@@ -79,6 +79,8 @@ final class IkeSession {
     long spiR;
     InetSocketAddress local;
     InetSocketAddress remote;
+    /** The remote address the SA was created with (half-open SAs are counted per source). */
+    final java.net.InetAddress origin;
     boolean onNatPort;
     boolean natLocal;
     boolean natRemote;
@@ -131,6 +133,7 @@ final class IkeSession {
         this.initiator = initiator;
         this.local = local;
         this.remote = remote;
+        this.origin = remote.getAddress();
         this.createdAt = now;
         this.lastInbound = now;
         int perSa = env.options().limits().maxReassemblyPerSa();
@@ -171,6 +174,10 @@ final class IkeSession {
 
     void establish(long now, List<Action> out) {
         state = State.ESTABLISHED;
+        env.authenticated(this);
+        // AUTH is done: the signed first messages are no longer needed.
+        initRequest = null;
+        initResponse = null;
         long life = proposal.lifetimeSeconds() * 1_000_000_000L;
         hardDeadline = now + life;
         softDeadline = now + (long) (life * (1 - env.options().lifetimeJitter() * (1 + env.random().nextDouble())));

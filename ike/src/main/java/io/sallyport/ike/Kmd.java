@@ -32,8 +32,11 @@ public final class Kmd {
     private final KmdOptions options;
     private final SecureRandom random;
     private final Map<String, PeerConfig> peers = new LinkedHashMap<>();
-    /** IKE SAs by our own SPI. */
-    private final Map<Long, IkeSession> sas = new HashMap<>();
+    private final SaTable sas = new SaTable();
+    /** Peers by remote address, for IKE_SA_INIT requests. */
+    private final Map<java.net.InetAddress, List<PeerConfig>> peersByRemote = new HashMap<>();
+    /** Peers whose last IKE SA went away or whose configuration changed: their reconnect is (re)considered. */
+    private final java.util.Set<String> reconnectCheck = new java.util.LinkedHashSet<>();
     private final long[] drops = new long[DropReason.values().length];
     private final CookieJar cookies;
     private final InitAdmission admission;
@@ -78,12 +81,18 @@ public final class Kmd {
                 count(DropReason.RATE_LIMITED);
                 return out;
             }
-            IkeSession existing = findHalfOpen(h.spiI(), in.remote());
+            if (in.payload().length > options.limits().maxInitRequestBytes()) {
+                // It would be kept until AUTH (it is signed): larger than any honest first message.
+                count(DropReason.OVERSIZED_INIT);
+                return out;
+            }
+            IkeSession existing = sas.responder(h.spiI(), in.remote().getAddress());
             if (existing != null) {
                 guarded(existing, out, () -> existing.onDatagram(nowNanos, in, h, out));
             } else {
                 newResponder(nowNanos, in, out);
             }
+            scheduleReconnects(nowNanos);
             return out;
         }
         long ours = h.fromInitiator() ? h.spiR() : h.spiI();
@@ -101,7 +110,7 @@ public final class Kmd {
     /** Timers: retransmissions, lifetimes, DPD, keepalives, half-open cleanup. */
     public List<Action> tick(long nowNanos) {
         List<Action> out = new ArrayList<>();
-        for (IkeSession s : List.copyOf(sas.values())) {
+        for (IkeSession s : sas.values()) {
             if (s.nextDeadline() <= nowNanos) {
                 guarded(s, out, () -> s.tick(nowNanos, out));
             }
@@ -130,6 +139,8 @@ public final class Kmd {
         switch (c) {
             case Command.AddPeer a -> {
                 peers.put(a.peer().name(), a.peer());
+                indexPeers();
+                reconnectCheck.add(a.peer().name());
                 trace(out, TraceFlag.DATABASE, TraceLevel.INFO, "peer " + a.peer().name() + " added");
                 if (a.peer().establishImmediately()) {
                     initiate(nowNanos, a.peer(), out);
@@ -140,6 +151,7 @@ public final class Kmd {
                     guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke("peer removed"), out));
                 }
                 peers.remove(r.peer());
+                indexPeers();
             }
             case Command.Initiate i -> peer(i.peer(), out).ifPresent(p -> initiate(nowNanos, p, out));
             case Command.Acquire a -> peer(a.peer(), out).ifPresent(p -> {
@@ -224,16 +236,27 @@ public final class Kmd {
         }
     }
 
-    /** Peers that establish immediately are brought back after their IKE SA went away. */
+    /**
+     * Peers that establish immediately are brought back after their IKE SA went away. Only peers
+     * whose last SA went or whose configuration changed are looked at, not every peer per datagram.
+     */
     private void scheduleReconnects(long now) {
-        for (PeerConfig p : peers.values()) {
-            if (!p.establishImmediately() || !sessionsOf(p.name()).isEmpty()) {
-                reconnectAt.remove(p.name());
+        for (String name : reconnectCheck) {
+            PeerConfig p = peers.get(name);
+            if (p == null || !p.establishImmediately() || !sessionsOf(name).isEmpty()) {
+                reconnectAt.remove(name);
             } else {
-                reconnectAt.putIfAbsent(p.name(), now + options.reconnectNanos());
+                reconnectAt.putIfAbsent(name, now + options.reconnectNanos());
             }
         }
-        reconnectAt.keySet().retainAll(peers.keySet());
+        reconnectCheck.clear();
+    }
+
+    private void indexPeers() {
+        peersByRemote.clear();
+        for (PeerConfig p : peers.values()) {
+            peersByRemote.computeIfAbsent(p.remoteAddress(), a -> new ArrayList<>()).add(p);
+        }
     }
 
     private void newResponder(long now, Datagram in, List<Action> out) {
@@ -242,8 +265,8 @@ public final class Kmd {
             count(DropReason.MALFORMED_PAYLOAD);
             return;
         }
-        Optional<PeerConfig> p = peers.values().stream()
-                .filter(c -> c.remoteAddress().equals(in.remote().getAddress()) && c.localAddress().equals(in.local().getAddress()))
+        Optional<PeerConfig> p = peersByRemote.getOrDefault(in.remote().getAddress(), List.of()).stream()
+                .filter(c -> c.localAddress().equals(in.local().getAddress()))
                 .findFirst();
         if (p.isEmpty()) {
             count(DropReason.NO_PEER);
@@ -256,12 +279,6 @@ public final class Kmd {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "IKE_SA_INIT from " + in.remote() + " failed: " + e);
         }
-    }
-
-    private IkeSession findHalfOpen(long spiI, InetSocketAddress remote) {
-        return sas.values().stream()
-                .filter(s -> !s.initiator && s.spiI == spiI && s.remote.getAddress().equals(remote.getAddress()))
-                .findFirst().orElse(null);
     }
 
     /** Per-SA containment: a bug in one SA's handling closes that SA only (style anchor §1). */
@@ -280,7 +297,7 @@ public final class Kmd {
     }
 
     private void withChild(int spiIn, List<Action> out, ChildOp op) {
-        for (IkeSession s : List.copyOf(sas.values())) {
+        for (IkeSession s : sas.values()) {
             Optional<ChildSa> c = s.child(spiIn);
             if (c.isPresent() && s.state == IkeSession.State.ESTABLISHED) {
                 guarded(s, out, () -> op.run(s, c.get()));
@@ -291,7 +308,7 @@ public final class Kmd {
     }
 
     private Collection<IkeSession> sessionsOf(String peer) {
-        return sas.values().stream().filter(s -> s.peer.name().equals(peer)).toList();
+        return sas.ofPeer(peer);
     }
 
     private Optional<PeerConfig> peer(String name, List<Action> out) {
@@ -362,9 +379,15 @@ public final class Kmd {
             return n;
         }
 
-        int halfOpenCount() {
-            return (int) sas.values().stream().filter(s -> !s.initiator && s.state == IkeSession.State.CONNECTING).count();
+        int halfOpenCount() { return sas.halfOpen(); }
+
+        /** Whether one more half-open SA from {@code source} stays within the caps. */
+        boolean halfOpenAllowed(java.net.InetAddress source) {
+            return sas.halfOpen() < options.limits().maxHalfOpen() && sas.halfOpenFrom(source) < options.limits().maxHalfOpenPerSource();
         }
+
+        /** {@code s} authenticated its peer: it is no longer half-open. */
+        void authenticated(IkeSession s) { sas.authenticated(s); }
 
         CookieJar cookies() { return cookies; }
 
@@ -383,11 +406,15 @@ public final class Kmd {
             return ephemeral.get(group, now, this::newKeyExchange);
         }
 
-        void register(IkeSession s) { sas.put(s.localSpi(), s); }
+        void register(IkeSession s) { sas.add(s); }
 
         Collection<IkeSession> sessionsOf(String peer) { return Kmd.this.sessionsOf(peer); }
 
-        void unregister(IkeSession s) { sas.remove(s.localSpi(), s); }
+        void unregister(IkeSession s) {
+            if (sas.remove(s)) {
+                reconnectCheck.add(s.peer.name());
+            }
+        }
 
         void count(DropReason r) { Kmd.this.count(r); }
 
