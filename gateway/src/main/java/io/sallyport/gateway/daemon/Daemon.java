@@ -78,6 +78,7 @@ public final class Daemon implements AutoCloseable {
      * @throws DaemonException with a message for the user when it cannot start
      */
     public static Daemon start(Optional<Path> configFile, Path stateDir) throws DaemonException {
+        FatalErrors.install();
         String missing = LinuxCapabilities.ofCurrentProcess().explainMissing(NEEDED);
         if (!missing.isEmpty()) {
             throw new DaemonException("sallyport daemon needs root or these capabilities: " + missing);
