@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
                 "The store in --state-dir is the truth: the last commit runs. --config FILE seeds an",
                 "empty store (it is ignored, with a log line, once the store has a commit, so a restart",
                 "keeps CLI commits); with --load-config the file is committed even then.",
+                "SIGHUP re-applies the active configuration from the store.",
                 "Stop it with SIGTERM or Ctrl-C: peers get their deletes, devices and routes go away."})
 final class DaemonCommand implements Callable<Integer> {
 

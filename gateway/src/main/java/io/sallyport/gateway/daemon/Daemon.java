@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code sallyport daemon}: the gateway on a Linux host. Seeds an empty store from a configuration
  * file if given, runs the committed configuration, serves the control socket, re-applies on
- * {@code commit} and when the host's addresses change, and stops cleanly on SIGTERM.
+ * {@code commit}, on SIGHUP and when the host's addresses change, and stops cleanly on SIGTERM.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -66,6 +66,14 @@ public final class Daemon implements AutoCloseable {
         this.control = new ControlServer(ControlProtocol.socketPath(stateDir),
                 new GatewayManagement(gateway, this::reloadReply, this::activeText));
         this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);
+        ReloadSignal.install(() -> {
+            Reply r = reloadReply();
+            if (r.ok()) {
+                LOG.info("SIGHUP: applied the active configuration from the store");
+            } else {
+                LOG.warn("SIGHUP: {}", r.text().strip());
+            }
+        });
     }
 
     /**
