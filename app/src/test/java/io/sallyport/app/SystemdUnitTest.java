@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** packaging/sallyport.service: owner-only state, fatal errors restart the daemon. */
+/** packaging/sallyport.service: owner-only state, fatal errors restart the daemon, reload is SIGHUP. */
 class SystemdUnitTest {
     private static final Path UNIT = Path.of("..", "packaging", "sallyport.service").toAbsolutePath().normalize();
 
@@ -29,5 +29,10 @@ class SystemdUnitTest {
         assertTrue(unit.contains("-XX:+ExitOnOutOfMemoryError \\"));
         assertTrue(unit.contains("Restart=on-failure"));
         assertTrue(unit.contains("SuccessExitStatus=143"));
+    }
+
+    @Test
+    void reloadSendsSighup() throws Exception {
+        assertTrue(lines().contains("ExecReload=/bin/kill -HUP $MAINPID"));
     }
 }

@@ -74,13 +74,15 @@ public final class ShellRunner {
 
     /**
      * The interactive shell: TAB completes, {@code ?} lists what may come next, Ctrl-D leaves.
-     * Command history is kept in {@code historyFile} across sessions.
+     * Command history is kept in {@code historyFile} across sessions, owner-only and without secrets.
      */
     public static int runInteractive(Shell shell, Path historyFile) throws IOException {
+        SecretFreeHistory.prepareFile(historyFile);
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
                     .appName("sallyport")
+                    .history(new SecretFreeHistory(shell::historyLine))
                     .completer((r, line, candidates) -> {
                         String upToCursor = line.line().substring(0, line.cursor());
                         for (String word : shell.complete(upToCursor)) {

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,6 +40,42 @@ public final class Secrets {
     /** Whether {@code tree} holds a secret in clear. */
     public static boolean anyClear(Node tree) {
         return anyClear(tree, Schema.nodeAt(List.of()).orElseThrow());
+    }
+
+    /**
+     * Where the secret values stand in the words of a statement path ({@code services ipsec-vpn ike
+     * policy p1 pre-shared-key ascii-text KEY}: the index of KEY). An index equal to
+     * {@code words.size()} means the path ends in a secret statement whose value was left out.
+     * The walk stops at the first word outside the schema.
+     */
+    public static Set<Integer> valuePositions(List<String> words) {
+        Set<Integer> out = new TreeSet<>();
+        List<SchemaNode> level = Schema.root().children();
+        int i = 0;
+        while (i < words.size()) {
+            Optional<SchemaNode> found = Schema.lookup(level, words.get(i));
+            if (found.isEmpty()) break;
+            switch (found.get()) {
+                case SchemaNode.Container c -> {
+                    level = c.children();
+                    i++;
+                }
+                case SchemaNode.ListNode l -> {
+                    int k = l.keyless() ? i : i + 1;
+                    for (SchemaNode.KeyPart part : l.key()) k += part.keyword() == null ? 1 : 2;
+                    level = l.children();
+                    i = k;
+                }
+                case Leaf f when f.positional() -> i++;
+                case Leaf f -> {
+                    if (isSecret(f)) out.add(i + 1);
+                    i += 2;
+                }
+                case SchemaNode.LeafList f -> i += 2;
+                case SchemaNode.Flag f -> i++;
+            }
+        }
+        return out;
     }
 
     private static Node encode(Node node, SchemaNode schema, List<Optional<Node>> refs, RandomGenerator random) {

@@ -66,7 +66,7 @@ public final class Planner {
             }
         }
         Optional<TraceSettings> trace = vpn.traceoptions().map(t -> new TraceSettings(t.fileName(),
-                t.size().map(Planner::bytes).orElse(1024L * 1024), t.files(), t.level().keyword(), t.flags()));
+                t.size().map(Planner::bytes).orElse(1024L * 1024), t.files(), t.level().keyword(), t.flags(), t.worldReadable()));
         return new GatewayPlan(sets, warnings, vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY,
                 vpn.noIpsecTunnelInTraceroute(), trace);
     }
