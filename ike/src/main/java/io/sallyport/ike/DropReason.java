@@ -12,6 +12,7 @@ public enum DropReason {
     UNEXPECTED_EXCHANGE("exchange not valid in this state"),
     RETRANSMITTED_REQUEST("duplicate request answered from cache"),
     KEEPALIVE("NAT keepalive"),
+    HALF_OPEN_LIMIT("half-open SA limit reached"),
     INTERNAL_ERROR("internal error contained to one IKE SA");
 
     private final String label;
