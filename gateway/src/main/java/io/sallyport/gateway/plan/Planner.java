@@ -219,10 +219,7 @@ public final class Planner {
         IpPrefix localPrefix = term.sourceAddress().map(IpPrefix::parse).orElse(ANY_V4);
         IpPrefix remotePrefix = term.destinationAddress().map(IpPrefix::parse).orElse(ANY_V4);
         boolean natTraversal = options.natTraversal() && !vpn.disableNatt();
-        EspSettings esp = new EspSettings(
-                term.noAntiReplay() || !options.antiReplay() ? 0
-                        : term.antiReplayWindowSize().orElse(options.antiReplayWindowSize()),
-                dfPolicy(term.dfBit().or(options::dfBit)),
+        EspSettings esp = new EspSettings(replayWindow(term, options), staticTunnelDf(term, options),
                 term.tunnelMtu().orElse(options.tunnelMtu().orElse(EspSa.DEFAULT_TUNNEL_MTU)),
                 options.passiveModeTunneling(), set.headerIntegrityCheck(), !vpn.noIpsecTunnelInTraceroute(),
                 options.udpEncapsulateDestPort(), natTraversal, term.ttl());
@@ -428,6 +425,31 @@ public final class Planner {
 
     private static TrafficSelector selector(IpPrefix p) {
         return TrafficSelector.ofPrefix(p.address().getHostAddress(), p.length());
+    }
+
+    /**
+     * The seed: the term's {@code no-anti-replay} or {@code anti-replay-window-size} overrides the
+     * service set's, so a term's window size turns anti-replay back on under a set-level
+     * {@code no-anti-replay}.
+     */
+    static int replayWindow(Term term, IpsecVpnOptions options) {
+        if (term.noAntiReplay()) {
+            return 0;
+        }
+        if (term.antiReplayWindowSize().isPresent()) {
+            return term.antiReplayWindowSize().getAsInt();
+        }
+        return options.antiReplay() ? options.antiReplayWindowSize() : 0;
+    }
+
+    /**
+     * The DF policy of a static tunnel (every tunnel Sallyport runs): the term's statement; else a
+     * set-level {@code clear-dont-fragment-bit}, which the seed applies to all static tunnels of
+     * the set. Set-level {@code copy-} and {@code set-dont-fragment-bit} apply to dynamic-endpoint
+     * tunnels only (the seed), so static tunnels ignore them (a commit warning says so).
+     */
+    static DfPolicy staticTunnelDf(Term term, IpsecVpnOptions options) {
+        return dfPolicy(term.dfBit().or(() -> options.dfBit().filter(d -> d == DfBit.CLEAR)));
     }
 
     private static DfPolicy dfPolicy(Optional<DfBit> df) {
