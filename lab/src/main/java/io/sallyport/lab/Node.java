@@ -42,6 +42,8 @@ public final class Node implements Simulation.Steppable {
     public static final int WIRE_PORT = 1;
     private static final int MAX_PACKET = 65_535;
     private static final int DEFAULT_MTU = 1500;
+    /** The router's own address lives on this unit when the configuration has one. */
+    private static final String LOOPBACK = "lo0.0";
 
     public enum Kind { ROUTER, HOST }
 
@@ -384,10 +386,16 @@ public final class Node implements Simulation.Steppable {
                 .or(this::primaryAddress);
     }
 
-    /** The address an error about a packet from {@code to} comes from: the ingress interface's, else the way back's. */
+    /**
+     * The address an error about a packet from {@code to} comes from: the ingress interface's;
+     * for an unnumbered one (a service unit's TUN device) the router's own address, {@code lo0.0}'s,
+     * as Junos answers (the seed's traceroute passes "the loopback interface on Router 2");
+     * else the way back's.
+     */
     private int errorSource(String ingress, int to) {
         if (ingress != null) {
-            Optional<HostAddress> own = control.addressesOn(ingress).stream().findFirst();
+            Optional<HostAddress> own = control.addressesOn(ingress).stream().findFirst()
+                    .or(() -> control.addressesOn(LOOPBACK).stream().findFirst());
             if (own.isPresent()) {
                 return toInt(own.get().address());
             }

@@ -105,4 +105,19 @@ class FidelityTest {
             assertEquals(0, own.received(), own::render);
         }
     }
+
+    // ---------------------------------------------------------------- #7
+
+    @Test
+    void tracerouteThroughTheTunnelShowsTheRoutersOwnAddressesNotTheLinkBetweenTheGateways() throws Exception {
+        try (Lab lab = Lab.start(Topologies.example("ike-digital-certificates"))) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            TraceResult trace = lab.traceroute("r4", addr("10.1.12.2"), 30);
+            // The seed: from router 4, the path enters the tunnel at router 3's IPsec inside interface
+            // (unnumbered: router 3's own address, lo0), passes router 2's loopback and ends at router 1;
+            // the physical link between routers 2 and 3 (10.1.15.0/30) is not in it.
+            assertEquals(List.of(addr("10.1.56.1"), addr("10.0.0.3"), addr("10.0.0.2"), addr("10.1.12.2")),
+                    trace.path(), trace::render);
+        }
+    }
 }

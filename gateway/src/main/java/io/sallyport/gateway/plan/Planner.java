@@ -171,6 +171,39 @@ public final class Planner {
                 options.localGateway().flatMap(IpsecVpnOptions.LocalGateway::gwInterface));
     }
 
+    /**
+     * The address a tunnel hop answers traceroute from: the router's own address, as the seed's
+     * four-router example shows (the path names the IPsec inside interface and the routers'
+     * loopbacks, never the physical link between the gateways). In order: the inside unit's own
+     * address, {@code lo0.0}'s, the {@code router-id} when it is an address of the router, an
+     * address inside the tunnel's local selector; the local gateway only when there is none.
+     */
+    static Optional<InetAddress> hopAddress(Configuration config, String insideInterface, IpPrefix localPrefix,
+                                            InetAddress localGateway) {
+        List<InetAddress> own = config.interfaces().values().stream().flatMap(i -> i.units().values().stream())
+                .flatMap(u -> u.inetAddresses().stream()).map(Planner::address).toList();
+        return config.unit(insideInterface).flatMap(u -> u.inetAddresses().stream().findFirst()).map(Planner::address)
+                .or(() -> config.unit("lo0.0").flatMap(u -> u.inetAddresses().stream().findFirst()).map(Planner::address))
+                .or(() -> config.routingOptions().routerId().map(Planner::address).filter(own::contains))
+                .or(() -> own.stream().filter(a -> localPrefix.length() > 0 && contains(localPrefix, a))
+                        .filter(a -> !a.equals(localGateway)).findFirst());
+    }
+
+    private static boolean contains(IpPrefix prefix, InetAddress a) {
+        byte[] net = prefix.address().getAddress();
+        byte[] addr = a.getAddress();
+        if (net.length != addr.length) {
+            return false;
+        }
+        for (int bit = 0; bit < prefix.length(); bit++) {
+            int mask = 0x80 >>> (bit % 8);
+            if ((net[bit / 8] & mask) != (addr[bit / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Units with {@code family inet service DIRECTION service-set NAME}, in configuration order. */
     private static List<String> appliedUnits(Configuration config, String serviceSet, MatchDirection direction) {
         return config.interfaces().values().stream().flatMap(i -> i.units().values().stream())
@@ -219,13 +252,11 @@ public final class Planner {
         IpPrefix localPrefix = term.sourceAddress().map(IpPrefix::parse).orElse(ANY_V4);
         IpPrefix remotePrefix = term.destinationAddress().map(IpPrefix::parse).orElse(ANY_V4);
         boolean natTraversal = options.natTraversal() && !vpn.disableNatt();
-        EspSettings esp = new EspSettings(
-                term.noAntiReplay() || !options.antiReplay() ? 0
-                        : term.antiReplayWindowSize().orElse(options.antiReplayWindowSize()),
-                dfPolicy(term.dfBit().or(options::dfBit)),
+        EspSettings esp = new EspSettings(replayWindow(term, options), staticTunnelDf(term, options),
                 term.tunnelMtu().orElse(options.tunnelMtu().orElse(EspSa.DEFAULT_TUNNEL_MTU)),
                 options.passiveModeTunneling(), set.headerIntegrityCheck(), !vpn.noIpsecTunnelInTraceroute(),
-                options.udpEncapsulateDestPort(), natTraversal, term.ttl());
+                options.udpEncapsulateDestPort(), natTraversal, term.ttl(),
+                hopAddress(config, insideInterface, localPrefix, local));
         Optional<PeerConfig> peer = Optional.empty();
         Optional<PeerConfig> backupPeer = Optional.empty();
         Optional<ManualSaPlan> manualIn = Optional.empty();
@@ -428,6 +459,31 @@ public final class Planner {
 
     private static TrafficSelector selector(IpPrefix p) {
         return TrafficSelector.ofPrefix(p.address().getHostAddress(), p.length());
+    }
+
+    /**
+     * The seed: the term's {@code no-anti-replay} or {@code anti-replay-window-size} overrides the
+     * service set's, so a term's window size turns anti-replay back on under a set-level
+     * {@code no-anti-replay}.
+     */
+    static int replayWindow(Term term, IpsecVpnOptions options) {
+        if (term.noAntiReplay()) {
+            return 0;
+        }
+        if (term.antiReplayWindowSize().isPresent()) {
+            return term.antiReplayWindowSize().getAsInt();
+        }
+        return options.antiReplay() ? options.antiReplayWindowSize() : 0;
+    }
+
+    /**
+     * The DF policy of a static tunnel (every tunnel Sallyport runs): the term's statement; else a
+     * set-level {@code clear-dont-fragment-bit}, which the seed applies to all static tunnels of
+     * the set. Set-level {@code copy-} and {@code set-dont-fragment-bit} apply to dynamic-endpoint
+     * tunnels only (the seed), so static tunnels ignore them (a commit warning says so).
+     */
+    static DfPolicy staticTunnelDf(Term term, IpsecVpnOptions options) {
+        return dfPolicy(term.dfBit().or(() -> options.dfBit().filter(d -> d == DfBit.CLEAR)));
     }
 
     private static DfPolicy dfPolicy(Optional<DfBit> df) {
