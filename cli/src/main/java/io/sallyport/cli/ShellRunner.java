@@ -74,7 +74,7 @@ public final class ShellRunner {
 
     /**
      * The interactive shell: TAB completes, {@code ?} lists what may come next, Ctrl-D leaves.
-     * Command history is kept in {@code historyFile} across sessions.
+     * Command history is kept in {@code historyFile} across sessions, except lines with a passphrase.
      */
     public static int runInteractive(Shell shell, Path historyFile) throws IOException {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
@@ -89,6 +89,8 @@ public final class ShellRunner {
                     })
                     .option(LineReader.Option.AUTO_LIST, true)
                     .variable(LineReader.HISTORY_FILE, historyFile)
+                    // A key passphrase typed on a command line must not land in the history file.
+                    .variable(LineReader.HISTORY_IGNORE, "*passphrase*:*challenge-password*")
                     .build();
             reader.getWidgets().put(HELP_WIDGET, () -> {
                 String typed = reader.getBuffer().upToCursor();
