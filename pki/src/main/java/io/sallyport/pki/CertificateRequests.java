@@ -63,6 +63,41 @@ public final class CertificateRequests {
         }
     }
 
+    /** What a stored request says about itself: subject, subjectAltNames, public key. */
+    public record Info(String subject, String commonName, List<String> altNames, java.security.PublicKey publicKey) { }
+
+    /** Reads a PEM or DER request. */
+    public static Info info(byte[] file) {
+        try {
+            byte[] der = file;
+            String text = new String(file, java.nio.charset.StandardCharsets.US_ASCII);
+            if (text.contains("-----BEGIN")) {
+                String b64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+                der = java.util.Base64.getDecoder().decode(b64);
+            }
+            var req = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(der);
+            List<String> alts = new java.util.ArrayList<>();
+            for (var attr : req.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+                var ext = org.bouncycastle.asn1.x509.Extensions.getInstance(attr.getAttrValues().getObjectAt(0));
+                GeneralNames names = GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName);
+                if (names != null) {
+                    for (GeneralName n : names.getNames()) {
+                        alts.add(n.getTagNo() == GeneralName.iPAddress
+                                ? java.net.InetAddress.getByAddress(org.bouncycastle.asn1.ASN1OctetString.getInstance(n.getName()).getOctets()).getHostAddress()
+                                : n.getName().toString());
+                    }
+                }
+            }
+            X500Name subject = req.getSubject();
+            var cn = subject.getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.CN);
+            String common = cn.length > 0 ? org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(cn[0].getFirst().getValue())
+                    : subject.toString();
+            return new Info(subject.toString(), common, alts, req.getPublicKey());
+        } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a certificate request: " + e.getMessage(), e);
+        }
+    }
+
     private static GeneralName generalName(SubjectAltName n) {
         return switch (n) {
             case SubjectAltName.DnsName d -> new GeneralName(GeneralName.dNSName, d.name());

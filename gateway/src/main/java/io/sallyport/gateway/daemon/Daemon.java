@@ -10,6 +10,7 @@ import io.sallyport.gateway.linux.LinuxGatewayHost;
 import io.sallyport.gateway.mgmt.ControlProtocol;
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
 import io.sallyport.gateway.mgmt.ControlServer;
+import io.sallyport.gateway.mgmt.PkiOperations;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.runtime.Gateway;
@@ -19,6 +20,7 @@ import io.sallyport.gateway.runtime.LocalGatewayWatch;
 import io.sallyport.gateway.runtime.ThreadedRunner;
 import io.sallyport.ike.KmdOptions;
 import io.sallyport.net.linux.LinuxCapabilities;
+import io.sallyport.pki.PkiStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -64,7 +66,8 @@ public final class Daemon implements AutoCloseable {
         this.hostAddresses = addresses();
         reload();
         this.control = new ControlServer(ControlProtocol.socketPath(stateDir),
-                new GatewayManagement(gateway, this::reloadReply, this::activeText));
+                new GatewayManagement(gateway, this::reloadReply, this::activeText,
+                        new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles)));
         this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);
         ReloadSignal.install(() -> {
             Reply r = reloadReply();
@@ -130,6 +133,16 @@ public final class Daemon implements AutoCloseable {
         }
         plan.warnings().forEach(w -> LOG.warn("{}", w));
         return plan.warnings();
+    }
+
+    /** The CA profiles of the committed configuration, for {@code request security pki ... load}. */
+    private Set<String> caProfiles() {
+        try {
+            return ConfigStore.open(stateDir, Clock.systemUTC()).active().child("security").flatMap(s -> s.child("pki"))
+                    .map(p -> p.all("ca-profile").stream().map(Node::key).collect(Collectors.toSet())).orElse(Set.of());
+        } catch (IOException e) {
+            return Set.of();
+        }
     }
 
     private String activeText() {

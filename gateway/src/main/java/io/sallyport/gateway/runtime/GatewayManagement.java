@@ -5,6 +5,7 @@ import io.sallyport.gateway.mgmt.ManagementApi;
 import io.sallyport.gateway.mgmt.OperationalCommand;
 import io.sallyport.gateway.mgmt.OperationalCommand.Format;
 import io.sallyport.gateway.mgmt.OperationalCommand.Level;
+import io.sallyport.gateway.mgmt.PkiOperations;
 import io.sallyport.gateway.ops.Display;
 import io.sallyport.gateway.ops.Element;
 import io.sallyport.gateway.ops.IkeSaView;
@@ -41,15 +42,19 @@ public final class GatewayManagement implements ManagementApi {
     private final Gateway gateway;
     private final Supplier<Reply> reload;
     private final Supplier<String> activeConfiguration;
+    private final PkiOperations pki;
 
     /**
      * @param reload              re-reads the committed configuration and applies it
      * @param activeConfiguration the committed configuration as text, for {@code show configuration}
+     * @param pki                 the {@code security pki} commands on this gateway's certificate store
      */
-    public GatewayManagement(Gateway gateway, Supplier<Reply> reload, Supplier<String> activeConfiguration) {
+    public GatewayManagement(Gateway gateway, Supplier<Reply> reload, Supplier<String> activeConfiguration,
+                             PkiOperations pki) {
         this.gateway = gateway;
         this.reload = reload;
         this.activeConfiguration = activeConfiguration;
+        this.pki = pki;
     }
 
     @Override
@@ -63,6 +68,16 @@ public final class GatewayManagement implements ManagementApi {
             return Reply.error(parsed.error() + "\n");
         }
         return switch (parsed.command()) {
+            case OperationalCommand.ShowPki c -> pki.execute(c);
+            case OperationalCommand.PkiRequest c -> {
+                Reply r = pki.execute(c);
+                if (!r.ok()) {
+                    yield r;
+                }
+                // New credentials take effect for the tunnels that use them, as after a commit.
+                Reply applied = reload.get();
+                yield applied.ok() ? r : Reply.error(r.text() + applied.text());
+            }
             case OperationalCommand.ShowIkeSecurityAssociations c -> {
                 List<IkeSaView> views = ikeViews(c.peer());
                 yield render(c.format(), () -> IkeSecurityAssociationsReport.element(views),
