@@ -1,6 +1,7 @@
 package io.sallyport.app;
 
 import io.sallyport.gateway.daemon.Daemon;
+import io.sallyport.remote.RemoteAccess;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -26,7 +27,7 @@ final class DaemonCommand implements Callable<Integer> {
     public Integer call() {
         Path dir = stateDir != null ? stateDir : StateDirectory.fromEnvironment();
         try {
-            Daemon.start(Optional.ofNullable(config), dir).runUntilStopped();
+            Daemon.start(Optional.ofNullable(config), dir, RemoteAccess.factory(CliCommand.systemHostName())).runUntilStopped();
             return 0;
         } catch (Daemon.DaemonException e) {
             System.err.println("error: " + e.getMessage());
