@@ -97,6 +97,9 @@ final class IkeSession {
     byte[] initResponse;
     byte[] cookie;
     int invalidKeRetries;
+    /** IKE rekeys the peer refused in a row, and the group its INVALID_KE_PAYLOAD asked for (if ours). */
+    int ikeRekeyRefusals;
+    DhGroup ikeRekeyGroup;
     byte[] skD;
     byte[] skPi;
     byte[] skPr;
@@ -514,7 +517,7 @@ final class IkeSession {
                 if (now >= c.hardDeadline) {
                     removeChild(c, "lifetime expired", out);
                     queue.add(new Work.DeleteChild(c));
-                } else if (now >= c.softDeadline && c.state == ChildSa.State.INSTALLED
+                } else if (now >= c.softDeadline && now >= c.rekeyRetryAt && c.state == ChildSa.State.INSTALLED
                         && queue.stream().noneMatch(w -> w instanceof Work.RekeyChild rc && rc.old() == c)) {
                     env.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft lifetime reached");
                     queue.add(new Work.RekeyChild(c));
@@ -550,7 +553,8 @@ final class IkeSession {
             d = Math.min(d, Math.min(softDeadline, hardDeadline));
             d = Math.min(d, nextKeepalive);
             for (ChildSa c : children) {
-                d = Math.min(d, c.state == ChildSa.State.INSTALLED ? Math.min(c.softDeadline, c.hardDeadline) : c.hardDeadline);
+                d = Math.min(d, c.state == ChildSa.State.INSTALLED
+                        ? Math.min(Math.max(c.softDeadline, c.rekeyRetryAt), c.hardDeadline) : c.hardDeadline);
             }
             if (peer.dpd().enabled() && pending == null) {
                 d = Math.min(d, lastInbound + peer.dpd().intervalSeconds() * 1_000_000_000L);
@@ -584,6 +588,13 @@ final class IkeSession {
     }
 
     boolean isClosed() { return state == State.CLOSED; }
+
+    /** The wait before the next try after {@code refusals} refused rekeys in a row: doubling, bounded. */
+    long rekeyBackoff(int refusals) {
+        var l = env.options().limits();
+        int shift = Math.min(Math.max(refusals - 1, 0), 30);
+        return Math.min(l.rekeyRetryMaxNanos(), l.rekeyRetryBaseNanos() << shift);
+    }
 
     private static DropReason dropReason(DecodeResult.UnprotectedError e) {
         return switch (e.cause()) {
