@@ -85,6 +85,12 @@ final class ChildRekey {
             return IkeRekey.processRekeyIkeRequest(s, now, m, out);
         }
         var rekey = m.notify(Wire.N_REKEY_SA);
+        int cap = s.env.options().limits().maxChildSasPerIkeSa();
+        if (rekey.isEmpty() && s.children.stream().filter(c -> c.state != ChildSa.State.REKEYED).count() >= cap) {
+            s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateChildRemote: " + s.peer.name() + " already has " + cap
+                    + " child SAs over IKE SA " + s.id() + ", sending NO_ADDITIONAL_SAS");
+            return List.of(Payload.Notify.of(Wire.N_NO_ADDITIONAL_SAS));
+        }
         ChildSa old = null;
         if (rekey.isPresent()) {
             long spi = rekey.get().spi().length == 4 ? Bytes.u32(rekey.get().spi(), 0) : -1;

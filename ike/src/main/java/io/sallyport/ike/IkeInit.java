@@ -123,6 +123,11 @@ final class IkeInit {
                 + (s.natLocal || s.natRemote ? ", NAT detected" : ""));
     }
 
+    /** A COOKIE notify, if any, carries 1 to 64 octets (RFC 7296 §3.10.1). */
+    static boolean cookieWellFormed(IkeMessage m) {
+        return m.notify(Wire.N_COOKIE).map(n -> n.data().length >= 1 && n.data().length <= 64).orElse(true);
+    }
+
     static void retryInit(IkeSession s, long now, List<Action> out) {
         s.pending = null;
         s.queue.addFirst(new Work.Init());

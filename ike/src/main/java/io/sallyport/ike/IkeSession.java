@@ -65,6 +65,8 @@ final class IkeSession {
         ChildSa peerCreated;
         /** The IKE SA a crossing peer IKE rekey created (RFC 7296 §2.8.1). */
         IkeSession peerCreatedIke;
+        /** An unprotected error notify that answered this request: believed only if no protected answer comes (§2.21). */
+        int unprotectedError = -1;
 
         Pending(Work work, int messageId) {
             this.work = work;
@@ -379,6 +381,12 @@ final class IkeSession {
                 env.count(DropReason.MALFORMED_PAYLOAD);
                 respond(now, h, List.of(Payload.Notify.of(e.notifyType())), out);
             }
+            case DecodeResult.Ok ok when !ok.message().encrypted() -> {
+                requestFirstPacket = null;
+                env.count(DropReason.UNPROTECTED);
+                env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "dropped unprotected " + Wire.exchangeName(h.exchangeType())
+                        + " request from " + d.remote());
+            }
             case DecodeResult.Ok ok -> {
                 lastInbound = now;
                 dpdFailures = 0;
@@ -432,6 +440,13 @@ final class IkeSession {
                 env.count(DropReason.MALFORMED_PAYLOAD);
                 return;
             }
+            if (!IkeInit.cookieWellFormed(ok.message())) {
+                // RFC 7296 §3.10.1: 1 to 64 octets. Anyone can send this unprotected answer: keep waiting.
+                env.count(DropReason.MALFORMED_PAYLOAD);
+                env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateIkeLocal: ignored a COOKIE of "
+                        + ok.message().notify(Wire.N_COOKIE).orElseThrow().data().length + " octets from " + d.remote());
+                return;
+            }
             lastInbound = now;
             pending = null;
             IkeInit.processInitResponse(this, now, ok.message(), d.payload(), out);
@@ -450,6 +465,15 @@ final class IkeSession {
             case DecodeResult.ProtectedError e -> {
                 env.count(DropReason.MALFORMED_PAYLOAD);
                 m = new IkeMessage(e.header(), List.of(Payload.Notify.of(e.notifyType())), true);
+            }
+            case DecodeResult.Ok ok when !ok.message().encrypted() -> {
+                // RFC 7296 §2.21: keep waiting for a protected answer; remember an error notify for the end.
+                env.count(DropReason.UNPROTECTED);
+                ok.message().all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst()
+                        .ifPresent(n -> pending.unprotectedError = n.notifyType());
+                env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "ignored unprotected " + Wire.exchangeName(h.exchangeType())
+                        + " response from " + d.remote() + ", waiting for a protected one");
+                return;
             }
             case DecodeResult.Ok ok -> m = ok.message();
         }
@@ -479,11 +503,15 @@ final class IkeSession {
             int tries = pending.work instanceof Work.Dpd ? peer.dpd().threshold() : env.options().retransmitTries();
             if (pending.retries >= tries) {
                 Work w = pending.work;
+                int pendingUnprotectedError = pending.unprotectedError;
                 pending = null;
                 if (w instanceof Work.DeleteIke di) {
                     close(out, di.reason() + " (peer did not confirm)");
                 } else if (w instanceof Work.Dpd) {
                     close(out, "no response (dead peer detected)");
+                } else if (pendingUnprotectedError >= 0) {
+                    fail(out, "peer refused " + describe(w) + " with " + Wire.notifyName(pendingUnprotectedError)
+                            + " (unprotected; no protected answer came)");
                 } else {
                     close(out, "no response from " + remote.getAddress().getHostAddress() + " to " + describe(w));
                 }

@@ -217,6 +217,9 @@ public final class Kmd {
     /** Bytes of IKE fragments held for reassembly, in all SAs (bounded by {@link KmdOptions.Limits#maxReassemblyTotal()}). */
     public long reassemblyBytes() { return reassembly.used(); }
 
+    /** The IKE SAs themselves, for tests in this package that speak under an SA's own keys. */
+    Collection<IkeSession> sessions() { return sas.values(); }
+
     /** Timers pending in all SAs (zero when nothing is left behind). */
     public int liveSaCount() { return sas.size(); }
 
