@@ -120,7 +120,7 @@ final class IkeRekey {
             // Our new IKE SA holds the lowest nonce: it is redundant and we close it; the s.peer deletes the old one.
             s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyIke: lost the collision, deleting our redundant " + next.id());
             next.markRekeyed(now);
-            next.enqueue(now, new Work.DeleteIke("redundant after simultaneous rekey"), out);
+            next.enqueue(now, new Work.DeleteIke(DownCause.REPLACED, "redundant after simultaneous rekey"), out);
             return;
         }
         if (p.peerCreatedIke != null) {
@@ -129,7 +129,7 @@ final class IkeRekey {
             p.peerCreatedIke.children.clear();
             p.peerCreatedIke.markRekeyed(now);
         }
-        s.queue.addFirst(new Work.DeleteIke("replaced by rekey"));
+        s.queue.addFirst(new Work.DeleteIke(DownCause.REPLACED, "replaced by rekey"));
     }
 
     /** The rekey failed: this SA stays and is rekeyed again after a bounded, doubling wait (before its hard lifetime). */

@@ -43,7 +43,7 @@ final class IkeSession {
         record RekeyChild(ChildSa old) implements Work { }
         record RekeyIke() implements Work { }
         record DeleteChild(ChildSa child) implements Work { }
-        record DeleteIke(String reason) implements Work { }
+        record DeleteIke(DownCause cause, String reason) implements Work { }
         record Dpd() implements Work { }
         record InvalidSpi(int spi) implements Work { }
     }
@@ -174,8 +174,12 @@ final class IkeSession {
 
     // ---------------------------------------------------------------- SA state shared by the exchanges
 
-    /** Set by an exchange that must end the SA once its response is sent (e.g. AUTHENTICATION_FAILED). */
-    String closeAfterResponse;
+    /** How an SA ends that an exchange closes once its response is sent (e.g. AUTHENTICATION_FAILED). */
+    record Ending(DownCause cause, String reason) {
+    }
+
+    /** Set by an exchange that must end the SA once its response is sent. */
+    Ending closeAfterResponse;
 
     void establish(long now, List<Action> out) {
         state = State.ESTABLISHED;
@@ -214,7 +218,7 @@ final class IkeSession {
             env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "duplicate IKE SAs with " + peer.name() + " (both ends initiated): "
                     + loser.id() + " goes" + (loser.initiator ? ", deleted by us" : ", the peer deletes it"));
             if (loser.initiator) {
-                loser.enqueue(now, new Work.DeleteIke("duplicate IKE SA (both ends initiated)"), out);
+                loser.enqueue(now, new Work.DeleteIke(DownCause.REPLACED, "duplicate IKE SA (both ends initiated)"), out);
             }
             return;
         }
@@ -334,7 +338,7 @@ final class IkeSession {
             onRequest(now, d, h, out);
         }
         if (closeAfterResponse != null && state != State.CLOSED) {
-            close(out, closeAfterResponse);
+            close(out, closeAfterResponse.cause(), closeAfterResponse.reason());
         }
         startNext(now, out);
     }
@@ -364,7 +368,7 @@ final class IkeSession {
         }
         if (inCipher == null && peerKe != null && !IkeInit.deriveResponderKeys(this)) {
             env.count(DropReason.INVALID_KE);
-            close(out, "invalid KE value from peer");
+            close(out, DownCause.INVALID, "invalid KE value from peer");
             return;
         }
         DecodeResult r = MessageCodec.decode(d.payload(), inCipher, requestFragments);
@@ -486,7 +490,7 @@ final class IkeSession {
             case Work.RekeyChild rc -> ChildRekey.processRekeyChildResponse(this, now, m, p, rc.old(), out);
             case Work.RekeyIke ri -> IkeRekey.processRekeyIkeResponse(this, now, m, p, out);
             case Work.DeleteChild dc -> removeChild(dc.child(), "deleted locally", out);
-            case Work.DeleteIke di -> close(out, di.reason());
+            case Work.DeleteIke di -> close(out, di.cause(), di.reason());
             case Work.Dpd dpd -> { }
             case Work.InvalidSpi is -> { }
             case Work.Init i -> { }
@@ -506,14 +510,14 @@ final class IkeSession {
                 int pendingUnprotectedError = pending.unprotectedError;
                 pending = null;
                 if (w instanceof Work.DeleteIke di) {
-                    close(out, di.reason() + " (peer did not confirm)");
+                    close(out, di.cause(), di.reason() + " (peer did not confirm)");
                 } else if (w instanceof Work.Dpd) {
-                    close(out, "no response (dead peer detected)");
+                    close(out, DownCause.DEAD_PEER, "no response (dead peer detected)");
                 } else if (pendingUnprotectedError >= 0) {
-                    fail(out, "peer refused " + describe(w) + " with " + Wire.notifyName(pendingUnprotectedError)
+                    fail(out, DownCause.REFUSED, "peer refused " + describe(w) + " with " + Wire.notifyName(pendingUnprotectedError)
                             + " (unprotected; no protected answer came)");
                 } else {
-                    close(out, "no response from " + remote.getAddress().getHostAddress() + " to " + describe(w));
+                    close(out, DownCause.NO_RESPONSE, "no response from " + remote.getAddress().getHostAddress() + " to " + describe(w));
                 }
                 return;
             }
@@ -524,16 +528,16 @@ final class IkeSession {
             send(out, pending.packets);
         }
         if (state == State.CONNECTING && !initiator && now - createdAt >= env.options().halfOpenTimeoutNanos()) {
-            close(out, "half-open IKE SA timed out");
+            close(out, DownCause.EXPIRED, "half-open IKE SA timed out");
             return;
         }
         if (state == State.REKEYED && pending == null && queue.isEmpty() && now - rekeyedAt >= env.options().halfOpenTimeoutNanos()) {
-            close(out, "replaced by rekey (peer never deleted it)");
+            close(out, DownCause.REPLACED, "replaced by rekey (peer never deleted it)");
             return;
         }
         if (state == State.ESTABLISHED) {
             if (now >= hardDeadline) {
-                close(out, "IKE SA lifetime expired");
+                close(out, DownCause.EXPIRED, "IKE SA lifetime expired");
                 return;
             }
             if (now >= softDeadline) {
@@ -594,12 +598,12 @@ final class IkeSession {
     // ---------------------------------------------------------------- endings
 
     /** Fails a connecting SA with a reason in words. */
-    void fail(List<Action> out, String reason) {
+    void fail(List<Action> out, DownCause cause, String reason) {
         env.trace(out, TraceFlag.IKE, TraceLevel.ERROR, "IKE SA with " + peer.name() + " failed: " + reason);
-        close(out, reason);
+        close(out, cause, reason);
     }
 
-    void close(List<Action> out, String reason) {
+    void close(List<Action> out, DownCause cause, String reason) {
         if (state == State.CLOSED) {
             return;
         }
@@ -611,7 +615,7 @@ final class IkeSession {
         queue.clear();
         requestFragments.clear();
         responseFragments.clear();
-        out.add(new Action.IkeSaDown(peer.name(), id(), reason));
+        out.add(new Action.IkeSaDown(peer.name(), id(), cause, reason));
         env.unregister(this);
     }
 

@@ -148,7 +148,7 @@ public final class Kmd {
             }
             case Command.RemovePeer r -> {
                 for (IkeSession s : sessionsOf(r.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke("peer removed"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "peer removed"), out));
                 }
                 peers.remove(r.peer());
                 indexPeers();
@@ -160,7 +160,7 @@ public final class Kmd {
             });
             case Command.DeleteIkeSa d -> {
                 for (IkeSession s : sessionsOf(d.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke("deleted by operator"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "deleted by operator"), out));
                 }
             }
             case Command.DeleteChildSa d -> withChild(d.spiIn(), out, (s, child) ->
@@ -291,7 +291,7 @@ public final class Kmd {
         } catch (RuntimeException e) {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "internal error in IKE SA " + s.id() + ": " + e);
-            s.close(out, "internal error");
+            s.close(out, DownCause.INTERNAL_ERROR, "internal error");
         }
     }
 
