@@ -69,7 +69,7 @@ final class IkeAuth {
             String why = idOk ? "AUTH payload does not verify (pre-shared key mismatch?)" : "peer identity "
                     + IkeSession.identityText(idi.get()) + " is not the configured " + s.peer.remoteId();
             s.env.trace(out, TraceFlag.IKE, TraceLevel.ERROR, "CreateIkeRemote: authentication failed for " + s.peer.name() + ": " + why);
-            s.closeAfterResponse = "authentication failed: " + why;
+            s.closeAfterResponse = new IkeSession.Ending(DownCause.AUTHENTICATION_FAILED, "authentication failed: " + why);
             return List.of(Payload.Notify.of(Wire.N_AUTHENTICATION_FAILED));
         }
         List<Payload> resp = new ArrayList<>();
@@ -81,7 +81,7 @@ final class IkeAuth {
             // RFC 7296 §2.4: the peer has no other SA with us; whatever we still hold is stale.
             for (IkeSession other : s.env.sessionsOf(s.peer.name())) {
                 if (other != s && other.state == State.ESTABLISHED) {
-                    other.close(out, "stale: peer sent INITIAL_CONTACT");
+                    other.close(out, DownCause.DELETED_BY_PEER, "stale: peer sent INITIAL_CONTACT");
                 }
             }
         }
@@ -93,19 +93,19 @@ final class IkeAuth {
     static void processAuthResponse(IkeSession s, long now, IkeMessage m, Pending p, List<Action> out) {
         var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
         if (err.isPresent() && err.get().notifyType() == Wire.N_AUTHENTICATION_FAILED) {
-            s.fail(out, "authentication failed (peer sent AUTHENTICATION_FAILED)");
+            s.fail(out, DownCause.AUTHENTICATION_FAILED, "authentication failed (peer sent AUTHENTICATION_FAILED)");
             return;
         }
         var idr = m.id(Wire.IDR);
         var auth = m.first(Payload.Auth.class);
         if (idr.isEmpty() || auth.isEmpty()) {
-            s.fail(out, err.map(n -> "peer refused IKE_AUTH with " + Wire.notifyName(n.notifyType())).orElse("malformed IKE_AUTH response"));
+            s.fail(out, err.isPresent() ? DownCause.REFUSED : DownCause.INVALID, err.map(n -> "peer refused IKE_AUTH with " + Wire.notifyName(n.notifyType())).orElse("malformed IKE_AUTH response"));
             return;
         }
         boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idr.get().idType(), idr.get().data());
         byte[] octets = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.skPr, idr.get().body()));
         if (!idOk || !s.peer.authenticator().verify(s.proposal.prf(), octets, auth.get().method(), auth.get().data())) {
-            s.fail(out, "authentication failed: " + (idOk ? "responder's AUTH does not verify" : "responder identity "
+            s.fail(out, DownCause.AUTHENTICATION_FAILED, "authentication failed: " + (idOk ? "responder's AUTH does not verify" : "responder identity "
                     + IkeSession.identityText(idr.get()) + " is not the configured " + s.peer.remoteId()));
             return;
         }
@@ -115,11 +115,11 @@ final class IkeAuth {
             String why = t == Wire.N_TS_UNACCEPTABLE ? "TS unacceptable" : t == Wire.N_NO_PROPOSAL_CHOSEN
                     ? "proposal mismatch (child SA)" : "child SA refused with " + Wire.notifyName(t);
             s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: " + why);
-            s.queue.addFirst(new Work.DeleteIke(why));
+            s.queue.addFirst(new Work.DeleteIke(DownCause.POLICY_MISMATCH, why));
             return;
         }
         if (!ChildCreate.acceptChild(s, now, m, p, s.ni, s.nr, null, null, out)) {
-            s.queue.addFirst(new Work.DeleteIke("proposal mismatch (child SA response)"));
+            s.queue.addFirst(new Work.DeleteIke(DownCause.POLICY_MISMATCH, "proposal mismatch (child SA response)"));
         }
     }
 }

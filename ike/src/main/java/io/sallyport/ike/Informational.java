@@ -49,7 +49,8 @@ final class Informational {
         for (Payload.Delete d : m.all(Payload.Delete.class)) {
             if (d.protocolId() == Wire.PROTO_IKE) {
                 s.env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteIkeRemote: peer deleted IKE SA " + s.id());
-                s.closeAfterResponse = s.state == State.REKEYED ? "replaced by rekey" : "deleted by peer";
+                s.closeAfterResponse = s.state == State.REKEYED ? new IkeSession.Ending(DownCause.REPLACED, "replaced by rekey")
+                        : new IkeSession.Ending(DownCause.DELETED_BY_PEER, "deleted by peer");
                 return List.of();
             }
             if (d.protocolId() != Wire.PROTO_ESP) {

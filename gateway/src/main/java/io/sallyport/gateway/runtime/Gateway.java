@@ -454,7 +454,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         state.ike = null;
         state.lastFailure = a.reason();
         // kmd itself brings establish-tunnels-immediately peers back (KmdOptions.reconnectNanos).
-        if (a.reason().startsWith("no response") && state.plan.backupPeer().isPresent()) {
+        if (a.cause().peerUnreachable() && state.plan.backupPeer().isPresent()) {
             failOver(state);
         }
     }
