@@ -25,6 +25,7 @@ public final class Shell {
     private final ConfigurationMode configurationMode;
     private final OperationalMode operationalMode;
     private boolean echo;
+    private SecretPrompt secrets = SecretPrompt.NONE;
 
     /**
      * @param config     the configuration store of the state directory
@@ -38,7 +39,7 @@ public final class Shell {
         this.systemHost = systemHost;
         this.assist = new Assist(state, config);
         this.operationalMode = new OperationalMode(config, daemon);
-        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode);
+        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt));
     }
 
     /**
@@ -47,6 +48,12 @@ public final class Shell {
      */
     public Shell echoCommandOnError(boolean on) {
         this.echo = on;
+        return this;
+    }
+
+    /** Where a secret left off a {@code set} is asked for (the terminal, with echo off). */
+    public Shell secretPrompt(SecretPrompt prompt) {
+        this.secrets = prompt;
         return this;
     }
 
