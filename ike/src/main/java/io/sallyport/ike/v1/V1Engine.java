@@ -350,6 +350,21 @@ public final class V1Engine {
         }
     }
 
+    /** An installed IPsec SA of the peer (under any of its ISAKMP SAs) for exactly these selectors. */
+    Optional<V1Child> childWithSelectors(String peer, io.sallyport.ike.message.TrafficSelector local,
+                                         io.sallyport.ike.message.TrafficSelector remote) {
+        return sessionsOf(peer).stream().flatMap(s -> s.children.stream())
+                .filter(c -> c.state != V1Child.State.REKEYED && c.localSelectors.equals(List.of(local))
+                        && c.remoteSelectors.equals(List.of(remote)))
+                .findFirst();
+    }
+
+    /** Deletes an IPsec SA a rekey replaced, through whichever ISAKMP SA holds it. */
+    void deleteReplaced(V1Child old, List<Action> out) {
+        sas.values().stream().filter(s -> s.children.contains(old)).findFirst()
+                .ifPresent(s -> s.deleteChild(old, "rekeyed", out));
+    }
+
     /** Make before break: a new main mode and quick mode; the old SA goes when they are done. */
     void reauthenticate(IsakmpSa old, long now, List<Action> out) {
         if (replacing.containsValue(old)) {
