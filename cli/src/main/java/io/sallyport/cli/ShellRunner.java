@@ -74,13 +74,16 @@ public final class ShellRunner {
 
     /**
      * The interactive shell: TAB completes, {@code ?} lists what may come next, Ctrl-D leaves.
-     * Command history is kept in {@code historyFile} across sessions.
+     * Command history is kept in {@code historyFile} across sessions, owner-only, without secrets
+     * and without lines that carry a key passphrase.
      */
     public static int runInteractive(Shell shell, Path historyFile) throws IOException {
+        SecretFreeHistory.prepareFile(historyFile);
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
                     .appName("sallyport")
+                    .history(new SecretFreeHistory(shell::historyLine))
                     .completer((r, line, candidates) -> {
                         String upToCursor = line.line().substring(0, line.cursor());
                         for (String word : shell.complete(upToCursor)) {
@@ -89,6 +92,8 @@ public final class ShellRunner {
                     })
                     .option(LineReader.Option.AUTO_LIST, true)
                     .variable(LineReader.HISTORY_FILE, historyFile)
+                    // A key passphrase typed on a command line must not land in the history file.
+                    .variable(LineReader.HISTORY_IGNORE, "*passphrase*:*challenge-password*")
                     .build();
             reader.getWidgets().put(HELP_WIDGET, () -> {
                 String typed = reader.getBuffer().upToCursor();
