@@ -164,8 +164,7 @@ final class JunosSchema {
         return c("services", "System services",
             presence("ssh", "Allow ssh access",
                 leaf("port", "Port number to accept incoming connections", range(1, 65535), "22"),
-                leafList("addresses", "Addresses to accept connections on (default: all)", ADDRESS),
-                leaf("connection-limit", "Limit number of simultaneous connections", range(1, 250), "75")),
+                leafList("addresses", "Addresses to accept connections on (default: all)", ADDRESS)),
             c("netconf", "Allow NETCONF connections",
                 presence("ssh", "Allow NETCONF over SSH",
                     leaf("port", "Service port number", range(1, 65535), "830"))));

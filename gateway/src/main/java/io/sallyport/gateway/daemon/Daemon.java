@@ -53,10 +53,11 @@ public final class Daemon implements AutoCloseable {
     private final KmdTrace trace;
     private final Thread hostWatch;
     private final LocalGatewayWatch localGateways;
+    private final DaemonExtension extension;
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
 
-    private Daemon(Path stateDir, GatewayHost host) throws IOException, DaemonException {
+    private Daemon(Path stateDir, GatewayHost host, DaemonExtension.Factory extensions) throws IOException, DaemonException {
         this.stateDir = stateDir;
         this.host = host;
         this.trace = new KmdTrace(stateDir.resolve("log"), Clock.systemUTC());
@@ -64,10 +65,11 @@ public final class Daemon implements AutoCloseable {
         this.localGateways = new LocalGatewayWatch(host);
         this.gateway = new Gateway(localGateways.gatedHost(), runner, SecureRandom::new, KmdOptions.defaults(), trace);
         this.hostAddresses = addresses();
+        GatewayManagement management = new GatewayManagement(gateway, this::reloadReply, this::activeText,
+                new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles));
+        this.extension = extensions.start(stateDir, management);
         reload();
-        this.control = new ControlServer(ControlProtocol.socketPath(stateDir),
-                new GatewayManagement(gateway, this::reloadReply, this::activeText,
-                        new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles)));
+        this.control = new ControlServer(ControlProtocol.socketPath(stateDir), management);
         this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);
         ReloadSignal.install(() -> {
             Reply r = reloadReply();
@@ -86,6 +88,12 @@ public final class Daemon implements AutoCloseable {
      * @throws DaemonException with a message for the user when it cannot start
      */
     public static Daemon start(Optional<Path> configFile, boolean loadConfig, Path stateDir) throws DaemonException {
+        return start(configFile, loadConfig, stateDir, (dir, management) -> DaemonExtension.NONE);
+    }
+
+    /** {@link #start(Optional, boolean, Path)} with an extension (SSH, NETCONF) that follows each commit. */
+    public static Daemon start(Optional<Path> configFile, boolean loadConfig, Path stateDir,
+                               DaemonExtension.Factory extensions) throws DaemonException {
         FatalErrors.install();
         String missing = LinuxCapabilities.ofCurrentProcess().explainMissing(NEEDED);
         if (!missing.isEmpty()) {
@@ -96,7 +104,7 @@ public final class Daemon implements AutoCloseable {
             if (configFile.isPresent()) {
                 ConfigSeed.apply(configFile.get(), loadConfig, store, line -> LOG.info("{}", line));
             }
-            return new Daemon(stateDir, new LinuxGatewayHost());
+            return new Daemon(stateDir, new LinuxGatewayHost(), extensions);
         } catch (IOException e) {
             throw new DaemonException("cannot use state directory " + stateDir + ": " + e.getMessage());
         }
@@ -132,6 +140,7 @@ public final class Daemon implements AutoCloseable {
             gateway.apply(plan);
         }
         plan.warnings().forEach(w -> LOG.warn("{}", w));
+        extension.configure(active);
         return plan.warnings();
     }
 
@@ -202,6 +211,7 @@ public final class Daemon implements AutoCloseable {
         }
         stopping = true;
         hostWatch.interrupt();
+        extension.close();
         try {
             control.close();
         } catch (IOException e) {
