@@ -45,6 +45,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
     VendorIds.NatT natT = VendorIds.NatT.NONE;
     boolean peerDpd;
     State state = State.CONNECTING;
+    long establishedAt = Long.MAX_VALUE;
 
     IkeProposal proposal;
     long lifetimeSeconds;
@@ -294,6 +295,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     void establish(long now, List<Action> out) {
         state = State.ESTABLISHED;
+        establishedAt = now;
         long life = lifetimeSeconds * 1_000_000_000L;
         hardDeadline = now + life;
         softDeadline = now + engine.softLife(life);
