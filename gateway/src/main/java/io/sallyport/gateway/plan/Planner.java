@@ -5,6 +5,7 @@ import io.sallyport.config.model.Configuration;
 import io.sallyport.config.model.DfBit;
 import io.sallyport.config.model.EstablishTunnels;
 import io.sallyport.config.model.IkePolicy;
+import io.sallyport.config.model.IkeMode;
 import io.sallyport.config.model.IkeVersion;
 import io.sallyport.config.model.IpsecPolicy;
 import io.sallyport.config.model.IpsecProtocol;
@@ -317,9 +318,12 @@ public final class Planner {
                                              int natKeepaliveSeconds, List<String> problems) {
         IkePolicy policy = vpn.ikePolicyFor(dynamic);
         int before = problems.size();
-        if (policy.version() == IkeVersion.V1) {
-            problems.add("ike policy " + policy.name() + " uses IKE version 1, which Sallyport does not negotiate yet"
-                    + " (set services ipsec-vpn ike policy " + policy.name() + " version 2)");
+        // Junos speaks IKEv1 unless the policy says version 2; mode applies to IKEv1 only.
+        PeerConfig.Exchange exchange = policy.version() == IkeVersion.V2 ? PeerConfig.Exchange.IKEV2
+                : policy.mode() == IkeMode.AGGRESSIVE ? PeerConfig.Exchange.AGGRESSIVE : PeerConfig.Exchange.MAIN;
+        if (exchange == PeerConfig.Exchange.AGGRESSIVE) {
+            problems.add("ike policy " + policy.name() + " uses IKEv1 aggressive mode, which Sallyport does not negotiate yet"
+                    + " (set services ipsec-vpn ike policy " + policy.name() + " mode main)");
         }
         List<io.sallyport.config.model.IkeProposal> configured = vpn.proposalsOf(policy);
         List<IkeProposal> ike = new ArrayList<>();
@@ -355,7 +359,7 @@ public final class Planner {
         return Optional.of(new PeerConfig(id, local, remote, localId, remoteId,
                 new PskAuthenticator(policy.preSharedKey().get().bytes()), ike, child,
                 List.of(selector(localPrefix)), List.of(selector(remotePrefix)), dpd, natTraversal,
-                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds));
+                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds, exchange));
     }
 
     private static List<ChildProposal> childProposals(IpsecVpn vpn, IpsecPolicy policy, List<String> problems) {

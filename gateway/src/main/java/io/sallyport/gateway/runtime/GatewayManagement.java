@@ -164,7 +164,7 @@ public final class GatewayManagement implements ManagementApi {
                     : Math.max(0, up.lifetime().hardSeconds() - (now - tunnel.get().ikeUpNanos()) / 1_000_000_000L);
             out.add(new IkeSaView(sa.remote().getAddress().getHostAddress(), sa.remote().getPort(),
                     sa.local().getAddress().getHostAddress(), sa.local().getPort(), sa.initiator(), matured,
-                    sa.id().spiI(), sa.id().spiR(), "IKEv2", "Pre-shared-keys",
+                    sa.id().spiI(), sa.id().spiR(), sa.exchangeType(), "Pre-shared-keys",
                     tunnel.flatMap(t -> localInterface(t.plan().serviceSet())).orElse(""), "default", expires,
                     up == null ? "" : up.integrity() == null ? "" : up.integrity().ipsecKeyword(),
                     up == null ? "" : up.encryption().keyword(),
@@ -185,7 +185,7 @@ public final class GatewayManagement implements ManagementApi {
                     && p.problem().isEmpty() && gateway.localGatewayProblem(p.serviceSet()).isEmpty()) {
                 out.add(new IkeSaView(p.remoteGateway().getHostAddress(), 500,
                         p.localGateway() == null ? "" : p.localGateway().getHostAddress(), 500, true, false, 0, 0,
-                        "IKEv2", "Pre-shared-keys", localInterface(p.serviceSet()).orElse(""), "default", 0, "", "", "", 0,
+                        p.peer().map(c -> c.exchange().display()).orElse("IKEv2"), "Pre-shared-keys", localInterface(p.serviceSet()).orElse(""), "default", 0, "", "", "", 0,
                         IkeSaView.Traffic.NONE, IkeSaView.Payloads.NONE, t.created(), t.deleted(), t.rekeys(), 0,
                         t.lastFailure()));
             }
