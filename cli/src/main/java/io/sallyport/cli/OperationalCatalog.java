@@ -39,7 +39,11 @@ final class OperationalCatalog {
             Map.entry("hex", "Display SPI values in hexadecimal"),
             Map.entry("service-set", "Name of service set"),
             Map.entry("remote-gw", "Address of remote gateway"),
-            Map.entry("remote-gateway", "Address of remote gateway"));
+            Map.entry("remote-gateway", "Address of remote gateway"),
+            Map.entry("drops", "Show drop counters no other command shows (Sallyport)"),
+            Map.entry("peer-address", "Address of IKE peer"),
+            Map.entry("routing-instance", "Name of routing instance"),
+            Map.entry("tunnel-index", "Index of tunnel within its service set"));
 
     private final List<List<String>> patterns;
 

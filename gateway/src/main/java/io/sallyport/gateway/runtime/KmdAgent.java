@@ -92,6 +92,13 @@ public final class KmdAgent implements Agent {
         });
     }
 
+    /** kmd's drop counters as of its last tick, by reason. */
+    private volatile Map<io.sallyport.ike.DropReason, Long> drops = Map.of();
+
+    public Map<io.sallyport.ike.DropReason, Long> drops() {
+        return drops;
+    }
+
     /** IKE SAs as of kmd's last tick (at most 50 ms old). */
     public List<Kmd.IkeSaView> ikeSas() {
         return snapshot;
@@ -133,6 +140,7 @@ public final class KmdAgent implements Agent {
             work += actions.size();
             execute(actions);
             snapshot = kmd.ikeSas();
+            drops = kmd.drops();
         }
         return work;
     }
