@@ -156,7 +156,6 @@ public final class GatewayManagement implements ManagementApi {
         Optional<String> peer = filter.peer().map(a -> address(a).getHostAddress());
         long now = gateway.runner().nowNanos();
         List<IkeSaView> out = new ArrayList<>();
-        Set<String> peersWithSa = new HashSet<>();
         for (Kmd.IkeSaView sa : gateway.kmd().ikeSas()) {
             if (sa.state().equals("REKEYED") || sa.state().equals("CLOSED")) {
                 continue;
@@ -165,7 +164,6 @@ public final class GatewayManagement implements ManagementApi {
             if (tunnel.flatMap(t -> gateway.localGatewayProblem(t.plan().serviceSet())).isPresent()) {
                 continue; // gw-interface local gateway down: the SA is cleared (its delete cannot leave)
             }
-            peersWithSa.add(sa.peer());
             boolean matured = sa.state().equals("ESTABLISHED");
             Action.IkeSaUp up = tunnel.map(TunnelState::ike).filter(u -> u.ikeSa().equals(sa.id())).orElse(null);
             KmdAgent.IkeTraffic traffic = gateway.kmd().traffic().get(sa.remote().getAddress());
@@ -182,21 +180,7 @@ public final class GatewayManagement implements ManagementApi {
                     traffic(sa.remote().getAddress(), traffic),
                     IkeSaView.Payloads.NONE,
                     tunnel.map(TunnelState::created).orElse(0), tunnel.map(TunnelState::deleted).orElse(0),
-                    tunnel.map(TunnelState::rekeys).orElse(0), matured ? 0 : 1,
-                    matured ? null : tunnel.map(TunnelState::lastFailure).orElse(null)));
-        }
-        // Peers with no IKE SA at all: still listed when something failed, so the user sees why.
-        for (TunnelState t : gateway.tunnels()) {
-            TunnelPlan p = t.plan();
-            // A tunnel whose plan has a problem never starts IKE: no row (show services service-sets says why).
-            if (!peersWithSa.contains(p.id()) && t.lastFailure() != null && p.remoteGateway() != null && !p.manual()
-                    && p.problem().isEmpty() && gateway.localGatewayProblem(p.serviceSet()).isEmpty()) {
-                out.add(new IkeSaView(p.remoteGateway().getHostAddress(), 500,
-                        p.localGateway() == null ? "" : p.localGateway().getHostAddress(), 500, true, false, 0, 0,
-                        "IKEv2", "Pre-shared-keys", localInterface(p.serviceSet()).orElse(""), "default", 0, "", "", "", 0,
-                        IkeSaView.Traffic.NONE, IkeSaView.Payloads.NONE, t.created(), t.deleted(), t.rekeys(), 0,
-                        t.lastFailure()));
-            }
+                    tunnel.map(TunnelState::rekeys).orElse(0), matured ? 0 : 1));
         }
         return out.stream()
                 .filter(v -> peer.map(v.remoteAddress()::equals).orElse(true))
@@ -247,6 +231,10 @@ public final class GatewayManagement implements ManagementApi {
                 TunnelState.SaPair sa = state.map(TunnelState::current).orElse(null);
                 List<IpsecSaView> sas = new ArrayList<>();
                 Optional<String> suspended = gateway.localGatewayProblem(set.name());
+                boolean copyTos = p.esp().outerTos() == io.sallyport.esp.EspSa.COPY_FROM_INNER;
+                int tos = copyTos ? 0 : p.esp().outerTos();
+                boolean copyTtl = p.esp().outerTtl() == io.sallyport.esp.EspSa.COPY_FROM_INNER;
+                int ttl = copyTtl ? 0 : p.esp().outerTtl();
                 TunnelState.SaPair parked = state.map(TunnelState::notInstalled).filter(l -> !l.isEmpty())
                         .map(List::getLast).orElse(null);
                 if (sa == null && parked != null) {
@@ -254,9 +242,9 @@ public final class GatewayManagement implements ManagementApi {
                     String auth = parked.integrity() == null ? "none" : parked.integrity().ipsecKeyword();
                     int window = p.esp().replayWindow();
                     sas.add(new IpsecSaView(true, Integer.toUnsignedLong(parked.spiIn()), parked.manual(), false, "ESP",
-                            auth, parked.encryption().keyword(), -1, -1, window > 0, window));
+                            auth, parked.encryption().keyword(), -1, -1, window > 0, window, copyTos, tos, copyTtl, ttl));
                     sas.add(new IpsecSaView(false, Integer.toUnsignedLong(parked.spiOut()), parked.manual(), false, "ESP",
-                            auth, parked.encryption().keyword(), -1, -1, window > 0, window));
+                            auth, parked.encryption().keyword(), -1, -1, window > 0, window, copyTos, tos, copyTtl, ttl));
                 }
                 if (sa != null) {
                     long age = (now - sa.installedNanos()) / 1_000_000_000L;
@@ -265,9 +253,9 @@ public final class GatewayManagement implements ManagementApi {
                     String auth = sa.integrity() == null ? "none" : sa.integrity().ipsecKeyword();
                     int window = p.esp().replayWindow();
                     sas.add(new IpsecSaView(true, Integer.toUnsignedLong(sa.spiIn()), sa.manual(), true, "ESP", auth,
-                            sa.encryption().keyword(), soft, hard, window > 0, window));
+                            sa.encryption().keyword(), soft, hard, window > 0, window, copyTos, tos, copyTtl, ttl));
                     sas.add(new IpsecSaView(false, Integer.toUnsignedLong(sa.spiOut()), sa.manual(), true, "ESP", auth,
-                            sa.encryption().keyword(), soft, hard, window > 0, window));
+                            sa.encryption().keyword(), soft, hard, window > 0, window, copyTos, tos, copyTtl, ttl));
                 }
                 String down = sa != null ? null
                         : suspended.isPresent() ? suspended.get()
