@@ -47,8 +47,6 @@ public final class Unsupported {
         "services service-set * ipsec-vpn-options trusted-ca",
         "services service-set * ipsec-vpn-options no-certificate-chain-in-ike",
         "services ipsec-vpn rule * term * then dynamic natt-install-interval",
-        "services ipsec-vpn rule * term * then copy-ttl-from-inner-ip-header",
-        "services ipsec-vpn rule * term * then tos",
         "services ipsec-vpn ike policy * respond-bad-spi",
         "services ipsec-vpn ike policy * local-certificate",
         "services service-set * next-hop-service service-interface-pool",

@@ -256,7 +256,9 @@ public final class Planner {
         EspSettings esp = new EspSettings(replayWindow(term, options), staticTunnelDf(term, options),
                 term.tunnelMtu().orElse(options.tunnelMtu().orElse(EspSa.DEFAULT_TUNNEL_MTU)),
                 options.passiveModeTunneling(), set.headerIntegrityCheck(), !vpn.noIpsecTunnelInTraceroute(),
-                options.udpEncapsulateDestPort(), natTraversal, term.ttl(),
+                options.udpEncapsulateDestPort(), natTraversal,
+                term.copyTtlFromInnerIpHeader() ? EspSa.COPY_FROM_INNER : term.ttl(),
+                term.copyTosFromInnerIpHeader() ? EspSa.COPY_FROM_INNER : term.tos(),
                 hopAddress(config, insideInterface, localPrefix, local));
         Optional<PeerConfig> peer = Optional.empty();
         Optional<PeerConfig> backupPeer = Optional.empty();
