@@ -121,6 +121,9 @@ final class IkeAuth {
         Optional<String> refused = idOk ? check(s, m, idr.get(), auth.get(), octets) : Optional.of("responder identity "
                 + IkeSession.identityText(idr.get()) + " is not the configured " + s.peer.remoteId());
         if (refused.isPresent()) {
+            // RFC 7296 §2.21.2: the responder already holds an established SA; tell it, once, then forget ours.
+            IkeHeader h = new IkeHeader(s.spiI, s.spiR, 0, Wire.INFORMATIONAL, Wire.FLAG_INITIATOR, s.nextRequestId, 0);
+            s.send(out, s.encrypt(h, List.of(Payload.Notify.of(Wire.N_AUTHENTICATION_FAILED))));
             s.fail(out, "authentication failed: " + refused.get());
             return;
         }
