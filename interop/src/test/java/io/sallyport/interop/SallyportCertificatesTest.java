@@ -76,6 +76,13 @@ class SallyportCertificatesTest {
         BED.stopDaemons();
     }
 
+    /** A daemon whose certificate store starts empty (a previous run's store is removed). */
+    private SallyportDaemon daemon(String name, String config) {
+        Path store = h.stateDir().resolve("sallyport-" + name).resolve("pki");
+        h.run(List.of("rm", "-rf", store.toString()), Map.of(), 10).orThrow();
+        return BED.daemon("gw-a", name, config);
+    }
+
     /** GatewayConfig.gwA() with certificate authentication instead of the pre-shared key. */
     static String certificateConfig(String establish) {
         String psk = GatewayConfig.gwA().withEstablish(establish).render();
@@ -125,7 +132,7 @@ class SallyportCertificatesTest {
     @Order(1)
     void sallyportInitiatesWithCredentialsLoadedByTheOperator() {
         h.peerStart("gw-b", "ikev2-cert", PEER_ENV);
-        SallyportDaemon d = BED.daemon("gw-a", "cert-initiator", certificateConfig("immediately"));
+        SallyportDaemon d = daemon("cert-initiator", certificateConfig("immediately"));
         // Nothing loaded yet: the tunnel says why it cannot start.
         String before = d.cli(SHOW_IPSEC);
         assertTrue(before.contains("local-certificate gw-a is not loaded"), before);
@@ -144,7 +151,7 @@ class SallyportCertificatesTest {
     @Order(2)
     void strongswanInitiatesSallyportRespondsWithPkcs12() {
         h.peerStart("gw-b", "ikev2-cert", PEER_ENV);
-        SallyportDaemon d = BED.daemon("gw-a", "cert-responder", certificateConfig("responder-only"));
+        SallyportDaemon d = daemon("cert-responder", certificateConfig("responder-only"));
         loadCredentials(d, true);
         Harness.Result init = h.initiate("gw-b", 30);
         System.out.println("evidence: " + init.stdout().lines().filter(l -> l.contains("authentication of")
@@ -173,7 +180,7 @@ class SallyportCertificatesTest {
 
     private void refused(String cert, String reason, boolean withCrl) {
         startPeerWith(cert);
-        SallyportDaemon d = BED.daemon("gw-a", "cert-" + cert.replace(".pem", ""), certificateConfig("immediately"));
+        SallyportDaemon d = daemon("cert-" + cert.replace(".pem", ""), certificateConfig("immediately"));
         loadCredentials(d, false);
         if (withCrl) {
             String crl = d.cli("request security pki crl load ca-profile interop filename " + pki.resolve("ca.crl"));
