@@ -193,6 +193,35 @@ class CertificateAuthenticationTest {
         assertTrue(down(r.get(1)).contains("carries none of the certificate-policy-oids"), down(r.get(1)));
     }
 
+    /** A peer that knows only RFC 7296 signatures: announces no hash algorithms, signs with method 1. */
+    private record Rfc7296Only(CertificateAuthenticator inner, List<Integer> methodsSeen) implements io.sallyport.ike.Authenticator {
+        @Override
+        public AuthData sign(io.sallyport.crypto.PrfAlgorithm prf, byte[] octets, List<Integer> peerHashes) {
+            return inner.sign(prf, octets, List.of());
+        }
+
+        @Override
+        public Optional<String> check(io.sallyport.crypto.PrfAlgorithm prf, byte[] octets, AuthData auth, PeerProof peer) {
+            methodsSeen.add(auth.method());
+            return inner.check(prf, octets, auth, peer);
+        }
+
+        @Override
+        public List<byte[]> certificates() { return inner.certificates(); }
+    }
+
+    @Test
+    void rsaSignatureMethodOneWithAPeerWithoutRfc7427() {
+        List<Integer> seen = new ArrayList<>();
+        Rfc7296Only old = new Rfc7296Only(auth("gw", true, root(false)), seen);
+        CertificateAuthenticator rsa = auth("revoked", true, root(false));
+        var r = run(peer(A, B, Identity.fqdn("gw.example.net"), null, auth("gw", true, root(false))).withAuthenticator(old),
+                peer(B, A, Identity.fqdn("revoked.example.net"), null, rsa));
+        assertTrue(up(r.get(0)) && up(r.get(1)), trace(r.get(0)) + trace(r.get(1)));
+        // Without SIGNATURE_HASH_ALGORITHMS from us, the responder signed with RSA-SHA1 (method 1) too.
+        assertEquals(List.of(1), seen);
+    }
+
     @Test
     void authenticatorsOfTheSameCredentialsAreEqual() {
         assertEquals(auth("gw", true, root(true)), auth("gw", true, root(true)));
