@@ -20,8 +20,10 @@ import io.sallyport.gateway.ops.IpsecTunnelView;
 import io.sallyport.gateway.ops.ServiceSetsReport;
 import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
+import io.sallyport.gateway.pki.CertificateAuthenticator;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.Kmd;
+import io.sallyport.ike.PeerConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -186,7 +188,7 @@ public final class GatewayManagement implements ManagementApi {
                     : Math.max(0, up.lifetime().hardSeconds() - (now - tunnel.get().ikeUpNanos()) / 1_000_000_000L);
             out.add(new IkeSaView(sa.remote().getAddress().getHostAddress(), sa.remote().getPort(),
                     sa.local().getAddress().getHostAddress(), sa.local().getPort(), sa.initiator(), matured,
-                    sa.id().spiI(), sa.id().spiR(), sa.exchangeType(), "Pre-shared-keys",
+                    sa.id().spiI(), sa.id().spiR(), sa.exchangeType(), tunnel.map(t -> authenticationMethod(t.plan())).orElse("Pre-shared-keys"),
                     tunnel.flatMap(t -> localInterface(t.plan().serviceSet())).orElse(""), "default", expires,
                     up == null ? "" : up.integrity() == null ? "" : up.integrity().ipsecKeyword(),
                     up == null ? "" : up.encryption().keyword(),
@@ -224,6 +226,14 @@ public final class GatewayManagement implements ManagementApi {
                 ikeBaseline.put(remote, new IkeSaView.Traffic(t.inBytes, t.outBytes, t.inPackets, t.outPackets));
             }
         });
+    }
+
+    /** As Junos names it in the IKE SA detail: {@code Pre-shared-keys} or {@code RSA-signatures}/{@code ECDSA-signatures}. */
+    private static String authenticationMethod(TunnelPlan p) {
+        return p.peer().map(PeerConfig::authenticator).filter(a -> a instanceof CertificateAuthenticator)
+                .map(a -> ((CertificateAuthenticator) a).certificate().getPublicKey().getAlgorithm().equals("RSA")
+                        ? "RSA-signatures" : "ECDSA-signatures")
+                .orElse("Pre-shared-keys");
     }
 
     private Optional<String> localInterface(String serviceSet) {
