@@ -1,9 +1,15 @@
 package io.sallyport.cli;
 
+import io.sallyport.config.ConfigEditor;
+import io.sallyport.config.Secrets;
+import io.sallyport.config.model.JunosSecret;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The command processor behind the Junos-like shell, free of any terminal: one line in, one
@@ -11,6 +17,7 @@ import java.util.Optional;
  * and so do the tests.
  */
 public final class Shell {
+    private static final Set<String> SECRET_FORMATS = Set.of("ascii-text", "hexadecimal");
     private final ShellState state = new ShellState();
     private final ConfigSession config;
     private final String user;
@@ -103,6 +110,39 @@ public final class Shell {
         } catch (RuntimeException e) {
             return List.of();  // a help key must never break the line being typed; execute() reports the fault
         }
+    }
+
+    /**
+     * {@code typed} as command history may keep it: secret values and any "$9$" word left out,
+     * so the history file never holds a key and recalling the line asks for the secret again.
+     * Reads the edit level, so it must run before the line is executed (JLine adds to the history
+     * when the line is accepted).
+     */
+    public String historyLine(String typed) {
+        Words w = Words.of(typed);
+        Set<Integer> drop = new TreeSet<>();
+        for (int i = 0; i < w.size(); i++) {
+            if (w.get(i).contains(JunosSecret.MAGIC)) drop.add(i);
+            // Lines the schema walk cannot follow (typos) still lose the word after a key format.
+            if (i > 0 && SECRET_FORMATS.contains(w.get(i - 1))) drop.add(i);
+        }
+        if (state.configurationMode()) {
+            try {
+                Words x = Words.of(assist.expand(typed).line());
+                if (x.size() == w.size() && x.first().equals("set")) {
+                    List<String> path = new ArrayList<>(ConfigEditor.words(state.level()));
+                    int offset = path.size() - 1;
+                    path.addAll(x.from(1));
+                    for (int p : Secrets.valuePositions(path)) if (p - offset < w.size()) drop.add(p - offset);
+                }
+            } catch (RuntimeException e) {
+                // history must never break the line being typed; the textual rules above still apply
+            }
+        }
+        if (drop.isEmpty()) return typed;
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < w.size(); i++) if (!drop.contains(i)) kept.add(Words.quote(w.get(i)));
+        return String.join(" ", kept);
     }
 
     /** The words TAB may put in place of the last word of {@code line}. */

@@ -74,7 +74,8 @@ public final class ShellRunner {
 
     /**
      * The interactive shell: TAB completes, {@code ?} lists what may come next, Ctrl-D leaves.
-     * Command history is kept in {@code historyFile} across sessions.
+     * Command history is kept in {@code historyFile} across sessions, owner-only, without secrets
+     * and without lines that carry a key passphrase.
      */
     public static int runInteractive(Shell shell, Path historyFile) throws IOException {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
@@ -83,10 +84,12 @@ public final class ShellRunner {
     }
 
     /** The interactive shell on a terminal someone else opened (an SSH channel with a pty). */
-    public static int runInteractive(Shell shell, Terminal terminal, Path historyFile) {
+    public static int runInteractive(Shell shell, Terminal terminal, Path historyFile) throws IOException {
+        SecretFreeHistory.prepareFile(historyFile);
         LineReader reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("sallyport")
+                .history(new SecretFreeHistory(shell::historyLine))
                 .completer((r, line, candidates) -> {
                     String upToCursor = line.line().substring(0, line.cursor());
                     for (String word : shell.complete(upToCursor)) {
@@ -95,6 +98,8 @@ public final class ShellRunner {
                 })
                 .option(LineReader.Option.AUTO_LIST, true)
                 .variable(LineReader.HISTORY_FILE, historyFile)
+                // A key passphrase typed on a command line must not land in the history file.
+                .variable(LineReader.HISTORY_IGNORE, "*passphrase*:*challenge-password*")
                 .build();
         reader.getWidgets().put(HELP_WIDGET, () -> {
             String typed = reader.getBuffer().upToCursor();

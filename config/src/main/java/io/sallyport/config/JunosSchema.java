@@ -94,6 +94,8 @@ final class JunosSchema {
 
     static ValueType text(String what, int min, int max) { return new ValueType.Text(what, min, max, null, null); }
 
+    static ValueType secret(ValueType plain) { return new ValueType.Secret(plain); }
+
     /** Puts a statement into a choice group: setting one member removes its siblings. */
     static SchemaNode ch(String group, SchemaNode n) {
         return switch (n) {
@@ -107,14 +109,14 @@ final class JunosSchema {
 
     static SchemaNode key(String help) {
         return flat("key", help, false,
-            ch("key", leaf("ascii-text", "Format as text", text("key", 1, 255))),
-            ch("key", leaf("hexadecimal", "Format as hexadecimal", new ValueType.Hex(255))));
+            ch("key", leaf("ascii-text", "Format as text", secret(text("key", 1, 255)))),
+            ch("key", leaf("hexadecimal", "Format as hexadecimal", secret(new ValueType.Hex(255)))));
     }
 
     static SchemaNode preSharedKey() {
         return flat("pre-shared-key", "Define a preshared key", false,
-            ch("psk", leaf("ascii-text", "Format as text", text("key", 1, 255))),
-            ch("psk", leaf("hexadecimal", "Format as hexadecimal", new ValueType.Hex(255))));
+            ch("psk", leaf("ascii-text", "Format as text", secret(text("key", 1, 255)))),
+            ch("psk", leaf("hexadecimal", "Format as hexadecimal", secret(new ValueType.Hex(255)))));
     }
 
     static SchemaNode deadPeerDetection() {
@@ -246,7 +248,7 @@ final class JunosSchema {
                 c("crl", "Certificate revocation list configuration",
                     c("disable", "Disable CRL validation", flag("on-download-failure", "Check revocation status with existing CRL file")),
                     list("url", "URL of CRL distribution point for certificate authority", ValueType.URL,
-                        leaf("password", "Password for authentication with the server", ValueType.STRING)),
+                        leaf("password", "Password for authentication with the server", secret(ValueType.STRING))),
                     leaf("refresh-interval", "CRL refresh interval (hours)", range(0, 8784))),
                 c("ocsp", "Online Certificate Status Protocol (OCSP) configuration",
                     leaf("url", "URL of OCSP responder", ValueType.URL),

@@ -198,7 +198,9 @@ public final class OutboundPath {
                              final int flow, final boolean outerDf, final OutboundBatch out) {
         if (v4) {
             final boolean df = (Bytes.u16(buf, off + 6) & Ipv4View.FLAG_DF) != 0;
-            if (df) {
+            // copy-dont-fragment-bit: the seed fragments an oversize packet before encapsulation
+            // even with DF set (its DF only goes to the outer header); otherwise DF means ICMP.
+            if (df && sa.dfPolicy() != DfPolicy.COPY) {
                 icmp(out, IcmpErrors.ipv4FragmentationNeeded(buf, off, len, icmpV4, maxInner, out.icmpBuffer(), 0));
                 return drop(out, DropReason.EXCEEDS_TUNNEL_MTU);
             }

@@ -45,7 +45,7 @@ final class ChildRekey {
         pl.add(Proposals.childOffer(s.peer.childProposals(), p.newChildSpi, true));
         pl.add(new Payload.Nonce(p.nonce));
         if (first.pfsGroup() != null) {
-            p.ke = p.ke != null && p.ke.group() == first.pfsGroup() ? p.ke : KeyExchange.generate(first.pfsGroup(), s.env.random());
+            p.ke = p.ke != null && p.ke.group() == first.pfsGroup() ? p.ke : s.env.newKeyExchange(first.pfsGroup());
             pl.add(new Payload.Ke(p.ke.group().number(), p.ke.publicValue()));
         }
         pl.add(new Payload.Ts(Wire.TSI, old.localSelectors));
@@ -81,8 +81,11 @@ final class ChildRekey {
             if (kePayload.isEmpty() || kePayload.get().group() != g.number()) {
                 return List.of(Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD, new byte[] {(byte) (g.number() >> 8), (byte) g.number()}));
             }
-            myKe = KeyExchange.generate(g, s.env.random());
-            Optional<byte[]> secret = myKe.sharedSecret(kePayload.get().data());
+            if (!KeyExchange.isValidPeerValue(g, kePayload.get().data())) {
+                return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+            }
+            myKe = s.env.newKeyExchange(g);
+            Optional<byte[]> secret = s.env.agree(myKe, kePayload.get().data());
             if (secret.isEmpty()) {
                 return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
             }
@@ -120,7 +123,7 @@ final class ChildRekey {
             if (err.get().notifyType() == Wire.N_INVALID_KE_PAYLOAD && err.get().data().length == 2) {
                 Optional<DhGroup> g = DhGroup.fromNumber(Bytes.u16(err.get().data(), 0));
                 if (g.isPresent()) {
-                    p.ke = KeyExchange.generate(g.get(), s.env.random());
+                    p.ke = s.env.newKeyExchange(g.get());
                 }
             }
             s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "RekeyChildLocal: " + old + " rekey refused with "
@@ -138,7 +141,7 @@ final class ChildRekey {
         byte[] shared = null;
         if (p.ke != null) {
             var kePayload = m.first(Payload.Ke.class);
-            Optional<byte[]> secret = kePayload.filter(k -> k.group() == p.ke.group().number()).flatMap(k -> p.ke.sharedSecret(k.data()));
+            Optional<byte[]> secret = kePayload.filter(k -> k.group() == p.ke.group().number()).flatMap(k -> s.env.agree(p.ke, k.data()));
             if (secret.isEmpty()) {
                 old.state = ChildSa.State.INSTALLED;
                 return;

@@ -41,7 +41,7 @@ final class IkeInit {
                 new InetSocketAddress(peer.remoteAddress(), 500), now);
         s.spiI = env.newIkeSpi();
         s.proposal = peer.ikeProposals().getFirst();
-        s.ke = KeyExchange.generate(s.proposal.group(), env.random());
+        s.ke = env.newKeyExchange(s.proposal.group());
         s.ni = env.nonce();
         s.queue.add(new Work.Init());
         s.queue.add(new Work.Auth());
@@ -83,7 +83,7 @@ final class IkeInit {
                     .filter(x -> s.peer.ikeProposals().stream().anyMatch(p -> p.group() == x));
             if (g.isPresent()) {
                 s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: INVALID_KE_PAYLOAD, retrying with " + g.get().keyword());
-                s.ke = KeyExchange.generate(g.get(), s.env.random());
+                s.ke = s.env.newKeyExchange(g.get());
                 IkeInit.retryInit(s, now, out);
                 return;
             }
@@ -107,7 +107,7 @@ final class IkeInit {
             s.fail(out, "proposal mismatch (responder chose a proposal we did not offer)");
             return;
         }
-        Optional<byte[]> shared = s.ke.sharedSecret(kePayload.get().data());
+        Optional<byte[]> shared = s.env.agree(s.ke, kePayload.get().data());
         if (shared.isEmpty()) {
             s.fail(out, "invalid KE payload from peer");
             return;
@@ -136,11 +136,13 @@ final class IkeInit {
         var kePayload = m.first(Payload.Ke.class);
         var nonce = m.first(Payload.Nonce.class);
         if (sa.isEmpty() || kePayload.isEmpty() || nonce.isEmpty()) {
+            env.refusedInit(now);
             IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_SYNTAX), out);
             return null;
         }
         var chosen = Proposals.selectIke(sa.get().proposals(), peer.ikeProposals());
         if (chosen.isEmpty()) {
+            env.refusedInit(now);
             env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateIkeRemote: proposal mismatch with "
                     + peer.name() + ": no configured IKE proposal matches, sending NO_PROPOSAL_CHOSEN");
             IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN), out);
@@ -148,37 +150,47 @@ final class IkeInit {
         }
         IkeProposal p = chosen.get().ours();
         if (kePayload.get().group() != p.group().number()) {
+            env.refusedInit(now);
             env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeRemote: KE group " + kePayload.get().group()
                     + " not the chosen " + p.group().keyword() + ", sending INVALID_KE_PAYLOAD");
             IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD,
                     new byte[] {(byte) (p.group().number() >> 8), (byte) p.group().number()}), out);
             return null;
         }
-        if (env.halfOpenCount() >= env.options().cookieThreshold()) {
-            byte[] expected = env.cookie(nonce.get().data(), d.remote(), h.spiI());
+        // Checked before any DH work of ours (RFC 6989 §2.1): a bad value is refused for the price of a comparison.
+        if (!KeyExchange.isValidPeerValue(p.group(), kePayload.get().data())) {
+            env.refusedInit(now);
+            env.count(DropReason.INVALID_KE);
+            env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateIkeRemote: invalid " + p.group().keyword()
+                    + " KE value from " + d.remote() + ", sending INVALID_SYNTAX");
+            IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_SYNTAX), out);
+            return null;
+        }
+        if (env.cookieRequired(now)) {
+            byte[] expected = env.cookies().make(nonce.get().data(), d.remote(), h.spiI(), now);
             var offered = m.notify(Wire.N_COOKIE);
-            if (offered.isEmpty() || !Arrays.equals(offered.get().data(), expected)) {
-                env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "CreateIkeRemote: too many half-open SAs, demanding a COOKIE");
+            if (offered.isEmpty() || !env.cookies().accepts(offered.get().data(), nonce.get().data(), d.remote(), h.spiI(), now)) {
+                env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "CreateIkeRemote: too many half-open SAs or refused requests, demanding a COOKIE");
                 IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_COOKIE, expected), out);
                 return null;
             }
+        }
+        if (!env.halfOpenAllowed(d.remote().getAddress())) {
+            env.count(DropReason.HALF_OPEN_LIMIT);
+            env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateIkeRemote: too many half-open IKE SAs, dropping IKE_SA_INIT from " + d.remote());
+            return null;
         }
         var s = new IkeSession(env, peer, false, d.local(), d.remote(), now);
         s.onNatPort = d.nonEspMarker();
         s.spiI = h.spiI();
         s.spiR = env.newIkeSpi();
         s.proposal = p;
-        s.ke = KeyExchange.generate(p.group(), env.random());
-        Optional<byte[]> shared = s.ke.sharedSecret(kePayload.get().data());
-        if (shared.isEmpty()) {
-            IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_SYNTAX), out);
-            return null;
-        }
+        s.ke = env.responderKeyExchange(p.group(), now);
+        s.peerKe = kePayload.get().data();
         s.ni = nonce.get().data();
         s.nr = env.nonce();
         s.initRequest = d.payload();
         s.peerFragmentation = m.notify(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
-        s.deriveIkeKeys(IkeKeyDerivation.skeyseed(p.prf(), s.ni, s.nr, shared.get()));
         boolean natd = peer.natTraversal() && m.notify(Wire.N_NAT_DETECTION_SOURCE_IP).isPresent();
         if (natd) {
             NatDetection.detectNat(s, m, out);
@@ -198,13 +210,28 @@ final class IkeInit {
         s.initResponse = MessageCodec.encode(rh, resp);
         s.lastResponseId = 0;
         s.lastResponse = List.of(s.initResponse);
-        s.lastRequest = List.of(d.payload());
+        s.lastRequest = d.payload();
         s.expectedRequestId = 1;
         s.send(out, s.lastResponse);
         env.register(s);
         env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeRemote: IKE_SA_INIT from " + d.remote() + " for "
                 + peer.name() + ", " + IkeSession.describe(p) + (s.natLocal || s.natRemote ? ", NAT detected" : ""));
         return s;
+    }
+
+    /**
+     * The responder's IKE SA keys, derived when the first message after IKE_SA_INIT arrives: the
+     * initiator has shown it receives at its address, so the DH work is no longer free to
+     * provoke. Returns false when the peer's value fails the subgroup check.
+     */
+    static boolean deriveResponderKeys(IkeSession s) {
+        Optional<byte[]> shared = s.env.agree(s.ke, s.peerKe);
+        s.peerKe = null;
+        if (shared.isEmpty()) {
+            return false;
+        }
+        s.deriveIkeKeys(IkeKeyDerivation.skeyseed(s.proposal.prf(), s.ni, s.nr, shared.get()));
+        return true;
     }
 
     static void stateless(Kmd.Env env, Datagram d, IkeHeader h, Payload.Notify n, List<Action> out) {

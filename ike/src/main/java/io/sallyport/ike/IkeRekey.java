@@ -40,7 +40,7 @@ final class IkeRekey {
         p.nonce = s.env.nonce();
         p.newIkeSpi = s.env.newIkeSpi();
         IkeProposal first = s.peer.ikeProposals().getFirst();
-        p.ke = p.ke != null ? p.ke : KeyExchange.generate(first.group(), s.env.random());
+        p.ke = p.ke != null ? p.ke : s.env.newKeyExchange(first.group());
         return List.of(Proposals.ikeOffer(s.peer.ikeProposals(), Bytes.of64(p.newIkeSpi)), new Payload.Nonce(p.nonce),
                 new Payload.Ke(p.ke.group().number(), p.ke.publicValue()));
     }
@@ -56,8 +56,11 @@ final class IkeRekey {
         if (kePayload.isEmpty() || kePayload.get().group() != p.group().number()) {
             return List.of(Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD, new byte[] {(byte) (p.group().number() >> 8), (byte) p.group().number()}));
         }
-        KeyExchange myKe = KeyExchange.generate(p.group(), s.env.random());
-        Optional<byte[]> shared = myKe.sharedSecret(kePayload.get().data());
+        if (!KeyExchange.isValidPeerValue(p.group(), kePayload.get().data())) {
+            return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+        }
+        KeyExchange myKe = s.env.newKeyExchange(p.group());
+        Optional<byte[]> shared = s.env.agree(myKe, kePayload.get().data());
         if (shared.isEmpty()) {
             return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
         }
@@ -88,14 +91,14 @@ final class IkeRekey {
         if (sa.isEmpty() || nonce.isEmpty() || kePayload.isEmpty()) {
             var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
             if (err.isPresent() && err.get().notifyType() == Wire.N_INVALID_KE_PAYLOAD && err.get().data().length == 2) {
-                DhGroup.fromNumber(Bytes.u16(err.get().data(), 0)).ifPresent(g -> p.ke = KeyExchange.generate(g, s.env.random()));
+                DhGroup.fromNumber(Bytes.u16(err.get().data(), 0)).ifPresent(g -> p.ke = s.env.newKeyExchange(g));
             }
             s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "RekeyIkeLocal: refused, keeping " + s.id());
             s.softDeadline = Long.MAX_VALUE;
             return;
         }
         Optional<IkeProposal> chosen = Proposals.acceptedIke(sa.get(), s.peer.ikeProposals());
-        Optional<byte[]> shared = kePayload.flatMap(k -> p.ke.sharedSecret(k.data()));
+        Optional<byte[]> shared = kePayload.flatMap(k -> s.env.agree(p.ke, k.data()));
         if (chosen.isEmpty() || shared.isEmpty() || sa.get().proposals().getFirst().spi().length != 8) {
             s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "RekeyIkeLocal: bad response, keeping " + s.id());
             s.softDeadline = Long.MAX_VALUE;

@@ -79,6 +79,8 @@ final class IkeSession {
     long spiR;
     InetSocketAddress local;
     InetSocketAddress remote;
+    /** The remote address the SA was created with (half-open SAs are counted per source). */
+    final java.net.InetAddress origin;
     boolean onNatPort;
     boolean natLocal;
     boolean natRemote;
@@ -87,6 +89,8 @@ final class IkeSession {
 
     IkeProposal proposal;
     KeyExchange ke;
+    /** A responder keeps the initiator's KE value until its IKE_AUTH arrives ({@link IkeInit#deriveResponderKeys}). */
+    byte[] peerKe;
     byte[] ni;
     byte[] nr;
     byte[] initRequest;
@@ -98,7 +102,9 @@ final class IkeSession {
     byte[] skPr;
     SkCipher outCipher;
     SkCipher inCipher;
-    final FragmentBuffer fragments = new FragmentBuffer();
+    /** Requests and responses are reassembled apart: a peer's request may arrive amid its response to ours. */
+    final FragmentBuffer requestFragments;
+    final FragmentBuffer responseFragments;
     boolean peerFragmentation;
 
     int nextRequestId;
@@ -107,9 +113,12 @@ final class IkeSession {
     final Deque<Work> queue = new ArrayDeque<>();
     int lastResponseId = -1;
     List<byte[]> lastResponse = List.of();
-    /** The datagrams of the request answered by {@link #lastResponse}, and of the one being reassembled. */
-    List<byte[]> lastRequest = List.of();
-    final List<byte[]> requestPackets = new ArrayList<>();
+    /**
+     * The request answered by {@link #lastResponse} as it came, or its fragment 1 (only that one
+     * triggers a resend, RFC 7383 §2.6.1); and the same of the request being reassembled.
+     */
+    byte[] lastRequest;
+    byte[] requestFirstPacket;
 
     final List<ChildSa> children = new ArrayList<>();
     long softDeadline = Long.MAX_VALUE;
@@ -124,8 +133,12 @@ final class IkeSession {
         this.initiator = initiator;
         this.local = local;
         this.remote = remote;
+        this.origin = remote.getAddress();
         this.createdAt = now;
         this.lastInbound = now;
+        int perSa = env.options().limits().maxReassemblyPerSa();
+        this.requestFragments = new FragmentBuffer(perSa, env.reassemblyBudget());
+        this.responseFragments = new FragmentBuffer(perSa, env.reassemblyBudget());
     }
 
     IkeSaId id() { return new IkeSaId(spiI, spiR); }
@@ -161,6 +174,10 @@ final class IkeSession {
 
     void establish(long now, List<Action> out) {
         state = State.ESTABLISHED;
+        env.authenticated(this);
+        // AUTH is done: the signed first messages are no longer needed.
+        initRequest = null;
+        initResponse = null;
         long life = proposal.lifetimeSeconds() * 1_000_000_000L;
         hardDeadline = now + life;
         softDeadline = now + (long) (life * (1 - env.options().lifetimeJitter() * (1 + env.random().nextDouble())));
@@ -323,8 +340,12 @@ final class IkeSession {
             return;
         }
         if (h.messageId() == lastResponseId) {
+            if (MessageCodec.fragmentNumber(d.payload()) > 1) {
+                env.count(DropReason.DUPLICATE_FRAGMENT);
+                return;
+            }
             // Only an exact copy of the answered request is a retransmission (strongSwan compares too).
-            if (lastRequest.stream().anyMatch(r -> Arrays.equals(r, d.payload()))) {
+            if (Arrays.equals(lastRequest, d.payload())) {
                 env.count(DropReason.RETRANSMITTED_REQUEST);
                 send(out, lastResponse);
             } else {
@@ -336,14 +357,19 @@ final class IkeSession {
             env.count(DropReason.OUT_OF_WINDOW);
             return;
         }
-        DecodeResult r = MessageCodec.decode(d.payload(), inCipher, fragments);
-        if (!(r instanceof DecodeResult.UnprotectedError)) {
-            requestPackets.add(d.payload());
+        if (inCipher == null && peerKe != null && !IkeInit.deriveResponderKeys(this)) {
+            env.count(DropReason.INVALID_KE);
+            close(out, "invalid KE value from peer");
+            return;
+        }
+        DecodeResult r = MessageCodec.decode(d.payload(), inCipher, requestFragments);
+        if (!(r instanceof DecodeResult.UnprotectedError) && MessageCodec.fragmentNumber(d.payload()) <= 1) {
+            requestFirstPacket = d.payload();
         }
         switch (r) {
             case DecodeResult.Partial part -> { }
             case DecodeResult.UnprotectedError e -> {
-                env.count(e.reason().startsWith("integrity") ? DropReason.INTEGRITY_FAILED : DropReason.MALFORMED_PAYLOAD);
+                env.count(dropReason(e));
                 env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "dropped request from " + d.remote() + ": " + e.reason());
             }
             case DecodeResult.ProtectedError e -> {
@@ -363,7 +389,7 @@ final class IkeSession {
                     default -> null;
                 };
                 if (resp == null) {
-                    requestPackets.clear();
+                    requestFirstPacket = null;
                     env.count(DropReason.UNEXPECTED_EXCHANGE);
                     return;
                 }
@@ -386,8 +412,8 @@ final class IkeSession {
                 Wire.FLAG_RESPONSE | (initiator ? Wire.FLAG_INITIATOR : 0), req.messageId(), 0);
         lastResponse = encrypt(h, payloads);
         lastResponseId = req.messageId();
-        lastRequest = List.copyOf(requestPackets);
-        requestPackets.clear();
+        lastRequest = requestFirstPacket;
+        requestFirstPacket = null;
         expectedRequestId = req.messageId() + 1;
         send(out, lastResponse);
     }
@@ -408,14 +434,14 @@ final class IkeSession {
             IkeInit.processInitResponse(this, now, ok.message(), d.payload(), out);
             return;
         }
-        DecodeResult r = MessageCodec.decode(d.payload(), inCipher, fragments);
+        DecodeResult r = MessageCodec.decode(d.payload(), inCipher, responseFragments);
         IkeMessage m;
         switch (r) {
             case DecodeResult.Partial part -> {
                 return;
             }
             case DecodeResult.UnprotectedError e -> {
-                env.count(e.reason().startsWith("integrity") ? DropReason.INTEGRITY_FAILED : DropReason.MALFORMED_PAYLOAD);
+                env.count(dropReason(e));
                 return;
             }
             case DecodeResult.ProtectedError e -> {
@@ -551,11 +577,21 @@ final class IkeSession {
         state = State.CLOSED;
         pending = null;
         queue.clear();
+        requestFragments.clear();
+        responseFragments.clear();
         out.add(new Action.IkeSaDown(peer.name(), id(), reason));
         env.unregister(this);
     }
 
     boolean isClosed() { return state == State.CLOSED; }
+
+    private static DropReason dropReason(DecodeResult.UnprotectedError e) {
+        return switch (e.cause()) {
+            case INTEGRITY -> DropReason.INTEGRITY_FAILED;
+            case FRAGMENT_LIMIT -> DropReason.FRAGMENT_LIMIT;
+            case MALFORMED -> DropReason.MALFORMED_PAYLOAD;
+        };
+    }
 
     boolean busy() { return pending != null || !queue.isEmpty(); }
 

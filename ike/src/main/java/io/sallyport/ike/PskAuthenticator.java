@@ -33,6 +33,14 @@ public final class PskAuthenticator implements Authenticator {
         return method == Wire.AUTH_SHARED_KEY_MIC && MessageDigest.isEqual(authData(prf, signedOctets), authData);
     }
 
+    /**
+     * IKEv1 with pre-shared keys puts the key into SKEYID = prf(key, Ni_b | Nr_b) (RFC 2409 §5)
+     * instead of an AUTH payload; the secret itself stays here.
+     */
+    public byte[] ikev1Skeyid(PrfAlgorithm prf, byte[] niB, byte[] nrB) {
+        return io.sallyport.crypto.Ikev1KeyDerivation.skeyidPreSharedKey(prf, secret, niB, nrB);
+    }
+
     /** Two authenticators with the same secret are the same: a re-commit of an unchanged key changes nothing. */
     @Override
     public boolean equals(Object o) {

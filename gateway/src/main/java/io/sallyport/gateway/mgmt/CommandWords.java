@@ -22,12 +22,16 @@ final class CommandWords {
         return switch (verb) {
             case "show" -> show();
             case "clear" -> clear();
+            case "request" -> request();
             default -> Parsed.error("syntax error, expecting <command>: " + verb);
         };
     }
 
     private Parsed show() {
         String what = take();
+        if (what.equals("security")) {
+            return showPki();
+        }
         if (what.equals("configuration")) {
             return finish(new OperationalCommand.ShowConfiguration(format));
         }
@@ -92,6 +96,10 @@ final class CommandWords {
     }
 
     private Parsed clear() {
+        if (has() && words.get(next).equals("security")) {
+            next++;
+            return clearPki();
+        }
         if (!take().equals("services") || !take().equals("ipsec-vpn")) {
             return Parsed.error("syntax error, expecting <services ipsec-vpn>");
         }
@@ -125,6 +133,135 @@ final class CommandWords {
             case "ipsec statistics" -> Parsed.ok(new OperationalCommand.ClearIpsecStatistics(named));
             default -> Parsed.error("syntax error, expecting <ike security-associations>, <ipsec security-associations> or <ipsec statistics>");
         };
+    }
+
+    // ---- security pki ------------------------------------------------------------------------------
+
+    private static final String ENROLL = "error: online enrollment (SCEP) is not supported by Sallyport: enroll offline with "
+            + "'request security pki generate-certificate-request', then load the CA's answer with "
+            + "'request security pki ca-certificate load ca-profile PROFILE filename FILE' and "
+            + "'request security pki local-certificate load certificate-id ID filename FILE'";
+
+    private Parsed showPki() {
+        if (!take().equals("pki")) {
+            return Parsed.error("syntax error, expecting <pki>");
+        }
+        String object = take();
+        OperationalCommand.PkiObject kind = switch (object) {
+            case "ca-certificate" -> OperationalCommand.PkiObject.CA_CERTIFICATE;
+            case "local-certificate" -> OperationalCommand.PkiObject.LOCAL_CERTIFICATE;
+            case "certificate-request" -> OperationalCommand.PkiObject.CERTIFICATE_REQUEST;
+            default -> null;
+        };
+        if (kind == null) {
+            return Parsed.error("syntax error, expecting <ca-certificate>, <local-certificate> or <certificate-request>: " + object);
+        }
+        Optional<String> name = Optional.empty();
+        Level level = Level.BRIEF;
+        while (has()) {
+            String w = take();
+            if (w.equals(kind.nameWord()) && has()) {
+                name = Optional.of(take());
+            } else if (w.equals("brief") || w.equals("detail")) {
+                level = w.equals("brief") ? Level.BRIEF : Level.DETAIL;
+            } else {
+                return Parsed.error("syntax error: " + w);
+            }
+        }
+        return Parsed.ok(new OperationalCommand.ShowPki(kind, name, level, format));
+    }
+
+    private Parsed clearPki() {
+        if (!take().equals("pki")) {
+            return Parsed.error("syntax error, expecting <pki>");
+        }
+        String object = take();
+        OperationalCommand.PkiObject kind = null;
+        for (OperationalCommand.PkiObject o : OperationalCommand.PkiObject.values()) {
+            if (o.word().equals(object)) kind = o;
+        }
+        if (kind == null) {
+            return Parsed.error("syntax error, expecting <ca-certificate>, <local-certificate>, <certificate-request>, "
+                    + "<key-pair> or <crl>: " + object);
+        }
+        Optional<String> name = Optional.empty();
+        if (has()) {
+            if (!take().equals(kind.nameWord()) || !has()) {
+                return Parsed.error("syntax error, expecting <" + kind.nameWord() + " NAME>");
+            }
+            name = Optional.of(take());
+        }
+        return format == Format.TEXT ? finish(new OperationalCommand.ClearPki(kind, name))
+                : Parsed.error("syntax error: clear commands take no display option");
+    }
+
+    private Parsed request() {
+        if (!take().equals("security") || !take().equals("pki")) {
+            return Parsed.error("syntax error, expecting <security pki>");
+        }
+        if (format != Format.TEXT) {
+            return Parsed.error("syntax error: request commands take no display option");
+        }
+        String what = take();
+        if (what.equals("ca-certificate") || what.equals("local-certificate") || what.equals("crl")) {
+            String action = take();
+            if (action.equals("enroll")) {
+                return Parsed.error(ENROLL);
+            }
+            if (!action.equals("load")) {
+                return Parsed.error("syntax error, expecting <load>: " + action);
+            }
+        } else if (!what.equals("generate-key-pair") && !what.equals("generate-certificate-request")) {
+            return Parsed.error("syntax error, expecting <generate-key-pair>, <generate-certificate-request>, "
+                    + "<ca-certificate>, <local-certificate> or <crl>: " + what);
+        }
+        java.util.Map<String, String> options = new java.util.HashMap<>();
+        while (has()) {
+            String key = take();
+            if (!has()) {
+                return Parsed.error("syntax error, expecting a value after " + key);
+            }
+            if (options.put(key, take()) != null) {
+                return Parsed.error("syntax error: " + key + " given twice");
+            }
+        }
+        java.util.function.Function<String, Optional<String>> opt = k -> Optional.ofNullable(options.remove(k));
+        Parsed parsed = switch (what) {
+            case "generate-key-pair" -> {
+                Optional<String> id = opt.apply("certificate-id");
+                Optional<String> size = opt.apply("size");
+                String type = opt.apply("type").orElse("rsa");
+                if (id.isEmpty()) yield Parsed.error("error: certificate-id is required");
+                if (size.isPresent() && !size.get().matches("[0-9]{1,5}")) yield Parsed.error("error: invalid size " + size.get());
+                yield Parsed.ok(new OperationalCommand.GenerateKeyPair(id.get(), size.map(Integer::parseInt).orElse(0), type));
+            }
+            case "generate-certificate-request" -> {
+                Optional<String> id = opt.apply("certificate-id");
+                Optional<String> subject = opt.apply("subject");
+                if (id.isEmpty() || subject.isEmpty()) yield Parsed.error("error: certificate-id and subject are required");
+                yield Parsed.ok(new OperationalCommand.GenerateCertificateRequest(id.get(), subject.get(),
+                        opt.apply("domain-name"), opt.apply("ip-address"), opt.apply("email"), opt.apply("filename"),
+                        opt.apply("digest").orElse("sha-256")));
+            }
+            case "ca-certificate", "crl" -> {
+                Optional<String> profile = opt.apply("ca-profile");
+                Optional<String> file = opt.apply("filename");
+                if (profile.isEmpty() || file.isEmpty()) yield Parsed.error("error: ca-profile and filename are required");
+                yield Parsed.ok(what.equals("crl") ? new OperationalCommand.LoadCrl(profile.get(), file.get())
+                        : new OperationalCommand.LoadCaCertificate(profile.get(), file.get()));
+            }
+            default -> {
+                Optional<String> id = opt.apply("certificate-id");
+                Optional<String> file = opt.apply("filename");
+                if (id.isEmpty() || file.isEmpty()) yield Parsed.error("error: certificate-id and filename are required");
+                yield Parsed.ok(new OperationalCommand.LoadLocalCertificate(id.get(), file.get(), opt.apply("key"),
+                        opt.apply("passphrase")));
+            }
+        };
+        if (parsed.error() == null && !options.isEmpty()) {
+            return Parsed.error("syntax error: " + String.join(" ", new java.util.TreeSet<>(options.keySet())));
+        }
+        return parsed;
     }
 
     private Level level() {

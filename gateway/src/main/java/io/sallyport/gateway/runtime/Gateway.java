@@ -15,6 +15,7 @@ import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.net.HostAddress;
 import io.sallyport.net.HostNetworkException;
+import io.sallyport.net.PolicyRule;
 import io.sallyport.net.Route;
 import io.sallyport.net.TunPort;
 import java.net.InetAddress;
@@ -51,6 +52,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private final Map<String, TunnelState> tunnels = new ConcurrentHashMap<>();
     /** Which worker holds each inbound SPI, so a delete finds it even after its tunnel went away. */
     private final Map<Integer, InboundAgent> inboundOwner = new ConcurrentHashMap<>();
+    /** Policy rules of interface-style sets applied with {@code service input}, by set. */
+    private final Map<String, List<PolicyRule>> steeringRules = new ConcurrentHashMap<>();
     private volatile GatewayPlan plan = new GatewayPlan(List.of(), List.of(), false, false, Optional.empty());
 
     public Gateway(GatewayHost host, AgentRunner runner, Supplier<SecureRandom> entropy, KmdOptions kmdOptions,
@@ -170,6 +173,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
                     host.network().addRoute(r);
                     routes.add(r);
                 }
+                if (d.steering().isPresent()) {
+                    steer(s.name(), d, routes);
+                }
             }
             ServiceSetRuntime rt = new ServiceSetRuntime(s, devices, routes, null);
             devices.values().forEach(d -> runner.start(d.outbound()));
@@ -183,6 +189,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             String reason = "cannot set up on this host: " + e.getMessage();
             LOG.error("service-set {}: {}", s.name(), reason);
             routes.forEach(this::deleteRouteQuietly);
+            unsteer(s.name());
             devices.values().forEach(d -> d.tun().close());
             locals.release(localAddress);
             s.tunnels().forEach(t -> tunnels.get(t.id()).lastFailure = reason);
@@ -262,9 +269,46 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
         rt.devices().values().forEach(d -> runner.stop(d.outbound()));
         rt.routes().forEach(this::deleteRouteQuietly);
+        unsteer(s.name());
         rt.devices().values().forEach(d -> d.tun().close());
         locals.release(s.localGateway().orElseThrow());
         LOG.info("service-set {} removed", s.name());
+    }
+
+    /**
+     * Interface style, match-direction input: the device's prefixes go in the set's own table,
+     * reached only by traffic arriving on the units the set is applied to. A unit's host device is
+     * the one carrying its address (on Linux {@code eth0}, in the lab the unit's name).
+     */
+    private void steer(String set, InsideDevice d, List<Route> routes) {
+        InsideDevice.PolicySteering st = d.steering().orElseThrow();
+        for (var prefix : st.prefixes()) {
+            Route r = Route.toDevice(prefix, d.tunName()).inTable(st.table());
+            host.network().addRoute(r);
+            routes.add(r);
+        }
+        List<PolicyRule> added = steeringRules.computeIfAbsent(set, k -> new ArrayList<>());
+        for (InsideDevice.IngressUnit u : st.ingress()) {
+            String device = host.network().addresses().stream().filter(a -> u.addresses().contains(a.address()))
+                    .map(HostAddress::device).findFirst().orElse(u.unit());
+            for (var prefix : st.prefixes()) {
+                PolicyRule rule = new PolicyRule(st.priority(), Optional.empty(), Optional.of(prefix),
+                        Optional.of(device), st.table());
+                host.network().addRule(rule);
+                added.add(rule);
+            }
+        }
+    }
+
+    private void unsteer(String set) {
+        for (PolicyRule rule : steeringRules.getOrDefault(set, List.of())) {
+            try {
+                host.network().deleteRule(rule);
+            } catch (HostNetworkException e) {
+                LOG.warn("could not delete rule {}: {}", rule, e.getMessage());
+            }
+        }
+        steeringRules.remove(set);
     }
 
     private void deleteRouteQuietly(Route r) {

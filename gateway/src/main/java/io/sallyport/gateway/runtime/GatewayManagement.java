@@ -5,6 +5,7 @@ import io.sallyport.gateway.mgmt.ManagementApi;
 import io.sallyport.gateway.mgmt.OperationalCommand;
 import io.sallyport.gateway.mgmt.OperationalCommand.Format;
 import io.sallyport.gateway.mgmt.OperationalCommand.Level;
+import io.sallyport.gateway.mgmt.PkiOperations;
 import io.sallyport.gateway.ops.Display;
 import io.sallyport.gateway.ops.Element;
 import io.sallyport.gateway.ops.IkeSaView;
@@ -15,6 +16,7 @@ import io.sallyport.gateway.ops.IpsecSecurityAssociationsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsView;
 import io.sallyport.gateway.ops.IpsecTunnelView;
+import io.sallyport.gateway.ops.ServiceSetsReport;
 import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
 import io.sallyport.ike.Action;
@@ -40,15 +42,19 @@ public final class GatewayManagement implements ManagementApi {
     private final Gateway gateway;
     private final Supplier<Reply> reload;
     private final Supplier<String> activeConfiguration;
+    private final PkiOperations pki;
 
     /**
      * @param reload              re-reads the committed configuration and applies it
      * @param activeConfiguration the committed configuration as text, for {@code show configuration}
+     * @param pki                 the {@code security pki} commands on this gateway's certificate store
      */
-    public GatewayManagement(Gateway gateway, Supplier<Reply> reload, Supplier<String> activeConfiguration) {
+    public GatewayManagement(Gateway gateway, Supplier<Reply> reload, Supplier<String> activeConfiguration,
+                             PkiOperations pki) {
         this.gateway = gateway;
         this.reload = reload;
         this.activeConfiguration = activeConfiguration;
+        this.pki = pki;
     }
 
     @Override
@@ -62,6 +68,16 @@ public final class GatewayManagement implements ManagementApi {
             return Reply.error(parsed.error() + "\n");
         }
         return switch (parsed.command()) {
+            case OperationalCommand.ShowPki c -> pki.execute(c);
+            case OperationalCommand.PkiRequest c -> {
+                Reply r = pki.execute(c);
+                if (!r.ok()) {
+                    yield r;
+                }
+                // New credentials take effect for the tunnels that use them, as after a commit.
+                Reply applied = reload.get();
+                yield applied.ok() ? r : Reply.error(r.text() + applied.text());
+            }
             case OperationalCommand.ShowIkeSecurityAssociations c -> {
                 List<IkeSaView> views = ikeViews(c.peer());
                 yield render(c.format(), () -> IkeSecurityAssociationsReport.element(views),
@@ -87,8 +103,9 @@ public final class GatewayManagement implements ManagementApi {
                 yield render(c.format(), () -> IpsecStatisticsReport.element(views, detail),
                         () -> IpsecStatisticsReport.text(views, detail));
             }
-            case OperationalCommand.ShowServiceSets c -> render(c.format(), this::serviceSetsElement,
-                    this::serviceSetsText);
+            case OperationalCommand.ShowServiceSets c -> render(c.format(),
+                    () -> ServiceSetsReport.element(serviceSetViews()),
+                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.plan().warnings()));
             case OperationalCommand.ShowConfiguration c -> Reply.ok(activeConfiguration.get());
             case OperationalCommand.ClearIkeSecurityAssociations c -> {
                 gateway.clearIke(c.peer().map(GatewayManagement::address));
@@ -163,8 +180,9 @@ public final class GatewayManagement implements ManagementApi {
         // Peers with no IKE SA at all: still listed when something failed, so the user sees why.
         for (TunnelState t : gateway.tunnels()) {
             TunnelPlan p = t.plan();
+            // A tunnel whose plan has a problem never starts IKE: no row (show services service-sets says why).
             if (!peersWithSa.contains(p.id()) && t.lastFailure() != null && p.remoteGateway() != null && !p.manual()
-                    && gateway.localGatewayProblem(p.serviceSet()).isEmpty()) {
+                    && p.problem().isEmpty() && gateway.localGatewayProblem(p.serviceSet()).isEmpty()) {
                 out.add(new IkeSaView(p.remoteGateway().getHostAddress(), 500,
                         p.localGateway() == null ? "" : p.localGateway().getHostAddress(), 500, true, false, 0, 0,
                         "IKEv2", "Pre-shared-keys", localInterface(p.serviceSet()).orElse(""), "default", 0, "", "", "", 0,
@@ -272,37 +290,19 @@ public final class GatewayManagement implements ManagementApi {
 
     // ---------------------------------------------------------------- service sets
 
-    private String serviceSetsText() {
-        StringBuilder out = new StringBuilder();
+    private List<ServiceSetsReport.SetView> serviceSetViews() {
         var problems = gateway.serviceSetProblems();
-        out.append(String.format("%-20s%-16s%-16s%-8s%-10s%s%n", "Service set", "Inside unit", "Device", "State",
-                "No tunnel", "Reason"));
+        List<ServiceSetsReport.SetView> out = new ArrayList<>();
         for (ServiceSetPlan s : gateway.serviceSets()) {
-            String problem = problems.get(s.name());
-            out.append(String.format("%-20s%-16s%-16s%-8s%-10d%s%n", s.name(), s.insideInterface(), s.tunName(),
-                    problem == null ? "Up" : "Down", gateway.unmatchedPackets(s.name()), problem == null ? "" : problem));
+            List<ServiceSetsReport.TunnelLine> tunnels = new ArrayList<>();
+            for (IpsecTunnelView t : tunnelViews(Optional.of(s.name()))) {
+                tunnels.add(new ServiceSetsReport.TunnelLine(t.tunnelIndex(), t.rule(), t.term(), t.remoteGateway(),
+                        t.downReason()));
+            }
+            out.add(new ServiceSetsReport.SetView(s.name(), s.insideInterface(), s.tunName(), problems.get(s.name()),
+                    gateway.unmatchedPackets(s.name()), tunnels));
         }
-        for (String w : gateway.plan().warnings()) {
-            out.append("warning: ").append(w).append('\n');
-        }
-        return out.toString();
-    }
-
-    private Element serviceSetsElement() {
-        var problems = gateway.serviceSetProblems();
-        Element.Builder root = Element.builder("service-set-information");
-        for (ServiceSetPlan s : gateway.serviceSets()) {
-            String problem = problems.get(s.name());
-            root.add(Element.builder("service-set")
-                    .leaf("service-set-name", s.name())
-                    .leaf("inside-interface", s.insideInterface())
-                    .leaf("device", s.tunName())
-                    .leaf("state", problem == null ? "up" : "down")
-                    .leaf("packets-matching-no-tunnel", gateway.unmatchedPackets(s.name()))
-                    .leaf("down-reason", problem)
-                    .build());
-        }
-        return root.build();
+        return out;
     }
 
 }

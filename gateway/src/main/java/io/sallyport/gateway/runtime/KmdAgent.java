@@ -3,15 +3,20 @@ package io.sallyport.gateway.runtime;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.Command;
 import io.sallyport.ike.Datagram;
+import io.sallyport.ike.DropReason;
 import io.sallyport.ike.Kmd;
 import io.sallyport.net.DatagramPort;
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +30,19 @@ public final class KmdAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(KmdAgent.class);
     private static final int BURST = 32;
     private static final long TICK_NANOS = 50_000_000L;
+    /** Datagrams from the port-4500 workers waiting for kmd; more are dropped and counted. */
+    static final int MAX_QUEUED_DATAGRAMS = 4096;
 
     private final Kmd kmd;
     private final KmdListener listener;
     private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final Map<InetAddress, DatagramPort> ikePorts = new HashMap<>();
     private final Map<InetAddress, DatagramPort> natTPorts = new ConcurrentHashMap<>();
+    /** Only for remote addresses of IKE SAs ({@link #ikeRemotes}): junk from other sources leaves no entry. */
     private final Map<InetAddress, IkeTraffic> traffic = new ConcurrentHashMap<>();
+    private final Set<InetAddress> ikeRemotes = new HashSet<>();
+    private final AtomicInteger queuedDatagrams = new AtomicInteger();
+    private final AtomicLong queueDrops = new AtomicLong();
     private final byte[] buf = new byte[65535];
     private byte[] sendBuf = new byte[2048];
     private long nextTick = Long.MIN_VALUE;
@@ -61,6 +72,11 @@ public final class KmdAgent implements Agent {
 
     /** A datagram for kmd that another worker received (IKE on port 4500). */
     public void offer(Datagram d) {
+        if (queuedDatagrams.incrementAndGet() > MAX_QUEUED_DATAGRAMS) {
+            queuedDatagrams.decrementAndGet();
+            queueDrops.incrementAndGet();
+            return;
+        }
         inbox.add(d);
     }
 
@@ -106,11 +122,18 @@ public final class KmdAgent implements Agent {
     @Override
     public int doWork(long nowNanos) {
         int work = 0;
+        long dropped = queueDrops.getAndSet(0);
+        if (dropped > 0) {
+            kmd.countDropped(DropReason.INPUT_QUEUE_FULL, dropped);
+        }
         Object item;
         while (work < 256 && (item = inbox.poll()) != null) {
             work++;
             switch (item) {
-                case Datagram d -> received(nowNanos, d);
+                case Datagram d -> {
+                    queuedDatagrams.decrementAndGet();
+                    received(nowNanos, d);
+                }
                 case Command c -> execute(kmd.command(nowNanos, c));
                 case Runnable r -> r.run();
                 default -> LOG.warn("kmd: ignoring {}", item);
@@ -133,15 +156,25 @@ public final class KmdAgent implements Agent {
             work += actions.size();
             execute(actions);
             snapshot = kmd.ikeSas();
+            ikeRemotes.clear();
+            snapshot.forEach(sa -> ikeRemotes.add(sa.remote().getAddress()));
+            traffic.keySet().retainAll(ikeRemotes);
         }
         return work;
     }
 
     private void received(long nowNanos, Datagram d) {
-        IkeTraffic t = traffic.computeIfAbsent(d.remote().getAddress(), a -> new IkeTraffic());
-        t.inPackets++;
-        t.inBytes += d.payload().length;
         execute(kmd.handle(nowNanos, d));
+        IkeTraffic t = ikeTraffic(d.remote().getAddress());
+        if (t != null) {
+            t.inPackets++;
+            t.inBytes += d.payload().length;
+        }
+    }
+
+    /** Counters of an address kmd has an IKE SA with (as of the last tick or IkeSaUp), else null. */
+    private IkeTraffic ikeTraffic(InetAddress remote) {
+        return ikeRemotes.contains(remote) ? traffic.computeIfAbsent(remote, a -> new IkeTraffic()) : null;
     }
 
     private void execute(List<Action> actions) {
@@ -150,7 +183,10 @@ public final class KmdAgent implements Agent {
                 case Action.Send s -> send(s.datagram());
                 case Action.InstallChildSa i -> listener.installChildSa(i);
                 case Action.DeleteChildSa d -> listener.deleteChildSa(d);
-                case Action.IkeSaUp u -> listener.ikeSaUp(u);
+                case Action.IkeSaUp u -> {
+                    ikeRemotes.add(u.remote().getAddress());
+                    listener.ikeSaUp(u);
+                }
                 case Action.IkeSaDown d -> listener.ikeSaDown(d);
                 case Action.Trace t -> listener.trace(t);
             }
@@ -178,9 +214,11 @@ public final class KmdAgent implements Agent {
         } else {
             port.send(payload, 0, payload.length, d.remote());
         }
-        IkeTraffic t = traffic.computeIfAbsent(d.remote().getAddress(), a -> new IkeTraffic());
-        t.outPackets++;
-        t.outBytes += payload.length;
+        IkeTraffic t = ikeTraffic(d.remote().getAddress());
+        if (t != null) {
+            t.outPackets++;
+            t.outBytes += payload.length;
+        }
     }
 
     @Override

@@ -137,7 +137,9 @@ class PlannerTest {
     @Test
     void everyExampleRouterPlansWithoutThrowing() throws Exception {
         try (var files = Files.walk(EXAMPLES)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".conf") && !p.toString().contains("invalid")).toList()) {
+            // An example with NAME.expected beside it is refused at commit (dynamic peers): nothing to plan.
+            for (Path f : files.filter(p -> p.toString().endsWith(".conf") && !p.toString().contains("invalid")
+                    && !Files.exists(p.resolveSibling(p.getFileName().toString().replace(".conf", ".expected")))).toList()) {
                 GatewayPlan plan = plan(config(Files.readString(f)));
                 for (TunnelPlan t : plan.tunnels()) {
                     assertTrue(t.peer().isPresent() || t.manual() || t.problem().isPresent(),

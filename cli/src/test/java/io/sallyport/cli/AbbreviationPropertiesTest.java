@@ -2,6 +2,9 @@ package io.sallyport.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.sallyport.config.Schema;
 import io.sallyport.config.SchemaNode;
@@ -13,24 +16,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Junos abbreviations over the whole schema: walks down container statements, where only
  * keywords may stand, and checks that full words are left alone and that each word's shortest
  * unambiguous prefix is spelled out again.
  */
-class AbbreviationProperties {
+class AbbreviationPropertiesTest {
     private static Path state;
     private static Assist assist;
 
-    @BeforeContainer
+    @BeforeAll
     static void open() throws IOException {
         state = Files.createTempDirectory("sallyport-abbrev");
         ShellState s = new ShellState();
@@ -38,7 +38,7 @@ class AbbreviationProperties {
         assist = new Assist(s, StoreSession.open(state, "alice"));
     }
 
-    @AfterContainer
+    @AfterAll
     static void close() throws IOException {
         try (Stream<Path> files = Files.walk(state)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
@@ -46,9 +46,8 @@ class AbbreviationProperties {
     }
 
     /** A path of container keywords from the top, following the random choices. */
-    @Provide
-    Arbitrary<List<String>> containerPaths() {
-        return Arbitraries.integers().between(0, 1000).list().ofMinSize(1).ofMaxSize(6).map(choices -> {
+    static Gen<List<String>> containerPaths() {
+        return lists().of(integers().between(0, 1000)).ofSizeBetween(1, 6).map(choices -> {
             List<String> words = new ArrayList<>();
             List<SchemaNode> level = Schema.root().children();
             for (int choice : choices) {
@@ -60,17 +59,23 @@ class AbbreviationProperties {
                 level = next.children();
             }
             return words;
-        }).filter(words -> !words.isEmpty());
+        }).assuming(words -> !words.isEmpty());
     }
 
-    @Property(tries = 300)
-    void fullKeywordsAreLeftAlone(@ForAll("containerPaths") List<String> path) {
-        String line = "set " + String.join(" ", path);
-        assertEquals(line, assertInstanceOf(Assist.Expansion.Spelled.class, assist.expand(line)).line());
+    @Test
+    void fullKeywordsAreLeftAlone() {
+        qt().withExamples(300).forAll(containerPaths()).checkAssert(path -> {
+            String line = "set " + String.join(" ", path);
+            assertEquals(line, assertInstanceOf(Assist.Expansion.Spelled.class, assist.expand(line)).line());
+        });
     }
 
-    @Property(tries = 300)
-    void shortestUniquePrefixesAreSpelledOut(@ForAll("containerPaths") List<String> path) {
+    @Test
+    void shortestUniquePrefixesAreSpelledOut() {
+        qt().withExamples(300).forAll(containerPaths()).checkAssert(AbbreviationPropertiesTest::spelledOut);
+    }
+
+    private static void spelledOut(List<String> path) {
         List<String> abbreviated = new ArrayList<>();
         List<SchemaNode> level = Schema.root().children();
         for (String word : path) {
