@@ -38,8 +38,7 @@ final class DaemonCommand implements Callable<Integer> {
                 System.err.println("error: --load-config needs --config FILE");
                 return 2;
             }
-            Daemon.start(Optional.ofNullable(config), loadConfig, dir, RemoteAccess.factory(CliCommand.systemHostName()))
-                    .runUntilStopped();
+            Daemon.start(Optional.ofNullable(config), loadConfig, dir, RemoteAccess.factory(CliCommand.systemHostName())).runUntilStopped();
             return 0;
         } catch (Daemon.DaemonException e) {
             System.err.println("error: " + e.getMessage());
