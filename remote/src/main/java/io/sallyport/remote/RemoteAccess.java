@@ -2,7 +2,11 @@ package io.sallyport.remote;
 
 import io.sallyport.config.Node;
 import io.sallyport.gateway.daemon.DaemonExtension;
+import io.sallyport.gateway.mgmt.ControlClient;
+import io.sallyport.gateway.mgmt.ControlProtocol;
+import io.sallyport.gateway.mgmt.ManagementApi;
 import io.sallyport.remote.RemoteSettings.Listener;
+import io.sallyport.remote.metrics.MetricsService;
 import io.sallyport.remote.netconf.ConfigLock;
 import io.sallyport.remote.netconf.NetconfChannel;
 import io.sallyport.remote.ssh.SshService;
@@ -20,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's remote access: starts, moves and stops the SSH and NETCONF listeners as commits
- * change {@code system services ssh} and {@code netconf ssh}; a commit that only changes users takes effect at the next login
+ * The daemon's remote access: starts, moves and stops the SSH, NETCONF and metrics listeners as
+ * commits change {@code system services ssh}, {@code netconf ssh} and {@code prometheus}; a commit that only changes users takes effect at the next login
  * without touching open sessions.
  */
 public final class RemoteAccess implements DaemonExtension {
@@ -38,16 +42,37 @@ public final class RemoteAccess implements DaemonExtension {
     private Optional<Listener> netconfListener = Optional.empty();
     private SshService ssh;
     private SshService netconf;
+    private final ManagementApi management;
+    private Optional<Listener> prometheusListener = Optional.empty();
+    private MetricsService metrics;
     private List<KeyPair> hostKeys;
 
-    public RemoteAccess(Path stateDir, String systemHost) {
+    /** @param management the daemon's management API: metrics read the same views as {@code show} */
+    public RemoteAccess(Path stateDir, String systemHost, ManagementApi management) {
         this.stateDir = stateDir;
         this.shells = new Shells(stateDir, systemHost);
+        this.management = management;
+    }
+
+    /** Remote access outside the daemon's process: the management API through the control socket. */
+    public RemoteAccess(Path stateDir, String systemHost) {
+        this(stateDir, systemHost, overControlSocket(stateDir));
     }
 
     /** For {@code Daemon.start}: remote access beside the gateway. */
     public static DaemonExtension.Factory factory(String systemHost) {
-        return (stateDir, management) -> new RemoteAccess(stateDir, systemHost);
+        return (stateDir, management) -> new RemoteAccess(stateDir, systemHost, management);
+    }
+
+    private static ManagementApi overControlSocket(Path stateDir) {
+        ControlClient client = new ControlClient(ControlProtocol.socketPath(stateDir));
+        return line -> {
+            try {
+                return client.execute(line);
+            } catch (IOException e) {
+                return ControlProtocol.Reply.error("error: the Sallyport daemon is not answering: " + e.getMessage());
+            }
+        };
     }
 
     @Override
@@ -63,6 +88,22 @@ public final class RemoteAccess implements DaemonExtension {
             netconf = stop(netconf, "netconf");
             netconf = settings.netconf().map(l -> start(l, "netconf")).orElse(null);
             netconfListener = settings.netconf();
+        }
+        if (!settings.prometheus().equals(prometheusListener)) {
+            if (metrics != null) metrics.close();
+            metrics = settings.prometheus().map(this::startMetrics).orElse(null);
+            prometheusListener = settings.prometheus();
+        }
+    }
+
+    private MetricsService startMetrics(Listener listener) {
+        try {
+            MetricsService m = MetricsService.start(listener, management);
+            LOG.info("prometheus: serving /metrics on port {} of {}", listener.port(), String.join(", ", listener.addresses()));
+            return m;
+        } catch (IOException e) {
+            LOG.error("prometheus: cannot listen on port {}: {}", listener.port(), e.getMessage());
+            return null;
         }
     }
 
@@ -99,6 +140,9 @@ public final class RemoteAccess implements DaemonExtension {
     public synchronized void close() {
         ssh = stop(ssh, "ssh");
         netconf = stop(netconf, "netconf");
+        if (metrics != null) metrics.close();
+        metrics = null;
+        prometheusListener = Optional.empty();
         sshListener = Optional.empty();
         netconfListener = Optional.empty();
         delays.shutdownNow();

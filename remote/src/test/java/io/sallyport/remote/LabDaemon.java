@@ -9,7 +9,8 @@ import java.nio.file.Path;
 
 /**
  * A real gateway behind the state directory's control socket: router1 of the reference's
- * two-router example (§5.1) in the in-JVM lab, with its IKE and IPsec SAs negotiated. What the
+ * two-router example (§5.1) in the in-JVM lab, with its IKE and IPsec SAs negotiated and five
+ * pings through the tunnel. What the
  * CLI and NETCONF ask the "daemon" is answered by that router's own management API.
  */
 public final class LabDaemon implements AutoCloseable {
@@ -21,6 +22,9 @@ public final class LabDaemon implements AutoCloseable {
     public LabDaemon(Path stateDir) throws Exception {
         this.lab = Lab.start(Topologies.example("ms-mpc"));
         if (!lab.awaitTunnels(NEGOTIATION_LIMIT_NANOS)) throw new IllegalStateException("the lab's tunnels did not come up");
+        // Traffic through the tunnel, so its counters are not all zero.
+        var ping = lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 5);
+        if (!ping.allReceived()) throw new IllegalStateException("no ping through the lab's tunnel:\n" + ping.render());
         LabRouter r1 = lab.router("router1").orElseThrow();
         // One command at a time: the lab's simulation is single-threaded.
         this.control = new ControlServer(ControlProtocol.socketPath(stateDir), line -> {

@@ -1,5 +1,6 @@
 package io.sallyport.remote.netconf;
 
+import io.sallyport.remote.SafeXml;
 import io.sallyport.cli.DaemonLink;
 import io.sallyport.cli.Pipeline;
 import io.sallyport.cli.StoreSession;

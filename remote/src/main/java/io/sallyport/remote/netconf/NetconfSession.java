@@ -1,5 +1,6 @@
 package io.sallyport.remote.netconf;
 
+import io.sallyport.remote.SafeXml;
 import io.sallyport.remote.Audit;
 import io.sallyport.remote.LoginClass;
 import io.sallyport.remote.RemoteUser;

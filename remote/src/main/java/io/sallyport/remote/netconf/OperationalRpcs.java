@@ -1,5 +1,6 @@
 package io.sallyport.remote.netconf;
 
+import io.sallyport.remote.SafeXml;
 import io.sallyport.cli.Reply;
 import io.sallyport.cli.Shell;
 import java.util.ArrayList;

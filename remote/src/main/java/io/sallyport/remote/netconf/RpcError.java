@@ -1,5 +1,6 @@
 package io.sallyport.remote.netconf;
 
+import io.sallyport.remote.SafeXml;
 /**
  * One {@code <rpc-error>} (RFC 6241 §4.3) as Junos fills it: the statement path in
  * {@code error-path}, the offending statement as {@code bad-element}, the message in words.

@@ -1,5 +1,6 @@
 package io.sallyport.remote.netconf;
 
+import io.sallyport.remote.SafeXml;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;

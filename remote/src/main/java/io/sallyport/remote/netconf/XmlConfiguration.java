@@ -1,5 +1,6 @@
 package io.sallyport.remote.netconf;
 
+import io.sallyport.remote.SafeXml;
 import io.sallyport.cli.Words;
 import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.Schema;

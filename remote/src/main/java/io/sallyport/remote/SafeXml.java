@@ -1,4 +1,4 @@
-package io.sallyport.remote.netconf;
+package io.sallyport.remote;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -18,7 +18,7 @@ import org.xml.sax.SAXException;
  * XML from the network, parsed with every door closed: no DOCTYPE (so no entities, internal or
  * external), no external DTDs or schemas, no XInclude, the JDK's secure-processing limits.
  */
-final class SafeXml {
+public final class SafeXml {
     private static final DocumentBuilderFactory FACTORY = factory();
 
     private SafeXml() {
@@ -43,7 +43,7 @@ final class SafeXml {
         }
     }
 
-    static Document parse(String text) throws SAXException, IOException {
+    public static Document parse(String text) throws SAXException, IOException {
         DocumentBuilder b;
         try {
             b = FACTORY.newDocumentBuilder();
@@ -55,11 +55,11 @@ final class SafeXml {
     }
 
     /** An element's local name, namespace or not. */
-    static String name(Node n) {
+    public static String name(Node n) {
         return n.getLocalName() != null ? n.getLocalName() : n.getNodeName();
     }
 
-    static List<Element> children(Element e) {
+    public static List<Element> children(Element e) {
         List<Element> out = new ArrayList<>();
         for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
             if (c instanceof Element child) out.add(child);
@@ -67,17 +67,17 @@ final class SafeXml {
         return out;
     }
 
-    static Element child(Element e, String name) {
+    public static Element child(Element e, String name) {
         for (Element c : children(e)) if (name(c).equals(name)) return c;
         return null;
     }
 
-    static String text(Element e, String child) {
+    public static String text(Element e, String child) {
         Element c = child(e, child);
         return c == null ? null : c.getTextContent().strip();
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         StringBuilder out = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
