@@ -80,14 +80,14 @@ public final class ShellRunner {
      * and without lines that carry a key passphrase.
      */
     public static int runInteractive(Shell shell, Path historyFile) throws IOException {
-        SecretFreeHistory.prepareFile(historyFile);
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             return runInteractive(shell, terminal, historyFile);
         }
     }
 
     /** The interactive shell on a terminal someone else opened (an SSH channel with a pty). */
-    public static int runInteractive(Shell shell, Terminal terminal, Path historyFile) {
+    public static int runInteractive(Shell shell, Terminal terminal, Path historyFile) throws IOException {
+        SecretFreeHistory.prepareFile(historyFile);
         LineReader reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("sallyport")
