@@ -16,8 +16,8 @@ record DataPlaneCounters(List<WorkerCounters> inbound, List<WorkerCounters> outb
         outbound = List.copyOf(outbound);
     }
 
-    /** One tunnel's counters summed over every worker. */
-    Statistics statistics(long tunnelKey) {
+    /** One tunnel's counters summed over every worker, with the unknown-SPI drops reported for it. */
+    Statistics statistics(long tunnelKey, long invalidSpi) {
         EspCounters in = new EspCounters();
         EspCounters out = new EspCounters();
         long noSa = 0;
@@ -38,6 +38,6 @@ record DataPlaneCounters(List<WorkerCounters> inbound, List<WorkerCounters> outb
                 handoffDrops += t.stats[WorkerCounters.TunnelStat.HANDOFF_FULL.ordinal()];
             }
         }
-        return Statistics.of(out, in, noSa, selectorFailures, handoffDrops);
+        return Statistics.of(out, in, noSa, selectorFailures, handoffDrops, invalidSpi);
     }
 }

@@ -15,6 +15,7 @@ import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.net.HostAddress;
 import io.sallyport.net.HostNetworkException;
+import io.sallyport.net.PolicyRule;
 import io.sallyport.net.Route;
 import io.sallyport.net.TunPort;
 import java.net.InetAddress;
@@ -28,6 +29,8 @@ import java.util.Optional;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -48,6 +51,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private static final long COMMAND_TIMEOUT_MILLIS = 30_000;
     /** Room for decrypted packets on their way to a device's worker: some 700 packets of 1,400 bytes. */
     private static final int HANDOFF_BYTES = 1 << 20;
+    /** RFC 7296 §2.21.4: INVALID_SPI notifications are rate limited; one per tunnel per second. */
+    private static final long INVALID_SPI_REPORT_INTERVAL_NANOS = 1_000_000_000L;
+    /** Unknown-SPI reports from the workers that may wait in the control queue; beyond, the workers' counts stand alone. */
+    private static final int UNKNOWN_SPI_BACKLOG = 64;
 
     private final GatewayHost host;
     private final AgentRunner runner;
@@ -64,6 +71,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private final Map<ServiceSetRuntime, String> suspended = new HashMap<>();
     /** The handoffs into each device worker, by the inbound worker that fills them. */
     private final Map<OutboundAgent, Map<InboundAgent, TunHandoff>> handoffs = new IdentityHashMap<>();
+    /** Policy rules of interface-style sets applied with {@code service input}, by set. */
+    private final Map<String, List<PolicyRule>> steeringRules = new HashMap<>();
+    /** Unknown-SPI reports queued for the control agent (any thread). */
+    private final AtomicInteger unknownSpiBacklog = new AtomicInteger();
     private GatewayPlan plan = GatewaySnapshot.EMPTY.plan();
     private long nextTunnelKey;
     private volatile GatewaySnapshot snapshot = GatewaySnapshot.EMPTY;
@@ -76,7 +87,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         this.control = new ControlAgent(doorbell -> new KmdAgent(new Kmd(kmdOptions, entropy), this, doorbell),
                 this::publish);
         this.kmd = control.kmd();
-        this.locals = new LocalGateways(host, runner, kmd);
+        this.locals = new LocalGateways(host, runner, kmd, this::unknownSpiFromWorker);
         runner.start(control);
     }
 
@@ -125,6 +136,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
     /** Why {@code serviceSet} is suspended by its gw-interface local gateway, if it is. */
     public Optional<String> localGatewayProblem(String serviceSet) {
         return Optional.ofNullable(snapshot.suspended().get(serviceSet));
+    }
+
+    /** Every running worker's counters, as they last published them (for the drops view). */
+    DataPlaneCounters dataPlane() {
+        return snapshot.dataPlane();
     }
 
     /** Commands the control agent refused because its queue was full. */
@@ -198,7 +214,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         Map<String, TunnelState> states = new LinkedHashMap<>();
         tunnels.forEach((id, t) -> states.put(id, t.snapshot(counters)));
         snapshot = new GatewaySnapshot(plan, sets.values().stream().map(ServiceSetRuntime::plan).toList(), problems,
-                suspendedByName, states, setWorkers);
+                suspendedByName, states, setWorkers, counters);
     }
 
     /** Every running worker's counters. */
@@ -277,6 +293,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
                     host.network().addRoute(r);
                     routes.add(r);
                 }
+                if (d.steering().isPresent()) {
+                    steer(s.name(), d, routes);
+                }
             }
             ServiceSetRuntime rt = new ServiceSetRuntime(s, devices, routes, null);
             devices.values().forEach(d -> runner.start(d.outbound()));
@@ -290,6 +309,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             String reason = "cannot set up on this host: " + e.getMessage();
             LOG.error("service-set {}: {}", s.name(), reason);
             routes.forEach(this::deleteRouteQuietly);
+            unsteer(s.name());
             devices.values().forEach(d -> {
                 d.outbound().closeWaiter();
                 d.tun().close();
@@ -384,6 +404,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             locals.closeSenders(local, d.outbound());
         });
         rt.routes().forEach(this::deleteRouteQuietly);
+        unsteer(s.name());
         rt.devices().values().forEach(d -> d.tun().close());
         forgetProducers(locals.release(local));
         LOG.info("service-set {} removed", s.name());
@@ -406,6 +427,42 @@ public final class Gateway implements KmdListener, AutoCloseable {
             consumer.addHandoff(h);
             return h;
         });
+    }
+
+    /**
+     * Interface style, match-direction input: the device's prefixes go in the set's own table,
+     * reached only by traffic arriving on the units the set is applied to. A unit's host device is
+     * the one carrying its address (on Linux {@code eth0}, in the lab the unit's name).
+     */
+    private void steer(String set, InsideDevice d, List<Route> routes) {
+        InsideDevice.PolicySteering st = d.steering().orElseThrow();
+        for (var prefix : st.prefixes()) {
+            Route r = Route.toDevice(prefix, d.tunName()).inTable(st.table());
+            host.network().addRoute(r);
+            routes.add(r);
+        }
+        List<PolicyRule> added = steeringRules.computeIfAbsent(set, k -> new ArrayList<>());
+        for (InsideDevice.IngressUnit u : st.ingress()) {
+            String device = host.network().addresses().stream().filter(a -> u.addresses().contains(a.address()))
+                    .map(HostAddress::device).findFirst().orElse(u.unit());
+            for (var prefix : st.prefixes()) {
+                PolicyRule rule = new PolicyRule(st.priority(), Optional.empty(), Optional.of(prefix),
+                        Optional.of(device), st.table());
+                host.network().addRule(rule);
+                added.add(rule);
+            }
+        }
+    }
+
+    private void unsteer(String set) {
+        for (PolicyRule rule : steeringRules.getOrDefault(set, List.of())) {
+            try {
+                host.network().deleteRule(rule);
+            } catch (HostNetworkException e) {
+                LOG.warn("could not delete rule {}: {}", rule, e.getMessage());
+            }
+        }
+        steeringRules.remove(set);
     }
 
     private void deleteRouteQuietly(Route r) {
@@ -514,6 +571,41 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
     }
 
+    /**
+     * An inbound worker received ESP for an SPI it does not know (on that worker's thread): the
+     * report goes to the control agent, at most {@value #UNKNOWN_SPI_BACKLOG} waiting at once so a
+     * flood of unknown SPIs cannot crowd out operator commands (the worker counts every such drop
+     * itself).
+     */
+    private void unknownSpiFromWorker(InetAddress source, int spi, long nowNanos) {
+        if (unknownSpiBacklog.incrementAndGet() > UNKNOWN_SPI_BACKLOG || !control.offer(() -> {
+            unknownSpiBacklog.decrementAndGet();
+            unknownSpi(source, spi, nowNanos);
+        })) {
+            unknownSpiBacklog.decrementAndGet();
+        }
+    }
+
+    /**
+     * The control agent: ESP for an unknown SPI from a configured remote gateway counts as that
+     * tunnel's {@code Invalid SPI errors}, and kmd tells the peer with INVALID_SPI (RFC 7296
+     * §2.21.4), at most once a second per tunnel; from anyone else it is only counted by the
+     * worker (no state, no IKE work for strangers).
+     */
+    private void unknownSpi(InetAddress source, int spi, long nowNanos) {
+        for (Tunnel t : tunnels.values()) {
+            if (source.equals(t.activeRemoteGateway())) {
+                t.invalidSpi++;
+                long last = t.lastInvalidSpiReportNanos;
+                if (last == Long.MIN_VALUE || nowNanos - last >= INVALID_SPI_REPORT_INTERVAL_NANOS) {
+                    t.lastInvalidSpiReportNanos = nowNanos;
+                    kmd.command(new Command.ReportInvalidSpi(source, spi));
+                }
+                return;
+            }
+        }
+    }
+
     /** The data plane says an outbound SA nears sequence-number rollover: rekey it now. */
     private void rekeyForRollover(String tunnelId) {
         Tunnel state = tunnels.get(tunnelId);
@@ -545,7 +637,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         state.ike = null;
         state.lastFailure = a.reason();
         // kmd itself brings establish-tunnels-immediately peers back (KmdOptions.reconnectNanos).
-        if (a.reason().startsWith("no response") && state.plan.backupPeer().isPresent()) {
+        if (a.cause().peerUnreachable() && state.plan.backupPeer().isPresent()) {
             failOver(state);
         }
     }
@@ -576,37 +668,47 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     // ---------------------------------------------------------------- operator commands
 
-    /** {@code clear services ipsec-vpn ike security-associations [peer]}. */
-    public void clearIke(Optional<InetAddress> peer) {
+    /** {@code clear services ipsec-vpn ike security-associations [peer] [service-set]}. */
+    public void clearIke(Predicate<TunnelPlan> which) {
         call(() -> {
             for (Tunnel t : tunnels.values()) {
-                if (t.plan.peer().isPresent() && peer.map(p -> p.equals(t.plan.remoteGateway())).orElse(true)) {
+                if (t.plan.peer().isPresent() && which.test(t.plan)) {
                     kmd.command(new Command.DeleteIkeSa(t.plan.id()));
                 }
             }
         });
     }
 
-    /** {@code clear services ipsec-vpn ipsec security-associations [service-set] [remote-gateway]}. */
-    public void clearIpsec(Optional<String> serviceSet, Optional<InetAddress> remote) {
+    /**
+     * {@code clear services ipsec-vpn ipsec security-associations}: the matching tunnels' dynamic
+     * SAs go and the tunnels are negotiated again, as on Junos: with {@code establish-tunnels
+     * immediately} at once (a fresh SA pair over the same IKE SA, the old pair deleted at the
+     * peer); otherwise on the next packet. kmd cannot yet add a child SA to an IKE SA that has
+     * none, so for on-traffic tunnels the IKE SA is cleared too and the next packet negotiates both.
+     */
+    public void clearIpsec(Predicate<TunnelPlan> which) {
         call(() -> {
             for (Tunnel t : tunnels.values()) {
                 TunnelState.SaPair sa = t.current();
-                if (sa != null && !sa.manual() && serviceSet.map(t.plan.serviceSet()::equals).orElse(true)
-                        && remote.map(r -> r.equals(t.plan.remoteGateway())).orElse(true)) {
-                    kmd.command(new Command.DeleteChildSa(sa.spiIn()));
+                if (sa == null || sa.manual() || t.plan.peer().isEmpty() || !which.test(t.plan)) {
+                    continue;
+                }
+                if (t.plan.peer().get().establishImmediately()) {
+                    kmd.command(new Command.RekeyChildSa(sa.spiIn()));
+                } else {
+                    kmd.command(new Command.DeleteIkeSa(t.plan.id()));
                 }
             }
         });
     }
 
-    /** {@code clear services ipsec-vpn ipsec statistics}: the counters as the workers last published them become zero. */
-    public void clearStatistics(Optional<String> serviceSet) {
+    /** {@code clear services ipsec-vpn ipsec statistics [service-set] [remote-gateway]}: the counters as the workers last published them become zero. */
+    public void clearStatistics(Predicate<TunnelPlan> which) {
         call(() -> {
             DataPlaneCounters counters = counters();
             for (Tunnel t : tunnels.values()) {
-                if (serviceSet.map(t.plan.serviceSet()::equals).orElse(true)) {
-                    t.statisticsBaseline = counters.statistics(t.key);
+                if (which.test(t.plan)) {
+                    t.statisticsBaseline = counters.statistics(t.key, t.invalidSpi);
                 }
             }
         });

@@ -14,14 +14,15 @@ import java.util.Optional;
  * @param problems  why each service set is down or suspended, by name (absent when up)
  * @param suspended why each gw-interface service set is suspended by its local gateway, by name
  * @param setWorkers the counters of each running set's device workers, by set name
+ * @param dataPlane  every running worker's counters
  */
 record GatewaySnapshot(GatewayPlan plan, List<ServiceSetPlan> serviceSets, Map<String, String> problems,
                        Map<String, String> suspended, Map<String, TunnelState> tunnels,
-                       Map<String, List<WorkerCounters>> setWorkers) {
+                       Map<String, List<WorkerCounters>> setWorkers, DataPlaneCounters dataPlane) {
 
     static final GatewaySnapshot EMPTY = new GatewaySnapshot(
             new GatewayPlan(List.of(), List.of(), false, false, Optional.empty()), List.of(), Map.of(), Map.of(),
-            Map.of(), Map.of());
+            Map.of(), Map.of(), DataPlaneCounters.NONE);
 
     GatewaySnapshot {
         serviceSets = List.copyOf(serviceSets);

@@ -1,6 +1,5 @@
 package io.sallyport.gateway.runtime;
 
-import io.sallyport.esp.EspCounters;
 import io.sallyport.esp.EspInbound;
 import io.sallyport.esp.EspSa;
 import io.sallyport.esp.InboundPath;
@@ -9,6 +8,7 @@ import io.sallyport.esp.SpiTable;
 import io.sallyport.ike.Datagram;
 import io.sallyport.net.DatagramPort;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -35,29 +35,41 @@ public final class InboundAgent implements Agent {
     private final EspInbound.InputForm form;
     private final Waiter waiter;
     private final Consumer<Datagram> toKmd;
-    private final EspInbound inbound = new EspInbound(new EspCounters());
+    private final UnknownSpi unknownSpi;
+    private final WorkerCounters counters;
+    private final EspInbound inbound;
     private final SpiTable<InboundTunnel> tunnels = new SpiTable<>();
     private final BoundedInbox<Consumer<InboundAgent>> commands;
-    private final WorkerCounters counters = new WorkerCounters();
     private final byte[] buf = new byte[65535];
     private final InboundResult result = new InboundResult();
     /** Handoffs this burst put packets into, so their owners are woken once at its end. */
     private final java.util.ArrayList<TunHandoff> filled = new java.util.ArrayList<>();
+
+    /** Told of each ESP packet whose SPI this worker does not know, on the worker's thread. */
+    @FunctionalInterface
+    public interface UnknownSpi {
+        void received(java.net.InetAddress source, int spi, long nowNanos);
+    }
 
     /**
      * @param ikePort the local gateway's port 500, received here and passed to kmd whole; or null
      * @param form    {@code UDP_PAYLOAD} for UDP ports (NAT-T marker rules), {@code ESP} for raw ESP
      * @param waiter  sleeps on {@code port} and {@code ikePort} (and wakes on commands)
      * @param toKmd   receives IKE messages that arrived here (called on this worker's thread)
+     * @param unknownSpi told of ESP for an unknown SPI (called on this worker's thread; must be cheap)
      */
     public InboundAgent(String name, DatagramPort port, DatagramPort ikePort, EspInbound.InputForm form, Waiter waiter,
-                        Consumer<Datagram> toKmd) {
+                        Consumer<Datagram> toKmd, UnknownSpi unknownSpi) {
         this.name = name;
         this.port = port;
         this.ikePort = ikePort;
         this.form = form;
         this.waiter = waiter;
         this.toKmd = toKmd;
+        this.unknownSpi = unknownSpi;
+        this.counters = new WorkerCounters(name, ikePort == null ? List.of(port.counters())
+                : List.of(port.counters(), ikePort.counters()));
+        this.inbound = new EspInbound(counters.unattributed());
         this.commands = new BoundedInbox<>(COMMAND_CAPACITY, waiter::wake);
     }
 
@@ -115,7 +127,12 @@ public final class InboundAgent implements Agent {
                 case INNER -> deliver(result.path());
                 case IKE -> toKmd.accept(new Datagram(port.localAddress(), port.lastSource(),
                         Arrays.copyOfRange(buf, result.innerOffset(), result.innerOffset() + result.innerLength()), true));
-                case KEEPALIVE, DROPPED -> { }
+                case DROPPED -> {
+                    if (result.drop() == io.sallyport.esp.DropReason.INVALID_SPI) {
+                        unknownSpi.received(port.lastSource().getAddress(), spiOf(len), nowNanos);
+                    }
+                }
+                case KEEPALIVE -> { }
             }
         }
         // One wake per burst and device worker, not one per packet: the owner writes the burst at once.
@@ -141,9 +158,15 @@ public final class InboundAgent implements Agent {
         return work;
     }
 
+    /** The SPI of the ESP packet in the buffer (after a UDP port's payload start, or raw ESP). */
+    private int spiOf(int len) {
+        return len >= 4 ? io.sallyport.packet.Bytes.i32(buf, 0) : 0;
+    }
+
     private void deliver(InboundPath path) {
         InboundTunnel t = tunnels.get(path.spi());
         if (t == null) {
+            counters.increment(WorkerCounters.Stat.ORPHANED);
             return;
         }
         int off = result.innerOffset();

@@ -3,14 +3,17 @@ package io.sallyport.gateway.runtime;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.Command;
 import io.sallyport.ike.Datagram;
+import io.sallyport.ike.DropReason;
 import io.sallyport.ike.Kmd;
 import io.sallyport.net.DatagramPort;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +37,18 @@ public final class KmdAgent {
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private final Map<InetAddress, DatagramPort> ikePorts = new HashMap<>();
     private final Map<InetAddress, DatagramPort> natTPorts = new HashMap<>();
+    /** Only for remote addresses of IKE SAs ({@link #ikeRemotes}): junk from other sources leaves no entry. */
     private final Map<InetAddress, Tally> traffic = new HashMap<>();
+    private final Set<InetAddress> ikeRemotes = new HashSet<>();
+    /** Refusals of the full inbox already handed to kmd's drop counters. */
+    private long refusalsCounted;
     private byte[] sendBuf = new byte[2048];
     private boolean changed = true;
 
     /** kmd's IKE SAs and traffic as of the control agent's last change, for show commands on other threads. */
     private volatile List<Kmd.IkeSaView> ikeSas = List.of();
     private volatile Map<InetAddress, IkeTraffic> publishedTraffic = Map.of();
+    private volatile Map<DropReason, Long> drops = Map.of();
 
     KmdAgent(Kmd kmd, KmdListener listener, Runnable doorbell) {
         this.kmd = kmd;
@@ -81,6 +89,11 @@ public final class KmdAgent {
         return publishedTraffic;
     }
 
+    /** kmd's drop counters by reason, as of the control agent's last change. */
+    public Map<DropReason, Long> drops() {
+        return drops;
+    }
+
     // ---- the control agent's thread
 
     void command(Command c) {
@@ -119,6 +132,12 @@ public final class KmdAgent {
 
     int doWork(long nowNanos) {
         int work = 0;
+        long refused = datagrams.refused();
+        if (refused > refusalsCounted) {
+            kmd.countDropped(DropReason.INPUT_QUEUE_FULL, refused - refusalsCounted);
+            refusalsCounted = refused;
+            work++;
+        }
         Object item;
         while (work < BURST && (item = pending.poll()) != null) {
             work++;
@@ -150,16 +169,27 @@ public final class KmdAgent {
         }
         changed = false;
         ikeSas = kmd.ikeSas();
+        drops = kmd.drops();
+        ikeRemotes.clear();
+        ikeSas.forEach(sa -> ikeRemotes.add(sa.remote().getAddress()));
+        traffic.keySet().retainAll(ikeRemotes);
         Map<InetAddress, IkeTraffic> copy = new HashMap<>();
         traffic.forEach((a, t) -> copy.put(a, new IkeTraffic(t.inBytes, t.outBytes, t.inPackets, t.outPackets)));
         publishedTraffic = Map.copyOf(copy);
     }
 
     private void received(long nowNanos, Datagram d) {
-        Tally t = traffic.computeIfAbsent(d.remote().getAddress(), a -> new Tally());
-        t.inPackets++;
-        t.inBytes += d.payload().length;
         execute(kmd.handle(nowNanos, d));
+        Tally t = tally(d.remote().getAddress());
+        if (t != null) {
+            t.inPackets++;
+            t.inBytes += d.payload().length;
+        }
+    }
+
+    /** Counters of an address kmd had an IKE SA with at the last publication, else null. */
+    private Tally tally(InetAddress remote) {
+        return ikeRemotes.contains(remote) ? traffic.computeIfAbsent(remote, a -> new Tally()) : null;
     }
 
     private void execute(List<Action> actions) {
@@ -196,8 +226,10 @@ public final class KmdAgent {
         } else {
             port.send(payload, 0, payload.length, d.remote());
         }
-        Tally t = traffic.computeIfAbsent(d.remote().getAddress(), a -> new Tally());
-        t.outPackets++;
-        t.outBytes += payload.length;
+        Tally t = tally(d.remote().getAddress());
+        if (t != null) {
+            t.outPackets++;
+            t.outBytes += payload.length;
+        }
     }
 }

@@ -28,9 +28,11 @@ final class LocalGateways {
     private final GatewayHost host;
     private final AgentRunner runner;
     private final KmdAgent kmd;
+    private final InboundAgent.UnknownSpi unknownSpi;
     private final Map<InetAddress, LocalGateway> byAddress = new LinkedHashMap<>();
 
-    LocalGateways(GatewayHost host, AgentRunner runner, KmdAgent kmd) {
+    LocalGateways(GatewayHost host, AgentRunner runner, KmdAgent kmd, InboundAgent.UnknownSpi unknownSpi) {
+        this.unknownSpi = unknownSpi;
         this.host = host;
         this.runner = runner;
         this.kmd = kmd;
@@ -68,10 +70,10 @@ final class LocalGateways {
             throw e;
         }
         InboundAgent natTWorker = new InboundAgent("in-" + address.getHostAddress() + ":4500", natT, ike,
-                EspInbound.InputForm.UDP_PAYLOAD, waiter(natT, ike), kmd::offer);
+                EspInbound.InputForm.UDP_PAYLOAD, waiter(natT, ike), kmd::offer, unknownSpi);
         Optional<DatagramPort> raw = host.openRawEsp(address);
         Optional<InboundAgent> rawWorker = raw.map(p -> new InboundAgent("in-" + address.getHostAddress() + ":esp", p,
-                null, EspInbound.InputForm.ESP, waiter(p), kmd::offer));
+                null, EspInbound.InputForm.ESP, waiter(p), kmd::offer, unknownSpi));
         LocalGateway lg = new LocalGateway(address, ike, natT, natTWorker, raw, rawWorker);
         kmd.addPorts(address, ike, natT);
         runner.start(natTWorker);
@@ -154,7 +156,7 @@ final class LocalGateways {
             UdpEncapsulationPort encap = local.encapsulation.computeIfAbsent(port, p -> {
                 DatagramPort socket = host.openUdp(new InetSocketAddress(local.address, p));
                 InboundAgent worker = new InboundAgent("in-" + local.address.getHostAddress() + ":" + p, socket,
-                        null, EspInbound.InputForm.UDP_PAYLOAD, waiter(socket), kmd::offer);
+                        null, EspInbound.InputForm.UDP_PAYLOAD, waiter(socket), kmd::offer, unknownSpi);
                 runner.start(worker);
                 return new UdpEncapsulationPort(p, socket, worker);
             });

@@ -43,7 +43,7 @@ public final class OutboundAgent implements Agent {
     private final List<TunHandoff> handoffs = new ArrayList<>();
     /** Set while this worker sleeps (or is about to), so producers of handed-off packets know to wake it. */
     private volatile boolean sleeping;
-    private final WorkerCounters counters = new WorkerCounters();
+    private final WorkerCounters counters;
     private final byte[] buf = new byte[HEADROOM + 65535 + OutboundPath.MAX_TAILROOM];
     private final OutboundBatch batch = new OutboundBatch();
 
@@ -59,6 +59,7 @@ public final class OutboundAgent implements Agent {
         this.acquire = acquire;
         this.rekey = rekey;
         this.commands = new BoundedInbox<>(COMMAND_CAPACITY, waiter::wake);
+        this.counters = new WorkerCounters(name, List.of(tun.counters()));
     }
 
     @Override
@@ -164,7 +165,7 @@ public final class OutboundAgent implements Agent {
 
     private void forward(int len, long nowNanos) {
         if (len < 20) {
-            counters.increment(WorkerCounters.Stat.UNMATCHED);
+            counters.increment(WorkerCounters.Stat.TOO_SHORT);
             return;
         }
         boolean v4 = (buf[HEADROOM] & 0xF0) == 0x40;

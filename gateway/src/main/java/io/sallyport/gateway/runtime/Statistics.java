@@ -18,9 +18,11 @@ public record Statistics(long encryptedBytes, long decryptedBytes, long encrypte
 
     /**
      * The §4.5 grouping of a tunnel's summed counters; {@code handoffDrops} (decrypted packets the
-     * TUN device's owner had no room for) count as misc errors.
+     * TUN device's owner had no room for) count as misc errors; {@code invalidSpi} is ESP from the
+     * tunnel's remote gateway for an SPI no worker knows.
      */
-    static Statistics of(EspCounters out, EspCounters in, long noSaDrops, long selectorFailures, long handoffDrops) {
+    static Statistics of(EspCounters out, EspCounters in, long noSaDrops, long selectorFailures, long handoffDrops,
+                         long invalidSpi) {
         return new Statistics(
                 out.get(EspStat.ENCRYPTED_BYTES), in.get(EspStat.DECRYPTED_BYTES),
                 out.get(EspStat.ENCRYPTED_PACKETS), in.get(EspStat.DECRYPTED_PACKETS),
@@ -28,7 +30,7 @@ public record Statistics(long encryptedBytes, long decryptedBytes, long encrypte
                 field(in, "esp-authentication-failures"), field(in, "esp-decryption-failures"),
                 field(in, "bad-headers"), field(in, "bad-trailers"),
                 field(in, "ip-integrity-errors") + field(out, "ip-integrity-errors"),
-                field(out, "exceeds-tunnel-mtu"), noSaDrops, field(in, "invalid-spi-errors"),
+                field(out, "exceeds-tunnel-mtu"), noSaDrops, field(in, "invalid-spi-errors") + invalidSpi,
                 selectorFailures,
                 field(in, "misc-errors") + field(out, "misc-errors") + field(out, "discard-errors") + handoffDrops);
     }

@@ -2,6 +2,7 @@ package io.sallyport.gateway.runtime;
 
 import io.sallyport.gateway.plan.TunnelPlan;
 import io.sallyport.ike.Action;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +33,10 @@ final class Tunnel {
     int failovers;
     /** Counter values at the last {@code clear services ipsec-vpn ipsec statistics}. */
     Statistics statisticsBaseline = Statistics.ZERO;
+    /** ESP from this tunnel's remote gateway for an SPI no worker knows (reported by the workers). */
+    long invalidSpi;
+    /** When kmd last told the peer about an unknown SPI (rate limit). */
+    long lastInvalidSpiReportNanos = Long.MIN_VALUE;
 
     Tunnel(TunnelPlan plan, long key) {
         this.plan = plan;
@@ -43,6 +48,11 @@ final class Tunnel {
     /** The SA pair carrying outbound traffic: the newest installed, or null. */
     TunnelState.SaPair current() {
         return installed.isEmpty() ? null : installed.getLast();
+    }
+
+    /** The remote gateway in use: the primary, or the backup after a failover. */
+    InetAddress activeRemoteGateway() {
+        return onBackup ? plan.backupPeer().orElseThrow().remoteAddress() : plan.remoteGateway();
     }
 
     void add(TunnelState.SaPair pair) {
@@ -61,6 +71,6 @@ final class Tunnel {
 
     TunnelState snapshot(DataPlaneCounters counters) {
         return new TunnelState(plan, key, installed, notInstalled, ike, ikeUpNanos, lastFailure, created, deleted,
-                rekeys, onBackup, failovers, statisticsBaseline, counters);
+                rekeys, onBackup, failovers, statisticsBaseline, invalidSpi, counters);
     }
 }

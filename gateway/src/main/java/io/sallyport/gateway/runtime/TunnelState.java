@@ -33,11 +33,12 @@ public final class TunnelState {
     private final boolean onBackup;
     private final int failovers;
     private final Statistics statisticsBaseline;
+    private final long invalidSpi;
     private final DataPlaneCounters counters;
 
     TunnelState(TunnelPlan plan, long key, List<SaPair> installed, List<SaPair> notInstalled, Action.IkeSaUp ike,
                 long ikeUpNanos, String lastFailure, int created, int deleted, int rekeys, boolean onBackup,
-                int failovers, Statistics statisticsBaseline, DataPlaneCounters counters) {
+                int failovers, Statistics statisticsBaseline, long invalidSpi, DataPlaneCounters counters) {
         this.plan = plan;
         this.key = key;
         this.installed = installed;
@@ -51,6 +52,7 @@ public final class TunnelState {
         this.onBackup = onBackup;
         this.failovers = failovers;
         this.statisticsBaseline = statisticsBaseline;
+        this.invalidSpi = invalidSpi;
         this.counters = counters;
     }
 
@@ -79,6 +81,6 @@ public final class TunnelState {
 
     /** Counters since the last clear, from what the data workers last published. */
     public Statistics statistics() {
-        return counters.statistics(key).minus(statisticsBaseline);
+        return counters.statistics(key, invalidSpi).minus(statisticsBaseline);
     }
 }

@@ -1,7 +1,9 @@
 package io.sallyport.gateway.runtime;
 
 import io.sallyport.esp.EspCounters;
+import io.sallyport.net.PortCounters;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +29,24 @@ final class WorkerCounters {
     /** What a worker counts beside ESP: for the whole worker. */
     enum Stat {
         /** Packets routed into a device that no tunnel's selectors held. */
-        UNMATCHED
+        UNMATCHED("Matching no tunnel's selectors", "no-tunnel"),
+        /** Packets from a device too short for an IP header (their own reason, not "unmatched"). */
+        TOO_SHORT("Shorter than an IP header", "short-packet"),
+        /** Packets an SA decrypted after its tunnel left this worker (a delete racing the packet). */
+        ORPHANED("Decrypted after the tunnel left this worker", "orphaned");
+
+        private final String label;
+        private final String tag;
+
+        Stat(String label, String tag) {
+            this.label = label;
+            this.tag = tag;
+        }
+
+        /** For {@code show services ipsec-vpn drops}. */
+        String label() { return label; }
+
+        String tag() { return tag; }
     }
 
     /** One tunnel's counters on this worker. */
@@ -47,20 +66,50 @@ final class WorkerCounters {
         }
     }
 
-    /** An immutable copy: nothing writes its objects after {@link #publish}. */
-    record Published(Map<Long, Tunnel> tunnels, long[] stats) {
-        static final Published EMPTY = new Published(Map.of(), new long[Stat.values().length]);
+    /**
+     * An immutable copy: nothing writes its objects after {@link #publish}.
+     *
+     * @param unattributed ESP drops before any SA was found (unknown SPI, bad outer header, short)
+     */
+    record Published(Map<Long, Tunnel> tunnels, long[] stats, EspCounters unattributed) {
+        static final Published EMPTY = new Published(Map.of(), new long[Stat.values().length], new EspCounters());
 
         long get(Stat s) {
             return stats[s.ordinal()];
         }
     }
 
+    private final String worker;
+    private final List<PortCounters> ports;
     private final Map<Long, Tunnel> tunnels = new HashMap<>();
     private final long[] stats = new long[Stat.values().length];
+    private final EspCounters unattributed = new EspCounters();
     private volatile Published published = Published.EMPTY;
     private long lastPublishNanos = Long.MIN_VALUE;
     private boolean dirty;
+
+    /**
+     * @param worker the worker's name, for {@code show services ipsec-vpn drops}
+     * @param ports  the ports the worker owns; their counters are plain owner-written longs that
+     *               show reads slightly stale ({@link PortCounters})
+     */
+    WorkerCounters(String worker, List<PortCounters> ports) {
+        this.worker = worker;
+        this.ports = List.copyOf(ports);
+    }
+
+    String worker() {
+        return worker;
+    }
+
+    List<PortCounters> ports() {
+        return ports;
+    }
+
+    /** The worker thread: where its ESP engine counts drops that belong to no SA. */
+    EspCounters unattributed() {
+        return unattributed;
+    }
 
     /** The worker thread: a tunnel's counters on this worker, made on first use (at SA install, not per packet). */
     Tunnel tunnel(long key) {
@@ -92,7 +141,9 @@ final class WorkerCounters {
         if (dirty && (work == 0 || nowNanos - lastPublishNanos >= PUBLISH_INTERVAL_NANOS)) {
             Map<Long, Tunnel> copy = new HashMap<>();
             tunnels.forEach((k, t) -> copy.put(k, t.copy()));
-            published = new Published(Map.copyOf(copy), stats.clone());
+            EspCounters esp = new EspCounters();
+            unattributed.addTo(esp);
+            published = new Published(Map.copyOf(copy), stats.clone(), esp);
             lastPublishNanos = nowNanos;
             dirty = false;
         }
