@@ -102,6 +102,7 @@ final class IkeSession {
     /** IKE rekeys the peer refused in a row, and the group its INVALID_KE_PAYLOAD asked for (if ours). */
     int ikeRekeyRefusals;
     DhGroup ikeRekeyGroup;
+    boolean ikeRekeyGroupSwitched;
     byte[] skD;
     byte[] skPi;
     byte[] skPr;
