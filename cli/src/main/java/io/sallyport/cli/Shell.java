@@ -1,8 +1,15 @@
 package io.sallyport.cli;
 
+import io.sallyport.config.ConfigEditor;
+import io.sallyport.config.Secrets;
+import io.sallyport.config.model.JunosSecret;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Optional;
 
 /**
  * The command processor behind the Junos-like shell, free of any terminal: one line in, one
@@ -10,6 +17,7 @@ import java.util.List;
  * and so do the tests.
  */
 public final class Shell {
+    private static final Set<String> SECRET_FORMATS = Set.of("ascii-text", "hexadecimal");
     private final ShellState state = new ShellState();
     private final ConfigSession config;
     private final String user;
@@ -18,6 +26,8 @@ public final class Shell {
     private final ConfigurationMode configurationMode;
     private final OperationalMode operationalMode;
     private boolean echo;
+    private CommandGuard guard = CommandGuard.NONE;
+    private SecretPrompt secrets = SecretPrompt.NONE;
 
     /**
      * @param config     the configuration store of the state directory
@@ -31,7 +41,7 @@ public final class Shell {
         this.systemHost = systemHost;
         this.assist = new Assist(state, config);
         this.operationalMode = new OperationalMode(config, daemon);
-        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode);
+        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt));
     }
 
     /**
@@ -40,6 +50,18 @@ public final class Shell {
      */
     public Shell echoCommandOnError(boolean on) {
         this.echo = on;
+        return this;
+    }
+
+    /** Commands the guard refuses print its error instead of running. */
+    public Shell guardedBy(CommandGuard guard) {
+        this.guard = guard;
+        return this;
+    }
+
+    /** Where a secret left off a {@code set} is asked for (the terminal, with echo off). */
+    public Shell secretPrompt(SecretPrompt prompt) {
+        this.secrets = prompt;
         return this;
     }
 
@@ -81,6 +103,8 @@ public final class Shell {
         Pipeline.Result parsed = Pipeline.parse(expanded);
         if (parsed.error() != null) return Reply.error(parsed.error() + "\n");
         Pipeline p = parsed.pipeline();
+        Optional<String> refused = guard.refusal(state.configurationMode(), Words.of(p.command()).words());
+        if (refused.isPresent()) return Reply.error(refused.get());
         Reply reply = state.configurationMode() ? configurationMode.execute(p) : operational(p);
         String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
         return new Reply(withCaret(expanded, reply.caretColumn(), text), reply.status(), reply.caretColumn());
@@ -93,6 +117,39 @@ public final class Shell {
         } catch (RuntimeException e) {
             return List.of();  // a help key must never break the line being typed; execute() reports the fault
         }
+    }
+
+    /**
+     * {@code typed} as command history may keep it: secret values and any "$9$" word left out,
+     * so the history file never holds a key and recalling the line asks for the secret again.
+     * Reads the edit level, so it must run before the line is executed (JLine adds to the history
+     * when the line is accepted).
+     */
+    public String historyLine(String typed) {
+        Words w = Words.of(typed);
+        Set<Integer> drop = new TreeSet<>();
+        for (int i = 0; i < w.size(); i++) {
+            if (w.get(i).contains(JunosSecret.MAGIC)) drop.add(i);
+            // Lines the schema walk cannot follow (typos) still lose the word after a key format.
+            if (i > 0 && SECRET_FORMATS.contains(w.get(i - 1))) drop.add(i);
+        }
+        if (state.configurationMode()) {
+            try {
+                Words x = Words.of(assist.expand(typed).line());
+                if (x.size() == w.size() && x.first().equals("set")) {
+                    List<String> path = new ArrayList<>(ConfigEditor.words(state.level()));
+                    int offset = path.size() - 1;
+                    path.addAll(x.from(1));
+                    for (int p : Secrets.valuePositions(path)) if (p - offset < w.size()) drop.add(p - offset);
+                }
+            } catch (RuntimeException e) {
+                // history must never break the line being typed; the textual rules above still apply
+            }
+        }
+        if (drop.isEmpty()) return typed;
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < w.size(); i++) if (!drop.contains(i)) kept.add(Words.quote(w.get(i)));
+        return String.join(" ", kept);
     }
 
     /** The words TAB may put in place of the last word of {@code line}. */

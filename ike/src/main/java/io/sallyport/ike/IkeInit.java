@@ -65,6 +65,7 @@ final class IkeInit {
             p.add(Payload.Notify.of(Wire.N_NAT_DETECTION_DESTINATION_IP, NatDetection.hash(s.spiI, 0, s.remote)));
         }
         p.add(Payload.Notify.of(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED));
+        CertificatePayloads.addToInit(s, p, false);
         return p;
     }
 
@@ -118,6 +119,7 @@ final class IkeInit {
         s.nr = nonce.get().data();
         s.initResponse = raw;
         s.peerFragmentation = m.notify(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+        CertificatePayloads.learnFromInit(s, m);
         s.deriveIkeKeys(IkeKeyDerivation.skeyseed(s.proposal.prf(), s.ni, s.nr, shared.get()));
         NatDetection.detectNat(s, m, out);
         s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: IKE_SA_INIT done, " + IkeSession.describe(s.proposal)
@@ -197,6 +199,7 @@ final class IkeInit {
         s.nr = env.nonce();
         s.initRequest = d.payload();
         s.peerFragmentation = m.notify(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+        CertificatePayloads.learnFromInit(s, m);
         boolean natd = peer.natTraversal() && m.notify(Wire.N_NAT_DETECTION_SOURCE_IP).isPresent();
         if (natd) {
             NatDetection.detectNat(s, m, out);
@@ -212,6 +215,7 @@ final class IkeInit {
         if (s.peerFragmentation) {
             resp.add(Payload.Notify.of(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED));
         }
+        CertificatePayloads.addToInit(s, resp, true);
         IkeHeader rh = new IkeHeader(s.spiI, s.spiR, 0, Wire.IKE_SA_INIT, Wire.FLAG_RESPONSE, 0, 0);
         s.initResponse = MessageCodec.encode(rh, resp);
         s.lastResponseId = 0;

@@ -112,6 +112,8 @@ final class IkeSession {
     final FragmentBuffer requestFragments;
     final FragmentBuffer responseFragments;
     boolean peerFragmentation;
+    /** RFC 7427 hash algorithms the peer announced in IKE_SA_INIT (empty: none, use AUTH method 1). */
+    List<Integer> peerSignatureHashes = List.of();
 
     int nextRequestId;
     int expectedRequestId;

@@ -7,6 +7,7 @@ import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.ReassemblyBudget;
 import io.sallyport.ike.message.Wire;
+import io.sallyport.ike.v1.V1Engine;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * The key manager: a pure IKEv2 engine. Datagrams, timer ticks and commands go in with the current
+ * The key manager: a pure IKEv2 engine, which hands everything IKEv1 (ISAKMP major version 1,
+ * peers in main or aggressive mode) to its {@link V1Engine}. Datagrams, timer ticks and commands go in with the current
  * time; {@link Action}s come out. It owns no socket, thread or clock. Bad input is counted by
  * {@link DropReason} and dropped; an unexpected fault is contained to the IKE SA it happened in.
  *
@@ -47,6 +49,7 @@ public final class Kmd {
     private final Map<String, Long> reconnectAt = new HashMap<>();
     /** Modular exponentiations and EC scalar multiplications done: key pairs made and secrets agreed. */
     private long dhOperations;
+    private final V1Engine v1;
 
     /** Uses {@code entropy} once; tests pass a seeded generator to fix SPIs and nonces. */
     public Kmd(KmdOptions options, Supplier<SecureRandom> entropy) {
@@ -56,6 +59,7 @@ public final class Kmd {
         this.admission = new InitAdmission(options.limits());
         this.ephemeral = new EphemeralKeys(options.limits().ephemeralReuseNanos());
         this.reassembly = new ReassemblyBudget(options.limits().maxReassemblyTotal());
+        this.v1 = new V1Engine(options, random, env::spiInUse, this::count);
     }
 
     public Kmd(Supplier<SecureRandom> entropy) {
@@ -69,6 +73,10 @@ public final class Kmd {
         List<Action> out = new ArrayList<>();
         if (Datagram.isKeepalive(in.payload())) {
             count(DropReason.KEEPALIVE);
+            return out;
+        }
+        if (V1Engine.isIkev1(in.payload())) {
+            v1.handle(nowNanos, in, out);
             return out;
         }
         IkeHeader h = IkeHeader.parse(in.payload());
@@ -110,6 +118,7 @@ public final class Kmd {
     /** Timers: retransmissions, lifetimes, DPD, keepalives, half-open cleanup. */
     public List<Action> tick(long nowNanos) {
         List<Action> out = new ArrayList<>();
+        v1.tick(nowNanos, out);
         for (IkeSession s : sas.values()) {
             if (s.nextDeadline() <= nowNanos) {
                 guarded(s, out, () -> s.tick(nowNanos, out));
@@ -131,11 +140,16 @@ public final class Kmd {
     public OptionalLong nextDeadline() {
         long d = sas.values().stream().mapToLong(IkeSession::nextDeadline).min().orElse(Long.MAX_VALUE);
         d = Math.min(d, reconnectAt.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE));
+        d = Math.min(d, v1.nextDeadline());
         return d == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(d);
     }
 
     public List<Action> command(long nowNanos, Command c) {
         List<Action> out = new ArrayList<>();
+        if (ikev1(nowNanos, c, out)) {
+            v1.scheduleReconnects(nowNanos);
+            return out;
+        }
         switch (c) {
             case Command.AddPeer a -> {
                 peers.put(a.peer().name(), a.peer());
@@ -185,6 +199,39 @@ public final class Kmd {
         return out;
     }
 
+    /** Commands for IKEv1 peers and SAs go to the IKEv1 engine; returns whether it took this one. */
+    private boolean ikev1(long now, Command c, List<Action> out) {
+        return switch (c) {
+            case Command.AddPeer a -> {
+                String name = a.peer().name();
+                if (!a.peer().exchange().isIkev1()) {
+                    if (v1.hasPeer(name)) {
+                        v1.removePeer(now, name, out);
+                    }
+                    yield false;
+                }
+                if (peers.containsKey(name)) {
+                    out.addAll(command(now, new Command.RemovePeer(name)));
+                }
+                v1.addPeer(now, a.peer(), out);
+                yield true;
+            }
+            case Command.RemovePeer r -> v1.hasPeer(r.peer()) && run(() -> v1.removePeer(now, r.peer(), out));
+            case Command.Initiate i -> v1.hasPeer(i.peer()) && run(() -> v1.initiate(now, i.peer(), out));
+            case Command.Acquire a -> v1.hasPeer(a.peer()) && run(() -> v1.initiate(now, a.peer(), out));
+            case Command.DeleteIkeSa d -> v1.hasPeer(d.peer()) && run(() -> v1.deleteIkeSa(now, d.peer(), out));
+            case Command.RekeyIkeSa r -> v1.hasPeer(r.peer()) && run(() -> v1.rekeyIke(now, r.peer(), out));
+            case Command.DeleteChildSa d -> v1.deleteChild(d.spiIn(), out);
+            case Command.RekeyChildSa r -> v1.rekeyChild(now, r.spiIn(), out);
+            case Command.ReportInvalidSpi r -> false;
+        };
+    }
+
+    private static boolean run(Runnable r) {
+        r.run();
+        return true;
+    }
+
     // ---------------------------------------------------------------- state queries (show commands, tests)
 
     /** Counts drops its adapter made on kmd's behalf (a full input queue), with kmd's own. */
@@ -207,12 +254,16 @@ public final class Kmd {
 
     /** A snapshot of one IKE SA for show output. */
     public record IkeSaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
-                            InetSocketAddress remote, List<Integer> childSpisIn) {
+                            InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType) {
     }
 
     public List<IkeSaView> ikeSas() {
-        return sas.values().stream().map(s -> new IkeSaView(s.peer.name(), s.id(), s.state.name(), s.initiator,
-                s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList())).toList();
+        List<IkeSaView> out = new ArrayList<>(sas.values().stream().map(s -> new IkeSaView(s.peer.name(), s.id(), s.state.name(),
+                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2")).toList());
+        for (V1Engine.SaView v : v1.sas()) {
+            out.add(new IkeSaView(v.peer(), v.id(), v.state(), v.initiator(), v.local(), v.remote(), v.childSpisIn(), v.exchangeType()));
+        }
+        return out;
     }
 
     /** Bytes of IKE fragments held for reassembly, in all SAs (bounded by {@link KmdOptions.Limits#maxReassemblyTotal()}). */
@@ -222,7 +273,7 @@ public final class Kmd {
     Collection<IkeSession> sessions() { return sas.values(); }
 
     /** Timers pending in all SAs (zero when nothing is left behind). */
-    public int liveSaCount() { return sas.size(); }
+    public int liveSaCount() { return sas.size() + v1.liveSaCount(); }
 
     // ---------------------------------------------------------------- internals
 
@@ -363,7 +414,7 @@ public final class Kmd {
         }
 
         private boolean spiInUse(int spi) {
-            return sas.values().stream().anyMatch(s -> s.child(spi).isPresent());
+            return sas.values().stream().anyMatch(s -> s.child(spi).isPresent()) || v1.hasChildSpi(spi);
         }
 
         KeyExchange newKeyExchange(DhGroup group) {

@@ -4,15 +4,16 @@ import io.sallyport.config.ConfigPrinter;
 import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.ConfigText;
 import io.sallyport.config.Node;
+import io.sallyport.config.Secrets;
 import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.CommitCheck;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 /**
  * The candidate and active configurations and the commit history, kept under a state directory:
@@ -28,6 +30,7 @@ import java.util.Optional;
  *   STATE/candidate.conf        the candidate, rewritten atomically on every change
  *   STATE/commits/NNNNNNNNNN.conf  one file per commit, newest = active = rollback 0
  * </pre>
+ * Secrets are kept "$9$"-encoded ({@link Secrets}) in every file and in memory.
  * Every write goes through {@link AtomicFiles}: killing the process at any instant leaves the last
  * committed configuration readable. At most {@value #ROLLBACKS} commits are kept (rollback 0..49).
  * Not thread-safe by design beyond its own monitor: one management session writes at a time.
@@ -48,32 +51,42 @@ public final class ConfigStore {
     private final Path dir;
     private final Path commits;
     private final Clock clock;
+    private final RandomGenerator random;
     private Node candidate;
     private Node active;
 
-    private ConfigStore(Path dir, Clock clock) {
+    private ConfigStore(Path dir, Clock clock, RandomGenerator random) {
         this.dir = dir;
         this.commits = dir.resolve("commits");
         this.clock = clock;
+        this.random = random;
     }
 
     /**
-     * Opens (creating if needed) the store under {@code stateDir}. Leftover temporary files from an
-     * interrupted write are removed; commits beyond the newest {@value #ROLLBACKS} are pruned.
+     * Opens (creating if needed, owner-only) the store under {@code stateDir}. Temporary files left
+     * by a write that died are removed ({@link StaleTemporaries}); a store made by an older version
+     * with wider modes is made owner-only; commits beyond the newest {@value #ROLLBACKS} are pruned.
      *
      * @throws IOException when the directory cannot be used or a stored configuration cannot be read
      */
-    public static ConfigStore open(Path stateDir, Clock clock) throws IOException {
-        ConfigStore s = new ConfigStore(stateDir, clock);
-        Files.createDirectories(s.commits);
-        s.removeTemporaries(stateDir);
-        s.removeTemporaries(s.commits);
+    public static ConfigStore open(Path stateDir, Clock clock, RandomGenerator random) throws IOException {
+        ConfigStore s = new ConfigStore(stateDir, clock, random);
+        AtomicFiles.createDirectories(s.commits);
+        OwnerOnly.tighten(stateDir);
+        OwnerOnly.tighten(s.commits);
+        StaleTemporaries.remove(stateDir, clock);
+        StaleTemporaries.remove(s.commits, clock);
         s.prune();
         List<Path> history = s.commitFiles();
         s.active = history.isEmpty() ? Node.root() : s.read(history.getFirst());
         Path cand = stateDir.resolve("candidate.conf");
         s.candidate = Files.exists(cand) ? s.read(cand) : s.active;
         return s;
+    }
+
+    /** {@link #open(Path, Clock, RandomGenerator)} with the salts of "$9$" secrets from a SecureRandom. */
+    public static ConfigStore open(Path stateDir, Clock clock) throws IOException {
+        return open(stateDir, clock, new SecureRandom());
     }
 
     /** {@link #open(Path, Clock)} with the system clock (commit times in UTC). */
@@ -85,19 +98,26 @@ public final class ConfigStore {
 
     public synchronized Node active() { return active; }
 
-    /** Replaces the candidate (after a set/delete/load) and persists it. */
+    /** Replaces the candidate (after a set/delete/load) and persists it, its secrets "$9$"-encoded. */
     public synchronized void setCandidate(Node tree) throws IOException {
-        AtomicFiles.write(dir.resolve("candidate.conf"), ConfigPrinter.braces(tree));
-        candidate = tree;
+        Node encoded = Secrets.encode(tree, List.of(candidate, active), random);
+        AtomicFiles.write(dir.resolve("candidate.conf"), ConfigPrinter.braces(encoded));
+        candidate = encoded;
     }
 
     /** {@code commit check} of the candidate. */
     public synchronized CheckResult check() { return CommitCheck.check(candidate); }
 
-    /** {@code commit}: checks the candidate and, when it passes, makes it active as rollback 0. */
+    /**
+     * {@code commit}: checks the candidate and, when it passes, makes it active as rollback 0. A
+     * store written by an older version keeps secrets in clear: the commit rewrites the candidate
+     * and every stored commit with them "$9$"-encoded.
+     */
     public synchronized CommitOutcome commit(String user, Optional<String> comment) throws IOException {
         CheckResult result = CommitCheck.check(candidate);
         if (!result.succeeded()) return new CommitOutcome(result, false);
+        if (Secrets.anyClear(candidate)) setCandidate(candidate);
+        encodeClearSecretsInHistory();
         List<Path> history = commitFiles();
         long next = history.isEmpty() ? 1 : sequence(history.getFirst()) + 1;
         StringBuilder text = new StringBuilder();
@@ -168,6 +188,20 @@ public final class ConfigStore {
 
     public Path directory() { return dir; }
 
+    private void encodeClearSecretsInHistory() throws IOException {
+        for (Path file : commitFiles()) {
+            Node tree = read(file);
+            if (!Secrets.anyClear(tree)) continue;
+            StringBuilder text = new StringBuilder();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.startsWith(COMMIT_HEADER) && !line.startsWith(COMMENT_HEADER)) break;
+                text.append(line).append('\n');
+            }
+            text.append(ConfigPrinter.braces(Secrets.encode(tree, List.of(candidate), random)));
+            AtomicFiles.write(file, text.toString());
+        }
+    }
+
     private Node read(Path file) throws IOException {
         try {
             return ConfigText.parse(Files.readString(file, StandardCharsets.UTF_8));
@@ -199,14 +233,6 @@ public final class ConfigStore {
             removed = true;
         }
         if (removed) AtomicFiles.syncDirectory(commits);
-    }
-
-    private void removeTemporaries(Path d) throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, "*" + AtomicFiles.TMP_SUFFIX)) {
-            for (Path p : ds) Files.deleteIfExists(p);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 
     private static String oneLine(String s) { return s.replace('\n', ' ').replace('\r', ' '); }

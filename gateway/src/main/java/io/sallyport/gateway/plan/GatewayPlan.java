@@ -19,7 +19,7 @@ public record GatewayPlan(List<ServiceSetPlan> serviceSets, List<String> warning
     }
 
     /** {@code traceoptions}: file name, size in bytes, files, level keyword, flags. */
-    public record TraceSettings(String file, long sizeBytes, int files, String level, List<String> flags) {
+    public record TraceSettings(String file, long sizeBytes, int files, String level, List<String> flags, boolean worldReadable) {
         public TraceSettings {
             flags = List.copyOf(flags);
         }

@@ -15,6 +15,7 @@ import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.net.HostAddress;
 import io.sallyport.net.HostNetworkException;
+import io.sallyport.net.PolicyRule;
 import io.sallyport.net.Route;
 import io.sallyport.net.TunPort;
 import java.net.InetAddress;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements KmdListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** RFC 7296 §2.21.4: INVALID_SPI notifications are rate limited; one per tunnel per second. */
+    private static final long INVALID_SPI_REPORT_INTERVAL_NANOS = 1_000_000_000L;
 
     private final GatewayHost host;
     private final AgentRunner runner;
@@ -51,6 +54,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private final Map<String, TunnelState> tunnels = new ConcurrentHashMap<>();
     /** Which worker holds each inbound SPI, so a delete finds it even after its tunnel went away. */
     private final Map<Integer, InboundAgent> inboundOwner = new ConcurrentHashMap<>();
+    /** Policy rules of interface-style sets applied with {@code service input}, by set. */
+    private final Map<String, List<PolicyRule>> steeringRules = new ConcurrentHashMap<>();
     private volatile GatewayPlan plan = new GatewayPlan(List.of(), List.of(), false, false, Optional.empty());
 
     public Gateway(GatewayHost host, AgentRunner runner, Supplier<SecureRandom> entropy, KmdOptions kmdOptions,
@@ -59,7 +64,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         this.runner = runner;
         this.traceSink = traceSink;
         this.kmd = new KmdAgent(new Kmd(kmdOptions, entropy), this);
-        this.locals = new LocalGateways(host, runner, kmd);
+        this.locals = new LocalGateways(host, runner, kmd, this::unknownSpi);
         runner.start(kmd);
     }
 
@@ -170,6 +175,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
                     host.network().addRoute(r);
                     routes.add(r);
                 }
+                if (d.steering().isPresent()) {
+                    steer(s.name(), d, routes);
+                }
             }
             ServiceSetRuntime rt = new ServiceSetRuntime(s, devices, routes, null);
             devices.values().forEach(d -> runner.start(d.outbound()));
@@ -183,6 +191,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             String reason = "cannot set up on this host: " + e.getMessage();
             LOG.error("service-set {}: {}", s.name(), reason);
             routes.forEach(this::deleteRouteQuietly);
+            unsteer(s.name());
             devices.values().forEach(d -> d.tun().close());
             locals.release(localAddress);
             s.tunnels().forEach(t -> tunnels.get(t.id()).lastFailure = reason);
@@ -262,9 +271,46 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
         rt.devices().values().forEach(d -> runner.stop(d.outbound()));
         rt.routes().forEach(this::deleteRouteQuietly);
+        unsteer(s.name());
         rt.devices().values().forEach(d -> d.tun().close());
         locals.release(s.localGateway().orElseThrow());
         LOG.info("service-set {} removed", s.name());
+    }
+
+    /**
+     * Interface style, match-direction input: the device's prefixes go in the set's own table,
+     * reached only by traffic arriving on the units the set is applied to. A unit's host device is
+     * the one carrying its address (on Linux {@code eth0}, in the lab the unit's name).
+     */
+    private void steer(String set, InsideDevice d, List<Route> routes) {
+        InsideDevice.PolicySteering st = d.steering().orElseThrow();
+        for (var prefix : st.prefixes()) {
+            Route r = Route.toDevice(prefix, d.tunName()).inTable(st.table());
+            host.network().addRoute(r);
+            routes.add(r);
+        }
+        List<PolicyRule> added = steeringRules.computeIfAbsent(set, k -> new ArrayList<>());
+        for (InsideDevice.IngressUnit u : st.ingress()) {
+            String device = host.network().addresses().stream().filter(a -> u.addresses().contains(a.address()))
+                    .map(HostAddress::device).findFirst().orElse(u.unit());
+            for (var prefix : st.prefixes()) {
+                PolicyRule rule = new PolicyRule(st.priority(), Optional.empty(), Optional.of(prefix),
+                        Optional.of(device), st.table());
+                host.network().addRule(rule);
+                added.add(rule);
+            }
+        }
+    }
+
+    private void unsteer(String set) {
+        for (PolicyRule rule : steeringRules.getOrDefault(set, List.of())) {
+            try {
+                host.network().deleteRule(rule);
+            } catch (HostNetworkException e) {
+                LOG.warn("could not delete rule {}: {}", rule, e.getMessage());
+            }
+        }
+        steeringRules.remove(set);
     }
 
     private void deleteRouteQuietly(Route r) {
@@ -379,6 +425,43 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
     }
 
+    /**
+     * An inbound worker received ESP for an SPI it does not know (a worker's thread). From a
+     * configured remote gateway it counts as that tunnel's {@code Invalid SPI errors}, and kmd
+     * tells the peer with INVALID_SPI (RFC 7296 §2.21.4), at most once a second per tunnel;
+     * from anyone else it is only counted by the worker (no state, no IKE work for strangers).
+     */
+    private void unknownSpi(InetAddress source, int spi, long nowNanos) {
+        for (TunnelState t : tunnels.values()) {
+            if (source.equals(t.activeRemoteGateway())) {
+                t.invalidSpi.increment();
+                long last = t.lastInvalidSpiReportNanos;
+                if (last == Long.MIN_VALUE || nowNanos - last >= INVALID_SPI_REPORT_INTERVAL_NANOS) {
+                    t.lastInvalidSpiReportNanos = nowNanos;
+                    kmd.command(new Command.ReportInvalidSpi(source, spi));
+                }
+                return;
+            }
+        }
+    }
+
+    /** Every inbound worker (drops before any SA: unknown SPIs, bad outer headers, short packets). */
+    public List<InboundAgent> inboundWorkers() {
+        return locals.inboundWorkers();
+    }
+
+    /** Every outbound worker with its service set's name (packets matching no tunnel, short packets). */
+    public synchronized Map<String, OutboundAgent> outboundWorkers() {
+        Map<String, OutboundAgent> out = new LinkedHashMap<>();
+        sets.values().forEach(rt -> rt.devices().values().forEach(d -> out.put(d.outbound().name(), d.outbound())));
+        return out;
+    }
+
+    /** The IKE socket of each local gateway (sends the host refused, malformed receives). */
+    public Map<InetAddress, io.sallyport.net.DatagramPort> ikePorts() {
+        return locals.ikePorts();
+    }
+
     /** The data plane says an outbound SA nears sequence-number rollover: rekey it now. */
     private void rekeyForRollover(String tunnelId) {
         TunnelState state = tunnels.get(tunnelId);
@@ -441,30 +524,40 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     // ---------------------------------------------------------------- operator commands
 
-    /** {@code clear services ipsec-vpn ike security-associations [peer]}. */
-    public void clearIke(Optional<InetAddress> peer) {
+    /** {@code clear services ipsec-vpn ike security-associations [peer] [service-set]}. */
+    public void clearIke(java.util.function.Predicate<TunnelPlan> which) {
         for (TunnelState t : tunnels.values()) {
-            if (t.plan.peer().isPresent() && peer.map(p -> p.equals(t.plan.remoteGateway())).orElse(true)) {
+            if (t.plan.peer().isPresent() && which.test(t.plan)) {
                 kmd.command(new Command.DeleteIkeSa(t.plan.id()));
             }
         }
     }
 
-    /** {@code clear services ipsec-vpn ipsec security-associations [service-set] [remote-gateway]}. */
-    public void clearIpsec(Optional<String> serviceSet, Optional<InetAddress> remote) {
+    /**
+     * {@code clear services ipsec-vpn ipsec security-associations}: the matching tunnels' dynamic
+     * SAs go and the tunnels are negotiated again, as on Junos: with {@code establish-tunnels
+     * immediately} at once (a fresh SA pair over the same IKE SA, the old pair deleted at the
+     * peer); otherwise on the next packet. kmd cannot yet add a child SA to an IKE SA that has
+     * none, so for on-traffic tunnels the IKE SA is cleared too and the next packet negotiates both.
+     */
+    public void clearIpsec(java.util.function.Predicate<TunnelPlan> which) {
         for (TunnelState t : tunnels.values()) {
             TunnelState.SaPair sa = t.current();
-            if (sa != null && !sa.manual() && serviceSet.map(t.plan.serviceSet()::equals).orElse(true)
-                    && remote.map(r -> r.equals(t.plan.remoteGateway())).orElse(true)) {
-                kmd.command(new Command.DeleteChildSa(sa.spiIn()));
+            if (sa == null || sa.manual() || t.plan.peer().isEmpty() || !which.test(t.plan)) {
+                continue;
+            }
+            if (t.plan.peer().get().establishImmediately()) {
+                kmd.command(new Command.RekeyChildSa(sa.spiIn()));
+            } else {
+                kmd.command(new Command.DeleteIkeSa(t.plan.id()));
             }
         }
     }
 
-    /** {@code clear services ipsec-vpn ipsec statistics}. */
-    public void clearStatistics(Optional<String> serviceSet) {
+    /** {@code clear services ipsec-vpn ipsec statistics [service-set] [remote-gateway]}. */
+    public void clearStatistics(java.util.function.Predicate<TunnelPlan> which) {
         for (TunnelState t : tunnels.values()) {
-            if (serviceSet.map(t.plan.serviceSet()::equals).orElse(true)) {
+            if (which.test(t.plan)) {
                 t.statisticsBaseline = Statistics.of(t);
             }
         }
