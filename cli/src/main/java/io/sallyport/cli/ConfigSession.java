@@ -2,6 +2,7 @@ package io.sallyport.cli;
 
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
+import io.sallyport.config.store.EditingSessions;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,22 @@ import java.util.Optional;
  * one implementation, over module config's store in the state directory.
  */
 public interface ConfigSession {
+
+    /**
+     * {@code configure [exclusive | private]}: enters configuration mode as a registered editing
+     * session. The outcome's text is what Junos prints (the other users editing, warnings), or
+     * why the mode was refused.
+     */
+    Outcome begin(EditingSessions.Mode mode) throws IOException;
+
+    /**
+     * Leaves configuration mode: the session is unregistered; an exclusive or private session's
+     * uncommitted changes are discarded (they were warned of at entry).
+     */
+    void end() throws IOException;
+
+    /** When another session holds {@code configure exclusive}: the Junos error that names it. */
+    Optional<String> lockedBy() throws IOException;
 
     Node candidate();
 

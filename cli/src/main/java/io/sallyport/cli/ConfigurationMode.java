@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Configuration-mode commands. They edit the store's candidate directly, so configuration mode
@@ -24,6 +25,8 @@ final class ConfigurationMode {
     private final DaemonLink daemon;
     private final OperationalMode operational;
     private final SecretPrompt secrets;
+    /** The commands that change the candidate or commit it: refused while another session holds {@code configure exclusive}. */
+    private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit");
 
     ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets) {
         this.state = state;
@@ -46,6 +49,10 @@ final class ConfigurationMode {
         // The statement words exactly as typed (quotes, brackets), so config's columns map onto the line.
         int restAt = w.starts().getFirst() + verb.length();
         String rest = command.substring(restAt);
+        if (CHANGES.contains(verb) && !(verb.equals("commit") && w.from(1).equals(List.of("check")))) {
+            Optional<String> locked = config.lockedBy();
+            if (locked.isPresent()) return Reply.error(locked.get());
+        }
         return switch (verb) {
             case "set" -> set(rest, restAt);
             case "delete" -> edit(ConfigEditor::delete, rest, restAt, true);
@@ -195,6 +202,7 @@ final class ConfigurationMode {
         String text = o.text() + "commit complete\n" + reloadDaemon();
         if (andQuit) {
             state.leaveConfiguration();
+            config.end();
             text += "Exiting configuration mode\n";
         }
         return Reply.ok(text);
@@ -237,7 +245,7 @@ final class ConfigurationMode {
         return Reply.ok("");
     }
 
-    private Reply exit(List<String> args) {
+    private Reply exit(List<String> args) throws IOException {
         boolean wholeMode = args.equals(List.of("configuration-mode"));
         if (!args.isEmpty() && !wholeMode) return Reply.error("syntax error, expecting <configuration-mode>\n");
         if (!state.atTop() && !wholeMode) {
@@ -248,6 +256,7 @@ final class ConfigurationMode {
         if (!config.candidate().equals(config.active())) lines.add("The configuration has been changed but not committed");
         lines.add("Exiting configuration mode");
         state.leaveConfiguration();
+        config.end();
         return Reply.ok(String.join("\n", lines) + "\n");
     }
 

@@ -9,6 +9,8 @@ import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.CommitCheck;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -21,7 +23,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -94,6 +98,44 @@ public final class ConfigStore {
         return open(stateDir, Clock.systemUTC());
     }
 
+    /** Work done while holding the store's lock. */
+    @FunctionalInterface
+    public interface LockedWork<T> {
+        T run() throws IOException;
+    }
+
+    private static final Map<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
+
+    /**
+     * Runs {@code work} holding the store's lock, after re-reading the store: several shells (and
+     * the daemon) share one state directory, so a read-modify-write of the candidate or a commit
+     * must see the others' last writes and exclude them meanwhile. The lock is a file lock on
+     * {@code STATE/.lock} between processes and a monitor between threads of one process (file
+     * locks are per process).
+     */
+    public <T> T locked(LockedWork<T> work) throws IOException {
+        Object jvmLock = JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new Object());
+        synchronized (jvmLock) {
+            try (FileChannel ch = AtomicFiles.openLockFile(dir.resolve(".lock")); FileLock held = ch.lock()) {
+                synchronized (this) {
+                    refresh();
+                    return work.run();
+                }
+            }
+        }
+    }
+
+    /**
+     * Re-reads the candidate and the active configuration from disk: the store on disk is the
+     * shared candidate, which other sessions may have changed since this one last looked.
+     */
+    public synchronized void refresh() throws IOException {
+        List<Path> history = commitFiles();
+        active = history.isEmpty() ? Node.root() : read(history.getFirst());
+        Path cand = dir.resolve("candidate.conf");
+        candidate = Files.exists(cand) ? read(cand) : active;
+    }
+
     public synchronized Node candidate() { return candidate; }
 
     public synchronized Node active() { return active; }
@@ -117,15 +159,31 @@ public final class ConfigStore {
         CheckResult result = CommitCheck.check(candidate);
         if (!result.succeeded()) return new CommitOutcome(result, false);
         if (Secrets.anyClear(candidate)) setCandidate(candidate);
+        return commitChecked(candidate, result, user, comment);
+    }
+
+    /**
+     * Commits {@code tree} (a private session's copy) instead of the shared candidate. The shared
+     * candidate follows when it held no changes of its own.
+     */
+    public synchronized CommitOutcome commit(Node tree, String user, Optional<String> comment) throws IOException {
+        CheckResult result = CommitCheck.check(tree);
+        if (!result.succeeded()) return new CommitOutcome(result, false);
+        Node encoded = Secrets.encode(tree, List.of(active), random);
+        if (candidate.equals(active)) setCandidate(encoded);
+        return commitChecked(encoded, result, user, comment);
+    }
+
+    private CommitOutcome commitChecked(Node tree, CheckResult result, String user, Optional<String> comment) throws IOException {
         encodeClearSecretsInHistory();
         List<Path> history = commitFiles();
         long next = history.isEmpty() ? 1 : sequence(history.getFirst()) + 1;
         StringBuilder text = new StringBuilder();
         text.append(COMMIT_HEADER).append(TIME.format(clock.instant())).append(" by ").append(oneLine(user)).append('\n');
         comment.ifPresent(c -> text.append(COMMENT_HEADER).append(oneLine(c)).append('\n'));
-        text.append(ConfigPrinter.braces(candidate));
+        text.append(ConfigPrinter.braces(tree));
         AtomicFiles.write(commits.resolve(String.format("%010d.conf", next)), text.toString());
-        active = candidate;
+        active = tree;
         prune();
         return new CommitOutcome(result, true);
     }
