@@ -4,6 +4,7 @@ import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
 import io.sallyport.config.store.EditingSessions;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,8 +41,12 @@ public interface ConfigSession {
     /** {@code commit check}: the outcome the commit would have, without committing. */
     Outcome check();
 
-    /** {@code commit [comment TEXT]}: makes the candidate active when it passes the checks. */
-    Outcome commit(Optional<String> comment) throws IOException;
+    /**
+     * {@code commit [comment TEXT]}: makes the candidate active when it passes the checks; with
+     * {@code confirmWithin}, {@code commit confirmed}: rolled back unless confirmed in time. A
+     * successful commit (or {@link #check}) confirms a pending {@code commit confirmed}.
+     */
+    Outcome commit(Optional<String> comment, Optional<Duration> confirmWithin) throws IOException;
 
     /** {@code show system commit}: one line per stored commit, newest (rollback 0) first. */
     String history() throws IOException;

@@ -10,6 +10,7 @@ import io.sallyport.config.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -193,13 +194,24 @@ final class ConfigurationMode {
         }
         boolean andQuit = option.equals("and-quit") && options.size() == 1;
         boolean commented = option.equals("comment") && options.size() == 2;
-        if (!option.isEmpty() && !andQuit && !commented) {
-            return Reply.error("syntax error, expecting <check>, <and-quit> or <comment \"text\">: "
+        boolean confirmed = option.equals("confirmed") && options.size() <= 2;
+        if (!option.isEmpty() && !andQuit && !commented && !confirmed) {
+            return Reply.error("syntax error, expecting <check>, <and-quit>, <confirmed [minutes]> or <comment \"text\">: "
                     + String.join(" ", options) + "\n");
         }
-        ConfigSession.Outcome o = config.commit(commented ? Optional.of(options.get(1)) : Optional.empty());
+        Optional<Duration> confirmWithin = Optional.empty();
+        if (confirmed) {
+            String minutes = options.size() == 2 ? options.get(1) : "10";
+            if (!minutes.matches("\\d{1,5}") || Integer.parseInt(minutes) < 1 || Integer.parseInt(minutes) > 65535) {
+                return Reply.error("error: invalid value '" + minutes + "' for confirmed: expecting minutes in range (1..65535)\n");
+            }
+            confirmWithin = Optional.of(Duration.ofMinutes(Integer.parseInt(minutes)));
+        }
+        ConfigSession.Outcome o = config.commit(commented ? Optional.of(options.get(1)) : Optional.empty(), confirmWithin);
         if (!o.ok()) return Reply.error(o.text());
-        String text = o.text() + "commit complete\n" + reloadDaemon();
+        String warning = confirmWithin.map(d -> "commit confirmed will be automatically rolled back in " + d.toMinutes()
+                + " minutes unless confirmed\n").orElse("");
+        String text = o.text() + warning + "commit complete\n" + reloadDaemon();
         if (andQuit) {
             state.leaveConfiguration();
             config.end();

@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -55,7 +56,12 @@ public final class StoreSession implements ConfigSession {
 
     /** Opens (creating if needed) the store under {@code stateDir}; commits are recorded as {@code user}. */
     public static StoreSession open(Path stateDir, String user) throws IOException {
-        return new StoreSession(ConfigStore.open(stateDir, Clock.systemUTC()), new EditingSessions(stateDir, Clock.systemUTC()), user);
+        return open(stateDir, user, Clock.systemUTC());
+    }
+
+    /** {@link #open(Path, String)} with the clock of commit times and {@code commit confirmed} deadlines. */
+    public static StoreSession open(Path stateDir, String user, Clock clock) throws IOException {
+        return new StoreSession(ConfigStore.open(stateDir, clock), new EditingSessions(stateDir, clock), user);
     }
 
     private boolean inPrivate() { return self.map(s -> s.mode() == Mode.PRIVATE).orElse(false); }
@@ -147,14 +153,29 @@ public final class StoreSession implements ConfigSession {
 
     @Override
     public Outcome check() {
-        CheckResult r = inPrivate() ? CommitCheck.check(privateCandidate) : locked(store::check);
+        CheckResult r = locked(() -> {
+            CheckResult result = inPrivate() ? CommitCheck.check(privateCandidate) : store.check();
+            if (result.succeeded()) store.confirm();
+            return result;
+        });
         return r.succeeded() ? new Outcome(true, warnings(r)) : new Outcome(false, r.render());
     }
 
     @Override
-    public Outcome commit(Optional<String> comment) throws IOException {
-        if (inPrivate()) return commitPrivate(comment);
-        ConfigStore.CommitOutcome o = store.locked(() -> store.commit(user, comment));
+    public Outcome commit(Optional<String> comment, Optional<Duration> confirmWithin) throws IOException {
+        return store.locked(() -> {
+            Node before = store.active();
+            Outcome o = inPrivate() ? commitPrivate(comment) : commitShared(comment);
+            if (o.ok()) {
+                store.confirm();
+                if (confirmWithin.isPresent()) store.confirmWithin(confirmWithin.get(), before);
+            }
+            return o;
+        });
+    }
+
+    private Outcome commitShared(Optional<String> comment) throws IOException {
+        ConfigStore.CommitOutcome o = store.commit(user, comment);
         seen = store.candidate();
         return o.committed() ? new Outcome(true, warnings(o.check())) : new Outcome(false, o.check().render());
     }
@@ -164,7 +185,7 @@ public final class StoreSession implements ConfigSession {
      * it began (its copy would silently undo that commit).
      */
     private Outcome commitPrivate(Optional<String> comment) throws IOException {
-        return store.locked(() -> {
+        {
             if (!store.active().equals(privateBase)) {
                 return new Outcome(false, "error: configuration database modified by another commit since 'configure private'; "
                         + "exit and enter 'configure private' again to edit the new configuration\n"
@@ -176,7 +197,7 @@ public final class StoreSession implements ConfigSession {
             privateCandidate = privateBase;
             seen = store.candidate();
             return new Outcome(true, warnings(o.check()));
-        });
+        }
     }
 
     @Override

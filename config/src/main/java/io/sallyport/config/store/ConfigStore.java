@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -81,10 +82,7 @@ public final class ConfigStore {
         StaleTemporaries.remove(stateDir, clock);
         StaleTemporaries.remove(s.commits, clock);
         s.prune();
-        List<Path> history = s.commitFiles();
-        s.active = history.isEmpty() ? Node.root() : s.read(history.getFirst());
-        Path cand = stateDir.resolve("candidate.conf");
-        s.candidate = Files.exists(cand) ? s.read(cand) : s.active;
+        s.refresh();
         return s;
     }
 
@@ -118,7 +116,8 @@ public final class ConfigStore {
         synchronized (jvmLock) {
             try (FileChannel ch = AtomicFiles.openLockFile(dir.resolve(".lock")); FileLock held = ch.lock()) {
                 synchronized (this) {
-                    refresh();
+                    reload();
+                    rollBackUnconfirmed();
                     return work.run();
                 }
             }
@@ -129,11 +128,81 @@ public final class ConfigStore {
      * Re-reads the candidate and the active configuration from disk: the store on disk is the
      * shared candidate, which other sessions may have changed since this one last looked.
      */
-    public synchronized void refresh() throws IOException {
+    public void refresh() throws IOException {
+        if (confirmDue()) {
+            locked(() -> null);
+        } else {
+            reload();
+        }
+    }
+
+    private synchronized void reload() throws IOException {
         List<Path> history = commitFiles();
         active = history.isEmpty() ? Node.root() : read(history.getFirst());
         Path cand = dir.resolve("candidate.conf");
         candidate = Files.exists(cand) ? read(cand) : active;
+    }
+
+    // ---- commit confirmed ------------------------------------------------------------------------
+
+    /** The comment of the commit that undoes a {@code commit confirmed} nobody confirmed in time. */
+    public static final String AUTOMATIC_ROLLBACK = "automatic rollback: commit confirmed was not confirmed in time";
+    private static final String CONFIRM_HEADER = "## Confirm by: ";
+
+    /**
+     * {@code commit confirmed N}, after the commit itself: unless {@link #confirm} is called within
+     * {@code within}, the configuration active before it is committed again. The deadline and that
+     * configuration live in {@code STATE/confirm.conf}, so the rollback happens even when the
+     * shell is gone: the daemon's poll or the next use of the store applies it. A second
+     * {@code commit confirmed} before the deadline moves the deadline and keeps the original
+     * configuration to return to.
+     *
+     * @param before the configuration active before the commit being confirmed
+     */
+    public synchronized void confirmWithin(Duration within, Node before) throws IOException {
+        Node back = pendingConfirm().isPresent() ? readConfirm().tree() : before;
+        AtomicFiles.write(confirmFile(), CONFIRM_HEADER + clock.instant().plus(within).getEpochSecond() + "\n" + ConfigPrinter.braces(back));
+    }
+
+    /** {@code commit} or {@code commit check} confirms a pending {@code commit confirmed}; true when one was pending. */
+    public synchronized boolean confirm() throws IOException {
+        return Files.deleteIfExists(confirmFile());
+    }
+
+    /** The deadline of a pending {@code commit confirmed}. */
+    public synchronized Optional<Instant> pendingConfirm() throws IOException {
+        return Files.exists(confirmFile()) ? Optional.of(readConfirm().deadline()) : Optional.empty();
+    }
+
+    private record PendingConfirm(Instant deadline, Node tree) {}
+
+    private Path confirmFile() { return dir.resolve("confirm.conf"); }
+
+    private boolean confirmDue() throws IOException {
+        Optional<Instant> deadline = pendingConfirm();
+        return deadline.isPresent() && !clock.instant().isBefore(deadline.get());
+    }
+
+    private PendingConfirm readConfirm() throws IOException {
+        String text = Files.readString(confirmFile(), StandardCharsets.UTF_8);
+        int eol = text.indexOf('\n');
+        if (!text.startsWith(CONFIRM_HEADER) || eol < 0) throw new IOException(confirmFile() + " cannot be read");
+        try {
+            return new PendingConfirm(Instant.ofEpochSecond(Long.parseLong(text.substring(CONFIRM_HEADER.length(), eol).strip())),
+                    ConfigText.parse(text.substring(eol + 1)));
+        } catch (NumberFormatException | ConfigSyntaxException e) {
+            throw new IOException(confirmFile() + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Under the lock: when a {@code commit confirmed} is past its deadline, commits the configuration it replaced. */
+    private void rollBackUnconfirmed() throws IOException {
+        if (!confirmDue()) return;
+        Node back = readConfirm().tree();
+        CheckResult result = CommitCheck.check(back);
+        if (candidate.equals(active)) setCandidate(back);
+        commitChecked(Secrets.encode(back, List.of(active), random), result, "sallyport", Optional.of(AUTOMATIC_ROLLBACK));
+        confirm();
     }
 
     public synchronized Node candidate() { return candidate; }
