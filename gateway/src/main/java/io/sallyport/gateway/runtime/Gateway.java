@@ -56,7 +56,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private final Map<Integer, InboundAgent> inboundOwner = new ConcurrentHashMap<>();
     /** Policy rules of interface-style sets applied with {@code service input}, by set. */
     private final Map<String, List<PolicyRule>> steeringRules = new ConcurrentHashMap<>();
-    private volatile GatewayPlan plan = new GatewayPlan(List.of(), List.of(), false, false, Optional.empty());
+    private volatile GatewayPlan plan = new GatewayPlan(List.of(), List.of(), false, false, Optional.empty(),
+            false);
 
     public Gateway(GatewayHost host, AgentRunner runner, Supplier<SecureRandom> entropy, KmdOptions kmdOptions,
                    Consumer<Action.Trace> traceSink) {
@@ -164,7 +165,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             for (InsideDevice d : s.devices()) {
                 TunPort tun = host.openTun(d.tunName(), mtu);
                 devices.put(d.unit(), new ServiceSetRuntime.Device(tun, new OutboundAgent("out-" + d.tunName(), tun,
-                        id -> kmd.command(new Command.Acquire(id)), this::rekeyForRollover)));
+                        this::acquire, this::rekeyForRollover)));
                 for (String address : d.addresses()) {
                     int slash = address.indexOf('/');
                     host.network().addAddress(new HostAddress(d.tunName(), InetAddress.ofLiteral(address.substring(0, slash)),
@@ -460,6 +461,13 @@ public final class Gateway implements KmdListener, AutoCloseable {
     /** The IKE socket of each local gateway (sends the host refused, malformed receives). */
     public Map<InetAddress, io.sallyport.net.DatagramPort> ikePorts() {
         return locals.ikePorts();
+    }
+
+    /** Traffic found no SA: kmd negotiates one, unless {@code establish-tunnels responder-only}. */
+    private void acquire(String tunnelId) {
+        if (!plan.responderOnly()) {
+            kmd.command(new Command.Acquire(tunnelId));
+        }
     }
 
     /** The data plane says an outbound SA nears sequence-number rollover: rekey it now. */
