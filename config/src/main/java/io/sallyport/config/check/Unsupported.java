@@ -66,6 +66,8 @@ public final class Unsupported {
         "services ipsec-vpn ike policy * certificate-policy-oids",
         "services ipsec-vpn ipsec policy * proposal-set",
         "services ipsec-vpn traceoptions no-remote-trace",
+        "services ipsec-vpn traceoptions file world-readable",
+        "services ipsec-vpn traceoptions file match",
         "services ipsec-vpn clear-ike-sas-on-pic-restart",
         "services ipsec-vpn clear-ipsec-sas-on-pic-restart");
 
@@ -91,6 +93,12 @@ public final class Unsupported {
                 + " tunnels using this policy do not come up"),
         new CannotWork("services ipsec-vpn ike policy * remote-id distinguished-name",
             "distinguished-name identities need certificate authentication, which Sallyport does not support yet"),
+        new CannotWork("services ipsec-vpn ipsec proposal * authentication-algorithm hmac-sha-256-96",
+            "hmac-sha-256-96 (non-RFC truncation) is not implemented by Sallyport; tunnels using this proposal do not come up"),
+        new CannotWork("services ipsec-vpn ipsec proposal * authentication-algorithm hmac-sha2-256",
+            "hmac-sha2-256 is not implemented by Sallyport (use hmac-sha-256-128); tunnels using this proposal do not come up"),
+        new CannotWork("services ipsec-vpn rule * term * then manual direction * authentication algorithm hmac-sha2-256",
+            "hmac-sha2-256 is not implemented by Sallyport (use hmac-sha-256-128); this manual SA does not come up"),
         new CannotWork("services ipsec-vpn ipsec proposal * protocol ah",
             "AH is not supported by Sallyport (ESP only); tunnels using this proposal do not come up"),
         new CannotWork("services ipsec-vpn ipsec proposal * protocol bundle",

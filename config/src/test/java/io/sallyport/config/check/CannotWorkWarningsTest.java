@@ -88,10 +88,14 @@ class CannotWorkWarningsTest {
             set routing-instances vrf-a instance-type virtual-router
             set services ipsec-vpn ike policy p version 2
             set services ipsec-vpn ike policy p local-id distinguished-name
+            set services ipsec-vpn ipsec proposal h authentication-algorithm hmac-sha-256-96
+            set services ipsec-vpn traceoptions file kmd world-readable
             """);
         for (String statement : List.of("dial-options] ipsec-interface-id TEST-intf", "dial-options] shared",
                 "client *] ike", "ca-profile entrust] ca-identity entrust", "vrf-a] instance-type virtual-router",
-                "local-id] distinguished-name: a distinguished-name identity")) {
+                "local-id] distinguished-name: a distinguished-name identity",
+                "proposal h] authentication-algorithm hmac-sha-256-96: hmac-sha-256-96 (non-RFC truncation)",
+                "traceoptions file] world-readable")) {
             assertTrue(w.stream().anyMatch(x -> x.contains(statement)), statement + " in " + w);
         }
     }
