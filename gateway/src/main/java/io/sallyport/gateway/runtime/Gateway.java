@@ -458,6 +458,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return out;
     }
 
+    /** The per-flow send sockets of each udp-encapsulate port (sends the host refused). */
+    public Map<String, List<io.sallyport.net.DatagramPort>> flowSenders() {
+        return locals.flowSenders();
+    }
+
     /** The IKE socket of each local gateway (sends the host refused, malformed receives). */
     public Map<InetAddress, io.sallyport.net.DatagramPort> ikePorts() {
         return locals.ikePorts();

@@ -46,6 +46,14 @@ final class LocalGateways {
         return out;
     }
 
+    /** The flow senders of each {@code udp-encapsulate} port (their send failures), by a name. */
+    synchronized Map<String, java.util.List<DatagramPort>> flowSenders() {
+        Map<String, java.util.List<DatagramPort>> out = new java.util.LinkedHashMap<>();
+        byAddress.forEach((a, lg) -> lg.encapsulation.forEach((port, e) -> out.put(
+                a.getHostAddress() + " udp-encapsulate " + port + " flow senders", java.util.List.of(e.flowSenders()))));
+        return out;
+    }
+
     /** The IKE (port 500) socket of each local gateway, by address, for the drops view. */
     synchronized Map<InetAddress, DatagramPort> ikePorts() {
         Map<InetAddress, DatagramPort> out = new java.util.LinkedHashMap<>();
