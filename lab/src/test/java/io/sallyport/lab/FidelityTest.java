@@ -215,4 +215,23 @@ class FidelityTest {
             assertTrue(xml.contains("<drop-reason>malformed-header</drop-reason>"), xml);
         }
     }
+
+    // ---------------------------------------------------------------- establish-tunnels responder-only
+
+    @Test
+    void responderOnlyNeverStartsIkeButAnswersThePeer() throws Exception {
+        try (Lab lab = msMpc(c -> c.contains("local-gateway 10.0.1.1;")
+                ? c.replace("establish-tunnels immediately;", "establish-tunnels responder-only;")
+                : c.replace("establish-tunnels immediately;", ""))) {
+            PingResult fromH1 = lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3);
+            lab.advance(MINUTE);
+            assertEquals(0, fromH1.received(), fromH1::render);
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            assertEquals(List.of(), r1.gateway().kmd().ikeSas(), "router1 initiated although responder-only");
+            // router2 (on-traffic) starts it; router1 answers.
+            lab.ping("h2", lab.resolve("h1").orElseThrow(), java.util.Optional.empty(), 1);
+            assertTrue(lab.awaitTunnels(MINUTE), () -> String.join("; ", r1.tunnelProblems()));
+            assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());
+        }
+    }
 }

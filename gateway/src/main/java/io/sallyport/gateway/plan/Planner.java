@@ -87,8 +87,24 @@ public final class Planner {
         }
         Optional<TraceSettings> trace = vpn.traceoptions().map(t -> new TraceSettings(t.fileName(),
                 t.size().map(Planner::bytes).orElse(1024L * 1024), t.files(), t.level().keyword(), t.flags(), t.worldReadable()));
+        staticRoutesLeftToTheHost(config, sets, warnings);
         return new GatewayPlan(sets, warnings, vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY,
-                vpn.noIpsecTunnelInTraceroute(), trace);
+                vpn.noIpsecTunnelInTraceroute(), trace, vpn.establishTunnels() == EstablishTunnels.RESPONDER_ONLY);
+    }
+
+    /**
+     * Static routes whose next hop is no inside unit of a running set are not Sallyport's to
+     * install: the host's routing carries them (the lab installs them for its routers). Said once each.
+     */
+    private static void staticRoutesLeftToTheHost(Configuration config, List<ServiceSetPlan> sets, List<String> warnings) {
+        List<String> units = sets.stream().flatMap(s -> s.devices().stream()).map(InsideDevice::unit).toList();
+        for (StaticRoute r : config.routingOptions().staticRoutes()) {
+            if (r.nextHops().stream().noneMatch(units::contains)) {
+                warnings.add("routing-options static route " + r.prefix() + " next-hop " + String.join(" ", r.nextHops())
+                        + ": not installed by Sallyport (only routes into service units are); the host's routing must"
+                        + " carry it");
+            }
+        }
     }
 
     private static List<IpsecVpnRule> rulesOf(ServiceSet set, IpsecVpn vpn) {

@@ -143,6 +143,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return snapshot.dataPlane();
     }
 
+    /** The counters of each outbound worker's send-only sockets (for the drops view). */
+    Map<String, List<io.sallyport.net.PortCounters>> sendPorts() {
+        return snapshot.sendPorts();
+    }
+
     /** Commands the control agent refused because its queue was full. */
     public long refusedCommands() {
         return control.refusedCommands();
@@ -214,7 +219,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         Map<String, TunnelState> states = new LinkedHashMap<>();
         tunnels.forEach((id, t) -> states.put(id, t.snapshot(counters)));
         snapshot = new GatewaySnapshot(plan, sets.values().stream().map(ServiceSetRuntime::plan).toList(), problems,
-                suspendedByName, states, setWorkers, counters);
+                suspendedByName, states, setWorkers, counters, locals.senderCounters());
     }
 
     /** Every running worker's counters. */
@@ -281,7 +286,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             for (InsideDevice d : s.devices()) {
                 TunPort tun = host.openTun(d.tunName(), mtu);
                 devices.put(d.unit(), new ServiceSetRuntime.Device(tun, new OutboundAgent("out-" + d.tunName(), tun,
-                        host.waiter(List.of(tun)), id -> request(() -> kmd.command(new Command.Acquire(id))),
+                        host.waiter(List.of(tun)), id -> request(() -> acquire(id)),
                         id -> request(() -> rekeyForRollover(id)))));
                 for (String address : d.addresses()) {
                     int slash = address.indexOf('/');
@@ -603,6 +608,13 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 }
                 return;
             }
+        }
+    }
+
+    /** Traffic found no SA: kmd negotiates one, unless {@code establish-tunnels responder-only}. */
+    private void acquire(String tunnelId) {
+        if (!plan.responderOnly()) {
+            kmd.command(new Command.Acquire(tunnelId));
         }
     }
 

@@ -361,6 +361,16 @@ public final class GatewayManagement implements ManagementApi {
             w.ports().forEach(port -> port(c, port));
             out.add(new DropsReport.Section("Inside device", w.worker(), c));
         }
+        gateway.sendPorts().forEach((name, ports) -> {
+            List<DropsReport.Counter> c = new ArrayList<>();
+            for (io.sallyport.net.PortCounter pc : io.sallyport.net.PortCounter.values()) {
+                if (pc.name().startsWith("SEND_DROPPED")) {
+                    counter(c, pc.label(), pc.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                            ports.stream().mapToLong(p -> p.get(pc)).sum());
+                }
+            }
+            out.add(new DropsReport.Section("Send ports", name, c));
+        });
         List<DropsReport.Counter> k = new ArrayList<>();
         gateway.kmd().drops().forEach((r, n) -> counter(k, r.label(), r.name().toLowerCase(java.util.Locale.ROOT)
                 .replace('_', '-'), n));

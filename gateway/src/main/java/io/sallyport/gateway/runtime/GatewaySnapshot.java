@@ -15,14 +15,16 @@ import java.util.Optional;
  * @param suspended why each gw-interface service set is suspended by its local gateway, by name
  * @param setWorkers the counters of each running set's device workers, by set name
  * @param dataPlane  every running worker's counters
+ * @param sendPorts  the counters of each outbound worker's send-only sockets, by a name
  */
 record GatewaySnapshot(GatewayPlan plan, List<ServiceSetPlan> serviceSets, Map<String, String> problems,
                        Map<String, String> suspended, Map<String, TunnelState> tunnels,
-                       Map<String, List<WorkerCounters>> setWorkers, DataPlaneCounters dataPlane) {
+                       Map<String, List<WorkerCounters>> setWorkers, DataPlaneCounters dataPlane,
+                       Map<String, List<io.sallyport.net.PortCounters>> sendPorts) {
 
     static final GatewaySnapshot EMPTY = new GatewaySnapshot(
-            new GatewayPlan(List.of(), List.of(), false, false, Optional.empty()), List.of(), Map.of(), Map.of(),
-            Map.of(), Map.of(), DataPlaneCounters.NONE);
+            new GatewayPlan(List.of(), List.of(), false, false, Optional.empty(), false), List.of(), Map.of(), Map.of(),
+            Map.of(), Map.of(), DataPlaneCounters.NONE, Map.of());
 
     GatewaySnapshot {
         serviceSets = List.copyOf(serviceSets);
@@ -30,6 +32,7 @@ record GatewaySnapshot(GatewayPlan plan, List<ServiceSetPlan> serviceSets, Map<S
         suspended = Map.copyOf(suspended);
         tunnels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tunnels));
         setWorkers = Map.copyOf(setWorkers);
+        sendPorts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sendPorts));
     }
 
     /** Packets routed into a set's devices that no tunnel's selectors held, as its workers last published. */

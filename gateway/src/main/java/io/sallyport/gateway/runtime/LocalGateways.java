@@ -39,6 +39,30 @@ final class LocalGateways {
     }
 
     /**
+     * The send-only sockets of each outbound worker (their refused sends, for the drops view), by a
+     * name; their counters are owner-written plain longs that show reads slightly stale.
+     */
+    Map<String, java.util.List<io.sallyport.net.PortCounters>> senderCounters() {
+        Map<String, java.util.List<io.sallyport.net.PortCounters>> out = new java.util.LinkedHashMap<>();
+        byAddress.forEach((a, lg) -> lg.senders.forEach((worker, own) -> {
+            java.util.List<io.sallyport.net.PortCounters> ports = new java.util.ArrayList<>();
+            if (own.natT != null) {
+                ports.add(own.natT.counters());
+            }
+            if (own.rawEsp != null) {
+                ports.add(own.rawEsp.counters());
+            }
+            own.flows.values().forEach(flows -> {
+                for (DatagramPort p : flows) {
+                    ports.add(p.counters());
+                }
+            });
+            out.put(worker.name() + " on " + a.getHostAddress(), java.util.List.copyOf(ports));
+        }));
+        return out;
+    }
+
+    /**
      * Where one SA's ESP travels: the sending worker's own socket or flow senders, the worker that
      * receives the peer's ESP, the encapsulation.
      */
