@@ -38,6 +38,7 @@ public final class Unsupported {
         "security ipsec",
         "security traceoptions",
         "security pki traceoptions",
+        "security pki trusted-ca-group",
         "security pki ca-profile * enrollment",
         "security pki ca-profile * administrator",
         "security pki ca-profile * revocation-check ocsp",
