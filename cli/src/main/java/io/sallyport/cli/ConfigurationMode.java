@@ -6,6 +6,7 @@ import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
 import io.sallyport.config.ConfigPrinter;
 import io.sallyport.config.ConfigText;
+import io.sallyport.config.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +23,14 @@ final class ConfigurationMode {
     private final ConfigSession config;
     private final DaemonLink daemon;
     private final OperationalMode operational;
+    private final SecretPrompt secrets;
 
-    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational) {
+    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets) {
         this.state = state;
         this.config = config;
         this.daemon = daemon;
         this.operational = operational;
+        this.secrets = secrets;
     }
 
     /** An edit of the candidate at the current level, as {@link ConfigEditor} offers them. */
@@ -44,7 +47,7 @@ final class ConfigurationMode {
         int restAt = w.starts().getFirst() + verb.length();
         String rest = command.substring(restAt);
         return switch (verb) {
-            case "set" -> edit(ConfigEditor::set, rest, restAt, false);
+            case "set" -> set(rest, restAt);
             case "delete" -> edit(ConfigEditor::delete, rest, restAt, true);
             case "deactivate" -> edit(ConfigEditor::deactivate, rest, restAt, false);
             case "activate" -> edit(ConfigEditor::activate, rest, restAt, false);
@@ -62,6 +65,27 @@ final class ConfigurationMode {
             case "exit", "quit" -> exit(w.from(1));
             default -> Reply.errorAt(w.starts().getFirst(), "unknown command.\n");
         };
+    }
+
+    /**
+     * {@code set}; a secret statement typed without its value ({@code pre-shared-key ascii-text})
+     * asks for it twice with echo off, as Junos does, so the key is never on the screen or in the
+     * history.
+     */
+    private Reply set(String rest, int restAt) throws IOException {
+        List<String> typed = Words.of(rest).words();
+        List<String> path = new ArrayList<>(ConfigEditor.words(state.level()));
+        path.addAll(typed);
+        if (!typed.isEmpty() && Secrets.valuePositions(path).contains(path.size())) {
+            String what = typed.getLast();
+            Optional<String> first = secrets.read("New " + what + " (secret):");
+            if (first.isPresent()) {
+                Optional<String> again = secrets.read("Retype new " + what + " (secret):");
+                if (!again.equals(first)) return Reply.error("error: the two entries do not match; " + what + " is unchanged\n");
+                rest = rest.stripTrailing() + " \"" + first.get().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            }
+        }
+        return edit(ConfigEditor::set, rest, restAt, false);
     }
 
     private Reply edit(Edit op, String rest, int restAt, boolean mustExist) throws IOException {

@@ -62,7 +62,11 @@ final class OperationalCatalog {
             Map.entry("filename", "File name"),
             Map.entry("digest", "Digest of the request signature (sha-1, sha-256, sha-384)"),
             Map.entry("key", "Private key file"),
-            Map.entry("passphrase", "Passphrase of the key or PKCS#12 file (never stored)"));
+            Map.entry("passphrase", "Passphrase of the key or PKCS#12 file (never stored)"),
+            Map.entry("drops", "Show drop counters no other command shows (Sallyport)"),
+            Map.entry("peer-address", "Address of IKE peer"),
+            Map.entry("routing-instance", "Name of routing instance"),
+            Map.entry("tunnel-index", "Index of tunnel within its service set"));
 
     private final List<List<String>> patterns;
 

@@ -27,6 +27,7 @@ public final class Shell {
     private final OperationalMode operationalMode;
     private boolean echo;
     private CommandGuard guard = CommandGuard.NONE;
+    private SecretPrompt secrets = SecretPrompt.NONE;
 
     /**
      * @param config     the configuration store of the state directory
@@ -40,7 +41,7 @@ public final class Shell {
         this.systemHost = systemHost;
         this.assist = new Assist(state, config);
         this.operationalMode = new OperationalMode(config, daemon);
-        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode);
+        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt));
     }
 
     /**
@@ -55,6 +56,12 @@ public final class Shell {
     /** Commands the guard refuses print its error instead of running. */
     public Shell guardedBy(CommandGuard guard) {
         this.guard = guard;
+        return this;
+    }
+
+    /** Where a secret left off a {@code set} is asked for (the terminal, with echo off). */
+    public Shell secretPrompt(SecretPrompt prompt) {
+        this.secrets = prompt;
         return this;
     }
 

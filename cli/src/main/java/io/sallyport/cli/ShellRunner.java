@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jline.keymap.KeyMap;
 import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
@@ -13,6 +14,7 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.Reference;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -112,7 +114,17 @@ public final class ShellRunner {
             return true;
         });
         reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(HELP_WIDGET), KeyMap.translate("?"));
+        shell.secretPrompt(prompt -> readSecret(reader, prompt));
         return loop(shell, reader, terminal);
+    }
+
+    /** One line with nothing echoed (JLine's null mask), and kept out of the history. */
+    static Optional<String> readSecret(LineReader reader, String prompt) {
+        try {
+            return Optional.of(reader.readLine(prompt, LineReaderImpl.NULL_MASK));
+        } catch (UserInterruptException | EndOfFileException e) {
+            return Optional.empty();
+        }
     }
 
     private static int loop(Shell shell, LineReader reader, Terminal terminal) {

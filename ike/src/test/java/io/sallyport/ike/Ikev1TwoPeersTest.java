@@ -333,4 +333,22 @@ class Ikev1TwoPeersTest {
         assertEquals(2, t.a.ikeSas().size(), "one IKEv1 SA up and one IKEv2 SA connecting");
         assertEquals(List.of("IKEv2", "Main"), t.a.ikeSas().stream().map(Kmd.IkeSaView::exchangeType).sorted().toList());
     }
+
+    @Test
+    void shouldKeepTunnelsWhenBothEndsInitiateAtOnce() {
+        var t = new TwoPeers();
+        var a = v1("b", A, B, "k");
+        var b = v1("a", B, A, "k");
+        t.addPeers(immediate(a), immediate(b));
+        t.run(30 * SECOND);
+        assertFalse(t.planeA.isEmpty(), () -> traces(t));
+        assertTrue(t.planesMatch(), () -> traces(t));
+        assertTrue(t.a.ikeSas().stream().allMatch(s -> s.state().equals("ESTABLISHED")), () -> traces(t));
+    }
+
+    private static PeerConfig immediate(PeerConfig p) {
+        return new PeerConfig(p.name(), p.localAddress(), p.remoteAddress(), p.localId(), p.remoteId(), p.authenticator(),
+                p.ikeProposals(), p.childProposals(), p.localSelectors(), p.remoteSelectors(), p.dpd(), true, true, 0,
+                PeerConfig.Exchange.MAIN);
+    }
 }

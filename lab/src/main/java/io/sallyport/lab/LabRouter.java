@@ -77,7 +77,8 @@ public final class LabRouter {
                 () -> random, KmdOptions.defaults(), trace -> { });
         management = new GatewayManagement(gateway, () -> Reply.ok(""), () -> configText,
                 new PkiOperations(pkiStore(), random, () -> configuration.pki().caProfiles().keySet()));
-        plan = new Planner(node.control()::hasAddress).plan(configuration);
+        plan = new Planner(node.control()::hasAddress, java.util.Optional.of(pkiStore()), java.time.Clock.systemUTC())
+                .plan(configuration);
         gateway.apply(plan);
         node.tunnelSource(this::sourceInsideTunnel);
     }

@@ -129,14 +129,17 @@ public final class Daemon implements AutoCloseable {
         Set<InetAddress> present = hostAddresses;
         // gw-interface local gateways of running sets stay planned: their outage is the watch's.
         Set<InetAddress> watched = LocalGatewayWatch.watchedAddresses(gateway);
-        GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a)).plan(config);
+        Optional<PkiStore> certificates = Optional.of(new PkiStore(stateDir));
+        GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a), certificates, Clock.systemUTC())
+                .plan(config);
         trace.configure(plan.trace());
         gateway.apply(plan);
         if (!LocalGatewayWatch.watchedAddresses(gateway).equals(watched)) {
             // A gw-interface set changed by this commit while its address is gone could not bind:
             // plan again without it, so it is down for the missing address and comes back with it.
             Set<InetAddress> running = LocalGatewayWatch.watchedAddresses(gateway);
-            plan = new Planner(a -> present.contains(a) || running.contains(a)).plan(config);
+            plan = new Planner(a -> present.contains(a) || running.contains(a), certificates, Clock.systemUTC())
+                    .plan(config);
             gateway.apply(plan);
         }
         plan.warnings().forEach(w -> LOG.warn("{}", w));

@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements KmdListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** RFC 7296 §2.21.4: INVALID_SPI notifications are rate limited; one per tunnel per second. */
+    private static final long INVALID_SPI_REPORT_INTERVAL_NANOS = 1_000_000_000L;
 
     private final GatewayHost host;
     private final AgentRunner runner;
@@ -62,7 +64,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         this.runner = runner;
         this.traceSink = traceSink;
         this.kmd = new KmdAgent(new Kmd(kmdOptions, entropy), this);
-        this.locals = new LocalGateways(host, runner, kmd);
+        this.locals = new LocalGateways(host, runner, kmd, this::unknownSpi);
         runner.start(kmd);
     }
 
@@ -423,6 +425,43 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
     }
 
+    /**
+     * An inbound worker received ESP for an SPI it does not know (a worker's thread). From a
+     * configured remote gateway it counts as that tunnel's {@code Invalid SPI errors}, and kmd
+     * tells the peer with INVALID_SPI (RFC 7296 §2.21.4), at most once a second per tunnel;
+     * from anyone else it is only counted by the worker (no state, no IKE work for strangers).
+     */
+    private void unknownSpi(InetAddress source, int spi, long nowNanos) {
+        for (TunnelState t : tunnels.values()) {
+            if (source.equals(t.activeRemoteGateway())) {
+                t.invalidSpi.increment();
+                long last = t.lastInvalidSpiReportNanos;
+                if (last == Long.MIN_VALUE || nowNanos - last >= INVALID_SPI_REPORT_INTERVAL_NANOS) {
+                    t.lastInvalidSpiReportNanos = nowNanos;
+                    kmd.command(new Command.ReportInvalidSpi(source, spi));
+                }
+                return;
+            }
+        }
+    }
+
+    /** Every inbound worker (drops before any SA: unknown SPIs, bad outer headers, short packets). */
+    public List<InboundAgent> inboundWorkers() {
+        return locals.inboundWorkers();
+    }
+
+    /** Every outbound worker with its service set's name (packets matching no tunnel, short packets). */
+    public synchronized Map<String, OutboundAgent> outboundWorkers() {
+        Map<String, OutboundAgent> out = new LinkedHashMap<>();
+        sets.values().forEach(rt -> rt.devices().values().forEach(d -> out.put(d.outbound().name(), d.outbound())));
+        return out;
+    }
+
+    /** The IKE socket of each local gateway (sends the host refused, malformed receives). */
+    public Map<InetAddress, io.sallyport.net.DatagramPort> ikePorts() {
+        return locals.ikePorts();
+    }
+
     /** The data plane says an outbound SA nears sequence-number rollover: rekey it now. */
     private void rekeyForRollover(String tunnelId) {
         TunnelState state = tunnels.get(tunnelId);
@@ -454,7 +493,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         state.ike = null;
         state.lastFailure = a.reason();
         // kmd itself brings establish-tunnels-immediately peers back (KmdOptions.reconnectNanos).
-        if (a.reason().startsWith("no response") && state.plan.backupPeer().isPresent()) {
+        if (a.cause().peerUnreachable() && state.plan.backupPeer().isPresent()) {
             failOver(state);
         }
     }
@@ -485,30 +524,40 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     // ---------------------------------------------------------------- operator commands
 
-    /** {@code clear services ipsec-vpn ike security-associations [peer]}. */
-    public void clearIke(Optional<InetAddress> peer) {
+    /** {@code clear services ipsec-vpn ike security-associations [peer] [service-set]}. */
+    public void clearIke(java.util.function.Predicate<TunnelPlan> which) {
         for (TunnelState t : tunnels.values()) {
-            if (t.plan.peer().isPresent() && peer.map(p -> p.equals(t.plan.remoteGateway())).orElse(true)) {
+            if (t.plan.peer().isPresent() && which.test(t.plan)) {
                 kmd.command(new Command.DeleteIkeSa(t.plan.id()));
             }
         }
     }
 
-    /** {@code clear services ipsec-vpn ipsec security-associations [service-set] [remote-gateway]}. */
-    public void clearIpsec(Optional<String> serviceSet, Optional<InetAddress> remote) {
+    /**
+     * {@code clear services ipsec-vpn ipsec security-associations}: the matching tunnels' dynamic
+     * SAs go and the tunnels are negotiated again, as on Junos: with {@code establish-tunnels
+     * immediately} at once (a fresh SA pair over the same IKE SA, the old pair deleted at the
+     * peer); otherwise on the next packet. kmd cannot yet add a child SA to an IKE SA that has
+     * none, so for on-traffic tunnels the IKE SA is cleared too and the next packet negotiates both.
+     */
+    public void clearIpsec(java.util.function.Predicate<TunnelPlan> which) {
         for (TunnelState t : tunnels.values()) {
             TunnelState.SaPair sa = t.current();
-            if (sa != null && !sa.manual() && serviceSet.map(t.plan.serviceSet()::equals).orElse(true)
-                    && remote.map(r -> r.equals(t.plan.remoteGateway())).orElse(true)) {
-                kmd.command(new Command.DeleteChildSa(sa.spiIn()));
+            if (sa == null || sa.manual() || t.plan.peer().isEmpty() || !which.test(t.plan)) {
+                continue;
+            }
+            if (t.plan.peer().get().establishImmediately()) {
+                kmd.command(new Command.RekeyChildSa(sa.spiIn()));
+            } else {
+                kmd.command(new Command.DeleteIkeSa(t.plan.id()));
             }
         }
     }
 
-    /** {@code clear services ipsec-vpn ipsec statistics}. */
-    public void clearStatistics(Optional<String> serviceSet) {
+    /** {@code clear services ipsec-vpn ipsec statistics [service-set] [remote-gateway]}. */
+    public void clearStatistics(java.util.function.Predicate<TunnelPlan> which) {
         for (TunnelState t : tunnels.values()) {
-            if (serviceSet.map(t.plan.serviceSet()::equals).orElse(true)) {
+            if (which.test(t.plan)) {
                 t.statisticsBaseline = Statistics.of(t);
             }
         }

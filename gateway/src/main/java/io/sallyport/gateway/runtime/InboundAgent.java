@@ -33,21 +33,47 @@ public final class InboundAgent implements Agent {
     private final DatagramPort port;
     private final EspInbound.InputForm form;
     private final Consumer<Datagram> toKmd;
+    private final UnknownSpi unknownSpi;
+    /** Packets an SA decrypted after its tunnel left this worker (a delete racing the packet). */
+    private long orphaned;
     private final EspInbound inbound = new EspInbound(new EspCounters());
     private final SpiTable<InboundTunnel> tunnels = new SpiTable<>();
     private final Queue<Consumer<InboundAgent>> commands = new ConcurrentLinkedQueue<>();
     private final byte[] buf = new byte[65535];
     private final InboundResult result = new InboundResult();
 
+    /** Told of each ESP packet whose SPI this worker does not know, on the worker's thread. */
+    @FunctionalInterface
+    public interface UnknownSpi {
+        void received(java.net.InetAddress source, int spi, long nowNanos);
+    }
+
     /**
-     * @param form  {@code UDP_PAYLOAD} for UDP ports (NAT-T marker rules), {@code ESP} for raw ESP
-     * @param toKmd receives IKE messages that arrived on this port (must be thread-safe)
+     * @param form       {@code UDP_PAYLOAD} for UDP ports (NAT-T marker rules), {@code ESP} for raw ESP
+     * @param toKmd      receives IKE messages that arrived on this port (must be thread-safe)
+     * @param unknownSpi told of ESP for an unknown SPI (must be thread-safe and cheap)
      */
-    public InboundAgent(String name, DatagramPort port, EspInbound.InputForm form, Consumer<Datagram> toKmd) {
+    public InboundAgent(String name, DatagramPort port, EspInbound.InputForm form, Consumer<Datagram> toKmd,
+                        UnknownSpi unknownSpi) {
         this.name = name;
         this.port = port;
         this.form = form;
         this.toKmd = toKmd;
+        this.unknownSpi = unknownSpi;
+    }
+
+    /** Drops this worker counted before any SA (unknown SPI, bad outer header, short), by reason. */
+    public EspCounters counters() {
+        return inbound.counters();
+    }
+
+    public io.sallyport.net.PortCounters portCounters() {
+        return port.counters();
+    }
+
+    /** Decrypted packets whose tunnel had already left this worker. Approximate (owner-written). */
+    public long orphaned() {
+        return orphaned;
     }
 
     @Override
@@ -88,15 +114,26 @@ public final class InboundAgent implements Agent {
                 case INNER -> deliver(result.path());
                 case IKE -> toKmd.accept(new Datagram(port.localAddress(), port.lastSource(),
                         Arrays.copyOfRange(buf, result.innerOffset(), result.innerOffset() + result.innerLength()), true));
-                case KEEPALIVE, DROPPED -> { }
+                case DROPPED -> {
+                    if (result.drop() == io.sallyport.esp.DropReason.INVALID_SPI) {
+                        unknownSpi.received(port.lastSource().getAddress(), spiOf(len), nowNanos);
+                    }
+                }
+                case KEEPALIVE -> { }
             }
         }
         return work;
     }
 
+    /** The SPI of the ESP packet in the buffer (after a UDP port's payload start, or raw ESP). */
+    private int spiOf(int len) {
+        return len >= 4 ? io.sallyport.packet.Bytes.i32(buf, 0) : 0;
+    }
+
     private void deliver(InboundPath path) {
         InboundTunnel t = tunnels.get(path.spi());
         if (t == null) {
+            orphaned++;
             return;
         }
         int off = result.innerOffset();

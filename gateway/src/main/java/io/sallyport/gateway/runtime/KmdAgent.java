@@ -108,6 +108,13 @@ public final class KmdAgent implements Agent {
         });
     }
 
+    /** kmd's drop counters as of its last tick, by reason. */
+    private volatile Map<io.sallyport.ike.DropReason, Long> drops = Map.of();
+
+    public Map<io.sallyport.ike.DropReason, Long> drops() {
+        return drops;
+    }
+
     /** IKE SAs as of kmd's last tick (at most 50 ms old). */
     public List<Kmd.IkeSaView> ikeSas() {
         return snapshot;
@@ -159,6 +166,7 @@ public final class KmdAgent implements Agent {
             ikeRemotes.clear();
             snapshot.forEach(sa -> ikeRemotes.add(sa.remote().getAddress()));
             traffic.keySet().retainAll(ikeRemotes);
+            drops = kmd.drops();
         }
         return work;
     }

@@ -26,11 +26,31 @@ final class LocalGateways {
     private final AgentRunner runner;
     private final KmdAgent kmd;
     private final Map<InetAddress, LocalGateway> byAddress = new HashMap<>();
+    private final InboundAgent.UnknownSpi unknownSpi;
 
-    LocalGateways(GatewayHost host, AgentRunner runner, KmdAgent kmd) {
+    LocalGateways(GatewayHost host, AgentRunner runner, KmdAgent kmd, InboundAgent.UnknownSpi unknownSpi) {
         this.host = host;
         this.runner = runner;
         this.kmd = kmd;
+        this.unknownSpi = unknownSpi;
+    }
+
+    /** Every inbound worker of every local gateway, for the drops view. */
+    synchronized java.util.List<InboundAgent> inboundWorkers() {
+        java.util.List<InboundAgent> out = new java.util.ArrayList<>();
+        for (LocalGateway lg : byAddress.values()) {
+            out.add(lg.natTWorker);
+            lg.rawEspWorker.ifPresent(out::add);
+            lg.encapsulation.values().forEach(e -> out.add(e.worker()));
+        }
+        return out;
+    }
+
+    /** The IKE (port 500) socket of each local gateway, by address, for the drops view. */
+    synchronized Map<InetAddress, DatagramPort> ikePorts() {
+        Map<InetAddress, DatagramPort> out = new java.util.LinkedHashMap<>();
+        byAddress.forEach((a, lg) -> out.put(a, lg.ike));
+        return out;
     }
 
     /** Where one SA's ESP travels: the socket, its flow senders, its receiving worker, the encapsulation. */
@@ -62,10 +82,10 @@ final class LocalGateways {
             throw e;
         }
         InboundAgent natTWorker = new InboundAgent("in-" + address.getHostAddress() + ":4500", natT,
-                EspInbound.InputForm.UDP_PAYLOAD, kmd::offer);
+                EspInbound.InputForm.UDP_PAYLOAD, kmd::offer, unknownSpi);
         Optional<DatagramPort> raw = host.openRawEsp(address).map(SharedSendPort::new);
         Optional<InboundAgent> rawWorker = raw.map(p -> new InboundAgent("in-" + address.getHostAddress() + ":esp", p,
-                EspInbound.InputForm.ESP, kmd::offer));
+                EspInbound.InputForm.ESP, kmd::offer, unknownSpi));
         LocalGateway lg = new LocalGateway(address, ike, natT, natTWorker, raw, rawWorker);
         kmd.addIkePort(address, ike);
         kmd.addNatTPort(address, natT);
@@ -117,7 +137,7 @@ final class LocalGateways {
                     senders[i] = new SharedSendPort(host.openUdp(new InetSocketAddress(local.address, 0)));
                 }
                 InboundAgent worker = new InboundAgent("in-" + local.address.getHostAddress() + ":" + p, socket,
-                        EspInbound.InputForm.UDP_PAYLOAD, kmd::offer);
+                        EspInbound.InputForm.UDP_PAYLOAD, kmd::offer, unknownSpi);
                 runner.start(worker);
                 return new UdpEncapsulationPort(p, socket, worker, senders);
             });

@@ -41,6 +41,8 @@ public final class OutboundAgent implements Agent {
     private final OutboundBatch batch = new OutboundBatch();
     /** Packets no tunnel's selectors held; sends that failed are counted by the port itself. */
     private long unmatched;
+    /** Packets from the device too short for an IP header (own reason, not "unmatched"). */
+    private long tooShort;
 
     /**
      * @param acquire called with a tunnel id when traffic finds no SA (must be thread-safe)
@@ -114,7 +116,7 @@ public final class OutboundAgent implements Agent {
 
     private void forward(int len, long nowNanos) {
         if (len < 20) {
-            unmatched++;
+            tooShort++;
             return;
         }
         boolean v4 = (buf[HEADROOM] & 0xF0) == 0x40;
@@ -158,6 +160,15 @@ public final class OutboundAgent implements Agent {
             }
         }
         return null;
+    }
+
+    /** Packets too short for an IPv4 or IPv6 header. Read without synchronisation: approximate. */
+    public long tooShort() {
+        return tooShort;
+    }
+
+    public io.sallyport.net.PortCounters portCounters() {
+        return tun.counters();
     }
 
     /** Packets that matched no tunnel's selectors. Read without synchronisation: approximate. */

@@ -26,7 +26,7 @@ public record Statistics(long encryptedBytes, long decryptedBytes, long encrypte
                 field(in, "esp-authentication-failures"), field(in, "esp-decryption-failures"),
                 field(in, "bad-headers"), field(in, "bad-trailers"),
                 field(in, "ip-integrity-errors") + field(out, "ip-integrity-errors"),
-                field(out, "exceeds-tunnel-mtu"), t.noSaDrops(), field(in, "invalid-spi-errors"),
+                field(out, "exceeds-tunnel-mtu"), t.noSaDrops(), field(in, "invalid-spi-errors") + t.invalidSpi.sum(),
                 t.inboundTallies.selectorFailures,
                 field(in, "misc-errors") + field(out, "misc-errors") + field(out, "discard-errors"));
     }

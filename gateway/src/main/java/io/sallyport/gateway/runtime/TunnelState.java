@@ -39,6 +39,10 @@ public final class TunnelState {
     /** {@code backup-remote-gateway}: whether the backup gateway is the one in use, and how often it switched. */
     volatile boolean onBackup;
     volatile int failovers;
+    /** ESP from this tunnel's remote gateway for an SPI no worker knows (written by any inbound worker). */
+    final java.util.concurrent.atomic.LongAdder invalidSpi = new java.util.concurrent.atomic.LongAdder();
+    /** When kmd last told the peer about an unknown SPI (rate limit); written by inbound workers. */
+    volatile long lastInvalidSpiReportNanos = Long.MIN_VALUE;
     /** Counter values at the last {@code clear services ipsec-vpn ipsec statistics}. */
     volatile Statistics statisticsBaseline = Statistics.ZERO;
 

@@ -4,6 +4,7 @@ import io.sallyport.crypto.Ikev1KeyDerivation;
 import io.sallyport.crypto.Ikev1SaKeys;
 import io.sallyport.crypto.Prf;
 import io.sallyport.ike.Action;
+import io.sallyport.ike.DownCause;
 import io.sallyport.ike.Datagram;
 import io.sallyport.ike.DropReason;
 import io.sallyport.ike.IkeProposal;
@@ -45,6 +46,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
     VendorIds.NatT natT = VendorIds.NatT.NONE;
     boolean peerDpd;
     State state = State.CONNECTING;
+    long establishedAt = Long.MAX_VALUE;
 
     IkeProposal proposal;
     long lifetimeSeconds;
@@ -294,6 +296,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     void establish(long now, List<Action> out) {
         state = State.ESTABLISHED;
+        establishedAt = now;
         long life = lifetimeSeconds * 1_000_000_000L;
         hardDeadline = now + life;
         softDeadline = now + engine.softLife(life);
@@ -313,17 +316,23 @@ final class IsakmpSa implements V1TaskManager.Owner {
         nextDpd = peer.dpd().enabled() && peerDpd ? now + peer.dpd().intervalSeconds() * 1_000_000_000L : Long.MAX_VALUE;
     }
 
-    /** Quick mode finished: both directions go to the data plane. */
-    void install(long now, V1Child c, Action.InstallChildSa action, V1Child replaces, List<Action> out) {
+    /**
+     * Quick mode finished: both directions go to the data plane. A rekey we started deletes the
+     * SA it replaces once the new one is in place (make before break); when the peer rekeyed,
+     * the old SA stays until the peer deletes it or it expires (strongSwan keeps IKEv1 SAs it
+     * rekeyed until then), but is not rekeyed again.
+     */
+    void install(long now, V1Child c, Action.InstallChildSa action, V1Child replaces, boolean ourRekey, List<Action> out) {
         children.add(c);
         out.add(action);
         engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "QuickMode: " + c + " with " + peer.name() + " installed"
                 + (replaces == null ? "" : " (replaces " + replaces + ")"));
         engine.childInstalled(this, out);
-        if (replaces != null && children.contains(replaces)) {
-            // Make before break: the new pair is in place before the old one is deleted.
+        if (replaces != null) {
             replaces.state = V1Child.State.REKEYED;
-            deleteChild(replaces, "rekeyed", out);
+            if (ourRekey) {
+                engine.deleteReplaced(replaces, out);
+            }
         }
     }
 
@@ -362,8 +371,25 @@ final class IsakmpSa implements V1TaskManager.Owner {
         }
         state = State.CLOSED;
         tasks.clear();
-        out.add(new Action.IkeSaDown(peer.name(), id(), why.words()));
+        out.add(new Action.IkeSaDown(peer.name(), id(), downCause(why), why.words()));
         engine.unregister(this);
+    }
+
+    /** The typed cause the gateway decides on (backup-gateway failover on an unreachable peer). */
+    private static DownCause downCause(Failure why) {
+        return switch (why.kind()) {
+            case NO_RESPONSE -> DownCause.NO_RESPONSE;
+            case DEAD_PEER -> DownCause.DEAD_PEER;
+            case AUTHENTICATION_FAILED -> DownCause.AUTHENTICATION_FAILED;
+            case NO_PROPOSAL_CHOSEN, INVALID_ID -> DownCause.POLICY_MISMATCH;
+            case INVALID_KEY -> DownCause.INVALID;
+            case PEER_ERROR, UNSUPPORTED -> DownCause.REFUSED;
+            case DELETED -> why.detail().equals("by the peer") ? DownCause.DELETED_BY_PEER
+                    : why.detail().equals("internal error") ? DownCause.INTERNAL_ERROR
+                    : why.detail().startsWith("peer sent INITIAL-CONTACT") || why.detail().equals("re-authenticated")
+                            ? DownCause.REPLACED : DownCause.DELETED_LOCALLY;
+            case LIFETIME_EXPIRED, TIMED_OUT -> DownCause.EXPIRED;
+        };
     }
 
     // ---------------------------------------------------------------- timers

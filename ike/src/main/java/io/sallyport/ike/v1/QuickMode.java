@@ -252,13 +252,15 @@ final class QuickMode implements V1TaskManager.V1Task {
         byte[] kOut = Ikev1KeyDerivation.keymat(prf, sa.keys.skeyidD(), gxy, Isakmp.PROTO_ESP, chosen.peerSpi(), ni, nr, encLen + intLen);
         long life = lifeSeconds * 1_000_000_000L;
         long soft = now + sa.engine.softLife(life);
+        // IKEv1 has no REKEY_SA: a quick mode for the selectors of an SA we hold is the peer's rekey of it.
+        V1Child superseded = rekeyOf != null ? rekeyOf : sa.engine.childWithSelectors(sa.peer.name(), localTs, remoteTs).orElse(null);
         V1Child child = new V1Child(spiIn, chosen.peerSpi(), chosen.proposal(), List.of(localTs), List.of(remoteTs), soft, now + life);
         var action = new Action.InstallChildSa(sa.peer.name(), sa.id(), spiIn, chosen.peerSpi(), enc, integ,
                 Arrays.copyOf(kIn, encLen), Arrays.copyOfRange(kIn, encLen, encLen + intLen),
                 Arrays.copyOf(kOut, encLen), Arrays.copyOfRange(kOut, encLen, encLen + intLen),
                 child.localSelectors, child.remoteSelectors, sa.local, sa.remote, udpEncapsulated(),
-                new Lifetime((soft - now) / 1_000_000_000L, lifeSeconds), rekeyOf != null, rekeyOf == null ? 0 : rekeyOf.spiIn);
-        sa.install(now, child, action, rekeyOf, out);
+                new Lifetime((soft - now) / 1_000_000_000L, lifeSeconds), superseded != null, superseded == null ? 0 : superseded.spiIn);
+        sa.install(now, child, action, superseded, rekeyOf != null, out);
     }
 
     private Step<byte[]> fail(Failure.Kind kind, String detail, int notifyType) {

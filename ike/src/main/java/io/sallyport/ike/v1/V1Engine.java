@@ -268,13 +268,19 @@ public final class V1Engine {
     /** Called after commands: peers that establish immediately come back after their SA went away. */
     public void scheduleReconnects(long now) {
         for (PeerConfig p : peers.values()) {
-            if (!p.establishImmediately() || !sessionsOf(p.name()).isEmpty()) {
+            if (!p.establishImmediately() || hasTunnelOrNegotiation(p.name())) {
                 reconnectAt.remove(p.name());
             } else {
                 reconnectAt.putIfAbsent(p.name(), now + options.reconnectNanos());
             }
         }
         reconnectAt.keySet().retainAll(peers.keySet());
+    }
+
+    /** An IPsec SA is up or on its way (phase 1 connecting, a quick mode queued or running). */
+    private boolean hasTunnelOrNegotiation(String peer) {
+        return sessionsOf(peer).stream().anyMatch(s -> s.state == IsakmpSa.State.CONNECTING || !s.children.isEmpty()
+                || s.tasks.busy());
     }
 
     public List<SaView> sas() {
@@ -350,6 +356,21 @@ public final class V1Engine {
         }
     }
 
+    /** An installed IPsec SA of the peer (under any of its ISAKMP SAs) for exactly these selectors. */
+    Optional<V1Child> childWithSelectors(String peer, io.sallyport.ike.message.TrafficSelector local,
+                                         io.sallyport.ike.message.TrafficSelector remote) {
+        return sessionsOf(peer).stream().flatMap(s -> s.children.stream())
+                .filter(c -> c.state != V1Child.State.REKEYED && c.localSelectors.equals(List.of(local))
+                        && c.remoteSelectors.equals(List.of(remote)))
+                .findFirst();
+    }
+
+    /** Deletes an IPsec SA a rekey replaced, through whichever ISAKMP SA holds it. */
+    void deleteReplaced(V1Child old, List<Action> out) {
+        sas.values().stream().filter(s -> s.children.contains(old)).findFirst()
+                .ifPresent(s -> s.deleteChild(old, "rekeyed", out));
+    }
+
     /** Make before break: a new main mode and quick mode; the old SA goes when they are done. */
     void reauthenticate(IsakmpSa old, long now, List<Action> out) {
         if (replacing.containsValue(old)) {
@@ -361,10 +382,15 @@ public final class V1Engine {
         }
     }
 
-    /** INITIAL-CONTACT (RFC 2407 §4.6.3.3): the peer forgot everything else it had with us. */
+    /**
+     * INITIAL-CONTACT (RFC 2407 §4.6.3.3): the peer forgot the SAs it had with us before this one.
+     * SAs that came up while this one was negotiated (both ends initiating at once) are not
+     * among them.
+     */
     void initialContact(IsakmpSa sa, List<Action> out) {
         for (IsakmpSa other : List.copyOf(sas.values())) {
-            if (other != sa && other.remote.getAddress().equals(sa.remote.getAddress()) && other.peer.name().equals(sa.peer.name())) {
+            if (other != sa && other.establishedAt < sa.createdAt && other.remote.getAddress().equals(sa.remote.getAddress())
+                    && other.peer.name().equals(sa.peer.name())) {
                 trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "INITIAL-CONTACT from " + sa.peer.name() + ": dropping ISAKMP SA " + other.id());
                 other.close(out, Failure.of(Failure.Kind.DELETED, "peer sent INITIAL-CONTACT"));
             }
