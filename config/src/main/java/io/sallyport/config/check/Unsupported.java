@@ -73,19 +73,12 @@ public final class Unsupported {
     public static final List<CannotWork> CANNOT_WORK = List.of(
         new CannotWork("services ipsec-vpn ike policy * mode aggressive",
             "IKEv1 aggressive mode is not supported by Sallyport yet; tunnels using this policy do not come up"),
-        new CannotWork("services ipsec-vpn ike proposal * authentication-method rsa-signatures",
-            "certificate authentication is not supported by Sallyport yet; tunnels using this proposal do not come up"),
         new CannotWork("services ipsec-vpn ike proposal * authentication-method dsa-signatures",
-            "certificate authentication is not supported by Sallyport yet; tunnels using this proposal do not come up"),
-        new CannotWork("services ipsec-vpn ike proposal * authentication-method ecdsa-signatures-256",
-            "certificate authentication is not supported by Sallyport yet; tunnels using this proposal do not come up"),
-        new CannotWork("services ipsec-vpn ike proposal * authentication-method ecdsa-signatures-384",
-            "certificate authentication is not supported by Sallyport yet; tunnels using this proposal do not come up"),
-        new CannotWork("services ipsec-vpn ike policy * local-id distinguished-name",
-            "a distinguished-name identity comes from a local certificate, which Sallyport does not support yet;"
-                + " tunnels using this policy do not come up"),
+            "DSA signatures are not supported by Sallyport (use rsa-signatures or ecdsa-signatures-256|384);"
+                + " tunnels using this proposal do not come up"),
         new CannotWork("services ipsec-vpn ike policy * remote-id distinguished-name",
-            "distinguished-name identities need certificate authentication, which Sallyport does not support yet"),
+            "remote-id distinguished-name is not supported by Sallyport yet (the peer's certificate chain is still"
+                + " checked against trusted-ca); tunnels using this policy do not come up"),
         new CannotWork("services ipsec-vpn ipsec proposal * authentication-algorithm hmac-sha-256-96",
             "hmac-sha-256-96 (non-RFC truncation) is not implemented by Sallyport; tunnels using this proposal do not come up"),
         new CannotWork("services ipsec-vpn ipsec proposal * authentication-algorithm hmac-sha2-256",

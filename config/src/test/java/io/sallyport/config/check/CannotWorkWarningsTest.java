@@ -33,17 +33,19 @@ class CannotWorkWarningsTest {
     }
 
     @Test
-    void certificateAuthenticationAhAndBundleWarn() throws ConfigSyntaxException {
+    void dsaSignaturesAhAndBundleWarn() throws ConfigSyntaxException {
         List<String> w = warnings("""
             set services ipsec-vpn ike proposal cert authentication-method rsa-signatures
+            set services ipsec-vpn ike proposal dsa authentication-method dsa-signatures
             set services ipsec-vpn ike proposal psk authentication-method pre-shared-keys
             set services ipsec-vpn ipsec proposal a protocol ah
             set services ipsec-vpn ipsec proposal b protocol bundle
             set services ipsec-vpn ipsec proposal e protocol esp
             """);
         assertEquals(List.of(
-                "[edit services ipsec-vpn ike proposal cert] authentication-method rsa-signatures: certificate"
-                        + " authentication is not supported by Sallyport yet; tunnels using this proposal do not come up",
+                "[edit services ipsec-vpn ike proposal dsa] authentication-method dsa-signatures: DSA signatures are not"
+                        + " supported by Sallyport (use rsa-signatures or ecdsa-signatures-256|384); tunnels using this"
+                        + " proposal do not come up",
                 "[edit services ipsec-vpn ipsec proposal a] protocol ah: AH is not supported by Sallyport (ESP only);"
                         + " tunnels using this proposal do not come up",
                 "[edit services ipsec-vpn ipsec proposal b] protocol bundle: AH plus ESP bundles are not supported by"
@@ -85,18 +87,17 @@ class CannotWorkWarningsTest {
             set interfaces sp-1/2/0 unit 1 dial-options shared
             set access profile P client * ike pre-shared-key ascii-text k
             set access profile P client * ike interface-id TEST-intf
-            set security pki ca-profile entrust ca-identity entrust
             set routing-instances vrf-a instance-type virtual-router
             set services ipsec-vpn ike policy p version 2
-            set services ipsec-vpn ike policy p local-id distinguished-name
+            set services ipsec-vpn ike policy p remote-id distinguished-name container O=Example
+            set services ipsec-vpn ike policy v1 local-certificate router2
             set services ipsec-vpn ipsec proposal h authentication-algorithm hmac-sha-256-96
-            set services ipsec-vpn traceoptions file kmd world-readable
             """);
         for (String statement : List.of("dial-options] ipsec-interface-id TEST-intf", "dial-options] shared",
-                "client *] ike", "ca-profile entrust] ca-identity entrust", "vrf-a] instance-type virtual-router",
-                "local-id] distinguished-name: a distinguished-name identity",
-                "proposal h] authentication-algorithm hmac-sha-256-96: hmac-sha-256-96 (non-RFC truncation)",
-                "traceoptions file] world-readable")) {
+                "client *] ike", "vrf-a] instance-type virtual-router",
+                "remote-id] distinguished-name: remote-id distinguished-name is not supported",
+                "local-certificate router2: certificate authentication over IKEv1",
+                "proposal h] authentication-algorithm hmac-sha-256-96: hmac-sha-256-96 (non-RFC truncation)")) {
             assertTrue(w.stream().anyMatch(x -> x.contains(statement)), statement + " in " + w);
         }
     }
