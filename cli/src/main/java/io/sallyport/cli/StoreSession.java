@@ -40,6 +40,7 @@ public final class StoreSession implements ConfigSession {
     private final ConfigStore store;
     private final EditingSessions sessions;
     private final String user;
+    private final Clock clock;
     private final RandomGenerator random = new SecureRandom();
     private Optional<Session> self = Optional.empty();
     /** The shared candidate as this session last read it: what its next change builds on. */
@@ -48,8 +49,9 @@ public final class StoreSession implements ConfigSession {
     private Node privateBase;
     private Node privateCandidate;
 
-    private StoreSession(ConfigStore store, EditingSessions sessions, String user) {
+    private StoreSession(ConfigStore store, EditingSessions sessions, String user, Clock clock) {
         this.store = store;
+        this.clock = clock;
         this.sessions = sessions;
         this.user = user;
         this.seen = store.candidate();
@@ -62,7 +64,7 @@ public final class StoreSession implements ConfigSession {
 
     /** {@link #open(Path, String)} with the clock of commit times and {@code commit confirmed} deadlines. */
     public static StoreSession open(Path stateDir, String user, Clock clock) throws IOException {
-        return new StoreSession(ConfigStore.open(stateDir, clock), new EditingSessions(stateDir, clock), user);
+        return new StoreSession(ConfigStore.open(stateDir, clock), new EditingSessions(stateDir, clock), user, clock);
     }
 
     private boolean inPrivate() { return self.map(s -> s.mode() == Mode.PRIVATE).orElse(false); }
@@ -221,6 +223,11 @@ public final class StoreSession implements ConfigSession {
         } catch (IllegalArgumentException e) {
             return new Outcome(false, "error: " + e.getMessage() + "\n");
         }
+    }
+
+    @Override
+    public Optional<Duration> confirmRemaining() throws IOException {
+        return store.pendingConfirm().map(deadline -> Duration.between(clock.instant(), deadline));
     }
 
     @Override
