@@ -1,6 +1,7 @@
 package io.sallyport.app;
 
 import io.sallyport.gateway.daemon.Daemon;
+import io.sallyport.remote.RemoteAccess;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -37,7 +38,7 @@ final class DaemonCommand implements Callable<Integer> {
                 System.err.println("error: --load-config needs --config FILE");
                 return 2;
             }
-            Daemon.start(Optional.ofNullable(config), loadConfig, dir).runUntilStopped();
+            Daemon.start(Optional.ofNullable(config), loadConfig, dir, RemoteAccess.factory(CliCommand.systemHostName())).runUntilStopped();
             return 0;
         } catch (Daemon.DaemonException e) {
             System.err.println("error: " + e.getMessage());

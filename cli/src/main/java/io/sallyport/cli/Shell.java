@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Optional;
 
 /**
  * The command processor behind the Junos-like shell, free of any terminal: one line in, one
@@ -26,6 +27,7 @@ public final class Shell {
     private final ConfigurationMode configurationMode;
     private final OperationalMode operationalMode;
     private boolean echo;
+    private CommandGuard guard = CommandGuard.NONE;
     private SecretPrompt secrets = SecretPrompt.NONE;
 
     /**
@@ -49,6 +51,12 @@ public final class Shell {
      */
     public Shell echoCommandOnError(boolean on) {
         this.echo = on;
+        return this;
+    }
+
+    /** Commands the guard refuses print its error instead of running. */
+    public Shell guardedBy(CommandGuard guard) {
+        this.guard = guard;
         return this;
     }
 
@@ -112,6 +120,8 @@ public final class Shell {
         Pipeline.Result parsed = Pipeline.parse(expanded);
         if (parsed.error() != null) return Reply.error(parsed.error() + "\n");
         Pipeline p = parsed.pipeline();
+        Optional<String> refused = guard.refusal(state.configurationMode(), Words.of(p.command()).words());
+        if (refused.isPresent()) return Reply.error(refused.get());
         Reply reply = state.configurationMode() ? configurationMode.execute(p) : operational(p);
         String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
         return new Reply(withCaret(expanded, reply.caretColumn(), text), reply.status(), reply.caretColumn());

@@ -84,36 +84,46 @@ public final class ShellRunner {
 
     /**
      * The interactive shell: TAB completes, {@code ?} lists what may come next, Ctrl-D leaves.
-     * Command history is kept in {@code historyFile} across sessions, owner-only and without secrets.
+     * Command history is kept in {@code historyFile} across sessions, owner-only, without secrets
+     * and without lines that carry a key passphrase.
      */
     public static int runInteractive(Shell shell, Path historyFile) throws IOException {
-        SecretFreeHistory.prepareFile(historyFile);
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder()
-                    .terminal(terminal)
-                    .appName("sallyport")
-                    .history(new SecretFreeHistory(shell::historyLine))
-                    .completer((r, line, candidates) -> {
-                        String upToCursor = line.line().substring(0, line.cursor());
-                        for (String word : shell.complete(upToCursor)) {
-                            candidates.add(new Candidate(word, word, null, null, null, null, true));
-                        }
-                    })
-                    .option(LineReader.Option.AUTO_LIST, true)
-                    .variable(LineReader.HISTORY_FILE, historyFile)
-                    .build();
-            reader.getWidgets().put(HELP_WIDGET, () -> {
-                String typed = reader.getBuffer().upToCursor();
-                if (typed.chars().filter(ch -> ch == '"').count() % 2 == 1) {
-                    reader.getBuffer().write('?');  // inside a quoted string it is just a character
-                    return true;
-                }
-                List<HelpLine> help = shell.help(typed);
-                reader.printAbove(help.isEmpty() ? "No valid completions" : HelpLine.render(help).stripTrailing());
+            return runInteractive(shell, terminal, historyFile);
+        }
+    }
+
+    /** The interactive shell on a terminal someone else opened (an SSH channel with a pty). */
+    public static int runInteractive(Shell shell, Terminal terminal, Path historyFile) throws IOException {
+        SecretFreeHistory.prepareFile(historyFile);
+        LineReader reader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("sallyport")
+                .history(new SecretFreeHistory(shell::historyLine))
+                .completer((r, line, candidates) -> {
+                    String upToCursor = line.line().substring(0, line.cursor());
+                    for (String word : shell.complete(upToCursor)) {
+                        candidates.add(new Candidate(word, word, null, null, null, null, true));
+                    }
+                })
+                .option(LineReader.Option.AUTO_LIST, true)
+                .variable(LineReader.HISTORY_FILE, historyFile)
+                // A key passphrase typed on a command line must not land in the history file.
+                .variable(LineReader.HISTORY_IGNORE, "*passphrase*:*challenge-password*")
+                .build();
+        reader.getWidgets().put(HELP_WIDGET, () -> {
+            String typed = reader.getBuffer().upToCursor();
+            if (typed.chars().filter(ch -> ch == '"').count() % 2 == 1) {
+                reader.getBuffer().write('?');  // inside a quoted string it is just a character
                 return true;
-            });
-            reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(HELP_WIDGET), KeyMap.translate("?"));
-            shell.secretPrompt(prompt -> readSecret(reader, prompt));
+            }
+            List<HelpLine> help = shell.help(typed);
+            reader.printAbove(help.isEmpty() ? "No valid completions" : HelpLine.render(help).stripTrailing());
+            return true;
+        });
+        reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(HELP_WIDGET), KeyMap.translate("?"));
+        shell.secretPrompt(prompt -> readSecret(reader, prompt));
+        try {
             return loop(shell, reader, terminal);
         } finally {
             shell.close();

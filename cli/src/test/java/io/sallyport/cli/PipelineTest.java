@@ -3,13 +3,13 @@ package io.sallyport.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.Optional;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.AlphaChars;
-import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class PipelineTest {
 
@@ -50,14 +50,24 @@ class PipelineTest {
         assertTrue(Pipeline.parse("show | match [").error().startsWith("error: invalid regular expression"));
     }
 
-    @Property(tries = 200)
-    void withoutFiltersTheTextIsUntouched(@ForAll @AlphaChars @StringLength(max = 40) String text) {
-        assertEquals(text, parse("show").filter(text));
+    private static final String ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    /** Strings of {@code min} to {@code max} ASCII letters. */
+    private static Gen<String> alpha(int min, int max) {
+        return lists().of(integers().between(0, ALPHA.length() - 1)).ofSizeBetween(min, max)
+                .map(picks -> picks.stream().map(i -> String.valueOf(ALPHA.charAt(i))).reduce("", String::concat));
     }
 
-    @Property(tries = 200)
-    void countCountsTheLinesThatMatch(@ForAll @StringLength(max = 5) java.util.List<@AlphaChars @StringLength(min = 1, max = 6) String> lines) {
-        String text = lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
-        assertEquals("Count: " + lines.size() + " lines\n", parse("x | count").filter(text));
+    @Test
+    void withoutFiltersTheTextIsUntouched() {
+        qt().withExamples(200).forAll(alpha(0, 40)).checkAssert(text -> assertEquals(text, parse("show").filter(text)));
+    }
+
+    @Test
+    void countCountsTheLinesThatMatch() {
+        qt().withExamples(200).forAll(lists().of(alpha(1, 6)).ofSizeBetween(0, 5)).checkAssert(lines -> {
+            String text = lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+            assertEquals("Count: " + lines.size() + " lines\n", parse("x | count").filter(text));
+        });
     }
 }

@@ -1,36 +1,43 @@
 package io.sallyport.config;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 /** Any configuration converts between the brace and set forms and back without change. */
 class RoundTripTest {
 
-    @Property(tries = 300)
-    void braceFormReadsBackToTheSameTree(@ForAll long seed) throws ConfigSyntaxException {
-        Node tree = RandomConfigs.tree(seed);
-        assertEquals(tree, ConfigText.parse(ConfigPrinter.braces(tree)));
+    @Test
+    void braceFormReadsBackToTheSameTree() {
+        qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> {
+            Node tree = RandomConfigs.tree(seed);
+            assertEquals(tree, parse(ConfigPrinter.braces(tree)));
+        });
     }
 
-    @Property(tries = 300)
-    void setFormReadsBackToTheSameTree(@ForAll long seed) throws ConfigSyntaxException {
-        Node tree = RandomConfigs.tree(seed);
-        assertEquals(tree, ConfigText.parse(ConfigPrinter.setCommands(tree)));
+    @Test
+    void setFormReadsBackToTheSameTree() {
+        qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> {
+            Node tree = RandomConfigs.tree(seed);
+            assertEquals(tree, parse(ConfigPrinter.setCommands(tree)));
+        });
     }
 
-    @Property(tries = 200)
-    void braceToSetToBraceIsTheSameText(@ForAll long seed) throws ConfigSyntaxException {
-        Node tree = RandomConfigs.tree(seed);
-        String braces = ConfigPrinter.braces(tree);
-        String viaSet = ConfigPrinter.braces(ConfigText.parse(ConfigPrinter.setCommands(ConfigText.parse(braces))));
-        assertEquals(braces, viaSet);
+    @Test
+    void braceToSetToBraceIsTheSameText() {
+        qt().withExamples(200).forAll(longs().all()).checkAssert(seed -> {
+            Node tree = RandomConfigs.tree(seed);
+            String braces = ConfigPrinter.braces(tree);
+            String viaSet = ConfigPrinter.braces(parse(ConfigPrinter.setCommands(parse(braces))));
+            assertEquals(braces, viaSet);
+        });
     }
 
     /** The generator must reach what the round trip is about, or the properties above prove little. */
-    @net.jqwik.api.Example
+    @Test
     void generatorCoversInactiveQuotedFlatAndDeepStatements() {
         int inactive = 0, quoted = 0, flatLines = 0, deep = 0, statements = 0;
         for (long seed = 0; seed < 200; seed++) {
@@ -47,6 +54,15 @@ class RoundTripTest {
         assertTrue(flatLines > 20, "flat " + flatLines);
         assertTrue(deep > 50, "deep " + deep);
         assertTrue(statements > 5_000, "statements " + statements);
+    }
+
+    /** Parses printed text; a syntax error in our own output fails the property with its message. */
+    private static Node parse(String text) {
+        try {
+            return ConfigText.parse(text);
+        } catch (ConfigSyntaxException e) {
+            throw new AssertionError("printed text does not parse: " + e.getMessage() + "\n" + text, e);
+        }
     }
 
     private static int count(String text, String what) {

@@ -3,29 +3,34 @@ package io.sallyport.crypto;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.Arrays;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class EspCipherPropertiesTest {
 
     record Suite(EncryptionAlgorithm enc, IntegrityAlgorithm integ) {}
 
-    @Provide
-    Arbitrary<Suite> suites() {
-        final var aead = Arbitraries.of(EncryptionAlgorithm.AES_128_GCM, EncryptionAlgorithm.AES_192_GCM,
-                EncryptionAlgorithm.AES_256_GCM).map(e -> new Suite(e, null));
-        final var classic = Arbitraries.of(EncryptionAlgorithm.NULL, EncryptionAlgorithm.TRIPLE_DES_CBC,
+    /** Half the draws an AEAD suite, half a classic cipher with any integrity algorithm. */
+    static Gen<Suite> suites() {
+        final Gen<Suite> aead = Generate.pick(Stream.of(EncryptionAlgorithm.AES_128_GCM, EncryptionAlgorithm.AES_192_GCM,
+                EncryptionAlgorithm.AES_256_GCM).map(e -> new Suite(e, null)).toList());
+        final Gen<Suite> classic = Generate.pick(Stream.of(EncryptionAlgorithm.NULL, EncryptionAlgorithm.TRIPLE_DES_CBC,
                         EncryptionAlgorithm.AES_128_CBC, EncryptionAlgorithm.AES_192_CBC, EncryptionAlgorithm.AES_256_CBC)
-                .flatMap(e -> Arbitraries.of(IntegrityAlgorithm.values()).map(i -> new Suite(e, i)));
-        return Arbitraries.oneOf(aead, classic);
+                .flatMap(e -> Stream.of(IntegrityAlgorithm.values()).map(i -> new Suite(e, i))).toList());
+        return Generate.oneOf(aead, classic);
+    }
+
+    /** One sealed packet: suite, plaintext length in cipher blocks, sequence number, ESN, key seed. */
+    record Case(Suite suite, int blocks, long seq, boolean esn, long seed) {
     }
 
     static EspCipher cipher(final Suite s, final long seed) {
@@ -39,12 +44,14 @@ class EspCipherPropertiesTest {
         return EspCipher.create(s.enc(), s.integ(), ek, ik, seed);
     }
 
-    @Property(tries = 300)
-    void sealThenOpenIsIdentityAndAnyFlippedBitFails(@ForAll("suites") final Suite suite,
-                                                     @ForAll @IntRange(min = 1, max = 300) final int blocks,
-                                                     @ForAll @LongRange(min = 1) final long seq,
-                                                     @ForAll final boolean esn,
-                                                     @ForAll final long seed) {
+    @Test
+    void sealThenOpenIsIdentityAndAnyFlippedBitFails() {
+        final Gen<Case> cases = suites().zip(integers().between(1, 300), longs().between(1, Long.MAX_VALUE),
+                booleans().all(), longs().all(), Case::new);
+        qt().withExamples(300).forAll(cases).checkAssert(c -> sealThenOpen(c.suite(), c.blocks(), c.seq(), c.esn(), c.seed()));
+    }
+
+    private static void sealThenOpen(final Suite suite, final int blocks, final long seq, final boolean esn, final long seed) {
         final EspCipher tx = cipher(suite, seed);
         final EspCipher rx = cipher(suite, seed);
         final int pt = blocks * tx.alignment();
@@ -67,13 +74,15 @@ class EspCipherPropertiesTest {
         }
     }
 
-    @Property(tries = 50)
-    void cbcIvsDifferPerSequenceNumber(@ForAll @LongRange(min = 1, max = Long.MAX_VALUE - 1) final long seq) {
-        final EspCipher c = cipher(new Suite(EncryptionAlgorithm.AES_256_CBC, IntegrityAlgorithm.HMAC_SHA1_96), 9);
-        final byte[] a = new byte[8 + 16 + 16 + 12];
-        final byte[] b = a.clone();
-        c.seal(a, 0, 16, seq, false);
-        c.seal(b, 0, 16, seq + 1, false);
-        assertNotEquals(Hex.string(a, 8, 16), Hex.string(b, 8, 16));
+    @Test
+    void cbcIvsDifferPerSequenceNumber() {
+        qt().withExamples(50).forAll(longs().between(1, Long.MAX_VALUE - 1)).checkAssert(seq -> {
+            final EspCipher c = cipher(new Suite(EncryptionAlgorithm.AES_256_CBC, IntegrityAlgorithm.HMAC_SHA1_96), 9);
+            final byte[] a = new byte[8 + 16 + 16 + 12];
+            final byte[] b = a.clone();
+            c.seal(a, 0, 16, seq, false);
+            c.seal(b, 0, 16, seq + 1, false);
+            assertNotEquals(Hex.string(a, 8, 16), Hex.string(b, 8, 16));
+        });
     }
 }

@@ -1,17 +1,16 @@
 package io.sallyport.esp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Label;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,11 +39,16 @@ class ReplayWindowTest {
         }
     }
 
-    @Property(tries = 300)
-    @Label("RFC 6479 bitmap agrees with a naive set model on random sequences")
-    void agreesWithNaiveModel(@ForAll @IntRange(min = 64, max = 4096) final int size,
-                              @ForAll @Size(max = 400) final List<@LongRange(min = 0, max = 20_000) Long> seqs,
-                              @ForAll @LongRange(min = 0, max = 1L << 40) final long base) {
+    @Test
+    @DisplayName("RFC 6479 bitmap agrees with a naive set model on random sequences")
+    void agreesWithNaiveModel() {
+        qt().withExamples(300)
+                .forAll(integers().between(64, 4096), lists().of(longs().between(0, 20_000)).ofSizeBetween(0, 400),
+                        longs().between(0, 1L << 40))
+                .checkAssert(ReplayWindowTest::agreesWithNaiveModel);
+    }
+
+    private static void agreesWithNaiveModel(final int size, final List<Long> seqs, final long base) {
         final ReplayWindow w = new ReplayWindow(size);
         final NaiveWindow n = new NaiveWindow(size);
         for (final long s0 : seqs) {

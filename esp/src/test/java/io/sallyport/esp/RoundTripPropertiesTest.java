@@ -3,43 +3,57 @@ package io.sallyport.esp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.sallyport.crypto.EncryptionAlgorithm;
 import io.sallyport.crypto.IntegrityAlgorithm;
 import io.sallyport.packet.Ipv4Reassembler;
 import io.sallyport.packet.Ipv4View;
 import java.util.Arrays;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class RoundTripPropertiesTest {
 
-    @Provide
-    Arbitrary<Fixtures.Suite> suites() {
-        final var aead = Arbitraries.of(EncryptionAlgorithm.AES_128_GCM, EncryptionAlgorithm.AES_192_GCM,
-                EncryptionAlgorithm.AES_256_GCM).map(e -> new Fixtures.Suite(e, null));
-        final var classic = Arbitraries.of(EncryptionAlgorithm.NULL, EncryptionAlgorithm.TRIPLE_DES_CBC,
-                        EncryptionAlgorithm.AES_128_CBC, EncryptionAlgorithm.AES_192_CBC, EncryptionAlgorithm.AES_256_CBC)
-                .flatMap(e -> Arbitraries.of(IntegrityAlgorithm.values()).map(i -> new Fixtures.Suite(e, i)));
-        return Arbitraries.oneOf(aead, classic);
+    /** Half the draws an AEAD suite, half a classic cipher with any integrity algorithm. */
+    static Gen<Fixtures.Suite> suites() {
+        final Gen<Fixtures.Suite> aead = Generate.pick(Stream.of(EncryptionAlgorithm.AES_128_GCM,
+                EncryptionAlgorithm.AES_192_GCM, EncryptionAlgorithm.AES_256_GCM)
+                .map(e -> new Fixtures.Suite(e, null)).toList());
+        final Gen<Fixtures.Suite> classic = Generate.pick(Stream.of(EncryptionAlgorithm.NULL,
+                        EncryptionAlgorithm.TRIPLE_DES_CBC, EncryptionAlgorithm.AES_128_CBC,
+                        EncryptionAlgorithm.AES_192_CBC, EncryptionAlgorithm.AES_256_CBC)
+                .flatMap(e -> Stream.of(IntegrityAlgorithm.values()).map(i -> new Fixtures.Suite(e, i))).toList());
+        return Generate.oneOf(aead, classic);
     }
 
-    @Provide
-    Arbitrary<UdpEncapsulation> encaps() {
-        return Arbitraries.of(UdpEncapsulation.NONE, UdpEncapsulation.natT(), new UdpEncapsulation.Multipath(4565));
+    static Gen<UdpEncapsulation> encaps() {
+        return Generate.pick(List.of(UdpEncapsulation.NONE, UdpEncapsulation.natT(), new UdpEncapsulation.Multipath(4565)));
     }
 
-    @Property(tries = 400)
-    void encapsulateThenDecapsulateIsTheIdentity(@ForAll("suites") final Fixtures.Suite suite,
-                                                 @ForAll final boolean v6Inner, @ForAll final boolean v6Outer,
-                                                 @ForAll("encaps") final UdpEncapsulation udp,
-                                                 @ForAll final boolean esn,
-                                                 @ForAll @IntRange(min = 0, max = 1300) final int payload,
-                                                 @ForAll final long seed) {
+    /** The SA shape of one round trip. */
+    record Shape(Fixtures.Suite suite, boolean v6Inner, boolean v6Outer, UdpEncapsulation udp, boolean esn) {
+    }
+
+    @Test
+    void encapsulateThenDecapsulateIsTheIdentity() {
+        final Gen<Shape> shapes = suites().zip(booleans().all(), booleans().all(), encaps(), booleans().all(), Shape::new);
+        qt().withExamples(400).forAll(shapes, integers().between(0, 1300), longs().all())
+                .checkAssert(RoundTripPropertiesTest::roundTrip);
+    }
+
+    private static void roundTrip(final Shape shape, final int payload, final long seed) {
+        final Fixtures.Suite suite = shape.suite();
+        final boolean v6Inner = shape.v6Inner();
+        final boolean v6Outer = shape.v6Outer();
+        final UdpEncapsulation udp = shape.udp();
+        final boolean esn = shape.esn();
         final EspSa sa = Fixtures.sa(suite, v6Outer, seed).udp(udp).esn(esn).tunnelIsHop(false).tunnelMtu(1500).build();
         final EspCounters txc = new EspCounters();
         final EspCounters rxc = new EspCounters();
@@ -76,10 +90,13 @@ class RoundTripPropertiesTest {
         assertEquals(batch.count(), rxc.get(EspStat.DECRYPTED_PACKETS));
     }
 
-    @Property(tries = 100)
-    void oversizeWithoutDfIsFragmentedBeforeEncapsulation(@ForAll("suites") final Fixtures.Suite suite,
-                                                          @ForAll @IntRange(min = 1500, max = 8000) final int payload,
-                                                          @ForAll final long seed) {
+    @Test
+    void oversizeWithoutDfIsFragmentedBeforeEncapsulation() {
+        qt().withExamples(100).forAll(suites(), integers().between(1500, 8000), longs().all())
+                .checkAssert(RoundTripPropertiesTest::fragmentedRoundTrip);
+    }
+
+    private static void fragmentedRoundTrip(final Fixtures.Suite suite, final int payload, final long seed) {
         final EspSa sa = Fixtures.sa(suite, false, seed).tunnelIsHop(false).build();
         final EspCounters c = new EspCounters();
         final OutboundPath out = new OutboundPath(sa, c, OutboundPath.OutputForm.IP_PACKET);

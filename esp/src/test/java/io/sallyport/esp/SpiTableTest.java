@@ -1,19 +1,24 @@
 package io.sallyport.esp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 class SpiTableTest {
 
-    @Property(tries = 200)
-    void behavesLikeAHashMap(@ForAll @Size(max = 300) final List<@IntRange(min = -40, max = 40) Integer> ops) {
+    @Test
+    void behavesLikeAHashMap() {
+        qt().withExamples(200).forAll(lists().of(integers().between(-40, 40)).ofSizeBetween(0, 300))
+                .checkAssert(SpiTableTest::behavesLikeAHashMap);
+    }
+
+    private static void behavesLikeAHashMap(final List<Integer> ops) {
         final SpiTable<String> t = new SpiTable<>(4);
         final Map<Integer, String> m = new HashMap<>();
         for (final int op : ops) {

@@ -2,15 +2,14 @@ package io.sallyport.ike;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Mutated copies of the messages of a real exchange, fed to an established responder: no
@@ -21,14 +20,17 @@ class KmdBadInputTest {
     record Mutation(int message, int position, int bit) {
     }
 
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        return Combinators.combine(Arbitraries.integers().between(0, 50), Arbitraries.integers().between(0, 4096),
-                Arbitraries.integers().between(0, 7)).as(Mutation::new).list().ofMinSize(1).ofMaxSize(8);
+    static Gen<List<Mutation>> mutations() {
+        return lists().of(integers().between(0, 50).zip(integers().between(0, 4096), integers().between(0, 7), Mutation::new))
+                .ofSizeBetween(1, 8);
     }
 
-    @Property(tries = 60)
-    void mutatedMessagesNeverChangeEstablishedState(@ForAll("mutations") List<Mutation> ms) {
+    @Test
+    void mutatedMessagesNeverChangeEstablishedState() {
+        qt().withExamples(60).forAll(mutations()).checkAssert(KmdBadInputTest::mutatedMessagesNeverChangeEstablishedState);
+    }
+
+    private static void mutatedMessagesNeverChangeEstablishedState(List<Mutation> ms) {
         var t = new TwoPeers();
         t.addPeers(TwoPeers.config("b", TwoPeers.A, TwoPeers.B, "secret"), TwoPeers.config("a", TwoPeers.B, TwoPeers.A, "secret"));
         t.commandA(new Command.Initiate("b"));
@@ -59,8 +61,12 @@ class KmdBadInputTest {
     }
 
     /** Mutated IKE_SA_INIT requests to a fresh responder: answered, refused or dropped, never an internal fault. */
-    @Property(tries = 100)
-    void mutatedInitRequestsNeverCauseInternalErrors(@ForAll("mutations") List<Mutation> ms) {
+    @Test
+    void mutatedInitRequestsNeverCauseInternalErrors() {
+        qt().withExamples(100).forAll(mutations()).checkAssert(KmdBadInputTest::mutatedInitRequestsNeverCauseInternalErrors);
+    }
+
+    private static void mutatedInitRequestsNeverCauseInternalErrors(List<Mutation> ms) {
         var t = new TwoPeers();
         t.addPeers(TwoPeers.config("b", TwoPeers.A, TwoPeers.B, "secret"), TwoPeers.config("a", TwoPeers.B, TwoPeers.A, "secret"));
         t.commandA(new Command.Initiate("b"));

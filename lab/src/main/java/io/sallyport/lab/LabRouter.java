@@ -2,6 +2,12 @@ package io.sallyport.lab;
 
 import io.sallyport.config.model.Configuration;
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
+import io.sallyport.gateway.mgmt.PkiOperations;
+import io.sallyport.pki.PkiStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.runtime.Gateway;
@@ -33,6 +39,7 @@ public final class LabRouter {
     private GatewayPlan plan;
     private LocalGatewayWatch localGateways;
     private long nextLocalGatewayPoll;
+    private PkiStore pki;
 
     LabRouter(String name, Node node, Configuration configuration, String configText, Simulation simulation,
               long seed) {
@@ -68,10 +75,26 @@ public final class LabRouter {
         nextLocalGatewayPoll = simulation.nowNanos();
         gateway = new Gateway(localGateways.gatedHost(), new SteppingRunner(simulation),
                 () -> random, KmdOptions.defaults(), trace -> { });
-        management = new GatewayManagement(gateway, () -> Reply.ok(""), () -> configText);
-        plan = new Planner(node.control()::hasAddress).plan(configuration);
+        management = new GatewayManagement(gateway, () -> Reply.ok(""), () -> configText,
+                new PkiOperations(pkiStore(), random, () -> configuration.pki().caProfiles().keySet()));
+        plan = new Planner(node.control()::hasAddress, java.util.Optional.of(pkiStore()), java.time.Clock.systemUTC())
+                .plan(configuration);
         gateway.apply(plan);
         node.tunnelSource(this::sourceInsideTunnel);
+    }
+
+    /** The router's certificate store: a private directory for the life of the lab. */
+    private PkiStore pkiStore() {
+        if (pki == null) {
+            try {
+                Path dir = Files.createTempDirectory("sallyport-lab-" + name.replaceAll("[^A-Za-z0-9-]", "_") + "-");
+                dir.toFile().deleteOnExit();
+                pki = new PkiStore(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the lab router's certificate store", e);
+            }
+        }
+        return pki;
     }
 
     private java.util.Optional<java.net.InetAddress> sourceInsideTunnel(java.net.InetAddress destination) {

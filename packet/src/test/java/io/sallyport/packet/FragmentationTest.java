@@ -3,16 +3,16 @@ package io.sallyport.packet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Label;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class FragmentationTest {
@@ -29,11 +29,14 @@ class FragmentationTest {
         return out;
     }
 
-    @Property(tries = 200)
-    @Label("RFC 791: fragments in any order reassemble to the original")
-    void fragmentsReassembleToTheOriginal(@ForAll @IntRange(min = 0, max = 9000) final int payload,
-                                          @ForAll @IntRange(min = 68, max = 1500) final int mtu,
-                                          @ForAll final long seed) {
+    @Test
+    @DisplayName("RFC 791: fragments in any order reassemble to the original")
+    void fragmentsReassembleToTheOriginal() {
+        qt().withExamples(200).forAll(integers().between(0, 9000), integers().between(68, 1500), longs().all())
+                .checkAssert(FragmentationTest::fragmentsReassembleToTheOriginal);
+    }
+
+    private static void fragmentsReassembleToTheOriginal(final int payload, final int mtu, final long seed) {
         final byte[] p = TestPackets.ipv4Udp(payload, false, 4242, seed);
         final List<byte[]> frags = fragment(p, mtu);
         for (final byte[] f : frags) {

@@ -1,9 +1,5 @@
 package io.sallyport.net.virtual;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -14,6 +10,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 class LinkFaultsTest {
 
@@ -118,26 +118,31 @@ class LinkFaultsTest {
         assertThrows(IllegalArgumentException.class, () -> LinkFaults.dropRandom(1.5, 1));
     }
 
-    @Property(tries = 50)
-    void shouldRepeatSeededRandomLossExactly(@ForAll final long seed,
-                                             @ForAll @DoubleRange(min = 0.0, max = 1.0) final double p) {
-        final List<Integer> first = run(40, LinkFaults.dropRandom(p, seed));
-        assertEquals(first, run(40, LinkFaults.dropRandom(p, seed)));
-        assertTrue(first.size() <= 40);
+    @Test
+    void shouldRepeatSeededRandomLossExactly() {
+        qt().withExamples(50).forAll(longs().all(), doubles().between(0.0, 1.0)).checkAssert((seed, p) -> {
+            final List<Integer> first = run(40, LinkFaults.dropRandom(p, seed));
+            assertEquals(first, run(40, LinkFaults.dropRandom(p, seed)));
+            assertTrue(first.size() <= 40);
+        });
     }
 
-    @Property(tries = 30)
-    void shouldDeliverEverythingOrNothingAtTheExtremes(@ForAll final long seed) {
-        assertEquals(20, run(20, LinkFaults.dropRandom(0.0, seed)).size());
-        assertEquals(0, run(20, LinkFaults.dropRandom(1.0, seed)).size());
-        assertEquals(20, run(20, LinkFaults.duplicateRandom(0.0, seed)).size());
-        assertEquals(40, run(20, LinkFaults.duplicateRandom(1.0, seed)).size());
+    @Test
+    void shouldDeliverEverythingOrNothingAtTheExtremes() {
+        qt().withExamples(30).forAll(longs().all()).checkAssert(seed -> {
+            assertEquals(20, run(20, LinkFaults.dropRandom(0.0, seed)).size());
+            assertEquals(0, run(20, LinkFaults.dropRandom(1.0, seed)).size());
+            assertEquals(20, run(20, LinkFaults.duplicateRandom(0.0, seed)).size());
+            assertEquals(40, run(20, LinkFaults.duplicateRandom(1.0, seed)).size());
+        });
     }
 
-    @Property(tries = 30)
-    void shouldLoseExactlyTheMultiplesOfN(@ForAll @IntRange(min = 1, max = 10) final int n) {
-        final List<Integer> got = run(30, LinkFaults.dropEvery(n));
-        assertEquals(30 - 30 / n, got.size());
-        assertTrue(got.stream().noneMatch(i -> i % n == 0));
+    @Test
+    void shouldLoseExactlyTheMultiplesOfN() {
+        qt().withExamples(30).forAll(integers().between(1, 10)).checkAssert(n -> {
+            final List<Integer> got = run(30, LinkFaults.dropEvery(n));
+            assertEquals(30 - 30 / n, got.size());
+            assertTrue(got.stream().noneMatch(i -> i % n == 0));
+        });
     }
 }
