@@ -78,8 +78,8 @@ public final class ConfigStore {
     public static ConfigStore open(Path stateDir, Clock clock, RandomGenerator random) throws IOException {
         ConfigStore s = new ConfigStore(stateDir, clock, random);
         AtomicFiles.createDirectories(s.commits);
-        OwnerOnly.tighten(stateDir);
-        OwnerOnly.tighten(s.commits);
+        OwnerOnly.tighten(stateDir, false);
+        OwnerOnly.tighten(s.commits, true);
         StaleTemporaries.remove(stateDir, clock);
         StaleTemporaries.remove(s.commits, clock);
         s.prune();
