@@ -48,6 +48,9 @@ public interface ConfigSession {
      */
     Outcome commit(Optional<String> comment, Optional<Duration> confirmWithin) throws IOException;
 
+    /** The time left before a pending {@code commit confirmed} is rolled back. */
+    Optional<Duration> confirmRemaining() throws IOException;
+
     /** {@code show system commit}: one line per stored commit, newest (rollback 0) first. */
     String history() throws IOException;
 

@@ -73,8 +73,24 @@ public final class Shell {
         return user + "@" + hostName() + (state.configurationMode() ? "# " : "> ");
     }
 
-    /** The {@code [edit ...]} line Junos prints above each configuration-mode prompt. */
-    public String banner() { return state.banner(); }
+    /**
+     * The {@code [edit ...]} line Junos prints above each configuration-mode prompt, after the
+     * {@code commit confirmed} notice while one is pending.
+     */
+    public String banner() {
+        return confirmNotice() + state.banner();
+    }
+
+    /** {@code # commit confirmed will be rolled back in N minutes}, while one is pending, as Junos prints it. */
+    private String confirmNotice() {
+        try {
+            return config.confirmRemaining()
+                    .map(left -> "# commit confirmed will be rolled back in " + Math.max(1, (left.toSeconds() + 59) / 60) + " minutes\n")
+                    .orElse("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
 
     /** Runs one command line; a line ending in {@code ?} lists what may come next instead. */
     public Reply execute(String line) {

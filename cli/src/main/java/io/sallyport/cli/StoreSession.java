@@ -13,6 +13,7 @@ import io.sallyport.config.store.ConfigStore;
 import io.sallyport.config.store.EditingSessions;
 import io.sallyport.config.store.EditingSessions.Mode;
 import io.sallyport.config.store.EditingSessions.Session;
+import io.sallyport.config.store.PrivateMerge;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -29,8 +30,8 @@ import java.util.random.RandomGenerator;
  * {@link ConfigSession} over config's {@link ConfigStore} in a state directory. The store on disk
  * is the one shared candidate: every read re-reads it, and every change is a read-modify-write
  * under the store's lock that refuses to build on a candidate another session has changed
- * meanwhile. A {@code configure private} session edits its own copy instead, committed only if
- * nobody committed since it began.
+ * meanwhile. A {@code configure private} session edits its own copy instead, merged at commit onto
+ * what others committed since it began ({@link PrivateMerge}; a statement both changed refuses it).
  */
 public final class StoreSession implements ConfigSession {
     private static final DateTimeFormatter COMMIT_TIME =
@@ -39,6 +40,7 @@ public final class StoreSession implements ConfigSession {
     private final ConfigStore store;
     private final EditingSessions sessions;
     private final String user;
+    private final Clock clock;
     private final RandomGenerator random = new SecureRandom();
     private Optional<Session> self = Optional.empty();
     /** The shared candidate as this session last read it: what its next change builds on. */
@@ -47,8 +49,9 @@ public final class StoreSession implements ConfigSession {
     private Node privateBase;
     private Node privateCandidate;
 
-    private StoreSession(ConfigStore store, EditingSessions sessions, String user) {
+    private StoreSession(ConfigStore store, EditingSessions sessions, String user, Clock clock) {
         this.store = store;
+        this.clock = clock;
         this.sessions = sessions;
         this.user = user;
         this.seen = store.candidate();
@@ -61,7 +64,7 @@ public final class StoreSession implements ConfigSession {
 
     /** {@link #open(Path, String)} with the clock of commit times and {@code commit confirmed} deadlines. */
     public static StoreSession open(Path stateDir, String user, Clock clock) throws IOException {
-        return new StoreSession(ConfigStore.open(stateDir, clock), new EditingSessions(stateDir, clock), user);
+        return new StoreSession(ConfigStore.open(stateDir, clock), new EditingSessions(stateDir, clock), user, clock);
     }
 
     private boolean inPrivate() { return self.map(s -> s.mode() == Mode.PRIVATE).orElse(false); }
@@ -181,23 +184,30 @@ public final class StoreSession implements ConfigSession {
     }
 
     /**
-     * A private session's commit: its copy becomes active, unless another session committed since
-     * it began (its copy would silently undo that commit).
+     * A private session's commit: its changes are merged onto what others committed since it began;
+     * a statement both changed is a conflict and refuses the commit (it would silently undo theirs).
      */
     private Outcome commitPrivate(Optional<String> comment) throws IOException {
-        {
-            if (!store.active().equals(privateBase)) {
-                return new Outcome(false, "error: configuration database modified by another commit since 'configure private'; "
-                        + "exit and enter 'configure private' again to edit the new configuration\n"
-                        + "error: commit failed: (configuration database modified)\n");
+        Node tree = privateCandidate;
+        if (!store.active().equals(privateBase)) {
+            switch (PrivateMerge.merge(privateBase, privateCandidate, store.active())) {
+                case PrivateMerge.Result.Merged m -> tree = m.tree();
+                case PrivateMerge.Result.Conflict c -> {
+                    StringBuilder text = new StringBuilder("[edit]\n");
+                    for (String statement : c.statements()) {
+                        text.append("  '").append(statement).append("'\n")
+                                .append("    modified by another commit since 'configure private'\n");
+                    }
+                    return new Outcome(false, text + "error: commit failed: (configuration database modified)\n");
+                }
             }
-            ConfigStore.CommitOutcome o = store.commit(privateCandidate, user, comment);
-            if (!o.committed()) return new Outcome(false, o.check().render());
-            privateBase = store.active();
-            privateCandidate = privateBase;
-            seen = store.candidate();
-            return new Outcome(true, warnings(o.check()));
         }
+        ConfigStore.CommitOutcome o = store.commit(tree, user, comment);
+        if (!o.committed()) return new Outcome(false, o.check().render());
+        privateBase = store.active();
+        privateCandidate = privateBase;
+        seen = store.candidate();
+        return new Outcome(true, warnings(o.check()));
     }
 
     @Override
@@ -213,6 +223,11 @@ public final class StoreSession implements ConfigSession {
         } catch (IllegalArgumentException e) {
             return new Outcome(false, "error: " + e.getMessage() + "\n");
         }
+    }
+
+    @Override
+    public Optional<Duration> confirmRemaining() throws IOException {
+        return store.pendingConfirm().map(deadline -> Duration.between(clock.instant(), deadline));
     }
 
     @Override

@@ -61,8 +61,11 @@ class CommitConfirmedShellTest {
         ok(shell, "configure");
         ok(shell, "set system host-name kept");
         assertTrue(ok(shell, "commit confirmed").startsWith("commit confirmed will be automatically rolled back in 10 minutes"));
+        assertEquals("# commit confirmed will be rolled back in 10 minutes\n[edit]", shell.banner());
         clock.now = clock.now.plus(Duration.ofMinutes(9));
+        assertEquals("# commit confirmed will be rolled back in 1 minutes\n[edit]", shell.banner());
         ok(shell, "commit check");
+        assertEquals("[edit]", shell.banner());
         clock.now = clock.now.plus(Duration.ofMinutes(60));
         assertTrue(ok(shell(), "show configuration system").contains("host-name kept;"));
     }

@@ -78,7 +78,7 @@ class TwoShellsTest {
     }
 
     @Test
-    void configurePrivateEditsACopyAndRefusesACommitThatWouldUndoAnother() {
+    void configurePrivateEditsACopyMergedAtCommitAndRefusesAConflict() {
         assertTrue(ok(alice, "configure private").startsWith("warning: uncommitted changes will be discarded on exit\n"
                 + "Entering configuration mode\n"));
         ok(alice, "set system host-name private-a");
@@ -90,9 +90,18 @@ class TwoShellsTest {
         ok(alice, "set services ipsec-vpn establish-tunnels immediately");
         ok(bob, "set system host-name shared-b");
         ok(bob, "commit");
+        ok(alice, "commit");
+        String merged = ok(bob, "run show configuration");
+        assertTrue(merged.contains("host-name shared-b;") && merged.contains("establish-tunnels immediately;"),
+                "alice's private change merged onto bob's commit:\n" + merged);
+
+        ok(alice, "set system host-name private-again");
+        ok(bob, "set system host-name shared-again");
+        ok(bob, "commit");
         String refused = fails(alice, "commit");
-        assertTrue(refused.contains("error: commit failed: (configuration database modified)"), refused);
-        assertTrue(ok(alice, "run show configuration system").contains("host-name shared-b;"));
+        assertEquals("[edit]\n  'system host-name'\n    modified by another commit since 'configure private'\n"
+                + "error: commit failed: (configuration database modified)\n", refused);
+        assertTrue(ok(alice, "run show configuration system").contains("host-name shared-again;"));
     }
 
     @Test

@@ -42,6 +42,8 @@ final class AuditedConfigSession implements ConfigSession {
         return o;
     }
 
+    @Override public Optional<Duration> confirmRemaining() throws IOException { return store.confirmRemaining(); }
+
     @Override public String history() throws IOException { return store.history(); }
 
     @Override public Outcome rollback(int n) throws IOException { return store.rollback(n); }

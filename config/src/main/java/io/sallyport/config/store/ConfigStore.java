@@ -8,6 +8,7 @@ import io.sallyport.config.Secrets;
 import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.CommitCheck;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -77,8 +78,8 @@ public final class ConfigStore {
     public static ConfigStore open(Path stateDir, Clock clock, RandomGenerator random) throws IOException {
         ConfigStore s = new ConfigStore(stateDir, clock, random);
         AtomicFiles.createDirectories(s.commits);
-        OwnerOnly.tighten(stateDir);
-        OwnerOnly.tighten(s.commits);
+        OwnerOnly.tighten(stateDir, false);
+        OwnerOnly.tighten(s.commits, true);
         StaleTemporaries.remove(stateDir, clock);
         StaleTemporaries.remove(s.commits, clock);
         s.prune();
@@ -292,11 +293,22 @@ public final class ConfigStore {
     public synchronized List<CommitInfo> history() throws IOException {
         List<CommitInfo> out = new ArrayList<>();
         List<Path> files = commitFiles();
-        for (int i = 0; i < files.size(); i++) {
-            Instant time = Instant.EPOCH;
-            String user = "";
-            Optional<String> comment = Optional.empty();
-            for (String line : Files.readAllLines(files.get(i), StandardCharsets.UTF_8)) {
+        for (int i = 0; i < files.size(); i++) out.add(info(i, files.get(i)));
+        return out;
+    }
+
+    /** The newest commit (rollback 0), reading only its header. */
+    public synchronized Optional<CommitInfo> lastCommit() throws IOException {
+        List<Path> files = commitFiles();
+        return files.isEmpty() ? Optional.empty() : Optional.of(info(0, files.getFirst()));
+    }
+
+    private static CommitInfo info(int rollback, Path file) throws IOException {
+        Instant time = Instant.EPOCH;
+        String user = "";
+        Optional<String> comment = Optional.empty();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.startsWith(COMMIT_HEADER)) {
                     String rest = line.substring(COMMIT_HEADER.length());
                     int by = rest.indexOf(" by ");
@@ -308,9 +320,8 @@ public final class ConfigStore {
                     break;
                 }
             }
-            out.add(new CommitInfo(i, sequence(files.get(i)), time, user, comment));
         }
-        return out;
+        return new CommitInfo(rollback, sequence(file), time, user, comment);
     }
 
     public Path directory() { return dir; }

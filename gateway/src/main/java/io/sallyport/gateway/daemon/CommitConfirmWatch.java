@@ -4,7 +4,6 @@ import io.sallyport.config.store.ConfigStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,26 +12,26 @@ import java.util.Optional;
  * newest commit is an automatic rollback it has not applied yet, whoever performed it.
  */
 final class CommitConfirmWatch {
-    private final Path stateDir;
-    private final Clock clock;
+    private final ConfigStore store;
     private long seen;
 
     CommitConfirmWatch(Path stateDir, Clock clock) throws IOException {
-        this.stateDir = stateDir;
-        this.clock = clock;
-        this.seen = newest(ConfigStore.open(stateDir, clock).history());
+        this.store = ConfigStore.open(stateDir, clock);
+        this.seen = newest(store.lastCommit());
     }
 
     /** True when an automatic rollback became the active configuration since the last poll. */
     boolean poll() throws IOException {
-        List<ConfigStore.CommitInfo> history = ConfigStore.open(stateDir, clock).history();
-        long newest = newest(history);
-        boolean rolledBack = newest != seen && history.getFirst().comment().equals(Optional.of(ConfigStore.AUTOMATIC_ROLLBACK));
+        store.refresh();
+        Optional<ConfigStore.CommitInfo> last = store.lastCommit();
+        long newest = newest(last);
+        boolean rolledBack = newest != seen
+                && last.flatMap(ConfigStore.CommitInfo::comment).equals(Optional.of(ConfigStore.AUTOMATIC_ROLLBACK));
         seen = newest;
         return rolledBack;
     }
 
-    private static long newest(List<ConfigStore.CommitInfo> history) {
-        return history.isEmpty() ? 0 : history.getFirst().sequence();
+    private static long newest(Optional<ConfigStore.CommitInfo> last) {
+        return last.map(ConfigStore.CommitInfo::sequence).orElse(0L);
     }
 }
