@@ -3,8 +3,12 @@ package io.sallyport.gateway.mgmt;
 import io.sallyport.gateway.mgmt.OperationalCommand.Format;
 import io.sallyport.gateway.mgmt.OperationalCommand.Level;
 import io.sallyport.gateway.mgmt.OperationalCommand.Parsed;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /** A cursor over the words of one operational command. */
 final class CommandWords {
@@ -215,7 +219,7 @@ final class CommandWords {
             return Parsed.error("syntax error, expecting <generate-key-pair>, <generate-certificate-request>, "
                     + "<ca-certificate>, <local-certificate> or <crl>: " + what);
         }
-        java.util.Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         while (has()) {
             String key = take();
             if (!has()) {
@@ -225,7 +229,7 @@ final class CommandWords {
                 return Parsed.error("syntax error: " + key + " given twice");
             }
         }
-        java.util.function.Function<String, Optional<String>> opt = k -> Optional.ofNullable(options.remove(k));
+        Function<String, Optional<String>> opt = k -> Optional.ofNullable(options.remove(k));
         Parsed parsed = switch (what) {
             case "generate-key-pair" -> {
                 Optional<String> id = opt.apply("certificate-id");
@@ -259,7 +263,7 @@ final class CommandWords {
             }
         };
         if (parsed.error() == null && !options.isEmpty()) {
-            return Parsed.error("syntax error: " + String.join(" ", new java.util.TreeSet<>(options.keySet())));
+            return Parsed.error("syntax error: " + String.join(" ", new TreeSet<>(options.keySet())));
         }
         return parsed;
     }
