@@ -162,6 +162,28 @@ class SallyportCertificatesTest {
     }
 
     @Test
+    @Order(7)
+    void revokedInitiatorRefusedBySallyportAsResponder() {
+        startPeerWith("revoked.pem");
+        SallyportDaemon d = daemon("cert-revoked-responder", certificateConfig("responder-only"));
+        loadCredentials(d, false);
+        d.cli("request security pki crl load ca-profile interop filename " + pki.resolve("ca.crl"));
+        Harness.Result init = h.initiate("gw-b", 20);
+        System.out.println("evidence: " + init.stdout().lines().filter(l -> l.contains("AUTHENTICATION_FAILED")
+                || l.contains("failed")).toList());
+        assertTrue(!init.ok(), "strongSwan's initiation must fail:\n" + init.stdout());
+        List<String> seen = new ArrayList<>();
+        String reason = "authentication failed: certificate revoked: CN=gw-b.example.net,O=IPsec Interop Test,C=XX";
+        boolean said = Testbed.await(Duration.ofSeconds(10), () -> {
+            String show = d.cli(SHOW_IKE);
+            seen.add(show);
+            return show.contains(reason);
+        });
+        System.out.println("evidence:\n" + seen.getLast());
+        assertTrue(said, "expected '" + reason + "' in:\n" + seen.getLast() + "\n" + d.log());
+    }
+
+    @Test
     @Order(6)
     void ecdsaKeyPairEnrolledOfflineWithStrongswansPkiAsTheCa() {
         h.peerStart("gw-b", "ikev2-cert", PEER_ENV);

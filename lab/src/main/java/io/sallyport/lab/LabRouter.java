@@ -2,12 +2,8 @@ package io.sallyport.lab;
 
 import io.sallyport.config.model.Configuration;
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
+import io.sallyport.gateway.mgmt.OperationalCommand;
 import io.sallyport.gateway.mgmt.PkiOperations;
-import io.sallyport.pki.PkiStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.runtime.Gateway;
@@ -15,9 +11,18 @@ import io.sallyport.gateway.runtime.GatewayManagement;
 import io.sallyport.gateway.runtime.LocalGatewayWatch;
 import io.sallyport.gateway.runtime.TunnelState;
 import io.sallyport.ike.KmdOptions;
+import io.sallyport.pki.PkiStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A virtual router running the real gateway engine: its {@link Node} is the forwarding plane, its
@@ -41,7 +46,7 @@ public final class LabRouter {
     private long nextLocalGatewayPoll;
     private PkiStore pki;
     private final List<Topology.PkiStep> pkiSteps;
-    private final List<String> pkiProblems = new java.util.ArrayList<>();
+    private final List<String> pkiProblems = new ArrayList<>();
 
     LabRouter(String name, Node node, Configuration configuration, String configText, Simulation simulation,
               long seed, List<Topology.PkiStep> pkiSteps) {
@@ -87,7 +92,7 @@ public final class LabRouter {
 
     /** Plans the configuration again (with the certificate store as it is now) and applies it. */
     private Reply replan() {
-        plan = new Planner(node.control()::hasAddress, java.util.Optional.of(pkiStore()), java.time.Clock.systemUTC())
+        plan = new Planner(node.control()::hasAddress, Optional.of(pkiStore()), Clock.systemUTC())
                 .plan(configuration);
         gateway.apply(plan);
         return Reply.ok("");
@@ -100,7 +105,7 @@ public final class LabRouter {
         for (Topology.PkiStep step : pkiSteps) {
             try {
                 Files.createDirectories(files);
-                java.util.List<String> words = new java.util.ArrayList<>(List.of(step.command().split("\\s+")));
+                List<String> words = new ArrayList<>(List.of(step.command().split("\\s+")));
                 for (int i = 0; i + 1 < words.size(); i++) {
                     String file = words.get(i + 1);
                     if ((words.get(i).equals("filename") || words.get(i).equals("key")) && step.files().containsKey(file)) {
@@ -109,7 +114,7 @@ public final class LabRouter {
                         words.set(i + 1, copy.toString());
                     }
                 }
-                var parsed = io.sallyport.gateway.mgmt.OperationalCommand.parse(String.join(" ", words));
+                OperationalCommand.Parsed parsed = OperationalCommand.parse(String.join(" ", words));
                 Reply r = parsed.error() != null ? Reply.error(parsed.error()) : operations.execute(parsed.command());
                 if (!r.ok()) {
                     pkiProblems.add("pki line " + step.line() + ": " + r.text().strip());
@@ -126,7 +131,7 @@ public final class LabRouter {
             return;
         }
         try (var all = Files.walk(pki.root().getParent())) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
@@ -204,7 +209,7 @@ public final class LabRouter {
         if (pkiProblems.isEmpty()) {
             return plan.warnings();
         }
-        List<String> all = new java.util.ArrayList<>(pkiProblems);
+        List<String> all = new ArrayList<>(pkiProblems);
         all.addAll(plan.warnings());
         return all;
     }
