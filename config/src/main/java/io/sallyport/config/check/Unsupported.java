@@ -71,8 +71,6 @@ public final class Unsupported {
      * applies). One line per feature, removed when the feature lands.
      */
     public static final List<CannotWork> CANNOT_WORK = List.of(
-        new CannotWork("services ipsec-vpn ike policy * mode aggressive",
-            "IKEv1 aggressive mode is not supported by Sallyport yet; tunnels using this policy do not come up"),
         new CannotWork("services ipsec-vpn ike proposal * authentication-method dsa-signatures",
             "DSA signatures are not supported by Sallyport (use rsa-signatures or ecdsa-signatures-256|384);"
                 + " tunnels using this proposal do not come up"),

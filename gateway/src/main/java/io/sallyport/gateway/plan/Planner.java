@@ -359,10 +359,6 @@ public final class Planner {
         // Junos speaks IKEv1 unless the policy says version 2; mode applies to IKEv1 only.
         PeerConfig.Exchange exchange = policy.version() == IkeVersion.V2 ? PeerConfig.Exchange.IKEV2
                 : policy.mode() == IkeMode.AGGRESSIVE ? PeerConfig.Exchange.AGGRESSIVE : PeerConfig.Exchange.MAIN;
-        if (exchange == PeerConfig.Exchange.AGGRESSIVE) {
-            problems.add("ike policy " + policy.name() + " uses IKEv1 aggressive mode, which Sallyport does not negotiate yet"
-                    + " (set services ipsec-vpn ike policy " + policy.name() + " mode main)");
-        }
         List<io.sallyport.config.model.IkeProposal> configured = vpn.proposalsOf(policy);
         List<IkeProposal> ike = new ArrayList<>();
         AuthenticationMethod method = configured.isEmpty() ? AuthenticationMethod.PRE_SHARED_KEYS
