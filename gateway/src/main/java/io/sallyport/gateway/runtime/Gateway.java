@@ -127,6 +127,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return Optional.ofNullable(snapshot.suspended().get(serviceSet));
     }
 
+    /** How the host moves packets (batching, offloads, fallbacks), fixed at start. */
+    public String dataPath() {
+        return host.dataPath();
+    }
+
     /** Commands the control agent refused because its queue was full. */
     public long refusedCommands() {
         return control.refusedCommands();

@@ -290,6 +290,7 @@ public final class GatewayManagement implements ManagementApi {
             out.append(String.format("%-20s%-16s%-16s%-8s%-10d%s%n", s.name(), s.insideInterface(), s.tunName(),
                     problem == null ? "Up" : "Down", gateway.unmatchedPackets(s.name()), problem == null ? "" : problem));
         }
+        out.append("Data path: ").append(gateway.dataPath()).append('\n');
         for (String w : gateway.plan().warnings()) {
             out.append("warning: ").append(w).append('\n');
         }
@@ -299,6 +300,7 @@ public final class GatewayManagement implements ManagementApi {
     private Element serviceSetsElement() {
         var problems = gateway.serviceSetProblems();
         Element.Builder root = Element.builder("service-set-information");
+        root.leaf("data-path", gateway.dataPath());
         for (ServiceSetPlan s : gateway.serviceSets()) {
             String problem = problems.get(s.name());
             root.add(Element.builder("service-set")

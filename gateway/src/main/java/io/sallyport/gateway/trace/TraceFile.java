@@ -16,7 +16,7 @@ import java.util.Locale;
  * A kmd-style trace file ({@code traceoptions file NAME size S files N}): lines are appended to
  * {@code NAME}; when it would grow past {@code size} bytes it becomes {@code NAME.0}, the older
  * {@code NAME.0} becomes {@code NAME.1} and so on, keeping {@code files} files in all.
- * Not thread-safe: the kmd loop owns it.
+ * Not thread-safe: its owner (the daemon's {@code KmdTrace}) serialises every use.
  */
 public final class TraceFile implements AutoCloseable {
     private static final DateTimeFormatter STAMP =
