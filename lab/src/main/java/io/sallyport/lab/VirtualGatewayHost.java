@@ -60,6 +60,11 @@ public final class VirtualGatewayHost implements GatewayHost {
         return network.openSender(true, new InetSocketAddress(local, 0));
     }
 
+    @Override
+    public String dataPath() {
+        return "virtual network: one datagram per send, stepped on the lab's one thread";
+    }
+
     /** The lab steps every agent on one thread and never lets one sleep. */
     @Override
     public Waiter waiter(List<?> ports) {

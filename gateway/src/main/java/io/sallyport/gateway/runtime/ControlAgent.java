@@ -19,6 +19,8 @@ final class ControlAgent implements Agent {
     /** Commands that may wait for the control agent; beyond, the caller gets an error (counted). */
     static final int COMMAND_CAPACITY = 1024;
     private static final int BURST = 64;
+    /** How long to sleep on a kmd timer that is due but did nothing when it ran. */
+    private static final long STALE_TIMER_NANOS = 1_000_000L;
 
     private final BoundedInbox<Runnable> commands = new BoundedInbox<>(COMMAND_CAPACITY, this::wake);
     private final KmdAgent kmd;
@@ -81,8 +83,9 @@ final class ControlAgent implements Agent {
         long deadline = kmd.nextDeadlineNanos();
         if (deadline == Long.MAX_VALUE) {
             LockSupport.park(this);
-        } else if (deadline > nowNanos) {
-            LockSupport.parkNanos(this, deadline - nowNanos);
+        } else {
+            // A deadline already past here fired without effect (KmdAgent.doWork): wait a little.
+            LockSupport.parkNanos(this, Math.max(deadline - nowNanos, STALE_TIMER_NANOS));
         }
     }
 

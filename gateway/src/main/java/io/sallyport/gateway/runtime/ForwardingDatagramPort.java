@@ -2,6 +2,7 @@ package io.sallyport.gateway.runtime;
 
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.PortCounters;
+import io.sallyport.net.SendBatch;
 import java.net.InetSocketAddress;
 
 /** A datagram port that hands everything to another one; subclasses change how sending works. */
@@ -24,6 +25,11 @@ abstract class ForwardingDatagramPort implements DatagramPort {
     @Override
     public boolean send(byte[] buf, int off, int len, InetSocketAddress destination) {
         return port.send(buf, off, len, destination);
+    }
+
+    @Override
+    public SendBatch newSendBatch() {
+        return port.newSendBatch();
     }
 
     @Override

@@ -148,6 +148,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return snapshot.sendPorts();
     }
 
+    /** How the host moves packets (batching, offloads, fallbacks), fixed at start. */
+    public String dataPath() {
+        return host.dataPath();
+    }
+
     /** Commands the control agent refused because its queue was full. */
     public long refusedCommands() {
         return control.refusedCommands();

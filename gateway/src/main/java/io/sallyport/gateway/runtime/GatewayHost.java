@@ -35,6 +35,12 @@ public interface GatewayHost {
     DatagramPort openRawEspSender(InetAddress local);
 
     /**
+     * How this host moves packets (which batching and offloads it detected at start, with the
+     * fallbacks in use), for the daemon log and {@code show services service-sets}.
+     */
+    String dataPath();
+
+    /**
      * Where a worker owning {@code ports} (this host's own TUN and datagram ports) sleeps until one
      * of them is readable or another thread wakes it.
      */

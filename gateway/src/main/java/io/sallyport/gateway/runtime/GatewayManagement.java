@@ -122,8 +122,8 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowDrops c -> render(c.format(), () -> DropsReport.element(drops()),
                     () -> DropsReport.text(drops()));
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
-                    () -> ServiceSetsReport.element(serviceSetViews()),
-                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.plan().warnings()));
+                    () -> ServiceSetsReport.element(serviceSetViews(), gateway.dataPath()),
+                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings()));
             case OperationalCommand.ShowConfiguration c -> Reply.ok(activeConfiguration.get());
             case OperationalCommand.ClearIkeSecurityAssociations c -> {
                 gateway.clearIke(matching(c.filter()));

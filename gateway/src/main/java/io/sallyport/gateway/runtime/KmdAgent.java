@@ -152,9 +152,15 @@ public final class KmdAgent {
             work++;
             received(nowNanos, d);
         }
-        if (nextDeadlineNanos() <= nowNanos) {
-            work++;
-            execute(kmd.tick(nowNanos));
+        long deadline = nextDeadlineNanos();
+        if (deadline <= nowNanos) {
+            List<Action> actions = kmd.tick(nowNanos);
+            // A timer that fired without effect and stays due is not work: the control agent must
+            // not spin on it (it sleeps a little instead, see ControlAgent.idle).
+            if (!actions.isEmpty() || nextDeadlineNanos() != deadline) {
+                work++;
+            }
+            execute(actions);
         }
         if (work > 0) {
             changed = true;

@@ -4,6 +4,7 @@ import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostAddress;
 import io.sallyport.net.LinkState;
 import io.sallyport.net.NetworkControl;
+import io.sallyport.net.SendBatch;
 import io.sallyport.net.TunPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -74,6 +75,11 @@ public final class LocalGatewayWatch {
             @Override
             public Waiter waiter(List<?> ports) {
                 return host.waiter(ports);
+            }
+
+            @Override
+            public String dataPath() {
+                return host.dataPath();
             }
         };
     }
@@ -177,6 +183,26 @@ public final class LocalGatewayWatch {
         GatedPort(DatagramPort port, InetAddress local) {
             super(port);
             this.gate = gate(local);
+        }
+
+        @Override
+        public SendBatch newSendBatch() {
+            SendBatch inner = port.newSendBatch();
+            return new SendBatch() {
+                @Override
+                public boolean add(byte[] buf, int off, int len, InetSocketAddress destination) {
+                    if (gate.down) {
+                        suppressedSends.incrementAndGet();
+                        return false;
+                    }
+                    return inner.add(buf, off, len, destination);
+                }
+
+                @Override
+                public int flush() {
+                    return inner.flush();
+                }
+            };
         }
 
         @Override

@@ -6,6 +6,7 @@ import io.sallyport.esp.OutboundBatch;
 import io.sallyport.esp.OutboundPath;
 import io.sallyport.esp.SaEvent;
 import io.sallyport.net.DatagramPort;
+import io.sallyport.net.SendBatch;
 import io.sallyport.net.TunPort;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
  * 2. Pick the tunnel whose selectors hold the packet's source and destination.
  * 3. No SA yet: count the drop and ask kmd for one (establish-tunnels on-traffic), at most once a second.
  * 4. Encapsulate in place (DF policy, tunnel MTU, pre-fragmentation, ICMP errors).
- * 5. Send each resulting ESP packet; an ICMP error goes back into the TUN device.
+ * 5. Queue each resulting ESP packet in its socket's send batch (sendmmsg: one call per socket and
+ *    burst); an ICMP error goes back into the TUN device.
  * </pre>
  */
 public final class OutboundAgent implements Agent {
@@ -41,6 +43,9 @@ public final class OutboundAgent implements Agent {
     private final BoundedInbox<Consumer<OutboundAgent>> commands;
     private final List<OutboundTunnel> tunnels = new ArrayList<>();
     private final List<TunHandoff> handoffs = new ArrayList<>();
+    /** One send batch per socket this worker sends from: a TUN burst leaves in one call per socket. */
+    private final java.util.Map<DatagramPort, SendBatch> batches = new java.util.IdentityHashMap<>();
+    private final List<SendBatch> batchList = new ArrayList<>();
     /** Set while this worker sleeps (or is about to), so producers of handed-off packets know to wake it. */
     private volatile boolean sleeping;
     private final WorkerCounters counters;
@@ -119,8 +124,15 @@ public final class OutboundAgent implements Agent {
     /** Switches the tunnel's outbound traffic to a new SA (make-before-break: inbound is already in). */
     void installSa(String id, EspSa sa, DatagramPort port, DatagramPort[] flowPorts, InetSocketAddress destination) {
         command(a -> a.find(id).ifPresent(t -> {
+            SendBatch[] flows = null;
+            if (flowPorts != null) {
+                flows = new SendBatch[flowPorts.length];
+                for (int i = 0; i < flows.length; i++) {
+                    flows[i] = a.batchOf(flowPorts[i]);
+                }
+            }
             t.current = new OutboundTunnel.Slot(new OutboundPath(sa, t.counters.esp, OutboundPath.OutputForm.TRANSPORT_PAYLOAD),
-                    port, flowPorts, destination);
+                    a.batchOf(port), flows, destination);
             t.slots.add(t.current);
             t.rekeyRequested = false;
         }));
@@ -132,6 +144,15 @@ public final class OutboundAgent implements Agent {
             t.slots.removeIf(slot -> slot.path().sa().spi() == spi);
             t.current = t.slots.isEmpty() ? null : t.slots.getLast();
         }));
+    }
+
+    /** This worker's send batch for one of its sockets, made on first use (at SA install). */
+    private SendBatch batchOf(DatagramPort port) {
+        return batches.computeIfAbsent(port, p -> {
+            SendBatch b = p.newSendBatch();
+            batchList.add(b);
+            return b;
+        });
     }
 
     private java.util.Optional<OutboundTunnel> find(String id) {
@@ -159,6 +180,9 @@ public final class OutboundAgent implements Agent {
             work++;
             forward(len, nowNanos);
         }
+        for (int i = 0; i < batchList.size(); i++) {
+            batchList.get(i).flush();
+        }
         counters.afterWork(work, nowNanos);
         return work;
     }
@@ -184,10 +208,10 @@ public final class OutboundAgent implements Agent {
             return;
         }
         slot.path().encapsulate(buf, HEADROOM, len, batch);
-        DatagramPort[] flows = slot.flowPorts();
-        DatagramPort port = flows == null ? slot.port() : flows[batch.sourcePort() % flows.length];
+        SendBatch[] flows = slot.flows();
+        SendBatch out = flows == null ? slot.batch() : flows[batch.sourcePort() % flows.length];
         for (int i = 0; i < batch.count(); i++) {
-            port.send(batch.buffer(i), batch.offset(i), batch.length(i), slot.destination());
+            out.add(batch.buffer(i), batch.offset(i), batch.length(i), slot.destination());
         }
         if (batch.icmpLength() > 0) {
             tun.write(batch.icmpBuffer(), 0, batch.icmpLength());

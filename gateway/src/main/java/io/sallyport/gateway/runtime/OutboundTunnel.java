@@ -1,7 +1,7 @@
 package io.sallyport.gateway.runtime;
 
 import io.sallyport.esp.OutboundPath;
-import io.sallyport.net.DatagramPort;
+import io.sallyport.net.SendBatch;
 import io.sallyport.net.IpPrefix;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -30,10 +30,11 @@ final class OutboundTunnel {
     boolean rekeyRequested;
 
     /**
-     * One outbound SA with where its packets go. {@code flowPorts}, when not null, are the
-     * udp-encapsulate senders: a packet leaves from the one its flow hash picks.
+     * One outbound SA with where its packets go: the send batch of its socket, or, when
+     * {@code flows} is not null, those of the udp-encapsulate senders (a packet leaves from the
+     * one its flow hash picks).
      */
-    record Slot(OutboundPath path, DatagramPort port, DatagramPort[] flowPorts, InetSocketAddress destination) {
+    record Slot(OutboundPath path, SendBatch batch, SendBatch[] flows, InetSocketAddress destination) {
     }
 
     OutboundTunnel(String id, long key, IpPrefix local, IpPrefix remote) {

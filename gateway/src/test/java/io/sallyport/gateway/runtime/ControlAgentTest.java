@@ -41,6 +41,7 @@ class ControlAgentTest {
         @Override public DatagramPort openUdpSender(InetSocketAddress local) { throw new UnsupportedOperationException(); }
         @Override public DatagramPort openRawEspSender(InetAddress local) { throw new UnsupportedOperationException(); }
         @Override public Waiter waiter(List<?> ports) { throw new UnsupportedOperationException(); }
+        @Override public String dataPath() { return "none"; }
     }
 
     @Test

@@ -153,6 +153,9 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
     static final MethodHandle SETNS = handle("setns",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
+    /** {@code int sendmmsg(int, struct mmsghdr *, unsigned int, int)} on native memory; null where libc lacks it. */
+    static final MethodHandle SENDMMSG = LIBC.find("sendmmsg").map(symbol -> LINKER.downcallHandle(symbol,
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO)).orElse(null);
     /** {@code int eventfd(unsigned int initval, int flags)}. */
     static final MethodHandle EVENTFD = handle("eventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);

@@ -65,6 +65,11 @@ public final class LinuxUdpPort extends LinuxSocketPort {
         return bind(local, false, 0, Role.SENDER);
     }
 
+    /** Whether send batches of UDP and raw ESP ports use {@code sendmmsg} on this host (probed once). */
+    public static boolean sendmmsgAvailable() {
+        return batchSendAvailable();
+    }
+
     private enum Role { ALONE, SHARED_RECEIVER, SENDER }
 
     private static LinuxUdpPort bind(final InetSocketAddress local, final boolean reuseAddress,

@@ -121,6 +121,33 @@ class LinuxUdpPortTest {
     }
 
     @Test
+    void shouldSendABatchOfDatagramsInOrderInFewCalls() {
+        assertTrue(LinuxUdpPort.sendmmsgAvailable(), "sendmmsg exists on every kernel this runs on");
+        try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
+             LinuxUdpPort b = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false, 1 << 20)) {
+            final io.sallyport.net.SendBatch batch = a.newSendBatch();
+            final byte[] buf = new byte[3000];
+            // 100 datagrams: more than one batch holds, and one longer than a batch slot (sent alone, in order).
+            for (int i = 0; i < 100; i++) {
+                final int len = i == 70 ? 2500 : 10 + i;
+                Arrays.fill(buf, 0, len, (byte) i);
+                assertTrue(batch.add(buf, 0, len, b.localAddress()));
+                Arrays.fill(buf, 0, len, (byte) 0xEE); // the batch copied it: the caller may reuse its buffer
+            }
+            batch.flush();
+            final byte[] in = new byte[4000];
+            for (int i = 0; i < 100; i++) {
+                assertTrue(b.awaitReadable(2000), "datagram " + i);
+                final int n = b.receive(in, 0, in.length);
+                assertEquals(i == 70 ? 2500 : 10 + i, n, "datagram " + i);
+                assertEquals((byte) i, in[n - 1], "datagram " + i);
+                assertEquals(a.localAddress(), b.lastSource());
+            }
+            assertEquals(100, a.counters().get(PortCounter.PACKETS_SENT));
+        }
+    }
+
+    @Test
     void shouldReportWhichPortsAreReady() {
         try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
              LinuxUdpPort b = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
