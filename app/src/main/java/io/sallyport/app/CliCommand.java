@@ -39,7 +39,6 @@ final class CliCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path dir = stateDir != null ? stateDir : StateDirectory.fromEnvironment();
-        Files.createDirectories(dir);
         String user = System.getProperty("user.name");
         Shell shell = new Shell(StoreSession.open(dir, user), new DaemonLink(dir), user, systemHostName());
         if (command != null) {

@@ -45,8 +45,8 @@ final class LabCommand implements Callable<Integer> {
         }
         try (Lab lab = Lab.start(t)) {
             lab.warnings().forEach(w -> System.out.println("warning: " + w));
-            boolean up = lab.awaitTunnels(30_000_000_000L);
-            System.out.println(up ? "lab up: tunnels negotiated" : "lab up; some tunnels are not (show services ipsec-vpn ipsec security-associations)");
+            lab.awaitTunnels(30_000_000_000L);
+            System.out.println(lab.banner());
             LabShell shell = new LabShell(lab, System.out);
             if (commands != null) {
                 for (String c : commands.split(";")) {

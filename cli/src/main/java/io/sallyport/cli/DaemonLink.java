@@ -10,10 +10,12 @@ public final class DaemonLink {
     /** What the shell sends after a commit so a running daemon applies the new configuration. */
     public static final String RELOAD = "request sallyport reload";
 
+    private final Path stateDir;
     private final Path socket;
     private final ControlClient client;
 
     public DaemonLink(Path stateDir) {
+        this.stateDir = stateDir;
         this.socket = ControlProtocol.socketPath(stateDir);
         this.client = new ControlClient(socket);
     }
@@ -23,6 +25,11 @@ public final class DaemonLink {
         record Reply(ControlProtocol.Reply reply) implements Answer { }
 
         record NotRunning(String message) implements Answer { }
+    }
+
+    /** The state directory the shell and the daemon share (configuration store, certificate store). */
+    public Path stateDir() {
+        return stateDir;
     }
 
     public boolean socketExists() {

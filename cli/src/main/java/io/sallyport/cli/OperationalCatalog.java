@@ -15,12 +15,14 @@ import java.util.Map;
 final class OperationalCatalog {
 
     /** Shell-local commands, handled without the daemon. */
-    static final List<String> LOCAL = List.of("configure", "exit", "quit", "show system commit");
+    static final List<String> LOCAL = List.of("configure [exclusive|private]", "exit", "quit", "show system commit");
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("show", "Show system information"),
             Map.entry("clear", "Clear information in the system"),
             Map.entry("configure", "Manipulate software configuration information"),
+            Map.entry("exclusive", "Obtain exclusive lock (other users cannot make changes)"),
+            Map.entry("private", "Work in private database (other users cannot see changes)"),
             Map.entry("exit", "Exit the management session"),
             Map.entry("quit", "Exit the management session"),
             Map.entry("configuration", "Show current configuration"),
@@ -39,7 +41,34 @@ final class OperationalCatalog {
             Map.entry("hex", "Display SPI values in hexadecimal"),
             Map.entry("service-set", "Name of service set"),
             Map.entry("remote-gw", "Address of remote gateway"),
-            Map.entry("remote-gateway", "Address of remote gateway"));
+            Map.entry("remote-gateway", "Address of remote gateway"),
+            Map.entry("request", "Make system-level requests"),
+            Map.entry("security", "Security information and requests"),
+            Map.entry("pki", "Public-key infrastructure"),
+            Map.entry("ca-certificate", "CA certificates"),
+            Map.entry("local-certificate", "Local certificates"),
+            Map.entry("certificate-request", "Certificate requests"),
+            Map.entry("key-pair", "Key pairs"),
+            Map.entry("crl", "Certificate revocation lists"),
+            Map.entry("ca-profile", "Name of CA profile"),
+            Map.entry("certificate-id", "Certificate identifier (key pair name)"),
+            Map.entry("generate-key-pair", "Generate a public/private key pair"),
+            Map.entry("generate-certificate-request", "Generate a PKCS#10 certificate request"),
+            Map.entry("load", "Load from a file"),
+            Map.entry("size", "Key size in bits (RSA 1024..4096, ECDSA 256 or 384)"),
+            Map.entry("type", "Key type (rsa or ecdsa)"),
+            Map.entry("subject", "Distinguished name, e.g. \"CN=router2.example.com,O=Example\""),
+            Map.entry("domain-name", "Fully qualified domain name (subjectAltName)"),
+            Map.entry("ip-address", "IP address (subjectAltName)"),
+            Map.entry("email", "E-mail address (subjectAltName)"),
+            Map.entry("filename", "File name"),
+            Map.entry("digest", "Digest of the request signature (sha-1, sha-256, sha-384)"),
+            Map.entry("key", "Private key file"),
+            Map.entry("passphrase", "Passphrase of the key or PKCS#12 file (never stored)"),
+            Map.entry("drops", "Show drop counters no other command shows (Sallyport)"),
+            Map.entry("peer-address", "Address of IKE peer"),
+            Map.entry("routing-instance", "Name of routing instance"),
+            Map.entry("tunnel-index", "Index of tunnel within its service set"));
 
     private final List<List<String>> patterns;
 

@@ -1,8 +1,16 @@
 package io.sallyport.cli;
 
+import io.sallyport.config.ConfigEditor;
+import io.sallyport.config.Secrets;
+import io.sallyport.config.model.JunosSecret;
+import io.sallyport.config.store.EditingSessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Optional;
 
 /**
  * The command processor behind the Junos-like shell, free of any terminal: one line in, one
@@ -10,6 +18,7 @@ import java.util.List;
  * and so do the tests.
  */
 public final class Shell {
+    private static final Set<String> SECRET_FORMATS = Set.of("ascii-text", "hexadecimal");
     private final ShellState state = new ShellState();
     private final ConfigSession config;
     private final String user;
@@ -18,6 +27,8 @@ public final class Shell {
     private final ConfigurationMode configurationMode;
     private final OperationalMode operationalMode;
     private boolean echo;
+    private CommandGuard guard = CommandGuard.NONE;
+    private SecretPrompt secrets = SecretPrompt.NONE;
 
     /**
      * @param config     the configuration store of the state directory
@@ -31,7 +42,7 @@ public final class Shell {
         this.systemHost = systemHost;
         this.assist = new Assist(state, config);
         this.operationalMode = new OperationalMode(config, daemon);
-        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode);
+        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt));
     }
 
     /**
@@ -43,6 +54,18 @@ public final class Shell {
         return this;
     }
 
+    /** Commands the guard refuses print its error instead of running. */
+    public Shell guardedBy(CommandGuard guard) {
+        this.guard = guard;
+        return this;
+    }
+
+    /** Where a secret left off a {@code set} is asked for (the terminal, with echo off). */
+    public Shell secretPrompt(SecretPrompt prompt) {
+        this.secrets = prompt;
+        return this;
+    }
+
     public boolean inConfigurationMode() { return state.configurationMode(); }
 
     /** {@code user@host> } in operational mode, {@code user@host# } in configuration mode. */
@@ -50,8 +73,24 @@ public final class Shell {
         return user + "@" + hostName() + (state.configurationMode() ? "# " : "> ");
     }
 
-    /** The {@code [edit ...]} line Junos prints above each configuration-mode prompt. */
-    public String banner() { return state.banner(); }
+    /**
+     * The {@code [edit ...]} line Junos prints above each configuration-mode prompt, after the
+     * {@code commit confirmed} notice while one is pending.
+     */
+    public String banner() {
+        return confirmNotice() + state.banner();
+    }
+
+    /** {@code # commit confirmed will be rolled back in N minutes}, while one is pending, as Junos prints it. */
+    private String confirmNotice() {
+        try {
+            return config.confirmRemaining()
+                    .map(left -> "# commit confirmed will be rolled back in " + Math.max(1, (left.toSeconds() + 59) / 60) + " minutes\n")
+                    .orElse("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
 
     /** Runs one command line; a line ending in {@code ?} lists what may come next instead. */
     public Reply execute(String line) {
@@ -81,6 +120,8 @@ public final class Shell {
         Pipeline.Result parsed = Pipeline.parse(expanded);
         if (parsed.error() != null) return Reply.error(parsed.error() + "\n");
         Pipeline p = parsed.pipeline();
+        Optional<String> refused = guard.refusal(state.configurationMode(), Words.of(p.command()).words());
+        if (refused.isPresent()) return Reply.error(refused.get());
         Reply reply = state.configurationMode() ? configurationMode.execute(p) : operational(p);
         String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
         return new Reply(withCaret(expanded, reply.caretColumn(), text), reply.status(), reply.caretColumn());
@@ -95,6 +136,39 @@ public final class Shell {
         }
     }
 
+    /**
+     * {@code typed} as command history may keep it: secret values and any "$9$" word left out,
+     * so the history file never holds a key and recalling the line asks for the secret again.
+     * Reads the edit level, so it must run before the line is executed (JLine adds to the history
+     * when the line is accepted).
+     */
+    public String historyLine(String typed) {
+        Words w = Words.of(typed);
+        Set<Integer> drop = new TreeSet<>();
+        for (int i = 0; i < w.size(); i++) {
+            if (w.get(i).contains(JunosSecret.MAGIC)) drop.add(i);
+            // Lines the schema walk cannot follow (typos) still lose the word after a key format.
+            if (i > 0 && SECRET_FORMATS.contains(w.get(i - 1))) drop.add(i);
+        }
+        if (state.configurationMode()) {
+            try {
+                Words x = Words.of(assist.expand(typed).line());
+                if (x.size() == w.size() && x.first().equals("set")) {
+                    List<String> path = new ArrayList<>(ConfigEditor.words(state.level()));
+                    int offset = path.size() - 1;
+                    path.addAll(x.from(1));
+                    for (int p : Secrets.valuePositions(path)) if (p - offset < w.size()) drop.add(p - offset);
+                }
+            } catch (RuntimeException e) {
+                // history must never break the line being typed; the textual rules above still apply
+            }
+        }
+        if (drop.isEmpty()) return typed;
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < w.size(); i++) if (!drop.contains(i)) kept.add(Words.quote(w.get(i)));
+        return String.join(" ", kept);
+    }
+
     /** The words TAB may put in place of the last word of {@code line}. */
     public List<String> complete(String line) {
         try {
@@ -104,13 +178,39 @@ public final class Shell {
         }
     }
 
-    private Reply operational(Pipeline p) {
+    /** {@code configure}, {@code configure exclusive}, {@code configure private}; any other word is a syntax error. */
+    private Reply configure(Words w) throws IOException {
+        EditingSessions.Mode mode = EditingSessions.Mode.SHARED;
+        if (w.size() > 1) {
+            mode = switch (w.get(1)) {
+                case "exclusive" -> EditingSessions.Mode.EXCLUSIVE;
+                case "private" -> EditingSessions.Mode.PRIVATE;
+                default -> null;
+            };
+            if (mode == null || w.size() > 2) {
+                int bad = mode == null ? 1 : 2;
+                return Reply.errorAt(w.starts().get(bad), "syntax error.\n");
+            }
+        }
+        ConfigSession.Outcome o = config.begin(mode);
+        if (!o.ok()) return Reply.error(o.text());
+        state.enterConfiguration();
+        return Reply.ok(o.text());
+    }
+
+    /** Ends this shell's editing session, if any (the shell is going away). */
+    public void close() {
+        try {
+            config.end();
+        } catch (IOException e) {
+            // the session file is removed as stale once this process has gone
+        }
+    }
+
+    private Reply operational(Pipeline p) throws IOException {
         switch (Words.of(p.command()).first()) {
             case "configure" -> {
-                state.enterConfiguration();
-                String note = config.candidate().equals(config.active()) ? ""
-                        : "The configuration has been changed but not committed\n";
-                return Reply.ok("Entering configuration mode\n" + note);
+                return configure(Words.of(p.command()));
             }
             case "exit", "quit" -> { return Reply.exit(""); }
             default -> { return operationalMode.execute(p); }

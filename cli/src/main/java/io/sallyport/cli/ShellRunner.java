@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jline.keymap.KeyMap;
 import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
@@ -13,6 +14,7 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.Reference;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -40,6 +42,14 @@ public final class ShellRunner {
     }
 
     static int runBatch(Shell shell, List<String> commands, PrintWriter out, PrintWriter err) {
+        try {
+            return runEach(shell, commands, out, err);
+        } finally {
+            shell.close();
+        }
+    }
+
+    private static int runEach(Shell shell, List<String> commands, PrintWriter out, PrintWriter err) {
         shell.echoCommandOnError(true);
         for (String command : commands) {
             Reply r = shell.execute(command);
@@ -74,34 +84,58 @@ public final class ShellRunner {
 
     /**
      * The interactive shell: TAB completes, {@code ?} lists what may come next, Ctrl-D leaves.
-     * Command history is kept in {@code historyFile} across sessions.
+     * Command history is kept in {@code historyFile} across sessions, owner-only, without secrets
+     * and without lines that carry a key passphrase.
      */
     public static int runInteractive(Shell shell, Path historyFile) throws IOException {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder()
-                    .terminal(terminal)
-                    .appName("sallyport")
-                    .completer((r, line, candidates) -> {
-                        String upToCursor = line.line().substring(0, line.cursor());
-                        for (String word : shell.complete(upToCursor)) {
-                            candidates.add(new Candidate(word, word, null, null, null, null, true));
-                        }
-                    })
-                    .option(LineReader.Option.AUTO_LIST, true)
-                    .variable(LineReader.HISTORY_FILE, historyFile)
-                    .build();
-            reader.getWidgets().put(HELP_WIDGET, () -> {
-                String typed = reader.getBuffer().upToCursor();
-                if (typed.chars().filter(ch -> ch == '"').count() % 2 == 1) {
-                    reader.getBuffer().write('?');  // inside a quoted string it is just a character
-                    return true;
-                }
-                List<HelpLine> help = shell.help(typed);
-                reader.printAbove(help.isEmpty() ? "No valid completions" : HelpLine.render(help).stripTrailing());
+            return runInteractive(shell, terminal, historyFile);
+        }
+    }
+
+    /** The interactive shell on a terminal someone else opened (an SSH channel with a pty). */
+    public static int runInteractive(Shell shell, Terminal terminal, Path historyFile) throws IOException {
+        SecretFreeHistory.prepareFile(historyFile);
+        LineReader reader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("sallyport")
+                .history(new SecretFreeHistory(shell::historyLine))
+                .completer((r, line, candidates) -> {
+                    String upToCursor = line.line().substring(0, line.cursor());
+                    for (String word : shell.complete(upToCursor)) {
+                        candidates.add(new Candidate(word, word, null, null, null, null, true));
+                    }
+                })
+                .option(LineReader.Option.AUTO_LIST, true)
+                .variable(LineReader.HISTORY_FILE, historyFile)
+                // A key passphrase typed on a command line must not land in the history file.
+                .variable(LineReader.HISTORY_IGNORE, "*passphrase*:*challenge-password*")
+                .build();
+        reader.getWidgets().put(HELP_WIDGET, () -> {
+            String typed = reader.getBuffer().upToCursor();
+            if (typed.chars().filter(ch -> ch == '"').count() % 2 == 1) {
+                reader.getBuffer().write('?');  // inside a quoted string it is just a character
                 return true;
-            });
-            reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(HELP_WIDGET), KeyMap.translate("?"));
+            }
+            List<HelpLine> help = shell.help(typed);
+            reader.printAbove(help.isEmpty() ? "No valid completions" : HelpLine.render(help).stripTrailing());
+            return true;
+        });
+        reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(HELP_WIDGET), KeyMap.translate("?"));
+        shell.secretPrompt(prompt -> readSecret(reader, prompt));
+        try {
             return loop(shell, reader, terminal);
+        } finally {
+            shell.close();
+        }
+    }
+
+    /** One line with nothing echoed (JLine's null mask), and kept out of the history. */
+    static Optional<String> readSecret(LineReader reader, String prompt) {
+        try {
+            return Optional.of(reader.readLine(prompt, LineReaderImpl.NULL_MASK));
+        } catch (UserInterruptException | EndOfFileException e) {
+            return Optional.empty();
         }
     }
 

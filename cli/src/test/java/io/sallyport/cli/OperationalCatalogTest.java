@@ -15,14 +15,14 @@ class OperationalCatalogTest {
 
     @Test
     void topLevelOffersTheDaemonCommandsAndTheShellOwn() {
-        assertEquals(List.of("clear", "configure", "exit", "quit", "show"), words(List.of()));
+        assertEquals(List.of("clear", "configure", "exit", "quit", "request", "show"), words(List.of()));
     }
 
     @Test
     void walksTheFixedWordsOfShowCommands() {
-        assertEquals(List.of("configuration", "services", "system"), words(List.of("show")));
+        assertEquals(List.of("configuration", "security", "services", "system"), words(List.of("show")));
         assertEquals(List.of("ipsec-vpn", "service-sets"), words(List.of("show", "services")));
-        assertEquals(List.of("ike", "ipsec"), words(List.of("show", "services", "ipsec-vpn")));
+        assertEquals(List.of("drops", "ike", "ipsec"), words(List.of("show", "services", "ipsec-vpn")));
         assertEquals(List.of("security-associations", "statistics"), words(List.of("show", "services", "ipsec-vpn", "ike")));
     }
 

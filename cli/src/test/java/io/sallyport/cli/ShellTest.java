@@ -40,6 +40,19 @@ class ShellTest {
     }
 
     @Test
+    void aGuardJudgesTheExpandedCommandAndItsRefusalIsPrinted() {
+        List<List<String>> asked = new java.util.ArrayList<>();
+        shell.guardedBy((configurationMode, words) -> {
+            asked.add(words);
+            return words.getFirst().equals("configure") ? java.util.Optional.of("error: permission denied\n")
+                    : java.util.Optional.empty();
+        });
+        assertEquals("error: permission denied\n", fails("conf"));
+        assertFalse(shell.inConfigurationMode());
+        assertEquals(List.of(List.of("configure")), asked);
+    }
+
+    @Test
     void promptShowsModeAndHostNameFromTheActiveConfiguration() {
         assertEquals("alice@lab-host> ", shell.prompt());
         assertEquals("Entering configuration mode\n", ok("configure"));

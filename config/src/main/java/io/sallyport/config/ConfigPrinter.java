@@ -16,7 +16,10 @@ public final class ConfigPrinter {
 
     private ConfigPrinter() {}
 
-    /** The curly-brace form, as {@code show configuration} prints it. */
+    /**
+     * The curly-brace form, as {@code show configuration} prints it; a statement holding a secret
+     * ends in {@code ## SECRET-DATA}.
+     */
     public static String braces(Node root) {
         return braces(root, Schema.nodeAt(List.of()).orElseThrow());
     }
@@ -62,7 +65,7 @@ public final class ConfigPrinter {
     private static void statement(Node n, SchemaNode s, String indent, String headPrefix, StringBuilder sb) {
         String lead = indent + (n.inactive() ? "inactive: " : "") + headPrefix;
         switch (s) {
-            case Leaf f -> sb.append(lead).append(inlineLeaf(n, f)).append(";\n");
+            case Leaf f -> sb.append(lead).append(inlineLeaf(n, f)).append(Secrets.isSecret(f) ? "; " + Secrets.COMMENT + "\n" : ";\n");
             case LeafList f -> sb.append(lead).append(f.name()).append(' ').append(listValues(n.values())).append(";\n");
             case Flag f -> sb.append(lead).append(f.name()).append(";\n");
             case Container c -> {
@@ -85,15 +88,17 @@ public final class ConfigPrinter {
             sb.append(head).append(";\n");
         } else if (flat && onlyLeaves(n, s)) {
             sb.append(head);
+            boolean secret = false;
             for (Node c : n.children()) {
                 SchemaNode cs = Schema.named(s.children(), c.name()).orElseThrow();
+                secret |= Secrets.isSecret(cs);
                 sb.append(' ').append(switch (cs) {
                     case Leaf f -> inlineLeaf(c, f);
                     case LeafList f -> f.name() + " " + listValues(c.values());
                     default -> cs.name();
                 });
             }
-            sb.append(";\n");
+            sb.append(secret ? "; " + Secrets.COMMENT + "\n" : ";\n");
         } else {
             sb.append(head).append(" {\n");
             block(n, s, indent + INDENT, sb);
@@ -111,8 +116,13 @@ public final class ConfigPrinter {
     }
 
     private static String inlineLeaf(Node n, Leaf f) {
-        String v = Lexer.quote(n.values().getFirst());
+        String v = value(n, f);
         return f.positional() ? v : f.name() + " " + v;
+    }
+
+    private static String value(Node n, Leaf f) {
+        String v = n.values().getFirst();
+        return Secrets.isSecret(f) ? Lexer.quoteAlways(v) : Lexer.quote(v);
     }
 
     private static String listValues(List<String> values) {
@@ -143,11 +153,11 @@ public final class ConfigPrinter {
             switch (cs) {
                 case Leaf f -> {
                     if (f.positional()) {
-                        own.add(Lexer.quote(child.values().getFirst()));
+                        own.add(value(child, f));
                         sets.add(String.join(" ", own));
                     } else {
                         own.add(f.name());
-                        sets.add(String.join(" ", own) + " " + Lexer.quote(child.values().getFirst()));
+                        sets.add(String.join(" ", own) + " " + value(child, f));
                     }
                 }
                 case LeafList f -> {

@@ -94,6 +94,8 @@ final class JunosSchema {
 
     static ValueType text(String what, int min, int max) { return new ValueType.Text(what, min, max, null, null); }
 
+    static ValueType secret(ValueType plain) { return new ValueType.Secret(plain); }
+
     /** Puts a statement into a choice group: setting one member removes its siblings. */
     static SchemaNode ch(String group, SchemaNode n) {
         return switch (n) {
@@ -107,14 +109,14 @@ final class JunosSchema {
 
     static SchemaNode key(String help) {
         return flat("key", help, false,
-            ch("key", leaf("ascii-text", "Format as text", text("key", 1, 255))),
-            ch("key", leaf("hexadecimal", "Format as hexadecimal", new ValueType.Hex(255))));
+            ch("key", leaf("ascii-text", "Format as text", secret(text("key", 1, 255)))),
+            ch("key", leaf("hexadecimal", "Format as hexadecimal", secret(new ValueType.Hex(255)))));
     }
 
     static SchemaNode preSharedKey() {
         return flat("pre-shared-key", "Define a preshared key", false,
-            ch("psk", leaf("ascii-text", "Format as text", text("key", 1, 255))),
-            ch("psk", leaf("hexadecimal", "Format as hexadecimal", new ValueType.Hex(255))));
+            ch("psk", leaf("ascii-text", "Format as text", secret(text("key", 1, 255)))),
+            ch("psk", leaf("hexadecimal", "Format as hexadecimal", secret(new ValueType.Hex(255)))));
     }
 
     static SchemaNode deadPeerDetection() {
@@ -138,7 +140,37 @@ final class JunosSchema {
     static SchemaNode system() {
         return c("system", "System parameters",
             leaf("host-name", "Hostname for this router", new ValueType.Text("hostname", 1, 255,
-                java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*"), "use letters, digits, '.', '_' and '-'")));
+                java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*"), "use letters, digits, '.', '_' and '-'")),
+            login(), systemServices());
+    }
+
+    /** {@code system login user NAME}: who may log in over SSH and NETCONF, with which class. */
+    static SchemaNode login() {
+        ValueType publicKey = text("public-key", 1, 16384);
+        return c("login", "Names, login classes, and passwords for users",
+            list("user", "Username", new ValueType.Text("username", 1, 64,
+                    java.util.regex.Pattern.compile("[a-z_][a-z0-9_.-]*"), "use lower-case letters, digits, '.', '_' and '-'"),
+                leaf("full-name", "Full name", ValueType.DESCRIPTION),
+                leaf("class", "Login class", en("super-user", "operator", "read-only")),
+                c("authentication", "Authentication method",
+                    leaf("encrypted-password", "Encrypted password string", ValueType.NAME),
+                    list("ssh-rsa", "Secure shell (ssh) RSA public key string", publicKey),
+                    list("ssh-ecdsa", "Secure shell (ssh) ECDSA public key string", publicKey),
+                    list("ssh-ed25519", "Secure shell (ssh) EDDSA public key string", publicKey))));
+    }
+
+    /** {@code system services}: the SSH server (CLI), NETCONF over SSH, the Prometheus endpoint. */
+    static SchemaNode systemServices() {
+        return c("services", "System services",
+            presence("ssh", "Allow ssh access",
+                leaf("port", "Port number to accept incoming connections", range(1, 65535), "22"),
+                leafList("addresses", "Addresses to accept connections on (default: all)", ADDRESS)),
+            c("netconf", "Allow NETCONF connections",
+                presence("ssh", "Allow NETCONF over SSH",
+                    leaf("port", "Service port number", range(1, 65535), "830"))),
+            presence("prometheus", "Serve metrics for Prometheus over HTTP (Sallyport extension)",
+                leaf("port", "Port number to accept scrapes on", range(1, 65535), "9464"),
+                leafList("addresses", "Addresses to accept scrapes on (default: 127.0.0.1)", ADDRESS)));
     }
 
     // ---- [edit interfaces] ------------------------------------------------------------------
@@ -219,7 +251,7 @@ final class JunosSchema {
                 c("crl", "Certificate revocation list configuration",
                     c("disable", "Disable CRL validation", flag("on-download-failure", "Check revocation status with existing CRL file")),
                     list("url", "URL of CRL distribution point for certificate authority", ValueType.URL,
-                        leaf("password", "Password for authentication with the server", ValueType.STRING)),
+                        leaf("password", "Password for authentication with the server", secret(ValueType.STRING))),
                     leaf("refresh-interval", "CRL refresh interval (hours)", range(0, 8784))),
                 c("ocsp", "Online Certificate Status Protocol (OCSP) configuration",
                     leaf("url", "URL of OCSP responder", ValueType.URL),

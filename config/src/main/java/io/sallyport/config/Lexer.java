@@ -101,6 +101,11 @@ final class Lexer {
         }
         if (plain && (v.startsWith("[") || v.endsWith("]") || v.startsWith("/*"))) plain = false;
         if (plain) return v;
+        return quoteAlways(v);
+    }
+
+    /** A value in double quotes, as Junos prints secrets ({@code ascii-text "$9$..."}). */
+    static String quoteAlways(String v) {
         return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -1,5 +1,7 @@
 package io.sallyport.config;
 
+import io.sallyport.config.model.JunosSecret;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.util.List;
@@ -83,6 +85,17 @@ public sealed interface ValueType {
             String digits = value.startsWith("0x") || value.startsWith("0X") ? value.substring(2) : value;
             if (digits.isEmpty() || !digits.matches("[0-9a-fA-F]+")) return "Invalid hexadecimal value: '" + value + "'";
             return digits.length() > maxDigits ? "Hexadecimal value is longer than " + maxDigits + " digits" : null;
+        }
+    }
+
+    /**
+     * A secret (pre-shared keys, manual SA keys, passwords): a {@code plain} value, or the "$9$" form
+     * of one. The store keeps and the CLI shows only the "$9$" form ({@link Secrets}).
+     */
+    record Secret(ValueType plain) implements ValueType {
+        @Override public String placeholder() { return plain.placeholder(); }
+        @Override public String check(String value) {
+            return plain.check(JunosSecret.decode(value).orElse(value));
         }
     }
 

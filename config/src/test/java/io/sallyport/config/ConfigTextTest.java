@@ -80,7 +80,7 @@ class ConfigTextTest {
                 ipsec-vpn {
                     ike {
                         policy p1 {
-                            pre-shared-key ascii-text "$9$secret with \\"quotes\\"";
+                            pre-shared-key ascii-text "$9$secret with \\"quotes\\""; ## SECRET-DATA
                         }
                     }
                 }

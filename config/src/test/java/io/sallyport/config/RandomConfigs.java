@@ -116,6 +116,7 @@ final class RandomConfigs {
             case ValueType.Enumeration e -> e.values().get(random.nextInt(e.values().size()));
             case ValueType.Hex h -> "0a1b" + Integer.toHexString(random.nextInt(0xffff));
             case ValueType.Text x -> text(x);
+            case ValueType.Secret x -> value(x.plain());
         };
         String err = t.check(v);
         if (err != null) throw new AssertionError("generated " + v + " for " + t + ": " + err);

@@ -85,17 +85,51 @@ public final class KeyExchange {
 
     /** g^ir, or empty when the peer's public value is malformed or weak. */
     public Optional<byte[]> sharedSecret(byte[] peerPublic) {
-        if (peerPublic.length != group.publicValueSize()) {
+        if (!isValidPeerValue(group, peerPublic)) {
             return Optional.empty();
         }
         return group.kind() == DhGroup.Kind.MODP ? modpShared(peerPublic) : ecShared(peerPublic);
     }
 
+    /**
+     * The checks of a peer's public value that cost no exponentiation, for use before any DH
+     * work: the length for the group; for MODP 1 < y < p-1 (RFC 2631 §2.1.5 range, rejecting the
+     * trivial subgroup); for ECP both coordinates below p and the point on the curve (RFC 6989
+     * §2.3; the NIST curves have cofactor 1, so that is subgroup membership too). Group 24's
+     * subgroup check (RFC 6989 §2.2, y^q = 1) needs an exponentiation and is made by
+     * {@link #sharedSecret}.
+     */
+    public static boolean isValidPeerValue(DhGroup group, byte[] peerPublic) {
+        if (peerPublic.length != group.publicValueSize()) {
+            return false;
+        }
+        if (group.kind() == DhGroup.Kind.MODP) {
+            BigInteger p = ModpParameters.of(group).p();
+            BigInteger y = new BigInteger(1, peerPublic);
+            return y.compareTo(BigInteger.ONE) > 0 && y.compareTo(p.subtract(BigInteger.ONE)) < 0;
+        }
+        try {
+            ECParameterSpec spec = curveSpec(group);
+            BigInteger p = ((java.security.spec.ECFieldFp) spec.getCurve().getField()).getP();
+            int half = peerPublic.length / 2;
+            BigInteger x = new BigInteger(1, Arrays.copyOfRange(peerPublic, 0, half));
+            BigInteger y = new BigInteger(1, Arrays.copyOfRange(peerPublic, half, peerPublic.length));
+            if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
+                return false;
+            }
+            BigInteger rhs = x.pow(3).add(spec.getCurve().getA().multiply(x)).add(spec.getCurve().getB()).mod(p);
+            return y.multiply(y).mod(p).equals(rhs);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JCA lacks " + curveName(group), e);
+        }
+    }
+
     private Optional<byte[]> modpShared(byte[] peerPublic) {
         ModpParameters params = ModpParameters.of(group);
         BigInteger y = new BigInteger(1, peerPublic);
-        // RFC 2631 §2.1.5 style range check: 1 < y < p-1 rejects the trivial subgroup.
-        if (y.compareTo(BigInteger.ONE) <= 0 || y.compareTo(params.p().subtract(BigInteger.ONE)) >= 0) {
+        // Group 24 is not a safe-prime group: y must lie in the order-q subgroup, or a reused
+        // exponent leaks through small subgroups (RFC 6989 §2.2).
+        if (group == DhGroup.GROUP24 && !y.modPow(params.q(), params.p()).equals(BigInteger.ONE)) {
             return Optional.empty();
         }
         return Optional.of(leftPad(y.modPow(modpPrivate, params.p()), group.publicValueSize()));

@@ -9,8 +9,11 @@ public enum DfPolicy {
     DEFAULT,
     /** {@code clear-dont-fragment-bit}: clear DF on inner IPv4 and fragment before encapsulation. */
     CLEAR,
-    /** {@code copy-dont-fragment-bit}: the outer DF bit copies the inner one. */
+    /**
+     * {@code copy-dont-fragment-bit}: the outer DF bit copies the inner one, the inner is left as
+     * it is; an oversize packet is fragmented before encapsulation even with DF set (the seed).
+     */
     COPY,
-    /** {@code set-dont-fragment-bit}: the outer DF bit is always set. */
+    /** {@code set-dont-fragment-bit}: the outer DF bit is always set; the inner is left as it is. */
     SET
 }

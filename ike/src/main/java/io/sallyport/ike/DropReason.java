@@ -12,6 +12,14 @@ public enum DropReason {
     UNEXPECTED_EXCHANGE("exchange not valid in this state"),
     RETRANSMITTED_REQUEST("duplicate request answered from cache"),
     KEEPALIVE("NAT keepalive"),
+    UNPROTECTED("unprotected message after IKE_SA_INIT"),
+    FRAGMENT_LIMIT("IKE fragments over the reassembly limit"),
+    DUPLICATE_FRAGMENT("fragment of an answered request"),
+    RATE_LIMITED("IKE_SA_INIT over the rate limit"),
+    INVALID_KE("invalid KE value"),
+    HALF_OPEN_LIMIT("too many half-open IKE SAs"),
+    OVERSIZED_INIT("IKE_SA_INIT request too large"),
+    INPUT_QUEUE_FULL("kmd input queue full (counted by the adapter)"),
     INTERNAL_ERROR("internal error contained to one IKE SA");
 
     private final String label;

@@ -41,7 +41,7 @@ final class IkeInit {
                 new InetSocketAddress(peer.remoteAddress(), 500), now);
         s.spiI = env.newIkeSpi();
         s.proposal = peer.ikeProposals().getFirst();
-        s.ke = KeyExchange.generate(s.proposal.group(), env.random());
+        s.ke = env.newKeyExchange(s.proposal.group());
         s.ni = env.nonce();
         s.queue.add(new Work.Init());
         s.queue.add(new Work.Auth());
@@ -65,6 +65,7 @@ final class IkeInit {
             p.add(Payload.Notify.of(Wire.N_NAT_DETECTION_DESTINATION_IP, NatDetection.hash(s.spiI, 0, s.remote)));
         }
         p.add(Payload.Notify.of(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED));
+        CertificatePayloads.addToInit(s, p, false);
         return p;
     }
 
@@ -83,14 +84,15 @@ final class IkeInit {
                     .filter(x -> s.peer.ikeProposals().stream().anyMatch(p -> p.group() == x));
             if (g.isPresent()) {
                 s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: INVALID_KE_PAYLOAD, retrying with " + g.get().keyword());
-                s.ke = KeyExchange.generate(g.get(), s.env.random());
+                s.ke = s.env.newKeyExchange(g.get());
                 IkeInit.retryInit(s, now, out);
                 return;
             }
         }
         if (err.isPresent()) {
             int t = err.get().notifyType();
-            s.fail(out, t == Wire.N_NO_PROPOSAL_CHOSEN || t == Wire.N_INVALID_KE_PAYLOAD
+            boolean mismatch = t == Wire.N_NO_PROPOSAL_CHOSEN || t == Wire.N_INVALID_KE_PAYLOAD;
+            s.fail(out, mismatch ? DownCause.POLICY_MISMATCH : DownCause.REFUSED, mismatch
                     ? "proposal mismatch (peer sent " + Wire.notifyName(t) + ")"
                     : "peer refused IKE_SA_INIT with " + Wire.notifyName(t));
             return;
@@ -99,17 +101,17 @@ final class IkeInit {
         var kePayload = m.first(Payload.Ke.class);
         var nonce = m.first(Payload.Nonce.class);
         if (sa.isEmpty() || kePayload.isEmpty() || nonce.isEmpty() || m.header().spiR() == 0) {
-            s.fail(out, "malformed IKE_SA_INIT response");
+            s.fail(out, DownCause.INVALID, "malformed IKE_SA_INIT response");
             return;
         }
         Optional<IkeProposal> chosen = Proposals.acceptedIke(sa.get(), s.peer.ikeProposals());
         if (chosen.isEmpty() || chosen.get().group() != s.ke.group() || kePayload.get().group() != s.ke.group().number()) {
-            s.fail(out, "proposal mismatch (responder chose a proposal we did not offer)");
+            s.fail(out, DownCause.POLICY_MISMATCH, "proposal mismatch (responder chose a proposal we did not offer)");
             return;
         }
-        Optional<byte[]> shared = s.ke.sharedSecret(kePayload.get().data());
+        Optional<byte[]> shared = s.env.agree(s.ke, kePayload.get().data());
         if (shared.isEmpty()) {
-            s.fail(out, "invalid KE payload from peer");
+            s.fail(out, DownCause.INVALID, "invalid KE payload from peer");
             return;
         }
         s.proposal = chosen.get();
@@ -117,10 +119,16 @@ final class IkeInit {
         s.nr = nonce.get().data();
         s.initResponse = raw;
         s.peerFragmentation = m.notify(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+        CertificatePayloads.learnFromInit(s, m);
         s.deriveIkeKeys(IkeKeyDerivation.skeyseed(s.proposal.prf(), s.ni, s.nr, shared.get()));
         NatDetection.detectNat(s, m, out);
         s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: IKE_SA_INIT done, " + IkeSession.describe(s.proposal)
                 + (s.natLocal || s.natRemote ? ", NAT detected" : ""));
+    }
+
+    /** A COOKIE notify, if any, carries 1 to 64 octets (RFC 7296 §3.10.1). */
+    static boolean cookieWellFormed(IkeMessage m) {
+        return m.notify(Wire.N_COOKIE).map(n -> n.data().length >= 1 && n.data().length <= 64).orElse(true);
     }
 
     static void retryInit(IkeSession s, long now, List<Action> out) {
@@ -136,11 +144,13 @@ final class IkeInit {
         var kePayload = m.first(Payload.Ke.class);
         var nonce = m.first(Payload.Nonce.class);
         if (sa.isEmpty() || kePayload.isEmpty() || nonce.isEmpty()) {
+            env.refusedInit(now);
             IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_SYNTAX), out);
             return null;
         }
         var chosen = Proposals.selectIke(sa.get().proposals(), peer.ikeProposals());
         if (chosen.isEmpty()) {
+            env.refusedInit(now);
             env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateIkeRemote: proposal mismatch with "
                     + peer.name() + ": no configured IKE proposal matches, sending NO_PROPOSAL_CHOSEN");
             IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN), out);
@@ -148,37 +158,48 @@ final class IkeInit {
         }
         IkeProposal p = chosen.get().ours();
         if (kePayload.get().group() != p.group().number()) {
+            env.refusedInit(now);
             env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeRemote: KE group " + kePayload.get().group()
                     + " not the chosen " + p.group().keyword() + ", sending INVALID_KE_PAYLOAD");
             IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD,
                     new byte[] {(byte) (p.group().number() >> 8), (byte) p.group().number()}), out);
             return null;
         }
-        if (env.halfOpenCount() >= env.options().cookieThreshold()) {
-            byte[] expected = env.cookie(nonce.get().data(), d.remote(), h.spiI());
+        // Checked before any DH work of ours (RFC 6989 §2.1): a bad value is refused for the price of a comparison.
+        if (!KeyExchange.isValidPeerValue(p.group(), kePayload.get().data())) {
+            env.refusedInit(now);
+            env.count(DropReason.INVALID_KE);
+            env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateIkeRemote: invalid " + p.group().keyword()
+                    + " KE value from " + d.remote() + ", sending INVALID_SYNTAX");
+            IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_SYNTAX), out);
+            return null;
+        }
+        if (env.cookieRequired(now)) {
+            byte[] expected = env.cookies().make(nonce.get().data(), d.remote(), h.spiI(), now);
             var offered = m.notify(Wire.N_COOKIE);
-            if (offered.isEmpty() || !Arrays.equals(offered.get().data(), expected)) {
-                env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "CreateIkeRemote: too many half-open SAs, demanding a COOKIE");
+            if (offered.isEmpty() || !env.cookies().accepts(offered.get().data(), nonce.get().data(), d.remote(), h.spiI(), now)) {
+                env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "CreateIkeRemote: too many half-open SAs or refused requests, demanding a COOKIE");
                 IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_COOKIE, expected), out);
                 return null;
             }
+        }
+        if (!env.halfOpenAllowed(d.remote().getAddress())) {
+            env.count(DropReason.HALF_OPEN_LIMIT);
+            env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateIkeRemote: too many half-open IKE SAs, dropping IKE_SA_INIT from " + d.remote());
+            return null;
         }
         var s = new IkeSession(env, peer, false, d.local(), d.remote(), now);
         s.onNatPort = d.nonEspMarker();
         s.spiI = h.spiI();
         s.spiR = env.newIkeSpi();
         s.proposal = p;
-        s.ke = KeyExchange.generate(p.group(), env.random());
-        Optional<byte[]> shared = s.ke.sharedSecret(kePayload.get().data());
-        if (shared.isEmpty()) {
-            IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_SYNTAX), out);
-            return null;
-        }
+        s.ke = env.responderKeyExchange(p.group(), now);
+        s.peerKe = kePayload.get().data();
         s.ni = nonce.get().data();
         s.nr = env.nonce();
         s.initRequest = d.payload();
         s.peerFragmentation = m.notify(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
-        s.deriveIkeKeys(IkeKeyDerivation.skeyseed(p.prf(), s.ni, s.nr, shared.get()));
+        CertificatePayloads.learnFromInit(s, m);
         boolean natd = peer.natTraversal() && m.notify(Wire.N_NAT_DETECTION_SOURCE_IP).isPresent();
         if (natd) {
             NatDetection.detectNat(s, m, out);
@@ -194,17 +215,33 @@ final class IkeInit {
         if (s.peerFragmentation) {
             resp.add(Payload.Notify.of(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED));
         }
+        CertificatePayloads.addToInit(s, resp, true);
         IkeHeader rh = new IkeHeader(s.spiI, s.spiR, 0, Wire.IKE_SA_INIT, Wire.FLAG_RESPONSE, 0, 0);
         s.initResponse = MessageCodec.encode(rh, resp);
         s.lastResponseId = 0;
         s.lastResponse = List.of(s.initResponse);
-        s.lastRequest = List.of(d.payload());
+        s.lastRequest = d.payload();
         s.expectedRequestId = 1;
         s.send(out, s.lastResponse);
         env.register(s);
         env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeRemote: IKE_SA_INIT from " + d.remote() + " for "
                 + peer.name() + ", " + IkeSession.describe(p) + (s.natLocal || s.natRemote ? ", NAT detected" : ""));
         return s;
+    }
+
+    /**
+     * The responder's IKE SA keys, derived when the first message after IKE_SA_INIT arrives: the
+     * initiator has shown it receives at its address, so the DH work is no longer free to
+     * provoke. Returns false when the peer's value fails the subgroup check.
+     */
+    static boolean deriveResponderKeys(IkeSession s) {
+        Optional<byte[]> shared = s.env.agree(s.ke, s.peerKe);
+        s.peerKe = null;
+        if (shared.isEmpty()) {
+            return false;
+        }
+        s.deriveIkeKeys(IkeKeyDerivation.skeyseed(s.proposal.prf(), s.ni, s.nr, shared.get()));
+        return true;
     }
 
     static void stateless(Kmd.Env env, Datagram d, IkeHeader h, Payload.Notify n, List<Action> out) {

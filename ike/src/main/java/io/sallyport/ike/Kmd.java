@@ -1,12 +1,14 @@
 package io.sallyport.ike;
 
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.message.DecodeResult;
 import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.MessageCodec;
+import io.sallyport.ike.message.ReassemblyBudget;
 import io.sallyport.ike.message.Wire;
+import io.sallyport.ike.v1.V1Engine;
 import java.net.InetSocketAddress;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,7 +22,8 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * The key manager: a pure IKEv2 engine. Datagrams, timer ticks and commands go in with the current
+ * The key manager: a pure IKEv2 engine, which hands everything IKEv1 (ISAKMP major version 1,
+ * peers in main or aggressive mode) to its {@link V1Engine}. Datagrams, timer ticks and commands go in with the current
  * time; {@link Action}s come out. It owns no socket, thread or clock. Bad input is counted by
  * {@link DropReason} and dropped; an unexpected fault is contained to the IKE SA it happened in.
  *
@@ -31,19 +34,32 @@ public final class Kmd {
     private final KmdOptions options;
     private final SecureRandom random;
     private final Map<String, PeerConfig> peers = new LinkedHashMap<>();
-    /** IKE SAs by our own SPI. */
-    private final Map<Long, IkeSession> sas = new HashMap<>();
+    private final SaTable sas = new SaTable();
+    /** Peers by remote address, for IKE_SA_INIT requests. */
+    private final Map<java.net.InetAddress, List<PeerConfig>> peersByRemote = new HashMap<>();
+    /** Peers whose last IKE SA went away or whose configuration changed: their reconnect is (re)considered. */
+    private final java.util.Set<String> reconnectCheck = new java.util.LinkedHashSet<>();
     private final long[] drops = new long[DropReason.values().length];
-    private final byte[] cookieSecret = new byte[32];
+    private final CookieJar cookies;
+    private final InitAdmission admission;
+    private final EphemeralKeys ephemeral;
+    private final ReassemblyBudget reassembly;
     private final Env env = new Env();
     /** Peers with {@code establishImmediately} and no IKE SA: when to initiate them again. */
     private final Map<String, Long> reconnectAt = new HashMap<>();
+    /** Modular exponentiations and EC scalar multiplications done: key pairs made and secrets agreed. */
+    private long dhOperations;
+    private final V1Engine v1;
 
     /** Uses {@code entropy} once; tests pass a seeded generator to fix SPIs and nonces. */
     public Kmd(KmdOptions options, Supplier<SecureRandom> entropy) {
         this.options = Objects.requireNonNull(options);
         this.random = entropy.get();
-        random.nextBytes(cookieSecret);
+        this.cookies = new CookieJar(random, options.limits().cookieSecretNanos());
+        this.admission = new InitAdmission(options.limits());
+        this.ephemeral = new EphemeralKeys(options.limits().ephemeralReuseNanos());
+        this.reassembly = new ReassemblyBudget(options.limits().maxReassemblyTotal());
+        this.v1 = new V1Engine(options, random, env::spiInUse, this::count);
     }
 
     public Kmd(Supplier<SecureRandom> entropy) {
@@ -59,18 +75,32 @@ public final class Kmd {
             count(DropReason.KEEPALIVE);
             return out;
         }
+        if (V1Engine.isIkev1(in.payload())) {
+            v1.handle(nowNanos, in, out);
+            return out;
+        }
         IkeHeader h = IkeHeader.parse(in.payload());
         if (h == null) {
             count(DropReason.MALFORMED_HEADER);
             return out;
         }
         if (h.exchangeType() == Wire.IKE_SA_INIT && !h.isResponse() && h.spiR() == 0 && h.messageId() == 0) {
-            IkeSession existing = findHalfOpen(h.spiI(), in.remote());
+            if (!admission.admit(in.remote().getAddress(), nowNanos)) {
+                count(DropReason.RATE_LIMITED);
+                return out;
+            }
+            if (in.payload().length > options.limits().maxInitRequestBytes()) {
+                // It would be kept until AUTH (it is signed): larger than any honest first message.
+                count(DropReason.OVERSIZED_INIT);
+                return out;
+            }
+            IkeSession existing = sas.responder(h.spiI(), in.remote().getAddress());
             if (existing != null) {
                 guarded(existing, out, () -> existing.onDatagram(nowNanos, in, h, out));
             } else {
                 newResponder(nowNanos, in, out);
             }
+            scheduleReconnects(nowNanos);
             return out;
         }
         long ours = h.fromInitiator() ? h.spiR() : h.spiI();
@@ -88,7 +118,8 @@ public final class Kmd {
     /** Timers: retransmissions, lifetimes, DPD, keepalives, half-open cleanup. */
     public List<Action> tick(long nowNanos) {
         List<Action> out = new ArrayList<>();
-        for (IkeSession s : List.copyOf(sas.values())) {
+        v1.tick(nowNanos, out);
+        for (IkeSession s : sas.values()) {
             if (s.nextDeadline() <= nowNanos) {
                 guarded(s, out, () -> s.tick(nowNanos, out));
             }
@@ -109,14 +140,21 @@ public final class Kmd {
     public OptionalLong nextDeadline() {
         long d = sas.values().stream().mapToLong(IkeSession::nextDeadline).min().orElse(Long.MAX_VALUE);
         d = Math.min(d, reconnectAt.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE));
+        d = Math.min(d, v1.nextDeadline());
         return d == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(d);
     }
 
     public List<Action> command(long nowNanos, Command c) {
         List<Action> out = new ArrayList<>();
+        if (ikev1(nowNanos, c, out)) {
+            v1.scheduleReconnects(nowNanos);
+            return out;
+        }
         switch (c) {
             case Command.AddPeer a -> {
                 peers.put(a.peer().name(), a.peer());
+                indexPeers();
+                reconnectCheck.add(a.peer().name());
                 trace(out, TraceFlag.DATABASE, TraceLevel.INFO, "peer " + a.peer().name() + " added");
                 if (a.peer().establishImmediately()) {
                     initiate(nowNanos, a.peer(), out);
@@ -124,9 +162,11 @@ public final class Kmd {
             }
             case Command.RemovePeer r -> {
                 for (IkeSession s : sessionsOf(r.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke("peer removed"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "peer removed"), out));
                 }
                 peers.remove(r.peer());
+                indexPeers();
+                reconnectCheck.add(r.peer());
             }
             case Command.Initiate i -> peer(i.peer(), out).ifPresent(p -> initiate(nowNanos, p, out));
             case Command.Acquire a -> peer(a.peer(), out).ifPresent(p -> {
@@ -135,7 +175,7 @@ public final class Kmd {
             });
             case Command.DeleteIkeSa d -> {
                 for (IkeSession s : sessionsOf(d.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke("deleted by operator"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "deleted by operator"), out));
                 }
             }
             case Command.DeleteChildSa d -> withChild(d.spiIn(), out, (s, child) ->
@@ -159,7 +199,43 @@ public final class Kmd {
         return out;
     }
 
+    /** Commands for IKEv1 peers and SAs go to the IKEv1 engine; returns whether it took this one. */
+    private boolean ikev1(long now, Command c, List<Action> out) {
+        return switch (c) {
+            case Command.AddPeer a -> {
+                String name = a.peer().name();
+                if (!a.peer().exchange().isIkev1()) {
+                    if (v1.hasPeer(name)) {
+                        v1.removePeer(now, name, out);
+                    }
+                    yield false;
+                }
+                if (peers.containsKey(name)) {
+                    out.addAll(command(now, new Command.RemovePeer(name)));
+                }
+                v1.addPeer(now, a.peer(), out);
+                yield true;
+            }
+            case Command.RemovePeer r -> v1.hasPeer(r.peer()) && run(() -> v1.removePeer(now, r.peer(), out));
+            case Command.Initiate i -> v1.hasPeer(i.peer()) && run(() -> v1.initiate(now, i.peer(), out));
+            case Command.Acquire a -> v1.hasPeer(a.peer()) && run(() -> v1.initiate(now, a.peer(), out));
+            case Command.DeleteIkeSa d -> v1.hasPeer(d.peer()) && run(() -> v1.deleteIkeSa(now, d.peer(), out));
+            case Command.RekeyIkeSa r -> v1.hasPeer(r.peer()) && run(() -> v1.rekeyIke(now, r.peer(), out));
+            case Command.DeleteChildSa d -> v1.deleteChild(d.spiIn(), out);
+            case Command.RekeyChildSa r -> v1.rekeyChild(now, r.spiIn(), out);
+            case Command.ReportInvalidSpi r -> false;
+        };
+    }
+
+    private static boolean run(Runnable r) {
+        r.run();
+        return true;
+    }
+
     // ---------------------------------------------------------------- state queries (show commands, tests)
+
+    /** Counts drops its adapter made on kmd's behalf (a full input queue), with kmd's own. */
+    public void countDropped(DropReason r, long n) { drops[r.ordinal()] += n; }
 
     /** Drop counters by reason. */
     public Map<DropReason, Long> drops() {
@@ -170,18 +246,34 @@ public final class Kmd {
         return m;
     }
 
+    /**
+     * Diffie-Hellman operations done so far (a key pair generated or a shared secret computed):
+     * the costly work kmd does; tests bound it without timing anything.
+     */
+    public long dhOperations() { return dhOperations; }
+
     /** A snapshot of one IKE SA for show output. */
     public record IkeSaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
-                            InetSocketAddress remote, List<Integer> childSpisIn) {
+                            InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType) {
     }
 
     public List<IkeSaView> ikeSas() {
-        return sas.values().stream().map(s -> new IkeSaView(s.peer.name(), s.id(), s.state.name(), s.initiator,
-                s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList())).toList();
+        List<IkeSaView> out = new ArrayList<>(sas.values().stream().map(s -> new IkeSaView(s.peer.name(), s.id(), s.state.name(),
+                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2")).toList());
+        for (V1Engine.SaView v : v1.sas()) {
+            out.add(new IkeSaView(v.peer(), v.id(), v.state(), v.initiator(), v.local(), v.remote(), v.childSpisIn(), v.exchangeType()));
+        }
+        return out;
     }
 
+    /** Bytes of IKE fragments held for reassembly, in all SAs (bounded by {@link KmdOptions.Limits#maxReassemblyTotal()}). */
+    public long reassemblyBytes() { return reassembly.used(); }
+
+    /** The IKE SAs themselves, for tests in this package that speak under an SA's own keys. */
+    Collection<IkeSession> sessions() { return sas.values(); }
+
     /** Timers pending in all SAs (zero when nothing is left behind). */
-    public int liveSaCount() { return sas.size(); }
+    public int liveSaCount() { return sas.size() + v1.liveSaCount(); }
 
     // ---------------------------------------------------------------- internals
 
@@ -199,16 +291,27 @@ public final class Kmd {
         }
     }
 
-    /** Peers that establish immediately are brought back after their IKE SA went away. */
+    /**
+     * Peers that establish immediately are brought back after their IKE SA went away. Only peers
+     * whose last SA went or whose configuration changed are looked at, not every peer per datagram.
+     */
     private void scheduleReconnects(long now) {
-        for (PeerConfig p : peers.values()) {
-            if (!p.establishImmediately() || !sessionsOf(p.name()).isEmpty()) {
-                reconnectAt.remove(p.name());
+        for (String name : reconnectCheck) {
+            PeerConfig p = peers.get(name);
+            if (p == null || !p.establishImmediately() || !sessionsOf(name).isEmpty()) {
+                reconnectAt.remove(name);
             } else {
-                reconnectAt.putIfAbsent(p.name(), now + options.reconnectNanos());
+                reconnectAt.putIfAbsent(name, now + options.reconnectNanos());
             }
         }
-        reconnectAt.keySet().retainAll(peers.keySet());
+        reconnectCheck.clear();
+    }
+
+    private void indexPeers() {
+        peersByRemote.clear();
+        for (PeerConfig p : peers.values()) {
+            peersByRemote.computeIfAbsent(p.remoteAddress(), a -> new ArrayList<>()).add(p);
+        }
     }
 
     private void newResponder(long now, Datagram in, List<Action> out) {
@@ -217,8 +320,8 @@ public final class Kmd {
             count(DropReason.MALFORMED_PAYLOAD);
             return;
         }
-        Optional<PeerConfig> p = peers.values().stream()
-                .filter(c -> c.remoteAddress().equals(in.remote().getAddress()) && c.localAddress().equals(in.local().getAddress()))
+        Optional<PeerConfig> p = peersByRemote.getOrDefault(in.remote().getAddress(), List.of()).stream()
+                .filter(c -> c.localAddress().equals(in.local().getAddress()))
                 .findFirst();
         if (p.isEmpty()) {
             count(DropReason.NO_PEER);
@@ -233,12 +336,6 @@ public final class Kmd {
         }
     }
 
-    private IkeSession findHalfOpen(long spiI, InetSocketAddress remote) {
-        return sas.values().stream()
-                .filter(s -> !s.initiator && s.spiI == spiI && s.remote.getAddress().equals(remote.getAddress()))
-                .findFirst().orElse(null);
-    }
-
     /** Per-SA containment: a bug in one SA's handling closes that SA only (style anchor §1). */
     private void guarded(IkeSession s, List<Action> out, Runnable r) {
         try {
@@ -246,7 +343,7 @@ public final class Kmd {
         } catch (RuntimeException e) {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "internal error in IKE SA " + s.id() + ": " + e);
-            s.close(out, "internal error");
+            s.close(out, DownCause.INTERNAL_ERROR, "internal error");
         }
     }
 
@@ -255,7 +352,7 @@ public final class Kmd {
     }
 
     private void withChild(int spiIn, List<Action> out, ChildOp op) {
-        for (IkeSession s : List.copyOf(sas.values())) {
+        for (IkeSession s : sas.values()) {
             Optional<ChildSa> c = s.child(spiIn);
             if (c.isPresent() && s.state == IkeSession.State.ESTABLISHED) {
                 guarded(s, out, () -> op.run(s, c.get()));
@@ -266,7 +363,7 @@ public final class Kmd {
     }
 
     private Collection<IkeSession> sessionsOf(String peer) {
-        return sas.values().stream().filter(s -> s.peer.name().equals(peer)).toList();
+        return sas.ofPeer(peer);
     }
 
     private Optional<PeerConfig> peer(String name, List<Action> out) {
@@ -317,7 +414,18 @@ public final class Kmd {
         }
 
         private boolean spiInUse(int spi) {
-            return sas.values().stream().anyMatch(s -> s.child(spi).isPresent());
+            return sas.values().stream().anyMatch(s -> s.child(spi).isPresent()) || v1.hasChildSpi(spi);
+        }
+
+        KeyExchange newKeyExchange(DhGroup group) {
+            dhOperations++;
+            return KeyExchange.generate(group, random);
+        }
+
+        /** g^ir from the peer's public value; empty when that value is invalid. */
+        Optional<byte[]> agree(KeyExchange ours, byte[] peerPublic) {
+            dhOperations++;
+            return ours.sharedSecret(peerPublic);
         }
 
         byte[] nonce() {
@@ -326,29 +434,42 @@ public final class Kmd {
             return n;
         }
 
-        int halfOpenCount() {
-            return (int) sas.values().stream().filter(s -> !s.initiator && s.state == IkeSession.State.CONNECTING).count();
+        int halfOpenCount() { return sas.halfOpen(); }
+
+        /** Whether one more half-open SA from {@code source} stays within the caps. */
+        boolean halfOpenAllowed(java.net.InetAddress source) {
+            return sas.halfOpen() < options.limits().maxHalfOpen() && sas.halfOpenFrom(source) < options.limits().maxHalfOpenPerSource();
         }
 
-        /** Stateless cookie (RFC 7296 §2.6): SHA-256(Ni | IPi | SPIi | secret). */
-        byte[] cookie(byte[] ni, InetSocketAddress from, long spiI) {
-            try {
-                MessageDigest d = MessageDigest.getInstance("SHA-256");
-                d.update(ni);
-                d.update(from.getAddress().getAddress());
-                d.update(io.sallyport.ike.message.Bytes.of64(spiI));
-                d.update(cookieSecret);
-                return d.digest();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+        /** {@code s} authenticated its peer: it is no longer half-open. */
+        void authenticated(IkeSession s) { sas.authenticated(s); }
+
+        CookieJar cookies() { return cookies; }
+
+        ReassemblyBudget reassemblyBudget() { return reassembly; }
+
+        /** An IKE_SA_INIT request refused without an SA: it counts towards the COOKIE demand. */
+        void refusedInit(long now) { admission.refused(now); }
+
+        /** Whether new IKE_SA_INITs must carry a COOKIE: half-open SAs and recent refusals reach the threshold. */
+        boolean cookieRequired(long now) {
+            return halfOpenCount() + admission.recentlyRefused(now) >= options.cookieThreshold();
         }
 
-        void register(IkeSession s) { sas.put(s.localSpi(), s); }
+        /** Our responder key pair for {@code group}, shared by new IKE_SA_INITs for a while ({@link EphemeralKeys}). */
+        KeyExchange responderKeyExchange(DhGroup group, long now) {
+            return ephemeral.get(group, now, this::newKeyExchange);
+        }
+
+        void register(IkeSession s) { sas.add(s); }
 
         Collection<IkeSession> sessionsOf(String peer) { return Kmd.this.sessionsOf(peer); }
 
-        void unregister(IkeSession s) { sas.remove(s.localSpi(), s); }
+        void unregister(IkeSession s) {
+            if (sas.remove(s)) {
+                reconnectCheck.add(s.peer.name());
+            }
+        }
 
         void count(DropReason r) { Kmd.this.count(r); }
 

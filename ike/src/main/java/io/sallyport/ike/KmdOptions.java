@@ -6,16 +6,66 @@ package io.sallyport.ike;
  * @param retransmitBaseNanos first retransmission timeout; it doubles on each retry
  * @param retransmitTries     retransmissions before the peer counts as not responding
  * @param halfOpenTimeoutNanos responder IKE SAs not authenticated by then are dropped
- * @param cookieThreshold     half-open SAs above which IKE_SA_INIT requires a COOKIE (RFC 7296 §2.6)
+ * @param cookieThreshold     half-open SAs plus recently refused IKE_SA_INIT requests at which
+ *                            IKE_SA_INIT requires a COOKIE (RFC 7296 §2.6)
  * @param keepaliveNanos      NAT keepalive interval when we are behind a NAT
  * @param lifetimeJitter      fraction of a lifetime by which soft expiry is randomly advanced
  * @param maxDatagram         IKE messages larger than this are fragmented (RFC 7383) when the peer supports it
  * @param reconnectNanos      delay before a peer with {@code establishImmediately} is initiated again after its SA went away
+ * @param limits              bounds on what unauthenticated (and authenticated) peers can make kmd hold or do
  */
 public record KmdOptions(long retransmitBaseNanos, int retransmitTries, long halfOpenTimeoutNanos, int cookieThreshold,
-                         long keepaliveNanos, double lifetimeJitter, int maxDatagram, long reconnectNanos) {
+                         long keepaliveNanos, double lifetimeJitter, int maxDatagram, long reconnectNanos, Limits limits) {
 
     public static KmdOptions defaults() {
         return new KmdOptions(500_000_000L, 5, 30_000_000_000L, 50, 20_000_000_000L, 0.1, 1280, 2_000_000_000L);
+    }
+
+    /** Settings with the default {@link Limits}. */
+    public KmdOptions(long retransmitBaseNanos, int retransmitTries, long halfOpenTimeoutNanos, int cookieThreshold,
+                      long keepaliveNanos, double lifetimeJitter, int maxDatagram, long reconnectNanos) {
+        this(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos, lifetimeJitter,
+                maxDatagram, reconnectNanos, Limits.defaults());
+    }
+
+    public KmdOptions withLimits(Limits l) {
+        return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos,
+                lifetimeJitter, maxDatagram, reconnectNanos, l);
+    }
+
+    public KmdOptions withCookieThreshold(int threshold) {
+        return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, threshold, keepaliveNanos,
+                lifetimeJitter, maxDatagram, reconnectNanos, limits);
+    }
+
+    /**
+     * Bounds on work and state that input from the network can cause. Rates are per second of the
+     * injected clock.
+     *
+     * @param initRatePerSource      IKE_SA_INIT requests per second accepted from one source address
+     * @param initBurstPerSource     ... and the burst allowed above that rate
+     * @param initRateGlobal         IKE_SA_INIT requests per second accepted from all sources together
+     * @param initBurstGlobal        ... and the burst allowed above that rate
+     * @param sourceTableSize        source addresses whose rate is tracked (least recently seen forgotten first)
+     * @param maxHalfOpen            responder IKE SAs not yet authenticated, in total
+     * @param maxHalfOpenPerSource   ... and from one source address
+     * @param maxInitRequestBytes    larger IKE_SA_INIT requests are dropped (they are kept until AUTH)
+     * @param maxReassemblyPerSa     bytes of IKE fragments (RFC 7383) held for one message
+     * @param maxReassemblyTotal     bytes of IKE fragments held by the whole engine
+     * @param maxChildSasPerIkeSa    child SAs a peer may create over one IKE SA (rekeys do not count)
+     * @param ephemeralReuseNanos    how long one responder DH key pair per group serves new IKE_SA_INITs
+     * @param cookieSecretNanos      how long one COOKIE secret is used (the previous one is still accepted)
+     * @param rekeyRetryBaseNanos    first wait before retrying a refused rekey; it doubles per refusal
+     * @param rekeyRetryMaxNanos     longest wait between retries of a refused rekey
+     */
+    public record Limits(int initRatePerSource, int initBurstPerSource, int initRateGlobal, int initBurstGlobal,
+                         int sourceTableSize, int maxHalfOpen, int maxHalfOpenPerSource, int maxInitRequestBytes,
+                         int maxReassemblyPerSa, long maxReassemblyTotal, int maxChildSasPerIkeSa,
+                         long ephemeralReuseNanos, long cookieSecretNanos, long rekeyRetryBaseNanos, long rekeyRetryMaxNanos) {
+
+        public static Limits defaults() {
+            return new Limits(10, 40, 500, 1000, 4096, 2000, 100, 10_000,
+                    65_536, 16L << 20, 32, 30_000_000_000L, 300_000_000_000L, 10_000_000_000L, 600_000_000_000L);
+        }
     }
 }

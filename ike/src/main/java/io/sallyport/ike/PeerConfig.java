@@ -12,12 +12,38 @@ import java.util.List;
  * @param establishImmediately {@code establish-tunnels immediately} versus on traffic
  * @param natKeepaliveSeconds  {@code nat-keepalive}: keepalive interval when we are behind a NAT,
  *                             0 for the engine's default ({@link KmdOptions#keepaliveNanos()})
+ * @param exchange             IKEv2, or IKEv1 in main or aggressive mode (the IKE policy's
+ *                             {@code version} and {@code mode})
  */
 public record PeerConfig(String name, InetAddress localAddress, InetAddress remoteAddress,
                          Identity localId, Identity remoteId, Authenticator authenticator,
                          List<IkeProposal> ikeProposals, List<ChildProposal> childProposals,
                          List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors,
-                         Dpd dpd, boolean natTraversal, boolean establishImmediately, int natKeepaliveSeconds) {
+                         Dpd dpd, boolean natTraversal, boolean establishImmediately, int natKeepaliveSeconds,
+                         Exchange exchange) {
+
+    /** The IKE version and, for IKEv1, the phase-1 mode; {@link #display()} is what show output prints. */
+    public enum Exchange {
+        IKEV2("IKEv2"), MAIN("Main"), AGGRESSIVE("Aggressive");
+
+        private final String display;
+
+        Exchange(String display) { this.display = display; }
+
+        public String display() { return display; }
+
+        public boolean isIkev1() { return this != IKEV2; }
+    }
+
+    /** An IKEv2 peer. */
+    public PeerConfig(String name, InetAddress localAddress, InetAddress remoteAddress,
+                      Identity localId, Identity remoteId, Authenticator authenticator,
+                      List<IkeProposal> ikeProposals, List<ChildProposal> childProposals,
+                      List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors,
+                      Dpd dpd, boolean natTraversal, boolean establishImmediately, int natKeepaliveSeconds) {
+        this(name, localAddress, remoteAddress, localId, remoteId, authenticator, ikeProposals, childProposals,
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, Exchange.IKEV2);
+    }
 
     /** A peer with the engine's default NAT keepalive interval. */
     public PeerConfig(String name, InetAddress localAddress, InetAddress remoteAddress,
@@ -33,6 +59,7 @@ public record PeerConfig(String name, InetAddress localAddress, InetAddress remo
         if (ikeProposals.isEmpty() || childProposals.isEmpty()) {
             throw new IllegalArgumentException("peer " + name + " needs IKE and child proposals");
         }
+        java.util.Objects.requireNonNull(exchange);
         ikeProposals = List.copyOf(ikeProposals);
         childProposals = List.copyOf(childProposals);
         localSelectors = List.copyOf(localSelectors);
@@ -50,21 +77,26 @@ public record PeerConfig(String name, InetAddress localAddress, InetAddress remo
 
     public PeerConfig withAuthenticator(Authenticator a) {
         return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, a, ikeProposals, childProposals,
-                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds);
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, exchange);
     }
 
     public PeerConfig withIkeProposals(List<IkeProposal> p) {
         return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, authenticator, p, childProposals,
-                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds);
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, exchange);
     }
 
     public PeerConfig withChildProposals(List<ChildProposal> p) {
         return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, authenticator, ikeProposals, p,
-                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds);
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, exchange);
+    }
+
+    public PeerConfig withExchange(Exchange e) {
+        return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, authenticator, ikeProposals, childProposals,
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, e);
     }
 
     /** The NAT keepalive interval for this peer. */
-    long natKeepaliveNanos(KmdOptions options) {
+    public long natKeepaliveNanos(KmdOptions options) {
         return natKeepaliveSeconds > 0 ? natKeepaliveSeconds * 1_000_000_000L : options.keepaliveNanos();
     }
 }

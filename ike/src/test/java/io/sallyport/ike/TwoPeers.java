@@ -206,19 +206,18 @@ final class TwoPeers {
 
     /**
      * The established IKE SA of an engine, for tests that must read its keys. Kmd keeps its SAs
-     * private and offers no key material, rightly; this reads the map by reflection rather than
+     * private and offers no key material, rightly; this reads its table by reflection rather than
      * widen production code for tests.
      */
-    @SuppressWarnings("unchecked")
     static IkeSession session(Kmd k) {
         try {
             java.lang.reflect.Field f = Kmd.class.getDeclaredField("sas");
             f.setAccessible(true);
-            return ((Map<Long, IkeSession>) f.get(k)).values().stream()
+            return ((SaTable) f.get(k)).values().stream()
                     .filter(s -> s.state == IkeSession.State.ESTABLISHED).findFirst()
                     .orElseThrow(() -> new AssertionError("no established IKE SA"));
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError("Kmd's SA map moved: update TwoPeers.session", e);
+            throw new AssertionError("Kmd's SA table moved: update TwoPeers.session", e);
         }
     }
 }

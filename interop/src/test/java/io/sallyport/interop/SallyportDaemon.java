@@ -48,7 +48,7 @@ public final class SallyportDaemon implements AutoCloseable {
             Files.writeString(log, "");
             Process p = new ProcessBuilder(List.of("ip", "netns", "exec", harness.ns(role), java().toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-jar", jar().toString(),
-                "daemon", "--config", conf.toString(), "--state-dir", dir.toString()))
+                "daemon", "--config", conf.toString(), "--load-config", "--state-dir", dir.toString()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))

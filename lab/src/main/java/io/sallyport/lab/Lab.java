@@ -102,7 +102,7 @@ public final class Lab implements AutoCloseable {
             Node node = nodes.get(r.name());
             staticRoutes(node, configs.get(r.name()), r, t.source());
             LabRouter router = new LabRouter(r.name(), node, configs.get(r.name()), r.configText(), simulation,
-                    BASE_SEED + 1000L * routers.size());
+                    BASE_SEED + 1000L * routers.size(), r.pki());
             routers.put(r.name(), router);
         }
         for (LabRouter router : routers.values()) {
@@ -273,12 +273,40 @@ public final class Lab implements AutoCloseable {
      * next tick, and the last exchange's final message may still be in flight.
      */
     public boolean awaitTunnels(long maxNanos) {
+        if (routers.values().stream().noneMatch(r -> r.runnableTunnels() > 0)) {
+            return false;
+        }
         boolean up = simulation.runUntil(() -> routers.values().stream()
                 .filter(r -> r.runnableTunnels() > 0).allMatch(LabRouter::tunnelsUp), maxNanos);
         if (up) {
             simulation.advance(SETTLE_AFTER_UP_NANOS);
         }
         return up;
+    }
+
+    /**
+     * What the lab says once it is up: "negotiated" only when every configured tunnel of every
+     * router has an installed SA pair; otherwise how many have, and where to look.
+     */
+    public String banner() {
+        long total = 0;
+        long up = 0;
+        for (LabRouter r : routers.values()) {
+            for (var t : r.gateway().tunnels()) {
+                total++;
+                if (t.current() != null) {
+                    up++;
+                }
+            }
+        }
+        if (total == 0) {
+            return "lab up: no tunnels configured";
+        }
+        if (up == total) {
+            return "lab up: " + total + " of " + total + " tunnels negotiated";
+        }
+        return "lab up: " + up + " of " + total + " tunnels up; the others are down"
+                + " (show services service-sets says why)";
     }
 
     public void advance(long nanos) {
@@ -429,5 +457,6 @@ public final class Lab implements AutoCloseable {
     @Override
     public void close() {
         routers.values().forEach(LabRouter::stop);
+        routers.values().forEach(LabRouter::discardCertificateStore);
     }
 }

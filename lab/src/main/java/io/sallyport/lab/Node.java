@@ -2,6 +2,7 @@ package io.sallyport.lab;
 
 import io.sallyport.net.HostAddress;
 import io.sallyport.net.IpPrefix;
+import io.sallyport.net.PolicyRule;
 import io.sallyport.net.Route;
 import io.sallyport.net.virtual.VirtualDatagramPort;
 import io.sallyport.net.virtual.VirtualNetwork;
@@ -41,6 +42,8 @@ public final class Node implements Simulation.Steppable {
     public static final int WIRE_PORT = 1;
     private static final int MAX_PACKET = 65_535;
     private static final int DEFAULT_MTU = 1500;
+    /** The router's own address lives on this unit when the configuration has one. */
+    private static final String LOOPBACK = "lo0.0";
 
     public enum Kind { ROUTER, HOST }
 
@@ -219,7 +222,7 @@ public final class Node implements Simulation.Steppable {
         }
         view.decrementTtl();
         forwarded++;
-        egress(java.util.Arrays.copyOf(p, view.totalLength()), true);
+        egress(java.util.Arrays.copyOf(p, view.totalLength()), ingress);
     }
 
     private void deliverLocally(byte[] p, long nowNanos) {
@@ -263,13 +266,15 @@ public final class Node implements Simulation.Steppable {
             deliverLocally(p, simulation.nowNanos());
             return;
         }
-        egress(p, false);
+        egress(p, null);
     }
 
-    private void egress(byte[] p, boolean transit) {
+    /** Forwards a packet; {@code ingress} is the device it arrived on, null for one this node originates. */
+    private void egress(byte[] p, String ingress) {
+        boolean transit = ingress != null;
         view.wrap(p, 0, p.length);
         InetAddress dst = address(view.destination());
-        Optional<Route> route = control.lookup(dst, Route.MAIN_TABLE);
+        Optional<Route> route = route(dst, ingress);
         if (route.isEmpty()) {
             drop("no-route");
             if (transit) {
@@ -301,6 +306,32 @@ public final class Node implements Simulation.Steppable {
             return;
         }
         port.wire.send(p, 0, p.length, new InetSocketAddress(nextHop, WIRE_PORT));
+    }
+
+    /**
+     * Policy rules first (by priority: {@code iif} and {@code to} must match, then the rule's
+     * table), then the main table, as Linux does.
+     */
+    private Optional<Route> route(InetAddress dst, String ingress) {
+        List<PolicyRule> rules = new ArrayList<>(control.rules());
+        rules.sort(java.util.Comparator.comparingInt(PolicyRule::priority));
+        for (PolicyRule r : rules) {
+            boolean matches = r.from().isEmpty() // the gateway steers by ingress and destination only
+                    && r.inputInterface().map(i -> i.equals(ingress)).orElse(true)
+                    && r.to().map(t -> contains(t, dst)).orElse(true);
+            if (!matches) {
+                continue;
+            }
+            Optional<Route> hit = control.lookup(dst, r.table());
+            if (hit.isPresent()) {
+                return hit;
+            }
+        }
+        return control.lookup(dst, Route.MAIN_TABLE);
+    }
+
+    private static boolean contains(IpPrefix prefix, InetAddress a) {
+        return network(a, prefix.length()).equals(network(prefix.address(), prefix.length()));
     }
 
     // ---------------------------------------------------------------- ping and traceroute
@@ -355,10 +386,16 @@ public final class Node implements Simulation.Steppable {
                 .or(this::primaryAddress);
     }
 
-    /** The address an error about a packet from {@code to} comes from: the ingress interface's, else the way back's. */
+    /**
+     * The address an error about a packet from {@code to} comes from: the ingress interface's;
+     * for an unnumbered one (a service unit's TUN device) the router's own address, {@code lo0.0}'s,
+     * as Junos answers (the seed's traceroute passes "the loopback interface on Router 2");
+     * else the way back's.
+     */
     private int errorSource(String ingress, int to) {
         if (ingress != null) {
-            Optional<HostAddress> own = control.addressesOn(ingress).stream().findFirst();
+            Optional<HostAddress> own = control.addressesOn(ingress).stream().findFirst()
+                    .or(() -> control.addressesOn(LOOPBACK).stream().findFirst());
             if (own.isPresent()) {
                 return toInt(own.get().address());
             }

@@ -31,7 +31,8 @@ class GwInterfaceTest {
     /** Router1's service set as interface style: traffic to router2's side is steered into ms-4/0/0.0. */
     private static final UnaryOperator<String> INTERFACE_STYLE = c -> GW_INTERFACE.apply(c)
             .replace("route 192.168.0.0/16 next-hop ms-4/0/0.1;", "")
-            .replaceAll("next-hop-service \\{[^}]*}", "interface-service { service-interface ms-4/0/0.0; }");
+            .replaceAll("next-hop-service \\{[^}]*}", "interface-service { service-interface ms-4/0/0.0; }")
+            .replace("address 172.16.0.1/16;", "service { input { service-set ipsec-ss1; } } address 172.16.0.1/16;");
 
     private static Lab msMpc(UnaryOperator<String> router1) throws LabException {
         Topology base = Topologies.example("ms-mpc");
@@ -139,7 +140,7 @@ class GwInterfaceTest {
         private static long ikeOut(LabRouter r) {
             KmdAgent.IkeTraffic t = r.gateway().kmd().traffic().get(LOCAL_GATEWAY.equals(r.plan().serviceSets()
                     .getFirst().localGateway().orElseThrow()) ? PEER : LOCAL_GATEWAY);
-            return t == null ? 0 : t.outPackets;
+            return t == null ? 0 : t.outPackets();
         }
     }
 }

@@ -33,10 +33,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Complete IKEv2 handshakes (IKE_SA_INIT + IKE_AUTH with PSK and the first child SA) per second
- * between two kmd engines in one JVM, single thread, for DH group 14 (MODP-2048, AES-256-CBC/
- * HMAC-SHA-256) and group 19 (ECP-256, AES-128-GCM). Each handshake does two key pair
- * generations and two shared-secret computations, so the DH group dominates.
+ * Complete handshakes per second between two kmd engines in one JVM, single thread: IKEv2
+ * (IKE_SA_INIT + IKE_AUTH with PSK and the first child SA) or IKEv1 (main mode with PSK + quick
+ * mode without PFS), for DH group 14 (MODP-2048, AES-256-CBC/HMAC-SHA-256) and group 19 (ECP-256;
+ * AES-128-GCM for IKEv2, AES-128-CBC/HMAC-SHA-256 for IKEv1, which has no GCM for IKE). Each
+ * handshake does two key pair generations and two shared-secret computations, so the DH group
+ * dominates.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -49,6 +51,10 @@ public class IkeHandshakeBenchmark {
     @Param({"14", "19"})
     public int group;
 
+    /** {@code IKEV2} or {@code MAIN} (IKEv1 main mode + quick mode). */
+    @Param({"IKEV2", "MAIN"})
+    public String exchange;
+
     private PeerConfig forA;
     private PeerConfig forB;
     private final SecureRandom random = new SecureRandom();
@@ -58,16 +64,19 @@ public class IkeHandshakeBenchmark {
     public void setup() throws UnknownHostException {
         InetAddress a = InetAddress.getByName("192.0.2.1");
         InetAddress b = InetAddress.getByName("192.0.2.2");
+        PeerConfig.Exchange ex = PeerConfig.Exchange.valueOf(exchange);
         IkeProposal ike = group == 14 ? IkeProposal.aes256Sha256Group14()
+                : ex.isIkev1() ? new IkeProposal(EncryptionAlgorithm.AES_128_CBC, IntegrityAlgorithm.HMAC_SHA_256_128,
+                        PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP19, 28800)
                 : new IkeProposal(EncryptionAlgorithm.AES_128_GCM, null, PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP19, 28800);
         ChildProposal child = new ChildProposal(EncryptionAlgorithm.AES_128_GCM, null, null, 3600);
         var tsA = List.of(TrafficSelector.ofPrefix("198.18.1.0", 24));
         var tsB = List.of(TrafficSelector.ofPrefix("198.18.2.0", 24));
         var psk = PskAuthenticator.ascii("bench-psk");
         forA = new PeerConfig("b", a, b, Identity.ipv4("192.0.2.1"), Identity.ipv4("192.0.2.2"), psk, List.of(ike),
-                List.of(child), tsA, tsB, PeerConfig.Dpd.off(), true, false);
+                List.of(child), tsA, tsB, PeerConfig.Dpd.off(), true, false).withExchange(ex);
         forB = new PeerConfig("a", b, a, Identity.ipv4("192.0.2.2"), Identity.ipv4("192.0.2.1"), psk, List.of(ike),
-                List.of(child), tsB, tsA, PeerConfig.Dpd.off(), true, false);
+                List.of(child), tsB, tsA, PeerConfig.Dpd.off(), true, false).withExchange(ex);
         if (IntegrityAlgorithm.HMAC_SHA_256_128.keySize() != 32) {
             throw new IllegalStateException("catalog changed");
         }

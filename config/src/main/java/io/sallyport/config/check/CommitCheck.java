@@ -20,9 +20,13 @@ public final class CommitCheck {
         Findings f = new Findings();
         TopologyRules.check(root, f);
         ServiceSetRules.check(root, f);
+        InterfaceServiceRules.check(root, f);
+        PartialSupport.check(root, f);
         RuleRules.check(root, f);
         ObjectRules.check(root, f);
         AccessRules.check(root, f);
+        PkiRules.check(root, f);
+        SystemRules.check(root, f);
         Unsupported.check(root, f);
         CheckResult partial = new CheckResult(f.all(), Optional.empty());
         if (!partial.succeeded()) return partial;

@@ -21,6 +21,8 @@ final class ObjectRules {
     static final String SHA256_128_IN_SECURITY = "hmac-sha-256-128 algorithm is not supported for IKE and IPSec configuration in security hierarchy";
     static final String TRACEOPTIONS_TWICE = "The traceoptions must not be configured under [edit services ipsec-vpn] and [edit security] simultaneously";
 
+    static final String TRACE_FILE_NOT_A_NAME = "Trace file name must be a file name in the log directory: no '/', not '.' or '..'";
+
     private ObjectRules() {}
 
     static void check(Node root, Findings f) {
@@ -59,6 +61,10 @@ final class ObjectRules {
             if (p.value("authentication-algorithm").equals(Optional.of("hmac-sha-256-128")))
                 f.error(List.of("security", "ipsec", "proposal", p.key()), "authentication-algorithm hmac-sha-256-128", SHA256_128_IN_SECURITY);
         }
+        vpn.child("traceoptions").flatMap(t -> t.child("file")).ifPresent(file -> file.value("filename").ifPresent(name -> {
+            if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals(".."))
+                f.error(List.of("services", "ipsec-vpn", "traceoptions"), "file " + name, TRACE_FILE_NOT_A_NAME);
+        }));
         boolean securityTrace = root.child("security").map(s -> s.has("traceoptions")).orElse(false);
         if (vpn.has("traceoptions") && securityTrace)
             f.error(List.of("services", "ipsec-vpn"), "traceoptions", TRACEOPTIONS_TWICE);

@@ -33,6 +33,10 @@ final class RuleRules {
     static final String TOS = "ToS value cannot be configured with copy-tos-from-inner-ip-header option";
     // Sallyport's own wording: YANG allows at most one prefix (max-elements 1) without a message.
     static final String ONE_PREFIX = "At most one prefix may be configured";
+    // Sallyport's own: the seed's dynamic-peer example uses 0.0.0.0 with an IKE access profile;
+    // until dynamic endpoints exist, IKE would be sent to the unspecified address.
+    static final String DYNAMIC_REMOTE_GATEWAY =
+        "Dynamic endpoints (remote-gateway 0.0.0.0) are not supported by Sallyport yet; configure the peer's address";
 
     private RuleRules() {}
 
@@ -68,6 +72,8 @@ final class RuleRules {
 
     private static void then(Node vpn, Node then, List<String> level, boolean dep, Set<String> securityIpsecPolicies, Findings f) {
         if (then.has("backup-remote-gateway") && !then.has("dynamic")) f.error(level, leaf(then, "backup-remote-gateway"), BACKUP_GW);
+        then.value("remote-gateway").filter(RuleRules::unspecified)
+            .ifPresent(a -> f.error(level, "remote-gateway " + a, DYNAMIC_REMOTE_GATEWAY));
         then.child("manual").ifPresent(m -> manual(m, at(level, "manual"), f));
         then.child("dynamic").ifPresent(d -> {
             List<String> dl = at(level, "dynamic");
@@ -137,5 +143,14 @@ final class RuleRules {
             if (dep) out.addAll(ss.values("ipsec-vpn-rules"));
         }
         return out;
+    }
+
+    /** {@code 0.0.0.0} or {@code ::}: the address of no peer. */
+    private static boolean unspecified(String address) {
+        try {
+            return java.net.InetAddress.ofLiteral(address).isAnyLocalAddress();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -38,6 +38,9 @@ final class ServiceSetRules {
     static final String SERVICE_INTERFACE_MISSING = "service-interface must be configured for interface-service";
     static final String INSIDE_INTERFACE_MISMATCH = "ipsec-inside-interface should be the service set's inside-service-interface";
     static final String CA_UNDEFINED = "Referenced ca-profile must be defined under [edit security pki ca-profile]";
+    // The seed: set-level copy/set DF apply to dynamic-endpoint tunnels only; static tunnels take the term's.
+    static final String DF_DYNAMIC_ONLY = "applies to dynamic-endpoint tunnels only; static tunnels take the term's"
+        + " setting (set it under [edit services ipsec-vpn rule <*> term <*> then]); ignored here";
 
     private ServiceSetRules() {}
 
@@ -56,6 +59,10 @@ final class ServiceSetRules {
             for (String r : rules) if (vpn.child("rule", r).isEmpty()) f.error(level, "ipsec-vpn-rules " + r, RULE_UNDEFINED);
             for (String r : ruleSets) if (vpn.child("rule-set", r).isEmpty()) f.error(level, "ipsec-vpn-rule-sets " + r, RULE_SET_UNDEFINED);
             boolean hasRules = !rules.isEmpty() || !ruleSets.isEmpty();
+
+            for (String df : List.of("copy-dont-fragment-bit", "set-dont-fragment-bit")) {
+                if (options.has(df)) f.warning(optLevel, df, DF_DYNAMIC_ONLY);
+            }
 
             options.value("ike-access-profile").ifPresent(p -> {
                 boolean defined = root.child("access").flatMap(a -> a.child("profile", p)).isPresent();

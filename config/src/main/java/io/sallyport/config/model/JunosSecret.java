@@ -1,6 +1,8 @@
 package io.sallyport.config.model;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 /**
  * Junos "$9$" secrets: the reversible obfuscation {@code show configuration} uses for keys
@@ -9,7 +11,10 @@ import java.util.Optional;
  *
  * <p>The scheme: after the "$9$" marker, one character selects how many random characters to skip;
  * then each plaintext byte is spread over a group of 2 to 4 characters whose distances in a
- * 65-character alphabet, weighted by a per-position pattern, sum to the byte.
+ * 65-character alphabet, weighted by a per-position pattern, sum to the byte. Encoding picks the
+ * first character and the skipped ones at random, so one secret has many encodings; each decodes
+ * to the same text. Plain text is encoded as its UTF-8 bytes, which is what {@link SecretKey#bytes}
+ * gives IKE either way.
  */
 public final class JunosSecret {
 
@@ -42,6 +47,44 @@ public final class JunosSecret {
             out.append((char) (value % 256));
         }
         return Optional.of(out.toString());
+    }
+
+    /** The "$9$" form of {@code plain}, with the salt and filler characters drawn from {@code random}. */
+    public static String encode(String plain, RandomGenerator random) {
+        char salt = ALPHABET.charAt(random.nextInt(ALPHABET.length()));
+        StringBuilder filler = new StringBuilder();
+        for (int i = skipCount(salt); i > 0; i--) filler.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        return encode(plain, salt, filler.toString());
+    }
+
+    /** Whether {@code value} is a "$9$" secret (one that {@link #decode} accepts). */
+    public static boolean isEncoded(String value) {
+        return decode(value).isPresent();
+    }
+
+    /** The encoding with a given salt and filler: deterministic, for comparison with published strings. */
+    static String encode(String plain, char salt, String filler) {
+        if (ALPHABET.indexOf(salt) < 0 || filler.length() != skipCount(salt)) {
+            throw new IllegalArgumentException("salt and filler do not fit the $9$ alphabet");
+        }
+        StringBuilder out = new StringBuilder(MAGIC).append(salt).append(filler);
+        char prev = salt;
+        byte[] bytes = plain.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            int[] weights = WEIGHTS[i % WEIGHTS.length];
+            int value = bytes[i] & 0xff;
+            int[] gaps = new int[weights.length];
+            for (int w = weights.length - 1; w >= 0; w--) {
+                gaps[w] = value / weights[w];
+                value %= weights[w];
+            }
+            for (int gap : gaps) {
+                char c = ALPHABET.charAt((ALPHABET.indexOf(prev) + gap + 1) % ALPHABET.length());
+                out.append(c);
+                prev = c;
+            }
+        }
+        return out.toString();
     }
 
     private static int skipCount(char c) {

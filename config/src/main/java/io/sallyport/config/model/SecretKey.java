@@ -7,8 +7,8 @@ import java.util.HexFormat;
 public record SecretKey(KeyFormat format, String value) {
 
     /**
-     * The key bytes: the text (decoded first when it is a Junos "$9$" secret, as copied from
-     * {@code show configuration}), or the hex digits decoded (a leading 0x is allowed).
+     * The key bytes: the text or the hex digits (a leading 0x is allowed), decoded first when the
+     * value is a Junos "$9$" secret (as the store keeps them and {@code show configuration} prints).
      */
     public byte[] bytes() {
         if (format == KeyFormat.ASCII_TEXT) {
@@ -16,7 +16,8 @@ public record SecretKey(KeyFormat format, String value) {
             return JunosSecret.decode(value).map(d -> d.getBytes(StandardCharsets.ISO_8859_1))
                 .orElseGet(() -> value.getBytes(StandardCharsets.UTF_8));
         }
-        String digits = value.startsWith("0x") || value.startsWith("0X") ? value.substring(2) : value;
+        String hex = JunosSecret.decode(value).orElse(value);
+        String digits = hex.startsWith("0x") || hex.startsWith("0X") ? hex.substring(2) : hex;
         if (digits.length() % 2 == 1) digits = "0" + digits;
         return HexFormat.of().parseHex(digits);
     }

@@ -1,8 +1,6 @@
 package io.sallyport.gateway.daemon;
 
 import io.sallyport.config.ConfigPrinter;
-import io.sallyport.config.ConfigSyntaxException;
-import io.sallyport.config.ConfigText;
 import io.sallyport.config.Node;
 import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.CommitCheck;
@@ -12,6 +10,7 @@ import io.sallyport.gateway.linux.LinuxGatewayHost;
 import io.sallyport.gateway.mgmt.ControlProtocol;
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
 import io.sallyport.gateway.mgmt.ControlServer;
+import io.sallyport.gateway.mgmt.PkiOperations;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.runtime.Gateway;
@@ -21,10 +20,9 @@ import io.sallyport.gateway.runtime.LocalGatewayWatch;
 import io.sallyport.gateway.runtime.ThreadedRunner;
 import io.sallyport.ike.KmdOptions;
 import io.sallyport.net.linux.LinuxCapabilities;
+import io.sallyport.pki.PkiStore;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -37,9 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code sallyport daemon}: the gateway on a Linux host. Loads (and commits) a configuration file
- * if given, runs the committed configuration, serves the control socket, re-applies on
- * {@code commit} and when the host's addresses change, and stops cleanly on SIGTERM.
+ * {@code sallyport daemon}: the gateway on a Linux host. Seeds an empty store from a configuration
+ * file if given, runs the committed configuration, serves the control socket, re-applies on
+ * {@code commit}, on SIGHUP, when a {@code commit confirmed} rolls back, and when the host's addresses change, and stops cleanly on SIGTERM.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -55,10 +53,12 @@ public final class Daemon implements AutoCloseable {
     private final KmdTrace trace;
     private final Thread hostWatch;
     private final LocalGatewayWatch localGateways;
+    private final DaemonExtension extension;
+    private final CommitConfirmWatch confirmWatch;
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
 
-    private Daemon(Path stateDir, GatewayHost host) throws IOException, DaemonException {
+    private Daemon(Path stateDir, GatewayHost host, DaemonExtension.Factory extensions) throws IOException, DaemonException {
         this.stateDir = stateDir;
         this.host = host;
         this.trace = new KmdTrace(stateDir.resolve("log"), Clock.systemUTC());
@@ -66,50 +66,49 @@ public final class Daemon implements AutoCloseable {
         this.localGateways = new LocalGatewayWatch(host);
         this.gateway = new Gateway(localGateways.gatedHost(), runner, SecureRandom::new, KmdOptions.defaults(), trace);
         this.hostAddresses = addresses();
+        GatewayManagement management = new GatewayManagement(gateway, this::reloadReply, this::activeText,
+                new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles));
+        this.extension = extensions.start(stateDir, management);
+        this.confirmWatch = new CommitConfirmWatch(stateDir, Clock.systemUTC());
         reload();
-        this.control = new ControlServer(ControlProtocol.socketPath(stateDir),
-                new GatewayManagement(gateway, this::reloadReply, this::activeText));
+        this.control = new ControlServer(ControlProtocol.socketPath(stateDir), management);
         this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);
+        ReloadSignal.install(() -> {
+            Reply r = reloadReply();
+            if (r.ok()) {
+                LOG.info("SIGHUP: applied the active configuration from the store");
+            } else {
+                LOG.warn("SIGHUP: {}", r.text().strip());
+            }
+        });
     }
 
     /**
-     * Checks privileges, loads {@code configFile} into the store when given, and starts.
+     * Checks privileges, seeds an empty store from {@code configFile} when given (or commits it
+     * anyway when {@code loadConfig}: see {@link ConfigSeed}), and starts.
      *
      * @throws DaemonException with a message for the user when it cannot start
      */
-    public static Daemon start(Optional<Path> configFile, Path stateDir) throws DaemonException {
+    public static Daemon start(Optional<Path> configFile, boolean loadConfig, Path stateDir) throws DaemonException {
+        return start(configFile, loadConfig, stateDir, (dir, management) -> DaemonExtension.NONE);
+    }
+
+    /** {@link #start(Optional, boolean, Path)} with an extension (SSH, NETCONF) that follows each commit. */
+    public static Daemon start(Optional<Path> configFile, boolean loadConfig, Path stateDir,
+                               DaemonExtension.Factory extensions) throws DaemonException {
+        FatalErrors.install();
         String missing = LinuxCapabilities.ofCurrentProcess().explainMissing(NEEDED);
         if (!missing.isEmpty()) {
             throw new DaemonException("sallyport daemon needs root or these capabilities: " + missing);
         }
         try {
-            Files.createDirectories(stateDir);
+            ConfigStore store = ConfigStore.open(stateDir, Clock.systemUTC());
             if (configFile.isPresent()) {
-                load(configFile.get(), stateDir, System.err);
+                ConfigSeed.apply(configFile.get(), loadConfig, store, line -> LOG.info("{}", line));
             }
-            return new Daemon(stateDir, new LinuxGatewayHost());
+            return new Daemon(stateDir, new LinuxGatewayHost(), extensions);
         } catch (IOException e) {
             throw new DaemonException("cannot use state directory " + stateDir + ": " + e.getMessage());
-        }
-    }
-
-    /** Commits {@code file} as the active configuration unless it already is. */
-    private static void load(Path file, Path stateDir, PrintStream err) throws IOException, DaemonException {
-        Node tree;
-        try {
-            tree = ConfigText.parse(Files.readString(file));
-        } catch (ConfigSyntaxException e) {
-            throw new DaemonException(file + ": " + e.getMessage());
-        }
-        ConfigStore store = ConfigStore.open(stateDir, Clock.systemUTC());
-        if (ConfigPrinter.braces(tree).equals(ConfigPrinter.braces(store.active()))) {
-            return;
-        }
-        store.setCandidate(tree);
-        ConfigStore.CommitOutcome outcome = store.commit("sallyport-daemon", Optional.of("loaded from " + file));
-        outcome.check().warnings().forEach(w -> err.print(w.format()));
-        if (!outcome.committed()) {
-            throw new DaemonException(file + " does not commit:\n" + outcome.check().render());
         }
     }
 
@@ -132,18 +131,32 @@ public final class Daemon implements AutoCloseable {
         Set<InetAddress> present = hostAddresses;
         // gw-interface local gateways of running sets stay planned: their outage is the watch's.
         Set<InetAddress> watched = LocalGatewayWatch.watchedAddresses(gateway);
-        GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a)).plan(config);
+        Optional<PkiStore> certificates = Optional.of(new PkiStore(stateDir));
+        GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a), certificates, Clock.systemUTC())
+                .plan(config);
         trace.configure(plan.trace());
         gateway.apply(plan);
         if (!LocalGatewayWatch.watchedAddresses(gateway).equals(watched)) {
             // A gw-interface set changed by this commit while its address is gone could not bind:
             // plan again without it, so it is down for the missing address and comes back with it.
             Set<InetAddress> running = LocalGatewayWatch.watchedAddresses(gateway);
-            plan = new Planner(a -> present.contains(a) || running.contains(a)).plan(config);
+            plan = new Planner(a -> present.contains(a) || running.contains(a), certificates, Clock.systemUTC())
+                    .plan(config);
             gateway.apply(plan);
         }
         plan.warnings().forEach(w -> LOG.warn("{}", w));
+        extension.configure(active);
         return plan.warnings();
+    }
+
+    /** The CA profiles of the committed configuration, for {@code request security pki ... load}. */
+    private Set<String> caProfiles() {
+        try {
+            return ConfigStore.open(stateDir, Clock.systemUTC()).active().child("security").flatMap(s -> s.child("pki"))
+                    .map(p -> p.all("ca-profile").stream().map(Node::key).collect(Collectors.toSet())).orElse(Set.of());
+        } catch (IOException e) {
+            return Set.of();
+        }
     }
 
     private String activeText() {
@@ -173,6 +186,10 @@ public final class Daemon implements AutoCloseable {
                     reload();
                 }
                 localGateways.poll(gateway);
+                if (confirmWatch.poll()) {
+                    LOG.warn("commit confirmed was not confirmed in time; rolled back to the previous configuration");
+                    reload();
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | IOException | DaemonException e) {
@@ -203,6 +220,7 @@ public final class Daemon implements AutoCloseable {
         }
         stopping = true;
         hostWatch.interrupt();
+        extension.close();
         try {
             control.close();
         } catch (IOException e) {

@@ -43,7 +43,7 @@ final class KmdTrace implements Consumer<Action.Trace> {
         old.ifPresent(a -> close(a.file()));
         active = settings.flatMap(s -> {
             try {
-                return Optional.of(new Active(s, new TraceFile(logDir.resolve(s.file()), s.sizeBytes(), s.files()),
+                return Optional.of(new Active(s, TraceFile.in(logDir, s.file(), s.sizeBytes(), s.files(), s.worldReadable()),
                         levelRank(s.level())));
             } catch (IOException | IllegalArgumentException e) {
                 LOG.error("traceoptions file {}: {}", s.file(), e.getMessage());

@@ -1,6 +1,7 @@
 package io.sallyport.gateway.linux;
 
 import io.sallyport.gateway.runtime.GatewayHost;
+import io.sallyport.gateway.runtime.Waiter;
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostNetworkException;
 import io.sallyport.net.NetworkControl;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,9 +70,30 @@ public final class LinuxGatewayHost implements GatewayHost {
         }
     }
 
+    /**
+     * A fixed port (500, 4500, a udp-encapsulate port) is bound as the receiving socket of an
+     * SO_REUSEPORT group, so each worker can send from a socket of its own with that source port
+     * ({@link #openUdpSender}); ephemeral ports are bound alone.
+     */
     @Override
     public DatagramPort openUdp(InetSocketAddress local) {
-        return LinuxUdpPort.bind(local, true, RECEIVE_BUFFER_BYTES);
+        return local.getPort() == 0 ? LinuxUdpPort.bind(local, true, RECEIVE_BUFFER_BYTES)
+                : LinuxUdpPort.bindShared(local, true, RECEIVE_BUFFER_BYTES);
+    }
+
+    @Override
+    public DatagramPort openUdpSender(InetSocketAddress local) {
+        return LinuxUdpPort.bindSender(local);
+    }
+
+    @Override
+    public DatagramPort openRawEspSender(InetAddress local) {
+        return LinuxRawEspPort.openSender(local);
+    }
+
+    @Override
+    public Waiter waiter(List<?> ports) {
+        return new LinuxWaiter(ports);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +31,33 @@ public final class ControlServer implements AutoCloseable {
     public ControlServer(Path socket, ManagementApi api) throws IOException {
         this.socket = socket;
         this.api = api;
-        Files.deleteIfExists(socket);
-        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        // Only the owner (root, normally) may steer the gateway.
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        this.server = bindOwnerOnly(socket);
         this.acceptor = Thread.ofPlatform().name("control-accept").daemon().start(this::acceptLoop);
+    }
+
+    /**
+     * Only the owner (root, normally) may steer the gateway. bind(2) creates the socket file with
+     * the process umask, so binding at the final path and chmodding after would leave a window in
+     * which anyone could connect. The socket is bound inside a fresh 0700 directory instead, made
+     * owner-only there, and renamed into place: it is never reachable with a wider mode.
+     */
+    private static ServerSocketChannel bindOwnerOnly(Path socket) throws IOException {
+        Path staging = Files.createTempDirectory(socket.toAbsolutePath().getParent(), ".sallyport-sock-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path staged = staging.resolve("s");
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.bind(UnixDomainSocketAddress.of(staged));
+            Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rw-------"));
+            Files.move(staged, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        } finally {
+            Files.deleteIfExists(staged);
+            Files.delete(staging);
+        }
     }
 
     private void acceptLoop() {

@@ -5,12 +5,14 @@ import io.sallyport.config.model.Configuration;
 import io.sallyport.config.model.DfBit;
 import io.sallyport.config.model.EstablishTunnels;
 import io.sallyport.config.model.IkePolicy;
+import io.sallyport.config.model.IkeMode;
 import io.sallyport.config.model.IkeVersion;
 import io.sallyport.config.model.IpsecPolicy;
 import io.sallyport.config.model.IpsecProtocol;
 import io.sallyport.config.model.IpsecVpn;
 import io.sallyport.config.model.IpsecVpnOptions;
 import io.sallyport.config.model.IpsecVpnRule;
+import io.sallyport.config.model.MatchDirection;
 import io.sallyport.config.model.ServiceSet;
 import io.sallyport.config.model.ServiceStyle;
 import io.sallyport.config.model.StaticRoute;
@@ -21,6 +23,10 @@ import io.sallyport.crypto.IntegrityAlgorithm;
 import io.sallyport.esp.DfPolicy;
 import io.sallyport.esp.EspSa;
 import io.sallyport.gateway.plan.GatewayPlan.TraceSettings;
+import io.sallyport.config.model.IdentityType;
+import io.sallyport.gateway.pki.CertificateAuthenticator;
+import io.sallyport.gateway.pki.CertificateCredentials;
+import io.sallyport.ike.Authenticator;
 import io.sallyport.ike.ChildProposal;
 import io.sallyport.ike.IkeProposal;
 import io.sallyport.ike.PeerConfig;
@@ -28,9 +34,11 @@ import io.sallyport.ike.PskAuthenticator;
 import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.net.IpPrefix;
 import io.sallyport.net.TunNames;
+import io.sallyport.pki.PkiStore;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,12 +52,27 @@ import java.util.function.Predicate;
  */
 public final class Planner {
     private static final IpPrefix ANY_V4 = IpPrefix.parse("0.0.0.0/0");
+    /** Policy routing tables (and rule priorities) of interface-style sets: this plus the set's position. */
+    static final int STEERING_TABLE_BASE = 1000;
 
     private final Predicate<InetAddress> hostHasAddress;
+    private final Optional<PkiStore> certificates;
+    private final Clock clock;
 
-    /** @param hostHasAddress whether an address is configured on this host (the local-gateway check) */
+    /** A planner without a certificate store: certificate authentication draws a problem. */
     public Planner(Predicate<InetAddress> hostHasAddress) {
+        this(hostHasAddress, Optional.empty(), Clock.systemUTC());
+    }
+
+    /**
+     * @param hostHasAddress whether an address is configured on this host (the local-gateway check)
+     * @param certificates   the state directory's certificate store (local certificates, CA certificates, CRLs)
+     * @param clock          wall time for certificate validity
+     */
+    public Planner(Predicate<InetAddress> hostHasAddress, Optional<PkiStore> certificates, Clock clock) {
         this.hostHasAddress = hostHasAddress;
+        this.certificates = certificates;
+        this.clock = clock;
     }
 
     public GatewayPlan plan(Configuration config) {
@@ -63,9 +86,25 @@ public final class Planner {
             }
         }
         Optional<TraceSettings> trace = vpn.traceoptions().map(t -> new TraceSettings(t.fileName(),
-                t.size().map(Planner::bytes).orElse(1024L * 1024), t.files(), t.level().keyword(), t.flags()));
+                t.size().map(Planner::bytes).orElse(1024L * 1024), t.files(), t.level().keyword(), t.flags(), t.worldReadable()));
+        staticRoutesLeftToTheHost(config, sets, warnings);
         return new GatewayPlan(sets, warnings, vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY,
-                vpn.noIpsecTunnelInTraceroute(), trace);
+                vpn.noIpsecTunnelInTraceroute(), trace, vpn.establishTunnels() == EstablishTunnels.RESPONDER_ONLY);
+    }
+
+    /**
+     * Static routes whose next hop is no inside unit of a running set are not Sallyport's to
+     * install: the host's routing carries them (the lab installs them for its routers). Said once each.
+     */
+    private static void staticRoutesLeftToTheHost(Configuration config, List<ServiceSetPlan> sets, List<String> warnings) {
+        List<String> units = sets.stream().flatMap(s -> s.devices().stream()).map(InsideDevice::unit).toList();
+        for (StaticRoute r : config.routingOptions().staticRoutes()) {
+            if (r.nextHops().stream().noneMatch(units::contains)) {
+                warnings.add("routing-options static route " + r.prefix() + " next-hop " + String.join(" ", r.nextHops())
+                        + ": not installed by Sallyport (only routes into service units are); the host's routing must"
+                        + " carry it");
+            }
+        }
     }
 
     private static List<IpsecVpnRule> rulesOf(ServiceSet set, IpsecVpn vpn) {
@@ -105,11 +144,24 @@ public final class Planner {
                     + " is not an address of this host: service set is down until it appears");
         }
         List<TunnelPlan> tunnels = new ArrayList<>();
+        List<TunnelPlan> steeredIn = new ArrayList<>();
         int index = 0;
         for (IpsecVpnRule rule : rules) {
+            MatchDirection direction = rule.matchDirection().orElse(MatchDirection.INPUT);
+            List<String> appliedOn = kind == ServiceSetPlan.Kind.INTERFACE ? appliedUnits(config, set.name(), direction)
+                    : List.of();
             for (Term term : rule.terms()) {
-                tunnels.add(tunnel(config, set, rule, term, ++index, local.orElse(null),
-                        term.ipsecInsideInterface().filter(u -> kind == ServiceSetPlan.Kind.NEXT_HOP).orElse(inside)));
+                TunnelPlan t = tunnel(config, set, rule, term, ++index, local.orElse(null),
+                        term.ipsecInsideInterface().filter(u -> kind == ServiceSetPlan.Kind.NEXT_HOP).orElse(inside));
+                if (kind == ServiceSetPlan.Kind.INTERFACE && appliedOn.isEmpty()) {
+                    // Junos: an interface-style set acts only where it is applied; applied nowhere, it does nothing.
+                    t = withProblem(t, "service set " + set.name() + " is applied to no interface in rule "
+                            + rule.name() + "'s match-direction " + direction.keyword() + " (family inet service "
+                            + direction.keyword() + " service-set " + set.name() + ")");
+                } else if (kind == ServiceSetPlan.Kind.INTERFACE && direction == MatchDirection.INPUT) {
+                    steeredIn.add(t);
+                }
+                tunnels.add(t);
             }
         }
         List<String> units = new ArrayList<>(List.of(inside));
@@ -130,15 +182,77 @@ public final class Planner {
                             .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
                 });
             } else {
-                // Interface style: each term's remote side is steered into the set's device.
-                tunnels.stream().map(TunnelPlan::remotePrefix).filter(p -> p.length() > 0).distinct().forEach(routed::add);
+                // Interface style, match-direction output: what routing sends towards a term's remote
+                // side goes into the set's device (the set is applied on the way out).
+                tunnels.stream().filter(t -> t.problem().isEmpty() && !steeredIn.contains(t))
+                        .map(TunnelPlan::remotePrefix).filter(p -> p.length() > 0).distinct().forEach(routed::add);
             }
             List<String> addresses = config.unit(unit).map(u -> u.inetAddresses()).orElse(List.of());
-            devices.add(new InsideDevice(unit, TunNames.forUnit(unit), routed, addresses));
+            Optional<InsideDevice.PolicySteering> steering = Optional.empty();
+            List<TunnelPlan> steered = steeredIn.stream().filter(t -> t.problem().isEmpty()).toList();
+            if (kind == ServiceSetPlan.Kind.INTERFACE && !steered.isEmpty()) {
+                // match-direction input: only traffic arriving on the units the set is applied to.
+                List<IpPrefix> prefixes = steered.stream().map(TunnelPlan::remotePrefix).distinct().toList();
+                List<InsideDevice.IngressUnit> ingress = appliedUnits(config, set.name(), MatchDirection.INPUT).stream()
+                        .map(u -> new InsideDevice.IngressUnit(u, config.unit(u).map(x -> x.inetAddresses()).orElse(List.of())
+                                .stream().map(Planner::address).toList()))
+                        .toList();
+                int n = STEERING_TABLE_BASE + config.serviceSets().keySet().stream().toList().indexOf(set.name());
+                steering = Optional.of(new InsideDevice.PolicySteering(n, n, prefixes, ingress));
+            }
+            devices.add(new InsideDevice(unit, TunNames.forUnit(unit), routed, addresses, steering));
         }
         return new ServiceSetPlan(set.name(), kind, devices, local,
                 local.flatMap(a -> unitWithAddress(config, a)), tunnels, problem,
                 options.localGateway().flatMap(IpsecVpnOptions.LocalGateway::gwInterface));
+    }
+
+    /**
+     * The address a tunnel hop answers traceroute from: the router's own address, as the seed's
+     * four-router example shows (the path names the IPsec inside interface and the routers'
+     * loopbacks, never the physical link between the gateways). In order: the inside unit's own
+     * address, {@code lo0.0}'s, the {@code router-id} when it is an address of the router, an
+     * address inside the tunnel's local selector; the local gateway only when there is none.
+     */
+    static Optional<InetAddress> hopAddress(Configuration config, String insideInterface, IpPrefix localPrefix,
+                                            InetAddress localGateway) {
+        List<InetAddress> own = config.interfaces().values().stream().flatMap(i -> i.units().values().stream())
+                .flatMap(u -> u.inetAddresses().stream()).map(Planner::address).toList();
+        return config.unit(insideInterface).flatMap(u -> u.inetAddresses().stream().findFirst()).map(Planner::address)
+                .or(() -> config.unit("lo0.0").flatMap(u -> u.inetAddresses().stream().findFirst()).map(Planner::address))
+                .or(() -> config.routingOptions().routerId().map(Planner::address).filter(own::contains))
+                .or(() -> own.stream().filter(a -> localPrefix.length() > 0 && contains(localPrefix, a))
+                        .filter(a -> !a.equals(localGateway)).findFirst());
+    }
+
+    private static boolean contains(IpPrefix prefix, InetAddress a) {
+        byte[] net = prefix.address().getAddress();
+        byte[] addr = a.getAddress();
+        if (net.length != addr.length) {
+            return false;
+        }
+        for (int bit = 0; bit < prefix.length(); bit++) {
+            int mask = 0x80 >>> (bit % 8);
+            if ((net[bit / 8] & mask) != (addr[bit / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Units with {@code family inet service DIRECTION service-set NAME}, in configuration order. */
+    private static List<String> appliedUnits(Configuration config, String serviceSet, MatchDirection direction) {
+        return config.interfaces().values().stream().flatMap(i -> i.units().values().stream())
+                .filter(u -> (direction == MatchDirection.INPUT ? u.serviceInput() : u.serviceOutput()).stream()
+                        .anyMatch(r -> r.serviceSet().equals(serviceSet)))
+                .map(u -> u.name()).toList();
+    }
+
+    private static TunnelPlan withProblem(TunnelPlan t, String problem) {
+        return new TunnelPlan(t.id(), t.serviceSet(), t.rule(), t.term(), t.tunnelIndex(), t.insideInterface(),
+                t.localGateway(), t.remoteGateway(), t.localPrefix(), t.remotePrefix(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), t.esp(), t.algorithms(),
+                Optional.of(t.problem().map(p -> problem + "; " + p).orElse(problem)));
     }
 
     /** The configured unit ({@code ge-0/0/0.0}) whose {@code family inet address} holds {@code a}. */
@@ -174,13 +288,13 @@ public final class Planner {
         IpPrefix localPrefix = term.sourceAddress().map(IpPrefix::parse).orElse(ANY_V4);
         IpPrefix remotePrefix = term.destinationAddress().map(IpPrefix::parse).orElse(ANY_V4);
         boolean natTraversal = options.natTraversal() && !vpn.disableNatt();
-        EspSettings esp = new EspSettings(
-                term.noAntiReplay() || !options.antiReplay() ? 0
-                        : term.antiReplayWindowSize().orElse(options.antiReplayWindowSize()),
-                dfPolicy(term.dfBit().or(options::dfBit)),
+        EspSettings esp = new EspSettings(replayWindow(term, options), staticTunnelDf(term, options),
                 term.tunnelMtu().orElse(options.tunnelMtu().orElse(EspSa.DEFAULT_TUNNEL_MTU)),
                 options.passiveModeTunneling(), set.headerIntegrityCheck(), !vpn.noIpsecTunnelInTraceroute(),
-                options.udpEncapsulateDestPort(), natTraversal, term.ttl());
+                options.udpEncapsulateDestPort(), natTraversal,
+                term.copyTtlFromInnerIpHeader() ? EspSa.COPY_FROM_INNER : term.ttl(),
+                term.copyTosFromInnerIpHeader() ? EspSa.COPY_FROM_INNER : term.tos(),
+                hopAddress(config, insideInterface, localPrefix, local));
         Optional<PeerConfig> peer = Optional.empty();
         Optional<PeerConfig> backupPeer = Optional.empty();
         Optional<ManualSaPlan> manualIn = Optional.empty();
@@ -196,11 +310,11 @@ public final class Planner {
                             first.integrity() == null ? "" : first.integrity().ipsecKeyword(), first.encryption().keyword());
                 }
                 if (remote != null && local != null) {
-                    peer = peer(id, vpn, dynamic, term, local, remote, localPrefix, remotePrefix, child,
+                    peer = peer(id, config, options, dynamic, term, local, remote, localPrefix, remotePrefix, child,
                             natTraversal, options.natKeepalive().orElse(0), problems);
                     InetAddress backup = term.backupRemoteGateway().map(Planner::address).orElse(null);
                     if (backup != null && peer.isPresent()) {
-                        backupPeer = peer(id, vpn, dynamic, term, local, backup, localPrefix, remotePrefix, child,
+                        backupPeer = peer(id, config, options, dynamic, term, local, backup, localPrefix, remotePrefix, child,
                                 natTraversal, options.natKeepalive().orElse(0), problems);
                     }
                 }
@@ -235,22 +349,32 @@ public final class Planner {
                 problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)));
     }
 
-    private static Optional<PeerConfig> peer(String id, IpsecVpn vpn, Term.DynamicSa dynamic, Term term,
+    private Optional<PeerConfig> peer(String id, Configuration config, IpsecVpnOptions options, Term.DynamicSa dynamic, Term term,
                                              InetAddress local, InetAddress remote, IpPrefix localPrefix,
                                              IpPrefix remotePrefix, List<ChildProposal> child, boolean natTraversal,
                                              int natKeepaliveSeconds, List<String> problems) {
+        IpsecVpn vpn = config.ipsecVpn();
         IkePolicy policy = vpn.ikePolicyFor(dynamic);
         int before = problems.size();
-        if (policy.version() == IkeVersion.V1) {
-            problems.add("ike policy " + policy.name() + " uses IKE version 1, which Sallyport does not negotiate yet"
-                    + " (set services ipsec-vpn ike policy " + policy.name() + " version 2)");
+        // Junos speaks IKEv1 unless the policy says version 2; mode applies to IKEv1 only.
+        PeerConfig.Exchange exchange = policy.version() == IkeVersion.V2 ? PeerConfig.Exchange.IKEV2
+                : policy.mode() == IkeMode.AGGRESSIVE ? PeerConfig.Exchange.AGGRESSIVE : PeerConfig.Exchange.MAIN;
+        if (exchange == PeerConfig.Exchange.AGGRESSIVE) {
+            problems.add("ike policy " + policy.name() + " uses IKEv1 aggressive mode, which Sallyport does not negotiate yet"
+                    + " (set services ipsec-vpn ike policy " + policy.name() + " mode main)");
         }
         List<io.sallyport.config.model.IkeProposal> configured = vpn.proposalsOf(policy);
         List<IkeProposal> ike = new ArrayList<>();
+        AuthenticationMethod method = configured.isEmpty() ? AuthenticationMethod.PRE_SHARED_KEYS
+                : configured.getFirst().authenticationMethod();
         for (io.sallyport.config.model.IkeProposal p : configured) {
-            if (p.authenticationMethod() != AuthenticationMethod.PRE_SHARED_KEYS) {
-                problems.add("ike proposal " + p.name() + ": authentication-method "
-                        + p.authenticationMethod().keyword() + " needs certificates, which Sallyport does not support yet");
+            if (p.authenticationMethod() != method) {
+                problems.add("ike policy " + policy.name() + " mixes authentication methods (" + method.keyword() + ", "
+                        + p.authenticationMethod().keyword() + "): one IKE SA authenticates one way");
+                continue;
+            }
+            if (p.authenticationMethod() == AuthenticationMethod.DSA_SIGNATURES) {
+                problems.add("ike proposal " + p.name() + ": authentication-method dsa-signatures is not supported by Sallyport");
                 continue;
             }
             Optional<EncryptionAlgorithm> enc = EncryptionAlgorithm.fromKeyword(p.encryptionAlgorithm().keyword());
@@ -262,14 +386,34 @@ public final class Planner {
             }
             ike.add(new IkeProposal(enc.get(), integ.get(), integ.get().matchingPrf(), group.get(), p.lifetimeSeconds()));
         }
-        if (policy.preSharedKey().isEmpty()) {
-            problems.add("ike policy " + policy.name() + " has no pre-shared-key");
+        Authenticator authenticator = null;
+        if (method == AuthenticationMethod.PRE_SHARED_KEYS) {
+            if (policy.preSharedKey().isEmpty()) {
+                problems.add("ike policy " + policy.name() + " has no pre-shared-key");
+            } else {
+                authenticator = new PskAuthenticator(policy.preSharedKey().get().bytes());
+            }
+        } else if (exchange != PeerConfig.Exchange.IKEV2) {
+            problems.add("ike policy " + policy.name() + ": certificate authentication over IKEv1 is not supported by"
+                    + " Sallyport yet (set services ipsec-vpn ike policy " + policy.name() + " version 2)");
+        } else if (certificates.isEmpty()) {
+            problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword()
+                    + " needs the certificate store of a state directory");
+        } else {
+            authenticator = CertificateCredentials.build(certificates.get(), config.pki(), policy, options, method, clock, problems)
+                    .orElse(null);
         }
         if (child.isEmpty() || ike.isEmpty() || problems.size() > before) {
             return Optional.empty();
         }
-        io.sallyport.ike.Identity localId = identity(policy.localId().orElse(null), local, problems);
-        io.sallyport.ike.Identity remoteId = remoteIdentity(policy.remoteId(), remote);
+        io.sallyport.ike.Identity localId = authenticator instanceof CertificateAuthenticator c
+                && policy.localId().map(l -> l.type() == IdentityType.DISTINGUISHED_NAME).orElse(true)
+                ? c.distinguishedName() : identity(policy.localId().orElse(null), local, problems);
+        io.sallyport.ike.Identity remoteId = authenticator instanceof CertificateAuthenticator
+                && onlyDistinguishedNames(policy.remoteId()) ? null : remoteIdentity(policy.remoteId(), remote);
+        if (authenticator instanceof CertificateAuthenticator && !policy.remoteId().isEmpty() && onlyDistinguishedNames(policy.remoteId())) {
+            problems.add("ike policy " + policy.name() + ": remote-id distinguished-name is not supported by Sallyport yet");
+        }
         if (problems.size() > before) {
             return Optional.empty();
         }
@@ -277,9 +421,9 @@ public final class Planner {
                 ? new PeerConfig.Dpd(true, term.deadPeerDetection().intervalSeconds(), term.deadPeerDetection().threshold())
                 : PeerConfig.Dpd.off();
         return Optional.of(new PeerConfig(id, local, remote, localId, remoteId,
-                new PskAuthenticator(policy.preSharedKey().get().bytes()), ike, child,
+                authenticator, ike, child,
                 List.of(selector(localPrefix)), List.of(selector(remotePrefix)), dpd, natTraversal,
-                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds));
+                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds, exchange));
     }
 
     private static List<ChildProposal> childProposals(IpsecVpn vpn, IpsecPolicy policy, List<String> problems) {
@@ -355,6 +499,11 @@ public final class Planner {
         };
     }
 
+    /** No address, FQDN or key-id remote identity (none at all, or distinguished names only). */
+    private static boolean onlyDistinguishedNames(IkePolicy.RemoteId id) {
+        return id.ipv4Addresses().isEmpty() && id.ipv6Addresses().isEmpty() && id.fqdns().isEmpty() && id.keyIds().isEmpty();
+    }
+
     /** The first acceptable remote identity; none configured means the remote gateway's address. */
     private static io.sallyport.ike.Identity remoteIdentity(IkePolicy.RemoteId id, InetAddress remote) {
         if (id.anyRemoteId()) {
@@ -383,6 +532,31 @@ public final class Planner {
 
     private static TrafficSelector selector(IpPrefix p) {
         return TrafficSelector.ofPrefix(p.address().getHostAddress(), p.length());
+    }
+
+    /**
+     * The seed: the term's {@code no-anti-replay} or {@code anti-replay-window-size} overrides the
+     * service set's, so a term's window size turns anti-replay back on under a set-level
+     * {@code no-anti-replay}.
+     */
+    static int replayWindow(Term term, IpsecVpnOptions options) {
+        if (term.noAntiReplay()) {
+            return 0;
+        }
+        if (term.antiReplayWindowSize().isPresent()) {
+            return term.antiReplayWindowSize().getAsInt();
+        }
+        return options.antiReplay() ? options.antiReplayWindowSize() : 0;
+    }
+
+    /**
+     * The DF policy of a static tunnel (every tunnel Sallyport runs): the term's statement; else a
+     * set-level {@code clear-dont-fragment-bit}, which the seed applies to all static tunnels of
+     * the set. Set-level {@code copy-} and {@code set-dont-fragment-bit} apply to dynamic-endpoint
+     * tunnels only (the seed), so static tunnels ignore them (a commit warning says so).
+     */
+    static DfPolicy staticTunnelDf(Term term, IpsecVpnOptions options) {
+        return dfPolicy(term.dfBit().or(() -> options.dfBit().filter(d -> d == DfBit.CLEAR)));
     }
 
     private static DfPolicy dfPolicy(Optional<DfBit> df) {

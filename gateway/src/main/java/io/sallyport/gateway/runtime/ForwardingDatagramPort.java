@@ -12,6 +12,15 @@ abstract class ForwardingDatagramPort implements DatagramPort {
         this.port = port;
     }
 
+    /** The host's own port under any number of forwarding layers (a host waits on its own ports only). */
+    static DatagramPort unwrap(DatagramPort port) {
+        DatagramPort p = port;
+        while (p instanceof ForwardingDatagramPort f) {
+            p = f.port;
+        }
+        return p;
+    }
+
     @Override
     public boolean send(byte[] buf, int off, int len, InetSocketAddress destination) {
         return port.send(buf, off, len, destination);

@@ -10,13 +10,14 @@ import io.sallyport.net.TunPort;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
- * The outbound worker of one service set. Owns the reading side of the set's TUN device and
- * every outbound SA of the set's tunnels.
+ * The worker of one inside device. Owns the device's TUN port, reading and writing: the only
+ * thread that writes it (ICMP errors from here, decrypted packets the inbound workers hand over
+ * through {@link TunHandoff}s), every outbound SA of the tunnels routed into it and their
+ * counters. The control agent reaches it only through its command queue; everything else here
+ * runs on the worker's thread.
  *
  * <pre>
  * 1. Read an inner packet from the TUN device into the buffer at the ESP headroom.
@@ -28,29 +29,37 @@ import java.util.function.Consumer;
  */
 public final class OutboundAgent implements Agent {
     private static final int BURST = 64;
+    private static final int COMMAND_CAPACITY = 1024;
     private static final long ACQUIRE_INTERVAL_NANOS = 1_000_000_000L;
     private static final int HEADROOM = OutboundPath.MAX_HEADROOM;
 
     private final String name;
     private final TunPort tun;
+    private final Waiter waiter;
     private final Consumer<String> acquire;
     private final Consumer<String> rekey;
-    private final Queue<Consumer<OutboundAgent>> commands = new ConcurrentLinkedQueue<>();
+    private final BoundedInbox<Consumer<OutboundAgent>> commands;
     private final List<OutboundTunnel> tunnels = new ArrayList<>();
+    private final List<TunHandoff> handoffs = new ArrayList<>();
+    /** Set while this worker sleeps (or is about to), so producers of handed-off packets know to wake it. */
+    private volatile boolean sleeping;
+    private final WorkerCounters counters;
     private final byte[] buf = new byte[HEADROOM + 65535 + OutboundPath.MAX_TAILROOM];
     private final OutboundBatch batch = new OutboundBatch();
-    /** Packets no tunnel's selectors held; sends that failed are counted by the port itself. */
-    private long unmatched;
 
     /**
-     * @param acquire called with a tunnel id when traffic finds no SA (must be thread-safe)
-     * @param rekey   called with a tunnel id when its SA nears sequence-number rollover
+     * @param waiter  sleeps on the TUN port (and wakes on commands)
+     * @param acquire called on this worker's thread with a tunnel id when traffic finds no SA
+     * @param rekey   called on this worker's thread with a tunnel id when its SA nears sequence-number rollover
      */
-    public OutboundAgent(String name, TunPort tun, Consumer<String> acquire, Consumer<String> rekey) {
+    public OutboundAgent(String name, TunPort tun, Waiter waiter, Consumer<String> acquire, Consumer<String> rekey) {
         this.name = name;
         this.tun = tun;
+        this.waiter = waiter;
         this.acquire = acquire;
         this.rekey = rekey;
+        this.commands = new BoundedInbox<>(COMMAND_CAPACITY, waiter::wake);
+        this.counters = new WorkerCounters(name, List.of(tun.counters()));
     }
 
     @Override
@@ -58,21 +67,59 @@ public final class OutboundAgent implements Agent {
         return name;
     }
 
-    // ---- commands from other threads (kmd, management): run inside doWork on this agent's thread
-
-    public void addTunnel(OutboundTunnel t) {
-        commands.add(a -> a.tunnels.add(t));
+    TunPort tun() {
+        return tun;
     }
 
-    public void removeTunnel(String id) {
-        commands.add(a -> a.tunnels.removeIf(t -> t.id.equals(id)));
+    WorkerCounters counters() {
+        return counters;
+    }
+
+    // ---- commands from the control agent: run inside doWork on this agent's thread
+
+    private void command(Consumer<OutboundAgent> c) {
+        if (!commands.offer(c)) {
+            throw new IllegalStateException("worker " + name + ": command queue full (" + COMMAND_CAPACITY + ")");
+        }
+    }
+
+    void addTunnel(OutboundTunnel t) {
+        command(a -> {
+            a.tunnels.add(t);
+            a.counters.adopt(t.key, t.counters);
+        });
+    }
+
+    /** Starts taking decrypted packets from one more inbound worker. */
+    void addHandoff(TunHandoff h) {
+        command(a -> a.handoffs.add(h));
+    }
+
+    /** Stops taking packets from a handoff whose producer stopped (after writing what it holds). */
+    void removeHandoff(TunHandoff h) {
+        command(a -> {
+            h.drainTo(a.tun, Integer.MAX_VALUE);
+            a.handoffs.remove(h);
+        });
+    }
+
+    boolean sleeping() {
+        return sleeping;
+    }
+
+    /** Takes the tunnel out of the data path; its counters stay until {@link #forgetTunnel}. */
+    void removeTunnel(String id) {
+        command(a -> a.tunnels.removeIf(t -> t.id.equals(id)));
+    }
+
+    void forgetTunnel(long key) {
+        command(a -> a.counters.forget(key));
     }
 
     /** Switches the tunnel's outbound traffic to a new SA (make-before-break: inbound is already in). */
-    public void installSa(String id, EspSa sa, DatagramPort port, DatagramPort[] flowPorts,
-                          InetSocketAddress destination) {
-        commands.add(a -> a.find(id).ifPresent(t -> {
-            t.current = new OutboundTunnel.Slot(new OutboundPath(sa, t.counters, OutboundPath.OutputForm.TRANSPORT_PAYLOAD),
+    void installSa(String id, EspSa sa, DatagramPort port, DatagramPort[] flowPorts, InetSocketAddress destination) {
+        command(a -> a.find(id).ifPresent(t -> {
+            t.current = new OutboundTunnel.Slot(new OutboundPath(sa, t.counters.esp, OutboundPath.OutputForm.TRANSPORT_PAYLOAD),
                     port, flowPorts, destination);
             t.slots.add(t.current);
             t.rekeyRequested = false;
@@ -80,8 +127,8 @@ public final class OutboundAgent implements Agent {
     }
 
     /** Forgets the SA with this SPI; traffic falls back to the newest SA left, if any. */
-    public void removeSa(String id, int spi) {
-        commands.add(a -> a.find(id).ifPresent(t -> {
+    void removeSa(String id, int spi) {
+        command(a -> a.find(id).ifPresent(t -> {
             t.slots.removeIf(slot -> slot.path().sa().spi() == spi);
             t.current = t.slots.isEmpty() ? null : t.slots.getLast();
         }));
@@ -101,6 +148,9 @@ public final class OutboundAgent implements Agent {
             c.accept(this);
             work++;
         }
+        for (int i = 0; i < handoffs.size(); i++) {
+            work += handoffs.get(i).drainTo(tun, BURST);
+        }
         for (int i = 0; i < BURST; i++) {
             int len = tun.read(buf, HEADROOM, buf.length - HEADROOM - OutboundPath.MAX_TAILROOM);
             if (len < 0) {
@@ -109,23 +159,24 @@ public final class OutboundAgent implements Agent {
             work++;
             forward(len, nowNanos);
         }
+        counters.afterWork(work, nowNanos);
         return work;
     }
 
     private void forward(int len, long nowNanos) {
         if (len < 20) {
-            unmatched++;
+            counters.increment(WorkerCounters.Stat.TOO_SHORT);
             return;
         }
         boolean v4 = (buf[HEADROOM] & 0xF0) == 0x40;
         OutboundTunnel t = select(v4);
         if (t == null) {
-            unmatched++;
+            counters.increment(WorkerCounters.Stat.UNMATCHED);
             return;
         }
         OutboundTunnel.Slot slot = t.current;
         if (slot == null) {
-            t.noSaDrops++;
+            t.counters.increment(WorkerCounters.TunnelStat.NO_SA);
             if (nowNanos - t.lastAcquireNanos >= ACQUIRE_INTERVAL_NANOS || t.lastAcquireNanos == Long.MIN_VALUE) {
                 t.lastAcquireNanos = nowNanos;
                 acquire.accept(t.id);
@@ -160,15 +211,31 @@ public final class OutboundAgent implements Agent {
         return null;
     }
 
-    /** Packets that matched no tunnel's selectors. Read without synchronisation: approximate. */
-    public long unmatched() {
-        return unmatched;
+    @Override
+    public void idle(long nowNanos) {
+        sleeping = true;
+        if (commands.isEmpty() && handoffsEmpty()) {
+            waiter.await(Long.MAX_VALUE);
+        }
+        sleeping = false;
+    }
+
+    private boolean handoffsEmpty() {
+        for (int i = 0; i < handoffs.size(); i++) {
+            if (!handoffs.get(i).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
-    public void idle(long maxMillis) {
-        if (commands.isEmpty()) {
-            tun.awaitReadable(maxMillis);
-        }
+    public void wake() {
+        waiter.wake();
+    }
+
+    /** The control agent, once this worker stopped. */
+    void closeWaiter() {
+        waiter.close();
     }
 }

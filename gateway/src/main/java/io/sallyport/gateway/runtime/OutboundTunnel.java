@@ -1,31 +1,31 @@
 package io.sallyport.gateway.runtime;
 
-import io.sallyport.esp.EspCounters;
 import io.sallyport.esp.OutboundPath;
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.IpPrefix;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 
 /**
- * One tunnel as its service set's outbound worker sees it: the selectors that pick its packets
- * and the SA that encrypts them. Owned by that worker's thread; others change it only through
- * the worker's command queue.
+ * One tunnel as its device's outbound worker sees it: the selectors that pick its packets and the
+ * SA that encrypts them. Made by the control agent, then owned by that worker's thread; others
+ * change it only through the worker's command queue.
  */
 final class OutboundTunnel {
     final String id;
+    final long key;
     final PrefixMatch local;
     final PrefixMatch remote;
-    /** Counters of every SA this tunnel has had, so statistics survive a rekey. */
-    final EspCounters counters = new EspCounters();
+    /** Counters of every SA this tunnel has had on this worker, so statistics survive a rekey. */
+    final WorkerCounters.Tunnel counters = new WorkerCounters.Tunnel();
     /**
      * Every installed outbound SA, oldest first; the last one carries traffic. A rekey adds one;
      * deleting the newest falls back to the one before, which keeps its own sequence counter (an
      * SA's counter must never restart: GCM nonces are sequence numbers).
      */
-    final java.util.ArrayList<Slot> slots = new java.util.ArrayList<>(2);
+    final ArrayList<Slot> slots = new ArrayList<>(2);
     Slot current;
     long lastAcquireNanos = Long.MIN_VALUE;
-    long noSaDrops;
     /** Set once the SA asked kmd for a rekey, so a rollover asks only once per SA. */
     boolean rekeyRequested;
 
@@ -36,8 +36,9 @@ final class OutboundTunnel {
     record Slot(OutboundPath path, DatagramPort port, DatagramPort[] flowPorts, InetSocketAddress destination) {
     }
 
-    OutboundTunnel(String id, IpPrefix local, IpPrefix remote) {
+    OutboundTunnel(String id, long key, IpPrefix local, IpPrefix remote) {
         this.id = id;
+        this.key = key;
         this.local = new PrefixMatch(local);
         this.remote = new PrefixMatch(remote);
     }

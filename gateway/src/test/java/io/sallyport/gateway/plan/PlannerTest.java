@@ -18,6 +18,7 @@ import io.sallyport.net.IpPrefix;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
@@ -86,11 +87,17 @@ class PlannerTest {
     }
 
     @Test
-    void ikeVersionOneIsNamedAsNotNegotiatedYet() throws Exception {
-        String text = Files.readString(EXAMPLES.resolve("ms-mpc-next-hop/router1.conf")).replace("version 2;", "version 1;");
-        TunnelPlan t = plan(config(text)).tunnels().getFirst();
-        assertTrue(t.peer().isEmpty());
-        assertTrue(t.problem().orElseThrow().contains("IKE version 1"), t.problem().toString());
+    void ikePolicyWithoutVersion2SpeaksIkev1MainModeAndAggressiveModeIsNamedAsNotYet() throws Exception {
+        String v2 = Files.readString(EXAMPLES.resolve("ms-mpc-next-hop/router1.conf"));
+        assertEquals(PeerConfig.Exchange.IKEV2, plan(config(v2)).tunnels().getFirst().peer().orElseThrow().exchange());
+        for (String v1 : List.of(v2.replace("version 2;", "version 1;"), v2.replace("version 2;", ""))) {
+            TunnelPlan t = plan(config(v1)).tunnels().getFirst();
+            assertEquals(PeerConfig.Exchange.MAIN, t.peer().orElseThrow().exchange(), t.problem().toString());
+            assertTrue(t.problem().isEmpty(), t.problem().toString());
+        }
+        TunnelPlan aggressive = plan(config(v2.replace("version 2;", "mode aggressive;"))).tunnels().getFirst();
+        assertTrue(aggressive.peer().isEmpty());
+        assertTrue(aggressive.problem().orElseThrow().contains("IKEv1 aggressive mode"), aggressive.problem().toString());
     }
 
     @Test
@@ -137,7 +144,9 @@ class PlannerTest {
     @Test
     void everyExampleRouterPlansWithoutThrowing() throws Exception {
         try (var files = Files.walk(EXAMPLES)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".conf") && !p.toString().contains("invalid")).toList()) {
+            // An example with NAME.expected beside it is refused at commit (dynamic peers): nothing to plan.
+            for (Path f : files.filter(p -> p.toString().endsWith(".conf") && !p.toString().contains("invalid")
+                    && !Files.exists(p.resolveSibling(p.getFileName().toString().replace(".conf", ".expected")))).toList()) {
                 GatewayPlan plan = plan(config(Files.readString(f)));
                 for (TunnelPlan t : plan.tunnels()) {
                     assertTrue(t.peer().isPresent() || t.manual() || t.problem().isPresent(),

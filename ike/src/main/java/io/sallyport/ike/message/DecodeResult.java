@@ -17,7 +17,14 @@ public sealed interface DecodeResult {
     record ProtectedError(IkeHeader header, int notifyType, String reason) implements DecodeResult {
     }
 
-    /** Not authentic or not parseable: drop it and count {@code reason}. */
-    record UnprotectedError(IkeHeader header, String reason) implements DecodeResult {
+    /** Not authentic or not parseable: drop it and count it by {@code cause}; {@code reason} in words. */
+    record UnprotectedError(IkeHeader header, Cause cause, String reason) implements DecodeResult {
+
+        public UnprotectedError(IkeHeader header, String reason) {
+            this(header, Cause.MALFORMED, reason);
+        }
     }
+
+    /** Why a message was dropped unanswered. */
+    enum Cause { MALFORMED, INTEGRITY, FRAGMENT_LIMIT }
 }

@@ -74,6 +74,17 @@ public final class MessageCodec {
         return out;
     }
 
+    /**
+     * The fragment number of an SKF message (RFC 7383 §2.5), read without decrypting; 0 when
+     * {@code msg} is not a fragment.
+     */
+    public static int fragmentNumber(byte[] msg) {
+        if (msg.length < IkeHeader.SIZE + 8 || (msg[16] & 0xff) != Wire.SKF) {
+            return 0;
+        }
+        return Bytes.u16(msg, IkeHeader.SIZE + 4);
+    }
+
     /** Decodes a message that must be plaintext (no SA keys yet). */
     public static DecodeResult decodePlain(byte[] msg) {
         return decode(msg, null, null);
@@ -99,7 +110,7 @@ public final class MessageCodec {
             if (chain.encryptedType() == Wire.SK) {
                 byte[] plain = cipher.open(msg, chain.encryptedOffset(), chain.encryptedOffset() + chain.encryptedLength());
                 if (plain == null) {
-                    return new DecodeResult.UnprotectedError(h, "integrity check failed");
+                    return new DecodeResult.UnprotectedError(h, DecodeResult.Cause.INTEGRITY, "integrity check failed");
                 }
                 return decodeInner(h, plain, chain.innerFirst());
             }
@@ -114,16 +125,20 @@ public final class MessageCodec {
             }
             byte[] plain = cipher.open(msg, o + 4, o + chain.encryptedLength());
             if (plain == null) {
-                return new DecodeResult.UnprotectedError(h, "integrity check failed");
+                return new DecodeResult.UnprotectedError(h, DecodeResult.Cause.INTEGRITY, "integrity check failed");
             }
             if (fragments == null) {
                 return new DecodeResult.UnprotectedError(h, "fragment without reassembly buffer");
             }
-            var done = fragments.add(h.messageId(), number, total, number == 1 ? chain.innerFirst() : -1, plain);
-            if (done == null) {
-                return new DecodeResult.Partial(h, fragments.received(), total);
-            }
-            return decodeInner(h, done.plain(), done.firstPayload());
+            return switch (fragments.add(h.messageId(), number, total, number == 1 ? chain.innerFirst() : -1, plain)) {
+                case STORED -> new DecodeResult.Partial(h, fragments.received(), total);
+                case OVER_LIMIT -> new DecodeResult.UnprotectedError(h, DecodeResult.Cause.FRAGMENT_LIMIT,
+                        "fragments over the reassembly limit");
+                case COMPLETE -> {
+                    var done = fragments.take();
+                    yield decodeInner(h, done.plain(), done.firstPayload());
+                }
+            };
         } catch (PayloadCodec.Malformed e) {
             return new DecodeResult.UnprotectedError(h, e.getMessage());
         } catch (RuntimeException e) {

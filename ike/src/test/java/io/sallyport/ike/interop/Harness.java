@@ -81,10 +81,16 @@ final class Harness {
         }
 
         GwA(String psk, String ikeProposal, String childProposal, boolean establishNow, int maxDatagram) throws IOException {
+            this(psk, ikeProposal, childProposal, establishNow, maxDatagram, "IKEV2");
+        }
+
+        /** {@code exchange}: a {@code PeerConfig.Exchange} name, IKEV2 or MAIN. */
+        GwA(String psk, String ikeProposal, String childProposal, boolean establishNow, int maxDatagram, String exchange)
+                throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             process = new ProcessBuilder("ip", "netns", "exec", PREFIX + "gw-a", java, "-cp", System.getProperty("java.class.path"),
                     UdpAdapter.class.getName(), "192.0.2.1", "192.0.2.2", psk, ikeProposal, childProposal,
-                    establishNow ? "now" : "wait", Integer.toString(maxDatagram)).redirectErrorStream(true).start();
+                    establishNow ? "now" : "wait", Integer.toString(maxDatagram), exchange).redirectErrorStream(true).start();
             stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             Thread reader = new Thread(() -> {
                 try (var r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

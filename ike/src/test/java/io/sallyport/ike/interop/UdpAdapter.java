@@ -38,7 +38,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * ({@code UP ...}, {@code DOWN reason}, {@code INSTALL ...}, {@code DELETE ...}, {@code TRACE ...}).
  *
  * <p>Arguments: localAddress remoteAddress psk ikeProposal(aes256-sha256-modp2048|aes128-sha1-modp1024)
- * childProposal(aes128gcm16-modp2048|aes256-sha256-modp2048) establish(now|wait) [maxDatagram]
+ * childProposal(aes128gcm16-modp2048|aes256-sha256-modp2048) establish(now|wait) [maxDatagram [IKEV2|MAIN]]
  */
 public final class UdpAdapter {
 
@@ -50,7 +50,8 @@ public final class UdpAdapter {
         PeerConfig peer = new PeerConfig("gw-b", local, remote, Identity.ipv4(args[0]), Identity.ipv4(args[1]),
                 PskAuthenticator.ascii(args[2]), List.of(ike(args[3])), List.of(child(args[4])),
                 List.of(TrafficSelector.ofPrefix("198.18.1.0", 24)), List.of(TrafficSelector.ofPrefix("198.18.2.0", 24)),
-                PeerConfig.Dpd.off(), true, args[5].equals("now"));
+                PeerConfig.Dpd.off(), true, args[5].equals("now"), 0,
+                args.length > 7 ? PeerConfig.Exchange.valueOf(args[7]) : PeerConfig.Exchange.IKEV2);
         var defaults = KmdOptions.defaults();
         int maxDatagram = args.length > 6 ? Integer.parseInt(args[6]) : defaults.maxDatagram();
         Kmd kmd = new Kmd(new KmdOptions(defaults.retransmitBaseNanos(), defaults.retransmitTries(), defaults.halfOpenTimeoutNanos(),

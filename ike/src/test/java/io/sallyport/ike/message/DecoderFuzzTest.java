@@ -71,7 +71,7 @@ class DecoderFuzzTest {
 
     /** Fails when the decoder's safety net caught a runtime exception (a codec bug). */
     static void assertNoFault(DecodeResult r) {
-        assertFalse(r instanceof DecodeResult.UnprotectedError(var h, var reason) && reason.startsWith("decoder fault"),
+        assertFalse(r instanceof DecodeResult.UnprotectedError(var h, var cause, var reason) && reason.startsWith("decoder fault"),
                 () -> r.toString());
     }
 

@@ -1,0 +1,54 @@
+package io.sallyport.config.check;
+
+import io.sallyport.config.Node;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Certificate statements: {@code certificate-policy-oids} of IKE policies, and the CA profiles'
+ * CRL sources and peer certificate type, which Sallyport only partly acts on (warnings say so).
+ */
+final class PkiRules {
+
+    static final String TOO_MANY_POLICY_OIDS = "A maximum of 5 certificate policy OIDs can be configured";
+    static final String POLICY_OID_SYNTAX = "Certificate policy OID must be in dotted decimal form (for example 2.5.29.32.0)";
+    static final String CRL_URL_NOT_FILE = "only file:// CRL URLs are read by Sallyport; load other CRLs with 'request security pki crl load'";
+    static final String PKCS7_PEER_CERTIFICATE = "Sallyport exchanges X.509 certificates only; peer-certificate-type pkcs7 is ignored";
+
+    static final String IKEV1_CERTIFICATES = "certificate authentication over IKEv1 is not supported by Sallyport yet"
+            + " (add 'version 2'); tunnels using this policy do not come up";
+
+    private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
+
+    private PkiRules() {}
+
+    static void check(Node root, Findings f) {
+        Node ike = root.child("services").flatMap(s -> s.child("ipsec-vpn")).flatMap(v -> v.child("ike")).orElse(Node.root());
+        for (Node p : ike.all("policy")) {
+            List<String> level = List.of("services", "ipsec-vpn", "ike", "policy", p.key());
+            List<String> oids = p.values("certificate-policy-oids");
+            if (oids.size() > 5) f.error(level, Findings.leafList("certificate-policy-oids", oids), TOO_MANY_POLICY_OIDS);
+            for (String oid : oids) {
+                if (!OID.matcher(oid).matches()) f.error(level, "certificate-policy-oids " + oid, POLICY_OID_SYNTAX);
+            }
+            boolean ikev1 = p.value("version").filter("2"::equals).isEmpty();
+            if (ikev1 && p.value("local-certificate").isPresent()) {
+                f.warning(level, "local-certificate " + p.value("local-certificate").get(), IKEV1_CERTIFICATES);
+            }
+            if (p.value("peer-certificate-type").filter("pkcs7"::equals).isPresent()) {
+                f.warning(level, "peer-certificate-type pkcs7", PKCS7_PEER_CERTIFICATE);
+            }
+        }
+        Node pki = root.child("security").flatMap(s -> s.child("pki")).orElse(Node.root());
+        for (Node ca : pki.all("ca-profile")) {
+            Node crl = ca.child("revocation-check").flatMap(r -> r.child("crl")).orElse(Node.root());
+            for (Node url : crl.all("url")) {
+                if (!url.key().startsWith("file://")) {
+                    f.warning(List.of("security", "pki", "ca-profile", ca.key(), "revocation-check", "crl"), "url " + url.key(),
+                        CRL_URL_NOT_FILE);
+                }
+            }
+        }
+    }
+}

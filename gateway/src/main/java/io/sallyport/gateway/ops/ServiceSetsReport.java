@@ -1,0 +1,80 @@
+package io.sallyport.gateway.ops;
+
+import java.util.List;
+
+/**
+ * {@code show services service-sets} (Sallyport's own: Junos has no such view of an IPsec set):
+ * each set's state and device, how many of its tunnels have SAs installed, and why each tunnel
+ * that has none is down. A set is "Up" when its devices and sockets are; its tunnels say whether
+ * anything negotiated.
+ */
+public final class ServiceSetsReport {
+
+    private ServiceSetsReport() {
+    }
+
+    /** One service set. {@code downReason} null when up; {@code tunnels} in tunnel-index order. */
+    public record SetView(String name, String insideInterface, String device, String downReason,
+                          long packetsMatchingNoTunnel, List<TunnelLine> tunnels) {
+        public SetView {
+            tunnels = List.copyOf(tunnels);
+        }
+
+        long tunnelsUp() {
+            return tunnels.stream().filter(t -> t.downReason() == null).count();
+        }
+    }
+
+    /** One tunnel: {@code downReason} null when an SA pair is installed. */
+    public record TunnelLine(int tunnelIndex, String rule, String term, String remoteGateway, String downReason) {
+    }
+
+    public static String text(List<SetView> sets, List<String> warnings) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%-20s%-16s%-16s%-8s%-12s%-10s%s%n", "Service set", "Inside unit", "Device", "State",
+                "Tunnels up", "No tunnel", "Reason"));
+        for (SetView s : sets) {
+            out.append(String.format("%-20s%-16s%-16s%-8s%-12s%-10d%s%n", s.name(), s.insideInterface(), s.device(),
+                    s.downReason() == null ? "Up" : "Down", s.tunnelsUp() + "/" + s.tunnels().size(),
+                    s.packetsMatchingNoTunnel(), s.downReason() == null ? "" : s.downReason()));
+            for (TunnelLine t : s.tunnels()) {
+                if (t.downReason() != null) {
+                    out.append("  Tunnel ").append(t.tunnelIndex()).append(" (").append(t.rule()).append('/')
+                            .append(t.term()).append(") to ").append(t.remoteGateway()).append(": down: ")
+                            .append(t.downReason()).append('\n');
+                }
+            }
+        }
+        for (String w : warnings) {
+            out.append("warning: ").append(w).append('\n');
+        }
+        return out.toString();
+    }
+
+    public static Element element(List<SetView> sets) {
+        Element.Builder root = Element.builder("service-set-information");
+        for (SetView s : sets) {
+            Element.Builder set = Element.builder("service-set")
+                    .leaf("service-set-name", s.name())
+                    .leaf("inside-interface", s.insideInterface())
+                    .leaf("device", s.device())
+                    .leaf("state", s.downReason() == null ? "up" : "down")
+                    .leaf("tunnels-up", s.tunnelsUp())
+                    .leaf("tunnels-configured", s.tunnels().size())
+                    .leaf("packets-matching-no-tunnel", s.packetsMatchingNoTunnel())
+                    .leaf("down-reason", s.downReason());
+            for (TunnelLine t : s.tunnels()) {
+                set.add(Element.builder("tunnel")
+                        .leaf("tunnel-index", t.tunnelIndex())
+                        .leaf("rule-name", t.rule())
+                        .leaf("term-name", t.term())
+                        .leaf("remote-gateway", t.remoteGateway())
+                        .leaf("state", t.downReason() == null ? "up" : "down")
+                        .leaf("down-reason", t.downReason())
+                        .build());
+            }
+            root.add(set.build());
+        }
+        return root.build();
+    }
+}

@@ -1,0 +1,23 @@
+package io.sallyport.gateway.daemon;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Run by {@link ReloadSignalTest} in its own JVM: counts reloads until its stdin closes. */
+final class ReloadSignalChild {
+    private ReloadSignalChild() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        AtomicInteger reloads = new AtomicInteger();
+        ReloadSignal.install(() -> {
+            System.out.println("reloaded " + reloads.incrementAndGet());
+            System.out.flush();
+        });
+        System.out.println("ready");
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // wait for the parent to close stdin
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.sallyport.ike.v1;
+
+import io.sallyport.ike.Action;
+import io.sallyport.ike.DropReason;
+import io.sallyport.ike.TraceFlag;
+import io.sallyport.ike.TraceLevel;
+import io.sallyport.ike.message.Bytes;
+import io.sallyport.ike.task.Failure;
+import io.sallyport.ike.task.Step;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An informational exchange the peer sent (RFC 2409 §5.7): one message, protected by HASH(1) =
+ * prf(SKEYID_a, M-ID | N/D). Deletes of the ISAKMP SA or of ESP SAs (by the SPI the peer
+ * receives on, our outbound SPI), DPD R-U-THERE answered with R-U-THERE-ACK (RFC 3706 §5.3),
+ * INITIAL-CONTACT and error notifies, which are traced.
+ */
+final class Informational implements V1TaskManager.V1Task {
+
+    private final IsakmpSa sa;
+    private final int messageId;
+
+    Informational(IsakmpSa sa, int messageId) {
+        this.sa = sa;
+        this.messageId = messageId;
+    }
+
+    @Override
+    public int messageId() { return messageId; }
+
+    @Override
+    public String name() { return "InformationalRemote"; }
+
+    @Override
+    public Step<byte[]> initiate(long now, List<Action> out) {
+        throw new IllegalStateException("informational messages we send are one-way");
+    }
+
+    @Override
+    public Step<byte[]> process(long now, V1Message m, List<Action> out) {
+        if (m.header().exchange() != Isakmp.EXCH_INFORMATIONAL) {
+            return new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE);
+        }
+        if (!sa.hashValid(m, Bytes.of32(messageId))) {
+            return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
+        }
+        for (V1Payload p : m.payloads()) {
+            switch (p) {
+                case V1Payload.Notify n -> notify(now, n, out);
+                case V1Payload.Delete d -> delete(d, out);
+                default -> { }
+            }
+        }
+        return new Step.Done<>();
+    }
+
+    private void notify(long now, V1Payload.Notify n, List<Action> out) {
+        switch (n.notifyType()) {
+            case Isakmp.N_DPD_R_U_THERE -> {
+                if (Arrays.equals(n.spi(), sa.cookies())) {
+                    sa.sendInformational(List.of(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, sa.cookies(),
+                            Isakmp.N_DPD_R_U_THERE_ACK, n.data())), out);
+                }
+            }
+            case Isakmp.N_DPD_R_U_THERE_ACK -> sa.dpdUnanswered = 0;
+            case Isakmp.N_INITIAL_CONTACT -> sa.engine.initialContact(sa, out);
+            default -> {
+                if (n.notifyType() <= Isakmp.N_ERROR_MAX) {
+                    sa.engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, sa.peer.name() + " reported error " + n.notifyType());
+                }
+            }
+        }
+    }
+
+    private void delete(V1Payload.Delete d, List<Action> out) {
+        if (d.protocol() == Isakmp.PROTO_ISAKMP && d.spiSize() == 16) {
+            if (d.spis().stream().anyMatch(s -> Arrays.equals(s, sa.cookies()))) {
+                sa.engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteIsakmpRemote: " + sa.peer.name() + " deleted ISAKMP SA " + sa.id());
+                sa.close(out, Failure.of(Failure.Kind.DELETED, "by the peer"));
+            }
+            return;
+        }
+        if (d.protocol() == Isakmp.PROTO_ESP && d.spiSize() == 4) {
+            for (byte[] spi : d.spis()) {
+                int out32 = (int) Bytes.u32(spi, 0);
+                sa.children.stream().filter(c -> c.spiOut == out32).findFirst()
+                        .ifPresent(c -> sa.removeChild(c, "deleted by the peer", out));
+            }
+        }
+    }
+}

@@ -1,0 +1,480 @@
+package io.sallyport.ike.v1;
+
+import io.sallyport.crypto.Ikev1KeyDerivation;
+import io.sallyport.crypto.Ikev1SaKeys;
+import io.sallyport.crypto.Prf;
+import io.sallyport.ike.Action;
+import io.sallyport.ike.DownCause;
+import io.sallyport.ike.Datagram;
+import io.sallyport.ike.DropReason;
+import io.sallyport.ike.IkeProposal;
+import io.sallyport.ike.IkeSaId;
+import io.sallyport.ike.Lifetime;
+import io.sallyport.ike.PeerConfig;
+import io.sallyport.ike.TraceFlag;
+import io.sallyport.ike.TraceLevel;
+import io.sallyport.ike.message.Bytes;
+import io.sallyport.ike.task.Failure;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One ISAKMP (phase-1) SA: cookies, endpoints, keys, the IV chains, its ESP SAs and its task
+ * manager. The exchanges ({@link MainMode}, {@link QuickMode}, {@link Informational}) read and
+ * set its state through package-private members; message IDs, retransmission and the task queue
+ * belong to {@link V1TaskManager} alone.
+ */
+final class IsakmpSa implements V1TaskManager.Owner {
+
+    /** Lifecycle; exchange progress lives in the tasks. */
+    enum State { CONNECTING, ESTABLISHED, CLOSED }
+
+    final V1Engine engine;
+    final PeerConfig peer;
+    final boolean initiator;
+    final long createdAt;
+    final long ckyI;
+    long ckyR;
+    InetSocketAddress local;
+    InetSocketAddress remote;
+    boolean onNatPort;
+    boolean natLocal;
+    boolean natRemote;
+    VendorIds.NatT natT = VendorIds.NatT.NONE;
+    boolean peerDpd;
+    State state = State.CONNECTING;
+    long establishedAt = Long.MAX_VALUE;
+
+    IkeProposal proposal;
+    long lifetimeSeconds;
+    Ikev1SaKeys keys;
+    V1Crypter crypter;
+    IvManager ivs;
+
+    final List<V1Child> children = new ArrayList<>();
+    final V1TaskManager tasks;
+    long softDeadline = Long.MAX_VALUE;
+    long hardDeadline = Long.MAX_VALUE;
+    long lastInbound;
+    long nextKeepalive = Long.MAX_VALUE;
+    long nextDpd = Long.MAX_VALUE;
+    int dpdSequence;
+    int dpdUnanswered;
+    /** Whether INITIAL-CONTACT goes with our phase-1 authentication. */
+    boolean initialContact;
+
+    IsakmpSa(V1Engine engine, PeerConfig peer, boolean initiator, long ckyI, long ckyR,
+             InetSocketAddress local, InetSocketAddress remote, long now) {
+        this.engine = engine;
+        this.peer = peer;
+        this.initiator = initiator;
+        this.ckyI = ckyI;
+        this.ckyR = ckyR;
+        this.local = local;
+        this.remote = remote;
+        this.createdAt = now;
+        this.lastInbound = now;
+        this.tasks = new V1TaskManager(this, engine.retransmission(), engine.options().halfOpenTimeoutNanos());
+        this.dpdSequence = engine.random().nextInt() & 0x7fffffff;
+    }
+
+    IkeSaId id() { return new IkeSaId(ckyI, ckyR); }
+
+    long localCookie() { return initiator ? ckyI : ckyR; }
+
+    // ---------------------------------------------------------------- keys and message protection
+
+    /** Derives SKEYID_* and the phase-1 cipher once g^xy is known (RFC 2409 §5). */
+    void deriveKeys(PhaseOneAuth auth, byte[] gxy, byte[] niB, byte[] nrB, byte[] gxi, byte[] gxr) {
+        byte[] skeyid = auth.skeyid(proposal.prf(), niB, nrB, gxy);
+        keys = Ikev1KeyDerivation.saKeys(proposal.prf(), skeyid, gxy, ckyI, ckyR);
+        byte[] encKey = Ikev1KeyDerivation.encryptionKey(proposal.prf(), keys.skeyidE(), proposal.encryption().keyBits() / 8);
+        crypter = new V1Crypter(proposal.encryption(), encKey);
+        ivs = new IvManager(proposal.prf(), crypter.blockSize(), gxi, gxr);
+    }
+
+    IsakmpHeader header(int exchange, int messageId) {
+        return new IsakmpHeader(ckyI, ckyR, 0, exchange, 0, messageId, 0);
+    }
+
+    byte[] plain(int exchange, int messageId, List<V1Payload> payloads) {
+        return V1Codec.plain(header(exchange, messageId), payloads);
+    }
+
+    /** Encrypts a message and continues the exchange's IV chain with it. */
+    byte[] encrypted(int exchange, int messageId, List<V1Payload> payloads) {
+        return seal(exchange, messageId, payloads.getFirst().type(), V1Codec.chain(payloads));
+    }
+
+    /**
+     * An encrypted message that starts with HASH = prf(SKEYID_a, prefix | payloads after it), as
+     * quick mode and informational exchanges do (RFC 2409 §5.5, §5.7).
+     */
+    byte[] encryptedWithHash(int exchange, int messageId, byte[] prefix, List<V1Payload> rest) {
+        byte[] restChain = V1Codec.chain(rest);
+        byte[] hash = prfA(prefix, restChain);
+        int next = rest.isEmpty() ? Isakmp.P_NONE : rest.getFirst().type();
+        byte[] hashPayload = new Bytes().u8(next).u8(0).u16(hash.length + 4).bytes(hash).toArray();
+        return seal(exchange, messageId, Isakmp.P_HASH, Bytes.concat(hashPayload, restChain));
+    }
+
+    private byte[] seal(int exchange, int messageId, int first, byte[] chain) {
+        byte[] ct = crypter.encrypt(ivs.iv(messageId), chain);
+        ivs.advance(messageId, crypter.lastBlock(ct));
+        return V1Codec.withHeader(header(exchange, messageId), first, Isakmp.FLAG_ENCRYPTION, ct);
+    }
+
+    byte[] prfA(byte[]... parts) { return new Prf(proposal.prf()).prf(keys.skeyidA(), parts); }
+
+    byte[] prfSkeyid(byte[]... parts) { return new Prf(proposal.prf()).prf(keys.skeyid(), parts); }
+
+    /** A quick-mode or informational hash check: the leading HASH equals prf(SKEYID_a, prefix | rest). */
+    boolean hashValid(V1Message m, byte[] prefix) {
+        return m.startsWithHash() && java.security.MessageDigest.isEqual(
+                ((V1Payload.Hash) m.payloads().getFirst()).data(), prfA(prefix, m.afterHash()));
+    }
+
+    // ---------------------------------------------------------------- input
+
+    /** One datagram of this SA (the engine found it by cookies). */
+    void onDatagram(long now, Datagram d, IsakmpHeader h, List<Action> out) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (tasks.answerRetransmission(h.messageId(), d.payload(), out)) {
+            return;
+        }
+        V1Message m;
+        byte[] ivBefore = null;
+        if (h.encrypted()) {
+            if (crypter == null) {
+                engine.count(DropReason.UNEXPECTED_EXCHANGE);
+                return;
+            }
+            ivBefore = ivs.iv(h.messageId());
+            byte[] ct = Arrays.copyOfRange(d.payload(), Isakmp.HEADER_SIZE, d.payload().length);
+            byte[] pt = crypter.decrypt(ivBefore, ct);
+            m = pt == null ? null : V1Codec.decode(h, pt, true);
+            if (m == null) {
+                engine.count(DropReason.MALFORMED_PAYLOAD);
+                if (h.messageId() == 0) {
+                    engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "phase-1 message from " + d.remote()
+                            + " does not decrypt (pre-shared key mismatch?)");
+                }
+                return;
+            }
+            ivs.advance(h.messageId(), crypter.lastBlock(ct));
+        } else {
+            if (crypter != null && state != State.CONNECTING) {
+                engine.count(DropReason.UNEXPECTED_EXCHANGE);
+                return;
+            }
+            m = V1Codec.decode(h, Arrays.copyOfRange(d.payload(), Isakmp.HEADER_SIZE, d.payload().length), false);
+            if (m == null) {
+                engine.count(DropReason.MALFORMED_PAYLOAD);
+                return;
+            }
+            if (h.exchange() == Isakmp.EXCH_INFORMATIONAL) {
+                peerErrorDuringPhase1(m, out);
+                return;
+            }
+        }
+        V1TaskManager.V1Task remoteTask = tasks.inFlight(h.messageId()) ? null : remoteTask(h, m, now);
+        Endpoint before = new Endpoint(local, remote, onNatPort);
+        if (h.encrypted()) {
+            follow(d);
+        }
+        if (tasks.deliver(now, h.messageId(), d.payload(), m, remoteTask, out)) {
+            if (h.encrypted()) {
+                lastInbound = now;
+                dpdUnanswered = 0;
+            }
+        } else {
+            before.restore(this);
+            if (ivBefore != null) {
+                ivs.advance(h.messageId(), ivBefore);
+            }
+        }
+        tasks.startNext(now, out);
+    }
+
+    /**
+     * An unprotected error notify while phase 1 is under way (there are no keys yet to protect
+     * it): phase 1 ends with the peer's reason, as strongSwan and Junos do.
+     */
+    private void peerErrorDuringPhase1(V1Message m, List<Action> out) {
+        Optional<V1Payload.Notify> n = m.first(V1Payload.Notify.class).filter(x -> x.notifyType() <= Isakmp.N_ERROR_MAX);
+        if (n.isEmpty() || state != State.CONNECTING) {
+            engine.count(DropReason.UNEXPECTED_EXCHANGE);
+            return;
+        }
+        Failure f = switch (n.get().notifyType()) {
+            case Isakmp.N_NO_PROPOSAL_CHOSEN -> Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, "peer sent NO-PROPOSAL-CHOSEN");
+            case Isakmp.N_INVALID_KEY_INFORMATION -> Failure.of(Failure.Kind.INVALID_KEY, "peer sent INVALID-KEY-INFORMATION");
+            default -> Failure.of(Failure.Kind.PEER_ERROR, "notify " + n.get().notifyType());
+        };
+        engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, "phase 1 with " + peer.name() + " failed: " + f.words());
+        close(out, f);
+    }
+
+    private record Endpoint(InetSocketAddress local, InetSocketAddress remote, boolean onNatPort) {
+        void restore(IsakmpSa sa) {
+            sa.local = local;
+            sa.remote = remote;
+            sa.onNatPort = onNatPort;
+        }
+    }
+
+    /** Encrypted messages come from where the peer now is (NAT mappings change, RFC 3947 §4). */
+    private void follow(Datagram d) {
+        remote = d.remote();
+        local = d.local();
+        onNatPort = d.nonEspMarker();
+    }
+
+    /** A task for an exchange the peer starts, or null when none may start now. */
+    private V1TaskManager.V1Task remoteTask(IsakmpHeader h, V1Message m, long now) {
+        if (!h.encrypted() || !tasks.hasRoom()) {
+            return null;
+        }
+        return switch (h.exchange()) {
+            case Isakmp.EXCH_QUICK -> state == State.ESTABLISHED ? QuickMode.responder(this, h.messageId()) : null;
+            case Isakmp.EXCH_INFORMATIONAL -> new Informational(this, h.messageId());
+            default -> null;
+        };
+    }
+
+    // ---------------------------------------------------------------- task manager owner
+
+    @Override
+    public void send(byte[] packet, List<Action> out) {
+        out.add(new Action.Send(new Datagram(local, remote, packet, onNatPort)));
+    }
+
+    @Override
+    public void count(DropReason reason) { engine.count(reason); }
+
+    @Override
+    public int newMessageId() {
+        int mid;
+        do {
+            mid = engine.random().nextInt();
+        } while (!tasks.isFree(mid));
+        return mid;
+    }
+
+    @Override
+    public void failed(V1TaskManager.V1Task task, Failure failure, long now, List<Action> out) {
+        if (task instanceof MainMode) {
+            engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, task.name() + ": phase 1 with " + peer.name() + " failed: " + failure.words());
+            close(out, failure);
+        } else {
+            engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, task.name() + " with " + peer.name() + " failed: " + failure.words());
+            if (task instanceof QuickMode q) {
+                q.abandon();
+            }
+        }
+    }
+
+    /** A one-way informational message (RFC 2409 §5.7): sent at once with a new message ID, never retransmitted. */
+    void sendInformational(List<V1Payload> payloads, List<Action> out) {
+        if (crypter == null || state == State.CLOSED) {
+            return;
+        }
+        int mid = newMessageId();
+        byte[] packet = encryptedWithHash(Isakmp.EXCH_INFORMATIONAL, mid, Bytes.of32(mid), payloads);
+        ivs.forget(mid);
+        send(packet, out);
+    }
+
+    byte[] cookies() { return Bytes.concat(Bytes.of64(ckyI), Bytes.of64(ckyR)); }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    void establish(long now, List<Action> out) {
+        state = State.ESTABLISHED;
+        establishedAt = now;
+        long life = lifetimeSeconds * 1_000_000_000L;
+        hardDeadline = now + life;
+        softDeadline = now + engine.softLife(life);
+        if (natLocal) {
+            nextKeepalive = now + peer.natKeepaliveNanos(engine.options());
+        }
+        scheduleDpd(now);
+        out.add(new Action.IkeSaUp(peer.name(), id(), initiator, local, remote, proposal.encryption(), proposal.integrity(),
+                proposal.prf(), proposal.group(), natLocal || natRemote,
+                new Lifetime((softDeadline - now) / 1_000_000_000L, lifetimeSeconds)));
+        engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + id() + " with " + peer.name() + " established ("
+                + peer.exchange().display() + " mode, " + (initiator ? "initiator" : "responder") + ", " + local + " <-> " + remote + ")");
+        engine.phase1Established(this, now, out);
+    }
+
+    private void scheduleDpd(long now) {
+        nextDpd = peer.dpd().enabled() && peerDpd ? now + peer.dpd().intervalSeconds() * 1_000_000_000L : Long.MAX_VALUE;
+    }
+
+    /**
+     * Quick mode finished: both directions go to the data plane. A rekey we started deletes the
+     * SA it replaces once the new one is in place (make before break); when the peer rekeyed,
+     * the old SA stays until the peer deletes it or it expires (strongSwan keeps IKEv1 SAs it
+     * rekeyed until then), but is not rekeyed again.
+     */
+    void install(long now, V1Child c, Action.InstallChildSa action, V1Child replaces, boolean ourRekey, List<Action> out) {
+        children.add(c);
+        out.add(action);
+        engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "QuickMode: " + c + " with " + peer.name() + " installed"
+                + (replaces == null ? "" : " (replaces " + replaces + ")"));
+        engine.childInstalled(this, out);
+        if (replaces != null) {
+            replaces.state = V1Child.State.REKEYED;
+            if (ourRekey) {
+                engine.deleteReplaced(replaces, out);
+            }
+        }
+    }
+
+    /** Deletes one ESP SA pair and tells the peer (RFC 2408 §3.15, IPsec DOI SPI). */
+    void deleteChild(V1Child c, String reason, List<Action> out) {
+        if (children.contains(c)) {
+            sendInformational(List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, 4, List.of(Bytes.of32(c.spiIn)))), out);
+            removeChild(c, reason, out);
+        }
+    }
+
+    void removeChild(V1Child c, String reason, List<Action> out) {
+        if (children.remove(c)) {
+            out.add(new Action.DeleteChildSa(peer.name(), c.spiIn, c.spiOut, reason));
+            engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + peer.name() + " removed (" + reason + ")");
+        }
+    }
+
+    /** Deletes this ISAKMP SA, telling the peer, and with it its ESP SAs (Junos clears both). */
+    void delete(Failure why, List<Action> out) {
+        if (state == State.ESTABLISHED) {
+            for (V1Child c : List.copyOf(children)) {
+                deleteChild(c, why.words(), out);
+            }
+            sendInformational(List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, 16, List.of(cookies()))), out);
+        }
+        close(out, why);
+    }
+
+    void close(List<Action> out, Failure why) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        for (V1Child c : List.copyOf(children)) {
+            removeChild(c, why.words(), out);
+        }
+        state = State.CLOSED;
+        tasks.clear();
+        out.add(new Action.IkeSaDown(peer.name(), id(), downCause(why), why.words()));
+        engine.unregister(this);
+    }
+
+    /** The typed cause the gateway decides on (backup-gateway failover on an unreachable peer). */
+    private static DownCause downCause(Failure why) {
+        return switch (why.kind()) {
+            case NO_RESPONSE -> DownCause.NO_RESPONSE;
+            case DEAD_PEER -> DownCause.DEAD_PEER;
+            case AUTHENTICATION_FAILED -> DownCause.AUTHENTICATION_FAILED;
+            case NO_PROPOSAL_CHOSEN, INVALID_ID -> DownCause.POLICY_MISMATCH;
+            case INVALID_KEY -> DownCause.INVALID;
+            case PEER_ERROR, UNSUPPORTED -> DownCause.REFUSED;
+            case DELETED -> why.detail().equals("by the peer") ? DownCause.DELETED_BY_PEER
+                    : why.detail().equals("internal error") ? DownCause.INTERNAL_ERROR
+                    : why.detail().startsWith("peer sent INITIAL-CONTACT") || why.detail().equals("re-authenticated")
+                            ? DownCause.REPLACED : DownCause.DELETED_LOCALLY;
+            case LIFETIME_EXPIRED, TIMED_OUT -> DownCause.EXPIRED;
+        };
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    void tick(long now, List<Action> out) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        tasks.tick(now, out);
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state == State.CONNECTING && !initiator && now - createdAt >= engine.options().halfOpenTimeoutNanos()) {
+            close(out, Failure.of(Failure.Kind.TIMED_OUT));
+            return;
+        }
+        if (state == State.ESTABLISHED) {
+            if (now >= hardDeadline) {
+                delete(Failure.of(Failure.Kind.LIFETIME_EXPIRED, "ISAKMP SA"), out);
+                return;
+            }
+            if (now >= softDeadline) {
+                softDeadline = Long.MAX_VALUE;
+                engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, "ISAKMP SA " + id() + " soft lifetime reached: re-authenticating");
+                engine.reauthenticate(this, now, out);
+            }
+            for (V1Child c : List.copyOf(children)) {
+                if (now >= c.hardDeadline) {
+                    deleteChild(c, "lifetime expired", out);
+                } else if (now >= c.softDeadline && c.state == V1Child.State.INSTALLED) {
+                    c.state = V1Child.State.REKEYING;
+                    engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft lifetime reached");
+                    tasks.enqueue(mid -> QuickMode.initiator(this, mid, c));
+                }
+            }
+            if (now >= nextDpd) {
+                dpd(now, out);
+            }
+            if (now >= nextKeepalive) {
+                nextKeepalive = now + peer.natKeepaliveNanos(engine.options());
+                out.add(new Action.Send(new Datagram(local, remote, new byte[] {(byte) 0xff}, false)));
+            }
+        }
+        tasks.startNext(now, out);
+    }
+
+    /** Dead-peer detection (RFC 3706 §5): R-U-THERE when the peer was quiet for the interval. */
+    private void dpd(long now, List<Action> out) {
+        long interval = peer.dpd().intervalSeconds() * 1_000_000_000L;
+        if (now - lastInbound < interval) {
+            nextDpd = lastInbound + interval;
+            return;
+        }
+        if (dpdUnanswered >= peer.dpd().threshold()) {
+            delete(Failure.of(Failure.Kind.DEAD_PEER), out);
+            return;
+        }
+        dpdUnanswered++;
+        dpdSequence++;
+        engine.trace(out, TraceFlag.TIMER, TraceLevel.VERBOSE, "Dpd: R-U-THERE " + dpdSequence + " to " + peer.name());
+        sendInformational(List.of(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, cookies(),
+                Isakmp.N_DPD_R_U_THERE, Bytes.of32(dpdSequence))), out);
+        nextDpd = now + interval;
+    }
+
+    long nextDeadline() {
+        if (state == State.CLOSED) {
+            return Long.MAX_VALUE;
+        }
+        long d = tasks.nextDeadline();
+        if (state == State.CONNECTING && !initiator) {
+            d = Math.min(d, createdAt + engine.options().halfOpenTimeoutNanos());
+        }
+        if (state == State.ESTABLISHED) {
+            d = Math.min(d, Math.min(Math.min(softDeadline, hardDeadline), Math.min(nextKeepalive, nextDpd)));
+            for (V1Child c : children) {
+                d = Math.min(d, c.state == V1Child.State.INSTALLED ? Math.min(c.softDeadline, c.hardDeadline) : c.hardDeadline);
+            }
+        }
+        return d;
+    }
+
+    Optional<V1Child> child(int spiIn) {
+        return children.stream().filter(c -> c.spiIn == spiIn).findFirst();
+    }
+
+    boolean isClosed() { return state == State.CLOSED; }
+}

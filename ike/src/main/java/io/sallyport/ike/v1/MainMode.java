@@ -1,0 +1,291 @@
+package io.sallyport.ike.v1;
+
+import io.sallyport.crypto.Ikev1KeyDerivation;
+import io.sallyport.crypto.KeyExchange;
+import io.sallyport.ike.Action;
+import io.sallyport.ike.DropReason;
+import io.sallyport.ike.Identity;
+import io.sallyport.ike.TraceFlag;
+import io.sallyport.ike.TraceLevel;
+import io.sallyport.ike.message.Bytes;
+import io.sallyport.ike.task.Failure;
+import io.sallyport.ike.task.Step;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Main mode with identity protection (RFC 2409 §5): SA, then KE and nonces (with NAT-D, RFC 3947
+ * §3.2), then encrypted identities and HASH_I/HASH_R. The responder found the peer, and so the
+ * pre-shared key, by the initiator's address before any of this. One object per exchange, for
+ * either role; its state is private.
+ */
+final class MainMode implements V1TaskManager.V1Task {
+
+    private enum Expect { SA, KE, AUTH, DONE }
+
+    private final IsakmpSa sa;
+    private final PhaseOneAuth auth;
+    private Expect expect;
+    private byte[] saiB;
+    private KeyExchange ke;
+    private byte[] ni;
+    private byte[] nr;
+    private byte[] gxi;
+    private byte[] gxr;
+
+    private MainMode(IsakmpSa sa, PhaseOneAuth auth, Expect expect) {
+        this.sa = sa;
+        this.auth = auth;
+        this.expect = expect;
+    }
+
+    static MainMode initiator(IsakmpSa sa, PhaseOneAuth auth) { return new MainMode(sa, auth, Expect.SA); }
+
+    static MainMode responder(IsakmpSa sa, PhaseOneAuth auth) { return new MainMode(sa, auth, Expect.SA); }
+
+    @Override
+    public int messageId() { return 0; }
+
+    @Override
+    public String name() { return sa.initiator ? "MainModeLocal" : "MainModeRemote"; }
+
+    @Override
+    public Step<byte[]> initiate(long now, List<Action> out) {
+        V1Payload.Sa offer = V1Proposals.ikeOffer(sa.peer.ikeProposals(), auth.method());
+        saiB = V1Codec.body(offer);
+        List<V1Payload> p = new ArrayList<>();
+        p.add(offer);
+        p.addAll(VendorIds.ours(sa.peer.natTraversal()));
+        sa.engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, name() + ": main mode to " + sa.remote);
+        return new Step.Send<>(sa.plain(Isakmp.EXCH_MAIN, 0, p));
+    }
+
+    @Override
+    public Step<byte[]> process(long now, V1Message m, List<Action> out) {
+        if (m.header().exchange() != Isakmp.EXCH_MAIN) {
+            return new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE);
+        }
+        return sa.initiator ? initiatorStep(now, m, out) : responderStep(now, m, out);
+    }
+
+    // ---------------------------------------------------------------- initiator
+
+    private Step<byte[]> initiatorStep(long now, V1Message m, List<Action> out) {
+        switch (expect) {
+            case SA -> {
+                Optional<V1Payload.Sa> answer = m.first(V1Payload.Sa.class);
+                if (answer.isEmpty() || m.header().encrypted()) {
+                    return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
+                }
+                var chosen = V1Proposals.checkIkeAnswer(answer.get(), sa.peer.ikeProposals(), auth.method());
+                if (chosen.isEmpty()) {
+                    return new Step.Failed<>(Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, "the responder chose a transform we did not offer"), null);
+                }
+                sa.ckyR = m.header().ckyR();
+                sa.proposal = chosen.get().proposal();
+                sa.lifetimeSeconds = chosen.get().lifetimeSeconds();
+                sa.natT = sa.peer.natTraversal() ? VendorIds.natT(m) : VendorIds.NatT.NONE;
+                sa.peerDpd = VendorIds.dpd(m);
+                ke = KeyExchange.generate(sa.proposal.group(), sa.engine.random());
+                gxi = ke.publicValue();
+                ni = sa.engine.nonce();
+                expect = Expect.KE;
+                List<V1Payload> p = new ArrayList<>(List.of(new V1Payload.Ke(gxi), new V1Payload.Nonce(ni)));
+                p.addAll(natD());
+                return new Step.Send<>(sa.plain(Isakmp.EXCH_MAIN, 0, p));
+            }
+            case KE -> {
+                Optional<V1Payload.Ke> k = m.first(V1Payload.Ke.class);
+                Optional<V1Payload.Nonce> n = m.first(V1Payload.Nonce.class);
+                if (k.isEmpty() || n.isEmpty() || m.header().encrypted()) {
+                    return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
+                }
+                Optional<byte[]> gxy = ke.sharedSecret(k.get().data());
+                if (gxy.isEmpty()) {
+                    return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_KEY, "the responder's KE is not a valid "
+                            + sa.proposal.group().keyword() + " value"), null);
+                }
+                nr = n.get().data();
+                gxr = k.get().data();
+                sa.deriveKeys(auth, gxy.get(), ni, nr, gxi, gxr);
+                detectNat(m, out);
+                expect = Expect.AUTH;
+                V1Payload.Id idii = idPayload(sa.peer.localId());
+                byte[] hashI = sa.prfSkeyid(gxi, gxr, Bytes.of64(sa.ckyI), Bytes.of64(sa.ckyR), saiB, V1Codec.body(idii));
+                List<V1Payload> p = new ArrayList<>(List.of(idii, new V1Payload.Hash(hashI)));
+                if (sa.initialContact) {
+                    p.add(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, sa.cookies(), Isakmp.N_INITIAL_CONTACT, new byte[0]));
+                }
+                return new Step.Send<>(sa.encrypted(Isakmp.EXCH_MAIN, 0, p));
+            }
+            case AUTH -> {
+                if (!m.header().encrypted()) {
+                    return new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE);
+                }
+                Optional<V1Payload.Id> id = m.first(V1Payload.Id.class);
+                Optional<V1Payload.Hash> hash = m.first(V1Payload.Hash.class);
+                if (id.isEmpty() || hash.isEmpty()) {
+                    return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
+                }
+                byte[] hashR = sa.prfSkeyid(gxr, gxi, Bytes.of64(sa.ckyR), Bytes.of64(sa.ckyI), saiB, m.body(V1Payload.Id.class).get());
+                if (!MessageDigest.isEqual(hashR, hash.get().data())) {
+                    return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
+                }
+                if (!acceptable(id.get())) {
+                    return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_ID, "peer authenticated as " + text(id.get())
+                            + ", expected " + sa.peer.remoteId()), null);
+                }
+                expect = Expect.DONE;
+                sa.establish(now, out);
+                return new Step.Done<>();
+            }
+            case DONE -> {
+                return new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE);
+            }
+        }
+        throw new IllegalStateException();
+    }
+
+    // ---------------------------------------------------------------- responder
+
+    private Step<byte[]> responderStep(long now, V1Message m, List<Action> out) {
+        switch (expect) {
+            case SA -> {
+                Optional<V1Payload.Sa> offer = m.first(V1Payload.Sa.class);
+                if (offer.isEmpty() || m.header().encrypted()) {
+                    return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
+                }
+                var chosen = V1Proposals.selectIke(offer.get(), sa.peer.ikeProposals(), auth.method());
+                if (chosen.isEmpty()) {
+                    return new Step.Failed<>(Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, "no configured IKE proposal matches the offer of "
+                            + sa.remote.getAddress().getHostAddress()), plainNotify(Isakmp.N_NO_PROPOSAL_CHOSEN));
+                }
+                saiB = m.body(V1Payload.Sa.class).get();
+                sa.proposal = chosen.get().proposal();
+                sa.lifetimeSeconds = chosen.get().lifetimeSeconds();
+                sa.natT = sa.peer.natTraversal() ? VendorIds.natT(m) : VendorIds.NatT.NONE;
+                sa.peerDpd = VendorIds.dpd(m);
+                expect = Expect.KE;
+                List<V1Payload> p = new ArrayList<>();
+                p.add(V1Proposals.ikeAnswer(chosen.get()));
+                p.addAll(VendorIds.answer(sa.natT));
+                return new Step.Send<>(sa.plain(Isakmp.EXCH_MAIN, 0, p));
+            }
+            case KE -> {
+                Optional<V1Payload.Ke> k = m.first(V1Payload.Ke.class);
+                Optional<V1Payload.Nonce> n = m.first(V1Payload.Nonce.class);
+                if (k.isEmpty() || n.isEmpty() || m.header().encrypted()) {
+                    return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
+                }
+                ke = KeyExchange.generate(sa.proposal.group(), sa.engine.random());
+                Optional<byte[]> gxy = ke.sharedSecret(k.get().data());
+                if (gxy.isEmpty()) {
+                    return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_KEY, "the initiator's KE is not a valid "
+                            + sa.proposal.group().keyword() + " value"), plainNotify(Isakmp.N_INVALID_KEY_INFORMATION));
+                }
+                ni = n.get().data();
+                nr = sa.engine.nonce();
+                gxi = k.get().data();
+                gxr = ke.publicValue();
+                sa.deriveKeys(auth, gxy.get(), ni, nr, gxi, gxr);
+                detectNat(m, out);
+                expect = Expect.AUTH;
+                List<V1Payload> p = new ArrayList<>(List.of(new V1Payload.Ke(gxr), new V1Payload.Nonce(nr)));
+                p.addAll(natD());
+                return new Step.Send<>(sa.plain(Isakmp.EXCH_MAIN, 0, p));
+            }
+            case AUTH -> {
+                if (!m.header().encrypted()) {
+                    return new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE);
+                }
+                Optional<V1Payload.Id> id = m.first(V1Payload.Id.class);
+                Optional<V1Payload.Hash> hash = m.first(V1Payload.Hash.class);
+                if (id.isEmpty() || hash.isEmpty()) {
+                    // A wrong pre-shared key decrypts to garbage: this is where it shows.
+                    return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
+                }
+                byte[] hashI = sa.prfSkeyid(gxi, gxr, Bytes.of64(sa.ckyI), Bytes.of64(sa.ckyR), saiB, m.body(V1Payload.Id.class).get());
+                if (!MessageDigest.isEqual(hashI, hash.get().data())) {
+                    return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
+                }
+                if (!acceptable(id.get())) {
+                    return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_ID, "peer authenticated as " + text(id.get())
+                            + ", expected " + sa.peer.remoteId()), null);
+                }
+                boolean initialContact = m.all(V1Payload.Notify.class).stream().anyMatch(x -> x.notifyType() == Isakmp.N_INITIAL_CONTACT);
+                V1Payload.Id idir = idPayload(sa.peer.localId());
+                byte[] hashR = sa.prfSkeyid(gxr, gxi, Bytes.of64(sa.ckyR), Bytes.of64(sa.ckyI), saiB, V1Codec.body(idir));
+                byte[] msg6 = sa.encrypted(Isakmp.EXCH_MAIN, 0, List.of(idir, new V1Payload.Hash(hashR)));
+                expect = Expect.DONE;
+                sa.establish(now, out);
+                if (initialContact) {
+                    sa.engine.initialContact(sa, out);
+                }
+                return new Step.SendLast<>(msg6);
+            }
+            case DONE -> {
+                return new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE);
+            }
+        }
+        throw new IllegalStateException();
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private byte[] plainNotify(int type) {
+        V1Payload.Notify n = new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, sa.cookies(), type, new byte[0]);
+        return sa.plain(Isakmp.EXCH_INFORMATIONAL, sa.engine.random().nextInt(), List.of(n));
+    }
+
+    static V1Payload.Id idPayload(Identity id) {
+        return new V1Payload.Id(id.type().wire(), 0, 0, id.data());
+    }
+
+    private boolean acceptable(V1Payload.Id id) {
+        return sa.peer.remoteId() == null || sa.peer.remoteId().matches(id.idType(), id.data());
+    }
+
+    private static String text(V1Payload.Id id) {
+        Identity.Type t = Identity.Type.fromWire(id.idType());
+        return t == null ? "ID type " + id.idType() : new Identity(t, id.data()).toString();
+    }
+
+    /** NAT-D payloads: the peer's address as we send to it, then ours (RFC 3947 §3.2). */
+    private List<V1Payload> natD() {
+        if (sa.natT == VendorIds.NatT.NONE) {
+            return List.of();
+        }
+        int type = sa.natT == VendorIds.NatT.RFC ? Isakmp.P_NAT_D : Isakmp.P_NAT_D_DRAFT;
+        return List.of(new V1Payload.NatD(type, natHash(sa.remote)), new V1Payload.NatD(type, natHash(sa.local)));
+    }
+
+    private byte[] natHash(InetSocketAddress a) {
+        return Ikev1KeyDerivation.hash(sa.proposal.prf(), Bytes.of64(sa.ckyI), Bytes.of64(sa.ckyR), a.getAddress().getAddress(),
+                new byte[] {(byte) (a.getPort() >> 8), (byte) a.getPort()});
+    }
+
+    /** The first NAT-D is what the peer saw as our address; the others are the peer's own. */
+    private void detectNat(V1Message m, List<Action> out) {
+        List<V1Payload.NatD> d = m.all(V1Payload.NatD.class);
+        if (sa.natT == VendorIds.NatT.NONE || d.size() < 2) {
+            return;
+        }
+        sa.natLocal = !Arrays.equals(d.getFirst().hash(), natHash(sa.local));
+        byte[] remote = natHash(sa.remote);
+        sa.natRemote = d.subList(1, d.size()).stream().noneMatch(x -> Arrays.equals(x.hash(), remote));
+        if (sa.natLocal || sa.natRemote) {
+            sa.engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, name() + ": " + (sa.natLocal ? "local host is behind NAT" : "")
+                    + (sa.natLocal && sa.natRemote ? ", " : "") + (sa.natRemote ? "remote host is behind NAT (or faking it)" : ""));
+            if (sa.initiator && !sa.onNatPort) {
+                // RFC 3947 §4: the initiator moves to port 4500 from message 5 on; the responder follows.
+                sa.local = new InetSocketAddress(sa.local.getAddress(), 4500);
+                sa.remote = new InetSocketAddress(sa.remote.getAddress(), 4500);
+                sa.onNatPort = true;
+            }
+        }
+    }
+}

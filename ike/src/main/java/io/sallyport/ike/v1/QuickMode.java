@@ -1,0 +1,297 @@
+package io.sallyport.ike.v1;
+
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.Ikev1KeyDerivation;
+import io.sallyport.crypto.IntegrityAlgorithm;
+import io.sallyport.crypto.KeyExchange;
+import io.sallyport.ike.Action;
+import io.sallyport.ike.ChildProposal;
+import io.sallyport.ike.DropReason;
+import io.sallyport.ike.Lifetime;
+import io.sallyport.ike.TraceFlag;
+import io.sallyport.ike.TraceLevel;
+import io.sallyport.ike.message.Bytes;
+import io.sallyport.ike.message.TrafficSelector;
+import io.sallyport.ike.task.Failure;
+import io.sallyport.ike.task.Step;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Quick mode (RFC 2409 §5.5): HASH(1) SA Ni [KE] [IDci IDcr], then HASH(2) SA Nr [KE] [IDci IDcr]
+ * [RESPONDER-LIFETIME], then HASH(3). PFS when the ESP proposal names a group. The initiator
+ * installs after sending HASH(3), the responder when it arrives. A rekey is a new quick mode
+ * whose SA replaces the old one once installed.
+ */
+final class QuickMode implements V1TaskManager.V1Task {
+
+    private enum Expect { FIRST, SECOND, THIRD, DONE }
+
+    private final IsakmpSa sa;
+    private final int messageId;
+    private final boolean initiator;
+    private final V1Child rekeyOf;
+    private Expect expect;
+    private int spiIn;
+    private byte[] ni;
+    private byte[] nr;
+    private KeyExchange ke;
+    private byte[] gxy;
+    private TrafficSelector localTs;
+    private TrafficSelector remoteTs;
+    private V1Proposals.ChosenChild chosen;
+
+    private QuickMode(IsakmpSa sa, int messageId, boolean initiator, V1Child rekeyOf, Expect expect) {
+        this.sa = sa;
+        this.messageId = messageId;
+        this.initiator = initiator;
+        this.rekeyOf = rekeyOf;
+        this.expect = expect;
+    }
+
+    /** A quick mode we start, new or replacing {@code rekeyOf}. */
+    static QuickMode initiator(IsakmpSa sa, int messageId, V1Child rekeyOf) {
+        return new QuickMode(sa, messageId, true, rekeyOf, Expect.SECOND);
+    }
+
+    static QuickMode responder(IsakmpSa sa, int messageId) {
+        return new QuickMode(sa, messageId, false, null, Expect.FIRST);
+    }
+
+    @Override
+    public int messageId() { return messageId; }
+
+    @Override
+    public String name() {
+        return (rekeyOf == null ? "QuickMode" : "RekeyQuickMode") + (initiator ? "Local" : "Remote");
+    }
+
+    /** The exchange failed or was given up: a rekeyed SA may be rekeyed again at its next chance. */
+    void abandon() {
+        if (rekeyOf != null && rekeyOf.state == V1Child.State.REKEYING) {
+            rekeyOf.state = V1Child.State.INSTALLED;
+        }
+    }
+
+    private boolean udpEncapsulated() { return sa.natLocal || sa.natRemote; }
+
+    private int encapsulation() {
+        if (!udpEncapsulated()) {
+            return Isakmp.ENCAP_TUNNEL;
+        }
+        return sa.natT == VendorIds.NatT.RFC ? Isakmp.ENCAP_UDP_TUNNEL : Isakmp.ENCAP_UDP_TUNNEL_DRAFT;
+    }
+
+    @Override
+    public Step<byte[]> initiate(long now, List<Action> out) {
+        List<ChildProposal> ours = sa.peer.childProposals();
+        DhGroup pfs = ours.getFirst().pfsGroup();
+        spiIn = sa.engine.newChildSpi();
+        ni = sa.engine.nonce();
+        List<V1Payload> rest = new ArrayList<>();
+        rest.add(V1Proposals.childOffer(ours, spiIn, encapsulation()));
+        rest.add(new V1Payload.Nonce(ni));
+        if (pfs != null) {
+            ke = KeyExchange.generate(pfs, sa.engine.random());
+            rest.add(new V1Payload.Ke(ke.publicValue()));
+        }
+        localTs = rekeyOf != null ? rekeyOf.localSelectors.getFirst() : first(sa.peer.localSelectors(), true);
+        remoteTs = rekeyOf != null ? rekeyOf.remoteSelectors.getFirst() : first(sa.peer.remoteSelectors(), false);
+        rest.add(ProxyId.of(localTs));
+        rest.add(ProxyId.of(remoteTs));
+        sa.engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, name() + ": " + localTs + " <-> " + remoteTs + " with " + sa.peer.name()
+                + (rekeyOf == null ? "" : " (rekey of " + rekeyOf + ")"));
+        return new Step.Send<>(sa.encryptedWithHash(Isakmp.EXCH_QUICK, messageId, Bytes.of32(messageId), rest));
+    }
+
+    /** The configured selector, or the gateway's own address when none is configured. */
+    private TrafficSelector first(List<TrafficSelector> configured, boolean local) {
+        if (!configured.isEmpty()) {
+            return configured.getFirst();
+        }
+        byte[] a = (local ? sa.local : sa.remote).getAddress().getAddress();
+        return new TrafficSelector(a.length == 4 ? io.sallyport.ike.message.Wire.TS_IPV4_ADDR_RANGE
+                : io.sallyport.ike.message.Wire.TS_IPV6_ADDR_RANGE, 0, 0, 65535, a, a);
+    }
+
+    @Override
+    public Step<byte[]> process(long now, V1Message m, List<Action> out) {
+        if (m.header().exchange() != Isakmp.EXCH_QUICK || !m.header().encrypted()) {
+            return new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE);
+        }
+        return switch (expect) {
+            case FIRST -> first(now, m, out);
+            case SECOND -> second(now, m, out);
+            case THIRD -> third(now, m, out);
+            case DONE -> new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE);
+        };
+    }
+
+    /** Responder: the initiator's offer. */
+    private Step<byte[]> first(long now, V1Message m, List<Action> out) {
+        if (!sa.hashValid(m, Bytes.of32(messageId))) {
+            return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
+        }
+        Optional<V1Payload.Sa> offer = m.first(V1Payload.Sa.class);
+        Optional<V1Payload.Nonce> n = m.first(V1Payload.Nonce.class);
+        if (offer.isEmpty() || n.isEmpty()) {
+            return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
+        }
+        ni = n.get().data();
+        Optional<V1Proposals.ChosenChild> c = V1Proposals.selectChild(offer.get(), sa.peer.childProposals(), udpEncapsulated());
+        if (c.isEmpty()) {
+            return fail(Failure.Kind.NO_PROPOSAL_CHOSEN, "no configured IPsec proposal matches the offer", Isakmp.N_NO_PROPOSAL_CHOSEN);
+        }
+        chosen = c.get();
+        DhGroup pfs = chosen.proposal().pfsGroup();
+        Optional<V1Payload.Ke> k = m.first(V1Payload.Ke.class);
+        if (pfs != null) {
+            if (k.isEmpty()) {
+                return fail(Failure.Kind.NO_PROPOSAL_CHOSEN, "PFS " + pfs.keyword() + " configured, no KE offered", Isakmp.N_NO_PROPOSAL_CHOSEN);
+            }
+            ke = KeyExchange.generate(pfs, sa.engine.random());
+            Optional<byte[]> s = ke.sharedSecret(k.get().data());
+            if (s.isEmpty()) {
+                return fail(Failure.Kind.INVALID_KEY, "the initiator's KE is not a valid " + pfs.keyword() + " value",
+                        Isakmp.N_INVALID_KEY_INFORMATION);
+            }
+            gxy = s.get();
+        }
+        List<V1Payload.Id> ids = m.all(V1Payload.Id.class);
+        if (ids.size() == 2) {
+            remoteTs = ProxyId.toSelector(ids.get(0));
+            localTs = ProxyId.toSelector(ids.get(1));
+            if (remoteTs == null || localTs == null || !covered(sa.peer.remoteSelectors(), remoteTs)
+                    || !covered(sa.peer.localSelectors(), localTs)) {
+                return fail(Failure.Kind.INVALID_ID, "proxy IDs " + remoteTs + " <-> " + localTs + " do not match the configuration",
+                        Isakmp.N_INVALID_ID_INFORMATION);
+            }
+        } else if (ids.isEmpty()) {
+            localTs = first(List.of(), true);
+            remoteTs = first(List.of(), false);
+        } else {
+            return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
+        }
+        spiIn = sa.engine.newChildSpi();
+        nr = sa.engine.nonce();
+        List<V1Payload> rest = new ArrayList<>();
+        rest.add(V1Proposals.childAnswer(chosen, spiIn));
+        rest.add(new V1Payload.Nonce(nr));
+        if (ke != null) {
+            rest.add(new V1Payload.Ke(ke.publicValue()));
+        }
+        rest.addAll(ids);
+        if (chosen.shortened()) {
+            byte[] attrs = new Bytes().u16(0x8000 | Isakmp.Q_LIFE_TYPE).u16(Isakmp.LIFE_SECONDS)
+                    .u16(Isakmp.Q_LIFE_DURATION).u16(4).u32(chosen.lifetimeSeconds()).toArray();
+            rest.add(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, chosen.offered().spi(), Isakmp.N_RESPONDER_LIFETIME, attrs));
+        }
+        expect = Expect.THIRD;
+        return new Step.Send<>(sa.encryptedWithHash(Isakmp.EXCH_QUICK, messageId, Bytes.concat(Bytes.of32(messageId), ni), rest));
+    }
+
+    /** Initiator: the responder's answer; HASH(3) finishes it. */
+    private Step<byte[]> second(long now, V1Message m, List<Action> out) {
+        if (!sa.hashValid(m, Bytes.concat(Bytes.of32(messageId), ni))) {
+            return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
+        }
+        Optional<V1Payload.Sa> answer = m.first(V1Payload.Sa.class);
+        Optional<V1Payload.Nonce> n = m.first(V1Payload.Nonce.class);
+        if (answer.isEmpty() || n.isEmpty()) {
+            return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
+        }
+        Optional<V1Proposals.ChosenChild> c = V1Proposals.checkChildAnswer(answer.get(), sa.peer.childProposals(), udpEncapsulated());
+        if (c.isEmpty()) {
+            return fail(Failure.Kind.NO_PROPOSAL_CHOSEN, "the responder chose a transform we did not offer", 0);
+        }
+        chosen = c.get();
+        nr = n.get().data();
+        if (ke != null) {
+            Optional<V1Payload.Ke> k = m.first(V1Payload.Ke.class);
+            Optional<byte[]> s = k.flatMap(x -> ke.sharedSecret(x.data()));
+            if (s.isEmpty()) {
+                return fail(Failure.Kind.INVALID_KEY, "the responder sent no valid PFS KE", 0);
+            }
+            gxy = s.get();
+        }
+        List<V1Payload.Id> ids = m.all(V1Payload.Id.class);
+        if (ids.size() == 2 && (!localTs.equals(ProxyId.toSelector(ids.get(0))) || !remoteTs.equals(ProxyId.toSelector(ids.get(1))))) {
+            return fail(Failure.Kind.INVALID_ID, "the responder changed the proxy IDs", 0);
+        }
+        long life = chosen.lifetimeSeconds();
+        for (V1Payload.Notify nt : m.all(V1Payload.Notify.class)) {
+            if (nt.notifyType() == Isakmp.N_RESPONDER_LIFETIME) {
+                life = Math.min(life, responderLifetime(nt.data(), life));
+            }
+        }
+        byte[] hash3 = sa.encryptedWithHash(Isakmp.EXCH_QUICK, messageId, Bytes.concat(new byte[] {0}, Bytes.of32(messageId), ni, nr), List.of());
+        expect = Expect.DONE;
+        install(now, life, out);
+        return new Step.SendLast<>(hash3);
+    }
+
+    /** Responder: HASH(3) proves the initiator saw our answer. */
+    private Step<byte[]> third(long now, V1Message m, List<Action> out) {
+        if (!sa.hashValid(m, Bytes.concat(new byte[] {0}, Bytes.of32(messageId), ni, nr))) {
+            return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
+        }
+        expect = Expect.DONE;
+        install(now, chosen.lifetimeSeconds(), out);
+        return new Step.Done<>();
+    }
+
+    private void install(long now, long lifeSeconds, List<Action> out) {
+        var enc = chosen.proposal().encryption();
+        IntegrityAlgorithm integ = enc.isAead() ? null : chosen.proposal().integrity();
+        int encLen = enc.keyMaterialSize();
+        int intLen = integ == null ? 0 : integ.keySize();
+        var prf = sa.proposal.prf();
+        byte[] kIn = Ikev1KeyDerivation.keymat(prf, sa.keys.skeyidD(), gxy, Isakmp.PROTO_ESP, spiIn, ni, nr, encLen + intLen);
+        byte[] kOut = Ikev1KeyDerivation.keymat(prf, sa.keys.skeyidD(), gxy, Isakmp.PROTO_ESP, chosen.peerSpi(), ni, nr, encLen + intLen);
+        long life = lifeSeconds * 1_000_000_000L;
+        long soft = now + sa.engine.softLife(life);
+        // IKEv1 has no REKEY_SA: a quick mode for the selectors of an SA we hold is the peer's rekey of it.
+        V1Child superseded = rekeyOf != null ? rekeyOf : sa.engine.childWithSelectors(sa.peer.name(), localTs, remoteTs).orElse(null);
+        V1Child child = new V1Child(spiIn, chosen.peerSpi(), chosen.proposal(), List.of(localTs), List.of(remoteTs), soft, now + life);
+        var action = new Action.InstallChildSa(sa.peer.name(), sa.id(), spiIn, chosen.peerSpi(), enc, integ,
+                Arrays.copyOf(kIn, encLen), Arrays.copyOfRange(kIn, encLen, encLen + intLen),
+                Arrays.copyOf(kOut, encLen), Arrays.copyOfRange(kOut, encLen, encLen + intLen),
+                child.localSelectors, child.remoteSelectors, sa.local, sa.remote, udpEncapsulated(),
+                new Lifetime((soft - now) / 1_000_000_000L, lifeSeconds), superseded != null, superseded == null ? 0 : superseded.spiIn);
+        sa.install(now, child, action, superseded, rekeyOf != null, out);
+    }
+
+    private Step<byte[]> fail(Failure.Kind kind, String detail, int notifyType) {
+        abandon();
+        byte[] notify = null;
+        if (notifyType != 0) {
+            int mid = sa.newMessageId();
+            notify = sa.encryptedWithHash(Isakmp.EXCH_INFORMATIONAL, mid, Bytes.of32(mid), List.of(new V1Payload.Notify(
+                    Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, new byte[0], notifyType, new byte[0])));
+            sa.ivs.forget(mid);
+        }
+        return new Step.Failed<>(Failure.of(kind, detail), notify);
+    }
+
+    private static boolean covered(List<TrafficSelector> configured, TrafficSelector proposed) {
+        return configured.isEmpty() || configured.stream().anyMatch(c -> c.contains(proposed));
+    }
+
+    /** A RESPONDER-LIFETIME's seconds, from the attributes it carries (RFC 2407 §4.6.3.1). */
+    private static long responderLifetime(byte[] attrs, long fallback) {
+        V1Payload.SaTransform t = V1Codec.attributesOf(attrs);
+        if (t == null) {
+            return fallback;
+        }
+        var a = t.attributes();
+        for (int i = 0; i + 1 < a.size(); i++) {
+            if (a.get(i).type() == Isakmp.Q_LIFE_TYPE && a.get(i).value() == Isakmp.LIFE_SECONDS
+                    && a.get(i + 1).type() == Isakmp.Q_LIFE_DURATION) {
+                return a.get(i + 1).value();
+            }
+        }
+        return fallback;
+    }
+}

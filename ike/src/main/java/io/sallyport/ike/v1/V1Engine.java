@@ -1,0 +1,414 @@
+package io.sallyport.ike.v1;
+
+import io.sallyport.ike.Action;
+import io.sallyport.ike.Datagram;
+import io.sallyport.ike.DropReason;
+import io.sallyport.ike.IkeSaId;
+import io.sallyport.ike.KmdOptions;
+import io.sallyport.ike.PeerConfig;
+import io.sallyport.ike.TraceFlag;
+import io.sallyport.ike.TraceLevel;
+import io.sallyport.ike.task.Failure;
+import io.sallyport.ike.task.Retransmission;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+
+/**
+ * The IKEv1 half of the key manager: ISAKMP SAs by our own cookie, the IKEv1 peers, and
+ * dispatch of datagrams, ticks and commands to them. {@code Kmd} owns one and hands it whatever
+ * is IKEv1 (ISAKMP major version 1, peers whose exchange is main or aggressive mode), so both
+ * versions share one {@code Action}/{@code Command} contract. Pure and single-threaded like Kmd.
+ *
+ * <p>Before authentication nothing is unbounded: a responder SA exists only for a configured
+ * peer's address, half-open SAs are capped per source address and in total, each computes DH
+ * once (retransmissions are answered from the last message), and they expire after
+ * {@link KmdOptions#halfOpenTimeoutNanos()}.
+ */
+public final class V1Engine {
+
+    /** Half-open responder SAs allowed from one source address. */
+    static final int HALF_OPEN_PER_SOURCE = 8;
+
+    /** What show commands see of one ISAKMP SA. */
+    public record SaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
+                         InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType) {
+    }
+
+    private final KmdOptions options;
+    private final SecureRandom random;
+    private final IntPredicate spiTakenElsewhere;
+    private final Consumer<DropReason> counter;
+    private final Retransmission retransmission;
+    private final Map<String, PeerConfig> peers = new LinkedHashMap<>();
+    private final Map<Long, IsakmpSa> sas = new HashMap<>();
+    /** New ISAKMP SAs that re-authenticate an old one, which goes once the new SA has an IPsec SA. */
+    private final Map<IsakmpSa, IsakmpSa> replacing = new HashMap<>();
+    private final Map<String, Long> reconnectAt = new HashMap<>();
+
+    /**
+     * @param spiTakenElsewhere inbound ESP SPIs the IKEv2 side already uses
+     * @param counter           where drops are counted (Kmd's counters)
+     */
+    public V1Engine(KmdOptions options, SecureRandom random, IntPredicate spiTakenElsewhere, Consumer<DropReason> counter) {
+        this.options = options;
+        this.random = random;
+        this.spiTakenElsewhere = spiTakenElsewhere;
+        this.counter = counter;
+        this.retransmission = new Retransmission(options.retransmitBaseNanos(), options.retransmitTries());
+    }
+
+    /** Whether a datagram (without non-ESP marker) is ISAKMP version 1. */
+    public static boolean isIkev1(byte[] payload) {
+        return IsakmpHeader.majorVersion(payload) == 1;
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    public boolean hasPeer(String name) { return peers.containsKey(name); }
+
+    public void addPeer(long now, PeerConfig p, List<Action> out) {
+        peers.put(p.name(), p);
+        trace(out, TraceFlag.DATABASE, TraceLevel.INFO, "peer " + p.name() + " added (IKEv1 " + p.exchange().display() + " mode)");
+        if (p.establishImmediately()) {
+            initiate(now, p.name(), out);
+        }
+    }
+
+    public void removePeer(long now, String name, List<Action> out) {
+        for (IsakmpSa sa : sessionsOf(name)) {
+            sa.delete(Failure.of(Failure.Kind.DELETED, "peer removed"), out);
+        }
+        peers.remove(name);
+        reconnectAt.remove(name);
+    }
+
+    /** Brings up phase 1 and a quick mode, or only a quick mode when phase 1 is up without IPsec SAs. */
+    public void initiate(long now, String name, List<Action> out) {
+        PeerConfig p = peers.get(name);
+        if (p == null) {
+            return;
+        }
+        List<IsakmpSa> active = sessionsOf(name);
+        Optional<IsakmpSa> up = active.stream().filter(s -> s.state == IsakmpSa.State.ESTABLISHED).findFirst();
+        if (up.isPresent() && up.get().children.isEmpty() && !up.get().tasks.busy()) {
+            up.get().tasks.enqueue(mid -> QuickMode.initiator(up.get(), mid, null));
+            up.get().tasks.startNext(now, out);
+            return;
+        }
+        if (!active.isEmpty()) {
+            trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "ISAKMP SA with " + name + " already up or coming up");
+            return;
+        }
+        startPhase1(now, p, out);
+    }
+
+    private IsakmpSa startPhase1(long now, PeerConfig p, List<Action> out) {
+        Optional<PhaseOneAuth> auth = PhaseOneAuth.of(p.authenticator());
+        if (auth.isEmpty()) {
+            trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 supports pre-shared keys only so far");
+            return null;
+        }
+        if (p.exchange() == PeerConfig.Exchange.AGGRESSIVE) {
+            trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 aggressive mode is not implemented yet");
+            return null;
+        }
+        IsakmpSa sa = new IsakmpSa(this, p, true, newCookie(), 0, new InetSocketAddress(p.localAddress(), 500),
+                new InetSocketAddress(p.remoteAddress(), 500), now);
+        sa.initialContact = sas.values().stream().noneMatch(o -> o.remote.getAddress().equals(p.remoteAddress()));
+        sas.put(sa.ckyI, sa);
+        sa.tasks.startPhase1(now, MainMode.initiator(sa, auth.get()), out);
+        return sa;
+    }
+
+    public void deleteIkeSa(long now, String name, List<Action> out) {
+        for (IsakmpSa sa : sessionsOf(name)) {
+            sa.delete(Failure.of(Failure.Kind.DELETED, "by operator"), out);
+        }
+    }
+
+    /** Re-authenticates the peer's ISAKMP SA now (IKEv1 has no phase-1 rekey). */
+    public void rekeyIke(long now, String name, List<Action> out) {
+        sessionsOf(name).stream().filter(s -> s.state == IsakmpSa.State.ESTABLISHED).findFirst()
+                .ifPresent(s -> reauthenticate(s, now, out));
+    }
+
+    public boolean deleteChild(int spiIn, List<Action> out) {
+        for (IsakmpSa sa : List.copyOf(sas.values())) {
+            Optional<V1Child> c = sa.child(spiIn);
+            if (c.isPresent()) {
+                sa.deleteChild(c.get(), "deleted by operator", out);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean rekeyChild(long now, int spiIn, List<Action> out) {
+        for (IsakmpSa sa : List.copyOf(sas.values())) {
+            Optional<V1Child> c = sa.child(spiIn);
+            if (c.isPresent() && sa.state == IsakmpSa.State.ESTABLISHED && c.get().state == V1Child.State.INSTALLED) {
+                c.get().state = V1Child.State.REKEYING;
+                sa.tasks.enqueue(mid -> QuickMode.initiator(sa, mid, c.get()));
+                sa.tasks.startNext(now, out);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean hasChildSpi(int spi) {
+        return sas.values().stream().anyMatch(s -> s.child(spi).isPresent());
+    }
+
+    // ---------------------------------------------------------------- input and timers
+
+    public void handle(long now, Datagram d, List<Action> out) {
+        IsakmpHeader h = IsakmpHeader.parse(d.payload());
+        if (h == null || h.ckyI() == 0) {
+            counter.accept(DropReason.MALFORMED_HEADER);
+            return;
+        }
+        if (h.ckyR() == 0) {
+            firstMessage(now, d, h, out);
+            return;
+        }
+        IsakmpSa sa = sas.get(h.ckyR());
+        if (sa == null || sa.initiator || sa.ckyI != h.ckyI()) {
+            sa = sas.get(h.ckyI());
+            if (sa != null && (!sa.initiator || (sa.ckyR != 0 && sa.ckyR != h.ckyR()))) {
+                sa = null;
+            }
+        }
+        if (sa == null) {
+            counter.accept(DropReason.UNKNOWN_SPI);
+            trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "no ISAKMP SA for cookies " + new IkeSaId(h.ckyI(), h.ckyR()) + " from " + d.remote());
+            return;
+        }
+        IsakmpSa s = sa;
+        guarded(s, out, () -> s.onDatagram(now, d, h, out));
+        scheduleReconnects(now);
+    }
+
+    private void firstMessage(long now, Datagram d, IsakmpHeader h, List<Action> out) {
+        if (h.messageId() != 0 || h.encrypted()) {
+            counter.accept(DropReason.MALFORMED_HEADER);
+            return;
+        }
+        Optional<IsakmpSa> halfOpen = sas.values().stream()
+                .filter(s -> !s.initiator && s.ckyI == h.ckyI() && s.remote.getAddress().equals(d.remote().getAddress()))
+                .findFirst();
+        if (halfOpen.isPresent()) {
+            guarded(halfOpen.get(), out, () -> halfOpen.get().onDatagram(now, d, h, out));
+            return;
+        }
+        Optional<PeerConfig> p = peers.values().stream()
+                .filter(c -> c.remoteAddress().equals(d.remote().getAddress()) && c.localAddress().equals(d.local().getAddress()))
+                .findFirst();
+        if (p.isEmpty()) {
+            counter.accept(DropReason.NO_PEER);
+            trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.WARNING, "ISAKMP message from " + d.remote() + ": no IKEv1 peer configured");
+            return;
+        }
+        if (h.exchange() != Isakmp.EXCH_MAIN) {
+            counter.accept(DropReason.UNEXPECTED_EXCHANGE);
+            trace(out, TraceFlag.IKE, TraceLevel.WARNING, "exchange type " + h.exchange() + " from " + d.remote()
+                    + " refused: peer " + p.get().name() + " is configured for " + p.get().exchange().display() + " mode");
+            return;
+        }
+        long fromSource = sas.values().stream().filter(s -> !s.initiator && s.state == IsakmpSa.State.CONNECTING
+                && s.remote.getAddress().equals(d.remote().getAddress())).count();
+        long total = sas.values().stream().filter(s -> !s.initiator && s.state == IsakmpSa.State.CONNECTING).count();
+        if (fromSource >= HALF_OPEN_PER_SOURCE || total >= options.cookieThreshold()) {
+            counter.accept(DropReason.HALF_OPEN_LIMIT);
+            return;
+        }
+        Optional<PhaseOneAuth> auth = PhaseOneAuth.of(p.get().authenticator());
+        if (auth.isEmpty()) {
+            counter.accept(DropReason.NO_PEER);
+            return;
+        }
+        IsakmpSa sa = new IsakmpSa(this, p.get(), false, h.ckyI(), newCookie(), d.local(), d.remote(), now);
+        sas.put(sa.ckyR, sa);
+        sa.tasks.expect(MainMode.responder(sa, auth.get()));
+        guarded(sa, out, () -> sa.onDatagram(now, d, h, out));
+        if (sa.state == IsakmpSa.State.CONNECTING && !sa.tasks.started(0)) {
+            sas.remove(sa.ckyR, sa); // the first message was not acceptable: keep no state for it
+        }
+    }
+
+    public void tick(long now, List<Action> out) {
+        for (IsakmpSa sa : List.copyOf(sas.values())) {
+            if (sa.nextDeadline() <= now) {
+                guarded(sa, out, () -> sa.tick(now, out));
+            }
+        }
+        scheduleReconnects(now);
+        for (var e : List.copyOf(reconnectAt.entrySet())) {
+            if (e.getValue() <= now && peers.containsKey(e.getKey())) {
+                reconnectAt.remove(e.getKey());
+                trace(out, TraceFlag.TIMER, TraceLevel.INFO, "establish-tunnels immediately: initiating " + e.getKey() + " again");
+                initiate(now, e.getKey(), out);
+            }
+        }
+    }
+
+    public long nextDeadline() {
+        long d = sas.values().stream().mapToLong(IsakmpSa::nextDeadline).min().orElse(Long.MAX_VALUE);
+        return Math.min(d, reconnectAt.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE));
+    }
+
+    /** Called after commands: peers that establish immediately come back after their SA went away. */
+    public void scheduleReconnects(long now) {
+        for (PeerConfig p : peers.values()) {
+            if (!p.establishImmediately() || hasTunnelOrNegotiation(p.name())) {
+                reconnectAt.remove(p.name());
+            } else {
+                reconnectAt.putIfAbsent(p.name(), now + options.reconnectNanos());
+            }
+        }
+        reconnectAt.keySet().retainAll(peers.keySet());
+    }
+
+    /** An IPsec SA is up or on its way (phase 1 connecting, a quick mode queued or running). */
+    private boolean hasTunnelOrNegotiation(String peer) {
+        return sessionsOf(peer).stream().anyMatch(s -> s.state == IsakmpSa.State.CONNECTING || !s.children.isEmpty()
+                || s.tasks.busy());
+    }
+
+    public List<SaView> sas() {
+        return sas.values().stream().map(s -> new SaView(s.peer.name(), s.id(), s.state.name(), s.initiator, s.local, s.remote,
+                s.children.stream().map(c -> c.spiIn).toList(), s.peer.exchange().display())).toList();
+    }
+
+    public int liveSaCount() { return sas.size(); }
+
+    // ---------------------------------------------------------------- for the SAs
+
+    KmdOptions options() { return options; }
+
+    SecureRandom random() { return random; }
+
+    Retransmission retransmission() { return retransmission; }
+
+    void count(DropReason r) { counter.accept(r); }
+
+    void trace(List<Action> out, TraceFlag f, TraceLevel l, String text) { out.add(new Action.Trace(f, l, text)); }
+
+    byte[] nonce() {
+        byte[] n = new byte[32];
+        random.nextBytes(n);
+        return n;
+    }
+
+    /** Soft lifetime: the hard one advanced by a random 10-20 % (with the default jitter) so both ends do not rekey at once. */
+    long softLife(long lifeNanos) {
+        return (long) (lifeNanos * (1 - options.lifetimeJitter() * (1 + random.nextDouble())));
+    }
+
+    int newChildSpi() {
+        int spi;
+        do {
+            spi = random.nextInt();
+        } while (Integer.compareUnsigned(spi, 256) < 0 || hasChildSpi(spi) || spiTakenElsewhere.test(spi));
+        return spi;
+    }
+
+    private long newCookie() {
+        long c;
+        do {
+            c = random.nextLong();
+        } while (c == 0 || sas.containsKey(c));
+        return c;
+    }
+
+    void unregister(IsakmpSa sa) {
+        sas.remove(sa.localCookie(), sa);
+        replacing.remove(sa);
+        replacing.values().removeIf(old -> old == sa);
+    }
+
+    /** Phase 1 is up: the initiator starts its quick mode; older SAs of the peer stop re-authenticating. */
+    void phase1Established(IsakmpSa sa, long now, List<Action> out) {
+        for (IsakmpSa other : sessionsOf(sa.peer.name())) {
+            if (other != sa && other.state == IsakmpSa.State.ESTABLISHED) {
+                other.softDeadline = Long.MAX_VALUE;
+            }
+        }
+        if (sa.initiator) {
+            sa.tasks.enqueue(mid -> QuickMode.initiator(sa, mid, null));
+        }
+    }
+
+    /** A quick mode installed an IPsec SA: an ISAKMP SA this one re-authenticated can go now. */
+    void childInstalled(IsakmpSa sa, List<Action> out) {
+        IsakmpSa old = replacing.remove(sa);
+        if (old != null && !old.isClosed()) {
+            trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + old.id() + " re-authenticated as " + sa.id() + ": deleting it");
+            old.delete(Failure.of(Failure.Kind.DELETED, "re-authenticated"), out);
+        }
+    }
+
+    /** An installed IPsec SA of the peer (under any of its ISAKMP SAs) for exactly these selectors. */
+    Optional<V1Child> childWithSelectors(String peer, io.sallyport.ike.message.TrafficSelector local,
+                                         io.sallyport.ike.message.TrafficSelector remote) {
+        return sessionsOf(peer).stream().flatMap(s -> s.children.stream())
+                .filter(c -> c.state != V1Child.State.REKEYED && c.localSelectors.equals(List.of(local))
+                        && c.remoteSelectors.equals(List.of(remote)))
+                .findFirst();
+    }
+
+    /** Deletes an IPsec SA a rekey replaced, through whichever ISAKMP SA holds it. */
+    void deleteReplaced(V1Child old, List<Action> out) {
+        sas.values().stream().filter(s -> s.children.contains(old)).findFirst()
+                .ifPresent(s -> s.deleteChild(old, "rekeyed", out));
+    }
+
+    /** Make before break: a new main mode and quick mode; the old SA goes when they are done. */
+    void reauthenticate(IsakmpSa old, long now, List<Action> out) {
+        if (replacing.containsValue(old)) {
+            return;
+        }
+        IsakmpSa fresh = startPhase1(now, old.peer, out);
+        if (fresh != null) {
+            replacing.put(fresh, old);
+        }
+    }
+
+    /**
+     * INITIAL-CONTACT (RFC 2407 §4.6.3.3): the peer forgot the SAs it had with us before this one.
+     * SAs that came up while this one was negotiated (both ends initiating at once) are not
+     * among them.
+     */
+    void initialContact(IsakmpSa sa, List<Action> out) {
+        for (IsakmpSa other : List.copyOf(sas.values())) {
+            if (other != sa && other.establishedAt < sa.createdAt && other.remote.getAddress().equals(sa.remote.getAddress())
+                    && other.peer.name().equals(sa.peer.name())) {
+                trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "INITIAL-CONTACT from " + sa.peer.name() + ": dropping ISAKMP SA " + other.id());
+                other.close(out, Failure.of(Failure.Kind.DELETED, "peer sent INITIAL-CONTACT"));
+            }
+        }
+    }
+
+    private List<IsakmpSa> sessionsOf(String name) {
+        return sas.values().stream().filter(s -> s.peer.name().equals(name)).toList();
+    }
+
+    /** Per-SA containment: a bug in one SA's handling closes that SA only. */
+    private void guarded(IsakmpSa sa, List<Action> out, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            counter.accept(DropReason.INTERNAL_ERROR);
+            trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "internal error in ISAKMP SA " + sa.id() + ": " + e);
+            sa.close(out, Failure.of(Failure.Kind.DELETED, "internal error"));
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.sallyport.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Sallyport speaking IKEv1 main mode (its IKE policy without {@code version 2}, the Junos default)
+ * as gw-a against strongSwan 5.9.8 with the harness's ikev1-psk variant as gw-b, direct topology:
+ * both roles with pings across, {@code clear}, the show output, and a quick-mode rekey under
+ * traffic. Own namespace prefix {@code sv1-}.
+ */
+@Tag("interop")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SallyportIkev1StrongswanTest {
+
+    @RegisterExtension
+    static final Testbed BED = new Testbed("sv1-", Harness.Topology.DIRECT);
+    static final String HOST_A = "198.18.1.10";
+    static final String HOST_B = "198.18.2.10";
+    static final String SHOW_IKE = "show services ipsec-vpn ike security-associations";
+    /** gw-b speaks what GatewayConfig's proposals say: aes-256-cbc/sha-256/group14, ESP aes-128-gcm with PFS group14. */
+    static final Map<String, String> PROPOSALS = Map.of("INTEROP_IKE_PROPOSALS", "aes256-sha256-modp2048",
+        "INTEROP_ESP_PROPOSALS", "aes128gcm16-modp2048");
+
+    private final Harness h = BED.harness();
+
+    @AfterEach
+    void stop() {
+        BED.stopDaemons();
+    }
+
+    /** The same gateway configuration with the policy's {@code version 2} removed: Junos then speaks IKEv1. */
+    private static String ikev1(GatewayConfig c) {
+        String text = c.render();
+        assertTrue(text.contains("version 2; "), text);
+        return text.replace("version 2; ", "");
+    }
+
+    private void startPeer(Map<String, String> extra) {
+        Map<String, String> env = new java.util.HashMap<>(PROPOSALS);
+        env.putAll(extra);
+        h.peerStart("gw-b", "ikev1-psk", env);
+    }
+
+    private void assertTunnelUp() {
+        h.waitSa("gw-b", 30).orThrow();
+        SwanSas sas = h.rawSas("gw-b");
+        assertTrue(sas.established(), "strongSwan IKE_SA not ESTABLISHED:\n" + sas.raw());
+        assertTrue(sas.raw().contains("version=1"), "strongSwan speaks IKEv1:\n" + sas.raw());
+        assertEquals(1, sas.installedChildren().size(), "one CHILD_SA INSTALLED:\n" + sas.raw());
+    }
+
+    private void assertPingsBothWays(int count) {
+        Ping ab = h.ping("host-a", HOST_B, count, 0.2);
+        assertTrue(ab.allAnswered(), "host-a -> host-b: " + ab.output());
+        Ping ba = h.ping("host-b", HOST_A, count, 0.2);
+        assertTrue(ba.allAnswered(), "host-b -> host-a: " + ba.output());
+    }
+
+    @Test
+    @Order(1)
+    void sallyportInitiatesMainModeAndCarriesPingBothWays() {
+        startPeer(Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "v1-initiator", ikev1(GatewayConfig.gwA()));
+        assertTunnelUp();
+        h.captureStart("gw-b", "wan");
+        assertPingsBothWays(5);
+        Capture c = h.captureStop("gw-b", "wan");
+        System.out.println("evidence: " + c);
+        assertEquals(0, c.plainInner(), "no protected-subnet packet in clear on the wire: " + c);
+        assertTrue(c.espInUdp() >= 20, c.toString());
+
+        SwanSas.Ike ike = h.rawSas("gw-b").ikes().getFirst();
+        String showIke = d.cli(SHOW_IKE);
+        System.out.println("evidence:\n" + showIke);
+        assertTrue(showIke.lines().anyMatch(l -> l.startsWith("192.0.2.2") && l.contains("Matured")
+            && l.contains(ike.initiatorSpi()) && l.contains(ike.responderSpi()) && l.trim().endsWith("Main")), showIke);
+        String detail = d.cli(SHOW_IKE + " detail");
+        System.out.println("evidence:\n" + detail);
+        assertTrue(detail.contains("Role: Initiator, State: Matured"), detail);
+        assertTrue(detail.contains("Exchange type: Main, Authentication method: Pre-shared-keys"), detail);
+        assertTrue(detail.contains("Encryption            : aes-256-cbc"), detail);
+        assertTrue(detail.contains("Diffie-Hellman group  : 14"), detail);
+    }
+
+    @Test
+    @Order(2)
+    void clearOnSallyportDeletesTheIsakmpSaOnStrongswan() {
+        startPeer(Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "v1-clear", ikev1(GatewayConfig.gwA()));
+        assertTunnelUp();
+        String oldIke = h.rawSas("gw-b").ikes().getFirst().initiatorSpi();
+        String oldChild = h.rawSas("gw-b").installedChildren().getFirst().spiIn();
+        d.cli("clear services ipsec-vpn ike security-associations");
+        boolean gone = Testbed.await(Duration.ofSeconds(5), () -> !h.rawSas("gw-b").hasIkeSpi(oldIke));
+        SwanSas after = h.rawSas("gw-b");
+        System.out.println("evidence: ISAKMP SA " + oldIke + " before clear; after: " + after.raw().strip());
+        assertTrue(gone, "strongSwan still lists ISAKMP SA " + oldIke + " after clear:\n" + after.raw());
+        assertTrue(after.installedChildren().stream().noneMatch(c -> c.spiIn().equals(oldChild)), after.raw());
+    }
+
+    @Test
+    @Order(3)
+    void strongswanInitiatesMainModeSallyportResponds() {
+        startPeer(Map.of());
+        BED.daemon("gw-a", "v1-responder", ikev1(GatewayConfig.gwA().withEstablish("responder-only")));
+        assertFalse(h.rawSas("gw-b").established(), "responder-only: Sallyport must not initiate");
+        Harness.Result init = h.initiate("gw-b", 30);
+        System.out.println("evidence: " + init.stdout().lines().filter(l -> l.contains("established")).toList());
+        init.orThrow();
+        assertTunnelUp();
+        assertPingsBothWays(3);
+    }
+
+    @Test
+    @Order(4)
+    void quickModeRekeyUnderTrafficLosesAtMostAFewPackets() throws Exception {
+        startPeer(Map.of("INTEROP_CHILD_REKEY_TIME", "20s"));
+        SallyportDaemon d = BED.daemon("gw-a", "v1-rekey", ikev1(GatewayConfig.gwA()));
+        assertTunnelUp();
+        String oldSpi = h.rawSas("gw-b").installedChildren().getFirst().spiIn();
+        Process ping = new ProcessBuilder("ip", "netns", "exec", h.ns("host-a"), "ping", "-n", "-q", "-i", "0.1", "-w", "45", HOST_B)
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            boolean rekeyed = Testbed.await(Duration.ofSeconds(35), () -> {
+                List<SwanSas.Child> now = h.rawSas("gw-b").installedChildren();
+                return !now.isEmpty() && now.stream().noneMatch(c -> c.spiIn().equals(oldSpi));
+            });
+            Thread.sleep(2000);
+            assertTrue(rekeyed, "no quick-mode rekey within 35 s:\n" + h.sas("gw-b"));
+        } finally {
+            new ProcessBuilder("kill", "-INT", Long.toString(ping.pid())).start().waitFor();
+            ping.waitFor(5, TimeUnit.SECONDS);
+        }
+        Ping result = Ping.parse(new String(ping.getInputStream().readAllBytes()));
+        SwanSas.Child fresh = h.rawSas("gw-b").installedChildren().getFirst();
+        System.out.println("evidence: old SPI " + oldSpi + ", new " + fresh.spiIn() + "/" + fresh.spiOut() + ", ping " + result);
+        assertNotEquals(oldSpi, fresh.spiIn());
+        assertTrue(result.transmitted() > 100, "continuous ping ran: " + result);
+        assertTrue(result.lost() <= 5, "lost more than 5 pings across the rekey: " + result);
+        String showIpsec = d.cli("show services ipsec-vpn ipsec security-associations");
+        assertTrue(showIpsec.contains(" " + fresh.spiInDecimal() + " "), "Sallyport shows the new SA:\n" + showIpsec);
+    }
+}

@@ -1,0 +1,237 @@
+package io.sallyport.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sallyport.gateway.runtime.TunnelState;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** Issue 9: what a Junos engineer configures behaves as the seed says, or says it does not. */
+class FidelityTest {
+    static final long SECOND = 1_000_000_000L;
+    static final long MINUTE = 60 * SECOND;
+
+    /** The ms-mpc example with each router configuration passed through {@code edit}. */
+    static Lab msMpc(UnaryOperator<String> edit) throws LabException {
+        Topology base = Topologies.example("ms-mpc");
+        List<Topology.RouterSpec> routers = base.routers().stream()
+                .map(r -> new Topology.RouterSpec(r.name(), r.configFile(), edit.apply(r.configText()), r.line()))
+                .toList();
+        return Lab.start(new Topology(base.source(), routers, base.hosts(), base.links()));
+    }
+
+    static InetAddress addr(String a) {
+        return InetAddress.ofLiteral(a);
+    }
+
+    // ---------------------------------------------------------------- #6
+
+    @Test
+    void ikePolicyWithoutVersion2NegotiatesIkev1MainMode() throws Exception {
+        try (Lab lab = msMpc(c -> c.replace("version 2;", ""))) {
+            assertTrue(lab.warnings().stream().noneMatch(w -> w.contains("IKEv1")), () -> String.join("\n", lab.warnings()));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            assertTrue(lab.awaitTunnels(MINUTE), () -> lab.banner() + r1.execute("show services ipsec-vpn ike security-associations detail").text()
+                    + lab.router("router2").orElseThrow().execute("show services ipsec-vpn ike security-associations detail").text()
+                    + r1.execute("show services ipsec-vpn ike statistics").text());
+            String ike = r1.execute("show services ipsec-vpn ike security-associations").text();
+            assertTrue(ike.contains("Matured") && ike.contains("Main"), ike);
+            String detail = r1.execute("show services ipsec-vpn ike security-associations detail").text();
+            assertTrue(detail.contains("Exchange type: Main, Authentication method: Pre-shared-keys"), detail);
+            assertFalse(ike.contains("IKEv2"), ike);
+        }
+    }
+
+    @Test
+    void bannerSaysNegotiatedOnlyWhenEveryTunnelIs() throws Exception {
+        try (Lab lab = msMpc(c -> c)) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            assertEquals("lab up: 2 of 2 tunnels negotiated", lab.banner());
+            String sets = lab.router("router1").orElseThrow().execute("show services service-sets").text();
+            assertTrue(sets.contains("1/1") && !sets.contains("down:"), sets);
+        }
+    }
+
+    // ---------------------------------------------------------------- #2
+
+    /** router1 with an interface-style set; {@code apply} is what ge-0/0/1.0 (the LAN) says about it. */
+    static UnaryOperator<String> interfaceStyle(String apply, String matchDirection) {
+        return c -> !c.contains("local-gateway 10.0.1.1;") ? c : c
+                .replace("route 192.168.0.0/16 next-hop ms-4/0/0.1;", "")
+                .replaceAll("next-hop-service \\{[^}]*}", "interface-service { service-interface ms-4/0/0.0; }")
+                .replace("address 172.16.0.1/16;", apply + " address 172.16.0.1/16;")
+                .replace("match-direction input;", "match-direction " + matchDirection + ";");
+    }
+
+    @Test
+    void interfaceStyleSetAppliedNowhereDoesNothingAndWarns() throws Exception {
+        try (Lab lab = msMpc(interfaceStyle("", "input"))) {
+            assertTrue(lab.warnings().stream().anyMatch(w -> w.startsWith("router1: [edit services service-set ipsec-ss1]")
+                    && w.contains("applied to no interface in this rule's match-direction (family inet service input"
+                    + " service-set ipsec-ss1)")), () -> String.join("\n", lab.warnings()));
+            lab.advance(MINUTE);
+            assertEquals(0, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 2).received());
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            assertEquals(List.of(), r1.gateway().kmd().ikeSas());
+            assertTrue(r1.execute("show services service-sets").text().contains("is applied to no interface"));
+        }
+    }
+
+    @Test
+    void interfaceStyleSetAppliedOnTheOtherDirectionDoesNothing() throws Exception {
+        try (Lab lab = msMpc(interfaceStyle("service { input { service-set ipsec-ss1; } }", "output"))) {
+            assertTrue(lab.warnings().stream().anyMatch(w -> w.contains("(family inet service output service-set ipsec-ss1)")),
+                    () -> String.join("\n", lab.warnings()));
+            lab.advance(MINUTE);
+            assertEquals(0, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 2).received());
+        }
+    }
+
+    @Test
+    void interfaceStyleSetActsOnlyOnTrafficEnteringTheInterfaceItIsAppliedTo() throws Exception {
+        try (Lab lab = msMpc(interfaceStyle("service { input { service-set ipsec-ss1; } }", "input"))) {
+            assertTrue(lab.warnings().stream().noneMatch(w -> w.contains("applied to no interface")),
+                    () -> String.join("\n", lab.warnings()));
+            assertTrue(lab.awaitTunnels(MINUTE), () -> String.join("; ", lab.router("router1").orElseThrow().tunnelProblems()));
+            InetAddress h2 = lab.resolve("h2").orElseThrow();
+            assertEquals(3, lab.ping("h1", h2, java.util.Optional.empty(), 3).received());
+            // router1's own packet, from an address inside the tunnel's selectors, does not enter ge-0/0/1.0.
+            PingResult own = lab.ping("router1", h2, java.util.Optional.of(addr("172.16.0.1")), 2);
+            assertEquals(0, own.received(), own::render);
+        }
+    }
+
+    // ---------------------------------------------------------------- #7
+
+    @Test
+    void tracerouteThroughTheTunnelShowsTheRoutersOwnAddressesNotTheLinkBetweenTheGateways() throws Exception {
+        try (Lab lab = Lab.start(Topologies.example("ike-digital-certificates"))) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            TraceResult trace = lab.traceroute("r4", addr("10.1.12.2"), 30);
+            // The seed: from router 4, the path enters the tunnel at router 3's IPsec inside interface
+            // (unnumbered: router 3's own address, lo0), passes router 2's loopback and ends at router 1;
+            // the physical link between routers 2 and 3 (10.1.15.0/30) is not in it.
+            assertEquals(List.of(addr("10.1.56.1"), addr("10.0.0.3"), addr("10.0.0.2"), addr("10.1.12.2")),
+                    trace.path(), trace::render);
+        }
+    }
+
+    // ---------------------------------------------------------------- #1
+
+    private static TunnelState tunnel(LabRouter r) {
+        return r.gateway().tunnels().iterator().next();
+    }
+
+    @Test
+    void clearIpsecSasWithEstablishImmediatelyNegotiatesAgainAtOnce() throws Exception {
+        try (Lab lab = msMpc(c -> c)) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            for (String form : List.of("", " ipsec-ss1", " service-set ipsec-ss1", " tunnel-index 1",
+                    " ipsec-ss1 tunnel-index 1", " remote-gateway 10.0.1.2")) {
+                int before = tunnel(r1).current().spiIn();
+                assertEquals("", r1.execute("clear services ipsec-vpn ipsec security-associations" + form).text());
+                lab.advance(5 * SECOND);
+                TunnelState after = tunnel(r1);
+                assertTrue(after.current() != null && after.current().spiIn() != before,
+                        () -> form + ": " + after.lastFailure());
+                assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received(),
+                        form);
+            }
+            // Forms naming another tunnel leave this one alone.
+            int kept = tunnel(r1).current().spiIn();
+            r1.execute("clear services ipsec-vpn ipsec security-associations tunnel-index 2");
+            r1.execute("clear services ipsec-vpn ipsec security-associations remote-gateway 10.0.1.9");
+            r1.execute("clear services ipsec-vpn ipsec security-associations other-set");
+            lab.advance(5 * SECOND);
+            assertEquals(kept, tunnel(r1).current().spiIn());
+        }
+    }
+
+    @Test
+    void clearIpsecSasOnTrafficNegotiatesAgainOnTheNextPacket() throws Exception {
+        try (Lab lab = msMpc(c -> c.replace("establish-tunnels immediately;", ""))) {
+            InetAddress h2 = lab.resolve("h2").orElseThrow();
+            lab.ping("h1", h2, java.util.Optional.empty(), 1);
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            r1.execute("clear services ipsec-vpn ipsec security-associations");
+            lab.advance(MINUTE);
+            assertEquals(null, tunnel(r1).current(), "on-traffic: nothing is negotiated without traffic");
+            PingResult ping = lab.ping("h1", h2, java.util.Optional.empty(), 5);
+            assertTrue(ping.received() >= 3, ping::render);
+            assertTrue(tunnel(r1).current() != null);
+            // A simulated hour later it is still there.
+            lab.advance(60 * MINUTE);
+            assertEquals(3, lab.ping("h1", h2, java.util.Optional.empty(), 3).received());
+        }
+    }
+
+    // ---------------------------------------------------------------- #8
+
+    @Test
+    void espForAnUnknownSpiIsCountedShownAndReportedToThePeerRateLimited() throws Exception {
+        try (Lab lab = msMpc(c -> c)) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            InetAddress r2 = addr("10.0.1.2");
+            lab.advance(SECOND);
+            long ikeOut = r1.gateway().kmd().traffic().get(r2).outPackets();
+            var bogus = lab.simulation().network().openUdp(new java.net.InetSocketAddress(r2, 40000));
+            byte[] esp = {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8};
+            for (int i = 0; i < 10; i++) {
+                bogus.send(esp, 0, esp.length, new java.net.InetSocketAddress(addr("10.0.1.1"), 4500));
+            }
+            lab.advance(100_000_000L);
+            String stats = r1.execute("show services ipsec-vpn ipsec statistics").text();
+            assertTrue(stats.contains("Invalid SPI errors: 10"), stats);
+            String drops = r1.execute("show services ipsec-vpn drops").text();
+            assertTrue(drops.contains("Inbound port: in-10.0.1.1:4500") && drops.matches("(?s).*Invalid SPI errors:\\s+10\n.*"),
+                    drops);
+            // RFC 7296 §2.21.4: one INVALID_SPI notification for the burst, not ten.
+            assertEquals(ikeOut + 1, r1.gateway().kmd().traffic().get(r2).outPackets());
+            // The tunnel itself is untouched.
+            assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());
+        }
+    }
+
+    @Test
+    void dropsViewShowsKmdAndDeviceCounters() throws Exception {
+        try (Lab lab = msMpc(c -> c)) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            var stranger = lab.simulation().network().openUdp(new java.net.InetSocketAddress(addr("10.0.1.2"), 40001));
+            byte[] junk = {1, 2, 3};
+            stranger.send(junk, 0, junk.length, new java.net.InetSocketAddress(addr("10.0.1.1"), 500));
+            lab.advance(SECOND);
+            String drops = r1.execute("show services ipsec-vpn drops").text();
+            assertTrue(drops.contains("kmd: IKE") && drops.contains("malformed IKE header:"), drops);
+            assertTrue(drops.contains("Inside device: out-ms-4_0_0.1"), drops);
+            String xml = r1.execute("show services ipsec-vpn drops | display xml").text();
+            assertTrue(xml.contains("<drop-reason>malformed-header</drop-reason>"), xml);
+        }
+    }
+
+    // ---------------------------------------------------------------- establish-tunnels responder-only
+
+    @Test
+    void responderOnlyNeverStartsIkeButAnswersThePeer() throws Exception {
+        try (Lab lab = msMpc(c -> c.contains("local-gateway 10.0.1.1;")
+                ? c.replace("establish-tunnels immediately;", "establish-tunnels responder-only;")
+                : c.replace("establish-tunnels immediately;", ""))) {
+            PingResult fromH1 = lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3);
+            lab.advance(MINUTE);
+            assertEquals(0, fromH1.received(), fromH1::render);
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            assertEquals(List.of(), r1.gateway().kmd().ikeSas(), "router1 initiated although responder-only");
+            // router2 (on-traffic) starts it; router1 answers.
+            lab.ping("h2", lab.resolve("h1").orElseThrow(), java.util.Optional.empty(), 1);
+            assertTrue(lab.awaitTunnels(MINUTE), () -> String.join("; ", r1.tunnelProblems()));
+            assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());
+        }
+    }
+}

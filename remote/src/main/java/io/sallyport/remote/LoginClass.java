@@ -1,0 +1,44 @@
+package io.sallyport.remote;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Junos predefined login classes Sallyport knows: what a user may run. {@code super-user}
+ * may do everything; {@code operator} may look and clear; {@code read-only} may only look.
+ * Viewing the configuration needs {@code super-user}: it holds secrets ($9$ keys are reversible,
+ * password hashes can be guessed at) and Sallyport does not mask them for lesser classes.
+ */
+public enum LoginClass {
+    SUPER_USER("super-user", Set.of()),
+    OPERATOR("operator", Set.of("show", "clear", "exit", "quit")),
+    READ_ONLY("read-only", Set.of("show", "exit", "quit"));
+
+    private final String keyword;
+    private final Set<String> operational;
+
+    LoginClass(String keyword, Set<String> operational) {
+        this.keyword = keyword;
+        this.operational = operational;
+    }
+
+    public String keyword() { return keyword; }
+
+    public static Optional<LoginClass> of(String keyword) {
+        for (LoginClass c : values()) if (c.keyword.equals(keyword)) return Optional.of(c);
+        return Optional.empty();
+    }
+
+    /** Why this class may not run {@code words} (expanded command words), or empty when it may. */
+    public Optional<String> refusal(boolean configurationMode, List<String> words) {
+        if (this == SUPER_USER || words.isEmpty()) return Optional.empty();
+        String first = words.getFirst();
+        boolean configurationView = first.equals("show") && words.size() > 1 && words.get(1).equals("configuration");
+        if (configurationMode || !operational.contains(first) || configurationView) {
+            return Optional.of("error: permission denied: login class " + keyword + " may not run '"
+                    + String.join(" ", words.subList(0, Math.min(words.size(), configurationView ? 2 : 1))) + "'\n");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,122 @@
+package io.sallyport.remote.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.sallyport.config.store.ConfigStore;
+import io.sallyport.remote.RemoteAccess;
+import io.sallyport.remote.RemoteFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Debian's OpenSSH client (and sshpass) against the SSH server, on 127.0.0.1 and a free port. */
+class OpenSshClientTest {
+    @TempDir
+    Path dir;
+
+    private RemoteFixture fixture;
+    private RemoteAccess remote;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(RemoteFixture.installed("ssh"),
+                "needs Debian's openssh-client (/usr/bin/ssh): apt-get install openssh-client");
+        assumeTrue(RemoteFixture.installed("sshpass"),
+                "needs Debian's sshpass (/usr/bin/sshpass): apt-get install sshpass");
+        fixture = new RemoteFixture(dir.resolve("state"));
+        remote = new RemoteAccess(fixture.state, "test-host");
+        remote.configure(fixture.active());
+    }
+
+    @AfterEach
+    void stop() {
+        if (remote != null) remote.close();
+    }
+
+    @Test
+    void passwordLoginRunsAnExecCommandInTheCli() throws Exception {
+        var r = RemoteFixture.run(RemoteFixture.with(fixture.sshWithPassword(RemoteFixture.ADMIN_PASSWORD, "admin"), "show configuration system | match host-name"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("host-name remote-test;\n", r.out().strip() + "\n");
+    }
+
+    @Test
+    void aWrongPasswordIsRefused() throws Exception {
+        var r = RemoteFixture.run(RemoteFixture.with(fixture.sshWithPassword("not-the-password", "admin"), "show configuration"));
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("Permission denied"), r.err());
+    }
+
+    @Test
+    void keyLoginOfAnOperatorMayShowButNotConfigure() throws Exception {
+        List<String> key = fixture.ssh(fixture.sshPort, "keyuser", "-i", fixture.clientKey.toString(),
+                "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes");
+        var show = RemoteFixture.run(RemoteFixture.with(key, "show services service-sets"));
+        // No daemon in this test: the command reaches the CLI, which says so.
+        assertTrue(show.err().contains("the Sallyport daemon is not running"), show.err() + show.out());
+        var configure = RemoteFixture.run(RemoteFixture.with(key, "configure"));
+        assertEquals(1, configure.code());
+        assertTrue(configure.err().contains("error: permission denied: login class operator may not run 'configure'"),
+                configure.err());
+    }
+
+    @Test
+    void aReadOnlyUserIsRefusedConfigure() throws Exception {
+        var r = RemoteFixture.run(RemoteFixture.with(fixture.sshWithPassword(RemoteFixture.VIEWER_PASSWORD, "viewer"), "configure"));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("error: permission denied: login class read-only may not run 'configure'"), r.err());
+        var clear = RemoteFixture.run(RemoteFixture.with(fixture.sshWithPassword(RemoteFixture.VIEWER_PASSWORD, "viewer"),
+                "clear services ipsec-vpn ike security-associations"));
+        assertTrue(clear.err().contains("permission denied"), clear.err());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void anInteractiveSessionWithAPtyCommitsAsTheUser() throws Exception {
+        List<String> command = fixture.sshWithPassword(RemoteFixture.ADMIN_PASSWORD, "admin", "-tt");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (TypingSession typing = new TypingSession(p)) {
+            // Type each line only once the prompt is there, as a person at a terminal does.
+            typing.await("admin@remote-test> ");
+            typing.type("configure");
+            typing.await("admin@remote-test# ");
+            typing.type("set system host-name r2");
+            typing.await("admin@remote-test# ");
+            typing.type("commit comment \"over ssh\"");
+            typing.await("commit complete");
+            typing.await("admin@r2# ");
+            typing.type("exit");
+            typing.await("admin@r2> ");
+            typing.type("exit");
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the session ends after exit");
+        }
+        ConfigStore store = ConfigStore.open(fixture.state, Clock.systemUTC());
+        assertEquals("r2", store.active().child("system").flatMap(s -> s.value("host-name")).orElseThrow());
+        assertEquals("admin", store.history().getFirst().user());
+        assertEquals(java.util.Optional.of("over ssh"), store.history().getFirst().comment());
+    }
+
+    @Test
+    void hostKeysAreOwnerOnlyAndSurviveARestart() throws Exception {
+        Path keys = fixture.state.resolve("ssh");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
+        Path ecdsa = keys.resolve("ssh_host_ecdsa_key");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ecdsa)));
+        String before = Files.readString(ecdsa);
+        remote.close();
+        remote = new RemoteAccess(fixture.state, "test-host");
+        remote.configure(fixture.active());
+        assertEquals(before, Files.readString(ecdsa));
+        var r = RemoteFixture.run(RemoteFixture.with(fixture.sshWithPassword(RemoteFixture.ADMIN_PASSWORD, "admin"), "show configuration system | match host-name"));
+        assertEquals(0, r.code(), r.err());
+    }
+}
