@@ -15,12 +15,14 @@ import java.util.Map;
 final class OperationalCatalog {
 
     /** Shell-local commands, handled without the daemon. */
-    static final List<String> LOCAL = List.of("configure", "exit", "quit", "show system commit");
+    static final List<String> LOCAL = List.of("configure [exclusive|private]", "exit", "quit", "show system commit");
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("show", "Show system information"),
             Map.entry("clear", "Clear information in the system"),
             Map.entry("configure", "Manipulate software configuration information"),
+            Map.entry("exclusive", "Obtain exclusive lock (other users cannot make changes)"),
+            Map.entry("private", "Work in private database (other users cannot see changes)"),
             Map.entry("exit", "Exit the management session"),
             Map.entry("quit", "Exit the management session"),
             Map.entry("configuration", "Show current configuration"),

@@ -42,6 +42,14 @@ public final class ShellRunner {
     }
 
     static int runBatch(Shell shell, List<String> commands, PrintWriter out, PrintWriter err) {
+        try {
+            return runEach(shell, commands, out, err);
+        } finally {
+            shell.close();
+        }
+    }
+
+    private static int runEach(Shell shell, List<String> commands, PrintWriter out, PrintWriter err) {
         shell.echoCommandOnError(true);
         for (String command : commands) {
             Reply r = shell.execute(command);
@@ -115,7 +123,11 @@ public final class ShellRunner {
         });
         reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(HELP_WIDGET), KeyMap.translate("?"));
         shell.secretPrompt(prompt -> readSecret(reader, prompt));
-        return loop(shell, reader, terminal);
+        try {
+            return loop(shell, reader, terminal);
+        } finally {
+            shell.close();
+        }
     }
 
     /** One line with nothing echoed (JLine's null mask), and kept out of the history. */

@@ -16,6 +16,8 @@ final class CertificatePayloads {
 
     /** At most this many hash algorithms are taken from a peer's notify: the registry has 8. */
     private static final int MAX_HASHES = 16;
+    /** At most this many CERT payloads are handed on for validation: a chain is never longer. */
+    static final int MAX_CERTIFICATES = 8;
 
     private CertificatePayloads() {}
 
@@ -64,7 +66,7 @@ final class CertificatePayloads {
     /** The peer's ID and X.509 certificates from an IKE_AUTH message. */
     static Authenticator.PeerProof proof(IkeMessage m, Payload.Id id) {
         List<byte[]> certs = m.all(Payload.Cert.class).stream()
-                .filter(c -> c.encoding() == Wire.CERT_X509_SIGNATURE).map(Payload.Cert::data).toList();
+                .filter(c -> c.encoding() == Wire.CERT_X509_SIGNATURE).map(Payload.Cert::data).limit(MAX_CERTIFICATES).toList();
         return new Authenticator.PeerProof(id.idType(), id.data(), certs);
     }
 }

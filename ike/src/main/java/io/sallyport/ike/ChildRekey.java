@@ -149,11 +149,13 @@ final class ChildRekey {
         var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
         if (err.isPresent()) {
             Optional<DhGroup> wanted = suggestedGroup(s, err.get()).filter(g -> g != old.rekeyGroup);
-            if (wanted.isPresent()) {
-                // RFC 7296 §1.3: the responder named the group it wants; one of ours, so try again with it now.
+            wanted.ifPresent(g -> old.rekeyGroup = g);
+            if (wanted.isPresent() && !old.rekeyGroupSwitched) {
+                // RFC 7296 §1.3: the responder named a group of ours; try again with it now, once (a peer
+                // naming another group each time gets the back-off, not a loop).
+                old.rekeyGroupSwitched = true;
                 s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyChildLocal: " + old + " rekey: peer wants "
                         + wanted.get().keyword() + ", retrying with it");
-                old.rekeyGroup = wanted.get();
                 old.state = ChildSa.State.INSTALLED;
                 s.queue.addFirst(new Work.RekeyChild(old));
                 return;

@@ -93,9 +93,11 @@ final class IkeRekey {
             Optional<DhGroup> wanted = err.filter(n -> n.notifyType() == Wire.N_INVALID_KE_PAYLOAD && n.data().length == 2)
                     .flatMap(n -> DhGroup.fromNumber(Bytes.u16(n.data(), 0)))
                     .filter(g -> g != s.ikeRekeyGroup && s.peer.ikeProposals().stream().anyMatch(x -> x.group() == g));
-            if (wanted.isPresent()) {
+            wanted.ifPresent(g -> s.ikeRekeyGroup = g);
+            if (wanted.isPresent() && !s.ikeRekeyGroupSwitched) {
+                // Once at once; a peer naming another group each time gets the back-off, not a loop.
+                s.ikeRekeyGroupSwitched = true;
                 s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyIkeLocal: peer wants " + wanted.get().keyword() + ", retrying with it");
-                s.ikeRekeyGroup = wanted.get();
                 s.queue.addFirst(new Work.RekeyIke());
                 return;
             }

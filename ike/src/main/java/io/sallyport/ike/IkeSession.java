@@ -102,6 +102,7 @@ final class IkeSession {
     /** IKE rekeys the peer refused in a row, and the group its INVALID_KE_PAYLOAD asked for (if ours). */
     int ikeRekeyRefusals;
     DhGroup ikeRekeyGroup;
+    boolean ikeRekeyGroupSwitched;
     byte[] skD;
     byte[] skPi;
     byte[] skPr;
@@ -626,8 +627,10 @@ final class IkeSession {
     /** The wait before the next try after {@code refusals} refused rekeys in a row: doubling, bounded. */
     long rekeyBackoff(int refusals) {
         var l = env.options().limits();
-        int shift = Math.min(Math.max(refusals - 1, 0), 30);
-        return Math.min(l.rekeyRetryMaxNanos(), l.rekeyRetryBaseNanos() << shift);
+        long base = l.rekeyRetryBaseNanos();
+        // Never shifted into the sign bit, however many refusals.
+        int shift = Math.min(Math.max(refusals - 1, 0), Long.numberOfLeadingZeros(base) - 1);
+        return Math.min(l.rekeyRetryMaxNanos(), base << shift);
     }
 
     private static DropReason dropReason(DecodeResult.UnprotectedError e) {

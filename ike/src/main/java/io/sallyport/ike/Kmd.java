@@ -166,6 +166,7 @@ public final class Kmd {
                 }
                 peers.remove(r.peer());
                 indexPeers();
+                reconnectCheck.add(r.peer());
             }
             case Command.Initiate i -> peer(i.peer(), out).ifPresent(p -> initiate(nowNanos, p, out));
             case Command.Acquire a -> peer(a.peer(), out).ifPresent(p -> {

@@ -346,6 +346,46 @@ class Ikev1TwoPeersTest {
         assertTrue(t.a.ikeSas().stream().allMatch(s -> s.state().equals("ESTABLISHED")), () -> traces(t));
     }
 
+    private static PeerConfig aggressive(PeerConfig p) { return p.withExchange(PeerConfig.Exchange.AGGRESSIVE); }
+
+    @Test
+    void shouldEstablishAggressiveModeEitherWay() {
+        var t = established(aggressive(v1("b", A, B, "k")), aggressive(v1("a", B, A, "k")));
+        assertEquals("Aggressive", t.a.ikeSas().getFirst().exchangeType());
+        var u = new TwoPeers();
+        u.loss = 0.2;
+        u.duplicate = 0.2;
+        u.addPeers(aggressive(v1("b", A, B, "k")), aggressive(v1("a", B, A, "k")));
+        u.commandB(new Command.Initiate("a"));
+        u.run(60 * SECOND);
+        assertUp(u);
+    }
+
+    @Test
+    void shouldTraverseNatInAggressiveMode() {
+        var t = new TwoPeers();
+        t.natA = true;
+        var plain = v1("a", B, TwoPeers.NAT, "k");
+        var forB = new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
+                plain.ikeProposals(), plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(), plain.dpd(),
+                true, false, 0, PeerConfig.Exchange.AGGRESSIVE);
+        t.addPeers(aggressive(v1("b", A, B, "k")), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        assertTrue(t.planeB.values().iterator().next().udpEncapsulation());
+    }
+
+    @Test
+    void shouldFailAggressiveModeOnKeyMismatchAtTheInitiator() {
+        var t = new TwoPeers();
+        t.addPeers(aggressive(v1("b", A, B, "one")), aggressive(v1("a", B, A, "two")));
+        t.commandA(new Command.Initiate("b"));
+        t.run(60 * SECOND);
+        assertTrue(downReason(t.actionsA).startsWith("authentication failed"), () -> traces(t));
+        assertTrue(t.of(t.actionsB, Action.IkeSaUp.class).isEmpty());
+    }
+
     private static PeerConfig immediate(PeerConfig p) {
         return new PeerConfig(p.name(), p.localAddress(), p.remoteAddress(), p.localId(), p.remoteId(), p.authenticator(),
                 p.ikeProposals(), p.childProposals(), p.localSelectors(), p.remoteSelectors(), p.dpd(), true, true, 0,

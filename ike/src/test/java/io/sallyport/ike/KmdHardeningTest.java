@@ -126,6 +126,24 @@ class KmdHardeningTest {
         assertTrue(atB.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().contains("NO_ADDITIONAL_SAS")), traces(atB));
     }
 
+    /** Reconnects are reconsidered per event, not per datagram: removing a peer still ends its pending reconnect. */
+    @Test
+    void aRemovedPeerLeavesNoReconnectBehind() {
+        var t = new TwoPeers();
+        t.dropFilter = d -> true;
+        var c = TwoPeers.config("b", A, B, "secret");
+        var immediate = new PeerConfig("b", A, B, c.localId(), c.remoteId(), c.authenticator(), c.ikeProposals(),
+                c.childProposals(), c.localSelectors(), c.remoteSelectors(), c.dpd(), true, true);
+        t.commandA(new Command.AddPeer(immediate));
+        t.run(SECOND);
+        while (t.a.liveSaCount() > 0) {
+            t.run(SECOND / 10);
+        }
+        assertTrue(t.a.nextDeadline().isPresent(), "the SA gave up; a reconnect is pending");
+        t.commandA(new Command.RemovePeer("b"));
+        assertTrue(t.a.nextDeadline().isEmpty(), "nothing left to do for a removed peer");
+    }
+
     @Test
     void peerIdentitiesAreEscapedInTraces() {
         var id = new Identity(Identity.Type.FQDN, "gw\n\u001b[31m.example\\".getBytes(StandardCharsets.ISO_8859_1));

@@ -161,6 +161,57 @@ class SallyportCertificatesTest {
         assertPingsBothWays(3);
     }
 
+    @Test
+    @Order(7)
+    void revokedInitiatorRefusedBySallyportAsResponder() {
+        startPeerWith("revoked.pem");
+        SallyportDaemon d = daemon("cert-revoked-responder", certificateConfig("responder-only"));
+        loadCredentials(d, false);
+        d.cli("request security pki crl load ca-profile interop filename " + pki.resolve("ca.crl"));
+        Harness.Result init = h.initiate("gw-b", 20);
+        System.out.println("evidence: " + init.stdout().lines().filter(l -> l.contains("AUTHENTICATION_FAILED")
+                || l.contains("failed")).toList());
+        assertTrue(!init.ok(), "strongSwan's initiation must fail:\n" + init.stdout());
+        List<String> seen = new ArrayList<>();
+        String reason = "authentication failed: certificate revoked: CN=gw-b.example.net,O=IPsec Interop Test,C=XX";
+        boolean said = Testbed.await(Duration.ofSeconds(10), () -> {
+            String show = d.cli(SHOW_IKE);
+            seen.add(show);
+            return show.contains(reason);
+        });
+        System.out.println("evidence:\n" + seen.getLast());
+        assertTrue(said, "expected '" + reason + "' in:\n" + seen.getLast() + "\n" + d.log());
+    }
+
+    @Test
+    @Order(6)
+    void ecdsaKeyPairEnrolledOfflineWithStrongswansPkiAsTheCa() {
+        h.peerStart("gw-b", "ikev2-cert", PEER_ENV);
+        SallyportDaemon d = daemon("cert-ecdsa", certificateConfig("immediately")
+                .replace("authentication-method rsa-signatures;", "authentication-method ecdsa-signatures-256;")
+                .replace("local-certificate gw-a;", "local-certificate gw-a-ec;"));
+        assertEquals("Generated key pair gw-a-ec, key size 256 bits\n",
+                d.cli("request security pki generate-key-pair certificate-id gw-a-ec type ecdsa size 256"));
+        Path csr = pki.resolve("gw-a-ec.csr");
+        String generated = d.cli("request security pki generate-certificate-request certificate-id gw-a-ec subject "
+                + "\"C=XX, O=IPsec Interop Test, CN=gw-a.example.net\" domain-name gw-a.example.net filename " + csr);
+        System.out.println("evidence:\n" + generated);
+        // strongSwan's pki tool is the CA: it signs Sallyport's PKCS#10 request as it is.
+        sh(h, Map.of("STRONGSWAN_CONF", pki.resolve("pki-strongswan.conf").toString()),
+                "pki --issue --type pkcs10 --in gw-a-ec.csr --cacert ca.pem --cakey ca.key --lifetime 30 --flag serverAuth "
+                        + "--outform pem > gw-a-ec.pem");
+        d.cli("request security pki ca-certificate load ca-profile interop filename " + pki.resolve("ca.pem"));
+        assertEquals("Local certificate gw-a-ec loaded successfully\n",
+                d.cli("request security pki local-certificate load certificate-id gw-a-ec filename " + pki.resolve("gw-a-ec.pem")));
+        String show = d.cli("show security pki local-certificate detail");
+        System.out.println("evidence:\n" + show);
+        assertTrue(show.contains("Alternate subject: gw-a.example.net") && show.contains("ecPublicKey(256 bits)"), show);
+        assertTunnelUp();
+        assertPingsBothWays(3);
+        String ike = d.cli(SHOW_IKE + " detail");
+        assertTrue(ike.contains("Authentication method: ECDSA-signatures"), ike);
+    }
+
     /** strongSwan's gw-b presenting CERT (with bad.key) instead of its good certificate. */
     private void startPeerWith(String cert) {
         try {

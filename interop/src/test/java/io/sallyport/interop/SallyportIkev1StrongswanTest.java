@@ -60,7 +60,7 @@ class SallyportIkev1StrongswanTest {
         h.waitSa("gw-b", 30).orThrow();
         SwanSas sas = h.rawSas("gw-b");
         assertTrue(sas.established(), "strongSwan IKE_SA not ESTABLISHED:\n" + sas.raw());
-        assertTrue(sas.raw().contains("IKEv1"), sas.raw());
+        assertTrue(sas.raw().contains("version=1"), "strongSwan speaks IKEv1:\n" + sas.raw());
         assertEquals(1, sas.installedChildren().size(), "one CHILD_SA INSTALLED:\n" + sas.raw());
     }
 
@@ -154,5 +154,25 @@ class SallyportIkev1StrongswanTest {
         assertTrue(result.lost() <= 5, "lost more than 5 pings across the rekey: " + result);
         String showIpsec = d.cli("show services ipsec-vpn ipsec security-associations");
         assertTrue(showIpsec.contains(" " + fresh.spiInDecimal() + " "), "Sallyport shows the new SA:\n" + showIpsec);
+    }
+
+    @Test
+    @Order(5)
+    void deadPeerDetectionFindsAKilledPeerAndTheTunnelComesBack() {
+        startPeer(Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "v1-dpd", ikev1(GatewayConfig.gwA().withDpd()));
+        assertTunnelUp();
+        assertTrue(h.ping("host-a", HOST_B, 2, 0.2).allAnswered());
+        // SIGKILL, so that no Delete reaches Sallyport: only R-U-THERE going unanswered can tell.
+        h.peerKill("gw-b");
+        boolean noticed = Testbed.await(Duration.ofSeconds(30),
+            () -> d.cli(SHOW_IKE).lines().noneMatch(l -> l.startsWith("192.0.2.2") && l.contains("Matured")));
+        System.out.println("evidence: after SIGKILL of strongSwan, Sallyport shows:\n" + d.cli(SHOW_IKE));
+        assertTrue(noticed, "DPD (interval 2, threshold 3) did not drop the ISAKMP SA of the dead peer within 30 s");
+        startPeer(Map.of());
+        Harness.Result back = h.waitSa("gw-b", 45);
+        assertTrue(back.ok(), "tunnel not back by itself after the peer restarted; Sallyport shows:\n"
+            + d.cli(SHOW_IKE) + "\nstrongSwan:\n" + h.sas("gw-b"));
+        assertTrue(h.ping("host-a", HOST_B, 3, 0.2).allAnswered());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sallyport.gateway.runtime.TunnelState;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,14 @@ class ExamplesTest {
         try (Lab lab = Lab.start(Topologies.example("ike-digital-certificates"))) {
             assertTrue(lab.awaitTunnels(NEGOTIATION), () -> problems(lab));
             assertEquals(3, lab.ping("r4", lab.resolve("10.1.12.2").orElseThrow(), Optional.empty(), 3).received());
+            // The tunnel is authenticated with the entrust CA's certificates the .lab file loaded.
+            LabRouter r2 = lab.router("r2").orElseThrow();
+            assertEquals(List.of(), r2.warnings().stream().filter(w -> w.startsWith("pki line")).toList());
+            String local = r2.execute("show security pki local-certificate").text();
+            assertTrue(local.contains("Certificate identifier: local-entrust2\n  Issued to: router2.example.com, Issued by: juniper"),
+                    local);
+            String ike = r2.execute("show services ipsec-vpn ike security-associations detail").text();
+            assertTrue(ike.contains("Authentication method: RSA-signatures"), ike);
         }
     }
 

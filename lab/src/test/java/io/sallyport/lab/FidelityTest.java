@@ -180,7 +180,7 @@ class FidelityTest {
             LabRouter r1 = lab.router("router1").orElseThrow();
             InetAddress r2 = addr("10.0.1.2");
             lab.advance(SECOND);
-            long ikeOut = r1.gateway().kmd().traffic().get(r2).outPackets;
+            long ikeOut = r1.gateway().kmd().traffic().get(r2).outPackets();
             var bogus = lab.simulation().network().openUdp(new java.net.InetSocketAddress(r2, 40000));
             byte[] esp = {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8};
             for (int i = 0; i < 10; i++) {
@@ -193,7 +193,7 @@ class FidelityTest {
             assertTrue(drops.contains("Inbound port: in-10.0.1.1:4500") && drops.matches("(?s).*Invalid SPI errors:\\s+10\n.*"),
                     drops);
             // RFC 7296 §2.21.4: one INVALID_SPI notification for the burst, not ten.
-            assertEquals(ikeOut + 1, r1.gateway().kmd().traffic().get(r2).outPackets);
+            assertEquals(ikeOut + 1, r1.gateway().kmd().traffic().get(r2).outPackets());
             // The tunnel itself is untouched.
             assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());
         }
@@ -213,6 +213,25 @@ class FidelityTest {
             assertTrue(drops.contains("Inside device: out-ms-4_0_0.1"), drops);
             String xml = r1.execute("show services ipsec-vpn drops | display xml").text();
             assertTrue(xml.contains("<drop-reason>malformed-header</drop-reason>"), xml);
+        }
+    }
+
+    // ---------------------------------------------------------------- establish-tunnels responder-only
+
+    @Test
+    void responderOnlyNeverStartsIkeButAnswersThePeer() throws Exception {
+        try (Lab lab = msMpc(c -> c.contains("local-gateway 10.0.1.1;")
+                ? c.replace("establish-tunnels immediately;", "establish-tunnels responder-only;")
+                : c.replace("establish-tunnels immediately;", ""))) {
+            PingResult fromH1 = lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3);
+            lab.advance(MINUTE);
+            assertEquals(0, fromH1.received(), fromH1::render);
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            assertEquals(List.of(), r1.gateway().kmd().ikeSas(), "router1 initiated although responder-only");
+            // router2 (on-traffic) starts it; router1 answers.
+            lab.ping("h2", lab.resolve("h1").orElseThrow(), java.util.Optional.empty(), 1);
+            assertTrue(lab.awaitTunnels(MINUTE), () -> String.join("; ", r1.tunnelProblems()));
+            assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());
         }
     }
 }

@@ -20,6 +20,7 @@ class PkiRulesTest {
             set security pki ca-profile entrust revocation-check crl disable on-download-failure
             set services service-set S ipsec-vpn-options trusted-ca entrust
             set services service-set S ipsec-vpn-options no-certificate-chain-in-ike
+            set services ipsec-vpn ike policy p version 2
             set services ipsec-vpn ike policy p local-certificate local-entrust2
             set services ipsec-vpn ike policy p peer-certificate-type x509-signature
             set services ipsec-vpn ike policy p certificate-policy-oids 2.5.29.32.0

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code sallyport daemon}: the gateway on a Linux host. Seeds an empty store from a configuration
  * file if given, runs the committed configuration, serves the control socket, re-applies on
- * {@code commit}, on SIGHUP and when the host's addresses change, and stops cleanly on SIGTERM.
+ * {@code commit}, on SIGHUP, when a {@code commit confirmed} rolls back, and when the host's addresses change, and stops cleanly on SIGTERM.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -54,6 +54,7 @@ public final class Daemon implements AutoCloseable {
     private final Thread hostWatch;
     private final LocalGatewayWatch localGateways;
     private final DaemonExtension extension;
+    private final CommitConfirmWatch confirmWatch;
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
 
@@ -68,6 +69,7 @@ public final class Daemon implements AutoCloseable {
         GatewayManagement management = new GatewayManagement(gateway, this::reloadReply, this::activeText,
                 new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles));
         this.extension = extensions.start(stateDir, management);
+        this.confirmWatch = new CommitConfirmWatch(stateDir, Clock.systemUTC());
         reload();
         this.control = new ControlServer(ControlProtocol.socketPath(stateDir), management);
         this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);
@@ -184,6 +186,10 @@ public final class Daemon implements AutoCloseable {
                     reload();
                 }
                 localGateways.poll(gateway);
+                if (confirmWatch.poll()) {
+                    LOG.warn("commit confirmed was not confirmed in time; rolled back to the previous configuration");
+                    reload();
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | IOException | DaemonException e) {

@@ -3,10 +3,14 @@ package io.sallyport.gateway.mgmt;
 import io.sallyport.gateway.mgmt.OperationalCommand.Format;
 import io.sallyport.gateway.mgmt.OperationalCommand.Level;
 import io.sallyport.gateway.mgmt.OperationalCommand.Parsed;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /** A cursor over the words of one operational command. */
 final class CommandWords {
@@ -179,7 +183,7 @@ final class CommandWords {
             return Parsed.error("syntax error, expecting <generate-key-pair>, <generate-certificate-request>, "
                     + "<ca-certificate>, <local-certificate> or <crl>: " + what);
         }
-        java.util.Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         while (has()) {
             String key = take();
             if (!has()) {
@@ -189,7 +193,7 @@ final class CommandWords {
                 return Parsed.error("syntax error: " + key + " given twice");
             }
         }
-        java.util.function.Function<String, Optional<String>> opt = k -> Optional.ofNullable(options.remove(k));
+        Function<String, Optional<String>> opt = k -> Optional.ofNullable(options.remove(k));
         Parsed parsed = switch (what) {
             case "generate-key-pair" -> {
                 Optional<String> id = opt.apply("certificate-id");
@@ -223,7 +227,7 @@ final class CommandWords {
             }
         };
         if (parsed.error() == null && !options.isEmpty()) {
-            return Parsed.error("syntax error: " + String.join(" ", new java.util.TreeSet<>(options.keySet())));
+            return Parsed.error("syntax error: " + String.join(" ", new TreeSet<>(options.keySet())));
         }
         return parsed;
     }

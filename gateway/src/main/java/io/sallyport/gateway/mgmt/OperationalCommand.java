@@ -136,13 +136,6 @@ public sealed interface OperationalCommand {
     /** {@code clear security pki ca-certificate|local-certificate|certificate-request|key-pair|crl [NAME-WORD NAME]}. */
     record ClearPki(PkiObject object, Optional<String> name) implements PkiRequest { }
 
-    /** Is this line a {@code security pki} command (answered from the state directory's store)? */
-    static boolean isPki(String line) {
-        List<String> w = List.of(line.trim().split("\\s+"));
-        return w.size() >= 3 && List.of("show", "clear", "request").contains(w.get(0)) && w.get(1).equals("security")
-                && w.get(2).equals("pki");
-    }
-
     /** The first words of every command, for {@code ?} help in the shell. */
     List<String> COMMANDS = List.of(
             "show services ipsec-vpn ike security-associations [brief|detail] [PEER-ADDRESS] [routing-instance NAME]",

@@ -87,8 +87,24 @@ public final class Planner {
         }
         Optional<TraceSettings> trace = vpn.traceoptions().map(t -> new TraceSettings(t.fileName(),
                 t.size().map(Planner::bytes).orElse(1024L * 1024), t.files(), t.level().keyword(), t.flags(), t.worldReadable()));
+        staticRoutesLeftToTheHost(config, sets, warnings);
         return new GatewayPlan(sets, warnings, vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY,
-                vpn.noIpsecTunnelInTraceroute(), trace);
+                vpn.noIpsecTunnelInTraceroute(), trace, vpn.establishTunnels() == EstablishTunnels.RESPONDER_ONLY);
+    }
+
+    /**
+     * Static routes whose next hop is no inside unit of a running set are not Sallyport's to
+     * install: the host's routing carries them (the lab installs them for its routers). Said once each.
+     */
+    private static void staticRoutesLeftToTheHost(Configuration config, List<ServiceSetPlan> sets, List<String> warnings) {
+        List<String> units = sets.stream().flatMap(s -> s.devices().stream()).map(InsideDevice::unit).toList();
+        for (StaticRoute r : config.routingOptions().staticRoutes()) {
+            if (r.nextHops().stream().noneMatch(units::contains)) {
+                warnings.add("routing-options static route " + r.prefix() + " next-hop " + String.join(" ", r.nextHops())
+                        + ": not installed by Sallyport (only routes into service units are); the host's routing must"
+                        + " carry it");
+            }
+        }
     }
 
     private static List<IpsecVpnRule> rulesOf(ServiceSet set, IpsecVpn vpn) {
@@ -343,10 +359,6 @@ public final class Planner {
         // Junos speaks IKEv1 unless the policy says version 2; mode applies to IKEv1 only.
         PeerConfig.Exchange exchange = policy.version() == IkeVersion.V2 ? PeerConfig.Exchange.IKEV2
                 : policy.mode() == IkeMode.AGGRESSIVE ? PeerConfig.Exchange.AGGRESSIVE : PeerConfig.Exchange.MAIN;
-        if (exchange == PeerConfig.Exchange.AGGRESSIVE) {
-            problems.add("ike policy " + policy.name() + " uses IKEv1 aggressive mode, which Sallyport does not negotiate yet"
-                    + " (set services ipsec-vpn ike policy " + policy.name() + " mode main)");
-        }
         List<io.sallyport.config.model.IkeProposal> configured = vpn.proposalsOf(policy);
         List<IkeProposal> ike = new ArrayList<>();
         AuthenticationMethod method = configured.isEmpty() ? AuthenticationMethod.PRE_SHARED_KEYS
@@ -377,6 +389,9 @@ public final class Planner {
             } else {
                 authenticator = new PskAuthenticator(policy.preSharedKey().get().bytes());
             }
+        } else if (exchange != PeerConfig.Exchange.IKEV2) {
+            problems.add("ike policy " + policy.name() + ": certificate authentication over IKEv1 is not supported by"
+                    + " Sallyport yet (set services ipsec-vpn ike policy " + policy.name() + " version 2)");
         } else if (certificates.isEmpty()) {
             problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword()
                     + " needs the certificate store of a state directory");

@@ -74,6 +74,14 @@ public final class GatewayManagement implements ManagementApi {
         if (parsed.error() != null) {
             return Reply.error(parsed.error() + "\n");
         }
+        try {
+            return run(parsed);
+        } catch (Gateway.GatewayBusyException e) {
+            return Reply.error("error: " + e.getMessage() + "\n");
+        }
+    }
+
+    private Reply run(OperationalCommand.Parsed parsed) {
         return switch (parsed.command()) {
             case OperationalCommand.ShowPki c -> pki.execute(c);
             case OperationalCommand.PkiRequest c -> {
@@ -114,8 +122,8 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowDrops c -> render(c.format(), () -> DropsReport.element(drops()),
                     () -> DropsReport.text(drops()));
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
-                    () -> ServiceSetsReport.element(serviceSetViews()),
-                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.plan().warnings()));
+                    () -> ServiceSetsReport.element(serviceSetViews(), gateway.dataPath()),
+                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings()));
             case OperationalCommand.ShowConfiguration c -> Reply.ok(activeConfiguration.get());
             case OperationalCommand.ClearIkeSecurityAssociations c -> {
                 gateway.clearIke(matching(c.filter()));
@@ -211,8 +219,8 @@ public final class GatewayManagement implements ManagementApi {
             return IkeSaView.Traffic.NONE;
         }
         IkeSaView.Traffic base = ikeBaseline.getOrDefault(remote, IkeSaView.Traffic.NONE);
-        return new IkeSaView.Traffic(t.inBytes - base.inputBytes(), t.outBytes - base.outputBytes(),
-                t.inPackets - base.inputPackets(), t.outPackets - base.outputPackets());
+        return new IkeSaView.Traffic(t.inBytes() - base.inputBytes(), t.outBytes() - base.outputBytes(),
+                t.inPackets() - base.inputPackets(), t.outPackets() - base.outputPackets());
     }
 
     /** {@code clear services ipsec-vpn ike statistics}: counters of the matching peers start again from zero. */
@@ -223,7 +231,7 @@ public final class GatewayManagement implements ManagementApi {
                 .filter(p -> p.remoteGateway() != null).forEach(p -> remotes.add(p.remoteGateway()));
         gateway.kmd().traffic().forEach((remote, t) -> {
             if (remotes.contains(remote)) {
-                ikeBaseline.put(remote, new IkeSaView.Traffic(t.inBytes, t.outBytes, t.inPackets, t.outPackets));
+                ikeBaseline.put(remote, new IkeSaView.Traffic(t.inBytes(), t.outBytes(), t.inPackets(), t.outPackets()));
             }
         });
     }
@@ -333,31 +341,49 @@ public final class GatewayManagement implements ManagementApi {
 
     // ---------------------------------------------------------------- drops
 
-    /** Every drop counter outside the per-tunnel statistics, non-zero ones only. */
+    /** Every drop counter outside the per-tunnel statistics, non-zero ones only, as the workers last published them. */
     List<DropsReport.Section> drops() {
         List<DropsReport.Section> out = new ArrayList<>();
-        for (InboundAgent w : gateway.inboundWorkers()) {
+        DataPlaneCounters dataPlane = gateway.dataPlane();
+        for (WorkerCounters w : dataPlane.inbound()) {
             List<DropsReport.Counter> c = new ArrayList<>();
+            WorkerCounters.Published p = w.published();
             for (io.sallyport.esp.DropReason r : io.sallyport.esp.DropReason.values()) {
-                counter(c, r.label(), r.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), w.counters().get(r));
+                counter(c, r.label(), r.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), p.unattributed().get(r));
             }
-            counter(c, "Decrypted after the tunnel left this worker", "orphaned", w.orphaned());
-            port(c, w.portCounters());
-            out.add(new DropsReport.Section("Inbound port", w.name(), c));
+            stats(c, p);
+            w.ports().forEach(port -> port(c, port));
+            out.add(new DropsReport.Section("Inbound port", w.worker(), c));
         }
-        gateway.outboundWorkers().forEach((name, w) -> {
+        for (WorkerCounters w : dataPlane.outbound()) {
             List<DropsReport.Counter> c = new ArrayList<>();
-            counter(c, "Matching no tunnel's selectors", "no-tunnel", w.unmatched());
-            counter(c, "Shorter than an IP header", "short-packet", w.tooShort());
-            port(c, w.portCounters());
-            out.add(new DropsReport.Section("Inside device", name, c));
+            stats(c, w.published());
+            w.ports().forEach(port -> port(c, port));
+            out.add(new DropsReport.Section("Inside device", w.worker(), c));
+        }
+        gateway.sendPorts().forEach((name, ports) -> {
+            List<DropsReport.Counter> c = new ArrayList<>();
+            for (io.sallyport.net.PortCounter pc : io.sallyport.net.PortCounter.values()) {
+                if (pc.name().startsWith("SEND_DROPPED")) {
+                    counter(c, pc.label(), pc.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                            ports.stream().mapToLong(p -> p.get(pc)).sum());
+                }
+            }
+            out.add(new DropsReport.Section("Send ports", name, c));
         });
         List<DropsReport.Counter> k = new ArrayList<>();
         gateway.kmd().drops().forEach((r, n) -> counter(k, r.label(), r.name().toLowerCase(java.util.Locale.ROOT)
                 .replace('_', '-'), n));
-        gateway.ikePorts().forEach((a, p) -> port(k, p.counters()));
+        counter(k, "Operator and worker requests refused by a full control queue", "control-queue-full",
+                gateway.refusedCommands());
         out.add(new DropsReport.Section("kmd", "IKE", k));
         return out;
+    }
+
+    private static void stats(List<DropsReport.Counter> out, WorkerCounters.Published p) {
+        for (WorkerCounters.Stat s : WorkerCounters.Stat.values()) {
+            counter(out, s.label(), s.tag(), p.get(s));
+        }
     }
 
     private static void counter(List<DropsReport.Counter> out, String label, String tag, long value) {

@@ -268,7 +268,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     @Override
     public void failed(V1TaskManager.V1Task task, Failure failure, long now, List<Action> out) {
-        if (task instanceof MainMode) {
+        if (task.messageId() == 0) {
             engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, task.name() + ": phase 1 with " + peer.name() + " failed: " + failure.words());
             close(out, failure);
         } else {

@@ -1,6 +1,5 @@
 package io.sallyport.ike.v1;
 
-import io.sallyport.crypto.Ikev1KeyDerivation;
 import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.DropReason;
@@ -10,10 +9,8 @@ import io.sallyport.ike.TraceLevel;
 import io.sallyport.ike.message.Bytes;
 import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.task.Step;
-import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -95,7 +92,7 @@ final class MainMode implements V1TaskManager.V1Task {
                 ni = sa.engine.nonce();
                 expect = Expect.KE;
                 List<V1Payload> p = new ArrayList<>(List.of(new V1Payload.Ke(gxi), new V1Payload.Nonce(ni)));
-                p.addAll(natD());
+                p.addAll(NatDiscovery.payloads(sa));
                 return new Step.Send<>(sa.plain(Isakmp.EXCH_MAIN, 0, p));
             }
             case KE -> {
@@ -112,7 +109,7 @@ final class MainMode implements V1TaskManager.V1Task {
                 nr = n.get().data();
                 gxr = k.get().data();
                 sa.deriveKeys(auth, gxy.get(), ni, nr, gxi, gxr);
-                detectNat(m, out);
+                NatDiscovery.detect(sa, m, name(), out);
                 expect = Expect.AUTH;
                 V1Payload.Id idii = idPayload(sa.peer.localId());
                 byte[] hashI = sa.prfSkeyid(gxi, gxr, Bytes.of64(sa.ckyI), Bytes.of64(sa.ckyR), saiB, V1Codec.body(idii));
@@ -192,10 +189,10 @@ final class MainMode implements V1TaskManager.V1Task {
                 gxi = k.get().data();
                 gxr = ke.publicValue();
                 sa.deriveKeys(auth, gxy.get(), ni, nr, gxi, gxr);
-                detectNat(m, out);
+                NatDiscovery.detect(sa, m, name(), out);
                 expect = Expect.AUTH;
                 List<V1Payload> p = new ArrayList<>(List.of(new V1Payload.Ke(gxr), new V1Payload.Nonce(nr)));
-                p.addAll(natD());
+                p.addAll(NatDiscovery.payloads(sa));
                 return new Step.Send<>(sa.plain(Isakmp.EXCH_MAIN, 0, p));
             }
             case AUTH -> {
@@ -236,7 +233,10 @@ final class MainMode implements V1TaskManager.V1Task {
 
     // ---------------------------------------------------------------- shared
 
-    private byte[] plainNotify(int type) {
+    private byte[] plainNotify(int type) { return plainNotify(sa, type); }
+
+    /** An unprotected error notify during phase 1 (no keys yet). */
+    static byte[] plainNotify(IsakmpSa sa, int type) {
         V1Payload.Notify n = new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, sa.cookies(), type, new byte[0]);
         return sa.plain(Isakmp.EXCH_INFORMATIONAL, sa.engine.random().nextInt(), List.of(n));
     }
@@ -245,47 +245,15 @@ final class MainMode implements V1TaskManager.V1Task {
         return new V1Payload.Id(id.type().wire(), 0, 0, id.data());
     }
 
-    private boolean acceptable(V1Payload.Id id) {
+    /** Whether the peer's phase-1 identity is the configured remote ID (any when none is configured). */
+    static boolean acceptable(IsakmpSa sa, V1Payload.Id id) {
         return sa.peer.remoteId() == null || sa.peer.remoteId().matches(id.idType(), id.data());
     }
 
-    private static String text(V1Payload.Id id) {
+    private boolean acceptable(V1Payload.Id id) { return acceptable(sa, id); }
+
+    static String text(V1Payload.Id id) {
         Identity.Type t = Identity.Type.fromWire(id.idType());
         return t == null ? "ID type " + id.idType() : new Identity(t, id.data()).toString();
-    }
-
-    /** NAT-D payloads: the peer's address as we send to it, then ours (RFC 3947 §3.2). */
-    private List<V1Payload> natD() {
-        if (sa.natT == VendorIds.NatT.NONE) {
-            return List.of();
-        }
-        int type = sa.natT == VendorIds.NatT.RFC ? Isakmp.P_NAT_D : Isakmp.P_NAT_D_DRAFT;
-        return List.of(new V1Payload.NatD(type, natHash(sa.remote)), new V1Payload.NatD(type, natHash(sa.local)));
-    }
-
-    private byte[] natHash(InetSocketAddress a) {
-        return Ikev1KeyDerivation.hash(sa.proposal.prf(), Bytes.of64(sa.ckyI), Bytes.of64(sa.ckyR), a.getAddress().getAddress(),
-                new byte[] {(byte) (a.getPort() >> 8), (byte) a.getPort()});
-    }
-
-    /** The first NAT-D is what the peer saw as our address; the others are the peer's own. */
-    private void detectNat(V1Message m, List<Action> out) {
-        List<V1Payload.NatD> d = m.all(V1Payload.NatD.class);
-        if (sa.natT == VendorIds.NatT.NONE || d.size() < 2) {
-            return;
-        }
-        sa.natLocal = !Arrays.equals(d.getFirst().hash(), natHash(sa.local));
-        byte[] remote = natHash(sa.remote);
-        sa.natRemote = d.subList(1, d.size()).stream().noneMatch(x -> Arrays.equals(x.hash(), remote));
-        if (sa.natLocal || sa.natRemote) {
-            sa.engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, name() + ": " + (sa.natLocal ? "local host is behind NAT" : "")
-                    + (sa.natLocal && sa.natRemote ? ", " : "") + (sa.natRemote ? "remote host is behind NAT (or faking it)" : ""));
-            if (sa.initiator && !sa.onNatPort) {
-                // RFC 3947 §4: the initiator moves to port 4500 from message 5 on; the responder follows.
-                sa.local = new InetSocketAddress(sa.local.getAddress(), 4500);
-                sa.remote = new InetSocketAddress(sa.remote.getAddress(), 4500);
-                sa.onNatPort = true;
-            }
-        }
     }
 }

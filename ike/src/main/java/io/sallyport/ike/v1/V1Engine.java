@@ -116,15 +116,12 @@ public final class V1Engine {
             trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 supports pre-shared keys only so far");
             return null;
         }
-        if (p.exchange() == PeerConfig.Exchange.AGGRESSIVE) {
-            trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 aggressive mode is not implemented yet");
-            return null;
-        }
         IsakmpSa sa = new IsakmpSa(this, p, true, newCookie(), 0, new InetSocketAddress(p.localAddress(), 500),
                 new InetSocketAddress(p.remoteAddress(), 500), now);
         sa.initialContact = sas.values().stream().noneMatch(o -> o.remote.getAddress().equals(p.remoteAddress()));
         sas.put(sa.ckyI, sa);
-        sa.tasks.startPhase1(now, MainMode.initiator(sa, auth.get()), out);
+        sa.tasks.startPhase1(now, p.exchange() == PeerConfig.Exchange.AGGRESSIVE ? AggressiveMode.initiator(sa, auth.get())
+                : MainMode.initiator(sa, auth.get()), out);
         return sa;
     }
 
@@ -217,7 +214,8 @@ public final class V1Engine {
             trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.WARNING, "ISAKMP message from " + d.remote() + ": no IKEv1 peer configured");
             return;
         }
-        if (h.exchange() != Isakmp.EXCH_MAIN) {
+        int expected = p.get().exchange() == PeerConfig.Exchange.AGGRESSIVE ? Isakmp.EXCH_AGGRESSIVE : Isakmp.EXCH_MAIN;
+        if (h.exchange() != expected) {
             counter.accept(DropReason.UNEXPECTED_EXCHANGE);
             trace(out, TraceFlag.IKE, TraceLevel.WARNING, "exchange type " + h.exchange() + " from " + d.remote()
                     + " refused: peer " + p.get().name() + " is configured for " + p.get().exchange().display() + " mode");
@@ -237,7 +235,8 @@ public final class V1Engine {
         }
         IsakmpSa sa = new IsakmpSa(this, p.get(), false, h.ckyI(), newCookie(), d.local(), d.remote(), now);
         sas.put(sa.ckyR, sa);
-        sa.tasks.expect(MainMode.responder(sa, auth.get()));
+        sa.tasks.expect(expected == Isakmp.EXCH_AGGRESSIVE ? AggressiveMode.responder(sa, auth.get())
+                : MainMode.responder(sa, auth.get()));
         guarded(sa, out, () -> sa.onDatagram(now, d, h, out));
         if (sa.state == IsakmpSa.State.CONNECTING && !sa.tasks.started(0)) {
             sas.remove(sa.ckyR, sa); // the first message was not acceptable: keep no state for it

@@ -165,4 +165,26 @@ class Ikev1StrongSwanInteropTest {
             assertTrue(down.contains("proposal mismatch: peer sent NO-PROPOSAL-CHOSEN"), down);
         }
     }
+
+    @Test
+    void shouldRespondToStrongSwansAggressiveMode() throws Exception {
+        // strongSwan answers aggressive mode with a pre-shared key only when told to ignore its risk, so it initiates here.
+        Path template = Files.createTempFile("ikev1-aggressive", ".conf");
+        try {
+            Files.writeString(template, Files.readString(Harness.SCRIPTS.resolve("conf/ikev1-psk/gw-b.conf"))
+                    .replace("aggressive = no", "aggressive = yes"));
+            var r = Harness.script(PROPOSALS, "strongswan-peer.sh", "start", "gw-b", template.toString());
+            assertEquals(0, r.exit(), r.output());
+            try (var gwa = new Harness.GwA(Harness.PSK, IKE, ESP, false, 1280, "AGGRESSIVE")) {
+                assertNotNull(gwa.await("READY", 10));
+                var init = Harness.script("strongswan-peer.sh", "initiate", "gw-b", "net", "30");
+                assertEquals(0, init.exit(), init.output() + gwa.transcript());
+                assertNotNull(gwa.await("INSTALL", 5), gwa::transcript);
+                assertTrue(log().contains("initiating Aggressive Mode"), "strongSwan used aggressive mode");
+                assertTrue(Harness.sas().contains("INSTALLED, TUNNEL-in-UDP"), Harness::sas);
+            }
+        } finally {
+            Files.deleteIfExists(template);
+        }
+    }
 }
