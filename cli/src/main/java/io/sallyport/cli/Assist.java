@@ -31,7 +31,8 @@ final class Assist {
             SchemaGuide.ENTER,
             new HelpLine("and-quit", "Quit configuration mode if commit succeeds"),
             new HelpLine("check", "Check correctness of syntax; do not apply changes"),
-            new HelpLine("comment", "Message to write to commit log"));
+            new HelpLine("comment", "Message to write to commit log"),
+            new HelpLine("confirmed", "Automatically rollback if not confirmed"));
 
     private static final List<HelpLine> LOAD_OPTIONS = List.of(
             new HelpLine("merge", "Merge contents with existing configuration"),
@@ -161,6 +162,8 @@ final class Assist {
             case "run" -> catalog.next(rest);
             case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS
                     : rest.equals(List.of("comment")) ? List.of(new HelpLine("<comment-string>", "Message to write to commit log"))
+                    : rest.equals(List.of("confirmed")) ? List.of(SchemaGuide.ENTER,
+                            new HelpLine("<number>", "Number of minutes until rollback (1..65535)"))
                     : List.of(SchemaGuide.ENTER);
             case "rollback" -> rest.isEmpty()
                     ? List.of(SchemaGuide.ENTER, new HelpLine("<number>", "Numeric rollback index (0..49)"))

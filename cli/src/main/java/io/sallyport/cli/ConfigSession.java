@@ -2,7 +2,9 @@ package io.sallyport.cli;
 
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
+import io.sallyport.config.store.EditingSessions;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +14,22 @@ import java.util.Optional;
  * one implementation, over module config's store in the state directory.
  */
 public interface ConfigSession {
+
+    /**
+     * {@code configure [exclusive | private]}: enters configuration mode as a registered editing
+     * session. The outcome's text is what Junos prints (the other users editing, warnings), or
+     * why the mode was refused.
+     */
+    Outcome begin(EditingSessions.Mode mode) throws IOException;
+
+    /**
+     * Leaves configuration mode: the session is unregistered; an exclusive or private session's
+     * uncommitted changes are discarded (they were warned of at entry).
+     */
+    void end() throws IOException;
+
+    /** When another session holds {@code configure exclusive}: the Junos error that names it. */
+    Optional<String> lockedBy() throws IOException;
 
     Node candidate();
 
@@ -23,8 +41,15 @@ public interface ConfigSession {
     /** {@code commit check}: the outcome the commit would have, without committing. */
     Outcome check();
 
-    /** {@code commit [comment TEXT]}: makes the candidate active when it passes the checks. */
-    Outcome commit(Optional<String> comment) throws IOException;
+    /**
+     * {@code commit [comment TEXT]}: makes the candidate active when it passes the checks; with
+     * {@code confirmWithin}, {@code commit confirmed}: rolled back unless confirmed in time. A
+     * successful commit (or {@link #check}) confirms a pending {@code commit confirmed}.
+     */
+    Outcome commit(Optional<String> comment, Optional<Duration> confirmWithin) throws IOException;
+
+    /** The time left before a pending {@code commit confirmed} is rolled back. */
+    Optional<Duration> confirmRemaining() throws IOException;
 
     /** {@code show system commit}: one line per stored commit, newest (rollback 0) first. */
     String history() throws IOException;

@@ -6,12 +6,15 @@ import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
 import io.sallyport.config.ConfigPrinter;
 import io.sallyport.config.ConfigText;
+import io.sallyport.config.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Configuration-mode commands. They edit the store's candidate directly, so configuration mode
@@ -22,12 +25,16 @@ final class ConfigurationMode {
     private final ConfigSession config;
     private final DaemonLink daemon;
     private final OperationalMode operational;
+    private final SecretPrompt secrets;
+    /** The commands that change the candidate or commit it: refused while another session holds {@code configure exclusive}. */
+    private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit");
 
-    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational) {
+    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets) {
         this.state = state;
         this.config = config;
         this.daemon = daemon;
         this.operational = operational;
+        this.secrets = secrets;
     }
 
     /** An edit of the candidate at the current level, as {@link ConfigEditor} offers them. */
@@ -43,8 +50,12 @@ final class ConfigurationMode {
         // The statement words exactly as typed (quotes, brackets), so config's columns map onto the line.
         int restAt = w.starts().getFirst() + verb.length();
         String rest = command.substring(restAt);
+        if (CHANGES.contains(verb) && !(verb.equals("commit") && w.from(1).equals(List.of("check")))) {
+            Optional<String> locked = config.lockedBy();
+            if (locked.isPresent()) return Reply.error(locked.get());
+        }
         return switch (verb) {
-            case "set" -> edit(ConfigEditor::set, rest, restAt, false);
+            case "set" -> set(rest, restAt);
             case "delete" -> edit(ConfigEditor::delete, rest, restAt, true);
             case "deactivate" -> edit(ConfigEditor::deactivate, rest, restAt, false);
             case "activate" -> edit(ConfigEditor::activate, rest, restAt, false);
@@ -62,6 +73,27 @@ final class ConfigurationMode {
             case "exit", "quit" -> exit(w.from(1));
             default -> Reply.errorAt(w.starts().getFirst(), "unknown command.\n");
         };
+    }
+
+    /**
+     * {@code set}; a secret statement typed without its value ({@code pre-shared-key ascii-text})
+     * asks for it twice with echo off, as Junos does, so the key is never on the screen or in the
+     * history.
+     */
+    private Reply set(String rest, int restAt) throws IOException {
+        List<String> typed = Words.of(rest).words();
+        List<String> path = new ArrayList<>(ConfigEditor.words(state.level()));
+        path.addAll(typed);
+        if (!typed.isEmpty() && Secrets.valuePositions(path).contains(path.size())) {
+            String what = typed.getLast();
+            Optional<String> first = secrets.read("New " + what + " (secret):");
+            if (first.isPresent()) {
+                Optional<String> again = secrets.read("Retype new " + what + " (secret):");
+                if (!again.equals(first)) return Reply.error("error: the two entries do not match; " + what + " is unchanged\n");
+                rest = rest.stripTrailing() + " \"" + first.get().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            }
+        }
+        return edit(ConfigEditor::set, rest, restAt, false);
     }
 
     private Reply edit(Edit op, String rest, int restAt, boolean mustExist) throws IOException {
@@ -162,15 +194,27 @@ final class ConfigurationMode {
         }
         boolean andQuit = option.equals("and-quit") && options.size() == 1;
         boolean commented = option.equals("comment") && options.size() == 2;
-        if (!option.isEmpty() && !andQuit && !commented) {
-            return Reply.error("syntax error, expecting <check>, <and-quit> or <comment \"text\">: "
+        boolean confirmed = option.equals("confirmed") && options.size() <= 2;
+        if (!option.isEmpty() && !andQuit && !commented && !confirmed) {
+            return Reply.error("syntax error, expecting <check>, <and-quit>, <confirmed [minutes]> or <comment \"text\">: "
                     + String.join(" ", options) + "\n");
         }
-        ConfigSession.Outcome o = config.commit(commented ? Optional.of(options.get(1)) : Optional.empty());
+        Optional<Duration> confirmWithin = Optional.empty();
+        if (confirmed) {
+            String minutes = options.size() == 2 ? options.get(1) : "10";
+            if (!minutes.matches("\\d{1,5}") || Integer.parseInt(minutes) < 1 || Integer.parseInt(minutes) > 65535) {
+                return Reply.error("error: invalid value '" + minutes + "' for confirmed: expecting minutes in range (1..65535)\n");
+            }
+            confirmWithin = Optional.of(Duration.ofMinutes(Integer.parseInt(minutes)));
+        }
+        ConfigSession.Outcome o = config.commit(commented ? Optional.of(options.get(1)) : Optional.empty(), confirmWithin);
         if (!o.ok()) return Reply.error(o.text());
-        String text = o.text() + "commit complete\n" + reloadDaemon();
+        String warning = confirmWithin.map(d -> "commit confirmed will be automatically rolled back in " + d.toMinutes()
+                + " minutes unless confirmed\n").orElse("");
+        String text = o.text() + warning + "commit complete\n" + reloadDaemon();
         if (andQuit) {
             state.leaveConfiguration();
+            config.end();
             text += "Exiting configuration mode\n";
         }
         return Reply.ok(text);
@@ -213,7 +257,7 @@ final class ConfigurationMode {
         return Reply.ok("");
     }
 
-    private Reply exit(List<String> args) {
+    private Reply exit(List<String> args) throws IOException {
         boolean wholeMode = args.equals(List.of("configuration-mode"));
         if (!args.isEmpty() && !wholeMode) return Reply.error("syntax error, expecting <configuration-mode>\n");
         if (!state.atTop() && !wholeMode) {
@@ -224,6 +268,7 @@ final class ConfigurationMode {
         if (!config.candidate().equals(config.active())) lines.add("The configuration has been changed but not committed");
         lines.add("Exiting configuration mode");
         state.leaveConfiguration();
+        config.end();
         return Reply.ok(String.join("\n", lines) + "\n");
     }
 

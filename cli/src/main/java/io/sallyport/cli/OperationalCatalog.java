@@ -15,12 +15,14 @@ import java.util.Map;
 final class OperationalCatalog {
 
     /** Shell-local commands, handled without the daemon. */
-    static final List<String> LOCAL = List.of("configure", "exit", "quit", "show system commit");
+    static final List<String> LOCAL = List.of("configure [exclusive|private]", "exit", "quit", "show system commit");
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("show", "Show system information"),
             Map.entry("clear", "Clear information in the system"),
             Map.entry("configure", "Manipulate software configuration information"),
+            Map.entry("exclusive", "Obtain exclusive lock (other users cannot make changes)"),
+            Map.entry("private", "Work in private database (other users cannot see changes)"),
             Map.entry("exit", "Exit the management session"),
             Map.entry("quit", "Exit the management session"),
             Map.entry("configuration", "Show current configuration"),
@@ -62,7 +64,11 @@ final class OperationalCatalog {
             Map.entry("filename", "File name"),
             Map.entry("digest", "Digest of the request signature (sha-1, sha-256, sha-384)"),
             Map.entry("key", "Private key file"),
-            Map.entry("passphrase", "Passphrase of the key or PKCS#12 file (never stored)"));
+            Map.entry("passphrase", "Passphrase of the key or PKCS#12 file (never stored)"),
+            Map.entry("drops", "Show drop counters no other command shows (Sallyport)"),
+            Map.entry("peer-address", "Address of IKE peer"),
+            Map.entry("routing-instance", "Name of routing instance"),
+            Map.entry("tunnel-index", "Index of tunnel within its service set"));
 
     private final List<List<String>> patterns;
 

@@ -3,6 +3,7 @@ package io.sallyport.cli;
 import io.sallyport.config.ConfigEditor;
 import io.sallyport.config.Secrets;
 import io.sallyport.config.model.JunosSecret;
+import io.sallyport.config.store.EditingSessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ public final class Shell {
     private final OperationalMode operationalMode;
     private boolean echo;
     private CommandGuard guard = CommandGuard.NONE;
+    private SecretPrompt secrets = SecretPrompt.NONE;
 
     /**
      * @param config     the configuration store of the state directory
@@ -40,7 +42,7 @@ public final class Shell {
         this.systemHost = systemHost;
         this.assist = new Assist(state, config);
         this.operationalMode = new OperationalMode(config, daemon);
-        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode);
+        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt));
     }
 
     /**
@@ -58,6 +60,12 @@ public final class Shell {
         return this;
     }
 
+    /** Where a secret left off a {@code set} is asked for (the terminal, with echo off). */
+    public Shell secretPrompt(SecretPrompt prompt) {
+        this.secrets = prompt;
+        return this;
+    }
+
     public boolean inConfigurationMode() { return state.configurationMode(); }
 
     /** {@code user@host> } in operational mode, {@code user@host# } in configuration mode. */
@@ -65,8 +73,24 @@ public final class Shell {
         return user + "@" + hostName() + (state.configurationMode() ? "# " : "> ");
     }
 
-    /** The {@code [edit ...]} line Junos prints above each configuration-mode prompt. */
-    public String banner() { return state.banner(); }
+    /**
+     * The {@code [edit ...]} line Junos prints above each configuration-mode prompt, after the
+     * {@code commit confirmed} notice while one is pending.
+     */
+    public String banner() {
+        return confirmNotice() + state.banner();
+    }
+
+    /** {@code # commit confirmed will be rolled back in N minutes}, while one is pending, as Junos prints it. */
+    private String confirmNotice() {
+        try {
+            return config.confirmRemaining()
+                    .map(left -> "# commit confirmed will be rolled back in " + Math.max(1, (left.toSeconds() + 59) / 60) + " minutes\n")
+                    .orElse("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
 
     /** Runs one command line; a line ending in {@code ?} lists what may come next instead. */
     public Reply execute(String line) {
@@ -154,13 +178,39 @@ public final class Shell {
         }
     }
 
-    private Reply operational(Pipeline p) {
+    /** {@code configure}, {@code configure exclusive}, {@code configure private}; any other word is a syntax error. */
+    private Reply configure(Words w) throws IOException {
+        EditingSessions.Mode mode = EditingSessions.Mode.SHARED;
+        if (w.size() > 1) {
+            mode = switch (w.get(1)) {
+                case "exclusive" -> EditingSessions.Mode.EXCLUSIVE;
+                case "private" -> EditingSessions.Mode.PRIVATE;
+                default -> null;
+            };
+            if (mode == null || w.size() > 2) {
+                int bad = mode == null ? 1 : 2;
+                return Reply.errorAt(w.starts().get(bad), "syntax error.\n");
+            }
+        }
+        ConfigSession.Outcome o = config.begin(mode);
+        if (!o.ok()) return Reply.error(o.text());
+        state.enterConfiguration();
+        return Reply.ok(o.text());
+    }
+
+    /** Ends this shell's editing session, if any (the shell is going away). */
+    public void close() {
+        try {
+            config.end();
+        } catch (IOException e) {
+            // the session file is removed as stale once this process has gone
+        }
+    }
+
+    private Reply operational(Pipeline p) throws IOException {
         switch (Words.of(p.command()).first()) {
             case "configure" -> {
-                state.enterConfiguration();
-                String note = config.candidate().equals(config.active()) ? ""
-                        : "The configuration has been changed but not committed\n";
-                return Reply.ok("Entering configuration mode\n" + note);
+                return configure(Words.of(p.command()));
             }
             case "exit", "quit" -> { return Reply.exit(""); }
             default -> { return operationalMode.execute(p); }

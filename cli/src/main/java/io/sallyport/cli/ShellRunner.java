@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jline.keymap.KeyMap;
 import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
@@ -13,6 +14,7 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.Reference;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -40,6 +42,14 @@ public final class ShellRunner {
     }
 
     static int runBatch(Shell shell, List<String> commands, PrintWriter out, PrintWriter err) {
+        try {
+            return runEach(shell, commands, out, err);
+        } finally {
+            shell.close();
+        }
+    }
+
+    private static int runEach(Shell shell, List<String> commands, PrintWriter out, PrintWriter err) {
         shell.echoCommandOnError(true);
         for (String command : commands) {
             Reply r = shell.execute(command);
@@ -78,14 +88,14 @@ public final class ShellRunner {
      * and without lines that carry a key passphrase.
      */
     public static int runInteractive(Shell shell, Path historyFile) throws IOException {
-        SecretFreeHistory.prepareFile(historyFile);
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             return runInteractive(shell, terminal, historyFile);
         }
     }
 
     /** The interactive shell on a terminal someone else opened (an SSH channel with a pty). */
-    public static int runInteractive(Shell shell, Terminal terminal, Path historyFile) {
+    public static int runInteractive(Shell shell, Terminal terminal, Path historyFile) throws IOException {
+        SecretFreeHistory.prepareFile(historyFile);
         LineReader reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("sallyport")
@@ -112,7 +122,21 @@ public final class ShellRunner {
             return true;
         });
         reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(HELP_WIDGET), KeyMap.translate("?"));
-        return loop(shell, reader, terminal);
+        shell.secretPrompt(prompt -> readSecret(reader, prompt));
+        try {
+            return loop(shell, reader, terminal);
+        } finally {
+            shell.close();
+        }
+    }
+
+    /** One line with nothing echoed (JLine's null mask), and kept out of the history. */
+    static Optional<String> readSecret(LineReader reader, String prompt) {
+        try {
+            return Optional.of(reader.readLine(prompt, LineReaderImpl.NULL_MASK));
+        } catch (UserInterruptException | EndOfFileException e) {
+            return Optional.empty();
+        }
     }
 
     private static int loop(Shell shell, LineReader reader, Terminal terminal) {

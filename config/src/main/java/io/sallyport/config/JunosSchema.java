@@ -159,7 +159,7 @@ final class JunosSchema {
                     list("ssh-ed25519", "Secure shell (ssh) EDDSA public key string", publicKey))));
     }
 
-    /** {@code system services}: the SSH server (CLI) and NETCONF over SSH. */
+    /** {@code system services}: the SSH server (CLI), NETCONF over SSH, the Prometheus endpoint. */
     static SchemaNode systemServices() {
         return c("services", "System services",
             presence("ssh", "Allow ssh access",
@@ -167,7 +167,10 @@ final class JunosSchema {
                 leafList("addresses", "Addresses to accept connections on (default: all)", ADDRESS)),
             c("netconf", "Allow NETCONF connections",
                 presence("ssh", "Allow NETCONF over SSH",
-                    leaf("port", "Service port number", range(1, 65535), "830"))));
+                    leaf("port", "Service port number", range(1, 65535), "830"))),
+            presence("prometheus", "Serve metrics for Prometheus over HTTP (Sallyport extension)",
+                leaf("port", "Port number to accept scrapes on", range(1, 65535), "9464"),
+                leafList("addresses", "Addresses to accept scrapes on (default: 127.0.0.1)", ADDRESS)));
     }
 
     // ---- [edit interfaces] ------------------------------------------------------------------

@@ -9,7 +9,14 @@ import java.math.BigInteger;
  */
 record ModpParameters(BigInteger p, BigInteger g, BigInteger q, int exponentBits) {
 
+    /** Parsed once: a peer value is range-checked against p for every IKE_SA_INIT, before any DH work. */
+    private static final java.util.Map<DhGroup, ModpParameters> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
     static ModpParameters of(DhGroup group) {
+        return CACHE.computeIfAbsent(group, ModpParameters::parse);
+    }
+
+    private static ModpParameters parse(DhGroup group) {
         return switch (group) {
             case GROUP1 -> safePrime(P768, 160);
             case GROUP2 -> safePrime(P1024, 160);

@@ -25,7 +25,10 @@ import java.util.Objects;
  * @param passiveMode          {@code passive-mode-tunneling}
  * @param headerIntegrityCheck {@code header-integrity-check enable-all}
  * @param tunnelIsHop          false with {@code no-ipsec-tunnel-in-traceroute}: no TTL decrement, no time-exceeded
- * @param outerTtl             TTL / hop limit of the outer header
+ * @param outerTtl             TTL / hop limit of the outer header, or {@link #COPY_FROM_INNER}
+ *                             ({@code copy-ttl-from-inner-ip-header}: the inner one, after the hop)
+ * @param outerTos             ToS / traffic class of the outer header 0..255, or {@link #COPY_FROM_INNER}
+ *                             ({@code copy-tos-from-inner-ip-header})
  * @param icmpSourceV4         source of ICMPv4 errors sent inside (0 = local address or 192.0.0.8, RFC 7600)
  * @param ivSeed               per-SA seed for CBC IV derivation
  */
@@ -34,7 +37,10 @@ public record EspSa(int spi, EncryptionAlgorithm encryption, IntegrityAlgorithm 
                    InetAddress localAddress, InetAddress remoteAddress,
                    UdpEncapsulation udp, boolean esn, int replayWindow, DfPolicy dfPolicy, int tunnelMtu,
                    boolean passiveMode, boolean headerIntegrityCheck, boolean tunnelIsHop, int outerTtl,
-                   int icmpSourceV4, long ivSeed) {
+                   int outerTos, int icmpSourceV4, long ivSeed) {
+
+    /** {@code outerTtl} / {@code outerTos}: take the value from the inner header. */
+    public static final int COPY_FROM_INNER = -1;
 
     public static final int DEFAULT_REPLAY_WINDOW = 128;
     public static final int DEFAULT_TUNNEL_MTU = 1500;
@@ -57,8 +63,11 @@ public record EspSa(int spi, EncryptionAlgorithm encryption, IntegrityAlgorithm 
         if (passiveMode && headerIntegrityCheck) {
             throw new IllegalArgumentException("passive-mode-tunneling excludes header-integrity-check");
         }
-        if (outerTtl < 1 || outerTtl > 255) {
+        if ((outerTtl < 1 || outerTtl > 255) && outerTtl != COPY_FROM_INNER) {
             throw new IllegalArgumentException("outer TTL must be 1..255");
+        }
+        if ((outerTos < 0 || outerTos > 255) && outerTos != COPY_FROM_INNER) {
+            throw new IllegalArgumentException("outer ToS must be 0..255");
         }
         encryptionKey = encryptionKey.clone();
         integrityKey = integrityKey == null ? new byte[0] : integrityKey.clone();
@@ -93,6 +102,7 @@ public record EspSa(int spi, EncryptionAlgorithm encryption, IntegrityAlgorithm 
         private boolean headerIntegrityCheck;
         private boolean tunnelIsHop = true;
         private int outerTtl = 64;
+        private int outerTos = COPY_FROM_INNER;
         private int icmpSourceV4;
         private long ivSeed;
 
@@ -118,13 +128,14 @@ public record EspSa(int spi, EncryptionAlgorithm encryption, IntegrityAlgorithm 
         public Builder headerIntegrityCheck(final boolean v) { this.headerIntegrityCheck = v; return this; }
         public Builder tunnelIsHop(final boolean v) { this.tunnelIsHop = v; return this; }
         public Builder outerTtl(final int v) { this.outerTtl = v; return this; }
+        public Builder outerTos(final int v) { this.outerTos = v; return this; }
         public Builder icmpSourceV4(final int v) { this.icmpSourceV4 = v; return this; }
         public Builder ivSeed(final long v) { this.ivSeed = v; return this; }
 
         public EspSa build() {
             return new EspSa(spi, encryption, integrity, encryptionKey, integrityKey, local, remote, udp, esn,
                     replayWindow, dfPolicy, tunnelMtu, passiveMode, headerIntegrityCheck, tunnelIsHop, outerTtl,
-                    icmpSourceV4, ivSeed);
+                    outerTos, icmpSourceV4, ivSeed);
         }
     }
 }

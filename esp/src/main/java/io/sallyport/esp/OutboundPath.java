@@ -21,7 +21,7 @@ import java.net.Inet4Address;
  * 4. Sequence number: next value, or stop at rollover and raise the event.
  * 5. ESP trailer (padding 1,2,3..., pad length, next header 4 or 41), encrypt and ICV in place.
  * 6. Optional UDP header (NAT-T or per-flow multipath source port), outer IPv4/IPv6 header
- *    (DF per policy, TOS/traffic class copied from the inner header).
+ *    (DF per policy; TOS/traffic class and TTL configured, or copied from the inner header).
  * </pre>
  *
  * <p>The inner packet sits at {@code innerOff} with at least {@link #headroom()} bytes before it
@@ -65,6 +65,8 @@ public final class OutboundPath {
     private final long nearRollover;
     private long seq;
     private int ipId;
+    /** The outer TTL of the packet being encapsulated (the configured one, or the inner's). */
+    private int outerTtl;
     private boolean exhausted;
 
     public OutboundPath(final EspSa sa, final EspCounters counters, final OutputForm form) {
@@ -185,7 +187,11 @@ public final class OutboundPath {
             case COPY -> innerDf;
             case SET -> true;
         };
-        final int tos = v4 ? buf[innerOff + 1] & 0xFF : (Bytes.u16(buf, innerOff) >>> 4) & 0xFF;
+        final int tos = sa.outerTos() != EspSa.COPY_FROM_INNER ? sa.outerTos()
+                : v4 ? buf[innerOff + 1] & 0xFF : (Bytes.u16(buf, innerOff) >>> 4) & 0xFF;
+        // copy-ttl-from-inner-ip-header: the inner TTL after the tunnel's own hop.
+        outerTtl = sa.outerTtl() != EspSa.COPY_FROM_INNER ? sa.outerTtl()
+                : Math.max(1, buf[innerOff + (v4 ? 8 : 7)] & 0xFF);
         final int flow = flowHash(buf, innerOff, len, v4);
         out.sourcePort(udpDstPort == 0 ? 0 : multipath ? 49152 + (flow & 0x3FFF) : natTSrcPort);
         if (len > maxInner && !sa.passiveMode()) {
@@ -278,7 +284,7 @@ public final class OutboundPath {
         final int proto = udpDstPort != 0 ? IpProtocol.UDP : IpProtocol.ESP;
         if (v6Outer) {
             final int ip = l4 - Ipv6View.HEADER;
-            Ipv6View.write(buf, ip, tos, flow, l4Len, proto, sa.outerTtl(), local16, remote16);
+            Ipv6View.write(buf, ip, tos, flow, l4Len, proto, outerTtl, local16, remote16);
             if (udpDstPort != 0) {
                 UdpView.fillChecksum(buf, ip, l4, l4Len);
             }
@@ -288,7 +294,7 @@ public final class OutboundPath {
             final int ip = l4 - Ipv4View.MIN_HEADER;
             ipId = (ipId + 1) & 0xFFFF;
             Ipv4View.write(buf, ip, tos, Ipv4View.MIN_HEADER + l4Len, ipId, outerDf ? Ipv4View.FLAG_DF : 0,
-                    sa.outerTtl(), proto, localV4, remoteV4);
+                    outerTtl, proto, localV4, remoteV4);
             out.add(buf, ip, Ipv4View.MIN_HEADER + l4Len);
         }
         return true;

@@ -37,8 +37,8 @@ public sealed interface Action {
                    boolean natDetected, Lifetime lifetime) implements Action {
     }
 
-    /** The IKE SA is gone; {@code reason} in words, e.g. "authentication failed". */
-    record IkeSaDown(String peer, IkeSaId ikeSa, String reason) implements Action {
+    /** The IKE SA is gone: {@code cause} for decisions, {@code reason} in words, e.g. "authentication failed". */
+    record IkeSaDown(String peer, IkeSaId ikeSa, DownCause cause, String reason) implements Action {
     }
 
     record Trace(TraceFlag flag, TraceLevel level, String text) implements Action {

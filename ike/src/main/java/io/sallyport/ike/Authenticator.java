@@ -1,18 +1,38 @@
 package io.sallyport.ike;
 
 import io.sallyport.crypto.PrfAlgorithm;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Produces and checks the AUTH payload (RFC 7296 §2.15). The state machine hands over the
- * signed octets (message | nonce | prf(SK_p, ID')); pre-shared keys and, later, signatures plug in
- * here without touching the exchanges.
+ * signed octets (message | nonce | prf(SK_p, ID')); pre-shared keys ({@link PskAuthenticator})
+ * and certificate signatures (built by the gateway from its PKI, which this module never imports)
+ * plug in here without touching the exchanges.
  */
 public interface Authenticator {
 
-    /** The AUTH method number on the wire. */
-    int method();
+    /** An AUTH payload's method and data. */
+    record AuthData(int method, byte[] data) { }
 
-    byte[] authData(PrfAlgorithm prf, byte[] signedOctets);
+    /**
+     * What the peer presented in IKE_AUTH besides its AUTH payload: its ID payload (type and data)
+     * and the X.509 certificates of its CERT payloads (DER, in the order sent: end entity first).
+     */
+    record PeerProof(int idType, byte[] idData, List<byte[]> certificates) { }
 
-    boolean verify(PrfAlgorithm prf, byte[] signedOctets, int method, byte[] authData);
+    /** Our AUTH payload; {@code peerHashAlgorithms} is the peer's RFC 7427 SIGNATURE_HASH_ALGORITHMS list. */
+    AuthData sign(PrfAlgorithm prf, byte[] signedOctets, List<Integer> peerHashAlgorithms);
+
+    /** Empty when the peer's AUTH payload verifies for what it presented, else why not (in words). */
+    Optional<String> check(PrfAlgorithm prf, byte[] signedOctets, AuthData auth, PeerProof peer);
+
+    /** X.509 certificates (DER) to send in CERT payloads, end entity first; none for pre-shared keys. */
+    default List<byte[]> certificates() { return List.of(); }
+
+    /** SHA-1 hashes of the trusted CAs' SubjectPublicKeyInfo for a CERTREQ payload; none: no CERTREQ. */
+    default List<byte[]> certificateAuthorities() { return List.of(); }
+
+    /** RFC 7427 hash algorithm numbers we verify signatures with; none: no SIGNATURE_HASH_ALGORITHMS. */
+    default List<Integer> signatureHashAlgorithms() { return List.of(); }
 }

@@ -38,19 +38,41 @@ final class ChildRekey {
 
     static List<Payload> rekeyChildRequestPayloads(IkeSession s, Pending p, ChildSa old) {
         ChildProposal first = s.peer.childProposals().getFirst();
+        DhGroup group = old.rekeyGroup != null ? old.rekeyGroup : first.pfsGroup();
         p.nonce = s.env.nonce();
         p.newChildSpi = s.env.newChildSpi();
         List<Payload> pl = new ArrayList<>();
         pl.add(new Payload.Notify(Wire.PROTO_ESP, Bytes.of32(old.spiIn), Wire.N_REKEY_SA, new byte[0]));
         pl.add(Proposals.childOffer(s.peer.childProposals(), p.newChildSpi, true));
         pl.add(new Payload.Nonce(p.nonce));
-        if (first.pfsGroup() != null) {
-            p.ke = p.ke != null && p.ke.group() == first.pfsGroup() ? p.ke : s.env.newKeyExchange(first.pfsGroup());
+        if (group != null) {
+            p.ke = p.ke != null && p.ke.group() == group ? p.ke : s.env.newKeyExchange(group);
             pl.add(new Payload.Ke(p.ke.group().number(), p.ke.publicValue()));
         }
         pl.add(new Payload.Ts(Wire.TSI, old.localSelectors));
         pl.add(new Payload.Ts(Wire.TSR, old.remoteSelectors));
         return pl;
+    }
+
+    /** The group an INVALID_KE_PAYLOAD names, if it is a PFS group of one of our child proposals. */
+    private static Optional<DhGroup> suggestedGroup(IkeSession s, Payload.Notify n) {
+        if (n.notifyType() != Wire.N_INVALID_KE_PAYLOAD || n.data().length != 2) {
+            return Optional.empty();
+        }
+        return DhGroup.fromNumber(Bytes.u16(n.data(), 0))
+                .filter(g -> s.peer.childProposals().stream().anyMatch(c -> c.pfsGroup() == g));
+    }
+
+    /** The rekey failed: the old SA stays and is rekeyed again after a bounded, doubling wait. */
+    private static void refused(IkeSession s, long now, ChildSa old, String why, List<Action> out) {
+        old.rekeyRefusals++;
+        long wait = s.rekeyBackoff(old.rekeyRefusals);
+        old.rekeyRetryAt = now + wait;
+        if (old.state == ChildSa.State.REKEYING) {
+            old.state = ChildSa.State.INSTALLED;
+        }
+        s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "RekeyChildLocal: " + old + " rekey " + why
+                + ", next try in " + wait / 1_000_000_000L + " s");
     }
 
     static List<Payload> processCreateChildRequest(IkeSession s, long now, IkeMessage m, List<Action> out) {
@@ -63,6 +85,12 @@ final class ChildRekey {
             return IkeRekey.processRekeyIkeRequest(s, now, m, out);
         }
         var rekey = m.notify(Wire.N_REKEY_SA);
+        int cap = s.env.options().limits().maxChildSasPerIkeSa();
+        if (rekey.isEmpty() && s.children.stream().filter(c -> c.state != ChildSa.State.REKEYED).count() >= cap) {
+            s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateChildRemote: " + s.peer.name() + " already has " + cap
+                    + " child SAs over IKE SA " + s.id() + ", sending NO_ADDITIONAL_SAS");
+            return List.of(Payload.Notify.of(Wire.N_NO_ADDITIONAL_SAS));
+        }
         ChildSa old = null;
         if (rekey.isPresent()) {
             long spi = rekey.get().spi().length == 4 ? Bytes.u32(rekey.get().spi(), 0) : -1;
@@ -120,22 +148,24 @@ final class ChildRekey {
     static void processRekeyChildResponse(IkeSession s, long now, IkeMessage m, Pending p, ChildSa old, List<Action> out) {
         var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
         if (err.isPresent()) {
-            if (err.get().notifyType() == Wire.N_INVALID_KE_PAYLOAD && err.get().data().length == 2) {
-                Optional<DhGroup> g = DhGroup.fromNumber(Bytes.u16(err.get().data(), 0));
-                if (g.isPresent()) {
-                    p.ke = s.env.newKeyExchange(g.get());
-                }
-            }
-            s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "RekeyChildLocal: " + old + " rekey refused with "
-                    + Wire.notifyName(err.get().notifyType()));
-            if (old.state == ChildSa.State.REKEYING) {
+            Optional<DhGroup> wanted = suggestedGroup(s, err.get()).filter(g -> g != old.rekeyGroup);
+            wanted.ifPresent(g -> old.rekeyGroup = g);
+            if (wanted.isPresent() && !old.rekeyGroupSwitched) {
+                // RFC 7296 §1.3: the responder named a group of ours; try again with it now, once (a peer
+                // naming another group each time gets the back-off, not a loop).
+                old.rekeyGroupSwitched = true;
+                s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyChildLocal: " + old + " rekey: peer wants "
+                        + wanted.get().keyword() + ", retrying with it");
                 old.state = ChildSa.State.INSTALLED;
+                s.queue.addFirst(new Work.RekeyChild(old));
+                return;
             }
+            refused(s, now, old, "refused with " + Wire.notifyName(err.get().notifyType()), out);
             return;
         }
         var nonce = m.first(Payload.Nonce.class);
         if (nonce.isEmpty()) {
-            old.state = ChildSa.State.INSTALLED;
+            refused(s, now, old, "answered without a nonce", out);
             return;
         }
         byte[] shared = null;
@@ -143,13 +173,13 @@ final class ChildRekey {
             var kePayload = m.first(Payload.Ke.class);
             Optional<byte[]> secret = kePayload.filter(k -> k.group() == p.ke.group().number()).flatMap(k -> s.env.agree(p.ke, k.data()));
             if (secret.isEmpty()) {
-                old.state = ChildSa.State.INSTALLED;
+                refused(s, now, old, "answered with an unusable KE payload", out);
                 return;
             }
             shared = secret.get();
         }
         if (!ChildCreate.acceptChild(s, now, m, p, p.nonce, nonce.get().data(), shared, old, out)) {
-            old.state = ChildSa.State.INSTALLED;
+            refused(s, now, old, "answered with a proposal or selectors we did not offer", out);
             return;
         }
         ChildSa created = s.children.getLast();

@@ -12,6 +12,7 @@ public enum DropReason {
     UNEXPECTED_EXCHANGE("exchange not valid in this state"),
     RETRANSMITTED_REQUEST("duplicate request answered from cache"),
     KEEPALIVE("NAT keepalive"),
+    UNPROTECTED("unprotected message after IKE_SA_INIT"),
     FRAGMENT_LIMIT("IKE fragments over the reassembly limit"),
     DUPLICATE_FRAGMENT("fragment of an answered request"),
     RATE_LIMITED("IKE_SA_INIT over the rate limit"),

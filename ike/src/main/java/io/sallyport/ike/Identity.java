@@ -64,12 +64,26 @@ public record Identity(Type type, byte[] data) {
     @Override
     public int hashCode() { return type.hashCode() * 31 + Arrays.hashCode(data); }
 
+    /** Printable ASCII as is; anything else (and the backslash) as \xNN, so a peer cannot forge trace lines. */
+    static String printable(byte[] raw) {
+        StringBuilder b = new StringBuilder(raw.length);
+        for (byte x : raw) {
+            int c = x & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '\\') {
+                b.append((char) c);
+            } else {
+                b.append(String.format("\\x%02x", c));
+            }
+        }
+        return b.toString();
+    }
+
     @Override
     public String toString() {
         try {
             return switch (type) {
                 case IPV4_ADDR, IPV6_ADDR -> InetAddress.getByAddress(data).getHostAddress();
-                case FQDN, RFC822_ADDR -> new String(data, StandardCharsets.US_ASCII);
+                case FQDN, RFC822_ADDR -> printable(data);
                 case DER_ASN1_DN, KEY_ID -> type + ":" + HexFormat.of().formatHex(data);
             };
         } catch (UnknownHostException e) {

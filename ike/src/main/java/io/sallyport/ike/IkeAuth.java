@@ -39,17 +39,29 @@ final class IkeAuth {
         List<Payload> pl = new ArrayList<>();
         Payload.Id idi = IkeAuth.idPayload(Wire.IDI, s.peer.localId());
         pl.add(idi);
+        CertificatePayloads.addToAuth(s, pl, true);
         if (!s.env.hasOtherSaWith(s.remote, s)) {
             // Only when this is our sole SA with the peer: otherwise the peer would forget SAs we still use.
             pl.add(Payload.Notify.of(Wire.N_INITIAL_CONTACT));
         }
         byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.skPi, idi.body()));
-        pl.add(new Payload.Auth(s.peer.authenticator().method(), s.peer.authenticator().authData(s.proposal.prf(), octets)));
+        pl.add(auth(s, octets));
         p.newChildSpi = s.env.newChildSpi();
         pl.add(Proposals.childOffer(s.peer.childProposals(), p.newChildSpi, true));
         pl.add(new Payload.Ts(Wire.TSI, s.peer.localSelectors()));
         pl.add(new Payload.Ts(Wire.TSR, s.peer.remoteSelectors()));
         return pl;
+    }
+
+    private static Payload.Auth auth(IkeSession s, byte[] octets) {
+        Authenticator.AuthData a = s.peer.authenticator().sign(s.proposal.prf(), octets, s.peerSignatureHashes);
+        return new Payload.Auth(a.method(), a.data());
+    }
+
+    /** Empty when the peer's AUTH verifies for the ID and certificates it sent, else why not. */
+    private static Optional<String> check(IkeSession s, IkeMessage m, Payload.Id id, Payload.Auth auth, byte[] octets) {
+        return s.peer.authenticator().check(s.proposal.prf(), octets, new Authenticator.AuthData(auth.method(), auth.data()),
+                CertificatePayloads.proof(m, id));
     }
 
     static Payload.Id idPayload(int type, Identity id) {
@@ -65,23 +77,25 @@ final class IkeAuth {
         }
         boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idi.get().idType(), idi.get().data());
         byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.skPi, idi.get().body()));
-        if (!idOk || !s.peer.authenticator().verify(s.proposal.prf(), octets, auth.get().method(), auth.get().data())) {
-            String why = idOk ? "AUTH payload does not verify (pre-shared key mismatch?)" : "peer identity "
-                    + IkeSession.identityText(idi.get()) + " is not the configured " + s.peer.remoteId();
+        Optional<String> refused = idOk ? check(s, m, idi.get(), auth.get(), octets) : Optional.of("peer identity "
+                + IkeSession.identityText(idi.get()) + " is not the configured " + s.peer.remoteId());
+        if (refused.isPresent()) {
+            String why = refused.get();
             s.env.trace(out, TraceFlag.IKE, TraceLevel.ERROR, "CreateIkeRemote: authentication failed for " + s.peer.name() + ": " + why);
-            s.closeAfterResponse = "authentication failed: " + why;
+            s.closeAfterResponse = new IkeSession.Ending(DownCause.AUTHENTICATION_FAILED, "authentication failed: " + why);
             return List.of(Payload.Notify.of(Wire.N_AUTHENTICATION_FAILED));
         }
         List<Payload> resp = new ArrayList<>();
         Payload.Id idr = IkeAuth.idPayload(Wire.IDR, s.peer.localId());
         resp.add(idr);
+        CertificatePayloads.addToAuth(s, resp, false);
         byte[] ours = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.skPr, idr.body()));
-        resp.add(new Payload.Auth(s.peer.authenticator().method(), s.peer.authenticator().authData(s.proposal.prf(), ours)));
+        resp.add(auth(s, ours));
         if (m.notify(Wire.N_INITIAL_CONTACT).isPresent()) {
             // RFC 7296 §2.4: the peer has no other SA with us; whatever we still hold is stale.
             for (IkeSession other : s.env.sessionsOf(s.peer.name())) {
                 if (other != s && other.state == State.ESTABLISHED) {
-                    other.close(out, "stale: peer sent INITIAL_CONTACT");
+                    other.close(out, DownCause.DELETED_BY_PEER, "stale: peer sent INITIAL_CONTACT");
                 }
             }
         }
@@ -93,20 +107,24 @@ final class IkeAuth {
     static void processAuthResponse(IkeSession s, long now, IkeMessage m, Pending p, List<Action> out) {
         var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
         if (err.isPresent() && err.get().notifyType() == Wire.N_AUTHENTICATION_FAILED) {
-            s.fail(out, "authentication failed (peer sent AUTHENTICATION_FAILED)");
+            s.fail(out, DownCause.AUTHENTICATION_FAILED, "authentication failed (peer sent AUTHENTICATION_FAILED)");
             return;
         }
         var idr = m.id(Wire.IDR);
         var auth = m.first(Payload.Auth.class);
         if (idr.isEmpty() || auth.isEmpty()) {
-            s.fail(out, err.map(n -> "peer refused IKE_AUTH with " + Wire.notifyName(n.notifyType())).orElse("malformed IKE_AUTH response"));
+            s.fail(out, err.isPresent() ? DownCause.REFUSED : DownCause.INVALID, err.map(n -> "peer refused IKE_AUTH with " + Wire.notifyName(n.notifyType())).orElse("malformed IKE_AUTH response"));
             return;
         }
         boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idr.get().idType(), idr.get().data());
         byte[] octets = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.skPr, idr.get().body()));
-        if (!idOk || !s.peer.authenticator().verify(s.proposal.prf(), octets, auth.get().method(), auth.get().data())) {
-            s.fail(out, "authentication failed: " + (idOk ? "responder's AUTH does not verify" : "responder identity "
-                    + IkeSession.identityText(idr.get()) + " is not the configured " + s.peer.remoteId()));
+        Optional<String> refused = idOk ? check(s, m, idr.get(), auth.get(), octets) : Optional.of("responder identity "
+                + IkeSession.identityText(idr.get()) + " is not the configured " + s.peer.remoteId());
+        if (refused.isPresent()) {
+            // RFC 7296 §2.21.2: the responder already holds an established SA; tell it, once, then forget ours.
+            IkeHeader h = new IkeHeader(s.spiI, s.spiR, 0, Wire.INFORMATIONAL, Wire.FLAG_INITIATOR, s.nextRequestId, 0);
+            s.send(out, s.encrypt(h, List.of(Payload.Notify.of(Wire.N_AUTHENTICATION_FAILED))));
+            s.fail(out, DownCause.AUTHENTICATION_FAILED, "authentication failed: " + refused.get());
             return;
         }
         s.establish(now, out);
@@ -115,11 +133,11 @@ final class IkeAuth {
             String why = t == Wire.N_TS_UNACCEPTABLE ? "TS unacceptable" : t == Wire.N_NO_PROPOSAL_CHOSEN
                     ? "proposal mismatch (child SA)" : "child SA refused with " + Wire.notifyName(t);
             s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: " + why);
-            s.queue.addFirst(new Work.DeleteIke(why));
+            s.queue.addFirst(new Work.DeleteIke(DownCause.POLICY_MISMATCH, why));
             return;
         }
         if (!ChildCreate.acceptChild(s, now, m, p, s.ni, s.nr, null, null, out)) {
-            s.queue.addFirst(new Work.DeleteIke("proposal mismatch (child SA response)"));
+            s.queue.addFirst(new Work.DeleteIke(DownCause.POLICY_MISMATCH, "proposal mismatch (child SA response)"));
         }
     }
 }

@@ -65,6 +65,7 @@ final class IkeInit {
             p.add(Payload.Notify.of(Wire.N_NAT_DETECTION_DESTINATION_IP, NatDetection.hash(s.spiI, 0, s.remote)));
         }
         p.add(Payload.Notify.of(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED));
+        CertificatePayloads.addToInit(s, p, false);
         return p;
     }
 
@@ -90,7 +91,8 @@ final class IkeInit {
         }
         if (err.isPresent()) {
             int t = err.get().notifyType();
-            s.fail(out, t == Wire.N_NO_PROPOSAL_CHOSEN || t == Wire.N_INVALID_KE_PAYLOAD
+            boolean mismatch = t == Wire.N_NO_PROPOSAL_CHOSEN || t == Wire.N_INVALID_KE_PAYLOAD;
+            s.fail(out, mismatch ? DownCause.POLICY_MISMATCH : DownCause.REFUSED, mismatch
                     ? "proposal mismatch (peer sent " + Wire.notifyName(t) + ")"
                     : "peer refused IKE_SA_INIT with " + Wire.notifyName(t));
             return;
@@ -99,17 +101,17 @@ final class IkeInit {
         var kePayload = m.first(Payload.Ke.class);
         var nonce = m.first(Payload.Nonce.class);
         if (sa.isEmpty() || kePayload.isEmpty() || nonce.isEmpty() || m.header().spiR() == 0) {
-            s.fail(out, "malformed IKE_SA_INIT response");
+            s.fail(out, DownCause.INVALID, "malformed IKE_SA_INIT response");
             return;
         }
         Optional<IkeProposal> chosen = Proposals.acceptedIke(sa.get(), s.peer.ikeProposals());
         if (chosen.isEmpty() || chosen.get().group() != s.ke.group() || kePayload.get().group() != s.ke.group().number()) {
-            s.fail(out, "proposal mismatch (responder chose a proposal we did not offer)");
+            s.fail(out, DownCause.POLICY_MISMATCH, "proposal mismatch (responder chose a proposal we did not offer)");
             return;
         }
         Optional<byte[]> shared = s.env.agree(s.ke, kePayload.get().data());
         if (shared.isEmpty()) {
-            s.fail(out, "invalid KE payload from peer");
+            s.fail(out, DownCause.INVALID, "invalid KE payload from peer");
             return;
         }
         s.proposal = chosen.get();
@@ -117,10 +119,16 @@ final class IkeInit {
         s.nr = nonce.get().data();
         s.initResponse = raw;
         s.peerFragmentation = m.notify(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+        CertificatePayloads.learnFromInit(s, m);
         s.deriveIkeKeys(IkeKeyDerivation.skeyseed(s.proposal.prf(), s.ni, s.nr, shared.get()));
         NatDetection.detectNat(s, m, out);
         s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: IKE_SA_INIT done, " + IkeSession.describe(s.proposal)
                 + (s.natLocal || s.natRemote ? ", NAT detected" : ""));
+    }
+
+    /** A COOKIE notify, if any, carries 1 to 64 octets (RFC 7296 §3.10.1). */
+    static boolean cookieWellFormed(IkeMessage m) {
+        return m.notify(Wire.N_COOKIE).map(n -> n.data().length >= 1 && n.data().length <= 64).orElse(true);
     }
 
     static void retryInit(IkeSession s, long now, List<Action> out) {
@@ -191,6 +199,7 @@ final class IkeInit {
         s.nr = env.nonce();
         s.initRequest = d.payload();
         s.peerFragmentation = m.notify(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+        CertificatePayloads.learnFromInit(s, m);
         boolean natd = peer.natTraversal() && m.notify(Wire.N_NAT_DETECTION_SOURCE_IP).isPresent();
         if (natd) {
             NatDetection.detectNat(s, m, out);
@@ -206,6 +215,7 @@ final class IkeInit {
         if (s.peerFragmentation) {
             resp.add(Payload.Notify.of(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED));
         }
+        CertificatePayloads.addToInit(s, resp, true);
         IkeHeader rh = new IkeHeader(s.spiI, s.spiR, 0, Wire.IKE_SA_INIT, Wire.FLAG_RESPONSE, 0, 0);
         s.initResponse = MessageCodec.encode(rh, resp);
         s.lastResponseId = 0;

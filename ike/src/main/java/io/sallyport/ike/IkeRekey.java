@@ -39,8 +39,8 @@ final class IkeRekey {
     static List<Payload> rekeyIkeRequestPayloads(IkeSession s, Pending p) {
         p.nonce = s.env.nonce();
         p.newIkeSpi = s.env.newIkeSpi();
-        IkeProposal first = s.peer.ikeProposals().getFirst();
-        p.ke = p.ke != null ? p.ke : s.env.newKeyExchange(first.group());
+        DhGroup group = s.ikeRekeyGroup != null ? s.ikeRekeyGroup : s.peer.ikeProposals().getFirst().group();
+        p.ke = p.ke != null ? p.ke : s.env.newKeyExchange(group);
         return List.of(Proposals.ikeOffer(s.peer.ikeProposals(), Bytes.of64(p.newIkeSpi)), new Payload.Nonce(p.nonce),
                 new Payload.Ke(p.ke.group().number(), p.ke.publicValue()));
     }
@@ -90,18 +90,24 @@ final class IkeRekey {
         var kePayload = m.first(Payload.Ke.class);
         if (sa.isEmpty() || nonce.isEmpty() || kePayload.isEmpty()) {
             var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
-            if (err.isPresent() && err.get().notifyType() == Wire.N_INVALID_KE_PAYLOAD && err.get().data().length == 2) {
-                DhGroup.fromNumber(Bytes.u16(err.get().data(), 0)).ifPresent(g -> p.ke = s.env.newKeyExchange(g));
+            Optional<DhGroup> wanted = err.filter(n -> n.notifyType() == Wire.N_INVALID_KE_PAYLOAD && n.data().length == 2)
+                    .flatMap(n -> DhGroup.fromNumber(Bytes.u16(n.data(), 0)))
+                    .filter(g -> g != s.ikeRekeyGroup && s.peer.ikeProposals().stream().anyMatch(x -> x.group() == g));
+            wanted.ifPresent(g -> s.ikeRekeyGroup = g);
+            if (wanted.isPresent() && !s.ikeRekeyGroupSwitched) {
+                // Once at once; a peer naming another group each time gets the back-off, not a loop.
+                s.ikeRekeyGroupSwitched = true;
+                s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyIkeLocal: peer wants " + wanted.get().keyword() + ", retrying with it");
+                s.queue.addFirst(new Work.RekeyIke());
+                return;
             }
-            s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "RekeyIkeLocal: refused, keeping " + s.id());
-            s.softDeadline = Long.MAX_VALUE;
+            refused(s, now, err.map(n -> "refused with " + Wire.notifyName(n.notifyType())).orElse("malformed response"), out);
             return;
         }
         Optional<IkeProposal> chosen = Proposals.acceptedIke(sa.get(), s.peer.ikeProposals());
         Optional<byte[]> shared = kePayload.flatMap(k -> s.env.agree(p.ke, k.data()));
         if (chosen.isEmpty() || shared.isEmpty() || sa.get().proposals().getFirst().spi().length != 8) {
-            s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "RekeyIkeLocal: bad response, keeping " + s.id());
-            s.softDeadline = Long.MAX_VALUE;
+            refused(s, now, "bad response", out);
             return;
         }
         IkeSession next = IkeRekey.successor(s, now, true, chosen.get(), p.newIkeSpi, sa.get().proposals().getFirst().spiValue(),
@@ -116,7 +122,7 @@ final class IkeRekey {
             // Our new IKE SA holds the lowest nonce: it is redundant and we close it; the s.peer deletes the old one.
             s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyIke: lost the collision, deleting our redundant " + next.id());
             next.markRekeyed(now);
-            next.enqueue(now, new Work.DeleteIke("redundant after simultaneous rekey"), out);
+            next.enqueue(now, new Work.DeleteIke(DownCause.REPLACED, "redundant after simultaneous rekey"), out);
             return;
         }
         if (p.peerCreatedIke != null) {
@@ -125,7 +131,16 @@ final class IkeRekey {
             p.peerCreatedIke.children.clear();
             p.peerCreatedIke.markRekeyed(now);
         }
-        s.queue.addFirst(new Work.DeleteIke("replaced by rekey"));
+        s.queue.addFirst(new Work.DeleteIke(DownCause.REPLACED, "replaced by rekey"));
+    }
+
+    /** The rekey failed: this SA stays and is rekeyed again after a bounded, doubling wait (before its hard lifetime). */
+    private static void refused(IkeSession s, long now, String why, List<Action> out) {
+        s.ikeRekeyRefusals++;
+        long wait = s.rekeyBackoff(s.ikeRekeyRefusals);
+        s.softDeadline = now + wait < s.hardDeadline ? now + wait : Long.MAX_VALUE;
+        s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "RekeyIkeLocal: " + why + ", keeping " + s.id()
+                + (s.softDeadline == Long.MAX_VALUE ? " until it expires" : ", next try in " + wait / 1_000_000_000L + " s"));
     }
 
     /** The IKE SA that replaces this one; children move to it (RFC 7296 §2.18). */

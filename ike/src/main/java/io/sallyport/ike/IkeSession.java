@@ -43,7 +43,7 @@ final class IkeSession {
         record RekeyChild(ChildSa old) implements Work { }
         record RekeyIke() implements Work { }
         record DeleteChild(ChildSa child) implements Work { }
-        record DeleteIke(String reason) implements Work { }
+        record DeleteIke(DownCause cause, String reason) implements Work { }
         record Dpd() implements Work { }
         record InvalidSpi(int spi) implements Work { }
     }
@@ -65,6 +65,8 @@ final class IkeSession {
         ChildSa peerCreated;
         /** The IKE SA a crossing peer IKE rekey created (RFC 7296 §2.8.1). */
         IkeSession peerCreatedIke;
+        /** An unprotected error notify that answered this request: believed only if no protected answer comes (§2.21). */
+        int unprotectedError = -1;
 
         Pending(Work work, int messageId) {
             this.work = work;
@@ -97,6 +99,10 @@ final class IkeSession {
     byte[] initResponse;
     byte[] cookie;
     int invalidKeRetries;
+    /** IKE rekeys the peer refused in a row, and the group its INVALID_KE_PAYLOAD asked for (if ours). */
+    int ikeRekeyRefusals;
+    DhGroup ikeRekeyGroup;
+    boolean ikeRekeyGroupSwitched;
     byte[] skD;
     byte[] skPi;
     byte[] skPr;
@@ -106,6 +112,8 @@ final class IkeSession {
     final FragmentBuffer requestFragments;
     final FragmentBuffer responseFragments;
     boolean peerFragmentation;
+    /** RFC 7427 hash algorithms the peer announced in IKE_SA_INIT (empty: none, use AUTH method 1). */
+    List<Integer> peerSignatureHashes = List.of();
 
     int nextRequestId;
     int expectedRequestId;
@@ -169,8 +177,12 @@ final class IkeSession {
 
     // ---------------------------------------------------------------- SA state shared by the exchanges
 
-    /** Set by an exchange that must end the SA once its response is sent (e.g. AUTHENTICATION_FAILED). */
-    String closeAfterResponse;
+    /** How an SA ends that an exchange closes once its response is sent (e.g. AUTHENTICATION_FAILED). */
+    record Ending(DownCause cause, String reason) {
+    }
+
+    /** Set by an exchange that must end the SA once its response is sent. */
+    Ending closeAfterResponse;
 
     void establish(long now, List<Action> out) {
         state = State.ESTABLISHED;
@@ -209,7 +221,7 @@ final class IkeSession {
             env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "duplicate IKE SAs with " + peer.name() + " (both ends initiated): "
                     + loser.id() + " goes" + (loser.initiator ? ", deleted by us" : ", the peer deletes it"));
             if (loser.initiator) {
-                loser.enqueue(now, new Work.DeleteIke("duplicate IKE SA (both ends initiated)"), out);
+                loser.enqueue(now, new Work.DeleteIke(DownCause.REPLACED, "duplicate IKE SA (both ends initiated)"), out);
             }
             return;
         }
@@ -329,7 +341,7 @@ final class IkeSession {
             onRequest(now, d, h, out);
         }
         if (closeAfterResponse != null && state != State.CLOSED) {
-            close(out, closeAfterResponse);
+            close(out, closeAfterResponse.cause(), closeAfterResponse.reason());
         }
         startNext(now, out);
     }
@@ -359,7 +371,7 @@ final class IkeSession {
         }
         if (inCipher == null && peerKe != null && !IkeInit.deriveResponderKeys(this)) {
             env.count(DropReason.INVALID_KE);
-            close(out, "invalid KE value from peer");
+            close(out, DownCause.INVALID, "invalid KE value from peer");
             return;
         }
         DecodeResult r = MessageCodec.decode(d.payload(), inCipher, requestFragments);
@@ -375,6 +387,12 @@ final class IkeSession {
             case DecodeResult.ProtectedError e -> {
                 env.count(DropReason.MALFORMED_PAYLOAD);
                 respond(now, h, List.of(Payload.Notify.of(e.notifyType())), out);
+            }
+            case DecodeResult.Ok ok when !ok.message().encrypted() -> {
+                requestFirstPacket = null;
+                env.count(DropReason.UNPROTECTED);
+                env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "dropped unprotected " + Wire.exchangeName(h.exchangeType())
+                        + " request from " + d.remote());
             }
             case DecodeResult.Ok ok -> {
                 lastInbound = now;
@@ -429,6 +447,13 @@ final class IkeSession {
                 env.count(DropReason.MALFORMED_PAYLOAD);
                 return;
             }
+            if (!IkeInit.cookieWellFormed(ok.message())) {
+                // RFC 7296 §3.10.1: 1 to 64 octets. Anyone can send this unprotected answer: keep waiting.
+                env.count(DropReason.MALFORMED_PAYLOAD);
+                env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateIkeLocal: ignored a COOKIE of "
+                        + ok.message().notify(Wire.N_COOKIE).orElseThrow().data().length + " octets from " + d.remote());
+                return;
+            }
             lastInbound = now;
             pending = null;
             IkeInit.processInitResponse(this, now, ok.message(), d.payload(), out);
@@ -448,6 +473,15 @@ final class IkeSession {
                 env.count(DropReason.MALFORMED_PAYLOAD);
                 m = new IkeMessage(e.header(), List.of(Payload.Notify.of(e.notifyType())), true);
             }
+            case DecodeResult.Ok ok when !ok.message().encrypted() -> {
+                // RFC 7296 §2.21: keep waiting for a protected answer; remember an error notify for the end.
+                env.count(DropReason.UNPROTECTED);
+                ok.message().all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst()
+                        .ifPresent(n -> pending.unprotectedError = n.notifyType());
+                env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "ignored unprotected " + Wire.exchangeName(h.exchangeType())
+                        + " response from " + d.remote() + ", waiting for a protected one");
+                return;
+            }
             case DecodeResult.Ok ok -> m = ok.message();
         }
         lastInbound = now;
@@ -459,7 +493,7 @@ final class IkeSession {
             case Work.RekeyChild rc -> ChildRekey.processRekeyChildResponse(this, now, m, p, rc.old(), out);
             case Work.RekeyIke ri -> IkeRekey.processRekeyIkeResponse(this, now, m, p, out);
             case Work.DeleteChild dc -> removeChild(dc.child(), "deleted locally", out);
-            case Work.DeleteIke di -> close(out, di.reason());
+            case Work.DeleteIke di -> close(out, di.cause(), di.reason());
             case Work.Dpd dpd -> { }
             case Work.InvalidSpi is -> { }
             case Work.Init i -> { }
@@ -476,13 +510,17 @@ final class IkeSession {
             int tries = pending.work instanceof Work.Dpd ? peer.dpd().threshold() : env.options().retransmitTries();
             if (pending.retries >= tries) {
                 Work w = pending.work;
+                int pendingUnprotectedError = pending.unprotectedError;
                 pending = null;
                 if (w instanceof Work.DeleteIke di) {
-                    close(out, di.reason() + " (peer did not confirm)");
+                    close(out, di.cause(), di.reason() + " (peer did not confirm)");
                 } else if (w instanceof Work.Dpd) {
-                    close(out, "no response (dead peer detected)");
+                    close(out, DownCause.DEAD_PEER, "no response (dead peer detected)");
+                } else if (pendingUnprotectedError >= 0) {
+                    fail(out, DownCause.REFUSED, "peer refused " + describe(w) + " with " + Wire.notifyName(pendingUnprotectedError)
+                            + " (unprotected; no protected answer came)");
                 } else {
-                    close(out, "no response from " + remote.getAddress().getHostAddress() + " to " + describe(w));
+                    close(out, DownCause.NO_RESPONSE, "no response from " + remote.getAddress().getHostAddress() + " to " + describe(w));
                 }
                 return;
             }
@@ -493,16 +531,16 @@ final class IkeSession {
             send(out, pending.packets);
         }
         if (state == State.CONNECTING && !initiator && now - createdAt >= env.options().halfOpenTimeoutNanos()) {
-            close(out, "half-open IKE SA timed out");
+            close(out, DownCause.EXPIRED, "half-open IKE SA timed out");
             return;
         }
         if (state == State.REKEYED && pending == null && queue.isEmpty() && now - rekeyedAt >= env.options().halfOpenTimeoutNanos()) {
-            close(out, "replaced by rekey (peer never deleted it)");
+            close(out, DownCause.REPLACED, "replaced by rekey (peer never deleted it)");
             return;
         }
         if (state == State.ESTABLISHED) {
             if (now >= hardDeadline) {
-                close(out, "IKE SA lifetime expired");
+                close(out, DownCause.EXPIRED, "IKE SA lifetime expired");
                 return;
             }
             if (now >= softDeadline) {
@@ -514,7 +552,7 @@ final class IkeSession {
                 if (now >= c.hardDeadline) {
                     removeChild(c, "lifetime expired", out);
                     queue.add(new Work.DeleteChild(c));
-                } else if (now >= c.softDeadline && c.state == ChildSa.State.INSTALLED
+                } else if (now >= c.softDeadline && now >= c.rekeyRetryAt && c.state == ChildSa.State.INSTALLED
                         && queue.stream().noneMatch(w -> w instanceof Work.RekeyChild rc && rc.old() == c)) {
                     env.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft lifetime reached");
                     queue.add(new Work.RekeyChild(c));
@@ -550,7 +588,8 @@ final class IkeSession {
             d = Math.min(d, Math.min(softDeadline, hardDeadline));
             d = Math.min(d, nextKeepalive);
             for (ChildSa c : children) {
-                d = Math.min(d, c.state == ChildSa.State.INSTALLED ? Math.min(c.softDeadline, c.hardDeadline) : c.hardDeadline);
+                d = Math.min(d, c.state == ChildSa.State.INSTALLED
+                        ? Math.min(Math.max(c.softDeadline, c.rekeyRetryAt), c.hardDeadline) : c.hardDeadline);
             }
             if (peer.dpd().enabled() && pending == null) {
                 d = Math.min(d, lastInbound + peer.dpd().intervalSeconds() * 1_000_000_000L);
@@ -562,12 +601,12 @@ final class IkeSession {
     // ---------------------------------------------------------------- endings
 
     /** Fails a connecting SA with a reason in words. */
-    void fail(List<Action> out, String reason) {
+    void fail(List<Action> out, DownCause cause, String reason) {
         env.trace(out, TraceFlag.IKE, TraceLevel.ERROR, "IKE SA with " + peer.name() + " failed: " + reason);
-        close(out, reason);
+        close(out, cause, reason);
     }
 
-    void close(List<Action> out, String reason) {
+    void close(List<Action> out, DownCause cause, String reason) {
         if (state == State.CLOSED) {
             return;
         }
@@ -579,11 +618,20 @@ final class IkeSession {
         queue.clear();
         requestFragments.clear();
         responseFragments.clear();
-        out.add(new Action.IkeSaDown(peer.name(), id(), reason));
+        out.add(new Action.IkeSaDown(peer.name(), id(), cause, reason));
         env.unregister(this);
     }
 
     boolean isClosed() { return state == State.CLOSED; }
+
+    /** The wait before the next try after {@code refusals} refused rekeys in a row: doubling, bounded. */
+    long rekeyBackoff(int refusals) {
+        var l = env.options().limits();
+        long base = l.rekeyRetryBaseNanos();
+        // Never shifted into the sign bit, however many refusals.
+        int shift = Math.min(Math.max(refusals - 1, 0), Long.numberOfLeadingZeros(base) - 1);
+        return Math.min(l.rekeyRetryMaxNanos(), base << shift);
+    }
 
     private static DropReason dropReason(DecodeResult.UnprotectedError e) {
         return switch (e.cause()) {

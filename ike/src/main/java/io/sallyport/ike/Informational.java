@@ -39,6 +39,12 @@ final class Informational {
     static List<Payload> processInformationalRequest(IkeSession s, long now, IkeMessage m, List<Action> out) {
         List<Payload> resp = new ArrayList<>();
         for (Payload.Notify n : m.all(Payload.Notify.class)) {
+            if (n.notifyType() == Wire.N_AUTHENTICATION_FAILED) {
+                // RFC 7296 §2.21.2: the initiator did not accept our authentication and forgot the SA.
+                s.env.trace(out, TraceFlag.IKE, TraceLevel.ERROR, "CreateIkeRemote: peer refused our authentication");
+                s.closeAfterResponse = new IkeSession.Ending(DownCause.AUTHENTICATION_FAILED, "authentication failed (peer sent AUTHENTICATION_FAILED)");
+                return List.of();
+            }
             if (n.notifyType() == Wire.N_INVALID_SPI && n.data().length == 4) {
                 // The s.peer does not know an SPI we send with: that child SA is dead on its side.
                 int spi = (int) Bytes.u32(n.data(), 0);
@@ -49,7 +55,8 @@ final class Informational {
         for (Payload.Delete d : m.all(Payload.Delete.class)) {
             if (d.protocolId() == Wire.PROTO_IKE) {
                 s.env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteIkeRemote: peer deleted IKE SA " + s.id());
-                s.closeAfterResponse = s.state == State.REKEYED ? "replaced by rekey" : "deleted by peer";
+                s.closeAfterResponse = s.state == State.REKEYED ? new IkeSession.Ending(DownCause.REPLACED, "replaced by rekey")
+                        : new IkeSession.Ending(DownCause.DELETED_BY_PEER, "deleted by peer");
                 return List.of();
             }
             if (d.protocolId() != Wire.PROTO_ESP) {

@@ -162,10 +162,11 @@ public final class Kmd {
             }
             case Command.RemovePeer r -> {
                 for (IkeSession s : sessionsOf(r.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke("peer removed"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "peer removed"), out));
                 }
                 peers.remove(r.peer());
                 indexPeers();
+                reconnectCheck.add(r.peer());
             }
             case Command.Initiate i -> peer(i.peer(), out).ifPresent(p -> initiate(nowNanos, p, out));
             case Command.Acquire a -> peer(a.peer(), out).ifPresent(p -> {
@@ -174,7 +175,7 @@ public final class Kmd {
             });
             case Command.DeleteIkeSa d -> {
                 for (IkeSession s : sessionsOf(d.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke("deleted by operator"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "deleted by operator"), out));
                 }
             }
             case Command.DeleteChildSa d -> withChild(d.spiIn(), out, (s, child) ->
@@ -268,6 +269,9 @@ public final class Kmd {
     /** Bytes of IKE fragments held for reassembly, in all SAs (bounded by {@link KmdOptions.Limits#maxReassemblyTotal()}). */
     public long reassemblyBytes() { return reassembly.used(); }
 
+    /** The IKE SAs themselves, for tests in this package that speak under an SA's own keys. */
+    Collection<IkeSession> sessions() { return sas.values(); }
+
     /** Timers pending in all SAs (zero when nothing is left behind). */
     public int liveSaCount() { return sas.size() + v1.liveSaCount(); }
 
@@ -339,7 +343,7 @@ public final class Kmd {
         } catch (RuntimeException e) {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "internal error in IKE SA " + s.id() + ": " + e);
-            s.close(out, "internal error");
+            s.close(out, DownCause.INTERNAL_ERROR, "internal error");
         }
     }
 

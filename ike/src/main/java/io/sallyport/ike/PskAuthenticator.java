@@ -5,6 +5,8 @@ import io.sallyport.crypto.PrfAlgorithm;
 import io.sallyport.ike.message.Wire;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
+import java.util.Optional;
 
 /** Shared-key MIC: AUTH = prf(prf(secret, "Key Pad for IKEv2"), signed octets) (RFC 7296 §2.15). */
 public final class PskAuthenticator implements Authenticator {
@@ -22,15 +24,23 @@ public final class PskAuthenticator implements Authenticator {
         return new PskAuthenticator(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    public int method() { return Wire.AUTH_SHARED_KEY_MIC; }
-
-    public byte[] authData(PrfAlgorithm prf, byte[] signedOctets) {
+    private byte[] mic(PrfAlgorithm prf, byte[] signedOctets) {
         Prf p = new Prf(prf);
         return p.prf(p.prf(secret, KEY_PAD), signedOctets);
     }
 
-    public boolean verify(PrfAlgorithm prf, byte[] signedOctets, int method, byte[] authData) {
-        return method == Wire.AUTH_SHARED_KEY_MIC && MessageDigest.isEqual(authData(prf, signedOctets), authData);
+    @Override
+    public AuthData sign(PrfAlgorithm prf, byte[] signedOctets, List<Integer> peerHashAlgorithms) {
+        return new AuthData(Wire.AUTH_SHARED_KEY_MIC, mic(prf, signedOctets));
+    }
+
+    @Override
+    public Optional<String> check(PrfAlgorithm prf, byte[] signedOctets, AuthData auth, PeerProof peer) {
+        if (auth.method() != Wire.AUTH_SHARED_KEY_MIC) {
+            return Optional.of("peer authenticates with method " + auth.method() + ", not a pre-shared key");
+        }
+        return MessageDigest.isEqual(mic(prf, signedOctets), auth.data()) ? Optional.empty()
+                : Optional.of("AUTH payload does not verify (pre-shared key mismatch?)");
     }
 
     /**

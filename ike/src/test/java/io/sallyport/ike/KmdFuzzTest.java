@@ -13,11 +13,9 @@ import io.sallyport.ike.message.Payload;
 import io.sallyport.ike.message.SealedMessages;
 import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.message.Wire;
-import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Coverage-guided fuzzing of the IKE state machine behind authentication (Jazzer). A and B
@@ -43,8 +41,8 @@ class KmdFuzzTest {
         t.addPeers(forA, TwoPeers.config("a", TwoPeers.B, TwoPeers.A, "secret"));
         t.commandA(new Command.Initiate("b"));
         t.runQuiet();
-        IkeSession a = established(t.a);
-        IkeSession b = established(t.b);
+        IkeSession a = TwoPeers.session(t.a);
+        IkeSession b = TwoPeers.session(t.b);
         int messages = in.consumeInt(1, 4);
         for (int i = 0; i < messages; i++) {
             int exchange = in.pickValue(new int[] {Wire.IKE_AUTH, Wire.CREATE_CHILD_SA, Wire.INFORMATIONAL,
@@ -124,22 +122,5 @@ class KmdFuzzTest {
             return Bytes.of32(in.consumeBoolean() ? c.spiIn : c.spiOut);
         }
         return Bytes.of32(in.consumeInt());
-    }
-
-    /**
-     * The established IKE SA of an engine. Kmd keeps its SAs private and offers no key material,
-     * rightly; the test reads the map by reflection rather than widen production code for it.
-     */
-    @SuppressWarnings("unchecked")
-    static IkeSession established(Kmd k) {
-        try {
-            Field f = Kmd.class.getDeclaredField("sas");
-            f.setAccessible(true);
-            return ((Map<Long, IkeSession>) f.get(k)).values().stream()
-                    .filter(s -> s.state == IkeSession.State.ESTABLISHED).findFirst()
-                    .orElseThrow(() -> new AssertionError("no established IKE SA"));
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("Kmd's SA map moved: update this test", e);
-        }
     }
 }

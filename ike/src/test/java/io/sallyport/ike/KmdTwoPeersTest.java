@@ -11,10 +11,18 @@ import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.EncryptionAlgorithm;
 import io.sallyport.crypto.IntegrityAlgorithm;
 import io.sallyport.crypto.PrfAlgorithm;
+import io.sallyport.ike.message.Bytes;
+import io.sallyport.ike.message.DecodeResult;
+import io.sallyport.ike.message.FragmentBuffer;
+import io.sallyport.ike.message.MessageCodec;
+import io.sallyport.ike.message.Payload;
 import io.sallyport.ike.message.TrafficSelector;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -130,6 +138,7 @@ class KmdTwoPeersTest {
         t.runQuiet();
         int spiA = t.planeA.keySet().iterator().next();
         int spiB = t.planeB.keySet().iterator().next();
+        var crossing = Crossing.start(t);
         t.commandA(new Command.RekeyChildSa(spiA));
         t.commandB(new Command.RekeyChildSa(spiB));
         t.runQuiet();
@@ -139,6 +148,10 @@ class KmdTwoPeersTest {
         assertFalse(t.planeA.containsKey(spiA));
         assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().startsWith("SimulRekeyChild")),
                 "the two rekeys really crossed");
+        // RFC 7296 §2.8.1: the SA created with the lowest of the four nonces is the one closed.
+        var survivor = crossing.survivor();
+        assertEquals(Set.of((int) survivor.spiOf(true)), t.planeA.keySet(), () -> crossing + "\n" + traces(t));
+        assertEquals(Set.of((int) survivor.spiOf(false)), t.planeB.keySet(), () -> crossing + "\n" + traces(t));
     }
 
     @Test
@@ -170,6 +183,7 @@ class KmdTwoPeersTest {
         t.commandA(new Command.Initiate("b"));
         t.runQuiet();
         int child = t.planeA.keySet().iterator().next();
+        var crossing = Crossing.start(t);
         t.commandA(new Command.RekeyIkeSa("b"));
         t.commandB(new Command.RekeyIkeSa("a"));
         t.runQuiet();
@@ -177,6 +191,9 @@ class KmdTwoPeersTest {
         assertEquals(1, t.b.liveSaCount(), () -> traces(t));
         var sa = t.a.ikeSas().getFirst();
         assertEquals(sa.id(), t.b.ikeSas().getFirst().id());
+        // RFC 7296 §2.8.1: the IKE SA created with the lowest of the four nonces is the one closed.
+        var survivor = crossing.survivor();
+        assertEquals(new IkeSaId(survivor.spiOfInitiator(), survivor.spiOfResponder()), sa.id(), () -> crossing + "\n" + traces(t));
         assertEquals(List.of(child), sa.childSpisIn());
         assertEquals(1, t.b.ikeSas().getFirst().childSpisIn().size());
         assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().startsWith("SimulRekeyIke")));
@@ -197,7 +214,7 @@ class KmdTwoPeersTest {
         t.commandA(new Command.RekeyChildSa(t.planeA.keySet().iterator().next()));
         t.commandB(new Command.DeleteChildSa(t.planeB.keySet().iterator().next()));
         t.runQuiet();
-        assertTrue(t.planesMatch(), () -> traces(t));
+        assertTrue(t.planesMatch() || t.planesEmpty(), () -> traces(t));
         assertTrue(t.planeA.size() <= 1);
         assertEquals(1, t.a.liveSaCount());
     }
@@ -253,8 +270,7 @@ class KmdTwoPeersTest {
         var a = TwoPeers.config("b", A, B, "secret");
         a = new PeerConfig("b", A, B, a.localId(), a.remoteId(), a.authenticator(), a.ikeProposals(), a.childProposals(),
                 a.localSelectors(), a.remoteSelectors(), a.dpd(), true, true);
-        t.addPeers(TwoPeers.config("a", B, A, "secret"), TwoPeers.config("a", B, A, "secret"));
-        t.actionsB.clear();
+        t.commandB(new Command.AddPeer(TwoPeers.config("a", B, A, "secret")));
         t.commandA(new Command.AddPeer(a));
         t.runQuiet();
         assertEquals(1, t.of(t.actionsA, Action.IkeSaUp.class).size(), () -> traces(t));
@@ -580,6 +596,79 @@ class KmdTwoPeersTest {
         t.run(2 * SECOND);
         assertEquals(0, t.b.liveSaCount());
         assertEquals("half-open IKE SA timed out", downReason(t.actionsB));
+    }
+
+    /**
+     * The two CREATE_CHILD_SA exchanges of a rekey collision, read back from the wire with the
+     * IKE SA's keys: each exchange's nonces and the SPIs its SA payloads carried. Which new SA must
+     * survive follows from RFC 7296 §2.8.1 alone, not from the engine's own bookkeeping.
+     */
+    private record Crossing(TwoPeers t, IkeSession a, IkeSession b, int fromA, int fromB) {
+
+        /** One exchange: who initiated it, its Ni and Nr, and the SPIs proposed by initiator and responder. */
+        record Exchange(boolean byA, byte[] ni, byte[] nr, byte[] spiI, byte[] spiR) {
+            long spiOfInitiator() { return Bytes.u64(spiI, 0); }
+
+            long spiOfResponder() { return Bytes.u64(spiR, 0); }
+
+            /** The inbound child SPI this exchange gave A (true) or B (false): what that side proposed. */
+            long spiOf(boolean sideA) {
+                byte[] spi = sideA == byA ? spiI : spiR;
+                return Bytes.u32(spi, 0);
+            }
+
+            @Override
+            public String toString() {
+                return (byA ? "A" : "B") + "-initiated Ni=" + HexFormat.of().formatHex(ni)
+                        + " Nr=" + HexFormat.of().formatHex(nr);
+            }
+        }
+
+        static Crossing start(TwoPeers t) {
+            return new Crossing(t, TwoPeers.session(t.a), TwoPeers.session(t.b), t.actionsA.size(), t.actionsB.size());
+        }
+
+        /** The exchange that did not carry the lowest of the four nonces. */
+        Exchange survivor() {
+            Exchange byA = exchange(true);
+            Exchange byB = exchange(false);
+            byte[] lowest = Stream.of(byA.ni(), byA.nr(), byB.ni(), byB.nr())
+                    .min(Arrays::compareUnsigned).orElseThrow();
+            boolean lowestInA = lowest == byA.ni() || lowest == byA.nr();
+            return lowestInA ? byB : byA;
+        }
+
+        /** The exchange {@code byA} initiated: its request from that side, the response from the other. */
+        private Exchange exchange(boolean byA) {
+            var request = firstCreateChild(byA, false);
+            var response = firstCreateChild(!byA, true);
+            return new Exchange(byA, nonce(request), nonce(response), spi(request), spi(response));
+        }
+
+        private List<Payload> firstCreateChild(boolean sentByA, boolean response) {
+            List<Action> sent = (sentByA ? t.actionsA : t.actionsB).subList(sentByA ? fromA : fromB, (sentByA ? t.actionsA : t.actionsB).size());
+            IkeSession receiver = sentByA ? b : a;
+            for (Action x : sent) {
+                if (x instanceof Action.Send s && s.datagram().payload().length > 28 && s.datagram().payload()[18] == 36) {
+                    var r = MessageCodec.decode(s.datagram().payload(), receiver.inCipher,
+                            new FragmentBuffer());
+                    if (r instanceof DecodeResult.Ok ok && ok.message().header().isResponse() == response) {
+                        return ok.message().payloads();
+                    }
+                }
+            }
+            throw new AssertionError("no CREATE_CHILD_SA " + (response ? "response" : "request") + " from " + (sentByA ? "A" : "B"));
+        }
+
+        private static byte[] nonce(List<Payload> payloads) {
+            return payloads.stream().filter(p -> p instanceof Payload.Nonce)
+                    .map(p -> ((Payload.Nonce) p).data()).findFirst().orElseThrow();
+        }
+
+        private static byte[] spi(List<Payload> payloads) {
+            return payloads.stream().filter(p -> p instanceof Payload.Sa)
+                    .map(p -> ((Payload.Sa) p).proposals().getFirst().spi()).findFirst().orElseThrow();
+        }
     }
 
     private static int indexOf(List<Action> actions, java.util.function.Predicate<Action> p) {

@@ -86,7 +86,12 @@ final class TwoPeers {
                 PeerConfig.Dpd.off(), true, false);
     }
 
+    /** Adds each side's peer; a configuration meant for the other side (swapped addresses) is refused. */
     void addPeers(PeerConfig forA, PeerConfig forB) {
+        if (!forA.localAddress().equals(A) || !forB.localAddress().equals(B)) {
+            throw new IllegalArgumentException("peer configurations swapped: A gets local " + forA.localAddress()
+                    + ", B gets local " + forB.localAddress());
+        }
         record(true, a.command(now, new Command.AddPeer(forA)));
         record(false, b.command(now, new Command.AddPeer(forB)));
     }
@@ -176,9 +181,12 @@ final class TwoPeers {
         return actions.stream().filter(kind::isInstance).map(kind::cast).toList();
     }
 
-    /** The two data planes hold matching SA pairs (A's inbound is B's outbound and vice versa, same keys). */
+    /**
+     * Both data planes hold at least one SA pair and the same pairs (A's inbound is B's outbound
+     * and vice versa, same keys). Two empty planes do not match: say {@link #planesEmpty} for that.
+     */
     boolean planesMatch() {
-        if (planeA.size() != planeB.size()) {
+        if (planeA.isEmpty() || planeA.size() != planeB.size()) {
             return false;
         }
         for (var ia : planeA.values()) {
@@ -190,5 +198,26 @@ final class TwoPeers {
             }
         }
         return true;
+    }
+
+    boolean planesEmpty() {
+        return planeA.isEmpty() && planeB.isEmpty();
+    }
+
+    /**
+     * The established IKE SA of an engine, for tests that must read its keys. Kmd keeps its SAs
+     * private and offers no key material, rightly; this reads its table by reflection rather than
+     * widen production code for tests.
+     */
+    static IkeSession session(Kmd k) {
+        try {
+            java.lang.reflect.Field f = Kmd.class.getDeclaredField("sas");
+            f.setAccessible(true);
+            return ((SaTable) f.get(k)).values().stream()
+                    .filter(s -> s.state == IkeSession.State.ESTABLISHED).findFirst()
+                    .orElseThrow(() -> new AssertionError("no established IKE SA"));
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("Kmd's SA table moved: update TwoPeers.session", e);
+        }
     }
 }

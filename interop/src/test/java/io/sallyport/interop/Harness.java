@@ -95,7 +95,15 @@ public final class Harness {
         return SwanSas.parse(script("strongswan-peer.sh", "swanctl", role, "--list-sas", "--raw").orThrow().stdout());
     }
 
-    public void captureStart(String role, String iface) { script("capture.sh", "start", role, iface).orThrow(); }
+    /** Starts a capture; returns the pcap path, which {@link #captureSoFar} reads while it runs. */
+    public String captureStart(String role, String iface) {
+        return script("capture.sh", "start", role, iface).orThrow().stdout().trim();
+    }
+
+    /** The summary of a running capture up to now (tcpdump writes each packet as it comes: -U). */
+    public Capture captureSoFar(String pcap) {
+        return Capture.parse(script("capture.sh", "summary", pcap).orThrow().stdout());
+    }
 
     public Capture captureStop(String role, String iface) {
         return Capture.parse(script("capture.sh", "stop", role, iface).orThrow().stdout());

@@ -3,6 +3,7 @@ package io.sallyport.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -34,12 +35,13 @@ class SallyportBehindNatTest {
     }
 
     @Test
-    void tunnelThroughNatPingsBothWaysAndKeepsTheMappingAlive() throws InterruptedException {
+    void tunnelThroughNatPingsBothWaysAndKeepsTheMappingAlive() {
         SallyportDaemon d = tunnelUp(GatewayConfig.gwABehindNat(), "nat");
-        h.captureStart("gw-b", "wan");
+        String pcap = h.captureStart("gw-b", "wan");
         Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
         Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
-        Thread.sleep(21_000); // the default keepalive interval is 20 s
+        // The default keepalive interval is 20 s: wait for the first one, not for a fixed time.
+        Testbed.await(Duration.ofSeconds(30), () -> h.captureSoFar(pcap).natKeepalive() >= 1);
         Capture c = h.captureStop("gw-b", "wan");
         System.out.println("evidence: a->b " + ab + "; b->a " + ba + "; " + c);
         System.out.println("evidence:\n" + d.cli("show services ipsec-vpn ike security-associations detail"));
@@ -51,12 +53,13 @@ class SallyportBehindNatTest {
     }
 
     @Test
-    void natKeepaliveIntervalIsHonoured() throws InterruptedException {
+    void natKeepaliveIntervalIsHonoured() {
         tunnelUp(GatewayConfig.gwABehindNat().withNatKeepalive(2), "nat-keepalive-2");
-        h.captureStart("gw-b", "wan");
-        Thread.sleep(7_000);
+        String pcap = h.captureStart("gw-b", "wan");
+        // Two keepalives within 7 s (the default interval, 20 s, would give none).
+        Testbed.await(Duration.ofSeconds(7), () -> h.captureSoFar(pcap).natKeepalive() >= 2);
         Capture c = h.captureStop("gw-b", "wan");
-        System.out.println("evidence: nat-keepalive 2, 7 s idle: " + c);
+        System.out.println("evidence: nat-keepalive 2, at most 7 s idle: " + c);
         assertTrue(c.natKeepalive() >= 2, "ipsec-vpn-options nat-keepalive 2: a keepalive every 2 s: " + c);
     }
 }

@@ -169,8 +169,11 @@ class SallyportStrongswanTest {
                 List<SwanSas.Child> now = h.rawSas("gw-b").installedChildren();
                 return !now.isEmpty() && now.stream().noneMatch(c -> c.spiIn().equals(oldSpi));
             });
-            Thread.sleep(2000);
             assertTrue(rekeyed, "strongSwan did not rekey the CHILD_SA within 35 s:\n" + h.sas("gw-b"));
+            // The pings go on over the new SA (10 each way, about a second) before the loss is counted.
+            assertTrue(Testbed.await(Duration.ofSeconds(10), () -> h.rawSas("gw-b").installedChildren().stream()
+                    .anyMatch(c -> !c.spiIn().equals(oldSpi) && c.packetsIn() >= 10 && c.packetsOut() >= 10)),
+                "no pings over the new CHILD_SA:\n" + h.sas("gw-b"));
         } finally {
             new ProcessBuilder("kill", "-INT", Long.toString(ping.pid())).start().waitFor();
             ping.waitFor(5, TimeUnit.SECONDS);

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /** strongSwan's IKE and CHILD SAs, read from `swanctl --list-sas --raw` (one vici dump line per IKE_SA). */
 public record SwanSas(List<Ike> ikes, String raw) {
 
-    public record Child(String state, String spiIn, String spiOut, boolean encap) {
+    public record Child(String state, String spiIn, String spiOut, boolean encap, long packetsIn, long packetsOut) {
         /** The SPIs as Sallyport's show output prints them: unsigned decimal. */
         public String spiInDecimal() { return Long.toString(Long.parseLong(spiIn, 16)); }
         public String spiOutDecimal() { return Long.toString(Long.parseLong(spiOut, 16)); }
@@ -19,7 +19,8 @@ public record SwanSas(List<Ike> ikes, String raw) {
     private static final Pattern IKE = Pattern.compile(
         "\\{uniqueid=\\d+ version=\\d+ state=(\\w+) .*?remote-host=(\\S+) .*?initiator-spi=(\\w+) responder-spi=(\\w+)");
     private static final Pattern CHILD = Pattern.compile(
-        "\\{name=net uniqueid=\\d+ reqid=\\d+ state=(\\w+) .*?encap=(\\w+) spi-in=(\\w+) spi-out=(\\w+)");
+        "\\{name=net uniqueid=\\d+ reqid=\\d+ state=(\\w+) .*?encap=(\\w+) spi-in=(\\w+) spi-out=(\\w+)"
+            + " .*?packets-in=(\\d+) .*?packets-out=(\\d+)");
 
     public static SwanSas parse(String raw) {
         List<Ike> ikes = new ArrayList<>();
@@ -28,7 +29,8 @@ public record SwanSas(List<Ike> ikes, String raw) {
             if (!m.find()) continue;
             List<Child> children = new ArrayList<>();
             Matcher c = CHILD.matcher(line);
-            while (c.find()) children.add(new Child(c.group(1), c.group(3), c.group(4), c.group(2).equals("yes")));
+            while (c.find()) children.add(new Child(c.group(1), c.group(3), c.group(4), c.group(2).equals("yes"),
+                    Long.parseLong(c.group(5)), Long.parseLong(c.group(6))));
             ikes.add(new Ike(m.group(1), m.group(3), m.group(4), m.group(2), children));
         }
         return new SwanSas(List.copyOf(ikes), raw);

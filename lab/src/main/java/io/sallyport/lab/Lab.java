@@ -102,7 +102,7 @@ public final class Lab implements AutoCloseable {
             Node node = nodes.get(r.name());
             staticRoutes(node, configs.get(r.name()), r, t.source());
             LabRouter router = new LabRouter(r.name(), node, configs.get(r.name()), r.configText(), simulation,
-                    BASE_SEED + 1000L * routers.size());
+                    BASE_SEED + 1000L * routers.size(), r.pki());
             routers.put(r.name(), router);
         }
         for (LabRouter router : routers.values()) {
@@ -457,5 +457,6 @@ public final class Lab implements AutoCloseable {
     @Override
     public void close() {
         routers.values().forEach(LabRouter::stop);
+        routers.values().forEach(LabRouter::discardCertificateStore);
     }
 }

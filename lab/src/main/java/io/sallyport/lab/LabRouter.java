@@ -2,12 +2,8 @@ package io.sallyport.lab;
 
 import io.sallyport.config.model.Configuration;
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
+import io.sallyport.gateway.mgmt.OperationalCommand;
 import io.sallyport.gateway.mgmt.PkiOperations;
-import io.sallyport.pki.PkiStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.runtime.Gateway;
@@ -15,9 +11,18 @@ import io.sallyport.gateway.runtime.GatewayManagement;
 import io.sallyport.gateway.runtime.LocalGatewayWatch;
 import io.sallyport.gateway.runtime.TunnelState;
 import io.sallyport.ike.KmdOptions;
+import io.sallyport.pki.PkiStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A virtual router running the real gateway engine: its {@link Node} is the forwarding plane, its
@@ -40,9 +45,12 @@ public final class LabRouter {
     private LocalGatewayWatch localGateways;
     private long nextLocalGatewayPoll;
     private PkiStore pki;
+    private final List<Topology.PkiStep> pkiSteps;
+    private final List<String> pkiProblems = new ArrayList<>();
 
     LabRouter(String name, Node node, Configuration configuration, String configText, Simulation simulation,
-              long seed) {
+              long seed, List<Topology.PkiStep> pkiSteps) {
+        this.pkiSteps = List.copyOf(pkiSteps);
         this.name = name;
         this.node = node;
         this.configuration = configuration;
@@ -75,11 +83,61 @@ public final class LabRouter {
         nextLocalGatewayPoll = simulation.nowNanos();
         gateway = new Gateway(localGateways.gatedHost(), new SteppingRunner(simulation),
                 () -> random, KmdOptions.defaults(), trace -> { });
-        management = new GatewayManagement(gateway, () -> Reply.ok(""), () -> configText,
-                new PkiOperations(pkiStore(), random, () -> configuration.pki().caProfiles().keySet()));
-        plan = new Planner(node.control()::hasAddress).plan(configuration);
-        gateway.apply(plan);
+        PkiOperations pkiOperations = new PkiOperations(pkiStore(), random, () -> configuration.pki().caProfiles().keySet());
+        management = new GatewayManagement(gateway, this::replan, () -> configText, pkiOperations);
+        runPkiSteps(pkiOperations);
+        replan();
         node.tunnelSource(this::sourceInsideTunnel);
+    }
+
+    /** Plans the configuration again (with the certificate store as it is now) and applies it. */
+    private Reply replan() {
+        plan = new Planner(node.control()::hasAddress, Optional.of(pkiStore()), Clock.systemUTC())
+                .plan(configuration);
+        gateway.apply(plan);
+        return Reply.ok("");
+    }
+
+    /** The topology's {@code pki} lines: their files go into the router's own directory, then the commands run. */
+    private void runPkiSteps(PkiOperations operations) {
+        pkiProblems.clear();
+        Path files = pkiStore().root().getParent().resolve("files");
+        for (Topology.PkiStep step : pkiSteps) {
+            try {
+                Files.createDirectories(files);
+                List<String> words = new ArrayList<>(List.of(step.command().split("\\s+")));
+                for (int i = 0; i + 1 < words.size(); i++) {
+                    String file = words.get(i + 1);
+                    if ((words.get(i).equals("filename") || words.get(i).equals("key")) && step.files().containsKey(file)) {
+                        Path copy = files.resolve(Path.of(file).getFileName());
+                        Files.writeString(copy, step.files().get(file));
+                        words.set(i + 1, copy.toString());
+                    }
+                }
+                OperationalCommand.Parsed parsed = OperationalCommand.parse(String.join(" ", words));
+                Reply r = parsed.error() != null ? Reply.error(parsed.error()) : operations.execute(parsed.command());
+                if (!r.ok()) {
+                    pkiProblems.add("pki line " + step.line() + ": " + r.text().strip());
+                }
+            } catch (IOException e) {
+                pkiProblems.add("pki line " + step.line() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Deletes the router's certificate store directory when the lab ends. */
+    void discardCertificateStore() {
+        if (pki == null) {
+            return;
+        }
+        try (var all = Files.walk(pki.root().getParent())) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the lab router's certificate store", e);
+        }
+        pki = null;
     }
 
     /** The router's certificate store: a private directory for the life of the lab. */
@@ -87,7 +145,6 @@ public final class LabRouter {
         if (pki == null) {
             try {
                 Path dir = Files.createTempDirectory("sallyport-lab-" + name.replaceAll("[^A-Za-z0-9-]", "_") + "-");
-                dir.toFile().deleteOnExit();
                 pki = new PkiStore(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the lab router's certificate store", e);
@@ -149,7 +206,12 @@ public final class LabRouter {
     }
 
     public List<String> warnings() {
-        return plan.warnings();
+        if (pkiProblems.isEmpty()) {
+            return plan.warnings();
+        }
+        List<String> all = new ArrayList<>(pkiProblems);
+        all.addAll(plan.warnings());
+        return all;
     }
 
     /** Runs an operational command ({@code show ...}, {@code clear ...}) on this router's gateway. */

@@ -11,12 +11,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One thread, one simulated clock for a whole lab: the {@link VirtualNetwork}'s. Every agent of
  * every gateway and every node's forwarding plane is stepped until nothing has work, then the
- * clock jumps to the next datagram delivery or by a small step (kmd's timers tick every 50 ms of
- * this clock). A quiet lab takes larger steps, so a simulated day costs seconds.
+ * clock jumps to the next datagram delivery or by a small step (kmd's timers run at the first
+ * step at or after their deadline). A quiet lab takes larger steps, so a simulated day costs seconds.
  */
 public final class Simulation {
     private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
-    /** Step while something happened recently: finer than kmd's 50 ms tick and retransmit timers. */
+    /** Step while something happened recently: finer than kmd's retransmit timers. */
     static final long ACTIVE_STEP_NANOS = 10_000_000L;
     /** Step once the lab has been quiet for {@link #QUIET_AFTER_NANOS}. */
     static final long QUIET_STEP_NANOS = 1_000_000_000L;

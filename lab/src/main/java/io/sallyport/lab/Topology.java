@@ -24,7 +24,25 @@ public record Topology(String source, List<RouterSpec> routers, List<HostSpec> h
     /** One-way latency of a link unless the file says otherwise. */
     public static final long DEFAULT_LATENCY_NANOS = 1_000_000L;
 
-    public record RouterSpec(String name, String configFile, String configText, int line) {
+    /**
+     * A router and the {@code request security pki ...} commands it runs when it starts ({@code pki}
+     * lines), with the files they name, read next to the topology.
+     */
+    public record RouterSpec(String name, String configFile, String configText, int line, List<PkiStep> pki) {
+        public RouterSpec {
+            pki = List.copyOf(pki);
+        }
+
+        public RouterSpec(String name, String configFile, String configText, int line) {
+            this(name, configFile, configText, line, List.of());
+        }
+    }
+
+    /** {@code pki ROUTER request security pki ...}: the command and the files its filename/key words name. */
+    public record PkiStep(String command, Map<String, String> files, int line) {
+        public PkiStep {
+            files = Map.copyOf(files);
+        }
     }
 
     public record HostSpec(String name, InetAddress address, int prefixLength, InetAddress gateway, int line) {
@@ -57,6 +75,7 @@ public record Topology(String source, List<RouterSpec> routers, List<HostSpec> h
         List<HostSpec> hosts = new ArrayList<>();
         List<LinkSpec> links = new ArrayList<>();
         Map<String, Boolean> isRouter = new LinkedHashMap<>();
+        Map<String, List<PkiStep>> pki = new LinkedHashMap<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int lineNo = i + 1;
@@ -106,13 +125,35 @@ public record Topology(String source, List<RouterSpec> routers, List<HostSpec> h
                     hosts.add(new HostSpec(w[1], address, len, ipv4(w[5], where), lineNo));
                 }
                 case "link" -> links.add(link(w, isRouter, where));
-                default -> throw where.error("unknown statement '" + w[0] + "' (expected router, host or link)");
+                case "pki" -> {
+                    if (w.length < 5 || !w[2].equals("request") || !w[3].equals("security") || !w[4].equals("pki")) {
+                        throw where.error("expected 'pki ROUTER request security pki ...'");
+                    }
+                    if (!Boolean.TRUE.equals(isRouter.get(w[1]))) {
+                        throw where.error("unknown router " + w[1] + " (declare it before its pki lines)");
+                    }
+                    Map<String, String> files = new LinkedHashMap<>();
+                    for (int k = 5; k + 1 < w.length; k++) {
+                        if (w[k].equals("filename") || w[k].equals("key")) {
+                            try {
+                                files.put(w[k + 1], loader.load(w[k + 1]));
+                            } catch (java.io.IOException e) {
+                                throw where.error("cannot read " + w[k + 1] + ": " + e.getMessage());
+                            }
+                        }
+                    }
+                    pki.computeIfAbsent(w[1], r -> new ArrayList<>())
+                            .add(new PkiStep(String.join(" ", List.of(w).subList(2, w.length)), files, lineNo));
+                }
+                default -> throw where.error("unknown statement '" + w[0] + "' (expected router, host, link or pki)");
             }
         }
         if (routers.isEmpty() && hosts.isEmpty()) {
             throw new LabException(source + ": no routers or hosts");
         }
-        return new Topology(source, routers, hosts, links);
+        List<RouterSpec> withPki = routers.stream().map(r -> new RouterSpec(r.name(), r.configFile(), r.configText(), r.line(),
+                pki.getOrDefault(r.name(), List.of()))).toList();
+        return new Topology(source, withPki, hosts, links);
     }
 
     private record Where(String source, int line) {

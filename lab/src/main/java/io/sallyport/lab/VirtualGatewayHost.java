@@ -1,6 +1,7 @@
 package io.sallyport.lab;
 
 import io.sallyport.gateway.runtime.GatewayHost;
+import io.sallyport.gateway.runtime.Waiter;
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostNetworkException;
 import io.sallyport.net.NetworkControl;
@@ -8,6 +9,7 @@ import io.sallyport.net.TunPort;
 import io.sallyport.net.virtual.VirtualNetwork;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,6 +46,44 @@ public final class VirtualGatewayHost implements GatewayHost {
     public Optional<DatagramPort> openRawEsp(InetAddress local) {
         requireOwn(local);
         return Optional.of(network.openRawEsp(local));
+    }
+
+    @Override
+    public DatagramPort openUdpSender(InetSocketAddress local) {
+        requireOwn(local.getAddress());
+        return network.openSender(false, local);
+    }
+
+    @Override
+    public DatagramPort openRawEspSender(InetAddress local) {
+        requireOwn(local);
+        return network.openSender(true, new InetSocketAddress(local, 0));
+    }
+
+    @Override
+    public String dataPath() {
+        return "virtual network: one datagram per send, stepped on the lab's one thread";
+    }
+
+    /** The lab steps every agent on one thread and never lets one sleep. */
+    @Override
+    public Waiter waiter(List<?> ports) {
+        return new Waiter() {
+            @Override
+            public void await(long timeoutMillis) {
+                throw new IllegalStateException("agents in the lab are stepped, they never wait");
+            }
+
+            @Override
+            public void wake() {
+                // Nothing sleeps in the lab: the next step runs the agent anyway.
+            }
+
+            @Override
+            public void close() {
+                // No descriptor behind it.
+            }
+        };
     }
 
     private void requireOwn(InetAddress address) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sallyport.gateway.runtime.TunnelState;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -116,6 +117,121 @@ class FidelityTest {
             // the physical link between routers 2 and 3 (10.1.15.0/30) is not in it.
             assertEquals(List.of(addr("10.1.56.1"), addr("10.0.0.3"), addr("10.0.0.2"), addr("10.1.12.2")),
                     trace.path(), trace::render);
+        }
+    }
+
+    // ---------------------------------------------------------------- #1
+
+    private static TunnelState tunnel(LabRouter r) {
+        return r.gateway().tunnels().iterator().next();
+    }
+
+    @Test
+    void clearIpsecSasWithEstablishImmediatelyNegotiatesAgainAtOnce() throws Exception {
+        try (Lab lab = msMpc(c -> c)) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            for (String form : List.of("", " ipsec-ss1", " service-set ipsec-ss1", " tunnel-index 1",
+                    " ipsec-ss1 tunnel-index 1", " remote-gateway 10.0.1.2")) {
+                int before = tunnel(r1).current().spiIn();
+                assertEquals("", r1.execute("clear services ipsec-vpn ipsec security-associations" + form).text());
+                lab.advance(5 * SECOND);
+                TunnelState after = tunnel(r1);
+                assertTrue(after.current() != null && after.current().spiIn() != before,
+                        () -> form + ": " + after.lastFailure());
+                assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received(),
+                        form);
+            }
+            // Forms naming another tunnel leave this one alone.
+            int kept = tunnel(r1).current().spiIn();
+            r1.execute("clear services ipsec-vpn ipsec security-associations tunnel-index 2");
+            r1.execute("clear services ipsec-vpn ipsec security-associations remote-gateway 10.0.1.9");
+            r1.execute("clear services ipsec-vpn ipsec security-associations other-set");
+            lab.advance(5 * SECOND);
+            assertEquals(kept, tunnel(r1).current().spiIn());
+        }
+    }
+
+    @Test
+    void clearIpsecSasOnTrafficNegotiatesAgainOnTheNextPacket() throws Exception {
+        try (Lab lab = msMpc(c -> c.replace("establish-tunnels immediately;", ""))) {
+            InetAddress h2 = lab.resolve("h2").orElseThrow();
+            lab.ping("h1", h2, java.util.Optional.empty(), 1);
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            r1.execute("clear services ipsec-vpn ipsec security-associations");
+            lab.advance(MINUTE);
+            assertEquals(null, tunnel(r1).current(), "on-traffic: nothing is negotiated without traffic");
+            PingResult ping = lab.ping("h1", h2, java.util.Optional.empty(), 5);
+            assertTrue(ping.received() >= 3, ping::render);
+            assertTrue(tunnel(r1).current() != null);
+            // A simulated hour later it is still there.
+            lab.advance(60 * MINUTE);
+            assertEquals(3, lab.ping("h1", h2, java.util.Optional.empty(), 3).received());
+        }
+    }
+
+    // ---------------------------------------------------------------- #8
+
+    @Test
+    void espForAnUnknownSpiIsCountedShownAndReportedToThePeerRateLimited() throws Exception {
+        try (Lab lab = msMpc(c -> c)) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            InetAddress r2 = addr("10.0.1.2");
+            lab.advance(SECOND);
+            long ikeOut = r1.gateway().kmd().traffic().get(r2).outPackets();
+            var bogus = lab.simulation().network().openUdp(new java.net.InetSocketAddress(r2, 40000));
+            byte[] esp = {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8};
+            for (int i = 0; i < 10; i++) {
+                bogus.send(esp, 0, esp.length, new java.net.InetSocketAddress(addr("10.0.1.1"), 4500));
+            }
+            lab.advance(100_000_000L);
+            String stats = r1.execute("show services ipsec-vpn ipsec statistics").text();
+            assertTrue(stats.contains("Invalid SPI errors: 10"), stats);
+            String drops = r1.execute("show services ipsec-vpn drops").text();
+            assertTrue(drops.contains("Inbound port: in-10.0.1.1:4500") && drops.matches("(?s).*Invalid SPI errors:\\s+10\n.*"),
+                    drops);
+            // RFC 7296 §2.21.4: one INVALID_SPI notification for the burst, not ten.
+            assertEquals(ikeOut + 1, r1.gateway().kmd().traffic().get(r2).outPackets());
+            // The tunnel itself is untouched.
+            assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());
+        }
+    }
+
+    @Test
+    void dropsViewShowsKmdAndDeviceCounters() throws Exception {
+        try (Lab lab = msMpc(c -> c)) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            var stranger = lab.simulation().network().openUdp(new java.net.InetSocketAddress(addr("10.0.1.2"), 40001));
+            byte[] junk = {1, 2, 3};
+            stranger.send(junk, 0, junk.length, new java.net.InetSocketAddress(addr("10.0.1.1"), 500));
+            lab.advance(SECOND);
+            String drops = r1.execute("show services ipsec-vpn drops").text();
+            assertTrue(drops.contains("kmd: IKE") && drops.contains("malformed IKE header:"), drops);
+            assertTrue(drops.contains("Inside device: out-ms-4_0_0.1"), drops);
+            String xml = r1.execute("show services ipsec-vpn drops | display xml").text();
+            assertTrue(xml.contains("<drop-reason>malformed-header</drop-reason>"), xml);
+        }
+    }
+
+    // ---------------------------------------------------------------- establish-tunnels responder-only
+
+    @Test
+    void responderOnlyNeverStartsIkeButAnswersThePeer() throws Exception {
+        try (Lab lab = msMpc(c -> c.contains("local-gateway 10.0.1.1;")
+                ? c.replace("establish-tunnels immediately;", "establish-tunnels responder-only;")
+                : c.replace("establish-tunnels immediately;", ""))) {
+            PingResult fromH1 = lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3);
+            lab.advance(MINUTE);
+            assertEquals(0, fromH1.received(), fromH1::render);
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            assertEquals(List.of(), r1.gateway().kmd().ikeSas(), "router1 initiated although responder-only");
+            // router2 (on-traffic) starts it; router1 answers.
+            lab.ping("h2", lab.resolve("h1").orElseThrow(), java.util.Optional.empty(), 1);
+            assertTrue(lab.awaitTunnels(MINUTE), () -> String.join("; ", r1.tunnelProblems()));
+            assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());
         }
     }
 }

@@ -140,7 +140,7 @@ class GwInterfaceTest {
         private static long ikeOut(LabRouter r) {
             KmdAgent.IkeTraffic t = r.gateway().kmd().traffic().get(LOCAL_GATEWAY.equals(r.plan().serviceSets()
                     .getFirst().localGateway().orElseThrow()) ? PEER : LOCAL_GATEWAY);
-            return t == null ? 0 : t.outPackets;
+            return t == null ? 0 : t.outPackets();
         }
     }
 }

@@ -45,7 +45,8 @@ class ShellAndDemoTest {
             String out = bytes.toString(StandardCharsets.UTF_8);
             assertTrue(out.contains("10.0.1.1        Matured"), out);
             assertTrue(out.contains("2 packets transmitted, 2 packets received"), out);
-            assertTrue(out.contains(" 2  10.0.1.2"), out);
+            // The tunnel hop answers from router2's own address, not its local gateway 10.0.1.2 (issue 9 #7).
+            assertTrue(out.contains(" 2  192.168.0.1") && !out.matches("(?s).*\\n \\d  10\\.0\\.1\\.2 .*"), out);
             assertTrue(out.contains("simulated time 00:10:"), out);
             assertTrue(out.contains("192.168.0.0/16 dev ms-4_0_0.1"), out);
             assertTrue(out.contains("error: no router named nobody"), out);

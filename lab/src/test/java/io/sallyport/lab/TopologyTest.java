@@ -53,7 +53,10 @@ class TopologyTest {
                 error("host h1 address 172.16.0/16 gateway 172.16.0.1"));
         assertEquals("t.lab:3: node r1 is declared twice",
                 error("router r1 config r1.conf\n\nrouter r1 config r1.conf"));
-        assertEquals("t.lab:1: unknown statement 'switch' (expected router, host or link)", error("switch s1"));
+        assertEquals("t.lab:1: unknown statement 'switch' (expected router, host, link or pki)", error("switch s1"));
+        assertEquals("t.lab:1: unknown router r9 (declare it before its pki lines)",
+                error("pki r9 request security pki ca-certificate load ca-profile p filename ca.pem"));
+        assertEquals("t.lab:2: expected 'pki ROUTER request security pki ...'", error("router r1 config r1.conf\npki r1 show x"));
         assertEquals("t.lab:2: router r1 needs an interface name in a link", error("router r1 config r1.conf\nlink r1"));
         assertTrue(error("host h1 address 10.0.0.2/24 gateway 10.0.0.1\nlink h1 h1").contains("two different nodes"));
     }

@@ -6,7 +6,9 @@ import java.net.InetSocketAddress;
  * A bound datagram endpoint: UDP (IKE 500, NAT-T 4500, udp-encapsulate ports) or raw ESP, where
  * the port numbers are 0 and datagrams are whole ESP packets without the outer IP header.
  *
- * <p>Non-blocking like {@link TunPort}, and owned by one thread. The source of the last datagram
+ * <p>Non-blocking like {@link TunPort}. At most one thread receives and at most one thread sends
+ * (a gateway's IKE sockets: its inbound worker receives, kmd sends); each side keeps its own
+ * native scratch. The source of the last datagram
  * is kept in the port, so receiving allocates nothing per packet when the peer does not change.
  */
 public interface DatagramPort extends AutoCloseable {
@@ -29,10 +31,18 @@ public interface DatagramPort extends AutoCloseable {
      */
     boolean send(byte[] buf, int off, int len, InetSocketAddress destination);
 
+    /**
+     * A batch for sending many datagrams in few host calls, for the port's sending thread. The
+     * default sends each at once; hosts with a batch call ({@code sendmmsg}) override it.
+     */
+    default SendBatch newSendBatch() {
+        return SendBatch.immediate(this);
+    }
+
     /** Waits until a datagram is readable or the timeout passes; {@code true} when readable. */
     boolean awaitReadable(long timeoutMillis);
 
-    /** Packet and drop counters of this port, written by the owner thread only. */
+    /** Packet and drop counters of this port: receive counters written by the receiving thread, send counters by the sending one. */
     PortCounters counters();
 
     /** The bound local address and port (port 0 for raw ESP). */

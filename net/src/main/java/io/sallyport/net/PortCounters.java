@@ -4,8 +4,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Counters of one port: a plain {@code long[]} indexed by {@link PortCounter#ordinal()}, written
- * only by the owner thread; readers accept slightly stale values, as with per-worker counters.
+ * Counters of one port: a plain {@code long[]} indexed by {@link PortCounter#ordinal()}. Each
+ * counter has one writer: receive counters the receiving thread, send counters the sending
+ * thread ({@link PortCounter#LAST_ERRNO}, a diagnostic, is written by both); readers accept
+ * slightly stale values, as with per-worker counters.
  */
 public final class PortCounters {
 

@@ -42,7 +42,13 @@ public final class Credentials {
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
     /** A private key with the certificates found next to it (PKCS#12), end entity first. */
-    public record KeyAndChain(PrivateKey key, List<X509Certificate> chain) { }
+    public record KeyAndChain(PrivateKey key, List<X509Certificate> chain) {
+        /** Never the key: the JDK's RSA keys print their private exponent. */
+        @Override
+        public String toString() {
+            return "KeyAndChain[" + key.getAlgorithm() + " key, " + chain.size() + " certificates]";
+        }
+    }
 
     private Credentials() {}
 

@@ -4,7 +4,9 @@ import io.sallyport.cli.ConfigSession;
 import io.sallyport.cli.Pipeline;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
+import io.sallyport.config.store.EditingSessions;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +20,12 @@ final class AuditedConfigSession implements ConfigSession {
         this.user = user;
     }
 
+    @Override public Outcome begin(EditingSessions.Mode mode) throws IOException { return store.begin(mode); }
+
+    @Override public void end() throws IOException { store.end(); }
+
+    @Override public Optional<String> lockedBy() throws IOException { return store.lockedBy(); }
+
     @Override public Node candidate() { return store.candidate(); }
 
     @Override public Node active() { return store.active(); }
@@ -27,11 +35,14 @@ final class AuditedConfigSession implements ConfigSession {
     @Override public Outcome check() { return store.check(); }
 
     @Override
-    public Outcome commit(Optional<String> comment) throws IOException {
-        Outcome o = store.commit(comment);
-        Audit.commit(user.name(), user.source(), o.ok(), user.service() + comment.map(c -> ", comment \"" + c + "\"").orElse(""));
+    public Outcome commit(Optional<String> comment, Optional<Duration> confirmWithin) throws IOException {
+        Outcome o = store.commit(comment, confirmWithin);
+        Audit.commit(user.name(), user.source(), o.ok(), user.service() + comment.map(c -> ", comment \"" + c + "\"").orElse("")
+                + confirmWithin.map(d -> ", confirmed within " + d.toMinutes() + " minutes").orElse(""));
         return o;
     }
+
+    @Override public Optional<Duration> confirmRemaining() throws IOException { return store.confirmRemaining(); }
 
     @Override public String history() throws IOException { return store.history(); }
 

@@ -22,6 +22,8 @@ public final class Shells {
 
     public Path stateDir() { return stateDir; }
 
+    public String systemHost() { return systemHost; }
+
     public Shell open(RemoteUser user) throws IOException {
         AuditedConfigSession store = new AuditedConfigSession(StoreSession.open(stateDir, user.name()), user);
         return new Shell(store, new DaemonLink(stateDir), user.name(), systemHost).guardedBy(guard(user));

@@ -23,12 +23,14 @@ public final class RemoteFixture {
     public final Path state;
     public final int sshPort;
     public final int netconfPort;
+    public final int prometheusPort;
     public final Path clientKey;
 
     public RemoteFixture(Path state) throws IOException, InterruptedException {
         this.state = state;
         this.sshPort = freePort();
         this.netconfPort = freePort();
+        this.prometheusPort = freePort();
         this.clientKey = state.resolveSibling(state.getFileName() + "-client").resolve("id_ed25519");
         Files.createDirectories(clientKey.getParent());
         run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "keyuser@test", "-f", clientKey.toString()));
@@ -38,13 +40,14 @@ public final class RemoteFixture {
                 set system services ssh port %d
                 set system services ssh addresses 127.0.0.1
                 set system services netconf ssh port %d
+                set system services prometheus port %d
                 set system login user admin class super-user
                 set system login user admin authentication encrypted-password "%s"
                 set system login user viewer class read-only
                 set system login user viewer authentication encrypted-password "%s"
                 set system login user keyuser class operator
                 set system login user keyuser authentication ssh-ed25519 "%s"
-                """.formatted(sshPort, netconfPort, opensslHash(ADMIN_PASSWORD), opensslHash(VIEWER_PASSWORD), publicKey);
+                """.formatted(sshPort, netconfPort, prometheusPort, opensslHash(ADMIN_PASSWORD), opensslHash(VIEWER_PASSWORD), publicKey);
         ConfigStore store = ConfigStore.open(state, Clock.systemUTC());
         try {
             store.setCandidate(ConfigText.parse(config));

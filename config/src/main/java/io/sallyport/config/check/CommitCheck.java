@@ -21,6 +21,7 @@ public final class CommitCheck {
         TopologyRules.check(root, f);
         ServiceSetRules.check(root, f);
         InterfaceServiceRules.check(root, f);
+        PartialSupport.check(root, f);
         RuleRules.check(root, f);
         ObjectRules.check(root, f);
         AccessRules.check(root, f);

@@ -16,6 +16,9 @@ final class PkiRules {
     static final String CRL_URL_NOT_FILE = "only file:// CRL URLs are read by Sallyport; load other CRLs with 'request security pki crl load'";
     static final String PKCS7_PEER_CERTIFICATE = "Sallyport exchanges X.509 certificates only; peer-certificate-type pkcs7 is ignored";
 
+    static final String IKEV1_CERTIFICATES = "certificate authentication over IKEv1 is not supported by Sallyport yet"
+            + " (add 'version 2'); tunnels using this policy do not come up";
+
     private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
 
     private PkiRules() {}
@@ -28,6 +31,10 @@ final class PkiRules {
             if (oids.size() > 5) f.error(level, Findings.leafList("certificate-policy-oids", oids), TOO_MANY_POLICY_OIDS);
             for (String oid : oids) {
                 if (!OID.matcher(oid).matches()) f.error(level, "certificate-policy-oids " + oid, POLICY_OID_SYNTAX);
+            }
+            boolean ikev1 = p.value("version").filter("2"::equals).isEmpty();
+            if (ikev1 && p.value("local-certificate").isPresent()) {
+                f.warning(level, "local-certificate " + p.value("local-certificate").get(), IKEV1_CERTIFICATES);
             }
             if (p.value("peer-certificate-type").filter("pkcs7"::equals).isPresent()) {
                 f.warning(level, "peer-certificate-type pkcs7", PKCS7_PEER_CERTIFICATE);

@@ -20,7 +20,7 @@ final class SystemRules {
     static final String PASSWORD_FORMAT = "encrypted-password must be a crypt(3) hash Sallyport can verify: "
         + "$1$ (MD5), $5$ (SHA-256) or $6$ (SHA-512), e.g. from 'openssl passwd -6'";
     static final String KEY_FORMAT = "public key must read '<key-type> <base64> [comment]' with the key type of this statement";
-    static final String PORT_CONFLICT = "ssh and netconf ssh must not listen on the same port";
+    static final String PORT_CONFLICT = "ssh, netconf ssh and prometheus must listen on different ports";
 
     /** The key types each statement accepts, as OpenSSH writes them at the start of a public key line. */
     private static final Map<String, Pattern> KEY_TYPES = Map.of(
@@ -52,9 +52,13 @@ final class SystemRules {
         }
         Map<Integer, String> ports = new HashMap<>();
         Node services = system.child("services").orElse(Node.root());
+        List<String> level = List.of("system", "services");
         services.child("ssh").ifPresent(ssh -> ports.put(port(ssh, 22), "ssh"));
         services.child("netconf").flatMap(n -> n.child("ssh")).ifPresent(nc -> {
-            if (ports.containsKey(port(nc, 830))) f.error(List.of("system", "services", "netconf"), "ssh", PORT_CONFLICT);
+            if (ports.putIfAbsent(port(nc, 830), "netconf") != null) f.error(Findings.at(level, "netconf"), "ssh", PORT_CONFLICT);
+        });
+        services.child("prometheus").ifPresent(p -> {
+            if (ports.putIfAbsent(port(p, 9464), "prometheus") != null) f.error(level, "prometheus", PORT_CONFLICT);
         });
     }
 

@@ -29,34 +29,38 @@ public final class Unsupported {
         "routing-instances * vrf-target",
         "routing-instances * route-distinguisher",
         "interfaces * unit * dial-options l2tp-interface-id",
+        "interfaces * unit * dial-options ipsec-interface-id",
+        "interfaces * unit * dial-options shared",
+        "interfaces * unit * dial-options dedicated",
+        "routing-instances * instance-type",
+        "routing-instances * interface *",
         "security ike",
         "security ipsec",
         "security traceoptions",
         "security pki traceoptions",
+        "security pki trusted-ca-group",
         "security pki ca-profile * enrollment",
         "security pki ca-profile * administrator",
         "security pki ca-profile * revocation-check ocsp",
         "security pki ca-profile * revocation-check use-ocsp",
         "security pki ca-profile * revocation-check crl url * password",
-        "access profile * client * ike reverse-route",
+        "security pki ca-profile * revocation-check crl refresh-interval",
+        "security pki ca-profile * source-address",
+        "security pki ca-profile * routing-instance",
+        "security pki trusted-ca-group *",
+        "access profile * client * ike",
         "access profile * client * ppp",
         "access profile * client * l2tp",
         "services service-set * tcp-mss",
         "services service-set * ipsec-vpn-options local-gateway routing-instance",
         "services service-set * ipsec-vpn-options ike-access-profile",
-        "services service-set * ipsec-vpn-options trusted-ca",
-        "services service-set * ipsec-vpn-options no-certificate-chain-in-ike",
         "services ipsec-vpn rule * term * then dynamic natt-install-interval",
-        "services ipsec-vpn rule * term * then copy-ttl-from-inner-ip-header",
-        "services ipsec-vpn rule * term * then tos",
         "services ipsec-vpn ike policy * respond-bad-spi",
-        "services ipsec-vpn ike policy * local-certificate",
         "services service-set * next-hop-service service-interface-pool",
         "services ipsec-vpn rule * term * then syslog",
-        "services ipsec-vpn ike policy * peer-certificate-type",
-        "services ipsec-vpn ike policy * certificate-policy-oids",
         "services ipsec-vpn ipsec policy * proposal-set",
         "services ipsec-vpn traceoptions no-remote-trace",
+        "services ipsec-vpn traceoptions file match",
         "services ipsec-vpn clear-ike-sas-on-pic-restart",
         "services ipsec-vpn clear-ipsec-sas-on-pic-restart");
 
@@ -67,14 +71,18 @@ public final class Unsupported {
      * applies). One line per feature, removed when the feature lands.
      */
     public static final List<CannotWork> CANNOT_WORK = List.of(
-        new CannotWork("services ipsec-vpn ike proposal * authentication-method rsa-signatures",
-            "certificate authentication is not supported by Sallyport yet; tunnels using this proposal do not come up"),
         new CannotWork("services ipsec-vpn ike proposal * authentication-method dsa-signatures",
-            "certificate authentication is not supported by Sallyport yet; tunnels using this proposal do not come up"),
-        new CannotWork("services ipsec-vpn ike proposal * authentication-method ecdsa-signatures-256",
-            "certificate authentication is not supported by Sallyport yet; tunnels using this proposal do not come up"),
-        new CannotWork("services ipsec-vpn ike proposal * authentication-method ecdsa-signatures-384",
-            "certificate authentication is not supported by Sallyport yet; tunnels using this proposal do not come up"),
+            "DSA signatures are not supported by Sallyport (use rsa-signatures or ecdsa-signatures-256|384);"
+                + " tunnels using this proposal do not come up"),
+        new CannotWork("services ipsec-vpn ike policy * remote-id distinguished-name",
+            "remote-id distinguished-name is not supported by Sallyport yet (the peer's certificate chain is still"
+                + " checked against trusted-ca); tunnels using this policy do not come up"),
+        new CannotWork("services ipsec-vpn ipsec proposal * authentication-algorithm hmac-sha-256-96",
+            "hmac-sha-256-96 (non-RFC truncation) is not implemented by Sallyport; tunnels using this proposal do not come up"),
+        new CannotWork("services ipsec-vpn ipsec proposal * authentication-algorithm hmac-sha2-256",
+            "hmac-sha2-256 is not implemented by Sallyport (use hmac-sha-256-128); tunnels using this proposal do not come up"),
+        new CannotWork("services ipsec-vpn rule * term * then manual direction * authentication algorithm hmac-sha2-256",
+            "hmac-sha2-256 is not implemented by Sallyport (use hmac-sha-256-128); this manual SA does not come up"),
         new CannotWork("services ipsec-vpn ipsec proposal * protocol ah",
             "AH is not supported by Sallyport (ESP only); tunnels using this proposal do not come up"),
         new CannotWork("services ipsec-vpn ipsec proposal * protocol bundle",
@@ -110,7 +118,9 @@ public final class Unsupported {
             if (!prefixMatches(pattern, i, own)) continue;
             int next = i + own.size();
             List<String> rest = pattern.subList(next, pattern.size());
-            if (rest.size() == 2 && rest.getFirst().startsWith("!")) {
+            if (rest.isEmpty()) {
+                f.warning(level, String.join(" ", own), c.message());
+            } else if (rest.size() == 2 && rest.getFirst().startsWith("!")) {
                 String leaf = rest.getFirst().substring(1);
                 if (!child.value(leaf).map(rest.get(1)::equals).orElse(false)) {
                     f.warning(level, String.join(" ", own), c.message());
@@ -119,7 +129,7 @@ public final class Unsupported {
                 if (child.values().contains(rest.getFirst())) {
                     f.warning(level, String.join(" ", own) + " " + rest.getFirst(), c.message());
                 }
-            } else if (!rest.isEmpty()) {
+            } else {
                 List<String> deeper = new ArrayList<>(level);
                 deeper.addAll(own);
                 cannotWork(child, cs, pattern, next, deeper, c, f);

@@ -56,6 +56,11 @@ final class AtomicFiles {
         Files.createDirectories(dir, DIRECTORY_ATTRIBUTE);
     }
 
+    /** A lock file (owner-only), opened for {@link FileChannel#lock()}. */
+    static FileChannel openLockFile(Path file) throws IOException {
+        return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), FILE_ATTRIBUTE);
+    }
+
     static void syncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);

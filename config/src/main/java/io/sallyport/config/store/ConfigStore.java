@@ -8,20 +8,26 @@ import io.sallyport.config.Secrets;
 import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.CommitCheck;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -72,15 +78,12 @@ public final class ConfigStore {
     public static ConfigStore open(Path stateDir, Clock clock, RandomGenerator random) throws IOException {
         ConfigStore s = new ConfigStore(stateDir, clock, random);
         AtomicFiles.createDirectories(s.commits);
-        OwnerOnly.tighten(stateDir);
-        OwnerOnly.tighten(s.commits);
+        OwnerOnly.tighten(stateDir, false);
+        OwnerOnly.tighten(s.commits, true);
         StaleTemporaries.remove(stateDir, clock);
         StaleTemporaries.remove(s.commits, clock);
         s.prune();
-        List<Path> history = s.commitFiles();
-        s.active = history.isEmpty() ? Node.root() : s.read(history.getFirst());
-        Path cand = stateDir.resolve("candidate.conf");
-        s.candidate = Files.exists(cand) ? s.read(cand) : s.active;
+        s.refresh();
         return s;
     }
 
@@ -92,6 +95,115 @@ public final class ConfigStore {
     /** {@link #open(Path, Clock)} with the system clock (commit times in UTC). */
     public static ConfigStore open(Path stateDir) throws IOException {
         return open(stateDir, Clock.systemUTC());
+    }
+
+    /** Work done while holding the store's lock. */
+    @FunctionalInterface
+    public interface LockedWork<T> {
+        T run() throws IOException;
+    }
+
+    private static final Map<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
+
+    /**
+     * Runs {@code work} holding the store's lock, after re-reading the store: several shells (and
+     * the daemon) share one state directory, so a read-modify-write of the candidate or a commit
+     * must see the others' last writes and exclude them meanwhile. The lock is a file lock on
+     * {@code STATE/.lock} between processes and a monitor between threads of one process (file
+     * locks are per process).
+     */
+    public <T> T locked(LockedWork<T> work) throws IOException {
+        Object jvmLock = JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new Object());
+        synchronized (jvmLock) {
+            try (FileChannel ch = AtomicFiles.openLockFile(dir.resolve(".lock")); FileLock held = ch.lock()) {
+                synchronized (this) {
+                    reload();
+                    rollBackUnconfirmed();
+                    return work.run();
+                }
+            }
+        }
+    }
+
+    /**
+     * Re-reads the candidate and the active configuration from disk: the store on disk is the
+     * shared candidate, which other sessions may have changed since this one last looked.
+     */
+    public void refresh() throws IOException {
+        if (confirmDue()) {
+            locked(() -> null);
+        } else {
+            reload();
+        }
+    }
+
+    private synchronized void reload() throws IOException {
+        List<Path> history = commitFiles();
+        active = history.isEmpty() ? Node.root() : read(history.getFirst());
+        Path cand = dir.resolve("candidate.conf");
+        candidate = Files.exists(cand) ? read(cand) : active;
+    }
+
+    // ---- commit confirmed ------------------------------------------------------------------------
+
+    /** The comment of the commit that undoes a {@code commit confirmed} nobody confirmed in time. */
+    public static final String AUTOMATIC_ROLLBACK = "automatic rollback: commit confirmed was not confirmed in time";
+    private static final String CONFIRM_HEADER = "## Confirm by: ";
+
+    /**
+     * {@code commit confirmed N}, after the commit itself: unless {@link #confirm} is called within
+     * {@code within}, the configuration active before it is committed again. The deadline and that
+     * configuration live in {@code STATE/confirm.conf}, so the rollback happens even when the
+     * shell is gone: the daemon's poll or the next use of the store applies it. A second
+     * {@code commit confirmed} before the deadline moves the deadline and keeps the original
+     * configuration to return to.
+     *
+     * @param before the configuration active before the commit being confirmed
+     */
+    public synchronized void confirmWithin(Duration within, Node before) throws IOException {
+        Node back = pendingConfirm().isPresent() ? readConfirm().tree() : before;
+        AtomicFiles.write(confirmFile(), CONFIRM_HEADER + clock.instant().plus(within).getEpochSecond() + "\n" + ConfigPrinter.braces(back));
+    }
+
+    /** {@code commit} or {@code commit check} confirms a pending {@code commit confirmed}; true when one was pending. */
+    public synchronized boolean confirm() throws IOException {
+        return Files.deleteIfExists(confirmFile());
+    }
+
+    /** The deadline of a pending {@code commit confirmed}. */
+    public synchronized Optional<Instant> pendingConfirm() throws IOException {
+        return Files.exists(confirmFile()) ? Optional.of(readConfirm().deadline()) : Optional.empty();
+    }
+
+    private record PendingConfirm(Instant deadline, Node tree) {}
+
+    private Path confirmFile() { return dir.resolve("confirm.conf"); }
+
+    private boolean confirmDue() throws IOException {
+        Optional<Instant> deadline = pendingConfirm();
+        return deadline.isPresent() && !clock.instant().isBefore(deadline.get());
+    }
+
+    private PendingConfirm readConfirm() throws IOException {
+        String text = Files.readString(confirmFile(), StandardCharsets.UTF_8);
+        int eol = text.indexOf('\n');
+        if (!text.startsWith(CONFIRM_HEADER) || eol < 0) throw new IOException(confirmFile() + " cannot be read");
+        try {
+            return new PendingConfirm(Instant.ofEpochSecond(Long.parseLong(text.substring(CONFIRM_HEADER.length(), eol).strip())),
+                    ConfigText.parse(text.substring(eol + 1)));
+        } catch (NumberFormatException | ConfigSyntaxException e) {
+            throw new IOException(confirmFile() + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Under the lock: when a {@code commit confirmed} is past its deadline, commits the configuration it replaced. */
+    private void rollBackUnconfirmed() throws IOException {
+        if (!confirmDue()) return;
+        Node back = readConfirm().tree();
+        CheckResult result = CommitCheck.check(back);
+        if (candidate.equals(active)) setCandidate(back);
+        commitChecked(Secrets.encode(back, List.of(active), random), result, "sallyport", Optional.of(AUTOMATIC_ROLLBACK));
+        confirm();
     }
 
     public synchronized Node candidate() { return candidate; }
@@ -117,15 +229,31 @@ public final class ConfigStore {
         CheckResult result = CommitCheck.check(candidate);
         if (!result.succeeded()) return new CommitOutcome(result, false);
         if (Secrets.anyClear(candidate)) setCandidate(candidate);
+        return commitChecked(candidate, result, user, comment);
+    }
+
+    /**
+     * Commits {@code tree} (a private session's copy) instead of the shared candidate. The shared
+     * candidate follows when it held no changes of its own.
+     */
+    public synchronized CommitOutcome commit(Node tree, String user, Optional<String> comment) throws IOException {
+        CheckResult result = CommitCheck.check(tree);
+        if (!result.succeeded()) return new CommitOutcome(result, false);
+        Node encoded = Secrets.encode(tree, List.of(active), random);
+        if (candidate.equals(active)) setCandidate(encoded);
+        return commitChecked(encoded, result, user, comment);
+    }
+
+    private CommitOutcome commitChecked(Node tree, CheckResult result, String user, Optional<String> comment) throws IOException {
         encodeClearSecretsInHistory();
         List<Path> history = commitFiles();
         long next = history.isEmpty() ? 1 : sequence(history.getFirst()) + 1;
         StringBuilder text = new StringBuilder();
         text.append(COMMIT_HEADER).append(TIME.format(clock.instant())).append(" by ").append(oneLine(user)).append('\n');
         comment.ifPresent(c -> text.append(COMMENT_HEADER).append(oneLine(c)).append('\n'));
-        text.append(ConfigPrinter.braces(candidate));
+        text.append(ConfigPrinter.braces(tree));
         AtomicFiles.write(commits.resolve(String.format("%010d.conf", next)), text.toString());
-        active = candidate;
+        active = tree;
         prune();
         return new CommitOutcome(result, true);
     }
@@ -165,11 +293,22 @@ public final class ConfigStore {
     public synchronized List<CommitInfo> history() throws IOException {
         List<CommitInfo> out = new ArrayList<>();
         List<Path> files = commitFiles();
-        for (int i = 0; i < files.size(); i++) {
-            Instant time = Instant.EPOCH;
-            String user = "";
-            Optional<String> comment = Optional.empty();
-            for (String line : Files.readAllLines(files.get(i), StandardCharsets.UTF_8)) {
+        for (int i = 0; i < files.size(); i++) out.add(info(i, files.get(i)));
+        return out;
+    }
+
+    /** The newest commit (rollback 0), reading only its header. */
+    public synchronized Optional<CommitInfo> lastCommit() throws IOException {
+        List<Path> files = commitFiles();
+        return files.isEmpty() ? Optional.empty() : Optional.of(info(0, files.getFirst()));
+    }
+
+    private static CommitInfo info(int rollback, Path file) throws IOException {
+        Instant time = Instant.EPOCH;
+        String user = "";
+        Optional<String> comment = Optional.empty();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.startsWith(COMMIT_HEADER)) {
                     String rest = line.substring(COMMIT_HEADER.length());
                     int by = rest.indexOf(" by ");
@@ -181,9 +320,8 @@ public final class ConfigStore {
                     break;
                 }
             }
-            out.add(new CommitInfo(i, sequence(files.get(i)), time, user, comment));
         }
-        return out;
+        return new CommitInfo(rollback, sequence(file), time, user, comment);
     }
 
     public Path directory() { return dir; }

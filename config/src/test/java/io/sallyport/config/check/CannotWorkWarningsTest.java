@@ -32,17 +32,19 @@ class CannotWorkWarningsTest {
     }
 
     @Test
-    void certificateAuthenticationAhAndBundleWarn() throws ConfigSyntaxException {
+    void dsaSignaturesAhAndBundleWarn() throws ConfigSyntaxException {
         List<String> w = warnings("""
             set services ipsec-vpn ike proposal cert authentication-method rsa-signatures
+            set services ipsec-vpn ike proposal dsa authentication-method dsa-signatures
             set services ipsec-vpn ike proposal psk authentication-method pre-shared-keys
             set services ipsec-vpn ipsec proposal a protocol ah
             set services ipsec-vpn ipsec proposal b protocol bundle
             set services ipsec-vpn ipsec proposal e protocol esp
             """);
         assertEquals(List.of(
-                "[edit services ipsec-vpn ike proposal cert] authentication-method rsa-signatures: certificate"
-                        + " authentication is not supported by Sallyport yet; tunnels using this proposal do not come up",
+                "[edit services ipsec-vpn ike proposal dsa] authentication-method dsa-signatures: DSA signatures are not"
+                        + " supported by Sallyport (use rsa-signatures or ecdsa-signatures-256|384); tunnels using this"
+                        + " proposal do not come up",
                 "[edit services ipsec-vpn ipsec proposal a] protocol ah: AH is not supported by Sallyport (ESP only);"
                         + " tunnels using this proposal do not come up",
                 "[edit services ipsec-vpn ipsec proposal b] protocol bundle: AH plus ESP bundles are not supported by"
@@ -73,5 +75,54 @@ class CannotWorkWarningsTest {
             set services ipsec-vpn ike policy k pre-shared-key ascii-text k
             set services ipsec-vpn ipsec proposal i protocol esp
             """));
+    }
+
+    @Test
+    void dynamicEndpointAndPkiStatementsWarn() throws ConfigSyntaxException {
+        List<String> w = warnings("""
+            set interfaces sp-1/2/0 unit 1 family inet
+            set interfaces sp-1/2/0 unit 1 service-domain inside
+            set interfaces sp-1/2/0 unit 1 dial-options ipsec-interface-id TEST-intf
+            set interfaces sp-1/2/0 unit 1 dial-options shared
+            set access profile P client * ike pre-shared-key ascii-text k
+            set access profile P client * ike interface-id TEST-intf
+            set routing-instances vrf-a instance-type virtual-router
+            set services ipsec-vpn ike policy p version 2
+            set services ipsec-vpn ike policy p remote-id distinguished-name container O=Example
+            set services ipsec-vpn ike policy v1 local-certificate router2
+            set services ipsec-vpn ipsec proposal h authentication-algorithm hmac-sha-256-96
+            """);
+        for (String statement : List.of("dial-options] ipsec-interface-id TEST-intf", "dial-options] shared",
+                "client *] ike", "vrf-a] instance-type virtual-router",
+                "remote-id] distinguished-name: remote-id distinguished-name is not supported",
+                "local-certificate router2: certificate authentication over IKEv1",
+                "proposal h] authentication-algorithm hmac-sha-256-96: hmac-sha-256-96 (non-RFC truncation)")) {
+            assertTrue(w.stream().anyMatch(x -> x.contains(statement)), statement + " in " + w);
+        }
+    }
+
+    @Test
+    void partlySupportedStatementsSayWhatHappens() throws ConfigSyntaxException {
+        List<String> w = warnings("""
+            set interfaces ms-1/0/0 unit 1 family inet
+            set interfaces ms-1/0/0 unit 1 service-domain inside
+            set interfaces ms-1/0/0 unit 2 family inet
+            set interfaces ms-1/0/0 unit 2 service-domain outside
+            set services service-set S next-hop-service inside-service-interface ms-1/0/0.1
+            set services service-set S next-hop-service outside-service-interface ms-1/0/0.2
+            set services service-set S ipsec-vpn-options local-gateway 192.0.2.1
+            set services service-set S ipsec-vpn-rules r
+            set services ipsec-vpn rule r term t then remote-gateway 192.0.2.2
+            set services ipsec-vpn rule r term t then dynamic ike-policy p
+            set services ipsec-vpn rule r match-direction output
+            set services ipsec-vpn ike policy p version 2
+            set services ipsec-vpn ike policy p pre-shared-key ascii-text k
+            set services ipsec-vpn ike policy p remote-id ipv4_addr [ 192.0.2.2 192.0.2.3 ]
+            """);
+        assertEquals(List.of(
+                "[edit services ipsec-vpn ike policy p] remote-id: Sallyport accepts only the first identity of"
+                        + " remote-id (ipv4_addr 192.0.2.2); the others are ignored",
+                "[edit services ipsec-vpn rule r] match-direction output: a next-hop service set sees traffic entering"
+                        + " its inside interface; Sallyport applies this rule as match-direction input"), w);
     }
 }

@@ -13,6 +13,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PkiRulesTest {
 
     @Test
+    void certificateStatementsAreActedOn() throws ConfigSyntaxException {
+        CheckResult r = CommitCheck.check(ConfigText.parse("""
+            set security pki ca-profile entrust ca-identity entrust
+            set security pki ca-profile entrust revocation-check crl url file:///var/lib/sallyport/entrust.crl
+            set security pki ca-profile entrust revocation-check crl disable on-download-failure
+            set services service-set S ipsec-vpn-options trusted-ca entrust
+            set services service-set S ipsec-vpn-options no-certificate-chain-in-ike
+            set services ipsec-vpn ike policy p version 2
+            set services ipsec-vpn ike policy p local-certificate local-entrust2
+            set services ipsec-vpn ike policy p peer-certificate-type x509-signature
+            set services ipsec-vpn ike policy p certificate-policy-oids 2.5.29.32.0
+            """));
+        assertTrue(r.succeeded(), r.render());
+        assertEquals(List.of(), r.warnings());
+    }
+
+    @Test
     void partlySupportedStatementsWarn() throws ConfigSyntaxException {
         CheckResult r = CommitCheck.check(ConfigText.parse("""
             set security pki ca-profile entrust revocation-check crl url http://ca.example.com/entrust.crl

@@ -55,12 +55,18 @@ class StorePermissionsTest {
         Path dir = tmp.resolve("state");
         Files.createDirectories(dir.resolve("commits"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir.resolve("commits"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Path old = dir.resolve("commits/0000000001.conf");
         Files.writeString(old, "system { host-name r1; }\n");
         Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rw-r--r--"));
+        Path candidate = dir.resolve("candidate.conf");
+        Files.writeString(candidate, "system { host-name r1; }\n");
+        Files.setPosixFilePermissions(candidate, PosixFilePermissions.fromString("rw-r--r--"));
         ConfigStore.open(dir, CLOCK);
-        assertEquals("rwx------", mode(dir));
+        assertEquals("rwx------", mode(dir.resolve("commits")));
         assertEquals("rw-------", mode(old));
+        assertEquals("rw-------", mode(candidate));
+        assertEquals("rwxr-xr-x", mode(dir), "a state directory that exists is not ours to narrow");
     }
 
     @Test

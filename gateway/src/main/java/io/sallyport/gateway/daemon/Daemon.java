@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code sallyport daemon}: the gateway on a Linux host. Seeds an empty store from a configuration
  * file if given, runs the committed configuration, serves the control socket, re-applies on
- * {@code commit}, on SIGHUP and when the host's addresses change, and stops cleanly on SIGTERM.
+ * {@code commit}, on SIGHUP, when a {@code commit confirmed} rolls back, and when the host's addresses change, and stops cleanly on SIGTERM.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -54,6 +54,7 @@ public final class Daemon implements AutoCloseable {
     private final Thread hostWatch;
     private final LocalGatewayWatch localGateways;
     private final DaemonExtension extension;
+    private final CommitConfirmWatch confirmWatch;
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
 
@@ -68,6 +69,7 @@ public final class Daemon implements AutoCloseable {
         GatewayManagement management = new GatewayManagement(gateway, this::reloadReply, this::activeText,
                 new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles));
         this.extension = extensions.start(stateDir, management);
+        this.confirmWatch = new CommitConfirmWatch(stateDir, Clock.systemUTC());
         reload();
         this.control = new ControlServer(ControlProtocol.socketPath(stateDir), management);
         this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);
@@ -129,14 +131,17 @@ public final class Daemon implements AutoCloseable {
         Set<InetAddress> present = hostAddresses;
         // gw-interface local gateways of running sets stay planned: their outage is the watch's.
         Set<InetAddress> watched = LocalGatewayWatch.watchedAddresses(gateway);
-        GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a)).plan(config);
+        Optional<PkiStore> certificates = Optional.of(new PkiStore(stateDir));
+        GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a), certificates, Clock.systemUTC())
+                .plan(config);
         trace.configure(plan.trace());
         gateway.apply(plan);
         if (!LocalGatewayWatch.watchedAddresses(gateway).equals(watched)) {
             // A gw-interface set changed by this commit while its address is gone could not bind:
             // plan again without it, so it is down for the missing address and comes back with it.
             Set<InetAddress> running = LocalGatewayWatch.watchedAddresses(gateway);
-            plan = new Planner(a -> present.contains(a) || running.contains(a)).plan(config);
+            plan = new Planner(a -> present.contains(a) || running.contains(a), certificates, Clock.systemUTC())
+                    .plan(config);
             gateway.apply(plan);
         }
         plan.warnings().forEach(w -> LOG.warn("{}", w));
@@ -181,6 +186,10 @@ public final class Daemon implements AutoCloseable {
                     reload();
                 }
                 localGateways.poll(gateway);
+                if (confirmWatch.poll()) {
+                    LOG.warn("commit confirmed was not confirmed in time; rolled back to the previous configuration");
+                    reload();
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | IOException | DaemonException e) {

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes kmd's trace events to the {@code traceoptions} file when their flag is enabled and their
- * level is at or above the configured one. Runs on kmd's thread; reconfigured on commit.
+ * level is at or above the configured one. Written from the gateway's control agent, reconfigured
+ * by the thread that commits: both take this object's lock (control path only, never per packet),
+ * so a file is never closed under a write.
  */
 final class KmdTrace implements Consumer<Action.Trace> {
     private static final Logger LOG = LoggerFactory.getLogger(KmdTrace.class);
@@ -53,7 +55,7 @@ final class KmdTrace implements Consumer<Action.Trace> {
     }
 
     @Override
-    public void accept(Action.Trace t) {
+    public synchronized void accept(Action.Trace t) {
         LOG.debug("[{}] {}", t.flag(), t.text());
         Optional<Active> a = active;
         if (a.isEmpty()) {

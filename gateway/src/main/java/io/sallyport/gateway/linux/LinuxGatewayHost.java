@@ -1,6 +1,7 @@
 package io.sallyport.gateway.linux;
 
 import io.sallyport.gateway.runtime.GatewayHost;
+import io.sallyport.gateway.runtime.Waiter;
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostNetworkException;
 import io.sallyport.net.NetworkControl;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +27,25 @@ public final class LinuxGatewayHost implements GatewayHost {
     /** Receive buffer for the sockets ESP arrives on: the default 208 KiB overflows under TCP bursts. */
     private static final int RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
     private static final int TUN_TRANSMIT_QUEUE = 4096;
+    private static final int SEND_BATCH = 64;
 
     private final NetworkControl network = LinuxNetworkControl.ofHost();
+    private final String dataPath;
+
+    /** Detects the batching this host offers and says in the log which path is in use. */
+    public LinuxGatewayHost() {
+        this.dataPath = "TUN: one queue per inside device, read and written by its worker; ESP sent "
+                + (LinuxUdpPort.sendmmsgAvailable()
+                        ? "with sendmmsg, up to " + SEND_BATCH + " datagrams per call"
+                        : "with sendto, one datagram per call (no sendmmsg on this host)")
+                + ", from each worker's own socket; ESP received with recvfrom";
+        LOG.info("data path: {}", dataPath);
+    }
+
+    @Override
+    public String dataPath() {
+        return dataPath;
+    }
 
     @Override
     public NetworkControl network() {
@@ -68,9 +87,30 @@ public final class LinuxGatewayHost implements GatewayHost {
         }
     }
 
+    /**
+     * A fixed port (500, 4500, a udp-encapsulate port) is bound as the receiving socket of an
+     * SO_REUSEPORT group, so each worker can send from a socket of its own with that source port
+     * ({@link #openUdpSender}); ephemeral ports are bound alone.
+     */
     @Override
     public DatagramPort openUdp(InetSocketAddress local) {
-        return LinuxUdpPort.bind(local, true, RECEIVE_BUFFER_BYTES);
+        return local.getPort() == 0 ? LinuxUdpPort.bind(local, true, RECEIVE_BUFFER_BYTES)
+                : LinuxUdpPort.bindShared(local, true, RECEIVE_BUFFER_BYTES);
+    }
+
+    @Override
+    public DatagramPort openUdpSender(InetSocketAddress local) {
+        return LinuxUdpPort.bindSender(local);
+    }
+
+    @Override
+    public DatagramPort openRawEspSender(InetAddress local) {
+        return LinuxRawEspPort.openSender(local);
+    }
+
+    @Override
+    public Waiter waiter(List<?> ports) {
+        return new LinuxWaiter(ports);
     }
 
     @Override

@@ -3,8 +3,14 @@ package io.sallyport.gateway.mgmt;
 import io.sallyport.gateway.mgmt.OperationalCommand.Format;
 import io.sallyport.gateway.mgmt.OperationalCommand.Level;
 import io.sallyport.gateway.mgmt.OperationalCommand.Parsed;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /** A cursor over the words of one operational command. */
 final class CommandWords {
@@ -46,53 +52,26 @@ final class CommandWords {
             return Parsed.error("syntax error, expecting <ipsec-vpn> or <service-sets>: " + area);
         }
         String protocol = take();
+        if (protocol.equals("drops")) {
+            return finish(new OperationalCommand.ShowDrops(format));
+        }
         String object = take();
+        Level level = object.endsWith("security-associations") || object.equals("statistics") ? level() : Level.BRIEF;
         return switch (protocol + " " + object) {
-            case "ike security-associations" -> {
-                Level level = level();
-                yield finish(new OperationalCommand.ShowIkeSecurityAssociations(level, optionalWord(), format));
-            }
-            case "ike statistics" -> finish(new OperationalCommand.ShowIkeStatistics(optionalWord(), format));
-            case "ipsec security-associations" -> {
-                Level level = level();
-                Optional<String> set = Optional.empty();
-                boolean hex = false;
-                while (has()) {
-                    String w = take();
-                    if (w.equals("hex")) {
-                        hex = true;
-                    } else if (w.equals("service-set") && has()) {
-                        // Older releases spell the service set with a keyword; accept both (reference §6.11).
-                        set = Optional.of(take());
-                    } else if (set.isEmpty()) {
-                        set = Optional.of(w);
-                    } else {
-                        yield Parsed.error("syntax error: " + w);
-                    }
-                }
-                yield finish(new OperationalCommand.ShowIpsecSecurityAssociations(level, set, hex, format));
-            }
-            case "ipsec statistics" -> ipsecStatistics();
+            case "ike security-associations" -> options(Positional.PEER, Set.of("peer-address", "routing-instance"),
+                    (f, hex) -> new OperationalCommand.ShowIkeSecurityAssociations(level, f, format));
+            case "ike statistics" -> options(Positional.PEER, Set.of("peer-address", "routing-instance"),
+                    (f, hex) -> new OperationalCommand.ShowIkeStatistics(f, format));
+            // Older releases spell the service set with a keyword; accept both (reference §6.11).
+            case "ipsec security-associations" -> options(Positional.SERVICE_SET,
+                    Set.of("service-set", "hex", "tunnel-index", "routing-instance"),
+                    (f, hex) -> new OperationalCommand.ShowIpsecSecurityAssociations(level, f, hex, format));
+            case "ipsec statistics" -> options(Positional.NONE,
+                    Set.of("service-set", "remote-gw", "remote-gateway", "tunnel-index", "routing-instance"),
+                    (f, hex) -> new OperationalCommand.ShowIpsecStatistics(level, f, format));
             default -> Parsed.error("syntax error, expecting <ike> or <ipsec> and <security-associations> or <statistics>: "
                     + (protocol + " " + object).trim());
         };
-    }
-
-    private Parsed ipsecStatistics() {
-        Level level = level();
-        Optional<String> set = Optional.empty();
-        Optional<String> gw = Optional.empty();
-        while (has()) {
-            String w = take();
-            switch (w) {
-                case "service-set" -> set = Optional.of(take());
-                case "remote-gw" -> gw = Optional.of(take());
-                default -> {
-                    return Parsed.error("syntax error: " + w);
-                }
-            }
-        }
-        return finish(new OperationalCommand.ShowIpsecStatistics(level, set, gw, format));
     }
 
     private Parsed clear() {
@@ -103,35 +82,24 @@ final class CommandWords {
         if (!take().equals("services") || !take().equals("ipsec-vpn")) {
             return Parsed.error("syntax error, expecting <services ipsec-vpn>");
         }
-        String protocol = take();
-        String object = take();
-        Optional<String> first = Optional.empty();
-        Optional<String> set = Optional.empty();
-        Optional<String> gw = Optional.empty();
-        while (has()) {
-            String w = take();
-            switch (w) {
-                case "service-set" -> set = Optional.of(take());
-                case "remote-gateway" -> gw = Optional.of(take());
-                default -> {
-                    if (first.isPresent()) {
-                        return Parsed.error("syntax error: " + w);
-                    }
-                    first = Optional.of(w);
-                }
-            }
-        }
         if (!format.equals(Format.TEXT)) {
             return Parsed.error("syntax error: clear commands take no display option");
         }
-        // The service set may come positionally or after the keyword (reference §6.11).
-        Optional<String> named = set.isPresent() ? set : first;
+        String protocol = take();
+        String object = take();
         return switch (protocol + " " + object) {
-            case "ike security-associations" -> Parsed.ok(new OperationalCommand.ClearIkeSecurityAssociations(first, set));
-            case "ipsec security-associations" -> Parsed.ok(
-                    new OperationalCommand.ClearIpsecSecurityAssociations(named, gw));
-            case "ipsec statistics" -> Parsed.ok(new OperationalCommand.ClearIpsecStatistics(named));
-            default -> Parsed.error("syntax error, expecting <ike security-associations>, <ipsec security-associations> or <ipsec statistics>");
+            case "ike security-associations" -> options(Positional.PEER,
+                    Set.of("peer-address", "service-set", "routing-instance"),
+                    (f, hex) -> new OperationalCommand.ClearIkeSecurityAssociations(f));
+            case "ike statistics" -> options(Positional.PEER, Set.of("peer-address", "service-set", "routing-instance"),
+                    (f, hex) -> new OperationalCommand.ClearIkeStatistics(f));
+            case "ipsec security-associations" -> options(Positional.SERVICE_SET,
+                    Set.of("service-set", "tunnel-index", "remote-gateway"),
+                    (f, hex) -> new OperationalCommand.ClearIpsecSecurityAssociations(f));
+            case "ipsec statistics" -> options(Positional.SERVICE_SET, Set.of("service-set", "remote-gateway"),
+                    (f, hex) -> new OperationalCommand.ClearIpsecStatistics(f));
+            default -> Parsed.error("syntax error, expecting <ike security-associations>, <ike statistics>,"
+                    + " <ipsec security-associations> or <ipsec statistics>");
         };
     }
 
@@ -215,7 +183,7 @@ final class CommandWords {
             return Parsed.error("syntax error, expecting <generate-key-pair>, <generate-certificate-request>, "
                     + "<ca-certificate>, <local-certificate> or <crl>: " + what);
         }
-        java.util.Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         while (has()) {
             String key = take();
             if (!has()) {
@@ -225,7 +193,7 @@ final class CommandWords {
                 return Parsed.error("syntax error: " + key + " given twice");
             }
         }
-        java.util.function.Function<String, Optional<String>> opt = k -> Optional.ofNullable(options.remove(k));
+        Function<String, Optional<String>> opt = k -> Optional.ofNullable(options.remove(k));
         Parsed parsed = switch (what) {
             case "generate-key-pair" -> {
                 Optional<String> id = opt.apply("certificate-id");
@@ -259,9 +227,63 @@ final class CommandWords {
             }
         };
         if (parsed.error() == null && !options.isEmpty()) {
-            return Parsed.error("syntax error: " + String.join(" ", new java.util.TreeSet<>(options.keySet())));
+            return Parsed.error("syntax error: " + String.join(" ", new TreeSet<>(options.keySet())));
         }
         return parsed;
+    }
+
+    /** What a command's one keyword-less argument names (reference §6.11: {@code nokeyword}). */
+    private enum Positional { NONE, PEER, SERVICE_SET }
+
+    private interface Build {
+        OperationalCommand build(OperationalCommand.Filter filter, boolean hex);
+    }
+
+    /** The rest of the words: keyword options from {@code allowed}, and at most one positional word. */
+    private Parsed options(Positional positional, Set<String> allowed, Build build) {
+        Optional<String> set = Optional.empty();
+        Optional<String> peer = Optional.empty();
+        OptionalInt index = OptionalInt.empty();
+        Optional<String> instance = Optional.empty();
+        boolean hex = false;
+        boolean positionalUsed = false;
+        while (has()) {
+            String w = take();
+            if (allowed.contains(w) && w.equals("hex")) {
+                hex = true;
+                continue;
+            }
+            if (allowed.contains(w)) {
+                if (!has()) {
+                    return Parsed.error("syntax error, expecting <" + w + "> value");
+                }
+                String v = take();
+                switch (w) {
+                    case "service-set" -> set = Optional.of(v);
+                    case "peer-address", "remote-gw", "remote-gateway" -> peer = Optional.of(v);
+                    case "routing-instance" -> instance = Optional.of(v);
+                    case "tunnel-index" -> {
+                        try {
+                            index = OptionalInt.of(Integer.parseInt(v));
+                        } catch (NumberFormatException e) {
+                            return Parsed.error("syntax error, expecting <tunnel-index> number: " + v);
+                        }
+                    }
+                    default -> throw new IllegalStateException(w);
+                }
+                continue;
+            }
+            if (positional == Positional.NONE || positionalUsed) {
+                return Parsed.error("syntax error: " + w);
+            }
+            positionalUsed = true;
+            if (positional == Positional.PEER) {
+                peer = Optional.of(w);
+            } else {
+                set = Optional.of(w);
+            }
+        }
+        return Parsed.ok(build.build(new OperationalCommand.Filter(set, peer, index, instance), hex));
     }
 
     private Level level() {
@@ -274,10 +296,6 @@ final class CommandWords {
             }
         }
         return Level.BRIEF;
-    }
-
-    private Optional<String> optionalWord() {
-        return has() ? Optional.of(take()) : Optional.empty();
     }
 
     private Parsed finish(OperationalCommand command) {

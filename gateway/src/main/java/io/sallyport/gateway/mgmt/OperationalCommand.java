@@ -3,6 +3,7 @@ package io.sallyport.gateway.mgmt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The operational-mode commands the daemon answers, parsed from the words a user typed. Pipes
@@ -18,28 +19,62 @@ public sealed interface OperationalCommand {
 
     Format format();
 
-    record ShowIkeSecurityAssociations(Level level, Optional<String> peer, Format format) implements OperationalCommand { }
+    /**
+     * Which SAs or tunnels a command is about (reference §4.1 options); empty means all.
+     *
+     * @param peer          the IKE {@code peer-address}, or the IPsec {@code remote-gateway}/{@code remote-gw}
+     * @param routingInstance {@code routing-instance NAME}: Sallyport's IKE gateways are all in
+     *                      {@code default}, so another name matches nothing
+     */
+    record Filter(Optional<String> serviceSet, Optional<String> peer, OptionalInt tunnelIndex,
+                  Optional<String> routingInstance) {
+        public static final Filter ALL = new Filter(Optional.empty(), Optional.empty(), OptionalInt.empty(),
+                Optional.empty());
 
-    record ShowIkeStatistics(Optional<String> peer, Format format) implements OperationalCommand { }
+        public static Filter serviceSet(String name) {
+            return new Filter(Optional.of(name), Optional.empty(), OptionalInt.empty(), Optional.empty());
+        }
 
-    record ShowIpsecSecurityAssociations(Level level, Optional<String> serviceSet, boolean hex, Format format)
+        public static Filter peer(String address) {
+            return new Filter(Optional.empty(), Optional.of(address), OptionalInt.empty(), Optional.empty());
+        }
+
+        public boolean routingInstanceMatches(String instance) {
+            return routingInstance.map(instance::equals).orElse(true);
+        }
+    }
+
+    record ShowIkeSecurityAssociations(Level level, Filter filter, Format format) implements OperationalCommand { }
+
+    record ShowIkeStatistics(Filter filter, Format format) implements OperationalCommand { }
+
+    record ShowIpsecSecurityAssociations(Level level, Filter filter, boolean hex, Format format)
             implements OperationalCommand { }
 
-    record ShowIpsecStatistics(Level level, Optional<String> serviceSet, Optional<String> remoteGateway, Format format)
-            implements OperationalCommand { }
+    record ShowIpsecStatistics(Level level, Filter filter, Format format) implements OperationalCommand { }
 
-    record ClearIkeSecurityAssociations(Optional<String> peer, Optional<String> serviceSet) implements OperationalCommand {
+    /**
+     * {@code show services ipsec-vpn drops} (Sallyport's own: Junos has no place for these): every
+     * drop counter that no §4 layout carries, by where it happened and why.
+     */
+    record ShowDrops(Format format) implements OperationalCommand { }
+
+    record ClearIkeSecurityAssociations(Filter filter) implements OperationalCommand {
         @Override
         public Format format() { return Format.TEXT; }
     }
 
-    record ClearIpsecSecurityAssociations(Optional<String> serviceSet, Optional<String> remoteGateway)
-            implements OperationalCommand {
+    record ClearIkeStatistics(Filter filter) implements OperationalCommand {
         @Override
         public Format format() { return Format.TEXT; }
     }
 
-    record ClearIpsecStatistics(Optional<String> serviceSet) implements OperationalCommand {
+    record ClearIpsecSecurityAssociations(Filter filter) implements OperationalCommand {
+        @Override
+        public Format format() { return Format.TEXT; }
+    }
+
+    record ClearIpsecStatistics(Filter filter) implements OperationalCommand {
         @Override
         public Format format() { return Format.TEXT; }
     }
@@ -101,24 +136,21 @@ public sealed interface OperationalCommand {
     /** {@code clear security pki ca-certificate|local-certificate|certificate-request|key-pair|crl [NAME-WORD NAME]}. */
     record ClearPki(PkiObject object, Optional<String> name) implements PkiRequest { }
 
-    /** Is this line a {@code security pki} command (answered from the state directory's store)? */
-    static boolean isPki(String line) {
-        List<String> w = List.of(line.trim().split("\\s+"));
-        return w.size() >= 3 && List.of("show", "clear", "request").contains(w.get(0)) && w.get(1).equals("security")
-                && w.get(2).equals("pki");
-    }
-
     /** The first words of every command, for {@code ?} help in the shell. */
     List<String> COMMANDS = List.of(
-            "show services ipsec-vpn ike security-associations [brief|detail] [PEER]",
-            "show services ipsec-vpn ike statistics [PEER]",
+            "show services ipsec-vpn ike security-associations [brief|detail] [PEER-ADDRESS] [routing-instance NAME]",
+            "show services ipsec-vpn ike statistics [PEER-ADDRESS] [routing-instance NAME]",
             "show services ipsec-vpn ipsec security-associations [brief|detail|extensive] [SERVICE-SET] [hex]",
-            "show services ipsec-vpn ipsec statistics [brief|detail] [service-set NAME] [remote-gw ADDRESS]",
+            "show services ipsec-vpn ipsec statistics [brief|detail] [service-set NAME] [remote-gw ADDRESS]"
+                    + " [tunnel-index N] [routing-instance NAME]",
+            "show services ipsec-vpn drops",
             "show services service-sets",
             "show configuration",
-            "clear services ipsec-vpn ike security-associations [PEER] [service-set NAME]",
-            "clear services ipsec-vpn ipsec security-associations [SERVICE-SET] [remote-gateway ADDRESS]",
-            "clear services ipsec-vpn ipsec statistics [service-set NAME]",
+            "clear services ipsec-vpn ike security-associations [PEER-ADDRESS] [service-set NAME] [routing-instance NAME]",
+            "clear services ipsec-vpn ike statistics [PEER-ADDRESS] [service-set NAME] [routing-instance NAME]",
+            "clear services ipsec-vpn ipsec security-associations [SERVICE-SET] [tunnel-index N] [remote-gateway ADDRESS]",
+            "clear services ipsec-vpn ipsec statistics [service-set NAME] [remote-gateway ADDRESS]",
+
             "show security pki ca-certificate [ca-profile] [brief|detail]",
             "show security pki local-certificate [certificate-id] [brief|detail]",
             "show security pki certificate-request [certificate-id] [brief|detail]",

@@ -2,10 +2,9 @@ package io.sallyport.gateway.ops;
 
 /**
  * What {@code show services ipsec-vpn ike security-associations} and {@code ike statistics} show of
- * one IKE SA (or of a peer whose negotiation has not matured, or has failed).
+ * one IKE SA (matured, or negotiating). Why a peer has none is in {@code show services service-sets}.
  *
  * @param initiatorSpi the IKEv2 initiator SPI (the IKEv1 "cookie")
- * @param lastFailure why the last negotiation with this peer failed, in words, or null
  */
 public record IkeSaView(
         String remoteAddress, int remotePort,
@@ -17,8 +16,7 @@ public record IkeSaView(
         long expiresInSeconds,
         String authenticationAlgorithm, String encryptionAlgorithm, String prfAlgorithm, int dhGroup,
         Traffic traffic, Payloads payloads,
-        int ipsecSasCreated, int ipsecSasDeleted, int ipsecRekeys, int phase2InProgress,
-        String lastFailure) {
+        int ipsecSasCreated, int ipsecSasDeleted, int ipsecRekeys, int phase2InProgress) {
 
     /** IKE message counters of the SA. */
     public record Traffic(long inputBytes, long outputBytes, long inputPackets, long outputPackets) {

@@ -16,7 +16,6 @@ public final class IkeSecurityAssociationsReport {
             out.append(String.format("%-16s%-14s%-18s%-18s%s%n", sa.remoteAddress(), sa.stateWord(),
                     cookie(sa.initiatorSpi()), cookie(sa.responderSpi()), sa.exchangeType()));
         }
-        appendFailures(sas, out);
         return out.toString();
     }
 
@@ -45,9 +44,6 @@ public final class IkeSecurityAssociationsReport {
             out.append("  IPSec security associations: ").append(sa.ipsecSasCreated()).append(" created, ")
                     .append(sa.ipsecSasDeleted()).append(" deleted\n");
             out.append("  Phase 2 negotiations in progress: ").append(sa.phase2InProgress()).append('\n');
-            if (sa.lastFailure() != null) {
-                out.append("  Last failure: ").append(sa.lastFailure()).append('\n');
-            }
             out.append('\n');
         }
         return out.toString();
@@ -59,15 +55,6 @@ public final class IkeSecurityAssociationsReport {
         out.append(String.format("   Output bytes  : %20d%n", t.outputBytes()));
         out.append(String.format("   Input  packets: %20d%n", t.inputPackets()));
         out.append(String.format("   Output packets: %20d%n", t.outputPackets()));
-    }
-
-    /** Peers with no SA but a recorded failure: the brief form must still say why a tunnel is down. */
-    private static void appendFailures(List<IkeSaView> sas, StringBuilder out) {
-        for (IkeSaView sa : sas) {
-            if (!sa.matured() && sa.lastFailure() != null) {
-                out.append(String.format("  %s: %s%n", sa.remoteAddress(), sa.lastFailure()));
-            }
-        }
     }
 
     public static Element element(List<IkeSaView> sas) {
@@ -102,8 +89,7 @@ public final class IkeSecurityAssociationsReport {
                     .leaf("ike-sa-routing-instance", sa.routingInstance())
                     .leaf("ike-sa-local-address", sa.localAddress())
                     .leaf("ike-sa-lifetime", "Expires in " + sa.expiresInSeconds() + " seconds")
-                    .add(algorithms).add(traffic).add(misc)
-                    .leaf("ike-sa-last-failure", sa.lastFailure());
+                    .add(algorithms).add(traffic).add(misc);
             root.add(Element.builder("ike-security-associations-block")
                     .leaf("ike-sa-remote-address", sa.remoteAddress())
                     .add(inner.build())

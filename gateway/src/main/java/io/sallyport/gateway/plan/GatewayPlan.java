@@ -7,11 +7,12 @@ import java.util.Optional;
  * Everything the gateway runs, derived from one committed configuration by {@link Planner}:
  * pure data, so that applying a new commit is a difference of two plans.
  *
- * @param warnings statements Sallyport accepts but does not act on, in Junos warning style
+ * @param warnings      statements Sallyport accepts but does not act on, in Junos warning style
+ * @param responderOnly {@code establish-tunnels responder-only}: traffic never starts IKE; the peer must
  */
 public record GatewayPlan(List<ServiceSetPlan> serviceSets, List<String> warnings,
                           boolean establishImmediately, boolean noIpsecTunnelInTraceroute,
-                          Optional<TraceSettings> trace) {
+                          Optional<TraceSettings> trace, boolean responderOnly) {
 
     public GatewayPlan {
         serviceSets = List.copyOf(serviceSets);

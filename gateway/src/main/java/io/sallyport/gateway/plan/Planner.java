@@ -23,6 +23,10 @@ import io.sallyport.crypto.IntegrityAlgorithm;
 import io.sallyport.esp.DfPolicy;
 import io.sallyport.esp.EspSa;
 import io.sallyport.gateway.plan.GatewayPlan.TraceSettings;
+import io.sallyport.config.model.IdentityType;
+import io.sallyport.gateway.pki.CertificateAuthenticator;
+import io.sallyport.gateway.pki.CertificateCredentials;
+import io.sallyport.ike.Authenticator;
 import io.sallyport.ike.ChildProposal;
 import io.sallyport.ike.IkeProposal;
 import io.sallyport.ike.PeerConfig;
@@ -30,9 +34,11 @@ import io.sallyport.ike.PskAuthenticator;
 import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.net.IpPrefix;
 import io.sallyport.net.TunNames;
+import io.sallyport.pki.PkiStore;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,10 +56,23 @@ public final class Planner {
     static final int STEERING_TABLE_BASE = 1000;
 
     private final Predicate<InetAddress> hostHasAddress;
+    private final Optional<PkiStore> certificates;
+    private final Clock clock;
 
-    /** @param hostHasAddress whether an address is configured on this host (the local-gateway check) */
+    /** A planner without a certificate store: certificate authentication draws a problem. */
     public Planner(Predicate<InetAddress> hostHasAddress) {
+        this(hostHasAddress, Optional.empty(), Clock.systemUTC());
+    }
+
+    /**
+     * @param hostHasAddress whether an address is configured on this host (the local-gateway check)
+     * @param certificates   the state directory's certificate store (local certificates, CA certificates, CRLs)
+     * @param clock          wall time for certificate validity
+     */
+    public Planner(Predicate<InetAddress> hostHasAddress, Optional<PkiStore> certificates, Clock clock) {
         this.hostHasAddress = hostHasAddress;
+        this.certificates = certificates;
+        this.clock = clock;
     }
 
     public GatewayPlan plan(Configuration config) {
@@ -68,8 +87,24 @@ public final class Planner {
         }
         Optional<TraceSettings> trace = vpn.traceoptions().map(t -> new TraceSettings(t.fileName(),
                 t.size().map(Planner::bytes).orElse(1024L * 1024), t.files(), t.level().keyword(), t.flags(), t.worldReadable()));
+        staticRoutesLeftToTheHost(config, sets, warnings);
         return new GatewayPlan(sets, warnings, vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY,
-                vpn.noIpsecTunnelInTraceroute(), trace);
+                vpn.noIpsecTunnelInTraceroute(), trace, vpn.establishTunnels() == EstablishTunnels.RESPONDER_ONLY);
+    }
+
+    /**
+     * Static routes whose next hop is no inside unit of a running set are not Sallyport's to
+     * install: the host's routing carries them (the lab installs them for its routers). Said once each.
+     */
+    private static void staticRoutesLeftToTheHost(Configuration config, List<ServiceSetPlan> sets, List<String> warnings) {
+        List<String> units = sets.stream().flatMap(s -> s.devices().stream()).map(InsideDevice::unit).toList();
+        for (StaticRoute r : config.routingOptions().staticRoutes()) {
+            if (r.nextHops().stream().noneMatch(units::contains)) {
+                warnings.add("routing-options static route " + r.prefix() + " next-hop " + String.join(" ", r.nextHops())
+                        + ": not installed by Sallyport (only routes into service units are); the host's routing must"
+                        + " carry it");
+            }
+        }
     }
 
     private static List<IpsecVpnRule> rulesOf(ServiceSet set, IpsecVpn vpn) {
@@ -256,7 +291,9 @@ public final class Planner {
         EspSettings esp = new EspSettings(replayWindow(term, options), staticTunnelDf(term, options),
                 term.tunnelMtu().orElse(options.tunnelMtu().orElse(EspSa.DEFAULT_TUNNEL_MTU)),
                 options.passiveModeTunneling(), set.headerIntegrityCheck(), !vpn.noIpsecTunnelInTraceroute(),
-                options.udpEncapsulateDestPort(), natTraversal, term.ttl(),
+                options.udpEncapsulateDestPort(), natTraversal,
+                term.copyTtlFromInnerIpHeader() ? EspSa.COPY_FROM_INNER : term.ttl(),
+                term.copyTosFromInnerIpHeader() ? EspSa.COPY_FROM_INNER : term.tos(),
                 hopAddress(config, insideInterface, localPrefix, local));
         Optional<PeerConfig> peer = Optional.empty();
         Optional<PeerConfig> backupPeer = Optional.empty();
@@ -273,11 +310,11 @@ public final class Planner {
                             first.integrity() == null ? "" : first.integrity().ipsecKeyword(), first.encryption().keyword());
                 }
                 if (remote != null && local != null) {
-                    peer = peer(id, vpn, dynamic, term, local, remote, localPrefix, remotePrefix, child,
+                    peer = peer(id, config, options, dynamic, term, local, remote, localPrefix, remotePrefix, child,
                             natTraversal, options.natKeepalive().orElse(0), problems);
                     InetAddress backup = term.backupRemoteGateway().map(Planner::address).orElse(null);
                     if (backup != null && peer.isPresent()) {
-                        backupPeer = peer(id, vpn, dynamic, term, local, backup, localPrefix, remotePrefix, child,
+                        backupPeer = peer(id, config, options, dynamic, term, local, backup, localPrefix, remotePrefix, child,
                                 natTraversal, options.natKeepalive().orElse(0), problems);
                     }
                 }
@@ -312,10 +349,11 @@ public final class Planner {
                 problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)));
     }
 
-    private static Optional<PeerConfig> peer(String id, IpsecVpn vpn, Term.DynamicSa dynamic, Term term,
+    private Optional<PeerConfig> peer(String id, Configuration config, IpsecVpnOptions options, Term.DynamicSa dynamic, Term term,
                                              InetAddress local, InetAddress remote, IpPrefix localPrefix,
                                              IpPrefix remotePrefix, List<ChildProposal> child, boolean natTraversal,
                                              int natKeepaliveSeconds, List<String> problems) {
+        IpsecVpn vpn = config.ipsecVpn();
         IkePolicy policy = vpn.ikePolicyFor(dynamic);
         int before = problems.size();
         // Junos speaks IKEv1 unless the policy says version 2; mode applies to IKEv1 only.
@@ -323,10 +361,16 @@ public final class Planner {
                 : policy.mode() == IkeMode.AGGRESSIVE ? PeerConfig.Exchange.AGGRESSIVE : PeerConfig.Exchange.MAIN;
         List<io.sallyport.config.model.IkeProposal> configured = vpn.proposalsOf(policy);
         List<IkeProposal> ike = new ArrayList<>();
+        AuthenticationMethod method = configured.isEmpty() ? AuthenticationMethod.PRE_SHARED_KEYS
+                : configured.getFirst().authenticationMethod();
         for (io.sallyport.config.model.IkeProposal p : configured) {
-            if (p.authenticationMethod() != AuthenticationMethod.PRE_SHARED_KEYS) {
-                problems.add("ike proposal " + p.name() + ": authentication-method "
-                        + p.authenticationMethod().keyword() + " needs certificates, which Sallyport does not support yet");
+            if (p.authenticationMethod() != method) {
+                problems.add("ike policy " + policy.name() + " mixes authentication methods (" + method.keyword() + ", "
+                        + p.authenticationMethod().keyword() + "): one IKE SA authenticates one way");
+                continue;
+            }
+            if (p.authenticationMethod() == AuthenticationMethod.DSA_SIGNATURES) {
+                problems.add("ike proposal " + p.name() + ": authentication-method dsa-signatures is not supported by Sallyport");
                 continue;
             }
             Optional<EncryptionAlgorithm> enc = EncryptionAlgorithm.fromKeyword(p.encryptionAlgorithm().keyword());
@@ -338,14 +382,34 @@ public final class Planner {
             }
             ike.add(new IkeProposal(enc.get(), integ.get(), integ.get().matchingPrf(), group.get(), p.lifetimeSeconds()));
         }
-        if (policy.preSharedKey().isEmpty()) {
-            problems.add("ike policy " + policy.name() + " has no pre-shared-key");
+        Authenticator authenticator = null;
+        if (method == AuthenticationMethod.PRE_SHARED_KEYS) {
+            if (policy.preSharedKey().isEmpty()) {
+                problems.add("ike policy " + policy.name() + " has no pre-shared-key");
+            } else {
+                authenticator = new PskAuthenticator(policy.preSharedKey().get().bytes());
+            }
+        } else if (exchange != PeerConfig.Exchange.IKEV2) {
+            problems.add("ike policy " + policy.name() + ": certificate authentication over IKEv1 is not supported by"
+                    + " Sallyport yet (set services ipsec-vpn ike policy " + policy.name() + " version 2)");
+        } else if (certificates.isEmpty()) {
+            problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword()
+                    + " needs the certificate store of a state directory");
+        } else {
+            authenticator = CertificateCredentials.build(certificates.get(), config.pki(), policy, options, method, clock, problems)
+                    .orElse(null);
         }
         if (child.isEmpty() || ike.isEmpty() || problems.size() > before) {
             return Optional.empty();
         }
-        io.sallyport.ike.Identity localId = identity(policy.localId().orElse(null), local, problems);
-        io.sallyport.ike.Identity remoteId = remoteIdentity(policy.remoteId(), remote);
+        io.sallyport.ike.Identity localId = authenticator instanceof CertificateAuthenticator c
+                && policy.localId().map(l -> l.type() == IdentityType.DISTINGUISHED_NAME).orElse(true)
+                ? c.distinguishedName() : identity(policy.localId().orElse(null), local, problems);
+        io.sallyport.ike.Identity remoteId = authenticator instanceof CertificateAuthenticator
+                && onlyDistinguishedNames(policy.remoteId()) ? null : remoteIdentity(policy.remoteId(), remote);
+        if (authenticator instanceof CertificateAuthenticator && !policy.remoteId().isEmpty() && onlyDistinguishedNames(policy.remoteId())) {
+            problems.add("ike policy " + policy.name() + ": remote-id distinguished-name is not supported by Sallyport yet");
+        }
         if (problems.size() > before) {
             return Optional.empty();
         }
@@ -353,7 +417,7 @@ public final class Planner {
                 ? new PeerConfig.Dpd(true, term.deadPeerDetection().intervalSeconds(), term.deadPeerDetection().threshold())
                 : PeerConfig.Dpd.off();
         return Optional.of(new PeerConfig(id, local, remote, localId, remoteId,
-                new PskAuthenticator(policy.preSharedKey().get().bytes()), ike, child,
+                authenticator, ike, child,
                 List.of(selector(localPrefix)), List.of(selector(remotePrefix)), dpd, natTraversal,
                 vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds, exchange));
     }
@@ -429,6 +493,11 @@ public final class Planner {
                 yield addressIdentity(local);
             }
         };
+    }
+
+    /** No address, FQDN or key-id remote identity (none at all, or distinguished names only). */
+    private static boolean onlyDistinguishedNames(IkePolicy.RemoteId id) {
+        return id.ipv4Addresses().isEmpty() && id.ipv6Addresses().isEmpty() && id.fqdns().isEmpty() && id.keyIds().isEmpty();
     }
 
     /** The first acceptable remote identity; none configured means the remote gateway's address. */

@@ -1,5 +1,7 @@
 package io.sallyport.gateway.runtime;
 
+import java.util.concurrent.Future;
+
 /** Where agents run: threads on Linux ({@link ThreadedRunner}), one stepping loop in the lab. */
 public interface AgentRunner extends AutoCloseable {
 
@@ -9,10 +11,17 @@ public interface AgentRunner extends AutoCloseable {
     void stop(Agent agent);
 
     /**
-     * Lets the agents run until {@code condition} holds or {@code timeoutMillis} passed: threads are
-     * simply waited for; a stepping runner steps its agents meanwhile.
+     * Waits until {@code done} completes or {@code timeoutMillis} passed. A thread simply waits; a
+     * stepping runner steps {@code agent} (the one that completes it) meanwhile, and nothing else,
+     * so the caller sees the same world as if it had called the agent directly.
      */
-    void awaitCondition(java.util.function.BooleanSupplier condition, long timeoutMillis);
+    void await(Agent agent, Future<?> done, long timeoutMillis);
+
+    /**
+     * Waits like {@link #await}, but a stepping runner steps the whole world (every agent, the
+     * network) meanwhile: for shutdown, where datagrams sent must reach their peers.
+     */
+    void drain(Future<?> done, long timeoutMillis);
 
     /** The runner's clock, in nanoseconds (monotonic on Linux, simulated in the lab). */
     long nowNanos();

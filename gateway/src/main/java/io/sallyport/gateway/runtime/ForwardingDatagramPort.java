@@ -2,6 +2,7 @@ package io.sallyport.gateway.runtime;
 
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.PortCounters;
+import io.sallyport.net.SendBatch;
 import java.net.InetSocketAddress;
 
 /** A datagram port that hands everything to another one; subclasses change how sending works. */
@@ -12,9 +13,23 @@ abstract class ForwardingDatagramPort implements DatagramPort {
         this.port = port;
     }
 
+    /** The host's own port under any number of forwarding layers (a host waits on its own ports only). */
+    static DatagramPort unwrap(DatagramPort port) {
+        DatagramPort p = port;
+        while (p instanceof ForwardingDatagramPort f) {
+            p = f.port;
+        }
+        return p;
+    }
+
     @Override
     public boolean send(byte[] buf, int off, int len, InetSocketAddress destination) {
         return port.send(buf, off, len, destination);
+    }
+
+    @Override
+    public SendBatch newSendBatch() {
+        return port.newSendBatch();
     }
 
     @Override

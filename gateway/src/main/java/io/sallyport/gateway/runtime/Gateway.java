@@ -22,12 +22,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,39 +40,69 @@ import org.slf4j.LoggerFactory;
  * The running gateway: turns a {@link GatewayPlan} into TUN devices, routes, sockets, kmd peers and
  * data-plane workers, and keeps them in step with each commit. Installs the SAs kmd negotiates.
  *
- * <p>{@link #apply} runs on the caller's thread (startup, commit) under this object's lock; the
- * {@link KmdListener} methods run on kmd's thread and only touch thread-safe state.
+ * <p>Everything it keeps belongs to its {@link ControlAgent}'s thread: the public methods queue a
+ * command there (and wait for it where the caller needs the outcome), the {@link KmdListener}
+ * methods run there, and {@code show} reads the {@link GatewaySnapshot} it publishes after each
+ * change.
  */
 public final class Gateway implements KmdListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** How long a caller waits for the control agent to run its command. */
+    private static final long COMMAND_TIMEOUT_MILLIS = 30_000;
+    /** Room for decrypted packets on their way to a device's worker: some 700 packets of 1,400 bytes. */
+    private static final int HANDOFF_BYTES = 1 << 20;
+    /** RFC 7296 §2.21.4: INVALID_SPI notifications are rate limited; one per tunnel per second. */
+    private static final long INVALID_SPI_REPORT_INTERVAL_NANOS = 1_000_000_000L;
+    /** Unknown-SPI reports from the workers that may wait in the control queue; beyond, the workers' counts stand alone. */
+    private static final int UNKNOWN_SPI_BACKLOG = 64;
 
     private final GatewayHost host;
     private final AgentRunner runner;
+    private final ControlAgent control;
     private final KmdAgent kmd;
     private final Consumer<Action.Trace> traceSink;
-    private final Map<String, ServiceSetRuntime> sets = new LinkedHashMap<>();
     private final LocalGateways locals;
-    private final Map<String, TunnelState> tunnels = new ConcurrentHashMap<>();
+    // The control agent's thread only, from here to the snapshot.
+    private final Map<String, ServiceSetRuntime> sets = new LinkedHashMap<>();
+    private final Map<String, Tunnel> tunnels = new LinkedHashMap<>();
     /** Which worker holds each inbound SPI, so a delete finds it even after its tunnel went away. */
-    private final Map<Integer, InboundAgent> inboundOwner = new ConcurrentHashMap<>();
+    private final Map<Integer, InboundAgent> inboundOwner = new HashMap<>();
+    /** Running service sets with {@code gw-interface} whose local gateway is down, with why. */
+    private final Map<ServiceSetRuntime, String> suspended = new HashMap<>();
+    /** The handoffs into each device worker, by the inbound worker that fills them. */
+    private final Map<OutboundAgent, Map<InboundAgent, TunHandoff>> handoffs = new IdentityHashMap<>();
     /** Policy rules of interface-style sets applied with {@code service input}, by set. */
-    private final Map<String, List<PolicyRule>> steeringRules = new ConcurrentHashMap<>();
-    private volatile GatewayPlan plan = new GatewayPlan(List.of(), List.of(), false, false, Optional.empty());
+    private final Map<String, List<PolicyRule>> steeringRules = new HashMap<>();
+    /** Unknown-SPI reports queued for the control agent (any thread). */
+    private final AtomicInteger unknownSpiBacklog = new AtomicInteger();
+    private GatewayPlan plan = GatewaySnapshot.EMPTY.plan();
+    private long nextTunnelKey;
+    private volatile GatewaySnapshot snapshot = GatewaySnapshot.EMPTY;
 
     public Gateway(GatewayHost host, AgentRunner runner, Supplier<SecureRandom> entropy, KmdOptions kmdOptions,
                    Consumer<Action.Trace> traceSink) {
         this.host = host;
         this.runner = runner;
         this.traceSink = traceSink;
-        this.kmd = new KmdAgent(new Kmd(kmdOptions, entropy), this);
-        this.locals = new LocalGateways(host, runner, kmd);
-        runner.start(kmd);
+        this.control = new ControlAgent(doorbell -> new KmdAgent(new Kmd(kmdOptions, entropy), this, doorbell),
+                this::publish);
+        this.kmd = control.kmd();
+        this.locals = new LocalGateways(host, runner, kmd, this::unknownSpiFromWorker);
+        runner.start(control);
+    }
+
+    // ---------------------------------------------------------------- any thread: published state
+
+    /** What the control agent last published. */
+    GatewaySnapshot snapshot() {
+        return snapshot;
     }
 
     public GatewayPlan plan() {
-        return plan;
+        return snapshot.plan();
     }
 
+    /** kmd's published views (IKE SAs, IKE traffic). */
     public KmdAgent kmd() {
         return kmd;
     }
@@ -78,35 +111,127 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return runner;
     }
 
-    public Collection<TunnelState> tunnels() {
-        return tunnels.values();
+    public java.util.Collection<TunnelState> tunnels() {
+        return snapshot.tunnels().values();
     }
 
     public Optional<TunnelState> tunnel(String id) {
-        return Optional.ofNullable(tunnels.get(id));
+        return Optional.ofNullable(snapshot.tunnels().get(id));
     }
 
     /** Why each service set is down, by name (absent when up). */
-    public synchronized Map<String, String> serviceSetProblems() {
-        Map<String, String> out = new LinkedHashMap<>();
-        sets.forEach((name, rt) -> {
-            if (!rt.up()) {
-                out.put(name, rt.downReason());
-            } else if (suspended.containsKey(rt)) {
-                out.put(name, suspended.get(rt));
+    public Map<String, String> serviceSetProblems() {
+        return snapshot.problems();
+    }
+
+    /** Packets routed into a set's devices that no tunnel's selectors held. */
+    public long unmatchedPackets(String serviceSet) {
+        return snapshot.unmatchedPackets(serviceSet);
+    }
+
+    public List<ServiceSetPlan> serviceSets() {
+        return snapshot.serviceSets();
+    }
+
+    /** Why {@code serviceSet} is suspended by its gw-interface local gateway, if it is. */
+    public Optional<String> localGatewayProblem(String serviceSet) {
+        return Optional.ofNullable(snapshot.suspended().get(serviceSet));
+    }
+
+    /** Every running worker's counters, as they last published them (for the drops view). */
+    DataPlaneCounters dataPlane() {
+        return snapshot.dataPlane();
+    }
+
+    /** The counters of each outbound worker's send-only sockets (for the drops view). */
+    Map<String, List<io.sallyport.net.PortCounters>> sendPorts() {
+        return snapshot.sendPorts();
+    }
+
+    /** How the host moves packets (batching, offloads, fallbacks), fixed at start. */
+    public String dataPath() {
+        return host.dataPath();
+    }
+
+    /** Commands the control agent refused because its queue was full. */
+    public long refusedCommands() {
+        return control.refusedCommands();
+    }
+
+    // ---------------------------------------------------------------- any thread: commands
+
+    /** A full control queue: the caller's command was not taken (and is counted). */
+    public static final class GatewayBusyException extends RuntimeException {
+        GatewayBusyException(String message) {
+            super(message);
+        }
+    }
+
+    /** Queues {@code command} for the control agent and waits until it ran and its outcome is published. */
+    private void call(Runnable command) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(() -> {
+            try {
+                command.run();
+                publish();
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                throw e;
             }
         });
-        return out;
+        runner.await(control, done, COMMAND_TIMEOUT_MILLIS);
+        if (!done.isDone()) {
+            throw new GatewayBusyException("the gateway's control agent did not answer within "
+                    + COMMAND_TIMEOUT_MILLIS / 1000 + " s");
+        }
+        done.join();
     }
 
-    /** Packets routed into a set's devices that no tunnel's selectors held (approximate). */
-    public synchronized long unmatchedPackets(String serviceSet) {
-        ServiceSetRuntime rt = sets.get(serviceSet);
-        return rt == null ? 0 : rt.devices().values().stream().mapToLong(d -> d.outbound().unmatched()).sum();
+    /** Queues {@code command} for the control agent without waiting. */
+    private void submit(Runnable command) {
+        if (!control.offer(command)) {
+            throw new GatewayBusyException("the gateway is busy: its control queue is full ("
+                    + ControlAgent.COMMAND_CAPACITY + " commands waiting)");
+        }
     }
 
-    public synchronized List<ServiceSetPlan> serviceSets() {
-        return sets.values().stream().map(ServiceSetRuntime::plan).toList();
+    /** From a data worker: a request that may be dropped when the control queue is full (counted there). */
+    private void request(Runnable command) {
+        if (!control.offer(command)) {
+            LOG.debug("control queue full: a worker's request was dropped");
+        }
+    }
+
+    // ---------------------------------------------------------------- control thread: snapshot
+
+    /** Replaces the published snapshot; the control agent calls it after each change. */
+    private void publish() {
+        kmd.publish();
+        DataPlaneCounters counters = counters();
+        Map<String, String> problems = new LinkedHashMap<>();
+        Map<String, String> suspendedByName = new HashMap<>();
+        Map<String, List<WorkerCounters>> setWorkers = new HashMap<>();
+        sets.forEach((name, rt) -> {
+            if (!rt.up()) {
+                problems.put(name, rt.downReason());
+            } else if (suspended.containsKey(rt)) {
+                problems.put(name, suspended.get(rt));
+                suspendedByName.put(name, suspended.get(rt));
+            }
+            setWorkers.put(name, rt.devices().values().stream().map(d -> d.outbound().counters()).toList());
+        });
+        Map<String, TunnelState> states = new LinkedHashMap<>();
+        tunnels.forEach((id, t) -> states.put(id, t.snapshot(counters)));
+        snapshot = new GatewaySnapshot(plan, sets.values().stream().map(ServiceSetRuntime::plan).toList(), problems,
+                suspendedByName, states, setWorkers, counters, locals.senderCounters());
+    }
+
+    /** Every running worker's counters. */
+    private DataPlaneCounters counters() {
+        List<WorkerCounters> outbound = new ArrayList<>();
+        sets.values().forEach(rt -> rt.devices().values().forEach(d -> outbound.add(d.outbound().counters())));
+        return new DataPlaneCounters(locals.workers().stream().map(InboundAgent::counters).toList(), outbound);
     }
 
     // ---------------------------------------------------------------- configuration
@@ -117,7 +242,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
      * are replaced and the others keep their SAs; other changed sets are rebuilt; removed ones are
      * torn down.
      */
-    public synchronized void apply(GatewayPlan next) {
+    public void apply(GatewayPlan next) {
+        call(() -> applyNow(next));
+    }
+
+    private void applyNow(GatewayPlan next) {
         Map<String, ServiceSetPlan> wanted = new LinkedHashMap<>();
         next.serviceSets().forEach(s -> wanted.put(s.name(), s));
         for (String name : List.copyOf(sets.keySet())) {
@@ -143,7 +272,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     private ServiceSetRuntime bringUp(ServiceSetPlan s) {
         for (TunnelPlan t : s.tunnels()) {
-            TunnelState state = new TunnelState(t);
+            Tunnel state = new Tunnel(t, nextTunnelKey++);
             if (s.problem().isPresent()) {
                 state.lastFailure = s.problem().get();
             }
@@ -162,7 +291,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
             for (InsideDevice d : s.devices()) {
                 TunPort tun = host.openTun(d.tunName(), mtu);
                 devices.put(d.unit(), new ServiceSetRuntime.Device(tun, new OutboundAgent("out-" + d.tunName(), tun,
-                        id -> kmd.command(new Command.Acquire(id)), this::rekeyForRollover)));
+                        host.waiter(List.of(tun)), id -> request(() -> acquire(id)),
+                        id -> request(() -> rekeyForRollover(id)))));
                 for (String address : d.addresses()) {
                     int slash = address.indexOf('/');
                     host.network().addAddress(new HostAddress(d.tunName(), InetAddress.ofLiteral(address.substring(0, slash)),
@@ -190,8 +320,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
             LOG.error("service-set {}: {}", s.name(), reason);
             routes.forEach(this::deleteRouteQuietly);
             unsteer(s.name());
-            devices.values().forEach(d -> d.tun().close());
-            locals.release(localAddress);
+            devices.values().forEach(d -> {
+                d.outbound().closeWaiter();
+                d.tun().close();
+            });
+            forgetProducers(locals.release(localAddress));
             s.tunnels().forEach(t -> tunnels.get(t.id()).lastFailure = reason);
             return ServiceSetRuntime.down(s, reason);
         }
@@ -221,7 +354,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         LocalGateway local = locals.get(next.localGateway().orElseThrow()).orElseThrow();
         for (TunnelPlan t : next.tunnels()) {
             if (!kept.contains(t)) {
-                TunnelState state = new TunnelState(t);
+                Tunnel state = new Tunnel(t, nextTunnelKey++);
                 tunnels.put(t.id(), state);
                 startTunnel(updated, local, state);
             }
@@ -231,7 +364,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return updated;
     }
 
-    private void startTunnel(ServiceSetRuntime rt, LocalGateway local, TunnelState state) {
+    private void startTunnel(ServiceSetRuntime rt, LocalGateway local, Tunnel state) {
         TunnelPlan t = state.plan;
         ServiceSetRuntime.Device device = rt.deviceOf(t);
         device.outbound().addTunnel(state.outbound);
@@ -247,15 +380,21 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     /** Stops a tunnel: kmd deletes its SAs at the peer; the data plane forgets them. */
     private void stopTunnel(ServiceSetRuntime rt, TunnelPlan t) {
-        TunnelState state = tunnels.remove(t.id());
+        Tunnel state = tunnels.remove(t.id());
         if (t.peer().isPresent()) {
             kmd.command(new Command.RemovePeer(t.id()));
         }
         if (state != null) {
             state.installed.stream().filter(TunnelState.SaPair::manual).forEach(p -> removeInbound(p.spiIn()));
+            // After kmd's deletes (queued first) the SAs are gone; then the counters may go too.
+            long key = state.key;
+            kmd.run(() -> locals.workers().forEach(w -> w.forgetTunnel(key)));
         }
         if (rt.up()) {
             rt.deviceOf(t).outbound().removeTunnel(t.id());
+            if (state != null) {
+                rt.deviceOf(t).outbound().forgetTunnel(state.key);
+            }
         }
     }
 
@@ -267,12 +406,37 @@ public final class Gateway implements KmdListener, AutoCloseable {
         if (!rt.up()) {
             return;
         }
-        rt.devices().values().forEach(d -> runner.stop(d.outbound()));
+        InetAddress local = s.localGateway().orElseThrow();
+        rt.devices().values().forEach(d -> {
+            runner.stop(d.outbound());
+            d.outbound().closeWaiter();
+            handoffs.remove(d.outbound());
+            locals.closeSenders(local, d.outbound());
+        });
         rt.routes().forEach(this::deleteRouteQuietly);
         unsteer(s.name());
         rt.devices().values().forEach(d -> d.tun().close());
-        locals.release(s.localGateway().orElseThrow());
+        forgetProducers(locals.release(local));
         LOG.info("service-set {} removed", s.name());
+    }
+
+    /** The inbound workers stopped: their handoffs leave the device workers (after what they hold is written). */
+    private void forgetProducers(List<InboundAgent> stopped) {
+        handoffs.forEach((consumer, byProducer) -> stopped.forEach(p -> {
+            TunHandoff h = byProducer.remove(p);
+            if (h != null) {
+                consumer.removeHandoff(h);
+            }
+        }));
+    }
+
+    /** The handoff from {@code producer} into {@code consumer}'s TUN device, made on first use. */
+    private TunHandoff handoff(InboundAgent producer, OutboundAgent consumer) {
+        return handoffs.computeIfAbsent(consumer, c -> new IdentityHashMap<>()).computeIfAbsent(producer, p -> {
+            TunHandoff h = new TunHandoff(HANDOFF_BYTES, consumer);
+            consumer.addHandoff(h);
+            return h;
+        });
     }
 
     /**
@@ -321,16 +485,16 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     // ---------------------------------------------------------------- SAs
 
-    private void installManual(TunnelState state, LocalGateway local, TunPort tun, OutboundAgent out) {
+    private void installManual(Tunnel state, LocalGateway local, TunPort tun, OutboundAgent out) {
         TunnelPlan t = state.plan;
         ManualSaPlan in = t.manualInbound().orElseThrow();
         ManualSaPlan o = t.manualOutbound().orElseThrow();
-        LocalGateways.Transport transport = locals.transport(local, t.esp(), false, 0);
+        LocalGateways.Transport transport = locals.transport(local, t.esp(), false, 0, out);
         EspSa inSa = espSa(in.spi(), in, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation());
         EspSa outSa = espSa(o.spi(), o, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation());
         inboundOwner.put(in.spi(), transport.worker());
-        transport.worker().installSa(inSa, new InboundTunnel(t.id(), tun, t.localPrefix(), t.remotePrefix(),
-                state.inboundCounters, state.inboundTallies));
+        transport.worker().installSa(inSa, new InboundTunnel(t.id(), state.key, handoff(transport.worker(), out),
+                t.localPrefix(), t.remotePrefix()));
         out.installSa(t.id(), outSa, transport.socket(), transport.flowSenders(),
                 new InetSocketAddress(t.remoteGateway(), transport.destinationPort()));
         state.add(new TunnelState.SaPair(in.spi(), o.spi(), o.encryption(), o.integrity(), runner.nowNanos(),
@@ -347,11 +511,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     @Override
     public void installChildSa(Action.InstallChildSa a) {
-        TunnelState state = tunnels.get(a.peer());
-        ServiceSetRuntime set;
-        synchronized (this) {
-            set = state == null ? null : sets.get(state.plan.serviceSet());
-        }
+        Tunnel state = tunnels.get(a.peer());
+        ServiceSetRuntime set = state == null ? null : sets.get(state.plan.serviceSet());
         if (state == null || set == null || !set.up() || suspended.containsKey(set)) {
             LOG.warn("kmd installed a child SA for {} that is no longer configured; asking kmd to delete it", a.peer());
             kmd.command(new Command.DeleteChildSa(a.spiIn()));
@@ -362,9 +523,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
         if (local == null) {
             return;
         }
+        ServiceSetRuntime.Device device = set.deviceOf(t);
         LocalGateways.Transport transport;
         try {
-            transport = locals.transport(local, t.esp(), a.udpEncapsulation(), a.remote().getPort());
+            transport = locals.transport(local, t.esp(), a.udpEncapsulation(), a.remote().getPort(), device.outbound());
         } catch (HostNetworkException e) {
             state.lastFailure = e.getMessage();
             kmd.command(new Command.DeleteChildSa(a.spiIn()));
@@ -378,9 +540,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 a.integrityKeyOut(), localAddr, remoteAddr)).udp(transport.encapsulation()).build();
         // Make before break: the new inbound SA first, then outbound traffic moves to the new SA.
         inboundOwner.put(a.spiIn(), transport.worker());
-        ServiceSetRuntime.Device device = set.deviceOf(t);
-        transport.worker().installSa(inSa, new InboundTunnel(t.id(), device.tun(), t.localPrefix(), t.remotePrefix(),
-                state.inboundCounters, state.inboundTallies));
+        transport.worker().installSa(inSa, new InboundTunnel(t.id(), state.key,
+                handoff(transport.worker(), device.outbound()), t.localPrefix(), t.remotePrefix()));
         device.outbound().installSa(t.id(), outSa, transport.socket(), transport.flowSenders(),
                 new InetSocketAddress(remoteAddr, transport.destinationPort()));
         state.add(new TunnelState.SaPair(a.spiIn(), a.spiOut(), a.encryption(), a.integrity(), runner.nowNanos(),
@@ -397,14 +558,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
     @Override
     public void deleteChildSa(Action.DeleteChildSa a) {
         removeInbound(a.spiIn());
-        TunnelState state = tunnels.get(a.peer());
+        Tunnel state = tunnels.get(a.peer());
         if (state == null) {
             return;
         }
-        ServiceSetRuntime set;
-        synchronized (this) {
-            set = sets.get(state.plan.serviceSet());
-        }
+        ServiceSetRuntime set = sets.get(state.plan.serviceSet());
         if (set != null && set.up()) {
             set.deviceOf(state.plan).outbound().removeSa(state.plan.id(), a.spiOut());
         }
@@ -423,9 +581,51 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
     }
 
+    /**
+     * An inbound worker received ESP for an SPI it does not know (on that worker's thread): the
+     * report goes to the control agent, at most {@value #UNKNOWN_SPI_BACKLOG} waiting at once so a
+     * flood of unknown SPIs cannot crowd out operator commands (the worker counts every such drop
+     * itself).
+     */
+    private void unknownSpiFromWorker(InetAddress source, int spi, long nowNanos) {
+        if (unknownSpiBacklog.incrementAndGet() > UNKNOWN_SPI_BACKLOG || !control.offer(() -> {
+            unknownSpiBacklog.decrementAndGet();
+            unknownSpi(source, spi, nowNanos);
+        })) {
+            unknownSpiBacklog.decrementAndGet();
+        }
+    }
+
+    /**
+     * The control agent: ESP for an unknown SPI from a configured remote gateway counts as that
+     * tunnel's {@code Invalid SPI errors}, and kmd tells the peer with INVALID_SPI (RFC 7296
+     * §2.21.4), at most once a second per tunnel; from anyone else it is only counted by the
+     * worker (no state, no IKE work for strangers).
+     */
+    private void unknownSpi(InetAddress source, int spi, long nowNanos) {
+        for (Tunnel t : tunnels.values()) {
+            if (source.equals(t.activeRemoteGateway())) {
+                t.invalidSpi++;
+                long last = t.lastInvalidSpiReportNanos;
+                if (last == Long.MIN_VALUE || nowNanos - last >= INVALID_SPI_REPORT_INTERVAL_NANOS) {
+                    t.lastInvalidSpiReportNanos = nowNanos;
+                    kmd.command(new Command.ReportInvalidSpi(source, spi));
+                }
+                return;
+            }
+        }
+    }
+
+    /** Traffic found no SA: kmd negotiates one, unless {@code establish-tunnels responder-only}. */
+    private void acquire(String tunnelId) {
+        if (!plan.responderOnly()) {
+            kmd.command(new Command.Acquire(tunnelId));
+        }
+    }
+
     /** The data plane says an outbound SA nears sequence-number rollover: rekey it now. */
     private void rekeyForRollover(String tunnelId) {
-        TunnelState state = tunnels.get(tunnelId);
+        Tunnel state = tunnels.get(tunnelId);
         TunnelState.SaPair current = state == null ? null : state.current();
         if (current != null && !current.manual()) {
             kmd.command(new Command.RekeyChildSa(current.spiIn()));
@@ -434,7 +634,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     @Override
     public void ikeSaUp(Action.IkeSaUp a) {
-        TunnelState state = tunnels.get(a.peer());
+        Tunnel state = tunnels.get(a.peer());
         if (state != null) {
             state.ike = a;
             state.ikeUpNanos = runner.nowNanos();
@@ -443,7 +643,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     @Override
     public void ikeSaDown(Action.IkeSaDown a) {
-        TunnelState state = tunnels.get(a.peer());
+        Tunnel state = tunnels.get(a.peer());
         if (state == null) {
             return;
         }
@@ -454,7 +654,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         state.ike = null;
         state.lastFailure = a.reason();
         // kmd itself brings establish-tunnels-immediately peers back (KmdOptions.reconnectNanos).
-        if (a.reason().startsWith("no response") && state.plan.backupPeer().isPresent()) {
+        if (a.cause().peerUnreachable() && state.plan.backupPeer().isPresent()) {
             failOver(state);
         }
     }
@@ -463,7 +663,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
      * {@code backup-remote-gateway}: the gateway in use does not answer, so the tunnel moves to the
      * other one (and back again when that one fails too). kmd replaces the peer under the same name.
      */
-    private void failOver(TunnelState state) {
+    private void failOver(Tunnel state) {
         boolean toBackup = !state.onBackup;
         state.onBackup = toBackup;
         state.failovers++;
@@ -485,65 +685,84 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     // ---------------------------------------------------------------- operator commands
 
-    /** {@code clear services ipsec-vpn ike security-associations [peer]}. */
-    public void clearIke(Optional<InetAddress> peer) {
-        for (TunnelState t : tunnels.values()) {
-            if (t.plan.peer().isPresent() && peer.map(p -> p.equals(t.plan.remoteGateway())).orElse(true)) {
-                kmd.command(new Command.DeleteIkeSa(t.plan.id()));
+    /** {@code clear services ipsec-vpn ike security-associations [peer] [service-set]}. */
+    public void clearIke(Predicate<TunnelPlan> which) {
+        call(() -> {
+            for (Tunnel t : tunnels.values()) {
+                if (t.plan.peer().isPresent() && which.test(t.plan)) {
+                    kmd.command(new Command.DeleteIkeSa(t.plan.id()));
+                }
             }
-        }
+        });
     }
 
-    /** {@code clear services ipsec-vpn ipsec security-associations [service-set] [remote-gateway]}. */
-    public void clearIpsec(Optional<String> serviceSet, Optional<InetAddress> remote) {
-        for (TunnelState t : tunnels.values()) {
-            TunnelState.SaPair sa = t.current();
-            if (sa != null && !sa.manual() && serviceSet.map(t.plan.serviceSet()::equals).orElse(true)
-                    && remote.map(r -> r.equals(t.plan.remoteGateway())).orElse(true)) {
-                kmd.command(new Command.DeleteChildSa(sa.spiIn()));
+    /**
+     * {@code clear services ipsec-vpn ipsec security-associations}: the matching tunnels' dynamic
+     * SAs go and the tunnels are negotiated again, as on Junos: with {@code establish-tunnels
+     * immediately} at once (a fresh SA pair over the same IKE SA, the old pair deleted at the
+     * peer); otherwise on the next packet. kmd cannot yet add a child SA to an IKE SA that has
+     * none, so for on-traffic tunnels the IKE SA is cleared too and the next packet negotiates both.
+     */
+    public void clearIpsec(Predicate<TunnelPlan> which) {
+        call(() -> {
+            for (Tunnel t : tunnels.values()) {
+                TunnelState.SaPair sa = t.current();
+                if (sa == null || sa.manual() || t.plan.peer().isEmpty() || !which.test(t.plan)) {
+                    continue;
+                }
+                if (t.plan.peer().get().establishImmediately()) {
+                    kmd.command(new Command.RekeyChildSa(sa.spiIn()));
+                } else {
+                    kmd.command(new Command.DeleteIkeSa(t.plan.id()));
+                }
             }
-        }
+        });
     }
 
-    /** {@code clear services ipsec-vpn ipsec statistics}. */
-    public void clearStatistics(Optional<String> serviceSet) {
-        for (TunnelState t : tunnels.values()) {
-            if (serviceSet.map(t.plan.serviceSet()::equals).orElse(true)) {
-                t.statisticsBaseline = Statistics.of(t);
+    /** {@code clear services ipsec-vpn ipsec statistics [service-set] [remote-gateway]}: the counters as the workers last published them become zero. */
+    public void clearStatistics(Predicate<TunnelPlan> which) {
+        call(() -> {
+            DataPlaneCounters counters = counters();
+            for (Tunnel t : tunnels.values()) {
+                if (which.test(t.plan)) {
+                    t.statisticsBaseline = counters.statistics(t.key, t.invalidSpi);
+                }
             }
-        }
+        });
     }
 
     /** Tears every service set down (peers get their deletes), then stops all agents. */
     @Override
-    public synchronized void close() {
-        for (ServiceSetRuntime rt : List.copyOf(sets.values())) {
-            tearDown(rt);
+    public void close() {
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        try {
+            call(() -> {
+                for (ServiceSetRuntime rt : List.copyOf(sets.values())) {
+                    tearDown(rt);
+                }
+                sets.clear();
+                kmd.run(() -> drained.complete(null));
+            });
+            runner.drain(drained, 2000);
+        } catch (GatewayBusyException e) {
+            LOG.warn("closing: {}", e.getMessage());
         }
-        sets.clear();
-        java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
-        kmd.run(() -> drained.set(true));
-        runner.awaitCondition(drained::get, 2000);
         runner.close();
     }
 
     // ---------------------------------------------------------------- gw-interface (LocalGatewayWatch)
 
-    /** Running service sets with {@code gw-interface} whose local gateway is down, with why. */
-    private final Map<ServiceSetRuntime, String> suspended = new ConcurrentHashMap<>();
-
-    /** Why {@code serviceSet} is suspended by its gw-interface local gateway, if it is. */
-    public synchronized Optional<String> localGatewayProblem(String serviceSet) {
-        ServiceSetRuntime rt = sets.get(serviceSet);
-        return rt == null ? Optional.empty() : Optional.ofNullable(suspended.get(rt));
-    }
-
     /**
      * The local gateway {@code address} went down: its gw-interface service sets stop IKE (kmd
      * peers removed, no acquires from traffic) and leave the data plane. Next-hop sets clear their
-     * SAs; interface-style sets keep them for show as "Not installed". Idempotent.
+     * SAs; interface-style sets keep them for show as "Not installed". Idempotent. Queued for the
+     * control agent (refused, with an exception, when its queue is full).
      */
-    public synchronized void localGatewayDown(InetAddress address, String reason) {
+    public void localGatewayDown(InetAddress address, String reason) {
+        submit(() -> localGatewayDownNow(address, reason));
+    }
+
+    private void localGatewayDownNow(InetAddress address, String reason) {
         suspended.keySet().retainAll(sets.values());
         for (ServiceSetRuntime rt : sets.values()) {
             if (!watches(rt, address) || suspended.putIfAbsent(rt, reason) != null) {
@@ -555,13 +774,17 @@ public final class Gateway implements KmdListener, AutoCloseable {
                     kmd.command(new Command.RemovePeer(t.id()));
                 }
             }
-            // On kmd's thread after the removals: no SA can be installed behind this.
+            // After kmd's removals: no SA can be installed behind this.
             kmd.run(() -> leaveDataPlane(rt, reason));
         }
     }
 
-    /** The local gateway {@code address} is back: Not-installed SAs go, the tunnels negotiate again. */
-    public synchronized void localGatewayUp(InetAddress address) {
+    /** The local gateway {@code address} is back: Not-installed SAs go, the tunnels negotiate again. Queued. */
+    public void localGatewayUp(InetAddress address) {
+        submit(() -> localGatewayUpNow(address));
+    }
+
+    private void localGatewayUpNow(InetAddress address) {
         suspended.keySet().retainAll(sets.values());
         for (ServiceSetRuntime rt : sets.values()) {
             if (watches(rt, address) && suspended.remove(rt) != null) {
@@ -575,16 +798,13 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return rt.up() && rt.plan().gwInterface().isPresent() && rt.plan().localGateway().map(address::equals).orElse(false);
     }
 
-    /** kmd's thread. */
     private void leaveDataPlane(ServiceSetRuntime rt, String reason) {
-        synchronized (this) {
-            if (sets.get(rt.plan().name()) != rt) {
-                return;
-            }
+        if (sets.get(rt.plan().name()) != rt) {
+            return;
         }
         boolean keep = rt.plan().kind() == ServiceSetPlan.Kind.INTERFACE;
         for (TunnelPlan t : rt.plan().tunnels()) {
-            TunnelState state = tunnels.get(t.id());
+            Tunnel state = tunnels.get(t.id());
             if (state == null) {
                 continue;
             }
@@ -604,17 +824,13 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
     }
 
-    /** kmd's thread. */
     private void rejoinDataPlane(ServiceSetRuntime rt) {
-        LocalGateway local;
-        synchronized (this) {
-            if (sets.get(rt.plan().name()) != rt || suspended.containsKey(rt)) {
-                return; // replaced by a commit, or down again meanwhile
-            }
-            local = locals.get(rt.plan().localGateway().orElseThrow()).orElseThrow();
+        if (sets.get(rt.plan().name()) != rt || suspended.containsKey(rt)) {
+            return; // replaced by a commit, or down again meanwhile
         }
+        LocalGateway local = locals.get(rt.plan().localGateway().orElseThrow()).orElseThrow();
         for (TunnelPlan t : rt.plan().tunnels()) {
-            TunnelState state = tunnels.get(t.id());
+            Tunnel state = tunnels.get(t.id());
             if (state == null) {
                 continue;
             }

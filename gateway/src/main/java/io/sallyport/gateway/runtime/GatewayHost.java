@@ -5,6 +5,7 @@ import io.sallyport.net.NetworkControl;
 import io.sallyport.net.TunPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,4 +23,26 @@ public interface GatewayHost {
 
     /** A raw IP protocol 50 endpoint for plain ESP, or empty where the host cannot offer one. */
     Optional<DatagramPort> openRawEsp(InetAddress local);
+
+    /**
+     * A send-only UDP port with the address and port of one this host already bound with
+     * {@link #openUdp} (NAT-T's 4500): each sending worker gets its own, so no socket, and no lock,
+     * is shared on the send path. Everything that arrives still goes to the bound port.
+     */
+    DatagramPort openUdpSender(InetSocketAddress local);
+
+    /** A send-only raw ESP port on {@code local}, beside the receiving one {@link #openRawEsp} gave. */
+    DatagramPort openRawEspSender(InetAddress local);
+
+    /**
+     * How this host moves packets (which batching and offloads it detected at start, with the
+     * fallbacks in use), for the daemon log and {@code show services service-sets}.
+     */
+    String dataPath();
+
+    /**
+     * Where a worker owning {@code ports} (this host's own TUN and datagram ports) sleeps until one
+     * of them is readable or another thread wakes it.
+     */
+    Waiter waiter(List<?> ports);
 }

@@ -7,6 +7,7 @@ import io.sallyport.gateway.mgmt.OperationalCommand.Format;
 import io.sallyport.gateway.mgmt.OperationalCommand.Level;
 import io.sallyport.gateway.mgmt.PkiOperations;
 import io.sallyport.gateway.ops.Display;
+import io.sallyport.gateway.ops.DropsReport;
 import io.sallyport.gateway.ops.Element;
 import io.sallyport.gateway.ops.IkeSaView;
 import io.sallyport.gateway.ops.IkeSecurityAssociationsReport;
@@ -19,8 +20,10 @@ import io.sallyport.gateway.ops.IpsecTunnelView;
 import io.sallyport.gateway.ops.ServiceSetsReport;
 import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
+import io.sallyport.gateway.pki.CertificateAuthenticator;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.Kmd;
+import io.sallyport.ike.PeerConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -38,11 +41,15 @@ import java.util.function.Supplier;
  */
 public final class GatewayManagement implements ManagementApi {
     public static final String RELOAD = "request sallyport reload";
+    /** Sallyport runs every IKE gateway in inet.0 (VRF routing instances are not supported yet). */
+    static final String DEFAULT_INSTANCE = "default";
 
     private final Gateway gateway;
     private final Supplier<Reply> reload;
     private final Supplier<String> activeConfiguration;
     private final PkiOperations pki;
+    /** IKE message counters at the last {@code clear services ipsec-vpn ike statistics}, by remote. */
+    private final java.util.Map<InetAddress, IkeSaView.Traffic> ikeBaseline = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param reload              re-reads the committed configuration and applies it
@@ -67,6 +74,14 @@ public final class GatewayManagement implements ManagementApi {
         if (parsed.error() != null) {
             return Reply.error(parsed.error() + "\n");
         }
+        try {
+            return run(parsed);
+        } catch (Gateway.GatewayBusyException e) {
+            return Reply.error("error: " + e.getMessage() + "\n");
+        }
+    }
+
+    private Reply run(OperationalCommand.Parsed parsed) {
         return switch (parsed.command()) {
             case OperationalCommand.ShowPki c -> pki.execute(c);
             case OperationalCommand.PkiRequest c -> {
@@ -79,17 +94,17 @@ public final class GatewayManagement implements ManagementApi {
                 yield applied.ok() ? r : Reply.error(r.text() + applied.text());
             }
             case OperationalCommand.ShowIkeSecurityAssociations c -> {
-                List<IkeSaView> views = ikeViews(c.peer());
+                List<IkeSaView> views = ikeViews(c.filter());
                 yield render(c.format(), () -> IkeSecurityAssociationsReport.element(views),
                         () -> c.level() == Level.BRIEF ? IkeSecurityAssociationsReport.brief(views)
                                 : IkeSecurityAssociationsReport.detail(views));
             }
             case OperationalCommand.ShowIkeStatistics c -> {
-                List<IkeSaView> views = ikeViews(c.peer()).stream().filter(IkeSaView::matured).toList();
+                List<IkeSaView> views = ikeViews(c.filter()).stream().filter(IkeSaView::matured).toList();
                 yield render(c.format(), () -> IkeStatisticsReport.element(views), () -> IkeStatisticsReport.text(views));
             }
             case OperationalCommand.ShowIpsecSecurityAssociations c -> {
-                List<IpsecTunnelView> views = tunnelViews(c.serviceSet());
+                List<IpsecTunnelView> views = tunnelViews(c.filter());
                 yield render(c.format(), () -> IpsecSecurityAssociationsReport.element(views),
                         () -> switch (c.level()) {
                             case BRIEF -> IpsecSecurityAssociationsReport.brief(views, c.hex());
@@ -98,28 +113,43 @@ public final class GatewayManagement implements ManagementApi {
                         });
             }
             case OperationalCommand.ShowIpsecStatistics c -> {
-                List<IpsecStatisticsView> views = statisticsViews(c.serviceSet(), c.remoteGateway());
-                boolean detail = c.level() != Level.BRIEF || c.remoteGateway().isPresent();
+                List<IpsecStatisticsView> views = statisticsViews(c.filter());
+                boolean detail = c.level() != Level.BRIEF || c.filter().peer().isPresent()
+                        || c.filter().tunnelIndex().isPresent();
                 yield render(c.format(), () -> IpsecStatisticsReport.element(views, detail),
                         () -> IpsecStatisticsReport.text(views, detail));
             }
+            case OperationalCommand.ShowDrops c -> render(c.format(), () -> DropsReport.element(drops()),
+                    () -> DropsReport.text(drops()));
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
-                    () -> ServiceSetsReport.element(serviceSetViews()),
-                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.plan().warnings()));
+                    () -> ServiceSetsReport.element(serviceSetViews(), gateway.dataPath()),
+                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings()));
             case OperationalCommand.ShowConfiguration c -> Reply.ok(activeConfiguration.get());
             case OperationalCommand.ClearIkeSecurityAssociations c -> {
-                gateway.clearIke(c.peer().map(GatewayManagement::address));
+                gateway.clearIke(matching(c.filter()));
+                yield Reply.ok("");
+            }
+            case OperationalCommand.ClearIkeStatistics c -> {
+                clearIkeStatistics(c.filter());
                 yield Reply.ok("");
             }
             case OperationalCommand.ClearIpsecSecurityAssociations c -> {
-                gateway.clearIpsec(c.serviceSet(), c.remoteGateway().map(GatewayManagement::address));
+                gateway.clearIpsec(matching(c.filter()));
                 yield Reply.ok("");
             }
             case OperationalCommand.ClearIpsecStatistics c -> {
-                gateway.clearStatistics(c.serviceSet());
+                gateway.clearStatistics(matching(c.filter()));
                 yield Reply.ok("");
             }
         };
+    }
+
+    /** The tunnels a command's options name (all IKE gateways are in routing instance default). */
+    private static java.util.function.Predicate<TunnelPlan> matching(OperationalCommand.Filter f) {
+        return t -> f.serviceSet().map(t.serviceSet()::equals).orElse(true)
+                && f.peer().map(p -> t.remoteGateway() != null && address(p).equals(t.remoteGateway())).orElse(true)
+                && (f.tunnelIndex().isEmpty() || f.tunnelIndex().getAsInt() == t.tunnelIndex())
+                && f.routingInstanceMatches(DEFAULT_INSTANCE);
     }
 
     private static Reply render(Format format, Supplier<Element> element, Supplier<String> text) {
@@ -144,10 +174,13 @@ public final class GatewayManagement implements ManagementApi {
 
     // ---------------------------------------------------------------- IKE
 
-    List<IkeSaView> ikeViews(Optional<String> peer) {
+    List<IkeSaView> ikeViews(OperationalCommand.Filter filter) {
+        if (!filter.routingInstanceMatches(DEFAULT_INSTANCE)) {
+            return List.of();
+        }
+        Optional<String> peer = filter.peer().map(a -> address(a).getHostAddress());
         long now = gateway.runner().nowNanos();
         List<IkeSaView> out = new ArrayList<>();
-        Set<String> peersWithSa = new HashSet<>();
         for (Kmd.IkeSaView sa : gateway.kmd().ikeSas()) {
             if (sa.state().equals("REKEYED") || sa.state().equals("CLOSED")) {
                 continue;
@@ -156,7 +189,6 @@ public final class GatewayManagement implements ManagementApi {
             if (tunnel.flatMap(t -> gateway.localGatewayProblem(t.plan().serviceSet())).isPresent()) {
                 continue; // gw-interface local gateway down: the SA is cleared (its delete cannot leave)
             }
-            peersWithSa.add(sa.peer());
             boolean matured = sa.state().equals("ESTABLISHED");
             Action.IkeSaUp up = tunnel.map(TunnelState::ike).filter(u -> u.ikeSa().equals(sa.id())).orElse(null);
             KmdAgent.IkeTraffic traffic = gateway.kmd().traffic().get(sa.remote().getAddress());
@@ -164,36 +196,52 @@ public final class GatewayManagement implements ManagementApi {
                     : Math.max(0, up.lifetime().hardSeconds() - (now - tunnel.get().ikeUpNanos()) / 1_000_000_000L);
             out.add(new IkeSaView(sa.remote().getAddress().getHostAddress(), sa.remote().getPort(),
                     sa.local().getAddress().getHostAddress(), sa.local().getPort(), sa.initiator(), matured,
-                    sa.id().spiI(), sa.id().spiR(), sa.exchangeType(), "Pre-shared-keys",
+                    sa.id().spiI(), sa.id().spiR(), sa.exchangeType(), tunnel.map(t -> authenticationMethod(t.plan())).orElse("Pre-shared-keys"),
                     tunnel.flatMap(t -> localInterface(t.plan().serviceSet())).orElse(""), "default", expires,
                     up == null ? "" : up.integrity() == null ? "" : up.integrity().ipsecKeyword(),
                     up == null ? "" : up.encryption().keyword(),
                     up == null ? "" : up.prf().displayName(),
                     up == null ? 0 : up.group().number(),
-                    traffic == null ? IkeSaView.Traffic.NONE : new IkeSaView.Traffic(traffic.inBytes, traffic.outBytes,
-                            traffic.inPackets, traffic.outPackets),
+                    traffic(sa.remote().getAddress(), traffic),
                     IkeSaView.Payloads.NONE,
                     tunnel.map(TunnelState::created).orElse(0), tunnel.map(TunnelState::deleted).orElse(0),
-                    tunnel.map(TunnelState::rekeys).orElse(0), matured ? 0 : 1,
-                    matured ? null : tunnel.map(TunnelState::lastFailure).orElse(null)));
-        }
-        // Peers with no IKE SA at all: still listed when something failed, so the user sees why.
-        for (TunnelState t : gateway.tunnels()) {
-            TunnelPlan p = t.plan();
-            // A tunnel whose plan has a problem never starts IKE: no row (show services service-sets says why).
-            if (!peersWithSa.contains(p.id()) && t.lastFailure() != null && p.remoteGateway() != null && !p.manual()
-                    && p.problem().isEmpty() && gateway.localGatewayProblem(p.serviceSet()).isEmpty()) {
-                out.add(new IkeSaView(p.remoteGateway().getHostAddress(), 500,
-                        p.localGateway() == null ? "" : p.localGateway().getHostAddress(), 500, true, false, 0, 0,
-                        p.peer().map(c -> c.exchange().display()).orElse("IKEv2"), "Pre-shared-keys", localInterface(p.serviceSet()).orElse(""), "default", 0, "", "", "", 0,
-                        IkeSaView.Traffic.NONE, IkeSaView.Payloads.NONE, t.created(), t.deleted(), t.rekeys(), 0,
-                        t.lastFailure()));
-            }
+                    tunnel.map(TunnelState::rekeys).orElse(0), matured ? 0 : 1));
         }
         return out.stream()
                 .filter(v -> peer.map(v.remoteAddress()::equals).orElse(true))
                 .sorted(Comparator.comparing(IkeSaView::remoteAddress))
                 .toList();
+    }
+
+    /** IKE message counters towards one remote since the last {@code clear ... ike statistics}. */
+    private IkeSaView.Traffic traffic(InetAddress remote, KmdAgent.IkeTraffic t) {
+        if (t == null) {
+            return IkeSaView.Traffic.NONE;
+        }
+        IkeSaView.Traffic base = ikeBaseline.getOrDefault(remote, IkeSaView.Traffic.NONE);
+        return new IkeSaView.Traffic(t.inBytes() - base.inputBytes(), t.outBytes() - base.outputBytes(),
+                t.inPackets() - base.inputPackets(), t.outPackets() - base.outputPackets());
+    }
+
+    /** {@code clear services ipsec-vpn ike statistics}: counters of the matching peers start again from zero. */
+    private void clearIkeStatistics(OperationalCommand.Filter filter) {
+        java.util.function.Predicate<TunnelPlan> which = matching(filter);
+        Set<InetAddress> remotes = new HashSet<>();
+        gateway.tunnels().stream().map(TunnelState::plan).filter(which)
+                .filter(p -> p.remoteGateway() != null).forEach(p -> remotes.add(p.remoteGateway()));
+        gateway.kmd().traffic().forEach((remote, t) -> {
+            if (remotes.contains(remote)) {
+                ikeBaseline.put(remote, new IkeSaView.Traffic(t.inBytes(), t.outBytes(), t.inPackets(), t.outPackets()));
+            }
+        });
+    }
+
+    /** As Junos names it in the IKE SA detail: {@code Pre-shared-keys} or {@code RSA-signatures}/{@code ECDSA-signatures}. */
+    private static String authenticationMethod(TunnelPlan p) {
+        return p.peer().map(PeerConfig::authenticator).filter(a -> a instanceof CertificateAuthenticator)
+                .map(a -> ((CertificateAuthenticator) a).certificate().getPublicKey().getAlgorithm().equals("RSA")
+                        ? "RSA-signatures" : "ECDSA-signatures")
+                .orElse("Pre-shared-keys");
     }
 
     private Optional<String> localInterface(String serviceSet) {
@@ -203,18 +251,23 @@ public final class GatewayManagement implements ManagementApi {
 
     // ---------------------------------------------------------------- IPsec
 
-    List<IpsecTunnelView> tunnelViews(Optional<String> serviceSet) {
+    List<IpsecTunnelView> tunnelViews(OperationalCommand.Filter filter) {
         long now = gateway.runner().nowNanos();
         List<IpsecTunnelView> out = new ArrayList<>();
+        java.util.function.Predicate<TunnelPlan> which = matching(filter);
         for (ServiceSetPlan set : gateway.serviceSets()) {
-            if (serviceSet.isPresent() && !serviceSet.get().equals(set.name())) {
-                continue;
-            }
             for (TunnelPlan p : set.tunnels()) {
+                if (!which.test(p)) {
+                    continue;
+                }
                 Optional<TunnelState> state = gateway.tunnel(p.id());
                 TunnelState.SaPair sa = state.map(TunnelState::current).orElse(null);
                 List<IpsecSaView> sas = new ArrayList<>();
                 Optional<String> suspended = gateway.localGatewayProblem(set.name());
+                boolean copyTos = p.esp().outerTos() == io.sallyport.esp.EspSa.COPY_FROM_INNER;
+                int tos = copyTos ? 0 : p.esp().outerTos();
+                boolean copyTtl = p.esp().outerTtl() == io.sallyport.esp.EspSa.COPY_FROM_INNER;
+                int ttl = copyTtl ? 0 : p.esp().outerTtl();
                 TunnelState.SaPair parked = state.map(TunnelState::notInstalled).filter(l -> !l.isEmpty())
                         .map(List::getLast).orElse(null);
                 if (sa == null && parked != null) {
@@ -222,9 +275,9 @@ public final class GatewayManagement implements ManagementApi {
                     String auth = parked.integrity() == null ? "none" : parked.integrity().ipsecKeyword();
                     int window = p.esp().replayWindow();
                     sas.add(new IpsecSaView(true, Integer.toUnsignedLong(parked.spiIn()), parked.manual(), false, "ESP",
-                            auth, parked.encryption().keyword(), -1, -1, window > 0, window));
+                            auth, parked.encryption().keyword(), -1, -1, window > 0, window, copyTos, tos, copyTtl, ttl));
                     sas.add(new IpsecSaView(false, Integer.toUnsignedLong(parked.spiOut()), parked.manual(), false, "ESP",
-                            auth, parked.encryption().keyword(), -1, -1, window > 0, window));
+                            auth, parked.encryption().keyword(), -1, -1, window > 0, window, copyTos, tos, copyTtl, ttl));
                 }
                 if (sa != null) {
                     long age = (now - sa.installedNanos()) / 1_000_000_000L;
@@ -233,9 +286,9 @@ public final class GatewayManagement implements ManagementApi {
                     String auth = sa.integrity() == null ? "none" : sa.integrity().ipsecKeyword();
                     int window = p.esp().replayWindow();
                     sas.add(new IpsecSaView(true, Integer.toUnsignedLong(sa.spiIn()), sa.manual(), true, "ESP", auth,
-                            sa.encryption().keyword(), soft, hard, window > 0, window));
+                            sa.encryption().keyword(), soft, hard, window > 0, window, copyTos, tos, copyTtl, ttl));
                     sas.add(new IpsecSaView(false, Integer.toUnsignedLong(sa.spiOut()), sa.manual(), true, "ESP", auth,
-                            sa.encryption().keyword(), soft, hard, window > 0, window));
+                            sa.encryption().keyword(), soft, hard, window > 0, window, copyTos, tos, copyTtl, ttl));
                 }
                 String down = sa != null ? null
                         : suspended.isPresent() ? suspended.get()
@@ -256,15 +309,13 @@ public final class GatewayManagement implements ManagementApi {
         return out;
     }
 
-    List<IpsecStatisticsView> statisticsViews(Optional<String> serviceSet, Optional<String> remote) {
+    List<IpsecStatisticsView> statisticsViews(OperationalCommand.Filter filter) {
         List<IpsecStatisticsView> out = new ArrayList<>();
+        java.util.function.Predicate<TunnelPlan> which = matching(filter);
         for (ServiceSetPlan set : gateway.serviceSets()) {
-            if (serviceSet.isPresent() && !serviceSet.get().equals(set.name())) {
-                continue;
-            }
             for (TunnelPlan p : set.tunnels()) {
                 String remoteGw = hostAddress(p.remoteGateway());
-                if (remote.isPresent() && !remote.get().equals(remoteGw)) {
+                if (!which.test(p)) {
                     continue;
                 }
                 Statistics s = gateway.tunnel(p.id()).map(TunnelState::statistics).orElse(Statistics.ZERO);
@@ -288,6 +339,69 @@ public final class GatewayManagement implements ManagementApi {
         return a == null ? "" : a.getHostAddress();
     }
 
+    // ---------------------------------------------------------------- drops
+
+    /** Every drop counter outside the per-tunnel statistics, non-zero ones only, as the workers last published them. */
+    List<DropsReport.Section> drops() {
+        List<DropsReport.Section> out = new ArrayList<>();
+        DataPlaneCounters dataPlane = gateway.dataPlane();
+        for (WorkerCounters w : dataPlane.inbound()) {
+            List<DropsReport.Counter> c = new ArrayList<>();
+            WorkerCounters.Published p = w.published();
+            for (io.sallyport.esp.DropReason r : io.sallyport.esp.DropReason.values()) {
+                counter(c, r.label(), r.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), p.unattributed().get(r));
+            }
+            stats(c, p);
+            w.ports().forEach(port -> port(c, port));
+            out.add(new DropsReport.Section("Inbound port", w.worker(), c));
+        }
+        for (WorkerCounters w : dataPlane.outbound()) {
+            List<DropsReport.Counter> c = new ArrayList<>();
+            stats(c, w.published());
+            w.ports().forEach(port -> port(c, port));
+            out.add(new DropsReport.Section("Inside device", w.worker(), c));
+        }
+        gateway.sendPorts().forEach((name, ports) -> {
+            List<DropsReport.Counter> c = new ArrayList<>();
+            for (io.sallyport.net.PortCounter pc : io.sallyport.net.PortCounter.values()) {
+                if (pc.name().startsWith("SEND_DROPPED")) {
+                    counter(c, pc.label(), pc.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                            ports.stream().mapToLong(p -> p.get(pc)).sum());
+                }
+            }
+            out.add(new DropsReport.Section("Send ports", name, c));
+        });
+        List<DropsReport.Counter> k = new ArrayList<>();
+        gateway.kmd().drops().forEach((r, n) -> counter(k, r.label(), r.name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-'), n));
+        counter(k, "Operator and worker requests refused by a full control queue", "control-queue-full",
+                gateway.refusedCommands());
+        out.add(new DropsReport.Section("kmd", "IKE", k));
+        return out;
+    }
+
+    private static void stats(List<DropsReport.Counter> out, WorkerCounters.Published p) {
+        for (WorkerCounters.Stat s : WorkerCounters.Stat.values()) {
+            counter(out, s.label(), s.tag(), p.get(s));
+        }
+    }
+
+    private static void counter(List<DropsReport.Counter> out, String label, String tag, long value) {
+        if (value != 0) {
+            out.add(new DropsReport.Counter(label, tag, value));
+        }
+    }
+
+    /** A port's failures (not its traffic counters). */
+    private static void port(List<DropsReport.Counter> out, io.sallyport.net.PortCounters p) {
+        for (io.sallyport.net.PortCounter c : io.sallyport.net.PortCounter.values()) {
+            boolean failure = c.name().startsWith("SEND_DROPPED") || c.name().startsWith("RECEIVE_");
+            if (failure) {
+                counter(out, c.label(), c.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), p.get(c));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- service sets
 
     private List<ServiceSetsReport.SetView> serviceSetViews() {
@@ -295,7 +409,7 @@ public final class GatewayManagement implements ManagementApi {
         List<ServiceSetsReport.SetView> out = new ArrayList<>();
         for (ServiceSetPlan s : gateway.serviceSets()) {
             List<ServiceSetsReport.TunnelLine> tunnels = new ArrayList<>();
-            for (IpsecTunnelView t : tunnelViews(Optional.of(s.name()))) {
+            for (IpsecTunnelView t : tunnelViews(OperationalCommand.Filter.serviceSet(s.name()))) {
                 tunnels.add(new ServiceSetsReport.TunnelLine(t.tunnelIndex(), t.rule(), t.term(), t.remoteGateway(),
                         t.downReason()));
             }

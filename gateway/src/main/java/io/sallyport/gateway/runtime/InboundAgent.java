@@ -1,6 +1,5 @@
 package io.sallyport.gateway.runtime;
 
-import io.sallyport.esp.EspCounters;
 import io.sallyport.esp.EspInbound;
 import io.sallyport.esp.EspSa;
 import io.sallyport.esp.InboundPath;
@@ -9,45 +8,69 @@ import io.sallyport.esp.SpiTable;
 import io.sallyport.ike.Datagram;
 import io.sallyport.net.DatagramPort;
 import java.util.Arrays;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The inbound worker of one receiving port (UDP 4500 on a local gateway address, a
- * udp-encapsulate port, or raw ESP). Owns the port's receiving side and every inbound SA that
- * arrives on it.
+ * The inbound worker of one receiving port (UDP 4500 on a local gateway address, with that
+ * address's IKE port 500 beside it; a udp-encapsulate port; or raw ESP). Owns the ports'
+ * receiving side, every inbound SA that arrives on them and their counters. The control agent
+ * reaches it only through its command queue.
  *
  * <pre>
  * 1. Receive a datagram into the worker's buffer.
- * 2. On UDP: the non-ESP marker sends IKE to kmd; keepalives are counted and dropped.
+ * 2. On UDP: the non-ESP marker sends IKE to kmd; keepalives are counted and dropped. Port 500 is IKE only.
  * 3. SPI lookup, replay check, ICV, decrypt, trailer (esp module); every drop is counted.
  * 4. Inner source and destination must lie in the tunnel's selectors.
- * 5. Write the inner packet into the tunnel's TUN device.
+ * 5. Hand the inner packet to the worker that owns the tunnel's TUN device (the device's only writer).
  * </pre>
  */
 public final class InboundAgent implements Agent {
     private static final int BURST = 64;
+    private static final int COMMAND_CAPACITY = 1024;
 
     private final String name;
     private final DatagramPort port;
+    private final DatagramPort ikePort;
     private final EspInbound.InputForm form;
+    private final Waiter waiter;
     private final Consumer<Datagram> toKmd;
-    private final EspInbound inbound = new EspInbound(new EspCounters());
+    private final UnknownSpi unknownSpi;
+    private final WorkerCounters counters;
+    private final EspInbound inbound;
     private final SpiTable<InboundTunnel> tunnels = new SpiTable<>();
-    private final Queue<Consumer<InboundAgent>> commands = new ConcurrentLinkedQueue<>();
+    private final BoundedInbox<Consumer<InboundAgent>> commands;
     private final byte[] buf = new byte[65535];
     private final InboundResult result = new InboundResult();
+    /** Handoffs this burst put packets into, so their owners are woken once at its end. */
+    private final java.util.ArrayList<TunHandoff> filled = new java.util.ArrayList<>();
+
+    /** Told of each ESP packet whose SPI this worker does not know, on the worker's thread. */
+    @FunctionalInterface
+    public interface UnknownSpi {
+        void received(java.net.InetAddress source, int spi, long nowNanos);
+    }
 
     /**
-     * @param form  {@code UDP_PAYLOAD} for UDP ports (NAT-T marker rules), {@code ESP} for raw ESP
-     * @param toKmd receives IKE messages that arrived on this port (must be thread-safe)
+     * @param ikePort the local gateway's port 500, received here and passed to kmd whole; or null
+     * @param form    {@code UDP_PAYLOAD} for UDP ports (NAT-T marker rules), {@code ESP} for raw ESP
+     * @param waiter  sleeps on {@code port} and {@code ikePort} (and wakes on commands)
+     * @param toKmd   receives IKE messages that arrived here (called on this worker's thread)
+     * @param unknownSpi told of ESP for an unknown SPI (called on this worker's thread; must be cheap)
      */
-    public InboundAgent(String name, DatagramPort port, EspInbound.InputForm form, Consumer<Datagram> toKmd) {
+    public InboundAgent(String name, DatagramPort port, DatagramPort ikePort, EspInbound.InputForm form, Waiter waiter,
+                        Consumer<Datagram> toKmd, UnknownSpi unknownSpi) {
         this.name = name;
         this.port = port;
+        this.ikePort = ikePort;
         this.form = form;
+        this.waiter = waiter;
         this.toKmd = toKmd;
+        this.unknownSpi = unknownSpi;
+        this.counters = new WorkerCounters(name, ikePort == null ? List.of(port.counters())
+                : List.of(port.counters(), ikePort.counters()));
+        this.inbound = new EspInbound(counters.unattributed());
+        this.commands = new BoundedInbox<>(COMMAND_CAPACITY, waiter::wake);
     }
 
     @Override
@@ -55,19 +78,35 @@ public final class InboundAgent implements Agent {
         return name;
     }
 
-    /** Installs an inbound SA; its packets go to {@code tunnel.tun}. Runs on this agent's thread. */
+    WorkerCounters counters() {
+        return counters;
+    }
+
+    private void command(Consumer<InboundAgent> c) {
+        if (!commands.offer(c)) {
+            throw new IllegalStateException("worker " + name + ": command queue full (" + COMMAND_CAPACITY + ")");
+        }
+    }
+
+    /** Installs an inbound SA; its packets go to {@code tunnel.handoff}. */
     void installSa(EspSa sa, InboundTunnel tunnel) {
-        commands.add(a -> {
-            a.inbound.install(new InboundPath(sa, tunnel.counters));
+        command(a -> {
+            tunnel.counters = a.counters.tunnel(tunnel.key);
+            a.inbound.install(new InboundPath(sa, tunnel.counters.esp));
             a.tunnels.put(sa.spi(), tunnel);
         });
     }
 
     void removeSa(int spi) {
-        commands.add(a -> {
+        command(a -> {
             a.inbound.remove(spi);
             a.tunnels.remove(spi);
         });
+    }
+
+    /** Drops a stopped tunnel's counters. */
+    void forgetTunnel(long key) {
+        command(a -> a.counters.forget(key));
     }
 
     @Override
@@ -88,32 +127,78 @@ public final class InboundAgent implements Agent {
                 case INNER -> deliver(result.path());
                 case IKE -> toKmd.accept(new Datagram(port.localAddress(), port.lastSource(),
                         Arrays.copyOfRange(buf, result.innerOffset(), result.innerOffset() + result.innerLength()), true));
-                case KEEPALIVE, DROPPED -> { }
+                case DROPPED -> {
+                    if (result.drop() == io.sallyport.esp.DropReason.INVALID_SPI) {
+                        unknownSpi.received(port.lastSource().getAddress(), spiOf(len), nowNanos);
+                    }
+                }
+                case KEEPALIVE -> { }
             }
         }
+        // One wake per burst and device worker, not one per packet: the owner writes the burst at once.
+        for (int i = 0; i < filled.size(); i++) {
+            TunHandoff h = filled.get(i);
+            h.wakePending = false;
+            if (h.consumerSleeping()) {
+                h.consumer().wake();
+            }
+        }
+        filled.clear();
+        if (ikePort != null) {
+            for (int i = 0; i < BURST; i++) {
+                int len = ikePort.receive(buf, 0, buf.length);
+                if (len < 0) {
+                    break;
+                }
+                work++;
+                toKmd.accept(new Datagram(ikePort.localAddress(), ikePort.lastSource(), Arrays.copyOf(buf, len), false));
+            }
+        }
+        counters.afterWork(work, nowNanos);
         return work;
+    }
+
+    /** The SPI of the ESP packet in the buffer (after a UDP port's payload start, or raw ESP). */
+    private int spiOf(int len) {
+        return len >= 4 ? io.sallyport.packet.Bytes.i32(buf, 0) : 0;
     }
 
     private void deliver(InboundPath path) {
         InboundTunnel t = tunnels.get(path.spi());
         if (t == null) {
+            counters.increment(WorkerCounters.Stat.ORPHANED);
             return;
         }
         int off = result.innerOffset();
         boolean v4 = (buf[off] & 0xF0) == 0x40;
         if (!t.remote.matches(buf, off + PrefixMatch.sourceOffset(v4), v4)
                 || !t.local.matches(buf, off + PrefixMatch.destinationOffset(v4), v4)) {
-            t.tallies.selectorFailures++;
+            t.counters.increment(WorkerCounters.TunnelStat.SELECTOR_FAILURE);
             return;
         }
-        // A refused write is counted by the TUN port.
-        t.tun.write(buf, off, result.innerLength());
+        TunHandoff h = t.handoff;
+        if (!h.offer(buf, off, result.innerLength())) {
+            t.counters.increment(WorkerCounters.TunnelStat.HANDOFF_FULL);
+        } else if (!h.wakePending) {
+            h.wakePending = true;
+            filled.add(h);
+        }
     }
 
     @Override
-    public void idle(long maxMillis) {
+    public void idle(long nowNanos) {
         if (commands.isEmpty()) {
-            port.awaitReadable(maxMillis);
+            waiter.await(Long.MAX_VALUE);
         }
+    }
+
+    @Override
+    public void wake() {
+        waiter.wake();
+    }
+
+    /** The control agent, once this worker stopped. */
+    void closeWaiter() {
+        waiter.close();
     }
 }

@@ -1,32 +1,27 @@
 package io.sallyport.gateway.runtime;
 
-import io.sallyport.esp.EspCounters;
 import io.sallyport.net.IpPrefix;
-import io.sallyport.net.TunPort;
 
 /**
- * One tunnel as an inbound worker sees it: where its decrypted packets go and the selectors they
+ * One tunnel as an inbound worker sees it: where its decrypted packets go (the handoff to the
+ * worker owning the tunnel's TUN device, from this inbound worker only) and the selectors they
  * must satisfy (RFC 4301 §5.2: inner addresses are checked against the SA's traffic selectors).
+ * Made by the control agent as a value; the worker attaches its own counters when it installs it.
  */
 final class InboundTunnel {
     final String id;
-    final TunPort tun;
+    final long key;
+    final TunHandoff handoff;
     final PrefixMatch local;
     final PrefixMatch remote;
-    final EspCounters counters;
-    final Tallies tallies;
+    /** The worker's counters of this tunnel; set on the worker's thread at install. */
+    WorkerCounters.Tunnel counters;
 
-    /** Inbound outcomes the esp module does not count; written by the inbound worker only. */
-    static final class Tallies {
-        long selectorFailures;
-    }
-
-    InboundTunnel(String id, TunPort tun, IpPrefix local, IpPrefix remote, EspCounters counters, Tallies tallies) {
+    InboundTunnel(String id, long key, TunHandoff handoff, IpPrefix local, IpPrefix remote) {
         this.id = id;
-        this.tun = tun;
+        this.key = key;
+        this.handoff = handoff;
         this.local = new PrefixMatch(local);
         this.remote = new PrefixMatch(remote);
-        this.counters = counters;
-        this.tallies = tallies;
     }
 }

@@ -7,100 +7,112 @@ import io.sallyport.ike.DropReason;
 import io.sallyport.ike.Kmd;
 import io.sallyport.net.DatagramPort;
 import java.net.InetAddress;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * kmd's loop: owns the key-manager engine and the IKE port 500 sockets; receives IKE that the
- * port-4500 workers pass on; performs the engine's actions. Everything here runs on one thread,
- * so the engine needs no locks; other threads talk to it through {@link #offer}, {@link #command}
- * and {@link #run}.
+ * kmd inside the control agent: owns the key-manager engine and the sending side of the IKE
+ * sockets (500, and 4500 with its non-ESP marker); takes the IKE that the inbound workers receive
+ * on 500 and 4500 through a bounded queue; performs the engine's actions; runs the engine's timers
+ * at {@link Kmd#nextDeadline}. Everything but {@link #offer} and the published views runs on the
+ * control agent's thread, so the engine needs no locks.
  */
-public final class KmdAgent implements Agent {
+public final class KmdAgent {
     private static final Logger LOG = LoggerFactory.getLogger(KmdAgent.class);
-    private static final int BURST = 32;
-    private static final long TICK_NANOS = 50_000_000L;
-    /** Datagrams from the port-4500 workers waiting for kmd; more are dropped and counted. */
-    static final int MAX_QUEUED_DATAGRAMS = 4096;
+    /** IKE datagrams from the workers that may wait for kmd; beyond, they are dropped and counted. */
+    static final int DATAGRAM_CAPACITY = 1024;
+    private static final int BURST = 256;
 
     private final Kmd kmd;
     private final KmdListener listener;
-    private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
+    private final BoundedInbox<Datagram> datagrams;
+    /** Commands and steps queued by the control agent itself, run in order after the current one. */
+    private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private final Map<InetAddress, DatagramPort> ikePorts = new HashMap<>();
-    private final Map<InetAddress, DatagramPort> natTPorts = new ConcurrentHashMap<>();
+    private final Map<InetAddress, DatagramPort> natTPorts = new HashMap<>();
     /** Only for remote addresses of IKE SAs ({@link #ikeRemotes}): junk from other sources leaves no entry. */
-    private final Map<InetAddress, IkeTraffic> traffic = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Tally> traffic = new HashMap<>();
     private final Set<InetAddress> ikeRemotes = new HashSet<>();
-    private final AtomicInteger queuedDatagrams = new AtomicInteger();
-    private final AtomicLong queueDrops = new AtomicLong();
-    private final byte[] buf = new byte[65535];
+    /** Refusals of the full inbox already handed to kmd's drop counters. */
+    private long refusalsCounted;
     private byte[] sendBuf = new byte[2048];
-    private long nextTick = Long.MIN_VALUE;
+    private boolean changed = true;
 
-    /** kmd's IKE SAs as of the last tick, for show commands on other threads. */
-    private volatile List<Kmd.IkeSaView> snapshot = List.of();
+    /** kmd's IKE SAs and traffic as of the control agent's last change, for show commands on other threads. */
+    private volatile List<Kmd.IkeSaView> ikeSas = List.of();
+    private volatile Map<InetAddress, IkeTraffic> publishedTraffic = Map.of();
+    private volatile Map<DropReason, Long> drops = Map.of();
 
-    public KmdAgent(Kmd kmd, KmdListener listener) {
+    KmdAgent(Kmd kmd, KmdListener listener, Runnable doorbell) {
         this.kmd = kmd;
         this.listener = listener;
+        this.datagrams = new BoundedInbox<>(DATAGRAM_CAPACITY, doorbell);
     }
 
     /** IKE message counters per remote address, for {@code show ... ike security-associations detail}. */
-    public static final class IkeTraffic {
-        public volatile long inBytes;
-        public volatile long outBytes;
-        public volatile long inPackets;
-        public volatile long outPackets;
+    public record IkeTraffic(long inBytes, long outBytes, long inPackets, long outPackets) {
     }
 
-    @Override
-    public String name() {
-        return "kmd";
+    private static final class Tally {
+        long inBytes;
+        long outBytes;
+        long inPackets;
+        long outPackets;
     }
 
-    // ---- from other threads
+    // ---- any thread
 
-    /** A datagram for kmd that another worker received (IKE on port 4500). */
-    public void offer(Datagram d) {
-        if (queuedDatagrams.incrementAndGet() > MAX_QUEUED_DATAGRAMS) {
-            queuedDatagrams.decrementAndGet();
-            queueDrops.incrementAndGet();
-            return;
-        }
-        inbox.add(d);
+    /** An IKE datagram a worker received (500, or 4500 after the marker); false when kmd's queue is full (counted). */
+    public boolean offer(Datagram d) {
+        return datagrams.offer(d);
     }
 
-    public void command(Command c) {
-        inbox.add(c);
+    /** IKE datagrams refused because kmd's queue was full. */
+    public long refusedDatagrams() {
+        return datagrams.refused();
     }
 
-    /** Runs {@code r} on kmd's thread (queries for show commands, port changes). */
-    public void run(Runnable r) {
-        inbox.add(r);
+    /** IKE SAs as of the control agent's last change. */
+    public List<Kmd.IkeSaView> ikeSas() {
+        return ikeSas;
     }
 
-    /** Adds the port-500 socket of a local gateway address (received from by kmd). */
-    public void addIkePort(InetAddress local, DatagramPort port) {
-        run(() -> ikePorts.put(local, port));
+    /** IKE traffic per remote address as of the control agent's last change. */
+    public Map<InetAddress, IkeTraffic> traffic() {
+        return publishedTraffic;
     }
 
-    /** Adds the port-4500 socket of a local gateway address (received from by its inbound worker). */
-    public void addNatTPort(InetAddress local, DatagramPort port) {
-        natTPorts.put(local, port);
+    /** kmd's drop counters by reason, as of the control agent's last change. */
+    public Map<DropReason, Long> drops() {
+        return drops;
+    }
+
+    // ---- the control agent's thread
+
+    void command(Command c) {
+        pending.add(c);
+    }
+
+    /** Runs {@code r} after everything queued for kmd so far. */
+    void run(Runnable r) {
+        pending.add(r);
+    }
+
+    /** Adds the IKE sockets of a local gateway address (received from by its inbound worker). */
+    void addPorts(InetAddress local, DatagramPort ike, DatagramPort natT) {
+        ikePorts.put(local, ike);
+        natTPorts.put(local, natT);
     }
 
     /** Forgets a local gateway's sockets after everything queued so far, then runs {@code after}. */
-    public void removePorts(InetAddress local, Runnable after) {
+    void removePorts(InetAddress local, Runnable after) {
         run(() -> {
             natTPorts.remove(local);
             ikePorts.remove(local);
@@ -108,73 +120,82 @@ public final class KmdAgent implements Agent {
         });
     }
 
-    /** IKE SAs as of kmd's last tick (at most 50 ms old). */
-    public List<Kmd.IkeSaView> ikeSas() {
-        return snapshot;
+    boolean hasInput() {
+        return !pending.isEmpty() || !datagrams.isEmpty();
     }
 
-    public Map<InetAddress, IkeTraffic> traffic() {
-        return traffic;
+    /** The engine's next timer, or {@code Long.MAX_VALUE}. */
+    long nextDeadlineNanos() {
+        OptionalLong d = kmd.nextDeadline();
+        return d.isPresent() ? d.getAsLong() : Long.MAX_VALUE;
     }
 
-    // ---- kmd's thread
-
-    @Override
-    public int doWork(long nowNanos) {
+    int doWork(long nowNanos) {
         int work = 0;
-        long dropped = queueDrops.getAndSet(0);
-        if (dropped > 0) {
-            kmd.countDropped(DropReason.INPUT_QUEUE_FULL, dropped);
+        long refused = datagrams.refused();
+        if (refused > refusalsCounted) {
+            kmd.countDropped(DropReason.INPUT_QUEUE_FULL, refused - refusalsCounted);
+            refusalsCounted = refused;
+            work++;
         }
         Object item;
-        while (work < 256 && (item = inbox.poll()) != null) {
+        while (work < BURST && (item = pending.poll()) != null) {
             work++;
             switch (item) {
-                case Datagram d -> {
-                    queuedDatagrams.decrementAndGet();
-                    received(nowNanos, d);
-                }
                 case Command c -> execute(kmd.command(nowNanos, c));
                 case Runnable r -> r.run();
-                default -> LOG.warn("kmd: ignoring {}", item);
+                default -> throw new IllegalStateException("kmd: unknown step " + item);
             }
         }
-        for (DatagramPort port : ikePorts.values()) {
-            for (int i = 0; i < BURST; i++) {
-                int len = port.receive(buf, 0, buf.length);
-                if (len < 0) {
-                    break;
-                }
-                work++;
-                received(nowNanos, new Datagram(port.localAddress(), port.lastSource(),
-                        java.util.Arrays.copyOf(buf, len), false));
-            }
+        Datagram d;
+        while (work < 2 * BURST && (d = datagrams.poll()) != null) {
+            work++;
+            received(nowNanos, d);
         }
-        if (nowNanos >= nextTick) {
-            nextTick = nowNanos + TICK_NANOS;
+        long deadline = nextDeadlineNanos();
+        if (deadline <= nowNanos) {
             List<Action> actions = kmd.tick(nowNanos);
-            work += actions.size();
+            // A timer that fired without effect and stays due is not work: the control agent must
+            // not spin on it (it sleeps a little instead, see ControlAgent.idle).
+            if (!actions.isEmpty() || nextDeadlineNanos() != deadline) {
+                work++;
+            }
             execute(actions);
-            snapshot = kmd.ikeSas();
-            ikeRemotes.clear();
-            snapshot.forEach(sa -> ikeRemotes.add(sa.remote().getAddress()));
-            traffic.keySet().retainAll(ikeRemotes);
+        }
+        if (work > 0) {
+            changed = true;
         }
         return work;
     }
 
+    /** Publishes the IKE SAs and traffic for show when something changed since the last time. */
+    void publish() {
+        if (!changed) {
+            return;
+        }
+        changed = false;
+        ikeSas = kmd.ikeSas();
+        drops = kmd.drops();
+        ikeRemotes.clear();
+        ikeSas.forEach(sa -> ikeRemotes.add(sa.remote().getAddress()));
+        traffic.keySet().retainAll(ikeRemotes);
+        Map<InetAddress, IkeTraffic> copy = new HashMap<>();
+        traffic.forEach((a, t) -> copy.put(a, new IkeTraffic(t.inBytes, t.outBytes, t.inPackets, t.outPackets)));
+        publishedTraffic = Map.copyOf(copy);
+    }
+
     private void received(long nowNanos, Datagram d) {
         execute(kmd.handle(nowNanos, d));
-        IkeTraffic t = ikeTraffic(d.remote().getAddress());
+        Tally t = tally(d.remote().getAddress());
         if (t != null) {
             t.inPackets++;
             t.inBytes += d.payload().length;
         }
     }
 
-    /** Counters of an address kmd has an IKE SA with (as of the last tick or IkeSaUp), else null. */
-    private IkeTraffic ikeTraffic(InetAddress remote) {
-        return ikeRemotes.contains(remote) ? traffic.computeIfAbsent(remote, a -> new IkeTraffic()) : null;
+    /** Counters of an address kmd had an IKE SA with at the last publication, else null. */
+    private Tally tally(InetAddress remote) {
+        return ikeRemotes.contains(remote) ? traffic.computeIfAbsent(remote, a -> new Tally()) : null;
     }
 
     private void execute(List<Action> actions) {
@@ -183,10 +204,7 @@ public final class KmdAgent implements Agent {
                 case Action.Send s -> send(s.datagram());
                 case Action.InstallChildSa i -> listener.installChildSa(i);
                 case Action.DeleteChildSa d -> listener.deleteChildSa(d);
-                case Action.IkeSaUp u -> {
-                    ikeRemotes.add(u.remote().getAddress());
-                    listener.ikeSaUp(u);
-                }
+                case Action.IkeSaUp u -> listener.ikeSaUp(u);
                 case Action.IkeSaDown d -> listener.ikeSaDown(d);
                 case Action.Trace t -> listener.trace(t);
             }
@@ -214,26 +232,10 @@ public final class KmdAgent implements Agent {
         } else {
             port.send(payload, 0, payload.length, d.remote());
         }
-        IkeTraffic t = ikeTraffic(d.remote().getAddress());
+        Tally t = tally(d.remote().getAddress());
         if (t != null) {
             t.outPackets++;
             t.outBytes += payload.length;
         }
-    }
-
-    @Override
-    public void idle(long maxMillis) {
-        if (!inbox.isEmpty()) {
-            return;
-        }
-        if (ikePorts.isEmpty()) {
-            try {
-                Thread.sleep(maxMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return;
-        }
-        ikePorts.values().iterator().next().awaitReadable(maxMillis);
     }
 }

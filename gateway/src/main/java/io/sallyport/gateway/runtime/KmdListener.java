@@ -2,7 +2,7 @@ package io.sallyport.gateway.runtime;
 
 import io.sallyport.ike.Action;
 
-/** What the gateway does with kmd's actions other than sending; called on kmd's thread. */
+/** What the gateway does with kmd's actions other than sending; called on the control agent's thread. */
 public interface KmdListener {
 
     void installChildSa(Action.InstallChildSa a);

@@ -4,6 +4,7 @@ import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostAddress;
 import io.sallyport.net.LinkState;
 import io.sallyport.net.NetworkControl;
+import io.sallyport.net.SendBatch;
 import io.sallyport.net.TunPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,6 +31,8 @@ import java.util.stream.Collectors;
 public final class LocalGatewayWatch {
     private final GatewayHost host;
     private final Set<InetAddress> down = ConcurrentHashMap.newKeySet();
+    /** One flag per local-gateway address, looked up when a port opens, read on each send (no set lookup). */
+    private final Map<InetAddress, Gate> gates = new ConcurrentHashMap<>();
     private final AtomicLong suppressedSends = new AtomicLong();
 
     public LocalGatewayWatch(GatewayHost host) {
@@ -57,6 +60,26 @@ public final class LocalGatewayWatch {
             @Override
             public Optional<DatagramPort> openRawEsp(InetAddress local) {
                 return host.openRawEsp(local).map(p -> new GatedPort(p, local));
+            }
+
+            @Override
+            public DatagramPort openUdpSender(InetSocketAddress local) {
+                return new GatedPort(host.openUdpSender(local), local.getAddress());
+            }
+
+            @Override
+            public DatagramPort openRawEspSender(InetAddress local) {
+                return new GatedPort(host.openRawEspSender(local), local);
+            }
+
+            @Override
+            public Waiter waiter(List<?> ports) {
+                return host.waiter(ports);
+            }
+
+            @Override
+            public String dataPath() {
+                return host.dataPath();
             }
         };
     }
@@ -105,16 +128,24 @@ public final class LocalGatewayWatch {
             Optional<String> problem = problem(a, addresses, links);
             if (problem.isPresent()) {
                 if (down.add(a)) {
+                    gate(a).down = true;
                     changes++;
                 }
                 gateway.localGatewayDown(a, problem.get());
             } else if (down.remove(a)) {
+                gate(a).down = false;
                 changes++;
                 gateway.localGatewayUp(a);
             }
         }
         // An address no running set watches any more (set removed by a commit) is not gated.
-        changes += down.removeIf(a -> !watched.contains(a)) ? 1 : 0;
+        for (InetAddress a : List.copyOf(down)) {
+            if (!watched.contains(a)) {
+                down.remove(a);
+                gate(a).down = false;
+                changes++;
+            }
+        }
         return changes;
     }
 
@@ -136,18 +167,47 @@ public final class LocalGatewayWatch {
         return Optional.empty();
     }
 
+    private Gate gate(InetAddress address) {
+        return gates.computeIfAbsent(address, a -> new Gate());
+    }
+
+    /** Whether sends from one local-gateway address are held back: written by the watch, read by every sender. */
+    private static final class Gate {
+        volatile boolean down;
+    }
+
     /** A port bound on a local gateway: sends are dropped (and counted) while that gateway is down. */
     private final class GatedPort extends ForwardingDatagramPort {
-        private final InetAddress local;
+        private final Gate gate;
 
         GatedPort(DatagramPort port, InetAddress local) {
             super(port);
-            this.local = local;
+            this.gate = gate(local);
+        }
+
+        @Override
+        public SendBatch newSendBatch() {
+            SendBatch inner = port.newSendBatch();
+            return new SendBatch() {
+                @Override
+                public boolean add(byte[] buf, int off, int len, InetSocketAddress destination) {
+                    if (gate.down) {
+                        suppressedSends.incrementAndGet();
+                        return false;
+                    }
+                    return inner.add(buf, off, len, destination);
+                }
+
+                @Override
+                public int flush() {
+                    return inner.flush();
+                }
+            };
         }
 
         @Override
         public boolean send(byte[] buf, int off, int len, InetSocketAddress destination) {
-            if (down.contains(local)) {
+            if (gate.down) {
                 suppressedSends.incrementAndGet();
                 return false;
             }

@@ -6,51 +6,65 @@ import io.sallyport.esp.OutboundBatch;
 import io.sallyport.esp.OutboundPath;
 import io.sallyport.esp.SaEvent;
 import io.sallyport.net.DatagramPort;
+import io.sallyport.net.SendBatch;
 import io.sallyport.net.TunPort;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
- * The outbound worker of one service set. Owns the reading side of the set's TUN device and
- * every outbound SA of the set's tunnels.
+ * The worker of one inside device. Owns the device's TUN port, reading and writing: the only
+ * thread that writes it (ICMP errors from here, decrypted packets the inbound workers hand over
+ * through {@link TunHandoff}s), every outbound SA of the tunnels routed into it and their
+ * counters. The control agent reaches it only through its command queue; everything else here
+ * runs on the worker's thread.
  *
  * <pre>
  * 1. Read an inner packet from the TUN device into the buffer at the ESP headroom.
  * 2. Pick the tunnel whose selectors hold the packet's source and destination.
  * 3. No SA yet: count the drop and ask kmd for one (establish-tunnels on-traffic), at most once a second.
  * 4. Encapsulate in place (DF policy, tunnel MTU, pre-fragmentation, ICMP errors).
- * 5. Send each resulting ESP packet; an ICMP error goes back into the TUN device.
+ * 5. Queue each resulting ESP packet in its socket's send batch (sendmmsg: one call per socket and
+ *    burst); an ICMP error goes back into the TUN device.
  * </pre>
  */
 public final class OutboundAgent implements Agent {
     private static final int BURST = 64;
+    private static final int COMMAND_CAPACITY = 1024;
     private static final long ACQUIRE_INTERVAL_NANOS = 1_000_000_000L;
     private static final int HEADROOM = OutboundPath.MAX_HEADROOM;
 
     private final String name;
     private final TunPort tun;
+    private final Waiter waiter;
     private final Consumer<String> acquire;
     private final Consumer<String> rekey;
-    private final Queue<Consumer<OutboundAgent>> commands = new ConcurrentLinkedQueue<>();
+    private final BoundedInbox<Consumer<OutboundAgent>> commands;
     private final List<OutboundTunnel> tunnels = new ArrayList<>();
+    private final List<TunHandoff> handoffs = new ArrayList<>();
+    /** One send batch per socket this worker sends from: a TUN burst leaves in one call per socket. */
+    private final java.util.Map<DatagramPort, SendBatch> batches = new java.util.IdentityHashMap<>();
+    private final List<SendBatch> batchList = new ArrayList<>();
+    /** Set while this worker sleeps (or is about to), so producers of handed-off packets know to wake it. */
+    private volatile boolean sleeping;
+    private final WorkerCounters counters;
     private final byte[] buf = new byte[HEADROOM + 65535 + OutboundPath.MAX_TAILROOM];
     private final OutboundBatch batch = new OutboundBatch();
-    /** Packets no tunnel's selectors held; sends that failed are counted by the port itself. */
-    private long unmatched;
 
     /**
-     * @param acquire called with a tunnel id when traffic finds no SA (must be thread-safe)
-     * @param rekey   called with a tunnel id when its SA nears sequence-number rollover
+     * @param waiter  sleeps on the TUN port (and wakes on commands)
+     * @param acquire called on this worker's thread with a tunnel id when traffic finds no SA
+     * @param rekey   called on this worker's thread with a tunnel id when its SA nears sequence-number rollover
      */
-    public OutboundAgent(String name, TunPort tun, Consumer<String> acquire, Consumer<String> rekey) {
+    public OutboundAgent(String name, TunPort tun, Waiter waiter, Consumer<String> acquire, Consumer<String> rekey) {
         this.name = name;
         this.tun = tun;
+        this.waiter = waiter;
         this.acquire = acquire;
         this.rekey = rekey;
+        this.commands = new BoundedInbox<>(COMMAND_CAPACITY, waiter::wake);
+        this.counters = new WorkerCounters(name, List.of(tun.counters()));
     }
 
     @Override
@@ -58,33 +72,87 @@ public final class OutboundAgent implements Agent {
         return name;
     }
 
-    // ---- commands from other threads (kmd, management): run inside doWork on this agent's thread
-
-    public void addTunnel(OutboundTunnel t) {
-        commands.add(a -> a.tunnels.add(t));
+    TunPort tun() {
+        return tun;
     }
 
-    public void removeTunnel(String id) {
-        commands.add(a -> a.tunnels.removeIf(t -> t.id.equals(id)));
+    WorkerCounters counters() {
+        return counters;
+    }
+
+    // ---- commands from the control agent: run inside doWork on this agent's thread
+
+    private void command(Consumer<OutboundAgent> c) {
+        if (!commands.offer(c)) {
+            throw new IllegalStateException("worker " + name + ": command queue full (" + COMMAND_CAPACITY + ")");
+        }
+    }
+
+    void addTunnel(OutboundTunnel t) {
+        command(a -> {
+            a.tunnels.add(t);
+            a.counters.adopt(t.key, t.counters);
+        });
+    }
+
+    /** Starts taking decrypted packets from one more inbound worker. */
+    void addHandoff(TunHandoff h) {
+        command(a -> a.handoffs.add(h));
+    }
+
+    /** Stops taking packets from a handoff whose producer stopped (after writing what it holds). */
+    void removeHandoff(TunHandoff h) {
+        command(a -> {
+            h.drainTo(a.tun, Integer.MAX_VALUE);
+            a.handoffs.remove(h);
+        });
+    }
+
+    boolean sleeping() {
+        return sleeping;
+    }
+
+    /** Takes the tunnel out of the data path; its counters stay until {@link #forgetTunnel}. */
+    void removeTunnel(String id) {
+        command(a -> a.tunnels.removeIf(t -> t.id.equals(id)));
+    }
+
+    void forgetTunnel(long key) {
+        command(a -> a.counters.forget(key));
     }
 
     /** Switches the tunnel's outbound traffic to a new SA (make-before-break: inbound is already in). */
-    public void installSa(String id, EspSa sa, DatagramPort port, DatagramPort[] flowPorts,
-                          InetSocketAddress destination) {
-        commands.add(a -> a.find(id).ifPresent(t -> {
-            t.current = new OutboundTunnel.Slot(new OutboundPath(sa, t.counters, OutboundPath.OutputForm.TRANSPORT_PAYLOAD),
-                    port, flowPorts, destination);
+    void installSa(String id, EspSa sa, DatagramPort port, DatagramPort[] flowPorts, InetSocketAddress destination) {
+        command(a -> a.find(id).ifPresent(t -> {
+            SendBatch[] flows = null;
+            if (flowPorts != null) {
+                flows = new SendBatch[flowPorts.length];
+                for (int i = 0; i < flows.length; i++) {
+                    flows[i] = a.batchOf(flowPorts[i]);
+                }
+            }
+            t.current = new OutboundTunnel.Slot(new OutboundPath(sa, t.counters.esp, OutboundPath.OutputForm.TRANSPORT_PAYLOAD),
+                    a.batchOf(port), flows, destination);
             t.slots.add(t.current);
             t.rekeyRequested = false;
         }));
     }
 
     /** Forgets the SA with this SPI; traffic falls back to the newest SA left, if any. */
-    public void removeSa(String id, int spi) {
-        commands.add(a -> a.find(id).ifPresent(t -> {
+    void removeSa(String id, int spi) {
+        command(a -> a.find(id).ifPresent(t -> {
             t.slots.removeIf(slot -> slot.path().sa().spi() == spi);
             t.current = t.slots.isEmpty() ? null : t.slots.getLast();
         }));
+    }
+
+    /** This worker's send batch for one of its sockets, made on first use (at SA install). */
+    private SendBatch batchOf(DatagramPort port) {
+        return batches.computeIfAbsent(port, p -> {
+            SendBatch b = p.newSendBatch();
+            batchList.add(b);
+            return b;
+        });
     }
 
     private java.util.Optional<OutboundTunnel> find(String id) {
@@ -101,6 +169,9 @@ public final class OutboundAgent implements Agent {
             c.accept(this);
             work++;
         }
+        for (int i = 0; i < handoffs.size(); i++) {
+            work += handoffs.get(i).drainTo(tun, BURST);
+        }
         for (int i = 0; i < BURST; i++) {
             int len = tun.read(buf, HEADROOM, buf.length - HEADROOM - OutboundPath.MAX_TAILROOM);
             if (len < 0) {
@@ -109,23 +180,27 @@ public final class OutboundAgent implements Agent {
             work++;
             forward(len, nowNanos);
         }
+        for (int i = 0; i < batchList.size(); i++) {
+            batchList.get(i).flush();
+        }
+        counters.afterWork(work, nowNanos);
         return work;
     }
 
     private void forward(int len, long nowNanos) {
         if (len < 20) {
-            unmatched++;
+            counters.increment(WorkerCounters.Stat.TOO_SHORT);
             return;
         }
         boolean v4 = (buf[HEADROOM] & 0xF0) == 0x40;
         OutboundTunnel t = select(v4);
         if (t == null) {
-            unmatched++;
+            counters.increment(WorkerCounters.Stat.UNMATCHED);
             return;
         }
         OutboundTunnel.Slot slot = t.current;
         if (slot == null) {
-            t.noSaDrops++;
+            t.counters.increment(WorkerCounters.TunnelStat.NO_SA);
             if (nowNanos - t.lastAcquireNanos >= ACQUIRE_INTERVAL_NANOS || t.lastAcquireNanos == Long.MIN_VALUE) {
                 t.lastAcquireNanos = nowNanos;
                 acquire.accept(t.id);
@@ -133,10 +208,10 @@ public final class OutboundAgent implements Agent {
             return;
         }
         slot.path().encapsulate(buf, HEADROOM, len, batch);
-        DatagramPort[] flows = slot.flowPorts();
-        DatagramPort port = flows == null ? slot.port() : flows[batch.sourcePort() % flows.length];
+        SendBatch[] flows = slot.flows();
+        SendBatch out = flows == null ? slot.batch() : flows[batch.sourcePort() % flows.length];
         for (int i = 0; i < batch.count(); i++) {
-            port.send(batch.buffer(i), batch.offset(i), batch.length(i), slot.destination());
+            out.add(batch.buffer(i), batch.offset(i), batch.length(i), slot.destination());
         }
         if (batch.icmpLength() > 0) {
             tun.write(batch.icmpBuffer(), 0, batch.icmpLength());
@@ -160,15 +235,31 @@ public final class OutboundAgent implements Agent {
         return null;
     }
 
-    /** Packets that matched no tunnel's selectors. Read without synchronisation: approximate. */
-    public long unmatched() {
-        return unmatched;
+    @Override
+    public void idle(long nowNanos) {
+        sleeping = true;
+        if (commands.isEmpty() && handoffsEmpty()) {
+            waiter.await(Long.MAX_VALUE);
+        }
+        sleeping = false;
+    }
+
+    private boolean handoffsEmpty() {
+        for (int i = 0; i < handoffs.size(); i++) {
+            if (!handoffs.get(i).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
-    public void idle(long maxMillis) {
-        if (commands.isEmpty()) {
-            tun.awaitReadable(maxMillis);
-        }
+    public void wake() {
+        waiter.wake();
+    }
+
+    /** The control agent, once this worker stopped. */
+    void closeWaiter() {
+        waiter.close();
     }
 }

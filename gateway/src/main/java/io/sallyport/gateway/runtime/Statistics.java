@@ -6,7 +6,7 @@ import io.sallyport.esp.EspStat;
 
 /**
  * A tunnel's data-plane counters as {@code show services ipsec-vpn ipsec statistics} groups them
- * (reference §4.5). Read from worker-owned counters without locks: values may lag by a packet.
+ * (reference §4.5), summed from the copies the data workers published (up to 100 ms old under load).
  */
 public record Statistics(long encryptedBytes, long decryptedBytes, long encryptedPackets, long decryptedPackets,
                          long replayErrors, long replayBeforeWindow, long authenticationFailures,
@@ -16,9 +16,13 @@ public record Statistics(long encryptedBytes, long decryptedBytes, long encrypte
 
     public static final Statistics ZERO = new Statistics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    static Statistics of(TunnelState t) {
-        EspCounters out = t.outboundCounters();
-        EspCounters in = t.inboundCounters();
+    /**
+     * The §4.5 grouping of a tunnel's summed counters; {@code handoffDrops} (decrypted packets the
+     * TUN device's owner had no room for) count as misc errors; {@code invalidSpi} is ESP from the
+     * tunnel's remote gateway for an SPI no worker knows.
+     */
+    static Statistics of(EspCounters out, EspCounters in, long noSaDrops, long selectorFailures, long handoffDrops,
+                         long invalidSpi) {
         return new Statistics(
                 out.get(EspStat.ENCRYPTED_BYTES), in.get(EspStat.DECRYPTED_BYTES),
                 out.get(EspStat.ENCRYPTED_PACKETS), in.get(EspStat.DECRYPTED_PACKETS),
@@ -26,9 +30,9 @@ public record Statistics(long encryptedBytes, long decryptedBytes, long encrypte
                 field(in, "esp-authentication-failures"), field(in, "esp-decryption-failures"),
                 field(in, "bad-headers"), field(in, "bad-trailers"),
                 field(in, "ip-integrity-errors") + field(out, "ip-integrity-errors"),
-                field(out, "exceeds-tunnel-mtu"), t.noSaDrops(), field(in, "invalid-spi-errors"),
-                t.inboundTallies.selectorFailures,
-                field(in, "misc-errors") + field(out, "misc-errors") + field(out, "discard-errors"));
+                field(out, "exceeds-tunnel-mtu"), noSaDrops, field(in, "invalid-spi-errors") + invalidSpi,
+                selectorFailures,
+                field(in, "misc-errors") + field(out, "misc-errors") + field(out, "discard-errors") + handoffDrops);
     }
 
     /** Sums every drop reason that the §4.5 counter {@code field} is made of. */

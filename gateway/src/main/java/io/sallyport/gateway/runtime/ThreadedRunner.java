@@ -2,14 +2,21 @@ package io.sallyport.gateway.runtime;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs each agent on a platform thread of its own until it is stopped or the runner closes. */
+/**
+ * Runs each agent on a platform thread of its own until it is stopped or the runner closes. An
+ * agent with nothing to do sleeps in its own {@link Agent#idle} (on its ports, its queue or its
+ * deadline): the runner never polls.
+ */
 public final class ThreadedRunner implements AgentRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadedRunner.class);
-    private static final long IDLE_MILLIS = 2;
 
     private final LongSupplier clock;
     private final Map<Agent, Running> running = new IdentityHashMap<>();
@@ -33,8 +40,8 @@ public final class ThreadedRunner implements AgentRunner {
     private void loop(Agent agent, Running r) {
         while (!r.stop) {
             try {
-                if (agent.doWork(clock.getAsLong()) == 0) {
-                    agent.idle(IDLE_MILLIS);
+                if (agent.doWork(clock.getAsLong()) == 0 && !r.stop) {
+                    agent.idle(clock.getAsLong());
                 }
             } catch (RuntimeException e) {
                 // One bad packet or action must not stop a worker; the agent counts what it can.
@@ -49,20 +56,24 @@ public final class ThreadedRunner implements AgentRunner {
         Running r = running.remove(agent);
         if (r != null) {
             r.stop = true;
+            agent.wake();
             join(r.thread);
         }
     }
 
     @Override
-    public void awaitCondition(java.util.function.BooleanSupplier condition, long timeoutMillis) {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    public void await(Agent agent, Future<?> done, long timeoutMillis) {
+        drain(done, timeoutMillis);
+    }
+
+    @Override
+    public void drain(Future<?> done, long timeoutMillis) {
+        try {
+            done.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // The caller looks at done itself: an exception is rethrown there, a timeout seen as not done.
         }
     }
 
@@ -73,7 +84,10 @@ public final class ThreadedRunner implements AgentRunner {
 
     @Override
     public synchronized void close() {
-        running.values().forEach(r -> r.stop = true);
+        running.forEach((agent, r) -> {
+            r.stop = true;
+            agent.wake();
+        });
         running.values().forEach(r -> join(r.thread));
         running.clear();
     }

@@ -2,14 +2,15 @@ package io.sallyport.gateway.runtime;
 
 import io.sallyport.crypto.EncryptionAlgorithm;
 import io.sallyport.crypto.IntegrityAlgorithm;
-import io.sallyport.esp.EspCounters;
 import io.sallyport.gateway.plan.TunnelPlan;
 import io.sallyport.ike.Action;
+import java.net.InetAddress;
+import java.util.List;
 
 /**
- * What the gateway knows of one tunnel for {@code show}: its plan, the SA pair in use, the IKE SA
- * it came from and why it is down. Written on kmd's thread, read by management threads: every
- * field is an immutable value behind a volatile reference.
+ * What {@code show} knows of one tunnel: an immutable snapshot the control agent publishes after
+ * each change (its plan, the SA pairs installed, the IKE SA they came from, why it is down). Its
+ * {@link #statistics} sum the counters the data workers last published.
  */
 public final class TunnelState {
 
@@ -19,56 +20,51 @@ public final class TunnelState {
                          boolean udpEncapsulated) {
     }
 
-    final TunnelPlan plan;
-    final OutboundTunnel outbound;
-    final EspCounters inboundCounters = new EspCounters();
-    final InboundTunnel.Tallies inboundTallies = new InboundTunnel.Tallies();
-    /** Installed SA pairs, oldest first (a rekey overlaps two); immutable, replaced on kmd's thread. */
-    volatile java.util.List<SaPair> installed = java.util.List.of();
-    /**
-     * SA pairs of an interface-style service set whose gw-interface local gateway went down: kept
-     * for show as "Not installed" (out of the data plane) until the local gateway comes back.
-     */
-    volatile java.util.List<SaPair> notInstalled = java.util.List.of();
-    volatile Action.IkeSaUp ike;
-    volatile long ikeUpNanos;
-    volatile String lastFailure;
-    volatile int created;
-    volatile int deleted;
-    volatile int rekeys;
-    /** {@code backup-remote-gateway}: whether the backup gateway is the one in use, and how often it switched. */
-    volatile boolean onBackup;
-    volatile int failovers;
-    /** Counter values at the last {@code clear services ipsec-vpn ipsec statistics}. */
-    volatile Statistics statisticsBaseline = Statistics.ZERO;
+    private final TunnelPlan plan;
+    private final long key;
+    private final List<SaPair> installed;
+    private final List<SaPair> notInstalled;
+    private final Action.IkeSaUp ike;
+    private final long ikeUpNanos;
+    private final String lastFailure;
+    private final int created;
+    private final int deleted;
+    private final int rekeys;
+    private final boolean onBackup;
+    private final int failovers;
+    private final Statistics statisticsBaseline;
+    private final long invalidSpi;
+    private final DataPlaneCounters counters;
 
-    TunnelState(TunnelPlan plan) {
+    TunnelState(TunnelPlan plan, long key, List<SaPair> installed, List<SaPair> notInstalled, Action.IkeSaUp ike,
+                long ikeUpNanos, String lastFailure, int created, int deleted, int rekeys, boolean onBackup,
+                int failovers, Statistics statisticsBaseline, long invalidSpi, DataPlaneCounters counters) {
         this.plan = plan;
-        this.outbound = new OutboundTunnel(plan.id(), plan.localPrefix(), plan.remotePrefix());
-        this.lastFailure = plan.problem().orElse(null);
+        this.key = key;
+        this.installed = installed;
+        this.notInstalled = notInstalled;
+        this.ike = ike;
+        this.ikeUpNanos = ikeUpNanos;
+        this.lastFailure = lastFailure;
+        this.created = created;
+        this.deleted = deleted;
+        this.rekeys = rekeys;
+        this.onBackup = onBackup;
+        this.failovers = failovers;
+        this.statisticsBaseline = statisticsBaseline;
+        this.invalidSpi = invalidSpi;
+        this.counters = counters;
     }
 
     public TunnelPlan plan() { return plan; }
+
     /** The SA pair carrying outbound traffic: the newest installed, or null. */
     public SaPair current() {
-        java.util.List<SaPair> list = installed;
-        return list.isEmpty() ? null : list.getLast();
+        return installed.isEmpty() ? null : installed.getLast();
     }
 
-    void add(SaPair pair) {
-        java.util.List<SaPair> list = new java.util.ArrayList<>(installed);
-        list.add(pair);
-        installed = java.util.List.copyOf(list);
-    }
-
-    /** Removes the pair with this inbound SPI; true when it was installed. */
-    boolean remove(int spiIn) {
-        java.util.List<SaPair> list = new java.util.ArrayList<>(installed);
-        boolean removed = list.removeIf(p -> p.spiIn() == spiIn);
-        installed = java.util.List.copyOf(list);
-        return removed;
-    }
-    public java.util.List<SaPair> notInstalled() { return notInstalled; }
+    public List<SaPair> installed() { return installed; }
+    public List<SaPair> notInstalled() { return notInstalled; }
     public Action.IkeSaUp ike() { return ike; }
     public long ikeUpNanos() { return ikeUpNanos; }
     public String lastFailure() { return lastFailure; }
@@ -79,15 +75,12 @@ public final class TunnelState {
     public int failovers() { return failovers; }
 
     /** The remote gateway in use: the primary, or the backup after a failover. */
-    public java.net.InetAddress activeRemoteGateway() {
+    public InetAddress activeRemoteGateway() {
         return onBackup ? plan.backupPeer().orElseThrow().remoteAddress() : plan.remoteGateway();
     }
-    public EspCounters inboundCounters() { return inboundCounters; }
-    public EspCounters outboundCounters() { return outbound.counters; }
-    public long noSaDrops() { return outbound.noSaDrops; }
 
-    /** Counters since the last clear. */
+    /** Counters since the last clear, from what the data workers last published. */
     public Statistics statistics() {
-        return Statistics.of(this).minus(statisticsBaseline);
+        return counters.statistics(key, invalidSpi).minus(statisticsBaseline);
     }
 }

@@ -23,7 +23,7 @@ import java.util.Set;
  * Files are created owner-only (0600); with {@code world-readable} they are then opened up to 0644
  * (after creation, so a umask of 077 cannot narrow them). A name is a file in the log directory,
  * never a path: {@link #in} refuses {@code /}, {@code .} and {@code ..}.
- * Not thread-safe: the kmd loop owns it.
+ * Not thread-safe: its owner (the daemon's {@code KmdTrace}) serialises every use.
  */
 public final class TraceFile implements AutoCloseable {
     private static final DateTimeFormatter STAMP =

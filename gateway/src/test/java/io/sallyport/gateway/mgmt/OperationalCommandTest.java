@@ -18,30 +18,61 @@ class OperationalCommandTest {
     void parsesIkeSecurityAssociationsWithLevelPeerAndDisplay() {
         var parsed = OperationalCommand.parse("show services ipsec-vpn ike security-associations detail 10.0.1.2 | display xml");
         assertNull(parsed.error());
-        assertEquals(new OperationalCommand.ShowIkeSecurityAssociations(Level.DETAIL, Optional.of("10.0.1.2"), Format.XML),
+        assertEquals(new OperationalCommand.ShowIkeSecurityAssociations(Level.DETAIL,
+                        OperationalCommand.Filter.peer("10.0.1.2"), Format.XML),
                 parsed.command());
     }
 
     @Test
     void defaultsToBriefText() {
         var parsed = OperationalCommand.parse("show services ipsec-vpn ipsec security-associations");
-        assertEquals(new OperationalCommand.ShowIpsecSecurityAssociations(Level.BRIEF, Optional.empty(), false, Format.TEXT),
+        assertEquals(new OperationalCommand.ShowIpsecSecurityAssociations(Level.BRIEF, OperationalCommand.Filter.ALL, false,
+                        Format.TEXT),
                 parsed.command());
     }
 
     @Test
     void parsesStatisticsFilters() {
         var parsed = OperationalCommand.parse("show services ipsec-vpn ipsec statistics detail service-set ss1 remote-gw 192.0.2.2");
-        assertEquals(new OperationalCommand.ShowIpsecStatistics(Level.DETAIL, Optional.of("ss1"), Optional.of("192.0.2.2"), Format.TEXT),
+        assertEquals(new OperationalCommand.ShowIpsecStatistics(Level.DETAIL, new OperationalCommand.Filter(Optional.of("ss1"),
+                        Optional.of("192.0.2.2"), java.util.OptionalInt.empty(), Optional.empty()), Format.TEXT),
                 parsed.command());
     }
 
     @Test
     void parsesClearCommands() {
-        assertEquals(new OperationalCommand.ClearIkeSecurityAssociations(Optional.of("192.0.2.2"), Optional.empty()),
+        assertEquals(new OperationalCommand.ClearIkeSecurityAssociations(OperationalCommand.Filter.peer("192.0.2.2")),
                 OperationalCommand.parse("clear services ipsec-vpn ike security-associations 192.0.2.2").command());
-        assertEquals(new OperationalCommand.ClearIpsecSecurityAssociations(Optional.of("ss1"), Optional.empty()),
+        assertEquals(new OperationalCommand.ClearIpsecSecurityAssociations(OperationalCommand.Filter.serviceSet("ss1")),
                 OperationalCommand.parse("clear services ipsec-vpn ipsec security-associations ss1").command());
+    }
+
+    @Test
+    void parsesTheReferenceOptions() {
+        // Reference §4.1: routing-instance, tunnel-index, peer-address, hex, clear ike statistics,
+        // clear ipsec statistics remote-gateway (issue 9).
+        assertEquals(new OperationalCommand.ShowIkeStatistics(new OperationalCommand.Filter(Optional.empty(),
+                        Optional.of("10.0.1.2"), java.util.OptionalInt.empty(), Optional.of("default")), Format.TEXT),
+                OperationalCommand.parse("show services ipsec-vpn ike statistics peer-address 10.0.1.2 routing-instance default")
+                        .command());
+        assertEquals(new OperationalCommand.ShowIpsecSecurityAssociations(Level.DETAIL, new OperationalCommand.Filter(
+                        Optional.of("ss1"), Optional.empty(), java.util.OptionalInt.of(2), Optional.empty()), true, Format.TEXT),
+                OperationalCommand.parse("show services ipsec-vpn ipsec security-associations detail ss1 tunnel-index 2 hex")
+                        .command());
+        assertEquals(new OperationalCommand.ClearIkeStatistics(OperationalCommand.Filter.peer("10.0.1.2")),
+                OperationalCommand.parse("clear services ipsec-vpn ike statistics 10.0.1.2").command());
+        assertEquals(new OperationalCommand.ClearIpsecStatistics(new OperationalCommand.Filter(Optional.empty(),
+                        Optional.of("10.0.1.2"), java.util.OptionalInt.empty(), Optional.empty())),
+                OperationalCommand.parse("clear services ipsec-vpn ipsec statistics remote-gateway 10.0.1.2").command());
+        assertEquals(new OperationalCommand.ClearIpsecSecurityAssociations(new OperationalCommand.Filter(
+                        Optional.of("ss1"), Optional.empty(), java.util.OptionalInt.of(1), Optional.empty())),
+                OperationalCommand.parse("clear services ipsec-vpn ipsec security-associations ss1 tunnel-index 1").command());
+        assertEquals(new OperationalCommand.ShowDrops(Format.XML),
+                OperationalCommand.parse("show services ipsec-vpn drops | display xml").command());
+        assertTrue(OperationalCommand.parse("show services ipsec-vpn ipsec statistics tunnel-index x").error()
+                .startsWith("syntax error"));
+        assertTrue(OperationalCommand.parse("clear services ipsec-vpn ipsec statistics ss1 extra").error()
+                .startsWith("syntax error"));
     }
 
     @Test

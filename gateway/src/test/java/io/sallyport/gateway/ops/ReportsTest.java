@@ -12,15 +12,15 @@ class ReportsTest {
         return new IkeSaView("10.0.1.2", 500, "10.0.1.1", 500, true, true,
                 0x8a74b32c96a3f9e5L, 0x0c5d8e1f4b7a2936L, "IKEv2", "Pre-shared-keys", "ge-0/0/0", "default",
                 2214, "hmac-sha1-96", "3des-cbc", "hmac-sha1", 2,
-                new IkeSaView.Traffic(8388, 8388, 125, 125), IkeSaView.Payloads.NONE, 1, 0, 0, 0, null);
+                new IkeSaView.Traffic(8388, 8388, 125, 125), IkeSaView.Payloads.NONE, 1, 0, 0, 0);
     }
 
     private static IpsecTunnelView router1Tunnel() {
         return new IpsecTunnelView("ipsec-ss1", "default", "vpn-rule-r1", "term1", 1, "10.0.1.1", "10.0.1.2",
                 "ms-4/0/0.1", 1500, false, 0,
                 IpsecTunnelView.proxyId("172.16.0.0/16"), IpsecTunnelView.proxyId("192.168.0.0/16"),
-                List.of(new IpsecSaView(true, 1562914436L, false, true, "ESP", "hmac-sha1-96", "3des-cbc", 28000, 28800, true, 128),
-                        new IpsecSaView(false, 3498214667L, false, true, "ESP", "hmac-sha1-96", "3des-cbc", 28000, 28800, true, 128)),
+                List.of(new IpsecSaView(true, 1562914436L, false, true, "ESP", "hmac-sha1-96", "3des-cbc", 28000, 28800, true, 128, true, 0, false, 64),
+                        new IpsecSaView(false, 3498214667L, false, true, "ESP", "hmac-sha1-96", "3des-cbc", 28000, 28800, true, 128, true, 0, false, 64)),
                 null, new IpsecTunnelView.Redundancy("10.0.1.2", false, "10.0.2.2", 1));
     }
 
@@ -34,13 +34,15 @@ class ReportsTest {
     }
 
     @Test
-    void ikeBriefSaysWhyAPeerIsDown() {
-        IkeSaView failed = new IkeSaView("10.0.1.2", 500, "10.0.1.1", 500, true, false, 0x1L, 0L, "IKEv2",
+    void ikeBriefOfANegotiatingSaHasOnlyTheReferenceColumns() {
+        // Why a peer is down is not a Junos line: it lives in show services service-sets (issue 9).
+        IkeSaView negotiating = new IkeSaView("10.0.1.2", 500, "10.0.1.1", 500, true, false, 0x1L, 0L, "IKEv2",
                 "Pre-shared-keys", "ge-0/0/0", "default", 0, "", "", "", 0, IkeSaView.Traffic.NONE,
-                IkeSaView.Payloads.NONE, 0, 0, 0, 1, "authentication failed (peer sent AUTHENTICATION_FAILED)");
-        String out = IkeSecurityAssociationsReport.brief(List.of(failed));
-        assertTrue(out.contains("Not matured"), out);
-        assertTrue(out.contains("10.0.1.2: authentication failed"), out);
+                IkeSaView.Payloads.NONE, 0, 0, 0, 1);
+        assertEquals("""
+                Remote Address  State         Initiator cookie  Responder cookie  Exchange type
+                10.0.1.2        Not matured   0000000000000001  0000000000000000  IKEv2
+                """, IkeSecurityAssociationsReport.brief(List.of(negotiating)));
     }
 
     @Test
@@ -68,6 +70,30 @@ class ReportsTest {
         assertTrue(out.contains("Direction: inbound, SPI: 5d282e84, AUX-SPI: 0"), out);
         assertTrue(out.contains("Mode: tunnel, Type: dynamic, State: Installed"), out);
         assertTrue(out.contains("Anti-replay service: Enabled, Replay window size: 128"), out);
+        // Reference §4.4: the ToS and TTL lines of each SA.
+        assertTrue(out.contains("    Anti-replay service: Enabled, Replay window size: 128\n"
+                + "    Copy ToS from inner IP header: Enabled\n"
+                + "    Copy TTL from inner IP header: Disabled, TTL value: 64\n"), out);
+        String xml = Display.xml(IpsecSecurityAssociationsReport.element(List.of(router1Tunnel())));
+        assertTrue(xml.contains("<sa-copy-tos-from-inner-ip-header>enabled</sa-copy-tos-from-inner-ip-header>")
+                && xml.contains("<sa-copy-ttl-from-inner-ip-header>disabled</sa-copy-ttl-from-inner-ip-header>")
+                && xml.contains("<sa-ttl-value>64</sa-ttl-value>") && !xml.contains("sa-tos-value"), xml);
+    }
+
+    @Test
+    void replayLineKeepsItsShapeWithAntiReplayOffAndFailuresStayOutOfDetail() {
+        IpsecTunnelView down = new IpsecTunnelView("ss", "default", "r", "t", 1, "10.0.1.1", "10.0.1.2", "ms-4/0/0.1",
+                1500, false, 0, IpsecTunnelView.proxyId("0.0.0.0/0"), IpsecTunnelView.proxyId("0.0.0.0/0"),
+                List.of(new IpsecSaView(true, 1L, true, true, "ESP", "hmac-sha1-96", "aes-128-cbc", -1, -1, false, 0,
+                        false, 0, true, 0)), "no IPsec SA negotiated yet", null);
+        String detail = IpsecSecurityAssociationsReport.detail(List.of(down), false);
+        assertTrue(detail.contains("    Anti-replay service: Disabled, Replay window size: 0\n"
+                + "    Copy ToS from inner IP header: Disabled, ToS value: 0\n"
+                + "    Copy TTL from inner IP header: Enabled\n"), detail);
+        assertTrue(!detail.contains("Tunnel down") && !IpsecSecurityAssociationsReport.brief(List.of(down), false)
+                .contains("Tunnel down"), detail);
+        assertTrue(IpsecSecurityAssociationsReport.extensive(List.of(down), false)
+                .contains("  Tunnel down: no IPsec SA negotiated yet\n"));
     }
 
     @Test

@@ -64,7 +64,20 @@ public sealed interface Payload {
     record Ts(int type, List<TrafficSelector> selectors) implements Payload {
     }
 
-    /** CERT, CERTREQ, CP and EAP: carried as bytes until the PKI issue gives them meaning. */
+    /** CERT (RFC 7296 §3.6): encoding (4 = X.509 signature) and the certificate data (DER). */
+    record Cert(int encoding, byte[] data) implements Payload {
+        public int type() { return Wire.CERT; }
+    }
+
+    /**
+     * CERTREQ (RFC 7296 §3.7): encoding and the certification authority field, for X.509 a
+     * concatenation of 20-byte SHA-1 hashes of trusted CAs' public keys.
+     */
+    record CertReq(int encoding, byte[] authorities) implements Payload {
+        public int type() { return Wire.CERTREQ; }
+    }
+
+    /** CP and EAP: carried as bytes, not interpreted. */
     record Opaque(int type, byte[] body) implements Payload {
     }
 

@@ -111,7 +111,12 @@ final class PayloadCodec {
             }
             case Wire.VENDOR -> new Payload.VendorId(Arrays.copyOfRange(b, s, e));
             case Wire.TSI, Wire.TSR -> new Payload.Ts(type, decodeSelectors(b, s, e));
-            case Wire.CERT, Wire.CERTREQ, Wire.CP, Wire.EAP -> new Payload.Opaque(type, Arrays.copyOfRange(b, s, e));
+            case Wire.CERT, Wire.CERTREQ -> {
+                need(n >= 1, "certificate payload without encoding");
+                byte[] data = Arrays.copyOfRange(b, s + 1, e);
+                yield type == Wire.CERT ? new Payload.Cert(b[s] & 0xff, data) : new Payload.CertReq(b[s] & 0xff, data);
+            }
+            case Wire.CP, Wire.EAP -> new Payload.Opaque(type, Arrays.copyOfRange(b, s, e));
             default -> {
                 if (critical) {
                     throw new Malformed("unsupported critical payload " + type, Wire.N_UNSUPPORTED_CRITICAL_PAYLOAD);
@@ -244,6 +249,8 @@ final class PayloadCodec {
                             .u16(s.startPort()).u16(s.endPort()).bytes(s.startAddress()).bytes(s.endAddress());
                 }
             }
+            case Payload.Cert c -> out.u8(c.encoding()).bytes(c.data());
+            case Payload.CertReq c -> out.u8(c.encoding()).bytes(c.authorities());
             case Payload.Opaque o -> out.bytes(o.body());
             case Payload.Unknown u -> out.bytes(u.body());
         }

@@ -75,9 +75,18 @@ public final class Wire {
     public static final int N_ESP_TFC_PADDING_NOT_SUPPORTED = 16394;
     public static final int N_NON_FIRST_FRAGMENTS_ALSO = 16395;
     public static final int N_IKEV2_FRAGMENTATION_SUPPORTED = 16430;
+    /** RFC 7427 §4: the hash algorithms the sender can verify digital signatures with (2 bytes each). */
+    public static final int N_SIGNATURE_HASH_ALGORITHMS = 16431;
 
     // Authentication methods.
     public static final int AUTH_SHARED_KEY_MIC = 2;
+    /** RSA digital signature: PKCS#1 v1.5 with SHA-1 (RFC 7296 §3.8). */
+    public static final int AUTH_RSA_SIGNATURE = 1;
+    /** Digital signature with an AlgorithmIdentifier (RFC 7427 §3). */
+    public static final int AUTH_DIGITAL_SIGNATURE = 14;
+
+    /** CERT / CERTREQ encoding: X.509 certificate - signature (RFC 7296 §3.6). */
+    public static final int CERT_X509_SIGNATURE = 4;
 
     // Traffic selector types.
     public static final int TS_IPV4_ADDR_RANGE = 7;
@@ -106,6 +115,7 @@ public final class Wire {
             case N_COOKIE -> "COOKIE";
             case N_REKEY_SA -> "REKEY_SA";
             case N_IKEV2_FRAGMENTATION_SUPPORTED -> "IKEV2_FRAGMENTATION_SUPPORTED";
+            case N_SIGNATURE_HASH_ALGORITHMS -> "SIGNATURE_HASH_ALGORITHMS";
             default -> "NOTIFY(" + type + ")";
         };
     }

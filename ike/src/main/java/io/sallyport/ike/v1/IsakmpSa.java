@@ -4,6 +4,7 @@ import io.sallyport.crypto.Ikev1KeyDerivation;
 import io.sallyport.crypto.Ikev1SaKeys;
 import io.sallyport.crypto.Prf;
 import io.sallyport.ike.Action;
+import io.sallyport.ike.DownCause;
 import io.sallyport.ike.Datagram;
 import io.sallyport.ike.DropReason;
 import io.sallyport.ike.IkeProposal;
@@ -370,8 +371,25 @@ final class IsakmpSa implements V1TaskManager.Owner {
         }
         state = State.CLOSED;
         tasks.clear();
-        out.add(new Action.IkeSaDown(peer.name(), id(), why.words()));
+        out.add(new Action.IkeSaDown(peer.name(), id(), downCause(why), why.words()));
         engine.unregister(this);
+    }
+
+    /** The typed cause the gateway decides on (backup-gateway failover on an unreachable peer). */
+    private static DownCause downCause(Failure why) {
+        return switch (why.kind()) {
+            case NO_RESPONSE -> DownCause.NO_RESPONSE;
+            case DEAD_PEER -> DownCause.DEAD_PEER;
+            case AUTHENTICATION_FAILED -> DownCause.AUTHENTICATION_FAILED;
+            case NO_PROPOSAL_CHOSEN, INVALID_ID -> DownCause.POLICY_MISMATCH;
+            case INVALID_KEY -> DownCause.INVALID;
+            case PEER_ERROR, UNSUPPORTED -> DownCause.REFUSED;
+            case DELETED -> why.detail().equals("by the peer") ? DownCause.DELETED_BY_PEER
+                    : why.detail().equals("internal error") ? DownCause.INTERNAL_ERROR
+                    : why.detail().startsWith("peer sent INITIAL-CONTACT") || why.detail().equals("re-authenticated")
+                            ? DownCause.REPLACED : DownCause.DELETED_LOCALLY;
+            case LIFETIME_EXPIRED, TIMED_OUT -> DownCause.EXPIRED;
+        };
     }
 
     // ---------------------------------------------------------------- timers

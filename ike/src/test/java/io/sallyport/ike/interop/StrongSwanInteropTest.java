@@ -153,9 +153,15 @@ class StrongSwanInteropTest {
         assertEquals(0, r.exit(), r.output());
         try (var gwa = new Harness.GwA(Harness.PSK, IKE, ESP, true)) {
             assertNotNull(gwa.await("INSTALL", 15), gwa::transcript);
-            Thread.sleep(4000);
-            String log = java.nio.file.Files.readString(java.nio.file.Path.of(
-                    Harness.script("strongswan-peer.sh", "log", "gw-b").output().trim()));
+            // strongSwan checks liveness every second: wait (up to 10 s) until two checks were answered.
+            var logFile = java.nio.file.Path.of(Harness.script("strongswan-peer.sh", "log", "gw-b").output().trim());
+            String log = "";
+            for (long deadline = System.nanoTime() + 10_000_000_000L; System.nanoTime() < deadline; Thread.sleep(100)) {
+                log = java.nio.file.Files.readString(logFile);
+                if (log.lines().filter(l -> l.contains("parsed INFORMATIONAL response")).count() >= 2) {
+                    break;
+                }
+            }
             long answered = log.lines().filter(l -> l.contains("parsed INFORMATIONAL response")).count();
             assertTrue(answered >= 2, log);
             assertTrue(Harness.sas().contains("ESTABLISHED"), Harness::sas);

@@ -34,6 +34,11 @@ final class Libc {
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
     static final int SO_RCVBUF = 8;
+    static final int SO_REUSEPORT = 15;
+    static final int SO_ATTACH_FILTER = 26;
+    static final int SO_ATTACH_REUSEPORT_CBPF = 51;
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
     /** The counter a failed sendto() counts under, by errno. */
     static io.sallyport.net.PortCounter sendFailure(final int errno) {
         return switch (errno) {
@@ -148,6 +153,12 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
     static final MethodHandle SETNS = handle("setns",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
+    /** {@code int sendmmsg(int, struct mmsghdr *, unsigned int, int)} on native memory; null where libc lacks it. */
+    static final MethodHandle SENDMMSG = LIBC.find("sendmmsg").map(symbol -> LINKER.downcallHandle(symbol,
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO)).orElse(null);
+    /** {@code int eventfd(unsigned int initval, int flags)}. */
+    static final MethodHandle EVENTFD = handle("eventfd",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
     static final MethodHandle STRERROR = handle("strerror",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -183,6 +194,26 @@ final class Libc {
     /** {@code "open /dev/net/tun: Operation not permitted (errno 1)"}. */
     static String describe(final String call, final int errno) {
         return call + ": " + strerror(errno) + " (errno " + errno + ")";
+    }
+
+    /**
+     * Attaches a one-instruction classic BPF program {@code ret #k} as socket option {@code option}:
+     * with {@link #SO_ATTACH_FILTER} and k = 0 the socket accepts nothing; with
+     * {@link #SO_ATTACH_REUSEPORT_CBPF} and k = 0 its SO_REUSEPORT group hands every datagram to the
+     * socket that joined first.
+     */
+    static void attachReturnProgram(final MemorySegment state, final int fd, final int option, final int k,
+                                    final Arena arena) throws Throwable {
+        final MemorySegment insn = arena.allocate(8, 8);
+        insn.set(ValueLayout.JAVA_SHORT, 0, (short) 0x06); // BPF_RET | BPF_K
+        insn.set(ValueLayout.JAVA_INT, 4, k);
+        final MemorySegment prog = arena.allocate(16, 8); // struct sock_fprog { u16 len; filter* }
+        prog.set(ValueLayout.JAVA_SHORT, 0, (short) 1);
+        prog.set(ValueLayout.ADDRESS, 8, insn);
+        if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, option, prog, (int) prog.byteSize()) < 0) {
+            throw new io.sallyport.net.HostNetworkException(describe("setsockopt(SOL_SOCKET, " + option
+                    + ") with a BPF program", errno(state)));
+        }
     }
 
     /** Closes {@code fd}; returns 0 or the errno, which callers on a shutdown path ignore. */

@@ -50,6 +50,20 @@ public final class LinuxRawEspPort extends LinuxSocketPort {
      * kernel default, which overflows under a tunnel's bursts).
      */
     public static LinuxRawEspPort open(final InetAddress localAddress, final int receiveBufferBytes) {
+        return open(localAddress, receiveBufferBytes, false);
+    }
+
+    /**
+     * A send-only raw ESP socket on {@code localAddress}, for one sending thread: the kernel gives
+     * every raw socket of protocol 50 a copy of each ESP packet, so this one carries a filter that
+     * accepts none (nothing is queued or copied for it).
+     */
+    public static LinuxRawEspPort openSender(final InetAddress localAddress) {
+        return open(localAddress, 0, true);
+    }
+
+    private static LinuxRawEspPort open(final InetAddress localAddress, final int receiveBufferBytes,
+                                        final boolean sendOnly) {
         final boolean v6 = localAddress instanceof Inet6Address;
         final String family = v6 ? "AF_INET6" : "AF_INET";
         try (Arena arena = Arena.ofConfined()) {
@@ -63,6 +77,14 @@ public final class LinuxRawEspPort extends LinuxSocketPort {
             }
             if (receiveBufferBytes > 0) {
                 Libc.setReceiveBuffer(state, fd, receiveBufferBytes, arena);
+            }
+            if (sendOnly) {
+                try {
+                    Libc.attachReturnProgram(state, fd, Libc.SO_ATTACH_FILTER, 0, arena);
+                } catch (final HostNetworkException e) {
+                    Libc.close(fd);
+                    throw e;
+                }
             }
             final MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
             final int len = SockAddr.write(sa, localAddress, 0);

@@ -3,6 +3,7 @@ package io.sallyport.net.linux;
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.PortCounter;
 import io.sallyport.net.PortCounters;
+import io.sallyport.net.SendBatch;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -20,6 +21,9 @@ abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permit
     protected final NativeFd fd;
     protected final InetSocketAddress local;
     protected final PortCounters counters = new PortCounters();
+    private static final boolean BATCH_SEND = LinuxSendBatch.available();
+    /** The batches made for this port's sending thread, freed when the port closes. */
+    private final java.util.List<LinuxSendBatch> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final MemorySegment sourceAddr;
     private final MemorySegment previousSourceAddr;
     private final MemorySegment sourceLen;
@@ -125,8 +129,28 @@ abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permit
         return fd;
     }
 
+    /**
+     * Whether {@link #newSendBatch} uses {@code sendmmsg} on this host (probed once); otherwise
+     * batches send each datagram at once.
+     */
+    static boolean batchSendAvailable() {
+        return BATCH_SEND;
+    }
+
+    @Override
+    public final SendBatch newSendBatch() {
+        if (!BATCH_SEND) {
+            return SendBatch.immediate(this);
+        }
+        final LinuxSendBatch batch = new LinuxSendBatch(this);
+        batches.add(batch);
+        return batch;
+    }
+
     @Override
     public final void close() {
         fd.close();
+        batches.forEach(LinuxSendBatch::close);
+        batches.clear();
     }
 }

@@ -42,6 +42,38 @@ public final class LinuxUdpPort extends LinuxSocketPort {
      */
     public static LinuxUdpPort bind(final InetSocketAddress local, final boolean reuseAddress,
                                     final int receiveBufferBytes) {
+        return bind(local, reuseAddress, receiveBufferBytes, Role.ALONE);
+    }
+
+    /**
+     * As {@link #bind(InetSocketAddress, boolean, int)}, as the receiving socket of an
+     * SO_REUSEPORT group: {@link #bindSender} may then bind more sockets to the same address and
+     * port, each for one sending thread, and every datagram that arrives still comes here (a
+     * classic BPF program steers the whole group to its first member).
+     */
+    public static LinuxUdpPort bindShared(final InetSocketAddress local, final boolean reuseAddress,
+                                          final int receiveBufferBytes) {
+        return bind(local, reuseAddress, receiveBufferBytes, Role.SHARED_RECEIVER);
+    }
+
+    /**
+     * A send-only socket on the address and port of a {@link #bindShared} socket: datagrams leave
+     * with that source port (NAT-T's 4500), and it receives nothing (a filter drops whatever the
+     * kernel would queue). Lets each worker send without sharing a socket, or a lock, with others.
+     */
+    public static LinuxUdpPort bindSender(final InetSocketAddress local) {
+        return bind(local, false, 0, Role.SENDER);
+    }
+
+    /** Whether send batches of UDP and raw ESP ports use {@code sendmmsg} on this host (probed once). */
+    public static boolean sendmmsgAvailable() {
+        return batchSendAvailable();
+    }
+
+    private enum Role { ALONE, SHARED_RECEIVER, SENDER }
+
+    private static LinuxUdpPort bind(final InetSocketAddress local, final boolean reuseAddress,
+                                     final int receiveBufferBytes, final Role role) {
         if (local.isUnresolved()) {
             throw new IllegalArgumentException("local address is unresolved: " + local);
         }
@@ -65,11 +97,20 @@ public final class LinuxUdpPort extends LinuxSocketPort {
                 if (receiveBufferBytes > 0) {
                     Libc.setReceiveBuffer(state, fd, receiveBufferBytes, arena);
                 }
+                if (role != Role.ALONE) {
+                    setOption(state, fd, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, one, what);
+                }
+                if (role == Role.SENDER) {
+                    Libc.attachReturnProgram(state, fd, Libc.SO_ATTACH_FILTER, 0, arena);
+                }
                 final MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
                 final int len = SockAddr.write(sa, local.getAddress(), local.getPort());
                 if ((int) Libc.BIND.invokeExact(state, fd, sa, len) < 0) {
                     final int errno = Libc.errno(state);
                     throw new HostNetworkException(Libc.describe("bind " + what, errno) + bindHint(errno, local));
+                }
+                if (role == Role.SHARED_RECEIVER) {
+                    Libc.attachReturnProgram(state, fd, Libc.SO_ATTACH_REUSEPORT_CBPF, 0, arena);
                 }
                 final MemorySegment boundLen = arena.allocateFrom(ValueLayout.JAVA_INT, Libc.SOCKADDR_IN6_SIZE);
                 if ((int) Libc.GETSOCKNAME.invokeExact(state, fd, sa, boundLen) < 0) {

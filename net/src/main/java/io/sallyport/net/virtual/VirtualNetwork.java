@@ -124,6 +124,16 @@ public final class VirtualNetwork {
         return bind(VirtualDatagram.Protocol.ESP, new InetSocketAddress(local, 0));
     }
 
+    /**
+     * A send-only port on {@code local} (UDP; port 0 for raw ESP), like an SO_REUSEPORT sender on
+     * Linux: datagrams leave from that address and port, nothing is delivered to it, and it does not
+     * take the binding from the port that receives there.
+     */
+    public VirtualDatagramPort openSender(final boolean rawEsp, final InetSocketAddress local) {
+        return new VirtualDatagramPort(this, rawEsp ? VirtualDatagram.Protocol.ESP : VirtualDatagram.Protocol.UDP,
+                local, 0);
+    }
+
     private VirtualDatagramPort bind(final VirtualDatagram.Protocol protocol, final InetSocketAddress local) {
         final Binding key = new Binding(protocol, local);
         if (ports.containsKey(key)) {
@@ -136,7 +146,7 @@ public final class VirtualNetwork {
     }
 
     void unbind(final VirtualDatagramPort port) {
-        ports.remove(new Binding(port.protocol(), port.localAddress()));
+        ports.remove(new Binding(port.protocol(), port.localAddress()), port);
     }
 
     /**

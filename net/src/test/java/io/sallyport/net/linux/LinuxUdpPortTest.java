@@ -69,6 +69,85 @@ class LinuxUdpPortTest {
     }
 
     @Test
+    void shouldSendFromTheSharedPortWhileEverythingArrivingGoesToTheReceivingSocket() {
+        try (LinuxUdpPort receiver = LinuxUdpPort.bindShared(new InetSocketAddress(LOOPBACK, 0), true, 0);
+             LinuxUdpPort sender1 = LinuxUdpPort.bindSender(receiver.localAddress());
+             LinuxUdpPort sender2 = LinuxUdpPort.bindSender(receiver.localAddress());
+             LinuxUdpPort peer = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false)) {
+            assertEquals(receiver.localAddress(), sender1.localAddress());
+            assertTrue(sender1.send(new byte[] {1}, 0, 1, peer.localAddress()));
+            assertTrue(sender2.send(new byte[] {2}, 0, 1, peer.localAddress()));
+            final byte[] in = new byte[8];
+            for (int i = 0; i < 2; i++) {
+                assertTrue(peer.awaitReadable(2000));
+                assertEquals(1, peer.receive(in, 0, in.length));
+                assertEquals(receiver.localAddress(), peer.lastSource(), "the senders' source is the shared port");
+            }
+            // Many flows (source ports) towards the shared port: the kernel would spread them over the
+            // group by hash; the steering program sends every one to the receiving socket.
+            final List<LinuxUdpPort> flows = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 16; i++) {
+                    final LinuxUdpPort f = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
+                    flows.add(f);
+                    assertTrue(f.send(new byte[] {(byte) i}, 0, 1, receiver.localAddress()));
+                }
+                int received = 0;
+                while (received < 16 && receiver.awaitReadable(2000)) {
+                    while (receiver.receive(in, 0, in.length) >= 0) {
+                        received++;
+                    }
+                }
+                assertEquals(16, received);
+                assertEquals(-1, sender1.receive(in, 0, in.length));
+                assertEquals(-1, sender2.receive(in, 0, in.length));
+            } finally {
+                flows.forEach(LinuxUdpPort::close);
+            }
+        }
+    }
+
+    @Test
+    void shouldWakeAPollOnTheEventFdAndSleepAgainOnceDrained() {
+        try (LinuxEventFd bell = LinuxEventFd.open();
+             LinuxUdpPort quiet = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
+             LinuxReadySet set = LinuxReadySet.of(List.of(quiet, bell))) {
+            assertEquals(0, set.await(0));
+            bell.signal();
+            assertEquals(0b10, set.await(2000));
+            bell.drain();
+            assertEquals(0, set.await(0));
+        }
+    }
+
+    @Test
+    void shouldSendABatchOfDatagramsInOrderInFewCalls() {
+        assertTrue(LinuxUdpPort.sendmmsgAvailable(), "sendmmsg exists on every kernel this runs on");
+        try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
+             LinuxUdpPort b = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false, 1 << 20)) {
+            final io.sallyport.net.SendBatch batch = a.newSendBatch();
+            final byte[] buf = new byte[3000];
+            // 100 datagrams: more than one batch holds, and one longer than a batch slot (sent alone, in order).
+            for (int i = 0; i < 100; i++) {
+                final int len = i == 70 ? 2500 : 10 + i;
+                Arrays.fill(buf, 0, len, (byte) i);
+                assertTrue(batch.add(buf, 0, len, b.localAddress()));
+                Arrays.fill(buf, 0, len, (byte) 0xEE); // the batch copied it: the caller may reuse its buffer
+            }
+            batch.flush();
+            final byte[] in = new byte[4000];
+            for (int i = 0; i < 100; i++) {
+                assertTrue(b.awaitReadable(2000), "datagram " + i);
+                final int n = b.receive(in, 0, in.length);
+                assertEquals(i == 70 ? 2500 : 10 + i, n, "datagram " + i);
+                assertEquals((byte) i, in[n - 1], "datagram " + i);
+                assertEquals(a.localAddress(), b.lastSource());
+            }
+            assertEquals(100, a.counters().get(PortCounter.PACKETS_SENT));
+        }
+    }
+
+    @Test
     void shouldReportWhichPortsAreReady() {
         try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
              LinuxUdpPort b = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);

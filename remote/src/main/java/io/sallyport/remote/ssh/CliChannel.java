@@ -64,8 +64,7 @@ final class CliChannel implements Command {
 
     @Override
     public void start(ChannelSession channel, Environment env) {
-        var session = channel.getSession();
-        RemoteUser user = new RemoteUser(session.getAttribute(Authenticators.USER), Authenticators.source(session), "ssh");
+        RemoteUser user = SshService.remoteUser(channel, "ssh");
         worker = Thread.ofVirtual().name("ssh-cli-" + user.name()).start(() -> {
             int code;
             try {

@@ -4,6 +4,7 @@ import io.sallyport.remote.Audit;
 import io.sallyport.remote.LoginThrottle;
 import io.sallyport.remote.LoginUser;
 import io.sallyport.remote.RemoteSettings.Listener;
+import io.sallyport.remote.RemoteUser;
 import io.sallyport.remote.Shells;
 import java.io.IOException;
 import java.security.KeyPair;
@@ -17,6 +18,7 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 
@@ -73,6 +75,12 @@ public final class SshService implements AutoCloseable {
         });
         server.start();
         return new SshService(server);
+    }
+
+    /** Who authenticated the channel's session, for the audit log and the login class. */
+    public static RemoteUser remoteUser(ChannelSession channel, String service) {
+        var session = channel.getSession();
+        return new RemoteUser(session.getAttribute(Authenticators.USER), Authenticators.source(session), service);
     }
 
     /** The port actually bound (the configured one). */

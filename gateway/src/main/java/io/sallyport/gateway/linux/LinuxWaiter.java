@@ -1,0 +1,57 @@
+package io.sallyport.gateway.linux;
+
+import io.sallyport.gateway.runtime.Waiter;
+import io.sallyport.net.linux.LinuxEventFd;
+import io.sallyport.net.linux.LinuxReadySet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A worker's sleep on Linux: one {@code poll} over its ports and an {@code eventfd} that other
+ * threads signal. Waking is lock-free; closing waits for wakers already inside {@link #wake}, so
+ * no one writes to a descriptor number the kernel may have given to something else.
+ */
+final class LinuxWaiter implements Waiter {
+    private final LinuxEventFd doorbell = LinuxEventFd.open();
+    private final LinuxReadySet ready;
+    private final long doorbellBit;
+    private final AtomicInteger waking = new AtomicInteger();
+    private volatile boolean closed;
+
+    LinuxWaiter(List<?> ports) {
+        List<Object> all = new ArrayList<>(ports);
+        all.add(doorbell);
+        this.ready = LinuxReadySet.of(all);
+        this.doorbellBit = 1L << ports.size();
+    }
+
+    @Override
+    public void await(long timeoutMillis) {
+        if ((ready.await(timeoutMillis) & doorbellBit) != 0) {
+            doorbell.drain();
+        }
+    }
+
+    @Override
+    public void wake() {
+        waking.incrementAndGet();
+        try {
+            if (!closed) {
+                doorbell.signal();
+            }
+        } finally {
+            waking.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        while (waking.get() > 0) {
+            Thread.onSpinWait();
+        }
+        ready.close();
+        doorbell.close();
+    }
+}

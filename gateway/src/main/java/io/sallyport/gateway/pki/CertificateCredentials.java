@@ -1,0 +1,122 @@
+package io.sallyport.gateway.pki;
+
+import io.sallyport.config.model.AuthenticationMethod;
+import io.sallyport.config.model.CaProfile;
+import io.sallyport.config.model.IkePolicy;
+import io.sallyport.config.model.IpsecVpnOptions;
+import io.sallyport.config.model.Pki;
+import io.sallyport.config.model.RevocationCheck;
+import io.sallyport.pki.Credentials;
+import io.sallyport.pki.KeyAlgorithm;
+import io.sallyport.pki.KeyPairs;
+import io.sallyport.pki.PkiStore;
+import io.sallyport.pki.TrustedCa;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds a {@link CertificateAuthenticator} from the configuration ({@code local-certificate},
+ * {@code trusted-ca}, CA profiles, {@code certificate-policy-oids}, {@code
+ * no-certificate-chain-in-ike}) and the state directory's certificate store. Whatever is missing
+ * becomes a problem in words that names the command that fixes it.
+ */
+public final class CertificateCredentials {
+
+    private CertificateCredentials() {}
+
+    public static Optional<CertificateAuthenticator> build(PkiStore store, Pki pki, IkePolicy policy, IpsecVpnOptions options,
+            AuthenticationMethod method, Clock clock, List<String> problems) {
+        if (policy.localCertificate().isEmpty()) {
+            problems.add("ike policy " + policy.name() + " has no local-certificate for authentication-method " + method.keyword());
+            return Optional.empty();
+        }
+        String id = policy.localCertificate().get();
+        Optional<List<X509Certificate>> chain = PkiStore.validName(id) ? store.localCertificate(id) : Optional.empty();
+        Optional<KeyPair> keys = PkiStore.validName(id) ? store.keyPair(id) : Optional.empty();
+        if (chain.isEmpty() || keys.isEmpty()) {
+            problems.add("local-certificate " + id + " is not loaded (request security pki local-certificate load certificate-id "
+                    + id + " filename FILE)");
+            return Optional.empty();
+        }
+        X509Certificate cert = chain.get().getFirst();
+        KeyAlgorithm type = KeyAlgorithm.ofKeyOrNull(cert.getPublicKey());
+        boolean fits = switch (method) {
+            case RSA_SIGNATURES -> type == KeyAlgorithm.RSA;
+            case ECDSA_SIGNATURES_256 -> type == KeyAlgorithm.ECDSA && KeyPairs.bits(cert.getPublicKey()) == 256;
+            case ECDSA_SIGNATURES_384 -> type == KeyAlgorithm.ECDSA && KeyPairs.bits(cert.getPublicKey()) == 384;
+            default -> false;
+        };
+        if (!fits) {
+            problems.add("local-certificate " + id + " has a " + (type == null ? "unsupported" : type.keyword()) + " "
+                    + KeyPairs.bits(cert.getPublicKey()) + "-bit key, which authentication-method " + method.keyword() + " cannot use");
+            return Optional.empty();
+        }
+        List<TrustedCa> trusted = trusted(store, pki, options, problems);
+        if (trusted.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new CertificateAuthenticator(id, keys.get().getPrivate(), chain.get(), !options.noCertificateChainInIke(),
+                trusted, policy.certificatePolicyOids(), clock));
+    }
+
+    /** The service set's {@code trusted-ca} profiles, or every profile with a CA certificate when none is named. */
+    private static List<TrustedCa> trusted(PkiStore store, Pki pki, IpsecVpnOptions options, List<String> problems) {
+        int before = problems.size();
+        List<String> names = options.trustedCa().isEmpty() ? List.copyOf(pki.caProfiles().keySet()) : options.trustedCa();
+        List<TrustedCa> out = new ArrayList<>();
+        for (String name : names) {
+            CaProfile profile = pki.caProfiles().get(name);
+            Optional<X509Certificate> ca = profile != null && PkiStore.validName(name) ? store.caCertificate(name) : Optional.empty();
+            if (ca.isEmpty()) {
+                if (!options.trustedCa().isEmpty()) {
+                    problems.add("trusted-ca " + name + " has no CA certificate (request security pki ca-certificate load ca-profile "
+                            + name + " filename FILE)");
+                }
+                continue;
+            }
+            out.add(trustedCa(store, profile, ca.get()));
+        }
+        if (out.isEmpty() && options.trustedCa().isEmpty()) {
+            problems.add("no CA certificate is loaded to check the peer's certificate (set security pki ca-profile NAME, "
+                    + "then request security pki ca-certificate load ca-profile NAME filename FILE)");
+        }
+        return problems.size() == before ? out : List.of();
+    }
+
+    private static TrustedCa trustedCa(PkiStore store, CaProfile profile, X509Certificate ca) {
+        if (profile.revocationCheck() == RevocationCheck.DISABLE) {
+            return TrustedCa.withoutRevocation(profile.name(), ca);
+        }
+        List<X509CRL> crls = new ArrayList<>();
+        store.crl(profile.name()).ifPresent(crls::add);
+        Optional<String> unavailable = Optional.empty();
+        for (String url : profile.crlUrls()) {
+            try {
+                crls.add(Credentials.crl(read(url)));
+            } catch (IOException | IllegalArgumentException e) {
+                if (!profile.crlDisableOnDownloadFailure()) {
+                    unavailable = Optional.of("CRL " + url + " of CA profile " + profile.name() + " cannot be read: " + e.getMessage());
+                }
+            }
+        }
+        return new TrustedCa(profile.name(), ca, true, crls, unavailable);
+    }
+
+    /** Only file:// URLs: this environment has no CA web server (a commit warning says so). */
+    private static byte[] read(String url) throws IOException {
+        URI uri = URI.create(url);
+        if (!"file".equals(uri.getScheme())) {
+            throw new IOException("only file:// URLs are read");
+        }
+        return Files.readAllBytes(Path.of(uri));
+    }
+}

@@ -1,0 +1,18 @@
+package io.sallyport.gateway.runtime;
+
+/**
+ * Where a threaded data worker sleeps: until one of its ports is readable, a timeout passes, or
+ * another thread calls {@link #wake} (a command or a handed-off packet is waiting). On Linux one
+ * {@code poll} over the ports and an {@code eventfd}; the lab never sleeps.
+ */
+public interface Waiter extends AutoCloseable {
+
+    /** Sleeps at most {@code timeoutMillis}; returns early when a port is readable or after {@link #wake}. */
+    void await(long timeoutMillis);
+
+    /** Any thread. Cheap enough to call once per burst, not meant per packet. */
+    void wake();
+
+    @Override
+    void close();
+}

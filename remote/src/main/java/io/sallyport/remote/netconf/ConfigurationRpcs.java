@@ -1,0 +1,330 @@
+package io.sallyport.remote.netconf;
+
+import io.sallyport.remote.SafeXml;
+import io.sallyport.cli.DaemonLink;
+import io.sallyport.cli.Pipeline;
+import io.sallyport.cli.StoreSession;
+import io.sallyport.cli.Words;
+import io.sallyport.config.ConfigEditor;
+import io.sallyport.config.ConfigPrinter;
+import io.sallyport.config.ConfigSyntaxException;
+import io.sallyport.config.ConfigText;
+import io.sallyport.config.Node;
+import io.sallyport.config.Node.PathElement;
+import io.sallyport.config.check.CheckResult;
+import io.sallyport.config.check.Diagnostic;
+import io.sallyport.config.store.ConfigDiff;
+import io.sallyport.config.store.ConfigStore;
+import io.sallyport.remote.Audit;
+import io.sallyport.remote.LoginClass;
+import io.sallyport.remote.RemoteUser;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.w3c.dom.Element;
+
+/**
+ * The configuration RPCs, Junos's ({@code get-configuration}, {@code load-configuration},
+ * {@code commit-configuration}) and the base protocol's ({@code get-config}, {@code edit-config},
+ * {@code commit}, {@code discard-changes}, {@code validate}), over the state directory's store.
+ * Each RPC opens the store afresh, so it sees what other sessions committed meanwhile.
+ */
+final class ConfigurationRpcs {
+    private final Path stateDir;
+    private final RemoteUser user;
+    private final int session;
+    private final ConfigLock lock;
+
+    ConfigurationRpcs(Path stateDir, RemoteUser user, int session, ConfigLock lock) {
+        this.stateDir = stateDir;
+        this.user = user;
+        this.session = session;
+        this.lock = lock;
+    }
+
+    /** Reading the configuration shows its secrets: super-user only (see LoginClass). */
+    Optional<RpcError> mayRead() {
+        return user.loginClass() == LoginClass.SUPER_USER ? Optional.empty()
+                : Optional.of(RpcError.application("access-denied",
+                        "permission denied: login class " + user.loginClass().keyword() + " may not view the configuration"));
+    }
+
+    Optional<RpcError> mayWrite() {
+        if (user.loginClass() != LoginClass.SUPER_USER) {
+            return Optional.of(RpcError.application("access-denied",
+                    "permission denied: login class " + user.loginClass().keyword() + " may not change the configuration"));
+        }
+        return lock.heldByOther(session).map(h -> new RpcError("protocol", "lock-denied", "error", null, null,
+                "configuration database locked by:\n  " + h.user() + " (session-id " + h.sessionId() + ")"));
+    }
+
+    private ConfigStore store() throws IOException {
+        return ConfigStore.open(stateDir, Clock.systemUTC());
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** Junos {@code get-configuration}: {@code database}, {@code format} and a {@code <configuration>} filter. */
+    RpcReply getConfiguration(Element rpc) throws IOException {
+        if (rpc.getAttribute("compare").equals("rollback")) return compare(rpc.getAttribute("rollback"));
+        String database = rpc.getAttribute("database");
+        Node tree = database.equals("candidate") ? store().candidate() : store().active();
+        List<PathElement> level;
+        try {
+            level = filterLevel(SafeXml.child(rpc, "configuration"));
+        } catch (ConfigSyntaxException e) {
+            return RpcReply.error(RpcError.application("invalid-value", e.detail()));
+        }
+        StoreSession display = StoreSession.open(stateDir, user.name());
+        String format = rpc.getAttribute("format").isEmpty() ? "xml" : rpc.getAttribute("format");
+        return switch (format) {
+            case "text" -> RpcReply.of("<configuration-text>\n" + SafeXml.escape(text(display, tree, level)) + "</configuration-text>\n");
+            case "set" -> RpcReply.of("<configuration-set>\n"
+                    + SafeXml.escape(display.render(tree, level, Pipeline.Display.SET)) + "</configuration-set>\n");
+            case "json" -> RpcReply.of(SafeXml.escape(display.render(tree, level, Pipeline.Display.JSON)));
+            case "xml" -> RpcReply.of(display.render(tree, level, Pipeline.Display.XML));
+            default -> RpcReply.error(RpcError.protocol("bad-attribute", "invalid format '" + format
+                    + "': expected text, set, xml or json"));
+        };
+    }
+
+    /** {@code compare="rollback" rollback="N"}: {@code show | compare rollback N} of the candidate. */
+    private RpcReply compare(String rollback) throws IOException {
+        int n;
+        try {
+            n = rollback.isEmpty() ? 0 : Integer.parseInt(rollback);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 0 || n >= ConfigStore.ROLLBACKS) {
+            return RpcReply.error(RpcError.protocol("bad-attribute", "rollback must be 0.." + (ConfigStore.ROLLBACKS - 1)));
+        }
+        ConfigStore store = store();
+        Node from;
+        try {
+            from = store.rollbackConfiguration(n);
+        } catch (IllegalArgumentException e) {
+            return RpcReply.error(RpcError.application("invalid-value", e.getMessage()));
+        }
+        String diff = ConfigDiff.diff(from, store.candidate());
+        return RpcReply.of("<configuration-information>\n<configuration-output>\n" + SafeXml.escape(diff)
+                + "</configuration-output>\n</configuration-information>\n");
+    }
+
+    /** The curly-brace text of {@code level}, wrapped in its ancestors as Junos prints a filtered configuration. */
+    private static String text(StoreSession display, Node tree, List<PathElement> level) {
+        if (level.isEmpty()) return ConfigPrinter.braces(tree);
+        try {
+            Node pruned = ConfigText.parse(display.render(tree, level, Pipeline.Display.SET));
+            return ConfigPrinter.braces(pruned);
+        } catch (ConfigSyntaxException e) {
+            throw new IllegalStateException("the store printed what it cannot read back: " + e.getMessage(), e);
+        }
+    }
+
+    /** Base {@code get-config}: {@code <source>} running or candidate, an optional subtree filter. */
+    RpcReply getConfig(Element rpc) throws IOException {
+        Optional<String> source = datastore(SafeXml.child(rpc, "source"));
+        if (source.isEmpty()) return RpcReply.error(RpcError.protocol("missing-element", "get-config needs <source>"));
+        Node tree = source.get().equals("candidate") ? store().candidate() : store().active();
+        Element filter = SafeXml.child(rpc, "filter");
+        List<PathElement> level;
+        try {
+            level = filterLevel(filter == null ? null : SafeXml.child(filter, "configuration"));
+        } catch (ConfigSyntaxException e) {
+            return RpcReply.error(RpcError.application("invalid-value", e.detail()));
+        }
+        String xml = StoreSession.open(stateDir, user.name()).render(tree, level, Pipeline.Display.XML);
+        return RpcReply.of("<data>\n" + xml + "</data>\n");
+    }
+
+    /**
+     * The level a filter such as {@code <configuration><system><login/></system></configuration>}
+     * selects: the chain of single elements (a list entry by its {@code <name>}).
+     */
+    private static List<PathElement> filterLevel(Element configuration) throws ConfigSyntaxException {
+        List<String> words = new ArrayList<>();
+        Element at = configuration;
+        while (at != null) {
+            List<Element> kids = SafeXml.children(at).stream().filter(k -> !SafeXml.name(k).equals("name")).toList();
+            if (kids.size() != 1) break;
+            Element next = kids.getFirst();
+            words.add(SafeXml.name(next));
+            String key = SafeXml.text(next, "name");
+            if (key != null) words.add(key);
+            at = next;
+        }
+        if (words.isEmpty()) return List.of();
+        return ConfigEditor.editLevel(List.of(), String.join(" ", words.stream().map(Words::quote).toList()));
+    }
+
+    // ---------------------------------------------------------------- changing
+
+    /** Junos {@code load-configuration}: action merge/override/replace/update/set, format xml/text. */
+    RpcReply loadConfiguration(Element rpc) throws IOException {
+        Optional<RpcError> refused = mayWrite();
+        if (refused.isPresent()) return RpcReply.error(refused.get());
+        String action = rpc.getAttribute("action").isEmpty() ? "merge" : rpc.getAttribute("action");
+        String format = rpc.getAttribute("format").isEmpty() ? "xml" : rpc.getAttribute("format");
+        ConfigStore store = store();
+        Node loaded;
+        try {
+            loaded = switch (action) {
+                case "set" -> ConfigText.applySetCommands(store.candidate(), content(rpc, "configuration-set"));
+                case "merge", "replace" -> merge(store.candidate(), rpc, format, action);
+                case "override", "update" -> merge(Node.root(), rpc, format, action);
+                default -> throw new ConfigSyntaxException("invalid action '" + action
+                        + "': expected merge, override, replace, update or set", 0, 0, List.of());
+            };
+        } catch (ConfigSyntaxException e) {
+            return new RpcReply("<load-configuration-results>\n<load-error-count>1</load-error-count>\n</load-configuration-results>\n",
+                    List.of(new RpcError("protocol", "operation-failed", "error", e.editPath(), null, e.getMessage())));
+        }
+        store.setCandidate(loaded);
+        return RpcReply.of("<load-configuration-results>\n<load-success/>\n</load-configuration-results>\n");
+    }
+
+    /**
+     * Applies the loaded statements to {@code base}. In XML, {@code replace="replace"} replaces
+     * an element's subtree (action replace) and {@code delete="delete"} deletes it; text in
+     * braces form merges statement by statement.
+     */
+    private static Node merge(Node base, Element rpc, String format, String action) throws ConfigSyntaxException {
+        return switch (format) {
+            case "xml" -> {
+                Element configuration = SafeXml.child(rpc, "configuration");
+                if (configuration == null) throw new ConfigSyntaxException("missing <configuration>", 0, 0, List.of());
+                yield ConfigText.applySetCommands(base, XmlConfiguration.commands(configuration));
+            }
+            case "text" -> {
+                if (action.equals("replace")) {
+                    throw new ConfigSyntaxException("'replace:' tags in text are not supported by Sallyport: "
+                            + "use action override, or format xml with replace=\"replace\"", 0, 0, List.of());
+                }
+                Node text = ConfigText.parse(content(rpc, "configuration-text"));
+                yield ConfigText.applySetCommands(base, ConfigPrinter.setCommands(text));
+            }
+            default -> throw new ConfigSyntaxException("invalid format '" + format + "': expected xml or text", 0, 0, List.of());
+        };
+    }
+
+    private static String content(Element rpc, String child) throws ConfigSyntaxException {
+        String text = SafeXml.text(rpc, child);
+        if (text == null) throw new ConfigSyntaxException("missing <" + child + ">", 0, 0, List.of());
+        return text;
+    }
+
+    /** Base {@code edit-config} on the candidate: default-operation merge/replace/none, {@code <config>} in Junos XML. */
+    RpcReply editConfig(Element rpc) throws IOException {
+        Optional<String> target = datastore(SafeXml.child(rpc, "target"));
+        if (target.isEmpty() || !target.get().equals("candidate")) {
+            return RpcReply.error(RpcError.protocol("operation-not-supported",
+                    "edit-config: only the candidate can be edited; commit makes it running"));
+        }
+        Optional<RpcError> refused = mayWrite();
+        if (refused.isPresent()) return RpcReply.error(refused.get());
+        String operation = Optional.ofNullable(SafeXml.text(rpc, "default-operation")).orElse("merge");
+        Element config = SafeXml.child(rpc, "config");
+        Element configText = SafeXml.child(rpc, "config-text");
+        ConfigStore store = store();
+        try {
+            Node base = operation.equals("replace") ? Node.root() : store.candidate();
+            Node edited;
+            if (config != null) {
+                Element configuration = SafeXml.child(config, "configuration");
+                if (configuration == null) throw new ConfigSyntaxException("missing <configuration> in <config>", 0, 0, List.of());
+                edited = ConfigText.applySetCommands(base, XmlConfiguration.commands(configuration));
+            } else if (configText != null) {
+                Node text = ConfigText.parse(content(configText, "configuration-text"));
+                edited = ConfigText.applySetCommands(base, ConfigPrinter.setCommands(text));
+            } else {
+                return RpcReply.error(RpcError.protocol("missing-element", "edit-config needs <config>"));
+            }
+            store.setCandidate(edited);
+            return RpcReply.ok();
+        } catch (ConfigSyntaxException e) {
+            return RpcReply.error(new RpcError("application", "invalid-value", "error", e.editPath(), null, e.getMessage()));
+        }
+    }
+
+    RpcReply discardChanges() throws IOException {
+        Optional<RpcError> refused = mayWrite();
+        if (refused.isPresent()) return RpcReply.error(refused.get());
+        ConfigStore store = store();
+        store.setCandidate(store.active());
+        return RpcReply.ok();
+    }
+
+    /** Base {@code validate}: the commit checks on the candidate. */
+    RpcReply validate() throws IOException {
+        CheckResult r = store().check();
+        return r.succeeded() ? new RpcReply("<ok/>\n", warnings(r)) : new RpcReply("", errors(r));
+    }
+
+    // ---------------------------------------------------------------- commit
+
+    /** Junos {@code commit-configuration}: {@code <check/>}, {@code <log>}; no {@code <confirmed/>} yet. */
+    RpcReply commitConfiguration(Element rpc) throws IOException {
+        if (SafeXml.child(rpc, "confirmed") != null) {
+            return RpcReply.error(RpcError.application("operation-not-supported",
+                    "commit confirmed is not supported by Sallyport yet"));
+        }
+        if (SafeXml.child(rpc, "check") != null) {
+            CheckResult r = store().check();
+            if (!r.succeeded()) return new RpcReply("", errors(r));
+            return new RpcReply(results("<commit-check-success/>\n"), warnings(r));
+        }
+        Optional<RpcReply> failed = commit(Optional.ofNullable(SafeXml.text(rpc, "log")));
+        return failed.orElseGet(() -> RpcReply.of(results("<commit-success/>\n")));
+    }
+
+    /** Base {@code commit}. */
+    RpcReply commitBase(Element rpc) throws IOException {
+        if (SafeXml.child(rpc, "confirmed") != null) {
+            return RpcReply.error(RpcError.application("operation-not-supported",
+                    "commit confirmed is not supported by Sallyport yet"));
+        }
+        return commit(Optional.empty()).orElseGet(RpcReply::ok);
+    }
+
+    private Optional<RpcReply> commit(Optional<String> comment) throws IOException {
+        Optional<RpcError> refused = mayWrite();
+        if (refused.isPresent()) return Optional.of(RpcReply.error(refused.get()));
+        ConfigStore.CommitOutcome outcome = store().commit(user.name(), comment);
+        Audit.commit(user.name(), user.source(), outcome.committed(), "netconf" + comment.map(c -> ", log \"" + c + "\"").orElse(""));
+        if (!outcome.committed()) return Optional.of(new RpcReply("", errors(outcome.check())));
+        if (new DaemonLink(stateDir).execute(DaemonLink.RELOAD) instanceof DaemonLink.Answer.Reply r && !r.reply().ok()) {
+            return Optional.of(new RpcReply(results("<commit-success/>\n"), List.of(
+                    RpcError.warning(null, null, "the daemon did not apply the commit: " + r.reply().text().strip()))));
+        }
+        return Optional.empty();
+    }
+
+    private static String results(String outcome) {
+        return "<commit-results>\n<routing-engine junos:style=\"normal\">\n<name>re0</name>\n" + outcome
+                + "</routing-engine>\n</commit-results>\n";
+    }
+
+    private static List<RpcError> errors(CheckResult r) {
+        List<RpcError> out = new ArrayList<>();
+        for (Diagnostic d : r.errors()) {
+            out.add(new RpcError("protocol", "operation-failed", "error", d.editPath(), d.statement(), d.message()));
+        }
+        out.add(new RpcError("protocol", "operation-failed", "error", null, null, "configuration check-out failed"));
+        return out;
+    }
+
+    private static List<RpcError> warnings(CheckResult r) {
+        return r.warnings().stream().map(d -> RpcError.warning(d.editPath(), d.statement(), d.message())).toList();
+    }
+
+    /** {@code <running/>} or {@code <candidate/>} inside a {@code <source>} or {@code <target>}. */
+    static Optional<String> datastore(Element holder) {
+        if (holder == null) return Optional.empty();
+        return SafeXml.children(holder).stream().map(SafeXml::name)
+                .filter(n -> n.equals("running") || n.equals("candidate")).findFirst();
+    }
+}

@@ -1,0 +1,176 @@
+package io.sallyport.remote.netconf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sallyport.config.ConfigText;
+import io.sallyport.config.store.ConfigStore;
+import io.sallyport.remote.LoginClass;
+import io.sallyport.remote.LoginUser;
+import io.sallyport.remote.RemoteUser;
+import io.sallyport.remote.Shells;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One session without a socket: the hello, every kind of bad input, locks, classes, loads and commits. */
+class NetconfSessionTest {
+    private static final String HELLO = "<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities>"
+            + "<capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>";
+
+    @TempDir
+    Path state;
+
+    private final ConfigLock lock = new ConfigLock();
+    private int ids;
+
+    @BeforeEach
+    void commitABaseConfiguration() throws Exception {
+        ConfigStore store = ConfigStore.open(state, Clock.systemUTC());
+        store.setCandidate(ConfigText.parse("set system host-name base\n"));
+        assertTrue(store.commit("test", Optional.empty()).committed());
+    }
+
+    private NetconfSession session(LoginClass loginClass) throws Exception {
+        int id = ++ids;
+        RemoteUser user = new RemoteUser(new LoginUser("u" + id, loginClass, Optional.empty(), List.of()), "192.0.2.9", "netconf");
+        Shells shells = new Shells(state, "test-host");
+        NetconfSession s = new NetconfSession(id, user, lock, new ConfigurationRpcs(state, user, id, lock),
+                new OperationalRpcs(shells.open(user), new SystemFacts(state, "test-host")));
+        assertEquals(Optional.empty(), s.handle(HELLO).reply());
+        return s;
+    }
+
+    private static String rpc(NetconfSession s, String body) {
+        NetconfSession.Outcome o = s.handle("<rpc message-id=\"7\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">" + body + "</rpc>");
+        assertFalse(o.close());
+        return o.reply().orElseThrow();
+    }
+
+    @Test
+    void theServerHelloOffersBothFramingsAndTheSessionId() throws Exception {
+        NetconfSession s = session(LoginClass.SUPER_USER);
+        String hello = s.hello();
+        assertTrue(hello.contains("urn:ietf:params:netconf:base:1.1"), hello);
+        assertTrue(hello.contains("<session-id>1</session-id>"), hello);
+    }
+
+    @Test
+    void aClientThatDoesNotSayHelloFirstIsDisconnected() throws Exception {
+        RemoteUser user = new RemoteUser(new LoginUser("x", LoginClass.SUPER_USER, Optional.empty(), List.of()), "192.0.2.9", "netconf");
+        NetconfSession s = new NetconfSession(99, user, lock, new ConfigurationRpcs(state, user, 99, lock),
+                new OperationalRpcs(new Shells(state, "h").open(user), new SystemFacts(state, "h")));
+        assertTrue(s.handle("<rpc><get-configuration/></rpc>").close());
+        assertTrue(s.handle("not xml at all").close());
+    }
+
+    @Test
+    void malformedXmlUnknownRpcsAndEntitiesAreRpcErrors() throws Exception {
+        NetconfSession s = session(LoginClass.SUPER_USER);
+        String broken = s.handle("<rpc message-id=\"1\"><get-configuration></rpc>").reply().orElseThrow();
+        assertTrue(broken.contains("<error-tag>malformed-message</error-tag>"), broken);
+        String unknown = rpc(s, "<get-chassis-inventory/>");
+        assertTrue(unknown.contains("unknown RPC 'get-chassis-inventory'"), unknown);
+        assertTrue(unknown.contains("message-id=\"7\""), unknown);
+        String xxe = s.handle("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                + "<rpc message-id=\"2\"><command>&x;</command></rpc>").reply().orElseThrow();
+        assertTrue(xxe.contains("malformed-message") && xxe.contains("DOCTYPE"), xxe);
+        assertFalse(xxe.contains("root:"), xxe);
+        String two = rpc(s, "<lock/><unlock/>");
+        assertTrue(two.contains("exactly one operation"), two);
+    }
+
+    @Test
+    void loadInEveryFormatThenCommitWithACommitCheckFailureFirst() throws Exception {
+        NetconfSession s = session(LoginClass.SUPER_USER);
+        String set = rpc(s, "<load-configuration action=\"set\" format=\"text\"><configuration-set>"
+                + "set system login user ops full-name Ops</configuration-set></load-configuration>");
+        assertTrue(set.contains("<load-success/>"), set);
+        String failed = rpc(s, "<commit-configuration/>");
+        assertTrue(failed.contains("<error-path>[edit system login]</error-path>"), failed);
+        assertTrue(failed.contains("<bad-element>user ops</bad-element>"), failed);
+        assertTrue(failed.contains("Missing mandatory statement: 'class'"), failed);
+        assertTrue(failed.contains("configuration check-out failed"), failed);
+        String xml = rpc(s, "<load-configuration format=\"xml\"><configuration><system><login><user><name>ops</name>"
+                + "<class>operator</class></user></login></system></configuration></load-configuration>");
+        assertTrue(xml.contains("<load-success/>"), xml);
+        String text = rpc(s, "<load-configuration action=\"merge\" format=\"text\"><configuration-text>"
+                + "system { host-name from-text; }</configuration-text></load-configuration>");
+        assertTrue(text.contains("<load-success/>"), text);
+        String check = rpc(s, "<commit-configuration><check/></commit-configuration>");
+        assertTrue(check.contains("<commit-check-success/>"), check);
+        String commit = rpc(s, "<commit-configuration><log>three formats</log></commit-configuration>");
+        assertTrue(commit.contains("<commit-success/>"), commit);
+        ConfigStore store = ConfigStore.open(state, Clock.systemUTC());
+        assertEquals("from-text", store.active().child("system").flatMap(n -> n.value("host-name")).orElseThrow());
+        assertEquals(Optional.of("three formats"), store.history().getFirst().comment());
+        String deleted = rpc(s, "<load-configuration><configuration><system><login><user delete=\"delete\"><name>ops</name>"
+                + "</user></login></system></configuration></load-configuration>");
+        assertTrue(deleted.contains("<load-success/>"), deleted);
+        String candidate = rpc(s, "<get-configuration database=\"candidate\" format=\"set\"/>");
+        assertFalse(candidate.contains("user ops"), candidate);
+        String syntax = rpc(s, "<load-configuration><configuration><system><no-such-thing/></system></configuration></load-configuration>");
+        assertTrue(syntax.contains("unknown statement 'no-such-thing'") && syntax.contains("<load-error-count>1"), syntax);
+    }
+
+    @Test
+    void overrideReplacesTheCandidateAndDiscardBringsBackTheActive() throws Exception {
+        NetconfSession s = session(LoginClass.SUPER_USER);
+        rpc(s, "<load-configuration action=\"override\" format=\"text\"><configuration-text>"
+                + "system { host-name other; }</configuration-text></load-configuration>");
+        assertTrue(rpc(s, "<get-configuration database=\"candidate\" format=\"text\"/>").contains("host-name other;"));
+        assertTrue(rpc(s, "<discard-changes/>").contains("<ok/>"));
+        assertTrue(rpc(s, "<get-configuration database=\"candidate\" format=\"text\"/>").contains("host-name base;"));
+    }
+
+    @Test
+    void aLockKeepsOtherSessionsFromChangingAndGoesWithItsSession() throws Exception {
+        NetconfSession a = session(LoginClass.SUPER_USER);
+        NetconfSession b = session(LoginClass.SUPER_USER);
+        assertTrue(rpc(a, "<lock><target><candidate/></target></lock>").contains("<ok/>"));
+        String denied = rpc(b, "<lock-configuration/>");
+        assertTrue(denied.contains("<error-tag>lock-denied</error-tag>") && denied.contains("u1 (session-id 1)"), denied);
+        String load = rpc(b, "<load-configuration action=\"set\" format=\"text\"><configuration-set>set system host-name b"
+                + "</configuration-set></load-configuration>");
+        assertTrue(load.contains("configuration database locked by"), load);
+        assertTrue(rpc(b, "<get-configuration/>").contains("<host-name>base</host-name>"), "reading is still allowed");
+        a.closed();
+        assertTrue(rpc(b, "<lock-configuration/>").contains("<ok/>"));
+    }
+
+    @Test
+    void aReadOnlyUserMayRunShowButNotReadOrChangeTheConfiguration() throws Exception {
+        NetconfSession s = session(LoginClass.READ_ONLY);
+        assertTrue(rpc(s, "<get-configuration/>").contains("access-denied"));
+        assertTrue(rpc(s, "<edit-config><target><candidate/></target><config><configuration/></config></edit-config>")
+                .contains("may not change the configuration"));
+        assertTrue(rpc(s, "<commit/>").contains("access-denied"));
+        String clear = rpc(s, "<command>clear services ipsec-vpn ike security-associations</command>");
+        assertTrue(clear.contains("permission denied: login class read-only may not run 'clear'"), clear);
+        String software = rpc(s, "<get-software-information/>");
+        assertTrue(software.contains("<product-model>sallyport</product-model>"), software);
+        assertTrue(software.contains("<host-name>base</host-name>"), software);
+    }
+
+    @Test
+    void commitConfirmedAndPrivateDatabasesAreRefusedInWords() throws Exception {
+        NetconfSession s = session(LoginClass.SUPER_USER);
+        assertTrue(rpc(s, "<commit-configuration><confirmed/></commit-configuration>").contains("commit confirmed is not supported"));
+        assertTrue(rpc(s, "<open-configuration><private/></open-configuration>").contains("private and dynamic"));
+        assertTrue(rpc(s, "<open-configuration><exclusive/></open-configuration>").contains("<ok/>"));
+        assertTrue(rpc(s, "<close-configuration/>").contains("<ok/>"));
+    }
+
+    @Test
+    void closeSessionAnswersOkAndCloses() throws Exception {
+        NetconfSession s = session(LoginClass.SUPER_USER);
+        NetconfSession.Outcome o = s.handle("<rpc message-id=\"9\"><close-session/></rpc>");
+        assertTrue(o.close());
+        assertTrue(o.reply().orElseThrow().contains("<ok/>"));
+    }
+}
