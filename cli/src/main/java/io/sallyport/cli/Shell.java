@@ -212,7 +212,10 @@ public final class Shell {
             case "configure" -> {
                 return configure(Words.of(p.command()));
             }
-            case "exit", "quit" -> { return Reply.exit(""); }
+            case "exit", "quit" -> {
+                Words w = Words.of(p.command());
+                return w.size() > 1 ? ConfigurationMode.syntaxErrorAt(w, 1) : Reply.exit("");
+            }
             default -> { return operationalMode.execute(p); }
         }
     }
