@@ -26,10 +26,16 @@ final class ConfigurationMode {
     private final DaemonLink daemon;
     private final OperationalMode operational;
     private final SecretPrompt secrets;
+    private final ConfirmPrompt confirmations;
+    static final String DELETE_QUESTION = "Delete everything under this level? [yes,no] (no) ";
+    static final String UNCOMMITTED = "The configuration has been changed but not committed";
+    static final String EXIT_QUESTION = UNCOMMITTED + "\nExit with uncommitted changes? [yes,no] (yes) ";
     /** The commands that change the candidate or commit it: refused while another session holds {@code configure exclusive}. */
     private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit");
 
-    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets) {
+    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets,
+            ConfirmPrompt confirmations) {
+        this.confirmations = confirmations;
         this.state = state;
         this.config = config;
         this.daemon = daemon;
@@ -109,8 +115,18 @@ final class ConfigurationMode {
         }
     }
 
-    /** {@code delete} alone: everything under the current level (the whole candidate at the top). */
+    /**
+     * {@code delete} alone: everything under the current level (the whole candidate at the top),
+     * once the person says yes. Nobody to ask (-c, piped stdin) means the default, no, and an error
+     * so a script does not carry on as if the level were gone.
+     */
     private Reply deleteLevel() throws IOException {
+        Optional<Boolean> yes = confirmations.ask(DELETE_QUESTION);
+        if (yes.isEmpty()) {
+            return Reply.error("error: a bare 'delete' asks 'Delete everything under this level?' and nobody can answer"
+                    + " without a terminal; the default (no) applies: nothing deleted\n");
+        }
+        if (!yes.get()) return Reply.ok("");
         Node candidate = config.candidate();
         Node updated;
         if (state.atTop()) {
@@ -300,7 +316,12 @@ final class ConfigurationMode {
             return Reply.ok("");
         }
         List<String> lines = new ArrayList<>();
-        if (!config.candidate().equals(config.active())) lines.add("The configuration has been changed but not committed");
+        if (!config.candidate().equals(config.active())) {
+            // Nobody to ask (-c, piped stdin): the default, yes, and the notice stays in the output.
+            Optional<Boolean> yes = confirmations.ask(EXIT_QUESTION);
+            if (yes.isEmpty()) lines.add(UNCOMMITTED);
+            else if (!yes.get()) return Reply.ok("");
+        }
         lines.add("Exiting configuration mode");
         state.leaveConfiguration();
         config.end();
