@@ -6,8 +6,8 @@ import java.util.List;
 /** One ESP SA pair as kmd tracks it: SPIs, selectors, the nonces that made it, its timers. */
 final class ChildSa {
 
-    /** Lifecycle of a child SA. */
-    enum State { INSTALLED, REKEYING, REKEYED, DELETING }
+    /** Lifecycle of a child SA; EXPIRED: gone locally at its hard lifetime, the peer still to be told. */
+    enum State { INSTALLED, REKEYING, REKEYED, DELETING, EXPIRED }
 
     final int spiIn;
     final int spiOut;

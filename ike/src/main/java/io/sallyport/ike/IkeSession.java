@@ -280,7 +280,7 @@ final class IkeSession {
                     env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyIkeLocal: rekeying IKE SA " + id());
                 }
                 case Work.DeleteChild dc -> {
-                    if (!children.contains(dc.child())) {
+                    if (!children.contains(dc.child()) && dc.child().state != ChildSa.State.EXPIRED) {
                         continue;
                     }
                     dc.child().state = ChildSa.State.DELETING;
@@ -550,8 +550,14 @@ final class IkeSession {
             }
             for (ChildSa c : List.copyOf(children)) {
                 if (now >= c.hardDeadline) {
+                    // Out of the data plane at once; the peer is told with a Delete (unless one is on its way).
+                    boolean told = c.state == ChildSa.State.DELETING
+                            || queue.stream().anyMatch(w -> w instanceof Work.DeleteChild dc && dc.child() == c);
+                    c.state = ChildSa.State.EXPIRED;
                     removeChild(c, "lifetime expired", out);
-                    queue.add(new Work.DeleteChild(c));
+                    if (!told) {
+                        queue.add(new Work.DeleteChild(c));
+                    }
                 } else if (now >= c.softDeadline && now >= c.rekeyRetryAt && c.state == ChildSa.State.INSTALLED
                         && queue.stream().noneMatch(w -> w instanceof Work.RekeyChild rc && rc.old() == c)) {
                     env.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft lifetime reached");
