@@ -270,7 +270,9 @@ public final class Kmd {
     }
 
     public List<IkeSaView> ikeSas() {
-        List<IkeSaView> out = new ArrayList<>(sas.values().stream().map(s -> new IkeSaView(s.peer.name(), s.id(), s.state.name(),
+        // Named after a term it carries now (the one that started it may have been removed since).
+        List<IkeSaView> out = new ArrayList<>(sas.values().stream().map(s -> new IkeSaView(
+                s.announced.isEmpty() ? s.peer.name() : s.announced.iterator().next(), s.id(), s.state.name(),
                 s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2")).toList());
         for (V1Engine.SaView v : v1.sas()) {
             out.add(new IkeSaView(v.peer(), v.id(), v.state(), v.initiator(), v.local(), v.remote(), v.childSpisIn(), v.exchangeType()));
