@@ -1,5 +1,6 @@
 package io.sallyport.cli;
 
+import io.sallyport.config.Node.PathElement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -143,7 +144,7 @@ final class Assist {
             return after.getFirst().equals("match") || after.getFirst().equals("except")
                     ? List.of(new HelpLine("<pattern>", "Pattern to match")) : List.of();
         }
-        return state.configurationMode() ? configOptions(typed) : operationalOptions(typed);
+        return state.configurationMode() ? configOptions(state.level(), typed) : operationalOptions(typed);
     }
 
     private List<HelpLine> operationalOptions(List<String> typed) {
@@ -153,12 +154,13 @@ final class Assist {
         return catalog.next(typed);
     }
 
-    private List<HelpLine> configOptions(List<String> typed) {
+    /** What may follow {@code typed} in configuration mode, statements relative to {@code level}. */
+    private List<HelpLine> configOptions(List<PathElement> level, List<String> typed) {
         if (typed.isEmpty()) return CONFIG_COMMANDS;
         List<String> rest = typed.subList(1, typed.size());
         return switch (typed.getFirst()) {
-            case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(state.level(), rest, config.candidate());
-            case "show" -> withEnter(SchemaGuide.next(state.level(), rest, config.candidate()));
+            case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(level, rest, config.candidate());
+            case "show" -> withEnter(SchemaGuide.next(level, rest, config.candidate()));
             case "run" -> catalog.next(rest);
             case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS
                     : rest.equals(List.of("comment")) ? List.of(new HelpLine("<comment-string>", "Message to write to commit log"))
@@ -168,14 +170,25 @@ final class Assist {
             case "rollback" -> rest.isEmpty()
                     ? List.of(SchemaGuide.ENTER, new HelpLine("<number>", "Numeric rollback index (0..49)"))
                     : List.of(SchemaGuide.ENTER);
-            case "up" -> rest.isEmpty()
-                    ? List.of(SchemaGuide.ENTER, new HelpLine("<number>", "Number of levels to move up"))
-                    : List.of(SchemaGuide.ENTER);
+            case "up" -> {
+                // up [N] [COMMAND]: the command runs N levels up.
+                boolean counted = !rest.isEmpty() && rest.getFirst().matches("\\d{1,9}");
+                int n = counted ? Math.max(1, Integer.parseInt(rest.getFirst())) : 1;
+                List<String> command = counted ? rest.subList(1, rest.size()) : rest;
+                List<HelpLine> out = new ArrayList<>();
+                if (command.isEmpty()) {
+                    out.add(SchemaGuide.ENTER);
+                    if (!counted) out.add(new HelpLine("<number>", "Number of levels to move up"));
+                }
+                out.addAll(configOptions(level.subList(0, Math.max(0, level.size() - n)), command));
+                yield out;
+            }
+            case "top" -> rest.isEmpty() ? withEnter(CONFIG_COMMANDS) : configOptions(List.of(), rest);
             case "exit" -> rest.isEmpty()
                     ? List.of(SchemaGuide.ENTER, new HelpLine("configuration-mode", "Exit configuration mode"))
                     : List.of(SchemaGuide.ENTER);
             case "load" -> rest.isEmpty() ? LOAD_OPTIONS : List.of(new HelpLine("<filename>", "Name of file to load"));
-            case "top", "quit" -> List.of(SchemaGuide.ENTER);
+            case "quit" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
             default -> List.of();
         };
     }

@@ -26,10 +26,16 @@ final class ConfigurationMode {
     private final DaemonLink daemon;
     private final OperationalMode operational;
     private final SecretPrompt secrets;
+    private final ConfirmPrompt confirmations;
+    static final String DELETE_QUESTION = "Delete everything under this level? [yes,no] (no) ";
+    static final String UNCOMMITTED = "The configuration has been changed but not committed";
+    static final String EXIT_QUESTION = UNCOMMITTED + "\nExit with uncommitted changes? [yes,no] (yes) ";
     /** The commands that change the candidate or commit it: refused while another session holds {@code configure exclusive}. */
     private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit");
 
-    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets) {
+    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets,
+            ConfirmPrompt confirmations) {
+        this.confirmations = confirmations;
         this.state = state;
         this.config = config;
         this.daemon = daemon;
@@ -61,16 +67,13 @@ final class ConfigurationMode {
             case "activate" -> edit(ConfigEditor::activate, rest, restAt, false);
             case "edit" -> editLevel(rest, restAt);
             case "show" -> show(p, rest, restAt);
-            case "commit" -> commit(w.from(1));
-            case "load" -> load(w.from(1));
-            case "rollback" -> rollback(w.from(1));
+            case "commit" -> commit(w);
+            case "load" -> load(w);
+            case "rollback" -> rollback(w);
             case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()));
-            case "up" -> up(w.from(1));
-            case "top" -> {
-                state.top();
-                yield Reply.ok("");
-            }
-            case "exit", "quit" -> exit(w.from(1));
+            case "up" -> up(p, w);
+            case "top" -> atLevel(p, w, 1, List.of());
+            case "exit", "quit" -> exit(w);
             default -> Reply.errorAt(w.starts().getFirst(), "unknown command.\n");
         };
     }
@@ -112,8 +115,18 @@ final class ConfigurationMode {
         }
     }
 
-    /** {@code delete} alone: everything under the current level (the whole candidate at the top). */
+    /**
+     * {@code delete} alone: everything under the current level (the whole candidate at the top),
+     * once the person says yes. Nobody to ask (-c, piped stdin) means the default, no, and an error
+     * so a script does not carry on as if the level were gone.
+     */
     private Reply deleteLevel() throws IOException {
+        Optional<Boolean> yes = confirmations.ask(DELETE_QUESTION);
+        if (yes.isEmpty()) {
+            return Reply.error("error: a bare 'delete' asks 'Delete everything under this level?' and nobody can answer"
+                    + " without a terminal; the default (no) applies: nothing deleted\n");
+        }
+        if (!yes.get()) return Reply.ok("");
         Node candidate = config.candidate();
         Node updated;
         if (state.atTop()) {
@@ -134,10 +147,12 @@ final class ConfigurationMode {
      * {@code load override FILE} replaces the candidate, {@code load merge FILE} adds a file in
      * either form to it, {@code load set FILE} applies a file of set/delete/deactivate commands.
      */
-    private Reply load(List<String> args) throws IOException {
-        if (args.size() != 2 || !List.of("override", "merge", "set").contains(args.getFirst())) {
-            return Reply.error("syntax error, expecting <override|merge|set> <filename>\n");
-        }
+    private Reply load(Words w) throws IOException {
+        List<String> args = w.from(1);
+        if (args.isEmpty()) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <override|merge|set>.\n");
+        if (!List.of("override", "merge", "set").contains(args.getFirst())) return syntaxErrorAt(w, 1);
+        if (args.size() == 1) return Reply.errorAt(w.starts().get(1) + args.getFirst().length() + 1, "syntax error, expecting <filename>.\n");
+        if (args.size() > 2) return syntaxErrorAt(w, 3);
         Path file = Path.of(args.get(1));
         String text;
         try {
@@ -185,20 +200,31 @@ final class ConfigurationMode {
                 : config.braces(candidate, level));
     }
 
-    /** {@code commit}, {@code commit check}, {@code commit and-quit}, {@code commit comment TEXT}. */
-    private Reply commit(List<String> options) throws IOException {
+    /**
+     * {@code commit}, {@code commit check}, {@code commit and-quit}, {@code commit comment TEXT},
+     * {@code commit confirmed [MINUTES]}; a word beyond what the option takes is a syntax error.
+     */
+    private Reply commit(Words w) throws IOException {
+        List<String> options = w.from(1);
         String option = options.isEmpty() ? "" : options.getFirst();
-        if (option.equals("check") && options.size() == 1) {
+        int words = switch (option) {
+            case "" -> 1;
+            case "check", "and-quit" -> 2;
+            case "comment" -> 3;
+            case "confirmed" -> options.size() > 1 && options.get(1).matches("\\d+") ? 3 : 2;
+            default -> 1;
+        };
+        if (w.size() > words) return syntaxErrorAt(w, words);
+        if (option.equals("comment") && options.size() < 2) {
+            return Reply.errorAt(w.starts().get(1) + option.length() + 1, "syntax error, expecting <comment-string>.\n");
+        }
+        if (option.equals("check")) {
             ConfigSession.Outcome o = config.check();
             return o.ok() ? Reply.ok(o.text() + "configuration check succeeds\n") : Reply.error(o.text());
         }
-        boolean andQuit = option.equals("and-quit") && options.size() == 1;
-        boolean commented = option.equals("comment") && options.size() == 2;
-        boolean confirmed = option.equals("confirmed") && options.size() <= 2;
-        if (!option.isEmpty() && !andQuit && !commented && !confirmed) {
-            return Reply.error("syntax error, expecting <check>, <and-quit>, <confirmed [minutes]> or <comment \"text\">: "
-                    + String.join(" ", options) + "\n");
-        }
+        boolean andQuit = option.equals("and-quit");
+        boolean commented = option.equals("comment");
+        boolean confirmed = option.equals("confirmed");
         Optional<Duration> confirmWithin = Optional.empty();
         if (confirmed) {
             String minutes = options.size() == 2 ? options.get(1) : "10";
@@ -232,8 +258,9 @@ final class ConfigurationMode {
         };
     }
 
-    private Reply rollback(List<String> args) throws IOException {
-        if (args.size() > 1) return Reply.error("syntax error: rollback takes one number (0..49)\n");
+    private Reply rollback(Words w) throws IOException {
+        List<String> args = w.from(1);
+        if (args.size() > 1) return syntaxErrorAt(w, 2);
         int n;
         try {
             n = args.isEmpty() ? 0 : Integer.parseInt(args.getFirst());
@@ -245,31 +272,65 @@ final class ConfigurationMode {
         return o.ok() ? Reply.ok(o.text() + "load complete\n") : Reply.error(o.text());
     }
 
-    private Reply up(List<String> args) {
-        if (state.atTop()) return Reply.ok("Warning: already at the top of the configuration\n");
-        int n;
-        try {
-            n = args.isEmpty() ? 1 : Integer.parseInt(args.getFirst());
-        } catch (NumberFormatException e) {
-            return Reply.error("syntax error, expecting <number>: " + args.getFirst() + "\n");
+    /**
+     * {@code up [N] [COMMAND]}: N levels up (one by default), or COMMAND run from there, as Junos
+     * lets any configuration command follow {@code up} and {@code top}.
+     */
+    private Reply up(Pipeline p, Words w) throws IOException {
+        int from = 1;
+        int n = 1;
+        if (w.size() > 1 && w.get(1).matches("\\d{1,9}")) {
+            n = Math.max(1, Integer.parseInt(w.get(1)));
+            from = 2;
         }
-        state.up(Math.max(1, n));
-        return Reply.ok("");
+        if (state.atTop() && from == w.size()) return Reply.ok("Warning: already at the top of the configuration\n");
+        return atLevel(p, w, from, state.above(n));
     }
 
-    private Reply exit(List<String> args) throws IOException {
-        boolean wholeMode = args.equals(List.of("configuration-mode"));
-        if (!args.isEmpty() && !wholeMode) return Reply.error("syntax error, expecting <configuration-mode>\n");
+    /**
+     * Moves to {@code level}, or, when words follow from {@code from} on, runs them as a command
+     * there and comes back, unless that command was an {@code edit} (so {@code top edit
+     * interfaces} lands at {@code [edit interfaces]}) or left configuration mode.
+     */
+    private Reply atLevel(Pipeline p, Words w, int from, List<PathElement> level) throws IOException {
+        if (from == w.size()) {
+            state.jump(level);
+            return Reply.ok("");
+        }
+        // Blank out the prefix so the command keeps its columns in the line for the caret.
+        String command = " ".repeat(w.starts().get(from)) + p.command().substring(w.starts().get(from));
+        ShellState.Place before = state.place();
+        state.jump(level);
+        Reply reply = execute(new Pipeline(command, p.display(), p.compare(), p.filters()));
+        boolean moved = w.get(from).equals("edit") && !reply.failed();
+        if (state.configurationMode() && !moved) state.restore(before);
+        return reply;
+    }
+
+    private Reply exit(Words w) throws IOException {
+        boolean wholeMode = w.size() > 1 && w.get(1).equals("configuration-mode");
+        if (w.size() > 1 && !wholeMode) return syntaxErrorAt(w, 1);
+        if (w.size() > 2) return syntaxErrorAt(w, 2);
         if (!state.atTop() && !wholeMode) {
             state.back();
             return Reply.ok("");
         }
         List<String> lines = new ArrayList<>();
-        if (!config.candidate().equals(config.active())) lines.add("The configuration has been changed but not committed");
+        if (!config.candidate().equals(config.active())) {
+            // Nobody to ask (-c, piped stdin): the default, yes, and the notice stays in the output.
+            Optional<Boolean> yes = confirmations.ask(EXIT_QUESTION);
+            if (yes.isEmpty()) lines.add(UNCOMMITTED);
+            else if (!yes.get()) return Reply.ok("");
+        }
         lines.add("Exiting configuration mode");
         state.leaveConfiguration();
         config.end();
         return Reply.ok(String.join("\n", lines) + "\n");
+    }
+
+    /** Junos's answer to a word no command takes: a caret under it and {@code syntax error.} */
+    static Reply syntaxErrorAt(Words w, int index) {
+        return Reply.errorAt(w.starts().get(index), "syntax error.\n");
     }
 
     /** Junos points at the word at fault when it knows it, and names the hierarchy level otherwise. */

@@ -90,10 +90,12 @@ final class OperationalMode {
         Node active = config.active();
         List<PathElement> level = List.of();
         if (w.size() > 2) {
+            // The statement words as typed, so config's column lands the caret under the word at fault.
+            int restAt = w.starts().get(1) + w.get(1).length();
             try {
-                level = ConfigEditor.editLevel(List.of(), String.join(" ", w.from(2).stream().map(Words::quote).toList()));
+                level = ConfigEditor.editLevel(List.of(), p.command().substring(restAt));
             } catch (ConfigSyntaxException e) {
-                return Reply.error("error: " + e.detail() + "\n");
+                return e.column() > 0 ? Reply.errorAt(restAt + e.column() - 1, e.detail() + "\n") : Reply.error("error: " + e.detail() + "\n");
             }
         }
         return Reply.ok(p.display().isPresent()

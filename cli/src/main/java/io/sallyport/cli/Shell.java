@@ -29,6 +29,7 @@ public final class Shell {
     private boolean echo;
     private CommandGuard guard = CommandGuard.NONE;
     private SecretPrompt secrets = SecretPrompt.NONE;
+    private ConfirmPrompt confirmations = ConfirmPrompt.NONE;
 
     /**
      * @param config     the configuration store of the state directory
@@ -42,7 +43,8 @@ public final class Shell {
         this.systemHost = systemHost;
         this.assist = new Assist(state, config);
         this.operationalMode = new OperationalMode(config, daemon);
-        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt));
+        this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt),
+                question -> confirmations.ask(question));
     }
 
     /**
@@ -63,6 +65,12 @@ public final class Shell {
     /** Where a secret left off a {@code set} is asked for (the terminal, with echo off). */
     public Shell secretPrompt(SecretPrompt prompt) {
         this.secrets = prompt;
+        return this;
+    }
+
+    /** Where a yes/no question (a bare {@code delete}, {@code exit} with uncommitted changes) is asked. */
+    public Shell confirmPrompt(ConfirmPrompt prompt) {
+        this.confirmations = prompt;
         return this;
     }
 
@@ -212,7 +220,10 @@ public final class Shell {
             case "configure" -> {
                 return configure(Words.of(p.command()));
             }
-            case "exit", "quit" -> { return Reply.exit(""); }
+            case "exit", "quit" -> {
+                Words w = Words.of(p.command());
+                return w.size() > 1 ? ConfigurationMode.syntaxErrorAt(w, 1) : Reply.exit("");
+            }
             default -> { return operationalMode.execute(p); }
         }
     }

@@ -123,6 +123,7 @@ public final class ShellRunner {
         });
         reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(HELP_WIDGET), KeyMap.translate("?"));
         shell.secretPrompt(prompt -> readSecret(reader, prompt));
+        shell.confirmPrompt(question -> confirm(reader, question));
         try {
             return loop(shell, reader, terminal);
         } finally {
@@ -137,6 +138,37 @@ public final class ShellRunner {
         } catch (UserInterruptException | EndOfFileException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A yes/no question on the terminal, kept out of the history: {@code yes}/{@code y} or
+     * {@code no}/{@code n} (any case), Enter for the default in the question's {@code (yes)} or
+     * {@code (no)}; anything else asks again. Ctrl-C or Ctrl-D answers no: the command is abandoned.
+     */
+    static Optional<Boolean> confirm(LineReader reader, String question) {
+        boolean byDefault = question.stripTrailing().endsWith("(yes)");
+        Object history = reader.getVariable(LineReader.DISABLE_HISTORY);
+        reader.setVariable(LineReader.DISABLE_HISTORY, true);
+        try {
+            while (true) {
+                Optional<Boolean> answer = answer(reader.readLine(question), byDefault);
+                if (answer.isPresent()) return answer;
+            }
+        } catch (UserInterruptException | EndOfFileException e) {
+            return Optional.of(false);
+        } finally {
+            reader.setVariable(LineReader.DISABLE_HISTORY, history == null ? false : history);
+        }
+    }
+
+    /** {@code typed} as an answer to a question whose default is {@code byDefault}; empty when it is no answer. */
+    static Optional<Boolean> answer(String typed, boolean byDefault) {
+        return switch (typed.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "" -> Optional.of(byDefault);
+            case "yes", "y" -> Optional.of(true);
+            case "no", "n" -> Optional.of(false);
+            default -> Optional.empty();
+        };
     }
 
     private static int loop(Shell shell, LineReader reader, Terminal terminal) {

@@ -38,17 +38,30 @@ final class ShellState {
         level = previous.isEmpty() ? List.of() : previous.pop();
     }
 
-    void up(int levels) {
-        previous.clear();
-        level = level.subList(0, Math.max(0, level.size() - levels));
-    }
-
-    void top() {
-        previous.clear();
-        level = List.of();
+    /** The level {@code levels} above this one (the top at most). */
+    List<PathElement> above(int levels) {
+        return List.copyOf(level.subList(0, Math.max(0, level.size() - levels)));
     }
 
     boolean atTop() { return level.isEmpty(); }
+
+    /** Where the session is, so a {@code top COMMAND} or {@code up N COMMAND} can run elsewhere and come back. */
+    record Place(List<PathElement> level, List<List<PathElement>> previous) { }
+
+    Place place() { return new Place(level, List.copyOf(previous)); }
+
+    /** Back to {@code place}, as it was before a prefixed command ran. */
+    void restore(Place place) {
+        level = place.level();
+        previous.clear();
+        place.previous().reversed().forEach(previous::push);
+    }
+
+    /** {@code top} and {@code up N}: straight to {@code to}, forgetting where edits came from. */
+    void jump(List<PathElement> to) {
+        previous.clear();
+        level = List.copyOf(to);
+    }
 
     /** {@code [edit services ipsec-vpn]}, printed above each configuration-mode prompt. */
     String banner() {

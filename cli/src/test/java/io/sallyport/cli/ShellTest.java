@@ -279,6 +279,7 @@ class ShellTest {
 
     @Test
     void deleteAloneClearsTheLevel() {
+        shell.confirmPrompt(question -> java.util.Optional.of(true));
         ok("configure");
         ok("set system host-name r1");
         ok("set services ipsec-vpn ike proposal p1 dh-group group14");

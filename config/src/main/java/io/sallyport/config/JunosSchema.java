@@ -329,7 +329,7 @@ final class JunosSchema {
             flag("stub", "Configure a stub area"),
             ospfInterface);
         return c("protocols", "Routing protocol configuration",
-            c("ospf", "OSPF configuration (stored, not run by Sallyport)",
+            c("ospf", "OSPF configuration (run by FRR's ospfd)",
                 leafList("export", "Export policy", OBJECT_NAME),
                 leaf("reference-bandwidth", "Bandwidth for calculating metric defaults", ValueType.SIZE),
                 area));

@@ -16,6 +16,8 @@ import java.net.Inet4Address;
  * <pre>
  * 1. Inner checks: version/length always; active IP checks unless passive mode; header-integrity-check.
  * 2. TTL: the tunnel is a hop (unless no-ipsec-tunnel-in-traceroute): TTL 1 gets time-exceeded.
+ *    Link-local multicast (224.0.0.0/24, ff02::/16: OSPF, ...) crosses unchanged: the tunnel is
+ *    the link such packets are sent on, not a hop on their way.
  * 3. Tunnel MTU: oversize with DF gets frag-needed / packet-too-big carrying the inner MTU that
  *    fits; without DF (or with clear-dont-fragment-bit) the inner IPv4 packet is fragmented first.
  * 4. Sequence number: next value, or stop at rollover and raise the event.
@@ -165,7 +167,7 @@ public final class OutboundPath {
             if (bad != null) {
                 return drop(out, bad);
             }
-            if (sa.tunnelIsHop()) {
+            if (sa.tunnelIsHop() && !linkLocalMulticast(buf, innerOff, v4)) {
                 final int ttl = buf[innerOff + (v4 ? 8 : 7)] & 0xFF;
                 if (ttl <= 1) {
                     icmp(out, v4 ? IcmpErrors.ipv4TimeExceeded(buf, innerOff, len, icmpV4, out.icmpBuffer(), 0)
@@ -320,6 +322,14 @@ public final class OutboundPath {
         }
         System.arraycopy(buf, off + 24, icmpV6Scratch, 0, 16);
         return icmpV6Scratch;
+    }
+
+    /** 224.0.0.0/24 (RFC 5771 local network control block) or ff02::/16 (RFC 4291). */
+    private static boolean linkLocalMulticast(final byte[] buf, final int innerOff, final boolean v4) {
+        if (v4) {
+            return (buf[innerOff + 16] & 0xFF) == 224 && buf[innerOff + 17] == 0 && buf[innerOff + 18] == 0;
+        }
+        return (buf[innerOff + 24] & 0xFF) == 0xFF && (buf[innerOff + 25] & 0x0F) == 0x02;
     }
 
     private static void decrementTtl(final byte[] buf, final int off, final boolean v4) {

@@ -112,6 +112,28 @@ class OutboundPolicyTest {
     }
 
     @Test
+    @DisplayName("Link-local multicast (OSPF to 224.0.0.5, TTL 1) crosses the tunnel: it is the link, not a hop")
+    void linkLocalMulticastIsNotTimeExceeded() {
+        final OutboundPath p = path(Fixtures.sa(GCM, false, 1).build());
+        final byte[] hello = Fixtures.innerV4(50, false, 1);
+        final Ipv4View v = new Ipv4View().wrap(hello, Fixtures.HEAD, 78);
+        v.ttl(1);
+        v.destination(0xE0000005);
+        v.updateChecksum();
+        assertEquals(OutboundPath.Outcome.SENT, p.encapsulate(hello, Fixtures.HEAD, 78, batch));
+        assertEquals(0, batch.icmpLength());
+        assertEquals(0, counters.get(DropReason.TTL_EXCEEDED));
+        // Other multicast (224.0.1.0 and up) is routed: the tunnel stays a hop for it.
+        final byte[] routed = Fixtures.innerV4(50, false, 2);
+        final Ipv4View w = new Ipv4View().wrap(routed, Fixtures.HEAD, 78);
+        w.ttl(1);
+        w.destination(0xE0000101);
+        w.updateChecksum();
+        assertEquals(OutboundPath.Outcome.DROPPED, p.encapsulate(routed, Fixtures.HEAD, 78, batch));
+        assertEquals(DropReason.TTL_EXCEEDED, batch.drop());
+    }
+
+    @Test
     @DisplayName("passive-mode-tunneling: malformed and oversize packets are tunneled as they are")
     void passiveMode() {
         final OutboundPath p = path(Fixtures.sa(GCM, false, 1).passiveMode(true).tunnelMtu(576).build());

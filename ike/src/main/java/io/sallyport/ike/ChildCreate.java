@@ -37,37 +37,54 @@ final class ChildCreate {
     }
 
     /**
-     * Responder side of a child SA. {@code ignoreDh} in IKE_AUTH. Returns the payloads to answer
-     * with: the chosen SA, [KEr], TSi, TSr; or the error notify.
+     * The term a peer's new child SA is for: the first of the terms sharing this IKE SA whose
+     * selectors both narrow the offered ones (RFC 7296 §2.9); empty when none does.
      */
-    static List<Payload> respondChild(IkeSession s, long now, IkeMessage m, byte[] cNi, byte[] cNr, byte[] sharedOrNull, boolean inAuth,
-                                       ChildSa replaces, List<Action> out) {
+    static Optional<PeerConfig> termFor(IkeSession s, IkeMessage m) {
+        var tsi = m.ts(Wire.TSI);
+        var tsr = m.ts(Wire.TSR);
+        if (tsi.isEmpty() || tsr.isEmpty()) {
+            return Optional.empty();
+        }
+        return s.env.termsOf(s.peer).stream()
+                .filter(t -> !narrow(tsi.get().selectors(), t.remoteSelectors()).isEmpty()
+                        && !narrow(tsr.get().selectors(), t.localSelectors()).isEmpty())
+                .findFirst();
+    }
+
+    /**
+     * Responder side of a child SA for {@code term} (null: no term's selectors fit). {@code
+     * ignoreDh} in IKE_AUTH. Returns the payloads to answer with: the chosen SA, [KEr], TSi, TSr;
+     * or the error notify.
+     */
+    static List<Payload> respondChild(IkeSession s, PeerConfig term, long now, IkeMessage m, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
+                                       boolean inAuth, ChildSa replaces, List<Action> out) {
         var sa = m.first(Payload.Sa.class);
         var tsi = m.ts(Wire.TSI);
         var tsr = m.ts(Wire.TSR);
         if (sa.isEmpty() || tsi.isEmpty() || tsr.isEmpty()) {
             return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
         }
-        var chosen = Proposals.selectChild(sa.get().proposals(), s.peer.childProposals(), inAuth);
-        if (chosen.isEmpty()) {
-            s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, (inAuth ? "CreateChildRemote" : "RekeyChildRemote")
-                    + ": proposal mismatch with " + s.peer.name() + ": no configured IPsec proposal matches");
-            return List.of(Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN));
-        }
-        List<TrafficSelector> remoteTs = ChildCreate.narrow(tsi.get().selectors(), s.peer.remoteSelectors());
-        List<TrafficSelector> localTs = ChildCreate.narrow(tsr.get().selectors(), s.peer.localSelectors());
+        List<TrafficSelector> remoteTs = term == null ? List.of() : ChildCreate.narrow(tsi.get().selectors(), term.remoteSelectors());
+        List<TrafficSelector> localTs = term == null ? List.of() : ChildCreate.narrow(tsr.get().selectors(), term.localSelectors());
         if (remoteTs.isEmpty() || localTs.isEmpty()) {
             s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildRemote: TS unacceptable: offered "
-                    + tsi.get().selectors() + " <-> " + tsr.get().selectors() + ", configured " + s.peer.remoteSelectors()
-                    + " <-> " + s.peer.localSelectors());
+                    + tsi.get().selectors() + " <-> " + tsr.get().selectors() + ", configured "
+                    + s.env.termsOf(s.peer).stream().map(t -> t.remoteSelectors() + " <-> " + t.localSelectors()).toList());
             return List.of(Payload.Notify.of(Wire.N_TS_UNACCEPTABLE));
+        }
+        var chosen = Proposals.selectChild(sa.get().proposals(), term.childProposals(), inAuth);
+        if (chosen.isEmpty()) {
+            s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, (inAuth ? "CreateChildRemote" : "RekeyChildRemote")
+                    + ": proposal mismatch with " + term.name() + ": no configured IPsec proposal matches");
+            return List.of(Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN));
         }
         ChildProposal cp = chosen.get().ours();
         int spiIn = s.env.newChildSpi();
         int spiOut = (int) chosen.get().offered().spiValue();
         List<Payload> resp = new ArrayList<>();
         resp.add(new Payload.Sa(List.of(Proposals.answer(chosen.get().offered(), Proposals.childTransforms(cp, !inAuth), Bytes.of32(spiIn)))));
-        ChildCreate.install(s, now, cp, spiIn, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull, false, replaces, out);
+        ChildCreate.install(s, term, now, cp, spiIn, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull, false, replaces, out);
         resp.add(new Payload.Ts(Wire.TSI, remoteTs));
         resp.add(new Payload.Ts(Wire.TSR, localTs));
         return resp;
@@ -87,8 +104,8 @@ final class ChildCreate {
         return out;
     }
 
-    /** Initiator side: check the responder's choice and install. */
-    static boolean acceptChild(IkeSession s, long now, IkeMessage m, Pending p, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
+    /** Initiator side: check the responder's choice for {@code term} and install. */
+    static boolean acceptChild(IkeSession s, PeerConfig term, long now, IkeMessage m, Pending p, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
                                 ChildSa replaces, List<Action> out) {
         var sa = m.first(Payload.Sa.class);
         var tsi = m.ts(Wire.TSI);
@@ -96,24 +113,24 @@ final class ChildCreate {
         if (sa.isEmpty() || tsi.isEmpty() || tsr.isEmpty()) {
             return false;
         }
-        Optional<ChildProposal> cp = Proposals.acceptedChild(sa.get(), s.peer.childProposals(), sharedOrNull != null);
+        Optional<ChildProposal> cp = Proposals.acceptedChild(sa.get(), term.childProposals(), sharedOrNull != null);
         if (cp.isEmpty()) {
             return false;
         }
         List<TrafficSelector> localTs = tsi.get().selectors();
         List<TrafficSelector> remoteTs = tsr.get().selectors();
-        boolean inside = localTs.stream().allMatch(t -> s.peer.localSelectors().stream().anyMatch(c -> c.contains(t)))
-                && remoteTs.stream().allMatch(t -> s.peer.remoteSelectors().stream().anyMatch(c -> c.contains(t)));
+        boolean inside = localTs.stream().allMatch(t -> term.localSelectors().stream().anyMatch(c -> c.contains(t)))
+                && remoteTs.stream().allMatch(t -> term.remoteSelectors().stream().anyMatch(c -> c.contains(t)));
         if (!inside) {
             s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: responder widened the selectors");
             return false;
         }
         int spiOut = (int) sa.get().proposals().getFirst().spiValue();
-        ChildCreate.install(s, now, cp.get(), p.newChildSpi, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull, true, replaces, out);
+        ChildCreate.install(s, term, now, cp.get(), p.newChildSpi, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull, true, replaces, out);
         return true;
     }
 
-    static ChildSa install(IkeSession s, long now, ChildProposal cp, int spiIn, int spiOut, List<TrafficSelector> localTs,
+    static ChildSa install(IkeSession s, PeerConfig term, long now, ChildProposal cp, int spiIn, int spiOut, List<TrafficSelector> localTs,
                             List<TrafficSelector> remoteTs, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
                             boolean exchangeInitiator, ChildSa replaces, List<Action> out) {
         var integ = cp.encryption().isAead() ? null : cp.integrity();
@@ -126,17 +143,18 @@ final class ChildCreate {
         byte[] intRI = Arrays.copyOfRange(km, 2 * encLen + intLen, 2 * (encLen + intLen));
         long life = cp.lifetimeSeconds() * 1_000_000_000L;
         long soft = now + (long) (life * (1 - s.env.options().lifetimeJitter() * (1 + s.env.random().nextDouble())));
-        var child = new ChildSa(spiIn, spiOut, cp, List.copyOf(localTs), List.copyOf(remoteTs), cNi, cNr, soft, now + life);
+        var child = new ChildSa(term, spiIn, spiOut, cp, List.copyOf(localTs), List.copyOf(remoteTs), cNi, cNr, soft, now + life);
         s.children.add(child);
+        s.announce(term.name(), now, out);
         boolean encap = s.natLocal || s.natRemote;
-        out.add(new Action.InstallChildSa(s.peer.name(), s.id(), spiIn, spiOut, cp.encryption(), integ,
+        out.add(new Action.InstallChildSa(term.name(), s.id(), spiIn, spiOut, cp.encryption(), integ,
                 exchangeInitiator ? encRI : encIR, exchangeInitiator ? intRI : intIR,
                 exchangeInitiator ? encIR : encRI, exchangeInitiator ? intIR : intRI,
                 child.localSelectors, child.remoteSelectors, s.local, s.remote, encap,
                 new Lifetime((soft - now) / 1_000_000_000L, cp.lifetimeSeconds()), replaces != null,
                 replaces == null ? 0 : replaces.spiIn));
         s.env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, (replaces == null ? "CreateChild" : "RekeyChild")
-                + (exchangeInitiator ? "Local" : "Remote") + ": " + child + " installed with " + s.peer.name() + ", "
+                + (exchangeInitiator ? "Local" : "Remote") + ": " + child + " installed with " + term.name() + ", "
                 + cp.encryption().keyword() + (integ == null ? "" : "/" + integ.ipsecKeyword()) + ", "
                 + localTs + " <-> " + remoteTs + (encap ? ", UDP-encapsulated" : ""));
         return child;

@@ -28,8 +28,9 @@ import io.sallyport.ike.IkeSession.State;
 import io.sallyport.ike.IkeSession.Work;
 
 /**
- * CREATE_CHILD_SA for child SAs: rekey (make-before-break) in both roles and the §2.8.1
- * collision rule for crossing rekeys.
+ * CREATE_CHILD_SA for child SAs: additional children of further terms towards the same peer
+ * (RFC 7296 §1.3.1), rekey (make-before-break) in both roles and the §2.8.1 collision rule for
+ * crossing rekeys.
  */
 final class ChildRekey {
 
@@ -37,30 +38,65 @@ final class ChildRekey {
     }
 
     static List<Payload> rekeyChildRequestPayloads(IkeSession s, Pending p, ChildSa old) {
-        ChildProposal first = s.peer.childProposals().getFirst();
-        DhGroup group = old.rekeyGroup != null ? old.rekeyGroup : first.pfsGroup();
+        DhGroup group = old.rekeyGroup != null ? old.rekeyGroup : old.term.childProposals().getFirst().pfsGroup();
+        List<Payload> pl = new ArrayList<>();
+        pl.add(new Payload.Notify(Wire.PROTO_ESP, Bytes.of32(old.spiIn), Wire.N_REKEY_SA, new byte[0]));
+        pl.addAll(childRequest(s, p, old.term, group, old.localSelectors, old.remoteSelectors));
+        return pl;
+    }
+
+    /** A further term's first child over an established IKE SA: SA, Ni, [KEi], TSi, TSr (RFC 7296 §1.3.1). */
+    static List<Payload> createChildRequestPayloads(IkeSession s, Pending p, PeerConfig term) {
+        return childRequest(s, p, term, term.childProposals().getFirst().pfsGroup(), term.localSelectors(), term.remoteSelectors());
+    }
+
+    private static List<Payload> childRequest(IkeSession s, Pending p, PeerConfig term, DhGroup group,
+                                              List<TrafficSelector> local, List<TrafficSelector> remote) {
         p.nonce = s.env.nonce();
         p.newChildSpi = s.env.newChildSpi();
         List<Payload> pl = new ArrayList<>();
-        pl.add(new Payload.Notify(Wire.PROTO_ESP, Bytes.of32(old.spiIn), Wire.N_REKEY_SA, new byte[0]));
-        pl.add(Proposals.childOffer(s.peer.childProposals(), p.newChildSpi, true));
+        pl.add(Proposals.childOffer(term.childProposals(), p.newChildSpi, true));
         pl.add(new Payload.Nonce(p.nonce));
         if (group != null) {
             p.ke = p.ke != null && p.ke.group() == group ? p.ke : s.env.newKeyExchange(group);
             pl.add(new Payload.Ke(p.ke.group().number(), p.ke.publicValue()));
         }
-        pl.add(new Payload.Ts(Wire.TSI, old.localSelectors));
-        pl.add(new Payload.Ts(Wire.TSR, old.remoteSelectors));
+        pl.add(new Payload.Ts(Wire.TSI, local));
+        pl.add(new Payload.Ts(Wire.TSR, remote));
         return pl;
     }
 
+    /** The answer to {@link #createChildRequestPayloads}: the child is installed, or the refusal traced. */
+    static void processCreateChildResponse(IkeSession s, long now, IkeMessage m, Pending p, PeerConfig term, List<Action> out) {
+        var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
+        Optional<byte[]> shared = Optional.empty();
+        String why = err.map(n -> n.notifyType() == Wire.N_TS_UNACCEPTABLE ? "TS unacceptable" : "refused with " + Wire.notifyName(n.notifyType()))
+                .orElse(null);
+        var nonce = m.first(Payload.Nonce.class);
+        if (why == null && nonce.isEmpty()) {
+            why = "answered without a nonce";
+        }
+        if (why == null && p.ke != null) {
+            shared = m.first(Payload.Ke.class).filter(k -> k.group() == p.ke.group().number()).flatMap(k -> s.env.agree(p.ke, k.data()));
+            if (shared.isEmpty()) {
+                why = "answered with an unusable KE payload";
+            }
+        }
+        if (why == null && !ChildCreate.acceptChild(s, term, now, m, p, p.nonce, nonce.get().data(), shared.orElse(null), null, out)) {
+            why = "answered with a proposal or selectors we did not offer";
+        }
+        if (why != null) {
+            s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: child SA for " + term.name() + " " + why);
+        }
+    }
+
     /** The group an INVALID_KE_PAYLOAD names, if it is a PFS group of one of our child proposals. */
-    private static Optional<DhGroup> suggestedGroup(IkeSession s, Payload.Notify n) {
+    private static Optional<DhGroup> suggestedGroup(PeerConfig term, Payload.Notify n) {
         if (n.notifyType() != Wire.N_INVALID_KE_PAYLOAD || n.data().length != 2) {
             return Optional.empty();
         }
         return DhGroup.fromNumber(Bytes.u16(n.data(), 0))
-                .filter(g -> s.peer.childProposals().stream().anyMatch(c -> c.pfsGroup() == g));
+                .filter(g -> term.childProposals().stream().anyMatch(c -> c.pfsGroup() == g));
     }
 
     /** The rekey failed: the old SA stays and is rekeyed again after a bounded, doubling wait. */
@@ -99,11 +135,14 @@ final class ChildRekey {
                 return List.of(new Payload.Notify(Wire.PROTO_ESP, rekey.get().spi(), Wire.N_CHILD_SA_NOT_FOUND, new byte[0]));
             }
         }
+        // A rekey keeps its term; a new child is for the term whose selectors fit (else TS_UNACCEPTABLE).
+        PeerConfig term = old != null ? old.term : ChildCreate.termFor(s, m).orElse(null);
         byte[] myNonce = s.env.nonce();
         byte[] shared = null;
         KeyExchange myKe = null;
         var kePayload = m.first(Payload.Ke.class);
-        var chosen = Proposals.selectChild(sa.get().proposals(), s.peer.childProposals(), false);
+        var chosen = term == null ? Optional.<Proposals.Chosen<ChildProposal>>empty()
+                : Proposals.selectChild(sa.get().proposals(), term.childProposals(), false);
         if (chosen.isPresent() && chosen.get().ours().pfsGroup() != null) {
             DhGroup g = chosen.get().ours().pfsGroup();
             if (kePayload.isEmpty() || kePayload.get().group() != g.number()) {
@@ -120,7 +159,7 @@ final class ChildRekey {
             shared = secret.get();
         }
         byte[] theirNonce = nonce.get().data();
-        List<Payload> childPart = ChildCreate.respondChild(s, now, m, theirNonce, myNonce, shared, false, old, out);
+        List<Payload> childPart = ChildCreate.respondChild(s, term, now, m, theirNonce, myNonce, shared, false, old, out);
         if (childPart.getFirst() instanceof Payload.Notify) {
             return childPart;
         }
@@ -148,7 +187,7 @@ final class ChildRekey {
     static void processRekeyChildResponse(IkeSession s, long now, IkeMessage m, Pending p, ChildSa old, List<Action> out) {
         var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
         if (err.isPresent()) {
-            Optional<DhGroup> wanted = suggestedGroup(s, err.get()).filter(g -> g != old.rekeyGroup);
+            Optional<DhGroup> wanted = suggestedGroup(old.term, err.get()).filter(g -> g != old.rekeyGroup);
             wanted.ifPresent(g -> old.rekeyGroup = g);
             if (wanted.isPresent() && !old.rekeyGroupSwitched) {
                 // RFC 7296 §1.3: the responder named a group of ours; try again with it now, once (a peer
@@ -178,7 +217,7 @@ final class ChildRekey {
             }
             shared = secret.get();
         }
-        if (!ChildCreate.acceptChild(s, now, m, p, p.nonce, nonce.get().data(), shared, old, out)) {
+        if (!ChildCreate.acceptChild(s, old.term, now, m, p, p.nonce, nonce.get().data(), shared, old, out)) {
             refused(s, now, old, "answered with a proposal or selectors we did not offer", out);
             return;
         }

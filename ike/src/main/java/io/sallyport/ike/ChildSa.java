@@ -6,9 +6,11 @@ import java.util.List;
 /** One ESP SA pair as kmd tracks it: SPIs, selectors, the nonces that made it, its timers. */
 final class ChildSa {
 
-    /** Lifecycle of a child SA. */
-    enum State { INSTALLED, REKEYING, REKEYED, DELETING }
+    /** Lifecycle of a child SA; EXPIRED: gone locally at its hard lifetime, the peer still to be told. */
+    enum State { INSTALLED, REKEYING, REKEYED, DELETING, EXPIRED }
 
+    /** The term (kmd peer, one tunnel) whose selectors this SA carries; several share one IKE SA. */
+    final PeerConfig term;
     final int spiIn;
     final int spiOut;
     final ChildProposal proposal;
@@ -27,8 +29,9 @@ final class ChildSa {
     io.sallyport.crypto.DhGroup rekeyGroup;
     boolean rekeyGroupSwitched;
 
-    ChildSa(int spiIn, int spiOut, ChildProposal proposal, List<TrafficSelector> localSelectors,
+    ChildSa(PeerConfig term, int spiIn, int spiOut, ChildProposal proposal, List<TrafficSelector> localSelectors,
             List<TrafficSelector> remoteSelectors, byte[] ni, byte[] nr, long softDeadline, long hardDeadline) {
+        this.term = term;
         this.spiIn = spiIn;
         this.spiOut = spiOut;
         this.proposal = proposal;

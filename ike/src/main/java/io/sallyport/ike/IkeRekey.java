@@ -76,9 +76,7 @@ final class IkeRekey {
             s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyIke: peer rekeyed IKE SA " + s.id() + " while we were rekeying it");
         }
         s.env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "RekeyIkeRemote: IKE SA " + s.id() + " replaced by " + next.id());
-        out.add(new Action.IkeSaUp(s.peer.name(), next.id(), false, next.local, next.remote, p.encryption(),
-                p.encryption().isAead() ? null : p.integrity(), p.prf(), p.group(), s.natLocal || s.natRemote,
-                new Lifetime((next.softDeadline - now) / 1_000_000_000L, p.lifetimeSeconds())));
+        next.announceAll(s, now, out);
         s.markRekeyed(now);
         return List.of(new Payload.Sa(List.of(Proposals.answer(chosen.get().offered(), Proposals.ikeTransforms(p), Bytes.of64(newSpiR)))),
                 new Payload.Nonce(myNonce), new Payload.Ke(p.group().number(), myKe.publicValue()));
@@ -113,9 +111,7 @@ final class IkeRekey {
         IkeSession next = IkeRekey.successor(s, now, true, chosen.get(), p.newIkeSpi, sa.get().proposals().getFirst().spiValue(),
                 p.nonce, nonce.get().data(), shared.get());
         s.env.register(next);
-        out.add(new Action.IkeSaUp(s.peer.name(), next.id(), true, next.local, next.remote, chosen.get().encryption(),
-                chosen.get().encryption().isAead() ? null : chosen.get().integrity(), chosen.get().prf(), chosen.get().group(),
-                s.natLocal || s.natRemote, new Lifetime((next.softDeadline - now) / 1_000_000_000L, chosen.get().lifetimeSeconds())));
+        next.announceAll(s, now, out);
         s.env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "RekeyIkeLocal: IKE SA " + s.id() + " replaced by " + next.id());
         s.markRekeyed(now);
         if (p.peerCreatedIke != null && Collisions.lostCollision(p.nonce, nonce.get().data(), p.peerNi, p.peerNr)) {

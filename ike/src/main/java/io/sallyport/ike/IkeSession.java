@@ -40,6 +40,8 @@ final class IkeSession {
     sealed interface Work {
         record Init() implements Work { }
         record Auth() implements Work { }
+        /** A further term's child over this IKE SA (RFC 7296 §1.3.1). */
+        record CreateChild(PeerConfig term) implements Work { }
         record RekeyChild(ChildSa old) implements Work { }
         record RekeyIke() implements Work { }
         record DeleteChild(ChildSa child) implements Work { }
@@ -129,6 +131,8 @@ final class IkeSession {
     byte[] requestFirstPacket;
 
     final List<ChildSa> children = new ArrayList<>();
+    /** The terms told {@link Action.IkeSaUp} for this SA (each has or had a child here); each is told when it goes. */
+    final java.util.Set<String> announced = new java.util.LinkedHashSet<>();
     long softDeadline = Long.MAX_VALUE;
     long hardDeadline = Long.MAX_VALUE;
     long lastInbound;
@@ -196,9 +200,7 @@ final class IkeSession {
         if (natLocal) {
             nextKeepalive = now + peer.natKeepaliveNanos(env.options());
         }
-        out.add(new Action.IkeSaUp(peer.name(), id(), initiator, local, remote, proposal.encryption(),
-                proposal.encryption().isAead() ? null : proposal.integrity(), proposal.prf(), proposal.group(),
-                natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, proposal.lifetimeSeconds())));
+        announce(peer.name(), now, out);
         env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "IKE SA " + id() + " with " + peer.name() + " established ("
                 + (initiator ? "initiator" : "responder") + ", " + local + " <-> " + remote + ")");
         resolveDuplicates(now, out);
@@ -214,7 +216,7 @@ final class IkeSession {
         for (IkeSession other : env.sessionsOf(peer.name())) {
             // An SA of an earlier configuration of this peer (a commit replaced it) is on its way out.
             if (other == this || other.state != State.ESTABLISHED || other.ni == null || other.nr == null
-                    || !other.peer.equals(peer)) {
+                    || !Kmd.sameIkeSa(other.peer, peer)) {
                 continue;
             }
             IkeSession loser = Collisions.lostCollision(ni, nr, other.ni, other.nr) ? this : other;
@@ -227,10 +229,26 @@ final class IkeSession {
         }
     }
 
+    /** Tells the term {@code name} that this established SA carries it, once. */
+    void announce(String name, long now, List<Action> out) {
+        if (announced.add(name)) {
+            out.add(new Action.IkeSaUp(name, id(), initiator, local, remote, proposal.encryption(),
+                    proposal.encryption().isAead() ? null : proposal.integrity(), proposal.prf(), proposal.group(),
+                    natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, proposal.lifetimeSeconds())));
+        }
+    }
+
+    /** The SA that replaces {@code old} by rekey carries the same terms: each is told. */
+    void announceAll(IkeSession old, long now, List<Action> out) {
+        for (String name : old.announced.isEmpty() ? List.of(old.peer.name()) : old.announced) {
+            announce(name, now, out);
+        }
+    }
+
     void removeChild(ChildSa c, String reason, List<Action> out) {
         if (children.remove(c)) {
-            out.add(new Action.DeleteChildSa(peer.name(), c.spiIn, c.spiOut, reason));
-            env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + peer.name() + " removed (" + reason + ")");
+            out.add(new Action.DeleteChildSa(c.term.name(), c.spiIn, c.spiOut, reason));
+            env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + c.term.name() + " removed (" + reason + ")");
         }
     }
 
@@ -274,13 +292,18 @@ final class IkeSession {
                     payloads = ChildRekey.rekeyChildRequestPayloads(this, p, rc.old());
                     env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyChildLocal: rekeying " + rc.old());
                 }
+                case Work.CreateChild cc -> {
+                    exchange = Wire.CREATE_CHILD_SA;
+                    payloads = ChildRekey.createChildRequestPayloads(this, p, cc.term());
+                    env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateChildLocal: child SA for " + cc.term().name());
+                }
                 case Work.RekeyIke ri -> {
                     exchange = Wire.CREATE_CHILD_SA;
                     payloads = IkeRekey.rekeyIkeRequestPayloads(this, p);
                     env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyIkeLocal: rekeying IKE SA " + id());
                 }
                 case Work.DeleteChild dc -> {
-                    if (!children.contains(dc.child())) {
+                    if (!children.contains(dc.child()) && dc.child().state != ChildSa.State.EXPIRED) {
                         continue;
                     }
                     dc.child().state = ChildSa.State.DELETING;
@@ -490,6 +513,7 @@ final class IkeSession {
         pending = null;
         switch (p.work) {
             case Work.Auth a -> IkeAuth.processAuthResponse(this, now, m, p, out);
+            case Work.CreateChild cc -> ChildRekey.processCreateChildResponse(this, now, m, p, cc.term(), out);
             case Work.RekeyChild rc -> ChildRekey.processRekeyChildResponse(this, now, m, p, rc.old(), out);
             case Work.RekeyIke ri -> IkeRekey.processRekeyIkeResponse(this, now, m, p, out);
             case Work.DeleteChild dc -> removeChild(dc.child(), "deleted locally", out);
@@ -550,8 +574,14 @@ final class IkeSession {
             }
             for (ChildSa c : List.copyOf(children)) {
                 if (now >= c.hardDeadline) {
+                    // Out of the data plane at once; the peer is told with a Delete (unless one is on its way).
+                    boolean told = c.state == ChildSa.State.DELETING
+                            || queue.stream().anyMatch(w -> w instanceof Work.DeleteChild dc && dc.child() == c);
+                    c.state = ChildSa.State.EXPIRED;
                     removeChild(c, "lifetime expired", out);
-                    queue.add(new Work.DeleteChild(c));
+                    if (!told) {
+                        queue.add(new Work.DeleteChild(c));
+                    }
                 } else if (now >= c.softDeadline && now >= c.rekeyRetryAt && c.state == ChildSa.State.INSTALLED
                         && queue.stream().noneMatch(w -> w instanceof Work.RekeyChild rc && rc.old() == c)) {
                     env.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft lifetime reached");
@@ -618,7 +648,9 @@ final class IkeSession {
         queue.clear();
         requestFragments.clear();
         responseFragments.clear();
-        out.add(new Action.IkeSaDown(peer.name(), id(), cause, reason));
+        for (String name : announced.isEmpty() ? List.of(peer.name()) : announced) {
+            out.add(new Action.IkeSaDown(name, id(), cause, reason));
+        }
         env.unregister(this);
     }
 
@@ -656,6 +688,7 @@ final class IkeSession {
         return switch (w) {
             case Work.Init i -> "IKE_SA_INIT";
             case Work.Auth a -> "IKE_AUTH";
+            case Work.CreateChild c -> "CREATE_CHILD_SA (new child)";
             case Work.RekeyChild r -> "CREATE_CHILD_SA (rekey child)";
             case Work.RekeyIke r -> "CREATE_CHILD_SA (rekey IKE)";
             case Work.DeleteChild dc -> "INFORMATIONAL (delete child)";

@@ -161,8 +161,20 @@ public final class Kmd {
                 }
             }
             case Command.RemovePeer r -> {
+                PeerConfig gone = peers.get(r.peer());
+                boolean shared = gone != null && termsSharing(gone).size() > 1;
                 for (IkeSession s : sessionsOf(r.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "peer removed"), out));
+                    if (shared) {
+                        // Other terms keep the IKE SA: only this term's children go.
+                        s.announced.remove(r.peer());
+                        for (ChildSa child : List.copyOf(s.children)) {
+                            if (child.term.name().equals(r.peer())) {
+                                guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteChild(child), out));
+                            }
+                        }
+                    } else {
+                        guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "peer removed"), out));
+                    }
                 }
                 peers.remove(r.peer());
                 indexPeers();
@@ -258,7 +270,9 @@ public final class Kmd {
     }
 
     public List<IkeSaView> ikeSas() {
-        List<IkeSaView> out = new ArrayList<>(sas.values().stream().map(s -> new IkeSaView(s.peer.name(), s.id(), s.state.name(),
+        // Named after a term it carries now (the one that started it may have been removed since).
+        List<IkeSaView> out = new ArrayList<>(sas.values().stream().map(s -> new IkeSaView(
+                s.announced.isEmpty() ? s.peer.name() : s.announced.iterator().next(), s.id(), s.state.name(),
                 s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2")).toList());
         for (V1Engine.SaView v : v1.sas()) {
             out.add(new IkeSaView(v.peer(), v.id(), v.state(), v.initiator(), v.local(), v.remote(), v.childSpisIn(), v.exchangeType()));
@@ -277,9 +291,21 @@ public final class Kmd {
 
     // ---------------------------------------------------------------- internals
 
+    /**
+     * Brings up {@code p}: a new IKE SA, or, when another term towards the same gateway already
+     * has one (up, or coming up as its initiator), a further child SA over it, as Junos does.
+     */
     private void initiate(long now, PeerConfig p, List<Action> out) {
-        boolean active = sessionsOf(p.name()).stream().anyMatch(s -> s.state != IkeSession.State.REKEYED);
-        if (active) {
+        List<IkeSession> active = sessionsOf(p.name()).stream().filter(s -> s.state != IkeSession.State.REKEYED).toList();
+        Optional<IkeSession> carrier = active.stream().filter(s -> s.state == IkeSession.State.ESTABLISHED
+                || s.state == IkeSession.State.CONNECTING && s.initiator).findFirst();
+        if (carrier.isPresent() && !carries(carrier.get(), p)) {
+            IkeSession s = carrier.get();
+            trace(out, TraceFlag.IKE, TraceLevel.INFO, "child SA for " + p.name() + " over IKE SA " + s.id() + " of " + s.peer.name());
+            guarded(s, out, () -> s.enqueue(now, new IkeSession.Work.CreateChild(p), out));
+            return;
+        }
+        if (!active.isEmpty()) {
             trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "IKE SA with " + p.name() + " already up or coming up");
             return;
         }
@@ -289,6 +315,35 @@ public final class Kmd {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "initiating " + p.name() + " failed: " + e);
         }
+    }
+
+    /**
+     * Whether {@code s} has, or is about to create, a child SA for {@code term} as configured now
+     * (a child of an earlier configuration of the term is on its way out).
+     */
+    private static boolean carries(IkeSession s, PeerConfig term) {
+        return s.children.stream().anyMatch(c -> c.term.equals(term))
+                || s.state == IkeSession.State.CONNECTING && s.peer.equals(term)
+                || s.pending != null && s.pending.work instanceof IkeSession.Work.CreateChild cc && cc.term().equals(term)
+                || s.queue.stream().anyMatch(w -> w instanceof IkeSession.Work.CreateChild cc && cc.term().equals(term));
+    }
+
+    /**
+     * Whether two peers' SAs can be children of one IKE SA: IKEv2 terms towards the same gateway
+     * from the same address with the same IKE proposals, identities, authenticator and IKE options.
+     */
+    static boolean sameIkeSa(PeerConfig a, PeerConfig b) {
+        return a.equals(b) || a.exchange() == PeerConfig.Exchange.IKEV2 && b.exchange() == PeerConfig.Exchange.IKEV2
+                && a.localAddress().equals(b.localAddress()) && a.remoteAddress().equals(b.remoteAddress())
+                && Objects.equals(a.localId(), b.localId()) && Objects.equals(a.remoteId(), b.remoteId())
+                && a.authenticator().equals(b.authenticator()) && a.ikeProposals().equals(b.ikeProposals())
+                && a.dpd().equals(b.dpd()) && a.natTraversal() == b.natTraversal()
+                && a.natKeepaliveSeconds() == b.natKeepaliveSeconds();
+    }
+
+    /** The configured terms that share an IKE SA with {@code p} ({@code p} among them when configured). */
+    private List<PeerConfig> termsSharing(PeerConfig p) {
+        return peers.values().stream().filter(x -> sameIkeSa(x, p)).toList();
     }
 
     /**
@@ -362,8 +417,16 @@ public final class Kmd {
         trace(out, TraceFlag.DATABASE, TraceLevel.WARNING, String.format("no child SA with inbound SPI %08x", spiIn));
     }
 
+    /**
+     * The IKE SAs of {@code peer}: its own and those it shares with other terms (also one that a
+     * removed term started). A scan, for commands and SA set-up only, never per datagram.
+     */
     private Collection<IkeSession> sessionsOf(String peer) {
-        return sas.ofPeer(peer);
+        PeerConfig p = peers.get(peer);
+        if (p == null) {
+            return sas.ofPeer(peer);
+        }
+        return sas.values().stream().filter(s -> s.peer.name().equals(peer) || sameIkeSa(s.peer, p)).toList();
     }
 
     private Optional<PeerConfig> peer(String name, List<Action> out) {
@@ -465,10 +528,25 @@ public final class Kmd {
 
         Collection<IkeSession> sessionsOf(String peer) { return Kmd.this.sessionsOf(peer); }
 
-        void unregister(IkeSession s) {
-            if (sas.remove(s)) {
-                reconnectCheck.add(s.peer.name());
+        /**
+         * The terms whose children {@code s}'s IKE SA may carry: the configured ones sharing it with
+         * its peer, that peer first (also when a commit has replaced it meanwhile).
+         */
+        List<PeerConfig> termsOf(PeerConfig peer) {
+            List<PeerConfig> terms = new ArrayList<>(List.of(peer));
+            for (PeerConfig t : termsSharing(peer)) {
+                if (!t.name().equals(peer.name())) {
+                    terms.add(t);
+                }
             }
+            return terms;
+        }
+
+        void unregister(IkeSession s) {
+            sas.remove(s);
+            // Every term it carried may need bringing back (scheduleReconnects looks whether another SA carries it).
+            reconnectCheck.add(s.peer.name());
+            reconnectCheck.addAll(s.announced);
         }
 
         void count(DropReason r) { Kmd.this.count(r); }

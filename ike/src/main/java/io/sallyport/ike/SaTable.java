@@ -36,10 +36,9 @@ final class SaTable {
         }
     }
 
-    /** Removes {@code s}; returns true when its peer has no IKE SA left. */
-    boolean remove(IkeSession s) {
+    void remove(IkeSession s) {
         if (!bySpi.remove(s.localSpi(), s)) {
-            return false;
+            return;
         }
         responders.remove(new InitiatorKey(s.spiI, s.origin), s);
         authenticated(s);
@@ -47,9 +46,7 @@ final class SaTable {
         ofPeer.remove(s);
         if (ofPeer.isEmpty()) {
             byPeer.remove(s.peer.name());
-            return true;
         }
-        return false;
     }
 
     /** {@code s} is no longer half-open. */

@@ -213,18 +213,13 @@ class Ikev1TwoPeersTest {
         assertEquals(0, t.b.liveSaCount());
         assertTrue(t.planeA.isEmpty() && t.planeB.isEmpty());
         assertTrue(downReason(t.actionsA).startsWith("deleted"), () -> traces(t));
-        assertEquals(OptionalLongs.EMPTY, t.a.nextDeadline().isPresent());
+        assertFalse(t.a.nextDeadline().isPresent(), "no deadline left behind");
 
         var u = established();
         u.commandA(new Command.DeleteIkeSa("b"));
         u.runQuiet();
         assertEquals(0, u.b.liveSaCount(), () -> traces(u));
         assertTrue(u.planeB.isEmpty());
-    }
-
-    /** A tiny holder so the assertion above reads as intended: no deadline is left behind. */
-    private static final class OptionalLongs {
-        static final boolean EMPTY = false;
     }
 
     @Test
@@ -384,6 +379,24 @@ class Ikev1TwoPeersTest {
         t.run(60 * SECOND);
         assertTrue(downReason(t.actionsA).startsWith("authentication failed"), () -> traces(t));
         assertTrue(t.of(t.actionsB, Action.IkeSaUp.class).isEmpty());
+    }
+
+    @Test
+    void shouldLeaveNatTraversalOutWithDisableNatt() {
+        var t = new TwoPeers();
+        t.addPeers(noNatt(v1("b", A, B, "k")), noNatt(v1("a", B, A, "k")));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        assertFalse(t.planeA.values().iterator().next().udpEncapsulation());
+        assertTrue(t.of(t.actionsA, Action.Send.class).stream().allMatch(s -> s.datagram().remote().getPort() == 500
+                && !s.datagram().nonEspMarker()), "everything on port 500");
+    }
+
+    private static PeerConfig noNatt(PeerConfig p) {
+        return new PeerConfig(p.name(), p.localAddress(), p.remoteAddress(), p.localId(), p.remoteId(), p.authenticator(),
+                p.ikeProposals(), p.childProposals(), p.localSelectors(), p.remoteSelectors(), p.dpd(), false, false, 0,
+                PeerConfig.Exchange.MAIN);
     }
 
     private static PeerConfig immediate(PeerConfig p) {

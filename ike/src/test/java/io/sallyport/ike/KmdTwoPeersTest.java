@@ -345,14 +345,18 @@ class KmdTwoPeersTest {
     }
 
     /**
-     * Two terms towards one gateway make two IKE SAs with the same peer. Only the first may carry
-     * INITIAL_CONTACT: on the second, the peer (B here, as strongSwan does) would drop the first.
+     * Two peers towards one gateway that cannot share an IKE SA (here: another NAT keepalive
+     * interval) make two IKE SAs with it. Only the first may carry INITIAL_CONTACT: on the second,
+     * the peer (B here, as strongSwan does) would drop the first. Terms that can share one:
+     * {@link SharedIkeSaTest}.
      */
     @Test
     void shouldKeepBothIkeSasOfTwoPeersTowardsOneGateway() {
         var t = new TwoPeers();
         t.addPeers(TwoPeers.config("b1", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
-        t.commandA(new Command.AddPeer(TwoPeers.config("b2", A, B, "secret")));
+        var b2 = TwoPeers.config("b2", A, B, "secret");
+        t.commandA(new Command.AddPeer(new PeerConfig("b2", A, B, b2.localId(), b2.remoteId(), b2.authenticator(), b2.ikeProposals(),
+                b2.childProposals(), b2.localSelectors(), b2.remoteSelectors(), b2.dpd(), true, false, 30)));
         t.commandA(new Command.Initiate("b1"));
         t.runQuiet();
         t.commandA(new Command.Initiate("b2"));

@@ -175,4 +175,32 @@ class SallyportIkev1StrongswanTest {
             + d.cli(SHOW_IKE) + "\nstrongSwan:\n" + h.sas("gw-b"));
         assertTrue(h.ping("host-a", HOST_B, 3, 0.2).allAnswered());
     }
+
+    @Test
+    @Order(6)
+    void phase1ReauthenticationByStrongswanUnderTrafficLosesAtMostAFewPackets() throws Exception {
+        startPeer(Map.of("INTEROP_IKE_REAUTH_TIME", "20s"));
+        SallyportDaemon d = BED.daemon("gw-a", "v1-reauth", ikev1(GatewayConfig.gwA().withEstablish("responder-only")));
+        h.initiate("gw-b", 30).orThrow();
+        assertTunnelUp();
+        String oldIke = h.rawSas("gw-b").ikes().getFirst().initiatorSpi();
+        Process ping = new ProcessBuilder("ip", "netns", "exec", h.ns("host-a"), "ping", "-n", "-q", "-i", "0.1", "-w", "45", HOST_B)
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            boolean reauthenticated = Testbed.await(Duration.ofSeconds(35), () -> {
+                SwanSas now = h.rawSas("gw-b");
+                return !now.hasIkeSpi(oldIke) && now.established() && !now.installedChildren().isEmpty();
+            });
+            Thread.sleep(2000);
+            assertTrue(reauthenticated, "strongSwan did not re-authenticate within 35 s:\n" + h.sas("gw-b"));
+        } finally {
+            new ProcessBuilder("kill", "-INT", Long.toString(ping.pid())).start().waitFor();
+            ping.waitFor(5, TimeUnit.SECONDS);
+        }
+        Ping result = Ping.parse(new String(ping.getInputStream().readAllBytes()));
+        System.out.println("evidence: ISAKMP SA " + oldIke + " re-authenticated; ping " + result + "; Sallyport shows:\n" + d.cli(SHOW_IKE));
+        assertTrue(result.transmitted() > 100, "continuous ping ran: " + result);
+        assertTrue(result.lost() <= 5, "lost more than 5 pings across the phase-1 re-authentication: " + result);
+        assertEquals(1, d.cli(SHOW_IKE).lines().filter(l -> l.contains("Matured")).count(), d.cli(SHOW_IKE));
+    }
 }

@@ -171,6 +171,38 @@ class FidelityTest {
         }
     }
 
+    // ---------------------------------------------------------------- several terms, one IKE SA
+
+    /** Each router gets a second term towards the same gateway, for 172.16.128.0/17; term1 keeps 172.16.0.0/17. */
+    static String twoTerms(String c) {
+        boolean r1 = c.contains("local-gateway 10.0.1.1;");
+        String ours = r1 ? "source-address" : "destination-address";
+        String theirs = r1 ? "destination-address" : "source-address";
+        return c.replace(ours + " { 172.16.0.0/16; }", ours + " { 172.16.0.0/17; }")
+                .replace("match-direction input;", "term term2 { from { " + ours + " { 172.16.128.0/17; } " + theirs + " { 192.168.0.0/16; } } then { remote-gateway " + (r1 ? "10.0.1.2" : "10.0.1.1")
+                        + "; dynamic { ike-policy ike-policy1; ipsec-policy ipsec-policy1; } } } match-direction input;");
+    }
+
+    @Test
+    void twoTermsTowardsOneGatewayAreTwoChildSasOfOneIkeSa() throws Exception {
+        try (Lab lab = msMpc(FidelityTest::twoTerms)) {
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            assertTrue(lab.awaitTunnels(MINUTE), () -> String.join("; ", r1.tunnelProblems()));
+            for (String router : List.of("router1", "router2")) {
+                LabRouter r = lab.router(router).orElseThrow();
+                assertEquals(1, r.gateway().kmd().ikeSas().size(), router);
+                assertEquals(2, r.gateway().kmd().ikeSas().getFirst().childSpisIn().size(), router);
+                String ike = r.execute("show services ipsec-vpn ike security-associations").text();
+                assertEquals(1, ike.lines().filter(l -> l.startsWith("10.0.1.")).count(), ike);
+                String ipsec = r.execute("show services ipsec-vpn ipsec security-associations").text();
+                assertTrue(ipsec.contains("term1") && ipsec.contains("term2"), ipsec);
+            }
+            assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());
+            System.out.println("evidence: two terms, one IKE SA:\n" + r1.execute("show services ipsec-vpn ike security-associations").text()
+                    + r1.execute("show services ipsec-vpn ipsec security-associations").text());
+        }
+    }
+
     // ---------------------------------------------------------------- #8
 
     @Test

@@ -39,6 +39,14 @@ public interface DatagramPort extends AutoCloseable {
         return SendBatch.immediate(this);
     }
 
+    /**
+     * A batch for receiving many datagrams in few host calls, for the port's receiving thread.
+     * The default takes one per call; hosts with a batch call ({@code recvmmsg}) override it.
+     */
+    default ReceiveBatch newReceiveBatch() {
+        return ReceiveBatch.single(this, 65535);
+    }
+
     /** Waits until a datagram is readable or the timeout passes; {@code true} when readable. */
     boolean awaitReadable(long timeoutMillis);
 

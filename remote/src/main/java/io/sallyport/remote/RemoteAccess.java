@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's remote access: starts, moves and stops the SSH, NETCONF and metrics listeners as
- * commits change {@code system services ssh}, {@code netconf ssh} and {@code prometheus}; a commit that only changes users takes effect at the next login
+ * commits change {@code system services ssh}, {@code netconf ssh} and {@code prometheus} (sessions open on a
+ * moved listener go on until they end); a commit that only changes users takes effect at the next login
  * without touching open sessions.
  */
 public final class RemoteAccess implements DaemonExtension {
@@ -80,12 +81,12 @@ public final class RemoteAccess implements DaemonExtension {
         RemoteSettings settings = RemoteSettings.from(active);
         users = settings.users();
         if (!settings.ssh().equals(sshListener)) {
-            ssh = stop(ssh, "ssh");
+            if (ssh != null) ssh.retire();
             ssh = settings.ssh().map(l -> start(l, "ssh")).orElse(null);
             sshListener = settings.ssh();
         }
         if (!settings.netconf().equals(netconfListener)) {
-            netconf = stop(netconf, "netconf");
+            if (netconf != null) netconf.retire();
             netconf = settings.netconf().map(l -> start(l, "netconf")).orElse(null);
             netconfListener = settings.netconf();
         }

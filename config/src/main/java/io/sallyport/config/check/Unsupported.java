@@ -22,7 +22,8 @@ public final class Unsupported {
         "interfaces * unit * family inet service input post-service-filter",
         "interfaces * unit * family inet service input service-set * service-filter",
         "interfaces * unit * family inet service output service-set * service-filter",
-        "protocols ospf",
+        "protocols ospf export",
+        "protocols ospf reference-bandwidth",
         "policy-options",
         "routing-instances * vrf-import",
         "routing-instances * vrf-export",
@@ -71,6 +72,10 @@ public final class Unsupported {
      * applies). One line per feature, removed when the feature lands.
      */
     public static final List<CannotWork> CANNOT_WORK = List.of(
+        new CannotWork("protocols ospf area * interface * interface-type nbma",
+            "OSPF nbma interfaces are not supported by Sallyport (no neighbor statements); OSPF does not run on this interface"),
+        new CannotWork("protocols ospf area * interface * interface-type p2mp-over-lan",
+            "OSPF p2mp-over-lan is not supported by Sallyport; OSPF does not run on this interface"),
         new CannotWork("services ipsec-vpn ike proposal * authentication-method dsa-signatures",
             "DSA signatures are not supported by Sallyport (use rsa-signatures or ecdsa-signatures-256|384);"
                 + " tunnels using this proposal do not come up"),

@@ -15,7 +15,8 @@ public record Configuration(
         Map<String, ServiceSet> serviceSets,
         IpsecVpn ipsecVpn,
         Map<String, AccessProfile> accessProfiles,
-        Pki pki) {
+        Pki pki,
+        Optional<Ospf> ospf) {
 
     public Configuration {
         interfaces = Ordered.copy(interfaces);

@@ -32,7 +32,8 @@ public final class ModelBuilder {
             serviceSets(services),
             ipsecVpn(services.child("ipsec-vpn").orElse(EMPTY)),
             accessProfiles(root.child("access").orElse(EMPTY)),
-            pki(root.child("security").flatMap(s -> s.child("pki")).orElse(EMPTY)));
+            pki(root.child("security").flatMap(s -> s.child("pki")).orElse(EMPTY)),
+            root.child("protocols").flatMap(p -> p.child("ospf")).map(ModelBuilder::ospf));
     }
 
     // ---- interfaces and routing ------------------------------------------------------------------
@@ -75,6 +76,19 @@ public final class ModelBuilder {
             routes.add(new StaticRoute(r.key(), r.values("next-hop"), optLong(r, "preference"), optLong(r, "metric")));
         }
         return new RoutingOptions(ro.value("router-id"), routes);
+    }
+
+    static Ospf ospf(Node ospf) {
+        List<Ospf.Area> areas = new ArrayList<>();
+        for (Node a : ospf.all("area")) {
+            List<Ospf.OspfInterface> ifs = new ArrayList<>();
+            for (Node i : a.all("interface")) {
+                ifs.add(new Ospf.OspfInterface(i.key(), i.has("passive"), i.value("interface-type"), optInt(i, "metric"),
+                    optInt(i, "hello-interval"), optInt(i, "dead-interval"), optInt(i, "priority")));
+            }
+            areas.add(new Ospf.Area(a.key(), a.has("stub"), ifs));
+        }
+        return new Ospf(areas);
     }
 
     static Map<String, RoutingInstance> routingInstances(Node ris) {

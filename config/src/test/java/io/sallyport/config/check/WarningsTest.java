@@ -16,19 +16,31 @@ class WarningsTest {
     void unsupportedStatementsWarnOncePerStatement() throws ConfigSyntaxException {
         CheckResult r = CommitCheck.check(ConfigText.parse("""
             set protocols ospf area 0.0.0.0 interface ge-0/0/0.0
+            set protocols ospf reference-bandwidth 10g
             set services ipsec-vpn no-ipsec-tunnel-in-traceroute
             set services service-set S tcp-mss 1400
             """));
         assertTrue(r.succeeded());
         // no-ipsec-tunnel-in-traceroute is acted on (the tunnel is not a hop), so it draws no warning.
-        assertEquals(List.of("ospf", "tcp-mss 1400"),
+        // OSPF areas and interfaces run (FRR); reference-bandwidth is not mapped, so it warns.
+        assertEquals(List.of("reference-bandwidth 10g", "tcp-mss 1400"),
             r.warnings().stream().map(Diagnostic::statement).toList());
         assertEquals("""
-            [edit protocols]
-              'ospf'
+            [edit protocols ospf]
+              'reference-bandwidth 10g'
                 warning: statement is not supported by Sallyport yet; ignored
             """, r.warnings().getFirst().format());
         assertTrue(r.render().endsWith("configuration check succeeds\n"));
+    }
+
+    @Test
+    void ospfInterfaceTypesFrrCannotRunDrawAWarning() throws ConfigSyntaxException {
+        CheckResult r = CommitCheck.check(ConfigText.parse("""
+            set protocols ospf area 0.0.0.0 interface ge-0/0/0.0 interface-type nbma
+            set protocols ospf area 0.0.0.0 interface ms-0/0/0.1 interface-type p2p
+            """));
+        assertTrue(r.succeeded(), r.render());
+        assertEquals(List.of("interface-type nbma"), r.warnings().stream().map(Diagnostic::statement).toList());
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.sallyport.gateway.mgmt.ControlServer;
 import io.sallyport.gateway.mgmt.PkiOperations;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
+import io.sallyport.gateway.routing.FrrDaemons;
 import io.sallyport.gateway.runtime.Gateway;
 import io.sallyport.gateway.runtime.GatewayHost;
 import io.sallyport.gateway.runtime.GatewayManagement;
@@ -26,6 +27,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -55,6 +57,7 @@ public final class Daemon implements AutoCloseable {
     private final LocalGatewayWatch localGateways;
     private final DaemonExtension extension;
     private final CommitConfirmWatch confirmWatch;
+    private final FrrDaemons frr;
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
 
@@ -70,6 +73,7 @@ public final class Daemon implements AutoCloseable {
                 new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles));
         this.extension = extensions.start(stateDir, management);
         this.confirmWatch = new CommitConfirmWatch(stateDir, Clock.systemUTC());
+        this.frr = new FrrDaemons(FrrDaemons.runDirectory(stateDir), FrrDaemons.BINARIES);
         reload();
         this.control = new ControlServer(ControlProtocol.socketPath(stateDir), management);
         this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);
@@ -144,9 +148,11 @@ public final class Daemon implements AutoCloseable {
                     .plan(config);
             gateway.apply(plan);
         }
-        plan.warnings().forEach(w -> LOG.warn("{}", w));
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.addAll(frr.apply(config, plan, host.network().addresses()));
+        warnings.forEach(w -> LOG.warn("{}", w));
         extension.configure(active);
-        return plan.warnings();
+        return warnings;
     }
 
     /** The CA profiles of the committed configuration, for {@code request security pki ... load}. */
@@ -227,6 +233,7 @@ public final class Daemon implements AutoCloseable {
             LOG.warn("closing control socket: {}", e.getMessage());
         }
         gateway.close();
+        frr.close();
         trace.configure(Optional.empty());
         LOG.info("sallyport daemon stopped");
     }

@@ -38,7 +38,9 @@ public final class LinuxGatewayHost implements GatewayHost {
                 + (LinuxUdpPort.sendmmsgAvailable()
                         ? "with sendmmsg, up to " + SEND_BATCH + " datagrams per call"
                         : "with sendto, one datagram per call (no sendmmsg on this host)")
-                + ", from each worker's own socket; ESP received with recvfrom";
+                + ", from each worker's own socket; ESP received "
+                + (LinuxUdpPort.recvmmsgAvailable() ? "with recvmmsg, up to 32 datagrams per call"
+                        : "with recvfrom, one datagram per call (no recvmmsg on this host)");
         LOG.info("data path: {}", dataPath);
     }
 

@@ -2,6 +2,7 @@ package io.sallyport.gateway.runtime;
 
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.PortCounters;
+import io.sallyport.net.ReceiveBatch;
 import io.sallyport.net.SendBatch;
 import java.net.InetSocketAddress;
 
@@ -30,6 +31,11 @@ abstract class ForwardingDatagramPort implements DatagramPort {
     @Override
     public SendBatch newSendBatch() {
         return port.newSendBatch();
+    }
+
+    @Override
+    public ReceiveBatch newReceiveBatch() {
+        return port.newReceiveBatch();
     }
 
     @Override

@@ -700,8 +700,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
      * {@code clear services ipsec-vpn ipsec security-associations}: the matching tunnels' dynamic
      * SAs go and the tunnels are negotiated again, as on Junos: with {@code establish-tunnels
      * immediately} at once (a fresh SA pair over the same IKE SA, the old pair deleted at the
-     * peer); otherwise on the next packet. kmd cannot yet add a child SA to an IKE SA that has
-     * none, so for on-traffic tunnels the IKE SA is cleared too and the next packet negotiates both.
+     * peer); otherwise on the next packet. Only the tunnel's child SA goes, not the IKE SA: other
+     * terms towards the same gateway may share it, and the next packet's acquire makes kmd add a
+     * child over it (or negotiate a new IKE SA when there is none).
      */
     public void clearIpsec(Predicate<TunnelPlan> which) {
         call(() -> {
@@ -713,7 +714,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 if (t.plan.peer().get().establishImmediately()) {
                     kmd.command(new Command.RekeyChildSa(sa.spiIn()));
                 } else {
-                    kmd.command(new Command.DeleteIkeSa(t.plan.id()));
+                    kmd.command(new Command.DeleteChildSa(sa.spiIn()));
                 }
             }
         });

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * reaches it only through its command queue.
  *
  * <pre>
- * 1. Receive a datagram into the worker's buffer.
+ * 1. Receive a batch of datagrams (recvmmsg), and copy each into the worker's buffer.
  * 2. On UDP: the non-ESP marker sends IKE to kmd; keepalives are counted and dropped. Port 500 is IKE only.
  * 3. SPI lookup, replay check, ICV, decrypt, trailer (esp module); every drop is counted.
  * 4. Inner source and destination must lie in the tunnel's selectors.
@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  * </pre>
  */
 public final class InboundAgent implements Agent {
+    /** Datagrams per doWork, taken in batches (recvmmsg on Linux, one per call elsewhere). */
     private static final int BURST = 64;
     private static final int COMMAND_CAPACITY = 1024;
 
@@ -41,6 +42,8 @@ public final class InboundAgent implements Agent {
     private final SpiTable<InboundTunnel> tunnels = new SpiTable<>();
     private final BoundedInbox<Consumer<InboundAgent>> commands;
     private final byte[] buf = new byte[65535];
+    /** The receiving port's batch, made on this worker's thread at its first doWork. */
+    private io.sallyport.net.ReceiveBatch batch;
     private final InboundResult result = new InboundResult();
     /** Handoffs this burst put packets into, so their owners are woken once at its end. */
     private final java.util.ArrayList<TunHandoff> filled = new java.util.ArrayList<>();
@@ -111,28 +114,38 @@ public final class InboundAgent implements Agent {
 
     @Override
     public int doWork(long nowNanos) {
+        if (batch == null) {
+            batch = port.newReceiveBatch();
+        }
         int work = 0;
         Consumer<InboundAgent> c;
         while ((c = commands.poll()) != null) {
             c.accept(this);
             work++;
         }
-        for (int i = 0; i < BURST; i++) {
-            int len = port.receive(buf, 0, buf.length);
-            if (len < 0) {
-                break;
-            }
-            work++;
-            switch (inbound.receive(buf, 0, len, form, result)) {
-                case INNER -> deliver(result.path());
-                case IKE -> toKmd.accept(new Datagram(port.localAddress(), port.lastSource(),
-                        Arrays.copyOfRange(buf, result.innerOffset(), result.innerOffset() + result.innerLength()), true));
-                case DROPPED -> {
-                    if (result.drop() == io.sallyport.esp.DropReason.INVALID_SPI) {
-                        unknownSpi.received(port.lastSource().getAddress(), spiOf(len), nowNanos);
-                    }
+        for (int taken = 0; taken < BURST; ) {
+            int n = batch.receive();
+            taken += n;
+            for (int i = 0; i < n; i++) {
+                int len = batch.copy(i, buf, 0, buf.length);
+                if (len < 0) {
+                    continue;
                 }
-                case KEEPALIVE -> { }
+                work++;
+                switch (inbound.receive(buf, 0, len, form, result)) {
+                    case INNER -> deliver(result.path());
+                    case IKE -> toKmd.accept(new Datagram(port.localAddress(), batch.source(i),
+                            Arrays.copyOfRange(buf, result.innerOffset(), result.innerOffset() + result.innerLength()), true));
+                    case DROPPED -> {
+                        if (result.drop() == io.sallyport.esp.DropReason.INVALID_SPI) {
+                            unknownSpi.received(batch.source(i).getAddress(), spiOf(len), nowNanos);
+                        }
+                    }
+                    case KEEPALIVE -> { }
+                }
+            }
+            if (n == 0) {
+                break;
             }
         }
         // One wake per burst and device worker, not one per packet: the owner writes the burst at once.

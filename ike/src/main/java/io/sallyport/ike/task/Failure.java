@@ -18,9 +18,11 @@ public record Failure(Kind kind, String detail) {
         NO_RESPONSE("no response"),
         DEAD_PEER("no response (dead peer detected)"),
         DELETED("deleted"),
+        DELETED_BY_PEER("deleted by the peer"),
+        REPLACED("replaced"),
+        INTERNAL_ERROR("internal error"),
         LIFETIME_EXPIRED("lifetime expired"),
-        TIMED_OUT("half-open SA timed out"),
-        UNSUPPORTED("not supported");
+        TIMED_OUT("half-open SA timed out");
 
         private final String words;
 

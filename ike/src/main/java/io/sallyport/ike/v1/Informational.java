@@ -77,7 +77,7 @@ final class Informational implements V1TaskManager.V1Task {
         if (d.protocol() == Isakmp.PROTO_ISAKMP && d.spiSize() == 16) {
             if (d.spis().stream().anyMatch(s -> Arrays.equals(s, sa.cookies()))) {
                 sa.engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteIsakmpRemote: " + sa.peer.name() + " deleted ISAKMP SA " + sa.id());
-                sa.close(out, Failure.of(Failure.Kind.DELETED, "by the peer"));
+                sa.close(out, Failure.of(Failure.Kind.DELETED_BY_PEER));
             }
             return;
         }

@@ -383,11 +383,11 @@ final class IsakmpSa implements V1TaskManager.Owner {
             case AUTHENTICATION_FAILED -> DownCause.AUTHENTICATION_FAILED;
             case NO_PROPOSAL_CHOSEN, INVALID_ID -> DownCause.POLICY_MISMATCH;
             case INVALID_KEY -> DownCause.INVALID;
-            case PEER_ERROR, UNSUPPORTED -> DownCause.REFUSED;
-            case DELETED -> why.detail().equals("by the peer") ? DownCause.DELETED_BY_PEER
-                    : why.detail().equals("internal error") ? DownCause.INTERNAL_ERROR
-                    : why.detail().startsWith("peer sent INITIAL-CONTACT") || why.detail().equals("re-authenticated")
-                            ? DownCause.REPLACED : DownCause.DELETED_LOCALLY;
+            case PEER_ERROR -> DownCause.REFUSED;
+            case DELETED -> DownCause.DELETED_LOCALLY;
+            case DELETED_BY_PEER -> DownCause.DELETED_BY_PEER;
+            case REPLACED -> DownCause.REPLACED;
+            case INTERNAL_ERROR -> DownCause.INTERNAL_ERROR;
             case LIFETIME_EXPIRED, TIMED_OUT -> DownCause.EXPIRED;
         };
     }

@@ -351,7 +351,7 @@ public final class V1Engine {
         IsakmpSa old = replacing.remove(sa);
         if (old != null && !old.isClosed()) {
             trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + old.id() + " re-authenticated as " + sa.id() + ": deleting it");
-            old.delete(Failure.of(Failure.Kind.DELETED, "re-authenticated"), out);
+            old.delete(Failure.of(Failure.Kind.REPLACED, "re-authenticated"), out);
         }
     }
 
@@ -391,7 +391,7 @@ public final class V1Engine {
             if (other != sa && other.establishedAt < sa.createdAt && other.remote.getAddress().equals(sa.remote.getAddress())
                     && other.peer.name().equals(sa.peer.name())) {
                 trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "INITIAL-CONTACT from " + sa.peer.name() + ": dropping ISAKMP SA " + other.id());
-                other.close(out, Failure.of(Failure.Kind.DELETED, "peer sent INITIAL-CONTACT"));
+                other.close(out, Failure.of(Failure.Kind.REPLACED, "peer sent INITIAL-CONTACT"));
             }
         }
     }
@@ -407,7 +407,7 @@ public final class V1Engine {
         } catch (RuntimeException e) {
             counter.accept(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "internal error in ISAKMP SA " + sa.id() + ": " + e);
-            sa.close(out, Failure.of(Failure.Kind.DELETED, "internal error"));
+            sa.close(out, Failure.of(Failure.Kind.INTERNAL_ERROR));
         }
     }
 }

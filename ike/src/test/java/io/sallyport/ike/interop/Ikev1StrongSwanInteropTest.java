@@ -102,7 +102,7 @@ class Ikev1StrongSwanInteropTest {
             Harness.script("strongswan-peer.sh", "terminate", "gw-b");
             String down = gwa.await("DOWN", 10);
             assertNotNull(down, gwa::transcript);
-            assertTrue(down.contains("deleted: by the peer"), down);
+            assertTrue(down.contains("deleted by the peer"), down);
             assertNotNull(gwa.await("DELETE", 1), gwa::transcript);
         }
     }

@@ -156,6 +156,9 @@ final class Libc {
     /** {@code int sendmmsg(int, struct mmsghdr *, unsigned int, int)} on native memory; null where libc lacks it. */
     static final MethodHandle SENDMMSG = LIBC.find("sendmmsg").map(symbol -> LINKER.downcallHandle(symbol,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO)).orElse(null);
+    /** {@code int recvmmsg(int, struct mmsghdr *, unsigned int, int, struct timespec *)}; null where libc lacks it. */
+    static final MethodHandle RECVMMSG = LIBC.find("recvmmsg").map(symbol -> LINKER.downcallHandle(symbol,
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), ERRNO)).orElse(null);
     /** {@code int eventfd(unsigned int initval, int flags)}. */
     static final MethodHandle EVENTFD = handle("eventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);

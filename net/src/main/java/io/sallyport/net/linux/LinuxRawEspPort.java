@@ -30,6 +30,11 @@ public final class LinuxRawEspPort extends LinuxSocketPort {
         this.ipv6 = local.getAddress() instanceof Inet6Address;
     }
 
+    @Override
+    protected boolean stripsIpv4Header() {
+        return !ipv6;
+    }
+
     /** Raw sockets have no ports; the kernel wants 0 in the sockaddr. */
     @Override
     protected int destinationPort(final InetSocketAddress destination) {

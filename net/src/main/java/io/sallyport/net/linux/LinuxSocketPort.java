@@ -3,6 +3,7 @@ package io.sallyport.net.linux;
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.PortCounter;
 import io.sallyport.net.PortCounters;
+import io.sallyport.net.ReceiveBatch;
 import io.sallyport.net.SendBatch;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -22,6 +23,8 @@ abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permit
     protected final InetSocketAddress local;
     protected final PortCounters counters = new PortCounters();
     private static final boolean BATCH_SEND = LinuxSendBatch.available();
+    private static final boolean BATCH_RECEIVE = LinuxReceiveBatch.available();
+    private final java.util.List<LinuxReceiveBatch> receiveBatches = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The batches made for this port's sending thread, freed when the port closes. */
     private final java.util.List<LinuxSendBatch> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final MemorySegment sourceAddr;
@@ -147,10 +150,29 @@ abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permit
         return batch;
     }
 
+    static boolean batchReceiveAvailable() {
+        return BATCH_RECEIVE;
+    }
+
+    /** Whether received datagrams start with an IPv4 header the port strips (raw IPv4 sockets). */
+    protected abstract boolean stripsIpv4Header();
+
+    @Override
+    public final ReceiveBatch newReceiveBatch() {
+        if (!BATCH_RECEIVE) {
+            return ReceiveBatch.single(this, 65535);
+        }
+        final LinuxReceiveBatch batch = new LinuxReceiveBatch(this, stripsIpv4Header());
+        receiveBatches.add(batch);
+        return batch;
+    }
+
     @Override
     public final void close() {
         fd.close();
         batches.forEach(LinuxSendBatch::close);
         batches.clear();
+        receiveBatches.forEach(LinuxReceiveBatch::close);
+        receiveBatches.clear();
     }
 }

@@ -70,6 +70,16 @@ public final class LinuxUdpPort extends LinuxSocketPort {
         return batchSendAvailable();
     }
 
+    /** Whether receive batches of UDP and raw ESP ports use {@code recvmmsg} on this host (probed once). */
+    public static boolean recvmmsgAvailable() {
+        return batchReceiveAvailable();
+    }
+
+    @Override
+    protected boolean stripsIpv4Header() {
+        return false;
+    }
+
     private enum Role { ALONE, SHARED_RECEIVER, SENDER }
 
     private static LinuxUdpPort bind(final InetSocketAddress local, final boolean reuseAddress,

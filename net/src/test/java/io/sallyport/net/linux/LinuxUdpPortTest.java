@@ -148,6 +148,38 @@ class LinuxUdpPortTest {
     }
 
     @Test
+    void shouldReceiveWaitingDatagramsInBatchesInOrderWithTheirSources() {
+        assertTrue(LinuxUdpPort.recvmmsgAvailable(), "recvmmsg exists on every kernel this runs on");
+        try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
+             LinuxUdpPort c = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
+             LinuxUdpPort b = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false, 1 << 20)) {
+            final byte[] out = new byte[40_000];
+            for (int i = 0; i < 40; i++) {
+                final int len = i == 33 ? 40_000 : 5 + i;
+                Arrays.fill(out, 0, len, (byte) i);
+                assertTrue((i % 2 == 0 ? a : c).send(out, 0, len, b.localAddress()));
+            }
+            assertTrue(b.awaitReadable(2000));
+            final io.sallyport.net.ReceiveBatch batch = b.newReceiveBatch();
+            final byte[] in = new byte[65535];
+            int seen = 0;
+            while (seen < 40) {
+                final int n = batch.receive();
+                assertTrue(n > 0 || b.awaitReadable(2000), "datagrams went missing after " + seen);
+                assertTrue(n <= 32, "a batch holds 32");
+                for (int i = 0; i < n; i++, seen++) {
+                    final int len = batch.copy(i, in, 3, in.length - 3);
+                    assertEquals(seen == 33 ? 40_000 : 5 + seen, len, "datagram " + seen + " whole");
+                    assertEquals((byte) seen, in[3 + len - 1]);
+                    assertEquals((seen % 2 == 0 ? a : c).localAddress(), batch.source(i), "source of " + seen);
+                }
+            }
+            assertEquals(0, batch.receive());
+            assertEquals(40, b.counters().get(PortCounter.PACKETS_RECEIVED));
+        }
+    }
+
+    @Test
     void shouldReportWhichPortsAreReady() {
         try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
              LinuxUdpPort b = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);

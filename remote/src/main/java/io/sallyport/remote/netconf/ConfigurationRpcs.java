@@ -21,6 +21,8 @@ import io.sallyport.remote.RemoteUser;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -266,36 +268,60 @@ final class ConfigurationRpcs {
 
     // ---------------------------------------------------------------- commit
 
-    /** Junos {@code commit-configuration}: {@code <check/>}, {@code <log>}; no {@code <confirmed/>} yet. */
+    /**
+     * Junos {@code commit-configuration}: {@code <check/>}, {@code <log>}, {@code <confirmed/>} with
+     * {@code <confirm-timeout>} in minutes (default 10). A commit or check confirms a pending one.
+     */
     RpcReply commitConfiguration(Element rpc) throws IOException {
-        if (SafeXml.child(rpc, "confirmed") != null) {
-            return RpcReply.error(RpcError.application("operation-not-supported",
-                    "commit confirmed is not supported by Sallyport yet"));
-        }
         if (SafeXml.child(rpc, "check") != null) {
-            CheckResult r = store().check();
+            ConfigStore store = store();
+            CheckResult r = store.check();
             if (!r.succeeded()) return new RpcReply("", errors(r));
+            store.confirm();
             return new RpcReply(results("<commit-check-success/>\n"), warnings(r));
         }
-        Optional<RpcReply> failed = commit(Optional.ofNullable(SafeXml.text(rpc, "log")));
+        Optional<Duration> confirm;
+        try {
+            confirm = confirmWithin(rpc, ChronoUnit.MINUTES, 10);
+        } catch (NumberFormatException e) {
+            return RpcReply.error(RpcError.protocol("bad-element", "confirm-timeout must be a whole number of minutes"));
+        }
+        Optional<RpcReply> failed = commit(Optional.ofNullable(SafeXml.text(rpc, "log")), confirm);
         return failed.orElseGet(() -> RpcReply.of(results("<commit-success/>\n")));
     }
 
-    /** Base {@code commit}. */
+    /** Base {@code commit} (RFC 6241 §8.4: {@code <confirmed/>}, {@code <confirm-timeout>} in seconds, default 600). */
     RpcReply commitBase(Element rpc) throws IOException {
-        if (SafeXml.child(rpc, "confirmed") != null) {
-            return RpcReply.error(RpcError.application("operation-not-supported",
-                    "commit confirmed is not supported by Sallyport yet"));
+        Optional<Duration> confirm;
+        try {
+            confirm = confirmWithin(rpc, ChronoUnit.SECONDS, 600);
+        } catch (NumberFormatException e) {
+            return RpcReply.error(RpcError.protocol("bad-element", "confirm-timeout must be a whole number of seconds"));
         }
-        return commit(Optional.empty()).orElseGet(RpcReply::ok);
+        return commit(Optional.empty(), confirm).orElseGet(RpcReply::ok);
     }
 
-    private Optional<RpcReply> commit(Optional<String> comment) throws IOException {
+    private static Optional<Duration> confirmWithin(Element rpc, ChronoUnit unit, long fallback) {
+        if (SafeXml.child(rpc, "confirmed") == null) return Optional.empty();
+        String timeout = SafeXml.text(rpc, "confirm-timeout");
+        long amount = timeout == null ? fallback : Long.parseLong(timeout.strip());
+        if (amount < 1 || amount > 65535) throw new NumberFormatException(timeout);
+        return Optional.of(Duration.of(amount, unit));
+    }
+
+    private Optional<RpcReply> commit(Optional<String> comment, Optional<Duration> confirmWithin) throws IOException {
         Optional<RpcError> refused = mayWrite();
         if (refused.isPresent()) return Optional.of(RpcReply.error(refused.get()));
-        ConfigStore.CommitOutcome outcome = store().commit(user.name(), comment);
-        Audit.commit(user.name(), user.source(), outcome.committed(), "netconf" + comment.map(c -> ", log \"" + c + "\"").orElse(""));
+        ConfigStore store = store();
+        var before = store.active();
+        ConfigStore.CommitOutcome outcome = store.commit(user.name(), comment);
+        Audit.commit(user.name(), user.source(), outcome.committed(), "netconf" + comment.map(c -> ", log \"" + c + "\"").orElse("")
+                + confirmWithin.map(d -> ", confirmed within " + d.toSeconds() + " s").orElse(""));
         if (!outcome.committed()) return Optional.of(new RpcReply("", errors(outcome.check())));
+        store.confirm();
+        if (confirmWithin.isPresent()) {
+            store.confirmWithin(confirmWithin.get(), before);
+        }
         if (new DaemonLink(stateDir).execute(DaemonLink.RELOAD) instanceof DaemonLink.Answer.Reply r && !r.reply().ok()) {
             return Optional.of(new RpcReply(results("<commit-success/>\n"), List.of(
                     RpcError.warning(null, null, "the daemon did not apply the commit: " + r.reply().text().strip()))));

@@ -158,9 +158,24 @@ class NetconfSessionTest {
     }
 
     @Test
-    void commitConfirmedAndPrivateDatabasesAreRefusedInWords() throws Exception {
+    void commitConfirmedLeavesARollbackPendingUntilACheckConfirmsIt() throws Exception {
         NetconfSession s = session(LoginClass.SUPER_USER);
-        assertTrue(rpc(s, "<commit-configuration><confirmed/></commit-configuration>").contains("commit confirmed is not supported"));
+        rpc(s, "<load-configuration action=\"set\" format=\"text\"><configuration-set>set system host-name confirmed"
+                + "</configuration-set></load-configuration>");
+        String commit = rpc(s, "<commit-configuration><confirmed/><confirm-timeout>3</confirm-timeout></commit-configuration>");
+        assertTrue(commit.contains("<commit-success/>"), commit);
+        var pending = ConfigStore.open(state, Clock.systemUTC()).pendingConfirm();
+        assertTrue(pending.isPresent(), "a rollback is pending");
+        long minutes = java.time.Duration.between(java.time.Instant.now(), pending.get()).toMinutes();
+        assertTrue(minutes >= 2 && minutes <= 3, minutes + " minutes");
+        assertTrue(rpc(s, "<commit-configuration><check/></commit-configuration>").contains("<commit-check-success/>"));
+        assertEquals(Optional.empty(), ConfigStore.open(state, Clock.systemUTC()).pendingConfirm(), "the check confirmed it");
+        assertTrue(rpc(s, "<commit><confirmed/><confirm-timeout>soon</confirm-timeout></commit>").contains("bad-element"));
+    }
+
+    @Test
+    void privateDatabasesAreRefusedInWords() throws Exception {
+        NetconfSession s = session(LoginClass.SUPER_USER);
         assertTrue(rpc(s, "<open-configuration><private/></open-configuration>").contains("private and dynamic"));
         assertTrue(rpc(s, "<open-configuration><exclusive/></open-configuration>").contains("<ok/>"));
         assertTrue(rpc(s, "<close-configuration/>").contains("<ok/>"));

@@ -80,7 +80,7 @@ class OpenSshClientTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(120)
+    @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void anInteractiveSessionWithAPtyCommitsAsTheUser() throws Exception {
         List<String> command = fixture.sshWithPassword(RemoteFixture.ADMIN_PASSWORD, "admin", "-tt");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -103,6 +103,38 @@ class OpenSshClientTest {
         assertEquals("r2", store.active().child("system").flatMap(s -> s.value("host-name")).orElseThrow());
         assertEquals("admin", store.history().getFirst().user());
         assertEquals(java.util.Optional.of("over ssh"), store.history().getFirst().comment());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCommitThatMovesTheListenerLeavesOpenSessionsRunning() throws Exception {
+        Process p = new ProcessBuilder(fixture.sshWithPassword(RemoteFixture.ADMIN_PASSWORD, "admin", "-tt"))
+                .redirectErrorStream(true).start();
+        try (TypingSession typing = new TypingSession(p)) {
+            typing.await("admin@remote-test> ");
+            int newPort;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                newPort = s.getLocalPort();
+            }
+            ConfigStore store = ConfigStore.open(fixture.state, Clock.systemUTC());
+            store.setCandidate(io.sallyport.config.ConfigText.applySetCommands(store.active(),
+                    "set system services ssh port " + newPort + "\n"));
+            assertTrue(store.commit("test", java.util.Optional.empty()).committed());
+            remote.configure(store.active());
+            typing.type("show configuration system | match host-name");
+            typing.await("host-name remote-test;");
+            typing.await("admin@remote-test> ");
+            var old = RemoteFixture.run(RemoteFixture.with(fixture.sshWithPassword(RemoteFixture.ADMIN_PASSWORD, "admin"),
+                    "show configuration system | match host-name"));
+            assertNotEquals(0, old.code(), "the old port no longer accepts: " + old.out());
+            List<String> moved = new java.util.ArrayList<>(List.of("sshpass", "-p", RemoteFixture.ADMIN_PASSWORD));
+            moved.addAll(fixture.ssh(newPort, "admin", "-o", "PubkeyAuthentication=no"));
+            moved.add("show configuration system | match host-name");
+            var fresh = RemoteFixture.run(moved);
+            assertEquals(0, fresh.code(), fresh.err());
+            typing.type("exit");
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the session ends after exit");
+        }
     }
 
     @Test

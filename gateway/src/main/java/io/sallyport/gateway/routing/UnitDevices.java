@@ -1,0 +1,53 @@
+package io.sallyport.gateway.routing;
+
+import io.sallyport.config.model.Configuration;
+import io.sallyport.config.model.Unit;
+import io.sallyport.gateway.plan.GatewayPlan;
+import io.sallyport.gateway.plan.InsideDevice;
+import io.sallyport.gateway.plan.ServiceSetPlan;
+import io.sallyport.net.HostAddress;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which Linux device carries a Junos interface unit: a service set's inside unit is its TUN
+ * device, {@code lo0} is {@code lo}, any other unit is the host device that has one of the
+ * unit's {@code family inet} addresses.
+ */
+public final class UnitDevices {
+    private final Configuration config;
+    private final Map<String, String> insideUnits = new HashMap<>();
+    private final List<HostAddress> hostAddresses;
+
+    public UnitDevices(Configuration config, GatewayPlan plan, List<HostAddress> hostAddresses) {
+        this.config = config;
+        this.hostAddresses = List.copyOf(hostAddresses);
+        for (ServiceSetPlan s : plan.serviceSets()) {
+            for (InsideDevice d : s.devices()) insideUnits.put(d.unit(), d.tunName());
+        }
+    }
+
+    /** The device for {@code unit} ({@code ge-0/0/0.0}), if the host has one. */
+    public Optional<String> device(String unit) {
+        String tun = insideUnits.get(unit);
+        if (tun != null) return Optional.of(tun);
+        if (unit.startsWith("lo0.")) return Optional.of("lo");
+        for (String address : addresses(unit)) {
+            InetAddress a = InetAddress.ofLiteral(address);
+            for (HostAddress h : hostAddresses) {
+                if (h.address().equals(a)) return Optional.of(h.device());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The unit's IPv4 addresses without prefix length, as configured. */
+    public List<String> addresses(String unit) {
+        return config.unit(unit).map(Unit::inetAddresses).orElse(List.of()).stream()
+            .map(a -> a.substring(0, a.indexOf('/') < 0 ? a.length() : a.indexOf('/')))
+            .toList();
+    }
+}
