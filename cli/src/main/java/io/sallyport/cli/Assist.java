@@ -187,7 +187,12 @@ final class Assist {
             case "exit" -> rest.isEmpty()
                     ? List.of(SchemaGuide.ENTER, new HelpLine("configuration-mode", "Exit configuration mode"))
                     : List.of(SchemaGuide.ENTER);
-            case "load" -> rest.isEmpty() ? LOAD_OPTIONS : List.of(new HelpLine("<filename>", "Name of file to load"));
+            case "load" -> rest.isEmpty() ? LOAD_OPTIONS
+                    : rest.size() == 1 ? List.of(new HelpLine("<filename>", "Name of file to load"),
+                            new HelpLine("terminal", "Use login terminal"))
+                    : rest.size() == 2 && !rest.getFirst().equals("override")
+                            ? List.of(SchemaGuide.ENTER, new HelpLine("relative", "Load configuration relative to current edit level"))
+                    : rest.size() == 2 ? List.of(SchemaGuide.ENTER) : List.of();
             case "quit" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
             default -> List.of();
         };

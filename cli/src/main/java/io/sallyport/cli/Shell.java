@@ -30,6 +30,7 @@ public final class Shell {
     private CommandGuard guard = CommandGuard.NONE;
     private SecretPrompt secrets = SecretPrompt.NONE;
     private ConfirmPrompt confirmations = ConfirmPrompt.NONE;
+    private PasteInput paste = PasteInput.NONE;
 
     /**
      * @param config     the configuration store of the state directory
@@ -44,7 +45,7 @@ public final class Shell {
         this.assist = new Assist(state, config);
         this.operationalMode = new OperationalMode(config, daemon);
         this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt),
-                question -> confirmations.ask(question));
+                question -> confirmations.ask(question), () -> paste.untilEndOfInput());
     }
 
     /**
@@ -71,6 +72,12 @@ public final class Shell {
     /** Where a yes/no question (a bare {@code delete}, {@code exit} with uncommitted changes) is asked. */
     public Shell confirmPrompt(ConfirmPrompt prompt) {
         this.confirmations = prompt;
+        return this;
+    }
+
+    /** Where {@code load ... terminal} reads the pasted text (the terminal, up to Ctrl-D). */
+    public Shell pasteInput(PasteInput input) {
+        this.paste = input;
         return this;
     }
 
