@@ -141,8 +141,13 @@ final class Assist {
             List<String> after = typed.subList(pipe + 1, typed.size());
             if (after.isEmpty()) return Pipeline.PIPES;
             if (after.size() == 1 && after.getFirst().equals("display")) return DISPLAY_FORMS;
-            return after.getFirst().equals("match") || after.getFirst().equals("except")
-                    ? List.of(new HelpLine("<pattern>", "Pattern to match")) : List.of();
+            if (after.size() > 1 && !List.of("match", "except", "find").contains(after.getFirst())) return List.of();
+            return switch (after.getFirst()) {
+                case "match", "except", "find" -> List.of(new HelpLine("<pattern>", "Pattern to match"));
+                case "last" -> List.of(new HelpLine("<number>", "Number of lines to show from the end"));
+                case "trim" -> List.of(new HelpLine("<number>", "Number of columns to trim"));
+                default -> List.of();
+            };
         }
         return state.configurationMode() ? configOptions(state.level(), typed) : operationalOptions(typed);
     }
