@@ -261,6 +261,12 @@ public final class StoreSession implements ConfigSession {
         return sb.toString();
     }
 
+    @Override
+    public Optional<String> lastCommit() throws IOException {
+        return store.history().stream().filter(c -> c.rollback() == 0).findFirst()
+                .map(c -> "## Last commit: " + COMMIT_TIME.format(c.time()) + " by " + c.user());
+    }
+
     private void refresh() {
         try {
             store.refresh();

@@ -234,8 +234,10 @@ class ShellTest {
         ok("set system host-name r1");
         ok("commit and-quit");
         assertFalse(shell.inConfigurationMode());
-        assertEquals("system {\n    host-name r1;\n}\n", ok("show configuration"));
-        assertEquals("set system host-name r1\n", ok("show configuration | display set"));
+        String shown = ok("show configuration");
+        assertTrue(shown.matches("## Last commit: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by alice\n"
+                + "system \\{\n    host-name r1;\n\\}\n"), shown);
+        assertEquals("set system host-name r1\n", ok("show configuration | display set"), "no header in set form");
         assertEquals("host-name r1;\n", ok("show configuration system"));
     }
 
