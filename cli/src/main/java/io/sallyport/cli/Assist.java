@@ -1,6 +1,7 @@
 package io.sallyport.cli;
 
 import io.sallyport.config.Node.PathElement;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -66,8 +67,13 @@ final class Assist {
         for (HelpLine h : options(line, typed)) {
             if (h.word().startsWith(partial) || partial.isEmpty()) out.add(h);
         }
-        out.sort(Comparator.comparingInt(Assist::rank).thenComparing(HelpLine::word));
+        out.sort(Comparator.comparingInt(Assist::rank).thenComparing(Assist::numbersInOrder).thenComparing(HelpLine::word));
         return out;
+    }
+
+    /** Rollback indexes (all digits) sort by value, so 2 comes before 10. */
+    private static long numbersInOrder(HelpLine h) {
+        return h.word().matches("\\d{1,9}") ? Long.parseLong(h.word()) : -1;
     }
 
     private static int rank(HelpLine h) {
@@ -172,9 +178,7 @@ final class Assist {
                     : rest.equals(List.of("confirmed")) ? List.of(SchemaGuide.ENTER,
                             new HelpLine("<number>", "Number of minutes until rollback (1..65535)"))
                     : List.of(SchemaGuide.ENTER);
-            case "rollback" -> rest.isEmpty()
-                    ? List.of(SchemaGuide.ENTER, new HelpLine("<number>", "Numeric rollback index (0..49)"))
-                    : List.of(SchemaGuide.ENTER);
+            case "rollback" -> rest.isEmpty() ? rollbackOptions() : rest.size() == 1 ? List.of(SchemaGuide.ENTER) : List.of();
             case "up" -> {
                 // up [N] [COMMAND]: the command runs N levels up.
                 boolean counted = !rest.isEmpty() && rest.getFirst().matches("\\d{1,9}");
@@ -201,6 +205,19 @@ final class Assist {
             case "quit" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
             default -> List.of();
         };
+    }
+
+    /** {@code rollback ?}: the index placeholder and each stored commit with when, who and how, as Junos lists them. */
+    private List<HelpLine> rollbackOptions() {
+        List<HelpLine> out = new ArrayList<>();
+        out.add(SchemaGuide.ENTER);
+        out.add(new HelpLine("<number>", "Numeric rollback index (0..49)"));
+        try {
+            out.addAll(config.rollbackChoices());
+        } catch (IOException e) {
+            // help must not fail the line being typed; the bare placeholder still says what to type
+        }
+        return out;
     }
 
     private static List<HelpLine> withEnter(List<HelpLine> lines) {

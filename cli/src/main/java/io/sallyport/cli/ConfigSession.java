@@ -63,6 +63,15 @@ public interface ConfigSession {
         return Optional.empty();
     }
 
+    /**
+     * {@code rollback ?}: one line per stored commit, the rollback index with when, by whom and
+     * how it was committed ({@code 2026-12-04 22:46:44 UTC by alice via cli}), newest first;
+     * empty when the implementation does not know (a session that wraps another must pass this on).
+     */
+    default List<HelpLine> rollbackChoices() throws IOException {
+        return List.of();
+    }
+
     /** {@code rollback N}: loads committed configuration N (0 = active) into the candidate. */
     Outcome rollback(int n) throws IOException;
 

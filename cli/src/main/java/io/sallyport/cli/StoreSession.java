@@ -262,6 +262,12 @@ public final class StoreSession implements ConfigSession {
     }
 
     @Override
+    public List<HelpLine> rollbackChoices() throws IOException {
+        return store.history().stream().map(c -> new HelpLine(String.valueOf(c.rollback()),
+                COMMIT_TIME.format(c.time()) + " by " + c.user() + " via cli")).toList();
+    }
+
+    @Override
     public Optional<String> lastCommit() throws IOException {
         return store.history().stream().filter(c -> c.rollback() == 0).findFirst()
                 .map(c -> "## Last commit: " + COMMIT_TIME.format(c.time()) + " by " + c.user());

@@ -294,6 +294,21 @@ class ShellTest {
     }
 
     @Test
+    void rollbackQuestionMarkListsTheCommitsNewestFirst() {
+        ok("configure");
+        for (int i = 1; i <= 12; i++) {
+            ok("set system host-name r" + i);
+            ok("commit");
+        }
+        List<HelpLine> help = shell.help("rollback ");
+        assertEquals(List.of("<[Enter]>", "<number>", "0", "1", "2"), help.stream().limit(5).map(HelpLine::word).toList());
+        assertEquals("11", help.getLast().word(), "indexes in numeric order");
+        assertTrue(help.get(2).help().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by alice via cli"), help.get(2).help());
+        assertTrue(ok("rollback ?").contains("\n  0                    2"), "the ? typed at the end of the line lists them too");
+        assertEquals("load complete\n", ok("rollback 11"));
+    }
+
+    @Test
     void commitCommentAppearsInTheCommitHistory() {
         ok("configure");
         ok("set system host-name r1");
