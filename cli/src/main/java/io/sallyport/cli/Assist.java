@@ -16,12 +16,14 @@ final class Assist {
     static final List<HelpLine> CONFIG_COMMANDS = List.of(
             new HelpLine("activate", "Remove the inactive tag from a statement"),
             new HelpLine("commit", "Commit current set of changes"),
+            new HelpLine("copy", "Copy a statement"),
             new HelpLine("deactivate", "Add the inactive tag to a statement"),
             new HelpLine("delete", "Delete a data element"),
             new HelpLine("edit", "Edit a sub-element"),
             new HelpLine("exit", "Exit from this level"),
             new HelpLine("load", "Load configuration from a file"),
             new HelpLine("quit", "Quit from this level"),
+            new HelpLine("rename", "Rename a statement"),
             new HelpLine("rollback", "Roll back to previous committed configuration"),
             new HelpLine("run", "Run an operational-mode command"),
             new HelpLine("set", "Set a parameter"),
@@ -171,6 +173,7 @@ final class Assist {
         List<String> rest = typed.subList(1, typed.size());
         return switch (typed.getFirst()) {
             case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(level, rest, config.candidate());
+            case "rename", "copy" -> rest.contains("to") ? List.of() : SchemaGuide.next(level, rest, config.candidate());
             case "show" -> withEnter(SchemaGuide.next(level, rest, config.candidate()));
             case "run" -> catalog.next(rest);
             case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS

@@ -32,7 +32,8 @@ final class ConfigurationMode {
     static final String UNCOMMITTED = "The configuration has been changed but not committed";
     static final String EXIT_QUESTION = UNCOMMITTED + "\nExit with uncommitted changes? [yes,no] (yes) ";
     /** The commands that change the candidate or commit it: refused while another session holds {@code configure exclusive}. */
-    private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit");
+    private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit",
+            "rename", "copy");
 
     ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets,
             ConfirmPrompt confirmations, PasteInput paste) {
@@ -68,6 +69,8 @@ final class ConfigurationMode {
             case "deactivate" -> edit(ConfigEditor::deactivate, rest, restAt, false);
             case "activate" -> edit(ConfigEditor::activate, rest, restAt, false);
             case "edit" -> editLevel(rest, restAt);
+            case "rename" -> renameOrCopy(w, command, false);
+            case "copy" -> renameOrCopy(w, command, true);
             case "show" -> show(p, rest, restAt);
             case "commit" -> commit(w);
             case "load" -> load(w);
@@ -250,6 +253,41 @@ final class ConfigurationMode {
     private static Node deleteAll(Node root, List<PathElement> base) throws ConfigSyntaxException {
         if (base.isEmpty()) return Node.root();
         return ConfigEditor.delete(root, List.of(), String.join(" ", ConfigEditor.words(base).stream().map(Words::quote).toList()));
+    }
+
+    /**
+     * {@code rename STATEMENT to NAME KEY} and {@code copy STATEMENT to NAME KEY}: STATEMENT is a
+     * list entry at the edit level ({@code services ipsec-vpn ike proposal p1}); the words after
+     * {@code to} name the new entry in the same list ({@code proposal p2}).
+     */
+    private Reply renameOrCopy(Words w, String command, boolean keep) throws IOException {
+        int to = w.words().lastIndexOf("to");
+        if (to < 0) return Reply.errorAt(command.length() + 1, "syntax error, expecting 'to'.\n");
+        if (to == 1) return Reply.errorAt(w.starts().get(1), "syntax error, expecting <statement>.\n");
+        if (to == w.size() - 1) return Reply.errorAt(command.length() + 1, "syntax error, expecting <identifier>.\n");
+        int sourceAt = w.starts().getFirst() + w.first().length();
+        String source = command.substring(sourceAt, w.starts().get(to));
+        int targetAt = w.starts().get(to) + 2;
+        List<PathElement> from;
+        List<PathElement> target;
+        try {
+            from = ConfigEditor.editLevel(state.level(), source);
+            if (from.isEmpty() || from.getLast().key() == null) {
+                return Reply.errorAt(w.starts().get(1), "error: only a named entry of a list can be " + (keep ? "copied" : "renamed") + "\n");
+            }
+            List<PathElement> parent = from.subList(0, from.size() - 1);
+            target = ConfigEditor.editLevel(parent, command.substring(targetAt));
+            if (target.size() != from.size() || !target.getLast().name().equals(from.getLast().name())) {
+                return Reply.errorAt(w.starts().get(to + 1), "error: the new name must be another '" + from.getLast().name() + "' entry\n");
+            }
+        } catch (ConfigSyntaxException e) {
+            return e.column() > 0 && e.path().isEmpty() ? syntaxError(e, sourceAt) : Reply.error("error: " + e.detail() + "\n");
+        }
+        Node candidate = config.candidate();
+        if (candidate.at(from).isEmpty()) return Reply.error("error: statement not found: " + String.join(" ", ConfigEditor.words(from)) + "\n");
+        if (candidate.at(target).isPresent()) return Reply.error("error: statement already exists: " + String.join(" ", ConfigEditor.words(target)) + "\n");
+        config.updateCandidate(ListEntryMove.apply(candidate, from, target.getLast(), keep));
+        return Reply.ok("");
     }
 
     private Reply editLevel(String rest, int restAt) {
