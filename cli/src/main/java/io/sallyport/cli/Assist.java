@@ -21,6 +21,7 @@ final class Assist {
             new HelpLine("delete", "Delete a data element"),
             new HelpLine("edit", "Edit a sub-element"),
             new HelpLine("exit", "Exit from this level"),
+            new HelpLine("help", "List the commands of this mode"),
             new HelpLine("load", "Load configuration from a file"),
             new HelpLine("quit", "Quit from this level"),
             new HelpLine("rename", "Rename a statement"),
@@ -205,7 +206,7 @@ final class Assist {
                     : rest.size() == 2 && !rest.getFirst().equals("override")
                             ? List.of(SchemaGuide.ENTER, new HelpLine("relative", "Load configuration relative to current edit level"))
                     : rest.size() == 2 ? List.of(SchemaGuide.ENTER) : List.of();
-            case "quit" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
+            case "quit", "help" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
             default -> List.of();
         };
     }

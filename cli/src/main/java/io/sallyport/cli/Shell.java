@@ -121,6 +121,16 @@ public final class Shell {
         }
     }
 
+    /**
+     * {@code help}: the commands of this mode with their help text, as {@code ?} on an empty
+     * line lists them; Junos's {@code help topic|reference} (the manual) has nothing to show here.
+     */
+    private Reply help(Pipeline p) {
+        Words w = Words.of(p.command());
+        if (w.size() > 1) return ConfigurationMode.syntaxErrorAt(w, 1);
+        return Reply.ok(HelpLine.render(assist.help("").stream().filter(h -> !h.equals(SchemaGuide.ENTER)).toList()));
+    }
+
     private Reply run(String trimmed) throws IOException {
         if (trimmed.endsWith("?")) {
             List<HelpLine> help = assist.help(trimmed.substring(0, trimmed.length() - 1));
@@ -137,7 +147,8 @@ public final class Shell {
         Pipeline p = parsed.pipeline();
         Optional<String> refused = guard.refusal(state.configurationMode(), Words.of(p.command()).words());
         if (refused.isPresent()) return Reply.error(refused.get());
-        Reply reply = state.configurationMode() ? configurationMode.execute(p) : operational(p);
+        Reply reply = Words.of(p.command()).first().equals("help") ? help(p)
+                : state.configurationMode() ? configurationMode.execute(p) : operational(p);
         String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
         return new Reply(withCaret(expanded, reply.caretColumn(), text), reply.status(), reply.caretColumn());
     }
