@@ -1,6 +1,7 @@
 package io.sallyport.cli;
 
 import io.sallyport.config.Node.PathElement;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,12 +16,15 @@ final class Assist {
     static final List<HelpLine> CONFIG_COMMANDS = List.of(
             new HelpLine("activate", "Remove the inactive tag from a statement"),
             new HelpLine("commit", "Commit current set of changes"),
+            new HelpLine("copy", "Copy a statement"),
             new HelpLine("deactivate", "Add the inactive tag to a statement"),
             new HelpLine("delete", "Delete a data element"),
             new HelpLine("edit", "Edit a sub-element"),
             new HelpLine("exit", "Exit from this level"),
+            new HelpLine("help", "List the commands of this mode"),
             new HelpLine("load", "Load configuration from a file"),
             new HelpLine("quit", "Quit from this level"),
+            new HelpLine("rename", "Rename a statement"),
             new HelpLine("rollback", "Roll back to previous committed configuration"),
             new HelpLine("run", "Run an operational-mode command"),
             new HelpLine("set", "Set a parameter"),
@@ -66,8 +70,13 @@ final class Assist {
         for (HelpLine h : options(line, typed)) {
             if (h.word().startsWith(partial) || partial.isEmpty()) out.add(h);
         }
-        out.sort(Comparator.comparingInt(Assist::rank).thenComparing(HelpLine::word));
+        out.sort(Comparator.comparingInt(Assist::rank).thenComparing(Assist::numbersInOrder).thenComparing(HelpLine::word));
         return out;
+    }
+
+    /** Rollback indexes (all digits) sort by value, so 2 comes before 10. */
+    private static long numbersInOrder(HelpLine h) {
+        return h.word().matches("\\d{1,9}") ? Long.parseLong(h.word()) : -1;
     }
 
     private static int rank(HelpLine h) {
@@ -141,8 +150,13 @@ final class Assist {
             List<String> after = typed.subList(pipe + 1, typed.size());
             if (after.isEmpty()) return Pipeline.PIPES;
             if (after.size() == 1 && after.getFirst().equals("display")) return DISPLAY_FORMS;
-            return after.getFirst().equals("match") || after.getFirst().equals("except")
-                    ? List.of(new HelpLine("<pattern>", "Pattern to match")) : List.of();
+            if (after.size() > 1 && !List.of("match", "except", "find").contains(after.getFirst())) return List.of();
+            return switch (after.getFirst()) {
+                case "match", "except", "find" -> List.of(new HelpLine("<pattern>", "Pattern to match"));
+                case "last" -> List.of(new HelpLine("<number>", "Number of lines to show from the end"));
+                case "trim" -> List.of(new HelpLine("<number>", "Number of columns to trim"));
+                default -> List.of();
+            };
         }
         return state.configurationMode() ? configOptions(state.level(), typed) : operationalOptions(typed);
     }
@@ -160,6 +174,7 @@ final class Assist {
         List<String> rest = typed.subList(1, typed.size());
         return switch (typed.getFirst()) {
             case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(level, rest, config.candidate());
+            case "rename", "copy" -> rest.contains("to") ? List.of() : SchemaGuide.next(level, rest, config.candidate());
             case "show" -> withEnter(SchemaGuide.next(level, rest, config.candidate()));
             case "run" -> catalog.next(rest);
             case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS
@@ -167,9 +182,7 @@ final class Assist {
                     : rest.equals(List.of("confirmed")) ? List.of(SchemaGuide.ENTER,
                             new HelpLine("<number>", "Number of minutes until rollback (1..65535)"))
                     : List.of(SchemaGuide.ENTER);
-            case "rollback" -> rest.isEmpty()
-                    ? List.of(SchemaGuide.ENTER, new HelpLine("<number>", "Numeric rollback index (0..49)"))
-                    : List.of(SchemaGuide.ENTER);
+            case "rollback" -> rest.isEmpty() ? rollbackOptions() : rest.size() == 1 ? List.of(SchemaGuide.ENTER) : List.of();
             case "up" -> {
                 // up [N] [COMMAND]: the command runs N levels up.
                 boolean counted = !rest.isEmpty() && rest.getFirst().matches("\\d{1,9}");
@@ -187,10 +200,28 @@ final class Assist {
             case "exit" -> rest.isEmpty()
                     ? List.of(SchemaGuide.ENTER, new HelpLine("configuration-mode", "Exit configuration mode"))
                     : List.of(SchemaGuide.ENTER);
-            case "load" -> rest.isEmpty() ? LOAD_OPTIONS : List.of(new HelpLine("<filename>", "Name of file to load"));
-            case "quit" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
+            case "load" -> rest.isEmpty() ? LOAD_OPTIONS
+                    : rest.size() == 1 ? List.of(new HelpLine("<filename>", "Name of file to load"),
+                            new HelpLine("terminal", "Use login terminal"))
+                    : rest.size() == 2 && !rest.getFirst().equals("override")
+                            ? List.of(SchemaGuide.ENTER, new HelpLine("relative", "Load configuration relative to current edit level"))
+                    : rest.size() == 2 ? List.of(SchemaGuide.ENTER) : List.of();
+            case "quit", "help" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
             default -> List.of();
         };
+    }
+
+    /** {@code rollback ?}: the index placeholder and each stored commit with when, who and how, as Junos lists them. */
+    private List<HelpLine> rollbackOptions() {
+        List<HelpLine> out = new ArrayList<>();
+        out.add(SchemaGuide.ENTER);
+        out.add(new HelpLine("<number>", "Numeric rollback index (0..49)"));
+        try {
+            out.addAll(config.rollbackChoices());
+        } catch (IOException e) {
+            // help must not fail the line being typed; the bare placeholder still says what to type
+        }
+        return out;
     }
 
     private static List<HelpLine> withEnter(List<HelpLine> lines) {

@@ -54,6 +54,24 @@ public interface ConfigSession {
     /** {@code show system commit}: one line per stored commit, newest (rollback 0) first. */
     String history() throws IOException;
 
+    /**
+     * {@code ## Last commit: 2026-12-04 22:46:44 UTC by alice}, the line Junos prints above
+     * {@code show configuration}; empty before the first commit, or when the implementation does
+     * not know (a session that wraps another must pass this on).
+     */
+    default Optional<String> lastCommit() throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * {@code rollback ?}: one line per stored commit, the rollback index with when, by whom and
+     * how it was committed ({@code 2026-12-04 22:46:44 UTC by alice via cli}), newest first;
+     * empty when the implementation does not know (a session that wraps another must pass this on).
+     */
+    default List<HelpLine> rollbackChoices() throws IOException {
+        return List.of();
+    }
+
     /** {@code rollback N}: loads committed configuration N (0 = active) into the candidate. */
     Outcome rollback(int n) throws IOException;
 

@@ -27,15 +27,18 @@ final class ConfigurationMode {
     private final OperationalMode operational;
     private final SecretPrompt secrets;
     private final ConfirmPrompt confirmations;
+    private final PasteInput paste;
     static final String DELETE_QUESTION = "Delete everything under this level? [yes,no] (no) ";
     static final String UNCOMMITTED = "The configuration has been changed but not committed";
     static final String EXIT_QUESTION = UNCOMMITTED + "\nExit with uncommitted changes? [yes,no] (yes) ";
     /** The commands that change the candidate or commit it: refused while another session holds {@code configure exclusive}. */
-    private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit");
+    private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit",
+            "rename", "copy");
 
     ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets,
-            ConfirmPrompt confirmations) {
+            ConfirmPrompt confirmations, PasteInput paste) {
         this.confirmations = confirmations;
+        this.paste = paste;
         this.state = state;
         this.config = config;
         this.daemon = daemon;
@@ -66,6 +69,8 @@ final class ConfigurationMode {
             case "deactivate" -> edit(ConfigEditor::deactivate, rest, restAt, false);
             case "activate" -> edit(ConfigEditor::activate, rest, restAt, false);
             case "edit" -> editLevel(rest, restAt);
+            case "rename" -> renameOrCopy(w, command, false);
+            case "copy" -> renameOrCopy(w, command, true);
             case "show" -> show(p, rest, restAt);
             case "commit" -> commit(w);
             case "load" -> load(w);
@@ -144,34 +149,145 @@ final class ConfigurationMode {
     }
 
     /**
-     * {@code load override FILE} replaces the candidate, {@code load merge FILE} adds a file in
-     * either form to it, {@code load set FILE} applies a file of set/delete/deactivate commands.
+     * {@code load (override | merge | set) (FILE | terminal) [relative]}: override replaces the
+     * candidate, merge adds a text in either form to it, set applies set/delete/activate/deactivate
+     * commands line by line, keeping the good lines and reporting each bad one with its line number
+     * as Junos does. {@code relative} reads the text at the current edit level. {@code terminal}
+     * reads what is pasted up to Ctrl-D.
      */
     private Reply load(Words w) throws IOException {
         List<String> args = w.from(1);
         if (args.isEmpty()) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <override|merge|set>.\n");
-        if (!List.of("override", "merge", "set").contains(args.getFirst())) return syntaxErrorAt(w, 1);
-        if (args.size() == 1) return Reply.errorAt(w.starts().get(1) + args.getFirst().length() + 1, "syntax error, expecting <filename>.\n");
-        if (args.size() > 2) return syntaxErrorAt(w, 3);
-        Path file = Path.of(args.get(1));
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            return Reply.error("error: could not read " + file + ": " + e.getMessage() + "\n");
+        String mode = args.getFirst();
+        if (mode.equals("replace")) {
+            return Reply.errorAt(w.starts().get(1), "error: load replace is not supported: config does not read 'replace:' tags;"
+                    + " use load merge, or delete the statement and load merge\n");
         }
+        if (!List.of("override", "merge", "set").contains(mode)) return syntaxErrorAt(w, 1);
+        if (args.size() == 1) return Reply.errorAt(w.starts().get(1) + mode.length() + 1, "syntax error, expecting <filename> or terminal.\n");
+        boolean relative = args.size() > 2 && args.get(2).equals("relative");
+        if (relative && mode.equals("override")) return syntaxErrorAt(w, 3);
+        if (args.size() > (relative ? 3 : 2)) return syntaxErrorAt(w, relative ? 4 : 3);
+        boolean terminal = args.get(1).equals("terminal");
+        String source = terminal ? "terminal" : args.get(1);
+        String text;
+        if (terminal) {
+            Optional<String> pasted = paste.untilEndOfInput();
+            if (pasted.isEmpty()) return Reply.error("error: load terminal read nothing (no terminal, or Ctrl-C abandoned it); nothing loaded\n");
+            text = pasted.get();
+        } else {
+            try {
+                text = Files.readString(Path.of(source));
+            } catch (IOException e) {
+                return Reply.error("error: could not read " + source + ": " + e.getMessage() + "\n");
+            }
+        }
+        List<PathElement> base = relative ? state.level() : List.of();
+        if (mode.equals("set")) return loadSet(source, text, base);
         try {
             Node candidate = config.candidate();
-            Node loaded = switch (args.getFirst()) {
-                case "override" -> ConfigText.parse(text);
-                case "merge" -> ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(ConfigText.parse(text)));
-                default -> ConfigText.applySetCommands(candidate, text);
-            };
+            Node parsed = ConfigText.parse(relative ? underLevel(text) : text);
+            Node loaded = mode.equals("override") ? parsed
+                    : ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(parsed));
             config.updateCandidate(loaded);
             return Reply.ok("load complete\n");
         } catch (ConfigSyntaxException e) {
-            return Reply.error(file + ": " + e.getMessage() + "\nerror: load failed\n");
+            return Reply.error(source + ": " + e.getMessage() + "\nerror: load failed\n");
         }
+    }
+
+    /** {@code text} wrapped in the braces of the current level, so it reads as a whole configuration. */
+    private String underLevel(String text) {
+        StringBuilder open = new StringBuilder();
+        StringBuilder close = new StringBuilder();
+        for (PathElement e : state.level()) {
+            open.append(e.name()).append(e.key() == null ? "" : " " + Words.quote(e.key())).append(" {\n");
+            close.append("}\n");
+        }
+        return open + text + "\n" + close;
+    }
+
+    /**
+     * {@code load set}: each line on its own, relative to {@code base}; a bad line is reported as
+     * {@code SOURCE:LINE:(COLUMN) error} and skipped, the others are applied, and the count of
+     * errors ends the report ({@code load complete (2 errors)}), as Junos does.
+     */
+    private Reply loadSet(String source, String text, List<PathElement> base) throws IOException {
+        Node candidate = config.candidate();
+        Node updated = candidate;
+        StringBuilder report = new StringBuilder();
+        int errors = 0;
+        List<String> lines = text.lines().toList();
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n);
+            Words w = Words.of(line);
+            if (w.size() == 0 || w.first().startsWith("#")) continue;
+            int restAt = w.starts().getFirst() + w.first().length();
+            String rest = line.substring(restAt);
+            if (!List.of("set", "delete", "activate", "deactivate").contains(w.first())) {
+                errors++;
+                report.append(source).append(':').append(n + 1).append(":(").append(w.starts().getFirst() + 1)
+                        .append(") syntax error: expected set, delete, activate or deactivate, found '").append(w.first()).append("'\n");
+                continue;
+            }
+            try {
+                updated = switch (w.first()) {
+                    case "set" -> ConfigEditor.set(updated, base, rest);
+                    case "delete" -> w.size() == 1 ? deleteAll(updated, base) : ConfigEditor.delete(updated, base, rest);
+                    case "activate" -> ConfigEditor.activate(updated, base, rest);
+                    default -> ConfigEditor.deactivate(updated, base, rest);
+                };
+            } catch (ConfigSyntaxException e) {
+                errors++;
+                // config's column counts from the start of the statement words; the report counts from the line's start
+                int column = e.column() > 0 ? restAt + e.column() : 1;
+                report.append(source).append(':').append(n + 1).append(":(").append(column).append(") ")
+                        .append(e.detail()).append('\n');
+            }
+        }
+        if (!updated.equals(candidate)) config.updateCandidate(updated);
+        return Reply.ok(report + "load complete" + (errors == 0 ? "" : " (" + errors + (errors == 1 ? " error)" : " errors)")) + "\n");
+    }
+
+    /** A bare {@code delete} in a loaded file: everything under {@code base}. */
+    private static Node deleteAll(Node root, List<PathElement> base) throws ConfigSyntaxException {
+        if (base.isEmpty()) return Node.root();
+        return ConfigEditor.delete(root, List.of(), String.join(" ", ConfigEditor.words(base).stream().map(Words::quote).toList()));
+    }
+
+    /**
+     * {@code rename STATEMENT to NAME KEY} and {@code copy STATEMENT to NAME KEY}: STATEMENT is a
+     * list entry at the edit level ({@code services ipsec-vpn ike proposal p1}); the words after
+     * {@code to} name the new entry in the same list ({@code proposal p2}).
+     */
+    private Reply renameOrCopy(Words w, String command, boolean keep) throws IOException {
+        int to = w.words().lastIndexOf("to");
+        if (to < 0) return Reply.errorAt(command.length() + 1, "syntax error, expecting 'to'.\n");
+        if (to == 1) return Reply.errorAt(w.starts().get(1), "syntax error, expecting <statement>.\n");
+        if (to == w.size() - 1) return Reply.errorAt(command.length() + 1, "syntax error, expecting <identifier>.\n");
+        int sourceAt = w.starts().getFirst() + w.first().length();
+        String source = command.substring(sourceAt, w.starts().get(to));
+        int targetAt = w.starts().get(to) + 2;
+        List<PathElement> from;
+        List<PathElement> target;
+        try {
+            from = ConfigEditor.editLevel(state.level(), source);
+            if (from.isEmpty() || from.getLast().key() == null) {
+                return Reply.errorAt(w.starts().get(1), "error: only a named entry of a list can be " + (keep ? "copied" : "renamed") + "\n");
+            }
+            List<PathElement> parent = from.subList(0, from.size() - 1);
+            target = ConfigEditor.editLevel(parent, command.substring(targetAt));
+            if (target.size() != from.size() || !target.getLast().name().equals(from.getLast().name())) {
+                return Reply.errorAt(w.starts().get(to + 1), "error: the new name must be another '" + from.getLast().name() + "' entry\n");
+            }
+        } catch (ConfigSyntaxException e) {
+            return e.column() > 0 && e.path().isEmpty() ? syntaxError(e, sourceAt) : Reply.error("error: " + e.detail() + "\n");
+        }
+        Node candidate = config.candidate();
+        if (candidate.at(from).isEmpty()) return Reply.error("error: statement not found: " + String.join(" ", ConfigEditor.words(from)) + "\n");
+        if (candidate.at(target).isPresent()) return Reply.error("error: statement already exists: " + String.join(" ", ConfigEditor.words(target)) + "\n");
+        config.updateCandidate(ListEntryMove.apply(candidate, from, target.getLast(), keep));
+        return Reply.ok("");
     }
 
     private Reply editLevel(String rest, int restAt) {

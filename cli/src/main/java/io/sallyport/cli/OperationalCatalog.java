@@ -15,7 +15,7 @@ import java.util.Map;
 final class OperationalCatalog {
 
     /** Shell-local commands, handled without the daemon. */
-    static final List<String> LOCAL = List.of("configure [exclusive|private]", "exit", "quit", "show system commit");
+    static final List<String> LOCAL = List.of("configure [exclusive|private]", "exit", "help", "quit", "show system commit");
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("show", "Show system information"),
@@ -24,6 +24,7 @@ final class OperationalCatalog {
             Map.entry("exclusive", "Obtain exclusive lock (other users cannot make changes)"),
             Map.entry("private", "Work in private database (other users cannot see changes)"),
             Map.entry("exit", "Exit the management session"),
+            Map.entry("help", "List the commands of this mode"),
             Map.entry("quit", "Exit the management session"),
             Map.entry("configuration", "Show current configuration"),
             Map.entry("system", "Show system information"),

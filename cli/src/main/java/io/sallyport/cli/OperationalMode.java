@@ -98,8 +98,17 @@ final class OperationalMode {
                 return e.column() > 0 ? Reply.errorAt(restAt + e.column() - 1, e.detail() + "\n") : Reply.error("error: " + e.detail() + "\n");
             }
         }
-        return Reply.ok(p.display().isPresent()
-                ? config.render(active, level, p.display().get())
-                : config.braces(active, level));
+        if (p.display().isPresent()) return Reply.ok(config.render(active, level, p.display().get()));
+        return Reply.ok(lastCommitHeader(level) + config.braces(active, level));
+    }
+
+    /** Junos heads the whole configuration in brace form with when and by whom it was committed. */
+    private String lastCommitHeader(List<PathElement> level) {
+        if (!level.isEmpty()) return "";
+        try {
+            return config.lastCommit().map(line -> line + "\n").orElse("");
+        } catch (IOException e) {
+            return "## Last commit: unknown (" + e.getMessage() + ")\n";
+        }
     }
 }

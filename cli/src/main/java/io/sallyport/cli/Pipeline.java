@@ -8,8 +8,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * A command line split at its pipes: {@code show | compare | display set | match ike | count}.
- * Display and compare pipes change what the command renders; match, except and count filter the
- * rendered text, in order, as Junos applies them.
+ * Display and compare pipes change what the command renders; match, except, find, last, trim and
+ * count filter the rendered text, in order, as Junos applies them.
  */
 public record Pipeline(String command, Optional<Display> display, boolean compare, List<Filter> filters) {
 
@@ -48,6 +48,28 @@ public record Pipeline(String command, Optional<Display> display, boolean compar
         }
     }
 
+    /** {@code | find RE}: the output from the first line that matches on. */
+    public record Find(Pattern pattern) implements Filter {
+        @Override public List<String> apply(List<String> lines) {
+            for (int i = 0; i < lines.size(); i++) if (pattern.matcher(lines.get(i)).find()) return lines.subList(i, lines.size());
+            return List.of();
+        }
+    }
+
+    /** {@code | last N}: the last N lines. */
+    public record Last(int count) implements Filter {
+        @Override public List<String> apply(List<String> lines) {
+            return lines.subList(Math.max(0, lines.size() - count), lines.size());
+        }
+    }
+
+    /** {@code | trim N}: each line without its first N characters. */
+    public record Trim(int columns) implements Filter {
+        @Override public List<String> apply(List<String> lines) {
+            return lines.stream().map(l -> l.length() <= columns ? "" : l.substring(columns)).toList();
+        }
+    }
+
     /** {@code | no-more}: paging is off anyway, so it changes nothing. */
     public record NoMore() implements Filter {
         @Override public List<String> apply(List<String> lines) { return lines; }
@@ -59,8 +81,11 @@ public record Pipeline(String command, Optional<Display> display, boolean compar
             new HelpLine("count", "Count occurrences"),
             new HelpLine("display", "Show additional kinds of information"),
             new HelpLine("except", "Show only text that does not match a pattern"),
+            new HelpLine("find", "Search for first occurrence of pattern"),
+            new HelpLine("last", "Display end of output only"),
             new HelpLine("match", "Show only text that matches a pattern"),
-            new HelpLine("no-more", "Don't paginate output"));
+            new HelpLine("no-more", "Don't paginate output"),
+            new HelpLine("trim", "Trim specified number of columns from start of line"));
 
     /** Splits a line at its pipes; the error is what the shell prints. */
     public static Result parse(String line) {
@@ -85,7 +110,15 @@ public record Pipeline(String command, Optional<Display> display, boolean compar
                         default -> { return Result.error("syntax error, expecting <set>, <json> or <xml>: " + w.get(1)); }
                     }
                 }
-                case "match", "except" -> {
+                case "last", "trim" -> {
+                    if (w.size() != 2 || !w.get(1).matches("\\d{1,6}") || Integer.parseInt(w.get(1)) < (verb.equals("last") ? 1 : 0)) {
+                        return Result.error("syntax error, expecting <number> after '" + verb + "'"
+                                + (w.size() > 1 ? ": " + String.join(" ", w.from(1)) : ""));
+                    }
+                    int n = Integer.parseInt(w.get(1));
+                    filters.add(verb.equals("last") ? new Last(n) : new Trim(n));
+                }
+                case "match", "except", "find" -> {
                     if (w.size() < 2) return Result.error("syntax error, expecting <pattern>");
                     String regex = String.join(" ", w.from(1));
                     Pattern p;
@@ -94,7 +127,11 @@ public record Pipeline(String command, Optional<Display> display, boolean compar
                     } catch (PatternSyntaxException e) {
                         return Result.error("error: invalid regular expression '" + regex + "': " + e.getDescription());
                     }
-                    filters.add(verb.equals("match") ? new Match(p) : new Except(p));
+                    filters.add(switch (verb) {
+                        case "match" -> new Match(p);
+                        case "except" -> new Except(p);
+                        default -> new Find(p);
+                    });
                 }
                 case "count" -> filters.add(new Count());
                 case "no-more" -> filters.add(new NoMore());

@@ -30,6 +30,7 @@ public final class Shell {
     private CommandGuard guard = CommandGuard.NONE;
     private SecretPrompt secrets = SecretPrompt.NONE;
     private ConfirmPrompt confirmations = ConfirmPrompt.NONE;
+    private PasteInput paste = PasteInput.NONE;
 
     /**
      * @param config     the configuration store of the state directory
@@ -44,7 +45,7 @@ public final class Shell {
         this.assist = new Assist(state, config);
         this.operationalMode = new OperationalMode(config, daemon);
         this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt),
-                question -> confirmations.ask(question));
+                question -> confirmations.ask(question), () -> paste.untilEndOfInput());
     }
 
     /**
@@ -71,6 +72,12 @@ public final class Shell {
     /** Where a yes/no question (a bare {@code delete}, {@code exit} with uncommitted changes) is asked. */
     public Shell confirmPrompt(ConfirmPrompt prompt) {
         this.confirmations = prompt;
+        return this;
+    }
+
+    /** Where {@code load ... terminal} reads the pasted text (the terminal, up to Ctrl-D). */
+    public Shell pasteInput(PasteInput input) {
+        this.paste = input;
         return this;
     }
 
@@ -114,6 +121,16 @@ public final class Shell {
         }
     }
 
+    /**
+     * {@code help}: the commands of this mode with their help text, as {@code ?} on an empty
+     * line lists them; Junos's {@code help topic|reference} (the manual) has nothing to show here.
+     */
+    private Reply help(Pipeline p) {
+        Words w = Words.of(p.command());
+        if (w.size() > 1) return ConfigurationMode.syntaxErrorAt(w, 1);
+        return Reply.ok(HelpLine.render(assist.help("").stream().filter(h -> !h.equals(SchemaGuide.ENTER)).toList()));
+    }
+
     private Reply run(String trimmed) throws IOException {
         if (trimmed.endsWith("?")) {
             List<HelpLine> help = assist.help(trimmed.substring(0, trimmed.length() - 1));
@@ -130,7 +147,8 @@ public final class Shell {
         Pipeline p = parsed.pipeline();
         Optional<String> refused = guard.refusal(state.configurationMode(), Words.of(p.command()).words());
         if (refused.isPresent()) return Reply.error(refused.get());
-        Reply reply = state.configurationMode() ? configurationMode.execute(p) : operational(p);
+        Reply reply = Words.of(p.command()).first().equals("help") ? help(p)
+                : state.configurationMode() ? configurationMode.execute(p) : operational(p);
         String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
         return new Reply(withCaret(expanded, reply.caretColumn(), text), reply.status(), reply.caretColumn());
     }

@@ -124,6 +124,7 @@ public final class ShellRunner {
         reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(HELP_WIDGET), KeyMap.translate("?"));
         shell.secretPrompt(prompt -> readSecret(reader, prompt));
         shell.confirmPrompt(question -> confirm(reader, question));
+        shell.pasteInput(() -> paste(reader, terminal));
         try {
             return loop(shell, reader, terminal);
         } finally {
@@ -156,6 +157,27 @@ public final class ShellRunner {
             }
         } catch (UserInterruptException | EndOfFileException e) {
             return Optional.of(false);
+        } finally {
+            reader.setVariable(LineReader.DISABLE_HISTORY, history == null ? false : history);
+        }
+    }
+
+    /**
+     * What is pasted after Junos's {@code [Type ^D at a new line to end input]}, up to Ctrl-D,
+     * kept out of the history; Ctrl-C abandons it.
+     */
+    static Optional<String> paste(LineReader reader, Terminal terminal) {
+        terminal.writer().println("[Type ^D at a new line to end input]");
+        terminal.writer().flush();
+        Object history = reader.getVariable(LineReader.DISABLE_HISTORY);
+        reader.setVariable(LineReader.DISABLE_HISTORY, true);
+        StringBuilder text = new StringBuilder();
+        try {
+            while (true) text.append(reader.readLine("")).append('\n');
+        } catch (EndOfFileException e) {
+            return Optional.of(text.toString());
+        } catch (UserInterruptException e) {
+            return Optional.empty();
         } finally {
             reader.setVariable(LineReader.DISABLE_HISTORY, history == null ? false : history);
         }

@@ -261,6 +261,18 @@ public final class StoreSession implements ConfigSession {
         return sb.toString();
     }
 
+    @Override
+    public List<HelpLine> rollbackChoices() throws IOException {
+        return store.history().stream().map(c -> new HelpLine(String.valueOf(c.rollback()),
+                COMMIT_TIME.format(c.time()) + " by " + c.user() + " via cli")).toList();
+    }
+
+    @Override
+    public Optional<String> lastCommit() throws IOException {
+        return store.history().stream().filter(c -> c.rollback() == 0).findFirst()
+                .map(c -> "## Last commit: " + COMMIT_TIME.format(c.time()) + " by " + c.user());
+    }
+
     private void refresh() {
         try {
             store.refresh();

@@ -4,14 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -98,34 +91,6 @@ class ConfirmationTest {
         ok("commit");
         assertEquals("Exiting configuration mode\n", ok("quit"));
         assertEquals(List.of(), asked);
-    }
-
-    @Test
-    void onATerminalTheQuestionIsAskedUntilAnsweredAndTheAnswersStayOutOfTheHistory() throws IOException {
-        String typed = String.join("\n", "delete", "maybe", "no", "show | display set", "delete", "y",
-                "set system host-name r2", "exit", "n", "exit", "", "exit", "");
-        ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        Path history = state.resolve("history");
-        int rc;
-        // A pipe that stays open while the shell runs: at the end of a plain byte stream JLine's
-        // input pump would close the terminal before the reader took the lines.
-        try (PipedOutputStream keys = new PipedOutputStream();
-             PipedInputStream input = new PipedInputStream(keys, 4096);
-             Terminal terminal = TerminalBuilder.builder().dumb(true).type(Terminal.TYPE_DUMB).streams(input, screen).build()) {
-            keys.write(typed.getBytes(StandardCharsets.UTF_8));
-            keys.flush();
-            rc = ShellRunner.runInteractive(shell, terminal, history);
-        }
-        String out = screen.toString(StandardCharsets.UTF_8);
-        assertEquals(0, rc, out);
-        assertEquals(3, out.split("Delete everything under this level\\? \\[yes,no\\] \\(no\\)", -1).length - 1,
-                "asked again after 'maybe', then once more: " + out);
-        assertTrue(out.contains("set system host-name r1"), "'no' kept the candidate: " + out);
-        assertEquals(2, out.split("Exit with uncommitted changes\\? \\[yes,no\\] \\(yes\\)", -1).length - 1, out);
-        assertTrue(out.contains("Exiting configuration mode"), "Enter took the default, yes: " + out);
-        assertFalse(shell.inConfigurationMode());
-        String kept = Files.readString(history);
-        assertFalse(kept.contains("maybe") || kept.lines().anyMatch(l -> l.endsWith(":y") || l.endsWith(":n")), kept);
     }
 
     @Test

@@ -15,7 +15,7 @@ class OperationalCatalogTest {
 
     @Test
     void topLevelOffersTheDaemonCommandsAndTheShellOwn() {
-        assertEquals(List.of("clear", "configure", "exit", "quit", "request", "show"), words(List.of()));
+        assertEquals(List.of("clear", "configure", "exit", "help", "quit", "request", "show"), words(List.of()));
     }
 
     @Test

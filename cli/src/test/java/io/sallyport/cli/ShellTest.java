@@ -234,8 +234,10 @@ class ShellTest {
         ok("set system host-name r1");
         ok("commit and-quit");
         assertFalse(shell.inConfigurationMode());
-        assertEquals("system {\n    host-name r1;\n}\n", ok("show configuration"));
-        assertEquals("set system host-name r1\n", ok("show configuration | display set"));
+        String shown = ok("show configuration");
+        assertTrue(shown.matches("## Last commit: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by alice\n"
+                + "system \\{\n    host-name r1;\n\\}\n"), shown);
+        assertEquals("set system host-name r1\n", ok("show configuration | display set"), "no header in set form");
         assertEquals("host-name r1;\n", ok("show configuration system"));
     }
 
@@ -289,6 +291,21 @@ class ShellTest {
         assertEquals("set system host-name r1\n", ok("show | display set"));
         ok("delete");
         assertEquals("", ok("show"));
+    }
+
+    @Test
+    void rollbackQuestionMarkListsTheCommitsNewestFirst() {
+        ok("configure");
+        for (int i = 1; i <= 12; i++) {
+            ok("set system host-name r" + i);
+            ok("commit");
+        }
+        List<HelpLine> help = shell.help("rollback ");
+        assertEquals(List.of("<[Enter]>", "<number>", "0", "1", "2"), help.stream().limit(5).map(HelpLine::word).toList());
+        assertEquals("11", help.getLast().word(), "indexes in numeric order");
+        assertTrue(help.get(2).help().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by alice via cli"), help.get(2).help());
+        assertTrue(ok("rollback ?").contains("\n  0                    2"), "the ? typed at the end of the line lists them too");
+        assertEquals("load complete\n", ok("rollback 11"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.sallyport.remote;
 
 import io.sallyport.cli.ConfigSession;
+import io.sallyport.cli.HelpLine;
 import io.sallyport.cli.Pipeline;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
@@ -45,6 +46,10 @@ final class AuditedConfigSession implements ConfigSession {
     @Override public Optional<Duration> confirmRemaining() throws IOException { return store.confirmRemaining(); }
 
     @Override public String history() throws IOException { return store.history(); }
+
+    @Override public Optional<String> lastCommit() throws IOException { return store.lastCommit(); }
+
+    @Override public List<HelpLine> rollbackChoices() throws IOException { return store.rollbackChoices(); }
 
     @Override public Outcome rollback(int n) throws IOException { return store.rollback(n); }
 
