@@ -43,6 +43,11 @@ class OspfAcrossTunnelTest {
             }
         }
         plainFrr.forEach(dir -> h.run(List.of("rm", "-rf", dir.toString()), Map.of(), 10));
+        // The run directories of the FRR the daemons started (a failed run printed ospfd's log).
+        for (String name : List.of("ospf-r2", "ospf-r3")) {
+            Path run = FrrDaemons.runDirectory(h.stateDir().resolve("sallyport-" + name));
+            h.run(List.of("rm", "-rf", run.toString()), Map.of(), 10);
+        }
     }
 
     @Test
@@ -78,7 +83,9 @@ class OspfAcrossTunnelTest {
                     + vtysh(role, FrrDaemons.runDirectory(stateDir(d)), "show ip ospf interface ms-0_0_0.1")
                     + d.cli("show services ipsec-vpn ipsec security-associations detail")
                     + d.cli("show services ipsec-vpn ike security-associations")
-                    + d.cli("show services ipsec-vpn ipsec statistics") + d.cli("show services ipsec-vpn drops"));
+                    + d.cli("show services ipsec-vpn ipsec statistics") + d.cli("show services ipsec-vpn drops")
+                    + h.run(List.of("tail", "-n", "30", FrrDaemons.runDirectory(stateDir(d)).resolve("ospfd.log").toString()),
+                        Map.of(), 10).stdout());
             }
         }
         assertTrue(learned, "R1 learned no OSPF route to R4's networks within " + CONVERGE + ":\n" + r1Routes
