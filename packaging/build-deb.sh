@@ -17,7 +17,8 @@ command -v dpkg-deb >/dev/null || { echo "build-deb: dpkg-deb is missing (Debian
 if [ ! -f "$jar" ]; then
     . "$root/bin/java-env.sh"
     sallyport_java_env
-    (cd "$root" && mvn -B -q -ntp -o package -pl app -am -DskipTests)
+    # Maven's own output (colour resets included) goes to stderr: stdout is the package's path alone.
+    (cd "$root" && mvn -B -q -ntp -Dstyle.color=never package -pl app -am -DskipTests) >&2
 fi
 
 version="$(unzip -p "$jar" sallyport-version.properties | sed -n 's/^version=//p')"

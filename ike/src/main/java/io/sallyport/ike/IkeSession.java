@@ -675,6 +675,11 @@ final class IkeSession {
 
     boolean busy() { return pending != null || !queue.isEmpty(); }
 
+    /** Whether a delete of this IKE SA is under way or queued: no new child goes over it. */
+    boolean deleting() {
+        return pending != null && pending.work instanceof Work.DeleteIke || queue.stream().anyMatch(w -> w instanceof Work.DeleteIke);
+    }
+
     Optional<ChildSa> child(int spiIn) {
         return children.stream().filter(c -> c.spiIn == spiIn).findFirst();
     }

@@ -297,8 +297,8 @@ public final class Kmd {
      */
     private void initiate(long now, PeerConfig p, List<Action> out) {
         List<IkeSession> active = sessionsOf(p.name()).stream().filter(s -> s.state != IkeSession.State.REKEYED).toList();
-        Optional<IkeSession> carrier = active.stream().filter(s -> s.state == IkeSession.State.ESTABLISHED
-                || s.state == IkeSession.State.CONNECTING && s.initiator).findFirst();
+        Optional<IkeSession> carrier = active.stream().filter(s -> !s.deleting() && (s.state == IkeSession.State.ESTABLISHED
+                || s.state == IkeSession.State.CONNECTING && s.initiator)).findFirst();
         if (carrier.isPresent() && !carries(carrier.get(), p)) {
             IkeSession s = carrier.get();
             trace(out, TraceFlag.IKE, TraceLevel.INFO, "child SA for " + p.name() + " over IKE SA " + s.id() + " of " + s.peer.name());
@@ -544,9 +544,11 @@ public final class Kmd {
 
         void unregister(IkeSession s) {
             sas.remove(s);
-            // Every term it carried may need bringing back (scheduleReconnects looks whether another SA carries it).
+            // Every term it carried or was to carry may need bringing back (scheduleReconnects looks
+            // whether another SA carries it).
             reconnectCheck.add(s.peer.name());
             reconnectCheck.addAll(s.announced);
+            termsSharing(s.peer).forEach(t -> reconnectCheck.add(t.name()));
         }
 
         void count(DropReason r) { Kmd.this.count(r); }

@@ -28,12 +28,16 @@ class SharedIkeSaTest {
             "u1", new String[] {"198.18.2.0", "198.18.1.0"}, "u2", new String[] {"198.18.4.0", "198.18.3.0"});
 
     private static PeerConfig term(String name) {
+        return term(name, false);
+    }
+
+    private static PeerConfig term(String name, boolean establishImmediately) {
         InetAddress local = name.startsWith("u") ? B : A;
         var c = TwoPeers.config(name, local, local.equals(A) ? B : A, "secret");
         String[] sel = SELECTORS.get(name);
         return new PeerConfig(name, c.localAddress(), c.remoteAddress(), c.localId(), c.remoteId(), c.authenticator(),
                 c.ikeProposals(), c.childProposals(), List.of(TrafficSelector.ofPrefix(sel[0], 24)),
-                List.of(TrafficSelector.ofPrefix(sel[1], 24)), c.dpd(), c.natTraversal(), false);
+                List.of(TrafficSelector.ofPrefix(sel[1], 24)), c.dpd(), c.natTraversal(), establishImmediately);
     }
 
     private static String traces(TwoPeers t) {
@@ -175,6 +179,22 @@ class SharedIkeSaTest {
         assertNotEquals(before, after);
         assertEquals(Set.of("t1", "t2"), t.of(t.actionsA, Action.IkeSaUp.class).stream().filter(u -> u.ikeSa().equals(after))
                 .map(Action.IkeSaUp::peer).collect(Collectors.toSet()));
+    }
+
+    /** The first IKE SA gives up (no answer) while t2's child waits behind IKE_AUTH: both terms come back. */
+    @Test
+    void establishImmediatelyBringsBackEveryTermOfAFailedSharedIkeSa() {
+        var t = new TwoPeers();
+        t.dropFilter = d -> true;
+        t.addPeers(term("t1", true), term("u1"));
+        t.commandB(new Command.AddPeer(term("u2")));
+        t.commandA(new Command.AddPeer(term("t2", true)));
+        t.run(600 * 1_000_000_000L);
+        assertTrue(t.of(t.actionsA, Action.IkeSaDown.class).size() > 0, () -> traces(t));
+        t.dropFilter = d -> false;
+        t.run(600 * 1_000_000_000L);
+        assertOneIkeSaWithChildren(t, 2);
+        assertSelectors(t.planeB, "u2");
     }
 
     @Test

@@ -179,8 +179,8 @@ class FidelityTest {
         String ours = r1 ? "source-address" : "destination-address";
         String theirs = r1 ? "destination-address" : "source-address";
         return c.replace(ours + " { 172.16.0.0/16; }", ours + " { 172.16.0.0/17; }")
-                .replace("match-direction input;", "term term2 { from { " + ours + " { 172.16.128.0/17; } " + theirs + " { 192.168.0.0/16; } } then { remote-gateway " + (r1 ? "10.0.1.2" : "10.0.1.1")
-                        + "; dynamic { ike-policy ike-policy1; ipsec-policy ipsec-policy1; } } } match-direction input;");
+                .replace("match-direction input;", "term term2 { from { " + ours + " { 172.16.128.0/17; } " + theirs
+                        + " { 192.168.0.0/16; } } then { remote-gateway " + (r1 ? "10.0.1.2" : "10.0.1.1") + "; dynamic { ike-policy ike-policy1; ipsec-policy ipsec-policy1; } } } match-direction input;");
     }
 
     @Test

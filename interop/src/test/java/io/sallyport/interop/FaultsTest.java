@@ -1,0 +1,257 @@
+package io.sallyport.interop;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 15's faults, end to end: Sallyport as gw-a against strongSwan as gw-b, a ping from host-a to
+ * host-b every 0.1 s across each fault. Each scenario must converge within its stated bound to exactly
+ * one IKE SA and one child SA pair on both sides (nothing leaked), with the ping flowing again through
+ * the surviving child; the time it took and the pings lost are printed as evidence. Two of the
+ * issue's faults are not here because the gateway does not survive them yet (see the README):
+ * kill -9 and restart under traffic, and a TUN device deleted under the daemon.
+ */
+@Tag("interop")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsTest {
+
+    @RegisterExtension
+    static final Testbed BED = new Testbed("spf-", Harness.Topology.DIRECT);
+    static final String HOST_B = "198.18.2.10";
+    static final String SHOW_IKE = "show services ipsec-vpn ike security-associations";
+    static final String SHOW_IPSEC = "show services ipsec-vpn ipsec security-associations";
+    static final String WIRE_TABLE = "spf-wire";
+
+    private final Harness h = BED.harness();
+
+    @AfterEach
+    void restoreTheWire() {
+        BED.stopDaemons();
+        for (String gw : List.of("gw-a", "gw-b")) {
+            h.inNs(gw, 10, "nft", "delete", "table", "ip", WIRE_TABLE);
+            h.inNs(gw, 10, "ip", "link", "set", "wan", "up");
+        }
+    }
+
+    /** The SAs both sides hold at one moment. */
+    record Census(SwanSas swan, String sallyportIke, String sallyportIpsec) {
+        long swanIkes() { return swan.ikes().size(); }
+        long swanChildren() { return swan.ikes().stream().mapToLong(i -> i.children().size()).sum(); }
+        long sallyportIkes() { return sallyportIke.lines().filter(l -> l.startsWith("192.0.2.2")).count(); }
+        long sallyportInbound() { return sallyportIpsec.lines().filter(l -> l.trim().startsWith("inbound")).count(); }
+        long sallyportOutbound() { return sallyportIpsec.lines().filter(l -> l.trim().startsWith("outbound")).count(); }
+
+        /** Exactly one IKE SA and one child SA (one SA each way) on each side, all of them up. */
+        boolean onePairEach() {
+            return swanIkes() == 1 && swanChildren() == 1 && swan.established()
+                && swan.installedChildren().size() == 1 && sallyportIkes() == 1
+                && sallyportIke.contains("Matured") && sallyportInbound() == 1 && sallyportOutbound() == 1;
+        }
+
+        SwanSas.Child child() { return swan.installedChildren().getFirst(); }
+
+        @Override public String toString() {
+            return "strongSwan " + swanIkes() + " IKE / " + swanChildren() + " child, Sallyport " + sallyportIkes()
+                + " IKE / " + sallyportInbound() + " in + " + sallyportOutbound() + " out";
+        }
+    }
+
+    private Census census(SallyportDaemon d) {
+        return new Census(h.rawSas("gw-b"), d.cli(SHOW_IKE), d.cli(SHOW_IPSEC));
+    }
+
+    /**
+     * Polls until one SA pair each side carries at least 10 more pings each way than the child with its
+     * SPI did in BEFORE (a new child counts from 0), or BOUND passes. Returns the seconds it took.
+     */
+    private double awaitConverged(SallyportDaemon d, Duration bound, Census before, String fault,
+                                  Predicate<Census> alsoRequired) {
+        long start = System.nanoTime();
+        Census[] last = {null};
+        boolean ok = Testbed.await(bound, () -> {
+            Census now = census(d);
+            last[0] = now;
+            if (!now.onePairEach() || !alsoRequired.test(now)) return false;
+            SwanSas.Child c = now.child();
+            SwanSas.Child old = before == null ? null : before.swan().installedChildren().stream()
+                .filter(o -> o.spiIn().equals(c.spiIn())).findFirst().orElse(null);
+            long in0 = old == null ? 0 : old.packetsIn();
+            long out0 = old == null ? 0 : old.packetsOut();
+            return c.packetsIn() >= in0 + 10 && c.packetsOut() >= out0 + 10;
+        });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(ok, fault + ": not converged to one SA pair each side with traffic within " + bound.toSeconds()
+            + " s; last seen: " + last[0] + "\nstrongSwan:\n" + (last[0] == null ? "" : last[0].swan().raw())
+            + "\nSallyport:\n" + (last[0] == null ? "" : last[0].sallyportIke() + last[0].sallyportIpsec()));
+        return seconds;
+    }
+
+    /** Nothing leaks afterwards either: one pair each side for all of WINDOW (no late duplicate SA). */
+    private void assertStaysOnePair(SallyportDaemon d, Duration window) {
+        Census[] broken = {null};
+        Testbed.await(window, () -> {
+            Census now = census(d);
+            if (!now.onePairEach()) broken[0] = now;
+            return broken[0] != null;
+        });
+        assertTrue(broken[0] == null, "SA count changed after convergence: " + broken[0]
+            + (broken[0] == null ? "" : "\n" + broken[0].swan().raw() + broken[0].sallyportIpsec()));
+    }
+
+    /** A ping from host-a to host-b every 0.1 s, running until {@link #stop}. */
+    private final class BackgroundPing implements AutoCloseable {
+        private final Process process;
+
+        BackgroundPing() {
+            try {
+                process = new ProcessBuilder("ip", "netns", "exec", h.ns("host-a"), "ping", "-n", "-q", "-i", "0.1",
+                    "-W", "1", "-w", "200", HOST_B).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            } catch (IOException e) {
+                throw new AssertionError("cannot start ping", e);
+            }
+        }
+
+        /** SIGINT makes ping print its summary; ip netns exec exec'd ping, so the PID is ping's own. */
+        Ping stop() {
+            try {
+                new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+                process.waitFor(5, TimeUnit.SECONDS);
+                return Ping.parse(new String(process.getInputStream().readAllBytes()));
+            } catch (IOException e) {
+                throw new AssertionError("cannot read ping's summary", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override public void close() {
+            if (process.isAlive()) process.destroyForcibly();
+        }
+    }
+
+    private static void report(String fault, double seconds, Duration bound, Ping ping, Census end) {
+        System.out.printf("evidence: %s: converged in %.1f s (bound %d s); ping %s, %d lost; at the end %s%n",
+            fault, seconds, bound.toSeconds(), ping, ping.lost(), end);
+    }
+
+    /** Keeps a fault in place for D. This is the fault's length, not a wait for anything to happen. */
+    private static void hold(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void peerRestartIsDetectedAndTheTunnelComesBack() {
+        h.peerStart("gw-b", "ikev2-psk", Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "peer-restart", GatewayConfig.gwA().withDpd().render());
+        Duration bound = Duration.ofSeconds(60);
+        try (BackgroundPing ping = new BackgroundPing()) {
+            awaitConverged(d, Duration.ofSeconds(30), null, "first negotiation", c -> true);
+            Census before = census(d);
+            String oldIke = before.swan().ikes().getFirst().initiatorSpi();
+            // SIGKILL, so no DELETE reaches Sallyport: DPD (interval 2, threshold 3) has to find out.
+            h.peerKill("gw-b");
+            long killedAt = System.nanoTime();
+            h.peerStart("gw-b", "ikev2-psk", Map.of());
+            awaitConverged(d, bound, before, "strongSwan restart", c -> !c.sallyportIke().contains(oldIke));
+            double seconds = (System.nanoTime() - killedAt) / 1e9;
+            assertStaysOnePair(d, Duration.ofSeconds(3));
+            Ping result = ping.stop();
+            report("strongSwan SIGKILLed and started again (DPD interval 2, threshold 3)", seconds, bound, result,
+                census(d));
+        }
+    }
+
+    /**
+     * 5% loss and 5% duplication in both directions on the outside link (nftables in each gateway's
+     * output hook; this kernel has no netem, so no reordering or delay), from before the first
+     * IKE_SA_INIT through a child rekey under traffic.
+     */
+    @Test
+    @Order(2)
+    void lossAndDuplicationDuringNegotiationAndRekey() {
+        impairWire("gw-a", "192.0.2.2");
+        impairWire("gw-b", "192.0.2.1");
+        h.peerStart("gw-b", "ikev2-psk", Map.of("INTEROP_CHILD_REKEY_TIME", "20s"));
+        long startedAt = System.nanoTime();
+        SallyportDaemon d = BED.daemon("gw-a", "lossy", GatewayConfig.gwA().render());
+        Duration bound = Duration.ofSeconds(60);
+        try (BackgroundPing ping = new BackgroundPing()) {
+            awaitConverged(d, bound, null, "negotiation under loss", c -> true);
+            double upSeconds = (System.nanoTime() - startedAt) / 1e9;
+            Census before = census(d);
+            String oldSpi = before.child().spiIn();
+            long rekeyFrom = System.nanoTime();
+            awaitConverged(d, bound, before, "child rekey under loss", c -> !c.child().spiIn().equals(oldSpi));
+            double rekeySeconds = (System.nanoTime() - rekeyFrom) / 1e9;
+            assertStaysOnePair(d, Duration.ofSeconds(3));
+            Ping result = ping.stop();
+            System.out.printf("evidence: lossy wire: tunnel up %.1f s after the daemon started, rekeyed %.1f s later%n",
+                upSeconds, rekeySeconds);
+            report("5% loss + 5% duplication each way, negotiation and a child rekey (strongSwan rekey_time 20s)",
+                upSeconds + rekeySeconds, bound.multipliedBy(2), result, census(d));
+            for (String gw : List.of("gw-a", "gw-b"))
+                System.out.println("evidence: " + gw + " wire counters:\n"
+                    + h.inNs(gw, 10, "nft", "list", "table", "ip", WIRE_TABLE).orThrow().stdout().strip());
+            // Two independent 5% drops per round trip lose about 10% of the pings, the rekey under loss
+            // some more (20% in the first runs); losing half means the tunnel did not stay up.
+            assertTrue(result.lost() * 2 <= result.transmitted(), "lost half of the pings or more: " + result);
+        }
+    }
+
+    /** Drops 5% and duplicates 5% of what GW sends on its outside link towards PEER, counting both. */
+    private void impairWire(String gw, String peer) {
+        String rules = """
+            table ip %1$s {
+                chain out {
+                    type filter hook output priority 0;
+                    oifname "wan" numgen random mod 100 < 5 counter drop
+                    oifname "wan" numgen random mod 100 < 5 counter dup to %2$s device "wan"
+                }
+            }
+            """.formatted(WIRE_TABLE, peer);
+        Harness.Result r = h.run(List.of("sh", "-c", "printf '%s' \"$RULES\" | ip netns exec " + h.ns(gw) + " nft -f -"),
+            Map.of("RULES", rules), 10);
+        r.orThrow();
+    }
+
+    @Test
+    @Order(3)
+    void outsideLinkDownForSevenSecondsThenUp() {
+        h.peerStart("gw-b", "ikev2-psk", Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "link-flap", GatewayConfig.gwA().withDpd().render());
+        Duration bound = Duration.ofSeconds(45);
+        try (BackgroundPing ping = new BackgroundPing()) {
+            awaitConverged(d, Duration.ofSeconds(30), null, "first negotiation", c -> true);
+            h.inNs("gw-a", 10, "ip", "link", "set", "wan", "down").orThrow();
+            hold(Duration.ofSeconds(7));
+            Census atLinkUp = census(d);
+            h.inNs("gw-a", 10, "ip", "link", "set", "wan", "up").orThrow();
+            double seconds = awaitConverged(d, bound, atLinkUp, "link down/up", c -> true);
+            assertStaysOnePair(d, Duration.ofSeconds(3));
+            Ping result = ping.stop();
+            System.out.println("evidence: at link up Sallyport showed: " + atLinkUp);
+            report("gw-a's outside link down 7 s, then up (DPD interval 2, threshold 3)", seconds, bound, result,
+                census(d));
+        }
+    }
+}
