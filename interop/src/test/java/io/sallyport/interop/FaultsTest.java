@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * host-b every 0.1 s across each fault. Each scenario must converge within its stated bound to exactly
  * one IKE SA and one child SA pair on both sides (nothing leaked), with the ping flowing again through
  * the surviving child; the time it took and the pings lost are printed as evidence. Two of the
- * issue's faults are not here because the gateway does not survive them yet (see the README):
- * kill -9 and restart under traffic, and a TUN device deleted under the daemon.
+ * issue's faults are not here yet (see the README): kill -9 and restart under traffic, and a TUN
+ * device deleted under the daemon.
  */
 @Tag("interop")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
