@@ -17,8 +17,9 @@ command -v dpkg-deb >/dev/null || { echo "build-deb: dpkg-deb is missing (Debian
 if [ ! -f "$jar" ]; then
     . "$root/bin/java-env.sh"
     sallyport_java_env
-    # Maven's own output (colour resets included) goes to stderr: stdout is the package's path alone.
-    (cd "$root" && mvn -B -q -ntp -Dstyle.color=never package -pl app -am -DskipTests) >&2
+    # Maven's quiet mode still prints colour resets (with no newline): strip them and send Maven's
+    # output to stderr, so the last line is the package's path alone.
+    (cd "$root" && mvn -B -q -ntp package -pl app -am -DskipTests 2>&1 | sed 's/\x1b\[[0-9;]*m//g') >&2
 fi
 
 version="$(unzip -p "$jar" sallyport-version.properties | sed -n 's/^version=//p')"

@@ -36,19 +36,40 @@ public final class SallyportDaemon implements AutoCloseable {
 
     static Path java() { return Path.of(System.getProperty("java.home"), "bin", "java"); }
 
-    /** Starts the daemon in ROLE's namespace with CONFIG and waits for its control socket. */
+    /** Starts the daemon in ROLE's namespace with CONFIG committed (--load-config) and waits for its control socket. */
     public static SallyportDaemon start(Harness harness, String role, String name, String config) {
         try {
             Path dir = harness.stateDir().resolve("sallyport-" + name);
-            if (Files.exists(dir.resolve("sallyport.sock"))) Files.delete(dir.resolve("sallyport.sock"));
             Files.createDirectories(dir);
+            Files.writeString(dir.resolve("gw.conf"), config);
+            Files.writeString(dir.resolve("daemon.log"), "");
+        } catch (IOException e) {
+            throw new AssertionError("cannot prepare sallyport daemon " + name, e);
+        }
+        return launch(harness, role, name, true);
+    }
+
+    /**
+     * Starts NAME's daemon again on the state directory an earlier {@link #start} left behind, the way
+     * the systemd unit restarts it: --config only seeds an empty store, so the store's configuration
+     * is what runs. The log is appended to.
+     */
+    public static SallyportDaemon restart(Harness harness, String role, String name) {
+        return launch(harness, role, name, false);
+    }
+
+    private static SallyportDaemon launch(Harness harness, String role, String name, boolean loadConfig) {
+        try {
+            Path dir = harness.stateDir().resolve("sallyport-" + name);
+            // A daemon killed with SIGKILL leaves its socket file behind.
+            Files.deleteIfExists(dir.resolve("sallyport.sock"));
             Path conf = dir.resolve("gw.conf");
-            Files.writeString(conf, config);
             Path log = dir.resolve("daemon.log");
-            Files.writeString(log, "");
-            Process p = new ProcessBuilder(List.of("ip", "netns", "exec", harness.ns(role), java().toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-jar", jar().toString(),
-                "daemon", "--config", conf.toString(), "--load-config", "--state-dir", dir.toString()))
+            List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", harness.ns(role),
+                java().toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-jar",
+                jar().toString(), "daemon", "--config", conf.toString(), "--state-dir", dir.toString()));
+            if (loadConfig) command.add("--load-config");
+            Process p = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -91,6 +112,17 @@ public final class SallyportDaemon implements AutoCloseable {
             return Files.readString(log);
         } catch (IOException e) {
             return "(log unreadable: " + e + ")";
+        }
+    }
+
+    /** SIGKILL to our own PID, as a crash: no DELETE reaches the peer. Returns once the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) throw new AssertionError("daemon " + name + " survived SIGKILL");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

@@ -51,6 +51,13 @@ public final class Testbed implements BeforeAllCallback, BeforeEachCallback, Aft
         return d;
     }
 
+    /** Starts NAME's daemon again on its state directory (see {@link SallyportDaemon#restart}). */
+    public SallyportDaemon restart(String role, String name) {
+        SallyportDaemon d = SallyportDaemon.restart(harness, role, name);
+        daemons.add(d);
+        return d;
+    }
+
     /** Stops this test's daemons; their logs stay available to {@link #testFailed} (called after @AfterEach). */
     public void stopDaemons() {
         for (SallyportDaemon d : daemons) d.close();
