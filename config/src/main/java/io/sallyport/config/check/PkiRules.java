@@ -19,6 +19,9 @@ final class PkiRules {
     static final String IKEV1_CERTIFICATES = "certificate authentication over IKEv1 is not supported by Sallyport yet"
             + " (add 'version 2'); tunnels using this policy do not come up";
 
+    static final String DN_WITHOUT_CERTIFICATE = "local-id distinguished-name comes from the local certificate and this"
+            + " policy has no local-certificate; tunnels using this policy do not come up";
+
     private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
 
     private PkiRules() {}
@@ -35,6 +38,10 @@ final class PkiRules {
             boolean ikev1 = p.value("version").filter("2"::equals).isEmpty();
             if (ikev1 && p.value("local-certificate").isPresent()) {
                 f.warning(level, "local-certificate " + p.value("local-certificate").get(), IKEV1_CERTIFICATES);
+            }
+            boolean dnLocalId = p.child("local-id").map(l -> l.has("distinguished-name")).orElse(false);
+            if (dnLocalId && p.value("local-certificate").isEmpty()) {
+                f.warning(level, "local-id distinguished-name", DN_WITHOUT_CERTIFICATE);
             }
             if (p.value("peer-certificate-type").filter("pkcs7"::equals).isPresent()) {
                 f.warning(level, "peer-certificate-type pkcs7", PKCS7_PEER_CERTIFICATE);

@@ -22,6 +22,7 @@ class PkiRulesTest {
             set services service-set S ipsec-vpn-options no-certificate-chain-in-ike
             set services ipsec-vpn ike policy p version 2
             set services ipsec-vpn ike policy p local-certificate local-entrust2
+            set services ipsec-vpn ike policy p local-id distinguished-name
             set services ipsec-vpn ike policy p peer-certificate-type x509-signature
             set services ipsec-vpn ike policy p certificate-policy-oids 2.5.29.32.0
             """));
@@ -35,11 +36,15 @@ class PkiRulesTest {
             set security pki ca-profile entrust revocation-check crl url http://ca.example.com/entrust.crl
             set security pki ca-profile entrust enrollment url http://ca-1.example.com/cgi-bin/pkiclient.exe
             set services ipsec-vpn ike policy p peer-certificate-type pkcs7
+            set services ipsec-vpn ike policy k version 2
+            set services ipsec-vpn ike policy k local-id distinguished-name
+            set services ipsec-vpn ike policy k pre-shared-key ascii-text secret
             """));
         assertTrue(r.succeeded(), r.render());
         List<String> statements = r.warnings().stream().map(d -> d.statement() + ": " + d.message()).toList();
         assertTrue(statements.contains("peer-certificate-type pkcs7: " + PkiRules.PKCS7_PEER_CERTIFICATE), statements.toString());
         assertTrue(statements.contains("url http://ca.example.com/entrust.crl: " + PkiRules.CRL_URL_NOT_FILE), statements.toString());
+        assertTrue(statements.contains("local-id distinguished-name: " + PkiRules.DN_WITHOUT_CERTIFICATE), statements.toString());
         // Online enrollment (SCEP) is not done: the enrollment block is stored and ignored.
         assertTrue(statements.contains("enrollment: " + Unsupported.MESSAGE), statements.toString());
     }

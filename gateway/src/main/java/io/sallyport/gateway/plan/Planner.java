@@ -489,7 +489,8 @@ public final class Planner {
                     : io.sallyport.ike.Identity.fqdn(value);
             case KEY_ID -> io.sallyport.ike.Identity.keyId(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             case DISTINGUISHED_NAME -> {
-                problems.add("local-id distinguished-name needs a local certificate, which Sallyport does not support yet");
+                problems.add("local-id distinguished-name comes from the local certificate: set local-certificate and a signature"
+                        + " authentication-method (with a pre-shared key there is no certificate to take it from)");
                 yield addressIdentity(local);
             }
         };
