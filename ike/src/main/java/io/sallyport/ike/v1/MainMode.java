@@ -128,13 +128,9 @@ final class MainMode implements V1TaskManager.V1Task {
                 if (id.isEmpty() || hash.isEmpty()) {
                     return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
                 }
-                byte[] hashR = sa.prfSkeyid(gxr, gxi, Bytes.of64(sa.ckyR), Bytes.of64(sa.ckyI), saiB, m.body(V1Payload.Id.class).get());
-                if (!MessageDigest.isEqual(hashR, hash.get().data())) {
-                    return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
-                }
-                if (!acceptable(id.get())) {
-                    return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_ID, "peer authenticated as " + text(id.get())
-                            + ", expected " + sa.peer.remoteId()), null);
+                Optional<Step<byte[]>> refused = verifyPeer(m, id.get(), hash.get(), false);
+                if (refused.isPresent()) {
+                    return refused.get();
                 }
                 expect = Expect.DONE;
                 sa.establish(now, out);
@@ -205,13 +201,9 @@ final class MainMode implements V1TaskManager.V1Task {
                     // A wrong pre-shared key decrypts to garbage: this is where it shows.
                     return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
                 }
-                byte[] hashI = sa.prfSkeyid(gxi, gxr, Bytes.of64(sa.ckyI), Bytes.of64(sa.ckyR), saiB, m.body(V1Payload.Id.class).get());
-                if (!MessageDigest.isEqual(hashI, hash.get().data())) {
-                    return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
-                }
-                if (!acceptable(id.get())) {
-                    return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_ID, "peer authenticated as " + text(id.get())
-                            + ", expected " + sa.peer.remoteId()), null);
+                Optional<Step<byte[]>> refused = verifyPeer(m, id.get(), hash.get(), true);
+                if (refused.isPresent()) {
+                    return refused.get();
                 }
                 boolean initialContact = m.all(V1Payload.Notify.class).stream().anyMatch(x -> x.notifyType() == Isakmp.N_INITIAL_CONTACT);
                 V1Payload.Id idir = idPayload(sa.peer.localId());
@@ -248,6 +240,25 @@ final class MainMode implements V1TaskManager.V1Task {
     /** Whether the peer's phase-1 identity is the configured remote ID (any when none is configured). */
     static boolean acceptable(IsakmpSa sa, V1Payload.Id id) {
         return sa.peer.remoteId() == null || sa.peer.remoteId().matches(id.idType(), id.data());
+    }
+
+    /**
+     * RFC 2409 §5: the peer's HASH_I (it initiated) or HASH_R over its ID payload's body, then its
+     * identity against the configuration. Empty when both hold; else the step that ends here.
+     */
+    private Optional<Step<byte[]>> verifyPeer(V1Message m, V1Payload.Id id, V1Payload.Hash hash, boolean peerInitiated) {
+        byte[] idBody = m.body(V1Payload.Id.class).get();
+        byte[] expected = peerInitiated
+                ? sa.prfSkeyid(gxi, gxr, Bytes.of64(sa.ckyI), Bytes.of64(sa.ckyR), saiB, idBody)
+                : sa.prfSkeyid(gxr, gxi, Bytes.of64(sa.ckyR), Bytes.of64(sa.ckyI), saiB, idBody);
+        if (!MessageDigest.isEqual(expected, hash.data())) {
+            return Optional.of(new Step.Drop<>(DropReason.INTEGRITY_FAILED));
+        }
+        if (!acceptable(id)) {
+            return Optional.of(new Step.Failed<>(Failure.of(Failure.Kind.INVALID_ID, "peer authenticated as " + text(id)
+                    + ", expected " + sa.peer.remoteId()), null));
+        }
+        return Optional.empty();
     }
 
     private boolean acceptable(V1Payload.Id id) { return acceptable(sa, id); }
