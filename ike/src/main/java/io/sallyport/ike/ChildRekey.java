@@ -82,7 +82,7 @@ final class ChildRekey {
                 why = "answered with an unusable KE payload";
             }
         }
-        if (why == null && !ChildCreate.acceptChild(s, term, now, m, p, p.nonce, nonce.get().data(), shared.orElse(null), null, out)) {
+        if (why == null && ChildCreate.acceptChild(s, term, now, m, p, p.nonce, nonce.get().data(), shared.orElse(null), null, out).isEmpty()) {
             why = "answered with a proposal or selectors we did not offer";
         }
         if (why != null) {
@@ -111,15 +111,10 @@ final class ChildRekey {
                 + ", next try in " + wait / 1_000_000_000L + " s");
     }
 
+    /** A peer's CREATE_CHILD_SA for a child SA, new or rekeyed (the SA and nonce are there: {@link IkeSession} checked). */
     static List<Payload> processCreateChildRequest(IkeSession s, long now, IkeMessage m, List<Action> out) {
         var nonce = m.first(Payload.Nonce.class);
         var sa = m.first(Payload.Sa.class);
-        if (nonce.isEmpty() || sa.isEmpty()) {
-            return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
-        }
-        if (m.notify(Wire.N_REKEY_SA).isEmpty() && sa.get().proposals().stream().anyMatch(p -> p.protocolId() == Wire.PROTO_IKE)) {
-            return IkeRekey.processRekeyIkeRequest(s, now, m, out);
-        }
         var rekey = m.notify(Wire.N_REKEY_SA);
         int cap = s.env.options().limits().maxChildSasPerIkeSa();
         if (rekey.isEmpty() && s.children.stream().filter(c -> c.state != ChildSa.State.REKEYED).count() >= cap) {
@@ -159,11 +154,12 @@ final class ChildRekey {
             shared = secret.get();
         }
         byte[] theirNonce = nonce.get().data();
-        List<Payload> childPart = ChildCreate.respondChild(s, term, now, m, theirNonce, myNonce, shared, false, old, out);
-        if (childPart.getFirst() instanceof Payload.Notify) {
-            return childPart;
+        ChildCreate.Answer answer = ChildCreate.respondChild(s, term, now, m, theirNonce, myNonce, shared, false, old, out);
+        if (answer.created() == null) {
+            return answer.payloads();
         }
-        ChildSa created = s.children.getLast();
+        ChildSa created = answer.created();
+        List<Payload> childPart = answer.payloads();
         if (old != null) {
             if (old.state == ChildSa.State.REKEYING && s.pending != null && s.pending.work instanceof Work.RekeyChild rc && rc.old() == old) {
                 s.pending.peerNi = theirNonce;
@@ -217,11 +213,12 @@ final class ChildRekey {
             }
             shared = secret.get();
         }
-        if (!ChildCreate.acceptChild(s, old.term, now, m, p, p.nonce, nonce.get().data(), shared, old, out)) {
+        Optional<ChildSa> accepted = ChildCreate.acceptChild(s, old.term, now, m, p, p.nonce, nonce.get().data(), shared, old, out);
+        if (accepted.isEmpty()) {
             refused(s, now, old, "answered with a proposal or selectors we did not offer", out);
             return;
         }
-        ChildSa created = s.children.getLast();
+        ChildSa created = accepted.get();
         if (p.peerCreated != null && Collisions.lostCollision(p.nonce, nonce.get().data(), p.peerNi, p.peerNr)) {
             // Our new SA holds the lowest nonce: it is the redundant one, we close it; the s.peer deletes the old one.
             s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyChild: lost the collision, deleting our redundant " + created);

@@ -100,7 +100,7 @@ final class IkeAuth {
             }
         }
         s.establish(now, out);
-        resp.addAll(ChildCreate.respondChild(s, ChildCreate.termFor(s, m).orElse(null), now, m, s.ni, s.nr, null, true, null, out));
+        resp.addAll(ChildCreate.respondChild(s, ChildCreate.termFor(s, m).orElse(null), now, m, s.ni, s.nr, null, true, null, out).payloads());
         return resp;
     }
 
@@ -136,7 +136,7 @@ final class IkeAuth {
             s.queue.addFirst(new Work.DeleteIke(DownCause.POLICY_MISMATCH, why));
             return;
         }
-        if (!ChildCreate.acceptChild(s, s.peer, now, m, p, s.ni, s.nr, null, null, out)) {
+        if (ChildCreate.acceptChild(s, s.peer, now, m, p, s.ni, s.nr, null, null, out).isEmpty()) {
             s.queue.addFirst(new Work.DeleteIke(DownCause.POLICY_MISMATCH, "proposal mismatch (child SA response)"));
         }
     }

@@ -156,7 +156,7 @@ final class IkeRekey {
         next.state = State.ESTABLISHED;
         long life = p.lifetimeSeconds() * 1_000_000_000L;
         next.hardDeadline = now + life;
-        next.softDeadline = now + (long) (life * (1 - s.env.options().lifetimeJitter() * (1 + s.env.random().nextDouble())));
+        next.softDeadline = now + s.env.options().softLifetime(life, s.env.random());
         next.nextKeepalive = s.nextKeepalive;
         next.children.addAll(s.children.stream().filter(c -> c.state != ChildSa.State.DELETING).toList());
         s.children.clear();

@@ -196,7 +196,7 @@ final class IkeSession {
         initResponse = null;
         long life = proposal.lifetimeSeconds() * 1_000_000_000L;
         hardDeadline = now + life;
-        softDeadline = now + (long) (life * (1 - env.options().lifetimeJitter() * (1 + env.random().nextDouble())));
+        softDeadline = now + env.options().softLifetime(life, env.random());
         if (natLocal) {
             nextKeepalive = now + peer.natKeepaliveNanos(env.options());
         }
@@ -424,7 +424,7 @@ final class IkeSession {
                 IkeMessage m = ok.message();
                 List<Payload> resp = switch (h.exchangeType()) {
                     case Wire.IKE_AUTH -> !initiator && state == State.CONNECTING ? IkeAuth.processAuthRequest(this, now, m, out) : null;
-                    case Wire.CREATE_CHILD_SA -> state == State.ESTABLISHED ? ChildRekey.processCreateChildRequest(this, now, m, out)
+                    case Wire.CREATE_CHILD_SA -> state == State.ESTABLISHED ? createChildRequest(now, m, out)
                             : List.of(Payload.Notify.of(Wire.N_TEMPORARY_FAILURE));
                     case Wire.INFORMATIONAL -> state != State.CONNECTING ? Informational.processInformationalRequest(this, now, m, out) : null;
                     default -> null;
@@ -437,6 +437,19 @@ final class IkeSession {
                 respond(now, h, resp, out);
             }
         }
+    }
+
+    /**
+     * A peer's CREATE_CHILD_SA rekeys this IKE SA when its SA payload proposes protocol IKE and no
+     * REKEY_SA names a child (RFC 7296 §1.3.2); otherwise it creates or rekeys a child SA.
+     */
+    private List<Payload> createChildRequest(long now, IkeMessage m, List<Action> out) {
+        var sa = m.first(Payload.Sa.class);
+        if (m.first(Payload.Nonce.class).isEmpty() || sa.isEmpty()) {
+            return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+        }
+        boolean ikeRekey = m.notify(Wire.N_REKEY_SA).isEmpty() && sa.get().proposals().stream().anyMatch(p -> p.protocolId() == Wire.PROTO_IKE);
+        return ikeRekey ? IkeRekey.processRekeyIkeRequest(this, now, m, out) : ChildRekey.processCreateChildRequest(this, now, m, out);
     }
 
     /** After an authenticated message, answer and send to where the peer now is (NAT mapping changes). */
