@@ -23,9 +23,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
-import io.sallyport.ike.IkeSession.Pending;
-import io.sallyport.ike.IkeSession.State;
-import io.sallyport.ike.IkeSession.Work;
 
 /**
  * Child SA creation shared by IKE_AUTH and CREATE_CHILD_SA: proposal choice, traffic selector
@@ -112,7 +109,7 @@ final class ChildCreate {
     }
 
     /** Initiator side: check the responder's choice for {@code term} and install; empty when the answer does not fit our offer. */
-    static Optional<ChildSa> acceptChild(IkeSession s, PeerConfig term, long now, IkeMessage m, Pending p, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
+    static Optional<ChildSa> acceptChild(IkeSession s, PeerConfig term, long now, IkeMessage m, int spiIn, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
                                 ChildSa replaces, List<Action> out) {
         var sa = m.first(Payload.Sa.class);
         var tsi = m.ts(Wire.TSI);
@@ -133,7 +130,7 @@ final class ChildCreate {
             return Optional.empty();
         }
         int spiOut = (int) sa.get().proposals().getFirst().spiValue();
-        return Optional.of(ChildCreate.install(s, term, now, cp.get(), p.newChildSpi, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull,
+        return Optional.of(ChildCreate.install(s, term, now, cp.get(), spiIn, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull,
                 true, replaces, out));
     }
 

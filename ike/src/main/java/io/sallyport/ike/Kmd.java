@@ -169,11 +169,11 @@ public final class Kmd {
                         s.announced.remove(r.peer());
                         for (ChildSa child : List.copyOf(s.children)) {
                             if (child.term.name().equals(r.peer())) {
-                                guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteChild(child), out));
+                                guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteChild(s, child), out));
                             }
                         }
                     } else {
-                        guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "peer removed"), out));
+                        guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
                     }
                 }
                 peers.remove(r.peer());
@@ -187,22 +187,22 @@ public final class Kmd {
             });
             case Command.DeleteIkeSa d -> {
                 for (IkeSession s : sessionsOf(d.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "deleted by operator"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "deleted by operator"), out));
                 }
             }
             case Command.DeleteChildSa d -> withChild(d.spiIn(), out, (s, child) ->
-                    s.enqueue(nowNanos, new IkeSession.Work.DeleteChild(child), out));
+                    s.enqueue(nowNanos, new Informational.DeleteChild(s, child), out));
             case Command.RekeyChildSa r -> withChild(r.spiIn(), out, (s, child) ->
-                    s.enqueue(nowNanos, new IkeSession.Work.RekeyChild(child), out));
+                    s.enqueue(nowNanos, new ChildRekey.Rekey(s, child), out));
             case Command.ReportInvalidSpi r -> sas.values().stream()
                     .filter(s -> s.state == IkeSession.State.ESTABLISHED && s.remote.getAddress().equals(r.from()))
                     .findFirst()
-                    .ifPresentOrElse(s -> guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.InvalidSpi(r.spi()), out)),
+                    .ifPresentOrElse(s -> guarded(s, out, () -> s.enqueue(nowNanos, new Informational.InvalidSpi(s, r.spi()), out)),
                             () -> trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "ESP with unknown SPI from " + r.from() + ", no IKE SA to report it"));
             case Command.RekeyIkeSa r -> {
                 for (IkeSession s : sessionsOf(r.peer())) {
                     if (s.state == IkeSession.State.ESTABLISHED) {
-                        guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.RekeyIke(), out));
+                        guarded(s, out, () -> s.enqueue(nowNanos, new IkeRekey.Initiator(s), out));
                     }
                 }
             }
@@ -302,7 +302,7 @@ public final class Kmd {
         if (carrier.isPresent() && !carries(carrier.get(), p)) {
             IkeSession s = carrier.get();
             trace(out, TraceFlag.IKE, TraceLevel.INFO, "child SA for " + p.name() + " over IKE SA " + s.id() + " of " + s.peer.name());
-            guarded(s, out, () -> s.enqueue(now, new IkeSession.Work.CreateChild(p), out));
+            guarded(s, out, () -> s.enqueue(now, new ChildRekey.Create(s, p), out));
             return;
         }
         if (!active.isEmpty()) {
@@ -324,8 +324,7 @@ public final class Kmd {
     private static boolean carries(IkeSession s, PeerConfig term) {
         return s.children.stream().anyMatch(c -> c.term.equals(term))
                 || s.state == IkeSession.State.CONNECTING && s.peer.equals(term)
-                || s.pending != null && s.pending.work instanceof IkeSession.Work.CreateChild cc && cc.term().equals(term)
-                || s.queue.stream().anyMatch(w -> w instanceof IkeSession.Work.CreateChild cc && cc.term().equals(term));
+                || s.tasks.any(t -> t instanceof ChildRekey.Create cc && cc.term().equals(term));
     }
 
     /**
