@@ -236,6 +236,48 @@ class ResponseChecksTest {
         assertChildRekeyRefused(p -> List.of(Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN)), "refused with NO_PROPOSAL_CHOSEN");
     }
 
+    // ---------------------------------------------------------------- a further term's child
+
+    private static PeerConfig secondTerm(PeerConfig p, String local, String remote) {
+        return new PeerConfig(p.name() + "2", p.localAddress(), p.remoteAddress(), p.localId(), p.remoteId(), p.authenticator(),
+                p.ikeProposals(), p.childProposals(), List.of(TrafficSelector.ofPrefix(local, 24)),
+                List.of(TrafficSelector.ofPrefix(remote, 24)), p.dpd(), p.natTraversal(), false);
+    }
+
+    /** A's second term b2 asks for its child over the established IKE SA; the answer is refused, the IKE SA and b's child stay. */
+    private static void assertNewChildRefused(UnaryOperator<List<Payload>> change, String why) {
+        var t = established();
+        t.commandA(new Command.AddPeer(secondTerm(TwoPeers.config("b", A, B, "secret"), "198.18.3.0", "198.18.4.0")));
+        t.commandB(new Command.AddPeer(secondTerm(TwoPeers.config("a", B, A, "secret"), "198.18.4.0", "198.18.3.0")));
+        answerInsteadOfB(t, Wire.CREATE_CHILD_SA, m -> change.apply(plausibleAnswer(m)));
+        t.commandA(new Command.Initiate("b2"));
+        t.runQuiet();
+        assertTrue(traced(t.actionsA, "CreateChildLocal: child SA for b2 " + why), () -> traces(t));
+        assertEquals(1, t.planeA.size(), () -> traces(t));
+        assertEquals(1, t.a.liveSaCount());
+        assertTrue(t.of(t.actionsA, Action.IkeSaDown.class).isEmpty());
+    }
+
+    @Test
+    void aNewChildAnsweredWithoutANonceIsRefused() {
+        assertNewChildRefused(p -> without(p, Payload.Nonce.class), "answered without a nonce");
+    }
+
+    @Test
+    void aNewChildAnsweredWithoutTheKeItAskedForIsRefused() {
+        assertNewChildRefused(p -> without(p, Payload.Ke.class), "answered with an unusable KE payload");
+    }
+
+    @Test
+    void aNewChildAnsweredWithWidenedSelectorsIsRefused() {
+        assertNewChildRefused(ResponseChecksTest::widened, "answered with a proposal or selectors we did not offer");
+    }
+
+    @Test
+    void aNewChildRefusedWithANotifyIsTraced() {
+        assertNewChildRefused(p -> List.of(Payload.Notify.of(Wire.N_NO_ADDITIONAL_SAS)), "refused with NO_ADDITIONAL_SAS");
+    }
+
     // ---------------------------------------------------------------- IKE rekey
 
     private static void assertIkeRekeyRefusedThenRetried(UnaryOperator<List<Payload>> change, String why) {
