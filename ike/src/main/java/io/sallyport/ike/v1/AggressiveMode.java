@@ -57,7 +57,7 @@ final class AggressiveMode implements V1TaskManager.V1Task {
         List<IkeProposal> sameGroup = sa.peer.ikeProposals().stream().filter(p -> p.group() == group).toList();
         V1Payload.Sa offer = V1Proposals.ikeOffer(sameGroup, auth.method());
         saiB = V1Codec.body(offer);
-        ke = KeyExchange.generate(group, sa.engine.random());
+        ke = sa.engine.newKeyExchange(group);
         gxi = ke.publicValue();
         ni = sa.engine.nonce();
         V1Payload.Id idii = MainMode.idPayload(sa.peer.localId());
@@ -103,8 +103,12 @@ final class AggressiveMode implements V1TaskManager.V1Task {
         sa.lifetimeSeconds = chosen.get().lifetimeSeconds();
         sa.natT = sa.peer.natTraversal() ? VendorIds.natT(m) : VendorIds.NatT.NONE;
         sa.peerDpd = VendorIds.dpd(m);
-        ke = KeyExchange.generate(sa.proposal.group(), sa.engine.random());
-        Optional<byte[]> gxy = ke.sharedSecret(k.get().data());
+        // The cheap checks of the peer's value first: a spoofed message 1 with a bad KE costs no DH.
+        Optional<byte[]> gxy = Optional.empty();
+        if (KeyExchange.isValidPeerValue(sa.proposal.group(), k.get().data())) {
+            ke = sa.engine.newKeyExchange(sa.proposal.group());
+            gxy = sa.engine.agree(ke, k.get().data());
+        }
         if (gxy.isEmpty()) {
             return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_KEY, "the initiator's KE is not a valid "
                     + sa.proposal.group().keyword() + " value"), MainMode.plainNotify(sa, Isakmp.N_INVALID_KEY_INFORMATION));
@@ -140,7 +144,7 @@ final class AggressiveMode implements V1TaskManager.V1Task {
         if (chosen.isEmpty() || chosen.get().proposal().group() != ke.group()) {
             return new Step.Failed<>(Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, "the responder chose a transform we did not offer"), null);
         }
-        Optional<byte[]> gxy = ke.sharedSecret(k.get().data());
+        Optional<byte[]> gxy = sa.engine.agree(ke, k.get().data());
         if (gxy.isEmpty()) {
             return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_KEY, "the responder's KE is not a valid "
                     + ke.group().keyword() + " value"), null);

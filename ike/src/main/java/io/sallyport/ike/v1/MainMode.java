@@ -87,7 +87,7 @@ final class MainMode implements V1TaskManager.V1Task {
                 sa.lifetimeSeconds = chosen.get().lifetimeSeconds();
                 sa.natT = sa.peer.natTraversal() ? VendorIds.natT(m) : VendorIds.NatT.NONE;
                 sa.peerDpd = VendorIds.dpd(m);
-                ke = KeyExchange.generate(sa.proposal.group(), sa.engine.random());
+                ke = sa.engine.newKeyExchange(sa.proposal.group());
                 gxi = ke.publicValue();
                 ni = sa.engine.nonce();
                 expect = Expect.KE;
@@ -101,7 +101,7 @@ final class MainMode implements V1TaskManager.V1Task {
                 if (k.isEmpty() || n.isEmpty() || m.header().encrypted()) {
                     return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
                 }
-                Optional<byte[]> gxy = ke.sharedSecret(k.get().data());
+                Optional<byte[]> gxy = sa.engine.agree(ke, k.get().data());
                 if (gxy.isEmpty()) {
                     return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_KEY, "the responder's KE is not a valid "
                             + sa.proposal.group().keyword() + " value"), null);
@@ -174,8 +174,11 @@ final class MainMode implements V1TaskManager.V1Task {
                 if (k.isEmpty() || n.isEmpty() || m.header().encrypted()) {
                     return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
                 }
-                ke = KeyExchange.generate(sa.proposal.group(), sa.engine.random());
-                Optional<byte[]> gxy = ke.sharedSecret(k.get().data());
+                Optional<byte[]> gxy = Optional.empty();
+                if (KeyExchange.isValidPeerValue(sa.proposal.group(), k.get().data())) {
+                    ke = sa.engine.newKeyExchange(sa.proposal.group());
+                    gxy = sa.engine.agree(ke, k.get().data());
+                }
                 if (gxy.isEmpty()) {
                     return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_KEY, "the initiator's KE is not a valid "
                             + sa.proposal.group().keyword() + " value"), plainNotify(Isakmp.N_INVALID_KEY_INFORMATION));
