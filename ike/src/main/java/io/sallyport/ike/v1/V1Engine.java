@@ -138,7 +138,7 @@ public final class V1Engine {
     private IsakmpSa startPhase1(long now, PeerConfig p, List<Action> out) {
         Optional<PhaseOneAuth> auth = PhaseOneAuth.of(p.authenticator());
         if (auth.isEmpty()) {
-            trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 supports pre-shared keys only so far");
+            trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 authenticates with pre-shared keys or RSA signatures only");
             return null;
         }
         IsakmpSa sa = new IsakmpSa(this, p, true, newCookie(), 0, new InetSocketAddress(p.localAddress(), 500),
