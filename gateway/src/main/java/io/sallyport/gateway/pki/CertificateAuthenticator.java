@@ -35,9 +35,10 @@ import java.util.Optional;
  * @param sendChain     false for {@code no-certificate-chain-in-ike}: send only the end entity
  * @param policyOids    {@code certificate-policy-oids}: the peer's certificate must carry one
  * @param clock         wall time for validity dates and CRLs
+ * @param cache         the service set's certificate cache: a peer's chain goes in once it is accepted
  */
 public record CertificateAuthenticator(String certificateId, PrivateKey key, List<X509Certificate> chain, boolean sendChain,
-        List<TrustedCa> trusted, List<String> policyOids, Clock clock) implements Authenticator {
+        List<TrustedCa> trusted, List<String> policyOids, Clock clock, CertificateCache cache) implements Authenticator {
 
     /** RFC 7427 §7 numbers we verify with: SHA2-256, SHA2-384, SHA2-512. */
     private static final List<Integer> HASHES = List.of(2, 3, 4);
@@ -46,6 +47,12 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
         chain = List.copyOf(chain);
         trusted = List.copyOf(trusted);
         policyOids = List.copyOf(policyOids);
+    }
+
+    /** An authenticator with a cache of its own (tests and benchmarks: no service set). */
+    public CertificateAuthenticator(String certificateId, PrivateKey key, List<X509Certificate> chain, boolean sendChain,
+            List<TrustedCa> trusted, List<String> policyOids, Clock clock) {
+        this(certificateId, key, chain, sendChain, trusted, policyOids, clock, new CertificateCache(certificateId));
     }
 
     /** The local certificate. */
@@ -86,8 +93,10 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
         } catch (IllegalArgumentException e) {
             return Optional.of("peer sent a malformed certificate");
         }
-        if (ChainValidator.validate(presented, trusted, clock.instant()) instanceof Validation.Refused r) {
-            return Optional.of(r.text());
+        List<X509Certificate> path;
+        switch (ChainValidator.validate(presented, trusted, clock.instant())) {
+            case Validation.Refused r -> { return Optional.of(r.text()); }
+            case Validation.Valid v -> path = v.path();
         }
         X509Certificate peerCert = presented.getFirst();
         Optional<String> id = identity(peerCert, peer);
@@ -98,7 +107,11 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
             return Optional.of("certificate of " + peerCert.getSubjectX500Principal().getName()
                     + " carries none of the certificate-policy-oids " + policyOids);
         }
-        return signature(peerCert, signedOctets, auth);
+        Optional<String> refused = signature(peerCert, signedOctets, auth);
+        if (refused.isEmpty()) {
+            cache.add(path, CertificateCache.Origin.PEER);
+        }
+        return refused;
     }
 
     private static Optional<String> identity(X509Certificate cert, PeerProof peer) {
@@ -165,6 +178,22 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
     @Override
     public List<Integer> signatureHashAlgorithms() {
         return HASHES;
+    }
+
+    /**
+     * Same credentials, trust and checks: equal. The cache is left out: it only records what was
+     * accepted, and it follows from the service set, which the plan compares anyway.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CertificateAuthenticator a && certificateId.equals(a.certificateId) && key.equals(a.key)
+                && chain.equals(a.chain) && sendChain == a.sendChain && trusted.equals(a.trusted)
+                && policyOids.equals(a.policyOids) && clock.equals(a.clock);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(certificateId, key, chain, sendChain, trusted, policyOids, clock);
     }
 
     @Override

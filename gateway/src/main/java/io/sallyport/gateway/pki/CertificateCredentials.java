@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,8 +32,9 @@ public final class CertificateCredentials {
 
     private CertificateCredentials() {}
 
-    public static Optional<CertificateAuthenticator> build(PkiStore store, Pki pki, IkePolicy policy, IpsecVpnOptions options,
-            AuthenticationMethod method, Clock clock, List<String> problems) {
+    public static Optional<CertificateAuthenticator> build(CertificateServices services, String serviceSet, Pki pki,
+            IkePolicy policy, IpsecVpnOptions options, AuthenticationMethod method, List<String> problems) {
+        PkiStore store = services.store();
         if (policy.localCertificate().isEmpty()) {
             problems.add("ike policy " + policy.name() + " has no local-certificate for authentication-method " + method.keyword());
             return Optional.empty();
@@ -64,8 +64,11 @@ public final class CertificateCredentials {
         if (trusted.isEmpty()) {
             return Optional.empty();
         }
+        CertificateCache cache = services.cache(serviceSet);
+        cache.add(trusted.stream().map(TrustedCa::certificate).toList(), CertificateCache.Origin.TRUSTED_CA);
+        cache.add(chain.get(), CertificateCache.Origin.LOCAL);
         return Optional.of(new CertificateAuthenticator(id, keys.get().getPrivate(), chain.get(), !options.noCertificateChainInIke(),
-                trusted, policy.certificatePolicyOids(), clock));
+                trusted, policy.certificatePolicyOids(), services.clock(), cache));
     }
 
     /** The service set's {@code trusted-ca} profiles, or every profile with a CA certificate when none is named. */

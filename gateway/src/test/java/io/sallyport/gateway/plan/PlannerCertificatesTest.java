@@ -135,6 +135,21 @@ class PlannerCertificatesTest {
     }
 
     @Test
+    void planningAgainKeepsTheServiceSetsCertificateCacheSoAnUnchangedPlanStaysEqual() throws Exception {
+        loadGw();
+        var services = new io.sallyport.gateway.pki.CertificateServices(store, Clock.systemUTC());
+        Configuration c = config("");
+        GatewayPlan first = new Planner(a -> true, Optional.of(services)).plan(c);
+        assertEquals(first, new Planner(a -> true, Optional.of(services)).plan(c));
+        var auth = (CertificateAuthenticator) first.serviceSets().getFirst().tunnels().getFirst().peer().orElseThrow().authenticator();
+        assertEquals(services.cache("ss"), auth.cache());
+        // The trusted CA, the local certificate and the intermediate it was loaded with.
+        assertEquals(List.of(io.sallyport.gateway.pki.CertificateCache.Origin.TRUSTED_CA,
+                io.sallyport.gateway.pki.CertificateCache.Origin.LOCAL, io.sallyport.gateway.pki.CertificateCache.Origin.LOCAL),
+                auth.cache().entries().stream().map(io.sallyport.gateway.pki.CertificateCache.Entry::origin).toList());
+    }
+
+    @Test
     void withoutAStoreCertificatesAreAProblem() throws Exception {
         TunnelPlan t = new Planner(a -> true).plan(config("")).serviceSets().getFirst().tunnels().getFirst();
         assertTrue(t.problem().orElseThrow().contains("needs the certificate store of a state directory"), t.problem().toString());
