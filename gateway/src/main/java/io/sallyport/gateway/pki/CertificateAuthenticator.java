@@ -93,6 +93,8 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
         } catch (IllegalArgumentException e) {
             return Optional.of("peer sent a malformed certificate");
         }
+        // A CRL whose schedule is due is read again in the background; this check uses the one in hand.
+        trusted.forEach(TrustedCa::refreshCrlsIfDue);
         List<X509Certificate> path;
         switch (ChainValidator.validate(presented, trusted, clock.instant())) {
             case Validation.Refused r -> { return Optional.of(r.text()); }
