@@ -13,7 +13,8 @@ final class PkiRules {
 
     static final String TOO_MANY_POLICY_OIDS = "A maximum of 5 certificate policy OIDs can be configured";
     static final String POLICY_OID_SYNTAX = "Certificate policy OID must be in dotted decimal form (for example 2.5.29.32.0)";
-    static final String CRL_URL_NOT_FILE = "only file:// CRL URLs are read by Sallyport; load other CRLs with 'request security pki crl load'";
+    static final String CRL_URL_UNREADABLE = "only file://, http:// and https:// CRL URLs are read by Sallyport; load other CRLs"
+            + " with 'request security pki crl load'";
     static final String PKCS7_PEER_CERTIFICATE = "Sallyport exchanges X.509 certificates only; peer-certificate-type pkcs7 is ignored";
 
     static final String IKEV1_ECDSA = "ECDSA signatures over IKEv1 are not supported by Sallyport (IKEv1 signs with"
@@ -55,9 +56,9 @@ final class PkiRules {
         for (Node ca : pki.all("ca-profile")) {
             Node crl = ca.child("revocation-check").flatMap(r -> r.child("crl")).orElse(Node.root());
             for (Node url : crl.all("url")) {
-                if (!url.key().startsWith("file://")) {
+                if (!url.key().startsWith("file://") && !url.key().startsWith("http://") && !url.key().startsWith("https://")) {
                     f.warning(List.of("security", "pki", "ca-profile", ca.key(), "revocation-check", "crl"), "url " + url.key(),
-                        CRL_URL_NOT_FILE);
+                        CRL_URL_UNREADABLE);
                 }
             }
         }
