@@ -20,7 +20,8 @@ class OperationalCatalogTest {
 
     @Test
     void walksTheFixedWordsOfShowCommands() {
-        assertEquals(List.of("configuration", "security", "services", "system"), words(List.of("show")));
+        assertEquals(List.of("configuration", "ospf", "route", "security", "services", "system"), words(List.of("show")));
+        assertEquals(List.of("interface", "neighbor"), words(List.of("show", "ospf")));
         assertEquals(List.of("ipsec-vpn", "service-sets"), words(List.of("show", "services")));
         assertEquals(List.of("certificates", "drops", "ike", "ipsec"), words(List.of("show", "services", "ipsec-vpn")));
         assertEquals(List.of("security-associations", "statistics"), words(List.of("show", "services", "ipsec-vpn", "ike")));

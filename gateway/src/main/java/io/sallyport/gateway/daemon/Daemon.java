@@ -15,6 +15,7 @@ import io.sallyport.gateway.pki.CertificateServices;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.routing.FrrDaemons;
+import io.sallyport.gateway.routing.FrrRouting;
 import io.sallyport.gateway.runtime.Gateway;
 import io.sallyport.gateway.runtime.GatewayHost;
 import io.sallyport.gateway.runtime.GatewayManagement;
@@ -72,11 +73,11 @@ public final class Daemon implements AutoCloseable {
         this.gateway = new Gateway(localGateways.gatedHost(), runner, SecureRandom::new, KmdOptions.defaults(), trace);
         this.hostAddresses = addresses();
         this.certificates = new CertificateServices(new PkiStore(stateDir), Clock.systemUTC());
+        this.frr = new FrrDaemons(FrrDaemons.runDirectory(stateDir), FrrDaemons.BINARIES);
         GatewayManagement management = new GatewayManagement(gateway, this::reloadReply, this::activeText,
-                new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles));
+                new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles), new FrrRouting(frr));
         this.extension = extensions.start(stateDir, management);
         this.confirmWatch = new CommitConfirmWatch(stateDir, Clock.systemUTC());
-        this.frr = new FrrDaemons(FrrDaemons.runDirectory(stateDir), FrrDaemons.BINARIES);
         reload();
         this.control = new ControlServer(ControlProtocol.socketPath(stateDir), management);
         this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);

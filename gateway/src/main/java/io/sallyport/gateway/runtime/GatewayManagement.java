@@ -6,6 +6,7 @@ import io.sallyport.gateway.mgmt.OperationalCommand;
 import io.sallyport.gateway.mgmt.OperationalCommand.Format;
 import io.sallyport.gateway.mgmt.OperationalCommand.Level;
 import io.sallyport.gateway.mgmt.PkiOperations;
+import io.sallyport.gateway.mgmt.RoutingOperations;
 import io.sallyport.gateway.ops.Display;
 import io.sallyport.gateway.ops.CertificatesReport;
 import io.sallyport.gateway.ops.DropsReport;
@@ -51,6 +52,7 @@ public final class GatewayManagement implements ManagementApi {
     private final Supplier<Reply> reload;
     private final Supplier<String> activeConfiguration;
     private final PkiOperations pki;
+    private final RoutingOperations routing;
     /** IKE message counters at the last {@code clear services ipsec-vpn ike statistics}, by remote. */
     private final java.util.Map<InetAddress, IkeSaView.Traffic> ikeBaseline = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -61,10 +63,18 @@ public final class GatewayManagement implements ManagementApi {
      */
     public GatewayManagement(Gateway gateway, Supplier<Reply> reload, Supplier<String> activeConfiguration,
                              PkiOperations pki) {
+        this(gateway, reload, activeConfiguration, pki, q -> Reply.error(
+                "error: no routing daemon runs here (OSPF needs FRR, which the in-JVM lab does not run)\n"));
+    }
+
+    /** @param routing answers {@code show ospf ...} and {@code show route ...} */
+    public GatewayManagement(Gateway gateway, Supplier<Reply> reload, Supplier<String> activeConfiguration,
+                             PkiOperations pki, RoutingOperations routing) {
         this.gateway = gateway;
         this.reload = reload;
         this.activeConfiguration = activeConfiguration;
         this.pki = pki;
+        this.routing = routing;
     }
 
     @Override
@@ -87,6 +97,7 @@ public final class GatewayManagement implements ManagementApi {
     private Reply run(OperationalCommand.Parsed parsed) {
         return switch (parsed.command()) {
             case OperationalCommand.ShowPki c -> pki.execute(c);
+            case OperationalCommand.RoutingQuery c -> routing.execute(c);
             case OperationalCommand.PkiRequest c -> {
                 Reply r = pki.execute(c);
                 if (!r.ok()) {
