@@ -27,8 +27,10 @@ final class Assist {
             new HelpLine("rename", "Rename a statement"),
             new HelpLine("rollback", "Roll back to previous committed configuration"),
             new HelpLine("run", "Run an operational-mode command"),
+            new HelpLine("save", "Save configuration to a file"),
             new HelpLine("set", "Set a parameter"),
             new HelpLine("show", "Show a parameter"),
+            new HelpLine("status", "Show users currently editing configuration"),
             new HelpLine("top", "Exit to top level of configuration"),
             new HelpLine("up", "Exit one level of configuration"));
 
@@ -150,6 +152,11 @@ final class Assist {
             List<String> after = typed.subList(pipe + 1, typed.size());
             if (after.isEmpty()) return Pipeline.PIPES;
             if (after.size() == 1 && after.getFirst().equals("display")) return DISPLAY_FORMS;
+            if (after.getFirst().equals("compare")) {
+                return after.size() == 1 ? List.of(SchemaGuide.ENTER, new HelpLine("rollback", "Compare with a rollback configuration"))
+                        : after.size() == 2 && after.get(1).equals("rollback")
+                        ? List.of(new HelpLine("<number>", "Numeric rollback index (0..49)")) : List.of();
+            }
             if (after.size() > 1 && !List.of("match", "except", "find").contains(after.getFirst())) return List.of();
             return switch (after.getFirst()) {
                 case "match", "except", "find" -> List.of(new HelpLine("<pattern>", "Pattern to match"));
@@ -206,7 +213,9 @@ final class Assist {
                     : rest.size() == 2 && !rest.getFirst().equals("override")
                             ? List.of(SchemaGuide.ENTER, new HelpLine("relative", "Load configuration relative to current edit level"))
                     : rest.size() == 2 ? List.of(SchemaGuide.ENTER) : List.of();
-            case "quit", "help" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
+            case "save" -> rest.isEmpty() ? List.of(new HelpLine("<filename>", "Name of file to save to"),
+                    new HelpLine("terminal", "Use login terminal")) : List.of(SchemaGuide.ENTER);
+            case "quit", "help", "status" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
             default -> List.of();
         };
     }

@@ -7,6 +7,8 @@ import io.sallyport.config.Node.PathElement;
 import io.sallyport.config.ConfigPrinter;
 import io.sallyport.config.ConfigText;
 import io.sallyport.config.Secrets;
+import io.sallyport.config.store.AtomicFiles;
+import io.sallyport.config.store.ConfigDiff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +81,8 @@ final class ConfigurationMode {
             case "up" -> up(p, w);
             case "top" -> atLevel(p, w, 1, List.of());
             case "exit", "quit" -> exit(w);
+            case "status" -> status(w);
+            case "save" -> save(w);
             default -> Reply.errorAt(w.starts().getFirst(), "unknown command.\n");
         };
     }
@@ -300,7 +304,7 @@ final class ConfigurationMode {
         }
     }
 
-    private Reply show(Pipeline p, String rest, int restAt) {
+    private Reply show(Pipeline p, String rest, int restAt) throws IOException {
         List<PathElement> level = state.level();
         if (!rest.isBlank()) {
             try {
@@ -309,11 +313,49 @@ final class ConfigurationMode {
                 return syntaxError(e, restAt);
             }
         }
-        if (p.compare()) return Reply.ok(config.compare(level));
+        if (p.compare().isPresent()) return compare(p.compare().get(), level);
         Node candidate = config.candidate();
         return Reply.ok(p.display().isPresent()
                 ? config.render(candidate, level, p.display().get())
                 : config.braces(candidate, level));
+    }
+
+    /** {@code show | compare}: the candidate against the active configuration, or against commit N. */
+    private Reply compare(Pipeline.Compare with, List<PathElement> level) throws IOException {
+        if (with.rollback().isEmpty()) return Reply.ok(config.compare(level));
+        Node old;
+        try {
+            old = config.committed(with.rollback().getAsInt());
+        } catch (IllegalArgumentException e) {
+            return Reply.error("error: " + e.getMessage() + "\n");
+        }
+        return Reply.ok(ConfigDiff.diff(StoreSession.pruneTo(old, level), StoreSession.pruneTo(config.candidate(), level)));
+    }
+
+    /** {@code status}: who is editing the configuration, this session included. */
+    private Reply status(Words w) throws IOException {
+        if (w.size() > 1) return syntaxErrorAt(w, 1);
+        return Reply.ok(config.status());
+    }
+
+    /**
+     * {@code save FILE}: the candidate's statements at the edit level, in brace form, written
+     * owner-only and atomically (secrets stay "$9$"-encoded); {@code save terminal} prints them.
+     * The file reads back with {@code load merge FILE relative} at the same level.
+     */
+    private Reply save(Words w) throws IOException {
+        if (w.size() == 1) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <filename> or terminal.\n");
+        if (w.size() > 2) return syntaxErrorAt(w, 2);
+        String text = config.braces(config.candidate(), state.level());
+        if (w.get(1).equals("terminal")) return Reply.ok(text);
+        Path file = Path.of(w.get(1));
+        try {
+            AtomicFiles.write(file, text);
+        } catch (IOException e) {
+            return Reply.error("error: could not write " + file + ": " + e.getMessage() + "\n");
+        }
+        long lines = text.lines().count();
+        return Reply.ok("Wrote " + lines + " line" + (lines == 1 ? "" : "s") + " of configuration to '" + file + "'\n");
     }
 
     /**

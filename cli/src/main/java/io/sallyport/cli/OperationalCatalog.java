@@ -15,7 +15,8 @@ import java.util.Map;
 final class OperationalCatalog {
 
     /** Shell-local commands, handled without the daemon. */
-    static final List<String> LOCAL = List.of("configure [exclusive|private]", "exit", "help", "quit", "show system commit");
+    static final List<String> LOCAL = List.of("configure [exclusive|private]", "exit", "help", "quit", "show system commit",
+            "show system rollback NUMBER [compare]");
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("show", "Show system information"),
@@ -29,6 +30,9 @@ final class OperationalCatalog {
             Map.entry("configuration", "Show current configuration"),
             Map.entry("system", "Show system information"),
             Map.entry("commit", "Show pending commit and commit history"),
+            Map.entry("rollback", "Show rolled back configuration"),
+            Map.entry("NUMBER", "Rollback index (0..49)"),
+            Map.entry("compare", "Compare with another rollback configuration (then its index)"),
             Map.entry("services", "Show services information"),
             Map.entry("ipsec-vpn", "IPSec VPN service information"),
             Map.entry("ike", "Internet Key Exchange information"),

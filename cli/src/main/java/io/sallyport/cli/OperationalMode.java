@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import io.sallyport.config.store.ConfigDiff;
 
 /**
  * Operational-mode commands: {@code show configuration} is answered from the store (it needs no
@@ -59,7 +61,8 @@ final class OperationalMode {
             return showConfiguration(p, w);
         }
         if (w.words().equals(List.of("show", "system", "commit"))) return history();
-        if (p.compare()) return Reply.error("error: '| compare' is only valid for configuration\n");
+        if (w.size() >= 3 && w.get(0).equals("show") && w.get(1).equals("system") && w.get(2).equals("rollback")) return rollback(p, w);
+        if (p.compare().isPresent()) return Reply.error("error: '| compare' is only valid for configuration\n");
         String line = p.command() + p.display().map(d -> " | display " + d.word()).orElse("");
         OperationalCommand.Parsed parsed = OperationalCommand.parse(line);
         if (parsed.error() != null) {
@@ -86,7 +89,6 @@ final class OperationalMode {
 
     /** {@code show configuration [STATEMENT...]}: the active configuration, or part of it. */
     private Reply showConfiguration(Pipeline p, Words w) {
-        if (p.compare()) return Reply.error("error: '| compare' is only valid in configuration mode\n");
         Node active = config.active();
         List<PathElement> level = List.of();
         if (w.size() > 2) {
@@ -98,8 +100,60 @@ final class OperationalMode {
                 return e.column() > 0 ? Reply.errorAt(restAt + e.column() - 1, e.detail() + "\n") : Reply.error("error: " + e.detail() + "\n");
             }
         }
+        if (p.compare().isPresent()) {
+            // Operational mode has no candidate: the active configuration against commit N.
+            if (p.compare().get().rollback().isEmpty()) {
+                return Reply.error("error: in operational mode, compare with a commit: '| compare rollback N'\n");
+            }
+            int n = p.compare().get().rollback().getAsInt();
+            List<PathElement> at = level;
+            return committed(n).map(old -> Reply.ok(diff(old, active, at)))
+                    .orElseGet(() -> Reply.error("error: Cannot compare, rollback " + n + " does not exist\n"));
+        }
         if (p.display().isPresent()) return Reply.ok(config.render(active, level, p.display().get()));
         return Reply.ok(lastCommitHeader(level) + config.braces(active, level));
+    }
+
+    /**
+     * {@code show system rollback N}: commit N in brace form; {@code show system rollback N compare
+     * M}: what changed from commit M to commit N, in the {@code | compare} form ({@code +} is in N).
+     */
+    private Reply rollback(Pipeline p, Words w) {
+        if (w.size() == 3) return Reply.errorAt(w.starts().get(2) + "rollback".length() + 1, "syntax error, expecting <number>.\n");
+        Integer n = rollbackIndex(w.get(3));
+        if (n == null) return Reply.errorAt(w.starts().get(3), "syntax error, expecting a rollback number (0..49).\n");
+        if (w.size() == 4) {
+            return committed(n).map(tree -> Reply.ok(p.display().isPresent()
+                            ? config.render(tree, List.of(), p.display().get()) : config.braces(tree, List.of())))
+                    .orElseGet(() -> Reply.error("error: rollback " + n + " does not exist\n"));
+        }
+        if (!w.get(4).equals("compare")) return ConfigurationMode.syntaxErrorAt(w, 4);
+        if (w.size() == 5) return Reply.errorAt(w.starts().get(4) + "compare".length() + 1, "syntax error, expecting <number>.\n");
+        if (w.size() > 6) return ConfigurationMode.syntaxErrorAt(w, 6);
+        Integer m = rollbackIndex(w.get(5));
+        if (m == null) return Reply.errorAt(w.starts().get(5), "syntax error, expecting a rollback number (0..49).\n");
+        var newer = committed(n);
+        var older = committed(m);
+        if (newer.isEmpty() || older.isEmpty()) {
+            return Reply.error("error: rollback " + (newer.isEmpty() ? n : m) + " does not exist\n");
+        }
+        return Reply.ok(diff(older.get(), newer.get(), List.of()));
+    }
+
+    private static Integer rollbackIndex(String word) {
+        return word.matches("\\d{1,2}") && Integer.parseInt(word) < 50 ? Integer.parseInt(word) : null;
+    }
+
+    private Optional<Node> committed(int n) {
+        try {
+            return Optional.of(config.committed(n));
+        } catch (IllegalArgumentException | IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String diff(Node from, Node to, List<PathElement> level) {
+        return ConfigDiff.diff(StoreSession.pruneTo(from, level), StoreSession.pruneTo(to, level));
     }
 
     /** Junos heads the whole configuration in brace form with when and by whom it was committed. */
