@@ -22,9 +22,11 @@ final class Assist {
             new HelpLine("edit", "Edit a sub-element"),
             new HelpLine("exit", "Exit from this level"),
             new HelpLine("help", "List the commands of this mode"),
+            new HelpLine("insert", "Insert a new ordered data element"),
             new HelpLine("load", "Load configuration from a file"),
             new HelpLine("quit", "Quit from this level"),
             new HelpLine("rename", "Rename a statement"),
+            new HelpLine("replace", "Replace character string in configuration"),
             new HelpLine("rollback", "Roll back to previous committed configuration"),
             new HelpLine("run", "Run an operational-mode command"),
             new HelpLine("save", "Save configuration to a file"),
@@ -32,7 +34,8 @@ final class Assist {
             new HelpLine("show", "Show a parameter"),
             new HelpLine("status", "Show users currently editing configuration"),
             new HelpLine("top", "Exit to top level of configuration"),
-            new HelpLine("up", "Exit one level of configuration"));
+            new HelpLine("up", "Exit one level of configuration"),
+            new HelpLine("wildcard", "Wildcard operations"));
 
     private static final List<HelpLine> COMMIT_OPTIONS = List.of(
             SchemaGuide.ENTER,
@@ -182,6 +185,17 @@ final class Assist {
         return switch (typed.getFirst()) {
             case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(level, rest, config.candidate());
             case "rename", "copy" -> rest.contains("to") ? List.of() : SchemaGuide.next(level, rest, config.candidate());
+            case "insert" -> rest.contains("before") || rest.contains("after") ? List.of()
+                    : withPlaces(SchemaGuide.next(level, rest, config.candidate()), rest.isEmpty());
+            case "wildcard" -> rest.isEmpty() ? List.of(new HelpLine("delete", "Delete matching data elements"))
+                    : !rest.getFirst().equals("delete") ? List.of()
+                    : withRegex(SchemaGuide.next(level, rest.subList(1, rest.size()), config.candidate()), rest.size() == 1);
+            case "replace" -> rest.isEmpty() ? List.of(new HelpLine("pattern", "Pattern to replace"))
+                    : rest.size() == 1 ? List.of(new HelpLine("<pattern>", "Regular expression to find"))
+                    : rest.size() == 2 ? List.of(new HelpLine("with", "Replacement string"))
+                    : rest.size() == 3 ? List.of(new HelpLine("<replacement>", "Replacement, \\1.. for the groups"))
+                    : rest.size() == 4 ? List.of(SchemaGuide.ENTER, new HelpLine("upto", "Number of objects to replace"))
+                    : rest.size() == 5 ? List.of(new HelpLine("<number>", "Number of objects to replace (0: all)")) : List.of(SchemaGuide.ENTER);
             case "show" -> withEnter(SchemaGuide.next(level, rest, config.candidate()));
             case "run" -> catalog.next(rest);
             case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS
@@ -230,6 +244,25 @@ final class Assist {
         } catch (IOException e) {
             // help must not fail the line being typed; the bare placeholder still says what to type
         }
+        return out;
+    }
+
+    /** {@code insert}: after a complete entry, where it goes. */
+    private static List<HelpLine> withPlaces(List<HelpLine> lines, boolean first) {
+        if (first) return lines;
+        List<HelpLine> out = new ArrayList<>(lines);
+        out.removeIf(h -> h.equals(SchemaGuide.ENTER));
+        out.add(new HelpLine("before", "Insert before given data element"));
+        out.add(new HelpLine("after", "Insert after given data element"));
+        return out;
+    }
+
+    /** {@code wildcard delete}: after the statement, the regular expression its names must match. */
+    private static List<HelpLine> withRegex(List<HelpLine> lines, boolean first) {
+        if (first) return lines;
+        List<HelpLine> out = new ArrayList<>(lines);
+        out.removeIf(h -> h.equals(SchemaGuide.ENTER));
+        out.add(new HelpLine("<regular-expression>", "Names to delete (the whole name must match)"));
         return out;
     }
 
