@@ -1,5 +1,6 @@
 package io.sallyport.cli;
 
+import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -58,9 +59,12 @@ final class Assist {
     private final ShellState state;
     private final ConfigSession config;
 
-    Assist(ShellState state, ConfigSession config) {
+    private final References references;
+
+    Assist(ShellState state, ConfigSession config, References references) {
         this.state = state;
         this.config = config;
+        this.references = references;
     }
 
     /**
@@ -140,6 +144,19 @@ final class Assist {
         return options.stream().filter(h -> words.contains(h.word())).sorted(Comparator.comparing(HelpLine::word)).toList();
     }
 
+    /**
+     * The keyword the last, partial word of {@code line} stands for, when it abbreviates exactly
+     * one and nothing but keywords may stand there (a value, such as a new name, is never
+     * completed): what the Space key completes.
+     */
+    java.util.Optional<String> keywordCompletion(String line) {
+        Words w = Words.of(line);
+        if (w.trailingBlank() || w.size() == 0 || line.charAt(w.starts().getLast()) == '"') return java.util.Optional.empty();
+        List<String> typed = w.words().subList(0, w.size() - 1);
+        List<HelpLine> matches = keywordMatches(options(line.substring(0, w.starts().getLast()), typed), w.words().getLast());
+        return matches.size() == 1 ? java.util.Optional.of(matches.getFirst().word()) : java.util.Optional.empty();
+    }
+
     /** The words TAB may put in place of the last (partial) word. */
     List<String> complete(String line) {
         Words w = Words.of(line);
@@ -171,9 +188,20 @@ final class Assist {
         return state.configurationMode() ? configOptions(state.level(), typed) : operationalOptions(typed);
     }
 
+    /** {@code help}, {@code help topic}, {@code help reference STATEMENT...} (the statement words from the top). */
+    private List<HelpLine> helpOptions(List<String> rest, Node tree) {
+        if (rest.isEmpty()) {
+            return List.of(SchemaGuide.ENTER, new HelpLine("reference", "Summary of a configuration statement and what it holds"),
+                    new HelpLine("topic", "Help on a topic"));
+        }
+        if (rest.getFirst().equals("reference")) return withEnter(SchemaGuide.next(List.of(), rest.subList(1, rest.size()), tree));
+        return List.of();
+    }
+
     private List<HelpLine> operationalOptions(List<String> typed) {
+        if (!typed.isEmpty() && typed.getFirst().equals("help")) return helpOptions(typed.subList(1, typed.size()), config.active());
         if (typed.size() >= 2 && typed.get(0).equals("show") && typed.get(1).equals("configuration")) {
-            return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), config.active());
+            return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), config.active(), references);
         }
         return catalog.next(typed);
     }
@@ -183,20 +211,20 @@ final class Assist {
         if (typed.isEmpty()) return CONFIG_COMMANDS;
         List<String> rest = typed.subList(1, typed.size());
         return switch (typed.getFirst()) {
-            case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(level, rest, config.candidate());
-            case "rename", "copy" -> rest.contains("to") ? List.of() : SchemaGuide.next(level, rest, config.candidate());
+            case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(level, rest, config.candidate(), references);
+            case "rename", "copy" -> rest.contains("to") ? List.of() : SchemaGuide.next(level, rest, config.candidate(), references);
             case "insert" -> rest.contains("before") || rest.contains("after") ? List.of()
-                    : withPlaces(SchemaGuide.next(level, rest, config.candidate()), rest.isEmpty());
+                    : withPlaces(SchemaGuide.next(level, rest, config.candidate(), references), rest.isEmpty());
             case "wildcard" -> rest.isEmpty() ? List.of(new HelpLine("delete", "Delete matching data elements"))
                     : !rest.getFirst().equals("delete") ? List.of()
-                    : withRegex(SchemaGuide.next(level, rest.subList(1, rest.size()), config.candidate()), rest.size() == 1);
+                    : withRegex(SchemaGuide.next(level, rest.subList(1, rest.size()), config.candidate(), references), rest.size() == 1);
             case "replace" -> rest.isEmpty() ? List.of(new HelpLine("pattern", "Pattern to replace"))
                     : rest.size() == 1 ? List.of(new HelpLine("<pattern>", "Regular expression to find"))
                     : rest.size() == 2 ? List.of(new HelpLine("with", "Replacement string"))
                     : rest.size() == 3 ? List.of(new HelpLine("<replacement>", "Replacement, \\1.. for the groups"))
                     : rest.size() == 4 ? List.of(SchemaGuide.ENTER, new HelpLine("upto", "Number of objects to replace"))
                     : rest.size() == 5 ? List.of(new HelpLine("<number>", "Number of objects to replace (0: all)")) : List.of(SchemaGuide.ENTER);
-            case "show" -> withEnter(SchemaGuide.next(level, rest, config.candidate()));
+            case "show" -> withEnter(SchemaGuide.next(level, rest, config.candidate(), references));
             case "run" -> catalog.next(rest);
             case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS
                     : rest.equals(List.of("comment")) ? List.of(new HelpLine("<comment-string>", "Message to write to commit log"))
@@ -229,7 +257,8 @@ final class Assist {
                     : rest.size() == 2 ? List.of(SchemaGuide.ENTER) : List.of();
             case "save" -> rest.isEmpty() ? List.of(new HelpLine("<filename>", "Name of file to save to"),
                     new HelpLine("terminal", "Use login terminal")) : List.of(SchemaGuide.ENTER);
-            case "quit", "help", "status" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
+            case "help" -> helpOptions(rest, config.candidate());
+            case "quit", "status" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
             default -> List.of();
         };
     }

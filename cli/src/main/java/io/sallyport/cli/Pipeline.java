@@ -76,7 +76,7 @@ public record Pipeline(String command, Optional<Display> display, Optional<Compa
         }
     }
 
-    /** {@code | no-more}: paging is off anyway, so it changes nothing. */
+    /** {@code | no-more}: the text is left as it is; the interactive runner does not page it ({@link Shell#pages}). */
     public record NoMore() implements Filter {
         @Override public List<String> apply(List<String> lines) { return lines; }
     }
