@@ -192,6 +192,7 @@ public final class Daemon implements AutoCloseable {
                     reload();
                 }
                 localGateways.poll(gateway);
+                gateway.recreateDeletedDevices();
                 if (confirmWatch.poll()) {
                     LOG.warn("commit confirmed was not confirmed in time; rolled back to the previous configuration");
                     reload();
