@@ -270,6 +270,23 @@ class LinuxAdaptersRootTest {
     }
 
     @Test
+    @DisplayName("rtnetlink reports address and link changes in the namespace it was opened in")
+    void shouldReportLinkAndAddressChangesThroughRtnetlink() {
+        try (LinuxRouteEvents events = NetNamespace.call(ns.name, LinuxRouteEvents::open)) {
+            assertFalse(events.await(0), "nothing changed yet");
+            ns.run("ip", "-n", ns.name, "addr", "add", "198.18.99.9/32", "dev", "lo");
+            assertTrue(events.await(2000), "address added");
+            assertFalse(events.await(0), "every notification was taken");
+            ns.run("ip", "-n", ns.name, "link", "set", "lo", "mtu", "1400");
+            assertTrue(events.await(2000), "link changed");
+            ns.run("ip", "-n", ns.name, "addr", "del", "198.18.99.9/32", "dev", "lo");
+            assertTrue(events.await(2000), "address deleted");
+        } finally {
+            ns.run("ip", "-n", ns.name, "link", "set", "lo", "mtu", "65536");
+        }
+    }
+
+    @Test
     @DisplayName("routes, rules, addresses and link events through ip; failures name the command")
     void shouldManageRoutesRulesAndReportEvents() {
         try (LinuxTun tun = openTun("sptest3");
