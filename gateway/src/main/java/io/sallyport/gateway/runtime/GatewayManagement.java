@@ -370,7 +370,9 @@ public final class GatewayManagement implements ManagementApi {
                     sas.add(new IpsecSaView(false, Integer.toUnsignedLong(sa.spiOut()), sa.manual(), true, "ESP", auth,
                             sa.encryption().keyword(), soft, hard, window > 0, window, copyTos, tos, copyTtl, ttl));
                 }
-                String down = sa != null ? null
+                Optional<String> deviceGone = gateway.deviceProblem(set.name());
+                String down = deviceGone.isPresent() ? deviceGone.get()
+                        : sa != null ? null
                         : suspended.isPresent() ? suspended.get()
                         : state.map(TunnelState::lastFailure).orElse(null) != null ? state.get().lastFailure()
                         : "no IPsec SA negotiated yet";
@@ -494,7 +496,7 @@ public final class GatewayManagement implements ManagementApi {
                         t.downReason()));
             }
             out.add(new ServiceSetsReport.SetView(s.name(), s.insideInterface(), s.tunName(), problems.get(s.name()),
-                    gateway.unmatchedPackets(s.name()), tunnels));
+                    gateway.unmatchedPackets(s.name()), gateway.devicesRecreated(s.name()), tunnels));
         }
         return out;
     }
