@@ -59,7 +59,7 @@ public final class Kmd {
         this.admission = new InitAdmission(options.limits());
         this.ephemeral = new EphemeralKeys(options.limits().ephemeralReuseNanos());
         this.reassembly = new ReassemblyBudget(options.limits().maxReassemblyTotal());
-        this.v1 = new V1Engine(options, random, env::spiInUse, this::count);
+        this.v1 = new V1Engine(options, random, env::spiInUse, this::count, sas::halfOpen);
     }
 
     public Kmd(Supplier<SecureRandom> entropy) {
@@ -76,7 +76,9 @@ public final class Kmd {
             return out;
         }
         if (V1Engine.isIkev1(in.payload())) {
-            v1.handle(nowNanos, in, out);
+            if (!V1Engine.opensPhaseOne(in.payload()) || admitFirstMessage(nowNanos, in)) {
+                v1.handle(nowNanos, in, out);
+            }
             return out;
         }
         IkeHeader h = IkeHeader.parse(in.payload());
@@ -85,13 +87,7 @@ public final class Kmd {
             return out;
         }
         if (h.exchangeType() == Wire.IKE_SA_INIT && !h.isResponse() && h.spiR() == 0 && h.messageId() == 0) {
-            if (!admission.admit(in.remote().getAddress(), nowNanos)) {
-                count(DropReason.RATE_LIMITED);
-                return out;
-            }
-            if (in.payload().length > options.limits().maxInitRequestBytes()) {
-                // It would be kept until AUTH (it is signed): larger than any honest first message.
-                count(DropReason.OVERSIZED_INIT);
+            if (!admitFirstMessage(nowNanos, in)) {
                 return out;
             }
             IkeSession existing = sas.responder(h.spiI(), in.remote().getAddress());
@@ -113,6 +109,23 @@ public final class Kmd {
         guarded(s, out, () -> s.onDatagram(nowNanos, in, h, out));
         scheduleReconnects(nowNanos);
         return out;
+    }
+
+    /**
+     * The pre-auth gate of a message that may create a responder SA (IKE_SA_INIT, IKEv1 main or
+     * aggressive mode message 1): per-source and global rate, size. Nothing is decoded before.
+     */
+    private boolean admitFirstMessage(long nowNanos, Datagram in) {
+        if (!admission.admit(in.remote().getAddress(), nowNanos)) {
+            count(DropReason.RATE_LIMITED);
+            return false;
+        }
+        if (in.payload().length > options.limits().maxInitRequestBytes()) {
+            // It would be kept until AUTH (it is signed): larger than any honest first message.
+            count(DropReason.OVERSIZED_INIT);
+            return false;
+        }
+        return true;
     }
 
     /** Timers: retransmissions, lifetimes, DPD, keepalives, half-open cleanup. */
@@ -262,7 +275,7 @@ public final class Kmd {
      * Diffie-Hellman operations done so far (a key pair generated or a shared secret computed):
      * the costly work kmd does; tests bound it without timing anything.
      */
-    public long dhOperations() { return dhOperations; }
+    public long dhOperations() { return dhOperations + v1.dhOperations(); }
 
     /** A snapshot of one IKE SA for show output. */
     public record IkeSaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
