@@ -62,9 +62,7 @@ final class IkeSession {
     byte[] initRequest;
     byte[] initResponse;
     /** IKE rekeys the peer refused in a row, and the group its INVALID_KE_PAYLOAD asked for (if ours). */
-    int ikeRekeyRefusals;
-    DhGroup ikeRekeyGroup;
-    boolean ikeRekeyGroupSwitched;
+    final RekeyRetry rekeyRetry = new RekeyRetry();
     byte[] skD;
     byte[] skPi;
     byte[] skPr;
@@ -500,15 +498,6 @@ final class IkeSession {
     }
 
     boolean isClosed() { return state == State.CLOSED; }
-
-    /** The wait before the next try after {@code refusals} refused rekeys in a row: doubling, bounded. */
-    long rekeyBackoff(int refusals) {
-        var l = env.options().limits();
-        long base = l.rekeyRetryBaseNanos();
-        // Never shifted into the sign bit, however many refusals.
-        int shift = Math.min(Math.max(refusals - 1, 0), Long.numberOfLeadingZeros(base) - 1);
-        return Math.min(l.rekeyRetryMaxNanos(), base << shift);
-    }
 
     private static DropReason dropReason(DecodeResult.UnprotectedError e) {
         return switch (e.cause()) {
