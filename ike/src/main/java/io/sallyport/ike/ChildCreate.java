@@ -140,7 +140,7 @@ final class ChildCreate {
         var integ = cp.encryption().isAead() ? null : cp.integrity();
         int encLen = cp.encryption().keyMaterialSize();
         int intLen = integ == null ? 0 : integ.keySize();
-        byte[] km = IkeKeyDerivation.childKeyMaterial(s.proposal.prf(), s.skD, sharedOrNull, cNi, cNr, 2 * (encLen + intLen));
+        byte[] km = IkeKeyDerivation.childKeyMaterial(s.proposal.prf(), s.keys.skD(), sharedOrNull, cNi, cNr, 2 * (encLen + intLen));
         byte[] encIR = Arrays.copyOfRange(km, 0, encLen);
         byte[] intIR = Arrays.copyOfRange(km, encLen, encLen + intLen);
         byte[] encRI = Arrays.copyOfRange(km, encLen + intLen, 2 * encLen + intLen);

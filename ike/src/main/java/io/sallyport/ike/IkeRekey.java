@@ -171,7 +171,7 @@ final class IkeRekey {
         next.natLocal = s.natLocal;
         next.natRemote = s.natRemote;
         next.peerFragmentation = s.peerFragmentation;
-        next.deriveIkeKeys(IkeKeyDerivation.rekeySkeyseed(s.proposal.prf(), s.skD, shared, rNi, rNr));
+        next.deriveIkeKeys(IkeKeyDerivation.rekeySkeyseed(s.proposal.prf(), s.keys.skD(), shared, rNi, rNr));
         next.state = State.ESTABLISHED;
         long life = p.lifetimeSeconds() * 1_000_000_000L;
         next.hardDeadline = now + life;

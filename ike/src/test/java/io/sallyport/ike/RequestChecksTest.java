@@ -49,7 +49,7 @@ class RequestChecksTest {
         t.record(false, atB.stream().filter(x -> !(x instanceof Action.Send)).toList());
         var sent = t.of(atB, Action.Send.class);
         assertEquals(1, sent.size(), () -> traces(atB));
-        var r = MessageCodec.decode(sent.getFirst().datagram().payload(), a.inCipher, new FragmentBuffer());
+        var r = MessageCodec.decode(sent.getFirst().datagram().payload(), a.inCipher(), new FragmentBuffer());
         return ((DecodeResult.Ok) r).message().payloads();
     }
 

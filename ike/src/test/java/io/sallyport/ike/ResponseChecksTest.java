@@ -71,13 +71,13 @@ class ResponseChecksTest {
                 return d;
             }
             IkeSession atA = sessionOf(t.a, h);
-            if (!(MessageCodec.decode(d.payload(), atA.inCipher, new FragmentBuffer()) instanceof DecodeResult.Ok ok)) {
+            if (!(MessageCodec.decode(d.payload(), atA.inCipher(), new FragmentBuffer()) instanceof DecodeResult.Ok ok)) {
                 throw new AssertionError("B's response does not decode at A");
             }
             left[0]--;
             IkeSession atB = sessionOf(t.b, h);
             var rh = new IkeHeader(h.spiI(), h.spiR(), 0, exchange, h.flags(), h.messageId(), 0);
-            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(rh, change.apply(ok.message().payloads()), atB.outCipher),
+            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(rh, change.apply(ok.message().payloads()), atB.outCipher()),
                     d.nonEspMarker());
         };
     }
@@ -96,14 +96,14 @@ class ResponseChecksTest {
                 return d;
             }
             IkeSession atB = sessionOf(t.b, h);
-            if (!(MessageCodec.decode(d.payload(), atB.inCipher, new FragmentBuffer()) instanceof DecodeResult.Ok ok)) {
+            if (!(MessageCodec.decode(d.payload(), atB.inCipher(), new FragmentBuffer()) instanceof DecodeResult.Ok ok)) {
                 throw new AssertionError("A's request does not decode at B");
             }
             done[0] = true;
             var rh = new IkeHeader(h.spiI(), h.spiR(), 0, exchange, Wire.FLAG_RESPONSE, h.messageId(), 0);
-            t.wire.add(new Datagram(d.remote(), d.local(), MessageCodec.encodeEncrypted(rh, forge.apply(ok.message()), atB.outCipher), false));
+            t.wire.add(new Datagram(d.remote(), d.local(), MessageCodec.encodeEncrypted(rh, forge.apply(ok.message()), atB.outCipher()), false));
             var placeholder = new IkeHeader(h.spiI(), h.spiR(), 0, Wire.INFORMATIONAL, h.flags(), h.messageId(), 0);
-            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(placeholder, List.of(), sessionOf(t.a, h).outCipher),
+            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(placeholder, List.of(), sessionOf(t.a, h).outCipher()),
                     d.nonEspMarker());
         };
     }
