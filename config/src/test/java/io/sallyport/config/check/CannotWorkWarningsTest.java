@@ -94,7 +94,7 @@ class CannotWorkWarningsTest {
             """);
         for (String statement : List.of("dial-options] ipsec-interface-id TEST-intf", "dial-options] shared",
                 "client *] ike", "vrf-a] instance-type virtual-router",
-                "remote-id] distinguished-name: remote-id distinguished-name is not supported",
+                "p] remote-id distinguished-name: remote-id distinguished-name is checked against the peer's certificate",
                 "local-certificate router2: certificate authentication over IKEv1",
                 "proposal h] authentication-algorithm hmac-sha-256-96: hmac-sha-256-96 (non-RFC truncation)")) {
             assertTrue(w.stream().anyMatch(x -> x.contains(statement)), statement + " in " + w);

@@ -417,9 +417,6 @@ public final class Planner {
                 ? c.distinguishedName() : identity(policy.localId().orElse(null), local, problems);
         io.sallyport.ike.Identity remoteId = authenticator instanceof CertificateAuthenticator
                 && onlyDistinguishedNames(policy.remoteId()) ? null : remoteIdentity(policy.remoteId(), remote);
-        if (authenticator instanceof CertificateAuthenticator && !policy.remoteId().isEmpty() && onlyDistinguishedNames(policy.remoteId())) {
-            problems.add("ike policy " + policy.name() + ": remote-id distinguished-name is not supported by Sallyport yet");
-        }
         if (problems.size() > before) {
             return Optional.empty();
         }
