@@ -22,7 +22,7 @@ class OperationalCatalogTest {
     void walksTheFixedWordsOfShowCommands() {
         assertEquals(List.of("configuration", "security", "services", "system"), words(List.of("show")));
         assertEquals(List.of("ipsec-vpn", "service-sets"), words(List.of("show", "services")));
-        assertEquals(List.of("certificates", "drops", "ike", "ipsec"), words(List.of("show", "services", "ipsec-vpn")));
+        assertEquals(List.of("certificates", "drops", "ike", "ipsec", "negotiation-times"), words(List.of("show", "services", "ipsec-vpn")));
         assertEquals(List.of("security-associations", "statistics"), words(List.of("show", "services", "ipsec-vpn", "ike")));
     }
 
