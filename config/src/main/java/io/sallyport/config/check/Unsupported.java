@@ -75,9 +75,6 @@ public final class Unsupported {
         new CannotWork("services ipsec-vpn ike proposal * authentication-method dsa-signatures",
             "DSA signatures are not supported by Sallyport (use rsa-signatures or ecdsa-signatures-256|384);"
                 + " tunnels using this proposal do not come up"),
-        new CannotWork("services ipsec-vpn ike policy * remote-id distinguished-name",
-            "remote-id distinguished-name is not supported by Sallyport yet (the peer's certificate chain is still"
-                + " checked against trusted-ca); tunnels using this policy do not come up"),
         new CannotWork("services ipsec-vpn ipsec proposal * authentication-algorithm hmac-sha-256-96",
             "hmac-sha-256-96 (non-RFC truncation) is not implemented by Sallyport; tunnels using this proposal do not come up"),
         new CannotWork("services ipsec-vpn ipsec proposal * authentication-algorithm hmac-sha2-256",

@@ -92,7 +92,7 @@ class CannotWorkWarningsTest {
             set services ipsec-vpn ipsec proposal h authentication-algorithm hmac-sha-256-96
             """);
         for (String statement : List.of("vrf-a] instance-type virtual-router",
-                "remote-id] distinguished-name: remote-id distinguished-name is not supported",
+                "p] remote-id distinguished-name: remote-id distinguished-name is checked against the peer's certificate",
                 "proposals ec: ECDSA signatures over IKEv1 are not supported",
                 "proposal h] authentication-algorithm hmac-sha-256-96: hmac-sha-256-96 (non-RFC truncation)")) {
             assertTrue(w.stream().anyMatch(x -> x.contains(statement)), statement + " in " + w);

@@ -506,10 +506,6 @@ public final class Planner {
         }
         io.sallyport.ike.Identity remoteId = ike.get().authenticator() instanceof CertificateAuthenticator
                 && onlyDistinguishedNames(policy.remoteId()) ? null : remoteIdentity(policy.remoteId(), remote);
-        if (ike.get().authenticator() instanceof CertificateAuthenticator && !policy.remoteId().isEmpty()
-                && onlyDistinguishedNames(policy.remoteId())) {
-            problems.add("ike policy " + policy.name() + ": remote-id distinguished-name is not supported by Sallyport yet");
-        }
         if (problems.size() > before) {
             return Optional.empty();
         }

@@ -19,6 +19,7 @@ import io.sallyport.gateway.ops.IpsecSecurityAssociationsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsView;
 import io.sallyport.gateway.ops.IpsecTunnelView;
+import io.sallyport.gateway.ops.NegotiationTimesReport;
 import io.sallyport.gateway.ops.ServiceSetsReport;
 import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
@@ -138,6 +139,9 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
                     () -> ServiceSetsReport.element(serviceSetViews(), gateway.dataPath()),
                     () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings()));
+            case OperationalCommand.ShowNegotiationTimes c -> render(c.format(),
+                    () -> NegotiationTimesReport.element(gateway.kmd().negotiationTimes()),
+                    () -> NegotiationTimesReport.text(gateway.kmd().negotiationTimes()));
             case OperationalCommand.ShowCertificates c -> {
                 Optional<List<CertificatesReport.SetCache>> caches = certificateCaches(c.serviceSet());
                 if (caches.isEmpty()) {
