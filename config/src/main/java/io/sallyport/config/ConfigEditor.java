@@ -57,6 +57,23 @@ public final class ConfigEditor {
         return last.path;
     }
 
+    /**
+     * One statement WORDS name relative to {@code base}, as {@code insert} addresses it: a list
+     * entry ({@code term t2}), or members of an ordered leaf-list ({@code proposals p2}, with
+     * {@code values} holding the members typed).
+     */
+    public record Statement(List<PathElement> path, List<String> values, boolean leafList) {}
+
+    /** The one statement WORDS name relative to {@code base}; more than one is a syntax error. */
+    public static Statement statement(List<PathElement> base, String words) throws ConfigSyntaxException {
+        List<Target> targets = resolve(base, Lexer.tokenize(words), Verb.DELETE);
+        if (targets.size() != 1) {
+            throw new ConfigSyntaxException("syntax error: expecting one statement, found " + targets.size(), 0, 0, words(base));
+        }
+        Target t = targets.getFirst();
+        return new Statement(t.path, t.values, t.schema instanceof LeafList);
+    }
+
     /** Whether the statement WORDS names (relative to base) exists in the tree. */
     public static boolean exists(Node root, List<PathElement> base, String words) throws ConfigSyntaxException {
         for (Target t : resolve(base, Lexer.tokenize(words), Verb.DELETE)) {

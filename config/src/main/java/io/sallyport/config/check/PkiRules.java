@@ -13,11 +13,12 @@ final class PkiRules {
 
     static final String TOO_MANY_POLICY_OIDS = "A maximum of 5 certificate policy OIDs can be configured";
     static final String POLICY_OID_SYNTAX = "Certificate policy OID must be in dotted decimal form (for example 2.5.29.32.0)";
-    static final String CRL_URL_NOT_FILE = "only file:// CRL URLs are read by Sallyport; load other CRLs with 'request security pki crl load'";
+    static final String CRL_URL_UNREADABLE = "only file://, http:// and https:// CRL URLs are read by Sallyport; load other CRLs"
+            + " with 'request security pki crl load'";
     static final String PKCS7_PEER_CERTIFICATE = "Sallyport exchanges X.509 certificates only; peer-certificate-type pkcs7 is ignored";
 
-    static final String IKEV1_CERTIFICATES = "certificate authentication over IKEv1 is not supported by Sallyport yet"
-            + " (add 'version 2'); tunnels using this policy do not come up";
+    static final String IKEV1_ECDSA = "ECDSA signatures over IKEv1 are not supported by Sallyport (IKEv1 signs with"
+            + " rsa-signatures; add 'version 2'); tunnels using this policy do not come up";
 
     static final String DN_WITHOUT_CERTIFICATE = "local-id distinguished-name comes from the local certificate and this"
             + " policy has no local-certificate; tunnels using this policy do not come up";
@@ -36,8 +37,12 @@ final class PkiRules {
                 if (!OID.matcher(oid).matches()) f.error(level, "certificate-policy-oids " + oid, POLICY_OID_SYNTAX);
             }
             boolean ikev1 = p.value("version").filter("2"::equals).isEmpty();
-            if (ikev1 && p.value("local-certificate").isPresent()) {
-                f.warning(level, "local-certificate " + p.value("local-certificate").get(), IKEV1_CERTIFICATES);
+            for (String proposal : ikev1 ? p.values("proposals") : List.<String>of()) {
+                boolean ecdsa = ike.child("proposal", proposal).flatMap(x -> x.value("authentication-method"))
+                        .filter(m -> m.startsWith("ecdsa-signatures")).isPresent();
+                if (ecdsa) {
+                    f.warning(level, "proposals " + proposal, IKEV1_ECDSA);
+                }
             }
             boolean dnLocalId = p.child("local-id").map(l -> l.has("distinguished-name")).orElse(false);
             if (dnLocalId && p.value("local-certificate").isEmpty()) {
@@ -51,9 +56,9 @@ final class PkiRules {
         for (Node ca : pki.all("ca-profile")) {
             Node crl = ca.child("revocation-check").flatMap(r -> r.child("crl")).orElse(Node.root());
             for (Node url : crl.all("url")) {
-                if (!url.key().startsWith("file://")) {
+                if (!url.key().startsWith("file://") && !url.key().startsWith("http://") && !url.key().startsWith("https://")) {
                     f.warning(List.of("security", "pki", "ca-profile", ca.key(), "revocation-check", "crl"), "url " + url.key(),
-                        CRL_URL_NOT_FILE);
+                        CRL_URL_UNREADABLE);
                 }
             }
         }

@@ -45,7 +45,6 @@ public final class Unsupported {
         "security pki ca-profile * revocation-check ocsp",
         "security pki ca-profile * revocation-check use-ocsp",
         "security pki ca-profile * revocation-check crl url * password",
-        "security pki ca-profile * revocation-check crl refresh-interval",
         "security pki ca-profile * source-address",
         "security pki ca-profile * routing-instance",
         "security pki trusted-ca-group *",

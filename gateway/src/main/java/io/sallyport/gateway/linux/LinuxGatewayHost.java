@@ -62,6 +62,13 @@ public final class LinuxGatewayHost implements GatewayHost {
         return tun;
     }
 
+    @Override
+    public void reopenTun(TunPort tun) {
+        tun.reattach();
+        acceptLocalSources(tun.name());
+        lengthenTransmitQueue(tun.name());
+    }
+
     /**
      * The kernel queues packets routed into the TUN device until the outbound worker reads them;
      * the default 500 overflows while the worker waits for a CPU, and TCP then backs off.

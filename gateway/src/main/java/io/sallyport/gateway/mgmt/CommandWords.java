@@ -61,6 +61,9 @@ final class CommandWords {
         if (protocol.equals("drops")) {
             return finish(new OperationalCommand.ShowDrops(format));
         }
+        if (protocol.equals("certificates")) {
+            return showCertificates();
+        }
         String object = take();
         Level level = object.endsWith("security-associations") || object.equals("statistics") ? level() : Level.BRIEF;
         return switch (protocol + " " + object) {
@@ -129,6 +132,9 @@ final class CommandWords {
             return Parsed.error("syntax error: clear commands take no display option");
         }
         String protocol = take();
+        if (protocol.equals("certificates")) {
+            return clearCertificates();
+        }
         String object = take();
         return switch (protocol + " " + object) {
             case "ike security-associations" -> options(Positional.PEER,
@@ -144,6 +150,47 @@ final class CommandWords {
             default -> Parsed.error("syntax error, expecting <ike security-associations>, <ike statistics>,"
                     + " <ipsec security-associations> or <ipsec statistics>");
         };
+    }
+
+    // ---- services ipsec-vpn certificates -----------------------------------------------------------
+
+    /** {@code [brief|detail] [service-set] NAME}, in any order (the set's keyword is optional, §6.11). */
+    private Parsed showCertificates() {
+        Level level = Level.BRIEF;
+        Optional<String> set = Optional.empty();
+        while (has()) {
+            String w = take();
+            if (w.equals("brief") || w.equals("detail")) {
+                level = w.equals("brief") ? Level.BRIEF : Level.DETAIL;
+            } else if (set.isEmpty() && w.equals("service-set") && has()) {
+                set = Optional.of(take());
+            } else if (set.isEmpty()) {
+                set = Optional.of(w);
+            } else {
+                return Parsed.error("syntax error: " + w);
+            }
+        }
+        return Parsed.ok(new OperationalCommand.ShowCertificates(level, set, format));
+    }
+
+    /** {@code service-set (NAME|all) [certificate-cache-entry N]}: the service set is required (reference §4.1). */
+    private Parsed clearCertificates() {
+        if (!take().equals("service-set") || !has()) {
+            return Parsed.error("syntax error, expecting <service-set> (NAME | all)");
+        }
+        String set = take();
+        OptionalInt entry = OptionalInt.empty();
+        if (has()) {
+            if (!take().equals("certificate-cache-entry") || !has()) {
+                return Parsed.error("syntax error, expecting <certificate-cache-entry> number");
+            }
+            String n = take();
+            if (!n.matches("[1-9][0-9]{0,8}")) {
+                return Parsed.error("syntax error, expecting <certificate-cache-entry> number: " + n);
+            }
+            entry = OptionalInt.of(Integer.parseInt(n));
+        }
+        return finish(new OperationalCommand.ClearCertificates(set.equals("all") ? Optional.empty() : Optional.of(set), entry));
     }
 
     // ---- security pki ------------------------------------------------------------------------------

@@ -79,6 +79,21 @@ public sealed interface OperationalCommand {
         public Format format() { return Format.TEXT; }
     }
 
+    /**
+     * {@code show services ipsec-vpn certificates [brief|detail] [service-set] NAME} (reference
+     * §4.6): each service set's certificate cache.
+     */
+    record ShowCertificates(Level level, Optional<String> serviceSet, Format format) implements OperationalCommand { }
+
+    /**
+     * {@code clear services ipsec-vpn certificates service-set (NAME|all) [certificate-cache-entry N]};
+     * an empty service set means {@code all}, an empty entry every peer entry.
+     */
+    record ClearCertificates(Optional<String> serviceSet, OptionalInt entry) implements OperationalCommand {
+        @Override
+        public Format format() { return Format.TEXT; }
+    }
+
     record ShowConfiguration(Format format) implements OperationalCommand { }
 
     /** Why the daemon thinks each service set is up or down, and which host resources it holds. */
@@ -159,6 +174,7 @@ public sealed interface OperationalCommand {
             "show services ipsec-vpn ipsec security-associations [brief|detail|extensive] [SERVICE-SET] [hex]",
             "show services ipsec-vpn ipsec statistics [brief|detail] [service-set NAME] [remote-gw ADDRESS]"
                     + " [tunnel-index N] [routing-instance NAME]",
+            "show services ipsec-vpn certificates [brief|detail] [service-set NAME]",
             "show services ipsec-vpn drops",
             "show services service-sets",
             "show configuration",
@@ -169,6 +185,7 @@ public sealed interface OperationalCommand {
             "clear services ipsec-vpn ike statistics [PEER-ADDRESS] [service-set NAME] [routing-instance NAME]",
             "clear services ipsec-vpn ipsec security-associations [SERVICE-SET] [tunnel-index N] [remote-gateway ADDRESS]",
             "clear services ipsec-vpn ipsec statistics [service-set NAME] [remote-gateway ADDRESS]",
+            "clear services ipsec-vpn certificates service-set (NAME|all) [certificate-cache-entry N]",
 
             "show security pki ca-certificate [ca-profile] [brief|detail]",
             "show security pki local-certificate [certificate-id] [brief|detail]",

@@ -26,6 +26,7 @@ import io.sallyport.gateway.plan.GatewayPlan.TraceSettings;
 import io.sallyport.config.model.IdentityType;
 import io.sallyport.gateway.pki.CertificateAuthenticator;
 import io.sallyport.gateway.pki.CertificateCredentials;
+import io.sallyport.gateway.pki.CertificateServices;
 import io.sallyport.ike.Authenticator;
 import io.sallyport.ike.ChildProposal;
 import io.sallyport.ike.IkeProposal;
@@ -56,8 +57,7 @@ public final class Planner {
     static final int STEERING_TABLE_BASE = 1000;
 
     private final Predicate<InetAddress> hostHasAddress;
-    private final Optional<PkiStore> certificates;
-    private final Clock clock;
+    private final Optional<CertificateServices> certificates;
 
     /** A planner without a certificate store: certificate authentication draws a problem. */
     public Planner(Predicate<InetAddress> hostHasAddress) {
@@ -70,9 +70,17 @@ public final class Planner {
      * @param clock          wall time for certificate validity
      */
     public Planner(Predicate<InetAddress> hostHasAddress, Optional<PkiStore> certificates, Clock clock) {
+        this(hostHasAddress, certificates.map(s -> new CertificateServices(s, clock)));
+    }
+
+    /**
+     * @param hostHasAddress whether an address is configured on this host (the local-gateway check)
+     * @param certificates   the gateway's certificate store, clock and certificate caches, which
+     *                       outlive this plan
+     */
+    public Planner(Predicate<InetAddress> hostHasAddress, Optional<CertificateServices> certificates) {
         this.hostHasAddress = hostHasAddress;
         this.certificates = certificates;
-        this.clock = clock;
     }
 
     public GatewayPlan plan(Configuration config) {
@@ -389,14 +397,17 @@ public final class Planner {
             } else {
                 authenticator = new PskAuthenticator(policy.preSharedKey().get().bytes());
             }
-        } else if (exchange != PeerConfig.Exchange.IKEV2) {
-            problems.add("ike policy " + policy.name() + ": certificate authentication over IKEv1 is not supported by"
-                    + " Sallyport yet (set services ipsec-vpn ike policy " + policy.name() + " version 2)");
+        } else if (exchange != PeerConfig.Exchange.IKEV2 && method != AuthenticationMethod.RSA_SIGNATURES) {
+            problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword() + " over IKEv1 is not"
+                    + " supported by Sallyport (IKEv1 signs with rsa-signatures; set services ipsec-vpn ike policy "
+                    + policy.name() + " version 2)");
         } else if (certificates.isEmpty()) {
             problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword()
                     + " needs the certificate store of a state directory");
         } else {
-            authenticator = CertificateCredentials.build(certificates.get(), config.pki(), policy, options, method, clock, problems)
+            // The plan's id is serviceSet/rule/term: the set's certificate cache is shared by its tunnels.
+            authenticator = CertificateCredentials.build(certificates.get(), id.substring(0, id.indexOf('/')), config.pki(),
+                    policy, options, method, problems)
                     .orElse(null);
         }
         if (child.isEmpty() || ike.isEmpty() || problems.size() > before) {

@@ -8,6 +8,7 @@ import io.sallyport.gateway.mgmt.OperationalCommand.Level;
 import io.sallyport.gateway.mgmt.PkiOperations;
 import io.sallyport.gateway.mgmt.RoutingOperations;
 import io.sallyport.gateway.ops.Display;
+import io.sallyport.gateway.ops.CertificatesReport;
 import io.sallyport.gateway.ops.DropsReport;
 import io.sallyport.gateway.ops.Element;
 import io.sallyport.gateway.ops.IkeSaView;
@@ -22,9 +23,11 @@ import io.sallyport.gateway.ops.ServiceSetsReport;
 import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
 import io.sallyport.gateway.pki.CertificateAuthenticator;
+import io.sallyport.gateway.pki.CertificateCache;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.Kmd;
 import io.sallyport.ike.PeerConfig;
+import io.sallyport.pki.CertificateSummary;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -135,6 +138,16 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
                     () -> ServiceSetsReport.element(serviceSetViews(), gateway.dataPath()),
                     () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings()));
+            case OperationalCommand.ShowCertificates c -> {
+                Optional<List<CertificatesReport.SetCache>> caches = certificateCaches(c.serviceSet());
+                if (caches.isEmpty()) {
+                    yield Reply.error("error: service set " + c.serviceSet().orElseThrow() + " is not configured\n");
+                }
+                boolean detail = c.level() != Level.BRIEF;
+                yield render(c.format(), () -> CertificatesReport.element(caches.get(), detail),
+                        () -> CertificatesReport.text(caches.get(), detail));
+            }
+            case OperationalCommand.ClearCertificates c -> clearCertificates(c);
             case OperationalCommand.ShowConfiguration c -> Reply.ok(activeConfiguration.get());
             case OperationalCommand.ClearIkeSecurityAssociations c -> {
                 gateway.clearIke(matching(c.filter()));
@@ -181,6 +194,62 @@ public final class GatewayManagement implements ManagementApi {
                 throw new IllegalArgumentException("not an address: " + text, u);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- certificates
+
+    /** Each running service set's certificate cache (one shared by its tunnels); empty for an unknown set. */
+    private Optional<List<CertificatesReport.SetCache>> certificateCaches(Optional<String> serviceSet) {
+        List<CertificatesReport.SetCache> out = new ArrayList<>();
+        boolean found = false;
+        for (ServiceSetPlan set : gateway.serviceSets()) {
+            if (serviceSet.isPresent() && !serviceSet.get().equals(set.name())) {
+                continue;
+            }
+            found = true;
+            List<CertificatesReport.Entry> entries = cache(set).map(c -> c.entries().reversed().stream()
+                    .map(e -> new CertificatesReport.Entry(e.number(), e.root(), origin(e.origin()),
+                            CertificateSummary.of(e.certificate())))
+                    .toList()).orElse(List.of());
+            out.add(new CertificatesReport.SetCache(set.name(), entries));
+        }
+        return found || serviceSet.isEmpty() ? Optional.of(out) : Optional.empty();
+    }
+
+    private static Optional<CertificateCache> cache(ServiceSetPlan set) {
+        return set.tunnels().stream()
+                .flatMap(t -> java.util.stream.Stream.concat(t.peer().stream(), t.backupPeer().stream()))
+                .map(PeerConfig::authenticator)
+                .filter(a -> a instanceof CertificateAuthenticator)
+                .map(a -> ((CertificateAuthenticator) a).cache())
+                .findFirst();
+    }
+
+    private static String origin(CertificateCache.Origin origin) {
+        return switch (origin) {
+            case TRUSTED_CA -> "trusted CA";
+            case LOCAL -> "local certificate";
+            case PEER -> "peer";
+        };
+    }
+
+    /** Forgets what peers presented; with an entry number, only that entry (which must be a peer's). */
+    private Reply clearCertificates(OperationalCommand.ClearCertificates c) {
+        Optional<List<CertificatesReport.SetCache>> sets = certificateCaches(c.serviceSet());
+        if (sets.isEmpty()) {
+            return Reply.error("error: service set " + c.serviceSet().orElseThrow() + " is not configured\n");
+        }
+        boolean removed = false;
+        for (ServiceSetPlan set : gateway.serviceSets()) {
+            if (c.serviceSet().map(set.name()::equals).orElse(true)) {
+                removed |= cache(set).map(cache -> cache.clearPeers(c.entry().orElse(0))).orElse(false);
+            }
+        }
+        if (c.entry().isPresent() && !removed) {
+            return Reply.error("error: no certificate-cache-entry " + c.entry().getAsInt()
+                    + " learned from a peer (CA and local certificates leave with clear security pki)\n");
+        }
+        return Reply.ok("");
     }
 
     // ---------------------------------------------------------------- IKE
@@ -301,7 +370,9 @@ public final class GatewayManagement implements ManagementApi {
                     sas.add(new IpsecSaView(false, Integer.toUnsignedLong(sa.spiOut()), sa.manual(), true, "ESP", auth,
                             sa.encryption().keyword(), soft, hard, window > 0, window, copyTos, tos, copyTtl, ttl));
                 }
-                String down = sa != null ? null
+                Optional<String> deviceGone = gateway.deviceProblem(set.name());
+                String down = deviceGone.isPresent() ? deviceGone.get()
+                        : sa != null ? null
                         : suspended.isPresent() ? suspended.get()
                         : state.map(TunnelState::lastFailure).orElse(null) != null ? state.get().lastFailure()
                         : "no IPsec SA negotiated yet";
@@ -425,7 +496,7 @@ public final class GatewayManagement implements ManagementApi {
                         t.downReason()));
             }
             out.add(new ServiceSetsReport.SetView(s.name(), s.insideInterface(), s.tunName(), problems.get(s.name()),
-                    gateway.unmatchedPackets(s.name()), tunnels));
+                    gateway.unmatchedPackets(s.name()), gateway.devicesRecreated(s.name()), tunnels));
         }
         return out;
     }

@@ -67,7 +67,7 @@ class CertificateAuthenticationTest {
     }
 
     private static TrustedCa root(boolean crl) {
-        return crl ? new TrustedCa("root", ROOT, true, List.of(Credentials.crl(bytes("inter.crl"))), Optional.empty())
+        return crl ? new TrustedCa("root", ROOT, true, List.of(Credentials.crl(bytes("inter.crl"))), List.of())
                 : TrustedCa.withoutRevocation("root", ROOT);
     }
 
