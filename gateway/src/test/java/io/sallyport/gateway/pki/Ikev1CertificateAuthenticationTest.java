@@ -69,7 +69,7 @@ class Ikev1CertificateAuthenticationTest {
     }
 
     private static TrustedCa root() {
-        return new TrustedCa("root", ROOT, true, List.of(Credentials.crl(bytes("inter.crl"))), Optional.empty());
+        return new TrustedCa("root", ROOT, true, List.of(Credentials.crl(bytes("inter.crl"))), List.of());
     }
 
     private static CertificateAuthenticator auth(String name) {
