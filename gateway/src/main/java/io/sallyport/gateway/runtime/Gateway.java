@@ -719,9 +719,16 @@ public final class Gateway implements KmdListener, AutoCloseable {
      * The control agent: ESP for an unknown SPI from a configured remote gateway counts as that
      * tunnel's {@code Invalid SPI errors}, and kmd tells the peer with INVALID_SPI (RFC 7296
      * §2.21.4), at most once a second per tunnel; from anyone else it is only counted by the
-     * worker (no state, no IKE work for strangers).
+     * worker (no state, no IKE work for strangers). An SPI installed by the time the report
+     * arrives is neither: the packet overtook its SA's install.
      */
     private void unknownSpi(InetAddress source, int spi, long nowNanos) {
+        if (inboundOwner.containsKey(spi)) {
+            // Installed since the worker dropped the packet: a responder sends ESP as soon as it
+            // answers IKE_AUTH, which can overtake our install of the same SA. Reporting it would
+            // make the peer delete a good SA; the worker has counted the drop.
+            return;
+        }
         for (Tunnel t : tunnels.values()) {
             if (source.equals(t.activeRemoteGateway())) {
                 t.invalidSpi++;
