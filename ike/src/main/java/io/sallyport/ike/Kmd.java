@@ -202,7 +202,7 @@ public final class Kmd {
                     // The dynamic peers it accepted go with it.
                     for (IkeSession s : sas.values()) {
                         if (s.peer.name().startsWith(gone.name() + "@") && !s.isClosed()) {
-                            guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "peer removed"), out));
+                            guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
                         }
                     }
                 }
@@ -425,7 +425,7 @@ public final class Kmd {
         String why = "dynamic peer refused: " + reason;
         trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, why + " (" + s.peer.name() + ")");
         refusals.put(s.id(), why);
-        guarded(s, out, () -> s.enqueue(now, new IkeSession.Work.DeleteIke(DownCause.POLICY_MISMATCH, why), out));
+        guarded(s, out, () -> s.enqueue(now, new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, why), out));
     }
 
     /**

@@ -270,7 +270,7 @@ public final class Planner {
         List<PeerConfig> templates = new ArrayList<>();
         TunnelPlan.Algorithms algorithms = new TunnelPlan.Algorithms("", "");
         if (client != null && local != null) {
-            Optional<IkeSide> ike = client.ikePolicy().map(p -> ikeSide(config, options, ikev2(vpn.ikePolicies().get(p)), local, problems))
+            Optional<IkeSide> ike = client.ikePolicy().map(p -> ikeSide(config, set.name(), options, ikev2(vpn.ikePolicies().get(p)), local, problems))
                     .orElseGet(() -> client.preSharedKey().map(k -> new IkeSide(PeerConfig.Exchange.IKEV2, defaultIkeProposals(),
                             new PskAuthenticator(k.bytes()), addressIdentity(local))));
             List<ChildProposal> child = client.ipsecPolicy()
@@ -500,7 +500,7 @@ public final class Planner {
         IpsecVpn vpn = config.ipsecVpn();
         IkePolicy policy = vpn.ikePolicyFor(dynamic);
         int before = problems.size();
-        Optional<IkeSide> ike = ikeSide(config, options, policy, local, problems);
+        Optional<IkeSide> ike = ikeSide(config, id.substring(0, id.indexOf('/')), options, policy, local, problems);
         if (child.isEmpty() || ike.isEmpty() || problems.size() > before) {
             return Optional.empty();
         }
@@ -523,7 +523,7 @@ public final class Planner {
                            io.sallyport.ike.Identity localId) {
     }
 
-    private Optional<IkeSide> ikeSide(Configuration config, IpsecVpnOptions options, IkePolicy policy, InetAddress local,
+    private Optional<IkeSide> ikeSide(Configuration config, String serviceSet, IpsecVpnOptions options, IkePolicy policy, InetAddress local,
                                       List<String> problems) {
         IpsecVpn vpn = config.ipsecVpn();
         int before = problems.size();
@@ -568,8 +568,8 @@ public final class Planner {
             problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword()
                     + " needs the certificate store of a state directory");
         } else {
-            // The plan's id is serviceSet/rule/term: the set's certificate cache is shared by its tunnels.
-            authenticator = CertificateCredentials.build(certificates.get(), id.substring(0, id.indexOf('/')), config.pki(),
+            // The set's certificate cache is shared by its tunnels.
+            authenticator = CertificateCredentials.build(certificates.get(), serviceSet, config.pki(),
                     policy, options, method, problems)
                     .orElse(null);
         }
