@@ -16,6 +16,7 @@ final class Assist {
 
     static final List<HelpLine> CONFIG_COMMANDS = List.of(
             new HelpLine("activate", "Remove the inactive tag from a statement"),
+            new HelpLine("annotate", "Annotate the statement with a comment"),
             new HelpLine("commit", "Commit current set of changes"),
             new HelpLine("copy", "Copy a statement"),
             new HelpLine("deactivate", "Add the inactive tag to a statement"),
@@ -213,6 +214,8 @@ final class Assist {
         return switch (typed.getFirst()) {
             case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(level, rest, config.candidate(), references);
             case "rename", "copy" -> rest.contains("to") ? List.of() : SchemaGuide.next(level, rest, config.candidate(), references);
+            case "annotate" -> rest.isEmpty() ? SchemaGuide.next(level, rest, config.candidate(), references)
+                    : withComment(SchemaGuide.next(level, rest, config.candidate(), references));
             case "insert" -> rest.contains("before") || rest.contains("after") ? List.of()
                     : withPlaces(SchemaGuide.next(level, rest, config.candidate(), references), rest.isEmpty());
             case "wildcard" -> rest.isEmpty() ? List.of(new HelpLine("delete", "Delete matching data elements"))
@@ -283,6 +286,14 @@ final class Assist {
         out.removeIf(h -> h.equals(SchemaGuide.ENTER));
         out.add(new HelpLine("before", "Insert before given data element"));
         out.add(new HelpLine("after", "Insert after given data element"));
+        return out;
+    }
+
+    /** {@code annotate}: after the statement, its comment. */
+    private static List<HelpLine> withComment(List<HelpLine> lines) {
+        List<HelpLine> out = new ArrayList<>(lines);
+        out.removeIf(h -> h.equals(SchemaGuide.ENTER));
+        out.add(new HelpLine("<comment-string>", "Comment for the statement (\"\" removes it)"));
         return out;
     }
 

@@ -39,7 +39,7 @@ final class ConfigurationMode {
     static final String EXIT_QUESTION = UNCOMMITTED + "\nExit with uncommitted changes? [yes,no] (yes) ";
     /** The commands that change the candidate or commit it: refused while another session holds {@code configure exclusive}. */
     private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit",
-            "rename", "copy", "insert", "wildcard", "replace");
+            "rename", "copy", "insert", "wildcard", "replace", "annotate");
 
     ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets,
             ConfirmPrompt confirmations, PasteInput paste) {
@@ -78,6 +78,7 @@ final class ConfigurationMode {
             case "rename" -> renameOrCopy(w, command, false);
             case "copy" -> renameOrCopy(w, command, true);
             case "insert" -> insert(w, command);
+            case "annotate" -> annotate(w, command);
             case "wildcard" -> wildcardDelete(w, command);
             case "replace" -> replacePattern(w);
             case "show" -> show(p, rest, restAt);
@@ -353,6 +354,38 @@ final class ConfigurationMode {
         }
         if (candidate.at(anchor).isEmpty()) return Reply.error("error: statement not found: " + String.join(" ", ConfigEditor.words(anchor)) + "\n");
         config.updateCandidate(TreeEdits.moveEntry(candidate, moved.path(), anchor.getLast(), before));
+        return Reply.ok("");
+    }
+
+    /**
+     * {@code annotate STATEMENT "TEXT"}: a comment kept with the statement (through commits and
+     * rollbacks) and printed {@code /* TEXT *}{@code /} above it in the brace form; an empty
+     * TEXT removes it. A statement inside a one-line statement cannot carry one (its line is the
+     * whole statement's).
+     */
+    private Reply annotate(Words w, String command) throws IOException {
+        if (w.size() < 2) return Reply.errorAt(command.length() + 1, "syntax error, expecting <statement>.\n");
+        if (w.size() < 3) return Reply.errorAt(command.length() + 1, "syntax error, expecting <comment-string>.\n");
+        String text = w.words().getLast();
+        if (text.contains("*/") || text.contains("/*")) return Reply.errorAt(w.starts().getLast(), "error: a comment cannot hold '/*' or '*/'\n");
+        int sourceAt = w.starts().getFirst() + w.first().length();
+        List<PathElement> path;
+        try {
+            ConfigEditor.Statement statement = ConfigEditor.statement(state.level(), command.substring(sourceAt, w.starts().getLast()));
+            if (!statement.values().isEmpty()) return Reply.errorAt(w.starts().getLast() - 1, "error: annotate names a statement, not its value\n");
+            path = statement.path();
+        } catch (ConfigSyntaxException e) {
+            return e.column() > 0 && e.path().isEmpty() ? syntaxError(e, sourceAt) : Reply.error("error: " + e.detail() + "\n");
+        }
+        Node candidate = config.candidate();
+        if (candidate.at(path).isEmpty()) return Reply.error("error: statement not found: " + String.join(" ", ConfigEditor.words(path)) + "\n");
+        Optional<SchemaNode> parent = Schema.nodeAt(path.subList(0, path.size() - 1));
+        if (parent.isPresent() && (parent.get() instanceof SchemaNode.Container c && c.flat() || parent.get() instanceof SchemaNode.ListNode l && l.flat())) {
+            return Reply.errorAt(w.starts().get(1), "error: '" + path.getLast().name() + "' is part of a one-line statement; annotate '"
+                    + path.get(path.size() - 2).name() + "' instead\n");
+        }
+        Node updated = ConfigEditor.annotate(candidate, path, text.strip());
+        if (!updated.equals(candidate)) config.updateCandidate(updated);
         return Reply.ok("");
     }
 

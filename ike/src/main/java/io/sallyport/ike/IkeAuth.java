@@ -145,9 +145,10 @@ final class IkeAuth {
         CertificatePayloads.addToAuth(s, resp, false);
         byte[] ours = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.keys.skPr(), idr.body()));
         resp.add(auth(s, ours));
+        s.env.authenticatedAs(s, new Identity(Identity.Type.fromWire(idi.get().idType()), idi.get().data()));
         if (m.notify(Wire.N_INITIAL_CONTACT).isPresent()) {
             // RFC 7296 §2.4: the peer has no other SA with us; whatever we still hold is stale.
-            for (IkeSession other : s.env.sessionsOf(s.peer.name())) {
+            for (IkeSession other : s.env.staleOnInitialContact(s)) {
                 if (other != s && other.state == State.ESTABLISHED) {
                     other.close(out, DownCause.DELETED_BY_PEER, "stale: peer sent INITIAL_CONTACT");
                 }

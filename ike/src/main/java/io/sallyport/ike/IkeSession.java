@@ -175,7 +175,8 @@ final class IkeSession {
         if (announced.add(name)) {
             out.add(new Action.IkeSaUp(name, id(), initiator, local, remote, proposal.encryption(),
                     proposal.encryption().isAead() ? null : proposal.integrity(), proposal.prf(), proposal.group(),
-                    natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, proposal.lifetimeSeconds())));
+                    natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, proposal.lifetimeSeconds()),
+                    createdAt));
         }
     }
 

@@ -7,6 +7,7 @@ import io.sallyport.config.model.IpsecVpnOptions;
 import io.sallyport.config.model.Pki;
 import io.sallyport.config.model.RevocationCheck;
 import io.sallyport.pki.CrlDownload;
+import io.sallyport.pki.DistinguishedNamePattern;
 import io.sallyport.pki.KeyAlgorithm;
 import io.sallyport.pki.KeyPairs;
 import io.sallyport.pki.PkiStore;
@@ -62,11 +63,45 @@ public final class CertificateCredentials {
         if (trusted.isEmpty()) {
             return Optional.empty();
         }
+        List<DistinguishedNamePattern> remoteNames = remoteNames(policy, problems);
+        if (remoteNames == null) {
+            return Optional.empty();
+        }
         CertificateCache cache = services.cache(serviceSet);
         cache.add(trusted.stream().map(TrustedCa::certificate).toList(), CertificateCache.Origin.TRUSTED_CA);
         cache.add(chain.get(), CertificateCache.Origin.LOCAL);
         return Optional.of(new CertificateAuthenticator(id, keys.get().getPrivate(), chain.get(), !options.noCertificateChainInIke(),
-                trusted, policy.certificatePolicyOids(), services.clock(), cache));
+                trusted, policy.certificatePolicyOids(), remoteNames, services.clock(), cache));
+    }
+
+    /**
+     * {@code remote-id distinguished-name} when the remote-id has nothing else (otherwise the first
+     * other identity is the one the engine checks, and a commit warning says the rest is ignored);
+     * null when an entry is not a distinguished name (a problem says which).
+     */
+    private static List<DistinguishedNamePattern> remoteNames(IkePolicy policy, List<String> problems) {
+        IkePolicy.RemoteId id = policy.remoteId();
+        if (!id.ipv4Addresses().isEmpty() || !id.ipv6Addresses().isEmpty() || !id.fqdns().isEmpty() || !id.keyIds().isEmpty()) {
+            return List.of();
+        }
+        List<DistinguishedNamePattern> out = new ArrayList<>();
+        int before = problems.size();
+        for (DistinguishedNamePattern.Kind kind : DistinguishedNamePattern.Kind.values()) {
+            List<String> texts = switch (kind) {
+                case CONTAINER -> id.dnContainers();
+                case WILDCARD -> id.dnWildcards();
+                case EXACT_MATCH -> id.dnExactMatches();
+            };
+            for (String text : texts) {
+                try {
+                    out.add(DistinguishedNamePattern.parse(kind, text));
+                } catch (IllegalArgumentException e) {
+                    problems.add("ike policy " + policy.name() + ": remote-id distinguished-name " + kind.keyword() + " \""
+                            + text + "\" is not a distinguished name (" + e.getMessage() + ")");
+                }
+            }
+        }
+        return problems.size() == before ? out : null;
     }
 
     /** The service set's {@code trusted-ca} profiles, or every profile with a CA certificate when none is named. */

@@ -19,6 +19,7 @@ import io.sallyport.gateway.ops.IpsecSecurityAssociationsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsView;
 import io.sallyport.gateway.ops.IpsecTunnelView;
+import io.sallyport.gateway.ops.NegotiationTimesReport;
 import io.sallyport.gateway.ops.ServiceSetsReport;
 import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
@@ -138,6 +139,9 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
                     () -> ServiceSetsReport.element(serviceSetViews(), gateway.dataPath()),
                     () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings()));
+            case OperationalCommand.ShowNegotiationTimes c -> render(c.format(),
+                    () -> NegotiationTimesReport.element(gateway.kmd().negotiationTimes()),
+                    () -> NegotiationTimesReport.text(gateway.kmd().negotiationTimes()));
             case OperationalCommand.ShowCertificates c -> {
                 Optional<List<CertificatesReport.SetCache>> caches = certificateCaches(c.serviceSet());
                 if (caches.isEmpty()) {
@@ -331,12 +335,25 @@ public final class GatewayManagement implements ManagementApi {
 
     // ---------------------------------------------------------------- IPsec
 
+    /** A set's configured tunnels, then its dynamic peers' tunnels (as they come and go), by tunnel index. */
+    private List<TunnelPlan> tunnelsOf(ServiceSetPlan set) {
+        List<TunnelPlan> out = new ArrayList<>(set.tunnels());
+        if (set.dynamic().isPresent()) {
+            java.util.Set<String> configured = new java.util.HashSet<>();
+            set.tunnels().forEach(t -> configured.add(t.id()));
+            gateway.tunnels().stream().map(TunnelState::plan)
+                    .filter(p -> p.serviceSet().equals(set.name()) && !configured.contains(p.id()))
+                    .sorted(java.util.Comparator.comparingInt(TunnelPlan::tunnelIndex)).forEach(out::add);
+        }
+        return out;
+    }
+
     List<IpsecTunnelView> tunnelViews(OperationalCommand.Filter filter) {
         long now = gateway.runner().nowNanos();
         List<IpsecTunnelView> out = new ArrayList<>();
         java.util.function.Predicate<TunnelPlan> which = matching(filter);
         for (ServiceSetPlan set : gateway.serviceSets()) {
-            for (TunnelPlan p : set.tunnels()) {
+            for (TunnelPlan p : tunnelsOf(set)) {
                 if (!which.test(p)) {
                     continue;
                 }
@@ -395,7 +412,7 @@ public final class GatewayManagement implements ManagementApi {
         List<IpsecStatisticsView> out = new ArrayList<>();
         java.util.function.Predicate<TunnelPlan> which = matching(filter);
         for (ServiceSetPlan set : gateway.serviceSets()) {
-            for (TunnelPlan p : set.tunnels()) {
+            for (TunnelPlan p : tunnelsOf(set)) {
                 String remoteGw = hostAddress(p.remoteGateway());
                 if (!which.test(p)) {
                     continue;
@@ -495,8 +512,13 @@ public final class GatewayManagement implements ManagementApi {
                 tunnels.add(new ServiceSetsReport.TunnelLine(t.tunnelIndex(), t.rule(), t.term(), t.remoteGateway(),
                         t.downReason()));
             }
+            Optional<ServiceSetsReport.DynamicPeers> dynamic = s.dynamic().map(d -> new ServiceSetsReport.DynamicPeers(
+                    d.profile(), d.units(), d.dedicated(), d.problem().orElse(null),
+                    gateway.dynamicRefusals(s.name()).stream().map(r -> new ServiceSetsReport.Refusal(
+                            hostAddress(r.peer()), (gateway.runner().nowNanos() - r.atNanos()) / 1_000_000_000L, r.reason()))
+                            .toList()));
             out.add(new ServiceSetsReport.SetView(s.name(), s.insideInterface(), s.tunName(), problems.get(s.name()),
-                    gateway.unmatchedPackets(s.name()), gateway.devicesRecreated(s.name()), tunnels));
+                    gateway.unmatchedPackets(s.name()), gateway.devicesRecreated(s.name()), tunnels, dynamic));
         }
         return out;
     }

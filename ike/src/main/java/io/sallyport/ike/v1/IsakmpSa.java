@@ -306,7 +306,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
         scheduleDpd(now);
         out.add(new Action.IkeSaUp(peer.name(), id(), initiator, local, remote, proposal.encryption(), proposal.integrity(),
                 proposal.prf(), proposal.group(), natLocal || natRemote,
-                new Lifetime((softDeadline - now) / 1_000_000_000L, lifetimeSeconds)));
+                new Lifetime((softDeadline - now) / 1_000_000_000L, lifetimeSeconds), createdAt));
         engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + id() + " with " + peer.name() + " established ("
                 + peer.exchange().display() + " mode, " + (initiator ? "initiator" : "responder") + ", " + local + " <-> " + remote + ")");
         engine.phase1Established(this, now, out);
