@@ -287,7 +287,7 @@ public final class GatewayManagement implements ManagementApi {
                     up == null ? "" : up.prf().displayName(),
                     up == null ? 0 : up.group().number(),
                     traffic(sa.remote().getAddress(), traffic),
-                    IkeSaView.Payloads.NONE,
+                    payloads(sa.counters()),
                     tunnel.map(TunnelState::created).orElse(0), tunnel.map(TunnelState::deleted).orElse(0),
                     tunnel.map(TunnelState::rekeys).orElse(0), matured ? 0 : 1));
         }
@@ -295,6 +295,13 @@ public final class GatewayManagement implements ManagementApi {
                 .filter(v -> peer.map(v.remoteAddress()::equals).orElse(true))
                 .sorted(Comparator.comparing(IkeSaView::remoteAddress))
                 .toList();
+    }
+
+    private static IkeSaView.Payloads payloads(io.sallyport.ike.IkeSaCounters c) {
+        return new IkeSaView.Payloads(c.deleteReceived(), c.deleteSent(), c.dpdRequestReceived(), c.dpdRequestSent(),
+                c.dpdResponseReceived(), c.dpdResponseSent(), c.dpdResponseMissed(), c.dpdResponseMaxDelaySeconds(),
+                c.invalidSpiReceived(), c.invalidSpiSent(),
+                c.exchanges().stream().map(e -> new IkeSaView.Exchange(e.type(), e.received(), e.sent(), e.failed())).toList());
     }
 
     /** IKE message counters towards one remote since the last {@code clear ... ike statistics}. */
