@@ -69,6 +69,7 @@ public final class LabRouter {
             return 0;
         }
         nextLocalGatewayPoll = nowNanos + LOCAL_GATEWAY_POLL_NANOS;
+        gateway.recreateDeletedDevices();
         return localGateways.poll(gateway);
     }
 

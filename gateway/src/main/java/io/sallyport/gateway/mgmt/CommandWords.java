@@ -41,6 +41,12 @@ final class CommandWords {
         if (what.equals("configuration")) {
             return finish(new OperationalCommand.ShowConfiguration(format));
         }
+        if (what.equals("ospf")) {
+            return showOspf();
+        }
+        if (what.equals("route")) {
+            return showRoute();
+        }
         if (!what.equals("services")) {
             return Parsed.error("syntax error, expecting <command>: " + what);
         }
@@ -78,6 +84,43 @@ final class CommandWords {
             default -> Parsed.error("syntax error, expecting <ike> or <ipsec> and <security-associations> or <statistics>: "
                     + (protocol + " " + object).trim());
         };
+    }
+
+    private Parsed showOspf() {
+        String object = take();
+        return switch (object) {
+            case "neighbor" -> finish(new OperationalCommand.ShowOspfNeighbor(format));
+            case "interface" -> finish(new OperationalCommand.ShowOspfInterface(format));
+            default -> Parsed.error("syntax error, expecting <neighbor> or <interface>: " + object);
+        };
+    }
+
+    private Parsed showRoute() {
+        Optional<String> protocol = Optional.empty();
+        Optional<String> table = Optional.empty();
+        while (has()) {
+            String option = take();
+            switch (option) {
+                case "protocol" -> {
+                    String p = take();
+                    if (!p.equals("ospf") && !p.equals("static")) {
+                        return Parsed.error("syntax error, expecting <ospf> or <static>: " + p);
+                    }
+                    protocol = Optional.of(p);
+                }
+                case "table" -> {
+                    String t = take();
+                    if (!t.equals("inet.0") && !t.endsWith(".inet.0")) {
+                        return Parsed.error("syntax error, expecting <inet.0> or <NAME.inet.0>: " + t);
+                    }
+                    table = Optional.of(t);
+                }
+                default -> {
+                    return Parsed.error("syntax error, expecting <protocol> or <table>: " + option);
+                }
+            }
+        }
+        return finish(new OperationalCommand.ShowRoute(protocol, table, format));
     }
 
     private Parsed clear() {

@@ -157,6 +157,22 @@ public sealed interface OperationalCommand {
     /** {@code clear security pki ca-certificate|local-certificate|certificate-request|key-pair|crl [NAME-WORD NAME]}. */
     record ClearPki(PkiObject object, Optional<String> name) implements PkiRequest { }
 
+    /**
+     * {@code show ospf ...} and {@code show route ...}: answered from the routing daemons Sallyport
+     * runs (FRR), in Junos layouts ({@link RoutingOperations}).
+     */
+    sealed interface RoutingQuery extends OperationalCommand { }
+
+    record ShowOspfNeighbor(Format format) implements RoutingQuery { }
+
+    record ShowOspfInterface(Format format) implements RoutingQuery { }
+
+    /**
+     * {@code show route [protocol P] [table T]}: what Sallyport's routing put in the kernel; the
+     * protocol is {@code ospf} or {@code static}, the table {@code inet.0} or {@code NAME.inet.0}.
+     */
+    record ShowRoute(Optional<String> protocol, Optional<String> table, Format format) implements RoutingQuery { }
+
     /** The first words of every command, for {@code ?} help in the shell. */
     List<String> COMMANDS = List.of(
             "show services ipsec-vpn ike security-associations [brief|detail] [PEER-ADDRESS] [routing-instance NAME]",
@@ -169,6 +185,9 @@ public sealed interface OperationalCommand {
             "show services ipsec-vpn negotiation-times",
             "show services service-sets",
             "show configuration",
+            "show ospf neighbor",
+            "show ospf interface",
+            "show route [protocol PROTOCOL] [table TABLE]",
             "clear services ipsec-vpn ike security-associations [PEER-ADDRESS] [service-set NAME] [routing-instance NAME]",
             "clear services ipsec-vpn ike statistics [PEER-ADDRESS] [service-set NAME] [routing-instance NAME]",
             "clear services ipsec-vpn ipsec security-associations [SERVICE-SET] [tunnel-index N] [remote-gateway ADDRESS]",

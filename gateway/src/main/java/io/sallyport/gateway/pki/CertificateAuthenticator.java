@@ -10,6 +10,7 @@ import io.sallyport.pki.ChainValidator;
 import io.sallyport.pki.Credentials;
 import io.sallyport.pki.DistinguishedNamePattern;
 import io.sallyport.pki.Fingerprints;
+import io.sallyport.pki.Ikev1Signature;
 import io.sallyport.pki.KeyAlgorithm;
 import io.sallyport.pki.KeyPairs;
 import io.sallyport.pki.SignatureScheme;
@@ -30,7 +31,8 @@ import javax.security.auth.x500.X500Principal;
  * digital signatures when the peer announced SIGNATURE_HASH_ALGORITHMS, else AUTH method 1, RSA
  * with SHA-1, as RFC 7296 says), and accepts a peer only when its certificate chain ends in one of
  * the service set's trusted CAs, is valid now and not revoked, vouches for the peer's ID, carries a
- * required policy OID, and its key verifies the AUTH payload.
+ * required policy OID, and its key verifies the AUTH payload. IKEv1 main mode (RFC 2409 §5.1)
+ * takes the same checks; only the signature differs (SIG over HASH_I/HASH_R, {@link Ikev1Signature}).
  *
  * @param certificateId the local certificate's ID, for traces
  * @param chain         the local certificate first, then the CA certificates loaded with it
@@ -90,36 +92,77 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
 
     @Override
     public Optional<String> check(PrfAlgorithm prf, byte[] signedOctets, AuthData auth, PeerProof peer) {
+        PeerCertificate c = peerCertificate(peer);
+        return c.refusal().isPresent() ? c.refusal() : accepted(c, signature(c.certificate(), signedOctets, auth));
+    }
+
+    /** IKEv1 signs with RSA keys (method 3); ECDSA (RFC 4754 methods 9-11) is not done. */
+    @Override
+    public boolean signsIkev1() {
+        return KeyAlgorithm.ofKey(key) == KeyAlgorithm.RSA;
+    }
+
+    @Override
+    public byte[] signIkev1(byte[] hash) {
+        return Ikev1Signature.sign(key, hash);
+    }
+
+    /** The same checks as IKEv2's (chain, trusted CA, dates, CRL, identity, policy OIDs), then SIG over the hash. */
+    @Override
+    public Optional<String> checkIkev1(byte[] hash, byte[] signature, PeerProof peer) {
+        PeerCertificate c = peerCertificate(peer);
+        if (c.refusal().isPresent()) {
+            return c.refusal();
+        }
+        return Ikev1Signature.verify(c.certificate().getPublicKey(), hash, signature) ? accepted(c, Optional.empty())
+                : Optional.of("SIG (RSA) does not verify with the key of " + c.certificate().getSubjectX500Principal().getName());
+    }
+
+    @Override
+    public List<byte[]> certificateAuthorityNames() {
+        return trusted.stream().map(t -> t.certificate().getSubjectX500Principal().getEncoded()).toList();
+    }
+
+    /** The peer's end-entity certificate once it passed every check but the signature, or why it did not. */
+    private record PeerCertificate(X509Certificate certificate, List<X509Certificate> path, Optional<String> refusal) {
+        static PeerCertificate refused(String why) { return new PeerCertificate(null, List.of(), Optional.of(why)); }
+    }
+
+    /** A peer whose signature verified: its chain goes into the service set's certificate cache. */
+    private Optional<String> accepted(PeerCertificate c, Optional<String> signatureRefusal) {
+        if (signatureRefusal.isEmpty()) {
+            cache.add(c.path(), CertificateCache.Origin.PEER);
+        }
+        return signatureRefusal;
+    }
+
+    private PeerCertificate peerCertificate(PeerProof peer) {
         if (peer.certificates().isEmpty()) {
-            return Optional.of("peer sent no certificate");
+            return PeerCertificate.refused("peer sent no certificate");
         }
         List<X509Certificate> presented = new ArrayList<>();
         try {
             for (byte[] der : peer.certificates()) presented.add(Credentials.certificate(der));
         } catch (IllegalArgumentException e) {
-            return Optional.of("peer sent a malformed certificate");
+            return PeerCertificate.refused("peer sent a malformed certificate");
         }
         // A CRL whose schedule is due is read again in the background; this check uses the one in hand.
         trusted.forEach(TrustedCa::refreshCrlsIfDue);
         List<X509Certificate> path;
         switch (ChainValidator.validate(presented, trusted, clock.instant())) {
-            case Validation.Refused r -> { return Optional.of(r.text()); }
+            case Validation.Refused r -> { return PeerCertificate.refused(r.text()); }
             case Validation.Valid v -> path = v.path();
         }
         X509Certificate peerCert = presented.getFirst();
         Optional<String> id = identity(peerCert, peer).or(() -> remoteName(peer));
         if (id.isPresent()) {
-            return id;
+            return PeerCertificate.refused(id.get());
         }
         if (!policyOids.isEmpty() && CertificatePolicies.of(peerCert).stream().noneMatch(policyOids::contains)) {
-            return Optional.of("certificate of " + peerCert.getSubjectX500Principal().getName()
+            return PeerCertificate.refused("certificate of " + peerCert.getSubjectX500Principal().getName()
                     + " carries none of the certificate-policy-oids " + policyOids);
         }
-        Optional<String> refused = signature(peerCert, signedOctets, auth);
-        if (refused.isEmpty()) {
-            cache.add(path, CertificateCache.Origin.PEER);
-        }
-        return refused;
+        return new PeerCertificate(peerCert, path, Optional.empty());
     }
 
     private static Optional<String> identity(X509Certificate cert, PeerProof peer) {

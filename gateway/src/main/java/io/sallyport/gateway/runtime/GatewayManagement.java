@@ -6,6 +6,7 @@ import io.sallyport.gateway.mgmt.OperationalCommand;
 import io.sallyport.gateway.mgmt.OperationalCommand.Format;
 import io.sallyport.gateway.mgmt.OperationalCommand.Level;
 import io.sallyport.gateway.mgmt.PkiOperations;
+import io.sallyport.gateway.mgmt.RoutingOperations;
 import io.sallyport.gateway.ops.Display;
 import io.sallyport.gateway.ops.CertificatesReport;
 import io.sallyport.gateway.ops.DropsReport;
@@ -52,6 +53,7 @@ public final class GatewayManagement implements ManagementApi {
     private final Supplier<Reply> reload;
     private final Supplier<String> activeConfiguration;
     private final PkiOperations pki;
+    private final RoutingOperations routing;
     /** IKE message counters at the last {@code clear services ipsec-vpn ike statistics}, by remote. */
     private final java.util.Map<InetAddress, IkeSaView.Traffic> ikeBaseline = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -62,10 +64,18 @@ public final class GatewayManagement implements ManagementApi {
      */
     public GatewayManagement(Gateway gateway, Supplier<Reply> reload, Supplier<String> activeConfiguration,
                              PkiOperations pki) {
+        this(gateway, reload, activeConfiguration, pki, q -> Reply.error(
+                "error: no routing daemon runs here (OSPF needs FRR, which the in-JVM lab does not run)\n"));
+    }
+
+    /** @param routing answers {@code show ospf ...} and {@code show route ...} */
+    public GatewayManagement(Gateway gateway, Supplier<Reply> reload, Supplier<String> activeConfiguration,
+                             PkiOperations pki, RoutingOperations routing) {
         this.gateway = gateway;
         this.reload = reload;
         this.activeConfiguration = activeConfiguration;
         this.pki = pki;
+        this.routing = routing;
     }
 
     @Override
@@ -88,6 +98,7 @@ public final class GatewayManagement implements ManagementApi {
     private Reply run(OperationalCommand.Parsed parsed) {
         return switch (parsed.command()) {
             case OperationalCommand.ShowPki c -> pki.execute(c);
+            case OperationalCommand.RoutingQuery c -> routing.execute(c);
             case OperationalCommand.PkiRequest c -> {
                 Reply r = pki.execute(c);
                 if (!r.ok()) {
@@ -324,12 +335,25 @@ public final class GatewayManagement implements ManagementApi {
 
     // ---------------------------------------------------------------- IPsec
 
+    /** A set's configured tunnels, then its dynamic peers' tunnels (as they come and go), by tunnel index. */
+    private List<TunnelPlan> tunnelsOf(ServiceSetPlan set) {
+        List<TunnelPlan> out = new ArrayList<>(set.tunnels());
+        if (set.dynamic().isPresent()) {
+            java.util.Set<String> configured = new java.util.HashSet<>();
+            set.tunnels().forEach(t -> configured.add(t.id()));
+            gateway.tunnels().stream().map(TunnelState::plan)
+                    .filter(p -> p.serviceSet().equals(set.name()) && !configured.contains(p.id()))
+                    .sorted(java.util.Comparator.comparingInt(TunnelPlan::tunnelIndex)).forEach(out::add);
+        }
+        return out;
+    }
+
     List<IpsecTunnelView> tunnelViews(OperationalCommand.Filter filter) {
         long now = gateway.runner().nowNanos();
         List<IpsecTunnelView> out = new ArrayList<>();
         java.util.function.Predicate<TunnelPlan> which = matching(filter);
         for (ServiceSetPlan set : gateway.serviceSets()) {
-            for (TunnelPlan p : set.tunnels()) {
+            for (TunnelPlan p : tunnelsOf(set)) {
                 if (!which.test(p)) {
                     continue;
                 }
@@ -363,7 +387,9 @@ public final class GatewayManagement implements ManagementApi {
                     sas.add(new IpsecSaView(false, Integer.toUnsignedLong(sa.spiOut()), sa.manual(), true, "ESP", auth,
                             sa.encryption().keyword(), soft, hard, window > 0, window, copyTos, tos, copyTtl, ttl));
                 }
-                String down = sa != null ? null
+                Optional<String> deviceGone = gateway.deviceProblem(set.name());
+                String down = deviceGone.isPresent() ? deviceGone.get()
+                        : sa != null ? null
                         : suspended.isPresent() ? suspended.get()
                         : state.map(TunnelState::lastFailure).orElse(null) != null ? state.get().lastFailure()
                         : "no IPsec SA negotiated yet";
@@ -386,7 +412,7 @@ public final class GatewayManagement implements ManagementApi {
         List<IpsecStatisticsView> out = new ArrayList<>();
         java.util.function.Predicate<TunnelPlan> which = matching(filter);
         for (ServiceSetPlan set : gateway.serviceSets()) {
-            for (TunnelPlan p : set.tunnels()) {
+            for (TunnelPlan p : tunnelsOf(set)) {
                 String remoteGw = hostAddress(p.remoteGateway());
                 if (!which.test(p)) {
                     continue;
@@ -486,8 +512,13 @@ public final class GatewayManagement implements ManagementApi {
                 tunnels.add(new ServiceSetsReport.TunnelLine(t.tunnelIndex(), t.rule(), t.term(), t.remoteGateway(),
                         t.downReason()));
             }
+            Optional<ServiceSetsReport.DynamicPeers> dynamic = s.dynamic().map(d -> new ServiceSetsReport.DynamicPeers(
+                    d.profile(), d.units(), d.dedicated(), d.problem().orElse(null),
+                    gateway.dynamicRefusals(s.name()).stream().map(r -> new ServiceSetsReport.Refusal(
+                            hostAddress(r.peer()), (gateway.runner().nowNanos() - r.atNanos()) / 1_000_000_000L, r.reason()))
+                            .toList()));
             out.add(new ServiceSetsReport.SetView(s.name(), s.insideInterface(), s.tunName(), problems.get(s.name()),
-                    gateway.unmatchedPackets(s.name()), tunnels));
+                    gateway.unmatchedPackets(s.name()), gateway.devicesRecreated(s.name()), tunnels, dynamic));
         }
         return out;
     }

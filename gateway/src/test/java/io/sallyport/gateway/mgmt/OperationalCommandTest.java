@@ -40,6 +40,20 @@ class OperationalCommandTest {
     }
 
     @Test
+    void parsesRoutingCommands() {
+        assertEquals(new OperationalCommand.ShowOspfNeighbor(Format.TEXT), OperationalCommand.parse("show ospf neighbor").command());
+        assertEquals(new OperationalCommand.ShowOspfInterface(Format.JSON),
+                OperationalCommand.parse("show ospf interface | display json").command());
+        assertEquals(new OperationalCommand.ShowRoute(Optional.of("ospf"), Optional.empty(), Format.XML),
+                OperationalCommand.parse("show route protocol ospf | display xml").command());
+        assertEquals(new OperationalCommand.ShowRoute(Optional.empty(), Optional.of("vpn-a.inet.0"), Format.TEXT),
+                OperationalCommand.parse("show route table vpn-a.inet.0").command());
+        assertEquals("syntax error, expecting <neighbor> or <interface>: database",
+                OperationalCommand.parse("show ospf database").error());
+        assertEquals("syntax error, expecting <ospf> or <static>: bgp", OperationalCommand.parse("show route protocol bgp").error());
+    }
+
+    @Test
     void parsesClearCommands() {
         assertEquals(new OperationalCommand.ClearIkeSecurityAssociations(OperationalCommand.Filter.peer("192.0.2.2")),
                 OperationalCommand.parse("clear services ipsec-vpn ike security-associations 192.0.2.2").command());
