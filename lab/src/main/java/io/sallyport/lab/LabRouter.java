@@ -8,6 +8,8 @@ import io.sallyport.gateway.pki.CertificateServices;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.runtime.Gateway;
+import io.sallyport.gateway.routing.PolicyRoutingInstances;
+import io.sallyport.gateway.routing.RoutingCommands;
 import io.sallyport.gateway.runtime.GatewayManagement;
 import io.sallyport.gateway.runtime.LocalGatewayWatch;
 import io.sallyport.gateway.runtime.TunnelState;
@@ -42,6 +44,9 @@ public final class LabRouter {
     private int generation;
     private Gateway gateway;
     private GatewayManagement management;
+    /** VRF routing instances as tables and rules of this router's virtual host, as on Linux. */
+    private PolicyRoutingInstances instances;
+    private List<String> instanceWarnings = List.of();
     private GatewayPlan plan;
     private LocalGatewayWatch localGateways;
     private long nextLocalGatewayPoll;
@@ -89,7 +94,9 @@ public final class LabRouter {
                 () -> random, KmdOptions.defaults(), trace -> { });
         certificates = new CertificateServices(pkiStore(), Clock.systemUTC());
         PkiOperations pkiOperations = new PkiOperations(pkiStore(), random, () -> configuration.pki().caProfiles().keySet());
-        management = new GatewayManagement(gateway, this::replan, () -> configText, pkiOperations);
+        instances = new PolicyRoutingInstances(node.control(), () -> simulation.nowNanos() / 1_000_000_000L, false);
+        management = new GatewayManagement(gateway, this::replan, () -> configText, pkiOperations,
+                new RoutingCommands(Optional.empty(), instances));
         runPkiSteps(pkiOperations);
         replan();
         node.tunnelSource(this::sourceInsideTunnel);
@@ -99,7 +106,9 @@ public final class LabRouter {
     private Reply replan() {
         plan = new Planner(node.control()::hasAddress, Optional.of(certificates)).plan(configuration);
         gateway.apply(plan);
-        return Reply.ok("");
+        instanceWarnings = instances.apply(configuration, plan, node.control().addresses());
+        return Reply.ok(instanceWarnings.stream().map(w -> "warning: " + w + "\n")
+                .collect(java.util.stream.Collectors.joining()));
     }
 
     /** The topology's {@code pki} lines: their files go into the router's own directory, then the commands run. */
@@ -182,6 +191,7 @@ public final class LabRouter {
     /** Stops the gateway cleanly: peers get their deletes. */
     void stop() {
         gateway.close();
+        instances.close();
     }
 
     public String name() {
@@ -210,11 +220,9 @@ public final class LabRouter {
     }
 
     public List<String> warnings() {
-        if (pkiProblems.isEmpty()) {
-            return plan.warnings();
-        }
         List<String> all = new ArrayList<>(pkiProblems);
         all.addAll(plan.warnings());
+        all.addAll(instanceWarnings);
         return all;
     }
 

@@ -339,7 +339,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
                     host.network().addAddress(hostAddress(d.tunName(), address));
                 }
                 for (var prefix : d.routedPrefixes()) {
-                    Route r = Route.toDevice(prefix, d.tunName());
+                    Route r = Route.toDevice(prefix, d.tunName()).inTable(d.table());
                     host.network().addRoute(r);
                     routes.add(r);
                 }

@@ -137,8 +137,10 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowDrops c -> render(c.format(), () -> DropsReport.element(drops()),
                     () -> DropsReport.text(drops()));
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
-                    () -> ServiceSetsReport.element(serviceSetViews(), gateway.dataPath()),
-                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings()));
+                    () -> withRoutingInstances(ServiceSetsReport.element(serviceSetViews(), gateway.dataPath())),
+                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings())
+                            + routing.instancesMechanism().map(m -> "Routing instances: " + m + "
+").orElse(""));
             case OperationalCommand.ShowNegotiationTimes c -> render(c.format(),
                     () -> NegotiationTimesReport.element(gateway.kmd().negotiationTimes()),
                     () -> NegotiationTimesReport.text(gateway.kmd().negotiationTimes()));
@@ -170,6 +172,15 @@ public final class GatewayManagement implements ManagementApi {
                 yield Reply.ok("");
             }
         };
+    }
+
+    /** {@code show services service-sets}: how routing instances are realised (leaf {@code routing-instances}), when there are any. */
+    private Element withRoutingInstances(Element report) {
+        return routing.instancesMechanism().map(m -> {
+            List<Element> children = new ArrayList<>(report.children());
+            children.add(Element.leaf("routing-instances", m));
+            return Element.container(report.tag(), children);
+        }).orElse(report);
     }
 
     /** The tunnels a command's options name (all IKE gateways are in routing instance default). */
