@@ -36,6 +36,22 @@ public interface TunPort extends AutoCloseable {
     /** Waits until a packet is readable or the timeout passes; {@code true} when readable. */
     boolean awaitReadable(long timeoutMillis);
 
+    /**
+     * Whether the host deleted the device under this queue ({@code ip link del}): the last
+     * {@link #read} returned {@code -1} because there is no device any more, and every read and
+     * write fails until {@link #reattach}. The owner thread, after a read.
+     */
+    boolean deleted();
+
+    /**
+     * Creates the {@linkplain #deleted deleted} device again on this same queue: same name, MTU
+     * and mode, up. Its addresses and routes went with the old device. Any thread, while the
+     * owner does not read this port.
+     *
+     * @throws HostNetworkException with the host's reason (the name taken by another device, ...)
+     */
+    void reattach();
+
     /** Packet and drop counters of this port, written by the owner thread only. */
     PortCounters counters();
 

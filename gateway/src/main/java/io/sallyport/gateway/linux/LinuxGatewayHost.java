@@ -77,6 +77,13 @@ public final class LinuxGatewayHost implements GatewayHost {
         return tun;
     }
 
+    @Override
+    public void reopenTun(TunPort tun) {
+        tun.reattach();
+        acceptLocalSources(tun.name());
+        lengthenTransmitQueue(tun.name());
+    }
+
     /**
      * TCP segmentation and checksum offloads (IFF_VNET_HDR, TUNSETOFFLOAD): the device hands over
      * 64 KB TCP super-packets, split into MSS-sized packets before ESP, and takes received segments

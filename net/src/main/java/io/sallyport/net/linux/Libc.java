@@ -92,6 +92,8 @@ final class Libc {
     static final int EHOSTUNREACH = 113;
     static final int EINVAL = 22;
     static final int EIO = 5;
+    /** A TUN queue whose device was deleted under it. */
+    static final int EBADFD = 77;
     static final int EBUSY = 16;
     static final int EMSGSIZE = 90;
     static final int EACCES = 13;

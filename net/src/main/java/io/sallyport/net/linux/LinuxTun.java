@@ -52,7 +52,10 @@ public final class LinuxTun implements TunPort, NativePort {
     private final NativeFd fd;
     private final String name;
     private final int mtu;
+    private final short flags;
     private final PortCounters counters = new PortCounters();
+    /** Set by a read the kernel answers EBADFD (the device was deleted), cleared by {@link #reattach}. */
+    private volatile boolean deleted;
     /** Offloads on: the reads and writes below carry virtio_net_hdr. */
     private final boolean offloads;
     /** The last read super-packet (after its header) and the next segment to hand out. */
@@ -67,10 +70,11 @@ public final class LinuxTun implements TunPort, NativePort {
     private final TcpCoalescer coalescer;
     private final MemorySegment coalescedSegment;
 
-    private LinuxTun(final NativeFd fd, final String name, final int mtu, final boolean offloads) {
+    private LinuxTun(final NativeFd fd, final String name, final int mtu, final short flags, final boolean offloads) {
         this.fd = fd;
         this.name = name;
         this.mtu = mtu;
+        this.flags = flags;
         this.offloads = offloads;
         this.rx = offloads ? new byte[VNET_HDR + MAX_PACKET + 1] : null;
         this.tx = offloads ? new byte[VNET_HDR + MAX_PACKET] : null;
@@ -125,7 +129,7 @@ public final class LinuxTun implements TunPort, NativePort {
         try {
             for (int q = 0; q < queues; q++) {
                 final int fd = attach(name, flags);
-                final LinuxTun tun = new LinuxTun(new NativeFd(fd), name, mtu, offloads);
+                final LinuxTun tun = new LinuxTun(new NativeFd(fd), name, mtu, flags, offloads);
                 opened.add(tun);
                 if (offloads) {
                     setOffload(fd, name, Libc.TUN_F_CSUM | Libc.TUN_F_TSO4 | Libc.TUN_F_TSO6);
@@ -141,30 +145,69 @@ public final class LinuxTun implements TunPort, NativePort {
     }
 
     private static int attach(final String name, final short flags) {
+        final int fd;
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment state = Libc.newCallState(arena);
-            final int fd = (int) Libc.OPEN.invokeExact(state, arena.allocateFrom("/dev/net/tun"),
+            fd = (int) Libc.OPEN.invokeExact(state, arena.allocateFrom("/dev/net/tun"),
                     Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
             if (fd < 0) {
                 throw new HostNetworkException(
                         Libc.describe("open /dev/net/tun", Libc.errno(state)) + hint(Libc.errno(state)));
             }
+        } catch (final HostNetworkException e) {
+            throw e;
+        } catch (final Throwable t) {
+            throw new IllegalStateException("TUN downcall failed", t);
+        }
+        try {
+            setIff(fd, name, flags);
+        } catch (final RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+        return fd;
+    }
+
+    /** {@code ioctl(TUNSETIFF)}: creates device {@code name} (or attaches to it) on queue {@code fd}. */
+    private static void setIff(final int fd, final String name, final short flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment state = Libc.newCallState(arena);
             final MemorySegment ifreq = arena.allocate(Libc.IFREQ_SIZE);
             Libc.putIfName(ifreq, name);
             ifreq.set(ValueLayout.JAVA_SHORT, Libc.IFREQ_UNION_OFFSET, flags);
             final int rc = (int) Libc.IOCTL.invokeExact(state, fd, Libc.TUNSETIFF, ifreq);
             if (rc < 0) {
                 final int errno = Libc.errno(state);
-                Libc.close(fd);
                 throw new HostNetworkException(
                         Libc.describe("ioctl TUNSETIFF " + name, errno) + hint(errno));
             }
-            return fd;
         } catch (final HostNetworkException e) {
             throw e;
         } catch (final Throwable t) {
             throw new IllegalStateException("TUN downcall failed", t);
         }
+    }
+
+    /**
+     * The kernel detaches a queue whose device is deleted ({@code ip link del}) but keeps the
+     * descriptor: TUNSETIFF on it creates the device again, so the worker's poll set, counters
+     * and port stay as they are. MTU and up as at {@link #open}; addresses and routes went with
+     * the old device and are the caller's to restore.
+     */
+    @Override
+    public void reattach() {
+        setIff(fd.fd(), name, flags);
+        if (offloads) {
+            setOffload(fd.fd(), name, Libc.TUN_F_CSUM | Libc.TUN_F_TSO4 | Libc.TUN_F_TSO6);
+        }
+        InterfaceIoctl.setMtu(name, mtu);
+        InterfaceIoctl.setUp(name, true);
+        deleted = false;
+    }
+
+    @Override
+    public boolean deleted() {
+        return deleted;
     }
 
     private static void setOffload(final int fd, final String name, final int offload) {
@@ -277,6 +320,9 @@ public final class LinuxTun implements TunPort, NativePort {
             return n;
         }
         final int errno = Libc.errno(fd.receiveState);
+        if (errno == Libc.EBADFD) {
+            deleted = true;
+        }
         if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
             counters.failed(PortCounter.RECEIVE_ERROR, errno);
         }
