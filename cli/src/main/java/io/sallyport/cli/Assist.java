@@ -49,6 +49,8 @@ final class Assist {
     private static final List<HelpLine> LOAD_OPTIONS = List.of(
             new HelpLine("merge", "Merge contents with existing configuration"),
             new HelpLine("override", "Override existing configuration"),
+            new HelpLine("patch", "Load patch file into configuration"),
+            new HelpLine("replace", "Replace configuration data"),
             new HelpLine("set", "Execute set of commands on existing configuration"));
 
     private static final List<HelpLine> DISPLAY_FORMS = List.of(

@@ -161,21 +161,19 @@ final class ConfigurationMode {
     }
 
     /**
-     * {@code load (override | merge | set) (FILE | terminal) [relative]}: override replaces the
-     * candidate, merge adds a text in either form to it, set applies set/delete/activate/deactivate
-     * commands line by line, keeping the good lines and reporting each bad one with its line number
-     * as Junos does. {@code relative} reads the text at the current edit level. {@code terminal}
-     * reads what is pasted up to Ctrl-D.
+     * {@code load (override | merge | replace | set | patch) (FILE | terminal) [relative]}:
+     * override replaces the candidate, merge adds a text in either form to it, replace merges too
+     * but a statement tagged {@code replace:} replaces the candidate's as a whole, set applies
+     * set/delete/activate/deactivate commands line by line (keeping the good lines and reporting
+     * each bad one with its line number, as Junos does), patch applies a {@code show | compare}
+     * text. {@code relative} reads the text at the current edit level. {@code terminal} reads
+     * what is pasted up to Ctrl-D.
      */
     private Reply load(Words w) throws IOException {
         List<String> args = w.from(1);
-        if (args.isEmpty()) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <override|merge|set>.\n");
+        if (args.isEmpty()) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <override|merge|replace|set|patch>.\n");
         String mode = args.getFirst();
-        if (mode.equals("replace")) {
-            return Reply.errorAt(w.starts().get(1), "error: load replace is not supported: config does not read 'replace:' tags;"
-                    + " use load merge, or delete the statement and load merge\n");
-        }
-        if (!List.of("override", "merge", "set").contains(mode)) return syntaxErrorAt(w, 1);
+        if (!List.of("override", "merge", "replace", "set", "patch").contains(mode)) return syntaxErrorAt(w, 1);
         if (args.size() == 1) return Reply.errorAt(w.starts().get(1) + mode.length() + 1, "syntax error, expecting <filename> or terminal.\n");
         boolean relative = args.size() > 2 && args.get(2).equals("relative");
         if (relative && mode.equals("override")) return syntaxErrorAt(w, 3);
@@ -196,27 +194,37 @@ final class ConfigurationMode {
         }
         List<PathElement> base = relative ? state.level() : List.of();
         if (mode.equals("set")) return loadSet(source, text, base);
+        Node candidate = config.candidate();
+        if (mode.equals("patch")) {
+            try {
+                config.updateCandidate(Patch.apply(candidate, text, base));
+                return Reply.ok("load complete\n");
+            } catch (Patch.Refused e) {
+                return Reply.error(source + ": " + e.getMessage() + "\nerror: load patch failed; nothing was changed\n");
+            }
+        }
         try {
-            Node candidate = config.candidate();
-            Node parsed = ConfigText.parse(relative ? underLevel(text) : text);
-            Node loaded = mode.equals("override") ? parsed
-                    : ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(parsed));
+            String braces = relative ? Patch.underLevel(base, text) : text;
+            Node loaded;
+            if (mode.equals("replace")) {
+                ConfigText.Replacing r = ConfigText.parseReplacing(braces);
+                loaded = candidate;
+                // A replaced statement is emptied where it stands (terms keep their order), then filled from the text.
+                for (List<PathElement> replaced : r.replaced()) {
+                    if (loaded.at(replaced).isPresent()) {
+                        loaded = ListEntryMove.under(loaded, replaced, n -> new Node(n.name(), n.key(), List.of(), false, List.of()));
+                    }
+                }
+                loaded = ConfigText.applySetCommands(loaded, ConfigPrinter.setCommands(r.tree()));
+            } else {
+                Node parsed = ConfigText.parse(braces);
+                loaded = mode.equals("override") ? parsed : ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(parsed));
+            }
             config.updateCandidate(loaded);
             return Reply.ok("load complete\n");
         } catch (ConfigSyntaxException e) {
             return Reply.error(source + ": " + e.getMessage() + "\nerror: load failed\n");
         }
-    }
-
-    /** {@code text} wrapped in the braces of the current level, so it reads as a whole configuration. */
-    private String underLevel(String text) {
-        StringBuilder open = new StringBuilder();
-        StringBuilder close = new StringBuilder();
-        for (PathElement e : state.level()) {
-            open.append(e.name()).append(e.key() == null ? "" : " " + Words.quote(e.key())).append(" {\n");
-            close.append("}\n");
-        }
-        return open + text + "\n" + close;
     }
 
     /**
