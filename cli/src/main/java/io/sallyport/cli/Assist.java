@@ -63,6 +63,11 @@ final class Assist {
     private final ConfigSession config;
 
     private final References references;
+    private ShellExtension extension = ShellExtension.NONE;
+
+    void extension(ShellExtension extension) {
+        this.extension = extension;
+    }
 
     Assist(ShellState state, ConfigSession config, References references) {
         this.state = state;
@@ -206,7 +211,12 @@ final class Assist {
         if (typed.size() >= 2 && typed.get(0).equals("show") && typed.get(1).equals("configuration")) {
             return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), config.active(), references);
         }
-        return catalog.next(typed);
+        List<HelpLine> out = new ArrayList<>(catalog.next(typed));
+        for (HelpLine h : extension.next(typed)) {
+            out.removeIf(o -> o.word().equals(h.word()));
+            out.add(h);
+        }
+        return out;
     }
 
     /** What may follow {@code typed} in configuration mode, statements relative to {@code level}. */
@@ -230,7 +240,7 @@ final class Assist {
                     : rest.size() == 4 ? List.of(SchemaGuide.ENTER, new HelpLine("upto", "Number of objects to replace"))
                     : rest.size() == 5 ? List.of(new HelpLine("<number>", "Number of objects to replace (0: all)")) : List.of(SchemaGuide.ENTER);
             case "show" -> withEnter(SchemaGuide.next(level, rest, config.candidate(), references));
-            case "run" -> catalog.next(rest);
+            case "run" -> operationalOptions(rest);
             case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS
                     : rest.equals(List.of("comment")) ? List.of(new HelpLine("<comment-string>", "Message to write to commit log"))
                     : rest.equals(List.of("confirmed")) ? List.of(SchemaGuide.ENTER,

@@ -29,7 +29,7 @@ import java.util.regex.PatternSyntaxException;
 final class ConfigurationMode {
     private final ShellState state;
     private final ConfigSession config;
-    private final DaemonLink daemon;
+    private final ControlChannel daemon;
     private final OperationalMode operational;
     private final SecretPrompt secrets;
     private final ConfirmPrompt confirmations;
@@ -41,7 +41,7 @@ final class ConfigurationMode {
     private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit",
             "rename", "copy", "insert", "wildcard", "replace", "annotate");
 
-    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets,
+    ConfigurationMode(ShellState state, ConfigSession config, ControlChannel daemon, OperationalMode operational, SecretPrompt secrets,
             ConfirmPrompt confirmations, PasteInput paste) {
         this.confirmations = confirmations;
         this.paste = paste;
@@ -85,7 +85,7 @@ final class ConfigurationMode {
             case "commit" -> commit(w);
             case "load" -> load(w);
             case "rollback" -> rollback(w);
-            case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()));
+            case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()), true);
             case "up" -> up(p, w);
             case "top" -> atLevel(p, w, 1, List.of());
             case "exit", "quit" -> exit(w);
@@ -622,7 +622,7 @@ final class ConfigurationMode {
 
     /** A running daemon applies the new active configuration; without one there is nothing to tell. */
     private String reloadDaemon() {
-        if (!daemon.socketExists()) return "";
+        if (!daemon.running()) return "";
         return switch (daemon.execute(DaemonLink.RELOAD)) {
             case DaemonLink.Answer.Reply r when r.reply().ok() -> "";
             case DaemonLink.Answer.Reply r -> "warning: the Sallyport daemon did not apply the new configuration: "

@@ -29,15 +29,16 @@ import io.sallyport.config.store.ConfigDiff;
  */
 final class OperationalMode {
     private final ConfigSession config;
-    private final DaemonLink daemon;
+    private final ControlChannel daemon;
 
     private final PkiOperations pki;
     private final Supplier<String> hostName;
     private final LogMonitor monitor;
     private final OperationalCatalog catalog = new OperationalCatalog();
     private HostCommands host;
+    private ShellExtension extension = ShellExtension.NONE;
 
-    OperationalMode(ConfigSession config, DaemonLink daemon, Supplier<String> hostName, LogMonitor monitor) {
+    OperationalMode(ConfigSession config, ControlChannel daemon, Supplier<String> hostName, LogMonitor monitor) {
         this.config = config;
         this.daemon = daemon;
         this.hostName = hostName;
@@ -54,7 +55,7 @@ final class OperationalMode {
     private Reply pki(OperationalCommand command) {
         ControlProtocol.Reply r = pki.execute(command);
         if (!r.ok()) return Reply.error(r.text());
-        if (PkiOperations.changesStore(command) && daemon.socketExists()) {
+        if (PkiOperations.changesStore(command) && daemon.running()) {
             String warning = switch (daemon.execute(DaemonLink.RELOAD)) {
                 case DaemonLink.Answer.Reply a when a.reply().ok() -> "";
                 case DaemonLink.Answer.Reply a -> "warning: the Sallyport daemon did not apply the change: " + a.reply().text();
@@ -65,13 +66,27 @@ final class OperationalMode {
         return Reply.ok(r.text());
     }
 
+    void extension(ShellExtension extension) {
+        this.extension = extension;
+    }
+
     /** Where {@code ping} and {@code traceroute} are found (tests give their own). */
     void programs(Function<String, Optional<Path>> programs) {
         this.host = new HostCommands(daemon.stateDir().resolve("log"), programs);
     }
 
     Reply execute(Pipeline p) {
+        return execute(p, false);
+    }
+
+    /** @param configurationMode the command came through {@code run} in configuration mode */
+    Reply execute(Pipeline p, boolean configurationMode) {
         Words w = Words.of(p.command());
+        Optional<Reply> added = extension.execute(p.command(), configurationMode);
+        if (added.isPresent()) {
+            return p.display().isPresent() || p.compare().isPresent()
+                    ? Reply.error("error: '| display' and '| compare' are not available for '" + w.first() + "'\n") : added.get();
+        }
         if (w.size() >= 2 && w.get(0).equals("show") && w.get(1).equals("configuration")) {
             return showConfiguration(p, w);
         }
