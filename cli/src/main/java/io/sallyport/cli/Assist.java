@@ -51,7 +51,8 @@ final class Assist {
             new HelpLine("override", "Override existing configuration"),
             new HelpLine("patch", "Load patch file into configuration"),
             new HelpLine("replace", "Replace configuration data"),
-            new HelpLine("set", "Execute set of commands on existing configuration"));
+            new HelpLine("set", "Execute set of commands on existing configuration"),
+            new HelpLine("update", "Update existing configuration"));
 
     private static final List<HelpLine> DISPLAY_FORMS = List.of(
             new HelpLine("json", "Show output in JSON format"),
@@ -267,7 +268,7 @@ final class Assist {
             case "load" -> rest.isEmpty() ? LOAD_OPTIONS
                     : rest.size() == 1 ? List.of(new HelpLine("<filename>", "Name of file to load"),
                             new HelpLine("terminal", "Use login terminal"))
-                    : rest.size() == 2 && !rest.getFirst().equals("override")
+                    : rest.size() == 2 && !rest.getFirst().equals("override") && !rest.getFirst().equals("update")
                             ? List.of(SchemaGuide.ENTER, new HelpLine("relative", "Load configuration relative to current edit level"))
                     : rest.size() == 2 ? List.of(SchemaGuide.ENTER) : List.of();
             case "save" -> rest.isEmpty() ? List.of(new HelpLine("<filename>", "Name of file to save to"),

@@ -161,8 +161,8 @@ final class ConfigurationMode {
     }
 
     /**
-     * {@code load (override | merge | replace | set | patch) (FILE | terminal) [relative]}:
-     * override replaces the candidate, merge adds a text in either form to it, replace merges too
+     * {@code load (override | merge | replace | update | set | patch) (FILE | terminal) [relative]}:
+     * override and update replace the candidate, merge adds a text in either form to it, replace merges too
      * but a statement tagged {@code replace:} replaces the candidate's as a whole, set applies
      * set/delete/activate/deactivate commands line by line (keeping the good lines and reporting
      * each bad one with its line number, as Junos does), patch applies a {@code show | compare}
@@ -171,12 +171,12 @@ final class ConfigurationMode {
      */
     private Reply load(Words w) throws IOException {
         List<String> args = w.from(1);
-        if (args.isEmpty()) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <override|merge|replace|set|patch>.\n");
+        if (args.isEmpty()) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <override|merge|replace|update|set|patch>.\n");
         String mode = args.getFirst();
-        if (!List.of("override", "merge", "replace", "set", "patch").contains(mode)) return syntaxErrorAt(w, 1);
+        if (!List.of("override", "merge", "replace", "update", "set", "patch").contains(mode)) return syntaxErrorAt(w, 1);
         if (args.size() == 1) return Reply.errorAt(w.starts().get(1) + mode.length() + 1, "syntax error, expecting <filename> or terminal.\n");
         boolean relative = args.size() > 2 && args.get(2).equals("relative");
-        if (relative && mode.equals("override")) return syntaxErrorAt(w, 3);
+        if (relative && (mode.equals("override") || mode.equals("update"))) return syntaxErrorAt(w, 3);
         if (args.size() > (relative ? 3 : 2)) return syntaxErrorAt(w, relative ? 4 : 3);
         boolean terminal = args.get(1).equals("terminal");
         String source = terminal ? "terminal" : args.get(1);
@@ -218,7 +218,8 @@ final class ConfigurationMode {
                 loaded = ConfigText.applySetCommands(loaded, ConfigPrinter.setCommands(r.tree()));
             } else {
                 Node parsed = ConfigText.parse(braces);
-                loaded = mode.equals("override") ? parsed : ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(parsed));
+                // update, like override, leaves the candidate equal to the text (Junos then notifies only what changed).
+                loaded = mode.equals("merge") ? ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(parsed)) : parsed;
             }
             config.updateCandidate(loaded);
             return Reply.ok("load complete\n");
@@ -521,16 +522,17 @@ final class ConfigurationMode {
     }
 
     private Reply show(Pipeline p, String rest, int restAt) throws IOException {
-        List<PathElement> level = state.level();
+        Shown shown = Shown.level(state.level());
         if (!rest.isBlank()) {
             try {
-                level = ConfigEditor.editLevel(level, rest);
+                shown = Shown.of(state.level(), rest);
             } catch (ConfigSyntaxException e) {
                 return syntaxError(e, restAt);
             }
         }
+        List<PathElement> level = shown.level();
         if (p.compare().isPresent()) return compare(p.compare().get(), level);
-        Node candidate = config.candidate();
+        Node candidate = shown.restrict(config.candidate());
         return Reply.ok(p.display().isPresent()
                 ? config.render(candidate, level, p.display().get())
                 : config.braces(candidate, level));

@@ -195,17 +195,18 @@ final class OperationalMode {
 
     /** {@code show configuration [STATEMENT...]}: the active configuration, or part of it. */
     private Reply showConfiguration(Pipeline p, Words w) {
-        Node active = config.active();
-        List<PathElement> level = List.of();
+        Shown shown = Shown.level(List.of());
         if (w.size() > 2) {
             // The statement words as typed, so config's column lands the caret under the word at fault.
             int restAt = w.starts().get(1) + w.get(1).length();
             try {
-                level = ConfigEditor.editLevel(List.of(), p.command().substring(restAt));
+                shown = Shown.of(List.of(), p.command().substring(restAt));
             } catch (ConfigSyntaxException e) {
                 return e.column() > 0 ? Reply.errorAt(restAt + e.column() - 1, e.detail() + "\n") : Reply.error("error: " + e.detail() + "\n");
             }
         }
+        Node active = shown.restrict(config.active());
+        List<PathElement> level = shown.level();
         if (p.compare().isPresent()) {
             // Operational mode has no candidate: the active configuration against commit N.
             if (p.compare().get().rollback().isEmpty()) {
@@ -213,7 +214,8 @@ final class OperationalMode {
             }
             int n = p.compare().get().rollback().getAsInt();
             List<PathElement> at = level;
-            return committed(n).map(old -> Reply.ok(diff(old, active, at)))
+            Shown what = shown;
+            return committed(n).map(old -> Reply.ok(diff(what.restrict(old), active, at)))
                     .orElseGet(() -> Reply.error("error: Cannot compare, rollback " + n + " does not exist\n"));
         }
         if (p.display().isPresent()) return Reply.ok(config.render(active, level, p.display().get()));

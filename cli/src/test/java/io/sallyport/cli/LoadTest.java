@@ -89,8 +89,10 @@ class LoadTest {
     }
 
     @Test
-    void overrideHasNoRelative() {
+    void overrideAndUpdateHaveNoRelative() {
         Reply r = shell.execute("load override terminal relative");
+        assertTrue(r.failed() && r.text().endsWith("^\nsyntax error.\n"), r.text());
+        r = shell.execute("load update terminal relative");
         assertTrue(r.failed() && r.text().endsWith("^\nsyntax error.\n"), r.text());
         assertTrue(shell.help("load merge terminal ").stream().anyMatch(h -> h.word().equals("relative")));
     }
@@ -124,6 +126,14 @@ class LoadTest {
         pastes.add(Optional.of("replace: system { host-name r2; }\n"));
         Reply r = shell.execute("load merge terminal");
         assertTrue(r.failed(), "replace: is for load replace only: " + r.text());
+    }
+
+    @Test
+    void loadUpdateLeavesTheCandidateEqualToTheText() {
+        ok("set services ipsec-vpn ike proposal p1 dh-group group14");
+        pastes.add(Optional.of("/* kept */\nsystem {\n    host-name r5;\n}\n"));
+        assertEquals("load complete\n", ok("load update terminal"));
+        assertEquals("/* kept */\nsystem {\n    host-name r5;\n}\n", ok("show"));
     }
 
     @Test
