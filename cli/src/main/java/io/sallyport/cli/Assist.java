@@ -70,6 +70,13 @@ final class Assist {
         this.extension = extension;
     }
 
+    /** The log files {@code show log}, {@code file show} and {@code monitor} may name, for {@code ?} and TAB. */
+    private java.util.function.Supplier<List<String>> logFiles = List::of;
+
+    void logFiles(java.util.function.Supplier<List<String>> files) {
+        this.logFiles = files;
+    }
+
     Assist(ShellState state, ConfigSession config, References references) {
         this.state = state;
         this.config = config;
@@ -209,6 +216,11 @@ final class Assist {
 
     private List<HelpLine> operationalOptions(List<String> typed) {
         if (!typed.isEmpty() && typed.getFirst().equals("help")) return helpOptions(typed.subList(1, typed.size()), config.active());
+        if (List.of(List.of("show", "log"), List.of("file", "show"), List.of("monitor", "start"), List.of("monitor", "stop")).contains(typed)) {
+            List<HelpLine> out = new ArrayList<>(catalog.next(typed));
+            logFiles.get().forEach(f -> out.add(new HelpLine(f, "")));
+            return out;
+        }
         if (typed.size() >= 2 && typed.get(0).equals("show") && typed.get(1).equals("configuration")) {
             return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), config.active(), references);
         }

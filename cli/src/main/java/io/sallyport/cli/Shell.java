@@ -52,6 +52,7 @@ public final class Shell {
         this.user = user;
         this.systemHost = systemHost;
         this.assist = new Assist(state, config, new References(() -> new io.sallyport.pki.PkiStore(daemon.stateDir()).localCertificateIds()));
+        assist.logFiles(() -> HostCommands.fileNames(daemon.stateDir().resolve("log")));
         this.operationalMode = new OperationalMode(config, daemon, this::hostName, monitor);
         this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt),
                 question -> confirmations.ask(question), () -> paste.untilEndOfInput());
