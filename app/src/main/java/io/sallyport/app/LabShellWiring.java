@@ -204,6 +204,10 @@ final class LabShellWiring implements AutoCloseable {
 
         @Override public Optional<String> lockedBy() throws IOException { return session().lockedBy(); }
 
+        @Override public EditingSessions.Mode mode() { return session().mode(); }
+
+        @Override public Outcome update() throws IOException { return session().update(); }
+
         @Override public Node candidate() { return session().candidate(); }
 
         @Override public Node active() { return session().active(); }

@@ -37,6 +37,7 @@ final class Assist {
             new HelpLine("status", "Show users currently editing configuration"),
             new HelpLine("top", "Exit to top level of configuration"),
             new HelpLine("up", "Exit one level of configuration"),
+            new HelpLine("update", "Update private database"),
             new HelpLine("wildcard", "Wildcard operations"));
 
     private static final List<HelpLine> COMMIT_OPTIONS = List.of(
@@ -286,7 +287,7 @@ final class Assist {
             case "save" -> rest.isEmpty() ? List.of(new HelpLine("<filename>", "Name of file to save to"),
                     new HelpLine("terminal", "Use login terminal")) : List.of(SchemaGuide.ENTER);
             case "help" -> helpOptions(rest, config.candidate());
-            case "quit", "status" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
+            case "quit", "status", "update" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
             default -> List.of();
         };
     }

@@ -11,6 +11,7 @@ import io.sallyport.config.SchemaNode;
 import io.sallyport.config.Secrets;
 import io.sallyport.config.store.AtomicFiles;
 import io.sallyport.config.store.ConfigDiff;
+import io.sallyport.config.store.EditingSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,8 @@ final class ConfigurationMode {
     static final String DELETE_QUESTION = "Delete everything under this level? [yes,no] (no) ";
     static final String UNCOMMITTED = "The configuration has been changed but not committed";
     static final String EXIT_QUESTION = UNCOMMITTED + "\nExit with uncommitted changes? [yes,no] (yes) ";
+    static final String DISCARD_QUESTION = UNCOMMITTED + "\nDiscard uncommitted changes? [yes,no] (yes) ";
+    static final String DISCARDED = "Uncommitted changes discarded";
     /** The commands that change the candidate or commit it: refused while another session holds {@code configure exclusive}. */
     private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit",
             "rename", "copy", "insert", "wildcard", "replace", "annotate");
@@ -90,6 +93,7 @@ final class ConfigurationMode {
             case "top" -> atLevel(p, w, 1, List.of());
             case "exit", "quit" -> exit(w);
             case "status" -> status(w);
+            case "update" -> update(w);
             case "save" -> save(w);
             default -> Reply.errorAt(w.starts().getFirst(), "unknown command.\n");
         };
@@ -550,6 +554,13 @@ final class ConfigurationMode {
         return Reply.ok(ConfigDiff.diff(StoreSession.pruneTo(old, level), StoreSession.pruneTo(config.candidate(), level)));
     }
 
+    /** {@code update}: others' commits merged into this {@code configure private} session's copy. */
+    private Reply update(Words w) throws IOException {
+        if (w.size() > 1) return syntaxErrorAt(w, 1);
+        ConfigSession.Outcome o = config.update();
+        return o.ok() ? Reply.ok(o.text()) : Reply.error(o.text());
+    }
+
     /** {@code status}: who is editing the configuration, this session included. */
     private Reply status(Words w) throws IOException {
         if (w.size() > 1) return syntaxErrorAt(w, 1);
@@ -693,10 +704,13 @@ final class ConfigurationMode {
         }
         List<String> lines = new ArrayList<>();
         if (!config.candidate().equals(config.active())) {
+            // configure exclusive and private discard what is not committed: Junos asks about that instead.
+            boolean discards = config.mode() != EditingSessions.Mode.SHARED;
             // Nobody to ask (-c, piped stdin): the default, yes, and the notice stays in the output.
-            Optional<Boolean> yes = confirmations.ask(EXIT_QUESTION);
+            Optional<Boolean> yes = confirmations.ask(discards ? DISCARD_QUESTION : EXIT_QUESTION);
             if (yes.isEmpty()) lines.add(UNCOMMITTED);
             else if (!yes.get()) return Reply.ok("");
+            if (discards) lines.add(DISCARDED);
         }
         lines.add("Exiting configuration mode");
         state.leaveConfiguration();
