@@ -93,7 +93,13 @@ final class OperationalCatalog {
             Map.entry("drops", "Show drop counters no other command shows (Sallyport)"),
             Map.entry("peer-address", "Address of IKE peer"),
             Map.entry("routing-instance", "Name of routing instance"),
-            Map.entry("tunnel-index", "Index of tunnel within its service set"));
+            Map.entry("tunnel-index", "Index of tunnel within its service set"),
+            Map.entry("ospf", "Show OSPF information"),
+            Map.entry("neighbor", "Show neighbor information"),
+            Map.entry("interface", "Show interface information"),
+            Map.entry("route", "Show routing table information"),
+            Map.entry("protocol", "Name of protocol (ospf, static)"),
+            Map.entry("table", "Name of routing table (inet.0, NAME.inet.0)"));
 
     /** Help for a word that means something else in another command, keyed by the command's first word. */
     private static final Map<String, String> HELP_IN = Map.of(
