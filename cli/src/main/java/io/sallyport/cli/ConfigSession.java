@@ -72,6 +72,20 @@ public interface ConfigSession {
         return List.of();
     }
 
+    /**
+     * The configuration of commit N (0 = active) without loading it: {@code show | compare rollback N},
+     * {@code show system rollback N}.
+     *
+     * @throws IllegalArgumentException when N is outside 0..49 or there is no commit N
+     */
+    Node committed(int n) throws IOException;
+
+    /**
+     * {@code status}: {@code Users currently editing the configuration:} and one line per editing
+     * session, this one included.
+     */
+    String status() throws IOException;
+
     /** {@code rollback N}: loads committed configuration N (0 = active) into the candidate. */
     Outcome rollback(int n) throws IOException;
 

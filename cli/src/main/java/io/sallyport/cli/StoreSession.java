@@ -226,6 +226,16 @@ public final class StoreSession implements ConfigSession {
     }
 
     @Override
+    public Node committed(int n) throws IOException {
+        return store.rollbackConfiguration(n);
+    }
+
+    @Override
+    public String status() throws IOException {
+        return users(sessions.list());
+    }
+
+    @Override
     public Optional<Duration> confirmRemaining() throws IOException {
         return store.pendingConfirm().map(deadline -> Duration.between(clock.instant(), deadline));
     }

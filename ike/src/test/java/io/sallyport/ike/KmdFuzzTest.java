@@ -49,8 +49,8 @@ class KmdFuzzTest {
                 Wire.IKE_SA_INIT, in.consumeInt(0, 255)});
             int flags = (in.consumeBoolean() ? Wire.FLAG_RESPONSE : 0) | (in.consumeInt(0, 7) == 0 ? 0 : Wire.FLAG_INITIATOR);
             int messageId = switch (in.consumeInt(0, 3)) {
-                case 0, 1 -> b.expectedRequestId;
-                case 2 -> b.lastResponseId;
+                case 0, 1 -> b.tasks.expectedRequestId();
+                case 2 -> b.tasks.lastResponseId();
                 default -> in.consumeInt();
             };
             IkeHeader h = new IkeHeader(a.spiI, a.spiR, 0, exchange, flags, messageId, 0);

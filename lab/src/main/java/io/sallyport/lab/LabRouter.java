@@ -4,6 +4,7 @@ import io.sallyport.config.model.Configuration;
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
 import io.sallyport.gateway.mgmt.OperationalCommand;
 import io.sallyport.gateway.mgmt.PkiOperations;
+import io.sallyport.gateway.pki.CertificateServices;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.runtime.Gateway;
@@ -45,6 +46,8 @@ public final class LabRouter {
     private LocalGatewayWatch localGateways;
     private long nextLocalGatewayPoll;
     private PkiStore pki;
+    /** The running gateway's certificate caches (and store), kept across replans as the daemon keeps them. */
+    private CertificateServices certificates;
     private final List<Topology.PkiStep> pkiSteps;
     private final List<String> pkiProblems = new ArrayList<>();
 
@@ -84,6 +87,7 @@ public final class LabRouter {
         nextLocalGatewayPoll = simulation.nowNanos();
         gateway = new Gateway(localGateways.gatedHost(), new SteppingRunner(simulation),
                 () -> random, KmdOptions.defaults(), trace -> { });
+        certificates = new CertificateServices(pkiStore(), Clock.systemUTC());
         PkiOperations pkiOperations = new PkiOperations(pkiStore(), random, () -> configuration.pki().caProfiles().keySet());
         management = new GatewayManagement(gateway, this::replan, () -> configText, pkiOperations);
         runPkiSteps(pkiOperations);
@@ -93,8 +97,7 @@ public final class LabRouter {
 
     /** Plans the configuration again (with the certificate store as it is now) and applies it. */
     private Reply replan() {
-        plan = new Planner(node.control()::hasAddress, Optional.of(pkiStore()), Clock.systemUTC())
-                .plan(configuration);
+        plan = new Planner(node.control()::hasAddress, Optional.of(certificates)).plan(configuration);
         gateway.apply(plan);
         return Reply.ok("");
     }

@@ -51,6 +51,10 @@ final class AuditedConfigSession implements ConfigSession {
 
     @Override public List<HelpLine> rollbackChoices() throws IOException { return store.rollbackChoices(); }
 
+    @Override public Node committed(int n) throws IOException { return store.committed(n); }
+
+    @Override public String status() throws IOException { return store.status(); }
+
     @Override public Outcome rollback(int n) throws IOException { return store.rollback(n); }
 
     @Override public String compare(List<PathElement> level) { return store.compare(level); }

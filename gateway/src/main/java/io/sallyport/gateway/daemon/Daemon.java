@@ -11,9 +11,11 @@ import io.sallyport.gateway.mgmt.ControlProtocol;
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
 import io.sallyport.gateway.mgmt.ControlServer;
 import io.sallyport.gateway.mgmt.PkiOperations;
+import io.sallyport.gateway.pki.CertificateServices;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.routing.FrrDaemons;
+import io.sallyport.gateway.routing.FrrRouting;
 import io.sallyport.gateway.runtime.Gateway;
 import io.sallyport.gateway.runtime.GatewayHost;
 import io.sallyport.gateway.runtime.GatewayManagement;
@@ -61,6 +63,7 @@ public final class Daemon implements AutoCloseable {
     private final DaemonExtension extension;
     private final CommitConfirmWatch confirmWatch;
     private final FrrDaemons frr;
+    private final CertificateServices certificates;
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
 
@@ -72,11 +75,12 @@ public final class Daemon implements AutoCloseable {
         this.localGateways = new LocalGatewayWatch(host);
         this.gateway = new Gateway(localGateways.gatedHost(), runner, SecureRandom::new, KmdOptions.defaults(), trace);
         this.hostAddresses = addresses();
+        this.certificates = new CertificateServices(new PkiStore(stateDir), Clock.systemUTC());
+        this.frr = new FrrDaemons(FrrDaemons.runDirectory(stateDir), FrrDaemons.BINARIES);
         GatewayManagement management = new GatewayManagement(gateway, this::reloadReply, this::activeText,
-                new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles));
+                new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles), new FrrRouting(frr));
         this.extension = extensions.start(stateDir, management);
         this.confirmWatch = new CommitConfirmWatch(stateDir, Clock.systemUTC());
-        this.frr = new FrrDaemons(FrrDaemons.runDirectory(stateDir), FrrDaemons.BINARIES);
         reload();
         this.control = new ControlServer(ControlProtocol.socketPath(stateDir), management);
         this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);
@@ -138,17 +142,14 @@ public final class Daemon implements AutoCloseable {
         Set<InetAddress> present = hostAddresses;
         // gw-interface local gateways of running sets stay planned: their outage is the watch's.
         Set<InetAddress> watched = LocalGatewayWatch.watchedAddresses(gateway);
-        Optional<PkiStore> certificates = Optional.of(new PkiStore(stateDir));
-        GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a), certificates, Clock.systemUTC())
-                .plan(config);
+        GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a), Optional.of(certificates)).plan(config);
         trace.configure(plan.trace());
         gateway.apply(plan);
         if (!LocalGatewayWatch.watchedAddresses(gateway).equals(watched)) {
             // A gw-interface set changed by this commit while its address is gone could not bind:
             // plan again without it, so it is down for the missing address and comes back with it.
             Set<InetAddress> running = LocalGatewayWatch.watchedAddresses(gateway);
-            plan = new Planner(a -> present.contains(a) || running.contains(a), certificates, Clock.systemUTC())
-                    .plan(config);
+            plan = new Planner(a -> present.contains(a) || running.contains(a), Optional.of(certificates)).plan(config);
             gateway.apply(plan);
         }
         List<String> warnings = new ArrayList<>(plan.warnings());

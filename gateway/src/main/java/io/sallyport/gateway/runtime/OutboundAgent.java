@@ -209,6 +209,7 @@ public final class OutboundAgent implements Agent {
         for (int i = 0; i < batchList.size(); i++) {
             batchList.get(i).flush();
         }
+        tun.flush();
         counters.afterWork(work, nowNanos);
         return work;
     }

@@ -14,7 +14,8 @@ import java.util.List;
  * An informational exchange the peer sent (RFC 2409 §5.7): one message, protected by HASH(1) =
  * prf(SKEYID_a, M-ID | N/D). Deletes of the ISAKMP SA or of ESP SAs (by the SPI the peer
  * receives on, our outbound SPI), DPD R-U-THERE answered with R-U-THERE-ACK (RFC 3706 §5.3),
- * INITIAL-CONTACT and error notifies, which are traced.
+ * INITIAL-CONTACT, AUTHENTICATION-FAILED and INVALID-ID-INFORMATION (the peer refused us: the
+ * ISAKMP SA ends with that reason) and other error notifies, which are traced.
  */
 final class Informational implements V1TaskManager.V1Task {
 
@@ -65,6 +66,12 @@ final class Informational implements V1TaskManager.V1Task {
             }
             case Isakmp.N_DPD_R_U_THERE_ACK -> sa.dpdUnanswered = 0;
             case Isakmp.N_INITIAL_CONTACT -> sa.engine.initialContact(sa, out);
+            case Isakmp.N_AUTHENTICATION_FAILED, Isakmp.N_INVALID_ID_INFORMATION -> {
+                // The peer refused our certificate, signature or identity (under keys both ends hold).
+                String words = n.notifyType() == Isakmp.N_AUTHENTICATION_FAILED ? "AUTHENTICATION-FAILED" : "INVALID-ID-INFORMATION";
+                sa.engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, sa.peer.name() + " refused us: " + words);
+                sa.close(out, Failure.of(Failure.Kind.AUTHENTICATION_FAILED, "peer sent " + words));
+            }
             default -> {
                 if (n.notifyType() <= Isakmp.N_ERROR_MAX) {
                     sa.engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, sa.peer.name() + " reported error " + n.notifyType());

@@ -99,6 +99,11 @@ final class Libc {
     static final int IFREQ_UNION_OFFSET = 16;
 
     static final long TUNSETIFF = 0x400454caL;
+    /** {@code _IOW('T', 208, unsigned int)}: the offloads the reader of a TUN queue handles. */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    static final int TUN_F_CSUM = 0x01;
+    static final int TUN_F_TSO4 = 0x02;
+    static final int TUN_F_TSO6 = 0x04;
     static final long SIOCGIFFLAGS = 0x8913L;
     static final long SIOCSIFFLAGS = 0x8914L;
     static final long SIOCGIFMTU = 0x8921L;
@@ -107,6 +112,7 @@ final class Libc {
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_MULTI_QUEUE = 0x0100;
+    static final short IFF_VNET_HDR = 0x4000;
     static final short IFF_UP = 0x1;
 
     static final int SOCKADDR_IN_SIZE = 16;
