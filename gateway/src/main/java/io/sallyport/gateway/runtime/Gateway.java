@@ -510,6 +510,13 @@ public final class Gateway implements KmdListener, AutoCloseable {
             }
             for (Route r : rt.routes()) {
                 if (r.device().equals(d.tunName())) {
+                    // Gone with the device, unless a retry after a partial restore (or another queue of
+                    // the same device) put it back already: deleting first makes the add the same either way.
+                    try {
+                        host.network().deleteRoute(r);
+                    } catch (HostNetworkException absent) {
+                        // the usual case
+                    }
                     host.network().addRoute(r);
                 }
             }

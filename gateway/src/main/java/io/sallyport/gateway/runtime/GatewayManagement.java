@@ -139,8 +139,7 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
                     () -> withRoutingInstances(ServiceSetsReport.element(serviceSetViews(), gateway.dataPath())),
                     () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings())
-                            + routing.instancesMechanism().map(m -> "Routing instances: " + m + "
-").orElse(""));
+                            + routing.instancesMechanism().map(m -> "Routing instances: " + m + "\n").orElse(""));
             case OperationalCommand.ShowNegotiationTimes c -> render(c.format(),
                     () -> NegotiationTimesReport.element(gateway.kmd().negotiationTimes()),
                     () -> NegotiationTimesReport.text(gateway.kmd().negotiationTimes()));
