@@ -208,6 +208,7 @@ public final class Shell {
         if (refused.isPresent()) return Reply.error(refused.get());
         Reply reply = Words.of(p.command()).first().equals("help") ? help(p)
                 : state.configurationMode() ? configurationMode.execute(p) : operational(p);
+        if (state.configurationMode()) config.editing(state.banner());
         String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
         return new Reply(withCaret(expanded, reply.caretColumn(), text), reply.status(), reply.caretColumn());
     }
