@@ -56,6 +56,7 @@ final class Assist {
             new HelpLine("update", "Update existing configuration"));
 
     private static final List<HelpLine> DISPLAY_FORMS = List.of(
+            new HelpLine("inheritance", "Show inherited configuration data and source group"),
             new HelpLine("json", "Show output in JSON format"),
             new HelpLine("set", "Show 'set' commands that create configuration"),
             new HelpLine("xml", "Show output in XML format"));
