@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code ?} help and TAB completion for the line typed so far, in either mode: the config
@@ -73,9 +74,9 @@ final class Assist {
     }
 
     /** The log files {@code show log}, {@code file show} and {@code monitor} may name, for {@code ?} and TAB. */
-    private java.util.function.Supplier<List<String>> logFiles = List::of;
+    private Supplier<List<String>> logFiles = List::of;
 
-    void logFiles(java.util.function.Supplier<List<String>> files) {
+    void logFiles(Supplier<List<String>> files) {
         this.logFiles = files;
     }
 
