@@ -221,7 +221,7 @@ class FaultsTest {
 
     /**
      * 5% loss and 5% duplication in both directions on the outside link (nftables in each gateway's
-     * output hook; this kernel has no netem, so no reordering or delay), from before the first
+     * output hook; this kernel has no netem: reordering is {@link #reorderingDuringNegotiationAndRekey}), from before the first
      * IKE_SA_INIT through a child rekey under traffic.
      */
     @Test
