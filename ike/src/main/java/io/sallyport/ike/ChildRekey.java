@@ -193,7 +193,7 @@ final class ChildRekey {
         /** The rekey failed: the old SA stays and is rekeyed again after a bounded, doubling wait. */
         private Step<List<Payload>> refused(long now, String why, List<Action> out) {
             long wait = old.rekeyRetry.refused(s.env.options().limits());
-            old.rekeyRetryAt = now + wait;
+            old.rekeyDue = now + wait;
             if (old.state == ChildSa.State.REKEYING) {
                 old.state = ChildSa.State.INSTALLED;
             }

@@ -22,9 +22,13 @@ final class ChildSa {
     final long softDeadline;
     final long hardDeadline;
     State state = State.INSTALLED;
-    /** Refused rekeys and the PFS group the peer asked for; when the next rekey may start. */
+    /** Refused rekeys and the PFS group the peer asked for. */
     final RekeyRetry rekeyRetry = new RekeyRetry();
-    long rekeyRetryAt;
+    /**
+     * When the next rekey starts by itself: the soft lifetime, or after a refusal the end of the
+     * back-off (also when the refused rekey was asked for early, e.g. at ESP sequence-number rollover).
+     */
+    long rekeyDue;
 
     ChildSa(PeerConfig term, int spiIn, int spiOut, ChildProposal proposal, List<TrafficSelector> localSelectors,
             List<TrafficSelector> remoteSelectors, byte[] ni, byte[] nr, long softDeadline, long hardDeadline) {
@@ -37,6 +41,7 @@ final class ChildSa {
         this.ni = ni;
         this.nr = nr;
         this.softDeadline = softDeadline;
+        this.rekeyDue = softDeadline;
         this.hardDeadline = hardDeadline;
     }
 

@@ -422,9 +422,10 @@ final class IkeSession {
                     if (!told) {
                         tasks.queue(new Informational.DeleteChild(this, c));
                     }
-                } else if (now >= c.softDeadline && now >= c.rekeyRetryAt && c.state == ChildSa.State.INSTALLED
+                } else if (now >= c.rekeyDue && c.state == ChildSa.State.INSTALLED
                         && !tasks.any(t -> t instanceof ChildRekey.Rekey rc && rc.rekeys(c))) {
-                    env.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft lifetime reached");
+                    env.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + (now >= c.softDeadline ? " soft lifetime reached"
+                            : " rekey tried again after its back-off"));
                     tasks.queue(new ChildRekey.Rekey(this, c));
                 }
             }
@@ -456,7 +457,7 @@ final class IkeSession {
             d = Math.min(d, nextKeepalive);
             for (ChildSa c : children) {
                 d = Math.min(d, c.state == ChildSa.State.INSTALLED
-                        ? Math.min(Math.max(c.softDeadline, c.rekeyRetryAt), c.hardDeadline) : c.hardDeadline);
+                        ? Math.min(c.rekeyDue, c.hardDeadline) : c.hardDeadline);
             }
             if (peer.dpd().enabled() && !tasks.awaitingResponse()) {
                 d = Math.min(d, lastInbound + peer.dpd().intervalSeconds() * 1_000_000_000L);

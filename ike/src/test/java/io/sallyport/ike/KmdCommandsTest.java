@@ -168,4 +168,30 @@ class KmdCommandsTest {
         assertEquals(List.of("IKEv2"), t.a.ikeSas().stream().map(Kmd.IkeSaView::exchangeType).toList(), () -> traces(t));
         assertTrue(t.planesMatch(), () -> traces(t));
     }
+
+    /** Removing a dynamic-endpoint template (issue 12) deletes the IKE SA of every peer that came through it, at the peers too. */
+    @Test
+    void removingADynamicTemplateDeletesEveryInstancesIkeSa() {
+        var n = new DynamicEndpointsTest.Net();
+        var gw = DynamicEndpointsTest.GW;
+        n.add(gw);
+        n.command(gw, new Command.AddPeer(DynamicEndpointsTest.template("dep/1", "10.0.0.0", "10.0.1.0", PeerConfig.Dpd.off())));
+        var branches = List.of(TwoPeers.addr("198.51.100.10"), TwoPeers.addr("198.51.100.11"));
+        for (int i = 0; i < branches.size(); i++) {
+            var at = branches.get(i);
+            n.add(at);
+            n.command(at, new Command.AddPeer(DynamicEndpointsTest.branch(at, "branch" + i + ".example.net", "branch-key", "10.0.1." + i * 128)));
+        }
+        n.run(10 * SECOND);
+        assertEquals(2, n.engines.get(gw).ikeSas().size(), () -> n.traces(gw));
+        n.command(gw, new Command.RemovePeer("dep/1"));
+        n.run(10 * SECOND);
+        assertEquals(List.of(), n.engines.get(gw).ikeSas(), () -> n.traces(gw));
+        assertTrue(n.planes.get(gw).isEmpty());
+        for (var at : branches) {
+            assertTrue(n.of(at, Action.IkeSaDown.class).stream().anyMatch(d -> d.cause() == DownCause.DELETED_BY_PEER), () -> n.traces(at));
+        }
+        assertTrue(n.of(gw, Action.IkeSaDown.class).stream().allMatch(d -> d.cause() == DownCause.DELETED_LOCALLY
+                && d.reason().equals("peer removed")), () -> n.traces(gw));
+    }
 }

@@ -201,7 +201,7 @@ class ResponseChecksTest {
 
     // ---------------------------------------------------------------- child rekey
 
-    private static void assertChildRekeyRefused(UnaryOperator<List<Payload>> change, String why) {
+    private static void assertChildRekeyRefusedThenRetried(UnaryOperator<List<Payload>> change, String why) {
         var t = established();
         int old = t.planeA.keySet().iterator().next();
         answerInsteadOfB(t, Wire.CREATE_CHILD_SA, m -> change.apply(plausibleAnswer(m)));
@@ -209,32 +209,33 @@ class ResponseChecksTest {
         t.run(SECOND);
         assertTrue(traced(t.actionsA, "rekey " + why + ", next try in 10 s"), () -> traces(t));
         assertTrue(t.planeA.containsKey(old), "A keeps the old SA");
-        t.commandA(new Command.RekeyChildSa(old));
+        t.run(8 * SECOND);
+        assertTrue(t.planeA.containsKey(old), "no retry within the back-off");
         t.run(5 * SECOND);
-        assertFalse(t.planeA.containsKey(old), () -> "the next rekey replaced it\n" + traces(t));
+        assertFalse(t.planeA.containsKey(old), () -> "the retry after the back-off replaced it, long before the soft lifetime\n" + traces(t));
         assertEquals(1, t.planeA.size());
         assertTrue(t.planesMatch(), "B never saw the refused exchange");
     }
 
     @Test
     void aChildRekeyAnsweredWithoutANonceIsRefused() {
-        assertChildRekeyRefused(p -> without(p, Payload.Nonce.class), "answered without a nonce");
+        assertChildRekeyRefusedThenRetried(p -> without(p, Payload.Nonce.class), "answered without a nonce");
     }
 
     @Test
     void aChildRekeyAnsweredWithoutTheKeItAskedForIsRefused() {
-        assertChildRekeyRefused(p -> without(p, Payload.Ke.class), "answered with an unusable KE payload");
+        assertChildRekeyRefusedThenRetried(p -> without(p, Payload.Ke.class), "answered with an unusable KE payload");
     }
 
     @Test
     void aChildRekeyAnsweredWithWidenedSelectorsIsRefused() {
-        assertChildRekeyRefused(ResponseChecksTest::widened, "answered with a proposal or selectors we did not offer");
+        assertChildRekeyRefusedThenRetried(ResponseChecksTest::widened, "answered with a proposal or selectors we did not offer");
     }
 
     /** RFC 7296 §1.3: an INVALID_KE_PAYLOAD naming a group we do not have is a refusal, not a retry with it. */
     @Test
     void aChildRekeyAskedForAGroupWeDoNotHaveIsRefused() {
-        assertChildRekeyRefused(p -> List.of(Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD, new byte[] {0, 19})),
+        assertChildRekeyRefusedThenRetried(p -> List.of(Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD, new byte[] {0, 19})),
                 "refused with INVALID_KE_PAYLOAD");
     }
 
@@ -252,8 +253,8 @@ class ResponseChecksTest {
     }
 
     @Test
-    void aChildRekeyRefusedWithANotifyKeepsTheOldSa() {
-        assertChildRekeyRefused(p -> List.of(Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN)), "refused with NO_PROPOSAL_CHOSEN");
+    void aChildRekeyRefusedWithANotifyIsRetriedAfterTheBackOff() {
+        assertChildRekeyRefusedThenRetried(p -> List.of(Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN)), "refused with NO_PROPOSAL_CHOSEN");
     }
 
     // ---------------------------------------------------------------- a further term's child
