@@ -166,6 +166,21 @@ class TerminalEndToEndTest {
     }
 
     @Test
+    void monitorPrintsWhatATraceFileGainsAboveThePrompt() throws Exception {
+        Path log = Files.createDirectories(state.resolve("log")).resolve("kmd-trace");
+        Files.writeString(log, "old line\n");
+        type("monitor start kmd-trace");
+        keys("Enter");
+        await("the command run", x -> x.contains("alice@h> monitor start kmd-trace\nalice@h>"));
+        Files.writeString(log, "Dec 05 00:00:01.000 ike: IKE_SA_INIT sent\n", java.nio.file.StandardOpenOption.APPEND);
+        String s = await("the new trace line", x -> x.contains("*** kmd-trace ***") && x.contains("ike: IKE_SA_INIT sent"));
+        assertFalse(s.contains("old line"), "only what was written after the start");
+        type("monitor stop");
+        keys("Enter");
+        await("the command run", x -> x.contains("alice@h> monitor stop\nalice@h>"));
+    }
+
+    @Test
     void longOutputIsPagedUnlessNoMore() throws Exception {
         type("configure");
         keys("Enter");
@@ -180,6 +195,7 @@ class TerminalEndToEndTest {
         keys("C-d");
         await("the load", s -> s.contains("load complete"));
         keys("C-l");
+        await("a clear screen", x -> !x.contains("dh-group") && !x.contains("load complete"));
         type("show | display set");
         keys("Enter");
         String s = await("the more prompt", x -> x.contains(Pager.MORE));
@@ -187,6 +203,7 @@ class TerminalEndToEndTest {
         keys("G");
         s = await("the rest", x -> x.contains("proposal p30 dh-group") && !x.contains(Pager.MORE));
         keys("C-l");
+        await("a clear screen", x -> !x.contains("dh-group") && !x.contains("load complete"));
         type("show | display set | no-more");
         keys("Enter");
         await("all of it", x -> x.contains("proposal p30 dh-group") && x.contains("alice@h#"));

@@ -40,6 +40,24 @@ public final class ConfigText {
         return parseBraces(Lexer.tokenizeKeepingComments(text));
     }
 
+    /**
+     * A brace-form text read for {@code load replace}: the tree it holds, and the statements
+     * tagged {@code replace:}, which replace the candidate's statement as a whole rather than
+     * merge into it.
+     */
+    public record Replacing(Node tree, List<List<PathElement>> replaced) {
+        public Replacing {
+            replaced = List.copyOf(replaced);
+        }
+    }
+
+    /** Reads the brace form with {@code replace:} tags allowed (only {@code load replace} takes them). */
+    public static Replacing parseReplacing(String text) throws ConfigSyntaxException {
+        List<List<PathElement>> replaced = new ArrayList<>();
+        Node tree = parseBraces(Lexer.tokenizeKeepingComments(text), replaced);
+        return new Replacing(tree, replaced);
+    }
+
     /** Reads a list of set-form commands, one per line. */
     public static Node parseSetCommands(String text) throws ConfigSyntaxException {
         return parseSetCommands(Lexer.tokenize(text));
@@ -90,10 +108,15 @@ public final class ConfigText {
     }
 
     private static Node parseBraces(List<Token> all) throws ConfigSyntaxException {
+        return parseBraces(all, null);
+    }
+
+    /** @param replaced where {@code replace:} statements are recorded; null: the tag is not allowed */
+    private static Node parseBraces(List<Token> all, List<List<PathElement>> replaced) throws ConfigSyntaxException {
         List<Token> tokens = new ArrayList<>(all.size());
         for (Token t : all) if (t.kind() != Kind.EOL) tokens.add(t);
         Node[] root = {Node.root()};
-        int end = block(tokens, 0, List.of(), root, false);
+        int end = block(tokens, 0, List.of(), root, false, replaced);
         root[0] = ConfigEditor.prune(root[0], Schema.root());
         if (end < tokens.size()) {
             Token t = tokens.get(end);
@@ -127,8 +150,8 @@ public final class ConfigText {
     }
 
     /** Reads statements until a closing brace (nested) or the end (top level); returns the index after. */
-    private static int block(List<Token> tokens, int i, List<PathElement> base, Node[] root, boolean nested)
-            throws ConfigSyntaxException {
+    private static int block(List<Token> tokens, int i, List<PathElement> base, Node[] root, boolean nested,
+                             List<List<PathElement>> replaced) throws ConfigSyntaxException {
         String pending = null;
         while (i < tokens.size()) {
             Token t = tokens.get(i);
@@ -146,6 +169,11 @@ public final class ConfigText {
             }
             String annotation = pending;
             pending = null;
+            boolean replace = false;
+            if (replaced != null && t.kind() == Kind.WORD && t.text().equals("replace:")) {
+                replace = true;
+                if (++i < tokens.size()) t = tokens.get(i);
+            }
             boolean inactive = false;
             if (t.kind() == Kind.WORD && t.text().equals("inactive:")) { inactive = true; i++; }
             List<Token> words = new ArrayList<>();
@@ -177,6 +205,7 @@ public final class ConfigText {
             for (Target target : targets) root[0] = ConfigEditor.set(root[0], target);
             Target last = targets.getLast();
             if (inactive) root[0] = ConfigEditor.markInactive(root[0], statementHead(base, targets), last);
+            if (replace) replaced.add(statementHead(base, targets));
             if (annotation != null && !annotation.isEmpty()) {
                 root[0] = ConfigEditor.annotate(root[0], statementHead(base, targets), annotation);
             }
@@ -185,7 +214,7 @@ public final class ConfigText {
                 if (!(last.schema() instanceof Container) && !(last.schema() instanceof ListNode))
                     throw new ConfigSyntaxException("syntax error: '" + last.schema().name() + "' does not take a block",
                         terminator.line(), terminator.column(), ConfigEditor.words(base));
-                i = block(tokens, i, last.path(), root, true);
+                i = block(tokens, i, last.path(), root, true, replaced);
             }
         }
         if (nested) {

@@ -296,16 +296,17 @@ public final class Kmd {
 
     /** A snapshot of one IKE SA for show output. */
     public record IkeSaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
-                            InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType) {
+                            InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType, IkeSaCounters counters) {
     }
 
     public List<IkeSaView> ikeSas() {
         // Named after a term it carries now (the one that started it may have been removed since).
         List<IkeSaView> out = new ArrayList<>(sas.values().stream().map(s -> new IkeSaView(
                 s.announced.isEmpty() ? s.peer.name() : s.announced.iterator().next(), s.id(), s.state.name(),
-                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2")).toList());
+                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2", IkeSaCounters.NONE)).toList());
         for (V1Engine.SaView v : v1.sas()) {
-            out.add(new IkeSaView(v.peer(), v.id(), v.state(), v.initiator(), v.local(), v.remote(), v.childSpisIn(), v.exchangeType()));
+            out.add(new IkeSaView(v.peer(), v.id(), v.state(), v.initiator(), v.local(), v.remote(), v.childSpisIn(), v.exchangeType(),
+                    v.counters()));
         }
         return out;
     }

@@ -92,11 +92,11 @@ class ExchangeWindowTest {
             IkeHeader h = IkeHeader.parse(d.payload());
             IkeSession atA = TwoPeers.session(t.a);
             IkeSession atB = TwoPeers.session(t.b);
-            var ok = (DecodeResult.Ok) MessageCodec.decode(d.payload(), atA.inCipher, new FragmentBuffer());
+            var ok = (DecodeResult.Ok) MessageCodec.decode(d.payload(), atA.inCipher(), new FragmentBuffer());
             List<Payload> payloads = new ArrayList<>(ok.message().payloads());
             payloads.add(new Payload.Unknown(200, true, new byte[] {1, 2, 3}));
             var rh = new IkeHeader(h.spiI(), h.spiR(), 0, h.exchangeType(), h.flags(), h.messageId(), 0);
-            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(rh, payloads, atB.outCipher), false);
+            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(rh, payloads, atB.outCipher()), false);
         };
         t.commandA(new Command.RekeyChildSa(old));
         t.run(SECOND);
@@ -141,7 +141,7 @@ class ExchangeWindowTest {
         List<Action> atB = t.b.handle(t.now, fromA(a.encrypt(h1, child).getFirst()));
         var answer = t.of(atB, Action.Send.class);
         assertEquals(1, answer.size(), () -> atB.toString());
-        var decoded = (DecodeResult.Ok) MessageCodec.decode(answer.getFirst().datagram().payload(), a.inCipher, new FragmentBuffer());
+        var decoded = (DecodeResult.Ok) MessageCodec.decode(answer.getFirst().datagram().payload(), a.inCipher(), new FragmentBuffer());
         assertTrue(decoded.message().notify(Wire.N_TEMPORARY_FAILURE).isPresent(), () -> decoded.message().toString());
 
         var h2 = new IkeHeader(a.spiI, a.spiR, 0, Wire.INFORMATIONAL, Wire.FLAG_INITIATOR, 2, 0);

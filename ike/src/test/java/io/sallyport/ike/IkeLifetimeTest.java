@@ -85,16 +85,16 @@ class IkeLifetimeTest {
             }
             IkeSession atA = TwoPeers.session(t.a);
             IkeSession atB = TwoPeers.session(t.b);
-            if (!(MessageCodec.decode(d.payload(), atB.inCipher, new FragmentBuffer()) instanceof DecodeResult.Ok ok)
+            if (!(MessageCodec.decode(d.payload(), atB.inCipher(), new FragmentBuffer()) instanceof DecodeResult.Ok ok)
                     || ok.message().notify(Wire.N_REKEY_SA).isPresent()) {
                 return d;
             }
             refused[0]++;
             var rh = new IkeHeader(h.spiI(), h.spiR(), 0, Wire.CREATE_CHILD_SA, Wire.FLAG_RESPONSE, h.messageId(), 0);
             t.wire.add(new Datagram(d.remote(), d.local(),
-                    MessageCodec.encodeEncrypted(rh, List.of(Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN)), atB.outCipher), false));
+                    MessageCodec.encodeEncrypted(rh, List.of(Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN)), atB.outCipher()), false));
             var placeholder = new IkeHeader(h.spiI(), h.spiR(), 0, Wire.INFORMATIONAL, h.flags(), h.messageId(), 0);
-            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(placeholder, List.of(), atA.outCipher), false);
+            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(placeholder, List.of(), atA.outCipher()), false);
         };
         IkeSaId id = TwoPeers.session(t.a).id();
         t.run(290 * SECOND);

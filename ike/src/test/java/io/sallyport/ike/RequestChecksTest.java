@@ -49,7 +49,7 @@ class RequestChecksTest {
         t.record(false, atB.stream().filter(x -> !(x instanceof Action.Send)).toList());
         var sent = t.of(atB, Action.Send.class);
         assertEquals(1, sent.size(), () -> traces(atB));
-        var r = MessageCodec.decode(sent.getFirst().datagram().payload(), a.inCipher, new FragmentBuffer());
+        var r = MessageCodec.decode(sent.getFirst().datagram().payload(), a.inCipher(), new FragmentBuffer());
         return ((DecodeResult.Ok) r).message().payloads();
     }
 
@@ -156,5 +156,62 @@ class RequestChecksTest {
                 List.of(io.sallyport.ike.message.Transform.of(Wire.TRANS_ENCR, 3)))));
         var answer = ask(t, Wire.CREATE_CHILD_SA, List.of(foreign, new Payload.Nonce(new byte[32])));
         assertEquals(Wire.N_NO_PROPOSAL_CHOSEN, notifyOf(answer));
+    }
+
+    @Test
+    void aChildRekeyNamingAnSpiOfTheWrongSizeIsChildSaNotFound() {
+        var t = established();
+        var cfg = TwoPeers.session(t.a).peer;
+        var answer = ask(t, Wire.CREATE_CHILD_SA, List.of(new Payload.Notify(Wire.PROTO_ESP, new byte[] {1, 2}, Wire.N_REKEY_SA, new byte[0]),
+                Proposals.childOffer(cfg.childProposals(), 0x0bad_0001, true), new Payload.Nonce(new byte[32]),
+                new Payload.Ts(Wire.TSI, cfg.localSelectors()), new Payload.Ts(Wire.TSR, cfg.remoteSelectors())));
+        assertEquals(Wire.N_CHILD_SA_NOT_FOUND, notifyOf(answer));
+    }
+
+    /** PFS is configured (group 14): a rekey without a KE payload is answered with the group wanted (RFC 7296 §1.3). */
+    @Test
+    void aChildRekeyWithoutTheKeThePolicyNeedsIsAskedForIt() {
+        var t = established();
+        int spiA = t.planeA.keySet().iterator().next();
+        var cfg = TwoPeers.session(t.a).peer;
+        var answer = ask(t, Wire.CREATE_CHILD_SA, List.of(new Payload.Notify(Wire.PROTO_ESP, Bytes.of32(spiA), Wire.N_REKEY_SA, new byte[0]),
+                Proposals.childOffer(cfg.childProposals(), 0x0bad_0001, true), new Payload.Nonce(new byte[32]),
+                new Payload.Ts(Wire.TSI, cfg.localSelectors()), new Payload.Ts(Wire.TSR, cfg.remoteSelectors())));
+        var n = (Payload.Notify) answer.getFirst();
+        assertEquals(Wire.N_INVALID_KE_PAYLOAD, n.notifyType());
+        assertEquals(14, Bytes.u16(n.data(), 0));
+        assertEquals(1, t.planeB.size());
+    }
+
+    @Test
+    void aNewChildWithoutTrafficSelectorsIsInvalidSyntax() {
+        var t = established();
+        var cfg = TwoPeers.session(t.a).peer;
+        var answer = ask(t, Wire.CREATE_CHILD_SA, List.of(Proposals.childOffer(cfg.childProposals(), 0x0bad_0001, true),
+                new Payload.Nonce(new byte[32]), new Payload.Ke(14, KeyExchange.generate(DhGroup.GROUP14, TwoPeers.seeded(3)).publicValue())));
+        assertEquals(Wire.N_INVALID_SYNTAX, notifyOf(answer));
+        assertEquals(1, t.planeB.size());
+    }
+
+    /** An IKE_SA_INIT without a KE payload is answered INVALID_SYNTAX without state, and counts towards the COOKIE demand. */
+    @Test
+    void anInitRequestWithoutKeIsAnsweredStatelessly() {
+        var b = new Kmd(KmdOptions.defaults().withCookieThreshold(1), () -> TwoPeers.seeded(2));
+        b.command(0, new Command.AddPeer(TwoPeers.config("a", B, A, "secret")));
+        var offer = Proposals.ikeOffer(List.of(IkeProposal.aes256Sha256Group14()), new byte[0]);
+        byte[] init = MessageCodec.encode(new IkeHeader(0x1111L, 0, 0, Wire.IKE_SA_INIT, Wire.FLAG_INITIATOR, 0, 0),
+                List.of(offer, new Payload.Nonce(new byte[32])));
+        var from = new Datagram(new InetSocketAddress(B, 500), new InetSocketAddress(A, 500), init, false);
+        var answer = b.handle(0, from).stream().filter(x -> x instanceof Action.Send).map(x -> ((Action.Send) x).datagram()).toList();
+        var decoded = (DecodeResult.Ok) MessageCodec.decodePlain(answer.getFirst().payload());
+        assertTrue(decoded.message().notify(Wire.N_INVALID_SYNTAX).isPresent());
+        assertEquals(0, b.liveSaCount());
+        byte[] again = MessageCodec.encode(new IkeHeader(0x2222L, 0, 0, Wire.IKE_SA_INIT, Wire.FLAG_INITIATOR, 0, 0),
+                List.of(offer, new Payload.Nonce(new byte[32]),
+                        new Payload.Ke(14, KeyExchange.generate(DhGroup.GROUP14, TwoPeers.seeded(3)).publicValue())));
+        var second = b.handle(1, new Datagram(from.local(), from.remote(), again, false)).stream()
+                .filter(x -> x instanceof Action.Send).map(x -> ((Action.Send) x).datagram()).toList();
+        var cookie = (DecodeResult.Ok) MessageCodec.decodePlain(second.getFirst().payload());
+        assertTrue(cookie.message().notify(Wire.N_COOKIE).isPresent(), "the refusal brought the COOKIE demand");
     }
 }

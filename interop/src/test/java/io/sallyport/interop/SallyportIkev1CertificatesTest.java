@@ -142,6 +142,24 @@ class SallyportIkev1CertificatesTest {
         assertSignedMainMode(d, "Responder");
     }
 
+    /** Aggressive mode with signatures: strongSwan answers it without the pre-shared-key risk switch. */
+    @Test
+    @Order(4)
+    void sallyportInitiatesAggressiveModeWithRsaSignatures() {
+        h.peerStart("gw-b", "ikev1-cert", Map.of("INTEROP_ESP_PROPOSALS", "aes128gcm16-modp2048", "INTEROP_AGGRESSIVE", "yes"));
+        h.run(List.of("rm", "-rf", h.stateDir().resolve("sallyport-v1cert-aggressive").resolve("pki").toString()), Map.of(), 10).orThrow();
+        String config = ikev1CertificateConfig("immediately").replace("policy ike-pol { ", "policy ike-pol { mode aggressive; ");
+        SallyportDaemon d = BED.daemon("gw-a", "v1cert-aggressive", config);
+        d.cli("request security pki ca-certificate load ca-profile interop filename " + pki.resolve("ca.pem"));
+        d.cli("request security pki local-certificate load certificate-id gw-a filename " + pki.resolve("gw-a.pem")
+                + " key " + pki.resolve("gw-a.key"));
+        assertTunnelUp();
+        assertPingsBothWays(3);
+        String detail = d.cli(SHOW_IKE + " detail");
+        System.out.println("evidence:\n" + detail);
+        assertTrue(detail.contains("Exchange type: Aggressive, Authentication method: RSA-signatures"), detail);
+    }
+
     @Test
     @Order(3)
     void wrongCaPeerRefusedWithTheReasonShown() {

@@ -16,6 +16,9 @@ public final class Unsupported {
 
     public static final String MESSAGE = "statement is not supported by Sallyport yet; ignored";
 
+    private static final String ONLY_VRF = "Sallyport runs only instance-type vrf (a Linux routing table of its own);"
+        + " this instance's interfaces and routes stay in the main table";
+
     /** The statements Sallyport stores but does not act on. */
     public static final List<String> STATEMENTS = List.of(
         "interfaces * services-options",
@@ -30,8 +33,6 @@ public final class Unsupported {
         "routing-instances * vrf-target",
         "routing-instances * route-distinguisher",
         "interfaces * unit * dial-options l2tp-interface-id",
-        "routing-instances * instance-type",
-        "routing-instances * interface *",
         "security ike",
         "security ipsec",
         "security traceoptions",
@@ -68,6 +69,11 @@ public final class Unsupported {
      * applies). One line per feature, removed when the feature lands.
      */
     public static final List<CannotWork> CANNOT_WORK = List.of(
+        new CannotWork("routing-instances * instance-type forwarding", ONLY_VRF),
+        new CannotWork("routing-instances * instance-type l2vpn", ONLY_VRF),
+        new CannotWork("routing-instances * instance-type virtual-router", ONLY_VRF),
+        new CannotWork("routing-instances * instance-type virtual-switch", ONLY_VRF),
+        new CannotWork("routing-instances * instance-type vpls", ONLY_VRF),
         new CannotWork("protocols ospf area * interface * interface-type nbma",
             "OSPF nbma interfaces are not supported by Sallyport (no neighbor statements); OSPF does not run on this interface"),
         new CannotWork("protocols ospf area * interface * interface-type p2mp-over-lan",

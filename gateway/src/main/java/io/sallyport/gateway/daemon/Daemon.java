@@ -16,6 +16,8 @@ import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.routing.FrrDaemons;
 import io.sallyport.gateway.routing.FrrRouting;
+import io.sallyport.gateway.routing.PolicyRoutingInstances;
+import io.sallyport.gateway.routing.RoutingCommands;
 import io.sallyport.gateway.runtime.Gateway;
 import io.sallyport.gateway.runtime.GatewayHost;
 import io.sallyport.gateway.runtime.GatewayManagement;
@@ -63,6 +65,7 @@ public final class Daemon implements AutoCloseable {
     private final DaemonExtension extension;
     private final CommitConfirmWatch confirmWatch;
     private final FrrDaemons frr;
+    private final PolicyRoutingInstances instances;
     private final CertificateServices certificates;
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
@@ -77,8 +80,11 @@ public final class Daemon implements AutoCloseable {
         this.hostAddresses = addresses();
         this.certificates = new CertificateServices(new PkiStore(stateDir), Clock.systemUTC());
         this.frr = new FrrDaemons(FrrDaemons.runDirectory(stateDir), FrrDaemons.BINARIES);
+        this.instances = new PolicyRoutingInstances(host.network(), () -> Clock.systemUTC().instant().getEpochSecond(),
+                PolicyRoutingInstances.linuxVrfDriver());
         GatewayManagement management = new GatewayManagement(gateway, this::reloadReply, this::activeText,
-                new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles), new FrrRouting(frr));
+                new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles),
+                new RoutingCommands(Optional.of(new FrrRouting(frr)), instances));
         this.extension = extensions.start(stateDir, management);
         this.confirmWatch = new CommitConfirmWatch(stateDir, Clock.systemUTC());
         reload();
@@ -154,6 +160,7 @@ public final class Daemon implements AutoCloseable {
         }
         List<String> warnings = new ArrayList<>(plan.warnings());
         warnings.addAll(frr.apply(config, plan, host.network().addresses()));
+        warnings.addAll(instances.apply(config, plan, host.network().addresses()));
         warnings.forEach(w -> LOG.warn("{}", w));
         extension.configure(active);
         return warnings;
@@ -270,6 +277,7 @@ public final class Daemon implements AutoCloseable {
             LOG.warn("closing control socket: {}", e.getMessage());
         }
         gateway.close();
+        instances.close();
         frr.close();
         trace.configure(Optional.empty());
         LOG.info("sallyport daemon stopped");

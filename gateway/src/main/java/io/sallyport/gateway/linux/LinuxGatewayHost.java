@@ -46,7 +46,14 @@ public final class LinuxGatewayHost implements GatewayHost {
                         : "with sendto, one datagram per call (no sendmmsg on this host)")
                 + ", from each worker's own socket; ESP received "
                 + (LinuxUdpPort.recvmmsgAvailable() ? "with recvmmsg, up to 32 datagrams per call"
-                        : "with recvfrom, one datagram per call (no recvmmsg on this host)");
+                        : "with recvfrom, one datagram per call (no recvmmsg on this host)")
+                + "; ESP in UDP: "
+                + (LinuxUdpPort.segmentationOffloadAvailable()
+                        ? "runs of equal datagrams sent as one GSO send (UDP_SEGMENT)" : "no UDP GSO on this host")
+                + ", "
+                + (LinuxUdpPort.receiveOffloadAvailable()
+                        ? "coalesced datagrams received and split (UDP_GRO)" : "no UDP GRO on this host")
+                + "; raw ESP: one datagram per packet (no offload for IP protocol 50)";
         this.tunPath = offloadsWanted ? "TUN offloads: asked for when a device opens"
                 : "TUN offloads: off (-D" + OFFLOADS_PROPERTY + "=false)";
         LOG.info("data path: {}", dataPath());

@@ -5,4 +5,9 @@ package io.sallyport.gateway.mgmt;
 public interface RoutingOperations {
 
     ControlProtocol.Reply execute(OperationalCommand.RoutingQuery query);
+
+    /** How routing instances are realised on this host, when there are any (for {@code show services service-sets}). */
+    default java.util.Optional<String> instancesMechanism() {
+        return java.util.Optional.empty();
+    }
 }

@@ -40,7 +40,7 @@ public final class ServiceSetsReport {
         }
     }
 
-    /** A dynamic peer refused or lost {@code secondsAgo}, with why. */
+    /** A dynamic peer refused or lost {@code secondsAgo} (shown as "gone"), with why. */
     public record Refusal(String peer, long secondsAgo, String reason) {
     }
 
@@ -72,7 +72,7 @@ public final class ServiceSetsReport {
                         .append(d.dedicated() ? "dedicated units " : "shared unit ").append(String.join(" ", d.units()))
                         .append(d.problem() == null ? "" : ": down: " + d.problem()).append('\n');
                 for (Refusal r : d.refused()) {
-                    out.append("    Refused ").append(r.peer()).append(" (").append(r.secondsAgo()).append(" s ago): ")
+                    out.append("    Peer ").append(r.peer()).append(" gone").append(" (").append(r.secondsAgo()).append(" s ago): ")
                             .append(r.reason()).append('\n');
                 }
             });
@@ -115,7 +115,7 @@ public final class ServiceSetsReport {
                         .leaf("units", String.join(" ", d.units()))
                         .leaf("down-reason", d.problem());
                 for (Refusal r : d.refused()) {
-                    dyn.add(Element.builder("refused-peer").leaf("peer-address", r.peer())
+                    dyn.add(Element.builder("gone-peer").leaf("peer-address", r.peer())
                             .leaf("seconds-ago", r.secondsAgo()).leaf("reason", r.reason()).build());
                 }
                 set.add(dyn.build());

@@ -120,7 +120,7 @@ public final class CertificateCredentials {
                 }
                 continue;
             }
-            out.add(trustedCa(services, profile, ca.get()));
+            out.add(trustedCa(services, profile, ca.get(), problems));
         }
         if (out.isEmpty() && options.trustedCa().isEmpty()) {
             problems.add("no CA certificate is loaded to check the peer's certificate (set security pki ca-profile NAME, "
@@ -133,7 +133,7 @@ public final class CertificateCredentials {
      * The profile's CRLs: those loaded into the store, and one download per {@code crl url}, read
      * now the first time (bounded) and refreshed on its schedule when handshakes check certificates.
      */
-    private static TrustedCa trustedCa(CertificateServices services, CaProfile profile, X509Certificate ca) {
+    private static TrustedCa trustedCa(CertificateServices services, CaProfile profile, X509Certificate ca, List<String> problems) {
         if (profile.revocationCheck() == RevocationCheck.DISABLE) {
             return TrustedCa.withoutRevocation(profile.name(), ca);
         }
@@ -141,20 +141,18 @@ public final class CertificateCredentials {
         services.store().crl(profile.name()).ifPresent(loaded::add);
         List<CrlDownload> downloads = new ArrayList<>();
         for (String url : profile.crlUrls()) {
-            CrlDownload d = services.crls().get(profile.name(), uri(url), profile.crlRefreshIntervalHours(),
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                problems.add("crl url " + url + " of CA profile " + profile.name() + " is not a URL: " + e.getReason());
+                continue;
+            }
+            CrlDownload d = services.crls().get(profile.name(), uri, profile.crlRefreshIntervalHours(),
                     profile.crlDisableOnDownloadFailure());
             d.loadIfNeverRead();
             downloads.add(d);
         }
         return new TrustedCa(profile.name(), ca, true, loaded, downloads);
-    }
-
-    /** A URL that does not parse is one no download can read (its failure says so). */
-    private static URI uri(String url) {
-        try {
-            return new URI(url);
-        } catch (URISyntaxException e) {
-            return URI.create("invalid:" + java.net.URLEncoder.encode(url, java.nio.charset.StandardCharsets.UTF_8));
-        }
     }
 }

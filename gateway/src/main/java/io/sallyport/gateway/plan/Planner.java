@@ -19,6 +19,7 @@ import io.sallyport.config.model.IpsecVpnRule;
 import io.sallyport.config.model.MatchDirection;
 import io.sallyport.config.model.ServiceSet;
 import io.sallyport.config.model.ServiceStyle;
+import io.sallyport.config.model.RoutingInstance;
 import io.sallyport.config.model.StaticRoute;
 import io.sallyport.config.model.Term;
 import io.sallyport.crypto.DhGroup;
@@ -188,14 +189,27 @@ public final class Planner {
         List<InsideDevice> devices = new ArrayList<>();
         for (String unit : units) {
             List<IpPrefix> routed = new ArrayList<>();
-            if (kind == ServiceSetPlan.Kind.NEXT_HOP) {
+            int table = 0;
+            Optional<RoutingInstance> vrf = InstanceTables.instanceOf(config, unit);
+            if (kind == ServiceSetPlan.Kind.NEXT_HOP && vrf.isPresent()) {
+                // The unit is in a VRF: its instance's static routes into it go in the instance's table.
+                table = InstanceTables.table(config, vrf.get().name()).orElseThrow();
+                vrf.get().routingOptions().staticRoutes().stream().filter(r -> r.nextHops().contains(unit))
+                        .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
+                if (config.routingOptions().staticRoutes().stream().anyMatch(r -> r.nextHops().contains(unit))) {
+                    warnings.add("routing-options static: routes into " + unit + " are ignored: the unit is in"
+                            + " routing-instance " + vrf.get().name());
+                }
+            } else if (kind == ServiceSetPlan.Kind.NEXT_HOP) {
                 config.routingOptions().staticRoutes().stream()
                         .filter(r -> r.nextHops().contains(unit))
                         .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
                 config.routingInstances().values().forEach(ri -> {
                     if (ri.routingOptions().staticRoutes().stream().anyMatch(r -> r.nextHops().contains(unit))) {
                         warnings.add("routing-instance " + ri.name() + ": static routes into " + unit
-                                + " are installed in the main table; VRF routing is not supported by Sallyport yet");
+                                + " are installed in the main table: " + (InstanceTables.isVrf(ri)
+                                ? unit + " is not an interface of the instance"
+                                : "Sallyport runs only instance-type vrf as a routing table of its own"));
                     }
                     ri.routingOptions().staticRoutes().stream().filter(r -> r.nextHops().contains(unit))
                             .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
@@ -219,7 +233,7 @@ public final class Planner {
                 int n = STEERING_TABLE_BASE + config.serviceSets().keySet().stream().toList().indexOf(set.name());
                 steering = Optional.of(new InsideDevice.PolicySteering(n, n, prefixes, ingress));
             }
-            devices.add(new InsideDevice(unit, TunNames.forUnit(unit), routed, addresses, steering));
+            devices.add(new InsideDevice(unit, TunNames.forUnit(unit), routed, addresses, steering, table));
         }
         return new ServiceSetPlan(set.name(), kind, devices, local,
                 local.flatMap(a -> unitWithAddress(config, a)), tunnels, problem,

@@ -114,7 +114,7 @@ public final class FrrDaemons implements AutoCloseable {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, Thread.ofVirtual().factory()::newThread);
+        }, task -> Thread.ofVirtual().name("vtysh-reader").start(task));
         try {
             if (!p.waitFor(QUERY_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -89,6 +89,10 @@ public final class RoutingReports {
                 r.metric().ifPresent(m -> line.append(", metric ").append(m));
                 out.append(line).append('\n');
                 for (RouteEntry.NextHop h : r.nextHops()) {
+                    if (r.protocol().equals("Local")) {
+                        out.append(" ".repeat(22)).append("Local via ").append(h.via()).append('\n');
+                        continue;
+                    }
                     out.append(" ".repeat(20)).append(h.selected() ? '>' : ' ').append(' ')
                             .append(h.to().isEmpty() ? "" : " to " + h.to()).append(" via ").append(h.via()).append('\n');
                 }

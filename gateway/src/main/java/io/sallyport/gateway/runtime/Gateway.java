@@ -339,7 +339,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
                     host.network().addAddress(hostAddress(d.tunName(), address));
                 }
                 for (var prefix : d.routedPrefixes()) {
-                    Route r = Route.toDevice(prefix, d.tunName());
+                    Route r = Route.toDevice(prefix, d.tunName()).inTable(d.table());
                     host.network().addRoute(r);
                     routes.add(r);
                 }
@@ -1051,8 +1051,14 @@ public final class Gateway implements KmdListener, AutoCloseable {
         PeerConfig instance = DynamicPeers.instance(d.template(template.get()).orElseThrow(), a.remote());
         IpPrefix localPrefix = prefixOf(a.localSelectors());
         IpPrefix remotePrefix = prefixOf(a.remoteSelectors());
-        int index = rt.plan().tunnels().size() + (int) tunnels.values().stream()
-                .filter(t -> t.dynamic && t.plan.serviceSet().equals(rt.plan().name())).count() + 1;
+        // The lowest tunnel index no configured tunnel and no connected peer of the set holds.
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        tunnels.values().stream().filter(t -> t.plan.serviceSet().equals(rt.plan().name()))
+                .forEach(t -> used.add(t.plan.tunnelIndex()));
+        int index = rt.plan().tunnels().size() + 1;
+        while (used.contains(index)) {
+            index++;
+        }
         TunnelPlan plan = new TunnelPlan(a.peer(), rt.plan().name(), d.profile(), "client *", index, unit,
                 rt.plan().localGateway().orElseThrow(), a.remote().getAddress(), localPrefix, remotePrefix,
                 Optional.of(new PeerConfig(instance.name(), instance.localAddress(), a.remote().getAddress(),

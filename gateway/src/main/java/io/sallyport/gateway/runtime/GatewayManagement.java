@@ -137,8 +137,9 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowDrops c -> render(c.format(), () -> DropsReport.element(drops()),
                     () -> DropsReport.text(drops()));
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
-                    () -> ServiceSetsReport.element(serviceSetViews(), gateway.dataPath()),
-                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings()));
+                    () -> withRoutingInstances(ServiceSetsReport.element(serviceSetViews(), gateway.dataPath())),
+                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings())
+                            + routing.instancesMechanism().map(m -> "Routing instances: " + m + "\n").orElse(""));
             case OperationalCommand.ShowNegotiationTimes c -> render(c.format(),
                     () -> NegotiationTimesReport.element(gateway.kmd().negotiationTimes()),
                     () -> NegotiationTimesReport.text(gateway.kmd().negotiationTimes()));
@@ -170,6 +171,15 @@ public final class GatewayManagement implements ManagementApi {
                 yield Reply.ok("");
             }
         };
+    }
+
+    /** {@code show services service-sets}: how routing instances are realised (leaf {@code routing-instances}), when there are any. */
+    private Element withRoutingInstances(Element report) {
+        return routing.instancesMechanism().map(m -> {
+            List<Element> children = new ArrayList<>(report.children());
+            children.add(Element.leaf("routing-instances", m));
+            return Element.container(report.tag(), children);
+        }).orElse(report);
     }
 
     /** The tunnels a command's options name (all IKE gateways are in routing instance default). */
@@ -287,7 +297,7 @@ public final class GatewayManagement implements ManagementApi {
                     up == null ? "" : up.prf().displayName(),
                     up == null ? 0 : up.group().number(),
                     traffic(sa.remote().getAddress(), traffic),
-                    IkeSaView.Payloads.NONE,
+                    payloads(sa.counters()),
                     tunnel.map(TunnelState::created).orElse(0), tunnel.map(TunnelState::deleted).orElse(0),
                     tunnel.map(TunnelState::rekeys).orElse(0), matured ? 0 : 1));
         }
@@ -295,6 +305,13 @@ public final class GatewayManagement implements ManagementApi {
                 .filter(v -> peer.map(v.remoteAddress()::equals).orElse(true))
                 .sorted(Comparator.comparing(IkeSaView::remoteAddress))
                 .toList();
+    }
+
+    private static IkeSaView.Payloads payloads(io.sallyport.ike.IkeSaCounters c) {
+        return new IkeSaView.Payloads(c.deleteReceived(), c.deleteSent(), c.dpdRequestReceived(), c.dpdRequestSent(),
+                c.dpdResponseReceived(), c.dpdResponseSent(), c.dpdResponseMissed(), c.dpdResponseMaxDelaySeconds(),
+                c.invalidSpiReceived(), c.invalidSpiSent(),
+                c.exchanges().stream().map(e -> new IkeSaView.Exchange(e.type(), e.received(), e.sent(), e.failed())).toList());
     }
 
     /** IKE message counters towards one remote since the last {@code clear ... ike statistics}. */

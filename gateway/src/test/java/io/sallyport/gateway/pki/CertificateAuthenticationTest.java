@@ -236,6 +236,61 @@ class CertificateAuthenticationTest {
     }
 
     @Test
+    void handshakesRefreshTheCrlOnItsScheduleNotEachTime() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean published = new java.util.concurrent.atomic.AtomicBoolean();
+        byte[] crl = bytes("inter.crl");
+        var server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/inter.crl", exchange -> {
+            reads.incrementAndGet();
+            if (published.get()) {
+                exchange.sendResponseHeaders(200, crl.length);
+                exchange.getResponseBody().write(crl);
+            } else {
+                exchange.sendResponseHeaders(503, -1);
+            }
+            exchange.close();
+        });
+        server.start();
+        try {
+            Instant[] now = {Instant.parse("2027-06-01T00:00:00Z")};
+            Clock moving = new Clock() {
+                @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+                @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+                @Override public Instant instant() { return now[0]; }
+            };
+            // refresh-interval 1, disable on-download-failure: while the CA's server fails, certificates pass unchecked.
+            var download = new io.sallyport.pki.CrlDownload("root", java.net.URI.create("http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/inter.crl"), java.util.OptionalInt.of(1), true,
+                    io.sallyport.pki.CrlFetcher.defaults(), moving, Runnable::run);
+            download.loadIfNeverRead();
+            TrustedCa root = new TrustedCa("root", ROOT, true, List.of(), List.of(download));
+            CertificateAuthenticator ec = new CertificateAuthenticator("ec", Credentials.privateKey(bytes("ec.key"), null),
+                    List.of(cert("ec.pem"), INTER), true, List.of(root), List.of(), List.of(), CLOCK, new CertificateCache("ss"));
+            java.util.function.Supplier<List<List<Action>>> revokedPeer = () -> run(peer(A, B,
+                    Identity.fqdn("revoked.example.net"), null, auth("revoked", true, root(false))),
+                    peer(B, A, Identity.fqdn("ec.example.net"), null, ec));
+            assertTrue(up(revokedPeer.get().get(1)), "no CRL, failures tolerated");
+            published.set(true);
+            assertTrue(up(revokedPeer.get().get(1)), "a minute has not passed: no new read");
+            assertEquals(1, reads.get());
+            now[0] = now[0].plus(java.time.Duration.ofMinutes(1));
+            var r = revokedPeer.get();
+            assertEquals(2, reads.get(), "the failed read is retried a minute later, by the handshake that finds it due");
+            assertTrue(down(r.get(1)).startsWith("authentication failed: certificate revoked"), down(r.get(1)));
+            revokedPeer.get();
+            now[0] = now[0].plus(java.time.Duration.ofMinutes(59));
+            revokedPeer.get();
+            assertEquals(2, reads.get(), "inside the hour of refresh-interval 1 no handshake reads it again");
+            now[0] = now[0].plus(java.time.Duration.ofMinutes(1));
+            revokedPeer.get();
+            assertEquals(3, reads.get());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void requiredPolicyOidMissing() {
         CertificateAuthenticator gw = auth("gw", true, root(false));
         CertificateAuthenticator ec = new CertificateAuthenticator("ec", Credentials.privateKey(bytes("ec.key"), null),

@@ -147,6 +147,9 @@ class PlannerCertificatesTest {
             """);
         auth = (CertificateAuthenticator) t.peer().orElseThrow().authenticator();
         assertTrue(auth.trusted().getFirst().crlUnavailable().isEmpty());
+        t = plan("set security pki ca-profile entrust revocation-check crl url http://ca^example/entrust.crl\n");
+        assertTrue(t.problem().orElseThrow().contains("crl url http://ca^example/entrust.crl of CA profile entrust is not a URL"),
+                t.problem().toString());
     }
 
     @Test

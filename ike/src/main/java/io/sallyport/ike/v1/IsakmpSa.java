@@ -65,6 +65,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
     int dpdUnanswered;
     /** Whether INITIAL-CONTACT goes with our phase-1 authentication. */
     boolean initialContact;
+    final V1Counters counters = new V1Counters();
 
     IsakmpSa(V1Engine engine, PeerConfig peer, boolean initiator, long ckyI, long ckyR,
              InetSocketAddress local, InetSocketAddress remote, long now) {
@@ -182,6 +183,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
                 return;
             }
         }
+        counters.received(h.exchange());
         V1TaskManager.V1Task remoteTask = tasks.inFlight(h.messageId()) ? null : remoteTask(h, m, now);
         Endpoint before = new Endpoint(local, remote, onNatPort);
         if (h.encrypted()) {
@@ -251,6 +253,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     @Override
     public void send(byte[] packet, List<Action> out) {
+        counters.sent(packet);
         out.add(new Action.Send(new Datagram(local, remote, packet, onNatPort)));
     }
 
@@ -268,6 +271,12 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     @Override
     public void failed(V1TaskManager.V1Task task, Failure failure, long now, List<Action> out) {
+        counters.failed(switch (task) {
+            case QuickMode q -> Isakmp.EXCH_QUICK;
+            case AggressiveMode a -> Isakmp.EXCH_AGGRESSIVE;
+            case MainMode m -> Isakmp.EXCH_MAIN;
+            default -> Isakmp.EXCH_INFORMATIONAL;
+        });
         if (task.messageId() == 0) {
             engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, task.name() + ": phase 1 with " + peer.name() + " failed: " + failure.words());
             close(out, failure);
@@ -284,6 +293,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
         if (crypter == null || state == State.CLOSED) {
             return;
         }
+        counters.sending(payloads);
         int mid = newMessageId();
         byte[] packet = encryptedWithHash(Isakmp.EXCH_INFORMATIONAL, mid, Bytes.of32(mid), payloads);
         ivs.forget(mid);
@@ -432,6 +442,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
         }
         dpdUnanswered++;
         dpdSequence++;
+        counters.dpdAsked(now);
         engine.trace(out, TraceFlag.TIMER, TraceLevel.VERBOSE, "Dpd: R-U-THERE " + dpdSequence + " to " + peer.name());
         sendInformational(List.of(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, cookies(),
                 Isakmp.N_DPD_R_U_THERE, Bytes.of32(dpdSequence))), out);

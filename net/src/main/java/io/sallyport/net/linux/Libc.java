@@ -64,6 +64,13 @@ final class Libc {
         }
     }
     static final int IPPROTO_IPV6 = 41;
+    /** {@code SOL_UDP} and its offload options (Linux 4.18 / 5.0). */
+    static final int SOL_UDP = 17;
+    static final int UDP_SEGMENT = 103;
+    static final int UDP_GRO = 104;
+    /** {@code struct cmsghdr} header (length, level, type) on 64-bit Linux, and the room for one int/u16 of data. */
+    static final int CMSG_HEADER = 16;
+    static final int CMSG_SPACE_INT = 24;
     static final int IPV6_V6ONLY = 26;
     static final int EADDRINUSE = 98;
     static final int EADDRNOTAVAIL = 99;
@@ -84,6 +91,7 @@ final class Libc {
     static final int ENETUNREACH = 101;
     static final int EHOSTUNREACH = 113;
     static final int EINVAL = 22;
+    static final int EIO = 5;
     /** A TUN queue whose device was deleted under it. */
     static final int EBADFD = 77;
     static final int EBUSY = 16;
