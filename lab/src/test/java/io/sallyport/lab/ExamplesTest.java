@@ -1,6 +1,7 @@
 package io.sallyport.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sallyport.gateway.runtime.TunnelState;
@@ -150,6 +151,24 @@ class ExamplesTest {
             assertTrue(lab.awaitTunnels(NEGOTIATION), () -> problems(lab));
             lab.simulation().advance(5_000_000_000L);
             assertEquals(3, lab.ping("b2", lab.resolve("h0").orElseThrow(), Optional.empty(), 3).received());
+        }
+    }
+
+    /** The shared unit's TUN device deleted under router1 (issue 15 #8): the reverse routes to both branches come back with it. */
+    @Test
+    void dynamicPeersReverseRoutesComeBackWithADeletedDevice() throws Exception {
+        try (Lab lab = Lab.start(Topologies.example("dynamic-peer"))) {
+            assertTrue(lab.awaitTunnels(NEGOTIATION), () -> problems(lab));
+            Node router1 = lab.node("router1").orElseThrow();
+            String device = lab.router("router1").orElseThrow().plan().serviceSets().getFirst().tunName();
+            router1.deleteTun(device);
+            assertFalse(router1.control().routes().toString().contains("10.0.1.128/25"), "the route went with the device");
+            for (String branch : List.of("b1", "b2")) {
+                PingResult ping = lab.ping("h0", lab.resolve(branch).orElseThrow(), Optional.empty(), 3);
+                assertEquals(3, ping.received(), () -> "h0 -> " + branch + ": " + ping.render());
+            }
+            String route = router1.control().routes().toString();
+            assertTrue(route.contains("10.0.1.0/25") && route.contains("10.0.1.128/25"), route);
         }
     }
 }

@@ -508,7 +508,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
                     host.network().addAddress(a);
                 }
             }
-            for (Route r : rt.routes()) {
+            // The set's routes and the reverse routes of dynamic peers on this device.
+            List<Route> routes = new ArrayList<>(rt.routes());
+            routes.addAll(reverseRoutes.keySet());
+            for (Route r : routes) {
                 if (r.device().equals(d.tunName())) {
                     // Gone with the device, unless a retry after a partial restore (or another queue of
                     // the same device) put it back already: deleting first makes the add the same either way.
