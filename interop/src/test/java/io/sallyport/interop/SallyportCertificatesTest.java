@@ -151,6 +151,10 @@ class SallyportCertificatesTest {
         System.out.println("evidence:\n" + cache);
         assertTrue(cache.startsWith("Service set: ss1, Total entries: 3\n  Certificate cache entry: 3\n"
                 + "    Flags: Non-root Trusted\n    Issued to: gw-b.example.net, Issued by: Interop Test CA\n"), cache);
+        // The IKE_SA_INIT + IKE_AUTH with RSA-3072 CA and RSA-2048 certificates, on the wall clock.
+        String times = d.cli("show services ipsec-vpn negotiation-times");
+        System.out.println("evidence:\n" + times);
+        assertTrue(times.startsWith("IKE SAs established: 1,"), times);
     }
 
     @Test
