@@ -53,7 +53,6 @@ public final class Unsupported {
         "access profile * client * ppp",
         "access profile * client * l2tp",
         "services service-set * tcp-mss",
-        "services service-set * ipsec-vpn-options local-gateway routing-instance",
         "services service-set * ipsec-vpn-options ike-access-profile",
         "services ipsec-vpn rule * term * then dynamic natt-install-interval",
         "services ipsec-vpn ike policy * respond-bad-spi",
