@@ -16,6 +16,7 @@ final class Assist {
 
     static final List<HelpLine> CONFIG_COMMANDS = List.of(
             new HelpLine("activate", "Remove the inactive tag from a statement"),
+            new HelpLine("annotate", "Annotate the statement with a comment"),
             new HelpLine("commit", "Commit current set of changes"),
             new HelpLine("copy", "Copy a statement"),
             new HelpLine("deactivate", "Add the inactive tag to a statement"),
@@ -36,6 +37,7 @@ final class Assist {
             new HelpLine("status", "Show users currently editing configuration"),
             new HelpLine("top", "Exit to top level of configuration"),
             new HelpLine("up", "Exit one level of configuration"),
+            new HelpLine("update", "Update private database"),
             new HelpLine("wildcard", "Wildcard operations"));
 
     private static final List<HelpLine> COMMIT_OPTIONS = List.of(
@@ -48,7 +50,10 @@ final class Assist {
     private static final List<HelpLine> LOAD_OPTIONS = List.of(
             new HelpLine("merge", "Merge contents with existing configuration"),
             new HelpLine("override", "Override existing configuration"),
-            new HelpLine("set", "Execute set of commands on existing configuration"));
+            new HelpLine("patch", "Load patch file into configuration"),
+            new HelpLine("replace", "Replace configuration data"),
+            new HelpLine("set", "Execute set of commands on existing configuration"),
+            new HelpLine("update", "Update existing configuration"));
 
     private static final List<HelpLine> DISPLAY_FORMS = List.of(
             new HelpLine("json", "Show output in JSON format"),
@@ -60,6 +65,18 @@ final class Assist {
     private final ConfigSession config;
 
     private final References references;
+    private ShellExtension extension = ShellExtension.NONE;
+
+    void extension(ShellExtension extension) {
+        this.extension = extension;
+    }
+
+    /** The log files {@code show log}, {@code file show} and {@code monitor} may name, for {@code ?} and TAB. */
+    private java.util.function.Supplier<List<String>> logFiles = List::of;
+
+    void logFiles(java.util.function.Supplier<List<String>> files) {
+        this.logFiles = files;
+    }
 
     Assist(ShellState state, ConfigSession config, References references) {
         this.state = state;
@@ -200,10 +217,20 @@ final class Assist {
 
     private List<HelpLine> operationalOptions(List<String> typed) {
         if (!typed.isEmpty() && typed.getFirst().equals("help")) return helpOptions(typed.subList(1, typed.size()), config.active());
+        if (List.of(List.of("show", "log"), List.of("file", "show"), List.of("monitor", "start"), List.of("monitor", "stop")).contains(typed)) {
+            List<HelpLine> out = new ArrayList<>(catalog.next(typed));
+            logFiles.get().forEach(f -> out.add(new HelpLine(f, "")));
+            return out;
+        }
         if (typed.size() >= 2 && typed.get(0).equals("show") && typed.get(1).equals("configuration")) {
             return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), config.active(), references);
         }
-        return catalog.next(typed);
+        List<HelpLine> out = new ArrayList<>(catalog.next(typed));
+        for (HelpLine h : extension.next(typed)) {
+            out.removeIf(o -> o.word().equals(h.word()));
+            out.add(h);
+        }
+        return out;
     }
 
     /** What may follow {@code typed} in configuration mode, statements relative to {@code level}. */
@@ -213,6 +240,8 @@ final class Assist {
         return switch (typed.getFirst()) {
             case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(level, rest, config.candidate(), references);
             case "rename", "copy" -> rest.contains("to") ? List.of() : SchemaGuide.next(level, rest, config.candidate(), references);
+            case "annotate" -> rest.isEmpty() ? SchemaGuide.next(level, rest, config.candidate(), references)
+                    : withComment(SchemaGuide.next(level, rest, config.candidate(), references));
             case "insert" -> rest.contains("before") || rest.contains("after") ? List.of()
                     : withPlaces(SchemaGuide.next(level, rest, config.candidate(), references), rest.isEmpty());
             case "wildcard" -> rest.isEmpty() ? List.of(new HelpLine("delete", "Delete matching data elements"))
@@ -225,7 +254,7 @@ final class Assist {
                     : rest.size() == 4 ? List.of(SchemaGuide.ENTER, new HelpLine("upto", "Number of objects to replace"))
                     : rest.size() == 5 ? List.of(new HelpLine("<number>", "Number of objects to replace (0: all)")) : List.of(SchemaGuide.ENTER);
             case "show" -> withEnter(SchemaGuide.next(level, rest, config.candidate(), references));
-            case "run" -> catalog.next(rest);
+            case "run" -> operationalOptions(rest);
             case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS
                     : rest.equals(List.of("comment")) ? List.of(new HelpLine("<comment-string>", "Message to write to commit log"))
                     : rest.equals(List.of("confirmed")) ? List.of(SchemaGuide.ENTER,
@@ -252,13 +281,13 @@ final class Assist {
             case "load" -> rest.isEmpty() ? LOAD_OPTIONS
                     : rest.size() == 1 ? List.of(new HelpLine("<filename>", "Name of file to load"),
                             new HelpLine("terminal", "Use login terminal"))
-                    : rest.size() == 2 && !rest.getFirst().equals("override")
+                    : rest.size() == 2 && !rest.getFirst().equals("override") && !rest.getFirst().equals("update")
                             ? List.of(SchemaGuide.ENTER, new HelpLine("relative", "Load configuration relative to current edit level"))
                     : rest.size() == 2 ? List.of(SchemaGuide.ENTER) : List.of();
             case "save" -> rest.isEmpty() ? List.of(new HelpLine("<filename>", "Name of file to save to"),
                     new HelpLine("terminal", "Use login terminal")) : List.of(SchemaGuide.ENTER);
             case "help" -> helpOptions(rest, config.candidate());
-            case "quit", "status" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
+            case "quit", "status", "update" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
             default -> List.of();
         };
     }
@@ -283,6 +312,14 @@ final class Assist {
         out.removeIf(h -> h.equals(SchemaGuide.ENTER));
         out.add(new HelpLine("before", "Insert before given data element"));
         out.add(new HelpLine("after", "Insert after given data element"));
+        return out;
+    }
+
+    /** {@code annotate}: after the statement, its comment. */
+    private static List<HelpLine> withComment(List<HelpLine> lines) {
+        List<HelpLine> out = new ArrayList<>(lines);
+        out.removeIf(h -> h.equals(SchemaGuide.ENTER));
+        out.add(new HelpLine("<comment-string>", "Comment for the statement (\"\" removes it)"));
         return out;
     }
 

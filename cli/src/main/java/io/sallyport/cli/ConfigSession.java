@@ -28,6 +28,15 @@ public interface ConfigSession {
      */
     void end() throws IOException;
 
+    /** How this session edits ({@link EditingSessions.Mode#SHARED} when it is not in configuration mode). */
+    EditingSessions.Mode mode();
+
+    /**
+     * {@code update} in {@code configure private}: the commits others made since this session
+     * began (or last updated) merged into its private copy; a statement both changed refuses it.
+     */
+    Outcome update() throws IOException;
+
     /** When another session holds {@code configure exclusive}: the Junos error that names it. */
     Optional<String> lockedBy() throws IOException;
 

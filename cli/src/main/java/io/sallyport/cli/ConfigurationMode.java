@@ -11,6 +11,7 @@ import io.sallyport.config.SchemaNode;
 import io.sallyport.config.Secrets;
 import io.sallyport.config.store.AtomicFiles;
 import io.sallyport.config.store.ConfigDiff;
+import io.sallyport.config.store.EditingSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ import java.util.regex.PatternSyntaxException;
 final class ConfigurationMode {
     private final ShellState state;
     private final ConfigSession config;
-    private final DaemonLink daemon;
+    private final ControlChannel daemon;
     private final OperationalMode operational;
     private final SecretPrompt secrets;
     private final ConfirmPrompt confirmations;
@@ -37,11 +38,13 @@ final class ConfigurationMode {
     static final String DELETE_QUESTION = "Delete everything under this level? [yes,no] (no) ";
     static final String UNCOMMITTED = "The configuration has been changed but not committed";
     static final String EXIT_QUESTION = UNCOMMITTED + "\nExit with uncommitted changes? [yes,no] (yes) ";
+    static final String DISCARD_QUESTION = UNCOMMITTED + "\nDiscard uncommitted changes? [yes,no] (yes) ";
+    static final String DISCARDED = "Uncommitted changes discarded";
     /** The commands that change the candidate or commit it: refused while another session holds {@code configure exclusive}. */
     private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit",
-            "rename", "copy", "insert", "wildcard", "replace");
+            "rename", "copy", "insert", "wildcard", "replace", "annotate");
 
-    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets,
+    ConfigurationMode(ShellState state, ConfigSession config, ControlChannel daemon, OperationalMode operational, SecretPrompt secrets,
             ConfirmPrompt confirmations, PasteInput paste) {
         this.confirmations = confirmations;
         this.paste = paste;
@@ -78,17 +81,19 @@ final class ConfigurationMode {
             case "rename" -> renameOrCopy(w, command, false);
             case "copy" -> renameOrCopy(w, command, true);
             case "insert" -> insert(w, command);
+            case "annotate" -> annotate(w, command);
             case "wildcard" -> wildcardDelete(w, command);
             case "replace" -> replacePattern(w);
             case "show" -> show(p, rest, restAt);
             case "commit" -> commit(w);
             case "load" -> load(w);
             case "rollback" -> rollback(w);
-            case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()));
+            case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()), true);
             case "up" -> up(p, w);
             case "top" -> atLevel(p, w, 1, List.of());
             case "exit", "quit" -> exit(w);
             case "status" -> status(w);
+            case "update" -> update(w);
             case "save" -> save(w);
             default -> Reply.errorAt(w.starts().getFirst(), "unknown command.\n");
         };
@@ -160,24 +165,22 @@ final class ConfigurationMode {
     }
 
     /**
-     * {@code load (override | merge | set) (FILE | terminal) [relative]}: override replaces the
-     * candidate, merge adds a text in either form to it, set applies set/delete/activate/deactivate
-     * commands line by line, keeping the good lines and reporting each bad one with its line number
-     * as Junos does. {@code relative} reads the text at the current edit level. {@code terminal}
-     * reads what is pasted up to Ctrl-D.
+     * {@code load (override | merge | replace | update | set | patch) (FILE | terminal) [relative]}:
+     * override and update replace the candidate, merge adds a text in either form to it, replace merges too
+     * but a statement tagged {@code replace:} replaces the candidate's as a whole, set applies
+     * set/delete/activate/deactivate commands line by line (keeping the good lines and reporting
+     * each bad one with its line number, as Junos does), patch applies a {@code show | compare}
+     * text. {@code relative} reads the text at the current edit level. {@code terminal} reads
+     * what is pasted up to Ctrl-D.
      */
     private Reply load(Words w) throws IOException {
         List<String> args = w.from(1);
-        if (args.isEmpty()) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <override|merge|set>.\n");
+        if (args.isEmpty()) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <override|merge|replace|update|set|patch>.\n");
         String mode = args.getFirst();
-        if (mode.equals("replace")) {
-            return Reply.errorAt(w.starts().get(1), "error: load replace is not supported: config does not read 'replace:' tags;"
-                    + " use load merge, or delete the statement and load merge\n");
-        }
-        if (!List.of("override", "merge", "set").contains(mode)) return syntaxErrorAt(w, 1);
+        if (!List.of("override", "merge", "replace", "update", "set", "patch").contains(mode)) return syntaxErrorAt(w, 1);
         if (args.size() == 1) return Reply.errorAt(w.starts().get(1) + mode.length() + 1, "syntax error, expecting <filename> or terminal.\n");
         boolean relative = args.size() > 2 && args.get(2).equals("relative");
-        if (relative && mode.equals("override")) return syntaxErrorAt(w, 3);
+        if (relative && (mode.equals("override") || mode.equals("update"))) return syntaxErrorAt(w, 3);
         if (args.size() > (relative ? 3 : 2)) return syntaxErrorAt(w, relative ? 4 : 3);
         boolean terminal = args.get(1).equals("terminal");
         String source = terminal ? "terminal" : args.get(1);
@@ -195,27 +198,38 @@ final class ConfigurationMode {
         }
         List<PathElement> base = relative ? state.level() : List.of();
         if (mode.equals("set")) return loadSet(source, text, base);
+        Node candidate = config.candidate();
+        if (mode.equals("patch")) {
+            try {
+                config.updateCandidate(Patch.apply(candidate, text, base));
+                return Reply.ok("load complete\n");
+            } catch (Patch.Refused e) {
+                return Reply.error(source + ": " + e.getMessage() + "\nerror: load patch failed; nothing was changed\n");
+            }
+        }
         try {
-            Node candidate = config.candidate();
-            Node parsed = ConfigText.parse(relative ? underLevel(text) : text);
-            Node loaded = mode.equals("override") ? parsed
-                    : ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(parsed));
+            String braces = relative ? Patch.underLevel(base, text) : text;
+            Node loaded;
+            if (mode.equals("replace")) {
+                ConfigText.Replacing r = ConfigText.parseReplacing(braces);
+                loaded = candidate;
+                // A replaced statement is emptied where it stands (terms keep their order), then filled from the text.
+                for (List<PathElement> replaced : r.replaced()) {
+                    if (loaded.at(replaced).isPresent()) {
+                        loaded = ListEntryMove.under(loaded, replaced, n -> new Node(n.name(), n.key(), List.of(), false, List.of()));
+                    }
+                }
+                loaded = ConfigText.applySetCommands(loaded, ConfigPrinter.setCommands(r.tree()));
+            } else {
+                Node parsed = ConfigText.parse(braces);
+                // update, like override, leaves the candidate equal to the text (Junos then notifies only what changed).
+                loaded = mode.equals("merge") ? ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(parsed)) : parsed;
+            }
             config.updateCandidate(loaded);
             return Reply.ok("load complete\n");
         } catch (ConfigSyntaxException e) {
             return Reply.error(source + ": " + e.getMessage() + "\nerror: load failed\n");
         }
-    }
-
-    /** {@code text} wrapped in the braces of the current level, so it reads as a whole configuration. */
-    private String underLevel(String text) {
-        StringBuilder open = new StringBuilder();
-        StringBuilder close = new StringBuilder();
-        for (PathElement e : state.level()) {
-            open.append(e.name()).append(e.key() == null ? "" : " " + Words.quote(e.key())).append(" {\n");
-            close.append("}\n");
-        }
-        return open + text + "\n" + close;
     }
 
     /**
@@ -357,6 +371,38 @@ final class ConfigurationMode {
     }
 
     /**
+     * {@code annotate STATEMENT "TEXT"}: a comment kept with the statement (through commits and
+     * rollbacks) and printed {@code /* TEXT *}{@code /} above it in the brace form; an empty
+     * TEXT removes it. A statement inside a one-line statement cannot carry one (its line is the
+     * whole statement's).
+     */
+    private Reply annotate(Words w, String command) throws IOException {
+        if (w.size() < 2) return Reply.errorAt(command.length() + 1, "syntax error, expecting <statement>.\n");
+        if (w.size() < 3) return Reply.errorAt(command.length() + 1, "syntax error, expecting <comment-string>.\n");
+        String text = w.words().getLast();
+        if (text.contains("*/") || text.contains("/*")) return Reply.errorAt(w.starts().getLast(), "error: a comment cannot hold '/*' or '*/'\n");
+        int sourceAt = w.starts().getFirst() + w.first().length();
+        List<PathElement> path;
+        try {
+            ConfigEditor.Statement statement = ConfigEditor.statement(state.level(), command.substring(sourceAt, w.starts().getLast()));
+            if (!statement.values().isEmpty()) return Reply.errorAt(w.starts().getLast() - 1, "error: annotate names a statement, not its value\n");
+            path = statement.path();
+        } catch (ConfigSyntaxException e) {
+            return e.column() > 0 && e.path().isEmpty() ? syntaxError(e, sourceAt) : Reply.error("error: " + e.detail() + "\n");
+        }
+        Node candidate = config.candidate();
+        if (candidate.at(path).isEmpty()) return Reply.error("error: statement not found: " + String.join(" ", ConfigEditor.words(path)) + "\n");
+        Optional<SchemaNode> parent = Schema.nodeAt(path.subList(0, path.size() - 1));
+        if (parent.isPresent() && (parent.get() instanceof SchemaNode.Container c && c.flat() || parent.get() instanceof SchemaNode.ListNode l && l.flat())) {
+            return Reply.errorAt(w.starts().get(1), "error: '" + path.getLast().name() + "' is part of a one-line statement; annotate '"
+                    + path.get(path.size() - 2).name() + "' instead\n");
+        }
+        Node updated = ConfigEditor.annotate(candidate, path, text.strip());
+        if (!updated.equals(candidate)) config.updateCandidate(updated);
+        return Reply.ok("");
+    }
+
+    /**
      * {@code wildcard delete STATEMENT REGEX}: every entry of the list STATEMENT names whose name
      * matches REGEX (the whole name), after the matches are listed and the person says yes
      * ({@code Delete N objects? [yes,no] (no)}); without a terminal the default, no, applies and
@@ -480,16 +526,17 @@ final class ConfigurationMode {
     }
 
     private Reply show(Pipeline p, String rest, int restAt) throws IOException {
-        List<PathElement> level = state.level();
+        Shown shown = Shown.level(state.level());
         if (!rest.isBlank()) {
             try {
-                level = ConfigEditor.editLevel(level, rest);
+                shown = Shown.of(state.level(), rest);
             } catch (ConfigSyntaxException e) {
                 return syntaxError(e, restAt);
             }
         }
+        List<PathElement> level = shown.level();
         if (p.compare().isPresent()) return compare(p.compare().get(), level);
-        Node candidate = config.candidate();
+        Node candidate = shown.restrict(config.candidate());
         return Reply.ok(p.display().isPresent()
                 ? config.render(candidate, level, p.display().get())
                 : config.braces(candidate, level));
@@ -505,6 +552,13 @@ final class ConfigurationMode {
             return Reply.error("error: " + e.getMessage() + "\n");
         }
         return Reply.ok(ConfigDiff.diff(StoreSession.pruneTo(old, level), StoreSession.pruneTo(config.candidate(), level)));
+    }
+
+    /** {@code update}: others' commits merged into this {@code configure private} session's copy. */
+    private Reply update(Words w) throws IOException {
+        if (w.size() > 1) return syntaxErrorAt(w, 1);
+        ConfigSession.Outcome o = config.update();
+        return o.ok() ? Reply.ok(o.text()) : Reply.error(o.text());
     }
 
     /** {@code status}: who is editing the configuration, this session included. */
@@ -581,7 +635,7 @@ final class ConfigurationMode {
 
     /** A running daemon applies the new active configuration; without one there is nothing to tell. */
     private String reloadDaemon() {
-        if (!daemon.socketExists()) return "";
+        if (!daemon.running()) return "";
         return switch (daemon.execute(DaemonLink.RELOAD)) {
             case DaemonLink.Answer.Reply r when r.reply().ok() -> "";
             case DaemonLink.Answer.Reply r -> "warning: the Sallyport daemon did not apply the new configuration: "
@@ -650,10 +704,13 @@ final class ConfigurationMode {
         }
         List<String> lines = new ArrayList<>();
         if (!config.candidate().equals(config.active())) {
+            // configure exclusive and private discard what is not committed: Junos asks about that instead.
+            boolean discards = config.mode() != EditingSessions.Mode.SHARED;
             // Nobody to ask (-c, piped stdin): the default, yes, and the notice stays in the output.
-            Optional<Boolean> yes = confirmations.ask(EXIT_QUESTION);
+            Optional<Boolean> yes = confirmations.ask(discards ? DISCARD_QUESTION : EXIT_QUESTION);
             if (yes.isEmpty()) lines.add(UNCOMMITTED);
             else if (!yes.get()) return Reply.ok("");
+            if (discards) lines.add(DISCARDED);
         }
         lines.add("Exiting configuration mode");
         state.leaveConfiguration();

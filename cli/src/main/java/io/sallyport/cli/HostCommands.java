@@ -49,6 +49,15 @@ final class HostCommands {
 
     Path logDir() { return logDir; }
 
+    /** The names of the files in {@code dir}, sorted; none when it cannot be read. */
+    static List<String> fileNames(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** {@code show version}: host name, model, the Sallyport and Java versions. */
     static Reply version(String hostName) {
         return Reply.ok("Hostname: " + hostName + "\nModel: sallyport\nSallyport: " + sallyportVersion()

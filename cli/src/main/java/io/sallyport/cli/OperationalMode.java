@@ -29,15 +29,16 @@ import io.sallyport.config.store.ConfigDiff;
  */
 final class OperationalMode {
     private final ConfigSession config;
-    private final DaemonLink daemon;
+    private final ControlChannel daemon;
 
     private final PkiOperations pki;
     private final Supplier<String> hostName;
     private final LogMonitor monitor;
     private final OperationalCatalog catalog = new OperationalCatalog();
     private HostCommands host;
+    private ShellExtension extension = ShellExtension.NONE;
 
-    OperationalMode(ConfigSession config, DaemonLink daemon, Supplier<String> hostName, LogMonitor monitor) {
+    OperationalMode(ConfigSession config, ControlChannel daemon, Supplier<String> hostName, LogMonitor monitor) {
         this.config = config;
         this.daemon = daemon;
         this.hostName = hostName;
@@ -54,7 +55,7 @@ final class OperationalMode {
     private Reply pki(OperationalCommand command) {
         ControlProtocol.Reply r = pki.execute(command);
         if (!r.ok()) return Reply.error(r.text());
-        if (PkiOperations.changesStore(command) && daemon.socketExists()) {
+        if (PkiOperations.changesStore(command) && daemon.running()) {
             String warning = switch (daemon.execute(DaemonLink.RELOAD)) {
                 case DaemonLink.Answer.Reply a when a.reply().ok() -> "";
                 case DaemonLink.Answer.Reply a -> "warning: the Sallyport daemon did not apply the change: " + a.reply().text();
@@ -65,13 +66,27 @@ final class OperationalMode {
         return Reply.ok(r.text());
     }
 
+    void extension(ShellExtension extension) {
+        this.extension = extension;
+    }
+
     /** Where {@code ping} and {@code traceroute} are found (tests give their own). */
     void programs(Function<String, Optional<Path>> programs) {
         this.host = new HostCommands(daemon.stateDir().resolve("log"), programs);
     }
 
     Reply execute(Pipeline p) {
+        return execute(p, false);
+    }
+
+    /** @param configurationMode the command came through {@code run} in configuration mode */
+    Reply execute(Pipeline p, boolean configurationMode) {
         Words w = Words.of(p.command());
+        Optional<Reply> added = extension.execute(p.command(), configurationMode);
+        if (added.isPresent()) {
+            return p.display().isPresent() || p.compare().isPresent()
+                    ? Reply.error("error: '| display' and '| compare' are not available for '" + w.first() + "'\n") : added.get();
+        }
         if (w.size() >= 2 && w.get(0).equals("show") && w.get(1).equals("configuration")) {
             return showConfiguration(p, w);
         }
@@ -180,17 +195,18 @@ final class OperationalMode {
 
     /** {@code show configuration [STATEMENT...]}: the active configuration, or part of it. */
     private Reply showConfiguration(Pipeline p, Words w) {
-        Node active = config.active();
-        List<PathElement> level = List.of();
+        Shown shown = Shown.level(List.of());
         if (w.size() > 2) {
             // The statement words as typed, so config's column lands the caret under the word at fault.
             int restAt = w.starts().get(1) + w.get(1).length();
             try {
-                level = ConfigEditor.editLevel(List.of(), p.command().substring(restAt));
+                shown = Shown.of(List.of(), p.command().substring(restAt));
             } catch (ConfigSyntaxException e) {
                 return e.column() > 0 ? Reply.errorAt(restAt + e.column() - 1, e.detail() + "\n") : Reply.error("error: " + e.detail() + "\n");
             }
         }
+        Node active = shown.restrict(config.active());
+        List<PathElement> level = shown.level();
         if (p.compare().isPresent()) {
             // Operational mode has no candidate: the active configuration against commit N.
             if (p.compare().get().rollback().isEmpty()) {
@@ -198,7 +214,8 @@ final class OperationalMode {
             }
             int n = p.compare().get().rollback().getAsInt();
             List<PathElement> at = level;
-            return committed(n).map(old -> Reply.ok(diff(old, active, at)))
+            Shown what = shown;
+            return committed(n).map(old -> Reply.ok(diff(what.restrict(old), active, at)))
                     .orElseGet(() -> Reply.error("error: Cannot compare, rollback " + n + " does not exist\n"));
         }
         if (p.display().isPresent()) return Reply.ok(config.render(active, level, p.display().get()));

@@ -22,7 +22,7 @@ public final class Shell {
     private final ShellState state = new ShellState();
     private final ConfigSession config;
     private final String user;
-    private final String systemHost;
+    private final java.util.function.Supplier<String> systemHost;
     private final Assist assist;
     private final ConfigurationMode configurationMode;
     private final OperationalMode operationalMode;
@@ -39,11 +39,20 @@ public final class Shell {
      * @param user       the login name shown in the prompt
      * @param systemHost the host name shown when the active configuration has no {@code system host-name}
      */
-    public Shell(ConfigSession config, DaemonLink daemon, String user, String systemHost) {
+    public Shell(ConfigSession config, ControlChannel daemon, String user, String systemHost) {
+        this(config, daemon, user, () -> systemHost);
+    }
+
+    /**
+     * @param systemHost the host name shown when the active configuration has none, asked each
+     *                   time (the lab's shell shows the router it talks to)
+     */
+    public Shell(ConfigSession config, ControlChannel daemon, String user, java.util.function.Supplier<String> systemHost) {
         this.config = config;
         this.user = user;
         this.systemHost = systemHost;
         this.assist = new Assist(state, config, new References(() -> new io.sallyport.pki.PkiStore(daemon.stateDir()).localCertificateIds()));
+        assist.logFiles(() -> HostCommands.fileNames(daemon.stateDir().resolve("log")));
         this.operationalMode = new OperationalMode(config, daemon, this::hostName, monitor);
         this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt),
                 question -> confirmations.ask(question), () -> paste.untilEndOfInput());
@@ -55,6 +64,13 @@ public final class Shell {
      */
     public Shell echoCommandOnError(boolean on) {
         this.echo = on;
+        return this;
+    }
+
+    /** Operational commands added to this shell ({@code ?}, TAB and abbreviations know them too). */
+    public Shell extendedBy(ShellExtension extension) {
+        operationalMode.extension(extension);
+        assist.extension(extension);
         return this;
     }
 
@@ -320,6 +336,6 @@ public final class Shell {
     }
 
     private String hostName() {
-        return config.active().child("system").flatMap(s -> s.value("host-name")).orElse(systemHost);
+        return config.active().child("system").flatMap(s -> s.value("host-name")).orElseGet(systemHost);
     }
 }

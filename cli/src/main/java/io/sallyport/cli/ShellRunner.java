@@ -211,6 +211,9 @@ public final class ShellRunner {
         Object history = reader.getVariable(LineReader.DISABLE_HISTORY);
         reader.setVariable(LineReader.DISABLE_HISTORY, true);
         StringBuilder text = new StringBuilder();
+        // Raw between lines too: a pasted block followed by Ctrl-D must not meet the cooked line
+        // discipline while no readLine runs (there ^D is no byte, and the end would be missed).
+        Attributes cooked = terminal.enterRawMode();
         try {
             while (true) text.append(reader.readLine("")).append('\n');
         } catch (EndOfFileException e) {
@@ -218,6 +221,7 @@ public final class ShellRunner {
         } catch (UserInterruptException e) {
             return Optional.empty();
         } finally {
+            terminal.setAttributes(cooked);
             reader.setVariable(LineReader.DISABLE_HISTORY, history == null ? false : history);
         }
     }

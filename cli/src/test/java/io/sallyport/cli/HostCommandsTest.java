@@ -62,6 +62,8 @@ class HostCommandsTest {
         assertTrue(fails("file list /etc").contains("is outside it"));
         assertTrue(fails("show log kmd").contains("could not resolve file: kmd"));
         assertTrue(fails("file copy a b").endsWith("^\nsyntax error.\n"));
+        assertTrue(shell.help("show log ").contains(new HelpLine("kmd-trace", "")), "? lists the log files");
+        assertEquals(java.util.List.of("kmd-trace"), shell.complete("file show k"));
     }
 
     @Test

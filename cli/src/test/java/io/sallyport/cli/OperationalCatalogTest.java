@@ -24,7 +24,7 @@ class OperationalCatalogTest {
         assertEquals(List.of("configuration", "log", "ospf", "route", "security", "services", "system", "version"), words(List.of("show")));
         assertEquals(List.of("interface", "neighbor"), words(List.of("show", "ospf")));
         assertEquals(List.of("ipsec-vpn", "service-sets"), words(List.of("show", "services")));
-        assertEquals(List.of("certificates", "drops", "ike", "ipsec"), words(List.of("show", "services", "ipsec-vpn")));
+        assertEquals(List.of("certificates", "drops", "ike", "ipsec", "negotiation-times"), words(List.of("show", "services", "ipsec-vpn")));
         assertEquals(List.of("security-associations", "statistics"), words(List.of("show", "services", "ipsec-vpn", "ike")));
     }
 

@@ -66,6 +66,21 @@ class RollbackStatusSaveTest {
     }
 
     @Test
+    void showingAListWithoutANameShowsAllItsEntries() {
+        ok("set services ipsec-vpn ike proposal p2 dh-group group19");
+        ok("set services ipsec-vpn ike policy k1 proposals p1");
+        assertEquals("proposal p1 {\n    dh-group group14;\n}\nproposal p2 {\n    dh-group group19;\n}\n",
+                ok("show services ipsec-vpn ike proposal"));
+        assertEquals("set services ipsec-vpn ike proposal p1 dh-group group14\nset services ipsec-vpn ike proposal p2 dh-group group19\n",
+                ok("show services ipsec-vpn ike proposal | display set"));
+        ok("commit");
+        ok("exit");
+        assertEquals("proposal p1 {\n    dh-group group14;\n}\nproposal p2 {\n    dh-group group19;\n}\n",
+                ok("show configuration services ipsec-vpn ike proposal"));
+        assertTrue(fails("show configuration services ipsec-vpn ike frob").contains("^"));
+    }
+
+    @Test
     void statusListsTheEditingSessionsThisOneIncluded() throws IOException {
         Shell bob = new Shell(StoreSession.open(state, "bob"), new DaemonLink(state), "bob", "h");
         bob.execute("configure");

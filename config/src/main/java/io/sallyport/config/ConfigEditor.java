@@ -380,6 +380,17 @@ public final class ConfigEditor {
         return changed ? node.withChildren(out) : node;
     }
 
+    /** The statement at {@code path} (which exists) annotated with {@code text}; an empty text removes the annotation. */
+    public static Node annotate(Node root, List<PathElement> path, String text) {
+        return annotateAt(root, path, 0, text.isEmpty() ? null : text);
+    }
+
+    private static Node annotateAt(Node node, List<PathElement> path, int depth, String text) {
+        PathElement e = path.get(depth);
+        return node.mapChild(e.name(), e.key(), c -> depth == path.size() - 1
+            ? c.withAnnotation(text) : annotateAt(c, path, depth + 1, text));
+    }
+
     static Node markInactive(Node root, List<PathElement> path, Target at) throws ConfigSyntaxException {
         return setInactive(root, new Target(path, Schema.nodeAt(path).orElseThrow(), List.of(), at.at()), true);
     }

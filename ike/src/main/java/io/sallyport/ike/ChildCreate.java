@@ -1,25 +1,13 @@
 package io.sallyport.ike;
 
-import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.IkeKeyDerivation;
-import io.sallyport.crypto.IkeSaKeys;
-import io.sallyport.crypto.KeyExchange;
-import io.sallyport.crypto.Prf;
 import io.sallyport.ike.message.Bytes;
-import io.sallyport.ike.message.DecodeResult;
-import io.sallyport.ike.message.FragmentBuffer;
-import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.IkeMessage;
-import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Payload;
-import io.sallyport.ike.message.SkCipher;
 import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.message.Wire;
-import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -140,7 +128,7 @@ final class ChildCreate {
         var integ = cp.encryption().isAead() ? null : cp.integrity();
         int encLen = cp.encryption().keyMaterialSize();
         int intLen = integ == null ? 0 : integ.keySize();
-        byte[] km = IkeKeyDerivation.childKeyMaterial(s.proposal.prf(), s.skD, sharedOrNull, cNi, cNr, 2 * (encLen + intLen));
+        byte[] km = IkeKeyDerivation.childKeyMaterial(s.proposal.prf(), s.keys.skD(), sharedOrNull, cNi, cNr, 2 * (encLen + intLen));
         byte[] encIR = Arrays.copyOfRange(km, 0, encLen);
         byte[] intIR = Arrays.copyOfRange(km, encLen, encLen + intLen);
         byte[] encRI = Arrays.copyOfRange(km, encLen + intLen, 2 * encLen + intLen);

@@ -136,7 +136,7 @@ final class ChildRekey {
                 return new Step.Done<>();
             }
             old.state = ChildSa.State.REKEYING;
-            DhGroup group = old.rekeyGroup != null ? old.rekeyGroup : old.term.childProposals().getFirst().pfsGroup();
+            DhGroup group = old.rekeyRetry.group(old.term.childProposals().getFirst().pfsGroup());
             List<Payload> pl = new ArrayList<>();
             pl.add(new Payload.Notify(Wire.PROTO_ESP, Bytes.of32(old.spiIn), Wire.N_REKEY_SA, new byte[0]));
             pl.addAll(payloads(old.term, group, old.localSelectors, old.remoteSelectors));
@@ -155,12 +155,8 @@ final class ChildRekey {
         public Step<List<Payload>> process(long now, IkeMessage m, List<Action> out) {
             var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
             if (err.isPresent()) {
-                Optional<DhGroup> wanted = suggestedGroup(old.term, err.get()).filter(g -> g != old.rekeyGroup);
-                wanted.ifPresent(g -> old.rekeyGroup = g);
-                if (wanted.isPresent() && !old.rekeyGroupSwitched) {
-                    // RFC 7296 §1.3: the responder named a group of ours; try again with it now, once (a peer
-                    // naming another group each time gets the back-off, not a loop).
-                    old.rekeyGroupSwitched = true;
+                Optional<DhGroup> wanted = suggestedGroup(old.term, err.get());
+                if (wanted.isPresent() && old.rekeyRetry.retryAtOnceWith(wanted.get())) {
                     s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyChildLocal: " + old + " rekey: peer wants "
                             + wanted.get().keyword() + ", retrying with it");
                     old.state = ChildSa.State.INSTALLED;
@@ -196,8 +192,7 @@ final class ChildRekey {
 
         /** The rekey failed: the old SA stays and is rekeyed again after a bounded, doubling wait. */
         private Step<List<Payload>> refused(long now, String why, List<Action> out) {
-            old.rekeyRefusals++;
-            long wait = s.rekeyBackoff(old.rekeyRefusals);
+            long wait = old.rekeyRetry.refused(s.env.options().limits());
             old.rekeyRetryAt = now + wait;
             if (old.state == ChildSa.State.REKEYING) {
                 old.state = ChildSa.State.INSTALLED;

@@ -1,26 +1,12 @@
 package io.sallyport.ike;
 
-import io.sallyport.crypto.DhGroup;
-import io.sallyport.crypto.IkeKeyDerivation;
-import io.sallyport.crypto.IkeSaKeys;
-import io.sallyport.crypto.KeyExchange;
 import io.sallyport.crypto.Prf;
 import io.sallyport.ike.message.Bytes;
-import io.sallyport.ike.message.DecodeResult;
-import io.sallyport.ike.message.FragmentBuffer;
-import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.IkeMessage;
-import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Payload;
-import io.sallyport.ike.message.SkCipher;
-import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.message.Wire;
 import io.sallyport.ike.task.Step;
-import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -63,7 +49,7 @@ final class IkeAuth {
                 // Only when this is our sole SA with the peer: otherwise the peer would forget SAs we still use.
                 pl.add(Payload.Notify.of(Wire.N_INITIAL_CONTACT));
             }
-            byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.skPi, idi.body()));
+            byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.keys.skPi(), idi.body()));
             pl.add(auth(s, octets));
             newChildSpi = s.env.newChildSpi();
             pl.add(Proposals.childOffer(s.peer.childProposals(), newChildSpi, true));
@@ -87,7 +73,7 @@ final class IkeAuth {
                 return new Step.Done<>();
             }
             boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idr.get().idType(), idr.get().data());
-            byte[] octets = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.skPr, idr.get().body()));
+            byte[] octets = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.keys.skPr(), idr.get().body()));
             Optional<String> refused = idOk ? check(s, m, idr.get(), auth.get(), octets) : Optional.of("responder identity "
                     + IkeSession.identityText(idr.get()) + " is not the configured " + s.peer.remoteId());
             if (refused.isPresent()) {
@@ -144,7 +130,7 @@ final class IkeAuth {
             return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
         }
         boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idi.get().idType(), idi.get().data());
-        byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.skPi, idi.get().body()));
+        byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.keys.skPi(), idi.get().body()));
         Optional<String> refused = idOk ? check(s, m, idi.get(), auth.get(), octets) : Optional.of("peer identity "
                 + IkeSession.identityText(idi.get()) + " is not the configured " + s.peer.remoteId());
         if (refused.isPresent()) {
@@ -157,11 +143,12 @@ final class IkeAuth {
         Payload.Id idr = IkeAuth.idPayload(Wire.IDR, s.peer.localId());
         resp.add(idr);
         CertificatePayloads.addToAuth(s, resp, false);
-        byte[] ours = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.skPr, idr.body()));
+        byte[] ours = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.keys.skPr(), idr.body()));
         resp.add(auth(s, ours));
+        s.env.authenticatedAs(s, new Identity(Identity.Type.fromWire(idi.get().idType()), idi.get().data()));
         if (m.notify(Wire.N_INITIAL_CONTACT).isPresent()) {
             // RFC 7296 §2.4: the peer has no other SA with us; whatever we still hold is stale.
-            for (IkeSession other : s.env.sessionsOf(s.peer.name())) {
+            for (IkeSession other : s.env.staleOnInitialContact(s)) {
                 if (other != s && other.state == State.ESTABLISHED) {
                     other.close(out, DownCause.DELETED_BY_PEER, "stale: peer sent INITIAL_CONTACT");
                 }

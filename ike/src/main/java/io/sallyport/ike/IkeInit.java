@@ -2,25 +2,16 @@ package io.sallyport.ike;
 
 import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.IkeKeyDerivation;
-import io.sallyport.crypto.IkeSaKeys;
 import io.sallyport.crypto.KeyExchange;
-import io.sallyport.crypto.Prf;
 import io.sallyport.ike.message.Bytes;
-import io.sallyport.ike.message.DecodeResult;
-import io.sallyport.ike.message.FragmentBuffer;
 import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.IkeMessage;
 import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Payload;
-import io.sallyport.ike.message.SkCipher;
-import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.message.Wire;
 import io.sallyport.ike.task.Step;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 

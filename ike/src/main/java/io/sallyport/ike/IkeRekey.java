@@ -48,7 +48,7 @@ final class IkeRekey {
         public Step<List<Payload>> initiate(long now, List<Action> out) {
             nonce = s.env.nonce();
             newIkeSpi = s.env.newIkeSpi();
-            DhGroup group = s.ikeRekeyGroup != null ? s.ikeRekeyGroup : s.peer.ikeProposals().getFirst().group();
+            DhGroup group = s.rekeyRetry.group(s.peer.ikeProposals().getFirst().group());
             ke = s.env.newKeyExchange(group);
             s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyIkeLocal: rekeying IKE SA " + s.id());
             return new Step.Send<>(List.of(Proposals.ikeOffer(s.peer.ikeProposals(), Bytes.of64(newIkeSpi)), new Payload.Nonce(nonce),
@@ -71,11 +71,8 @@ final class IkeRekey {
                 var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
                 Optional<DhGroup> wanted = err.filter(n -> n.notifyType() == Wire.N_INVALID_KE_PAYLOAD && n.data().length == 2)
                         .flatMap(n -> DhGroup.fromNumber(Bytes.u16(n.data(), 0)))
-                        .filter(g -> g != s.ikeRekeyGroup && s.peer.ikeProposals().stream().anyMatch(x -> x.group() == g));
-                wanted.ifPresent(g -> s.ikeRekeyGroup = g);
-                if (wanted.isPresent() && !s.ikeRekeyGroupSwitched) {
-                    // Once at once; a peer naming another group each time gets the back-off, not a loop.
-                    s.ikeRekeyGroupSwitched = true;
+                        .filter(g -> s.peer.ikeProposals().stream().anyMatch(x -> x.group() == g));
+                if (wanted.isPresent() && s.rekeyRetry.retryAtOnceWith(wanted.get())) {
                     s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyIkeLocal: peer wants " + wanted.get().keyword() + ", retrying with it");
                     s.tasks.queueFirst(new Initiator(s));
                     return new Step.Done<>();
@@ -112,8 +109,7 @@ final class IkeRekey {
 
         /** The rekey failed: this SA stays and is rekeyed again after a bounded, doubling wait (before its hard lifetime). */
         private Step<List<Payload>> refused(long now, String why, List<Action> out) {
-            s.ikeRekeyRefusals++;
-            long wait = s.rekeyBackoff(s.ikeRekeyRefusals);
+            long wait = s.rekeyRetry.refused(s.env.options().limits());
             s.softDeadline = now + wait < s.hardDeadline ? now + wait : Long.MAX_VALUE;
             s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "RekeyIkeLocal: " + why + ", keeping " + s.id()
                     + (s.softDeadline == Long.MAX_VALUE ? " until it expires" : ", next try in " + wait / 1_000_000_000L + " s"));
@@ -175,7 +171,7 @@ final class IkeRekey {
         next.natLocal = s.natLocal;
         next.natRemote = s.natRemote;
         next.peerFragmentation = s.peerFragmentation;
-        next.deriveIkeKeys(IkeKeyDerivation.rekeySkeyseed(s.proposal.prf(), s.skD, shared, rNi, rNr));
+        next.deriveIkeKeys(IkeKeyDerivation.rekeySkeyseed(s.proposal.prf(), s.keys.skD(), shared, rNi, rNr));
         next.state = State.ESTABLISHED;
         long life = p.lifetimeSeconds() * 1_000_000_000L;
         next.hardDeadline = now + life;

@@ -1,11 +1,8 @@
 package io.sallyport.ike;
 
-import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.IkeKeyDerivation;
 import io.sallyport.crypto.IkeSaKeys;
 import io.sallyport.crypto.KeyExchange;
-import io.sallyport.crypto.Prf;
-import io.sallyport.ike.message.Bytes;
 import io.sallyport.ike.message.DecodeResult;
 import io.sallyport.ike.message.FragmentBuffer;
 import io.sallyport.ike.message.IkeHeader;
@@ -13,14 +10,10 @@ import io.sallyport.ike.message.IkeMessage;
 import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Payload;
 import io.sallyport.ike.message.SkCipher;
-import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.message.Wire;
 import io.sallyport.ike.task.Step;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,14 +55,9 @@ final class IkeSession {
     byte[] initRequest;
     byte[] initResponse;
     /** IKE rekeys the peer refused in a row, and the group its INVALID_KE_PAYLOAD asked for (if ours). */
-    int ikeRekeyRefusals;
-    DhGroup ikeRekeyGroup;
-    boolean ikeRekeyGroupSwitched;
-    byte[] skD;
-    byte[] skPi;
-    byte[] skPr;
-    SkCipher outCipher;
-    SkCipher inCipher;
+    final RekeyRetry rekeyRetry = new RekeyRetry();
+    /** The IKE SA's keys (RFC 7296 §2.14), null until derived: the responder derives them when IKE_AUTH arrives. */
+    Keys keys;
     /** Requests and responses are reassembled apart: a peer's request may arrive amid its response to ours. */
     final FragmentBuffer requestFragments;
     final FragmentBuffer responseFragments;
@@ -86,7 +74,6 @@ final class IkeSession {
     long hardDeadline = Long.MAX_VALUE;
     long lastInbound;
     long nextKeepalive = Long.MAX_VALUE;
-    int dpdFailures;
 
     IkeSession(Kmd.Env env, PeerConfig peer, boolean initiator, InetSocketAddress local, InetSocketAddress remote, long now) {
         this.env = env;
@@ -115,18 +102,23 @@ final class IkeSession {
     /** The SPI that identifies this SA locally (ours). */
     long localSpi() { return initiator ? spiI : spiR; }
 
+    /** SK_d for child keys, SK_pi/SK_pr for AUTH, and the ciphers of the two directions as this end sees them. */
+    record Keys(byte[] skD, byte[] skPi, byte[] skPr, SkCipher out, SkCipher in) {
+    }
+
     void deriveIkeKeys(byte[] skeyseed) {
         IkeSaKeys k = IkeKeyDerivation.ikeSaKeys(proposal.prf(), proposal.encryption(),
                 proposal.encryption().isAead() ? null : proposal.integrity(), skeyseed, ni, nr, spiI, spiR);
-        skD = k.skD();
-        skPi = k.skPi();
-        skPr = k.skPr();
         var integ = proposal.encryption().isAead() ? null : proposal.integrity();
         SkCipher iToR = SkCipher.create(proposal.encryption(), integ, k.skEi(), k.skAi(), env.random());
         SkCipher rToI = SkCipher.create(proposal.encryption(), integ, k.skEr(), k.skAr(), env.random());
-        outCipher = initiator ? iToR : rToI;
-        inCipher = initiator ? rToI : iToR;
+        keys = new Keys(k.skD(), k.skPi(), k.skPr(), initiator ? iToR : rToI, initiator ? rToI : iToR);
     }
+
+    /** Decrypts what the peer sends; null before the keys exist. */
+    SkCipher inCipher() { return keys == null ? null : keys.in(); }
+
+    SkCipher outCipher() { return keys.out(); }
 
     // ---------------------------------------------------------------- SA state shared by the exchanges
 
@@ -183,7 +175,8 @@ final class IkeSession {
         if (announced.add(name)) {
             out.add(new Action.IkeSaUp(name, id(), initiator, local, remote, proposal.encryption(),
                     proposal.encryption().isAead() ? null : proposal.integrity(), proposal.prf(), proposal.group(),
-                    natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, proposal.lifetimeSeconds())));
+                    natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, proposal.lifetimeSeconds()),
+                    createdAt));
         }
     }
 
@@ -219,9 +212,9 @@ final class IkeSession {
 
     List<byte[]> encrypt(IkeHeader h, List<Payload> payloads) {
         if (peerFragmentation) {
-            return MessageCodec.encodeFragmented(h, payloads, outCipher, env.options().maxDatagram());
+            return MessageCodec.encodeFragmented(h, payloads, outCipher(), env.options().maxDatagram());
         }
-        return List.of(MessageCodec.encodeEncrypted(h, payloads, outCipher));
+        return List.of(MessageCodec.encodeEncrypted(h, payloads, outCipher()));
     }
 
     void send(List<Action> out, List<byte[]> packets) {
@@ -250,12 +243,12 @@ final class IkeSession {
         if (!tasks.admit(h, d.payload(), out)) {
             return;
         }
-        if (inCipher == null && peerKe != null && !IkeInit.deriveResponderKeys(this)) {
+        if (keys == null && peerKe != null && !IkeInit.deriveResponderKeys(this)) {
             env.count(DropReason.INVALID_KE);
             close(out, DownCause.INVALID, "invalid KE value from peer");
             return;
         }
-        DecodeResult r = MessageCodec.decode(d.payload(), inCipher, requestFragments);
+        DecodeResult r = MessageCodec.decode(d.payload(), inCipher(), requestFragments);
         if (!(r instanceof DecodeResult.UnprotectedError)) {
             tasks.requestReceived(d.payload());
         }
@@ -277,7 +270,6 @@ final class IkeSession {
             }
             case DecodeResult.Ok ok -> {
                 lastInbound = now;
-                dpdFailures = 0;
                 followPeer(d);
                 IkeMessage m = ok.message();
                 if (responderFor(h.exchangeType(), m).process(now, m, out) instanceof Step.SendLast<List<Payload>> resp) {
@@ -363,7 +355,7 @@ final class IkeSession {
             }
             return;
         }
-        DecodeResult r = MessageCodec.decode(d.payload(), inCipher, responseFragments);
+        DecodeResult r = MessageCodec.decode(d.payload(), inCipher(), responseFragments);
         IkeMessage m;
         switch (r) {
             case DecodeResult.Partial part -> {
@@ -389,7 +381,6 @@ final class IkeSession {
             case DecodeResult.Ok ok -> m = ok.message();
         }
         lastInbound = now;
-        dpdFailures = 0;
         tasks.answered(now, m, out);
     }
 
@@ -500,15 +491,6 @@ final class IkeSession {
     }
 
     boolean isClosed() { return state == State.CLOSED; }
-
-    /** The wait before the next try after {@code refusals} refused rekeys in a row: doubling, bounded. */
-    long rekeyBackoff(int refusals) {
-        var l = env.options().limits();
-        long base = l.rekeyRetryBaseNanos();
-        // Never shifted into the sign bit, however many refusals.
-        int shift = Math.min(Math.max(refusals - 1, 0), Long.numberOfLeadingZeros(base) - 1);
-        return Math.min(l.rekeyRetryMaxNanos(), base << shift);
-    }
 
     private static DropReason dropReason(DecodeResult.UnprotectedError e) {
         return switch (e.cause()) {

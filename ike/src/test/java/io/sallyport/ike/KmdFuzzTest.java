@@ -55,8 +55,8 @@ class KmdFuzzTest {
             };
             IkeHeader h = new IkeHeader(a.spiI, a.spiR, 0, exchange, flags, messageId, 0);
             byte[] msg = in.consumeBoolean()
-                    ? MessageCodec.encodeEncrypted(h, payloads(in, forA, b), a.outCipher)
-                    : SealedMessages.sk(h, in.consumeInt(0, 255), in.consumeBytes(in.consumeInt(0, 400)), a.outCipher);
+                    ? MessageCodec.encodeEncrypted(h, payloads(in, forA, b), a.outCipher())
+                    : SealedMessages.sk(h, in.consumeInt(0, 255), in.consumeBytes(in.consumeInt(0, 400)), a.outCipher());
             t.record(false, t.b.handle(t.now, new Datagram(B_500, A_500, msg, false)));
             t.run(2_000_000_000L);
         }

@@ -71,13 +71,13 @@ class ResponseChecksTest {
                 return d;
             }
             IkeSession atA = sessionOf(t.a, h);
-            if (!(MessageCodec.decode(d.payload(), atA.inCipher, new FragmentBuffer()) instanceof DecodeResult.Ok ok)) {
+            if (!(MessageCodec.decode(d.payload(), atA.inCipher(), new FragmentBuffer()) instanceof DecodeResult.Ok ok)) {
                 throw new AssertionError("B's response does not decode at A");
             }
             left[0]--;
             IkeSession atB = sessionOf(t.b, h);
             var rh = new IkeHeader(h.spiI(), h.spiR(), 0, exchange, h.flags(), h.messageId(), 0);
-            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(rh, change.apply(ok.message().payloads()), atB.outCipher),
+            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(rh, change.apply(ok.message().payloads()), atB.outCipher()),
                     d.nonEspMarker());
         };
     }
@@ -96,14 +96,14 @@ class ResponseChecksTest {
                 return d;
             }
             IkeSession atB = sessionOf(t.b, h);
-            if (!(MessageCodec.decode(d.payload(), atB.inCipher, new FragmentBuffer()) instanceof DecodeResult.Ok ok)) {
+            if (!(MessageCodec.decode(d.payload(), atB.inCipher(), new FragmentBuffer()) instanceof DecodeResult.Ok ok)) {
                 throw new AssertionError("A's request does not decode at B");
             }
             done[0] = true;
             var rh = new IkeHeader(h.spiI(), h.spiR(), 0, exchange, Wire.FLAG_RESPONSE, h.messageId(), 0);
-            t.wire.add(new Datagram(d.remote(), d.local(), MessageCodec.encodeEncrypted(rh, forge.apply(ok.message()), atB.outCipher), false));
+            t.wire.add(new Datagram(d.remote(), d.local(), MessageCodec.encodeEncrypted(rh, forge.apply(ok.message()), atB.outCipher()), false));
             var placeholder = new IkeHeader(h.spiI(), h.spiR(), 0, Wire.INFORMATIONAL, h.flags(), h.messageId(), 0);
-            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(placeholder, List.of(), sessionOf(t.a, h).outCipher),
+            return new Datagram(d.local(), d.remote(), MessageCodec.encodeEncrypted(placeholder, List.of(), sessionOf(t.a, h).outCipher()),
                     d.nonEspMarker());
         };
     }
@@ -231,9 +231,71 @@ class ResponseChecksTest {
         assertChildRekeyRefused(ResponseChecksTest::widened, "answered with a proposal or selectors we did not offer");
     }
 
+    /** RFC 7296 §1.3: an INVALID_KE_PAYLOAD naming a group we do not have is a refusal, not a retry with it. */
+    @Test
+    void aChildRekeyAskedForAGroupWeDoNotHaveIsRefused() {
+        assertChildRekeyRefused(p -> List.of(Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD, new byte[] {0, 19})),
+                "refused with INVALID_KE_PAYLOAD");
+    }
+
+    /** A rekey queued behind the child's own delete finds the child gone and sends nothing. */
+    @Test
+    void aRekeyQueuedBehindTheChildsDeleteDoesNothing() {
+        var t = established();
+        int old = t.planeA.keySet().iterator().next();
+        t.commandA(new Command.DeleteChildSa(old));
+        t.commandA(new Command.RekeyChildSa(old));
+        t.runQuiet();
+        assertTrue(t.planesEmpty(), () -> traces(t));
+        assertTrue(!traced(t.actionsA, "RekeyChildLocal: rekeying"), () -> traces(t));
+        assertEquals(1, t.a.liveSaCount());
+    }
+
     @Test
     void aChildRekeyRefusedWithANotifyKeepsTheOldSa() {
         assertChildRekeyRefused(p -> List.of(Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN)), "refused with NO_PROPOSAL_CHOSEN");
+    }
+
+    // ---------------------------------------------------------------- a further term's child
+
+    private static PeerConfig secondTerm(PeerConfig p, String local, String remote) {
+        return new PeerConfig(p.name() + "2", p.localAddress(), p.remoteAddress(), p.localId(), p.remoteId(), p.authenticator(),
+                p.ikeProposals(), p.childProposals(), List.of(TrafficSelector.ofPrefix(local, 24)),
+                List.of(TrafficSelector.ofPrefix(remote, 24)), p.dpd(), p.natTraversal(), false);
+    }
+
+    /** A's second term b2 asks for its child over the established IKE SA; the answer is refused, the IKE SA and b's child stay. */
+    private static void assertNewChildRefused(UnaryOperator<List<Payload>> change, String why) {
+        var t = established();
+        t.commandA(new Command.AddPeer(secondTerm(TwoPeers.config("b", A, B, "secret"), "198.18.3.0", "198.18.4.0")));
+        t.commandB(new Command.AddPeer(secondTerm(TwoPeers.config("a", B, A, "secret"), "198.18.4.0", "198.18.3.0")));
+        answerInsteadOfB(t, Wire.CREATE_CHILD_SA, m -> change.apply(plausibleAnswer(m)));
+        t.commandA(new Command.Initiate("b2"));
+        t.runQuiet();
+        assertTrue(traced(t.actionsA, "CreateChildLocal: child SA for b2 " + why), () -> traces(t));
+        assertEquals(1, t.planeA.size(), () -> traces(t));
+        assertEquals(1, t.a.liveSaCount());
+        assertTrue(t.of(t.actionsA, Action.IkeSaDown.class).isEmpty());
+    }
+
+    @Test
+    void aNewChildAnsweredWithoutANonceIsRefused() {
+        assertNewChildRefused(p -> without(p, Payload.Nonce.class), "answered without a nonce");
+    }
+
+    @Test
+    void aNewChildAnsweredWithoutTheKeItAskedForIsRefused() {
+        assertNewChildRefused(p -> without(p, Payload.Ke.class), "answered with an unusable KE payload");
+    }
+
+    @Test
+    void aNewChildAnsweredWithWidenedSelectorsIsRefused() {
+        assertNewChildRefused(ResponseChecksTest::widened, "answered with a proposal or selectors we did not offer");
+    }
+
+    @Test
+    void aNewChildRefusedWithANotifyIsTraced() {
+        assertNewChildRefused(p -> List.of(Payload.Notify.of(Wire.N_NO_ADDITIONAL_SAS)), "refused with NO_ADDITIONAL_SAS");
     }
 
     // ---------------------------------------------------------------- IKE rekey
@@ -262,6 +324,12 @@ class ResponseChecksTest {
         assertIkeRekeyRefusedThenRetried(p -> p.stream().map(x -> x instanceof Payload.Sa sa
                 ? new Payload.Sa(List.of(new Proposal(1, Wire.PROTO_IKE, new byte[4], sa.proposals().getFirst().transforms())))
                 : x).toList(), "bad response");
+    }
+
+    @Test
+    void anIkeRekeyAskedForAGroupWeDoNotHaveIsRefused() {
+        assertIkeRekeyRefusedThenRetried(p -> List.of(Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD, new byte[] {0, 19})),
+                "refused with INVALID_KE_PAYLOAD");
     }
 
     @Test
@@ -354,5 +422,45 @@ class ResponseChecksTest {
         assertEquals(malformed + 2, t.a.drops().get(DropReason.MALFORMED_PAYLOAD));
         t.runQuiet();
         assertTrue(t.planesMatch(), () -> traces(t));
+    }
+
+    /** A responder that keeps asking for another group is followed twice, then the SA fails as a mismatch (no endless loop). */
+    @Test
+    void invalidKePayloadRetriesAreBounded() {
+        var t = new TwoPeers();
+        var g19 = new IkeProposal(io.sallyport.crypto.EncryptionAlgorithm.AES_256_CBC, io.sallyport.crypto.IntegrityAlgorithm.HMAC_SHA_256_128,
+                io.sallyport.crypto.PrfAlgorithm.HMAC_SHA2_256, io.sallyport.crypto.DhGroup.GROUP19, 28800);
+        t.addPeers(TwoPeers.config("b", A, B, "secret").withIkeProposals(List.of(IkeProposal.aes256Sha256Group14(), g19)),
+                TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        for (int i = 0; i < 3; i++) {
+            Datagram init = t.wire.poll();
+            IkeHeader h = IkeHeader.parse(init.payload());
+            int asked = ((DecodeResult.Ok) MessageCodec.decodePlain(init.payload())).message().first(Payload.Ke.class).orElseThrow().group();
+            byte[] other = {0, (byte) (asked == 14 ? 19 : 14)};
+            byte[] answer = MessageCodec.encode(new IkeHeader(h.spiI(), 0, 0, Wire.IKE_SA_INIT, Wire.FLAG_RESPONSE, 0, 0),
+                    List.of(Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD, other)));
+            t.record(true, t.a.handle(t.now, new Datagram(init.local(), init.remote(), answer, false)));
+        }
+        assertEquals(3, t.of(t.actionsA, Action.Send.class).size(), "the first request and two retries");
+        assertEquals(DownCause.POLICY_MISMATCH, down(t.actionsA).cause());
+        assertEquals("proposal mismatch (peer sent INVALID_KE_PAYLOAD)", down(t.actionsA).reason());
+    }
+
+    /** One COOKIE round: a responder asking again after we sent its cookie gets no second one. */
+    @Test
+    void aSecondCookieDemandIsNotFollowed() {
+        var t = pair();
+        t.commandA(new Command.Initiate("b"));
+        for (int i = 0; i < 2; i++) {
+            Datagram init = t.wire.poll();
+            IkeHeader h = IkeHeader.parse(init.payload());
+            byte[] answer = MessageCodec.encode(new IkeHeader(h.spiI(), 0, 0, Wire.IKE_SA_INIT, Wire.FLAG_RESPONSE, 0, 0),
+                    List.of(Payload.Notify.of(Wire.N_COOKIE, new byte[] {1, 2, 3, (byte) i})));
+            t.record(true, t.a.handle(t.now, new Datagram(init.local(), init.remote(), answer, false)));
+        }
+        assertEquals(2, t.of(t.actionsA, Action.Send.class).size(), "the first request and one retry with the cookie");
+        assertEquals(DownCause.INVALID, down(t.actionsA).cause());
+        assertEquals("malformed IKE_SA_INIT response", down(t.actionsA).reason());
     }
 }

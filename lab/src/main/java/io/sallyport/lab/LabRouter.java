@@ -1,5 +1,9 @@
 package io.sallyport.lab;
 
+import io.sallyport.config.ConfigSyntaxException;
+import io.sallyport.config.ConfigText;
+import io.sallyport.config.check.CheckResult;
+import io.sallyport.config.check.CommitCheck;
 import io.sallyport.config.model.Configuration;
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
 import io.sallyport.gateway.mgmt.OperationalCommand;
@@ -37,8 +41,9 @@ public final class LabRouter {
     static final long LOCAL_GATEWAY_POLL_NANOS = 1_000_000_000L;
     private final String name;
     private final Node node;
-    private final Configuration configuration;
-    private final String configText;
+    /** The committed configuration: the topology's, then each {@link #commit}'s (the lab shell's {@code configure}). */
+    private Configuration configuration;
+    private String configText;
     private final Simulation simulation;
     private final long seed;
     private int generation;
@@ -224,6 +229,28 @@ public final class LabRouter {
         all.addAll(plan.warnings());
         all.addAll(instanceWarnings);
         return all;
+    }
+
+    /**
+     * Commits a whole configuration into the running router, as the daemon's reload does: the
+     * commit check, then a plan applied to the running gateway (unchanged tunnels keep their
+     * SAs). A configuration that fails the check changes nothing and says why.
+     */
+    public Reply commit(String text) {
+        CheckResult check;
+        try {
+            check = CommitCheck.check(ConfigText.parse(text));
+        } catch (ConfigSyntaxException e) {
+            return Reply.error(e.getMessage() + "\n");
+        }
+        if (!check.succeeded()) {
+            return Reply.error(check.render());
+        }
+        configuration = check.configuration().orElseThrow();
+        configText = text;
+        Reply r = replan();
+        simulation.settle();
+        return r;
     }
 
     /** Runs an operational command ({@code show ...}, {@code clear ...}) on this router's gateway. */

@@ -112,13 +112,44 @@ class ExamplesTest {
         pingsAcross("kmd-tracing", "h2", "h1");
     }
 
+    /**
+     * Reference §5.4 as written on router1: two branches it has no configuration for connect from
+     * their own addresses, each gets a tunnel on the shared unit sp-1/2/0.1 with a route to its
+     * half of 10.0.1.0/24, hosts ping across both ways, show lists each peer at its address, and
+     * clearing one peer's IKE SA leaves the other's alone.
+     */
     @Test
-    void dynamicPeerIsRefusedAtCommitNamingTheStatement() {
-        LabException e = org.junit.jupiter.api.Assertions.assertThrows(LabException.class,
-                () -> Lab.start(Topologies.example("dynamic-peer")));
-        assertTrue(e.getMessage().contains("""
-                [edit services ipsec-vpn rule test-IPsec-rule term 10 then]
-                  'remote-gateway 0.0.0.0'
-                    Dynamic endpoints (remote-gateway 0.0.0.0) are not supported by Sallyport yet"""), e::getMessage);
+    void dynamicPeersConnectToTheMultitaskExampleAsWritten() throws Exception {
+        try (Lab lab = Lab.start(Topologies.example("dynamic-peer"))) {
+            assertTrue(lab.awaitTunnels(NEGOTIATION), () -> problems(lab));
+            assertEquals(List.of(), lab.warnings().stream().filter(w -> w.startsWith("router1")).toList());
+            for (String[] pair : List.of(new String[] {"b1", "h0"}, new String[] {"b2", "h0"}, new String[] {"h0", "b1"},
+                    new String[] {"h0", "b2"})) {
+                PingResult ping = lab.ping(pair[0], lab.resolve(pair[1]).orElseThrow(), Optional.empty(), 3);
+                assertEquals(3, ping.received(), () -> pair[0] + " -> " + pair[1] + ": " + ping.render());
+            }
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            String ike = r1.execute("show services ipsec-vpn ike security-associations").text();
+            assertTrue(ike.contains("192.168.255.11") && ike.contains("192.168.255.12") && ike.contains("Matured"), ike);
+            String ipsec = r1.execute("show services ipsec-vpn ipsec security-associations").text();
+            assertTrue(ipsec.contains("Remote gateway: 192.168.255.11") && ipsec.contains("Remote gateway: 192.168.255.12")
+                    && ipsec.contains("ipv4_subnet(any:0,[0..7]=10.0.1.128/25)"), ipsec);
+            String sets = r1.execute("show services service-sets").text();
+            assertTrue(sets.contains("2/2") && sets.contains("Dynamic peers: access profile IKE-profile-TEST, shared unit sp-1/2/0.1"),
+                    sets);
+            String route = lab.node("router1").orElseThrow().control().routes().toString();
+            assertTrue(route.contains("10.0.1.0/25") && route.contains("10.0.1.128/25"), route);
+
+            String before = r1.execute("show services ipsec-vpn ike security-associations 192.168.255.11").text();
+            r1.execute("clear services ipsec-vpn ike security-associations 192.168.255.12");
+            lab.simulation().advance(1_000_000_000L);
+            assertEquals(before, r1.execute("show services ipsec-vpn ike security-associations 192.168.255.11").text());
+            assertTrue(r1.execute("show services ipsec-vpn ike security-associations 192.168.255.12").text()
+                    .lines().count() <= 1, "the cleared peer's IKE SA is gone");
+            // Its branch establishes immediately: it is back, and so is the route to its network.
+            assertTrue(lab.awaitTunnels(NEGOTIATION), () -> problems(lab));
+            lab.simulation().advance(5_000_000_000L);
+            assertEquals(3, lab.ping("b2", lab.resolve("h0").orElseThrow(), Optional.empty(), 3).received());
+        }
     }
 }

@@ -19,12 +19,19 @@ public interface TunPort extends AutoCloseable {
     int read(byte[] buf, int off, int maxLen);
 
     /**
-     * Hands one IP packet to the host.
+     * Hands one IP packet to the host (or holds it to join it with the next ones; {@link #flush}).
      *
      * @return {@code false} when the device dropped it (queue full, device down, malformed);
      *     the port counts the reason.
      */
     boolean write(byte[] buf, int off, int len);
+
+    /**
+     * Writes what {@link #write} held back to join into one larger write (TUN offloads); a port
+     * without offloads holds nothing. The owner calls it at the end of each burst of writes.
+     */
+    default void flush() {
+    }
 
     /** Waits until a packet is readable or the timeout passes; {@code true} when readable. */
     boolean awaitReadable(long timeoutMillis);

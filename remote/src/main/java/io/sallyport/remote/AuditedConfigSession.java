@@ -25,6 +25,10 @@ final class AuditedConfigSession implements ConfigSession {
 
     @Override public void end() throws IOException { store.end(); }
 
+    @Override public EditingSessions.Mode mode() { return store.mode(); }
+
+    @Override public Outcome update() throws IOException { return store.update(); }
+
     @Override public Optional<String> lockedBy() throws IOException { return store.lockedBy(); }
 
     @Override public Node candidate() { return store.candidate(); }

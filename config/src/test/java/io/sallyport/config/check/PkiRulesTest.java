@@ -29,7 +29,9 @@ class PkiRulesTest {
             set services ipsec-vpn ike policy p certificate-policy-oids 2.5.29.32.0
             """));
         assertTrue(r.succeeded(), r.render());
-        assertEquals(List.of(), r.warnings());
+        // ca-identity only names the CA to SCEP enrollment: stored, and the warning says so.
+        assertEquals(List.of("ca-identity entrust: " + PkiRules.CA_IDENTITY),
+            r.warnings().stream().map(d -> d.statement() + ": " + d.message()).toList());
     }
 
     @Test

@@ -64,6 +64,9 @@ final class CommandWords {
         if (protocol.equals("certificates")) {
             return showCertificates();
         }
+        if (protocol.equals("negotiation-times")) {
+            return finish(new OperationalCommand.ShowNegotiationTimes(format));
+        }
         String object = take();
         Level level = object.endsWith("security-associations") || object.equals("statistics") ? level() : Level.BRIEF;
         return switch (protocol + " " + object) {

@@ -59,6 +59,12 @@ public sealed interface OperationalCommand {
      */
     record ShowDrops(Format format) implements OperationalCommand { }
 
+    /**
+     * {@code show services ipsec-vpn negotiation-times} (Sallyport's own): how long IKE SAs took to
+     * come up, in buckets; the Prometheus handshake histogram reads it.
+     */
+    record ShowNegotiationTimes(Format format) implements OperationalCommand { }
+
     record ClearIkeSecurityAssociations(Filter filter) implements OperationalCommand {
         @Override
         public Format format() { return Format.TEXT; }
@@ -176,6 +182,7 @@ public sealed interface OperationalCommand {
                     + " [tunnel-index N] [routing-instance NAME]",
             "show services ipsec-vpn certificates [brief|detail] [service-set NAME]",
             "show services ipsec-vpn drops",
+            "show services ipsec-vpn negotiation-times",
             "show services service-sets",
             "show configuration",
             "show ospf neighbor",

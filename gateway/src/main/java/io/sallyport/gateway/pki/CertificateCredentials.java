@@ -7,6 +7,7 @@ import io.sallyport.config.model.IpsecVpnOptions;
 import io.sallyport.config.model.Pki;
 import io.sallyport.config.model.RevocationCheck;
 import io.sallyport.pki.CrlDownload;
+import io.sallyport.pki.DistinguishedNamePattern;
 import io.sallyport.pki.KeyAlgorithm;
 import io.sallyport.pki.KeyPairs;
 import io.sallyport.pki.PkiStore;
@@ -62,11 +63,45 @@ public final class CertificateCredentials {
         if (trusted.isEmpty()) {
             return Optional.empty();
         }
+        List<DistinguishedNamePattern> remoteNames = remoteNames(policy, problems);
+        if (remoteNames == null) {
+            return Optional.empty();
+        }
         CertificateCache cache = services.cache(serviceSet);
         cache.add(trusted.stream().map(TrustedCa::certificate).toList(), CertificateCache.Origin.TRUSTED_CA);
         cache.add(chain.get(), CertificateCache.Origin.LOCAL);
         return Optional.of(new CertificateAuthenticator(id, keys.get().getPrivate(), chain.get(), !options.noCertificateChainInIke(),
-                trusted, policy.certificatePolicyOids(), services.clock(), cache));
+                trusted, policy.certificatePolicyOids(), remoteNames, services.clock(), cache));
+    }
+
+    /**
+     * {@code remote-id distinguished-name} when the remote-id has nothing else (otherwise the first
+     * other identity is the one the engine checks, and a commit warning says the rest is ignored);
+     * null when an entry is not a distinguished name (a problem says which).
+     */
+    private static List<DistinguishedNamePattern> remoteNames(IkePolicy policy, List<String> problems) {
+        IkePolicy.RemoteId id = policy.remoteId();
+        if (!id.ipv4Addresses().isEmpty() || !id.ipv6Addresses().isEmpty() || !id.fqdns().isEmpty() || !id.keyIds().isEmpty()) {
+            return List.of();
+        }
+        List<DistinguishedNamePattern> out = new ArrayList<>();
+        int before = problems.size();
+        for (DistinguishedNamePattern.Kind kind : DistinguishedNamePattern.Kind.values()) {
+            List<String> texts = switch (kind) {
+                case CONTAINER -> id.dnContainers();
+                case WILDCARD -> id.dnWildcards();
+                case EXACT_MATCH -> id.dnExactMatches();
+            };
+            for (String text : texts) {
+                try {
+                    out.add(DistinguishedNamePattern.parse(kind, text));
+                } catch (IllegalArgumentException e) {
+                    problems.add("ike policy " + policy.name() + ": remote-id distinguished-name " + kind.keyword() + " \""
+                            + text + "\" is not a distinguished name (" + e.getMessage() + ")");
+                }
+            }
+        }
+        return problems.size() == before ? out : null;
     }
 
     /** The service set's {@code trusted-ca} profiles, or every profile with a CA certificate when none is named. */
@@ -85,7 +120,7 @@ public final class CertificateCredentials {
                 }
                 continue;
             }
-            out.add(trustedCa(services, profile, ca.get()));
+            out.add(trustedCa(services, profile, ca.get(), problems));
         }
         if (out.isEmpty() && options.trustedCa().isEmpty()) {
             problems.add("no CA certificate is loaded to check the peer's certificate (set security pki ca-profile NAME, "
@@ -98,7 +133,7 @@ public final class CertificateCredentials {
      * The profile's CRLs: those loaded into the store, and one download per {@code crl url}, read
      * now the first time (bounded) and refreshed on its schedule when handshakes check certificates.
      */
-    private static TrustedCa trustedCa(CertificateServices services, CaProfile profile, X509Certificate ca) {
+    private static TrustedCa trustedCa(CertificateServices services, CaProfile profile, X509Certificate ca, List<String> problems) {
         if (profile.revocationCheck() == RevocationCheck.DISABLE) {
             return TrustedCa.withoutRevocation(profile.name(), ca);
         }
@@ -106,20 +141,18 @@ public final class CertificateCredentials {
         services.store().crl(profile.name()).ifPresent(loaded::add);
         List<CrlDownload> downloads = new ArrayList<>();
         for (String url : profile.crlUrls()) {
-            CrlDownload d = services.crls().get(profile.name(), uri(url), profile.crlRefreshIntervalHours(),
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                problems.add("crl url " + url + " of CA profile " + profile.name() + " is not a URL: " + e.getReason());
+                continue;
+            }
+            CrlDownload d = services.crls().get(profile.name(), uri, profile.crlRefreshIntervalHours(),
                     profile.crlDisableOnDownloadFailure());
             d.loadIfNeverRead();
             downloads.add(d);
         }
         return new TrustedCa(profile.name(), ca, true, loaded, downloads);
-    }
-
-    /** A URL that does not parse is one no download can read (its failure says so). */
-    private static URI uri(String url) {
-        try {
-            return new URI(url);
-        } catch (URISyntaxException e) {
-            return URI.create("invalid:" + java.net.URLEncoder.encode(url, java.nio.charset.StandardCharsets.UTF_8));
-        }
     }
 }

@@ -19,6 +19,7 @@ import io.sallyport.gateway.ops.IpsecSecurityAssociationsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsView;
 import io.sallyport.gateway.ops.IpsecTunnelView;
+import io.sallyport.gateway.ops.NegotiationTimesReport;
 import io.sallyport.gateway.ops.ServiceSetsReport;
 import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
@@ -139,6 +140,9 @@ public final class GatewayManagement implements ManagementApi {
                     () -> withRoutingInstances(ServiceSetsReport.element(serviceSetViews(), gateway.dataPath())),
                     () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings())
                             + routing.instancesMechanism().map(m -> "Routing instances: " + m + "\n").orElse(""));
+            case OperationalCommand.ShowNegotiationTimes c -> render(c.format(),
+                    () -> NegotiationTimesReport.element(gateway.kmd().negotiationTimes()),
+                    () -> NegotiationTimesReport.text(gateway.kmd().negotiationTimes()));
             case OperationalCommand.ShowCertificates c -> {
                 Optional<List<CertificatesReport.SetCache>> caches = certificateCaches(c.serviceSet());
                 if (caches.isEmpty()) {
@@ -293,7 +297,7 @@ public final class GatewayManagement implements ManagementApi {
                     up == null ? "" : up.prf().displayName(),
                     up == null ? 0 : up.group().number(),
                     traffic(sa.remote().getAddress(), traffic),
-                    IkeSaView.Payloads.NONE,
+                    payloads(sa.counters()),
                     tunnel.map(TunnelState::created).orElse(0), tunnel.map(TunnelState::deleted).orElse(0),
                     tunnel.map(TunnelState::rekeys).orElse(0), matured ? 0 : 1));
         }
@@ -301,6 +305,13 @@ public final class GatewayManagement implements ManagementApi {
                 .filter(v -> peer.map(v.remoteAddress()::equals).orElse(true))
                 .sorted(Comparator.comparing(IkeSaView::remoteAddress))
                 .toList();
+    }
+
+    private static IkeSaView.Payloads payloads(io.sallyport.ike.IkeSaCounters c) {
+        return new IkeSaView.Payloads(c.deleteReceived(), c.deleteSent(), c.dpdRequestReceived(), c.dpdRequestSent(),
+                c.dpdResponseReceived(), c.dpdResponseSent(), c.dpdResponseMissed(), c.dpdResponseMaxDelaySeconds(),
+                c.invalidSpiReceived(), c.invalidSpiSent(),
+                c.exchanges().stream().map(e -> new IkeSaView.Exchange(e.type(), e.received(), e.sent(), e.failed())).toList());
     }
 
     /** IKE message counters towards one remote since the last {@code clear ... ike statistics}. */
@@ -341,12 +352,25 @@ public final class GatewayManagement implements ManagementApi {
 
     // ---------------------------------------------------------------- IPsec
 
+    /** A set's configured tunnels, then its dynamic peers' tunnels (as they come and go), by tunnel index. */
+    private List<TunnelPlan> tunnelsOf(ServiceSetPlan set) {
+        List<TunnelPlan> out = new ArrayList<>(set.tunnels());
+        if (set.dynamic().isPresent()) {
+            java.util.Set<String> configured = new java.util.HashSet<>();
+            set.tunnels().forEach(t -> configured.add(t.id()));
+            gateway.tunnels().stream().map(TunnelState::plan)
+                    .filter(p -> p.serviceSet().equals(set.name()) && !configured.contains(p.id()))
+                    .sorted(java.util.Comparator.comparingInt(TunnelPlan::tunnelIndex)).forEach(out::add);
+        }
+        return out;
+    }
+
     List<IpsecTunnelView> tunnelViews(OperationalCommand.Filter filter) {
         long now = gateway.runner().nowNanos();
         List<IpsecTunnelView> out = new ArrayList<>();
         java.util.function.Predicate<TunnelPlan> which = matching(filter);
         for (ServiceSetPlan set : gateway.serviceSets()) {
-            for (TunnelPlan p : set.tunnels()) {
+            for (TunnelPlan p : tunnelsOf(set)) {
                 if (!which.test(p)) {
                     continue;
                 }
@@ -405,7 +429,7 @@ public final class GatewayManagement implements ManagementApi {
         List<IpsecStatisticsView> out = new ArrayList<>();
         java.util.function.Predicate<TunnelPlan> which = matching(filter);
         for (ServiceSetPlan set : gateway.serviceSets()) {
-            for (TunnelPlan p : set.tunnels()) {
+            for (TunnelPlan p : tunnelsOf(set)) {
                 String remoteGw = hostAddress(p.remoteGateway());
                 if (!which.test(p)) {
                     continue;
@@ -505,8 +529,13 @@ public final class GatewayManagement implements ManagementApi {
                 tunnels.add(new ServiceSetsReport.TunnelLine(t.tunnelIndex(), t.rule(), t.term(), t.remoteGateway(),
                         t.downReason()));
             }
+            Optional<ServiceSetsReport.DynamicPeers> dynamic = s.dynamic().map(d -> new ServiceSetsReport.DynamicPeers(
+                    d.profile(), d.units(), d.dedicated(), d.problem().orElse(null),
+                    gateway.dynamicRefusals(s.name()).stream().map(r -> new ServiceSetsReport.Refusal(
+                            hostAddress(r.peer()), (gateway.runner().nowNanos() - r.atNanos()) / 1_000_000_000L, r.reason()))
+                            .toList()));
             out.add(new ServiceSetsReport.SetView(s.name(), s.insideInterface(), s.tunName(), problems.get(s.name()),
-                    gateway.unmatchedPackets(s.name()), gateway.devicesRecreated(s.name()), tunnels));
+                    gateway.unmatchedPackets(s.name()), gateway.devicesRecreated(s.name()), tunnels, dynamic));
         }
         return out;
     }

@@ -37,7 +37,13 @@ import java.util.function.Consumer;
  */
 public final class OutboundAgent implements Agent {
     private static final int BURST = 64;
-    private static final int COMMAND_CAPACITY = 1024;
+    /**
+     * Commands waiting from the control agent. One control step handles up to 512 kmd inputs
+     * (KmdAgent), and each may give the device that carries dynamic peers two commands (the new
+     * peer's tunnel and its SA): room for that, several steps over (the lab's 1,000-peer burst
+     * overflowed 1,024).
+     */
+    private static final int COMMAND_CAPACITY = 4096;
     private static final long ACQUIRE_INTERVAL_NANOS = 1_000_000_000L;
     private static final int HEADROOM = OutboundPath.MAX_HEADROOM;
 
@@ -209,6 +215,7 @@ public final class OutboundAgent implements Agent {
         for (int i = 0; i < batchList.size(); i++) {
             batchList.get(i).flush();
         }
+        tun.flush();
         counters.afterWork(work, nowNanos);
         return work;
     }

@@ -108,6 +108,21 @@ class PlannerCertificatesTest {
     }
 
     @Test
+    void remoteIdDistinguishedNamesGoToTheAuthenticator() throws Exception {
+        loadGw();
+        TunnelPlan t = plan("""
+            set services ipsec-vpn ike policy pol remote-id distinguished-name container "O=juniper, C=us"
+            set services ipsec-vpn ike policy pol remote-id distinguished-name wildcard "CN=router3.example.com"
+            """);
+        assertTrue(t.problem().isEmpty(), t.problem().toString());
+        PeerConfig peer = t.peer().orElseThrow();
+        assertNull(peer.remoteId(), "the engine takes any identity the certificate vouches for; the authenticator checks the DN");
+        var auth = (CertificateAuthenticator) peer.authenticator();
+        assertEquals(List.of("container \"O=juniper, C=us\"", "wildcard \"CN=router3.example.com\""),
+                auth.remoteNames().stream().map(Object::toString).toList());
+    }
+
+    @Test
     void missingCredentialsNameTheCommandThatLoadsThem() throws Exception {
         TunnelPlan t = plan("");
         assertTrue(t.problem().orElseThrow().contains("local-certificate local-entrust2 is not loaded (request security pki "
@@ -132,6 +147,9 @@ class PlannerCertificatesTest {
             """);
         auth = (CertificateAuthenticator) t.peer().orElseThrow().authenticator();
         assertTrue(auth.trusted().getFirst().crlUnavailable().isEmpty());
+        t = plan("set security pki ca-profile entrust revocation-check crl url http://ca^example/entrust.crl\n");
+        assertTrue(t.problem().orElseThrow().contains("crl url http://ca^example/entrust.crl of CA profile entrust is not a URL"),
+                t.problem().toString());
     }
 
     @Test

@@ -47,6 +47,7 @@ final class Informational implements V1TaskManager.V1Task {
             return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
         }
         for (V1Payload p : m.payloads()) {
+            count(p, now);
             switch (p) {
                 case V1Payload.Notify n -> notify(now, n, out);
                 case V1Payload.Delete d -> delete(d, out);
@@ -54,6 +55,16 @@ final class Informational implements V1TaskManager.V1Task {
             }
         }
         return new Step.Done<>();
+    }
+
+    private void count(V1Payload p, long now) {
+        switch (p) {
+            case V1Payload.Delete d -> sa.counters.deleteReceived++;
+            case V1Payload.Notify n when n.notifyType() == Isakmp.N_DPD_R_U_THERE -> sa.counters.dpdRequestReceived++;
+            case V1Payload.Notify n when n.notifyType() == Isakmp.N_DPD_R_U_THERE_ACK -> sa.counters.dpdAnswered(now);
+            case V1Payload.Notify n when n.notifyType() == Isakmp.N_INVALID_SPI -> sa.counters.invalidSpiReceived++;
+            default -> { }
+        }
     }
 
     private void notify(long now, V1Payload.Notify n, List<Action> out) {

@@ -273,7 +273,7 @@ final class MainMode implements V1TaskManager.V1Task {
     /**
      * A peer whose proof was refused: a silent refusal (a wrong pre-shared key) is dropped like
      * garbage; a refused certificate or signature ends phase 1 with the reason, and the peer
-     * hears AUTHENTICATION-FAILED under the phase-1 keys.
+     * hears AUTHENTICATION-FAILED and a Delete of the ISAKMP SA under the phase-1 keys.
      */
     static Step<byte[]> refuse(IsakmpSa sa, PhaseOneAuth.Refusal r, List<Action> out) {
         if (r.silent()) {
@@ -281,6 +281,9 @@ final class MainMode implements V1TaskManager.V1Task {
         }
         sa.sendInformational(List.of(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, sa.cookies(),
                 Isakmp.N_AUTHENTICATION_FAILED, new byte[0])), out);
+        // A Delete of its own: strongSwan only logs an IKEv1 error notify (and skips the rest of that
+        // message), keeping an SA it already holds as established.
+        sa.sendInformational(List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, 16, List.of(sa.cookies()))), out);
         return new Step.Failed<>(Failure.of(Failure.Kind.AUTHENTICATION_FAILED, r.words()), null);
     }
 

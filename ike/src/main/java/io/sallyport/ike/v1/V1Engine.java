@@ -5,6 +5,7 @@ import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.Datagram;
 import io.sallyport.ike.DropReason;
+import io.sallyport.ike.IkeSaCounters;
 import io.sallyport.ike.IkeSaId;
 import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
@@ -45,7 +46,7 @@ public final class V1Engine {
 
     /** What show commands see of one ISAKMP SA. */
     public record SaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
-                         InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType) {
+                         InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType, IkeSaCounters counters) {
     }
 
     private final KmdOptions options;
@@ -310,7 +311,7 @@ public final class V1Engine {
 
     public List<SaView> sas() {
         return sas.values().stream().map(s -> new SaView(s.peer.name(), s.id(), s.state.name(), s.initiator, s.local, s.remote,
-                s.children.stream().map(c -> c.spiIn).toList(), s.peer.exchange().display())).toList();
+                s.children.stream().map(c -> c.spiIn).toList(), s.peer.exchange().display(), s.counters.snapshot())).toList();
     }
 
     public int liveSaCount() { return sas.size(); }
