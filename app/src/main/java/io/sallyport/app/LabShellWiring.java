@@ -206,6 +206,8 @@ final class LabShellWiring implements AutoCloseable {
 
         @Override public EditingSessions.Mode mode() { return session().mode(); }
 
+        @Override public void editing(String level) throws IOException { session().editing(level); }
+
         @Override public Outcome update() throws IOException { return session().update(); }
 
         @Override public Node candidate() { return session().candidate(); }

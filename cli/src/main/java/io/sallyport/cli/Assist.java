@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code ?} help and TAB completion for the line typed so far, in either mode: the config
@@ -56,6 +57,7 @@ final class Assist {
             new HelpLine("update", "Update existing configuration"));
 
     private static final List<HelpLine> DISPLAY_FORMS = List.of(
+            new HelpLine("inheritance", "Show inherited configuration data and source group"),
             new HelpLine("json", "Show output in JSON format"),
             new HelpLine("set", "Show 'set' commands that create configuration"),
             new HelpLine("xml", "Show output in XML format"));
@@ -72,9 +74,9 @@ final class Assist {
     }
 
     /** The log files {@code show log}, {@code file show} and {@code monitor} may name, for {@code ?} and TAB. */
-    private java.util.function.Supplier<List<String>> logFiles = List::of;
+    private Supplier<List<String>> logFiles = List::of;
 
-    void logFiles(java.util.function.Supplier<List<String>> files) {
+    void logFiles(Supplier<List<String>> files) {
         this.logFiles = files;
     }
 

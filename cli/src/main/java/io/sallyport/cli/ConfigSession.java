@@ -37,6 +37,12 @@ public interface ConfigSession {
      */
     Outcome update() throws IOException;
 
+    /**
+     * This session now edits at {@code level} (its {@code [edit ...]} banner): what the users
+     * lists of other sessions ({@code configure}, {@code status}) show under its line.
+     */
+    void editing(String level) throws IOException;
+
     /** When another session holds {@code configure exclusive}: the Junos error that names it. */
     Optional<String> lockedBy() throws IOException;
 

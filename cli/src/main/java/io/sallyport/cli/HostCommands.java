@@ -14,6 +14,11 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Operational commands the shell answers from the host itself, daemon or not: {@code show
@@ -124,7 +129,7 @@ final class HostCommands {
         if (file.isEmpty()) return Reply.errorAt(w.starts().get(at), outside(w.get(at)));
         try {
             return Reply.ok(Files.readString(file.get(), StandardCharsets.UTF_8));
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return Reply.error("error: could not resolve file: " + w.get(at) + " (no such file in " + logDir + ")\n");
         } catch (IOException e) {
             return Reply.error("error: could not read " + file.get() + ": " + e.getMessage() + "\n");
@@ -137,9 +142,9 @@ final class HostCommands {
         StringBuilder sb = new StringBuilder(logDir + ":\n");
         try (Stream<Path> files = Files.list(logDir)) {
             for (Path f : files.sorted().toList()) {
-                var attrs = Files.readAttributes(f, java.nio.file.attribute.PosixFileAttributes.class);
+                var attrs = Files.readAttributes(f, PosixFileAttributes.class);
                 sb.append(String.format("%s%s %10d %s %s%n", attrs.isDirectory() ? "d" : "-",
-                        java.nio.file.attribute.PosixFilePermissions.toString(attrs.permissions()), attrs.size(),
+                        PosixFilePermissions.toString(attrs.permissions()), attrs.size(),
                         LISTED.format(attrs.lastModifiedTime().toInstant()), f.getFileName()));
             }
         } catch (IOException e) {
@@ -177,14 +182,14 @@ final class HostCommands {
 
     @FunctionalInterface
     private interface Arguments {
-        List<String> of(java.util.Map<String, String> options, String target);
+        List<String> of(Map<String, String> options, String target);
     }
 
     private Reply run(Words w, String program, List<String> allowed, Arguments arguments) {
         if (w.size() == 1) return Reply.errorAt(w.starts().getFirst() + program.length() + 1, "syntax error, expecting <host>.\n");
         String target = w.get(1);
         if (!target.matches("[A-Za-z0-9][A-Za-z0-9.:%_-]{0,252}")) return Reply.errorAt(w.starts().get(1), "error: invalid host name or address\n");
-        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        Map<String, String> options = new LinkedHashMap<>();
         for (int i = 2; i < w.size(); i += 2) {
             String option = w.get(i);
             if (!allowed.contains(option) || options.containsKey(option)) return ConfigurationMode.syntaxErrorAt(w, i);

@@ -18,6 +18,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.nio.file.Path;
 import io.sallyport.config.store.ConfigDiff;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Operational-mode commands: {@code show configuration} is answered from the store (it needs no
@@ -172,7 +174,7 @@ final class OperationalMode {
      * is none of them; -1 when neither finds one.
      */
     private int badWord(Words w, String error) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(": (\\S+)$").matcher(error.strip());
+        Matcher m = Pattern.compile(": (\\S+)$").matcher(error.strip());
         if (m.find()) {
             for (int i = 1; i < w.size(); i++) if (w.get(i).equals(m.group(1))) return i;
         }

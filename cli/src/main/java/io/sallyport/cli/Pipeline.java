@@ -81,6 +81,15 @@ public record Pipeline(String command, Optional<Display> display, Optional<Compa
         @Override public List<String> apply(List<String> lines) { return lines; }
     }
 
+    /**
+     * {@code | display inheritance}: the configuration with what it inherits from {@code groups}
+     * shown in place. Sallyport's schema has no {@code groups} or {@code apply-groups}, so nothing
+     * is inherited and the configuration shows as it is.
+     */
+    public record Inheritance() implements Filter {
+        @Override public List<String> apply(List<String> lines) { return lines; }
+    }
+
     /** The pipes a person may type, for {@code ?} help after a {@code |}. */
     public static final List<HelpLine> PIPES = List.of(
             new HelpLine("compare", "Compare configuration changes with prior version"),
@@ -117,10 +126,11 @@ public record Pipeline(String command, Optional<Display> display, Optional<Compa
                 case "display" -> {
                     if (w.size() != 2) return Result.error("syntax error, expecting <set>, <json> or <xml>");
                     switch (w.get(1)) {
+                        case "inheritance" -> filters.add(new Inheritance());
                         case "set" -> display = Optional.of(Display.SET);
                         case "json" -> display = Optional.of(Display.JSON);
                         case "xml" -> display = Optional.of(Display.XML);
-                        default -> { return Result.error("syntax error, expecting <set>, <json> or <xml>: " + w.get(1)); }
+                        default -> { return Result.error("syntax error, expecting <set>, <json>, <xml> or <inheritance>: " + w.get(1)); }
                     }
                 }
                 case "last", "trim" -> {

@@ -11,6 +11,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.Optional;
+import io.sallyport.config.ConfigSyntaxException;
+import io.sallyport.config.Schema;
+import io.sallyport.pki.PkiStore;
+import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The command processor behind the Junos-like shell, free of any terminal: one line in, one
@@ -22,7 +28,7 @@ public final class Shell {
     private final ShellState state = new ShellState();
     private final ConfigSession config;
     private final String user;
-    private final java.util.function.Supplier<String> systemHost;
+    private final Supplier<String> systemHost;
     private final Assist assist;
     private final ConfigurationMode configurationMode;
     private final OperationalMode operationalMode;
@@ -47,11 +53,11 @@ public final class Shell {
      * @param systemHost the host name shown when the active configuration has none, asked each
      *                   time (the lab's shell shows the router it talks to)
      */
-    public Shell(ConfigSession config, ControlChannel daemon, String user, java.util.function.Supplier<String> systemHost) {
+    public Shell(ConfigSession config, ControlChannel daemon, String user, Supplier<String> systemHost) {
         this.config = config;
         this.user = user;
         this.systemHost = systemHost;
-        this.assist = new Assist(state, config, new References(() -> new io.sallyport.pki.PkiStore(daemon.stateDir()).localCertificateIds()));
+        this.assist = new Assist(state, config, new References(() -> new PkiStore(daemon.stateDir()).localCertificateIds()));
         assist.logFiles(() -> HostCommands.fileNames(daemon.stateDir().resolve("log")));
         this.operationalMode = new OperationalMode(config, daemon, this::hostName, monitor);
         this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt),
@@ -102,7 +108,7 @@ public final class Shell {
     LogMonitor monitor() { return monitor; }
 
     /** Where {@code ping} and {@code traceroute} are found: the {@code PATH} unless a test says otherwise. */
-    Shell programs(java.util.function.Function<String, Optional<java.nio.file.Path>> programs) {
+    Shell programs(Function<String, Optional<Path>> programs) {
         operationalMode.programs(programs);
         return this;
     }
@@ -170,8 +176,8 @@ public final class Shell {
         List<String> path = w.from(2);
         for (int i = 1; i <= path.size(); i++) {
             try {
-                io.sallyport.config.Schema.expect(path.subList(0, i));
-            } catch (io.sallyport.config.ConfigSyntaxException e) {
+                Schema.expect(path.subList(0, i));
+            } catch (ConfigSyntaxException e) {
                 return Reply.errorAt(w.starts().get(i + 1), e.detail() + "\n");
             }
         }
@@ -208,6 +214,7 @@ public final class Shell {
         if (refused.isPresent()) return Reply.error(refused.get());
         Reply reply = Words.of(p.command()).first().equals("help") ? help(p)
                 : state.configurationMode() ? configurationMode.execute(p) : operational(p);
+        if (state.configurationMode()) config.editing(state.banner());
         String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
         return new Reply(withCaret(expanded, reply.caretColumn(), text), reply.status(), reply.caretColumn());
     }

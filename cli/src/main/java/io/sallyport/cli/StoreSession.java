@@ -114,6 +114,11 @@ public final class StoreSession implements ConfigSession {
     }
 
     @Override
+    public void editing(String level) throws IOException {
+        if (self.isPresent() && !self.get().level().equals(level)) self = Optional.of(sessions.moved(self.get(), level));
+    }
+
+    @Override
     public Mode mode() {
         return self.map(Session::mode).orElse(Mode.SHARED);
     }
@@ -338,7 +343,8 @@ public final class StoreSession implements ConfigSession {
             case EXCLUSIVE -> " exclusive";
             case PRIVATE -> " private";
         };
-        return "  " + s.user() + " terminal cli (pid " + s.pid() + ") on since " + COMMIT_TIME.format(s.since()) + mode + "\n";
+        return "  " + s.user() + " terminal cli (pid " + s.pid() + ") on since " + COMMIT_TIME.format(s.since()) + mode + "\n"
+                + "      " + s.level() + "\n";
     }
 
     /**

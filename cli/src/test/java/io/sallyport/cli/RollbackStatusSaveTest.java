@@ -84,9 +84,13 @@ class RollbackStatusSaveTest {
     void statusListsTheEditingSessionsThisOneIncluded() throws IOException {
         Shell bob = new Shell(StoreSession.open(state, "bob"), new DaemonLink(state), "bob", "h");
         bob.execute("configure");
+        bob.execute("edit services ipsec-vpn");
+        ok("edit system");
         String status = ok("status");
         assertTrue(status.startsWith("Users currently editing the configuration:\n"), status);
         assertTrue(status.contains("  alice terminal cli (pid ") && status.contains("  bob terminal cli (pid "), status);
+        assertTrue(status.matches("(?s).*  bob terminal cli \\(pid \\d+\\) on since [^\n]*\n      \\[edit services ipsec-vpn\\]\n.*"), status);
+        assertTrue(status.matches("(?s).*  alice terminal cli \\(pid \\d+\\) on since [^\n]*\n      \\[edit system\\]\n.*"), status);
         assertTrue(fails("status now").endsWith("^\nsyntax error.\n"));
         bob.close();
     }

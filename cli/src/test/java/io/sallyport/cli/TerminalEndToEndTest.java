@@ -166,6 +166,33 @@ class TerminalEndToEndTest {
     }
 
     @Test
+    void questionsAreAnsweredOnTheTerminal() throws Exception {
+        type("configure");
+        keys("Enter");
+        await("configuration mode", s -> s.contains("alice@h#"));
+        type("set system host-name r1");
+        keys("Enter");
+        type("exit");
+        keys("Enter");
+        await("the question", s -> s.contains("Exit with uncommitted changes? [yes,no] (yes)"));
+        type("maybe");
+        keys("Enter");
+        await("the question again", s -> s.split("Exit with uncommitted changes", -1).length == 3);
+        type("no");
+        keys("Enter");
+        await("the prompt again", s -> s.stripTrailing().endsWith("[edit]\nalice@h#"));
+        type("delete");
+        keys("Enter");
+        await("the delete question", s -> s.contains("Delete everything under this level? [yes,no] (no)"));
+        type("y");
+        keys("Enter");
+        await("the prompt after delete", s -> s.stripTrailing().endsWith("[edit]\nalice@h#") && s.lastIndexOf("(no)") < s.lastIndexOf("[edit]"));
+        type("show | count");
+        keys("Enter");
+        await("nothing left", s -> s.contains("Count: 0 lines"));
+    }
+
+    @Test
     void monitorPrintsWhatATraceFileGainsAboveThePrompt() throws Exception {
         Path log = Files.createDirectories(state.resolve("log")).resolve("kmd-trace");
         Files.writeString(log, "old line\n");

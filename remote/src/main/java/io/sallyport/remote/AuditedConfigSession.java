@@ -27,6 +27,8 @@ final class AuditedConfigSession implements ConfigSession {
 
     @Override public EditingSessions.Mode mode() { return store.mode(); }
 
+    @Override public void editing(String level) throws IOException { store.editing(level); }
+
     @Override public Outcome update() throws IOException { return store.update(); }
 
     @Override public Optional<String> lockedBy() throws IOException { return store.lockedBy(); }
