@@ -23,13 +23,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * tunnel (the harness's default routes on R1 and R4 are removed). R1 and R4 run plain FRR; R2 and
  * R3 run the FRR Sallyport starts for their {@code protocols ospf}.
  *
- * <p>Tagged {@code unstable}: it passed 4 of 5 runs; in the failing one both daemons installed the
- * SA pair but R2's outbound worker kept counting "No SA" (95) and one invalid SPI, so no OSPF
- * neighbour formed across the tunnel. Not explained yet (suspect: the re-plan when the inside
- * unit's own address appears on the host). {@code bin/test} leaves the tag out until it is found.
+ * <p>It was tagged {@code unstable} after 1 failure in 5 runs: R2's outbound worker counted
+ * "No SA" and one invalid SPI. Two causes were found. The responder (R3) sends ESP as soon as it
+ * answers IKE_AUTH; R2's receiving worker can see it before R2's install reaches it, and the
+ * control agent then told R3 INVALID_SPI for an SPI it had meanwhile installed, so R3 deleted a
+ * good SA and the tunnel had to be negotiated again (now an SPI installed by then is not reported:
+ * lab {@code FidelityTest.espThatOvertakesItsOwnSaInstallIsNotReportedAsInvalidSpi}). The recorded
+ * failure itself (the SA pair shown installed on both sides while R2 still had none) was not
+ * reproduced; this race is the only path to it that was found. And the test waited only for R1's
+ * routes while R4's way back could come a moment later (one failure in 7 later runs: pings lost);
+ * it now waits for every router's routes both ways.
  */
 @Tag("interop")
-@Tag("unstable")
 class OspfAcrossTunnelTest {
 
     @RegisterExtension
@@ -42,6 +47,11 @@ class OspfAcrossTunnelTest {
     @AfterEach
     void stop() {
         BED.stopDaemons();
+        cleanUp(h, plainFrr);
+    }
+
+    /** Stops the plain FRR of R1 and R4 and removes the run directories of every FRR (a failed run printed ospfd's log). */
+    static void cleanUp(Harness h, List<Path> plainFrr) {
         for (Path dir : plainFrr) {
             for (String daemon : List.of("ospfd", "zebra")) {
                 Path pid = dir.resolve(daemon + ".pid");
@@ -49,33 +59,44 @@ class OspfAcrossTunnelTest {
             }
         }
         plainFrr.forEach(dir -> h.run(List.of("rm", "-rf", dir.toString()), Map.of(), 10));
-        // The run directories of the FRR the daemons started (a failed run printed ospfd's log).
         for (String name : List.of("ospf-r2", "ospf-r3")) {
             Path run = FrrDaemons.runDirectory(h.stateDir().resolve("sallyport-" + name));
             h.run(List.of("rm", "-rf", run.toString()), Map.of(), 10);
         }
     }
 
-    @Test
-    void r1ReachesR4OverRoutesOspfLearnedAcrossTheTunnel() {
+    /** Reference §5.2's four routers on BED's namespaces: plain FRR on R1 and R4, Sallyport (R2 initiating) on R2 and R3. */
+    static List<SallyportDaemon> fourRouters(Testbed bed, List<Path> plainFrr) {
+        Harness h = bed.harness();
         h.inNs("host-a", 10, "ip", "route", "del", "default").orThrow();
         h.inNs("host-b", 10, "ip", "route", "del", "default").orThrow();
         h.inNs("host-a", 10, "ip", "addr", "add", "198.18.99.1/32", "dev", "lo").orThrow();
         h.inNs("host-b", 10, "ip", "addr", "add", "198.18.99.4/32", "dev", "lo").orThrow();
         h.inNs("gw-a", 10, "ip", "addr", "add", "198.18.99.2/32", "dev", "lo").orThrow();
         h.inNs("gw-b", 10, "ip", "addr", "add", "198.18.99.3/32", "dev", "lo").orThrow();
-        startPlainFrr("host-a", "198.18.99.1");
-        startPlainFrr("host-b", "198.18.99.4");
-        SallyportDaemon r2 = BED.daemon("gw-a", "ospf-r2", router("r2", "192.0.2.1", "192.0.2.2", "198.18.1.1/24",
-            "198.18.15.1/30", "198.18.99.2", "immediately"));
-        SallyportDaemon r3 = BED.daemon("gw-b", "ospf-r3", router("r3", "192.0.2.2", "192.0.2.1", "198.18.2.1/24",
-            "198.18.15.2/30", "198.18.99.3", "responder-only"));
+        startPlainFrr(h, plainFrr, "host-a", "198.18.99.1");
+        startPlainFrr(h, plainFrr, "host-b", "198.18.99.4");
+        return List.of(bed.daemon("gw-a", "ospf-r2", router("r2", "192.0.2.1", "192.0.2.2", "198.18.1.1/24",
+                "198.18.15.1/30", "198.18.99.2", "immediately")),
+            bed.daemon("gw-b", "ospf-r3", router("r3", "192.0.2.2", "192.0.2.1", "198.18.2.1/24",
+                "198.18.15.2/30", "198.18.99.3", "responder-only")));
+    }
+
+    /** Every router on the path has OSPF routes to the far LAN and loopback, both ways. */
+    static boolean learnedEverywhere(Harness h) {
+        return learned(h, "host-a", "198.18.2.0/24", "198.18.99.4") && learned(h, "gw-a", "198.18.2.0/24", "198.18.99.4")
+            && learned(h, "gw-b", "198.18.1.0/24", "198.18.99.1") && learned(h, "host-b", "198.18.1.0/24", "198.18.99.1");
+    }
+
+    @Test
+    void r1ReachesR4OverRoutesOspfLearnedAcrossTheTunnel() {
+        List<SallyportDaemon> routers = fourRouters(BED, plainFrr);
+        SallyportDaemon r2 = routers.get(0);
+        SallyportDaemon r3 = routers.get(1);
 
         long start = System.nanoTime();
         // Every router on the path, both ways: R4's route back to R1 may come a moment after R1's.
-        boolean learned = Testbed.await(CONVERGE, () -> learned("host-a", "198.18.2.0/24", "198.18.99.4")
-            && learned("gw-a", "198.18.2.0/24", "198.18.99.4") && learned("gw-b", "198.18.1.0/24", "198.18.99.1")
-            && learned("host-b", "198.18.1.0/24", "198.18.99.1"));
+        boolean learned = Testbed.await(CONVERGE, () -> learnedEverywhere(h));
         String r1Routes = h.inNs("host-a", 10, "ip", "route").stdout();
         String r2Routes = h.inNs("gw-a", 10, "ip", "route").stdout();
         String tunLink = h.inNs("gw-a", 10, "ip", "link", "show", "ms-0_0_0.1").stdout();
@@ -140,14 +161,14 @@ class OspfAcrossTunnelTest {
     }
 
     /** Whether ROLE's kernel has OSPF routes to the far LAN and the far router's loopback. */
-    private boolean learned(String role, String lan, String loopback) {
+    static boolean learned(Harness h, String role, String lan, String loopback) {
         List<String> routes = h.inNs(role, 10, "ip", "route").stdout().lines().toList();
         return routes.stream().anyMatch(l -> l.startsWith(lan + " ") && l.contains("proto ospf"))
             && routes.stream().anyMatch(l -> l.startsWith(loopback + " ") && l.contains("proto ospf"));
     }
 
     /** R2 or R3: next-hop service set whose term is a link-type tunnel on ms-0/0/0.1, OSPF on it. */
-    private static String router(String name, String local, String remote, String lan, String tunnel, String loopback,
+    static String router(String name, String local, String remote, String lan, String tunnel, String loopback,
                                  String establish) {
         return """
             system { host-name %s; }
@@ -201,11 +222,11 @@ class OspfAcrossTunnelTest {
             GatewayConfig.PSK, establish);
     }
 
-    /** R1 or R4: zebra and ospfd in ROLE's namespace, OSPF on eth0 and lo. */
-    private void startPlainFrr(String role, String loopback) {
+    /** R1 or R4: zebra and ospfd in ROLE's namespace, OSPF on eth0 and lo; their run directory goes in {@code started}. */
+    static void startPlainFrr(Harness h, List<Path> started, String role, String loopback) {
         Path dir = Path.of("/run/sallyport-frr-test", h.ns(role));
         h.run(List.of("install", "-d", "-o", "frr", "-g", "frr", "-m", "700", dir.toString()), Map.of(), 10).orThrow();
-        plainFrr.add(dir);
+        started.add(dir);
         try {
             Files.writeString(dir.resolve("zebra.conf"), "hostname " + role + "\n");
             Files.writeString(dir.resolve("ospfd.conf"), """

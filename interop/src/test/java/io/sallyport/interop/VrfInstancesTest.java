@@ -32,7 +32,9 @@ class VrfInstancesTest {
     void removeExtraNamespaces() {
         BED.stopDaemons();
         for (String role : List.of("cust-b", "far-b")) {
-            h.run(List.of("ip", "netns", "del", h.ns(role)), Map.of(), 10);
+            if (h.run(List.of("ip", "netns", "list"), Map.of(), 10).stdout().contains(h.ns(role))) {
+                h.run(List.of("ip", "netns", "del", h.ns(role)), Map.of(), 10);
+            }
         }
     }
 
@@ -80,6 +82,32 @@ class VrfInstancesTest {
         // Shutdown takes the rules away with the daemon.
         a.close();
         assertTrue(!h.inNs("gw-a", 10, "ip", "rule").stdout().contains("lookup 2001"), "rules removed at shutdown");
+    }
+
+    @Test
+    void aLocalGatewayInAnInstanceSendsIkeAndEspByTheInstancesTable() {
+        // gw-a's outside interface is in VRF "wan" and the main table has no route to gw-b at all:
+        // IKE and ESP reach gw-b only if their sockets' mark sends them by wan's table.
+        h.inNs("gw-a", 10, "ip", "route", "del", "192.0.2.0/24", "dev", "wan").orThrow();
+        SallyportDaemon a = BED.daemon("gw-a", "wan-a", GW_A_WAN);
+        SallyportDaemon b = BED.daemon("gw-b", "wan-b", GW_B_PLAIN);
+        boolean up = Testbed.await(UP, () -> a.cli("show services service-sets").lines()
+            .anyMatch(l -> l.startsWith("ss1 ") && l.contains(" Up ") && l.contains(" 1/1 ")));
+        String rules = h.inNs("gw-a", 10, "ip", "rule").stdout();
+        String wanTable = h.inNs("gw-a", 10, "ip", "route", "show", "table", "2000").stdout();
+        String mainRoutes = h.inNs("gw-a", 10, "ip", "route").stdout();
+        Ping ping = up ? h.ping("host-a", "198.18.2.10", 5, 0.2) : new Ping(0, 0, "tunnel not up");
+        String sockets = h.inNs("gw-a", 10, "ss", "-uanpe").stdout();
+        System.out.println("evidence: local gateway in VRF wan: tunnel up " + up + ", host-a->host-b " + ping
+            + "\n--- gw-a ip rule\n" + rules + "--- table 2000 (wan)\n" + wanTable + "--- main\n" + mainRoutes
+            + "--- gw-a UDP sockets\n" + sockets);
+        assertTrue(up, a.cli("show services service-sets") + b.cli("show services service-sets"));
+        assertTrue(!mainRoutes.contains("192.0.2.0/24"), mainRoutes);
+        assertTrue(rules.contains("1500:\tfrom all fwmark 0x7d0 lookup 2000"), rules);
+        assertTrue(wanTable.contains("192.0.2.0/24 dev wan"), wanTable);
+        assertTrue(ping.allAnswered(), ping.output());
+        a.close();
+        assertTrue(!h.inNs("gw-a", 10, "ip", "rule").stdout().contains("fwmark"), "rules removed at shutdown");
     }
 
     /** A host namespace ROLE behind GATEWAY's new device DEVICE (GATEWAY_ADDRESS/24), at HOST_ADDRESS/24. */
@@ -165,6 +193,77 @@ class VrfInstancesTest {
                 }
         %s
                 establish-tunnels immediately;
+            }
+        }
+        """.formatted(IKE);
+
+    private static final String GW_A_WAN = """
+        interfaces {
+            ge-0/0/0 { unit 0 { family inet { address 192.0.2.1/24; } } }
+            ge-0/0/1 { unit 0 { family inet { address 198.18.1.1/24; } } }
+            ms-0/0/0 {
+                unit 0 { family inet; }
+                unit 1 { family inet; service-domain inside; }
+                unit 2 { family inet; service-domain outside; }
+            }
+        }
+        routing-options { static { route 198.18.2.0/24 next-hop ms-0/0/0.1; } }
+        routing-instances {
+            wan {
+                instance-type vrf;
+                interface ge-0/0/0.0;
+                interface ms-0/0/0.2;
+                route-distinguisher 192.0.2.1:1;
+                vrf-target target:65000:1;
+            }
+        }
+        services {
+            service-set ss1 {
+                next-hop-service { inside-service-interface ms-0/0/0.1; outside-service-interface ms-0/0/0.2; }
+                ipsec-vpn-options { local-gateway 192.0.2.1 routing-instance wan; }
+                ipsec-vpn-rules rule-a;
+            }
+            ipsec-vpn {
+                rule rule-a {
+                    term t1 {
+                        from { source-address { 198.18.1.0/24; } destination-address { 198.18.2.0/24; } }
+                        then { remote-gateway 192.0.2.2; dynamic { ike-policy ike-pol; ipsec-policy ipsec-pol; } }
+                    }
+                    match-direction input;
+                }
+        %s
+                establish-tunnels immediately;
+            }
+        }
+        """.formatted(IKE);
+
+    private static final String GW_B_PLAIN = """
+        interfaces {
+            ge-0/0/0 { unit 0 { family inet { address 192.0.2.2/24; } } }
+            ge-0/0/1 { unit 0 { family inet { address 198.18.2.1/24; } } }
+            ms-0/0/0 {
+                unit 0 { family inet; }
+                unit 1 { family inet; service-domain inside; }
+                unit 2 { family inet; service-domain outside; }
+            }
+        }
+        routing-options { static { route 198.18.1.0/24 next-hop ms-0/0/0.1; } }
+        services {
+            service-set ss1 {
+                next-hop-service { inside-service-interface ms-0/0/0.1; outside-service-interface ms-0/0/0.2; }
+                ipsec-vpn-options { local-gateway 192.0.2.2; }
+                ipsec-vpn-rules rule-b;
+            }
+            ipsec-vpn {
+                rule rule-b {
+                    term t1 {
+                        from { source-address { 198.18.2.0/24; } destination-address { 198.18.1.0/24; } }
+                        then { remote-gateway 192.0.2.1; dynamic { ike-policy ike-pol; ipsec-policy ipsec-pol; } }
+                    }
+                    match-direction input;
+                }
+        %s
+                establish-tunnels responder-only;
             }
         }
         """.formatted(IKE);

@@ -35,6 +35,11 @@ public interface NetworkControl {
 
     void deleteRule(PolicyRule rule);
 
+    /** {@code ip rule add priority P fwmark MARK lookup TABLE}: packets of sockets marked MARK use TABLE. */
+    void addMarkRule(int priority, int mark, int table);
+
+    void deleteMarkRule(int priority, int mark, int table);
+
     /** Creates VRF device {@code name} bound to {@code table} and brings it up. */
     void createVrf(String name, int table);
 

@@ -51,7 +51,6 @@ public final class Unsupported {
         "access profile * client * ppp",
         "access profile * client * l2tp",
         "services service-set * tcp-mss",
-        "services service-set * ipsec-vpn-options local-gateway routing-instance",
         "services ipsec-vpn rule * term * then dynamic natt-install-interval",
         "services ipsec-vpn ike policy * respond-bad-spi",
         "services service-set * next-hop-service service-interface-pool",

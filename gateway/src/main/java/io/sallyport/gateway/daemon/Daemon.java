@@ -13,6 +13,7 @@ import io.sallyport.gateway.mgmt.ControlServer;
 import io.sallyport.gateway.mgmt.PkiOperations;
 import io.sallyport.gateway.pki.CertificateServices;
 import io.sallyport.gateway.plan.GatewayPlan;
+import io.sallyport.gateway.plan.InstanceTables;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.routing.FrrDaemons;
 import io.sallyport.gateway.routing.FrrRouting;
@@ -150,6 +151,10 @@ public final class Daemon implements AutoCloseable {
         Set<InetAddress> watched = LocalGatewayWatch.watchedAddresses(gateway);
         GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a), Optional.of(certificates)).plan(config);
         trace.configure(plan.trace());
+        if (host instanceof LinuxGatewayHost linux) {
+            // Sockets a local gateway in a VRF opens from here on send by the instance's table.
+            linux.marks(InstanceTables.localGatewayMarks(config));
+        }
         gateway.apply(plan);
         if (!LocalGatewayWatch.watchedAddresses(gateway).equals(watched)) {
             // A gw-interface set changed by this commit while its address is gone could not bind:

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ public final class LinuxGatewayHost implements GatewayHost {
     static final String OFFLOADS_PROPERTY = "sallyport.tun.offloads";
 
     private final NetworkControl network = LinuxNetworkControl.ofHost();
+    private volatile Map<InetAddress, Integer> marks = Map.of();
     private final boolean offloadsWanted = !"false".equals(System.getProperty(OFFLOADS_PROPERTY));
     private final String sockets;
     /** The TUN part of the data path, from the last device opened (all are opened alike). */
@@ -143,18 +145,49 @@ public final class LinuxGatewayHost implements GatewayHost {
      */
     @Override
     public DatagramPort openUdp(InetSocketAddress local) {
-        return local.getPort() == 0 ? LinuxUdpPort.bind(local, true, RECEIVE_BUFFER_BYTES)
-                : LinuxUdpPort.bindShared(local, true, RECEIVE_BUFFER_BYTES);
+        return marked(local.getAddress(), local.getPort() == 0 ? LinuxUdpPort.bind(local, true, RECEIVE_BUFFER_BYTES)
+                : LinuxUdpPort.bindShared(local, true, RECEIVE_BUFFER_BYTES));
     }
 
     @Override
     public DatagramPort openUdpSender(InetSocketAddress local) {
-        return LinuxUdpPort.bindSender(local);
+        return marked(local.getAddress(), LinuxUdpPort.bindSender(local));
     }
 
     @Override
     public DatagramPort openRawEspSender(InetAddress local) {
-        return LinuxRawEspPort.openSender(local);
+        return marked(local, LinuxRawEspPort.openSender(local));
+    }
+
+    /**
+     * The socket marks of local gateways in a VRF routing instance ({@code local-gateway A
+     * routing-instance R}): IKE and ESP sockets opened on A from now on carry SO_MARK, which the
+     * instance's {@code ip rule fwmark} sends to its table. Set before the plan is applied.
+     */
+    public void marks(Map<InetAddress, Integer> byLocalAddress) {
+        marks = Map.copyOf(byLocalAddress);
+    }
+
+    private LinuxUdpPort marked(InetAddress local, LinuxUdpPort port) {
+        markOrClose(local, port::mark, port);
+        return port;
+    }
+
+    private LinuxRawEspPort marked(InetAddress local, LinuxRawEspPort port) {
+        markOrClose(local, port::mark, port);
+        return port;
+    }
+
+    private void markOrClose(InetAddress local, java.util.function.IntConsumer setMark, DatagramPort port) {
+        Integer mark = marks.get(local);
+        if (mark != null) {
+            try {
+                setMark.accept(mark);
+            } catch (RuntimeException e) {
+                port.close();
+                throw e;
+            }
+        }
     }
 
     @Override
@@ -165,7 +198,7 @@ public final class LinuxGatewayHost implements GatewayHost {
     @Override
     public Optional<DatagramPort> openRawEsp(InetAddress local) {
         try {
-            return Optional.of(LinuxRawEspPort.open(local, RECEIVE_BUFFER_BYTES));
+            return Optional.of(marked(local, LinuxRawEspPort.open(local, RECEIVE_BUFFER_BYTES)));
         } catch (HostNetworkException e) {
             LOG.warn("no raw ESP socket on {} ({}): only ESP in UDP will work", local.getHostAddress(), e.getMessage());
             return Optional.empty();

@@ -2,6 +2,10 @@ package io.sallyport.gateway.plan;
 
 import io.sallyport.config.model.Configuration;
 import io.sallyport.config.model.RoutingInstance;
+import io.sallyport.config.model.ServiceSet;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -39,6 +43,19 @@ public final class InstanceTables {
     public static Optional<RoutingInstance> instanceOf(Configuration config, String unit) {
         return vrfs(config).stream().filter(ri -> ri.interfaces().stream().map(InstanceTables::unit).anyMatch(unit::equals))
                 .findFirst();
+    }
+
+    /**
+     * {@code local-gateway A routing-instance R} with R a VRF: the socket mark of A's IKE and ESP
+     * sockets, which is R's table number (an {@code ip rule fwmark} sends their packets there).
+     */
+    public static Map<InetAddress, Integer> localGatewayMarks(Configuration config) {
+        Map<InetAddress, Integer> out = new LinkedHashMap<>();
+        for (ServiceSet set : config.serviceSets().values()) {
+            set.options().localGateway().ifPresent(lg -> lg.address().ifPresent(a -> table(config, lg.routingInstance())
+                    .ifPresent(t -> out.put(InetAddress.ofLiteral(a), t))));
+        }
+        return out;
     }
 
     /** {@code ge-1/0/0} means unit 0. */

@@ -4,6 +4,7 @@ import io.sallyport.config.model.Configuration;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.net.HostAddress;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -20,7 +21,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,11 +112,11 @@ public final class FrrDaemons implements AutoCloseable {
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
         // Read on another thread so a large answer cannot fill the pipe while this one waits.
-        java.util.concurrent.CompletableFuture<byte[]> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
             try {
                 return p.getInputStream().readAllBytes();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }, task -> Thread.ofVirtual().name("vtysh-reader").start(task));
         try {
@@ -128,7 +132,7 @@ public final class FrrDaemons implements AutoCloseable {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking FRR");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IOException("reading vtysh's answer: " + e.getMessage());
         }
     }

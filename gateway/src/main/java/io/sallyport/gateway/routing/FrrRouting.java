@@ -40,7 +40,8 @@ public final class FrrRouting implements RoutingOperations {
                     });
             case OperationalCommand.ShowRoute q -> {
                 if (!q.protocol().equals(Optional.of("ospf")) || !q.table().orElse("inet.0").equals("inet.0")) {
-                    yield Reply.error("error: Sallyport shows only 'show route protocol ospf' (table inet.0)\n");
+                    yield Reply.error("error: Sallyport shows 'show route protocol ospf' and 'show route table NAME.inet.0'"
+                            + " (the main table's other routes: not yet)\n");
                 }
                 yield ask(q.format(), "show ip route json", (json, names) -> {
                     List<RouteTable> t = List.of(FrrJson.ospfRoutes(json, "inet.0", names));

@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * instance's interfaces' networks are copied into that table, as are its static routes through
  * an address or a host interface. Static routes into an inside unit are the gateway's
  * ({@link InsideDevice#table()}: made with the unit's TUN device). Two instances may use
- * overlapping addresses: their traffic never meets the main table.
+ * overlapping addresses: their traffic never meets the main table. A local gateway in an instance
+ * ({@code local-gateway A routing-instance R}) has its IKE and ESP sockets marked with R's table
+ * number (SO_MARK, set by the host adapter), and {@code ip rule fwmark TABLE lookup TABLE} sends
+ * what they send by R's table.
  *
  * <p>Rules are added and removed as commits change them; routes are added again after every
  * apply (a route that is already there is left alone), so a device that came back gets its
@@ -53,6 +56,8 @@ public final class PolicyRoutingInstances implements AutoCloseable {
     private final LongSupplier nowSeconds;
     private final String mechanism;
     private final Set<PolicyRule> rules = new LinkedHashSet<>();
+    /** Tables with an {@code ip rule fwmark TABLE lookup TABLE} for a local gateway's marked sockets. */
+    private final Set<Integer> markRules = new LinkedHashSet<>();
     private final Set<Route> routes = new LinkedHashSet<>();
     /** When each shown route first appeared, for its age. */
     private final Map<String, Long> since = new HashMap<>();
@@ -113,6 +118,9 @@ public final class PolicyRoutingInstances implements AutoCloseable {
             Map<String, String> deviceOfUnit = new HashMap<>();
             for (String name : ri.interfaces()) {
                 String unit = InstanceTables.unit(name);
+                if (outsideServiceUnit(config, unit)) {
+                    continue; // an outside service unit has no device: its instance is its local gateway's
+                }
                 Optional<String> device = devices.device(unit);
                 if (device.isEmpty()) {
                     warnings.add("routing-instances " + ri.name() + " interface " + name
@@ -174,6 +182,24 @@ public final class PolicyRoutingInstances implements AutoCloseable {
                 routes.remove(gone);
             }
         }
+        Set<Integer> wantedMarks = new LinkedHashSet<>(InstanceTables.localGatewayMarks(config).values());
+        for (Integer gone : List.copyOf(markRules)) {
+            if (!wantedMarks.contains(gone)) {
+                quietly(() -> network.deleteMarkRule(RULE_PRIORITY, gone, gone), "delete rule fwmark " + gone);
+                markRules.remove(gone);
+            }
+        }
+        for (Integer table : wantedMarks) {
+            if (!markRules.contains(table)) {
+                try {
+                    network.addMarkRule(RULE_PRIORITY, table, table);
+                    markRules.add(table);
+                } catch (HostNetworkException e) {
+                    warnings.add("routing-instances: cannot add rule fwmark " + table + " lookup " + table + ": "
+                            + e.getMessage());
+                }
+            }
+        }
         for (PolicyRule rule : wantedRules) {
             if (!rules.contains(rule)) {
                 try {
@@ -225,6 +251,11 @@ public final class PolicyRoutingInstances implements AutoCloseable {
         shown.add(key);
         return new Timed(new RouteEntry(destination, protocol, preference, "", java.util.OptionalLong.empty(), true,
                 List.of(hop)), since.computeIfAbsent(key, k -> now));
+    }
+
+    private static boolean outsideServiceUnit(Configuration config, String unit) {
+        return config.unit(unit).flatMap(u -> u.serviceDomain())
+                .map(d -> d == io.sallyport.config.model.ServiceDomain.OUTSIDE).orElse(false);
     }
 
     /** A static route's next hop: an address on one of the instance's networks, or a host interface unit. */
@@ -289,6 +320,8 @@ public final class PolicyRoutingInstances implements AutoCloseable {
     @Override
     public synchronized void close() {
         rules.forEach(r -> quietly(() -> network.deleteRule(r), "delete rule " + r));
+        markRules.forEach(t -> quietly(() -> network.deleteMarkRule(RULE_PRIORITY, t, t), "delete rule fwmark " + t));
+        markRules.clear();
         routes.forEach(r -> quietly(() -> network.deleteRoute(r), "delete route " + r));
         rules.clear();
         routes.clear();

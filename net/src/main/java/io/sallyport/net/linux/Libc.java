@@ -35,6 +35,8 @@ final class Libc {
     static final int SO_REUSEADDR = 2;
     static final int SO_RCVBUF = 8;
     static final int SO_REUSEPORT = 15;
+    /** A socket's packets carry this firewall mark, which {@code ip rule fwmark} matches (CAP_NET_ADMIN). */
+    static final int SO_MARK = 36;
     static final int SO_ATTACH_FILTER = 26;
     static final int SO_ATTACH_REUSEPORT_CBPF = 51;
     static final int EFD_NONBLOCK = 0x800;

@@ -140,6 +140,18 @@ public final class LinuxNetworkControl implements NetworkControl {
     }
 
     @Override
+    public void addMarkRule(final int priority, final int mark, final int table) {
+        ip("-4", "rule", "add", "priority", Integer.toString(priority), "fwmark", Integer.toString(mark), "lookup",
+                Integer.toString(table));
+    }
+
+    @Override
+    public void deleteMarkRule(final int priority, final int mark, final int table) {
+        ip("-4", "rule", "del", "priority", Integer.toString(priority), "fwmark", Integer.toString(mark), "lookup",
+                Integer.toString(table));
+    }
+
+    @Override
     public void createVrf(final String name, final int table) {
         ip("link", "add", name, "type", "vrf", "table", Integer.toString(table));
         ip("link", "set", name, "up");

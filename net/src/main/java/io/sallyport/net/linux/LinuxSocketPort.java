@@ -45,6 +45,26 @@ abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permit
         this.destAddr = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
     }
 
+    /**
+     * Sets SO_MARK: what this socket sends is routed by the policy rules matching {@code mark}
+     * ({@code ip rule fwmark MARK lookup TABLE}), as a VRF routing instance's sockets are.
+     */
+    public final void mark(final int mark) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment state = Libc.newCallState(arena);
+            final MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, mark);
+            if ((int) Libc.SETSOCKOPT.invokeExact(state, fd.fd(), Libc.SOL_SOCKET, Libc.SO_MARK, value,
+                    (int) value.byteSize()) < 0) {
+                throw new io.sallyport.net.HostNetworkException(Libc.describe("setsockopt(SOL_SOCKET, SO_MARK, " + mark
+                        + ") on " + local, Libc.errno(state)));
+            }
+        } catch (final RuntimeException e) {
+            throw e;
+        } catch (final Throwable t) {
+            throw new IllegalStateException("setsockopt downcall failed", t);
+        }
+    }
+
     /** The port number written into a destination sockaddr (0 for raw sockets). */
     protected abstract int destinationPort(InetSocketAddress destination);
 

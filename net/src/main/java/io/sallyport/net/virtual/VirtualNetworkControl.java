@@ -153,6 +153,24 @@ public final class VirtualNetworkControl implements NetworkControl {
         }
     }
 
+    /** Mark rules, as "priority mark table": kept for inspection; the lab's sockets carry no marks. */
+    private final java.util.Set<String> markRules = new java.util.LinkedHashSet<>();
+
+    @Override
+    public void addMarkRule(final int priority, final int mark, final int table) {
+        if (!markRules.add(priority + " " + mark + " " + table)) {
+            throw new HostNetworkException("rule priority " + priority + " fwmark " + mark + ": File exists (virtual host)");
+        }
+    }
+
+    @Override
+    public void deleteMarkRule(final int priority, final int mark, final int table) {
+        if (!markRules.remove(priority + " " + mark + " " + table)) {
+            throw new HostNetworkException("rule priority " + priority + " fwmark " + mark
+                    + ": No such file or directory (virtual host)");
+        }
+    }
+
     @Override
     public void createVrf(final String name, final int table) {
         addLink(name, 65575);

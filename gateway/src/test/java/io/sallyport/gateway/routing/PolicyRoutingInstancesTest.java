@@ -1,0 +1,74 @@
+package io.sallyport.gateway.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sallyport.config.ConfigText;
+import io.sallyport.config.check.CheckResult;
+import io.sallyport.config.check.CommitCheck;
+import io.sallyport.config.model.Configuration;
+import io.sallyport.gateway.plan.GatewayPlan;
+import io.sallyport.gateway.plan.InsideDevice;
+import io.sallyport.gateway.plan.InstanceTables;
+import io.sallyport.gateway.plan.Planner;
+import io.sallyport.net.IpPrefix;
+import io.sallyport.net.PolicyRule;
+import io.sallyport.net.Route;
+import io.sallyport.net.virtual.VirtualNetworkControl;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Reference §5.3's VRF as policy routing, on a virtual host. */
+class PolicyRoutingInstancesTest {
+
+    @Test
+    void referenceVrfIsATableWithRulesByIncomingInterface() throws Exception {
+        String text = Files.readString(Path.of("../examples/vrf-static/router1.conf"))
+                .replace("local-gateway 10.27.0.1;", "local-gateway 10.27.0.1 routing-instance vrf-a;")
+                // The outside unit has no device: in an instance it draws no warning (its local gateway's mark is its instance).
+                .replace(" interface ms-1/2/0.1;", " interface ms-1/2/0.1;\n        interface ms-1/2/0.2;")
+                .replace("route 10.3.0.0/16 next-hop ms-1/2/0.1;", "route 10.3.0.0/16 next-hop ms-1/2/0.1;\n"
+                        + "route 10.9.0.0/16 next-hop 10.2.1.254;");
+        Configuration c = configuration(text);
+        GatewayPlan plan = new Planner(a -> true).plan(c);
+        InsideDevice inside = plan.serviceSets().getFirst().devices().getFirst();
+        assertEquals(2000, inside.table(), "the static route into the inside unit goes in vrf-a's table");
+        assertEquals(List.of(IpPrefix.parse("10.3.0.0/16")), inside.routedPrefixes());
+        assertTrue(plan.warnings().stream().noneMatch(w -> w.contains("main table")), plan.warnings().toString());
+        assertEquals(Map.of(InetAddress.ofLiteral("10.27.0.1"), 2000), InstanceTables.localGatewayMarks(c));
+
+        VirtualNetworkControl host = new VirtualNetworkControl();
+        host.addLink("eth1", 1500);
+        host.addAddress(new io.sallyport.net.HostAddress("eth1", InetAddress.ofLiteral("10.2.1.1"), 24));
+        host.addLink("ms-1_2_0.1", 1400);
+        PolicyRoutingInstances instances = new PolicyRoutingInstances(host, () -> 100, false);
+        assertEquals(List.of(), instances.apply(c, plan, host.addresses()));
+        assertTrue(host.rules().containsAll(List.of(
+                new PolicyRule(1500, Optional.empty(), Optional.empty(), Optional.of("eth1"), 2000),
+                new PolicyRule(1500, Optional.empty(), Optional.empty(), Optional.of("ms-1_2_0.1"), 2000))), host.rules().toString());
+        assertTrue(host.routes().containsAll(List.of(
+                Route.toDevice(IpPrefix.parse("10.2.1.0/24"), "eth1").inTable(2000),
+                Route.toDevice(IpPrefix.parse("10.9.0.0/16"), "eth1").via(InetAddress.ofLiteral("10.2.1.254")).inTable(2000))),
+                host.routes().toString());
+        assertTrue(instances.mechanism().contains("the kernel has no VRF driver"));
+        String table = RoutingReports.routeText(List.of(instances.table("vrf-a").orElseThrow()));
+        assertTrue(table.contains("10.9.0.0/16        *[Static/5] 00:00:00\n                    >  to 10.2.1.254 via ge-1/0/0.0\n"), table);
+
+        // Applying again changes nothing; closing removes what was added.
+        assertEquals(List.of(), instances.apply(c, plan, host.addresses()));
+        assertEquals(2, host.rules().size());
+        instances.close();
+        assertEquals(List.of(), host.rules());
+        assertTrue(host.routes().stream().noneMatch(r -> r.table() == 2000), host.routes().toString());
+    }
+
+    private static Configuration configuration(String text) throws Exception {
+        CheckResult r = CommitCheck.check(ConfigText.parse(text));
+        return r.configuration().orElseThrow(() -> new AssertionError(r.render()));
+    }
+}
