@@ -6,8 +6,12 @@ package io.sallyport.esp;
  * long on a 64-bit JVM is not possible, and staleness is fine for {@code show}.
  */
 public final class EspCounters {
-    private final long[] stats = new long[EspStat.values().length];
-    private final long[] drops = new long[DropReason.values().length];
+    /** Counted once: {@code values()} clones its array, and workers copy these counters after every burst. */
+    private static final int STATS = EspStat.values().length;
+    private static final DropReason[] REASONS = DropReason.values();
+
+    private final long[] stats = new long[STATS];
+    private final long[] drops = new long[REASONS.length];
 
     public void add(final EspStat s, final long n) { stats[s.ordinal()] += n; }
     public void increment(final EspStat s) { stats[s.ordinal()]++; }
@@ -19,7 +23,7 @@ public final class EspCounters {
     /** Sum of all drop reasons that map to one §4.5 error field, for example {@code bad-headers}. */
     public long showField(final String field) {
         long n = 0;
-        for (final DropReason r : DropReason.values()) {
+        for (final DropReason r : REASONS) {
             if (r.showField().equals(field)) {
                 n += drops[r.ordinal()];
             }
