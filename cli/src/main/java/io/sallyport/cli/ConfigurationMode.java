@@ -4,11 +4,11 @@ import io.sallyport.config.ConfigEditor;
 import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
-import io.sallyport.config.ConfigPrinter;
-import io.sallyport.config.ConfigText;
 import io.sallyport.config.Secrets;
+import io.sallyport.config.store.AtomicFiles;
+import io.sallyport.config.store.ConfigDiff;
+import io.sallyport.config.store.EditingSessions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,22 +23,26 @@ import java.util.Set;
 final class ConfigurationMode {
     private final ShellState state;
     private final ConfigSession config;
-    private final DaemonLink daemon;
+    private final ControlChannel daemon;
     private final OperationalMode operational;
     private final SecretPrompt secrets;
     private final ConfirmPrompt confirmations;
-    private final PasteInput paste;
+    private final StatementEdits statements;
+    private final LoadCommand loads;
     static final String DELETE_QUESTION = "Delete everything under this level? [yes,no] (no) ";
     static final String UNCOMMITTED = "The configuration has been changed but not committed";
     static final String EXIT_QUESTION = UNCOMMITTED + "\nExit with uncommitted changes? [yes,no] (yes) ";
+    static final String DISCARD_QUESTION = UNCOMMITTED + "\nDiscard uncommitted changes? [yes,no] (yes) ";
+    static final String DISCARDED = "Uncommitted changes discarded";
     /** The commands that change the candidate or commit it: refused while another session holds {@code configure exclusive}. */
     private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit",
-            "rename", "copy");
+            "rename", "copy", "insert", "wildcard", "replace", "annotate");
 
-    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets,
+    ConfigurationMode(ShellState state, ConfigSession config, ControlChannel daemon, OperationalMode operational, SecretPrompt secrets,
             ConfirmPrompt confirmations, PasteInput paste) {
         this.confirmations = confirmations;
-        this.paste = paste;
+        this.statements = new StatementEdits(state, config, confirmations);
+        this.loads = new LoadCommand(state, config, paste);
         this.state = state;
         this.config = config;
         this.daemon = daemon;
@@ -71,14 +75,21 @@ final class ConfigurationMode {
             case "edit" -> editLevel(rest, restAt);
             case "rename" -> renameOrCopy(w, command, false);
             case "copy" -> renameOrCopy(w, command, true);
+            case "insert" -> statements.insert(w, command);
+            case "annotate" -> statements.annotate(w, command);
+            case "wildcard" -> statements.wildcardDelete(w, command);
+            case "replace" -> statements.replacePattern(w);
             case "show" -> show(p, rest, restAt);
             case "commit" -> commit(w);
-            case "load" -> load(w);
+            case "load" -> loads.load(w);
             case "rollback" -> rollback(w);
-            case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()));
+            case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()), true);
             case "up" -> up(p, w);
             case "top" -> atLevel(p, w, 1, List.of());
             case "exit", "quit" -> exit(w);
+            case "status" -> status(w);
+            case "update" -> update(w);
+            case "save" -> save(w);
             default -> Reply.errorAt(w.starts().getFirst(), "unknown command.\n");
         };
     }
@@ -149,113 +160,6 @@ final class ConfigurationMode {
     }
 
     /**
-     * {@code load (override | merge | set) (FILE | terminal) [relative]}: override replaces the
-     * candidate, merge adds a text in either form to it, set applies set/delete/activate/deactivate
-     * commands line by line, keeping the good lines and reporting each bad one with its line number
-     * as Junos does. {@code relative} reads the text at the current edit level. {@code terminal}
-     * reads what is pasted up to Ctrl-D.
-     */
-    private Reply load(Words w) throws IOException {
-        List<String> args = w.from(1);
-        if (args.isEmpty()) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <override|merge|set>.\n");
-        String mode = args.getFirst();
-        if (mode.equals("replace")) {
-            return Reply.errorAt(w.starts().get(1), "error: load replace is not supported: config does not read 'replace:' tags;"
-                    + " use load merge, or delete the statement and load merge\n");
-        }
-        if (!List.of("override", "merge", "set").contains(mode)) return syntaxErrorAt(w, 1);
-        if (args.size() == 1) return Reply.errorAt(w.starts().get(1) + mode.length() + 1, "syntax error, expecting <filename> or terminal.\n");
-        boolean relative = args.size() > 2 && args.get(2).equals("relative");
-        if (relative && mode.equals("override")) return syntaxErrorAt(w, 3);
-        if (args.size() > (relative ? 3 : 2)) return syntaxErrorAt(w, relative ? 4 : 3);
-        boolean terminal = args.get(1).equals("terminal");
-        String source = terminal ? "terminal" : args.get(1);
-        String text;
-        if (terminal) {
-            Optional<String> pasted = paste.untilEndOfInput();
-            if (pasted.isEmpty()) return Reply.error("error: load terminal read nothing (no terminal, or Ctrl-C abandoned it); nothing loaded\n");
-            text = pasted.get();
-        } else {
-            try {
-                text = Files.readString(Path.of(source));
-            } catch (IOException e) {
-                return Reply.error("error: could not read " + source + ": " + e.getMessage() + "\n");
-            }
-        }
-        List<PathElement> base = relative ? state.level() : List.of();
-        if (mode.equals("set")) return loadSet(source, text, base);
-        try {
-            Node candidate = config.candidate();
-            Node parsed = ConfigText.parse(relative ? underLevel(text) : text);
-            Node loaded = mode.equals("override") ? parsed
-                    : ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(parsed));
-            config.updateCandidate(loaded);
-            return Reply.ok("load complete\n");
-        } catch (ConfigSyntaxException e) {
-            return Reply.error(source + ": " + e.getMessage() + "\nerror: load failed\n");
-        }
-    }
-
-    /** {@code text} wrapped in the braces of the current level, so it reads as a whole configuration. */
-    private String underLevel(String text) {
-        StringBuilder open = new StringBuilder();
-        StringBuilder close = new StringBuilder();
-        for (PathElement e : state.level()) {
-            open.append(e.name()).append(e.key() == null ? "" : " " + Words.quote(e.key())).append(" {\n");
-            close.append("}\n");
-        }
-        return open + text + "\n" + close;
-    }
-
-    /**
-     * {@code load set}: each line on its own, relative to {@code base}; a bad line is reported as
-     * {@code SOURCE:LINE:(COLUMN) error} and skipped, the others are applied, and the count of
-     * errors ends the report ({@code load complete (2 errors)}), as Junos does.
-     */
-    private Reply loadSet(String source, String text, List<PathElement> base) throws IOException {
-        Node candidate = config.candidate();
-        Node updated = candidate;
-        StringBuilder report = new StringBuilder();
-        int errors = 0;
-        List<String> lines = text.lines().toList();
-        for (int n = 0; n < lines.size(); n++) {
-            String line = lines.get(n);
-            Words w = Words.of(line);
-            if (w.size() == 0 || w.first().startsWith("#")) continue;
-            int restAt = w.starts().getFirst() + w.first().length();
-            String rest = line.substring(restAt);
-            if (!List.of("set", "delete", "activate", "deactivate").contains(w.first())) {
-                errors++;
-                report.append(source).append(':').append(n + 1).append(":(").append(w.starts().getFirst() + 1)
-                        .append(") syntax error: expected set, delete, activate or deactivate, found '").append(w.first()).append("'\n");
-                continue;
-            }
-            try {
-                updated = switch (w.first()) {
-                    case "set" -> ConfigEditor.set(updated, base, rest);
-                    case "delete" -> w.size() == 1 ? deleteAll(updated, base) : ConfigEditor.delete(updated, base, rest);
-                    case "activate" -> ConfigEditor.activate(updated, base, rest);
-                    default -> ConfigEditor.deactivate(updated, base, rest);
-                };
-            } catch (ConfigSyntaxException e) {
-                errors++;
-                // config's column counts from the start of the statement words; the report counts from the line's start
-                int column = e.column() > 0 ? restAt + e.column() : 1;
-                report.append(source).append(':').append(n + 1).append(":(").append(column).append(") ")
-                        .append(e.detail()).append('\n');
-            }
-        }
-        if (!updated.equals(candidate)) config.updateCandidate(updated);
-        return Reply.ok(report + "load complete" + (errors == 0 ? "" : " (" + errors + (errors == 1 ? " error)" : " errors)")) + "\n");
-    }
-
-    /** A bare {@code delete} in a loaded file: everything under {@code base}. */
-    private static Node deleteAll(Node root, List<PathElement> base) throws ConfigSyntaxException {
-        if (base.isEmpty()) return Node.root();
-        return ConfigEditor.delete(root, List.of(), String.join(" ", ConfigEditor.words(base).stream().map(Words::quote).toList()));
-    }
-
-    /**
      * {@code rename STATEMENT to NAME KEY} and {@code copy STATEMENT to NAME KEY}: STATEMENT is a
      * list entry at the edit level ({@code services ipsec-vpn ike proposal p1}); the words after
      * {@code to} name the new entry in the same list ({@code proposal p2}).
@@ -300,20 +204,66 @@ final class ConfigurationMode {
         }
     }
 
-    private Reply show(Pipeline p, String rest, int restAt) {
-        List<PathElement> level = state.level();
+    private Reply show(Pipeline p, String rest, int restAt) throws IOException {
+        Shown shown = Shown.level(state.level());
         if (!rest.isBlank()) {
             try {
-                level = ConfigEditor.editLevel(level, rest);
+                shown = Shown.of(state.level(), rest);
             } catch (ConfigSyntaxException e) {
                 return syntaxError(e, restAt);
             }
         }
-        if (p.compare()) return Reply.ok(config.compare(level));
-        Node candidate = config.candidate();
+        List<PathElement> level = shown.level();
+        if (p.compare().isPresent()) return compare(p.compare().get(), level);
+        Node candidate = shown.restrict(config.candidate());
         return Reply.ok(p.display().isPresent()
                 ? config.render(candidate, level, p.display().get())
                 : config.braces(candidate, level));
+    }
+
+    /** {@code show | compare}: the candidate against the active configuration, or against commit N. */
+    private Reply compare(Pipeline.Compare with, List<PathElement> level) throws IOException {
+        if (with.rollback().isEmpty()) return Reply.ok(config.compare(level));
+        Node old;
+        try {
+            old = config.committed(with.rollback().getAsInt());
+        } catch (IllegalArgumentException e) {
+            return Reply.error("error: " + e.getMessage() + "\n");
+        }
+        return Reply.ok(ConfigDiff.diff(StoreSession.pruneTo(old, level), StoreSession.pruneTo(config.candidate(), level)));
+    }
+
+    /** {@code update}: others' commits merged into this {@code configure private} session's copy. */
+    private Reply update(Words w) throws IOException {
+        if (w.size() > 1) return syntaxErrorAt(w, 1);
+        ConfigSession.Outcome o = config.update();
+        return o.ok() ? Reply.ok(o.text()) : Reply.error(o.text());
+    }
+
+    /** {@code status}: who is editing the configuration, this session included. */
+    private Reply status(Words w) throws IOException {
+        if (w.size() > 1) return syntaxErrorAt(w, 1);
+        return Reply.ok(config.status());
+    }
+
+    /**
+     * {@code save FILE}: the candidate's statements at the edit level, in brace form, written
+     * owner-only and atomically (secrets stay "$9$"-encoded); {@code save terminal} prints them.
+     * The file reads back with {@code load merge FILE relative} at the same level.
+     */
+    private Reply save(Words w) throws IOException {
+        if (w.size() == 1) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <filename> or terminal.\n");
+        if (w.size() > 2) return syntaxErrorAt(w, 2);
+        String text = config.braces(config.candidate(), state.level());
+        if (w.get(1).equals("terminal")) return Reply.ok(text);
+        Path file = Path.of(w.get(1));
+        try {
+            AtomicFiles.write(file, text);
+        } catch (IOException e) {
+            return Reply.error("error: could not write " + file + ": " + e.getMessage() + "\n");
+        }
+        long lines = text.lines().count();
+        return Reply.ok("Wrote " + lines + " line" + (lines == 1 ? "" : "s") + " of configuration to '" + file + "'\n");
     }
 
     /**
@@ -364,7 +314,7 @@ final class ConfigurationMode {
 
     /** A running daemon applies the new active configuration; without one there is nothing to tell. */
     private String reloadDaemon() {
-        if (!daemon.socketExists()) return "";
+        if (!daemon.running()) return "";
         return switch (daemon.execute(DaemonLink.RELOAD)) {
             case DaemonLink.Answer.Reply r when r.reply().ok() -> "";
             case DaemonLink.Answer.Reply r -> "warning: the Sallyport daemon did not apply the new configuration: "
@@ -433,10 +383,13 @@ final class ConfigurationMode {
         }
         List<String> lines = new ArrayList<>();
         if (!config.candidate().equals(config.active())) {
+            // configure exclusive and private discard what is not committed: Junos asks about that instead.
+            boolean discards = config.mode() != EditingSessions.Mode.SHARED;
             // Nobody to ask (-c, piped stdin): the default, yes, and the notice stays in the output.
-            Optional<Boolean> yes = confirmations.ask(EXIT_QUESTION);
+            Optional<Boolean> yes = confirmations.ask(discards ? DISCARD_QUESTION : EXIT_QUESTION);
             if (yes.isEmpty()) lines.add(UNCOMMITTED);
             else if (!yes.get()) return Reply.ok("");
+            if (discards) lines.add(DISCARDED);
         }
         lines.add("Exiting configuration mode");
         state.leaveConfiguration();
@@ -450,7 +403,7 @@ final class ConfigurationMode {
     }
 
     /** Junos points at the word at fault when it knows it, and names the hierarchy level otherwise. */
-    private static Reply syntaxError(ConfigSyntaxException e, int restAt) {
+    static Reply syntaxError(ConfigSyntaxException e, int restAt) {
         if (e.column() > 0) return Reply.errorAt(restAt + e.column() - 1, e.detail() + "\n");
         return Reply.error(e.editPath() + "\n  " + e.detail() + "\n");
     }

@@ -23,7 +23,7 @@ class PipelineTest {
     void splitsCommandFromDisplayCompareAndFilters() {
         Pipeline p = parse("show services | compare | display set | match ike | except proposal | count");
         assertEquals("show services", p.command());
-        assertTrue(p.compare());
+        assertEquals(Optional.of(Pipeline.Compare.ACTIVE), p.compare());
         assertEquals(Optional.of(Pipeline.Display.SET), p.display());
         assertEquals(3, p.filters().size());
     }
@@ -37,6 +37,12 @@ class PipelineTest {
     }
 
     @Test
+    void displayInheritanceShowsTheConfigurationAsItIsForNothingIsInherited() {
+        String text = "system {\n    host-name r1;\n}\n";
+        assertEquals(text, parse("show | display inheritance").filter(text));
+    }
+
+    @Test
     void aPipeInsideQuotesBelongsToTheCommand() {
         Pipeline p = parse("set system host-name \"a|b\" | count");
         assertEquals("set system host-name \"a|b\"", p.command());
@@ -46,7 +52,7 @@ class PipelineTest {
     @Test
     void badPipesAreReportedNotThrown() {
         assertEquals("syntax error, expecting <pipe-command>: frobnicate", Pipeline.parse("show | frobnicate").error());
-        assertEquals("syntax error, expecting <set>, <json> or <xml>: html", Pipeline.parse("show | display html").error());
+        assertEquals("syntax error, expecting <set>, <json>, <xml> or <inheritance>: html", Pipeline.parse("show | display html").error());
         assertTrue(Pipeline.parse("show | match [").error().startsWith("error: invalid regular expression"));
     }
 

@@ -35,7 +35,11 @@ public final class Kmd {
     private final SecureRandom random;
     private final Map<String, PeerConfig> peers = new LinkedHashMap<>();
     private final SaTable sas = new SaTable();
-    /** Peers by remote address, for IKE_SA_INIT requests. */
+    /** Dynamic peers' IKE SAs being deleted because no child SA was acceptable, with why (until they are gone). */
+    private final Map<IkeSaId, String> refusals = new HashMap<>();
+    /** The identity each dynamic peer (an instance name) authenticated with, while it has IKE SAs. */
+    private final Map<String, Identity> dynamicIdentities = new HashMap<>();
+    /** Peers by remote address, for IKE_SA_INIT requests; dynamic-endpoint templates under the unspecified address. */
     private final Map<java.net.InetAddress, List<PeerConfig>> peersByRemote = new HashMap<>();
     /** Peers whose last IKE SA went away or whose configuration changed: their reconnect is (re)considered. */
     private final java.util.Set<String> reconnectCheck = new java.util.LinkedHashSet<>();
@@ -106,9 +110,14 @@ public final class Kmd {
             trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "no IKE SA for SPI " + Long.toHexString(ours) + " from " + in.remote());
             return out;
         }
+        int mark = out.size();
+        boolean connecting = s.state == IkeSession.State.CONNECTING;
         guarded(s, out, () -> s.onDatagram(nowNanos, in, h, out));
+        if (connecting) {
+            refuseChildless(s, nowNanos, mark, out);
+        }
         scheduleReconnects(nowNanos);
-        return out;
+        return withRefusalReasons(out);
     }
 
     /**
@@ -146,7 +155,7 @@ public final class Kmd {
                 initiate(nowNanos, p, out);
             }
         }
-        return out;
+        return withRefusalReasons(out);
     }
 
     /** The earliest time {@link #tick} has work, if any; the adapter sleeps until then. */
@@ -182,11 +191,19 @@ public final class Kmd {
                         s.announced.remove(r.peer());
                         for (ChildSa child : List.copyOf(s.children)) {
                             if (child.term.name().equals(r.peer())) {
-                                guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteChild(child), out));
+                                guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteChild(s, child), out));
                             }
                         }
                     } else {
-                        guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "peer removed"), out));
+                        guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
+                    }
+                }
+                if (gone != null && DynamicPeers.isTemplate(gone)) {
+                    // The dynamic peers it accepted go with it.
+                    for (IkeSession s : sas.values()) {
+                        if (s.peer.name().startsWith(gone.name() + "@") && !s.isClosed()) {
+                            guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
+                        }
                     }
                 }
                 peers.remove(r.peer());
@@ -200,22 +217,22 @@ public final class Kmd {
             });
             case Command.DeleteIkeSa d -> {
                 for (IkeSession s : sessionsOf(d.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "deleted by operator"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "deleted by operator"), out));
                 }
             }
             case Command.DeleteChildSa d -> withChild(d.spiIn(), out, (s, child) ->
-                    s.enqueue(nowNanos, new IkeSession.Work.DeleteChild(child), out));
+                    s.enqueue(nowNanos, new Informational.DeleteChild(s, child), out));
             case Command.RekeyChildSa r -> withChild(r.spiIn(), out, (s, child) ->
-                    s.enqueue(nowNanos, new IkeSession.Work.RekeyChild(child), out));
+                    s.enqueue(nowNanos, new ChildRekey.Rekey(s, child), out));
             case Command.ReportInvalidSpi r -> sas.values().stream()
                     .filter(s -> s.state == IkeSession.State.ESTABLISHED && s.remote.getAddress().equals(r.from()))
                     .findFirst()
-                    .ifPresentOrElse(s -> guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.InvalidSpi(r.spi()), out)),
+                    .ifPresentOrElse(s -> guarded(s, out, () -> s.enqueue(nowNanos, new Informational.InvalidSpi(s, r.spi()), out)),
                             () -> trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "ESP with unknown SPI from " + r.from() + ", no IKE SA to report it"));
             case Command.RekeyIkeSa r -> {
                 for (IkeSession s : sessionsOf(r.peer())) {
                     if (s.state == IkeSession.State.ESTABLISHED) {
-                        guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.RekeyIke(), out));
+                        guarded(s, out, () -> s.enqueue(nowNanos, new IkeRekey.Initiator(s), out));
                     }
                 }
             }
@@ -316,7 +333,7 @@ public final class Kmd {
         if (carrier.isPresent() && !carries(carrier.get(), p)) {
             IkeSession s = carrier.get();
             trace(out, TraceFlag.IKE, TraceLevel.INFO, "child SA for " + p.name() + " over IKE SA " + s.id() + " of " + s.peer.name());
-            guarded(s, out, () -> s.enqueue(now, new IkeSession.Work.CreateChild(p), out));
+            guarded(s, out, () -> s.enqueue(now, new ChildRekey.Create(s, p), out));
             return;
         }
         if (!active.isEmpty()) {
@@ -338,8 +355,7 @@ public final class Kmd {
     private static boolean carries(IkeSession s, PeerConfig term) {
         return s.children.stream().anyMatch(c -> c.term.equals(term))
                 || s.state == IkeSession.State.CONNECTING && s.peer.equals(term)
-                || s.pending != null && s.pending.work instanceof IkeSession.Work.CreateChild cc && cc.term().equals(term)
-                || s.queue.stream().anyMatch(w -> w instanceof IkeSession.Work.CreateChild cc && cc.term().equals(term));
+                || s.tasks.any(t -> t instanceof ChildRekey.Create cc && cc.term().equals(term));
     }
 
     /**
@@ -383,6 +399,50 @@ public final class Kmd {
         }
     }
 
+    /** The configured template of a dynamic peer's instance name; empty for configured peers and other names. */
+    private Optional<PeerConfig> templateOf(String peer) {
+        if (peers.containsKey(peer)) {
+            return Optional.empty();
+        }
+        return DynamicPeers.templateName(peer).map(peers::get).filter(DynamicPeers::isTemplate);
+    }
+
+    /**
+     * A dynamic peer whose IKE_AUTH (the datagram that just established its SA) brought no child SA (its selectors fit no allowed proxy pair,
+     * or its proposals no IPsec proposal) has nothing to keep an IKE SA for: it is deleted, with
+     * the refusal kmd traced just now as the reason the gateway shows.
+     */
+    private void refuseChildless(IkeSession s, long now, int mark, List<Action> out) {
+        if (s.initiator || s.state != IkeSession.State.ESTABLISHED || !s.children.isEmpty() || s.busy()
+                || templateOf(s.peer.name()).isEmpty()) {
+            return;
+        }
+        String reason = "no child SA negotiated";
+        for (Action a : out.subList(mark, out.size())) {
+            if (a instanceof Action.Trace t && t.level() == TraceLevel.ERROR && t.flag() == TraceFlag.POLICY_MANAGER) {
+                reason = t.text().replaceFirst("^\\w+: ", "");
+            }
+        }
+        String why = "dynamic peer refused: " + reason;
+        trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, why + " (" + s.peer.name() + ")");
+        refusals.put(s.id(), why);
+        guarded(s, out, () -> s.enqueue(now, new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, why), out));
+    }
+
+    /**
+     * The IKE SA of a refused dynamic peer goes down for the refusal, also when the peer's own
+     * delete (it may give up on the IKE SA as well) crosses ours.
+     */
+    private List<Action> withRefusalReasons(List<Action> out) {
+        if (refusals.isEmpty()) {
+            return out;
+        }
+        out.replaceAll(a -> a instanceof Action.IkeSaDown d && refusals.containsKey(d.ikeSa())
+                ? new Action.IkeSaDown(d.peer(), d.ikeSa(), DownCause.POLICY_MISMATCH, refusals.get(d.ikeSa())) : a);
+        refusals.keySet().removeIf(id -> sas.get(id.spiR()) == null);
+        return out;
+    }
+
     private void newResponder(long now, Datagram in, List<Action> out) {
         DecodeResult r = MessageCodec.decodePlain(in.payload());
         if (!(r instanceof DecodeResult.Ok ok)) {
@@ -391,7 +451,12 @@ public final class Kmd {
         }
         Optional<PeerConfig> p = peersByRemote.getOrDefault(in.remote().getAddress(), List.of()).stream()
                 .filter(c -> c.localAddress().equals(in.local().getAddress()))
-                .findFirst();
+                .findFirst()
+                // A dynamic endpoint answers any address; its instance exists only in the SA it makes,
+                // so an unknown source costs what a configured one does (admission and half-open caps).
+                .or(() -> peersByRemote.getOrDefault(DynamicPeers.unspecified(in.remote().getAddress()), List.of()).stream()
+                        .filter(c -> c.localAddress().equals(in.local().getAddress()))
+                        .findFirst().map(t -> DynamicPeers.instance(t, in.remote())));
         if (p.isEmpty()) {
             count(DropReason.NO_PEER);
             trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.WARNING, "IKE_SA_INIT from " + in.remote() + ": no peer configured");
@@ -437,6 +502,10 @@ public final class Kmd {
      */
     private Collection<IkeSession> sessionsOf(String peer) {
         PeerConfig p = peers.get(peer);
+        if (p == null && templateOf(peer).isPresent()) {
+            // A dynamic peer's IKE SA is named after the instance it started with; its other terms are children.
+            return sas.values().stream().filter(s -> s.peer.name().equals(peer) || s.announced.contains(peer)).toList();
+        }
         if (p == null) {
             return sas.ofPeer(peer);
         }
@@ -548,7 +617,12 @@ public final class Kmd {
          */
         List<PeerConfig> termsOf(PeerConfig peer) {
             List<PeerConfig> terms = new ArrayList<>(List.of(peer));
-            for (PeerConfig t : termsSharing(peer)) {
+            Optional<PeerConfig> template = templateOf(peer.name());
+            // A dynamic peer: the instances, at its address, of every template sharing its template's IKE SA.
+            List<PeerConfig> sharing = template.map(t -> termsSharing(t).stream()
+                    .map(x -> DynamicPeers.instance(x, DynamicPeers.where(peer.name()).orElseThrow(), peer.remoteAddress()))
+                    .toList()).orElseGet(() -> termsSharing(peer));
+            for (PeerConfig t : sharing) {
                 if (!t.name().equals(peer.name())) {
                     terms.add(t);
                 }
@@ -556,8 +630,34 @@ public final class Kmd {
             return terms;
         }
 
+        /** A responder authenticated its initiator as {@code id}: a dynamic peer is known by it from now on. */
+        void authenticatedAs(IkeSession s, Identity id) {
+            if (templateOf(s.peer.name()).isPresent()) {
+                dynamicIdentities.put(s.peer.name(), id);
+            }
+        }
+
+        /**
+         * The SAs an INITIAL_CONTACT in {@code s}'s IKE_AUTH makes stale (RFC 7296 §2.4): those of its
+         * peer; for a dynamic peer, those of every instance of its template the same identity
+         * authenticated, whatever address it came from before (a new DHCP lease, a NAT rebinding).
+         */
+        Collection<IkeSession> staleOnInitialContact(IkeSession s) {
+            Optional<PeerConfig> template = templateOf(s.peer.name());
+            Identity id = dynamicIdentities.get(s.peer.name());
+            if (template.isEmpty() || id == null) {
+                return sessionsOf(s.peer.name());
+            }
+            String prefix = template.get().name() + "@";
+            return sas.values().stream().filter(o -> o.peer.name().startsWith(prefix)
+                    && id.equals(dynamicIdentities.get(o.peer.name()))).toList();
+        }
+
         void unregister(IkeSession s) {
             sas.remove(s);
+            if (sas.ofPeer(s.peer.name()).isEmpty()) {
+                dynamicIdentities.remove(s.peer.name());
+            }
             // Every term it carried or was to carry may need bringing back (scheduleReconnects looks
             // whether another SA carries it).
             reconnectCheck.add(s.peer.name());

@@ -61,7 +61,40 @@ class ExamplesTest {
                     local);
             String ike = r2.execute("show services ipsec-vpn ike security-associations detail").text();
             assertTrue(ike.contains("Authentication method: RSA-signatures"), ike);
+            certificateCache(r2);
         }
+    }
+
+    /** Reference §4.6: the CA, router2's own certificate and router3's, newest first; clear forgets router3's. */
+    private static void certificateCache(LabRouter r2) {
+        String cache = r2.execute("show services ipsec-vpn certificates").text();
+        assertTrue(java.util.regex.Pattern.compile("""
+                Service set: ipsec-ss-cert, Total entries: 3
+                  Certificate cache entry: 3
+                    Flags: Non-root Trusted
+                    Issued to: router3.example.com, Issued by: juniper
+                    Alternate subject: router3.example.com
+                    Validity:
+                      Not before: \\d{4} \\w{3} \\d+(st|nd|rd|th), \\d\\d:\\d\\d:\\d\\d GMT
+                      Not after: .* GMT
+                  Certificate cache entry: 2
+                    Flags: Non-root Trusted
+                    Issued to: router2.example.com, Issued by: juniper
+                (.*\\n){4}  Certificate cache entry: 1
+                    Flags: Root Trusted
+                    Issued to: juniper, Issued by: juniper
+                    Validity:
+                (.*\\n){2}""").matcher(cache).matches(), cache);
+        String xml = r2.execute("show services ipsec-vpn certificates detail service-set ipsec-ss-cert | display xml").text();
+        assertTrue(xml.contains("<certificate-origin>peer</certificate-origin>") && xml.contains("<total-entries>3</total-entries>"), xml);
+        assertTrue(r2.execute("show services ipsec-vpn certificates detail").text()
+                .contains("    Cached from: trusted CA\n    Serial number: "));
+        assertEquals("error: no certificate-cache-entry 1 learned from a peer (CA and local certificates leave with clear"
+                + " security pki)\n", r2.execute("clear services ipsec-vpn certificates service-set all certificate-cache-entry 1").text());
+        assertTrue(r2.execute("clear services ipsec-vpn certificates service-set ipsec-ss-cert").ok());
+        assertTrue(r2.execute("show services ipsec-vpn certificates").text().startsWith(
+                "Service set: ipsec-ss-cert, Total entries: 2\n  Certificate cache entry: 2\n"));
+        assertTrue(r2.execute("show services ipsec-vpn certificates nosuch").text().contains("service set nosuch is not configured"));
     }
 
     @Test
@@ -79,13 +112,44 @@ class ExamplesTest {
         pingsAcross("kmd-tracing", "h2", "h1");
     }
 
+    /**
+     * Reference §5.4 as written on router1: two branches it has no configuration for connect from
+     * their own addresses, each gets a tunnel on the shared unit sp-1/2/0.1 with a route to its
+     * half of 10.0.1.0/24, hosts ping across both ways, show lists each peer at its address, and
+     * clearing one peer's IKE SA leaves the other's alone.
+     */
     @Test
-    void dynamicPeerIsRefusedAtCommitNamingTheStatement() {
-        LabException e = org.junit.jupiter.api.Assertions.assertThrows(LabException.class,
-                () -> Lab.start(Topologies.example("dynamic-peer")));
-        assertTrue(e.getMessage().contains("""
-                [edit services ipsec-vpn rule test-IPsec-rule term 10 then]
-                  'remote-gateway 0.0.0.0'
-                    Dynamic endpoints (remote-gateway 0.0.0.0) are not supported by Sallyport yet"""), e::getMessage);
+    void dynamicPeersConnectToTheMultitaskExampleAsWritten() throws Exception {
+        try (Lab lab = Lab.start(Topologies.example("dynamic-peer"))) {
+            assertTrue(lab.awaitTunnels(NEGOTIATION), () -> problems(lab));
+            assertEquals(List.of(), lab.warnings().stream().filter(w -> w.startsWith("router1")).toList());
+            for (String[] pair : List.of(new String[] {"b1", "h0"}, new String[] {"b2", "h0"}, new String[] {"h0", "b1"},
+                    new String[] {"h0", "b2"})) {
+                PingResult ping = lab.ping(pair[0], lab.resolve(pair[1]).orElseThrow(), Optional.empty(), 3);
+                assertEquals(3, ping.received(), () -> pair[0] + " -> " + pair[1] + ": " + ping.render());
+            }
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            String ike = r1.execute("show services ipsec-vpn ike security-associations").text();
+            assertTrue(ike.contains("192.168.255.11") && ike.contains("192.168.255.12") && ike.contains("Matured"), ike);
+            String ipsec = r1.execute("show services ipsec-vpn ipsec security-associations").text();
+            assertTrue(ipsec.contains("Remote gateway: 192.168.255.11") && ipsec.contains("Remote gateway: 192.168.255.12")
+                    && ipsec.contains("ipv4_subnet(any:0,[0..7]=10.0.1.128/25)"), ipsec);
+            String sets = r1.execute("show services service-sets").text();
+            assertTrue(sets.contains("2/2") && sets.contains("Dynamic peers: access profile IKE-profile-TEST, shared unit sp-1/2/0.1"),
+                    sets);
+            String route = lab.node("router1").orElseThrow().control().routes().toString();
+            assertTrue(route.contains("10.0.1.0/25") && route.contains("10.0.1.128/25"), route);
+
+            String before = r1.execute("show services ipsec-vpn ike security-associations 192.168.255.11").text();
+            r1.execute("clear services ipsec-vpn ike security-associations 192.168.255.12");
+            lab.simulation().advance(1_000_000_000L);
+            assertEquals(before, r1.execute("show services ipsec-vpn ike security-associations 192.168.255.11").text());
+            assertTrue(r1.execute("show services ipsec-vpn ike security-associations 192.168.255.12").text()
+                    .lines().count() <= 1, "the cleared peer's IKE SA is gone");
+            // Its branch establishes immediately: it is back, and so is the route to its network.
+            assertTrue(lab.awaitTunnels(NEGOTIATION), () -> problems(lab));
+            lab.simulation().advance(5_000_000_000L);
+            assertEquals(3, lab.ping("b2", lab.resolve("h0").orElseThrow(), Optional.empty(), 3).received());
+        }
     }
 }

@@ -17,6 +17,8 @@ final class AccessRules {
     // Sallyport's own wording for rules the reference states without a message.
     static final String NEED_KEY_OR_POLICY = "Either pre-shared-key or ike-policy must be configured";
     static final String NEED_INTERFACE_ID = "interface-id must be configured: it selects the service units for dynamic peers";
+    static final String NAMED_CLIENT = "Sallyport matches dynamic peers with client * only (the peer's identity and key select"
+        + " the profile); this client is ignored";
     static final String INTERFACE_ID_UNDEFINED = "Referenced interface-id must be defined as dial-options ipsec-interface-id on an inside service unit";
 
     private AccessRules() {}
@@ -32,6 +34,7 @@ final class AccessRules {
                 Optional<Node> ikeNode = client.child("ike");
                 if (ikeNode.isEmpty()) continue;
                 Node ike = ikeNode.get();
+                if (!client.key().equals("*")) f.warning(List.of("access", "profile", profile.key()), "client " + client.key(), NAMED_CLIENT);
                 List<String> level = List.of("access", "profile", profile.key(), "client", client.key(), "ike");
                 List<String> clientLevel = List.of("access", "profile", profile.key(), "client", client.key());
                 ike.value("ike-policy").ifPresent(p -> {

@@ -33,10 +33,10 @@ final class RuleRules {
     static final String TOS = "ToS value cannot be configured with copy-tos-from-inner-ip-header option";
     // Sallyport's own wording: YANG allows at most one prefix (max-elements 1) without a message.
     static final String ONE_PREFIX = "At most one prefix may be configured";
-    // Sallyport's own: the seed's dynamic-peer example uses 0.0.0.0 with an IKE access profile;
-    // until dynamic endpoints exist, IKE would be sent to the unspecified address.
+    // Sallyport's own: the seed's dynamic-peer example uses 0.0.0.0 with an IKE access profile, where
+    // it means any peer the profile accepts; anywhere else IKE would be sent to the unspecified address.
     static final String DYNAMIC_REMOTE_GATEWAY =
-        "Dynamic endpoints (remote-gateway 0.0.0.0) are not supported by Sallyport yet; configure the peer's address";
+        "remote-gateway 0.0.0.0 (a dynamic peer) needs ike-access-profile in every service set using this rule";
 
     private RuleRules() {}
 
@@ -72,7 +72,7 @@ final class RuleRules {
 
     private static void then(Node vpn, Node then, List<String> level, boolean dep, Set<String> securityIpsecPolicies, Findings f) {
         if (then.has("backup-remote-gateway") && !then.has("dynamic")) f.error(level, leaf(then, "backup-remote-gateway"), BACKUP_GW);
-        then.value("remote-gateway").filter(RuleRules::unspecified)
+        then.value("remote-gateway").filter(RuleRules::unspecified).filter(a -> !dep)
             .ifPresent(a -> f.error(level, "remote-gateway " + a, DYNAMIC_REMOTE_GATEWAY));
         then.child("manual").ifPresent(m -> manual(m, at(level, "manual"), f));
         then.child("dynamic").ifPresent(d -> {
@@ -135,13 +135,18 @@ final class RuleRules {
         }
     }
 
-    /** Rules used by a service set with an IKE access profile: those may accept any remote id. */
+    /**
+     * Rules used only by service sets with an IKE access profile (and by at least one): those may
+     * accept any remote id, and their terms may name the dynamic peer as {@code remote-gateway 0.0.0.0}.
+     */
     private static Set<String> dynamicEndpointRules(Node services) {
         Set<String> out = new HashSet<>();
+        Set<String> staticUse = new HashSet<>();
         for (Node ss : services.all("service-set")) {
             boolean dep = ss.child("ipsec-vpn-options").map(o -> o.has("ike-access-profile")).orElse(false);
-            if (dep) out.addAll(ss.values("ipsec-vpn-rules"));
+            (dep ? out : staticUse).addAll(ss.values("ipsec-vpn-rules"));
         }
+        out.removeAll(staticUse);
         return out;
     }
 

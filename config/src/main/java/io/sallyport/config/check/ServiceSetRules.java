@@ -25,6 +25,7 @@ final class ServiceSetRules {
     static final String NAT_KEEPALIVE = "no-nat-traversal or disable-natt must not be defined";
     static final String POOL_RULES = "Can not define any other rules than pgcp when service-interface-pool is defined";
     // Sallyport's own wording where the reference has no exact text (reference §6 item 12).
+    static final String LG_PROFILE = "Local gateway must be configured with ike-access-profile";
     static final String PASSIVE_HIC = "passive-mode-tunneling must not be configured with service-set-options header-integrity-check";
     static final String SHARED_LG = "Local gateway of a service set with ike-access-profile must not be shared with another service set";
     static final String PORT_4500 = "dest-port 4500 is reserved for IKE NAT traversal; use 1025..65535 except 4500";
@@ -60,9 +61,11 @@ final class ServiceSetRules {
             for (String r : ruleSets) if (vpn.child("rule-set", r).isEmpty()) f.error(level, "ipsec-vpn-rule-sets " + r, RULE_SET_UNDEFINED);
             boolean hasRules = !rules.isEmpty() || !ruleSets.isEmpty();
 
+            boolean dynamicEndpoints = options.has("ike-access-profile");
             for (String df : List.of("copy-dont-fragment-bit", "set-dont-fragment-bit")) {
-                if (options.has(df)) f.warning(optLevel, df, DF_DYNAMIC_ONLY);
+                if (options.has(df) && !dynamicEndpoints) f.warning(optLevel, df, DF_DYNAMIC_ONLY);
             }
+            if (dynamicEndpoints && lg.isEmpty()) f.error(optLevel, leaf(options, "ike-access-profile"), LG_PROFILE);
 
             options.value("ike-access-profile").ifPresent(p -> {
                 boolean defined = root.child("access").flatMap(a -> a.child("profile", p)).isPresent();

@@ -27,8 +27,11 @@ public final class EditingSessions {
     /** How a session entered configuration mode. */
     public enum Mode { SHARED, EXCLUSIVE, PRIVATE }
 
-    /** One editing session. */
-    public record Session(String id, String user, long pid, Instant since, Mode mode) {}
+    /** One editing session; {@code level} is where it edits, as its banner says ({@code [edit services]}). */
+    public record Session(String id, String user, long pid, Instant since, Mode mode, String level) {}
+
+    /** Where a session starts. */
+    public static final String TOP = "[edit]";
 
     private static final AtomicLong SESSIONS = new AtomicLong();
 
@@ -44,9 +47,20 @@ public final class EditingSessions {
     /** Records a new session of {@code user} in this process. */
     public Session register(String user, Mode mode) throws IOException {
         long pid = ProcessHandle.current().pid();
-        Session s = new Session(pid + "-" + SESSIONS.incrementAndGet(), user.replace('\n', ' '), pid, clock.instant(), mode);
-        AtomicFiles.write(dir.resolve(s.id()), s.user() + "\n" + s.mode() + "\n" + s.since().getEpochSecond() + "\n");
+        Session s = new Session(pid + "-" + SESSIONS.incrementAndGet(), user.replace('\n', ' '), pid, clock.instant(), mode, TOP);
+        write(s);
         return s;
+    }
+
+    /** {@code s} now editing at {@code level} (its {@code [edit ...]} banner), as others' users lists show it. */
+    public Session moved(Session s, String level) throws IOException {
+        Session moved = new Session(s.id(), s.user(), s.pid(), s.since(), s.mode(), level.replace('\n', ' '));
+        write(moved);
+        return moved;
+    }
+
+    private void write(Session s) throws IOException {
+        AtomicFiles.write(dir.resolve(s.id()), s.user() + "\n" + s.mode() + "\n" + s.since().getEpochSecond() + "\n" + s.level() + "\n");
     }
 
     public void unregister(Session s) throws IOException {
@@ -84,7 +98,7 @@ public final class EditingSessions {
             List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
             if (lines.size() < 3) return Optional.empty();
             return Optional.of(new Session(id, lines.get(0), pid, Instant.ofEpochSecond(Long.parseLong(lines.get(2))),
-                    Mode.valueOf(lines.get(1))));
+                    Mode.valueOf(lines.get(1)), lines.size() > 3 ? lines.get(3) : TOP));
         } catch (NoSuchFileException | IllegalArgumentException gone) {
             return Optional.empty();
         }

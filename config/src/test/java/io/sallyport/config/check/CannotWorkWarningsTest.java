@@ -81,14 +81,8 @@ class CannotWorkWarningsTest {
     }
 
     @Test
-    void dynamicEndpointAndPkiStatementsWarn() throws ConfigSyntaxException {
+    void pkiStatementsThatCannotWorkWarn() throws ConfigSyntaxException {
         List<String> w = warnings("""
-            set interfaces sp-1/2/0 unit 1 family inet
-            set interfaces sp-1/2/0 unit 1 service-domain inside
-            set interfaces sp-1/2/0 unit 1 dial-options ipsec-interface-id TEST-intf
-            set interfaces sp-1/2/0 unit 1 dial-options shared
-            set access profile P client * ike pre-shared-key ascii-text k
-            set access profile P client * ike interface-id TEST-intf
             set routing-instances vrf-a instance-type virtual-router
             set services ipsec-vpn ike policy p version 2
             set services ipsec-vpn ike policy p remote-id distinguished-name container O=Example
@@ -97,13 +91,53 @@ class CannotWorkWarningsTest {
             set services ipsec-vpn ike policy v1 local-certificate router2
             set services ipsec-vpn ipsec proposal h authentication-algorithm hmac-sha-256-96
             """);
-        for (String statement : List.of("dial-options] ipsec-interface-id TEST-intf", "dial-options] shared",
-                "client *] ike", "vrf-a] instance-type virtual-router",
-                "remote-id] distinguished-name: remote-id distinguished-name is not supported",
+        for (String statement : List.of("vrf-a] instance-type virtual-router",
+                "p] remote-id distinguished-name: remote-id distinguished-name is checked against the peer's certificate",
                 "proposals ec: ECDSA signatures over IKEv1 are not supported",
                 "proposal h] authentication-algorithm hmac-sha-256-96: hmac-sha-256-96 (non-RFC truncation)")) {
             assertTrue(w.stream().anyMatch(x -> x.contains(statement)), statement + " in " + w);
         }
+    }
+
+    /** Issue 12: dynamic endpoints are acted on; only what Sallyport does not do with them warns. */
+    @Test
+    void dynamicEndpointsCommitWithWarningsOnlyForWhatIsNotDone() throws ConfigSyntaxException {
+        String base = """
+            set interfaces sp-1/2/0 unit 1 family inet
+            set interfaces sp-1/2/0 unit 1 service-domain inside
+            set interfaces sp-1/2/0 unit 1 dial-options ipsec-interface-id TEST-intf
+            set interfaces sp-1/2/0 unit 1 dial-options shared
+            set interfaces sp-1/2/0 unit 2 family inet
+            set interfaces sp-1/2/0 unit 2 service-domain outside
+            set access profile P client * ike allowed-proxy-pair local 10.0.0.0/24 remote 10.0.1.0/24
+            set access profile P client * ike pre-shared-key ascii-text k
+            set access profile P client * ike interface-id TEST-intf
+            set access profile P client * ike initiate-dead-peer-detection
+            set access profile P client * ike dead-peer-detection interval 20
+            set access profile P client * ike reverse-route
+            set services service-set S next-hop-service inside-service-interface sp-1/2/0.1
+            set services service-set S next-hop-service outside-service-interface sp-1/2/0.2
+            set services service-set S ipsec-vpn-options local-gateway 192.0.2.1
+            set services service-set S ipsec-vpn-options ike-access-profile P
+            set services service-set S ipsec-vpn-options copy-dont-fragment-bit
+            set services service-set S ipsec-vpn-rules r
+            set services ipsec-vpn rule r term t then remote-gateway 0.0.0.0
+            set services ipsec-vpn rule r term t then dynamic ike-policy k
+            set services ipsec-vpn rule r match-direction input
+            set services ipsec-vpn ike policy k pre-shared-key ascii-text k
+            """;
+        assertEquals(List.of(), warnings(base));
+        List<String> w = warnings(base + """
+            set access profile P client * ike respond-bad-spi 3
+            set access profile P client * ike reverse-route preference 7
+            set access profile P client branch1 ike pre-shared-key ascii-text other
+            set access profile P client branch1 ike interface-id TEST-intf
+            """);
+        for (String statement : List.of("client * ike] respond-bad-spi", "ike reverse-route] preference 7",
+                "P] client branch1: Sallyport matches dynamic peers with client * only")) {
+            assertTrue(w.stream().anyMatch(x -> x.contains(statement)), statement + " in " + w);
+        }
+        assertEquals(3, w.size(), w.toString());
     }
 
     @Test

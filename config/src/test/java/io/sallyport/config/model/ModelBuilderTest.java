@@ -83,8 +83,8 @@ class ModelBuilderTest {
 
     @Test
     void dynamicPeerExampleAccessProfile() throws Exception {
-        // remote-gateway 0.0.0.0 does not commit until Sallyport has dynamic endpoints; the model is built anyway.
-        Configuration c = ModelBuilder.build(ConfigText.parse(Files.readString(EXAMPLES.resolve("dynamic-peer/router1.conf"))));
+        Configuration c = CommitCheck.check(ConfigText.parse(Files.readString(EXAMPLES.resolve("dynamic-peer/router1.conf"))))
+            .configuration().orElseThrow();
         AccessProfile.IkeClient client = c.accessProfiles().get("IKE-profile-TEST").clients().get("*");
         assertEquals(List.of(new AccessProfile.ProxyPair("10.0.0.0/24", "10.0.1.0/24")), client.allowedProxyPairs());
         assertEquals(Optional.of("TEST-intf"), client.interfaceId());

@@ -1,6 +1,7 @@
 package io.sallyport.gateway.ops;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code show services service-sets} (Sallyport's own: Junos has no such view of an IPsec set):
@@ -13,9 +14,12 @@ public final class ServiceSetsReport {
     private ServiceSetsReport() {
     }
 
-    /** One service set. {@code downReason} null when up; {@code tunnels} in tunnel-index order. */
+    /**
+     * One service set. {@code downReason} null when up; {@code devicesRecreated}: how often the host
+     * deleted one of its devices and the gateway created it again; {@code tunnels} in tunnel-index order.
+     */
     public record SetView(String name, String insideInterface, String device, String downReason,
-                          long packetsMatchingNoTunnel, List<TunnelLine> tunnels) {
+                          long packetsMatchingNoTunnel, int devicesRecreated, List<TunnelLine> tunnels, Optional<DynamicPeers> dynamic) {
         public SetView {
             tunnels = List.copyOf(tunnels);
         }
@@ -23,6 +27,21 @@ public final class ServiceSetsReport {
         long tunnelsUp() {
             return tunnels.stream().filter(t -> t.downReason() == null).count();
         }
+    }
+
+    /**
+     * A set's dynamic endpoints ({@code ike-access-profile}): its tunnels are among the set's while
+     * each peer is connected; {@code problem} null when peers can connect.
+     */
+    public record DynamicPeers(String profile, List<String> units, boolean dedicated, String problem, List<Refusal> refused) {
+        public DynamicPeers {
+            units = List.copyOf(units);
+            refused = List.copyOf(refused);
+        }
+    }
+
+    /** A dynamic peer refused or lost {@code secondsAgo} (shown as "gone"), with why. */
+    public record Refusal(String peer, long secondsAgo, String reason) {
     }
 
     /** One tunnel: {@code downReason} null when an SA pair is installed. */
@@ -38,6 +57,9 @@ public final class ServiceSetsReport {
             out.append(String.format("%-20s%-16s%-16s%-8s%-12s%-10d%s%n", s.name(), s.insideInterface(), s.device(),
                     s.downReason() == null ? "Up" : "Down", s.tunnelsUp() + "/" + s.tunnels().size(),
                     s.packetsMatchingNoTunnel(), s.downReason() == null ? "" : s.downReason()));
+            if (s.devicesRecreated() > 0) {
+                out.append("  Devices recreated after the host deleted them: ").append(s.devicesRecreated()).append('\n');
+            }
             for (TunnelLine t : s.tunnels()) {
                 if (t.downReason() != null) {
                     out.append("  Tunnel ").append(t.tunnelIndex()).append(" (").append(t.rule()).append('/')
@@ -45,6 +67,15 @@ public final class ServiceSetsReport {
                             .append(t.downReason()).append('\n');
                 }
             }
+            s.dynamic().ifPresent(d -> {
+                out.append("  Dynamic peers: access profile ").append(d.profile()).append(", ")
+                        .append(d.dedicated() ? "dedicated units " : "shared unit ").append(String.join(" ", d.units()))
+                        .append(d.problem() == null ? "" : ": down: " + d.problem()).append('\n');
+                for (Refusal r : d.refused()) {
+                    out.append("    Peer ").append(r.peer()).append(" gone").append(" (").append(r.secondsAgo()).append(" s ago): ")
+                            .append(r.reason()).append('\n');
+                }
+            });
         }
         out.append("Data path: ").append(dataPath).append('\n');
         for (String w : warnings) {
@@ -65,6 +96,7 @@ public final class ServiceSetsReport {
                     .leaf("tunnels-up", s.tunnelsUp())
                     .leaf("tunnels-configured", s.tunnels().size())
                     .leaf("packets-matching-no-tunnel", s.packetsMatchingNoTunnel())
+                    .leaf("devices-recreated", s.devicesRecreated())
                     .leaf("down-reason", s.downReason());
             for (TunnelLine t : s.tunnels()) {
                 set.add(Element.builder("tunnel")
@@ -76,6 +108,18 @@ public final class ServiceSetsReport {
                         .leaf("down-reason", t.downReason())
                         .build());
             }
+            s.dynamic().ifPresent(d -> {
+                Element.Builder dyn = Element.builder("dynamic-peers")
+                        .leaf("access-profile", d.profile())
+                        .leaf("unit-mode", d.dedicated() ? "dedicated" : "shared")
+                        .leaf("units", String.join(" ", d.units()))
+                        .leaf("down-reason", d.problem());
+                for (Refusal r : d.refused()) {
+                    dyn.add(Element.builder("gone-peer").leaf("peer-address", r.peer())
+                            .leaf("seconds-ago", r.secondsAgo()).leaf("reason", r.reason()).build());
+                }
+                set.add(dyn.build());
+            });
             root.add(set.build());
         }
         return root.build();

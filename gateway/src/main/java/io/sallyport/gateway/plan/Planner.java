@@ -1,6 +1,10 @@
 package io.sallyport.gateway.plan;
 
+import io.sallyport.config.model.AccessProfile;
 import io.sallyport.config.model.AuthenticationMethod;
+import io.sallyport.config.model.DialMode;
+import io.sallyport.config.model.ServiceDomain;
+import io.sallyport.config.model.Unit;
 import io.sallyport.config.model.Configuration;
 import io.sallyport.config.model.DfBit;
 import io.sallyport.config.model.EstablishTunnels;
@@ -15,6 +19,7 @@ import io.sallyport.config.model.IpsecVpnRule;
 import io.sallyport.config.model.MatchDirection;
 import io.sallyport.config.model.ServiceSet;
 import io.sallyport.config.model.ServiceStyle;
+import io.sallyport.config.model.RoutingInstance;
 import io.sallyport.config.model.StaticRoute;
 import io.sallyport.config.model.Term;
 import io.sallyport.crypto.DhGroup;
@@ -26,6 +31,7 @@ import io.sallyport.gateway.plan.GatewayPlan.TraceSettings;
 import io.sallyport.config.model.IdentityType;
 import io.sallyport.gateway.pki.CertificateAuthenticator;
 import io.sallyport.gateway.pki.CertificateCredentials;
+import io.sallyport.gateway.pki.CertificateServices;
 import io.sallyport.ike.Authenticator;
 import io.sallyport.ike.ChildProposal;
 import io.sallyport.ike.IkeProposal;
@@ -52,12 +58,13 @@ import java.util.function.Predicate;
  */
 public final class Planner {
     private static final IpPrefix ANY_V4 = IpPrefix.parse("0.0.0.0/0");
+    /** Junos's outer TTL when no term says otherwise (reference §1.6). */
+    private static final int DEFAULT_OUTER_TTL = 64;
     /** Policy routing tables (and rule priorities) of interface-style sets: this plus the set's position. */
     static final int STEERING_TABLE_BASE = 1000;
 
     private final Predicate<InetAddress> hostHasAddress;
-    private final Optional<PkiStore> certificates;
-    private final Clock clock;
+    private final Optional<CertificateServices> certificates;
 
     /** A planner without a certificate store: certificate authentication draws a problem. */
     public Planner(Predicate<InetAddress> hostHasAddress) {
@@ -70,9 +77,17 @@ public final class Planner {
      * @param clock          wall time for certificate validity
      */
     public Planner(Predicate<InetAddress> hostHasAddress, Optional<PkiStore> certificates, Clock clock) {
+        this(hostHasAddress, certificates.map(s -> new CertificateServices(s, clock)));
+    }
+
+    /**
+     * @param hostHasAddress whether an address is configured on this host (the local-gateway check)
+     * @param certificates   the gateway's certificate store, clock and certificate caches, which
+     *                       outlive this plan
+     */
+    public Planner(Predicate<InetAddress> hostHasAddress, Optional<CertificateServices> certificates) {
         this.hostHasAddress = hostHasAddress;
         this.certificates = certificates;
-        this.clock = clock;
     }
 
     public GatewayPlan plan(Configuration config) {
@@ -81,7 +96,7 @@ public final class Planner {
         List<ServiceSetPlan> sets = new ArrayList<>();
         for (ServiceSet set : config.serviceSets().values()) {
             List<IpsecVpnRule> rules = rulesOf(set, vpn);
-            if (!rules.isEmpty()) {
+            if (!rules.isEmpty() || set.options().ikeAccessProfile().isPresent()) {
                 sets.add(serviceSet(config, set, rules, warnings));
             }
         }
@@ -151,6 +166,9 @@ public final class Planner {
             List<String> appliedOn = kind == ServiceSetPlan.Kind.INTERFACE ? appliedUnits(config, set.name(), direction)
                     : List.of();
             for (Term term : rule.terms()) {
+                if (options.ikeAccessProfile().isPresent() && term.remoteGateway().map(Planner::unspecified).orElse(false)) {
+                    continue; // remote-gateway 0.0.0.0: the dynamic peers of the set's access profile (the seed's §5.4)
+                }
                 TunnelPlan t = tunnel(config, set, rule, term, ++index, local.orElse(null),
                         term.ipsecInsideInterface().filter(u -> kind == ServiceSetPlan.Kind.NEXT_HOP).orElse(inside));
                 if (kind == ServiceSetPlan.Kind.INTERFACE && appliedOn.isEmpty()) {
@@ -166,17 +184,32 @@ public final class Planner {
         }
         List<String> units = new ArrayList<>(List.of(inside));
         tunnels.stream().map(TunnelPlan::insideInterface).filter(u -> !units.contains(u)).forEach(units::add);
+        Optional<DynamicEndpointPlan> dynamic = dynamicEndpoints(config, set, kind, local.orElse(null));
+        dynamic.ifPresent(d -> d.units().stream().filter(u -> !units.contains(u)).forEach(units::add));
         List<InsideDevice> devices = new ArrayList<>();
         for (String unit : units) {
             List<IpPrefix> routed = new ArrayList<>();
-            if (kind == ServiceSetPlan.Kind.NEXT_HOP) {
+            int table = 0;
+            Optional<RoutingInstance> vrf = InstanceTables.instanceOf(config, unit);
+            if (kind == ServiceSetPlan.Kind.NEXT_HOP && vrf.isPresent()) {
+                // The unit is in a VRF: its instance's static routes into it go in the instance's table.
+                table = InstanceTables.table(config, vrf.get().name()).orElseThrow();
+                vrf.get().routingOptions().staticRoutes().stream().filter(r -> r.nextHops().contains(unit))
+                        .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
+                if (config.routingOptions().staticRoutes().stream().anyMatch(r -> r.nextHops().contains(unit))) {
+                    warnings.add("routing-options static: routes into " + unit + " are ignored: the unit is in"
+                            + " routing-instance " + vrf.get().name());
+                }
+            } else if (kind == ServiceSetPlan.Kind.NEXT_HOP) {
                 config.routingOptions().staticRoutes().stream()
                         .filter(r -> r.nextHops().contains(unit))
                         .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
                 config.routingInstances().values().forEach(ri -> {
                     if (ri.routingOptions().staticRoutes().stream().anyMatch(r -> r.nextHops().contains(unit))) {
                         warnings.add("routing-instance " + ri.name() + ": static routes into " + unit
-                                + " are installed in the main table; VRF routing is not supported by Sallyport yet");
+                                + " are installed in the main table: " + (InstanceTables.isVrf(ri)
+                                ? unit + " is not an interface of the instance"
+                                : "Sallyport runs only instance-type vrf as a routing table of its own"));
                     }
                     ri.routingOptions().staticRoutes().stream().filter(r -> r.nextHops().contains(unit))
                             .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
@@ -200,11 +233,136 @@ public final class Planner {
                 int n = STEERING_TABLE_BASE + config.serviceSets().keySet().stream().toList().indexOf(set.name());
                 steering = Optional.of(new InsideDevice.PolicySteering(n, n, prefixes, ingress));
             }
-            devices.add(new InsideDevice(unit, TunNames.forUnit(unit), routed, addresses, steering));
+            devices.add(new InsideDevice(unit, TunNames.forUnit(unit), routed, addresses, steering, table));
         }
         return new ServiceSetPlan(set.name(), kind, devices, local,
                 local.flatMap(a -> unitWithAddress(config, a)), tunnels, problem,
-                options.localGateway().flatMap(IpsecVpnOptions.LocalGateway::gwInterface));
+                options.localGateway().flatMap(IpsecVpnOptions.LocalGateway::gwInterface), dynamic);
+    }
+
+    /**
+     * {@code ike-access-profile}: kmd templates for the profile's {@code client *}, one per
+     * allowed proxy pair, speaking IKEv2 whatever the IKE policy's version (Junos answers dynamic
+     * peers in IKEv1 main mode only; Sallyport's IKEv1 engine does not answer unknown addresses
+     * yet). No {@code ike-policy}: the profile's key with Sallyport's broad default proposals;
+     * no {@code ipsec-policy}: any of them the peer proposes (reference §1.7, §2.2).
+     */
+    private Optional<DynamicEndpointPlan> dynamicEndpoints(Configuration config, ServiceSet set, ServiceSetPlan.Kind kind,
+                                                           InetAddress local) {
+        Optional<String> name = set.options().ikeAccessProfile();
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        IpsecVpn vpn = config.ipsecVpn();
+        IpsecVpnOptions options = set.options();
+        List<String> problems = new ArrayList<>();
+        AccessProfile profile = config.accessProfiles().get(name.get());
+        AccessProfile.IkeClient client = profile == null ? null : profile.clients().get("*");
+        List<String> units = List.of();
+        boolean dedicated = false;
+        if (client == null) {
+            problems.add("access profile " + name.get() + " has no client * ike");
+        } else {
+            String id = client.interfaceId().orElse("");
+            List<Unit> pool = config.interfaces().values().stream().flatMap(i -> i.units().values().stream())
+                    .filter(u -> u.serviceDomain().equals(Optional.of(ServiceDomain.INSIDE))
+                            && u.dialOptions().flatMap(Unit.DialOptions::ipsecInterfaceId).equals(Optional.of(id)))
+                    .toList();
+            dedicated = !pool.isEmpty() && pool.getFirst().dialOptions().flatMap(Unit.DialOptions::mode)
+                    .equals(Optional.of(DialMode.DEDICATED));
+            boolean poolDedicated = dedicated;
+            units = pool.stream().filter(u -> u.dialOptions().flatMap(Unit.DialOptions::mode)
+                            .map(m -> m == DialMode.DEDICATED).orElse(false) == poolDedicated)
+                    .limit(dedicated ? Long.MAX_VALUE : 1).map(Unit::name).toList();
+            if (units.isEmpty()) {
+                problems.add("interface-id " + id + " names no inside unit (dial-options ipsec-interface-id " + id + ")");
+            }
+            if (kind != ServiceSetPlan.Kind.NEXT_HOP) {
+                problems.add("dynamic endpoints run in next-hop service sets only (Sallyport)");
+            }
+        }
+        List<PeerConfig> templates = new ArrayList<>();
+        TunnelPlan.Algorithms algorithms = new TunnelPlan.Algorithms("", "");
+        if (client != null && local != null) {
+            Optional<IkeSide> ike = client.ikePolicy().map(p -> ikeSide(config, set.name(), options, ikev2(vpn.ikePolicies().get(p)), local, problems))
+                    .orElseGet(() -> client.preSharedKey().map(k -> new IkeSide(PeerConfig.Exchange.IKEV2, defaultIkeProposals(),
+                            new PskAuthenticator(k.bytes()), addressIdentity(local))));
+            List<ChildProposal> child = client.ipsecPolicy()
+                    .map(p -> childProposals(vpn, vpn.ipsecPolicies().get(p), problems))
+                    .orElseGet(Planner::defaultChildProposals);
+            if (!child.isEmpty()) {
+                ChildProposal first = child.getFirst();
+                algorithms = new TunnelPlan.Algorithms(
+                        first.integrity() == null ? "" : first.integrity().ipsecKeyword(), first.encryption().keyword());
+            }
+            PeerConfig.Dpd dpd = client.initiateDeadPeerDetection()
+                    ? new PeerConfig.Dpd(true, client.deadPeerDetection().intervalSeconds(), client.deadPeerDetection().threshold())
+                    : PeerConfig.Dpd.off();
+            boolean natTraversal = options.natTraversal() && !vpn.disableNatt();
+            InetAddress anyPeer = InetAddress.ofLiteral(local instanceof Inet4Address ? "0.0.0.0" : "::");
+            if (ike.isPresent() && !child.isEmpty()) {
+                int n = 0;
+                for (AccessProfile.ProxyPair pair : client.allowedProxyPairs()) {
+                    templates.add(new PeerConfig(set.name() + "/" + name.get() + "/" + ++n, local, anyPeer, ike.get().localId(),
+                            null, ike.get().authenticator(), ike.get().proposals(), child,
+                            List.of(selector(IpPrefix.parse(pair.local()))), List.of(selector(IpPrefix.parse(pair.remote()))),
+                            dpd, natTraversal, false, options.natKeepalive().orElse(0), PeerConfig.Exchange.IKEV2));
+                }
+            }
+        }
+        String firstUnit = units.isEmpty() ? "" : units.getFirst();
+        IpPrefix firstLocal = client == null || client.allowedProxyPairs().isEmpty() ? ANY_V4
+                : IpPrefix.parse(client.allowedProxyPairs().getFirst().local());
+        // Dynamic-endpoint tunnels take the set's settings: the seed makes the set level their only place.
+        EspSettings esp = new EspSettings(options.antiReplay() ? options.antiReplayWindowSize() : 0, dfPolicy(options.dfBit()),
+                options.tunnelMtu().orElse(EspSa.DEFAULT_TUNNEL_MTU), options.passiveModeTunneling(), set.headerIntegrityCheck(),
+                !vpn.noIpsecTunnelInTraceroute(), options.udpEncapsulateDestPort(), options.natTraversal() && !vpn.disableNatt(),
+                DEFAULT_OUTER_TTL, 0, local == null ? Optional.empty() : hopAddress(config, firstUnit, firstLocal, local));
+        return Optional.of(new DynamicEndpointPlan(name.get(), templates, dedicated, units, esp, algorithms,
+                problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems))));
+    }
+
+    /** The same policy speaking IKEv2: the version dynamic peers are answered in. */
+    private static IkePolicy ikev2(IkePolicy p) {
+        return new IkePolicy(p.name(), p.description(), IkeMode.MAIN, IkeVersion.V2, p.proposals(), p.localId(), p.remoteId(),
+                p.preSharedKey(), p.localCertificate(), p.peerCertificateType(), p.certificatePolicyOids(), p.respondBadSpi());
+    }
+
+    /** A dynamic peer's IKE proposals when the access profile names no IKE policy: every common transform. */
+    static List<IkeProposal> defaultIkeProposals() {
+        List<IkeProposal> out = new ArrayList<>();
+        for (EncryptionAlgorithm enc : List.of(EncryptionAlgorithm.AES_256_CBC, EncryptionAlgorithm.AES_128_CBC,
+                EncryptionAlgorithm.TRIPLE_DES_CBC)) {
+            for (String integ : List.of("sha-256", "sha1")) {
+                IntegrityAlgorithm i = IntegrityAlgorithm.fromKeyword(integ).orElseThrow();
+                for (DhGroup g : List.of(DhGroup.GROUP14, DhGroup.GROUP19, DhGroup.GROUP20, DhGroup.GROUP5, DhGroup.GROUP2)) {
+                    out.add(new IkeProposal(enc, i, i.matchingPrf(), g, 3600));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A dynamic peer's IPsec proposals when the access profile names no IPsec policy: any common one, without PFS. */
+    static List<ChildProposal> defaultChildProposals() {
+        List<ChildProposal> out = new ArrayList<>();
+        out.add(new ChildProposal(EncryptionAlgorithm.AES_256_GCM, null, null, 28800));
+        out.add(new ChildProposal(EncryptionAlgorithm.AES_128_GCM, null, null, 28800));
+        for (EncryptionAlgorithm enc : List.of(EncryptionAlgorithm.AES_256_CBC, EncryptionAlgorithm.AES_128_CBC,
+                EncryptionAlgorithm.TRIPLE_DES_CBC)) {
+            for (String integ : List.of("hmac-sha-256-128", "hmac-sha1-96")) {
+                out.add(new ChildProposal(enc, IntegrityAlgorithm.fromKeyword(integ).orElseThrow(), null, 28800));
+            }
+        }
+        return out;
+    }
+
+    private static boolean unspecified(String address) {
+        try {
+            return InetAddress.ofLiteral(address).isAnyLocalAddress();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
@@ -356,6 +514,33 @@ public final class Planner {
         IpsecVpn vpn = config.ipsecVpn();
         IkePolicy policy = vpn.ikePolicyFor(dynamic);
         int before = problems.size();
+        Optional<IkeSide> ike = ikeSide(config, id.substring(0, id.indexOf('/')), options, policy, local, problems);
+        if (child.isEmpty() || ike.isEmpty() || problems.size() > before) {
+            return Optional.empty();
+        }
+        io.sallyport.ike.Identity remoteId = ike.get().authenticator() instanceof CertificateAuthenticator
+                && onlyDistinguishedNames(policy.remoteId()) ? null : remoteIdentity(policy.remoteId(), remote);
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        PeerConfig.Dpd dpd = term.initiateDeadPeerDetection()
+                ? new PeerConfig.Dpd(true, term.deadPeerDetection().intervalSeconds(), term.deadPeerDetection().threshold())
+                : PeerConfig.Dpd.off();
+        return Optional.of(new PeerConfig(id, local, remote, ike.get().localId(), remoteId,
+                ike.get().authenticator(), ike.get().proposals(), child,
+                List.of(selector(localPrefix)), List.of(selector(remotePrefix)), dpd, natTraversal,
+                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds, ike.get().exchange()));
+    }
+
+    /** What an IKE policy gives a peer: IKE version and mode, proposals, how it authenticates, its local identity. */
+    private record IkeSide(PeerConfig.Exchange exchange, List<IkeProposal> proposals, Authenticator authenticator,
+                           io.sallyport.ike.Identity localId) {
+    }
+
+    private Optional<IkeSide> ikeSide(Configuration config, String serviceSet, IpsecVpnOptions options, IkePolicy policy, InetAddress local,
+                                      List<String> problems) {
+        IpsecVpn vpn = config.ipsecVpn();
+        int before = problems.size();
         // Junos speaks IKEv1 unless the policy says version 2; mode applies to IKEv1 only.
         PeerConfig.Exchange exchange = policy.version() == IkeVersion.V2 ? PeerConfig.Exchange.IKEV2
                 : policy.mode() == IkeMode.AGGRESSIVE ? PeerConfig.Exchange.AGGRESSIVE : PeerConfig.Exchange.MAIN;
@@ -397,30 +582,21 @@ public final class Planner {
             problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword()
                     + " needs the certificate store of a state directory");
         } else {
-            authenticator = CertificateCredentials.build(certificates.get(), config.pki(), policy, options, method, clock, problems)
+            // The set's certificate cache is shared by its tunnels.
+            authenticator = CertificateCredentials.build(certificates.get(), serviceSet, config.pki(),
+                    policy, options, method, problems)
                     .orElse(null);
         }
-        if (child.isEmpty() || ike.isEmpty() || problems.size() > before) {
+        if (ike.isEmpty() || problems.size() > before) {
             return Optional.empty();
         }
         io.sallyport.ike.Identity localId = authenticator instanceof CertificateAuthenticator c
                 && policy.localId().map(l -> l.type() == IdentityType.DISTINGUISHED_NAME).orElse(true)
                 ? c.distinguishedName() : identity(policy.localId().orElse(null), local, problems);
-        io.sallyport.ike.Identity remoteId = authenticator instanceof CertificateAuthenticator
-                && onlyDistinguishedNames(policy.remoteId()) ? null : remoteIdentity(policy.remoteId(), remote);
-        if (authenticator instanceof CertificateAuthenticator && !policy.remoteId().isEmpty() && onlyDistinguishedNames(policy.remoteId())) {
-            problems.add("ike policy " + policy.name() + ": remote-id distinguished-name is not supported by Sallyport yet");
-        }
         if (problems.size() > before) {
             return Optional.empty();
         }
-        PeerConfig.Dpd dpd = term.initiateDeadPeerDetection()
-                ? new PeerConfig.Dpd(true, term.deadPeerDetection().intervalSeconds(), term.deadPeerDetection().threshold())
-                : PeerConfig.Dpd.off();
-        return Optional.of(new PeerConfig(id, local, remote, localId, remoteId,
-                authenticator, ike, child,
-                List.of(selector(localPrefix)), List.of(selector(remotePrefix)), dpd, natTraversal,
-                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds, exchange));
+        return Optional.of(new IkeSide(exchange, ike, authenticator, localId));
     }
 
     private static List<ChildProposal> childProposals(IpsecVpn vpn, IpsecPolicy policy, List<String> problems) {

@@ -13,17 +13,25 @@ import java.util.Optional;
  * @param problem          why the whole set is down (e.g. local-gateway missing on the host)
  * @param gwInterface      {@code local-gateway ... gw-interface IFL}: the runtime watches the local
  *                         gateway and suspends the set while it is down (no IKE, no data plane)
+ * @param dynamic          the set's dynamic endpoints ({@code ike-access-profile}), if any
  */
 public record ServiceSetPlan(String name, Kind kind, List<InsideDevice> devices,
                              Optional<InetAddress> localGateway, Optional<String> localGatewayInterface,
                              List<TunnelPlan> tunnels, Optional<String> problem,
-                             Optional<String> gwInterface) {
+                             Optional<String> gwInterface, Optional<DynamicEndpointPlan> dynamic) {
 
     public enum Kind { NEXT_HOP, INTERFACE }
 
     public ServiceSetPlan {
         devices = List.copyOf(devices);
         tunnels = List.copyOf(tunnels);
+    }
+
+    /** A service set without dynamic endpoints. */
+    public ServiceSetPlan(String name, Kind kind, List<InsideDevice> devices, Optional<InetAddress> localGateway,
+                          Optional<String> localGatewayInterface, List<TunnelPlan> tunnels, Optional<String> problem,
+                          Optional<String> gwInterface) {
+        this(name, kind, devices, localGateway, localGatewayInterface, tunnels, problem, gwInterface, Optional.empty());
     }
 
     /** The set's own inside service interface (empty for a set bound to none). */

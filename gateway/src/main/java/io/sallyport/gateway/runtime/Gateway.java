@@ -2,6 +2,7 @@ package io.sallyport.gateway.runtime;
 
 import io.sallyport.esp.EspSa;
 import io.sallyport.esp.UdpEncapsulation;
+import io.sallyport.gateway.plan.DynamicEndpointPlan;
 import io.sallyport.gateway.plan.EspSettings;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.InsideDevice;
@@ -10,11 +11,14 @@ import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.Command;
+import io.sallyport.ike.DownCause;
+import io.sallyport.ike.DynamicPeers;
 import io.sallyport.ike.Kmd;
 import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.net.HostAddress;
 import io.sallyport.net.HostNetworkException;
+import io.sallyport.net.IpPrefix;
 import io.sallyport.net.PolicyRule;
 import io.sallyport.net.Route;
 import io.sallyport.net.TunPort;
@@ -49,8 +53,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /** How long a caller waits for the control agent to run its command. */
     private static final long COMMAND_TIMEOUT_MILLIS = 30_000;
-    /** Room for decrypted packets on their way to a device's worker: some 700 packets of 1,400 bytes. */
-    private static final int HANDOFF_BYTES = 1 << 20;
+    /** Room for decrypted packets on their way to a device's worker: some 3,000 packets of 1,400 bytes (30 ms at 1 Gbit/s). */
+    private static final int HANDOFF_BYTES = 4 << 20;
     /** RFC 7296 §2.21.4: INVALID_SPI notifications are rate limited; one per tunnel per second. */
     private static final long INVALID_SPI_REPORT_INTERVAL_NANOS = 1_000_000_000L;
     /** Unknown-SPI reports from the workers that may wait in the control queue; beyond, the workers' counts stand alone. */
@@ -71,13 +75,24 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private final Map<ServiceSetRuntime, String> suspended = new HashMap<>();
     /** The handoffs into each device worker, by the inbound worker that fills them. */
     private final Map<OutboundAgent, Map<InboundAgent, TunHandoff>> handoffs = new IdentityHashMap<>();
+    /** Why each device worker's TUN device, deleted by the host, is not back yet. */
+    private final Map<OutboundAgent, String> deletedDevices = new IdentityHashMap<>();
+    /** How often each device worker's TUN device was recreated after the host deleted it. */
+    private final Map<OutboundAgent, Integer> recreatedDevices = new IdentityHashMap<>();
     /** Policy rules of interface-style sets applied with {@code service input}, by set. */
     private final Map<String, List<PolicyRule>> steeringRules = new HashMap<>();
+    /** Routes to dynamic peers' protected networks, with how many dynamic tunnels hold each (reverse routes). */
+    private final Map<Route, Integer> reverseRoutes = new HashMap<>();
+    /** Dynamic peers whose IKE SA is up and whose first child SA has not come yet (one entry per live IKE SA at most). */
+    private final Map<String, Action.IkeSaUp> dynamicUp = new HashMap<>();
+    /** Why dynamic peers were refused or lost, the latest few per service set. */
+    private final Map<String, java.util.Deque<DynamicPeerRefusal>> refusals = new HashMap<>();
     /** Unknown-SPI reports queued for the control agent (any thread). */
     private final AtomicInteger unknownSpiBacklog = new AtomicInteger();
     private GatewayPlan plan = GatewaySnapshot.EMPTY.plan();
     private long nextTunnelKey;
     private volatile GatewaySnapshot snapshot = GatewaySnapshot.EMPTY;
+    private volatile Map<String, List<DynamicPeerRefusal>> publishedRefusals = Map.of();
 
     public Gateway(GatewayHost host, AgentRunner runner, Supplier<SecureRandom> entropy, KmdOptions kmdOptions,
                    Consumer<Action.Trace> traceSink) {
@@ -131,6 +146,21 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     public List<ServiceSetPlan> serviceSets() {
         return snapshot.serviceSets();
+    }
+
+    /** Why a device of {@code serviceSet} that the host deleted is not back yet, if one is not. */
+    public Optional<String> deviceProblem(String serviceSet) {
+        return Optional.ofNullable(snapshot.deviceProblems().get(serviceSet));
+    }
+
+    /** How often the host deleted a device of {@code serviceSet} and the gateway recreated it. */
+    public int devicesRecreated(String serviceSet) {
+        return snapshot.devicesRecreated().getOrDefault(serviceSet, 0);
+    }
+
+    /** The latest dynamic peers {@code serviceSet} refused or lost before their tunnel came up, oldest first. */
+    public List<DynamicPeerRefusal> dynamicRefusals(String serviceSet) {
+        return publishedRefusals.getOrDefault(serviceSet, List.of());
     }
 
     /** Why {@code serviceSet} is suspended by its gw-interface local gateway, if it is. */
@@ -212,19 +242,30 @@ public final class Gateway implements KmdListener, AutoCloseable {
         Map<String, String> problems = new LinkedHashMap<>();
         Map<String, String> suspendedByName = new HashMap<>();
         Map<String, List<WorkerCounters>> setWorkers = new HashMap<>();
+        Map<String, String> deviceProblems = new HashMap<>();
+        Map<String, Integer> recreated = new HashMap<>();
         sets.forEach((name, rt) -> {
+            rt.devices().values().forEach(d -> {
+                Optional.ofNullable(deletedDevices.get(d.outbound())).ifPresent(p -> deviceProblems.putIfAbsent(name, p));
+                recreated.merge(name, recreatedDevices.getOrDefault(d.outbound(), 0), Integer::sum);
+            });
             if (!rt.up()) {
                 problems.put(name, rt.downReason());
             } else if (suspended.containsKey(rt)) {
                 problems.put(name, suspended.get(rt));
                 suspendedByName.put(name, suspended.get(rt));
+            } else if (deviceProblems.containsKey(name)) {
+                problems.put(name, deviceProblems.get(name));
             }
             setWorkers.put(name, rt.devices().values().stream().map(d -> d.outbound().counters()).toList());
         });
         Map<String, TunnelState> states = new LinkedHashMap<>();
         tunnels.forEach((id, t) -> states.put(id, t.snapshot(counters)));
         snapshot = new GatewaySnapshot(plan, sets.values().stream().map(ServiceSetRuntime::plan).toList(), problems,
-                suspendedByName, states, setWorkers, counters, locals.senderCounters());
+                suspendedByName, states, setWorkers, counters, locals.senderCounters(), deviceProblems, recreated);
+        Map<String, List<DynamicPeerRefusal>> refused = new HashMap<>();
+        refusals.forEach((set, ring) -> refused.put(set, List.copyOf(ring)));
+        publishedRefusals = Map.copyOf(refused);
     }
 
     /** Every running worker's counters. */
@@ -292,14 +333,13 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 TunPort tun = host.openTun(d.tunName(), mtu);
                 devices.put(d.unit(), new ServiceSetRuntime.Device(tun, new OutboundAgent("out-" + d.tunName(), tun,
                         host.waiter(List.of(tun)), id -> request(() -> acquire(id)),
-                        id -> request(() -> rekeyForRollover(id)))));
+                        id -> request(() -> rekeyForRollover(id)),
+                        worker -> request(() -> deviceDeleted(s.name(), d, worker)))));
                 for (String address : d.addresses()) {
-                    int slash = address.indexOf('/');
-                    host.network().addAddress(new HostAddress(d.tunName(), InetAddress.ofLiteral(address.substring(0, slash)),
-                            Integer.parseInt(address.substring(slash + 1))));
+                    host.network().addAddress(hostAddress(d.tunName(), address));
                 }
                 for (var prefix : d.routedPrefixes()) {
-                    Route r = Route.toDevice(prefix, d.tunName());
+                    Route r = Route.toDevice(prefix, d.tunName()).inTable(d.table());
                     host.network().addRoute(r);
                     routes.add(r);
                 }
@@ -312,6 +352,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             for (TunnelPlan t : s.tunnels()) {
                 startTunnel(rt, local, tunnels.get(t.id()));
             }
+            addTemplates(s);
             LOG.info("service-set {} is up on {} ({} tunnels)", s.name(),
                     s.devices().stream().map(InsideDevice::tunName).toList(), s.tunnels().size());
             return rt;
@@ -332,14 +373,16 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     /** The TUN MTU of a set's devices: the largest tunnel MTU of its tunnels. */
     private static int deviceMtu(ServiceSetPlan s) {
-        return s.tunnels().stream().mapToInt(t -> t.esp().tunnelMtu()).max().orElse(EspSa.DEFAULT_TUNNEL_MTU);
+        return java.util.stream.IntStream.concat(s.tunnels().stream().mapToInt(t -> t.esp().tunnelMtu()),
+                s.dynamic().stream().mapToInt(d -> d.esp().tunnelMtu())).max().orElse(EspSa.DEFAULT_TUNNEL_MTU);
     }
 
     /** Whether a running set can keep its devices, routes, workers and sockets for the new plan. */
     private static boolean sameDevices(ServiceSetPlan running, ServiceSetPlan next) {
         return running.kind() == next.kind() && running.devices().equals(next.devices())
                 && running.localGateway().equals(next.localGateway()) && next.problem().isEmpty()
-                && running.gwInterface().equals(next.gwInterface()) && deviceMtu(running) == deviceMtu(next);
+                && running.gwInterface().equals(next.gwInterface()) && deviceMtu(running) == deviceMtu(next)
+                && running.dynamic().equals(next.dynamic());
     }
 
     /** A commit changed some tunnels of a running set: only those stop and start again. */
@@ -403,12 +446,16 @@ public final class Gateway implements KmdListener, AutoCloseable {
         for (TunnelPlan t : s.tunnels()) {
             stopTunnel(rt, t);
         }
+        stopDynamic(rt);
+        refusals.remove(s.name());
         if (!rt.up()) {
             return;
         }
         InetAddress local = s.localGateway().orElseThrow();
         rt.devices().values().forEach(d -> {
             runner.stop(d.outbound());
+            deletedDevices.remove(d.outbound());
+            recreatedDevices.remove(d.outbound());
             d.outbound().closeWaiter();
             handoffs.remove(d.outbound());
             locals.closeSenders(local, d.outbound());
@@ -418,6 +465,79 @@ public final class Gateway implements KmdListener, AutoCloseable {
         rt.devices().values().forEach(d -> d.tun().close());
         forgetProducers(locals.release(local));
         LOG.info("service-set {} removed", s.name());
+    }
+
+    /**
+     * The host deleted an inside device under its worker ({@code ip link del}): its addresses and
+     * routes went with it, its SAs did not. The control agent creates it again on the worker's
+     * queue and restores them, so traffic resumes over the same SAs; until then the set is down
+     * with why (and the host watch retries, {@link #recreateDeletedDevices}).
+     */
+    private void deviceDeleted(String set, InsideDevice d, OutboundAgent worker) {
+        ServiceSetRuntime rt = sets.get(set);
+        ServiceSetRuntime.Device device = rt == null ? null : rt.devices().get(d.unit());
+        if (device == null || device.outbound() != worker) {
+            return; // torn down meanwhile
+        }
+        LOG.warn("service-set {}: inside device {} was deleted from the host; recreating it", set, d.tunName());
+        deletedDevices.put(worker, "inside device " + d.tunName() + " was deleted from the host; recreating it");
+        recreate(rt, d, device);
+    }
+
+    /** The host watch: tries again to recreate the deleted devices that could not be recreated yet. Queued. */
+    public void recreateDeletedDevices() {
+        if (!snapshot.deviceProblems().isEmpty()) {
+            submit(() -> sets.values().forEach(rt -> rt.plan().devices().forEach(d -> {
+                ServiceSetRuntime.Device device = rt.devices().get(d.unit());
+                if (device != null && deletedDevices.containsKey(device.outbound())) {
+                    recreate(rt, d, device);
+                }
+            })));
+        }
+    }
+
+    private void recreate(ServiceSetRuntime rt, InsideDevice d, ServiceSetRuntime.Device device) {
+        try {
+            if (device.tun().deleted() || host.network().links().stream().noneMatch(l -> l.name().equals(d.tunName()))) {
+                host.reopenTun(device.tun());
+            }
+            List<HostAddress> present = host.network().addressesOn(d.tunName());
+            for (String address : d.addresses()) {
+                HostAddress a = hostAddress(d.tunName(), address);
+                if (!present.contains(a)) {
+                    host.network().addAddress(a);
+                }
+            }
+            for (Route r : rt.routes()) {
+                if (r.device().equals(d.tunName())) {
+                    // Gone with the device, unless a retry after a partial restore (or another queue of
+                    // the same device) put it back already: deleting first makes the add the same either way.
+                    try {
+                        host.network().deleteRoute(r);
+                    } catch (HostNetworkException absent) {
+                        // the usual case
+                    }
+                    host.network().addRoute(r);
+                }
+            }
+        } catch (HostNetworkException e) {
+            String reason = "inside device " + d.tunName() + " was deleted from the host and cannot be recreated: "
+                    + e.getMessage();
+            LOG.error("service-set {}: {}", rt.plan().name(), reason);
+            deletedDevices.put(device.outbound(), reason);
+            return;
+        }
+        deletedDevices.remove(device.outbound());
+        recreatedDevices.merge(device.outbound(), 1, Integer::sum);
+        device.outbound().deviceRecreated();
+        LOG.info("service-set {}: inside device {} recreated with its addresses and routes", rt.plan().name(),
+                d.tunName());
+    }
+
+    private static HostAddress hostAddress(String device, String addressWithLength) {
+        int slash = addressWithLength.indexOf('/');
+        return new HostAddress(device, InetAddress.ofLiteral(addressWithLength.substring(0, slash)),
+                Integer.parseInt(addressWithLength.substring(slash + 1)));
     }
 
     /** The inbound workers stopped: their handoffs leave the device workers (after what they hold is written). */
@@ -512,6 +632,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
     @Override
     public void installChildSa(Action.InstallChildSa a) {
         Tunnel state = tunnels.get(a.peer());
+        if (state == null) {
+            state = dynamicTunnel(a);
+        }
         ServiceSetRuntime set = state == null ? null : sets.get(state.plan.serviceSet());
         if (state == null || set == null || !set.up() || suspended.containsKey(set)) {
             LOG.warn("kmd installed a child SA for {} that is no longer configured; asking kmd to delete it", a.peer());
@@ -572,6 +695,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 state.lastFailure = "IPsec SA deleted: " + a.reason();
             }
         }
+        if (state.dynamic && state.installed.isEmpty() && set != null && set.up()) {
+            retireDynamic(set, state);
+        }
     }
 
     private void removeInbound(int spiIn) {
@@ -600,9 +726,16 @@ public final class Gateway implements KmdListener, AutoCloseable {
      * The control agent: ESP for an unknown SPI from a configured remote gateway counts as that
      * tunnel's {@code Invalid SPI errors}, and kmd tells the peer with INVALID_SPI (RFC 7296
      * §2.21.4), at most once a second per tunnel; from anyone else it is only counted by the
-     * worker (no state, no IKE work for strangers).
+     * worker (no state, no IKE work for strangers). An SPI installed by the time the report
+     * arrives is neither: the packet overtook its SA's install.
      */
     private void unknownSpi(InetAddress source, int spi, long nowNanos) {
+        if (inboundOwner.containsKey(spi)) {
+            // Installed since the worker dropped the packet: a responder sends ESP as soon as it
+            // answers IKE_AUTH, which can overtake our install of the same SA. Reporting it would
+            // make the peer delete a good SA; the worker has counted the drop.
+            return;
+        }
         for (Tunnel t : tunnels.values()) {
             if (source.equals(t.activeRemoteGateway())) {
                 t.invalidSpi++;
@@ -618,7 +751,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     /** Traffic found no SA: kmd negotiates one, unless {@code establish-tunnels responder-only}. */
     private void acquire(String tunnelId) {
-        if (!plan.responderOnly()) {
+        Tunnel t = tunnels.get(tunnelId);
+        // A dynamic peer's address is known only while it is connected: only the peer starts IKE.
+        if (!plan.responderOnly() && (t == null || !t.dynamic)) {
             kmd.command(new Command.Acquire(tunnelId));
         }
     }
@@ -638,6 +773,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
         if (state != null) {
             state.ike = a;
             state.ikeUpNanos = runner.nowNanos();
+        } else if (DynamicPeers.templateName(a.peer()).isPresent()) {
+            dynamicUp.put(a.peer(), a);   // its tunnel comes with its first child SA
         }
     }
 
@@ -645,6 +782,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
     public void ikeSaDown(Action.IkeSaDown a) {
         Tunnel state = tunnels.get(a.peer());
         if (state == null) {
+            dynamicUp.remove(a.peer());
+            dynamicPeerDown(a);
             return;
         }
         Action.IkeSaUp up = state.ike;
@@ -775,6 +914,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
                     kmd.command(new Command.RemovePeer(t.id()));
                 }
             }
+            stopDynamic(rt);
             // After kmd's removals: no SA can be installed behind this.
             kmd.run(() -> leaveDataPlane(rt, reason));
         }
@@ -847,6 +987,177 @@ public final class Gateway implements KmdListener, AutoCloseable {
             } else if (t.peer().isPresent()) {
                 kmd.command(new Command.AddPeer(t.peer().get()));
             }
+        }
+        addTemplates(rt.plan());
+    }
+
+    // ---------------------------------------------------------------- dynamic endpoints (ike-access-profile)
+
+    /** kmd answers any peer address for the set's access profile from now on. */
+    private void addTemplates(ServiceSetPlan s) {
+        s.dynamic().filter(d -> d.problem().isEmpty())
+                .ifPresent(d -> d.templates().forEach(t -> kmd.command(new Command.AddPeer(t))));
+    }
+
+    /** kmd stops answering for the set's access profile (deleting its peers' SAs); their tunnels go now. */
+    private void stopDynamic(ServiceSetRuntime rt) {
+        if (rt.plan().dynamic().isEmpty()) {
+            return;
+        }
+        rt.plan().dynamic().get().templates().forEach(t -> kmd.command(new Command.RemovePeer(t.name())));
+        for (Tunnel t : List.copyOf(tunnels.values())) {
+            if (t.dynamic && t.plan.serviceSet().equals(rt.plan().name())) {
+                for (TunnelState.SaPair p : t.installed) {
+                    removeInbound(p.spiIn());
+                }
+                if (rt.up()) {
+                    retireDynamic(rt, t);
+                } else {
+                    tunnels.remove(t.plan.id());
+                }
+            }
+        }
+    }
+
+    /**
+     * kmd installed the first child SA of a peer it accepted through a template: the peer becomes a
+     * tunnel of its own on the unit {@code interface-id} names (for {@code dedicated}, a unit no
+     * other peer holds), with a route to its protected network into that unit while it is up (the
+     * reverse route Junos inserts for dynamic peers). Null when the name is no running template's
+     * or no unit is free (kmd then deletes the peer's SAs).
+     */
+    private Tunnel dynamicTunnel(Action.InstallChildSa a) {
+        Optional<String> template = DynamicPeers.templateName(a.peer());
+        Optional<String> where = DynamicPeers.where(a.peer());
+        if (template.isEmpty() || where.isEmpty()) {
+            return null;
+        }
+        ServiceSetRuntime rt = sets.values().stream().filter(r -> r.plan().dynamic()
+                .flatMap(d -> d.template(template.get())).isPresent()).findFirst().orElse(null);
+        if (rt == null || !rt.up() || suspended.containsKey(rt)) {
+            return null;
+        }
+        DynamicEndpointPlan d = rt.plan().dynamic().orElseThrow();
+        String unit = dynamicUnit(rt.plan(), d, where.get());
+        if (unit == null) {
+            refused(rt.plan().name(), a.remote().getAddress(), "no free dedicated unit with ipsec-interface-id of "
+                    + d.profile() + " (" + d.units().size() + " units, all in use)");
+            kmd.command(new Command.DeleteIkeSa(a.peer()));
+            return null;
+        }
+        PeerConfig instance = DynamicPeers.instance(d.template(template.get()).orElseThrow(), a.remote());
+        IpPrefix localPrefix = prefixOf(a.localSelectors());
+        IpPrefix remotePrefix = prefixOf(a.remoteSelectors());
+        // The lowest tunnel index no configured tunnel and no connected peer of the set holds.
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        tunnels.values().stream().filter(t -> t.plan.serviceSet().equals(rt.plan().name()))
+                .forEach(t -> used.add(t.plan.tunnelIndex()));
+        int index = rt.plan().tunnels().size() + 1;
+        while (used.contains(index)) {
+            index++;
+        }
+        TunnelPlan plan = new TunnelPlan(a.peer(), rt.plan().name(), d.profile(), "client *", index, unit,
+                rt.plan().localGateway().orElseThrow(), a.remote().getAddress(), localPrefix, remotePrefix,
+                Optional.of(new PeerConfig(instance.name(), instance.localAddress(), a.remote().getAddress(),
+                        instance.localId(), instance.remoteId(), instance.authenticator(), instance.ikeProposals(),
+                        instance.childProposals(), instance.localSelectors(), instance.remoteSelectors(), instance.dpd(),
+                        instance.natTraversal(), false, instance.natKeepaliveSeconds(), instance.exchange())),
+                Optional.empty(), Optional.empty(), Optional.empty(), d.esp(), d.algorithms(), Optional.empty());
+        Tunnel state = new Tunnel(plan, nextTunnelKey++);
+        state.dynamic = true;
+        state.ike = dynamicUp.remove(a.peer());
+        state.ikeUpNanos = runner.nowNanos();
+        tunnels.put(plan.id(), state);
+        ServiceSetRuntime.Device device = rt.deviceOf(plan);
+        device.outbound().addTunnel(state.outbound);
+        Route route = Route.toDevice(remotePrefix, device.tun().name());
+        try {
+            if (reverseRoutes.merge(route, 1, Integer::sum) == 1) {
+                host.network().addRoute(route);
+            }
+        } catch (HostNetworkException e) {
+            state.lastFailure = "route to " + remotePrefix + " not installed: " + e.getMessage();
+            LOG.warn("dynamic peer {}: {}", a.peer(), state.lastFailure);
+        }
+        LOG.info("dynamic peer {} at {}: tunnel on {}, {} <-> {}", a.peer(), a.remote(), unit, localPrefix, remotePrefix);
+        return state;
+    }
+
+    /** The inside unit for a dynamic peer at {@code where}: the shared one, or a dedicated one no other peer holds. */
+    private String dynamicUnit(ServiceSetPlan s, DynamicEndpointPlan d, String where) {
+        if (!d.dedicated()) {
+            return d.units().isEmpty() ? null : d.units().getFirst();
+        }
+        Map<String, String> holder = new HashMap<>();
+        tunnels.values().stream().filter(t -> t.dynamic && t.plan.serviceSet().equals(s.name()))
+                .forEach(t -> holder.put(t.plan.insideInterface(), DynamicPeers.where(t.plan.id()).orElse("")));
+        return d.units().stream().filter(u -> !holder.containsKey(u) || holder.get(u).equals(where)).findFirst().orElse(null);
+    }
+
+    /** A dynamic peer's last SA pair went: its tunnel and reverse route go with it. */
+    private void retireDynamic(ServiceSetRuntime rt, Tunnel state) {
+        tunnels.remove(state.plan.id());
+        ServiceSetRuntime.Device device = rt.deviceOf(state.plan);
+        device.outbound().removeTunnel(state.plan.id());
+        device.outbound().forgetTunnel(state.key);
+        long key = state.key;
+        kmd.run(() -> locals.workers().forEach(w -> w.forgetTunnel(key)));
+        Route route = Route.toDevice(state.plan.remotePrefix(), device.tun().name());
+        Integer left = reverseRoutes.computeIfPresent(route, (r, n) -> n == 1 ? null : n - 1);
+        if (left == null) {
+            deleteRouteQuietly(route);
+        }
+        LOG.info("dynamic peer {} gone", state.plan.id());
+    }
+
+    /** A dynamic peer's IKE SA failed without a tunnel (refused, or lost to DPD after its tunnel went): remembered for show. */
+    private void dynamicPeerDown(Action.IkeSaDown a) {
+        Optional<String> template = DynamicPeers.templateName(a.peer());
+        // Ordinary endings are not refusals: deletes either way, rekeys, half-open SAs timing out (junk).
+        if (template.isEmpty() || java.util.EnumSet.of(DownCause.DELETED_LOCALLY, DownCause.DELETED_BY_PEER,
+                DownCause.REPLACED, DownCause.EXPIRED).contains(a.cause())) {
+            return;
+        }
+        sets.values().stream().filter(r -> r.plan().dynamic().flatMap(d -> d.template(template.get())).isPresent())
+                .findFirst().ifPresent(rt -> refused(rt.plan().name(),
+                        InetAddress.ofLiteral(stripPort(DynamicPeers.where(a.peer()).orElseThrow())), a.reason()));
+    }
+
+    private static String stripPort(String where) {
+        int colon = where.lastIndexOf(':');
+        return colon > 0 && where.indexOf(':') == colon ? where.substring(0, colon) : where;
+    }
+
+    private void refused(String set, InetAddress peer, String reason) {
+        java.util.Deque<DynamicPeerRefusal> ring = refusals.computeIfAbsent(set, k -> new java.util.ArrayDeque<>());
+        if (ring.size() == DynamicPeerRefusal.KEPT) {
+            ring.removeFirst();
+        }
+        ring.addLast(new DynamicPeerRefusal(peer, reason, runner.nowNanos()));
+        LOG.warn("service-set {}: dynamic peer {} refused: {}", set, peer.getHostAddress(), reason);
+    }
+
+    /** The prefix covering a negotiated selector (kmd narrows prefixes to prefixes; a range gets the prefix around it). */
+    static IpPrefix prefixOf(List<io.sallyport.ike.message.TrafficSelector> selectors) {
+        io.sallyport.ike.message.TrafficSelector ts = selectors.getFirst();
+        byte[] start = ts.startAddress();
+        byte[] end = ts.endAddress();
+        int length = 0;
+        while (length < start.length * 8) {
+            int mask = 0x80 >>> (length % 8);
+            if ((start[length / 8] & mask) != (end[length / 8] & mask)) {
+                break;
+            }
+            length++;
+        }
+        byte[] net = start.clone();
+        for (int bit = length; bit < net.length * 8; bit++) {
+            net[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        }
+        try {
+            return new IpPrefix(InetAddress.getByAddress(net), length);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
         }
     }
 }

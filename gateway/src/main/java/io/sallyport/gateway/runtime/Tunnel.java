@@ -35,6 +35,8 @@ final class Tunnel {
     Statistics statisticsBaseline = Statistics.ZERO;
     /** ESP from this tunnel's remote gateway for an SPI no worker knows (reported by the workers). */
     long invalidSpi;
+    /** A dynamic peer's tunnel (made when kmd installed its first SA, gone with its last). */
+    boolean dynamic;
     /** When kmd last told the peer about an unknown SPI (rate limit). */
     long lastInvalidSpiReportNanos = Long.MIN_VALUE;
 

@@ -30,7 +30,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,7 +68,7 @@ class Ikev1CertificateAuthenticationTest {
     }
 
     private static TrustedCa root() {
-        return new TrustedCa("root", ROOT, true, List.of(Credentials.crl(bytes("inter.crl"))), Optional.empty());
+        return new TrustedCa("root", ROOT, true, List.of(Credentials.crl(bytes("inter.crl"))), List.of());
     }
 
     private static CertificateAuthenticator auth(String name) {

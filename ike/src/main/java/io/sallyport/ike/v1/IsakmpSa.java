@@ -316,7 +316,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
         scheduleDpd(now);
         out.add(new Action.IkeSaUp(peer.name(), id(), initiator, local, remote, proposal.encryption(), proposal.integrity(),
                 proposal.prf(), proposal.group(), natLocal || natRemote,
-                new Lifetime((softDeadline - now) / 1_000_000_000L, lifetimeSeconds)));
+                new Lifetime((softDeadline - now) / 1_000_000_000L, lifetimeSeconds), createdAt));
         engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + id() + " with " + peer.name() + " established ("
                 + peer.exchange().display() + " mode, " + (initiator ? "initiator" : "responder") + ", " + local + " <-> " + remote + ")");
         engine.phase1Established(this, now, out);
@@ -381,25 +381,8 @@ final class IsakmpSa implements V1TaskManager.Owner {
         }
         state = State.CLOSED;
         tasks.clear();
-        out.add(new Action.IkeSaDown(peer.name(), id(), downCause(why), why.words()));
+        out.add(new Action.IkeSaDown(peer.name(), id(), DownCause.of(why.kind()), why.words()));
         engine.unregister(this);
-    }
-
-    /** The typed cause the gateway decides on (backup-gateway failover on an unreachable peer). */
-    private static DownCause downCause(Failure why) {
-        return switch (why.kind()) {
-            case NO_RESPONSE -> DownCause.NO_RESPONSE;
-            case DEAD_PEER -> DownCause.DEAD_PEER;
-            case AUTHENTICATION_FAILED -> DownCause.AUTHENTICATION_FAILED;
-            case NO_PROPOSAL_CHOSEN, INVALID_ID -> DownCause.POLICY_MISMATCH;
-            case INVALID_KEY -> DownCause.INVALID;
-            case PEER_ERROR -> DownCause.REFUSED;
-            case DELETED -> DownCause.DELETED_LOCALLY;
-            case DELETED_BY_PEER -> DownCause.DELETED_BY_PEER;
-            case REPLACED -> DownCause.REPLACED;
-            case INTERNAL_ERROR -> DownCause.INTERNAL_ERROR;
-            case LIFETIME_EXPIRED, TIMED_OUT -> DownCause.EXPIRED;
-        };
     }
 
     // ---------------------------------------------------------------- timers

@@ -347,7 +347,7 @@ public final class V1Engine {
 
     /** Soft lifetime: the hard one advanced by a random 10-20 % (with the default jitter) so both ends do not rekey at once. */
     long softLife(long lifeNanos) {
-        return (long) (lifeNanos * (1 - options.lifetimeJitter() * (1 + random.nextDouble())));
+        return options.softLifetime(lifeNanos, random);
     }
 
     int newChildSpi() {

@@ -172,7 +172,7 @@ class Ikev1StrongSwanInteropTest {
         Path template = Files.createTempFile("ikev1-aggressive", ".conf");
         try {
             Files.writeString(template, Files.readString(Harness.SCRIPTS.resolve("conf/ikev1-psk/gw-b.conf"))
-                    .replace("aggressive = no", "aggressive = yes"));
+                    .replace("aggressive = @AGGRESSIVE:no@", "aggressive = yes"));
             var r = Harness.script(PROPOSALS, "strongswan-peer.sh", "start", "gw-b", template.toString());
             assertEquals(0, r.exit(), r.output());
             try (var gwa = new Harness.GwA(Harness.PSK, IKE, ESP, false, 1280, "AGGRESSIVE")) {

@@ -1,0 +1,81 @@
+package io.sallyport.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sallyport.gateway.runtime.TunnelState;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12, {@code dial-options dedicated}: the §5.4 gateway with two dedicated units for its
+ * access profile instead of the shared one, and three branches: two get a unit each, the third is
+ * refused for want of a free unit (the reason in {@code show services service-sets}) and gets one
+ * once another branch is gone.
+ */
+class DynamicPeersTest {
+    private static final long MINUTE = 60_000_000_000L;
+
+    private static final String TOPOLOGY = """
+        router router1 config router1.conf
+        router branch1 config branch1.conf
+        router branch2 config branch2.conf
+        router branch3 config branch3.conf
+        host h0 address 10.0.0.10/24 gateway 10.0.0.1
+        host b3 address 10.0.2.10/24 gateway 10.0.2.1
+        link router1 ge-0/0/0 branch1 ge-0/0/0
+        link router1 ge-0/0/0 branch2 ge-0/0/0
+        link router1 ge-0/0/0 branch3 ge-0/0/0
+        link router1 ge-0/0/1 h0
+        link branch3 ge-0/0/1 b3
+        """;
+
+    private static Lab dedicated() throws Exception {
+        Map<String, String> example = Topologies.example("dynamic-peer").routers().stream()
+                .collect(Collectors.toMap(r -> r.configFile(), Topology.RouterSpec::configText));
+        String router1 = example.get("router1.conf")
+                .replaceFirst("dial-options \\{[^}]*}", "")
+                .replace("allowed-proxy-pair local 10.0.0.0/24 remote 10.0.1.0/24", "allowed-proxy-pair local 10.0.0.0/24 remote 10.0.0.0/16")
+                .replace("unit 2 {", "unit 3 { dial-options { ipsec-interface-id TEST-intf; dedicated; } family inet; service-domain inside; }\n"
+                        + "unit 4 { dial-options { ipsec-interface-id TEST-intf; dedicated; } family inet; service-domain inside; }\n"
+                        + "unit 2 {");
+        String branch3 = example.get("branch2.conf").replace("192.168.255.12", "192.168.255.13")
+                .replace("10.0.1.129/25", "10.0.2.1/24").replace("10.0.1.128/25", "10.0.2.0/24");
+        Map<String, String> files = Map.of("router1.conf", router1, "branch1.conf", example.get("branch1.conf"),
+                "branch2.conf", example.get("branch2.conf"), "branch3.conf", branch3);
+        return Lab.start(Topology.parse(TOPOLOGY, "dedicated.lab", files::get));
+    }
+
+    private static Set<String> unitsInUse(LabRouter r1) {
+        return r1.gateway().tunnels().stream().filter(t -> t.current() != null).map(t -> t.plan().insideInterface())
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void dedicatedUnitsGiveEachPeerItsOwnUnitAndRefuseTheOneTooMany() throws Exception {
+        try (Lab lab = dedicated()) {
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            assertEquals(Optional.empty(), r1.plan().serviceSets().getFirst().dynamic().orElseThrow().problem());
+            assertTrue(lab.simulation().runUntil(() -> unitsInUse(r1).size() == 2
+                    && r1.execute("show services service-sets").text().contains("no free dedicated unit"), MINUTE),
+                    () -> r1.execute("show services service-sets").text());
+            assertEquals(Set.of("sp-1/2/0.3", "sp-1/2/0.4"), unitsInUse(r1));
+            String sets = r1.execute("show services service-sets").text();
+            assertTrue(sets.contains("Dynamic peers: access profile IKE-profile-TEST, dedicated units sp-1/2/0.3 sp-1/2/0.4"), sets);
+            assertEquals(2, r1.gateway().tunnels().size(), sets);
+            // Whichever branch was refused keeps trying (establish-tunnels immediately): a branch going frees a unit.
+            String connected = r1.gateway().tunnels().stream().map(TunnelState::plan).map(p -> p.remoteGateway().getHostAddress())
+                    .filter(a -> !a.equals("192.168.255.13")).findFirst().orElseThrow();
+            String gone = connected.equals("192.168.255.11") ? "branch1" : "branch2";
+            lab.fault(gone, "router1", new Lab.Fault.Down());
+            r1.execute("clear services ipsec-vpn ike security-associations " + connected);
+            assertTrue(lab.simulation().runUntil(() -> r1.gateway().tunnels().stream()
+                    .anyMatch(t -> t.current() != null && t.plan().remoteGateway().getHostAddress().equals("192.168.255.13")), MINUTE),
+                    () -> r1.execute("show services service-sets").text());
+            assertEquals(3, lab.ping("b3", lab.resolve("h0").orElseThrow(), Optional.empty(), 3).received());
+        }
+    }
+}
