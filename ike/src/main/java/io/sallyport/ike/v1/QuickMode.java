@@ -145,6 +145,7 @@ final class QuickMode implements V1TaskManager.V1Task {
             return fail(Failure.Kind.NO_PROPOSAL_CHOSEN, "no configured IPsec proposal matches the offer", Isakmp.N_NO_PROPOSAL_CHOSEN);
         }
         chosen = c.get();
+        kilobyteLifetime(V1Proposals.kilobytes(chosen.transform()), out);
         DhGroup pfs = chosen.proposal().pfsGroup();
         Optional<V1Payload.Ke> k = m.first(V1Payload.Ke.class);
         if (pfs != null) {
@@ -207,6 +208,7 @@ final class QuickMode implements V1TaskManager.V1Task {
             return fail(Failure.Kind.NO_PROPOSAL_CHOSEN, "the responder chose a transform we did not offer", 0);
         }
         chosen = c.get();
+        kilobyteLifetime(V1Proposals.kilobytes(chosen.transform()), out);
         nr = n.get().data();
         if (ke != null) {
             Optional<V1Payload.Ke> k = m.first(V1Payload.Ke.class);
@@ -224,6 +226,8 @@ final class QuickMode implements V1TaskManager.V1Task {
         for (V1Payload.Notify nt : m.all(V1Payload.Notify.class)) {
             if (nt.notifyType() == Isakmp.N_RESPONDER_LIFETIME) {
                 life = Math.min(life, responderLifetime(nt.data(), life));
+                V1Payload.SaTransform attrs = V1Codec.attributesOf(nt.data());
+                kilobyteLifetime(attrs == null ? java.util.OptionalLong.empty() : V1Proposals.kilobytes(attrs), out);
             }
         }
         byte[] hash3 = sa.encryptedWithHash(Isakmp.EXCH_QUICK, messageId, Bytes.concat(new byte[] {0}, Bytes.of32(messageId), ni, nr), List.of());
@@ -280,6 +284,19 @@ final class QuickMode implements V1TaskManager.V1Task {
     }
 
     /** A RESPONDER-LIFETIME's seconds, from the attributes it carries (RFC 2407 §4.6.3.1). */
+    /**
+     * A kilobyte lifetime from the peer is accepted but not enforced (the data plane keeps no
+     * byte count per SA for kmd): said in the trace rather than silently. The peer enforces its
+     * own limit, so its rekey or Delete still comes in time.
+     */
+    private void kilobyteLifetime(java.util.OptionalLong kilobytes, List<Action> out) {
+        if (kilobytes.isPresent()) {
+            sa.engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, name() + ": " + sa.peer.name() + " sets a lifetime of "
+                    + kilobytes.getAsLong() + " kilobytes for the IPsec SA; Sallyport rekeys by seconds only and leaves"
+                    + " the kilobyte limit to the peer");
+        }
+    }
+
     private static long responderLifetime(byte[] attrs, long fallback) {
         V1Payload.SaTransform t = V1Codec.attributesOf(attrs);
         if (t == null) {

@@ -202,6 +202,21 @@ final class V1Proposals {
         return e.hasKeyLengthAttribute() ? keyLength.orElse(-1) == e.keyBits() : keyLength.isEmpty();
     }
 
+    /**
+     * A kilobyte lifetime (RFC 2407 §4.5 SA Life Type 2) among IPsec SA attributes, as a
+     * proposal's transform or a RESPONDER-LIFETIME notify carries it.
+     */
+    static OptionalLong kilobytes(V1Payload.SaTransform t) {
+        List<V1Payload.Attribute> a = t.attributes();
+        for (int i = 0; i + 1 < a.size(); i++) {
+            if (a.get(i).type() == Isakmp.Q_LIFE_TYPE && a.get(i).value() == Isakmp.LIFE_KILOBYTES
+                    && a.get(i + 1).type() == Isakmp.Q_LIFE_DURATION) {
+                return OptionalLong.of(a.get(i + 1).value());
+            }
+        }
+        return OptionalLong.empty();
+    }
+
     /** The duration of a seconds lifetime; kilobyte lifetimes are carried but do not bound seconds. */
     private static OptionalLong seconds(V1Payload.SaTransform t, int typeAttr, int durationAttr) {
         List<V1Payload.Attribute> a = t.attributes();
