@@ -8,6 +8,8 @@
 #                       SAN dns gw.example.net, ip 192.0.2.1, email gw@example.net
 #   gw.pk8.pem          the same key as unencrypted PKCS#8, gw.enc.pk8.pem encrypted ("sallyport")
 #   gw.der              gw.pem in DER; gw.p12 PKCS#12 (key, gw.pem, inter.pem; "sallyport")
+#   peer.pem / .key     RSA 2048 end entity under inter: CN=peer.example.net, SAN peer.example.net,
+#                       ip 192.0.2.2 (the other end in two-engine tests)
 #   ec.pem / ec.key     ECDSA P-256 end entity under inter: CN=ec.example.net, SAN ec.example.net
 #   expired.pem         under inter, valid 2020-01-01..2021-01-01
 #   revoked.pem         under inter, listed in inter.crl (key compromise)
@@ -16,6 +18,9 @@
 #   fake-sub.pem        signed with gw's key although gw is no CA (basic constraints)
 #   data.txt            signed by openssl: data.sha1.sig, data.sha256.sig (RSA PKCS#1 v1.5, gw.key),
 #                       data.ecdsa.sig (ECDSA SHA-256 DER, ec.key)
+#   ikev1-hash.bin      20 octets standing in for an IKEv1 HASH_I; ikev1-hash.sig is openssl's
+#                       PKCS#1 v1.5 signature of those raw octets without DigestInfo (gw.key), the
+#                       SIG_I form of RFC 2409 §5.1 that strongSwan makes for IKEv1 RSA
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 cat > pki.conf <<'CONF'
@@ -43,6 +48,7 @@ leaf() {  # leaf NAME TYPE DN NOTBEFORE NOTAFTER [SAN...]
         --dn "$dn" "${sans[@]}" -F "$nb" -T "$na" -D "$F" --flag serverAuth --outform pem > "$name.pem"
 }
 leaf gw rsa "$O, CN=gw.example.net" "2026-01-01 00:00:00" "2036-01-01 00:00:00" gw.example.net 192.0.2.1 gw@example.net
+leaf peer rsa "$O, CN=peer.example.net" "2026-01-01 00:00:00" "2036-01-01 00:00:00" peer.example.net 192.0.2.2
 leaf ec ecdsa "$O, CN=ec.example.net" "2026-01-01 00:00:00" "2036-01-01 00:00:00" ec.example.net
 leaf expired rsa "$O, CN=expired.example.net" "2020-01-01 00:00:00" "2021-01-01 00:00:00" expired.example.net
 leaf revoked rsa "$O, CN=revoked.example.net" "2026-01-01 00:00:00" "2036-01-01 00:00:00" revoked.example.net
@@ -67,4 +73,6 @@ printf 'Sallyport signature vector: the signed octets of an IKE_AUTH exchange st
 openssl dgst -sha1 -sign gw.key -out data.sha1.sig data.txt
 openssl dgst -sha256 -sign gw.key -out data.sha256.sig data.txt
 openssl dgst -sha256 -sign ec.key -out data.ecdsa.sig data.txt
+printf 'IKEv1 HASH_I (SHA1).' > ikev1-hash.bin
+openssl pkeyutl -sign -inkey gw.key -in ikev1-hash.bin -out ikev1-hash.sig
 rm -f pki.conf

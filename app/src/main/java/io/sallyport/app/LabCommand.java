@@ -2,10 +2,13 @@ package io.sallyport.app;
 
 import io.sallyport.lab.Lab;
 import io.sallyport.lab.LabException;
-import io.sallyport.lab.LabShell;
+import io.sallyport.cli.Shell;
+import io.sallyport.cli.ShellRunner;
 import io.sallyport.lab.Topologies;
 import io.sallyport.lab.Topology;
 import java.io.BufferedReader;
+import java.io.Console;
+import java.io.PrintWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +21,8 @@ import picocli.CommandLine.Parameters;
 /** {@code sallyport lab FILE}: runs a topology of virtual routers and hosts and opens its shell. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = {"Runs a lab topology (a .lab file, or example:NAME for a shipped example) and opens",
-                "a shell on it: router NAME, show/clear, ping, traceroute, fault, restart, advance.",
+                "the Junos shell on it (configure commits into the running router) with the lab's commands:",
+                "router NAME, ping, traceroute, fault, restart, advance, time, show lab, show route.",
                 "Examples: ms-mpc, ike-digital-certificates, vrf-static, dynamic-peer, disable-natt, kmd-tracing."})
 final class LabCommand implements Callable<Integer> {
 
@@ -26,7 +30,7 @@ final class LabCommand implements Callable<Integer> {
     String topology;
 
     @Option(names = {"-c", "--command"}, paramLabel = "COMMAND",
-            description = "run these shell commands (separated by ';') instead of reading standard input")
+            description = "run these shell commands (separated by ';') instead of reading standard input; stops at the first that fails")
     String commands;
 
     @Override
@@ -43,28 +47,26 @@ final class LabCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
-        try (Lab lab = Lab.start(t)) {
+        String user = System.getProperty("user.name");
+        try (Lab lab = Lab.start(t); LabShellWiring wiring = new LabShellWiring(lab, user)) {
             lab.warnings().forEach(w -> System.out.println("warning: " + w));
             lab.awaitTunnels(30_000_000_000L);
             System.out.println(lab.banner());
-            LabShell shell = new LabShell(lab, System.out);
-            if (commands != null) {
-                for (String c : commands.split(";")) {
-                    System.out.println("> " + c.trim());
-                    if (!shell.execute(c)) {
-                        break;
-                    }
-                }
-                return 0;
+            Shell shell = wiring.shell();
+            PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+            PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+            if (commands != null) return ShellRunner.runCommandArgument(shell, commands, out, err);
+            Console console = System.console();
+            if (console == null || !console.isTerminal()) {
+                return ShellRunner.runLines(shell, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
             }
-            System.out.println("type help for commands");
-            shell.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-            return 0;
+            System.out.println("type help or ? for commands");
+            return ShellRunner.runInteractive(shell, Path.of(System.getProperty("user.home"), ".sallyport_lab_history"));
         } catch (LabException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         } catch (IOException e) {
-            System.err.println("error: reading commands: " + e.getMessage());
+            System.err.println("error: " + e.getMessage());
             return 2;
         }
     }

@@ -1,5 +1,6 @@
 package io.sallyport.cli;
 
+import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ final class Assist {
 
     static final List<HelpLine> CONFIG_COMMANDS = List.of(
             new HelpLine("activate", "Remove the inactive tag from a statement"),
+            new HelpLine("annotate", "Annotate the statement with a comment"),
             new HelpLine("commit", "Commit current set of changes"),
             new HelpLine("copy", "Copy a statement"),
             new HelpLine("deactivate", "Add the inactive tag to a statement"),
@@ -22,15 +24,21 @@ final class Assist {
             new HelpLine("edit", "Edit a sub-element"),
             new HelpLine("exit", "Exit from this level"),
             new HelpLine("help", "List the commands of this mode"),
+            new HelpLine("insert", "Insert a new ordered data element"),
             new HelpLine("load", "Load configuration from a file"),
             new HelpLine("quit", "Quit from this level"),
             new HelpLine("rename", "Rename a statement"),
+            new HelpLine("replace", "Replace character string in configuration"),
             new HelpLine("rollback", "Roll back to previous committed configuration"),
             new HelpLine("run", "Run an operational-mode command"),
+            new HelpLine("save", "Save configuration to a file"),
             new HelpLine("set", "Set a parameter"),
             new HelpLine("show", "Show a parameter"),
+            new HelpLine("status", "Show users currently editing configuration"),
             new HelpLine("top", "Exit to top level of configuration"),
-            new HelpLine("up", "Exit one level of configuration"));
+            new HelpLine("up", "Exit one level of configuration"),
+            new HelpLine("update", "Update private database"),
+            new HelpLine("wildcard", "Wildcard operations"));
 
     private static final List<HelpLine> COMMIT_OPTIONS = List.of(
             SchemaGuide.ENTER,
@@ -42,7 +50,10 @@ final class Assist {
     private static final List<HelpLine> LOAD_OPTIONS = List.of(
             new HelpLine("merge", "Merge contents with existing configuration"),
             new HelpLine("override", "Override existing configuration"),
-            new HelpLine("set", "Execute set of commands on existing configuration"));
+            new HelpLine("patch", "Load patch file into configuration"),
+            new HelpLine("replace", "Replace configuration data"),
+            new HelpLine("set", "Execute set of commands on existing configuration"),
+            new HelpLine("update", "Update existing configuration"));
 
     private static final List<HelpLine> DISPLAY_FORMS = List.of(
             new HelpLine("json", "Show output in JSON format"),
@@ -53,9 +64,24 @@ final class Assist {
     private final ShellState state;
     private final ConfigSession config;
 
-    Assist(ShellState state, ConfigSession config) {
+    private final References references;
+    private ShellExtension extension = ShellExtension.NONE;
+
+    void extension(ShellExtension extension) {
+        this.extension = extension;
+    }
+
+    /** The log files {@code show log}, {@code file show} and {@code monitor} may name, for {@code ?} and TAB. */
+    private java.util.function.Supplier<List<String>> logFiles = List::of;
+
+    void logFiles(java.util.function.Supplier<List<String>> files) {
+        this.logFiles = files;
+    }
+
+    Assist(ShellState state, ConfigSession config, References references) {
         this.state = state;
         this.config = config;
+        this.references = references;
     }
 
     /**
@@ -135,6 +161,19 @@ final class Assist {
         return options.stream().filter(h -> words.contains(h.word())).sorted(Comparator.comparing(HelpLine::word)).toList();
     }
 
+    /**
+     * The keyword the last, partial word of {@code line} stands for, when it abbreviates exactly
+     * one and nothing but keywords may stand there (a value, such as a new name, is never
+     * completed): what the Space key completes.
+     */
+    java.util.Optional<String> keywordCompletion(String line) {
+        Words w = Words.of(line);
+        if (w.trailingBlank() || w.size() == 0 || line.charAt(w.starts().getLast()) == '"') return java.util.Optional.empty();
+        List<String> typed = w.words().subList(0, w.size() - 1);
+        List<HelpLine> matches = keywordMatches(options(line.substring(0, w.starts().getLast()), typed), w.words().getLast());
+        return matches.size() == 1 ? java.util.Optional.of(matches.getFirst().word()) : java.util.Optional.empty();
+    }
+
     /** The words TAB may put in place of the last (partial) word. */
     List<String> complete(String line) {
         Words w = Words.of(line);
@@ -150,6 +189,11 @@ final class Assist {
             List<String> after = typed.subList(pipe + 1, typed.size());
             if (after.isEmpty()) return Pipeline.PIPES;
             if (after.size() == 1 && after.getFirst().equals("display")) return DISPLAY_FORMS;
+            if (after.getFirst().equals("compare")) {
+                return after.size() == 1 ? List.of(SchemaGuide.ENTER, new HelpLine("rollback", "Compare with a rollback configuration"))
+                        : after.size() == 2 && after.get(1).equals("rollback")
+                        ? List.of(new HelpLine("<number>", "Numeric rollback index (0..49)")) : List.of();
+            }
             if (after.size() > 1 && !List.of("match", "except", "find").contains(after.getFirst())) return List.of();
             return switch (after.getFirst()) {
                 case "match", "except", "find" -> List.of(new HelpLine("<pattern>", "Pattern to match"));
@@ -161,11 +205,32 @@ final class Assist {
         return state.configurationMode() ? configOptions(state.level(), typed) : operationalOptions(typed);
     }
 
-    private List<HelpLine> operationalOptions(List<String> typed) {
-        if (typed.size() >= 2 && typed.get(0).equals("show") && typed.get(1).equals("configuration")) {
-            return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), config.active());
+    /** {@code help}, {@code help topic}, {@code help reference STATEMENT...} (the statement words from the top). */
+    private List<HelpLine> helpOptions(List<String> rest, Node tree) {
+        if (rest.isEmpty()) {
+            return List.of(SchemaGuide.ENTER, new HelpLine("reference", "Summary of a configuration statement and what it holds"),
+                    new HelpLine("topic", "Help on a topic"));
         }
-        return catalog.next(typed);
+        if (rest.getFirst().equals("reference")) return withEnter(SchemaGuide.next(List.of(), rest.subList(1, rest.size()), tree));
+        return List.of();
+    }
+
+    private List<HelpLine> operationalOptions(List<String> typed) {
+        if (!typed.isEmpty() && typed.getFirst().equals("help")) return helpOptions(typed.subList(1, typed.size()), config.active());
+        if (List.of(List.of("show", "log"), List.of("file", "show"), List.of("monitor", "start"), List.of("monitor", "stop")).contains(typed)) {
+            List<HelpLine> out = new ArrayList<>(catalog.next(typed));
+            logFiles.get().forEach(f -> out.add(new HelpLine(f, "")));
+            return out;
+        }
+        if (typed.size() >= 2 && typed.get(0).equals("show") && typed.get(1).equals("configuration")) {
+            return SchemaGuide.next(List.of(), typed.subList(2, typed.size()), config.active(), references);
+        }
+        List<HelpLine> out = new ArrayList<>(catalog.next(typed));
+        for (HelpLine h : extension.next(typed)) {
+            out.removeIf(o -> o.word().equals(h.word()));
+            out.add(h);
+        }
+        return out;
     }
 
     /** What may follow {@code typed} in configuration mode, statements relative to {@code level}. */
@@ -173,10 +238,23 @@ final class Assist {
         if (typed.isEmpty()) return CONFIG_COMMANDS;
         List<String> rest = typed.subList(1, typed.size());
         return switch (typed.getFirst()) {
-            case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(level, rest, config.candidate());
-            case "rename", "copy" -> rest.contains("to") ? List.of() : SchemaGuide.next(level, rest, config.candidate());
-            case "show" -> withEnter(SchemaGuide.next(level, rest, config.candidate()));
-            case "run" -> catalog.next(rest);
+            case "set", "delete", "activate", "deactivate", "edit" -> SchemaGuide.next(level, rest, config.candidate(), references);
+            case "rename", "copy" -> rest.contains("to") ? List.of() : SchemaGuide.next(level, rest, config.candidate(), references);
+            case "annotate" -> rest.isEmpty() ? SchemaGuide.next(level, rest, config.candidate(), references)
+                    : withComment(SchemaGuide.next(level, rest, config.candidate(), references));
+            case "insert" -> rest.contains("before") || rest.contains("after") ? List.of()
+                    : withPlaces(SchemaGuide.next(level, rest, config.candidate(), references), rest.isEmpty());
+            case "wildcard" -> rest.isEmpty() ? List.of(new HelpLine("delete", "Delete matching data elements"))
+                    : !rest.getFirst().equals("delete") ? List.of()
+                    : withRegex(SchemaGuide.next(level, rest.subList(1, rest.size()), config.candidate(), references), rest.size() == 1);
+            case "replace" -> rest.isEmpty() ? List.of(new HelpLine("pattern", "Pattern to replace"))
+                    : rest.size() == 1 ? List.of(new HelpLine("<pattern>", "Regular expression to find"))
+                    : rest.size() == 2 ? List.of(new HelpLine("with", "Replacement string"))
+                    : rest.size() == 3 ? List.of(new HelpLine("<replacement>", "Replacement, \\1.. for the groups"))
+                    : rest.size() == 4 ? List.of(SchemaGuide.ENTER, new HelpLine("upto", "Number of objects to replace"))
+                    : rest.size() == 5 ? List.of(new HelpLine("<number>", "Number of objects to replace (0: all)")) : List.of(SchemaGuide.ENTER);
+            case "show" -> withEnter(SchemaGuide.next(level, rest, config.candidate(), references));
+            case "run" -> operationalOptions(rest);
             case "commit" -> rest.isEmpty() ? COMMIT_OPTIONS
                     : rest.equals(List.of("comment")) ? List.of(new HelpLine("<comment-string>", "Message to write to commit log"))
                     : rest.equals(List.of("confirmed")) ? List.of(SchemaGuide.ENTER,
@@ -203,10 +281,13 @@ final class Assist {
             case "load" -> rest.isEmpty() ? LOAD_OPTIONS
                     : rest.size() == 1 ? List.of(new HelpLine("<filename>", "Name of file to load"),
                             new HelpLine("terminal", "Use login terminal"))
-                    : rest.size() == 2 && !rest.getFirst().equals("override")
+                    : rest.size() == 2 && !rest.getFirst().equals("override") && !rest.getFirst().equals("update")
                             ? List.of(SchemaGuide.ENTER, new HelpLine("relative", "Load configuration relative to current edit level"))
                     : rest.size() == 2 ? List.of(SchemaGuide.ENTER) : List.of();
-            case "quit", "help" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
+            case "save" -> rest.isEmpty() ? List.of(new HelpLine("<filename>", "Name of file to save to"),
+                    new HelpLine("terminal", "Use login terminal")) : List.of(SchemaGuide.ENTER);
+            case "help" -> helpOptions(rest, config.candidate());
+            case "quit", "status", "update" -> rest.isEmpty() ? List.of(SchemaGuide.ENTER) : List.of();
             default -> List.of();
         };
     }
@@ -221,6 +302,33 @@ final class Assist {
         } catch (IOException e) {
             // help must not fail the line being typed; the bare placeholder still says what to type
         }
+        return out;
+    }
+
+    /** {@code insert}: after a complete entry, where it goes. */
+    private static List<HelpLine> withPlaces(List<HelpLine> lines, boolean first) {
+        if (first) return lines;
+        List<HelpLine> out = new ArrayList<>(lines);
+        out.removeIf(h -> h.equals(SchemaGuide.ENTER));
+        out.add(new HelpLine("before", "Insert before given data element"));
+        out.add(new HelpLine("after", "Insert after given data element"));
+        return out;
+    }
+
+    /** {@code annotate}: after the statement, its comment. */
+    private static List<HelpLine> withComment(List<HelpLine> lines) {
+        List<HelpLine> out = new ArrayList<>(lines);
+        out.removeIf(h -> h.equals(SchemaGuide.ENTER));
+        out.add(new HelpLine("<comment-string>", "Comment for the statement (\"\" removes it)"));
+        return out;
+    }
+
+    /** {@code wildcard delete}: after the statement, the regular expression its names must match. */
+    private static List<HelpLine> withRegex(List<HelpLine> lines, boolean first) {
+        if (first) return lines;
+        List<HelpLine> out = new ArrayList<>(lines);
+        out.removeIf(h -> h.equals(SchemaGuide.ENTER));
+        out.add(new HelpLine("<regular-expression>", "Names to delete (the whole name must match)"));
         return out;
     }
 

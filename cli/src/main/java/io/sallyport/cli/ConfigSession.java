@@ -28,6 +28,15 @@ public interface ConfigSession {
      */
     void end() throws IOException;
 
+    /** How this session edits ({@link EditingSessions.Mode#SHARED} when it is not in configuration mode). */
+    EditingSessions.Mode mode();
+
+    /**
+     * {@code update} in {@code configure private}: the commits others made since this session
+     * began (or last updated) merged into its private copy; a statement both changed refuses it.
+     */
+    Outcome update() throws IOException;
+
     /** When another session holds {@code configure exclusive}: the Junos error that names it. */
     Optional<String> lockedBy() throws IOException;
 
@@ -71,6 +80,20 @@ public interface ConfigSession {
     default List<HelpLine> rollbackChoices() throws IOException {
         return List.of();
     }
+
+    /**
+     * The configuration of commit N (0 = active) without loading it: {@code show | compare rollback N},
+     * {@code show system rollback N}.
+     *
+     * @throws IllegalArgumentException when N is outside 0..49 or there is no commit N
+     */
+    Node committed(int n) throws IOException;
+
+    /**
+     * {@code status}: {@code Users currently editing the configuration:} and one line per editing
+     * session, this one included.
+     */
+    String status() throws IOException;
 
     /** {@code rollback N}: loads committed configuration N (0 = active) into the candidate. */
     Outcome rollback(int n) throws IOException;

@@ -6,7 +6,12 @@ import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
 import io.sallyport.config.ConfigPrinter;
 import io.sallyport.config.ConfigText;
+import io.sallyport.config.Schema;
+import io.sallyport.config.SchemaNode;
 import io.sallyport.config.Secrets;
+import io.sallyport.config.store.AtomicFiles;
+import io.sallyport.config.store.ConfigDiff;
+import io.sallyport.config.store.EditingSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Configuration-mode commands. They edit the store's candidate directly, so configuration mode
@@ -23,7 +30,7 @@ import java.util.Set;
 final class ConfigurationMode {
     private final ShellState state;
     private final ConfigSession config;
-    private final DaemonLink daemon;
+    private final ControlChannel daemon;
     private final OperationalMode operational;
     private final SecretPrompt secrets;
     private final ConfirmPrompt confirmations;
@@ -31,11 +38,13 @@ final class ConfigurationMode {
     static final String DELETE_QUESTION = "Delete everything under this level? [yes,no] (no) ";
     static final String UNCOMMITTED = "The configuration has been changed but not committed";
     static final String EXIT_QUESTION = UNCOMMITTED + "\nExit with uncommitted changes? [yes,no] (yes) ";
+    static final String DISCARD_QUESTION = UNCOMMITTED + "\nDiscard uncommitted changes? [yes,no] (yes) ";
+    static final String DISCARDED = "Uncommitted changes discarded";
     /** The commands that change the candidate or commit it: refused while another session holds {@code configure exclusive}. */
     private static final Set<String> CHANGES = Set.of("set", "delete", "deactivate", "activate", "load", "rollback", "commit",
-            "rename", "copy");
+            "rename", "copy", "insert", "wildcard", "replace", "annotate");
 
-    ConfigurationMode(ShellState state, ConfigSession config, DaemonLink daemon, OperationalMode operational, SecretPrompt secrets,
+    ConfigurationMode(ShellState state, ConfigSession config, ControlChannel daemon, OperationalMode operational, SecretPrompt secrets,
             ConfirmPrompt confirmations, PasteInput paste) {
         this.confirmations = confirmations;
         this.paste = paste;
@@ -71,14 +80,21 @@ final class ConfigurationMode {
             case "edit" -> editLevel(rest, restAt);
             case "rename" -> renameOrCopy(w, command, false);
             case "copy" -> renameOrCopy(w, command, true);
+            case "insert" -> insert(w, command);
+            case "annotate" -> annotate(w, command);
+            case "wildcard" -> wildcardDelete(w, command);
+            case "replace" -> replacePattern(w);
             case "show" -> show(p, rest, restAt);
             case "commit" -> commit(w);
             case "load" -> load(w);
             case "rollback" -> rollback(w);
-            case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()));
+            case "run" -> operational.execute(new Pipeline(rest.strip(), p.display(), p.compare(), List.of()), true);
             case "up" -> up(p, w);
             case "top" -> atLevel(p, w, 1, List.of());
             case "exit", "quit" -> exit(w);
+            case "status" -> status(w);
+            case "update" -> update(w);
+            case "save" -> save(w);
             default -> Reply.errorAt(w.starts().getFirst(), "unknown command.\n");
         };
     }
@@ -149,24 +165,22 @@ final class ConfigurationMode {
     }
 
     /**
-     * {@code load (override | merge | set) (FILE | terminal) [relative]}: override replaces the
-     * candidate, merge adds a text in either form to it, set applies set/delete/activate/deactivate
-     * commands line by line, keeping the good lines and reporting each bad one with its line number
-     * as Junos does. {@code relative} reads the text at the current edit level. {@code terminal}
-     * reads what is pasted up to Ctrl-D.
+     * {@code load (override | merge | replace | update | set | patch) (FILE | terminal) [relative]}:
+     * override and update replace the candidate, merge adds a text in either form to it, replace merges too
+     * but a statement tagged {@code replace:} replaces the candidate's as a whole, set applies
+     * set/delete/activate/deactivate commands line by line (keeping the good lines and reporting
+     * each bad one with its line number, as Junos does), patch applies a {@code show | compare}
+     * text. {@code relative} reads the text at the current edit level. {@code terminal} reads
+     * what is pasted up to Ctrl-D.
      */
     private Reply load(Words w) throws IOException {
         List<String> args = w.from(1);
-        if (args.isEmpty()) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <override|merge|set>.\n");
+        if (args.isEmpty()) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <override|merge|replace|update|set|patch>.\n");
         String mode = args.getFirst();
-        if (mode.equals("replace")) {
-            return Reply.errorAt(w.starts().get(1), "error: load replace is not supported: config does not read 'replace:' tags;"
-                    + " use load merge, or delete the statement and load merge\n");
-        }
-        if (!List.of("override", "merge", "set").contains(mode)) return syntaxErrorAt(w, 1);
+        if (!List.of("override", "merge", "replace", "update", "set", "patch").contains(mode)) return syntaxErrorAt(w, 1);
         if (args.size() == 1) return Reply.errorAt(w.starts().get(1) + mode.length() + 1, "syntax error, expecting <filename> or terminal.\n");
         boolean relative = args.size() > 2 && args.get(2).equals("relative");
-        if (relative && mode.equals("override")) return syntaxErrorAt(w, 3);
+        if (relative && (mode.equals("override") || mode.equals("update"))) return syntaxErrorAt(w, 3);
         if (args.size() > (relative ? 3 : 2)) return syntaxErrorAt(w, relative ? 4 : 3);
         boolean terminal = args.get(1).equals("terminal");
         String source = terminal ? "terminal" : args.get(1);
@@ -184,27 +198,38 @@ final class ConfigurationMode {
         }
         List<PathElement> base = relative ? state.level() : List.of();
         if (mode.equals("set")) return loadSet(source, text, base);
+        Node candidate = config.candidate();
+        if (mode.equals("patch")) {
+            try {
+                config.updateCandidate(Patch.apply(candidate, text, base));
+                return Reply.ok("load complete\n");
+            } catch (Patch.Refused e) {
+                return Reply.error(source + ": " + e.getMessage() + "\nerror: load patch failed; nothing was changed\n");
+            }
+        }
         try {
-            Node candidate = config.candidate();
-            Node parsed = ConfigText.parse(relative ? underLevel(text) : text);
-            Node loaded = mode.equals("override") ? parsed
-                    : ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(parsed));
+            String braces = relative ? Patch.underLevel(base, text) : text;
+            Node loaded;
+            if (mode.equals("replace")) {
+                ConfigText.Replacing r = ConfigText.parseReplacing(braces);
+                loaded = candidate;
+                // A replaced statement is emptied where it stands (terms keep their order), then filled from the text.
+                for (List<PathElement> replaced : r.replaced()) {
+                    if (loaded.at(replaced).isPresent()) {
+                        loaded = ListEntryMove.under(loaded, replaced, n -> new Node(n.name(), n.key(), List.of(), false, List.of()));
+                    }
+                }
+                loaded = ConfigText.applySetCommands(loaded, ConfigPrinter.setCommands(r.tree()));
+            } else {
+                Node parsed = ConfigText.parse(braces);
+                // update, like override, leaves the candidate equal to the text (Junos then notifies only what changed).
+                loaded = mode.equals("merge") ? ConfigText.applySetCommands(candidate, ConfigPrinter.setCommands(parsed)) : parsed;
+            }
             config.updateCandidate(loaded);
             return Reply.ok("load complete\n");
         } catch (ConfigSyntaxException e) {
             return Reply.error(source + ": " + e.getMessage() + "\nerror: load failed\n");
         }
-    }
-
-    /** {@code text} wrapped in the braces of the current level, so it reads as a whole configuration. */
-    private String underLevel(String text) {
-        StringBuilder open = new StringBuilder();
-        StringBuilder close = new StringBuilder();
-        for (PathElement e : state.level()) {
-            open.append(e.name()).append(e.key() == null ? "" : " " + Words.quote(e.key())).append(" {\n");
-            close.append("}\n");
-        }
-        return open + text + "\n" + close;
     }
 
     /**
@@ -290,6 +315,206 @@ final class ConfigurationMode {
         return Reply.ok("");
     }
 
+    /**
+     * {@code insert STATEMENT (before | after) ANCHOR}: moves a list entry before or after a
+     * sibling of the same list ({@code insert services ipsec-vpn rule r1 term t2 before term
+     * t1}), or a member of an ordered list before or after another ({@code insert ... proposals
+     * p2 before p1}). Both must exist.
+     */
+    private Reply insert(Words w, String command) throws IOException {
+        int where = Math.max(w.words().lastIndexOf("before"), w.words().lastIndexOf("after"));
+        if (where < 0) return Reply.errorAt(command.length() + 1, "syntax error, expecting 'before' or 'after'.\n");
+        if (where == 1) return Reply.errorAt(w.starts().get(1), "syntax error, expecting <statement>.\n");
+        if (where == w.size() - 1) return Reply.errorAt(command.length() + 1, "syntax error, expecting <identifier>.\n");
+        boolean before = w.get(where).equals("before");
+        int sourceAt = w.starts().getFirst() + w.first().length();
+        Node candidate = config.candidate();
+        ConfigEditor.Statement moved;
+        try {
+            moved = ConfigEditor.statement(state.level(), command.substring(sourceAt, w.starts().get(where)));
+        } catch (ConfigSyntaxException e) {
+            return e.column() > 0 && e.path().isEmpty() ? syntaxError(e, sourceAt) : Reply.error("error: " + e.detail() + "\n");
+        }
+        String what = String.join(" ", ConfigEditor.words(moved.path()));
+        Optional<Node> node = candidate.at(moved.path());
+        if (moved.leafList()) {
+            if (moved.values().size() != 1) return Reply.errorAt(w.starts().get(1), "error: insert moves one value at a time\n");
+            if (w.size() != where + 2) return syntaxErrorAt(w, Math.min(w.size() - 1, where + 2));
+            String value = moved.values().getFirst();
+            String anchor = w.get(where + 1);
+            if (node.isEmpty() || !node.get().values().contains(value)) return Reply.error("error: statement not found: " + what + " " + value + "\n");
+            if (!node.get().values().contains(anchor) || anchor.equals(value)) {
+                return Reply.errorAt(w.starts().get(where + 1), "error: '" + anchor + "' is not another value of " + what + "\n");
+            }
+            config.updateCandidate(TreeEdits.moveValue(candidate, moved.path(), value, anchor, before));
+            return Reply.ok("");
+        }
+        if (moved.path().getLast().key() == null) {
+            return Reply.errorAt(w.starts().get(1), "error: only an entry of a list or a value of an ordered list can be inserted\n");
+        }
+        if (node.isEmpty()) return Reply.error("error: statement not found: " + what + "\n");
+        List<PathElement> parent = moved.path().subList(0, moved.path().size() - 1);
+        int anchorAt = w.starts().get(where + 1);
+        List<PathElement> anchor;
+        try {
+            anchor = ConfigEditor.editLevel(parent, command.substring(anchorAt));
+        } catch (ConfigSyntaxException e) {
+            return Reply.errorAt(anchorAt, e.detail() + "\n");
+        }
+        if (anchor.size() != moved.path().size() || !anchor.getLast().name().equals(moved.path().getLast().name())
+                || anchor.equals(moved.path())) {
+            return Reply.errorAt(anchorAt, "error: the anchor must be another '" + moved.path().getLast().name() + "' entry\n");
+        }
+        if (candidate.at(anchor).isEmpty()) return Reply.error("error: statement not found: " + String.join(" ", ConfigEditor.words(anchor)) + "\n");
+        config.updateCandidate(TreeEdits.moveEntry(candidate, moved.path(), anchor.getLast(), before));
+        return Reply.ok("");
+    }
+
+    /**
+     * {@code annotate STATEMENT "TEXT"}: a comment kept with the statement (through commits and
+     * rollbacks) and printed {@code /* TEXT *}{@code /} above it in the brace form; an empty
+     * TEXT removes it. A statement inside a one-line statement cannot carry one (its line is the
+     * whole statement's).
+     */
+    private Reply annotate(Words w, String command) throws IOException {
+        if (w.size() < 2) return Reply.errorAt(command.length() + 1, "syntax error, expecting <statement>.\n");
+        if (w.size() < 3) return Reply.errorAt(command.length() + 1, "syntax error, expecting <comment-string>.\n");
+        String text = w.words().getLast();
+        if (text.contains("*/") || text.contains("/*")) return Reply.errorAt(w.starts().getLast(), "error: a comment cannot hold '/*' or '*/'\n");
+        int sourceAt = w.starts().getFirst() + w.first().length();
+        List<PathElement> path;
+        try {
+            ConfigEditor.Statement statement = ConfigEditor.statement(state.level(), command.substring(sourceAt, w.starts().getLast()));
+            if (!statement.values().isEmpty()) return Reply.errorAt(w.starts().getLast() - 1, "error: annotate names a statement, not its value\n");
+            path = statement.path();
+        } catch (ConfigSyntaxException e) {
+            return e.column() > 0 && e.path().isEmpty() ? syntaxError(e, sourceAt) : Reply.error("error: " + e.detail() + "\n");
+        }
+        Node candidate = config.candidate();
+        if (candidate.at(path).isEmpty()) return Reply.error("error: statement not found: " + String.join(" ", ConfigEditor.words(path)) + "\n");
+        Optional<SchemaNode> parent = Schema.nodeAt(path.subList(0, path.size() - 1));
+        if (parent.isPresent() && (parent.get() instanceof SchemaNode.Container c && c.flat() || parent.get() instanceof SchemaNode.ListNode l && l.flat())) {
+            return Reply.errorAt(w.starts().get(1), "error: '" + path.getLast().name() + "' is part of a one-line statement; annotate '"
+                    + path.get(path.size() - 2).name() + "' instead\n");
+        }
+        Node updated = ConfigEditor.annotate(candidate, path, text.strip());
+        if (!updated.equals(candidate)) config.updateCandidate(updated);
+        return Reply.ok("");
+    }
+
+    /**
+     * {@code wildcard delete STATEMENT REGEX}: every entry of the list STATEMENT names whose name
+     * matches REGEX (the whole name), after the matches are listed and the person says yes
+     * ({@code Delete N objects? [yes,no] (no)}); without a terminal the default, no, applies and
+     * the command fails so a script stops.
+     */
+    private Reply wildcardDelete(Words w, String command) throws IOException {
+        if (w.size() < 2 || !w.get(1).equals("delete")) {
+            return w.size() < 2 ? Reply.errorAt(command.length() + 1, "syntax error, expecting 'delete'.\n") : syntaxErrorAt(w, 1);
+        }
+        if (w.size() < 4) return Reply.errorAt(command.length() + 1, "syntax error, expecting <statement> and <regular-expression>.\n");
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile(w.words().getLast());
+        } catch (PatternSyntaxException e) {
+            return Reply.errorAt(w.starts().getLast(), "error: invalid regular expression: " + e.getDescription() + "\n");
+        }
+        int pathAt = w.starts().get(2);
+        String path = command.substring(pathAt, w.starts().getLast());
+        Node candidate = config.candidate();
+        Optional<ListScope> scope = listScope(Words.of(path).words(), path);
+        if (scope.isEmpty()) return Reply.errorAt(pathAt, "error: '" + path.strip() + "' names no list whose entries can be matched\n");
+        List<Node> matched = candidate.at(scope.get().parent()).map(n -> n.children().stream()
+                .filter(c -> scope.get().lists().contains(c.name()) && c.key() != null && pattern.matcher(c.key()).matches()).toList())
+                .orElse(List.of());
+        if (matched.isEmpty()) return Reply.ok("warning: no entries match '" + pattern + "'\n");
+        StringBuilder question = new StringBuilder();
+        matched.forEach(n -> question.append("matched: ").append(n.key()).append('\n'));
+        question.append("Delete ").append(matched.size()).append(matched.size() == 1 ? " object" : " objects").append("? [yes,no] (no) ");
+        Optional<Boolean> yes = confirmations.ask(question.toString());
+        if (yes.isEmpty()) {
+            return Reply.error(question.substring(0, question.lastIndexOf("Delete")) + "error: wildcard delete asks 'Delete "
+                    + matched.size() + " objects?' and nobody can answer without a terminal; the default (no) applies: nothing deleted\n");
+        }
+        if (!yes.get()) return Reply.ok("");
+        config.updateCandidate(TreeEdits.withoutEntries(candidate, scope.get().parent(), matched));
+        return Reply.ok("");
+    }
+
+    /** Where {@code wildcard delete} looks: the entries of {@code lists} under {@code parent}. */
+    private record ListScope(List<PathElement> parent, Set<String> lists) { }
+
+    /**
+     * The lists {@code words} name from the edit level: a keyed list by its keyword after its
+     * level ({@code services ipsec-vpn ike proposal}), or the keyless lists of a level
+     * ({@code interfaces}: its interface names).
+     */
+    private Optional<ListScope> listScope(List<String> words, String text) {
+        try {
+            List<PathElement> parent = words.size() == 1 ? state.level()
+                    : ConfigEditor.editLevel(state.level(), text.substring(0, text.stripTrailing().lastIndexOf(' ')));
+            Optional<SchemaNode> list = Schema.nodeAt(parent).flatMap(s -> Schema.named(s.children(), words.getLast()));
+            if (list.isPresent() && list.get() instanceof SchemaNode.ListNode l && !l.keyless()) {
+                return Optional.of(new ListScope(parent, Set.of(l.name())));
+            }
+        } catch (ConfigSyntaxException e) {
+            // not a keyed list: perhaps a level holding keyless ones
+        }
+        try {
+            List<PathElement> level = ConfigEditor.editLevel(state.level(), text);
+            Set<String> keyless = Schema.nodeAt(level).map(s -> s.children().stream()
+                    .filter(c -> c instanceof SchemaNode.ListNode l && l.keyless()).map(SchemaNode::name)
+                    .collect(java.util.stream.Collectors.toSet())).orElse(Set.of());
+            return keyless.isEmpty() ? Optional.empty() : Optional.of(new ListScope(level, keyless));
+        } catch (ConfigSyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * {@code replace pattern P with Q [upto N]}: rewrites the names and values below the edit
+     * level in which regular expression P is found ({@code \1} in Q is a group), at most N of
+     * them; keywords and secrets are left alone. A result the schema refuses, or two entries
+     * ending up with one name, changes nothing.
+     */
+    private Reply replacePattern(Words w) throws IOException {
+        if (w.size() < 2 || !w.get(1).equals("pattern")) return w.size() < 2 ? Reply.errorAt(w.starts().getFirst() + 8, "syntax error, expecting 'pattern'.\n") : syntaxErrorAt(w, 1);
+        if (w.size() < 3) return Reply.errorAt(w.starts().get(1) + 8, "syntax error, expecting <pattern>.\n");
+        if (w.size() < 4 || !w.get(3).equals("with")) {
+            return w.size() < 4 ? Reply.errorAt(w.starts().get(2) + w.get(2).length() + 1, "syntax error, expecting 'with'.\n") : syntaxErrorAt(w, 3);
+        }
+        if (w.size() < 5) return Reply.errorAt(w.starts().get(3) + 5, "syntax error, expecting <replacement>.\n");
+        int upto = 0;
+        if (w.size() > 5) {
+            if (!w.get(5).equals("upto")) return syntaxErrorAt(w, 5);
+            if (w.size() < 7 || !w.get(6).matches("\\d{1,9}")) {
+                return w.size() < 7 ? Reply.errorAt(w.starts().get(5) + 5, "syntax error, expecting <number>.\n") : syntaxErrorAt(w, 6);
+            }
+            if (w.size() > 7) return syntaxErrorAt(w, 7);
+            upto = Integer.parseInt(w.get(6));
+        }
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile(w.get(2));
+        } catch (PatternSyntaxException e) {
+            return Reply.errorAt(w.starts().get(2), "error: invalid regular expression: " + e.getDescription() + "\n");
+        }
+        Node candidate = config.candidate();
+        if (candidate.at(state.level()).isEmpty()) return Reply.ok("warning: no occurrences of '" + w.get(2) + "' found\n");
+        TreeEdits.Replaced r = TreeEdits.replace(candidate, state.level(), pattern, w.get(4), upto);
+        if (r.count() == 0) return Reply.ok("warning: no occurrences of '" + w.get(2) + "' found\n");
+        try {
+            Node checked = ConfigText.parseSetCommands(ConfigPrinter.setCommands(r.tree()));
+            if (!checked.equals(r.tree())) {
+                return Reply.error("error: the replacement gives two statements one name; nothing was replaced\n");
+            }
+        } catch (ConfigSyntaxException e) {
+            return Reply.error("error: the replacement makes a statement invalid (" + e.getMessage() + "); nothing was replaced\n");
+        }
+        config.updateCandidate(r.tree());
+        return Reply.ok("");
+    }
+
     private Reply editLevel(String rest, int restAt) {
         if (rest.isBlank()) return Reply.errorAt(restAt + 1, "syntax error, expecting <statement>.\n");
         try {
@@ -300,20 +525,66 @@ final class ConfigurationMode {
         }
     }
 
-    private Reply show(Pipeline p, String rest, int restAt) {
-        List<PathElement> level = state.level();
+    private Reply show(Pipeline p, String rest, int restAt) throws IOException {
+        Shown shown = Shown.level(state.level());
         if (!rest.isBlank()) {
             try {
-                level = ConfigEditor.editLevel(level, rest);
+                shown = Shown.of(state.level(), rest);
             } catch (ConfigSyntaxException e) {
                 return syntaxError(e, restAt);
             }
         }
-        if (p.compare()) return Reply.ok(config.compare(level));
-        Node candidate = config.candidate();
+        List<PathElement> level = shown.level();
+        if (p.compare().isPresent()) return compare(p.compare().get(), level);
+        Node candidate = shown.restrict(config.candidate());
         return Reply.ok(p.display().isPresent()
                 ? config.render(candidate, level, p.display().get())
                 : config.braces(candidate, level));
+    }
+
+    /** {@code show | compare}: the candidate against the active configuration, or against commit N. */
+    private Reply compare(Pipeline.Compare with, List<PathElement> level) throws IOException {
+        if (with.rollback().isEmpty()) return Reply.ok(config.compare(level));
+        Node old;
+        try {
+            old = config.committed(with.rollback().getAsInt());
+        } catch (IllegalArgumentException e) {
+            return Reply.error("error: " + e.getMessage() + "\n");
+        }
+        return Reply.ok(ConfigDiff.diff(StoreSession.pruneTo(old, level), StoreSession.pruneTo(config.candidate(), level)));
+    }
+
+    /** {@code update}: others' commits merged into this {@code configure private} session's copy. */
+    private Reply update(Words w) throws IOException {
+        if (w.size() > 1) return syntaxErrorAt(w, 1);
+        ConfigSession.Outcome o = config.update();
+        return o.ok() ? Reply.ok(o.text()) : Reply.error(o.text());
+    }
+
+    /** {@code status}: who is editing the configuration, this session included. */
+    private Reply status(Words w) throws IOException {
+        if (w.size() > 1) return syntaxErrorAt(w, 1);
+        return Reply.ok(config.status());
+    }
+
+    /**
+     * {@code save FILE}: the candidate's statements at the edit level, in brace form, written
+     * owner-only and atomically (secrets stay "$9$"-encoded); {@code save terminal} prints them.
+     * The file reads back with {@code load merge FILE relative} at the same level.
+     */
+    private Reply save(Words w) throws IOException {
+        if (w.size() == 1) return Reply.errorAt(w.starts().getFirst() + 5, "syntax error, expecting <filename> or terminal.\n");
+        if (w.size() > 2) return syntaxErrorAt(w, 2);
+        String text = config.braces(config.candidate(), state.level());
+        if (w.get(1).equals("terminal")) return Reply.ok(text);
+        Path file = Path.of(w.get(1));
+        try {
+            AtomicFiles.write(file, text);
+        } catch (IOException e) {
+            return Reply.error("error: could not write " + file + ": " + e.getMessage() + "\n");
+        }
+        long lines = text.lines().count();
+        return Reply.ok("Wrote " + lines + " line" + (lines == 1 ? "" : "s") + " of configuration to '" + file + "'\n");
     }
 
     /**
@@ -364,7 +635,7 @@ final class ConfigurationMode {
 
     /** A running daemon applies the new active configuration; without one there is nothing to tell. */
     private String reloadDaemon() {
-        if (!daemon.socketExists()) return "";
+        if (!daemon.running()) return "";
         return switch (daemon.execute(DaemonLink.RELOAD)) {
             case DaemonLink.Answer.Reply r when r.reply().ok() -> "";
             case DaemonLink.Answer.Reply r -> "warning: the Sallyport daemon did not apply the new configuration: "
@@ -433,10 +704,13 @@ final class ConfigurationMode {
         }
         List<String> lines = new ArrayList<>();
         if (!config.candidate().equals(config.active())) {
+            // configure exclusive and private discard what is not committed: Junos asks about that instead.
+            boolean discards = config.mode() != EditingSessions.Mode.SHARED;
             // Nobody to ask (-c, piped stdin): the default, yes, and the notice stays in the output.
-            Optional<Boolean> yes = confirmations.ask(EXIT_QUESTION);
+            Optional<Boolean> yes = confirmations.ask(discards ? DISCARD_QUESTION : EXIT_QUESTION);
             if (yes.isEmpty()) lines.add(UNCOMMITTED);
             else if (!yes.get()) return Reply.ok("");
+            if (discards) lines.add(DISCARDED);
         }
         lines.add("Exiting configuration mode");
         state.leaveConfiguration();

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** The shell's way to the daemon: the control socket in the state directory. */
-public final class DaemonLink {
+public final class DaemonLink implements ControlChannel {
     /** What the shell sends after a commit so a running daemon applies the new configuration. */
     public static final String RELOAD = "request sallyport reload";
 
@@ -28,6 +28,7 @@ public final class DaemonLink {
     }
 
     /** The state directory the shell and the daemon share (configuration store, certificate store). */
+    @Override
     public Path stateDir() {
         return stateDir;
     }
@@ -36,6 +37,12 @@ public final class DaemonLink {
         return client.daemonSocketExists();
     }
 
+    @Override
+    public boolean running() {
+        return socketExists();
+    }
+
+    @Override
     public Answer execute(String commandLine) {
         if (!client.daemonSocketExists()) {
             return new Answer.NotRunning("error: the Sallyport daemon is not running (no control socket at " + socket + ")");

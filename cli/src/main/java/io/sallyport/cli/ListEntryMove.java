@@ -32,7 +32,8 @@ final class ListEntryMove {
         });
     }
 
-    private static Node under(Node n, List<PathElement> path, java.util.function.UnaryOperator<Node> f) {
+    /** {@code n} with the node at {@code path} replaced through {@code f}. */
+    static Node under(Node n, List<PathElement> path, java.util.function.UnaryOperator<Node> f) {
         if (path.isEmpty()) return f.apply(n);
         PathElement head = path.getFirst();
         return n.mapChild(head.name(), head.key(), c -> under(c, path.subList(1, path.size()), f));

@@ -15,7 +15,10 @@ import java.util.Map;
 final class OperationalCatalog {
 
     /** Shell-local commands, handled without the daemon. */
-    static final List<String> LOCAL = List.of("configure [exclusive|private]", "exit", "help", "quit", "show system commit");
+    static final List<String> LOCAL = List.of("configure [exclusive|private]", "exit", "help [reference|topic]", "quit", "show system commit",
+            "show system rollback NUMBER [compare]", "show version", "show log [FILE]", "file list [DIRECTORY]", "file show FILE",
+            "monitor start FILE", "monitor stop [FILE]", "monitor list", "ping HOST [count] [size] [source] [ttl] [interval]",
+            "traceroute HOST [source] [ttl]");
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("show", "Show system information"),
@@ -29,6 +32,27 @@ final class OperationalCatalog {
             Map.entry("configuration", "Show current configuration"),
             Map.entry("system", "Show system information"),
             Map.entry("commit", "Show pending commit and commit history"),
+            Map.entry("rollback", "Show rolled back configuration"),
+            Map.entry("version", "Show software process revision levels"),
+            Map.entry("log", "Show contents of log file"),
+            Map.entry("FILE", "Name of log file"),
+            Map.entry("DIRECTORY", "Directory to list (the log directory)"),
+            Map.entry("file", "Perform file operations"),
+            Map.entry("list", "List file information"),
+            Map.entry("monitor", "Show real-time debugging information"),
+            Map.entry("start", "Start showing log file in real time"),
+            Map.entry("stop", "Stop showing log file in real time"),
+            Map.entry("ping", "Ping remote target"),
+            Map.entry("traceroute", "Trace route to remote host"),
+            Map.entry("HOST", "Hostname or address of remote host"),
+            Map.entry("count", "Number of ping requests to send (1..100, default 5)"),
+            Map.entry("source", "Source address"),
+            Map.entry("ttl", "IP time-to-live value (hops for traceroute)"),
+            Map.entry("interval", "Delay between ping requests (seconds)"),
+            Map.entry("topic", "Help on a topic"),
+            Map.entry("reference", "Summary of a configuration statement and what it holds"),
+            Map.entry("NUMBER", "Rollback index (0..49)"),
+            Map.entry("compare", "Compare with another rollback configuration (then its index)"),
             Map.entry("services", "Show services information"),
             Map.entry("ipsec-vpn", "IPSec VPN service information"),
             Map.entry("ike", "Internet Key Exchange information"),
@@ -69,7 +93,22 @@ final class OperationalCatalog {
             Map.entry("drops", "Show drop counters no other command shows (Sallyport)"),
             Map.entry("peer-address", "Address of IKE peer"),
             Map.entry("routing-instance", "Name of routing instance"),
-            Map.entry("tunnel-index", "Index of tunnel within its service set"));
+            Map.entry("tunnel-index", "Index of tunnel within its service set"),
+            Map.entry("ospf", "Show OSPF information"),
+            Map.entry("neighbor", "Show neighbor information"),
+            Map.entry("interface", "Show interface information"),
+            Map.entry("route", "Show routing table information"),
+            Map.entry("protocol", "Name of protocol (ospf, static)"),
+            Map.entry("table", "Name of routing table (inet.0, NAME.inet.0)"));
+
+    /** Help for a word that means something else in another command, keyed by the command's first word. */
+    private static final Map<String, String> HELP_IN = Map.of(
+            "ping size", "Size of request packets (bytes)",
+            "monitor list", "Show the log files being monitored");
+
+    private static String help(List<String> pattern, String word) {
+        return HELP_IN.getOrDefault(pattern.getFirst() + " " + word, HELP.getOrDefault(word, ""));
+    }
 
     private final List<List<String>> patterns;
 
@@ -91,14 +130,14 @@ final class OperationalCatalog {
             if (typed.size() < fixed) {
                 if (p.subList(0, typed.size()).equals(typed)) {
                     String w = p.get(typed.size());
-                    out.putIfAbsent(w, new HelpLine(w, HELP.getOrDefault(w, "")));
+                    out.putIfAbsent(w, new HelpLine(w, help(p, w)));
                 }
             } else if (p.subList(0, fixed).equals(typed.subList(0, fixed))) {
                 for (String opt : p.subList(fixed, p.size())) {
                     for (String alt : opt.replace("[", "").replace("]", "").split("\\|")) {
                         if (typed.subList(fixed, typed.size()).contains(alt)) continue;
                         String word = alt.equals(alt.toUpperCase(java.util.Locale.ROOT)) ? "<" + alt.toLowerCase(java.util.Locale.ROOT) + ">" : alt;
-                        out.putIfAbsent(word, new HelpLine(word, HELP.getOrDefault(alt, "")));
+                        out.putIfAbsent(word, new HelpLine(word, help(p, alt)));
                     }
                 }
             }

@@ -3,6 +3,7 @@ package io.sallyport.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -11,10 +12,15 @@ import java.util.regex.PatternSyntaxException;
  * Display and compare pipes change what the command renders; match, except, find, last, trim and
  * count filter the rendered text, in order, as Junos applies them.
  */
-public record Pipeline(String command, Optional<Display> display, boolean compare, List<Filter> filters) {
+public record Pipeline(String command, Optional<Display> display, Optional<Compare> compare, List<Filter> filters) {
 
     public Pipeline {
         filters = List.copyOf(filters);
+    }
+
+    /** {@code | compare}: against the active configuration, or {@code | compare rollback N}: against commit N. */
+    public record Compare(OptionalInt rollback) {
+        static final Compare ACTIVE = new Compare(OptionalInt.empty());
     }
 
     /** {@code | display FORM}. */
@@ -70,7 +76,7 @@ public record Pipeline(String command, Optional<Display> display, boolean compar
         }
     }
 
-    /** {@code | no-more}: paging is off anyway, so it changes nothing. */
+    /** {@code | no-more}: the text is left as it is; the interactive runner does not page it ({@link Shell#pages}). */
     public record NoMore() implements Filter {
         @Override public List<String> apply(List<String> lines) { return lines; }
     }
@@ -91,15 +97,22 @@ public record Pipeline(String command, Optional<Display> display, boolean compar
     public static Result parse(String line) {
         List<String> parts = splitAtPipes(line);
         Optional<Display> display = Optional.empty();
-        boolean compare = false;
+        Optional<Compare> compare = Optional.empty();
         List<Filter> filters = new ArrayList<>();
         for (String part : parts.subList(1, parts.size())) {
             Words w = Words.of(part);
             String verb = w.first();
             switch (verb) {
                 case "compare" -> {
-                    if (w.size() != 1) return Result.error("syntax error: compare with a specific rollback is not supported");
-                    compare = true;
+                    if (w.size() == 1) {
+                        compare = Optional.of(Compare.ACTIVE);
+                    } else if (w.size() == 3 && w.get(1).equals("rollback") && w.get(2).matches("\\d{1,2}")
+                            && Integer.parseInt(w.get(2)) < 50) {
+                        compare = Optional.of(new Compare(OptionalInt.of(Integer.parseInt(w.get(2)))));
+                    } else {
+                        return Result.error("syntax error, expecting 'rollback <number>' (0..49) after 'compare'"
+                                + (w.size() > 1 ? ": " + String.join(" ", w.from(1)) : ""));
+                    }
                 }
                 case "display" -> {
                     if (w.size() != 2) return Result.error("syntax error, expecting <set>, <json> or <xml>");

@@ -26,6 +26,11 @@ final class SchemaGuide {
      * {@code typed} leaves the schema (the command itself will report why).
      */
     static List<HelpLine> next(List<PathElement> base, List<String> typed, Node candidate) {
+        return next(base, typed, candidate, References.NONE);
+    }
+
+    /** {@link #next(List, List, Node)}, with the names a reference may take ({@code ike-policy ?} lists the policies). */
+    static List<HelpLine> next(List<PathElement> base, List<String> typed, Node candidate, References references) {
         List<String> words = new ArrayList<>(ConfigEditor.words(base));
         words.addAll(typed);
         Schema.Expectation expected;
@@ -43,7 +48,9 @@ final class SchemaGuide {
             }
             case Schema.Expectation.Value v -> {
                 List<HelpLine> out = new ArrayList<>(valueHelp(v.type(), v.help()));
-                for (String key : existingKeys(base, typed, v.statement(), candidate)) {
+                List<String> names = new ArrayList<>(existingKeys(base, typed, v.statement(), candidate));
+                names.addAll(references.defined(words, v.statement(), candidate));
+                for (String key : names) {
                     if (out.stream().noneMatch(h -> h.word().equals(key))) out.add(new HelpLine(key, ""));
                 }
                 yield out;

@@ -22,7 +22,7 @@ public final class Shell {
     private final ShellState state = new ShellState();
     private final ConfigSession config;
     private final String user;
-    private final String systemHost;
+    private final java.util.function.Supplier<String> systemHost;
     private final Assist assist;
     private final ConfigurationMode configurationMode;
     private final OperationalMode operationalMode;
@@ -31,6 +31,7 @@ public final class Shell {
     private SecretPrompt secrets = SecretPrompt.NONE;
     private ConfirmPrompt confirmations = ConfirmPrompt.NONE;
     private PasteInput paste = PasteInput.NONE;
+    private final LogMonitor monitor = new LogMonitor();
 
     /**
      * @param config     the configuration store of the state directory
@@ -38,12 +39,21 @@ public final class Shell {
      * @param user       the login name shown in the prompt
      * @param systemHost the host name shown when the active configuration has no {@code system host-name}
      */
-    public Shell(ConfigSession config, DaemonLink daemon, String user, String systemHost) {
+    public Shell(ConfigSession config, ControlChannel daemon, String user, String systemHost) {
+        this(config, daemon, user, () -> systemHost);
+    }
+
+    /**
+     * @param systemHost the host name shown when the active configuration has none, asked each
+     *                   time (the lab's shell shows the router it talks to)
+     */
+    public Shell(ConfigSession config, ControlChannel daemon, String user, java.util.function.Supplier<String> systemHost) {
         this.config = config;
         this.user = user;
         this.systemHost = systemHost;
-        this.assist = new Assist(state, config);
-        this.operationalMode = new OperationalMode(config, daemon);
+        this.assist = new Assist(state, config, new References(() -> new io.sallyport.pki.PkiStore(daemon.stateDir()).localCertificateIds()));
+        assist.logFiles(() -> HostCommands.fileNames(daemon.stateDir().resolve("log")));
+        this.operationalMode = new OperationalMode(config, daemon, this::hostName, monitor);
         this.configurationMode = new ConfigurationMode(state, config, daemon, operationalMode, prompt -> secrets.read(prompt),
                 question -> confirmations.ask(question), () -> paste.untilEndOfInput());
     }
@@ -54,6 +64,13 @@ public final class Shell {
      */
     public Shell echoCommandOnError(boolean on) {
         this.echo = on;
+        return this;
+    }
+
+    /** Operational commands added to this shell ({@code ?}, TAB and abbreviations know them too). */
+    public Shell extendedBy(ShellExtension extension) {
+        operationalMode.extension(extension);
+        assist.extension(extension);
         return this;
     }
 
@@ -78,6 +95,15 @@ public final class Shell {
     /** Where {@code load ... terminal} reads the pasted text (the terminal, up to Ctrl-D). */
     public Shell pasteInput(PasteInput input) {
         this.paste = input;
+        return this;
+    }
+
+    /** The log files {@code monitor start} follows; the interactive reader polls and prints it. */
+    LogMonitor monitor() { return monitor; }
+
+    /** Where {@code ping} and {@code traceroute} are found: the {@code PATH} unless a test says otherwise. */
+    Shell programs(java.util.function.Function<String, Optional<java.nio.file.Path>> programs) {
+        operationalMode.programs(programs);
         return this;
     }
 
@@ -127,8 +153,41 @@ public final class Shell {
      */
     private Reply help(Pipeline p) {
         Words w = Words.of(p.command());
-        if (w.size() > 1) return ConfigurationMode.syntaxErrorAt(w, 1);
-        return Reply.ok(HelpLine.render(assist.help("").stream().filter(h -> !h.equals(SchemaGuide.ENTER)).toList()));
+        if (w.size() == 1) return Reply.ok(HelpLine.render(assist.help("").stream().filter(h -> !h.equals(SchemaGuide.ENTER)).toList()));
+        return switch (w.get(1)) {
+            case "reference" -> helpReference(w);
+            case "topic" -> Reply.error("error: Sallyport has no help topics in the shell: its manual is docs/ and the reference it"
+                    + " follows; 'help reference STATEMENT' summarises a configuration statement\n");
+            default -> ConfigurationMode.syntaxErrorAt(w, 1);
+        };
+    }
+
+    /**
+     * {@code help reference STATEMENT...}: what a configuration statement is (its help text) and
+     * what it holds or takes, from the schema; alone, the top-level statements.
+     */
+    private Reply helpReference(Words w) {
+        List<String> path = w.from(2);
+        for (int i = 1; i <= path.size(); i++) {
+            try {
+                io.sallyport.config.Schema.expect(path.subList(0, i));
+            } catch (io.sallyport.config.ConfigSyntaxException e) {
+                return Reply.errorAt(w.starts().get(i + 1), e.detail() + "\n");
+            }
+        }
+        List<HelpLine> next = SchemaGuide.next(List.of(), path, config.candidate());
+        StringBuilder sb = new StringBuilder();
+        if (!path.isEmpty()) {
+            String last = path.getLast();
+            String about = SchemaGuide.next(List.of(), path.subList(0, path.size() - 1), config.candidate()).stream()
+                    .filter(h -> h.word().equals(last)).map(HelpLine::help).findFirst().orElse("");
+            sb.append(String.join(" ", path)).append(about.isEmpty() ? "" : ": " + about).append('\n');
+        }
+        List<HelpLine> holds = next.stream().filter(h -> !h.equals(SchemaGuide.ENTER)).toList();
+        if (holds.isEmpty()) return Reply.ok(sb + "  (a statement on its own: it takes nothing more)\n");
+        sb.append(holds.stream().anyMatch(h -> !h.word().startsWith("<")) ? "Statements and values it takes:\n" : "Value it takes:\n");
+        holds.forEach(h -> sb.append(h.render()).append('\n'));
+        return Reply.ok(sb.toString());
     }
 
     private Reply run(String trimmed) throws IOException {
@@ -151,6 +210,19 @@ public final class Shell {
                 : state.configurationMode() ? configurationMode.execute(p) : operational(p);
         String text = reply.status() == Reply.Status.OK ? p.filter(reply.text()) : reply.text();
         return new Reply(withCaret(expanded, reply.caretColumn(), text), reply.status(), reply.caretColumn());
+    }
+
+    /**
+     * Whether the output of {@code line} may be paged on a terminal: always, unless it ends in
+     * {@code | no-more} (abbreviated or not).
+     */
+    public boolean pages(String line) {
+        try {
+            Pipeline.Result parsed = Pipeline.parse(assist.expand(line.strip()).line());
+            return parsed.pipeline() == null || parsed.pipeline().filters().stream().noneMatch(f -> f instanceof Pipeline.NoMore);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     /** What may come next after {@code line}, for the {@code ?} key of the interactive reader. */
@@ -193,6 +265,15 @@ public final class Shell {
         List<String> kept = new ArrayList<>();
         for (int i = 0; i < w.size(); i++) if (!drop.contains(i)) kept.add(Words.quote(w.get(i)));
         return String.join(" ", kept);
+    }
+
+    /** The keyword Space puts in place of the last, partial word of {@code line}, if it stands for exactly one. */
+    public Optional<String> keywordCompletion(String line) {
+        try {
+            return assist.keywordCompletion(line);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The words TAB may put in place of the last word of {@code line}. */
@@ -255,6 +336,6 @@ public final class Shell {
     }
 
     private String hostName() {
-        return config.active().child("system").flatMap(s -> s.value("host-name")).orElse(systemHost);
+        return config.active().child("system").flatMap(s -> s.value("host-name")).orElseGet(systemHost);
     }
 }

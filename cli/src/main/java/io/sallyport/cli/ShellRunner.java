@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jline.keymap.KeyMap;
 import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
@@ -15,6 +18,7 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.Reference;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.LineReaderImpl;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -25,6 +29,8 @@ import org.jline.terminal.TerminalBuilder;
  */
 public final class ShellRunner {
     private static final String HELP_WIDGET = "junos-help";
+    private static final String SPACE_WIDGET = "junos-space";
+    private static final String TAB_WIDGET = "junos-tab";
 
     private ShellRunner() {
     }
@@ -106,7 +112,10 @@ public final class ShellRunner {
                         candidates.add(new Candidate(word, word, null, null, null, null, true));
                     }
                 })
-                .option(LineReader.Option.AUTO_LIST, true)
+                // JLine only completes; a second TAB lists the choices with their help, as '?' does (our widget).
+                .option(LineReader.Option.AUTO_LIST, false)
+                .option(LineReader.Option.LIST_AMBIGUOUS, false)
+                .option(LineReader.Option.AUTO_MENU, false)
                 .variable(LineReader.HISTORY_FILE, historyFile)
                 // A key passphrase typed on a command line must not land in the history file.
                 .variable(LineReader.HISTORY_IGNORE, "*passphrase*:*challenge-password*")
@@ -122,12 +131,42 @@ public final class ShellRunner {
             return true;
         });
         reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(HELP_WIDGET), KeyMap.translate("?"));
+        reader.getWidgets().put(SPACE_WIDGET, () -> {
+            String typed = reader.getBuffer().upToCursor();
+            if (typed.chars().filter(ch -> ch == '"').count() % 2 == 0) {
+                Words w = Words.of(typed);
+                shell.keywordCompletion(typed).ifPresent(word -> {
+                    reader.getBuffer().backspace(w.words().getLast().length());
+                    reader.getBuffer().write(word);
+                });
+            }
+            reader.getBuffer().write(' ');
+            return true;
+        });
+        reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(SPACE_WIDGET), " ");
+        String[] lastTab = {null};
+        reader.getWidgets().put(TAB_WIDGET, () -> {
+            String buffer = reader.getBuffer().toString();
+            if (buffer.equals(lastTab[0])) {
+                List<HelpLine> help = shell.help(reader.getBuffer().upToCursor());
+                reader.printAbove(help.isEmpty() ? "No valid completions" : HelpLine.render(help).stripTrailing());
+                return true;
+            }
+            reader.callWidget(LineReader.COMPLETE_WORD);
+            lastTab[0] = reader.getBuffer().toString();
+            return true;
+        });
+        reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(TAB_WIDGET), "\t");
         shell.secretPrompt(prompt -> readSecret(reader, prompt));
         shell.confirmPrompt(question -> confirm(reader, question));
         shell.pasteInput(() -> paste(reader, terminal));
+        Pager pager = new Pager(terminal::getHeight, () -> readKey(terminal), terminal.writer());
+        ScheduledExecutorService monitor = follow(shell.monitor(), reader);
         try {
-            return loop(shell, reader, terminal);
+            return loop(shell, reader, terminal, pager);
         } finally {
+            monitor.shutdownNow();
+            shell.monitor().detach();
             shell.close();
         }
     }
@@ -172,6 +211,9 @@ public final class ShellRunner {
         Object history = reader.getVariable(LineReader.DISABLE_HISTORY);
         reader.setVariable(LineReader.DISABLE_HISTORY, true);
         StringBuilder text = new StringBuilder();
+        // Raw between lines too: a pasted block followed by Ctrl-D must not meet the cooked line
+        // discipline while no readLine runs (there ^D is no byte, and the end would be missed).
+        Attributes cooked = terminal.enterRawMode();
         try {
             while (true) text.append(reader.readLine("")).append('\n');
         } catch (EndOfFileException e) {
@@ -179,6 +221,7 @@ public final class ShellRunner {
         } catch (UserInterruptException e) {
             return Optional.empty();
         } finally {
+            terminal.setAttributes(cooked);
             reader.setVariable(LineReader.DISABLE_HISTORY, history == null ? false : history);
         }
     }
@@ -193,7 +236,36 @@ public final class ShellRunner {
         };
     }
 
-    private static int loop(Shell shell, LineReader reader, Terminal terminal) {
+    /**
+     * {@code monitor start FILE}: what the followed files gained, printed above the line being
+     * typed, checked twice a second on a thread of its own (the files are the daemon's, written
+     * whenever kmd traces).
+     */
+    private static ScheduledExecutorService follow(LogMonitor monitor, LineReader reader) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sallyport-monitor");
+            t.setDaemon(true);
+            return t;
+        });
+        monitor.attach();
+        timer.scheduleWithFixedDelay(() -> {
+            String text = monitor.poll();
+            if (!text.isEmpty()) reader.printAbove(text.stripTrailing());
+        }, 500, 500, TimeUnit.MILLISECONDS);
+        return timer;
+    }
+
+    /** One key, unechoed, for the pager's {@code ---(more)---}. */
+    private static int readKey(Terminal terminal) throws java.io.IOException {
+        Attributes before = terminal.enterRawMode();
+        try {
+            return terminal.reader().read();
+        } finally {
+            terminal.setAttributes(before);
+        }
+    }
+
+    private static int loop(Shell shell, LineReader reader, Terminal terminal, Pager pager) {
         boolean lastFailed = false;
         while (true) {
             if (shell.inConfigurationMode()) {
@@ -209,7 +281,8 @@ public final class ShellRunner {
                 return lastFailed ? 1 : 0;
             }
             Reply r = shell.execute(line);
-            terminal.writer().print(r.text());
+            if (shell.pages(line)) pager.print(r.text());
+            else terminal.writer().print(r.text());
             terminal.writer().flush();
             if (r.status() == Reply.Status.EXIT) return 0;
             lastFailed = r.failed();

@@ -114,6 +114,36 @@ public final class StoreSession implements ConfigSession {
     }
 
     @Override
+    public Mode mode() {
+        return self.map(Session::mode).orElse(Mode.SHARED);
+    }
+
+    @Override
+    public Outcome update() throws IOException {
+        if (!inPrivate()) return new Outcome(false, "error: update is only available in configure private mode\n");
+        refresh();
+        Node active = store.active();
+        if (active.equals(privateBase)) return new Outcome(true, "");
+        return switch (PrivateMerge.merge(privateBase, privateCandidate, active)) {
+            case PrivateMerge.Result.Merged m -> {
+                privateCandidate = m.tree();
+                privateBase = active;
+                yield new Outcome(true, "");
+            }
+            case PrivateMerge.Result.Conflict c -> new Outcome(false, conflicts(c) + "error: update failed: (configuration database modified)\n");
+        };
+    }
+
+    /** The statements a private copy and others' commits both changed, in the Junos frame. */
+    private static String conflicts(PrivateMerge.Result.Conflict c) {
+        StringBuilder text = new StringBuilder("[edit]\n");
+        for (String statement : c.statements()) {
+            text.append("  '").append(statement).append("'\n").append("    modified by another commit since 'configure private'\n");
+        }
+        return text.toString();
+    }
+
+    @Override
     public Optional<String> lockedBy() throws IOException {
         for (Session s : sessions.list()) {
             if (s.mode() == Mode.EXCLUSIVE && self.map(me -> !me.id().equals(s.id())).orElse(true)) {
@@ -193,12 +223,7 @@ public final class StoreSession implements ConfigSession {
             switch (PrivateMerge.merge(privateBase, privateCandidate, store.active())) {
                 case PrivateMerge.Result.Merged m -> tree = m.tree();
                 case PrivateMerge.Result.Conflict c -> {
-                    StringBuilder text = new StringBuilder("[edit]\n");
-                    for (String statement : c.statements()) {
-                        text.append("  '").append(statement).append("'\n")
-                                .append("    modified by another commit since 'configure private'\n");
-                    }
-                    return new Outcome(false, text + "error: commit failed: (configuration database modified)\n");
+                    return new Outcome(false, conflicts(c) + "error: commit failed: (configuration database modified)\n");
                 }
             }
         }
@@ -223,6 +248,16 @@ public final class StoreSession implements ConfigSession {
         } catch (IllegalArgumentException e) {
             return new Outcome(false, "error: " + e.getMessage() + "\n");
         }
+    }
+
+    @Override
+    public Node committed(int n) throws IOException {
+        return store.rollbackConfiguration(n);
+    }
+
+    @Override
+    public String status() throws IOException {
+        return users(sessions.list());
     }
 
     @Override

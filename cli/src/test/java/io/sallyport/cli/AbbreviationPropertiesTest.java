@@ -35,7 +35,7 @@ class AbbreviationPropertiesTest {
         state = Files.createTempDirectory("sallyport-abbrev");
         ShellState s = new ShellState();
         s.enterConfiguration();
-        assist = new Assist(s, StoreSession.open(state, "alice"));
+        assist = new Assist(s, StoreSession.open(state, "alice"), References.NONE);
     }
 
     @AfterAll

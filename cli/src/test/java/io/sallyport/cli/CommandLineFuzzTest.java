@@ -30,10 +30,10 @@ class CommandLineFuzzTest {
     static void open() throws IOException {
         state = Files.createTempDirectory("sallyport-cli-fuzz");
         StoreSession store = StoreSession.open(state, "fuzz");
-        operational = new Assist(new ShellState(), store);
+        operational = new Assist(new ShellState(), store, References.NONE);
         ShellState s = new ShellState();
         s.enterConfiguration();
-        configuration = new Assist(s, store);
+        configuration = new Assist(s, store, References.NONE);
     }
 
     @AfterAll

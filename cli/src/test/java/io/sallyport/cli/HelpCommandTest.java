@@ -36,9 +36,24 @@ class HelpCommandTest {
     }
 
     @Test
-    void helpWithATopicIsASyntaxError() {
+    void helpReferenceSummarisesAStatementFromTheSchema() {
+        Reply r = shell.execute("help reference services ipsec-vpn ike proposal");
+        assertEquals(Reply.Status.OK, r.status(), r.text());
+        assertTrue(r.text().startsWith("services ipsec-vpn ike proposal: Define an IKE proposal\nValue it takes:\n"), r.text());
+        r = shell.execute("help reference services ipsec-vpn ike proposal p1");
+        assertTrue(r.text().contains("\n  dh-group "), r.text());
+        assertTrue(shell.help("help reference services ipsec-vpn i").stream().anyMatch(h -> h.word().equals("ike")));
+        r = shell.execute("help reference services frob");
+        assertTrue(r.failed());
+        assertTrue(r.text().startsWith(" ".repeat(shell.prompt().length() + 24) + "^\n"), r.text());
+    }
+
+    @Test
+    void helpTopicSaysWhereTheManualIsAndOtherWordsAreSyntaxErrors() {
         Reply r = shell.execute("help topic");
         assertTrue(r.failed());
+        assertTrue(r.text().contains("'help reference STATEMENT'"), r.text());
+        r = shell.execute("help frob");
         assertEquals(" ".repeat(shell.prompt().length() + 5) + "^\nsyntax error.\n", r.text());
     }
 }

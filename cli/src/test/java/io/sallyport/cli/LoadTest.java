@@ -89,11 +89,73 @@ class LoadTest {
     }
 
     @Test
-    void loadReplaceIsRefusedInWordsAndOverrideHasNoRelative() {
-        Reply r = shell.execute("load replace terminal");
-        assertTrue(r.failed() && r.text().contains("load replace is not supported"), r.text());
-        r = shell.execute("load override terminal relative");
+    void overrideAndUpdateHaveNoRelative() {
+        Reply r = shell.execute("load override terminal relative");
+        assertTrue(r.failed() && r.text().endsWith("^\nsyntax error.\n"), r.text());
+        r = shell.execute("load update terminal relative");
         assertTrue(r.failed() && r.text().endsWith("^\nsyntax error.\n"), r.text());
         assertTrue(shell.help("load merge terminal ").stream().anyMatch(h -> h.word().equals("relative")));
+    }
+
+    @Test
+    void loadReplaceReplacesTaggedStatementsAndMergesTheRest() {
+        ok("set services ipsec-vpn ike proposal p1 dh-group group14");
+        ok("set services ipsec-vpn ike proposal p1 lifetime-seconds 3600");
+        ok("set services ipsec-vpn ike proposal p2 dh-group group19");
+        pastes.add(Optional.of("""
+                services {
+                    ipsec-vpn {
+                        ike {
+                            replace: proposal p1 {
+                                dh-group group20;
+                            }
+                            proposal p2 {
+                                lifetime-seconds 7200;
+                            }
+                        }
+                    }
+                }
+                """));
+        assertEquals("load complete\n", ok("load replace terminal"));
+        assertEquals("""
+                set system host-name r1
+                set services ipsec-vpn ike proposal p1 dh-group group20
+                set services ipsec-vpn ike proposal p2 dh-group group19
+                set services ipsec-vpn ike proposal p2 lifetime-seconds 7200
+                """, ok("show | display set"), "p1 replaced whole (its lifetime gone), p2 merged");
+        pastes.add(Optional.of("replace: system { host-name r2; }\n"));
+        Reply r = shell.execute("load merge terminal");
+        assertTrue(r.failed(), "replace: is for load replace only: " + r.text());
+    }
+
+    @Test
+    void loadUpdateLeavesTheCandidateEqualToTheText() {
+        ok("set services ipsec-vpn ike proposal p1 dh-group group14");
+        pastes.add(Optional.of("/* kept */\nsystem {\n    host-name r5;\n}\n"));
+        assertEquals("load complete\n", ok("load update terminal"));
+        assertEquals("/* kept */\nsystem {\n    host-name r5;\n}\n", ok("show"));
+    }
+
+    @Test
+    void loadPatchAppliesACompareOutput() {
+        ok("set services ipsec-vpn ike proposal p1 dh-group group14");
+        ok("commit");
+        ok("set system host-name r2");
+        ok("delete services ipsec-vpn ike proposal p1");
+        ok("set services ipsec-vpn ike proposal p3 dh-group group19");
+        String patch = ok("show | compare");
+        ok("rollback 0");
+        pastes.add(Optional.of(patch));
+        assertEquals("load complete\n", ok("load patch terminal"));
+        assertEquals(patch, ok("show | compare"), "the same changes again");
+        ok("rollback 0");
+        pastes.add(Optional.of("[edit system]\n-   host-name r9;\n+   host-name r3;\n"));
+        Reply r = shell.execute("load patch terminal");
+        assertTrue(r.failed() && r.text().contains("not there as written: system host-name"), r.text());
+        assertEquals("", ok("show | compare"), "a patch that does not apply changes nothing");
+        ok("edit system");
+        pastes.add(Optional.of("[edit]\n-   host-name r1;\n+   host-name r4;\n"));
+        assertEquals("load complete\n", ok("load patch terminal relative"));
+        assertTrue(ok("show").contains("host-name r4;"));
     }
 }

@@ -15,14 +15,16 @@ class OperationalCatalogTest {
 
     @Test
     void topLevelOffersTheDaemonCommandsAndTheShellOwn() {
-        assertEquals(List.of("clear", "configure", "exit", "help", "quit", "request", "show"), words(List.of()));
+        assertEquals(List.of("clear", "configure", "exit", "file", "help", "monitor", "ping", "quit", "request", "show", "traceroute"),
+                words(List.of()));
     }
 
     @Test
     void walksTheFixedWordsOfShowCommands() {
-        assertEquals(List.of("configuration", "security", "services", "system"), words(List.of("show")));
+        assertEquals(List.of("configuration", "log", "ospf", "route", "security", "services", "system", "version"), words(List.of("show")));
+        assertEquals(List.of("interface", "neighbor"), words(List.of("show", "ospf")));
         assertEquals(List.of("ipsec-vpn", "service-sets"), words(List.of("show", "services")));
-        assertEquals(List.of("drops", "ike", "ipsec"), words(List.of("show", "services", "ipsec-vpn")));
+        assertEquals(List.of("certificates", "drops", "ike", "ipsec", "negotiation-times"), words(List.of("show", "services", "ipsec-vpn")));
         assertEquals(List.of("security-associations", "statistics"), words(List.of("show", "services", "ipsec-vpn", "ike")));
     }
 

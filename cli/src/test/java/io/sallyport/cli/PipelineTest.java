@@ -23,7 +23,7 @@ class PipelineTest {
     void splitsCommandFromDisplayCompareAndFilters() {
         Pipeline p = parse("show services | compare | display set | match ike | except proposal | count");
         assertEquals("show services", p.command());
-        assertTrue(p.compare());
+        assertEquals(Optional.of(Pipeline.Compare.ACTIVE), p.compare());
         assertEquals(Optional.of(Pipeline.Display.SET), p.display());
         assertEquals(3, p.filters().size());
     }

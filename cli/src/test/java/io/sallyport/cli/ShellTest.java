@@ -225,7 +225,8 @@ class ShellTest {
         String err = fails("show services ipsec-vpn ike security-associations");
         assertEquals("error: the Sallyport daemon is not running (no control socket at "
                 + state.resolve("sallyport.sock") + ")\n", err);
-        assertTrue(fails("show services ipsec-vpn frob").startsWith("syntax error"), "checked before the daemon is asked");
+        assertTrue(fails("show services ipsec-vpn frob").endsWith(": frob\n") && fails("show services ipsec-vpn frob").contains("^\nsyntax error"),
+                "checked before the daemon is asked, the caret under the word at fault");
     }
 
     @Test

@@ -57,6 +57,23 @@ public final class ConfigEditor {
         return last.path;
     }
 
+    /**
+     * One statement WORDS name relative to {@code base}, as {@code insert} addresses it: a list
+     * entry ({@code term t2}), or members of an ordered leaf-list ({@code proposals p2}, with
+     * {@code values} holding the members typed).
+     */
+    public record Statement(List<PathElement> path, List<String> values, boolean leafList) {}
+
+    /** The one statement WORDS name relative to {@code base}; more than one is a syntax error. */
+    public static Statement statement(List<PathElement> base, String words) throws ConfigSyntaxException {
+        List<Target> targets = resolve(base, Lexer.tokenize(words), Verb.DELETE);
+        if (targets.size() != 1) {
+            throw new ConfigSyntaxException("syntax error: expecting one statement, found " + targets.size(), 0, 0, words(base));
+        }
+        Target t = targets.getFirst();
+        return new Statement(t.path, t.values, t.schema instanceof LeafList);
+    }
+
     /** Whether the statement WORDS names (relative to base) exists in the tree. */
     public static boolean exists(Node root, List<PathElement> base, String words) throws ConfigSyntaxException {
         for (Target t : resolve(base, Lexer.tokenize(words), Verb.DELETE)) {
@@ -361,6 +378,17 @@ public final class ConfigEditor {
             out.add(p);
         }
         return changed ? node.withChildren(out) : node;
+    }
+
+    /** The statement at {@code path} (which exists) annotated with {@code text}; an empty text removes the annotation. */
+    public static Node annotate(Node root, List<PathElement> path, String text) {
+        return annotateAt(root, path, 0, text.isEmpty() ? null : text);
+    }
+
+    private static Node annotateAt(Node node, List<PathElement> path, int depth, String text) {
+        PathElement e = path.get(depth);
+        return node.mapChild(e.name(), e.key(), c -> depth == path.size() - 1
+            ? c.withAnnotation(text) : annotateAt(c, path, depth + 1, text));
     }
 
     static Node markInactive(Node root, List<PathElement> path, Target at) throws ConfigSyntaxException {

@@ -18,7 +18,8 @@ public final class ConfigPrinter {
 
     /**
      * The curly-brace form, as {@code show configuration} prints it; a statement holding a secret
-     * ends in {@code ## SECRET-DATA}.
+     * ends in {@code ## SECRET-DATA}; an annotated statement has its {@code /* ... *}{@code /} line
+     * above it. The set form has no place for annotations and leaves them out, as Junos does.
      */
     public static String braces(Node root) {
         return braces(root, Schema.nodeAt(List.of()).orElseThrow());
@@ -63,16 +64,17 @@ public final class ConfigPrinter {
     }
 
     private static void statement(Node n, SchemaNode s, String indent, String headPrefix, StringBuilder sb) {
+        if (n.annotation() != null) sb.append(indent).append("/* ").append(n.annotation()).append(" */\n");
         String lead = indent + (n.inactive() ? "inactive: " : "") + headPrefix;
         switch (s) {
             case Leaf f -> sb.append(lead).append(inlineLeaf(n, f)).append(Secrets.isSecret(f) ? "; " + Secrets.COMMENT + "\n" : ";\n");
             case LeafList f -> sb.append(lead).append(f.name()).append(' ').append(listValues(n.values())).append(";\n");
             case Flag f -> sb.append(lead).append(f.name()).append(";\n");
             case Container c -> {
-                if (c.collapse() && n.children().size() == 1 && !n.inactive()) {
+                if (c.collapse() && n.children().size() == 1 && !n.inactive() && n.annotation() == null) {
                     Node only = n.children().getFirst();
                     SchemaNode os = Schema.named(c.children(), only.name()).orElseThrow();
-                    if (!only.inactive()) {
+                    if (!only.inactive() && only.annotation() == null) {
                         statement(only, os, indent, headPrefix + c.name() + " ", sb);
                         return;
                     }

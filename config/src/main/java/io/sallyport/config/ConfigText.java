@@ -24,18 +24,38 @@ public final class ConfigText {
 
     /** Reads either form; a text whose first word is a set-form verb is read as commands. */
     public static Node parse(String text) throws ConfigSyntaxException {
-        List<Token> tokens = Lexer.tokenize(text);
+        List<Token> tokens = Lexer.tokenizeKeepingComments(text);
         for (Token t : tokens) {
-            if (t.kind() == Kind.EOL) continue;
-            if (t.kind() == Kind.WORD && verb(t.text()) != null) return parseSetCommands(tokens);
+            if (t.kind() == Kind.EOL || t.kind() == Kind.COMMENT) continue;
+            if (t.kind() == Kind.WORD && verb(t.text()) != null) {
+                return parseSetCommands(tokens.stream().filter(x -> x.kind() != Kind.COMMENT).toList());
+            }
             break;
         }
         return parseBraces(tokens);
     }
 
-    /** Reads the curly-brace form. */
+    /** Reads the curly-brace form; a {@code /* ... *}{@code /} comment annotates the statement after it. */
     public static Node parseBraces(String text) throws ConfigSyntaxException {
-        return parseBraces(Lexer.tokenize(text));
+        return parseBraces(Lexer.tokenizeKeepingComments(text));
+    }
+
+    /**
+     * A brace-form text read for {@code load replace}: the tree it holds, and the statements
+     * tagged {@code replace:}, which replace the candidate's statement as a whole rather than
+     * merge into it.
+     */
+    public record Replacing(Node tree, List<List<PathElement>> replaced) {
+        public Replacing {
+            replaced = List.copyOf(replaced);
+        }
+    }
+
+    /** Reads the brace form with {@code replace:} tags allowed (only {@code load replace} takes them). */
+    public static Replacing parseReplacing(String text) throws ConfigSyntaxException {
+        List<List<PathElement>> replaced = new ArrayList<>();
+        Node tree = parseBraces(Lexer.tokenizeKeepingComments(text), replaced);
+        return new Replacing(tree, replaced);
     }
 
     /** Reads a list of set-form commands, one per line. */
@@ -88,10 +108,15 @@ public final class ConfigText {
     }
 
     private static Node parseBraces(List<Token> all) throws ConfigSyntaxException {
+        return parseBraces(all, null);
+    }
+
+    /** @param replaced where {@code replace:} statements are recorded; null: the tag is not allowed */
+    private static Node parseBraces(List<Token> all, List<List<PathElement>> replaced) throws ConfigSyntaxException {
         List<Token> tokens = new ArrayList<>(all.size());
         for (Token t : all) if (t.kind() != Kind.EOL) tokens.add(t);
         Node[] root = {Node.root()};
-        int end = block(tokens, 0, List.of(), root, false);
+        int end = block(tokens, 0, List.of(), root, false, replaced);
         root[0] = ConfigEditor.prune(root[0], Schema.root());
         if (end < tokens.size()) {
             Token t = tokens.get(end);
@@ -125,8 +150,9 @@ public final class ConfigText {
     }
 
     /** Reads statements until a closing brace (nested) or the end (top level); returns the index after. */
-    private static int block(List<Token> tokens, int i, List<PathElement> base, Node[] root, boolean nested)
-            throws ConfigSyntaxException {
+    private static int block(List<Token> tokens, int i, List<PathElement> base, Node[] root, boolean nested,
+                             List<List<PathElement>> replaced) throws ConfigSyntaxException {
+        String pending = null;
         while (i < tokens.size()) {
             Token t = tokens.get(i);
             if (t.kind() == Kind.RBRACE) {
@@ -134,12 +160,30 @@ public final class ConfigText {
                     ConfigEditor.words(base));
                 return i + 1;
             }
+            if (t.kind() == Kind.COMMENT) {
+                // An annotation: of the statement that follows (consecutive comments join), none before a '}'.
+                StringBuilder text = new StringBuilder(t.text());
+                while (++i < tokens.size() && tokens.get(i).kind() == Kind.COMMENT) text.append('\n').append(tokens.get(i).text());
+                if (i < tokens.size() && tokens.get(i).kind() != Kind.RBRACE) pending = text.toString();
+                continue;
+            }
+            String annotation = pending;
+            pending = null;
+            boolean replace = false;
+            if (replaced != null && t.kind() == Kind.WORD && t.text().equals("replace:")) {
+                replace = true;
+                if (++i < tokens.size()) t = tokens.get(i);
+            }
             boolean inactive = false;
             if (t.kind() == Kind.WORD && t.text().equals("inactive:")) { inactive = true; i++; }
             List<Token> words = new ArrayList<>();
             int depth = 0;
             while (i < tokens.size()) {
                 Token w = tokens.get(i);
+                if (w.kind() == Kind.COMMENT) {  // a comment inside a statement annotates nothing
+                    i++;
+                    continue;
+                }
                 if (w.kind() == Kind.LBRACKET) depth++;
                 if (w.kind() == Kind.RBRACKET) depth--;
                 if (depth == 0 && (w.kind() == Kind.SEMI || w.kind() == Kind.LBRACE || w.kind() == Kind.RBRACE)) break;
@@ -161,12 +205,16 @@ public final class ConfigText {
             for (Target target : targets) root[0] = ConfigEditor.set(root[0], target);
             Target last = targets.getLast();
             if (inactive) root[0] = ConfigEditor.markInactive(root[0], statementHead(base, targets), last);
+            if (replace) replaced.add(statementHead(base, targets));
+            if (annotation != null && !annotation.isEmpty()) {
+                root[0] = ConfigEditor.annotate(root[0], statementHead(base, targets), annotation);
+            }
             i++;
             if (terminator.kind() == Kind.LBRACE) {
                 if (!(last.schema() instanceof Container) && !(last.schema() instanceof ListNode))
                     throw new ConfigSyntaxException("syntax error: '" + last.schema().name() + "' does not take a block",
                         terminator.line(), terminator.column(), ConfigEditor.words(base));
-                i = block(tokens, i, last.path(), root, true);
+                i = block(tokens, i, last.path(), root, true, replaced);
             }
         }
         if (nested) {

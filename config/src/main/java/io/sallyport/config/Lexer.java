@@ -6,11 +6,13 @@ import java.util.List;
 /**
  * Splits Junos configuration text into tokens: words, quoted strings, {@code ; { } [ ]}, and (for
  * the set form, which is line based) ends of lines. {@code #} comments run to the end of the line,
- * {@code /* ... *}{@code /} comments may span lines; both are dropped.
+ * {@code /* ... *}{@code /} comments may span lines; both are dropped, except that the brace form
+ * keeps {@code /* *}{@code /} comments as tokens ({@link #tokenizeKeepingComments}): they are
+ * annotations of the statement that follows.
  */
 final class Lexer {
 
-    enum Kind { WORD, STRING, SEMI, LBRACE, RBRACE, LBRACKET, RBRACKET, EOL }
+    enum Kind { WORD, STRING, SEMI, LBRACE, RBRACE, LBRACKET, RBRACKET, EOL, COMMENT }
 
     record Token(Kind kind, String text, int line, int column) {
         boolean isValue() { return kind == Kind.WORD || kind == Kind.STRING; }
@@ -19,6 +21,15 @@ final class Lexer {
     private Lexer() {}
 
     static List<Token> tokenize(String text) throws ConfigSyntaxException {
+        return tokenize(text, false);
+    }
+
+    /** Tokens with each {@code /* ... *}{@code /} comment as a COMMENT token holding its text, trimmed. */
+    static List<Token> tokenizeKeepingComments(String text) throws ConfigSyntaxException {
+        return tokenize(text, true);
+    }
+
+    private static List<Token> tokenize(String text, boolean comments) throws ConfigSyntaxException {
         List<Token> out = new ArrayList<>();
         int line = 1;
         int lineStart = 0;
@@ -38,6 +49,7 @@ final class Lexer {
             } else if (ch == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
                 int end = text.indexOf("*/", i + 2);
                 if (end < 0) throw new ConfigSyntaxException("syntax error: unterminated /* comment", line, col, List.of());
+                if (comments) out.add(new Token(Kind.COMMENT, text.substring(i + 2, end).strip(), line, col));
                 for (int k = i; k < end; k++) {
                     if (text.charAt(k) == '\n') { line++; lineStart = k + 1; }
                 }

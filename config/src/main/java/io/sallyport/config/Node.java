@@ -11,14 +11,20 @@ import java.util.function.UnaryOperator;
  * (for keyless lists too, so {@code interfaces { ge-0/0/0 {} }} holds a node named "interface" keyed
  * "ge-0/0/0"); {@code key} is set for list entries only; {@code values} holds a leaf's value or a
  * leaf-list's values. Children are kept in schema order, list entries in insertion order, which
- * makes printing canonical.
+ * makes printing canonical. {@code annotation} is the comment {@code annotate} attached (printed
+ * {@code /* ... *}{@code /} above the statement in the brace form), or null.
  */
-public record Node(String name, String key, List<String> values, boolean inactive, List<Node> children) {
+public record Node(String name, String key, List<String> values, boolean inactive, List<Node> children, String annotation) {
 
     public Node {
         Objects.requireNonNull(name);
         values = List.copyOf(values);
         children = List.copyOf(children);
+    }
+
+    /** A statement without an annotation. */
+    public Node(String name, String key, List<String> values, boolean inactive, List<Node> children) {
+        this(name, key, values, inactive, children, null);
     }
 
     public static Node root() { return new Node("", null, List.of(), false, List.of()); }
@@ -63,11 +69,14 @@ public record Node(String name, String key, List<String> values, boolean inactiv
         return Optional.of(n);
     }
 
-    public Node withValues(List<String> v) { return new Node(name, key, v, inactive, children); }
+    public Node withValues(List<String> v) { return new Node(name, key, v, inactive, children, annotation); }
 
-    public Node withInactive(boolean i) { return new Node(name, key, values, i, children); }
+    public Node withInactive(boolean i) { return new Node(name, key, values, i, children, annotation); }
 
-    public Node withChildren(List<Node> c) { return new Node(name, key, values, inactive, c); }
+    public Node withChildren(List<Node> c) { return new Node(name, key, values, inactive, c, annotation); }
+
+    /** The same statement with {@code text} as its annotation (null: none). */
+    public Node withAnnotation(String text) { return new Node(name, key, values, inactive, children, text); }
 
     public Node withoutChild(String name, String key) {
         List<Node> out = new ArrayList<>(children);

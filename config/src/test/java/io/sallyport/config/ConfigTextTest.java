@@ -57,9 +57,31 @@ class ConfigTextTest {
     }
 
     @Test
+    void aSlashStarCommentAnnotatesTheStatementAfterItAndOthersAreDropped() throws ConfigSyntaxException {
+        Node root = ConfigText.parse("""
+            system {
+                /* one */
+                /* two */
+                host-name r1;   # dropped
+                /* before a brace: annotates nothing */
+            }
+            services { service-set S1 { ipsec-vpn-options { /* the whole line */ local-gateway /* inside: dropped */ 192.0.2.1 routing-instance wan; } } }
+            """);
+        assertEquals("one\ntwo", root.at(List.of(new Node.PathElement("system", null), new Node.PathElement("host-name", null)))
+            .orElseThrow().annotation());
+        assertEquals("the whole line", root.child("services").flatMap(s -> s.child("service-set", "S1"))
+            .flatMap(s -> s.child("ipsec-vpn-options")).flatMap(o -> o.child("local-gateway")).orElseThrow().annotation());
+        assertEquals(root, ConfigText.parse(ConfigPrinter.braces(root)), "printed and read back unchanged");
+        assertEquals(root.child("system").orElseThrow().withChildren(List.of()).annotation(), null);
+        assertTrue(!ConfigPrinter.setCommands(root).contains("/*"), "the set form leaves annotations out");
+    }
+
+    @Test
     void printsTheJunosWay() throws ConfigSyntaxException {
         String printed = ConfigPrinter.braces(ConfigText.parse(SMALL));
         assertEquals("""
+            /* A services PIC
+               with two units */
             interfaces {
                 ms-1/2/0 {
                     description "services PIC, slot 2";

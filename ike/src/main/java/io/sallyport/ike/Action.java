@@ -32,9 +32,16 @@ public sealed interface Action {
     record DeleteChildSa(String peer, int spiIn, int spiOut, String reason) implements Action {
     }
 
+    /**
+     * An IKE SA carries the term {@code peer} (once per term, so one SA shared by terms is told
+     * several times).
+     *
+     * @param startedNanos when kmd began negotiating this SA (its first exchange, or the rekey
+     *                     that made it), on kmd's clock: the adapter's handshake times
+     */
     record IkeSaUp(String peer, IkeSaId ikeSa, boolean initiator, InetSocketAddress local, InetSocketAddress remote,
                    EncryptionAlgorithm encryption, IntegrityAlgorithm integrity, PrfAlgorithm prf, DhGroup group,
-                   boolean natDetected, Lifetime lifetime) implements Action {
+                   boolean natDetected, Lifetime lifetime, long startedNanos) implements Action {
     }
 
     /** The IKE SA is gone: {@code cause} for decisions, {@code reason} in words, e.g. "authentication failed". */

@@ -35,4 +35,18 @@ public interface Authenticator {
 
     /** RFC 7427 hash algorithm numbers we verify signatures with; none: no SIGNATURE_HASH_ALGORITHMS. */
     default List<Integer> signatureHashAlgorithms() { return List.of(); }
+
+    /** Whether this authenticator signs IKEv1 phase 1 (RFC 2409 §5.1, method 3: RSA signatures). */
+    default boolean signsIkev1() { return false; }
+
+    /** IKEv1 SIG_I/SIG_R: our signature over HASH_I/HASH_R (RSA: PKCS#1 v1.5 padding without DigestInfo). */
+    default byte[] signIkev1(byte[] hash) { throw new UnsupportedOperationException("not a signature authenticator"); }
+
+    /** IKEv1: empty when the peer's SIG over {@code hash} verifies for what it presented, else why not (in words). */
+    default Optional<String> checkIkev1(byte[] hash, byte[] signature, PeerProof peer) {
+        return Optional.of("not a signature authenticator");
+    }
+
+    /** IKEv1 CERT_REQ: the DER subject names of the trusted CAs (RFC 2408 §3.10); none: no CERT_REQ. */
+    default List<byte[]> certificateAuthorityNames() { return List.of(); }
 }

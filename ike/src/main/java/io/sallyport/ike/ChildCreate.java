@@ -1,31 +1,16 @@
 package io.sallyport.ike;
 
-import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.IkeKeyDerivation;
-import io.sallyport.crypto.IkeSaKeys;
-import io.sallyport.crypto.KeyExchange;
-import io.sallyport.crypto.Prf;
 import io.sallyport.ike.message.Bytes;
-import io.sallyport.ike.message.DecodeResult;
-import io.sallyport.ike.message.FragmentBuffer;
-import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.IkeMessage;
-import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Payload;
-import io.sallyport.ike.message.SkCipher;
 import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.message.Wire;
-import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
-import io.sallyport.ike.IkeSession.Pending;
-import io.sallyport.ike.IkeSession.State;
-import io.sallyport.ike.IkeSession.Work;
 
 /**
  * Child SA creation shared by IKE_AUTH and CREATE_CHILD_SA: proposal choice, traffic selector
@@ -53,17 +38,24 @@ final class ChildCreate {
     }
 
     /**
-     * Responder side of a child SA for {@code term} (null: no term's selectors fit). {@code
-     * ignoreDh} in IKE_AUTH. Returns the payloads to answer with: the chosen SA, [KEr], TSi, TSr;
-     * or the error notify.
+     * What the responder answers for a child SA: the chosen SA, TSi, TSr and the child installed;
+     * or only an error notify and no child.
      */
-    static List<Payload> respondChild(IkeSession s, PeerConfig term, long now, IkeMessage m, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
-                                       boolean inAuth, ChildSa replaces, List<Action> out) {
+    record Answer(List<Payload> payloads, ChildSa created) {
+        static Answer refused(int notifyType) { return new Answer(List.of(Payload.Notify.of(notifyType)), null); }
+    }
+
+    /**
+     * Responder side of a child SA for {@code term} (null: no term's selectors fit); {@code inAuth}
+     * in IKE_AUTH, where the proposal carries no D-H group.
+     */
+    static Answer respondChild(IkeSession s, PeerConfig term, long now, IkeMessage m, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
+                               boolean inAuth, ChildSa replaces, List<Action> out) {
         var sa = m.first(Payload.Sa.class);
         var tsi = m.ts(Wire.TSI);
         var tsr = m.ts(Wire.TSR);
         if (sa.isEmpty() || tsi.isEmpty() || tsr.isEmpty()) {
-            return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+            return Answer.refused(Wire.N_INVALID_SYNTAX);
         }
         List<TrafficSelector> remoteTs = term == null ? List.of() : ChildCreate.narrow(tsi.get().selectors(), term.remoteSelectors());
         List<TrafficSelector> localTs = term == null ? List.of() : ChildCreate.narrow(tsr.get().selectors(), term.localSelectors());
@@ -71,23 +63,23 @@ final class ChildCreate {
             s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildRemote: TS unacceptable: offered "
                     + tsi.get().selectors() + " <-> " + tsr.get().selectors() + ", configured "
                     + s.env.termsOf(s.peer).stream().map(t -> t.remoteSelectors() + " <-> " + t.localSelectors()).toList());
-            return List.of(Payload.Notify.of(Wire.N_TS_UNACCEPTABLE));
+            return Answer.refused(Wire.N_TS_UNACCEPTABLE);
         }
         var chosen = Proposals.selectChild(sa.get().proposals(), term.childProposals(), inAuth);
         if (chosen.isEmpty()) {
             s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, (inAuth ? "CreateChildRemote" : "RekeyChildRemote")
                     + ": proposal mismatch with " + term.name() + ": no configured IPsec proposal matches");
-            return List.of(Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN));
+            return Answer.refused(Wire.N_NO_PROPOSAL_CHOSEN);
         }
         ChildProposal cp = chosen.get().ours();
         int spiIn = s.env.newChildSpi();
         int spiOut = (int) chosen.get().offered().spiValue();
         List<Payload> resp = new ArrayList<>();
         resp.add(new Payload.Sa(List.of(Proposals.answer(chosen.get().offered(), Proposals.childTransforms(cp, !inAuth), Bytes.of32(spiIn)))));
-        ChildCreate.install(s, term, now, cp, spiIn, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull, false, replaces, out);
+        ChildSa created = ChildCreate.install(s, term, now, cp, spiIn, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull, false, replaces, out);
         resp.add(new Payload.Ts(Wire.TSI, remoteTs));
         resp.add(new Payload.Ts(Wire.TSR, localTs));
-        return resp;
+        return new Answer(resp, created);
     }
 
     /** RFC 7296 §2.9: the responder narrows the offered selectors to its policy. */
@@ -104,18 +96,18 @@ final class ChildCreate {
         return out;
     }
 
-    /** Initiator side: check the responder's choice for {@code term} and install. */
-    static boolean acceptChild(IkeSession s, PeerConfig term, long now, IkeMessage m, Pending p, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
+    /** Initiator side: check the responder's choice for {@code term} and install; empty when the answer does not fit our offer. */
+    static Optional<ChildSa> acceptChild(IkeSession s, PeerConfig term, long now, IkeMessage m, int spiIn, byte[] cNi, byte[] cNr, byte[] sharedOrNull,
                                 ChildSa replaces, List<Action> out) {
         var sa = m.first(Payload.Sa.class);
         var tsi = m.ts(Wire.TSI);
         var tsr = m.ts(Wire.TSR);
         if (sa.isEmpty() || tsi.isEmpty() || tsr.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         Optional<ChildProposal> cp = Proposals.acceptedChild(sa.get(), term.childProposals(), sharedOrNull != null);
         if (cp.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         List<TrafficSelector> localTs = tsi.get().selectors();
         List<TrafficSelector> remoteTs = tsr.get().selectors();
@@ -123,11 +115,11 @@ final class ChildCreate {
                 && remoteTs.stream().allMatch(t -> term.remoteSelectors().stream().anyMatch(c -> c.contains(t)));
         if (!inside) {
             s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: responder widened the selectors");
-            return false;
+            return Optional.empty();
         }
         int spiOut = (int) sa.get().proposals().getFirst().spiValue();
-        ChildCreate.install(s, term, now, cp.get(), p.newChildSpi, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull, true, replaces, out);
-        return true;
+        return Optional.of(ChildCreate.install(s, term, now, cp.get(), spiIn, spiOut, localTs, remoteTs, cNi, cNr, sharedOrNull,
+                true, replaces, out));
     }
 
     static ChildSa install(IkeSession s, PeerConfig term, long now, ChildProposal cp, int spiIn, int spiOut, List<TrafficSelector> localTs,
@@ -136,13 +128,13 @@ final class ChildCreate {
         var integ = cp.encryption().isAead() ? null : cp.integrity();
         int encLen = cp.encryption().keyMaterialSize();
         int intLen = integ == null ? 0 : integ.keySize();
-        byte[] km = IkeKeyDerivation.childKeyMaterial(s.proposal.prf(), s.skD, sharedOrNull, cNi, cNr, 2 * (encLen + intLen));
+        byte[] km = IkeKeyDerivation.childKeyMaterial(s.proposal.prf(), s.keys.skD(), sharedOrNull, cNi, cNr, 2 * (encLen + intLen));
         byte[] encIR = Arrays.copyOfRange(km, 0, encLen);
         byte[] intIR = Arrays.copyOfRange(km, encLen, encLen + intLen);
         byte[] encRI = Arrays.copyOfRange(km, encLen + intLen, 2 * encLen + intLen);
         byte[] intRI = Arrays.copyOfRange(km, 2 * encLen + intLen, 2 * (encLen + intLen));
         long life = cp.lifetimeSeconds() * 1_000_000_000L;
-        long soft = now + (long) (life * (1 - s.env.options().lifetimeJitter() * (1 + s.env.random().nextDouble())));
+        long soft = now + s.env.options().softLifetime(life, s.env.random());
         var child = new ChildSa(term, spiIn, spiOut, cp, List.copyOf(localTs), List.copyOf(remoteTs), cNi, cNr, soft, now + life);
         s.children.add(child);
         s.announce(term.name(), now, out);

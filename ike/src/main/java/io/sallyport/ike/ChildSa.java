@@ -22,12 +22,9 @@ final class ChildSa {
     final long softDeadline;
     final long hardDeadline;
     State state = State.INSTALLED;
-    /** Rekeys the peer refused in a row, and when the next may start (bounded exponential back-off). */
-    int rekeyRefusals;
+    /** Refused rekeys and the PFS group the peer asked for; when the next rekey may start. */
+    final RekeyRetry rekeyRetry = new RekeyRetry();
     long rekeyRetryAt;
-    /** The PFS group the peer asked for with INVALID_KE_PAYLOAD, when it is one of ours; switched to at once only once. */
-    io.sallyport.crypto.DhGroup rekeyGroup;
-    boolean rekeyGroupSwitched;
 
     ChildSa(PeerConfig term, int spiIn, int spiOut, ChildProposal proposal, List<TrafficSelector> localSelectors,
             List<TrafficSelector> remoteSelectors, byte[] ni, byte[] nr, long softDeadline, long hardDeadline) {

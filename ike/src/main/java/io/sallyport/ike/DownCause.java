@@ -22,6 +22,23 @@ public enum DownCause {
     EXPIRED,
     INTERNAL_ERROR;
 
+    /** The down cause of a failure that ends an SA. */
+    public static DownCause of(io.sallyport.ike.task.Failure.Kind kind) {
+        return switch (kind) {
+            case NO_RESPONSE -> NO_RESPONSE;
+            case DEAD_PEER -> DEAD_PEER;
+            case AUTHENTICATION_FAILED -> AUTHENTICATION_FAILED;
+            case NO_PROPOSAL_CHOSEN, INVALID_ID -> POLICY_MISMATCH;
+            case INVALID_KEY -> INVALID;
+            case PEER_ERROR -> REFUSED;
+            case DELETED -> DELETED_LOCALLY;
+            case DELETED_BY_PEER -> DELETED_BY_PEER;
+            case REPLACED -> REPLACED;
+            case INTERNAL_ERROR -> INTERNAL_ERROR;
+            case LIFETIME_EXPIRED, TIMED_OUT -> EXPIRED;
+        };
+    }
+
     /** The peer does not answer at all: what makes a gateway try its backup peer. */
     public boolean peerUnreachable() {
         return this == NO_RESPONSE || this == DEAD_PEER;

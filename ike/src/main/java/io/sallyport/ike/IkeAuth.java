@@ -1,31 +1,16 @@
 package io.sallyport.ike;
 
-import io.sallyport.crypto.DhGroup;
-import io.sallyport.crypto.IkeKeyDerivation;
-import io.sallyport.crypto.IkeSaKeys;
-import io.sallyport.crypto.KeyExchange;
 import io.sallyport.crypto.Prf;
 import io.sallyport.ike.message.Bytes;
-import io.sallyport.ike.message.DecodeResult;
-import io.sallyport.ike.message.FragmentBuffer;
-import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.IkeMessage;
-import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Payload;
-import io.sallyport.ike.message.SkCipher;
-import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.message.Wire;
-import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
+import io.sallyport.ike.task.Step;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
-import io.sallyport.ike.IkeSession.Pending;
 import io.sallyport.ike.IkeSession.State;
-import io.sallyport.ike.IkeSession.Work;
 
 /**
  * IKE_AUTH: identities, AUTH through the {@link Authenticator}, the first child SA.
@@ -35,22 +20,82 @@ final class IkeAuth {
     private IkeAuth() {
     }
 
-    static List<Payload> authRequestPayloads(IkeSession s, Pending p) {
-        List<Payload> pl = new ArrayList<>();
-        Payload.Id idi = IkeAuth.idPayload(Wire.IDI, s.peer.localId());
-        pl.add(idi);
-        CertificatePayloads.addToAuth(s, pl, true);
-        if (!s.env.hasOtherSaWith(s.remote, s)) {
-            // Only when this is our sole SA with the peer: otherwise the peer would forget SAs we still use.
-            pl.add(Payload.Notify.of(Wire.N_INITIAL_CONTACT));
+    /** CreateIkeLocal, second half: our identity and AUTH, the first child SA; the responder's AUTH checked. */
+    static final class Initiator implements IkeTask {
+        private final IkeSession s;
+        private int newChildSpi;
+
+        Initiator(IkeSession s) { this.s = s; }
+
+        @Override
+        public String name() { return "CreateIkeLocal"; }
+
+        @Override
+        public int exchangeType() { return Wire.IKE_AUTH; }
+
+        @Override
+        public String describe() { return "IKE_AUTH"; }
+
+        @Override
+        public boolean runsIn(State state) { return true; }
+
+        @Override
+        public Step<List<Payload>> initiate(long now, List<Action> out) {
+            List<Payload> pl = new ArrayList<>();
+            Payload.Id idi = IkeAuth.idPayload(Wire.IDI, s.peer.localId());
+            pl.add(idi);
+            CertificatePayloads.addToAuth(s, pl, true);
+            if (!s.env.hasOtherSaWith(s.remote, s)) {
+                // Only when this is our sole SA with the peer: otherwise the peer would forget SAs we still use.
+                pl.add(Payload.Notify.of(Wire.N_INITIAL_CONTACT));
+            }
+            byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.keys.skPi(), idi.body()));
+            pl.add(auth(s, octets));
+            newChildSpi = s.env.newChildSpi();
+            pl.add(Proposals.childOffer(s.peer.childProposals(), newChildSpi, true));
+            pl.add(new Payload.Ts(Wire.TSI, s.peer.localSelectors()));
+            pl.add(new Payload.Ts(Wire.TSR, s.peer.remoteSelectors()));
+            return new Step.Send<>(pl);
         }
-        byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.skPi, idi.body()));
-        pl.add(auth(s, octets));
-        p.newChildSpi = s.env.newChildSpi();
-        pl.add(Proposals.childOffer(s.peer.childProposals(), p.newChildSpi, true));
-        pl.add(new Payload.Ts(Wire.TSI, s.peer.localSelectors()));
-        pl.add(new Payload.Ts(Wire.TSR, s.peer.remoteSelectors()));
-        return pl;
+
+        @Override
+        public Step<List<Payload>> process(long now, IkeMessage m, List<Action> out) {
+            var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
+            if (err.isPresent() && err.get().notifyType() == Wire.N_AUTHENTICATION_FAILED) {
+                s.fail(out, DownCause.AUTHENTICATION_FAILED, "authentication failed (peer sent AUTHENTICATION_FAILED)");
+                return new Step.Done<>();
+            }
+            var idr = m.id(Wire.IDR);
+            var auth = m.first(Payload.Auth.class);
+            if (idr.isEmpty() || auth.isEmpty()) {
+                s.fail(out, err.isPresent() ? DownCause.REFUSED : DownCause.INVALID,
+                        err.map(n -> "peer refused IKE_AUTH with " + Wire.notifyName(n.notifyType())).orElse("malformed IKE_AUTH response"));
+                return new Step.Done<>();
+            }
+            boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idr.get().idType(), idr.get().data());
+            byte[] octets = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.keys.skPr(), idr.get().body()));
+            Optional<String> refused = idOk ? check(s, m, idr.get(), auth.get(), octets) : Optional.of("responder identity "
+                    + IkeSession.identityText(idr.get()) + " is not the configured " + s.peer.remoteId());
+            if (refused.isPresent()) {
+                // RFC 7296 §2.21.2: the responder already holds an established SA; tell it, once, then forget ours.
+                s.tasks.sendUnanswered(Wire.INFORMATIONAL, List.of(Payload.Notify.of(Wire.N_AUTHENTICATION_FAILED)), out);
+                s.fail(out, DownCause.AUTHENTICATION_FAILED, "authentication failed: " + refused.get());
+                return new Step.Done<>();
+            }
+            s.establish(now, out);
+            if (err.isPresent()) {
+                int t = err.get().notifyType();
+                String why = t == Wire.N_TS_UNACCEPTABLE ? "TS unacceptable" : t == Wire.N_NO_PROPOSAL_CHOSEN
+                        ? "proposal mismatch (child SA)" : "child SA refused with " + Wire.notifyName(t);
+                s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: " + why);
+                s.tasks.queueFirst(new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, why));
+                return new Step.Done<>();
+            }
+            if (ChildCreate.acceptChild(s, s.peer, now, m, newChildSpi, s.ni, s.nr, null, null, out).isEmpty()) {
+                s.tasks.queueFirst(new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, "proposal mismatch (child SA response)"));
+            }
+            return new Step.Done<>();
+        }
     }
 
     private static Payload.Auth auth(IkeSession s, byte[] octets) {
@@ -69,14 +114,23 @@ final class IkeAuth {
     }
 
     /** CreateIkeRemote, second half: authenticate the initiator and build the first child. */
-    static List<Payload> processAuthRequest(IkeSession s, long now, IkeMessage m, List<Action> out) {
+    static final class Responder extends IkeResponder {
+        Responder(IkeSession s) { super(s, "CreateIkeRemote", Wire.IKE_AUTH); }
+
+        @Override
+        List<Payload> respond(long now, IkeMessage m, List<Action> out) {
+            return processAuthRequest(s, now, m, out);
+        }
+    }
+
+    private static List<Payload> processAuthRequest(IkeSession s, long now, IkeMessage m, List<Action> out) {
         var idi = m.id(Wire.IDI);
         var auth = m.first(Payload.Auth.class);
         if (idi.isEmpty() || auth.isEmpty()) {
             return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
         }
         boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idi.get().idType(), idi.get().data());
-        byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.skPi, idi.get().body()));
+        byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.keys.skPi(), idi.get().body()));
         Optional<String> refused = idOk ? check(s, m, idi.get(), auth.get(), octets) : Optional.of("peer identity "
                 + IkeSession.identityText(idi.get()) + " is not the configured " + s.peer.remoteId());
         if (refused.isPresent()) {
@@ -89,7 +143,7 @@ final class IkeAuth {
         Payload.Id idr = IkeAuth.idPayload(Wire.IDR, s.peer.localId());
         resp.add(idr);
         CertificatePayloads.addToAuth(s, resp, false);
-        byte[] ours = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.skPr, idr.body()));
+        byte[] ours = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.keys.skPr(), idr.body()));
         resp.add(auth(s, ours));
         s.env.authenticatedAs(s, new Identity(Identity.Type.fromWire(idi.get().idType()), idi.get().data()));
         if (m.notify(Wire.N_INITIAL_CONTACT).isPresent()) {
@@ -101,44 +155,7 @@ final class IkeAuth {
             }
         }
         s.establish(now, out);
-        resp.addAll(ChildCreate.respondChild(s, ChildCreate.termFor(s, m).orElse(null), now, m, s.ni, s.nr, null, true, null, out));
+        resp.addAll(ChildCreate.respondChild(s, ChildCreate.termFor(s, m).orElse(null), now, m, s.ni, s.nr, null, true, null, out).payloads());
         return resp;
-    }
-
-    static void processAuthResponse(IkeSession s, long now, IkeMessage m, Pending p, List<Action> out) {
-        var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
-        if (err.isPresent() && err.get().notifyType() == Wire.N_AUTHENTICATION_FAILED) {
-            s.fail(out, DownCause.AUTHENTICATION_FAILED, "authentication failed (peer sent AUTHENTICATION_FAILED)");
-            return;
-        }
-        var idr = m.id(Wire.IDR);
-        var auth = m.first(Payload.Auth.class);
-        if (idr.isEmpty() || auth.isEmpty()) {
-            s.fail(out, err.isPresent() ? DownCause.REFUSED : DownCause.INVALID, err.map(n -> "peer refused IKE_AUTH with " + Wire.notifyName(n.notifyType())).orElse("malformed IKE_AUTH response"));
-            return;
-        }
-        boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idr.get().idType(), idr.get().data());
-        byte[] octets = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.skPr, idr.get().body()));
-        Optional<String> refused = idOk ? check(s, m, idr.get(), auth.get(), octets) : Optional.of("responder identity "
-                + IkeSession.identityText(idr.get()) + " is not the configured " + s.peer.remoteId());
-        if (refused.isPresent()) {
-            // RFC 7296 §2.21.2: the responder already holds an established SA; tell it, once, then forget ours.
-            IkeHeader h = new IkeHeader(s.spiI, s.spiR, 0, Wire.INFORMATIONAL, Wire.FLAG_INITIATOR, s.nextRequestId, 0);
-            s.send(out, s.encrypt(h, List.of(Payload.Notify.of(Wire.N_AUTHENTICATION_FAILED))));
-            s.fail(out, DownCause.AUTHENTICATION_FAILED, "authentication failed: " + refused.get());
-            return;
-        }
-        s.establish(now, out);
-        if (err.isPresent()) {
-            int t = err.get().notifyType();
-            String why = t == Wire.N_TS_UNACCEPTABLE ? "TS unacceptable" : t == Wire.N_NO_PROPOSAL_CHOSEN
-                    ? "proposal mismatch (child SA)" : "child SA refused with " + Wire.notifyName(t);
-            s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: " + why);
-            s.queue.addFirst(new Work.DeleteIke(DownCause.POLICY_MISMATCH, why));
-            return;
-        }
-        if (!ChildCreate.acceptChild(s, s.peer, now, m, p, s.ni, s.nr, null, null, out)) {
-            s.queue.addFirst(new Work.DeleteIke(DownCause.POLICY_MISMATCH, "proposal mismatch (child SA response)"));
-        }
     }
 }

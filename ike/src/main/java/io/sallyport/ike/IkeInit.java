@@ -2,30 +2,20 @@ package io.sallyport.ike;
 
 import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.IkeKeyDerivation;
-import io.sallyport.crypto.IkeSaKeys;
 import io.sallyport.crypto.KeyExchange;
-import io.sallyport.crypto.Prf;
 import io.sallyport.ike.message.Bytes;
-import io.sallyport.ike.message.DecodeResult;
-import io.sallyport.ike.message.FragmentBuffer;
 import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.IkeMessage;
 import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Payload;
-import io.sallyport.ike.message.SkCipher;
-import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.message.Wire;
+import io.sallyport.ike.task.Step;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
-import io.sallyport.ike.IkeSession.Pending;
 import io.sallyport.ike.IkeSession.State;
-import io.sallyport.ike.IkeSession.Work;
 
 /**
  * IKE_SA_INIT (CreateIkeLocal/CreateIkeRemote, first half): proposals, KE, nonces, COOKIE and
@@ -43,98 +33,125 @@ final class IkeInit {
         s.proposal = peer.ikeProposals().getFirst();
         s.ke = env.newKeyExchange(s.proposal.group());
         s.ni = env.nonce();
-        s.queue.add(new Work.Init());
-        s.queue.add(new Work.Auth());
+        s.tasks.queue(new Initiator(s));
+        s.tasks.queue(new IkeAuth.Initiator(s));
         env.register(s);
         env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: initiating IKE SA with " + peer.name()
                 + " (" + peer.remoteAddress().getHostAddress() + ")");
-        s.startNext(now, out);
+        s.tasks.startNext(now, out);
         return s;
     }
 
-    static List<Payload> initRequestPayloads(IkeSession s) {
-        List<Payload> p = new ArrayList<>();
-        if (s.cookie != null) {
-            p.add(Payload.Notify.of(Wire.N_COOKIE, s.cookie));
-        }
-        p.add(Proposals.ikeOffer(s.peer.ikeProposals(), new byte[0]));
-        p.add(new Payload.Ke(s.ke.group().number(), s.ke.publicValue()));
-        p.add(new Payload.Nonce(s.ni));
-        if (s.peer.natTraversal()) {
-            p.add(Payload.Notify.of(Wire.N_NAT_DETECTION_SOURCE_IP, NatDetection.hash(s.spiI, 0, s.local)));
-            p.add(Payload.Notify.of(Wire.N_NAT_DETECTION_DESTINATION_IP, NatDetection.hash(s.spiI, 0, s.remote)));
-        }
-        p.add(Payload.Notify.of(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED));
-        CertificatePayloads.addToInit(s, p, false);
-        return p;
-    }
+    /**
+     * CreateIkeLocal, first half: the IKE_SA_INIT request, again with a COOKIE or another D-H
+     * group when the responder asks for one (each a new IKE_SA_INIT, message ID 0).
+     */
+    static final class Initiator implements IkeTask {
+        private final IkeSession s;
+        private byte[] cookie;
+        private int invalidKeRetries;
 
-    static void processInitResponse(IkeSession s, long now, IkeMessage m, byte[] raw, List<Action> out) {
-        Optional<Payload.Notify> err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
-        var cookieN = m.notify(Wire.N_COOKIE);
-        if (cookieN.isPresent() && s.cookie == null) {
-            s.cookie = cookieN.get().data();
-            s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: responder asked for a COOKIE, retrying");
-            IkeInit.retryInit(s, now, out);
-            return;
+        Initiator(IkeSession s) { this.s = s; }
+
+        @Override
+        public String name() { return "CreateIkeLocal"; }
+
+        @Override
+        public int exchangeType() { return Wire.IKE_SA_INIT; }
+
+        @Override
+        public String describe() { return "IKE_SA_INIT"; }
+
+        @Override
+        public boolean runsIn(State state) { return true; }
+
+        @Override
+        public Step<List<Payload>> initiate(long now, List<Action> out) {
+            return new Step.Send<>(requestPayloads());
         }
-        if (err.isPresent() && err.get().notifyType() == Wire.N_INVALID_KE_PAYLOAD && s.invalidKeRetries++ < 2) {
-            int wanted = Bytes.u16(err.get().data(), 0);
-            Optional<DhGroup> g = DhGroup.fromNumber(wanted)
-                    .filter(x -> s.peer.ikeProposals().stream().anyMatch(p -> p.group() == x));
-            if (g.isPresent()) {
-                s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: INVALID_KE_PAYLOAD, retrying with " + g.get().keyword());
-                s.ke = s.env.newKeyExchange(g.get());
-                IkeInit.retryInit(s, now, out);
-                return;
+
+        private List<Payload> requestPayloads() {
+            List<Payload> p = new ArrayList<>();
+            if (cookie != null) {
+                p.add(Payload.Notify.of(Wire.N_COOKIE, cookie));
             }
+            p.add(Proposals.ikeOffer(s.peer.ikeProposals(), new byte[0]));
+            p.add(new Payload.Ke(s.ke.group().number(), s.ke.publicValue()));
+            p.add(new Payload.Nonce(s.ni));
+            if (s.peer.natTraversal()) {
+                p.add(Payload.Notify.of(Wire.N_NAT_DETECTION_SOURCE_IP, NatDetection.hash(s.spiI, 0, s.local)));
+                p.add(Payload.Notify.of(Wire.N_NAT_DETECTION_DESTINATION_IP, NatDetection.hash(s.spiI, 0, s.remote)));
+            }
+            p.add(Payload.Notify.of(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED));
+            CertificatePayloads.addToInit(s, p, false);
+            return p;
         }
-        if (err.isPresent()) {
-            int t = err.get().notifyType();
-            boolean mismatch = t == Wire.N_NO_PROPOSAL_CHOSEN || t == Wire.N_INVALID_KE_PAYLOAD;
-            s.fail(out, mismatch ? DownCause.POLICY_MISMATCH : DownCause.REFUSED, mismatch
-                    ? "proposal mismatch (peer sent " + Wire.notifyName(t) + ")"
-                    : "peer refused IKE_SA_INIT with " + Wire.notifyName(t));
-            return;
-        }
-        var sa = m.first(Payload.Sa.class);
-        var kePayload = m.first(Payload.Ke.class);
-        var nonce = m.first(Payload.Nonce.class);
-        if (sa.isEmpty() || kePayload.isEmpty() || nonce.isEmpty() || m.header().spiR() == 0) {
-            s.fail(out, DownCause.INVALID, "malformed IKE_SA_INIT response");
-            return;
-        }
-        Optional<IkeProposal> chosen = Proposals.acceptedIke(sa.get(), s.peer.ikeProposals());
-        if (chosen.isEmpty() || chosen.get().group() != s.ke.group() || kePayload.get().group() != s.ke.group().number()) {
-            s.fail(out, DownCause.POLICY_MISMATCH, "proposal mismatch (responder chose a proposal we did not offer)");
-            return;
-        }
-        Optional<byte[]> shared = s.env.agree(s.ke, kePayload.get().data());
-        if (shared.isEmpty()) {
-            s.fail(out, DownCause.INVALID, "invalid KE payload from peer");
-            return;
-        }
-        s.proposal = chosen.get();
-        s.spiR = m.header().spiR();
-        s.nr = nonce.get().data();
-        s.initResponse = raw;
-        s.peerFragmentation = m.notify(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
-        CertificatePayloads.learnFromInit(s, m);
-        s.deriveIkeKeys(IkeKeyDerivation.skeyseed(s.proposal.prf(), s.ni, s.nr, shared.get()));
-        NatDetection.detectNat(s, m, out);
-        s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: IKE_SA_INIT done, " + IkeSession.describe(s.proposal)
-                + (s.natLocal || s.natRemote ? ", NAT detected" : ""));
-    }
 
-    /** A COOKIE notify, if any, carries 1 to 64 octets (RFC 7296 §3.10.1). */
-    static boolean cookieWellFormed(IkeMessage m) {
-        return m.notify(Wire.N_COOKIE).map(n -> n.data().length >= 1 && n.data().length <= 64).orElse(true);
-    }
-
-    static void retryInit(IkeSession s, long now, List<Action> out) {
-        s.pending = null;
-        s.queue.addFirst(new Work.Init());
-        s.startNext(now, out);
+        @Override
+        public Step<List<Payload>> process(long now, IkeMessage m, List<Action> out) {
+            if (m.header().exchangeType() != Wire.IKE_SA_INIT) {
+                return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
+            }
+            var cookieN = m.notify(Wire.N_COOKIE);
+            if (cookieN.isPresent() && (cookieN.get().data().length < 1 || cookieN.get().data().length > 64)) {
+                // RFC 7296 §3.10.1: 1 to 64 octets. Anyone can send this unprotected answer: keep waiting.
+                s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateIkeLocal: ignored a COOKIE of "
+                        + cookieN.get().data().length + " octets from " + s.remote);
+                return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
+            }
+            s.lastInbound = now;
+            Optional<Payload.Notify> err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
+            if (cookieN.isPresent() && cookie == null) {
+                cookie = cookieN.get().data();
+                s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: responder asked for a COOKIE, retrying");
+                return new Step.Send<>(requestPayloads());
+            }
+            if (err.isPresent() && err.get().notifyType() == Wire.N_INVALID_KE_PAYLOAD && invalidKeRetries++ < 2) {
+                int wanted = Bytes.u16(err.get().data(), 0);
+                Optional<DhGroup> g = DhGroup.fromNumber(wanted)
+                        .filter(x -> s.peer.ikeProposals().stream().anyMatch(p -> p.group() == x));
+                if (g.isPresent()) {
+                    s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: INVALID_KE_PAYLOAD, retrying with " + g.get().keyword());
+                    s.ke = s.env.newKeyExchange(g.get());
+                    return new Step.Send<>(requestPayloads());
+                }
+            }
+            if (err.isPresent()) {
+                int t = err.get().notifyType();
+                boolean mismatch = t == Wire.N_NO_PROPOSAL_CHOSEN || t == Wire.N_INVALID_KE_PAYLOAD;
+                s.fail(out, mismatch ? DownCause.POLICY_MISMATCH : DownCause.REFUSED, mismatch
+                        ? "proposal mismatch (peer sent " + Wire.notifyName(t) + ")"
+                        : "peer refused IKE_SA_INIT with " + Wire.notifyName(t));
+                return new Step.Done<>();
+            }
+            var sa = m.first(Payload.Sa.class);
+            var kePayload = m.first(Payload.Ke.class);
+            var nonce = m.first(Payload.Nonce.class);
+            if (sa.isEmpty() || kePayload.isEmpty() || nonce.isEmpty() || m.header().spiR() == 0) {
+                s.fail(out, DownCause.INVALID, "malformed IKE_SA_INIT response");
+                return new Step.Done<>();
+            }
+            Optional<IkeProposal> chosen = Proposals.acceptedIke(sa.get(), s.peer.ikeProposals());
+            if (chosen.isEmpty() || chosen.get().group() != s.ke.group() || kePayload.get().group() != s.ke.group().number()) {
+                s.fail(out, DownCause.POLICY_MISMATCH, "proposal mismatch (responder chose a proposal we did not offer)");
+                return new Step.Done<>();
+            }
+            Optional<byte[]> shared = s.env.agree(s.ke, kePayload.get().data());
+            if (shared.isEmpty()) {
+                s.fail(out, DownCause.INVALID, "invalid KE payload from peer");
+                return new Step.Done<>();
+            }
+            s.proposal = chosen.get();
+            s.spiR = m.header().spiR();
+            s.nr = nonce.get().data();
+            s.peerFragmentation = m.notify(Wire.N_IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+            CertificatePayloads.learnFromInit(s, m);
+            s.deriveIkeKeys(IkeKeyDerivation.skeyseed(s.proposal.prf(), s.ni, s.nr, shared.get()));
+            NatDetection.detectNat(s, m, out);
+            s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: IKE_SA_INIT done, " + IkeSession.describe(s.proposal)
+                    + (s.natLocal || s.natRemote ? ", NAT detected" : ""));
+            return new Step.Done<>();
+        }
     }
 
     /** Responder side of IKE_SA_INIT. Returns the new half-open SA, or null when answered statelessly. */
@@ -218,11 +235,8 @@ final class IkeInit {
         CertificatePayloads.addToInit(s, resp, true);
         IkeHeader rh = new IkeHeader(s.spiI, s.spiR, 0, Wire.IKE_SA_INIT, Wire.FLAG_RESPONSE, 0, 0);
         s.initResponse = MessageCodec.encode(rh, resp);
-        s.lastResponseId = 0;
-        s.lastResponse = List.of(s.initResponse);
-        s.lastRequest = d.payload();
-        s.expectedRequestId = 1;
-        s.send(out, s.lastResponse);
+        s.tasks.answeredWith(0, d.payload(), List.of(s.initResponse));
+        s.send(out, List.of(s.initResponse));
         env.register(s);
         env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeRemote: IKE_SA_INIT from " + d.remote() + " for "
                 + peer.name() + ", " + IkeSession.describe(p) + (s.natLocal || s.natRemote ? ", NAT detected" : ""));

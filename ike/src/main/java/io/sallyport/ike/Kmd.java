@@ -63,7 +63,7 @@ public final class Kmd {
         this.admission = new InitAdmission(options.limits());
         this.ephemeral = new EphemeralKeys(options.limits().ephemeralReuseNanos());
         this.reassembly = new ReassemblyBudget(options.limits().maxReassemblyTotal());
-        this.v1 = new V1Engine(options, random, env::spiInUse, this::count);
+        this.v1 = new V1Engine(options, random, env::spiInUse, this::count, sas::halfOpen);
     }
 
     public Kmd(Supplier<SecureRandom> entropy) {
@@ -80,7 +80,9 @@ public final class Kmd {
             return out;
         }
         if (V1Engine.isIkev1(in.payload())) {
-            v1.handle(nowNanos, in, out);
+            if (!V1Engine.opensPhaseOne(in.payload()) || admitFirstMessage(nowNanos, in)) {
+                v1.handle(nowNanos, in, out);
+            }
             return out;
         }
         IkeHeader h = IkeHeader.parse(in.payload());
@@ -89,13 +91,7 @@ public final class Kmd {
             return out;
         }
         if (h.exchangeType() == Wire.IKE_SA_INIT && !h.isResponse() && h.spiR() == 0 && h.messageId() == 0) {
-            if (!admission.admit(in.remote().getAddress(), nowNanos)) {
-                count(DropReason.RATE_LIMITED);
-                return out;
-            }
-            if (in.payload().length > options.limits().maxInitRequestBytes()) {
-                // It would be kept until AUTH (it is signed): larger than any honest first message.
-                count(DropReason.OVERSIZED_INIT);
+            if (!admitFirstMessage(nowNanos, in)) {
                 return out;
             }
             IkeSession existing = sas.responder(h.spiI(), in.remote().getAddress());
@@ -122,6 +118,23 @@ public final class Kmd {
         }
         scheduleReconnects(nowNanos);
         return withRefusalReasons(out);
+    }
+
+    /**
+     * The pre-auth gate of a message that may create a responder SA (IKE_SA_INIT, IKEv1 main or
+     * aggressive mode message 1): per-source and global rate, size. Nothing is decoded before.
+     */
+    private boolean admitFirstMessage(long nowNanos, Datagram in) {
+        if (!admission.admit(in.remote().getAddress(), nowNanos)) {
+            count(DropReason.RATE_LIMITED);
+            return false;
+        }
+        if (in.payload().length > options.limits().maxInitRequestBytes()) {
+            // It would be kept until AUTH (it is signed): larger than any honest first message.
+            count(DropReason.OVERSIZED_INIT);
+            return false;
+        }
+        return true;
     }
 
     /** Timers: retransmissions, lifetimes, DPD, keepalives, half-open cleanup. */
@@ -178,18 +191,18 @@ public final class Kmd {
                         s.announced.remove(r.peer());
                         for (ChildSa child : List.copyOf(s.children)) {
                             if (child.term.name().equals(r.peer())) {
-                                guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteChild(child), out));
+                                guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteChild(s, child), out));
                             }
                         }
                     } else {
-                        guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "peer removed"), out));
+                        guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
                     }
                 }
                 if (gone != null && DynamicPeers.isTemplate(gone)) {
                     // The dynamic peers it accepted go with it.
                     for (IkeSession s : sas.values()) {
                         if (s.peer.name().startsWith(gone.name() + "@") && !s.isClosed()) {
-                            guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "peer removed"), out));
+                            guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
                         }
                     }
                 }
@@ -204,22 +217,22 @@ public final class Kmd {
             });
             case Command.DeleteIkeSa d -> {
                 for (IkeSession s : sessionsOf(d.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.DeleteIke(DownCause.DELETED_LOCALLY, "deleted by operator"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "deleted by operator"), out));
                 }
             }
             case Command.DeleteChildSa d -> withChild(d.spiIn(), out, (s, child) ->
-                    s.enqueue(nowNanos, new IkeSession.Work.DeleteChild(child), out));
+                    s.enqueue(nowNanos, new Informational.DeleteChild(s, child), out));
             case Command.RekeyChildSa r -> withChild(r.spiIn(), out, (s, child) ->
-                    s.enqueue(nowNanos, new IkeSession.Work.RekeyChild(child), out));
+                    s.enqueue(nowNanos, new ChildRekey.Rekey(s, child), out));
             case Command.ReportInvalidSpi r -> sas.values().stream()
                     .filter(s -> s.state == IkeSession.State.ESTABLISHED && s.remote.getAddress().equals(r.from()))
                     .findFirst()
-                    .ifPresentOrElse(s -> guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.InvalidSpi(r.spi()), out)),
+                    .ifPresentOrElse(s -> guarded(s, out, () -> s.enqueue(nowNanos, new Informational.InvalidSpi(s, r.spi()), out)),
                             () -> trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "ESP with unknown SPI from " + r.from() + ", no IKE SA to report it"));
             case Command.RekeyIkeSa r -> {
                 for (IkeSession s : sessionsOf(r.peer())) {
                     if (s.state == IkeSession.State.ESTABLISHED) {
-                        guarded(s, out, () -> s.enqueue(nowNanos, new IkeSession.Work.RekeyIke(), out));
+                        guarded(s, out, () -> s.enqueue(nowNanos, new IkeRekey.Initiator(s), out));
                     }
                 }
             }
@@ -279,20 +292,21 @@ public final class Kmd {
      * Diffie-Hellman operations done so far (a key pair generated or a shared secret computed):
      * the costly work kmd does; tests bound it without timing anything.
      */
-    public long dhOperations() { return dhOperations; }
+    public long dhOperations() { return dhOperations + v1.dhOperations(); }
 
     /** A snapshot of one IKE SA for show output. */
     public record IkeSaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
-                            InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType) {
+                            InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType, IkeSaCounters counters) {
     }
 
     public List<IkeSaView> ikeSas() {
         // Named after a term it carries now (the one that started it may have been removed since).
         List<IkeSaView> out = new ArrayList<>(sas.values().stream().map(s -> new IkeSaView(
                 s.announced.isEmpty() ? s.peer.name() : s.announced.iterator().next(), s.id(), s.state.name(),
-                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2")).toList());
+                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2", IkeSaCounters.NONE)).toList());
         for (V1Engine.SaView v : v1.sas()) {
-            out.add(new IkeSaView(v.peer(), v.id(), v.state(), v.initiator(), v.local(), v.remote(), v.childSpisIn(), v.exchangeType()));
+            out.add(new IkeSaView(v.peer(), v.id(), v.state(), v.initiator(), v.local(), v.remote(), v.childSpisIn(), v.exchangeType(),
+                    v.counters()));
         }
         return out;
     }
@@ -319,7 +333,7 @@ public final class Kmd {
         if (carrier.isPresent() && !carries(carrier.get(), p)) {
             IkeSession s = carrier.get();
             trace(out, TraceFlag.IKE, TraceLevel.INFO, "child SA for " + p.name() + " over IKE SA " + s.id() + " of " + s.peer.name());
-            guarded(s, out, () -> s.enqueue(now, new IkeSession.Work.CreateChild(p), out));
+            guarded(s, out, () -> s.enqueue(now, new ChildRekey.Create(s, p), out));
             return;
         }
         if (!active.isEmpty()) {
@@ -341,8 +355,7 @@ public final class Kmd {
     private static boolean carries(IkeSession s, PeerConfig term) {
         return s.children.stream().anyMatch(c -> c.term.equals(term))
                 || s.state == IkeSession.State.CONNECTING && s.peer.equals(term)
-                || s.pending != null && s.pending.work instanceof IkeSession.Work.CreateChild cc && cc.term().equals(term)
-                || s.queue.stream().anyMatch(w -> w instanceof IkeSession.Work.CreateChild cc && cc.term().equals(term));
+                || s.tasks.any(t -> t instanceof ChildRekey.Create cc && cc.term().equals(term));
     }
 
     /**
@@ -413,7 +426,7 @@ public final class Kmd {
         String why = "dynamic peer refused: " + reason;
         trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, why + " (" + s.peer.name() + ")");
         refusals.put(s.id(), why);
-        guarded(s, out, () -> s.enqueue(now, new IkeSession.Work.DeleteIke(DownCause.POLICY_MISMATCH, why), out));
+        guarded(s, out, () -> s.enqueue(now, new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, why), out));
     }
 
     /**

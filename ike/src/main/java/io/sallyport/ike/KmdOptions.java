@@ -39,6 +39,15 @@ public record KmdOptions(long retransmitBaseNanos, int retransmitTries, long hal
     }
 
     /**
+     * The soft (rekey) lifetime for a hard one: advanced by a random {@code lifetimeJitter} to twice
+     * that fraction (10-20 % with the default), so that the two ends do not rekey at once. The one
+     * formula for IKE and child SAs of both IKE versions.
+     */
+    public long softLifetime(long hardNanos, java.util.random.RandomGenerator random) {
+        return (long) (hardNanos * (1 - lifetimeJitter * (1 + random.nextDouble())));
+    }
+
+    /**
      * Bounds on work and state that input from the network can cause. Rates are per second of the
      * injected clock.
      *

@@ -171,8 +171,4 @@ final class Proposals {
     private static List<Transform> withoutDh(List<Transform> t) {
         return t.stream().filter(x -> x.type() != Wire.TRANS_DH).toList();
     }
-
-    static Optional<DhGroup> dhOf(Proposal p) {
-        return p.first(Wire.TRANS_DH).flatMap(t -> DhGroup.fromNumber(t.id()));
-    }
 }

@@ -279,6 +279,41 @@ class Ikev1TwoPeersTest {
         assertTrue(t.planeA.isEmpty());
     }
 
+    /**
+     * {@code show services ipsec-vpn ike statistics} for IKEv1: main mode is three messages each
+     * way, quick mode two out and one in for its initiator (the mirror for the responder), DPD
+     * requests and their ACKs are counted at both ends, and a missed ACK counts once the next
+     * R-U-THERE goes out unanswered.
+     */
+    @Test
+    void shouldCountExchangesAndPayloadsForShowIkeStatistics() {
+        var dpd = new PeerConfig.Dpd(true, 10, 3);
+        var forA = v1("b", A, B, "k");
+        forA = new PeerConfig("b", A, B, forA.localId(), forA.remoteId(), forA.authenticator(), forA.ikeProposals(),
+                forA.childProposals(), forA.localSelectors(), forA.remoteSelectors(), dpd, true, false, 0, PeerConfig.Exchange.MAIN);
+        var t = established(forA, v1("a", B, A, "k"));
+        IkeSaCounters a = t.a.ikeSas().getFirst().counters();
+        IkeSaCounters b = t.b.ikeSas().getFirst().counters();
+        assertEquals(List.of(new IkeSaCounters.Exchange("Main", 3, 3, 0), new IkeSaCounters.Exchange("Quick", 1, 2, 0)), a.exchanges());
+        assertEquals(List.of(new IkeSaCounters.Exchange("Main", 3, 3, 0), new IkeSaCounters.Exchange("Quick", 2, 1, 0)), b.exchanges());
+        t.run(35 * SECOND); // quiet for over 3 DPD intervals: A asks each time, B answers
+        a = t.a.ikeSas().getFirst().counters();
+        b = t.b.ikeSas().getFirst().counters();
+        assertTrue(a.dpdRequestSent() >= 2, a::toString);
+        assertEquals(a.dpdRequestSent(), b.dpdRequestReceived());
+        assertEquals(b.dpdResponseSent(), a.dpdResponseReceived());
+        assertEquals(a.dpdRequestSent(), a.dpdResponseReceived());
+        assertEquals(0, a.dpdResponseMissed());
+        t.dropFilter = d -> d.remote().getAddress().equals(B);
+        t.run(25 * SECOND);
+        a = t.a.ikeSas().getFirst().counters();
+        assertTrue(a.dpdResponseMissed() >= 1, a::toString);
+        t.dropFilter = d -> false;
+        t.commandA(new Command.DeleteIkeSa("b"));
+        t.runQuiet();
+        assertTrue(t.b.ikeSas().isEmpty(), "B took A's Delete");
+    }
+
     @Test
     void shouldTraverseNatOnPort4500() {
         var t = new TwoPeers();

@@ -49,14 +49,14 @@ class KmdFuzzTest {
                 Wire.IKE_SA_INIT, in.consumeInt(0, 255)});
             int flags = (in.consumeBoolean() ? Wire.FLAG_RESPONSE : 0) | (in.consumeInt(0, 7) == 0 ? 0 : Wire.FLAG_INITIATOR);
             int messageId = switch (in.consumeInt(0, 3)) {
-                case 0, 1 -> b.expectedRequestId;
-                case 2 -> b.lastResponseId;
+                case 0, 1 -> b.tasks.expectedRequestId();
+                case 2 -> b.tasks.lastResponseId();
                 default -> in.consumeInt();
             };
             IkeHeader h = new IkeHeader(a.spiI, a.spiR, 0, exchange, flags, messageId, 0);
             byte[] msg = in.consumeBoolean()
-                    ? MessageCodec.encodeEncrypted(h, payloads(in, forA, b), a.outCipher)
-                    : SealedMessages.sk(h, in.consumeInt(0, 255), in.consumeBytes(in.consumeInt(0, 400)), a.outCipher);
+                    ? MessageCodec.encodeEncrypted(h, payloads(in, forA, b), a.outCipher())
+                    : SealedMessages.sk(h, in.consumeInt(0, 255), in.consumeBytes(in.consumeInt(0, 400)), a.outCipher());
             t.record(false, t.b.handle(t.now, new Datagram(B_500, A_500, msg, false)));
             t.run(2_000_000_000L);
         }

@@ -107,7 +107,7 @@ class KmdHardeningTest {
         int cap = KmdOptions.Limits.defaults().maxChildSasPerIkeSa();
         List<Action> atB = new ArrayList<>();
         for (int i = 0; i < cap + 8; i++) {
-            int id = s.nextRequestId++;
+            int id = s.tasks.takeRequestId();
             byte[] nonce = new byte[32];
             nonce[0] = (byte) i;
             var cfg = s.peer;

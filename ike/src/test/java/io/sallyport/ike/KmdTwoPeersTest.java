@@ -654,7 +654,7 @@ class KmdTwoPeersTest {
             IkeSession receiver = sentByA ? b : a;
             for (Action x : sent) {
                 if (x instanceof Action.Send s && s.datagram().payload().length > 28 && s.datagram().payload()[18] == 36) {
-                    var r = MessageCodec.decode(s.datagram().payload(), receiver.inCipher,
+                    var r = MessageCodec.decode(s.datagram().payload(), receiver.inCipher(),
                             new FragmentBuffer());
                     if (r instanceof DecodeResult.Ok ok && ok.message().header().isResponse() == response) {
                         return ok.message().payloads();

@@ -101,4 +101,28 @@ class RekeyRetryTest {
         assertEquals(1, t.b.liveSaCount());
         assertTrue(t.planesMatch());
     }
+
+    /** 10 s doubling, capped at 10 min, and never shifted into the sign bit however many refusals. */
+    @Test
+    void theBackOffDoublesUpToItsMaximumAndNeverOverflows() {
+        var limits = KmdOptions.Limits.defaults();
+        var r = new RekeyRetry();
+        assertEquals(List.of(10L, 20L, 40L, 80L, 160L, 320L, 600L, 600L),
+                java.util.stream.IntStream.range(0, 8).mapToObj(i -> r.refused(limits) / SECOND).toList());
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(600 * SECOND, r.refused(limits));
+        }
+    }
+
+    /** The group an INVALID_KE_PAYLOAD names is switched to at once the first time only; the same group again is no news. */
+    @Test
+    void aSuggestedGroupIsFollowedAtOnceOnlyOnce() {
+        var r = new RekeyRetry();
+        assertEquals(DhGroup.GROUP14, r.group(DhGroup.GROUP14));
+        assertTrue(r.retryAtOnceWith(DhGroup.GROUP19));
+        assertEquals(DhGroup.GROUP19, r.group(DhGroup.GROUP14));
+        assertTrue(!r.retryAtOnceWith(DhGroup.GROUP19), "the same group again");
+        assertTrue(!r.retryAtOnceWith(DhGroup.GROUP20), "another group: remembered, but the back-off decides");
+        assertEquals(DhGroup.GROUP20, r.group(DhGroup.GROUP14));
+    }
 }

@@ -44,6 +44,8 @@ final class TwoPeers {
     double reorder;
     final Random faults = new Random(7);
     Predicate<Datagram> dropFilter = d -> false;
+    /** Changes a datagram as it goes on the wire (a forged answer in place of a request, a response altered); null drops it. */
+    java.util.function.UnaryOperator<Datagram> rewrite = d -> d;
 
     TwoPeers(long seedA, long seedB) {
         this(new Kmd(() -> seeded(seedA)), new Kmd(() -> seeded(seedB)));
@@ -122,8 +124,9 @@ final class TwoPeers {
         }
     }
 
-    private void enqueue(Datagram d) {
-        if (dropFilter.test(d) || faults.nextDouble() < loss) {
+    private void enqueue(Datagram sent) {
+        Datagram d = rewrite.apply(sent);
+        if (d == null || dropFilter.test(d) || faults.nextDouble() < loss) {
             return;
         }
         if (faults.nextDouble() < reorder && !wire.isEmpty()) {

@@ -72,10 +72,10 @@ class OspfAcrossTunnelTest {
             "198.18.15.2/30", "198.18.99.3", "responder-only"));
 
         long start = System.nanoTime();
-        boolean learned = Testbed.await(CONVERGE, () -> {
-            String routes = h.inNs("host-a", 10, "ip", "route").stdout();
-            return routes.contains("198.18.2.0/24") && routes.contains("198.18.99.4 ") && routes.contains("proto ospf");
-        });
+        // Every router on the path, both ways: R4's route back to R1 may come a moment after R1's.
+        boolean learned = Testbed.await(CONVERGE, () -> learned("host-a", "198.18.2.0/24", "198.18.99.4")
+            && learned("gw-a", "198.18.2.0/24", "198.18.99.4") && learned("gw-b", "198.18.1.0/24", "198.18.99.1")
+            && learned("host-b", "198.18.1.0/24", "198.18.99.1"));
         String r1Routes = h.inNs("host-a", 10, "ip", "route").stdout();
         String r2Routes = h.inNs("gw-a", 10, "ip", "route").stdout();
         String tunLink = h.inNs("gw-a", 10, "ip", "link", "show", "ms-0_0_0.1").stdout();
@@ -101,6 +101,25 @@ class OspfAcrossTunnelTest {
         assertTrue(r2Routes.lines().anyMatch(l -> l.startsWith("198.18.2.0/24") && l.contains("dev ms-0_0_0.1")
             && l.contains("proto ospf")), "R2 routes R4's network into the tunnel, learned by OSPF:\n" + r2Routes);
 
+        // The Junos show commands, from the FRR the daemon runs.
+        String neighbors = r2.cli("show ospf neighbor");
+        String interfaces = r2.cli("show ospf interface");
+        String ospfRoutes = r2.cli("show route protocol ospf");
+        String neighborsXml = r2.cli("show ospf neighbor | display xml");
+        System.out.println("evidence: R2 show ospf neighbor\n" + neighbors + "--- show ospf interface\n" + interfaces
+            + "--- show route protocol ospf" + ospfRoutes);
+        assertTrue(neighbors.startsWith("Address          Interface              State     ID               Pri  Dead\n"), neighbors);
+        assertTrue(neighbors.lines().anyMatch(l -> l.startsWith("198.18.15.2 ") && l.contains(" ms-0/0/0.1 ")
+            && l.contains(" Full ") && l.contains(" 198.18.99.3 ")), "R3 is R2's full neighbour across the tunnel:\n" + neighbors);
+        assertTrue(neighbors.lines().anyMatch(l -> l.contains(" ge-0/0/1.0 ") && l.contains(" Full ") && l.contains(" 198.18.99.1 ")),
+            "R1 is R2's full neighbour on ge-0/0/1.0:\n" + neighbors);
+        assertTrue(interfaces.lines().anyMatch(l -> l.startsWith("ms-0/0/0.1 ") && l.contains(" PtToPt ")), interfaces);
+        assertTrue(interfaces.lines().anyMatch(l -> l.startsWith("lo0.0 ")), interfaces);
+        assertTrue(ospfRoutes.contains("\ninet.0: "), ospfRoutes);
+        assertTrue(ospfRoutes.lines().anyMatch(l -> l.startsWith("198.18.2.0/24 ") && l.contains("*[OSPF/10]")), ospfRoutes);
+        assertTrue(ospfRoutes.contains("via ms-0/0/0.1\n"), ospfRoutes);
+        assertTrue(neighborsXml.contains("<ospf-neighbor-state>Full</ospf-neighbor-state>"), neighborsXml);
+
         Ping toR4 = h.ping("host-a", "198.18.2.10", 5, 0.2);
         Ping toR4Loopback = h.ping("host-a", "198.18.99.4", 3, 0.2);
         Ping toR1 = h.ping("host-b", "198.18.1.10", 5, 0.2);
@@ -118,6 +137,13 @@ class OspfAcrossTunnelTest {
         r3.close();
         for (String pid : frrPids) assertFalse(Files.exists(Path.of("/proc", pid)), "FRR process " + pid + " outlived the daemon");
         assertFalse(h.inNs("gw-a", 10, "ip", "route").stdout().contains("proto ospf"), "zebra withdrew its routes");
+    }
+
+    /** Whether ROLE's kernel has OSPF routes to the far LAN and the far router's loopback. */
+    private boolean learned(String role, String lan, String loopback) {
+        List<String> routes = h.inNs(role, 10, "ip", "route").stdout().lines().toList();
+        return routes.stream().anyMatch(l -> l.startsWith(lan + " ") && l.contains("proto ospf"))
+            && routes.stream().anyMatch(l -> l.startsWith(loopback + " ") && l.contains("proto ospf"));
     }
 
     /** R2 or R3: next-hop service set whose term is a link-type tunnel on ms-0/0/0.1, OSPF on it. */
@@ -168,7 +194,7 @@ class OspfAcrossTunnelTest {
                         policy ipsec-pol { perfect-forward-secrecy { keys group14; } proposals esp-prop; }
                     }
                     establish-tunnels %s;
-                    traceoptions { file kmd; flag all; }
+                    traceoptions { file kmd size 10m; flag all; level all; }
                 }
             }
             """.formatted(name, local, lan, tunnel, loopback, loopback, local, remote, local, remote,

@@ -146,6 +146,11 @@ class SallyportCertificatesTest {
         String charon = h.sas("gw-b");
         System.out.println("evidence (strongSwan):\n" + charon);
         assertTrue(charon.contains("gw-a.example.net"), charon);
+        // Reference §4.6: the CA, gw-a's own certificate and the one strongSwan presented, newest first.
+        String cache = d.cli("show services ipsec-vpn certificates");
+        System.out.println("evidence:\n" + cache);
+        assertTrue(cache.startsWith("Service set: ss1, Total entries: 3\n  Certificate cache entry: 3\n"
+                + "    Flags: Non-root Trusted\n    Issued to: gw-b.example.net, Issued by: Interop Test CA\n"), cache);
     }
 
     @Test
@@ -261,6 +266,54 @@ class SallyportCertificatesTest {
     @Order(4)
     void revokedCertificateRefusedWithTheCrl() {
         refused("revoked.pem", "authentication failed: certificate revoked: CN=gw-b.example.net,O=IPsec Interop Test,C=XX", true);
+    }
+
+    @Test
+    @Order(6)
+    void revokedCertificateRefusedWithTheCrlDownloadedOverHttpOnce() throws Exception {
+        // The CA publishes its CRL over HTTP inside gw-a's namespace; each request is one line of the server's log.
+        Path log = h.stateDir().resolve("crl-http.log");
+        Process server = new ProcessBuilder("ip", "netns", "exec", h.ns("gw-a"), "python3", "-m", "http.server", "8080",
+                "--bind", "127.0.0.1", "--directory", pki.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertTrue(Testbed.await(Duration.ofSeconds(10), () -> h.run(List.of("ip", "netns", "exec", h.ns("gw-a"), "python3", "-c",
+                    "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/ca.pem')"), Map.of(), 10).ok()),
+                    "the CRL server did not start");
+            startPeerWith("revoked.pem");
+            String config = certificateConfig("immediately").replace("ca-profile interop { ca-identity interop; }",
+                    "ca-profile interop { ca-identity interop; revocation-check { crl { url http://127.0.0.1:8080/ca.crl; "
+                            + "refresh-interval 1; } } }").replace("establish-tunnels immediately;",
+                    "establish-tunnels immediately; traceoptions { file kmd; flag all; }");
+            assertTrue(config.contains("traceoptions") && config.contains("crl { url"), config);
+            SallyportDaemon d = daemon("cert-revoked-http", config);
+            Path trace = h.stateDir().resolve("sallyport-cert-revoked-http").resolve("log").resolve("kmd");
+            loadCredentials(d, false);
+            String reason = "authentication failed: certificate revoked: CN=gw-b.example.net,O=IPsec Interop Test,C=XX";
+            List<String> seen = new ArrayList<>();
+            assertTrue(Testbed.await(Duration.ofSeconds(30), () -> {
+                seen.add(d.cli(SHOW_SETS));
+                return seen.getLast().contains(reason);
+            }), "expected '" + reason + "' in:\n" + seen.getLast() + "\n" + d.log());
+            System.out.println("evidence:\n" + seen.getLast());
+            // establish-tunnels immediately keeps trying; every attempt checks the CRL in hand, none reads it again.
+            assertTrue(Testbed.await(Duration.ofSeconds(30), () -> revokedChecks(trace) >= 3), "three refused handshakes in " + trace);
+            long reads = Files.readAllLines(log).stream().filter(l -> l.contains("GET /ca.crl")).count();
+            System.out.println("evidence: CRL reads " + reads + "\n" + String.join("\n", Files.readAllLines(log)));
+            assertEquals(1, reads, "read once, when planned, within its one-hour refresh-interval");
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    /** Handshakes kmd's trace shows refused for the revoked certificate. */
+    private static long revokedChecks(Path trace) {
+        try {
+            return Files.exists(trace) ? Files.readAllLines(trace).stream().filter(l -> l.contains("certificate revoked")).count() : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -97,6 +97,27 @@ class SallyportIkev1StrongswanTest {
         assertTrue(detail.contains("Diffie-Hellman group  : 14"), detail);
     }
 
+    /**
+     * Sallyport's aggressive-mode initiator against strongSwan as responder. strongSwan answers
+     * aggressive mode with a pre-shared key only when told to accept its risk
+     * ({@code INTEROP_AGGRESSIVE_PSK=yes} in the harness).
+     */
+    @Test
+    @Order(7)
+    void sallyportInitiatesAggressiveModeAgainstStrongswan() {
+        startPeer(Map.of("INTEROP_AGGRESSIVE", "yes", "INTEROP_AGGRESSIVE_PSK", "yes"));
+        String config = GatewayConfig.gwA().render();
+        assertTrue(config.contains("version 2; "), config);
+        SallyportDaemon d = BED.daemon("gw-a", "v1-aggressive", config.replace("version 2; ", "mode aggressive; "));
+        assertTunnelUp();
+        assertPingsBothWays(3);
+        String log = h.run(List.of("cat", h.stateDir().resolve(h.ns("gw-b")).resolve("charon.log").toString()), Map.of(), 10).stdout();
+        assertTrue(log.contains("is initiating a Aggressive Mode IKE_SA"), "strongSwan responded to aggressive mode:\n" + log);
+        String showIke = d.cli(SHOW_IKE);
+        System.out.println("evidence:\n" + showIke);
+        assertTrue(showIke.lines().anyMatch(l -> l.startsWith("192.0.2.2") && l.contains("Matured") && l.trim().endsWith("Aggressive")), showIke);
+    }
+
     @Test
     @Order(2)
     void clearOnSallyportDeletesTheIsakmpSaOnStrongswan() {

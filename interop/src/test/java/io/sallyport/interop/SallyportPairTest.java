@@ -57,6 +57,36 @@ class SallyportPairTest {
         assertEquals(0, c.espInUdp(), "no NAT, no UDP encapsulation: " + c);
     }
 
+    /** Both gateways' policies without {@code version 2} (IKEv1), in main mode or with {@code mode aggressive}. */
+    private static String ikev1(GatewayConfig c, boolean aggressive) {
+        String text = c.render();
+        assertTrue(text.contains("version 2; "), text);
+        return text.replace("version 2; ", aggressive ? "mode aggressive; " : "");
+    }
+
+    private void ikev1Pair(boolean aggressive, String exchangeType) {
+        String tag = aggressive ? "v1agg" : "v1main";
+        SallyportDaemon a = BED.daemon("gw-a", tag + "-a", ikev1(GatewayConfig.gwA(), aggressive));
+        SallyportDaemon b = BED.daemon("gw-b", tag + "-b", ikev1(GatewayConfig.gwB().withEstablish("responder-only"), aggressive));
+        awaitMatured(a);
+        pingBothWaysCaptured();
+        String showA = a.cli("show services ipsec-vpn ike security-associations");
+        String showB = b.cli("show services ipsec-vpn ike security-associations detail");
+        System.out.println("evidence:\n" + showA + showB);
+        assertTrue(showA.lines().anyMatch(l -> l.startsWith("192.0.2.2") && l.contains("Matured") && l.trim().endsWith(exchangeType)), showA);
+        assertTrue(showB.contains("Role: Responder, State: Matured") && showB.contains("Exchange type: " + exchangeType), showB);
+    }
+
+    @Test
+    void ikev1MainModeBetweenTwoSallyports() {
+        ikev1Pair(false, "Main");
+    }
+
+    @Test
+    void ikev1AggressiveModeBetweenTwoSallyports() {
+        ikev1Pair(true, "Aggressive");
+    }
+
     @Test
     void udpEncapsulateOnPort4565() {
         SallyportDaemon a = BED.daemon("gw-a", "udp-a", GatewayConfig.gwA().withUdpEncapsulate(4565).render());

@@ -1,12 +1,19 @@
 package io.sallyport.lab;
 
+import io.sallyport.config.ConfigSyntaxException;
+import io.sallyport.config.ConfigText;
+import io.sallyport.config.check.CheckResult;
+import io.sallyport.config.check.CommitCheck;
 import io.sallyport.config.model.Configuration;
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
 import io.sallyport.gateway.mgmt.OperationalCommand;
 import io.sallyport.gateway.mgmt.PkiOperations;
+import io.sallyport.gateway.pki.CertificateServices;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.runtime.Gateway;
+import io.sallyport.gateway.routing.PolicyRoutingInstances;
+import io.sallyport.gateway.routing.RoutingCommands;
 import io.sallyport.gateway.runtime.GatewayManagement;
 import io.sallyport.gateway.runtime.LocalGatewayWatch;
 import io.sallyport.gateway.runtime.TunnelState;
@@ -34,17 +41,23 @@ public final class LabRouter {
     static final long LOCAL_GATEWAY_POLL_NANOS = 1_000_000_000L;
     private final String name;
     private final Node node;
-    private final Configuration configuration;
-    private final String configText;
+    /** The committed configuration: the topology's, then each {@link #commit}'s (the lab shell's {@code configure}). */
+    private Configuration configuration;
+    private String configText;
     private final Simulation simulation;
     private final long seed;
     private int generation;
     private Gateway gateway;
     private GatewayManagement management;
+    /** VRF routing instances as tables and rules of this router's virtual host, as on Linux. */
+    private PolicyRoutingInstances instances;
+    private List<String> instanceWarnings = List.of();
     private GatewayPlan plan;
     private LocalGatewayWatch localGateways;
     private long nextLocalGatewayPoll;
     private PkiStore pki;
+    /** The running gateway's certificate caches (and store), kept across replans as the daemon keeps them. */
+    private CertificateServices certificates;
     private final List<Topology.PkiStep> pkiSteps;
     private final List<String> pkiProblems = new ArrayList<>();
 
@@ -66,6 +79,7 @@ public final class LabRouter {
             return 0;
         }
         nextLocalGatewayPoll = nowNanos + LOCAL_GATEWAY_POLL_NANOS;
+        gateway.recreateDeletedDevices();
         return localGateways.poll(gateway);
     }
 
@@ -83,8 +97,11 @@ public final class LabRouter {
         nextLocalGatewayPoll = simulation.nowNanos();
         gateway = new Gateway(localGateways.gatedHost(), new SteppingRunner(simulation),
                 () -> random, KmdOptions.defaults(), trace -> { });
+        certificates = new CertificateServices(pkiStore(), Clock.systemUTC());
         PkiOperations pkiOperations = new PkiOperations(pkiStore(), random, () -> configuration.pki().caProfiles().keySet());
-        management = new GatewayManagement(gateway, this::replan, () -> configText, pkiOperations);
+        instances = new PolicyRoutingInstances(node.control(), () -> simulation.nowNanos() / 1_000_000_000L, false);
+        management = new GatewayManagement(gateway, this::replan, () -> configText, pkiOperations,
+                new RoutingCommands(Optional.empty(), instances));
         runPkiSteps(pkiOperations);
         replan();
         node.tunnelSource(this::sourceInsideTunnel);
@@ -92,10 +109,11 @@ public final class LabRouter {
 
     /** Plans the configuration again (with the certificate store as it is now) and applies it. */
     private Reply replan() {
-        plan = new Planner(node.control()::hasAddress, Optional.of(pkiStore()), Clock.systemUTC())
-                .plan(configuration);
+        plan = new Planner(node.control()::hasAddress, Optional.of(certificates)).plan(configuration);
         gateway.apply(plan);
-        return Reply.ok("");
+        instanceWarnings = instances.apply(configuration, plan, node.control().addresses());
+        return Reply.ok(instanceWarnings.stream().map(w -> "warning: " + w + "\n")
+                .collect(java.util.stream.Collectors.joining()));
     }
 
     /** The topology's {@code pki} lines: their files go into the router's own directory, then the commands run. */
@@ -178,6 +196,7 @@ public final class LabRouter {
     /** Stops the gateway cleanly: peers get their deletes. */
     void stop() {
         gateway.close();
+        instances.close();
     }
 
     public String name() {
@@ -206,12 +225,32 @@ public final class LabRouter {
     }
 
     public List<String> warnings() {
-        if (pkiProblems.isEmpty()) {
-            return plan.warnings();
-        }
         List<String> all = new ArrayList<>(pkiProblems);
         all.addAll(plan.warnings());
+        all.addAll(instanceWarnings);
         return all;
+    }
+
+    /**
+     * Commits a whole configuration into the running router, as the daemon's reload does: the
+     * commit check, then a plan applied to the running gateway (unchanged tunnels keep their
+     * SAs). A configuration that fails the check changes nothing and says why.
+     */
+    public Reply commit(String text) {
+        CheckResult check;
+        try {
+            check = CommitCheck.check(ConfigText.parse(text));
+        } catch (ConfigSyntaxException e) {
+            return Reply.error(e.getMessage() + "\n");
+        }
+        if (!check.succeeded()) {
+            return Reply.error(check.render());
+        }
+        configuration = check.configuration().orElseThrow();
+        configText = text;
+        Reply r = replan();
+        simulation.settle();
+        return r;
     }
 
     /** Runs an operational command ({@code show ...}, {@code clear ...}) on this router's gateway. */

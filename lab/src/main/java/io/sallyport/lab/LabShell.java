@@ -2,8 +2,6 @@ package io.sallyport.lab;
 
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
 import io.sallyport.net.Route;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -11,9 +9,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The lab's line shell: {@code show}/{@code clear} go to the current router's gateway (as on a
+ * The lab's commands: {@code show}/{@code clear} go to the current router's gateway (as on a
  * Junos router), and the lab adds {@code router}, {@code ping}, {@code traceroute}, {@code fault},
  * {@code restart}, {@code advance} and {@code time}. Every command runs on simulated time.
+ * {@code sallyport lab} runs the Junos shell of module cli with these commands added (module app
+ * wires the two: lab never imports cli); {@link #execute} prints each command's output.
  */
 public final class LabShell {
     static final String HELP = """
@@ -40,20 +40,9 @@ public final class LabShell {
         this.current = lab.routers().keySet().stream().findFirst().orElse(null);
     }
 
-    /** Reads commands until end of input or {@code quit}. */
-    public void run(BufferedReader in) throws IOException {
-        while (true) {
-            out.print(prompt());
-            out.flush();
-            String line = in.readLine();
-            if (line == null || !execute(line)) {
-                return;
-            }
-        }
-    }
-
-    String prompt() {
-        return "user@" + (current == null ? "lab" : current) + "> ";
+    /** The router {@code show}/{@code clear} go to (null in a lab without routers). */
+    public String current() {
+        return current;
     }
 
     /** Runs one command line; false for {@code quit}. Errors are printed, never thrown. */

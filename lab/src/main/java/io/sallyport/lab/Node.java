@@ -174,6 +174,29 @@ public final class Node implements Simulation.Steppable {
         return tun;
     }
 
+    /**
+     * {@code ip link del} of a gateway's TUN device: its addresses and routes go with it, the
+     * gateway's queue reports the device deleted.
+     */
+    public void deleteTun(String tunName) {
+        VirtualTun tun = tuns.remove(tunName);
+        if (tun == null) {
+            throw new IllegalArgumentException(name + " has no TUN device " + tunName);
+        }
+        tun.delete();
+        control.deleteLink(tunName);
+    }
+
+    /** The gateway creates a deleted TUN device again on its queue. */
+    void reattachTun(VirtualTun tun) {
+        if (tuns.containsKey(tun.name())) {
+            throw new io.sallyport.net.HostNetworkException("ioctl TUNSETIFF " + tun.name() + ": device exists");
+        }
+        control.addLink(tun.name(), tun.mtu());
+        tun.reattach();
+        tuns.put(tun.name(), tun);
+    }
+
     // ---------------------------------------------------------------- stepping
 
     @Override

@@ -12,7 +12,7 @@ public final class Topologies {
     private static final String EXAMPLES = "/io/sallyport/lab/examples/";
     /** The shipped examples: directory name and topology file under {@code examples/lab/}. */
     public static final List<String> EXAMPLE_NAMES = List.of("ms-mpc", "ike-digital-certificates", "vrf-static",
-            "dynamic-peer", "disable-natt", "kmd-tracing");
+            "dynamic-peer", "disable-natt", "kmd-tracing", "vrf-overlap");
 
     private Topologies() {}
 

@@ -37,6 +37,11 @@ public final class VirtualGatewayHost implements GatewayHost {
     }
 
     @Override
+    public void reopenTun(TunPort tun) {
+        router.reattachTun((io.sallyport.net.virtual.VirtualTun) tun);
+    }
+
+    @Override
     public DatagramPort openUdp(InetSocketAddress local) {
         requireOwn(local.getAddress());
         return network.openUdp(local);
@@ -72,6 +77,11 @@ public final class VirtualGatewayHost implements GatewayHost {
             @Override
             public void await(long timeoutMillis) {
                 throw new IllegalStateException("agents in the lab are stepped, they never wait");
+            }
+
+            @Override
+            public void ignore(Object port, boolean ignored) {
+                // Nothing polls in the lab: a deleted device's worker simply stops reading it.
             }
 
             @Override

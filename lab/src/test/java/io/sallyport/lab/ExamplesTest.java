@@ -61,7 +61,40 @@ class ExamplesTest {
                     local);
             String ike = r2.execute("show services ipsec-vpn ike security-associations detail").text();
             assertTrue(ike.contains("Authentication method: RSA-signatures"), ike);
+            certificateCache(r2);
         }
+    }
+
+    /** Reference §4.6: the CA, router2's own certificate and router3's, newest first; clear forgets router3's. */
+    private static void certificateCache(LabRouter r2) {
+        String cache = r2.execute("show services ipsec-vpn certificates").text();
+        assertTrue(java.util.regex.Pattern.compile("""
+                Service set: ipsec-ss-cert, Total entries: 3
+                  Certificate cache entry: 3
+                    Flags: Non-root Trusted
+                    Issued to: router3.example.com, Issued by: juniper
+                    Alternate subject: router3.example.com
+                    Validity:
+                      Not before: \\d{4} \\w{3} \\d+(st|nd|rd|th), \\d\\d:\\d\\d:\\d\\d GMT
+                      Not after: .* GMT
+                  Certificate cache entry: 2
+                    Flags: Non-root Trusted
+                    Issued to: router2.example.com, Issued by: juniper
+                (.*\\n){4}  Certificate cache entry: 1
+                    Flags: Root Trusted
+                    Issued to: juniper, Issued by: juniper
+                    Validity:
+                (.*\\n){2}""").matcher(cache).matches(), cache);
+        String xml = r2.execute("show services ipsec-vpn certificates detail service-set ipsec-ss-cert | display xml").text();
+        assertTrue(xml.contains("<certificate-origin>peer</certificate-origin>") && xml.contains("<total-entries>3</total-entries>"), xml);
+        assertTrue(r2.execute("show services ipsec-vpn certificates detail").text()
+                .contains("    Cached from: trusted CA\n    Serial number: "));
+        assertEquals("error: no certificate-cache-entry 1 learned from a peer (CA and local certificates leave with clear"
+                + " security pki)\n", r2.execute("clear services ipsec-vpn certificates service-set all certificate-cache-entry 1").text());
+        assertTrue(r2.execute("clear services ipsec-vpn certificates service-set ipsec-ss-cert").ok());
+        assertTrue(r2.execute("show services ipsec-vpn certificates").text().startsWith(
+                "Service set: ipsec-ss-cert, Total entries: 2\n  Certificate cache entry: 2\n"));
+        assertTrue(r2.execute("show services ipsec-vpn certificates nosuch").text().contains("service set nosuch is not configured"));
     }
 
     @Test

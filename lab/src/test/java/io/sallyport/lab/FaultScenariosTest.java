@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** Deterministic fault scenarios on the §5.1 topology, all on simulated time. */
 class FaultScenariosTest {
-    private static final long MINUTE = 60_000_000_000L;
+    private static final long SECOND = 1_000_000_000L;
+    private static final long MINUTE = 60 * SECOND;
     private static final long HOUR = 60 * MINUTE;
 
     /** The ms-mpc example with each router configuration passed through {@code edit}. */
@@ -65,6 +66,46 @@ class FaultScenariosTest {
             assertTrue(t1.rekeys() >= 24 * pairsAtStart, () -> "rekeys " + t1.rekeys() + " for " + pairsAtStart);
             assertEquals(pairsAtStart, t1.created() - t1.deleted(), "child SA pairs alive on router1");
             assertEquals(1, r1.gateway().kmd().ikeSas().size(), "IKE SAs leaked");
+        }
+    }
+
+    /**
+     * {@code ip link del} of router1's inside device under the running gateway (issue 15 #8): the
+     * device comes back with its routes on the same queue and traffic resumes over the same SAs;
+     * while another device holds the name it cannot, and show says why until the name is free.
+     */
+    @Test
+    void aDeletedInsideDeviceIsCreatedAgainAndTrafficResumesOverTheSameSas() throws Exception {
+        try (Lab lab = msMpc(c -> c)) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            Node router1 = lab.node("router1").orElseThrow();
+            String device = r1.plan().serviceSets().getFirst().tunName();
+            int spiIn = r1.gateway().tunnels().iterator().next().current().spiIn();
+            assertEquals(3, lab.ping("h1", h2(lab), Optional.empty(), 3).received());
+
+            router1.deleteTun(device);
+            assertEquals(3, lab.ping("h1", h2(lab), Optional.empty(), 3).received(), "traffic did not resume");
+            assertEquals(spiIn, r1.gateway().tunnels().iterator().next().current().spiIn(), "the SAs changed");
+            String sets = r1.execute("show services service-sets").text();
+            assertTrue(sets.contains("Devices recreated after the host deleted them: 1") && !sets.contains("Down"), sets);
+
+            router1.deleteTun(device);
+            router1.control().addLink(device, 1500); // another device takes the name
+            lab.advance(SECOND);
+            String down = r1.execute("show services service-sets").text();
+            assertTrue(down.contains("Down") && down.contains("inside device " + device
+                    + " was deleted from the host and cannot be recreated: virtual link " + device + " already exists"), down);
+            String sas = r1.execute("show services ipsec-vpn ipsec security-associations extensive").text();
+            assertTrue(sas.contains("Tunnel down: inside device " + device + " was deleted from the host"), sas);
+            assertEquals(0, lab.ping("h1", h2(lab), Optional.empty(), 2).received());
+
+            router1.control().deleteLink(device); // the name is free: the host watch's next poll recreates it
+            lab.advance(3 * SECOND);
+            assertEquals(3, lab.ping("h1", h2(lab), Optional.empty(), 3).received(), "traffic did not resume");
+            assertEquals(spiIn, r1.gateway().tunnels().iterator().next().current().spiIn(), "the SAs changed");
+            String after = r1.execute("show services service-sets").text();
+            assertTrue(after.contains("Devices recreated after the host deleted them: 2") && !after.contains("Down"), after);
         }
     }
 

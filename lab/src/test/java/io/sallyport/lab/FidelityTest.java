@@ -232,6 +232,35 @@ class FidelityTest {
     }
 
     @Test
+    void espThatOvertakesItsOwnSaInstallIsNotReportedAsInvalidSpi() throws Exception {
+        // A responder sends ESP as soon as it answers IKE_AUTH; the initiator's receiving worker may
+        // see it before the SA's install reaches it. By the time the control agent hears of the
+        // drop the SA is installed: INVALID_SPI then would make the peer delete a good SA (the
+        // OSPF-across-the-tunnel flake). Here the SA's SPI arrives on the worker that does not hold it.
+        try (Lab lab = msMpc(c -> c)) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            LabRouter r2 = lab.router("router2").orElseThrow();
+            InetAddress r2Address = addr("10.0.1.2");
+            lab.advance(SECOND);
+            TunnelState tunnel = r1.gateway().tunnels().iterator().next();
+            int spi = tunnel.current().spiIn();
+            int peerSpi = r2.gateway().tunnels().iterator().next().current().spiOut();
+            assertEquals(spi, peerSpi);
+            long ikeOut = r1.gateway().kmd().traffic().get(r2Address).outPackets();
+            var sender = lab.simulation().network().openUdp(new java.net.InetSocketAddress(r2Address, 40002));
+            byte[] esp = {(byte) (spi >>> 24), (byte) (spi >>> 16), (byte) (spi >>> 8), (byte) spi, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8};
+            sender.send(esp, 0, esp.length, new java.net.InetSocketAddress(addr("10.0.1.1"), 4500));
+            lab.advance(SECOND);
+            String drops = r1.execute("show services ipsec-vpn drops").text();
+            assertTrue(drops.matches("(?s).*Invalid SPI errors:\\s+1\n.*"), "the worker counted its drop:\n" + drops);
+            assertEquals(ikeOut, r1.gateway().kmd().traffic().get(r2Address).outPackets(), "no INVALID_SPI went out");
+            assertEquals(spi, r2.gateway().tunnels().iterator().next().current().spiOut(), "the peer kept its SA");
+            assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());
+        }
+    }
+
+    @Test
     void dropsViewShowsKmdAndDeviceCounters() throws Exception {
         try (Lab lab = msMpc(c -> c)) {
             assertTrue(lab.awaitTunnels(MINUTE));

@@ -12,7 +12,10 @@ public enum PortCounter {
     RECEIVE_ERROR(8, "Receive failed: error from the host"),
     RECEIVE_MALFORMED(9, "Receive dropped: malformed outer header"),
     RECEIVE_DROPPED_QUEUE_FULL(10, "Receive dropped: port queue full"),
-    LAST_ERRNO(11, "Last errno reported by the host");
+    LAST_ERRNO(11, "Last errno reported by the host"),
+    RECEIVE_DROPPED_OFFLOAD(12, "Receive dropped: offload packet that cannot be split"),
+    OFFLOAD_SPLIT(13, "Super-packets received and split into segments"),
+    OFFLOAD_JOINED(14, "Super-packets sent, joined from segments");
 
     private final int id;
     private final String label;

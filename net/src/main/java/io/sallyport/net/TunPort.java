@@ -19,15 +19,38 @@ public interface TunPort extends AutoCloseable {
     int read(byte[] buf, int off, int maxLen);
 
     /**
-     * Hands one IP packet to the host.
+     * Hands one IP packet to the host (or holds it to join it with the next ones; {@link #flush}).
      *
      * @return {@code false} when the device dropped it (queue full, device down, malformed);
      *     the port counts the reason.
      */
     boolean write(byte[] buf, int off, int len);
 
+    /**
+     * Writes what {@link #write} held back to join into one larger write (TUN offloads); a port
+     * without offloads holds nothing. The owner calls it at the end of each burst of writes.
+     */
+    default void flush() {
+    }
+
     /** Waits until a packet is readable or the timeout passes; {@code true} when readable. */
     boolean awaitReadable(long timeoutMillis);
+
+    /**
+     * Whether the host deleted the device under this queue ({@code ip link del}): the last
+     * {@link #read} returned {@code -1} because there is no device any more, and every read and
+     * write fails until {@link #reattach}. The owner thread, after a read.
+     */
+    boolean deleted();
+
+    /**
+     * Creates the {@linkplain #deleted deleted} device again on this same queue: same name, MTU
+     * and mode, up. Its addresses and routes went with the old device. Any thread, while the
+     * owner does not read this port.
+     *
+     * @throws HostNetworkException with the host's reason (the name taken by another device, ...)
+     */
+    void reattach();
 
     /** Packet and drop counters of this port, written by the owner thread only. */
     PortCounters counters();

@@ -2,12 +2,21 @@ package io.sallyport.packet;
 
 /** The Internet checksum (RFC 1071): one's-complement sum of 16-bit big-endian words. */
 public final class Checksum {
+    private static final java.lang.invoke.VarHandle BE_INT =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
     private Checksum() {}
 
     /** Adds {@code len} bytes at {@code off} to a running 32-bit sum (not yet folded). */
     public static long add(final long sum, final byte[] buf, final int off, final int len) {
         long s = sum;
         int i = off;
+        // 32-bit words first: in one's-complement arithmetic (mod 2^16 - 1) a word hi:lo adds as hi + lo.
+        final int words = off + (len & ~3);
+        while (i < words) {
+            s += (int) BE_INT.get(buf, i) & 0xFFFF_FFFFL;
+            i += 4;
+        }
         final int end = off + (len & ~1);
         while (i < end) {
             s += ((buf[i] & 0xFF) << 8) | (buf[i + 1] & 0xFF);
@@ -55,5 +64,22 @@ public final class Checksum {
             s = add(0, buf, ipOff + 8, 32);
         }
         return s + protocol + (l4Len & 0xFFFF) + (l4Len >>> 16);
+    }
+
+    /**
+     * Completes a checksum the sender left partial (Linux CHECKSUM_PARTIAL, virtio-net
+     * {@code NEEDS_CSUM}): the field at {@code start + fieldOffset} holds the folded pseudo-header
+     * sum; the one's-complement sum of {@code buf[start, end)} including it, complemented, goes there.
+     */
+    public static void completePartial(final byte[] buf, final int start, final int end, final int fieldOffset) {
+        Bytes.put16(buf, start + fieldOffset, finish(add(0, buf, start, end - start)));
+    }
+
+    /**
+     * The folded (not complemented) pseudo-header sum a partial checksum field starts from: what
+     * {@link #completePartial} and a device taking {@code NEEDS_CSUM} packets expect there.
+     */
+    public static int partialPseudoHeader(final byte[] buf, final int ipOff, final int protocol, final int l4Len) {
+        return ~finish(pseudoHeader(buf, ipOff, protocol, l4Len)) & 0xFFFF;
     }
 }

@@ -142,10 +142,11 @@ public final class ChainValidator {
         if (anchor.crlUnavailable().isPresent()) {
             return Optional.of(new Validation.Refused(RefusalReason.CRL_UNAVAILABLE, anchor.crlUnavailable().get()));
         }
+        List<X509CRL> crls = anchor.currentCrls();
         for (int i = 0; i < path.size(); i++) {
             X509Certificate cert = path.get(i);
             PublicKey issuerKey = (i + 1 < path.size() ? path.get(i + 1) : anchor.certificate()).getPublicKey();
-            for (X509CRL crl : anchor.crls()) {
+            for (X509CRL crl : crls) {
                 if (!crl.getIssuerX500Principal().equals(cert.getIssuerX500Principal()) || !crlSignedBy(crl, issuerKey)) continue;
                 X509CRLEntry entry = crl.getRevokedCertificate(cert);
                 if (entry != null && !entry.getRevocationDate().toInstant().isAfter(at)) {

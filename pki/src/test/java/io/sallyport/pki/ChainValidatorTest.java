@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Chains made with strongSwan's pki and openssl, validated with the JCA's PKIX validator. */
@@ -16,7 +15,7 @@ class ChainValidatorTest {
     private static final X509Certificate ROOT = Vectors.cert("root.pem");
     private static final X509Certificate INTER = Vectors.cert("inter.pem");
     private static final TrustedCa TRUST_ROOT = TrustedCa.withoutRevocation("root", ROOT);
-    private static final TrustedCa ROOT_WITH_CRL = new TrustedCa("root", ROOT, true, List.of(Vectors.crl("inter.crl")), Optional.empty());
+    private static final TrustedCa ROOT_WITH_CRL = new TrustedCa("root", ROOT, true, List.of(Vectors.crl("inter.crl")), List.of());
 
     private static Validation validate(List<X509Certificate> chain, TrustedCa... trusted) {
         return ChainValidator.validate(chain, List.of(trusted), Vectors.NOW);
@@ -74,14 +73,22 @@ class ChainValidatorTest {
     @Test
     void crlOfAnotherIssuerIsNotApplied() {
         // inter.crl names the revoked certificate's serial, but a CRL is only believed for its own issuer.
-        TrustedCa other = new TrustedCa("other", Vectors.cert("other-root.pem"), true, List.of(Vectors.crl("inter.crl")), Optional.empty());
+        TrustedCa other = new TrustedCa("other", Vectors.cert("other-root.pem"), true, List.of(Vectors.crl("inter.crl")), List.of());
         assertInstanceOf(Validation.Valid.class, validate(List.of(Vectors.cert("wrong.pem")), other));
     }
 
     @Test
     void unreadableCrlRefusesUnlessDisabledOnFailure() {
-        TrustedCa failing = new TrustedCa("root", ROOT, true, List.of(), Optional.of("cannot read file:///nonexistent.crl"));
+        java.net.URI missing = java.net.URI.create("file:///nonexistent.crl");
+        java.time.Clock clock = java.time.Clock.fixed(Vectors.NOW, java.time.ZoneOffset.UTC);
+        CrlDownload strict = new CrlDownload("root", missing, java.util.OptionalInt.empty(), false, CrlFetcher.defaults(), clock, Runnable::run);
+        strict.loadIfNeverRead();
+        TrustedCa failing = new TrustedCa("root", ROOT, true, List.of(), List.of(strict));
         assertEquals(RefusalReason.CRL_UNAVAILABLE, refused(validate(List.of(Vectors.cert("gw.pem"), INTER), failing)));
+        CrlDownload tolerant = new CrlDownload("root", missing, java.util.OptionalInt.empty(), true, CrlFetcher.defaults(), clock, Runnable::run);
+        tolerant.loadIfNeverRead();
+        assertInstanceOf(Validation.Valid.class, validate(List.of(Vectors.cert("gw.pem"), INTER),
+                new TrustedCa("root", ROOT, true, List.of(), List.of(tolerant))));
     }
 
     @Test

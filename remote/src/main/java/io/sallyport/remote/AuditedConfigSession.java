@@ -25,6 +25,10 @@ final class AuditedConfigSession implements ConfigSession {
 
     @Override public void end() throws IOException { store.end(); }
 
+    @Override public EditingSessions.Mode mode() { return store.mode(); }
+
+    @Override public Outcome update() throws IOException { return store.update(); }
+
     @Override public Optional<String> lockedBy() throws IOException { return store.lockedBy(); }
 
     @Override public Node candidate() { return store.candidate(); }
@@ -50,6 +54,10 @@ final class AuditedConfigSession implements ConfigSession {
     @Override public Optional<String> lastCommit() throws IOException { return store.lastCommit(); }
 
     @Override public List<HelpLine> rollbackChoices() throws IOException { return store.rollbackChoices(); }
+
+    @Override public Node committed(int n) throws IOException { return store.committed(n); }
+
+    @Override public String status() throws IOException { return store.status(); }
 
     @Override public Outcome rollback(int n) throws IOException { return store.rollback(n); }
 

@@ -13,17 +13,23 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.loader.openssh.OpenSSHKeyPairResourceParser;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.util.io.resource.PathResource;
 
 /**
- * The SSH host keys, in {@code STATE/ssh/} (directory 0700, keys 0600, OpenSSH format): generated
- * on first start, the same ever after, so clients' known_hosts stay valid across restarts.
+ * The SSH host keys, in {@code STATE/ssh/} (directory 0700, keys 0600, OpenSSH format): ECDSA
+ * P-256 and Ed25519, each generated on first start (an older state directory gains the Ed25519
+ * key beside its ECDSA one), the same ever after, so clients' known_hosts stay valid across
+ * restarts. Ed25519 comes from Bouncy Castle through the SSH library's EdDSA support.
  */
 public final class HostKeys {
     static final String DIRECTORY = "ssh";
-    private static final List<String> FILES = List.of("ssh_host_ecdsa_key");
+    static final String ECDSA = "ssh_host_ecdsa_key";
+    static final String ED25519 = "ssh_host_ed25519_key";
+    private static final List<String> FILES = List.of(ECDSA, ED25519);
 
     private HostKeys() {
     }
@@ -45,6 +51,9 @@ public final class HostKeys {
     }
 
     private static KeyPair generate(String name) throws GeneralSecurityException {
+        if (name.equals(ED25519)) {
+            return KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        }
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         return g.generateKeyPair();

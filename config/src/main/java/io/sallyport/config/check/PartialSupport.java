@@ -28,6 +28,9 @@ final class PartialSupport {
                     identities += values.size();
                     if (first == null && !values.isEmpty()) first = kind + " " + values.getFirst();
                 }
+                // Only distinguished names: all of them are checked (any may fit). Beside another
+                // kind of identity they are ignored like every identity but the first.
+                if (first != null && r.has("distinguished-name")) identities++;
                 if (identities > 1) {
                     f.warning(List.of("services", "ipsec-vpn", "ike", "policy", policy.key()), "remote-id",
                         FIRST_REMOTE_ID.formatted(first));

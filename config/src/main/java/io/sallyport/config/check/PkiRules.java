@@ -13,14 +13,27 @@ final class PkiRules {
 
     static final String TOO_MANY_POLICY_OIDS = "A maximum of 5 certificate policy OIDs can be configured";
     static final String POLICY_OID_SYNTAX = "Certificate policy OID must be in dotted decimal form (for example 2.5.29.32.0)";
-    static final String CRL_URL_NOT_FILE = "only file:// CRL URLs are read by Sallyport; load other CRLs with 'request security pki crl load'";
+    static final String CRL_URL_UNREADABLE = "only file://, http:// and https:// CRL URLs are read by Sallyport; load other CRLs"
+            + " with 'request security pki crl load'";
     static final String PKCS7_PEER_CERTIFICATE = "Sallyport exchanges X.509 certificates only; peer-certificate-type pkcs7 is ignored";
 
-    static final String IKEV1_CERTIFICATES = "certificate authentication over IKEv1 is not supported by Sallyport yet"
-            + " (add 'version 2'); tunnels using this policy do not come up";
+    static final String IKEV1_ECDSA = "ECDSA signatures over IKEv1 are not supported by Sallyport (IKEv1 signs with"
+            + " rsa-signatures; add 'version 2'); tunnels using this policy do not come up";
 
     static final String DN_WITHOUT_CERTIFICATE = "local-id distinguished-name comes from the local certificate and this"
             + " policy has no local-certificate; tunnels using this policy do not come up";
+
+    static final String REMOTE_DN_WITHOUT_CERTIFICATE = "remote-id distinguished-name is checked against the peer's"
+            + " certificate and this policy has no local-certificate (pre-shared keys): the peer must identify itself"
+            + " with the remote gateway's address instead";
+
+    static final String CA_IDENTITY = "ca-identity names the CA in online (SCEP) enrollment, which Sallyport does not do;"
+            + " stored and ignored (load the CA certificate with 'request security pki ca-certificate load')";
+
+    static final String DN_SYNTAX = "Distinguished name must be ATTRIBUTE=VALUE pairs separated by commas"
+            + " (for example CN=router3.example.com, O=juniper)";
+
+    private static final Pattern DN_PART = Pattern.compile("\\s*[A-Za-z][A-Za-z0-9.]*\\s*=.*", Pattern.DOTALL);
 
     private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
 
@@ -36,12 +49,31 @@ final class PkiRules {
                 if (!OID.matcher(oid).matches()) f.error(level, "certificate-policy-oids " + oid, POLICY_OID_SYNTAX);
             }
             boolean ikev1 = p.value("version").filter("2"::equals).isEmpty();
-            if (ikev1 && p.value("local-certificate").isPresent()) {
-                f.warning(level, "local-certificate " + p.value("local-certificate").get(), IKEV1_CERTIFICATES);
+            for (String proposal : ikev1 ? p.values("proposals") : List.<String>of()) {
+                boolean ecdsa = ike.child("proposal", proposal).flatMap(x -> x.value("authentication-method"))
+                        .filter(m -> m.startsWith("ecdsa-signatures")).isPresent();
+                if (ecdsa) {
+                    f.warning(level, "proposals " + proposal, IKEV1_ECDSA);
+                }
             }
             boolean dnLocalId = p.child("local-id").map(l -> l.has("distinguished-name")).orElse(false);
             if (dnLocalId && p.value("local-certificate").isEmpty()) {
                 f.warning(level, "local-id distinguished-name", DN_WITHOUT_CERTIFICATE);
+            }
+            Node dn = p.child("remote-id").flatMap(r -> r.child("distinguished-name")).orElse(null);
+            if (dn != null) {
+                List<String> dnLevel = List.of("services", "ipsec-vpn", "ike", "policy", p.key(), "remote-id", "distinguished-name");
+                for (String kind : List.of("container", "wildcard", "exact-match")) {
+                    for (String text : dn.values(kind)) {
+                        // A backslash escapes a comma inside a value (RFC 4514).
+                        boolean wellFormed = !text.isBlank() && java.util.Arrays.stream(text.split("(?<!\\\\),", -1))
+                            .allMatch(part -> DN_PART.matcher(part).matches());
+                        if (!wellFormed) f.error(dnLevel, kind + " \"" + text + "\"", DN_SYNTAX);
+                    }
+                }
+                if (p.value("local-certificate").isEmpty()) {
+                    f.warning(level, "remote-id distinguished-name", REMOTE_DN_WITHOUT_CERTIFICATE);
+                }
             }
             if (p.value("peer-certificate-type").filter("pkcs7"::equals).isPresent()) {
                 f.warning(level, "peer-certificate-type pkcs7", PKCS7_PEER_CERTIFICATE);
@@ -49,11 +81,13 @@ final class PkiRules {
         }
         Node pki = root.child("security").flatMap(s -> s.child("pki")).orElse(Node.root());
         for (Node ca : pki.all("ca-profile")) {
+            ca.value("ca-identity").ifPresent(id ->
+                f.warning(List.of("security", "pki", "ca-profile", ca.key()), "ca-identity " + id, CA_IDENTITY));
             Node crl = ca.child("revocation-check").flatMap(r -> r.child("crl")).orElse(Node.root());
             for (Node url : crl.all("url")) {
-                if (!url.key().startsWith("file://")) {
+                if (!url.key().startsWith("file://") && !url.key().startsWith("http://") && !url.key().startsWith("https://")) {
                     f.warning(List.of("security", "pki", "ca-profile", ca.key(), "revocation-check", "crl"), "url " + url.key(),
-                        CRL_URL_NOT_FILE);
+                        CRL_URL_UNREADABLE);
                 }
             }
         }

@@ -16,6 +16,9 @@ public final class Unsupported {
 
     public static final String MESSAGE = "statement is not supported by Sallyport yet; ignored";
 
+    private static final String ONLY_VRF = "Sallyport runs only instance-type vrf (a Linux routing table of its own);"
+        + " this instance's interfaces and routes stay in the main table";
+
     /** The statements Sallyport stores but does not act on. */
     public static final List<String> STATEMENTS = List.of(
         "interfaces * services-options",
@@ -30,8 +33,6 @@ public final class Unsupported {
         "routing-instances * vrf-target",
         "routing-instances * route-distinguisher",
         "interfaces * unit * dial-options l2tp-interface-id",
-        "routing-instances * instance-type",
-        "routing-instances * interface *",
         "security ike",
         "security ipsec",
         "security traceoptions",
@@ -42,7 +43,6 @@ public final class Unsupported {
         "security pki ca-profile * revocation-check ocsp",
         "security pki ca-profile * revocation-check use-ocsp",
         "security pki ca-profile * revocation-check crl url * password",
-        "security pki ca-profile * revocation-check crl refresh-interval",
         "security pki ca-profile * source-address",
         "security pki ca-profile * routing-instance",
         "security pki trusted-ca-group *",
@@ -69,6 +69,11 @@ public final class Unsupported {
      * applies). One line per feature, removed when the feature lands.
      */
     public static final List<CannotWork> CANNOT_WORK = List.of(
+        new CannotWork("routing-instances * instance-type forwarding", ONLY_VRF),
+        new CannotWork("routing-instances * instance-type l2vpn", ONLY_VRF),
+        new CannotWork("routing-instances * instance-type virtual-router", ONLY_VRF),
+        new CannotWork("routing-instances * instance-type virtual-switch", ONLY_VRF),
+        new CannotWork("routing-instances * instance-type vpls", ONLY_VRF),
         new CannotWork("protocols ospf area * interface * interface-type nbma",
             "OSPF nbma interfaces are not supported by Sallyport (no neighbor statements); OSPF does not run on this interface"),
         new CannotWork("protocols ospf area * interface * interface-type p2mp-over-lan",
@@ -76,9 +81,6 @@ public final class Unsupported {
         new CannotWork("services ipsec-vpn ike proposal * authentication-method dsa-signatures",
             "DSA signatures are not supported by Sallyport (use rsa-signatures or ecdsa-signatures-256|384);"
                 + " tunnels using this proposal do not come up"),
-        new CannotWork("services ipsec-vpn ike policy * remote-id distinguished-name",
-            "remote-id distinguished-name is not supported by Sallyport yet (the peer's certificate chain is still"
-                + " checked against trusted-ca); tunnels using this policy do not come up"),
         new CannotWork("services ipsec-vpn ipsec proposal * authentication-algorithm hmac-sha-256-96",
             "hmac-sha-256-96 (non-RFC truncation) is not implemented by Sallyport; tunnels using this proposal do not come up"),
         new CannotWork("services ipsec-vpn ipsec proposal * authentication-algorithm hmac-sha2-256",

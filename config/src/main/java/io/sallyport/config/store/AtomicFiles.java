@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Temporary names are unique per process and write ({@code NAME.PID.N.tmp}), so two processes
  * writing the same store never share one.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     static final String TMP_SUFFIX = ".tmp";
     static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
@@ -36,7 +36,11 @@ final class AtomicFiles {
 
     private AtomicFiles() {}
 
-    static void write(Path target, String text) throws IOException {
+    /**
+     * Writes {@code text} to {@code target} owner-only and atomically: a temp file in the same
+     * directory, fsynced, renamed over the target, the directory fsynced.
+     */
+    public static void write(Path target, String text) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = dir.resolve(target.getFileName() + "." + ProcessHandle.current().pid() + "." + WRITES.incrementAndGet() + TMP_SUFFIX);
         try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_ATTRIBUTE)) {

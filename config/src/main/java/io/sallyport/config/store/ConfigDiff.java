@@ -53,6 +53,14 @@ public final class ConfigDiff {
             if (x.isPresent() && y.isPresent() && x.get().equals(y.get())) continue;
             boolean atomic = !(cs instanceof SchemaNode.Container || cs instanceof SchemaNode.ListNode) || oneLine(x, cs) && oneLine(y, cs);
             if (x.isPresent() && y.isPresent() && !atomic && x.get().inactive() == y.get().inactive()) {
+                if (!java.util.Objects.equals(x.get().annotation(), y.get().annotation())) {
+                    if (!headerShown) {
+                        List<String> words = ConfigEditor.words(path);
+                        sb.append(words.isEmpty() ? "[edit]" : "[edit " + String.join(" ", words) + "]").append('\n');
+                        headerShown = true;
+                    }
+                    annotationChange(x.get(), y.get(), schema, sb);
+                }
                 List<PathElement> sub = new ArrayList<>(path);
                 sub.add(id);
                 int before = sb.length();
@@ -92,6 +100,17 @@ public final class ConfigDiff {
             if (c.inactive() || cs instanceof SchemaNode.Container || cs instanceof SchemaNode.ListNode) return false;
         }
         return true;
+    }
+
+    /**
+     * A statement whose annotation alone changed: the old comment line removed, the new one added,
+     * above the statement's first line as context (its changes inside follow under their own header).
+     */
+    private static void annotationChange(Node from, Node to, SchemaNode parentSchema, StringBuilder sb) {
+        if (from.annotation() != null) sb.append("-   /* ").append(from.annotation()).append(" */\n");
+        if (to.annotation() != null) sb.append("+   /* ").append(to.annotation()).append(" */\n");
+        String text = ConfigPrinter.braces(Node.root().withChildren(List.of(to.withAnnotation(null))), parentSchema);
+        sb.append("    ").append(text.lines().findFirst().orElse("")).append('\n');
     }
 
     private static void mark(Node n, SchemaNode parentSchema, char sign, StringBuilder sb) {

@@ -27,6 +27,9 @@ class CannotWorkWarningsTest {
             set services ipsec-vpn ike policy v1-aggressive pre-shared-key ascii-text k
             set services ipsec-vpn ike policy v2 version 2
             set services ipsec-vpn ike policy v2 pre-shared-key ascii-text k
+            set services ipsec-vpn ike proposal rsa authentication-method rsa-signatures
+            set services ipsec-vpn ike policy v1-certificates proposals rsa
+            set services ipsec-vpn ike policy v1-certificates local-certificate router2
             """);
         assertEquals(List.of(), w);
     }
@@ -83,12 +86,14 @@ class CannotWorkWarningsTest {
             set routing-instances vrf-a instance-type virtual-router
             set services ipsec-vpn ike policy p version 2
             set services ipsec-vpn ike policy p remote-id distinguished-name container O=Example
+            set services ipsec-vpn ike proposal ec authentication-method ecdsa-signatures-256
+            set services ipsec-vpn ike policy v1 proposals ec
             set services ipsec-vpn ike policy v1 local-certificate router2
             set services ipsec-vpn ipsec proposal h authentication-algorithm hmac-sha-256-96
             """);
         for (String statement : List.of("vrf-a] instance-type virtual-router",
-                "remote-id] distinguished-name: remote-id distinguished-name is not supported",
-                "local-certificate router2: certificate authentication over IKEv1",
+                "p] remote-id distinguished-name: remote-id distinguished-name is checked against the peer's certificate",
+                "proposals ec: ECDSA signatures over IKEv1 are not supported",
                 "proposal h] authentication-algorithm hmac-sha-256-96: hmac-sha-256-96 (non-RFC truncation)")) {
             assertTrue(w.stream().anyMatch(x -> x.contains(statement)), statement + " in " + w);
         }

@@ -11,16 +11,22 @@ import io.sallyport.gateway.mgmt.ControlProtocol;
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
 import io.sallyport.gateway.mgmt.ControlServer;
 import io.sallyport.gateway.mgmt.PkiOperations;
+import io.sallyport.gateway.pki.CertificateServices;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.routing.FrrDaemons;
+import io.sallyport.gateway.routing.FrrRouting;
+import io.sallyport.gateway.routing.PolicyRoutingInstances;
+import io.sallyport.gateway.routing.RoutingCommands;
 import io.sallyport.gateway.runtime.Gateway;
 import io.sallyport.gateway.runtime.GatewayHost;
 import io.sallyport.gateway.runtime.GatewayManagement;
 import io.sallyport.gateway.runtime.LocalGatewayWatch;
 import io.sallyport.gateway.runtime.ThreadedRunner;
 import io.sallyport.ike.KmdOptions;
+import io.sallyport.net.HostNetworkException;
 import io.sallyport.net.linux.LinuxCapabilities;
+import io.sallyport.net.linux.LinuxRouteEvents;
 import io.sallyport.pki.PkiStore;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -44,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final long HOST_POLL_MILLIS = 2000;
+    private static final long SETTLE_MILLIS = 100;
     private static final Set<LinuxCapabilities.Capability> NEEDED = Set.of(
             LinuxCapabilities.Capability.CAP_NET_ADMIN, LinuxCapabilities.Capability.CAP_NET_RAW,
             LinuxCapabilities.Capability.CAP_NET_BIND_SERVICE);
@@ -58,6 +65,8 @@ public final class Daemon implements AutoCloseable {
     private final DaemonExtension extension;
     private final CommitConfirmWatch confirmWatch;
     private final FrrDaemons frr;
+    private final PolicyRoutingInstances instances;
+    private final CertificateServices certificates;
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
 
@@ -69,11 +78,15 @@ public final class Daemon implements AutoCloseable {
         this.localGateways = new LocalGatewayWatch(host);
         this.gateway = new Gateway(localGateways.gatedHost(), runner, SecureRandom::new, KmdOptions.defaults(), trace);
         this.hostAddresses = addresses();
+        this.certificates = new CertificateServices(new PkiStore(stateDir), Clock.systemUTC());
+        this.frr = new FrrDaemons(FrrDaemons.runDirectory(stateDir), FrrDaemons.BINARIES);
+        this.instances = new PolicyRoutingInstances(host.network(), () -> Clock.systemUTC().instant().getEpochSecond(),
+                PolicyRoutingInstances.linuxVrfDriver());
         GatewayManagement management = new GatewayManagement(gateway, this::reloadReply, this::activeText,
-                new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles));
+                new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles),
+                new RoutingCommands(Optional.of(new FrrRouting(frr)), instances));
         this.extension = extensions.start(stateDir, management);
         this.confirmWatch = new CommitConfirmWatch(stateDir, Clock.systemUTC());
-        this.frr = new FrrDaemons(FrrDaemons.runDirectory(stateDir), FrrDaemons.BINARIES);
         reload();
         this.control = new ControlServer(ControlProtocol.socketPath(stateDir), management);
         this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);
@@ -135,21 +148,19 @@ public final class Daemon implements AutoCloseable {
         Set<InetAddress> present = hostAddresses;
         // gw-interface local gateways of running sets stay planned: their outage is the watch's.
         Set<InetAddress> watched = LocalGatewayWatch.watchedAddresses(gateway);
-        Optional<PkiStore> certificates = Optional.of(new PkiStore(stateDir));
-        GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a), certificates, Clock.systemUTC())
-                .plan(config);
+        GatewayPlan plan = new Planner(a -> present.contains(a) || watched.contains(a), Optional.of(certificates)).plan(config);
         trace.configure(plan.trace());
         gateway.apply(plan);
         if (!LocalGatewayWatch.watchedAddresses(gateway).equals(watched)) {
             // A gw-interface set changed by this commit while its address is gone could not bind:
             // plan again without it, so it is down for the missing address and comes back with it.
             Set<InetAddress> running = LocalGatewayWatch.watchedAddresses(gateway);
-            plan = new Planner(a -> present.contains(a) || running.contains(a), certificates, Clock.systemUTC())
-                    .plan(config);
+            plan = new Planner(a -> present.contains(a) || running.contains(a), Optional.of(certificates)).plan(config);
             gateway.apply(plan);
         }
         List<String> warnings = new ArrayList<>(plan.warnings());
         warnings.addAll(frr.apply(config, plan, host.network().addresses()));
+        warnings.addAll(instances.apply(config, plan, host.network().addresses()));
         warnings.forEach(w -> LOG.warn("{}", w));
         extension.configure(active);
         return warnings;
@@ -182,9 +193,41 @@ public final class Daemon implements AutoCloseable {
      * gw-interface sets the watch suspends and resumes them instead (address or link down).
      */
     private void watchHost() {
+        LinuxRouteEvents events = hostEvents();
+        try {
+            watchHost(events);
+        } finally {
+            if (events != null) {
+                events.close();
+            }
+        }
+    }
+
+    /**
+     * The kernel's link and address notifications wake the host watch at once; without them
+     * (no rtnetlink for this process) it polls. It runs every {@value #HOST_POLL_MILLIS} ms
+     * either way: {@code commit confirmed} deadlines and retries have no event of their own.
+     */
+    private static LinuxRouteEvents hostEvents() {
+        try {
+            return LinuxRouteEvents.open();
+        } catch (HostNetworkException e) {
+            LOG.warn("no rtnetlink notifications ({}): the host watch polls every {} ms", e.getMessage(),
+                    HOST_POLL_MILLIS);
+            return null;
+        }
+    }
+
+    private void watchHost(LinuxRouteEvents events) {
         while (!stopping) {
             try {
-                Thread.sleep(HOST_POLL_MILLIS);
+                if (events == null) {
+                    Thread.sleep(HOST_POLL_MILLIS);
+                } else if (events.await(HOST_POLL_MILLIS)) {
+                    // Changes come in bursts (a device with its addresses and routes): look once it settled.
+                    Thread.sleep(SETTLE_MILLIS);
+                    events.await(0);
+                }
                 Set<InetAddress> now = addresses();
                 if (!now.equals(hostAddresses)) {
                     LOG.info("host addresses changed; re-planning");
@@ -192,6 +235,7 @@ public final class Daemon implements AutoCloseable {
                     reload();
                 }
                 localGateways.poll(gateway);
+                gateway.recreateDeletedDevices();
                 if (confirmWatch.poll()) {
                     LOG.warn("commit confirmed was not confirmed in time; rolled back to the previous configuration");
                     reload();
@@ -233,6 +277,7 @@ public final class Daemon implements AutoCloseable {
             LOG.warn("closing control socket: {}", e.getMessage());
         }
         gateway.close();
+        instances.close();
         frr.close();
         trace.configure(Optional.empty());
         LOG.info("sallyport daemon stopped");

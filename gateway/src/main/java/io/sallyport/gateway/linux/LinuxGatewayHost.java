@@ -29,24 +29,39 @@ public final class LinuxGatewayHost implements GatewayHost {
     private static final int TUN_TRANSMIT_QUEUE = 4096;
     private static final int SEND_BATCH = 64;
 
+    /** {@code -Dsallyport.tun.offloads=false} turns the TUN offloads off (for comparisons and as a way out). */
+    static final String OFFLOADS_PROPERTY = "sallyport.tun.offloads";
+
     private final NetworkControl network = LinuxNetworkControl.ofHost();
-    private final String dataPath;
+    private final boolean offloadsWanted = !"false".equals(System.getProperty(OFFLOADS_PROPERTY));
+    private final String sockets;
+    /** The TUN part of the data path, from the last device opened (all are opened alike). */
+    private volatile String tunPath;
 
     /** Detects the batching this host offers and says in the log which path is in use. */
     public LinuxGatewayHost() {
-        this.dataPath = "TUN: one queue per inside device, read and written by its worker; ESP sent "
+        this.sockets = "ESP sent "
                 + (LinuxUdpPort.sendmmsgAvailable()
                         ? "with sendmmsg, up to " + SEND_BATCH + " datagrams per call"
                         : "with sendto, one datagram per call (no sendmmsg on this host)")
                 + ", from each worker's own socket; ESP received "
                 + (LinuxUdpPort.recvmmsgAvailable() ? "with recvmmsg, up to 32 datagrams per call"
-                        : "with recvfrom, one datagram per call (no recvmmsg on this host)");
-        LOG.info("data path: {}", dataPath);
+                        : "with recvfrom, one datagram per call (no recvmmsg on this host)")
+                + "; ESP in UDP: "
+                + (LinuxUdpPort.segmentationOffloadAvailable()
+                        ? "runs of equal datagrams sent as one GSO send (UDP_SEGMENT)" : "no UDP GSO on this host")
+                + ", "
+                + (LinuxUdpPort.receiveOffloadAvailable()
+                        ? "coalesced datagrams received and split (UDP_GRO)" : "no UDP GRO on this host")
+                + "; raw ESP: one datagram per packet (no offload for IP protocol 50)";
+        this.tunPath = offloadsWanted ? "TUN offloads: asked for when a device opens"
+                : "TUN offloads: off (-D" + OFFLOADS_PROPERTY + "=false)";
+        LOG.info("data path: {}", dataPath());
     }
 
     @Override
     public String dataPath() {
-        return dataPath;
+        return "TUN: one queue per inside device, read and written by its worker; " + tunPath + "; " + sockets;
     }
 
     @Override
@@ -56,10 +71,42 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     @Override
     public TunPort openTun(String name, int mtu) {
-        LinuxTun tun = LinuxTun.open(name, mtu);
+        LinuxTun tun = offloadsWanted ? openWithOffloads(name, mtu) : LinuxTun.open(name, mtu);
         acceptLocalSources(name);
         lengthenTransmitQueue(name);
         return tun;
+    }
+
+    @Override
+    public void reopenTun(TunPort tun) {
+        tun.reattach();
+        acceptLocalSources(tun.name());
+        lengthenTransmitQueue(tun.name());
+    }
+
+    /**
+     * TCP segmentation and checksum offloads (IFF_VNET_HDR, TUNSETOFFLOAD): the device hands over
+     * 64 KB TCP super-packets, split into MSS-sized packets before ESP, and takes received segments
+     * joined back into one write. A host that refuses gets the plain device, and the log says why.
+     */
+    private LinuxTun openWithOffloads(String name, int mtu) {
+        try {
+            LinuxTun tun = LinuxTun.openWithOffloads(name, mtu);
+            String path = "TUN offloads: TSO and checksum (IFF_VNET_HDR; 64 KB TCP super-packets split before ESP,"
+                    + " received TCP segments joined before the write)";
+            if (!path.equals(tunPath)) {
+                tunPath = path;
+                LOG.info("data path: {}", dataPath());
+            }
+            return tun;
+        } catch (HostNetworkException e) {
+            String path = "TUN offloads: none (the host refused them: " + e.getMessage() + ")";
+            if (!path.equals(tunPath)) {
+                tunPath = path;
+                LOG.warn("data path: {}", dataPath());
+            }
+            return LinuxTun.open(name, mtu);
+        }
     }
 
     /**

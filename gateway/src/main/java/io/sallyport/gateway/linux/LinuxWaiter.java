@@ -14,12 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LinuxWaiter implements Waiter {
     private final LinuxEventFd doorbell = LinuxEventFd.open();
+    private final List<?> ports;
     private final LinuxReadySet ready;
     private final long doorbellBit;
     private final AtomicInteger waking = new AtomicInteger();
     private volatile boolean closed;
 
     LinuxWaiter(List<?> ports) {
+        this.ports = List.copyOf(ports);
         List<Object> all = new ArrayList<>(ports);
         all.add(doorbell);
         this.ready = LinuxReadySet.of(all);
@@ -31,6 +33,15 @@ final class LinuxWaiter implements Waiter {
         if ((ready.await(timeoutMillis) & doorbellBit) != 0) {
             doorbell.drain();
         }
+    }
+
+    @Override
+    public void ignore(Object port, boolean ignored) {
+        int index = ports.indexOf(port);
+        if (index < 0) {
+            throw new IllegalArgumentException("not a port of this waiter: " + port);
+        }
+        ready.ignore(index, ignored);
     }
 
     @Override

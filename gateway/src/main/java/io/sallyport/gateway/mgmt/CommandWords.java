@@ -41,6 +41,12 @@ final class CommandWords {
         if (what.equals("configuration")) {
             return finish(new OperationalCommand.ShowConfiguration(format));
         }
+        if (what.equals("ospf")) {
+            return showOspf();
+        }
+        if (what.equals("route")) {
+            return showRoute();
+        }
         if (!what.equals("services")) {
             return Parsed.error("syntax error, expecting <command>: " + what);
         }
@@ -54,6 +60,12 @@ final class CommandWords {
         String protocol = take();
         if (protocol.equals("drops")) {
             return finish(new OperationalCommand.ShowDrops(format));
+        }
+        if (protocol.equals("certificates")) {
+            return showCertificates();
+        }
+        if (protocol.equals("negotiation-times")) {
+            return finish(new OperationalCommand.ShowNegotiationTimes(format));
         }
         String object = take();
         Level level = object.endsWith("security-associations") || object.equals("statistics") ? level() : Level.BRIEF;
@@ -74,6 +86,43 @@ final class CommandWords {
         };
     }
 
+    private Parsed showOspf() {
+        String object = take();
+        return switch (object) {
+            case "neighbor" -> finish(new OperationalCommand.ShowOspfNeighbor(format));
+            case "interface" -> finish(new OperationalCommand.ShowOspfInterface(format));
+            default -> Parsed.error("syntax error, expecting <neighbor> or <interface>: " + object);
+        };
+    }
+
+    private Parsed showRoute() {
+        Optional<String> protocol = Optional.empty();
+        Optional<String> table = Optional.empty();
+        while (has()) {
+            String option = take();
+            switch (option) {
+                case "protocol" -> {
+                    String p = take();
+                    if (!p.equals("ospf") && !p.equals("static")) {
+                        return Parsed.error("syntax error, expecting <ospf> or <static>: " + p);
+                    }
+                    protocol = Optional.of(p);
+                }
+                case "table" -> {
+                    String t = take();
+                    if (!t.equals("inet.0") && !t.endsWith(".inet.0")) {
+                        return Parsed.error("syntax error, expecting <inet.0> or <NAME.inet.0>: " + t);
+                    }
+                    table = Optional.of(t);
+                }
+                default -> {
+                    return Parsed.error("syntax error, expecting <protocol> or <table>: " + option);
+                }
+            }
+        }
+        return finish(new OperationalCommand.ShowRoute(protocol, table, format));
+    }
+
     private Parsed clear() {
         if (has() && words.get(next).equals("security")) {
             next++;
@@ -86,6 +135,9 @@ final class CommandWords {
             return Parsed.error("syntax error: clear commands take no display option");
         }
         String protocol = take();
+        if (protocol.equals("certificates")) {
+            return clearCertificates();
+        }
         String object = take();
         return switch (protocol + " " + object) {
             case "ike security-associations" -> options(Positional.PEER,
@@ -101,6 +153,47 @@ final class CommandWords {
             default -> Parsed.error("syntax error, expecting <ike security-associations>, <ike statistics>,"
                     + " <ipsec security-associations> or <ipsec statistics>");
         };
+    }
+
+    // ---- services ipsec-vpn certificates -----------------------------------------------------------
+
+    /** {@code [brief|detail] [service-set] NAME}, in any order (the set's keyword is optional, §6.11). */
+    private Parsed showCertificates() {
+        Level level = Level.BRIEF;
+        Optional<String> set = Optional.empty();
+        while (has()) {
+            String w = take();
+            if (w.equals("brief") || w.equals("detail")) {
+                level = w.equals("brief") ? Level.BRIEF : Level.DETAIL;
+            } else if (set.isEmpty() && w.equals("service-set") && has()) {
+                set = Optional.of(take());
+            } else if (set.isEmpty()) {
+                set = Optional.of(w);
+            } else {
+                return Parsed.error("syntax error: " + w);
+            }
+        }
+        return Parsed.ok(new OperationalCommand.ShowCertificates(level, set, format));
+    }
+
+    /** {@code service-set (NAME|all) [certificate-cache-entry N]}: the service set is required (reference §4.1). */
+    private Parsed clearCertificates() {
+        if (!take().equals("service-set") || !has()) {
+            return Parsed.error("syntax error, expecting <service-set> (NAME | all)");
+        }
+        String set = take();
+        OptionalInt entry = OptionalInt.empty();
+        if (has()) {
+            if (!take().equals("certificate-cache-entry") || !has()) {
+                return Parsed.error("syntax error, expecting <certificate-cache-entry> number");
+            }
+            String n = take();
+            if (!n.matches("[1-9][0-9]{0,8}")) {
+                return Parsed.error("syntax error, expecting <certificate-cache-entry> number: " + n);
+            }
+            entry = OptionalInt.of(Integer.parseInt(n));
+        }
+        return finish(new OperationalCommand.ClearCertificates(set.equals("all") ? Optional.empty() : Optional.of(set), entry));
     }
 
     // ---- security pki ------------------------------------------------------------------------------

@@ -59,6 +59,12 @@ public sealed interface OperationalCommand {
      */
     record ShowDrops(Format format) implements OperationalCommand { }
 
+    /**
+     * {@code show services ipsec-vpn negotiation-times} (Sallyport's own): how long IKE SAs took to
+     * come up, in buckets; the Prometheus handshake histogram reads it.
+     */
+    record ShowNegotiationTimes(Format format) implements OperationalCommand { }
+
     record ClearIkeSecurityAssociations(Filter filter) implements OperationalCommand {
         @Override
         public Format format() { return Format.TEXT; }
@@ -75,6 +81,21 @@ public sealed interface OperationalCommand {
     }
 
     record ClearIpsecStatistics(Filter filter) implements OperationalCommand {
+        @Override
+        public Format format() { return Format.TEXT; }
+    }
+
+    /**
+     * {@code show services ipsec-vpn certificates [brief|detail] [service-set] NAME} (reference
+     * §4.6): each service set's certificate cache.
+     */
+    record ShowCertificates(Level level, Optional<String> serviceSet, Format format) implements OperationalCommand { }
+
+    /**
+     * {@code clear services ipsec-vpn certificates service-set (NAME|all) [certificate-cache-entry N]};
+     * an empty service set means {@code all}, an empty entry every peer entry.
+     */
+    record ClearCertificates(Optional<String> serviceSet, OptionalInt entry) implements OperationalCommand {
         @Override
         public Format format() { return Format.TEXT; }
     }
@@ -136,6 +157,22 @@ public sealed interface OperationalCommand {
     /** {@code clear security pki ca-certificate|local-certificate|certificate-request|key-pair|crl [NAME-WORD NAME]}. */
     record ClearPki(PkiObject object, Optional<String> name) implements PkiRequest { }
 
+    /**
+     * {@code show ospf ...} and {@code show route ...}: answered from the routing daemons Sallyport
+     * runs (FRR), in Junos layouts ({@link RoutingOperations}).
+     */
+    sealed interface RoutingQuery extends OperationalCommand { }
+
+    record ShowOspfNeighbor(Format format) implements RoutingQuery { }
+
+    record ShowOspfInterface(Format format) implements RoutingQuery { }
+
+    /**
+     * {@code show route [protocol P] [table T]}: what Sallyport's routing put in the kernel; the
+     * protocol is {@code ospf} or {@code static}, the table {@code inet.0} or {@code NAME.inet.0}.
+     */
+    record ShowRoute(Optional<String> protocol, Optional<String> table, Format format) implements RoutingQuery { }
+
     /** The first words of every command, for {@code ?} help in the shell. */
     List<String> COMMANDS = List.of(
             "show services ipsec-vpn ike security-associations [brief|detail] [PEER-ADDRESS] [routing-instance NAME]",
@@ -143,13 +180,19 @@ public sealed interface OperationalCommand {
             "show services ipsec-vpn ipsec security-associations [brief|detail|extensive] [SERVICE-SET] [hex]",
             "show services ipsec-vpn ipsec statistics [brief|detail] [service-set NAME] [remote-gw ADDRESS]"
                     + " [tunnel-index N] [routing-instance NAME]",
+            "show services ipsec-vpn certificates [brief|detail] [service-set NAME]",
             "show services ipsec-vpn drops",
+            "show services ipsec-vpn negotiation-times",
             "show services service-sets",
             "show configuration",
+            "show ospf neighbor",
+            "show ospf interface",
+            "show route [protocol PROTOCOL] [table TABLE]",
             "clear services ipsec-vpn ike security-associations [PEER-ADDRESS] [service-set NAME] [routing-instance NAME]",
             "clear services ipsec-vpn ike statistics [PEER-ADDRESS] [service-set NAME] [routing-instance NAME]",
             "clear services ipsec-vpn ipsec security-associations [SERVICE-SET] [tunnel-index N] [remote-gateway ADDRESS]",
             "clear services ipsec-vpn ipsec statistics [service-set NAME] [remote-gateway ADDRESS]",
+            "clear services ipsec-vpn certificates service-set (NAME|all) [certificate-cache-entry N]",
 
             "show security pki ca-certificate [ca-profile] [brief|detail]",
             "show security pki local-certificate [certificate-id] [brief|detail]",

@@ -32,6 +32,13 @@ public final class IkeStatisticsReport {
             row(out, "DPD response maximum delay:", p.dpdResponseMaxDelay());
             row(out, "Invalid SPI notifications received:", p.invalidSpiReceived());
             row(out, "Invalid SPI notifications sent:", p.invalidSpiSent());
+            if (!p.exchanges().isEmpty()) {
+                // Not in the Junos layout: IKEv1 messages per exchange, which Junos keeps in its traces.
+                out.append("  Exchange statistics:\n");
+                for (IkeSaView.Exchange e : p.exchanges()) {
+                    out.append(String.format("   %-14s received: %6d, sent: %6d, failed: %4d%n", e.type(), e.received(), e.sent(), e.failed()));
+                }
+            }
             out.append('\n');
         }
         return out.toString();
@@ -69,6 +76,12 @@ public final class IkeStatisticsReport {
                             .leaf("ike-sa-dpd-response-payloads-maximum-delay", p.dpdResponseMaxDelay())
                             .leaf("ike-sa-invalid-spi-notifications-received", p.invalidSpiReceived())
                             .leaf("ike-sa-invalid-spi-notifications-sent", p.invalidSpiSent())
+                            .addAll(p.exchanges().stream().map(e -> Element.builder("ike-sa-exchange-statistics")
+                                    .leaf("ike-sa-exchange-type", e.type())
+                                    .leaf("ike-sa-exchange-messages-received", e.received())
+                                    .leaf("ike-sa-exchange-messages-sent", e.sent())
+                                    .leaf("ike-sa-exchange-failures", e.failed())
+                                    .build()).toList())
                             .build())
                     .build());
         }

@@ -14,9 +14,12 @@ public final class ServiceSetsReport {
     private ServiceSetsReport() {
     }
 
-    /** One service set. {@code downReason} null when up; {@code tunnels} in tunnel-index order. */
+    /**
+     * One service set. {@code downReason} null when up; {@code devicesRecreated}: how often the host
+     * deleted one of its devices and the gateway created it again; {@code tunnels} in tunnel-index order.
+     */
     public record SetView(String name, String insideInterface, String device, String downReason,
-                          long packetsMatchingNoTunnel, List<TunnelLine> tunnels, Optional<DynamicPeers> dynamic) {
+                          long packetsMatchingNoTunnel, int devicesRecreated, List<TunnelLine> tunnels, Optional<DynamicPeers> dynamic) {
         public SetView {
             tunnels = List.copyOf(tunnels);
         }
@@ -54,6 +57,9 @@ public final class ServiceSetsReport {
             out.append(String.format("%-20s%-16s%-16s%-8s%-12s%-10d%s%n", s.name(), s.insideInterface(), s.device(),
                     s.downReason() == null ? "Up" : "Down", s.tunnelsUp() + "/" + s.tunnels().size(),
                     s.packetsMatchingNoTunnel(), s.downReason() == null ? "" : s.downReason()));
+            if (s.devicesRecreated() > 0) {
+                out.append("  Devices recreated after the host deleted them: ").append(s.devicesRecreated()).append('\n');
+            }
             for (TunnelLine t : s.tunnels()) {
                 if (t.downReason() != null) {
                     out.append("  Tunnel ").append(t.tunnelIndex()).append(" (").append(t.rule()).append('/')
@@ -90,6 +96,7 @@ public final class ServiceSetsReport {
                     .leaf("tunnels-up", s.tunnelsUp())
                     .leaf("tunnels-configured", s.tunnels().size())
                     .leaf("packets-matching-no-tunnel", s.packetsMatchingNoTunnel())
+                    .leaf("devices-recreated", s.devicesRecreated())
                     .leaf("down-reason", s.downReason());
             for (TunnelLine t : s.tunnels()) {
                 set.add(Element.builder("tunnel")

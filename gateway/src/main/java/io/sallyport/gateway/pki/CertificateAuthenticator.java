@@ -8,7 +8,9 @@ import io.sallyport.pki.CertificateIdentity;
 import io.sallyport.pki.CertificatePolicies;
 import io.sallyport.pki.ChainValidator;
 import io.sallyport.pki.Credentials;
+import io.sallyport.pki.DistinguishedNamePattern;
 import io.sallyport.pki.Fingerprints;
+import io.sallyport.pki.Ikev1Signature;
 import io.sallyport.pki.KeyAlgorithm;
 import io.sallyport.pki.KeyPairs;
 import io.sallyport.pki.SignatureScheme;
@@ -22,22 +24,28 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * Certificate authentication for the IKE engine: signs with the local certificate's key (RFC 7427
  * digital signatures when the peer announced SIGNATURE_HASH_ALGORITHMS, else AUTH method 1, RSA
  * with SHA-1, as RFC 7296 says), and accepts a peer only when its certificate chain ends in one of
  * the service set's trusted CAs, is valid now and not revoked, vouches for the peer's ID, carries a
- * required policy OID, and its key verifies the AUTH payload.
+ * required policy OID, and its key verifies the AUTH payload. IKEv1 main mode (RFC 2409 §5.1)
+ * takes the same checks; only the signature differs (SIG over HASH_I/HASH_R, {@link Ikev1Signature}).
  *
  * @param certificateId the local certificate's ID, for traces
  * @param chain         the local certificate first, then the CA certificates loaded with it
  * @param sendChain     false for {@code no-certificate-chain-in-ike}: send only the end entity
  * @param policyOids    {@code certificate-policy-oids}: the peer's certificate must carry one
  * @param clock         wall time for validity dates and CRLs
+ * @param remoteNames   {@code remote-id distinguished-name}: the peer's ID must be a DN that fits
+ *                      one of them (none: any identity its certificate vouches for)
+ * @param cache         the service set's certificate cache: a peer's chain goes in once it is accepted
  */
 public record CertificateAuthenticator(String certificateId, PrivateKey key, List<X509Certificate> chain, boolean sendChain,
-        List<TrustedCa> trusted, List<String> policyOids, Clock clock) implements Authenticator {
+        List<TrustedCa> trusted, List<String> policyOids, List<DistinguishedNamePattern> remoteNames, Clock clock,
+        CertificateCache cache) implements Authenticator {
 
     /** RFC 7427 §7 numbers we verify with: SHA2-256, SHA2-384, SHA2-512. */
     private static final List<Integer> HASHES = List.of(2, 3, 4);
@@ -46,6 +54,13 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
         chain = List.copyOf(chain);
         trusted = List.copyOf(trusted);
         policyOids = List.copyOf(policyOids);
+        remoteNames = List.copyOf(remoteNames);
+    }
+
+    /** An authenticator with a cache of its own (tests and benchmarks: no service set). */
+    public CertificateAuthenticator(String certificateId, PrivateKey key, List<X509Certificate> chain, boolean sendChain,
+            List<TrustedCa> trusted, List<String> policyOids, Clock clock) {
+        this(certificateId, key, chain, sendChain, trusted, policyOids, List.of(), clock, new CertificateCache(certificateId));
     }
 
     /** The local certificate. */
@@ -77,28 +92,77 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
 
     @Override
     public Optional<String> check(PrfAlgorithm prf, byte[] signedOctets, AuthData auth, PeerProof peer) {
+        PeerCertificate c = peerCertificate(peer);
+        return c.refusal().isPresent() ? c.refusal() : accepted(c, signature(c.certificate(), signedOctets, auth));
+    }
+
+    /** IKEv1 signs with RSA keys (method 3); ECDSA (RFC 4754 methods 9-11) is not done. */
+    @Override
+    public boolean signsIkev1() {
+        return KeyAlgorithm.ofKey(key) == KeyAlgorithm.RSA;
+    }
+
+    @Override
+    public byte[] signIkev1(byte[] hash) {
+        return Ikev1Signature.sign(key, hash);
+    }
+
+    /** The same checks as IKEv2's (chain, trusted CA, dates, CRL, identity, policy OIDs), then SIG over the hash. */
+    @Override
+    public Optional<String> checkIkev1(byte[] hash, byte[] signature, PeerProof peer) {
+        PeerCertificate c = peerCertificate(peer);
+        if (c.refusal().isPresent()) {
+            return c.refusal();
+        }
+        return Ikev1Signature.verify(c.certificate().getPublicKey(), hash, signature) ? accepted(c, Optional.empty())
+                : Optional.of("SIG (RSA) does not verify with the key of " + c.certificate().getSubjectX500Principal().getName());
+    }
+
+    @Override
+    public List<byte[]> certificateAuthorityNames() {
+        return trusted.stream().map(t -> t.certificate().getSubjectX500Principal().getEncoded()).toList();
+    }
+
+    /** The peer's end-entity certificate once it passed every check but the signature, or why it did not. */
+    private record PeerCertificate(X509Certificate certificate, List<X509Certificate> path, Optional<String> refusal) {
+        static PeerCertificate refused(String why) { return new PeerCertificate(null, List.of(), Optional.of(why)); }
+    }
+
+    /** A peer whose signature verified: its chain goes into the service set's certificate cache. */
+    private Optional<String> accepted(PeerCertificate c, Optional<String> signatureRefusal) {
+        if (signatureRefusal.isEmpty()) {
+            cache.add(c.path(), CertificateCache.Origin.PEER);
+        }
+        return signatureRefusal;
+    }
+
+    private PeerCertificate peerCertificate(PeerProof peer) {
         if (peer.certificates().isEmpty()) {
-            return Optional.of("peer sent no certificate");
+            return PeerCertificate.refused("peer sent no certificate");
         }
         List<X509Certificate> presented = new ArrayList<>();
         try {
             for (byte[] der : peer.certificates()) presented.add(Credentials.certificate(der));
         } catch (IllegalArgumentException e) {
-            return Optional.of("peer sent a malformed certificate");
+            return PeerCertificate.refused("peer sent a malformed certificate");
         }
-        if (ChainValidator.validate(presented, trusted, clock.instant()) instanceof Validation.Refused r) {
-            return Optional.of(r.text());
+        // A CRL whose schedule is due is read again in the background; this check uses the one in hand.
+        trusted.forEach(TrustedCa::refreshCrlsIfDue);
+        List<X509Certificate> path;
+        switch (ChainValidator.validate(presented, trusted, clock.instant())) {
+            case Validation.Refused r -> { return PeerCertificate.refused(r.text()); }
+            case Validation.Valid v -> path = v.path();
         }
         X509Certificate peerCert = presented.getFirst();
-        Optional<String> id = identity(peerCert, peer);
+        Optional<String> id = identity(peerCert, peer).or(() -> remoteName(peer));
         if (id.isPresent()) {
-            return id;
+            return PeerCertificate.refused(id.get());
         }
         if (!policyOids.isEmpty() && CertificatePolicies.of(peerCert).stream().noneMatch(policyOids::contains)) {
-            return Optional.of("certificate of " + peerCert.getSubjectX500Principal().getName()
+            return PeerCertificate.refused("certificate of " + peerCert.getSubjectX500Principal().getName()
                     + " carries none of the certificate-policy-oids " + policyOids);
         }
-        return signature(peerCert, signedOctets, auth);
+        return new PeerCertificate(peerCert, path, Optional.empty());
     }
 
     private static Optional<String> identity(X509Certificate cert, PeerProof peer) {
@@ -116,6 +180,21 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
                     + " cannot be checked against a certificate");
         }
         return CertificateIdentity.mismatch(cert, kind, peer.idData()).map(m -> "identity does not match the certificate: " + m);
+    }
+
+    /** {@code remote-id distinguished-name}: the peer's ID (already the certificate's subject) must fit one entry. */
+    private Optional<String> remoteName(PeerProof peer) {
+        if (remoteNames.isEmpty()) {
+            return Optional.empty();
+        }
+        if (Identity.Type.fromWire(peer.idType()) != Identity.Type.DER_ASN1_DN) {
+            return Optional.of("peer identity is not a distinguished name (ID type " + peer.idType()
+                    + "); remote-id distinguished-name needs one");
+        }
+        X500Principal dn = new X500Principal(peer.idData());
+        return remoteNames.stream().anyMatch(p -> p.matches(dn)) ? Optional.empty()
+                : Optional.of("peer identity " + dn.getName(X500Principal.RFC2253) + " fits none of remote-id distinguished-name "
+                        + remoteNames);
     }
 
     private static Optional<String> signature(X509Certificate cert, byte[] octets, AuthData auth) {
@@ -165,6 +244,22 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
     @Override
     public List<Integer> signatureHashAlgorithms() {
         return HASHES;
+    }
+
+    /**
+     * Same credentials, trust and checks: equal. The cache is left out: it only records what was
+     * accepted, and it follows from the service set, which the plan compares anyway.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CertificateAuthenticator a && certificateId.equals(a.certificateId) && key.equals(a.key)
+                && chain.equals(a.chain) && sendChain == a.sendChain && trusted.equals(a.trusted)
+                && policyOids.equals(a.policyOids) && remoteNames.equals(a.remoteNames) && clock.equals(a.clock);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(certificateId, key, chain, sendChain, trusted, policyOids, remoteNames, clock);
     }
 
     @Override

@@ -6,19 +6,17 @@ import io.sallyport.config.model.IkePolicy;
 import io.sallyport.config.model.IpsecVpnOptions;
 import io.sallyport.config.model.Pki;
 import io.sallyport.config.model.RevocationCheck;
-import io.sallyport.pki.Credentials;
+import io.sallyport.pki.CrlDownload;
+import io.sallyport.pki.DistinguishedNamePattern;
 import io.sallyport.pki.KeyAlgorithm;
 import io.sallyport.pki.KeyPairs;
 import io.sallyport.pki.PkiStore;
 import io.sallyport.pki.TrustedCa;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.URISyntaxException;
 import java.security.KeyPair;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,8 +31,9 @@ public final class CertificateCredentials {
 
     private CertificateCredentials() {}
 
-    public static Optional<CertificateAuthenticator> build(PkiStore store, Pki pki, IkePolicy policy, IpsecVpnOptions options,
-            AuthenticationMethod method, Clock clock, List<String> problems) {
+    public static Optional<CertificateAuthenticator> build(CertificateServices services, String serviceSet, Pki pki,
+            IkePolicy policy, IpsecVpnOptions options, AuthenticationMethod method, List<String> problems) {
+        PkiStore store = services.store();
         if (policy.localCertificate().isEmpty()) {
             problems.add("ike policy " + policy.name() + " has no local-certificate for authentication-method " + method.keyword());
             return Optional.empty();
@@ -60,16 +59,54 @@ public final class CertificateCredentials {
                     + KeyPairs.bits(cert.getPublicKey()) + "-bit key, which authentication-method " + method.keyword() + " cannot use");
             return Optional.empty();
         }
-        List<TrustedCa> trusted = trusted(store, pki, options, problems);
+        List<TrustedCa> trusted = trusted(services, pki, options, problems);
         if (trusted.isEmpty()) {
             return Optional.empty();
         }
+        List<DistinguishedNamePattern> remoteNames = remoteNames(policy, problems);
+        if (remoteNames == null) {
+            return Optional.empty();
+        }
+        CertificateCache cache = services.cache(serviceSet);
+        cache.add(trusted.stream().map(TrustedCa::certificate).toList(), CertificateCache.Origin.TRUSTED_CA);
+        cache.add(chain.get(), CertificateCache.Origin.LOCAL);
         return Optional.of(new CertificateAuthenticator(id, keys.get().getPrivate(), chain.get(), !options.noCertificateChainInIke(),
-                trusted, policy.certificatePolicyOids(), clock));
+                trusted, policy.certificatePolicyOids(), remoteNames, services.clock(), cache));
+    }
+
+    /**
+     * {@code remote-id distinguished-name} when the remote-id has nothing else (otherwise the first
+     * other identity is the one the engine checks, and a commit warning says the rest is ignored);
+     * null when an entry is not a distinguished name (a problem says which).
+     */
+    private static List<DistinguishedNamePattern> remoteNames(IkePolicy policy, List<String> problems) {
+        IkePolicy.RemoteId id = policy.remoteId();
+        if (!id.ipv4Addresses().isEmpty() || !id.ipv6Addresses().isEmpty() || !id.fqdns().isEmpty() || !id.keyIds().isEmpty()) {
+            return List.of();
+        }
+        List<DistinguishedNamePattern> out = new ArrayList<>();
+        int before = problems.size();
+        for (DistinguishedNamePattern.Kind kind : DistinguishedNamePattern.Kind.values()) {
+            List<String> texts = switch (kind) {
+                case CONTAINER -> id.dnContainers();
+                case WILDCARD -> id.dnWildcards();
+                case EXACT_MATCH -> id.dnExactMatches();
+            };
+            for (String text : texts) {
+                try {
+                    out.add(DistinguishedNamePattern.parse(kind, text));
+                } catch (IllegalArgumentException e) {
+                    problems.add("ike policy " + policy.name() + ": remote-id distinguished-name " + kind.keyword() + " \""
+                            + text + "\" is not a distinguished name (" + e.getMessage() + ")");
+                }
+            }
+        }
+        return problems.size() == before ? out : null;
     }
 
     /** The service set's {@code trusted-ca} profiles, or every profile with a CA certificate when none is named. */
-    private static List<TrustedCa> trusted(PkiStore store, Pki pki, IpsecVpnOptions options, List<String> problems) {
+    private static List<TrustedCa> trusted(CertificateServices services, Pki pki, IpsecVpnOptions options, List<String> problems) {
+        PkiStore store = services.store();
         int before = problems.size();
         List<String> names = options.trustedCa().isEmpty() ? List.copyOf(pki.caProfiles().keySet()) : options.trustedCa();
         List<TrustedCa> out = new ArrayList<>();
@@ -83,7 +120,7 @@ public final class CertificateCredentials {
                 }
                 continue;
             }
-            out.add(trustedCa(store, profile, ca.get()));
+            out.add(trustedCa(services, profile, ca.get(), problems));
         }
         if (out.isEmpty() && options.trustedCa().isEmpty()) {
             problems.add("no CA certificate is loaded to check the peer's certificate (set security pki ca-profile NAME, "
@@ -92,31 +129,30 @@ public final class CertificateCredentials {
         return problems.size() == before ? out : List.of();
     }
 
-    private static TrustedCa trustedCa(PkiStore store, CaProfile profile, X509Certificate ca) {
+    /**
+     * The profile's CRLs: those loaded into the store, and one download per {@code crl url}, read
+     * now the first time (bounded) and refreshed on its schedule when handshakes check certificates.
+     */
+    private static TrustedCa trustedCa(CertificateServices services, CaProfile profile, X509Certificate ca, List<String> problems) {
         if (profile.revocationCheck() == RevocationCheck.DISABLE) {
             return TrustedCa.withoutRevocation(profile.name(), ca);
         }
-        List<X509CRL> crls = new ArrayList<>();
-        store.crl(profile.name()).ifPresent(crls::add);
-        Optional<String> unavailable = Optional.empty();
+        List<X509CRL> loaded = new ArrayList<>();
+        services.store().crl(profile.name()).ifPresent(loaded::add);
+        List<CrlDownload> downloads = new ArrayList<>();
         for (String url : profile.crlUrls()) {
+            URI uri;
             try {
-                crls.add(Credentials.crl(read(url)));
-            } catch (IOException | IllegalArgumentException e) {
-                if (!profile.crlDisableOnDownloadFailure()) {
-                    unavailable = Optional.of("CRL " + url + " of CA profile " + profile.name() + " cannot be read: " + e.getMessage());
-                }
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                problems.add("crl url " + url + " of CA profile " + profile.name() + " is not a URL: " + e.getReason());
+                continue;
             }
+            CrlDownload d = services.crls().get(profile.name(), uri, profile.crlRefreshIntervalHours(),
+                    profile.crlDisableOnDownloadFailure());
+            d.loadIfNeverRead();
+            downloads.add(d);
         }
-        return new TrustedCa(profile.name(), ca, true, crls, unavailable);
-    }
-
-    /** Only file:// URLs: this environment has no CA web server (a commit warning says so). */
-    private static byte[] read(String url) throws IOException {
-        URI uri = URI.create(url);
-        if (!"file".equals(uri.getScheme())) {
-            throw new IOException("only file:// URLs are read");
-        }
-        return Files.readAllBytes(Path.of(uri));
+        return new TrustedCa(profile.name(), ca, true, loaded, downloads);
     }
 }

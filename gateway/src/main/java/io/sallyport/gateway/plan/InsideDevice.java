@@ -11,14 +11,16 @@ import java.util.Optional;
  *
  * @param unit            the Junos unit, e.g. {@code ms-1/2/0.1}
  * @param tunName         the Linux device name derived from it
- * @param routedPrefixes  destinations the host routes into the device (main table)
+ * @param routedPrefixes  destinations the host routes into the device, in {@code table}
  * @param addresses       the unit's own {@code family inet address} entries ({@code a.b.c.d/len}),
  *                        put on the device (a link-type tunnel runs routing protocols over them)
  * @param steering        interface style, {@code match-direction input}: destinations routed into
  *                        the device only for traffic arriving on the units the set is applied to
+ * @param table           the routing table of {@code routedPrefixes}: 0 (main) or the table of the
+ *                        VRF routing instance the unit is in ({@link InstanceTables})
  */
 public record InsideDevice(String unit, String tunName, List<IpPrefix> routedPrefixes, List<String> addresses,
-                           Optional<PolicySteering> steering) {
+                           Optional<PolicySteering> steering, int table) {
 
     public InsideDevice {
         routedPrefixes = List.copyOf(routedPrefixes);
@@ -26,7 +28,12 @@ public record InsideDevice(String unit, String tunName, List<IpPrefix> routedPre
     }
 
     public InsideDevice(String unit, String tunName, List<IpPrefix> routedPrefixes, List<String> addresses) {
-        this(unit, tunName, routedPrefixes, addresses, Optional.empty());
+        this(unit, tunName, routedPrefixes, addresses, Optional.empty(), 0);
+    }
+
+    public InsideDevice(String unit, String tunName, List<IpPrefix> routedPrefixes, List<String> addresses,
+                        Optional<PolicySteering> steering) {
+        this(unit, tunName, routedPrefixes, addresses, steering, 0);
     }
 
     /**

@@ -19,6 +19,7 @@ import io.sallyport.config.model.IpsecVpnRule;
 import io.sallyport.config.model.MatchDirection;
 import io.sallyport.config.model.ServiceSet;
 import io.sallyport.config.model.ServiceStyle;
+import io.sallyport.config.model.RoutingInstance;
 import io.sallyport.config.model.StaticRoute;
 import io.sallyport.config.model.Term;
 import io.sallyport.crypto.DhGroup;
@@ -30,6 +31,7 @@ import io.sallyport.gateway.plan.GatewayPlan.TraceSettings;
 import io.sallyport.config.model.IdentityType;
 import io.sallyport.gateway.pki.CertificateAuthenticator;
 import io.sallyport.gateway.pki.CertificateCredentials;
+import io.sallyport.gateway.pki.CertificateServices;
 import io.sallyport.ike.Authenticator;
 import io.sallyport.ike.ChildProposal;
 import io.sallyport.ike.IkeProposal;
@@ -62,8 +64,7 @@ public final class Planner {
     static final int STEERING_TABLE_BASE = 1000;
 
     private final Predicate<InetAddress> hostHasAddress;
-    private final Optional<PkiStore> certificates;
-    private final Clock clock;
+    private final Optional<CertificateServices> certificates;
 
     /** A planner without a certificate store: certificate authentication draws a problem. */
     public Planner(Predicate<InetAddress> hostHasAddress) {
@@ -76,9 +77,17 @@ public final class Planner {
      * @param clock          wall time for certificate validity
      */
     public Planner(Predicate<InetAddress> hostHasAddress, Optional<PkiStore> certificates, Clock clock) {
+        this(hostHasAddress, certificates.map(s -> new CertificateServices(s, clock)));
+    }
+
+    /**
+     * @param hostHasAddress whether an address is configured on this host (the local-gateway check)
+     * @param certificates   the gateway's certificate store, clock and certificate caches, which
+     *                       outlive this plan
+     */
+    public Planner(Predicate<InetAddress> hostHasAddress, Optional<CertificateServices> certificates) {
         this.hostHasAddress = hostHasAddress;
         this.certificates = certificates;
-        this.clock = clock;
     }
 
     public GatewayPlan plan(Configuration config) {
@@ -180,14 +189,27 @@ public final class Planner {
         List<InsideDevice> devices = new ArrayList<>();
         for (String unit : units) {
             List<IpPrefix> routed = new ArrayList<>();
-            if (kind == ServiceSetPlan.Kind.NEXT_HOP) {
+            int table = 0;
+            Optional<RoutingInstance> vrf = InstanceTables.instanceOf(config, unit);
+            if (kind == ServiceSetPlan.Kind.NEXT_HOP && vrf.isPresent()) {
+                // The unit is in a VRF: its instance's static routes into it go in the instance's table.
+                table = InstanceTables.table(config, vrf.get().name()).orElseThrow();
+                vrf.get().routingOptions().staticRoutes().stream().filter(r -> r.nextHops().contains(unit))
+                        .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
+                if (config.routingOptions().staticRoutes().stream().anyMatch(r -> r.nextHops().contains(unit))) {
+                    warnings.add("routing-options static: routes into " + unit + " are ignored: the unit is in"
+                            + " routing-instance " + vrf.get().name());
+                }
+            } else if (kind == ServiceSetPlan.Kind.NEXT_HOP) {
                 config.routingOptions().staticRoutes().stream()
                         .filter(r -> r.nextHops().contains(unit))
                         .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
                 config.routingInstances().values().forEach(ri -> {
                     if (ri.routingOptions().staticRoutes().stream().anyMatch(r -> r.nextHops().contains(unit))) {
                         warnings.add("routing-instance " + ri.name() + ": static routes into " + unit
-                                + " are installed in the main table; VRF routing is not supported by Sallyport yet");
+                                + " are installed in the main table: " + (InstanceTables.isVrf(ri)
+                                ? unit + " is not an interface of the instance"
+                                : "Sallyport runs only instance-type vrf as a routing table of its own"));
                     }
                     ri.routingOptions().staticRoutes().stream().filter(r -> r.nextHops().contains(unit))
                             .map(StaticRoute::prefix).map(IpPrefix::parse).forEach(routed::add);
@@ -211,7 +233,7 @@ public final class Planner {
                 int n = STEERING_TABLE_BASE + config.serviceSets().keySet().stream().toList().indexOf(set.name());
                 steering = Optional.of(new InsideDevice.PolicySteering(n, n, prefixes, ingress));
             }
-            devices.add(new InsideDevice(unit, TunNames.forUnit(unit), routed, addresses, steering));
+            devices.add(new InsideDevice(unit, TunNames.forUnit(unit), routed, addresses, steering, table));
         }
         return new ServiceSetPlan(set.name(), kind, devices, local,
                 local.flatMap(a -> unitWithAddress(config, a)), tunnels, problem,
@@ -262,7 +284,7 @@ public final class Planner {
         List<PeerConfig> templates = new ArrayList<>();
         TunnelPlan.Algorithms algorithms = new TunnelPlan.Algorithms("", "");
         if (client != null && local != null) {
-            Optional<IkeSide> ike = client.ikePolicy().map(p -> ikeSide(config, options, ikev2(vpn.ikePolicies().get(p)), local, problems))
+            Optional<IkeSide> ike = client.ikePolicy().map(p -> ikeSide(config, set.name(), options, ikev2(vpn.ikePolicies().get(p)), local, problems))
                     .orElseGet(() -> client.preSharedKey().map(k -> new IkeSide(PeerConfig.Exchange.IKEV2, defaultIkeProposals(),
                             new PskAuthenticator(k.bytes()), addressIdentity(local))));
             List<ChildProposal> child = client.ipsecPolicy()
@@ -492,16 +514,12 @@ public final class Planner {
         IpsecVpn vpn = config.ipsecVpn();
         IkePolicy policy = vpn.ikePolicyFor(dynamic);
         int before = problems.size();
-        Optional<IkeSide> ike = ikeSide(config, options, policy, local, problems);
+        Optional<IkeSide> ike = ikeSide(config, id.substring(0, id.indexOf('/')), options, policy, local, problems);
         if (child.isEmpty() || ike.isEmpty() || problems.size() > before) {
             return Optional.empty();
         }
         io.sallyport.ike.Identity remoteId = ike.get().authenticator() instanceof CertificateAuthenticator
                 && onlyDistinguishedNames(policy.remoteId()) ? null : remoteIdentity(policy.remoteId(), remote);
-        if (ike.get().authenticator() instanceof CertificateAuthenticator && !policy.remoteId().isEmpty()
-                && onlyDistinguishedNames(policy.remoteId())) {
-            problems.add("ike policy " + policy.name() + ": remote-id distinguished-name is not supported by Sallyport yet");
-        }
         if (problems.size() > before) {
             return Optional.empty();
         }
@@ -519,7 +537,7 @@ public final class Planner {
                            io.sallyport.ike.Identity localId) {
     }
 
-    private Optional<IkeSide> ikeSide(Configuration config, IpsecVpnOptions options, IkePolicy policy, InetAddress local,
+    private Optional<IkeSide> ikeSide(Configuration config, String serviceSet, IpsecVpnOptions options, IkePolicy policy, InetAddress local,
                                       List<String> problems) {
         IpsecVpn vpn = config.ipsecVpn();
         int before = problems.size();
@@ -556,14 +574,17 @@ public final class Planner {
             } else {
                 authenticator = new PskAuthenticator(policy.preSharedKey().get().bytes());
             }
-        } else if (exchange != PeerConfig.Exchange.IKEV2) {
-            problems.add("ike policy " + policy.name() + ": certificate authentication over IKEv1 is not supported by"
-                    + " Sallyport yet (set services ipsec-vpn ike policy " + policy.name() + " version 2)");
+        } else if (exchange != PeerConfig.Exchange.IKEV2 && method != AuthenticationMethod.RSA_SIGNATURES) {
+            problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword() + " over IKEv1 is not"
+                    + " supported by Sallyport (IKEv1 signs with rsa-signatures; set services ipsec-vpn ike policy "
+                    + policy.name() + " version 2)");
         } else if (certificates.isEmpty()) {
             problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword()
                     + " needs the certificate store of a state directory");
         } else {
-            authenticator = CertificateCredentials.build(certificates.get(), config.pki(), policy, options, method, clock, problems)
+            // The set's certificate cache is shared by its tunnels.
+            authenticator = CertificateCredentials.build(certificates.get(), serviceSet, config.pki(),
+                    policy, options, method, problems)
                     .orElse(null);
         }
         if (ike.isEmpty() || problems.size() > before) {

@@ -43,6 +43,8 @@ public final class FrrDaemons implements AutoCloseable {
     private static final Path RUN_ROOT = Path.of("/run/sallyport-frr");
     private static final long START_MILLIS = 10_000;
     private static final long STOP_SECONDS = 5;
+    private static final long QUERY_SECONDS = 10;
+    private static final Path VTYSH = Path.of("/usr/bin/vtysh");
 
     private final Path runDir;
     private final Path binaries;
@@ -90,6 +92,45 @@ public final class FrrDaemons implements AutoCloseable {
     /** The vty socket directory, for {@code vtysh --vty_socket}. */
     public Path vtyDirectory() {
         return runDir;
+    }
+
+    /** The configuration FRR was last started with; empty when {@code protocols ospf} is not committed. */
+    public synchronized Optional<FrrConfig> applied() {
+        return applied;
+    }
+
+    /**
+     * Runs one {@code vtysh} command against the FRR this object started (its vty sockets) and
+     * returns what it printed; bounded by {@value #QUERY_SECONDS} s.
+     */
+    public String vtysh(String command) throws IOException {
+        Process p = new ProcessBuilder(VTYSH.toString(), "--vty_socket", runDir.toString(), "-c", command)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+        // Read on another thread so a large answer cannot fill the pipe while this one waits.
+        java.util.concurrent.CompletableFuture<byte[]> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, task -> Thread.ofVirtual().name("vtysh-reader").start(task));
+        try {
+            if (!p.waitFor(QUERY_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("vtysh did not answer within " + QUERY_SECONDS + " s");
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException("vtysh exited with status " + p.exitValue());
+            }
+            return new String(out.get(QUERY_SECONDS, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking FRR");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("reading vtysh's answer: " + e.getMessage());
+        }
     }
 
     /** True while zebra and ospfd run. */

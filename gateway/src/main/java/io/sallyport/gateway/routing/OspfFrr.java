@@ -32,6 +32,7 @@ public final class OspfFrr {
         List<String> warnings = new ArrayList<>();
         Map<String, List<String>> interfaces = new LinkedHashMap<>();
         List<String> passive = new ArrayList<>();
+        Map<String, String> units = new LinkedHashMap<>();
         List<String> stubs = new ArrayList<>();
         for (Ospf.Area area : ospf.areas()) {
             if (area.stub()) stubs.add(area.id());
@@ -44,6 +45,7 @@ public final class OspfFrr {
                         + ": no host device carries this unit's addresses; OSPF does not run on it");
                     continue;
                 }
+                units.putIfAbsent(device.get(), i.unit());
                 List<String> lines = interfaces.computeIfAbsent(device.get(), d -> new ArrayList<>());
                 List<String> addresses = devices.addresses(i.unit());
                 if (addresses.isEmpty()) {
@@ -70,7 +72,7 @@ public final class OspfFrr {
         passive.forEach(d -> ospfd.append(" passive-interface ").append(d).append('\n'));
         stubs.forEach(a -> ospfd.append(" area ").append(a).append(" stub\n"));
         ospfd.append("exit\n!\n");
-        return Optional.of(new FrrConfig(header(hostname), ospfd.toString(), warnings));
+        return Optional.of(new FrrConfig(header(hostname), ospfd.toString(), warnings, units));
     }
 
     private static String header(String hostname) {

@@ -44,6 +44,16 @@ public final class UnitDevices {
         return Optional.empty();
     }
 
+    /** Whether {@code unit} is a service set's inside unit (a TUN device of the gateway). */
+    public boolean inside(String unit) {
+        return insideUnits.containsKey(unit);
+    }
+
+    /** The unit's IPv4 addresses with prefix length ({@code a.b.c.d/len}), as configured. */
+    public List<String> prefixedAddresses(String unit) {
+        return config.unit(unit).map(Unit::inetAddresses).orElse(List.of());
+    }
+
     /** The unit's IPv4 addresses without prefix length, as configured. */
     public List<String> addresses(String unit) {
         return config.unit(unit).map(Unit::inetAddresses).orElse(List.of()).stream()

@@ -53,8 +53,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /** How long a caller waits for the control agent to run its command. */
     private static final long COMMAND_TIMEOUT_MILLIS = 30_000;
-    /** Room for decrypted packets on their way to a device's worker: some 700 packets of 1,400 bytes. */
-    private static final int HANDOFF_BYTES = 1 << 20;
+    /** Room for decrypted packets on their way to a device's worker: some 3,000 packets of 1,400 bytes (30 ms at 1 Gbit/s). */
+    private static final int HANDOFF_BYTES = 4 << 20;
     /** RFC 7296 §2.21.4: INVALID_SPI notifications are rate limited; one per tunnel per second. */
     private static final long INVALID_SPI_REPORT_INTERVAL_NANOS = 1_000_000_000L;
     /** Unknown-SPI reports from the workers that may wait in the control queue; beyond, the workers' counts stand alone. */
@@ -75,6 +75,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private final Map<ServiceSetRuntime, String> suspended = new HashMap<>();
     /** The handoffs into each device worker, by the inbound worker that fills them. */
     private final Map<OutboundAgent, Map<InboundAgent, TunHandoff>> handoffs = new IdentityHashMap<>();
+    /** Why each device worker's TUN device, deleted by the host, is not back yet. */
+    private final Map<OutboundAgent, String> deletedDevices = new IdentityHashMap<>();
+    /** How often each device worker's TUN device was recreated after the host deleted it. */
+    private final Map<OutboundAgent, Integer> recreatedDevices = new IdentityHashMap<>();
     /** Policy rules of interface-style sets applied with {@code service input}, by set. */
     private final Map<String, List<PolicyRule>> steeringRules = new HashMap<>();
     /** Routes to dynamic peers' protected networks, with how many dynamic tunnels hold each (reverse routes). */
@@ -142,6 +146,16 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     public List<ServiceSetPlan> serviceSets() {
         return snapshot.serviceSets();
+    }
+
+    /** Why a device of {@code serviceSet} that the host deleted is not back yet, if one is not. */
+    public Optional<String> deviceProblem(String serviceSet) {
+        return Optional.ofNullable(snapshot.deviceProblems().get(serviceSet));
+    }
+
+    /** How often the host deleted a device of {@code serviceSet} and the gateway recreated it. */
+    public int devicesRecreated(String serviceSet) {
+        return snapshot.devicesRecreated().getOrDefault(serviceSet, 0);
     }
 
     /** The latest dynamic peers {@code serviceSet} refused or lost before their tunnel came up, oldest first. */
@@ -228,19 +242,27 @@ public final class Gateway implements KmdListener, AutoCloseable {
         Map<String, String> problems = new LinkedHashMap<>();
         Map<String, String> suspendedByName = new HashMap<>();
         Map<String, List<WorkerCounters>> setWorkers = new HashMap<>();
+        Map<String, String> deviceProblems = new HashMap<>();
+        Map<String, Integer> recreated = new HashMap<>();
         sets.forEach((name, rt) -> {
+            rt.devices().values().forEach(d -> {
+                Optional.ofNullable(deletedDevices.get(d.outbound())).ifPresent(p -> deviceProblems.putIfAbsent(name, p));
+                recreated.merge(name, recreatedDevices.getOrDefault(d.outbound(), 0), Integer::sum);
+            });
             if (!rt.up()) {
                 problems.put(name, rt.downReason());
             } else if (suspended.containsKey(rt)) {
                 problems.put(name, suspended.get(rt));
                 suspendedByName.put(name, suspended.get(rt));
+            } else if (deviceProblems.containsKey(name)) {
+                problems.put(name, deviceProblems.get(name));
             }
             setWorkers.put(name, rt.devices().values().stream().map(d -> d.outbound().counters()).toList());
         });
         Map<String, TunnelState> states = new LinkedHashMap<>();
         tunnels.forEach((id, t) -> states.put(id, t.snapshot(counters)));
         snapshot = new GatewaySnapshot(plan, sets.values().stream().map(ServiceSetRuntime::plan).toList(), problems,
-                suspendedByName, states, setWorkers, counters, locals.senderCounters());
+                suspendedByName, states, setWorkers, counters, locals.senderCounters(), deviceProblems, recreated);
         Map<String, List<DynamicPeerRefusal>> refused = new HashMap<>();
         refusals.forEach((set, ring) -> refused.put(set, List.copyOf(ring)));
         publishedRefusals = Map.copyOf(refused);
@@ -311,14 +333,13 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 TunPort tun = host.openTun(d.tunName(), mtu);
                 devices.put(d.unit(), new ServiceSetRuntime.Device(tun, new OutboundAgent("out-" + d.tunName(), tun,
                         host.waiter(List.of(tun)), id -> request(() -> acquire(id)),
-                        id -> request(() -> rekeyForRollover(id)))));
+                        id -> request(() -> rekeyForRollover(id)),
+                        worker -> request(() -> deviceDeleted(s.name(), d, worker)))));
                 for (String address : d.addresses()) {
-                    int slash = address.indexOf('/');
-                    host.network().addAddress(new HostAddress(d.tunName(), InetAddress.ofLiteral(address.substring(0, slash)),
-                            Integer.parseInt(address.substring(slash + 1))));
+                    host.network().addAddress(hostAddress(d.tunName(), address));
                 }
                 for (var prefix : d.routedPrefixes()) {
-                    Route r = Route.toDevice(prefix, d.tunName());
+                    Route r = Route.toDevice(prefix, d.tunName()).inTable(d.table());
                     host.network().addRoute(r);
                     routes.add(r);
                 }
@@ -433,6 +454,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
         InetAddress local = s.localGateway().orElseThrow();
         rt.devices().values().forEach(d -> {
             runner.stop(d.outbound());
+            deletedDevices.remove(d.outbound());
+            recreatedDevices.remove(d.outbound());
             d.outbound().closeWaiter();
             handoffs.remove(d.outbound());
             locals.closeSenders(local, d.outbound());
@@ -442,6 +465,79 @@ public final class Gateway implements KmdListener, AutoCloseable {
         rt.devices().values().forEach(d -> d.tun().close());
         forgetProducers(locals.release(local));
         LOG.info("service-set {} removed", s.name());
+    }
+
+    /**
+     * The host deleted an inside device under its worker ({@code ip link del}): its addresses and
+     * routes went with it, its SAs did not. The control agent creates it again on the worker's
+     * queue and restores them, so traffic resumes over the same SAs; until then the set is down
+     * with why (and the host watch retries, {@link #recreateDeletedDevices}).
+     */
+    private void deviceDeleted(String set, InsideDevice d, OutboundAgent worker) {
+        ServiceSetRuntime rt = sets.get(set);
+        ServiceSetRuntime.Device device = rt == null ? null : rt.devices().get(d.unit());
+        if (device == null || device.outbound() != worker) {
+            return; // torn down meanwhile
+        }
+        LOG.warn("service-set {}: inside device {} was deleted from the host; recreating it", set, d.tunName());
+        deletedDevices.put(worker, "inside device " + d.tunName() + " was deleted from the host; recreating it");
+        recreate(rt, d, device);
+    }
+
+    /** The host watch: tries again to recreate the deleted devices that could not be recreated yet. Queued. */
+    public void recreateDeletedDevices() {
+        if (!snapshot.deviceProblems().isEmpty()) {
+            submit(() -> sets.values().forEach(rt -> rt.plan().devices().forEach(d -> {
+                ServiceSetRuntime.Device device = rt.devices().get(d.unit());
+                if (device != null && deletedDevices.containsKey(device.outbound())) {
+                    recreate(rt, d, device);
+                }
+            })));
+        }
+    }
+
+    private void recreate(ServiceSetRuntime rt, InsideDevice d, ServiceSetRuntime.Device device) {
+        try {
+            if (device.tun().deleted() || host.network().links().stream().noneMatch(l -> l.name().equals(d.tunName()))) {
+                host.reopenTun(device.tun());
+            }
+            List<HostAddress> present = host.network().addressesOn(d.tunName());
+            for (String address : d.addresses()) {
+                HostAddress a = hostAddress(d.tunName(), address);
+                if (!present.contains(a)) {
+                    host.network().addAddress(a);
+                }
+            }
+            for (Route r : rt.routes()) {
+                if (r.device().equals(d.tunName())) {
+                    // Gone with the device, unless a retry after a partial restore (or another queue of
+                    // the same device) put it back already: deleting first makes the add the same either way.
+                    try {
+                        host.network().deleteRoute(r);
+                    } catch (HostNetworkException absent) {
+                        // the usual case
+                    }
+                    host.network().addRoute(r);
+                }
+            }
+        } catch (HostNetworkException e) {
+            String reason = "inside device " + d.tunName() + " was deleted from the host and cannot be recreated: "
+                    + e.getMessage();
+            LOG.error("service-set {}: {}", rt.plan().name(), reason);
+            deletedDevices.put(device.outbound(), reason);
+            return;
+        }
+        deletedDevices.remove(device.outbound());
+        recreatedDevices.merge(device.outbound(), 1, Integer::sum);
+        device.outbound().deviceRecreated();
+        LOG.info("service-set {}: inside device {} recreated with its addresses and routes", rt.plan().name(),
+                d.tunName());
+    }
+
+    private static HostAddress hostAddress(String device, String addressWithLength) {
+        int slash = addressWithLength.indexOf('/');
+        return new HostAddress(device, InetAddress.ofLiteral(addressWithLength.substring(0, slash)),
+                Integer.parseInt(addressWithLength.substring(slash + 1)));
     }
 
     /** The inbound workers stopped: their handoffs leave the device workers (after what they hold is written). */
@@ -630,9 +726,16 @@ public final class Gateway implements KmdListener, AutoCloseable {
      * The control agent: ESP for an unknown SPI from a configured remote gateway counts as that
      * tunnel's {@code Invalid SPI errors}, and kmd tells the peer with INVALID_SPI (RFC 7296
      * §2.21.4), at most once a second per tunnel; from anyone else it is only counted by the
-     * worker (no state, no IKE work for strangers).
+     * worker (no state, no IKE work for strangers). An SPI installed by the time the report
+     * arrives is neither: the packet overtook its SA's install.
      */
     private void unknownSpi(InetAddress source, int spi, long nowNanos) {
+        if (inboundOwner.containsKey(spi)) {
+            // Installed since the worker dropped the packet: a responder sends ESP as soon as it
+            // answers IKE_AUTH, which can overtake our install of the same SA. Reporting it would
+            // make the peer delete a good SA; the worker has counted the drop.
+            return;
+        }
         for (Tunnel t : tunnels.values()) {
             if (source.equals(t.activeRemoteGateway())) {
                 t.invalidSpi++;

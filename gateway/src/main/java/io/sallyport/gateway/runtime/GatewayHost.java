@@ -19,6 +19,12 @@ public interface GatewayHost {
     /** Creates (or attaches to) the TUN device standing for a service interface, up, with this MTU. */
     TunPort openTun(String name, int mtu);
 
+    /**
+     * Creates again, on the same queue, a device the host deleted under it ({@link TunPort#deleted}):
+     * name, MTU, up, and whatever else {@link #openTun} set. Its addresses and routes are the caller's.
+     */
+    void reopenTun(TunPort tun);
+
     DatagramPort openUdp(InetSocketAddress local);
 
     /** A raw IP protocol 50 endpoint for plain ESP, or empty where the host cannot offer one. */

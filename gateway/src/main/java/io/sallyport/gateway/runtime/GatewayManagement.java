@@ -6,7 +6,9 @@ import io.sallyport.gateway.mgmt.OperationalCommand;
 import io.sallyport.gateway.mgmt.OperationalCommand.Format;
 import io.sallyport.gateway.mgmt.OperationalCommand.Level;
 import io.sallyport.gateway.mgmt.PkiOperations;
+import io.sallyport.gateway.mgmt.RoutingOperations;
 import io.sallyport.gateway.ops.Display;
+import io.sallyport.gateway.ops.CertificatesReport;
 import io.sallyport.gateway.ops.DropsReport;
 import io.sallyport.gateway.ops.Element;
 import io.sallyport.gateway.ops.IkeSaView;
@@ -17,13 +19,16 @@ import io.sallyport.gateway.ops.IpsecSecurityAssociationsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsReport;
 import io.sallyport.gateway.ops.IpsecStatisticsView;
 import io.sallyport.gateway.ops.IpsecTunnelView;
+import io.sallyport.gateway.ops.NegotiationTimesReport;
 import io.sallyport.gateway.ops.ServiceSetsReport;
 import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
 import io.sallyport.gateway.pki.CertificateAuthenticator;
+import io.sallyport.gateway.pki.CertificateCache;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.Kmd;
 import io.sallyport.ike.PeerConfig;
+import io.sallyport.pki.CertificateSummary;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -48,6 +53,7 @@ public final class GatewayManagement implements ManagementApi {
     private final Supplier<Reply> reload;
     private final Supplier<String> activeConfiguration;
     private final PkiOperations pki;
+    private final RoutingOperations routing;
     /** IKE message counters at the last {@code clear services ipsec-vpn ike statistics}, by remote. */
     private final java.util.Map<InetAddress, IkeSaView.Traffic> ikeBaseline = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -58,10 +64,18 @@ public final class GatewayManagement implements ManagementApi {
      */
     public GatewayManagement(Gateway gateway, Supplier<Reply> reload, Supplier<String> activeConfiguration,
                              PkiOperations pki) {
+        this(gateway, reload, activeConfiguration, pki, q -> Reply.error(
+                "error: no routing daemon runs here (OSPF needs FRR, which the in-JVM lab does not run)\n"));
+    }
+
+    /** @param routing answers {@code show ospf ...} and {@code show route ...} */
+    public GatewayManagement(Gateway gateway, Supplier<Reply> reload, Supplier<String> activeConfiguration,
+                             PkiOperations pki, RoutingOperations routing) {
         this.gateway = gateway;
         this.reload = reload;
         this.activeConfiguration = activeConfiguration;
         this.pki = pki;
+        this.routing = routing;
     }
 
     @Override
@@ -84,6 +98,7 @@ public final class GatewayManagement implements ManagementApi {
     private Reply run(OperationalCommand.Parsed parsed) {
         return switch (parsed.command()) {
             case OperationalCommand.ShowPki c -> pki.execute(c);
+            case OperationalCommand.RoutingQuery c -> routing.execute(c);
             case OperationalCommand.PkiRequest c -> {
                 Reply r = pki.execute(c);
                 if (!r.ok()) {
@@ -122,8 +137,22 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowDrops c -> render(c.format(), () -> DropsReport.element(drops()),
                     () -> DropsReport.text(drops()));
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
-                    () -> ServiceSetsReport.element(serviceSetViews(), gateway.dataPath()),
-                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings()));
+                    () -> withRoutingInstances(ServiceSetsReport.element(serviceSetViews(), gateway.dataPath())),
+                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings())
+                            + routing.instancesMechanism().map(m -> "Routing instances: " + m + "\n").orElse(""));
+            case OperationalCommand.ShowNegotiationTimes c -> render(c.format(),
+                    () -> NegotiationTimesReport.element(gateway.kmd().negotiationTimes()),
+                    () -> NegotiationTimesReport.text(gateway.kmd().negotiationTimes()));
+            case OperationalCommand.ShowCertificates c -> {
+                Optional<List<CertificatesReport.SetCache>> caches = certificateCaches(c.serviceSet());
+                if (caches.isEmpty()) {
+                    yield Reply.error("error: service set " + c.serviceSet().orElseThrow() + " is not configured\n");
+                }
+                boolean detail = c.level() != Level.BRIEF;
+                yield render(c.format(), () -> CertificatesReport.element(caches.get(), detail),
+                        () -> CertificatesReport.text(caches.get(), detail));
+            }
+            case OperationalCommand.ClearCertificates c -> clearCertificates(c);
             case OperationalCommand.ShowConfiguration c -> Reply.ok(activeConfiguration.get());
             case OperationalCommand.ClearIkeSecurityAssociations c -> {
                 gateway.clearIke(matching(c.filter()));
@@ -142,6 +171,15 @@ public final class GatewayManagement implements ManagementApi {
                 yield Reply.ok("");
             }
         };
+    }
+
+    /** {@code show services service-sets}: how routing instances are realised (leaf {@code routing-instances}), when there are any. */
+    private Element withRoutingInstances(Element report) {
+        return routing.instancesMechanism().map(m -> {
+            List<Element> children = new ArrayList<>(report.children());
+            children.add(Element.leaf("routing-instances", m));
+            return Element.container(report.tag(), children);
+        }).orElse(report);
     }
 
     /** The tunnels a command's options name (all IKE gateways are in routing instance default). */
@@ -170,6 +208,62 @@ public final class GatewayManagement implements ManagementApi {
                 throw new IllegalArgumentException("not an address: " + text, u);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- certificates
+
+    /** Each running service set's certificate cache (one shared by its tunnels); empty for an unknown set. */
+    private Optional<List<CertificatesReport.SetCache>> certificateCaches(Optional<String> serviceSet) {
+        List<CertificatesReport.SetCache> out = new ArrayList<>();
+        boolean found = false;
+        for (ServiceSetPlan set : gateway.serviceSets()) {
+            if (serviceSet.isPresent() && !serviceSet.get().equals(set.name())) {
+                continue;
+            }
+            found = true;
+            List<CertificatesReport.Entry> entries = cache(set).map(c -> c.entries().reversed().stream()
+                    .map(e -> new CertificatesReport.Entry(e.number(), e.root(), origin(e.origin()),
+                            CertificateSummary.of(e.certificate())))
+                    .toList()).orElse(List.of());
+            out.add(new CertificatesReport.SetCache(set.name(), entries));
+        }
+        return found || serviceSet.isEmpty() ? Optional.of(out) : Optional.empty();
+    }
+
+    private static Optional<CertificateCache> cache(ServiceSetPlan set) {
+        return set.tunnels().stream()
+                .flatMap(t -> java.util.stream.Stream.concat(t.peer().stream(), t.backupPeer().stream()))
+                .map(PeerConfig::authenticator)
+                .filter(a -> a instanceof CertificateAuthenticator)
+                .map(a -> ((CertificateAuthenticator) a).cache())
+                .findFirst();
+    }
+
+    private static String origin(CertificateCache.Origin origin) {
+        return switch (origin) {
+            case TRUSTED_CA -> "trusted CA";
+            case LOCAL -> "local certificate";
+            case PEER -> "peer";
+        };
+    }
+
+    /** Forgets what peers presented; with an entry number, only that entry (which must be a peer's). */
+    private Reply clearCertificates(OperationalCommand.ClearCertificates c) {
+        Optional<List<CertificatesReport.SetCache>> sets = certificateCaches(c.serviceSet());
+        if (sets.isEmpty()) {
+            return Reply.error("error: service set " + c.serviceSet().orElseThrow() + " is not configured\n");
+        }
+        boolean removed = false;
+        for (ServiceSetPlan set : gateway.serviceSets()) {
+            if (c.serviceSet().map(set.name()::equals).orElse(true)) {
+                removed |= cache(set).map(cache -> cache.clearPeers(c.entry().orElse(0))).orElse(false);
+            }
+        }
+        if (c.entry().isPresent() && !removed) {
+            return Reply.error("error: no certificate-cache-entry " + c.entry().getAsInt()
+                    + " learned from a peer (CA and local certificates leave with clear security pki)\n");
+        }
+        return Reply.ok("");
     }
 
     // ---------------------------------------------------------------- IKE
@@ -203,7 +297,7 @@ public final class GatewayManagement implements ManagementApi {
                     up == null ? "" : up.prf().displayName(),
                     up == null ? 0 : up.group().number(),
                     traffic(sa.remote().getAddress(), traffic),
-                    IkeSaView.Payloads.NONE,
+                    payloads(sa.counters()),
                     tunnel.map(TunnelState::created).orElse(0), tunnel.map(TunnelState::deleted).orElse(0),
                     tunnel.map(TunnelState::rekeys).orElse(0), matured ? 0 : 1));
         }
@@ -211,6 +305,13 @@ public final class GatewayManagement implements ManagementApi {
                 .filter(v -> peer.map(v.remoteAddress()::equals).orElse(true))
                 .sorted(Comparator.comparing(IkeSaView::remoteAddress))
                 .toList();
+    }
+
+    private static IkeSaView.Payloads payloads(io.sallyport.ike.IkeSaCounters c) {
+        return new IkeSaView.Payloads(c.deleteReceived(), c.deleteSent(), c.dpdRequestReceived(), c.dpdRequestSent(),
+                c.dpdResponseReceived(), c.dpdResponseSent(), c.dpdResponseMissed(), c.dpdResponseMaxDelaySeconds(),
+                c.invalidSpiReceived(), c.invalidSpiSent(),
+                c.exchanges().stream().map(e -> new IkeSaView.Exchange(e.type(), e.received(), e.sent(), e.failed())).toList());
     }
 
     /** IKE message counters towards one remote since the last {@code clear ... ike statistics}. */
@@ -303,7 +404,9 @@ public final class GatewayManagement implements ManagementApi {
                     sas.add(new IpsecSaView(false, Integer.toUnsignedLong(sa.spiOut()), sa.manual(), true, "ESP", auth,
                             sa.encryption().keyword(), soft, hard, window > 0, window, copyTos, tos, copyTtl, ttl));
                 }
-                String down = sa != null ? null
+                Optional<String> deviceGone = gateway.deviceProblem(set.name());
+                String down = deviceGone.isPresent() ? deviceGone.get()
+                        : sa != null ? null
                         : suspended.isPresent() ? suspended.get()
                         : state.map(TunnelState::lastFailure).orElse(null) != null ? state.get().lastFailure()
                         : "no IPsec SA negotiated yet";
@@ -432,7 +535,7 @@ public final class GatewayManagement implements ManagementApi {
                             hostAddress(r.peer()), (gateway.runner().nowNanos() - r.atNanos()) / 1_000_000_000L, r.reason()))
                             .toList()));
             out.add(new ServiceSetsReport.SetView(s.name(), s.insideInterface(), s.tunName(), problems.get(s.name()),
-                    gateway.unmatchedPackets(s.name()), tunnels, dynamic));
+                    gateway.unmatchedPackets(s.name()), gateway.devicesRecreated(s.name()), tunnels, dynamic));
         }
         return out;
     }

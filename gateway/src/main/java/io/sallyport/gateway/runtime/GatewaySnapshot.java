@@ -16,15 +16,18 @@ import java.util.Optional;
  * @param setWorkers the counters of each running set's device workers, by set name
  * @param dataPlane  every running worker's counters
  * @param sendPorts  the counters of each outbound worker's send-only sockets, by a name
+ * @param deviceProblems why a device of a set that the host deleted is not back yet, by set name
+ * @param devicesRecreated how often the host deleted a device of a set and the gateway recreated it, by set name
  */
 record GatewaySnapshot(GatewayPlan plan, List<ServiceSetPlan> serviceSets, Map<String, String> problems,
                        Map<String, String> suspended, Map<String, TunnelState> tunnels,
                        Map<String, List<WorkerCounters>> setWorkers, DataPlaneCounters dataPlane,
-                       Map<String, List<io.sallyport.net.PortCounters>> sendPorts) {
+                       Map<String, List<io.sallyport.net.PortCounters>> sendPorts,
+                       Map<String, String> deviceProblems, Map<String, Integer> devicesRecreated) {
 
     static final GatewaySnapshot EMPTY = new GatewaySnapshot(
             new GatewayPlan(List.of(), List.of(), false, false, Optional.empty(), false), List.of(), Map.of(), Map.of(),
-            Map.of(), Map.of(), DataPlaneCounters.NONE, Map.of());
+            Map.of(), Map.of(), DataPlaneCounters.NONE, Map.of(), Map.of(), Map.of());
 
     GatewaySnapshot {
         serviceSets = List.copyOf(serviceSets);
@@ -33,6 +36,8 @@ record GatewaySnapshot(GatewayPlan plan, List<ServiceSetPlan> serviceSets, Map<S
         tunnels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tunnels));
         setWorkers = Map.copyOf(setWorkers);
         sendPorts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sendPorts));
+        deviceProblems = Map.copyOf(deviceProblems);
+        devicesRecreated = Map.copyOf(devicesRecreated);
     }
 
     /** Packets routed into a set's devices that no tunnel's selectors held, as its workers last published. */

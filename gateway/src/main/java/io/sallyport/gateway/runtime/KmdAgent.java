@@ -1,9 +1,11 @@
 package io.sallyport.gateway.runtime;
 
+import io.sallyport.gateway.ops.NegotiationTimesReport;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.Command;
 import io.sallyport.ike.Datagram;
 import io.sallyport.ike.DropReason;
+import io.sallyport.ike.IkeSaId;
 import io.sallyport.ike.Kmd;
 import io.sallyport.net.DatagramPort;
 import java.net.InetAddress;
@@ -49,6 +51,12 @@ public final class KmdAgent {
     private volatile List<Kmd.IkeSaView> ikeSas = List.of();
     private volatile Map<InetAddress, IkeTraffic> publishedTraffic = Map.of();
     private volatile Map<DropReason, Long> drops = Map.of();
+    /** How long each IKE SA took to come up (kmd's start to its first IkeSaUp), counted per bucket. */
+    private final long[] negotiationCounts = new long[NegotiationTimesReport.BOUNDS.size() + 1];
+    private long negotiationNanos;
+    /** IKE SAs already counted, so an SA shared by several terms counts once; kept to kmd's live SAs. */
+    private final Set<IkeSaId> negotiated = new HashSet<>();
+    private volatile NegotiationTimesReport.Times negotiationTimes = NegotiationTimesReport.Times.NONE;
 
     KmdAgent(Kmd kmd, KmdListener listener, Runnable doorbell) {
         this.kmd = kmd;
@@ -92,6 +100,11 @@ public final class KmdAgent {
     /** kmd's drop counters by reason, as of the control agent's last change. */
     public Map<DropReason, Long> drops() {
         return drops;
+    }
+
+    /** IKE SA negotiation times since start, as of the control agent's last change. */
+    public NegotiationTimesReport.Times negotiationTimes() {
+        return negotiationTimes;
     }
 
     // ---- the control agent's thread
@@ -142,7 +155,7 @@ public final class KmdAgent {
         while (work < BURST && (item = pending.poll()) != null) {
             work++;
             switch (item) {
-                case Command c -> execute(kmd.command(nowNanos, c));
+                case Command c -> execute(nowNanos, kmd.command(nowNanos, c));
                 case Runnable r -> r.run();
                 default -> throw new IllegalStateException("kmd: unknown step " + item);
             }
@@ -160,7 +173,7 @@ public final class KmdAgent {
             if (!actions.isEmpty() || nextDeadlineNanos() != deadline) {
                 work++;
             }
-            execute(actions);
+            execute(nowNanos, actions);
         }
         if (work > 0) {
             changed = true;
@@ -179,13 +192,19 @@ public final class KmdAgent {
         ikeRemotes.clear();
         ikeSas.forEach(sa -> ikeRemotes.add(sa.remote().getAddress()));
         traffic.keySet().retainAll(ikeRemotes);
+        Set<IkeSaId> live = new HashSet<>();
+        ikeSas.forEach(sa -> live.add(sa.id()));
+        negotiated.retainAll(live);
+        List<Long> counts = new java.util.ArrayList<>();
+        for (long n : negotiationCounts) counts.add(n);
+        negotiationTimes = new NegotiationTimesReport.Times(counts, negotiationNanos);
         Map<InetAddress, IkeTraffic> copy = new HashMap<>();
         traffic.forEach((a, t) -> copy.put(a, new IkeTraffic(t.inBytes, t.outBytes, t.inPackets, t.outPackets)));
         publishedTraffic = Map.copyOf(copy);
     }
 
     private void received(long nowNanos, Datagram d) {
-        execute(kmd.handle(nowNanos, d));
+        execute(nowNanos, kmd.handle(nowNanos, d));
         Tally t = tally(d.remote().getAddress());
         if (t != null) {
             t.inPackets++;
@@ -198,16 +217,28 @@ public final class KmdAgent {
         return ikeRemotes.contains(remote) ? traffic.computeIfAbsent(remote, a -> new Tally()) : null;
     }
 
-    private void execute(List<Action> actions) {
+    private void execute(long nowNanos, List<Action> actions) {
         for (Action a : actions) {
             switch (a) {
                 case Action.Send s -> send(s.datagram());
                 case Action.InstallChildSa i -> listener.installChildSa(i);
                 case Action.DeleteChildSa d -> listener.deleteChildSa(d);
-                case Action.IkeSaUp u -> listener.ikeSaUp(u);
+                case Action.IkeSaUp u -> {
+                    negotiated(nowNanos, u);
+                    listener.ikeSaUp(u);
+                }
                 case Action.IkeSaDown d -> listener.ikeSaDown(d);
                 case Action.Trace t -> listener.trace(t);
             }
+        }
+    }
+
+    /** Counts an IKE SA's negotiation time the first time it comes up. */
+    private void negotiated(long nowNanos, Action.IkeSaUp u) {
+        if (negotiated.add(u.ikeSa())) {
+            long nanos = Math.max(0, nowNanos - u.startedNanos());
+            negotiationCounts[NegotiationTimesReport.bucket(nanos)]++;
+            negotiationNanos += nanos;
         }
     }
 

@@ -53,6 +53,11 @@ public final class LocalGatewayWatch {
             }
 
             @Override
+            public void reopenTun(TunPort tun) {
+                host.reopenTun(tun);
+            }
+
+            @Override
             public DatagramPort openUdp(InetSocketAddress local) {
                 return new GatedPort(host.openUdp(local), local.getAddress());
             }

@@ -28,6 +28,12 @@ import java.util.function.Consumer;
  * 5. Queue each resulting ESP packet in its socket's send batch (sendmmsg: one call per socket and
  *    burst); an ICMP error goes back into the TUN device.
  * </pre>
+ *
+ * <p>When the host deletes the device ({@code ip link del}) a read says so ({@link TunPort#deleted}):
+ * the worker stops reading and polling it (it would report an error on every poll), tells the
+ * control agent once, and reads again when the control agent says the device is back
+ * ({@link #deviceRecreated}). Meanwhile decrypted packets for it fail to be written and are
+ * counted by the port.
  */
 public final class OutboundAgent implements Agent {
     private static final int BURST = 64;
@@ -46,6 +52,9 @@ public final class OutboundAgent implements Agent {
     private final Waiter waiter;
     private final Consumer<String> acquire;
     private final Consumer<String> rekey;
+    private final Consumer<OutboundAgent> deviceDeleted;
+    /** The host deleted the device: not read nor polled until the control agent recreated it. */
+    private boolean deviceLost;
     private final BoundedInbox<Consumer<OutboundAgent>> commands;
     private final List<OutboundTunnel> tunnels = new ArrayList<>();
     private final List<TunHandoff> handoffs = new ArrayList<>();
@@ -62,13 +71,16 @@ public final class OutboundAgent implements Agent {
      * @param waiter  sleeps on the TUN port (and wakes on commands)
      * @param acquire called on this worker's thread with a tunnel id when traffic finds no SA
      * @param rekey   called on this worker's thread with a tunnel id when its SA nears sequence-number rollover
+     * @param deviceDeleted called on this worker's thread, once, when the host deleted its device
      */
-    public OutboundAgent(String name, TunPort tun, Waiter waiter, Consumer<String> acquire, Consumer<String> rekey) {
+    public OutboundAgent(String name, TunPort tun, Waiter waiter, Consumer<String> acquire, Consumer<String> rekey,
+                         Consumer<OutboundAgent> deviceDeleted) {
         this.name = name;
         this.tun = tun;
         this.waiter = waiter;
         this.acquire = acquire;
         this.rekey = rekey;
+        this.deviceDeleted = deviceDeleted;
         this.commands = new BoundedInbox<>(COMMAND_CAPACITY, waiter::wake);
         this.counters = new WorkerCounters(name, List.of(tun.counters()));
     }
@@ -111,6 +123,14 @@ public final class OutboundAgent implements Agent {
         command(a -> {
             h.drainTo(a.tun, Integer.MAX_VALUE);
             a.handoffs.remove(h);
+        });
+    }
+
+    /** The control agent recreated the deleted device on this worker's queue: read and poll it again. */
+    void deviceRecreated() {
+        command(a -> {
+            a.deviceLost = false;
+            a.waiter.ignore(a.tun, false);
         });
     }
 
@@ -178,9 +198,15 @@ public final class OutboundAgent implements Agent {
         for (int i = 0; i < handoffs.size(); i++) {
             work += handoffs.get(i).drainTo(tun, BURST);
         }
-        for (int i = 0; i < BURST; i++) {
+        for (int i = 0; i < BURST && !deviceLost; i++) {
             int len = tun.read(buf, HEADROOM, buf.length - HEADROOM - OutboundPath.MAX_TAILROOM);
             if (len < 0) {
+                if (tun.deleted()) {
+                    deviceLost = true;
+                    waiter.ignore(tun, true);
+                    deviceDeleted.accept(this);
+                    work++;
+                }
                 break;
             }
             work++;
@@ -189,6 +215,7 @@ public final class OutboundAgent implements Agent {
         for (int i = 0; i < batchList.size(); i++) {
             batchList.get(i).flush();
         }
+        tun.flush();
         counters.afterWork(work, nowNanos);
         return work;
     }

@@ -72,7 +72,10 @@ final class TunHandoff {
         return true;
     }
 
-    /** The consumer: writes up to {@code max} waiting packets into {@code tun}; returns how many. */
+    /**
+     * The consumer: writes up to {@code max} waiting packets into {@code tun} and flushes it (a TUN
+     * with offloads joins a burst's TCP segments into one write); returns how many.
+     */
     int drainTo(TunPort tun, int max) {
         long h = head;
         long t = tail;
@@ -90,6 +93,9 @@ final class TunHandoff {
             n++;
         }
         head = h;
+        if (n > 0) {
+            tun.flush();
+        }
         return n;
     }
 

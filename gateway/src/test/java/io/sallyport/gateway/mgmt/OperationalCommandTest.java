@@ -40,6 +40,20 @@ class OperationalCommandTest {
     }
 
     @Test
+    void parsesRoutingCommands() {
+        assertEquals(new OperationalCommand.ShowOspfNeighbor(Format.TEXT), OperationalCommand.parse("show ospf neighbor").command());
+        assertEquals(new OperationalCommand.ShowOspfInterface(Format.JSON),
+                OperationalCommand.parse("show ospf interface | display json").command());
+        assertEquals(new OperationalCommand.ShowRoute(Optional.of("ospf"), Optional.empty(), Format.XML),
+                OperationalCommand.parse("show route protocol ospf | display xml").command());
+        assertEquals(new OperationalCommand.ShowRoute(Optional.empty(), Optional.of("vpn-a.inet.0"), Format.TEXT),
+                OperationalCommand.parse("show route table vpn-a.inet.0").command());
+        assertEquals("syntax error, expecting <neighbor> or <interface>: database",
+                OperationalCommand.parse("show ospf database").error());
+        assertEquals("syntax error, expecting <ospf> or <static>: bgp", OperationalCommand.parse("show route protocol bgp").error());
+    }
+
+    @Test
     void parsesClearCommands() {
         assertEquals(new OperationalCommand.ClearIkeSecurityAssociations(OperationalCommand.Filter.peer("192.0.2.2")),
                 OperationalCommand.parse("clear services ipsec-vpn ike security-associations 192.0.2.2").command());
@@ -67,6 +81,17 @@ class OperationalCommandTest {
         assertEquals(new OperationalCommand.ClearIpsecSecurityAssociations(new OperationalCommand.Filter(
                         Optional.of("ss1"), Optional.empty(), java.util.OptionalInt.of(1), Optional.empty())),
                 OperationalCommand.parse("clear services ipsec-vpn ipsec security-associations ss1 tunnel-index 1").command());
+        assertEquals(new OperationalCommand.ShowCertificates(Level.DETAIL, Optional.of("ss1"), Format.XML),
+                OperationalCommand.parse("show services ipsec-vpn certificates detail service-set ss1 | display xml").command());
+        assertEquals(new OperationalCommand.ShowCertificates(Level.BRIEF, Optional.of("ss1"), Format.TEXT),
+                OperationalCommand.parse("show services ipsec-vpn certificates ss1").command());
+        assertEquals(new OperationalCommand.ClearCertificates(Optional.empty(), java.util.OptionalInt.of(3)),
+                OperationalCommand.parse("clear services ipsec-vpn certificates service-set all certificate-cache-entry 3").command());
+        assertEquals(new OperationalCommand.ClearCertificates(Optional.of("ss1"), java.util.OptionalInt.empty()),
+                OperationalCommand.parse("clear services ipsec-vpn certificates service-set ss1").command());
+        assertTrue(OperationalCommand.parse("clear services ipsec-vpn certificates").error().startsWith("syntax error"));
+        assertTrue(OperationalCommand.parse("clear services ipsec-vpn certificates service-set all certificate-cache-entry x")
+                .error().startsWith("syntax error"));
         assertEquals(new OperationalCommand.ShowDrops(Format.XML),
                 OperationalCommand.parse("show services ipsec-vpn drops | display xml").command());
         assertTrue(OperationalCommand.parse("show services ipsec-vpn ipsec statistics tunnel-index x").error()

@@ -25,6 +25,46 @@ class ReportsTest {
     }
 
     @Test
+    void ikeStatisticsOfAnIkev1SaAddExchangeCountsAfterTheReferenceLayout() {
+        IkeSaView.Payloads p = new IkeSaView.Payloads(1, 2, 3, 4, 4, 3, 0, 1, 0, 0, List.of(
+                new IkeSaView.Exchange("Main", 3, 3, 0), new IkeSaView.Exchange("Quick", 1, 2, 0),
+                new IkeSaView.Exchange("Informational", 5, 7, 0)));
+        IkeSaView sa = new IkeSaView("12.0.1.1", 500, "11.0.1.1", 500, true, true, 0x7fbfe094090a111aL, 0xa20c3812ec9ca32bL,
+                "Main", "Pre-shared-keys", "ge-0/0/0", "default", 2214, "hmac-sha1-96", "3des-cbc", "hmac-sha1", 2,
+                new IkeSaView.Traffic(28876, 28876, 427, 427), p, 24, 22, 12, 0);
+        assertEquals("""
+                IKE peer 12.0.1.1
+                  Initiator cookie: 7fbfe094090a111a, Responder cookie: a20c3812ec9ca32b
+                  Local: 11.0.1.1:500, Remote: 12.0.1.1:500
+                  IPSec security associations: 24 created, 22 deleted, 12 rekeys
+                  Exchange type: Main
+                  Traffic statistics:
+                   Input  bytes  :                28876
+                   Output bytes  :                28876
+                   Input  packets:                  427
+                   Output packets:                  427
+                  Payload statistics:
+                   Delete payloads received:              1
+                   Delete payloads sent:                  2
+                   DPD request payloads received:         3
+                   DPD request payloads sent:             4
+                   DPD response payloads received:        4
+                   DPD response payloads sent:            3
+                   DPD response payloads missed:          0
+                   DPD response maximum delay:            1
+                   Invalid SPI notifications received:    0
+                   Invalid SPI notifications sent:        0
+                  Exchange statistics:
+                   Main           received:      3, sent:      3, failed:    0
+                   Quick          received:      1, sent:      2, failed:    0
+                   Informational  received:      5, sent:      7, failed:    0
+
+                """, IkeStatisticsReport.text(List.of(sa)));
+        String xml = IkeStatisticsReport.element(List.of(sa)).toString();
+        assertTrue(xml.contains("ike-sa-exchange-statistics"), xml);
+    }
+
+    @Test
     void ikeBriefMatchesTheReferenceLayout() {
         String expected = """
                 Remote Address  State         Initiator cookie  Responder cookie  Exchange type

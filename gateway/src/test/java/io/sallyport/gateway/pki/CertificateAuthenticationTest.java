@@ -15,6 +15,7 @@ import io.sallyport.ike.Kmd;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.pki.Credentials;
+import io.sallyport.pki.DistinguishedNamePattern;
 import io.sallyport.pki.TrustedCa;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,7 +68,7 @@ class CertificateAuthenticationTest {
     }
 
     private static TrustedCa root(boolean crl) {
-        return crl ? new TrustedCa("root", ROOT, true, List.of(Credentials.crl(bytes("inter.crl"))), Optional.empty())
+        return crl ? new TrustedCa("root", ROOT, true, List.of(Credentials.crl(bytes("inter.crl"))), List.of())
                 : TrustedCa.withoutRevocation("root", ROOT);
     }
 
@@ -182,6 +183,111 @@ class CertificateAuthenticationTest {
         var r = run(peer(A, B, Identity.fqdn("router9.example.net"), null, gw), peer(B, A, Identity.fqdn("ec.example.net"), null, ec));
         assertTrue(down(r.get(1)).startsWith("authentication failed: identity does not match the certificate: ID router9.example.net"),
                 down(r.get(1)));
+    }
+
+    /** ec as responder with remote-id distinguished-name; gw (C=XX, O=Sallyport Test, CN=gw.example.net) initiates with its DN. */
+    private static List<List<Action>> withRemoteNames(DistinguishedNamePattern... patterns) {
+        CertificateAuthenticator gw = auth("gw", true, root(false));
+        CertificateAuthenticator ec = new CertificateAuthenticator("ec", Credentials.privateKey(bytes("ec.key"), null),
+                List.of(cert("ec.pem"), INTER), true, List.of(root(false)), List.of(), List.of(patterns), CLOCK,
+                new CertificateCache("ss"));
+        return run(peer(A, B, gw.distinguishedName(), null, gw), peer(B, A, Identity.fqdn("ec.example.net"), null, ec));
+    }
+
+    @Test
+    void remoteIdDistinguishedNameContainerWildcardAndExactMatch() {
+        var r = withRemoteNames(DistinguishedNamePattern.parse(DistinguishedNamePattern.Kind.CONTAINER, "C=XX, O=Sallyport Test"));
+        assertTrue(up(r.get(0)) && up(r.get(1)), trace(r.get(1)));
+        r = withRemoteNames(DistinguishedNamePattern.parse(DistinguishedNamePattern.Kind.EXACT_MATCH, "CN=other.example.net"),
+                DistinguishedNamePattern.parse(DistinguishedNamePattern.Kind.WILDCARD, "CN=, O=Sallyport Test"));
+        assertTrue(up(r.get(0)) && up(r.get(1)), "any entry may fit: " + trace(r.get(1)));
+        r = withRemoteNames(DistinguishedNamePattern.parse(DistinguishedNamePattern.Kind.EXACT_MATCH,
+                "C=XX, O=Sallyport Test, CN=router3.example.net"));
+        assertTrue(!up(r.get(1)));
+        assertTrue(down(r.get(1)).startsWith("authentication failed: peer identity CN=gw.example.net,O=Sallyport Test,C=XX fits"
+                + " none of remote-id distinguished-name [exact-match \"C=XX, O=Sallyport Test, CN=router3.example.net\"]"),
+                down(r.get(1)));
+    }
+
+    @Test
+    void remoteIdDistinguishedNameNeedsTheRemoteToSendADistinguishedName() {
+        CertificateAuthenticator gw = auth("gw", true, root(false));
+        CertificateAuthenticator ec = new CertificateAuthenticator("ec", Credentials.privateKey(bytes("ec.key"), null),
+                List.of(cert("ec.pem"), INTER), true, List.of(root(false)), List.of(),
+                List.of(DistinguishedNamePattern.parse(DistinguishedNamePattern.Kind.WILDCARD, "CN=")), CLOCK, new CertificateCache("ss"));
+        var r = run(peer(A, B, Identity.fqdn("gw.example.net"), null, gw), peer(B, A, Identity.fqdn("ec.example.net"), null, ec));
+        assertTrue(down(r.get(1)).contains("peer identity is not a distinguished name"), down(r.get(1)));
+    }
+
+    @Test
+    void anAcceptedPeerChainGoesIntoTheServiceSetsCacheAndARefusedOneDoesNot() {
+        CertificateCache cache = new CertificateCache("ss");
+        CertificateAuthenticator ec = new CertificateAuthenticator("ec", Credentials.privateKey(bytes("ec.key"), null),
+                List.of(cert("ec.pem"), INTER), true, List.of(root(true)), List.of(), List.of(), CLOCK, cache);
+        run(peer(A, B, Identity.fqdn("revoked.example.net"), null, auth("revoked", true, root(true))),
+                peer(B, A, Identity.fqdn("ec.example.net"), null, ec));
+        assertEquals(List.of(), cache.entries());
+        var r = run(peer(A, B, Identity.fqdn("gw.example.net"), null, auth("gw", true, root(true))),
+                peer(B, A, Identity.fqdn("ec.example.net"), null, ec));
+        assertTrue(up(r.get(1)));
+        // The path up to the trusted root: the end entity, then the intermediate it was sent with.
+        assertEquals(List.of(cert("gw.pem"), INTER), cache.entries().stream().map(CertificateCache.Entry::certificate).toList());
+        assertEquals(List.of(1, 2), cache.entries().stream().map(CertificateCache.Entry::number).toList());
+    }
+
+    @Test
+    void handshakesRefreshTheCrlOnItsScheduleNotEachTime() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean published = new java.util.concurrent.atomic.AtomicBoolean();
+        byte[] crl = bytes("inter.crl");
+        var server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/inter.crl", exchange -> {
+            reads.incrementAndGet();
+            if (published.get()) {
+                exchange.sendResponseHeaders(200, crl.length);
+                exchange.getResponseBody().write(crl);
+            } else {
+                exchange.sendResponseHeaders(503, -1);
+            }
+            exchange.close();
+        });
+        server.start();
+        try {
+            Instant[] now = {Instant.parse("2027-06-01T00:00:00Z")};
+            Clock moving = new Clock() {
+                @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+                @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+                @Override public Instant instant() { return now[0]; }
+            };
+            // refresh-interval 1, disable on-download-failure: while the CA's server fails, certificates pass unchecked.
+            var download = new io.sallyport.pki.CrlDownload("root", java.net.URI.create("http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/inter.crl"), java.util.OptionalInt.of(1), true,
+                    io.sallyport.pki.CrlFetcher.defaults(), moving, Runnable::run);
+            download.loadIfNeverRead();
+            TrustedCa root = new TrustedCa("root", ROOT, true, List.of(), List.of(download));
+            CertificateAuthenticator ec = new CertificateAuthenticator("ec", Credentials.privateKey(bytes("ec.key"), null),
+                    List.of(cert("ec.pem"), INTER), true, List.of(root), List.of(), List.of(), CLOCK, new CertificateCache("ss"));
+            java.util.function.Supplier<List<List<Action>>> revokedPeer = () -> run(peer(A, B,
+                    Identity.fqdn("revoked.example.net"), null, auth("revoked", true, root(false))),
+                    peer(B, A, Identity.fqdn("ec.example.net"), null, ec));
+            assertTrue(up(revokedPeer.get().get(1)), "no CRL, failures tolerated");
+            published.set(true);
+            assertTrue(up(revokedPeer.get().get(1)), "a minute has not passed: no new read");
+            assertEquals(1, reads.get());
+            now[0] = now[0].plus(java.time.Duration.ofMinutes(1));
+            var r = revokedPeer.get();
+            assertEquals(2, reads.get(), "the failed read is retried a minute later, by the handshake that finds it due");
+            assertTrue(down(r.get(1)).startsWith("authentication failed: certificate revoked"), down(r.get(1)));
+            revokedPeer.get();
+            now[0] = now[0].plus(java.time.Duration.ofMinutes(59));
+            revokedPeer.get();
+            assertEquals(2, reads.get(), "inside the hour of refresh-interval 1 no handshake reads it again");
+            now[0] = now[0].plus(java.time.Duration.ofMinutes(1));
+            revokedPeer.get();
+            assertEquals(3, reads.get());
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test

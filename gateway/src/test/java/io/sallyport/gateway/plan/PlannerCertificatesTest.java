@@ -108,6 +108,21 @@ class PlannerCertificatesTest {
     }
 
     @Test
+    void remoteIdDistinguishedNamesGoToTheAuthenticator() throws Exception {
+        loadGw();
+        TunnelPlan t = plan("""
+            set services ipsec-vpn ike policy pol remote-id distinguished-name container "O=juniper, C=us"
+            set services ipsec-vpn ike policy pol remote-id distinguished-name wildcard "CN=router3.example.com"
+            """);
+        assertTrue(t.problem().isEmpty(), t.problem().toString());
+        PeerConfig peer = t.peer().orElseThrow();
+        assertNull(peer.remoteId(), "the engine takes any identity the certificate vouches for; the authenticator checks the DN");
+        var auth = (CertificateAuthenticator) peer.authenticator();
+        assertEquals(List.of("container \"O=juniper, C=us\"", "wildcard \"CN=router3.example.com\""),
+                auth.remoteNames().stream().map(Object::toString).toList());
+    }
+
+    @Test
     void missingCredentialsNameTheCommandThatLoadsThem() throws Exception {
         TunnelPlan t = plan("");
         assertTrue(t.problem().orElseThrow().contains("local-certificate local-entrust2 is not loaded (request security pki "
@@ -132,6 +147,58 @@ class PlannerCertificatesTest {
             """);
         auth = (CertificateAuthenticator) t.peer().orElseThrow().authenticator();
         assertTrue(auth.trusted().getFirst().crlUnavailable().isEmpty());
+        t = plan("set security pki ca-profile entrust revocation-check crl url http://ca^example/entrust.crl\n");
+        assertTrue(t.problem().orElseThrow().contains("crl url http://ca^example/entrust.crl of CA profile entrust is not a URL"),
+                t.problem().toString());
+    }
+
+    @Test
+    void planningAgainKeepsTheServiceSetsCertificateCacheSoAnUnchangedPlanStaysEqual() throws Exception {
+        loadGw();
+        var services = new io.sallyport.gateway.pki.CertificateServices(store, Clock.systemUTC());
+        Configuration c = config("");
+        GatewayPlan first = new Planner(a -> true, Optional.of(services)).plan(c);
+        assertEquals(first, new Planner(a -> true, Optional.of(services)).plan(c));
+        var auth = (CertificateAuthenticator) first.serviceSets().getFirst().tunnels().getFirst().peer().orElseThrow().authenticator();
+        assertEquals(services.cache("ss"), auth.cache());
+        // The trusted CA, the local certificate and the intermediate it was loaded with.
+        assertEquals(List.of(io.sallyport.gateway.pki.CertificateCache.Origin.TRUSTED_CA,
+                io.sallyport.gateway.pki.CertificateCache.Origin.LOCAL, io.sallyport.gateway.pki.CertificateCache.Origin.LOCAL),
+                auth.cache().entries().stream().map(io.sallyport.gateway.pki.CertificateCache.Entry::origin).toList());
+    }
+
+    @Test
+    void crlOverHttpIsReadOnceWhenPlannedAndAgainOnlyOnItsSchedule() throws Exception {
+        loadGw();
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        byte[] crl = bytes("inter.crl");
+        var server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/entrust.crl", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(200, crl.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(crl);
+            }
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/entrust.crl";
+            var services = new io.sallyport.gateway.pki.CertificateServices(store, Clock.systemUTC(),
+                    io.sallyport.pki.CrlFetcher.defaults(), Runnable::run);
+            Configuration c = config("set security pki ca-profile entrust revocation-check crl url " + url + "\n"
+                    + "set security pki ca-profile entrust revocation-check crl refresh-interval 24\n");
+            GatewayPlan first = new Planner(a -> true, Optional.of(services)).plan(c);
+            assertEquals(first, new Planner(a -> true, Optional.of(services)).plan(c));
+            var auth = (CertificateAuthenticator) first.serviceSets().getFirst().tunnels().getFirst().peer().orElseThrow()
+                    .authenticator();
+            assertEquals(1, auth.trusted().getFirst().currentCrls().size());
+            assertTrue(auth.trusted().getFirst().crlUnavailable().isEmpty());
+            auth.trusted().getFirst().refreshCrlsIfDue();
+            assertEquals(1, requests.get(), "one read for two plans and a check inside the refresh interval");
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test

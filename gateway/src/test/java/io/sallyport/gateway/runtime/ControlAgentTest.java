@@ -36,6 +36,7 @@ class ControlAgentTest {
     private static final class NoHost implements GatewayHost {
         @Override public NetworkControl network() { throw new UnsupportedOperationException(); }
         @Override public TunPort openTun(String name, int mtu) { throw new UnsupportedOperationException(); }
+        @Override public void reopenTun(TunPort tun) { throw new UnsupportedOperationException(); }
         @Override public DatagramPort openUdp(InetSocketAddress local) { throw new UnsupportedOperationException(); }
         @Override public Optional<DatagramPort> openRawEsp(InetAddress local) { return Optional.empty(); }
         @Override public DatagramPort openUdpSender(InetSocketAddress local) { throw new UnsupportedOperationException(); }

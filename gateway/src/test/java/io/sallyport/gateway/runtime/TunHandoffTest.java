@@ -28,17 +28,20 @@ class TunHandoffTest {
         @Override public PortCounters counters() { return new PortCounters(); }
         @Override public String name() { return "test0"; }
         @Override public int mtu() { return 1500; }
+        @Override public boolean deleted() { return false; }
+        @Override public void reattach() { }
         @Override public void close() { }
     }
 
     private static final Waiter NO_SLEEP = new Waiter() {
         @Override public void await(long timeoutMillis) { }
+        @Override public void ignore(Object port, boolean ignored) { }
         @Override public void wake() { }
         @Override public void close() { }
     };
 
     private static TunHandoff handoff(int capacity, RecordingTun tun) {
-        return new TunHandoff(capacity, new OutboundAgent("out-test0", tun, NO_SLEEP, id -> { }, id -> { }));
+        return new TunHandoff(capacity, new OutboundAgent("out-test0", tun, NO_SLEEP, id -> { }, id -> { }, w -> { }));
     }
 
     private static byte[] packet(int length, int fill) {

@@ -14,7 +14,8 @@ import java.util.List;
  * An informational exchange the peer sent (RFC 2409 §5.7): one message, protected by HASH(1) =
  * prf(SKEYID_a, M-ID | N/D). Deletes of the ISAKMP SA or of ESP SAs (by the SPI the peer
  * receives on, our outbound SPI), DPD R-U-THERE answered with R-U-THERE-ACK (RFC 3706 §5.3),
- * INITIAL-CONTACT and error notifies, which are traced.
+ * INITIAL-CONTACT, AUTHENTICATION-FAILED and INVALID-ID-INFORMATION (the peer refused us: the
+ * ISAKMP SA ends with that reason) and other error notifies, which are traced.
  */
 final class Informational implements V1TaskManager.V1Task {
 
@@ -46,6 +47,7 @@ final class Informational implements V1TaskManager.V1Task {
             return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
         }
         for (V1Payload p : m.payloads()) {
+            count(p, now);
             switch (p) {
                 case V1Payload.Notify n -> notify(now, n, out);
                 case V1Payload.Delete d -> delete(d, out);
@@ -53,6 +55,16 @@ final class Informational implements V1TaskManager.V1Task {
             }
         }
         return new Step.Done<>();
+    }
+
+    private void count(V1Payload p, long now) {
+        switch (p) {
+            case V1Payload.Delete d -> sa.counters.deleteReceived++;
+            case V1Payload.Notify n when n.notifyType() == Isakmp.N_DPD_R_U_THERE -> sa.counters.dpdRequestReceived++;
+            case V1Payload.Notify n when n.notifyType() == Isakmp.N_DPD_R_U_THERE_ACK -> sa.counters.dpdAnswered(now);
+            case V1Payload.Notify n when n.notifyType() == Isakmp.N_INVALID_SPI -> sa.counters.invalidSpiReceived++;
+            default -> { }
+        }
     }
 
     private void notify(long now, V1Payload.Notify n, List<Action> out) {
@@ -65,6 +77,12 @@ final class Informational implements V1TaskManager.V1Task {
             }
             case Isakmp.N_DPD_R_U_THERE_ACK -> sa.dpdUnanswered = 0;
             case Isakmp.N_INITIAL_CONTACT -> sa.engine.initialContact(sa, out);
+            case Isakmp.N_AUTHENTICATION_FAILED, Isakmp.N_INVALID_ID_INFORMATION -> {
+                // The peer refused our certificate, signature or identity (under keys both ends hold).
+                String words = n.notifyType() == Isakmp.N_AUTHENTICATION_FAILED ? "AUTHENTICATION-FAILED" : "INVALID-ID-INFORMATION";
+                sa.engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, sa.peer.name() + " refused us: " + words);
+                sa.close(out, Failure.of(Failure.Kind.AUTHENTICATION_FAILED, "peer sent " + words));
+            }
             default -> {
                 if (n.notifyType() <= Isakmp.N_ERROR_MAX) {
                     sa.engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, sa.peer.name() + " reported error " + n.notifyType());

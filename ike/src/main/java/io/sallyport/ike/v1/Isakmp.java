@@ -70,6 +70,9 @@ final class Isakmp {
     static final int ENCAP_UDP_TUNNEL = 3;
     static final int ENCAP_UDP_TUNNEL_DRAFT = 61443;
 
+    // Certificate encodings (RFC 2408 §3.9)
+    static final int CERT_X509_SIGNATURE = 4;
+
     // Identification types (RFC 2407 §4.6.2.1)
     static final int ID_IPV4_ADDR = 1;
     static final int ID_FQDN = 2;

@@ -65,6 +65,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
     int dpdUnanswered;
     /** Whether INITIAL-CONTACT goes with our phase-1 authentication. */
     boolean initialContact;
+    final V1Counters counters = new V1Counters();
 
     IsakmpSa(V1Engine engine, PeerConfig peer, boolean initiator, long ckyI, long ckyR,
              InetSocketAddress local, InetSocketAddress remote, long now) {
@@ -182,6 +183,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
                 return;
             }
         }
+        counters.received(h.exchange());
         V1TaskManager.V1Task remoteTask = tasks.inFlight(h.messageId()) ? null : remoteTask(h, m, now);
         Endpoint before = new Endpoint(local, remote, onNatPort);
         if (h.encrypted()) {
@@ -251,6 +253,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     @Override
     public void send(byte[] packet, List<Action> out) {
+        counters.sent(packet);
         out.add(new Action.Send(new Datagram(local, remote, packet, onNatPort)));
     }
 
@@ -268,6 +271,12 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     @Override
     public void failed(V1TaskManager.V1Task task, Failure failure, long now, List<Action> out) {
+        counters.failed(switch (task) {
+            case QuickMode q -> Isakmp.EXCH_QUICK;
+            case AggressiveMode a -> Isakmp.EXCH_AGGRESSIVE;
+            case MainMode m -> Isakmp.EXCH_MAIN;
+            default -> Isakmp.EXCH_INFORMATIONAL;
+        });
         if (task.messageId() == 0) {
             engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, task.name() + ": phase 1 with " + peer.name() + " failed: " + failure.words());
             close(out, failure);
@@ -284,6 +293,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
         if (crypter == null || state == State.CLOSED) {
             return;
         }
+        counters.sending(payloads);
         int mid = newMessageId();
         byte[] packet = encryptedWithHash(Isakmp.EXCH_INFORMATIONAL, mid, Bytes.of32(mid), payloads);
         ivs.forget(mid);
@@ -306,7 +316,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
         scheduleDpd(now);
         out.add(new Action.IkeSaUp(peer.name(), id(), initiator, local, remote, proposal.encryption(), proposal.integrity(),
                 proposal.prf(), proposal.group(), natLocal || natRemote,
-                new Lifetime((softDeadline - now) / 1_000_000_000L, lifetimeSeconds)));
+                new Lifetime((softDeadline - now) / 1_000_000_000L, lifetimeSeconds), createdAt));
         engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + id() + " with " + peer.name() + " established ("
                 + peer.exchange().display() + " mode, " + (initiator ? "initiator" : "responder") + ", " + local + " <-> " + remote + ")");
         engine.phase1Established(this, now, out);
@@ -371,25 +381,8 @@ final class IsakmpSa implements V1TaskManager.Owner {
         }
         state = State.CLOSED;
         tasks.clear();
-        out.add(new Action.IkeSaDown(peer.name(), id(), downCause(why), why.words()));
+        out.add(new Action.IkeSaDown(peer.name(), id(), DownCause.of(why.kind()), why.words()));
         engine.unregister(this);
-    }
-
-    /** The typed cause the gateway decides on (backup-gateway failover on an unreachable peer). */
-    private static DownCause downCause(Failure why) {
-        return switch (why.kind()) {
-            case NO_RESPONSE -> DownCause.NO_RESPONSE;
-            case DEAD_PEER -> DownCause.DEAD_PEER;
-            case AUTHENTICATION_FAILED -> DownCause.AUTHENTICATION_FAILED;
-            case NO_PROPOSAL_CHOSEN, INVALID_ID -> DownCause.POLICY_MISMATCH;
-            case INVALID_KEY -> DownCause.INVALID;
-            case PEER_ERROR -> DownCause.REFUSED;
-            case DELETED -> DownCause.DELETED_LOCALLY;
-            case DELETED_BY_PEER -> DownCause.DELETED_BY_PEER;
-            case REPLACED -> DownCause.REPLACED;
-            case INTERNAL_ERROR -> DownCause.INTERNAL_ERROR;
-            case LIFETIME_EXPIRED, TIMED_OUT -> DownCause.EXPIRED;
-        };
     }
 
     // ---------------------------------------------------------------- timers
@@ -449,6 +442,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
         }
         dpdUnanswered++;
         dpdSequence++;
+        counters.dpdAsked(now);
         engine.trace(out, TraceFlag.TIMER, TraceLevel.VERBOSE, "Dpd: R-U-THERE " + dpdSequence + " to " + peer.name());
         sendInformational(List.of(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, cookies(),
                 Isakmp.N_DPD_R_U_THERE, Bytes.of32(dpdSequence))), out);

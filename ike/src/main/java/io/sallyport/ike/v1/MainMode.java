@@ -9,7 +9,6 @@ import io.sallyport.ike.TraceLevel;
 import io.sallyport.ike.message.Bytes;
 import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.task.Step;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -87,11 +86,12 @@ final class MainMode implements V1TaskManager.V1Task {
                 sa.lifetimeSeconds = chosen.get().lifetimeSeconds();
                 sa.natT = sa.peer.natTraversal() ? VendorIds.natT(m) : VendorIds.NatT.NONE;
                 sa.peerDpd = VendorIds.dpd(m);
-                ke = KeyExchange.generate(sa.proposal.group(), sa.engine.random());
+                ke = sa.engine.newKeyExchange(sa.proposal.group());
                 gxi = ke.publicValue();
                 ni = sa.engine.nonce();
                 expect = Expect.KE;
                 List<V1Payload> p = new ArrayList<>(List.of(new V1Payload.Ke(gxi), new V1Payload.Nonce(ni)));
+                p.addAll(auth.certificateRequests());
                 p.addAll(NatDiscovery.payloads(sa));
                 return new Step.Send<>(sa.plain(Isakmp.EXCH_MAIN, 0, p));
             }
@@ -101,7 +101,7 @@ final class MainMode implements V1TaskManager.V1Task {
                 if (k.isEmpty() || n.isEmpty() || m.header().encrypted()) {
                     return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
                 }
-                Optional<byte[]> gxy = ke.sharedSecret(k.get().data());
+                Optional<byte[]> gxy = sa.engine.agree(ke, k.get().data());
                 if (gxy.isEmpty()) {
                     return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_KEY, "the responder's KE is not a valid "
                             + sa.proposal.group().keyword() + " value"), null);
@@ -113,7 +113,8 @@ final class MainMode implements V1TaskManager.V1Task {
                 expect = Expect.AUTH;
                 V1Payload.Id idii = idPayload(sa.peer.localId());
                 byte[] hashI = sa.prfSkeyid(gxi, gxr, Bytes.of64(sa.ckyI), Bytes.of64(sa.ckyR), saiB, V1Codec.body(idii));
-                List<V1Payload> p = new ArrayList<>(List.of(idii, new V1Payload.Hash(hashI)));
+                List<V1Payload> p = new ArrayList<>(List.of(idii));
+                p.addAll(auth.prove(hashI));
                 if (sa.initialContact) {
                     p.add(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, sa.cookies(), Isakmp.N_INITIAL_CONTACT, new byte[0]));
                 }
@@ -124,11 +125,10 @@ final class MainMode implements V1TaskManager.V1Task {
                     return new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE);
                 }
                 Optional<V1Payload.Id> id = m.first(V1Payload.Id.class);
-                Optional<V1Payload.Hash> hash = m.first(V1Payload.Hash.class);
-                if (id.isEmpty() || hash.isEmpty()) {
+                if (id.isEmpty()) {
                     return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
                 }
-                Optional<Step<byte[]>> refused = verifyPeer(m, id.get(), hash.get(), false);
+                Optional<Step<byte[]>> refused = verifyPeer(m, id.get(), false, out);
                 if (refused.isPresent()) {
                     return refused.get();
                 }
@@ -174,8 +174,11 @@ final class MainMode implements V1TaskManager.V1Task {
                 if (k.isEmpty() || n.isEmpty() || m.header().encrypted()) {
                     return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
                 }
-                ke = KeyExchange.generate(sa.proposal.group(), sa.engine.random());
-                Optional<byte[]> gxy = ke.sharedSecret(k.get().data());
+                Optional<byte[]> gxy = Optional.empty();
+                if (KeyExchange.isValidPeerValue(sa.proposal.group(), k.get().data())) {
+                    ke = sa.engine.newKeyExchange(sa.proposal.group());
+                    gxy = sa.engine.agree(ke, k.get().data());
+                }
                 if (gxy.isEmpty()) {
                     return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_KEY, "the initiator's KE is not a valid "
                             + sa.proposal.group().keyword() + " value"), plainNotify(Isakmp.N_INVALID_KEY_INFORMATION));
@@ -188,6 +191,7 @@ final class MainMode implements V1TaskManager.V1Task {
                 NatDiscovery.detect(sa, m, name(), out);
                 expect = Expect.AUTH;
                 List<V1Payload> p = new ArrayList<>(List.of(new V1Payload.Ke(gxr), new V1Payload.Nonce(nr)));
+                p.addAll(auth.certificateRequests());
                 p.addAll(NatDiscovery.payloads(sa));
                 return new Step.Send<>(sa.plain(Isakmp.EXCH_MAIN, 0, p));
             }
@@ -196,19 +200,20 @@ final class MainMode implements V1TaskManager.V1Task {
                     return new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE);
                 }
                 Optional<V1Payload.Id> id = m.first(V1Payload.Id.class);
-                Optional<V1Payload.Hash> hash = m.first(V1Payload.Hash.class);
-                if (id.isEmpty() || hash.isEmpty()) {
+                if (id.isEmpty()) {
                     // A wrong pre-shared key decrypts to garbage: this is where it shows.
                     return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
                 }
-                Optional<Step<byte[]>> refused = verifyPeer(m, id.get(), hash.get(), true);
+                Optional<Step<byte[]>> refused = verifyPeer(m, id.get(), true, out);
                 if (refused.isPresent()) {
                     return refused.get();
                 }
                 boolean initialContact = m.all(V1Payload.Notify.class).stream().anyMatch(x -> x.notifyType() == Isakmp.N_INITIAL_CONTACT);
                 V1Payload.Id idir = idPayload(sa.peer.localId());
                 byte[] hashR = sa.prfSkeyid(gxr, gxi, Bytes.of64(sa.ckyR), Bytes.of64(sa.ckyI), saiB, V1Codec.body(idir));
-                byte[] msg6 = sa.encrypted(Isakmp.EXCH_MAIN, 0, List.of(idir, new V1Payload.Hash(hashR)));
+                List<V1Payload> p = new ArrayList<>(List.of(idir));
+                p.addAll(auth.prove(hashR));
+                byte[] msg6 = sa.encrypted(Isakmp.EXCH_MAIN, 0, p);
                 expect = Expect.DONE;
                 sa.establish(now, out);
                 if (initialContact) {
@@ -243,16 +248,18 @@ final class MainMode implements V1TaskManager.V1Task {
     }
 
     /**
-     * RFC 2409 §5: the peer's HASH_I (it initiated) or HASH_R over its ID payload's body, then its
-     * identity against the configuration. Empty when both hold; else the step that ends here.
+     * RFC 2409 §5: the peer's HASH_I (it initiated) or HASH_R over its ID payload's body, proven
+     * by a HASH payload or a signature, then its identity against the configuration. Empty when
+     * both hold; else the step that ends here.
      */
-    private Optional<Step<byte[]>> verifyPeer(V1Message m, V1Payload.Id id, V1Payload.Hash hash, boolean peerInitiated) {
+    private Optional<Step<byte[]>> verifyPeer(V1Message m, V1Payload.Id id, boolean peerInitiated, List<Action> out) {
         byte[] idBody = m.body(V1Payload.Id.class).get();
         byte[] expected = peerInitiated
                 ? sa.prfSkeyid(gxi, gxr, Bytes.of64(sa.ckyI), Bytes.of64(sa.ckyR), saiB, idBody)
                 : sa.prfSkeyid(gxr, gxi, Bytes.of64(sa.ckyR), Bytes.of64(sa.ckyI), saiB, idBody);
-        if (!MessageDigest.isEqual(expected, hash.data())) {
-            return Optional.of(new Step.Drop<>(DropReason.INTEGRITY_FAILED));
+        Optional<PhaseOneAuth.Refusal> refusal = auth.verify(m, id, expected);
+        if (refusal.isPresent()) {
+            return Optional.of(refuse(sa, refusal.get(), out));
         }
         if (!acceptable(id)) {
             return Optional.of(new Step.Failed<>(Failure.of(Failure.Kind.INVALID_ID, "peer authenticated as " + text(id)
@@ -262,6 +269,23 @@ final class MainMode implements V1TaskManager.V1Task {
     }
 
     private boolean acceptable(V1Payload.Id id) { return acceptable(sa, id); }
+
+    /**
+     * A peer whose proof was refused: a silent refusal (a wrong pre-shared key) is dropped like
+     * garbage; a refused certificate or signature ends phase 1 with the reason, and the peer
+     * hears AUTHENTICATION-FAILED and a Delete of the ISAKMP SA under the phase-1 keys.
+     */
+    static Step<byte[]> refuse(IsakmpSa sa, PhaseOneAuth.Refusal r, List<Action> out) {
+        if (r.silent()) {
+            return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
+        }
+        sa.sendInformational(List.of(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, sa.cookies(),
+                Isakmp.N_AUTHENTICATION_FAILED, new byte[0])), out);
+        // A Delete of its own: strongSwan only logs an IKEv1 error notify (and skips the rest of that
+        // message), keeping an SA it already holds as established.
+        sa.sendInformational(List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, 16, List.of(sa.cookies()))), out);
+        return new Step.Failed<>(Failure.of(Failure.Kind.AUTHENTICATION_FAILED, r.words()), null);
+    }
 
     static String text(V1Payload.Id id) {
         Identity.Type t = Identity.Type.fromWire(id.idType());

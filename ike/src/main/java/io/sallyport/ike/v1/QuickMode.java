@@ -94,7 +94,7 @@ final class QuickMode implements V1TaskManager.V1Task {
         rest.add(V1Proposals.childOffer(ours, spiIn, encapsulation()));
         rest.add(new V1Payload.Nonce(ni));
         if (pfs != null) {
-            ke = KeyExchange.generate(pfs, sa.engine.random());
+            ke = sa.engine.newKeyExchange(pfs);
             rest.add(new V1Payload.Ke(ke.publicValue()));
         }
         localTs = rekeyOf != null ? rekeyOf.localSelectors.getFirst() : first(sa.peer.localSelectors(), true);
@@ -151,8 +151,8 @@ final class QuickMode implements V1TaskManager.V1Task {
             if (k.isEmpty()) {
                 return fail(Failure.Kind.NO_PROPOSAL_CHOSEN, "PFS " + pfs.keyword() + " configured, no KE offered", Isakmp.N_NO_PROPOSAL_CHOSEN);
             }
-            ke = KeyExchange.generate(pfs, sa.engine.random());
-            Optional<byte[]> s = ke.sharedSecret(k.get().data());
+            ke = sa.engine.newKeyExchange(pfs);
+            Optional<byte[]> s = sa.engine.agree(ke, k.get().data());
             if (s.isEmpty()) {
                 return fail(Failure.Kind.INVALID_KEY, "the initiator's KE is not a valid " + pfs.keyword() + " value",
                         Isakmp.N_INVALID_KEY_INFORMATION);
@@ -210,7 +210,7 @@ final class QuickMode implements V1TaskManager.V1Task {
         nr = n.get().data();
         if (ke != null) {
             Optional<V1Payload.Ke> k = m.first(V1Payload.Ke.class);
-            Optional<byte[]> s = k.flatMap(x -> ke.sharedSecret(x.data()));
+            Optional<byte[]> s = k.flatMap(x -> sa.engine.agree(ke, x.data()));
             if (s.isEmpty()) {
                 return fail(Failure.Kind.INVALID_KEY, "the responder sent no valid PFS KE", 0);
             }

@@ -60,6 +60,9 @@ final class V1Codec {
             case V1Payload.Id id -> b.u8(id.idType()).u8(id.protocol()).u16(id.port()).bytes(id.data());
             case V1Payload.Hash h -> b.bytes(h.data());
             case V1Payload.Nonce n -> b.bytes(n.data());
+            case V1Payload.Cert c -> b.u8(c.encoding()).bytes(c.data());
+            case V1Payload.CertReq c -> b.u8(c.encoding()).bytes(c.authority());
+            case V1Payload.Sig g -> b.bytes(g.data());
             case V1Payload.Notify n -> b.u32(n.doi()).u8(n.protocol()).u8(n.spi().length).u16(n.notifyType())
                     .bytes(n.spi()).bytes(n.data());
             case V1Payload.Delete d -> {
@@ -141,6 +144,9 @@ final class V1Codec {
             case Isakmp.P_ID -> b.length < 4 ? null
                     : new V1Payload.Id(b[0] & 0xff, b[1] & 0xff, Bytes.u16(b, 2), Arrays.copyOfRange(b, 4, b.length));
             case Isakmp.P_HASH -> b.length == 0 ? null : new V1Payload.Hash(b);
+            case Isakmp.P_CERT -> b.length < 2 ? null : new V1Payload.Cert(b[0] & 0xff, Arrays.copyOfRange(b, 1, b.length));
+            case Isakmp.P_CERTREQ -> b.length < 1 ? null : new V1Payload.CertReq(b[0] & 0xff, Arrays.copyOfRange(b, 1, b.length));
+            case Isakmp.P_SIG -> b.length == 0 ? null : new V1Payload.Sig(b);
             case Isakmp.P_NONCE -> b.length < 8 || b.length > 256 ? null : new V1Payload.Nonce(b);
             case Isakmp.P_NOTIFY -> notify(b);
             case Isakmp.P_DELETE -> delete(b);

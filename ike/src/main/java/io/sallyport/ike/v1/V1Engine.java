@@ -1,8 +1,11 @@
 package io.sallyport.ike.v1;
 
+import io.sallyport.crypto.DhGroup;
+import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.Datagram;
 import io.sallyport.ike.DropReason;
+import io.sallyport.ike.IkeSaCounters;
 import io.sallyport.ike.IkeSaId;
 import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import java.util.function.IntSupplier;
 
 /**
  * The IKEv1 half of the key manager: ISAKMP SAs by our own cookie, the IKEv1 peers, and
@@ -34,34 +38,43 @@ import java.util.function.IntPredicate;
  */
 public final class V1Engine {
 
-    /** Half-open responder SAs allowed from one source address. */
+    /**
+     * Half-open responder SAs allowed from one source address (IKEv1 has no COOKIE exchange, so
+     * this is below IKEv2's {@link KmdOptions.Limits#maxHalfOpenPerSource()}, which still applies).
+     */
     static final int HALF_OPEN_PER_SOURCE = 8;
 
     /** What show commands see of one ISAKMP SA. */
     public record SaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
-                         InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType) {
+                         InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType, IkeSaCounters counters) {
     }
 
     private final KmdOptions options;
     private final SecureRandom random;
     private final IntPredicate spiTakenElsewhere;
     private final Consumer<DropReason> counter;
+    private final IntSupplier halfOpenElsewhere;
     private final Retransmission retransmission;
     private final Map<String, PeerConfig> peers = new LinkedHashMap<>();
     private final Map<Long, IsakmpSa> sas = new HashMap<>();
     /** New ISAKMP SAs that re-authenticate an old one, which goes once the new SA has an IPsec SA. */
     private final Map<IsakmpSa, IsakmpSa> replacing = new HashMap<>();
     private final Map<String, Long> reconnectAt = new HashMap<>();
+    /** Key pairs made and secrets agreed (modular exponentiations, EC scalar multiplications). */
+    private long dhOperations;
 
     /**
      * @param spiTakenElsewhere inbound ESP SPIs the IKEv2 side already uses
      * @param counter           where drops are counted (Kmd's counters)
+     * @param halfOpenElsewhere half-open IKEv2 SAs: both versions share {@link KmdOptions.Limits#maxHalfOpen()}
      */
-    public V1Engine(KmdOptions options, SecureRandom random, IntPredicate spiTakenElsewhere, Consumer<DropReason> counter) {
+    public V1Engine(KmdOptions options, SecureRandom random, IntPredicate spiTakenElsewhere, Consumer<DropReason> counter,
+                    IntSupplier halfOpenElsewhere) {
         this.options = options;
         this.random = random;
         this.spiTakenElsewhere = spiTakenElsewhere;
         this.counter = counter;
+        this.halfOpenElsewhere = halfOpenElsewhere;
         this.retransmission = new Retransmission(options.retransmitBaseNanos(), options.retransmitTries());
     }
 
@@ -69,6 +82,19 @@ public final class V1Engine {
     public static boolean isIkev1(byte[] payload) {
         return IsakmpHeader.majorVersion(payload) == 1;
     }
+
+    /**
+     * Whether an ISAKMP datagram opens a new phase 1 at the responder (no responder cookie):
+     * main mode or aggressive mode message 1. Kmd admits these through the same per-source and
+     * global rate limits as IKE_SA_INIT before they reach this engine.
+     */
+    public static boolean opensPhaseOne(byte[] payload) {
+        IsakmpHeader h = IsakmpHeader.parse(payload);
+        return h != null && h.ckyR() == 0;
+    }
+
+    /** DH work done so far (key pairs made plus secrets agreed). */
+    public long dhOperations() { return dhOperations; }
 
     // ---------------------------------------------------------------- commands
 
@@ -113,7 +139,7 @@ public final class V1Engine {
     private IsakmpSa startPhase1(long now, PeerConfig p, List<Action> out) {
         Optional<PhaseOneAuth> auth = PhaseOneAuth.of(p.authenticator());
         if (auth.isEmpty()) {
-            trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 supports pre-shared keys only so far");
+            trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 authenticates with pre-shared keys or RSA signatures only");
             return null;
         }
         IsakmpSa sa = new IsakmpSa(this, p, true, newCookie(), 0, new InetSocketAddress(p.localAddress(), 500),
@@ -224,7 +250,8 @@ public final class V1Engine {
         long fromSource = sas.values().stream().filter(s -> !s.initiator && s.state == IsakmpSa.State.CONNECTING
                 && s.remote.getAddress().equals(d.remote().getAddress())).count();
         long total = sas.values().stream().filter(s -> !s.initiator && s.state == IsakmpSa.State.CONNECTING).count();
-        if (fromSource >= HALF_OPEN_PER_SOURCE || total >= options.cookieThreshold()) {
+        if (fromSource >= Math.min(HALF_OPEN_PER_SOURCE, options.limits().maxHalfOpenPerSource())
+                || total >= options.cookieThreshold() || total + halfOpenElsewhere.getAsInt() >= options.limits().maxHalfOpen()) {
             counter.accept(DropReason.HALF_OPEN_LIMIT);
             return;
         }
@@ -284,7 +311,7 @@ public final class V1Engine {
 
     public List<SaView> sas() {
         return sas.values().stream().map(s -> new SaView(s.peer.name(), s.id(), s.state.name(), s.initiator, s.local, s.remote,
-                s.children.stream().map(c -> c.spiIn).toList(), s.peer.exchange().display())).toList();
+                s.children.stream().map(c -> c.spiIn).toList(), s.peer.exchange().display(), s.counters.snapshot())).toList();
     }
 
     public int liveSaCount() { return sas.size(); }
@@ -301,6 +328,17 @@ public final class V1Engine {
 
     void trace(List<Action> out, TraceFlag f, TraceLevel l, String text) { out.add(new Action.Trace(f, l, text)); }
 
+    KeyExchange newKeyExchange(DhGroup group) {
+        dhOperations++;
+        return KeyExchange.generate(group, random);
+    }
+
+    /** g^xy from the peer's public value; empty when that value is invalid. */
+    Optional<byte[]> agree(KeyExchange ours, byte[] peerPublic) {
+        dhOperations++;
+        return ours.sharedSecret(peerPublic);
+    }
+
     byte[] nonce() {
         byte[] n = new byte[32];
         random.nextBytes(n);
@@ -309,7 +347,7 @@ public final class V1Engine {
 
     /** Soft lifetime: the hard one advanced by a random 10-20 % (with the default jitter) so both ends do not rekey at once. */
     long softLife(long lifeNanos) {
-        return (long) (lifeNanos * (1 - options.lifetimeJitter() * (1 + random.nextDouble())));
+        return options.softLifetime(lifeNanos, random);
     }
 
     int newChildSpi() {

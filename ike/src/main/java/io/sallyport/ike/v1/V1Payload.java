@@ -26,6 +26,21 @@ sealed interface V1Payload {
         public int type() { return Isakmp.P_HASH; }
     }
 
+    /** Certificate (RFC 2408 §3.9): the encoding (4: X.509 signature) and the DER certificate. */
+    record Cert(int encoding, byte[] data) implements V1Payload {
+        public int type() { return Isakmp.P_CERT; }
+    }
+
+    /** Certificate request (RFC 2408 §3.10): the encoding and one acceptable CA's DER subject name (or none). */
+    record CertReq(int encoding, byte[] authority) implements V1Payload {
+        public int type() { return Isakmp.P_CERTREQ; }
+    }
+
+    /** Signature (RFC 2408 §3.12): SIG_I or SIG_R over HASH_I or HASH_R (RFC 2409 §5.1). */
+    record Sig(byte[] data) implements V1Payload {
+        public int type() { return Isakmp.P_SIG; }
+    }
+
     record Nonce(byte[] data) implements V1Payload {
         public int type() { return Isakmp.P_NONCE; }
     }

@@ -127,13 +127,13 @@ class V1BadInputTest {
         kmd.command(0, new Command.AddPeer(peer(REMOTE)));
         List<Action> out = new ArrayList<>();
         for (int i = 1; i <= 100; i++) {
-            out.addAll(kmd.handle(i, from(REMOTE, message1(i))));
+            out.addAll(kmd.handle(i * 200_000_000L, from(REMOTE, message1(i)))); // 5/s: under the rate limit
         }
         assertEquals(V1Engine.HALF_OPEN_PER_SOURCE, kmd.liveSaCount());
         assertEquals(100 - V1Engine.HALF_OPEN_PER_SOURCE, kmd.drops().get(DropReason.HALF_OPEN_LIMIT));
         // Each half-open SA answered message 1 once, computed no DH, and goes after the half-open timeout.
         assertEquals(V1Engine.HALF_OPEN_PER_SOURCE, out.stream().filter(a -> a instanceof Action.Send).count());
-        kmd.tick(KmdOptions.defaults().halfOpenTimeoutNanos() + 1000);
+        kmd.tick(100 * 200_000_000L + KmdOptions.defaults().halfOpenTimeoutNanos());
         assertEquals(0, kmd.liveSaCount());
 
         Kmd many = new Kmd(() -> seeded(3));
@@ -145,5 +145,87 @@ class V1BadInputTest {
             many.handle(1, from(src, message1(1000 + i)));
         }
         assertEquals(KmdOptions.defaults().cookieThreshold(), many.liveSaCount());
+    }
+
+    private static PeerConfig aggressivePeer() {
+        return new PeerConfig("p", LOCAL, REMOTE, Identity.ipv4("192.0.2.2"), null, PskAuthenticator.ascii("k"),
+                List.of(IkeProposal.junosDefault()), List.of(ChildProposal.junosDefault()), List.of(), List.of(),
+                PeerConfig.Dpd.off(), true, false, 0, PeerConfig.Exchange.AGGRESSIVE);
+    }
+
+    /** An aggressive-mode message 1 (SA, KE, Ni, IDii) with the given KE value. */
+    private static byte[] aggressive1(long cookie, byte[] ke) {
+        List<V1Payload> p = new ArrayList<>(List.of(V1Proposals.ikeOffer(List.of(IkeProposal.junosDefault()), Isakmp.AUTH_PSK),
+                new V1Payload.Ke(ke), new V1Payload.Nonce(new byte[32]),
+                MainMode.idPayload(Identity.ipv4("192.0.2.1"))));
+        return V1Codec.plain(new IsakmpHeader(cookie, 0, 0, Isakmp.EXCH_AGGRESSIVE, 0, 0, 0), p);
+    }
+
+    /**
+     * Issue 15 for IKEv1: aggressive mode makes the responder compute DH on message 1, so a
+     * spoofed message 1 with an invalid KE value (refused, so it never counts as half-open)
+     * must cost no DH at all; before the cheap check each one cost a key pair and an agreement.
+     */
+    @Test
+    void shouldDoNoDhForAnInvalidKeInAggressiveModeMessage1() {
+        Kmd kmd = new Kmd(() -> seeded(4));
+        kmd.command(0, new Command.AddPeer(aggressivePeer()));
+        int group = IkeProposal.junosDefault().group().publicValueSize();
+        byte[] zero = new byte[group]; // y = 0 is never a valid MODP value
+        for (int i = 1; i <= 30; i++) {
+            kmd.handle(i * 200_000_000L, from(REMOTE, aggressive1(i, zero)));
+        }
+        assertEquals(0, kmd.dhOperations());
+        assertEquals(0, kmd.liveSaCount());
+    }
+
+    /**
+     * Main and aggressive mode message 1 pass the same admission as IKE_SA_INIT: per source at
+     * most the burst at once, then the rate; what is refused is never decoded. Before, all of
+     * them reached the engine (no RATE_LIMITED drop) and aggressive mode did DH for each one
+     * that fit under the half-open cap.
+     */
+    @Test
+    void shouldRateLimitFirstMessagesPerSourceLikeIkeSaInit() {
+        KmdOptions.Limits d = KmdOptions.Limits.defaults();
+        KmdOptions.Limits tight = new KmdOptions.Limits(1, 3, d.initRateGlobal(), d.initBurstGlobal(), d.sourceTableSize(),
+                d.maxHalfOpen(), d.maxHalfOpenPerSource(), d.maxInitRequestBytes(), d.maxReassemblyPerSa(), d.maxReassemblyTotal(),
+                d.maxChildSasPerIkeSa(), d.ephemeralReuseNanos(), d.cookieSecretNanos(), d.rekeyRetryBaseNanos(), d.rekeyRetryMaxNanos());
+        Kmd main = new Kmd(KmdOptions.defaults().withLimits(tight), () -> seeded(5));
+        main.command(0, new Command.AddPeer(peer(REMOTE)));
+        for (int i = 1; i <= 100; i++) {
+            main.handle(i, from(REMOTE, message1(i)));
+        }
+        assertEquals(97, main.drops().get(DropReason.RATE_LIMITED));
+        assertEquals(3, main.liveSaCount());
+
+        Kmd aggressive = new Kmd(KmdOptions.defaults().withLimits(tight), () -> seeded(6));
+        aggressive.command(0, new Command.AddPeer(aggressivePeer()));
+        byte[] ke = io.sallyport.crypto.KeyExchange.generate(IkeProposal.junosDefault().group(), seeded(7)).publicValue();
+        for (int i = 1; i <= 100; i++) {
+            aggressive.handle(i, from(REMOTE, aggressive1(i, ke)));
+        }
+        assertEquals(97, aggressive.drops().get(DropReason.RATE_LIMITED));
+        assertEquals(3 * 2, aggressive.dhOperations(), "a key pair and an agreement per admitted message 1 only");
+        // One second later the bucket has one more token: one more message 1 gets through.
+        aggressive.handle(1_000_000_100L, from(REMOTE, aggressive1(101, ke)));
+        assertEquals(4, aggressive.liveSaCount());
+    }
+
+    /** IKEv1 half-open SAs count towards the engine-wide half-open cap shared with IKEv2. */
+    @Test
+    void shouldShareTheHalfOpenCapWithIkev2() {
+        KmdOptions.Limits d = KmdOptions.Limits.defaults();
+        KmdOptions.Limits two = new KmdOptions.Limits(d.initRatePerSource(), d.initBurstPerSource(), d.initRateGlobal(),
+                d.initBurstGlobal(), d.sourceTableSize(), 2, d.maxHalfOpenPerSource(), d.maxInitRequestBytes(), d.maxReassemblyPerSa(),
+                d.maxReassemblyTotal(), d.maxChildSasPerIkeSa(), d.ephemeralReuseNanos(), d.cookieSecretNanos(),
+                d.rekeyRetryBaseNanos(), d.rekeyRetryMaxNanos());
+        Kmd kmd = new Kmd(KmdOptions.defaults().withLimits(two), () -> seeded(8));
+        kmd.command(0, new Command.AddPeer(peer(REMOTE)));
+        for (int i = 1; i <= 5; i++) {
+            kmd.handle(i, from(REMOTE, message1(i)));
+        }
+        assertEquals(2, kmd.liveSaCount());
+        assertEquals(3, kmd.drops().get(DropReason.HALF_OPEN_LIMIT));
     }
 }

@@ -64,6 +64,13 @@ final class Libc {
         }
     }
     static final int IPPROTO_IPV6 = 41;
+    /** {@code SOL_UDP} and its offload options (Linux 4.18 / 5.0). */
+    static final int SOL_UDP = 17;
+    static final int UDP_SEGMENT = 103;
+    static final int UDP_GRO = 104;
+    /** {@code struct cmsghdr} header (length, level, type) on 64-bit Linux, and the room for one int/u16 of data. */
+    static final int CMSG_HEADER = 16;
+    static final int CMSG_SPACE_INT = 24;
     static final int IPV6_V6ONLY = 26;
     static final int EADDRINUSE = 98;
     static final int EADDRNOTAVAIL = 99;
@@ -84,6 +91,9 @@ final class Libc {
     static final int ENETUNREACH = 101;
     static final int EHOSTUNREACH = 113;
     static final int EINVAL = 22;
+    static final int EIO = 5;
+    /** A TUN queue whose device was deleted under it. */
+    static final int EBADFD = 77;
     static final int EBUSY = 16;
     static final int EMSGSIZE = 90;
     static final int EACCES = 13;
@@ -97,6 +107,11 @@ final class Libc {
     static final int IFREQ_UNION_OFFSET = 16;
 
     static final long TUNSETIFF = 0x400454caL;
+    /** {@code _IOW('T', 208, unsigned int)}: the offloads the reader of a TUN queue handles. */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    static final int TUN_F_CSUM = 0x01;
+    static final int TUN_F_TSO4 = 0x02;
+    static final int TUN_F_TSO6 = 0x04;
     static final long SIOCGIFFLAGS = 0x8913L;
     static final long SIOCSIFFLAGS = 0x8914L;
     static final long SIOCGIFMTU = 0x8921L;
@@ -105,6 +120,7 @@ final class Libc {
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_MULTI_QUEUE = 0x0100;
+    static final short IFF_VNET_HDR = 0x4000;
     static final short IFF_UP = 0x1;
 
     static final int SOCKADDR_IN_SIZE = 16;

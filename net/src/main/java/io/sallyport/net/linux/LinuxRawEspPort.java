@@ -30,6 +30,17 @@ public final class LinuxRawEspPort extends LinuxSocketPort {
         this.ipv6 = local.getAddress() instanceof Inet6Address;
     }
 
+    /** Raw sockets have no segmentation offload: each ESP packet is its own send. */
+    @Override
+    protected boolean segmentationOffload() {
+        return false;
+    }
+
+    @Override
+    protected boolean enableReceiveOffload() {
+        return false;
+    }
+
     @Override
     protected boolean stripsIpv4Header() {
         return !ipv6;

@@ -20,12 +20,15 @@ public final class LinuxReadySet implements ReadySet, AutoCloseable {
     private final MemorySegment pollFds;
     private final MemorySegment state = Libc.newCallState(arena);
     private final int count;
+    private final int[] fds;
 
     private LinuxReadySet(final List<NativePort> ports) {
         count = ports.size();
+        fds = new int[count];
         pollFds = arena.allocate((long) POLLFD_SIZE * count, 4);
         for (int i = 0; i < count; i++) {
-            pollFds.set(ValueLayout.JAVA_INT, (long) i * POLLFD_SIZE, ports.get(i).nativeFd().fd());
+            fds[i] = ports.get(i).nativeFd().fd();
+            pollFds.set(ValueLayout.JAVA_INT, (long) i * POLLFD_SIZE, fds[i]);
             pollFds.set(ValueLayout.JAVA_SHORT, (long) i * POLLFD_SIZE + 4, Libc.POLLIN);
         }
     }
@@ -68,6 +71,15 @@ public final class LinuxReadySet implements ReadySet, AutoCloseable {
             }
         }
         return ready;
+    }
+
+    /**
+     * Leaves port {@code index} out of the next waits (poll skips a negative descriptor), or takes
+     * it back: a TUN queue whose device was deleted reports POLLERR on every poll until it is
+     * recreated. The owner thread only.
+     */
+    public void ignore(final int index, final boolean ignored) {
+        pollFds.set(ValueLayout.JAVA_INT, (long) index * POLLFD_SIZE, ignored ? ~fds[index] : fds[index]);
     }
 
     @Override

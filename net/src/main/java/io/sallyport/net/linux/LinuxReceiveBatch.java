@@ -13,6 +13,11 @@ import java.net.InetSocketAddress;
  * into the worker's heap buffer, where the JCA works fastest. Built once per port and receiving
  * thread; nothing is allocated per datagram except a source address that changed, and only when
  * asked for.
+ *
+ * <p>With UDP GRO on ({@code UDP_GRO}; the port turns it on when the kernel has it) one message
+ * may hold several datagrams of the size a {@code UDP_GRO} control message gives (the last may be
+ * shorter); {@link #receive} counts each as its own entry and {@link #copy} hands them out one by
+ * one, as the sender sent them.
  */
 final class LinuxReceiveBatch implements ReceiveBatch {
     static final int CAPACITY = 32;
@@ -21,6 +26,8 @@ final class LinuxReceiveBatch implements ReceiveBatch {
     private static final int MSGHDR = 64;
     private static final int IOVEC = 16;
     private static final int IPV4_MIN_HEADER = 20;
+    /** Most datagrams the kernel coalesces into one GRO message (UDP_GRO_CNT_MAX is 64). */
+    private static final int MAX_SEGMENTS = 64;
 
     private final LinuxSocketPort port;
     private final boolean stripIpv4Header;
@@ -33,10 +40,20 @@ final class LinuxReceiveBatch implements ReceiveBatch {
     private final MemorySegment previousName = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 8);
     private InetSocketAddress previousSource;
     private int count;
+    /** Messages the last {@link #receive} took: fewer than its datagrams when the kernel coalesced them. */
+    private int lastMessages;
+    private final boolean gro;
+    private final MemorySegment controls;
+    /** Per entry (datagram): its message, its offset in the message's slot and its length. */
+    private final int[] entryMessage = new int[CAPACITY * MAX_SEGMENTS];
+    private final int[] entryOffset = new int[CAPACITY * MAX_SEGMENTS];
+    private final int[] entryLength = new int[CAPACITY * MAX_SEGMENTS];
 
-    LinuxReceiveBatch(final LinuxSocketPort port, final boolean stripIpv4Header) {
+    LinuxReceiveBatch(final LinuxSocketPort port, final boolean stripIpv4Header, final boolean gro) {
         this.port = port;
         this.stripIpv4Header = stripIpv4Header;
+        this.gro = gro;
+        this.controls = gro ? arena.allocate((long) Libc.CMSG_SPACE_INT * CAPACITY, 8) : null;
         for (int i = 0; i < CAPACITY; i++) {
             final long m = (long) i * MSGHDR;
             messages.set(ValueLayout.ADDRESS, m, names.asSlice((long) i * Libc.SOCKADDR_IN6_SIZE));
@@ -51,6 +68,10 @@ final class LinuxReceiveBatch implements ReceiveBatch {
     public int receive() {
         for (int i = 0; i < CAPACITY; i++) {
             messages.set(ValueLayout.JAVA_INT, (long) i * MSGHDR + 8, Libc.SOCKADDR_IN6_SIZE);
+            if (gro) {
+                messages.set(ValueLayout.ADDRESS, (long) i * MSGHDR + 32, controls.asSlice((long) i * Libc.CMSG_SPACE_INT));
+                messages.set(ValueLayout.JAVA_LONG, (long) i * MSGHDR + 40, Libc.CMSG_SPACE_INT);
+            }
         }
         final int n;
         try {
@@ -67,14 +88,51 @@ final class LinuxReceiveBatch implements ReceiveBatch {
             count = 0;
             return 0;
         }
-        count = n;
-        return n;
+        lastMessages = n;
+        int entries = 0;
+        for (int m = 0; m < n; m++) {
+            final int length = messages.get(ValueLayout.JAVA_INT, (long) m * MSGHDR + 56);
+            final int size = gro ? segmentSize(m) : 0;
+            if (size <= 0 || size >= length) {
+                entries = entry(entries, m, 0, length);
+                continue;
+            }
+            for (int at = 0; at < length && entries < entryMessage.length; at += size) {
+                entries = entry(entries, m, at, Math.min(size, length - at));
+            }
+        }
+        count = entries;
+        return entries;
+    }
+
+    int lastMessages() {
+        return lastMessages;
+    }
+
+    private int entry(final int e, final int message, final int offset, final int length) {
+        entryMessage[e] = message;
+        entryOffset[e] = offset;
+        entryLength[e] = length;
+        return e + 1;
+    }
+
+    /** The datagram size of message {@code m} from its UDP_GRO control message, or 0 without one. */
+    private int segmentSize(final int m) {
+        final long controlLength = messages.get(ValueLayout.JAVA_LONG, (long) m * MSGHDR + 40);
+        final long c = (long) m * Libc.CMSG_SPACE_INT;
+        if (controlLength < Libc.CMSG_HEADER + 4
+                || controls.get(ValueLayout.JAVA_INT, c + 8) != Libc.SOL_UDP
+                || controls.get(ValueLayout.JAVA_INT, c + 12) != Libc.UDP_GRO) {
+            return 0;
+        }
+        return controls.get(ValueLayout.JAVA_INT, c + Libc.CMSG_HEADER);
     }
 
     @Override
     public int copy(final int i, final byte[] buf, final int off, final int maxLen) {
-        final long slot = (long) i * SLOT;
-        int length = messages.get(ValueLayout.JAVA_INT, (long) i * MSGHDR + 56);
+        final int message = entryMessage[i];
+        final long slot = (long) message * SLOT + entryOffset[i];
+        int length = entryLength[i];
         int start = 0;
         if (stripIpv4Header) {
             final int first = length > 0 ? data.get(ValueLayout.JAVA_BYTE, slot) : 0;
@@ -94,7 +152,8 @@ final class LinuxReceiveBatch implements ReceiveBatch {
 
     @Override
     public InetSocketAddress source(final int i) {
-        final MemorySegment name = names.asSlice((long) i * Libc.SOCKADDR_IN6_SIZE, Libc.SOCKADDR_IN6_SIZE);
+        final MemorySegment name = names.asSlice((long) entryMessage[i] * Libc.SOCKADDR_IN6_SIZE,
+                Libc.SOCKADDR_IN6_SIZE);
         if (previousSource == null || name.mismatch(previousName) >= 0) {
             previousSource = SockAddr.read(name);
             previousName.copyFrom(name);

@@ -12,12 +12,20 @@ import java.net.InetSocketAddress;
  * memory (the kernel needs stable addresses in its {@code iovec}s, which heap arrays do not
  * have), then sent in one call. Built once per port and sending thread; nothing is allocated per
  * datagram. A datagram longer than a slot is sent on its own after the queued ones.
+ *
+ * <p>On a UDP socket whose kernel takes {@code UDP_SEGMENT}, consecutive datagrams to the same
+ * destination with the same length (the last of a run may be shorter) leave as one message: its
+ * {@code iovec}s are the run's slots and a {@code UDP_SEGMENT} control message gives the datagram
+ * size, so the kernel builds one 64 KB GSO packet and its stack runs once for the run; the
+ * receiver sees the same datagrams. A run the kernel refuses is sent again one datagram each.
  */
 final class LinuxSendBatch implements SendBatch {
     static final int CAPACITY = 64;
     private static final int SLOT = 2048;
     private static final int MSGHDR = 64; // struct mmsghdr on x86-64 and aarch64
     private static final int IOVEC = 16;
+    /** Payload bytes of one GSO send: a 64 KB IP packet less its IPv6 and UDP headers. */
+    private static final int MAX_GSO_BYTES = 65535 - 40 - 8;
 
     private final LinuxSocketPort port;
     private final Arena arena = Arena.ofShared();
@@ -28,6 +36,15 @@ final class LinuxSendBatch implements SendBatch {
     private final MemorySegment state = Libc.newCallState(arena);
     private final int[] lengths = new int[CAPACITY];
     private final boolean ipv6;
+    /** UDP GSO: one message per run of equal datagrams, each with its UDP_SEGMENT control message. */
+    private boolean gso;
+    private final MemorySegment runMessages;
+    private final MemorySegment controls;
+    private final int[] runStart = new int[CAPACITY];
+    private final int[] runLength = new int[CAPACITY];
+    /** Destination index per datagram: the same value means the same destination. */
+    private final int[] destinationOf = new int[CAPACITY];
+    private int destinations;
     private InetSocketAddress lastDestination;
     private int lastNameLen;
     private int count;
@@ -35,6 +52,15 @@ final class LinuxSendBatch implements SendBatch {
     LinuxSendBatch(final LinuxSocketPort port) {
         this.port = port;
         this.ipv6 = port.localAddress().getAddress() instanceof Inet6Address;
+        this.gso = port.segmentationOffload();
+        this.runMessages = gso ? arena.allocate((long) MSGHDR * CAPACITY, 8) : null;
+        this.controls = gso ? arena.allocate((long) Libc.CMSG_SPACE_INT * CAPACITY, 8) : null;
+        for (int i = 0; gso && i < CAPACITY; i++) {
+            final long c = (long) i * Libc.CMSG_SPACE_INT;
+            controls.set(ValueLayout.JAVA_LONG, c, Libc.CMSG_HEADER + 2L);
+            controls.set(ValueLayout.JAVA_INT, c + 8, Libc.SOL_UDP);
+            controls.set(ValueLayout.JAVA_INT, c + 12, Libc.UDP_SEGMENT);
+        }
         for (int i = 0; i < CAPACITY; i++) {
             final long m = (long) i * MSGHDR;
             messages.set(ValueLayout.ADDRESS, m, names.asSlice((long) i * Libc.SOCKADDR_IN6_SIZE));
@@ -62,7 +88,9 @@ final class LinuxSendBatch implements SendBatch {
         } else {
             lastNameLen = SockAddr.write(name, destination.getAddress(), port.destinationPort(destination));
             lastDestination = destination;
+            destinations++;
         }
+        destinationOf[i] = destinations;
         messages.set(ValueLayout.JAVA_INT, (long) i * MSGHDR + 8, lastNameLen);
         lengths[i] = len;
         count++;
@@ -71,31 +99,94 @@ final class LinuxSendBatch implements SendBatch {
 
     @Override
     public int flush() {
-        int sent = 0;
-        while (sent < count) {
-            final int n;
-            try {
-                n = (int) Libc.SENDMMSG.invokeExact(state, port.fd.fd(),
-                        messages.asSlice((long) sent * MSGHDR), count - sent, Libc.MSG_DONTWAIT);
-            } catch (final Throwable t) {
-                throw new IllegalStateException("sendmmsg downcall failed", t);
-            }
-            if (n > 0) {
-                for (int i = sent; i < sent + n; i++) {
-                    port.counters.sent(lengths[i]);
-                }
-                sent += n;
-            } else {
-                // The datagram at 'sent' was refused: count it and go on with the rest.
-                final int errno = Libc.errno(state);
-                port.counters.failed(Libc.sendFailure(errno), errno);
-                sent++;
-            }
+        if (gso && count > 1) {
+            flushRuns();
+        } else {
+            send(messages, 0, count, null);
         }
         final int queued = count;
         count = 0;
         lastDestination = null;
         return queued;
+    }
+
+    /**
+     * Sends messages {@code [from, to)} of {@code msgs}; message k counts the datagrams of run k
+     * when {@code runs} is set, else datagram k. A refused message is counted and skipped.
+     */
+    private void send(final MemorySegment msgs, final int from, final int to, final int[] runs) {
+        int sent = from;
+        while (sent < to) {
+            final int n;
+            try {
+                n = (int) Libc.SENDMMSG.invokeExact(state, port.fd.fd(),
+                        msgs.asSlice((long) sent * MSGHDR), to - sent, Libc.MSG_DONTWAIT);
+            } catch (final Throwable t) {
+                throw new IllegalStateException("sendmmsg downcall failed", t);
+            }
+            if (n > 0) {
+                for (int k = sent; k < sent + n; k++) {
+                    countSent(runs == null ? k : runStart[k], runs == null ? 1 : runs[k]);
+                }
+                sent += n;
+                continue;
+            }
+            final int errno = Libc.errno(state);
+            if (runs != null && runs[sent] > 1 && (errno == Libc.EIO || errno == Libc.EINVAL)) {
+                // This kernel or route will not segment the run (no checksum offload, MTU): one datagram each, from now on.
+                gso = false;
+                send(messages, runStart[sent], runStart[sent] + runs[sent], null);
+            } else {
+                for (int d = 0; d < (runs == null ? 1 : runs[sent]); d++) {
+                    port.counters.failed(Libc.sendFailure(errno), errno);
+                }
+            }
+            sent++;
+        }
+    }
+
+    private void countSent(final int first, final int datagrams) {
+        for (int i = first; i < first + datagrams; i++) {
+            port.counters.sent(lengths[i]);
+        }
+    }
+
+    /** Groups the queued datagrams into runs (same destination, same length, a shorter last) and sends one message per run. */
+    private void flushRuns() {
+        int runs = 0;
+        int i = 0;
+        while (i < count) {
+            int j = i + 1;
+            int total = lengths[i];
+            while (j < count && destinationOf[j] == destinationOf[i] && lengths[j] <= lengths[i]
+                    && total + lengths[j] <= MAX_GSO_BYTES) {
+                total += lengths[j];
+                j++;
+                if (lengths[j - 1] < lengths[i]) {
+                    break;
+                }
+            }
+            final long m = (long) runs * MSGHDR;
+            runMessages.set(ValueLayout.ADDRESS, m, names.asSlice((long) i * Libc.SOCKADDR_IN6_SIZE));
+            runMessages.set(ValueLayout.JAVA_INT, m + 8, messages.get(ValueLayout.JAVA_INT, (long) i * MSGHDR + 8));
+            runMessages.set(ValueLayout.ADDRESS, m + 16, iovecs.asSlice((long) i * IOVEC));
+            runMessages.set(ValueLayout.JAVA_LONG, m + 24, j - i);
+            if (j - i > 1) {
+                final long c = (long) runs * Libc.CMSG_SPACE_INT;
+                controls.set(ValueLayout.JAVA_SHORT_UNALIGNED, c + Libc.CMSG_HEADER, (short) lengths[i]);
+                runMessages.set(ValueLayout.ADDRESS, m + 32, controls.asSlice(c));
+                runMessages.set(ValueLayout.JAVA_LONG, m + 40, Libc.CMSG_SPACE_INT);
+            } else {
+                runMessages.set(ValueLayout.ADDRESS, m + 32, MemorySegment.NULL);
+                runMessages.set(ValueLayout.JAVA_LONG, m + 40, 0L);
+            }
+            runMessages.set(ValueLayout.JAVA_INT, m + 48, 0);
+            runStart[runs] = i;
+            runLength[runs] = j - i;
+            runs++;
+            i = j;
+        }
+        send(runMessages, 0, runs, runLength);
     }
 
     void close() {

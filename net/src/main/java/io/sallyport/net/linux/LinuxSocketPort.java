@@ -157,12 +157,18 @@ abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permit
     /** Whether received datagrams start with an IPv4 header the port strips (raw IPv4 sockets). */
     protected abstract boolean stripsIpv4Header();
 
+    /** Whether send batches may hand the kernel runs of equal datagrams as one UDP GSO send. */
+    protected abstract boolean segmentationOffload();
+
+    /** Asks the kernel to deliver coalesced datagrams (UDP GRO); true when it will. */
+    protected abstract boolean enableReceiveOffload();
+
     @Override
     public final ReceiveBatch newReceiveBatch() {
         if (!BATCH_RECEIVE) {
             return ReceiveBatch.single(this, 65535);
         }
-        final LinuxReceiveBatch batch = new LinuxReceiveBatch(this, stripsIpv4Header());
+        final LinuxReceiveBatch batch = new LinuxReceiveBatch(this, stripsIpv4Header(), enableReceiveOffload());
         receiveBatches.add(batch);
         return batch;
     }

@@ -6,9 +6,14 @@ import io.sallyport.net.PortCounters;
 import io.sallyport.net.TunNames;
 import io.sallyport.net.TunPort;
 
+import io.sallyport.packet.Checksum;
+import io.sallyport.packet.TcpCoalescer;
+import io.sallyport.packet.TcpSegmenter;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,21 +25,62 @@ import java.util.Objects;
  * <p>The device is not persistent: it disappears when its last queue is closed, so a crashed
  * daemon leaves nothing behind. With several queues ({@code IFF_MULTI_QUEUE}) the kernel spreads
  * flows over them and each data-plane worker owns one queue.
+ *
+ * <p>With offloads ({@link #openWithOffloads}: {@code IFF_VNET_HDR} and {@code TUNSETOFFLOAD}
+ * checksum + TSO for IPv4 and IPv6) every read and write carries a 10-byte {@code virtio_net_hdr}
+ * and the host hands over TCP super-packets of up to 64 KB with partial checksums. This class
+ * hides that: {@link #read} still returns one IP packet per call, the super-packet's MSS-sized
+ * segments one after another ({@link TcpSegmenter}, complete checksums), and {@link #write} joins
+ * consecutive segments of a TCP flow ({@link TcpCoalescer}) into one super-packet that
+ * {@link #flush} (or the next packet that does not join) writes. Callers see the packets the
+ * host would have sent and received without offloads.
  */
 public final class LinuxTun implements TunPort, NativePort {
 
     private static final int MIN_MTU = 68;
     private static final int MAX_MTU = 65535;
 
+    /** {@code struct virtio_net_hdr} (no mergeable buffers), in the host's byte order. */
+    private static final int VNET_HDR = 10;
+    private static final int VNET_F_NEEDS_CSUM = 1;
+    private static final int VNET_GSO_NONE = 0;
+    private static final int VNET_GSO_TCPV4 = 1;
+    private static final int VNET_GSO_TCPV6 = 4;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
+    private static final int MAX_PACKET = 65535;
+
     private final NativeFd fd;
     private final String name;
     private final int mtu;
+    private final short flags;
     private final PortCounters counters = new PortCounters();
+    /** Set by a read the kernel answers EBADFD (the device was deleted), cleared by {@link #reattach}. */
+    private volatile boolean deleted;
+    /** Offloads on: the reads and writes below carry virtio_net_hdr. */
+    private final boolean offloads;
+    /** The last read super-packet (after its header) and the next segment to hand out. */
+    private final byte[] rx;
+    private int rxLength;
+    private int rxMss;
+    private int rxSegments;
+    private int rxNext;
+    /** A packet written alone: a zero header, then the packet. */
+    private final byte[] tx;
+    private final MemorySegment txSegment;
+    private final TcpCoalescer coalescer;
+    private final MemorySegment coalescedSegment;
 
-    private LinuxTun(final NativeFd fd, final String name, final int mtu) {
+    private LinuxTun(final NativeFd fd, final String name, final int mtu, final short flags, final boolean offloads) {
         this.fd = fd;
         this.name = name;
         this.mtu = mtu;
+        this.flags = flags;
+        this.offloads = offloads;
+        this.rx = offloads ? new byte[VNET_HDR + MAX_PACKET + 1] : null;
+        this.tx = offloads ? new byte[VNET_HDR + MAX_PACKET] : null;
+        this.txSegment = offloads ? MemorySegment.ofArray(tx) : null;
+        this.coalescer = offloads ? new TcpCoalescer(VNET_HDR) : null;
+        this.coalescedSegment = offloads ? MemorySegment.ofArray(coalescer.packet()) : null;
     }
 
     /**
@@ -44,14 +90,29 @@ public final class LinuxTun implements TunPort, NativePort {
      * @throws HostNetworkException with the host's reason, for example a missing CAP_NET_ADMIN
      */
     public static LinuxTun open(final String name, final int mtu) {
-        return openQueues(name, mtu, 1).getFirst();
+        return openQueues(name, mtu, 1, false).getFirst();
+    }
+
+    /**
+     * Like {@link #open}, with checksum and TCP segmentation offloads.
+     *
+     * @throws HostNetworkException when the host refuses them (or the device): the caller falls
+     *     back to {@link #open} and says so
+     */
+    public static LinuxTun openWithOffloads(final String name, final int mtu) {
+        return openQueues(name, mtu, 1, true).getFirst();
+    }
+
+    public static List<LinuxTun> openQueues(final String name, final int mtu, final int queues) {
+        return openQueues(name, mtu, queues, false);
     }
 
     /**
      * Creates a multi-queue device with {@code queues} queues, one per worker, sets the MTU and
      * brings it up. If a later queue fails, the ones already opened are closed.
      */
-    public static List<LinuxTun> openQueues(final String name, final int mtu, final int queues) {
+    private static List<LinuxTun> openQueues(final String name, final int mtu, final int queues,
+                                             final boolean offloads) {
         if (!TunNames.isValidDeviceName(name)) {
             throw new IllegalArgumentException("not a valid Linux device name: '" + name
                     + "' (use TunNames.forUnit for service units)");
@@ -63,11 +124,16 @@ public final class LinuxTun implements TunPort, NativePort {
             throw new IllegalArgumentException("a TUN device needs at least one queue");
         }
         final short flags = (short) (Libc.IFF_TUN | Libc.IFF_NO_PI
-                | (queues > 1 ? Libc.IFF_MULTI_QUEUE : 0));
+                | (queues > 1 ? Libc.IFF_MULTI_QUEUE : 0) | (offloads ? Libc.IFF_VNET_HDR : 0));
         final List<LinuxTun> opened = new ArrayList<>(queues);
         try {
             for (int q = 0; q < queues; q++) {
-                opened.add(new LinuxTun(new NativeFd(attach(name, flags)), name, mtu));
+                final int fd = attach(name, flags);
+                final LinuxTun tun = new LinuxTun(new NativeFd(fd), name, mtu, flags, offloads);
+                opened.add(tun);
+                if (offloads) {
+                    setOffload(fd, name, Libc.TUN_F_CSUM | Libc.TUN_F_TSO4 | Libc.TUN_F_TSO6);
+                }
             }
             InterfaceIoctl.setMtu(name, mtu);
             InterfaceIoctl.setUp(name, true);
@@ -79,25 +145,79 @@ public final class LinuxTun implements TunPort, NativePort {
     }
 
     private static int attach(final String name, final short flags) {
+        final int fd;
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment state = Libc.newCallState(arena);
-            final int fd = (int) Libc.OPEN.invokeExact(state, arena.allocateFrom("/dev/net/tun"),
+            fd = (int) Libc.OPEN.invokeExact(state, arena.allocateFrom("/dev/net/tun"),
                     Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
             if (fd < 0) {
                 throw new HostNetworkException(
                         Libc.describe("open /dev/net/tun", Libc.errno(state)) + hint(Libc.errno(state)));
             }
+        } catch (final HostNetworkException e) {
+            throw e;
+        } catch (final Throwable t) {
+            throw new IllegalStateException("TUN downcall failed", t);
+        }
+        try {
+            setIff(fd, name, flags);
+        } catch (final RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+        return fd;
+    }
+
+    /** {@code ioctl(TUNSETIFF)}: creates device {@code name} (or attaches to it) on queue {@code fd}. */
+    private static void setIff(final int fd, final String name, final short flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment state = Libc.newCallState(arena);
             final MemorySegment ifreq = arena.allocate(Libc.IFREQ_SIZE);
             Libc.putIfName(ifreq, name);
             ifreq.set(ValueLayout.JAVA_SHORT, Libc.IFREQ_UNION_OFFSET, flags);
             final int rc = (int) Libc.IOCTL.invokeExact(state, fd, Libc.TUNSETIFF, ifreq);
             if (rc < 0) {
                 final int errno = Libc.errno(state);
-                Libc.close(fd);
                 throw new HostNetworkException(
                         Libc.describe("ioctl TUNSETIFF " + name, errno) + hint(errno));
             }
-            return fd;
+        } catch (final HostNetworkException e) {
+            throw e;
+        } catch (final Throwable t) {
+            throw new IllegalStateException("TUN downcall failed", t);
+        }
+    }
+
+    /**
+     * The kernel detaches a queue whose device is deleted ({@code ip link del}) but keeps the
+     * descriptor: TUNSETIFF on it creates the device again, so the worker's poll set, counters
+     * and port stay as they are. MTU and up as at {@link #open}; addresses and routes went with
+     * the old device and are the caller's to restore.
+     */
+    @Override
+    public void reattach() {
+        setIff(fd.fd(), name, flags);
+        if (offloads) {
+            setOffload(fd.fd(), name, Libc.TUN_F_CSUM | Libc.TUN_F_TSO4 | Libc.TUN_F_TSO6);
+        }
+        InterfaceIoctl.setMtu(name, mtu);
+        InterfaceIoctl.setUp(name, true);
+        deleted = false;
+    }
+
+    @Override
+    public boolean deleted() {
+        return deleted;
+    }
+
+    private static void setOffload(final int fd, final String name, final int offload) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment state = Libc.newCallState(arena);
+            // The argument is the flag word itself, passed where ioctl takes its pointer.
+            final int rc = (int) Libc.IOCTL.invokeExact(state, fd, Libc.TUNSETOFFLOAD, MemorySegment.ofAddress(offload));
+            if (rc < 0) {
+                throw new HostNetworkException(Libc.describe("ioctl TUNSETOFFLOAD " + name, Libc.errno(state)));
+            }
         } catch (final HostNetworkException e) {
             throw e;
         } catch (final Throwable t) {
@@ -117,6 +237,78 @@ public final class LinuxTun implements TunPort, NativePort {
     @Override
     public int read(final byte[] buf, final int off, final int maxLen) {
         Objects.checkFromIndexSize(off, maxLen, buf.length);
+        if (!offloads) {
+            final long n = readInto(buf, off, maxLen);
+            if (n >= 0) {
+                counters.received((int) n);
+            }
+            return (int) n;
+        }
+        while (true) {
+            if (rxNext < rxSegments) {
+                return nextSegment(buf, off, maxLen);
+            }
+            final long n = readInto(rx, 0, rx.length);
+            if (n < 0) {
+                return -1;
+            }
+            final int len = (int) n - VNET_HDR;
+            if (len <= 0 || len > MAX_PACKET) {
+                counters.increment(PortCounter.RECEIVE_MALFORMED);
+                continue;
+            }
+            final MemorySegment header = MemorySegment.ofArray(rx);
+            final int flags = rx[0] & 0xFF;
+            final int gsoType = rx[1] & 0xFF;
+            final int gsoSize = header.get(U16, 4) & 0xFFFF;
+            final int csumStart = header.get(U16, 6) & 0xFFFF;
+            final int csumOffset = header.get(U16, 8) & 0xFFFF;
+            if (gsoType == VNET_GSO_TCPV4 || gsoType == VNET_GSO_TCPV6) {
+                final int segments = TcpSegmenter.count(rx, VNET_HDR, len, gsoSize);
+                if (segments < 1) {
+                    counters.increment(PortCounter.RECEIVE_DROPPED_OFFLOAD);
+                    continue;
+                }
+                counters.increment(PortCounter.OFFLOAD_SPLIT);
+                rxLength = len;
+                rxMss = gsoSize;
+                rxSegments = segments;
+                rxNext = 0;
+                continue;
+            }
+            if (gsoType != VNET_GSO_NONE) {
+                counters.increment(PortCounter.RECEIVE_DROPPED_OFFLOAD);
+                continue;
+            }
+            if ((flags & VNET_F_NEEDS_CSUM) != 0) {
+                if (csumStart + csumOffset + 2 > len) {
+                    counters.increment(PortCounter.RECEIVE_MALFORMED);
+                    continue;
+                }
+                Checksum.completePartial(rx, VNET_HDR + csumStart, VNET_HDR + len, csumOffset);
+            }
+            final int copied = Math.min(len, maxLen);
+            System.arraycopy(rx, VNET_HDR, buf, off, copied);
+            counters.received(copied);
+            return copied;
+        }
+    }
+
+    /** The next segment of the super-packet in {@code rx}, split with complete checksums. */
+    private int nextSegment(final byte[] buf, final int off, final int maxLen) {
+        final int index = rxNext++;
+        if (TcpSegmenter.headerLength(rx, VNET_HDR, rxLength) + rxMss > maxLen) {
+            counters.increment(PortCounter.RECEIVE_DROPPED_OFFLOAD);
+            rxNext = rxSegments;
+            return read(buf, off, maxLen);
+        }
+        final int len = TcpSegmenter.write(rx, VNET_HDR, rxLength, rxMss, index, buf, off);
+        counters.received(len);
+        return len;
+    }
+
+    /** One {@code read}: its length, or -1 (counted unless nothing was waiting). */
+    private long readInto(final byte[] buf, final int off, final int maxLen) {
         final long n;
         try {
             n = (long) Libc.READ.invokeExact(fd.receiveState, fd.fd(),
@@ -125,10 +317,12 @@ public final class LinuxTun implements TunPort, NativePort {
             throw new IllegalStateException("read downcall failed", t);
         }
         if (n >= 0) {
-            counters.received((int) n);
-            return (int) n;
+            return n;
         }
         final int errno = Libc.errno(fd.receiveState);
+        if (errno == Libc.EBADFD) {
+            deleted = true;
+        }
         if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
             counters.failed(PortCounter.RECEIVE_ERROR, errno);
         }
@@ -138,15 +332,69 @@ public final class LinuxTun implements TunPort, NativePort {
     @Override
     public boolean write(final byte[] buf, final int off, final int len) {
         Objects.checkFromIndexSize(off, len, buf.length);
+        if (!offloads) {
+            return writeOut(MemorySegment.ofArray(buf).asSlice(off, len), len) && counted(len);
+        }
+        if (coalescer.offer(buf, off, len)) {
+            counters.sent(len);
+            return true;
+        }
+        flush();
+        if (coalescer.offer(buf, off, len)) {
+            counters.sent(len);
+            return true;
+        }
+        if (len > MAX_PACKET) {
+            counters.failed(PortCounter.SEND_DROPPED_UNROUTABLE, 0);
+            return false;
+        }
+        java.util.Arrays.fill(tx, 0, VNET_HDR, (byte) 0);
+        System.arraycopy(buf, off, tx, VNET_HDR, len);
+        return writeOut(txSegment.asSlice(0, VNET_HDR + len), VNET_HDR + len) && counted(len);
+    }
+
+    private boolean counted(final int len) {
+        counters.sent(len);
+        return true;
+    }
+
+    /**
+     * Writes the segments joined so far, as one super-packet when there are several. They were
+     * counted as sent when they joined; a refused super-packet counts one drop.
+     */
+    @Override
+    public void flush() {
+        if (!offloads || coalescer.segments() == 0) {
+            return;
+        }
+        final int segments = coalescer.segments();
+        coalescer.finish();
+        final byte[] p = coalescer.packet();
+        java.util.Arrays.fill(p, 0, VNET_HDR, (byte) 0);
+        if (segments > 1) {
+            p[0] = VNET_F_NEEDS_CSUM;
+            p[1] = (byte) (coalescer.isIpv4() ? VNET_GSO_TCPV4 : VNET_GSO_TCPV6);
+            coalescedSegment.set(U16, 2, (short) coalescer.headerLength());
+            coalescedSegment.set(U16, 4, (short) coalescer.segmentSize());
+            coalescedSegment.set(U16, 6, (short) coalescer.ipHeaderLength());
+            coalescedSegment.set(U16, 8, (short) 16);
+        }
+        final int total = VNET_HDR + coalescer.length();
+        coalescer.clear();
+        if (writeOut(coalescedSegment.asSlice(0, total), total) && segments > 1) {
+            counters.increment(PortCounter.OFFLOAD_JOINED);
+        }
+    }
+
+    /** One {@code write} of {@code len} bytes; a refused write is counted as a drop. */
+    private boolean writeOut(final MemorySegment data, final int len) {
         final long n;
         try {
-            n = (long) Libc.WRITE.invokeExact(fd.sendState, fd.fd(),
-                    MemorySegment.ofArray(buf).asSlice(off, len), (long) len);
+            n = (long) Libc.WRITE.invokeExact(fd.sendState, fd.fd(), data, (long) len);
         } catch (final Throwable t) {
             throw new IllegalStateException("write downcall failed", t);
         }
         if (n == len) {
-            counters.sent(len);
             return true;
         }
         final int errno = n < 0 ? Libc.errno(fd.sendState) : 0;
@@ -155,6 +403,11 @@ public final class LinuxTun implements TunPort, NativePort {
                 : errno == Libc.EINVAL ? PortCounter.SEND_DROPPED_UNROUTABLE : PortCounter.SEND_DROPPED_ERROR,
                 errno);
         return false;
+    }
+
+    /** Whether this queue runs with checksum and TCP segmentation offloads (virtio_net_hdr). */
+    public boolean offloads() {
+        return offloads;
     }
 
     @Override

@@ -75,6 +75,59 @@ public final class LinuxUdpPort extends LinuxSocketPort {
         return batchReceiveAvailable();
     }
 
+    /** Whether this kernel takes {@code UDP_SEGMENT} (UDP GSO), probed once. */
+    private static final boolean UDP_GSO = probeUdpOption(Libc.UDP_SEGMENT, 0);
+    /** Whether this kernel takes {@code UDP_GRO}, probed once. */
+    private static final boolean UDP_GRO = probeUdpOption(Libc.UDP_GRO, 1);
+
+    /** Whether send batches of UDP ports send runs of equal datagrams as one GSO send ({@code UDP_SEGMENT}). */
+    public static boolean segmentationOffloadAvailable() {
+        return UDP_GSO && batchSendAvailable();
+    }
+
+    /** Whether receive batches of UDP ports take coalesced datagrams ({@code UDP_GRO}) and split them. */
+    public static boolean receiveOffloadAvailable() {
+        return UDP_GRO && batchReceiveAvailable();
+    }
+
+    @Override
+    protected boolean segmentationOffload() {
+        return UDP_GSO;
+    }
+
+    @Override
+    protected boolean enableReceiveOffload() {
+        if (!UDP_GRO) {
+            return false;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment state = Libc.newCallState(arena);
+            final MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_INT, 1);
+            return (int) Libc.SETSOCKOPT.invokeExact(state, fd.fd(), Libc.SOL_UDP, Libc.UDP_GRO, one, 4) == 0;
+        } catch (final Throwable t) {
+            return false;
+        }
+    }
+
+    /** A throw-away UDP socket takes {@code SOL_UDP} option {@code name} with {@code value}. */
+    private static boolean probeUdpOption(final int name, final int value) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment state = Libc.newCallState(arena);
+            final int fd = (int) Libc.SOCKET.invokeExact(state, Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                return false;
+            }
+            try {
+                final MemorySegment v = arena.allocateFrom(ValueLayout.JAVA_INT, value);
+                return (int) Libc.SETSOCKOPT.invokeExact(state, fd, Libc.SOL_UDP, name, v, 4) == 0;
+            } finally {
+                Libc.close(fd);
+            }
+        } catch (final Throwable t) {
+            return false;
+        }
+    }
+
     @Override
     protected boolean stripsIpv4Header() {
         return false;

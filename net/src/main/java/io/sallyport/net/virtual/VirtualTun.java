@@ -27,6 +27,7 @@ public final class VirtualTun implements TunPort {
     private long hostDrops;
     private boolean up = true;
     private boolean closed;
+    private boolean deleted;
 
     public VirtualTun(final String name, final int mtu, final int capacity) {
         if (capacity < 1) {
@@ -48,7 +49,7 @@ public final class VirtualTun implements TunPort {
         if (len > mtu) {
             throw new IllegalArgumentException("packet of " + len + " bytes over MTU " + mtu + " of " + name);
         }
-        if (!up || closed || toEngine.size() >= capacity) {
+        if (!up || closed || deleted || toEngine.size() >= capacity) {
             hostDrops++;
             return false;
         }
@@ -76,9 +77,33 @@ public final class VirtualTun implements TunPort {
         up = isUp;
     }
 
+    /** The host deletes the device ({@code ip link del}): what it queued is gone, both directions fail. */
+    public void delete() {
+        deleted = true;
+        toEngine.clear();
+    }
+
+    @Override
+    public boolean deleted() {
+        return deleted;
+    }
+
+    @Override
+    public void reattach() {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        deleted = false;
+        up = true;
+    }
+
     @Override
     public int read(final byte[] buf, final int off, final int maxLen) {
         Objects.checkFromIndexSize(off, maxLen, buf.length);
+        if (deleted) {
+            counters.failed(PortCounter.RECEIVE_ERROR, 0);
+            return -1;
+        }
         final byte[] p = toEngine.poll();
         if (p == null) {
             return -1;
@@ -92,7 +117,7 @@ public final class VirtualTun implements TunPort {
     @Override
     public boolean write(final byte[] buf, final int off, final int len) {
         Objects.checkFromIndexSize(off, len, buf.length);
-        if (!up || closed) {
+        if (!up || closed || deleted) {
             counters.failed(PortCounter.SEND_DROPPED_ERROR, 0);
             return false;
         }

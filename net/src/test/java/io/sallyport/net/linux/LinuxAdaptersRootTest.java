@@ -233,6 +233,60 @@ class LinuxAdaptersRootTest {
     }
 
     @Test
+    @DisplayName("a TUN device deleted under its queue is reported, can be left out of poll, and is created again on the same queue")
+    void shouldReportADeletedTunAndReattach() {
+        try (LinuxTun tun = NetNamespace.call(ns.name, () -> LinuxTun.open("sptest3", 1300));
+             LinuxReadySet ready = LinuxReadySet.of(List.of(tun))) {
+            final byte[] buf = new byte[2048];
+            while (tun.read(buf, 0, buf.length) >= 0) {
+                // IPv6 noise the kernel sent when the device came up
+            }
+            assertFalse(tun.deleted());
+            ns.run("ip", "-n", ns.name, "link", "del", "sptest3");
+
+            assertEquals(1, ready.await(2000), "a deleted device wakes its poller (POLLERR)");
+            assertEquals(-1, tun.read(buf, 0, buf.length));
+            assertTrue(tun.deleted(), "EBADFD means the device is gone");
+            assertEquals(1, tun.counters().get(PortCounter.RECEIVE_ERROR));
+            assertEquals(1, ready.await(0), "still POLLERR on every poll");
+            ready.ignore(0, true);
+            assertEquals(0, ready.await(100), "an ignored port no longer wakes the poller");
+
+            NetNamespace.call(ns.name, () -> {
+                tun.reattach();
+                return null;
+            });
+            assertFalse(tun.deleted());
+            final LinkState link = control.links().stream().filter(l -> l.name().equals("sptest3"))
+                    .findFirst().orElseThrow(() -> new AssertionError("sptest3 was not created again"));
+            assertTrue(link.up());
+            assertEquals(1300, link.mtu());
+            ready.ignore(0, false);
+            ns.run("ip", "-n", ns.name, "addr", "add", "198.18.99.5/30", "dev", "sptest3");
+            final byte[] packet = TestPackets.ipv4(v4("198.18.99.6"), v4("198.18.99.5"), TestPackets.PROTO_UDP,
+                    TestPackets.udp(7777, 9, new byte[4]));
+            assertTrue(tun.write(packet, 0, packet.length), "the same queue writes into the new device");
+        }
+    }
+
+    @Test
+    @DisplayName("rtnetlink reports address and link changes in the namespace it was opened in")
+    void shouldReportLinkAndAddressChangesThroughRtnetlink() {
+        try (LinuxRouteEvents events = NetNamespace.call(ns.name, LinuxRouteEvents::open)) {
+            assertFalse(events.await(0), "nothing changed yet");
+            ns.run("ip", "-n", ns.name, "addr", "add", "198.18.99.9/32", "dev", "lo");
+            assertTrue(events.await(2000), "address added");
+            assertFalse(events.await(0), "every notification was taken");
+            ns.run("ip", "-n", ns.name, "link", "set", "lo", "mtu", "1400");
+            assertTrue(events.await(2000), "link changed");
+            ns.run("ip", "-n", ns.name, "addr", "del", "198.18.99.9/32", "dev", "lo");
+            assertTrue(events.await(2000), "address deleted");
+        } finally {
+            ns.run("ip", "-n", ns.name, "link", "set", "lo", "mtu", "65536");
+        }
+    }
+
+    @Test
     @DisplayName("routes, rules, addresses and link events through ip; failures name the command")
     void shouldManageRoutesRulesAndReportEvents() {
         try (LinuxTun tun = openTun("sptest3");

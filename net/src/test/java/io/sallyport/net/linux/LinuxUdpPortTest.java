@@ -148,6 +148,58 @@ class LinuxUdpPortTest {
     }
 
     @Test
+    void shouldSendRunsOfEqualDatagramsAsOneGsoSendAndSplitWhatGroJoined() {
+        assertTrue(LinuxUdpPort.segmentationOffloadAvailable(), "UDP_SEGMENT exists on the kernels this runs on (4.18+)");
+        assertTrue(LinuxUdpPort.receiveOffloadAvailable(), "UDP_GRO exists on the kernels this runs on (5.0+)");
+        try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);
+             LinuxUdpPort b = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false, 4 << 20);
+             LinuxUdpPort c = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false, 4 << 20)) {
+            final LinuxReceiveBatch toB = (LinuxReceiveBatch) b.newReceiveBatch();
+            final io.sallyport.net.SendBatch batch = a.newSendBatch();
+            final byte[] buf = new byte[1200];
+            // A run of 40 equal datagrams and a shorter last one to b, then 3 to c, then 2 unequal to b.
+            final int[] lengths = new int[46];
+            for (int i = 0; i < 46; i++) {
+                lengths[i] = i < 40 ? 1200 : i == 40 ? 300 : i < 44 ? 1000 : 700 + i;
+                Arrays.fill(buf, 0, lengths[i], (byte) i);
+                buf[0] = (byte) (i * 3);
+                assertTrue(batch.add(buf, 0, lengths[i], i >= 41 && i < 44 ? c.localAddress() : b.localAddress()));
+            }
+            batch.flush();
+            assertEquals(46, a.counters().get(PortCounter.PACKETS_SENT));
+            final byte[] in = new byte[65535];
+            int seen = 0;
+            int messages = 0;
+            final int[] toBIndex = java.util.stream.IntStream.range(0, 46).filter(i -> i < 41 || i >= 44).toArray();
+            while (seen < toBIndex.length) {
+                assertTrue(b.awaitReadable(2000), "datagrams went missing after " + seen);
+                final int n = toB.receive();
+                messages += toB.lastMessages();
+                for (int k = 0; k < n; k++, seen++) {
+                    final int want = toBIndex[seen];
+                    final int len = toB.copy(k, in, 5, in.length - 5);
+                    assertEquals(lengths[want], len, "datagram " + want);
+                    assertEquals((byte) (want * 3), in[5], "datagram " + want + " first byte");
+                    assertEquals((byte) want, in[5 + len - 1], "datagram " + want + " last byte");
+                    assertEquals(a.localAddress(), toB.source(k));
+                }
+            }
+            assertTrue(messages < 10, "the run arrived joined (GRO), not as 43 messages: " + messages);
+            final io.sallyport.net.ReceiveBatch toC = c.newReceiveBatch();
+            assertTrue(c.awaitReadable(2000));
+            int atC = 0;
+            while (atC < 3) {
+                final int n = toC.receive();
+                assertTrue(n > 0 || c.awaitReadable(2000));
+                for (int k = 0; k < n; k++, atC++) {
+                    assertEquals(1000, toC.copy(k, in, 0, in.length));
+                    assertEquals((byte) ((41 + atC) * 3), in[0]);
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldReceiveWaitingDatagramsInBatchesInOrderWithTheirSources() {
         assertTrue(LinuxUdpPort.recvmmsgAvailable(), "recvmmsg exists on every kernel this runs on");
         try (LinuxUdpPort a = LinuxUdpPort.bind(new InetSocketAddress(LOOPBACK, 0), false);

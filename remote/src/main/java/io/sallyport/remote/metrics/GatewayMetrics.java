@@ -1,10 +1,12 @@
 package io.sallyport.remote.metrics;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -29,6 +31,7 @@ public final class GatewayMetrics implements MultiCollector {
     static final String IPSEC_STATISTICS = "show services ipsec-vpn ipsec statistics detail | display xml";
     static final String IKE_SAS = "show services ipsec-vpn ike security-associations | display xml";
     static final String IKE_STATISTICS = "show services ipsec-vpn ike statistics | display xml";
+    static final String NEGOTIATION_TIMES = "show services ipsec-vpn negotiation-times | display xml";
 
     /** The drop counters of {@code show ... ipsec statistics}: XML element → reason label. */
     private static final Map<String, String> DROPS = drops();
@@ -61,7 +64,8 @@ public final class GatewayMetrics implements MultiCollector {
         return List.of("sallyport_management_up", "sallyport_tunnel_up", "sallyport_ipsec_security_associations",
                 "sallyport_ike_security_associations", "sallyport_tunnel_bytes", "sallyport_tunnel_packets",
                 "sallyport_tunnel_drops", "sallyport_ike_messages", "sallyport_ike_bytes", "sallyport_ipsec_sas_created",
-                "sallyport_ipsec_sas_deleted", "sallyport_ipsec_rekeys", "sallyport_dpd_messages", "sallyport_dpd_missed");
+                "sallyport_ipsec_sas_deleted", "sallyport_ipsec_rekeys", "sallyport_dpd_messages", "sallyport_dpd_missed",
+                "sallyport_ike_handshake_duration_seconds");
     }
 
     @Override
@@ -71,13 +75,16 @@ public final class GatewayMetrics implements MultiCollector {
         Optional<Element> statistics = read(IPSEC_STATISTICS);
         Optional<Element> ikeSas = read(IKE_SAS);
         Optional<Element> ikeStatistics = read(IKE_STATISTICS);
-        boolean up = ipsecSas.isPresent() && statistics.isPresent() && ikeSas.isPresent() && ikeStatistics.isPresent();
+        Optional<Element> negotiationTimes = read(NEGOTIATION_TIMES);
+        boolean up = ipsecSas.isPresent() && statistics.isPresent() && ikeSas.isPresent() && ikeStatistics.isPresent()
+                && negotiationTimes.isPresent();
         out.add(gauge("sallyport_management_up", "1 when the daemon answered every show command of this scrape",
                 List.of(GaugeDataPointSnapshot.builder().value(up ? 1 : 0).build())));
         ipsecSas.ifPresent(x -> tunnels(x, out));
         statistics.ifPresent(x -> traffic(x, out));
         ikeSas.ifPresent(x -> ikeSas(x, out));
         ikeStatistics.ifPresent(x -> ike(x, out));
+        negotiationTimes.ifPresent(x -> handshakes(x, out));
         return new MetricSnapshots(out);
     }
 
@@ -187,6 +194,27 @@ public final class GatewayMetrics implements MultiCollector {
         out.add(counter("sallyport_ipsec_rekeys", "IPsec SA rekeys under the peer's IKE SA", rekeys));
         out.add(counter("sallyport_dpd_messages", "dead peer detection messages, by kind", dpd));
         out.add(counter("sallyport_dpd_missed", "dead peer detection requests that got no answer", missed));
+    }
+
+    /** The buckets of {@code show services ipsec-vpn negotiation-times} as a classic histogram. */
+    private static void handshakes(Element reply, List<MetricSnapshot> out) {
+        List<Element> info = all(reply, "sallyport-negotiation-times-information");
+        if (info.isEmpty()) return;
+        Element root = info.getFirst();
+        List<Double> bounds = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
+        for (Element bucket : all(root, "negotiation-time-bucket")) {
+            String bound = text(bucket, "upper-bound-seconds");
+            bounds.add(bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound));
+            counts.add((long) number(bucket, "negotiation-count"));
+        }
+        if (bounds.isEmpty() || bounds.getLast() != Double.POSITIVE_INFINITY) return;
+        out.add(HistogramSnapshot.builder().name("sallyport_ike_handshake_duration_seconds")
+                .help("time from the first message of the exchange that made an IKE SA to the SA being established")
+                .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                        .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
+                        .sum(number(root, "negotiation-seconds-total")).build())
+                .build());
     }
 
     private static GaugeSnapshot gauge(String name, String help, List<GaugeDataPointSnapshot> points) {

@@ -21,7 +21,7 @@ class DashboardTest {
         String json = Files.readString(DASHBOARD);
         Set<String> used = new TreeSet<>();
         Matcher m = Pattern.compile("sallyport_[a-z_]+").matcher(json);
-        while (m.find()) used.add(m.group().replaceAll("_total$", ""));
+        while (m.find()) used.add(m.group().replaceAll("_(total|bucket|sum|count)$", ""));
         List<String> served = new GatewayMetrics(line -> null).getPrometheusNames();
         assertTrue(used.size() >= 8, used.toString());
         assertEquals(Set.of(), used.stream().filter(n -> !served.contains(n)).collect(java.util.stream.Collectors.toSet()));

@@ -113,6 +113,27 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void theHandshakeHistogramCountsTheLabsIkeSaAsShowDoes() throws Exception {
+        Map<String, Double> samples = parsed(scrape());
+        String show = daemon.show("show services ipsec-vpn negotiation-times");
+        Matcher m = Pattern.compile("IKE SAs established: (\\d+), total negotiation time: ([0-9.]+) s").matcher(show);
+        assertTrue(m.find(), show);
+        long established = Long.parseLong(m.group(1));
+        assertTrue(established >= 1, "the lab negotiated router1's IKE SA before the scrape: " + show);
+        assertEquals(established, samples.get("sallyport_ike_handshake_duration_seconds_count{}").longValue(), samples.toString());
+        assertEquals(established, samples.get("sallyport_ike_handshake_duration_seconds_bucket{le=\"+Inf\"}").longValue());
+        assertEquals(Double.parseDouble(m.group(2)), samples.get("sallyport_ike_handshake_duration_seconds_sum{}"), 1e-6);
+        // Cumulative buckets never fall, and the one of 30 s holds every handshake of the lab.
+        double previous = 0;
+        for (String le : List.of("0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0", "30.0")) {
+            double v = samples.get("sallyport_ike_handshake_duration_seconds_bucket{le=\"" + le + "\"}");
+            assertTrue(v >= previous, le + " in " + samples);
+            previous = v;
+        }
+        assertEquals(established, (long) previous);
+    }
+
+    @Test
     void withoutADaemonTheEndpointSaysSoAndStillServesTheJvm() throws Exception {
         daemon.close();
         daemon = null;

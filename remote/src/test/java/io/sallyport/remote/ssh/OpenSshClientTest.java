@@ -138,16 +138,52 @@ class OpenSshClientTest {
     }
 
     @Test
+    void openSshAcceptsTheEd25519HostKeyItWasToldToExpect() throws Exception {
+        // ssh-keygen derives the public key from the private one the daemon wrote; OpenSSH then
+        // insists on exactly that host key (ssh-ed25519 only, strict checking).
+        Path key = fixture.state.resolve("ssh").resolve("ssh_host_ed25519_key");
+        var pub = RemoteFixture.run(List.of("ssh-keygen", "-y", "-f", key.toString()));
+        assertEquals(0, pub.code(), pub.err());
+        assertTrue(pub.out().startsWith("ssh-ed25519 "), pub.out());
+        Path knownHosts = Files.createTempFile("known_hosts", "");
+        try {
+            Files.writeString(knownHosts, "[127.0.0.1]:" + fixture.sshPort + " " + pub.out());
+            List<String> cmd = new java.util.ArrayList<>(List.of("sshpass", "-p", RemoteFixture.ADMIN_PASSWORD, "ssh",
+                    "-p", String.valueOf(fixture.sshPort), "-o", "HostKeyAlgorithms=ssh-ed25519", "-o", "StrictHostKeyChecking=yes",
+                    "-o", "UserKnownHostsFile=" + knownHosts, "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10",
+                    "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password",
+                    "admin@127.0.0.1", "show configuration system | match host-name"));
+            var r = RemoteFixture.run(cmd);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("host-name"), r.out());
+            // Another Ed25519 key under the same name is refused by the client: the check is real.
+            Path other = knownHosts.resolveSibling(knownHosts.getFileName() + "-other");
+            assertEquals(0, RemoteFixture.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.toString())).code());
+            Files.writeString(knownHosts, "[127.0.0.1]:" + fixture.sshPort + " " + Files.readString(other.resolveSibling(other.getFileName() + ".pub")));
+            Files.delete(other);
+            Files.delete(other.resolveSibling(other.getFileName() + ".pub"));
+            var refused = RemoteFixture.run(cmd);
+            assertTrue(refused.code() != 0 && refused.err().contains("HOST IDENTIFICATION HAS CHANGED"), refused.err());
+        } finally {
+            Files.deleteIfExists(knownHosts);
+        }
+    }
+
+    @Test
     void hostKeysAreOwnerOnlyAndSurviveARestart() throws Exception {
         Path keys = fixture.state.resolve("ssh");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
         Path ecdsa = keys.resolve("ssh_host_ecdsa_key");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ecdsa)));
+        Path ed25519 = keys.resolve("ssh_host_ed25519_key");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ed25519)));
         String before = Files.readString(ecdsa);
+        String beforeEd25519 = Files.readString(ed25519);
         remote.close();
         remote = new RemoteAccess(fixture.state, "test-host");
         remote.configure(fixture.active());
         assertEquals(before, Files.readString(ecdsa));
+        assertEquals(beforeEd25519, Files.readString(ed25519));
         var r = RemoteFixture.run(RemoteFixture.with(fixture.sshWithPassword(RemoteFixture.ADMIN_PASSWORD, "admin"), "show configuration system | match host-name"));
         assertEquals(0, r.code(), r.err());
     }

@@ -1,0 +1,196 @@
+package io.sallyport.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * IKEv1 main mode with RSA signatures (RFC 2409 §5.1): Sallyport as gw-a, its IKE policy without
+ * {@code version 2} (the Junos default), against strongSwan 5.9.8 with the harness's ikev1-cert
+ * variant as gw-b. Sallyport's CA certificate, certificate and key arrive only through its own
+ * {@code request security pki ...} commands. Both roles carry pings; a strongSwan peer with a
+ * certificate from another CA is refused with the reason in the show output. Own namespace
+ * prefix {@code sv1c-}.
+ */
+@Tag("interop")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SallyportIkev1CertificatesTest {
+
+    @RegisterExtension
+    static final Testbed BED = new Testbed("sv1c-", Harness.Topology.DIRECT);
+    static final String HOST_A = "198.18.1.10";
+    static final String HOST_B = "198.18.2.10";
+    static final String SHOW_IKE = "show services ipsec-vpn ike security-associations";
+    static final String SHOW_SETS = "show services service-sets";
+    /** Sallyport's ESP proposal (aes-128-gcm, PFS group14); the IKE one is the template's default. */
+    static final Map<String, String> PEER_ENV = Map.of("INTEROP_ESP_PROPOSALS", "aes128gcm16-modp2048");
+
+    private final Harness h = BED.harness();
+    private static Path pki;
+
+    @BeforeAll
+    static void makePki() {
+        Harness h = BED.harness();
+        h.script("make-certs.sh").orThrow();
+        pki = h.stateDir().resolve("pki");
+        Map<String, String> env = Map.of("STRONGSWAN_CONF", pki.resolve("pki-strongswan.conf").toString());
+        String o = "C=XX, O=IPsec Interop Test";
+        sh(h, env, "pki --gen --type rsa --size 2048 --outform pem > wrong-ca.key");
+        sh(h, env, "pki --self --ca --lifetime 365 --in wrong-ca.key --type rsa --dn '" + o + ", CN=Wrong CA' --outform pem > wrong-ca.pem");
+        sh(h, env, "pki --gen --type rsa --size 2048 --outform pem > bad.key");
+        sh(h, env, "pki --pub --in bad.key --type rsa | pki --issue --lifetime 365 --cacert wrong-ca.pem --cakey wrong-ca.key --dn '"
+                + o + ", CN=gw-b-wrong.example.net' --san gw-b-wrong.example.net --outform pem > wrong.pem");
+    }
+
+    private static void sh(Harness h, Map<String, String> env, String command) {
+        h.run(List.of("sh", "-c", "cd " + pki + " && " + command), env, 60).orThrow();
+    }
+
+    @AfterEach
+    void stop() {
+        BED.stopDaemons();
+    }
+
+    /** The IKEv2 certificate configuration with {@code version 2} removed: IKEv1 main mode, as Junos defaults. */
+    private static String ikev1CertificateConfig(String establish) {
+        String v2 = SallyportCertificatesTest.certificateConfig(establish);
+        assertTrue(v2.contains("policy ike-pol { version 2; "), v2);
+        return v2.replace("policy ike-pol { version 2; ", "policy ike-pol { ");
+    }
+
+    /** A daemon whose certificate store starts empty, loaded by the operator's commands. */
+    private SallyportDaemon daemon(String name, String establish) {
+        h.run(List.of("rm", "-rf", h.stateDir().resolve("sallyport-" + name).resolve("pki").toString()), Map.of(), 10).orThrow();
+        SallyportDaemon d = BED.daemon("gw-a", name, ikev1CertificateConfig(establish));
+        String ca = d.cli("request security pki ca-certificate load ca-profile interop filename " + pki.resolve("ca.pem"));
+        assertTrue(ca.endsWith("CA certificate for profile interop loaded successfully\n"), ca);
+        assertEquals("Local certificate gw-a loaded successfully\n", d.cli("request security pki local-certificate load certificate-id gw-a filename "
+                + pki.resolve("gw-a.pem") + " key " + pki.resolve("gw-a.key")));
+        return d;
+    }
+
+    private void assertTunnelUp() {
+        h.waitSa("gw-b", 30).orThrow();
+        SwanSas sas = h.rawSas("gw-b");
+        assertTrue(sas.established(), "strongSwan IKE_SA not ESTABLISHED:\n" + sas.raw());
+        assertTrue(sas.raw().contains("version=1"), "strongSwan speaks IKEv1:\n" + sas.raw());
+        assertEquals(1, sas.installedChildren().size(), "one CHILD_SA INSTALLED:\n" + sas.raw());
+    }
+
+    private void assertPingsBothWays(int count) {
+        Ping ab = h.ping("host-a", HOST_B, count, 0.2);
+        assertTrue(ab.allAnswered(), "host-a -> host-b: " + ab.output());
+        Ping ba = h.ping("host-b", HOST_A, count, 0.2);
+        assertTrue(ba.allAnswered(), "host-b -> host-a: " + ba.output());
+    }
+
+    private void assertSignedMainMode(SallyportDaemon d, String role) {
+        String detail = d.cli(SHOW_IKE + " detail");
+        System.out.println("evidence:\n" + detail);
+        assertTrue(detail.contains("Role: " + role + ", State: Matured"), detail);
+        assertTrue(detail.contains("Exchange type: Main, Authentication method: RSA-signatures"), detail);
+        String charon = h.sas("gw-b");
+        System.out.println("evidence (strongSwan):\n" + charon);
+        assertTrue(charon.contains("gw-a.example.net"), charon);
+    }
+
+    @Test
+    @Order(1)
+    void sallyportInitiatesMainModeWithRsaSignatures() {
+        h.peerStart("gw-b", "ikev1-cert", PEER_ENV);
+        SallyportDaemon d = daemon("v1cert-initiator", "immediately");
+        assertTunnelUp();
+        assertPingsBothWays(3);
+        assertSignedMainMode(d, "Initiator");
+        String log;
+        try {
+            log = Files.readString(h.stateDir().resolve(h.ns("gw-b")).resolve("charon.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertTrue(log.contains("authentication of 'gw-a.example.net' with RSA_EMSA_PKCS1_NULL successful"), log);
+    }
+
+    @Test
+    @Order(2)
+    void strongswanInitiatesSallyportRespondsWithRsaSignatures() {
+        h.peerStart("gw-b", "ikev1-cert", PEER_ENV);
+        SallyportDaemon d = daemon("v1cert-responder", "responder-only");
+        Harness.Result init = h.initiate("gw-b", 30);
+        System.out.println("evidence: " + init.stdout().lines().filter(l -> l.contains("authentication of")
+                || l.contains("established")).toList());
+        init.orThrow();
+        assertTunnelUp();
+        assertPingsBothWays(3);
+        assertSignedMainMode(d, "Responder");
+    }
+
+    /** Aggressive mode with signatures: strongSwan answers it without the pre-shared-key risk switch. */
+    @Test
+    @Order(4)
+    void sallyportInitiatesAggressiveModeWithRsaSignatures() {
+        h.peerStart("gw-b", "ikev1-cert", Map.of("INTEROP_ESP_PROPOSALS", "aes128gcm16-modp2048", "INTEROP_AGGRESSIVE", "yes"));
+        h.run(List.of("rm", "-rf", h.stateDir().resolve("sallyport-v1cert-aggressive").resolve("pki").toString()), Map.of(), 10).orThrow();
+        String config = ikev1CertificateConfig("immediately").replace("policy ike-pol { ", "policy ike-pol { mode aggressive; ");
+        SallyportDaemon d = BED.daemon("gw-a", "v1cert-aggressive", config);
+        d.cli("request security pki ca-certificate load ca-profile interop filename " + pki.resolve("ca.pem"));
+        d.cli("request security pki local-certificate load certificate-id gw-a filename " + pki.resolve("gw-a.pem")
+                + " key " + pki.resolve("gw-a.key"));
+        assertTunnelUp();
+        assertPingsBothWays(3);
+        String detail = d.cli(SHOW_IKE + " detail");
+        System.out.println("evidence:\n" + detail);
+        assertTrue(detail.contains("Exchange type: Aggressive, Authentication method: RSA-signatures"), detail);
+    }
+
+    @Test
+    @Order(3)
+    void wrongCaPeerRefusedWithTheReasonShown() {
+        try {
+            Path dir = h.stateDir().resolve("swan-v1-wrong");
+            Files.createDirectories(dir.resolve("x509"));
+            Files.createDirectories(dir.resolve("private"));
+            Files.copy(pki.resolve("wrong.pem"), dir.resolve("x509/wrong.pem"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(pki.resolve("bad.key"), dir.resolve("private/bad.key"), StandardCopyOption.REPLACE_EXISTING);
+            String template = Files.readString(Testbed.repoRoot().resolve("interop/harness/conf/ikev1-cert/gw-b.conf"));
+            assertTrue(template.contains("certs = gw-b.pem"), template);
+            Files.writeString(dir.resolve("swanctl.conf"), template.replace("certs = gw-b.pem", "certs = wrong.pem"));
+            // Its own identity, so that strongSwan signs with this certificate's key (IKEv1 picks the
+            // key by identity, and the harness also installs the good gw-b.pem).
+            h.peerStart("gw-b", dir.toString(), Map.of("INTEROP_ESP_PROPOSALS", "aes128gcm16-modp2048",
+                    "INTEROP_GWB_CERT_ID", "gw-b-wrong.example.net"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        SallyportDaemon d = daemon("v1cert-wrong-ca", "immediately");
+        String reason = "authentication failed: certificate not issued by a trusted CA: issuer CN=Wrong CA";
+        List<String> seen = new ArrayList<>();
+        boolean said = Testbed.await(Duration.ofSeconds(30), () -> {
+            String show = d.cli(SHOW_SETS);
+            seen.add(show);
+            return show.contains(reason);
+        });
+        System.out.println("evidence:\n" + seen.getLast());
+        assertTrue(said, "expected '" + reason + "' in:\n" + seen.getLast() + "\n" + d.log());
+        // strongSwan responded with message 6 and held its SA: Sallyport's AUTHENTICATION-FAILED ends it.
+        assertTrue(Testbed.await(Duration.ofSeconds(10), () -> !h.rawSas("gw-b").established()),
+                "strongSwan must not keep an established ISAKMP SA:\n" + h.rawSas("gw-b").raw());
+    }
+}
