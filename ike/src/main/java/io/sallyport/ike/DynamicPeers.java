@@ -28,8 +28,11 @@ public final class DynamicPeers {
         return instance(template, where, remote.getAddress());
     }
 
-    /** The instance of {@code template} named with the address part {@code where} of a sibling instance. */
-    static PeerConfig instance(PeerConfig template, String where, InetAddress remote) {
+    /**
+     * The instance of {@code template} whose name ends in {@code where} (the address part of an
+     * instance name: a NAT-T peer's IKE SA moves to port 4500, its name stays), at {@code remote}.
+     */
+    public static PeerConfig instance(PeerConfig template, String where, InetAddress remote) {
         return new PeerConfig(template.name() + "@" + where, template.localAddress(), remote, template.localId(),
                 template.remoteId(), template.authenticator(), template.ikeProposals(), template.childProposals(),
                 template.localSelectors(), template.remoteSelectors(), template.dpd(), template.natTraversal(), false,

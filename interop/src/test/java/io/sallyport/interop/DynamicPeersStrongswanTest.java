@@ -21,9 +21,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12: Sallyport as gw-a with an IKE access profile and no configuration naming any peer;
- * three strongSwan IKEv2 initiators from three addresses: gw-b (192.0.2.2, host-b behind it) and
- * two branches in namespaces of this class (br3 at 203.0.113.2, br4 at 203.0.113.10, each on its
- * own link to gw-a, protecting 198.18.3.0/24 and 198.18.4.0/24 on a loopback address).
+ * four strongSwan IKEv2 initiators from four addresses: gw-b (192.0.2.2, host-b behind it) and
+ * branches in namespaces of this class (br3 at 203.0.113.2, br4 at 203.0.113.10, each on its own
+ * link to gw-a; br5 at 198.51.100.2 behind nat5, a port-randomising NAT at 203.0.113.18), each
+ * protecting 198.18.N.0/24 with 198.18.N.1 on its loopback.
  */
 @Tag("interop")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -147,9 +148,27 @@ class DynamicPeersStrongswanTest {
     static void branches() {
         branch("br3", "203.0.113.1", "203.0.113.2", "198.18.3.1");
         branch("br4", "203.0.113.9", "203.0.113.10", "198.18.4.1");
+        // br5 behind a port-randomising NAT (nat5, public 203.0.113.18), its own address 198.51.100.2.
+        branch("nat5", "203.0.113.17", "203.0.113.18", null);
+        Harness h = BED.harness();
+        ns("ip", "netns", "add", h.ns("br5"));
+        ns("ip", "-n", h.ns("br5"), "link", "set", "lo", "up");
+        ns("ip", "-n", h.ns("nat5"), "link", "add", "inside", "type", "veth", "peer", "name", "wan", "netns", h.ns("br5"));
+        ns("ip", "-n", h.ns("nat5"), "addr", "add", "198.51.100.1/24", "dev", "inside");
+        ns("ip", "-n", h.ns("nat5"), "link", "set", "inside", "up");
+        ns("ip", "-n", h.ns("br5"), "addr", "add", "198.51.100.2/24", "dev", "wan");
+        ns("ip", "-n", h.ns("br5"), "link", "set", "wan", "up");
+        ns("ip", "-n", h.ns("br5"), "route", "add", "default", "via", "198.51.100.1");
+        ns("ip", "-n", h.ns("br5"), "addr", "add", "198.18.5.1/32", "dev", "lo");
+        ns("ip", "netns", "exec", h.ns("nat5"), "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        ns("ip", "netns", "exec", h.ns("nat5"), "nft", "add table ip dyn_nat; add chain ip dyn_nat post { type nat hook postrouting"
+                + " priority srcnat; policy accept; }; add rule ip dyn_nat post oifname wan ip saddr 198.51.100.0/24 masquerade random");
     }
 
-    /** A branch namespace joined to gw-a by link {@code role}: gw-a's end is {@code gwEnd}, the branch is {@code address}. */
+    /**
+     * A namespace joined to gw-a by link {@code role}: gw-a's end is {@code gwEnd}, the namespace's
+     * is {@code address}; {@code lanAddress} (null: none) on its loopback stands for its protected network.
+     */
     private static void branch(String role, String gwEnd, String address, String lanAddress) {
         Harness h = BED.harness();
         String link = role;
@@ -162,7 +181,9 @@ class DynamicPeersStrongswanTest {
         ns("ip", "-n", nsName, "addr", "add", address + "/29", "dev", "wan");
         ns("ip", "-n", nsName, "link", "set", "wan", "up");
         ns("ip", "-n", nsName, "route", "add", "192.0.2.0/24", "via", gwEnd);
-        ns("ip", "-n", nsName, "addr", "add", lanAddress + "/32", "dev", "lo");
+        if (lanAddress != null) {
+            ns("ip", "-n", nsName, "addr", "add", lanAddress + "/32", "dev", "lo");
+        }
     }
 
     private Ping pingFrom(String role, String source, String to) {
@@ -180,7 +201,7 @@ class DynamicPeersStrongswanTest {
     @AfterAll
     static void removeBranchNamespaces() {
         Harness harness = BED.harness();
-        for (String role : List.of("br3", "br4")) {
+        for (String role : List.of("br3", "br4", "br5", "nat5")) {
             harness.run(List.of("ip", "netns", "del", harness.ns(role)), Map.of(), 20);
         }
     }
@@ -196,10 +217,11 @@ class DynamicPeersStrongswanTest {
         h.peerStart("gw-b", swanConfig("gw-b", "192.0.2.2", "gw-b.example.net", "198.18.2.0/24", PSK).toString(), Map.of());
         startBranch("br3", "203.0.113.2", "br3.example.net", "198.18.3.0/24", PSK);
         startBranch("br4", "203.0.113.10", "br4.example.net", "198.18.4.0/24", PSK);
-        for (String role : List.of("gw-b", "br3", "br4")) {
+        startBranch("br5", "198.51.100.2", "br5.example.net", "198.18.5.0/24", PSK);
+        for (String role : List.of("gw-b", "br3", "br4", "br5")) {
             h.initiate(role, 30);
         }
-        for (String role : List.of("gw-b", "br3", "br4")) {
+        for (String role : List.of("gw-b", "br3", "br4", "br5")) {
             h.waitSa(role, 30).orThrow();
         }
         Ping b = h.ping("host-b", "198.18.1.10", 3, 0.3);
@@ -207,18 +229,21 @@ class DynamicPeersStrongswanTest {
         Ping three = pingFrom("br3", "198.18.3.1", "198.18.1.10");
         Ping four = pingFrom("br4", "198.18.4.1", "198.18.1.10");
         Ping toFour = Ping.parse(h.inNs("host-a", 20, "ping", "-c", "3", "-i", "0.3", "-W", "2", "198.18.4.1").stdout());
+        Ping five = pingFrom("br5", "198.18.5.1", "198.18.1.10");
+        Ping toFive = Ping.parse(h.inNs("host-a", 20, "ping", "-c", "3", "-i", "0.3", "-W", "2", "198.18.5.1").stdout());
         String ike = cli("show services ipsec-vpn ike security-associations");
         String ipsec = cli("show services ipsec-vpn ipsec security-associations");
         System.out.println("evidence: host-b->host-a " + b + "; host-a->host-b " + a + "; br3 " + three + "; br4 " + four
-                + "; host-a->br4 " + toFour + "\n" + ike + ipsec + cli("show services service-sets"));
-        for (Ping p : List.of(b, a, three, four, toFour)) {
+                + "; host-a->br4 " + toFour + "; br5 behind the NAT " + five + "; host-a->br5 " + toFive + "\n" + ike + ipsec
+                + cli("show services service-sets"));
+        for (Ping p : List.of(b, a, three, four, toFour, five, toFive)) {
             assertTrue(p.allAnswered(), p.output());
         }
-        for (String peer : List.of("192.0.2.2", "203.0.113.2", "203.0.113.10")) {
+        for (String peer : List.of("192.0.2.2", "203.0.113.2", "203.0.113.10", "203.0.113.18")) {
             assertTrue(ike.contains(peer), ike);
             assertTrue(ipsec.contains("Remote gateway: " + peer), ipsec);
         }
-        assertTrue(ike.lines().filter(l -> l.contains("Matured")).count() == 3, ike);
+        assertTrue(ike.lines().filter(l -> l.contains("Matured")).count() == 4, ike);
         reconnectFromANewAddress();
         killedBranchIsClearedByDeadPeerDetection();
     }

@@ -49,6 +49,10 @@ class DynamicPeersTest {
         return Lab.start(Topology.parse(TOPOLOGY, "dedicated.lab", files::get));
     }
 
+    private static String routes(Lab lab) {
+        return lab.node("router1").orElseThrow().control().routes().toString();
+    }
+
     private static Set<String> unitsInUse(LabRouter r1) {
         return r1.gateway().tunnels().stream().filter(t -> t.current() != null).map(t -> t.plan().insideInterface())
                 .collect(Collectors.toSet());
@@ -70,8 +74,12 @@ class DynamicPeersTest {
             String connected = r1.gateway().tunnels().stream().map(TunnelState::plan).map(p -> p.remoteGateway().getHostAddress())
                     .filter(a -> !a.equals("192.168.255.13")).findFirst().orElseThrow();
             String gone = connected.equals("192.168.255.11") ? "branch1" : "branch2";
+            String goneNet = gone.equals("branch1") ? "10.0.1.0/25" : "10.0.1.128/25";
+            assertTrue(routes(lab).contains(goneNet), routes(lab));
             lab.fault(gone, "router1", new Lab.Fault.Down());
             r1.execute("clear services ipsec-vpn ike security-associations " + connected);
+            // The reverse route goes with the peer's tunnel.
+            assertTrue(lab.simulation().runUntil(() -> !routes(lab).contains(goneNet), MINUTE), routes(lab));
             assertTrue(lab.simulation().runUntil(() -> r1.gateway().tunnels().stream()
                     .anyMatch(t -> t.current() != null && t.plan().remoteGateway().getHostAddress().equals("192.168.255.13")), MINUTE),
                     () -> r1.execute("show services service-sets").text());

@@ -1048,7 +1048,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             kmd.command(new Command.DeleteIkeSa(a.peer()));
             return null;
         }
-        PeerConfig instance = DynamicPeers.instance(d.template(template.get()).orElseThrow(), a.remote());
+        PeerConfig instance = DynamicPeers.instance(d.template(template.get()).orElseThrow(), where.get(), a.remote().getAddress());
         IpPrefix localPrefix = prefixOf(a.localSelectors());
         IpPrefix remotePrefix = prefixOf(a.remoteSelectors());
         // The lowest tunnel index no configured tunnel and no connected peer of the set holds.
@@ -1061,10 +1061,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
         TunnelPlan plan = new TunnelPlan(a.peer(), rt.plan().name(), d.profile(), "client *", index, unit,
                 rt.plan().localGateway().orElseThrow(), a.remote().getAddress(), localPrefix, remotePrefix,
-                Optional.of(new PeerConfig(instance.name(), instance.localAddress(), a.remote().getAddress(),
-                        instance.localId(), instance.remoteId(), instance.authenticator(), instance.ikeProposals(),
-                        instance.childProposals(), instance.localSelectors(), instance.remoteSelectors(), instance.dpd(),
-                        instance.natTraversal(), false, instance.natKeepaliveSeconds(), instance.exchange())),
+                Optional.of(instance),
                 Optional.empty(), Optional.empty(), Optional.empty(), d.esp(), d.algorithms(), Optional.empty());
         Tunnel state = new Tunnel(plan, nextTunnelKey++);
         state.dynamic = true;
