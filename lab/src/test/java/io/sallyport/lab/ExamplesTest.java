@@ -61,7 +61,7 @@ class ExamplesTest {
             assertTrue(local.contains("Certificate identifier: local-entrust2\n  Issued to: router2.example.com, Issued by: juniper"),
                     local);
             String ike = r2.execute("show services ipsec-vpn ike security-associations detail").text();
-            assertTrue(ike.contains("Authentication method: RSA-signatures"), ike);
+            assertTrue(ike.contains("Exchange type: Main, Authentication method: RSA-signatures"), ike); // IKEv1, as the reference
             certificateCache(r2);
         }
     }
