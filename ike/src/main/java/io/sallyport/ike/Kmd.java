@@ -408,9 +408,10 @@ public final class Kmd {
     }
 
     /**
-     * A dynamic peer whose IKE_AUTH (the datagram that just established its SA) brought no child SA (its selectors fit no allowed proxy pair,
-     * or its proposals no IPsec proposal) has nothing to keep an IKE SA for: it is deleted, with
-     * the refusal kmd traced just now as the reason the gateway shows.
+     * A dynamic peer whose IKE_AUTH (the datagram that just established its SA) brought no child
+     * SA (its selectors fit no allowed proxy pair, or its proposals no IPsec proposal) has nothing
+     * to keep an IKE SA for: it is deleted, with the refusal kmd traced just now as the reason the
+     * gateway shows.
      */
     private void refuseChildless(IkeSession s, long now, int mark, List<Action> out) {
         if (s.initiator || s.state != IkeSession.State.ESTABLISHED || !s.children.isEmpty() || s.busy()
