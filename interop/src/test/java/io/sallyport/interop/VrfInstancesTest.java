@@ -106,6 +106,13 @@ class VrfInstancesTest {
         assertTrue(rules.contains("1500:\tfrom all fwmark 0x7d0 lookup 2000"), rules);
         assertTrue(wanTable.contains("192.0.2.0/24 dev wan"), wanTable);
         assertTrue(ping.allAnswered(), ping.output());
+        // Show output names the local gateway's instance, and routing-instance filters by it.
+        String ike = a.cli("show services ipsec-vpn ike security-associations detail routing-instance wan");
+        assertTrue(ike.contains("Routing instance: wan"), ike);
+        String ipsec = a.cli("show services ipsec-vpn ipsec security-associations detail routing-instance wan");
+        assertTrue(ipsec.contains("ss1"), ipsec);
+        String none = a.cli("show services ipsec-vpn ike security-associations routing-instance default");
+        assertTrue(!none.contains("192.0.2.2"), none);
         a.close();
         assertTrue(!h.inNs("gw-a", 10, "ip", "rule").stdout().contains("fwmark"), "rules removed at shutdown");
     }

@@ -23,8 +23,8 @@ public sealed interface OperationalCommand {
      * Which SAs or tunnels a command is about (reference §4.1 options); empty means all.
      *
      * @param peer          the IKE {@code peer-address}, or the IPsec {@code remote-gateway}/{@code remote-gw}
-     * @param routingInstance {@code routing-instance NAME}: Sallyport's IKE gateways are all in
-     *                      {@code default}, so another name matches nothing
+     * @param routingInstance {@code routing-instance NAME}: the routing instance of the service set's
+     *                      local gateway ({@code local-gateway A routing-instance R}, else {@code default})
      */
     record Filter(Optional<String> serviceSet, Optional<String> peer, OptionalInt tunnelIndex,
                   Optional<String> routingInstance) {

@@ -237,7 +237,8 @@ public final class Planner {
         }
         return new ServiceSetPlan(set.name(), kind, devices, local,
                 local.flatMap(a -> unitWithAddress(config, a)), tunnels, problem,
-                options.localGateway().flatMap(IpsecVpnOptions.LocalGateway::gwInterface), dynamic);
+                options.localGateway().flatMap(IpsecVpnOptions.LocalGateway::gwInterface), dynamic,
+                options.localGateway().map(IpsecVpnOptions.LocalGateway::routingInstance).orElse(ServiceSetPlan.DEFAULT_INSTANCE));
     }
 
     /**

@@ -14,11 +14,14 @@ import java.util.Optional;
  * @param gwInterface      {@code local-gateway ... gw-interface IFL}: the runtime watches the local
  *                         gateway and suspends the set while it is down (no IKE, no data plane)
  * @param dynamic          the set's dynamic endpoints ({@code ike-access-profile}), if any
+ * @param routingInstance  {@code local-gateway A routing-instance R}: where the set's IKE and ESP
+ *                         run ({@code default} unless configured), as show output names it
  */
 public record ServiceSetPlan(String name, Kind kind, List<InsideDevice> devices,
                              Optional<InetAddress> localGateway, Optional<String> localGatewayInterface,
                              List<TunnelPlan> tunnels, Optional<String> problem,
-                             Optional<String> gwInterface, Optional<DynamicEndpointPlan> dynamic) {
+                             Optional<String> gwInterface, Optional<DynamicEndpointPlan> dynamic,
+                             String routingInstance) {
 
     public enum Kind { NEXT_HOP, INTERFACE }
 
@@ -27,11 +30,15 @@ public record ServiceSetPlan(String name, Kind kind, List<InsideDevice> devices,
         tunnels = List.copyOf(tunnels);
     }
 
-    /** A service set without dynamic endpoints. */
+    /** The routing instance of a local gateway configured without one. */
+    public static final String DEFAULT_INSTANCE = "default";
+
+    /** A service set without dynamic endpoints, its local gateway in the default instance. */
     public ServiceSetPlan(String name, Kind kind, List<InsideDevice> devices, Optional<InetAddress> localGateway,
                           Optional<String> localGatewayInterface, List<TunnelPlan> tunnels, Optional<String> problem,
                           Optional<String> gwInterface) {
-        this(name, kind, devices, localGateway, localGatewayInterface, tunnels, problem, gwInterface, Optional.empty());
+        this(name, kind, devices, localGateway, localGatewayInterface, tunnels, problem, gwInterface, Optional.empty(),
+                DEFAULT_INSTANCE);
     }
 
     /** The set's own inside service interface (empty for a set bound to none). */

@@ -47,7 +47,6 @@ import java.util.function.Supplier;
 public final class GatewayManagement implements ManagementApi {
     public static final String RELOAD = "request sallyport reload";
     /** Sallyport runs every IKE gateway in inet.0 (VRF routing instances are not supported yet). */
-    static final String DEFAULT_INSTANCE = "default";
 
     private final Gateway gateway;
     private final Supplier<Reply> reload;
@@ -182,12 +181,18 @@ public final class GatewayManagement implements ManagementApi {
         }).orElse(report);
     }
 
-    /** The tunnels a command's options name (all IKE gateways are in routing instance default). */
-    private static java.util.function.Predicate<TunnelPlan> matching(OperationalCommand.Filter f) {
+    /** The tunnels a command's options name ({@code routing-instance}: their set's local gateway's). */
+    private java.util.function.Predicate<TunnelPlan> matching(OperationalCommand.Filter f) {
         return t -> f.serviceSet().map(t.serviceSet()::equals).orElse(true)
                 && f.peer().map(p -> t.remoteGateway() != null && address(p).equals(t.remoteGateway())).orElse(true)
                 && (f.tunnelIndex().isEmpty() || f.tunnelIndex().getAsInt() == t.tunnelIndex())
-                && f.routingInstanceMatches(DEFAULT_INSTANCE);
+                && f.routingInstanceMatches(routingInstance(t.serviceSet()));
+    }
+
+    /** The routing instance of {@code serviceSet}'s local gateway. */
+    private String routingInstance(String serviceSet) {
+        return gateway.serviceSets().stream().filter(s -> s.name().equals(serviceSet)).findFirst()
+                .map(ServiceSetPlan::routingInstance).orElse(ServiceSetPlan.DEFAULT_INSTANCE);
     }
 
     private static Reply render(Format format, Supplier<Element> element, Supplier<String> text) {
@@ -269,9 +274,6 @@ public final class GatewayManagement implements ManagementApi {
     // ---------------------------------------------------------------- IKE
 
     List<IkeSaView> ikeViews(OperationalCommand.Filter filter) {
-        if (!filter.routingInstanceMatches(DEFAULT_INSTANCE)) {
-            return List.of();
-        }
         Optional<String> peer = filter.peer().map(a -> address(a).getHostAddress());
         long now = gateway.runner().nowNanos();
         List<IkeSaView> out = new ArrayList<>();
@@ -280,6 +282,10 @@ public final class GatewayManagement implements ManagementApi {
                 continue;
             }
             Optional<TunnelState> tunnel = gateway.tunnel(sa.peer());
+            String instance = tunnel.map(t -> routingInstance(t.plan().serviceSet())).orElse(ServiceSetPlan.DEFAULT_INSTANCE);
+            if (!filter.routingInstanceMatches(instance)) {
+                continue;
+            }
             if (tunnel.flatMap(t -> gateway.localGatewayProblem(t.plan().serviceSet())).isPresent()) {
                 continue; // gw-interface local gateway down: the SA is cleared (its delete cannot leave)
             }
@@ -291,7 +297,7 @@ public final class GatewayManagement implements ManagementApi {
             out.add(new IkeSaView(sa.remote().getAddress().getHostAddress(), sa.remote().getPort(),
                     sa.local().getAddress().getHostAddress(), sa.local().getPort(), sa.initiator(), matured,
                     sa.id().spiI(), sa.id().spiR(), sa.exchangeType(), tunnel.map(t -> authenticationMethod(t.plan())).orElse("Pre-shared-keys"),
-                    tunnel.flatMap(t -> localInterface(t.plan().serviceSet())).orElse(""), "default", expires,
+                    tunnel.flatMap(t -> localInterface(t.plan().serviceSet())).orElse(""), instance, expires,
                     up == null ? "" : up.integrity() == null ? "" : up.integrity().ipsecKeyword(),
                     up == null ? "" : up.encryption().keyword(),
                     up == null ? "" : up.prf().displayName(),
@@ -414,7 +420,7 @@ public final class GatewayManagement implements ManagementApi {
                         hostAddress(p.remoteGateway()), !state.map(TunnelState::onBackup).orElse(false),
                         hostAddress(b.remoteAddress()), state.map(TunnelState::failovers).orElse(0))).orElse(null);
                 String remoteGw = hostAddress(state.map(TunnelState::activeRemoteGateway).orElse(p.remoteGateway()));
-                out.add(new IpsecTunnelView(set.name(), "default", p.rule(), p.term(), p.tunnelIndex(),
+                out.add(new IpsecTunnelView(set.name(), set.routingInstance(), p.rule(), p.term(), p.tunnelIndex(),
                         hostAddress(p.localGateway()), remoteGw, p.insideInterface(),
                         p.esp().tunnelMtu(), p.esp().udpEncapsulatePort().isPresent(),
                         p.esp().udpEncapsulatePort().orElse(0),

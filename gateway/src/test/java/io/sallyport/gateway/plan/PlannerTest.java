@@ -87,6 +87,16 @@ class PlannerTest {
     }
 
     @Test
+    void theLocalGatewaysRoutingInstanceIsCarriedForShowAndItsFilters() throws Exception {
+        String text = Files.readString(EXAMPLES.resolve("ms-mpc-next-hop/router1.conf"));
+        assertEquals(ServiceSetPlan.DEFAULT_INSTANCE, plan(config(text)).serviceSets().getFirst().routingInstance());
+        ServiceSetPlan wan = plan(config(text.replace("local-gateway 10.0.1.1;", "local-gateway 10.0.1.1 routing-instance wan;")
+                + "routing-instances { wan { instance-type vrf; route-distinguisher 10.0.1.1:1; vrf-target target:65000:1; } }\n"))
+                .serviceSets().getFirst();
+        assertEquals("wan", wan.routingInstance());
+    }
+
+    @Test
     void ikePolicyWithoutVersion2SpeaksIkev1InItsMode() throws Exception {
         String v2 = Files.readString(EXAMPLES.resolve("ms-mpc-next-hop/router1.conf"));
         assertEquals(PeerConfig.Exchange.IKEV2, plan(config(v2)).tunnels().getFirst().peer().orElseThrow().exchange());
