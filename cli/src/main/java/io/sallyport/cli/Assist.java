@@ -201,6 +201,7 @@ final class Assist {
                 case "match", "except", "find" -> List.of(new HelpLine("<pattern>", "Pattern to match"));
                 case "last" -> List.of(new HelpLine("<number>", "Number of lines to show from the end"));
                 case "trim" -> List.of(new HelpLine("<number>", "Number of columns to trim"));
+                case "resolve" -> List.of(SchemaGuide.ENTER, new HelpLine("full-names", "Do not truncate hostnames"));
                 default -> List.of();
             };
         }

@@ -1,16 +1,20 @@
 package io.sallyport.cli;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
  * A command line split at its pipes: {@code show | compare | display set | match ike | count}.
- * Display and compare pipes change what the command renders; match, except, find, last, trim and
- * count filter the rendered text, in order, as Junos applies them.
+ * Display and compare pipes change what the command renders; match, except, find, last, trim,
+ * resolve and count filter the rendered text, in order, as Junos applies them.
  */
 public record Pipeline(String command, Optional<Display> display, Optional<Compare> compare, List<Filter> filters) {
 
@@ -90,6 +94,37 @@ public record Pipeline(String command, Optional<Display> display, Optional<Compa
         @Override public List<String> apply(List<String> lines) { return lines; }
     }
 
+    /**
+     * {@code | resolve [full-names]}: each IPv4 address in the output replaced by its host name
+     * (reverse lookup through the host's resolver; an address without a name stays). As on Junos, a
+     * name is cut to the width of the address it replaces unless {@code full-names} is given, so
+     * columns stay where they were.
+     */
+    public record Resolve(boolean fullNames, Function<String, Optional<String>> names) implements Filter {
+        private static final Pattern ADDRESS = Pattern.compile("(?<![\\d.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?![\\d.]|/\\d)");
+
+        /** The host's resolver: the name it gives, or nothing when it gives back the address. */
+        static Optional<String> reverseLookup(String address) {
+            try {
+                String name = InetAddress.ofLiteral(address).getCanonicalHostName();
+                return name.equals(address) ? Optional.empty() : Optional.of(name);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override public List<String> apply(List<String> lines) {
+            Map<String, Optional<String>> seen = new HashMap<>();
+            return lines.stream().map(l -> ADDRESS.matcher(l).replaceAll(m -> {
+                String address = m.group(1);
+                Optional<String> name = seen.computeIfAbsent(address, names);
+                String shown = name.map(n -> fullNames || n.length() <= address.length() ? n : n.substring(0, address.length()))
+                        .orElse(address);
+                return java.util.regex.Matcher.quoteReplacement(shown);
+            })).toList();
+        }
+    }
+
     /** The pipes a person may type, for {@code ?} help after a {@code |}. */
     public static final List<HelpLine> PIPES = List.of(
             new HelpLine("compare", "Compare configuration changes with prior version"),
@@ -100,6 +135,7 @@ public record Pipeline(String command, Optional<Display> display, Optional<Compa
             new HelpLine("last", "Display end of output only"),
             new HelpLine("match", "Show only text that matches a pattern"),
             new HelpLine("no-more", "Don't paginate output"),
+            new HelpLine("resolve", "Resolve IP addresses"),
             new HelpLine("trim", "Trim specified number of columns from start of line"));
 
     /** Splits a line at its pipes; the error is what the shell prints. */
@@ -158,6 +194,12 @@ public record Pipeline(String command, Optional<Display> display, Optional<Compa
                 }
                 case "count" -> filters.add(new Count());
                 case "no-more" -> filters.add(new NoMore());
+                case "resolve" -> {
+                    if (w.size() > 2 || (w.size() == 2 && !w.get(1).equals("full-names"))) {
+                        return Result.error("syntax error, expecting <full-names>: " + w.get(1));
+                    }
+                    filters.add(new Resolve(w.size() == 2, Resolve::reverseLookup));
+                }
                 default -> { return Result.error("syntax error, expecting <pipe-command>: " + (verb.isEmpty() ? "|" : verb)); }
             }
         }

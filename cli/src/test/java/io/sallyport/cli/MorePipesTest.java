@@ -62,4 +62,23 @@ class MorePipesTest {
         assertTrue(shell.help("show | ").stream().anyMatch(h -> h.word().equals("trim")));
         assertEquals("<number>", shell.help("show | last ").getFirst().word());
     }
+
+    /** Junos's {@code | resolve}: addresses become names, cut to the address's width unless full-names. */
+    @Test
+    void resolveReplacesAddressesByNamesKeepingColumns() {
+        java.util.Map<String, String> names = java.util.Map.of("192.0.2.2", "gw-b", "198.51.100.7", "branch-router-seven.example.net");
+        java.util.function.Function<String, java.util.Optional<String>> lookup = a -> java.util.Optional.ofNullable(names.get(a));
+        java.util.List<String> lines = java.util.List.of("192.0.2.2       500   UP", "198.51.100.7    4500  UP",
+                "203.0.113.9     500   UP", "route 192.0.2.0/24 and 10.0.0.1.5");
+        assertEquals(java.util.List.of("gw-b       500   UP", "branch-route    4500  UP", "203.0.113.9     500   UP",
+                "route 192.0.2.0/24 and 10.0.0.1.5"), new Pipeline.Resolve(false, lookup).apply(lines));
+        assertEquals("branch-router-seven.example.net    4500  UP",
+                new Pipeline.Resolve(true, lookup).apply(lines).get(1));
+        Pipeline.Result parsed = Pipeline.parse("show services ipsec-vpn ike security-associations | resolve full-names");
+        assertTrue(parsed.pipeline().filters().getFirst() instanceof Pipeline.Resolve r && r.fullNames(), parsed.toString());
+        assertEquals("syntax error, expecting <full-names>: short-names", Pipeline.parse("show | resolve short-names").error());
+        // An address the resolver has no name for stays as it is (the loopback name depends on the host).
+        String out = ok("show | display set | resolve");
+        assertTrue(out.contains("set services ipsec-vpn ike proposal p1 dh-group group14"), out);
+    }
 }
