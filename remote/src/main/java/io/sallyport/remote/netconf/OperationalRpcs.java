@@ -43,6 +43,7 @@ final class OperationalRpcs {
             case "get-software-information" -> Optional.of(RpcReply.of(facts.softwareInformation()));
             case "get-route-engine-information" -> Optional.of(RpcReply.of(facts.routeEngineInformation()));
             case "get-interface-information" -> Optional.of(RpcReply.of(facts.interfaceInformation()));
+            case "get-chassis-inventory" -> Optional.of(RpcReply.of(facts.chassisInventory()));
             case "get-virtual-chassis-information" -> Optional.of(RpcReply.error(RpcError.application(
                     "operation-not-supported", "virtual chassis is not supported on this platform")));
             default -> {

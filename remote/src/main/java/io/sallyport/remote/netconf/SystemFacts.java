@@ -14,9 +14,9 @@ import java.util.Properties;
 
 /**
  * The answers to the facts RPCs automation asks for first ({@code get-software-information},
- * {@code get-route-engine-information}, {@code get-interface-information}), told honestly for a
- * Linux host: Sallyport's version rather than a Junos release, one routing engine, the host's
- * own interfaces.
+ * {@code get-route-engine-information}, {@code get-interface-information},
+ * {@code get-chassis-inventory}), told honestly for a Linux host: Sallyport's version rather than a
+ * Junos release, one routing engine, the host's own interfaces, the host as the chassis.
  */
 final class SystemFacts {
     private final Path stateDir;
@@ -73,6 +73,27 @@ final class SystemFacts {
         double load = os.getSystemLoadAverage();
         if (load >= 0) sb.append(leaf("load-average-one", String.format("%.2f", load)));
         return sb.append("</route-engine>\n</route-engine-information>\n").toString();
+    }
+
+    /**
+     * {@code get-chassis-inventory}: one chassis, the host. Its serial number is the firmware's
+     * (DMI {@code product_serial}) when the host exposes one to this user; otherwise there is none.
+     */
+    String chassisInventory() {
+        StringBuilder sb = new StringBuilder("<chassis-inventory>\n<chassis style=\"inventory\">\n");
+        sb.append(leaf("name", "Chassis"));
+        dmi("product_serial").ifPresent(serial -> sb.append(leaf("serial-number", serial)));
+        sb.append(leaf("description", "Linux host" + dmi("product_name").map(n -> " (" + n + ")").orElse("")));
+        return sb.append("</chassis>\n</chassis-inventory>\n").toString();
+    }
+
+    private static java.util.Optional<String> dmi(String field) {
+        try {
+            String value = Files.readString(Path.of("/sys/class/dmi/id", field)).strip();
+            return value.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(value);
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     String interfaceInformation() {

@@ -74,8 +74,8 @@ class NetconfSessionTest {
         NetconfSession s = session(LoginClass.SUPER_USER);
         String broken = s.handle("<rpc message-id=\"1\"><get-configuration></rpc>").reply().orElseThrow();
         assertTrue(broken.contains("<error-tag>malformed-message</error-tag>"), broken);
-        String unknown = rpc(s, "<get-chassis-inventory/>");
-        assertTrue(unknown.contains("unknown RPC 'get-chassis-inventory'"), unknown);
+        String unknown = rpc(s, "<get-system-storage/>");
+        assertTrue(unknown.contains("unknown RPC 'get-system-storage'"), unknown);
         assertTrue(unknown.contains("message-id=\"7\""), unknown);
         String xxe = s.handle("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
                 + "<rpc message-id=\"2\"><command>&x;</command></rpc>").reply().orElseThrow();
@@ -155,6 +155,16 @@ class NetconfSessionTest {
         String software = rpc(s, "<get-software-information/>");
         assertTrue(software.contains("<product-model>sallyport</product-model>"), software);
         assertTrue(software.contains("<host-name>base</host-name>"), software);
+    }
+
+    @Test
+    void theChassisInventoryIsTheHostWithTheFirmwaresSerialNumberIfItHasOne() throws Exception {
+        String inventory = rpc(session(LoginClass.READ_ONLY), "<get-chassis-inventory/>");
+        assertTrue(inventory.contains("<chassis-inventory>\n<chassis style=\"inventory\">\n<name>Chassis</name>"), inventory);
+        assertTrue(inventory.contains("<description>Linux host"), inventory);
+        java.nio.file.Path serial = java.nio.file.Path.of("/sys/class/dmi/id/product_serial");
+        boolean readable = java.nio.file.Files.isReadable(serial) && !java.nio.file.Files.readString(serial).isBlank();
+        assertEquals(readable, inventory.contains("<serial-number>"), inventory);
     }
 
     @Test
