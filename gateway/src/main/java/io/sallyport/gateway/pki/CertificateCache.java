@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * most {@link #MAX_PEER_ENTRIES} peer certificates are kept (the oldest go first), so peers that
  * change certificates cannot grow it without end.
  *
- * <p>Written by the control agent (kmd runs the authenticator there) and by the operator's
- * {@code clear}, read by {@code show} on other threads: the entries are an immutable list
- * replaced whole (copy on write), so no reader ever sees a half-made change.
+ * <p>Peer entries are written on the control agent only: kmd runs the authenticator there, and the
+ * operator's {@code clear} is queued to it ({@code Gateway.clearPeerCertificates}). The planner adds
+ * the CA and local certificates when a commit builds the set's credentials, on the committing
+ * thread; so writers swap the whole immutable list with a compare-and-set (copy on write), and
+ * {@code show}, on other threads, never sees a half-made change.
  */
 public final class CertificateCache {
 

@@ -827,6 +827,17 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     // ---------------------------------------------------------------- operator commands
 
+    /**
+     * {@code clear services ipsec-vpn certificates}: forgets the peer certificates of {@code caches}
+     * (one entry, or every peer entry for 0) on the control agent, whose kmd fills them as peers
+     * authenticate; whether anything was removed.
+     */
+    public boolean clearPeerCertificates(List<io.sallyport.gateway.pki.CertificateCache> caches, int entry) {
+        boolean[] removed = {false};
+        call(() -> caches.forEach(cache -> removed[0] |= cache.clearPeers(entry)));
+        return removed[0];
+    }
+
     /** {@code clear services ipsec-vpn ike security-associations [peer] [service-set]}. */
     public void clearIke(Predicate<TunnelPlan> which) {
         call(() -> {

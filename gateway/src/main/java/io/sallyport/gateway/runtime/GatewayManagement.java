@@ -258,12 +258,10 @@ public final class GatewayManagement implements ManagementApi {
         if (sets.isEmpty()) {
             return Reply.error("error: service set " + c.serviceSet().orElseThrow() + " is not configured\n");
         }
-        boolean removed = false;
-        for (ServiceSetPlan set : gateway.serviceSets()) {
-            if (c.serviceSet().map(set.name()::equals).orElse(true)) {
-                removed |= cache(set).map(cache -> cache.clearPeers(c.entry().orElse(0))).orElse(false);
-            }
-        }
+        List<CertificateCache> caches = gateway.serviceSets().stream()
+                .filter(set -> c.serviceSet().map(set.name()::equals).orElse(true))
+                .flatMap(set -> cache(set).stream()).toList();
+        boolean removed = gateway.clearPeerCertificates(caches, c.entry().orElse(0));
         if (c.entry().isPresent() && !removed) {
             return Reply.error("error: no certificate-cache-entry " + c.entry().getAsInt()
                     + " learned from a peer (CA and local certificates leave with clear security pki)\n");
