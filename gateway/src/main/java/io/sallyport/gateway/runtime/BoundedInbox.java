@@ -9,9 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A bounded many-producers, one-consumer queue into an agent: lock-free, at most {@code capacity}
  * items waiting. A full inbox refuses the item ({@link #offer} returns false, the refusal is
  * counted); the caller decides what that means (an error to the operator, a counted drop). Each
- * accepted item rings the owner's {@code doorbell}: on Linux every ring is an {@code eventfd}
- * write, also when the owner is awake or already rung (the handshake-rate profile in
- * docs/benchmarks.md finds these writes on the dynamic-peer path; coalescing them is not done yet).
+ * accepted item rings the owner's {@code doorbell}; on Linux rings coalesce until the owner has
+ * drained its eventfd ({@code LinuxWaiter}), so a burst costs one system call.
  */
 final class BoundedInbox<T> {
     private final Queue<T> items = new ConcurrentLinkedQueue<>();
