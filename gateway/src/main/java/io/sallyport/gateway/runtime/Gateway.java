@@ -92,7 +92,6 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private GatewayPlan plan = GatewaySnapshot.EMPTY.plan();
     private long nextTunnelKey;
     private volatile GatewaySnapshot snapshot = GatewaySnapshot.EMPTY;
-    private volatile Map<String, List<DynamicPeerRefusal>> publishedRefusals = Map.of();
 
     public Gateway(GatewayHost host, AgentRunner runner, Supplier<SecureRandom> entropy, KmdOptions kmdOptions,
                    Consumer<Action.Trace> traceSink) {
@@ -160,7 +159,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     /** The latest dynamic peers {@code serviceSet} refused or lost before their tunnel came up, oldest first. */
     public List<DynamicPeerRefusal> dynamicRefusals(String serviceSet) {
-        return publishedRefusals.getOrDefault(serviceSet, List.of());
+        return snapshot.dynamicRefusals().getOrDefault(serviceSet, List.of());
     }
 
     /** Why {@code serviceSet} is suspended by its gw-interface local gateway, if it is. */
@@ -261,11 +260,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
         });
         Map<String, TunnelState> states = new LinkedHashMap<>();
         tunnels.forEach((id, t) -> states.put(id, t.snapshot(counters)));
-        snapshot = new GatewaySnapshot(plan, sets.values().stream().map(ServiceSetRuntime::plan).toList(), problems,
-                suspendedByName, states, setWorkers, counters, locals.senderCounters(), deviceProblems, recreated);
         Map<String, List<DynamicPeerRefusal>> refused = new HashMap<>();
         refusals.forEach((set, ring) -> refused.put(set, List.copyOf(ring)));
-        publishedRefusals = Map.copyOf(refused);
+        snapshot = new GatewaySnapshot(plan, sets.values().stream().map(ServiceSetRuntime::plan).toList(), problems,
+                suspendedByName, states, setWorkers, counters, locals.senderCounters(), deviceProblems, recreated, refused);
     }
 
     /** Every running worker's counters. */

@@ -18,16 +18,18 @@ import java.util.Optional;
  * @param sendPorts  the counters of each outbound worker's send-only sockets, by a name
  * @param deviceProblems why a device of a set that the host deleted is not back yet, by set name
  * @param devicesRecreated how often the host deleted a device of a set and the gateway recreated it, by set name
+ * @param dynamicRefusals the latest dynamic peers each set refused or lost before their tunnel came up, oldest first
  */
 record GatewaySnapshot(GatewayPlan plan, List<ServiceSetPlan> serviceSets, Map<String, String> problems,
                        Map<String, String> suspended, Map<String, TunnelState> tunnels,
                        Map<String, List<WorkerCounters>> setWorkers, DataPlaneCounters dataPlane,
                        Map<String, List<io.sallyport.net.PortCounters>> sendPorts,
-                       Map<String, String> deviceProblems, Map<String, Integer> devicesRecreated) {
+                       Map<String, String> deviceProblems, Map<String, Integer> devicesRecreated,
+                       Map<String, List<DynamicPeerRefusal>> dynamicRefusals) {
 
     static final GatewaySnapshot EMPTY = new GatewaySnapshot(
             new GatewayPlan(List.of(), List.of(), false, false, Optional.empty(), false), List.of(), Map.of(), Map.of(),
-            Map.of(), Map.of(), DataPlaneCounters.NONE, Map.of(), Map.of(), Map.of());
+            Map.of(), Map.of(), DataPlaneCounters.NONE, Map.of(), Map.of(), Map.of(), Map.of());
 
     GatewaySnapshot {
         serviceSets = List.copyOf(serviceSets);
@@ -38,6 +40,7 @@ record GatewaySnapshot(GatewayPlan plan, List<ServiceSetPlan> serviceSets, Map<S
         sendPorts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sendPorts));
         deviceProblems = Map.copyOf(deviceProblems);
         devicesRecreated = Map.copyOf(devicesRecreated);
+        dynamicRefusals = Map.copyOf(dynamicRefusals);
     }
 
     /** Packets routed into a set's devices that no tunnel's selectors held, as its workers last published. */

@@ -60,6 +60,7 @@ public final class LinuxTun implements TunPort, NativePort {
     private final boolean offloads;
     /** The last read super-packet (after its header) and the next segment to hand out. */
     private final byte[] rx;
+    private final MemorySegment rxSegment;
     private int rxLength;
     private int rxMss;
     private int rxSegments;
@@ -78,6 +79,7 @@ public final class LinuxTun implements TunPort, NativePort {
         this.offloads = offloads;
         this.rx = offloads ? new byte[VNET_HDR + MAX_PACKET + 1] : null;
         this.tx = offloads ? new byte[VNET_HDR + MAX_PACKET] : null;
+        this.rxSegment = offloads ? MemorySegment.ofArray(rx) : null;
         this.txSegment = offloads ? MemorySegment.ofArray(tx) : null;
         this.coalescer = offloads ? new TcpCoalescer(VNET_HDR) : null;
         this.coalescedSegment = offloads ? MemorySegment.ofArray(coalescer.packet()) : null;
@@ -257,12 +259,11 @@ public final class LinuxTun implements TunPort, NativePort {
                 counters.increment(PortCounter.RECEIVE_MALFORMED);
                 continue;
             }
-            final MemorySegment header = MemorySegment.ofArray(rx);
             final int flags = rx[0] & 0xFF;
             final int gsoType = rx[1] & 0xFF;
-            final int gsoSize = header.get(U16, 4) & 0xFFFF;
-            final int csumStart = header.get(U16, 6) & 0xFFFF;
-            final int csumOffset = header.get(U16, 8) & 0xFFFF;
+            final int gsoSize = rxSegment.get(U16, 4) & 0xFFFF;
+            final int csumStart = rxSegment.get(U16, 6) & 0xFFFF;
+            final int csumOffset = rxSegment.get(U16, 8) & 0xFFFF;
             if (gsoType == VNET_GSO_TCPV4 || gsoType == VNET_GSO_TCPV6) {
                 final int segments = TcpSegmenter.count(rx, VNET_HDR, len, gsoSize);
                 if (segments < 1) {
