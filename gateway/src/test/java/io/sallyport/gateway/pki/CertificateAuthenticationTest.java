@@ -1,5 +1,13 @@
 package io.sallyport.gateway.pki;
 
+import static io.sallyport.gateway.pki.PkiVectors.A;
+import static io.sallyport.gateway.pki.PkiVectors.B;
+import static io.sallyport.gateway.pki.PkiVectors.CLOCK;
+import static io.sallyport.gateway.pki.PkiVectors.INTER;
+import static io.sallyport.gateway.pki.PkiVectors.ROOT;
+import static io.sallyport.gateway.pki.PkiVectors.bytes;
+import static io.sallyport.gateway.pki.PkiVectors.cert;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,13 +25,9 @@ import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.pki.Credentials;
 import io.sallyport.pki.DistinguishedNamePattern;
 import io.sallyport.pki.TrustedCa;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -41,34 +45,8 @@ import org.junit.jupiter.api.Test;
  */
 class CertificateAuthenticationTest {
 
-    private static final InetAddress A = address("192.0.2.1");
-    private static final InetAddress B = address("192.0.2.2");
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2027-06-01T00:00:00Z"), ZoneOffset.UTC);
-    private static final X509Certificate ROOT = cert("root.pem");
-    private static final X509Certificate INTER = cert("inter.pem");
-
-    private static InetAddress address(String s) {
-        try {
-            return InetAddress.getByName(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] bytes(String name) {
-        try (InputStream in = CertificateAuthenticationTest.class.getResourceAsStream("/pki/" + name)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static X509Certificate cert(String name) {
-        return Credentials.certificate(bytes(name));
-    }
-
     private static TrustedCa root(boolean crl) {
-        return crl ? new TrustedCa("root", ROOT, true, List.of(Credentials.crl(bytes("inter.crl"))), List.of())
+        return crl ? PkiVectors.rootWithCrl()
                 : TrustedCa.withoutRevocation("root", ROOT);
     }
 
