@@ -149,7 +149,7 @@ final class QuickMode implements V1TaskManager.V1Task {
             remoteTs = ProxyId.toSelector(ids.get(0));
             localTs = ProxyId.toSelector(ids.get(1));
             if (remoteTs == null || localTs == null) {
-                return fail(Failure.Kind.INVALID_ID, "proxy IDs " + ids.get(0) + " <-> " + ids.get(1) + " are not addresses",
+                return fail(Failure.Kind.INVALID_ID, "proxy IDs " + MainMode.text(ids.get(0)) + " <-> " + MainMode.text(ids.get(1)) + " are not addresses",
                         Isakmp.N_INVALID_ID_INFORMATION);
             }
         } else if (ids.isEmpty()) {
