@@ -8,6 +8,7 @@ import io.sallyport.config.Schema;
 import io.sallyport.config.Secrets;
 import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.CommitCheck;
+import io.sallyport.config.store.CommitClient;
 import io.sallyport.config.store.ConfigDiff;
 import io.sallyport.config.store.ConfigStore;
 import io.sallyport.config.store.EditingSessions;
@@ -40,6 +41,7 @@ public final class StoreSession implements ConfigSession {
     private final ConfigStore store;
     private final EditingSessions sessions;
     private final String user;
+    private final CommitClient client;
     private final Clock clock;
     private final RandomGenerator random = new SecureRandom();
     private Optional<Session> self = Optional.empty();
@@ -49,11 +51,12 @@ public final class StoreSession implements ConfigSession {
     private Node privateBase;
     private Node privateCandidate;
 
-    private StoreSession(ConfigStore store, EditingSessions sessions, String user, Clock clock) {
+    private StoreSession(ConfigStore store, EditingSessions sessions, String user, CommitClient client, Clock clock) {
         this.store = store;
         this.clock = clock;
         this.sessions = sessions;
         this.user = user;
+        this.client = client;
         this.seen = store.candidate();
     }
 
@@ -64,7 +67,12 @@ public final class StoreSession implements ConfigSession {
 
     /** {@link #open(Path, String)} with the clock of commit times and {@code commit confirmed} deadlines. */
     public static StoreSession open(Path stateDir, String user, Clock clock) throws IOException {
-        return new StoreSession(ConfigStore.open(stateDir, clock), new EditingSessions(stateDir, clock), user, clock);
+        return open(stateDir, user, CommitClient.CLI, clock);
+    }
+
+    /** A session whose commits are recorded as made through {@code client} ({@code show system commit}'s {@code via}). */
+    public static StoreSession open(Path stateDir, String user, CommitClient client, Clock clock) throws IOException {
+        return new StoreSession(ConfigStore.open(stateDir, clock), new EditingSessions(stateDir, clock), user, client, clock);
     }
 
     private boolean inPrivate() { return self.map(s -> s.mode() == Mode.PRIVATE).orElse(false); }
@@ -213,7 +221,7 @@ public final class StoreSession implements ConfigSession {
     }
 
     private Outcome commitShared(Optional<String> comment) throws IOException {
-        ConfigStore.CommitOutcome o = store.commit(user, comment);
+        ConfigStore.CommitOutcome o = store.commit(user, client, comment);
         seen = store.candidate();
         return o.committed() ? new Outcome(true, warnings(o.check())) : new Outcome(false, o.check().render());
     }
@@ -232,7 +240,7 @@ public final class StoreSession implements ConfigSession {
                 }
             }
         }
-        ConfigStore.CommitOutcome o = store.commit(tree, user, comment);
+        ConfigStore.CommitOutcome o = store.commit(tree, user, client, comment);
         if (!o.committed()) return new Outcome(false, o.check().render());
         privateBase = store.active();
         privateCandidate = privateBase;
@@ -295,7 +303,7 @@ public final class StoreSession implements ConfigSession {
     public String history() throws IOException {
         StringBuilder sb = new StringBuilder();
         for (ConfigStore.CommitInfo c : store.history()) {
-            sb.append(String.format("%-4d%s by %s via cli%n", c.rollback(), COMMIT_TIME.format(c.time()), c.user()));
+            sb.append(String.format("%-4d%s by %s via %s%n", c.rollback(), COMMIT_TIME.format(c.time()), c.user(), c.client().keyword()));
             c.comment().ifPresent(text -> sb.append("    ").append(text).append('\n'));
         }
         return sb.toString();
@@ -304,7 +312,7 @@ public final class StoreSession implements ConfigSession {
     @Override
     public List<HelpLine> rollbackChoices() throws IOException {
         return store.history().stream().map(c -> new HelpLine(String.valueOf(c.rollback()),
-                COMMIT_TIME.format(c.time()) + " by " + c.user() + " via cli")).toList();
+                COMMIT_TIME.format(c.time()) + " by " + c.user() + " via " + c.client().keyword())).toList();
     }
 
     @Override

@@ -570,10 +570,6 @@ public final class Planner {
             } else {
                 authenticator = new PskAuthenticator(policy.preSharedKey().get().bytes());
             }
-        } else if (exchange != PeerConfig.Exchange.IKEV2 && method != AuthenticationMethod.RSA_SIGNATURES) {
-            problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword() + " over IKEv1 is not"
-                    + " supported by Sallyport (IKEv1 signs with rsa-signatures; set services ipsec-vpn ike policy "
-                    + policy.name() + " version 2)");
         } else if (certificates.isEmpty()) {
             problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword()
                     + " needs the certificate store of a state directory");

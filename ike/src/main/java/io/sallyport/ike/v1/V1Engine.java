@@ -372,6 +372,9 @@ public final class V1Engine {
 
     public int liveSaCount() { return sas.size(); }
 
+    /** The ISAKMP SAs themselves, for tests in this package that speak under an SA's own keys. */
+    java.util.Collection<IsakmpSa> isakmpSas() { return sas.values(); }
+
     // ---------------------------------------------------------------- for the SAs
 
     KmdOptions options() { return options; }

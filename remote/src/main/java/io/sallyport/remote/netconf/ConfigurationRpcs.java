@@ -13,6 +13,7 @@ import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
 import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.Diagnostic;
+import io.sallyport.config.store.CommitClient;
 import io.sallyport.config.store.ConfigDiff;
 import io.sallyport.config.store.ConfigStore;
 import io.sallyport.remote.Audit;
@@ -314,7 +315,7 @@ final class ConfigurationRpcs {
         if (refused.isPresent()) return Optional.of(RpcReply.error(refused.get()));
         ConfigStore store = store();
         var before = store.active();
-        ConfigStore.CommitOutcome outcome = store.commit(user.name(), comment);
+        ConfigStore.CommitOutcome outcome = store.commit(user.name(), CommitClient.NETCONF, comment);
         Audit.commit(user.name(), user.source(), outcome.committed(), "netconf" + comment.map(c -> ", log \"" + c + "\"").orElse("")
                 + confirmWithin.map(d -> ", confirmed within " + d.toSeconds() + " s").orElse(""));
         if (!outcome.committed()) return Optional.of(new RpcReply("", errors(outcome.check())));

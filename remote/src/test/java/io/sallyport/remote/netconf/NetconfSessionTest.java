@@ -109,6 +109,9 @@ class NetconfSessionTest {
         ConfigStore store = ConfigStore.open(state, Clock.systemUTC());
         assertEquals("from-text", store.active().child("system").flatMap(n -> n.value("host-name")).orElseThrow());
         assertEquals(Optional.of("three formats"), store.history().getFirst().comment());
+        assertEquals(io.sallyport.config.store.CommitClient.NETCONF, store.history().getFirst().client());
+        String history = rpc(s, "<command format=\"text\">show system commit</command>");
+        assertTrue(history.contains(" by u1 via netconf\n    three formats"), history);
         String deleted = rpc(s, "<load-configuration><configuration><system><login><user delete=\"delete\"><name>ops</name>"
                 + "</user></login></system></configuration></load-configuration>");
         assertTrue(deleted.contains("<load-success/>"), deleted);
