@@ -269,7 +269,7 @@ public final class Kmd {
             case Command.RekeyIkeSa r -> v1.knows(r.peer()) && run(() -> v1.rekeyIke(now, r.peer(), out));
             case Command.DeleteChildSa d -> v1.deleteChild(d.spiIn(), out);
             case Command.RekeyChildSa r -> v1.rekeyChild(now, r.spiIn(), out);
-            case Command.ReportInvalidSpi r -> false;
+            case Command.ReportInvalidSpi r -> v1.reportInvalidSpi(r.from(), r.spi(), out);
         };
     }
 

@@ -371,6 +371,13 @@ final class IsakmpSa implements V1TaskManager.Owner {
         }
     }
 
+    /** A new quick mode for an IPsec SA's selectors; the old pair is deleted once the new one is in (make before break). */
+    void rekeyChild(long now, V1Child c, List<Action> out) {
+        c.state = V1Child.State.REKEYING;
+        tasks.enqueue(mid -> QuickMode.initiator(this, mid, c));
+        tasks.startNext(now, out);
+    }
+
     /** Deletes one ESP SA pair and tells the peer (RFC 2408 §3.15, IPsec DOI SPI). */
     void deleteChild(V1Child c, String reason, List<Action> out) {
         if (children.contains(c)) {

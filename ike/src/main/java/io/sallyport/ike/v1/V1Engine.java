@@ -16,6 +16,8 @@ import io.sallyport.ike.TraceLevel;
 import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.task.Retransmission;
+import io.sallyport.ike.message.Bytes;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -161,7 +163,7 @@ public final class V1Engine {
     private IsakmpSa startPhase1(long now, PeerConfig p, List<Action> out) {
         Optional<PhaseOneAuth> auth = PhaseOneAuth.of(p.authenticator());
         if (auth.isEmpty()) {
-            trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 authenticates with pre-shared keys or RSA signatures only");
+            trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 authenticates with pre-shared keys, RSA or ECDSA (P-256/384/521) signatures only");
             return null;
         }
         IsakmpSa sa = new IsakmpSa(this, p, true, newCookie(), 0, new InetSocketAddress(p.localAddress(), 500),
@@ -200,13 +202,29 @@ public final class V1Engine {
         for (IsakmpSa sa : List.copyOf(sas.values())) {
             Optional<V1Child> c = sa.child(spiIn);
             if (c.isPresent() && sa.state == IsakmpSa.State.ESTABLISHED && c.get().state == V1Child.State.INSTALLED) {
-                c.get().state = V1Child.State.REKEYING;
-                sa.tasks.enqueue(mid -> QuickMode.initiator(sa, mid, c.get()));
-                sa.tasks.startNext(now, out);
+                sa.rekeyChild(now, c.get(), out);
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * ESP for an SPI we do not know came from {@code from} (the gateway rate-limits these to one a
+     * second per tunnel): tells the peer with a protected INVALID-SPI notify (RFC 2408 §3.14.1, the
+     * SPI in the notify's SPI field) over its newest established ISAKMP SA. False when there is
+     * none: the peer is told nothing unauthenticated.
+     */
+    public boolean reportInvalidSpi(InetAddress from, int spi, List<Action> out) {
+        Optional<IsakmpSa> sa = sas.values().stream()
+                .filter(s -> s.state == IsakmpSa.State.ESTABLISHED && s.remote.getAddress().equals(from))
+                .max(java.util.Comparator.comparingLong(s -> s.establishedAt));
+        sa.ifPresent(s -> guarded(s, out, () -> {
+            trace(out, TraceFlag.IKE, TraceLevel.INFO, String.format("telling %s about unknown SPI %08x", s.peer.name(), spi));
+            s.sendInformational(List.of(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, Bytes.of32(spi),
+                    Isakmp.N_INVALID_SPI, new byte[0])), out);
+        }));
+        return sa.isPresent();
     }
 
     public boolean hasChildSpi(int spi) {
