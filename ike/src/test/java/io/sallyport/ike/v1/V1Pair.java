@@ -199,6 +199,33 @@ final class V1Pair {
         return sealedChain(Isakmp.EXCH_INFORMATIONAL, mid, Isakmp.P_HASH, Bytes.concat(hashPayload, rest));
     }
 
+    /** A quick-mode message from A: HASH(1) or HASH(2) = prf(SKEYID_a, {@code prefix} | rest) leads, as RFC 2409 §5.5 says. */
+    byte[] quick(int messageId, byte[] prefix, List<V1Payload> rest) {
+        return saA().encryptedWithHash(Isakmp.EXCH_QUICK, messageId, prefix, rest);
+    }
+
+    /**
+     * Decrypts a message B sent, with A's keys and IV chain (which it advances, as A's engine
+     * would on receiving it), so that A's next message of that exchange follows on.
+     */
+    V1Message openAtA(byte[] raw) {
+        IsakmpHeader h = IsakmpHeader.parse(raw);
+        IsakmpSa sa = saA();
+        byte[] ct = java.util.Arrays.copyOfRange(raw, Isakmp.HEADER_SIZE, raw.length);
+        byte[] pt = sa.crypter.decrypt(sa.ivs.iv(h.messageId()), ct);
+        sa.ivs.advance(h.messageId(), sa.crypter.lastBlock(ct));
+        return V1Codec.decode(h, pt, true);
+    }
+
+    /** The datagrams B sent since {@code mark} of its actions. */
+    List<byte[]> sentByB(int mark) {
+        return actionsB.subList(mark, actionsB.size()).stream().filter(x -> x instanceof Action.Send)
+                .map(x -> ((Action.Send) x).datagram().payload()).toList();
+    }
+
+    /** A fresh public value of {@code group} from A's engine (a valid PFS KE). */
+    byte[] publicValue(DhGroup group) { return a.newKeyExchange(group).publicValue(); }
+
     /** A's cookies: the SPI of an ISAKMP-level notify or delete (RFC 3706 §5, RFC 2408 §3.15). */
     byte[] cookies() { return saA().cookies(); }
 
