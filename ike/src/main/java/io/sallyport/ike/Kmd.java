@@ -1,5 +1,6 @@
 package io.sallyport.ike;
 
+import io.sallyport.ike.task.Failure;
 import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.message.DecodeResult;
@@ -199,14 +200,14 @@ public final class Kmd {
                             }
                         }
                     } else {
-                        guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
+                        guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, Failure.of(Failure.Kind.DELETED, "peer removed")), out));
                     }
                 }
                 if (gone != null && DynamicPeers.isTemplate(gone)) {
                     // The dynamic peers it accepted go with it.
                     for (IkeSession s : sas.values()) {
                         if (s.peer.name().startsWith(gone.name() + "@") && !s.isClosed()) {
-                            guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
+                            guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, Failure.of(Failure.Kind.DELETED, "peer removed")), out));
                         }
                     }
                 }
@@ -221,7 +222,7 @@ public final class Kmd {
             });
             case Command.DeleteIkeSa d -> {
                 for (IkeSession s : sessionsOf(d.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "deleted by operator"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, Failure.of(Failure.Kind.DELETED, "by operator")), out));
                 }
             }
             case Command.DeleteChildSa d -> withChild(d.spiIn(), out, (s, child) ->
@@ -307,7 +308,7 @@ public final class Kmd {
         // Named after a term it carries now (the one that started it may have been removed since).
         List<IkeSaView> out = new ArrayList<>(sas.values().stream().map(s -> new IkeSaView(
                 s.announced.isEmpty() ? s.peer.name() : s.announced.iterator().next(), s.id(), s.state.name(),
-                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2", IkeSaCounters.NONE)).toList());
+                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2", s.statistics.snapshot())).toList());
         for (V1Engine.SaView v : v1.sas()) {
             out.add(new IkeSaView(v.peer(), v.id(), v.state(), v.initiator(), v.local(), v.remote(), v.childSpisIn(), v.exchangeType(),
                     v.counters()));
@@ -438,7 +439,7 @@ public final class Kmd {
         String why = "dynamic peer refused: " + reason;
         trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, why + " (" + s.peer.name() + ")");
         refusals.put(s.id(), why);
-        guarded(s, out, () -> s.enqueue(now, new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, why), out));
+        guarded(s, out, () -> s.enqueue(now, new Informational.DeleteIke(s, Failure.of(Failure.Kind.REFUSED_BY_POLICY, why)), out));
     }
 
     /**
@@ -489,7 +490,7 @@ public final class Kmd {
         } catch (RuntimeException e) {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "internal error in IKE SA " + s.id() + ": " + e);
-            s.close(out, DownCause.INTERNAL_ERROR, "internal error");
+            s.end(out, Failure.of(Failure.Kind.INTERNAL_ERROR));
         }
     }
 

@@ -199,6 +199,78 @@ final class V1Pair {
         return sealedChain(Isakmp.EXCH_INFORMATIONAL, mid, Isakmp.P_HASH, Bytes.concat(hashPayload, rest));
     }
 
+    /** A quick-mode message from A: HASH(1) or HASH(2) = prf(SKEYID_a, {@code prefix} | rest) leads, as RFC 2409 §5.5 says. */
+    byte[] quick(int messageId, byte[] prefix, List<V1Payload> rest) {
+        return saA().encryptedWithHash(Isakmp.EXCH_QUICK, messageId, prefix, rest);
+    }
+
+    /**
+     * Decrypts a message B sent, with A's keys and IV chain (which it advances, as A's engine
+     * would on receiving it), so that A's next message of that exchange follows on.
+     */
+    V1Message openAtA(byte[] raw) {
+        IsakmpHeader h = IsakmpHeader.parse(raw);
+        IsakmpSa sa = saA();
+        byte[] ct = java.util.Arrays.copyOfRange(raw, Isakmp.HEADER_SIZE, raw.length);
+        byte[] pt = sa.crypter.decrypt(sa.ivs.iv(h.messageId()), ct);
+        sa.ivs.advance(h.messageId(), sa.crypter.lastBlock(ct));
+        return V1Codec.decode(h, pt, true);
+    }
+
+    /** The datagrams B sent since {@code mark} of its actions. */
+    List<byte[]> sentByB(int mark) {
+        return actionsB.subList(mark, actionsB.size()).stream().filter(x -> x instanceof Action.Send)
+                .map(x -> ((Action.Send) x).datagram().payload()).toList();
+    }
+
+    /** A fresh public value of {@code group} from A's engine (a valid PFS KE). */
+    byte[] publicValue(DhGroup group) { return a.newKeyExchange(group).publicValue(); }
+
+    /** A starts main mode; its message 1 is on the wire, undelivered. */
+    void initiateA() {
+        collect(true, (now, out) -> a.initiate(now, "b", out));
+    }
+
+    /** The next datagram on the wire, taken off it (not delivered). */
+    byte[] take() { return wire.poll().payload(); }
+
+    /** Delivers the next datagram on the wire to its receiver. */
+    void deliverNext() { deliver(wire.poll()); }
+
+    /** A handles one datagram from B now (its answers go on the wire); returns what A did. */
+    List<Action> toA(byte[] packet) {
+        int mark = actionsA.size();
+        collect(true, (now, out) -> a.handle(now, new Datagram(A_500, B_500, packet, false), out));
+        return List.copyOf(actionsA.subList(mark, actionsA.size()));
+    }
+
+    /** The same plaintext phase-1 message with other payloads (header and cookies kept). */
+    static byte[] replacePayloads(byte[] plainMessage, List<V1Payload> payloads) {
+        return V1Codec.plain(IsakmpHeader.parse(plainMessage), payloads);
+    }
+
+    /** The payloads of a plaintext message. */
+    static List<V1Payload> payloadsOf(byte[] plainMessage) {
+        IsakmpHeader h = IsakmpHeader.parse(plainMessage);
+        return V1Codec.decode(h, java.util.Arrays.copyOfRange(plainMessage, Isakmp.HEADER_SIZE, plainMessage.length), false).payloads();
+    }
+
+    /**
+     * A phase-1 message encrypted under {@code sa}'s keys with the IV its peer expects next, without
+     * moving {@code sa}'s own chain: what the peer of {@code sa} would have sent in its place.
+     */
+    static byte[] sealedPhase1(IsakmpSa sa, int flags, List<V1Payload> payloads) {
+        byte[] chain = V1Codec.chain(payloads);
+        int first = payloads.isEmpty() ? Isakmp.P_NONE : payloads.getFirst().type();
+        if ((flags & Isakmp.FLAG_ENCRYPTION) == 0) {
+            return V1Codec.withHeader(sa.header(Isakmp.EXCH_MAIN, 0), first, 0, chain);
+        }
+        return V1Codec.withHeader(sa.header(Isakmp.EXCH_MAIN, 0), first, flags, sa.crypter.encrypt(sa.ivs.iv(0), chain));
+    }
+
+    /** The one ISAKMP SA of an engine, established or not. */
+    static IsakmpSa anySa(V1Engine e) { return e.isakmpSas().iterator().next(); }
+
     /** A's cookies: the SPI of an ISAKMP-level notify or delete (RFC 3706 §5, RFC 2408 §3.15). */
     byte[] cookies() { return saA().cookies(); }
 
