@@ -98,7 +98,7 @@ final class OperationalCatalog {
             Map.entry("neighbor", "Show neighbor information"),
             Map.entry("interface", "Show interface information"),
             Map.entry("route", "Show routing table information"),
-            Map.entry("protocol", "Name of protocol (ospf, static)"),
+            Map.entry("protocol", "Name of protocol (direct, local, static, ospf)"),
             Map.entry("table", "Name of routing table (inet.0, NAME.inet.0)"));
 
     /** Help for a word that means something else in another command, keyed by the command's first word. */

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code lan}, cust-b on {@code lanb}). gw-b (Sallyport) has vrf-a's remote site 198.18.2.0/24
  * (host-b) and vrf-b's 198.18.3.0/24 (far-b). This kernel has no VRF driver: the instances are
  * Linux tables with rules by incoming interface. A main table alone would send the answers to both
- * customers out of one interface.
+ * customers out of one interface. What an instance has no route for ends in the instance's table
+ * (host unreachable) instead of leaving by the main table.
  */
 @Tag("interop")
 class VrfInstancesTest {
@@ -54,10 +55,15 @@ class VrfInstancesTest {
         String sets = a.cli("show services service-sets");
         assertTrue(up, sets + b.cli("show services service-sets"));
 
+        // gw-b's outside address is in gw-a's main table only: an instance's lookup must end in the
+        // instance (Linux answers host unreachable from the unreachable route), not fall through to
+        // the main table and out. First, before other errors spend host-a's ICMP error tokens (1/s).
+        Ping toMain = h.ping("host-a", "192.0.2.2", 2, 0.2);
         Ping toA = h.ping("host-a", "198.18.2.10", 5, 0.2);
         Ping toB = h.ping("cust-b", "198.18.3.10", 5, 0.2);
         Ping leak = h.ping("cust-b", "198.18.2.10", 2, 0.2);
         Ping leakBack = h.ping("host-a", "198.18.3.10", 2, 0.2);
+        Harness.Result fromB = h.inNs("gw-a", 10, "ip", "route", "get", "192.0.2.2", "from", "198.18.1.10", "iif", "lanb");
         String rules = h.inNs("gw-a", 10, "ip", "rule").stdout();
         String tableB = h.inNs("gw-a", 10, "ip", "route", "show", "table", "2001").stdout();
         String mainRoutes = h.inNs("gw-a", 10, "ip", "route").stdout();
@@ -65,7 +71,9 @@ class VrfInstancesTest {
         System.out.println("evidence: host-a->site a " + toA + "; cust-b (same address)->site b " + toB
             + "; cust-b->site a " + leak + "; host-a->site b " + leakBack + "\n--- gw-a ip rule\n" + rules
             + "--- gw-a table 2001 (vrf-b)\n" + tableB + "--- gw-a main\n" + mainRoutes
-            + "--- show route table vrf-b.inet.0" + shown + "--- show services service-sets\n" + sets);
+            + "--- show route table vrf-b.inet.0" + shown + "--- show services service-sets\n" + sets
+            + "--- host-a (vrf-a) -> 192.0.2.2 (main table only)\n" + toMain.output()
+            + "--- ip route get 192.0.2.2 from 198.18.1.10 iif lanb (vrf-b)\n" + fromB.stdout() + fromB.stderr());
         assertTrue(toA.allAnswered(), toA.output());
         assertTrue(toB.allAnswered(), toB.output());
         assertEquals(0, leak.received(), "vrf-b has no route to vrf-a's site:\n" + leak.output());
@@ -73,6 +81,10 @@ class VrfInstancesTest {
         assertTrue(rules.contains("1500:\tfrom all iif lanb lookup 2001") && rules.contains("1500:\tfrom all iif ms-0_0_0.3 lookup 2001"),
             rules);
         assertTrue(tableB.contains("198.18.3.0/24 dev ms-0_0_0.3") && tableB.contains("198.18.1.0/24 dev lanb"), tableB);
+        assertTrue(tableB.contains("unreachable default metric 4278198272"), tableB);
+        assertEquals(0, toMain.received(), toMain.output());
+        assertTrue(toMain.output().contains("From 198.18.1.1 icmp_seq=1 Destination Host Unreachable"), toMain.output());
+        assertTrue(fromB.exit() != 0 && fromB.stderr().contains("No route to host"), fromB.toString());
         assertTrue(!mainRoutes.contains("198.18.3.0/24") && !mainRoutes.contains("198.18.2.0/24"),
             "the instances' routes stay out of the main table:\n" + mainRoutes);
         assertTrue(shown.contains("\nvrf-b.inet.0: ") && shown.contains("198.18.3.0/24      *[Static/5] ")
