@@ -68,11 +68,12 @@ class VrfInstancesTest {
         String tableB = h.inNs("gw-a", 10, "ip", "route", "show", "table", "2001").stdout();
         String mainRoutes = h.inNs("gw-a", 10, "ip", "route").stdout();
         String shown = a.cli("show route table vrf-b.inet.0");
+        String all = a.cli("show route");
         System.out.println("evidence: host-a->site a " + toA + "; cust-b (same address)->site b " + toB
             + "; cust-b->site a " + leak + "; host-a->site b " + leakBack + "\n--- gw-a ip rule\n" + rules
             + "--- gw-a table 2001 (vrf-b)\n" + tableB + "--- gw-a main\n" + mainRoutes
             + "--- show route table vrf-b.inet.0" + shown + "--- show services service-sets\n" + sets
-            + "--- host-a (vrf-a) -> 192.0.2.2 (main table only)\n" + toMain.output()
+            + "--- show route" + all + "--- host-a (vrf-a) -> 192.0.2.2 (main table only)\n" + toMain.output()
             + "--- ip route get 192.0.2.2 from 198.18.1.10 iif lanb (vrf-b)\n" + fromB.stdout() + fromB.stderr());
         assertTrue(toA.allAnswered(), toA.output());
         assertTrue(toB.allAnswered(), toB.output());
@@ -89,6 +90,13 @@ class VrfInstancesTest {
             "the instances' routes stay out of the main table:\n" + mainRoutes);
         assertTrue(shown.contains("\nvrf-b.inet.0: ") && shown.contains("198.18.3.0/24      *[Static/5] ")
             && shown.contains(">  via ms-0/0/0.3"), shown);
+        // show route: the kernel's main table in Junos's terms (the customers' networks are the
+        // instances'), then each instance's table.
+        String main = all.substring(0, all.indexOf("\nvrf-a.inet.0: "));
+        assertTrue(main.startsWith("\ninet.0: ") && main.contains("\n192.0.2.0/24       *[Direct/0] ")
+            && main.contains(">  via ge-0/0/0.0\n") && main.contains("\n192.0.2.1/32       *[Local/0] ")
+            && !main.contains("198.18."), all);
+        assertTrue(all.indexOf("\nvrf-a.inet.0: ") < all.indexOf("\nvrf-b.inet.0: ") && all.contains(">  via ms-0/0/0.1\n"), all);
         assertTrue(sets.contains("Routing instances: policy routing") && sets.contains("the kernel has no VRF driver"), sets);
 
         // Shutdown takes the rules away with the daemon.

@@ -80,9 +80,25 @@ public final class PolicyRoutingInstances implements AutoCloseable {
                 : "the kernel has no VRF driver");
     }
 
-    /** Whether this Linux kernel has the VRF driver (built in or loaded). */
+    /** Whether this Linux kernel has the VRF driver: built in or loaded, or a module it can load. */
     public static boolean linuxVrfDriver() {
-        return Files.exists(Path.of("/sys/module/vrf"));
+        return vrfDriver(Path.of("/sys/module"), Path.of("/lib/modules", System.getProperty("os.version"), "modules.dep"));
+    }
+
+    /**
+     * {@code sysModule/vrf} exists when the driver is built in or loaded; {@code modulesDep} lists
+     * {@code .../vrf.ko[.xz|.zst]} when it is a module not loaded yet (the kernel loads it for the
+     * first {@code ip link add ... type vrf}).
+     */
+    static boolean vrfDriver(Path sysModule, Path modulesDep) {
+        if (Files.isDirectory(sysModule.resolve("vrf"))) {
+            return true;
+        }
+        try (var lines = Files.lines(modulesDep)) {
+            return lines.anyMatch(l -> l.matches("(\\S*/)?vrf\\.ko(\\.\\w+)?:.*"));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return false; // no module list: only a loaded or built-in driver counts
+        }
     }
 
     /** How instances are realised, for {@code show services service-sets}. */

@@ -129,6 +129,19 @@ class PolicyRoutingInstancesTest {
         instances.close();
     }
 
+    @Test
+    void theVrfDriverIsFoundLoadedOrAsAModule(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path sys = Files.createDirectories(dir.resolve("sys/module"));
+        Path dep = dir.resolve("modules.dep");
+        assertEquals(false, PolicyRoutingInstances.vrfDriver(sys, dep), "neither loaded nor listed");
+        Files.writeString(dep, "kernel/drivers/net/dummy.ko.zst:\nkernel/drivers/net/vrfx.ko:\n");
+        assertEquals(false, PolicyRoutingInstances.vrfDriver(sys, dep));
+        Files.writeString(dep, "kernel/drivers/net/dummy.ko.zst:\nkernel/drivers/net/vrf.ko.zst:\n");
+        assertEquals(true, PolicyRoutingInstances.vrfDriver(sys, dep), "a module the kernel can load");
+        Files.createDirectories(sys.resolve("vrf"));
+        assertEquals(true, PolicyRoutingInstances.vrfDriver(sys, dir.resolve("absent")), "loaded or built in");
+    }
+
     private static Configuration configuration(String text) throws Exception {
         CheckResult r = CommitCheck.check(ConfigText.parse(text));
         return r.configuration().orElseThrow(() -> new AssertionError(r.render()));
