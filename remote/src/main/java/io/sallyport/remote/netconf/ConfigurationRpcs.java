@@ -11,6 +11,7 @@ import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.ConfigText;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
+import io.sallyport.config.Secrets;
 import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.Diagnostic;
 import io.sallyport.config.store.CommitClient;
@@ -48,11 +49,9 @@ final class ConfigurationRpcs {
         this.lock = lock;
     }
 
-    /** Reading the configuration shows its secrets: super-user only (see LoginClass). */
-    Optional<RpcError> mayRead() {
-        return user.loginClass() == LoginClass.SUPER_USER ? Optional.empty()
-                : Optional.of(RpcError.application("access-denied",
-                        "permission denied: login class " + user.loginClass().keyword() + " may not view the configuration"));
+    /** The configuration as this user may see it: secrets {@code /* SECRET-DATA *}{@code /} without the {@code secret} permission. */
+    private Node shown(Node tree) {
+        return user.loginClass().seesSecrets() ? tree : Secrets.masked(tree);
     }
 
     Optional<RpcError> mayWrite() {
@@ -86,9 +85,9 @@ final class ConfigurationRpcs {
         return switch (format) {
             case "text" -> RpcReply.of("<configuration-text>\n" + SafeXml.escape(text(display, tree, level)) + "</configuration-text>\n");
             case "set" -> RpcReply.of("<configuration-set>\n"
-                    + SafeXml.escape(display.render(tree, level, Pipeline.Display.SET)) + "</configuration-set>\n");
-            case "json" -> RpcReply.of(SafeXml.escape(display.render(tree, level, Pipeline.Display.JSON)));
-            case "xml" -> RpcReply.of(display.render(tree, level, Pipeline.Display.XML));
+                    + SafeXml.escape(display.render(shown(tree), level, Pipeline.Display.SET)) + "</configuration-set>\n");
+            case "json" -> RpcReply.of(SafeXml.escape(display.render(shown(tree), level, Pipeline.Display.JSON)));
+            case "xml" -> RpcReply.of(display.render(shown(tree), level, Pipeline.Display.XML));
             default -> RpcReply.error(RpcError.protocol("bad-attribute", "invalid format '" + format
                     + "': expected text, set, xml or json"));
         };
@@ -112,17 +111,20 @@ final class ConfigurationRpcs {
         } catch (IllegalArgumentException e) {
             return RpcReply.error(RpcError.application("invalid-value", e.getMessage()));
         }
-        String diff = ConfigDiff.diff(from, store.candidate());
+        String diff = ConfigDiff.diff(shown(from), shown(store.candidate()));
         return RpcReply.of("<configuration-information>\n<configuration-output>\n" + SafeXml.escape(diff)
                 + "</configuration-output>\n</configuration-information>\n");
     }
 
-    /** The curly-brace text of {@code level}, wrapped in its ancestors as Junos prints a filtered configuration. */
-    private static String text(StoreSession display, Node tree, List<PathElement> level) {
-        if (level.isEmpty()) return ConfigPrinter.braces(tree);
+    /**
+     * The curly-brace text of {@code level}, wrapped in its ancestors as Junos prints a filtered
+     * configuration; masked after the set form is read back, since a mask does not read back.
+     */
+    private String text(StoreSession display, Node tree, List<PathElement> level) {
+        if (level.isEmpty()) return ConfigPrinter.braces(shown(tree));
         try {
             Node pruned = ConfigText.parse(display.render(tree, level, Pipeline.Display.SET));
-            return ConfigPrinter.braces(pruned);
+            return ConfigPrinter.braces(shown(pruned));
         } catch (ConfigSyntaxException e) {
             throw new IllegalStateException("the store printed what it cannot read back: " + e.getMessage(), e);
         }
@@ -140,7 +142,7 @@ final class ConfigurationRpcs {
         } catch (ConfigSyntaxException e) {
             return RpcReply.error(RpcError.application("invalid-value", e.detail()));
         }
-        String xml = StoreSession.open(stateDir, user.name()).render(tree, level, Pipeline.Display.XML);
+        String xml = StoreSession.open(stateDir, user.name()).render(shown(tree), level, Pipeline.Display.XML);
         return RpcReply.of("<data>\n" + xml + "</data>\n");
     }
 

@@ -91,8 +91,8 @@ final class NetconfSession {
 
     private RpcReply dispatch(String operation, Element op) throws IOException {
         return switch (operation) {
-            case "get-configuration" -> configuration.mayRead().map(RpcReply::error).orElseGet(() -> unchecked(() -> configuration.getConfiguration(op)));
-            case "get-config" -> configuration.mayRead().map(RpcReply::error).orElseGet(() -> unchecked(() -> configuration.getConfig(op)));
+            case "get-configuration" -> unchecked(() -> configuration.getConfiguration(op));
+            case "get-config" -> unchecked(() -> configuration.getConfig(op));
             case "load-configuration" -> configuration.loadConfiguration(op);
             case "edit-config" -> configuration.editConfig(op);
             case "commit-configuration" -> configuration.commitConfiguration(op);

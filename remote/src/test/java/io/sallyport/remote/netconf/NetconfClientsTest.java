@@ -93,6 +93,20 @@ class NetconfClientsTest {
     }
 
     @Test
+    void ncclientAsAReadOnlyUserGetsTheConfigurationWithSecretsMasked() throws Exception {
+        var r = python("ncclient", header() + """
+                from ncclient import manager
+                with manager.connect(host="127.0.0.1", port=PORT, username="viewer", password="%s",
+                                     hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=30) as m:
+                    running = m.get_config(source="running", filter=("subtree",
+                        "<configuration><system><login/></system></configuration>")).data_xml
+                    print(running)
+                """.formatted(RemoteFixture.VIEWER_PASSWORD));
+        assertTrue(r.out().contains("<encrypted-password>/* SECRET-DATA */</encrypted-password>"), r.out());
+        assertTrue(!r.out().contains("$6$"), r.out());
+    }
+
+    @Test
     void brokenFramingClosesOnlyThatSessionAndBadPasswordsGetNoSession() throws Exception {
         assumeTrue(RemoteFixture.installed("ssh") && RemoteFixture.installed("sshpass"),
                 "needs Debian's openssh-client and sshpass");

@@ -74,8 +74,8 @@ class NetconfSessionTest {
         NetconfSession s = session(LoginClass.SUPER_USER);
         String broken = s.handle("<rpc message-id=\"1\"><get-configuration></rpc>").reply().orElseThrow();
         assertTrue(broken.contains("<error-tag>malformed-message</error-tag>"), broken);
-        String unknown = rpc(s, "<get-system-storage/>");
-        assertTrue(unknown.contains("unknown RPC 'get-system-storage'"), unknown);
+        String unknown = rpc(s, "<get-system-core-dumps/>");
+        assertTrue(unknown.contains("unknown RPC 'get-system-core-dumps'"), unknown);
         assertTrue(unknown.contains("message-id=\"7\""), unknown);
         String xxe = s.handle("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
                 + "<rpc message-id=\"2\"><command>&x;</command></rpc>").reply().orElseThrow();
@@ -147,9 +147,44 @@ class NetconfSessionTest {
     }
 
     @Test
-    void aReadOnlyUserMayRunShowButNotReadOrChangeTheConfiguration() throws Exception {
+    void aReadOnlyUserSeesTheConfigurationWithSecretsMaskedInEveryForm() throws Exception {
+        ConfigStore store = ConfigStore.open(state, Clock.systemUTC());
+        store.setCandidate(ConfigText.parse("""
+                set system host-name base
+                set system login user ops class operator
+                set system login user ops authentication encrypted-password "$6$salt$abcdefghijklmnopqrstuvwxyz0123456789"
+                set services ipsec-vpn ike policy p1 pre-shared-key ascii-text "s3cret key"
+                """));
+        var committed = store.commit("test", Optional.empty());
+        assertTrue(committed.committed(), committed.check().render());
+        NetconfSession viewer = session(LoginClass.READ_ONLY);
+        String text = rpc(viewer, "<get-configuration format=\"text\"/>");
+        assertTrue(text.contains("pre-shared-key ascii-text /* SECRET-DATA */; ## SECRET-DATA"), text);
+        assertTrue(text.contains("encrypted-password /* SECRET-DATA */; ## SECRET-DATA"), text);
+        String filtered = rpc(viewer, "<get-configuration format=\"text\"><configuration><services/></configuration></get-configuration>");
+        assertTrue(filtered.contains("pre-shared-key ascii-text /* SECRET-DATA */;"), filtered);
+        String set = rpc(viewer, "<get-configuration format=\"set\"/>");
+        assertTrue(set.contains("set services ipsec-vpn ike policy p1 pre-shared-key ascii-text /* SECRET-DATA */"), set);
+        String xml = rpc(viewer, "<get-config><source><running/></source></get-config>");
+        assertTrue(xml.contains("<ascii-text>/* SECRET-DATA */</ascii-text>"), xml);
+        String json = rpc(viewer, "<get-configuration format=\"json\"/>");
+        String compare = rpc(viewer, "<get-configuration compare=\"rollback\" rollback=\"1\"/>");
+        assertTrue(compare.contains("pre-shared-key ascii-text /* SECRET-DATA */;") && compare.contains("+"), compare);
+        String cli = rpc(viewer, "<command format=\"text\">show configuration services</command>");
+        assertTrue(cli.contains("pre-shared-key ascii-text /* SECRET-DATA */;"), cli);
+        String rollback = rpc(viewer, "<command format=\"text\">show system rollback 0</command>");
+        assertTrue(rollback.contains("pre-shared-key ascii-text /* SECRET-DATA */;"), rollback);
+        for (String shown : List.of(text, filtered, set, xml, json, compare, cli, rollback)) {
+            assertFalse(shown.contains("$9$") || shown.contains("$6$") || shown.contains("s3cret"), shown);
+        }
+        String own = rpc(session(LoginClass.SUPER_USER), "<get-configuration format=\"text\"/>");
+        assertTrue(own.contains("pre-shared-key ascii-text &quot;$9$")
+                && own.contains("encrypted-password &quot;$6$salt$abcdefghijklmnopqrstuvwxyz0123456789&quot;; ## SECRET-DATA"), own);
+    }
+
+    @Test
+    void aReadOnlyUserMayRunShowButNotChangeTheConfiguration() throws Exception {
         NetconfSession s = session(LoginClass.READ_ONLY);
-        assertTrue(rpc(s, "<get-configuration/>").contains("access-denied"));
         assertTrue(rpc(s, "<edit-config><target><candidate/></target><config><configuration/></config></edit-config>")
                 .contains("may not change the configuration"));
         assertTrue(rpc(s, "<commit/>").contains("access-denied"));
@@ -168,6 +203,16 @@ class NetconfSessionTest {
         java.nio.file.Path serial = java.nio.file.Path.of("/sys/class/dmi/id/product_serial");
         boolean readable = java.nio.file.Files.isReadable(serial) && !java.nio.file.Files.readString(serial).isBlank();
         assertEquals(readable, inventory.contains("<serial-number>"), inventory);
+    }
+
+    @Test
+    void ansiblesHardwareFactsRpcsAreAnsweredFromTheHost() throws Exception {
+        NetconfSession s = session(LoginClass.READ_ONLY);
+        String memory = rpc(s, "<get-system-memory-information/>");
+        assertTrue(memory.contains("<system-memory-information>\n<system-memory-summary-information>\n<system-memory-total>"), memory);
+        String storage = rpc(s, "<get-system-storage/>");
+        assertTrue(storage.contains("<mounted-on>/</mounted-on>"), storage);
+        assertFalse(storage.contains("rpc-error"), storage);
     }
 
     @Test
