@@ -231,12 +231,79 @@ class NetconfSessionTest {
         assertTrue(rpc(s, "<commit><confirmed/><confirm-timeout>soon</confirm-timeout></commit>").contains("bad-element"));
     }
 
+    private static String load(NetconfSession s, String set) {
+        String reply = rpc(s, "<load-configuration action=\"set\" format=\"text\"><configuration-set>" + set
+                + "</configuration-set></load-configuration>");
+        assertTrue(reply.contains("<load-success/>"), reply);
+        return reply;
+    }
+
+    private String hostName() throws Exception {
+        return ConfigStore.open(state, Clock.systemUTC()).active().child("system").flatMap(n -> n.value("host-name")).orElseThrow();
+    }
+
     @Test
-    void privateDatabasesAreRefusedInWords() throws Exception {
-        NetconfSession s = session(LoginClass.SUPER_USER);
-        assertTrue(rpc(s, "<open-configuration><private/></open-configuration>").contains("private and dynamic"));
-        assertTrue(rpc(s, "<open-configuration><exclusive/></open-configuration>").contains("<ok/>"));
-        assertTrue(rpc(s, "<close-configuration/>").contains("<ok/>"));
+    void aPrivateDatabaseIsThisSessionsOwnAndItsCommitMergesOntoOthers() throws Exception {
+        NetconfSession mine = session(LoginClass.SUPER_USER);
+        NetconfSession other = session(LoginClass.SUPER_USER);
+        String open = rpc(mine, "<open-configuration><private/></open-configuration>");
+        assertTrue(open.contains("<error-severity>warning</error-severity>")
+                && open.contains("uncommitted changes will be discarded on exit") && open.contains("<ok/>"), open);
+        var editing = new io.sallyport.config.store.EditingSessions(state, Clock.systemUTC()).list();
+        assertEquals(List.of(io.sallyport.config.store.EditingSessions.Mode.PRIVATE),
+                editing.stream().map(io.sallyport.config.store.EditingSessions.Session::mode).toList(), "listed by configure and status");
+
+        load(mine, "set system services ssh port 2222");
+        assertTrue(rpc(mine, "<get-configuration database=\"candidate\" format=\"set\"/>").contains("ssh port 2222"));
+        assertFalse(rpc(other, "<get-configuration database=\"candidate\" format=\"set\"/>").contains("2222"), "the shared candidate has none of it");
+        assertTrue(rpc(mine, "<validate><source><candidate/></source></validate>").contains("<ok/>"));
+
+        // Another session commits a different statement meanwhile: the private commit merges onto it.
+        load(other, "set system host-name theirs");
+        assertTrue(rpc(other, "<commit-configuration/>").contains("<commit-success/>"));
+        assertTrue(rpc(mine, "<commit-configuration><log>private</log></commit-configuration>").contains("<commit-success/>"));
+        ConfigStore store = ConfigStore.open(state, Clock.systemUTC());
+        assertEquals("theirs", hostName());
+        assertTrue(io.sallyport.config.ConfigPrinter.setCommands(store.active()).contains("set system services ssh port 2222"));
+        assertEquals(io.sallyport.config.store.CommitClient.NETCONF, store.history().getFirst().client());
+        assertEquals(Optional.of("private"), store.history().getFirst().comment());
+        assertEquals(store.active(), store.candidate(), "the unchanged shared candidate follows");
+
+        // Both change the same statement: Junos refuses the private commit and names it.
+        load(mine, "set system host-name mine");
+        load(other, "set system host-name again-theirs");
+        assertTrue(rpc(other, "<commit/>").contains("<ok/>"));
+        String conflict = rpc(mine, "<commit-configuration/>");
+        assertTrue(conflict.contains("<error-path>[edit]</error-path>") && conflict.contains("<bad-element>system host-name</bad-element>")
+                && conflict.contains("configuration database modified"), conflict);
+        assertEquals("again-theirs", hostName(), "nothing of the private copy was committed");
+
+        assertTrue(rpc(mine, "<discard-changes/>").contains("<ok/>"));
+        assertFalse(rpc(mine, "<get-configuration database=\"candidate\" format=\"set\"/>").contains("mine"));
+        assertTrue(rpc(mine, "<close-configuration/>").contains("<ok/>"));
+        assertEquals(List.of(), new io.sallyport.config.store.EditingSessions(state, Clock.systemUTC()).list());
+        assertTrue(rpc(mine, "<get-configuration database=\"candidate\" format=\"set\"/>").contains("again-theirs"),
+                "after close the session edits the shared candidate again");
+    }
+
+    @Test
+    void aPrivateDatabaseIsRefusedOverUncommittedSharedChangesAndGoesWithItsSession() throws Exception {
+        NetconfSession mine = session(LoginClass.SUPER_USER);
+        NetconfSession other = session(LoginClass.SUPER_USER);
+        load(other, "set system host-name pending");
+        String refused = rpc(mine, "<open-configuration><private/></open-configuration>");
+        assertTrue(refused.contains("<error-severity>error</error-severity>") && refused.contains("shared configuration database modified"), refused);
+        assertTrue(rpc(other, "<discard-changes/>").contains("<ok/>"));
+        assertTrue(rpc(mine, "<open-configuration><private/></open-configuration>").contains("<ok/>"));
+        load(mine, "set system host-name uncommitted");
+        mine.closed();
+        assertEquals(List.of(), new io.sallyport.config.store.EditingSessions(state, Clock.systemUTC()).list());
+        assertEquals("base", hostName());
+        assertTrue(rpc(session(LoginClass.READ_ONLY), "<open-configuration><private/></open-configuration>").contains("access-denied"));
+        String dynamic = rpc(other, "<open-configuration><dynamic/></open-configuration>");
+        assertTrue(dynamic.contains("dynamic configuration databases are not supported by Sallyport"), dynamic);
+        assertTrue(rpc(other, "<open-configuration><exclusive/></open-configuration>").contains("<ok/>"));
+        assertTrue(rpc(other, "<close-configuration/>").contains("<ok/>"));
     }
 
     @Test
