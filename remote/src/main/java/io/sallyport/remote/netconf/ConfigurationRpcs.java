@@ -179,6 +179,28 @@ final class ConfigurationRpcs {
         }
     }
 
+    private static final java.time.format.DateTimeFormatter COMMIT_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * Junos {@code get-commit-information} ({@code show system commit}): one {@code <commit-history>}
+     * per stored commit, newest first, with its user, client ({@code cli}, {@code netconf},
+     * {@code other}), time and comment ({@code <log>}).
+     */
+    RpcReply commitInformation() throws IOException {
+        StringBuilder sb = new StringBuilder("<commit-information>\n");
+        for (ConfigStore.CommitInfo c : store().history()) {
+            sb.append("<commit-history>\n<sequence-number>").append(c.rollback()).append("</sequence-number>\n")
+                    .append("<user>").append(SafeXml.escape(c.user())).append("</user>\n")
+                    .append("<client>").append(c.client().keyword()).append("</client>\n")
+                    .append("<date-time junos:seconds=\"").append(c.time().getEpochSecond()).append("\">")
+                    .append(COMMIT_TIME.format(c.time())).append("</date-time>\n");
+            c.comment().ifPresent(log -> sb.append("<log>").append(SafeXml.escape(log)).append("</log>\n"));
+            sb.append("</commit-history>\n");
+        }
+        return RpcReply.of(sb.append("</commit-information>\n").toString());
+    }
+
     /** Base {@code get-config}: {@code <source>} running or candidate, an optional subtree filter. */
     RpcReply getConfig(Element rpc) throws IOException {
         Optional<String> source = datastore(SafeXml.child(rpc, "source"));

@@ -99,6 +99,7 @@ final class NetconfSession {
             case "commit" -> configuration.commitBase(op);
             case "discard-changes" -> configuration.discardChanges();
             case "validate" -> configuration.validate();
+            case "get-commit-information" -> configuration.commitInformation();
             case "lock", "lock-configuration" -> lock();
             case "unlock", "unlock-configuration" -> unlock();
             case "open-configuration" -> openConfiguration(op);

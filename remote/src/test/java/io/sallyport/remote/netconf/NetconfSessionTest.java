@@ -112,6 +112,11 @@ class NetconfSessionTest {
         assertEquals(io.sallyport.config.store.CommitClient.NETCONF, store.history().getFirst().client());
         String history = rpc(s, "<command format=\"text\">show system commit</command>");
         assertTrue(history.contains(" by u1 via netconf\n    three formats"), history);
+        String information = rpc(session(LoginClass.READ_ONLY), "<get-commit-information/>");
+        assertTrue(information.contains("<commit-history>\n<sequence-number>0</sequence-number>\n<user>u1</user>\n<client>netconf</client>\n"
+                + "<date-time junos:seconds=\""), information);
+        assertTrue(information.contains("<log>three formats</log>"), information);
+        assertTrue(information.contains("<sequence-number>1</sequence-number>\n<user>test</user>\n<client>cli</client>"), information);
         String deleted = rpc(s, "<load-configuration><configuration><system><login><user delete=\"delete\"><name>ops</name>"
                 + "</user></login></system></configuration></load-configuration>");
         assertTrue(deleted.contains("<load-success/>"), deleted);
