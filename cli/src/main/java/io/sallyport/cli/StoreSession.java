@@ -41,7 +41,6 @@ public final class StoreSession implements ConfigSession {
     private final ConfigStore store;
     private final EditingSessions sessions;
     private final String user;
-    private final CommitClient client;
     private final Clock clock;
     private final RandomGenerator random = new SecureRandom();
     private Optional<Session> self = Optional.empty();
@@ -51,28 +50,22 @@ public final class StoreSession implements ConfigSession {
     private Node privateBase;
     private Node privateCandidate;
 
-    private StoreSession(ConfigStore store, EditingSessions sessions, String user, CommitClient client, Clock clock) {
+    private StoreSession(ConfigStore store, EditingSessions sessions, String user, Clock clock) {
         this.store = store;
         this.clock = clock;
         this.sessions = sessions;
         this.user = user;
-        this.client = client;
         this.seen = store.candidate();
     }
 
-    /** Opens (creating if needed) the store under {@code stateDir}; commits are recorded as {@code user}. */
+    /** Opens (creating if needed) the store under {@code stateDir}; commits are recorded as {@code user} {@code via cli}. */
     public static StoreSession open(Path stateDir, String user) throws IOException {
         return open(stateDir, user, Clock.systemUTC());
     }
 
     /** {@link #open(Path, String)} with the clock of commit times and {@code commit confirmed} deadlines. */
     public static StoreSession open(Path stateDir, String user, Clock clock) throws IOException {
-        return open(stateDir, user, CommitClient.CLI, clock);
-    }
-
-    /** A session whose commits are recorded as made through {@code client} ({@code show system commit}'s {@code via}). */
-    public static StoreSession open(Path stateDir, String user, CommitClient client, Clock clock) throws IOException {
-        return new StoreSession(ConfigStore.open(stateDir, clock), new EditingSessions(stateDir, clock), user, client, clock);
+        return new StoreSession(ConfigStore.open(stateDir, clock), new EditingSessions(stateDir, clock), user, clock);
     }
 
     private boolean inPrivate() { return self.map(s -> s.mode() == Mode.PRIVATE).orElse(false); }
@@ -221,7 +214,7 @@ public final class StoreSession implements ConfigSession {
     }
 
     private Outcome commitShared(Optional<String> comment) throws IOException {
-        ConfigStore.CommitOutcome o = store.commit(user, client, comment);
+        ConfigStore.CommitOutcome o = store.commit(user, CommitClient.CLI, comment);
         seen = store.candidate();
         return o.committed() ? new Outcome(true, warnings(o.check())) : new Outcome(false, o.check().render());
     }
@@ -240,7 +233,7 @@ public final class StoreSession implements ConfigSession {
                 }
             }
         }
-        ConfigStore.CommitOutcome o = store.commit(tree, user, client, comment);
+        ConfigStore.CommitOutcome o = store.commit(tree, user, CommitClient.CLI, comment);
         if (!o.committed()) return new Outcome(false, o.check().render());
         privateBase = store.active();
         privateCandidate = privateBase;
