@@ -65,6 +65,11 @@ final class IsakmpSa implements V1TaskManager.Owner {
     int dpdUnanswered;
     /** Whether INITIAL-CONTACT goes with our phase-1 authentication. */
     boolean initialContact;
+    /**
+     * Established at the same time as another ISAKMP SA with the peer that outranks it (both ends
+     * initiated): never announced, deleted once the exchange that established it is done.
+     */
+    boolean duplicate;
     final V1Counters counters = new V1Counters();
 
     IsakmpSa(V1Engine engine, PeerConfig peer, boolean initiator, long ckyI, long ckyR,
@@ -310,6 +315,13 @@ final class IsakmpSa implements V1TaskManager.Owner {
         long life = lifetimeSeconds * 1_000_000_000L;
         hardDeadline = now + life;
         softDeadline = now + engine.softLife(life);
+        Optional<IsakmpSa> keeper = engine.outranking(this);
+        if (keeper.isPresent()) {
+            duplicate = true;
+            engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + id() + " with " + peer.name()
+                    + " duplicates " + keeper.get().id() + " (both ends initiated): deleting it");
+            return;
+        }
         if (natLocal) {
             nextKeepalive = now + peer.natKeepaliveNanos(engine.options());
         }
