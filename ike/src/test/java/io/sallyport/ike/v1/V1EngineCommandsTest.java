@@ -124,4 +124,50 @@ class V1EngineCommandsTest {
         assertEquals(1, p.drops(p.dropsB, DropReason.NO_PEER));
         assertEquals(1, p.b.liveSaCount());
     }
+
+    @Test
+    void shouldEndPhaseOneOnAnErrorNotifyInTheClearButNotOnAStatusNotify() {
+        V1Pair p = V1Pair.configured(io.sallyport.ike.PeerConfig.Dpd.off());
+        p.initiateA();
+        p.deliverNext();
+        byte[] m2 = p.take();
+        IsakmpHeader h = IsakmpHeader.parse(m2);
+        byte[] cookies = io.sallyport.ike.message.Bytes.concat(io.sallyport.ike.message.Bytes.of64(h.ckyI()),
+                io.sallyport.ike.message.Bytes.of64(h.ckyR()));
+        java.util.function.IntFunction<byte[]> notice = type -> V1Codec.plain(
+                new IsakmpHeader(h.ckyI(), h.ckyR(), 0, Isakmp.EXCH_INFORMATIONAL, 0, 0x1234, 0),
+                List.of(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, cookies, type, new byte[0])));
+        List<Action> did = p.toA(notice.apply(Isakmp.N_INITIAL_CONTACT));
+        assertEquals(List.of(), p.of(did, Action.IkeSaDown.class), "a status notify in the clear says nothing about phase 1");
+        assertEquals(1, p.drops(p.dropsA, DropReason.UNEXPECTED_EXCHANGE));
+        did = p.toA(notice.apply(Isakmp.N_PAYLOAD_MALFORMED));
+        var down = p.of(did, Action.IkeSaDown.class);
+        assertEquals(1, down.size(), did::toString);
+        assertEquals(DownCause.REFUSED, down.getFirst().cause(), "no keys yet: the peer's error ends phase 1 (as strongSwan and Junos do)");
+        assertEquals(0, p.a.liveSaCount());
+    }
+
+    @Test
+    void shouldComeBackAfterTheIsakmpSaIsGoneWhenEstablishingImmediately() {
+        V1Pair p = new V1Pair(21, 22);
+        var forA = V1Pair.peer("b", V1Pair.A, V1Pair.B, io.sallyport.ike.PeerConfig.Dpd.off());
+        forA = new io.sallyport.ike.PeerConfig(forA.name(), forA.localAddress(), forA.remoteAddress(), forA.localId(), forA.remoteId(),
+                forA.authenticator(), forA.ikeProposals(), forA.childProposals(), forA.localSelectors(), forA.remoteSelectors(),
+                forA.dpd(), forA.natTraversal(), true, 0, io.sallyport.ike.PeerConfig.Exchange.MAIN);
+        var fa = forA;
+        p.b.addPeer(p.now, V1Pair.peer("a", V1Pair.B, V1Pair.A, io.sallyport.ike.PeerConfig.Dpd.off()), p.actionsB);
+        p.collect(true, (now, out) -> p.a.addPeer(now, fa, out));
+        p.run();
+        assertEquals(1, p.saA().children.size(), "establish-tunnels immediately: up without a command");
+        onB(p, out -> p.b.deleteIkeSa(p.now, "a", out));
+        p.run();
+        assertEquals(0, p.a.liveSaCount());
+        p.a.scheduleReconnects(p.now);
+        long gone = p.now;
+        p.run(10 * V1Pair.SECOND);
+        assertEquals(1, p.a.liveSaCount(), "A negotiated again");
+        assertEquals(1, p.saA().children.size());
+        assertTrue(p.actionsA.stream().anyMatch(x -> x instanceof Action.Trace t && t.text().contains("initiating b again")));
+        assertTrue(p.now - gone >= io.sallyport.ike.KmdOptions.defaults().reconnectNanos(), "not before the reconnect delay");
+    }
 }
