@@ -137,7 +137,7 @@ final class ChildCreate {
         long life = cp.lifetimeSeconds() * 1_000_000_000L;
         long soft = now + s.env.options().softLifetime(life, s.env.random());
         var child = new ChildSa(term, spiIn, spiOut, cp, List.copyOf(localTs), List.copyOf(remoteTs), cNi, cNr, soft, now + life);
-        s.children.add(child);
+        s.addChild(child);
         s.announce(term.name(), now, out);
         boolean encap = s.natLocal || s.natRemote;
         out.add(new Action.InstallChildSa(term.name(), s.id(), spiIn, spiOut, cp.encryption(), integ,

@@ -101,8 +101,7 @@ final class IkeRekey {
             }
             if (peerCreated != null) {
                 // We won: the children live on in the SA we created; the peer deletes the one it created.
-                next.children.addAll(peerCreated.children);
-                peerCreated.children.clear();
+                next.adoptChildren(peerCreated, c -> true);
                 peerCreated.markRekeyed(now);
             }
             s.tasks.queueFirst(new Informational.DeleteIke(s, Failure.of(Failure.Kind.REPLACED, "rekeyed")));
@@ -179,8 +178,7 @@ final class IkeRekey {
         next.hardDeadline = now + life;
         next.softDeadline = now + s.env.options().softLifetime(life, s.env.random());
         next.nextKeepalive = s.nextKeepalive;
-        next.children.addAll(s.children.stream().filter(c -> c.state != ChildSa.State.DELETING).toList());
-        s.children.clear();
+        next.adoptChildren(s, c -> c.state != ChildSa.State.DELETING);
         return next;
     }
 }

@@ -16,8 +16,12 @@ import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.task.Step;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One IKE SA: its keys, lifecycle, child SAs and timers; its {@link IkeTaskManager} owns message
@@ -71,13 +75,25 @@ final class IkeSession {
     /** What this SA said and heard, for {@code show services ipsec-vpn ike statistics}. */
     final IkeStatistics statistics = new IkeStatistics();
 
-    final List<ChildSa> children = new ArrayList<>();
-    /** The terms told {@link Action.IkeSaUp} for this SA (each has or had a child here); each is told when it goes. */
-    final java.util.Set<String> announced = new java.util.LinkedHashSet<>();
+    private final List<ChildSa> childList = new ArrayList<>();
+    /** Read-only: they change through {@link #addChild}, {@link #removeChild} and {@link #adoptChildren}, which keep the table's index. */
+    final List<ChildSa> children = Collections.unmodifiableList(childList);
+    private final Set<String> announcedTerms = new LinkedHashSet<>();
+    /**
+     * The terms told {@link Action.IkeSaUp} for this SA (each has or had a child here); each is told
+     * when it goes. Read-only: {@link #announce} and {@link #forget} change it.
+     */
+    final Set<String> announced = Collections.unmodifiableSet(announcedTerms);
     long softDeadline = Long.MAX_VALUE;
     long hardDeadline = Long.MAX_VALUE;
     long lastInbound;
     long nextKeepalive = Long.MAX_VALUE;
+
+    /** {@link SaTable}'s bookkeeping: when the SA was added, whether it is in, its entry in {@link SaDeadlines}. */
+    long tableSeq;
+    boolean inTable;
+    long queuedDeadline = SaDeadlines.NONE;
+    boolean deadlineChanged;
 
     IkeSession(Kmd.Env env, PeerConfig peer, boolean initiator, InetSocketAddress local, InetSocketAddress remote, long now) {
         this.env = env;
@@ -101,6 +117,7 @@ final class IkeSession {
     void markRekeyed(long now) {
         state = State.REKEYED;
         rekeyedAt = now;
+        env.sas().deadlineChanged(this);
     }
 
     /** The SPI that identifies this SA locally (ours). */
@@ -169,7 +186,8 @@ final class IkeSession {
 
     /** Tells the term {@code name} that this established SA carries it, once. */
     void announce(String name, long now, List<Action> out) {
-        if (announced.add(name)) {
+        if (announcedTerms.add(name)) {
+            env.sas().announced(this, name);
             out.add(new Action.IkeSaUp(name, id(), initiator, local, remote, proposal.encryption(),
                     proposal.encryption().isAead() ? null : proposal.integrity(), proposal.prf(), proposal.group(),
                     natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, proposal.lifetimeSeconds()),
@@ -184,8 +202,37 @@ final class IkeSession {
         }
     }
 
+    /** Forgets that {@code term} was told about this SA: a removed term whose children are going. */
+    void forget(String term) {
+        if (announcedTerms.remove(term)) {
+            env.sas().forgotten(this, term);
+        }
+    }
+
+    void addChild(ChildSa c) {
+        childList.add(c);
+        env.sas().childAdded(this, c);
+        env.sas().deadlineChanged(this);
+    }
+
+    /** The children of {@code from} that {@code keep} accepts move here (an IKE rekey); {@code from} is left with none. */
+    void adoptChildren(IkeSession from, Predicate<ChildSa> keep) {
+        for (ChildSa c : from.childList) {
+            if (keep.test(c)) {
+                addChild(c);
+            }
+        }
+        for (ChildSa c : from.childList) {
+            env.sas().childRemoved(from, c);
+        }
+        from.childList.clear();
+        env.sas().deadlineChanged(from);
+    }
+
     void removeChild(ChildSa c, String reason, List<Action> out) {
-        if (children.remove(c)) {
+        if (childList.remove(c)) {
+            env.sas().childRemoved(this, c);
+            env.sas().deadlineChanged(this);
             out.add(new Action.DeleteChildSa(c.term.name(), c.spiIn, c.spiOut, reason));
             env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + c.term.name() + " removed (" + reason + ")");
         }
@@ -194,6 +241,7 @@ final class IkeSession {
     // ---------------------------------------------------------------- messages
 
     void enqueue(long now, IkeTask t, List<Action> out) {
+        env.sas().deadlineChanged(this);
         tasks.queue(t);
         tasks.startNext(now, out);
     }
@@ -226,6 +274,7 @@ final class IkeSession {
         if (state == State.CLOSED) {
             return;
         }
+        env.sas().deadlineChanged(this);
         if (h.isResponse()) {
             onResponse(now, d, h, out);
         } else {
@@ -338,7 +387,7 @@ final class IkeSession {
     /** After an authenticated message, answer and send to where the peer now is (NAT mapping changes). */
     private void followPeer(Datagram d) {
         if (state != State.CONNECTING || !initiator) {
-            remote = d.remote();
+            moveTo(d.remote());
             local = d.local();
             onNatPort = d.nonEspMarker();
         }
@@ -398,6 +447,7 @@ final class IkeSession {
         if (state == State.CLOSED) {
             return;
         }
+        env.sas().deadlineChanged(this);
         tasks.tick(now, out);
         if (state == State.CLOSED) {
             return;
@@ -505,6 +555,13 @@ final class IkeSession {
 
     boolean isClosed() { return state == State.CLOSED; }
 
+    /** The peer is at {@code to} now (NAT-T's move to port 4500, a NAT mapping that changed). */
+    void moveTo(InetSocketAddress to) {
+        java.net.InetAddress from = remote.getAddress();
+        remote = to;
+        env.sas().moved(this, from);
+    }
+
     private static DropReason dropReason(DecodeResult.UnprotectedError e) {
         return switch (e.cause()) {
             case INTEGRITY -> DropReason.INTEGRITY_FAILED;
@@ -519,7 +576,12 @@ final class IkeSession {
     boolean deleting() { return tasks.any(t -> t instanceof Informational.DeleteIke); }
 
     Optional<ChildSa> child(int spiIn) {
-        return children.stream().filter(c -> c.spiIn == spiIn).findFirst();
+        for (ChildSa c : childList) {
+            if (c.spiIn == spiIn) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
     }
 
     static String describe(IkeProposal p) {
