@@ -91,7 +91,7 @@ final class IkeAuth {
                 s.tasks.queueFirst(new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, why));
                 return new Step.Done<>();
             }
-            if (ChildCreate.acceptChild(s, s.peer, now, m, newChildSpi, s.ni, s.nr, null, null, out).isEmpty()) {
+            if (ChildCreate.acceptChild(s, s.peer, now, m, newChildSpi, s.ni, s.nr, null, null, true, out).isEmpty()) {
                 s.tasks.queueFirst(new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, "proposal mismatch (child SA response)"));
             }
             return new Step.Done<>();
