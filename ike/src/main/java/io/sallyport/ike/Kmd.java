@@ -1,5 +1,6 @@
 package io.sallyport.ike;
 
+import io.sallyport.ike.task.Failure;
 import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.message.DecodeResult;
@@ -55,6 +56,11 @@ public final class Kmd {
     private final Env env = new Env();
     /** Peers with {@code establishImmediately} and no IKE SA: when to initiate them again. */
     private final Map<String, Long> reconnectAt = new HashMap<>();
+    /** Child SAs a rekey replaced, deleted at the peer, whose inbound SA leaves the data plane at {@code due}. */
+    private final List<Retiring> retiring = new ArrayList<>();
+
+    private record Retiring(Action.DeleteChildSa delete, long due) {
+    }
     /** Modular exponentiations and EC scalar multiplications done: key pairs made and secrets agreed. */
     private long dhOperations;
     private final V1Engine v1;
@@ -145,6 +151,13 @@ public final class Kmd {
     public List<Action> tick(long nowNanos) {
         List<Action> out = new ArrayList<>();
         v1.tick(nowNanos, out);
+        for (var it = retiring.iterator(); it.hasNext(); ) {
+            Retiring r = it.next();
+            if (r.due() <= nowNanos) {
+                it.remove();
+                out.add(r.delete());
+            }
+        }
         for (IkeSession s : sas.due(nowNanos)) {
             if (s.nextDeadline() <= nowNanos) {
                 guarded(s, out, () -> s.tick(nowNanos, out));
@@ -167,6 +180,7 @@ public final class Kmd {
         long d = sas.nextDeadline();
         d = Math.min(d, reconnectAt.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE));
         d = Math.min(d, v1.nextDeadline());
+        d = Math.min(d, retiring.stream().mapToLong(Retiring::due).min().orElse(Long.MAX_VALUE));
         return d == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(d);
     }
 
@@ -199,14 +213,14 @@ public final class Kmd {
                             }
                         }
                     } else {
-                        guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
+                        guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, Failure.of(Failure.Kind.DELETED, "peer removed")), out));
                     }
                 }
                 if (gone != null && DynamicPeers.isTemplate(gone)) {
                     // The dynamic peers it accepted go with it.
                     for (IkeSession s : sas.values()) {
                         if (s.peer.name().startsWith(gone.name() + "@") && !s.isClosed()) {
-                            guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
+                            guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, Failure.of(Failure.Kind.DELETED, "peer removed")), out));
                         }
                     }
                 }
@@ -221,7 +235,7 @@ public final class Kmd {
             });
             case Command.DeleteIkeSa d -> {
                 for (IkeSession s : sessionsOf(d.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "deleted by operator"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, Failure.of(Failure.Kind.DELETED, "by operator")), out));
                 }
             }
             case Command.DeleteChildSa d -> withChild(d.spiIn(), out, (s, child) ->
@@ -265,11 +279,11 @@ public final class Kmd {
             case Command.RemovePeer r -> v1.hasPeer(r.peer()) && run(() -> v1.removePeer(now, r.peer(), out));
             case Command.Initiate i -> v1.hasPeer(i.peer()) && run(() -> v1.initiate(now, i.peer(), out));
             case Command.Acquire a -> v1.hasPeer(a.peer()) && run(() -> v1.initiate(now, a.peer(), out));
-            case Command.DeleteIkeSa d -> v1.hasPeer(d.peer()) && run(() -> v1.deleteIkeSa(now, d.peer(), out));
-            case Command.RekeyIkeSa r -> v1.hasPeer(r.peer()) && run(() -> v1.rekeyIke(now, r.peer(), out));
+            case Command.DeleteIkeSa d -> v1.knows(d.peer()) && run(() -> v1.deleteIkeSa(now, d.peer(), out));
+            case Command.RekeyIkeSa r -> v1.knows(r.peer()) && run(() -> v1.rekeyIke(now, r.peer(), out));
             case Command.DeleteChildSa d -> v1.deleteChild(d.spiIn(), out);
             case Command.RekeyChildSa r -> v1.rekeyChild(now, r.spiIn(), out);
-            case Command.ReportInvalidSpi r -> false;
+            case Command.ReportInvalidSpi r -> v1.reportInvalidSpi(r.from(), r.spi(), out);
         };
     }
 
@@ -307,7 +321,7 @@ public final class Kmd {
         // Named after a term it carries now (the one that started it may have been removed since).
         List<IkeSaView> out = new ArrayList<>(sas.values().stream().map(s -> new IkeSaView(
                 s.announced.isEmpty() ? s.peer.name() : s.announced.iterator().next(), s.id(), s.state.name(),
-                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2", IkeSaCounters.NONE)).toList());
+                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2", s.statistics.snapshot())).toList());
         for (V1Engine.SaView v : v1.sas()) {
             out.add(new IkeSaView(v.peer(), v.id(), v.state(), v.initiator(), v.local(), v.remote(), v.childSpisIn(), v.exchangeType(),
                     v.counters()));
@@ -438,7 +452,7 @@ public final class Kmd {
         String why = "dynamic peer refused: " + reason;
         trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, why + " (" + s.peer.name() + ")");
         refusals.put(s.id(), why);
-        guarded(s, out, () -> s.enqueue(now, new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, why), out));
+        guarded(s, out, () -> s.enqueue(now, new Informational.DeleteIke(s, Failure.of(Failure.Kind.REFUSED_BY_POLICY, why)), out));
     }
 
     /**
@@ -489,7 +503,7 @@ public final class Kmd {
         } catch (RuntimeException e) {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "internal error in IKE SA " + s.id() + ": " + e);
-            s.close(out, DownCause.INTERNAL_ERROR, "internal error");
+            s.end(out, Failure.of(Failure.Kind.INTERNAL_ERROR));
         }
     }
 
@@ -571,8 +585,12 @@ public final class Kmd {
         }
 
         private boolean spiInUse(int spi) {
-            return sas.childSpiInUse(spi) || v1.hasChildSpi(spi);
+            return sas.childSpiInUse(spi) || v1.hasChildSpi(spi)
+                    || retiring.stream().anyMatch(r -> r.delete().spiIn() == spi);
         }
+
+        /** {@code delete} goes to the data plane at {@code due} (a rekeyed child's inbound SA lingers until then). */
+        void retire(Action.DeleteChildSa delete, long due) { retiring.add(new Retiring(delete, due)); }
 
         KeyExchange newKeyExchange(DhGroup group) {
             dhOperations++;
