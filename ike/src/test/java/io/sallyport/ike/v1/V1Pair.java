@@ -85,6 +85,19 @@ final class V1Pair {
 
     static V1Pair established() { return established(PeerConfig.Dpd.off()); }
 
+    /** Established with other configurations (lifetimes, proposals) for A and B. */
+    static V1Pair established(PeerConfig forA, PeerConfig forB) {
+        V1Pair p = new V1Pair(11, 12);
+        p.a.addPeer(p.now, forA, p.actionsA);
+        p.b.addPeer(p.now, forB, p.actionsB);
+        p.collect(true, (now, out) -> p.a.initiate(now, forA.name(), out));
+        p.run();
+        if (p.saA().state != IsakmpSa.State.ESTABLISHED || p.saB().children.size() != 1) {
+            throw new IllegalStateException("IKEv1 pair did not come up: " + p.actionsA + " / " + p.actionsB);
+        }
+        return p;
+    }
+
     static PeerConfig peer(String name, InetAddress local, InetAddress remote, PeerConfig.Dpd dpd) {
         boolean isA = local.equals(A);
         return new PeerConfig(name, local, remote, Identity.ipv4(local.getHostAddress()), Identity.ipv4(remote.getHostAddress()),
@@ -121,8 +134,11 @@ final class V1Pair {
         collect(false, b::tick);
     }
 
+    /** Datagrams the link loses (a peer gone quiet). */
+    java.util.function.Predicate<Datagram> lose = d -> false;
+
     private void deliver(Datagram d) {
-        if (d.payload().length == 1) {
+        if (d.payload().length == 1 || lose.test(d)) {
             return; // NAT keepalive
         }
         boolean toB = d.remote().getAddress().equals(B);

@@ -201,10 +201,10 @@ class V1QuickModeTest {
         assertEquals(0x01020304, installed.getFirst().spiOut());
         assertEquals(600, installed.getFirst().lifetime().hardSeconds(), "RFC 2407 §4.6.3.1: the responder's shorter lifetime");
         assertEquals(r.oldSpiIn(), installed.getFirst().replacesSpiIn());
-        // Make before break: the replaced SA's Delete, then HASH(3).
+        // Make before break at both ends: HASH(3) first (the peer installs on it), then the Delete of the replaced SA.
         List<V1Message> sent = p.sentByB(p.actionsB.size() - did.size()).stream().map(p::openAtA).toList();
-        assertEquals(List.of(Isakmp.EXCH_INFORMATIONAL, Isakmp.EXCH_QUICK), sent.stream().map(m -> m.header().exchange()).toList());
-        assertEquals(r.oldSpiIn(), (int) Bytes.u32(sent.getFirst().first(V1Payload.Delete.class).orElseThrow().spis().getFirst(), 0));
+        assertEquals(List.of(Isakmp.EXCH_QUICK, Isakmp.EXCH_INFORMATIONAL), sent.stream().map(m -> m.header().exchange()).toList());
+        assertEquals(r.oldSpiIn(), (int) Bytes.u32(sent.getLast().first(V1Payload.Delete.class).orElseThrow().spis().getFirst(), 0));
     }
 
     @Test
