@@ -224,6 +224,17 @@ final class V1Pair {
     }
 
     /**
+     * A message A never really sent, which the receiver is to drop (it then keeps its IV): A's IV
+     * chain for that exchange is left where it was, so A's next message still decrypts.
+     */
+    byte[] forged(int messageId, java.util.function.Supplier<byte[]> build) {
+        byte[] iv = saA().ivs.iv(messageId);
+        byte[] m = build.get();
+        saA().ivs.advance(messageId, iv);
+        return m;
+    }
+
+    /**
      * Decrypts a message B sent, with A's keys and IV chain (which it advances, as A's engine
      * would on receiving it), so that A's next message of that exchange follows on.
      */
