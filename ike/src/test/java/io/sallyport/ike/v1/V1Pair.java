@@ -62,10 +62,13 @@ final class V1Pair {
             PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP19, 28800);
 
     /** A and B configured for each other (main mode, PSK, ESP AES-GCM with PFS group 19), not yet negotiated. */
-    static V1Pair configured(PeerConfig.Dpd dpd) {
+    static V1Pair configured(PeerConfig.Dpd dpd) { return configured(dpd, PeerConfig.Exchange.MAIN); }
+
+    /** The same in main or aggressive mode. */
+    static V1Pair configured(PeerConfig.Dpd dpd, PeerConfig.Exchange exchange) {
         V1Pair p = new V1Pair(11, 12);
-        p.a.addPeer(p.now, peer("b", A, B, dpd), p.actionsA);
-        p.b.addPeer(p.now, peer("a", B, A, dpd), p.actionsB);
+        p.a.addPeer(p.now, peer("b", A, B, dpd).withExchange(exchange), p.actionsA);
+        p.b.addPeer(p.now, peer("a", B, A, dpd).withExchange(exchange), p.actionsB);
         return p;
     }
 
@@ -127,11 +130,11 @@ final class V1Pair {
         collect(!toB, (now, out) -> (toB ? b : a).handle(now, in, out));
     }
 
-    private interface Step {
+    interface Step {
         void run(long now, List<Action> out);
     }
 
-    private void collect(boolean sideA, Step s) {
+    void collect(boolean sideA, Step s) {
         List<Action> out = new ArrayList<>();
         s.run(now, out);
         (sideA ? actionsA : actionsB).addAll(out);
