@@ -98,7 +98,7 @@ final class ChildRekey {
                 why = "answered with an unusable KE payload";
             }
             if (why == null && ChildCreate.acceptChild(s, term, now, m, newChildSpi, nonce, theirNonce.get().data(),
-                    ke == null ? null : shared.get(), null, out).isEmpty()) {
+                    ke == null ? null : shared.get(), null, true, out).isEmpty()) {
                 why = "answered with a proposal or selectors we did not offer";
             }
             if (why != null) {
@@ -173,15 +173,20 @@ final class ChildRekey {
             if (shared.isEmpty()) {
                 return refused(now, "answered with an unusable KE payload", out);
             }
+            boolean lost = peerCreated != null && Collisions.lostCollision(nonce, theirNonce.get().data(), peerNi, peerNr);
+            // The responder installed its inbound SA before it answered: our traffic moves to the
+            // new SA now, unless that SA is the redundant one of a collision we lost.
             Optional<ChildSa> accepted = ChildCreate.acceptChild(s, old.term, now, m, newChildSpi, nonce, theirNonce.get().data(),
-                    ke == null ? null : shared.get(), old, out);
+                    ke == null ? null : shared.get(), old, !lost, out);
             if (accepted.isEmpty()) {
                 return refused(now, "answered with a proposal or selectors we did not offer", out);
             }
             ChildSa created = accepted.get();
             old.state = ChildSa.State.REKEYED;
-            if (peerCreated != null && Collisions.lostCollision(nonce, theirNonce.get().data(), peerNi, peerNr)) {
-                // Our new SA holds the lowest nonce: it is the redundant one, we close it; the peer deletes the old one.
+            if (lost) {
+                // Our new SA holds the lowest nonce: it is the redundant one, we close it; the peer
+                // deletes the old one, and then our traffic moves to the SA the peer made.
+                old.replacement = peerCreated;
                 s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyChild: lost the collision, deleting our redundant " + created);
                 s.tasks.queueFirst(new Informational.DeleteChild(s, created));
             } else {

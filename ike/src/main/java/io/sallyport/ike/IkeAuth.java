@@ -92,7 +92,7 @@ final class IkeAuth {
                 s.tasks.queueFirst(new Informational.DeleteIke(s, why));
                 return new Step.Done<>();
             }
-            if (ChildCreate.acceptChild(s, s.peer, now, m, newChildSpi, s.ni, s.nr, null, null, out).isEmpty()) {
+            if (ChildCreate.acceptChild(s, s.peer, now, m, newChildSpi, s.ni, s.nr, null, null, true, out).isEmpty()) {
                 s.tasks.queueFirst(new Informational.DeleteIke(s, Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, "(child SA response)")));
             }
             return new Step.Done<>();

@@ -233,8 +233,42 @@ final class IkeSession {
         if (childList.remove(c)) {
             env.sas().childRemoved(this, c);
             env.sas().deadlineChanged(this);
+            handOver(c, out);
             out.add(new Action.DeleteChildSa(c.term.name(), c.spiIn, c.spiOut, reason));
             env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + c.term.name() + " removed (" + reason + ")");
+        }
+    }
+
+    /**
+     * {@code c}'s delete exchange is done. A child a rekey replaced keeps its inbound SA a little
+     * longer ({@link KmdOptions#rekeyedInboundLingerNanos}): the peer's packets sent on it before
+     * it switched may still be on their way, or queued in our data plane behind this exchange.
+     * Any other child goes now.
+     */
+    void retireChild(ChildSa c, String reason, long now, List<Action> out) {
+        long linger = env.options().rekeyedInboundLingerNanos();
+        if (c.replacement == null || linger <= 0) {
+            removeChild(c, reason, out);
+            return;
+        }
+        if (childList.remove(c)) {
+            env.sas().childRemoved(this, c);
+            env.sas().deadlineChanged(this);
+            handOver(c, out);
+            env.retire(new Action.DeleteChildSa(c.term.name(), c.spiIn, c.spiOut, reason), now + linger);
+            env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + c.term.name() + " deleted (" + reason
+                    + "), its inbound SA kept " + linger / 1_000_000L + " ms for late packets");
+        }
+    }
+
+    /** {@code old} goes: the SA that replaced it takes the outbound traffic if it was waiting for that. */
+    private void handOver(ChildSa old, List<Action> out) {
+        ChildSa next = old.replacement;
+        if (next != null && !next.outboundActive && children.contains(next)) {
+            next.outboundActive = true;
+            out.add(new Action.SwitchOutbound(next.term.name(), next.spiIn, next.spiOut));
+            env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyChild: outbound traffic of " + next.term.name() + " moves from "
+                    + old + " to " + next);
         }
     }
 
@@ -541,6 +575,7 @@ final class IkeSession {
         DownCause cause = DownCause.of(why.kind());
         String reason = why.words();
         for (ChildSa c : List.copyOf(children)) {
+            c.replacement = null;   // every child goes: no traffic to move
             removeChild(c, reason, out);
         }
         state = State.CLOSED;

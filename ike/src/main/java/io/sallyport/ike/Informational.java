@@ -62,7 +62,7 @@ final class Informational {
 
         @Override
         public Step<List<Payload>> process(long now, IkeMessage m, List<Action> out) {
-            s.removeChild(child, "deleted locally", out);
+            s.retireChild(child, "deleted locally", now, out);
             return new Step.Done<>();
         }
     }
@@ -196,7 +196,7 @@ final class Informational {
                     int spiValue = (int) Bytes.u32(spi, 0);
                     s.children.stream().filter(c -> c.spiOut == spiValue).findFirst().ifPresent(c -> {
                         ours.add(Bytes.of32(c.spiIn));
-                        s.removeChild(c, "deleted by peer", out);
+                        s.retireChild(c, "deleted by peer", now, out);
                     });
                 }
                 if (!ours.isEmpty()) {

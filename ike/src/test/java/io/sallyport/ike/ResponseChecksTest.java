@@ -211,8 +211,9 @@ class ResponseChecksTest {
         assertTrue(t.planeA.containsKey(old), "A keeps the old SA");
         t.run(8 * SECOND);
         assertTrue(t.planeA.containsKey(old), "no retry within the back-off");
-        t.run(5 * SECOND);
-        assertFalse(t.planeA.containsKey(old), () -> "the retry after the back-off replaced it, long before the soft lifetime\n" + traces(t));
+        t.run(7 * SECOND);
+        assertFalse(t.planeA.containsKey(old), () -> "the retry after the back-off replaced it (and its inbound linger ended),"
+                + " long before the soft lifetime\n" + traces(t));
         assertEquals(1, t.planeA.size());
         assertTrue(t.planesMatch(), "B never saw the refused exchange");
     }

@@ -75,6 +75,11 @@ final class IsakmpSa implements V1TaskManager.Owner {
     String phase1Refusal;
     /** The terms told this SA is up ({@code IkeSaUp}): the peer, and each further term an IPsec SA of it came for. */
     final java.util.Set<String> announced = new java.util.LinkedHashSet<>();
+    /**
+     * Established at the same time as another ISAKMP SA with the peer that outranks it (both ends
+     * initiated): never announced, deleted once the exchange that established it is done.
+     */
+    boolean duplicate;
     final V1Counters counters = new V1Counters();
     /** Work due once the message being handled has been answered (see {@link #install}). */
     private final List<java.util.function.Consumer<List<Action>>> afterMessage = new ArrayList<>();
@@ -330,6 +335,13 @@ final class IsakmpSa implements V1TaskManager.Owner {
         long life = lifetimeSeconds * 1_000_000_000L;
         hardDeadline = now + life;
         softDeadline = now + engine.softLife(life);
+        Optional<IsakmpSa> keeper = engine.outranking(this);
+        if (keeper.isPresent()) {
+            duplicate = true;
+            engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + id() + " with " + peer.name()
+                    + " duplicates " + keeper.get().id() + " (both ends initiated): deleting it");
+            return;
+        }
         if (natLocal) {
             nextKeepalive = now + peer.natKeepaliveNanos(engine.options());
         }

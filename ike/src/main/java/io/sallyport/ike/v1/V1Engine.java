@@ -256,7 +256,11 @@ public final class V1Engine {
             return;
         }
         IsakmpSa s = sa;
+        boolean wasEstablished = s.state == IsakmpSa.State.ESTABLISHED;
         guarded(s, out, () -> s.onDatagram(now, d, h, out));
+        if (!wasEstablished && s.state == IsakmpSa.State.ESTABLISHED) {
+            settleTwins(s, out);
+        }
         scheduleReconnects(now);
     }
 
@@ -499,6 +503,42 @@ public final class V1Engine {
         IsakmpSa fresh = startPhase1(now, old.peer, out);
         if (fresh != null) {
             replacing.put(fresh, old);
+        }
+    }
+
+    /**
+     * Both ends initiated at once, so two ISAKMP SAs with the peer were negotiated side by side
+     * (RFC 2409 says nothing of it; strongSwan keeps both). Both ends keep the same one: the one
+     * with the lower cookies (CKY-I, then CKY-R, unsigned), which both know. An SA's twins are the
+     * peer's other established SAs that came up after it began: an SA that a re-authentication
+     * replaces (ours or the peer's) was up before its successor began, so it is none.
+     */
+    private java.util.stream.Stream<IsakmpSa> twins(IsakmpSa sa) {
+        return sas.values().stream().filter(o -> o != sa && o.state == IsakmpSa.State.ESTABLISHED && !o.duplicate
+                && o.peer.name().equals(sa.peer.name()) && o.remote.getAddress().equals(sa.remote.getAddress())
+                && o.establishedAt >= sa.createdAt);
+    }
+
+    private static int rank(IsakmpSa a, IsakmpSa b) {
+        int c = Long.compareUnsigned(a.ckyI, b.ckyI);
+        return c != 0 ? c : Long.compareUnsigned(a.ckyR, b.ckyR);
+    }
+
+    /** The twin that stays instead of {@code sa}, if one does. */
+    Optional<IsakmpSa> outranking(IsakmpSa sa) {
+        return twins(sa).filter(o -> rank(o, sa) < 0).findFirst();
+    }
+
+    /** {@code sa} just came up: it goes if it is a duplicate, else the twins it outranks go (with their IPsec SAs). */
+    private void settleTwins(IsakmpSa sa, List<Action> out) {
+        List<IsakmpSa> losers = sa.duplicate ? List.of(sa) : twins(sa).filter(o -> rank(sa, o) < 0).toList();
+        for (IsakmpSa loser : losers) {
+            IsakmpSa keeper = loser == sa ? outranking(sa).orElseThrow() : sa;
+            if (loser != sa) {
+                trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + loser.id() + " with " + loser.peer.name()
+                        + " duplicates " + keeper.id() + " (both ends initiated): deleting it");
+            }
+            loser.delete(Failure.of(Failure.Kind.REPLACED, "duplicate of ISAKMP SA " + keeper.id() + " (both ends initiated)"), out);
         }
     }
 
