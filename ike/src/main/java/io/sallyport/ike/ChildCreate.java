@@ -1,5 +1,6 @@
 package io.sallyport.ike;
 
+import io.sallyport.ike.message.NotifyError;
 import io.sallyport.crypto.IkeKeyDerivation;
 import io.sallyport.ike.message.Bytes;
 import io.sallyport.ike.message.IkeMessage;
@@ -42,7 +43,7 @@ final class ChildCreate {
      * or only an error notify and no child.
      */
     record Answer(List<Payload> payloads, ChildSa created) {
-        static Answer refused(int notifyType) { return new Answer(List.of(Payload.Notify.of(notifyType)), null); }
+        static Answer refused(NotifyError error) { return new Answer(List.of(Payload.Notify.of(error)), null); }
     }
 
     /**
@@ -55,7 +56,7 @@ final class ChildCreate {
         var tsi = m.ts(Wire.TSI);
         var tsr = m.ts(Wire.TSR);
         if (sa.isEmpty() || tsi.isEmpty() || tsr.isEmpty()) {
-            return Answer.refused(Wire.N_INVALID_SYNTAX);
+            return Answer.refused(NotifyError.Standard.INVALID_SYNTAX);
         }
         List<TrafficSelector> remoteTs = term == null ? List.of() : ChildCreate.narrow(tsi.get().selectors(), term.remoteSelectors());
         List<TrafficSelector> localTs = term == null ? List.of() : ChildCreate.narrow(tsr.get().selectors(), term.localSelectors());
@@ -63,13 +64,13 @@ final class ChildCreate {
             s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildRemote: TS unacceptable: offered "
                     + tsi.get().selectors() + " <-> " + tsr.get().selectors() + ", configured "
                     + s.env.termsOf(s.peer).stream().map(t -> t.remoteSelectors() + " <-> " + t.localSelectors()).toList());
-            return Answer.refused(Wire.N_TS_UNACCEPTABLE);
+            return Answer.refused(NotifyError.Standard.TS_UNACCEPTABLE);
         }
         var chosen = Proposals.selectChild(sa.get().proposals(), term.childProposals(), inAuth);
         if (chosen.isEmpty()) {
             s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, (inAuth ? "CreateChildRemote" : "RekeyChildRemote")
                     + ": proposal mismatch with " + term.name() + ": no configured IPsec proposal matches");
-            return Answer.refused(Wire.N_NO_PROPOSAL_CHOSEN);
+            return Answer.refused(NotifyError.Standard.NO_PROPOSAL_CHOSEN);
         }
         ChildProposal cp = chosen.get().ours();
         int spiIn = s.env.newChildSpi();
@@ -149,7 +150,7 @@ final class ChildCreate {
         if (replaces != null) {
             replaces.replacement = child;
         }
-        s.children.add(child);
+        s.addChild(child);
         s.announce(term.name(), now, out);
         boolean encap = s.natLocal || s.natRemote;
         out.add(new Action.InstallChildSa(term.name(), s.id(), spiIn, spiOut, cp.encryption(), integ,

@@ -314,6 +314,45 @@ class Ikev1TwoPeersTest {
         assertTrue(t.b.ikeSas().isEmpty(), "B took A's Delete");
     }
 
+    /**
+     * INVALID-SPI (RFC 2408 §3.14.1): B's data plane lost the IPsec SA that A sends on, so ESP from
+     * A is unknown there. B's kmd tells A in a protected informational; A replaces that SA with a
+     * new quick mode (make before break) and deletes the old pair at both ends. An SPI A does not
+     * send on is counted and changes nothing; with no ISAKMP SA towards the sender nothing is sent.
+     */
+    @Test
+    void shouldReportInvalidSpiAndRenegotiateTheSaThePeerLost() {
+        var t = established();
+        var ia = t.planeA.values().iterator().next();
+        t.commandB(new Command.ReportInvalidSpi(A, 0x0badc0de));
+        t.runQuiet();
+        assertEquals(1, t.b.ikeSas().getFirst().counters().invalidSpiSent());
+        assertEquals(1, t.a.ikeSas().getFirst().counters().invalidSpiReceived(), () -> traces(t));
+        assertEquals(java.util.Set.of(ia.spiIn()), t.planeA.keySet(), "an SPI A does not send on changes nothing");
+
+        t.planeB.clear();
+        t.commandB(new Command.ReportInvalidSpi(A, ia.spiOut()));
+        t.runQuiet();
+        assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr
+                && tr.text().contains(String.format("reported INVALID-SPI %08x", ia.spiOut()))), () -> traces(t));
+        assertEquals(1, t.planeA.size(), () -> traces(t));
+        var fresh = t.planeA.values().iterator().next();
+        assertNotEquals(ia.spiOut(), fresh.spiOut());
+        assertEquals(ia.spiIn(), fresh.replacesSpiIn(), "a new quick mode for the same selectors");
+        assertEquals(1, t.planeB.size(), () -> traces(t));
+        assertTrue(t.planesMatch(), () -> traces(t));
+        assertEquals(List.of(fresh.spiIn()), t.a.ikeSas().getFirst().childSpisIn());
+        assertEquals(List.of(fresh.spiOut()), t.b.ikeSas().getFirst().childSpisIn(), "B's kmd forgot the old pair too");
+        assertEquals(1, t.of(t.actionsA, Action.IkeSaUp.class).size(), "the ISAKMP SA stays");
+
+        t.commandB(new Command.DeleteIkeSa("a"));
+        t.runQuiet();
+        int before = t.actionsB.size();
+        t.commandB(new Command.ReportInvalidSpi(A, fresh.spiOut()));
+        assertTrue(t.actionsB.subList(before, t.actionsB.size()).stream().noneMatch(x -> x instanceof Action.Send),
+                "no ISAKMP SA: the peer is told nothing unauthenticated");
+    }
+
     @Test
     void shouldTraverseNatOnPort4500() {
         var t = new TwoPeers();

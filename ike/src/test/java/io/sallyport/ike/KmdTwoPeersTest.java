@@ -380,7 +380,7 @@ class KmdTwoPeersTest {
         assertTrue(t.a.nextDeadline().isEmpty());
         assertTrue(t.b.nextDeadline().isEmpty());
         assertTrue(t.planeA.isEmpty() && t.planeB.isEmpty());
-        assertEquals("deleted by peer", downReason(t.actionsA));
+        assertEquals("deleted by the peer", downReason(t.actionsA));
     }
 
     @Test
@@ -603,7 +603,7 @@ class KmdTwoPeersTest {
         assertEquals(1, t.b.liveSaCount());
         t.run(2 * SECOND);
         assertEquals(0, t.b.liveSaCount());
-        assertEquals("half-open IKE SA timed out", downReason(t.actionsB));
+        assertEquals("half-open SA timed out", downReason(t.actionsB));
     }
 
     /**

@@ -166,7 +166,7 @@ class ResponseChecksTest {
         t.commandA(new Command.Initiate("b"));
         t.runQuiet();
         assertEquals(DownCause.INVALID, down(t.actionsA).cause());
-        assertEquals("malformed IKE_AUTH response", down(t.actionsA).reason());
+        assertEquals("malformed message (IKE_AUTH response)", down(t.actionsA).reason());
         assertTrue(t.planeA.isEmpty());
     }
 
@@ -177,7 +177,7 @@ class ResponseChecksTest {
         t.commandA(new Command.Initiate("b"));
         t.runQuiet();
         assertEquals(DownCause.REFUSED, down(t.actionsA).cause());
-        assertEquals("peer refused IKE_AUTH with INVALID_SYNTAX", down(t.actionsA).reason());
+        assertEquals("peer reported an error (IKE_AUTH refused with INVALID_SYNTAX)", down(t.actionsA).reason());
     }
 
     /** RFC 7296 §2.21.2: B authenticated A and holds an SA; A refuses B's identity and tells B so, once. */
@@ -366,7 +366,7 @@ class ResponseChecksTest {
     void anInitAnswerWithAnErrorOtherThanAMismatchIsARefusal() {
         var t = initAnsweredWith(spi -> List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX)));
         assertEquals(DownCause.REFUSED, down(t.actionsA).cause());
-        assertEquals("peer refused IKE_SA_INIT with INVALID_SYNTAX", down(t.actionsA).reason());
+        assertEquals("peer reported an error (IKE_SA_INIT refused with INVALID_SYNTAX)", down(t.actionsA).reason());
         assertEquals(0, t.a.liveSaCount());
     }
 
@@ -383,7 +383,7 @@ class ResponseChecksTest {
         var p = IkeProposal.aes256Sha256Group14();
         var t = initAnsweredWith(spi -> List.of(answered(p), new Payload.Nonce(new byte[32])));
         assertEquals(DownCause.INVALID, down(t.actionsA).cause());
-        assertEquals("malformed IKE_SA_INIT response", down(t.actionsA).reason());
+        assertEquals("malformed message (IKE_SA_INIT response)", down(t.actionsA).reason());
     }
 
     @Test
@@ -403,7 +403,7 @@ class ResponseChecksTest {
         one[255] = 1;
         var t = initAnsweredWith(spi -> List.of(answered(p), new Payload.Ke(14, one), new Payload.Nonce(new byte[32])));
         assertEquals(DownCause.INVALID, down(t.actionsA).cause());
-        assertEquals("invalid KE payload from peer", down(t.actionsA).reason());
+        assertEquals("invalid key exchange value (IKE_SA_INIT response)", down(t.actionsA).reason());
     }
 
     /** An answer of another exchange type under message ID 0 is not an IKE_SA_INIT answer: dropped, and B's real one still works. */
@@ -463,6 +463,6 @@ class ResponseChecksTest {
         }
         assertEquals(2, t.of(t.actionsA, Action.Send.class).size(), "the first request and one retry with the cookie");
         assertEquals(DownCause.INVALID, down(t.actionsA).cause());
-        assertEquals("malformed IKE_SA_INIT response", down(t.actionsA).reason());
+        assertEquals("malformed message (IKE_SA_INIT response)", down(t.actionsA).reason());
     }
 }

@@ -17,6 +17,8 @@ import io.sallyport.gateway.plan.InstanceTables;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.routing.FrrDaemons;
 import io.sallyport.gateway.routing.FrrRouting;
+import io.sallyport.gateway.routing.IpRouteListing;
+import io.sallyport.gateway.routing.MainRoutes;
 import io.sallyport.gateway.routing.PolicyRoutingInstances;
 import io.sallyport.gateway.routing.RoutingCommands;
 import io.sallyport.gateway.runtime.Gateway;
@@ -110,7 +112,8 @@ public final class Daemon implements AutoCloseable {
                 PolicyRoutingInstances.linuxVrfDriver());
         GatewayManagement management = new GatewayManagement(gateway, this::reloadReply, this::activeText,
                 new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles),
-                new RoutingCommands(Optional.of(new FrrRouting(frr)), instances));
+                new RoutingCommands(Optional.of(new FrrRouting(frr)), instances, Optional.of(new MainRoutes(
+                        new IpRouteListing(), () -> Clock.systemUTC().instant().getEpochSecond()))));
         this.extension = extensions.start(stateDir, management);
         this.confirmWatch = new CommitConfirmWatch(stateDir, Clock.systemUTC());
         reload();
