@@ -98,8 +98,10 @@ final class OperationalCatalog {
             Map.entry("neighbor", "Show neighbor information"),
             Map.entry("interface", "Show interface information"),
             Map.entry("route", "Show routing table information"),
-            Map.entry("protocol", "Name of protocol (ospf, static)"),
-            Map.entry("table", "Name of routing table (inet.0, NAME.inet.0)"));
+            Map.entry("protocol", "Name of protocol (direct, local, static, ospf)"),
+            Map.entry("table", "Name of routing table (inet.0, NAME.inet.0)"),
+            Map.entry("PROTOCOL", "direct, local, static or ospf"),
+            Map.entry("TABLE", "inet.0 (the main table) or NAME.inet.0 (a routing instance's)"));
 
     /** Help for a word that means something else in another command, keyed by the command's first word. */
     private static final Map<String, String> HELP_IN = Map.of(

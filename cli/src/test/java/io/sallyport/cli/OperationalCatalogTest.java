@@ -37,6 +37,15 @@ class OperationalCatalogTest {
     }
 
     @Test
+    void showRouteOffersItsProtocolsAndTables() {
+        List<HelpLine> next = catalog.next(List.of("show", "route"));
+        assertEquals(List.of("<protocol>", "<table>", "protocol", "table"), next.stream().map(HelpLine::word).toList());
+        assertTrue(next.stream().anyMatch(h -> h.word().equals("<protocol>") && h.render().contains("direct, local, static or ospf")),
+                next::toString);
+        assertTrue(next.stream().anyMatch(h -> h.word().equals("<table>") && h.render().contains("NAME.inet.0")), next::toString);
+    }
+
+    @Test
     void helpTextComesWithEachWord() {
         HelpLine show = catalog.next(List.of()).stream().filter(h -> h.word().equals("show")).findFirst().orElseThrow();
         assertEquals("  show                 Show system information", show.render());

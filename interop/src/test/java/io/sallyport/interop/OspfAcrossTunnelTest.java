@@ -126,9 +126,10 @@ class OspfAcrossTunnelTest {
         String neighbors = r2.cli("show ospf neighbor");
         String interfaces = r2.cli("show ospf interface");
         String ospfRoutes = r2.cli("show route protocol ospf");
+        String allRoutes = r2.cli("show route");
         String neighborsXml = r2.cli("show ospf neighbor | display xml");
         System.out.println("evidence: R2 show ospf neighbor\n" + neighbors + "--- show ospf interface\n" + interfaces
-            + "--- show route protocol ospf" + ospfRoutes);
+            + "--- show route protocol ospf" + ospfRoutes + "--- show route" + allRoutes);
         assertTrue(neighbors.startsWith("Address          Interface              State     ID               Pri  Dead\n"), neighbors);
         assertTrue(neighbors.lines().anyMatch(l -> l.startsWith("198.18.15.2 ") && l.contains(" ms-0/0/0.1 ")
             && l.contains(" Full ") && l.contains(" 198.18.99.3 ")), "R3 is R2's full neighbour across the tunnel:\n" + neighbors);
@@ -139,6 +140,10 @@ class OspfAcrossTunnelTest {
         assertTrue(ospfRoutes.contains("\ninet.0: "), ospfRoutes);
         assertTrue(ospfRoutes.lines().anyMatch(l -> l.startsWith("198.18.2.0/24 ") && l.contains("*[OSPF/10]")), ospfRoutes);
         assertTrue(ospfRoutes.contains("via ms-0/0/0.1\n"), ospfRoutes);
+        assertTrue(ospfRoutes.lines().noneMatch(l -> l.contains("[Direct/0]") || l.contains("[Local/0]")), ospfRoutes);
+        // The whole main table: the interfaces' networks and addresses beside what OSPF learned.
+        assertTrue(allRoutes.lines().anyMatch(l -> l.contains("*[Direct/0]")) && allRoutes.lines().anyMatch(l -> l.contains("*[Local/0]"))
+            && allRoutes.lines().anyMatch(l -> l.startsWith("198.18.2.0/24 ") && l.contains("*[OSPF/10]")), allRoutes);
         assertTrue(neighborsXml.contains("<ospf-neighbor-state>Full</ospf-neighbor-state>"), neighborsXml);
 
         Ping toR4 = h.ping("host-a", "198.18.2.10", 5, 0.2);

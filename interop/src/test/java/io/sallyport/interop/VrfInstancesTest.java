@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code lan}, cust-b on {@code lanb}). gw-b (Sallyport) has vrf-a's remote site 198.18.2.0/24
  * (host-b) and vrf-b's 198.18.3.0/24 (far-b). This kernel has no VRF driver: the instances are
  * Linux tables with rules by incoming interface. A main table alone would send the answers to both
- * customers out of one interface.
+ * customers out of one interface. What an instance has no route for ends in the instance's table
+ * (host unreachable) instead of leaving by the main table.
  */
 @Tag("interop")
 class VrfInstancesTest {
@@ -54,18 +55,26 @@ class VrfInstancesTest {
         String sets = a.cli("show services service-sets");
         assertTrue(up, sets + b.cli("show services service-sets"));
 
+        // gw-b's outside address is in gw-a's main table only: an instance's lookup must end in the
+        // instance (Linux answers host unreachable from the unreachable route), not fall through to
+        // the main table and out. First, before other errors spend host-a's ICMP error tokens (1/s).
+        Ping toMain = h.ping("host-a", "192.0.2.2", 2, 0.2);
         Ping toA = h.ping("host-a", "198.18.2.10", 5, 0.2);
         Ping toB = h.ping("cust-b", "198.18.3.10", 5, 0.2);
         Ping leak = h.ping("cust-b", "198.18.2.10", 2, 0.2);
         Ping leakBack = h.ping("host-a", "198.18.3.10", 2, 0.2);
+        Harness.Result fromB = h.inNs("gw-a", 10, "ip", "route", "get", "192.0.2.2", "from", "198.18.1.10", "iif", "lanb");
         String rules = h.inNs("gw-a", 10, "ip", "rule").stdout();
         String tableB = h.inNs("gw-a", 10, "ip", "route", "show", "table", "2001").stdout();
         String mainRoutes = h.inNs("gw-a", 10, "ip", "route").stdout();
         String shown = a.cli("show route table vrf-b.inet.0");
+        String all = a.cli("show route");
         System.out.println("evidence: host-a->site a " + toA + "; cust-b (same address)->site b " + toB
             + "; cust-b->site a " + leak + "; host-a->site b " + leakBack + "\n--- gw-a ip rule\n" + rules
             + "--- gw-a table 2001 (vrf-b)\n" + tableB + "--- gw-a main\n" + mainRoutes
-            + "--- show route table vrf-b.inet.0" + shown + "--- show services service-sets\n" + sets);
+            + "--- show route table vrf-b.inet.0" + shown + "--- show services service-sets\n" + sets
+            + "--- show route" + all + "--- host-a (vrf-a) -> 192.0.2.2 (main table only)\n" + toMain.output()
+            + "--- ip route get 192.0.2.2 from 198.18.1.10 iif lanb (vrf-b)\n" + fromB.stdout() + fromB.stderr());
         assertTrue(toA.allAnswered(), toA.output());
         assertTrue(toB.allAnswered(), toB.output());
         assertEquals(0, leak.received(), "vrf-b has no route to vrf-a's site:\n" + leak.output());
@@ -73,10 +82,21 @@ class VrfInstancesTest {
         assertTrue(rules.contains("1500:\tfrom all iif lanb lookup 2001") && rules.contains("1500:\tfrom all iif ms-0_0_0.3 lookup 2001"),
             rules);
         assertTrue(tableB.contains("198.18.3.0/24 dev ms-0_0_0.3") && tableB.contains("198.18.1.0/24 dev lanb"), tableB);
+        assertTrue(tableB.contains("unreachable default metric 4278198272"), tableB);
+        assertEquals(0, toMain.received(), toMain.output());
+        assertTrue(toMain.output().contains("From 198.18.1.1 icmp_seq=1 Destination Host Unreachable"), toMain.output());
+        assertTrue(fromB.exit() != 0 && fromB.stderr().contains("No route to host"), fromB.toString());
         assertTrue(!mainRoutes.contains("198.18.3.0/24") && !mainRoutes.contains("198.18.2.0/24"),
             "the instances' routes stay out of the main table:\n" + mainRoutes);
         assertTrue(shown.contains("\nvrf-b.inet.0: ") && shown.contains("198.18.3.0/24      *[Static/5] ")
             && shown.contains(">  via ms-0/0/0.3"), shown);
+        // show route: the kernel's main table in Junos's terms (the customers' networks are the
+        // instances'), then each instance's table.
+        String main = all.substring(0, all.indexOf("\nvrf-a.inet.0: "));
+        assertTrue(main.startsWith("\ninet.0: ") && main.contains("\n192.0.2.0/24       *[Direct/0] ")
+            && main.contains(">  via ge-0/0/0.0\n") && main.contains("\n192.0.2.1/32       *[Local/0] ")
+            && !main.contains("198.18."), all);
+        assertTrue(all.indexOf("\nvrf-a.inet.0: ") < all.indexOf("\nvrf-b.inet.0: ") && all.contains(">  via ms-0/0/0.1\n"), all);
         assertTrue(sets.contains("Routing instances: policy routing") && sets.contains("the kernel has no VRF driver"), sets);
 
         // Shutdown takes the rules away with the daemon.

@@ -101,7 +101,7 @@ public final class LabRouter {
         PkiOperations pkiOperations = new PkiOperations(pkiStore(), random, () -> configuration.pki().caProfiles().keySet());
         instances = new PolicyRoutingInstances(node.control(), () -> simulation.nowNanos() / 1_000_000_000L, false);
         management = new GatewayManagement(gateway, this::replan, () -> configText, pkiOperations,
-                new RoutingCommands(Optional.empty(), instances));
+                new RoutingCommands(Optional.empty(), instances, Optional.empty()));
         runPkiSteps(pkiOperations);
         replan();
         node.tunnelSource(this::sourceInsideTunnel);

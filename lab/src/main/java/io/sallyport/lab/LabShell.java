@@ -96,11 +96,13 @@ public final class LabShell {
             lab.warnings().forEach(x -> out.println("warning: " + x));
             return;
         }
-        if (w.length >= 2 && w[1].equals("route")) {
+        // "show route [NODE]" is the lab's; "show route table NAME.inet.0 ..." goes to the router.
+        if (w.length >= 2 && w[1].equals("route") && (w.length == 2 || w.length == 3 && lab.node(w[2]).isPresent())) {
             String name = w.length >= 3 ? w[2] : current;
             Node node = lab.node(name == null ? "" : name).orElseThrow(() -> new LabException("no node named " + name));
             for (Route r : node.control().routes()) {
-                out.println(r.destination() + " dev " + r.device() + r.via().map(v -> " via " + v.getHostAddress()).orElse(""));
+                out.println(r.isUnreachable() ? "unreachable " + r.destination() + " table " + r.table()
+                        : r.destination() + " dev " + r.device() + r.via().map(v -> " via " + v.getHostAddress()).orElse(""));
             }
             return;
         }

@@ -298,10 +298,12 @@ public final class Node implements Simulation.Steppable {
         view.wrap(p, 0, p.length);
         InetAddress dst = address(view.destination());
         Optional<Route> route = route(dst, ingress);
-        if (route.isEmpty()) {
+        if (route.isEmpty() || route.get().isUnreachable()) {
+            // Linux answers a missing route with net unreachable (0), an unreachable route with host
+            // unreachable (1); either error is routed by the main table (it knows no instance).
             drop("no-route");
             if (transit) {
-                send(Icmp.unreachable(p, 0, p.length, errorSource(null, view.source()), 0));
+                send(Icmp.unreachable(p, 0, p.length, errorSource(null, view.source()), route.isEmpty() ? 0 : 1));
             }
             return;
         }
@@ -333,7 +335,7 @@ public final class Node implements Simulation.Steppable {
 
     /**
      * Policy rules first (by priority: {@code iif} and {@code to} must match, then the rule's
-     * table), then the main table, as Linux does.
+     * table), then the main table, as Linux does. A table's unreachable route ends the lookup.
      */
     private Optional<Route> route(InetAddress dst, String ingress) {
         List<PolicyRule> rules = new ArrayList<>(control.rules());

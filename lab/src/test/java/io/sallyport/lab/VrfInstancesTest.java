@@ -35,6 +35,13 @@ class VrfInstancesTest {
             // vrf-b has no route to vrf-a's remote site, and the main table has none either.
             PingResult leak = lab.ping("customer-b", lab.resolve("remote-a").orElseThrow(), Optional.empty(), 2);
             assertEquals(0, leak.received(), leak::render);
+            // The peer's outside address is only in the main table: vrf-a's lookup ends in its own
+            // table's unreachable default (host unreachable, code 1, as Linux answers) and never reaches the peer.
+            PingResult toMain = lab.ping("customer-a", lab.resolve("10.27.0.2").orElseThrow(), Optional.empty(), 2);
+            System.out.println("evidence: customer-a (vrf-a) -> 10.27.0.2 (main table only)\n" + toMain.render());
+            assertEquals(0, toMain.received(), toMain::render);
+            assertTrue(toMain.probes().stream().allMatch(p -> p.error().filter(e -> e.type() == 3 && e.code() == 1
+                    && e.from().getHostAddress().equals("10.2.1.1")).isPresent()), toMain::render);
 
             VirtualNetworkControl host = (VirtualNetworkControl) pe.node().control();
             assertTrue(host.routes().contains(Route.toDevice(io.sallyport.net.IpPrefix.parse("10.3.0.0/16"), "ms-1_2_0.1")
@@ -43,6 +50,8 @@ class VrfInstancesTest {
                     .inTable(2001)), host.routes().toString());
             assertFalse(host.routes().stream().anyMatch(r -> r.table() == Route.MAIN_TABLE
                     && (r.device().equals("ms-1_2_0.1") || r.device().equals("ms-1_2_0.3"))), host.routes().toString());
+            assertTrue(host.routes().contains(Route.unreachable(io.sallyport.net.IpPrefix.parse("0.0.0.0/0"), 2001)),
+                    host.routes().toString());
             assertTrue(host.rules().contains(new PolicyRule(1500, Optional.empty(), Optional.empty(), Optional.of("ms-1_2_0.3"), 2001)),
                     host.rules().toString());
 

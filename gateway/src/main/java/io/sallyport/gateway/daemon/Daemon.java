@@ -17,6 +17,8 @@ import io.sallyport.gateway.plan.InstanceTables;
 import io.sallyport.gateway.plan.Planner;
 import io.sallyport.gateway.routing.FrrDaemons;
 import io.sallyport.gateway.routing.FrrRouting;
+import io.sallyport.gateway.routing.IpRouteListing;
+import io.sallyport.gateway.routing.MainRoutes;
 import io.sallyport.gateway.routing.PolicyRoutingInstances;
 import io.sallyport.gateway.routing.RoutingCommands;
 import io.sallyport.gateway.runtime.Gateway;
@@ -50,6 +52,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /**
+     * A test hook, not a Junos setting: {@code -Dsallyport.test.ipsec-lifetime-seconds=N} caps every
+     * IKEv2 child SA's lifetime at N seconds (a commit allows 180 at least), so a benchmark sees this
+     * gateway's own rekeys under load within seconds ({@code bin/interop-throughput --rekey-loss}).
+     */
+    static final String TEST_CHILD_LIFETIME_PROPERTY = "sallyport.test.ipsec-lifetime-seconds";
     private static final long HOST_POLL_MILLIS = 2000;
     private static final long SETTLE_MILLIS = 100;
     private static final Set<LinuxCapabilities.Capability> NEEDED = Set.of(
@@ -71,13 +79,32 @@ public final class Daemon implements AutoCloseable {
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
 
+    private static KmdOptions kmdOptions() throws DaemonException {
+        String cap = System.getProperty(TEST_CHILD_LIFETIME_PROPERTY);
+        if (cap == null) {
+            return KmdOptions.defaults();
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(cap.strip());
+        } catch (NumberFormatException e) {
+            seconds = 0;
+        }
+        if (seconds < 1) {
+            throw new DaemonException("-D" + TEST_CHILD_LIFETIME_PROPERTY + "=" + cap + ": a number of seconds, 1 or more");
+        }
+        LOG.warn("test hook -D{}={}: every IKEv2 child SA lives at most {} s, whatever its lifetime-seconds",
+                TEST_CHILD_LIFETIME_PROPERTY, seconds, seconds);
+        return KmdOptions.defaults().withChildLifetimeCap(seconds);
+    }
+
     private Daemon(Path stateDir, GatewayHost host, DaemonExtension.Factory extensions) throws IOException, DaemonException {
         this.stateDir = stateDir;
         this.host = host;
         this.trace = new KmdTrace(stateDir.resolve("log"), Clock.systemUTC());
         ThreadedRunner runner = new ThreadedRunner(System::nanoTime);
         this.localGateways = new LocalGatewayWatch(host);
-        this.gateway = new Gateway(localGateways.gatedHost(), runner, SecureRandom::new, KmdOptions.defaults(), trace);
+        this.gateway = new Gateway(localGateways.gatedHost(), runner, SecureRandom::new, kmdOptions(), trace);
         this.hostAddresses = addresses();
         this.certificates = new CertificateServices(new PkiStore(stateDir), Clock.systemUTC());
         this.frr = new FrrDaemons(FrrDaemons.runDirectory(stateDir), FrrDaemons.BINARIES);
@@ -85,7 +112,8 @@ public final class Daemon implements AutoCloseable {
                 PolicyRoutingInstances.linuxVrfDriver());
         GatewayManagement management = new GatewayManagement(gateway, this::reloadReply, this::activeText,
                 new PkiOperations(new PkiStore(stateDir), new SecureRandom(), this::caProfiles),
-                new RoutingCommands(Optional.of(new FrrRouting(frr)), instances));
+                new RoutingCommands(Optional.of(new FrrRouting(frr)), instances, Optional.of(new MainRoutes(
+                        new IpRouteListing(), () -> Clock.systemUTC().instant().getEpochSecond()))));
         this.extension = extensions.start(stateDir, management);
         this.confirmWatch = new CommitConfirmWatch(stateDir, Clock.systemUTC());
         reload();

@@ -103,8 +103,8 @@ final class CommandWords {
             switch (option) {
                 case "protocol" -> {
                     String p = take();
-                    if (!p.equals("ospf") && !p.equals("static")) {
-                        return Parsed.error("syntax error, expecting <ospf> or <static>: " + p);
+                    if (!List.of("direct", "local", "static", "ospf").contains(p)) {
+                        return Parsed.error("syntax error, expecting <direct>, <local>, <static> or <ospf>: " + p);
                     }
                     protocol = Optional.of(p);
                 }

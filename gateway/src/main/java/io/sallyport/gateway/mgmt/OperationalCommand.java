@@ -168,8 +168,9 @@ public sealed interface OperationalCommand {
     record ShowOspfInterface(Format format) implements RoutingQuery { }
 
     /**
-     * {@code show route [protocol P] [table T]}: what Sallyport's routing put in the kernel; the
-     * protocol is {@code ospf} or {@code static}, the table {@code inet.0} or {@code NAME.inet.0}.
+     * {@code show route [protocol P] [table T]}: the kernel's main table ({@code inet.0}) and the
+     * routing instances' tables ({@code NAME.inet.0}); the protocol is {@code direct}, {@code local},
+     * {@code static} or {@code ospf}.
      */
     record ShowRoute(Optional<String> protocol, Optional<String> table, Format format) implements RoutingQuery { }
 

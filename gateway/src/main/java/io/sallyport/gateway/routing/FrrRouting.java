@@ -1,9 +1,7 @@
 package io.sallyport.gateway.routing;
 
 import io.sallyport.gateway.mgmt.ControlProtocol.Reply;
-import io.sallyport.gateway.mgmt.OperationalCommand;
 import io.sallyport.gateway.mgmt.OperationalCommand.Format;
-import io.sallyport.gateway.mgmt.RoutingOperations;
 import io.sallyport.gateway.ops.Display;
 import io.sallyport.gateway.ops.Element;
 import java.io.IOException;
@@ -13,42 +11,54 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * The daemon's {@code show ospf neighbor}, {@code show ospf interface} and {@code show route
- * protocol ospf}: FRR's JSON answers ({@code vtysh -c '... json'} against the FRR
+ * The daemon's {@code show ospf neighbor}, {@code show ospf interface} and the OSPF routes of
+ * {@code show route}: FRR's JSON answers ({@code vtysh -c '... json'} against the FRR
  * {@link FrrDaemons} started) in Junos layouts, Linux devices named by the Junos units they carry.
  * Without {@code protocols ospf} the OSPF commands print nothing, as on Junos.
  */
-public final class FrrRouting implements RoutingOperations {
+public final class FrrRouting {
     private final FrrDaemons frr;
 
     public FrrRouting(FrrDaemons frr) {
         this.frr = frr;
     }
 
-    @Override
-    public Reply execute(OperationalCommand.RoutingQuery query) {
-        return switch (query) {
-            case OperationalCommand.ShowOspfNeighbor q -> ask(q.format(), "show ip ospf neighbor json",
-                    (json, names) -> {
-                        List<OspfNeighbor> n = FrrJson.neighbors(json, names);
-                        return new Rendered(RoutingReports.neighborText(n), RoutingReports.neighborElement(n));
-                    });
-            case OperationalCommand.ShowOspfInterface q -> ask(q.format(), "show ip ospf interface json",
-                    (json, names) -> {
-                        List<OspfInterface> i = FrrJson.interfaces(json, names);
-                        return new Rendered(RoutingReports.interfaceText(i), RoutingReports.interfaceElement(i));
-                    });
-            case OperationalCommand.ShowRoute q -> {
-                if (!q.protocol().equals(Optional.of("ospf")) || !q.table().orElse("inet.0").equals("inet.0")) {
-                    yield Reply.error("error: Sallyport shows 'show route protocol ospf' and 'show route table NAME.inet.0'"
-                            + " (the main table's other routes: not yet)\n");
-                }
-                yield ask(q.format(), "show ip route json", (json, names) -> {
-                    List<RouteTable> t = List.of(FrrJson.ospfRoutes(json, "inet.0", names));
-                    return new Rendered(RoutingReports.routeText(t), RoutingReports.routeElement(t));
-                });
-            }
-        };
+    /** {@code show ospf neighbor}. */
+    public Reply neighbors(Format format) {
+        return ask(format, "show ip ospf neighbor json", (json, names) -> {
+            List<OspfNeighbor> n = FrrJson.neighbors(json, names);
+            return new Rendered(RoutingReports.neighborText(n), RoutingReports.neighborElement(n));
+        });
+    }
+
+    /** {@code show ospf interface}. */
+    public Reply interfaces(Format format) {
+        return ask(format, "show ip ospf interface json", (json, names) -> {
+            List<OspfInterface> i = FrrJson.interfaces(json, names);
+            return new Rendered(RoutingReports.interfaceText(i), RoutingReports.interfaceElement(i));
+        });
+    }
+
+    /**
+     * FRR's OSPF routes ({@code show ip route json}) for {@code inet.0}, devices named by their
+     * units; empty when {@code protocols ospf} is not committed.
+     *
+     * @throws IOException when OSPF is configured but FRR is not running or does not answer
+     */
+    public Optional<List<RouteEntry>> ospfRoutes() throws IOException {
+        Optional<FrrConfig> config = frr.applied();
+        if (config.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!frr.running()) {
+            throw new IOException("OSPF is configured but FRR is not running (see the commit warnings)");
+        }
+        String command = "show ip route json";
+        try {
+            return Optional.of(FrrJson.ospfRoutes(frr.vtysh(command), "inet.0", config.get()::junosName).entries());
+        } catch (IOException | FrrJson.FrrJsonException e) {
+            throw new IOException("FRR did not answer '" + command + "': " + e.getMessage(), e);
+        }
     }
 
     private record Rendered(String text, Element element) {

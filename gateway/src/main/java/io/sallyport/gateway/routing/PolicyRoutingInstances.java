@@ -39,7 +39,11 @@ import org.slf4j.LoggerFactory;
  * overlapping addresses: their traffic never meets the main table. A local gateway in an instance
  * ({@code local-gateway A routing-instance R}) has its IKE and ESP sockets marked with R's table
  * number (SO_MARK, set by the host adapter), and {@code ip rule fwmark TABLE lookup TABLE} sends
- * what they send by R's table.
+ * what they send by R's table. Each instance's table ends in an {@code unreachable default} with
+ * the last metric, so a lookup that finds nothing in the instance ends there (dropped with an
+ * ICMP host unreachable, where Junos rejects) instead of falling through to the main table; the
+ * error itself is routed by the main table (the kernel does not know the instance of the packet
+ * it answers).
  *
  * <p>Rules are added and removed as commits change them; routes are added again after every
  * apply (a route that is already there is left alone), so a device that came back gets its
@@ -51,6 +55,7 @@ public final class PolicyRoutingInstances implements AutoCloseable {
     public static final int RULE_PRIORITY = 1500;
     /** Junos's preferences: Direct and Local 0, Static 5. */
     private static final int STATIC_PREFERENCE = 5;
+    private static final IpPrefix DEFAULT = IpPrefix.parse("0.0.0.0/0");
 
     private final NetworkControl network;
     private final LongSupplier nowSeconds;
@@ -62,6 +67,7 @@ public final class PolicyRoutingInstances implements AutoCloseable {
     /** When each shown route first appeared, for its age. */
     private final Map<String, Long> since = new HashMap<>();
     private volatile List<InstanceRoutes> published = List.of();
+    private volatile RouteNames names = RouteNames.NONE;
 
     /**
      * @param vrfDriver whether the kernel has the VRF driver (said in {@link #mechanism()})
@@ -74,9 +80,25 @@ public final class PolicyRoutingInstances implements AutoCloseable {
                 : "the kernel has no VRF driver");
     }
 
-    /** Whether this Linux kernel has the VRF driver (built in or loaded). */
+    /** Whether this Linux kernel has the VRF driver: built in or loaded, or a module it can load. */
     public static boolean linuxVrfDriver() {
-        return Files.exists(Path.of("/sys/module/vrf"));
+        return vrfDriver(Path.of("/sys/module"), Path.of("/lib/modules", System.getProperty("os.version"), "modules.dep"));
+    }
+
+    /**
+     * {@code sysModule/vrf} exists when the driver is built in or loaded; {@code modulesDep} lists
+     * {@code .../vrf.ko[.xz|.zst]} when it is a module not loaded yet (the kernel loads it for the
+     * first {@code ip link add ... type vrf}).
+     */
+    static boolean vrfDriver(Path sysModule, Path modulesDep) {
+        if (Files.isDirectory(sysModule.resolve("vrf"))) {
+            return true;
+        }
+        try (var lines = Files.lines(modulesDep)) {
+            return lines.anyMatch(l -> l.matches("(\\S*/)?vrf\\.ko(\\.\\w+)?:.*"));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return false; // no module list: only a loaded or built-in driver counts
+        }
     }
 
     /** How instances are realised, for {@code show services service-sets}. */
@@ -103,6 +125,11 @@ public final class PolicyRoutingInstances implements AutoCloseable {
         return published;
     }
 
+    /** How the last applied configuration names the host's devices, for {@code show route} of the main table. */
+    public RouteNames names() {
+        return names;
+    }
+
     /** Brings the rules and routes in step with {@code config}; returns warnings for the commit. */
     public synchronized List<String> apply(Configuration config, GatewayPlan plan, List<HostAddress> hostAddresses) {
         UnitDevices devices = new UnitDevices(config, plan, hostAddresses);
@@ -112,6 +139,7 @@ public final class PolicyRoutingInstances implements AutoCloseable {
         List<InstanceRoutes> views = new ArrayList<>();
         long now = nowSeconds.getAsLong();
         Set<String> shown = new LinkedHashSet<>();
+        Set<String> instanceDevices = new LinkedHashSet<>();
         for (RoutingInstance ri : InstanceTables.vrfs(config)) {
             int table = InstanceTables.table(config, ri.name()).orElseThrow();
             List<Timed> entries = new ArrayList<>();
@@ -128,6 +156,7 @@ public final class PolicyRoutingInstances implements AutoCloseable {
                     continue;
                 }
                 deviceOfUnit.put(unit, device.get());
+                instanceDevices.add(device.get());
                 wantedRules.add(new PolicyRule(RULE_PRIORITY, Optional.empty(), Optional.empty(), device, table));
                 for (String address : devices.prefixedAddresses(unit)) {
                     IpPrefix net = network(address);
@@ -167,6 +196,9 @@ public final class PolicyRoutingInstances implements AutoCloseable {
                             new RouteEntry.NextHop("", d.unit(), true), now, shown)));
                 }
             }
+            // Junos drops (and answers unreachable to) what finds no route in the instance;
+            // without this the kernel would go on to the next rule's table, the main one.
+            wantedRoutes.add(Route.unreachable(DEFAULT, table));
             views.add(new InstanceRoutes(ri.name(), table, entries));
         }
         since.keySet().retainAll(shown);
@@ -216,7 +248,8 @@ public final class PolicyRoutingInstances implements AutoCloseable {
                 network.addRoute(route);
             } catch (HostNetworkException e) {
                 if (!e.getMessage().contains("File exists")) {
-                    warnings.add("routing-instances: cannot add route " + route.destination() + " dev " + route.device()
+                    warnings.add("routing-instances: cannot add route " + (route.isUnreachable() ? "unreachable " : "")
+                            + route.destination() + (route.isUnreachable() ? "" : " dev " + route.device())
                             + " table " + route.table() + ": " + e.getMessage());
                     continue;
                 }
@@ -224,6 +257,7 @@ public final class PolicyRoutingInstances implements AutoCloseable {
             routes.add(route);
         }
         published = List.copyOf(views);
+        names = names(config, plan, devices, instanceDevices);
         if (!views.isEmpty()) {
             LOG.info("routing instances {} by {}", views.stream().map(v -> v.name() + " (table " + v.table() + ")").toList(),
                     mechanism);
@@ -243,6 +277,25 @@ public final class PolicyRoutingInstances implements AutoCloseable {
             int destinations = (int) sorted.stream().map(RouteEntry::destination).distinct().count();
             return new RouteTable(v.name() + ".inet.0", destinations, sorted.size(), sorted.size(), sorted);
         });
+    }
+
+    private static RouteNames names(Configuration config, GatewayPlan plan, UnitDevices devices, Set<String> instanceDevices) {
+        Map<String, String> unitOfDevice = new HashMap<>();
+        Set<String> tunnels = new LinkedHashSet<>();
+        for (ServiceSetPlan s : plan.serviceSets()) {
+            for (InsideDevice d : s.devices()) {
+                unitOfDevice.putIfAbsent(d.tunName(), d.unit());
+                tunnels.add(d.tunName());
+                if (d.table() != io.sallyport.net.Route.MAIN_TABLE) {
+                    instanceDevices.add(d.tunName());
+                }
+            }
+        }
+        config.interfaces().values().forEach(ifd -> ifd.units().values().forEach(u ->
+                devices.device(u.name()).ifPresent(d -> unitOfDevice.putIfAbsent(d, u.name()))));
+        Set<String> statics = new LinkedHashSet<>();
+        config.routingOptions().staticRoutes().forEach(r -> statics.add(r.prefix()));
+        return new RouteNames(unitOfDevice, instanceDevices, tunnels, statics);
     }
 
     private Timed entry(RoutingInstance ri, String destination, String protocol, int preference,

@@ -50,7 +50,7 @@ class OperationalCommandTest {
                 OperationalCommand.parse("show route table vpn-a.inet.0").command());
         assertEquals("syntax error, expecting <neighbor> or <interface>: database",
                 OperationalCommand.parse("show ospf database").error());
-        assertEquals("syntax error, expecting <ospf> or <static>: bgp", OperationalCommand.parse("show route protocol bgp").error());
+        assertEquals("syntax error, expecting <direct>, <local>, <static> or <ospf>: bgp", OperationalCommand.parse("show route protocol bgp").error());
     }
 
     @Test

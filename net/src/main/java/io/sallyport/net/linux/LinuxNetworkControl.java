@@ -87,9 +87,21 @@ public final class LinuxNetworkControl implements NetworkControl {
         ip(routeArgs("del", route));
     }
 
+    /** The last metric: an unreachable route loses to every other route to its destination. */
+    static final String LAST_METRIC = "4278198272";
+
     private static String[] routeArgs(final String verb, final Route route) {
         final List<String> args = new ArrayList<>(List.of(route.destination().isIpv4() ? "-4" : "-6",
-                "route", verb, route.destination().toString()));
+                "route", verb));
+        if (route.isUnreachable()) {
+            args.addAll(List.of("unreachable", route.destination().toString()));
+            if (route.table() != Route.MAIN_TABLE) {
+                args.addAll(List.of("table", Integer.toString(route.table())));
+            }
+            args.addAll(List.of("metric", LAST_METRIC));
+            return args.toArray(String[]::new);
+        }
+        args.add(route.destination().toString());
         route.via().ifPresent(gw -> {
             args.add("via");
             args.add(gw.getHostAddress());

@@ -75,17 +75,31 @@ public final class VirtualNetworkControl implements NetworkControl {
         return Optional.ofNullable(masters.get(device));
     }
 
-    /** Longest-prefix match in {@code table} (0 = main), ignoring routes via down devices. */
+    /**
+     * Longest-prefix match in {@code table} (0 = main), ignoring routes via down devices; an
+     * unreachable route loses to any other route of the same length (it has the last metric).
+     * A hit may be {@link Route#isUnreachable()}: the lookup ends there without a next hop.
+     */
     public Optional<Route> lookup(final InetAddress destination, final int table) {
         Route best = null;
         for (final Route r : routes) {
-            final LinkState l = links.get(r.device());
-            if (r.table() == table && l != null && l.up() && l.operUp() && contains(r, destination)
-                    && (best == null || r.destination().length() > best.destination().length())) {
+            if (r.table() != table || !contains(r, destination) || !usable(r)) {
+                continue;
+            }
+            if (best == null || r.destination().length() > best.destination().length()
+                    || r.destination().length() == best.destination().length() && best.isUnreachable()) {
                 best = r;
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    private boolean usable(final Route r) {
+        if (r.isUnreachable()) {
+            return true;
+        }
+        final LinkState l = links.get(r.device());
+        return l != null && l.up() && l.operUp();
     }
 
     private static boolean contains(final Route r, final InetAddress a) {
@@ -123,7 +137,9 @@ public final class VirtualNetworkControl implements NetworkControl {
 
     @Override
     public void addRoute(final Route route) {
-        existing(route.device());
+        if (!route.isUnreachable()) {
+            existing(route.device());
+        }
         if (!routes.add(route)) {
             throw new HostNetworkException("route " + route.destination() + " dev " + route.device()
                     + " table " + route.table() + ": File exists (virtual host)");

@@ -48,6 +48,15 @@ class LinuxNetworkControlTest {
     }
 
     @Test
+    void anUnreachableRouteHasNoDeviceAndTheLastMetric() {
+        control.addRoute(Route.unreachable(IpPrefix.parse("0.0.0.0/0"), 2000));
+        control.deleteRoute(Route.unreachable(IpPrefix.parse("0.0.0.0/0"), 2000));
+        assertEquals(List.of(
+                "ip -n gw-a -4 route add unreachable 0.0.0.0/0 table 2000 metric 4278198272",
+                "ip -n gw-a -4 route del unreachable 0.0.0.0/0 table 2000 metric 4278198272"), commands);
+    }
+
+    @Test
     void shouldBuildRuleVrfAndLinkCommands() {
         control.addRule(new PolicyRule(100, Optional.of(IpPrefix.parse("198.18.1.0/24")),
                 Optional.of(IpPrefix.parse("198.18.2.0/24")), Optional.of("lan"), 10));

@@ -68,6 +68,19 @@ class VirtualNetworkControlTest {
     }
 
     @Test
+    void anUnreachableRouteEndsTheLookupButLosesToAnyRouteOfItsLength() {
+        final InetAddress dst = addr("198.18.2.7");
+        host.addRoute(Route.unreachable(IpPrefix.parse("0.0.0.0/0"), 2000));
+        assertTrue(host.lookup(dst, 2000).orElseThrow().isUnreachable());
+        host.addRoute(Route.toDevice(IpPrefix.parse("0.0.0.0/0"), "wan").inTable(2000));
+        assertEquals("wan", host.lookup(dst, 2000).orElseThrow().device());
+        host.deleteRoute(Route.toDevice(IpPrefix.parse("0.0.0.0/0"), "wan").inTable(2000));
+        host.addRoute(Route.toDevice(IpPrefix.parse("198.18.2.0/24"), "ms-1_2_0.1").inTable(2000));
+        assertEquals("ms-1_2_0.1", host.lookup(dst, 2000).orElseThrow().device());
+        assertTrue(host.lookup(addr("203.0.113.1"), 2000).orElseThrow().isUnreachable());
+    }
+
+    @Test
     void shouldReportLinkAndAddressChangesAfterTheBaseline() {
         assertTrue(host.pollEvents().isEmpty());
         host.setCarrier("wan", false);
