@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * namespace per router and host named PREFIX + node, a veth pair per link (a router end is named
  * after its physical interface, {@code ge-1/0/0} → {@code ge-1_0_0}; a host end {@code eth0}),
  * the routers' {@code family inet} addresses on those devices ({@code lo0}'s on {@code lo}), IP
- * forwarding on, and the Sallyport daemon ({@code sallyport daemon --config}) in each router's
+ * forwarding on, and the Sallyport daemon ({@code sallyport daemon --config --load-config}: the
+ * {@code pki} lines made its store already) in each router's
  * namespace, which runs FRR for {@code protocols ospf} as it does on any host. Static routes
  * through an address are the host's to carry, so the lab adds them ({@code ip route}), as the
  * in-JVM lab does; a host gets its address and default route. {@code pki} lines run in the
@@ -253,7 +254,7 @@ final class NetnsLab implements AutoCloseable {
             pki(r, dir, jar);
             String java = ProcessHandle.current().info().command().orElse("java");
             Process p = new ProcessBuilder("ip", "netns", "exec", ns(r.name()), java, "-jar", jar.toString(), "daemon",
-                    "--config", config.toString(), "--state-dir", dir.toString())
+                    "--config", config.toString(), "--load-config", "--state-dir", dir.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(root.resolve(r.name() + ".log").toFile())
                     .start();
