@@ -21,6 +21,12 @@
 #   ikev1-hash.bin      20 octets standing in for an IKEv1 HASH_I; ikev1-hash.sig is openssl's
 #                       PKCS#1 v1.5 signature of those raw octets without DigestInfo (gw.key), the
 #                       SIG_I form of RFC 2409 §5.1 that strongSwan makes for IKEv1 RSA
+#   ec-peer.pem/.key    ECDSA P-256 end entity under inter (CN/SAN ec-peer.example.net); ec384, ec384-peer
+#                       (P-384) and ec521, ec521-peer (P-521) likewise: the two ends of IKEv1 ECDSA tests
+#   ikev1-hash48.bin    48 octets standing in for a HASH_I under PRF-HMAC-SHA-384
+#   ikev1-hash[48].ecdsaN.sig  openssl's ECDSA signature of those raw octets (no digest) with ec.key,
+#                       ec384.key, ec521.key, as r|s, each padded to the curve's octet length: the
+#                       IKEv1 SIG of RFC 4754 methods 9-11 (strongSwan's ECDSA_WITH_NULL)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 cat > pki.conf <<'CONF'
@@ -42,7 +48,7 @@ p --pub --in inter.key --type rsa | p --issue --ca --pathlen 0 --cacert root.pem
 leaf() {  # leaf NAME TYPE DN NOTBEFORE NOTAFTER [SAN...]
     local name=$1 type=$2 dn=$3 nb=$4 na=$5; shift 5
     local sans=(); for s in "$@"; do sans+=(--san "$s"); done
-    if [ "$type" = ecdsa ]; then p --gen --type ecdsa --size 256 --outform pem > "$name.key"
+    if [ "$type" = ecdsa ]; then p --gen --type ecdsa --size "${SIZE:-256}" --outform pem > "$name.key"
     else p --gen --type rsa --size 2048 --outform pem > "$name.key"; fi
     p --pub --in "$name.key" --type "$type" | p --issue --cacert "${CA:-inter}.pem" --cakey "${CA:-inter}.key" \
         --dn "$dn" "${sans[@]}" -F "$nb" -T "$na" -D "$F" --flag serverAuth --outform pem > "$name.pem"
@@ -50,6 +56,10 @@ leaf() {  # leaf NAME TYPE DN NOTBEFORE NOTAFTER [SAN...]
 leaf gw rsa "$O, CN=gw.example.net" "2026-01-01 00:00:00" "2036-01-01 00:00:00" gw.example.net 192.0.2.1 gw@example.net
 leaf peer rsa "$O, CN=peer.example.net" "2026-01-01 00:00:00" "2036-01-01 00:00:00" peer.example.net 192.0.2.2
 leaf ec ecdsa "$O, CN=ec.example.net" "2026-01-01 00:00:00" "2036-01-01 00:00:00" ec.example.net
+leaf ec-peer ecdsa "$O, CN=ec-peer.example.net" "2026-01-01 00:00:00" "2036-01-01 00:00:00" ec-peer.example.net
+for n in ec384 ec384-peer ec521 ec521-peer; do
+    SIZE=${n:2:3} leaf "$n" ecdsa "$O, CN=$n.example.net" "2026-01-01 00:00:00" "2036-01-01 00:00:00" "$n.example.net"
+done
 leaf expired rsa "$O, CN=expired.example.net" "2020-01-01 00:00:00" "2021-01-01 00:00:00" expired.example.net
 leaf revoked rsa "$O, CN=revoked.example.net" "2026-01-01 00:00:00" "2036-01-01 00:00:00" revoked.example.net
 p --signcrl --cacert inter.pem --cakey inter.key --reason key-compromise --cert revoked.pem \
@@ -75,4 +85,16 @@ openssl dgst -sha256 -sign gw.key -out data.sha256.sig data.txt
 openssl dgst -sha256 -sign ec.key -out data.ecdsa.sig data.txt
 printf 'IKEv1 HASH_I (SHA1).' > ikev1-hash.bin
 openssl pkeyutl -sign -inkey gw.key -in ikev1-hash.bin -out ikev1-hash.sig
+# r||s (RFC 4754 §7), each zero-padded to the curve's octet length, from openssl's DER ECDSA-Sig-Value
+raw_rs() {  # raw_rs KEY HASHFILE OCTETS OUT
+    openssl pkeyutl -sign -inkey "$1" -in "$2" -out "$4.der"
+    openssl asn1parse -inform der -in "$4.der" | awk '/INTEGER/ {sub(/.*:/, ""); print}' |
+        while read -r h; do printf "%0$(( $3 * 2 ))s" "$h" | tr ' ' 0; done | xxd -r -p > "$4"
+    rm -f "$4.der"
+}
+printf '%-48.48s' 'IKEv1 HASH_I under PRF-HMAC-SHA-384: 48 octets' > ikev1-hash48.bin
+raw_rs ec.key ikev1-hash.bin 32 ikev1-hash.ecdsa256.sig
+raw_rs ec.key ikev1-hash48.bin 32 ikev1-hash48.ecdsa256.sig
+raw_rs ec384.key ikev1-hash48.bin 48 ikev1-hash48.ecdsa384.sig
+raw_rs ec521.key ikev1-hash48.bin 66 ikev1-hash48.ecdsa521.sig
 rm -f pki.conf

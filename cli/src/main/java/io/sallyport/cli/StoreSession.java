@@ -8,6 +8,7 @@ import io.sallyport.config.Schema;
 import io.sallyport.config.Secrets;
 import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.CommitCheck;
+import io.sallyport.config.store.CommitClient;
 import io.sallyport.config.store.ConfigDiff;
 import io.sallyport.config.store.ConfigStore;
 import io.sallyport.config.store.EditingSessions;
@@ -57,7 +58,7 @@ public final class StoreSession implements ConfigSession {
         this.seen = store.candidate();
     }
 
-    /** Opens (creating if needed) the store under {@code stateDir}; commits are recorded as {@code user}. */
+    /** Opens (creating if needed) the store under {@code stateDir}; commits are recorded as {@code user} {@code via cli}. */
     public static StoreSession open(Path stateDir, String user) throws IOException {
         return open(stateDir, user, Clock.systemUTC());
     }
@@ -213,7 +214,7 @@ public final class StoreSession implements ConfigSession {
     }
 
     private Outcome commitShared(Optional<String> comment) throws IOException {
-        ConfigStore.CommitOutcome o = store.commit(user, comment);
+        ConfigStore.CommitOutcome o = store.commit(user, CommitClient.CLI, comment);
         seen = store.candidate();
         return o.committed() ? new Outcome(true, warnings(o.check())) : new Outcome(false, o.check().render());
     }
@@ -232,7 +233,7 @@ public final class StoreSession implements ConfigSession {
                 }
             }
         }
-        ConfigStore.CommitOutcome o = store.commit(tree, user, comment);
+        ConfigStore.CommitOutcome o = store.commit(tree, user, CommitClient.CLI, comment);
         if (!o.committed()) return new Outcome(false, o.check().render());
         privateBase = store.active();
         privateCandidate = privateBase;
@@ -295,7 +296,7 @@ public final class StoreSession implements ConfigSession {
     public String history() throws IOException {
         StringBuilder sb = new StringBuilder();
         for (ConfigStore.CommitInfo c : store.history()) {
-            sb.append(String.format("%-4d%s by %s via cli%n", c.rollback(), COMMIT_TIME.format(c.time()), c.user()));
+            sb.append(String.format("%-4d%s by %s via %s%n", c.rollback(), COMMIT_TIME.format(c.time()), c.user(), c.client().keyword()));
             c.comment().ifPresent(text -> sb.append("    ").append(text).append('\n'));
         }
         return sb.toString();
@@ -304,7 +305,7 @@ public final class StoreSession implements ConfigSession {
     @Override
     public List<HelpLine> rollbackChoices() throws IOException {
         return store.history().stream().map(c -> new HelpLine(String.valueOf(c.rollback()),
-                COMMIT_TIME.format(c.time()) + " by " + c.user() + " via cli")).toList();
+                COMMIT_TIME.format(c.time()) + " by " + c.user() + " via " + c.client().keyword())).toList();
     }
 
     @Override

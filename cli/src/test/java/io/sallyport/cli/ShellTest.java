@@ -325,6 +325,23 @@ class ShellTest {
     }
 
     @Test
+    void showSystemCommitSaysHowEachCommitWasMade() throws Exception {
+        ok("configure");
+        ok("set system host-name r1");
+        ok("commit");
+        ok("exit");
+        var store = io.sallyport.config.store.ConfigStore.open(state);
+        store.setCandidate(io.sallyport.config.ConfigText.parse("set system host-name r2"));
+        store.commit("robot", io.sallyport.config.store.CommitClient.NETCONF, java.util.Optional.of("from pyez"));
+        List<String> lines = ok("show system commit").lines().toList();
+        assertTrue(lines.get(0).matches("0   \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by robot via netconf"), lines.get(0));
+        assertEquals("    from pyez", lines.get(1));
+        assertTrue(lines.get(2).matches("1   .* by alice via cli"), lines.get(2));
+        ok("configure");
+        assertTrue(shell.help("rollback ").get(2).help().endsWith("by robot via netconf"), "rollback ? says it too");
+    }
+
+    @Test
     void displayXmlAndJsonAtALevelKeepTheFullPath() {
         ok("configure");
         ok("set system host-name r1");

@@ -18,7 +18,7 @@ public final class ConfigPrinter {
 
     /**
      * The curly-brace form, as {@code show configuration} prints it; a statement holding a secret
-     * ends in {@code ## SECRET-DATA}; an annotated statement has its {@code /* ... *}{@code /} line
+     * (or a password hash) ends in {@code ## SECRET-DATA}; an annotated statement has its {@code /* ... *}{@code /} line
      * above it. The set form has no place for annotations and leaves them out, as Junos does.
      */
     public static String braces(Node root) {
@@ -67,7 +67,7 @@ public final class ConfigPrinter {
         if (n.annotation() != null) sb.append(indent).append("/* ").append(n.annotation()).append(" */\n");
         String lead = indent + (n.inactive() ? "inactive: " : "") + headPrefix;
         switch (s) {
-            case Leaf f -> sb.append(lead).append(inlineLeaf(n, f)).append(Secrets.isSecret(f) ? "; " + Secrets.COMMENT + "\n" : ";\n");
+            case Leaf f -> sb.append(lead).append(inlineLeaf(n, f)).append(Secrets.isMasked(f) ? "; " + Secrets.COMMENT + "\n" : ";\n");
             case LeafList f -> sb.append(lead).append(f.name()).append(' ').append(listValues(n.values())).append(";\n");
             case Flag f -> sb.append(lead).append(f.name()).append(";\n");
             case Container c -> {
@@ -93,7 +93,7 @@ public final class ConfigPrinter {
             boolean secret = false;
             for (Node c : n.children()) {
                 SchemaNode cs = Schema.named(s.children(), c.name()).orElseThrow();
-                secret |= Secrets.isSecret(cs);
+                secret |= Secrets.isMasked(cs);
                 sb.append(' ').append(switch (cs) {
                     case Leaf f -> inlineLeaf(c, f);
                     case LeafList f -> f.name() + " " + listValues(c.values());
@@ -124,7 +124,8 @@ public final class ConfigPrinter {
 
     private static String value(Node n, Leaf f) {
         String v = n.values().getFirst();
-        return Secrets.isSecret(f) ? Lexer.quoteAlways(v) : Lexer.quote(v);
+        if (Secrets.isMasked(f) && v.equals(Secrets.MASK)) return v; // a masked tree (Secrets.masked), printed as Junos does
+        return Secrets.isMasked(f) ? Lexer.quoteAlways(v) : Lexer.quote(v);
     }
 
     private static String listValues(List<String> values) {

@@ -21,6 +21,12 @@ public final class Secrets {
     /** The comment Junos puts after a secret statement in the curly-brace form. */
     public static final String COMMENT = "## SECRET-DATA";
 
+    /**
+     * What Junos prints instead of a secret's value to a user whose login class lacks the
+     * {@code secret} permission: {@code pre-shared-key ascii-text /* SECRET-DATA *}{@code /; ## SECRET-DATA}.
+     */
+    public static final String MASK = "/* SECRET-DATA */";
+
     private Secrets() {}
 
     public static boolean isSecret(SchemaNode s) {
@@ -35,6 +41,34 @@ public final class Secrets {
      */
     public static Node encode(Node tree, List<Node> references, RandomGenerator random) {
         return encode(tree, Schema.nodeAt(List.of()).orElseThrow(), references.stream().map(Optional::of).toList(), random);
+    }
+
+    /**
+     * {@code tree} as a user without the {@code secret} permission sees it: every secret's value,
+     * and every {@code encrypted-password} (a hash that can be guessed at), replaced by
+     * {@link #MASK}. For display only: the result is never stored or committed.
+     */
+    public static Node masked(Node tree) {
+        return masked(tree, Schema.nodeAt(List.of()).orElseThrow());
+    }
+
+    /** Whether a statement's value is hidden by {@link #masked}. */
+    public static boolean isMasked(SchemaNode s) {
+        return isSecret(s) || s instanceof Leaf l && l.name().equals("encrypted-password");
+    }
+
+    private static Node masked(Node node, SchemaNode schema) {
+        List<Node> out = new ArrayList<>(node.children().size());
+        boolean changed = false;
+        for (Node c : node.children()) {
+            Optional<SchemaNode> cs = Schema.named(schema.children(), c.name());
+            Node m = cs.isEmpty() ? c
+                    : isMasked(cs.get()) ? (c.values().isEmpty() ? c : c.withValues(List.of(MASK)))
+                    : masked(c, cs.get());
+            changed |= m != c;
+            out.add(m);
+        }
+        return changed ? node.withChildren(out) : node;
     }
 
     /** Whether {@code tree} holds a secret in clear. */

@@ -19,16 +19,33 @@ public sealed interface Action {
      * Install an ESP child SA pair in the data plane. {@code integrity} is null for AEAD ciphers;
      * encryption keys include the GCM salt. Tunnel endpoints carry the ports ESP-in-UDP uses
      * when {@code udpEncapsulation} is set (RFC 3948).
+     *
+     * <p>The inbound SA takes packets at once. With {@code outboundNow} the term's outbound
+     * traffic moves to this SA too; without it (the responder of a rekey) the outbound SA waits,
+     * and traffic stays on the SA it replaces, until {@link SwitchOutbound} names it: the peer
+     * may not have installed its inbound SA yet when our response reaches it.
      */
     record InstallChildSa(String peer, IkeSaId ikeSa, int spiIn, int spiOut,
                           EncryptionAlgorithm encryption, IntegrityAlgorithm integrity,
                           byte[] encryptionKeyIn, byte[] integrityKeyIn, byte[] encryptionKeyOut, byte[] integrityKeyOut,
                           List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors,
                           InetSocketAddress local, InetSocketAddress remote, boolean udpEncapsulation,
-                          Lifetime lifetime, boolean rekeyOf, int replacesSpiIn) implements Action {
+                          Lifetime lifetime, boolean rekeyOf, int replacesSpiIn, boolean outboundNow) implements Action {
     }
 
-    /** Remove a child SA pair from the data plane. */
+    /**
+     * The term's outbound traffic moves to the child SA installed earlier without
+     * {@code outboundNow}: the peer deleted the SA it replaces (so it has the new one in both
+     * directions), or that SA ended.
+     */
+    record SwitchOutbound(String peer, int spiIn, int spiOut) implements Action {
+    }
+
+    /**
+     * Remove a child SA pair from the data plane. A pair a rekey replaced comes here a little
+     * after its delete exchange ({@link KmdOptions#rekeyedInboundLingerNanos}): until then its
+     * inbound SA still takes the packets the peer sent on it before it switched.
+     */
     record DeleteChildSa(String peer, int spiIn, int spiOut, String reason) implements Action {
     }
 

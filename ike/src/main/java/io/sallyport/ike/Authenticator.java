@@ -36,13 +36,22 @@ public interface Authenticator {
     /** RFC 7427 hash algorithm numbers we verify signatures with; none: no SIGNATURE_HASH_ALGORITHMS. */
     default List<Integer> signatureHashAlgorithms() { return List.of(); }
 
-    /** Whether this authenticator signs IKEv1 phase 1 (RFC 2409 §5.1, method 3: RSA signatures). */
+    /** Whether this authenticator signs IKEv1 phase 1 (RSA, RFC 2409 §5.1, or ECDSA, RFC 4754). */
     default boolean signsIkev1() { return false; }
 
-    /** IKEv1 SIG_I/SIG_R: our signature over HASH_I/HASH_R (RSA: PKCS#1 v1.5 padding without DigestInfo). */
+    /**
+     * The IKEv1 authentication method our signatures are (the SA attribute both ends must name):
+     * 3 RSA, 9/10/11 ECDSA on P-256/P-384/P-521. Asked only when {@link #signsIkev1()}.
+     */
+    default int ikev1SignatureMethod() { throw new UnsupportedOperationException("not a signature authenticator"); }
+
+    /** IKEv1 SIG_I/SIG_R: our signature over HASH_I/HASH_R (RSA: PKCS#1 v1.5 without DigestInfo; ECDSA: r|s). */
     default byte[] signIkev1(byte[] hash) { throw new UnsupportedOperationException("not a signature authenticator"); }
 
-    /** IKEv1: empty when the peer's SIG over {@code hash} verifies for what it presented, else why not (in words). */
+    /**
+     * IKEv1: empty when the peer's SIG over {@code hash} verifies for what it presented, with a key
+     * of our {@link #ikev1SignatureMethod()} (the method both ends agreed on), else why not (in words).
+     */
     default Optional<String> checkIkev1(byte[] hash, byte[] signature, PeerProof peer) {
         return Optional.of("not a signature authenticator");
     }

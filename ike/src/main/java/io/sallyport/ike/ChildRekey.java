@@ -1,5 +1,6 @@
 package io.sallyport.ike;
 
+import io.sallyport.ike.message.NotifyError;
 import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.message.Bytes;
@@ -86,8 +87,7 @@ final class ChildRekey {
         /** The child is installed, or the refusal traced; the IKE SA stays either way. */
         @Override
         public Step<List<Payload>> process(long now, IkeMessage m, List<Action> out) {
-            var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
-            String why = err.map(n -> n.notifyType() == Wire.N_TS_UNACCEPTABLE ? "TS unacceptable" : "refused with " + Wire.notifyName(n.notifyType()))
+            String why = m.error().map(e -> e == NotifyError.Standard.TS_UNACCEPTABLE ? "TS unacceptable" : "refused with " + e)
                     .orElse(null);
             var theirNonce = m.first(Payload.Nonce.class);
             if (why == null && theirNonce.isEmpty()) {
@@ -98,7 +98,7 @@ final class ChildRekey {
                 why = "answered with an unusable KE payload";
             }
             if (why == null && ChildCreate.acceptChild(s, term, now, m, newChildSpi, nonce, theirNonce.get().data(),
-                    ke == null ? null : shared.get(), null, out).isEmpty()) {
+                    ke == null ? null : shared.get(), null, true, out).isEmpty()) {
                 why = "answered with a proposal or selectors we did not offer";
             }
             if (why != null) {
@@ -163,7 +163,7 @@ final class ChildRekey {
                     s.tasks.queueFirst(new Rekey(s, old));
                     return new Step.Done<>();
                 }
-                return refused(now, "refused with " + Wire.notifyName(err.get().notifyType()), out);
+                return refused(now, "refused with " + err.get().error().orElseThrow(), out);
             }
             var theirNonce = m.first(Payload.Nonce.class);
             if (theirNonce.isEmpty()) {
@@ -173,15 +173,20 @@ final class ChildRekey {
             if (shared.isEmpty()) {
                 return refused(now, "answered with an unusable KE payload", out);
             }
+            boolean lost = peerCreated != null && Collisions.lostCollision(nonce, theirNonce.get().data(), peerNi, peerNr);
+            // The responder installed its inbound SA before it answered: our traffic moves to the
+            // new SA now, unless that SA is the redundant one of a collision we lost.
             Optional<ChildSa> accepted = ChildCreate.acceptChild(s, old.term, now, m, newChildSpi, nonce, theirNonce.get().data(),
-                    ke == null ? null : shared.get(), old, out);
+                    ke == null ? null : shared.get(), old, !lost, out);
             if (accepted.isEmpty()) {
                 return refused(now, "answered with a proposal or selectors we did not offer", out);
             }
             ChildSa created = accepted.get();
             old.state = ChildSa.State.REKEYED;
-            if (peerCreated != null && Collisions.lostCollision(nonce, theirNonce.get().data(), peerNi, peerNr)) {
-                // Our new SA holds the lowest nonce: it is the redundant one, we close it; the peer deletes the old one.
+            if (lost) {
+                // Our new SA holds the lowest nonce: it is the redundant one, we close it; the peer
+                // deletes the old one, and then our traffic moves to the SA the peer made.
+                old.replacement = peerCreated;
                 s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyChild: lost the collision, deleting our redundant " + created);
                 s.tasks.queueFirst(new Informational.DeleteChild(s, created));
             } else {
@@ -205,7 +210,7 @@ final class ChildRekey {
 
     /** The group an INVALID_KE_PAYLOAD names, if it is a PFS group of one of our child proposals. */
     private static Optional<DhGroup> suggestedGroup(PeerConfig term, Payload.Notify n) {
-        if (n.notifyType() != Wire.N_INVALID_KE_PAYLOAD || n.data().length != 2) {
+        if (n.error().orElse(null) != NotifyError.Standard.INVALID_KE_PAYLOAD || n.data().length != 2) {
             return Optional.empty();
         }
         return DhGroup.fromNumber(Bytes.u16(n.data(), 0))
@@ -225,14 +230,14 @@ final class ChildRekey {
             if (rekey.isEmpty() && s.children.stream().filter(c -> c.state != ChildSa.State.REKEYED).count() >= cap) {
                 s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateChildRemote: " + s.peer.name() + " already has " + cap
                         + " child SAs over IKE SA " + s.id() + ", sending NO_ADDITIONAL_SAS");
-                return List.of(Payload.Notify.of(Wire.N_NO_ADDITIONAL_SAS));
+                return List.of(Payload.Notify.of(NotifyError.Standard.NO_ADDITIONAL_SAS));
             }
             ChildSa old = null;
             if (rekey.isPresent()) {
                 long spi = rekey.get().spi().length == 4 ? Bytes.u32(rekey.get().spi(), 0) : -1;
                 old = s.children.stream().filter(c -> c.spiOut == (int) spi && c.state != ChildSa.State.DELETING).findFirst().orElse(null);
                 if (old == null) {
-                    return List.of(new Payload.Notify(Wire.PROTO_ESP, rekey.get().spi(), Wire.N_CHILD_SA_NOT_FOUND, new byte[0]));
+                    return List.of(new Payload.Notify(Wire.PROTO_ESP, rekey.get().spi(), NotifyError.Standard.CHILD_SA_NOT_FOUND.code(), new byte[0]));
                 }
             }
             // A rekey keeps its term; a new child is for the term whose selectors fit (else TS_UNACCEPTABLE).
@@ -249,12 +254,12 @@ final class ChildRekey {
                     return List.of(Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD, new byte[] {(byte) (g.number() >> 8), (byte) g.number()}));
                 }
                 if (!KeyExchange.isValidPeerValue(g, kePayload.get().data())) {
-                    return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+                    return List.of(Payload.Notify.of(NotifyError.Standard.INVALID_SYNTAX));
                 }
                 myKe = s.env.newKeyExchange(g);
                 Optional<byte[]> secret = s.env.agree(myKe, kePayload.get().data());
                 if (secret.isEmpty()) {
-                    return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+                    return List.of(Payload.Notify.of(NotifyError.Standard.INVALID_SYNTAX));
                 }
                 shared = secret.get();
             }

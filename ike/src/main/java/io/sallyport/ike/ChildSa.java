@@ -29,6 +29,13 @@ final class ChildSa {
      * back-off (also when the refused rekey was asked for early, e.g. at ESP sequence-number rollover).
      */
     long rekeyDue;
+    /** Whether the data plane sends on this SA (the responder of a rekey waits, see {@link Action.InstallChildSa}). */
+    boolean outboundActive;
+    /**
+     * The SA a rekey made to replace this one: when this one goes (the peer's delete, ours, its
+     * lifetime), outbound traffic moves to it if it still waits.
+     */
+    ChildSa replacement;
 
     ChildSa(PeerConfig term, int spiIn, int spiOut, ChildProposal proposal, List<TrafficSelector> localSelectors,
             List<TrafficSelector> remoteSelectors, byte[] ni, byte[] nr, long softDeadline, long hardDeadline) {

@@ -33,7 +33,8 @@ public sealed interface Command {
 
     /**
      * The data plane received ESP with an SPI it does not know from {@code from}: tell that peer
-     * with an INVALID_SPI notify over the IKE SA if one exists (RFC 7296 §1.5).
+     * with an INVALID_SPI notify over the IKE SA if one exists (RFC 7296 §1.5), or with a protected
+     * INVALID-SPI informational over its ISAKMP SA (RFC 2408 §3.14.1).
      */
     record ReportInvalidSpi(java.net.InetAddress from, int spi) implements Command {
     }

@@ -28,8 +28,8 @@ public enum DownCause {
             case NO_RESPONSE -> NO_RESPONSE;
             case DEAD_PEER -> DEAD_PEER;
             case AUTHENTICATION_FAILED -> AUTHENTICATION_FAILED;
-            case NO_PROPOSAL_CHOSEN, INVALID_ID -> POLICY_MISMATCH;
-            case INVALID_KEY -> INVALID;
+            case NO_PROPOSAL_CHOSEN, INVALID_ID, TS_UNACCEPTABLE, REFUSED_BY_POLICY -> POLICY_MISMATCH;
+            case INVALID_KEY, MALFORMED -> INVALID;
             case PEER_ERROR -> REFUSED;
             case DELETED -> DELETED_LOCALLY;
             case DELETED_BY_PEER -> DELETED_BY_PEER;

@@ -1,5 +1,7 @@
 package io.sallyport.ike;
 
+import io.sallyport.ike.task.Failure;
+import io.sallyport.ike.message.NotifyError;
 import io.sallyport.crypto.Prf;
 import io.sallyport.ike.message.Bytes;
 import io.sallyport.ike.message.IkeMessage;
@@ -60,17 +62,15 @@ final class IkeAuth {
 
         @Override
         public Step<List<Payload>> process(long now, IkeMessage m, List<Action> out) {
-            var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
-            if (err.isPresent() && err.get().notifyType() == Wire.N_AUTHENTICATION_FAILED) {
-                s.fail(out, DownCause.AUTHENTICATION_FAILED, "authentication failed (peer sent AUTHENTICATION_FAILED)");
-                return new Step.Done<>();
+            Optional<NotifyError> err = m.error();
+            if (err.isPresent() && err.get() == NotifyError.Standard.AUTHENTICATION_FAILED) {
+                return new Step.Failed<>(Failure.of(Failure.Kind.AUTHENTICATION_FAILED, "(peer sent " + err.get() + ")"), null);
             }
             var idr = m.id(Wire.IDR);
             var auth = m.first(Payload.Auth.class);
             if (idr.isEmpty() || auth.isEmpty()) {
-                s.fail(out, err.isPresent() ? DownCause.REFUSED : DownCause.INVALID,
-                        err.map(n -> "peer refused IKE_AUTH with " + Wire.notifyName(n.notifyType())).orElse("malformed IKE_AUTH response"));
-                return new Step.Done<>();
+                return new Step.Failed<>(err.map(e -> Failure.of(Failure.Kind.PEER_ERROR, "(IKE_AUTH refused with " + e + ")"))
+                        .orElse(Failure.of(Failure.Kind.MALFORMED, "(IKE_AUTH response)")), null);
             }
             boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idr.get().idType(), idr.get().data());
             byte[] octets = Bytes.concat(s.initResponse, s.ni, new Prf(s.proposal.prf()).prf(s.keys.skPr(), idr.get().body()));
@@ -78,21 +78,22 @@ final class IkeAuth {
                     + IkeSession.identityText(idr.get()) + " is not the configured " + s.peer.remoteId());
             if (refused.isPresent()) {
                 // RFC 7296 §2.21.2: the responder already holds an established SA; tell it, once, then forget ours.
-                s.tasks.sendUnanswered(Wire.INFORMATIONAL, List.of(Payload.Notify.of(Wire.N_AUTHENTICATION_FAILED)), out);
-                s.fail(out, DownCause.AUTHENTICATION_FAILED, "authentication failed: " + refused.get());
-                return new Step.Done<>();
+                return new Step.Failed<>(Failure.of(Failure.Kind.AUTHENTICATION_FAILED, refused.get()),
+                        List.of(Payload.Notify.of(NotifyError.Standard.AUTHENTICATION_FAILED)));
             }
             s.establish(now, out);
             if (err.isPresent()) {
-                int t = err.get().notifyType();
-                String why = t == Wire.N_TS_UNACCEPTABLE ? "TS unacceptable" : t == Wire.N_NO_PROPOSAL_CHOSEN
-                        ? "proposal mismatch (child SA)" : "child SA refused with " + Wire.notifyName(t);
-                s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: " + why);
-                s.tasks.queueFirst(new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, why));
+                Failure why = switch (err.get()) {
+                    case NotifyError.Standard.TS_UNACCEPTABLE -> Failure.of(Failure.Kind.TS_UNACCEPTABLE);
+                    case NotifyError.Standard.NO_PROPOSAL_CHOSEN -> Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, "(child SA)");
+                    default -> Failure.of(Failure.Kind.PEER_ERROR, "(child SA refused with " + err.get() + ")");
+                };
+                s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: " + why.words());
+                s.tasks.queueFirst(new Informational.DeleteIke(s, why));
                 return new Step.Done<>();
             }
-            if (ChildCreate.acceptChild(s, s.peer, now, m, newChildSpi, s.ni, s.nr, null, null, out).isEmpty()) {
-                s.tasks.queueFirst(new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, "proposal mismatch (child SA response)"));
+            if (ChildCreate.acceptChild(s, s.peer, now, m, newChildSpi, s.ni, s.nr, null, null, true, out).isEmpty()) {
+                s.tasks.queueFirst(new Informational.DeleteIke(s, Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, "(child SA response)")));
             }
             return new Step.Done<>();
         }
@@ -119,15 +120,15 @@ final class IkeAuth {
 
         @Override
         List<Payload> respond(long now, IkeMessage m, List<Action> out) {
-            return processAuthRequest(s, now, m, out);
+            return processAuthRequest(this, s, now, m, out);
         }
     }
 
-    private static List<Payload> processAuthRequest(IkeSession s, long now, IkeMessage m, List<Action> out) {
+    private static List<Payload> processAuthRequest(Responder r, IkeSession s, long now, IkeMessage m, List<Action> out) {
         var idi = m.id(Wire.IDI);
         var auth = m.first(Payload.Auth.class);
         if (idi.isEmpty() || auth.isEmpty()) {
-            return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+            return List.of(Payload.Notify.of(NotifyError.Standard.INVALID_SYNTAX));
         }
         boolean idOk = s.peer.remoteId() == null || s.peer.remoteId().matches(idi.get().idType(), idi.get().data());
         byte[] octets = Bytes.concat(s.initRequest, s.nr, new Prf(s.proposal.prf()).prf(s.keys.skPi(), idi.get().body()));
@@ -136,8 +137,8 @@ final class IkeAuth {
         if (refused.isPresent()) {
             String why = refused.get();
             s.env.trace(out, TraceFlag.IKE, TraceLevel.ERROR, "CreateIkeRemote: authentication failed for " + s.peer.name() + ": " + why);
-            s.closeAfterResponse = new IkeSession.Ending(DownCause.AUTHENTICATION_FAILED, "authentication failed: " + why);
-            return List.of(Payload.Notify.of(Wire.N_AUTHENTICATION_FAILED));
+            r.endAfterResponse(Failure.of(Failure.Kind.AUTHENTICATION_FAILED, why));
+            return List.of(Payload.Notify.of(NotifyError.Standard.AUTHENTICATION_FAILED));
         }
         List<Payload> resp = new ArrayList<>();
         Payload.Id idr = IkeAuth.idPayload(Wire.IDR, s.peer.localId());
@@ -150,7 +151,7 @@ final class IkeAuth {
             // RFC 7296 §2.4: the peer has no other SA with us; whatever we still hold is stale.
             for (IkeSession other : s.env.staleOnInitialContact(s)) {
                 if (other != s && other.state == State.ESTABLISHED) {
-                    other.close(out, DownCause.DELETED_BY_PEER, "stale: peer sent INITIAL_CONTACT");
+                    other.end(out, Failure.of(Failure.Kind.DELETED_BY_PEER, "(stale: peer sent INITIAL_CONTACT)"));
                 }
             }
         }

@@ -1,5 +1,7 @@
 package io.sallyport.ike;
 
+import io.sallyport.ike.task.Failure;
+import io.sallyport.ike.message.NotifyError;
 import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.IkeKeyDerivation;
 import io.sallyport.crypto.KeyExchange;
@@ -100,13 +102,13 @@ final class IkeInit {
                 return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
             }
             s.lastInbound = now;
-            Optional<Payload.Notify> err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
+            Optional<Payload.Notify> err = m.errorNotify();
             if (cookieN.isPresent() && cookie == null) {
                 cookie = cookieN.get().data();
                 s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "CreateIkeLocal: responder asked for a COOKIE, retrying");
                 return new Step.Send<>(requestPayloads());
             }
-            if (err.isPresent() && err.get().notifyType() == Wire.N_INVALID_KE_PAYLOAD && invalidKeRetries++ < 2) {
+            if (m.error().orElse(null) == NotifyError.Standard.INVALID_KE_PAYLOAD && invalidKeRetries++ < 2) {
                 int wanted = Bytes.u16(err.get().data(), 0);
                 Optional<DhGroup> g = DhGroup.fromNumber(wanted)
                         .filter(x -> s.peer.ikeProposals().stream().anyMatch(p -> p.group() == x));
@@ -116,30 +118,25 @@ final class IkeInit {
                     return new Step.Send<>(requestPayloads());
                 }
             }
-            if (err.isPresent()) {
-                int t = err.get().notifyType();
-                boolean mismatch = t == Wire.N_NO_PROPOSAL_CHOSEN || t == Wire.N_INVALID_KE_PAYLOAD;
-                s.fail(out, mismatch ? DownCause.POLICY_MISMATCH : DownCause.REFUSED, mismatch
-                        ? "proposal mismatch (peer sent " + Wire.notifyName(t) + ")"
-                        : "peer refused IKE_SA_INIT with " + Wire.notifyName(t));
-                return new Step.Done<>();
+            if (m.error().isPresent()) {
+                NotifyError e = m.error().get();
+                boolean mismatch = e == NotifyError.Standard.NO_PROPOSAL_CHOSEN || e == NotifyError.Standard.INVALID_KE_PAYLOAD;
+                return new Step.Failed<>(mismatch ? Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, "(peer sent " + e + ")")
+                        : Failure.of(Failure.Kind.PEER_ERROR, "(IKE_SA_INIT refused with " + e + ")"), null);
             }
             var sa = m.first(Payload.Sa.class);
             var kePayload = m.first(Payload.Ke.class);
             var nonce = m.first(Payload.Nonce.class);
             if (sa.isEmpty() || kePayload.isEmpty() || nonce.isEmpty() || m.header().spiR() == 0) {
-                s.fail(out, DownCause.INVALID, "malformed IKE_SA_INIT response");
-                return new Step.Done<>();
+                return new Step.Failed<>(Failure.of(Failure.Kind.MALFORMED, "(IKE_SA_INIT response)"), null);
             }
             Optional<IkeProposal> chosen = Proposals.acceptedIke(sa.get(), s.peer.ikeProposals());
             if (chosen.isEmpty() || chosen.get().group() != s.ke.group() || kePayload.get().group() != s.ke.group().number()) {
-                s.fail(out, DownCause.POLICY_MISMATCH, "proposal mismatch (responder chose a proposal we did not offer)");
-                return new Step.Done<>();
+                return new Step.Failed<>(Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, "(responder chose a proposal we did not offer)"), null);
             }
             Optional<byte[]> shared = s.env.agree(s.ke, kePayload.get().data());
             if (shared.isEmpty()) {
-                s.fail(out, DownCause.INVALID, "invalid KE payload from peer");
-                return new Step.Done<>();
+                return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_KEY, "(IKE_SA_INIT response)"), null);
             }
             s.proposal = chosen.get();
             s.spiR = m.header().spiR();
@@ -162,7 +159,7 @@ final class IkeInit {
         var nonce = m.first(Payload.Nonce.class);
         if (sa.isEmpty() || kePayload.isEmpty() || nonce.isEmpty()) {
             env.refusedInit(now);
-            IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_SYNTAX), out);
+            IkeInit.stateless(env, d, h, Payload.Notify.of(NotifyError.Standard.INVALID_SYNTAX), out);
             return null;
         }
         var chosen = Proposals.selectIke(sa.get().proposals(), peer.ikeProposals());
@@ -170,7 +167,7 @@ final class IkeInit {
             env.refusedInit(now);
             env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateIkeRemote: proposal mismatch with "
                     + peer.name() + ": no configured IKE proposal matches, sending NO_PROPOSAL_CHOSEN");
-            IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN), out);
+            IkeInit.stateless(env, d, h, Payload.Notify.of(NotifyError.Standard.NO_PROPOSAL_CHOSEN), out);
             return null;
         }
         IkeProposal p = chosen.get().ours();
@@ -188,7 +185,7 @@ final class IkeInit {
             env.count(DropReason.INVALID_KE);
             env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "CreateIkeRemote: invalid " + p.group().keyword()
                     + " KE value from " + d.remote() + ", sending INVALID_SYNTAX");
-            IkeInit.stateless(env, d, h, Payload.Notify.of(Wire.N_INVALID_SYNTAX), out);
+            IkeInit.stateless(env, d, h, Payload.Notify.of(NotifyError.Standard.INVALID_SYNTAX), out);
             return null;
         }
         if (env.cookieRequired(now)) {
@@ -235,6 +232,7 @@ final class IkeInit {
         CertificatePayloads.addToInit(s, resp, true);
         IkeHeader rh = new IkeHeader(s.spiI, s.spiR, 0, Wire.IKE_SA_INIT, Wire.FLAG_RESPONSE, 0, 0);
         s.initResponse = MessageCodec.encode(rh, resp);
+        s.statistics.received(Wire.IKE_SA_INIT, m.payloads());
         s.tasks.answeredWith(0, d.payload(), List.of(s.initResponse));
         s.send(out, List.of(s.initResponse));
         env.register(s);

@@ -1,5 +1,7 @@
 package io.sallyport.ike;
 
+import io.sallyport.ike.task.Failure;
+import io.sallyport.ike.message.NotifyError;
 import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.IkeKeyDerivation;
 import io.sallyport.crypto.KeyExchange;
@@ -68,8 +70,8 @@ final class IkeRekey {
             var theirNonce = m.first(Payload.Nonce.class);
             var kePayload = m.first(Payload.Ke.class);
             if (sa.isEmpty() || theirNonce.isEmpty() || kePayload.isEmpty()) {
-                var err = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
-                Optional<DhGroup> wanted = err.filter(n -> n.notifyType() == Wire.N_INVALID_KE_PAYLOAD && n.data().length == 2)
+                var err = m.errorNotify();
+                Optional<DhGroup> wanted = err.filter(n -> n.error().orElseThrow() == NotifyError.Standard.INVALID_KE_PAYLOAD && n.data().length == 2)
                         .flatMap(n -> DhGroup.fromNumber(Bytes.u16(n.data(), 0)))
                         .filter(g -> s.peer.ikeProposals().stream().anyMatch(x -> x.group() == g));
                 if (wanted.isPresent() && s.rekeyRetry.retryAtOnceWith(wanted.get())) {
@@ -77,7 +79,7 @@ final class IkeRekey {
                     s.tasks.queueFirst(new Initiator(s));
                     return new Step.Done<>();
                 }
-                return refused(now, err.map(n -> "refused with " + Wire.notifyName(n.notifyType())).orElse("malformed response"), out);
+                return refused(now, m.error().map(e -> "refused with " + e).orElse("malformed response"), out);
             }
             Optional<IkeProposal> chosen = Proposals.acceptedIke(sa.get(), s.peer.ikeProposals());
             Optional<byte[]> shared = kePayload.flatMap(k -> s.env.agree(ke, k.data()));
@@ -94,16 +96,15 @@ final class IkeRekey {
                 // Our new IKE SA holds the lowest nonce: it is redundant and we close it; the peer deletes the old one.
                 s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "SimulRekeyIke: lost the collision, deleting our redundant " + next.id());
                 next.markRekeyed(now);
-                next.enqueue(now, new Informational.DeleteIke(next, DownCause.REPLACED, "redundant after simultaneous rekey"), out);
+                next.enqueue(now, new Informational.DeleteIke(next, Failure.of(Failure.Kind.REPLACED, "(redundant after simultaneous rekey)")), out);
                 return new Step.Done<>();
             }
             if (peerCreated != null) {
                 // We won: the children live on in the SA we created; the peer deletes the one it created.
-                next.children.addAll(peerCreated.children);
-                peerCreated.children.clear();
+                next.adoptChildren(peerCreated, c -> true);
                 peerCreated.markRekeyed(now);
             }
-            s.tasks.queueFirst(new Informational.DeleteIke(s, DownCause.REPLACED, "replaced by rekey"));
+            s.tasks.queueFirst(new Informational.DeleteIke(s, Failure.of(Failure.Kind.REPLACED, "rekeyed")));
             return new Step.Done<>();
         }
 
@@ -127,19 +128,19 @@ final class IkeRekey {
             var kePayload = m.first(Payload.Ke.class);
             var chosen = Proposals.selectIke(sa.proposals(), s.peer.ikeProposals());
             if (chosen.isEmpty() || chosen.get().offered().spi().length != 8) {
-                return List.of(Payload.Notify.of(Wire.N_NO_PROPOSAL_CHOSEN));
+                return List.of(Payload.Notify.of(NotifyError.Standard.NO_PROPOSAL_CHOSEN));
             }
             IkeProposal p = chosen.get().ours();
             if (kePayload.isEmpty() || kePayload.get().group() != p.group().number()) {
                 return List.of(Payload.Notify.of(Wire.N_INVALID_KE_PAYLOAD, new byte[] {(byte) (p.group().number() >> 8), (byte) p.group().number()}));
             }
             if (!KeyExchange.isValidPeerValue(p.group(), kePayload.get().data())) {
-                return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+                return List.of(Payload.Notify.of(NotifyError.Standard.INVALID_SYNTAX));
             }
             KeyExchange myKe = s.env.newKeyExchange(p.group());
             Optional<byte[]> shared = s.env.agree(myKe, kePayload.get().data());
             if (shared.isEmpty()) {
-                return List.of(Payload.Notify.of(Wire.N_INVALID_SYNTAX));
+                return List.of(Payload.Notify.of(NotifyError.Standard.INVALID_SYNTAX));
             }
             byte[] theirNonce = m.first(Payload.Nonce.class).orElseThrow().data();
             byte[] myNonce = s.env.nonce();
@@ -177,8 +178,7 @@ final class IkeRekey {
         next.hardDeadline = now + life;
         next.softDeadline = now + s.env.options().softLifetime(life, s.env.random());
         next.nextKeepalive = s.nextKeepalive;
-        next.children.addAll(s.children.stream().filter(c -> c.state != ChildSa.State.DELETING).toList());
-        s.children.clear();
+        next.adoptChildren(s, c -> c.state != ChildSa.State.DELETING);
         return next;
     }
 }

@@ -1,5 +1,6 @@
 package io.sallyport.ike;
 
+import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.message.IkeMessage;
 import io.sallyport.ike.message.Payload;
 import io.sallyport.ike.task.Step;
@@ -15,6 +16,8 @@ abstract class IkeResponder implements IkeTask {
     final IkeSession s;
     private final String name;
     private final int exchangeType;
+    /** Why the SA ends once the response is sent, when the request ends it; else null. */
+    private Failure ending;
 
     IkeResponder(IkeSession s, String name, int exchangeType) {
         this.s = s;
@@ -25,10 +28,17 @@ abstract class IkeResponder implements IkeTask {
     /** The response payloads; null when the request is not one this SA answers now (counted, dropped). */
     abstract List<Payload> respond(long now, IkeMessage request, List<Action> out);
 
+    /** The request ends the SA (the peer deleted it, or refused or failed authentication): after the response. */
+    final void endAfterResponse(Failure why) { ending = why; }
+
+    /** {@code SendLast} of the response, or {@code Failed} with the response as its notice when the SA ends after it. */
     @Override
     public final Step<List<Payload>> process(long now, IkeMessage request, List<Action> out) {
         List<Payload> resp = respond(now, request, out);
-        return resp == null ? new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE) : new Step.SendLast<>(resp);
+        if (resp == null) {
+            return new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE);
+        }
+        return ending == null ? new Step.SendLast<>(resp) : new Step.Failed<>(ending, resp);
     }
 
     /** A responder has nothing to start. */

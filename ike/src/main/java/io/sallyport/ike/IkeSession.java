@@ -11,11 +11,17 @@ import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Payload;
 import io.sallyport.ike.message.SkCipher;
 import io.sallyport.ike.message.Wire;
+import io.sallyport.ike.message.NotifyError;
+import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.task.Step;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One IKE SA: its keys, lifecycle, child SAs and timers; its {@link IkeTaskManager} owns message
@@ -66,14 +72,28 @@ final class IkeSession {
     List<Integer> peerSignatureHashes = List.of();
 
     final IkeTaskManager tasks = new IkeTaskManager(this);
+    /** What this SA said and heard, for {@code show services ipsec-vpn ike statistics}. */
+    final IkeStatistics statistics = new IkeStatistics();
 
-    final List<ChildSa> children = new ArrayList<>();
-    /** The terms told {@link Action.IkeSaUp} for this SA (each has or had a child here); each is told when it goes. */
-    final java.util.Set<String> announced = new java.util.LinkedHashSet<>();
+    private final List<ChildSa> childList = new ArrayList<>();
+    /** Read-only: they change through {@link #addChild}, {@link #removeChild} and {@link #adoptChildren}, which keep the table's index. */
+    final List<ChildSa> children = Collections.unmodifiableList(childList);
+    private final Set<String> announcedTerms = new LinkedHashSet<>();
+    /**
+     * The terms told {@link Action.IkeSaUp} for this SA (each has or had a child here); each is told
+     * when it goes. Read-only: {@link #announce} and {@link #forget} change it.
+     */
+    final Set<String> announced = Collections.unmodifiableSet(announcedTerms);
     long softDeadline = Long.MAX_VALUE;
     long hardDeadline = Long.MAX_VALUE;
     long lastInbound;
     long nextKeepalive = Long.MAX_VALUE;
+
+    /** {@link SaTable}'s bookkeeping: when the SA was added, whether it is in, its entry in {@link SaDeadlines}. */
+    long tableSeq;
+    boolean inTable;
+    long queuedDeadline = SaDeadlines.NONE;
+    boolean deadlineChanged;
 
     IkeSession(Kmd.Env env, PeerConfig peer, boolean initiator, InetSocketAddress local, InetSocketAddress remote, long now) {
         this.env = env;
@@ -97,6 +117,7 @@ final class IkeSession {
     void markRekeyed(long now) {
         state = State.REKEYED;
         rekeyedAt = now;
+        env.sas().deadlineChanged(this);
     }
 
     /** The SPI that identifies this SA locally (ours). */
@@ -121,13 +142,6 @@ final class IkeSession {
     SkCipher outCipher() { return keys.out(); }
 
     // ---------------------------------------------------------------- SA state shared by the exchanges
-
-    /** How an SA ends that an exchange closes once its response is sent (e.g. AUTHENTICATION_FAILED). */
-    record Ending(DownCause cause, String reason) {
-    }
-
-    /** Set by an exchange that must end the SA once its response is sent. */
-    Ending closeAfterResponse;
 
     void establish(long now, List<Action> out) {
         state = State.ESTABLISHED;
@@ -164,7 +178,7 @@ final class IkeSession {
             env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "duplicate IKE SAs with " + peer.name() + " (both ends initiated): "
                     + loser.id() + " goes" + (loser.initiator ? ", deleted by us" : ", the peer deletes it"));
             if (loser.initiator) {
-                loser.enqueue(now, new Informational.DeleteIke(loser, DownCause.REPLACED, "duplicate IKE SA (both ends initiated)"), out);
+                loser.enqueue(now, new Informational.DeleteIke(loser, Failure.of(Failure.Kind.REPLACED, "(duplicate IKE SA: both ends initiated)")), out);
             }
             return;
         }
@@ -172,7 +186,8 @@ final class IkeSession {
 
     /** Tells the term {@code name} that this established SA carries it, once. */
     void announce(String name, long now, List<Action> out) {
-        if (announced.add(name)) {
+        if (announcedTerms.add(name)) {
+            env.sas().announced(this, name);
             out.add(new Action.IkeSaUp(name, id(), initiator, local, remote, proposal.encryption(),
                     proposal.encryption().isAead() ? null : proposal.integrity(), proposal.prf(), proposal.group(),
                     natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, proposal.lifetimeSeconds()),
@@ -187,16 +202,80 @@ final class IkeSession {
         }
     }
 
+    /** Forgets that {@code term} was told about this SA: a removed term whose children are going. */
+    void forget(String term) {
+        if (announcedTerms.remove(term)) {
+            env.sas().forgotten(this, term);
+        }
+    }
+
+    void addChild(ChildSa c) {
+        childList.add(c);
+        env.sas().childAdded(this, c);
+        env.sas().deadlineChanged(this);
+    }
+
+    /** The children of {@code from} that {@code keep} accepts move here (an IKE rekey); {@code from} is left with none. */
+    void adoptChildren(IkeSession from, Predicate<ChildSa> keep) {
+        for (ChildSa c : from.childList) {
+            if (keep.test(c)) {
+                addChild(c);
+            }
+        }
+        for (ChildSa c : from.childList) {
+            env.sas().childRemoved(from, c);
+        }
+        from.childList.clear();
+        env.sas().deadlineChanged(from);
+    }
+
     void removeChild(ChildSa c, String reason, List<Action> out) {
-        if (children.remove(c)) {
+        if (childList.remove(c)) {
+            env.sas().childRemoved(this, c);
+            env.sas().deadlineChanged(this);
+            handOver(c, out);
             out.add(new Action.DeleteChildSa(c.term.name(), c.spiIn, c.spiOut, reason));
             env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + c.term.name() + " removed (" + reason + ")");
+        }
+    }
+
+    /**
+     * {@code c}'s delete exchange is done. A child a rekey replaced keeps its inbound SA a little
+     * longer ({@link KmdOptions#rekeyedInboundLingerNanos}): the peer's packets sent on it before
+     * it switched may still be on their way, or queued in our data plane behind this exchange.
+     * Any other child goes now.
+     */
+    void retireChild(ChildSa c, String reason, long now, List<Action> out) {
+        long linger = env.options().rekeyedInboundLingerNanos();
+        if (c.replacement == null || linger <= 0) {
+            removeChild(c, reason, out);
+            return;
+        }
+        if (childList.remove(c)) {
+            env.sas().childRemoved(this, c);
+            env.sas().deadlineChanged(this);
+            handOver(c, out);
+            env.retire(new Action.DeleteChildSa(c.term.name(), c.spiIn, c.spiOut, reason), now + linger);
+            env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + c.term.name() + " deleted (" + reason
+                    + "), its inbound SA kept " + linger / 1_000_000L + " ms for late packets");
+        }
+    }
+
+    /** {@code old} goes: the SA that replaced it takes the outbound traffic if it was waiting for that. */
+    private void handOver(ChildSa old, List<Action> out) {
+        ChildSa next = old.replacement;
+        if (next != null && !next.outboundActive && children.contains(next)) {
+            next.outboundActive = true;
+            out.add(new Action.SwitchOutbound(next.term.name(), next.spiIn, next.spiOut));
+            env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "RekeyChild: outbound traffic of " + next.term.name() + " moves from "
+                    + old + " to " + next);
         }
     }
 
     // ---------------------------------------------------------------- messages
 
     void enqueue(long now, IkeTask t, List<Action> out) {
+        env.sas().deadlineChanged(this);
         tasks.queue(t);
         tasks.startNext(now, out);
     }
@@ -218,6 +297,7 @@ final class IkeSession {
     }
 
     void send(List<Action> out, List<byte[]> packets) {
+        statistics.sent(packets);
         for (byte[] b : packets) {
             out.add(new Action.Send(new Datagram(local, remote, b, onNatPort)));
         }
@@ -228,13 +308,11 @@ final class IkeSession {
         if (state == State.CLOSED) {
             return;
         }
+        env.sas().deadlineChanged(this);
         if (h.isResponse()) {
             onResponse(now, d, h, out);
         } else {
             onRequest(now, d, h, out);
-        }
-        if (closeAfterResponse != null && state != State.CLOSED) {
-            close(out, closeAfterResponse.cause(), closeAfterResponse.reason());
         }
         tasks.startNext(now, out);
     }
@@ -245,7 +323,7 @@ final class IkeSession {
         }
         if (keys == null && peerKe != null && !IkeInit.deriveResponderKeys(this)) {
             env.count(DropReason.INVALID_KE);
-            close(out, DownCause.INVALID, "invalid KE value from peer");
+            end(out, Failure.of(Failure.Kind.INVALID_KEY, "(IKE_SA_INIT request)"));
             return;
         }
         DecodeResult r = MessageCodec.decode(d.payload(), inCipher(), requestFragments);
@@ -260,7 +338,7 @@ final class IkeSession {
             }
             case DecodeResult.ProtectedError e -> {
                 env.count(DropReason.MALFORMED_PAYLOAD);
-                tasks.respond(h, List.of(Payload.Notify.of(e.notifyType())), out);
+                tasks.respond(h, List.of(Payload.Notify.of(NotifyError.of(e.notifyType()))), out);
             }
             case DecodeResult.Ok ok when !ok.message().encrypted() -> {
                 tasks.requestDropped();
@@ -272,11 +350,23 @@ final class IkeSession {
                 lastInbound = now;
                 followPeer(d);
                 IkeMessage m = ok.message();
-                if (responderFor(h.exchangeType(), m).process(now, m, out) instanceof Step.SendLast<List<Payload>> resp) {
-                    tasks.respond(h, resp.message(), out);
-                } else {
-                    tasks.requestDropped();
-                    env.count(DropReason.UNEXPECTED_EXCHANGE);
+                statistics.received(h.exchangeType(), m.payloads());
+                switch (responderFor(h.exchangeType(), m).process(now, m, out)) {
+                    case Step.SendLast<List<Payload>> resp -> {
+                        if (h.exchangeType() == Wire.INFORMATIONAL && m.payloads().isEmpty()) {
+                            statistics.dpdRequestAnswered(); // RFC 7296 §2.4: an empty INFORMATIONAL is a liveness check
+                        }
+                        tasks.respond(h, resp.message(), out);
+                    }
+                    case Step.Failed<List<Payload>> f -> {
+                        // The response goes first; then the SA ends (AUTHENTICATION_FAILED, a Delete of the IKE SA).
+                        tasks.respond(h, f.notice(), out);
+                        end(out, f.failure());
+                    }
+                    default -> {
+                        tasks.requestDropped();
+                        env.count(DropReason.UNEXPECTED_EXCHANGE);
+                    }
                 }
             }
         }
@@ -294,11 +384,11 @@ final class IkeSession {
 
     /** Requests answered without a task of their own: dropped, or refused with one notify. */
     private enum Refusal implements IkeTask {
-        DROP(-1), TEMPORARY_FAILURE(Wire.N_TEMPORARY_FAILURE), INVALID_SYNTAX(Wire.N_INVALID_SYNTAX);
+        DROP(null), TEMPORARY_FAILURE(NotifyError.Standard.TEMPORARY_FAILURE), INVALID_SYNTAX(NotifyError.Standard.INVALID_SYNTAX);
 
-        private final int notifyType;
+        private final NotifyError error;
 
-        Refusal(int notifyType) { this.notifyType = notifyType; }
+        Refusal(NotifyError error) { this.error = error; }
 
         @Override
         public int exchangeType() { return -1; }
@@ -311,7 +401,7 @@ final class IkeSession {
 
         @Override
         public Step<List<Payload>> process(long now, IkeMessage m, List<Action> out) {
-            return notifyType < 0 ? new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE) : new Step.SendLast<>(List.of(Payload.Notify.of(notifyType)));
+            return error == null ? new Step.Drop<>(DropReason.UNEXPECTED_EXCHANGE) : new Step.SendLast<>(List.of(Payload.Notify.of(error)));
         }
     }
 
@@ -331,7 +421,7 @@ final class IkeSession {
     /** After an authenticated message, answer and send to where the peer now is (NAT mapping changes). */
     private void followPeer(Datagram d) {
         if (state != State.CONNECTING || !initiator) {
-            remote = d.remote();
+            moveTo(d.remote());
             local = d.local();
             onNatPort = d.nonEspMarker();
         }
@@ -350,6 +440,7 @@ final class IkeSession {
             // Signed by our AUTH (RFC 7296 §2.15) when it is the answer that completes IKE_SA_INIT.
             byte[] previous = initResponse;
             initResponse = d.payload();
+            statistics.received(Wire.IKE_SA_INIT, ok.message().payloads());
             if (!tasks.answered(now, ok.message(), out)) {
                 initResponse = previous;
             }
@@ -367,13 +458,12 @@ final class IkeSession {
             }
             case DecodeResult.ProtectedError e -> {
                 env.count(DropReason.MALFORMED_PAYLOAD);
-                m = new IkeMessage(e.header(), List.of(Payload.Notify.of(e.notifyType())), true);
+                m = new IkeMessage(e.header(), List.of(Payload.Notify.of(NotifyError.of(e.notifyType()))), true);
             }
             case DecodeResult.Ok ok when !ok.message().encrypted() -> {
                 // RFC 7296 §2.21: keep waiting for a protected answer; remember an error notify for the end.
                 env.count(DropReason.UNPROTECTED);
-                ok.message().all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst()
-                        .ifPresent(n -> tasks.unprotectedError(n.notifyType()));
+                ok.message().error().ifPresent(tasks::unprotectedError);
                 env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "ignored unprotected " + Wire.exchangeName(h.exchangeType())
                         + " response from " + d.remote() + ", waiting for a protected one");
                 return;
@@ -381,6 +471,7 @@ final class IkeSession {
             case DecodeResult.Ok ok -> m = ok.message();
         }
         lastInbound = now;
+        statistics.received(h.exchangeType(), m.payloads());
         tasks.answered(now, m, out);
     }
 
@@ -390,21 +481,22 @@ final class IkeSession {
         if (state == State.CLOSED) {
             return;
         }
+        env.sas().deadlineChanged(this);
         tasks.tick(now, out);
         if (state == State.CLOSED) {
             return;
         }
         if (state == State.CONNECTING && !initiator && now - createdAt >= env.options().halfOpenTimeoutNanos()) {
-            close(out, DownCause.EXPIRED, "half-open IKE SA timed out");
+            end(out, Failure.of(Failure.Kind.TIMED_OUT));
             return;
         }
         if (state == State.REKEYED && tasks.idle() && now - rekeyedAt >= env.options().halfOpenTimeoutNanos()) {
-            close(out, DownCause.REPLACED, "replaced by rekey (peer never deleted it)");
+            end(out, Failure.of(Failure.Kind.REPLACED, "rekeyed (peer never deleted it)"));
             return;
         }
         if (state == State.ESTABLISHED) {
             if (now >= hardDeadline) {
-                close(out, DownCause.EXPIRED, "IKE SA lifetime expired");
+                end(out, Failure.of(Failure.Kind.LIFETIME_EXPIRED, "IKE SA"));
                 return;
             }
             if (now >= softDeadline) {
@@ -468,17 +560,22 @@ final class IkeSession {
 
     // ---------------------------------------------------------------- endings
 
-    /** Fails a connecting SA with a reason in words. */
-    void fail(List<Action> out, DownCause cause, String reason) {
-        env.trace(out, TraceFlag.IKE, TraceLevel.ERROR, "IKE SA with " + peer.name() + " failed: " + reason);
-        close(out, cause, reason);
-    }
-
-    void close(List<Action> out, DownCause cause, String reason) {
+    /**
+     * Ends the SA for a typed reason (the down cause follows from its kind, the words from the
+     * failure); a fault is traced as the SA's failure, an orderly end (delete, replacement,
+     * expiry) is not.
+     */
+    void end(List<Action> out, Failure why) {
         if (state == State.CLOSED) {
             return;
         }
+        if (why.kind().fault()) {
+            env.trace(out, TraceFlag.IKE, TraceLevel.ERROR, "IKE SA with " + peer.name() + " failed: " + why.words());
+        }
+        DownCause cause = DownCause.of(why.kind());
+        String reason = why.words();
         for (ChildSa c : List.copyOf(children)) {
+            c.replacement = null;   // every child goes: no traffic to move
             removeChild(c, reason, out);
         }
         state = State.CLOSED;
@@ -492,6 +589,13 @@ final class IkeSession {
     }
 
     boolean isClosed() { return state == State.CLOSED; }
+
+    /** The peer is at {@code to} now (NAT-T's move to port 4500, a NAT mapping that changed). */
+    void moveTo(InetSocketAddress to) {
+        java.net.InetAddress from = remote.getAddress();
+        remote = to;
+        env.sas().moved(this, from);
+    }
 
     private static DropReason dropReason(DecodeResult.UnprotectedError e) {
         return switch (e.cause()) {
@@ -507,7 +611,12 @@ final class IkeSession {
     boolean deleting() { return tasks.any(t -> t instanceof Informational.DeleteIke); }
 
     Optional<ChildSa> child(int spiIn) {
-        return children.stream().filter(c -> c.spiIn == spiIn).findFirst();
+        for (ChildSa c : childList) {
+            if (c.spiIn == spiIn) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
     }
 
     static String describe(IkeProposal p) {

@@ -1,9 +1,12 @@
 package io.sallyport.ike;
 
 import io.sallyport.ike.message.IkeMessage;
+import io.sallyport.ike.message.NotifyError;
 import io.sallyport.ike.message.Payload;
+import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.task.Task;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One IKEv2 exchange as an object with its own private state, on the version-neutral
@@ -28,16 +31,13 @@ interface IkeTask extends Task<IkeMessage, List<Payload>> {
     default int tries(IkeSession s) { return s.env.options().retransmitTries(); }
 
     /**
-     * The request went unanswered through every retransmission: the SA ends. {@code
-     * unprotectedError} is an error notify that came unprotected in the meantime (RFC 7296 §2.21),
-     * believed now that no protected answer came; -1 when none did.
+     * Why the SA ends when the request went unanswered through every retransmission (the task
+     * manager ends it). {@code unprotectedError} is an error notify that came unprotected in the
+     * meantime (RFC 7296 §2.21), believed now that no protected answer came.
      */
-    default void unanswered(IkeSession s, int unprotectedError, List<Action> out) {
-        if (unprotectedError >= 0) {
-            s.fail(out, DownCause.REFUSED, "peer refused " + describe() + " with "
-                    + io.sallyport.ike.message.Wire.notifyName(unprotectedError) + " (unprotected; no protected answer came)");
-        } else {
-            s.close(out, DownCause.NO_RESPONSE, "no response from " + s.remote.getAddress().getHostAddress() + " to " + describe());
-        }
+    default Failure unanswered(IkeSession s, Optional<NotifyError> unprotectedError) {
+        return unprotectedError
+                .map(e -> Failure.of(Failure.Kind.PEER_ERROR, "(" + describe() + " refused with " + e + ", unprotected; no protected answer came)"))
+                .orElseGet(() -> Failure.of(Failure.Kind.NO_RESPONSE, "from " + s.remote.getAddress().getHostAddress() + " to " + describe()));
     }
 }

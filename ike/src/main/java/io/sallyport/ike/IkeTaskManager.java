@@ -4,6 +4,7 @@ import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.IkeMessage;
 import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Payload;
+import io.sallyport.ike.message.NotifyError;
 import io.sallyport.ike.message.Wire;
 import io.sallyport.ike.task.Retransmission;
 import io.sallyport.ike.task.Step;
@@ -11,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -31,7 +33,7 @@ final class IkeTaskManager {
         int retries;
         long deadline;
         /** An unprotected error notify that answered it: believed only if no protected answer comes (§2.21). */
-        int unprotectedError = -1;
+        Optional<NotifyError> unprotectedError = Optional.empty();
 
         Outstanding(IkeTask task, int messageId, List<byte[]> packets, Retransmission retransmission, long now) {
             this.task = task;
@@ -87,6 +89,10 @@ final class IkeTaskManager {
         IkeHeader h = new IkeHeader(sa.spiI, init ? 0 : sa.spiR, 0, t.exchangeType(), sa.initiator ? Wire.FLAG_INITIATOR : 0, id, 0);
         nextRequestId = id + 1;
         var r = new Retransmission(sa.env.options().retransmitBaseNanos(), t.tries(sa));
+        sa.statistics.sending(payloads);
+        if (t instanceof Informational.Dpd) {
+            sa.statistics.dpdAsked(now);
+        }
         outstanding = new Outstanding(t, id, sa.encode(h, payloads), r, now);
         sa.send(out, outstanding.packets);
     }
@@ -95,8 +101,9 @@ final class IkeTaskManager {
      * A request sent once and never retransmitted, outside the window (RFC 7296 §2.21.2: telling
      * the responder that its AUTH was refused, just before the SA is forgotten).
      */
-    void sendUnanswered(int exchangeType, List<Payload> payloads, List<Action> out) {
+    private void sendUnanswered(int exchangeType, List<Payload> payloads, List<Action> out) {
         IkeHeader h = new IkeHeader(sa.spiI, sa.spiR, 0, exchangeType, sa.initiator ? Wire.FLAG_INITIATOR : 0, nextRequestId++, 0);
+        sa.statistics.sending(payloads);
         sa.send(out, sa.encode(h, payloads));
     }
 
@@ -110,13 +117,14 @@ final class IkeTaskManager {
     }
 
     /** An unprotected error notify answered the outstanding request (believed only at the end, §2.21). */
-    void unprotectedError(int notifyType) {
-        outstanding.unprotectedError = notifyType;
+    void unprotectedError(NotifyError error) {
+        outstanding.unprotectedError = Optional.of(error);
     }
 
     /**
      * The response to the outstanding request: its task handles it. Returns false when the task
-     * dropped it (it keeps waiting, retransmitting).
+     * dropped it (it keeps waiting, retransmitting). A task that fails ends the SA here, with its
+     * typed reason, after its notice (if any) went to the peer once, unanswered (RFC 7296 §2.21.2).
      */
     boolean answered(long now, IkeMessage m, List<Action> out) {
         Outstanding o = outstanding;
@@ -128,11 +136,18 @@ final class IkeTaskManager {
                 outstanding = o;
                 return false;
             }
+            case Step.Done<List<Payload>> d when o.task instanceof Informational.Dpd -> sa.statistics.dpdAnswered(now);
             // The task needs another exchange at once (a COOKIE or another D-H group asked for).
             case Step.Send<List<Payload>> s -> request(now, o.task, s.message(), out);
             case Step.SendLast<List<Payload>> s -> request(now, o.task, s.message(), out);
             case Step.Done<List<Payload>> d -> { }
-            case Step.Failed<List<Payload>> f -> sa.fail(out, DownCause.of(f.failure().kind()), f.failure().words());
+            case Step.Failed<List<Payload>> f -> {
+                sa.statistics.failed(o.task.exchangeType());
+                if (f.notice() != null) {
+                    sendUnanswered(Wire.INFORMATIONAL, f.notice(), out);
+                }
+                sa.end(out, f.failure());
+            }
         }
         return true;
     }
@@ -184,6 +199,7 @@ final class IkeTaskManager {
     void respond(IkeHeader req, List<Payload> payloads, List<Action> out) {
         IkeHeader h = new IkeHeader(sa.spiI, sa.spiR, 0, req.exchangeType(),
                 Wire.FLAG_RESPONSE | (sa.initiator ? Wire.FLAG_INITIATOR : 0), req.messageId(), 0);
+        sa.statistics.sending(payloads);
         answeredWith(req.messageId(), requestFirstPacket, sa.encode(h, payloads));
         sa.send(out, lastResponse);
     }
@@ -205,9 +221,14 @@ final class IkeTaskManager {
         if (o == null || now < o.deadline) {
             return;
         }
-        if (o.retransmission.exhausted(o.retries)) {
+        boolean exhausted = o.retransmission.exhausted(o.retries);
+        if (o.task instanceof Informational.Dpd) {
+            sa.statistics.dpdMissed(!exhausted);
+        }
+        if (exhausted) {
             outstanding = null;
-            o.task.unanswered(sa, o.unprotectedError, out);
+            sa.statistics.failed(o.task.exchangeType());
+            sa.end(out, o.task.unanswered(sa, o.unprotectedError));
             return;
         }
         o.retries++;

@@ -1,5 +1,8 @@
 package io.sallyport.ike;
 
+import java.util.Optional;
+import io.sallyport.ike.task.Failure;
+import io.sallyport.ike.message.NotifyError;
 import io.sallyport.ike.message.Bytes;
 import io.sallyport.ike.message.IkeMessage;
 import io.sallyport.ike.message.Payload;
@@ -59,20 +62,18 @@ final class Informational {
 
         @Override
         public Step<List<Payload>> process(long now, IkeMessage m, List<Action> out) {
-            s.removeChild(child, "deleted locally", out);
+            s.retireChild(child, "deleted locally", now, out);
             return new Step.Done<>();
         }
     }
 
     /** DeleteIkeLocal: a Delete of the IKE SA (and so of its children); the SA ends when answered or unanswered. */
     static final class DeleteIke extends Request {
-        private final DownCause cause;
-        private final String reason;
+        private final Failure why;
 
-        DeleteIke(IkeSession s, DownCause cause, String reason) {
+        DeleteIke(IkeSession s, Failure why) {
             super(s);
-            this.cause = cause;
-            this.reason = reason;
+            this.why = why;
         }
 
         @Override
@@ -87,19 +88,18 @@ final class Informational {
 
         @Override
         public Step<List<Payload>> initiate(long now, List<Action> out) {
-            s.env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteIkeLocal: deleting IKE SA " + s.id() + " (" + reason + ")");
+            s.env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteIkeLocal: deleting IKE SA " + s.id() + " (" + why.words() + ")");
             return new Step.Send<>(List.of(new Payload.Delete(Wire.PROTO_IKE, 0, List.of())));
         }
 
         @Override
         public Step<List<Payload>> process(long now, IkeMessage m, List<Action> out) {
-            s.close(out, cause, reason);
-            return new Step.Done<>();
+            return new Step.Failed<>(why, null);
         }
 
         @Override
-        public void unanswered(IkeSession sa, int unprotectedError, List<Action> out) {
-            sa.close(out, cause, reason + " (peer did not confirm)");
+        public Failure unanswered(IkeSession sa, Optional<NotifyError> unprotectedError) {
+            return why.remark("peer did not confirm");
         }
     }
 
@@ -126,8 +126,8 @@ final class Informational {
         public Step<List<Payload>> process(long now, IkeMessage m, List<Action> out) { return new Step.Done<>(); }
 
         @Override
-        public void unanswered(IkeSession sa, int unprotectedError, List<Action> out) {
-            sa.close(out, DownCause.DEAD_PEER, "no response (dead peer detected)");
+        public Failure unanswered(IkeSession sa, Optional<NotifyError> unprotectedError) {
+            return Failure.of(Failure.Kind.DEAD_PEER);
         }
     }
 
@@ -149,7 +149,7 @@ final class Informational {
         @Override
         public Step<List<Payload>> initiate(long now, List<Action> out) {
             s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, String.format("telling %s about unknown SPI %08x", s.peer.name(), spi));
-            return new Step.Send<>(List.of(new Payload.Notify(Wire.PROTO_ESP, new byte[0], Wire.N_INVALID_SPI, Bytes.of32(spi))));
+            return new Step.Send<>(List.of(new Payload.Notify(Wire.PROTO_ESP, new byte[0], NotifyError.Standard.INVALID_SPI.code(), Bytes.of32(spi))));
         }
 
         @Override
@@ -164,13 +164,14 @@ final class Informational {
         List<Payload> respond(long now, IkeMessage m, List<Action> out) {
             List<Payload> resp = new ArrayList<>();
             for (Payload.Notify n : m.all(Payload.Notify.class)) {
-                if (n.notifyType() == Wire.N_AUTHENTICATION_FAILED) {
+                NotifyError error = n.error().orElse(null);
+                if (error == NotifyError.Standard.AUTHENTICATION_FAILED) {
                     // RFC 7296 §2.21.2: the initiator did not accept our authentication and forgot the SA.
                     s.env.trace(out, TraceFlag.IKE, TraceLevel.ERROR, "CreateIkeRemote: peer refused our authentication");
-                    s.closeAfterResponse = new IkeSession.Ending(DownCause.AUTHENTICATION_FAILED, "authentication failed (peer sent AUTHENTICATION_FAILED)");
+                    endAfterResponse(Failure.of(Failure.Kind.AUTHENTICATION_FAILED, "(peer sent " + error + ")"));
                     return List.of();
                 }
-                if (n.notifyType() == Wire.N_INVALID_SPI && n.data().length == 4) {
+                if (error == NotifyError.Standard.INVALID_SPI && n.data().length == 4) {
                     // The peer does not know an SPI we send with: that child SA is dead on its side.
                     int spi = (int) Bytes.u32(n.data(), 0);
                     s.env.trace(out, TraceFlag.IKE, TraceLevel.WARNING, String.format("peer reported INVALID_SPI %08x", spi));
@@ -180,8 +181,8 @@ final class Informational {
             for (Payload.Delete d : m.all(Payload.Delete.class)) {
                 if (d.protocolId() == Wire.PROTO_IKE) {
                     s.env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteIkeRemote: peer deleted IKE SA " + s.id());
-                    s.closeAfterResponse = s.state == State.REKEYED ? new IkeSession.Ending(DownCause.REPLACED, "replaced by rekey")
-                            : new IkeSession.Ending(DownCause.DELETED_BY_PEER, "deleted by peer");
+                    endAfterResponse(s.state == State.REKEYED ? Failure.of(Failure.Kind.REPLACED, "rekeyed")
+                            : Failure.of(Failure.Kind.DELETED_BY_PEER));
                     return List.of();
                 }
                 if (d.protocolId() != Wire.PROTO_ESP) {
@@ -195,7 +196,7 @@ final class Informational {
                     int spiValue = (int) Bytes.u32(spi, 0);
                     s.children.stream().filter(c -> c.spiOut == spiValue).findFirst().ifPresent(c -> {
                         ours.add(Bytes.of32(c.spiIn));
-                        s.removeChild(c, "deleted by peer", out);
+                        s.retireChild(c, "deleted by peer", now, out);
                     });
                 }
                 if (!ours.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.sallyport.ike;
 
+import io.sallyport.ike.task.Failure;
 import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.message.DecodeResult;
@@ -39,8 +40,12 @@ public final class Kmd {
     private final Map<IkeSaId, String> refusals = new HashMap<>();
     /** The identity each dynamic peer (an instance name) authenticated with, while it has IKE SAs. */
     private final Map<String, Identity> dynamicIdentities = new HashMap<>();
+    /** {@link #dynamicIdentities} the other way: the instance names each identity authenticated as. */
+    private final Map<Identity, java.util.Set<String>> instancesByIdentity = new HashMap<>();
     /** Peers by remote address, for IKE_SA_INIT requests; dynamic-endpoint templates under the unspecified address. */
     private final Map<java.net.InetAddress, List<PeerConfig>> peersByRemote = new HashMap<>();
+    /** Peers by their configured local and remote address: the candidates of {@link #termsSharing}. */
+    private final Map<List<java.net.InetAddress>, List<PeerConfig>> peersByEndpoints = new HashMap<>();
     /** Peers whose last IKE SA went away or whose configuration changed: their reconnect is (re)considered. */
     private final java.util.Set<String> reconnectCheck = new java.util.LinkedHashSet<>();
     private final long[] drops = new long[DropReason.values().length];
@@ -51,6 +56,11 @@ public final class Kmd {
     private final Env env = new Env();
     /** Peers with {@code establishImmediately} and no IKE SA: when to initiate them again. */
     private final Map<String, Long> reconnectAt = new HashMap<>();
+    /** Child SAs a rekey replaced, deleted at the peer, whose inbound SA leaves the data plane at {@code due}. */
+    private final List<Retiring> retiring = new ArrayList<>();
+
+    private record Retiring(Action.DeleteChildSa delete, long due) {
+    }
     /** Modular exponentiations and EC scalar multiplications done: key pairs made and secrets agreed. */
     private long dhOperations;
     private final V1Engine v1;
@@ -141,7 +151,14 @@ public final class Kmd {
     public List<Action> tick(long nowNanos) {
         List<Action> out = new ArrayList<>();
         v1.tick(nowNanos, out);
-        for (IkeSession s : sas.values()) {
+        for (var it = retiring.iterator(); it.hasNext(); ) {
+            Retiring r = it.next();
+            if (r.due() <= nowNanos) {
+                it.remove();
+                out.add(r.delete());
+            }
+        }
+        for (IkeSession s : sas.due(nowNanos)) {
             if (s.nextDeadline() <= nowNanos) {
                 guarded(s, out, () -> s.tick(nowNanos, out));
             }
@@ -160,9 +177,10 @@ public final class Kmd {
 
     /** The earliest time {@link #tick} has work, if any; the adapter sleeps until then. */
     public OptionalLong nextDeadline() {
-        long d = sas.values().stream().mapToLong(IkeSession::nextDeadline).min().orElse(Long.MAX_VALUE);
+        long d = sas.nextDeadline();
         d = Math.min(d, reconnectAt.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE));
         d = Math.min(d, v1.nextDeadline());
+        d = Math.min(d, retiring.stream().mapToLong(Retiring::due).min().orElse(Long.MAX_VALUE));
         return d == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(d);
     }
 
@@ -188,21 +206,21 @@ public final class Kmd {
                 for (IkeSession s : sessionsOf(r.peer())) {
                     if (shared) {
                         // Other terms keep the IKE SA: only this term's children go.
-                        s.announced.remove(r.peer());
+                        s.forget(r.peer());
                         for (ChildSa child : List.copyOf(s.children)) {
                             if (child.term.name().equals(r.peer())) {
                                 guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteChild(s, child), out));
                             }
                         }
                     } else {
-                        guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
+                        guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, Failure.of(Failure.Kind.DELETED, "peer removed")), out));
                     }
                 }
                 if (gone != null && DynamicPeers.isTemplate(gone)) {
                     // The dynamic peers it accepted go with it.
                     for (IkeSession s : sas.values()) {
                         if (s.peer.name().startsWith(gone.name() + "@") && !s.isClosed()) {
-                            guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "peer removed"), out));
+                            guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, Failure.of(Failure.Kind.DELETED, "peer removed")), out));
                         }
                     }
                 }
@@ -217,14 +235,14 @@ public final class Kmd {
             });
             case Command.DeleteIkeSa d -> {
                 for (IkeSession s : sessionsOf(d.peer())) {
-                    guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, DownCause.DELETED_LOCALLY, "deleted by operator"), out));
+                    guarded(s, out, () -> s.enqueue(nowNanos, new Informational.DeleteIke(s, Failure.of(Failure.Kind.DELETED, "by operator")), out));
                 }
             }
             case Command.DeleteChildSa d -> withChild(d.spiIn(), out, (s, child) ->
                     s.enqueue(nowNanos, new Informational.DeleteChild(s, child), out));
             case Command.RekeyChildSa r -> withChild(r.spiIn(), out, (s, child) ->
                     s.enqueue(nowNanos, new ChildRekey.Rekey(s, child), out));
-            case Command.ReportInvalidSpi r -> sas.values().stream()
+            case Command.ReportInvalidSpi r -> sas.at(r.from()).stream()
                     .filter(s -> s.state == IkeSession.State.ESTABLISHED && s.remote.getAddress().equals(r.from()))
                     .findFirst()
                     .ifPresentOrElse(s -> guarded(s, out, () -> s.enqueue(nowNanos, new Informational.InvalidSpi(s, r.spi()), out)),
@@ -261,11 +279,11 @@ public final class Kmd {
             case Command.RemovePeer r -> v1.hasPeer(r.peer()) && run(() -> v1.removePeer(now, r.peer(), out));
             case Command.Initiate i -> v1.hasPeer(i.peer()) && run(() -> v1.initiate(now, i.peer(), out));
             case Command.Acquire a -> v1.hasPeer(a.peer()) && run(() -> v1.initiate(now, a.peer(), out));
-            case Command.DeleteIkeSa d -> v1.hasPeer(d.peer()) && run(() -> v1.deleteIkeSa(now, d.peer(), out));
-            case Command.RekeyIkeSa r -> v1.hasPeer(r.peer()) && run(() -> v1.rekeyIke(now, r.peer(), out));
+            case Command.DeleteIkeSa d -> v1.knows(d.peer()) && run(() -> v1.deleteIkeSa(now, d.peer(), out));
+            case Command.RekeyIkeSa r -> v1.knows(r.peer()) && run(() -> v1.rekeyIke(now, r.peer(), out));
             case Command.DeleteChildSa d -> v1.deleteChild(d.spiIn(), out);
             case Command.RekeyChildSa r -> v1.rekeyChild(now, r.spiIn(), out);
-            case Command.ReportInvalidSpi r -> false;
+            case Command.ReportInvalidSpi r -> v1.reportInvalidSpi(r.from(), r.spi(), out);
         };
     }
 
@@ -303,7 +321,7 @@ public final class Kmd {
         // Named after a term it carries now (the one that started it may have been removed since).
         List<IkeSaView> out = new ArrayList<>(sas.values().stream().map(s -> new IkeSaView(
                 s.announced.isEmpty() ? s.peer.name() : s.announced.iterator().next(), s.id(), s.state.name(),
-                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2", IkeSaCounters.NONE)).toList());
+                s.initiator, s.local, s.remote, s.children.stream().map(c -> c.spiIn).toList(), "IKEv2", s.statistics.snapshot())).toList());
         for (V1Engine.SaView v : v1.sas()) {
             out.add(new IkeSaView(v.peer(), v.id(), v.state(), v.initiator(), v.local(), v.remote(), v.childSpisIn(), v.exchangeType(),
                     v.counters()));
@@ -373,7 +391,12 @@ public final class Kmd {
 
     /** The configured terms that share an IKE SA with {@code p} ({@code p} among them when configured). */
     private List<PeerConfig> termsSharing(PeerConfig p) {
-        return peers.values().stream().filter(x -> sameIkeSa(x, p)).toList();
+        return peersByEndpoints.getOrDefault(endpoints(p), List.of()).stream().filter(x -> sameIkeSa(x, p)).toList();
+    }
+
+    /** Peers that {@link #sameIkeSa} may join have these in common. */
+    private static List<java.net.InetAddress> endpoints(PeerConfig p) {
+        return List.of(p.localAddress(), p.remoteAddress());
     }
 
     /**
@@ -394,8 +417,10 @@ public final class Kmd {
 
     private void indexPeers() {
         peersByRemote.clear();
+        peersByEndpoints.clear();
         for (PeerConfig p : peers.values()) {
             peersByRemote.computeIfAbsent(p.remoteAddress(), a -> new ArrayList<>()).add(p);
+            peersByEndpoints.computeIfAbsent(endpoints(p), a -> new ArrayList<>()).add(p);
         }
     }
 
@@ -427,7 +452,7 @@ public final class Kmd {
         String why = "dynamic peer refused: " + reason;
         trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, why + " (" + s.peer.name() + ")");
         refusals.put(s.id(), why);
-        guarded(s, out, () -> s.enqueue(now, new Informational.DeleteIke(s, DownCause.POLICY_MISMATCH, why), out));
+        guarded(s, out, () -> s.enqueue(now, new Informational.DeleteIke(s, Failure.of(Failure.Kind.REFUSED_BY_POLICY, why)), out));
     }
 
     /**
@@ -478,7 +503,7 @@ public final class Kmd {
         } catch (RuntimeException e) {
             count(DropReason.INTERNAL_ERROR);
             trace(out, TraceFlag.GENERAL, TraceLevel.ERROR, "internal error in IKE SA " + s.id() + ": " + e);
-            s.close(out, DownCause.INTERNAL_ERROR, "internal error");
+            s.end(out, Failure.of(Failure.Kind.INTERNAL_ERROR));
         }
     }
 
@@ -487,30 +512,29 @@ public final class Kmd {
     }
 
     private void withChild(int spiIn, List<Action> out, ChildOp op) {
-        for (IkeSession s : sas.values()) {
-            Optional<ChildSa> c = s.child(spiIn);
-            if (c.isPresent() && s.state == IkeSession.State.ESTABLISHED) {
-                guarded(s, out, () -> op.run(s, c.get()));
-                return;
-            }
+        IkeSession s = sas.ofChild(spiIn);
+        Optional<ChildSa> c = s == null ? Optional.empty() : s.child(spiIn);
+        if (c.isPresent() && s.state == IkeSession.State.ESTABLISHED) {
+            guarded(s, out, () -> op.run(s, c.get()));
+            return;
         }
         trace(out, TraceFlag.DATABASE, TraceLevel.WARNING, String.format("no child SA with inbound SPI %08x", spiIn));
     }
 
     /**
      * The IKE SAs of {@code peer}: its own and those it shares with other terms (also one that a
-     * removed term started). A scan, for commands and SA set-up only, never per datagram.
+     * removed term started), in the order they were made. Found through the table's indexes.
      */
     private Collection<IkeSession> sessionsOf(String peer) {
         PeerConfig p = peers.get(peer);
         if (p == null && templateOf(peer).isPresent()) {
             // A dynamic peer's IKE SA is named after the instance it started with; its other terms are children.
-            return sas.values().stream().filter(s -> s.peer.name().equals(peer) || s.announced.contains(peer)).toList();
+            return sas.carrying(peer);
         }
         if (p == null) {
             return sas.ofPeer(peer);
         }
-        return sas.values().stream().filter(s -> s.peer.name().equals(peer) || sameIkeSa(s.peer, p)).toList();
+        return sas.sharingCandidates(p).stream().filter(s -> s.peer.name().equals(peer) || sameIkeSa(s.peer, p)).toList();
     }
 
     private Optional<PeerConfig> peer(String name, List<Action> out) {
@@ -537,7 +561,7 @@ public final class Kmd {
          * would make the peer drop the others (RFC 7296 §2.4).
          */
         boolean hasOtherSaWith(InetSocketAddress remote, IkeSession self) {
-            return sas.values().stream().anyMatch(o -> o != self && !o.isClosed()
+            return sas.at(remote.getAddress()).stream().anyMatch(o -> o != self && !o.isClosed()
                     && o.remote.getAddress().equals(remote.getAddress()));
         }
 
@@ -561,8 +585,12 @@ public final class Kmd {
         }
 
         private boolean spiInUse(int spi) {
-            return sas.values().stream().anyMatch(s -> s.child(spi).isPresent()) || v1.hasChildSpi(spi);
+            return sas.childSpiInUse(spi) || v1.hasChildSpi(spi)
+                    || retiring.stream().anyMatch(r -> r.delete().spiIn() == spi);
         }
+
+        /** {@code delete} goes to the data plane at {@code due} (a rekeyed child's inbound SA lingers until then). */
+        void retire(Action.DeleteChildSa delete, long due) { retiring.add(new Retiring(delete, due)); }
 
         KeyExchange newKeyExchange(DhGroup group) {
             dhOperations++;
@@ -610,6 +638,9 @@ public final class Kmd {
 
         void register(IkeSession s) { sas.add(s); }
 
+        /** The table, for the SA to report what its indexes key on (children, terms, address, deadline). */
+        SaTable sas() { return sas; }
+
         Collection<IkeSession> sessionsOf(String peer) { return Kmd.this.sessionsOf(peer); }
 
         /**
@@ -634,7 +665,9 @@ public final class Kmd {
         /** A responder authenticated its initiator as {@code id}: a dynamic peer is known by it from now on. */
         void authenticatedAs(IkeSession s, Identity id) {
             if (templateOf(s.peer.name()).isPresent()) {
+                forgetIdentity(s.peer.name());
                 dynamicIdentities.put(s.peer.name(), id);
+                instancesByIdentity.computeIfAbsent(id, i -> new java.util.LinkedHashSet<>()).add(s.peer.name());
             }
         }
 
@@ -650,14 +683,22 @@ public final class Kmd {
                 return sessionsOf(s.peer.name());
             }
             String prefix = template.get().name() + "@";
-            return sas.values().stream().filter(o -> o.peer.name().startsWith(prefix)
-                    && id.equals(dynamicIdentities.get(o.peer.name()))).toList();
+            return sas.ofPeers(instancesByIdentity.getOrDefault(id, java.util.Set.of()).stream()
+                    .filter(name -> name.startsWith(prefix)).toList());
+        }
+
+        private void forgetIdentity(String instance) {
+            Identity old = dynamicIdentities.remove(instance);
+            java.util.Set<String> names = old == null ? null : instancesByIdentity.get(old);
+            if (names != null && names.remove(instance) && names.isEmpty()) {
+                instancesByIdentity.remove(old);
+            }
         }
 
         void unregister(IkeSession s) {
             sas.remove(s);
             if (sas.ofPeer(s.peer.name()).isEmpty()) {
-                dynamicIdentities.remove(s.peer.name());
+                forgetIdentity(s.peer.name());
             }
             // Every term it carried or was to carry may need bringing back (scheduleReconnects looks
             // whether another SA carries it).

@@ -13,29 +13,55 @@ package io.sallyport.ike;
  * @param maxDatagram         IKE messages larger than this are fragmented (RFC 7383) when the peer supports it
  * @param reconnectNanos      delay before a peer with {@code establishImmediately} is initiated again after its SA went away
  * @param limits              bounds on what unauthenticated (and authenticated) peers can make kmd hold or do
+ * @param rekeyedInboundLingerNanos how long the inbound SA of a child a rekey replaced stays in the data
+ *                            plane after its delete exchange, for the packets the peer sent on it before
+ *                            it switched that arrive after the exchange (strongSwan's
+ *                            {@code delete_rekeyed_delay}, 5 s, is the default)
+ * @param childLifetimeCapSeconds a lab and test hook, 0 (off) in production: IKEv2 child SAs live at most
+ *                            this long, below the 180 s a Junos commit allows, so that a test sees
+ *                            kmd's own rekeys within seconds
  */
 public record KmdOptions(long retransmitBaseNanos, int retransmitTries, long halfOpenTimeoutNanos, int cookieThreshold,
-                         long keepaliveNanos, double lifetimeJitter, int maxDatagram, long reconnectNanos, Limits limits) {
+                         long keepaliveNanos, double lifetimeJitter, int maxDatagram, long reconnectNanos, Limits limits,
+                         long rekeyedInboundLingerNanos, long childLifetimeCapSeconds) {
+
+    private static final long REKEYED_INBOUND_LINGER_NANOS = 5_000_000_000L;
 
     public static KmdOptions defaults() {
         return new KmdOptions(500_000_000L, 5, 30_000_000_000L, 50, 20_000_000_000L, 0.1, 1280, 2_000_000_000L);
     }
 
-    /** Settings with the default {@link Limits}. */
+    /** Settings with the default {@link Limits} and linger. */
     public KmdOptions(long retransmitBaseNanos, int retransmitTries, long halfOpenTimeoutNanos, int cookieThreshold,
                       long keepaliveNanos, double lifetimeJitter, int maxDatagram, long reconnectNanos) {
         this(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos, lifetimeJitter,
-                maxDatagram, reconnectNanos, Limits.defaults());
+                maxDatagram, reconnectNanos, Limits.defaults(), REKEYED_INBOUND_LINGER_NANOS, 0);
     }
 
     public KmdOptions withLimits(Limits l) {
         return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos,
-                lifetimeJitter, maxDatagram, reconnectNanos, l);
+                lifetimeJitter, maxDatagram, reconnectNanos, l, rekeyedInboundLingerNanos, childLifetimeCapSeconds);
     }
 
     public KmdOptions withCookieThreshold(int threshold) {
         return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, threshold, keepaliveNanos,
-                lifetimeJitter, maxDatagram, reconnectNanos, limits);
+                lifetimeJitter, maxDatagram, reconnectNanos, limits, rekeyedInboundLingerNanos, childLifetimeCapSeconds);
+    }
+
+    public KmdOptions withRekeyedInboundLinger(long nanos) {
+        return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos,
+                lifetimeJitter, maxDatagram, reconnectNanos, limits, nanos, childLifetimeCapSeconds);
+    }
+
+    /** The lab and test hook {@code childLifetimeCapSeconds}: 0 turns it off. */
+    public KmdOptions withChildLifetimeCap(long seconds) {
+        return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos,
+                lifetimeJitter, maxDatagram, reconnectNanos, limits, rekeyedInboundLingerNanos, seconds);
+    }
+
+    /** A child proposal's lifetime under the {@code childLifetimeCapSeconds} hook. */
+    long childLifetimeSeconds(long proposed) {
+        return childLifetimeCapSeconds > 0 ? Math.min(proposed, childLifetimeCapSeconds) : proposed;
     }
 
     /**

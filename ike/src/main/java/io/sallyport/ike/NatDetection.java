@@ -51,7 +51,7 @@ final class NatDetection {
                 // The s.initiator moves to 4500 for everything after IKE_SA_INIT (RFC 7296 §2.23);
                 // the responder follows the address and port the s.peer's next message comes from.
                 s.local = new InetSocketAddress(s.local.getAddress(), 4500);
-                s.remote = new InetSocketAddress(s.remote.getAddress(), 4500);
+                s.moveTo(new InetSocketAddress(s.remote.getAddress(), 4500));
                 s.onNatPort = true;
             }
         }

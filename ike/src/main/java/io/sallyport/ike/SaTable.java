@@ -3,6 +3,7 @@ package io.sallyport.ike;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,42 +12,72 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * kmd's IKE SAs, indexed so that no datagram costs a scan: by our SPI, by peer name, responder
- * SAs by the initiator's SPI and source address (IKE_SA_INIT retransmissions), and the half-open
- * ones (responder SAs not yet authenticated) by source address for the caps.
+ * kmd's IKE SAs, indexed so that neither a datagram nor a handshake costs a scan of the table: by
+ * our SPI; by peer name, by the terms they announced, and by their peer's configured addresses
+ * (the candidates of {@link Kmd#sameIkeSa}); by the address the peer is at now; their child SAs by
+ * inbound SPI; responder SAs by the initiator's SPI and source address (IKE_SA_INIT
+ * retransmissions); the half-open ones (responder SAs not yet authenticated) by source address
+ * for the caps; and by when each next has timer work ({@link SaDeadlines}).
+ *
+ * <p>The indexes follow the SAs through the {@link IkeSession} methods that change what they key
+ * on ({@code addChild}, {@code removeChild}, {@code adoptChildren}, {@code announce},
+ * {@code forget}, {@code moveTo}), which report here while the SA is in the table. Lookups that
+ * return several SAs give them in the order they were added, as a walk of the whole table would.
  */
 final class SaTable {
 
     private record InitiatorKey(long spiI, InetAddress origin) {
     }
 
+    /** A peer's configured addresses: peers whose SAs may be one IKE SA ({@link Kmd#sameIkeSa}) share them. */
+    private record Endpoints(InetAddress local, InetAddress remote) {
+        static Endpoints of(PeerConfig p) { return new Endpoints(p.localAddress(), p.remoteAddress()); }
+    }
+
+    private static final Comparator<IkeSession> ADDED = Comparator.comparingLong(s -> s.tableSeq);
+
     private final Map<Long, IkeSession> bySpi = new LinkedHashMap<>();
     private final Map<String, Set<IkeSession>> byPeer = new HashMap<>();
+    private final Map<String, Set<IkeSession>> byAnnounced = new HashMap<>();
+    private final Map<Endpoints, Set<IkeSession>> byEndpoints = new HashMap<>();
+    private final Map<InetAddress, Set<IkeSession>> byRemote = new HashMap<>();
+    private final Map<Integer, IkeSession> byChildSpi = new HashMap<>();
     private final Map<InitiatorKey, IkeSession> responders = new HashMap<>();
     private final Set<IkeSession> halfOpen = new LinkedHashSet<>();
     private final Map<InetAddress, Integer> halfOpenBySource = new HashMap<>();
+    private final SaDeadlines deadlines = new SaDeadlines();
+    private long added;
 
     void add(IkeSession s) {
         bySpi.put(s.localSpi(), s);
-        byPeer.computeIfAbsent(s.peer.name(), n -> new LinkedHashSet<>()).add(s);
+        s.tableSeq = added++;
+        s.inTable = true;
+        index(byPeer, s.peer.name(), s);
+        s.announced.forEach(term -> index(byAnnounced, term, s));
+        index(byEndpoints, Endpoints.of(s.peer), s);
+        index(byRemote, s.remote.getAddress(), s);
+        s.children.forEach(c -> byChildSpi.put(c.spiIn, s));
         if (!s.initiator && s.state == IkeSession.State.CONNECTING) {
             responders.put(new InitiatorKey(s.spiI, s.origin), s);
             halfOpen.add(s);
             halfOpenBySource.merge(s.origin, 1, Integer::sum);
         }
+        deadlines.changed(s);
     }
 
     void remove(IkeSession s) {
         if (!bySpi.remove(s.localSpi(), s)) {
             return;
         }
+        s.inTable = false;
         responders.remove(new InitiatorKey(s.spiI, s.origin), s);
         authenticated(s);
-        Set<IkeSession> ofPeer = byPeer.get(s.peer.name());
-        ofPeer.remove(s);
-        if (ofPeer.isEmpty()) {
-            byPeer.remove(s.peer.name());
-        }
+        unindex(byPeer, s.peer.name(), s);
+        s.announced.forEach(term -> unindex(byAnnounced, term, s));
+        unindex(byEndpoints, Endpoints.of(s.peer), s);
+        unindex(byRemote, s.remote.getAddress(), s);
+        s.children.forEach(c -> byChildSpi.remove(c.spiIn, s));
+        deadlines.removed(bySpi.size(), bySpi.values());
     }
 
     /** {@code s} is no longer half-open. */
@@ -56,6 +87,43 @@ final class SaTable {
         }
     }
 
+    // ---------------------------------------------------------------- what the SAs report
+
+    void childAdded(IkeSession s, ChildSa c) {
+        if (s.inTable) {
+            byChildSpi.put(c.spiIn, s);
+        }
+    }
+
+    /** Only {@code s}'s entry goes: a child that moved on to another SA (a rekey) stays indexed there. */
+    void childRemoved(IkeSession s, ChildSa c) {
+        byChildSpi.remove(c.spiIn, s);
+    }
+
+    void announced(IkeSession s, String term) {
+        if (s.inTable) {
+            index(byAnnounced, term, s);
+        }
+    }
+
+    void forgotten(IkeSession s, String term) {
+        if (s.inTable) {
+            unindex(byAnnounced, term, s);
+        }
+    }
+
+    void moved(IkeSession s, InetAddress from) {
+        if (s.inTable && !from.equals(s.remote.getAddress())) {
+            unindex(byRemote, from, s);
+            index(byRemote, s.remote.getAddress(), s);
+        }
+    }
+
+    /** Something {@link IkeSession#nextDeadline} reads may have changed. */
+    void deadlineChanged(IkeSession s) { deadlines.changed(s); }
+
+    // ---------------------------------------------------------------- lookups
+
     IkeSession get(long localSpi) { return bySpi.get(localSpi); }
 
     boolean containsKey(long localSpi) { return bySpi.containsKey(localSpi); }
@@ -63,11 +131,45 @@ final class SaTable {
     /** The responder SA an IKE_SA_INIT with this initiator SPI from this address created, or null. */
     IkeSession responder(long spiI, InetAddress origin) { return responders.get(new InitiatorKey(spiI, origin)); }
 
+    /** The SAs made for the peer named {@code peer}. */
     List<IkeSession> ofPeer(String peer) {
         Set<IkeSession> s = byPeer.get(peer);
         return s == null ? List.of() : List.copyOf(s);
     }
 
+    /** The SAs made for any of {@code peers}, in the order they were added. */
+    List<IkeSession> ofPeers(Collection<String> peers) {
+        Set<IkeSession> all = new LinkedHashSet<>();
+        for (String p : peers) {
+            all.addAll(byPeer.getOrDefault(p, Set.of()));
+        }
+        return sorted(all);
+    }
+
+    /** The SAs made for {@code term} or that announced it (a term of a dynamic peer's IKE SA). */
+    List<IkeSession> carrying(String term) {
+        return union(byPeer.get(term), byAnnounced.get(term));
+    }
+
+    /**
+     * The SAs made for {@code p}'s name or for a peer with {@code p}'s configured addresses: a
+     * superset of those {@link Kmd#sameIkeSa} shares with {@code p}, for the caller to filter.
+     */
+    List<IkeSession> sharingCandidates(PeerConfig p) {
+        return union(byPeer.get(p.name()), byEndpoints.get(Endpoints.of(p)));
+    }
+
+    /** The SAs whose peer is at {@code remote} now (it may have moved since the SA was made). */
+    List<IkeSession> at(InetAddress remote) {
+        return union(byRemote.get(remote), null);
+    }
+
+    /** The SA holding the child SA with inbound SPI {@code spiIn}, or null. */
+    IkeSession ofChild(int spiIn) { return byChildSpi.get(spiIn); }
+
+    boolean childSpiInUse(int spiIn) { return byChildSpi.containsKey(spiIn); }
+
+    /** Every SA, in the order they were added: a copy, for show and configuration commands only. */
     Collection<IkeSession> values() { return new ArrayList<>(bySpi.values()); }
 
     int size() { return bySpi.size(); }
@@ -75,4 +177,49 @@ final class SaTable {
     int halfOpen() { return halfOpen.size(); }
 
     int halfOpenFrom(InetAddress source) { return halfOpenBySource.getOrDefault(source, 0); }
+
+    // ---------------------------------------------------------------- timers
+
+    /** When the earliest SA has timer work, {@link Long#MAX_VALUE} when none has. */
+    long nextDeadline() { return deadlines.earliest(bySpi.size(), bySpi.values()); }
+
+    /** The SAs whose timer work was due by {@code now}, each once, in the order they were added. */
+    List<IkeSession> due(long now) {
+        List<IkeSession> due = deadlines.takeDue(now);
+        due.sort(ADDED);
+        return due;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private static <K> void index(Map<K, Set<IkeSession>> m, K key, IkeSession s) {
+        m.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(s);
+    }
+
+    private static <K> void unindex(Map<K, Set<IkeSession>> m, K key, IkeSession s) {
+        Set<IkeSession> set = m.get(key);
+        if (set != null && set.remove(s) && set.isEmpty()) {
+            m.remove(key);
+        }
+    }
+
+    private static List<IkeSession> union(Set<IkeSession> a, Set<IkeSession> b) {
+        if (b == null || b.isEmpty()) {
+            return a == null ? List.of() : sorted(a);
+        }
+        if (a == null || a.isEmpty()) {
+            return sorted(b);
+        }
+        Set<IkeSession> both = new LinkedHashSet<>(a);
+        both.addAll(b);
+        return sorted(both);
+    }
+
+    private static List<IkeSession> sorted(Collection<IkeSession> c) {
+        List<IkeSession> l = new ArrayList<>(c);
+        if (l.size() > 1) {
+            l.sort(ADDED);
+        }
+        return l;
+    }
 }

@@ -45,4 +45,30 @@ class ChildLifetimeTest {
         assertTrue(t.of(t.actionsA, Action.IkeSaDown.class).isEmpty(), () -> traces(t));
         assertTrue(t.of(t.actionsB, Action.IkeSaDown.class).isEmpty(), () -> traces(t));
     }
+
+    /**
+     * The lab and test hook {@code childLifetimeCapSeconds}: A's children live 20 s whatever their
+     * configured 3600, so A rekeys it at 16-18 s (80-90 %); B, without the hook, only answers.
+     */
+    @Test
+    void theChildLifetimeCapMakesKmdRekeyWithinSeconds() {
+        var t = new TwoPeers(new Kmd(KmdOptions.defaults().withChildLifetimeCap(20), () -> TwoPeers.seeded(1)),
+                new Kmd(() -> TwoPeers.seeded(2)));
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        var first = t.of(t.actionsA, Action.InstallChildSa.class).getFirst();
+        assertEquals(new Lifetime(first.lifetime().softSeconds(), 20), first.lifetime());
+        assertTrue(first.lifetime().softSeconds() >= 15 && first.lifetime().softSeconds() <= 18, first.lifetime()::toString);
+
+        t.run(25 * SECOND);
+
+        var installs = t.of(t.actionsA, Action.InstallChildSa.class);
+        assertEquals(2, installs.size(), () -> "one rekey in the first 30 s\n" + traces(t));
+        assertTrue(installs.get(1).rekeyOf());
+        assertEquals(1, t.planeA.size(), "the old SA left after its linger");
+        assertTrue(t.planesMatch(), () -> traces(t));
+        assertEquals(3600, t.of(t.actionsB, Action.InstallChildSa.class).getFirst().lifetime().hardSeconds(),
+                "B keeps its configured lifetime");
+    }
 }

@@ -71,7 +71,7 @@ class ExchangeWindowTest {
             return new Datagram(d.local(), d.remote(), p, d.nonEspMarker());
         };
         t.commandA(new Command.RekeyChildSa(old));
-        t.run(5 * SECOND);
+        t.runPastLinger();
         assertEquals(1L, t.a.drops().get(DropReason.INTEGRITY_FAILED));
         assertEquals(1L, t.b.drops().get(DropReason.RETRANSMITTED_REQUEST), "B answered the retransmission from its cache");
         assertFalse(t.planeA.containsKey(old), () -> traces(t));

@@ -23,7 +23,7 @@ class FragmentBoundsTest {
     private static KmdOptions fragmenting(KmdOptions.Limits limits) {
         var o = KmdOptions.defaults();
         return new KmdOptions(o.retransmitBaseNanos(), o.retransmitTries(), o.halfOpenTimeoutNanos(), o.cookieThreshold(),
-                o.keepaliveNanos(), o.lifetimeJitter(), 200, o.reconnectNanos(), limits);
+                o.keepaliveNanos(), o.lifetimeJitter(), 200, o.reconnectNanos(), limits, o.rekeyedInboundLingerNanos(), 0);
     }
 
     private static TwoPeers established(KmdOptions forB) {
@@ -82,7 +82,7 @@ class FragmentBoundsTest {
         }
         assertTrue(t.b.reassemblyBytes() <= second.payload().length, "B holds " + t.b.reassemblyBytes() + " bytes");
         frags.forEach(d -> toB(t, d));
-        t.runQuiet();
+        t.runPastLinger();
         assertEquals(1, t.planeA.size(), () -> traces(t));
         assertTrue(!t.planeA.containsKey(oldSpi), "rekeyed");
         assertEquals(0, t.b.reassemblyBytes());

@@ -105,7 +105,7 @@ class IkeLifetimeTest {
         var down = t.of(t.actionsA, Action.IkeSaDown.class);
         assertEquals(1, down.size(), () -> traces(t));
         assertEquals(DownCause.EXPIRED, down.getFirst().cause());
-        assertEquals("IKE SA lifetime expired", down.getFirst().reason());
+        assertEquals("lifetime expired: IKE SA", down.getFirst().reason());
         assertTrue(t.planeA.isEmpty(), "its child went with it");
     }
 }

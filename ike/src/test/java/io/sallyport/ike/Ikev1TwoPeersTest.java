@@ -314,6 +314,45 @@ class Ikev1TwoPeersTest {
         assertTrue(t.b.ikeSas().isEmpty(), "B took A's Delete");
     }
 
+    /**
+     * INVALID-SPI (RFC 2408 §3.14.1): B's data plane lost the IPsec SA that A sends on, so ESP from
+     * A is unknown there. B's kmd tells A in a protected informational; A replaces that SA with a
+     * new quick mode (make before break) and deletes the old pair at both ends. An SPI A does not
+     * send on is counted and changes nothing; with no ISAKMP SA towards the sender nothing is sent.
+     */
+    @Test
+    void shouldReportInvalidSpiAndRenegotiateTheSaThePeerLost() {
+        var t = established();
+        var ia = t.planeA.values().iterator().next();
+        t.commandB(new Command.ReportInvalidSpi(A, 0x0badc0de));
+        t.runQuiet();
+        assertEquals(1, t.b.ikeSas().getFirst().counters().invalidSpiSent());
+        assertEquals(1, t.a.ikeSas().getFirst().counters().invalidSpiReceived(), () -> traces(t));
+        assertEquals(java.util.Set.of(ia.spiIn()), t.planeA.keySet(), "an SPI A does not send on changes nothing");
+
+        t.planeB.clear();
+        t.commandB(new Command.ReportInvalidSpi(A, ia.spiOut()));
+        t.runQuiet();
+        assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr
+                && tr.text().contains(String.format("reported INVALID-SPI %08x", ia.spiOut()))), () -> traces(t));
+        assertEquals(1, t.planeA.size(), () -> traces(t));
+        var fresh = t.planeA.values().iterator().next();
+        assertNotEquals(ia.spiOut(), fresh.spiOut());
+        assertEquals(ia.spiIn(), fresh.replacesSpiIn(), "a new quick mode for the same selectors");
+        assertEquals(1, t.planeB.size(), () -> traces(t));
+        assertTrue(t.planesMatch(), () -> traces(t));
+        assertEquals(List.of(fresh.spiIn()), t.a.ikeSas().getFirst().childSpisIn());
+        assertEquals(List.of(fresh.spiOut()), t.b.ikeSas().getFirst().childSpisIn(), "B's kmd forgot the old pair too");
+        assertEquals(1, t.of(t.actionsA, Action.IkeSaUp.class).size(), "the ISAKMP SA stays");
+
+        t.commandB(new Command.DeleteIkeSa("a"));
+        t.runQuiet();
+        int before = t.actionsB.size();
+        t.commandB(new Command.ReportInvalidSpi(A, fresh.spiOut()));
+        assertTrue(t.actionsB.subList(before, t.actionsB.size()).stream().noneMatch(x -> x instanceof Action.Send),
+                "no ISAKMP SA: the peer is told nothing unauthenticated");
+    }
+
     @Test
     void shouldTraverseNatOnPort4500() {
         var t = new TwoPeers();
@@ -364,16 +403,42 @@ class Ikev1TwoPeersTest {
         assertEquals(List.of("IKEv2", "Main"), t.a.ikeSas().stream().map(Kmd.IkeSaView::exchangeType).sorted().toList());
     }
 
-    @Test
-    void shouldKeepTunnelsWhenBothEndsInitiateAtOnce() {
-        var t = new TwoPeers();
-        var a = v1("b", A, B, "k");
-        var b = v1("a", B, A, "k");
-        t.addPeers(immediate(a), immediate(b));
-        t.run(30 * SECOND);
-        assertFalse(t.planeA.isEmpty(), () -> traces(t));
-        assertTrue(t.planesMatch(), () -> traces(t));
+    /**
+     * Both ends initiate main mode at once: two ISAKMP SAs come up side by side, and both ends keep
+     * the same one (the lower cookies) and delete the other with its IPsec SAs: one ISAKMP SA and
+     * one IPsec SA pair are left, under loss, duplication and reordering too. The duplicate's
+     * IkeSaDown never names the SA the tunnel keeps, and the last IkeSaUp at each end names it.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, 2, 3, 4, 5})
+    void shouldSettleOnOneIsakmpSaWhenBothEndsInitiateAtOnce(long seed) {
+        var t = seed == 0 ? new TwoPeers() : new TwoPeers(seed, seed + 50);
+        if (seed != 0) {
+            t.loss = 0.1;
+            t.duplicate = 0.1;
+            t.reorder = 0.2;
+        }
+        t.addPeers(immediate(v1("b", A, B, "k")), immediate(v1("a", B, A, "k")));
+        t.run(60 * SECOND);
+        assertEquals(1, t.a.ikeSas().size(), () -> traces(t));
+        assertEquals(1, t.b.ikeSas().size(), () -> traces(t));
+        IkeSaId kept = t.a.ikeSas().getFirst().id();
+        assertEquals(kept, t.b.ikeSas().getFirst().id(), "both ends keep the same ISAKMP SA");
         assertTrue(t.a.ikeSas().stream().allMatch(s -> s.state().equals("ESTABLISHED")), () -> traces(t));
+        assertEquals(1, t.planeA.size(), () -> traces(t));
+        assertTrue(t.planesMatch(), () -> traces(t));
+        assertEquals(t.planeA.keySet().stream().toList(), t.a.ikeSas().getFirst().childSpisIn());
+        for (List<Action> side : List.of(t.actionsA, t.actionsB)) {
+            assertEquals(kept, t.of(side, Action.IkeSaUp.class).getLast().ikeSa(), () -> traces(t));
+            assertTrue(t.of(side, Action.IkeSaDown.class).stream().noneMatch(d -> d.ikeSa().equals(kept)), () -> traces(t));
+        }
+        if (seed == 0) {
+            assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().contains("(both ends initiated)")),
+                    () -> traces(t));
+        }
+        t.run(60 * SECOND);
+        assertEquals(1, t.a.ikeSas().size(), "settled, nothing more happens");
+        assertEquals(1, t.planeA.size());
     }
 
     private static PeerConfig aggressive(PeerConfig p) { return p.withExchange(PeerConfig.Exchange.AGGRESSIVE); }

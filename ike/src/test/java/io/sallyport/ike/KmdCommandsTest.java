@@ -57,7 +57,7 @@ class KmdCommandsTest {
         var downA = t.of(t.actionsA, Action.IkeSaDown.class);
         var downB = t.of(t.actionsB, Action.IkeSaDown.class);
         assertEquals(List.of(DownCause.DELETED_LOCALLY), downA.stream().map(Action.IkeSaDown::cause).toList(), () -> traces(t));
-        assertEquals("peer removed", downA.getFirst().reason());
+        assertEquals("deleted: peer removed", downA.getFirst().reason());
         assertEquals(List.of(DownCause.DELETED_BY_PEER), downB.stream().map(Action.IkeSaDown::cause).toList());
         assertTrue(t.planesEmpty());
         assertEquals(0, t.a.liveSaCount() + t.b.liveSaCount());
@@ -192,6 +192,6 @@ class KmdCommandsTest {
             assertTrue(n.of(at, Action.IkeSaDown.class).stream().anyMatch(d -> d.cause() == DownCause.DELETED_BY_PEER), () -> n.traces(at));
         }
         assertTrue(n.of(gw, Action.IkeSaDown.class).stream().allMatch(d -> d.cause() == DownCause.DELETED_LOCALLY
-                && d.reason().equals("peer removed")), () -> n.traces(gw));
+                && d.reason().equals("deleted: peer removed")), () -> n.traces(gw));
     }
 }

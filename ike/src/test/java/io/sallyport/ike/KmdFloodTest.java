@@ -112,6 +112,7 @@ class KmdFloodTest {
         byte[] validKe = KeyExchange.generate(DhGroup.GROUP14, TwoPeers.seeded(9)).publicValue();
         long dhBefore = t.b.dhOperations();
         int oldSpi = t.planeA.keySet().iterator().next();
+        int oldOut = t.planeA.get(oldSpi).spiOut();
         t.commandA(new Command.RekeyChildSa(oldSpi));
         int rekeyedAt = -1;
         for (int i = 0; i < 20_000; i++) {
@@ -127,7 +128,7 @@ class KmdFloodTest {
             if (t.b.nextDeadline().orElse(Long.MAX_VALUE) <= t.now) {
                 t.record(false, t.b.tick(t.now));
             }
-            if (rekeyedAt < 0 && !t.planeA.containsKey(oldSpi) && t.planeA.size() == 1) {
+            if (rekeyedAt < 0 && t.spiFromA() != oldOut) {
                 rekeyedAt = i;
             }
         }

@@ -81,7 +81,7 @@ class RekeyRetryTest {
         var t = established(forA, forB);
         int old = t.planeA.keySet().iterator().next();
         t.commandA(new Command.RekeyChildSa(old));
-        t.run(5 * SECOND);
+        t.runPastLinger();
         assertEquals(2, createChildRequests(t), () -> traces(t));
         assertEquals(1, t.planeA.size());
         assertTrue(!t.planeA.containsKey(old), () -> traces(t));

@@ -115,7 +115,7 @@ class SharedIkeSaTest {
         int t1 = spiOf(t.planeA, "t1");
         int t2 = spiOf(t.planeA, "t2");
         t.commandA(new Command.RekeyChildSa(t2));
-        t.runQuiet();
+        t.runPastLinger();
         assertOneIkeSaWithChildren(t, 2);
         assertEquals(t1, spiOf(t.planeA, "t1"));
         assertNotEquals(t2, spiOf(t.planeA, "t2"));
@@ -124,7 +124,7 @@ class SharedIkeSaTest {
         // And from the responder's side.
         int u1 = spiOf(t.planeB, "u1");
         t.commandB(new Command.RekeyChildSa(u1));
-        t.runQuiet();
+        t.runPastLinger();
         assertOneIkeSaWithChildren(t, 2);
         assertNotEquals(u1, spiOf(t.planeB, "u1"));
         assertSelectors(t.planeB, "u1");

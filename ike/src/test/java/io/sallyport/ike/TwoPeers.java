@@ -39,6 +39,13 @@ final class TwoPeers {
     /** Data plane view: installed child SAs by inbound SPI, per side. */
     final Map<Integer, Action.InstallChildSa> planeA = new HashMap<>();
     final Map<Integer, Action.InstallChildSa> planeB = new HashMap<>();
+    /**
+     * The outbound SAs each side sends on, as the gateway's device worker keeps them: by outbound
+     * SPI in the order they came into use; traffic goes on the last (the current one), and falls
+     * back to the newest left when it is deleted.
+     */
+    final List<Integer> sendingA = new ArrayList<>();
+    final List<Integer> sendingB = new ArrayList<>();
     double loss;
     double duplicate;
     double reorder;
@@ -102,6 +109,7 @@ final class TwoPeers {
     void restartA(long seed, PeerConfig forA) {
         a = new Kmd(() -> seeded(seed));
         planeA.clear();
+        sendingA.clear();
         record(true, a.command(now, new Command.AddPeer(forA)));
     }
 
@@ -112,11 +120,21 @@ final class TwoPeers {
     void record(boolean fromA, List<Action> actions) {
         (fromA ? actionsA : actionsB).addAll(actions);
         var plane = fromA ? planeA : planeB;
+        var sending = fromA ? sendingA : sendingB;
         for (Action x : actions) {
             switch (x) {
                 case Action.Send s -> enqueue(s.datagram());
-                case Action.InstallChildSa i -> plane.put(i.spiIn(), i);
-                case Action.DeleteChildSa d -> plane.remove(d.spiIn());
+                case Action.InstallChildSa i -> {
+                    plane.put(i.spiIn(), i);
+                    if (i.outboundNow()) {
+                        sending.add(i.spiOut());
+                    }
+                }
+                case Action.SwitchOutbound w -> sending.add(w.spiOut());
+                case Action.DeleteChildSa d -> {
+                    plane.remove(d.spiIn());
+                    sending.remove((Integer) d.spiOut());
+                }
                 case Action.IkeSaUp u -> { }
                 case Action.IkeSaDown d -> { }
                 case Action.Trace t -> { }
@@ -180,6 +198,12 @@ final class TwoPeers {
 
     void runQuiet() { run(5_000_000_000L); }
 
+    /** {@link #runQuiet}, then past the linger of a rekeyed SA's inbound half (its DeleteChildSa comes then). */
+    void runPastLinger() {
+        runQuiet();
+        run(KmdOptions.defaults().rekeyedInboundLingerNanos());
+    }
+
     <T extends Action> List<T> of(List<Action> actions, Class<T> kind) {
         return actions.stream().filter(kind::isInstance).map(kind::cast).toList();
     }
@@ -202,6 +226,11 @@ final class TwoPeers {
         }
         return true;
     }
+
+    /** The SPI A's traffic leaves with now (its current outbound SA); 0 without one. */
+    int spiFromA() { return sendingA.isEmpty() ? 0 : sendingA.getLast(); }
+
+    int spiFromB() { return sendingB.isEmpty() ? 0 : sendingB.getLast(); }
 
     boolean planesEmpty() {
         return planeA.isEmpty() && planeB.isEmpty();

@@ -92,6 +92,16 @@ class AnsibleJunosTest {
         Path playbook = Testbed.repoRoot().resolve("interop/src/test/resources/ansible/junos.yml");
         playbook(inventory, playbook, "-e", "out_dir=" + dir);
 
+        // Hardware facts: the host's memory as free counts it, its root filesystem as df names it.
+        String hardware = Files.readString(dir.resolve("hardware.json"));
+        System.out.println("evidence: hardware facts " + hardware);
+        String memTotal = h.run(List.of("free", "-k"), Map.of(), 10).orThrow().stdout().lines()
+            .filter(l -> l.startsWith("Mem:")).findFirst().orElseThrow().split("\\s+")[1];
+        assertTrue(hardware.contains("\"memtotal\": " + memTotal + ","), "memtotal " + memTotal + " (kilobytes, as Junos counts): " + hardware);
+        String root = h.run(List.of("df", "-P", "/"), Map.of(), 10).orThrow().stdout().lines().skip(1).findFirst().orElseThrow()
+            .split("\\s+")[0];
+        assertTrue(hardware.contains("\"" + root + "\""), "the root filesystem " + root + " among " + hardware);
+
         // junos_command's text is the CLI's, and the RPC's XML names strongSwan's SA.
         String show = d.cli(SHOW_IKE);
         assertTrue(show.lines().anyMatch(l -> l.startsWith("192.0.2.2") && l.contains("Matured")), show);
@@ -112,7 +122,8 @@ class AnsibleJunosTest {
         assertFalse(system.contains("half-applied"), system);
         String commits = d.cli("show system commit");
         System.out.println("evidence:\n" + commits);
-        assertTrue(commits.contains("by automation") && commits.contains("from ansible"), commits);
+        assertTrue(commits.lines().anyMatch(l -> l.matches("\\d+ +\\S+ \\S+ UTC by automation via netconf")), "Junos says via netconf:\n" + commits);
+        assertTrue(commits.contains("from ansible"), commits);
         assertFalse(commits.contains("must not commit"), commits);
 
         // The copyable example, with this inventory, runs as it stands.

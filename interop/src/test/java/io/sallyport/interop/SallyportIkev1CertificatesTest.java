@@ -26,8 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code version 2} (the Junos default), against strongSwan 5.9.8 with the harness's ikev1-cert
  * variant as gw-b. Sallyport's CA certificate, certificate and key arrive only through its own
  * {@code request security pki ...} commands. Both roles carry pings; a strongSwan peer with a
- * certificate from another CA is refused with the reason in the show output. Own namespace
- * prefix {@code sv1c-}.
+ * certificate from another CA is refused with the reason in the show output. ECDSA (RFC 4754,
+ * method 9): both ends with P-256 certificates from the same CA, main mode, both roles. Own
+ * namespace prefix {@code sv1c-}.
  */
 @Tag("interop")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,6 +58,14 @@ class SallyportIkev1CertificatesTest {
         sh(h, env, "pki --gen --type rsa --size 2048 --outform pem > bad.key");
         sh(h, env, "pki --pub --in bad.key --type rsa | pki --issue --lifetime 365 --cacert wrong-ca.pem --cakey wrong-ca.key --dn '"
                 + o + ", CN=gw-b-wrong.example.net' --san gw-b-wrong.example.net --outform pem > wrong.pem");
+        // ECDSA P-256 ends under the interop CA, with identities of their own: strongSwan picks its
+        // IKEv1 key by identity, and the harness also installs the RSA gw-b.pem as gw-b.example.net.
+        for (String gw : List.of("gw-a-ec", "gw-b-ec")) {
+            sh(h, env, "pki --gen --type ecdsa --size 256 --outform pem > " + gw + ".key");
+            sh(h, env, "pki --pub --in " + gw + ".key --type ecdsa | pki --issue --lifetime 365 --cacert ca.pem --cakey ca.key"
+                    + " --dn '" + o + ", CN=" + gw + ".example.net' --san " + gw + ".example.net --flag serverAuth --outform pem > "
+                    + gw + ".pem");
+        }
     }
 
     private static void sh(Harness h, Map<String, String> env, String command) {
@@ -158,6 +167,82 @@ class SallyportIkev1CertificatesTest {
         String detail = d.cli(SHOW_IKE + " detail");
         System.out.println("evidence:\n" + detail);
         assertTrue(detail.contains("Exchange type: Aggressive, Authentication method: RSA-signatures"), detail);
+    }
+
+    /** strongSwan's gw-b with its ECDSA P-256 certificate (identity gw-b-ec.example.net), expecting gw-a-ec.example.net. */
+    private void startEcdsaPeer() {
+        try {
+            Path dir = h.stateDir().resolve("swan-v1-ecdsa");
+            Files.createDirectories(dir.resolve("x509"));
+            Files.createDirectories(dir.resolve("ecdsa"));
+            Files.copy(pki.resolve("gw-b-ec.pem"), dir.resolve("x509/gw-b-ec.pem"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(pki.resolve("gw-b-ec.key"), dir.resolve("ecdsa/gw-b-ec.key"), StandardCopyOption.REPLACE_EXISTING);
+            String template = Files.readString(Testbed.repoRoot().resolve("interop/harness/conf/ikev1-cert/gw-b.conf"));
+            assertTrue(template.contains("certs = gw-b.pem"), template);
+            Files.writeString(dir.resolve("swanctl.conf"), template.replace("certs = gw-b.pem", "certs = gw-b-ec.pem"));
+            h.peerStart("gw-b", dir.toString(), Map.of("INTEROP_ESP_PROPOSALS", "aes128gcm16-modp2048",
+                    "INTEROP_GWB_CERT_ID", "gw-b-ec.example.net", "INTEROP_GWA_CERT_ID", "gw-a-ec.example.net"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** IKEv1 with {@code authentication-method ecdsa-signatures-256} and the gw-a-ec certificate. */
+    private SallyportDaemon ecdsaDaemon(String name, String establish) {
+        h.run(List.of("rm", "-rf", h.stateDir().resolve("sallyport-" + name).resolve("pki").toString()), Map.of(), 10).orThrow();
+        String config = ikev1CertificateConfig(establish);
+        for (String[] r : new String[][] {{"authentication-method rsa-signatures;", "authentication-method ecdsa-signatures-256;"},
+                {"local-id fqdn gw-a.example.net;", "local-id fqdn gw-a-ec.example.net;"},
+                {"remote-id fqdn gw-b.example.net;", "remote-id fqdn gw-b-ec.example.net;"}}) {
+            assertTrue(config.contains(r[0]), config);
+            config = config.replace(r[0], r[1]);
+        }
+        SallyportDaemon d = BED.daemon("gw-a", name, config);
+        d.cli("request security pki ca-certificate load ca-profile interop filename " + pki.resolve("ca.pem"));
+        assertEquals("Local certificate gw-a loaded successfully\n", d.cli("request security pki local-certificate load certificate-id gw-a"
+                + " filename " + pki.resolve("gw-a-ec.pem") + " key " + pki.resolve("gw-a-ec.key")));
+        return d;
+    }
+
+    private void assertEcdsaMainMode(SallyportDaemon d, String role) {
+        String detail = d.cli(SHOW_IKE + " detail");
+        System.out.println("evidence:\n" + detail);
+        assertTrue(detail.contains("Role: " + role + ", State: Matured"), detail);
+        assertTrue(detail.contains("Exchange type: Main, Authentication method: ECDSA-signatures"), detail);
+        String log;
+        try {
+            log = Files.readString(h.stateDir().resolve(h.ns("gw-b")).resolve("charon.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String verified = "authentication of 'gw-a-ec.example.net' with ECDSA_WITH_NULL successful";
+        System.out.println("evidence (strongSwan): " + log.lines().filter(l -> l.contains("authentication of")).toList());
+        assertTrue(log.contains(verified), log);
+    }
+
+    @Test
+    @Order(5)
+    void sallyportInitiatesMainModeWithEcdsaSignatures() {
+        startEcdsaPeer();
+        SallyportDaemon d = ecdsaDaemon("v1cert-ecdsa-initiator", "immediately");
+        assertTunnelUp();
+        assertPingsBothWays(3);
+        assertEcdsaMainMode(d, "Initiator");
+    }
+
+    @Test
+    @Order(6)
+    void strongswanInitiatesSallyportRespondsWithEcdsaSignatures() {
+        startEcdsaPeer();
+        SallyportDaemon d = ecdsaDaemon("v1cert-ecdsa-responder", "responder-only");
+        Harness.Result init = h.initiate("gw-b", 30);
+        System.out.println("evidence: " + init.stdout().lines().filter(l -> l.contains("authentication of")
+                || l.contains("established")).toList());
+        init.orThrow();
+        assertTrue(init.stdout().contains("authentication of 'gw-a-ec.example.net' with ECDSA_WITH_NULL successful"), init.stdout());
+        assertTunnelUp();
+        assertPingsBothWays(3);
+        assertEcdsaMainMode(d, "Responder");
     }
 
     @Test

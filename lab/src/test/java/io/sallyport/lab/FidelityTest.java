@@ -205,9 +205,11 @@ class FidelityTest {
 
     // ---------------------------------------------------------------- #8
 
-    @Test
-    void espForAnUnknownSpiIsCountedShownAndReportedToThePeerRateLimited() throws Exception {
-        try (Lab lab = msMpc(c -> c)) {
+    /** IKEv2 INVALID_SPI (RFC 7296 §2.21.4), and IKEv1 INVALID-SPI (RFC 2408 §3.14.1) with the policy's {@code version 2} removed. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void espForAnUnknownSpiIsCountedShownAndReportedToThePeerRateLimited(boolean ikev1) throws Exception {
+        try (Lab lab = msMpc(c -> ikev1 ? c.replace("version 2;", "") : c)) {
             assertTrue(lab.awaitTunnels(MINUTE));
             LabRouter r1 = lab.router("router1").orElseThrow();
             InetAddress r2 = addr("10.0.1.2");
@@ -226,6 +228,12 @@ class FidelityTest {
                     drops);
             // RFC 7296 §2.21.4: one INVALID_SPI notification for the burst, not ten.
             assertEquals(ikeOut + 1, r1.gateway().kmd().traffic().get(r2).outPackets());
+            if (ikev1) {
+                String sent = r1.execute("show services ipsec-vpn ike statistics").text();
+                String received = lab.router("router2").orElseThrow().execute("show services ipsec-vpn ike statistics").text();
+                assertTrue(sent.matches("(?s).*Invalid SPI notifications sent:\\s+1\n.*"), sent);
+                assertTrue(received.matches("(?s).*Invalid SPI notifications received:\\s+1\n.*"), received);
+            }
             // The tunnel itself is untouched.
             assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());
         }

@@ -47,6 +47,15 @@ public interface DatagramPort extends AutoCloseable {
         return ReceiveBatch.single(this, 65535);
     }
 
+    /**
+     * Whether datagrams given to {@link #send} are whole IPv4 packets, outer header included, as
+     * a raw IP socket sends them ({@code IPPROTO_RAW}): the sender then sets DF, TTL and ToS
+     * itself. The default, false: datagrams are the payload and the host builds the header.
+     */
+    default boolean takesIpHeader() {
+        return false;
+    }
+
     /** Waits until a datagram is readable or the timeout passes; {@code true} when readable. */
     boolean awaitReadable(long timeoutMillis);
 

@@ -5,13 +5,18 @@ import io.sallyport.cli.HelpLine;
 import io.sallyport.cli.Pipeline;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
+import io.sallyport.config.Secrets;
 import io.sallyport.config.store.EditingSessions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** A remote user's view of the store: the same store, with every commit written to the audit log. */
+/**
+ * A remote user's view of the store: the same store, with every commit written to the audit log,
+ * and the configuration's secrets shown {@code /* SECRET-DATA *}{@code /} to a class without the
+ * {@code secret} permission ({@link LoginClass#seesSecrets}).
+ */
 final class AuditedConfigSession implements ConfigSession {
     private final ConfigSession store;
     private final RemoteUser user;
@@ -33,9 +38,13 @@ final class AuditedConfigSession implements ConfigSession {
 
     @Override public Optional<String> lockedBy() throws IOException { return store.lockedBy(); }
 
-    @Override public Node candidate() { return store.candidate(); }
+    @Override public Node candidate() { return shown(store.candidate()); }
 
-    @Override public Node active() { return store.active(); }
+    @Override public Node active() { return shown(store.active()); }
+
+    private Node shown(Node tree) {
+        return user.loginClass().seesSecrets() ? tree : Secrets.masked(tree);
+    }
 
     @Override public void updateCandidate(Node candidate) throws IOException { store.updateCandidate(candidate); }
 
@@ -57,7 +66,7 @@ final class AuditedConfigSession implements ConfigSession {
 
     @Override public List<HelpLine> rollbackChoices() throws IOException { return store.rollbackChoices(); }
 
-    @Override public Node committed(int n) throws IOException { return store.committed(n); }
+    @Override public Node committed(int n) throws IOException { return shown(store.committed(n)); }
 
     @Override public String status() throws IOException { return store.status(); }
 

@@ -7,8 +7,9 @@ import java.util.Set;
 /**
  * The Junos predefined login classes Sallyport knows: what a user may run. {@code super-user}
  * may do everything; {@code operator} may look and clear; {@code read-only} may only look.
- * Viewing the configuration needs {@code super-user}: it holds secrets ($9$ keys are reversible,
- * password hashes can be guessed at) and Sallyport does not mask them for lesser classes.
+ * Only {@code super-user} has Junos's {@code secret} permission: the other classes see the
+ * configuration with every secret ($9$ keys are reversible, password hashes can be guessed at)
+ * shown as {@code /* SECRET-DATA *}{@code /}, as Junos shows it to them.
  */
 public enum LoginClass {
     SUPER_USER("super-user", Set.of()),
@@ -25,6 +26,9 @@ public enum LoginClass {
 
     public String keyword() { return keyword; }
 
+    /** Junos's {@code secret} permission: whether this class sees secrets in the configuration, or {@code /* SECRET-DATA *}{@code /}. */
+    public boolean seesSecrets() { return this == SUPER_USER; }
+
     public static Optional<LoginClass> of(String keyword) {
         for (LoginClass c : values()) if (c.keyword.equals(keyword)) return Optional.of(c);
         return Optional.empty();
@@ -34,10 +38,8 @@ public enum LoginClass {
     public Optional<String> refusal(boolean configurationMode, List<String> words) {
         if (this == SUPER_USER || words.isEmpty()) return Optional.empty();
         String first = words.getFirst();
-        boolean configurationView = first.equals("show") && words.size() > 1 && words.get(1).equals("configuration");
-        if (configurationMode || !operational.contains(first) || configurationView) {
-            return Optional.of("error: permission denied: login class " + keyword + " may not run '"
-                    + String.join(" ", words.subList(0, Math.min(words.size(), configurationView ? 2 : 1))) + "'\n");
+        if (configurationMode || !operational.contains(first)) {
+            return Optional.of("error: permission denied: login class " + keyword + " may not run '" + first + "'\n");
         }
         return Optional.empty();
     }

@@ -1,6 +1,7 @@
 package io.sallyport.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -16,8 +17,11 @@ class LoginClassTest {
                 LoginClass.READ_ONLY.refusal(false, List.of("configure")));
         assertTrue(LoginClass.READ_ONLY.refusal(false, List.of("clear", "services")).isPresent());
         assertTrue(LoginClass.READ_ONLY.refusal(false, List.of("request", "sallyport", "reload")).isPresent());
-        assertTrue(LoginClass.READ_ONLY.refusal(false, List.of("show", "configuration")).isPresent(),
-                "the configuration holds secrets");
+        assertEquals(Optional.empty(), LoginClass.READ_ONLY.refusal(false, List.of("show", "configuration")),
+                "shown with its secrets masked, as Junos shows it");
+        assertFalse(LoginClass.READ_ONLY.seesSecrets());
+        assertFalse(LoginClass.OPERATOR.seesSecrets());
+        assertTrue(LoginClass.SUPER_USER.seesSecrets());
     }
 
     @Test

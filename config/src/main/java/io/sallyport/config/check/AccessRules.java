@@ -19,8 +19,6 @@ final class AccessRules {
     static final String NEED_INTERFACE_ID = "interface-id must be configured: it selects the service units for dynamic peers";
     static final String NAMED_CLIENT = "Sallyport matches dynamic peers with client * only (the peer's identity and key select"
         + " the profile); this client is ignored";
-    static final String IKEV1_DYNAMIC = "Sallyport answers dynamic peers in IKEv2 only; a peer speaking IKEv1 (this"
-        + " client's policy has no 'version 2', and IKEv1 is the Junos default) cannot connect";
     static final String INTERFACE_ID_UNDEFINED = "Referenced interface-id must be defined as dial-options ipsec-interface-id on an inside service unit";
 
     private AccessRules() {}
@@ -54,9 +52,6 @@ final class AccessRules {
                         f.error(level, "ipsec-policy " + p, RuleRules.IPSEC_POLICY_UNDEFINED);
                 });
                 if (!ike.has("pre-shared-key") && !ike.has("ike-policy")) f.error(clientLevel, "ike", NEED_KEY_OR_POLICY);
-                boolean ikev2 = ike.value("ike-policy").flatMap(p -> vpn.child("ike").flatMap(i -> i.child("policy", p)))
-                        .flatMap(policy -> policy.value("version")).equals(Optional.of("2"));
-                if (!ikev2 && client.key().equals("*")) f.warning(clientLevel, "ike", IKEV1_DYNAMIC);
                 if (ike.has("dead-peer-detection") && !ike.has("initiate-dead-peer-detection"))
                     f.error(level, "dead-peer-detection", DPD_WITHOUT_INITIATE);
                 Optional<String> id = ike.value("interface-id");

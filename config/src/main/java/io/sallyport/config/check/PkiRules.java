@@ -17,9 +17,6 @@ final class PkiRules {
             + " with 'request security pki crl load'";
     static final String PKCS7_PEER_CERTIFICATE = "Sallyport exchanges X.509 certificates only; peer-certificate-type pkcs7 is ignored";
 
-    static final String IKEV1_ECDSA = "ECDSA signatures over IKEv1 are not supported by Sallyport (IKEv1 signs with"
-            + " rsa-signatures; add 'version 2'); tunnels using this policy do not come up";
-
     static final String DN_WITHOUT_CERTIFICATE = "local-id distinguished-name comes from the local certificate and this"
             + " policy has no local-certificate; tunnels using this policy do not come up";
 
@@ -47,14 +44,6 @@ final class PkiRules {
             if (oids.size() > 5) f.error(level, Findings.leafList("certificate-policy-oids", oids), TOO_MANY_POLICY_OIDS);
             for (String oid : oids) {
                 if (!OID.matcher(oid).matches()) f.error(level, "certificate-policy-oids " + oid, POLICY_OID_SYNTAX);
-            }
-            boolean ikev1 = p.value("version").filter("2"::equals).isEmpty();
-            for (String proposal : ikev1 ? p.values("proposals") : List.<String>of()) {
-                boolean ecdsa = ike.child("proposal", proposal).flatMap(x -> x.value("authentication-method"))
-                        .filter(m -> m.startsWith("ecdsa-signatures")).isPresent();
-                if (ecdsa) {
-                    f.warning(level, "proposals " + proposal, IKEV1_ECDSA);
-                }
             }
             boolean dnLocalId = p.child("local-id").map(l -> l.has("distinguished-name")).orElse(false);
             if (dnLocalId && p.value("local-certificate").isEmpty()) {

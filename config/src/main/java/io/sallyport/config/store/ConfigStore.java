@@ -46,10 +46,15 @@ public final class ConfigStore {
     public static final int ROLLBACKS = 50;
     private static final String COMMIT_HEADER = "## Last commit: ";
     private static final String COMMENT_HEADER = "## Comment: ";
+    /**
+     * How the commit was made ({@link CommitClient}). Commits stored before this line existed have
+     * none and were all made in a shell, so they read as {@code cli}.
+     */
+    private static final String CLIENT_HEADER = "## Client: ";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     /** One entry of the commit history (for {@code show system commit}). */
-    public record CommitInfo(int rollback, long sequence, Instant time, String user, Optional<String> comment) {}
+    public record CommitInfo(int rollback, long sequence, Instant time, String user, CommitClient client, Optional<String> comment) {}
 
     /** What {@link #commit} did: the check result, and whether the candidate became active. */
     public record CommitOutcome(CheckResult check, boolean committed) {}
@@ -202,7 +207,7 @@ public final class ConfigStore {
         Node back = readConfirm().tree();
         CheckResult result = CommitCheck.check(back);
         if (candidate.equals(active)) setCandidate(back);
-        commitChecked(Secrets.encode(back, List.of(active), random), result, "sallyport", Optional.of(AUTOMATIC_ROLLBACK));
+        commitChecked(Secrets.encode(back, List.of(active), random), result, "sallyport", CommitClient.OTHER, Optional.of(AUTOMATIC_ROLLBACK));
         confirm();
     }
 
@@ -221,35 +226,43 @@ public final class ConfigStore {
     public synchronized CheckResult check() { return CommitCheck.check(candidate); }
 
     /**
-     * {@code commit}: checks the candidate and, when it passes, makes it active as rollback 0. A
-     * store written by an older version keeps secrets in clear: the commit rewrites the candidate
-     * and every stored commit with them "$9$"-encoded.
+     * {@code commit}: checks the candidate and, when it passes, makes it active as rollback 0,
+     * recorded as made by {@code user} through {@code client}. A store written by an older version
+     * keeps secrets in clear: the commit rewrites the candidate and every stored commit with them
+     * "$9$"-encoded.
      */
-    public synchronized CommitOutcome commit(String user, Optional<String> comment) throws IOException {
+    public synchronized CommitOutcome commit(String user, CommitClient client, Optional<String> comment) throws IOException {
         CheckResult result = CommitCheck.check(candidate);
         if (!result.succeeded()) return new CommitOutcome(result, false);
         if (Secrets.anyClear(candidate)) setCandidate(candidate);
-        return commitChecked(candidate, result, user, comment);
+        return commitChecked(candidate, result, user, client, comment);
+    }
+
+    /** {@link #commit(String, CommitClient, Optional)} typed in a shell ({@link CommitClient#CLI}). */
+    public synchronized CommitOutcome commit(String user, Optional<String> comment) throws IOException {
+        return commit(user, CommitClient.CLI, comment);
     }
 
     /**
      * Commits {@code tree} (a private session's copy) instead of the shared candidate. The shared
      * candidate follows when it held no changes of its own.
      */
-    public synchronized CommitOutcome commit(Node tree, String user, Optional<String> comment) throws IOException {
+    public synchronized CommitOutcome commit(Node tree, String user, CommitClient client, Optional<String> comment) throws IOException {
         CheckResult result = CommitCheck.check(tree);
         if (!result.succeeded()) return new CommitOutcome(result, false);
         Node encoded = Secrets.encode(tree, List.of(active), random);
         if (candidate.equals(active)) setCandidate(encoded);
-        return commitChecked(encoded, result, user, comment);
+        return commitChecked(encoded, result, user, client, comment);
     }
 
-    private CommitOutcome commitChecked(Node tree, CheckResult result, String user, Optional<String> comment) throws IOException {
+    private CommitOutcome commitChecked(Node tree, CheckResult result, String user, CommitClient client, Optional<String> comment)
+            throws IOException {
         encodeClearSecretsInHistory();
         List<Path> history = commitFiles();
         long next = history.isEmpty() ? 1 : sequence(history.getFirst()) + 1;
         StringBuilder text = new StringBuilder();
         text.append(COMMIT_HEADER).append(TIME.format(clock.instant())).append(" by ").append(oneLine(user)).append('\n');
+        text.append(CLIENT_HEADER).append(client.keyword()).append('\n');
         comment.ifPresent(c -> text.append(COMMENT_HEADER).append(oneLine(c)).append('\n'));
         text.append(ConfigPrinter.braces(tree));
         AtomicFiles.write(commits.resolve(String.format("%010d.conf", next)), text.toString());
@@ -306,6 +319,7 @@ public final class ConfigStore {
     private static CommitInfo info(int rollback, Path file) throws IOException {
         Instant time = Instant.EPOCH;
         String user = "";
+        CommitClient client = CommitClient.CLI;
         Optional<String> comment = Optional.empty();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -314,6 +328,8 @@ public final class ConfigStore {
                     int by = rest.indexOf(" by ");
                     time = Instant.from(TIME.parse(rest.substring(0, by)));
                     user = rest.substring(by + 4);
+                } else if (line.startsWith(CLIENT_HEADER)) {
+                    client = CommitClient.of(line.substring(CLIENT_HEADER.length()).strip()).orElse(CommitClient.OTHER);
                 } else if (line.startsWith(COMMENT_HEADER)) {
                     comment = Optional.of(line.substring(COMMENT_HEADER.length()));
                 } else {
@@ -321,7 +337,7 @@ public final class ConfigStore {
                 }
             }
         }
-        return new CommitInfo(rollback, sequence(file), time, user, comment);
+        return new CommitInfo(rollback, sequence(file), time, user, client, comment);
     }
 
     public Path directory() { return dir; }
@@ -332,7 +348,7 @@ public final class ConfigStore {
             if (!Secrets.anyClear(tree)) continue;
             StringBuilder text = new StringBuilder();
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.startsWith(COMMIT_HEADER) && !line.startsWith(COMMENT_HEADER)) break;
+                if (!line.startsWith(COMMIT_HEADER) && !line.startsWith(CLIENT_HEADER) && !line.startsWith(COMMENT_HEADER)) break;
                 text.append(line).append('\n');
             }
             text.append(ConfigPrinter.braces(Secrets.encode(tree, List.of(candidate), random)));

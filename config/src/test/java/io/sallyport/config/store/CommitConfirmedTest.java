@@ -64,6 +64,7 @@ class CommitConfirmedTest {
         assertEquals(host("good"), later.active());
         assertEquals(host("good"), later.candidate());
         assertEquals(Optional.of(ConfigStore.AUTOMATIC_ROLLBACK), later.history().getFirst().comment());
+        assertEquals(CommitClient.OTHER, later.history().getFirst().client(), "the store rolled back, no client did");
         assertEquals(3, later.history().size());
         assertEquals(Optional.empty(), later.pendingConfirm());
         assertEquals(host("good"), ConfigStore.open(dir, clock).active(), "rolled back once");

@@ -50,6 +50,30 @@ class ConfigStoreTest {
     }
 
     @Test
+    void eachCommitRecordsItsClientAndCommitsStoredWithoutOneReadAsCli() throws Exception {
+        ConfigStore s = ConfigStore.open(dir, CLOCK);
+        s.setCandidate(host("r1"));
+        s.commit("admin", Optional.empty());
+        s.setCandidate(host("r2"));
+        s.commit("robot", CommitClient.NETCONF, Optional.of("from pyez"));
+        s.setCandidate(host("r3"));
+        s.commit(host("r4"), "daemon", CommitClient.OTHER, Optional.empty());
+        List<ConfigStore.CommitInfo> h = ConfigStore.open(dir, CLOCK).history();
+        assertEquals(List.of(CommitClient.OTHER, CommitClient.NETCONF, CommitClient.CLI),
+                h.stream().map(ConfigStore.CommitInfo::client).toList());
+        assertEquals(Optional.of("from pyez"), h.get(1).comment());
+
+        // A commit file written before the client was recorded: its header has no client line.
+        Path old = dir.resolve("commits").resolve("0000000004.conf");
+        Files.writeString(old, "## Last commit: 2026-11-27 12:00:00 UTC by veteran\n## Comment: old\nsystem {\n    host-name old;\n}\n");
+        ConfigStore.CommitInfo veteran = ConfigStore.open(dir, CLOCK).history().getFirst();
+        assertEquals("veteran", veteran.user());
+        assertEquals(CommitClient.CLI, veteran.client());
+        assertEquals(Optional.of("old"), veteran.comment());
+        assertEquals(host("old"), ConfigStore.open(dir, CLOCK).active());
+    }
+
+    @Test
     void uncommittedCandidateIsKeptButNotActive() throws Exception {
         ConfigStore s = ConfigStore.open(dir, CLOCK);
         s.setCandidate(host("r1"));

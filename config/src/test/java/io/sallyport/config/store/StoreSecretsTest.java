@@ -76,7 +76,7 @@ class StoreSecretsTest {
     void aStoreWithClearSecretsIsReadAndEncodedOnTheNextCommit() throws Exception {
         Files.createDirectories(dir.resolve("commits"));
         String clear = "services { ipsec-vpn { ike { policy p1 { pre-shared-key ascii-text \"s3cret key\"; } } } }\n";
-        Files.writeString(dir.resolve("commits/0000000001.conf"), "## Last commit: 2026-12-01 10:00:00 UTC by old\n" + clear);
+        Files.writeString(dir.resolve("commits/0000000001.conf"), "## Last commit: 2026-12-01 10:00:00 UTC by old\n## Client: netconf\n" + clear);
         Files.writeString(dir.resolve("candidate.conf"), clear);
         ConfigStore s = ConfigStore.open(dir, CLOCK, new SplittableRandom(5));
         assertEquals("s3cret key", policyKey(s.active()));
@@ -85,6 +85,7 @@ class StoreSecretsTest {
         assertFalse(allStoreText(dir).contains("s3cret"));
         ConfigStore again = ConfigStore.open(dir, CLOCK);
         assertEquals("old", again.history().get(1).user());
+        assertEquals(CommitClient.NETCONF, again.history().get(1).client(), "the rewrite keeps the header");
         assertEquals(Optional.of("s3cret key"), JunosSecret.decode(policyKey(again.rollbackConfiguration(1))));
         assertEquals(List.of(), again.check().errors());
     }

@@ -4,6 +4,7 @@ import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.ConfigText;
 import io.sallyport.config.Node;
 import io.sallyport.config.Secrets;
+import io.sallyport.config.store.CommitClient;
 import io.sallyport.config.store.ConfigStore;
 import io.sallyport.gateway.daemon.Daemon.DaemonException;
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class ConfigSeed {
             return Outcome.ALREADY_ACTIVE;
         }
         store.setCandidate(tree);
-        ConfigStore.CommitOutcome outcome = store.commit("sallyport-daemon", Optional.of("loaded from " + file));
+        ConfigStore.CommitOutcome outcome = store.commit("sallyport-daemon", CommitClient.OTHER, Optional.of("loaded from " + file));
         outcome.check().warnings().forEach(w -> log.accept(w.format().stripTrailing()));
         if (!outcome.committed()) {
             throw new DaemonException(file + " does not commit:\n" + outcome.check().render());

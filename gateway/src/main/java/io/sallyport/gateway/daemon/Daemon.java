@@ -52,6 +52,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /**
+     * A test hook, not a Junos setting: {@code -Dsallyport.test.ipsec-lifetime-seconds=N} caps every
+     * IKEv2 child SA's lifetime at N seconds (a commit allows 180 at least), so a benchmark sees this
+     * gateway's own rekeys under load within seconds ({@code bin/interop-throughput --rekey-loss}).
+     */
+    static final String TEST_CHILD_LIFETIME_PROPERTY = "sallyport.test.ipsec-lifetime-seconds";
     private static final long HOST_POLL_MILLIS = 2000;
     private static final long SETTLE_MILLIS = 100;
     private static final Set<LinuxCapabilities.Capability> NEEDED = Set.of(
@@ -73,13 +79,32 @@ public final class Daemon implements AutoCloseable {
     private volatile Set<InetAddress> hostAddresses;
     private volatile boolean stopping;
 
+    private static KmdOptions kmdOptions() throws DaemonException {
+        String cap = System.getProperty(TEST_CHILD_LIFETIME_PROPERTY);
+        if (cap == null) {
+            return KmdOptions.defaults();
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(cap.strip());
+        } catch (NumberFormatException e) {
+            seconds = 0;
+        }
+        if (seconds < 1) {
+            throw new DaemonException("-D" + TEST_CHILD_LIFETIME_PROPERTY + "=" + cap + ": a number of seconds, 1 or more");
+        }
+        LOG.warn("test hook -D{}={}: every IKEv2 child SA lives at most {} s, whatever its lifetime-seconds",
+                TEST_CHILD_LIFETIME_PROPERTY, seconds, seconds);
+        return KmdOptions.defaults().withChildLifetimeCap(seconds);
+    }
+
     private Daemon(Path stateDir, GatewayHost host, DaemonExtension.Factory extensions) throws IOException, DaemonException {
         this.stateDir = stateDir;
         this.host = host;
         this.trace = new KmdTrace(stateDir.resolve("log"), Clock.systemUTC());
         ThreadedRunner runner = new ThreadedRunner(System::nanoTime);
         this.localGateways = new LocalGatewayWatch(host);
-        this.gateway = new Gateway(localGateways.gatedHost(), runner, SecureRandom::new, KmdOptions.defaults(), trace);
+        this.gateway = new Gateway(localGateways.gatedHost(), runner, SecureRandom::new, kmdOptions(), trace);
         this.hostAddresses = addresses();
         this.certificates = new CertificateServices(new PkiStore(stateDir), Clock.systemUTC());
         this.frr = new FrrDaemons(FrrDaemons.runDirectory(stateDir), FrrDaemons.BINARIES);

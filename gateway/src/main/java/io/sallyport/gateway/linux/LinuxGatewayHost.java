@@ -10,6 +10,7 @@ import io.sallyport.net.linux.LinuxNetworkControl;
 import io.sallyport.net.linux.LinuxRawEspPort;
 import io.sallyport.net.linux.LinuxTun;
 import io.sallyport.net.linux.LinuxUdpPort;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,11 +33,19 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     /** {@code -Dsallyport.tun.offloads=false} turns the TUN offloads off (for comparisons and as a way out). */
     static final String OFFLOADS_PROPERTY = "sallyport.tun.offloads";
+    /**
+     * {@code -Dsallyport.esp.header-sender=false} sends raw IPv4 ESP from plain raw ESP sockets
+     * (the kernel's outer header), the path before IPPROTO_RAW senders: for comparisons.
+     */
+    static final String HEADER_SENDER_PROPERTY = "sallyport.esp.header-sender";
 
     private final NetworkControl network = LinuxNetworkControl.ofHost();
     private volatile Map<InetAddress, Integer> marks = Map.of();
     private final boolean offloadsWanted = !"false".equals(System.getProperty(OFFLOADS_PROPERTY));
+    private final boolean headerSenders = !"false".equals(System.getProperty(HEADER_SENDER_PROPERTY));
     private final String sockets;
+    /** How raw ESP leaves: changed (and logged) when the host refuses an IPPROTO_RAW socket. */
+    private volatile String rawPath;
     /** The TUN part of the data path, from the last device opened (all are opened alike). */
     private volatile String tunPath;
 
@@ -56,6 +65,8 @@ public final class LinuxGatewayHost implements GatewayHost {
                 + (LinuxUdpPort.receiveOffloadAvailable()
                         ? "coalesced datagrams received and split (UDP_GRO)" : "no UDP GRO on this host")
                 + "; raw ESP: one datagram per packet (no offload for IP protocol 50)";
+        this.rawPath = headerSenders ? "raw ESP over IPv4 sent with Sallyport's outer header (IPPROTO_RAW: the SA's DF, TTL and ToS)"
+                : "raw ESP sent with the kernel's outer header (-D" + HEADER_SENDER_PROPERTY + "=false)";
         this.tunPath = offloadsWanted ? "TUN offloads: asked for when a device opens"
                 : "TUN offloads: off (-D" + OFFLOADS_PROPERTY + "=false)";
         LOG.info("data path: {}", dataPath());
@@ -63,7 +74,8 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     @Override
     public String dataPath() {
-        return "TUN: one queue per inside device, read and written by its worker; " + tunPath + "; " + sockets;
+        return "TUN: one queue per inside device, read and written by its worker; " + tunPath + "; " + sockets
+                + "; " + rawPath;
     }
 
     @Override
@@ -154,8 +166,23 @@ public final class LinuxGatewayHost implements GatewayHost {
         return marked(local.getAddress(), LinuxUdpPort.bindSender(local));
     }
 
+    /**
+     * IPv4: an IPPROTO_RAW socket that takes the whole packet, so the outer header carries the
+     * SA's DF, TTL and ToS, and the kernel's send path is shorter (no corking, no checksum while
+     * copying) and no receiver gets a copy of each ESP packet for it. A host that refuses one, and
+     * IPv6, get the plain raw ESP socket (the kernel's outer header).
+     */
     @Override
     public DatagramPort openRawEspSender(InetAddress local) {
+        if (local instanceof Inet4Address v4 && headerSenders) {
+            try {
+                return marked(local, LinuxRawEspPort.openHeaderSender(v4));
+            } catch (HostNetworkException e) {
+                rawPath = "raw ESP sent with the kernel's outer header (the host refused an IPPROTO_RAW socket: "
+                        + e.getMessage() + ")";
+                LOG.warn("data path: {}", dataPath());
+            }
+        }
         return marked(local, LinuxRawEspPort.openSender(local));
     }
 

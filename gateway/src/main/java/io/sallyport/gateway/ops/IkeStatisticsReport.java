@@ -33,7 +33,7 @@ public final class IkeStatisticsReport {
             row(out, "Invalid SPI notifications received:", p.invalidSpiReceived());
             row(out, "Invalid SPI notifications sent:", p.invalidSpiSent());
             if (!p.exchanges().isEmpty()) {
-                // Not in the Junos layout: IKEv1 messages per exchange, which Junos keeps in its traces.
+                // Not in the Junos layout: messages per exchange type (both IKE versions), which Junos keeps in its traces.
                 out.append("  Exchange statistics:\n");
                 for (IkeSaView.Exchange e : p.exchanges()) {
                     out.append(String.format("   %-14s received: %6d, sent: %6d, failed: %4d%n", e.type(), e.received(), e.sent(), e.failed()));

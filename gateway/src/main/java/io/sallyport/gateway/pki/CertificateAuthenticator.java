@@ -32,7 +32,8 @@ import javax.security.auth.x500.X500Principal;
  * with SHA-1, as RFC 7296 says), and accepts a peer only when its certificate chain ends in one of
  * the service set's trusted CAs, is valid now and not revoked, vouches for the peer's ID, carries a
  * required policy OID, and its key verifies the AUTH payload. IKEv1 main mode (RFC 2409 §5.1)
- * takes the same checks; only the signature differs (SIG over HASH_I/HASH_R, {@link Ikev1Signature}).
+ * takes the same checks; only the signature differs (SIG over HASH_I/HASH_R, {@link Ikev1Signature}:
+ * RSA, or ECDSA per RFC 4754 with the method named by the key's curve).
  *
  * @param certificateId the local certificate's ID, for traces
  * @param chain         the local certificate first, then the CA certificates loaded with it
@@ -96,10 +97,15 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
         return c.refusal().isPresent() ? c.refusal() : accepted(c, signature(c.certificate(), signedOctets, auth));
     }
 
-    /** IKEv1 signs with RSA keys (method 3); ECDSA (RFC 4754 methods 9-11) is not done. */
+    /** IKEv1 signs with RSA (method 3) and ECDSA keys on P-256/384/521 (RFC 4754 methods 9-11). */
     @Override
     public boolean signsIkev1() {
-        return KeyAlgorithm.ofKey(key) == KeyAlgorithm.RSA;
+        return Ikev1Signature.method(key).isPresent();
+    }
+
+    @Override
+    public int ikev1SignatureMethod() {
+        return Ikev1Signature.method(key).orElseThrow();
     }
 
     @Override
@@ -107,15 +113,25 @@ public record CertificateAuthenticator(String certificateId, PrivateKey key, Lis
         return Ikev1Signature.sign(key, hash);
     }
 
-    /** The same checks as IKEv2's (chain, trusted CA, dates, CRL, identity, policy OIDs), then SIG over the hash. */
+    /**
+     * The same checks as IKEv2's (chain, trusted CA, dates, CRL, identity, policy OIDs), then SIG over
+     * the hash with the agreed method: ours, so the peer's key must be of our kind and curve.
+     */
     @Override
     public Optional<String> checkIkev1(byte[] hash, byte[] signature, PeerProof peer) {
         PeerCertificate c = peerCertificate(peer);
         if (c.refusal().isPresent()) {
             return c.refusal();
         }
-        return Ikev1Signature.verify(c.certificate().getPublicKey(), hash, signature) ? accepted(c, Optional.empty())
-                : Optional.of("SIG (RSA) does not verify with the key of " + c.certificate().getSubjectX500Principal().getName());
+        int method = ikev1SignatureMethod();
+        String subject = c.certificate().getSubjectX500Principal().getName();
+        java.security.PublicKey peerKey = c.certificate().getPublicKey();
+        if (Ikev1Signature.method(peerKey).orElse(-1) != method) {
+            return Optional.of("certificate of " + subject + " has a " + KeyPairs.bits(peerKey) + "-bit " + peerKey.getAlgorithm()
+                    + " key, which cannot sign for authentication method " + Ikev1Signature.name(method));
+        }
+        return Ikev1Signature.verify(method, peerKey, hash, signature) ? accepted(c, Optional.empty())
+                : Optional.of("SIG (" + Ikev1Signature.name(method) + ") does not verify with the key of " + subject);
     }
 
     @Override

@@ -243,10 +243,11 @@ public final class Planner {
 
     /**
      * {@code ike-access-profile}: kmd templates for the profile's {@code client *}, one per
-     * allowed proxy pair, speaking IKEv2 whatever the IKE policy's version (Junos answers dynamic
-     * peers in IKEv1 main mode only; Sallyport's IKEv1 engine does not answer unknown addresses
-     * yet). No {@code ike-policy}: the profile's key with Sallyport's broad default proposals;
-     * no {@code ipsec-policy}: any of them the peer proposes (reference §1.7, §2.2).
+     * allowed proxy pair, in the IKE policy's version: IKEv1 main mode unless it says {@code
+     * version 2} (Junos answers dynamic peers in main mode only; an aggressive-mode policy is
+     * refused at commit). No {@code ike-policy}: IKEv1 main mode (the Junos default policy) with
+     * the profile's key and Sallyport's broad default proposals; no {@code ipsec-policy}: any of
+     * them the peer proposes (reference §1.7, §2.2).
      */
     private Optional<DynamicEndpointPlan> dynamicEndpoints(Configuration config, ServiceSet set, ServiceSetPlan.Kind kind,
                                                            InetAddress local) {
@@ -285,8 +286,8 @@ public final class Planner {
         List<PeerConfig> templates = new ArrayList<>();
         TunnelPlan.Algorithms algorithms = new TunnelPlan.Algorithms("", "");
         if (client != null && local != null) {
-            Optional<IkeSide> ike = client.ikePolicy().map(p -> ikeSide(config, set.name(), options, ikev2(vpn.ikePolicies().get(p)), local, problems))
-                    .orElseGet(() -> client.preSharedKey().map(k -> new IkeSide(PeerConfig.Exchange.IKEV2, defaultIkeProposals(),
+            Optional<IkeSide> ike = client.ikePolicy().map(p -> ikeSide(config, set.name(), options, vpn.ikePolicies().get(p), local, problems))
+                    .orElseGet(() -> client.preSharedKey().map(k -> new IkeSide(PeerConfig.Exchange.MAIN, defaultIkeProposals(),
                             new PskAuthenticator(k.bytes()), addressIdentity(local))));
             List<ChildProposal> child = client.ipsecPolicy()
                     .map(p -> childProposals(vpn, vpn.ipsecPolicies().get(p), problems))
@@ -307,7 +308,7 @@ public final class Planner {
                     templates.add(new PeerConfig(set.name() + "/" + name.get() + "/" + ++n, local, anyPeer, ike.get().localId(),
                             null, ike.get().authenticator(), ike.get().proposals(), child,
                             List.of(selector(IpPrefix.parse(pair.local()))), List.of(selector(IpPrefix.parse(pair.remote()))),
-                            dpd, natTraversal, false, options.natKeepalive().orElse(0), PeerConfig.Exchange.IKEV2));
+                            dpd, natTraversal, false, options.natKeepalive().orElse(0), ike.get().exchange()));
                 }
             }
         }
@@ -321,12 +322,6 @@ public final class Planner {
                 DEFAULT_OUTER_TTL, 0, local == null ? Optional.empty() : hopAddress(config, firstUnit, firstLocal, local));
         return Optional.of(new DynamicEndpointPlan(name.get(), templates, dedicated, units, esp, algorithms,
                 problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems))));
-    }
-
-    /** The same policy speaking IKEv2: the version dynamic peers are answered in. */
-    private static IkePolicy ikev2(IkePolicy p) {
-        return new IkePolicy(p.name(), p.description(), IkeMode.MAIN, IkeVersion.V2, p.proposals(), p.localId(), p.remoteId(),
-                p.preSharedKey(), p.localCertificate(), p.peerCertificateType(), p.certificatePolicyOids(), p.respondBadSpi());
     }
 
     /** A dynamic peer's IKE proposals when the access profile names no IKE policy: every common transform. */
@@ -575,10 +570,6 @@ public final class Planner {
             } else {
                 authenticator = new PskAuthenticator(policy.preSharedKey().get().bytes());
             }
-        } else if (exchange != PeerConfig.Exchange.IKEV2 && method != AuthenticationMethod.RSA_SIGNATURES) {
-            problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword() + " over IKEv1 is not"
-                    + " supported by Sallyport (IKEv1 signs with rsa-signatures; set services ipsec-vpn ike policy "
-                    + policy.name() + " version 2)");
         } else if (certificates.isEmpty()) {
             problems.add("ike policy " + policy.name() + ": authentication-method " + method.keyword()
                     + " needs the certificate store of a state directory");

@@ -29,6 +29,11 @@ abstract class ForwardingDatagramPort implements DatagramPort {
     }
 
     @Override
+    public boolean takesIpHeader() {
+        return port.takesIpHeader();
+    }
+
+    @Override
     public SendBatch newSendBatch() {
         return port.newSendBatch();
     }

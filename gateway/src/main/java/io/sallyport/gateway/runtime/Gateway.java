@@ -71,6 +71,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private final Map<String, Tunnel> tunnels = new LinkedHashMap<>();
     /** Which worker holds each inbound SPI, so a delete finds it even after its tunnel went away. */
     private final Map<Integer, InboundAgent> inboundOwner = new HashMap<>();
+    /**
+     * Outbound SAs installed by kmd without {@code outboundNow} (we answered a rekey), by their
+     * inbound SPI: the device worker gets each when kmd says {@code SwitchOutbound}.
+     */
+    private final Map<Integer, WaitingOutbound> waitingOutbound = new HashMap<>();
     /** Running service sets with {@code gw-interface} whose local gateway is down, with why. */
     private final Map<ServiceSetRuntime, String> suspended = new HashMap<>();
     /** The handoffs into each device worker, by the inbound worker that fills them. */
@@ -662,12 +667,18 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 a.integrityKeyIn(), localAddr, remoteAddr)).udp(transport.encapsulation()).build();
         EspSa outSa = t.esp().applyTo(EspSa.builder(a.spiOut(), a.encryption(), a.integrity(), a.encryptionKeyOut(),
                 a.integrityKeyOut(), localAddr, remoteAddr)).udp(transport.encapsulation()).build();
-        // Make before break: the new inbound SA first, then outbound traffic moves to the new SA.
+        // Make before break: the new inbound SA first, then outbound traffic moves to the new SA,
+        // at once or when kmd says the peer has the new SA too (the responder of a rekey).
         inboundOwner.put(a.spiIn(), transport.worker());
         transport.worker().installSa(inSa, new InboundTunnel(t.id(), state.key,
                 handoff(transport.worker(), device.outbound()), t.localPrefix(), t.remotePrefix()));
-        device.outbound().installSa(t.id(), outSa, transport.socket(), transport.flowSenders(),
+        WaitingOutbound outbound = new WaitingOutbound(device.outbound(), t.id(), outSa, transport,
                 new InetSocketAddress(remoteAddr, transport.destinationPort()));
+        if (a.outboundNow()) {
+            outbound.install();
+        } else {
+            waitingOutbound.put(a.spiIn(), outbound);
+        }
         state.add(new TunnelState.SaPair(a.spiIn(), a.spiOut(), a.encryption(), a.integrity(), runner.nowNanos(),
                 a.lifetime().softSeconds(), a.lifetime().hardSeconds(), false, a.udpEncapsulation()));
         state.created++;
@@ -679,8 +690,26 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 Integer.toHexString(a.spiOut()), a.encryption().keyword(), a.udpEncapsulation() ? ", ESP in UDP" : "");
     }
 
+    /** An outbound SA ready in the data plane but not yet sent on. */
+    private record WaitingOutbound(OutboundAgent worker, String tunnelId, EspSa sa, LocalGateways.Transport transport,
+                                   InetSocketAddress destination) {
+        void install() {
+            worker.installSa(tunnelId, sa, transport.socket(), transport.flowSenders(), destination);
+        }
+    }
+
+    @Override
+    public void switchOutbound(Action.SwitchOutbound a) {
+        WaitingOutbound w = waitingOutbound.remove(a.spiIn());
+        if (w != null) {
+            w.install();
+            LOG.info("tunnel {}: outbound traffic moves to SA out {}", w.tunnelId(), Integer.toHexString(a.spiOut()));
+        }
+    }
+
     @Override
     public void deleteChildSa(Action.DeleteChildSa a) {
+        waitingOutbound.remove(a.spiIn());
         removeInbound(a.spiIn());
         Tunnel state = tunnels.get(a.peer());
         if (state == null) {

@@ -222,6 +222,7 @@ public final class KmdAgent {
             switch (a) {
                 case Action.Send s -> send(s.datagram());
                 case Action.InstallChildSa i -> listener.installChildSa(i);
+                case Action.SwitchOutbound w -> listener.switchOutbound(w);
                 case Action.DeleteChildSa d -> listener.deleteChildSa(d);
                 case Action.IkeSaUp u -> {
                     negotiated(nowNanos, u);

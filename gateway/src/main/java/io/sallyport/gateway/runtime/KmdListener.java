@@ -7,6 +7,8 @@ public interface KmdListener {
 
     void installChildSa(Action.InstallChildSa a);
 
+    void switchOutbound(Action.SwitchOutbound a);
+
     void deleteChildSa(Action.DeleteChildSa a);
 
     void ikeSaUp(Action.IkeSaUp a);

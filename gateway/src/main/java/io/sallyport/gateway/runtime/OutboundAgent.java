@@ -157,7 +157,10 @@ public final class OutboundAgent implements Agent {
                     flows[i] = a.batchOf(flowPorts[i]);
                 }
             }
-            t.current = new OutboundTunnel.Slot(new OutboundPath(sa, t.counters.esp, OutboundPath.OutputForm.TRANSPORT_PAYLOAD),
+            // A socket that takes the outer header (IPPROTO_RAW) gets it from the SA: DF, TTL and ToS as configured.
+            OutboundPath.OutputForm form = port.takesIpHeader() ? OutboundPath.OutputForm.IP_PACKET
+                    : OutboundPath.OutputForm.TRANSPORT_PAYLOAD;
+            t.current = new OutboundTunnel.Slot(new OutboundPath(sa, t.counters.esp, form),
                     a.batchOf(port), flows, destination);
             t.slots.add(t.current);
             t.rekeyRequested = false;

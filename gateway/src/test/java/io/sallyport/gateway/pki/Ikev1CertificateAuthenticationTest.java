@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * tool: main and aggressive mode come up with DN, FQDN and IPv4 identities checked against the
  * certificates; wrong-CA, expired, revoked and wrong-identity peers are refused by either role
  * with the reason in the ISAKMP SA's down reason, and the refused side hears
- * AUTHENTICATION-FAILED.
+ * AUTHENTICATION-FAILED. ECDSA (RFC 4754): P-256, P-384 and P-521 keys sign with methods 9, 10
+ * and 11 in both modes; ends with different curves agree on no proposal.
  */
 class Ikev1CertificateAuthenticationTest {
 
@@ -170,6 +171,43 @@ class Ikev1CertificateAuthenticationTest {
                 + "CN=Other Root CA"), down(r.get(0)));
         // The responder had established its side with message 6: the initiator's AUTHENTICATION-FAILED closes it.
         assertEquals("authentication failed: peer sent AUTHENTICATION-FAILED", down(r.get(1)));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"ec, ec-peer, MAIN", "ec384, ec384-peer, MAIN", "ec521, ec521-peer, MAIN",
+            "ec, ec-peer, AGGRESSIVE", "ec384, ec384-peer, AGGRESSIVE"})
+    void ecdsaSignaturesInBothModes(String a, String b, PeerConfig.Exchange mode) {
+        CertificateAuthenticator gw = auth(a);
+        CertificateAuthenticator peer = auth(b);
+        assertTrue(gw.signsIkev1());
+        int method = switch (a) { case "ec" -> 9; case "ec384" -> 10; default -> 11; };
+        assertEquals(method, gw.ikev1SignatureMethod());
+        var r = run(peer(A, Identity.fqdn(a + ".example.net"), Identity.fqdn(b + ".example.net"), gw, mode),
+                peer(B, Identity.fqdn(b + ".example.net"), Identity.fqdn(a + ".example.net"), peer, mode));
+        assertTrue(up(r.get(0)) && up(r.get(1)), trace(r.get(0)) + "\n" + trace(r.get(1)));
+        assertTrue(installed(r.get(0)) && installed(r.get(1)), "quick mode follows under the ECDSA-signed ISAKMP SA");
+    }
+
+    @Test
+    void endsWithDifferentCurvesOrKeyTypesAgreeOnNoProposal() {
+        for (String other : List.of("ec384-peer", "peer")) {
+            var r = run(peer(A, Identity.fqdn("ec.example.net"), null, auth("ec"), PeerConfig.Exchange.MAIN),
+                    peer(B, Identity.fqdn(other + ".example.net"), null, auth(other), PeerConfig.Exchange.MAIN));
+            assertFalse(up(r.get(0)) || up(r.get(1)));
+            assertTrue(down(r.get(0)).contains("NO-PROPOSAL-CHOSEN"), other + ": " + down(r.get(0)));
+        }
+    }
+
+    /** A P-256 key (method 9) presenting a P-384 certificate: the peer refuses the certificate for the agreed method. */
+    @Test
+    void aCertificateWhoseKeyIsNotOfTheAgreedMethodIsRefused() {
+        CertificateAuthenticator mismatched = new CertificateAuthenticator("ec", Credentials.privateKey(bytes("ec.key"), null),
+                List.of(cert("ec384.pem"), INTER), true, List.of(root()), List.of(), CLOCK);
+        var r = run(peer(A, Identity.fqdn("ec384.example.net"), null, mismatched, PeerConfig.Exchange.MAIN),
+                peer(B, Identity.fqdn("ec-peer.example.net"), null, auth("ec-peer"), PeerConfig.Exchange.MAIN));
+        assertFalse(up(r.get(1)));
+        assertEquals("authentication failed: certificate of CN=ec384.example.net,O=Sallyport Test,C=XX has a 384-bit EC key,"
+                + " which cannot sign for authentication method ECDSA-256", down(r.get(1)));
     }
 
     @Test

@@ -51,12 +51,19 @@ class PlannerCertificatesTest {
     }
 
     private TunnelPlan plan(String extra) throws Exception {
-        return new Planner(a -> true, Optional.of(store), Clock.systemUTC()).plan(config(extra)).serviceSets().getFirst()
-                .tunnels().getFirst();
+        return plan(config(extra));
+    }
+
+    private TunnelPlan plan(Configuration c) {
+        return new Planner(a -> true, Optional.of(store), Clock.systemUTC()).plan(c).serviceSets().getFirst().tunnels().getFirst();
     }
 
     private static Configuration config(String extra) throws Exception {
-        CheckResult check = CommitCheck.check(ConfigText.parse("""
+        return config(extra, true);
+    }
+
+    private static Configuration config(String extra, boolean version2) throws Exception {
+        CheckResult check = CommitCheck.check(ConfigText.parse(("""
             set interfaces ms-1/2/0 unit 1 family inet
             set interfaces ms-1/2/0 unit 1 service-domain inside
             set interfaces ms-1/2/0 unit 2 family inet
@@ -75,7 +82,7 @@ class PlannerCertificatesTest {
             set services ipsec-vpn ike policy pol version 2
             set services ipsec-vpn ike policy pol proposals p
             set services ipsec-vpn ike policy pol local-certificate local-entrust2
-            """ + extra));
+            """).replace(version2 ? "" : "set services ipsec-vpn ike policy pol version 2\n", "") + extra));
         assertTrue(check.succeeded(), check.render());
         return check.configuration().orElseThrow();
     }
@@ -131,6 +138,21 @@ class PlannerCertificatesTest {
         store.deleteCaCertificate("entrust");
         t = plan("");
         assertTrue(t.problem().orElseThrow().contains("trusted-ca entrust has no CA certificate"), t.problem().toString());
+    }
+
+    /** IKEv1 (no version 2) with ecdsa-signatures-256 and a P-256 certificate: an RFC 4754 method 9 peer, no warning. */
+    @Test
+    void ikev1PolicyWithAnEcdsaCertificateMakesAMainModePeer() throws Exception {
+        var cert = Credentials.certificate(bytes("ec.pem"));
+        store.saveKeyPair("local-entrust2", new KeyPair(cert.getPublicKey(), Credentials.privateKey(bytes("ec.key"), null)));
+        store.saveLocalCertificate("local-entrust2", List.of(cert, Credentials.certificate(bytes("inter.pem"))));
+        store.saveCaCertificate("entrust", Credentials.certificate(bytes("root.pem")));
+        Configuration c = config("set services ipsec-vpn ike proposal p authentication-method ecdsa-signatures-256\n", false);
+        TunnelPlan t = plan(c);
+        assertTrue(t.problem().isEmpty(), t.problem().toString());
+        PeerConfig peer = t.peer().orElseThrow();
+        assertEquals(PeerConfig.Exchange.MAIN, peer.exchange());
+        assertEquals(9, peer.authenticator().ikev1SignatureMethod());
     }
 
     @Test

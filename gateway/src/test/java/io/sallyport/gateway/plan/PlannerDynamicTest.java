@@ -42,7 +42,7 @@ class PlannerDynamicTest {
         assertEquals("TEST/IKE-profile-TEST/1", t.name());
         assertEquals(InetAddress.ofLiteral("0.0.0.0"), t.remoteAddress());
         assertEquals(InetAddress.ofLiteral("192.168.255.2"), t.localAddress());
-        assertEquals(PeerConfig.Exchange.IKEV2, t.exchange(), "mode main policy, answered in IKEv2");
+        assertEquals(PeerConfig.Exchange.MAIN, t.exchange(), "mode main policy, no version 2: IKEv1 main mode");
         assertNull(t.remoteId());
         assertEquals(List.of(TrafficSelector.ofPrefix("10.0.0.0", 24)), t.localSelectors());
         assertEquals(List.of(TrafficSelector.ofPrefix("10.0.1.0", 24)), t.remoteSelectors());
@@ -101,5 +101,6 @@ class PlannerDynamicTest {
         assertEquals(Planner.defaultIkeProposals(), t.ikeProposals());
         assertEquals(Planner.defaultChildProposals(), t.childProposals());
         assertEquals(new PeerConfig.Dpd(true, 5, 3), t.dpd());
+        assertEquals(PeerConfig.Exchange.MAIN, t.exchange(), "no ike-policy: the Junos default, IKEv1 main mode");
     }
 }

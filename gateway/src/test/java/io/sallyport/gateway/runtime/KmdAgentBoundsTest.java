@@ -17,6 +17,7 @@ class KmdAgentBoundsTest {
 
     private static final KmdListener NONE = new KmdListener() {
         public void installChildSa(Action.InstallChildSa a) { }
+        public void switchOutbound(Action.SwitchOutbound a) { }
         public void deleteChildSa(Action.DeleteChildSa a) { }
         public void ikeSaUp(Action.IkeSaUp a) { }
         public void ikeSaDown(Action.IkeSaDown a) { }

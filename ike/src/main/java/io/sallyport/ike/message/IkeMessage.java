@@ -18,6 +18,16 @@ public record IkeMessage(IkeHeader header, List<Payload> payloads, boolean encry
         return all(Payload.Notify.class).stream().filter(n -> n.notifyType() == notifyType).findFirst();
     }
 
+    /** The first error notify: how a peer refuses a request (RFC 7296 §2.21). */
+    public Optional<Payload.Notify> errorNotify() {
+        return all(Payload.Notify.class).stream().filter(Payload.Notify::isError).findFirst();
+    }
+
+    /** The error of the first error notify, as a type. */
+    public Optional<NotifyError> error() {
+        return errorNotify().flatMap(Payload.Notify::error);
+    }
+
     public Optional<Payload.Id> id(int payloadType) {
         return all(Payload.Id.class).stream().filter(i -> i.type() == payloadType).findFirst();
     }

@@ -48,7 +48,15 @@ public sealed interface Payload {
 
         public static Notify of(int notifyType) { return of(notifyType, new byte[0]); }
 
+        /** An error notify without SPI (the peer's refusal of a request, RFC 7296 §3.10.1). */
+        public static Notify of(NotifyError error) { return of(error.code()); }
+
         public boolean isError() { return notifyType < 16384; }
+
+        /** The error this notify reports, if it is an error notify. */
+        public java.util.Optional<NotifyError> error() {
+            return isError() ? java.util.Optional.of(NotifyError.of(notifyType)) : java.util.Optional.empty();
+        }
     }
 
     /** Delete: the IKE SA itself when protocol is IKE (no SPIs), else a list of SPIs. */

@@ -92,34 +92,6 @@ public final class Wire {
     public static final int TS_IPV4_ADDR_RANGE = 7;
     public static final int TS_IPV6_ADDR_RANGE = 8;
 
-    /** Notify names for traces. */
-    public static String notifyName(int type) {
-        return switch (type) {
-            case N_UNSUPPORTED_CRITICAL_PAYLOAD -> "UNSUPPORTED_CRITICAL_PAYLOAD";
-            case N_INVALID_IKE_SPI -> "INVALID_IKE_SPI";
-            case N_INVALID_MAJOR_VERSION -> "INVALID_MAJOR_VERSION";
-            case N_INVALID_SYNTAX -> "INVALID_SYNTAX";
-            case N_INVALID_MESSAGE_ID -> "INVALID_MESSAGE_ID";
-            case N_INVALID_SPI -> "INVALID_SPI";
-            case N_NO_PROPOSAL_CHOSEN -> "NO_PROPOSAL_CHOSEN";
-            case N_INVALID_KE_PAYLOAD -> "INVALID_KE_PAYLOAD";
-            case N_AUTHENTICATION_FAILED -> "AUTHENTICATION_FAILED";
-            case N_SINGLE_PAIR_REQUIRED -> "SINGLE_PAIR_REQUIRED";
-            case N_NO_ADDITIONAL_SAS -> "NO_ADDITIONAL_SAS";
-            case N_TS_UNACCEPTABLE -> "TS_UNACCEPTABLE";
-            case N_TEMPORARY_FAILURE -> "TEMPORARY_FAILURE";
-            case N_CHILD_SA_NOT_FOUND -> "CHILD_SA_NOT_FOUND";
-            case N_INITIAL_CONTACT -> "INITIAL_CONTACT";
-            case N_NAT_DETECTION_SOURCE_IP -> "NAT_DETECTION_SOURCE_IP";
-            case N_NAT_DETECTION_DESTINATION_IP -> "NAT_DETECTION_DESTINATION_IP";
-            case N_COOKIE -> "COOKIE";
-            case N_REKEY_SA -> "REKEY_SA";
-            case N_IKEV2_FRAGMENTATION_SUPPORTED -> "IKEV2_FRAGMENTATION_SUPPORTED";
-            case N_SIGNATURE_HASH_ALGORITHMS -> "SIGNATURE_HASH_ALGORITHMS";
-            default -> "NOTIFY(" + type + ")";
-        };
-    }
-
     public static String exchangeName(int type) {
         return switch (type) {
             case IKE_SA_INIT -> "IKE_SA_INIT";

@@ -23,7 +23,13 @@ public sealed interface Step<M> {
     record Done<M>() implements Step<M> {
     }
 
-    /** The exchange failed; {@code notice} (nullable) tells the peer why. */
+    /**
+     * The exchange failed, or ended what it ran for: {@code failure} says why as a type, and the
+     * task manager acts on it (an IKEv2 task's failure ends its IKE SA, a Delete of the IKE SA
+     * included; an IKEv1 phase-1 failure ends the ISAKMP SA, a phase-2 one the exchange).
+     * {@code notice} (nullable) goes to the peer first: an IKEv1 notify, or an IKEv2 responder's
+     * response or an initiator's one-way INFORMATIONAL.
+     */
     record Failed<M>(Failure failure, M notice) implements Step<M> {
     }
 

@@ -194,6 +194,7 @@ final class AggressiveMode implements V1TaskManager.V1Task {
         if (refusal.isPresent()) {
             return MainMode.refuse(sa, refusal.get(), out);
         }
+        sa.peerIdentity = MainMode.identity(idii);
         NatDiscovery.detect(sa, m, name(), out);
         expect = Expect.DONE;
         sa.establish(now, out);

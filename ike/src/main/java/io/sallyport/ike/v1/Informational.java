@@ -15,7 +15,9 @@ import java.util.List;
  * prf(SKEYID_a, M-ID | N/D). Deletes of the ISAKMP SA or of ESP SAs (by the SPI the peer
  * receives on, our outbound SPI), DPD R-U-THERE answered with R-U-THERE-ACK (RFC 3706 §5.3),
  * INITIAL-CONTACT, AUTHENTICATION-FAILED and INVALID-ID-INFORMATION (the peer refused us: the
- * ISAKMP SA ends with that reason) and other error notifies, which are traced.
+ * ISAKMP SA ends with that reason), INVALID-SPI (the peer lost an IPsec SA we send on: a new
+ * quick mode replaces it and the old pair is deleted, as Junos does; strongSwan only logs it)
+ * and other error notifies, which are traced.
  */
 final class Informational implements V1TaskManager.V1Task {
 
@@ -77,6 +79,7 @@ final class Informational implements V1TaskManager.V1Task {
             }
             case Isakmp.N_DPD_R_U_THERE_ACK -> sa.dpdUnanswered = 0;
             case Isakmp.N_INITIAL_CONTACT -> sa.engine.initialContact(sa, out);
+            case Isakmp.N_INVALID_SPI -> invalidSpi(now, n, out);
             case Isakmp.N_AUTHENTICATION_FAILED, Isakmp.N_INVALID_ID_INFORMATION -> {
                 // The peer refused our certificate, signature or identity (under keys both ends hold).
                 String words = n.notifyType() == Isakmp.N_AUTHENTICATION_FAILED ? "AUTHENTICATION-FAILED" : "INVALID-ID-INFORMATION";
@@ -89,6 +92,18 @@ final class Informational implements V1TaskManager.V1Task {
                 }
             }
         }
+    }
+
+    /** Only under this SA's keys (HASH checked) and only for an SPI we send on: nothing else is touched. */
+    private void invalidSpi(long now, V1Payload.Notify n, List<Action> out) {
+        if (n.protocol() != Isakmp.PROTO_ESP || n.spi().length != 4) {
+            return;
+        }
+        int spi = (int) Bytes.u32(n.spi(), 0);
+        sa.engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, String.format("%s reported INVALID-SPI %08x", sa.peer.name(), spi));
+        sa.children.stream().filter(c -> c.spiOut == spi && c.state == V1Child.State.INSTALLED).findFirst()
+                .filter(c -> sa.state == IsakmpSa.State.ESTABLISHED)
+                .ifPresent(c -> sa.rekeyChild(now, c, out));
     }
 
     private void delete(V1Payload.Delete d, List<Action> out) {

@@ -9,6 +9,7 @@ import io.sallyport.ike.Datagram;
 import io.sallyport.ike.DropReason;
 import io.sallyport.ike.IkeProposal;
 import io.sallyport.ike.IkeSaId;
+import io.sallyport.ike.Identity;
 import io.sallyport.ike.Lifetime;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.ike.TraceFlag;
@@ -65,6 +66,20 @@ final class IsakmpSa implements V1TaskManager.Owner {
     int dpdUnanswered;
     /** Whether INITIAL-CONTACT goes with our phase-1 authentication. */
     boolean initialContact;
+    /** The identity the peer authenticated with in phase 1 (null before, or for an ID type we do not know). */
+    Identity peerIdentity;
+    /**
+     * Why a phase-1 message of the peer under our keys was not accepted (a wrong pre-shared key
+     * decrypts to garbage), said when the half-open SA times out; null when none was refused.
+     */
+    String phase1Refusal;
+    /** The terms told this SA is up ({@code IkeSaUp}): the peer, and each further term an IPsec SA of it came for. */
+    final java.util.Set<String> announced = new java.util.LinkedHashSet<>();
+    /**
+     * Established at the same time as another ISAKMP SA with the peer that outranks it (both ends
+     * initiated): never announced, deleted once the exchange that established it is done.
+     */
+    boolean duplicate;
     final V1Counters counters = new V1Counters();
 
     IsakmpSa(V1Engine engine, PeerConfig peer, boolean initiator, long ckyI, long ckyR,
@@ -164,6 +179,8 @@ final class IsakmpSa implements V1TaskManager.Owner {
                 if (h.messageId() == 0) {
                     engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, "phase-1 message from " + d.remote()
                             + " does not decrypt (pre-shared key mismatch?)");
+                    phase1Refusal = "phase-1 message from " + d.remote().getAddress().getHostAddress()
+                            + " does not decrypt (pre-shared key mismatch?)";
                 }
                 return;
             }
@@ -198,6 +215,10 @@ final class IsakmpSa implements V1TaskManager.Owner {
             before.restore(this);
             if (ivBefore != null) {
                 ivs.advance(h.messageId(), ivBefore);
+            }
+            if (h.encrypted() && h.messageId() == 0 && state == State.CONNECTING) {
+                phase1Refusal = "phase-1 authentication from " + d.remote().getAddress().getHostAddress()
+                        + " does not verify (pre-shared key mismatch?)";
             }
         }
         tasks.startNext(now, out);
@@ -284,6 +305,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
             engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, task.name() + " with " + peer.name() + " failed: " + failure.words());
             if (task instanceof QuickMode q) {
                 q.abandon();
+                engine.quickModeFailed(this, q, failure, out);
             }
         }
     }
@@ -310,16 +332,30 @@ final class IsakmpSa implements V1TaskManager.Owner {
         long life = lifetimeSeconds * 1_000_000_000L;
         hardDeadline = now + life;
         softDeadline = now + engine.softLife(life);
+        Optional<IsakmpSa> keeper = engine.outranking(this);
+        if (keeper.isPresent()) {
+            duplicate = true;
+            engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + id() + " with " + peer.name()
+                    + " duplicates " + keeper.get().id() + " (both ends initiated): deleting it");
+            return;
+        }
         if (natLocal) {
             nextKeepalive = now + peer.natKeepaliveNanos(engine.options());
         }
         scheduleDpd(now);
-        out.add(new Action.IkeSaUp(peer.name(), id(), initiator, local, remote, proposal.encryption(), proposal.integrity(),
-                proposal.prf(), proposal.group(), natLocal || natRemote,
-                new Lifetime((softDeadline - now) / 1_000_000_000L, lifetimeSeconds), createdAt));
+        announce(peer.name(), now, out);
         engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + id() + " with " + peer.name() + " established ("
                 + peer.exchange().display() + " mode, " + (initiator ? "initiator" : "responder") + ", " + local + " <-> " + remote + ")");
         engine.phase1Established(this, now, out);
+    }
+
+    /** Tells the term {@code name} that this established SA carries it, once. */
+    private void announce(String name, long now, List<Action> out) {
+        if (announced.add(name)) {
+            long soft = softDeadline == Long.MAX_VALUE ? lifetimeSeconds : Math.max(0, (softDeadline - now) / 1_000_000_000L);
+            out.add(new Action.IkeSaUp(name, id(), initiator, local, remote, proposal.encryption(), proposal.integrity(),
+                    proposal.prf(), proposal.group(), natLocal || natRemote, new Lifetime(soft, lifetimeSeconds), createdAt));
+        }
     }
 
     private void scheduleDpd(long now) {
@@ -333,9 +369,10 @@ final class IsakmpSa implements V1TaskManager.Owner {
      * rekeyed until then), but is not rekeyed again.
      */
     void install(long now, V1Child c, Action.InstallChildSa action, V1Child replaces, boolean ourRekey, List<Action> out) {
+        announce(c.term.name(), now, out);
         children.add(c);
         out.add(action);
-        engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "QuickMode: " + c + " with " + peer.name() + " installed"
+        engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "QuickMode: " + c + " with " + c.term.name() + " installed"
                 + (replaces == null ? "" : " (replaces " + replaces + ")"));
         engine.childInstalled(this, out);
         if (replaces != null) {
@@ -344,6 +381,13 @@ final class IsakmpSa implements V1TaskManager.Owner {
                 engine.deleteReplaced(replaces, out);
             }
         }
+    }
+
+    /** A new quick mode for an IPsec SA's selectors; the old pair is deleted once the new one is in (make before break). */
+    void rekeyChild(long now, V1Child c, List<Action> out) {
+        c.state = V1Child.State.REKEYING;
+        tasks.enqueue(mid -> QuickMode.initiator(this, mid, c));
+        tasks.startNext(now, out);
     }
 
     /** Deletes one ESP SA pair and tells the peer (RFC 2408 §3.15, IPsec DOI SPI). */
@@ -356,8 +400,8 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     void removeChild(V1Child c, String reason, List<Action> out) {
         if (children.remove(c)) {
-            out.add(new Action.DeleteChildSa(peer.name(), c.spiIn, c.spiOut, reason));
-            engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + peer.name() + " removed (" + reason + ")");
+            out.add(new Action.DeleteChildSa(c.term.name(), c.spiIn, c.spiOut, reason));
+            engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + c.term.name() + " removed (" + reason + ")");
         }
     }
 
@@ -381,7 +425,9 @@ final class IsakmpSa implements V1TaskManager.Owner {
         }
         state = State.CLOSED;
         tasks.clear();
-        out.add(new Action.IkeSaDown(peer.name(), id(), DownCause.of(why.kind()), why.words()));
+        for (String name : announced.isEmpty() ? List.of(peer.name()) : announced) {
+            out.add(new Action.IkeSaDown(name, id(), DownCause.of(why.kind()), why.words()));
+        }
         engine.unregister(this);
     }
 
@@ -396,7 +442,8 @@ final class IsakmpSa implements V1TaskManager.Owner {
             return;
         }
         if (state == State.CONNECTING && !initiator && now - createdAt >= engine.options().halfOpenTimeoutNanos()) {
-            close(out, Failure.of(Failure.Kind.TIMED_OUT));
+            close(out, phase1Refusal == null ? Failure.of(Failure.Kind.TIMED_OUT)
+                    : Failure.of(Failure.Kind.AUTHENTICATION_FAILED, phase1Refusal));
             return;
         }
         if (state == State.ESTABLISHED) {

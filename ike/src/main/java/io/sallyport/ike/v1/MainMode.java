@@ -265,6 +265,7 @@ final class MainMode implements V1TaskManager.V1Task {
             return Optional.of(new Step.Failed<>(Failure.of(Failure.Kind.INVALID_ID, "peer authenticated as " + text(id)
                     + ", expected " + sa.peer.remoteId()), null));
         }
+        sa.peerIdentity = identity(id);
         return Optional.empty();
     }
 
@@ -285,6 +286,12 @@ final class MainMode implements V1TaskManager.V1Task {
         // message), keeping an SA it already holds as established.
         sa.sendInformational(List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, 16, List.of(sa.cookies()))), out);
         return new Step.Failed<>(Failure.of(Failure.Kind.AUTHENTICATION_FAILED, r.words()), null);
+    }
+
+    /** The identity an ID payload names; null for an ID type Sallyport does not know. */
+    static Identity identity(V1Payload.Id id) {
+        Identity.Type t = Identity.Type.fromWire(id.idType());
+        return t == null ? null : new Identity(t, id.data());
     }
 
     static String text(V1Payload.Id id) {

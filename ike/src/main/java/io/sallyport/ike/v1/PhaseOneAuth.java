@@ -12,9 +12,10 @@ import java.util.Optional;
 /**
  * How phase 1 authenticates (RFC 2409 §5): the method number in the SA payload, how SKEYID is
  * made, and what proves HASH_I/HASH_R. With pre-shared keys SKEYID = prf(key, Ni_b | Nr_b) and
- * the hashes travel in HASH payloads. With signatures (method 3) SKEYID = prf(Ni_b | Nr_b, g^xy)
- * and the hashes are signed: CERT payloads and SIG_I/SIG_R, checked by the engine's
- * {@link Authenticator} (the gateway's, which validates the chain and the identity).
+ * the hashes travel in HASH payloads. With signatures (method 3 RSA, RFC 4754 methods 9-11
+ * ECDSA on P-256/384/521, as the signer's key says) SKEYID = prf(Ni_b | Nr_b, g^xy) and the hashes
+ * are signed: CERT payloads and SIG_I/SIG_R, checked by the engine's {@link Authenticator} (the
+ * gateway's, which validates the chain and the identity).
  */
 sealed interface PhaseOneAuth {
 
@@ -68,7 +69,7 @@ sealed interface PhaseOneAuth {
     }
 
     record Signature(Authenticator signer) implements PhaseOneAuth {
-        public int method() { return Isakmp.AUTH_RSA_SIG; }
+        public int method() { return signer.ikev1SignatureMethod(); }
 
         public byte[] skeyid(PrfAlgorithm prf, byte[] niB, byte[] nrB, byte[] gxy) {
             return Ikev1KeyDerivation.skeyidSignature(prf, niB, nrB, gxy);

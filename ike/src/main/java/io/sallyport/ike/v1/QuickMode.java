@@ -8,6 +8,7 @@ import io.sallyport.ike.Action;
 import io.sallyport.ike.ChildProposal;
 import io.sallyport.ike.DropReason;
 import io.sallyport.ike.Lifetime;
+import io.sallyport.ike.PeerConfig;
 import io.sallyport.ike.TraceFlag;
 import io.sallyport.ike.TraceLevel;
 import io.sallyport.ike.message.Bytes;
@@ -33,6 +34,8 @@ final class QuickMode implements V1TaskManager.V1Task {
     private final int messageId;
     private final boolean initiator;
     private final V1Child rekeyOf;
+    /** Whose IPsec SA this is: the peer, a rekeyed SA's term, or (responder) the term the proxy IDs fit. */
+    private PeerConfig term;
     private Expect expect;
     private int spiIn;
     private byte[] ni;
@@ -49,6 +52,7 @@ final class QuickMode implements V1TaskManager.V1Task {
         this.initiator = initiator;
         this.rekeyOf = rekeyOf;
         this.expect = expect;
+        this.term = rekeyOf != null ? rekeyOf.term : sa.peer;
     }
 
     /** A quick mode we start, new or replacing {@code rekeyOf}. */
@@ -86,7 +90,7 @@ final class QuickMode implements V1TaskManager.V1Task {
 
     @Override
     public Step<byte[]> initiate(long now, List<Action> out) {
-        List<ChildProposal> ours = sa.peer.childProposals();
+        List<ChildProposal> ours = term.childProposals();
         DhGroup pfs = ours.getFirst().pfsGroup();
         spiIn = sa.engine.newChildSpi();
         ni = sa.engine.nonce();
@@ -97,11 +101,11 @@ final class QuickMode implements V1TaskManager.V1Task {
             ke = sa.engine.newKeyExchange(pfs);
             rest.add(new V1Payload.Ke(ke.publicValue()));
         }
-        localTs = rekeyOf != null ? rekeyOf.localSelectors.getFirst() : first(sa.peer.localSelectors(), true);
-        remoteTs = rekeyOf != null ? rekeyOf.remoteSelectors.getFirst() : first(sa.peer.remoteSelectors(), false);
+        localTs = rekeyOf != null ? rekeyOf.localSelectors.getFirst() : first(term.localSelectors(), true);
+        remoteTs = rekeyOf != null ? rekeyOf.remoteSelectors.getFirst() : first(term.remoteSelectors(), false);
         rest.add(ProxyId.of(localTs));
         rest.add(ProxyId.of(remoteTs));
-        sa.engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, name() + ": " + localTs + " <-> " + remoteTs + " with " + sa.peer.name()
+        sa.engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, name() + ": " + localTs + " <-> " + remoteTs + " with " + term.name()
                 + (rekeyOf == null ? "" : " (rekey of " + rekeyOf + ")"));
         return new Step.Send<>(sa.encryptedWithHash(Isakmp.EXCH_QUICK, messageId, Bytes.of32(messageId), rest));
     }
@@ -140,7 +144,30 @@ final class QuickMode implements V1TaskManager.V1Task {
             return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
         }
         ni = n.get().data();
-        Optional<V1Proposals.ChosenChild> c = V1Proposals.selectChild(offer.get(), sa.peer.childProposals(), udpEncapsulated());
+        List<V1Payload.Id> ids = m.all(V1Payload.Id.class);
+        if (ids.size() == 2) {
+            remoteTs = ProxyId.toSelector(ids.get(0));
+            localTs = ProxyId.toSelector(ids.get(1));
+            if (remoteTs == null || localTs == null) {
+                return fail(Failure.Kind.INVALID_ID, "proxy IDs " + MainMode.text(ids.get(0)) + " <-> " + MainMode.text(ids.get(1)) + " are not addresses",
+                        Isakmp.N_INVALID_ID_INFORMATION);
+            }
+        } else if (ids.isEmpty()) {
+            localTs = first(List.of(), true);
+            remoteTs = first(List.of(), false);
+        } else {
+            return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
+        }
+        // Without proxy IDs a configured peer's SA is between the gateways themselves; a dynamic
+        // peer's must still fit an allowed proxy pair.
+        Optional<PeerConfig> fits = ids.isEmpty() && !sa.engine.isDynamic(sa) ? Optional.of(sa.peer)
+                : sa.engine.termFor(sa, localTs, remoteTs);
+        if (fits.isEmpty()) {
+            return fail(Failure.Kind.INVALID_ID, "proxy IDs " + remoteTs + " <-> " + localTs + " do not match the configuration"
+                    + sa.engine.configuredProxyIds(sa), Isakmp.N_INVALID_ID_INFORMATION);
+        }
+        term = fits.get();
+        Optional<V1Proposals.ChosenChild> c = V1Proposals.selectChild(offer.get(), term.childProposals(), udpEncapsulated());
         if (c.isEmpty()) {
             return fail(Failure.Kind.NO_PROPOSAL_CHOSEN, "no configured IPsec proposal matches the offer", Isakmp.N_NO_PROPOSAL_CHOSEN);
         }
@@ -159,21 +186,6 @@ final class QuickMode implements V1TaskManager.V1Task {
                         Isakmp.N_INVALID_KEY_INFORMATION);
             }
             gxy = s.get();
-        }
-        List<V1Payload.Id> ids = m.all(V1Payload.Id.class);
-        if (ids.size() == 2) {
-            remoteTs = ProxyId.toSelector(ids.get(0));
-            localTs = ProxyId.toSelector(ids.get(1));
-            if (remoteTs == null || localTs == null || !covered(sa.peer.remoteSelectors(), remoteTs)
-                    || !covered(sa.peer.localSelectors(), localTs)) {
-                return fail(Failure.Kind.INVALID_ID, "proxy IDs " + remoteTs + " <-> " + localTs + " do not match the configuration",
-                        Isakmp.N_INVALID_ID_INFORMATION);
-            }
-        } else if (ids.isEmpty()) {
-            localTs = first(List.of(), true);
-            remoteTs = first(List.of(), false);
-        } else {
-            return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
         }
         spiIn = sa.engine.newChildSpi();
         nr = sa.engine.nonce();
@@ -203,7 +215,7 @@ final class QuickMode implements V1TaskManager.V1Task {
         if (answer.isEmpty() || n.isEmpty()) {
             return new Step.Drop<>(DropReason.MALFORMED_PAYLOAD);
         }
-        Optional<V1Proposals.ChosenChild> c = V1Proposals.checkChildAnswer(answer.get(), sa.peer.childProposals(), udpEncapsulated());
+        Optional<V1Proposals.ChosenChild> c = V1Proposals.checkChildAnswer(answer.get(), term.childProposals(), udpEncapsulated());
         if (c.isEmpty()) {
             return fail(Failure.Kind.NO_PROPOSAL_CHOSEN, "the responder chose a transform we did not offer", 0);
         }
@@ -257,13 +269,14 @@ final class QuickMode implements V1TaskManager.V1Task {
         long life = lifeSeconds * 1_000_000_000L;
         long soft = now + sa.engine.softLife(life);
         // IKEv1 has no REKEY_SA: a quick mode for the selectors of an SA we hold is the peer's rekey of it.
-        V1Child superseded = rekeyOf != null ? rekeyOf : sa.engine.childWithSelectors(sa.peer.name(), localTs, remoteTs).orElse(null);
-        V1Child child = new V1Child(spiIn, chosen.peerSpi(), chosen.proposal(), List.of(localTs), List.of(remoteTs), soft, now + life);
-        var action = new Action.InstallChildSa(sa.peer.name(), sa.id(), spiIn, chosen.peerSpi(), enc, integ,
+        V1Child superseded = rekeyOf != null ? rekeyOf : sa.engine.childWithSelectors(term.name(), localTs, remoteTs).orElse(null);
+        V1Child child = new V1Child(term, spiIn, chosen.peerSpi(), chosen.proposal(), List.of(localTs), List.of(remoteTs), soft, now + life);
+        var action = new Action.InstallChildSa(term.name(), sa.id(), spiIn, chosen.peerSpi(), enc, integ,
                 Arrays.copyOf(kIn, encLen), Arrays.copyOfRange(kIn, encLen, encLen + intLen),
                 Arrays.copyOf(kOut, encLen), Arrays.copyOfRange(kOut, encLen, encLen + intLen),
                 child.localSelectors, child.remoteSelectors, sa.local, sa.remote, udpEncapsulated(),
-                new Lifetime((soft - now) / 1_000_000_000L, lifeSeconds), superseded != null, superseded == null ? 0 : superseded.spiIn);
+                new Lifetime((soft - now) / 1_000_000_000L, lifeSeconds), superseded != null, superseded == null ? 0 : superseded.spiIn,
+                true);
         sa.install(now, child, action, superseded, rekeyOf != null, out);
     }
 
@@ -277,10 +290,6 @@ final class QuickMode implements V1TaskManager.V1Task {
             sa.ivs.forget(mid);
         }
         return new Step.Failed<>(Failure.of(kind, detail), notify);
-    }
-
-    private static boolean covered(List<TrafficSelector> configured, TrafficSelector proposed) {
-        return configured.isEmpty() || configured.stream().anyMatch(c -> c.contains(proposed));
     }
 
     /** A RESPONDER-LIFETIME's seconds, from the attributes it carries (RFC 2407 §4.6.3.1). */

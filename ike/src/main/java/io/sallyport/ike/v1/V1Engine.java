@@ -4,15 +4,20 @@ import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.Datagram;
+import io.sallyport.ike.DownCause;
 import io.sallyport.ike.DropReason;
+import io.sallyport.ike.DynamicPeers;
 import io.sallyport.ike.IkeSaCounters;
 import io.sallyport.ike.IkeSaId;
 import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.ike.TraceFlag;
 import io.sallyport.ike.TraceLevel;
+import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.task.Retransmission;
+import io.sallyport.ike.message.Bytes;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -32,9 +37,17 @@ import java.util.function.IntSupplier;
  * versions share one {@code Action}/{@code Command} contract. Pure and single-threaded like Kmd.
  *
  * <p>Before authentication nothing is unbounded: a responder SA exists only for a configured
- * peer's address, half-open SAs are capped per source address and in total, each computes DH
- * once (retransmissions are answered from the last message), and they expire after
- * {@link KmdOptions#halfOpenTimeoutNanos()}.
+ * peer's address or a dynamic-endpoint template's local address, half-open SAs are capped per
+ * source address and in total, each computes DH once (retransmissions are answered from the last
+ * message), and they expire after {@link KmdOptions#halfOpenTimeoutNanos()}.
+ *
+ * <p>Dynamic endpoints ({@link DynamicPeers}): a template (remote address unspecified) answers
+ * main mode from any address no configured peer has, as an instance {@code TEMPLATE@ADDRESS} that
+ * lives only in the ISAKMP SA it makes. The key is the template's, chosen before the peer's
+ * (encrypted) identity is known. Aggressive mode is refused (Junos answers dynamic peers in main
+ * mode only). Each quick mode's proxy IDs must fit one allowed proxy pair (one template sharing the
+ * SA's phase-1 settings); its IPsec SA belongs to that pair's instance. Sallyport never initiates
+ * towards a dynamic peer: the peer re-authenticates.
  */
 public final class V1Engine {
 
@@ -100,6 +113,9 @@ public final class V1Engine {
 
     public boolean hasPeer(String name) { return peers.containsKey(name); }
 
+    /** Whether commands for {@code name} are this engine's: an IKEv1 peer, or an instance of an IKEv1 template. */
+    public boolean knows(String name) { return peers.containsKey(name) || templateOf(name).isPresent(); }
+
     public void addPeer(long now, PeerConfig p, List<Action> out) {
         peers.put(p.name(), p);
         trace(out, TraceFlag.DATABASE, TraceLevel.INFO, "peer " + p.name() + " added (IKEv1 " + p.exchange().display() + " mode)");
@@ -111,6 +127,14 @@ public final class V1Engine {
     public void removePeer(long now, String name, List<Action> out) {
         for (IsakmpSa sa : sessionsOf(name)) {
             sa.delete(Failure.of(Failure.Kind.DELETED, "peer removed"), out);
+        }
+        if (peers.containsKey(name) && DynamicPeers.isTemplate(peers.get(name))) {
+            // The dynamic peers it accepted go with it.
+            for (IsakmpSa sa : List.copyOf(sas.values())) {
+                if (DynamicPeers.templateName(sa.peer.name()).equals(Optional.of(name))) {
+                    sa.delete(Failure.of(Failure.Kind.DELETED, "peer removed"), out);
+                }
+            }
         }
         peers.remove(name);
         reconnectAt.remove(name);
@@ -139,7 +163,7 @@ public final class V1Engine {
     private IsakmpSa startPhase1(long now, PeerConfig p, List<Action> out) {
         Optional<PhaseOneAuth> auth = PhaseOneAuth.of(p.authenticator());
         if (auth.isEmpty()) {
-            trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 authenticates with pre-shared keys or RSA signatures only");
+            trace(out, TraceFlag.IKE, TraceLevel.ERROR, "peer " + p.name() + ": IKEv1 authenticates with pre-shared keys, RSA or ECDSA (P-256/384/521) signatures only");
             return null;
         }
         IsakmpSa sa = new IsakmpSa(this, p, true, newCookie(), 0, new InetSocketAddress(p.localAddress(), 500),
@@ -178,13 +202,29 @@ public final class V1Engine {
         for (IsakmpSa sa : List.copyOf(sas.values())) {
             Optional<V1Child> c = sa.child(spiIn);
             if (c.isPresent() && sa.state == IsakmpSa.State.ESTABLISHED && c.get().state == V1Child.State.INSTALLED) {
-                c.get().state = V1Child.State.REKEYING;
-                sa.tasks.enqueue(mid -> QuickMode.initiator(sa, mid, c.get()));
-                sa.tasks.startNext(now, out);
+                sa.rekeyChild(now, c.get(), out);
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * ESP for an SPI we do not know came from {@code from} (the gateway rate-limits these to one a
+     * second per tunnel): tells the peer with a protected INVALID-SPI notify (RFC 2408 §3.14.1, the
+     * SPI in the notify's SPI field) over its newest established ISAKMP SA. False when there is
+     * none: the peer is told nothing unauthenticated.
+     */
+    public boolean reportInvalidSpi(InetAddress from, int spi, List<Action> out) {
+        Optional<IsakmpSa> sa = sas.values().stream()
+                .filter(s -> s.state == IsakmpSa.State.ESTABLISHED && s.remote.getAddress().equals(from))
+                .max(java.util.Comparator.comparingLong(s -> s.establishedAt));
+        sa.ifPresent(s -> guarded(s, out, () -> {
+            trace(out, TraceFlag.IKE, TraceLevel.INFO, String.format("telling %s about unknown SPI %08x", s.peer.name(), spi));
+            s.sendInformational(List.of(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, Bytes.of32(spi),
+                    Isakmp.N_INVALID_SPI, new byte[0])), out);
+        }));
+        return sa.isPresent();
     }
 
     public boolean hasChildSpi(int spi) {
@@ -216,7 +256,11 @@ public final class V1Engine {
             return;
         }
         IsakmpSa s = sa;
+        boolean wasEstablished = s.state == IsakmpSa.State.ESTABLISHED;
         guarded(s, out, () -> s.onDatagram(now, d, h, out));
+        if (!wasEstablished && s.state == IsakmpSa.State.ESTABLISHED) {
+            settleTwins(s, out);
+        }
         scheduleReconnects(now);
     }
 
@@ -235,6 +279,17 @@ public final class V1Engine {
         Optional<PeerConfig> p = peers.values().stream()
                 .filter(c -> c.remoteAddress().equals(d.remote().getAddress()) && c.localAddress().equals(d.local().getAddress()))
                 .findFirst();
+        if (p.isEmpty()) {
+            Optional<PeerConfig> template = peers.values().stream().filter(c -> DynamicPeers.isTemplate(c)
+                    && c.localAddress().equals(d.local().getAddress())
+                    && c.remoteAddress().getClass() == d.remote().getAddress().getClass()).findFirst();
+            if (template.isPresent() && h.exchange() != Isakmp.EXCH_MAIN) {
+                refuseDynamicExchange(template.get(), d, h, out);
+                return;
+            }
+            // The instance exists only in the SA it makes: an unknown source costs what a configured one does.
+            p = template.map(t -> DynamicPeers.instance(t, d.remote()));
+        }
         if (p.isEmpty()) {
             counter.accept(DropReason.NO_PEER);
             trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.WARNING, "ISAKMP message from " + d.remote() + ": no IKEv1 peer configured");
@@ -268,6 +323,29 @@ public final class V1Engine {
         if (sa.state == IsakmpSa.State.CONNECTING && !sa.tasks.started(0)) {
             sas.remove(sa.ckyR, sa); // the first message was not acceptable: keep no state for it
         }
+    }
+
+    /**
+     * Aggressive mode (or any other exchange) from a dynamic peer: Junos answers dynamic peers in
+     * main mode only (aggressive mode would hand anyone who asks a hash of the profile's key to
+     * attack offline). No state is kept; the peer hears NO-PROPOSAL-CHOSEN, and the refusal is
+     * reported like a failed SA of the instance so the service set shows why.
+     */
+    private void refuseDynamicExchange(PeerConfig template, Datagram d, IsakmpHeader h, List<Action> out) {
+        counter.accept(DropReason.UNEXPECTED_EXCHANGE);
+        String why = (h.exchange() == Isakmp.EXCH_AGGRESSIVE ? "aggressive mode" : "exchange type " + h.exchange())
+                + " is not supported for dynamic endpoints (main mode only)";
+        PeerConfig instance = DynamicPeers.instance(template, d.remote());
+        trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "dynamic peer refused: " + why + " (" + instance.name() + ")");
+        // A responder cookie of its own, as if an SA had been made: the initiator matches the answer to its SA by it.
+        long ckyR = newCookie();
+        V1Payload.Notify n = new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP,
+                io.sallyport.ike.message.Bytes.concat(io.sallyport.ike.message.Bytes.of64(h.ckyI()),
+                        io.sallyport.ike.message.Bytes.of64(ckyR)), Isakmp.N_NO_PROPOSAL_CHOSEN, new byte[0]);
+        byte[] notify = V1Codec.plain(new IsakmpHeader(h.ckyI(), ckyR, 0, Isakmp.EXCH_INFORMATIONAL, 0, random.nextInt(), 0), List.of(n));
+        out.add(new Action.Send(new Datagram(d.local(), d.remote(), notify, d.nonEspMarker())));
+        out.add(new Action.IkeSaDown(instance.name(), new IkeSaId(h.ckyI(), 0), DownCause.POLICY_MISMATCH,
+                Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, why).words()));
     }
 
     public void tick(long now, List<Action> out) {
@@ -315,6 +393,9 @@ public final class V1Engine {
     }
 
     public int liveSaCount() { return sas.size(); }
+
+    /** The ISAKMP SAs themselves, for tests in this package that speak under an SA's own keys. */
+    java.util.Collection<IsakmpSa> isakmpSas() { return sas.values(); }
 
     // ---------------------------------------------------------------- for the SAs
 
@@ -413,9 +494,51 @@ public final class V1Engine {
         if (replacing.containsValue(old)) {
             return;
         }
+        if (isDynamic(old)) {
+            // Only a dynamic peer initiates (its address may be a NAT's): it re-authenticates before our hard lifetime.
+            trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "ISAKMP SA " + old.id() + " of dynamic peer " + old.peer.name()
+                    + ": left to the peer to re-authenticate");
+            return;
+        }
         IsakmpSa fresh = startPhase1(now, old.peer, out);
         if (fresh != null) {
             replacing.put(fresh, old);
+        }
+    }
+
+    /**
+     * Both ends initiated at once, so two ISAKMP SAs with the peer were negotiated side by side
+     * (RFC 2409 says nothing of it; strongSwan keeps both). Both ends keep the same one: the one
+     * with the lower cookies (CKY-I, then CKY-R, unsigned), which both know. An SA's twins are the
+     * peer's other established SAs that came up after it began: an SA that a re-authentication
+     * replaces (ours or the peer's) was up before its successor began, so it is none.
+     */
+    private java.util.stream.Stream<IsakmpSa> twins(IsakmpSa sa) {
+        return sas.values().stream().filter(o -> o != sa && o.state == IsakmpSa.State.ESTABLISHED && !o.duplicate
+                && o.peer.name().equals(sa.peer.name()) && o.remote.getAddress().equals(sa.remote.getAddress())
+                && o.establishedAt >= sa.createdAt);
+    }
+
+    private static int rank(IsakmpSa a, IsakmpSa b) {
+        int c = Long.compareUnsigned(a.ckyI, b.ckyI);
+        return c != 0 ? c : Long.compareUnsigned(a.ckyR, b.ckyR);
+    }
+
+    /** The twin that stays instead of {@code sa}, if one does. */
+    Optional<IsakmpSa> outranking(IsakmpSa sa) {
+        return twins(sa).filter(o -> rank(o, sa) < 0).findFirst();
+    }
+
+    /** {@code sa} just came up: it goes if it is a duplicate, else the twins it outranks go (with their IPsec SAs). */
+    private void settleTwins(IsakmpSa sa, List<Action> out) {
+        List<IsakmpSa> losers = sa.duplicate ? List.of(sa) : twins(sa).filter(o -> rank(sa, o) < 0).toList();
+        for (IsakmpSa loser : losers) {
+            IsakmpSa keeper = loser == sa ? outranking(sa).orElseThrow() : sa;
+            if (loser != sa) {
+                trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + loser.id() + " with " + loser.peer.name()
+                        + " duplicates " + keeper.id() + " (both ends initiated): deleting it");
+            }
+            loser.delete(Failure.of(Failure.Kind.REPLACED, "duplicate of ISAKMP SA " + keeper.id() + " (both ends initiated)"), out);
         }
     }
 
@@ -426,16 +549,95 @@ public final class V1Engine {
      */
     void initialContact(IsakmpSa sa, List<Action> out) {
         for (IsakmpSa other : List.copyOf(sas.values())) {
-            if (other != sa && other.establishedAt < sa.createdAt && other.remote.getAddress().equals(sa.remote.getAddress())
-                    && other.peer.name().equals(sa.peer.name())) {
+            if (other != sa && other.establishedAt < sa.createdAt && samePeer(sa, other)) {
                 trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "INITIAL-CONTACT from " + sa.peer.name() + ": dropping ISAKMP SA " + other.id());
                 other.close(out, Failure.of(Failure.Kind.REPLACED, "peer sent INITIAL-CONTACT"));
             }
         }
     }
 
+    /**
+     * Whether {@code other} is an earlier SA of the peer that authenticated {@code sa}: the same
+     * configured peer at the same address; for a dynamic peer, an instance of the same template
+     * that the same identity authenticated, from whatever address (a new lease, a NAT rebinding).
+     */
+    private boolean samePeer(IsakmpSa sa, IsakmpSa other) {
+        if (isDynamic(sa)) {
+            return sa.peerIdentity != null && sa.peerIdentity.equals(other.peerIdentity)
+                    && DynamicPeers.templateName(other.peer.name()).equals(DynamicPeers.templateName(sa.peer.name()));
+        }
+        return other.remote.getAddress().equals(sa.remote.getAddress()) && other.peer.name().equals(sa.peer.name());
+    }
+
+    /** The SAs of {@code name}: those it started, and those carrying an IPsec SA of it (a dynamic peer's further pairs). */
     private List<IsakmpSa> sessionsOf(String name) {
-        return sas.values().stream().filter(s -> s.peer.name().equals(name)).toList();
+        return sas.values().stream().filter(s -> s.peer.name().equals(name) || s.announced.contains(name)).toList();
+    }
+
+    /** The configured template of a dynamic peer's instance name; empty for configured peers and other names. */
+    private Optional<PeerConfig> templateOf(String name) {
+        if (peers.containsKey(name)) {
+            return Optional.empty();
+        }
+        return DynamicPeers.templateName(name).map(peers::get).filter(DynamicPeers::isTemplate);
+    }
+
+    /** Whether {@code sa} is a dynamic peer's (its peer an instance of a template). */
+    boolean isDynamic(IsakmpSa sa) { return templateOf(sa.peer.name()).isPresent(); }
+
+    /**
+     * The terms whose IPsec SAs {@code sa} may carry: its peer; for a dynamic peer, the instances at
+     * its address of every template with the same phase-1 settings (one per allowed proxy pair).
+     */
+    private List<PeerConfig> termsOf(IsakmpSa sa) {
+        Optional<PeerConfig> template = templateOf(sa.peer.name());
+        if (template.isEmpty()) {
+            return List.of(sa.peer);
+        }
+        String where = DynamicPeers.where(sa.peer.name()).orElseThrow();
+        List<PeerConfig> terms = new ArrayList<>(List.of(sa.peer));
+        peers.values().stream().filter(t -> t != template.get() && DynamicPeers.isTemplate(t) && sameIsakmpSa(t, template.get()))
+                .forEach(t -> terms.add(DynamicPeers.instance(t, where, sa.peer.remoteAddress())));
+        return terms;
+    }
+
+    /** Templates that answer with the same phase-1 settings: one profile's allowed proxy pairs. */
+    private static boolean sameIsakmpSa(PeerConfig a, PeerConfig b) {
+        return a.localAddress().equals(b.localAddress()) && a.remoteAddress().equals(b.remoteAddress())
+                && java.util.Objects.equals(a.localId(), b.localId()) && java.util.Objects.equals(a.remoteId(), b.remoteId())
+                && a.authenticator().equals(b.authenticator()) && a.ikeProposals().equals(b.ikeProposals())
+                && a.exchange() == b.exchange() && a.dpd().equals(b.dpd()) && a.natTraversal() == b.natTraversal();
+    }
+
+    /**
+     * The term whose selectors contain the proposed proxy IDs (both within one pair, never halves
+     * of two), as {@code ChildCreate.termFor} picks one for IKEv2; empty when none does.
+     */
+    Optional<PeerConfig> termFor(IsakmpSa sa, TrafficSelector local, TrafficSelector remote) {
+        return termsOf(sa).stream().filter(t -> covered(t.localSelectors(), local) && covered(t.remoteSelectors(), remote)).findFirst();
+    }
+
+    private static boolean covered(List<TrafficSelector> configured, TrafficSelector proposed) {
+        return configured.isEmpty() || configured.stream().anyMatch(c -> c.contains(proposed));
+    }
+
+    /** What the proxy IDs of {@code sa} may be, for a refusal's words. */
+    String configuredProxyIds(IsakmpSa sa) {
+        return ", configured " + termsOf(sa).stream().map(t -> t.remoteSelectors() + " <-> " + t.localSelectors()).toList();
+    }
+
+    /**
+     * A quick mode of a dynamic peer was refused (its proxy IDs fit no allowed proxy pair, its
+     * proposals no IPsec proposal) and the peer has no IPsec SA: its ISAKMP SA has nothing to
+     * carry and is deleted, with the refusal as the reason the gateway shows.
+     */
+    void quickModeFailed(IsakmpSa sa, QuickMode q, Failure failure, List<Action> out) {
+        if (!isDynamic(sa) || !sa.children.isEmpty() || sa.state != IsakmpSa.State.ESTABLISHED
+                || failure.kind() == Failure.Kind.NO_RESPONSE) {
+            return;
+        }
+        trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "dynamic peer refused: " + failure.words() + " (" + sa.peer.name() + ")");
+        sa.delete(failure, out);
     }
 
     /** Per-SA containment: a bug in one SA's handling closes that SA only. */

@@ -52,7 +52,7 @@ class StrongSwanInteropTest {
             gwa.send("delete-ike");
             String down = gwa.await("DOWN", 10);
             assertNotNull(down, gwa::transcript);
-            assertTrue(down.contains("deleted by operator"), down);
+            assertTrue(down.contains("deleted: by operator"), down);
             assertTrue(waitGone(), Harness::sas);
         }
     }
@@ -70,7 +70,7 @@ class StrongSwanInteropTest {
             Harness.script("strongswan-peer.sh", "terminate", "gw-b");
             String down = gwa.await("DOWN", 10);
             assertNotNull(down, gwa::transcript);
-            assertTrue(down.contains("deleted by peer"), down);
+            assertTrue(down.contains("deleted by the peer"), down);
             assertNotNull(gwa.await("DELETE", 1), gwa::transcript);
         }
     }
@@ -123,7 +123,7 @@ class StrongSwanInteropTest {
             assertNotNull(up, gwa::transcript);
             String down = gwa.await("DOWN", 10);
             assertNotNull(down, gwa::transcript);
-            assertTrue(down.contains("replaced by rekey"), down);
+            assertTrue(down.contains("replaced: rekeyed"), down);
             String after = Harness.sas();
             assertTrue(after.contains("ESTABLISHED") && !spis(after).equals(ikeBefore), after);
             assertEquals("INSTALLED", childState(after, second.split(" ")[2]), after);

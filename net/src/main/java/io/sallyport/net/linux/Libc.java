@@ -81,6 +81,11 @@ final class Libc {
     static final int SOCK_NONBLOCK = 0x800;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int IPPROTO_ESP = 50;
+    /** A raw IPv4 socket of this protocol sends whole packets (IP_HDRINCL implied) and receives nothing. */
+    static final int IPPROTO_RAW = 255;
+    static final int IPPROTO_IP = 0;
+    /** {@code getsockopt(IPPROTO_IP, IP_MTU)}: the path MTU of a connected socket's route. */
+    static final int IP_MTU = 14;
     static final int MSG_DONTWAIT = 0x40;
 
     static final short POLLIN = 0x1;
@@ -167,6 +172,10 @@ final class Libc {
             ERRNO, HEAP);
     static final MethodHandle SETSOCKOPT = handle("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+    static final MethodHandle GETSOCKOPT = handle("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
+    static final MethodHandle CONNECT = handle("connect",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
     static final MethodHandle GETSOCKNAME = handle("getsockname",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
     static final MethodHandle SETNS = handle("setns",

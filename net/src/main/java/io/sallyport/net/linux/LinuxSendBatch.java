@@ -35,6 +35,12 @@ final class LinuxSendBatch implements SendBatch {
     private final MemorySegment data = arena.allocate((long) SLOT * CAPACITY, 16);
     private final MemorySegment state = Libc.newCallState(arena);
     private final int[] lengths = new int[CAPACITY];
+    /** Each queued datagram's destination, for the one the host refuses as too long (EMSGSIZE). */
+    private final InetSocketAddress[] destinationAt = new InetSocketAddress[CAPACITY];
+    /** Whether datagrams are whole IPv4 packets (IPPROTO_RAW): their ID is left 0 for the kernel to choose. */
+    private final boolean ipHeader;
+    /** Where a refused datagram is copied back to the heap to be sent again another way; made on first use. */
+    private byte[] tooLong;
     private final boolean ipv6;
     /** UDP GSO: one message per run of equal datagrams, each with its UDP_SEGMENT control message. */
     private boolean gso;
@@ -53,6 +59,7 @@ final class LinuxSendBatch implements SendBatch {
         this.port = port;
         this.ipv6 = port.localAddress().getAddress() instanceof Inet6Address;
         this.gso = port.segmentationOffload();
+        this.ipHeader = port.takesIpHeader();
         this.runMessages = gso ? arena.allocate((long) MSGHDR * CAPACITY, 8) : null;
         this.controls = gso ? arena.allocate((long) Libc.CMSG_SPACE_INT * CAPACITY, 8) : null;
         for (int i = 0; gso && i < CAPACITY; i++) {
@@ -81,6 +88,11 @@ final class LinuxSendBatch implements SendBatch {
         }
         final int i = count;
         MemorySegment.copy(buf, off, data, ValueLayout.JAVA_BYTE, (long) i * SLOT, len);
+        if (ipHeader && len >= 20) {
+            // RFC 6864: the kernel picks the IPv4 ID per source, destination and protocol, unique across our SAs.
+            data.set(ValueLayout.JAVA_SHORT_UNALIGNED, (long) i * SLOT + 4, (short) 0);
+        }
+        destinationAt[i] = destination;
         iovecs.set(ValueLayout.JAVA_LONG, (long) i * IOVEC + 8, len);
         final MemorySegment name = names.asSlice((long) i * Libc.SOCKADDR_IN6_SIZE, Libc.SOCKADDR_IN6_SIZE);
         if (destination.equals(lastDestination) && i > 0) {
@@ -136,13 +148,23 @@ final class LinuxSendBatch implements SendBatch {
                 // This kernel or route will not segment the run (no checksum offload, MTU): one datagram each, from now on.
                 gso = false;
                 send(messages, runStart[sent], runStart[sent] + runs[sent], null);
-            } else {
+            } else if (!(runs == null && errno == Libc.EMSGSIZE && resendTooLong(sent))) {
+                // (A datagram the port sent another way, as fragments, was counted as it sent them.)
                 for (int d = 0; d < (runs == null ? 1 : runs[sent]); d++) {
                     port.counters.failed(Libc.sendFailure(errno), errno);
                 }
             }
             sent++;
         }
+    }
+
+    /** Datagram {@code i}, refused as longer than its route's MTU, given to the port to send another way. */
+    private boolean resendTooLong(final int i) {
+        if (tooLong == null) {
+            tooLong = new byte[SLOT];
+        }
+        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, (long) i * SLOT, tooLong, 0, lengths[i]);
+        return port.sendTooLong(tooLong, 0, lengths[i], destinationAt[i]);
     }
 
     private void countSent(final int first, final int datagrams) {

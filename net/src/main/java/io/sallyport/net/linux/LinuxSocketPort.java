@@ -34,6 +34,8 @@ abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permit
     private InetSocketAddress lastSource;
     private InetSocketAddress lastDestination;
     private int destLen;
+    /** SO_MARK, once {@link #mark} set it (0: none): what the port sends is routed by it. */
+    protected int mark;
 
     LinuxSocketPort(final NativeFd fd, final InetSocketAddress local) {
         this.fd = fd;
@@ -58,6 +60,7 @@ abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permit
                 throw new io.sallyport.net.HostNetworkException(Libc.describe("setsockopt(SOL_SOCKET, SO_MARK, " + mark
                         + ") on " + local, Libc.errno(state)));
             }
+            this.mark = mark;
         } catch (final RuntimeException e) {
             throw e;
         } catch (final Throwable t) {
@@ -103,9 +106,23 @@ abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permit
         return lastSource;
     }
 
+    /**
+     * Sends {@code buf[off, off + len)}. A whole IPv4 packet ({@link #takesIpHeader}) leaves with
+     * its ID zeroed in {@code buf} first: the kernel then picks it (RFC 6864: unique per source,
+     * destination and protocol, which counters of our own per SA are not).
+     */
     @Override
     public final boolean send(final byte[] buf, final int off, final int len, final InetSocketAddress destination) {
         Objects.checkFromIndexSize(off, len, buf.length);
+        if (len >= 20 && takesIpHeader()) {
+            buf[off + 4] = 0;
+            buf[off + 5] = 0;
+        }
+        return sendAsIs(buf, off, len, destination);
+    }
+
+    /** {@link #send} without touching the datagram. */
+    protected final boolean sendAsIs(final byte[] buf, final int off, final int len, final InetSocketAddress destination) {
         if (!destination.equals(lastDestination)) {
             if (destination.isUnresolved()
                     || (destination.getAddress() instanceof Inet6Address) != (local.getAddress() instanceof Inet6Address)) {
@@ -128,7 +145,18 @@ abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permit
             return true;
         }
         final int errno = n < 0 ? Libc.errno(fd.sendState) : 0;
+        if (errno == Libc.EMSGSIZE && sendTooLong(buf, off, len, destination)) {
+            return true;
+        }
         counters.failed(Libc.sendFailure(errno), errno);
+        return false;
+    }
+
+    /**
+     * A datagram the host refused as longer than the route's MTU (EMSGSIZE), once more: true when
+     * the port sent it another way (counted then), false to count it as dropped. The default: false.
+     */
+    protected boolean sendTooLong(final byte[] buf, final int off, final int len, final InetSocketAddress destination) {
         return false;
     }
 

@@ -208,6 +208,109 @@ class LinuxAdaptersRootTest {
         }
     }
 
+    /** An ESP packet in an IPv4 header with the given ToS, flags word (DF) and TTL; ID and checksum left 0. */
+    private static byte[] espPacket(final int tos, final int flags, final int ttl, final int espLength) {
+        final byte[] esp = new byte[espLength];
+        for (int i = 0; i < esp.length; i++) {
+            esp[i] = (byte) (i * 7);
+        }
+        final byte[] p = TestPackets.ipv4(LOCAL, FAR, TestPackets.PROTO_ESP, esp);
+        p[1] = (byte) tos;
+        p[6] = (byte) (flags >>> 8);
+        p[8] = (byte) ttl;
+        p[10] = 0;
+        p[11] = 0;
+        return p;
+    }
+
+    /** The RFC 1071 sum over an IPv4 header: 0xffff when its checksum is right. */
+    private static int headerSum(final byte[] p) {
+        int sum = 0;
+        for (int i = 0; i < (p[0] & 0x0f) * 4; i += 2) {
+            sum += TestPackets.u16(p, i);
+        }
+        while (sum > 0xffff) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return sum;
+    }
+
+    @Test
+    @DisplayName("an IPPROTO_RAW sender puts our outer header on the wire (ToS, DF, TTL), the kernel the ID and checksum")
+    void shouldSendWholeIpv4PacketsFromAHeaderSender() {
+        try (LinuxTun tun = openTun("sptest2");
+             LinuxRawEspPort sender = NetNamespace.call(ns.name, () -> LinuxRawEspPort.openHeaderSender(LOCAL))) {
+            assertTrue(sender.takesIpHeader());
+            final byte[] packet = espPacket(0x28, 0x4000, 33, 40);
+            final io.sallyport.net.SendBatch batch = sender.newSendBatch();
+            assertTrue(batch.add(packet, 0, packet.length, new InetSocketAddress(FAR, 0)));
+            assertEquals(1, batch.flush());
+            final byte[] out = readIpv4(tun, TestPackets.PROTO_ESP);
+            assertEquals(packet.length, out.length);
+            assertEquals(0x28, out[1] & 0xff, "ToS");
+            assertEquals(0x4000, TestPackets.u16(out, 6), "DF, no fragment offset");
+            assertEquals(33, out[8] & 0xff, "TTL");
+            assertEquals(0xffff, headerSum(out), "header checksum");
+            assertArrayEquals(LOCAL.getAddress(), Arrays.copyOfRange(out, 12, 16));
+            assertArrayEquals(Arrays.copyOfRange(packet, 20, packet.length), Arrays.copyOfRange(out, 20, out.length));
+            // Without DF the kernel chooses the ID (with DF, RFC 6864's atomic datagram, it may leave 0).
+            final byte[] noDf = espPacket(0, 0, 64, 40);
+            noDf[4] = 0x12;
+            assertTrue(sender.send(noDf, 0, noDf.length, new InetSocketAddress(FAR, 0)));
+            final byte[] second = readIpv4(tun, TestPackets.PROTO_ESP);
+            assertEquals(0, TestPackets.u16(second, 6), "no DF");
+            assertTrue(TestPackets.u16(second, 4) != 0, "the kernel chose an ID");
+            assertEquals(0xffff, headerSum(second), "header checksum");
+            assertEquals(2, sender.counters().get(PortCounter.PACKETS_SENT));
+            assertFalse(sender.awaitReadable(0), "an IPPROTO_RAW socket is given nothing");
+        }
+    }
+
+    @Test
+    @DisplayName("a whole packet longer than the link MTU leaves fragmented without DF (TTL and ToS kept) and is dropped with DF")
+    void shouldFragmentWhatTheHeaderSenderCannotSendWhole() {
+        try (LinuxTun tun = openTun("sptest3");
+             LinuxRawEspPort sender = NetNamespace.call(ns.name, () -> LinuxRawEspPort.openHeaderSender(LOCAL))) {
+            // The device's MTU is 1400: 1800 bytes fit a send batch's slot, 3000 go by sendto.
+            for (final int length : new int[] {1800, 3000}) {
+                final byte[] packet = espPacket(0x10, 0, 20, length - 20);
+                final io.sallyport.net.SendBatch batch = sender.newSendBatch();
+                assertTrue(batch.add(packet, 0, packet.length, new InetSocketAddress(FAR, 0)));
+                batch.flush();
+                final byte[] payload = new byte[length - 20];
+                int id = -1;
+                int got = 0;
+                boolean last = false;
+                while (!last) {
+                    final byte[] frag = readIpv4(tun, TestPackets.PROTO_ESP);
+                    assertTrue(frag.length <= 1400, "fragment of " + frag.length);
+                    assertEquals(0x10, frag[1] & 0xff, "ToS");
+                    assertEquals(20, frag[8] & 0xff, "TTL");
+                    assertEquals(0xffff, headerSum(frag));
+                    final int word = TestPackets.u16(frag, 6);
+                    assertEquals(0, word & 0x4000, "no DF on a fragment");
+                    if (id < 0) {
+                        id = TestPackets.u16(frag, 4);
+                    }
+                    assertEquals(id, TestPackets.u16(frag, 4), "one ID for every fragment");
+                    final int at = (word & 0x1fff) * 8;
+                    System.arraycopy(frag, 20, payload, at, frag.length - 20);
+                    got += frag.length - 20;
+                    last = (word & 0x2000) == 0;
+                }
+                assertEquals(length - 20, got, "every fragment of " + length);
+                assertArrayEquals(Arrays.copyOfRange(packet, 20, length), payload);
+            }
+            assertEquals(0, sender.counters().get(PortCounter.SEND_DROPPED_UNROUTABLE));
+
+            final byte[] df = espPacket(0, 0x4000, 64, 1780);
+            final io.sallyport.net.SendBatch batch = sender.newSendBatch();
+            batch.add(df, 0, df.length, new InetSocketAddress(FAR, 0));
+            batch.flush();
+            assertEquals(1, sender.counters().get(PortCounter.SEND_DROPPED_UNROUTABLE), "DF: dropped, counted");
+        }
+    }
+
     private static InetAddress parse(final String literal) {
         try {
             return InetAddress.getByName(literal);

@@ -11,8 +11,10 @@ import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.ConfigText;
 import io.sallyport.config.Node;
 import io.sallyport.config.Node.PathElement;
+import io.sallyport.config.Secrets;
 import io.sallyport.config.check.CheckResult;
 import io.sallyport.config.check.Diagnostic;
+import io.sallyport.config.store.CommitClient;
 import io.sallyport.config.store.ConfigDiff;
 import io.sallyport.config.store.ConfigStore;
 import io.sallyport.remote.Audit;
@@ -39,6 +41,8 @@ final class ConfigurationRpcs {
     private final RemoteUser user;
     private final int session;
     private final ConfigLock lock;
+    /** {@code <open-configuration><private/>}: this session's own candidate, until closed. */
+    private Optional<PrivateDatabase> privateDatabase = Optional.empty();
 
     ConfigurationRpcs(Path stateDir, RemoteUser user, int session, ConfigLock lock) {
         this.stateDir = stateDir;
@@ -47,11 +51,9 @@ final class ConfigurationRpcs {
         this.lock = lock;
     }
 
-    /** Reading the configuration shows its secrets: super-user only (see LoginClass). */
-    Optional<RpcError> mayRead() {
-        return user.loginClass() == LoginClass.SUPER_USER ? Optional.empty()
-                : Optional.of(RpcError.application("access-denied",
-                        "permission denied: login class " + user.loginClass().keyword() + " may not view the configuration"));
+    /** The configuration as this user may see it: secrets {@code /* SECRET-DATA *}{@code /} without the {@code secret} permission. */
+    private Node shown(Node tree) {
+        return user.loginClass().seesSecrets() ? tree : Secrets.masked(tree);
     }
 
     Optional<RpcError> mayWrite() {
@@ -67,13 +69,60 @@ final class ConfigurationRpcs {
         return ConfigStore.open(stateDir, Clock.systemUTC());
     }
 
+    /** The candidate this session edits: its private database's when it opened one, else the shared one. */
+    private Node candidate() throws IOException {
+        return privateDatabase.isPresent() ? privateDatabase.get().candidate() : store().candidate();
+    }
+
+    private void setCandidate(Node tree) throws IOException {
+        if (privateDatabase.isPresent()) {
+            privateDatabase.get().setCandidate(tree);
+        } else {
+            store().setCandidate(tree);
+        }
+    }
+
+    // ---------------------------------------------------------------- private databases
+
+    /**
+     * {@code <open-configuration><private/>}: Junos answers with the warning that uncommitted
+     * changes will be discarded on exit; refused while another session holds the configuration
+     * (exclusively, or the NETCONF lock) or the shared candidate has uncommitted changes.
+     */
+    RpcReply openPrivate() throws IOException {
+        if (privateDatabase.isPresent()) return warnDiscarded();
+        Optional<RpcError> refused = mayWrite();
+        if (refused.isPresent()) return RpcReply.error(refused.get());
+        return switch (PrivateDatabase.open(stateDir, user.name())) {
+            case PrivateDatabase.Result.Opened o -> {
+                privateDatabase = Optional.of(o.database());
+                yield warnDiscarded();
+            }
+            case PrivateDatabase.Result.Refused r -> RpcReply.error(RpcError.protocol("operation-failed", r.message()));
+        };
+    }
+
+    private static RpcReply warnDiscarded() {
+        return new RpcReply("<ok/>\n", List.of(RpcError.warning(null, null, "uncommitted changes will be discarded on exit")));
+    }
+
+    /** Whether this session has a private database open. */
+    boolean inPrivate() { return privateDatabase.isPresent(); }
+
+    /** {@code close-configuration} or the session's end: the private database and its uncommitted changes go. */
+    void closePrivate() throws IOException {
+        if (privateDatabase.isEmpty()) return;
+        privateDatabase.get().close();
+        privateDatabase = Optional.empty();
+    }
+
     // ---------------------------------------------------------------- reading
 
     /** Junos {@code get-configuration}: {@code database}, {@code format} and a {@code <configuration>} filter. */
     RpcReply getConfiguration(Element rpc) throws IOException {
         if (rpc.getAttribute("compare").equals("rollback")) return compare(rpc.getAttribute("rollback"));
         String database = rpc.getAttribute("database");
-        Node tree = database.equals("candidate") ? store().candidate() : store().active();
+        Node tree = database.equals("candidate") ? candidate() : store().active();
         List<PathElement> level;
         try {
             level = filterLevel(SafeXml.child(rpc, "configuration"));
@@ -85,9 +134,9 @@ final class ConfigurationRpcs {
         return switch (format) {
             case "text" -> RpcReply.of("<configuration-text>\n" + SafeXml.escape(text(display, tree, level)) + "</configuration-text>\n");
             case "set" -> RpcReply.of("<configuration-set>\n"
-                    + SafeXml.escape(display.render(tree, level, Pipeline.Display.SET)) + "</configuration-set>\n");
-            case "json" -> RpcReply.of(SafeXml.escape(display.render(tree, level, Pipeline.Display.JSON)));
-            case "xml" -> RpcReply.of(display.render(tree, level, Pipeline.Display.XML));
+                    + SafeXml.escape(display.render(shown(tree), level, Pipeline.Display.SET)) + "</configuration-set>\n");
+            case "json" -> RpcReply.of(SafeXml.escape(display.render(shown(tree), level, Pipeline.Display.JSON)));
+            case "xml" -> RpcReply.of(display.render(shown(tree), level, Pipeline.Display.XML));
             default -> RpcReply.error(RpcError.protocol("bad-attribute", "invalid format '" + format
                     + "': expected text, set, xml or json"));
         };
@@ -111,27 +160,52 @@ final class ConfigurationRpcs {
         } catch (IllegalArgumentException e) {
             return RpcReply.error(RpcError.application("invalid-value", e.getMessage()));
         }
-        String diff = ConfigDiff.diff(from, store.candidate());
+        String diff = ConfigDiff.diff(shown(from), shown(candidate()));
         return RpcReply.of("<configuration-information>\n<configuration-output>\n" + SafeXml.escape(diff)
                 + "</configuration-output>\n</configuration-information>\n");
     }
 
-    /** The curly-brace text of {@code level}, wrapped in its ancestors as Junos prints a filtered configuration. */
-    private static String text(StoreSession display, Node tree, List<PathElement> level) {
-        if (level.isEmpty()) return ConfigPrinter.braces(tree);
+    /**
+     * The curly-brace text of {@code level}, wrapped in its ancestors as Junos prints a filtered
+     * configuration; masked after the set form is read back, since a mask does not read back.
+     */
+    private String text(StoreSession display, Node tree, List<PathElement> level) {
+        if (level.isEmpty()) return ConfigPrinter.braces(shown(tree));
         try {
             Node pruned = ConfigText.parse(display.render(tree, level, Pipeline.Display.SET));
-            return ConfigPrinter.braces(pruned);
+            return ConfigPrinter.braces(shown(pruned));
         } catch (ConfigSyntaxException e) {
             throw new IllegalStateException("the store printed what it cannot read back: " + e.getMessage(), e);
         }
+    }
+
+    private static final java.time.format.DateTimeFormatter COMMIT_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * Junos {@code get-commit-information} ({@code show system commit}): one {@code <commit-history>}
+     * per stored commit, newest first, with its user, client ({@code cli}, {@code netconf},
+     * {@code other}), time and comment ({@code <log>}).
+     */
+    RpcReply commitInformation() throws IOException {
+        StringBuilder sb = new StringBuilder("<commit-information>\n");
+        for (ConfigStore.CommitInfo c : store().history()) {
+            sb.append("<commit-history>\n<sequence-number>").append(c.rollback()).append("</sequence-number>\n")
+                    .append("<user>").append(SafeXml.escape(c.user())).append("</user>\n")
+                    .append("<client>").append(c.client().keyword()).append("</client>\n")
+                    .append("<date-time junos:seconds=\"").append(c.time().getEpochSecond()).append("\">")
+                    .append(COMMIT_TIME.format(c.time())).append("</date-time>\n");
+            c.comment().ifPresent(log -> sb.append("<log>").append(SafeXml.escape(log)).append("</log>\n"));
+            sb.append("</commit-history>\n");
+        }
+        return RpcReply.of(sb.append("</commit-information>\n").toString());
     }
 
     /** Base {@code get-config}: {@code <source>} running or candidate, an optional subtree filter. */
     RpcReply getConfig(Element rpc) throws IOException {
         Optional<String> source = datastore(SafeXml.child(rpc, "source"));
         if (source.isEmpty()) return RpcReply.error(RpcError.protocol("missing-element", "get-config needs <source>"));
-        Node tree = source.get().equals("candidate") ? store().candidate() : store().active();
+        Node tree = source.get().equals("candidate") ? candidate() : store().active();
         Element filter = SafeXml.child(rpc, "filter");
         List<PathElement> level;
         try {
@@ -139,7 +213,7 @@ final class ConfigurationRpcs {
         } catch (ConfigSyntaxException e) {
             return RpcReply.error(RpcError.application("invalid-value", e.detail()));
         }
-        String xml = StoreSession.open(stateDir, user.name()).render(tree, level, Pipeline.Display.XML);
+        String xml = StoreSession.open(stateDir, user.name()).render(shown(tree), level, Pipeline.Display.XML);
         return RpcReply.of("<data>\n" + xml + "</data>\n");
     }
 
@@ -171,12 +245,12 @@ final class ConfigurationRpcs {
         if (refused.isPresent()) return RpcReply.error(refused.get());
         String action = rpc.getAttribute("action").isEmpty() ? "merge" : rpc.getAttribute("action");
         String format = rpc.getAttribute("format").isEmpty() ? "xml" : rpc.getAttribute("format");
-        ConfigStore store = store();
+        Node current = candidate();
         Node loaded;
         try {
             loaded = switch (action) {
-                case "set" -> ConfigText.applySetCommands(store.candidate(), content(rpc, "configuration-set"));
-                case "merge", "replace" -> merge(store.candidate(), rpc, format, action);
+                case "set" -> ConfigText.applySetCommands(current, content(rpc, "configuration-set"));
+                case "merge", "replace" -> merge(current, rpc, format, action);
                 case "override", "update" -> merge(Node.root(), rpc, format, action);
                 default -> throw new ConfigSyntaxException("invalid action '" + action
                         + "': expected merge, override, replace, update or set", 0, 0, List.of());
@@ -185,7 +259,7 @@ final class ConfigurationRpcs {
             return new RpcReply("<load-configuration-results>\n<load-error-count>1</load-error-count>\n</load-configuration-results>\n",
                     List.of(new RpcError("protocol", "operation-failed", "error", e.editPath(), null, e.getMessage())));
         }
-        store.setCandidate(loaded);
+        setCandidate(loaded);
         return RpcReply.of("<load-configuration-results>\n<load-success/>\n</load-configuration-results>\n");
     }
 
@@ -231,9 +305,8 @@ final class ConfigurationRpcs {
         String operation = Optional.ofNullable(SafeXml.text(rpc, "default-operation")).orElse("merge");
         Element config = SafeXml.child(rpc, "config");
         Element configText = SafeXml.child(rpc, "config-text");
-        ConfigStore store = store();
         try {
-            Node base = operation.equals("replace") ? Node.root() : store.candidate();
+            Node base = operation.equals("replace") ? Node.root() : candidate();
             Node edited;
             if (config != null) {
                 Element configuration = SafeXml.child(config, "configuration");
@@ -245,7 +318,7 @@ final class ConfigurationRpcs {
             } else {
                 return RpcReply.error(RpcError.protocol("missing-element", "edit-config needs <config>"));
             }
-            store.setCandidate(edited);
+            setCandidate(edited);
             return RpcReply.ok();
         } catch (ConfigSyntaxException e) {
             return RpcReply.error(new RpcError("application", "invalid-value", "error", e.editPath(), null, e.getMessage()));
@@ -255,14 +328,18 @@ final class ConfigurationRpcs {
     RpcReply discardChanges() throws IOException {
         Optional<RpcError> refused = mayWrite();
         if (refused.isPresent()) return RpcReply.error(refused.get());
-        ConfigStore store = store();
-        store.setCandidate(store.active());
+        if (privateDatabase.isPresent()) {
+            privateDatabase.get().discard();
+        } else {
+            ConfigStore store = store();
+            store.setCandidate(store.active());
+        }
         return RpcReply.ok();
     }
 
     /** Base {@code validate}: the commit checks on the candidate. */
     RpcReply validate() throws IOException {
-        CheckResult r = store().check();
+        CheckResult r = privateDatabase.isPresent() ? privateDatabase.get().check() : store().check();
         return r.succeeded() ? new RpcReply("<ok/>\n", warnings(r)) : new RpcReply("", errors(r));
     }
 
@@ -275,7 +352,7 @@ final class ConfigurationRpcs {
     RpcReply commitConfiguration(Element rpc) throws IOException {
         if (SafeXml.child(rpc, "check") != null) {
             ConfigStore store = store();
-            CheckResult r = store.check();
+            CheckResult r = privateDatabase.isPresent() ? privateDatabase.get().check() : store.check();
             if (!r.succeeded()) return new RpcReply("", errors(r));
             store.confirm();
             return new RpcReply(results("<commit-check-success/>\n"), warnings(r));
@@ -312,9 +389,10 @@ final class ConfigurationRpcs {
     private Optional<RpcReply> commit(Optional<String> comment, Optional<Duration> confirmWithin) throws IOException {
         Optional<RpcError> refused = mayWrite();
         if (refused.isPresent()) return Optional.of(RpcReply.error(refused.get()));
+        if (privateDatabase.isPresent()) return commitPrivate(comment, confirmWithin);
         ConfigStore store = store();
         var before = store.active();
-        ConfigStore.CommitOutcome outcome = store.commit(user.name(), comment);
+        ConfigStore.CommitOutcome outcome = store.commit(user.name(), CommitClient.NETCONF, comment);
         Audit.commit(user.name(), user.source(), outcome.committed(), "netconf" + comment.map(c -> ", log \"" + c + "\"").orElse("")
                 + confirmWithin.map(d -> ", confirmed within " + d.toSeconds() + " s").orElse(""));
         if (!outcome.committed()) return Optional.of(new RpcReply("", errors(outcome.check())));
@@ -322,11 +400,43 @@ final class ConfigurationRpcs {
         if (confirmWithin.isPresent()) {
             store.confirmWithin(confirmWithin.get(), before);
         }
+        return reload();
+    }
+
+    /** A running daemon applies what was committed; a warning when it could not. */
+    private Optional<RpcReply> reload() {
         if (new DaemonLink(stateDir).execute(DaemonLink.RELOAD) instanceof DaemonLink.Answer.Reply r && !r.reply().ok()) {
             return Optional.of(new RpcReply(results("<commit-success/>\n"), List.of(
                     RpcError.warning(null, null, "the daemon did not apply the commit: " + r.reply().text().strip()))));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The private database's commit: merged onto others' commits; each statement both changed is
+     * an error at {@code [edit]} naming it, then {@code configuration database modified}, and
+     * nothing is committed.
+     */
+    private Optional<RpcReply> commitPrivate(Optional<String> comment, Optional<Duration> confirmWithin) throws IOException {
+        PrivateDatabase.Commit outcome = privateDatabase.orElseThrow().commit(user.name(), comment, confirmWithin);
+        Audit.commit(user.name(), user.source(), outcome instanceof PrivateDatabase.Commit.Done, "netconf private"
+                + comment.map(c -> ", log \"" + c + "\"").orElse("")
+                + confirmWithin.map(d -> ", confirmed within " + d.toSeconds() + " s").orElse(""));
+        return switch (outcome) {
+            case PrivateDatabase.Commit.Done d -> reload();
+            case PrivateDatabase.Commit.Refused r -> Optional.of(new RpcReply("", errors(r.check())));
+            case PrivateDatabase.Commit.Locked l -> Optional.of(RpcReply.error(new RpcError("protocol", "lock-denied", "error",
+                    null, null, "configuration database locked by:\n  " + l.holder())));
+            case PrivateDatabase.Commit.Conflict c -> {
+                List<RpcError> errors = new ArrayList<>();
+                for (String statement : c.statements()) {
+                    errors.add(new RpcError("protocol", "operation-failed", "error", "[edit]", statement,
+                            "modified by another commit since open-configuration private"));
+                }
+                errors.add(new RpcError("protocol", "operation-failed", "error", null, null, "configuration database modified"));
+                yield Optional.of(new RpcReply("", errors));
+            }
+        };
     }
 
     private static String results(String outcome) {

@@ -91,18 +91,19 @@ final class NetconfSession {
 
     private RpcReply dispatch(String operation, Element op) throws IOException {
         return switch (operation) {
-            case "get-configuration" -> configuration.mayRead().map(RpcReply::error).orElseGet(() -> unchecked(() -> configuration.getConfiguration(op)));
-            case "get-config" -> configuration.mayRead().map(RpcReply::error).orElseGet(() -> unchecked(() -> configuration.getConfig(op)));
+            case "get-configuration" -> unchecked(() -> configuration.getConfiguration(op));
+            case "get-config" -> unchecked(() -> configuration.getConfig(op));
             case "load-configuration" -> configuration.loadConfiguration(op);
             case "edit-config" -> configuration.editConfig(op);
             case "commit-configuration" -> configuration.commitConfiguration(op);
             case "commit" -> configuration.commitBase(op);
             case "discard-changes" -> configuration.discardChanges();
             case "validate" -> configuration.validate();
+            case "get-commit-information" -> configuration.commitInformation();
             case "lock", "lock-configuration" -> lock();
             case "unlock", "unlock-configuration" -> unlock();
             case "open-configuration" -> openConfiguration(op);
-            case "close-configuration" -> lock.heldBy(id) ? unlock() : RpcReply.ok();
+            case "close-configuration" -> closeConfiguration();
             case "kill-session" -> RpcReply.error(RpcError.protocol("operation-not-supported", "kill-session is not supported by Sallyport"));
             default -> operational.answer(operation, op).orElseGet(() -> RpcReply.error(new RpcError("protocol",
                     "operation-failed", "error", null, operation, "syntax error, expecting <rpc> operation: unknown RPC '" + operation + "'")));
@@ -136,18 +137,41 @@ final class NetconfSession {
                 : RpcReply.error(RpcError.protocol("operation-failed", "configuration database is not locked by this session"));
     }
 
-    /** {@code open-configuration}: exclusive takes the lock; private and dynamic databases Sallyport does not have. */
+    /**
+     * {@code open-configuration}: {@code <exclusive/>} takes the lock, {@code <private/>} opens this
+     * session's private database; Junos's dynamic and ephemeral databases Sallyport does not have.
+     */
     private RpcReply openConfiguration(Element op) throws IOException {
-        if (SafeXml.child(op, "private") != null || SafeXml.child(op, "dynamic") != null) {
-            return RpcReply.error(RpcError.application("operation-not-supported",
-                    "private and dynamic configuration databases are not supported by Sallyport; use <exclusive/> or lock"));
+        for (String database : List.of("dynamic", "ephemeral", "ephemeral-instance", "batch")) {
+            if (SafeXml.child(op, database) != null) {
+                return RpcReply.error(RpcError.application("operation-not-supported", database
+                        + " configuration databases are not supported by Sallyport; use <private/>, <exclusive/> or lock"));
+            }
+        }
+        if (SafeXml.child(op, "private") != null) {
+            if (user.loginClass() != LoginClass.SUPER_USER) return RpcReply.error(configuration.mayWrite().orElseThrow());
+            return configuration.openPrivate();
         }
         return lock();
     }
 
-    /** The session ended: its lock goes with it. */
+    /** {@code close-configuration}: the private database, or the lock {@code open-configuration <exclusive/>} took. */
+    private RpcReply closeConfiguration() throws IOException {
+        if (configuration.inPrivate()) {
+            configuration.closePrivate();
+            return RpcReply.ok();
+        }
+        return lock.heldBy(id) ? unlock() : RpcReply.ok();
+    }
+
+    /** The session ended: its lock and its private database go with it. */
     void closed() {
         if (lock.unlock(id)) Audit.logout(user.name() + " (released the configuration lock)", user.source());
+        try {
+            configuration.closePrivate();
+        } catch (IOException e) {
+            Audit.logout(user.name() + " (its private database's session entry could not be removed: " + e.getMessage() + ")", user.source());
+        }
     }
 
     private static Outcome reply(Element rpc, RpcReply answer, boolean close) {

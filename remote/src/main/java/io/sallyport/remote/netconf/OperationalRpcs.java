@@ -3,6 +3,7 @@ package io.sallyport.remote.netconf;
 import io.sallyport.remote.SafeXml;
 import io.sallyport.cli.Reply;
 import io.sallyport.cli.Shell;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,8 @@ final class OperationalRpcs {
             case "get-route-engine-information" -> Optional.of(RpcReply.of(facts.routeEngineInformation()));
             case "get-interface-information" -> Optional.of(RpcReply.of(facts.interfaceInformation()));
             case "get-chassis-inventory" -> Optional.of(RpcReply.of(facts.chassisInventory()));
+            case "get-system-memory-information" -> Optional.of(host(HostResources::memory));
+            case "get-system-storage" -> Optional.of(host(HostResources::storage));
             case "get-virtual-chassis-information" -> Optional.of(RpcReply.error(RpcError.application(
                     "operation-not-supported", "virtual chassis is not supported on this platform")));
             default -> {
@@ -51,6 +54,18 @@ final class OperationalRpcs {
                 yield command == null ? Optional.empty() : Optional.of(run(command + arguments(rpc), format(rpc)));
             }
         };
+    }
+
+    private interface HostRead {
+        String read() throws IOException;
+    }
+
+    private static RpcReply host(HostRead read) {
+        try {
+            return RpcReply.of(read.read());
+        } catch (IOException e) {
+            return RpcReply.error(RpcError.application("operation-failed", "cannot read the host's figures: " + e.getMessage()));
+        }
     }
 
     private RpcReply command(Element rpc) {

@@ -93,6 +93,66 @@ class NetconfClientsTest {
     }
 
     @Test
+    void ncclientAsAReadOnlyUserGetsTheConfigurationWithSecretsMasked() throws Exception {
+        var r = python("ncclient", header() + """
+                from ncclient import manager
+                with manager.connect(host="127.0.0.1", port=PORT, username="viewer", password="%s",
+                                     hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=30) as m:
+                    running = m.get_config(source="running", filter=("subtree",
+                        "<configuration><system><login/></system></configuration>")).data_xml
+                    print(running)
+                """.formatted(RemoteFixture.VIEWER_PASSWORD));
+        assertTrue(r.out().contains("<encrypted-password>/* SECRET-DATA */</encrypted-password>"), r.out());
+        assertTrue(!r.out().contains("$6$"), r.out());
+    }
+
+    @Test
+    void pyezPrivateModeCommitsMergedAndRefusesAConflict() throws Exception {
+        var r = python("jnpr.junos", header() + """
+                from jnpr.junos import Device
+                from jnpr.junos.utils.config import Config
+                from jnpr.junos.exception import CommitError
+                mine = Device(host="127.0.0.1", port=PORT, user="admin", password=PASSWORD, gather_facts=False)
+                theirs = Device(host="127.0.0.1", port=PORT, user="admin", password=PASSWORD, gather_facts=False)
+                mine.open()
+                theirs.open()
+                with Config(mine, mode="private") as cu:
+                    cu.load("set system services ssh port 2222", format="set")
+                    print("diff", cu.diff())
+                    shared = theirs.rpc.get_config(options={"database": "candidate", "format": "set"}).text
+                    assert "2222" not in shared, shared
+                    other = Config(theirs)
+                    other.load("set system host-name theirs", format="set")
+                    other.commit(comment="theirs")
+                    cu.commit(comment="merged from private")
+                    cu.load("set system host-name mine", format="set")
+                    other.load("set system host-name theirs-again", format="set")
+                    other.commit()
+                    try:
+                        cu.commit()
+                        sys.exit("a conflicting private commit must fail")
+                    except CommitError as e:
+                        print("conflict", e)
+                print("history-start")
+                print(mine.cli("show system commit", warning=False))
+                print("history-end")
+                mine.close()
+                theirs.close()
+                """);
+        String out = r.out();
+        assertTrue(out.contains("+      port 2222;") || out.contains("port 2222"), out);
+        assertTrue(out.contains("conflict") && out.contains("configuration database modified"), out);
+        String history = out.substring(out.indexOf("history-start"), out.indexOf("history-end"));
+        assertTrue(history.lines().anyMatch(l -> l.matches("\\s*\\d+ +\\S+ \\S+ UTC by admin via netconf")), history);
+        assertTrue(history.contains("merged from private"), history);
+        ConfigStore store = ConfigStore.open(fixture.state, Clock.systemUTC());
+        String active = io.sallyport.config.ConfigPrinter.setCommands(store.active());
+        assertTrue(active.contains("set system host-name theirs-again") && active.contains("ssh port 2222"), active);
+        assertEquals(java.util.List.of(), new io.sallyport.config.store.EditingSessions(fixture.state, Clock.systemUTC()).list(),
+                "the private session is gone with its close-configuration");
+    }
+
+    @Test
     void brokenFramingClosesOnlyThatSessionAndBadPasswordsGetNoSession() throws Exception {
         assumeTrue(RemoteFixture.installed("ssh") && RemoteFixture.installed("sshpass"),
                 "needs Debian's openssh-client and sshpass");

@@ -1,6 +1,7 @@
 package io.sallyport.remote.ssh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -77,6 +78,11 @@ class OpenSshClientTest {
         var clear = RemoteFixture.run(RemoteFixture.with(fixture.sshWithPassword(RemoteFixture.VIEWER_PASSWORD, "viewer"),
                 "clear services ipsec-vpn ike security-associations"));
         assertTrue(clear.err().contains("permission denied"), clear.err());
+        var config = RemoteFixture.run(RemoteFixture.with(fixture.sshWithPassword(RemoteFixture.VIEWER_PASSWORD, "viewer"),
+                "show configuration system login"));
+        assertEquals(0, config.code(), config.err());
+        assertTrue(config.out().contains("encrypted-password /* SECRET-DATA */; ## SECRET-DATA"), config.out());
+        assertFalse(config.out().contains("$6$"), "no password hash for a class without the secret permission:\n" + config.out());
     }
 
     @Test
