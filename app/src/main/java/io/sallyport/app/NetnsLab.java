@@ -53,6 +53,7 @@ final class NetnsLab implements AutoCloseable {
     private final Map<String, Path> stateDirs = new LinkedHashMap<>();
     private final Map<String, List<InetAddress>> addresses = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private NetnsLab(Topology topology, String prefix) throws IOException {
         this.topology = topology;
@@ -129,10 +130,6 @@ final class NetnsLab implements AutoCloseable {
 
     List<String> warnings() {
         return List.copyOf(warnings);
-    }
-
-    String namespaceOf(String node) {
-        return ns(node);
     }
 
     boolean hasNode(String node) {
@@ -340,6 +337,9 @@ final class NetnsLab implements AutoCloseable {
     /** Stops the daemons (SIGTERM: they delete their SAs and stop FRR), then deletes the namespaces and directories. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return; // closed by the shutdown hook and by the command both
+        }
         daemons.values().forEach(Process::destroy);
         for (Process p : daemons.values()) {
             try {
