@@ -585,8 +585,7 @@ public final class Kmd {
         }
 
         private boolean spiInUse(int spi) {
-            return sas.childSpiInUse(spi) || v1.hasChildSpi(spi)
-                    || retiring.stream().anyMatch(r -> r.delete().spiIn() == spi);
+            return sas.childSpiInUse(spi) || v1.hasChildSpi(spi) || retiring.stream().anyMatch(r -> r.delete().spiIn() == spi);
         }
 
         /** {@code delete} goes to the data plane at {@code due} (a rekeyed child's inbound SA lingers until then). */
