@@ -104,6 +104,8 @@ final class LabCommand implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         try (NetnsLab lab = NetnsLab.start(t, netnsPrefix, jar)) {
+            // Ctrl-C ends the JVM without leaving the try: the hook still stops the daemons and removes the namespaces.
+            Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "netns-lab-close"));
             lab.warnings().forEach(w -> out.println("warning: " + w));
             out.print(lab.describe());
             out.flush();

@@ -29,17 +29,17 @@ import java.util.concurrent.TimeUnit;
  * namespace per router and host named PREFIX + node, a veth pair per link (a router end is named
  * after its physical interface, {@code ge-1/0/0} → {@code ge-1_0_0}; a host end {@code eth0}),
  * the routers' {@code family inet} addresses on those devices ({@code lo0}'s on {@code lo}), IP
- * forwarding on, and the Sallyport daemon ({@code sallyport daemon --config}) in each router's
+ * forwarding on, the router's configuration committed into its store and its {@code pki} lines run
+ * there ({@code sallyport cli --state-dir}), then the Sallyport daemon on that store in each router's
  * namespace, which runs FRR for {@code protocols ospf} as it does on any host. Static routes
  * through an address are the host's to carry, so the lab adds them ({@code ip route}), as the
- * in-JVM lab does; a host gets its address and default route. {@code pki} lines run in the
- * router's store before its daemon starts. Nothing joins the namespaces to the host's: their
- * traffic stays in them. {@link #close()} stops the daemons it started (SIGTERM, by PID: they
+ * in-JVM lab does; a host gets its address and default route. Nothing joins the namespaces to
+ * the host's: their traffic stays in them. {@link #close()} stops the daemons it started (SIGTERM, by PID: they
  * delete their SAs at the peer and stop FRR) and deletes the namespaces and the state
  * directories.
  *
- * <p>Not supported (refused at start): units other than 0 of a linked interface (no VLANs),
- * links to interfaces a router has no address on.
+ * <p>Left out, with a warning: addresses of units other than 0 of a linked interface (no VLANs)
+ * and of interfaces no link of the topology joins.
  */
 final class NetnsLab implements AutoCloseable {
     private static final long START_SECONDS = 60;
@@ -53,6 +53,7 @@ final class NetnsLab implements AutoCloseable {
     private final Map<String, Path> stateDirs = new LinkedHashMap<>();
     private final Map<String, List<InetAddress>> addresses = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private NetnsLab(Topology topology, String prefix) throws IOException {
         this.topology = topology;
@@ -129,10 +130,6 @@ final class NetnsLab implements AutoCloseable {
 
     List<String> warnings() {
         return List.copyOf(warnings);
-    }
-
-    String namespaceOf(String node) {
-        return ns(node);
     }
 
     boolean hasNode(String node) {
@@ -250,10 +247,13 @@ final class NetnsLab implements AutoCloseable {
             Path config = root.resolve(r.name().replaceAll("[^A-Za-z0-9-]", "_") + ".conf");
             Files.writeString(config, r.configText(), StandardCharsets.UTF_8);
             stateDirs.put(r.name(), dir);
-            pki(r, dir, jar);
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder("ip", "netns", "exec", ns(r.name()), java, "-jar", jar.toString(), "daemon",
-                    "--config", config.toString(), "--state-dir", dir.toString())
+            // The configuration first (a certificate is loaded into a CA profile it names), then the pki lines.
+            cli(r, dir, jar, "configure; load override " + config + "; commit and-quit", r.line());
+            for (Topology.PkiStep step : r.pki()) {
+                cli(r, dir, jar, pkiCommand(r, step), step.line());
+            }
+            Process p = new ProcessBuilder("ip", "netns", "exec", ns(r.name()), java(), "-jar", jar.toString(), "daemon",
+                    "--state-dir", dir.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(root.resolve(r.name() + ".log").toFile())
                     .start();
@@ -263,27 +263,32 @@ final class NetnsLab implements AutoCloseable {
         }
     }
 
-    /** The topology's {@code pki} lines, with the files they name written next to the store. */
-    private void pki(Topology.RouterSpec r, Path dir, Path jar) throws IOException, LabException {
+    /** A {@code pki} line's command, the files it names written next to the store and named by their paths. */
+    private String pkiCommand(Topology.RouterSpec r, Topology.PkiStep step) throws IOException {
         Path files = Files.createDirectories(root.resolve(r.name() + "-pki"));
-        for (Topology.PkiStep step : r.pki()) {
-            List<String> words = new ArrayList<>(List.of(step.command().split("\\s+")));
-            for (int i = 0; i + 1 < words.size(); i++) {
-                String file = words.get(i + 1);
-                if ((words.get(i).equals("filename") || words.get(i).equals("key")) && step.files().containsKey(file)) {
-                    Path copy = files.resolve(Path.of(file).getFileName().toString());
-                    Files.writeString(copy, step.files().get(file), StandardCharsets.UTF_8);
-                    words.set(i + 1, copy.toString());
-                }
-            }
-            String java = ProcessHandle.current().info().command().orElse("java");
-            CommandResult done = CommandResult.of(List.of(java, "-jar", jar.toString(), "cli", "--state-dir", dir.toString(),
-                    "-c", String.join(" ", words)), START_SECONDS);
-            if (done.exit() != 0) {
-                throw new LabException(topology.source() + ":" + step.line() + ": router " + r.name() + ": "
-                        + done.output().strip());
+        List<String> words = new ArrayList<>(List.of(step.command().split("\\s+")));
+        for (int i = 0; i + 1 < words.size(); i++) {
+            String file = words.get(i + 1);
+            if ((words.get(i).equals("filename") || words.get(i).equals("key")) && step.files().containsKey(file)) {
+                Path copy = files.resolve(Path.of(file).getFileName().toString());
+                Files.writeString(copy, step.files().get(file), StandardCharsets.UTF_8);
+                words.set(i + 1, copy.toString());
             }
         }
+        return String.join(" ", words);
+    }
+
+    /** {@code sallyport cli --state-dir DIR -c COMMANDS} on the router's store, before its daemon runs. */
+    private void cli(Topology.RouterSpec r, Path dir, Path jar, String commands, int line) throws LabException {
+        CommandResult done = CommandResult.of(List.of(java(), "-jar", jar.toString(), "cli", "--state-dir", dir.toString(),
+                "-c", commands), START_SECONDS);
+        if (done.exit() != 0) {
+            throw new LabException(topology.source() + ":" + line + ": router " + r.name() + ": " + done.output().strip());
+        }
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
     }
 
     private void awaitControlSocket(String router) throws LabException {
@@ -332,6 +337,9 @@ final class NetnsLab implements AutoCloseable {
     /** Stops the daemons (SIGTERM: they delete their SAs and stop FRR), then deletes the namespaces and directories. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return; // closed by the shutdown hook and by the command both
+        }
         daemons.values().forEach(Process::destroy);
         for (Process p : daemons.values()) {
             try {

@@ -8,10 +8,10 @@ import io.sallyport.ike.message.FragmentBuffer;
 import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.IkeMessage;
 import io.sallyport.ike.message.MessageCodec;
+import io.sallyport.ike.message.NotifyError;
 import io.sallyport.ike.message.Payload;
 import io.sallyport.ike.message.SkCipher;
 import io.sallyport.ike.message.Wire;
-import io.sallyport.ike.message.NotifyError;
 import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.task.Step;
 import java.net.InetSocketAddress;
@@ -229,10 +229,9 @@ final class IkeSession {
         env.sas().deadlineChanged(from);
     }
 
+    /** Takes {@code c} out of the data plane now; outbound traffic moves to its replacement first, if one waits. */
     void removeChild(ChildSa c, String reason, List<Action> out) {
-        if (childList.remove(c)) {
-            env.sas().childRemoved(this, c);
-            env.sas().deadlineChanged(this);
+        if (detach(c)) {
             handOver(c, out);
             out.add(new Action.DeleteChildSa(c.term.name(), c.spiIn, c.spiOut, reason));
             env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + c.term.name() + " removed (" + reason + ")");
@@ -251,14 +250,21 @@ final class IkeSession {
             removeChild(c, reason, out);
             return;
         }
-        if (childList.remove(c)) {
-            env.sas().childRemoved(this, c);
-            env.sas().deadlineChanged(this);
+        if (detach(c)) {
             handOver(c, out);
             env.retire(new Action.DeleteChildSa(c.term.name(), c.spiIn, c.spiOut, reason), now + linger);
             env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + c.term.name() + " deleted (" + reason
                     + "), its inbound SA kept " + linger / 1_000_000L + " ms for late packets");
         }
+    }
+
+    private boolean detach(ChildSa c) {
+        if (!childList.remove(c)) {
+            return false;
+        }
+        env.sas().childRemoved(this, c);
+        env.sas().deadlineChanged(this);
+        return true;
     }
 
     /** {@code old} goes: the SA that replaced it takes the outbound traffic if it was waiting for that. */

@@ -70,6 +70,28 @@ class FaultScenariosTest {
     }
 
     /**
+     * Child rekeys with IKE held back 1.5 s on the link while ESP is not (an IKE daemon busier
+     * than its data plane, or a path that queues the one and not the other), with h1 pinging h2
+     * every second through them: no ping is lost. The responder of each rekey keeps sending on
+     * the old SA until the initiator deletes it; had it moved to the new SA when it answered, its
+     * packets would reach the initiator 1.5 s before the answer that installs that SA there.
+     */
+    @Test
+    void childRekeysWithIkeHeldBackLoseNoPing() throws Exception {
+        try (Lab lab = msMpc(c -> c.replace("lifetime-seconds 28800", "lifetime-seconds 180"))) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            lab.link("router1", "router2").link().addFault(
+                    io.sallyport.net.virtual.LinkFaults.onPort(500, io.sallyport.net.virtual.LinkFaults.delay(1_500_000_000L)));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            int rekeysBefore = r1.gateway().tunnels().iterator().next().rekeys();
+            PingResult pings = lab.ping("h1", h2(lab), Optional.empty(), 400);
+            int rekeys = r1.gateway().tunnels().iterator().next().rekeys() - rekeysBefore;
+            assertTrue(rekeys >= 2, "rekeys during the pings: " + rekeys);
+            assertEquals(400, pings.received(), pings::render);
+        }
+    }
+
+    /**
      * {@code ip link del} of router1's inside device under the running gateway (issue 15 #8): the
      * device comes back with its routes on the same queue and traffic resumes over the same SAs;
      * while another device holds the name it cannot, and show says why until the name is free.

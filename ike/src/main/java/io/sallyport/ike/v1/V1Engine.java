@@ -13,6 +13,7 @@ import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.ike.TraceFlag;
 import io.sallyport.ike.TraceLevel;
+import io.sallyport.ike.message.Bytes;
 import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.task.Retransmission;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
@@ -340,8 +342,7 @@ public final class V1Engine {
         // A responder cookie of its own, as if an SA had been made: the initiator matches the answer to its SA by it.
         long ckyR = newCookie();
         V1Payload.Notify n = new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP,
-                io.sallyport.ike.message.Bytes.concat(io.sallyport.ike.message.Bytes.of64(h.ckyI()),
-                        io.sallyport.ike.message.Bytes.of64(ckyR)), Isakmp.N_NO_PROPOSAL_CHOSEN, new byte[0]);
+                Bytes.concat(Bytes.of64(h.ckyI()), Bytes.of64(ckyR)), Isakmp.N_NO_PROPOSAL_CHOSEN, new byte[0]);
         byte[] notify = V1Codec.plain(new IsakmpHeader(h.ckyI(), ckyR, 0, Isakmp.EXCH_INFORMATIONAL, 0, random.nextInt(), 0), List.of(n));
         out.add(new Action.Send(new Datagram(d.local(), d.remote(), notify, d.nonEspMarker())));
         out.add(new Action.IkeSaDown(instance.name(), new IkeSaId(h.ckyI(), 0), DownCause.POLICY_MISMATCH,
@@ -604,7 +605,7 @@ public final class V1Engine {
     /** Templates that answer with the same phase-1 settings: one profile's allowed proxy pairs. */
     private static boolean sameIsakmpSa(PeerConfig a, PeerConfig b) {
         return a.localAddress().equals(b.localAddress()) && a.remoteAddress().equals(b.remoteAddress())
-                && java.util.Objects.equals(a.localId(), b.localId()) && java.util.Objects.equals(a.remoteId(), b.remoteId())
+                && Objects.equals(a.localId(), b.localId()) && Objects.equals(a.remoteId(), b.remoteId())
                 && a.authenticator().equals(b.authenticator()) && a.ikeProposals().equals(b.ikeProposals())
                 && a.exchange() == b.exchange() && a.dpd().equals(b.dpd()) && a.natTraversal() == b.natTraversal();
     }

@@ -44,9 +44,10 @@ class V1AggressiveModeTest {
         V1Pair p = started();
         byte[] m1 = p.take();
         List<V1Payload> payloads = V1Pair.payloadsOf(m1);
-        p.toB(V1Pair.replacePayloads(m1, replaced(payloads, V1Payload.Id.class, null)));
-        p.toB(V1Pair.replacePayloads(m1, replaced(payloads, V1Payload.Ke.class, null)));
-        assertEquals(2, p.drops(p.dropsB, DropReason.MALFORMED_PAYLOAD));
+        for (Class<?> kind : List.of(V1Payload.Id.class, V1Payload.Ke.class, V1Payload.Sa.class, V1Payload.Nonce.class)) {
+            p.toB(V1Pair.replacePayloads(m1, replaced(payloads, kind, null)));
+        }
+        assertEquals(4, p.drops(p.dropsB, DropReason.MALFORMED_PAYLOAD));
         assertEquals(0, p.b.liveSaCount());
     }
 
@@ -80,8 +81,10 @@ class V1AggressiveModeTest {
             p.deliverNext();
             byte[] m2 = p.take();
             List<V1Payload> payloads = V1Pair.payloadsOf(m2);
-            p.toA(V1Pair.replacePayloads(m2, replaced(payloads, V1Payload.Nonce.class, null)));
-            assertEquals(1, p.drops(p.dropsA, DropReason.MALFORMED_PAYLOAD), "an answer without nonce is dropped");
+            for (Class<?> kind : List.of(V1Payload.Nonce.class, V1Payload.Sa.class, V1Payload.Ke.class, V1Payload.Id.class)) {
+                p.toA(V1Pair.replacePayloads(m2, replaced(payloads, kind, null)));
+            }
+            assertEquals(4, p.drops(p.dropsA, DropReason.MALFORMED_PAYLOAD), "an answer missing any of SA, KE, nonce, ID is dropped");
             List<V1Payload> altered = switch (variant) {
                 case 0 -> replaced(payloads, V1Payload.Sa.class, V1Proposals.ikeOffer(List.of(IkeProposal.junosDefault()), Isakmp.AUTH_PSK));
                 case 1 -> {

@@ -66,6 +66,12 @@ class V1EngineCommandsTest {
         assertEquals(spiIn, installed.getLast().replacesSpiIn());
         assertEquals(1, p.saB().children.size(), "make before break: the old SA is deleted once the new one is in");
         assertTrue(p.b.hasChildSpi(installed.getLast().spiIn()));
+        // At A too (the responder): the new pair is installed before the old one goes, and as its replacement.
+        int oldAtA = p.of(p.actionsA, Action.InstallChildSa.class).getFirst().spiIn();
+        var newAtA = p.of(p.actionsA, Action.InstallChildSa.class).getLast();
+        assertEquals(oldAtA, newAtA.replacesSpiIn(), () -> p.actionsA.toString());
+        var deleteAtA = p.of(p.actionsA, Action.DeleteChildSa.class).stream().filter(d -> d.spiIn() == oldAtA).findFirst().orElseThrow();
+        assertTrue(p.actionsA.indexOf(newAtA) < p.actionsA.indexOf(deleteAtA), () -> p.actionsA.toString());
     }
 
     @Test
