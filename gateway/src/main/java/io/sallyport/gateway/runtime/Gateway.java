@@ -392,11 +392,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
     /** A commit changed some tunnels of a running set: only those stop and start again. */
     private ServiceSetRuntime replaceTunnels(ServiceSetRuntime running, ServiceSetPlan next) {
         List<TunnelPlan> kept = next.tunnels().stream().filter(running.plan().tunnels()::contains).toList();
-        for (TunnelPlan t : running.plan().tunnels()) {
-            if (!kept.contains(t)) {
-                stopTunnel(running, t);
-            }
-        }
+        stopTunnels(running, running.plan().tunnels().stream().filter(t -> !kept.contains(t)).toList());
         ServiceSetRuntime updated = new ServiceSetRuntime(next, running.devices(), running.routes(), null);
         LocalGateway local = locals.get(next.localGateway().orElseThrow()).orElseThrow();
         for (TunnelPlan t : next.tunnels()) {
@@ -425,28 +421,45 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
     }
 
-    /** Stops a tunnel: kmd deletes its SAs at the peer; the data plane forgets them. */
-    private void stopTunnel(ServiceSetRuntime rt, TunnelPlan t) {
-        Tunnel state = tunnels.remove(t.id());
-        if (t.peer().isPresent()) {
-            kmd.command(new Command.RemovePeer(t.id()));
+    /**
+     * Stops tunnels: kmd deletes their SAs at the peers; the data plane forgets them, with one
+     * command per worker for them all (a worker's command queue is bounded, a configuration's
+     * tunnels are not).
+     */
+    private void stopTunnels(ServiceSetRuntime rt, List<TunnelPlan> plans) {
+        List<Integer> manualSpis = new ArrayList<>();
+        List<Tunnel> stopped = new ArrayList<>();
+        Map<OutboundAgent, Set<String>> idsByDevice = new IdentityHashMap<>();
+        Map<OutboundAgent, List<Tunnel>> stoppedByDevice = new IdentityHashMap<>();
+        for (TunnelPlan t : plans) {
+            Tunnel state = tunnels.remove(t.id());
+            if (t.peer().isPresent()) {
+                kmd.command(new Command.RemovePeer(t.id()));
+            }
+            OutboundAgent device = rt.up() ? rt.deviceOf(t).outbound() : null;
+            if (device != null) {
+                idsByDevice.computeIfAbsent(device, d -> new java.util.HashSet<>()).add(t.id());
+            }
+            if (state != null) {
+                state.installed.stream().filter(TunnelState.SaPair::manual).forEach(p -> manualSpis.add(p.spiIn()));
+                stopped.add(state);
+                if (device != null) {
+                    stoppedByDevice.computeIfAbsent(device, d -> new ArrayList<>()).add(state);
+                }
+            }
         }
-        if (state != null) {
-            state.installed.stream().filter(TunnelState.SaPair::manual).forEach(p -> removeInbound(p.spiIn()));
+        removeInbound(manualSpis);
+        if (!stopped.isEmpty()) {
             // After kmd's deletes (queued first) the SAs are gone; then the counters may go too.
-            long key = state.key;
-            kmd.run(() -> locals.workers().forEach(w -> w.forgetTunnels(key)));
+            long[] keys = keys(stopped);
+            kmd.run(() -> locals.workers().forEach(w -> w.forgetTunnels(keys)));
         }
-        if (rt.up()) {
-            rt.deviceOf(t).outbound().retireTunnels(Set.of(t.id()), state == null ? new long[0] : new long[] {state.key});
-        }
+        idsByDevice.forEach((device, ids) -> device.retireTunnels(ids, keys(stoppedByDevice.getOrDefault(device, List.of()))));
     }
 
     private void tearDown(ServiceSetRuntime rt) {
         ServiceSetPlan s = rt.plan();
-        for (TunnelPlan t : s.tunnels()) {
-            stopTunnel(rt, t);
-        }
+        stopTunnels(rt, s.tunnels());
         stopDynamic(rt);
         refusals.remove(s.name());
         if (!rt.up()) {
