@@ -1,9 +1,9 @@
 package io.sallyport.ike;
 
-import io.sallyport.ike.message.NotifyError;
 import io.sallyport.crypto.IkeKeyDerivation;
 import io.sallyport.ike.message.Bytes;
 import io.sallyport.ike.message.IkeMessage;
+import io.sallyport.ike.message.NotifyError;
 import io.sallyport.ike.message.Payload;
 import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.message.Wire;

@@ -1,8 +1,8 @@
 package io.sallyport.ike;
 
-import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.message.IkeMessage;
 import io.sallyport.ike.message.Payload;
+import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.task.Step;
 import java.util.List;
 

@@ -1,6 +1,5 @@
 package io.sallyport.ike;
 
-import io.sallyport.ike.task.Failure;
 import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.KeyExchange;
 import io.sallyport.ike.message.DecodeResult;
@@ -8,6 +7,7 @@ import io.sallyport.ike.message.IkeHeader;
 import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.ReassemblyBudget;
 import io.sallyport.ike.message.Wire;
+import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.v1.V1Engine;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;

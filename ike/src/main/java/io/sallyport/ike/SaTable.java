@@ -37,10 +37,11 @@ final class SaTable {
     private static final Comparator<IkeSession> ADDED = Comparator.comparingLong(s -> s.tableSeq);
 
     private final Map<Long, IkeSession> bySpi = new LinkedHashMap<>();
-    private final Map<String, Set<IkeSession>> byPeer = new HashMap<>();
-    private final Map<String, Set<IkeSession>> byAnnounced = new HashMap<>();
-    private final Map<Endpoints, Set<IkeSession>> byEndpoints = new HashMap<>();
-    private final Map<InetAddress, Set<IkeSession>> byRemote = new HashMap<>();
+    // Each key holds its SAs in a list, most often of one: a set per key would cost ~200 bytes each.
+    private final Map<String, List<IkeSession>> byPeer = new HashMap<>();
+    private final Map<String, List<IkeSession>> byAnnounced = new HashMap<>();
+    private final Map<Endpoints, List<IkeSession>> byEndpoints = new HashMap<>();
+    private final Map<InetAddress, List<IkeSession>> byRemote = new HashMap<>();
     private final Map<Integer, IkeSession> byChildSpi = new HashMap<>();
     private final Map<InitiatorKey, IkeSession> responders = new HashMap<>();
     private final Set<IkeSession> halfOpen = new LinkedHashSet<>();
@@ -133,7 +134,7 @@ final class SaTable {
 
     /** The SAs made for the peer named {@code peer}. */
     List<IkeSession> ofPeer(String peer) {
-        Set<IkeSession> s = byPeer.get(peer);
+        List<IkeSession> s = byPeer.get(peer);
         return s == null ? List.of() : List.copyOf(s);
     }
 
@@ -141,7 +142,7 @@ final class SaTable {
     List<IkeSession> ofPeers(Collection<String> peers) {
         Set<IkeSession> all = new LinkedHashSet<>();
         for (String p : peers) {
-            all.addAll(byPeer.getOrDefault(p, Set.of()));
+            all.addAll(byPeer.getOrDefault(p, List.of()));
         }
         return sorted(all);
     }
@@ -192,18 +193,19 @@ final class SaTable {
 
     // ---------------------------------------------------------------- internals
 
-    private static <K> void index(Map<K, Set<IkeSession>> m, K key, IkeSession s) {
-        m.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(s);
+    /** Adds {@code s} under {@code key}; each SA is indexed once per key (the callers see to it). */
+    private static <K> void index(Map<K, List<IkeSession>> m, K key, IkeSession s) {
+        m.computeIfAbsent(key, k -> new ArrayList<>(1)).add(s);
     }
 
-    private static <K> void unindex(Map<K, Set<IkeSession>> m, K key, IkeSession s) {
-        Set<IkeSession> set = m.get(key);
-        if (set != null && set.remove(s) && set.isEmpty()) {
+    private static <K> void unindex(Map<K, List<IkeSession>> m, K key, IkeSession s) {
+        List<IkeSession> list = m.get(key);
+        if (list != null && list.remove(s) && list.isEmpty()) {
             m.remove(key);
         }
     }
 
-    private static List<IkeSession> union(Set<IkeSession> a, Set<IkeSession> b) {
+    private static List<IkeSession> union(List<IkeSession> a, List<IkeSession> b) {
         if (b == null || b.isEmpty()) {
             return a == null ? List.of() : sorted(a);
         }

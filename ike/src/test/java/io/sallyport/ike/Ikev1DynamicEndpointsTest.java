@@ -185,6 +185,31 @@ class Ikev1DynamicEndpointsTest {
                 && d.cause() == DownCause.DEAD_PEER), n.traces(GW));
     }
 
+    /**
+     * Ten hours: IPsec SAs rekeyed by quick modes (either side), the ISAKMP SA re-authenticated by
+     * the branch (the gateway never initiates towards a dynamic peer, although its soft lifetime
+     * comes first: 40-70 % of the lifetime against the branch's 80-90 %); one SA pair left at each end.
+     */
+    @Test
+    void aDynamicPeerStaysUpThroughRekeysAndItsOwnReauthentication() {
+        Net n = new Net();
+        KmdOptions o = KmdOptions.defaults();
+        n.add(GW, new KmdOptions(o.retransmitBaseNanos(), o.retransmitTries(), o.halfOpenTimeoutNanos(), o.cookieThreshold(),
+                o.keepaliveNanos(), 0.3, o.maxDatagram(), o.reconnectNanos()));
+        n.command(GW, new Command.AddPeer(template("dep/1", "10.0.0.0", "10.0.1.0", PeerConfig.Dpd.off())));
+        InetAddress b = addBranch(n, "198.51.100.10", branch(addr("198.51.100.10"), "branch0.example.net", "10.0.1.0"));
+        n.run(36_000 * SECOND);
+        assertEquals(List.of("dep/1@198.51.100.10"), installedPeers(n), n.traces(GW));
+        assertEquals(1, n.planes.get(b).size(), n.traces(b));
+        assertEquals(n.planes.get(b).values().iterator().next().spiOut(), n.planes.get(GW).keySet().iterator().next());
+        assertTrue(n.of(GW, Action.InstallChildSa.class).size() > 5, "rekeyed: " + n.of(GW, Action.InstallChildSa.class).size());
+        assertTrue(n.of(GW, Action.IkeSaUp.class).size() >= 2, "re-authenticated by the branch");
+        assertEquals(1, n.engines.get(GW).ikeSas().size(), n.traces(GW));
+        assertFalse(n.traces(GW).contains("MainModeLocal"), "the gateway never initiates main mode to a dynamic peer");
+        assertTrue(n.of(GW, Action.IkeSaDown.class).stream().allMatch(d -> d.cause() == DownCause.REPLACED
+                || d.cause() == DownCause.DELETED_BY_PEER), n.traces(GW));
+    }
+
     @Test
     void clearingOnePeerByItsInstanceNameDeletesOnlyItsSasAndRemovingTheTemplateDeletesAll() {
         Net n = gatewayWithBranches(PeerConfig.Dpd.off(), "198.51.100.10", "198.51.100.11");

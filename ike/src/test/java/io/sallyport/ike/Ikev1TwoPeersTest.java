@@ -403,16 +403,42 @@ class Ikev1TwoPeersTest {
         assertEquals(List.of("IKEv2", "Main"), t.a.ikeSas().stream().map(Kmd.IkeSaView::exchangeType).sorted().toList());
     }
 
-    @Test
-    void shouldKeepTunnelsWhenBothEndsInitiateAtOnce() {
-        var t = new TwoPeers();
-        var a = v1("b", A, B, "k");
-        var b = v1("a", B, A, "k");
-        t.addPeers(immediate(a), immediate(b));
-        t.run(30 * SECOND);
-        assertFalse(t.planeA.isEmpty(), () -> traces(t));
-        assertTrue(t.planesMatch(), () -> traces(t));
+    /**
+     * Both ends initiate main mode at once: two ISAKMP SAs come up side by side, and both ends keep
+     * the same one (the lower cookies) and delete the other with its IPsec SAs: one ISAKMP SA and
+     * one IPsec SA pair are left, under loss, duplication and reordering too. The duplicate's
+     * IkeSaDown never names the SA the tunnel keeps, and the last IkeSaUp at each end names it.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, 2, 3, 4, 5})
+    void shouldSettleOnOneIsakmpSaWhenBothEndsInitiateAtOnce(long seed) {
+        var t = seed == 0 ? new TwoPeers() : new TwoPeers(seed, seed + 50);
+        if (seed != 0) {
+            t.loss = 0.1;
+            t.duplicate = 0.1;
+            t.reorder = 0.2;
+        }
+        t.addPeers(immediate(v1("b", A, B, "k")), immediate(v1("a", B, A, "k")));
+        t.run(60 * SECOND);
+        assertEquals(1, t.a.ikeSas().size(), () -> traces(t));
+        assertEquals(1, t.b.ikeSas().size(), () -> traces(t));
+        IkeSaId kept = t.a.ikeSas().getFirst().id();
+        assertEquals(kept, t.b.ikeSas().getFirst().id(), "both ends keep the same ISAKMP SA");
         assertTrue(t.a.ikeSas().stream().allMatch(s -> s.state().equals("ESTABLISHED")), () -> traces(t));
+        assertEquals(1, t.planeA.size(), () -> traces(t));
+        assertTrue(t.planesMatch(), () -> traces(t));
+        assertEquals(t.planeA.keySet().stream().toList(), t.a.ikeSas().getFirst().childSpisIn());
+        for (List<Action> side : List.of(t.actionsA, t.actionsB)) {
+            assertEquals(kept, t.of(side, Action.IkeSaUp.class).getLast().ikeSa(), () -> traces(t));
+            assertTrue(t.of(side, Action.IkeSaDown.class).stream().noneMatch(d -> d.ikeSa().equals(kept)), () -> traces(t));
+        }
+        if (seed == 0) {
+            assertTrue(t.actionsA.stream().anyMatch(x -> x instanceof Action.Trace tr && tr.text().contains("(both ends initiated)")),
+                    () -> traces(t));
+        }
+        t.run(60 * SECOND);
+        assertEquals(1, t.a.ikeSas().size(), "settled, nothing more happens");
+        assertEquals(1, t.planeA.size());
     }
 
     private static PeerConfig aggressive(PeerConfig p) { return p.withExchange(PeerConfig.Exchange.AGGRESSIVE); }

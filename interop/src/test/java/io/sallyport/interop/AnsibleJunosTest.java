@@ -122,8 +122,13 @@ class AnsibleJunosTest {
         assertFalse(system.contains("half-applied"), system);
         String commits = d.cli("show system commit");
         System.out.println("evidence:\n" + commits);
-        assertTrue(commits.lines().anyMatch(l -> l.matches("\\d+ +\\S+ \\S+ UTC by automation via netconf")), "Junos says via netconf:\n" + commits);
-        assertTrue(commits.contains("from ansible"), commits);
+        List<String> history = commits.lines().toList();
+        int comment = history.indexOf("    from ansible");
+        assertTrue(comment > 0, commits);
+        assertTrue(history.get(comment - 1).matches("\\d+ +\\S+ \\S+ UTC by automation via netconf"),
+            "the newest junos_config commit, as Junos lists it: via netconf\n" + commits);
+        assertTrue(history.stream().filter(l -> l.contains(" by sallyport-daemon ")).findFirst().orElseThrow().endsWith(" via other"),
+            "the daemon's --config commit came through no client:\n" + commits);
         assertFalse(commits.contains("must not commit"), commits);
 
         // The copyable example, with this inventory, runs as it stands.

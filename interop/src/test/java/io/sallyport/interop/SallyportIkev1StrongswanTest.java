@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +152,35 @@ class SallyportIkev1StrongswanTest {
         assertTrue(rekeyed, "strongSwan did not rekey by bytes:\n" + h.sas("gw-b"));
         assertTrue(result.lost() <= 5, "lost more than 5 pings across the byte-triggered rekey: " + result);
         assertTrue(h.ping("host-a", HOST_B, 3, 0.2).allAnswered());
+    }
+
+    /**
+     * ESP for an SPI Sallyport does not know, from strongSwan's address: Sallyport tells strongSwan
+     * with an INVALID-SPI notify in a protected informational (RFC 2408 §3.14.1), once for the
+     * burst; strongSwan decrypts it, checks its HASH and logs it (strongSwan 5.9.8 only logs
+     * IKEv1 INVALID-SPI). The tunnel stays.
+     */
+    @Test
+    @Order(9)
+    void espForAnUnknownSpiIsReportedToStrongswanInAProtectedInformational() {
+        startPeer(Map.of());
+        SallyportDaemon d = BED.daemon("gw-a", "v1-invalid-spi", ikev1(GatewayConfig.gwA()));
+        assertTunnelUp();
+        String send = "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind(('192.0.2.2', 40000))\n"
+                + "for i in range(5): s.sendto(bytes.fromhex('0badc0de00000001') + bytes(32), ('192.0.2.1', 4500))\n";
+        h.inNs("gw-b", 10, "python3", "-c", send).orThrow();
+        Path log = h.stateDir().resolve(h.ns("gw-b")).resolve("charon.log");
+        boolean logged = Testbed.await(Duration.ofSeconds(10), () -> h.run(List.of("cat", log.toString()), Map.of(), 10).stdout()
+                .contains("received INVALID_SPI error notify"));
+        String charon = h.run(List.of("cat", log.toString()), Map.of(), 10).stdout();
+        System.out.println("evidence (strongSwan): " + charon.lines().filter(l -> l.contains("INVALID_SPI")).toList());
+        assertTrue(logged, "strongSwan did not log the INVALID-SPI notify:\n" + charon);
+        assertEquals(1, charon.lines().filter(l -> l.contains("received INVALID_SPI error notify")).count(),
+                "one notification for the burst of five:\n" + charon);
+        String stats = d.cli("show services ipsec-vpn ike statistics");
+        System.out.println("evidence:\n" + stats);
+        assertTrue(stats.matches("(?s).*Invalid SPI notifications sent:\\s+1\n.*"), stats);
+        assertPingsBothWays(3);
     }
 
     @Test

@@ -57,6 +57,32 @@ class SallyportPairTest {
         assertEquals(0, c.espInUdp(), "no NAT, no UDP encapsulation: " + c);
     }
 
+    /**
+     * The outer IPv4 header of plain ESP is the SA's: gw-a's term sets TTL 37, ToS 40 and DF; gw-b
+     * keeps the defaults (TTL 64, ToS 0, DF clear, which the kernel's own header would have set).
+     */
+    @Test
+    void outerHeaderCarriesTheTermsTtlTosAndDf() {
+        String config = GatewayConfig.gwA().render();
+        String term = "remote-gateway 192.0.2.2; ";
+        assertTrue(config.contains(term), config);
+        SallyportDaemon a = BED.daemon("gw-a", "outer-a",
+            config.replace(term, term + "ttl 37; tos 40; set-dont-fragment-bit; "));
+        BED.daemon("gw-b", "outer-b", GatewayConfig.gwB().render());
+        awaitMatured(a);
+        Capture c = pingBothWaysCaptured();
+        int fromA = count(c, "src host 192.0.2.1 and ip proto 50");
+        int fromAAsSet = count(c, "src host 192.0.2.1 and ip proto 50 and ip[8] = 37 and ip[1] = 40 and ip[6] & 0x40 != 0");
+        int fromB = count(c, "src host 192.0.2.2 and ip proto 50");
+        int fromBDefaults = count(c, "src host 192.0.2.2 and ip proto 50 and ip[8] = 64 and ip[1] = 0 and ip[6] & 0x40 = 0");
+        System.out.println("evidence: gw-a ESP " + fromA + ", with TTL 37, ToS 40, DF " + fromAAsSet
+            + "; gw-b ESP " + fromB + ", with TTL 64, ToS 0, no DF " + fromBDefaults);
+        assertTrue(fromA >= 10, c.toString());
+        assertEquals(fromA, fromAAsSet, "every ESP packet from gw-a carries its term's TTL, ToS and DF");
+        assertTrue(fromB >= 10, c.toString());
+        assertEquals(fromB, fromBDefaults, "every ESP packet from gw-b carries the defaults");
+    }
+
     /** Both gateways' policies without {@code version 2} (IKEv1), in main mode or with {@code mode aggressive}. */
     private static String ikev1(GatewayConfig c, boolean aggressive) {
         String text = c.render();

@@ -228,11 +228,14 @@ class FidelityTest {
                     drops);
             // RFC 7296 §2.21.4: one INVALID_SPI notification for the burst, not ten.
             assertEquals(ikeOut + 1, r1.gateway().kmd().traffic().get(r2).outPackets());
-            if (ikev1) {
-                String sent = r1.execute("show services ipsec-vpn ike statistics").text();
-                String received = lab.router("router2").orElseThrow().execute("show services ipsec-vpn ike statistics").text();
-                assertTrue(sent.matches("(?s).*Invalid SPI notifications sent:\\s+1\n.*"), sent);
-                assertTrue(received.matches("(?s).*Invalid SPI notifications received:\\s+1\n.*"), received);
+            // Counted in show ike statistics by both versions (reference §4.3), on both ends.
+            String sent = r1.execute("show services ipsec-vpn ike statistics").text();
+            String received = lab.router("router2").orElseThrow().execute("show services ipsec-vpn ike statistics").text();
+            assertTrue(sent.matches("(?s).*Invalid SPI notifications sent:\\s+1\n.*"), sent);
+            assertTrue(received.matches("(?s).*Invalid SPI notifications received:\\s+1\n.*"), received);
+            assertTrue(sent.contains("Exchange type: " + (ikev1 ? "Main" : "IKEv2")), sent);
+            if (!ikev1) {
+                assertTrue(sent.matches("(?s).*INFORMATIONAL\\s+received:\\s+1, sent:\\s+1, failed:\\s+0.*"), sent);
             }
             // The tunnel itself is untouched.
             assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());

@@ -13,7 +13,9 @@ import java.util.Optional;
  *
  * <p>{@code interface IF} becomes {@code ip ospf area A ADDRESS} on IF's Linux device for each of
  * the unit's addresses (only the unit's own addresses run OSPF, as on Junos), or {@code ip ospf
- * area A} for a unit without addresses (a TUN device whose addresses come from elsewhere).
+ * area A} for a unit without addresses (a host device whose addresses come from elsewhere; an
+ * inside service unit without one draws a warning: nothing gives its TUN device an address, so
+ * OSPF does not run on it).
  * {@code interface-type p2p|p2mp}, {@code metric}, {@code hello-interval}, {@code dead-interval}
  * and {@code priority} become their {@code ip ospf} commands, {@code passive} a
  * {@code passive-interface}, {@code area A stub} and {@code routing-options router-id} their
@@ -50,6 +52,12 @@ public final class OspfFrr {
                 List<String> addresses = devices.addresses(i.unit());
                 if (addresses.isEmpty()) {
                     lines.add("ip ospf area " + area.id());
+                    if (devices.inside(i.unit())) {
+                        warnings.add("protocols ospf area " + area.id() + " interface " + i.name()
+                            + ": the unit has no family inet address, and FRR runs OSPF only where the device has one"
+                            + " (Junos would borrow the router's address: not yet); OSPF does not cross this tunnel"
+                            + " until the unit has an address (for example a /30 shared with the peer's unit)");
+                    }
                 } else {
                     addresses.forEach(a -> lines.add("ip ospf area " + area.id() + " " + a));
                 }

@@ -68,7 +68,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private final LocalGateways locals;
     // The control agent's thread only, from here to the snapshot.
     private final Map<String, ServiceSetRuntime> sets = new LinkedHashMap<>();
-    private final Map<String, Tunnel> tunnels = new LinkedHashMap<>();
+    private final TunnelTable tunnels = new TunnelTable();
     /** Which worker holds each inbound SPI, so a delete finds it even after its tunnel went away. */
     private final Map<Integer, InboundAgent> inboundOwner = new HashMap<>();
     /**
@@ -1090,13 +1090,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         IpPrefix localPrefix = prefixOf(a.localSelectors());
         IpPrefix remotePrefix = prefixOf(a.remoteSelectors());
         // The lowest tunnel index no configured tunnel and no connected peer of the set holds.
-        java.util.Set<Integer> used = new java.util.HashSet<>();
-        tunnels.values().stream().filter(t -> t.plan.serviceSet().equals(rt.plan().name()))
-                .forEach(t -> used.add(t.plan.tunnelIndex()));
-        int index = rt.plan().tunnels().size() + 1;
-        while (used.contains(index)) {
-            index++;
-        }
+        int index = tunnels.lowestFreeIndex(rt.plan().name(), rt.plan().tunnels().size() + 1);
         TunnelPlan plan = new TunnelPlan(a.peer(), rt.plan().name(), d.profile(), "client *", index, unit,
                 rt.plan().localGateway().orElseThrow(), a.remote().getAddress(), localPrefix, remotePrefix,
                 Optional.of(instance),

@@ -135,6 +135,25 @@ class Ikev1CertificateAuthenticationTest {
         assertTrue(installed(r.get(0)) && installed(r.get(1)));
     }
 
+    /**
+     * Issue 10: a dynamic endpoint (an access profile whose {@code ike-policy} signs) answers an
+     * IKEv1 main-mode peer it has no configuration for: the certificate proves the peer, and its
+     * IPsec SA belongs to the template's instance at the peer's address.
+     */
+    @Test
+    void aDynamicEndpointAuthenticatesAnUnknownPeerByItsCertificateInMainMode() {
+        CertificateAuthenticator gw = auth("gw");
+        CertificateAuthenticator branch = auth("peer");
+        PeerConfig r = peer(B, gw.distinguishedName(), null, gw, PeerConfig.Exchange.MAIN);
+        PeerConfig template = new PeerConfig("dep/1", r.localAddress(), InetAddress.ofLiteral("0.0.0.0"), r.localId(), null,
+                r.authenticator(), r.ikeProposals(), r.childProposals(), r.localSelectors(), r.remoteSelectors(), r.dpd(),
+                r.natTraversal(), false, 0, PeerConfig.Exchange.MAIN);
+        var out = run(peer(A, branch.distinguishedName(), gw.distinguishedName(), branch, PeerConfig.Exchange.MAIN), template);
+        assertTrue(up(out.get(0)) && installed(out.get(0)), trace(out.get(0)) + "\n" + trace(out.get(1)));
+        assertEquals(List.of("dep/1@" + A.getHostAddress()), out.get(1).stream().filter(x -> x instanceof Action.InstallChildSa)
+                .map(x -> ((Action.InstallChildSa) x).peer()).toList(), trace(out.get(1)));
+    }
+
     private static void refusedByResponder(String initiatorCert, String reasonStart) {
         CertificateAuthenticator bad = initiatorCert.equals("wrong")
                 ? new CertificateAuthenticator("wrong", Credentials.privateKey(bytes("wrong.key"), null), List.of(cert("wrong.pem")),

@@ -53,7 +53,11 @@ class OspfFrrTest {
             exit
             !
             """, frr.ospfd());
-        assertEquals(List.of(), frr.warnings());
+        // The seed's inside unit is unnumbered: Junos borrows the router's address, FRR needs one on the device.
+        assertEquals(List.of("protocols ospf area 0.0.0.0 interface ms-1/2/0.1: the unit has no family inet address,"
+            + " and FRR runs OSPF only where the device has one (Junos would borrow the router's address: not yet);"
+            + " OSPF does not cross this tunnel until the unit has an address (for example a /30 shared with the"
+            + " peer's unit)"), frr.warnings());
     }
 
     @Test

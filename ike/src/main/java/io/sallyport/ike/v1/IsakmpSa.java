@@ -75,7 +75,14 @@ final class IsakmpSa implements V1TaskManager.Owner {
     String phase1Refusal;
     /** The terms told this SA is up ({@code IkeSaUp}): the peer, and each further term an IPsec SA of it came for. */
     final java.util.Set<String> announced = new java.util.LinkedHashSet<>();
+    /**
+     * Established at the same time as another ISAKMP SA with the peer that outranks it (both ends
+     * initiated): never announced, deleted once the exchange that established it is done.
+     */
+    boolean duplicate;
     final V1Counters counters = new V1Counters();
+    /** Work due once the message being handled has been answered (see {@link #install}). */
+    private final List<java.util.function.Consumer<List<Action>>> afterMessage = new ArrayList<>();
 
     IsakmpSa(V1Engine engine, PeerConfig peer, boolean initiator, long ckyI, long ckyR,
              InetSocketAddress local, InetSocketAddress remote, long now) {
@@ -216,6 +223,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
                         + " does not verify (pre-shared key mismatch?)";
             }
         }
+        runAfterMessage(out);
         tasks.startNext(now, out);
     }
 
@@ -327,6 +335,13 @@ final class IsakmpSa implements V1TaskManager.Owner {
         long life = lifetimeSeconds * 1_000_000_000L;
         hardDeadline = now + life;
         softDeadline = now + engine.softLife(life);
+        Optional<IsakmpSa> keeper = engine.outranking(this);
+        if (keeper.isPresent()) {
+            duplicate = true;
+            engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + id() + " with " + peer.name()
+                    + " duplicates " + keeper.get().id() + " (both ends initiated): deleting it");
+            return;
+        }
         if (natLocal) {
             nextKeepalive = now + peer.natKeepaliveNanos(engine.options());
         }
@@ -362,13 +377,24 @@ final class IsakmpSa implements V1TaskManager.Owner {
         out.add(action);
         engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "QuickMode: " + c + " with " + c.term.name() + " installed"
                 + (replaces == null ? "" : " (replaces " + replaces + ")"));
-        engine.childInstalled(this, out);
         if (replaces != null) {
             replaces.state = V1Child.State.REKEYED;
-            if (ourRekey) {
-                engine.deleteReplaced(replaces, out);
-            }
         }
+        // What the new SA replaces goes once the message that completed it has gone out: the peer
+        // must see our HASH(3) (and install) before our Delete of the old SA, or it would hold
+        // neither for a moment, and none at all while HASH(3) is lost.
+        afterMessage.add(o -> {
+            engine.childInstalled(this, o);
+            if (replaces != null && ourRekey) {
+                engine.deleteReplaced(replaces, o);
+            }
+        });
+    }
+
+    private void runAfterMessage(List<Action> out) {
+        List<java.util.function.Consumer<List<Action>>> due = List.copyOf(afterMessage);
+        afterMessage.clear();
+        due.forEach(r -> r.accept(out));
     }
 
     /** A new quick mode for an IPsec SA's selectors; the old pair is deleted once the new one is in (make before break). */

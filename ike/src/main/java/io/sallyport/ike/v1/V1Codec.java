@@ -86,8 +86,11 @@ final class V1Codec {
             for (V1Payload.Attribute a : t.attributes()) {
                 if (a.value() >= 0 && a.value() <= 0xffff) {
                     tb.u16(0x8000 | a.type()).u16((int) a.value());
-                } else {
+                } else if (a.value() >= 0 && a.value() <= 0xffffffffL) {
                     tb.u16(a.type()).u16(4).u32(a.value());
+                } else {
+                    // Up to 8 bytes decode (a peer's long lifetime): echoed whole, not cut to 32 bits.
+                    tb.u16(a.type()).u16(8).u32(a.value() >>> 32).u32(a.value());
                 }
             }
             byte[] tbytes = tb.toArray();

@@ -13,6 +13,7 @@ import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.ike.TraceFlag;
 import io.sallyport.ike.TraceLevel;
+import io.sallyport.ike.message.Bytes;
 import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.task.Failure;
 import io.sallyport.ike.task.Retransmission;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
@@ -256,7 +258,11 @@ public final class V1Engine {
             return;
         }
         IsakmpSa s = sa;
+        boolean wasEstablished = s.state == IsakmpSa.State.ESTABLISHED;
         guarded(s, out, () -> s.onDatagram(now, d, h, out));
+        if (!wasEstablished && s.state == IsakmpSa.State.ESTABLISHED) {
+            settleTwins(s, out);
+        }
         scheduleReconnects(now);
     }
 
@@ -336,8 +342,7 @@ public final class V1Engine {
         // A responder cookie of its own, as if an SA had been made: the initiator matches the answer to its SA by it.
         long ckyR = newCookie();
         V1Payload.Notify n = new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP,
-                io.sallyport.ike.message.Bytes.concat(io.sallyport.ike.message.Bytes.of64(h.ckyI()),
-                        io.sallyport.ike.message.Bytes.of64(ckyR)), Isakmp.N_NO_PROPOSAL_CHOSEN, new byte[0]);
+                Bytes.concat(Bytes.of64(h.ckyI()), Bytes.of64(ckyR)), Isakmp.N_NO_PROPOSAL_CHOSEN, new byte[0]);
         byte[] notify = V1Codec.plain(new IsakmpHeader(h.ckyI(), ckyR, 0, Isakmp.EXCH_INFORMATIONAL, 0, random.nextInt(), 0), List.of(n));
         out.add(new Action.Send(new Datagram(d.local(), d.remote(), notify, d.nonEspMarker())));
         out.add(new Action.IkeSaDown(instance.name(), new IkeSaId(h.ckyI(), 0), DownCause.POLICY_MISMATCH,
@@ -503,6 +508,42 @@ public final class V1Engine {
     }
 
     /**
+     * Both ends initiated at once, so two ISAKMP SAs with the peer were negotiated side by side
+     * (RFC 2409 says nothing of it; strongSwan keeps both). Both ends keep the same one: the one
+     * with the lower cookies (CKY-I, then CKY-R, unsigned), which both know. An SA's twins are the
+     * peer's other established SAs that came up after it began: an SA that a re-authentication
+     * replaces (ours or the peer's) was up before its successor began, so it is none.
+     */
+    private java.util.stream.Stream<IsakmpSa> twins(IsakmpSa sa) {
+        return sas.values().stream().filter(o -> o != sa && o.state == IsakmpSa.State.ESTABLISHED && !o.duplicate
+                && o.peer.name().equals(sa.peer.name()) && o.remote.getAddress().equals(sa.remote.getAddress())
+                && o.establishedAt >= sa.createdAt);
+    }
+
+    private static int rank(IsakmpSa a, IsakmpSa b) {
+        int c = Long.compareUnsigned(a.ckyI, b.ckyI);
+        return c != 0 ? c : Long.compareUnsigned(a.ckyR, b.ckyR);
+    }
+
+    /** The twin that stays instead of {@code sa}, if one does. */
+    Optional<IsakmpSa> outranking(IsakmpSa sa) {
+        return twins(sa).filter(o -> rank(o, sa) < 0).findFirst();
+    }
+
+    /** {@code sa} just came up: it goes if it is a duplicate, else the twins it outranks go (with their IPsec SAs). */
+    private void settleTwins(IsakmpSa sa, List<Action> out) {
+        List<IsakmpSa> losers = sa.duplicate ? List.of(sa) : twins(sa).filter(o -> rank(sa, o) < 0).toList();
+        for (IsakmpSa loser : losers) {
+            IsakmpSa keeper = loser == sa ? outranking(sa).orElseThrow() : sa;
+            if (loser != sa) {
+                trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + loser.id() + " with " + loser.peer.name()
+                        + " duplicates " + keeper.id() + " (both ends initiated): deleting it");
+            }
+            loser.delete(Failure.of(Failure.Kind.REPLACED, "duplicate of ISAKMP SA " + keeper.id() + " (both ends initiated)"), out);
+        }
+    }
+
+    /**
      * INITIAL-CONTACT (RFC 2407 §4.6.3.3): the peer forgot the SAs it had with us before this one.
      * SAs that came up while this one was negotiated (both ends initiating at once) are not
      * among them.
@@ -564,7 +605,7 @@ public final class V1Engine {
     /** Templates that answer with the same phase-1 settings: one profile's allowed proxy pairs. */
     private static boolean sameIsakmpSa(PeerConfig a, PeerConfig b) {
         return a.localAddress().equals(b.localAddress()) && a.remoteAddress().equals(b.remoteAddress())
-                && java.util.Objects.equals(a.localId(), b.localId()) && java.util.Objects.equals(a.remoteId(), b.remoteId())
+                && Objects.equals(a.localId(), b.localId()) && Objects.equals(a.remoteId(), b.remoteId())
                 && a.authenticator().equals(b.authenticator()) && a.ikeProposals().equals(b.ikeProposals())
                 && a.exchange() == b.exchange() && a.dpd().equals(b.dpd()) && a.natTraversal() == b.natTraversal();
     }

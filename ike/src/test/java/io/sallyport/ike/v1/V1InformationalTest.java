@@ -231,4 +231,38 @@ class V1InformationalTest {
         assertEquals(List.of(), p.of(p.toB(m), Action.Send.class));
         assertEquals(1, p.drops(p.dropsB, DropReason.UNEXPECTED_EXCHANGE));
     }
+
+    @Test
+    void shouldReportAnUnknownSpiOnlyOverAnEstablishedSaAndHaveThePeerRekeyIt() {
+        V1Pair p = V1Pair.established();
+        V1Child childOfA = p.saA().children.getFirst();
+        List<Action> out = new java.util.ArrayList<>();
+        assertEquals(false, p.b.reportInvalidSpi(java.net.InetAddress.getLoopbackAddress(), childOfA.spiOut, out),
+                "no ISAKMP SA with that address: nothing is said unauthenticated");
+        assertEquals(List.of(), out);
+        // B's data plane lost the SA A sends on: B tells A, under the ISAKMP SA's keys.
+        p.collect(false, (now, o) -> assertTrue(p.b.reportInvalidSpi(V1Pair.A, childOfA.spiOut, o)));
+        assertEquals(1, p.saB().counters.snapshot().invalidSpiSent());
+        p.run();
+        assertEquals(1, p.saA().counters.snapshot().invalidSpiReceived());
+        var installed = p.of(p.actionsA, Action.InstallChildSa.class);
+        assertEquals(childOfA.spiIn, installed.getLast().replacesSpiIn(), "A rekeyed the SA B no longer knows");
+        assertEquals(1, p.saA().children.size());
+    }
+
+    @Test
+    void shouldIgnoreInvalidSpiNotifiesThatNameNoSaOfOurs() {
+        V1Pair p = V1Pair.established();
+        V1Child childOfB = p.saB().children.getFirst();
+        int installs = p.of(p.actionsB, Action.InstallChildSa.class).size();
+        // ISAKMP protocol, a short SPI, and an SPI B receives on (not one it sends on).
+        p.toB(p.informational(List.of(
+                new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, Bytes.of32(childOfB.spiOut), Isakmp.N_INVALID_SPI, new byte[0]),
+                new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, new byte[2], Isakmp.N_INVALID_SPI, new byte[0]),
+                new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, Bytes.of32(childOfB.spiIn), Isakmp.N_INVALID_SPI, new byte[0]))));
+        p.run();
+        assertEquals(installs, p.of(p.actionsB, Action.InstallChildSa.class).size(), "no rekey for notifies that name nothing B sends on");
+        assertEquals(3, p.saB().counters.snapshot().invalidSpiReceived());
+        assertEquals(V1Child.State.INSTALLED, childOfB.state);
+    }
 }

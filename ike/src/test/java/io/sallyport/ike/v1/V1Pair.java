@@ -62,10 +62,13 @@ final class V1Pair {
             PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP19, 28800);
 
     /** A and B configured for each other (main mode, PSK, ESP AES-GCM with PFS group 19), not yet negotiated. */
-    static V1Pair configured(PeerConfig.Dpd dpd) {
+    static V1Pair configured(PeerConfig.Dpd dpd) { return configured(dpd, PeerConfig.Exchange.MAIN); }
+
+    /** The same in main or aggressive mode. */
+    static V1Pair configured(PeerConfig.Dpd dpd, PeerConfig.Exchange exchange) {
         V1Pair p = new V1Pair(11, 12);
-        p.a.addPeer(p.now, peer("b", A, B, dpd), p.actionsA);
-        p.b.addPeer(p.now, peer("a", B, A, dpd), p.actionsB);
+        p.a.addPeer(p.now, peer("b", A, B, dpd).withExchange(exchange), p.actionsA);
+        p.b.addPeer(p.now, peer("a", B, A, dpd).withExchange(exchange), p.actionsB);
         return p;
     }
 
@@ -81,6 +84,19 @@ final class V1Pair {
     }
 
     static V1Pair established() { return established(PeerConfig.Dpd.off()); }
+
+    /** Established with other configurations (lifetimes, proposals) for A and B. */
+    static V1Pair established(PeerConfig forA, PeerConfig forB) {
+        V1Pair p = new V1Pair(11, 12);
+        p.a.addPeer(p.now, forA, p.actionsA);
+        p.b.addPeer(p.now, forB, p.actionsB);
+        p.collect(true, (now, out) -> p.a.initiate(now, forA.name(), out));
+        p.run();
+        if (p.saA().state != IsakmpSa.State.ESTABLISHED || p.saB().children.size() != 1) {
+            throw new IllegalStateException("IKEv1 pair did not come up: " + p.actionsA + " / " + p.actionsB);
+        }
+        return p;
+    }
 
     static PeerConfig peer(String name, InetAddress local, InetAddress remote, PeerConfig.Dpd dpd) {
         boolean isA = local.equals(A);
@@ -118,8 +134,11 @@ final class V1Pair {
         collect(false, b::tick);
     }
 
+    /** Datagrams the link loses (a peer gone quiet). */
+    java.util.function.Predicate<Datagram> lose = d -> false;
+
     private void deliver(Datagram d) {
-        if (d.payload().length == 1) {
+        if (d.payload().length == 1 || lose.test(d)) {
             return; // NAT keepalive
         }
         boolean toB = d.remote().getAddress().equals(B);
@@ -127,11 +146,11 @@ final class V1Pair {
         collect(!toB, (now, out) -> (toB ? b : a).handle(now, in, out));
     }
 
-    private interface Step {
+    interface Step {
         void run(long now, List<Action> out);
     }
 
-    private void collect(boolean sideA, Step s) {
+    void collect(boolean sideA, Step s) {
         List<Action> out = new ArrayList<>();
         s.run(now, out);
         (sideA ? actionsA : actionsB).addAll(out);
@@ -202,6 +221,17 @@ final class V1Pair {
     /** A quick-mode message from A: HASH(1) or HASH(2) = prf(SKEYID_a, {@code prefix} | rest) leads, as RFC 2409 §5.5 says. */
     byte[] quick(int messageId, byte[] prefix, List<V1Payload> rest) {
         return saA().encryptedWithHash(Isakmp.EXCH_QUICK, messageId, prefix, rest);
+    }
+
+    /**
+     * A message A never really sent, which the receiver is to drop (it then keeps its IV): A's IV
+     * chain for that exchange is left where it was, so A's next message still decrypts.
+     */
+    byte[] forged(int messageId, java.util.function.Supplier<byte[]> build) {
+        byte[] iv = saA().ivs.iv(messageId);
+        byte[] m = build.get();
+        saA().ivs.advance(messageId, iv);
+        return m;
     }
 
     /**

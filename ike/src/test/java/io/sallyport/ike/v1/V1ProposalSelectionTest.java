@@ -141,4 +141,18 @@ class V1ProposalSelectionTest {
         assertTrue(V1Proposals.checkChildAnswer(twoTransforms, List.of(ESP), false).isEmpty());
         assertTrue(V1Proposals.checkChildAnswer(offer, List.of(ESP_PFS), false).isEmpty());
     }
+
+    @Test
+    void anAnswerWithTwoProposalsOrAnotherKeyLengthIsRefused() {
+        var offer = V1Proposals.childOffer(List.of(ESP), 1, Isakmp.ENCAP_TUNNEL);
+        var twoProposals = new V1Payload.Sa(offer.doi(), offer.situation(),
+                List.of(offer.proposals().getFirst(), offer.proposals().getFirst()));
+        assertTrue(V1Proposals.checkChildAnswer(twoProposals, List.of(ESP), false).isEmpty(), "RFC 2409 §5.5: one proposal answered");
+        // The same ESP transform ID with another key length (AES-256 for our AES-128) is another algorithm.
+        var aes256 = new ChildProposal(io.sallyport.crypto.EncryptionAlgorithm.AES_256_CBC, ESP.integrity(), ESP.pfsGroup(), ESP.lifetimeSeconds());
+        var aes128 = new ChildProposal(io.sallyport.crypto.EncryptionAlgorithm.AES_128_CBC, ESP.integrity(), ESP.pfsGroup(), ESP.lifetimeSeconds());
+        var answer256 = V1Proposals.childOffer(List.of(aes256), 7, Isakmp.ENCAP_TUNNEL);
+        assertTrue(V1Proposals.checkChildAnswer(answer256, List.of(aes128), false).isEmpty());
+        assertTrue(V1Proposals.checkChildAnswer(answer256, List.of(aes256), false).isPresent());
+    }
 }

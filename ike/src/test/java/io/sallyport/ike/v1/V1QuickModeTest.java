@@ -66,8 +66,11 @@ class V1QuickModeTest {
         assertTrue(p.saA().hashValid(answer, Bytes.concat(Bytes.of32(mid), ni)), "HASH(2) covers M-ID | Ni_b | the answer");
         assertEquals(2, answer.all(V1Payload.Id.class).size(), "the proxy IDs come back");
         byte[] nr = answer.first(V1Payload.Nonce.class).orElseThrow().data();
-        // Nothing is installed before HASH(3) proves A saw the answer.
+        // Nothing is installed before HASH(3) proves A saw the answer; a HASH(3) without its leading 0 proves nothing.
         assertEquals(List.of(), p.of(did, Action.InstallChildSa.class));
+        did = p.toB(p.forged(mid, () -> p.quick(mid, Bytes.concat(Bytes.of32(mid), ni, nr), List.of())));
+        assertEquals(List.of(), p.of(did, Action.InstallChildSa.class));
+        assertEquals(1, p.drops(p.dropsB, DropReason.INTEGRITY_FAILED));
         did = p.toB(p.quick(mid, Bytes.concat(new byte[] {0}, Bytes.of32(mid), ni, nr), List.of()));
         var installed = p.of(did, Action.InstallChildSa.class);
         assertEquals(1, installed.size(), did::toString);
@@ -87,10 +90,13 @@ class V1QuickModeTest {
         noNonce.remove(1);
         did = offerToB(p, noNonce);
         assertEquals(List.of(), p.of(did, Action.Send.class));
-        assertEquals(1, p.drops(p.dropsB, DropReason.MALFORMED_PAYLOAD));
+        List<V1Payload> noSa = new ArrayList<>(offer(p, p.saA().peer.childProposals(), true, A_NET, B_NET));
+        noSa.remove(0);
+        assertEquals(List.of(), p.of(offerToB(p, noSa), Action.Send.class));
+        assertEquals(2, p.drops(p.dropsB, DropReason.MALFORMED_PAYLOAD));
         did = offerToB(p, offer(p, p.saA().peer.childProposals(), true, A_NET));
         assertEquals(List.of(), p.of(did, Action.Send.class), "one proxy ID alone is malformed (RFC 2409 §5.5: both or none)");
-        assertEquals(2, p.drops(p.dropsB, DropReason.MALFORMED_PAYLOAD));
+        assertEquals(3, p.drops(p.dropsB, DropReason.MALFORMED_PAYLOAD));
     }
 
     @Test
@@ -201,24 +207,32 @@ class V1QuickModeTest {
         assertEquals(0x01020304, installed.getFirst().spiOut());
         assertEquals(600, installed.getFirst().lifetime().hardSeconds(), "RFC 2407 §4.6.3.1: the responder's shorter lifetime");
         assertEquals(r.oldSpiIn(), installed.getFirst().replacesSpiIn());
-        // Make before break: the replaced SA's Delete, then HASH(3).
+        // Make before break at both ends: HASH(3) first (the peer installs on it), then the Delete of the replaced SA.
         List<V1Message> sent = p.sentByB(p.actionsB.size() - did.size()).stream().map(p::openAtA).toList();
-        assertEquals(List.of(Isakmp.EXCH_INFORMATIONAL, Isakmp.EXCH_QUICK), sent.stream().map(m -> m.header().exchange()).toList());
-        assertEquals(r.oldSpiIn(), (int) Bytes.u32(sent.getFirst().first(V1Payload.Delete.class).orElseThrow().spis().getFirst(), 0));
+        assertEquals(List.of(Isakmp.EXCH_QUICK, Isakmp.EXCH_INFORMATIONAL), sent.stream().map(m -> m.header().exchange()).toList());
+        assertEquals(r.oldSpiIn(), (int) Bytes.u32(sent.getLast().first(V1Payload.Delete.class).orElseThrow().spis().getFirst(), 0));
     }
 
     @Test
     void shouldDropAnAnswerWithAWrongHashOrWithoutNonce() {
         V1Pair p = V1Pair.established();
         Rekey r = rekeyByB(p);
-        List<Action> did = p.toB(p.quick(r.messageId(), Bytes.of32(r.messageId()), answer(p, r, chosen(p, r), true, r.ids())));
+        int mid = r.messageId();
+        List<Action> did = p.toB(p.forged(mid, () -> p.quick(mid, Bytes.of32(mid), answer(p, r, chosen(p, r), true, r.ids()))));
         assertEquals(List.of(), p.of(did, Action.InstallChildSa.class));
         assertEquals(1, p.drops(p.dropsB, DropReason.INTEGRITY_FAILED), "HASH(2) must cover Ni_b");
         List<V1Payload> rest = answer(p, r, chosen(p, r), true, r.ids());
         rest.remove(1);
-        assertEquals(List.of(), p.of(answerToB(p, r, rest), Action.InstallChildSa.class));
-        assertEquals(1, p.drops(p.dropsB, DropReason.MALFORMED_PAYLOAD));
+        assertEquals(List.of(), p.of(p.toB(p.forged(mid, () -> p.quick(mid, Bytes.concat(Bytes.of32(mid), r.ni()), rest))),
+                Action.InstallChildSa.class));
+        List<V1Payload> noSa = answer(p, r, chosen(p, r), true, r.ids());
+        noSa.remove(0);
+        assertEquals(List.of(), p.of(p.toB(p.forged(mid, () -> p.quick(mid, Bytes.concat(Bytes.of32(mid), r.ni()), noSa))),
+                Action.InstallChildSa.class));
+        assertEquals(2, p.drops(p.dropsB, DropReason.MALFORMED_PAYLOAD), "each decrypted and read, then refused for what it lacks");
         assertEquals(V1Child.State.REKEYING, p.saB().child(r.oldSpiIn()).orElseThrow().state, "still waiting for a real answer");
+        // The real answer after all that still completes the rekey: nothing was corrupted.
+        assertEquals(1, p.of(answerToB(p, r, answer(p, r, chosen(p, r), true, r.ids())), Action.InstallChildSa.class).size());
     }
 
     @Test
@@ -242,8 +256,29 @@ class V1QuickModeTest {
     void shouldRefuseAnAnswerThatChangesTheProxyIds() {
         V1Pair p = V1Pair.established();
         Rekey r = rekeyByB(p);
-        List<V1Payload.Id> swapped = List.of(r.ids().get(1), r.ids().get(0));
-        assertRefused(p, r, answerToB(p, r, answer(p, r, chosen(p, r), true, swapped)), "the responder changed the proxy IDs");
+        List<V1Payload.Id> otherRemote = List.of(r.ids().get(0), ProxyId.of(TrafficSelector.ofPrefix("198.18.1.0", 25)));
+        assertRefused(p, r, answerToB(p, r, answer(p, r, chosen(p, r), true, otherRemote)), "the responder changed the proxy IDs");
         assertNotNull(p.saB().counters.snapshot());
+    }
+
+    @Test
+    void shouldKeepItsLifetimeWhenTheResponderLifetimeSaysNoSecondsOrCannotBeRead() {
+        for (byte[] attrs : new byte[][] {
+            // kilobytes only (RFC 2407 §4.5 life type 2): no seconds to take; the kilobytes are traced, not enforced
+            new Bytes().u16(0x8000 | Isakmp.Q_LIFE_TYPE).u16(2).u16(Isakmp.Q_LIFE_DURATION).u16(4).u32(50_000).toArray(),
+            new byte[] {0, 1, 0},                                                    // cut short: no attributes
+        }) {
+            V1Pair p = V1Pair.established();
+            Rekey r = rekeyByB(p);
+            List<V1Payload> rest = answer(p, r, chosen(p, r), true, r.ids());
+            rest.add(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, new byte[4], Isakmp.N_RESPONDER_LIFETIME, attrs));
+            List<Action> did = answerToB(p, r, rest);
+            var installed = p.of(did, Action.InstallChildSa.class);
+            assertEquals(1, installed.size(), did::toString);
+            assertEquals(3600, installed.getFirst().lifetime().hardSeconds());
+            if (attrs.length > 3) {
+                assertTrue(p.of(did, Action.Trace.class).stream().anyMatch(t -> t.text().contains("50000 kilobytes")), did::toString);
+            }
+        }
     }
 }

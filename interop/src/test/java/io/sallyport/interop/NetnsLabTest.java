@@ -1,0 +1,75 @@
+package io.sallyport.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code sallyport lab --netns} on reference §5.2 as the seed has it
+ * ({@code examples/ike-digital-certificates/ike-digital-certificates.lab}): four routers in network
+ * namespaces, each running the Sallyport daemon, OSPF everywhere by the FRR each daemon runs, IPsec
+ * with RSA certificates configured between R2 and R3. The seed's success criterion holds: R1 pings
+ * 10.1.56.2 and R4 pings 10.1.12.2 over routes OSPF learned. As written, the tunnel carries none
+ * of it: the seed runs OSPF on the underlay between R2 and R3 too, its inside units have no
+ * address (FRR runs OSPF only on a device with one; the daemon warns at commit), and its tunnels
+ * are established on traffic (the default), so nothing is routed into them. OSPF across the
+ * tunnel itself is {@code OspfAcrossTunnelTest}'s (numbered units, no OSPF on the underlay). The
+ * namespaces (prefix {@value #PREFIX}) are joined to nothing but each other.
+ */
+@Tag("interop")
+class NetnsLabTest {
+    private static final String PREFIX = "nsl1-";
+    private final Harness h = new Harness(Testbed.repoRoot(), PREFIX);
+
+    /** A run that was killed leaves its namespaces: stop what runs in them (by PID) and delete them. */
+    @AfterEach
+    void removeLeftovers() {
+        for (String line : h.run(List.of("ip", "netns", "list"), Map.of(), 10).stdout().lines().toList()) {
+            String ns = line.split("\\s+")[0];
+            if (!ns.startsWith(PREFIX)) {
+                continue;
+            }
+            for (String pid : h.run(List.of("ip", "netns", "pids", ns), Map.of(), 10).stdout().lines().toList()) {
+                h.run(List.of("kill", pid.strip()), Map.of(), 10);
+            }
+            h.run(List.of("ip", "netns", "del", ns), Map.of(), 10);
+        }
+    }
+
+    @Test
+    void theSeedsFourRoutersReachEachOtherOverRoutesOspfLearned() {
+        List<String> command = new ArrayList<>(List.of(SallyportDaemon.java().toString(), "-jar",
+            SallyportDaemon.jar().toString(), "lab", "--netns", "--netns-prefix", PREFIX,
+            Testbed.repoRoot().resolve("examples/ike-digital-certificates/ike-digital-certificates.lab").toString(), "-c",
+            String.join("; ", List.of(
+                "await 10.1.56.2 from r1 within 150",
+                "await 10.1.12.2 from r4 within 60",
+                "ping 10.0.0.4 from r1 count 3",
+                "ping 10.1.12.2 from r4 count 3",
+                "router r2",
+                "show ospf neighbor",
+                "show route protocol ospf",
+                "show services ipsec-vpn ike security-associations",
+                "show services ipsec-vpn ipsec statistics",
+                "show lab"))));
+        Harness.Result r = h.run(command, Map.of(), 420);
+        System.out.println("evidence: sallyport lab --netns (exit " + r.exit() + ")\n" + r.stdout() + "--- stderr\n" + r.stderr());
+        assertEquals(0, r.exit(), r.stdout() + r.stderr());
+        String out = r.stdout();
+        assertTrue(out.contains("10.1.56.2 answered r1 after ") && out.contains("10.1.12.2 answered r4 after "), out);
+        assertTrue(out.contains("3 packets transmitted, 3 received"), out);
+        // R2's OSPF neighbours are R1 and R3 (over the underlay), and it routes R4's network by OSPF.
+        assertTrue(out.lines().anyMatch(l -> l.contains(" ge-1/0/0.0 ") && l.contains(" Full ") && l.contains(" 10.0.0.1 ")), out);
+        assertTrue(out.lines().anyMatch(l -> l.contains(" ge-1/0/1.0 ") && l.contains(" Full ") && l.contains(" 10.0.0.3 ")), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("10.1.56.0/30 ") && l.contains("*[OSPF/10]")), out);
+        // The lab removed its namespaces when it ended.
+        String left = h.run(List.of("ip", "netns", "list"), Map.of(), 10).stdout();
+        assertTrue(left.lines().noneMatch(l -> l.startsWith(PREFIX)), left);
+    }
+}
