@@ -777,8 +777,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     /**
      * The control agent: ESP for an unknown SPI from a configured remote gateway counts as that
-     * tunnel's {@code Invalid SPI errors}, and kmd tells the peer with INVALID_SPI (RFC 7296
-     * §2.21.4), at most once a second per tunnel; from anyone else it is only counted by the
+     * tunnel's {@code Invalid SPI errors}; with {@code respond-bad-spi} kmd tells the peer with
+     * INVALID_SPI (RFC 7296 §2.21.4), at most {@code max-responses} times per IKE SA and once a
+     * second (without the statement Junos does not answer); from anyone else it is only counted by the
      * worker (no state, no IKE work for strangers). An SPI installed by the time the report
      * arrives is neither: the packet overtook its SA's install.
      */
@@ -793,8 +794,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
             if (source.equals(t.activeRemoteGateway())) {
                 t.invalidSpi++;
                 long last = t.lastInvalidSpiReportNanos;
-                if (last == Long.MIN_VALUE || nowNanos - last >= INVALID_SPI_REPORT_INTERVAL_NANOS) {
+                if (t.badSpiResponses < t.plan.badSpiResponses().orElse(0)
+                        && (last == Long.MIN_VALUE || nowNanos - last >= INVALID_SPI_REPORT_INTERVAL_NANOS)) {
                     t.lastInvalidSpiReportNanos = nowNanos;
+                    t.badSpiResponses++;
                     kmd.command(new Command.ReportInvalidSpi(source, spi));
                 }
                 return;
@@ -824,6 +827,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
     public void ikeSaUp(Action.IkeSaUp a) {
         Tunnel state = tunnels.get(a.peer());
         if (state != null) {
+            if (state.ike == null || !state.ike.ikeSa().equals(a.ikeSa())) {
+                state.badSpiResponses = 0;   // max-responses counts per IKE SA
+            }
             state.ike = a;
             state.ikeUpNanos = runner.nowNanos();
         } else if (DynamicPeers.templateName(a.peer()).isPresent()) {
@@ -1114,7 +1120,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
         TunnelPlan plan = new TunnelPlan(a.peer(), rt.plan().name(), d.profile(), "client *", index, unit,
                 rt.plan().localGateway().orElseThrow(), a.remote().getAddress(), localPrefix, remotePrefix,
                 Optional.of(instance),
-                Optional.empty(), Optional.empty(), Optional.empty(), d.esp(), d.algorithms(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), d.esp(), d.algorithms(), Optional.empty(),
+                d.badSpiResponses());
         Tunnel state = new Tunnel(plan, nextTunnelKey++);
         state.dynamic = true;
         state.ike = dynamicUp.remove(a.peer());
@@ -1122,7 +1129,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
         tunnels.put(plan.id(), state);
         ServiceSetRuntime.Device device = rt.deviceOf(plan);
         device.outbound().addTunnel(state.outbound);
-        Route route = Route.toDevice(remotePrefix, device.tun().name());
+        Route route = reverseRoute(d, remotePrefix, device.tun().name());
+        state.reverseRoute = route;   // removed as installed, whatever a later commit says
         try {
             if (reverseRoutes.merge(route, 1, Integer::sum) == 1) {
                 host.network().addRoute(route);
@@ -1133,6 +1141,12 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
         LOG.info("dynamic peer {} at {}: tunnel on {}, {} <-> {}", a.peer(), a.remote(), unit, localPrefix, remotePrefix);
         return state;
+    }
+
+    /** A dynamic peer's reverse route: into its unit, with {@code reverse-route preference} as its metric. */
+    private static Route reverseRoute(DynamicEndpointPlan d, IpPrefix remotePrefix, String device) {
+        Route route = Route.toDevice(remotePrefix, device);
+        return d.routePreference().isPresent() ? route.withMetric(d.routePreference().getAsLong()) : route;
     }
 
     /** The inside unit for a dynamic peer at {@code where}: the shared one, or a dedicated one no other peer holds. */
@@ -1156,7 +1170,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             tunnels.remove(state.plan.id());
             ServiceSetRuntime.Device device = rt.deviceOf(state.plan);
             byDevice.computeIfAbsent(device.outbound(), o -> new ArrayList<>()).add(state);
-            Route route = Route.toDevice(state.plan.remotePrefix(), device.tun().name());
+            Route route = state.reverseRoute;
             Integer left = reverseRoutes.computeIfPresent(route, (r, n) -> n == 1 ? null : n - 1);
             if (left == null) {
                 deleteRouteQuietly(route);
