@@ -4,7 +4,7 @@ for IKE, which prints the key material) into a vectors file: every IKE message i
 (non-ESP marker stripped) as msg_NN, and every secret the log printed, numbered in log order
 (name_1, name_2, ...), as hex.
 
-usage: extract_all.py CAPTURE.pcap INITIATOR-charon.log [key=hex ...] > vectors.txt
+usage: extract-all.py CAPTURE.pcap INITIATOR-charon.log [key=hex ...] [--received RECEIVER-charon.log ...] > vectors.txt
 """
 import re
 import struct
