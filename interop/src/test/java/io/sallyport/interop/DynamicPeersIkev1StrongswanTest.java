@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * §5.4 shape (IKEv1 main mode, no {@code version 2}) and no configuration naming any peer;
  * strongSwan 5.9.8 IKEv1 initiators from several addresses: gw-b (192.0.2.2, host-b behind it)
  * and branches in namespaces of this class (br3 at 203.0.113.2, br4 at 203.0.113.10, each on its
- * own link to gw-a), each protecting 198.18.N.0/24 with 198.18.N.1 on its loopback. Own namespace
- * prefix {@code dv1-}.
+ * own link to gw-a; br5 at 198.51.100.2 behind nat5, a port-randomising NAT at 203.0.113.18),
+ * each protecting 198.18.N.0/24 with 198.18.N.1 on its loopback. Own namespace prefix {@code dv1-}.
  */
 @Tag("interop")
 class DynamicPeersIkev1StrongswanTest {
@@ -145,6 +145,21 @@ class DynamicPeersIkev1StrongswanTest {
     static void branches() {
         branch("br3", "203.0.113.1", "203.0.113.2", "198.18.3.1");
         branch("br4", "203.0.113.9", "203.0.113.10", "198.18.4.1");
+        // br5 behind a port-randomising NAT (nat5, public 203.0.113.18), its own address 198.51.100.2.
+        branch("nat5", "203.0.113.17", "203.0.113.18", null);
+        Harness h = BED.harness();
+        ns("ip", "netns", "add", h.ns("br5"));
+        ns("ip", "-n", h.ns("br5"), "link", "set", "lo", "up");
+        ns("ip", "-n", h.ns("nat5"), "link", "add", "inside", "type", "veth", "peer", "name", "wan", "netns", h.ns("br5"));
+        ns("ip", "-n", h.ns("nat5"), "addr", "add", "198.51.100.1/24", "dev", "inside");
+        ns("ip", "-n", h.ns("nat5"), "link", "set", "inside", "up");
+        ns("ip", "-n", h.ns("br5"), "addr", "add", "198.51.100.2/24", "dev", "wan");
+        ns("ip", "-n", h.ns("br5"), "link", "set", "wan", "up");
+        ns("ip", "-n", h.ns("br5"), "route", "add", "default", "via", "198.51.100.1");
+        ns("ip", "-n", h.ns("br5"), "addr", "add", "198.18.5.1/32", "dev", "lo");
+        ns("ip", "netns", "exec", h.ns("nat5"), "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        ns("ip", "netns", "exec", h.ns("nat5"), "nft", "add table ip dv1_nat; add chain ip dv1_nat post { type nat hook postrouting"
+                + " priority srcnat; policy accept; }; add rule ip dv1_nat post oifname wan ip saddr 198.51.100.0/24 masquerade random");
     }
 
     private static void branch(String role, String gwEnd, String address, String lanAddress) {
@@ -158,13 +173,15 @@ class DynamicPeersIkev1StrongswanTest {
         ns("ip", "-n", nsName, "addr", "add", address + "/29", "dev", "wan");
         ns("ip", "-n", nsName, "link", "set", "wan", "up");
         ns("ip", "-n", nsName, "route", "add", "192.0.2.0/24", "via", gwEnd);
-        ns("ip", "-n", nsName, "addr", "add", lanAddress + "/32", "dev", "lo");
+        if (lanAddress != null) {
+            ns("ip", "-n", nsName, "addr", "add", lanAddress + "/32", "dev", "lo");
+        }
     }
 
     @AfterAll
     static void removeBranchNamespaces() {
         Harness harness = BED.harness();
-        for (String role : List.of("br3", "br4")) {
+        for (String role : List.of("br3", "br4", "br5", "nat5")) {
             harness.run(List.of("ip", "netns", "del", harness.ns(role)), Map.of(), 20);
         }
     }
@@ -184,7 +201,8 @@ class DynamicPeersIkev1StrongswanTest {
     }
 
     /**
-     * One gateway: two main-mode initiators from two addresses come up at once and pass pings;
+     * One gateway: three main-mode initiators from three addresses (one behind a NAT) come up at
+     * once and pass pings;
      * an aggressive-mode initiator and one whose proxy IDs lie outside the allowed pair are refused
      * with their reason in {@code show services service-sets}; br3 reconnects from a new address
      * (INITIAL-CONTACT replaces its old SAs); gw-b killed is cleared by DPD. (The Testbed stops
@@ -195,28 +213,32 @@ class DynamicPeersIkev1StrongswanTest {
         gateway = BED.daemon("gw-a", "dynamic-v1", gatewayConfig());
         startBranch("gw-b", "192.0.2.2", "gw-b.example.net", "198.18.2.0/24", false);
         startBranch("br3", "203.0.113.2", "br3.example.net", "198.18.3.0/24", false);
-        for (String role : List.of("gw-b", "br3")) {
+        startBranch("br5", "198.51.100.2", "br5.example.net", "198.18.5.0/24", false);
+        for (String role : List.of("gw-b", "br3", "br5")) {
             h.initiate(role, 30);
         }
-        for (String role : List.of("gw-b", "br3")) {
+        for (String role : List.of("gw-b", "br3", "br5")) {
             h.waitSa(role, 30).orThrow();
         }
         Ping b = h.ping("host-b", "198.18.1.10", 3, 0.3);
         Ping a = h.ping("host-a", "198.18.2.10", 3, 0.3);
         Ping three = pingFrom("br3", "198.18.3.1", "198.18.1.10");
         Ping toThree = Ping.parse(h.inNs("host-a", 20, "ping", "-c", "3", "-i", "0.3", "-W", "2", "198.18.3.1").stdout());
+        Ping five = pingFrom("br5", "198.18.5.1", "198.18.1.10");
+        Ping toFive = Ping.parse(h.inNs("host-a", 20, "ping", "-c", "3", "-i", "0.3", "-W", "2", "198.18.5.1").stdout());
         String ike = cli("show services ipsec-vpn ike security-associations");
         String ipsec = cli("show services ipsec-vpn ipsec security-associations");
         System.out.println("evidence: host-b->host-a " + b + "; host-a->host-b " + a + "; br3 " + three + "; host-a->br3 " + toThree
-                + "\n" + ike + ipsec + cli("show services service-sets") + h.sas("gw-b") + h.sas("br3"));
-        for (Ping p : List.of(b, a, three, toThree)) {
+                + "; br5 behind the NAT " + five + "; host-a->br5 " + toFive
+                + "\n" + ike + ipsec + cli("show services service-sets") + h.sas("gw-b") + h.sas("br3") + h.sas("br5"));
+        for (Ping p : List.of(b, a, three, toThree, five, toFive)) {
             assertTrue(p.allAnswered(), p.output());
         }
-        for (String peer : List.of("192.0.2.2", "203.0.113.2")) {
+        for (String peer : List.of("192.0.2.2", "203.0.113.2", "203.0.113.18")) {
             assertTrue(ike.contains(peer), ike);
             assertTrue(ipsec.contains("Remote gateway: " + peer), ipsec);
         }
-        assertTrue(ike.lines().filter(l -> l.contains("Matured") && l.contains("Main")).count() == 2, ike);
+        assertTrue(ike.lines().filter(l -> l.contains("Matured") && l.contains("Main")).count() == 3, ike);
         assertTrue(h.rawSas("br3").raw().contains("version=1"), h.sas("br3"));
 
         refusals();

@@ -164,7 +164,10 @@ class SallyportIkev1StrongswanTest {
     @Order(9)
     void espForAnUnknownSpiIsReportedToStrongswanInAProtectedInformational() {
         startPeer(Map.of());
-        SallyportDaemon d = BED.daemon("gw-a", "v1-invalid-spi", ikev1(GatewayConfig.gwA()));
+        // respond-bad-spi: without it Sallyport, like Junos, does not answer an unknown SPI.
+        String config = ikev1(GatewayConfig.gwA());
+        assertTrue(config.contains("policy ike-pol { "), config);
+        SallyportDaemon d = BED.daemon("gw-a", "v1-invalid-spi", config.replace("policy ike-pol { ", "policy ike-pol { respond-bad-spi; "));
         assertTunnelUp();
         String send = "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind(('192.0.2.2', 40000))\n"
                 + "for i in range(5): s.sendto(bytes.fromhex('0badc0de00000001') + bytes(32), ('192.0.2.1', 4500))\n";

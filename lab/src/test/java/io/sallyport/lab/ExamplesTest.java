@@ -174,4 +174,26 @@ class ExamplesTest {
             assertTrue(route.contains("10.0.1.0/25") && route.contains("10.0.1.128/25"), route);
         }
     }
+
+    /**
+     * {@code reverse-route preference 7} (and {@code respond-bad-spi} in the client's {@code ike}, accepted without a
+     * warning): each dynamic peer's reverse route goes into the kernel with metric 7.
+     */
+    @Test
+    void dynamicPeersReverseRoutesCarryTheProfilesPreference() throws Exception {
+        Topology base = Topologies.example("dynamic-peer");
+        List<Topology.RouterSpec> routers = base.routers().stream()
+                .map(r -> new Topology.RouterSpec(r.name(), r.configFile(), r.configText().replaceAll("(?m)^(\\s+)interface-id TEST-intf;",
+                        "$1interface-id TEST-intf; respond-bad-spi 3; reverse-route { preference 7; }"), r.line()))
+                .toList();
+        assertTrue(routers.stream().anyMatch(r -> r.configText().contains("preference 7")));
+        try (Lab lab = Lab.start(new Topology(base.source(), routers, base.hosts(), base.links()))) {
+            assertTrue(lab.awaitTunnels(NEGOTIATION), () -> problems(lab));
+            assertEquals(List.of(), lab.warnings().stream().filter(w -> w.startsWith("router1")).toList());
+            List<io.sallyport.net.Route> reverse = lab.node("router1").orElseThrow().control().routes().stream()
+                    .filter(r -> r.destination().toString().startsWith("10.0.1.")).toList();
+            assertEquals(2, reverse.size(), reverse.toString());
+            assertTrue(reverse.stream().allMatch(r -> r.metric().equals(java.util.OptionalLong.of(7))), reverse.toString());
+        }
+    }
 }

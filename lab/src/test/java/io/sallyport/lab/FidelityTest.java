@@ -205,21 +205,22 @@ class FidelityTest {
 
     // ---------------------------------------------------------------- #8
 
-    /** IKEv2 INVALID_SPI (RFC 7296 §2.21.4), and IKEv1 INVALID-SPI (RFC 2408 §3.14.1) with the policy's {@code version 2} removed. */
+    /**
+     * {@code respond-bad-spi 2}: IKEv2 INVALID_SPI (RFC 7296 §2.21.4), and IKEv1 INVALID-SPI (RFC
+     * 2408 §3.14.1) with the policy's {@code version 2} removed, at most once a second and at most
+     * max-responses times per IKE SA.
+     */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void espForAnUnknownSpiIsCountedShownAndReportedToThePeerRateLimited(boolean ikev1) throws Exception {
-        try (Lab lab = msMpc(c -> ikev1 ? c.replace("version 2;", "") : c)) {
+        try (Lab lab = msMpc(c -> withRespondBadSpi(ikev1 ? c.replace("version 2;", "") : c, " 2"))) {
             assertTrue(lab.awaitTunnels(MINUTE));
             LabRouter r1 = lab.router("router1").orElseThrow();
             InetAddress r2 = addr("10.0.1.2");
             lab.advance(SECOND);
             long ikeOut = r1.gateway().kmd().traffic().get(r2).outPackets();
             var bogus = lab.simulation().network().openUdp(new java.net.InetSocketAddress(r2, 40000));
-            byte[] esp = {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8};
-            for (int i = 0; i < 10; i++) {
-                bogus.send(esp, 0, esp.length, new java.net.InetSocketAddress(addr("10.0.1.1"), 4500));
-            }
+            sendUnknownSpi(bogus, 10);
             lab.advance(100_000_000L);
             String stats = r1.execute("show services ipsec-vpn ipsec statistics").text();
             assertTrue(stats.contains("Invalid SPI errors: 10"), stats);
@@ -237,8 +238,49 @@ class FidelityTest {
             if (!ikev1) {
                 assertTrue(sent.matches("(?s).*INFORMATIONAL\\s+received:\\s+1, sent:\\s+1, failed:\\s+0.*"), sent);
             }
+            // A second later the second of max-responses 2 goes; after that, none under this IKE SA.
+            for (int burst = 0; burst < 3; burst++) {
+                lab.advance(2 * SECOND);
+                sendUnknownSpi(bogus, 3);
+                lab.advance(100_000_000L);
+            }
+            assertEquals(ikeOut + 2, r1.gateway().kmd().traffic().get(r2).outPackets());
+            sent = r1.execute("show services ipsec-vpn ike statistics").text();
+            assertTrue(sent.matches("(?s).*Invalid SPI notifications sent:\\s+2\n.*"), sent);
+            assertTrue(r1.execute("show services ipsec-vpn ipsec statistics").text().contains("Invalid SPI errors: 19"));
             // The tunnel itself is untouched.
             assertEquals(3, lab.ping("h1", lab.resolve("h2").orElseThrow(), java.util.Optional.empty(), 3).received());
+        }
+    }
+
+    /** Without {@code respond-bad-spi} Junos does not answer ESP for an unknown SPI: counted, nothing sent. */
+    @Test
+    void espForAnUnknownSpiIsOnlyCountedWithoutRespondBadSpi() throws Exception {
+        try (Lab lab = msMpc(c -> c)) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            InetAddress r2 = addr("10.0.1.2");
+            lab.advance(SECOND);
+            long ikeOut = r1.gateway().kmd().traffic().get(r2).outPackets();
+            var bogus = lab.simulation().network().openUdp(new java.net.InetSocketAddress(r2, 40000));
+            sendUnknownSpi(bogus, 10);
+            lab.advance(100_000_000L);
+            assertTrue(r1.execute("show services ipsec-vpn ipsec statistics").text().contains("Invalid SPI errors: 10"));
+            assertEquals(ikeOut, r1.gateway().kmd().traffic().get(r2).outPackets(), "no INVALID_SPI went out");
+            String sent = r1.execute("show services ipsec-vpn ike statistics").text();
+            assertTrue(sent.matches("(?s).*Invalid SPI notifications sent:\\s+0\n.*"), sent);
+        }
+    }
+
+    /** {@code respond-bad-spi MAX} ({@code MAX} empty for the default) in the example's IKE policy. */
+    private static String withRespondBadSpi(String config, String max) {
+        return config.replace("proposals ike-proposal1;", "proposals ike-proposal1; respond-bad-spi" + max + ";");
+    }
+
+    private static void sendUnknownSpi(io.sallyport.net.virtual.VirtualDatagramPort from, int count) throws Exception {
+        byte[] esp = {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8};
+        for (int i = 0; i < count; i++) {
+            from.send(esp, 0, esp.length, new java.net.InetSocketAddress(addr("10.0.1.1"), 4500));
         }
     }
 

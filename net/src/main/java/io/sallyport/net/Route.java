@@ -2,14 +2,16 @@ package io.sallyport.net;
 
 import java.net.InetAddress;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A kernel route: {@code ip route add DEST dev DEVICE [via GW] [src SRC] [table T]}, or an
  * {@code unreachable} route ({@link #unreachable}: no device; a packet that matches it is dropped
- * with an ICMP "host unreachable" and the lookup ends there). Table 0 means the main table.
+ * with an ICMP "host unreachable" and the lookup ends there). Table 0 means the main table;
+ * an empty {@code metric} leaves the kernel's default.
  */
 public record Route(IpPrefix destination, String device, Optional<InetAddress> via,
-                    Optional<InetAddress> source, int table, Type type) {
+                    Optional<InetAddress> source, int table, Type type, OptionalLong metric) {
 
     public static final int MAIN_TABLE = 0;
 
@@ -18,7 +20,7 @@ public record Route(IpPrefix destination, String device, Optional<InetAddress> v
 
     /** A route into {@code device}, for example a service interface's TUN, in the main table. */
     public static Route toDevice(final IpPrefix destination, final String device) {
-        return new Route(destination, device, Optional.empty(), Optional.empty(), MAIN_TABLE, Type.UNICAST);
+        return new Route(destination, device, Optional.empty(), Optional.empty(), MAIN_TABLE, Type.UNICAST, OptionalLong.empty());
     }
 
     /**
@@ -27,7 +29,7 @@ public record Route(IpPrefix destination, String device, Optional<InetAddress> v
      * better, instead of letting it fall through to the next rule's table.
      */
     public static Route unreachable(final IpPrefix destination, final int table) {
-        return new Route(destination, "", Optional.empty(), Optional.empty(), table, Type.UNREACHABLE);
+        return new Route(destination, "", Optional.empty(), Optional.empty(), table, Type.UNREACHABLE, OptionalLong.empty());
     }
 
     public boolean isUnreachable() {
@@ -35,14 +37,19 @@ public record Route(IpPrefix destination, String device, Optional<InetAddress> v
     }
 
     public Route inTable(final int newTable) {
-        return new Route(destination, device, via, source, newTable, type);
+        return new Route(destination, device, via, source, newTable, type, metric);
     }
 
     public Route withSource(final InetAddress newSource) {
-        return new Route(destination, device, via, Optional.of(newSource), table, type);
+        return new Route(destination, device, via, Optional.of(newSource), table, type, metric);
     }
 
     public Route via(final InetAddress gateway) {
-        return new Route(destination, device, Optional.of(gateway), source, table, type);
+        return new Route(destination, device, Optional.of(gateway), source, table, type, metric);
+    }
+
+    /** {@code ip route add … metric M}: among routes to the same destination the lowest metric wins. */
+    public Route withMetric(final long newMetric) {
+        return new Route(destination, device, via, source, table, type, OptionalLong.of(newMetric));
     }
 }

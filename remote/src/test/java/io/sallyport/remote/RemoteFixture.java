@@ -28,9 +28,10 @@ public final class RemoteFixture {
 
     public RemoteFixture(Path state) throws IOException, InterruptedException {
         this.state = state;
-        this.sshPort = freePort();
-        this.netconfPort = freePort();
-        this.prometheusPort = freePort();
+        int[] ports = freePorts(3);
+        this.sshPort = ports[0];
+        this.netconfPort = ports[1];
+        this.prometheusPort = ports[2];
         this.clientKey = state.resolveSibling(state.getFileName() + "-client").resolve("id_ed25519");
         Files.createDirectories(clientKey.getParent());
         run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "keyuser@test", "-f", clientKey.toString()));
@@ -121,9 +122,22 @@ public final class RemoteFixture {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /** Free ports, all different: each socket stays open until the others are taken (one at a time may repeat). */
+    public static int[] freePorts(int n) throws IOException {
+        ServerSocket[] open = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                open[i] = new ServerSocket(0);
+                ports[i] = open[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : open) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 }

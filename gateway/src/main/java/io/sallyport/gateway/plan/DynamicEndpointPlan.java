@@ -3,6 +3,8 @@ package io.sallyport.gateway.plan;
 import io.sallyport.ike.PeerConfig;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * A service set's dynamic endpoints ({@code ipsec-vpn-options ike-access-profile}): kmd answers any
@@ -18,9 +20,12 @@ import java.util.Optional;
  * @param esp       the data-plane settings of every dynamic tunnel (service-set level only, as on Junos)
  * @param algorithms what show prints before an SA exists
  * @param problem   why no dynamic peer can come up
+ * @param badSpiResponses {@code client * ike respond-bad-spi}, else its IKE policy's (see {@link TunnelPlan})
+ * @param routePreference {@code client * ike reverse-route preference}: the metric of each peer's reverse route
  */
 public record DynamicEndpointPlan(String profile, List<PeerConfig> templates, boolean dedicated, List<String> units,
-                                  EspSettings esp, TunnelPlan.Algorithms algorithms, Optional<String> problem) {
+                                  EspSettings esp, TunnelPlan.Algorithms algorithms, Optional<String> problem,
+                                  OptionalInt badSpiResponses, OptionalLong routePreference) {
 
     public DynamicEndpointPlan {
         templates = List.copyOf(templates);

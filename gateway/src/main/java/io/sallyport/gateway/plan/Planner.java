@@ -49,6 +49,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.function.Predicate;
 
 /**
@@ -320,8 +321,11 @@ public final class Planner {
                 options.tunnelMtu().orElse(EspSa.DEFAULT_TUNNEL_MTU), options.passiveModeTunneling(), set.headerIntegrityCheck(),
                 !vpn.noIpsecTunnelInTraceroute(), options.udpEncapsulateDestPort(), options.natTraversal() && !vpn.disableNatt(),
                 DEFAULT_OUTER_TTL, 0, local == null ? Optional.empty() : hopAddress(config, firstUnit, firstLocal, local));
+        OptionalInt badSpi = client == null ? OptionalInt.empty() : client.respondBadSpi().isPresent() ? client.respondBadSpi()
+                : client.ikePolicy().map(vpn.ikePolicies()::get).map(IkePolicy::respondBadSpi).orElse(OptionalInt.empty());
         return Optional.of(new DynamicEndpointPlan(name.get(), templates, dedicated, units, esp, algorithms,
-                problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems))));
+                problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)), badSpi,
+                client == null ? OptionalLong.empty() : client.reverseRoutePreference()));
     }
 
     /** A dynamic peer's IKE proposals when the access profile names no IKE policy: every common transform. */
@@ -406,7 +410,7 @@ public final class Planner {
         return new TunnelPlan(t.id(), t.serviceSet(), t.rule(), t.term(), t.tunnelIndex(), t.insideInterface(),
                 t.localGateway(), t.remoteGateway(), t.localPrefix(), t.remotePrefix(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), t.esp(), t.algorithms(),
-                Optional.of(t.problem().map(p -> problem + "; " + p).orElse(problem)));
+                Optional.of(t.problem().map(p -> problem + "; " + p).orElse(problem)), t.badSpiResponses());
     }
 
     /** The configured unit ({@code ge-0/0/0.0}) whose {@code family inet address} holds {@code a}. */
@@ -454,8 +458,11 @@ public final class Planner {
         Optional<ManualSaPlan> manualIn = Optional.empty();
         Optional<ManualSaPlan> manualOut = Optional.empty();
         TunnelPlan.Algorithms algorithms = new TunnelPlan.Algorithms("", "");
+        OptionalInt badSpiResponses = OptionalInt.empty();
         switch (term.sa()) {
             case Term.DynamicSa dynamic -> {
+                IkePolicy ikePolicy = vpn.ikePolicyFor(dynamic);
+                badSpiResponses = ikePolicy == null ? OptionalInt.empty() : ikePolicy.respondBadSpi();
                 IpsecPolicy ipsecPolicy = vpn.ipsecPolicyFor(dynamic);
                 List<ChildProposal> child = childProposals(vpn, ipsecPolicy, problems);
                 if (!child.isEmpty()) {
@@ -500,7 +507,7 @@ public final class Planner {
         return new TunnelPlan(id, set.name(), rule.name(), term.name(), index, insideInterface, local, remote,
                 localPrefix, remotePrefix,
                 peer, backupPeer, manualIn, manualOut, esp, algorithms,
-                problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)));
+                problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)), badSpiResponses);
     }
 
     private Optional<PeerConfig> peer(String id, Configuration config, IpsecVpnOptions options, Term.DynamicSa dynamic, Term term,

@@ -4,7 +4,6 @@ import io.sallyport.config.model.Configuration;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.net.HostAddress;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,10 +20,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,33 +104,7 @@ public final class FrrDaemons implements AutoCloseable {
      * returns what it printed; bounded by {@value #QUERY_SECONDS} s.
      */
     public String vtysh(String command) throws IOException {
-        Process p = new ProcessBuilder(VTYSH.toString(), "--vty_socket", runDir.toString(), "-c", command)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-        // Read on another thread so a large answer cannot fill the pipe while this one waits.
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return p.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, task -> Thread.ofVirtual().name("vtysh-reader").start(task));
-        try {
-            if (!p.waitFor(QUERY_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("vtysh did not answer within " + QUERY_SECONDS + " s");
-            }
-            if (p.exitValue() != 0) {
-                throw new IOException("vtysh exited with status " + p.exitValue());
-            }
-            return new String(out.get(QUERY_SECONDS, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while asking FRR");
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("reading vtysh's answer: " + e.getMessage());
-        }
+        return ProcessAnswer.read(List.of(VTYSH.toString(), "--vty_socket", runDir.toString(), "-c", command), QUERY_SECONDS, "vtysh");
     }
 
     /** True while zebra and ospfd run. */

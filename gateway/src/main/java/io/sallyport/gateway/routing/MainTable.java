@@ -18,7 +18,8 @@ import java.util.Set;
  *   <li>what Sallyport installed is {@code Static/5}: the routes into the service sets' TUN devices
  *       ({@code static route ... next-hop ms-...}, and the reverse routes to dynamic peers, which
  *       Junos too installed as static routes before ARI-TS), and a route to a configured static
- *       prefix the host carries;</li>
+ *       prefix the host carries; a reverse route installed with a metric ({@code reverse-route
+ *       preference N}) shows {@code Static/N};</li>
  *   <li>zebra's routes ({@code proto ospf}) are {@code OSPF/10}, taken from FRR when it answers
  *       (its metric and age) and from the kernel otherwise;</li>
  *   <li>any other route the host has is {@code Kernel/40} (Junos's name and preference for routes
@@ -66,7 +67,7 @@ public final class MainTable {
                 }
             } else if (r.hops().stream().anyMatch(h -> names.tunnelDevices().contains(h.device()))
                     || names.staticPrefixes().contains(r.destination())) {
-                out.add(entry(r.destination(), "Static", STATIC, OptionalLong.empty(), hops(r, names)));
+                out.add(entry(r.destination(), "Static", staticPreference(r), OptionalLong.empty(), hops(r, names)));
             } else {
                 out.add(entry(r.destination(), "Kernel", KERNEL, OptionalLong.empty(), hops(r, names)));
             }
@@ -92,6 +93,12 @@ public final class MainTable {
         int destinations = (int) entries.stream().map(RouteEntry::destination).distinct().count();
         int active = (int) entries.stream().filter(RouteEntry::active).count();
         return new RouteTable(name, destinations, entries.size(), active, entries);
+    }
+
+    /** Sallyport installs static routes without a metric, except reverse routes with {@code reverse-route preference}. */
+    private static int staticPreference(KernelRoute r) {
+        long metric = r.metric().orElse(0);
+        return metric > 0 && IpPrefix.parse(r.destination()).isIpv4() ? (int) Math.min(metric, Integer.MAX_VALUE) : STATIC;
     }
 
     private static RouteEntry entry(String destination, String protocol, int preference, OptionalLong metric,

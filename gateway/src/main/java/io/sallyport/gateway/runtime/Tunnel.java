@@ -37,8 +37,12 @@ final class Tunnel {
     long invalidSpi;
     /** A dynamic peer's tunnel (made when kmd installed its first SA, gone with its last). */
     boolean dynamic;
+    /** A dynamic peer's reverse route, as installed. */
+    io.sallyport.net.Route reverseRoute;
     /** When kmd last told the peer about an unknown SPI (rate limit). */
     long lastInvalidSpiReportNanos = Long.MIN_VALUE;
+    /** INVALID_SPI notifications sent under the current IKE SA ({@code respond-bad-spi max-responses} caps them). */
+    int badSpiResponses;
 
     Tunnel(TunnelPlan plan, long key) {
         this.plan = plan;

@@ -104,4 +104,17 @@ class KernelRoutesTest {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
+
+    @Test
+    void aReverseRouteWithAMetricShowsItAsItsPreference() {
+        // reverse-route preference 7: Gateway installs the dynamic peer's route with metric 7.
+        List<KernelRoute> kernel = List.of(
+                new KernelRoute("main", "unicast", "198.18.7.0/24", "boot", OptionalLong.of(7),
+                        List.of(new KernelRoute.Hop("", "ms-0_0_0.1"))),
+                new KernelRoute("main", "unicast", "198.18.8.0/24", "boot", OptionalLong.empty(),
+                        List.of(new KernelRoute.Hop("", "ms-0_0_0.1"))));
+        List<RouteEntry> entries = MainTable.entries(kernel, NAMES, List.of(), false);
+        assertEquals(List.of("198.18.7.0/24 Static/7", "198.18.8.0/24 Static/5"),
+                entries.stream().map(e -> e.destination() + " " + e.protocol() + "/" + e.preference()).toList());
+    }
 }

@@ -19,7 +19,7 @@ class TunnelTableTest {
         InetAddress any = InetAddress.ofLiteral("192.0.2.1");
         return new Tunnel(new TunnelPlan(id, set, "r", "t", index, "ms-0/0/0.1", any, any, IpPrefix.parse("203.0.113.0/24"),
                 IpPrefix.parse("198.18.0.1/32"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                null, null, Optional.empty()), keys++);
+                null, null, Optional.empty(), java.util.OptionalInt.empty()), keys++);
     }
 
     @Test

@@ -116,6 +116,10 @@ public final class LinuxNetworkControl implements NetworkControl {
             args.add("table");
             args.add(Integer.toString(route.table()));
         }
+        route.metric().ifPresent(m -> {
+            args.add("metric");
+            args.add(Long.toString(m));
+        });
         return args.toArray(String[]::new);
     }
 

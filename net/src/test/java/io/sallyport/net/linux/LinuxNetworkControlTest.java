@@ -48,6 +48,15 @@ class LinuxNetworkControlTest {
     }
 
     @Test
+    void aRouteWithAMetricCarriesItBothWays() {
+        control.addRoute(Route.toDevice(IpPrefix.parse("198.18.7.0/24"), "ms-1_2_0.1").withMetric(7));
+        control.deleteRoute(Route.toDevice(IpPrefix.parse("198.18.7.0/24"), "ms-1_2_0.1").withMetric(7));
+        assertEquals(List.of(
+                "ip -n gw-a -4 route add 198.18.7.0/24 dev ms-1_2_0.1 metric 7",
+                "ip -n gw-a -4 route del 198.18.7.0/24 dev ms-1_2_0.1 metric 7"), commands);
+    }
+
+    @Test
     void anUnreachableRouteHasNoDeviceAndTheLastMetric() {
         control.addRoute(Route.unreachable(IpPrefix.parse("0.0.0.0/0"), 2000));
         control.deleteRoute(Route.unreachable(IpPrefix.parse("0.0.0.0/0"), 2000));

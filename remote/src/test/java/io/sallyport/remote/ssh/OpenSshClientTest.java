@@ -118,10 +118,10 @@ class OpenSshClientTest {
                 .redirectErrorStream(true).start();
         try (TypingSession typing = new TypingSession(p)) {
             typing.await("admin@remote-test> ");
-            int newPort;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                newPort = s.getLocalPort();
-            }
+            // Not one of the fixture's listeners: the commit would be refused (ports must differ).
+            int newPort = java.util.Arrays.stream(RemoteFixture.freePorts(4))
+                    .filter(q -> q != fixture.sshPort && q != fixture.netconfPort && q != fixture.prometheusPort)
+                    .findFirst().orElseThrow();
             ConfigStore store = ConfigStore.open(fixture.state, Clock.systemUTC());
             store.setCandidate(io.sallyport.config.ConfigText.applySetCommands(store.active(),
                     "set system services ssh port " + newPort + "\n"));
