@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -434,13 +435,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
             state.installed.stream().filter(TunnelState.SaPair::manual).forEach(p -> removeInbound(p.spiIn()));
             // After kmd's deletes (queued first) the SAs are gone; then the counters may go too.
             long key = state.key;
-            kmd.run(() -> locals.workers().forEach(w -> w.forgetTunnel(key)));
+            kmd.run(() -> locals.workers().forEach(w -> w.forgetTunnels(key)));
         }
         if (rt.up()) {
-            rt.deviceOf(t).outbound().removeTunnel(t.id());
-            if (state != null) {
-                rt.deviceOf(t).outbound().forgetTunnel(state.key);
-            }
+            rt.deviceOf(t).outbound().retireTunnels(Set.of(t.id()), state == null ? new long[0] : new long[] {state.key});
         }
     }
 
@@ -726,15 +724,27 @@ public final class Gateway implements KmdListener, AutoCloseable {
             }
         }
         if (state.dynamic && state.installed.isEmpty() && set != null && set.up()) {
-            retireDynamic(set, state);
+            retireDynamic(set, List.of(state));
         }
     }
 
     private void removeInbound(int spiIn) {
         InboundAgent owner = inboundOwner.remove(spiIn);
         if (owner != null) {
-            owner.removeSa(spiIn);
+            owner.removeSas(spiIn);
         }
+    }
+
+    /** Removes many inbound SAs with one command per owning worker. */
+    private void removeInbound(List<Integer> spisIn) {
+        Map<InboundAgent, List<Integer>> byOwner = new IdentityHashMap<>();
+        for (int spi : spisIn) {
+            InboundAgent owner = inboundOwner.remove(spi);
+            if (owner != null) {
+                byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(spi);
+            }
+        }
+        byOwner.forEach((owner, spis) -> owner.removeSas(spis.stream().mapToInt(Integer::intValue).toArray()));
     }
 
     /**
@@ -1001,7 +1011,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 removeInbound(p.spiIn());
                 rt.deviceOf(t).outbound().removeSa(t.id(), p.spiOut());
             }
-            rt.deviceOf(t).outbound().removeTunnel(t.id());
+            rt.deviceOf(t).outbound().retireTunnels(Set.of(t.id()));
             state.installed = List.of();
             state.notInstalled = keep ? pairs : List.of();
             if (!keep) {
@@ -1052,17 +1062,14 @@ public final class Gateway implements KmdListener, AutoCloseable {
             return;
         }
         rt.plan().dynamic().get().templates().forEach(t -> kmd.command(new Command.RemovePeer(t.name())));
-        for (Tunnel t : List.copyOf(tunnels.values())) {
-            if (t.dynamic && t.plan.serviceSet().equals(rt.plan().name())) {
-                for (TunnelState.SaPair p : t.installed) {
-                    removeInbound(p.spiIn());
-                }
-                if (rt.up()) {
-                    retireDynamic(rt, t);
-                } else {
-                    tunnels.remove(t.plan.id());
-                }
-            }
+        List<Tunnel> leaving = tunnels.values().stream()
+                .filter(t -> t.dynamic && t.plan.serviceSet().equals(rt.plan().name())).toList();
+        // All at once: one command per worker, however many peers (a worker's command queue is bounded, they are not).
+        removeInbound(leaving.stream().flatMap(t -> t.installed.stream()).map(TunnelState.SaPair::spiIn).toList());
+        if (rt.up() && !leaving.isEmpty()) {
+            retireDynamic(rt, leaving);
+        } else {
+            leaving.forEach(t -> tunnels.remove(t.plan.id()));
         }
     }
 
@@ -1140,20 +1147,31 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return d.units().stream().filter(u -> !holder.containsKey(u) || holder.get(u).equals(where)).findFirst().orElse(null);
     }
 
-    /** A dynamic peer's last SA pair went: its tunnel and reverse route go with it. */
-    private void retireDynamic(ServiceSetRuntime rt, Tunnel state) {
-        tunnels.remove(state.plan.id());
-        ServiceSetRuntime.Device device = rt.deviceOf(state.plan);
-        device.outbound().removeTunnel(state.plan.id());
-        device.outbound().forgetTunnel(state.key);
-        long key = state.key;
-        kmd.run(() -> locals.workers().forEach(w -> w.forgetTunnel(key)));
-        Route route = state.reverseRoute;
-        Integer left = reverseRoutes.computeIfPresent(route, (r, n) -> n == 1 ? null : n - 1);
-        if (left == null) {
-            deleteRouteQuietly(route);
+    /**
+     * Dynamic peers whose last SA pair went: their tunnels and reverse routes go with them. Each
+     * worker gets one command for them all (closing retires every peer in one control step).
+     */
+    private void retireDynamic(ServiceSetRuntime rt, List<Tunnel> leaving) {
+        Map<OutboundAgent, List<Tunnel>> byDevice = new IdentityHashMap<>();
+        for (Tunnel state : leaving) {
+            tunnels.remove(state.plan.id());
+            ServiceSetRuntime.Device device = rt.deviceOf(state.plan);
+            byDevice.computeIfAbsent(device.outbound(), o -> new ArrayList<>()).add(state);
+            Route route = state.reverseRoute;
+            Integer left = reverseRoutes.computeIfPresent(route, (r, n) -> n == 1 ? null : n - 1);
+            if (left == null) {
+                deleteRouteQuietly(route);
+            }
+            LOG.info("dynamic peer {} gone", state.plan.id());
         }
-        LOG.info("dynamic peer {} gone", state.plan.id());
+        byDevice.forEach((worker, states) -> worker.retireTunnels(
+                states.stream().map(t -> t.plan.id()).collect(java.util.stream.Collectors.toSet()), keys(states)));
+        long[] keys = keys(leaving);
+        kmd.run(() -> locals.workers().forEach(w -> w.forgetTunnels(keys)));
+    }
+
+    private static long[] keys(List<Tunnel> states) {
+        return states.stream().mapToLong(t -> t.key).toArray();
     }
 
     /** A dynamic peer's IKE SA failed without a tunnel (refused, or lost to DPD after its tunnel went): remembered for show. */

@@ -100,16 +100,26 @@ public final class InboundAgent implements Agent {
         });
     }
 
-    void removeSa(int spi) {
+    /**
+     * Removes inbound SAs, all in one command: tearing down many tunnels at once (dynamic peers,
+     * unbounded by configuration) sends each worker one command, not one per SA.
+     */
+    void removeSas(int... spis) {
         command(a -> {
-            a.inbound.remove(spi);
-            a.tunnels.remove(spi);
+            for (int spi : spis) {
+                a.inbound.remove(spi);
+                a.tunnels.remove(spi);
+            }
         });
     }
 
-    /** Drops a stopped tunnel's counters. */
-    void forgetTunnel(long key) {
-        command(a -> a.counters.forget(key));
+    /** Drops stopped tunnels' counters, in one command however many tunnels stopped. */
+    void forgetTunnels(long... keys) {
+        command(a -> {
+            for (long key : keys) {
+                a.counters.forget(key);
+            }
+        });
     }
 
     @Override

@@ -138,13 +138,17 @@ public final class OutboundAgent implements Agent {
         return sleeping;
     }
 
-    /** Takes the tunnel out of the data path; its counters stay until {@link #forgetTunnel}. */
-    void removeTunnel(String id) {
-        command(a -> a.tunnels.removeIf(t -> t.id.equals(id)));
-    }
-
-    void forgetTunnel(long key) {
-        command(a -> a.counters.forget(key));
+    /**
+     * Takes tunnels out of the data path and drops their counters, in one command however many
+     * (dynamic peers are unbounded by configuration, this worker's command queue is not).
+     */
+    void retireTunnels(java.util.Set<String> ids, long... keys) {
+        command(a -> {
+            a.tunnels.removeIf(t -> ids.contains(t.id));
+            for (long key : keys) {
+                a.counters.forget(key);
+            }
+        });
     }
 
     /** Switches the tunnel's outbound traffic to a new SA (make-before-break: inbound is already in). */
