@@ -119,7 +119,7 @@ public final class Daemon implements AutoCloseable {
         reload();
         this.control = new ControlServer(ControlProtocol.socketPath(stateDir), management);
         this.hostWatch = Thread.ofPlatform().name("host-watch").daemon().start(this::watchHost);
-        ReloadSignal.install(() -> {
+        boolean hangUpReloads = ReloadSignal.install(() -> {
             Reply r = reloadReply();
             if (r.ok()) {
                 LOG.info("SIGHUP: applied the active configuration from the store");
@@ -127,6 +127,9 @@ public final class Daemon implements AutoCloseable {
                 LOG.warn("SIGHUP: {}", r.text().strip());
             }
         });
+        if (!hangUpReloads) {
+            LOG.warn("SIGHUP is ignored by this process (started under nohup?): it will not reload the configuration");
+        }
     }
 
     /**
