@@ -20,12 +20,7 @@ import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Payload;
 import io.sallyport.ike.message.SkCipher;
 import io.sallyport.ike.message.Wire;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,27 +62,13 @@ class StrongswanCaptureVectorsTest {
 
     private void load(Suite s) {
         suite = s;
-        v = vectors("/strongswan-ikev2/" + s.file() + ".txt");
+        v = CaptureVectors.read("/strongswan-ikev2/" + s.file() + ".txt");
         initRequest = plain("ike_sa_init_request");
         initResponse = plain("ike_sa_init_response");
         ni = initRequest.first(Payload.Nonce.class).orElseThrow().data();
         nr = initResponse.first(Payload.Nonce.class).orElseThrow().data();
     }
 
-    private static Map<String, byte[]> vectors(String resource) {
-        try (InputStream in = StrongswanCaptureVectorsTest.class.getResourceAsStream(resource)) {
-            Map<String, byte[]> out = new HashMap<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    String[] kv = line.split(" = ", 2);
-                    out.put(kv[0].strip(), HexFormat.of().parseHex(kv[1].strip()));
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private IkeMessage plain(String name) {
         DecodeResult r = MessageCodec.decodePlain(v.get(name));

@@ -21,13 +21,8 @@ import io.sallyport.ike.message.Payload;
 import io.sallyport.ike.message.Proposal;
 import io.sallyport.ike.message.SkCipher;
 import io.sallyport.ike.message.Wire;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +50,7 @@ class StrongswanRekeyCaptureTest {
 
     @BeforeEach
     void load() {
-        v = vectors("/strongswan-ikev2/ikev2-cert-rekeys.txt");
+        v = CaptureVectors.read("/strongswan-ikev2/ikev2-cert-rekeys.txt");
         IkeMessage init = plain("msg_01");
         IkeMessage initResponse = plain("msg_02");
         byte[] ni = init.first(Payload.Nonce.class).orElseThrow().data();
@@ -64,20 +59,6 @@ class StrongswanRekeyCaptureTest {
                 ni, nr, init.header().spiI(), initResponse.header().spiR());
     }
 
-    static Map<String, byte[]> vectors(String resource) {
-        try (InputStream in = StrongswanRekeyCaptureTest.class.getResourceAsStream(resource)) {
-            Map<String, byte[]> out = new HashMap<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    String[] kv = line.split(" = ", 2);
-                    out.put(kv[0].strip(), HexFormat.of().parseHex(kv[1].strip()));
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private IkeMessage plain(String name) {
         DecodeResult r = MessageCodec.decodePlain(v.get(name));

@@ -11,14 +11,10 @@ import io.sallyport.crypto.Ikev1KeyDerivation;
 import io.sallyport.crypto.Ikev1SaKeys;
 import io.sallyport.crypto.Prf;
 import io.sallyport.crypto.PrfAlgorithm;
+import io.sallyport.ike.CaptureVectors;
 import io.sallyport.ike.PskAuthenticator;
 import io.sallyport.ike.message.Bytes;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,17 +43,7 @@ class StrongswanIkev1CaptureTest {
 
     @BeforeEach
     void load() {
-        try (InputStream in = getClass().getResourceAsStream("/strongswan-ikev1/ikev1-psk-aes256-sha1-modp2048.txt")) {
-            v = new HashMap<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    String[] kv = line.split(" = ", 2);
-                    v.put(kv[0].strip(), HexFormat.of().parseHex(kv[1].strip()));
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        v = CaptureVectors.read("/strongswan-ikev1/ikev1-psk-aes256-sha1-modp2048.txt");
         mm1 = plain("msg_01");
         mm2 = plain("msg_02");
         mm3 = plain("msg_03");

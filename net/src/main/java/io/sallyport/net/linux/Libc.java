@@ -60,10 +60,16 @@ final class Libc {
      */
     static void setReceiveBuffer(final MemorySegment state, final int fd, final int bytes, final Arena arena)
             throws Throwable {
-        final MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, bytes);
-        if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVBUFFORCE, value, (int) value.byteSize()) < 0) {
-            final int ignored = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVBUF, value, (int) value.byteSize());
+        if (setIntOption(state, fd, SOL_SOCKET, SO_RCVBUFFORCE, bytes, arena) < 0) {
+            final int ignored = setIntOption(state, fd, SOL_SOCKET, SO_RCVBUF, bytes, arena);
         }
+    }
+
+    /** {@code setsockopt(fd, level, name, &value, sizeof(int))}: its return value (errno in {@code state}). */
+    static int setIntOption(final MemorySegment state, final int fd, final int level, final int name, final int value,
+                            final Arena arena) throws Throwable {
+        final MemorySegment v = arena.allocateFrom(ValueLayout.JAVA_INT, value);
+        return (int) SETSOCKOPT.invokeExact(state, fd, level, name, v, (int) v.byteSize());
     }
     static final int IPPROTO_IPV6 = 41;
     /** {@code SOL_UDP} and its offload options (Linux 4.18 / 5.0). */

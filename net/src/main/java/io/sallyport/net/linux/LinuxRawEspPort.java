@@ -233,9 +233,7 @@ public final class LinuxRawEspPort extends LinuxSocketPort {
             }
             try {
                 if (mark != 0) {
-                    final MemorySegment m = arena.allocateFrom(ValueLayout.JAVA_INT, mark);
-                    final int ignored = (int) Libc.SETSOCKOPT.invokeExact(state, fd, Libc.SOL_SOCKET, Libc.SO_MARK, m,
-                            (int) m.byteSize());
+                    final int ignored = Libc.setIntOption(state, fd, Libc.SOL_SOCKET, Libc.SO_MARK, mark, arena);
                 }
                 final MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 4);
                 final int saLen = SockAddr.write(sa, destination, 9);

@@ -54,9 +54,7 @@ abstract sealed class LinuxSocketPort implements DatagramPort, NativePort permit
     public final void mark(final int mark) {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment state = Libc.newCallState(arena);
-            final MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, mark);
-            if ((int) Libc.SETSOCKOPT.invokeExact(state, fd.fd(), Libc.SOL_SOCKET, Libc.SO_MARK, value,
-                    (int) value.byteSize()) < 0) {
+            if (Libc.setIntOption(state, fd.fd(), Libc.SOL_SOCKET, Libc.SO_MARK, mark, arena) < 0) {
                 throw new io.sallyport.net.HostNetworkException(Libc.describe("setsockopt(SOL_SOCKET, SO_MARK, " + mark
                         + ") on " + local, Libc.errno(state)));
             }

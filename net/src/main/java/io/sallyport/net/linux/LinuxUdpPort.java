@@ -102,8 +102,7 @@ public final class LinuxUdpPort extends LinuxSocketPort {
         }
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment state = Libc.newCallState(arena);
-            final MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_INT, 1);
-            return (int) Libc.SETSOCKOPT.invokeExact(state, fd.fd(), Libc.SOL_UDP, Libc.UDP_GRO, one, 4) == 0;
+            return Libc.setIntOption(state, fd.fd(), Libc.SOL_UDP, Libc.UDP_GRO, 1, arena) == 0;
         } catch (final Throwable t) {
             return false;
         }
@@ -118,8 +117,7 @@ public final class LinuxUdpPort extends LinuxSocketPort {
                 return false;
             }
             try {
-                final MemorySegment v = arena.allocateFrom(ValueLayout.JAVA_INT, value);
-                return (int) Libc.SETSOCKOPT.invokeExact(state, fd, Libc.SOL_UDP, name, v, 4) == 0;
+                return Libc.setIntOption(state, fd, Libc.SOL_UDP, name, value, arena) == 0;
             } finally {
                 Libc.close(fd);
             }
