@@ -54,8 +54,13 @@ final class ControlAgent implements Agent {
         return commands.refused();
     }
 
+    /** One step; the workers it gave commands wake once, when it ends ({@link StepDoorbells}). */
     @Override
     public int doWork(long nowNanos) {
+        return StepDoorbells.run(() -> step(nowNanos));
+    }
+
+    private int step(long nowNanos) {
         int work = 0;
         Runnable c;
         while (work < BURST && (c = commands.poll()) != null) {
