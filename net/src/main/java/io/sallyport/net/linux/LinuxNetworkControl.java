@@ -19,7 +19,9 @@ import java.util.Optional;
  * {@link NetworkControl} through iproute2's {@code ip} command, optionally inside a named network
  * namespace ({@code ip -n NS ...}). Listing uses the one-line form ({@code ip -o}); events come
  * from comparing successive listings, so {@link #pollEvents()} is meant to be called every
- * second or so by the gateway's housekeeping loop.
+ * second or so by the gateway's housekeeping loop. The daemon makes its changes with
+ * {@link NetlinkNetworkControl}, which lists through this class; this class alone is its
+ * fallback when no rtnetlink socket opens.
  */
 public final class LinuxNetworkControl implements NetworkControl {
 
