@@ -142,7 +142,7 @@ final class RtNetlink implements AutoCloseable {
             if (errno == Libc.EINTR || errno == Libc.ENOBUFS) {
                 continue;
             }
-            if (errno != Libc.EAGAIN) {
+            if (n < 0 && errno != Libc.EAGAIN) {
                 throw new HostNetworkException(failure(command, "reading the kernel's answer: " + Libc.strerror(errno)));
             }
             final long left = (deadline - System.nanoTime()) / 1_000_000;
