@@ -258,7 +258,7 @@ class Ikev1DynamicEndpointsTest {
         assertTrue(drops.get(DropReason.HALF_OPEN_LIMIT) > 0, drops.toString());
         assertEquals(0, drops.get(DropReason.NO_PEER));
         assertEquals(dhBefore, gw.dhOperations(), "main mode message 1 costs no DH");
-        assertTrue(gw.liveSaCount() <= KmdOptions.defaults().cookieThreshold(), "half-open " + gw.liveSaCount());
+        assertTrue(gw.liveSaCount() <= KmdOptions.defaults().limits().maxHalfOpen(), "half-open " + gw.liveSaCount());
         gw.tick(now + KmdOptions.defaults().halfOpenTimeoutNanos() + SECOND);
         assertEquals(0, gw.liveSaCount());
     }

@@ -307,8 +307,12 @@ public final class V1Engine {
         long fromSource = sas.values().stream().filter(s -> !s.initiator && s.state == IsakmpSa.State.CONNECTING
                 && s.remote.getAddress().equals(d.remote().getAddress())).count();
         long total = sas.values().stream().filter(s -> !s.initiator && s.state == IsakmpSa.State.CONNECTING).count();
+        // Main mode does no DH before message 3, which must echo the cookie we sent to the source
+        // (RFC 2408 §2.5.3): only the state is at stake, bounded by maxHalfOpen. Aggressive mode
+        // answers message 1 with DH, so it keeps the low bound that IKEv2 answers with COOKIEs.
+        long totalCap = expected == Isakmp.EXCH_AGGRESSIVE ? options.cookieThreshold() : options.limits().maxHalfOpen();
         if (fromSource >= Math.min(HALF_OPEN_PER_SOURCE, options.limits().maxHalfOpenPerSource())
-                || total >= options.cookieThreshold() || total + halfOpenElsewhere.getAsInt() >= options.limits().maxHalfOpen()) {
+                || total >= totalCap || total + halfOpenElsewhere.getAsInt() >= options.limits().maxHalfOpen()) {
             counter.accept(DropReason.HALF_OPEN_LIMIT);
             return;
         }
