@@ -6,7 +6,7 @@ import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostNetworkException;
 import io.sallyport.net.NetworkControl;
 import io.sallyport.net.TunPort;
-import io.sallyport.net.linux.LinuxNetworkControl;
+import io.sallyport.net.linux.NetlinkNetworkControl;
 import io.sallyport.net.linux.LinuxRawEspPort;
 import io.sallyport.net.linux.LinuxTun;
 import io.sallyport.net.linux.LinuxUdpPort;
@@ -22,7 +22,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The gateway on a Linux host: TUN devices and raw sockets through FFM, routes through iproute2. */
+/** The gateway on a Linux host: TUN devices and raw sockets through FFM, routes and rules over rtnetlink. */
 public final class LinuxGatewayHost implements GatewayHost {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxGatewayHost.class);
 
@@ -39,7 +39,7 @@ public final class LinuxGatewayHost implements GatewayHost {
      */
     static final String HEADER_SENDER_PROPERTY = "sallyport.esp.header-sender";
 
-    private final NetworkControl network = LinuxNetworkControl.ofHost();
+    private final NetworkControl network = NetlinkNetworkControl.ofHost(path -> LOG.info("host routing: {}", path));
     private volatile Map<InetAddress, Integer> marks = Map.of();
     private final boolean offloadsWanted = !"false".equals(System.getProperty(OFFLOADS_PROPERTY));
     private final boolean headerSenders = !"false".equals(System.getProperty(HEADER_SENDER_PROPERTY));
