@@ -270,7 +270,7 @@ public final class Kmd {
             case Command.Acquire a -> v1.hasPeer(a.peer()) && run(() -> v1.initiate(now, a.peer(), out));
             case Command.DeleteIkeSa d -> v1.knows(d.peer()) && run(() -> v1.deleteIkeSa(now, d.peer(), out));
             case Command.RekeyIkeSa r -> v1.knows(r.peer()) && run(() -> v1.rekeyIke(now, r.peer(), out));
-            case Command.DeleteChildSa d -> v1.deleteChild(d.spiIn(), out);
+            case Command.DeleteChildSa d -> v1.deleteChild(now, d.spiIn(), out);
             case Command.RekeyChildSa r -> v1.rekeyChild(now, r.spiIn(), out);
             case Command.ReportInvalidSpi r -> v1.reportInvalidSpi(r.from(), r.spi(), out);
         };
