@@ -159,6 +159,7 @@ final class LocalGateways {
     private void stopWorker(InboundAgent worker) {
         runner.stop(worker);
         worker.closeWaiter();
+        worker.closeQueues();
     }
 
     /**
