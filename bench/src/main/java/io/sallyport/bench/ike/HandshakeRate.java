@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * {@code 198.19.x.y} with the same low 16 bits, towards 203.0.113.0/24 behind the responder.
  * The first {@code warmup} initiators run before the clock starts (the responder's JIT or caches
  * warm up); the rest are timed, and the responder's CPU time ({@code /proc/PID/stat}) over the same
- * interval is read when a PID is given, and the generator's own. Prints one line starting with {@code RESULT}.
+ * interval is read when a PID is given (its own and, apart, that of the child processes it ran), and the
+ * generator's own. Prints one line starting with {@code RESULT}.
  *
  * <pre>
  * java -cp benchmarks.jar io.sallyport.bench.ike.HandshakeRate --responder 198.18.0.1 \
@@ -85,14 +86,16 @@ public final class HandshakeRate {
     }
 
     /** What one run measured: the timed handshakes only. */
-    record Result(int succeeded, int failed, double seconds, double responderCpuSeconds, double generatorCpuSeconds) {
+    record Result(int succeeded, int failed, double seconds, double responderCpuSeconds, double childrenCpuSeconds,
+                  double generatorCpuSeconds) {
         double rate() { return succeeded / seconds; }
 
         String line(DhGroup group) {
             return String.format(java.util.Locale.ROOT,
-                    "RESULT group=%d handshakes=%d failed=%d seconds=%.3f rate=%.1f responder_cpu_s=%.2f responder_cpu_pct=%.0f responder_cpu_ms_per_setup=%.2f generator_cpu_pct=%.0f",
+                    "RESULT group=%d handshakes=%d failed=%d seconds=%.3f rate=%.1f responder_cpu_s=%.2f responder_cpu_pct=%.0f responder_cpu_ms_per_setup=%.2f children_cpu_ms_per_setup=%.2f generator_cpu_pct=%.0f",
                     group.number(), succeeded, failed, seconds, rate(), responderCpuSeconds,
                     seconds > 0 ? 100 * responderCpuSeconds / seconds : 0, succeeded > 0 ? 1000 * responderCpuSeconds / succeeded : 0,
+                    succeeded > 0 ? 1000 * childrenCpuSeconds / succeeded : 0,
                     seconds > 0 ? 100 * generatorCpuSeconds / seconds : 0);
         }
     }
@@ -147,14 +150,16 @@ public final class HandshakeRate {
         run.failed = 0;
         long self = ProcessHandle.current().pid();
         double cpuBefore = cpuSeconds(options.pid());
+        double childrenBefore = childrenCpuSeconds(options.pid());
         double ownBefore = cpuSeconds(self);
         long start = System.nanoTime();
         run.runBatch(options.warmup(), options.count());
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = cpuSeconds(options.pid()) - cpuBefore;
+        double children = childrenCpuSeconds(options.pid()) - childrenBefore;
         double own = cpuSeconds(self) - ownBefore;
         if (warmFailures > 0) System.out.println("warm-up: " + warmFailures + " handshakes failed");
-        System.out.println(new Result(run.succeeded, run.failed, seconds, cpu, own).line(options.group()));
+        System.out.println(new Result(run.succeeded, run.failed, seconds, cpu, children, own).line(options.group()));
         System.exit(run.failed == 0 ? 0 : 1);
     }
 
@@ -232,10 +237,22 @@ public final class HandshakeRate {
      * command name; in clock ticks of USER_HZ, 100 on Linux).
      */
     static double cpuSeconds(long pid) throws IOException {
+        return statTicks(pid, 11) / 100.0;
+    }
+
+    /**
+     * cutime + cstime of PID in seconds (fields 16 and 17): the CPU of its child processes it
+     * waited for, such as the responder's {@code ip} commands, which utime + stime leave out.
+     */
+    static double childrenCpuSeconds(long pid) throws IOException {
+        return statTicks(pid, 13) / 100.0;
+    }
+
+    /** The sum of two adjacent fields of /proc/PID/stat, counted from the one after the command name; 0 without a PID. */
+    private static long statTicks(long pid, int first) throws IOException {
         if (pid <= 0) return 0;
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        return ticks / 100.0;
+        return Long.parseLong(f[first]) + Long.parseLong(f[first + 1]);
     }
 }

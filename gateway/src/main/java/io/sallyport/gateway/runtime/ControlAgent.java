@@ -8,11 +8,13 @@ import org.slf4j.LoggerFactory;
  * The gateway's conductor (Aeron's {@code DriverConductor} is the model): one agent that owns kmd,
  * the plans, tunnel state, local gateways and every socket, device and worker lifecycle.
  * Commits, kmd input, host-watch events, timers and operator commands reach it as queued
- * commands; after a change it publishes immutable snapshots that {@code show} reads: when it has
- * nothing more to do, and while it stays busy at most every {@value #PUBLISH_INTERVAL_NANOS} ns
- * (a snapshot copies every tunnel and IKE SA: once per handshake, thousands of dynamic peers
- * coming up made that the larger part of each one). Operator commands that wait for their
- * outcome publish it themselves ({@code Gateway.call}).
+ * commands; after a change it publishes immutable snapshots that {@code show} reads, at most
+ * every {@value #PUBLISH_INTERVAL_NANOS} ns: a snapshot copies every tunnel and IKE SA, and once
+ * per datagram, with thousands of dynamic peers coming up, that was a large part of each
+ * handshake. A change is published within the interval: the agent wakes for it if it sleeps. In
+ * the lab, which steps the agent and never lets it sleep, a change is published as soon as the
+ * agent has nothing more to do, so a settled lab shows everything. Operator commands that wait
+ * for their outcome publish it themselves ({@code Gateway.call}).
  *
  * <p>Threaded, it sleeps until the earlier of kmd's next deadline and the next queued command or
  * IKE datagram ({@link LockSupport#parkNanos}; queues wake it with {@link LockSupport#unpark}):
@@ -36,6 +38,8 @@ final class ControlAgent implements Agent {
     private boolean unpublished;
     private boolean publishedOnce;
     private long lastPublishNanos;
+    /** Run by a threaded runner, which lets it sleep in {@link #idle}; the lab steps it and never does. */
+    private boolean sleeps;
 
     /**
      * @param kmd     what kmd needs, made with {@link #wake} as its doorbell
@@ -86,8 +90,9 @@ final class ControlAgent implements Agent {
         if (work > 0) {
             unpublished = true;
         }
-        // work == 0: the runner is about to let this agent sleep, so what changed is published now.
-        if (unpublished && (work == 0 || !publishedOnce || nowNanos - lastPublishNanos >= PUBLISH_INTERVAL_NANOS)) {
+        // Stepped (the lab), work == 0 means the lab is settling: what changed is published now.
+        // Threaded, the agent wakes from its sleep to publish when the interval is over (idle).
+        if (unpublished && ((work == 0 && !sleeps) || publishDue(nowNanos))) {
             publish.run();
             unpublished = false;
             publishedOnce = true;
@@ -96,13 +101,21 @@ final class ControlAgent implements Agent {
         return work;
     }
 
+    private boolean publishDue(long nowNanos) {
+        return !publishedOnce || nowNanos - lastPublishNanos >= PUBLISH_INTERVAL_NANOS;
+    }
+
     @Override
     public void idle(long nowNanos) {
         thread = Thread.currentThread();
+        sleeps = true;
         if (!commands.isEmpty() || kmd.hasInput()) {
             return;
         }
         long deadline = kmd.nextDeadlineNanos();
+        if (unpublished) {
+            deadline = Math.min(deadline, lastPublishNanos + PUBLISH_INTERVAL_NANOS);
+        }
         if (deadline == Long.MAX_VALUE) {
             LockSupport.park(this);
         } else {

@@ -99,4 +99,25 @@ class ControlAgentTest {
         agent.doWork(5 * ms + ControlAgent.PUBLISH_INTERVAL_NANOS);
         assertEquals(3, published.get(), "busy for a whole interval without a publication");
     }
+
+    @Test
+    void shouldPublishOnlyWhenTheIntervalIsOverOnceItSleeps() throws Exception {
+        AtomicInteger published = new AtomicInteger();
+        ControlAgent agent = new ControlAgent(bell -> new KmdAgent(new Kmd(KmdOptions.defaults(), SecureRandom::new),
+                null, bell), published::incrementAndGet);
+        long ms = 1_000_000L;
+        agent.offer(() -> { });
+        agent.doWork(0);
+        assertEquals(1, published.get());
+        agent.offer(() -> { });
+        agent.doWork(ms);
+        // A threaded runner lets it sleep: kmd has no timer, so only the unpublished change ends the sleep.
+        Thread sleeper = Thread.ofPlatform().start(() -> agent.idle(ms));
+        sleeper.join(10_000);
+        assertFalse(sleeper.isAlive(), "an unpublished change did not bound the sleep");
+        agent.doWork(2 * ms);
+        assertEquals(1, published.get(), "published before the interval was over");
+        agent.doWork(ControlAgent.PUBLISH_INTERVAL_NANOS);
+        assertEquals(2, published.get(), "not published when the interval was over");
+    }
 }
