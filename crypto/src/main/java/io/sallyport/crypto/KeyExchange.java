@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
@@ -15,6 +16,10 @@ import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import java.util.Optional;
 import javax.crypto.KeyAgreement;
+import org.bouncycastle.jce.ECNamedCurveTable;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
+import org.bouncycastle.jce.spec.ECNamedCurveSpec;
 
 /**
  * One side of a Diffie-Hellman exchange in a {@link DhGroup}: our private value, the public value
@@ -22,10 +27,19 @@ import javax.crypto.KeyAgreement;
  *
  * <p>MODP groups use {@link BigInteger#modPow} on the RFC 2409/3526/5114 parameters; the public
  * value and the shared secret are left-padded to the prime length (RFC 7296 §3.4). ECP groups use
- * JCA "EC"/"ECDH"; public values are x||y and the shared secret is the x coordinate (RFC 5903 §7).
- * A peer value that is out of range or not on the curve yields an empty result, never an exception.
+ * JCA "EC"/"ECDH" from the Bouncy Castle provider (not registered globally, asked by instance):
+ * public values are x||y and the shared secret is the x coordinate (RFC 5903 §7). A peer value
+ * that is out of range or not on the curve yields an empty result, never an exception.
+ *
+ * <p>Why Bouncy Castle for ECDH: the JDK's SunEC agreement validates the peer's point once more
+ * with a second scalar multiplication (by the group order), which the NIST curves (cofactor 1) do
+ * not need once {@link #isValidPeerValue} found the point on the curve; with it a P-256 agreement
+ * costs about three times Bouncy Castle's, and an IKE responder makes one per handshake.
  */
 public final class KeyExchange {
+
+    /** Bouncy Castle's JCA provider, for EC only; one instance (making one costs milliseconds). */
+    private static final Provider EC_PROVIDER = new BouncyCastleProvider();
 
     private final DhGroup group;
     private final byte[] publicValue;
@@ -50,7 +64,7 @@ public final class KeyExchange {
             return fromModpPrivate(group, x);
         }
         try {
-            KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
+            KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC", EC_PROVIDER);
             kpg.initialize(new ECGenParameterSpec(curveName(group)), random);
             var pair = kpg.generateKeyPair();
             ECPoint w = ((ECPublicKey) pair.getPublic()).getW();
@@ -71,7 +85,7 @@ public final class KeyExchange {
     public static KeyExchange fromEcPrivate(DhGroup group, BigInteger d, byte[] publicValue) {
         try {
             ECParameterSpec spec = curveSpec(group);
-            var key = KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.ECPrivateKeySpec(d, spec));
+            var key = KeyFactory.getInstance("EC", EC_PROVIDER).generatePrivate(new java.security.spec.ECPrivateKeySpec(d, spec));
             return new KeyExchange(group, publicValue.clone(), null, (ECPrivateKey) key);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("bad EC private key for " + group, e);
@@ -108,20 +122,16 @@ public final class KeyExchange {
             BigInteger y = new BigInteger(1, peerPublic);
             return y.compareTo(BigInteger.ONE) > 0 && y.compareTo(p.subtract(BigInteger.ONE)) < 0;
         }
-        try {
-            ECParameterSpec spec = curveSpec(group);
-            BigInteger p = ((java.security.spec.ECFieldFp) spec.getCurve().getField()).getP();
-            int half = peerPublic.length / 2;
-            BigInteger x = new BigInteger(1, Arrays.copyOfRange(peerPublic, 0, half));
-            BigInteger y = new BigInteger(1, Arrays.copyOfRange(peerPublic, half, peerPublic.length));
-            if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
-                return false;
-            }
-            BigInteger rhs = x.pow(3).add(spec.getCurve().getA().multiply(x)).add(spec.getCurve().getB()).mod(p);
-            return y.multiply(y).mod(p).equals(rhs);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("JCA lacks " + curveName(group), e);
+        ECParameterSpec spec = curveSpec(group);
+        BigInteger p = ((java.security.spec.ECFieldFp) spec.getCurve().getField()).getP();
+        int half = peerPublic.length / 2;
+        BigInteger x = new BigInteger(1, Arrays.copyOfRange(peerPublic, 0, half));
+        BigInteger y = new BigInteger(1, Arrays.copyOfRange(peerPublic, half, peerPublic.length));
+        if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
+            return false;
         }
+        BigInteger rhs = x.pow(3).add(spec.getCurve().getA().multiply(x)).add(spec.getCurve().getB()).mod(p);
+        return y.multiply(y).mod(p).equals(rhs);
     }
 
     private Optional<byte[]> modpShared(byte[] peerPublic) {
@@ -140,8 +150,8 @@ public final class KeyExchange {
         BigInteger x = new BigInteger(1, Arrays.copyOfRange(peerPublic, 0, half));
         BigInteger y = new BigInteger(1, Arrays.copyOfRange(peerPublic, half, peerPublic.length));
         try {
-            var pub = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), curveSpec(group)));
-            KeyAgreement ka = KeyAgreement.getInstance("ECDH");
+            var pub = KeyFactory.getInstance("EC", EC_PROVIDER).generatePublic(new ECPublicKeySpec(new ECPoint(x, y), curveSpec(group)));
+            KeyAgreement ka = KeyAgreement.getInstance("ECDH", EC_PROVIDER);
             ka.init(ecPrivate);
             ka.doPhase(pub, true);
             return Optional.of(leftPad(new BigInteger(1, ka.generateSecret()), half));
@@ -160,19 +170,18 @@ public final class KeyExchange {
         };
     }
 
-    /** Curve parameters are immutable; looking them up costs more than an ECDH, so they are cached. */
+    /**
+     * Curve parameters are immutable; looking them up costs more than an ECDH, so they are cached.
+     * A named spec lets the provider use its code for that curve without matching parameters.
+     */
     private static final java.util.Map<DhGroup, ECParameterSpec> CURVES = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static ECParameterSpec curveSpec(DhGroup group) throws GeneralSecurityException {
-        ECParameterSpec cached = CURVES.get(group);
-        if (cached != null) {
-            return cached;
-        }
-        var params = java.security.AlgorithmParameters.getInstance("EC");
-        params.init(new ECGenParameterSpec(curveName(group)));
-        ECParameterSpec spec = params.getParameterSpec(ECParameterSpec.class);
-        CURVES.put(group, spec);
-        return spec;
+    private static ECParameterSpec curveSpec(DhGroup group) {
+        return CURVES.computeIfAbsent(group, g -> {
+            String name = curveName(g);
+            ECNamedCurveParameterSpec bc = ECNamedCurveTable.getParameterSpec(name);
+            return new ECNamedCurveSpec(name, bc.getCurve(), bc.getG(), bc.getN(), bc.getH(), bc.getSeed());
+        });
     }
 
     private static byte[] encodePoint(DhGroup group, ECPoint w) {

@@ -140,4 +140,40 @@ class WycheproofTest {
     private static long readInt(final byte[] b, final int off) {
         return ((b[off] & 0xFFL) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
     }
+
+    /**
+     * ECDH with the peer's point as the KE payload carries it (x || y, RFC 5903 §7): every vector
+     * whose public key is an uncompressed point maps onto one exactly (the 04 prefix dropped).
+     * Valid ones must give the shared x coordinate; invalid ones (points off the curve, coordinates
+     * not below p, the point at infinity) an empty result, never an exception. Compressed points
+     * and other encodings have no KE form and are skipped; the count run is checked so the
+     * skipping cannot hide everything.
+     */
+    @ParameterizedTest
+    @CsvSource({"ecdh_secp256r1_ecpoint_test.json, GROUP19, 346", "ecdh_secp384r1_ecpoint_test.json, GROUP20, 115",
+            "ecdh_secp521r1_ecpoint_test.json, GROUP21, 115"})
+    @DisplayName("Wycheproof ECDH (uncompressed points) through KeyExchange.sharedSecret")
+    void ecdh(final String file, final DhGroup group, final int expectedRun) throws IOException {
+        int run = 0;
+        for (final Map<String, Object> g : groups(file)) {
+            for (final Map<String, Object> t : tests(g)) {
+                final byte[] pub = hex(t, "public");
+                if (pub.length != group.publicValueSize() + 1 || pub[0] != 4) {
+                    continue;
+                }
+                final byte[] peer = Arrays.copyOfRange(pub, 1, pub.length);
+                final var ke = KeyExchange.fromEcPrivate(group, new java.math.BigInteger(1, hex(t, "private")),
+                        new byte[group.publicValueSize()]);
+                final var shared = ke.sharedSecret(peer);
+                final String id = "tcId " + t.get("tcId") + " " + t.get("comment");
+                if ("valid".equals(t.get("result"))) {
+                    assertArrayEquals(hex(t, "shared"), shared.orElseThrow(() -> new AssertionError(id)), id);
+                } else if ("invalid".equals(t.get("result"))) {
+                    assertTrue(shared.isEmpty(), id);
+                }
+                run++;
+            }
+        }
+        assertEquals(expectedRun, run);
+    }
 }

@@ -6,7 +6,7 @@ import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostNetworkException;
 import io.sallyport.net.NetworkControl;
 import io.sallyport.net.TunPort;
-import io.sallyport.net.linux.LinuxNetworkControl;
+import io.sallyport.net.linux.NetlinkNetworkControl;
 import io.sallyport.net.linux.LinuxRawEspPort;
 import io.sallyport.net.linux.LinuxTun;
 import io.sallyport.net.linux.LinuxUdpPort;
@@ -22,7 +22,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The gateway on a Linux host: TUN devices and raw sockets through FFM, routes through iproute2. */
+/** The gateway on a Linux host: TUN devices and raw sockets through FFM, routes and rules over rtnetlink. */
 public final class LinuxGatewayHost implements GatewayHost {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxGatewayHost.class);
 
@@ -47,7 +47,7 @@ public final class LinuxGatewayHost implements GatewayHost {
     static final String INBOUND_QUEUES_PROPERTY = "sallyport.tun.inbound-queues";
     private static final String HANDOFF_PATH = "decrypted packets handed to the device's worker, which writes them";
 
-    private final NetworkControl network = LinuxNetworkControl.ofHost();
+    private final NetworkControl network = NetlinkNetworkControl.ofHost(path -> LOG.info("host routing: {}", path));
     private final boolean inboundQueuesWanted = !"false".equals(System.getProperty(INBOUND_QUEUES_PROPERTY));
     /** How decrypted packets reach the TUN devices: changed (and logged) when the host refuses steering. */
     private volatile String queuePath;

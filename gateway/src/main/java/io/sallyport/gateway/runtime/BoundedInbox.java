@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * items waiting. A full inbox refuses the item ({@link #offer} returns false, the refusal is
  * counted); the caller decides what that means (an error to the operator, a counted drop). Each
  * accepted item rings the owner's {@code doorbell}; on Linux rings coalesce until the owner has
- * drained its eventfd ({@code LinuxWaiter}), so a burst costs one system call.
+ * drained its eventfd ({@code LinuxWaiter}), so a burst costs one system call. Items the control
+ * agent queues during one of its steps ring once, when the step ends ({@link StepDoorbells}).
  */
 final class BoundedInbox<T> {
     private final Queue<T> items = new ConcurrentLinkedQueue<>();
@@ -32,7 +33,7 @@ final class BoundedInbox<T> {
             return false;
         }
         items.add(item);
-        doorbell.run();
+        StepDoorbells.ring(doorbell);
         return true;
     }
 

@@ -1235,15 +1235,27 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     /** A dynamic peer's IKE SA failed without a tunnel (refused, or lost to DPD after its tunnel went): remembered for show. */
     private void dynamicPeerDown(Action.IkeSaDown a) {
-        Optional<String> template = DynamicPeers.templateName(a.peer());
         // Ordinary endings are not refusals: deletes either way, rekeys, half-open SAs timing out (junk).
-        if (template.isEmpty() || java.util.EnumSet.of(DownCause.DELETED_LOCALLY, DownCause.DELETED_BY_PEER,
-                DownCause.REPLACED, DownCause.EXPIRED).contains(a.cause())) {
+        if (!java.util.EnumSet.of(DownCause.DELETED_LOCALLY, DownCause.DELETED_BY_PEER, DownCause.REPLACED, DownCause.EXPIRED)
+                .contains(a.cause())) {
+            dynamicRefusal(a.peer(), a.reason());
+        }
+    }
+
+    /** A dynamic peer's quick mode (or CREATE_CHILD_SA) refused; its IKE SA stays: remembered for show. */
+    @Override
+    public void childRefused(Action.ChildRefused a) {
+        dynamicRefusal(a.peer(), a.reason());
+    }
+
+    private void dynamicRefusal(String peer, String reason) {
+        Optional<String> template = DynamicPeers.templateName(peer);
+        if (template.isEmpty()) {
             return;
         }
         sets.values().stream().filter(r -> r.plan().dynamic().flatMap(d -> d.template(template.get())).isPresent())
                 .findFirst().ifPresent(rt -> refused(rt.plan().name(),
-                        InetAddress.ofLiteral(stripPort(DynamicPeers.where(a.peer()).orElseThrow())), a.reason()));
+                        InetAddress.ofLiteral(stripPort(DynamicPeers.where(peer).orElseThrow())), reason));
     }
 
     private static String stripPort(String where) {

@@ -229,6 +229,7 @@ public final class KmdAgent {
                     listener.ikeSaUp(u);
                 }
                 case Action.IkeSaDown d -> listener.ikeSaDown(d);
+                case Action.ChildRefused r -> listener.childRefused(r);
                 case Action.Trace t -> listener.trace(t);
             }
         }

@@ -1,17 +1,25 @@
 package io.sallyport.gateway.runtime;
 
+import io.sallyport.esp.DropReason;
 import io.sallyport.esp.EspCounters;
+import io.sallyport.esp.EspStat;
 import io.sallyport.net.PortCounters;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The counters of one data worker, written by that worker's thread only: per tunnel (by
  * {@link Tunnel#key}) the ESP counters of its SAs on this worker and the worker's own tallies,
- * and the worker-wide {@link Stat}s. The worker {@link #publish}es an immutable copy when it goes
- * idle and at most every {@value #PUBLISH_INTERVAL_NANOS} ns under load; {@code show} sums the
- * copies of every worker ({@link DataPlaneCounters}).
+ * and the worker-wide {@link Stat}s. The worker publishes immutable copies when it goes idle and
+ * at most every {@value #PUBLISH_INTERVAL_NANOS} ns under load ({@link #afterWork}); {@code show}
+ * sums the copies of every worker ({@link DataPlaneCounters}).
+ *
+ * <p>Publishing copies only the tunnels whose counters changed since their last copy: a worker
+ * that wakes for one command (a dynamic peer's new tunnel or SA) with thousands of tunnels
+ * compares their counters, it does not copy them all again.
  */
 final class WorkerCounters {
     static final long PUBLISH_INTERVAL_NANOS = 100_000_000L;
@@ -49,10 +57,15 @@ final class WorkerCounters {
         String tag() { return tag; }
     }
 
+    private static final EspStat[] ESP_STATS = EspStat.values();
+    private static final DropReason[] DROP_REASONS = DropReason.values();
+
     /** One tunnel's counters on this worker. */
     static final class Tunnel {
         final EspCounters esp = new EspCounters();
         final long[] stats = new long[TunnelStat.values().length];
+        /** The worker thread: the copy of these counters it last published (null before the first). */
+        private Tunnel published;
 
         void increment(TunnelStat s) {
             stats[s.ordinal()]++;
@@ -64,11 +77,32 @@ final class WorkerCounters {
             System.arraycopy(stats, 0, c.stats, 0, stats.length);
             return c;
         }
+
+        /** Whether every counter equals {@code other}'s. */
+        boolean sameCounts(Tunnel other) {
+            if (!java.util.Arrays.equals(stats, other.stats)) {
+                return false;
+            }
+            for (EspStat s : ESP_STATS) {
+                if (esp.get(s) != other.esp.get(s)) {
+                    return false;
+                }
+            }
+            for (DropReason r : DROP_REASONS) {
+                if (esp.get(r) != other.esp.get(r)) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /**
-     * An immutable copy: nothing writes its objects after {@link #publish}.
+     * What the worker last published. Each tunnel's copy is immutable (nothing writes it after it
+     * was published); the map is updated in place, one tunnel at a time, by the worker, so two
+     * tunnels may come from publications a moment apart (counters are read slightly stale anyway).
      *
+     * @param tunnels      per tunnel key, unmodifiable
      * @param unattributed ESP drops before any SA was found (unknown SPI, bad outer header, short)
      */
     record Published(Map<Long, Tunnel> tunnels, long[] stats, EspCounters unattributed) {
@@ -83,6 +117,9 @@ final class WorkerCounters {
     /** Replaced (never changed in place) by the control agent when it adds a port; read by show. */
     private volatile List<PortCounters> ports;
     private final Map<Long, Tunnel> tunnels = new HashMap<>();
+    /** Tunnel key → its last published copy; written by the worker only, read by show. */
+    private final Map<Long, Tunnel> publishedTunnels = new ConcurrentHashMap<>();
+    private final Map<Long, Tunnel> publishedView = Collections.unmodifiableMap(publishedTunnels);
     private final long[] stats = new long[Stat.values().length];
     private final EspCounters unattributed = new EspCounters();
     private volatile Published published = Published.EMPTY;
@@ -134,6 +171,7 @@ final class WorkerCounters {
 
     void forget(long key) {
         tunnels.remove(key);
+        publishedTunnels.remove(key);
         dirty = true;
     }
 
@@ -150,11 +188,16 @@ final class WorkerCounters {
             dirty = true;
         }
         if (dirty && (work == 0 || nowNanos - lastPublishNanos >= PUBLISH_INTERVAL_NANOS)) {
-            Map<Long, Tunnel> copy = new HashMap<>();
-            tunnels.forEach((k, t) -> copy.put(k, t.copy()));
+            for (Map.Entry<Long, Tunnel> e : tunnels.entrySet()) {
+                Tunnel t = e.getValue();
+                if (t.published == null || !t.sameCounts(t.published)) {
+                    t.published = t.copy();
+                    publishedTunnels.put(e.getKey(), t.published);
+                }
+            }
             EspCounters esp = new EspCounters();
             unattributed.addTo(esp);
-            published = new Published(Map.copyOf(copy), stats.clone(), esp);
+            published = new Published(publishedView, stats.clone(), esp);
             lastPublishNanos = nowNanos;
             dirty = false;
         }

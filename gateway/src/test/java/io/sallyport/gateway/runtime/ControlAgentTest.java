@@ -74,4 +74,29 @@ class ControlAgentTest {
         assertFalse(sleeper.isAlive(), "the queued command did not wake the control agent");
         assertEquals(1, ran.get());
     }
+
+    @Test
+    void shouldPublishWhenIdleAndAtMostOncePerIntervalWhileBusy() {
+        AtomicInteger published = new AtomicInteger();
+        ControlAgent agent = new ControlAgent(bell -> new KmdAgent(new Kmd(KmdOptions.defaults(), SecureRandom::new),
+                null, bell), published::incrementAndGet);
+        long ms = 1_000_000L;
+        agent.offer(() -> { });
+        agent.doWork(0);
+        assertEquals(1, published.get(), "the first change is published at once");
+        agent.offer(() -> { });
+        agent.doWork(ms);
+        agent.offer(() -> { });
+        agent.doWork(2 * ms);
+        assertEquals(1, published.get(), "published again while busy within the interval");
+        agent.doWork(3 * ms);
+        assertEquals(2, published.get(), "nothing left to do: what changed must be published");
+        agent.doWork(4 * ms);
+        assertEquals(2, published.get(), "published without a change");
+        agent.offer(() -> { });
+        agent.doWork(5 * ms);
+        agent.offer(() -> { });
+        agent.doWork(5 * ms + ControlAgent.PUBLISH_INTERVAL_NANOS);
+        assertEquals(3, published.get(), "busy for a whole interval without a publication");
+    }
 }

@@ -31,6 +31,7 @@ final class Libc {
 
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
+    static final int AF_NETLINK = 16;
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
     static final int SO_RCVBUF = 8;
@@ -111,6 +112,7 @@ final class Libc {
     static final int EMSGSIZE = 90;
     static final int EACCES = 13;
     static final int EPERM = 1;
+    static final int ENODEV = 19;
 
     static final int CLONE_NEWNET = 0x40000000;
 
