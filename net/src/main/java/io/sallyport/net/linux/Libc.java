@@ -134,6 +134,7 @@ final class Libc {
      */
     static final long TUNSETSTEERINGEBPF = 0x800454e0L;
     static final long SIOCGIFFLAGS = 0x8913L;
+    static final long SIOCGIFINDEX = 0x8933L;
     static final long SIOCSIFFLAGS = 0x8914L;
     static final long SIOCGIFMTU = 0x8921L;
     static final long SIOCSIFMTU = 0x8922L;

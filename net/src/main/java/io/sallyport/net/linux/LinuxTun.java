@@ -79,6 +79,8 @@ public final class LinuxTun implements TunPort, NativePort {
     private final boolean steered;
     /** Queue 0 of a steered device: the write queues opened on it (the opening thread's, not the I/O thread's). */
     private final List<LinuxTun> writeQueues = new ArrayList<>();
+    /** Queue 0 of a steered device: the interface index of the device it is attached to (opening thread). */
+    private int deviceIndex;
 
     private LinuxTun(final NativeFd fd, final String name, final int mtu, final short flags, final boolean offloads) {
         this(fd, name, mtu, flags, offloads, false);
@@ -140,6 +142,7 @@ public final class LinuxTun implements TunPort, NativePort {
             steerToQueueZero(tun.fd.fd(), name);
             InterfaceIoctl.setMtu(name, mtu);
             InterfaceIoctl.setUp(name, true);
+            tun.deviceIndex = InterfaceIoctl.index(name);
         } catch (final RuntimeException e) {
             tun.close();
             throw e;
@@ -172,6 +175,19 @@ public final class LinuxTun implements TunPort, NativePort {
             throw new IllegalStateException(name + ": write queues need a steered device (openSteered)");
         }
         final LinuxTun queue = new LinuxTun(new NativeFd(attach(name, flags)), name, mtu, flags, offloads, false);
+        // Deleted by the host and not recreated yet, the device would have been created anew by this
+        // attach, with this queue as its queue 0: not this device, and not steered.
+        final int index;
+        try {
+            index = InterfaceIoctl.index(name);
+        } catch (final RuntimeException e) {
+            queue.close();
+            throw e;
+        }
+        if (index != deviceIndex) {
+            queue.close();
+            throw new HostNetworkException(name + ": deleted from the host, not recreated yet: no write queue");
+        }
         writeQueues.add(queue);
         return queue;
     }
@@ -297,6 +313,9 @@ public final class LinuxTun implements TunPort, NativePort {
         }
         InterfaceIoctl.setMtu(name, mtu);
         InterfaceIoctl.setUp(name, true);
+        if (steered) {
+            deviceIndex = InterfaceIoctl.index(name);
+        }
         deleted = false;
     }
 

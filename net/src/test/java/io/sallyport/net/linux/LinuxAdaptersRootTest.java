@@ -367,6 +367,10 @@ class LinuxAdaptersRootTest {
                     ns.run("ip", "-n", ns.name, "link", "del", "sptest4");
                     final byte[] probe = TestPackets.ipv4(far, local, TestPackets.PROTO_UDP, TestPackets.udp(7000, 4500, new byte[2]));
                     assertFalse(writers.getFirst().write(probe, 0, probe.length), "a write queue of a deleted device");
+                    assertThrows(HostNetworkException.class, () -> NetNamespace.call(ns.name, tun::openWriteQueue),
+                            "no write queue while the device is deleted: it would create another device");
+                    assertFalse(control.links().stream().anyMatch(l -> l.name().equals("sptest4")),
+                            "the refused queue's device went with it");
                     NetNamespace.call(ns.name, () -> {
                         tun.reattach();
                         return null;
