@@ -35,7 +35,23 @@ final class DynamicBranches {
      * {@code ipsecAlgorithms} the IPsec proposal's algorithms.
      */
     static String gatewayConfig(String ikePolicy, String ipsecAlgorithms, String psk) {
-        return """
+        return gatewayConfig("", "pre-shared-keys", ikePolicy + " local-id ipv4_addr 192.0.2.1; pre-shared-key ascii-text \"" + psk + "\";",
+                "", ipsecAlgorithms);
+    }
+
+    /**
+     * gw-a as {@link #gatewayConfig(String, String, String)}, its IKE proposal's authentication
+     * {@code method} ({@code rsa-signatures}, {@code ecdsa-signatures-256}), its IKE policy in main
+     * mode with identity {@code localFqdn} and {@code local-certificate gw-a}; the service set trusts
+     * CA profile {@code interop} ({@code trusted-ca}), whose certificate the test loads.
+     */
+    static String certificateGatewayConfig(String method, String localFqdn, String ipsecAlgorithms) {
+        return gatewayConfig("security { pki { ca-profile interop { ca-identity interop; } } }\n", method,
+                "mode main; local-id fqdn " + localFqdn + "; local-certificate gw-a;", " trusted-ca interop;", ipsecAlgorithms);
+    }
+
+    private static String gatewayConfig(String pki, String method, String policy, String setOptions, String ipsecAlgorithms) {
+        return pki + """
             system { host-name gw-a; }
             interfaces {
                 ge-0/0/0 { unit 0 { family inet { address 192.0.2.1/24; } } }
@@ -63,7 +79,7 @@ final class DynamicBranches {
             services {
                 service-set dep {
                     next-hop-service { inside-service-interface ms-0/0/0.1; outside-service-interface ms-0/0/0.2; }
-                    ipsec-vpn-options { local-gateway 192.0.2.1; ike-access-profile branches; }
+                    ipsec-vpn-options { local-gateway 192.0.2.1; ike-access-profile branches;%s }
                     ipsec-vpn-rules dynamic-peers;
                 }
                 ipsec-vpn {
@@ -75,8 +91,8 @@ final class DynamicBranches {
                         match-direction input;
                     }
                     ike {
-                        proposal dyn { authentication-method pre-shared-keys; dh-group group14; authentication-algorithm sha-256; encryption-algorithm aes-256-cbc; }
-                        policy dyn { %s proposals dyn; local-id ipv4_addr 192.0.2.1; pre-shared-key ascii-text "%s"; }
+                        proposal dyn { authentication-method %s; dh-group group14; authentication-algorithm sha-256; encryption-algorithm aes-256-cbc; }
+                        policy dyn { proposals dyn; %s }
                     }
                     ipsec {
                         proposal dyn { protocol esp; %s }
@@ -84,8 +100,11 @@ final class DynamicBranches {
                     }
                 }
             }
-            """.formatted(ikePolicy, psk, ipsecAlgorithms);
+            """.formatted(setOptions, method, policy, ipsecAlgorithms);
     }
+
+    /** The local traffic selector of every initiator's child {@code foreign}: outside every allowed proxy pair. */
+    static final String FOREIGN_TS = "203.0.113.64/26";
 
     /**
      * A strongSwan initiator's configuration file for {@code role} at {@code address} with identity
@@ -93,31 +112,11 @@ final class DynamicBranches {
      * version settings (e.g. {@code version = 2}).
      */
     Path swanConfig(String role, List<String> options, String address, String id, String localTs, String espProposals, String psk) {
-        String conf = """
-            connections {
-                gw {
-                    %s
-                    local_addrs = %s
-                    remote_addrs = 192.0.2.1
-                    proposals = aes256-sha256-modp2048
-                    encap = yes
-                    dpd_delay = 0s
+        String conf = connection(options, address, localTs, espProposals, """
                     local { auth = psk
                             id = %s }
                     remote { auth = psk
-                             id = 192.0.2.1 }
-                    children {
-                        net {
-                            local_ts = %s
-                            remote_ts = 198.18.1.0/24
-                            esp_proposals = %s
-                            mode = tunnel
-                            start_action = none
-                            dpd_action = clear
-                        }
-                    }
-                }
-            }
+                             id = 192.0.2.1 }""".formatted(id)) + """
             secrets {
                 ike-gw {
                     id-a = %s
@@ -125,7 +124,7 @@ final class DynamicBranches {
                     secret = "%s"
                 }
             }
-            """.formatted(String.join("\n        ", options), address, id, localTs, espProposals, id, psk);
+            """.formatted(id, psk);
         try {
             Path dir = h.stateDir().resolve(tag + "-conf");
             Files.createDirectories(dir);
@@ -135,6 +134,76 @@ final class DynamicBranches {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A strongSwan IKEv1 main-mode initiator for {@code role} at {@code address} that signs with
+     * certificate {@code cert} of {@code pki} ({@code cert}.pem, its key {@code cert}.key, of
+     * {@code keyType} rsa or ecdsa) as {@code id}, expects gw-a as {@code gwFqdn} under the
+     * interop CA, and offers {@code localTs} to 198.18.1.0/24: a directory with its swanctl.conf
+     * and credentials, which the harness installs (with the CA's certificate: it looks for a line
+     * {@code auth = pubkey}).
+     */
+    Path certificateSwanConfig(String role, String address, String id, String localTs, String espProposals, TestPki pki,
+                               String cert, String keyType, String gwFqdn) {
+        String conf = connection(List.of("version = 1", "aggressive = no", "send_cert = always"), address, localTs, espProposals, """
+                    local {
+                        auth = pubkey
+                        certs = %s.pem
+                        id = %s
+                    }
+                    remote {
+                        auth = pubkey
+                        id = %s
+                        cacerts = ca.pem
+                    }""".formatted(cert, id, gwFqdn));
+        try {
+            Path dir = h.stateDir().resolve(tag + "-conf").resolve(role + "-" + cert);
+            h.run(List.of("rm", "-rf", dir.toString()), Map.of(), 10).orThrow();
+            Path keys = dir.resolve(keyType.equals("ecdsa") ? "ecdsa" : "private");
+            Files.createDirectories(dir.resolve("x509"));
+            Files.createDirectories(keys);
+            Files.copy(pki.file(cert + ".pem"), dir.resolve("x509").resolve(cert + ".pem"));
+            Files.copy(pki.file(cert + ".key"), keys.resolve(cert + ".key"));
+            Files.writeString(dir.resolve("swanctl.conf"), conf);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Connection {@code gw} to gw-a: {@code auth} is its local and remote sections; children net ({@code localTs}) and foreign. */
+    private static String connection(List<String> options, String address, String localTs, String espProposals, String auth) {
+        return """
+            connections {
+                gw {
+                    %s
+                    local_addrs = %s
+                    remote_addrs = 192.0.2.1
+                    proposals = aes256-sha256-modp2048
+                    encap = yes
+                    dpd_delay = 0s
+            %s
+                    children {
+                        net {
+                            local_ts = %s
+                            remote_ts = 198.18.1.0/24
+                            esp_proposals = %s
+                            mode = tunnel
+                            start_action = none
+                            dpd_action = clear
+                        }
+                        foreign {
+                            local_ts = %s
+                            remote_ts = 198.18.1.0/24
+                            esp_proposals = %s
+                            mode = tunnel
+                            start_action = none
+                        }
+                    }
+                }
+            }
+            """.formatted(String.join("\n        ", options), address, auth, localTs, espProposals, FOREIGN_TS, espProposals);
     }
 
     /** Runs {@code command} (in the root namespace: {@code ip -n ...}, {@code ip netns exec ...}); fails the test if it fails. */

@@ -657,12 +657,14 @@ public final class V1Engine {
 
     /**
      * A quick mode a dynamic peer started was refused (its proxy IDs fit no allowed proxy pair,
-     * its proposals no IPsec proposal): the peer heard why, the gateway is told for show, and the
-     * ISAKMP SA stays for a later quick mode that fits (RFC 2409 ends no phase 1 for a phase-2
-     * failure). If it holds no IPsec SA, {@link #CHILDLESS_NANOS} bounds how long it waits.
+     * its proposals no IPsec proposal): the peer heard why, and the ISAKMP SA stays for a later
+     * quick mode that fits (RFC 2409 ends no phase 1 for a phase-2 failure). A peer without an
+     * IPsec SA has no tunnel yet: the gateway is told why, for show, and {@link #CHILDLESS_NANOS}
+     * bounds how long its ISAKMP SA waits.
      */
     void quickModeFailed(IsakmpSa sa, QuickMode q, Failure failure, List<Action> out) {
-        if (!isDynamic(sa) || !q.responder() || sa.state != IsakmpSa.State.ESTABLISHED || failure.kind() == Failure.Kind.NO_RESPONSE) {
+        if (!isDynamic(sa) || !q.responder() || sa.state != IsakmpSa.State.ESTABLISHED || !sa.children.isEmpty()
+                || failure.kind() == Failure.Kind.NO_RESPONSE) {
             return;
         }
         trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "dynamic peer refused: " + failure.words() + " (" + sa.peer.name() + ")");

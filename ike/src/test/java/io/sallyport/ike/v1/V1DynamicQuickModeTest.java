@@ -97,6 +97,11 @@ class V1DynamicQuickModeTest {
         assertEquals(told.getFirst().ikeSa(), installed.getFirst().ikeSa(), "the same ISAKMP SA");
         assertEquals(List.of(B_NET), installed.getFirst().localSelectors());
         assertEquals(List.of(A_NET), installed.getFirst().remoteSelectors());
+        // A foreign pair refused while the peer has its tunnel: only the peer is told; nothing else changes.
+        Outcome again = quickMode(p, FOREIGN, B_NET);
+        assertEquals(Isakmp.N_INVALID_ID_INFORMATION, again.notifyType());
+        assertEquals(List.of(), p.of(again.did(), Action.ChildRefused.class));
+        assertEquals(1, p.saB().children.size());
         // Holding an IPsec SA, the ISAKMP SA is not bounded any more.
         p.run(2 * V1Engine.CHILDLESS_NANOS);
         assertEquals(1, p.saB().children.size(), p.actionsB::toString);
