@@ -7,6 +7,7 @@ import io.sallyport.config.check.CommitCheck;
 import io.sallyport.config.model.Configuration;
 import io.sallyport.config.model.StaticRoute;
 import io.sallyport.config.model.Unit;
+import io.sallyport.gateway.linux.ChildProcesses;
 import io.sallyport.gateway.mgmt.ControlProtocol;
 import io.sallyport.lab.LabException;
 import io.sallyport.lab.Topology;
@@ -340,18 +341,7 @@ final class NetnsLab implements AutoCloseable {
         if (closed.getAndSet(true)) {
             return; // closed by the shutdown hook and by the command both
         }
-        daemons.values().forEach(Process::destroy);
-        for (Process p : daemons.values()) {
-            try {
-                if (!p.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(STOP_SECONDS, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        ChildProcesses.stopTogether(daemons.values(), STOP_SECONDS);
         for (String n : namespaces.reversed()) {
             CommandResult.of(List.of("ip", "netns", "del", n), 30);
         }

@@ -65,6 +65,14 @@ public sealed interface Action {
     record IkeSaDown(String peer, IkeSaId ikeSa, DownCause cause, String reason) implements Action {
     }
 
+    /**
+     * kmd refused a child SA the peer asked for under the IKE SA {@code ikeSa} (its proxy IDs or
+     * selectors fit no term, its proposals none of ours); the IKE SA stays for a later request
+     * that fits. {@code reason} in words, for show.
+     */
+    record ChildRefused(String peer, IkeSaId ikeSa, String reason) implements Action {
+    }
+
     record Trace(TraceFlag flag, TraceLevel level, String text) implements Action {
     }
 }

@@ -56,11 +56,6 @@ public final class Kmd {
     private final Env env = new Env();
     /** Peers with {@code establishImmediately} and no IKE SA: when to initiate them again. */
     private final Map<String, Long> reconnectAt = new HashMap<>();
-    /** Child SAs a rekey replaced, deleted at the peer, whose inbound SA leaves the data plane at {@code due}. */
-    private final List<Retiring> retiring = new ArrayList<>();
-
-    private record Retiring(Action.DeleteChildSa delete, long due) {
-    }
     /** Modular exponentiations and EC scalar multiplications done: key pairs made and secrets agreed. */
     private long dhOperations;
     private final V1Engine v1;
@@ -151,14 +146,9 @@ public final class Kmd {
     public List<Action> tick(long nowNanos) {
         List<Action> out = new ArrayList<>();
         v1.tick(nowNanos, out);
-        for (var it = retiring.iterator(); it.hasNext(); ) {
-            Retiring r = it.next();
-            if (r.due() <= nowNanos) {
-                it.remove();
-                out.add(r.delete());
-            }
-        }
-        for (IkeSession s : sas.due(nowNanos)) {
+        SaDeadlines.Due due = sas.due(nowNanos);
+        out.addAll(due.retired());
+        for (IkeSession s : due.sas()) {
             if (s.nextDeadline() <= nowNanos) {
                 guarded(s, out, () -> s.tick(nowNanos, out));
             }
@@ -180,7 +170,6 @@ public final class Kmd {
         long d = sas.nextDeadline();
         d = Math.min(d, reconnectAt.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE));
         d = Math.min(d, v1.nextDeadline());
-        d = Math.min(d, retiring.stream().mapToLong(Retiring::due).min().orElse(Long.MAX_VALUE));
         return d == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(d);
     }
 
@@ -281,7 +270,7 @@ public final class Kmd {
             case Command.Acquire a -> v1.hasPeer(a.peer()) && run(() -> v1.initiate(now, a.peer(), out));
             case Command.DeleteIkeSa d -> v1.knows(d.peer()) && run(() -> v1.deleteIkeSa(now, d.peer(), out));
             case Command.RekeyIkeSa r -> v1.knows(r.peer()) && run(() -> v1.rekeyIke(now, r.peer(), out));
-            case Command.DeleteChildSa d -> v1.deleteChild(d.spiIn(), out);
+            case Command.DeleteChildSa d -> v1.deleteChild(now, d.spiIn(), out);
             case Command.RekeyChildSa r -> v1.rekeyChild(now, r.spiIn(), out);
             case Command.ReportInvalidSpi r -> v1.reportInvalidSpi(r.from(), r.spi(), out);
         };
@@ -585,11 +574,11 @@ public final class Kmd {
         }
 
         private boolean spiInUse(int spi) {
-            return sas.childSpiInUse(spi) || v1.hasChildSpi(spi) || retiring.stream().anyMatch(r -> r.delete().spiIn() == spi);
+            return sas.childSpiInUse(spi) || sas.retiring(spi) || v1.hasChildSpi(spi);
         }
 
         /** {@code delete} goes to the data plane at {@code due} (a rekeyed child's inbound SA lingers until then). */
-        void retire(Action.DeleteChildSa delete, long due) { retiring.add(new Retiring(delete, due)); }
+        void retire(Action.DeleteChildSa delete, long due) { sas.retire(delete, due); }
 
         KeyExchange newKeyExchange(DhGroup group) {
             dhOperations++;

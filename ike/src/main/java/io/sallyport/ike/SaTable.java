@@ -17,7 +17,8 @@ import java.util.Set;
  * (the candidates of {@link Kmd#sameIkeSa}); by the address the peer is at now; their child SAs by
  * inbound SPI; responder SAs by the initiator's SPI and source address (IKE_SA_INIT
  * retransmissions); the half-open ones (responder SAs not yet authenticated) by source address
- * for the caps; and by when each next has timer work ({@link SaDeadlines}).
+ * for the caps; and by when each next has timer work, beside the retired child SAs whose inbound
+ * half lingers in the data plane after a rekey ({@link SaDeadlines}).
  *
  * <p>The indexes follow the SAs through the {@link IkeSession} methods that change what they key
  * on ({@code addChild}, {@code removeChild}, {@code adoptChildren}, {@code announce},
@@ -170,6 +171,12 @@ final class SaTable {
 
     boolean childSpiInUse(int spiIn) { return byChildSpi.containsKey(spiIn); }
 
+    /** Whether a retired child with inbound SPI {@code spiIn} is still in the data plane ({@link #retire}). */
+    boolean retiring(int spiIn) { return deadlines.retiring(spiIn); }
+
+    /** The retired children still in the data plane: their inbound SPI and when they leave it. */
+    Map<Integer, Long> retiringDeadlines() { return deadlines.retiringDeadlines(); }
+
     /** Every SA, in the order they were added: a copy, for show and configuration commands only. */
     Collection<IkeSession> values() { return new ArrayList<>(bySpi.values()); }
 
@@ -181,13 +188,22 @@ final class SaTable {
 
     // ---------------------------------------------------------------- timers
 
-    /** When the earliest SA has timer work, {@link Long#MAX_VALUE} when none has. */
+    /**
+     * A child a rekey replaced has been deleted at the peer; {@code delete} takes its inbound half
+     * out of the data plane at {@code at}, whatever becomes of its IKE SA meanwhile.
+     */
+    void retire(Action.DeleteChildSa delete, long at) { deadlines.retire(delete, at); }
+
+    /** When the earliest SA or retired child has timer work, {@link Long#MAX_VALUE} when none has. */
     long nextDeadline() { return deadlines.earliest(bySpi.size(), bySpi.values()); }
 
-    /** The SAs whose timer work was due by {@code now}, each once, in the order they were added. */
-    List<IkeSession> due(long now) {
-        List<IkeSession> due = deadlines.takeDue(now);
-        due.sort(ADDED);
+    /**
+     * The timer work due by {@code now}, each once: the retired children's deletes in the order
+     * they were retired, the SAs in the order they were added.
+     */
+    SaDeadlines.Due due(long now) {
+        SaDeadlines.Due due = deadlines.takeDue(now);
+        due.sas().sort(ADDED);
         return due;
     }
 

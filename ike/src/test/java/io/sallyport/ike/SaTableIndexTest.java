@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -95,8 +96,11 @@ class SaTableIndexTest {
             assertTrue(holders.size() <= 1, () -> "child SPI " + spi + " in " + holders.size() + " SAs");
             assertEquals(holders.isEmpty() ? null : holders.getFirst(), table.ofChild(spi), "child " + spi);
             assertEquals(!holders.isEmpty(), table.childSpiInUse(spi), "child SPI in use " + spi);
+            assertFalse(!holders.isEmpty() && table.retiring(spi), "child SPI " + spi + " both held and retiring");
         }
-        long earliest = all.stream().mapToLong(IkeSession::nextDeadline).min().orElse(Long.MAX_VALUE);
+        var retiring = table.retiringDeadlines();
+        long earliest = Math.min(all.stream().mapToLong(IkeSession::nextDeadline).min().orElse(Long.MAX_VALUE),
+                retiring.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE));
         assertEquals(earliest, table.nextDeadline(), "earliest deadline");
     }
 
@@ -127,6 +131,7 @@ class SaTableIndexTest {
         t.runQuiet();
         assertNotEquals(old, spiOf(t, "t1"));
         assertNull(table(t.a).ofChild(old));
+        assertTrue(table(t.a).retiring(old), "the replaced child's inbound SA lingers, its SPI still taken");
         assertConsistent(t);
 
         // An IKE rekey: the children move to the new IKE SA, which the index must name.
@@ -220,13 +225,21 @@ class SaTableIndexTest {
         assertEquals(s.nextDeadline(), a.nextDeadline());
         assertConsistent(t);
 
-        // The peer answers after all: the deadline moves back out, the retransmission's entry is stale.
+        // The peer answers after all: the retransmission's entry is stale; the replaced child's
+        // lingering inbound half is due first, then the deadline moves back out to the SA's own.
         t.dropFilter = d -> false;
         t.commandA(new Command.RekeyChildSa(spiOf(t, "t1")));
         t.runQuiet();
+        long linger = a.retiringDeadlines().values().iterator().next();
+        assertTrue(linger < s.nextDeadline(), "the replaced child's inbound SA leaves before the SA's next timer");
+        assertEquals(linger, a.nextDeadline());
+        assertConsistent(t);
+        t.run(KmdOptions.defaults().rekeyedInboundLingerNanos());
+        assertEquals(Map.of(), a.retiringDeadlines());
         assertEquals(s.nextDeadline(), a.nextDeadline());
         assertTrue(Objects.requireNonNull(t.a.nextDeadline()).isPresent());
         assertConsistent(t);
-        assertEquals(List.of(), a.due(t.now), "nothing is due before the next deadline");
+        assertEquals(List.of(), a.due(t.now).sas(), "nothing is due before the next deadline");
+        assertEquals(List.of(), a.due(t.now).retired(), "no retired child is due before the next deadline");
     }
 }

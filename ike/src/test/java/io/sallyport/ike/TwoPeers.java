@@ -137,6 +137,7 @@ final class TwoPeers {
                 }
                 case Action.IkeSaUp u -> { }
                 case Action.IkeSaDown d -> { }
+                case Action.ChildRefused r -> { }
                 case Action.Trace t -> { }
             }
         }

@@ -3,9 +3,6 @@ package io.sallyport.interop;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,9 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Issue 12: Sallyport as gw-a with an IKE access profile and no configuration naming any peer;
  * four strongSwan IKEv2 initiators from four addresses: gw-b (192.0.2.2, host-b behind it) and
- * branches in namespaces of this class (br3 at 203.0.113.2, br4 at 203.0.113.10, each on its own
- * link to gw-a; br5 at 198.51.100.2 behind nat5, a port-randomising NAT at 203.0.113.18), each
- * protecting 198.18.N.0/24 with 198.18.N.1 on its loopback.
+ * the branches of {@link DynamicBranches} (br3, br4, and br5 behind a NAT) in namespaces of this
+ * class's prefix {@code dyn-}.
  */
 @Tag("interop")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -33,161 +29,31 @@ class DynamicPeersStrongswanTest {
     @RegisterExtension
     static final Testbed BED = new Testbed("dyn-", Harness.Topology.DIRECT);
 
+    private static final DynamicBranches BRANCHES = new DynamicBranches(BED);
+
     private static final String PSK = "dynamic-branch-key-0123456789";
     private static SallyportDaemon gateway;
 
     private final Harness h = BED.harness();
 
-    /** gw-a: the seed's §5.4 shape on the harness's addresses; the rule's term is the dynamic peer (0.0.0.0). */
-    static String gatewayConfig() {
-        return """
-            system { host-name gw-a; }
-            interfaces {
-                ge-0/0/0 { unit 0 { family inet { address 192.0.2.1/24; } } }
-                ge-0/0/1 { unit 0 { family inet { address 198.18.1.1/24; } } }
-                ms-0/0/0 {
-                    unit 0 { family inet; }
-                    unit 1 { dial-options { ipsec-interface-id branches; shared; } family inet; service-domain inside; }
-                    unit 2 { family inet; service-domain outside; }
-                }
-            }
-            access {
-                profile branches {
-                    client * {
-                        ike {
-                            allowed-proxy-pair local 198.18.1.0/24 remote 198.18.0.0/16;
-                            ike-policy dyn;
-                            ipsec-policy dyn;
-                            interface-id branches;
-                            initiate-dead-peer-detection;
-                            dead-peer-detection { interval 2; threshold 3; }
-                        }
-                    }
-                }
-            }
-            services {
-                service-set dep {
-                    next-hop-service { inside-service-interface ms-0/0/0.1; outside-service-interface ms-0/0/0.2; }
-                    ipsec-vpn-options { local-gateway 192.0.2.1; ike-access-profile branches; }
-                    ipsec-vpn-rules dynamic-peers;
-                }
-                ipsec-vpn {
-                    rule dynamic-peers {
-                        term 10 {
-                            from { destination-address { 192.0.2.1/32; } }
-                            then { remote-gateway 0.0.0.0; dynamic { ike-policy dyn; ipsec-policy dyn; } }
-                        }
-                        match-direction input;
-                    }
-                    ike {
-                        proposal dyn { authentication-method pre-shared-keys; dh-group group14; authentication-algorithm sha-256; encryption-algorithm aes-256-cbc; }
-                        policy dyn { version 2; proposals dyn; local-id ipv4_addr 192.0.2.1; pre-shared-key ascii-text "%s"; }
-                    }
-                    ipsec {
-                        proposal dyn { protocol esp; encryption-algorithm aes-128-gcm; }
-                        policy dyn { perfect-forward-secrecy { keys group14; } proposals dyn; }
-                    }
-                }
-            }
-            """.formatted(PSK);
+    /** gw-a: IKEv2 ({@code version 2}), AES-GCM for ESP. */
+    private static String gatewayConfig() {
+        return DynamicBranches.gatewayConfig("version 2;", "encryption-algorithm aes-128-gcm;", PSK);
     }
 
-    /** A strongSwan initiator at {@code address} with identity {@code id}, offering {@code localTs} to 198.18.1.0/24. */
+    /** A strongSwan IKEv2 initiator at {@code address} with identity {@code id}, offering {@code localTs} to 198.18.1.0/24. */
     private Path swanConfig(String role, String address, String id, String localTs, String psk) {
-        String conf = """
-            connections {
-                gw {
-                    version = 2
-                    local_addrs = %s
-                    remote_addrs = 192.0.2.1
-                    proposals = aes256-sha256-modp2048
-                    encap = yes
-                    mobike = no
-                    dpd_delay = 0s
-                    local { auth = psk
-                            id = %s }
-                    remote { auth = psk
-                             id = 192.0.2.1 }
-                    children {
-                        net {
-                            local_ts = %s
-                            remote_ts = 198.18.1.0/24
-                            esp_proposals = aes128gcm16-modp2048
-                            mode = tunnel
-                            start_action = none
-                            dpd_action = clear
-                        }
-                    }
-                }
-            }
-            secrets {
-                ike-gw {
-                    id-a = %s
-                    id-b = 192.0.2.1
-                    secret = "%s"
-                }
-            }
-            """.formatted(address, id, localTs, id, psk);
-        try {
-            Path dir = h.stateDir().resolve("dyn-conf");
-            Files.createDirectories(dir);
-            Path file = dir.resolve(role + ".conf");
-            Files.writeString(file, conf);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BRANCHES.swanConfig(role, List.of("version = 2", "mobike = no"), address, id, localTs, "aes128gcm16-modp2048", psk);
     }
 
-    private static void ns(String... command) {
-        BED.harness().run(List.of(command), Map.of(), 20).orThrow();
-    }
-
-    /** The branches' namespaces, each joined to gw-a by its own link (the harness made gw-a and gw-b). */
     @BeforeAll
     static void branches() {
-        branch("br3", "203.0.113.1", "203.0.113.2", "198.18.3.1");
-        branch("br4", "203.0.113.9", "203.0.113.10", "198.18.4.1");
-        // br5 behind a port-randomising NAT (nat5, public 203.0.113.18), its own address 198.51.100.2.
-        branch("nat5", "203.0.113.17", "203.0.113.18", null);
-        Harness h = BED.harness();
-        ns("ip", "netns", "add", h.ns("br5"));
-        ns("ip", "-n", h.ns("br5"), "link", "set", "lo", "up");
-        ns("ip", "-n", h.ns("nat5"), "link", "add", "inside", "type", "veth", "peer", "name", "wan", "netns", h.ns("br5"));
-        ns("ip", "-n", h.ns("nat5"), "addr", "add", "198.51.100.1/24", "dev", "inside");
-        ns("ip", "-n", h.ns("nat5"), "link", "set", "inside", "up");
-        ns("ip", "-n", h.ns("br5"), "addr", "add", "198.51.100.2/24", "dev", "wan");
-        ns("ip", "-n", h.ns("br5"), "link", "set", "wan", "up");
-        ns("ip", "-n", h.ns("br5"), "route", "add", "default", "via", "198.51.100.1");
-        ns("ip", "-n", h.ns("br5"), "addr", "add", "198.18.5.1/32", "dev", "lo");
-        ns("ip", "netns", "exec", h.ns("nat5"), "sysctl", "-qw", "net.ipv4.ip_forward=1");
-        ns("ip", "netns", "exec", h.ns("nat5"), "nft", "add table ip dyn_nat; add chain ip dyn_nat post { type nat hook postrouting"
-                + " priority srcnat; policy accept; }; add rule ip dyn_nat post oifname wan ip saddr 198.51.100.0/24 masquerade random");
+        BRANCHES.create();
     }
 
-    /**
-     * A namespace joined to gw-a by link {@code role}: gw-a's end is {@code gwEnd}, the namespace's
-     * is {@code address}; {@code lanAddress} (null: none) on its loopback stands for its protected network.
-     */
-    private static void branch(String role, String gwEnd, String address, String lanAddress) {
-        Harness h = BED.harness();
-        String link = role;
-        String nsName = h.ns(role);
-        ns("ip", "netns", "add", nsName);
-        ns("ip", "-n", nsName, "link", "set", "lo", "up");
-        ns("ip", "-n", h.ns("gw-a"), "link", "add", link, "type", "veth", "peer", "name", "wan", "netns", nsName);
-        ns("ip", "-n", h.ns("gw-a"), "addr", "add", gwEnd + "/29", "dev", link);
-        ns("ip", "-n", h.ns("gw-a"), "link", "set", link, "up");
-        ns("ip", "-n", nsName, "addr", "add", address + "/29", "dev", "wan");
-        ns("ip", "-n", nsName, "link", "set", "wan", "up");
-        ns("ip", "-n", nsName, "route", "add", "192.0.2.0/24", "via", gwEnd);
-        if (lanAddress != null) {
-            ns("ip", "-n", nsName, "addr", "add", lanAddress + "/32", "dev", "lo");
-        }
-    }
-
-    private Ping pingFrom(String role, String source, String to) {
-        return Ping.parse(h.inNs(role, 20, "ping", "-c", "3", "-i", "0.3", "-W", "2", "-I", source, to).stdout());
+    @AfterAll
+    static void removeBranchNamespaces() {
+        BRANCHES.remove();
     }
 
     private String cli(String command) {
@@ -196,14 +62,6 @@ class DynamicPeersStrongswanTest {
 
     private void startBranch(String role, String address, String id, String localTs, String psk) {
         h.peerStart(role, swanConfig(role, address, id, localTs, psk).toString(), Map.of());
-    }
-
-    @AfterAll
-    static void removeBranchNamespaces() {
-        Harness harness = BED.harness();
-        for (String role : List.of("br3", "br4", "br5", "nat5")) {
-            harness.run(List.of("ip", "netns", "del", harness.ns(role)), Map.of(), 20);
-        }
     }
 
     /**
@@ -226,11 +84,11 @@ class DynamicPeersStrongswanTest {
         }
         Ping b = h.ping("host-b", "198.18.1.10", 3, 0.3);
         Ping a = h.ping("host-a", "198.18.2.10", 3, 0.3);
-        Ping three = pingFrom("br3", "198.18.3.1", "198.18.1.10");
-        Ping four = pingFrom("br4", "198.18.4.1", "198.18.1.10");
-        Ping toFour = Ping.parse(h.inNs("host-a", 20, "ping", "-c", "3", "-i", "0.3", "-W", "2", "198.18.4.1").stdout());
-        Ping five = pingFrom("br5", "198.18.5.1", "198.18.1.10");
-        Ping toFive = Ping.parse(h.inNs("host-a", 20, "ping", "-c", "3", "-i", "0.3", "-W", "2", "198.18.5.1").stdout());
+        Ping three = BRANCHES.pingFrom("br3", "198.18.3.1", "198.18.1.10");
+        Ping four = BRANCHES.pingFrom("br4", "198.18.4.1", "198.18.1.10");
+        Ping toFour = BRANCHES.pingFrom("host-a", "198.18.4.1");
+        Ping five = BRANCHES.pingFrom("br5", "198.18.5.1", "198.18.1.10");
+        Ping toFive = BRANCHES.pingFrom("host-a", "198.18.5.1");
         String ike = cli("show services ipsec-vpn ike security-associations");
         String ipsec = cli("show services ipsec-vpn ipsec security-associations");
         System.out.println("evidence: host-b->host-a " + b + "; host-a->host-b " + a + "; br3 " + three + "; br4 " + four
@@ -251,9 +109,7 @@ class DynamicPeersStrongswanTest {
     private void reconnectFromANewAddress() {
         // A new lease: charon dies without a delete, br3 comes back at 203.0.113.3 and initiates afresh (INITIAL_CONTACT).
         h.peerKill("br3");
-        ns("ip", "-n", h.ns("br3"), "addr", "del", "203.0.113.2/29", "dev", "wan");
-        ns("ip", "-n", h.ns("br3"), "addr", "add", "203.0.113.3/29", "dev", "wan");
-        ns("ip", "-n", h.ns("br3"), "route", "add", "192.0.2.0/24", "via", "203.0.113.1");   // went with the old address
+        BRANCHES.br3MovesTo("203.0.113.3");
         startBranch("br3", "203.0.113.3", "br3.example.net", "198.18.3.0/24", PSK);
         h.initiate("br3", 30);
         h.waitSa("br3", 30).orThrow();
@@ -261,12 +117,12 @@ class DynamicPeersStrongswanTest {
             String ike = cli("show services ipsec-vpn ike security-associations");
             return ike.contains("203.0.113.3") && !ike.contains("203.0.113.2 ");
         });
-        Ping three = pingFrom("br3", "198.18.3.1", "198.18.1.10");
+        Ping three = BRANCHES.pingFrom("br3", "198.18.3.1", "198.18.1.10");
         String ike = cli("show services ipsec-vpn ike security-associations");
         System.out.println("evidence: br3 at its new address: " + three + "\n" + ike);
         assertTrue(replaced, ike);
         assertTrue(three.allAnswered(), three.output());
-        assertTrue(pingFrom("br4", "198.18.4.1", "198.18.1.10").allAnswered(), "br4 untouched");
+        assertTrue(BRANCHES.pingFrom("br4", "198.18.4.1", "198.18.1.10").allAnswered(), "br4 untouched");
     }
 
     private void killedBranchIsClearedByDeadPeerDetection() {

@@ -66,7 +66,9 @@ public final class SallyportDaemon implements AutoCloseable {
             Path conf = dir.resolve("gw.conf");
             Path log = dir.resolve("daemon.log");
             List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", harness.ns(role),
-                java().toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-jar",
+                // The JVM options of packaging/sallyport.service.
+                java().toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xms128m", "-Xmn64m",
+                "-XX:+AlwaysPreTouch", "-jar",
                 jar().toString(), "daemon", "--config", conf.toString(), "--state-dir", dir.toString()));
             if (loadConfig) command.add("--load-config");
             Process p = new ProcessBuilder(command)

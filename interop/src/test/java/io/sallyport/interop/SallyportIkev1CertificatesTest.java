@@ -48,28 +48,15 @@ class SallyportIkev1CertificatesTest {
 
     @BeforeAll
     static void makePki() {
-        Harness h = BED.harness();
-        h.script("make-certs.sh").orThrow();
-        pki = h.stateDir().resolve("pki");
-        Map<String, String> env = Map.of("STRONGSWAN_CONF", pki.resolve("pki-strongswan.conf").toString());
-        String o = "C=XX, O=IPsec Interop Test";
-        sh(h, env, "pki --gen --type rsa --size 2048 --outform pem > wrong-ca.key");
-        sh(h, env, "pki --self --ca --lifetime 365 --in wrong-ca.key --type rsa --dn '" + o + ", CN=Wrong CA' --outform pem > wrong-ca.pem");
-        sh(h, env, "pki --gen --type rsa --size 2048 --outform pem > bad.key");
-        sh(h, env, "pki --pub --in bad.key --type rsa | pki --issue --lifetime 365 --cacert wrong-ca.pem --cakey wrong-ca.key --dn '"
-                + o + ", CN=gw-b-wrong.example.net' --san gw-b-wrong.example.net --outform pem > wrong.pem");
+        TestPki p = TestPki.of(BED.harness());
+        pki = p.dir();
+        p.selfSignedCa("wrong-ca", "Wrong CA");
+        p.issue("wrong", "rsa", "gw-b-wrong.example.net", "wrong-ca");
         // ECDSA P-256 ends under the interop CA, with identities of their own: strongSwan picks its
         // IKEv1 key by identity, and the harness also installs the RSA gw-b.pem as gw-b.example.net.
         for (String gw : List.of("gw-a-ec", "gw-b-ec")) {
-            sh(h, env, "pki --gen --type ecdsa --size 256 --outform pem > " + gw + ".key");
-            sh(h, env, "pki --pub --in " + gw + ".key --type ecdsa | pki --issue --lifetime 365 --cacert ca.pem --cakey ca.key"
-                    + " --dn '" + o + ", CN=" + gw + ".example.net' --san " + gw + ".example.net --flag serverAuth --outform pem > "
-                    + gw + ".pem");
+            p.issue(gw, "ecdsa", gw + ".example.net", "ca");
         }
-    }
-
-    private static void sh(Harness h, Map<String, String> env, String command) {
-        h.run(List.of("sh", "-c", "cd " + pki + " && " + command), env, 60).orThrow();
     }
 
     @AfterEach
@@ -253,7 +240,7 @@ class SallyportIkev1CertificatesTest {
             Files.createDirectories(dir.resolve("x509"));
             Files.createDirectories(dir.resolve("private"));
             Files.copy(pki.resolve("wrong.pem"), dir.resolve("x509/wrong.pem"), StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(pki.resolve("bad.key"), dir.resolve("private/bad.key"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(pki.resolve("wrong.key"), dir.resolve("private/wrong.key"), StandardCopyOption.REPLACE_EXISTING);
             String template = Files.readString(Testbed.repoRoot().resolve("interop/harness/conf/ikev1-cert/gw-b.conf"));
             assertTrue(template.contains("certs = gw-b.pem"), template);
             Files.writeString(dir.resolve("swanctl.conf"), template.replace("certs = gw-b.pem", "certs = wrong.pem"));

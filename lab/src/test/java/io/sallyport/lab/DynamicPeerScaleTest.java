@@ -195,7 +195,7 @@ class DynamicPeerScaleTest {
             long heapPeersOnly = retainedHeap();
             assertEquals(0, gw.gateway().kmd().ikeSas().size());
 
-            System.out.printf("scale: %d dynamic peers (" + (IKEV1 ? "IKEv1 main mode" : "IKEv2") + ") up in %.1f s simulated, %.1f s wall; gateway heap per tunnel"
+            System.out.printf("scale: %d dynamic peers (" + (IKEV1 ? "IKEv1 main mode" : "IKEv2") + ") up in %.2f s simulated, %.1f s wall; gateway heap per tunnel"
                             + " %.1f KiB (%d KiB for all; peers' engine %d KiB; before %d KiB)%n",
                     peers, simNanos / 1e9, wallNanos / 1e9, (heapUp - heapPeersOnly) / 1024.0 / peers,
                     (heapUp - heapPeersOnly) / 1024, (heapPeersOnly - heapBefore) / 1024, heapBefore / 1024);

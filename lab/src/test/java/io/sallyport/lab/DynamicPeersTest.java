@@ -86,4 +86,32 @@ class DynamicPeersTest {
             assertEquals(3, lab.ping("b3", lab.resolve("h0").orElseThrow(), Optional.empty(), 3).received());
         }
     }
+
+    /**
+     * A commit that gives the dynamic service set a new plan (here the reverse routes' preference)
+     * takes the set down and up again on the same local gateway: the new set's IKE sockets are
+     * kmd's before the old set's removal (queued behind kmd's deletes) runs, which must leave them,
+     * so the branches that lost their SAs come back.
+     */
+    @Test
+    void aNewPlanForTheDynamicServiceSetKeepsKmdsSocketsAndTheBranchesComeBack() throws Exception {
+        try (Lab lab = Lab.start(Topologies.example("dynamic-peer"))) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            String config = Topologies.example("dynamic-peer").routers().stream().filter(r -> r.name().equals("router1"))
+                    .findFirst().orElseThrow().configText();
+            String changed = config.replaceAll("(?m)^(\\s+)interface-id TEST-intf;", "$1interface-id TEST-intf; reverse-route { preference 7; }");
+            assertTrue(changed.contains("preference 7"));
+            var committed = r1.commit(changed);
+            assertTrue(committed.ok(), committed.text());
+            assertTrue(lab.simulation().runUntil(() -> {
+                String ike = r1.execute("show services ipsec-vpn ike security-associations").text();
+                return r1.gateway().tunnels().size() == 2 && ike.contains("192.168.255.11") && ike.contains("192.168.255.12");
+            }, 2 * MINUTE), () -> "tunnels " + r1.gateway().tunnels().size() + "\n" + r1.execute("show services ipsec-vpn ike security-associations")
+                    + r1.execute("show services service-sets"));
+            for (String branch : java.util.List.of("b1", "b2")) {
+                assertEquals(3, lab.ping("h0", lab.resolve(branch).orElseThrow(), Optional.empty(), 3).received(), branch);
+            }
+        }
+    }
 }

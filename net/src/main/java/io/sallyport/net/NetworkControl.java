@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Host routing state the gateway reads and changes: addresses, links, routes, policy rules and
- * VRF devices. Linux runs {@code ip}; the lab keeps it in memory. Every change either succeeds
- * or throws {@link HostNetworkException} naming the command and the host's answer.
+ * VRF devices. Linux makes changes over rtnetlink and lists with {@code ip}; the lab keeps it in
+ * memory. Every change either succeeds or throws {@link HostNetworkException} naming the change
+ * as an {@code ip} command and the host's answer.
  */
 public interface NetworkControl {
 

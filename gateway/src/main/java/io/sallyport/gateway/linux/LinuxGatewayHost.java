@@ -6,7 +6,7 @@ import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostNetworkException;
 import io.sallyport.net.NetworkControl;
 import io.sallyport.net.TunPort;
-import io.sallyport.net.linux.LinuxNetworkControl;
+import io.sallyport.net.linux.NetlinkNetworkControl;
 import io.sallyport.net.linux.LinuxRawEspPort;
 import io.sallyport.net.linux.LinuxTun;
 import io.sallyport.net.linux.LinuxUdpPort;
@@ -22,7 +22,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The gateway on a Linux host: TUN devices and raw sockets through FFM, routes through iproute2. */
+/** The gateway on a Linux host: TUN devices and raw sockets through FFM, routes and rules over rtnetlink. */
 public final class LinuxGatewayHost implements GatewayHost {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxGatewayHost.class);
 
@@ -39,7 +39,18 @@ public final class LinuxGatewayHost implements GatewayHost {
      */
     static final String HEADER_SENDER_PROPERTY = "sallyport.esp.header-sender";
 
-    private final NetworkControl network = LinuxNetworkControl.ofHost();
+    /**
+     * {@code -Dsallyport.tun.inbound-queues=false}: decrypted packets go through the device's worker
+     * (a handoff ring and a wake-up per burst) instead of each inbound worker's own write queue of
+     * the device: for comparisons, or a way out.
+     */
+    static final String INBOUND_QUEUES_PROPERTY = "sallyport.tun.inbound-queues";
+    private static final String HANDOFF_PATH = "decrypted packets handed to the device's worker, which writes them";
+
+    private final NetworkControl network = NetlinkNetworkControl.ofHost(path -> LOG.info("host routing: {}", path));
+    private final boolean inboundQueuesWanted = !"false".equals(System.getProperty(INBOUND_QUEUES_PROPERTY));
+    /** How decrypted packets reach the TUN devices: changed (and logged) when the host refuses steering. */
+    private volatile String queuePath;
     private volatile Map<InetAddress, Integer> marks = Map.of();
     private final boolean offloadsWanted = !"false".equals(System.getProperty(OFFLOADS_PROPERTY));
     private final boolean headerSenders = !"false".equals(System.getProperty(HEADER_SENDER_PROPERTY));
@@ -69,13 +80,15 @@ public final class LinuxGatewayHost implements GatewayHost {
                 : "raw ESP sent with the kernel's outer header (-D" + HEADER_SENDER_PROPERTY + "=false)";
         this.tunPath = offloadsWanted ? "TUN offloads: asked for when a device opens"
                 : "TUN offloads: off (-D" + OFFLOADS_PROPERTY + "=false)";
+        this.queuePath = inboundQueuesWanted ? "TUN queues: asked for when a device opens"
+                : "TUN: one queue per inside device, read and written by its worker; " + HANDOFF_PATH
+                        + " (-D" + INBOUND_QUEUES_PROPERTY + "=false)";
         LOG.info("data path: {}", dataPath());
     }
 
     @Override
     public String dataPath() {
-        return "TUN: one queue per inside device, read and written by its worker; " + tunPath + "; " + sockets
-                + "; " + rawPath;
+        return queuePath + "; " + tunPath + "; " + sockets + "; " + rawPath;
     }
 
     @Override
@@ -85,10 +98,69 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     @Override
     public TunPort openTun(String name, int mtu) {
-        LinuxTun tun = offloadsWanted ? openWithOffloads(name, mtu) : LinuxTun.open(name, mtu);
+        LinuxTun tun = inboundQueuesWanted ? openSteered(name, mtu) : null;
+        if (tun == null) {
+            tun = offloadsWanted ? openWithOffloads(name, mtu) : LinuxTun.open(name, mtu);
+        }
         acceptLocalSources(name);
         lengthenTransmitQueue(name);
         return tun;
+    }
+
+    /**
+     * A multi-queue device whose steering program sends everything the host routes into it to the
+     * device worker's queue, so each inbound worker can write what it decrypts to a queue of its
+     * own ({@link #openWriteQueue}): no copy into a handoff ring, no wake-up of the device's worker.
+     * Null where the host refuses any part (the caller opens the device as before, and the log and
+     * {@code Data path:} say why).
+     */
+    private LinuxTun openSteered(String name, int mtu) {
+        try {
+            LinuxTun tun = LinuxTun.openSteered(name, mtu, offloadsWanted);
+            note("TUN: multi-queue per inside device; a steering program (eBPF, TUNSETSTEERINGEBPF) sends what the"
+                    + " host routes into it to queue 0, read and written by the device's worker; each inbound worker"
+                    + " writes what it decrypts to a queue of its own", false);
+            if (offloadsWanted) {
+                noteOffloads();
+            }
+            return tun;
+        } catch (HostNetworkException e) {
+            note("TUN: one queue per inside device, read and written by its worker; " + HANDOFF_PATH
+                    + " (the host refused a steered multi-queue device: " + e.getMessage() + ")", true);
+            return null;
+        }
+    }
+
+    private void note(String path, boolean refused) {
+        if (!path.equals(queuePath)) {
+            queuePath = path;
+            if (refused) {
+                LOG.warn("data path: {}", dataPath());
+            } else {
+                LOG.info("data path: {}", dataPath());
+            }
+        }
+    }
+
+    private void noteOffloads() {
+        String path = "TUN offloads: TSO and checksum (IFF_VNET_HDR; 64 KB TCP super-packets split before ESP,"
+                + " received TCP segments joined before the write)";
+        if (!path.equals(tunPath)) {
+            tunPath = path;
+            LOG.info("data path: {}", dataPath());
+        }
+    }
+
+    @Override
+    public Optional<TunPort> openWriteQueue(TunPort device) {
+        return device instanceof LinuxTun tun && tun.steered() ? Optional.of(tun.openWriteQueue()) : Optional.empty();
+    }
+
+    @Override
+    public void forgetWriteQueue(TunPort device, TunPort queue) {
+        if (device instanceof LinuxTun tun && queue instanceof LinuxTun q) {
+            tun.forgetWriteQueue(q);
+        }
     }
 
     @Override
@@ -106,12 +178,7 @@ public final class LinuxGatewayHost implements GatewayHost {
     private LinuxTun openWithOffloads(String name, int mtu) {
         try {
             LinuxTun tun = LinuxTun.openWithOffloads(name, mtu);
-            String path = "TUN offloads: TSO and checksum (IFF_VNET_HDR; 64 KB TCP super-packets split before ESP,"
-                    + " received TCP segments joined before the write)";
-            if (!path.equals(tunPath)) {
-                tunPath = path;
-                LOG.info("data path: {}", dataPath());
-            }
+            noteOffloads();
             return tun;
         } catch (HostNetworkException e) {
             String path = "TUN offloads: none (the host refused them: " + e.getMessage() + ")";

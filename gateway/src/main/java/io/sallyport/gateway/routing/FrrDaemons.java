@@ -1,6 +1,7 @@
 package io.sallyport.gateway.routing;
 
 import io.sallyport.config.model.Configuration;
+import io.sallyport.gateway.linux.ChildProcesses;
 import io.sallyport.gateway.plan.GatewayPlan;
 import io.sallyport.net.HostAddress;
 import java.io.IOException;
@@ -188,18 +189,7 @@ public final class FrrDaemons implements AutoCloseable {
 
     /** Stops ospfd first (so it withdraws nothing through a zebra that is gone), then zebra. */
     private void stop() {
-        for (Process p : running.reversed()) {
-            p.destroy();
-            try {
-                if (!p.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(STOP_SECONDS, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        ChildProcesses.stopInOrder(running.reversed(), STOP_SECONDS);
         running.clear();
     }
 

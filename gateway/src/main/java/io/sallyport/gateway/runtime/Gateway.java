@@ -79,8 +79,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private final Map<Integer, WaitingOutbound> waitingOutbound = new HashMap<>();
     /** Running service sets with {@code gw-interface} whose local gateway is down, with why. */
     private final Map<ServiceSetRuntime, String> suspended = new HashMap<>();
-    /** The handoffs into each device worker, by the inbound worker that fills them. */
-    private final Map<OutboundAgent, Map<InboundAgent, TunHandoff>> handoffs = new IdentityHashMap<>();
+    /** The inlets into each device (its own write queue or a handoff), by the inbound worker that fills them. */
+    private final Map<OutboundAgent, Map<InboundAgent, DeviceInlet>> inlets = new IdentityHashMap<>();
     /** Why each device worker's TUN device, deleted by the host, is not back yet. */
     private final Map<OutboundAgent, String> deletedDevices = new IdentityHashMap<>();
     /** How often each device worker's TUN device was recreated after the host deleted it. */
@@ -367,7 +367,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             unsteer(s.name());
             devices.values().forEach(d -> {
                 d.outbound().closeWaiter();
-                d.tun().close();
+                closeDevice(d);
             });
             forgetProducers(locals.release(localAddress));
             s.tunnels().forEach(t -> tunnels.get(t.id()).lastFailure = reason);
@@ -471,12 +471,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
             deletedDevices.remove(d.outbound());
             recreatedDevices.remove(d.outbound());
             d.outbound().closeWaiter();
-            handoffs.remove(d.outbound());
             locals.closeSenders(local, d.outbound());
         });
         rt.routes().forEach(this::deleteRouteQuietly);
         unsteer(s.name());
-        rt.devices().values().forEach(d -> d.tun().close());
+        rt.devices().values().forEach(this::closeDevice);
         forgetProducers(locals.release(local));
         LOG.info("service-set {} removed", s.name());
     }
@@ -557,19 +556,66 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 Integer.parseInt(addressWithLength.substring(slash + 1)));
     }
 
-    /** The inbound workers stopped: their handoffs leave the device workers (after what they hold is written). */
+    /**
+     * The inbound workers stopped (they closed their write queues): their handoffs leave the device
+     * workers (after what they hold is written), their queues the devices' lists.
+     */
     private void forgetProducers(List<InboundAgent> stopped) {
-        handoffs.forEach((consumer, byProducer) -> stopped.forEach(p -> {
-            TunHandoff h = byProducer.remove(p);
-            if (h != null) {
-                consumer.removeHandoff(h);
+        inlets.forEach((consumer, byProducer) -> stopped.forEach(p -> {
+            switch (byProducer.remove(p)) {
+                case TunHandoff h -> consumer.removeHandoff(h);
+                case TunQueueInlet q -> host.forgetWriteQueue(consumer.tun(), q.queue());
+                case null -> { }
             }
         }));
     }
 
-    /** The handoff from {@code producer} into {@code consumer}'s TUN device, made on first use. */
-    private TunHandoff handoff(InboundAgent producer, OutboundAgent consumer) {
-        return handoffs.computeIfAbsent(consumer, c -> new IdentityHashMap<>()).computeIfAbsent(producer, p -> {
+    /**
+     * Closes an inside device whose worker stopped. Its write queues are their inbound workers' to
+     * close, after the SAs writing them are gone (commands already queued to those workers): until
+     * then they would keep the device alive, and a device opened again under the same name would
+     * join it as another queue; so a device that had any is deleted from the host at once.
+     */
+    private void closeDevice(ServiceSetRuntime.Device d) {
+        Map<InboundAgent, DeviceInlet> byProducer = inlets.remove(d.outbound());
+        boolean queues = false;
+        if (byProducer != null) {
+            for (Map.Entry<InboundAgent, DeviceInlet> e : byProducer.entrySet()) {
+                if (e.getValue() instanceof TunQueueInlet q) {
+                    host.forgetWriteQueue(d.tun(), q.queue());
+                    e.getKey().releaseQueue(q);
+                    queues = true;
+                }
+            }
+        }
+        String name = d.tun().name();
+        d.tun().close();
+        if (queues) {
+            try {
+                host.network().deleteLink(name);
+            } catch (HostNetworkException gone) {
+                // Its writers closed their queues first: the device went with them.
+            }
+        }
+    }
+
+    /**
+     * Where {@code producer} puts decrypted packets for {@code consumer}'s TUN device, made on first
+     * use: a write queue of the device of its own where the host offers one, else a handoff to the
+     * device's worker.
+     */
+    private DeviceInlet inlet(InboundAgent producer, OutboundAgent consumer) {
+        return inlets.computeIfAbsent(consumer, c -> new IdentityHashMap<>()).computeIfAbsent(producer, p -> {
+            try {
+                Optional<TunPort> queue = host.openWriteQueue(consumer.tun());
+                if (queue.isPresent()) {
+                    consumer.counters().addPort(queue.get().counters());
+                    return new TunQueueInlet(queue.get());
+                }
+            } catch (HostNetworkException e) {
+                LOG.warn("{}: no write queue of {} for {} ({}): its packets go through the device's worker",
+                        consumer.name(), consumer.tun().name(), p.name(), e.getMessage());
+            }
             TunHandoff h = new TunHandoff(HANDOFF_BYTES, consumer);
             consumer.addHandoff(h);
             return h;
@@ -630,7 +676,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         EspSa inSa = espSa(in.spi(), in, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation());
         EspSa outSa = espSa(o.spi(), o, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation());
         inboundOwner.put(in.spi(), transport.worker());
-        transport.worker().installSa(inSa, new InboundTunnel(t.id(), state.key, handoff(transport.worker(), out),
+        transport.worker().installSa(inSa, new InboundTunnel(t.id(), state.key, inlet(transport.worker(), out),
                 t.localPrefix(), t.remotePrefix()));
         out.installSa(t.id(), outSa, transport.socket(), transport.flowSenders(),
                 new InetSocketAddress(t.remoteGateway(), transport.destinationPort()));
@@ -682,7 +728,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         // at once or when kmd says the peer has the new SA too (the responder of a rekey).
         inboundOwner.put(a.spiIn(), transport.worker());
         transport.worker().installSa(inSa, new InboundTunnel(t.id(), state.key,
-                handoff(transport.worker(), device.outbound()), t.localPrefix(), t.remotePrefix()));
+                inlet(transport.worker(), device.outbound()), t.localPrefix(), t.remotePrefix()));
         WaitingOutbound outbound = new WaitingOutbound(device.outbound(), t.id(), outSa, transport,
                 new InetSocketAddress(remoteAddr, transport.destinationPort()));
         if (a.outboundNow()) {
@@ -1189,15 +1235,27 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     /** A dynamic peer's IKE SA failed without a tunnel (refused, or lost to DPD after its tunnel went): remembered for show. */
     private void dynamicPeerDown(Action.IkeSaDown a) {
-        Optional<String> template = DynamicPeers.templateName(a.peer());
         // Ordinary endings are not refusals: deletes either way, rekeys, half-open SAs timing out (junk).
-        if (template.isEmpty() || java.util.EnumSet.of(DownCause.DELETED_LOCALLY, DownCause.DELETED_BY_PEER,
-                DownCause.REPLACED, DownCause.EXPIRED).contains(a.cause())) {
+        if (!java.util.EnumSet.of(DownCause.DELETED_LOCALLY, DownCause.DELETED_BY_PEER, DownCause.REPLACED, DownCause.EXPIRED)
+                .contains(a.cause())) {
+            dynamicRefusal(a.peer(), a.reason());
+        }
+    }
+
+    /** A dynamic peer's quick mode (or CREATE_CHILD_SA) refused; its IKE SA stays: remembered for show. */
+    @Override
+    public void childRefused(Action.ChildRefused a) {
+        dynamicRefusal(a.peer(), a.reason());
+    }
+
+    private void dynamicRefusal(String peer, String reason) {
+        Optional<String> template = DynamicPeers.templateName(peer);
+        if (template.isEmpty()) {
             return;
         }
         sets.values().stream().filter(r -> r.plan().dynamic().flatMap(d -> d.template(template.get())).isPresent())
                 .findFirst().ifPresent(rt -> refused(rt.plan().name(),
-                        InetAddress.ofLiteral(stripPort(DynamicPeers.where(a.peer()).orElseThrow())), a.reason()));
+                        InetAddress.ofLiteral(stripPort(DynamicPeers.where(peer).orElseThrow())), reason));
     }
 
     private static String stripPort(String where) {

@@ -25,6 +25,22 @@ public interface GatewayHost {
      */
     void reopenTun(TunPort tun);
 
+    /**
+     * Another queue of a device {@link #openTun} opened, for one inbound worker to write what it
+     * decrypts (the host sends nothing to it); empty where the host cannot offer one (its
+     * decrypted packets then go through the device's worker). The caller's thread is the one that
+     * opened the device; the new queue's writer closes it, after {@link #forgetWriteQueue}.
+     *
+     * @throws io.sallyport.net.HostNetworkException with the host's reason
+     */
+    default Optional<TunPort> openWriteQueue(TunPort device) {
+        return Optional.empty();
+    }
+
+    /** The device's opening thread: {@code queue} is about to be closed; {@link #reopenTun} leaves it out. */
+    default void forgetWriteQueue(TunPort device, TunPort queue) {
+    }
+
     DatagramPort openUdp(InetSocketAddress local);
 
     /** A raw IP protocol 50 endpoint for plain ESP, or empty where the host cannot offer one. */

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * 2. On UDP: the non-ESP marker sends IKE to kmd; keepalives are counted and dropped. Port 500 is IKE only.
  * 3. SPI lookup, replay check, ICV, decrypt, trailer (esp module); every drop is counted.
  * 4. Inner source and destination must lie in the tunnel's selectors.
- * 5. Hand the inner packet to the worker that owns the tunnel's TUN device (the device's only writer).
+ * 5. Write the inner packet into the tunnel's TUN device through this worker's own write queue of it
+ *    (flushed at the end of the burst), or, where the host has none, hand it to the device's worker.
  * </pre>
  */
 public final class InboundAgent implements Agent {
@@ -45,8 +46,11 @@ public final class InboundAgent implements Agent {
     /** The receiving port's batch, made on this worker's thread at its first doWork. */
     private io.sallyport.net.ReceiveBatch batch;
     private final InboundResult result = new InboundResult();
-    /** Handoffs this burst put packets into, so their owners are woken once at its end. */
-    private final java.util.ArrayList<TunHandoff> filled = new java.util.ArrayList<>();
+    /** Inlets this burst put packets into, so each is flushed (or its device worker woken) once at its end. */
+    private final java.util.ArrayList<DeviceInlet> filled = new java.util.ArrayList<>();
+    private DeviceInlet lastFilled;
+    /** The device write queues this worker writes, until released; closed by the control agent if it stops first. */
+    private final java.util.Set<TunQueueInlet> queues = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     /** Told of each ESP packet whose SPI this worker does not know, on the worker's thread. */
     @FunctionalInterface
@@ -91,9 +95,12 @@ public final class InboundAgent implements Agent {
         }
     }
 
-    /** Installs an inbound SA; its packets go to {@code tunnel.handoff}. */
+    /** Installs an inbound SA; its packets go to {@code tunnel.inlet}. */
     void installSa(EspSa sa, InboundTunnel tunnel) {
         command(a -> {
+            if (tunnel.inlet instanceof TunQueueInlet q) {
+                a.queues.add(q);
+            }
             tunnel.counters = a.counters.tunnel(tunnel.key);
             a.inbound.install(new InboundPath(sa, tunnel.counters.esp));
             a.tunnels.put(sa.spi(), tunnel);
@@ -111,6 +118,23 @@ public final class InboundAgent implements Agent {
                 a.tunnels.remove(spi);
             }
         });
+    }
+
+    /**
+     * Closes a device write queue this worker wrote (its device is going away; no tunnel of this
+     * worker uses it any more: their SAs were removed by earlier commands).
+     */
+    void releaseQueue(TunQueueInlet q) {
+        command(a -> {
+            a.queues.remove(q);
+            q.close();
+        });
+    }
+
+    /** The control agent, once this worker stopped: closes the write queues it still held. */
+    void closeQueues() {
+        queues.forEach(TunQueueInlet::close);
+        queues.clear();
     }
 
     /** Drops stopped tunnels' counters, in one command however many tunnels stopped. */
@@ -158,15 +182,12 @@ public final class InboundAgent implements Agent {
                 break;
             }
         }
-        // One wake per burst and device worker, not one per packet: the owner writes the burst at once.
+        // Once per burst and device, not per packet: a queue writes the joined segments, a device worker wakes.
         for (int i = 0; i < filled.size(); i++) {
-            TunHandoff h = filled.get(i);
-            h.wakePending = false;
-            if (h.consumerSleeping()) {
-                h.consumer().wake();
-            }
+            filled.get(i).endOfBurst();
         }
         filled.clear();
+        lastFilled = null;
         if (ikePort != null) {
             for (int i = 0; i < BURST; i++) {
                 int len = ikePort.receive(buf, 0, buf.length);
@@ -199,12 +220,14 @@ public final class InboundAgent implements Agent {
             t.counters.increment(WorkerCounters.TunnelStat.SELECTOR_FAILURE);
             return;
         }
-        TunHandoff h = t.handoff;
-        if (!h.offer(buf, off, result.innerLength())) {
+        DeviceInlet inlet = t.inlet;
+        if (!inlet.offer(buf, off, result.innerLength())) {
             t.counters.increment(WorkerCounters.TunnelStat.HANDOFF_FULL);
-        } else if (!h.wakePending) {
-            h.wakePending = true;
-            filled.add(h);
+        } else if (inlet != lastFilled) {
+            lastFilled = inlet;
+            if (!filled.contains(inlet)) {
+                filled.add(inlet);
+            }
         }
     }
 

@@ -124,13 +124,10 @@ public final class KmdAgent {
         natTPorts.put(local, natT);
     }
 
-    /** Forgets a local gateway's sockets after everything queued so far, then runs {@code after}. */
-    void removePorts(InetAddress local, Runnable after) {
-        run(() -> {
-            natTPorts.remove(local);
-            ikePorts.remove(local);
-            after.run();
-        });
+    /** Forgets a local gateway's sockets {@code ike} and {@code natT} (not others opened for the address since). */
+    void removePorts(InetAddress local, DatagramPort ike, DatagramPort natT) {
+        natTPorts.remove(local, natT);
+        ikePorts.remove(local, ike);
     }
 
     boolean hasInput() {
@@ -229,6 +226,7 @@ public final class KmdAgent {
                     listener.ikeSaUp(u);
                 }
                 case Action.IkeSaDown d -> listener.ikeSaDown(d);
+                case Action.ChildRefused r -> listener.childRefused(r);
                 case Action.Trace t -> listener.trace(t);
             }
         }

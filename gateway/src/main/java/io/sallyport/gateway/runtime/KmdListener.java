@@ -15,5 +15,7 @@ public interface KmdListener {
 
     void ikeSaDown(Action.IkeSaDown a);
 
+    void childRefused(Action.ChildRefused a);
+
     void trace(Action.Trace a);
 }

@@ -58,6 +58,16 @@ public final class LocalGatewayWatch {
             }
 
             @Override
+            public Optional<TunPort> openWriteQueue(TunPort device) {
+                return host.openWriteQueue(device);
+            }
+
+            @Override
+            public void forgetWriteQueue(TunPort device, TunPort queue) {
+                host.forgetWriteQueue(device, queue);
+            }
+
+            @Override
             public DatagramPort openUdp(InetSocketAddress local) {
                 return new GatedPort(host.openUdp(local), local.getAddress());
             }

@@ -30,6 +30,11 @@ final class LocalGateways {
     private final KmdAgent kmd;
     private final InboundAgent.UnknownSpi unknownSpi;
     private final Map<InetAddress, LocalGateway> byAddress = new LinkedHashMap<>();
+    /**
+     * Released addresses whose IKE sockets stay open until kmd sent what it had queued for them:
+     * a service set that takes the address meanwhile (a set replaced by a new plan) takes them over.
+     */
+    private final Map<InetAddress, LocalGateway> closing = new java.util.HashMap<>();
 
     LocalGateways(GatewayHost host, AgentRunner runner, KmdAgent kmd, InboundAgent.UnknownSpi unknownSpi) {
         this.unknownSpi = unknownSpi;
@@ -85,10 +90,11 @@ final class LocalGateways {
             existing.users++;
             return existing;
         }
-        DatagramPort ike = host.openUdp(new InetSocketAddress(address, IKE_PORT));
+        LocalGateway released = closing.remove(address);
+        DatagramPort ike = released != null ? released.ike : host.openUdp(new InetSocketAddress(address, IKE_PORT));
         DatagramPort natT;
         try {
-            natT = host.openUdp(new InetSocketAddress(address, NAT_T_PORT));
+            natT = released != null ? released.natT : host.openUdp(new InetSocketAddress(address, NAT_T_PORT));
         } catch (HostNetworkException e) {
             ike.close();
             throw e;
@@ -124,10 +130,14 @@ final class LocalGateways {
         lg.senders.values().forEach(LocalGateway.WorkerSenders::close);
         lg.senders.clear();
         // kmd may still have deletes to send for the peers just removed (queued before this):
-        // the IKE sockets close once those went out.
-        kmd.removePorts(address, () -> {
-            lg.natT.close();
-            lg.ike.close();
+        // the IKE sockets close once those went out, unless a service set took them over.
+        closing.put(address, lg);
+        kmd.run(() -> {
+            if (closing.remove(address, lg)) {
+                kmd.removePorts(address, lg.ike, lg.natT);
+                lg.natT.close();
+                lg.ike.close();
+            }
         });
         return stopped;
     }
@@ -159,6 +169,7 @@ final class LocalGateways {
     private void stopWorker(InboundAgent worker) {
         runner.stop(worker);
         worker.closeWaiter();
+        worker.closeQueues();
     }
 
     /**

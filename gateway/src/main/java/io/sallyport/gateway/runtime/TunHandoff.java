@@ -15,7 +15,7 @@ import java.nio.ByteOrder;
  * <p>Records are 4-byte aligned: a length, then the packet. A record that would run past the end
  * of the array is preceded by a padding marker (-1) and starts again at 0.
  */
-final class TunHandoff {
+final class TunHandoff implements DeviceInlet {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final int HEADER = 4;
     private static final int PADDING = -1;
@@ -30,8 +30,6 @@ final class TunHandoff {
     /** The producer's own copies: its tail and the last head it saw. */
     private long producerTail;
     private long cachedHead;
-    /** The producer's: whether it will look at the consumer at the end of its current burst. */
-    boolean wakePending;
 
     TunHandoff(int capacity, OutboundAgent consumer) {
         if (Integer.bitCount(capacity) != 1 || capacity < 4096) {
@@ -42,12 +40,9 @@ final class TunHandoff {
         this.consumer = consumer;
     }
 
-    OutboundAgent consumer() {
-        return consumer;
-    }
-
     /** The producer: copies {@code buf[off, off + len)} in; false when there is no room (nothing written). */
-    boolean offer(byte[] buf, int off, int len) {
+    @Override
+    public boolean offer(byte[] buf, int off, int len) {
         int record = (HEADER + len + 3) & ~3;
         int at = (int) (producerTail & (capacity - 1));
         int padding = at + record > capacity ? capacity - at : 0;
@@ -106,5 +101,13 @@ final class TunHandoff {
     /** The producer, after {@link #offer}: whether the consumer sleeps and needs waking. */
     boolean consumerSleeping() {
         return consumer.sleeping();
+    }
+
+    /** The producer, once per burst (not per packet): the owner writes the burst at once. */
+    @Override
+    public void endOfBurst() {
+        if (consumerSleeping()) {
+            consumer.wake();
+        }
     }
 }

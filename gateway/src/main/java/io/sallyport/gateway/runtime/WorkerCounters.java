@@ -114,7 +114,8 @@ final class WorkerCounters {
     }
 
     private final String worker;
-    private final List<PortCounters> ports;
+    /** Replaced (never changed in place) by the control agent when it adds a port; read by show. */
+    private volatile List<PortCounters> ports;
     private final Map<Long, Tunnel> tunnels = new HashMap<>();
     /** Tunnel key → its last published copy; written by the worker only, read by show. */
     private final Map<Long, Tunnel> publishedTunnels = new ConcurrentHashMap<>();
@@ -141,6 +142,16 @@ final class WorkerCounters {
 
     List<PortCounters> ports() {
         return ports;
+    }
+
+    /**
+     * The control agent: one more port whose drops show under this worker (an inside device's
+     * write queue, written by an inbound worker: its counters are that writer's).
+     */
+    void addPort(PortCounters port) {
+        List<PortCounters> more = new java.util.ArrayList<>(ports);
+        more.add(port);
+        ports = List.copyOf(more);
     }
 
     /** The worker thread: where its ESP engine counts drops that belong to no SA. */

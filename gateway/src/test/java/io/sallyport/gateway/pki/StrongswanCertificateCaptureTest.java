@@ -11,6 +11,7 @@ import io.sallyport.crypto.IntegrityAlgorithm;
 import io.sallyport.crypto.Prf;
 import io.sallyport.crypto.PrfAlgorithm;
 import io.sallyport.ike.Authenticator;
+import io.sallyport.ike.CaptureVectors;
 import io.sallyport.ike.message.Bytes;
 import io.sallyport.ike.message.DecodeResult;
 import io.sallyport.ike.message.FragmentBuffer;
@@ -21,11 +22,6 @@ import io.sallyport.ike.message.SkCipher;
 import io.sallyport.ike.message.Wire;
 import io.sallyport.pki.Credentials;
 import io.sallyport.pki.TrustedCa;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
@@ -34,8 +30,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,14 +41,16 @@ import org.junit.jupiter.api.Test;
  * charons authenticating with RSA certificates (make-certs.sh's test PKI), captured on the wire
  * with the initiator's logged D-H secret. The capture lives in the ike module
  * ({@code ike/src/test/resources/strongswan-ikev2/ikev2-cert-rekeys.txt}, with the CA certificate
- * and the provenance); the ike module's {@code StrongswanRekeyCaptureTest} checks its rekeys. Here
- * the certificate code verifies both AUTH payloads: the RFC 7296 §2.15 signed octets built from the
- * captured messages, checked by {@link CertificateAuthenticator} against the certificate in each
- * side's CERT payload, chained to the captured CA. A flipped byte of the signature or of the
+ * and the provenance) and is read from ike's test-jar with its {@link CaptureVectors}; the ike
+ * module's {@code StrongswanRekeyCaptureTest} checks its rekeys. Here the certificate code
+ * verifies both AUTH payloads: the RFC 7296 §2.15 signed octets built from the captured messages,
+ * checked by {@link CertificateAuthenticator} against the certificate in each side's CERT
+ * payload, chained to the captured CA. A flipped byte of the signature or of the
  * signed octets must fail.
  */
 class StrongswanCertificateCaptureTest {
-    private static final Path CAPTURE = Path.of("..", "ike", "src", "test", "resources", "strongswan-ikev2");
+    /** The capture's directory among ike's test resources. */
+    private static final String CAPTURE = "/strongswan-ikev2/";
     private static final PrfAlgorithm PRF = PrfAlgorithm.HMAC_SHA2_256;
     /** The certificates were issued on 2026-12-05 for five years. */
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2027-06-01T00:00:00Z"), ZoneOffset.UTC);
@@ -66,23 +62,9 @@ class StrongswanCertificateCaptureTest {
     private byte[] octetsR;
     private CertificateAuthenticator verifier;
 
-    private static byte[] read(String name) {
-        try {
-            return Files.readAllBytes(CAPTURE.resolve(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException("the capture is read from the ike module's test resources", e);
-        }
-    }
-
     @BeforeEach
     void load() throws NoSuchAlgorithmException {
-        v = new HashMap<>();
-        for (String line : new String(read("ikev2-cert-rekeys.txt"), StandardCharsets.US_ASCII).split("\n")) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                String[] kv = line.split(" = ", 2);
-                v.put(kv[0].strip(), HexFormat.of().parseHex(kv[1].strip()));
-            }
-        }
+        v = CaptureVectors.read(CAPTURE + "ikev2-cert-rekeys.txt");
         IkeMessage init = plain(v.get("msg_01"));
         IkeMessage initResponse = plain(v.get("msg_02"));
         byte[] ni = init.first(Payload.Nonce.class).orElseThrow().data();
@@ -96,7 +78,7 @@ class StrongswanCertificateCaptureTest {
         octetsI = Bytes.concat(v.get("msg_01"), nr, new Prf(PRF).prf(k.skPi(), id(request, Wire.IDI).body()));
         octetsR = Bytes.concat(v.get("msg_02"), ni, new Prf(PRF).prf(k.skPr(), id(response, Wire.IDR).body()));
 
-        X509Certificate ca = Credentials.certificate(read("ikev2-cert-ca.pem"));
+        X509Certificate ca = Credentials.certificate(CaptureVectors.bytes(CAPTURE + "ikev2-cert-ca.pem"));
         // Only checks here: the local key and chain are never used to sign.
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         PrivateKey unused = g.generateKeyPair().getPrivate();

@@ -21,6 +21,7 @@ class KmdAgentBoundsTest {
         public void deleteChildSa(Action.DeleteChildSa a) { }
         public void ikeSaUp(Action.IkeSaUp a) { }
         public void ikeSaDown(Action.IkeSaDown a) { }
+        public void childRefused(Action.ChildRefused a) { }
         public void trace(Action.Trace a) { }
     };
 

@@ -52,7 +52,7 @@ final class Informational implements V1TaskManager.V1Task {
             count(p, now);
             switch (p) {
                 case V1Payload.Notify n -> notify(now, n, out);
-                case V1Payload.Delete d -> delete(d, out);
+                case V1Payload.Delete d -> delete(now, d, out);
                 default -> { }
             }
         }
@@ -106,7 +106,7 @@ final class Informational implements V1TaskManager.V1Task {
                 .ifPresent(c -> sa.rekeyChild(now, c, out));
     }
 
-    private void delete(V1Payload.Delete d, List<Action> out) {
+    private void delete(long now, V1Payload.Delete d, List<Action> out) {
         if (d.protocol() == Isakmp.PROTO_ISAKMP && d.spiSize() == 16) {
             if (d.spis().stream().anyMatch(s -> Arrays.equals(s, sa.cookies()))) {
                 sa.engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteIsakmpRemote: " + sa.peer.name() + " deleted ISAKMP SA " + sa.id());
@@ -118,7 +118,7 @@ final class Informational implements V1TaskManager.V1Task {
             for (byte[] spi : d.spis()) {
                 int out32 = (int) Bytes.u32(spi, 0);
                 sa.children.stream().filter(c -> c.spiOut == out32).findFirst()
-                        .ifPresent(c -> sa.removeChild(c, "deleted by the peer", out));
+                        .ifPresent(c -> sa.removeChild(now, c, "deleted by the peer", out));
             }
         }
     }

@@ -62,6 +62,11 @@ final class IsakmpSa implements V1TaskManager.Owner {
     long lastInbound;
     long nextKeepalive = Long.MAX_VALUE;
     long nextDpd = Long.MAX_VALUE;
+    /**
+     * Since when this SA holds no IPsec SA (its establishment, or the removal of its last one):
+     * a dynamic peer's SA ends {@link V1Engine#CHILDLESS_NANOS} after it.
+     */
+    long childlessSince = Long.MAX_VALUE;
     int dpdSequence;
     int dpdUnanswered;
     /** Whether INITIAL-CONTACT goes with our phase-1 authentication. */
@@ -332,6 +337,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
     void establish(long now, List<Action> out) {
         state = State.ESTABLISHED;
         establishedAt = now;
+        childlessSince = now;
         long life = lifetimeSeconds * 1_000_000_000L;
         hardDeadline = now + life;
         softDeadline = now + engine.softLife(life);
@@ -374,6 +380,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
     void install(long now, V1Child c, Action.InstallChildSa action, V1Child replaces, boolean ourRekey, List<Action> out) {
         announce(c.term.name(), now, out);
         children.add(c);
+        childlessSince = Long.MAX_VALUE;
         out.add(action);
         engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "QuickMode: " + c + " with " + c.term.name() + " installed"
                 + (replaces == null ? "" : " (replaces " + replaces + ")"));
@@ -386,7 +393,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
         afterMessage.add(o -> {
             engine.childInstalled(this, o);
             if (replaces != null && ourRekey) {
-                engine.deleteReplaced(replaces, o);
+                engine.deleteReplaced(now, replaces, o);
             }
         });
     }
@@ -405,25 +412,39 @@ final class IsakmpSa implements V1TaskManager.Owner {
     }
 
     /** Deletes one ESP SA pair and tells the peer (RFC 2408 §3.15, IPsec DOI SPI). */
-    void deleteChild(V1Child c, String reason, List<Action> out) {
+    void deleteChild(long now, V1Child c, String reason, List<Action> out) {
         if (children.contains(c)) {
-            sendInformational(List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, 4, List.of(Bytes.of32(c.spiIn)))), out);
-            removeChild(c, reason, out);
+            sendChildDelete(c, out);
+            removeChild(now, c, reason, out);
         }
     }
 
-    void removeChild(V1Child c, String reason, List<Action> out) {
+    private void sendChildDelete(V1Child c, List<Action> out) {
+        sendInformational(List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, 4, List.of(Bytes.of32(c.spiIn)))), out);
+    }
+
+    /** Removes one ESP SA pair (the peer deleted it, or we did); the SA may be left holding none from {@code now}. */
+    void removeChild(long now, V1Child c, String reason, List<Action> out) {
+        if (discard(c, reason, out) && children.isEmpty()) {
+            childlessSince = now;
+        }
+    }
+
+    private boolean discard(V1Child c, String reason, List<Action> out) {
         if (children.remove(c)) {
             out.add(new Action.DeleteChildSa(c.term.name(), c.spiIn, c.spiOut, reason));
             engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + c.term.name() + " removed (" + reason + ")");
+            return true;
         }
+        return false;
     }
 
     /** Deletes this ISAKMP SA, telling the peer, and with it its ESP SAs (Junos clears both). */
     void delete(Failure why, List<Action> out) {
         if (state == State.ESTABLISHED) {
             for (V1Child c : List.copyOf(children)) {
-                deleteChild(c, why.words(), out);
+                sendChildDelete(c, out);
+                discard(c, why.words(), out);
             }
             sendInformational(List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, 16, List.of(cookies()))), out);
         }
@@ -435,7 +456,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
             return;
         }
         for (V1Child c : List.copyOf(children)) {
-            removeChild(c, why.words(), out);
+            discard(c, why.words(), out);
         }
         state = State.CLOSED;
         tasks.clear();
@@ -472,7 +493,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
             }
             for (V1Child c : List.copyOf(children)) {
                 if (now >= c.hardDeadline) {
-                    deleteChild(c, "lifetime expired", out);
+                    deleteChild(now, c, "lifetime expired", out);
                 } else if (now >= c.softDeadline && c.state == V1Child.State.INSTALLED) {
                     c.state = V1Child.State.REKEYING;
                     engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft lifetime reached");
@@ -481,6 +502,13 @@ final class IsakmpSa implements V1TaskManager.Owner {
             }
             if (now >= nextDpd) {
                 dpd(now, out);
+                if (state == State.CLOSED) {
+                    return;
+                }
+            }
+            if (now >= childlessDeadline() && !tasks.busy()) {
+                engine.childlessTooLong(this, out);
+                return;
             }
             if (now >= nextKeepalive) {
                 nextKeepalive = now + peer.natKeepaliveNanos(engine.options());
@@ -523,8 +551,17 @@ final class IsakmpSa implements V1TaskManager.Owner {
             for (V1Child c : children) {
                 d = Math.min(d, c.state == V1Child.State.INSTALLED ? Math.min(c.softDeadline, c.hardDeadline) : c.hardDeadline);
             }
+            if (!tasks.busy()) {
+                d = Math.min(d, childlessDeadline());   // a quick mode under way decides first
+            }
         }
         return d;
+    }
+
+    /** When a dynamic peer's SA that holds no IPsec SA ends; never for other SAs. */
+    private long childlessDeadline() {
+        return children.isEmpty() && childlessSince != Long.MAX_VALUE && engine.isDynamic(this)
+                ? childlessSince + V1Engine.CHILDLESS_NANOS : Long.MAX_VALUE;
     }
 
     Optional<V1Child> child(int spiIn) {

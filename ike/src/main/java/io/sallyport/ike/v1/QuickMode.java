@@ -79,6 +79,9 @@ final class QuickMode implements V1TaskManager.V1Task {
         }
     }
 
+    /** Whether the peer started this quick mode (so a failure of it is our refusal). */
+    boolean responder() { return !initiator; }
+
     private boolean udpEncapsulated() { return sa.natLocal || sa.natRemote; }
 
     private int encapsulation() {

@@ -48,8 +48,12 @@ import java.util.function.IntSupplier;
  * lives only in the ISAKMP SA it makes. The key is the template's, chosen before the peer's
  * (encrypted) identity is known. Aggressive mode is refused (Junos answers dynamic peers in main
  * mode only). Each quick mode's proxy IDs must fit one allowed proxy pair (one template sharing the
- * SA's phase-1 settings); its IPsec SA belongs to that pair's instance. Sallyport never initiates
- * towards a dynamic peer: the peer re-authenticates.
+ * SA's phase-1 settings); its IPsec SA belongs to that pair's instance. A quick mode that fits
+ * none is refused with INVALID-ID-INFORMATION (NO-PROPOSAL-CHOSEN when its proposals fit none) and
+ * the ISAKMP SA stays for a later one that fits (reference §1.7: phase 2 fails, not phase 1); an
+ * ISAKMP SA of a dynamic peer that holds no IPsec SA ends after {@link #CHILDLESS_NANOS}, and a
+ * newer one of the same identity replaces it at once. Sallyport never initiates towards a
+ * dynamic peer: the peer re-authenticates.
  */
 public final class V1Engine {
 
@@ -58,6 +62,15 @@ public final class V1Engine {
      * this is below IKEv2's {@link KmdOptions.Limits#maxHalfOpenPerSource()}, which still applies).
      */
     static final int HALF_OPEN_PER_SOURCE = 8;
+
+    /**
+     * How long a dynamic peer's ISAKMP SA may hold no IPsec SA (from its establishment, or from
+     * the removal of its last one) before it is deleted: a peer that brings up several pairs, or
+     * retries after a refusal, does so within seconds of phase 1, while an authenticated peer that
+     * never gets an IPsec SA should not hold kmd state (nor a line in show) beyond a minute. With
+     * the per-identity rule ({@link #phase1Established}) that is one such SA per identity at a time.
+     */
+    static final long CHILDLESS_NANOS = 60_000_000_000L;
 
     /** What show commands see of one ISAKMP SA. */
     public record SaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
@@ -189,11 +202,11 @@ public final class V1Engine {
                 .ifPresent(s -> reauthenticate(s, now, out));
     }
 
-    public boolean deleteChild(int spiIn, List<Action> out) {
+    public boolean deleteChild(long now, int spiIn, List<Action> out) {
         for (IsakmpSa sa : List.copyOf(sas.values())) {
             Optional<V1Child> c = sa.child(spiIn);
             if (c.isPresent()) {
-                sa.deleteChild(c.get(), "deleted by operator", out);
+                sa.deleteChild(now, c.get(), "deleted by operator", out);
                 return true;
             }
         }
@@ -307,8 +320,12 @@ public final class V1Engine {
         long fromSource = sas.values().stream().filter(s -> !s.initiator && s.state == IsakmpSa.State.CONNECTING
                 && s.remote.getAddress().equals(d.remote().getAddress())).count();
         long total = sas.values().stream().filter(s -> !s.initiator && s.state == IsakmpSa.State.CONNECTING).count();
+        // Main mode does no DH before message 3, which must echo the cookie we sent to the source
+        // (RFC 2408 §2.5.3): only the state is at stake, bounded by maxHalfOpen. Aggressive mode
+        // answers message 1 with DH, so it keeps the low bound that IKEv2 answers with COOKIEs.
+        long totalCap = expected == Isakmp.EXCH_AGGRESSIVE ? options.cookieThreshold() : options.limits().maxHalfOpen();
         if (fromSource >= Math.min(HALF_OPEN_PER_SOURCE, options.limits().maxHalfOpenPerSource())
-                || total >= options.cookieThreshold() || total + halfOpenElsewhere.getAsInt() >= options.limits().maxHalfOpen()) {
+                || total >= totalCap || total + halfOpenElsewhere.getAsInt() >= options.limits().maxHalfOpen()) {
             counter.accept(DropReason.HALF_OPEN_LIMIT);
             return;
         }
@@ -461,6 +478,17 @@ public final class V1Engine {
                 other.softDeadline = Long.MAX_VALUE;
             }
         }
+        if (isDynamic(sa)) {
+            // One ISAKMP SA without IPsec SAs per dynamic identity: the newer one serves its next quick mode.
+            for (IsakmpSa other : List.copyOf(sas.values())) {
+                if (other != sa && other.state == IsakmpSa.State.ESTABLISHED && other.children.isEmpty() && !other.tasks.busy()
+                        && samePeer(sa, other)) {
+                    trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + other.id() + " of " + other.peer.name()
+                            + " holds no IPsec SA and " + sa.id() + " of the same identity came up: deleting it");
+                    other.delete(Failure.of(Failure.Kind.REPLACED, "a newer ISAKMP SA of the same identity"), out);
+                }
+            }
+        }
         if (sa.initiator) {
             sa.tasks.enqueue(mid -> QuickMode.initiator(sa, mid, null));
         }
@@ -485,9 +513,9 @@ public final class V1Engine {
     }
 
     /** Deletes an IPsec SA a rekey replaced, through whichever ISAKMP SA holds it. */
-    void deleteReplaced(V1Child old, List<Action> out) {
+    void deleteReplaced(long now, V1Child old, List<Action> out) {
         sas.values().stream().filter(s -> s.children.contains(old)).findFirst()
-                .ifPresent(s -> s.deleteChild(old, "rekeyed", out));
+                .ifPresent(s -> s.deleteChild(now, old, "rekeyed", out));
     }
 
     /** Make before break: a new main mode and quick mode; the old SA goes when they are done. */
@@ -628,17 +656,26 @@ public final class V1Engine {
     }
 
     /**
-     * A quick mode of a dynamic peer was refused (its proxy IDs fit no allowed proxy pair, its
-     * proposals no IPsec proposal) and the peer has no IPsec SA: its ISAKMP SA has nothing to
-     * carry and is deleted, with the refusal as the reason the gateway shows.
+     * A quick mode a dynamic peer started was refused (its proxy IDs fit no allowed proxy pair,
+     * its proposals no IPsec proposal): the peer heard why, and the ISAKMP SA stays for a later
+     * quick mode that fits (RFC 2409 ends no phase 1 for a phase-2 failure). A peer without an
+     * IPsec SA has no tunnel yet: the gateway is told why, for show, and {@link #CHILDLESS_NANOS}
+     * bounds how long its ISAKMP SA waits.
      */
     void quickModeFailed(IsakmpSa sa, QuickMode q, Failure failure, List<Action> out) {
-        if (!isDynamic(sa) || !sa.children.isEmpty() || sa.state != IsakmpSa.State.ESTABLISHED
+        if (!isDynamic(sa) || !q.responder() || sa.state != IsakmpSa.State.ESTABLISHED || !sa.children.isEmpty()
                 || failure.kind() == Failure.Kind.NO_RESPONSE) {
             return;
         }
         trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "dynamic peer refused: " + failure.words() + " (" + sa.peer.name() + ")");
-        sa.delete(failure, out);
+        out.add(new Action.ChildRefused(sa.peer.name(), sa.id(), failure.words()));
+    }
+
+    /** A dynamic peer's ISAKMP SA held no IPsec SA for {@link #CHILDLESS_NANOS}: it goes. */
+    void childlessTooLong(IsakmpSa sa, List<Action> out) {
+        String why = "no IPsec SA for " + CHILDLESS_NANOS / 1_000_000_000L + " s";
+        trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + sa.id() + " of dynamic peer " + sa.peer.name() + ": " + why);
+        sa.delete(Failure.of(Failure.Kind.DELETED, why), out);
     }
 
     /** Per-SA containment: a bug in one SA's handling closes that SA only. */

@@ -145,6 +145,7 @@ public final class UdpAdapter {
                 case Action.DeleteChildSa d -> System.out.printf("DELETE %08x %08x %s%n", d.spiIn(), d.spiOut(), d.reason());
                 case Action.IkeSaUp u -> System.out.printf("UP %s initiator=%s nat=%s %s%n", u.ikeSa(), u.initiator(), u.natDetected(), u.remote());
                 case Action.IkeSaDown d -> System.out.printf("DOWN %s %s%n", d.ikeSa(), d.reason());
+                case Action.ChildRefused r -> System.out.printf("REFUSED %s %s%n", r.ikeSa(), r.reason());
                 case Action.Trace t -> System.out.printf("TRACE %s %s %s%n", t.flag(), t.level(), t.text());
             }
         }

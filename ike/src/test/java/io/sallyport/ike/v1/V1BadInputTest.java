@@ -136,15 +136,26 @@ class V1BadInputTest {
         kmd.tick(100 * 200_000_000L + KmdOptions.defaults().halfOpenTimeoutNanos());
         assertEquals(0, kmd.liveSaCount());
 
+        // Main mode does no DH before message 3 echoes our cookie: many sources are bounded by
+        // maxHalfOpen (a hub's branches all returning at once get in). Aggressive mode answers
+        // message 1 with DH and stops at the COOKIE threshold.
         Kmd many = new Kmd(() -> seeded(3));
-        for (int i = 0; i < 80; i++) {
+        Kmd manyAggressive = new Kmd(() -> seeded(4));
+        byte[] ke = io.sallyport.crypto.KeyExchange.generate(IkeProposal.junosDefault().group(), seeded(5)).publicValue();
+        int sources = KmdOptions.defaults().cookieThreshold() + 30;
+        for (int i = 0; i < sources; i++) {
             InetAddress src = addr("198.18.0." + (i + 1));
-            many.command(0, new Command.AddPeer(new PeerConfig("p" + i, LOCAL, src, Identity.ipv4("192.0.2.2"), null,
-                    PskAuthenticator.ascii("k"), List.of(IkeProposal.junosDefault()), List.of(ChildProposal.junosDefault()),
-                    List.of(), List.of(), PeerConfig.Dpd.off(), true, false, 0, PeerConfig.Exchange.MAIN)));
-            many.handle(1, from(src, message1(1000 + i)));
+            for (PeerConfig.Exchange mode : List.of(PeerConfig.Exchange.MAIN, PeerConfig.Exchange.AGGRESSIVE)) {
+                Kmd k = mode == PeerConfig.Exchange.MAIN ? many : manyAggressive;
+                k.command(0, new Command.AddPeer(new PeerConfig("p" + i, LOCAL, src, Identity.ipv4("192.0.2.2"), null,
+                        PskAuthenticator.ascii("k"), List.of(IkeProposal.junosDefault()), List.of(ChildProposal.junosDefault()),
+                        List.of(), List.of(), PeerConfig.Dpd.off(), true, false, 0, mode)));
+                k.handle(1, from(src, mode == PeerConfig.Exchange.MAIN ? message1(1000 + i) : aggressive1(1000 + i, ke)));
+            }
         }
-        assertEquals(KmdOptions.defaults().cookieThreshold(), many.liveSaCount());
+        assertEquals(sources, many.liveSaCount());
+        assertEquals(KmdOptions.defaults().cookieThreshold(), manyAggressive.liveSaCount());
+        assertEquals(sources - KmdOptions.defaults().cookieThreshold(), manyAggressive.drops().get(DropReason.HALF_OPEN_LIMIT));
     }
 
     private static PeerConfig aggressivePeer() {

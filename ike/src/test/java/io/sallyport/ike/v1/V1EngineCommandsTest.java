@@ -35,8 +35,8 @@ class V1EngineCommandsTest {
     void shouldDeleteAnIpsecSaAtBothEndsAndBringANewOneUpOnInitiate() {
         V1Pair p = V1Pair.established();
         int spiIn = p.saB().children.getFirst().spiIn;
-        assertFalse(p.b.deleteChild(spiIn ^ 1, new ArrayList<>()), "no such SA");
-        List<Action> did = onB(p, out -> assertTrue(p.b.deleteChild(spiIn, out)));
+        assertFalse(p.b.deleteChild(p.now, spiIn ^ 1, new ArrayList<>()), "no such SA");
+        List<Action> did = onB(p, out -> assertTrue(p.b.deleteChild(p.now, spiIn, out)));
         assertEquals(spiIn, p.of(did, Action.DeleteChildSa.class).getFirst().spiIn());
         p.run();
         assertEquals(List.of(), p.saA().children, "A heard the Delete (RFC 2408 §3.15) and removed its half");

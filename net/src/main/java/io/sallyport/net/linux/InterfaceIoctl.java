@@ -23,6 +23,14 @@ public final class InterfaceIoctl {
         });
     }
 
+    /** The device's interface index ({@code SIOCGIFINDEX}): a device created anew gets a new one. */
+    public static int index(final String device) {
+        return withIfreq(device, (fd, ifreq, state) -> {
+            check(ioctl(state, fd, Libc.SIOCGIFINDEX, ifreq), state, "ioctl SIOCGIFINDEX " + device);
+            return ifreq.get(ValueLayout.JAVA_INT, Libc.IFREQ_UNION_OFFSET);
+        });
+    }
+
     public static int mtu(final String device) {
         return withIfreq(device, (fd, ifreq, state) -> {
             check(ioctl(state, fd, Libc.SIOCGIFMTU, ifreq), state, "ioctl SIOCGIFMTU " + device);

@@ -31,6 +31,7 @@ final class Libc {
 
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
+    static final int AF_NETLINK = 16;
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
     static final int SO_RCVBUF = 8;
@@ -111,6 +112,7 @@ final class Libc {
     static final int EMSGSIZE = 90;
     static final int EACCES = 13;
     static final int EPERM = 1;
+    static final int ENODEV = 19;
 
     static final int CLONE_NEWNET = 0x40000000;
 
@@ -125,7 +127,14 @@ final class Libc {
     static final int TUN_F_CSUM = 0x01;
     static final int TUN_F_TSO4 = 0x02;
     static final int TUN_F_TSO6 = 0x04;
+    /**
+     * {@code _IOR('T', 224, int)}: the eBPF program (a descriptor from {@code bpf(BPF_PROG_LOAD)},
+     * type socket filter) whose return value, modulo the queue count, picks the queue of a
+     * multi-queue TUN device that each packet the host routes into it goes to.
+     */
+    static final long TUNSETSTEERINGEBPF = 0x800454e0L;
     static final long SIOCGIFFLAGS = 0x8913L;
+    static final long SIOCGIFINDEX = 0x8933L;
     static final long SIOCSIFFLAGS = 0x8914L;
     static final long SIOCGIFMTU = 0x8921L;
     static final long SIOCSIFMTU = 0x8922L;
@@ -195,6 +204,15 @@ final class Libc {
     /** {@code int eventfd(unsigned int initval, int flags)}. */
     static final MethodHandle EVENTFD = handle("eventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
+    /**
+     * {@code long syscall(long number, ...)}, every argument passed as a long (glibc reads them so):
+     * for {@code bpf(2)}, which glibc has no wrapper for.
+     */
+    static final MethodHandle SYSCALL = handle("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            ERRNO, Linker.Option.firstVariadicArg(1));
+    /** {@code __NR_bpf} on x86-64 and aarch64 (the only architectures this module's layouts are for). */
+    static final long SYS_BPF = "aarch64".equals(System.getProperty("os.arch")) ? 280 : 321;
     static final MethodHandle STRERROR = handle("strerror",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
 

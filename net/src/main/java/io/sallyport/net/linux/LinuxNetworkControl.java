@@ -2,7 +2,6 @@ package io.sallyport.net.linux;
 
 import io.sallyport.net.HostAddress;
 import io.sallyport.net.HostNetworkException;
-import io.sallyport.net.IpPrefix;
 import io.sallyport.net.LinkState;
 import io.sallyport.net.NetworkChangeTracker;
 import io.sallyport.net.NetworkControl;
@@ -20,7 +19,9 @@ import java.util.Optional;
  * {@link NetworkControl} through iproute2's {@code ip} command, optionally inside a named network
  * namespace ({@code ip -n NS ...}). Listing uses the one-line form ({@code ip -o}); events come
  * from comparing successive listings, so {@link #pollEvents()} is meant to be called every
- * second or so by the gateway's housekeeping loop.
+ * second or so by the gateway's housekeeping loop. The daemon makes its changes with
+ * {@link NetlinkNetworkControl}, which lists through this class; this class alone is its
+ * fallback when no rtnetlink socket opens.
  */
 public final class LinuxNetworkControl implements NetworkControl {
 
@@ -44,13 +45,11 @@ public final class LinuxNetworkControl implements NetworkControl {
     }
 
     private String ip(final String... args) {
-        final List<String> command = new ArrayList<>();
-        command.add("ip");
-        namespace.ifPresent(ns -> {
-            command.add("-n");
-            command.add(ns);
-        });
-        command.addAll(List.of(args));
+        return ip(List.of(args));
+    }
+
+    private String ip(final List<String> args) {
+        final List<String> command = IpCommands.ip(namespace, args);
         final CommandRunner.Result result = runner.run(command);
         if (result.exitCode() != 0) {
             final String reason = result.stderr().isBlank() ? result.stdout().strip() : result.stderr().strip();
@@ -74,97 +73,37 @@ public final class LinuxNetworkControl implements NetworkControl {
 
     @Override
     public void addAddress(final HostAddress address) {
-        ip("address", "add", address.address().getHostAddress() + "/" + address.prefixLength(), "dev", address.device());
+        ip(IpCommands.address(address));
     }
 
     @Override
     public void addRoute(final Route route) {
-        ip(routeArgs("add", route));
+        ip(IpCommands.route("add", route));
     }
 
     @Override
     public void deleteRoute(final Route route) {
-        ip(routeArgs("del", route));
-    }
-
-    /** The last metric: an unreachable route loses to every other route to its destination. */
-    static final String LAST_METRIC = "4278198272";
-
-    private static String[] routeArgs(final String verb, final Route route) {
-        final List<String> args = new ArrayList<>(List.of(route.destination().isIpv4() ? "-4" : "-6",
-                "route", verb));
-        if (route.isUnreachable()) {
-            args.addAll(List.of("unreachable", route.destination().toString()));
-            if (route.table() != Route.MAIN_TABLE) {
-                args.addAll(List.of("table", Integer.toString(route.table())));
-            }
-            args.addAll(List.of("metric", LAST_METRIC));
-            return args.toArray(String[]::new);
-        }
-        args.add(route.destination().toString());
-        route.via().ifPresent(gw -> {
-            args.add("via");
-            args.add(gw.getHostAddress());
-        });
-        args.add("dev");
-        args.add(route.device());
-        route.source().ifPresent(src -> {
-            args.add("src");
-            args.add(src.getHostAddress());
-        });
-        if (route.table() != Route.MAIN_TABLE) {
-            args.add("table");
-            args.add(Integer.toString(route.table()));
-        }
-        route.metric().ifPresent(m -> {
-            args.add("metric");
-            args.add(Long.toString(m));
-        });
-        return args.toArray(String[]::new);
+        ip(IpCommands.route("del", route));
     }
 
     @Override
     public void addRule(final PolicyRule rule) {
-        ip(ruleArgs("add", rule));
+        ip(IpCommands.rule("add", rule));
     }
 
     @Override
     public void deleteRule(final PolicyRule rule) {
-        ip(ruleArgs("del", rule));
-    }
-
-    private static String[] ruleArgs(final String verb, final PolicyRule rule) {
-        final boolean v6 = rule.from().map(p -> !p.isIpv4()).orElse(false)
-                || rule.to().map(p -> !p.isIpv4()).orElse(false);
-        final List<String> args = new ArrayList<>(List.of(v6 ? "-6" : "-4", "rule", verb,
-                "priority", Integer.toString(rule.priority())));
-        rule.from().ifPresent(p -> {
-            args.add("from");
-            args.add(p.toString());
-        });
-        rule.to().ifPresent(p -> {
-            args.add("to");
-            args.add(p.toString());
-        });
-        rule.inputInterface().ifPresent(dev -> {
-            args.add("iif");
-            args.add(dev);
-        });
-        args.add("lookup");
-        args.add(Integer.toString(rule.table()));
-        return args.toArray(String[]::new);
+        ip(IpCommands.rule("del", rule));
     }
 
     @Override
     public void addMarkRule(final int priority, final int mark, final int table) {
-        ip("-4", "rule", "add", "priority", Integer.toString(priority), "fwmark", Integer.toString(mark), "lookup",
-                Integer.toString(table));
+        ip(IpCommands.markRule("add", priority, mark, table));
     }
 
     @Override
     public void deleteMarkRule(final int priority, final int mark, final int table) {
-        ip("-4", "rule", "del", "priority", Integer.toString(priority), "fwmark", Integer.toString(mark), "lookup",
-                Integer.toString(table));
+        ip(IpCommands.markRule("del", priority, mark, table));
     }
 
     @Override
@@ -184,12 +123,12 @@ public final class LinuxNetworkControl implements NetworkControl {
 
     @Override
     public void setLinkUp(final String device, final boolean up) {
-        ip("link", "set", device, up ? "up" : "down");
+        ip(IpCommands.linkUp(device, up));
     }
 
     @Override
     public void deleteLink(final String device) {
-        ip("link", "del", device);
+        ip(IpCommands.linkDelete(device));
     }
 
     @Override

@@ -16,10 +16,6 @@ import java.lang.foreign.ValueLayout;
  */
 public final class LinuxRouteEvents implements AutoCloseable {
 
-    private static final int AF_NETLINK = 16;
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
     private static final int NETLINK_ROUTE = 0;
     private static final int RTMGRP_LINK = 0x1;
     private static final int RTMGRP_IPV4_IFADDR = 0x10;
@@ -43,13 +39,14 @@ public final class LinuxRouteEvents implements AutoCloseable {
     public static LinuxRouteEvents open() {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment state = Libc.newCallState(arena);
-            final int fd = (int) Libc.SOCKET.invokeExact(state, AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+            final int fd = (int) Libc.SOCKET.invokeExact(state, Libc.AF_NETLINK,
+                    Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC,
                     NETLINK_ROUTE);
             if (fd < 0) {
                 throw new HostNetworkException(Libc.describe("socket NETLINK_ROUTE", Libc.errno(state)));
             }
             final MemorySegment address = arena.allocate(SOCKADDR_NL_SIZE, 4);
-            address.set(ValueLayout.JAVA_SHORT, 0, (short) AF_NETLINK);
+            address.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
             address.set(ValueLayout.JAVA_INT, 8, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR);
             if ((int) Libc.BIND.invokeExact(state, fd, address, SOCKADDR_NL_SIZE) < 0) {
                 final int errno = Libc.errno(state);

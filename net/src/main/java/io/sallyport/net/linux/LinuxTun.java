@@ -34,6 +34,10 @@ import java.util.Objects;
  * consecutive segments of a TCP flow ({@link TcpCoalescer}) into one super-packet that
  * {@link #flush} (or the next packet that does not join) writes. Callers see the packets the
  * host would have sent and received without offloads.
+ *
+ * <p>A steered device ({@link #openSteered}) is multi-queue with a steering program that sends
+ * everything the host routes into it to this first queue; {@link #openWriteQueue} adds queues
+ * that other threads write (each its own, with its own coalescer) and nobody reads.
  */
 public final class LinuxTun implements TunPort, NativePort {
 
@@ -48,6 +52,7 @@ public final class LinuxTun implements TunPort, NativePort {
     private static final int VNET_GSO_TCPV6 = 4;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     private static final int MAX_PACKET = 65535;
+    private static final int OFFLOADS = Libc.TUN_F_CSUM | Libc.TUN_F_TSO4 | Libc.TUN_F_TSO6;
 
     private final NativeFd fd;
     private final String name;
@@ -70,13 +75,25 @@ public final class LinuxTun implements TunPort, NativePort {
     private final MemorySegment txSegment;
     private final TcpCoalescer coalescer;
     private final MemorySegment coalescedSegment;
+    /** Queue 0 of a steered device: the steering program is attached again when the device is recreated. */
+    private final boolean steered;
+    /** Queue 0 of a steered device: the write queues opened on it (the opening thread's, not the I/O thread's). */
+    private final List<LinuxTun> writeQueues = new ArrayList<>();
+    /** Queue 0 of a steered device: the interface index of the device it is attached to (opening thread). */
+    private int deviceIndex;
 
     private LinuxTun(final NativeFd fd, final String name, final int mtu, final short flags, final boolean offloads) {
+        this(fd, name, mtu, flags, offloads, false);
+    }
+
+    private LinuxTun(final NativeFd fd, final String name, final int mtu, final short flags, final boolean offloads,
+                     final boolean steered) {
         this.fd = fd;
         this.name = name;
         this.mtu = mtu;
         this.flags = flags;
         this.offloads = offloads;
+        this.steered = steered;
         this.rx = offloads ? new byte[VNET_HDR + MAX_PACKET + 1] : null;
         this.tx = offloads ? new byte[VNET_HDR + MAX_PACKET] : null;
         this.rxSegment = offloads ? MemorySegment.ofArray(rx) : null;
@@ -105,6 +122,86 @@ public final class LinuxTun implements TunPort, NativePort {
         return openQueues(name, mtu, 1, true).getFirst();
     }
 
+    /**
+     * Like {@link #open} (with offloads if asked), as the first queue of a multi-queue device whose
+     * steering program ({@link TunSteering}) sends everything the host routes into the device to
+     * this queue: further queues ({@link #openWriteQueue}) are only written.
+     *
+     * @throws HostNetworkException when the host refuses multi-queue, the offloads, the program
+     *     (bpf(2) not permitted, ...) or its attachment: the caller falls back to a plain device
+     */
+    public static LinuxTun openSteered(final String name, final int mtu, final boolean offloads) {
+        checkArguments(name, mtu);
+        final short flags = (short) (Libc.IFF_TUN | Libc.IFF_NO_PI | Libc.IFF_MULTI_QUEUE
+                | (offloads ? Libc.IFF_VNET_HDR : 0));
+        final LinuxTun tun = new LinuxTun(new NativeFd(attach(name, flags)), name, mtu, flags, offloads, true);
+        try {
+            if (offloads) {
+                setOffload(tun.fd.fd(), name, OFFLOADS);
+            }
+            steerToQueueZero(tun.fd.fd(), name);
+            InterfaceIoctl.setMtu(name, mtu);
+            InterfaceIoctl.setUp(name, true);
+            tun.deviceIndex = InterfaceIoctl.index(name);
+        } catch (final RuntimeException e) {
+            tun.close();
+            throw e;
+        }
+        return tun;
+    }
+
+    private static void steerToQueueZero(final int queueFd, final String name) {
+        final int program = TunSteering.loadQueueZero();
+        try {
+            TunSteering.attach(queueFd, program, name);
+        } finally {
+            // The device holds its own reference to the program once attached.
+            Libc.close(program);
+        }
+    }
+
+    /**
+     * Another queue of this steered device, for one writer thread: what it writes enters the host
+     * as what this queue writes does (offloads and joining alike); the host sends nothing to it.
+     * Called on the thread that opened the device (the queue list is that thread's); the new
+     * queue is then its writer's, which closes it. {@link #reattach} attaches it again after the
+     * host deleted the device, until {@link #forgetWriteQueue}.
+     *
+     * @throws IllegalStateException on a queue that is not the first of a steered device
+     * @throws HostNetworkException with the host's reason
+     */
+    public LinuxTun openWriteQueue() {
+        if (!steered) {
+            throw new IllegalStateException(name + ": write queues need a steered device (openSteered)");
+        }
+        final LinuxTun queue = new LinuxTun(new NativeFd(attach(name, flags)), name, mtu, flags, offloads, false);
+        // Deleted by the host and not recreated yet, the device would have been created anew by this
+        // attach, with this queue as its queue 0: not this device, and not steered.
+        final int index;
+        try {
+            index = InterfaceIoctl.index(name);
+        } catch (final RuntimeException e) {
+            queue.close();
+            throw e;
+        }
+        if (index != deviceIndex) {
+            queue.close();
+            throw new HostNetworkException(name + ": deleted from the host, not recreated yet: no write queue");
+        }
+        writeQueues.add(queue);
+        return queue;
+    }
+
+    /** The device's opening thread: {@code queue} is closing (by its writer) and is not to be attached again. */
+    public void forgetWriteQueue(final LinuxTun queue) {
+        writeQueues.remove(queue);
+    }
+
+    /** Whether this is the first queue of a steered device, which {@link #openWriteQueue} adds queues to. */
+    public boolean steered() {
+        return steered;
+    }
+
     public static List<LinuxTun> openQueues(final String name, final int mtu, final int queues) {
         return openQueues(name, mtu, queues, false);
     }
@@ -115,13 +212,7 @@ public final class LinuxTun implements TunPort, NativePort {
      */
     private static List<LinuxTun> openQueues(final String name, final int mtu, final int queues,
                                              final boolean offloads) {
-        if (!TunNames.isValidDeviceName(name)) {
-            throw new IllegalArgumentException("not a valid Linux device name: '" + name
-                    + "' (use TunNames.forUnit for service units)");
-        }
-        if (mtu < MIN_MTU || mtu > MAX_MTU) {
-            throw new IllegalArgumentException("MTU " + mtu + " outside " + MIN_MTU + ".." + MAX_MTU);
-        }
+        checkArguments(name, mtu);
         if (queues < 1) {
             throw new IllegalArgumentException("a TUN device needs at least one queue");
         }
@@ -134,7 +225,7 @@ public final class LinuxTun implements TunPort, NativePort {
                 final LinuxTun tun = new LinuxTun(new NativeFd(fd), name, mtu, flags, offloads);
                 opened.add(tun);
                 if (offloads) {
-                    setOffload(fd, name, Libc.TUN_F_CSUM | Libc.TUN_F_TSO4 | Libc.TUN_F_TSO6);
+                    setOffload(fd, name, OFFLOADS);
                 }
             }
             InterfaceIoctl.setMtu(name, mtu);
@@ -144,6 +235,16 @@ public final class LinuxTun implements TunPort, NativePort {
             throw e;
         }
         return List.copyOf(opened);
+    }
+
+    private static void checkArguments(final String name, final int mtu) {
+        if (!TunNames.isValidDeviceName(name)) {
+            throw new IllegalArgumentException("not a valid Linux device name: '" + name
+                    + "' (use TunNames.forUnit for service units)");
+        }
+        if (mtu < MIN_MTU || mtu > MAX_MTU) {
+            throw new IllegalArgumentException("MTU " + mtu + " outside " + MIN_MTU + ".." + MAX_MTU);
+        }
     }
 
     private static int attach(final String name, final short flags) {
@@ -194,16 +295,27 @@ public final class LinuxTun implements TunPort, NativePort {
      * The kernel detaches a queue whose device is deleted ({@code ip link del}) but keeps the
      * descriptor: TUNSETIFF on it creates the device again, so the worker's poll set, counters
      * and port stay as they are. MTU and up as at {@link #open}; addresses and routes went with
-     * the old device and are the caller's to restore.
+     * the old device and are the caller's to restore. On a steered device: the steering program
+     * again, then the write queues, after this one (the first attached is queue 0, which the
+     * program picks).
      */
     @Override
     public void reattach() {
         setIff(fd.fd(), name, flags);
         if (offloads) {
-            setOffload(fd.fd(), name, Libc.TUN_F_CSUM | Libc.TUN_F_TSO4 | Libc.TUN_F_TSO6);
+            setOffload(fd.fd(), name, OFFLOADS);
+        }
+        if (steered) {
+            steerToQueueZero(fd.fd(), name);
+            for (final LinuxTun queue : writeQueues) {
+                setIff(queue.fd.fd(), name, flags);
+            }
         }
         InterfaceIoctl.setMtu(name, mtu);
         InterfaceIoctl.setUp(name, true);
+        if (steered) {
+            deviceIndex = InterfaceIoctl.index(name);
+        }
         deleted = false;
     }
 

@@ -336,6 +336,85 @@ class LinuxAdaptersRootTest {
     }
 
     @Test
+    @DisplayName("a steered TUN sends everything the host routes into it to queue 0; its write queues deliver what they write, also after the device was deleted and recreated")
+    void shouldSteerHostTrafficToQueueZeroAndDeliverWriteQueues() {
+        final Inet4Address local = v4("198.18.99.17");
+        final Inet4Address far = v4("198.18.99.18");
+        final LinuxTun tun = NetNamespace.call(ns.name, () -> LinuxTun.openSteered("sptest4", 1300, false));
+        final List<LinuxTun> writers = NetNamespace.call(ns.name, () -> List.of(tun.openWriteQueue(), tun.openWriteQueue()));
+        try (LinuxUdpPort udp = withAddress("sptest4", local, () -> LinuxUdpPort.bind(new InetSocketAddress(local, 4500), true))) {
+            assertTrue(tun.steered());
+            for (int round = 0; round < 2; round++) {
+                drain(tun);
+                // Twenty flows (destination ports): the kernel's own choice would spread them over the queues.
+                for (int port = 10000; port < 10020; port++) {
+                    assertTrue(udp.send(new byte[8], 0, 8, new InetSocketAddress(far, port)));
+                }
+                assertEquals(20, udpPacketsRead(tun, 20), "round " + round + ": every flow on queue 0");
+                for (final LinuxTun writer : writers) {
+                    assertEquals(-1, writer.read(new byte[2048], 0, 2048), "round " + round + ": nothing on a write queue");
+                }
+                for (int i = 0; i < writers.size(); i++) {
+                    final byte[] payload = {(byte) round, (byte) i};
+                    final byte[] packet = TestPackets.ipv4(far, local, TestPackets.PROTO_UDP, TestPackets.udp(7000 + i, 4500, payload));
+                    assertTrue(writers.get(i).write(packet, 0, packet.length));
+                    assertTrue(udp.awaitReadable(2000), "round " + round + ": write queue " + i + " delivers");
+                    final byte[] got = new byte[16];
+                    assertEquals(2, udp.receive(got, 0, got.length));
+                    assertArrayEquals(payload, Arrays.copyOf(got, 2));
+                }
+                if (round == 0) {
+                    ns.run("ip", "-n", ns.name, "link", "del", "sptest4");
+                    final byte[] probe = TestPackets.ipv4(far, local, TestPackets.PROTO_UDP, TestPackets.udp(7000, 4500, new byte[2]));
+                    assertFalse(writers.getFirst().write(probe, 0, probe.length), "a write queue of a deleted device");
+                    assertThrows(HostNetworkException.class, () -> NetNamespace.call(ns.name, tun::openWriteQueue),
+                            "no write queue while the device is deleted: it would create another device");
+                    assertFalse(control.links().stream().anyMatch(l -> l.name().equals("sptest4")),
+                            "the refused queue's device went with it");
+                    NetNamespace.call(ns.name, () -> {
+                        tun.reattach();
+                        return null;
+                    });
+                    ns.run("ip", "-n", ns.name, "addr", "add", "198.18.99.17/30", "dev", "sptest4");
+                }
+            }
+        } finally {
+            writers.forEach(w -> {
+                tun.forgetWriteQueue(w);
+                w.close();
+            });
+            tun.close();
+        }
+    }
+
+    private <T> T withAddress(final String device, final Inet4Address address, final java.util.concurrent.Callable<T> then) {
+        ns.run("ip", "-n", ns.name, "addr", "add", address.getHostAddress() + "/30", "dev", device);
+        return NetNamespace.call(ns.name, then);
+    }
+
+    private static void drain(final TunPort tun) {
+        final byte[] buf = new byte[2048];
+        while (tun.read(buf, 0, buf.length) >= 0) {
+            // IPv6 noise the kernel sent when the device came up
+        }
+    }
+
+    /** Reads IPv4 UDP packets from {@code tun} until {@code expected} came or none more arrives. */
+    private static int udpPacketsRead(final TunPort tun, final int expected) {
+        final byte[] buf = new byte[2048];
+        int udp = 0;
+        while (udp < expected && tun.awaitReadable(2000)) {
+            int n;
+            while ((n = tun.read(buf, 0, buf.length)) >= 0) {
+                if (n >= 20 && (buf[0] & 0xf0) == 0x40 && TestPackets.protocol(buf) == TestPackets.PROTO_UDP) {
+                    udp++;
+                }
+            }
+        }
+        return udp;
+    }
+
+    @Test
     @DisplayName("a TUN device deleted under its queue is reported, can be left out of poll, and is created again on the same queue")
     void shouldReportADeletedTunAndReattach() {
         try (LinuxTun tun = NetNamespace.call(ns.name, () -> LinuxTun.open("sptest3", 1300));

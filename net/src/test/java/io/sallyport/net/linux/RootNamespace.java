@@ -9,11 +9,16 @@ import java.util.List;
 /** A throw-away network namespace for root-gated tests; nothing touches the host namespace. */
 final class RootNamespace implements AutoCloseable {
 
-    final String name = "sp-net-test-" + ProcessHandle.current().pid();
+    final String name;
     private final ProcessCommandRunner runner = new ProcessCommandRunner();
 
-    private RootNamespace() {
+    private RootNamespace(final String name) {
+        this.name = name;
         run("ip", "netns", "add", name);
+    }
+
+    private RootNamespace() {
+        this("sp-net-test-" + ProcessHandle.current().pid());
     }
 
     /** Why this environment cannot run root tests, or null when it can. */
@@ -44,11 +49,22 @@ final class RootNamespace implements AutoCloseable {
         return whyUnavailable() == null ? new RootNamespace() : null;
     }
 
+    /** Creates namespace {@code sp-net-test-TAG-PID}, for a class that keeps its own, or returns null when this environment cannot. */
+    static RootNamespace createIfPossible(final String tag) {
+        return whyUnavailable() == null ? new RootNamespace("sp-net-test-" + tag + "-" + ProcessHandle.current().pid()) : null;
+    }
+
     void run(final String... command) {
+        output(command);
+    }
+
+    /** What {@code command} printed; it must succeed. */
+    String output(final String... command) {
         final CommandRunner.Result r = runner.run(List.of(command));
         if (r.exitCode() != 0) {
             throw new IllegalStateException(String.join(" ", command) + ": " + r.stderr());
         }
+        return r.stdout();
     }
 
     @Override
