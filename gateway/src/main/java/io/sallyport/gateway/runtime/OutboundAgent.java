@@ -56,7 +56,7 @@ public final class OutboundAgent implements Agent {
     /** The host deleted the device: not read nor polled until the control agent recreated it. */
     private boolean deviceLost;
     private final BoundedInbox<Consumer<OutboundAgent>> commands;
-    private final List<OutboundTunnel> tunnels = new ArrayList<>();
+    private final OutboundSelectors tunnels = new OutboundSelectors();
     private final List<TunHandoff> handoffs = new ArrayList<>();
     /** One send batch per socket this worker sends from: a TUN burst leaves in one call per socket. */
     private final java.util.Map<DatagramPort, SendBatch> batches = new java.util.IdentityHashMap<>();
@@ -144,7 +144,7 @@ public final class OutboundAgent implements Agent {
      */
     void retireTunnels(java.util.Set<String> ids, long... keys) {
         command(a -> {
-            a.tunnels.removeIf(t -> ids.contains(t.id));
+            a.tunnels.removeAll(ids);
             for (long key : keys) {
                 a.counters.forget(key);
             }
@@ -189,7 +189,7 @@ public final class OutboundAgent implements Agent {
     }
 
     private java.util.Optional<OutboundTunnel> find(String id) {
-        return tunnels.stream().filter(t -> t.id.equals(id)).findFirst();
+        return java.util.Optional.ofNullable(tunnels.find(id));
     }
 
     // ---- the data path
@@ -233,7 +233,7 @@ public final class OutboundAgent implements Agent {
             return;
         }
         boolean v4 = (buf[HEADROOM] & 0xF0) == 0x40;
-        OutboundTunnel t = select(v4);
+        OutboundTunnel t = tunnels.select(buf, HEADROOM, v4);
         if (t == null) {
             counters.increment(WorkerCounters.Stat.UNMATCHED);
             return;
@@ -261,18 +261,6 @@ public final class OutboundAgent implements Agent {
             t.rekeyRequested = true;
             rekey.accept(t.id);
         }
-    }
-
-    private OutboundTunnel select(boolean v4) {
-        int src = HEADROOM + PrefixMatch.sourceOffset(v4);
-        int dst = HEADROOM + PrefixMatch.destinationOffset(v4);
-        for (int i = 0; i < tunnels.size(); i++) {
-            OutboundTunnel t = tunnels.get(i);
-            if (t.remote.matches(buf, dst, v4) && t.local.matches(buf, src, v4)) {
-                return t;
-            }
-        }
-        return null;
     }
 
     @Override

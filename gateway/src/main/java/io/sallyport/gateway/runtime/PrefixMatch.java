@@ -36,6 +36,19 @@ final class PrefixMatch {
         return (buf[off + full] & mask) == (network[full] & mask);
     }
 
+    boolean isIpv4() {
+        return v4;
+    }
+
+    int length() {
+        return length;
+    }
+
+    /** The network of an IPv4 prefix as an int, most significant byte first. */
+    int ipv4Network() {
+        return (network[0] & 0xFF) << 24 | (network[1] & 0xFF) << 16 | (network[2] & 0xFF) << 8 | network[3] & 0xFF;
+    }
+
     /** Offsets of the source and destination addresses in an IPv4 or IPv6 header. */
     static int sourceOffset(boolean v4) {
         return v4 ? 12 : 8;
