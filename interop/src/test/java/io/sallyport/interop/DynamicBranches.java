@@ -233,11 +233,14 @@ final class DynamicBranches {
                 + " masquerade random");
     }
 
-    /** br3's address on its link to gw-a changes from 203.0.113.2 to {@code address} (in 203.0.113.0/29): a new lease. */
-    void br3MovesTo(String address) {
-        ns("ip", "-n", h.ns("br3"), "addr", "del", "203.0.113.2/29", "dev", "wan");
+    /**
+     * br3's address on its link to gw-a becomes {@code address} (in 203.0.113.0/29) whatever it
+     * was: a new lease (203.0.113.2 at first; a test that moved it leaves it moved).
+     */
+    void br3At(String address) {
+        ns("ip", "-n", h.ns("br3"), "addr", "flush", "dev", "wan");
         ns("ip", "-n", h.ns("br3"), "addr", "add", address + "/29", "dev", "wan");
-        ns("ip", "-n", h.ns("br3"), "route", "add", "192.0.2.0/24", "via", "203.0.113.1");   // went with the old address
+        ns("ip", "-n", h.ns("br3"), "route", "replace", "192.0.2.0/24", "via", "203.0.113.1");   // went with the old address
     }
 
     /** Deletes the namespaces {@link #create} made (whatever part of them exists). */

@@ -157,7 +157,7 @@ class DynamicPeersIkev1StrongswanTest {
     private void reconnectFromANewAddress() {
         // A new lease: charon dies without a delete, br3 comes back at 203.0.113.3 and initiates afresh (INITIAL-CONTACT).
         h.peerKill("br3");
-        BRANCHES.br3MovesTo("203.0.113.3");
+        BRANCHES.br3At("203.0.113.3");
         startBranch("br3", "203.0.113.3", "br3.example.net", "198.18.3.0/24", false);
         h.initiate("br3", 30);
         h.waitSa("br3", 30).orThrow();
@@ -203,6 +203,9 @@ class DynamicPeersIkev1StrongswanTest {
 
     private void startCertificateBranch(String role, String address, String id, String localTs, String cert, String keyType,
                                         String gwFqdn) {
+        if (role.equals("br3")) {
+            BRANCHES.br3At(address);   // the pre-shared-key test moves it
+        }
         h.peerStart(role, BRANCHES.certificateSwanConfig(role, address, id, localTs, SWAN_ESP, pki, cert, keyType, gwFqdn).toString(),
                 Map.of());
     }

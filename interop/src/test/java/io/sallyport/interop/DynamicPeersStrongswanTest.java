@@ -109,7 +109,7 @@ class DynamicPeersStrongswanTest {
     private void reconnectFromANewAddress() {
         // A new lease: charon dies without a delete, br3 comes back at 203.0.113.3 and initiates afresh (INITIAL_CONTACT).
         h.peerKill("br3");
-        BRANCHES.br3MovesTo("203.0.113.3");
+        BRANCHES.br3At("203.0.113.3");
         startBranch("br3", "203.0.113.3", "br3.example.net", "198.18.3.0/24", PSK);
         h.initiate("br3", 30);
         h.waitSa("br3", 30).orThrow();
