@@ -5,9 +5,16 @@ reads: the IKE messages in wire order (non-ESP marker stripped) and the logged s
 
 usage: extract.py CAPTURE.pcap INITIATOR-charon.log PSK > vectors.txt
 """
+import importlib.util
+import os
 import re
-import struct
 import sys
+
+# The capture reader is extract-all.py's (a file name Python cannot import by name).
+_spec = importlib.util.spec_from_file_location("extract_all", os.path.join(os.path.dirname(os.path.abspath(__file__)), "extract-all.py"))
+_extract_all = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_extract_all)
+ike_messages = _extract_all.ike_messages
 
 LOGGED = {  # charon's words (keymat_v2.c, child_sa / keymat) -> our key
     "shared Diffie Hellman secret": "g_ir",
@@ -16,33 +23,6 @@ LOGGED = {  # charon's words (keymat_v2.c, child_sa / keymat) -> our key
     "Sk_ei secret": "sk_ei", "Sk_er secret": "sk_er", "Sk_pi secret": "sk_pi", "Sk_pr secret": "sk_pr",
     "encryption initiator key": "child_encryption_initiator", "encryption responder key": "child_encryption_responder",
 }
-
-
-def ike_messages(pcap):
-    data = open(pcap, "rb").read()
-    magic, = struct.unpack("<I", data[:4])
-    if magic != 0xA1B2C3D4:
-        raise SystemExit("not a little-endian microsecond pcap")
-    linktype, = struct.unpack("<I", data[20:24])
-    at, out = 24, []
-    while at < len(data):
-        _, _, incl, _ = struct.unpack("<IIII", data[at:at + 16])
-        frame = data[at + 16:at + 16 + incl]
-        at += 16 + incl
-        ip = frame[14:] if linktype == 1 else frame[16:]  # Ethernet or Linux cooked
-        if ip[0] >> 4 != 4 or ip[9] != 17:
-            continue
-        udp = ip[(ip[0] & 15) * 4:]
-        sport, dport = struct.unpack(">HH", udp[:4])
-        payload = udp[8:]
-        if 4500 in (sport, dport):
-            if payload[:4] != b"\0\0\0\0":
-                continue  # ESP in UDP
-            payload = payload[4:]
-        elif 500 not in (sport, dport):
-            continue
-        out.append(payload)
-    return out
 
 
 def logged_secrets(log):
