@@ -145,7 +145,8 @@ public class IkeHandshakeBenchmark {
         return installed;
     }
 
-    private static int collect(List<Action> actions, ArrayDeque<Datagram> wire) {
+    /** Queues the datagrams kmd sent; returns how many child SAs it installed (SaTableGrowth uses it too). */
+    static int collect(List<Action> actions, ArrayDeque<Datagram> wire) {
         int installed = 0;
         for (Action x : actions) {
             if (x instanceof Action.Send s) {

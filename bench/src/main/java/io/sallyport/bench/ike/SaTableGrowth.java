@@ -1,7 +1,6 @@
 package io.sallyport.bench.ike;
 
 import io.sallyport.crypto.EncryptionAlgorithm;
-import io.sallyport.ike.Action;
 import io.sallyport.ike.ChildProposal;
 import io.sallyport.ike.Command;
 import io.sallyport.ike.Datagram;
@@ -74,12 +73,12 @@ public final class SaTableGrowth {
             for (int i = start; i < end; i++) {
                 now += 10_000_000L;
                 var wire = new ArrayDeque<Datagram>();
-                installed += collect(initiators.command(now, new Command.Initiate(names.get(i))), wire);
+                installed += IkeHandshakeBenchmark.collect(initiators.command(now, new Command.Initiate(names.get(i))), wire);
                 Datagram d;
                 while ((d = wire.poll()) != null) {
                     now += 1000;
                     Datagram in = new Datagram(d.remote(), d.local(), d.payload(), d.nonEspMarker());
-                    installed += collect(in.local().getAddress().equals(responder) ? gateway.handle(now, in) : initiators.handle(now, in), wire);
+                    installed += IkeHandshakeBenchmark.collect(in.local().getAddress().equals(responder) ? gateway.handle(now, in) : initiators.handle(now, in), wire);
                     initiators.nextDeadline();
                     gateway.nextDeadline();
                 }
@@ -88,17 +87,5 @@ public final class SaTableGrowth {
             System.out.printf("SAs %5d-%5d: %4.0f setups/s (%d of %d child SAs installed)%n", start, end, (end - start) / seconds,
                     installed, 2 * (end - start));
         }
-    }
-
-    private static int collect(List<Action> actions, ArrayDeque<Datagram> wire) {
-        int installed = 0;
-        for (Action x : actions) {
-            if (x instanceof Action.Send s) {
-                wire.add(s.datagram());
-            } else if (x instanceof Action.InstallChildSa) {
-                installed++;
-            }
-        }
-        return installed;
     }
 }
