@@ -13,18 +13,20 @@ import java.util.function.IntSupplier;
  * other threads, and outside a step, ring at once.
  */
 final class StepDoorbells {
-    private static final ThreadLocal<StepDoorbells> CURRENT = new ThreadLocal<>();
+    /** One per thread, reused by each step: the control agent runs a step per datagram at times. */
+    private static final ThreadLocal<StepDoorbells> THREAD = ThreadLocal.withInitial(StepDoorbells::new);
 
     /** Distinct doorbells rung so far in this step (one per worker at most: a short list). */
     private final List<Runnable> rung = new ArrayList<>();
+    private boolean inStep;
 
     private StepDoorbells() {
     }
 
     /** Rings {@code doorbell} now, or at the end of the step this thread is running. */
     static void ring(Runnable doorbell) {
-        StepDoorbells step = CURRENT.get();
-        if (step == null) {
+        StepDoorbells step = THREAD.get();
+        if (!step.inStep) {
             doorbell.run();
             return;
         }
@@ -38,16 +40,22 @@ final class StepDoorbells {
 
     /** Runs {@code step} with rings deferred, then rings each doorbell it rang, once (also when it throws). */
     static int run(IntSupplier step) {
-        if (CURRENT.get() != null) {
+        StepDoorbells doorbells = THREAD.get();
+        if (doorbells.inStep) {
             return step.getAsInt();
         }
-        StepDoorbells doorbells = new StepDoorbells();
-        CURRENT.set(doorbells);
+        doorbells.inStep = true;
         try {
             return step.getAsInt();
         } finally {
-            CURRENT.remove();
-            doorbells.rung.forEach(Runnable::run);
+            doorbells.inStep = false;
+            try {
+                for (int i = 0; i < doorbells.rung.size(); i++) {
+                    doorbells.rung.get(i).run();
+                }
+            } finally {
+                doorbells.rung.clear();
+            }
         }
     }
 }
