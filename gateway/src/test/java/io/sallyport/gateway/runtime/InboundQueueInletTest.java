@@ -13,7 +13,6 @@ import io.sallyport.esp.OutboundPath;
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.IpPrefix;
 import io.sallyport.net.PortCounters;
-import io.sallyport.net.TunPort;
 import io.sallyport.packet.IpProtocol;
 import io.sallyport.packet.Ipv4View;
 import io.sallyport.packet.UdpView;
@@ -23,6 +22,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import io.sallyport.gateway.runtime.RuntimeTestPorts.RecordingTun;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,26 +36,6 @@ class InboundQueueInletTest {
     private static final InetAddress REMOTE = InetAddress.ofLiteral("192.0.2.2");
     private static final int SPI = 0x2001;
     private static final int HEAD = OutboundPath.MAX_HEADROOM;
-
-    /** A device queue that records writes and flushes, in order. */
-    private static final class RecordingQueue implements TunPort {
-        final List<Object> events = new ArrayList<>();
-        boolean closed;
-
-        @Override public int read(byte[] buf, int off, int maxLen) { return -1; }
-        @Override public boolean write(byte[] buf, int off, int len) {
-            events.add(Arrays.copyOfRange(buf, off, off + len));
-            return true;
-        }
-        @Override public void flush() { events.add("flush"); }
-        @Override public boolean awaitReadable(long timeoutMillis) { return false; }
-        @Override public PortCounters counters() { return new PortCounters(); }
-        @Override public String name() { return "test0"; }
-        @Override public int mtu() { return 1500; }
-        @Override public boolean deleted() { return false; }
-        @Override public void reattach() { }
-        @Override public void close() { closed = true; }
-    }
 
     /** Raw ESP arriving on the worker's socket: bare ESP packets, one per receive. */
     private static final class EspSocket implements DatagramPort {
@@ -77,13 +57,6 @@ class InboundQueueInletTest {
         @Override public void close() { }
     }
 
-    private static final Waiter NO_SLEEP = new Waiter() {
-        @Override public void await(long timeoutMillis) { }
-        @Override public void ignore(Object port, boolean ignored) { }
-        @Override public void wake() { }
-        @Override public void close() { }
-    };
-
     private static EspSa sa() {
         byte[] key = new byte[EncryptionAlgorithm.AES_128_GCM.keyMaterialSize()];
         Arrays.fill(key, (byte) 7);
@@ -102,9 +75,9 @@ class InboundQueueInletTest {
     @Test
     void shouldWriteEachDecryptedPacketIntoItsQueueAndFlushOncePerBurstUntilReleased() {
         EspSocket socket = new EspSocket();
-        InboundAgent worker = new InboundAgent("in-test:esp", socket, null, EspInbound.InputForm.ESP, NO_SLEEP,
+        InboundAgent worker = new InboundAgent("in-test:esp", socket, null, EspInbound.InputForm.ESP, RuntimeTestPorts.NO_SLEEP,
                 d -> { }, (source, spi, now) -> { });
-        RecordingQueue queue = new RecordingQueue();
+        RecordingTun queue = new RecordingTun();
         TunQueueInlet inlet = new TunQueueInlet(queue);
         worker.installSa(sa(), new InboundTunnel("t1", 1, inlet, IpPrefix.parse("198.18.1.0/24"),
                 IpPrefix.parse("198.18.2.0/24")));

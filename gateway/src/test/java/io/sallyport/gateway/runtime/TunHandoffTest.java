@@ -5,43 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sallyport.net.PortCounters;
-import io.sallyport.net.TunPort;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import io.sallyport.gateway.runtime.RuntimeTestPorts.RecordingTun;
 import org.junit.jupiter.api.Test;
 
 /** The single-producer, single-consumer ring that carries decrypted packets to a TUN device's owner. */
 class TunHandoffTest {
 
-    /** A TUN port that records what is written into it. */
-    private static final class RecordingTun implements TunPort {
-        final List<byte[]> written = new ArrayList<>();
-
-        @Override public int read(byte[] buf, int off, int maxLen) { return -1; }
-        @Override public boolean write(byte[] buf, int off, int len) {
-            written.add(Arrays.copyOfRange(buf, off, off + len));
-            return true;
-        }
-        @Override public boolean awaitReadable(long timeoutMillis) { return false; }
-        @Override public PortCounters counters() { return new PortCounters(); }
-        @Override public String name() { return "test0"; }
-        @Override public int mtu() { return 1500; }
-        @Override public boolean deleted() { return false; }
-        @Override public void reattach() { }
-        @Override public void close() { }
-    }
-
-    private static final Waiter NO_SLEEP = new Waiter() {
-        @Override public void await(long timeoutMillis) { }
-        @Override public void ignore(Object port, boolean ignored) { }
-        @Override public void wake() { }
-        @Override public void close() { }
-    };
-
     private static TunHandoff handoff(int capacity, RecordingTun tun) {
-        return new TunHandoff(capacity, new OutboundAgent("out-test0", tun, NO_SLEEP, id -> { }, id -> { }, w -> { }));
+        return new TunHandoff(capacity, new OutboundAgent("out-test0", tun, RuntimeTestPorts.NO_SLEEP, id -> { }, id -> { }, w -> { }));
     }
 
     private static byte[] packet(int length, int fill) {
