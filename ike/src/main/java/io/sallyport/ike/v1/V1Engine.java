@@ -284,11 +284,26 @@ public final class V1Engine {
             counter.accept(DropReason.MALFORMED_HEADER);
             return;
         }
-        Optional<IsakmpSa> halfOpen = sas.values().stream()
-                .filter(s -> !s.initiator && s.ckyI == h.ckyI() && s.remote.getAddress().equals(d.remote().getAddress()))
-                .findFirst();
-        if (halfOpen.isPresent()) {
-            guarded(halfOpen.get(), out, () -> halfOpen.get().onDatagram(now, d, h, out));
+        // One walk: a retransmitted message 1 of a half-open SA, and the half-open counts for the caps.
+        IsakmpSa retransmitted = null;
+        long fromSource = 0;
+        long total = 0;
+        for (IsakmpSa s : sas.values()) {
+            if (s.initiator) {
+                continue;
+            }
+            boolean sameSource = s.remote.getAddress().equals(d.remote().getAddress());
+            if (sameSource && s.ckyI == h.ckyI() && retransmitted == null) {
+                retransmitted = s;
+            }
+            if (s.state == IsakmpSa.State.CONNECTING) {
+                total++;
+                fromSource += sameSource ? 1 : 0;
+            }
+        }
+        if (retransmitted != null) {
+            IsakmpSa halfOpen = retransmitted;
+            guarded(halfOpen, out, () -> halfOpen.onDatagram(now, d, h, out));
             return;
         }
         Optional<PeerConfig> p = peers.values().stream()
@@ -317,9 +332,6 @@ public final class V1Engine {
                     + " refused: peer " + p.get().name() + " is configured for " + p.get().exchange().display() + " mode");
             return;
         }
-        long fromSource = sas.values().stream().filter(s -> !s.initiator && s.state == IsakmpSa.State.CONNECTING
-                && s.remote.getAddress().equals(d.remote().getAddress())).count();
-        long total = sas.values().stream().filter(s -> !s.initiator && s.state == IsakmpSa.State.CONNECTING).count();
         // Main mode does no DH before message 3, which must echo the cookie we sent to the source
         // (RFC 2408 §2.5.3): only the state is at stake, bounded by maxHalfOpen. Aggressive mode
         // answers message 1 with DH, so it keeps the low bound that IKEv2 answers with COOKIEs.
