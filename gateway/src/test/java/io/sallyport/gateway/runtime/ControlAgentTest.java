@@ -78,8 +78,7 @@ class ControlAgentTest {
     @Test
     void shouldPublishWhenIdleAndAtMostOncePerIntervalWhileBusy() {
         AtomicInteger published = new AtomicInteger();
-        ControlAgent agent = new ControlAgent(bell -> new KmdAgent(new Kmd(KmdOptions.defaults(), SecureRandom::new),
-                null, bell), published::incrementAndGet);
+        ControlAgent agent = publishingAgent(published);
         long ms = 1_000_000L;
         agent.offer(() -> { });
         agent.doWork(0);
@@ -103,8 +102,7 @@ class ControlAgentTest {
     @Test
     void shouldPublishOnlyWhenTheIntervalIsOverOnceItSleeps() throws Exception {
         AtomicInteger published = new AtomicInteger();
-        ControlAgent agent = new ControlAgent(bell -> new KmdAgent(new Kmd(KmdOptions.defaults(), SecureRandom::new),
-                null, bell), published::incrementAndGet);
+        ControlAgent agent = publishingAgent(published);
         long ms = 1_000_000L;
         agent.offer(() -> { });
         agent.doWork(0);
@@ -119,5 +117,11 @@ class ControlAgentTest {
         assertEquals(1, published.get(), "published before the interval was over");
         agent.doWork(ControlAgent.PUBLISH_INTERVAL_NANOS);
         assertEquals(2, published.get(), "not published when the interval was over");
+    }
+
+    /** A control agent over an empty kmd that counts its publications. */
+    private static ControlAgent publishingAgent(AtomicInteger published) {
+        return new ControlAgent(bell -> new KmdAgent(new Kmd(KmdOptions.defaults(), SecureRandom::new), null, bell),
+                published::incrementAndGet);
     }
 }
