@@ -13,9 +13,10 @@ import java.util.Optional;
  *
  * <p>{@code interface IF} becomes {@code ip ospf area A ADDRESS} on IF's Linux device for each of
  * the unit's addresses (only the unit's own addresses run OSPF, as on Junos), or {@code ip ospf
- * area A} for a unit without addresses (a host device whose addresses come from elsewhere; an
- * inside service unit without one draws a warning: nothing gives its TUN device an address, so
- * OSPF does not run on it).
+ * area A} for a unit without addresses (a host device whose addresses come from elsewhere). An
+ * unnumbered inside service unit runs OSPF on the router's address its TUN device borrows
+ * ({@code lo0.0}'s, as Junos borrows it), as an unnumbered point-to-point network; without an
+ * address to borrow it draws a warning.
  * {@code interface-type p2p|p2mp}, {@code metric}, {@code hello-interval}, {@code dead-interval}
  * and {@code priority} become their {@code ip ospf} commands, {@code passive} a
  * {@code passive-interface}, {@code area A stub} and {@code routing-options router-id} their
@@ -49,19 +50,21 @@ public final class OspfFrr {
                 }
                 units.putIfAbsent(device.get(), i.unit());
                 List<String> lines = interfaces.computeIfAbsent(device.get(), d -> new ArrayList<>());
-                List<String> addresses = devices.addresses(i.unit());
+                List<String> addresses = devices.ospfAddresses(i.unit());
                 if (addresses.isEmpty()) {
                     lines.add("ip ospf area " + area.id());
                     if (devices.inside(i.unit())) {
                         warnings.add("protocols ospf area " + area.id() + " interface " + i.name()
-                            + ": the unit has no family inet address, and FRR runs OSPF only where the device has one"
-                            + " (Junos would borrow the router's address: not yet); OSPF does not cross this tunnel"
-                            + " until the unit has an address (for example a /30 shared with the peer's unit)");
+                            + ": the unit has no family inet address and lo0.0 has none to borrow, and FRR runs"
+                            + " OSPF only where the device has one; OSPF does not cross this tunnel until the unit"
+                            + " or lo0.0 has an address");
                     }
                 } else {
                     addresses.forEach(a -> lines.add("ip ospf area " + area.id() + " " + a));
                 }
-                interfaceType.ifPresent(t -> lines.add("ip ospf network " + t));
+                // FRR runs a /32 borrowed from lo as unnumbered on a point-to-point network only.
+                interfaceType.or(() -> devices.borrowsAddress(i.unit()) ? Optional.of("point-to-point") : Optional.empty())
+                    .ifPresent(t -> lines.add("ip ospf network " + t));
                 i.metric().ifPresent(m -> lines.add("ip ospf cost " + m));
                 i.helloInterval().ifPresent(h -> lines.add("ip ospf hello-interval " + h));
                 i.deadInterval().ifPresent(d -> lines.add("ip ospf dead-interval " + d));
