@@ -20,8 +20,9 @@ import java.util.Optional;
  * {@code interface-type p2p|p2mp}, {@code metric}, {@code hello-interval}, {@code dead-interval}
  * and {@code priority} become their {@code ip ospf} commands, {@code passive} a
  * {@code passive-interface}, {@code area A stub} and {@code routing-options router-id} their
- * {@code router ospf} commands. Default costs differ from Junos: FRR derives them from the Linux
- * device's speed (auto-cost, reference 100 Mbit/s).
+ * {@code router ospf} commands, {@code reference-bandwidth} {@code auto-cost reference-bandwidth}
+ * (whole Mbit/s). Default costs are Junos's formula (reference bandwidth over the interface's,
+ * at least 1; reference 100 Mbit/s unless configured), but the bandwidth is the Linux device's speed.
  */
 public final class OspfFrr {
 
@@ -80,10 +81,22 @@ public final class OspfFrr {
         });
         ospfd.append("router ospf\n");
         config.routingOptions().routerId().ifPresent(id -> ospfd.append(" ospf router-id ").append(id).append('\n'));
+        ospf.referenceBandwidth().ifPresent(bps -> ospfd.append(" auto-cost reference-bandwidth ")
+            .append(referenceMbps(bps, warnings)).append('\n'));
         passive.forEach(d -> ospfd.append(" passive-interface ").append(d).append('\n'));
         stubs.forEach(a -> ospfd.append(" area ").append(a).append(" stub\n"));
         ospfd.append("exit\n!\n");
         return Optional.of(new FrrConfig(header(hostname), ospfd.toString(), warnings, units));
+    }
+
+    /** FRR takes the reference bandwidth in whole Mbit/s from 1; a Junos value between is rounded, with a warning. */
+    private static long referenceMbps(long bps, List<String> warnings) {
+        long mbps = Math.max(1, Math.round(bps / 1e6));
+        if (mbps * 1_000_000L != bps) {
+            warnings.add("protocols ospf reference-bandwidth " + bps + ": FRR takes whole Mbit/s, so OSPF uses "
+                + mbps + " Mbit/s (" + mbps * 1_000_000L + " bits per second)");
+        }
+        return mbps;
     }
 
     private static String header(String hostname) {

@@ -74,6 +74,22 @@ class OspfFrrTest {
     }
 
     @Test
+    void referenceBandwidthBecomesFrrsAutoCostInWholeMegabits() throws Exception {
+        String base = """
+            set interfaces ge-0/0/0 unit 0 family inet address 10.1.12.1/30
+            set protocols ospf area 0.0.0.0 interface ge-0/0/0.0
+            """;
+        FrrConfig tenGig = map(base + "set protocols ospf reference-bandwidth 10g\n", HOST);
+        assertTrue(tenGig.ospfd().contains("router ospf\n auto-cost reference-bandwidth 10000\n"), tenGig.ospfd());
+        assertEquals(List.of(), tenGig.warnings());
+        FrrConfig odd = map(base + "set protocols ospf reference-bandwidth 9600\n", HOST);
+        assertTrue(odd.ospfd().contains(" auto-cost reference-bandwidth 1\n"), odd.ospfd());
+        assertEquals(List.of("protocols ospf reference-bandwidth 9600: FRR takes whole Mbit/s, so OSPF uses 1 Mbit/s"
+            + " (1000000 bits per second)"), odd.warnings());
+        assertTrue(!map(base, HOST).ospfd().contains("auto-cost"));
+    }
+
+    @Test
     void interfaceStatementsBecomeTheirFrrCommands() throws Exception {
         FrrConfig frr = map("""
             set system host-name r2
