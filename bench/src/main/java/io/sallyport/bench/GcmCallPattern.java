@@ -35,6 +35,8 @@ import org.openjdk.jmh.annotations.State;
  * <li>{@code jcaOpenHeapBuffers}: in place through heap {@code ByteBuffer}s.
  * <li>{@code jcaSealInPlace}: encrypt in place (in = out, the fused intrinsic applies).
  * <li>{@code jcaSealToScratch}: encrypt into another array.
+ * <li>{@code bcSealInPlace}: {@code jcaSealInPlace} through Bouncy Castle's provider (its GCM is
+ *     Java, without the JDK's intrinsics).
  * <li>{@code jcaInitOnly}: {@code Cipher.init} with a new nonce, 8 bytes of AAD, and an empty
  *     {@code doFinal}: the fixed cost per packet.
  * </ul>
@@ -57,6 +59,7 @@ public class GcmCallPattern {
 
     private EspCipher esp;
     private Cipher cipher;
+    private Cipher bc;
     private SecretKeySpec key;
     private final byte[] nonce = new byte[12];
     private byte[] plain;
@@ -76,6 +79,7 @@ public class GcmCallPattern {
         key = new SecretKeySpec(material, 0, alg.keyBits() / 8, "AES");
         System.arraycopy(material, alg.keyBits() / 8, nonce, 0, 4);
         cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        bc = Cipher.getInstance("AES/GCM/NoPadding", new org.bouncycastle.jce.provider.BouncyCastleProvider());
         plain = new byte[ESP + 8 + IV + size + ICV];
         r.nextBytes(plain);
         work = new byte[plain.length + 64];
@@ -124,6 +128,15 @@ public class GcmCallPattern {
         cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
         cipher.updateAAD(work, ESP, 8);
         return cipher.doFinal(work, ESP + 16, size, scratch, 0);
+    }
+
+    @Benchmark
+    public int bcSealInPlace() throws Exception {
+        System.arraycopy(plain, 0, work, 0, plain.length);
+        nextNonce();
+        bc.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+        bc.updateAAD(work, ESP, 8);
+        return bc.doFinal(work, ESP + 16, size, work, ESP + 16);
     }
 
     @Benchmark
