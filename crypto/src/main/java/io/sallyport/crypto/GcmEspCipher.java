@@ -24,8 +24,11 @@ public final class GcmEspCipher implements EspCipher {
     private final Cipher cipher;
     private final byte[] nonce = new byte[12];
     private final byte[] esnHigh = new byte[4];
-    /** Decryption output; grows to the longest ciphertext seen (at most one ESP packet, 64 KB). */
-    private byte[] plaintext = new byte[2048];
+    /**
+     * Decryption output, made on the first {@link #open} (a sealing SA never needs it): 2 KB, doubled
+     * when a longer ciphertext arrives, so at most six sizes up to one ESP packet (64 KB).
+     */
+    private byte[] plaintext = new byte[0];
 
     GcmEspCipher(final EncryptionAlgorithm algorithm, final byte[] keyMaterial) {
         final int keyLen = algorithm.keyBits() / 8;
@@ -70,7 +73,7 @@ public final class GcmEspCipher implements EspCipher {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             aad(buf, esp, seq, esn);
             if (plaintext.length < ctLen) {
-                plaintext = new byte[ctLen];
+                plaintext = new byte[Math.max(2048, Integer.highestOneBit(ctLen - 1) << 1)];
             }
             final int n = cipher.doFinal(buf, iv + IV, ctLen, plaintext, 0);
             System.arraycopy(plaintext, 0, buf, iv + IV, n);
