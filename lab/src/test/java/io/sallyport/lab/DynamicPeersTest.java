@@ -109,6 +109,9 @@ class DynamicPeersTest {
                 return r1.gateway().tunnels().size() == 2 && ike.contains("192.168.255.11") && ike.contains("192.168.255.12");
             }, 2 * MINUTE), () -> "tunnels " + r1.gateway().tunnels().size() + "\n" + r1.execute("show services ipsec-vpn ike security-associations")
                     + r1.execute("show services service-sets"));
+            // As awaitTunnels does: the responder's IPsec SA is in with its quick-mode answer, its
+            // outbound half once HASH(3) has come.
+            lab.simulation().advance(Lab.SETTLE_AFTER_UP_NANOS);
             for (String branch : java.util.List.of("b1", "b2")) {
                 assertEquals(3, lab.ping("h0", lab.resolve(branch).orElseThrow(), Optional.empty(), 3).received(), branch);
             }

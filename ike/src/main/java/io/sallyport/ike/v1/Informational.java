@@ -103,7 +103,7 @@ final class Informational implements V1TaskManager.V1Task {
         sa.engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, String.format("%s reported INVALID-SPI %08x", sa.peer.name(), spi));
         sa.children.stream().filter(c -> c.spiOut == spi && c.state == V1Child.State.INSTALLED).findFirst()
                 .filter(c -> sa.state == IsakmpSa.State.ESTABLISHED)
-                .ifPresent(c -> sa.rekeyChild(now, c, out));
+                .ifPresent(c -> sa.replaceLostChild(now, c, out));
     }
 
     private void delete(long now, V1Payload.Delete d, List<Action> out) {

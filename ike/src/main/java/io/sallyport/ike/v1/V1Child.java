@@ -11,8 +11,11 @@ import java.util.List;
  */
 final class V1Child {
 
-    /** Lifecycle: installed, being replaced by a quick-mode rekey, replaced. */
-    enum State { INSTALLED, REKEYING, REKEYED }
+    /**
+     * Lifecycle: inbound half installed with the responder's answer and waiting for HASH(3),
+     * installed, being replaced by a quick-mode rekey, replaced.
+     */
+    enum State { PENDING, INSTALLED, REKEYING, REKEYED }
 
     final PeerConfig term;
     final int spiIn;
@@ -23,6 +26,18 @@ final class V1Child {
     final long softDeadline;
     final long hardDeadline;
     State state = State.INSTALLED;
+    /** Whether the data plane sends on this SA (the term's current outbound SA). */
+    boolean outboundActive;
+    /** The SA this one replaces, until that is retired; null when none. */
+    V1Child replaces;
+    /** Whether {@link #replaces} is deleted when retired (our rekey), or left to the peer and its lifetime. */
+    boolean deletesReplaced;
+    /** The message ID of the quick mode we initiated that made this SA (its message 2 retransmitted delays the switch). */
+    int quickModeId;
+    /** When the outbound half takes the traffic; {@code Long.MAX_VALUE} when it does, or never waited. */
+    long switchAt = Long.MAX_VALUE;
+    /** When the SA this one replaces is retired, after the switch; {@code Long.MAX_VALUE} when nothing is due. */
+    long retireAt = Long.MAX_VALUE;
 
     V1Child(PeerConfig term, int spiIn, int spiOut, ChildProposal proposal, List<TrafficSelector> localSelectors,
             List<TrafficSelector> remoteSelectors, long softDeadline, long hardDeadline) {

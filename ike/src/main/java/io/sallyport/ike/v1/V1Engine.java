@@ -72,6 +72,16 @@ public final class V1Engine {
      */
     static final long CHILDLESS_NANOS = 60_000_000_000L;
 
+    /**
+     * How long the initiator of a quick-mode rekey keeps sending on the old SA after its HASH(3)
+     * (and after each HASH(3) it sends again for a retransmitted message 2), and how long after
+     * that it deletes the old pair. A responder installs on HASH(3) (RFC 2409 §5.5; strongSwan,
+     * Junos): it has the new SA by then unless HASH(3) was lost, and then it retransmits message 2
+     * (ours after 0.5 s, strongSwan's after 4 s), which restarts the wait. The old SA's hard
+     * lifetime bounds both.
+     */
+    static final long OUTBOUND_SWITCH_NANOS = 2_000_000_000L;
+
     /** What show commands see of one ISAKMP SA. */
     public record SaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
                          InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType, IkeSaCounters counters) {
@@ -519,9 +529,24 @@ public final class V1Engine {
     Optional<V1Child> childWithSelectors(String peer, io.sallyport.ike.message.TrafficSelector local,
                                          io.sallyport.ike.message.TrafficSelector remote) {
         return sessionsOf(peer).stream().flatMap(s -> s.children.stream())
-                .filter(c -> c.state != V1Child.State.REKEYED && c.localSelectors.equals(List.of(local))
+                .filter(c -> c.state != V1Child.State.REKEYED && c.state != V1Child.State.PENDING
+                        && c.localSelectors.equals(List.of(local))
                         && c.remoteSelectors.equals(List.of(remote)))
                 .findFirst();
+    }
+
+    /**
+     * {@code old} leaves the data plane: an SA that replaces it and still waits to take its
+     * outbound traffic (under any ISAKMP SA: a re-authentication's) takes it now.
+     */
+    void handOverFrom(V1Child old, List<Action> out) {
+        for (IsakmpSa s : List.copyOf(sas.values())) {
+            for (V1Child c : s.children) {
+                if (c.replaces == old && !c.outboundActive) {
+                    s.handOver(c, out);
+                }
+            }
+        }
     }
 
     /** Deletes an IPsec SA a rekey replaced, through whichever ISAKMP SA holds it. */

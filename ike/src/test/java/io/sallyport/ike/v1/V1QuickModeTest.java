@@ -1,6 +1,7 @@
 package io.sallyport.ike.v1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,17 +67,21 @@ class V1QuickModeTest {
         assertTrue(p.saA().hashValid(answer, Bytes.concat(Bytes.of32(mid), ni)), "HASH(2) covers M-ID | Ni_b | the answer");
         assertEquals(2, answer.all(V1Payload.Id.class).size(), "the proxy IDs come back");
         byte[] nr = answer.first(V1Payload.Nonce.class).orElseThrow().data();
-        // Nothing is installed before HASH(3) proves A saw the answer; a HASH(3) without its leading 0 proves nothing.
-        assertEquals(List.of(), p.of(did, Action.InstallChildSa.class));
-        did = p.toB(p.forged(mid, () -> p.quick(mid, Bytes.concat(Bytes.of32(mid), ni, nr), List.of())));
-        assertEquals(List.of(), p.of(did, Action.InstallChildSa.class));
-        assertEquals(1, p.drops(p.dropsB, DropReason.INTEGRITY_FAILED));
-        did = p.toB(p.quick(mid, Bytes.concat(new byte[] {0}, Bytes.of32(mid), ni, nr), List.of()));
+        // The inbound SA is installed with the answer (A may send on it as soon as it sent HASH(3));
+        // B sends on it only once HASH(3) proves A saw the answer; a HASH(3) without its leading 0 proves nothing.
         var installed = p.of(did, Action.InstallChildSa.class);
         assertEquals(1, installed.size(), did::toString);
+        assertFalse(installed.getFirst().outboundNow());
         assertEquals(0x0a0b0c0d, installed.getFirst().spiOut());
         assertEquals(List.of(B_NET), installed.getFirst().localSelectors());
         assertEquals(List.of(A_NET), installed.getFirst().remoteSelectors());
+        did = p.toB(p.forged(mid, () -> p.quick(mid, Bytes.concat(Bytes.of32(mid), ni, nr), List.of())));
+        assertEquals(List.of(), p.of(did, Action.SwitchOutbound.class));
+        assertEquals(1, p.drops(p.dropsB, DropReason.INTEGRITY_FAILED));
+        did = p.toB(p.quick(mid, Bytes.concat(new byte[] {0}, Bytes.of32(mid), ni, nr), List.of()));
+        var switched = p.of(did, Action.SwitchOutbound.class);
+        assertEquals(List.of(installed.getFirst().spiIn()), switched.stream().map(Action.SwitchOutbound::spiIn).toList(), did::toString);
+        assertEquals(List.of(), p.of(did, Action.InstallChildSa.class));
     }
 
     @Test
@@ -207,8 +212,17 @@ class V1QuickModeTest {
         assertEquals(0x01020304, installed.getFirst().spiOut());
         assertEquals(600, installed.getFirst().lifetime().hardSeconds(), "RFC 2407 §4.6.3.1: the responder's shorter lifetime");
         assertEquals(r.oldSpiIn(), installed.getFirst().replacesSpiIn());
-        // Make before break at both ends: HASH(3) first (the peer installs on it), then the Delete of the replaced SA.
-        List<V1Message> sent = p.sentByB(p.actionsB.size() - did.size()).stream().map(p::openAtA).toList();
+        assertFalse(installed.getFirst().outboundNow(), "B sends on the old SA until A can have installed on HASH(3)");
+        // Make before break at both ends: HASH(3) first (the peer installs on it), later the switch, then the Delete of the replaced SA.
+        int before = p.actionsB.size() - did.size();
+        assertEquals(1, p.sentByB(before).size(), "HASH(3) alone");
+        p.now += V1Engine.OUTBOUND_SWITCH_NANOS;
+        p.tick();
+        assertEquals(installed.getFirst().spiIn(), p.of(p.actionsB, Action.SwitchOutbound.class).getLast().spiIn());
+        assertEquals(1, p.sentByB(before).size(), "the old SA stays while the packets sent on it arrive");
+        p.now += V1Engine.OUTBOUND_SWITCH_NANOS;
+        p.tick();
+        List<V1Message> sent = p.sentByB(before).stream().map(p::openAtA).toList();
         assertEquals(List.of(Isakmp.EXCH_QUICK, Isakmp.EXCH_INFORMATIONAL), sent.stream().map(m -> m.header().exchange()).toList());
         assertEquals(r.oldSpiIn(), (int) Bytes.u32(sent.getLast().first(V1Payload.Delete.class).orElseThrow().spis().getFirst(), 0));
     }
