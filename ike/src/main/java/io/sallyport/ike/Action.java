@@ -66,12 +66,17 @@ public sealed interface Action {
     }
 
     /**
-     * kmd refused a child SA the peer asked for under the IKE SA {@code ikeSa} (its proxy IDs or
-     * selectors fit no term, its proposals none of ours); the IKE SA stays for a later request
-     * that fits. {@code reason} in words, for show.
+     * A child SA was refused under the IKE SA {@code ikeSa}, which stays: by kmd ({@link
+     * RefusedBy#US}: the peer's proxy IDs or selectors fit no term, its proposals none of ours; a
+     * later request that fits may come), or by the peer ({@link RefusedBy#PEER}: it answered our
+     * quick mode with INVALID-ID-INFORMATION or NO-PROPOSAL-CHOSEN, or with what we did not offer;
+     * kmd tries again as after any failed quick mode). {@code reason} in words, for show.
      */
-    record ChildRefused(String peer, IkeSaId ikeSa, String reason) implements Action {
+    record ChildRefused(String peer, IkeSaId ikeSa, RefusedBy refusedBy, String reason) implements Action {
     }
+
+    /** Which end refused a child SA ({@link ChildRefused}). */
+    enum RefusedBy { US, PEER }
 
     record Trace(TraceFlag flag, TraceLevel level, String text) implements Action {
     }

@@ -1154,7 +1154,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         String unit = dynamicUnit(rt.plan(), d, where.get());
         if (unit == null) {
             refused(rt.plan().name(), a.remote().getAddress(), "no free dedicated unit with ipsec-interface-id of "
-                    + d.profile() + " (" + d.units().size() + " units, all in use)");
+                    + d.profile() + " (" + d.units().size() + " units, all in use)", DynamicPeerRefusal.Outcome.GONE);
             kmd.command(new Command.DeleteIkeSa(a.peer()));
             return null;
         }
@@ -1242,20 +1242,35 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
     }
 
-    /** A dynamic peer's quick mode (or CREATE_CHILD_SA) refused; its IKE SA stays: remembered for show. */
+    /**
+     * A child SA refused, its IKE SA staying: a dynamic peer's that we refused is remembered for
+     * show; one we asked for that the peer refused is the tunnel's last failure (shown while it
+     * has no SA pair; kmd tries again).
+     */
     @Override
     public void childRefused(Action.ChildRefused a) {
-        dynamicRefusal(a.peer(), a.reason());
+        if (a.refusedBy() == Action.RefusedBy.PEER) {
+            Tunnel state = tunnels.get(a.peer());
+            if (state != null) {
+                state.lastFailure = "child SA refused by the peer: " + a.reason();
+            }
+            return;
+        }
+        dynamicRefusal(a.peer(), a.reason(), DynamicPeerRefusal.Outcome.CHILD_REFUSED);
     }
 
     private void dynamicRefusal(String peer, String reason) {
+        dynamicRefusal(peer, reason, DynamicPeerRefusal.Outcome.GONE);
+    }
+
+    private void dynamicRefusal(String peer, String reason, DynamicPeerRefusal.Outcome outcome) {
         Optional<String> template = DynamicPeers.templateName(peer);
         if (template.isEmpty()) {
             return;
         }
         sets.values().stream().filter(r -> r.plan().dynamic().flatMap(d -> d.template(template.get())).isPresent())
                 .findFirst().ifPresent(rt -> refused(rt.plan().name(),
-                        InetAddress.ofLiteral(stripPort(DynamicPeers.where(peer).orElseThrow())), reason));
+                        InetAddress.ofLiteral(stripPort(DynamicPeers.where(peer).orElseThrow())), reason, outcome));
     }
 
     private static String stripPort(String where) {
@@ -1263,13 +1278,14 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return colon > 0 && where.indexOf(':') == colon ? where.substring(0, colon) : where;
     }
 
-    private void refused(String set, InetAddress peer, String reason) {
+    private void refused(String set, InetAddress peer, String reason, DynamicPeerRefusal.Outcome outcome) {
         java.util.Deque<DynamicPeerRefusal> ring = refusals.computeIfAbsent(set, k -> new java.util.ArrayDeque<>());
         if (ring.size() == DynamicPeerRefusal.KEPT) {
             ring.removeFirst();
         }
-        ring.addLast(new DynamicPeerRefusal(peer, reason, runner.nowNanos()));
-        LOG.warn("service-set {}: dynamic peer {} refused: {}", set, peer.getHostAddress(), reason);
+        ring.addLast(new DynamicPeerRefusal(peer, outcome, reason, runner.nowNanos()));
+        LOG.warn("service-set {}: dynamic peer {} {}: {}", set, peer.getHostAddress(),
+                outcome == DynamicPeerRefusal.Outcome.GONE ? "refused" : "refused a child SA, its IKE SA kept", reason);
     }
 
     /** The prefix covering a negotiated selector (kmd narrows prefixes to prefixes; a range gets the prefix around it). */

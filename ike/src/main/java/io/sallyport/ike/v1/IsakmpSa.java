@@ -313,7 +313,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
         } else {
             engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, task.name() + " with " + peer.name() + " failed: " + failure.words());
             if (task instanceof QuickMode q) {
-                q.abandon();
+                q.abandon(now);
                 // Our answer's inbound SA without HASH(3): the peer never completed it.
                 q.pending().ifPresent(c -> deleteChild(now, c, "quick mode not completed (no HASH(3))", out));
                 engine.quickModeFailed(this, q, failure, out);
@@ -602,7 +602,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
             for (V1Child c : List.copyOf(children)) {
                 if (now >= c.hardDeadline) {
                     deleteChild(now, c, "lifetime expired", out);
-                } else if (now >= c.softDeadline && c.state == V1Child.State.INSTALLED) {
+                } else if (now >= rekeyDue(c) && c.state == V1Child.State.INSTALLED) {
                     c.state = V1Child.State.REKEYING;
                     engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft lifetime reached");
                     tasks.enqueue(mid -> QuickMode.initiator(this, mid, c));
@@ -657,7 +657,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
         if (state == State.ESTABLISHED) {
             d = Math.min(d, Math.min(Math.min(softDeadline, hardDeadline), Math.min(nextKeepalive, nextDpd)));
             for (V1Child c : children) {
-                d = Math.min(d, c.state == V1Child.State.INSTALLED ? Math.min(c.softDeadline, c.hardDeadline) : c.hardDeadline);
+                d = Math.min(d, c.state == V1Child.State.INSTALLED ? Math.min(rekeyDue(c), c.hardDeadline) : c.hardDeadline);
                 d = Math.min(d, Math.min(c.switchAt, c.retireAt));
             }
             if (!tasks.busy()) {
@@ -665,6 +665,23 @@ final class IsakmpSa implements V1TaskManager.Owner {
             }
         }
         return d;
+    }
+
+    /** When {@code c} is rekeyed: at its soft lifetime, or after a refused rekey's back-off. */
+    private static long rekeyDue(V1Child c) {
+        return Math.max(c.softDeadline, c.rekeyNotBefore);
+    }
+
+    /**
+     * The peer answered the quick mode we run with an error notify (INVALID-ID-INFORMATION,
+     * NO-PROPOSAL-CHOSEN): that quick mode fails, this SA stays (as strongSwan cancels its quick
+     * mode). Without one under way the notify is only traced.
+     */
+    void quickModeRefused(long now, Failure failure, List<Action> out) {
+        if (!tasks.failActive(now, QuickMode.class, failure, out)) {
+            engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, peer.name() + " sent " + failure.detail()
+                    + " with no quick mode of ours under way");
+        }
     }
 
     /** When a dynamic peer's SA that holds no IPsec SA ends; never for other SAs. */

@@ -87,15 +87,22 @@ final class QuickMode implements V1TaskManager.V1Task {
         return (rekeyOf == null ? "QuickMode" : "RekeyQuickMode") + (initiator ? "Local" : "Remote");
     }
 
-    /** The exchange failed or was given up: a rekeyed SA may be rekeyed again at its next chance. */
-    void abandon() {
+    /**
+     * The exchange failed or was given up: a rekeyed SA may be rekeyed again, after
+     * {@link io.sallyport.ike.KmdOptions#reconnectNanos()} (a refusing peer is not asked again at once).
+     */
+    void abandon(long now) {
         if (rekeyOf != null && rekeyOf.state == V1Child.State.REKEYING) {
             rekeyOf.state = V1Child.State.INSTALLED;
+            rekeyOf.rekeyNotBefore = now + sa.engine.options().reconnectNanos();
         }
     }
 
     /** Whether the peer started this quick mode (so a failure of it is our refusal). */
     boolean responder() { return !initiator; }
+
+    /** Whose IPsec SA this quick mode makes (initiator: the peer or the rekeyed SA's term). */
+    PeerConfig term() { return term; }
 
     /** Responder: the IPsec SA installed inbound with our answer and still waiting for HASH(3), if any. */
     Optional<V1Child> pending() { return Optional.ofNullable(pending); }
@@ -324,7 +331,6 @@ final class QuickMode implements V1TaskManager.V1Task {
     }
 
     private Step<byte[]> fail(Failure.Kind kind, String detail, int notifyType) {
-        abandon();
         byte[] notify = null;
         if (notifyType != 0) {
             int mid = sa.newMessageId();

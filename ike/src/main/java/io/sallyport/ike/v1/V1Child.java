@@ -38,6 +38,8 @@ final class V1Child {
     long switchAt = Long.MAX_VALUE;
     /** When the SA this one replaces is retired, after the switch; {@code Long.MAX_VALUE} when nothing is due. */
     long retireAt = Long.MAX_VALUE;
+    /** A rekey the peer refused is tried again from then, not at once (0: no refusal). */
+    long rekeyNotBefore;
 
     V1Child(PeerConfig term, int spiIn, int spiOut, ChildProposal proposal, List<TrafficSelector> localSelectors,
             List<TrafficSelector> remoteSelectors, long softDeadline, long hardDeadline) {

@@ -693,19 +693,29 @@ public final class V1Engine {
     }
 
     /**
-     * A quick mode a dynamic peer started was refused (its proxy IDs fit no allowed proxy pair,
-     * its proposals no IPsec proposal): the peer heard why, and the ISAKMP SA stays for a later
-     * quick mode that fits (RFC 2409 ends no phase 1 for a phase-2 failure). A peer without an
-     * IPsec SA has no tunnel yet: the gateway is told why, for show, and {@link #CHILDLESS_NANOS}
-     * bounds how long its ISAKMP SA waits.
+     * A quick mode failed and the ISAKMP SA stays (RFC 2409 ends no phase 1 for a phase-2
+     * failure). One we started, refused by the peer: the gateway is told why, for the tunnel's
+     * show line, and kmd tries again as after any failed quick mode (a rekey at the next chance,
+     * a new SA of {@code establish-tunnels immediately} after {@link KmdOptions#reconnectNanos()},
+     * one for traffic at the next acquire). One a dynamic peer started, refused by us (its proxy
+     * IDs fit no allowed proxy pair, its proposals no IPsec proposal): the peer heard why; a peer
+     * without an IPsec SA has no tunnel yet: the gateway is told why, for show, and
+     * {@link #CHILDLESS_NANOS} bounds how long its ISAKMP SA waits.
      */
     void quickModeFailed(IsakmpSa sa, QuickMode q, Failure failure, List<Action> out) {
-        if (!isDynamic(sa) || !q.responder() || sa.state != IsakmpSa.State.ESTABLISHED || !sa.children.isEmpty()
-                || failure.kind() == Failure.Kind.NO_RESPONSE) {
+        if (sa.state != IsakmpSa.State.ESTABLISHED || failure.kind() == Failure.Kind.NO_RESPONSE) {
+            return;
+        }
+        if (!q.responder()) {
+            // Our quick mode refused by the peer (or answered with what we did not offer): the tunnel says why.
+            out.add(new Action.ChildRefused(q.term().name(), sa.id(), Action.RefusedBy.PEER, failure.words()));
+            return;
+        }
+        if (!isDynamic(sa) || !sa.children.isEmpty()) {
             return;
         }
         trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "dynamic peer refused: " + failure.words() + " (" + sa.peer.name() + ")");
-        out.add(new Action.ChildRefused(sa.peer.name(), sa.id(), failure.words()));
+        out.add(new Action.ChildRefused(sa.peer.name(), sa.id(), Action.RefusedBy.US, failure.words()));
     }
 
     /** A dynamic peer's ISAKMP SA held no IPsec SA for {@link #CHILDLESS_NANOS}: it goes. */
