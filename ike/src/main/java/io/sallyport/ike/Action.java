@@ -66,6 +66,15 @@ public sealed interface Action {
     }
 
     /**
+     * kmd enforces a kilobyte lifetime on the child SA pair {@code spiIn} (an IKEv1 peer proposed
+     * one): the data plane answers with {@link Command.ChildTraffic}, the bytes the pair carried
+     * since the first query for it. Asked at install and then every
+     * {@code V1Engine.TRAFFIC_QUERY_NANOS} while the pair lives.
+     */
+    record TrafficQuery(String peer, int spiIn) implements Action {
+    }
+
+    /**
      * A child SA was refused under the IKE SA {@code ikeSa}, which stays: by kmd ({@link
      * RefusedBy#US}: the peer's proxy IDs or selectors fit no term, its proposals none of ours; a
      * later request that fits may come), or by the peer ({@link RefusedBy#PEER}: it answered our

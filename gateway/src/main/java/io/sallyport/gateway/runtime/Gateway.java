@@ -77,6 +77,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
      * inbound SPI: the device worker gets each when kmd says {@code SwitchOutbound}.
      */
     private final Map<Integer, WaitingOutbound> waitingOutbound = new HashMap<>();
+    /**
+     * For each SA pair whose kilobyte lifetime kmd enforces, by inbound SPI: its tunnel's byte
+     * counters (decrypted, encrypted) at kmd's first {@code TrafficQuery}, from which its bytes count.
+     */
+    private final Map<Integer, long[]> trafficBaseline = new HashMap<>();
     /** Running service sets with {@code gw-interface} whose local gateway is down, with why. */
     private final Map<ServiceSetRuntime, String> suspended = new HashMap<>();
     /** The inlets into each device (its own write queue or a handoff), by the inbound worker that fills them. */
@@ -764,9 +769,26 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
     }
 
+    /**
+     * kmd enforces the pair's kilobyte lifetime: its bytes since the first query, from its tunnel's
+     * published counters (per tunnel, not per SA: while a rekey's two pairs overlap, each is
+     * charged the other's bytes too, so a pair reaches its limit early, never late).
+     */
+    @Override
+    public void trafficQuery(Action.TrafficQuery a) {
+        Tunnel state = tunnels.get(a.peer());
+        if (state == null) {
+            return;
+        }
+        Statistics s = counters().statistics(state.key, state.invalidSpi);
+        long[] base = trafficBaseline.computeIfAbsent(a.spiIn(), k -> new long[] {s.decryptedBytes(), s.encryptedBytes()});
+        kmd.command(new Command.ChildTraffic(a.spiIn(), s.decryptedBytes() - base[0], s.encryptedBytes() - base[1]));
+    }
+
     @Override
     public void deleteChildSa(Action.DeleteChildSa a) {
         waitingOutbound.remove(a.spiIn());
+        trafficBaseline.remove(a.spiIn());
         removeInbound(a.spiIn());
         Tunnel state = tunnels.get(a.peer());
         if (state == null) {

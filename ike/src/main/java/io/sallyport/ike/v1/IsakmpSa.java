@@ -599,6 +599,12 @@ final class IsakmpSa implements V1TaskManager.Owner {
                     }
                 }
             }
+            for (V1Child c : children) {
+                if (now >= c.nextTrafficQuery && c.state != V1Child.State.PENDING) {
+                    c.nextTrafficQuery = now + V1Engine.TRAFFIC_QUERY_NANOS;
+                    out.add(new Action.TrafficQuery(c.term.name(), c.spiIn));
+                }
+            }
             for (V1Child c : List.copyOf(children)) {
                 if (now >= c.hardDeadline) {
                     deleteChild(now, c, "lifetime expired", out);
@@ -659,12 +665,29 @@ final class IsakmpSa implements V1TaskManager.Owner {
             for (V1Child c : children) {
                 d = Math.min(d, c.state == V1Child.State.INSTALLED ? Math.min(rekeyDue(c), c.hardDeadline) : c.hardDeadline);
                 d = Math.min(d, Math.min(c.switchAt, c.retireAt));
+                if (c.state != V1Child.State.PENDING) {
+                    d = Math.min(d, c.nextTrafficQuery);
+                }
             }
             if (!tasks.busy()) {
                 d = Math.min(d, childlessDeadline());   // a quick mode under way decides first
             }
         }
         return d;
+    }
+
+    /** {@code c} carried {@code bytes} (the busier direction): its kilobyte lifetime decides. */
+    void traffic(long now, V1Child c, long bytes, List<Action> out) {
+        if (state != State.ESTABLISHED || !children.contains(c)) {
+            return;
+        }
+        if (bytes >= c.hardBytes) {
+            engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " kilobyte lifetime reached (" + bytes + " bytes)");
+            deleteChild(now, c, "kilobyte lifetime expired", out);
+        } else if (bytes >= c.softBytes && c.state == V1Child.State.INSTALLED && now >= c.rekeyNotBefore) {
+            engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft kilobyte lifetime reached (" + bytes + " bytes)");
+            rekeyChild(now, c, out);
+        }
     }
 
     /** When {@code c} is rekeyed: at its soft lifetime, or after a refused rekey's back-off. */

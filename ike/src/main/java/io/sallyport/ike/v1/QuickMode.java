@@ -54,6 +54,8 @@ final class QuickMode implements V1TaskManager.V1Task {
     private TrafficSelector localTs;
     private TrafficSelector remoteTs;
     private V1Proposals.ChosenChild chosen;
+    /** The shortest kilobyte lifetime the peer set for the SA; {@code Long.MAX_VALUE} when none. */
+    private long kilobytes = Long.MAX_VALUE;
 
     private QuickMode(IsakmpSa sa, int messageId, boolean initiator, V1Child rekeyOf, boolean oldIsLost, Expect expect) {
         this.sa = sa;
@@ -320,6 +322,9 @@ final class QuickMode implements V1TaskManager.V1Task {
         long life = lifeSeconds * 1_000_000_000L;
         long soft = now + sa.engine.softLife(life);
         V1Child child = new V1Child(term, spiIn, chosen.peerSpi(), chosen.proposal(), List.of(localTs), List.of(remoteTs), soft, now + life);
+        if (kilobytes != Long.MAX_VALUE) {
+            child.limitBytes(kilobytes * 1024, sa.engine.softBytes(kilobytes * 1024), now);
+        }
         var action = new Action.InstallChildSa(term.name(), sa.id(), spiIn, chosen.peerSpi(), enc, integ,
                 Arrays.copyOf(kIn, encLen), Arrays.copyOfRange(kIn, encLen, encLen + intLen),
                 Arrays.copyOf(kOut, encLen), Arrays.copyOfRange(kOut, encLen, encLen + intLen),
@@ -341,20 +346,20 @@ final class QuickMode implements V1TaskManager.V1Task {
         return new Step.Failed<>(Failure.of(kind, detail), notify);
     }
 
-    /** A RESPONDER-LIFETIME's seconds, from the attributes it carries (RFC 2407 §4.6.3.1). */
     /**
-     * A kilobyte lifetime from the peer is accepted but not enforced (the data plane keeps no
-     * byte count per SA for kmd): said in the trace rather than silently. The peer enforces its
-     * own limit, so its rekey or Delete still comes in time.
+     * A kilobyte lifetime from the peer (in its proposal, our answer's echo of it, or its
+     * RESPONDER-LIFETIME): the shortest is kept and enforced on the SA ({@link V1Child#hardBytes})
+     * with the bytes the data plane counts.
      */
     private void kilobyteLifetime(java.util.OptionalLong kilobytes, List<Action> out) {
-        if (kilobytes.isPresent()) {
-            sa.engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, name() + ": " + sa.peer.name() + " sets a lifetime of "
-                    + kilobytes.getAsLong() + " kilobytes for the IPsec SA; Sallyport rekeys by seconds only and leaves"
-                    + " the kilobyte limit to the peer");
+        if (kilobytes.isPresent() && kilobytes.getAsLong() > 0) {
+            this.kilobytes = Math.min(this.kilobytes, kilobytes.getAsLong());
+            sa.engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, name() + ": " + sa.peer.name() + " sets a lifetime of "
+                    + kilobytes.getAsLong() + " kilobytes for the IPsec SA");
         }
     }
 
+    /** A RESPONDER-LIFETIME's seconds, from the attributes it carries (RFC 2407 §4.6.3.1). */
     private static long responderLifetime(byte[] attrs, long fallback) {
         V1Payload.SaTransform t = V1Codec.attributesOf(attrs);
         if (t == null) {

@@ -40,6 +40,14 @@ final class V1Child {
     long retireAt = Long.MAX_VALUE;
     /** A rekey the peer refused is tried again from then, not at once (0: no refusal). */
     long rekeyNotBefore;
+    /**
+     * The kilobyte lifetime the peer proposed, in bytes: rekeyed at {@link #softBytes} (after
+     * jitter), deleted at {@link #hardBytes}; {@code Long.MAX_VALUE} without one.
+     */
+    long softBytes = Long.MAX_VALUE;
+    long hardBytes = Long.MAX_VALUE;
+    /** When the data plane is next asked for the pair's bytes ({@code Action.TrafficQuery}); only with a byte lifetime. */
+    long nextTrafficQuery = Long.MAX_VALUE;
 
     V1Child(PeerConfig term, int spiIn, int spiOut, ChildProposal proposal, List<TrafficSelector> localSelectors,
             List<TrafficSelector> remoteSelectors, long softDeadline, long hardDeadline) {
@@ -51,6 +59,13 @@ final class V1Child {
         this.remoteSelectors = remoteSelectors;
         this.softDeadline = softDeadline;
         this.hardDeadline = hardDeadline;
+    }
+
+    /** A byte lifetime: the data plane is asked for the pair's bytes from {@code now} on. */
+    void limitBytes(long hard, long soft, long now) {
+        hardBytes = hard;
+        softBytes = soft;
+        nextTrafficQuery = now;
     }
 
     @Override

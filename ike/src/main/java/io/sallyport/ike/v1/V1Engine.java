@@ -82,6 +82,9 @@ public final class V1Engine {
      */
     static final long OUTBOUND_SWITCH_NANOS = 2_000_000_000L;
 
+    /** How often the data plane is asked for the bytes of an IPsec SA with a kilobyte lifetime. */
+    static final long TRAFFIC_QUERY_NANOS = 1_000_000_000L;
+
     /** What show commands see of one ISAKMP SA. */
     public record SaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
                          InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType, IkeSaCounters counters) {
@@ -228,6 +231,23 @@ public final class V1Engine {
             Optional<V1Child> c = sa.child(spiIn);
             if (c.isPresent() && sa.state == IsakmpSa.State.ESTABLISHED && c.get().state == V1Child.State.INSTALLED) {
                 sa.rekeyChild(now, c.get(), out);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The data plane's byte count of an IPsec SA pair with a kilobyte lifetime (RFC 2407 §4.5):
+     * either direction at the soft limit starts a rekey (make before break, as at the soft
+     * lifetime in seconds), at the hard limit the pair is deleted at both ends. False when no
+     * IPsec SA has the SPI.
+     */
+    public boolean childTraffic(long now, int spiIn, long inboundBytes, long outboundBytes, List<Action> out) {
+        for (IsakmpSa sa : List.copyOf(sas.values())) {
+            Optional<V1Child> c = sa.child(spiIn);
+            if (c.isPresent()) {
+                guarded(sa, out, () -> sa.traffic(now, c.get(), Math.max(inboundBytes, outboundBytes), out));
                 return true;
             }
         }
@@ -464,6 +484,11 @@ public final class V1Engine {
         byte[] n = new byte[32];
         random.nextBytes(n);
         return n;
+    }
+
+    /** A soft byte lifetime for a hard one, with the jitter of {@link #softLife}. */
+    long softBytes(long hardBytes) {
+        return options.softLifetime(hardBytes, random);
     }
 
     /** Soft lifetime: the hard one advanced by a random 10-20 % (with the default jitter) so both ends do not rekey at once. */

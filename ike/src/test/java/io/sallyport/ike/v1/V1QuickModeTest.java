@@ -198,6 +198,51 @@ class V1QuickModeTest {
         assertEquals(V1Child.State.INSTALLED, old.state, "the refused rekey leaves the old SA to be rekeyed again");
     }
 
+    /**
+     * A kilobyte lifetime in the peer's RESPONDER-LIFETIME (RFC 2407 §4.5, §4.6.3.1) is enforced:
+     * the data plane is asked for the pair's bytes at install and every second, the busier
+     * direction past the soft limit (80-90 % with the default jitter) starts a rekey, past the
+     * hard limit the pair is deleted at both ends.
+     */
+    @Test
+    void shouldRekeyBeforeAKilobyteLifetimeAndDeleteTheSaAtIt() {
+        V1Pair p = V1Pair.established();
+        Rekey r = rekeyByB(p);
+        List<V1Payload> rest = answer(p, r, chosen(p, r), true, r.ids());
+        byte[] attrs = new Bytes().u16(0x8000 | Isakmp.Q_LIFE_TYPE).u16(Isakmp.LIFE_KILOBYTES)
+                .u16(0x8000 | Isakmp.Q_LIFE_DURATION).u16(1000).toArray();
+        rest.add(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, new byte[4], Isakmp.N_RESPONDER_LIFETIME, attrs));
+        List<Action> did = answerToB(p, r, rest);
+        int spiIn = p.of(did, Action.InstallChildSa.class).getFirst().spiIn();
+        V1Child c = p.saB().child(spiIn).orElseThrow();
+        assertEquals(1_024_000, c.hardBytes);
+        assertTrue(c.softBytes >= 819_200 && c.softBytes <= 921_600, () -> "soft " + c.softBytes);
+        int mark = p.actionsB.size();
+        p.tick();
+        assertEquals(List.of(spiIn), p.of(p.actionsB.subList(mark, p.actionsB.size()), Action.TrafficQuery.class).stream()
+                .map(Action.TrafficQuery::spiIn).toList(), "asked at install");
+        p.now += V1Engine.TRAFFIC_QUERY_NANOS;
+        mark = p.actionsB.size();
+        p.tick();
+        assertEquals(1, p.of(p.actionsB.subList(mark, p.actionsB.size()), Action.TrafficQuery.class).size(), "and every second");
+
+        List<Action> under = new ArrayList<>();
+        assertTrue(p.b.childTraffic(p.now, spiIn, 800_000, 10, under));
+        assertEquals(List.of(), p.of(under, Action.Send.class), under::toString);
+        assertFalse(p.b.childTraffic(p.now, spiIn ^ 1, 2_000_000, 0, under), "no such SA");
+        List<Action> soft = new ArrayList<>();
+        p.b.childTraffic(p.now, spiIn, 10, 922_000, soft);
+        assertEquals(V1Child.State.REKEYING, c.state, soft::toString);
+        assertEquals(Isakmp.EXCH_QUICK, p.openAtA(p.of(soft, Action.Send.class).getFirst().datagram().payload()).header().exchange());
+        List<Action> hard = new ArrayList<>();
+        p.b.childTraffic(p.now, spiIn, 1_024_000, 0, hard);
+        assertEquals(List.of(spiIn), p.of(hard, Action.DeleteChildSa.class).stream().map(Action.DeleteChildSa::spiIn).toList(), hard::toString);
+        assertEquals("kilobyte lifetime expired", p.of(hard, Action.DeleteChildSa.class).getFirst().reason());
+        assertTrue(p.saB().child(spiIn).isEmpty());
+        assertEquals(Isakmp.EXCH_INFORMATIONAL, p.openAtA(p.of(hard, Action.Send.class).getFirst().datagram().payload()).header().exchange(),
+                "the peer is told (Delete)");
+    }
+
     @Test
     void shouldInstallTheRekeyedSaWhenTheAnswerIsRightAndTakeAShorterResponderLifetime() {
         V1Pair p = V1Pair.established();
