@@ -281,7 +281,10 @@ final class QuickMode implements V1TaskManager.V1Task {
         expect = Expect.DONE;
         // IKEv1 has no REKEY_SA: a quick mode for the selectors of an SA we hold is the peer's rekey of it.
         V1Child superseded = rekeyOf != null ? rekeyOf : sa.engine.childWithSelectors(term.name(), localTs, remoteTs).orElse(null);
-        boolean outboundNow = superseded == null || oldIsLost;
+        // A re-authentication's quick mode moves at once and its old ISAKMP SA goes right after HASH(3),
+        // as before make-before-break: the peer's own re-authentication timer for that SA runs too,
+        // and an old SA kept seconds longer is one the peer re-authenticates as well (two SAs left).
+        boolean outboundNow = superseded == null || oldIsLost || sa.engine.reauthenticationOf(sa, superseded);
         Installation in = installation(now, life, superseded, outboundNow);
         sa.install(now, in.child(), in.action(), superseded, rekeyOf != null, out);
         if (!outboundNow) {

@@ -550,6 +550,12 @@ public final class V1Engine {
         }
     }
 
+    /** Whether {@code sa} re-authenticates the ISAKMP SA holding {@code child}. */
+    boolean reauthenticationOf(IsakmpSa sa, V1Child child) {
+        IsakmpSa old = replacing.get(sa);
+        return old != null && old.children.contains(child);
+    }
+
     /** An installed IPsec SA of the peer (under any of its ISAKMP SAs) for exactly these selectors. */
     Optional<V1Child> childWithSelectors(String peer, io.sallyport.ike.message.TrafficSelector local,
                                          io.sallyport.ike.message.TrafficSelector remote) {
