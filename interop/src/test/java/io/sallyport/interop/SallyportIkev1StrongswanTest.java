@@ -135,6 +135,8 @@ class SallyportIkev1StrongswanTest {
         h.initiate("gw-b", 30).orThrow();
         assertTunnelUp();
         String oldSpi = h.rawSas("gw-b").installedChildren().getFirst().spiIn();
+        // The trace file outlives a run (the state directory is kept): count this run's byte rekeys only.
+        long byteRekeysBefore = kmdLog("v1-kilobytes").lines().filter(l -> l.contains("soft kilobyte lifetime reached")).count();
         // About 1.5 MB each way: 1250 pings of 1200 bytes, 200 a second.
         Process ping = new ProcessBuilder("ip", "netns", "exec", h.ns("host-a"), "ping", "-n", "-q", "-i", "0.005", "-s", "1200",
             "-c", "1250", HOST_B).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -144,15 +146,20 @@ class SallyportIkev1StrongswanTest {
             List<SwanSas.Child> now = h.rawSas("gw-b").installedChildren();
             return !now.isEmpty() && now.stream().noneMatch(c -> c.spiIn().equals(oldSpi));
         });
-        String log = h.run(List.of("cat", h.stateDir().resolve("sallyport-v1-kilobytes").resolve("log").resolve("kmd").toString()),
-            Map.of(), 10).stdout();
+        String log = kmdLog("v1-kilobytes");
         System.out.println("evidence: ping " + result + "; old SPI " + oldSpi + ", now " + h.rawSas("gw-b").installedChildren()
             + "; " + log.lines().filter(l -> l.contains("kilobyte")).toList());
         assertTrue(log.contains("kilobytes for the IPsec SA"), "kmd trace:\n" + log + d.log());
-        assertTrue(log.contains("soft kilobyte lifetime reached"), "Sallyport did not rekey by bytes:\n" + log);
+        assertTrue(log.lines().filter(l -> l.contains("soft kilobyte lifetime reached")).count() > byteRekeysBefore,
+            "Sallyport did not rekey by bytes:\n" + log);
         assertTrue(rekeyed, "no byte-triggered rekey:\n" + h.sas("gw-b"));
         assertTrue(result.lost() <= 5, "lost more than 5 pings across the byte-triggered rekey: " + result);
         assertTrue(h.ping("host-a", HOST_B, 3, 0.2).allAnswered());
+    }
+
+    /** The kmd trace file of the daemon run {@code name} (traceoptions file kmd). */
+    private String kmdLog(String name) {
+        return h.run(List.of("cat", h.stateDir().resolve("sallyport-" + name).resolve("log").resolve("kmd").toString()), Map.of(), 10).stdout();
     }
 
     /**
