@@ -702,8 +702,8 @@ final class IsakmpSa implements V1TaskManager.Owner {
      */
     void quickModeRefused(long now, Failure failure, List<Action> out) {
         if (!tasks.failActive(now, QuickMode.class, failure, out)) {
-            engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, peer.name() + " sent " + failure.detail()
-                    + " with no quick mode of ours under way");
+            engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, peer.name() + ": " + failure.detail()
+                    + ", with no quick mode of ours under way");
         }
     }
 
