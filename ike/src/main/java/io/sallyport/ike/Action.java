@@ -74,12 +74,26 @@ public sealed interface Action {
     }
 
     /**
-     * kmd refused a child SA the peer asked for under the IKE SA {@code ikeSa} (its proxy IDs or
-     * selectors fit no term, its proposals none of ours); the IKE SA stays for a later request
-     * that fits. {@code reason} in words, for show.
+     * kmd enforces a kilobyte lifetime on the child SA pair {@code spiIn} (an IKEv1 peer proposed
+     * one): the data plane answers with {@link Command.ChildTraffic}, the bytes the pair carried
+     * since the first query for it. Asked at install and then every
+     * {@code V1Engine.TRAFFIC_QUERY_NANOS} while the pair lives.
      */
-    record ChildRefused(String peer, IkeSaId ikeSa, String reason) implements Action {
+    record TrafficQuery(String peer, int spiIn) implements Action {
     }
+
+    /**
+     * A child SA was refused under the IKE SA {@code ikeSa}, which stays: by kmd ({@link
+     * RefusedBy#US}: the peer's proxy IDs or selectors fit no term, its proposals none of ours; a
+     * later request that fits may come), or by the peer ({@link RefusedBy#PEER}: it answered our
+     * quick mode with INVALID-ID-INFORMATION or NO-PROPOSAL-CHOSEN, or with what we did not offer;
+     * kmd tries again as after any failed quick mode). {@code reason} in words, for show.
+     */
+    record ChildRefused(String peer, IkeSaId ikeSa, RefusedBy refusedBy, String reason) implements Action {
+    }
+
+    /** Which end refused a child SA ({@link ChildRefused}). */
+    enum RefusedBy { US, PEER }
 
     record Trace(TraceFlag flag, TraceLevel level, String text) implements Action {
     }

@@ -39,6 +39,14 @@ public sealed interface Command {
     record ReportInvalidSpi(java.net.InetAddress from, int spi) implements Command {
     }
 
+    /**
+     * The bytes a child SA pair carried since kmd's first {@link Action.TrafficQuery} for it, as
+     * the data plane counted them: kmd rekeys it before its kilobyte lifetime and deletes it at
+     * the end of that lifetime.
+     */
+    record ChildTraffic(int spiIn, long inboundBytes, long outboundBytes) implements Command {
+    }
+
     /** Rekey the peer's IKE SA now. */
     record RekeyIkeSa(String peer) implements Command {
     }

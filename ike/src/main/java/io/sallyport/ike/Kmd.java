@@ -236,6 +236,9 @@ public final class Kmd {
                     .findFirst()
                     .ifPresentOrElse(s -> guarded(s, out, () -> s.enqueue(nowNanos, new Informational.InvalidSpi(s, r.spi()), out)),
                             () -> trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "ESP with unknown SPI from " + r.from() + ", no IKE SA to report it"));
+            case Command.ChildTraffic t -> {
+                // IKEv2 child SAs have no kilobyte lifetime (RFC 7296 negotiates none): nothing to enforce.
+            }
             case Command.RekeyIkeSa r -> {
                 for (IkeSession s : sessionsOf(r.peer())) {
                     if (s.state == IkeSession.State.ESTABLISHED) {
@@ -272,6 +275,7 @@ public final class Kmd {
             case Command.RekeyIkeSa r -> v1.knows(r.peer()) && run(() -> v1.rekeyIke(now, r.peer(), out));
             case Command.DeleteChildSa d -> v1.deleteChild(now, d.spiIn(), out);
             case Command.RekeyChildSa r -> v1.rekeyChild(now, r.spiIn(), out);
+            case Command.ChildTraffic t -> v1.childTraffic(now, t.spiIn(), t.inboundBytes(), t.outboundBytes(), out);
             case Command.ReportInvalidSpi r -> v1.reportInvalidSpi(r.from(), r.spi(), out);
         };
     }

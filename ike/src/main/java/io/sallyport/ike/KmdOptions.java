@@ -17,7 +17,7 @@ package io.sallyport.ike;
  *                            plane after its delete exchange, for the packets the peer sent on it before
  *                            it switched that arrive after the exchange (strongSwan's
  *                            {@code delete_rekeyed_delay}, 5 s, is the default)
- * @param childLifetimeCapSeconds a lab and test hook, 0 (off) in production: IKEv2 child SAs live at most
+ * @param childLifetimeCapSeconds a lab and test hook, 0 (off) in production: child SAs (IKEv2, and IKEv1 IPsec SAs) live at most
  *                            this long, below the 180 s a Junos commit allows, so that a test sees
  *                            kmd's own rekeys within seconds
  */
@@ -60,7 +60,7 @@ public record KmdOptions(long retransmitBaseNanos, int retransmitTries, long hal
     }
 
     /** A child proposal's lifetime under the {@code childLifetimeCapSeconds} hook. */
-    long childLifetimeSeconds(long proposed) {
+    public long childLifetimeSeconds(long proposed) {
         return childLifetimeCapSeconds > 0 ? Math.min(proposed, childLifetimeCapSeconds) : proposed;
     }
 

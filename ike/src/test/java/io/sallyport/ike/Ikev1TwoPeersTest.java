@@ -179,11 +179,23 @@ class Ikev1TwoPeersTest {
         narrow = new PeerConfig(narrow.name(), B, A, narrow.localId(), narrow.remoteId(), narrow.authenticator(),
                 narrow.ikeProposals(), narrow.childProposals(), narrow.localSelectors(),
                 List.of(TrafficSelector.ofPrefix("198.18.1.0", 25)), narrow.dpd(), true, false, 0, PeerConfig.Exchange.MAIN);
-        t.addPeers(v1("b", A, B, "k"), narrow);
-        t.commandA(new Command.Initiate("b"));
+        var wide = v1("b", A, B, "k");
+        // A establishes immediately: after a refused quick mode it tries again, as after any failed one.
+        wide = new PeerConfig(wide.name(), A, B, wide.localId(), wide.remoteId(), wide.authenticator(), wide.ikeProposals(),
+                wide.childProposals(), wide.localSelectors(), wide.remoteSelectors(), wide.dpd(), true, true, 0, PeerConfig.Exchange.MAIN);
+        t.addPeers(wide, narrow);
         t.run(60 * SECOND);
         assertEquals(1, t.of(t.actionsA, Action.IkeSaUp.class).size());
         assertTrue(t.planeA.isEmpty() && t.planeB.isEmpty(), () -> traces(t));
+        // Phase 2 refused, not phase 1 (RFC 2409 §5.5): A's ISAKMP SA stays, each quick mode fails with B's reason.
+        assertEquals(List.of(), t.of(t.actionsA, Action.IkeSaDown.class), () -> traces(t));
+        assertEquals("ESTABLISHED", t.a.ikeSas().getFirst().state());
+        var refused = t.of(t.actionsA, Action.ChildRefused.class);
+        assertTrue(refused.size() > 1, () -> "tried again: " + traces(t));
+        assertTrue(refused.size() <= 60 * SECOND / KmdOptions.defaults().reconnectNanos() + 1, () -> "not at once: " + traces(t));
+        assertEquals(Action.RefusedBy.PEER, refused.getFirst().refusedBy());
+        assertEquals("b", refused.getFirst().peer());
+        assertEquals("identity or proxy ID unacceptable: peer sent INVALID-ID-INFORMATION", refused.getFirst().reason());
     }
 
     @Test

@@ -141,6 +141,7 @@ final class TwoPeers {
                 case Action.IkeSaUp u -> { }
                 case Action.IkeSaDown d -> { }
                 case Action.ChildRefused r -> { }
+                case Action.TrafficQuery q -> { }
                 case Action.Trace t -> { }
             }
         }

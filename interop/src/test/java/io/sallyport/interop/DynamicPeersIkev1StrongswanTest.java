@@ -285,6 +285,8 @@ class DynamicPeersIkev1StrongswanTest {
         System.out.println("evidence: br4 asks for " + DynamicBranches.FOREIGN_TS + " (exit " + foreign.exit() + "):\n" + afterForeign
                 + ikeAfterForeign + h.sas("br4"));
         assertTrue(proxyIds, afterForeign);
+        assertTrue(afterForeign.lines().anyMatch(l -> l.contains("Peer 203.0.113.10 child SA refused (") && l.contains("its IKE SA kept")),
+                "a refused quick mode is no peer gone:\n" + afterForeign);
         assertTrue(ikeAfterForeign.lines().anyMatch(l -> l.startsWith("203.0.113.10") && l.contains("Matured")),
                 "the ISAKMP SA stays after the refused quick mode:\n" + ikeAfterForeign);
         h.initiate("br4", 20);

@@ -109,9 +109,47 @@ class DynamicPeersTest {
                 return r1.gateway().tunnels().size() == 2 && ike.contains("192.168.255.11") && ike.contains("192.168.255.12");
             }, 2 * MINUTE), () -> "tunnels " + r1.gateway().tunnels().size() + "\n" + r1.execute("show services ipsec-vpn ike security-associations")
                     + r1.execute("show services service-sets"));
+            // As awaitTunnels does: the responder's IPsec SA is in with its quick-mode answer, its
+            // outbound half once HASH(3) has come.
+            lab.simulation().advance(Lab.SETTLE_AFTER_UP_NANOS);
             for (String branch : java.util.List.of("b1", "b2")) {
                 assertEquals(3, lab.ping("h0", lab.resolve(branch).orElseThrow(), Optional.empty(), 3).received(), branch);
             }
+        }
+    }
+
+    /**
+     * A branch whose quick mode proposes proxy IDs outside the allowed pair: router1 refuses the
+     * quick mode with INVALID-ID-INFORMATION and keeps the branch's ISAKMP SA (reference §1.7:
+     * phase 2 fails, not phase 1), and says so in its own words, not as a peer gone; the branch
+     * (Sallyport's IKEv1 initiator) keeps its ISAKMP SA too, its tunnel down with the peer's reason.
+     */
+    @Test
+    void aQuickModeRefusedForItsProxyIdsLeavesBothEndsTheirIsakmpSaAndSaysWhy() throws Exception {
+        try (Lab lab = Lab.start(Topologies.example("dynamic-peer"))) {
+            assertTrue(lab.awaitTunnels(MINUTE));
+            LabRouter r1 = lab.router("router1").orElseThrow();
+            LabRouter branch1 = lab.router("branch1").orElseThrow();
+            String config = Topologies.example("dynamic-peer").routers().stream().filter(r -> r.name().equals("branch1"))
+                    .findFirst().orElseThrow().configText();
+            String outside = config.replace("source-address { 10.0.1.0/25; }", "source-address { 10.0.2.0/25; }");
+            assertTrue(outside.contains("10.0.2.0/25"));
+            var committed = branch1.commit(outside);
+            assertTrue(committed.ok(), committed.text());
+            assertTrue(lab.simulation().runUntil(() -> r1.execute("show services service-sets").text().contains("child SA refused")
+                    && branch1.execute("show services service-sets").text().contains("refused by the peer"), MINUTE),
+                    () -> r1.execute("show services service-sets").text() + branch1.execute("show services service-sets").text());
+            String sets = r1.execute("show services service-sets").text();
+            assertTrue(sets.lines().anyMatch(l -> l.contains("Peer 192.168.255.11 child SA refused (") && l.contains("its IKE SA kept")
+                    && l.contains("do not match the configuration")), sets);
+            assertTrue(sets.lines().noneMatch(l -> l.contains("Peer 192.168.255.11 gone")), sets);
+            String branchSets = branch1.execute("show services service-sets").text();
+            assertTrue(branchSets.contains("down: child SA refused by the peer: identity or proxy ID unacceptable: "
+                    + "peer sent INVALID-ID-INFORMATION"), branchSets);
+            String branchIke = branch1.execute("show services ipsec-vpn ike security-associations").text();
+            assertTrue(branchIke.lines().anyMatch(l -> l.contains("192.168.255.2") && l.contains("Matured")), branchIke);
+            String routerIke = r1.execute("show services ipsec-vpn ike security-associations 192.168.255.11").text();
+            assertTrue(routerIke.contains("Matured"), routerIke);
         }
     }
 }

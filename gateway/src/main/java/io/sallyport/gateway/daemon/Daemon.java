@@ -54,7 +54,7 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /**
      * A test hook, not a Junos setting: {@code -Dsallyport.test.ipsec-lifetime-seconds=N} caps every
-     * IKEv2 child SA's lifetime at N seconds (a commit allows 180 at least), so a benchmark sees this
+     * IKEv2 child SA's and IKEv1 IPsec SA's lifetime at N seconds (a commit allows 180 at least), so a benchmark sees this
      * gateway's own rekeys under load within seconds ({@code bin/interop-throughput --rekey-loss}).
      */
     static final String TEST_CHILD_LIFETIME_PROPERTY = "sallyport.test.ipsec-lifetime-seconds";

@@ -40,8 +40,11 @@ public final class ServiceSetsReport {
         }
     }
 
-    /** A dynamic peer refused or lost {@code secondsAgo} (shown as "gone"), with why. */
-    public record Refusal(String peer, long secondsAgo, String reason) {
+    /**
+     * A dynamic peer refused or lost {@code secondsAgo} (shown as "gone"), with why; or, with
+     * {@code ikeSaKept}, only a child SA it asked for refused while its IKE SA stays.
+     */
+    public record Refusal(String peer, long secondsAgo, boolean ikeSaKept, String reason) {
     }
 
     /** One tunnel: {@code downReason} null when an SA pair is installed. */
@@ -72,8 +75,9 @@ public final class ServiceSetsReport {
                         .append(d.dedicated() ? "dedicated units " : "shared unit ").append(String.join(" ", d.units()))
                         .append(d.problem() == null ? "" : ": down: " + d.problem()).append('\n');
                 for (Refusal r : d.refused()) {
-                    out.append("    Peer ").append(r.peer()).append(" gone").append(" (").append(r.secondsAgo()).append(" s ago): ")
-                            .append(r.reason()).append('\n');
+                    out.append("    Peer ").append(r.peer()).append(r.ikeSaKept() ? " child SA refused" : " gone")
+                            .append(" (").append(r.secondsAgo()).append(" s ago").append(r.ikeSaKept() ? ", its IKE SA kept" : "")
+                            .append("): ").append(r.reason()).append('\n');
                 }
             });
         }
@@ -115,7 +119,7 @@ public final class ServiceSetsReport {
                         .leaf("units", String.join(" ", d.units()))
                         .leaf("down-reason", d.problem());
                 for (Refusal r : d.refused()) {
-                    dyn.add(Element.builder("gone-peer").leaf("peer-address", r.peer())
+                    dyn.add(Element.builder(r.ikeSaKept() ? "refused-child-sa" : "gone-peer").leaf("peer-address", r.peer())
                             .leaf("seconds-ago", r.secondsAgo()).leaf("reason", r.reason()).build());
                 }
                 set.add(dyn.build());

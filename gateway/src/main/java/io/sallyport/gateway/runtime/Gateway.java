@@ -77,6 +77,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
      * inbound SPI: the device worker gets each when kmd says {@code SwitchOutbound}.
      */
     private final Map<Integer, WaitingOutbound> waitingOutbound = new HashMap<>();
+    /**
+     * For each SA pair whose kilobyte lifetime kmd enforces, by inbound SPI: its tunnel's byte
+     * counters (decrypted, encrypted) at kmd's first {@code TrafficQuery}, from which its bytes count.
+     */
+    private final Map<Integer, long[]> trafficBaseline = new HashMap<>();
     /** Running service sets with {@code gw-interface} whose local gateway is down, with why. */
     private final Map<ServiceSetRuntime, String> suspended = new HashMap<>();
     /** The inlets into each device (its own write queue or a handoff), by the inbound worker that fills them. */
@@ -769,6 +774,22 @@ public final class Gateway implements KmdListener, AutoCloseable {
     }
 
     /**
+     * kmd enforces the pair's kilobyte lifetime: its bytes since the first query, from its tunnel's
+     * published counters (per tunnel, not per SA: while a rekey's two pairs overlap, each is
+     * charged the other's bytes too, so a pair reaches its limit early, never late).
+     */
+    @Override
+    public void trafficQuery(Action.TrafficQuery a) {
+        Tunnel state = tunnels.get(a.peer());
+        if (state == null) {
+            return;
+        }
+        Statistics s = counters().statistics(state.key, state.invalidSpi);
+        long[] base = trafficBaseline.computeIfAbsent(a.spiIn(), k -> new long[] {s.decryptedBytes(), s.encryptedBytes()});
+        kmd.command(new Command.ChildTraffic(a.spiIn(), s.decryptedBytes() - base[0], s.encryptedBytes() - base[1]));
+    }
+
+    /**
      * The peer's NAT mapping changed (kmd saw an authenticated IKE message from a new port or
      * address): the SA's ESP in UDP goes there too. Only NAT-T SAs follow; plain ESP and
      * udp-encapsulate send to the configured remote gateway.
@@ -793,6 +814,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
     @Override
     public void deleteChildSa(Action.DeleteChildSa a) {
         waitingOutbound.remove(a.spiIn());
+        trafficBaseline.remove(a.spiIn());
         removeInbound(a.spiIn());
         Tunnel state = tunnels.get(a.peer());
         if (state == null) {
@@ -1180,7 +1202,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         String unit = dynamicUnit(rt.plan(), d, where.get());
         if (unit == null) {
             refused(rt.plan().name(), a.remote().getAddress(), "no free dedicated unit with ipsec-interface-id of "
-                    + d.profile() + " (" + d.units().size() + " units, all in use)");
+                    + d.profile() + " (" + d.units().size() + " units, all in use)", DynamicPeerRefusal.Outcome.GONE);
             kmd.command(new Command.DeleteIkeSa(a.peer()));
             return null;
         }
@@ -1268,20 +1290,35 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
     }
 
-    /** A dynamic peer's quick mode (or CREATE_CHILD_SA) refused; its IKE SA stays: remembered for show. */
+    /**
+     * A child SA refused, its IKE SA staying: a dynamic peer's that we refused is remembered for
+     * show; one we asked for that the peer refused is the tunnel's last failure (shown while it
+     * has no SA pair; kmd tries again).
+     */
     @Override
     public void childRefused(Action.ChildRefused a) {
-        dynamicRefusal(a.peer(), a.reason());
+        if (a.refusedBy() == Action.RefusedBy.PEER) {
+            Tunnel state = tunnels.get(a.peer());
+            if (state != null) {
+                state.lastFailure = "child SA refused by the peer: " + a.reason();
+            }
+            return;
+        }
+        dynamicRefusal(a.peer(), a.reason(), DynamicPeerRefusal.Outcome.CHILD_REFUSED);
     }
 
     private void dynamicRefusal(String peer, String reason) {
+        dynamicRefusal(peer, reason, DynamicPeerRefusal.Outcome.GONE);
+    }
+
+    private void dynamicRefusal(String peer, String reason, DynamicPeerRefusal.Outcome outcome) {
         Optional<String> template = DynamicPeers.templateName(peer);
         if (template.isEmpty()) {
             return;
         }
         sets.values().stream().filter(r -> r.plan().dynamic().flatMap(d -> d.template(template.get())).isPresent())
                 .findFirst().ifPresent(rt -> refused(rt.plan().name(),
-                        InetAddress.ofLiteral(stripPort(DynamicPeers.where(peer).orElseThrow())), reason));
+                        InetAddress.ofLiteral(stripPort(DynamicPeers.where(peer).orElseThrow())), reason, outcome));
     }
 
     private static String stripPort(String where) {
@@ -1289,13 +1326,14 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return colon > 0 && where.indexOf(':') == colon ? where.substring(0, colon) : where;
     }
 
-    private void refused(String set, InetAddress peer, String reason) {
+    private void refused(String set, InetAddress peer, String reason, DynamicPeerRefusal.Outcome outcome) {
         java.util.Deque<DynamicPeerRefusal> ring = refusals.computeIfAbsent(set, k -> new java.util.ArrayDeque<>());
         if (ring.size() == DynamicPeerRefusal.KEPT) {
             ring.removeFirst();
         }
-        ring.addLast(new DynamicPeerRefusal(peer, reason, runner.nowNanos()));
-        LOG.warn("service-set {}: dynamic peer {} refused: {}", set, peer.getHostAddress(), reason);
+        ring.addLast(new DynamicPeerRefusal(peer, outcome, reason, runner.nowNanos()));
+        LOG.warn("service-set {}: dynamic peer {} {}: {}", set, peer.getHostAddress(),
+                outcome == DynamicPeerRefusal.Outcome.GONE ? "refused" : "refused a child SA, its IKE SA kept", reason);
     }
 
     /** The prefix covering a negotiated selector (kmd narrows prefixes to prefixes; a range gets the prefix around it). */

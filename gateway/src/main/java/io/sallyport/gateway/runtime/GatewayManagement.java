@@ -536,7 +536,8 @@ public final class GatewayManagement implements ManagementApi {
             Optional<ServiceSetsReport.DynamicPeers> dynamic = s.dynamic().map(d -> new ServiceSetsReport.DynamicPeers(
                     d.profile(), d.units(), d.dedicated(), d.problem().orElse(null),
                     gateway.dynamicRefusals(s.name()).stream().map(r -> new ServiceSetsReport.Refusal(
-                            hostAddress(r.peer()), (gateway.runner().nowNanos() - r.atNanos()) / 1_000_000_000L, r.reason()))
+                            hostAddress(r.peer()), (gateway.runner().nowNanos() - r.atNanos()) / 1_000_000_000L,
+                            r.outcome() == DynamicPeerRefusal.Outcome.CHILD_REFUSED, r.reason()))
                             .toList()));
             out.add(new ServiceSetsReport.SetView(s.name(), s.insideInterface(), s.tunName(), problems.get(s.name()),
                     gateway.unmatchedPackets(s.name()), gateway.devicesRecreated(s.name()), tunnels, dynamic));

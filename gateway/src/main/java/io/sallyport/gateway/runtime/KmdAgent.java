@@ -228,6 +228,7 @@ public final class KmdAgent {
                 }
                 case Action.IkeSaDown d -> listener.ikeSaDown(d);
                 case Action.ChildRefused r -> listener.childRefused(r);
+                case Action.TrafficQuery q -> listener.trafficQuery(q);
                 case Action.Trace t -> listener.trace(t);
             }
         }

@@ -19,5 +19,8 @@ public interface KmdListener {
 
     void childRefused(Action.ChildRefused a);
 
+    /** kmd enforces a kilobyte lifetime: answer with the pair's bytes ({@code Command.ChildTraffic}). */
+    void trafficQuery(Action.TrafficQuery a);
+
     void trace(Action.Trace a);
 }

@@ -24,6 +24,7 @@ class KmdAgentBoundsTest {
         public void ikeSaUp(Action.IkeSaUp a) { }
         public void ikeSaDown(Action.IkeSaDown a) { }
         public void childRefused(Action.ChildRefused a) { }
+        public void trafficQuery(Action.TrafficQuery a) { }
         public void trace(Action.Trace a) { }
     };
 

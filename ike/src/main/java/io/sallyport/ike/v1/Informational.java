@@ -14,8 +14,10 @@ import java.util.List;
  * An informational exchange the peer sent (RFC 2409 §5.7): one message, protected by HASH(1) =
  * prf(SKEYID_a, M-ID | N/D). Deletes of the ISAKMP SA or of ESP SAs (by the SPI the peer
  * receives on, our outbound SPI), DPD R-U-THERE answered with R-U-THERE-ACK (RFC 3706 §5.3),
- * INITIAL-CONTACT, AUTHENTICATION-FAILED and INVALID-ID-INFORMATION (the peer refused us: the
- * ISAKMP SA ends with that reason), INVALID-SPI (the peer lost an IPsec SA we send on: a new
+ * INITIAL-CONTACT, AUTHENTICATION-FAILED and, during phase 1, INVALID-ID-INFORMATION (the peer
+ * refused our authentication or identity: the ISAKMP SA ends with that reason), INVALID-ID-INFORMATION
+ * and NO-PROPOSAL-CHOSEN once phase 1 is up (the peer refused our quick mode: it fails, the ISAKMP
+ * SA stays, RFC 2409 §5.5, as strongSwan does), INVALID-SPI (the peer lost an IPsec SA we send on: a new
  * quick mode replaces it and the old pair is deleted, as Junos does; strongSwan only logs it)
  * and other error notifies, which are traced.
  */
@@ -70,6 +72,14 @@ final class Informational implements V1TaskManager.V1Task {
     }
 
     private void notify(long now, V1Payload.Notify n, List<Action> out) {
+        boolean phase2Refusal = n.notifyType() == Isakmp.N_INVALID_ID_INFORMATION || n.notifyType() == Isakmp.N_NO_PROPOSAL_CHOSEN;
+        if (phase2Refusal && sa.state == IsakmpSa.State.ESTABLISHED) {
+            // Phase 2 refused, not phase 1 (RFC 2409 §5.5): our quick mode fails, the ISAKMP SA stays.
+            boolean id = n.notifyType() == Isakmp.N_INVALID_ID_INFORMATION;
+            sa.quickModeRefused(now, Failure.of(id ? Failure.Kind.INVALID_ID : Failure.Kind.NO_PROPOSAL_CHOSEN,
+                    "peer sent " + (id ? "INVALID-ID-INFORMATION" : "NO-PROPOSAL-CHOSEN")), out);
+            return;
+        }
         switch (n.notifyType()) {
             case Isakmp.N_DPD_R_U_THERE -> {
                 if (Arrays.equals(n.spi(), sa.cookies())) {
@@ -103,7 +113,7 @@ final class Informational implements V1TaskManager.V1Task {
         sa.engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, String.format("%s reported INVALID-SPI %08x", sa.peer.name(), spi));
         sa.children.stream().filter(c -> c.spiOut == spi && c.state == V1Child.State.INSTALLED).findFirst()
                 .filter(c -> sa.state == IsakmpSa.State.ESTABLISHED)
-                .ifPresent(c -> sa.rekeyChild(now, c, out));
+                .ifPresent(c -> sa.replaceLostChild(now, c, out));
     }
 
     private void delete(long now, V1Payload.Delete d, List<Action> out) {

@@ -168,6 +168,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
             return;
         }
         if (tasks.answerRetransmission(h.messageId(), d.payload(), out)) {
+            answeredAgain(now, h.messageId());
             return;
         }
         V1Message m;
@@ -312,7 +313,9 @@ final class IsakmpSa implements V1TaskManager.Owner {
         } else {
             engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, task.name() + " with " + peer.name() + " failed: " + failure.words());
             if (task instanceof QuickMode q) {
-                q.abandon();
+                q.abandon(now);
+                // Our answer's inbound SA without HASH(3): the peer never completed it.
+                q.pending().ifPresent(c -> deleteChild(now, c, "quick mode not completed (no HASH(3))", out));
                 engine.quickModeFailed(this, q, failure, out);
             }
         }
@@ -372,8 +375,9 @@ final class IsakmpSa implements V1TaskManager.Owner {
     }
 
     /**
-     * Quick mode finished: both directions go to the data plane. A rekey we started deletes the
-     * SA it replaces once the new one is in place (make before break); when the peer rekeyed,
+     * Quick mode finished at its initiator: both directions go to the data plane, the outbound one
+     * in use at once unless it waits ({@link #awaitSwitch}). A rekey we started deletes the SA it
+     * replaces once the new one carries the traffic (make before break); when the peer rekeyed,
      * the old SA stays until the peer deletes it or it expires (strongSwan keeps IKEv1 SAs it
      * rekeyed until then), but is not rekeyed again.
      */
@@ -383,19 +387,104 @@ final class IsakmpSa implements V1TaskManager.Owner {
         childlessSince = Long.MAX_VALUE;
         out.add(action);
         engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "QuickMode: " + c + " with " + c.term.name() + " installed"
+                + (replaces == null ? "" : " (replaces " + replaces + ")")
+                + (action.outboundNow() ? "" : ", outbound traffic stays on " + replaces + " until the peer can have the new SA"));
+        if (replaces != null) {
+            replaces.state = V1Child.State.REKEYED;
+        }
+        c.replaces = replaces;
+        c.deletesReplaced = ourRekey;
+        if (action.outboundNow()) {
+            // What the new SA replaces goes once the message that completed it has gone out: the peer
+            // must see our HASH(3) (and install) before our Delete of the old SA.
+            afterMessage.add(o -> retire(now, c, o));
+        }
+    }
+
+    /**
+     * The responder's answer (message 2) is on its way: the new inbound SA goes to the data plane
+     * now, so that the initiator's packets on it find it even before its HASH(3) does; the
+     * outbound SA waits for HASH(3) ({@link #commitInbound}).
+     */
+    void installInbound(long now, V1Child c, Action.InstallChildSa action, List<Action> out) {
+        c.state = V1Child.State.PENDING;
+        announce(c.term.name(), now, out);
+        children.add(c);
+        childlessSince = Long.MAX_VALUE;
+        out.add(action);
+        engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, "QuickMode: " + c + " with " + c.term.name()
+                + " inbound installed with our answer; outbound on HASH(3)");
+    }
+
+    /** HASH(3) came: the SA {@link #installInbound} installed takes the outbound traffic and counts as installed. */
+    void commitInbound(long now, V1Child c, V1Child replaces, List<Action> out) {
+        c.state = V1Child.State.INSTALLED;
+        c.outboundActive = true;
+        out.add(new Action.SwitchOutbound(c.term.name(), c.spiIn, c.spiOut));
+        engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "QuickMode: " + c + " with " + c.term.name() + " installed"
                 + (replaces == null ? "" : " (replaces " + replaces + ")"));
         if (replaces != null) {
             replaces.state = V1Child.State.REKEYED;
         }
-        // What the new SA replaces goes once the message that completed it has gone out: the peer
-        // must see our HASH(3) (and install) before our Delete of the old SA, or it would hold
-        // neither for a moment, and none at all while HASH(3) is lost.
-        afterMessage.add(o -> {
-            engine.childInstalled(this, o);
-            if (replaces != null && ourRekey) {
-                engine.deleteReplaced(now, replaces, o);
+        afterMessage.add(o -> engine.childInstalled(this, o));
+    }
+
+    /**
+     * Our rekey's new SA is installed but its outbound half waits: a responder that installs on
+     * HASH(3) (RFC 2409 §5.5) has it {@link V1Engine#OUTBOUND_SWITCH_NANOS} after we sent it, or has
+     * retransmitted message 2 for it ({@link #answeredAgain}). Never past the old SA's end.
+     */
+    void awaitSwitch(long now, V1Child c, int quickModeId, V1Child replaces) {
+        c.quickModeId = quickModeId;
+        c.switchAt = Math.min(now + V1Engine.OUTBOUND_SWITCH_NANOS, replaces.hardDeadline);
+    }
+
+    /** The peer retransmitted a message we had answered: a quick mode's message 2 means it lacks HASH(3) still. */
+    private void answeredAgain(long now, int messageId) {
+        for (V1Child c : children) {
+            if (c.quickModeId == messageId && c.switchAt != Long.MAX_VALUE && c.replaces != null) {
+                c.switchAt = Math.min(now + V1Engine.OUTBOUND_SWITCH_NANOS, c.replaces.hardDeadline);
             }
-        });
+        }
+    }
+
+    /** {@code c}'s outbound half takes the traffic; the SA it replaces goes {@link V1Engine#OUTBOUND_SWITCH_NANOS} later. */
+    private void switchOutbound(long now, V1Child c, List<Action> out) {
+        c.switchAt = Long.MAX_VALUE;
+        c.outboundActive = true;
+        out.add(new Action.SwitchOutbound(c.term.name(), c.spiIn, c.spiOut));
+        engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, "QuickMode: outbound traffic of " + c.term.name() + " moves from "
+                + c.replaces + " to " + c);
+        // The packets we sent on the old SA, and the peer's sent before it had HASH(3), arrive first.
+        c.retireAt = c.replaces == null ? now : Math.min(now + V1Engine.OUTBOUND_SWITCH_NANOS, c.replaces.hardDeadline);
+    }
+
+    /**
+     * The SA {@code c} replaced goes (our rekey), or the ISAKMP SA this one re-authenticated:
+     * {@code c} carries the traffic now.
+     */
+    private void retire(long now, V1Child c, List<Action> out) {
+        c.retireAt = Long.MAX_VALUE;
+        V1Child old = c.replaces;
+        c.replaces = null;
+        engine.childInstalled(this, out);
+        if (old != null && c.deletesReplaced) {
+            engine.deleteReplaced(now, old, out);
+        }
+    }
+
+    /**
+     * {@code old} leaves the data plane while {@code c}, which replaces it, waits to take its
+     * outbound traffic: it takes it now, before {@code old}'s outbound half goes.
+     */
+    void handOver(V1Child c, List<Action> out) {
+        c.switchAt = Long.MAX_VALUE;
+        c.outboundActive = true;
+        c.replaces = null;
+        c.retireAt = 0;   // what else waited for the switch happens at the next tick
+        out.add(new Action.SwitchOutbound(c.term.name(), c.spiIn, c.spiOut));
+        engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, "QuickMode: outbound traffic of " + c.term.name() + " moves to " + c
+                + " (the SA it replaces is gone)");
     }
 
     private void runAfterMessage(List<Action> out) {
@@ -408,6 +497,13 @@ final class IsakmpSa implements V1TaskManager.Owner {
     void rekeyChild(long now, V1Child c, List<Action> out) {
         c.state = V1Child.State.REKEYING;
         tasks.enqueue(mid -> QuickMode.initiator(this, mid, c));
+        tasks.startNext(now, out);
+    }
+
+    /** A new quick mode for an IPsec SA the peer reported unknown (INVALID-SPI): its traffic moves at once. */
+    void replaceLostChild(long now, V1Child c, List<Action> out) {
+        c.state = V1Child.State.REKEYING;
+        tasks.enqueue(mid -> QuickMode.replacingLost(this, mid, c));
         tasks.startNext(now, out);
     }
 
@@ -432,6 +528,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     private boolean discard(V1Child c, String reason, List<Action> out) {
         if (children.remove(c)) {
+            engine.handOverFrom(c, out);
             out.add(new Action.DeleteChildSa(c.term.name(), c.spiIn, c.spiOut, reason));
             engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteChild: " + c + " with " + c.term.name() + " removed (" + reason + ")");
             return true;
@@ -492,9 +589,26 @@ final class IsakmpSa implements V1TaskManager.Owner {
                 engine.reauthenticate(this, now, out);
             }
             for (V1Child c : List.copyOf(children)) {
+                if (now >= c.switchAt) {
+                    switchOutbound(now, c, out);
+                }
+                if (now >= c.retireAt) {
+                    retire(now, c, out);
+                    if (state == State.CLOSED) {
+                        return;
+                    }
+                }
+            }
+            for (V1Child c : children) {
+                if (now >= c.nextTrafficQuery && c.state != V1Child.State.PENDING) {
+                    c.nextTrafficQuery = now + V1Engine.TRAFFIC_QUERY_NANOS;
+                    out.add(new Action.TrafficQuery(c.term.name(), c.spiIn));
+                }
+            }
+            for (V1Child c : List.copyOf(children)) {
                 if (now >= c.hardDeadline) {
                     deleteChild(now, c, "lifetime expired", out);
-                } else if (now >= c.softDeadline && c.state == V1Child.State.INSTALLED) {
+                } else if (now >= rekeyDue(c) && c.state == V1Child.State.INSTALLED) {
                     c.state = V1Child.State.REKEYING;
                     engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft lifetime reached");
                     tasks.enqueue(mid -> QuickMode.initiator(this, mid, c));
@@ -549,13 +663,48 @@ final class IsakmpSa implements V1TaskManager.Owner {
         if (state == State.ESTABLISHED) {
             d = Math.min(d, Math.min(Math.min(softDeadline, hardDeadline), Math.min(nextKeepalive, nextDpd)));
             for (V1Child c : children) {
-                d = Math.min(d, c.state == V1Child.State.INSTALLED ? Math.min(c.softDeadline, c.hardDeadline) : c.hardDeadline);
+                d = Math.min(d, c.state == V1Child.State.INSTALLED ? Math.min(rekeyDue(c), c.hardDeadline) : c.hardDeadline);
+                d = Math.min(d, Math.min(c.switchAt, c.retireAt));
+                if (c.state != V1Child.State.PENDING) {
+                    d = Math.min(d, c.nextTrafficQuery);
+                }
             }
             if (!tasks.busy()) {
                 d = Math.min(d, childlessDeadline());   // a quick mode under way decides first
             }
         }
         return d;
+    }
+
+    /** {@code c} carried {@code bytes} (the busier direction): its kilobyte lifetime decides. */
+    void traffic(long now, V1Child c, long bytes, List<Action> out) {
+        if (state != State.ESTABLISHED || !children.contains(c)) {
+            return;
+        }
+        if (bytes >= c.hardBytes) {
+            engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " kilobyte lifetime reached (" + bytes + " bytes)");
+            deleteChild(now, c, "kilobyte lifetime expired", out);
+        } else if (bytes >= c.softBytes && c.state == V1Child.State.INSTALLED && now >= c.rekeyNotBefore) {
+            engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft kilobyte lifetime reached (" + bytes + " bytes)");
+            rekeyChild(now, c, out);
+        }
+    }
+
+    /** When {@code c} is rekeyed: at its soft lifetime, or after a refused rekey's back-off. */
+    private static long rekeyDue(V1Child c) {
+        return Math.max(c.softDeadline, c.rekeyNotBefore);
+    }
+
+    /**
+     * The peer answered the quick mode we run with an error notify (INVALID-ID-INFORMATION,
+     * NO-PROPOSAL-CHOSEN): that quick mode fails, this SA stays (as strongSwan cancels its quick
+     * mode). Without one under way the notify is only traced.
+     */
+    void quickModeRefused(long now, Failure failure, List<Action> out) {
+        if (!tasks.failActive(now, QuickMode.class, failure, out)) {
+            engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, peer.name() + ": " + failure.detail()
+                    + ", with no quick mode of ours under way");
+        }
     }
 
     /** When a dynamic peer's SA that holds no IPsec SA ends; never for other SAs. */

@@ -22,9 +22,14 @@ import java.util.Optional;
 
 /**
  * Quick mode (RFC 2409 §5.5): HASH(1) SA Ni [KE] [IDci IDcr], then HASH(2) SA Nr [KE] [IDci IDcr]
- * [RESPONDER-LIFETIME], then HASH(3). PFS when the ESP proposal names a group. The initiator
- * installs after sending HASH(3), the responder when it arrives. A rekey is a new quick mode
- * whose SA replaces the old one once installed.
+ * [RESPONDER-LIFETIME], then HASH(3). PFS when the ESP proposal names a group. A rekey is a new
+ * quick mode whose SA replaces the old one, make before break: the responder installs the new
+ * inbound SA when it answers (every key is known then; a peer that sends on the new SA as soon as
+ * it sent HASH(3), as strongSwan does, finds it) and moves its outbound traffic when HASH(3)
+ * proves the initiator has the SA; the initiator installs when it has message 2, but moves its
+ * outbound traffic only {@link V1Engine#OUTBOUND_SWITCH_NANOS} after its last HASH(3), by when a
+ * responder that installs on HASH(3) has it (one that lost HASH(3) retransmits message 2, which
+ * answers it again and restarts the wait), then deletes the old pair as long after that.
  */
 final class QuickMode implements V1TaskManager.V1Task {
 
@@ -34,6 +39,10 @@ final class QuickMode implements V1TaskManager.V1Task {
     private final int messageId;
     private final boolean initiator;
     private final V1Child rekeyOf;
+    /** The peer reported our outbound SA unknown (INVALID-SPI): the new one takes the traffic at once. */
+    private final boolean oldIsLost;
+    /** Responder: the IPsec SA whose inbound half was installed with message 2, until HASH(3). */
+    private V1Child pending;
     /** Whose IPsec SA this is: the peer, a rekeyed SA's term, or (responder) the term the proxy IDs fit. */
     private PeerConfig term;
     private Expect expect;
@@ -45,23 +54,31 @@ final class QuickMode implements V1TaskManager.V1Task {
     private TrafficSelector localTs;
     private TrafficSelector remoteTs;
     private V1Proposals.ChosenChild chosen;
+    /** The shortest kilobyte lifetime the peer set for the SA; {@code Long.MAX_VALUE} when none. */
+    private long kilobytes = Long.MAX_VALUE;
 
-    private QuickMode(IsakmpSa sa, int messageId, boolean initiator, V1Child rekeyOf, Expect expect) {
+    private QuickMode(IsakmpSa sa, int messageId, boolean initiator, V1Child rekeyOf, boolean oldIsLost, Expect expect) {
         this.sa = sa;
         this.messageId = messageId;
         this.initiator = initiator;
         this.rekeyOf = rekeyOf;
+        this.oldIsLost = oldIsLost;
         this.expect = expect;
         this.term = rekeyOf != null ? rekeyOf.term : sa.peer;
     }
 
     /** A quick mode we start, new or replacing {@code rekeyOf}. */
     static QuickMode initiator(IsakmpSa sa, int messageId, V1Child rekeyOf) {
-        return new QuickMode(sa, messageId, true, rekeyOf, Expect.SECOND);
+        return new QuickMode(sa, messageId, true, rekeyOf, false, Expect.SECOND);
+    }
+
+    /** A quick mode replacing {@code lost}, which the peer reported unknown: no reason to keep sending on it. */
+    static QuickMode replacingLost(IsakmpSa sa, int messageId, V1Child lost) {
+        return new QuickMode(sa, messageId, true, lost, true, Expect.SECOND);
     }
 
     static QuickMode responder(IsakmpSa sa, int messageId) {
-        return new QuickMode(sa, messageId, false, null, Expect.FIRST);
+        return new QuickMode(sa, messageId, false, null, false, Expect.FIRST);
     }
 
     @Override
@@ -72,15 +89,25 @@ final class QuickMode implements V1TaskManager.V1Task {
         return (rekeyOf == null ? "QuickMode" : "RekeyQuickMode") + (initiator ? "Local" : "Remote");
     }
 
-    /** The exchange failed or was given up: a rekeyed SA may be rekeyed again at its next chance. */
-    void abandon() {
+    /**
+     * The exchange failed or was given up: a rekeyed SA may be rekeyed again, after
+     * {@link io.sallyport.ike.KmdOptions#reconnectNanos()} (a refusing peer is not asked again at once).
+     */
+    void abandon(long now) {
         if (rekeyOf != null && rekeyOf.state == V1Child.State.REKEYING) {
             rekeyOf.state = V1Child.State.INSTALLED;
+            rekeyOf.rekeyNotBefore = now + sa.engine.options().reconnectNanos();
         }
     }
 
     /** Whether the peer started this quick mode (so a failure of it is our refusal). */
     boolean responder() { return !initiator; }
+
+    /** Whose IPsec SA this quick mode makes (initiator: the peer or the rekeyed SA's term). */
+    PeerConfig term() { return term; }
+
+    /** Responder: the IPsec SA installed inbound with our answer and still waiting for HASH(3), if any. */
+    Optional<V1Child> pending() { return Optional.ofNullable(pending); }
 
     private boolean udpEncapsulated() { return sa.natLocal || sa.natRemote; }
 
@@ -205,7 +232,12 @@ final class QuickMode implements V1TaskManager.V1Task {
             rest.add(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, chosen.offered().spi(), Isakmp.N_RESPONDER_LIFETIME, attrs));
         }
         expect = Expect.THIRD;
-        return new Step.Send<>(sa.encryptedWithHash(Isakmp.EXCH_QUICK, messageId, Bytes.concat(Bytes.of32(messageId), ni), rest));
+        byte[] answer = sa.encryptedWithHash(Isakmp.EXCH_QUICK, messageId, Bytes.concat(Bytes.of32(messageId), ni), rest);
+        V1Child superseded = sa.engine.childWithSelectors(term.name(), localTs, remoteTs).orElse(null);
+        Installation in = installation(now, chosen.lifetimeSeconds(), superseded, false);
+        pending = in.child();
+        sa.installInbound(now, pending, in.action(), out);
+        return new Step.Send<>(answer);
     }
 
     /** Initiator: the responder's answer; HASH(3) finishes it. */
@@ -247,7 +279,17 @@ final class QuickMode implements V1TaskManager.V1Task {
         }
         byte[] hash3 = sa.encryptedWithHash(Isakmp.EXCH_QUICK, messageId, Bytes.concat(new byte[] {0}, Bytes.of32(messageId), ni, nr), List.of());
         expect = Expect.DONE;
-        install(now, life, out);
+        // IKEv1 has no REKEY_SA: a quick mode for the selectors of an SA we hold is the peer's rekey of it.
+        V1Child superseded = rekeyOf != null ? rekeyOf : sa.engine.childWithSelectors(term.name(), localTs, remoteTs).orElse(null);
+        // A re-authentication's quick mode moves at once and its old ISAKMP SA goes right after HASH(3),
+        // as before make-before-break: the peer's own re-authentication timer for that SA runs too,
+        // and an old SA kept seconds longer is one the peer re-authenticates as well (two SAs left).
+        boolean outboundNow = superseded == null || oldIsLost || sa.engine.reauthenticationOf(sa, superseded);
+        Installation in = installation(now, life, superseded, outboundNow);
+        sa.install(now, in.child(), in.action(), superseded, rekeyOf != null, out);
+        if (!outboundNow) {
+            sa.awaitSwitch(now, in.child(), messageId, superseded);
+        }
         return new Step.SendLast<>(hash3);
     }
 
@@ -257,11 +299,22 @@ final class QuickMode implements V1TaskManager.V1Task {
             return new Step.Drop<>(DropReason.INTEGRITY_FAILED);
         }
         expect = Expect.DONE;
-        install(now, chosen.lifetimeSeconds(), out);
+        V1Child child = pending;
+        pending = null;
+        if (!sa.children.contains(child)) {
+            return new Step.Done<>();   // the peer deleted it before its HASH(3) came
+        }
+        // The peer's rekey of an SA we hold, looked up again: one may have come up since our answer.
+        sa.commitInbound(now, child, sa.engine.childWithSelectors(term.name(), localTs, remoteTs).orElse(null), out);
         return new Step.Done<>();
     }
 
-    private void install(long now, long lifeSeconds, List<Action> out) {
+    /** The IPsec SA a quick mode made and the action that installs it. */
+    private record Installation(V1Child child, Action.InstallChildSa action) {
+    }
+
+    private Installation installation(long now, long negotiatedSeconds, V1Child superseded, boolean outboundNow) {
+        long lifeSeconds = sa.engine.options().childLifetimeSeconds(negotiatedSeconds);
         var enc = chosen.proposal().encryption();
         IntegrityAlgorithm integ = enc.isAead() ? null : chosen.proposal().integrity();
         int encLen = enc.keyMaterialSize();
@@ -271,20 +324,21 @@ final class QuickMode implements V1TaskManager.V1Task {
         byte[] kOut = Ikev1KeyDerivation.keymat(prf, sa.keys.skeyidD(), gxy, Isakmp.PROTO_ESP, chosen.peerSpi(), ni, nr, encLen + intLen);
         long life = lifeSeconds * 1_000_000_000L;
         long soft = now + sa.engine.softLife(life);
-        // IKEv1 has no REKEY_SA: a quick mode for the selectors of an SA we hold is the peer's rekey of it.
-        V1Child superseded = rekeyOf != null ? rekeyOf : sa.engine.childWithSelectors(term.name(), localTs, remoteTs).orElse(null);
         V1Child child = new V1Child(term, spiIn, chosen.peerSpi(), chosen.proposal(), List.of(localTs), List.of(remoteTs), soft, now + life);
+        if (kilobytes != Long.MAX_VALUE) {
+            child.limitBytes(kilobytes * 1024, sa.engine.softBytes(kilobytes * 1024), now);
+        }
         var action = new Action.InstallChildSa(term.name(), sa.id(), spiIn, chosen.peerSpi(), enc, integ,
                 Arrays.copyOf(kIn, encLen), Arrays.copyOfRange(kIn, encLen, encLen + intLen),
                 Arrays.copyOf(kOut, encLen), Arrays.copyOfRange(kOut, encLen, encLen + intLen),
                 child.localSelectors, child.remoteSelectors, sa.local, sa.remote, udpEncapsulated(),
                 new Lifetime((soft - now) / 1_000_000_000L, lifeSeconds), superseded != null, superseded == null ? 0 : superseded.spiIn,
-                true);
-        sa.install(now, child, action, superseded, rekeyOf != null, out);
+                outboundNow);
+        child.outboundActive = outboundNow;
+        return new Installation(child, action);
     }
 
     private Step<byte[]> fail(Failure.Kind kind, String detail, int notifyType) {
-        abandon();
         byte[] notify = null;
         if (notifyType != 0) {
             int mid = sa.newMessageId();
@@ -295,20 +349,20 @@ final class QuickMode implements V1TaskManager.V1Task {
         return new Step.Failed<>(Failure.of(kind, detail), notify);
     }
 
-    /** A RESPONDER-LIFETIME's seconds, from the attributes it carries (RFC 2407 §4.6.3.1). */
     /**
-     * A kilobyte lifetime from the peer is accepted but not enforced (the data plane keeps no
-     * byte count per SA for kmd): said in the trace rather than silently. The peer enforces its
-     * own limit, so its rekey or Delete still comes in time.
+     * A kilobyte lifetime from the peer (in its proposal, our answer's echo of it, or its
+     * RESPONDER-LIFETIME): the shortest is kept and enforced on the SA ({@link V1Child#hardBytes})
+     * with the bytes the data plane counts.
      */
     private void kilobyteLifetime(java.util.OptionalLong kilobytes, List<Action> out) {
-        if (kilobytes.isPresent()) {
-            sa.engine.trace(out, TraceFlag.IKE, TraceLevel.WARNING, name() + ": " + sa.peer.name() + " sets a lifetime of "
-                    + kilobytes.getAsLong() + " kilobytes for the IPsec SA; Sallyport rekeys by seconds only and leaves"
-                    + " the kilobyte limit to the peer");
+        if (kilobytes.isPresent() && kilobytes.getAsLong() > 0) {
+            this.kilobytes = Math.min(this.kilobytes, kilobytes.getAsLong());
+            sa.engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, name() + ": " + sa.peer.name() + " sets a lifetime of "
+                    + kilobytes.getAsLong() + " kilobytes for the IPsec SA");
         }
     }
 
+    /** A RESPONDER-LIFETIME's seconds, from the attributes it carries (RFC 2407 §4.6.3.1). */
     private static long responderLifetime(byte[] attrs, long fallback) {
         V1Payload.SaTransform t = V1Codec.attributesOf(attrs);
         if (t == null) {

@@ -72,6 +72,19 @@ public final class V1Engine {
      */
     static final long CHILDLESS_NANOS = 60_000_000_000L;
 
+    /**
+     * How long the initiator of a quick-mode rekey keeps sending on the old SA after its HASH(3)
+     * (and after each HASH(3) it sends again for a retransmitted message 2), and how long after
+     * that it deletes the old pair. A responder installs on HASH(3) (RFC 2409 §5.5; strongSwan,
+     * Junos): it has the new SA by then unless HASH(3) was lost, and then it retransmits message 2
+     * (ours after 0.5 s, strongSwan's after 4 s), which restarts the wait. The old SA's hard
+     * lifetime bounds both.
+     */
+    static final long OUTBOUND_SWITCH_NANOS = 2_000_000_000L;
+
+    /** How often the data plane is asked for the bytes of an IPsec SA with a kilobyte lifetime. */
+    static final long TRAFFIC_QUERY_NANOS = 1_000_000_000L;
+
     /** What show commands see of one ISAKMP SA. */
     public record SaView(String peer, IkeSaId id, String state, boolean initiator, InetSocketAddress local,
                          InetSocketAddress remote, List<Integer> childSpisIn, String exchangeType, IkeSaCounters counters) {
@@ -218,6 +231,23 @@ public final class V1Engine {
             Optional<V1Child> c = sa.child(spiIn);
             if (c.isPresent() && sa.state == IsakmpSa.State.ESTABLISHED && c.get().state == V1Child.State.INSTALLED) {
                 sa.rekeyChild(now, c.get(), out);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The data plane's byte count of an IPsec SA pair with a kilobyte lifetime (RFC 2407 §4.5):
+     * either direction at the soft limit starts a rekey (make before break, as at the soft
+     * lifetime in seconds), at the hard limit the pair is deleted at both ends. False when no
+     * IPsec SA has the SPI.
+     */
+    public boolean childTraffic(long now, int spiIn, long inboundBytes, long outboundBytes, List<Action> out) {
+        for (IsakmpSa sa : List.copyOf(sas.values())) {
+            Optional<V1Child> c = sa.child(spiIn);
+            if (c.isPresent()) {
+                guarded(sa, out, () -> sa.traffic(now, c.get(), Math.max(inboundBytes, outboundBytes), out));
                 return true;
             }
         }
@@ -456,6 +486,11 @@ public final class V1Engine {
         return n;
     }
 
+    /** A soft byte lifetime for a hard one, with the jitter of {@link #softLife}. */
+    long softBytes(long hardBytes) {
+        return options.softLifetime(hardBytes, random);
+    }
+
     /** Soft lifetime: the hard one advanced by a random 10-20 % (with the default jitter) so both ends do not rekey at once. */
     long softLife(long lifeNanos) {
         return options.softLifetime(lifeNanos, random);
@@ -515,13 +550,34 @@ public final class V1Engine {
         }
     }
 
+    /** Whether {@code sa} re-authenticates the ISAKMP SA holding {@code child}. */
+    boolean reauthenticationOf(IsakmpSa sa, V1Child child) {
+        IsakmpSa old = replacing.get(sa);
+        return old != null && old.children.contains(child);
+    }
+
     /** An installed IPsec SA of the peer (under any of its ISAKMP SAs) for exactly these selectors. */
     Optional<V1Child> childWithSelectors(String peer, io.sallyport.ike.message.TrafficSelector local,
                                          io.sallyport.ike.message.TrafficSelector remote) {
         return sessionsOf(peer).stream().flatMap(s -> s.children.stream())
-                .filter(c -> c.state != V1Child.State.REKEYED && c.localSelectors.equals(List.of(local))
+                .filter(c -> c.state != V1Child.State.REKEYED && c.state != V1Child.State.PENDING
+                        && c.localSelectors.equals(List.of(local))
                         && c.remoteSelectors.equals(List.of(remote)))
                 .findFirst();
+    }
+
+    /**
+     * {@code old} leaves the data plane: an SA that replaces it and still waits to take its
+     * outbound traffic (under any ISAKMP SA: a re-authentication's) takes it now.
+     */
+    void handOverFrom(V1Child old, List<Action> out) {
+        for (IsakmpSa s : List.copyOf(sas.values())) {
+            for (V1Child c : s.children) {
+                if (c.replaces == old && !c.outboundActive) {
+                    s.handOver(c, out);
+                }
+            }
+        }
     }
 
     /** Deletes an IPsec SA a rekey replaced, through whichever ISAKMP SA holds it. */
@@ -668,19 +724,29 @@ public final class V1Engine {
     }
 
     /**
-     * A quick mode a dynamic peer started was refused (its proxy IDs fit no allowed proxy pair,
-     * its proposals no IPsec proposal): the peer heard why, and the ISAKMP SA stays for a later
-     * quick mode that fits (RFC 2409 ends no phase 1 for a phase-2 failure). A peer without an
-     * IPsec SA has no tunnel yet: the gateway is told why, for show, and {@link #CHILDLESS_NANOS}
-     * bounds how long its ISAKMP SA waits.
+     * A quick mode failed and the ISAKMP SA stays (RFC 2409 ends no phase 1 for a phase-2
+     * failure). One we started, refused by the peer: the gateway is told why, for the tunnel's
+     * show line, and kmd tries again as after any failed quick mode (a rekey at the next chance,
+     * a new SA of {@code establish-tunnels immediately} after {@link KmdOptions#reconnectNanos()},
+     * one for traffic at the next acquire). One a dynamic peer started, refused by us (its proxy
+     * IDs fit no allowed proxy pair, its proposals no IPsec proposal): the peer heard why; a peer
+     * without an IPsec SA has no tunnel yet: the gateway is told why, for show, and
+     * {@link #CHILDLESS_NANOS} bounds how long its ISAKMP SA waits.
      */
     void quickModeFailed(IsakmpSa sa, QuickMode q, Failure failure, List<Action> out) {
-        if (!isDynamic(sa) || !q.responder() || sa.state != IsakmpSa.State.ESTABLISHED || !sa.children.isEmpty()
-                || failure.kind() == Failure.Kind.NO_RESPONSE) {
+        if (sa.state != IsakmpSa.State.ESTABLISHED || failure.kind() == Failure.Kind.NO_RESPONSE) {
+            return;
+        }
+        if (!q.responder()) {
+            // Our quick mode refused by the peer (or answered with what we did not offer): the tunnel says why.
+            out.add(new Action.ChildRefused(q.term().name(), sa.id(), Action.RefusedBy.PEER, failure.words()));
+            return;
+        }
+        if (!isDynamic(sa) || !sa.children.isEmpty()) {
             return;
         }
         trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "dynamic peer refused: " + failure.words() + " (" + sa.peer.name() + ")");
-        out.add(new Action.ChildRefused(sa.peer.name(), sa.id(), failure.words()));
+        out.add(new Action.ChildRefused(sa.peer.name(), sa.id(), Action.RefusedBy.US, failure.words()));
     }
 
     /** A dynamic peer's ISAKMP SA held no IPsec SA for {@link #CHILDLESS_NANOS}: it goes. */

@@ -200,6 +200,21 @@ final class V1TaskManager {
         e.lastActivity = now;
     }
 
+    /**
+     * The local exchange under way, if it is a {@code kind}, fails now (the peer refused it in an
+     * informational message of its own). Returns whether one did.
+     */
+    boolean failActive(long now, Class<? extends V1Task> kind, Failure failure, List<Action> out) {
+        Exchange e = activeLocal;
+        if (e == null || e.complete || !kind.isInstance(e.task)) {
+            return false;
+        }
+        finish(now, e);
+        e.lastSent = null;
+        owner.failed(e.task, failure, now, out);
+        return true;
+    }
+
     /** Retransmissions and give-ups. */
     void tick(long now, List<Action> out) {
         for (Exchange e : List.copyOf(exchanges.values())) {

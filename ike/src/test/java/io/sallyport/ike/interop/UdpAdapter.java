@@ -147,6 +147,7 @@ public final class UdpAdapter {
                 case Action.IkeSaUp u -> System.out.printf("UP %s initiator=%s nat=%s %s%n", u.ikeSa(), u.initiator(), u.natDetected(), u.remote());
                 case Action.IkeSaDown d -> System.out.printf("DOWN %s %s%n", d.ikeSa(), d.reason());
                 case Action.ChildRefused r -> System.out.printf("REFUSED %s %s%n", r.ikeSa(), r.reason());
+                case Action.TrafficQuery q -> System.out.printf("TRAFFIC? %08x%n", q.spiIn());
                 case Action.Trace t -> System.out.printf("TRACE %s %s %s%n", t.flag(), t.level(), t.text());
             }
         }

@@ -64,7 +64,12 @@ class V1EngineCommandsTest {
         p.run();
         var installed = p.of(p.actionsB, Action.InstallChildSa.class);
         assertEquals(spiIn, installed.getLast().replacesSpiIn());
-        assertEquals(1, p.saB().children.size(), "make before break: the old SA is deleted once the new one is in");
+        assertFalse(installed.getLast().outboundNow(), "B sends on the old SA until A can have the new one");
+        assertEquals(2, p.saB().children.size(), "make before break: the old SA stays while it carries B's traffic");
+        p.run(2 * V1Engine.OUTBOUND_SWITCH_NANOS);
+        var switched = p.of(p.actionsB, Action.SwitchOutbound.class);
+        assertEquals(installed.getLast().spiIn(), switched.getLast().spiIn());
+        assertEquals(1, p.saB().children.size(), "the old SA is deleted once the new one carries the traffic");
         assertTrue(p.b.hasChildSpi(installed.getLast().spiIn()));
         // At A too (the responder): the new pair is installed before the old one goes, and as its replacement.
         int oldAtA = p.of(p.actionsA, Action.InstallChildSa.class).getFirst().spiIn();

@@ -65,7 +65,9 @@ class V1EngineFuzzTest {
         assertEquals(0L, p.drops(p.dropsA, DropReason.INTERNAL_ERROR), "A: an exchange handler threw");
         assertEquals(0L, p.drops(p.dropsB, DropReason.INTERNAL_ERROR), "B: an exchange handler threw");
         assertTrue(p.b.liveSaCount() <= 1 + messages, () -> "ISAKMP SAs on B: " + p.b.sas());
-        long children = p.b.isakmpSas().stream().mapToLong(s -> s.children.size()).sum();
+        // An SA a rekey replaced stays until its successor carries the traffic (make before break): not counted.
+        long children = p.b.isakmpSas().stream().flatMap(s -> s.children.stream())
+                .filter(c -> c.state != V1Child.State.REKEYED).count();
         assertTrue(children <= 1 + messages, () -> "IPsec SAs on B: " + children);
     }
 

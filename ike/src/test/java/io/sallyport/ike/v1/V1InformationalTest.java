@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sallyport.ike.Action;
 import io.sallyport.ike.DownCause;
 import io.sallyport.ike.DropReason;
+import io.sallyport.ike.KmdOptions;
 import io.sallyport.ike.PeerConfig;
 import io.sallyport.ike.message.Bytes;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -141,14 +143,43 @@ class V1InformationalTest {
 
     @Test
     void shouldEndTheIsakmpSaWhenThePeerRefusesOurAuthentication() {
-        for (int type : new int[] {Isakmp.N_AUTHENTICATION_FAILED, Isakmp.N_INVALID_ID_INFORMATION}) {
+        V1Pair p = V1Pair.established();
+        List<Action> did = p.toB(p.informational(List.of(notify(Isakmp.N_AUTHENTICATION_FAILED, new byte[0], new byte[0]))));
+        var down = p.of(did, Action.IkeSaDown.class);
+        assertEquals(1, down.size(), did::toString);
+        assertEquals(DownCause.AUTHENTICATION_FAILED, down.getFirst().cause());
+        assertTrue(down.getFirst().reason().contains("AUTHENTICATION-FAILED"), down.getFirst().reason());
+    }
+
+    /**
+     * INVALID-ID-INFORMATION or NO-PROPOSAL-CHOSEN once phase 1 is up refuses our quick mode, not
+     * the ISAKMP SA (RFC 2409 §5.5; strongSwan cancels its quick mode): the quick mode fails with
+     * the peer's reason, the tunnel is told, the SA stays; without a quick mode under way it is traced.
+     */
+    @Test
+    void shouldFailOnlyTheQuickModeUnderWayWhenThePeerRefusesIt() {
+        for (int type : new int[] {Isakmp.N_INVALID_ID_INFORMATION, Isakmp.N_NO_PROPOSAL_CHOSEN}) {
             V1Pair p = V1Pair.established();
+            int spiIn = p.saB().children.getFirst().spiIn;
+            List<Action> stray = p.toB(p.informational(List.of(notify(type, new byte[0], new byte[0]))));
+            assertEquals(List.of(), p.of(stray, Action.IkeSaDown.class), stray::toString);
+            assertTrue(p.of(stray, Action.Trace.class).stream().anyMatch(t -> t.text().contains("no quick mode of ours under way")),
+                    stray::toString);
+            List<Action> rekey = new ArrayList<>();
+            assertTrue(p.b.rekeyChild(p.now, spiIn, rekey));
+            p.actionsB.addAll(rekey);
+            p.wire.clear();   // A never answers; it refuses instead
             List<Action> did = p.toB(p.informational(List.of(notify(type, new byte[0], new byte[0]))));
-            var down = p.of(did, Action.IkeSaDown.class);
-            assertEquals(1, down.size(), did::toString);
-            assertEquals(DownCause.AUTHENTICATION_FAILED, down.getFirst().cause());
-            assertTrue(down.getFirst().reason().contains(type == Isakmp.N_AUTHENTICATION_FAILED
-                    ? "AUTHENTICATION-FAILED" : "INVALID-ID-INFORMATION"), down.getFirst().reason());
+            assertEquals(List.of(), p.of(did, Action.IkeSaDown.class), did::toString);
+            assertEquals(IsakmpSa.State.ESTABLISHED, p.saB().state);
+            var refused = p.of(did, Action.ChildRefused.class);
+            assertEquals(1, refused.size(), did::toString);
+            assertEquals(Action.RefusedBy.PEER, refused.getFirst().refusedBy());
+            assertTrue(refused.getFirst().reason().endsWith("peer sent " + (type == Isakmp.N_INVALID_ID_INFORMATION
+                    ? "INVALID-ID-INFORMATION" : "NO-PROPOSAL-CHOSEN")), refused.getFirst().reason());
+            V1Child old = p.saB().child(spiIn).orElseThrow();
+            assertEquals(V1Child.State.INSTALLED, old.state, "the old SA stays, to be rekeyed again");
+            assertEquals(p.now + KmdOptions.defaults().reconnectNanos(), old.rekeyNotBefore, "not at once");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sallyport.ike.v1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,17 +67,21 @@ class V1QuickModeTest {
         assertTrue(p.saA().hashValid(answer, Bytes.concat(Bytes.of32(mid), ni)), "HASH(2) covers M-ID | Ni_b | the answer");
         assertEquals(2, answer.all(V1Payload.Id.class).size(), "the proxy IDs come back");
         byte[] nr = answer.first(V1Payload.Nonce.class).orElseThrow().data();
-        // Nothing is installed before HASH(3) proves A saw the answer; a HASH(3) without its leading 0 proves nothing.
-        assertEquals(List.of(), p.of(did, Action.InstallChildSa.class));
-        did = p.toB(p.forged(mid, () -> p.quick(mid, Bytes.concat(Bytes.of32(mid), ni, nr), List.of())));
-        assertEquals(List.of(), p.of(did, Action.InstallChildSa.class));
-        assertEquals(1, p.drops(p.dropsB, DropReason.INTEGRITY_FAILED));
-        did = p.toB(p.quick(mid, Bytes.concat(new byte[] {0}, Bytes.of32(mid), ni, nr), List.of()));
+        // The inbound SA is installed with the answer (A may send on it as soon as it sent HASH(3));
+        // B sends on it only once HASH(3) proves A saw the answer; a HASH(3) without its leading 0 proves nothing.
         var installed = p.of(did, Action.InstallChildSa.class);
         assertEquals(1, installed.size(), did::toString);
+        assertFalse(installed.getFirst().outboundNow());
         assertEquals(0x0a0b0c0d, installed.getFirst().spiOut());
         assertEquals(List.of(B_NET), installed.getFirst().localSelectors());
         assertEquals(List.of(A_NET), installed.getFirst().remoteSelectors());
+        did = p.toB(p.forged(mid, () -> p.quick(mid, Bytes.concat(Bytes.of32(mid), ni, nr), List.of())));
+        assertEquals(List.of(), p.of(did, Action.SwitchOutbound.class));
+        assertEquals(1, p.drops(p.dropsB, DropReason.INTEGRITY_FAILED));
+        did = p.toB(p.quick(mid, Bytes.concat(new byte[] {0}, Bytes.of32(mid), ni, nr), List.of()));
+        var switched = p.of(did, Action.SwitchOutbound.class);
+        assertEquals(List.of(installed.getFirst().spiIn()), switched.stream().map(Action.SwitchOutbound::spiIn).toList(), did::toString);
+        assertEquals(List.of(), p.of(did, Action.InstallChildSa.class));
     }
 
     @Test
@@ -193,6 +198,51 @@ class V1QuickModeTest {
         assertEquals(V1Child.State.INSTALLED, old.state, "the refused rekey leaves the old SA to be rekeyed again");
     }
 
+    /**
+     * A kilobyte lifetime in the peer's RESPONDER-LIFETIME (RFC 2407 §4.5, §4.6.3.1) is enforced:
+     * the data plane is asked for the pair's bytes at install and every second, the busier
+     * direction past the soft limit (80-90 % with the default jitter) starts a rekey, past the
+     * hard limit the pair is deleted at both ends.
+     */
+    @Test
+    void shouldRekeyBeforeAKilobyteLifetimeAndDeleteTheSaAtIt() {
+        V1Pair p = V1Pair.established();
+        Rekey r = rekeyByB(p);
+        List<V1Payload> rest = answer(p, r, chosen(p, r), true, r.ids());
+        byte[] attrs = new Bytes().u16(0x8000 | Isakmp.Q_LIFE_TYPE).u16(Isakmp.LIFE_KILOBYTES)
+                .u16(0x8000 | Isakmp.Q_LIFE_DURATION).u16(1000).toArray();
+        rest.add(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, new byte[4], Isakmp.N_RESPONDER_LIFETIME, attrs));
+        List<Action> did = answerToB(p, r, rest);
+        int spiIn = p.of(did, Action.InstallChildSa.class).getFirst().spiIn();
+        V1Child c = p.saB().child(spiIn).orElseThrow();
+        assertEquals(1_024_000, c.hardBytes);
+        assertTrue(c.softBytes >= 819_200 && c.softBytes <= 921_600, () -> "soft " + c.softBytes);
+        int mark = p.actionsB.size();
+        p.tick();
+        assertEquals(List.of(spiIn), p.of(p.actionsB.subList(mark, p.actionsB.size()), Action.TrafficQuery.class).stream()
+                .map(Action.TrafficQuery::spiIn).toList(), "asked at install");
+        p.now += V1Engine.TRAFFIC_QUERY_NANOS;
+        mark = p.actionsB.size();
+        p.tick();
+        assertEquals(1, p.of(p.actionsB.subList(mark, p.actionsB.size()), Action.TrafficQuery.class).size(), "and every second");
+
+        List<Action> under = new ArrayList<>();
+        assertTrue(p.b.childTraffic(p.now, spiIn, 800_000, 10, under));
+        assertEquals(List.of(), p.of(under, Action.Send.class), under::toString);
+        assertFalse(p.b.childTraffic(p.now, spiIn ^ 1, 2_000_000, 0, under), "no such SA");
+        List<Action> soft = new ArrayList<>();
+        p.b.childTraffic(p.now, spiIn, 10, 922_000, soft);
+        assertEquals(V1Child.State.REKEYING, c.state, soft::toString);
+        assertEquals(Isakmp.EXCH_QUICK, p.openAtA(p.of(soft, Action.Send.class).getFirst().datagram().payload()).header().exchange());
+        List<Action> hard = new ArrayList<>();
+        p.b.childTraffic(p.now, spiIn, 1_024_000, 0, hard);
+        assertEquals(List.of(spiIn), p.of(hard, Action.DeleteChildSa.class).stream().map(Action.DeleteChildSa::spiIn).toList(), hard::toString);
+        assertEquals("kilobyte lifetime expired", p.of(hard, Action.DeleteChildSa.class).getFirst().reason());
+        assertTrue(p.saB().child(spiIn).isEmpty());
+        assertEquals(Isakmp.EXCH_INFORMATIONAL, p.openAtA(p.of(hard, Action.Send.class).getFirst().datagram().payload()).header().exchange(),
+                "the peer is told (Delete)");
+    }
+
     @Test
     void shouldInstallTheRekeyedSaWhenTheAnswerIsRightAndTakeAShorterResponderLifetime() {
         V1Pair p = V1Pair.established();
@@ -207,8 +257,17 @@ class V1QuickModeTest {
         assertEquals(0x01020304, installed.getFirst().spiOut());
         assertEquals(600, installed.getFirst().lifetime().hardSeconds(), "RFC 2407 §4.6.3.1: the responder's shorter lifetime");
         assertEquals(r.oldSpiIn(), installed.getFirst().replacesSpiIn());
-        // Make before break at both ends: HASH(3) first (the peer installs on it), then the Delete of the replaced SA.
-        List<V1Message> sent = p.sentByB(p.actionsB.size() - did.size()).stream().map(p::openAtA).toList();
+        assertFalse(installed.getFirst().outboundNow(), "B sends on the old SA until A can have installed on HASH(3)");
+        // Make before break at both ends: HASH(3) first (the peer installs on it), later the switch, then the Delete of the replaced SA.
+        int before = p.actionsB.size() - did.size();
+        assertEquals(1, p.sentByB(before).size(), "HASH(3) alone");
+        p.now += V1Engine.OUTBOUND_SWITCH_NANOS;
+        p.tick();
+        assertEquals(installed.getFirst().spiIn(), p.of(p.actionsB, Action.SwitchOutbound.class).getLast().spiIn());
+        assertEquals(1, p.sentByB(before).size(), "the old SA stays while the packets sent on it arrive");
+        p.now += V1Engine.OUTBOUND_SWITCH_NANOS;
+        p.tick();
+        List<V1Message> sent = p.sentByB(before).stream().map(p::openAtA).toList();
         assertEquals(List.of(Isakmp.EXCH_QUICK, Isakmp.EXCH_INFORMATIONAL), sent.stream().map(m -> m.header().exchange()).toList());
         assertEquals(r.oldSpiIn(), (int) Bytes.u32(sent.getLast().first(V1Payload.Delete.class).orElseThrow().spis().getFirst(), 0));
     }
