@@ -257,13 +257,8 @@ public final class LinuxGatewayHost implements GatewayHost {
                 : LinuxUdpPort.bindShared(local, true, RECEIVE_BUFFER_BYTES));
     }
 
-    @Override
-    public int inboundWorkers() {
-        return inboundWorkers;
-    }
-
     /**
-     * {@link #inboundWorkers} receiving sockets of one SO_REUSEPORT group, steered by SPI
+     * {@code -Dsallyport.data.inbound-workers} receiving sockets of one SO_REUSEPORT group, steered by SPI
      * ({@link LinuxUdpPort#bindSteered}); one socket, as {@link #openUdp}, when that is 1.
      */
     @Override
