@@ -69,6 +69,8 @@ public final class LinuxGatewayHost implements GatewayHost {
     private volatile String tunPath;
     private final int inboundWorkers;
     private final String inboundPath;
+    /** The last port whose steered group the host refused (received by one worker), or empty. */
+    private volatile String inboundRefusal = "";
 
     /** Detects the batching this host offers and says in the log which path is in use. */
     public LinuxGatewayHost() {
@@ -117,7 +119,7 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     @Override
     public String dataPath() {
-        return queuePath + "; " + tunPath + "; " + sockets + "; " + inboundPath + "; " + rawPath;
+        return queuePath + "; " + tunPath + "; " + sockets + "; " + inboundPath + inboundRefusal + "; " + rawPath;
     }
 
     @Override
@@ -259,11 +261,22 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     /**
      * {@code -Dsallyport.data.inbound-workers} receiving sockets of one SO_REUSEPORT group, steered by SPI
-     * ({@link LinuxUdpPort#bindSteered}); one socket, as {@link #openUdp}, when that is 1.
+     * ({@link LinuxUdpPort#bindSteered}); one socket, as {@link #openUdp}, when that is 1 or when
+     * the host refuses the group (then the log and {@code Data path:} say so; a bind the host
+     * refuses fails again alone, with its reason).
      */
     @Override
     public List<DatagramPort> openUdpSteered(InetSocketAddress local) {
-        List<LinuxUdpPort> ports = LinuxUdpPort.bindSteered(local, true, RECEIVE_BUFFER_BYTES, inboundWorkers);
+        List<LinuxUdpPort> ports;
+        try {
+            ports = LinuxUdpPort.bindSteered(local, true, RECEIVE_BUFFER_BYTES, inboundWorkers);
+        } catch (HostNetworkException e) {
+            ports = List.of(LinuxUdpPort.bindShared(local, true, RECEIVE_BUFFER_BYTES));
+            inboundRefusal = " (except " + local.getAddress().getHostAddress() + ":" + local.getPort()
+                    + ", received by one worker: the host refused its group of " + inboundWorkers + ": "
+                    + e.getMessage() + ")";
+            LOG.warn("data path: {}", dataPath());
+        }
         Integer mark = marks.get(local.getAddress());
         if (mark != null) {
             try {
