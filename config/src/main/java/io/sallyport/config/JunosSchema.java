@@ -331,7 +331,7 @@ final class JunosSchema {
         return c("protocols", "Routing protocol configuration",
             c("ospf", "OSPF configuration (run by FRR's ospfd)",
                 leafList("export", "Export policy", OBJECT_NAME),
-                leaf("reference-bandwidth", "Bandwidth for calculating metric defaults", ValueType.SIZE),
+                leaf("reference-bandwidth", "Bandwidth for calculating metric defaults", new ValueType.Bandwidth(9_600L, 1_000_000_000_000L)),
                 area));
     }
 

@@ -56,6 +56,35 @@ public sealed interface ValueType {
         }
     }
 
+    /**
+     * A bandwidth in bits per second, a number optionally followed by k, m or g (1,000-based, as
+     * Junos reads {@code reference-bandwidth 10g}), within {@code [min, max]}.
+     */
+    record Bandwidth(long min, long max) implements ValueType {
+        private static final Pattern FORM = Pattern.compile("(\\d{1,13})([kmg]?)");
+
+        @Override public String placeholder() { return "<bandwidth>"; }
+        @Override public String check(String value) {
+            if (!FORM.matcher(value).matches()) return "Invalid bandwidth: '" + value + "'; expected a number optionally followed by k, m or g";
+            long bps = bitsPerSecond(value);
+            return bps < min || bps > max ? "Value " + value + " is not within range (" + min + ".." + max + ")" : null;
+        }
+
+        /** {@code value}'s bits per second ({@code 10g}: 10,000,000,000); the value must have passed {@link #check}. */
+        public static long bitsPerSecond(String value) {
+            var m = FORM.matcher(value);
+            if (!m.matches()) throw new IllegalArgumentException("not a bandwidth: " + value);
+            long n = Long.parseLong(m.group(1));
+            long unit = switch (m.group(2)) {
+                case "k" -> 1_000L;
+                case "m" -> 1_000_000L;
+                case "g" -> 1_000_000_000L;
+                default -> 1L;
+            };
+            return n > Long.MAX_VALUE / unit ? Long.MAX_VALUE : n * unit;
+        }
+    }
+
     /** One keyword out of a fixed set. */
     record Enumeration(List<String> values) implements ValueType {
         public Enumeration { values = List.copyOf(values); }

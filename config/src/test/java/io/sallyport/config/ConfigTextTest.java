@@ -162,6 +162,19 @@ class ConfigTextTest {
     }
 
     @Test
+    void referenceBandwidthIsReadInBitsPerSecondWithThousandBasedSuffixes() throws ConfigSyntaxException {
+        ConfigSyntaxException low = assertThrows(ConfigSyntaxException.class,
+            () -> ConfigText.parse("set protocols ospf reference-bandwidth 9k"));
+        assertTrue(low.getMessage().contains("Value 9k is not within range (9600..1000000000000)"), low.getMessage());
+        ConfigSyntaxException high = assertThrows(ConfigSyntaxException.class,
+            () -> ConfigText.parse("set protocols ospf reference-bandwidth 1001g"));
+        assertTrue(high.getMessage().contains("Value 1001g is not within range (9600..1000000000000)"), high.getMessage());
+        assertEquals(10_000_000_000L, io.sallyport.config.ValueType.Bandwidth.bitsPerSecond("10g"));
+        assertEquals(9_600L, io.sallyport.config.ValueType.Bandwidth.bitsPerSecond("9600"));
+        ConfigText.parse("set protocols ospf reference-bandwidth 1000g");
+    }
+
+    @Test
     void unknownStatementListsWhatIsAllowed() {
         ConfigSyntaxException e = assertThrows(ConfigSyntaxException.class,
             () -> ConfigText.parse("services { service-set S1 { next-hop-service { inside-interface ms-1/2/0.1; } } }"));

@@ -114,6 +114,7 @@ final class RandomConfigs {
                 : "2001:db8:" + Integer.toHexString(random.nextInt(0xffff)) + "::/48";
             case ValueType.IntRange r -> Long.toString(r.min() + (long) (random.nextDouble() * (r.max() - r.min() + 1)));
             case ValueType.Enumeration e -> e.values().get(random.nextInt(e.values().size()));
+            case ValueType.Bandwidth b -> (10 + random.nextInt(991)) + new String[] {"k", "m", "g"}[random.nextInt(3)];
             case ValueType.Hex h -> "0a1b" + Integer.toHexString(random.nextInt(0xffff));
             case ValueType.Text x -> text(x);
             case ValueType.Secret x -> value(x.plain());

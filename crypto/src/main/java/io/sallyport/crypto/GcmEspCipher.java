@@ -9,6 +9,11 @@ import javax.crypto.spec.SecretKeySpec;
  * AES-GCM for ESP (RFC 4106) with a 16-byte ICV. Nonce = 4-byte salt from the key material ||
  * 8-byte explicit IV (§3.1). The explicit IV is the 64-bit sequence number: it never repeats under
  * one key, which is the only requirement of §3.1, and it is free to produce.
+ *
+ * <p>{@link #open} decrypts into a scratch array and copies the plaintext back: given the same
+ * array as input and output, SunJCE cannot use its fused AES-GCM intrinsic (it would overwrite the
+ * ciphertext before GHASH reads it) and makes two passes instead, which costs more than the copy
+ * (docs/benchmarks.md, "The JCA's GCM call pattern").
  */
 public final class GcmEspCipher implements EspCipher {
     private static final int TAG_BITS = 128;
@@ -19,6 +24,11 @@ public final class GcmEspCipher implements EspCipher {
     private final Cipher cipher;
     private final byte[] nonce = new byte[12];
     private final byte[] esnHigh = new byte[4];
+    /**
+     * Decryption output, made on the first {@link #open} (a sealing SA never needs it): 2 KB, doubled
+     * when a longer ciphertext arrives, so at most six sizes up to one ESP packet (64 KB).
+     */
+    private byte[] plaintext = new byte[0];
 
     GcmEspCipher(final EncryptionAlgorithm algorithm, final byte[] keyMaterial) {
         final int keyLen = algorithm.keyBits() / 8;
@@ -62,7 +72,12 @@ public final class GcmEspCipher implements EspCipher {
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             aad(buf, esp, seq, esn);
-            return cipher.doFinal(buf, iv + IV, ctLen, buf, iv + IV);
+            if (plaintext.length < ctLen) {
+                plaintext = new byte[Math.max(2048, Integer.highestOneBit(ctLen - 1) << 1)];
+            }
+            final int n = cipher.doFinal(buf, iv + IV, ctLen, plaintext, 0);
+            System.arraycopy(plaintext, 0, buf, iv + IV, n);
+            return n;
         } catch (GeneralSecurityException e) {
             return -1; // AEADBadTagException: ICV mismatch
         }

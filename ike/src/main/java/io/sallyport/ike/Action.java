@@ -42,6 +42,14 @@ public sealed interface Action {
     }
 
     /**
+     * The peer is at {@code remote} now: an authenticated IKE message came from a new address or
+     * port (a NAT mapping that changed, RFC 7296 §2.23), so the child's outbound ESP goes there
+     * (for ESP in UDP, to its port) from now on.
+     */
+    record ChildSaMoved(String peer, int spiIn, int spiOut, InetSocketAddress remote) implements Action {
+    }
+
+    /**
      * Remove a child SA pair from the data plane. A pair a rekey replaced comes here a little
      * after its delete exchange ({@link KmdOptions#rekeyedInboundLingerNanos}): until then its
      * inbound SA still takes the packets the peer sent on it before it switched.

@@ -354,7 +354,7 @@ final class IkeSession {
             }
             case DecodeResult.Ok ok -> {
                 lastInbound = now;
-                followPeer(d);
+                followPeer(d, out);
                 IkeMessage m = ok.message();
                 statistics.received(h.exchangeType(), m.payloads());
                 switch (responderFor(h.exchangeType(), m).process(now, m, out)) {
@@ -424,12 +424,23 @@ final class IkeSession {
         return ikeRekey ? new IkeRekey.Responder(this) : new ChildRekey.Responder(this);
     }
 
-    /** After an authenticated message, answer and send to where the peer now is (NAT mapping changes). */
-    private void followPeer(Datagram d) {
-        if (state != State.CONNECTING || !initiator) {
-            moveTo(d.remote());
-            local = d.local();
-            onNatPort = d.nonEspMarker();
+    /**
+     * After an authenticated message, answer and send to where the peer now is (NAT mapping
+     * changes, RFC 7296 §2.23), and so does the ESP of the SA's children.
+     */
+    private void followPeer(Datagram d, List<Action> out) {
+        if (state == State.CONNECTING && initiator) {
+            return;
+        }
+        boolean moved = !d.remote().equals(remote);
+        moveTo(d.remote());
+        local = d.local();
+        onNatPort = d.nonEspMarker();
+        if (moved && state != State.CONNECTING) {
+            env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "IKE SA " + id() + ": peer moved to " + d.remote());
+            for (ChildSa c : childList) {
+                out.add(new Action.ChildSaMoved(c.term.name(), c.spiIn, c.spiOut, d.remote()));
+            }
         }
     }
 
@@ -477,6 +488,9 @@ final class IkeSession {
             case DecodeResult.Ok ok -> m = ok.message();
         }
         lastInbound = now;
+        if (m.encrypted()) {
+            followPeer(d, out);
+        }
         statistics.received(h.exchangeType(), m.payloads());
         tasks.answered(now, m, out);
     }

@@ -17,6 +17,7 @@ import io.sallyport.ike.message.FragmentBuffer;
 import io.sallyport.ike.message.MessageCodec;
 import io.sallyport.ike.message.Payload;
 import io.sallyport.ike.message.TrafficSelector;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -577,6 +578,50 @@ class KmdTwoPeersTest {
         assertTrue(t.of(t.actionsA, Action.Send.class).stream().anyMatch(s -> Datagram.isKeepalive(s.datagram().payload())));
         assertTrue(t.of(t.actionsB, Action.Send.class).stream().noneMatch(s -> Datagram.isKeepalive(s.datagram().payload())));
         assertTrue(t.b.drops().get(DropReason.KEEPALIVE) > 0);
+    }
+
+    /** A behind a NAT, B outside it, the tunnel up; A checks liveness every 10 s when {@code dpd}. */
+    private static TwoPeers behindNat(boolean dpd) {
+        var t = new TwoPeers();
+        t.natA = true;
+        var forA = TwoPeers.config("b", A, B, "secret");
+        forA = new PeerConfig("b", A, B, forA.localId(), forA.remoteId(), forA.authenticator(), forA.ikeProposals(),
+                forA.childProposals(), forA.localSelectors(), forA.remoteSelectors(),
+                dpd ? new PeerConfig.Dpd(true, 10, 5) : PeerConfig.Dpd.off(), true, false);
+        var forB = TwoPeers.config("a", B, A, "secret");
+        forB = new PeerConfig("a", B, TwoPeers.NAT, forB.localId(), forB.remoteId(), forB.authenticator(), forB.ikeProposals(),
+                forB.childProposals(), forB.localSelectors(), forB.remoteSelectors(), forB.dpd(), true, false);
+        t.addPeers(forA, forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        return t;
+    }
+
+    @Test
+    void childSasFollowThePeerWhenItsNatMappingChanges() {
+        var t = behindNat(true);
+        var ib = t.planeB.values().iterator().next();
+        assertEquals(new InetSocketAddress(TwoPeers.NAT, 14500), ib.remote());
+        t.natPortOffset = 20000; // the NAT lost A's mapping: A's datagrams now come from port 24500
+        int sentByB = t.of(t.actionsB, Action.Send.class).size();
+        t.run(11 * SECOND); // A's DPD, an authenticated INFORMATIONAL, comes through the new mapping
+        var moved = t.of(t.actionsB, Action.ChildSaMoved.class);
+        assertEquals(List.of(new Action.ChildSaMoved("a", ib.spiIn(), ib.spiOut(), new InetSocketAddress(TwoPeers.NAT, 24500))),
+                moved);
+        var answers = t.of(t.actionsB, Action.Send.class).subList(sentByB, t.of(t.actionsB, Action.Send.class).size());
+        assertFalse(answers.isEmpty());
+        assertTrue(answers.stream().allMatch(s -> s.datagram().remote().getPort() == 24500), answers.toString());
+        assertEquals(1, t.a.liveSaCount(), "A's DPD was answered through the new mapping");
+    }
+
+    @Test
+    void aKeepaliveFromANewMappingMovesNothing() {
+        var t = behindNat(false);
+        t.natPortOffset = 20000;
+        t.run(21 * SECOND); // A's NAT keepalive (every 20 s) comes through the new mapping: not authenticated
+        assertTrue(t.b.drops().get(DropReason.KEEPALIVE) > 0);
+        assertTrue(t.of(t.actionsB, Action.ChildSaMoved.class).isEmpty());
     }
 
     @Test

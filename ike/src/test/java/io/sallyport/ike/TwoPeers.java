@@ -29,6 +29,8 @@ final class TwoPeers {
     /** The public address of a NAPT in front of A when {@link #natA} is set. */
     static final InetAddress NAT = addr("198.51.100.1");
     boolean natA;
+    /** What the NAPT adds to A's source ports; changing it is a NAT that lost A's mapping and made a new one. */
+    int natPortOffset = 10000;
 
     Kmd a;
     final Kmd b;
@@ -131,6 +133,7 @@ final class TwoPeers {
                     }
                 }
                 case Action.SwitchOutbound w -> sending.add(w.spiOut());
+                case Action.ChildSaMoved m -> { }
                 case Action.DeleteChildSa d -> {
                     plane.remove(d.spiIn());
                     sending.remove((Integer) d.spiOut());
@@ -167,10 +170,14 @@ final class TwoPeers {
             return false;
         }
         if (natA && d.local().getAddress().equals(A)) {
-            // A sits behind a NAPT: its source becomes NAT:port+10000.
-            d = new Datagram(new InetSocketAddress(NAT, d.local().getPort() + 10000), d.remote(), d.payload(), d.nonEspMarker());
+            // A sits behind a NAPT: its source becomes NAT:port+natPortOffset.
+            d = new Datagram(new InetSocketAddress(NAT, d.local().getPort() + natPortOffset), d.remote(), d.payload(), d.nonEspMarker());
         } else if (natA && d.remote().getAddress().equals(NAT)) {
-            d = new Datagram(d.local(), new InetSocketAddress(A, d.remote().getPort() - 10000), d.payload(), d.nonEspMarker());
+            int port = d.remote().getPort() - natPortOffset;
+            if (port < 500) {
+                return true; // to a mapping the NAT no longer has: it drops the datagram
+            }
+            d = new Datagram(d.local(), new InetSocketAddress(A, port), d.payload(), d.nonEspMarker());
         }
         boolean toA = d.remote().getAddress().equals(A);
         // The receiver sees the datagram from its own side: swap endpoints.

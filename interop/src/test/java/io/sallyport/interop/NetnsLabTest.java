@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Test;
  * ({@code examples/ike-digital-certificates/ike-digital-certificates.lab}): four routers in network
  * namespaces, each running the Sallyport daemon, OSPF everywhere by the FRR each daemon runs, IPsec
  * with RSA certificates configured between R2 and R3. The seed's success criterion holds: R1 pings
- * 10.1.56.2 and R4 pings 10.1.12.2 over routes OSPF learned. As written, the tunnel carries none
- * of it: the seed runs OSPF on the underlay between R2 and R3 too, its inside units have no
- * address (FRR runs OSPF only on a device with one; the daemon warns at commit), and its tunnels
- * are established on traffic (the default), so nothing is routed into them. OSPF across the
- * tunnel itself is {@code OspfAcrossTunnelTest}'s (numbered units, no OSPF on the underlay). The
- * namespaces (prefix {@value #PREFIX}) are joined to nothing but each other.
+ * 10.1.56.2 and R4 pings 10.1.12.2 over routes OSPF learned. The seed's inside units have no
+ * address: as on Junos, each borrows its router's (lo0.0's), so OSPF runs across the tunnel too,
+ * unnumbered, and its first hello brings the tunnel up (established on traffic, the default). The
+ * seed runs OSPF on the underlay between R2 and R3 as well, at the same cost here (FRR's
+ * auto-cost), so R2 and R3 route each other's side over both, equal-cost. OSPF routes through the tunnel are {@code OspfAcrossTunnelTest}'s (numbered units, no
+ * OSPF on the underlay). The namespaces (prefix {@value #PREFIX}) are joined to nothing but each
+ * other.
  */
 @Tag("interop")
 class NetnsLabTest {
@@ -64,9 +65,11 @@ class NetnsLabTest {
         String out = r.stdout();
         assertTrue(out.contains("10.1.56.2 answered r1 after ") && out.contains("10.1.12.2 answered r4 after "), out);
         assertTrue(out.contains("3 packets transmitted, 3 received"), out);
-        // R2's OSPF neighbours are R1 and R3 (over the underlay), and it routes R4's network by OSPF.
+        // R2's OSPF neighbours are R1 and R3 over the underlay, R3 again across the tunnel (unnumbered:
+        // R3's hellos come from its borrowed loopback address), and it routes R4's network by OSPF.
         assertTrue(out.lines().anyMatch(l -> l.contains(" ge-1/0/0.0 ") && l.contains(" Full ") && l.contains(" 10.0.0.1 ")), out);
         assertTrue(out.lines().anyMatch(l -> l.contains(" ge-1/0/1.0 ") && l.contains(" Full ") && l.contains(" 10.0.0.3 ")), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("10.0.0.3 ") && l.contains(" ms-1/2/0.1 ") && l.contains(" Full ")), out);
         assertTrue(out.lines().anyMatch(l -> l.startsWith("10.1.56.0/30 ") && l.contains("*[OSPF/10]")), out);
         // The lab removed its namespaces when it ended.
         String left = h.run(List.of("ip", "netns", "list"), Map.of(), 10).stdout();

@@ -26,7 +26,6 @@ public final class Unsupported {
         "interfaces * unit * family inet service input service-set * service-filter",
         "interfaces * unit * family inet service output service-set * service-filter",
         "protocols ospf export",
-        "protocols ospf reference-bandwidth",
         "policy-options",
         "routing-instances * vrf-import",
         "routing-instances * vrf-export",

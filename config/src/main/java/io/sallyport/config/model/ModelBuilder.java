@@ -1,6 +1,7 @@
 package io.sallyport.config.model;
 
 import io.sallyport.config.Node;
+import io.sallyport.config.ValueType;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,7 +89,8 @@ public final class ModelBuilder {
             }
             areas.add(new Ospf.Area(a.key(), a.has("stub"), ifs));
         }
-        return new Ospf(areas);
+        return new Ospf(areas, ospf.value("reference-bandwidth").stream()
+            .mapToLong(ValueType.Bandwidth::bitsPerSecond).findFirst());
     }
 
     static Map<String, RoutingInstance> routingInstances(Node ris) {

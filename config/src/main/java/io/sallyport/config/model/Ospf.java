@@ -3,9 +3,13 @@ package io.sallyport.config.model;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
-/** {@code protocols ospf}: its areas in configuration order. */
-public record Ospf(List<Area> areas) {
+/**
+ * {@code protocols ospf}: its areas in configuration order and {@code reference-bandwidth} in bits
+ * per second (the bandwidth at which an interface's default cost is 1).
+ */
+public record Ospf(List<Area> areas, OptionalLong referenceBandwidth) {
 
     public Ospf { areas = List.copyOf(areas); }
 

@@ -17,17 +17,18 @@ class WarningsTest {
         CheckResult r = CommitCheck.check(ConfigText.parse("""
             set protocols ospf area 0.0.0.0 interface ge-0/0/0.0
             set protocols ospf reference-bandwidth 10g
+            set protocols ospf export direct
             set services ipsec-vpn no-ipsec-tunnel-in-traceroute
             set services service-set S tcp-mss 1400
             """));
         assertTrue(r.succeeded());
         // no-ipsec-tunnel-in-traceroute is acted on (the tunnel is not a hop), so it draws no warning.
-        // OSPF areas and interfaces run (FRR); reference-bandwidth is not mapped, so it warns.
-        assertEquals(List.of("reference-bandwidth 10g", "tcp-mss 1400"),
+        // OSPF areas, interfaces and reference-bandwidth run (FRR); export (policy-options) is not mapped, so it warns.
+        assertEquals(List.of("export direct", "tcp-mss 1400"),
             r.warnings().stream().map(Diagnostic::statement).toList());
         assertEquals("""
             [edit protocols ospf]
-              'reference-bandwidth 10g'
+              'export direct'
                 warning: statement is not supported by Sallyport yet; ignored
             """, r.warnings().getFirst().format());
         assertTrue(r.render().endsWith("configuration check succeeds\n"));

@@ -222,6 +222,7 @@ public final class Planner {
                         .map(TunnelPlan::remotePrefix).filter(p -> p.length() > 0).distinct().forEach(routed::add);
             }
             List<String> addresses = config.unit(unit).map(u -> u.inetAddresses()).orElse(List.of());
+            if (addresses.isEmpty() && runsOspf(config, unit)) addresses = borrowedAddress(config);
             Optional<InsideDevice.PolicySteering> steering = Optional.empty();
             List<TunnelPlan> steered = steeredIn.stream().filter(t -> t.problem().isEmpty()).toList();
             if (kind == ServiceSetPlan.Kind.INTERFACE && !steered.isEmpty()) {
@@ -363,6 +364,23 @@ public final class Planner {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** Whether {@code protocols ospf} names {@code unit} in some area. */
+    private static boolean runsOspf(Configuration config, String unit) {
+        return config.ospf().stream().flatMap(o -> o.areas().stream()).flatMap(a -> a.interfaces().stream())
+                .anyMatch(i -> i.unit().equals(unit));
+    }
+
+    /**
+     * What an unnumbered inside unit that OSPF runs on borrows: the router's address, {@code lo0.0}'s
+     * first, as a /32 (Junos borrows the router's address for an unnumbered interface; FRR runs
+     * OSPF on a Linux device only where the device has an address, and treats a /32 on a
+     * point-to-point device as unnumbered). None when {@code lo0.0} has no address.
+     */
+    static List<String> borrowedAddress(Configuration config) {
+        return config.unit("lo0.0").flatMap(u -> u.inetAddresses().stream().findFirst())
+                .map(a -> address(a).getHostAddress() + "/32").map(List::of).orElse(List.of());
     }
 
     /**

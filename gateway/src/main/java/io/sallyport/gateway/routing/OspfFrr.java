@@ -13,14 +13,16 @@ import java.util.Optional;
  *
  * <p>{@code interface IF} becomes {@code ip ospf area A ADDRESS} on IF's Linux device for each of
  * the unit's addresses (only the unit's own addresses run OSPF, as on Junos), or {@code ip ospf
- * area A} for a unit without addresses (a host device whose addresses come from elsewhere; an
- * inside service unit without one draws a warning: nothing gives its TUN device an address, so
- * OSPF does not run on it).
+ * area A} for a unit without addresses (a host device whose addresses come from elsewhere). An
+ * unnumbered inside service unit runs OSPF on the router's address its TUN device borrows
+ * ({@code lo0.0}'s, as Junos borrows it), as an unnumbered point-to-point network; without an
+ * address to borrow it draws a warning.
  * {@code interface-type p2p|p2mp}, {@code metric}, {@code hello-interval}, {@code dead-interval}
  * and {@code priority} become their {@code ip ospf} commands, {@code passive} a
  * {@code passive-interface}, {@code area A stub} and {@code routing-options router-id} their
- * {@code router ospf} commands. Default costs differ from Junos: FRR derives them from the Linux
- * device's speed (auto-cost, reference 100 Mbit/s).
+ * {@code router ospf} commands, {@code reference-bandwidth} {@code auto-cost reference-bandwidth}
+ * (whole Mbit/s). Default costs are Junos's formula (reference bandwidth over the interface's,
+ * at least 1; reference 100 Mbit/s unless configured), but the bandwidth is the Linux device's speed.
  */
 public final class OspfFrr {
 
@@ -49,19 +51,21 @@ public final class OspfFrr {
                 }
                 units.putIfAbsent(device.get(), i.unit());
                 List<String> lines = interfaces.computeIfAbsent(device.get(), d -> new ArrayList<>());
-                List<String> addresses = devices.addresses(i.unit());
+                List<String> addresses = devices.ospfAddresses(i.unit());
                 if (addresses.isEmpty()) {
                     lines.add("ip ospf area " + area.id());
                     if (devices.inside(i.unit())) {
                         warnings.add("protocols ospf area " + area.id() + " interface " + i.name()
-                            + ": the unit has no family inet address, and FRR runs OSPF only where the device has one"
-                            + " (Junos would borrow the router's address: not yet); OSPF does not cross this tunnel"
-                            + " until the unit has an address (for example a /30 shared with the peer's unit)");
+                            + ": the unit has no family inet address and lo0.0 has none to borrow, and FRR runs"
+                            + " OSPF only where the device has one; OSPF does not cross this tunnel until the unit"
+                            + " or lo0.0 has an address");
                     }
                 } else {
                     addresses.forEach(a -> lines.add("ip ospf area " + area.id() + " " + a));
                 }
-                interfaceType.ifPresent(t -> lines.add("ip ospf network " + t));
+                // FRR runs a /32 borrowed from lo as unnumbered on a point-to-point network only.
+                interfaceType.or(() -> devices.borrowsAddress(i.unit()) ? Optional.of("point-to-point") : Optional.empty())
+                    .ifPresent(t -> lines.add("ip ospf network " + t));
                 i.metric().ifPresent(m -> lines.add("ip ospf cost " + m));
                 i.helloInterval().ifPresent(h -> lines.add("ip ospf hello-interval " + h));
                 i.deadInterval().ifPresent(d -> lines.add("ip ospf dead-interval " + d));
@@ -77,10 +81,22 @@ public final class OspfFrr {
         });
         ospfd.append("router ospf\n");
         config.routingOptions().routerId().ifPresent(id -> ospfd.append(" ospf router-id ").append(id).append('\n'));
+        ospf.referenceBandwidth().ifPresent(bps -> ospfd.append(" auto-cost reference-bandwidth ")
+            .append(referenceMbps(bps, warnings)).append('\n'));
         passive.forEach(d -> ospfd.append(" passive-interface ").append(d).append('\n'));
         stubs.forEach(a -> ospfd.append(" area ").append(a).append(" stub\n"));
         ospfd.append("exit\n!\n");
         return Optional.of(new FrrConfig(header(hostname), ospfd.toString(), warnings, units));
+    }
+
+    /** FRR takes the reference bandwidth in whole Mbit/s from 1; a Junos value between is rounded, with a warning. */
+    private static long referenceMbps(long bps, List<String> warnings) {
+        long mbps = Math.max(1, Math.round(bps / 1e6));
+        if (mbps * 1_000_000L != bps) {
+            warnings.add("protocols ospf reference-bandwidth " + bps + ": FRR takes whole Mbit/s, so OSPF uses "
+                + mbps + " Mbit/s (" + mbps * 1_000_000L + " bits per second)");
+        }
+        return mbps;
     }
 
     private static String header(String hostname) {

@@ -20,13 +20,17 @@ import java.util.Optional;
 public final class UnitDevices {
     private final Configuration config;
     private final Map<String, String> insideUnits = new HashMap<>();
+    private final Map<String, List<String>> insideAddresses = new HashMap<>();
     private final List<HostAddress> hostAddresses;
 
     public UnitDevices(Configuration config, GatewayPlan plan, List<HostAddress> hostAddresses) {
         this.config = config;
         this.hostAddresses = List.copyOf(hostAddresses);
         for (ServiceSetPlan s : plan.serviceSets()) {
-            for (InsideDevice d : s.devices()) insideUnits.put(d.unit(), d.tunName());
+            for (InsideDevice d : s.devices()) {
+                insideUnits.put(d.unit(), d.tunName());
+                insideAddresses.put(d.unit(), d.addresses());
+            }
         }
     }
 
@@ -56,8 +60,23 @@ public final class UnitDevices {
 
     /** The unit's IPv4 addresses without prefix length, as configured. */
     public List<String> addresses(String unit) {
-        return config.unit(unit).map(Unit::inetAddresses).orElse(List.of()).stream()
-            .map(a -> a.substring(0, a.indexOf('/') < 0 ? a.length() : a.indexOf('/')))
-            .toList();
+        return bare(prefixedAddresses(unit));
+    }
+
+    /**
+     * The IPv4 addresses (without prefix length) OSPF runs on: the configured ones, or for an
+     * unnumbered inside unit the router's address its TUN device borrows (the plan's).
+     */
+    public List<String> ospfAddresses(String unit) {
+        return bare(insideAddresses.getOrDefault(unit, prefixedAddresses(unit)));
+    }
+
+    /** Whether {@code unit} is an unnumbered inside unit whose device borrows the router's address. */
+    public boolean borrowsAddress(String unit) {
+        return inside(unit) && prefixedAddresses(unit).isEmpty() && !insideAddresses.get(unit).isEmpty();
+    }
+
+    private static List<String> bare(List<String> prefixed) {
+        return prefixed.stream().map(a -> a.substring(0, a.indexOf('/') < 0 ? a.length() : a.indexOf('/'))).toList();
     }
 }

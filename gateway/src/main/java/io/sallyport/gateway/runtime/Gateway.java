@@ -755,6 +755,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
         void install() {
             worker.installSa(tunnelId, sa, transport.socket(), transport.flowSenders(), destination);
         }
+
+        WaitingOutbound to(InetSocketAddress moved) {
+            return new WaitingOutbound(worker, tunnelId, sa, transport, moved);
+        }
     }
 
     @Override
@@ -764,6 +768,28 @@ public final class Gateway implements KmdListener, AutoCloseable {
             w.install();
             LOG.info("tunnel {}: outbound traffic moves to SA out {}", w.tunnelId(), Integer.toHexString(a.spiOut()));
         }
+    }
+
+    /**
+     * The peer's NAT mapping changed (kmd saw an authenticated IKE message from a new port or
+     * address): the SA's ESP in UDP goes there too. Only NAT-T SAs follow; plain ESP and
+     * udp-encapsulate send to the configured remote gateway.
+     */
+    @Override
+    public void childSaMoved(Action.ChildSaMoved a) {
+        Tunnel state = tunnels.get(a.peer());
+        ServiceSetRuntime set = state == null ? null : sets.get(state.plan.serviceSet());
+        boolean natT = state != null && state.installed.stream().anyMatch(p -> p.spiIn() == a.spiIn() && p.udpEncapsulated());
+        if (set == null || !set.up() || !natT) {
+            return;
+        }
+        WaitingOutbound waiting = waitingOutbound.get(a.spiIn());
+        if (waiting != null) {
+            waitingOutbound.put(a.spiIn(), waiting.to(a.remote()));
+        } else {
+            set.deviceOf(state.plan).outbound().moveSa(state.plan.id(), a.spiOut(), a.remote());
+        }
+        LOG.info("tunnel {}: SA out {} follows the peer to {}", state.plan.id(), Integer.toHexString(a.spiOut()), a.remote());
     }
 
     @Override

@@ -220,6 +220,7 @@ public final class KmdAgent {
                 case Action.Send s -> send(s.datagram());
                 case Action.InstallChildSa i -> listener.installChildSa(i);
                 case Action.SwitchOutbound w -> listener.switchOutbound(w);
+                case Action.ChildSaMoved m -> listener.childSaMoved(m);
                 case Action.DeleteChildSa d -> listener.deleteChildSa(d);
                 case Action.IkeSaUp u -> {
                     negotiated(nowNanos, u);

@@ -9,6 +9,8 @@ public interface KmdListener {
 
     void switchOutbound(Action.SwitchOutbound a);
 
+    void childSaMoved(Action.ChildSaMoved a);
+
     void deleteChildSa(Action.DeleteChildSa a);
 
     void ikeSaUp(Action.IkeSaUp a);

@@ -171,6 +171,22 @@ public final class OutboundAgent implements Agent {
         }));
     }
 
+    /** The SA with this SPI sends to {@code destination} from now on (the peer's NAT mapping changed). */
+    void moveSa(String id, int spi, InetSocketAddress destination) {
+        command(a -> a.find(id).ifPresent(t -> {
+            for (int i = 0; i < t.slots.size(); i++) {
+                OutboundTunnel.Slot s = t.slots.get(i);
+                if (s.path().sa().spi() == spi) {
+                    OutboundTunnel.Slot moved = new OutboundTunnel.Slot(s.path(), s.batch(), s.flows(), destination);
+                    t.slots.set(i, moved);
+                    if (t.current == s) {
+                        t.current = moved;
+                    }
+                }
+            }
+        }));
+    }
+
     /** Forgets the SA with this SPI; traffic falls back to the newest SA left, if any. */
     void removeSa(String id, int spi) {
         command(a -> a.find(id).ifPresent(t -> {

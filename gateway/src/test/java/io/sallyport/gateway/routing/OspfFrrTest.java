@@ -41,7 +41,8 @@ class OspfFrrTest {
             exit
             !
             interface ms-1_2_0.1
-             ip ospf area 0.0.0.0
+             ip ospf area 0.0.0.0 10.0.0.2
+             ip ospf network point-to-point
             exit
             !
             interface lo
@@ -53,11 +54,39 @@ class OspfFrrTest {
             exit
             !
             """, frr.ospfd());
-        // The seed's inside unit is unnumbered: Junos borrows the router's address, FRR needs one on the device.
-        assertEquals(List.of("protocols ospf area 0.0.0.0 interface ms-1/2/0.1: the unit has no family inet address,"
-            + " and FRR runs OSPF only where the device has one (Junos would borrow the router's address: not yet);"
-            + " OSPF does not cross this tunnel until the unit has an address (for example a /30 shared with the"
-            + " peer's unit)"), frr.warnings());
+        // The seed's inside unit is unnumbered: like Junos, its TUN device borrows the router's address (lo0.0's).
+        assertEquals(List.of(), frr.warnings());
+        assertEquals(List.of("10.0.0.2/32"), new Planner(a -> true).plan(configuration(
+            Files.readString(Path.of("../examples/ike-digital-certificates/router2.conf")))).serviceSets().getFirst()
+            .devices().getFirst().addresses());
+    }
+
+    @Test
+    void anUnnumberedInsideUnitWithNoRouterAddressToBorrowIsWarned() throws Exception {
+        String text = Files.readString(Path.of("../examples/ike-digital-certificates/router2.conf"))
+            .replace("    lo0 { unit 0 { family inet { address 10.0.0.2/32; } } }\n", "")
+            .replace("            interface lo0.0;\n", "");
+        FrrConfig frr = map(text, HOST);
+        assertTrue(frr.ospfd().contains("interface ms-1_2_0.1\n ip ospf area 0.0.0.0\nexit\n"), frr.ospfd());
+        assertEquals(List.of("protocols ospf area 0.0.0.0 interface ms-1/2/0.1: the unit has no family inet address"
+            + " and lo0.0 has none to borrow, and FRR runs OSPF only where the device has one; OSPF does not cross"
+            + " this tunnel until the unit or lo0.0 has an address"), frr.warnings());
+    }
+
+    @Test
+    void referenceBandwidthBecomesFrrsAutoCostInWholeMegabits() throws Exception {
+        String base = """
+            set interfaces ge-0/0/0 unit 0 family inet address 10.1.12.1/30
+            set protocols ospf area 0.0.0.0 interface ge-0/0/0.0
+            """;
+        FrrConfig tenGig = map(base + "set protocols ospf reference-bandwidth 10g\n", HOST);
+        assertTrue(tenGig.ospfd().contains("router ospf\n auto-cost reference-bandwidth 10000\n"), tenGig.ospfd());
+        assertEquals(List.of(), tenGig.warnings());
+        FrrConfig odd = map(base + "set protocols ospf reference-bandwidth 9600\n", HOST);
+        assertTrue(odd.ospfd().contains(" auto-cost reference-bandwidth 1\n"), odd.ospfd());
+        assertEquals(List.of("protocols ospf reference-bandwidth 9600: FRR takes whole Mbit/s, so OSPF uses 1 Mbit/s"
+            + " (1000000 bits per second)"), odd.warnings());
+        assertTrue(!map(base, HOST).ospfd().contains("auto-cost"));
     }
 
     @Test

@@ -18,6 +18,8 @@ class KmdAgentBoundsTest {
     private static final KmdListener NONE = new KmdListener() {
         public void installChildSa(Action.InstallChildSa a) { }
         public void switchOutbound(Action.SwitchOutbound a) { }
+        @Override
+        public void childSaMoved(Action.ChildSaMoved a) { }
         public void deleteChildSa(Action.DeleteChildSa a) { }
         public void ikeSaUp(Action.IkeSaUp a) { }
         public void ikeSaDown(Action.IkeSaDown a) { }

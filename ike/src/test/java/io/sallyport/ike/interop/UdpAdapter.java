@@ -142,6 +142,7 @@ public final class UdpAdapter {
                 case Action.InstallChildSa i -> System.out.printf("INSTALL %08x %08x %s encap=%s ts=%s<->%s%n", i.spiIn(), i.spiOut(),
                         i.encryption().keyword(), i.udpEncapsulation(), i.localSelectors(), i.remoteSelectors());
                 case Action.SwitchOutbound w -> System.out.printf("SWITCH %08x %08x%n", w.spiIn(), w.spiOut());
+                case Action.ChildSaMoved m -> System.out.printf("MOVED %08x %08x %s%n", m.spiIn(), m.spiOut(), m.remote());
                 case Action.DeleteChildSa d -> System.out.printf("DELETE %08x %08x %s%n", d.spiIn(), d.spiOut(), d.reason());
                 case Action.IkeSaUp u -> System.out.printf("UP %s initiator=%s nat=%s %s%n", u.ikeSa(), u.initiator(), u.natDetected(), u.remote());
                 case Action.IkeSaDown d -> System.out.printf("DOWN %s %s%n", d.ikeSa(), d.reason());

@@ -1,0 +1,72 @@
+package io.sallyport.interop;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * strongSwan as gw-a behind a port-randomising NAT, Sallyport as gw-b outside it: when the NAT
+ * forgets gw-a's mapping and makes a new one on another port, Sallyport's ESP in UDP follows
+ * the peer to the new port once an authenticated IKE message (strongSwan's DPD) comes from
+ * there (RFC 7296 §2.23), so traffic towards gw-a's side flows again. Before, only the IKE SA
+ * followed, and ESP kept going to a mapping the NAT no longer had.
+ */
+@Tag("interop")
+class NatRebindingTest {
+
+    @RegisterExtension
+    static final Testbed BED = new Testbed("spr-", Harness.Topology.NAT);
+
+    private static final Pattern REMOTE = Pattern.compile("Remote: 192\\.0\\.2\\.1:(\\d+)");
+
+    private final Harness h = BED.harness();
+
+    @AfterEach
+    void stop() {
+        BED.stopDaemons();
+    }
+
+    /** The remote port of Sallyport's IKE SA with gw-a, as show has it. */
+    private static String remotePort(SallyportDaemon d) {
+        Matcher m = REMOTE.matcher(d.cli("show services ipsec-vpn ike security-associations detail"));
+        assertTrue(m.find(), "the IKE SA's remote address and port");
+        return m.group(1);
+    }
+
+    @Test
+    void espFollowsThePeerToItsNewNatMapping() {
+        // strongSwan behind the NAT identifies itself by its own, private, address.
+        SallyportDaemon d = BED.daemon("gw-b", "rebinding", GatewayConfig.gwB().render()
+            .replace("remote-id ipv4_addr 192.0.2.1;", "remote-id ipv4_addr 198.51.100.2;"));
+        h.peerStart("gw-a", "ikev2-psk", Map.of("INTEROP_DPD_DELAY", "2s"));
+        h.initiate("gw-a", 30).orThrow();
+        String before = remotePort(d);
+        Ping up = h.ping("host-b", "198.18.1.10", 3, 0.2);
+        assertTrue(up.allAnswered(), up.output());
+
+        // The NAT forgets idle mappings after a second: between two of gw-a's DPDs (every 2 s) the
+        // mapping of gw-a's port 4500 lapses, and the next DPD gets a new, random, source port.
+        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=1",
+            "net.netfilter.nf_conntrack_udp_timeout_stream=1").orThrow();
+        // gw-a's next DPD comes from the new mapping: kmd's IKE SA follows it, and its show says so.
+        assertTrue(Testbed.await(Duration.ofSeconds(20), () -> !before.equals(remotePort(d))), "the IKE SA follows the peer");
+        System.out.println("evidence: IKE SA at 192.0.2.1:" + before + ", then at 192.0.2.1:" + remotePort(d) + "\n"
+            + d.log().lines().filter(l -> l.contains("follows the peer")).reduce("", (a, b) -> a + b + "\n"));
+
+        // Back to the usual timeouts so the mapping stays while the pings run.
+        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=30",
+            "net.netfilter.nf_conntrack_udp_timeout_stream=120").orThrow();
+        Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
+        Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
+        System.out.println("evidence: after the rebinding b->a " + ba + "; a->b " + ab);
+        assertTrue(ba.allAnswered(), ba.output());
+        assertTrue(ab.allAnswered(), ab.output());
+    }
+}
