@@ -18,6 +18,8 @@ import java.util.Optional;
  * the router's table. Binding an address the router does not have fails as on Linux.
  */
 public final class VirtualGatewayHost implements GatewayHost {
+    /** Inbound workers per fixed UDP port of a local gateway (4500, udp-encapsulate ports). */
+    static final int INBOUND_WORKERS = 2;
     private final Node router;
     private final VirtualNetwork network;
 
@@ -47,6 +49,15 @@ public final class VirtualGatewayHost implements GatewayHost {
         return network.openUdp(local);
     }
 
+    /**
+     * Two receivers per fixed UDP port, steered by SPI as on Linux ({@link SteeredVirtualPorts}),
+     * so the lab runs the inbound workers' steering and handoff too.
+     */
+    @Override
+    public List<DatagramPort> openUdpSteered(InetSocketAddress local) {
+        return SteeredVirtualPorts.of(openUdp(local), INBOUND_WORKERS);
+    }
+
     @Override
     public Optional<DatagramPort> openRawEsp(InetAddress local) {
         requireOwn(local);
@@ -67,7 +78,8 @@ public final class VirtualGatewayHost implements GatewayHost {
 
     @Override
     public String dataPath() {
-        return "virtual network: one datagram per send, stepped on the lab's one thread";
+        return "virtual network: one datagram per send, stepped on the lab's one thread; ESP in UDP received by "
+                + INBOUND_WORKERS + " workers per port, steered by SPI";
     }
 
     /** The lab steps every agent on one thread and never lets one sleep. */

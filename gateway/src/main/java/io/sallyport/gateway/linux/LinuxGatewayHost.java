@@ -45,6 +45,14 @@ public final class LinuxGatewayHost implements GatewayHost {
      * the device: for comparisons, or a way out.
      */
     static final String INBOUND_QUEUES_PROPERTY = "sallyport.tun.inbound-queues";
+    /**
+     * {@code -Dsallyport.data.inbound-workers=N}: inbound workers per fixed UDP port of a local
+     * gateway (4500, udp-encapsulate ports), each with its own socket of the port's SO_REUSEPORT
+     * group, datagrams steered to them by SPI. Default: the available processors, at most
+     * {@value #MAX_INBOUND_WORKERS}; 1 is the single worker of before.
+     */
+    static final String INBOUND_WORKERS_PROPERTY = "sallyport.data.inbound-workers";
+    static final int MAX_INBOUND_WORKERS = 8;
     private static final String HANDOFF_PATH = "decrypted packets handed to the device's worker, which writes them";
 
     private final NetworkControl network = NetlinkNetworkControl.ofHost(path -> LOG.info("host routing: {}", path));
@@ -59,6 +67,10 @@ public final class LinuxGatewayHost implements GatewayHost {
     private volatile String rawPath;
     /** The TUN part of the data path, from the last device opened (all are opened alike). */
     private volatile String tunPath;
+    private final int inboundWorkers;
+    private final String inboundPath;
+    /** The last port whose steered group the host refused (received by one worker), or empty. */
+    private volatile String inboundRefusal = "";
 
     /** Detects the batching this host offers and says in the log which path is in use. */
     public LinuxGatewayHost() {
@@ -80,6 +92,25 @@ public final class LinuxGatewayHost implements GatewayHost {
                 : "raw ESP sent with the kernel's outer header (-D" + HEADER_SENDER_PROPERTY + "=false)";
         this.tunPath = offloadsWanted ? "TUN offloads: asked for when a device opens"
                 : "TUN offloads: off (-D" + OFFLOADS_PROPERTY + "=false)";
+        int wanted = Integer.getInteger(INBOUND_WORKERS_PROPERTY,
+                Math.min(Runtime.getRuntime().availableProcessors(), MAX_INBOUND_WORKERS));
+        if (wanted < 1 || wanted > MAX_INBOUND_WORKERS) {
+            throw new IllegalArgumentException("-D" + INBOUND_WORKERS_PROPERTY + " must be 1 to " + MAX_INBOUND_WORKERS
+                    + ": " + wanted);
+        }
+        if (wanted > 1 && !LinuxUdpPort.spiSteeringAvailable()) {
+            this.inboundWorkers = 1;
+            this.inboundPath = "ESP in UDP received by one worker per port (the host refused the SO_REUSEPORT"
+                    + " steering program, SO_ATTACH_REUSEPORT_CBPF; " + wanted + " wanted)";
+            LOG.warn("data path: {}", inboundPath);
+        } else {
+            this.inboundWorkers = wanted;
+            this.inboundPath = wanted == 1
+                    ? "ESP in UDP received by one worker per port (-D" + INBOUND_WORKERS_PROPERTY + "=1)"
+                    : "ESP in UDP received by " + wanted + " workers per port, each with its socket of the port's"
+                            + " SO_REUSEPORT group; a classic BPF program steers ESP by SPI (SPI mod " + wanted
+                            + "), IKE to the first; datagrams UDP GRO joined with another worker's handed to it";
+        }
         this.queuePath = inboundQueuesWanted ? "TUN queues: asked for when a device opens"
                 : "TUN: one queue per inside device, read and written by its worker; " + HANDOFF_PATH
                         + " (-D" + INBOUND_QUEUES_PROPERTY + "=false)";
@@ -88,7 +119,7 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     @Override
     public String dataPath() {
-        return queuePath + "; " + tunPath + "; " + sockets + "; " + rawPath;
+        return queuePath + "; " + tunPath + "; " + sockets + "; " + inboundPath + inboundRefusal + "; " + rawPath;
     }
 
     @Override
@@ -226,6 +257,38 @@ public final class LinuxGatewayHost implements GatewayHost {
     public DatagramPort openUdp(InetSocketAddress local) {
         return marked(local.getAddress(), local.getPort() == 0 ? LinuxUdpPort.bind(local, true, RECEIVE_BUFFER_BYTES)
                 : LinuxUdpPort.bindShared(local, true, RECEIVE_BUFFER_BYTES));
+    }
+
+    /**
+     * {@code -Dsallyport.data.inbound-workers} receiving sockets of one SO_REUSEPORT group, steered by SPI
+     * ({@link LinuxUdpPort#bindSteered}); one socket, as {@link #openUdp}, when that is 1 or when
+     * the host refuses the group (then the log and {@code Data path:} say so; a bind the host
+     * refuses fails again alone, with its reason).
+     */
+    @Override
+    public List<DatagramPort> openUdpSteered(InetSocketAddress local) {
+        List<LinuxUdpPort> ports;
+        try {
+            ports = LinuxUdpPort.bindSteered(local, true, RECEIVE_BUFFER_BYTES, inboundWorkers);
+        } catch (HostNetworkException e) {
+            ports = List.of(LinuxUdpPort.bindShared(local, true, RECEIVE_BUFFER_BYTES));
+            inboundRefusal = " (except " + local.getAddress().getHostAddress() + ":" + local.getPort()
+                    + ", received by one worker: the host refused its group of " + inboundWorkers + ": "
+                    + e.getMessage() + ")";
+            LOG.warn("data path: {}", dataPath());
+        }
+        Integer mark = marks.get(local.getAddress());
+        if (mark != null) {
+            try {
+                ports.forEach(p -> p.mark(mark));
+            } catch (RuntimeException e) {
+                for (int i = ports.size() - 1; i >= 0; i--) {
+                    ports.get(i).close();
+                }
+                throw e;
+            }
+        }
+        return List.copyOf(ports);
     }
 
     @Override

@@ -680,9 +680,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
         LocalGateways.Transport transport = locals.transport(local, t.esp(), false, 0, out);
         EspSa inSa = espSa(in.spi(), in, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation());
         EspSa outSa = espSa(o.spi(), o, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation());
-        inboundOwner.put(in.spi(), transport.worker());
-        transport.worker().installSa(inSa, new InboundTunnel(t.id(), state.key, inlet(transport.worker(), out),
-                t.localPrefix(), t.remotePrefix()));
+        InboundAgent owner = transport.inbound().owner(in.spi());
+        inboundOwner.put(in.spi(), owner);
+        owner.installSa(inSa, new InboundTunnel(t.id(), state.key, inlet(owner, out), t.localPrefix(), t.remotePrefix()));
         out.installSa(t.id(), outSa, transport.socket(), transport.flowSenders(),
                 new InetSocketAddress(t.remoteGateway(), transport.destinationPort()));
         state.add(new TunnelState.SaPair(in.spi(), o.spi(), o.encryption(), o.integrity(), runner.nowNanos(),
@@ -731,9 +731,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 a.integrityKeyOut(), localAddr, remoteAddr)).udp(transport.encapsulation()).build();
         // Make before break: the new inbound SA first, then outbound traffic moves to the new SA,
         // at once or when kmd says the peer has the new SA too (the responder of a rekey).
-        inboundOwner.put(a.spiIn(), transport.worker());
-        transport.worker().installSa(inSa, new InboundTunnel(t.id(), state.key,
-                inlet(transport.worker(), device.outbound()), t.localPrefix(), t.remotePrefix()));
+        // On the worker the host steers this SPI to: its replay window and counters stay there.
+        InboundAgent owner = transport.inbound().owner(a.spiIn());
+        inboundOwner.put(a.spiIn(), owner);
+        owner.installSa(inSa, new InboundTunnel(t.id(), state.key, inlet(owner, device.outbound()), t.localPrefix(),
+                t.remotePrefix()));
         WaitingOutbound outbound = new WaitingOutbound(device.outbound(), t.id(), outSa, transport,
                 new InetSocketAddress(remoteAddr, transport.destinationPort()));
         if (a.outboundNow()) {

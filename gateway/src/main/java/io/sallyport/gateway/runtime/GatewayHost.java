@@ -43,6 +43,16 @@ public interface GatewayHost {
 
     DatagramPort openUdp(InetSocketAddress local);
 
+    /**
+     * The receiving sockets of a fixed UDP port of a local gateway (4500, a udp-encapsulate
+     * port), one per inbound worker, in the host's steering order: ESP whose SPI is s to socket
+     * {@link io.sallyport.net.SpiSteering#receiverOf(int, int) receiverOf(s, size)}, IKE and
+     * keepalives to socket 0 (the one kmd sends from); one socket where the host cannot steer.
+     * {@link #openUdpSender}s opened later do not disturb the order; the caller closes the sockets
+     * last first.
+     */
+    List<DatagramPort> openUdpSteered(InetSocketAddress local);
+
     /** A raw IP protocol 50 endpoint for plain ESP, or empty where the host cannot offer one. */
     Optional<DatagramPort> openRawEsp(InetAddress local);
 

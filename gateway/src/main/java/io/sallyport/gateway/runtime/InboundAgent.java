@@ -7,6 +7,7 @@ import io.sallyport.esp.InboundResult;
 import io.sallyport.esp.SpiTable;
 import io.sallyport.ike.Datagram;
 import io.sallyport.net.DatagramPort;
+import io.sallyport.net.SpiSteering;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -17,9 +18,17 @@ import java.util.function.Consumer;
  * receiving side, every inbound SA that arrives on them and their counters. The control agent
  * reaches it only through its command queue.
  *
+ * <p>A UDP receiving address may have several inbound workers ({@link InboundGroup}), each with
+ * its own socket of the address's steered group: the host steers each datagram to the worker of
+ * its SPI ({@link SpiSteering}), where the control agent installed the SA. UDP GRO joins an
+ * address pair's datagrams before the host steers, so a worker can still receive another
+ * worker's: it hands them to their owner ({@link SpiHandoff}) without looking at them.
+ *
  * <pre>
- * 1. Receive a batch of datagrams (recvmmsg), and copy each into the worker's buffer.
+ * 1. Take what other workers of the group handed over; receive a batch of datagrams (recvmmsg),
+ *    and copy each into the worker's buffer.
  * 2. On UDP: the non-ESP marker sends IKE to kmd; keepalives are counted and dropped. Port 500 is IKE only.
+ *    In a group, ESP whose SPI another worker owns goes to that worker.
  * 3. SPI lookup, replay check, ICV, decrypt, trailer (esp module); every drop is counted.
  * 4. Inner source and destination must lie in the tunnel's selectors.
  * 5. Write the inner packet into the tunnel's TUN device through this worker's own write queue of it
@@ -51,6 +60,18 @@ public final class InboundAgent implements Agent {
     private DeviceInlet lastFilled;
     /** The device write queues this worker writes, until released; closed by the control agent if it stops first. */
     private final java.util.Set<TunQueueInlet> queues = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** This worker's place in its steered group, and the group's size (1: alone, nothing handed over). */
+    private int member;
+    private int members = 1;
+    /** Rings to the other workers of the group, by their place (null at this worker's own); and from them. */
+    private SpiHandoff[] toPeers = new SpiHandoff[0];
+    private SpiHandoff[] fromPeers = new SpiHandoff[0];
+    /** Places of the workers this burst handed datagrams to (bit i: worker i), woken at its end if they sleep. */
+    private long handedTo;
+    /** The handoff the datagram in {@link #buf} came from, or null: it came from this worker's socket batch. */
+    private SpiHandoff handedFrom;
+    /** Set while this worker sleeps (or is about to), so the group's other workers know to wake it. */
+    private volatile boolean sleeping;
 
     /** Told of each ESP packet whose SPI this worker does not know, on the worker's thread. */
     @FunctionalInterface
@@ -83,6 +104,33 @@ public final class InboundAgent implements Agent {
     @Override
     public String name() {
         return name;
+    }
+
+    /**
+     * Makes {@code workers} one steered group, worker i receiving the socket the host steers SPIs
+     * {@code i} (mod the group's size) to; the control agent, before any of them runs.
+     */
+    static void formGroup(List<InboundAgent> workers) {
+        int n = workers.size();
+        if (n > Long.SIZE) {
+            throw new IllegalArgumentException("at most " + Long.SIZE + " workers in a group: " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            InboundAgent w = workers.get(i);
+            w.member = i;
+            w.members = n;
+            w.toPeers = new SpiHandoff[n];
+            w.fromPeers = new SpiHandoff[n];
+        }
+        for (int from = 0; from < n; from++) {
+            for (int to = 0; to < n; to++) {
+                if (from != to) {
+                    SpiHandoff ring = new SpiHandoff(workers.get(to));
+                    workers.get(from).toPeers[to] = ring;
+                    workers.get(to).fromPeers[from] = ring;
+                }
+            }
+        }
     }
 
     WorkerCounters counters() {
@@ -157,6 +205,18 @@ public final class InboundAgent implements Agent {
             c.accept(this);
             work++;
         }
+        for (SpiHandoff from : fromPeers) {
+            if (from == null) {
+                continue;
+            }
+            handedFrom = from;
+            int len;
+            for (int taken = 0; taken < BURST && (len = from.poll(buf)) >= 0; taken++) {
+                work++;
+                process(len, -1, nowNanos);
+            }
+            handedFrom = null;
+        }
         for (int taken = 0; taken < BURST; ) {
             int n = batch.receive();
             taken += n;
@@ -166,16 +226,11 @@ public final class InboundAgent implements Agent {
                     continue;
                 }
                 work++;
-                switch (inbound.receive(buf, 0, len, form, result)) {
-                    case INNER -> deliver(result.path());
-                    case IKE -> toKmd.accept(new Datagram(port.localAddress(), batch.source(i),
-                            Arrays.copyOfRange(buf, result.innerOffset(), result.innerOffset() + result.innerLength()), true));
-                    case DROPPED -> {
-                        if (result.drop() == io.sallyport.esp.DropReason.INVALID_SPI) {
-                            unknownSpi.received(batch.source(i).getAddress(), spiOf(len), nowNanos);
-                        }
-                    }
-                    case KEEPALIVE -> { }
+                int owner = members == 1 || len < 4 ? member : SpiSteering.receiverOf(spiOf(len), members);
+                if (owner != member) {
+                    handOff(owner, len, batch.source(i));
+                } else {
+                    process(len, i, nowNanos);
                 }
             }
             if (n == 0) {
@@ -188,6 +243,13 @@ public final class InboundAgent implements Agent {
         }
         filled.clear();
         lastFilled = null;
+        for (long to = handedTo; to != 0; to &= to - 1) {
+            InboundAgent owner = toPeers[Long.numberOfTrailingZeros(to)].consumer();
+            if (owner.sleeping) {
+                owner.wake();
+            }
+        }
+        handedTo = 0;
         if (ikePort != null) {
             for (int i = 0; i < BURST; i++) {
                 int len = ikePort.receive(buf, 0, buf.length);
@@ -200,6 +262,38 @@ public final class InboundAgent implements Agent {
         }
         counters.afterWork(work, nowNanos);
         return work;
+    }
+
+    /**
+     * The datagram in {@link #buf}: datagram {@code i} of this worker's batch, or (i = -1) one
+     * {@link #handedFrom} holds, which another worker of the group received.
+     */
+    private void process(int len, int i, long nowNanos) {
+        switch (inbound.receive(buf, 0, len, form, result)) {
+            case INNER -> deliver(result.path());
+            case IKE -> toKmd.accept(new Datagram(port.localAddress(), source(i),
+                    Arrays.copyOfRange(buf, result.innerOffset(), result.innerOffset() + result.innerLength()), true));
+            case DROPPED -> {
+                if (result.drop() == io.sallyport.esp.DropReason.INVALID_SPI) {
+                    unknownSpi.received(source(i).getAddress(), spiOf(len), nowNanos);
+                }
+            }
+            case KEEPALIVE -> { }
+        }
+    }
+
+    private java.net.InetSocketAddress source(int i) {
+        return i < 0 ? handedFrom.source() : batch.source(i);
+    }
+
+    /** ESP another worker of the group owns (GRO joined it with this worker's): to that worker, counted. */
+    private void handOff(int owner, int len, java.net.InetSocketAddress source) {
+        if (toPeers[owner].offer(buf, 0, len, source)) {
+            counters.increment(WorkerCounters.Stat.HANDED_TO_SPI_OWNER);
+            handedTo |= 1L << owner;
+        } else {
+            counters.increment(WorkerCounters.Stat.SPI_HANDOFF_FULL);
+        }
     }
 
     /** The SPI of the ESP packet in the buffer (after a UDP port's payload start, or raw ESP). */
@@ -233,9 +327,20 @@ public final class InboundAgent implements Agent {
 
     @Override
     public void idle(long nowNanos) {
-        if (commands.isEmpty()) {
+        sleeping = true;
+        if (commands.isEmpty() && handoffsEmpty()) {
             waiter.await(Long.MAX_VALUE);
         }
+        sleeping = false;
+    }
+
+    private boolean handoffsEmpty() {
+        for (SpiHandoff from : fromPeers) {
+            if (from != null && !from.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -4,19 +4,24 @@ import io.sallyport.net.DatagramPort;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The sockets of one local-gateway address, shared by every service set that names it: IKE on
- * 500 and NAT-T on 4500 (received by one inbound worker, sent from by kmd), plain ESP (received by
+ * 500 and NAT-T on 4500 (4500 received by a steered group of inbound workers, the first of which
+ * also receives 500; kmd sends from 500 and the group's first 4500 socket), plain ESP (received by
  * its inbound worker), and the send-only sockets of each outbound worker. Kept by the control agent.
  */
 final class LocalGateway {
     final InetAddress address;
     final DatagramPort ike;
+    /** The first of {@link #natTSockets}: IKE arrives on it, kmd sends from it. */
     final DatagramPort natT;
-    final InboundAgent natTWorker;
+    /** 4500's receiving sockets in the host's steering order, one per worker of {@link #natTWorkers}. */
+    final List<DatagramPort> natTSockets;
+    final InboundGroup natTWorkers;
     final Optional<DatagramPort> rawEsp;
     final Optional<InboundAgent> rawEspWorker;
     /** {@code udp-encapsulate dest-port} sockets by port, opened when a service set first asks. */
@@ -50,12 +55,13 @@ final class LocalGateway {
         }
     }
 
-    LocalGateway(InetAddress address, DatagramPort ike, DatagramPort natT, InboundAgent natTWorker,
+    LocalGateway(InetAddress address, DatagramPort ike, List<DatagramPort> natTSockets, InboundGroup natTWorkers,
                  Optional<DatagramPort> rawEsp, Optional<InboundAgent> rawEspWorker) {
         this.address = address;
         this.ike = ike;
-        this.natT = natT;
-        this.natTWorker = natTWorker;
+        this.natT = natTSockets.getFirst();
+        this.natTSockets = List.copyOf(natTSockets);
+        this.natTWorkers = natTWorkers;
         this.rawEsp = rawEsp;
         this.rawEspWorker = rawEspWorker;
     }

@@ -73,6 +73,12 @@ public final class LocalGatewayWatch {
             }
 
             @Override
+            public List<DatagramPort> openUdpSteered(InetSocketAddress local) {
+                return host.openUdpSteered(local).stream()
+                        .<DatagramPort>map(p -> new GatedPort(p, local.getAddress())).toList();
+            }
+
+            @Override
             public Optional<DatagramPort> openRawEsp(InetAddress local) {
                 return host.openRawEsp(local).map(p -> new GatedPort(p, local));
             }

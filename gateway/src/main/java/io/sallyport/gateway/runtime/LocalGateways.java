@@ -16,10 +16,16 @@ import java.util.Optional;
 
 /**
  * The sockets of every local-gateway address in use, shared by the service sets that name it:
- * IKE on 500 and NAT-T on 4500 (one inbound worker receives both; kmd sends from them), plain ESP
- * (with its inbound worker), {@code udp-encapsulate} ports opened when an SA first needs them, and
- * every outbound worker's own send-only sockets. The control agent's thread only: it opens and
- * closes every socket and starts and stops every inbound worker.
+ * IKE on 500 and NAT-T on 4500 (a steered group of inbound workers receives 4500, the first of
+ * them 500 too; kmd sends from them), plain ESP (with its inbound worker), {@code udp-encapsulate}
+ * ports (each a steered group) opened when an SA first needs them, and every outbound worker's
+ * own send-only sockets. The control agent's thread only: it opens and closes every socket and
+ * starts and stops every inbound worker.
+ *
+ * <p>The host steers by a socket's place in its port's group, which follows the order the
+ * sockets joined and fills a closed one's place with the last: a group's receivers are bound
+ * together, before any outbound worker's send-only socket on that port joins, and close after
+ * those, last first.
  */
 final class LocalGateways {
     private static final int IKE_PORT = 500;
@@ -71,7 +77,7 @@ final class LocalGateways {
      * Where one SA's ESP travels: the sending worker's own socket or flow senders, the worker that
      * receives the peer's ESP, the encapsulation.
      */
-    record Transport(DatagramPort socket, DatagramPort[] flowSenders, InboundAgent worker,
+    record Transport(DatagramPort socket, DatagramPort[] flowSenders, InboundGroup inbound,
                      UdpEncapsulation encapsulation, int destinationPort) {
     }
 
@@ -92,21 +98,20 @@ final class LocalGateways {
         }
         LocalGateway released = closing.remove(address);
         DatagramPort ike = released != null ? released.ike : host.openUdp(new InetSocketAddress(address, IKE_PORT));
-        DatagramPort natT;
+        List<DatagramPort> natT;
         try {
-            natT = released != null ? released.natT : host.openUdp(new InetSocketAddress(address, NAT_T_PORT));
+            natT = released != null ? released.natTSockets : host.openUdpSteered(new InetSocketAddress(address, NAT_T_PORT));
         } catch (HostNetworkException e) {
             ike.close();
             throw e;
         }
-        InboundAgent natTWorker = new InboundAgent("in-" + address.getHostAddress() + ":4500", natT, ike,
-                EspInbound.InputForm.UDP_PAYLOAD, waiter(natT, ike), kmd::offer, unknownSpi);
+        InboundGroup natTWorkers = group(address, NAT_T_PORT, natT, ike);
         Optional<DatagramPort> raw = host.openRawEsp(address);
         Optional<InboundAgent> rawWorker = raw.map(p -> new InboundAgent("in-" + address.getHostAddress() + ":esp", p,
                 null, EspInbound.InputForm.ESP, waiter(p), kmd::offer, unknownSpi));
-        LocalGateway lg = new LocalGateway(address, ike, natT, natTWorker, raw, rawWorker);
-        kmd.addPorts(address, ike, natT);
-        runner.start(natTWorker);
+        LocalGateway lg = new LocalGateway(address, ike, natT, natTWorkers, raw, rawWorker);
+        kmd.addPorts(address, ike, lg.natT);
+        natTWorkers.workers().forEach(runner::start);
         rawWorker.ifPresent(runner::start);
         lg.users = 1;
         byAddress.put(address, lg);
@@ -120,13 +125,14 @@ final class LocalGateways {
             return List.of();
         }
         byAddress.remove(address);
-        List<InboundAgent> stopped = new ArrayList<>();
-        stopped.add(lg.natTWorker);
+        List<InboundAgent> stopped = new ArrayList<>(lg.natTWorkers.workers());
         lg.rawEspWorker.ifPresent(stopped::add);
-        lg.encapsulation.values().forEach(e -> stopped.add(e.worker()));
+        lg.encapsulation.values().forEach(e -> stopped.addAll(e.workers().workers()));
         stopped.forEach(this::stopWorker);
-        lg.encapsulation.values().forEach(e -> e.socket().close());
+        lg.encapsulation.values().forEach(e -> closeLastFirst(e.sockets()));
         lg.rawEsp.ifPresent(DatagramPort::close);
+        // The senders before the receivers of their group: a receiver closed first would see its
+        // place taken by the group's last member, a sender that accepts nothing.
         lg.senders.values().forEach(LocalGateway.WorkerSenders::close);
         lg.senders.clear();
         // kmd may still have deletes to send for the peers just removed (queued before this):
@@ -135,7 +141,7 @@ final class LocalGateways {
         kmd.run(() -> {
             if (closing.remove(address, lg)) {
                 kmd.removePorts(address, lg.ike, lg.natT);
-                lg.natT.close();
+                closeLastFirst(lg.natTSockets);
                 lg.ike.close();
             }
         });
@@ -155,11 +161,33 @@ final class LocalGateways {
     List<InboundAgent> workers() {
         List<InboundAgent> out = new ArrayList<>();
         for (LocalGateway lg : byAddress.values()) {
-            out.add(lg.natTWorker);
+            out.addAll(lg.natTWorkers.workers());
             lg.rawEspWorker.ifPresent(out::add);
-            lg.encapsulation.values().forEach(e -> out.add(e.worker()));
+            lg.encapsulation.values().forEach(e -> out.addAll(e.workers().workers()));
         }
         return out;
+    }
+
+    /**
+     * The inbound workers of one steered group of UDP sockets, one per socket, in the sockets'
+     * order; the first also receives {@code ike} (port 500) when given. Not started.
+     */
+    private InboundGroup group(InetAddress address, int port, List<DatagramPort> sockets, DatagramPort ike) {
+        List<InboundAgent> workers = new ArrayList<>();
+        for (int i = 0; i < sockets.size(); i++) {
+            DatagramPort socket = sockets.get(i);
+            DatagramPort ikePort = i == 0 ? ike : null;
+            String name = "in-" + address.getHostAddress() + ":" + port + (sockets.size() > 1 ? "/" + i : "");
+            workers.add(new InboundAgent(name, socket, ikePort, EspInbound.InputForm.UDP_PAYLOAD,
+                    ikePort == null ? waiter(socket) : waiter(socket, ikePort), kmd::offer, unknownSpi));
+        }
+        return new InboundGroup(workers);
+    }
+
+    private static void closeLastFirst(List<DatagramPort> sockets) {
+        for (int i = sockets.size() - 1; i >= 0; i--) {
+            sockets.get(i).close();
+        }
     }
 
     private Waiter waiter(DatagramPort... ports) {
@@ -183,17 +211,16 @@ final class LocalGateways {
             if (own.natT == null) {
                 own.natT = host.openUdpSender(new InetSocketAddress(local.address, NAT_T_PORT));
             }
-            return new Transport(own.natT, null, local.natTWorker,
+            return new Transport(own.natT, null, local.natTWorkers,
                     new UdpEncapsulation.NatTraversal(NAT_T_PORT, remoteNatTPort), remoteNatTPort);
         }
         if (esp.udpEncapsulatePort().isPresent()) {
             int port = esp.udpEncapsulatePort().getAsInt();
             UdpEncapsulationPort encap = local.encapsulation.computeIfAbsent(port, p -> {
-                DatagramPort socket = host.openUdp(new InetSocketAddress(local.address, p));
-                InboundAgent worker = new InboundAgent("in-" + local.address.getHostAddress() + ":" + p, socket,
-                        null, EspInbound.InputForm.UDP_PAYLOAD, waiter(socket), kmd::offer, unknownSpi);
-                runner.start(worker);
-                return new UdpEncapsulationPort(p, socket, worker);
+                List<DatagramPort> sockets = host.openUdpSteered(new InetSocketAddress(local.address, p));
+                InboundGroup workers = group(local.address, p, sockets, null);
+                workers.workers().forEach(runner::start);
+                return new UdpEncapsulationPort(p, sockets, workers);
             });
             DatagramPort[] flows = own.flows.computeIfAbsent(port, p -> {
                 DatagramPort[] senders = new DatagramPort[UdpEncapsulationPort.FLOW_SENDERS];
@@ -202,7 +229,8 @@ final class LocalGateways {
                 }
                 return senders;
             });
-            return new Transport(encap.socket(), flows, encap.worker(), new UdpEncapsulation.Multipath(port), port);
+            return new Transport(encap.sockets().getFirst(), flows, encap.workers(), new UdpEncapsulation.Multipath(port),
+                    port);
         }
         if (local.rawEsp.isEmpty()) {
             throw new HostNetworkException("plain ESP (IP protocol 50) needs a raw socket, which this host did not open");
@@ -210,6 +238,6 @@ final class LocalGateways {
         if (own.rawEsp == null) {
             own.rawEsp = host.openRawEspSender(local.address);
         }
-        return new Transport(own.rawEsp, null, local.rawEspWorker.orElseThrow(), UdpEncapsulation.NONE, 0);
+        return new Transport(own.rawEsp, null, InboundGroup.of(local.rawEspWorker.orElseThrow()), UdpEncapsulation.NONE, 0);
     }
 }

@@ -41,7 +41,14 @@ final class WorkerCounters {
         /** Packets from a device too short for an IP header (their own reason, not "unmatched"). */
         TOO_SHORT("Shorter than an IP header", "short-packet"),
         /** Packets an SA decrypted after its tunnel left this worker (a delete racing the packet). */
-        ORPHANED("Decrypted after the tunnel left this worker", "orphaned");
+        ORPHANED("Decrypted after the tunnel left this worker", "orphaned"),
+        /**
+         * ESP a worker of a steered group received for an SPI another worker of the group owns (UDP
+         * GRO joined it with this worker's) and handed to it: not a drop, shown beside them.
+         */
+        HANDED_TO_SPI_OWNER("Handed to the worker owning their SPI (not dropped)", "handed-to-spi-owner"),
+        /** ESP for another worker of the group whose handoff ring had no room. */
+        SPI_HANDOFF_FULL("Handed to the worker owning their SPI, which had no room", "spi-handoff-full");
 
         private final String label;
         private final String tag;

@@ -38,6 +38,7 @@ class ControlAgentTest {
         @Override public TunPort openTun(String name, int mtu) { throw new UnsupportedOperationException(); }
         @Override public void reopenTun(TunPort tun) { throw new UnsupportedOperationException(); }
         @Override public DatagramPort openUdp(InetSocketAddress local) { throw new UnsupportedOperationException(); }
+        @Override public List<DatagramPort> openUdpSteered(InetSocketAddress local) { throw new UnsupportedOperationException(); }
         @Override public Optional<DatagramPort> openRawEsp(InetAddress local) { return Optional.empty(); }
         @Override public DatagramPort openUdpSender(InetSocketAddress local) { throw new UnsupportedOperationException(); }
         @Override public DatagramPort openRawEspSender(InetAddress local) { throw new UnsupportedOperationException(); }

@@ -258,12 +258,19 @@ final class Libc {
      */
     static void attachReturnProgram(final MemorySegment state, final int fd, final int option, final int k,
                                     final Arena arena) throws Throwable {
-        final MemorySegment insn = arena.allocate(8, 8);
-        insn.set(ValueLayout.JAVA_SHORT, 0, (short) 0x06); // BPF_RET | BPF_K
-        insn.set(ValueLayout.JAVA_INT, 4, k);
+        attachProgram(state, fd, option, new long[] {ClassicBpf.ret(k)}, arena);
+    }
+
+    /** Attaches the classic BPF program {@code insns} ({@link ClassicBpf} instructions) as socket option {@code option}. */
+    static void attachProgram(final MemorySegment state, final int fd, final int option, final long[] insns,
+                              final Arena arena) throws Throwable {
+        final MemorySegment filter = arena.allocate(8L * insns.length, 8);
+        for (int i = 0; i < insns.length; i++) {
+            ClassicBpf.write(insns[i], filter, 8L * i);
+        }
         final MemorySegment prog = arena.allocate(16, 8); // struct sock_fprog { u16 len; filter* }
-        prog.set(ValueLayout.JAVA_SHORT, 0, (short) 1);
-        prog.set(ValueLayout.ADDRESS, 8, insn);
+        prog.set(ValueLayout.JAVA_SHORT, 0, (short) insns.length);
+        prog.set(ValueLayout.ADDRESS, 8, filter);
         if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, option, prog, (int) prog.byteSize()) < 0) {
             throw new io.sallyport.net.HostNetworkException(describe("setsockopt(SOL_SOCKET, " + option
                     + ") with a BPF program", errno(state)));

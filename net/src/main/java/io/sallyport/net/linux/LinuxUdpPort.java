@@ -57,7 +57,80 @@ public final class LinuxUdpPort extends LinuxSocketPort {
     }
 
     /**
-     * A send-only socket on the address and port of a {@link #bindShared} socket: datagrams leave
+     * The receiving sockets of an SO_REUSEPORT group on {@code local}, one per worker, steered by
+     * SPI: a classic BPF program ({@code SO_ATTACH_REUSEPORT_CBPF}) sends each datagram to socket
+     * {@link io.sallyport.net.SpiSteering#receiverOf(byte[], int, int, int)} of the list, IKE and
+     * keepalives to socket 0. The kernel takes the program's result as a position in the group,
+     * which follows the order the sockets joined and closes a gap by moving the last member into
+     * it: {@link #bindSender}s may join afterwards (they come after these), and the sockets must
+     * close last first. With one socket, {@link #bindShared}.
+     *
+     * @throws HostNetworkException when a bind fails or the host refuses the program (every socket closed)
+     */
+    public static java.util.List<LinuxUdpPort> bindSteered(final InetSocketAddress local, final boolean reuseAddress,
+                                                           final int receiveBufferBytes, final int sockets) {
+        if (sockets == 1) {
+            return java.util.List.of(bindShared(local, reuseAddress, receiveBufferBytes));
+        }
+        final long[] program = ClassicBpf.spiSteering(sockets);
+        final java.util.List<LinuxUdpPort> bound = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < sockets; i++) {
+                bound.add(bind(local, reuseAddress, receiveBufferBytes, Role.STEERED_RECEIVER));
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                Libc.attachProgram(Libc.newCallState(arena), bound.get(0).fd.fd(), Libc.SO_ATTACH_REUSEPORT_CBPF,
+                        program, arena);
+            }
+            return java.util.List.copyOf(bound);
+        } catch (final RuntimeException e) {
+            closeLastFirst(bound);
+            throw e;
+        } catch (final Throwable t) {
+            closeLastFirst(bound);
+            throw new IllegalStateException("setsockopt downcall failed", t);
+        }
+    }
+
+    private static void closeLastFirst(final java.util.List<LinuxUdpPort> ports) {
+        for (int i = ports.size() - 1; i >= 0; i--) {
+            ports.get(i).close();
+        }
+    }
+
+    /** Whether this kernel takes the SPI steering program of {@link #bindSteered} (probed once). */
+    public static boolean spiSteeringAvailable() {
+        return SPI_STEERING;
+    }
+
+    private static final boolean SPI_STEERING = probeSpiSteering();
+
+    /** A throw-away unbound SO_REUSEPORT socket takes the program (the kernel makes its group on attach). */
+    private static boolean probeSpiSteering() {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment state = Libc.newCallState(arena);
+            final int fd = (int) Libc.SOCKET.invokeExact(state, Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                return false;
+            }
+            try {
+                final MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_INT, 1);
+                if ((int) Libc.SETSOCKOPT.invokeExact(state, fd, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, one, 4) < 0) {
+                    return false;
+                }
+                Libc.attachProgram(state, fd, Libc.SO_ATTACH_REUSEPORT_CBPF, ClassicBpf.spiSteering(2), arena);
+                return true;
+            } finally {
+                Libc.close(fd);
+            }
+        } catch (final Throwable t) {
+            return false;
+        }
+    }
+
+    /**
+     * A send-only socket on the address and port of a {@link #bindShared} (or {@link #bindSteered})
+     * socket, joining its group after the receivers: datagrams leave
      * with that source port (NAT-T's 4500), and it receives nothing (a filter drops whatever the
      * kernel would queue). Lets each worker send without sharing a socket, or a lock, with others.
      */
@@ -131,7 +204,7 @@ public final class LinuxUdpPort extends LinuxSocketPort {
         return false;
     }
 
-    private enum Role { ALONE, SHARED_RECEIVER, SENDER }
+    private enum Role { ALONE, SHARED_RECEIVER, STEERED_RECEIVER, SENDER }
 
     private static LinuxUdpPort bind(final InetSocketAddress local, final boolean reuseAddress,
                                      final int receiveBufferBytes, final Role role) {
