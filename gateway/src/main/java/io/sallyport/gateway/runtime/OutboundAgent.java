@@ -29,6 +29,17 @@ import java.util.function.Consumer;
  *    burst); an ICMP error goes back into the TUN device.
  * </pre>
  *
+ * <p>A device may have several read queues, each with a worker of its own ({@link DeviceWorkers}):
+ * the host's steering table sends a packet to the queue of the worker that holds the tunnel of its
+ * destination prefix. Every worker of the device holds every tunnel's selectors, in the same
+ * order, and each tunnel's SAs and counters are held by one of them ({@link OutboundTunnel#owner}).
+ * A worker that reads a packet whose tunnel (the first in order whose selectors hold it, exactly
+ * as with one worker) another worker holds hands it to that worker through a ring of their own
+ * (counted {@code HANDED_OVER}); the receiving worker selects again and drops (counted
+ * {@code HANDOVER_DROPPED}) rather than hand it on a second time. The table picks by destination
+ * only, so overlapping selectors, local selectors, prefixes the host could not add and the moment
+ * before the table names a new tunnel all end here, never in another worker's SA.
+ *
  * <p>When the host deletes the device ({@code ip link del}) a read says so ({@link TunPort#deleted}):
  * the worker stops reading and polling it (it would report an error on every poll), tells the
  * control agent once, and reads again when the control agent says the device is back
@@ -48,6 +59,17 @@ public final class OutboundAgent implements Agent {
     private static final int HEADROOM = OutboundPath.MAX_HEADROOM;
 
     private final String name;
+    /** This worker's read queue among its device's ({@link OutboundTunnel#owner} names it). */
+    private final int queue;
+    /** Rings to the device's other workers, by their queue (null at this worker's own); set before the workers start. */
+    private TunHandoff[] toPeers = new TunHandoff[1];
+    /** Which of {@link #toPeers} got packets in this burst (to wake their consumer once, at its end). */
+    private boolean[] handedTo = new boolean[1];
+    /** Rings from the device's other workers. */
+    private List<TunHandoff> fromPeers = List.of();
+    /** Packets other workers handed over, into this worker's own path. */
+    private final TunHandoff.Sink fromPeer = this::forwardHandedOver;
+    private long nowNanos;
     private final TunPort tun;
     private final Waiter waiter;
     private final Consumer<String> acquire;
@@ -75,7 +97,14 @@ public final class OutboundAgent implements Agent {
      */
     public OutboundAgent(String name, TunPort tun, Waiter waiter, Consumer<String> acquire, Consumer<String> rekey,
                          Consumer<OutboundAgent> deviceDeleted) {
+        this(name, 0, tun, waiter, acquire, rekey, deviceDeleted);
+    }
+
+    /** @param queue this worker's read queue among the device's (0 for the only one) */
+    OutboundAgent(String name, int queue, TunPort tun, Waiter waiter, Consumer<String> acquire, Consumer<String> rekey,
+                  Consumer<OutboundAgent> deviceDeleted) {
         this.name = name;
+        this.queue = queue;
         this.tun = tun;
         this.waiter = waiter;
         this.acquire = acquire;
@@ -94,6 +123,34 @@ public final class OutboundAgent implements Agent {
         return tun;
     }
 
+    int queue() {
+        return queue;
+    }
+
+    /**
+     * Gives the workers of one device (in queue order) a ring of {@code ringBytes} from each to
+     * each other, for packets one reads and another's tunnel holds. Before any of them starts
+     * (the thread start publishes the rings).
+     */
+    static void link(List<OutboundAgent> workers, int ringBytes) {
+        int n = workers.size();
+        for (OutboundAgent from : workers) {
+            from.toPeers = new TunHandoff[n];
+            from.handedTo = new boolean[n];
+        }
+        for (OutboundAgent to : workers) {
+            List<TunHandoff> rings = new ArrayList<>();
+            for (OutboundAgent from : workers) {
+                if (from != to) {
+                    TunHandoff ring = new TunHandoff(ringBytes, to);
+                    from.toPeers[to.queue] = ring;
+                    rings.add(ring);
+                }
+            }
+            to.fromPeers = List.copyOf(rings);
+        }
+    }
+
     WorkerCounters counters() {
         return counters;
     }
@@ -106,10 +163,13 @@ public final class OutboundAgent implements Agent {
         }
     }
 
+    /** One more tunnel, last in order; its counters are this worker's when it holds the tunnel ({@link OutboundTunnel#owner}). */
     void addTunnel(OutboundTunnel t) {
         command(a -> {
             a.tunnels.add(t);
-            a.counters.adopt(t.key, t.counters);
+            if (t.owner == a.queue) {
+                a.counters.adopt(t.key, t.counters);
+            }
         });
     }
 
@@ -202,8 +262,12 @@ public final class OutboundAgent implements Agent {
             c.accept(this);
             work++;
         }
+        this.nowNanos = nowNanos;
         for (int i = 0; i < handoffs.size(); i++) {
             work += handoffs.get(i).drainTo(tun, BURST);
+        }
+        for (int i = 0; i < fromPeers.size(); i++) {
+            work += fromPeers.get(i).drainTo(fromPeer, BURST);
         }
         for (int i = 0; i < BURST && !deviceLost; i++) {
             int len = tun.read(buf, HEADROOM, buf.length - HEADROOM - OutboundPath.MAX_TAILROOM);
@@ -217,17 +281,31 @@ public final class OutboundAgent implements Agent {
                 break;
             }
             work++;
-            forward(len, nowNanos);
+            forward(len, nowNanos, false);
         }
         for (int i = 0; i < batchList.size(); i++) {
             batchList.get(i).flush();
+        }
+        for (int i = 0; i < handedTo.length; i++) {
+            if (handedTo[i]) {
+                handedTo[i] = false;
+                toPeers[i].endOfBurst();
+            }
         }
         tun.flush();
         counters.afterWork(work, nowNanos);
         return work;
     }
 
-    private void forward(int len, long nowNanos) {
+    /** A packet another worker of the device read for a tunnel this one holds: into the buffer, then on as if read here. */
+    private boolean forwardHandedOver(byte[] ring, int off, int len) {
+        System.arraycopy(ring, off, buf, HEADROOM, len);
+        forward(len, nowNanos, true);
+        return true;
+    }
+
+    /** @param handedOver another worker of the device read it (it is not handed on again) */
+    private void forward(int len, long nowNanos, boolean handedOver) {
         if (len < 20) {
             counters.increment(WorkerCounters.Stat.TOO_SHORT);
             return;
@@ -235,7 +313,16 @@ public final class OutboundAgent implements Agent {
         boolean v4 = (buf[HEADROOM] & 0xF0) == 0x40;
         OutboundTunnel t = tunnels.select(buf, HEADROOM, v4);
         if (t == null) {
-            counters.increment(WorkerCounters.Stat.UNMATCHED);
+            counters.increment(handedOver ? WorkerCounters.Stat.HANDOVER_DROPPED : WorkerCounters.Stat.UNMATCHED);
+            return;
+        }
+        if (t.owner != queue) {
+            if (!handedOver && toPeers[t.owner].offer(buf, HEADROOM, len)) {
+                handedTo[t.owner] = true;
+                counters.increment(WorkerCounters.Stat.HANDED_OVER);
+            } else {
+                counters.increment(WorkerCounters.Stat.HANDOVER_DROPPED);
+            }
             return;
         }
         OutboundTunnel.Slot slot = t.current;
@@ -275,6 +362,11 @@ public final class OutboundAgent implements Agent {
     private boolean handoffsEmpty() {
         for (int i = 0; i < handoffs.size(); i++) {
             if (!handoffs.get(i).isEmpty()) {
+                return false;
+            }
+        }
+        for (int i = 0; i < fromPeers.size(); i++) {
+            if (!fromPeers.get(i).isEmpty()) {
                 return false;
             }
         }

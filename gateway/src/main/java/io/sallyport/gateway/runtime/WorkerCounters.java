@@ -41,7 +41,14 @@ final class WorkerCounters {
         /** Packets from a device too short for an IP header (their own reason, not "unmatched"). */
         TOO_SHORT("Shorter than an IP header", "short-packet"),
         /** Packets an SA decrypted after its tunnel left this worker (a delete racing the packet). */
-        ORPHANED("Decrypted after the tunnel left this worker", "orphaned");
+        ORPHANED("Decrypted after the tunnel left this worker", "orphaned"),
+        /**
+         * Packets a device worker read whose tunnel another worker of the device holds (steered by a
+         * shorter or unmapped prefix, or overlapping selectors): handed to that worker, not dropped.
+         */
+        HANDED_OVER("Handed to the device worker holding their tunnel (not dropped)", "handed-over"),
+        /** Packets dropped on their way between a device's workers: no room, or their tunnel left meanwhile. */
+        HANDOVER_DROPPED("Dropped between a device's workers (no room, or tunnel gone)", "handover-dropped");
 
         private final String label;
         private final String tag;
