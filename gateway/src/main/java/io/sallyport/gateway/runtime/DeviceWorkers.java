@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * The workers of one inside device, one per read queue, and which of them holds each tunnel: the
  * control agent's thread only.
  *
- * <p>A new tunnel goes to the worker holding the fewest (the lowest queue on a tie), dynamic
- * peers' tunnels alike, and stays there while it lives, so its SAs (sequence numbers) and counters
+ * <p>A new tunnel goes to the worker holding the fewest (the highest queue on a tie: queue 0 also
+ * reads what no prefix names, so it gets tunnels last), dynamic peers' tunnels alike, and stays there while it lives, so its SAs (sequence numbers) and counters
  * never change threads. Every worker gets every tunnel, in the same order (one command each), so
  * each selects exactly as one worker would and hands a packet whose tunnel another holds to that
  * one ({@link OutboundAgent}). The host's table ({@link DeviceQueues}) gets each tunnel's remote
@@ -120,8 +120,8 @@ final class DeviceWorkers {
     }
 
     private int leastLoaded() {
-        int best = 0;
-        for (int q = 1; q < load.length; q++) {
+        int best = load.length - 1;
+        for (int q = best - 1; q >= 0; q--) {
             if (load[q] < load[best]) {
                 best = q;
             }

@@ -123,11 +123,11 @@ class DeviceWorkersTest {
         d.add(tunnel("b", 2, "192.0.2.0/24", "203.0.113.0/24"));
         d.add(tunnel("c", 3, "192.0.2.0/24", "2001:db8:1::/48"));
         d.add(tunnel("d", 4, "192.0.2.128/25", "198.51.100.0/24"));
-        assertArrayEquals(new int[] {2, 1, 1}, d.load());
+        assertArrayEquals(new int[] {1, 1, 2}, d.load(), "a tie goes to the highest queue");
         assertSame(d.all().get(1), d.of("b"));
-        assertSame(d.all().get(0), d.of("d"));
+        assertSame(d.all().get(2), d.of("d"));
         assertSame(d.all().get(0), d.of("unknown"), "a tunnel the device does not hold: the primary");
-        assertEquals(List.of("198.51.100.0/24->0", "203.0.113.0/24->1", IpPrefix.parse("2001:db8:1::/48") + "->2"), queues.calls,
+        assertEquals(List.of("198.51.100.0/24->2", "203.0.113.0/24->1", IpPrefix.parse("2001:db8:1::/48") + "->0"), queues.calls,
                 "d shares a's prefix: a, first, names the queue");
 
         d.retire(Set.of("b"));
@@ -149,26 +149,27 @@ class DeviceWorkersTest {
         d.add(a);
         d.add(tunnel("b", 2, "192.0.2.128/25", "198.51.100.0/24"));
         d.retire(Set.of("a"));
-        assertEquals(List.of("198.51.100.0/24->0", "198.51.100.0/24->1"), queues.calls);
+        assertEquals(List.of("198.51.100.0/24->1", "198.51.100.0/24->0"), queues.calls);
         d.add(tunnel("c", 3, "192.0.2.0/24", "203.0.113.0/24"));
         d.add(a);
-        assertEquals(0, a.owner, "placed on worker 0 before, it comes back there (its SA slots were that thread's)");
-        assertArrayEquals(new int[] {2, 1}, d.load());
+        assertEquals(1, a.owner, "placed on worker 1 before, it comes back there (its SA slots were that thread's)");
+        assertArrayEquals(new int[] {1, 2}, d.load());
     }
 
     @Test
     @DisplayName("a prefix the host refuses is not fatal: its packets reach the tunnel's worker by hand-over")
     void refusedPrefixIsHandedOver() {
-        RecordingQueues queues = new RecordingQueues(2, Set.of("203.0.113.0/24"));
+        RecordingQueues queues = new RecordingQueues(2, Set.of("198.51.100.0/24"));
         DeviceWorkers d = device(queues);
         d.add(tunnel("a", 1, "192.0.2.0/24", "198.51.100.0/24"));
         d.add(tunnel("b", 2, "192.0.2.0/24", "203.0.113.0/24"));
-        // Unmapped: the host sends it to queue 0; b is worker 1's.
-        ((QueueTun) queues.queues().get(0)).waiting.add(packet("192.0.2.1", "203.0.113.9"));
+        assertEquals(List.of("203.0.113.0/24->0"), queues.calls);
+        // Unmapped: the host sends it to queue 0; a is worker 1's.
+        ((QueueTun) queues.queues().get(0)).waiting.add(packet("192.0.2.1", "198.51.100.9"));
         settle(d);
         assertEquals(1, stat(d.all().get(0), WorkerCounters.Stat.HANDED_OVER));
-        assertEquals(1, noSa(d.all().get(1), 2), "counted by the worker holding b");
-        assertEquals(List.of("b"), acquired, "and b's SA asked for once, by that worker");
+        assertEquals(1, noSa(d.all().get(1), 1), "counted by the worker holding a");
+        assertEquals(List.of("a"), acquired, "and a's SA asked for once, by that worker");
     }
 
     @Test
@@ -176,37 +177,37 @@ class DeviceWorkersTest {
     void firstTunnelInOrderWinsAcrossWorkers() {
         RecordingQueues queues = new RecordingQueues(2, Set.of());
         DeviceWorkers d = device(queues);
-        d.add(tunnel("wide", 1, "192.0.2.0/24", "198.51.0.0/16"));          // worker 0
-        d.add(tunnel("narrow", 2, "192.0.2.0/24", "198.51.100.0/24"));      // worker 1
-        d.add(tunnel("other", 3, "192.0.2.128/25", "203.0.113.0/24"));      // worker 0 (a tie goes to the lower queue)
-        assertEquals(List.of("198.51.0.0/16->0", "198.51.100.0/24->1", "203.0.113.0/24->0"), queues.calls);
+        d.add(tunnel("wide", 1, "192.0.2.0/24", "198.51.0.0/16"));          // worker 1
+        d.add(tunnel("narrow", 2, "192.0.2.0/24", "198.51.100.0/24"));      // worker 0
+        d.add(tunnel("other", 3, "192.0.2.128/25", "203.0.113.0/24"));      // worker 1 (a tie goes to the higher queue)
+        assertEquals(List.of("198.51.0.0/16->1", "198.51.100.0/24->0", "203.0.113.0/24->1"), queues.calls);
         QueueTun q0 = (QueueTun) queues.queues().get(0);
         QueueTun q1 = (QueueTun) queues.queues().get(1);
         OutboundAgent w0 = d.all().get(0);
         OutboundAgent w1 = d.all().get(1);
-        // The table sends 198.51.100.0/24 to queue 1 (narrow's), but wide comes first and holds the packet.
-        q1.waiting.add(packet("192.0.2.1", "198.51.100.9"));
+        // The table sends 198.51.100.0/24 to queue 0 (narrow's), but wide comes first and holds the packet.
+        q0.waiting.add(packet("192.0.2.1", "198.51.100.9"));
         // A source no tunnel's local selector holds: unmatched where it was read, not handed over.
-        q0.waiting.add(packet("192.0.3.1", "198.51.100.9"));
+        q1.waiting.add(packet("192.0.3.1", "198.51.100.9"));
         // On the wrong queue (as before the table named other's prefix): handed over.
-        q1.waiting.add(packet("192.0.2.200", "203.0.113.9"));
+        q0.waiting.add(packet("192.0.2.200", "203.0.113.9"));
         settle(d);
-        assertEquals(2, stat(w1, WorkerCounters.Stat.HANDED_OVER));
-        assertEquals(1, stat(w0, WorkerCounters.Stat.UNMATCHED));
-        assertEquals(0, stat(w0, WorkerCounters.Stat.HANDED_OVER));
-        assertEquals(1, noSa(w0, 1), "wide's, on worker 0");
-        assertEquals(0, noSa(w1, 2), "not narrow's");
-        assertEquals(1, noSa(w0, 3), "other's, on worker 0");
+        assertEquals(2, stat(w0, WorkerCounters.Stat.HANDED_OVER));
+        assertEquals(1, stat(w1, WorkerCounters.Stat.UNMATCHED));
+        assertEquals(0, stat(w1, WorkerCounters.Stat.HANDED_OVER));
+        assertEquals(1, noSa(w1, 1), "wide's, on worker 1");
+        assertEquals(0, noSa(w0, 2), "not narrow's");
+        assertEquals(1, noSa(w1, 3), "other's, on worker 1");
         assertEquals(List.of("wide", "other"), acquired);
 
-        // Handed over, then wide leaves before its worker takes the packet: narrow (worker 1's) would
+        // Handed over, then wide leaves before its worker takes the packet: narrow (worker 0's) would
         // hold it now; it is dropped, not handed back.
-        q1.waiting.add(packet("192.0.2.1", "198.51.100.9"));
-        w1.doWork(0);
+        q0.waiting.add(packet("192.0.2.1", "198.51.100.9"));
+        w0.doWork(0);
         d.retire(Set.of("wide"), 1);
         settle(d);
-        assertEquals(3, stat(w1, WorkerCounters.Stat.HANDED_OVER));
-        assertEquals(1, stat(w0, WorkerCounters.Stat.HANDOVER_DROPPED));
-        assertEquals(0, noSa(w1, 2));
+        assertEquals(3, stat(w0, WorkerCounters.Stat.HANDED_OVER));
+        assertEquals(1, stat(w1, WorkerCounters.Stat.HANDOVER_DROPPED));
+        assertEquals(0, noSa(w0, 2));
     }
 }
