@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 final class DeviceWorkers {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWorkers.class);
-    /** Room between two workers of a device for handed-over packets: some 180 packets of 1,400 bytes. */
+    /**
+     * Room between two workers of a device for handed-over packets: some 180 packets of 1,400
+     * bytes; made only for pairs that hand over at all (M workers could need M(M - 1)).
+     */
     static final int PEER_RING_BYTES = 256 << 10;
 
     private final List<OutboundAgent> workers;
@@ -48,7 +51,7 @@ final class DeviceWorkers {
         this.queues = queues;
         this.load = new int[workers.size()];
         if (workers.size() > 1) {
-            OutboundAgent.link(this.workers, PEER_RING_BYTES);
+            OutboundAgent.link(this.workers);
         }
     }
 

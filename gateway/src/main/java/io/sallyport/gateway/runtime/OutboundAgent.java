@@ -61,12 +61,14 @@ public final class OutboundAgent implements Agent {
     private final String name;
     /** This worker's read queue among its device's ({@link OutboundTunnel#owner} names it). */
     private final int queue;
-    /** Rings to the device's other workers, by their queue (null at this worker's own); set before the workers start. */
+    /** The device's workers by queue (this one included); set before the workers start. */
+    private OutboundAgent[] peers = {this};
+    /** Rings to the device's other workers, by their queue: made on the first packet for that worker (most pairs never need one). */
     private TunHandoff[] toPeers = new TunHandoff[1];
     /** Which of {@link #toPeers} got packets in this burst (to wake their consumer once, at its end). */
     private boolean[] handedTo = new boolean[1];
-    /** Rings from the device's other workers. */
-    private List<TunHandoff> fromPeers = List.of();
+    /** Rings from the device's other workers, added by their command when they made them. */
+    private final List<TunHandoff> fromPeers = new ArrayList<>();
     /** Packets other workers handed over, into this worker's own path. */
     private final TunHandoff.Sink fromPeer = this::forwardHandedOver;
     private long nowNanos;
@@ -128,27 +130,32 @@ public final class OutboundAgent implements Agent {
     }
 
     /**
-     * Gives the workers of one device (in queue order) a ring of {@code ringBytes} from each to
-     * each other, for packets one reads and another's tunnel holds. Before any of them starts
-     * (the thread start publishes the rings).
+     * Introduces the workers of one device (in queue order) to each other, for packets one reads
+     * and another's tunnel holds. Before any of them starts (the thread start publishes it).
      */
-    static void link(List<OutboundAgent> workers, int ringBytes) {
-        int n = workers.size();
-        for (OutboundAgent from : workers) {
-            from.toPeers = new TunHandoff[n];
-            from.handedTo = new boolean[n];
+    static void link(List<OutboundAgent> workers) {
+        OutboundAgent[] all = workers.toArray(OutboundAgent[]::new);
+        for (OutboundAgent w : all) {
+            w.peers = all;
+            w.toPeers = new TunHandoff[all.length];
+            w.handedTo = new boolean[all.length];
         }
-        for (OutboundAgent to : workers) {
-            List<TunHandoff> rings = new ArrayList<>();
-            for (OutboundAgent from : workers) {
-                if (from != to) {
-                    TunHandoff ring = new TunHandoff(ringBytes, to);
-                    from.toPeers[to.queue] = ring;
-                    rings.add(ring);
-                }
+    }
+
+    /**
+     * This worker's ring to worker {@code to}, made on first use and given to that worker through
+     * its command queue (packets offered meanwhile wait in it); null when that queue is full.
+     */
+    private TunHandoff ringTo(int to) {
+        TunHandoff ring = toPeers[to];
+        if (ring == null) {
+            TunHandoff made = new TunHandoff(DeviceWorkers.PEER_RING_BYTES, peers[to]);
+            if (peers[to].commands.offer(a -> a.fromPeers.add(made))) {
+                toPeers[to] = made;
+                ring = made;
             }
-            to.fromPeers = List.copyOf(rings);
         }
+        return ring;
     }
 
     WorkerCounters counters() {
@@ -317,7 +324,8 @@ public final class OutboundAgent implements Agent {
             return;
         }
         if (t.owner != queue) {
-            if (!handedOver && toPeers[t.owner].offer(buf, HEADROOM, len)) {
+            TunHandoff ring = handedOver ? null : ringTo(t.owner);
+            if (ring != null && ring.offer(buf, HEADROOM, len)) {
                 handedTo[t.owner] = true;
                 counters.increment(WorkerCounters.Stat.HANDED_OVER);
             } else {
