@@ -14,15 +14,16 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The worker of one inside device. Owns the device's TUN port, reading and writing: the only
- * thread that writes it (ICMP errors from here, decrypted packets the inbound workers hand over
- * through {@link TunHandoff}s), every outbound SA of the tunnels routed into it and their
- * counters. The control agent reaches it only through its command queue; everything else here
- * runs on the worker's thread.
+ * A worker of one inside device: the device's worker (its first queue), or one of its further
+ * read queues. Owns its TUN queue, reading and writing: the only thread that writes it (ICMP
+ * errors from here; on the first queue, decrypted packets the inbound workers hand over through
+ * {@link TunHandoff}s), every outbound SA of the tunnels it holds and their counters. The control
+ * agent reaches it only through its command queue; everything else here runs on the worker's
+ * thread.
  *
  * <pre>
  * 1. Read an inner packet from the TUN device into the buffer at the ESP headroom.
- * 2. Pick the tunnel whose selectors hold the packet's source and destination.
+ * 2. Pick the tunnel whose selectors hold the packet's source and destination (another worker's: hand it over).
  * 3. No SA yet: count the drop and ask kmd for one (establish-tunnels on-traffic), at most once a second.
  * 4. Encapsulate in place (DF policy, tunnel MTU, pre-fragmentation, ICMP errors).
  * 5. Queue each resulting ESP packet in its socket's send batch (sendmmsg: one call per socket and
