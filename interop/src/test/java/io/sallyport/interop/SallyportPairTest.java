@@ -1,6 +1,7 @@
 package io.sallyport.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -50,11 +51,22 @@ class SallyportPairTest {
     @Test
     void dynamicIkeWithoutNatUsesPlainEsp() {
         SallyportDaemon a = BED.daemon("gw-a", "pair-a", GatewayConfig.gwA().render());
-        BED.daemon("gw-b", "pair-b", GatewayConfig.gwB().render());
+        SallyportDaemon b = BED.daemon("gw-b", "pair-b", GatewayConfig.gwB().render());
         awaitMatured(a);
         Capture c = pingBothWaysCaptured();
         assertTrue(c.rawEsp() >= 20, "plain ESP (IP protocol 50) over raw sockets: " + c);
         assertEquals(0, c.espInUdp(), "no NAT, no UDP encapsulation: " + c);
+        for (Map.Entry<String, SallyportDaemon> e : Map.of("gw-a", a, "gw-b", b).entrySet()) {
+            SallyportDaemon d = e.getValue();
+            String sets = d.cli("show services service-sets").replaceAll("\\s+", " ");
+            if (sets.contains("read queues with a device worker each")) {
+                // Several device workers: the steering table sent every packet to its tunnel's worker.
+                String drops = d.cli("show services ipsec-vpn drops");
+                System.out.println("evidence: " + e.getKey() + " has several device workers; handed between them: "
+                    + drops.contains("Handed to the device worker"));
+                assertFalse(drops.contains("Handed to the device worker"), "nothing handed between device workers:\n" + drops);
+            }
+        }
     }
 
     /**

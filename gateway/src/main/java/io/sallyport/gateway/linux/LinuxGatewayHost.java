@@ -1,9 +1,11 @@
 package io.sallyport.gateway.linux;
 
+import io.sallyport.gateway.runtime.DeviceQueues;
 import io.sallyport.gateway.runtime.GatewayHost;
 import io.sallyport.gateway.runtime.Waiter;
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostNetworkException;
+import io.sallyport.net.IpPrefix;
 import io.sallyport.net.NetworkControl;
 import io.sallyport.net.TunPort;
 import io.sallyport.net.linux.NetlinkNetworkControl;
@@ -54,9 +56,19 @@ public final class LinuxGatewayHost implements GatewayHost {
     static final String INBOUND_WORKERS_PROPERTY = "sallyport.data.inbound-workers";
     static final int MAX_INBOUND_WORKERS = 8;
     private static final String HANDOFF_PATH = "decrypted packets handed to the device's worker, which writes them";
+    /**
+     * {@code -Dsallyport.data.device-workers=M}: read queues, each with a worker of its own, per
+     * inside device (a steering table sends each tunnel's packets to its worker's queue); default
+     * the available processors, at most {@value #MAX_DEVICE_WORKERS}. 1 gives the one worker per device of before.
+     */
+    static final String DEVICE_WORKERS_PROPERTY = "sallyport.data.device-workers";
+    static final int MAX_DEVICE_WORKERS = 8;
+    /** Prefixes the steering table of one device holds (one per distinct remote selector; dynamic peers included). */
+    private static final int STEERED_PREFIXES = 1 << 16;
 
     private final NetworkControl network = NetlinkNetworkControl.ofHost(path -> LOG.info("host routing: {}", path));
     private final boolean inboundQueuesWanted = !"false".equals(System.getProperty(INBOUND_QUEUES_PROPERTY));
+    private final int deviceWorkers = deviceWorkers(System.getProperty(DEVICE_WORKERS_PROPERTY));
     /** How decrypted packets reach the TUN devices: changed (and logged) when the host refuses steering. */
     private volatile String queuePath;
     private volatile Map<InetAddress, Integer> marks = Map.of();
@@ -117,6 +129,19 @@ public final class LinuxGatewayHost implements GatewayHost {
         LOG.info("data path: {}", dataPath());
     }
 
+    /** The device workers asked for: the property's value, else the available processors, within 1..{@value #MAX_DEVICE_WORKERS}. */
+    static int deviceWorkers(String property) {
+        int wanted = Runtime.getRuntime().availableProcessors();
+        if (property != null) {
+            try {
+                wanted = Integer.parseInt(property.strip());
+            } catch (NumberFormatException e) {
+                LOG.warn("-D{}={} is not a number: using {}", DEVICE_WORKERS_PROPERTY, property, wanted);
+            }
+        }
+        return Math.clamp(wanted, 1, MAX_DEVICE_WORKERS);
+    }
+
     @Override
     public String dataPath() {
         return queuePath + "; " + tunPath + "; " + sockets + "; " + inboundPath + inboundRefusal + "; " + rawPath;
@@ -139,18 +164,38 @@ public final class LinuxGatewayHost implements GatewayHost {
     }
 
     /**
-     * A multi-queue device whose steering program sends everything the host routes into it to the
-     * device worker's queue, so each inbound worker can write what it decrypts to a queue of its
-     * own ({@link #openWriteQueue}): no copy into a handoff ring, no wake-up of the device's worker.
+     * A multi-queue device whose steering program sends what the host routes into it to the read
+     * queue of the worker holding its tunnel (by destination prefix; {@link #queues}), or, with one
+     * worker (asked for, or the host refused the table or the program that reads it), everything
+     * to queue 0; each inbound worker writes what it decrypts to a queue of its own
+     * ({@link #openWriteQueue}): no copy into a handoff ring, no wake-up of the device's worker.
      * Null where the host refuses any part (the caller opens the device as before, and the log and
      * {@code Data path:} say why).
      */
     private LinuxTun openSteered(String name, int mtu) {
+        String writes = "; each inbound worker writes what it decrypts to a queue of its own";
         try {
-            LinuxTun tun = LinuxTun.openSteered(name, mtu, offloadsWanted);
-            note("TUN: multi-queue per inside device; a steering program (eBPF, TUNSETSTEERINGEBPF) sends what the"
-                    + " host routes into it to queue 0, read and written by the device's worker; each inbound worker"
-                    + " writes what it decrypts to a queue of its own", false);
+            LinuxTun tun = null;
+            if (deviceWorkers > 1) {
+                try {
+                    tun = LinuxTun.openSteered(name, mtu, offloadsWanted, deviceWorkers, STEERED_PREFIXES);
+                    note("TUN: multi-queue per inside device, " + deviceWorkers + " read queues with a device worker"
+                            + " each (-D" + DEVICE_WORKERS_PROPERTY + "); a steering program (eBPF,"
+                            + " TUNSETSTEERINGEBPF) sends what the host routes into it to the queue an LPM-trie map of the"
+                            + " tunnels' remote prefixes names (none: queue 0)" + writes, false);
+                } catch (HostNetworkException e) {
+                    note("TUN: multi-queue per inside device, one read queue and device worker (the host refused "
+                            + deviceWorkers + " steered by tunnel: " + e.getMessage() + "); a steering program (eBPF,"
+                            + " TUNSETSTEERINGEBPF) sends what the host routes into it to queue 0" + writes, true);
+                }
+            }
+            if (tun == null) {
+                tun = LinuxTun.openSteered(name, mtu, offloadsWanted);
+                if (deviceWorkers == 1) {
+                    note("TUN: multi-queue per inside device; a steering program (eBPF, TUNSETSTEERINGEBPF) sends what"
+                            + " the host routes into it to queue 0, read and written by the device's worker" + writes, false);
+                }
+            }
             if (offloadsWanted) {
                 noteOffloads();
             }
@@ -160,6 +205,30 @@ public final class LinuxGatewayHost implements GatewayHost {
                     + " (the host refused a steered multi-queue device: " + e.getMessage() + ")", true);
             return null;
         }
+    }
+
+    /** A steered device's read queues and its table; one queue for any other device. */
+    @Override
+    public DeviceQueues queues(TunPort device) {
+        if (!(device instanceof LinuxTun tun) || tun.readQueues().size() < 2) {
+            return DeviceQueues.single(device);
+        }
+        return new DeviceQueues() {
+            @Override
+            public List<TunPort> queues() {
+                return List.copyOf(tun.readQueues());
+            }
+
+            @Override
+            public void steer(IpPrefix prefix, int queue) {
+                tun.steer(prefix, queue);
+            }
+
+            @Override
+            public void unsteer(IpPrefix prefix) {
+                tun.unsteer(prefix);
+            }
+        };
     }
 
     private void note(String path, boolean refused) {

@@ -267,7 +267,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
             } else if (deviceProblems.containsKey(name)) {
                 problems.put(name, deviceProblems.get(name));
             }
-            setWorkers.put(name, rt.devices().values().stream().map(d -> d.outbound().counters()).toList());
+            setWorkers.put(name, rt.devices().values().stream().flatMap(d -> d.workers().all().stream())
+                    .map(OutboundAgent::counters).toList());
         });
         Map<String, TunnelState> states = new LinkedHashMap<>();
         tunnels.forEach((id, t) -> states.put(id, t.snapshot(counters)));
@@ -280,7 +281,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
     /** Every running worker's counters. */
     private DataPlaneCounters counters() {
         List<WorkerCounters> outbound = new ArrayList<>();
-        sets.values().forEach(rt -> rt.devices().values().forEach(d -> outbound.add(d.outbound().counters())));
+        sets.values().forEach(rt -> rt.devices().values().forEach(d -> d.workers().all().forEach(w -> outbound.add(w.counters()))));
         return new DataPlaneCounters(locals.workers().stream().map(InboundAgent::counters).toList(), outbound);
     }
 
@@ -340,10 +341,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             int mtu = deviceMtu(s);
             for (InsideDevice d : s.devices()) {
                 TunPort tun = host.openTun(d.tunName(), mtu);
-                devices.put(d.unit(), new ServiceSetRuntime.Device(tun, new OutboundAgent("out-" + d.tunName(), tun,
-                        host.waiter(List.of(tun)), id -> request(() -> acquire(id)),
-                        id -> request(() -> rekeyForRollover(id)),
-                        worker -> request(() -> deviceDeleted(s.name(), d, worker)))));
+                devices.put(d.unit(), new ServiceSetRuntime.Device(tun, deviceWorkers(s.name(), d, tun)));
                 for (String address : d.addresses()) {
                     host.network().addAddress(hostAddress(d.tunName(), address));
                 }
@@ -357,7 +355,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
                 }
             }
             ServiceSetRuntime rt = new ServiceSetRuntime(s, devices, routes, null);
-            devices.values().forEach(d -> runner.start(d.outbound()));
+            devices.values().forEach(d -> d.workers().all().forEach(runner::start));
             for (TunnelPlan t : s.tunnels()) {
                 startTunnel(rt, local, tunnels.get(t.id()));
             }
@@ -371,13 +369,31 @@ public final class Gateway implements KmdListener, AutoCloseable {
             routes.forEach(this::deleteRouteQuietly);
             unsteer(s.name());
             devices.values().forEach(d -> {
-                d.outbound().closeWaiter();
+                d.workers().all().forEach(OutboundAgent::closeWaiter);
                 closeDevice(d);
             });
             forgetProducers(locals.release(localAddress));
             s.tunnels().forEach(t -> tunnels.get(t.id()).lastFailure = reason);
             return ServiceSetRuntime.down(s, reason);
         }
+    }
+
+    /**
+     * A worker for each read queue the host offers for the device (queue 0: the device's first
+     * queue, named {@code out-DEVICE}; queue n: {@code out-DEVICE-qn}).
+     */
+    private DeviceWorkers deviceWorkers(String set, InsideDevice d, TunPort tun) {
+        DeviceQueues queues = host.queues(tun);
+        List<OutboundAgent> workers = new ArrayList<>();
+        List<TunPort> read = queues.queues();
+        for (int q = 0; q < read.size(); q++) {
+            TunPort port = read.get(q);
+            workers.add(new OutboundAgent("out-" + d.tunName() + (q == 0 ? "" : "-q" + q), q, port,
+                    host.waiter(List.of(port)), id -> request(() -> acquire(id)),
+                    id -> request(() -> rekeyForRollover(id)),
+                    worker -> request(() -> deviceDeleted(set, d, worker))));
+        }
+        return new DeviceWorkers(workers, queues);
     }
 
     /** The TUN MTU of a set's devices: the largest tunnel MTU of its tunnels. */
@@ -415,12 +431,12 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private void startTunnel(ServiceSetRuntime rt, LocalGateway local, Tunnel state) {
         TunnelPlan t = state.plan;
         ServiceSetRuntime.Device device = rt.deviceOf(t);
-        device.outbound().addTunnel(state.outbound);
+        device.workers().add(state.outbound);
         if (t.problem().isPresent()) {
             return;
         }
         if (t.manual()) {
-            installManual(state, local, device.tun(), device.outbound());
+            installManual(state, local, device);
         } else if (t.peer().isPresent()) {
             kmd.command(new Command.AddPeer(t.peer().get()));
         }
@@ -434,14 +450,14 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private void stopTunnels(ServiceSetRuntime rt, List<TunnelPlan> plans) {
         List<Integer> manualSpis = new ArrayList<>();
         List<Tunnel> stopped = new ArrayList<>();
-        Map<OutboundAgent, Set<String>> idsByDevice = new IdentityHashMap<>();
-        Map<OutboundAgent, List<Tunnel>> stoppedByDevice = new IdentityHashMap<>();
+        Map<DeviceWorkers, Set<String>> idsByDevice = new IdentityHashMap<>();
+        Map<DeviceWorkers, List<Tunnel>> stoppedByDevice = new IdentityHashMap<>();
         for (TunnelPlan t : plans) {
             Tunnel state = tunnels.remove(t.id());
             if (t.peer().isPresent()) {
                 kmd.command(new Command.RemovePeer(t.id()));
             }
-            OutboundAgent device = rt.up() ? rt.deviceOf(t).outbound() : null;
+            DeviceWorkers device = rt.up() ? rt.deviceOf(t).workers() : null;
             if (device != null) {
                 idsByDevice.computeIfAbsent(device, d -> new java.util.HashSet<>()).add(t.id());
             }
@@ -459,7 +475,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             long[] keys = keys(stopped);
             kmd.run(() -> locals.workers().forEach(w -> w.forgetTunnels(keys)));
         }
-        idsByDevice.forEach((device, ids) -> device.retireTunnels(ids, keys(stoppedByDevice.getOrDefault(device, List.of()))));
+        idsByDevice.forEach((device, ids) -> device.retire(ids, keys(stoppedByDevice.getOrDefault(device, List.of()))));
     }
 
     private void tearDown(ServiceSetRuntime rt) {
@@ -472,11 +488,13 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
         InetAddress local = s.localGateway().orElseThrow();
         rt.devices().values().forEach(d -> {
-            runner.stop(d.outbound());
             deletedDevices.remove(d.outbound());
             recreatedDevices.remove(d.outbound());
-            d.outbound().closeWaiter();
-            locals.closeSenders(local, d.outbound());
+            d.workers().all().forEach(w -> {
+                runner.stop(w);
+                w.closeWaiter();
+                locals.closeSenders(local, w);
+            });
         });
         rt.routes().forEach(this::deleteRouteQuietly);
         unsteer(s.name());
@@ -494,8 +512,17 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private void deviceDeleted(String set, InsideDevice d, OutboundAgent worker) {
         ServiceSetRuntime rt = sets.get(set);
         ServiceSetRuntime.Device device = rt == null ? null : rt.devices().get(d.unit());
-        if (device == null || device.outbound() != worker) {
+        if (device == null || !device.workers().all().contains(worker)) {
             return; // torn down meanwhile
+        }
+        // Each worker of the device reports it; one that found it gone after it was back only reads again.
+        if (!deletedDevices.containsKey(device.outbound()) && !device.tun().deleted()
+                && host.network().links().stream().anyMatch(l -> l.name().equals(d.tunName()))) {
+            worker.deviceRecreated();
+            return;
+        }
+        if (deletedDevices.containsKey(device.outbound())) {
+            return; // being recreated: every worker hears when it is back
         }
         LOG.warn("service-set {}: inside device {} was deleted from the host; recreating it", set, d.tunName());
         deletedDevices.put(worker, "inside device " + d.tunName() + " was deleted from the host; recreating it");
@@ -550,7 +577,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
         deletedDevices.remove(device.outbound());
         recreatedDevices.merge(device.outbound(), 1, Integer::sum);
-        device.outbound().deviceRecreated();
+        device.workers().all().forEach(OutboundAgent::deviceRecreated);
         LOG.info("service-set {}: inside device {} recreated with its addresses and routes", rt.plan().name(),
                 d.tunName());
     }
@@ -673,8 +700,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
 
     // ---------------------------------------------------------------- SAs
 
-    private void installManual(Tunnel state, LocalGateway local, TunPort tun, OutboundAgent out) {
+    private void installManual(Tunnel state, LocalGateway local, ServiceSetRuntime.Device device) {
         TunnelPlan t = state.plan;
+        OutboundAgent out = device.of(t.id());
         ManualSaPlan in = t.manualInbound().orElseThrow();
         ManualSaPlan o = t.manualOutbound().orElseThrow();
         LocalGateways.Transport transport = locals.transport(local, t.esp(), false, 0, out);
@@ -682,7 +710,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
         EspSa outSa = espSa(o.spi(), o, t.localGateway(), t.remoteGateway(), t.esp(), transport.encapsulation());
         InboundAgent owner = transport.inbound().owner(in.spi());
         inboundOwner.put(in.spi(), owner);
-        owner.installSa(inSa, new InboundTunnel(t.id(), state.key, inlet(owner, out), t.localPrefix(), t.remotePrefix()));
+        owner.installSa(inSa, new InboundTunnel(t.id(), state.key, inlet(owner, device.outbound()), t.localPrefix(),
+                t.remotePrefix()));
         out.installSa(t.id(), outSa, transport.socket(), transport.flowSenders(),
                 new InetSocketAddress(t.remoteGateway(), transport.destinationPort()));
         state.add(new TunnelState.SaPair(in.spi(), o.spi(), o.encryption(), o.integrity(), runner.nowNanos(),
@@ -717,7 +746,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         ServiceSetRuntime.Device device = set.deviceOf(t);
         LocalGateways.Transport transport;
         try {
-            transport = locals.transport(local, t.esp(), a.udpEncapsulation(), a.remote().getPort(), device.outbound());
+            transport = locals.transport(local, t.esp(), a.udpEncapsulation(), a.remote().getPort(), device.of(t.id()));
         } catch (HostNetworkException e) {
             state.lastFailure = e.getMessage();
             kmd.command(new Command.DeleteChildSa(a.spiIn()));
@@ -736,7 +765,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         inboundOwner.put(a.spiIn(), owner);
         owner.installSa(inSa, new InboundTunnel(t.id(), state.key, inlet(owner, device.outbound()), t.localPrefix(),
                 t.remotePrefix()));
-        WaitingOutbound outbound = new WaitingOutbound(device.outbound(), t.id(), outSa, transport,
+        WaitingOutbound outbound = new WaitingOutbound(device.of(t.id()), t.id(), outSa, transport,
                 new InetSocketAddress(remoteAddr, transport.destinationPort()));
         if (a.outboundNow()) {
             outbound.install();
@@ -808,7 +837,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         if (waiting != null) {
             waitingOutbound.put(a.spiIn(), waiting.to(a.remote()));
         } else {
-            set.deviceOf(state.plan).outbound().moveSa(state.plan.id(), a.spiOut(), a.remote());
+            set.deviceOf(state.plan).of(state.plan.id()).moveSa(state.plan.id(), a.spiOut(), a.remote());
         }
         LOG.info("tunnel {}: SA out {} follows the peer to {}", state.plan.id(), Integer.toHexString(a.spiOut()), a.remote());
     }
@@ -824,7 +853,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         }
         ServiceSetRuntime set = sets.get(state.plan.serviceSet());
         if (set != null && set.up()) {
-            set.deviceOf(state.plan).outbound().removeSa(state.plan.id(), a.spiOut());
+            set.deviceOf(state.plan).of(state.plan.id()).removeSa(state.plan.id(), a.spiOut());
         }
         if (state.remove(a.spiIn())) {
             state.deleted++;
@@ -1118,9 +1147,9 @@ public final class Gateway implements KmdListener, AutoCloseable {
             List<TunnelState.SaPair> pairs = state.installed;
             for (TunnelState.SaPair p : pairs) {
                 removeInbound(p.spiIn());
-                rt.deviceOf(t).outbound().removeSa(t.id(), p.spiOut());
+                rt.deviceOf(t).of(t.id()).removeSa(t.id(), p.spiOut());
             }
-            rt.deviceOf(t).outbound().retireTunnels(Set.of(t.id()));
+            rt.deviceOf(t).workers().retire(Set.of(t.id()));
             state.installed = List.of();
             state.notInstalled = keep ? pairs : List.of();
             if (!keep) {
@@ -1144,12 +1173,12 @@ public final class Gateway implements KmdListener, AutoCloseable {
             state.deleted += state.notInstalled.size();
             state.notInstalled = List.of();
             state.lastFailure = t.problem().orElse(null);
-            rt.deviceOf(t).outbound().addTunnel(state.outbound);
+            rt.deviceOf(t).workers().add(state.outbound);
             if (t.problem().isPresent()) {
                 continue;
             }
             if (t.manual()) {
-                installManual(state, local, rt.deviceOf(t).tun(), rt.deviceOf(t).outbound());
+                installManual(state, local, rt.deviceOf(t));
             } else if (t.peer().isPresent()) {
                 kmd.command(new Command.AddPeer(t.peer().get()));
             }
@@ -1224,7 +1253,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         state.ikeUpNanos = runner.nowNanos();
         tunnels.put(plan.id(), state);
         ServiceSetRuntime.Device device = rt.deviceOf(plan);
-        device.outbound().addTunnel(state.outbound);
+        device.workers().add(state.outbound);
         Route route = reverseRoute(d, remotePrefix, device.tun().name());
         state.reverseRoute = route;   // removed as installed, whatever a later commit says
         try {
@@ -1261,11 +1290,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
      * worker gets one command for them all (closing retires every peer in one control step).
      */
     private void retireDynamic(ServiceSetRuntime rt, List<Tunnel> leaving) {
-        Map<OutboundAgent, List<Tunnel>> byDevice = new IdentityHashMap<>();
+        Map<DeviceWorkers, List<Tunnel>> byDevice = new IdentityHashMap<>();
         for (Tunnel state : leaving) {
             tunnels.remove(state.plan.id());
             ServiceSetRuntime.Device device = rt.deviceOf(state.plan);
-            byDevice.computeIfAbsent(device.outbound(), o -> new ArrayList<>()).add(state);
+            byDevice.computeIfAbsent(device.workers(), o -> new ArrayList<>()).add(state);
             Route route = state.reverseRoute;
             Integer left = reverseRoutes.computeIfPresent(route, (r, n) -> n == 1 ? null : n - 1);
             if (left == null) {
@@ -1273,7 +1302,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
             }
             LOG.info("dynamic peer {} gone", state.plan.id());
         }
-        byDevice.forEach((worker, states) -> worker.retireTunnels(
+        byDevice.forEach((workers, states) -> workers.retire(
                 states.stream().map(t -> t.plan.id()).collect(java.util.stream.Collectors.toSet()), keys(states)));
         long[] keys = keys(leaving);
         kmd.run(() -> locals.workers().forEach(w -> w.forgetTunnels(keys)));

@@ -41,6 +41,15 @@ public interface GatewayHost {
     default void forgetWriteQueue(TunPort device, TunPort queue) {
     }
 
+    /**
+     * The read queues of a device {@link #openTun} opened, one per device worker, and the table
+     * that steers the host's packets among them by destination; one queue where the host offers
+     * no more (the default). The device's opening thread.
+     */
+    default DeviceQueues queues(TunPort device) {
+        return DeviceQueues.single(device);
+    }
+
     DatagramPort openUdp(InetSocketAddress local);
 
     /**

@@ -68,6 +68,11 @@ public final class LocalGatewayWatch {
             }
 
             @Override
+            public DeviceQueues queues(TunPort device) {
+                return host.queues(device);
+            }
+
+            @Override
             public DatagramPort openUdp(InetSocketAddress local) {
                 return new GatedPort(host.openUdp(local), local.getAddress());
             }

@@ -14,20 +14,32 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The worker of one inside device. Owns the device's TUN port, reading and writing: the only
- * thread that writes it (ICMP errors from here, decrypted packets the inbound workers hand over
- * through {@link TunHandoff}s), every outbound SA of the tunnels routed into it and their
- * counters. The control agent reaches it only through its command queue; everything else here
- * runs on the worker's thread.
+ * A worker of one inside device: the device's worker (its first queue), or one of its further
+ * read queues. Owns its TUN queue, reading and writing: the only thread that writes it (ICMP
+ * errors from here; on the first queue, decrypted packets the inbound workers hand over through
+ * {@link TunHandoff}s), every outbound SA of the tunnels it holds and their counters. The control
+ * agent reaches it only through its command queue; everything else here runs on the worker's
+ * thread.
  *
  * <pre>
  * 1. Read an inner packet from the TUN device into the buffer at the ESP headroom.
- * 2. Pick the tunnel whose selectors hold the packet's source and destination.
+ * 2. Pick the tunnel whose selectors hold the packet's source and destination (another worker's: hand it over).
  * 3. No SA yet: count the drop and ask kmd for one (establish-tunnels on-traffic), at most once a second.
  * 4. Encapsulate in place (DF policy, tunnel MTU, pre-fragmentation, ICMP errors).
  * 5. Queue each resulting ESP packet in its socket's send batch (sendmmsg: one call per socket and
  *    burst); an ICMP error goes back into the TUN device.
  * </pre>
+ *
+ * <p>A device may have several read queues, each with a worker of its own ({@link DeviceWorkers}):
+ * the host's steering table sends a packet to the queue of the worker that holds the tunnel of its
+ * destination prefix. Every worker of the device holds every tunnel's selectors, in the same
+ * order, and each tunnel's SAs and counters are held by one of them ({@link OutboundTunnel#owner}).
+ * A worker that reads a packet whose tunnel (the first in order whose selectors hold it, exactly
+ * as with one worker) another worker holds hands it to that worker through a ring of their own
+ * (counted {@code HANDED_OVER}); the receiving worker selects again and drops (counted
+ * {@code HANDOVER_DROPPED}) rather than hand it on a second time. The table picks by destination
+ * only, so overlapping selectors, local selectors, prefixes the host could not add and the moment
+ * before the table names a new tunnel all end here, never in another worker's SA.
  *
  * <p>When the host deletes the device ({@code ip link del}) a read says so ({@link TunPort#deleted}):
  * the worker stops reading and polling it (it would report an error on every poll), tells the
@@ -48,6 +60,19 @@ public final class OutboundAgent implements Agent {
     private static final int HEADROOM = OutboundPath.MAX_HEADROOM;
 
     private final String name;
+    /** This worker's read queue among its device's ({@link OutboundTunnel#owner} names it). */
+    private final int queue;
+    /** The device's workers by queue (this one included); set before the workers start. */
+    private OutboundAgent[] peers = {this};
+    /** Rings to the device's other workers, by their queue: made on the first packet for that worker (most pairs never need one). */
+    private TunHandoff[] toPeers = new TunHandoff[1];
+    /** Which of {@link #toPeers} got packets in this burst (to wake their consumer once, at its end). */
+    private boolean[] handedTo = new boolean[1];
+    /** Rings from the device's other workers, added by their command when they made them. */
+    private final List<TunHandoff> fromPeers = new ArrayList<>();
+    /** Packets other workers handed over, into this worker's own path. */
+    private final TunHandoff.Sink fromPeer = this::forwardHandedOver;
+    private long nowNanos;
     private final TunPort tun;
     private final Waiter waiter;
     private final Consumer<String> acquire;
@@ -75,7 +100,14 @@ public final class OutboundAgent implements Agent {
      */
     public OutboundAgent(String name, TunPort tun, Waiter waiter, Consumer<String> acquire, Consumer<String> rekey,
                          Consumer<OutboundAgent> deviceDeleted) {
+        this(name, 0, tun, waiter, acquire, rekey, deviceDeleted);
+    }
+
+    /** @param queue this worker's read queue among the device's (0 for the only one) */
+    OutboundAgent(String name, int queue, TunPort tun, Waiter waiter, Consumer<String> acquire, Consumer<String> rekey,
+                  Consumer<OutboundAgent> deviceDeleted) {
         this.name = name;
+        this.queue = queue;
         this.tun = tun;
         this.waiter = waiter;
         this.acquire = acquire;
@@ -94,6 +126,39 @@ public final class OutboundAgent implements Agent {
         return tun;
     }
 
+    int queue() {
+        return queue;
+    }
+
+    /**
+     * Introduces the workers of one device (in queue order) to each other, for packets one reads
+     * and another's tunnel holds. Before any of them starts (the thread start publishes it).
+     */
+    static void link(List<OutboundAgent> workers) {
+        OutboundAgent[] all = workers.toArray(OutboundAgent[]::new);
+        for (OutboundAgent w : all) {
+            w.peers = all;
+            w.toPeers = new TunHandoff[all.length];
+            w.handedTo = new boolean[all.length];
+        }
+    }
+
+    /**
+     * This worker's ring to worker {@code to}, made on first use and given to that worker through
+     * its command queue (packets offered meanwhile wait in it); null when that queue is full.
+     */
+    private TunHandoff ringTo(int to) {
+        TunHandoff ring = toPeers[to];
+        if (ring == null) {
+            TunHandoff made = new TunHandoff(DeviceWorkers.PEER_RING_BYTES, peers[to]);
+            if (peers[to].commands.offer(a -> a.fromPeers.add(made))) {
+                toPeers[to] = made;
+                ring = made;
+            }
+        }
+        return ring;
+    }
+
     WorkerCounters counters() {
         return counters;
     }
@@ -106,10 +171,13 @@ public final class OutboundAgent implements Agent {
         }
     }
 
+    /** One more tunnel, last in order; its counters are this worker's when it holds the tunnel ({@link OutboundTunnel#owner}). */
     void addTunnel(OutboundTunnel t) {
         command(a -> {
             a.tunnels.add(t);
-            a.counters.adopt(t.key, t.counters);
+            if (t.owner == a.queue) {
+                a.counters.adopt(t.key, t.counters);
+            }
         });
     }
 
@@ -218,8 +286,12 @@ public final class OutboundAgent implements Agent {
             c.accept(this);
             work++;
         }
+        this.nowNanos = nowNanos;
         for (int i = 0; i < handoffs.size(); i++) {
             work += handoffs.get(i).drainTo(tun, BURST);
+        }
+        for (int i = 0; i < fromPeers.size(); i++) {
+            work += fromPeers.get(i).drainTo(fromPeer, BURST);
         }
         for (int i = 0; i < BURST && !deviceLost; i++) {
             int len = tun.read(buf, HEADROOM, buf.length - HEADROOM - OutboundPath.MAX_TAILROOM);
@@ -233,17 +305,31 @@ public final class OutboundAgent implements Agent {
                 break;
             }
             work++;
-            forward(len, nowNanos);
+            forward(len, nowNanos, false);
         }
         for (int i = 0; i < batchList.size(); i++) {
             batchList.get(i).flush();
+        }
+        for (int i = 0; i < handedTo.length; i++) {
+            if (handedTo[i]) {
+                handedTo[i] = false;
+                toPeers[i].endOfBurst();
+            }
         }
         tun.flush();
         counters.afterWork(work, nowNanos);
         return work;
     }
 
-    private void forward(int len, long nowNanos) {
+    /** A packet another worker of the device read for a tunnel this one holds: into the buffer, then on as if read here. */
+    private boolean forwardHandedOver(byte[] ring, int off, int len) {
+        System.arraycopy(ring, off, buf, HEADROOM, len);
+        forward(len, nowNanos, true);
+        return true;
+    }
+
+    /** @param handedOver another worker of the device read it (it is not handed on again) */
+    private void forward(int len, long nowNanos, boolean handedOver) {
         if (len < 20) {
             counters.increment(WorkerCounters.Stat.TOO_SHORT);
             return;
@@ -251,7 +337,17 @@ public final class OutboundAgent implements Agent {
         boolean v4 = (buf[HEADROOM] & 0xF0) == 0x40;
         OutboundTunnel t = tunnels.select(buf, HEADROOM, v4);
         if (t == null) {
-            counters.increment(WorkerCounters.Stat.UNMATCHED);
+            counters.increment(handedOver ? WorkerCounters.Stat.HANDOVER_DROPPED : WorkerCounters.Stat.UNMATCHED);
+            return;
+        }
+        if (t.owner != queue) {
+            TunHandoff ring = handedOver ? null : ringTo(t.owner);
+            if (ring != null && ring.offer(buf, HEADROOM, len)) {
+                handedTo[t.owner] = true;
+                counters.increment(WorkerCounters.Stat.HANDED_OVER);
+            } else {
+                counters.increment(WorkerCounters.Stat.HANDOVER_DROPPED);
+            }
             return;
         }
         OutboundTunnel.Slot slot = t.current;
@@ -291,6 +387,11 @@ public final class OutboundAgent implements Agent {
     private boolean handoffsEmpty() {
         for (int i = 0; i < handoffs.size(); i++) {
             if (!handoffs.get(i).isEmpty()) {
+                return false;
+            }
+        }
+        for (int i = 0; i < fromPeers.size(); i++) {
+            if (!fromPeers.get(i).isEmpty()) {
                 return false;
             }
         }

@@ -7,9 +7,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 
 /**
- * One tunnel as its device's outbound worker sees it: the selectors that pick its packets and the
- * SA that encrypts them. Made by the control agent, then owned by that worker's thread; others
- * change it only through the worker's command queue.
+ * One tunnel as its device's outbound workers see it: the selectors that pick its packets and the
+ * SA that encrypts them. Made by the control agent, then owned by the thread of the worker that
+ * holds it ({@link #owner}); others change it only through that worker's command queue.
  */
 final class OutboundTunnel {
     final String id;
@@ -28,6 +28,15 @@ final class OutboundTunnel {
     long lastAcquireNanos = Long.MIN_VALUE;
     /** Set once the SA asked kmd for a rekey, so a rollover asks only once per SA. */
     boolean rekeyRequested;
+    /**
+     * The read queue (device worker) that holds this tunnel's SAs and counters, among the device's
+     * workers; set by the control agent before it gives the tunnel to them ({@link DeviceWorkers})
+     * and kept while the tunnel lives, so its SAs never move between threads. The other workers of
+     * the device read only this and the selectors, to hand the tunnel's packets over.
+     */
+    int owner;
+    /** Whether the control agent placed it on a worker of its device already (it keeps that one if it comes back). */
+    boolean placed;
 
     /**
      * One outbound SA with where its packets go: the send batch of its socket, or, when

@@ -10,8 +10,10 @@ final class PrefixMatch {
     private final byte[] network;
     private final int length;
     private final boolean v4;
+    private final IpPrefix prefix;
 
     PrefixMatch(IpPrefix prefix) {
+        this.prefix = prefix;
         this.network = prefix.address().getAddress();
         this.length = prefix.length();
         this.v4 = prefix.isIpv4();
@@ -34,6 +36,10 @@ final class PrefixMatch {
         }
         int mask = (0xFF00 >>> rest) & 0xFF;
         return (buf[off + full] & mask) == (network[full] & mask);
+    }
+
+    IpPrefix prefix() {
+        return prefix;
     }
 
     boolean isIpv4() {

@@ -8,13 +8,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A running service set: one TUN device and outbound worker per inside unit, and the routes into
- * them; none when it is down.
+ * A running service set: one TUN device per inside unit with its outbound workers (one per read
+ * queue), and the routes into them; none when it is down.
  */
 record ServiceSetRuntime(ServiceSetPlan plan, Map<String, Device> devices, List<Route> routes, String downReason) {
 
-    /** The TUN device of one inside unit and the worker that reads it. */
-    record Device(TunPort tun, OutboundAgent outbound) {
+    /** The TUN device of one inside unit (its first queue) and the workers that read its queues. */
+    record Device(TunPort tun, DeviceWorkers workers) {
+        /** The worker of the device's first queue: inlets of decrypted packets, deletion and recreation. */
+        OutboundAgent outbound() {
+            return workers.primary();
+        }
+
+        /** The worker holding tunnel {@code id}'s outbound SAs. */
+        OutboundAgent of(String id) {
+            return workers.of(id);
+        }
     }
 
     ServiceSetRuntime {

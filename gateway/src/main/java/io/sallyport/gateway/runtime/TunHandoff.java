@@ -7,7 +7,9 @@ import java.nio.ByteOrder;
 
 /**
  * Decrypted packets on their way from one inbound worker (the only producer) to the worker that
- * owns the TUN device (the only consumer and the only writer of that device): a bounded ring of
+ * owns the TUN device (the only consumer and the only writer of that device), or packets read by
+ * one device worker on their way to the device worker that holds their tunnel
+ * ({@link OutboundAgent}, several read queues per device): a bounded ring of
  * length-prefixed records in one preallocated array. Lock-free and allocation-free; a packet that
  * does not fit is refused (the producer counts it). The consumer says when it sleeps
  * ({@link #consumerSleeping}); the producer wakes it then, once per burst of packets.
@@ -67,11 +69,27 @@ final class TunHandoff implements DeviceInlet {
         return true;
     }
 
+    /** Where the consumer puts each packet it takes out: a TUN port's write, or a worker's own path. */
+    @FunctionalInterface
+    interface Sink {
+        /** One packet at {@code buf[off, off + len)}, valid only during the call. */
+        boolean accept(byte[] buf, int off, int len);
+    }
+
     /**
      * The consumer: writes up to {@code max} waiting packets into {@code tun} and flushes it (a TUN
      * with offloads joins a burst's TCP segments into one write); returns how many.
      */
     int drainTo(TunPort tun, int max) {
+        int n = drainTo(tun::write, max);
+        if (n > 0) {
+            tun.flush();
+        }
+        return n;
+    }
+
+    /** The consumer: hands up to {@code max} waiting packets to {@code sink}; returns how many. */
+    int drainTo(Sink sink, int max) {
         long h = head;
         long t = tail;
         int n = 0;
@@ -82,15 +100,12 @@ final class TunHandoff implements DeviceInlet {
                 h += capacity - at;
                 continue;
             }
-            // A refused write is counted by the TUN port.
-            tun.write(ring, at + HEADER, len);
+            // A refused write is counted by the TUN port (or the sink).
+            sink.accept(ring, at + HEADER, len);
             h += (HEADER + len + 3) & ~3;
             n++;
         }
         head = h;
-        if (n > 0) {
-            tun.flush();
-        }
         return n;
     }
 

@@ -48,7 +48,14 @@ final class WorkerCounters {
          */
         HANDED_TO_SPI_OWNER("Handed to the worker owning their SPI (not dropped)", "handed-to-spi-owner"),
         /** ESP for another worker of the group whose handoff ring had no room. */
-        SPI_HANDOFF_FULL("Handed to the worker owning their SPI, which had no room", "spi-handoff-full");
+        SPI_HANDOFF_FULL("Handed to the worker owning their SPI, which had no room", "spi-handoff-full"),
+        /**
+         * Packets a device worker read whose tunnel another worker of the device holds (steered by a
+         * shorter or unmapped prefix, or overlapping selectors): handed to that worker, not dropped.
+         */
+        HANDED_OVER("Handed to the device worker holding their tunnel (not dropped)", "handed-over"),
+        /** Packets dropped on their way between a device's workers: no room, or their tunnel left meanwhile. */
+        HANDOVER_DROPPED("Dropped between a device's workers (no room, or tunnel gone)", "handover-dropped");
 
         private final String label;
         private final String tag;

@@ -50,4 +50,18 @@ class LocalGatewayWatchTest {
                 Map.of("eth0", new LinkState("eth0", 2, true, false, 1500),
                         "eth1", new LinkState("eth1", 3, true, true, 1500))));
     }
+
+    /** A host method the gated host does not forward would fall back to its default there (one read queue, no write queues). */
+    @Test
+    void gatedHostForwardsEveryHostMethod() throws Exception {
+        Class<?> gated = new LocalGatewayWatch((GatewayHost) java.lang.reflect.Proxy.newProxyInstance(
+                GatewayHost.class.getClassLoader(), new Class<?>[] {GatewayHost.class}, (proxy, m, args) -> null))
+                .gatedHost().getClass();
+        for (java.lang.reflect.Method m : GatewayHost.class.getMethods()) {
+            if (!java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                assertEquals(gated, gated.getMethod(m.getName(), m.getParameterTypes()).getDeclaringClass(),
+                        "the gated host forwards " + m.getName());
+            }
+        }
+    }
 }

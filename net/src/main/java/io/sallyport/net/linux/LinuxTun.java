@@ -36,10 +36,18 @@ import java.util.Objects;
  * host would have sent and received without offloads.
  *
  * <p>A steered device ({@link #openSteered}) is multi-queue with a steering program that sends
- * everything the host routes into it to this first queue; {@link #openWriteQueue} adds queues
- * that other threads write (each its own, with its own coalescer) and nobody reads.
+ * everything the host routes into it to this first queue, or, with several read queues, to the
+ * read queue a table of destination prefixes gives ({@link #steer}; queue 0 for the rest);
+ * {@link #openWriteQueue} adds queues that other threads write (each its own, with its own
+ * coalescer) and nobody reads. The kernel numbers a device's queues in the order they attach and
+ * gives a closing queue's number to the last one: the read queues attach first (numbers 0 to n - 1),
+ * the write queues after them, and only write queues close before the device does, so the read
+ * queues keep their numbers and the table's values only ever name them.
  */
 public final class LinuxTun implements TunPort, NativePort {
+
+    /** A TUN device has at most 256 queues (MAX_TAP_QUEUES); the write queues need some of them. */
+    public static final int MAX_READ_QUEUES = 64;
 
     private static final int MIN_MTU = 68;
     private static final int MAX_MTU = 65535;
@@ -81,6 +89,10 @@ public final class LinuxTun implements TunPort, NativePort {
     private final List<LinuxTun> writeQueues = new ArrayList<>();
     /** Queue 0 of a steered device: the interface index of the device it is attached to (opening thread). */
     private int deviceIndex;
+    /** Queue 0 of a steered device: every read queue, this one first (queue n is the n-th). */
+    private List<LinuxTun> readQueues = List.of(this);
+    /** Queue 0 of a device with several read queues: the table its steering program looks destinations up in. */
+    private BpfLpmMap queueTable;
 
     private LinuxTun(final NativeFd fd, final String name, final int mtu, final short flags, final boolean offloads) {
         this(fd, name, mtu, flags, offloads, false);
@@ -131,7 +143,24 @@ public final class LinuxTun implements TunPort, NativePort {
      *     (bpf(2) not permitted, ...) or its attachment: the caller falls back to a plain device
      */
     public static LinuxTun openSteered(final String name, final int mtu, final boolean offloads) {
+        return openSteered(name, mtu, offloads, 1, 0);
+    }
+
+    /**
+     * Like {@link #openSteered(String, int, boolean)} with {@code readQueues} read queues
+     * ({@link #readQueues}, this one first): the steering program looks each packet's destination
+     * up in a table of at most {@code maxPrefixes} prefixes ({@link #steer}) and sends it to the
+     * read queue found there, to queue 0 when none is.
+     *
+     * @throws HostNetworkException as above, and when the host refuses the table (an LPM-trie BPF
+     *     map) or the program that reads it: the caller falls back to one read queue
+     */
+    public static LinuxTun openSteered(final String name, final int mtu, final boolean offloads, final int readQueues,
+                                       final int maxPrefixes) {
         checkArguments(name, mtu);
+        if (readQueues < 1 || readQueues > MAX_READ_QUEUES) {
+            throw new IllegalArgumentException("read queues " + readQueues + " outside 1.." + MAX_READ_QUEUES);
+        }
         final short flags = (short) (Libc.IFF_TUN | Libc.IFF_NO_PI | Libc.IFF_MULTI_QUEUE
                 | (offloads ? Libc.IFF_VNET_HDR : 0));
         final LinuxTun tun = new LinuxTun(new NativeFd(attach(name, flags)), name, mtu, flags, offloads, true);
@@ -139,7 +168,17 @@ public final class LinuxTun implements TunPort, NativePort {
             if (offloads) {
                 setOffload(tun.fd.fd(), name, OFFLOADS);
             }
-            steerToQueueZero(tun.fd.fd(), name);
+            if (readQueues > 1) {
+                tun.queueTable = BpfLpmMap.create(maxPrefixes);
+            }
+            tun.attachSteering();
+            final List<LinuxTun> queues = new ArrayList<>(readQueues);
+            queues.add(tun);
+            tun.readQueues = queues;
+            for (int q = 1; q < readQueues; q++) {
+                queues.add(new LinuxTun(new NativeFd(attach(name, flags)), name, mtu, flags, offloads, false));
+            }
+            tun.readQueues = List.copyOf(queues);
             InterfaceIoctl.setMtu(name, mtu);
             InterfaceIoctl.setUp(name, true);
             tun.deviceIndex = InterfaceIoctl.index(name);
@@ -150,14 +189,44 @@ public final class LinuxTun implements TunPort, NativePort {
         return tun;
     }
 
-    private static void steerToQueueZero(final int queueFd, final String name) {
-        final int program = TunSteering.loadQueueZero();
+    /** Loads the steering program (by destination where there is a table) and attaches it to this queue. */
+    private void attachSteering() {
+        final int program = queueTable == null ? TunSteering.loadQueueZero() : TunSteering.loadByDestination(queueTable);
         try {
-            TunSteering.attach(queueFd, program, name);
+            TunSteering.attach(fd.fd(), program, name);
         } finally {
-            // The device holds its own reference to the program once attached.
+            // The device holds its own reference to the program (and the program to the table) once attached.
             Libc.close(program);
         }
+    }
+
+    /** Every read queue of this steered device, this one (queue 0) first; the others' readers close them with it ({@link #close}). */
+    public List<LinuxTun> readQueues() {
+        return readQueues;
+    }
+
+    /**
+     * Packets the host routes into the device towards {@code prefix} go to read queue {@code queue}
+     * from now on (the longest prefix holding a destination wins; none: queue 0). The opening thread.
+     *
+     * @throws IllegalStateException when this device has one read queue, or {@code queue} is not a read queue
+     * @throws HostNetworkException with the host's reason (the table is full: E2BIG)
+     */
+    public void steer(final io.sallyport.net.IpPrefix prefix, final int queue) {
+        if (queueTable == null || queue < 0 || queue >= readQueues.size()) {
+            throw new IllegalStateException(name + ": no read queue " + queue + " to steer " + prefix + " to");
+        }
+        queueTable.put(prefix, queue);
+    }
+
+    /** Packets towards {@code prefix} go where the table's other prefixes say, or to queue 0; false when it had no entry. */
+    public boolean unsteer(final io.sallyport.net.IpPrefix prefix) {
+        return queueTable != null && queueTable.remove(prefix);
+    }
+
+    /** The read queue the table gives {@code destination}, or empty (queue 0): what the steering program looks up. */
+    public java.util.OptionalInt steeredQueue(final java.net.InetAddress destination) {
+        return queueTable == null ? java.util.OptionalInt.empty() : queueTable.lookup(destination);
     }
 
     /**
@@ -306,7 +375,10 @@ public final class LinuxTun implements TunPort, NativePort {
             setOffload(fd.fd(), name, OFFLOADS);
         }
         if (steered) {
-            steerToQueueZero(fd.fd(), name);
+            attachSteering();
+            for (final LinuxTun queue : readQueues.subList(1, readQueues.size())) {
+                setIff(queue.fd.fd(), name, flags);
+            }
             for (final LinuxTun queue : writeQueues) {
                 setIff(queue.fd.fd(), name, flags);
             }
@@ -548,9 +620,16 @@ public final class LinuxTun implements TunPort, NativePort {
         return fd;
     }
 
+    /** Closes this queue; the first queue of a steered device closes its other read queues and its table with it. */
     @Override
     public void close() {
         fd.close();
+        if (steered) {
+            readQueues.subList(1, readQueues.size()).forEach(LinuxTun::close);
+            if (queueTable != null) {
+                queueTable.close();
+            }
+        }
     }
 
     @Override
