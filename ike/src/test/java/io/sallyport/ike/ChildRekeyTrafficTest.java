@@ -30,12 +30,6 @@ class ChildRekeyTrafficTest {
 
     private static final long SECOND = 1_000_000_000L;
 
-    /** An ESP packet: who sent it and with which SPI. */
-    private record Esp(boolean fromA, int spi) {
-        @Override
-        public String toString() { return (fromA ? "A->B" : "B->A") + String.format(" ESP %08x", spi); }
-    }
-
     private static TwoPeers established(long seedA, long seedB) {
         var t = new TwoPeers(seedA, seedB);
         t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
@@ -47,13 +41,8 @@ class ChildRekeyTrafficTest {
         return t;
     }
 
-    private static Esp fromA(TwoPeers t) { return new Esp(true, t.spiFromA()); }
-
-    private static Esp fromB(TwoPeers t) { return new Esp(false, t.spiFromB()); }
-
-    private static void assertReceived(TwoPeers t, Esp p, String when) {
-        var receiver = p.fromA() ? t.planeB : t.planeA;
-        assertTrue(p.spi() != 0 && receiver.containsKey(p.spi()), () -> p + " " + when + ": no inbound SA for it at the receiver\n"
+    private static void assertReceived(TwoPeers t, TwoPeers.Esp p, String when) {
+        assertTrue(t.received(p), () -> p + " " + when + ": no inbound SA for it at the receiver\n"
                 + t.actionsA.stream().map(Object::toString).collect(Collectors.joining("\nA: ", "A: ", "\n"))
                 + t.actionsB.stream().map(Object::toString).collect(Collectors.joining("\nB: ", "B: ", "")));
     }
@@ -72,20 +61,20 @@ class ChildRekeyTrafficTest {
         assertTrue(t.deliverNext(), "CREATE_CHILD_SA request to B");
         assertEquals(2, t.planeB.size(), "B installed the new inbound SA before it answered");
 
-        Esp bAfterAnswer = fromB(t);
+        TwoPeers.Esp bAfterAnswer = t.espFromB();
         assertEquals(oldA, bAfterAnswer.spi(), "B sends on the old SA until A has the new one");
         assertReceived(t, bAfterAnswer, "sent by B after its answer, arriving before it");
-        Esp aBeforeAnswer = fromA(t);
+        TwoPeers.Esp aBeforeAnswer = t.espFromA();
 
         assertTrue(t.deliverNext(), "CREATE_CHILD_SA response to A");
-        Esp aOnNew = fromA(t);
+        TwoPeers.Esp aOnNew = t.espFromA();
         assertNotEquals(oldB, aOnNew.spi(), "A sends on the new SA once it has the answer");
         assertReceived(t, aOnNew, "sent by A on the new SA");
-        Esp bBeforeDelete = fromB(t);
+        TwoPeers.Esp bBeforeDelete = t.espFromB();
         assertReceived(t, bBeforeDelete, "sent by B on the old SA while A's delete is on its way");
 
         assertTrue(t.deliverNext(), "INFORMATIONAL delete of the old SA to B");
-        Esp bOnNew = fromB(t);
+        TwoPeers.Esp bOnNew = t.espFromB();
         assertNotEquals(oldA, bOnNew.spi(), "B moves to the new SA when A deletes the old one");
         assertReceived(t, bOnNew, "sent by B on the new SA, arriving before the delete's answer");
         assertReceived(t, aBeforeAnswer, "sent by A on the old SA before the rekey, arriving after the delete");
@@ -125,18 +114,11 @@ class ChildRekeyTrafficTest {
         }
         long end = t.now + 10 * SECOND;
         while (t.now < end) {
-            Esp a = fromA(t);
-            Esp b = fromB(t);
+            TwoPeers.Esp a = t.espFromA();
+            TwoPeers.Esp b = t.espFromB();
             assertReceived(t, a, "arriving before the next IKE message");
             assertReceived(t, b, "arriving before the next IKE message");
-            if (t.deliverNext()) {
-                t.now += 1_000_000;
-            } else {
-                long next = Math.min(t.a.nextDeadline().orElse(Long.MAX_VALUE), t.b.nextDeadline().orElse(Long.MAX_VALUE));
-                t.now = Math.max(t.now, Math.min(next, end));
-                t.record(true, t.a.tick(t.now));
-                t.record(false, t.b.tick(t.now));
-            }
+            t.step(end);
             assertReceived(t, a, "overtaken by the next IKE message");
             assertReceived(t, b, "overtaken by the next IKE message");
         }

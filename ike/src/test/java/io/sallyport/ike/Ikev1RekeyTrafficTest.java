@@ -26,12 +26,6 @@ class Ikev1RekeyTrafficTest {
 
     private static final long SECOND = 1_000_000_000L;
 
-    /** An ESP packet: who sent it and with which SPI. */
-    private record Esp(boolean fromA, int spi) {
-        @Override
-        public String toString() { return (fromA ? "A->B" : "B->A") + String.format(" ESP %08x", spi); }
-    }
-
     private static TwoPeers established(long seedA, long seedB) {
         var t = new TwoPeers(seedA, seedB);
         t.addPeers(Ikev1TwoPeersTest.v1("b", A, B, "secret"), Ikev1TwoPeersTest.v1("a", B, A, "secret"));
@@ -43,13 +37,8 @@ class Ikev1RekeyTrafficTest {
         return t;
     }
 
-    private static Esp fromA(TwoPeers t) { return new Esp(true, t.spiFromA()); }
-
-    private static Esp fromB(TwoPeers t) { return new Esp(false, t.spiFromB()); }
-
-    private static void assertReceived(TwoPeers t, Esp p, String when) {
-        var receiver = p.fromA() ? t.planeB : t.planeA;
-        assertTrue(p.spi() != 0 && receiver.containsKey(p.spi()), () -> p + " " + when + ": no inbound SA for it at the receiver\n"
+    private static void assertReceived(TwoPeers t, TwoPeers.Esp p, String when) {
+        assertTrue(t.received(p), () -> p + " " + when + ": no inbound SA for it at the receiver\n"
                 + Ikev1TwoPeersTest.traces(t));
     }
 
@@ -66,31 +55,30 @@ class Ikev1RekeyTrafficTest {
         t.commandA(new Command.RekeyChildSa(oldA));
         assertTrue(t.deliverNext(), "quick mode message 1 to B");
         assertEquals(2, t.planeB.size(), "B installed the new inbound SA when it answered");
-        Esp bAfterAnswer = fromB(t);
+        TwoPeers.Esp bAfterAnswer = t.espFromB();
         assertEquals(oldA, bAfterAnswer.spi(), "B sends on the old SA until HASH(3)");
 
         assertTrue(t.deliverNext(), "quick mode message 2 to A");
         assertEquals(2, t.planeA.size(), "A installed the new inbound SA");
-        Esp aAfterHash3 = fromA(t);
+        TwoPeers.Esp aAfterHash3 = t.espFromA();
         assertEquals(oldB, aAfterHash3.spi(), "A keeps sending on the old SA right after HASH(3)");
         assertReceived(t, bAfterAnswer, "sent by B on the old SA after its answer");
         t.wire.clear();   // HASH(3) is lost
 
         t.now += SECOND / 2;
-        t.record(true, t.a.tick(t.now));
-        t.record(false, t.b.tick(t.now));
-        Esp aWhileLost = fromA(t);
+        t.tick();
+        TwoPeers.Esp aWhileLost = t.espFromA();
         assertEquals(oldB, aWhileLost.spi(), "A still sends on the old SA while B has no HASH(3)");
         assertReceived(t, aWhileLost, "sent by A while HASH(3) is lost");
         assertTrue(t.deliverNext(), "B's retransmitted message 2 to A");
         assertTrue(t.deliverNext(), "A's HASH(3) again, to B");
-        Esp bOnNew = fromB(t);
+        TwoPeers.Esp bOnNew = t.espFromB();
         assertNotEquals(oldA, bOnNew.spi(), "B moves to the new SA on HASH(3)");
         assertReceived(t, bOnNew, "sent by B on the new SA");
         assertReceived(t, aAfterHash3, "sent by A on the old SA right after HASH(3), arriving after B has the new SA");
 
         t.run(10 * SECOND);
-        Esp aOnNew = fromA(t);
+        TwoPeers.Esp aOnNew = t.espFromA();
         assertNotEquals(oldB, aOnNew.spi(), "A moved to the new SA");
         assertReceived(t, aOnNew, "sent by A on the new SA");
         assertFalse(t.planeA.containsKey(oldA), "the old pair is deleted at both ends");
@@ -124,18 +112,11 @@ class Ikev1RekeyTrafficTest {
         }
         long end = t.now + 30 * SECOND;
         while (t.now < end) {
-            Esp a = fromA(t);
-            Esp b = fromB(t);
+            TwoPeers.Esp a = t.espFromA();
+            TwoPeers.Esp b = t.espFromB();
             assertReceived(t, a, "arriving before the next IKE message");
             assertReceived(t, b, "arriving before the next IKE message");
-            if (t.deliverNext()) {
-                t.now += 1_000_000;
-            } else {
-                long next = Math.min(t.a.nextDeadline().orElse(Long.MAX_VALUE), t.b.nextDeadline().orElse(Long.MAX_VALUE));
-                t.now = Math.max(t.now, Math.min(next, end));
-                t.record(true, t.a.tick(t.now));
-                t.record(false, t.b.tick(t.now));
-            }
+            t.step(end);
             assertReceived(t, a, "overtaken by the next IKE message");
             assertReceived(t, b, "overtaken by the next IKE message");
         }

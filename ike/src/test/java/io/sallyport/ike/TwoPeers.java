@@ -200,12 +200,48 @@ final class TwoPeers {
                 return;
             }
             now = Math.max(now, next);
-            record(true, a.tick(now));
-            record(false, b.tick(now));
+            tick();
         }
     }
 
     void runQuiet() { run(5_000_000_000L); }
+
+    /**
+     * One step of a run that stops at {@code end}: the next datagram on the wire (a millisecond
+     * later), or, with the wire empty, both sides' timers at their next deadline.
+     */
+    void step(long end) {
+        if (deliverNext()) {
+            now += 1_000_000;
+        } else {
+            long next = Math.min(a.nextDeadline().orElse(Long.MAX_VALUE), b.nextDeadline().orElse(Long.MAX_VALUE));
+            now = Math.max(now, Math.min(next, end));
+            tick();
+        }
+    }
+
+    /** Both sides' timers at {@link #now}. */
+    void tick() {
+        record(true, a.tick(now));
+        record(false, b.tick(now));
+    }
+
+    /** An ESP packet: who sent it and with which SPI. */
+    record Esp(boolean fromA, int spi) {
+        @Override
+        public String toString() { return (fromA ? "A->B" : "B->A") + String.format(" ESP %08x", spi); }
+    }
+
+    /** The packet A sends now, on its current outbound SA. */
+    Esp espFromA() { return new Esp(true, spiFromA()); }
+
+    /** The packet B sends now, on its current outbound SA. */
+    Esp espFromB() { return new Esp(false, spiFromB()); }
+
+    /** Whether the receiver of {@code p} has an inbound SA for it now. */
+    boolean received(Esp p) {
+        return p.spi() != 0 && (p.fromA() ? planeB : planeA).containsKey(p.spi());
+    }
 
     /** {@link #runQuiet}, then past the linger of a rekeyed SA's inbound half (its DeleteChildSa comes then). */
     void runPastLinger() {

@@ -25,6 +25,12 @@ final class SpiHandoff {
     private final InboundAgent consumer;
     /** Made by the producer before its first published record; the consumer reads it only after seeing one. */
     private byte[] ring;
+    /**
+     * The producer's: the source last offered and its address bytes ({@code getAddress()} copies
+     * them on each call; a receive batch gives the same source object for a run of one peer's datagrams).
+     */
+    private InetSocketAddress lastSource;
+    private byte[] lastAddress;
     /** The consumer's: the source of the datagram {@link #poll} last returned. */
     private final byte[] sourceAddress = new byte[16];
     private int sourceLength;
@@ -52,7 +58,11 @@ final class SpiHandoff {
         if (at < 0) {
             return false;
         }
-        byte[] address = source.getAddress().getAddress();
+        if (source != lastSource) {
+            lastSource = source;
+            lastAddress = source.getAddress().getAddress();
+        }
+        byte[] address = lastAddress;
         RecordRing.INT.set(ring, at, len);
         RecordRing.INT.set(ring, at + 4, source.getPort());
         RecordRing.INT.set(ring, at + 8, address.length);
