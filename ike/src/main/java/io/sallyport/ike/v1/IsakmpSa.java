@@ -419,8 +419,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
     /** HASH(3) came: the SA {@link #installInbound} installed takes the outbound traffic and counts as installed. */
     void commitInbound(long now, V1Child c, V1Child replaces, List<Action> out) {
         c.state = V1Child.State.INSTALLED;
-        c.outboundActive = true;
-        out.add(new Action.SwitchOutbound(c.term.name(), c.spiIn, c.spiOut));
+        sendOn(c, out);
         engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "QuickMode: " + c + " with " + c.term.name() + " installed"
                 + (replaces == null ? "" : " (replaces " + replaces + ")"));
         if (replaces != null) {
@@ -450,13 +449,18 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     /** {@code c}'s outbound half takes the traffic; the SA it replaces goes {@link V1Engine#OUTBOUND_SWITCH_NANOS} later. */
     private void switchOutbound(long now, V1Child c, List<Action> out) {
-        c.switchAt = Long.MAX_VALUE;
-        c.outboundActive = true;
-        out.add(new Action.SwitchOutbound(c.term.name(), c.spiIn, c.spiOut));
+        sendOn(c, out);
         engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, "QuickMode: outbound traffic of " + c.term.name() + " moves from "
                 + c.replaces + " to " + c);
         // The packets we sent on the old SA, and the peer's sent before it had HASH(3), arrive first.
         c.retireAt = c.replaces == null ? now : Math.min(now + V1Engine.OUTBOUND_SWITCH_NANOS, c.replaces.hardDeadline);
+    }
+
+    /** {@code c}'s outbound half takes the term's traffic now, waiting for nothing more. */
+    private static void sendOn(V1Child c, List<Action> out) {
+        c.switchAt = Long.MAX_VALUE;
+        c.outboundActive = true;
+        out.add(new Action.SwitchOutbound(c.term.name(), c.spiIn, c.spiOut));
     }
 
     /**
@@ -478,11 +482,9 @@ final class IsakmpSa implements V1TaskManager.Owner {
      * outbound traffic: it takes it now, before {@code old}'s outbound half goes.
      */
     void handOver(V1Child c, List<Action> out) {
-        c.switchAt = Long.MAX_VALUE;
-        c.outboundActive = true;
+        sendOn(c, out);
         c.replaces = null;
         c.retireAt = 0;   // what else waited for the switch happens at the next tick
-        out.add(new Action.SwitchOutbound(c.term.name(), c.spiIn, c.spiOut));
         engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, "QuickMode: outbound traffic of " + c.term.name() + " moves to " + c
                 + " (the SA it replaces is gone)");
     }
