@@ -40,6 +40,8 @@ final class DeviceWorkers {
     private final Map<String, Integer> owners = new HashMap<>();
     /** Remote prefix → the tunnels with it, in order, with their worker's queue: the first names the table's entry. */
     private final Map<IpPrefix, LinkedHashMap<String, Integer>> byPrefix = new HashMap<>();
+    /** Tunnel id → the prefixes of {@link #byPrefix} that name it, so a retirement looks at those only. */
+    private final Map<String, Set<IpPrefix>> prefixesOf = new HashMap<>();
     private boolean refusalLogged;
 
     /** @param workers one per read queue of {@code queues}, in queue order, not started yet */
@@ -83,6 +85,7 @@ final class DeviceWorkers {
             load[q]++;
         }
         workers.forEach(w -> w.addTunnel(t));
+        prefixesOf.computeIfAbsent(t.id, id -> new java.util.HashSet<>()).add(t.remote.prefix());
         LinkedHashMap<String, Integer> holders = byPrefix.computeIfAbsent(t.remote.prefix(), p -> new LinkedHashMap<>());
         holders.remove(t.id);
         holders.put(t.id, q);
@@ -93,26 +96,28 @@ final class DeviceWorkers {
 
     /** Tunnels leave the device: one command per worker for them all; their counters go with {@code keys}. */
     void retire(Set<String> ids, long... keys) {
+        Set<IpPrefix> touched = new java.util.LinkedHashSet<>();
         for (String id : ids) {
             Integer q = owners.remove(id);
             if (q != null) {
                 load[q]--;
             }
+            Set<IpPrefix> prefixes = prefixesOf.remove(id);
+            if (prefixes != null) {
+                touched.addAll(prefixes);
+            }
         }
         workers.forEach(w -> w.retireTunnels(ids, keys));
-        for (var it = byPrefix.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            LinkedHashMap<String, Integer> holders = e.getValue();
-            Integer first = holders.isEmpty() ? null : holders.firstEntry().getValue();
-            String firstId = holders.isEmpty() ? null : holders.firstEntry().getKey();
-            if (!holders.keySet().removeAll(ids)) {
-                continue;
-            }
+        for (IpPrefix prefix : touched) {
+            LinkedHashMap<String, Integer> holders = byPrefix.get(prefix);
+            Integer first = holders.firstEntry().getValue();
+            String firstId = holders.firstEntry().getKey();
+            holders.keySet().removeAll(ids);
             if (holders.isEmpty()) {
-                it.remove();
-                unsteer(e.getKey());
+                byPrefix.remove(prefix);
+                unsteer(prefix);
             } else if (ids.contains(firstId) && !holders.firstEntry().getValue().equals(first)) {
-                steer(e.getKey(), holders.firstEntry().getValue());
+                steer(prefix, holders.firstEntry().getValue());
             }
         }
     }
