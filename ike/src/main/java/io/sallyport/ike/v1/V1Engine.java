@@ -174,7 +174,7 @@ public final class V1Engine {
         if (p == null) {
             return;
         }
-        List<IsakmpSa> active = sessionsOf(name);
+        List<IsakmpSa> active = sessionsOf(name).stream().filter(s -> s.state != IsakmpSa.State.EXPIRED).toList();
         Optional<IsakmpSa> up = active.stream().filter(s -> s.state == IsakmpSa.State.ESTABLISHED).findFirst();
         if (up.isPresent() && up.get().children.isEmpty() && !up.get().tasks.busy()) {
             up.get().tasks.enqueue(mid -> QuickMode.initiator(up.get(), mid, null));
@@ -447,8 +447,9 @@ public final class V1Engine {
                 || s.tasks.busy());
     }
 
+    /** The ISAKMP SAs for show; an expired one whose IPsec SAs stay is none (Junos shows it no more). */
     public List<SaView> sas() {
-        return sas.values().stream().map(s -> new SaView(s.peer.name(), s.id(), s.state.name(), s.initiator, s.local, s.remote,
+        return sas.values().stream().filter(s -> s.state != IsakmpSa.State.EXPIRED).map(s -> new SaView(s.peer.name(), s.id(), s.state.name(), s.initiator, s.local, s.remote,
                 s.children.stream().map(c -> c.spiIn).toList(), s.peer.exchange().display(), s.counters.snapshot())).toList();
     }
 
@@ -536,9 +537,71 @@ public final class V1Engine {
                 }
             }
         }
-        if (sa.initiator) {
+        adoptKeptBy(sa, now, out);
+        if (sa.initiator && sa.children.stream().noneMatch(c -> c.term.name().equals(sa.peer.name()))) {
             sa.tasks.enqueue(mid -> QuickMode.initiator(sa, mid, null));
         }
+    }
+
+    /**
+     * {@code sa} came up: the IPsec SAs that expired ISAKMP SAs of the same peer at the same
+     * address left behind become its own (rekeyed and deleted under its keys), unless the peer
+     * said INITIAL-CONTACT (it forgot them; {@link #initialContact} drops them).
+     */
+    private void adoptKeptBy(IsakmpSa sa, long now, List<Action> out) {
+        if (sa.peerInitialContact || sa.duplicate) {
+            return;
+        }
+        for (IsakmpSa kept : List.copyOf(sas.values())) {
+            if (kept.state == IsakmpSa.State.EXPIRED && samePeer(sa, kept) && kept.remote.getAddress().equals(sa.remote.getAddress())) {
+                adopt(sa, kept, now, out);
+            }
+        }
+    }
+
+    /** {@code expired} just ended with IPsec SAs: an ISAKMP SA of the peer that is up already adopts them now. */
+    void adoptKept(IsakmpSa expired, long now, List<Action> out) {
+        liveSaOf(expired).ifPresent(live -> adopt(live, expired, now, out));
+    }
+
+    private void adopt(IsakmpSa into, IsakmpSa expired, long now, List<Action> out) {
+        trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + into.id() + " of " + into.peer.name() + " takes over "
+                + expired.children + " of the expired ISAKMP SA " + expired.id());
+        for (V1Child c : expired.children) {
+            c.rekeyNotBefore = 0;   // a rekey that waited for a phase 1 is due at once
+            into.children.add(c);
+            into.announce(c.term.name(), now, out);
+        }
+        into.childlessSince = Long.MAX_VALUE;
+        expired.children.clear();
+        expired.emptied();
+    }
+
+    /** The newest established ISAKMP SA of the peer that {@code sa} (expired) was with, at the same address. */
+    Optional<IsakmpSa> liveSaOf(IsakmpSa sa) {
+        return sas.values().stream().filter(o -> o != sa && o.state == IsakmpSa.State.ESTABLISHED && !o.duplicate
+                        && samePeer(o, sa) && o.remote.getAddress().equals(sa.remote.getAddress()))
+                .max(java.util.Comparator.comparingLong(o -> o.establishedAt));
+    }
+
+    /**
+     * An IPsec SA of the expired {@code sa} is due for its rekey: a new phase 1 comes first (its
+     * adoption then rekeys the SA), unless one is already coming up. A dynamic peer's cannot be
+     * started by us (we do not know where it will be): false, its IPsec SAs wait for the peer or
+     * their own end.
+     */
+    boolean phase1ForRekey(IsakmpSa sa, long now, List<Action> out) {
+        PeerConfig p = peers.get(sa.peer.name());
+        if (p == null || isDynamic(sa)) {
+            trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "IPsec SAs " + sa.children + " of " + sa.peer.name()
+                    + " have no ISAKMP SA to rekey them: left to the peer until they expire");
+            return false;
+        }
+        if (sessionsOf(p.name()).stream().noneMatch(s -> s.state == IsakmpSa.State.CONNECTING || s.state == IsakmpSa.State.ESTABLISHED)) {
+            trace(out, TraceFlag.IKE, TraceLevel.INFO, "IPsec SAs " + sa.children + " of " + p.name() + " are due for rekey: new phase 1 first");
+            startPhase1(now, p, out);
+        }
+        return true;
     }
 
     /** A quick mode installed an IPsec SA: an ISAKMP SA this one re-authenticated can go now. */
