@@ -86,6 +86,12 @@ final class IsakmpSa implements V1TaskManager.Owner {
      * decrypts to garbage), said when the half-open SA times out; null when none was refused.
      */
     String phase1Refusal;
+    /**
+     * Terms whose first IPsec SA this SA brings up (its quick mode waits for phase 1, is queued or
+     * runs), by name: the peer's own when we initiated, further terms towards the same gateway with
+     * the same phase-1 settings, and those a re-authenticated SA carried.
+     */
+    final java.util.Map<String, PeerConfig> pendingTerms = new java.util.LinkedHashMap<>();
     /** The terms told this SA is up ({@code IkeSaUp}): the peer, and each further term an IPsec SA of it came for. */
     final java.util.Set<String> announced = new java.util.LinkedHashSet<>();
     /**
@@ -326,6 +332,9 @@ final class IsakmpSa implements V1TaskManager.Owner {
             engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, task.name() + " with " + peer.name() + " failed: " + failure.words());
             if (task instanceof QuickMode q) {
                 q.abandon(now);
+                if (!q.responder() && pendingTerms.remove(q.term().name()) != null) {
+                    engine.childInstalled(this, out);   // a re-authentication waits for no term that failed
+                }
                 // Our answer's inbound SA without HASH(3): the peer never completed it.
                 q.pending().ifPresent(c -> deleteChild(now, c, "quick mode not completed (no HASH(3))", out));
                 engine.quickModeFailed(this, q, failure, out);
@@ -394,6 +403,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
      * rekeyed until then), but is not rekeyed again.
      */
     void install(long now, V1Child c, Action.InstallChildSa action, V1Child replaces, boolean ourRekey, List<Action> out) {
+        pendingTerms.remove(c.term.name());
         announce(c.term.name(), now, out);
         children.add(c);
         childlessSince = Long.MAX_VALUE;
@@ -505,6 +515,21 @@ final class IsakmpSa implements V1TaskManager.Owner {
         List<java.util.function.Consumer<List<Action>>> due = List.copyOf(afterMessage);
         afterMessage.clear();
         due.forEach(r -> r.accept(out));
+    }
+
+    /** Brings up a term's first IPsec SA over this SA: a quick mode now, or once phase 1 is up. */
+    void bringUp(PeerConfig term, long now, List<Action> out) {
+        if (pendingTerms.putIfAbsent(term.name(), term) == null && state == State.ESTABLISHED) {
+            tasks.enqueue(mid -> QuickMode.forTerm(this, mid, term));
+            tasks.startNext(now, out);
+        }
+    }
+
+    /** Phase 1 is up: the quick modes of the terms that waited for it are queued. */
+    void startPendingQuickModes() {
+        for (PeerConfig term : pendingTerms.values()) {
+            tasks.enqueue(mid -> QuickMode.forTerm(this, mid, term));
+        }
     }
 
     /** A new quick mode for an IPsec SA's selectors; the old pair is deleted once the new one is in (make before break). */
