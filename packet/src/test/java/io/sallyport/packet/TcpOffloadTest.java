@@ -152,6 +152,30 @@ class TcpOffloadTest {
         assertFalse(new TcpCoalescer(0).offer(empty, 0, empty.length), "a bare ACK");
     }
 
+    /** A corrupt segment is refused and leaves the held packet as it was; the valid one sent again joins. */
+    @Test
+    @DisplayName("a corrupt segment is refused and leaves the held packet intact; the retransmission joins")
+    void refusedSegmentLeavesHeldPacket() {
+        final byte[] first = tcp(true, 100, 5000, ACK, payload(1000, 5), false);
+        final byte[] second = next(first, s -> { });
+        final byte[] corrupt = second.clone();
+        corrupt[first.length - 1] ^= 0x40; // the last payload byte
+        final TcpCoalescer c = new TcpCoalescer(4);
+        assertFalse(c.offer(corrupt, 0, corrupt.length), "a corrupt first segment");
+        assertEquals(0, c.segments());
+        assertTrue(c.offer(first, 0, first.length));
+        assertFalse(c.offer(corrupt, 0, corrupt.length), "a corrupt second segment");
+        assertEquals(1, c.segments());
+        assertEquals(first.length, c.length());
+        assertArrayEquals(first, Arrays.copyOfRange(c.packet(), 4, 4 + c.length()));
+        assertTrue(c.offer(second, 0, second.length));
+        c.finish();
+        final byte[] joined = Arrays.copyOfRange(c.packet(), 4, 4 + c.length());
+        assertArrayEquals(Arrays.copyOfRange(first, 52, first.length), Arrays.copyOfRange(joined, 52, first.length));
+        assertArrayEquals(Arrays.copyOfRange(second, 52, second.length), Arrays.copyOfRange(joined, first.length,
+                joined.length));
+    }
+
     // ---- helpers
 
     private interface Edit {
