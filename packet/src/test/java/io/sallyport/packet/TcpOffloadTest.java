@@ -133,8 +133,22 @@ class TcpOffloadTest {
         assertJoins(base, next(base, s -> s[8] = 63), false); // another TTL
         assertJoins(base, next(base, s -> s[1] = 1), false); // another TOS (ECN mark)
         assertJoins(base, next(base, s -> put16(s, 34, 1)), false); // another window
+        assertJoins(base, next(base, s -> s[6] = 0), false); // DF cleared
+        assertJoins(base, next(base, s -> s[19] ^= 1), false); // another destination
+        assertJoins(base, next(base, s -> put16(s, 22, 81)), false); // another destination port
+        assertJoins(base, next(base, s -> put16(s, 38, 1)), false); // an urgent pointer
+        assertJoins(base, next(base, s -> s[51] ^= 1), false); // another option (timestamp) byte
+        assertJoins(base, next(base, s -> s[44] ^= 1), false);
         assertJoins(base, next(base, s -> s[33] = SYN | ACK), false); // not a plain data segment
         assertJoins(base, next(base, s -> s[33] = ACK | FIN), false);
+        final byte[] v6 = tcp(false, 0, 5000, ACK, payload(1000, 4), false);
+        assertJoins(v6, tcp(false, 0, 6000, ACK, payload(1000, 5), false), true);
+        final byte[] otherFlow = tcp(false, 0, 6000, ACK, payload(1000, 5), false);
+        otherFlow[3] = 0x34; // another flow label (not in the pseudo-header: the checksum still holds)
+        assertJoins(v6, otherFlow, false);
+        final byte[] otherHopLimit = tcp(false, 0, 6000, ACK, payload(1000, 5), false);
+        otherHopLimit[7] = 63;
+        assertJoins(v6, otherHopLimit, false);
         final byte[] pushed = tcp(true, 100, 5000, ACK | PSH, payload(1000, 4), false);
         assertJoins(pushed, next(pushed, s -> { }), false); // PSH ends the packet
         final byte[] small = tcp(true, 100, 5000, ACK, payload(500, 4), false);
