@@ -38,6 +38,11 @@ public final class SallyportDaemon implements AutoCloseable {
 
     /** Starts the daemon in ROLE's namespace with CONFIG committed (--load-config) and waits for its control socket. */
     public static SallyportDaemon start(Harness harness, String role, String name, String config) {
+        prepare(harness, name, config);
+        return launch(harness, role, name, true, List.of());
+    }
+
+    private static void prepare(Harness harness, String name, String config) {
         try {
             Path dir = harness.stateDir().resolve("sallyport-" + name);
             Files.createDirectories(dir);
@@ -46,7 +51,17 @@ public final class SallyportDaemon implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("cannot prepare sallyport daemon " + name, e);
         }
-        return launch(harness, role, name, true);
+    }
+
+    /**
+     * Starts NAME's daemon as {@link #start} does, without the given capabilities (setpriv(1) takes
+     * them out of its bounding set, so root's exec of the JVM does not get them): a host that
+     * refuses what they allow, bpf(2) without CAP_BPF and CAP_SYS_ADMIN for instance.
+     */
+    public static SallyportDaemon startWithout(Harness harness, String role, String name, String config, String... capabilities) {
+        prepare(harness, name, config);
+        return launch(harness, role, name, true,
+            List.of("setpriv", "--bounding-set=" + String.join(",", java.util.Arrays.stream(capabilities).map(c -> "-" + c).toList())));
     }
 
     /**
@@ -55,17 +70,19 @@ public final class SallyportDaemon implements AutoCloseable {
      * is what runs. The log is appended to.
      */
     public static SallyportDaemon restart(Harness harness, String role, String name) {
-        return launch(harness, role, name, false);
+        return launch(harness, role, name, false, List.of());
     }
 
-    private static SallyportDaemon launch(Harness harness, String role, String name, boolean loadConfig) {
+    private static SallyportDaemon launch(Harness harness, String role, String name, boolean loadConfig, List<String> wrapper) {
         try {
             Path dir = harness.stateDir().resolve("sallyport-" + name);
             // A daemon killed with SIGKILL leaves its socket file behind.
             Files.deleteIfExists(dir.resolve("sallyport.sock"));
             Path conf = dir.resolve("gw.conf");
             Path log = dir.resolve("daemon.log");
-            List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", harness.ns(role),
+            List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", harness.ns(role)));
+            command.addAll(wrapper);
+            command.addAll(List.of(
                 // The JVM options of packaging/sallyport.service.
                 java().toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xms128m", "-Xmn64m",
                 "-XX:+AlwaysPreTouch", "-jar",

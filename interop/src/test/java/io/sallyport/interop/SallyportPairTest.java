@@ -176,6 +176,25 @@ class SallyportPairTest {
         ikev1Pair(true, "Aggressive");
     }
 
+    /**
+     * A host that refuses bpf(2) (gw-a's daemon runs without CAP_BPF and CAP_SYS_ADMIN) gets inside
+     * devices of one queue, whose worker writes what the inbound workers hand it: traffic still
+     * flows both ways, and the log and the {@code Data path:} line say which path is in use and why.
+     */
+    @Test
+    void aHostRefusingBpfGetsOneQueuePerDeviceAndTheHandoff() {
+        SallyportDaemon a = BED.daemonWithout("gw-a", "nobpf-a", GatewayConfig.gwA().render(), "bpf", "sys_admin");
+        BED.daemon("gw-b", "nobpf-b", GatewayConfig.gwB().render());
+        awaitMatured(a);
+        Capture c = pingBothWaysCaptured();
+        assertTrue(c.rawEsp() >= 20, "plain ESP both ways: " + c);
+        String sets = a.cli("show services service-sets").replaceAll("\\s+", " ");
+        System.out.println("evidence: gw-a " + sets);
+        assertTrue(sets.contains("TUN: one queue per inside device") && sets.contains("the host refused a steered multi-queue device"),
+            "the Data path line names the single-queue device and the refusal:\n" + sets);
+        assertTrue(a.log().contains("the host refused a steered multi-queue device"), "the log says so:\n" + a.log());
+    }
+
     @Test
     void udpEncapsulateOnPort4565() {
         SallyportDaemon a = BED.daemon("gw-a", "udp-a", GatewayConfig.gwA().withUdpEncapsulate(4565).render());

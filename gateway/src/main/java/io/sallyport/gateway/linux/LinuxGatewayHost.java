@@ -64,7 +64,8 @@ public final class LinuxGatewayHost implements GatewayHost {
     /**
      * {@code -Dsallyport.data.device-workers=M}: read queues, each with a worker of its own, per
      * inside device (a steering table sends each tunnel's packets to its worker's queue); default
-     * the available processors, at most {@value #MAX_DEVICE_WORKERS}. 1 gives the one worker per device of before.
+     * the available processors, at most {@value #MAX_DEVICE_WORKERS}. 1 gives the one worker per device of before;
+     * a value outside 1..{@value #MAX_DEVICE_WORKERS} refuses the start ({@link #workerCount}).
      */
     static final String DEVICE_WORKERS_PROPERTY = "sallyport.data.device-workers";
     static final int MAX_DEVICE_WORKERS = 8;
@@ -73,7 +74,8 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     private final NetworkControl network = NetlinkNetworkControl.ofHost(path -> LOG.info("host routing: {}", path));
     private final boolean inboundQueuesWanted = !"false".equals(System.getProperty(INBOUND_QUEUES_PROPERTY));
-    private final int deviceWorkers = deviceWorkers(System.getProperty(DEVICE_WORKERS_PROPERTY));
+    private final int deviceWorkers =
+            workerCount(DEVICE_WORKERS_PROPERTY, System.getProperty(DEVICE_WORKERS_PROPERTY), MAX_DEVICE_WORKERS);
     /** How decrypted packets reach the TUN devices: changed (and logged) when the host refuses steering. */
     private volatile String queuePath;
     private volatile Map<InetAddress, Integer> marks = Map.of();
@@ -109,12 +111,7 @@ public final class LinuxGatewayHost implements GatewayHost {
                 : "raw ESP sent with the kernel's outer header (-D" + HEADER_SENDER_PROPERTY + "=false)") + OTHER_OUTER;
         this.tunPath = offloadsWanted ? "TUN offloads: asked for when a device opens"
                 : "TUN offloads: off (-D" + OFFLOADS_PROPERTY + "=false)";
-        int wanted = Integer.getInteger(INBOUND_WORKERS_PROPERTY,
-                Math.min(Runtime.getRuntime().availableProcessors(), MAX_INBOUND_WORKERS));
-        if (wanted < 1 || wanted > MAX_INBOUND_WORKERS) {
-            throw new IllegalArgumentException("-D" + INBOUND_WORKERS_PROPERTY + " must be 1 to " + MAX_INBOUND_WORKERS
-                    + ": " + wanted);
-        }
+        int wanted = workerCount(INBOUND_WORKERS_PROPERTY, System.getProperty(INBOUND_WORKERS_PROPERTY), MAX_INBOUND_WORKERS);
         if (wanted > 1 && !LinuxUdpPort.spiSteeringAvailable()) {
             this.inboundWorkers = 1;
             this.inboundPath = "ESP in UDP received by one worker per port (the host refused the SO_REUSEPORT"
@@ -134,17 +131,25 @@ public final class LinuxGatewayHost implements GatewayHost {
         LOG.info("data path: {}", dataPath());
     }
 
-    /** The device workers asked for: the property's value, else the available processors, within 1..{@value #MAX_DEVICE_WORKERS}. */
-    static int deviceWorkers(String property) {
-        int wanted = Runtime.getRuntime().availableProcessors();
-        if (property != null) {
-            try {
-                wanted = Integer.parseInt(property.strip());
-            } catch (NumberFormatException e) {
-                LOG.warn("-D{}={} is not a number: using {}", DEVICE_WORKERS_PROPERTY, property, wanted);
-            }
+    /**
+     * A worker count from its {@code -D} setting: unset, the available processors, at most
+     * {@code max}; else a number from 1 to {@code max}, or the daemon refuses to start (a value
+     * it cannot take is not replaced by another one behind the operator's back).
+     */
+    static int workerCount(String property, String value, int max) {
+        if (value == null) {
+            return Math.min(Runtime.getRuntime().availableProcessors(), max);
         }
-        return Math.clamp(wanted, 1, MAX_DEVICE_WORKERS);
+        int wanted;
+        try {
+            wanted = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            wanted = 0;
+        }
+        if (wanted < 1 || wanted > max) {
+            throw new IllegalArgumentException("-D" + property + " must be a number from 1 to " + max + ": " + value);
+        }
+        return wanted;
     }
 
     @Override
