@@ -125,7 +125,7 @@ class SallyportPairTest {
         int fromA = count(c, "src host 192.0.2.1 and udp dst port 4565");
         int fromAAsSet = count(c, "src host 192.0.2.1 and udp dst port 4565 and ip[8] = 37 and ip[1] = 40 and ip[6] & 0x40 != 0");
         // gw-b's headers, as tcpdump prints them: (tos 0x20, ttl N, ..., flags [DF], ...)
-        List<String> fromB = h.run(List.of("tcpdump", "-vnr", c.pcap(), "src host 192.0.2.2 and udp src portrange 49152-65535"),
+        List<String> fromB = h.run(List.of("tcpdump", "-vnr", c.pcap(), "src host 192.0.2.2 and udp dst port 4565"),
                 Map.of(), 30).stdout().lines().filter(l -> l.contains("proto UDP"))
             .map(l -> l.replaceAll(".*\\(tos (0x[0-9a-f]+), ttl (\\d+), .*flags \\[([^]]*)\\].*", "$1 $2 $3")).toList();
         System.out.println("evidence: gw-a ESP in UDP " + fromA + ", with TTL 37, ToS 40, DF " + fromAAsSet

@@ -37,9 +37,14 @@ public final class LinuxGatewayHost implements GatewayHost {
     static final String OFFLOADS_PROPERTY = "sallyport.tun.offloads";
     /**
      * {@code -Dsallyport.esp.header-sender=false} sends raw IPv4 ESP from plain raw ESP sockets
-     * (the kernel's outer header), the path before IPPROTO_RAW senders: for comparisons.
+     * (the kernel's outer header, with the SA's TTL, ToS and DF as control data of each send),
+     * the path before IPPROTO_RAW senders: for comparisons.
      */
     static final String HEADER_SENDER_PROPERTY = "sallyport.esp.header-sender";
+    /** How the sends the kernel builds the outer header of get the SA's values. */
+    private static final String OTHER_OUTER = "; where the kernel builds the outer header (ESP in UDP, ESP over IPv6,"
+            + " protocol-50 sockets), the SA's TTL, ToS and DF as control data of each send (DF by IP_MTU_DISCOVER"
+            + " for IPv4 and raw IPv6)";
 
     /**
      * {@code -Dsallyport.tun.inbound-queues=false}: decrypted packets go through the device's worker
@@ -102,8 +107,8 @@ public final class LinuxGatewayHost implements GatewayHost {
                 + (LinuxUdpPort.receiveOffloadAvailable()
                         ? "coalesced datagrams received and split (UDP_GRO)" : "no UDP GRO on this host")
                 + "; raw ESP: one datagram per packet (no offload for IP protocol 50)";
-        this.rawPath = headerSenders ? "raw ESP over IPv4 sent with Sallyport's outer header (IPPROTO_RAW: the SA's DF, TTL and ToS)"
-                : "raw ESP sent with the kernel's outer header (-D" + HEADER_SENDER_PROPERTY + "=false)";
+        this.rawPath = (headerSenders ? "raw ESP over IPv4 sent with Sallyport's outer header (IPPROTO_RAW: the SA's DF, TTL and ToS)"
+                : "raw ESP sent with the kernel's outer header (-D" + HEADER_SENDER_PROPERTY + "=false)") + OTHER_OUTER;
         this.tunPath = offloadsWanted ? "TUN offloads: asked for when a device opens"
                 : "TUN offloads: off (-D" + OFFLOADS_PROPERTY + "=false)";
         int wanted = workerCount(INBOUND_WORKERS_PROPERTY, System.getProperty(INBOUND_WORKERS_PROPERTY), MAX_INBOUND_WORKERS);
@@ -383,7 +388,7 @@ public final class LinuxGatewayHost implements GatewayHost {
                 return marked(local, LinuxRawEspPort.openHeaderSender(v4));
             } catch (HostNetworkException e) {
                 rawPath = "raw ESP sent with the kernel's outer header (the host refused an IPPROTO_RAW socket: "
-                        + e.getMessage() + ")";
+                        + e.getMessage() + ")" + OTHER_OUTER;
                 LOG.warn("data path: {}", dataPath());
             }
         }

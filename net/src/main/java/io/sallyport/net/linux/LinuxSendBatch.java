@@ -167,7 +167,8 @@ final class LinuxSendBatch implements SendBatch {
             }
         }
         final long m = (long) k * MSGHDR;
-        msgs.set(ValueLayout.ADDRESS, m + 32, n == 0 ? MemorySegment.NULL : region.asSlice(at));
+        // The address as a number: no segment object per message on the data path.
+        msgs.set(ValueLayout.JAVA_LONG, m + 32, n == 0 ? 0L : region.address() + at);
         msgs.set(ValueLayout.JAVA_LONG, m + 40, n);
     }
 
@@ -186,9 +187,9 @@ final class LinuxSendBatch implements SendBatch {
     }
 
     /**
-     * Sends messages {@code [0, messages)} of {@code msgs} in groups of one IPv4 DF value, setting
-     * the socket's IP_MTU_DISCOVER before a group whose DF it does not give yet. A group the
-     * socket cannot be set for is counted as failed, never sent with the other DF.
+     * Sends messages {@code [0, messages)} of {@code msgs} in groups of one DF value where the
+     * socket carries DF, setting its MTU discovery option before a group whose DF it does not give
+     * yet. A group the socket cannot be set for is counted as failed, never sent with the other DF.
      */
     private void sendInDfGroups(final MemorySegment msgs, final int messages, final int[] runs) {
         for (int k = 0; k < messages; k++) {
