@@ -88,6 +88,8 @@ final class IkeSession {
     long hardDeadline = Long.MAX_VALUE;
     long lastInbound;
     long nextKeepalive = Long.MAX_VALUE;
+    /** When a dynamic peer's IKE SA that IKE_AUTH left without a child SA is deleted ({@link #awaitChild}); none: {@code Long.MAX_VALUE}. */
+    long childlessUntil = Long.MAX_VALUE;
 
     /** {@link SaTable}'s bookkeeping: when the SA was added, whether it is in, its entry in {@link SaDeadlines}. */
     long tableSeq;
@@ -209,7 +211,17 @@ final class IkeSession {
         }
     }
 
+    /**
+     * A dynamic peer's IKE SA whose IKE_AUTH brought no child SA: deleted at {@code until} unless
+     * a child comes first ({@code Kmd.refuseChildless}).
+     */
+    void awaitChild(long until) {
+        childlessUntil = until;
+        env.sas().deadlineChanged(this);
+    }
+
     void addChild(ChildSa c) {
+        childlessUntil = Long.MAX_VALUE;
         childList.add(c);
         env.sas().childAdded(this, c);
         env.sas().deadlineChanged(this);
@@ -560,6 +572,14 @@ final class IkeSession {
                     tasks.queue(new ChildRekey.Rekey(this, c));
                 }
             }
+            if (now >= childlessUntil) {
+                childlessUntil = Long.MAX_VALUE;
+                if (children.isEmpty()) {
+                    String why = "no child SA for " + (Kmd.CHILDLESS_NANOS / 1_000_000_000L) + " s after IKE_AUTH";
+                    env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "IKE SA " + id() + " of dynamic peer " + peer.name() + ": " + why);
+                    tasks.queue(new Informational.DeleteIke(this, Failure.of(Failure.Kind.DELETED, why)));
+                }
+            }
             var dpd = peer.dpd();
             if (dpd.enabled() && tasks.idle() && now - lastInbound >= dpd.intervalSeconds() * 1_000_000_000L) {
                 tasks.queue(new Informational.Dpd(this));
@@ -585,7 +605,7 @@ final class IkeSession {
         }
         if (state == State.ESTABLISHED) {
             d = Math.min(d, Math.min(softDeadline, hardDeadline));
-            d = Math.min(d, nextKeepalive);
+            d = Math.min(d, Math.min(nextKeepalive, childlessUntil));
             for (ChildSa c : children) {
                 d = Math.min(d, c.state == ChildSa.State.INSTALLED
                         ? Math.min(c.rekeyDue, c.hardDeadline) : c.hardDeadline);

@@ -40,6 +40,20 @@ public final class Kmd {
     private final Map<IkeSaId, String> refusals = new HashMap<>();
     /** The identity each dynamic peer (an instance name) authenticated with, while it has IKE SAs. */
     private final Map<String, Identity> dynamicIdentities = new HashMap<>();
+    /**
+     * How long a dynamic peer's IKE SA whose IKE_AUTH brought no child SA waits for a
+     * CREATE_CHILD_SA that fits before it is deleted (as IKEv1's {@code V1Engine.CHILDLESS_NANOS}).
+     */
+    static final long CHILDLESS_NANOS = 60_000_000_000L;
+    /**
+     * Such IKE SAs kept at once per template (the access profile's first allowed proxy pair, which
+     * names its instances): beyond it a new one is deleted at once, as before; with one per
+     * identity ({@link #refuseChildless}) and {@link #CHILDLESS_NANOS} this bounds what
+     * authenticated peers without a child hold.
+     */
+    static final int CHILDLESS_PER_TEMPLATE = 100;
+    /** The dynamic peers' IKE SAs kept without a child, by template (pruned of those that got one or ended when looked at). */
+    private final Map<String, java.util.Set<IkeSession>> childless = new HashMap<>();
     /** {@link #dynamicIdentities} the other way: the instance names each identity authenticated as. */
     private final Map<Identity, java.util.Set<String>> instancesByIdentity = new HashMap<>();
     /** Peers by remote address, for IKE_SA_INIT requests; dynamic-endpoint templates under the unspecified address. */
@@ -435,9 +449,12 @@ public final class Kmd {
 
     /**
      * A dynamic peer whose IKE_AUTH (the datagram that just established its SA) brought no child
-     * SA (its selectors fit no allowed proxy pair, or its proposals no IPsec proposal) has nothing
-     * to keep an IKE SA for: it is deleted, with the refusal kmd traced just now as the reason the
-     * gateway shows.
+     * SA (its selectors fit no allowed proxy pair, or its proposals no IPsec proposal) keeps its
+     * IKE SA for a later CREATE_CHILD_SA that fits (RFC 7296 §1.2; reference §1.7: only phase 2
+     * fails; strongSwan keeps it too): the gateway hears why ({@code ChildRefused}), and the SA
+     * goes {@link #CHILDLESS_NANOS} later if no child came. Bounded: an older such SA of the same
+     * template and identity goes at once, and past {@link #CHILDLESS_PER_TEMPLATE} of them the new
+     * one is deleted at once with the refusal as its reason.
      */
     private void refuseChildless(IkeSession s, long now, int mark, List<Action> out) {
         if (s.initiator || s.state != IkeSession.State.ESTABLISHED || !s.children.isEmpty() || s.busy()
@@ -452,8 +469,26 @@ public final class Kmd {
         }
         String why = "dynamic peer refused: " + reason;
         trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, why + " (" + s.peer.name() + ")");
-        refusals.put(s.id(), why);
-        guarded(s, out, () -> s.enqueue(now, new Informational.DeleteIke(s, Failure.of(Failure.Kind.REFUSED_BY_POLICY, why)), out));
+        java.util.Set<IkeSession> held = childless.computeIfAbsent(templateOf(s.peer.name()).get().name(),
+                k -> new java.util.LinkedHashSet<>());
+        held.removeIf(o -> o.state != IkeSession.State.ESTABLISHED || !o.children.isEmpty());
+        Identity id = dynamicIdentities.get(s.peer.name());
+        for (IkeSession older : List.copyOf(held)) {
+            if (id != null && id.equals(dynamicIdentities.get(older.peer.name()))) {
+                held.remove(older);
+                guarded(older, out, () -> older.enqueue(now, new Informational.DeleteIke(older,
+                        Failure.of(Failure.Kind.REPLACED, "a newer IKE SA of the same identity holds no child SA either")), out));
+            }
+        }
+        if (held.size() >= CHILDLESS_PER_TEMPLATE) {
+            String full = why + " (" + held.size() + " IKE SAs of the access profile already wait without a child SA)";
+            refusals.put(s.id(), full);
+            guarded(s, out, () -> s.enqueue(now, new Informational.DeleteIke(s, Failure.of(Failure.Kind.REFUSED_BY_POLICY, full)), out));
+            return;
+        }
+        held.add(s);
+        s.awaitChild(now + CHILDLESS_NANOS);
+        out.add(new Action.ChildRefused(s.peer.name(), s.id(), Action.RefusedBy.US, reason));
     }
 
     /**

@@ -365,6 +365,37 @@ class Ikev1TwoPeersTest {
                 "no ISAKMP SA: the peer is told nothing unauthenticated");
     }
 
+    /**
+     * A's NAT loses its mapping and makes a new one: B (not behind a NAT) moves the ISAKMP SA and
+     * each IPsec SA's ESP in UDP to the new port on A's next authenticated message (its DPD
+     * R-U-THERE), as IKEv2 does.
+     */
+    @Test
+    void ipsecSasFollowThePeerWhenItsNatMappingChanges() {
+        var t = new TwoPeers();
+        t.natA = true;
+        var plainA = v1("b", A, B, "k");
+        var forA = new PeerConfig("b", A, B, plainA.localId(), plainA.remoteId(), plainA.authenticator(), plainA.ikeProposals(),
+                plainA.childProposals(), plainA.localSelectors(), plainA.remoteSelectors(), new PeerConfig.Dpd(true, 10, 5),
+                true, false, 0, PeerConfig.Exchange.MAIN);
+        var plain = v1("a", B, TwoPeers.NAT, "k");
+        var forB = new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
+                plain.ikeProposals(), plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(), new PeerConfig.Dpd(true, 10, 5),
+                true, false, 0, PeerConfig.Exchange.MAIN);
+        t.addPeers(forA, forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        var ib = t.planeB.values().iterator().next();
+        assertEquals(new InetSocketAddress(TwoPeers.NAT, 14500), ib.remote());
+        t.natPortOffset = 20000;   // the NAT lost A's mapping: A's datagrams now come from port 24500
+        t.run(11 * SECOND);        // A's R-U-THERE, an authenticated informational, comes through the new mapping
+        assertEquals(List.of(new Action.ChildSaMoved("a", ib.spiIn(), ib.spiOut(), new InetSocketAddress(TwoPeers.NAT, 24500))),
+                t.of(t.actionsB, Action.ChildSaMoved.class));
+        assertEquals(List.of(), t.of(t.actionsA, Action.ChildSaMoved.class), "A is behind the NAT: it follows nobody");
+        assertEquals(1, t.a.liveSaCount(), "A's DPD was answered through the new mapping");
+    }
+
     @Test
     void shouldTraverseNatOnPort4500() {
         var t = new TwoPeers();

@@ -1,5 +1,6 @@
 package io.sallyport.interop;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,5 +160,35 @@ class DynamicPeersStrongswanTest {
         assertTrue(auth, sets);
         assertFalse(h.rawSas("br4").established(), h.sas("br4"));
         assertFalse(cli("show services ipsec-vpn ipsec security-associations").contains("203.0.113.10"));
+    }
+    /**
+     * br4 asks first for its child {@code foreign} (outside the allowed pair): refused, and both
+     * ends keep the IKE SA (strongSwan: "failed to establish CHILD_SA, keeping IKE_SA"); its child
+     * {@code net} then comes up over that IKE SA by CREATE_CHILD_SA and carries pings.
+     */
+    @Test
+    @Order(3)
+    void aChildThatFitsComesUpOverTheIkeSaKeptAfterARefusedOne() {
+        gateway = BED.daemon("gw-a", "dynamic-kept", gatewayConfig());
+        h.script("strongswan-peer.sh", "stop", "br4");   // whatever an earlier test left
+        startBranch("br4", "203.0.113.10", "br4.example.net", "198.18.4.0/24", PSK);
+        h.script("strongswan-peer.sh", "initiate", "br4", "foreign", "20");   // fails: the child is refused
+        boolean kept = Testbed.await(Duration.ofSeconds(15),
+                () -> cli("show services service-sets").contains("its IKE SA kept"));
+        String ikeAfterRefusal = cli("show services ipsec-vpn ike security-associations");
+        String swanAfterRefusal = h.sas("br4");
+        h.initiate("br4", 20);
+        h.waitSa("br4", 20).orThrow();
+        Ping four = BRANCHES.pingFrom("br4", "198.18.4.1", "198.18.1.10");
+        SwanSas sas = h.rawSas("br4");
+        String ike = cli("show services ipsec-vpn ike security-associations");
+        System.out.println("evidence: foreign child refused, IKE SA kept:\n" + cli("show services service-sets") + ikeAfterRefusal
+                + swanAfterRefusal + "then net by CREATE_CHILD_SA: " + four + "\n" + ike + sas.raw());
+        assertTrue(kept, cli("show services service-sets"));
+        assertTrue(ikeAfterRefusal.contains("203.0.113.10"), ikeAfterRefusal);
+        assertEquals(1, sas.ikes().size(), sas.raw());
+        assertEquals(1, sas.installedChildren().size(), sas.raw());
+        assertTrue(four.allAnswered(), four.output());
+        assertEquals(1, ike.lines().filter(l -> l.startsWith("203.0.113.10")).count(), ike);
     }
 }

@@ -132,4 +132,36 @@ class NatRebindingTest {
         assertTrue(ba.allAnswered(), ba.output());
         assertTrue(ab.allAnswered(), ab.output());
     }
+    /**
+     * The same with IKEv1 (the gateway's IKE policy without {@code version 2}, strongSwan's
+     * ikev1-psk variant as gw-a): its ISAKMP SA and the ESP in UDP of its IPsec SA follow gw-a's
+     * new mapping at its next R-U-THERE (RFC 3947 §4).
+     */
+    @Test
+    void ikev1EspFollowsThePeerToItsNewNatMapping() {
+        String config = GatewayConfig.gwB().render().replace("remote-id ipv4_addr 192.0.2.1;", "remote-id ipv4_addr 198.51.100.2;");
+        assertTrue(config.contains("version 2; "), config);
+        SallyportDaemon d = BED.daemon("gw-b", "rebinding-v1", config.replace("version 2; ", ""));
+        h.peerStart("gw-a", "ikev1-psk", Map.of("INTEROP_DPD_DELAY", "2s", "INTEROP_IKE_PROPOSALS", "aes256-sha256-modp2048",
+            "INTEROP_ESP_PROPOSALS", "aes128gcm16-modp2048"));
+        h.initiate("gw-a", 30).orThrow();
+        String before = remotePort(d);
+        Ping up = h.ping("host-b", "198.18.1.10", 3, 0.2);
+        assertTrue(up.allAnswered(), up.output());
+
+        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=1",
+            "net.netfilter.nf_conntrack_udp_timeout_stream=1").orThrow();
+        boolean followed = Testbed.await(Duration.ofSeconds(20), () -> !before.equals(remotePort(d)));
+        String after = remotePort(d);
+        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=30",
+            "net.netfilter.nf_conntrack_udp_timeout_stream=120").orThrow();
+        Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
+        Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
+        System.out.println("evidence: IKEv1: ISAKMP SA at 192.0.2.1:" + before + ", then at 192.0.2.1:" + after + "\n"
+            + d.log().lines().filter(l -> l.contains("follows the peer")).reduce("", (a, b) -> a + b + "\n")
+            + "after the rebinding b->a " + ba + "; a->b " + ab);
+        assertTrue(followed, "the ISAKMP SA follows the peer");
+        assertTrue(ba.allAnswered(), ba.output());
+        assertTrue(ab.allAnswered(), ab.output());
+    }
 }

@@ -310,21 +310,17 @@ class SallyportIkev1StrongswanTest {
     @Order(20)
     void twoTermsTowardsOneGatewayShareOneIsakmpSa() throws java.io.IOException {
         String swan = Files.readString(Testbed.repoRoot().resolve("interop/harness/conf/ikev1-psk/gw-b.conf"));
-        String child = """
-                    net {
-                        local_ts  = @LAN_B@
-                        remote_ts = @LAN_A@""";
+        String child = "            net {\n                local_ts  = @LAN_B@\n                remote_ts = @LAN_A@";
         assertTrue(swan.contains(child), swan);
-        String twoChildren = swan.replace(child, """
-                    net2 {
-                        local_ts  = 198.18.2.0/25
-                        remote_ts = 198.18.1.128/25
-                        esp_proposals = @ESP_PROPOSALS:aes256-sha1-modp2048@
-                        mode = tunnel
-                    }
-                    net {
-                        local_ts  = 198.18.2.0/25
-                        remote_ts = 198.18.1.0/25""");
+        String twoChildren = swan.replace(child, "            net2 {\n"
+            + "                local_ts  = 198.18.2.0/25\n"
+            + "                remote_ts = 198.18.1.128/25\n"
+            + "                esp_proposals = @ESP_PROPOSALS:aes256-sha1-modp2048@\n"
+            + "                mode = tunnel\n"
+            + "            }\n"
+            + "            net {\n"
+            + "                local_ts  = 198.18.2.0/25\n"
+            + "                remote_ts = 198.18.1.0/25");
         Path conf = h.stateDir().resolve("two-children-gw-b.conf");
         Files.writeString(conf, twoChildren);
         h.peerStart("gw-b", conf.toString(), PROPOSALS);

@@ -19,7 +19,7 @@ public record SwanSas(List<Ike> ikes, String raw) {
     private static final Pattern IKE = Pattern.compile(
         "\\{uniqueid=\\d+ version=\\d+ state=(\\w+) .*?remote-host=(\\S+) .*?initiator-spi=(\\w+) responder-spi=(\\w+)");
     private static final Pattern CHILD = Pattern.compile(
-        "\\{name=net uniqueid=\\d+ reqid=\\d+ state=(\\w+) .*?encap=(\\w+) spi-in=(\\w+) spi-out=(\\w+)"
+        "\\{name=net\\w* uniqueid=\\d+ reqid=\\d+ state=(\\w+) .*?encap=(\\w+) spi-in=(\\w+) spi-out=(\\w+)"
             + " .*?packets-in=(\\d+) .*?packets-out=(\\d+)");
 
     public static SwanSas parse(String raw) {

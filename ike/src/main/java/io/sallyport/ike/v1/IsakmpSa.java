@@ -236,6 +236,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
             if (h.encrypted()) {
                 lastInbound = now;
                 dpdUnanswered = 0;
+                followedToNewMapping(before, out);
             }
         } else {
             before.restore(this);
@@ -275,6 +276,22 @@ final class IsakmpSa implements V1TaskManager.Owner {
             sa.local = local;
             sa.remote = remote;
             sa.onNatPort = onNatPort;
+        }
+    }
+
+    /**
+     * An authenticated message of an established NAT-T SA came from a new address or port of a
+     * peer behind a NAT while we are not behind one: its NAT mapping changed (RFC 3947 §4 lets
+     * the SA follow), so each IPsec SA's ESP in UDP goes there too, as IKEv2's do
+     * ({@code Action.ChildSaMoved}).
+     */
+    private void followedToNewMapping(Endpoint before, List<Action> out) {
+        if (state != State.ESTABLISHED || before.remote().equals(remote) || !natRemote || natLocal) {
+            return;
+        }
+        engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, "ISAKMP SA " + id() + ": peer moved to " + remote);
+        for (V1Child c : children) {
+            out.add(new Action.ChildSaMoved(c.term.name(), c.spiIn, c.spiOut, remote));
         }
     }
 
