@@ -64,7 +64,7 @@ final class NetnsLabShell {
             case "await" -> await(w);
             case "restart" -> restart(w);
             case "fault" -> fault(w);
-            case "traceroute" -> fail("traceroute: not in the netns lab yet (the host has neither traceroute nor tracepath)");
+            case "traceroute" -> traceroute(w);
             default -> w.size() == 2 && w.equals(List.of("show", "lab")) ? print(lab.describe()) : junos(line);
         };
     }
@@ -92,6 +92,24 @@ final class NetnsLabShell {
         out.print(r.output());
         out.flush();
         return r.exit() == 0 || fail("");
+    }
+
+    /** Debian's {@code traceroute} in the node's namespace: numeric, one probe per hop, a second's wait each. */
+    private boolean traceroute(List<String> w) {
+        if (w.size() != 2 && w.size() != 4) {
+            return fail("usage: traceroute TARGET [from NODE]");
+        }
+        Optional<InetAddress> target = lab.resolve(w.get(1));
+        String from = option(w, "from").orElse(current);
+        if (target.isEmpty() || from == null || !lab.hasNode(from)) {
+            return fail("no such target or node: " + w.get(1) + " from " + from);
+        }
+        NetnsLab.CommandResult r = lab.exec(from, List.of("traceroute", "-n", "-q", "1", "-w", "1", "-m", "16",
+                target.get().getHostAddress()), 60);
+        out.print(r.output());
+        out.flush();
+        return r.exit() == 0 || fail(r.output().contains("No such file")
+                ? "traceroute needs Debian's traceroute package (interop/harness/install-deps.sh installs it)" : "");
     }
 
     /** Pings once a second until one is answered: for scripts that wait for routing to converge. */

@@ -80,7 +80,7 @@ class NetnsLabTest {
      * The host's faults and a power cycle on the same topology, one line at a time on the lab's
      * standard input (so a ping that fails, as one must while the link is down, does not end the
      * script): 50% loss each way on R1--R2 loses some of 40 pings and its nftables counters count
-     * the drops, clearing it loses none; R1--R2 down leaves R1 no route to R4's side, up brings it
+     * the drops, clearing it loses none; traceroute (Debian's) from R1 shows R2 as its first hop and R4 as its last; R1--R2 down leaves R1 no route to R4's side, up brings it
      * back once OSPF reconverges; R2's daemon killed (SIGKILL: R3 gets no delete) and started again
      * on its store negotiates the tunnel with R3 anew and R1 reaches R4's side again. What needs
      * netem is refused, saying why.
@@ -89,6 +89,7 @@ class NetnsLabTest {
     void faultsAndARestartOnTheNamespaces() {
         String script = String.join("\n", List.of(
             "await 10.1.56.2 from r1 within 150",
+            "traceroute 10.1.56.2 from r1",
             "fault link r1 r2 loss 50%",
             "ping 10.1.12.1 from r1 count 40",
             "show lab",
@@ -114,6 +115,10 @@ class NetnsLabTest {
         System.out.println("evidence: sallyport lab --netns faults and restart (exit " + r.exit() + ")\n" + r.stdout()
             + "--- stderr\n" + r.stderr());
         String out = r.stdout();
+        // R1's path to R4's side: R2 (10.1.12.1) first, R4 last; between them R3 over the underlay, or
+        // across the tunnel R2's inside unit (its borrowed 10.0.0.2) and then R3's (10.0.0.3): equal-cost.
+        assertTrue(out.lines().anyMatch(l -> l.matches(" 1  10\\.1\\.12\\.1 .*")), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches(" [34]  10\\.1\\.56\\.2 .*")), out);
         List<String> pings = out.lines().filter(l -> l.contains(" packets transmitted, ")).toList();
         // 40 pings through 50% loss each way: about a quarter come back; all or none would be 2^-17 or rarer.
         java.util.regex.Matcher lossy = java.util.regex.Pattern.compile("^40 packets transmitted, (\\d+) received").matcher(pings.get(0));
