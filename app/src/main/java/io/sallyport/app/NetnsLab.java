@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +41,12 @@ import java.util.concurrent.TimeUnit;
  * delete their SAs at the peer and stop FRR) and deletes the namespaces and the state
  * directories.
  *
+ * <p>What the host can do to a running lab: {@link #restart} power-cycles a router's daemon
+ * (SIGKILL by the PID the lab started, then a new daemon on the same store); {@link #fault} takes
+ * a link down or up ({@code ip link set} on both ends) or drops a share of what each end sends
+ * (an nftables table per end, {@code numgen random}). Delay, reordering and duplication need
+ * {@code sch_netem}, which the lab does not assume the kernel has.
+ *
  * <p>Left out, with a warning: addresses of units other than 0 of a linked interface (no VLANs)
  * and of interfaces no link of the topology joins.
  */
@@ -51,6 +59,9 @@ final class NetnsLab implements AutoCloseable {
     private final Path root;
     private final List<String> namespaces = new ArrayList<>();
     private final Map<String, Process> daemons = new LinkedHashMap<>();
+    private final Set<Topology.LinkSpec> down = new HashSet<>();
+    private final Map<Topology.LinkSpec, Integer> lossPercent = new LinkedHashMap<>();
+    private Path jar;
     private final Map<String, Path> stateDirs = new LinkedHashMap<>();
     private final Map<String, List<InetAddress>> addresses = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
@@ -86,6 +97,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     private void build(Path jar) throws LabException {
+        this.jar = jar;
         Map<String, Configuration> configs = new LinkedHashMap<>();
         for (Topology.RouterSpec r : topology.routers()) {
             configs.put(r.name(), configuration(r));
@@ -117,7 +129,8 @@ final class NetnsLab implements AutoCloseable {
             staticRoutes(c.getKey(), c.getValue());
         }
         for (Topology.RouterSpec r : topology.routers()) {
-            startDaemon(r, jar);
+            prepareStore(r, jar);
+            launchDaemon(r.name());
         }
         for (Topology.RouterSpec r : topology.routers()) {
             awaitControlSocket(r.name());
@@ -165,7 +178,15 @@ final class NetnsLab implements AutoCloseable {
         }
         for (Topology.LinkSpec l : topology.links()) {
             out.append("link ").append(l.a()).append(" (").append(device(l.a())).append(") -- ").append(l.b())
-                    .append(" (").append(device(l.b())).append(")\n");
+                    .append(" (").append(device(l.b())).append(")");
+            if (down.contains(l)) {
+                out.append("  down");
+            }
+            if (lossPercent.containsKey(l)) {
+                out.append("  loss ").append(lossPercent.get(l)).append("% (dropped ").append(l.a().node()).append(' ')
+                        .append(dropped(l.a())).append(", ").append(l.b().node()).append(' ').append(dropped(l.b())).append(')');
+            }
+            out.append('\n');
         }
         return out.toString();
     }
@@ -241,7 +262,8 @@ final class NetnsLab implements AutoCloseable {
         }
     }
 
-    private void startDaemon(Topology.RouterSpec r, Path jar) throws LabException {
+    /** The router's store: its configuration committed, then its {@code pki} lines run. */
+    private void prepareStore(Topology.RouterSpec r, Path jar) throws LabException {
         Path dir = root.resolve(r.name().replaceAll("[^A-Za-z0-9-]", "_"));
         try {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -253,15 +275,139 @@ final class NetnsLab implements AutoCloseable {
             for (Topology.PkiStep step : r.pki()) {
                 cli(r, dir, jar, pkiCommand(r, step), step.line());
             }
-            Process p = new ProcessBuilder("ip", "netns", "exec", ns(r.name()), java(), "-jar", jar.toString(), "daemon",
-                    "--state-dir", dir.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(root.resolve(r.name() + ".log").toFile())
-                    .start();
-            daemons.put(r.name(), p);
         } catch (IOException e) {
-            throw new LabException("router " + r.name() + ": cannot start its daemon: " + e.getMessage());
+            throw new LabException("router " + r.name() + ": cannot prepare its store: " + e.getMessage());
         }
+    }
+
+    /** The daemon on the router's store in its namespace; its output appended to the router's log. */
+    private void launchDaemon(String router) throws LabException {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "exec", ns(router), java(), "-jar", jar.toString(), "daemon",
+                    "--state-dir", stateDirs.get(router).toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve(router + ".log").toFile()))
+                    .start();
+            daemons.put(router, p);
+        } catch (IOException e) {
+            throw new LabException("router " + router + ": cannot start its daemon: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code restart router NAME}: a power cycle. The daemon gets SIGKILL (by the PID the lab
+     * started; {@code ip netns exec} execs it, so that is the JVM's), so its peers get no deletes;
+     * then a new daemon starts on the same store, and this returns once its control socket is
+     * back. The FRR the killed daemon ran keeps routing until then; the new daemon stops it (by its
+     * PID files, as after any crash) and starts its own, so the router's OSPF adjacencies restart too.
+     *
+     * @return the new daemon's PID
+     */
+    long restart(String router) throws LabException {
+        Process old = daemons.get(router);
+        if (old == null) {
+            throw new LabException("no router " + router + " (routers: " + String.join(", ", stateDirs.keySet()) + ")");
+        }
+        old.destroyForcibly();
+        try {
+            if (!old.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
+                throw new LabException("router " + router + ": its daemon (PID " + old.pid() + ") did not die of SIGKILL");
+            }
+            // The killed daemon's socket file stays; the new one's appearing is what says it is up.
+            Files.deleteIfExists(ControlProtocol.socketPath(stateDirs.get(router)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted while restarting router " + router);
+        } catch (IOException e) {
+            throw new LabException("router " + router + ": cannot remove its old control socket: " + e.getMessage());
+        }
+        launchDaemon(router);
+        awaitControlSocket(router);
+        return daemons.get(router).pid();
+    }
+
+    /** What {@code fault link A B ...} does on namespaces. */
+    sealed interface LinkFault {
+        /** Both ends' devices down ({@code ip link set DEV down}). */
+        record Down() implements LinkFault {
+        }
+
+        /** Both ends' devices up again; a loss set on the link stays. */
+        record Up() implements LinkFault {
+        }
+
+        /** Each end drops {@code percent} of the IPv4 and IPv6 packets it sends (ARP and ND pass); replaces an earlier loss. */
+        record Loss(int percent) implements LinkFault {
+            public Loss {
+                if (percent < 0 || percent > 100) {
+                    throw new IllegalArgumentException("loss is a percentage from 0 to 100: " + percent);
+                }
+            }
+        }
+
+        /** Removes the loss the lab added; a link that is down stays down, as in the in-JVM lab. */
+        record Clear() implements LinkFault {
+        }
+    }
+
+    /** Applies {@code fault} to the link between nodes {@code a} and {@code b}, on both its ends. */
+    void fault(String a, String b, LinkFault fault) throws LabException {
+        Topology.LinkSpec link = link(a, b);
+        switch (fault) {
+            case LinkFault.Down d -> {
+                ip(link.a().node(), "link", "set", device(link.a()), "down");
+                ip(link.b().node(), "link", "set", device(link.b()), "down");
+                down.add(link);
+            }
+            case LinkFault.Up u -> {
+                ip(link.a().node(), "link", "set", device(link.a()), "up");
+                ip(link.b().node(), "link", "set", device(link.b()), "up");
+                down.remove(link);
+            }
+            case LinkFault.Loss loss -> {
+                removeLoss(link);
+                for (Topology.End end : List.of(link.a(), link.b())) {
+                    String table = lossTable(end);
+                    nft(end.node(), "add table inet " + table);
+                    nft(end.node(), "add chain inet " + table + " out { type filter hook postrouting priority 0; }");
+                    nft(end.node(), "add rule inet " + table + " out oifname \"" + device(end) + "\" numgen random mod 100 < "
+                            + loss.percent() + " counter drop");
+                }
+                lossPercent.put(link, loss.percent());
+            }
+            case LinkFault.Clear c -> removeLoss(link);
+        }
+    }
+
+    /** What an end's loss rule has dropped so far (its nftables counter), or "?" when nft cannot say. */
+    private String dropped(Topology.End end) {
+        CommandResult r = exec(end.node(), List.of("nft", "list", "table", "inet", lossTable(end)), 10);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("counter packets (\\d+)").matcher(r.output());
+        return r.exit() == 0 && m.find() ? m.group(1) : "?";
+    }
+
+    private void removeLoss(Topology.LinkSpec link) throws LabException {
+        if (lossPercent.remove(link) == null) {
+            return;
+        }
+        for (Topology.End end : List.of(link.a(), link.b())) {
+            nft(end.node(), "delete table inet " + lossTable(end));
+        }
+    }
+
+    private Topology.LinkSpec link(String a, String b) throws LabException {
+        return topology.links().stream()
+                .filter(l -> l.a().node().equals(a) && l.b().node().equals(b) || l.a().node().equals(b) && l.b().node().equals(a))
+                .findFirst().orElseThrow(() -> new LabException("no link between " + a + " and " + b));
+    }
+
+    /** The nftables table holding one end's loss rule: the lab's own, so clearing it touches nothing else. */
+    private static String lossTable(Topology.End end) {
+        return "sallyport_lab_loss_" + device(end).replaceAll("[^A-Za-z0-9]", "_");
+    }
+
+    private void nft(String node, String command) throws LabException {
+        run(List.of("ip", "netns", "exec", ns(node), "nft", command));
     }
 
     /** A {@code pki} line's command, the files it names written next to the store and named by their paths. */

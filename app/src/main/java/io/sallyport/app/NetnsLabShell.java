@@ -4,6 +4,7 @@ import io.sallyport.cli.DaemonLink;
 import io.sallyport.cli.Shell;
 import io.sallyport.cli.ShellRunner;
 import io.sallyport.cli.StoreSession;
+import io.sallyport.lab.LabException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class NetnsLabShell {
     private static final long AWAIT_DEFAULT_SECONDS = 120;
+    private static final String FAULT_USAGE = "fault link A B down|up|loss N%|clear";
 
     private final NetnsLab lab;
     private final String user;
@@ -60,6 +62,9 @@ final class NetnsLabShell {
             case "router" -> router(w);
             case "ping" -> ping(w);
             case "await" -> await(w);
+            case "restart" -> restart(w);
+            case "fault" -> fault(w);
+            case "traceroute" -> traceroute(w);
             default -> w.size() == 2 && w.equals(List.of("show", "lab")) ? print(lab.describe()) : junos(line);
         };
     }
@@ -89,6 +94,24 @@ final class NetnsLabShell {
         return r.exit() == 0 || fail("");
     }
 
+    /** Debian's {@code traceroute} in the node's namespace: numeric, one probe per hop, a second's wait each. */
+    private boolean traceroute(List<String> w) {
+        if (w.size() != 2 && w.size() != 4) {
+            return fail("usage: traceroute TARGET [from NODE]");
+        }
+        Optional<InetAddress> target = lab.resolve(w.get(1));
+        String from = option(w, "from").orElse(current);
+        if (target.isEmpty() || from == null || !lab.hasNode(from)) {
+            return fail("no such target or node: " + w.get(1) + " from " + from);
+        }
+        NetnsLab.CommandResult r = lab.exec(from, List.of("traceroute", "-n", "-q", "1", "-w", "1", "-m", "16",
+                target.get().getHostAddress()), 60);
+        out.print(r.output());
+        out.flush();
+        return r.exit() == 0 || fail(r.output().contains("No such file")
+                ? "traceroute needs Debian's traceroute package (interop/harness/install-deps.sh installs it)" : "");
+    }
+
     /** Pings once a second until one is answered: for scripts that wait for routing to converge. */
     private boolean await(List<String> w) {
         Optional<String> from = option(w, "from");
@@ -107,6 +130,57 @@ final class NetnsLabShell {
             }
         }
         return fail(target + " did not answer " + from.get() + " within " + seconds + " s");
+    }
+
+    /** {@code restart router NAME}: SIGKILL to its daemon (no deletes reach its peers), a new one on its store. */
+    private boolean restart(List<String> w) {
+        if (w.size() != 3 || !w.get(1).equals("router")) {
+            return fail("usage: restart router NAME");
+        }
+        try {
+            long pid = lab.restart(w.get(2));
+            return print("router " + w.get(2) + " restarted: daemon PID " + pid + " on its store\n");
+        } catch (LabException e) {
+            return fail(e.getMessage());
+        }
+    }
+
+    /** {@code fault link A B down|up|loss N%|clear}; what needs netem is refused, saying so. */
+    private boolean fault(List<String> w) {
+        if (w.size() < 5 || !w.get(1).equals("link")) {
+            return fail("usage: " + FAULT_USAGE);
+        }
+        String what = w.get(4);
+        NetnsLab.LinkFault fault;
+        switch (what) {
+            case "down" -> fault = new NetnsLab.LinkFault.Down();
+            case "up" -> fault = new NetnsLab.LinkFault.Up();
+            case "clear" -> fault = new NetnsLab.LinkFault.Clear();
+            case "loss" -> {
+                if (w.size() != 6 || !w.get(5).matches("\\d{1,3}%") || Integer.parseInt(w.get(5).replace("%", "")) > 100) {
+                    return fail("usage: fault link A B loss N% (N from 0 to 100)");
+                }
+                fault = new NetnsLab.LinkFault.Loss(Integer.parseInt(w.get(5).replace("%", "")));
+            }
+            case "duplicate" -> {
+                return fail("fault duplicate: not in the netns lab yet (nftables 'dup' could copy packets onto the link; "
+                        + "the lab does not set it up); the in-JVM lab (sallyport lab without --netns) has it");
+            }
+            case "delay", "reorder" -> {
+                return fail("fault " + what + ": not in the netns lab: it needs the kernel's netem qdisc (sch_netem), which "
+                        + "the lab does not assume (kernels without CONFIG_NET_SCH_NETEM lack it); the in-JVM lab "
+                        + "(sallyport lab without --netns) has it");
+            }
+            default -> {
+                return fail("unknown fault " + what + " (" + FAULT_USAGE + ")");
+            }
+        }
+        try {
+            lab.fault(w.get(2), w.get(3), fault);
+            return print("");
+        } catch (LabException e) {
+            return fail(e.getMessage());
+        }
     }
 
     private boolean junos(String line) {

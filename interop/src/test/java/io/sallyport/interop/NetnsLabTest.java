@@ -75,4 +75,67 @@ class NetnsLabTest {
         String left = h.run(List.of("ip", "netns", "list"), Map.of(), 10).stdout();
         assertTrue(left.lines().noneMatch(l -> l.startsWith(PREFIX)), left);
     }
+
+    /**
+     * The host's faults and a power cycle on the same topology, one line at a time on the lab's
+     * standard input (so a ping that fails, as one must while the link is down, does not end the
+     * script): 50% loss each way on R1--R2 loses some of 40 pings and its nftables counters count
+     * the drops, clearing it loses none; traceroute (Debian's) from R1 shows R2 as its first hop and R4 as its last; R1--R2 down leaves R1 no route to R4's side, up brings it
+     * back once OSPF reconverges; R2's daemon killed (SIGKILL: R3 gets no delete) and started again
+     * on its store negotiates the tunnel with R3 anew and R1 reaches R4's side again. What needs
+     * netem is refused, saying why.
+     */
+    @Test
+    void faultsAndARestartOnTheNamespaces() {
+        String script = String.join("\n", List.of(
+            "await 10.1.56.2 from r1 within 150",
+            "traceroute 10.1.56.2 from r1",
+            "fault link r1 r2 loss 50%",
+            "ping 10.1.12.1 from r1 count 40",
+            "show lab",
+            "fault link r1 r2 clear",
+            "ping 10.1.12.1 from r1 count 10",
+            "fault link r1 r2 down",
+            "ping 10.1.56.2 from r1 count 2",
+            "fault link r1 r2 up",
+            "await 10.1.56.2 from r1 within 120",
+            "fault link r2 r3 delay 50ms",
+            "restart router r2",
+            "await 10.1.56.2 from r1 within 180",
+            "ping 10.1.56.2 from r1 count 50",
+            "router r2",
+            "show services ipsec-vpn ike security-associations",
+            "show ospf neighbor",
+            "show lab")) + "\n";
+        Harness.Result r = h.run(List.of("sh", "-c",
+                "printf '%s' \"$SCRIPT\" | exec \"$JAVA\" -jar \"$JAR\" lab --netns --netns-prefix " + PREFIX + " \"$LAB\""),
+            Map.of("SCRIPT", script, "JAVA", SallyportDaemon.java().toString(), "JAR", SallyportDaemon.jar().toString(),
+                "LAB", Testbed.repoRoot().resolve("examples/ike-digital-certificates/ike-digital-certificates.lab").toString()),
+            600);
+        System.out.println("evidence: sallyport lab --netns faults and restart (exit " + r.exit() + ")\n" + r.stdout()
+            + "--- stderr\n" + r.stderr());
+        String out = r.stdout();
+        // R1's path to R4's side: R2 (10.1.12.1) first, R4 last; between them R3 over the underlay, or
+        // across the tunnel R2's inside unit (its borrowed 10.0.0.2) and then R3's (10.0.0.3): equal-cost.
+        assertTrue(out.lines().anyMatch(l -> l.matches(" 1  10\\.1\\.12\\.1 .*")), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches(" [34]  10\\.1\\.56\\.2 .*")), out);
+        List<String> pings = out.lines().filter(l -> l.contains(" packets transmitted, ")).toList();
+        // 40 pings through 50% loss each way: about a quarter come back; all or none would be 2^-17 or rarer.
+        java.util.regex.Matcher lossy = java.util.regex.Pattern.compile("^40 packets transmitted, (\\d+) received").matcher(pings.get(0));
+        assertTrue(lossy.find() && Integer.parseInt(lossy.group(1)) < 40, pings.toString());
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("link r1 ge-1/0/0.0 ") && l.matches(".*loss 50% \\(dropped r1 [1-9]\\d*, r2 [1-9]\\d*\\).*")), out);
+        assertTrue(pings.get(1).startsWith("10 packets transmitted, 10 received"), pings.toString());
+        // Down: R1's only link gone, so no route (ping says so) or no answer.
+        assertTrue(out.contains("Network is unreachable") || pings.stream().anyMatch(l -> l.startsWith("2 packets transmitted, 0 received")), out);
+        assertTrue(r.stderr().contains("fault delay: not in the netns lab: it needs the kernel's netem qdisc"), r.stderr());
+        assertTrue(out.contains("router r2 restarted: daemon PID "), out);
+        assertEquals(3, out.lines().filter(l -> l.startsWith("10.1.56.2 answered r1 after ")).count(), out);
+        assertTrue(pings.getLast().startsWith("50 packets transmitted, 50 received"), pings.toString());
+        // The new daemon's own IKE SA with R3 (a fresh process keeps none), and OSPF across the tunnel again.
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("10.1.15.2 ") && l.contains(" Matured ")), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("10.0.0.3 ") && l.contains(" ms-1/2/0.1 ") && l.contains(" Full ")), out);
+        assertEquals(0, r.exit(), r.stdout() + r.stderr());
+        String left = h.run(List.of("ip", "netns", "list"), Map.of(), 10).stdout();
+        assertTrue(left.lines().noneMatch(l -> l.startsWith(PREFIX)), left);
+    }
 }
