@@ -211,6 +211,11 @@ final class Libc {
     static final MethodHandle SYSCALL = handle("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             ERRNO, Linker.Option.firstVariadicArg(1));
+    /** {@code void *mmap(void *, size_t, int prot, int flags, int fd, off_t)}: an AF_XDP socket's rings. */
+    static final MethodHandle MMAP = handle("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), ERRNO);
+    static final MethodHandle MUNMAP = handle("munmap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), ERRNO);
     /** {@code __NR_bpf} on x86-64 and aarch64 (the only architectures this module's layouts are for). */
     static final long SYS_BPF = "aarch64".equals(System.getProperty("os.arch")) ? 280 : 321;
     static final MethodHandle STRERROR = handle("strerror",
