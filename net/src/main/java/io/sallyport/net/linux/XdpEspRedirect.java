@@ -60,27 +60,32 @@ final class XdpEspRedirect implements AutoCloseable {
 
     /**
      * Loads the program for ESP to {@code local} with a socket slot for each of {@code queues}
-     * receive queues and attaches it to device {@code ifindex}: natively when the driver can,
-     * generically otherwise.
+     * receive queues and attaches it to device {@code ifindex}: natively when {@code preferred}
+     * and the driver can, generically otherwise.
      *
      * @throws HostNetworkException with the host's reason when neither attaches (no XDP, not
      *                              permitted, another program already there, ...)
      */
-    static XdpEspRedirect attach(final int ifindex, final String device, final Inet4Address local, final int queues) {
+    static XdpEspRedirect attach(final int ifindex, final String device, final Inet4Address local, final int queues,
+                                 final Mode preferred) {
         final NativeFd map = new NativeFd(createMap(queues));
         try {
             final int program = load(map.fd(), local);
             try {
-                final long nativeLink = link(program, ifindex, XDP_FLAGS_DRV_MODE);
-                if (nativeLink >= 0) {
-                    return new XdpEspRedirect(map, new NativeFd((int) nativeLink), Mode.NATIVE, queues);
+                long nativeLink = -Libc.EINVAL;
+                if (preferred == Mode.NATIVE) {
+                    nativeLink = link(program, ifindex, XDP_FLAGS_DRV_MODE);
+                    if (nativeLink >= 0) {
+                        return new XdpEspRedirect(map, new NativeFd((int) nativeLink), Mode.NATIVE, queues);
+                    }
                 }
                 final long genericLink = link(program, ifindex, XDP_FLAGS_SKB_MODE);
                 if (genericLink >= 0) {
                     return new XdpEspRedirect(map, new NativeFd((int) genericLink), Mode.GENERIC, queues);
                 }
                 throw new HostNetworkException(Libc.describe("bpf(BPF_LINK_CREATE) XDP on " + device
-                        + " (native: " + Libc.strerror((int) -nativeLink) + "; generic)", (int) -genericLink));
+                        + (preferred == Mode.NATIVE ? " (native: " + Libc.strerror((int) -nativeLink) + "; generic)" : ""),
+                        (int) -genericLink));
             } finally {
                 Libc.close(program);
             }

@@ -45,8 +45,12 @@ final class XskSocket implements AutoCloseable {
     private static final long PGOFF_COMPLETION_RING = 0x180000000L;
     private static final int PROT_READ_WRITE = 0x3;
     private static final int MAP_SHARED_POPULATE = 0x01 | 0x8000;
+    /** The UMEM comes from mmap, not malloc: pages the kernel still holds after close are never handed out again. */
+    private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20 | 0x8000;
     /** {@code struct xdp_desc}: u64 addr, u32 len, u32 options. */
     private static final int DESC = 16;
+    /** {@code sendto} calls one {@link #flush} makes at most. */
+    private static final int KICKS = 16;
 
     /** A chunk of the UMEM: one frame (copy mode keeps 256 bytes of it as headroom: 3840-byte frames). */
     static final int CHUNK = 4096;
@@ -70,15 +74,15 @@ final class XskSocket implements AutoCloseable {
     private XskSocket(final int fd, final int ringSize) {
         this.fd = new NativeFd(fd);
         this.ringSize = ringSize;
-        this.umem = umemArena.allocate((long) CHUNK * 2 * ringSize, 4096);
         this.txFree = new long[ringSize];
         try {
+            umem = Ring.mapMemory(-1, (long) CHUNK * 2 * ringSize, MAP_PRIVATE_ANONYMOUS, 0, "UMEM", umemArena);
             register();
             final MemorySegment offsets = mmapOffsets();
-            fill = Ring.map(fd, offsets, 64, PGOFF_FILL_RING, ringSize, 8, "fill");
-            completion = Ring.map(fd, offsets, 96, PGOFF_COMPLETION_RING, ringSize, 8, "completion");
-            rx = Ring.map(fd, offsets, 0, PGOFF_RX_RING, ringSize, DESC, "RX");
-            tx = Ring.map(fd, offsets, 32, PGOFF_TX_RING, ringSize, DESC, "TX");
+            fill = Ring.map(fd, offsets, 64, PGOFF_FILL_RING, ringSize, 8, "fill", umemArena);
+            completion = Ring.map(fd, offsets, 96, PGOFF_COMPLETION_RING, ringSize, 8, "completion", umemArena);
+            rx = Ring.map(fd, offsets, 0, PGOFF_RX_RING, ringSize, DESC, "RX", umemArena);
+            tx = Ring.map(fd, offsets, 32, PGOFF_TX_RING, ringSize, DESC, "TX", umemArena);
         } catch (final RuntimeException e) {
             close();
             throw e;
@@ -131,7 +135,12 @@ final class XskSocket implements AutoCloseable {
 
     /** Blocks until the RX ring has a frame or the timeout passes. */
     boolean awaitReadable(final long timeoutMillis) {
-        return rx.available() > 0 || fd.awaitReadable(timeoutMillis);
+        return hasFrames() || fd.awaitReadable(timeoutMillis);
+    }
+
+    /** Whether the RX ring holds a frame (no system call). */
+    boolean hasFrames() {
+        return rx.available() > 0;
     }
 
     /**
@@ -164,47 +173,96 @@ final class XskSocket implements AutoCloseable {
      * {@link #flush}); false when no chunk is free (the kernel has not completed enough yet).
      */
     boolean queue(final byte[] frame, final int off, final int len) {
-        if (len > MAX_FRAME) {
-            throw new IllegalArgumentException("frame of " + len + " bytes, at most " + MAX_FRAME);
+        final MemorySegment slot = slot();
+        if (slot == null) {
+            return false;
         }
+        MemorySegment.copy(frame, off, slot, ValueLayout.JAVA_BYTE, 0, len);
+        commit(len);
+        return true;
+    }
+
+    /**
+     * A free chunk to write the next frame into (at most {@link #MAX_FRAME} bytes), or null when
+     * none is free (the kernel has not completed enough yet); {@link #commit} posts it on the TX ring.
+     */
+    MemorySegment slot() {
         if (txFreeCount == 0) {
             reclaim();
             if (txFreeCount == 0) {
-                return false;
+                return null;
             }
         }
+        return umem.asSlice(txFree[txFreeCount - 1], MAX_FRAME);
+    }
+
+    /** Posts the chunk {@link #slot} gave, holding a frame of {@code len} bytes (sent at the next {@link #flush}). */
+    void commit(final int len) {
         final long addr = txFree[--txFreeCount];
-        MemorySegment.copy(frame, off, umem, ValueLayout.JAVA_BYTE, addr, len);
         final long at = (long) (tx.cachedProducer & tx.mask) * DESC;
         tx.descs.set(ValueLayout.JAVA_LONG, at, addr);
         tx.descs.set(ValueLayout.JAVA_INT, at + 8, len);
         tx.descs.set(ValueLayout.JAVA_INT, at + 12, 0);
         tx.cachedProducer++;
-        return true;
     }
 
     /**
-     * Publishes the queued frames and has the kernel transmit them ({@code sendto} until it has
-     * taken them all: in copy mode each call sends a budget's worth); returns 0, or the errno of a
-     * call that failed otherwise than "more to do".
+     * Publishes the queued frames and has the kernel transmit them: {@code sendto} until it has
+     * taken them all (in copy mode each call sends up to a budget), at most {@value #KICKS} calls
+     * (a device that pushes back keeps the rest on the ring for the next flush); returns 0, or the
+     * errno of a call that failed otherwise than "more to do".
      */
     int flush() {
         U32.setRelease(tx.producer, 0L, tx.cachedProducer);
         int errno = 0;
         // Copy mode transmits only inside sendto (xsk_generic_xmit), so every flush calls it.
-        while ((int) U32.getAcquire(tx.consumer, 0L) != tx.cachedProducer) {
+        for (int kicks = 0; kicks < KICKS && (int) U32.getAcquire(tx.consumer, 0L) != tx.cachedProducer; kicks++) {
             errno = kick();
             if (errno != 0 && errno != Libc.EAGAIN && errno != Libc.EBUSY) {
                 break;
             }
         }
         reclaim();
-        return errno;
+        return errno == Libc.EAGAIN || errno == Libc.EBUSY ? 0 : errno;
     }
 
-    /** Frames the kernel has not taken yet from the TX ring. */
-    int pendingTransmit() {
-        return tx.cachedProducer - (int) U32.getAcquire(tx.consumer, 0L);
+    /**
+     * The socket's sending side as a {@link FrameOut}, for the one thread that owns it; closing
+     * it leaves the socket open (its receiving side has another owner).
+     */
+    Transmit transmit() {
+        return new Transmit();
+    }
+
+    /** See {@link #transmit}. */
+    final class Transmit implements FrameOut {
+        @Override
+        public MemorySegment slot() {
+            final MemorySegment slot = XskSocket.this.slot();
+            if (slot != null) {
+                return slot;
+            }
+            // Every chunk is queued or in flight: send the queued ones, take back what completed.
+            flush();
+            return XskSocket.this.slot();
+        }
+
+        @Override
+        public void commit(final int length) {
+            XskSocket.this.commit(length);
+        }
+
+        /** Copy mode refuses nothing it took: a frame the kernel could not send yet stays on the ring for the next call. */
+        @Override
+        public int send() {
+            flush();
+            return 0;
+        }
+
+        @Override
+        public void close() {
+            // The socket is closed by its owner.
+        }
     }
 
     /** Takes back the chunks the kernel has finished sending. */
@@ -318,16 +376,31 @@ final class XskSocket implements AutoCloseable {
         }
     }
 
-    /** Unmaps the rings, closes the socket (which leaves its XSKMAP slot), frees the UMEM. */
+    /**
+     * Closes the arena first (the owner threads' next access to a ring or the UMEM throws), then
+     * the socket (the kernel stops writing into the UMEM and leaves the XSKMAP slot), then unmaps.
+     */
     @Override
     public void close() {
+        if (!umemArena.scope().isAlive()) {
+            return;
+        }
+        final java.util.List<MemorySegment> mappings = new java.util.ArrayList<>();
         for (final Ring ring : new Ring[] {fill, completion, rx, tx}) {
             if (ring != null) {
-                ring.unmap();
+                mappings.add(ring.mapping);
             }
         }
-        fd.close();
+        if (umem != null) {
+            mappings.add(umem);
+        }
+        final long[] addresses = mappings.stream().mapToLong(MemorySegment::address).toArray();
+        final long[] lengths = mappings.stream().mapToLong(MemorySegment::byteSize).toArray();
         umemArena.close();
+        fd.close();
+        for (int i = 0; i < addresses.length; i++) {
+            Ring.unmap(addresses[i], lengths[i]);
+        }
     }
 
     /** One mapped ring: its indices and entries in the shared pages, and our cached copies. */
@@ -350,16 +423,26 @@ final class XskSocket implements AutoCloseable {
         }
 
         static Ring map(final int fd, final MemorySegment offsets, final long at, final long pgoff, final int size,
-                        final int entry, final String what) {
+                        final int entry, final String what, final Arena scope) {
             final long length = offsets.get(ValueLayout.JAVA_LONG, at + 16) + (long) size * entry;
+            return new Ring(mapMemory(fd, length, MAP_SHARED_POPULATE, pgoff, what + " ring", scope), offsets, at, size,
+                    entry);
+        }
+
+        /**
+         * {@code mmap}, the segment scoped to {@code scope}: a use after the arena closed throws
+         * instead of touching unmapped pages ({@link #unmap} after that).
+         */
+        static MemorySegment mapMemory(final int fd, final long length, final int flags, final long pgoff,
+                                       final String what, final Arena scope) {
             try (Arena arena = Arena.ofConfined()) {
                 final MemorySegment state = Libc.newCallState(arena);
                 final MemorySegment mapped = (MemorySegment) Libc.MMAP.invokeExact(state, MemorySegment.NULL, length,
-                        PROT_READ_WRITE, MAP_SHARED_POPULATE, fd, pgoff);
+                        PROT_READ_WRITE, flags, fd, pgoff);
                 if (mapped.address() == -1L) {
-                    throw new HostNetworkException(Libc.describe("mmap AF_XDP " + what + " ring", Libc.errno(state)));
+                    throw new HostNetworkException(Libc.describe("mmap AF_XDP " + what, Libc.errno(state)));
                 }
-                return new Ring(mapped.reinterpret(length), offsets, at, size, entry);
+                return mapped.reinterpret(length, scope, null);
             } catch (final HostNetworkException e) {
                 throw e;
             } catch (final Throwable t) {
@@ -372,9 +455,10 @@ final class XskSocket implements AutoCloseable {
             return (int) U32.getAcquire(producer, 0L) - cachedConsumer;
         }
 
-        void unmap() {
+        static void unmap(final long address, final long length) {
             try (Arena arena = Arena.ofConfined()) {
-                final int ignored = (int) Libc.MUNMAP.invokeExact(Libc.newCallState(arena), mapping, mapping.byteSize());
+                final int ignored = (int) Libc.MUNMAP.invokeExact(Libc.newCallState(arena),
+                        MemorySegment.ofAddress(address), length);
             } catch (final Throwable t) {
                 throw new IllegalStateException("munmap downcall failed", t);
             }

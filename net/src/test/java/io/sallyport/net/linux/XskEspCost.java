@@ -3,6 +3,8 @@ package io.sallyport.net.linux;
 import io.sallyport.net.ReceiveBatch;
 import io.sallyport.net.SendBatch;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.Inet4Address;
@@ -23,7 +25,8 @@ import java.util.HexFormat;
  * the work; the machine's softirq time is printed beside it (/proc/stat, all CPUs: other load shows
  * there too). The paths alternate in rounds, so drift hits both. Run as root: {@code java
  * --enable-native-access=ALL-UNNAMED -cp target/classes:target/test-classes:../packet/target/classes
- * io.sallyport.net.linux.XskEspCost [rounds] [packetsPerRound] [espBytes]}.
+ * io.sallyport.net.linux.XskEspCost [rounds] [packetsPerRound] [espBytes] [native|generic]}
+ * (the XDP mode asked for).
  */
 public final class XskEspCost {
 
@@ -38,6 +41,8 @@ public final class XskEspCost {
         final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         final int packets = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
         final int espBytes = args.length > 2 ? Integer.parseInt(args[2]) : 1418;
+        final XdpEspRedirect.Mode mode = args.length > 3 ? XdpEspRedirect.Mode.valueOf(args[3].toUpperCase(java.util.Locale.ROOT))
+                : XdpEspRedirect.Mode.NATIVE;
         if (RootNamespace.whyUnavailable() != null) {
             System.err.println("XskEspCost " + RootNamespace.whyUnavailable());
             System.exit(3);
@@ -91,11 +96,15 @@ public final class XskEspCost {
 
                 final long[] xskStart;
                 final long[] xskEnd;
+                final long[] packetStart;
+                final long[] packetEnd;
                 long xskReceived = 0;
-                try (XdpEspRedirect xdpA = NetNamespace.call(a.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_A), DEV_A, addrA, 1));
-                     XdpEspRedirect xdpB = NetNamespace.call(b.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_B), DEV_B, addrB, 1));
+                long packetReceived = 0;
+                try (XdpEspRedirect xdpA = NetNamespace.call(a.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_A), DEV_A, addrA, 1, mode));
+                     XdpEspRedirect xdpB = NetNamespace.call(b.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_B), DEV_B, addrB, 1, mode));
                      XskSocket xskA = NetNamespace.call(a.name, () -> XskSocket.open(InterfaceIoctl.index(DEV_A), 0, 2048));
-                     XskSocket xskB = NetNamespace.call(b.name, () -> XskSocket.open(InterfaceIoctl.index(DEV_B), 0, 2048))) {
+                     XskSocket xskB = NetNamespace.call(b.name, () -> XskSocket.open(InterfaceIoctl.index(DEV_B), 0, 2048));
+                     LinuxFrameSender frames = NetNamespace.call(a.name, () -> LinuxFrameSender.open(InterfaceIoctl.index(DEV_A)))) {
                     xdpA.bind(0, xskA.fd());
                     xdpB.bind(0, xskB.fd());
                     xskStart = sample(threads);
@@ -109,6 +118,19 @@ public final class XskEspCost {
                         }
                     }
                     xskEnd = sample(threads);
+                    // AF_PACKET sendmmsg on the near end instead of the TX ring.
+                    packetStart = sample(threads);
+                    for (int sent = 0; sent < packets; sent += BATCH) {
+                        for (int i = 0; i < BATCH; i++) {
+                            MemorySegment.copy(frame, 0, frames.slot(), ValueLayout.JAVA_BYTE, 0, frame.length);
+                            frames.commit(frame.length);
+                        }
+                        frames.send();
+                        while (xskB.receive(buf, 0, buf.length) >= 0) {
+                            packetReceived++;
+                        }
+                    }
+                    packetEnd = sample(threads);
                     if (r == 1) {
                         System.out.println("XDP mode: " + xdpB.mode());
                     }
@@ -119,6 +141,9 @@ public final class XskEspCost {
                             r, per(rawEnd[0] - rawStart[0], packets), per(rawEnd[1] - rawStart[1], packets), rawReceived,
                             per(xskEnd[0] - xskStart[0], packets), per(xskEnd[1] - xskStart[1], packets), xskReceived,
                             100.0 * ((xskEnd[0] - xskStart[0]) - (rawEnd[0] - rawStart[0])) / (rawEnd[0] - rawStart[0]));
+                    System.out.printf("round %d: AF_PACKET sendmmsg -> AF_XDP %.0f ns/packet (softirq %.0f ns/packet, received %d): %.1f%%%n",
+                            r, per(packetEnd[0] - packetStart[0], packets), per(packetEnd[1] - packetStart[1], packets),
+                            packetReceived, 100.0 * ((packetEnd[0] - packetStart[0]) - (rawEnd[0] - rawStart[0])) / (rawEnd[0] - rawStart[0]));
                 }
             }
             sender.close();

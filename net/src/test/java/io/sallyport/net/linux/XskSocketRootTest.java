@@ -74,8 +74,8 @@ class XskSocketRootTest {
     void shouldRoundTripEspFramesAndPassTheRest() throws Exception {
         final byte[] macA = mac(a, DEV_A);
         final byte[] macB = mac(b, DEV_B);
-        try (XdpEspRedirect xdpA = NetNamespace.call(a.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_A), DEV_A, addrA, 1));
-             XdpEspRedirect xdpB = NetNamespace.call(b.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_B), DEV_B, addrB, 1));
+        try (XdpEspRedirect xdpA = NetNamespace.call(a.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_A), DEV_A, addrA, 1, XdpEspRedirect.Mode.NATIVE));
+             XdpEspRedirect xdpB = NetNamespace.call(b.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_B), DEV_B, addrB, 1, XdpEspRedirect.Mode.NATIVE));
              XskSocket xskA = NetNamespace.call(a.name, () -> XskSocket.open(InterfaceIoctl.index(DEV_A), 0, 64));
              XskSocket xskB = NetNamespace.call(b.name, () -> XskSocket.open(InterfaceIoctl.index(DEV_B), 0, 64));
              LinuxRawEspPort rawB = NetNamespace.call(b.name, () -> LinuxRawEspPort.open(addrB));
