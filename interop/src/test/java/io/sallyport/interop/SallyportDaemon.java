@@ -38,6 +38,11 @@ public final class SallyportDaemon implements AutoCloseable {
 
     /** Starts the daemon in ROLE's namespace with CONFIG committed (--load-config) and waits for its control socket. */
     public static SallyportDaemon start(Harness harness, String role, String name, String config) {
+        return start(harness, role, name, config, List.of());
+    }
+
+    /** {@link #start(Harness, String, String, String)} with more JVM options (system properties that switch a path off). */
+    public static SallyportDaemon start(Harness harness, String role, String name, String config, List<String> jvmOptions) {
         try {
             Path dir = harness.stateDir().resolve("sallyport-" + name);
             Files.createDirectories(dir);
@@ -46,7 +51,7 @@ public final class SallyportDaemon implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("cannot prepare sallyport daemon " + name, e);
         }
-        return launch(harness, role, name, true);
+        return launch(harness, role, name, true, jvmOptions);
     }
 
     /**
@@ -55,10 +60,11 @@ public final class SallyportDaemon implements AutoCloseable {
      * is what runs. The log is appended to.
      */
     public static SallyportDaemon restart(Harness harness, String role, String name) {
-        return launch(harness, role, name, false);
+        return launch(harness, role, name, false, List.of());
     }
 
-    private static SallyportDaemon launch(Harness harness, String role, String name, boolean loadConfig) {
+    private static SallyportDaemon launch(Harness harness, String role, String name, boolean loadConfig,
+                                          List<String> jvmOptions) {
         try {
             Path dir = harness.stateDir().resolve("sallyport-" + name);
             // A daemon killed with SIGKILL leaves its socket file behind.
@@ -68,8 +74,9 @@ public final class SallyportDaemon implements AutoCloseable {
             List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", harness.ns(role),
                 // The JVM options of packaging/sallyport.service.
                 java().toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xms128m", "-Xmn64m",
-                "-XX:+AlwaysPreTouch", "-jar",
-                jar().toString(), "daemon", "--config", conf.toString(), "--state-dir", dir.toString()));
+                "-XX:+AlwaysPreTouch"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar().toString(), "daemon", "--config", conf.toString(), "--state-dir", dir.toString()));
             if (loadConfig) command.add("--load-config");
             Process p = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

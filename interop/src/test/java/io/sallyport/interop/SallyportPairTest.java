@@ -18,6 +18,8 @@ class SallyportPairTest {
 
     @RegisterExtension
     static final Testbed BED = new Testbed("sp3-", Harness.Topology.DIRECT);
+    /** Plain ESP through the raw sockets instead of AF_XDP (the packet taps of the daemon's wan see its ESP). */
+    private static final String RAW_SOCKETS = "-Dsallyport.esp.af-xdp=false";
 
     private final Harness h = BED.harness();
 
@@ -48,13 +50,24 @@ class SallyportPairTest {
         return (int) h.run(List.of("tcpdump", "-nr", c.pcap(), filter), Map.of(), 30).stdout().lines().count();
     }
 
+    /**
+     * gw-a sends and receives plain ESP through AF_XDP (the default), gw-b through its raw sockets:
+     * the frames gw-a's AF_XDP socket sends are what gw-b's kernel takes, and the other way round.
+     * An XDP program that takes ESP sits before the packet taps, so the capture on gw-b's wan sees
+     * ESP only while gw-b has none; the IKEv1 pair tests run both with AF_XDP.
+     */
     @Test
     void dynamicIkeWithoutNatUsesPlainEsp() {
         SallyportDaemon a = BED.daemon("gw-a", "pair-a", GatewayConfig.gwA().render());
-        SallyportDaemon b = BED.daemon("gw-b", "pair-b", GatewayConfig.gwB().render());
+        SallyportDaemon b = BED.daemon("gw-b", "pair-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
         awaitMatured(a);
         Capture c = pingBothWaysCaptured();
-        assertTrue(c.rawEsp() >= 20, "plain ESP (IP protocol 50) over raw sockets: " + c);
+        assertTrue(c.rawEsp() >= 20, "plain ESP (IP protocol 50): " + c);
+        String pathA = a.cli("show services service-sets").replaceAll("\\s+", " ");
+        String pathB = b.cli("show services service-sets").replaceAll("\\s+", " ");
+        System.out.println("evidence: gw-a " + pathA.replaceAll(".*(raw ESP over IPv4 on [^;]*).*", "$1"));
+        assertTrue(pathA.contains("through AF_XDP on wan"), pathA);
+        assertTrue(pathB.contains("AF_XDP: off"), pathB);
         assertEquals(0, c.espInUdp(), "no NAT, no UDP encapsulation: " + c);
         for (Map.Entry<String, SallyportDaemon> e : Map.of("gw-a", a, "gw-b", b).entrySet()) {
             SallyportDaemon d = e.getValue();
@@ -80,7 +93,8 @@ class SallyportPairTest {
         assertTrue(config.contains(term), config);
         SallyportDaemon a = BED.daemon("gw-a", "outer-a",
             config.replace(term, term + "ttl 37; tos 40; set-dont-fragment-bit; "));
-        BED.daemon("gw-b", "outer-b", GatewayConfig.gwB().render());
+        // gw-a's ESP leaves through AF_XDP; gw-b's raw sockets leave its wan's packet taps the ESP.
+        BED.daemon("gw-b", "outer-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
         awaitMatured(a);
         Capture c = pingBothWaysCaptured();
         int fromA = count(c, "src host 192.0.2.1 and ip proto 50");
@@ -154,7 +168,7 @@ class SallyportPairTest {
     @Test
     void manualSaTunnel() {
         SallyportDaemon a = BED.daemon("gw-a", "manual-a", GatewayConfig.gwA().withManualSa().render());
-        BED.daemon("gw-b", "manual-b", GatewayConfig.gwB().withManualSa().render());
+        BED.daemon("gw-b", "manual-b", GatewayConfig.gwB().withManualSa().render(), RAW_SOCKETS);
         String show = a.cli("show services ipsec-vpn ipsec security-associations");
         System.out.println("evidence:\n" + show);
         assertTrue(show.lines().anyMatch(l -> l.contains("1000") && l.contains("manual")), show);

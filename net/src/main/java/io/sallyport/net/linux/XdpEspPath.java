@@ -47,13 +47,6 @@ public final class XdpEspPath {
     private final byte[] localMac;
     private final int mtu;
     private final int rxQueues;
-    /**
-     * A device linked to another (a veth's peer, a VLAN's lower device): the program runs on the
-     * skb there. Native XDP on a veth takes software GSO from its peer (veth_xdp_set), which costs
-     * the peer's TCP and ESP in UDP more than native mode saves (XskEspCost: about the same CPU
-     * per packet both ways on veth).
-     */
-    private final boolean paired;
     private final XdpEspRedirect redirect;
     private final XskSocket socket;
     private final NextHops nextHops;
@@ -77,9 +70,7 @@ public final class XdpEspPath {
             throw new HostNetworkException("MTU of " + device + ": " + e.getMessage());
         }
         this.rxQueues = rxQueues(device);
-        final int link = iflink(device);
-        this.paired = link > 0 && link != ifindex;
-        this.redirect = XdpEspRedirect.attach(ifindex, device, local, 1, paired ? XdpEspRedirect.Mode.GENERIC : mode);
+        this.redirect = XdpEspRedirect.attach(ifindex, device, local, 1, mode);
         XskSocket xsk = null;
         try {
             xsk = XskSocket.open(ifindex, 0, RING);
@@ -138,9 +129,7 @@ public final class XdpEspPath {
     /** One line for the daemon log and {@code Data path:}. */
     public String describe() {
         return "raw ESP over IPv4 on " + local.getHostAddress() + " through AF_XDP on " + device + " ("
-                + (redirect.mode() == XdpEspRedirect.Mode.NATIVE ? "native XDP"
-                        : paired ? "generic XDP: native mode on a paired device such as veth would take its peer's GSO"
-                        : "generic XDP") + ", copy mode, receive queue 0"
+                + (redirect.mode() == XdpEspRedirect.Mode.NATIVE ? "native" : "generic") + " XDP, copy mode, receive queue 0"
                 + (rxQueues > 1 ? " of " + rxQueues + ": ESP on the others reaches the raw socket" : "")
                 + "): received from the socket's RX ring, sent as Ethernet frames (the socket's TX ring for the first"
                 + " sending worker, a packet socket for each other) to next hops asked of rtnetlink once a second;"
@@ -243,19 +232,6 @@ public final class XdpEspPath {
         System.arraycopy(localMac, 0, h, 6, 6);
         h[12] = 0x08;
         return h;
-    }
-
-    /**
-     * {@code /sys/class/net/DEV/iflink}: the index of the device it is linked to (its own when
-     * none); -1 when sysfs does not show it (sysfs is the mounter's namespace's: a thread that
-     * entered another namespace alone sees the old one's devices).
-     */
-    private static int iflink(final String device) {
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/sys/class/net", device, "iflink")).strip());
-        } catch (final java.io.IOException | NumberFormatException | SecurityException e) {
-            return -1;
-        }
     }
 
     private static int rxQueues(final String device) {
