@@ -44,7 +44,9 @@ public final class LinuxGatewayHost implements GatewayHost {
     static final String HEADER_SENDER_PROPERTY = "sallyport.esp.header-sender";
     /**
      * {@code -Dsallyport.esp.af-xdp=false} keeps plain IPv4 ESP on the raw sockets instead of an
-     * AF_XDP socket and an XDP program on the local gateway's device: for comparisons, or a way out.
+     * AF_XDP socket and an XDP program on the local gateway's device: for comparisons, or a way
+     * out; {@code =generic} runs the program on the skb even where the driver has a hook
+     * (comparisons); anything else: in the driver where it can.
      */
     static final String AF_XDP_PROPERTY = "sallyport.esp.af-xdp";
 
@@ -82,6 +84,7 @@ public final class LinuxGatewayHost implements GatewayHost {
     private final boolean offloadsWanted = !"false".equals(System.getProperty(OFFLOADS_PROPERTY));
     private final boolean headerSenders = !"false".equals(System.getProperty(HEADER_SENDER_PROPERTY));
     private final boolean afXdpWanted = !"false".equals(System.getProperty(AF_XDP_PROPERTY));
+    private final boolean nativeXdp = !"generic".equals(System.getProperty(AF_XDP_PROPERTY));
     /** The AF_XDP receive port of each local IPv4 gateway that has one; its senders are made from it. */
     private final Map<InetAddress, XdpEspReceivePort> xdpPorts = new ConcurrentHashMap<>();
     /** How plain ESP moves past the raw sockets: changed (and logged) as local gateways open. */
@@ -474,7 +477,7 @@ public final class LinuxGatewayHost implements GatewayHost {
             return raw;
         }
         try {
-            XdpEspReceivePort xdp = XdpEspReceivePort.open(v4, raw, true);
+            XdpEspReceivePort xdp = XdpEspReceivePort.open(v4, raw, nativeXdp);
             xdpPorts.put(local, xdp);
             noteXdp(xdp.describe(), false);
             return xdp;

@@ -40,8 +40,13 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
     private String refused;
     private final LinuxRawEspPort raw;
     private final NativeFd epoll;
-    private final PortCounters counters = new PortCounters();
+    /** The raw socket's: one set for both ways in (written by the receiving thread alone). */
+    private final PortCounters counters;
     private final byte[] frame = new byte[XskSocket.MAX_FRAME];
+    /** How often (drained rings) the kernel's drop count for the socket is read into the counters. */
+    private static final int KERNEL_DROPS_EVERY = 64;
+    private int drained;
+    private long kernelDropsSeen;
     private int lastSourceBits;
     private InetSocketAddress lastSource;
 
@@ -50,6 +55,7 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
         this.local = local;
         this.nativeXdp = nativeXdp;
         this.raw = raw;
+        this.counters = raw.counters();
         this.epoll = new NativeFd(epollFd);
     }
 
@@ -151,11 +157,14 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
         while (true) {
             final int n = xsk == null ? -1 : xsk.receive(frame, 0, frame.length);
             if (n < 0) {
+                if (xsk != null && (++drained & (KERNEL_DROPS_EVERY - 1)) == 0) {
+                    noteKernelDrops(xsk);
+                }
                 final int fromKernel = raw.receive(buf, off, maxLen);
                 if (fromKernel >= 0) {
+                    // Counted by the raw socket, whose counters these are.
                     lastSource = raw.lastSource();
                     lastSourceBits = 0;
-                    counters.received(fromKernel);
                 }
                 return fromKernel;
             }
@@ -170,6 +179,15 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
             noteSource();
             counters.received(len);
             return len;
+        }
+    }
+
+    /** Adds what the kernel dropped for the socket since last time (RX ring full, no chunk) as {@code RECEIVE_DROPPED_QUEUE_FULL}. */
+    private void noteKernelDrops(final XskSocket xsk) {
+        final long dropped = xsk.receiveDropped();
+        if (dropped != kernelDropsSeen) {
+            counters.add(PortCounter.RECEIVE_DROPPED_QUEUE_FULL, dropped - kernelDropsSeen);
+            kernelDropsSeen = dropped;
         }
     }
 
@@ -223,7 +241,7 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
         return (xsk != null && xsk.hasFrames()) || epoll.awaitReadable(timeoutMillis);
     }
 
-    /** This port's counters; the kernel's drops for the socket (RX ring full) are in {@link #kernelDropped}. */
+    /** Both ways in, one set; the kernel's drops for the AF_XDP socket (RX ring full) are in {@link #kernelDropped}. */
     @Override
     public PortCounters counters() {
         return counters;

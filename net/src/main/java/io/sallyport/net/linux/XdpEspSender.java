@@ -28,7 +28,8 @@ public final class XdpEspSender implements DatagramPort {
     private final FrameOut out;
     private final LinuxRawEspPort fallback;
     private final SendBatch fallbackBatch;
-    private final PortCounters counters = new PortCounters();
+    /** The fallback's: one set for both ways out, so its drops (DF over the MTU, unroutable) show with the frames. */
+    private final PortCounters counters;
     private final int maxPacket;
     /** The last destination and its table index, kept while the path publishes no new table. */
     private Inet4Address lastDestination;
@@ -43,6 +44,7 @@ public final class XdpEspSender implements DatagramPort {
         this.out = out;
         this.fallback = fallback;
         this.fallbackBatch = fallback.newSendBatch();
+        this.counters = fallback.counters();
         this.maxPacket = Math.min(path.mtu(), XskSocket.MAX_FRAME - ETHERNET);
     }
 
@@ -161,7 +163,11 @@ public final class XdpEspSender implements DatagramPort {
         return false;
     }
 
-    /** Frames sent and dropped here, and what went through the kernel ({@link PortCounter#SENT_THROUGH_KERNEL}; the raw socket's own counts are its). */
+    /**
+     * Both ways out in one set (the fallback's, written by this sending thread alone): packets
+     * sent as frames or through the kernel, how many went through the kernel
+     * ({@link PortCounter#SENT_THROUGH_KERNEL}), drops of either.
+     */
     @Override
     public PortCounters counters() {
         return counters;
