@@ -33,7 +33,6 @@ final class LinuxFrameSender implements FrameOut {
     private final MemorySegment state = Libc.newCallState(arena);
     private int count;
     private int refusedSinceSend;
-    private int lastErrno;
 
     private LinuxFrameSender(final int fd) {
         this.fd = new NativeFd(fd);
@@ -124,18 +123,12 @@ final class LinuxFrameSender implements FrameOut {
             if (n > 0) {
                 next += n;
             } else if (Libc.errno(state) != Libc.EINTR) {
-                lastErrno = Libc.errno(state);
                 next++;
                 refused++;
             }
         }
         count = 0;
         return refused;
-    }
-
-    /** The errno of the last frame the host refused. */
-    int lastErrno() {
-        return lastErrno;
     }
 
     @Override

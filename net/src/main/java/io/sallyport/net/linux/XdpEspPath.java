@@ -114,10 +114,6 @@ public final class XdpEspPath {
         return new XdpEspPath(local, nif, mac, mode);
     }
 
-    Inet4Address local() {
-        return local;
-    }
-
     XskSocket socket() {
         return socket;
     }

@@ -49,13 +49,11 @@ final class XdpEspRedirect implements AutoCloseable {
     private final NativeFd map;
     private final NativeFd link;
     private final Mode mode;
-    private final int queues;
 
-    private XdpEspRedirect(final NativeFd map, final NativeFd link, final Mode mode, final int queues) {
+    private XdpEspRedirect(final NativeFd map, final NativeFd link, final Mode mode) {
         this.map = map;
         this.link = link;
         this.mode = mode;
-        this.queues = queues;
     }
 
     /**
@@ -76,12 +74,12 @@ final class XdpEspRedirect implements AutoCloseable {
                 if (preferred == Mode.NATIVE) {
                     nativeLink = link(program, ifindex, XDP_FLAGS_DRV_MODE);
                     if (nativeLink >= 0) {
-                        return new XdpEspRedirect(map, new NativeFd((int) nativeLink), Mode.NATIVE, queues);
+                        return new XdpEspRedirect(map, new NativeFd((int) nativeLink), Mode.NATIVE);
                     }
                 }
                 final long genericLink = link(program, ifindex, XDP_FLAGS_SKB_MODE);
                 if (genericLink >= 0) {
-                    return new XdpEspRedirect(map, new NativeFd((int) genericLink), Mode.GENERIC, queues);
+                    return new XdpEspRedirect(map, new NativeFd((int) genericLink), Mode.GENERIC);
                 }
                 throw new HostNetworkException(Libc.describe("bpf(BPF_LINK_CREATE) XDP on " + device
                         + (preferred == Mode.NATIVE ? " (native: " + Libc.strerror((int) -nativeLink) + "; generic)" : ""),
@@ -97,10 +95,6 @@ final class XdpEspRedirect implements AutoCloseable {
 
     Mode mode() {
         return mode;
-    }
-
-    int queues() {
-        return queues;
     }
 
     /** ESP arriving on {@code queue} goes to the AF_XDP socket {@code xskFd} (bound to that queue) from now on. */
