@@ -20,6 +20,9 @@ public final class OutboundBatch {
     private int count;
     private int icmpLength;
     private int sourcePort;
+    private int outerTtl;
+    private int outerTos;
+    private boolean outerDf;
     private DropReason drop;
     private SaEvent event = SaEvent.NONE;
 
@@ -30,6 +33,14 @@ public final class OutboundBatch {
     public int length(final int i) { return lengths[i]; }
     /** UDP source port for this packet's flow (0 without UDP encapsulation): for a UDP socket send. */
     public int sourcePort() { return sourcePort; }
+    /**
+     * The outer header's TTL (hop limit), ToS (traffic class) and DF of this packet's ESP, as the SA
+     * gives them (configured, or copied from this inner packet): for a socket that builds the
+     * outer header itself (the packets then hold only what it sends). Valid after a packet to send.
+     */
+    public int outerTtl() { return outerTtl; }
+    public int outerTos() { return outerTos; }
+    public boolean outerDf() { return outerDf; }
     /** Length of an ICMP error to deliver to the inside, 0 if none. */
     public int icmpLength() { return icmpLength; }
     public byte[] icmpBuffer() { return icmp; }
@@ -56,6 +67,11 @@ public final class OutboundBatch {
     byte[] scratch() { return scratch; }
     void icmpLength(final int n) { icmpLength = n; }
     void sourcePort(final int p) { sourcePort = p; }
+    void outerHeader(final int ttl, final int tos, final boolean df) {
+        outerTtl = ttl;
+        outerTos = tos;
+        outerDf = df;
+    }
     void drop(final DropReason r) { drop = r; }
     void event(final SaEvent e) { event = e; }
 }

@@ -194,6 +194,7 @@ public final class OutboundPath {
         // copy-ttl-from-inner-ip-header: the inner TTL after the tunnel's own hop.
         outerTtl = sa.outerTtl() != EspSa.COPY_FROM_INNER ? sa.outerTtl()
                 : Math.max(1, buf[innerOff + (v4 ? 8 : 7)] & 0xFF);
+        out.outerHeader(outerTtl, tos, outerDf);
         final int flow = flowHash(buf, innerOff, len, v4);
         out.sourcePort(udpDstPort == 0 ? 0 : multipath ? 49152 + (flow & 0x3FFF) : natTSrcPort);
         if (len > maxInner && !sa.passiveMode()) {

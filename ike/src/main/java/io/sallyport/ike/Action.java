@@ -24,13 +24,18 @@ public sealed interface Action {
      * traffic moves to this SA too; without it (the responder of a rekey) the outbound SA waits,
      * and traffic stays on the SA it replaces, until {@link SwitchOutbound} names it: the peer
      * may not have installed its inbound SA yet when our response reaches it.
+     *
+     * <p>{@code followPeerOnEsp}: the peer is behind a NAT and we are not (RFC 7296 §2.23), so
+     * authenticated ESP from another address or port of the peer may move the SA there
+     * ({@link Command.FollowPeer}). IKEv2 only; false for IKEv1.
      */
     record InstallChildSa(String peer, IkeSaId ikeSa, int spiIn, int spiOut,
                           EncryptionAlgorithm encryption, IntegrityAlgorithm integrity,
                           byte[] encryptionKeyIn, byte[] integrityKeyIn, byte[] encryptionKeyOut, byte[] integrityKeyOut,
                           List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors,
                           InetSocketAddress local, InetSocketAddress remote, boolean udpEncapsulation,
-                          Lifetime lifetime, boolean rekeyOf, int replacesSpiIn, boolean outboundNow) implements Action {
+                          Lifetime lifetime, boolean rekeyOf, int replacesSpiIn, boolean outboundNow,
+                          boolean followPeerOnEsp) implements Action {
     }
 
     /**
@@ -43,7 +48,8 @@ public sealed interface Action {
 
     /**
      * The peer is at {@code remote} now: an authenticated IKE message came from a new address or
-     * port (a NAT mapping that changed, RFC 7296 §2.23), so the child's outbound ESP goes there
+     * port (a NAT mapping that changed, RFC 7296 §2.23), or the data plane authenticated the
+     * child's ESP from there ({@link Command.FollowPeer}), so the child's outbound ESP goes there
      * (for ESP in UDP, to its port) from now on.
      */
     record ChildSaMoved(String peer, int spiIn, int spiOut, InetSocketAddress remote) implements Action {

@@ -158,7 +158,7 @@ final class ChildCreate {
                 exchangeInitiator ? encIR : encRI, exchangeInitiator ? intIR : intRI,
                 child.localSelectors, child.remoteSelectors, s.local, s.remote, encap,
                 new Lifetime((soft - now) / 1_000_000_000L, lifeSeconds), replaces != null,
-                replaces == null ? 0 : replaces.spiIn, outboundNow));
+                replaces == null ? 0 : replaces.spiIn, outboundNow, s.natRemote && !s.natLocal));
         s.env.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, (replaces == null ? "CreateChild" : "RekeyChild")
                 + (exchangeInitiator ? "Local" : "Remote") + ": " + child + " installed with " + term.name() + ", "
                 + cp.encryption().keyword() + (integ == null ? "" : "/" + integ.ipsecKeyword()) + ", "

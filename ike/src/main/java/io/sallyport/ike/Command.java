@@ -47,6 +47,16 @@ public sealed interface Command {
     record ChildTraffic(int spiIn, long inboundBytes, long outboundBytes) implements Command {
     }
 
+    /**
+     * The data plane authenticated ESP of the child SA with inbound SPI {@code spiIn} (its ICV and
+     * replay check passed) from {@code remote}, another address or port than the IKE SA's peer:
+     * its NAT mapping changed. When the peer is behind a NAT and we are not (RFC 7296 §2.23: a host
+     * behind a NAT should not update), the IKE SA moves there and each of its children follows
+     * ({@link Action.ChildSaMoved}); otherwise nothing happens. IKEv2 only.
+     */
+    record FollowPeer(int spiIn, java.net.InetSocketAddress remote) implements Command {
+    }
+
     /** Rekey the peer's IKE SA now. */
     record RekeyIkeSa(String peer) implements Command {
     }

@@ -444,6 +444,25 @@ final class IkeSession {
         }
     }
 
+    /**
+     * The data plane authenticated ESP of one of this SA's children from {@code to} (RFC 7296
+     * §2.23): when the peer is behind a NAT and we are not, the SA and every child follow it
+     * there, as after an authenticated IKE message. A host behind a NAT does not update.
+     */
+    void followPeerOnEsp(InetSocketAddress to, List<Action> out) {
+        if (!natRemote || natLocal || to.equals(remote)) {
+            env.trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "IKE SA " + id() + ": ESP from " + to + " moves nothing"
+                    + (natLocal ? " (we are behind a NAT)" : !natRemote ? " (the peer is not behind a NAT)" : ""));
+            return;
+        }
+        moveTo(to);
+        onNatPort = true;
+        env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "IKE SA " + id() + ": peer moved to " + to + " (authenticated ESP)");
+        for (ChildSa c : childList) {
+            out.add(new Action.ChildSaMoved(c.term.name(), c.spiIn, c.spiOut, to));
+        }
+    }
+
     private void onResponse(long now, Datagram d, IkeHeader h, List<Action> out) {
         IkeTask task = tasks.awaiting(h);
         if (task == null) {

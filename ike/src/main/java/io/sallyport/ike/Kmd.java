@@ -239,6 +239,12 @@ public final class Kmd {
             case Command.ChildTraffic t -> {
                 // IKEv2 child SAs have no kilobyte lifetime (RFC 7296 negotiates none): nothing to enforce.
             }
+            case Command.FollowPeer f -> {
+                IkeSession s = sas.ofChild(f.spiIn());
+                if (s != null && s.state == IkeSession.State.ESTABLISHED) {
+                    guarded(s, out, () -> s.followPeerOnEsp(f.remote(), out));
+                }
+            }
             case Command.RekeyIkeSa r -> {
                 for (IkeSession s : sessionsOf(r.peer())) {
                     if (s.state == IkeSession.State.ESTABLISHED) {
@@ -277,6 +283,8 @@ public final class Kmd {
             case Command.RekeyChildSa r -> v1.rekeyChild(now, r.spiIn(), out);
             case Command.ChildTraffic t -> v1.childTraffic(now, t.spiIn(), t.inboundBytes(), t.outboundBytes(), out);
             case Command.ReportInvalidSpi r -> v1.reportInvalidSpi(r.from(), r.spi(), out);
+            // Not yet for IKEv1 (its SAs are installed without followPeerOnEsp): the IKEv2 table has no such child.
+            case Command.FollowPeer f -> false;
         };
     }
 

@@ -41,6 +41,8 @@ class DynamicEndpointsTest {
         final Deque<Datagram> wire = new ArrayDeque<>();
         long now = SECOND;
         private long seed = 10;
+        /** Datagrams the wire loses (a link down). */
+        java.util.function.Predicate<Datagram> lose = d -> false;
 
         Kmd add(InetAddress at, KmdOptions options) {
             long s = seed++;
@@ -74,7 +76,7 @@ class DynamicEndpointsTest {
                 while ((d = wire.poll()) != null) {
                     now += 1_000_000;
                     Kmd to = engines.get(d.remote().getAddress());
-                    if (to != null) {
+                    if (to != null && !lose.test(d)) {
                         record(d.remote().getAddress(), to.handle(now, new Datagram(d.remote(), d.local(), d.payload(), d.nonEspMarker())));
                     }
                 }

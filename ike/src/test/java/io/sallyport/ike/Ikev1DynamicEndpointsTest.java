@@ -223,6 +223,79 @@ class Ikev1DynamicEndpointsTest {
                 || d.cause() == DownCause.DELETED_BY_PEER), n.traces(GW));
     }
 
+    /** A gateway whose template's ISAKMP SAs live 600 s, and a branch (same lifetime) whose link goes down at 300 s. */
+    private static Net branchCutOffBeforeItsReauthentication(InetAddress[] branch) {
+        Net n = new Net();
+        IkeProposal tenMinutes = new IkeProposal(IkeProposal.aes256Sha256Group14().encryption(),
+                IkeProposal.aes256Sha256Group14().integrity(), IkeProposal.aes256Sha256Group14().prf(),
+                IkeProposal.aes256Sha256Group14().group(), 600);
+        n.add(GW);
+        n.command(GW, new Command.AddPeer(template("dep/1", "10.0.0.0", "10.0.1.0", PeerConfig.Dpd.off())
+                .withIkeProposals(List.of(tenMinutes))));
+        branch[0] = addBranch(n, "198.51.100.10", branch(addr("198.51.100.10"), "branch0.example.net", "10.0.1.0")
+                .withIkeProposals(List.of(tenMinutes)));
+        n.run(10 * SECOND);
+        long down = n.now + 290 * SECOND;
+        n.lose = d -> n.now >= down;
+        return n;
+    }
+
+    /**
+     * A dynamic peer that does not re-authenticate (here: it cannot reach us when it tries): its
+     * ISAKMP SA ends at the lifetime, its IPsec SA stays and only it is shown, until the IPsec SA's
+     * own lifetime ends (the gateway cannot start a phase 1 towards a dynamic peer).
+     */
+    @Test
+    void aDynamicPeersIpsecSaOutlivesItsExpiredIsakmpSaUntilItsOwnLifetime() {
+        InetAddress[] b = new InetAddress[1];
+        Net n = branchCutOffBeforeItsReauthentication(b);
+        int spi = n.planes.get(GW).keySet().iterator().next();
+        n.run(700 * SECOND);
+        assertEquals(List.of(), n.engines.get(GW).ikeSas(), n.traces(GW));
+        assertEquals(List.of(spi), List.copyOf(n.planes.get(GW).keySet()), "the IPsec SA stays: " + n.traces(GW));
+        assertEquals(List.of(), n.of(GW, Action.DeleteChildSa.class));
+        Action.IkeSaDown down = n.of(GW, Action.IkeSaDown.class).getFirst();
+        assertEquals("dep/1@198.51.100.10", down.peer());
+        assertEquals(DownCause.EXPIRED, down.cause());
+        assertTrue(n.traces(GW).contains("stay until their own lifetime"), n.traces(GW));
+        n.run(3_000 * SECOND);
+        assertEquals(List.of(), List.copyOf(n.planes.get(GW).keySet()), "gone at its hard lifetime");
+        assertTrue(n.of(GW, Action.DeleteChildSa.class).getFirst().reason().contains("lifetime expired"));
+        assertEquals(0, n.engines.get(GW).liveSaCount(), n.traces(GW));
+        assertFalse(n.traces(GW).contains("MainModeLocal"), "the gateway never initiates main mode to a dynamic peer");
+    }
+
+    /**
+     * The branch comes back before the IPsec SA ends: its new phase 1 takes over the SA at the
+     * gateway too, and its quick-mode rekey replaces it make before break.
+     */
+    @Test
+    void aDynamicPeerThatComesBackForItsRekeyFindsItsIpsecSaKept() {
+        InetAddress[] b = new InetAddress[1];
+        Net n = branchCutOffBeforeItsReauthentication(b);
+        int spi = n.planes.get(GW).keySet().iterator().next();
+        n.run(700 * SECOND);
+        n.lose = d -> false;
+        n.run(2_900 * SECOND);
+        assertEquals(1, n.engines.get(GW).ikeSas().size(), n.traces(GW));
+        assertEquals(1, n.planes.get(GW).size(), n.traces(GW));
+        assertEquals(n.planes.get(b[0]).values().iterator().next().spiOut(), n.planes.get(GW).keySet().iterator().next());
+        // The kept SA's successor came before it went (make before break).
+        List<Action> gw = n.actions.get(GW);
+        int installed = -1;
+        int deleted = -1;
+        for (int i = 0; i < gw.size(); i++) {
+            if (gw.get(i) instanceof Action.InstallChildSa in && in.replacesSpiIn() == spi && installed < 0) {
+                installed = i;
+            }
+            if (gw.get(i) instanceof Action.DeleteChildSa d && d.spiIn() == spi) {
+                deleted = i;
+            }
+        }
+        assertTrue(installed >= 0 && deleted > installed, "make before break: install " + installed + ", delete " + deleted);
+        assertTrue(n.traces(GW).contains("takes over"), n.traces(GW));
+    }
+
     @Test
     void clearingOnePeerByItsInstanceNameDeletesOnlyItsSasAndRemovingTheTemplateDeletesAll() {
         Net n = gatewayWithBranches(PeerConfig.Dpd.off(), "198.51.100.10", "198.51.100.11");

@@ -615,6 +615,34 @@ class KmdTwoPeersTest {
         assertEquals(1, t.a.liveSaCount(), "A's DPD was answered through the new mapping");
     }
 
+    /**
+     * RFC 7296 §2.23 on ESP alone: B (not behind the NAT) installs its child to follow the peer,
+     * A (behind it) does not; ESP B's data plane authenticated from A's new mapping moves B's IKE
+     * SA (its next message goes there) and the child; the same report on A's side moves nothing.
+     */
+    @Test
+    void authenticatedEspFromANewMappingMovesTheIkeSaOnlyOnTheSideNotBehindTheNat() {
+        var t = behindNat(false);
+        var ib = t.planeB.values().iterator().next();
+        var ia = t.planeA.values().iterator().next();
+        assertTrue(ib.followPeerOnEsp(), "B is not behind the NAT, A is: B follows");
+        assertFalse(ia.followPeerOnEsp(), "A is behind the NAT: it must not follow");
+        var rebound = new InetSocketAddress(TwoPeers.NAT, 24500);
+        t.natPortOffset = 20000;
+        t.commandB(new Command.FollowPeer(ib.spiIn(), rebound));
+        assertEquals(List.of(new Action.ChildSaMoved("a", ib.spiIn(), ib.spiOut(), rebound)),
+                t.of(t.actionsB, Action.ChildSaMoved.class));
+        int sentByB = t.of(t.actionsB, Action.Send.class).size();
+        t.commandB(new Command.RekeyIkeSa("a"));
+        var sent = t.of(t.actionsB, Action.Send.class);
+        assertTrue(sent.size() > sentByB, "B's next IKE request");
+        assertEquals(rebound, sent.get(sentByB).datagram().remote(), "IKE follows too, on the NAT-T port");
+        assertTrue(sent.get(sentByB).datagram().nonEspMarker());
+
+        t.commandA(new Command.FollowPeer(ia.spiIn(), new InetSocketAddress(B, 14000)));
+        assertTrue(t.of(t.actionsA, Action.ChildSaMoved.class).isEmpty(), "behind the NAT: nothing moves");
+    }
+
     @Test
     void aKeepaliveFromANewMappingMovesNothing() {
         var t = behindNat(false);

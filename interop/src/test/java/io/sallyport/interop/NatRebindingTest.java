@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * forgets gw-a's mapping and makes a new one on another port, Sallyport's ESP in UDP follows
  * the peer to the new port once an authenticated IKE message (strongSwan's DPD) comes from
  * there (RFC 7296 §2.23), so traffic towards gw-a's side flows again. Before, only the IKE SA
- * followed, and ESP kept going to a mapping the NAT no longer had.
+ * followed, and ESP kept going to a mapping the NAT no longer had. Without DPD, authenticated ESP
+ * from the new mapping alone moves the IKE SA and its child SA there.
  */
 @Tag("interop")
 class NatRebindingTest {
@@ -40,6 +41,64 @@ class NatRebindingTest {
         return m.group(1);
     }
 
+    /** The NAT's mappings of gw-a's (198.51.100.2) port 4500, as conntrack lists them. */
+    private java.util.List<String> natMappingsOfGwA4500() {
+        return h.inNs("nat", 10, "cat", "/proc/net/nf_conntrack").orThrow().stdout().lines()
+            .filter(l -> l.contains(" udp ") && l.contains("src=198.51.100.2 ") && l.contains("sport=4500 ")).toList();
+    }
+
+    private boolean natMapsGwA4500() {
+        return !natMappingsOfGwA4500().isEmpty();
+    }
+
+    /** Whether the NAT maps gw-a's port 4500 to {@code port} (the reply direction's destination port). */
+    private boolean natMapsGwA4500To(String port) {
+        return natMappingsOfGwA4500().stream().anyMatch(l -> l.matches(".*dport=" + port + "( .*|$)"));
+    }
+
+    /**
+     * No DPD on either side (strongSwan's {@code INTEROP_DPD_DELAY=0s}; Sallyport's gw-b has none):
+     * gw-a's mapping lapses while the tunnel is idle, then host-a pings, so the first thing from
+     * the new mapping is ESP. Sallyport's inbound worker authenticates it from the new port and
+     * reports it; the IKE SA (show's remote port) and the child SA follow, and pings pass both ways.
+     * Without the follow the replies keep going to the lapsed mapping and the pings from host-a fail.
+     */
+    @Test
+    void authenticatedEspAloneFollowsThePeerWithoutDpd() {
+        SallyportDaemon d = BED.daemon("gw-b", "rebinding-esp", GatewayConfig.gwB().render()
+            .replace("remote-id ipv4_addr 192.0.2.1;", "remote-id ipv4_addr 198.51.100.2;"));
+        h.peerStart("gw-a", "ikev2-psk", Map.of("INTEROP_DPD_DELAY", "0s"));
+        h.initiate("gw-a", 30).orThrow();
+        String before = remotePort(d);
+        Ping up = h.ping("host-b", "198.18.1.10", 3, 0.2);
+        assertTrue(up.allAnswered(), up.output());
+
+        // The NAT forgets idle mappings after a second; nothing is sent meanwhile (no DPD, the
+        // keepalives come every 20 s), so gw-a's mapping lapses.
+        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=1",
+            "net.netfilter.nf_conntrack_udp_timeout_stream=1").orThrow();
+        assertTrue(Testbed.await(Duration.ofSeconds(30), () -> !natMapsGwA4500()), "gw-a's NAT mapping lapses");
+        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=30",
+            "net.netfilter.nf_conntrack_udp_timeout_stream=120").orThrow();
+
+        // host-a's pings: ESP from a new, random, port; the first replies may leave before the move.
+        Ping first = h.ping("host-a", "198.18.2.10", 3, 0.2);
+        boolean followed = Testbed.await(Duration.ofSeconds(10), () -> !before.equals(remotePort(d)));
+        String after = remotePort(d);
+        Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
+        Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
+        String drops = d.cli("show services ipsec-vpn drops");
+        System.out.println("evidence: IKE SA at 192.0.2.1:" + before + ", then at 192.0.2.1:" + after
+            + "; first pings from host-a " + first + "; after the move a->b " + ab + ", b->a " + ba + "\n"
+            + d.log().lines().filter(l -> l.contains("following the peer") || l.contains("follows the peer"))
+                .reduce("", (a, b) -> a + b + "\n")
+            + drops.lines().filter(l -> l.contains("new peer endpoint")).reduce("", (a, b) -> a + b + "\n"));
+        assertTrue(ab.allAnswered(), ab.output());
+        assertTrue(ba.allAnswered(), ba.output());
+        assertTrue(followed, "the IKE SA follows the peer's authenticated ESP");
+        assertTrue(d.log().contains("authenticated ESP"), "moved by ESP, not by IKE:\n" + d.log());
+    }
+
     @Test
     void espFollowsThePeerToItsNewNatMapping() {
         // strongSwan behind the NAT identifies itself by its own, private, address.
@@ -60,9 +119,13 @@ class NatRebindingTest {
         System.out.println("evidence: IKE SA at 192.0.2.1:" + before + ", then at 192.0.2.1:" + remotePort(d) + "\n"
             + d.log().lines().filter(l -> l.contains("follows the peer")).reduce("", (a, b) -> a + b + "\n"));
 
-        // Back to the usual timeouts so the mapping stays while the pings run.
+        // Back to the usual timeouts so the mapping stays while the pings run. The mapping the IKE
+        // SA moved to kept the one-second timeout of its last packet and may lapse before the next
+        // DPD makes one with the usual timeout: wait until the NAT maps the port the IKE SA is at.
         h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=30",
             "net.netfilter.nf_conntrack_udp_timeout_stream=120").orThrow();
+        assertTrue(Testbed.await(Duration.ofSeconds(20), () -> natMapsGwA4500To(remotePort(d))),
+            "the NAT maps gw-a's port 4500 to the port the IKE SA is at");
         Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
         Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
         System.out.println("evidence: after the rebinding b->a " + ba + "; a->b " + ab);

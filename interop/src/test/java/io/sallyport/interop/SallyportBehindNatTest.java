@@ -25,8 +25,12 @@ class SallyportBehindNatTest {
     }
 
     private SallyportDaemon tunnelUp(GatewayConfig config, String name) {
+        return tunnelUp(config.render(), name);
+    }
+
+    private SallyportDaemon tunnelUp(String config, String name) {
         h.peerStart("gw-b", "ikev2-psk", Map.of());
-        SallyportDaemon d = BED.daemon("gw-a", name, config.render());
+        SallyportDaemon d = BED.daemon("gw-a", name, config);
         h.waitSa("gw-b", 30).orThrow();
         SwanSas sas = h.rawSas("gw-b");
         assertTrue(sas.established(), sas.raw());
@@ -50,6 +54,35 @@ class SallyportBehindNatTest {
         assertEquals(0, c.plainInner(), c.toString());
         assertTrue(c.espInUdp() >= 20, c.toString());
         assertTrue(c.natKeepalive() >= 1, "gw-a behind the NAT sends NAT-T keepalives: " + c);
+    }
+
+    /**
+     * NAT-T's ESP in UDP (port 4500, UDP GSO batches) carries the term's TTL 37, ToS 40 and DF
+     * through the NAT (which takes one from the TTL): before, the kernel's header (TTL 64, ToS 0).
+     */
+    @Test
+    void natTOuterHeaderCarriesTheTermsTtlTosAndDf() {
+        String config = GatewayConfig.gwABehindNat().render();
+        String term = "remote-gateway 192.0.2.2; ";
+        assertTrue(config.contains(term), config);
+        tunnelUp(config.replace(term, term + "ttl 37; tos 40; set-dont-fragment-bit; "), "nat-outer");
+        h.captureStart("gw-b", "wan");
+        Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
+        Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
+        Capture c = h.captureStop("gw-b", "wan");
+        assertTrue(ab.allAnswered(), ab.output());
+        assertTrue(ba.allAnswered(), ba.output());
+        String esp = "src host 192.0.2.1 and udp dst port 4500 and udp[4:2] > 16 and udp[8:4] != 0";
+        int fromA = count(c, esp);
+        int fromAAsSet = count(c, esp + " and ip[8] = 36 and ip[1] = 40 and ip[6] & 0x40 != 0");
+        System.out.println("evidence: gw-a's ESP in UDP through the NAT " + fromA + ", with TTL 37 (36 after the NAT), ToS 40, DF "
+            + fromAAsSet + "; " + c);
+        assertTrue(fromA >= 10, c.toString());
+        assertEquals(fromA, fromAAsSet, "every NAT-T ESP packet from gw-a carries its term's TTL, ToS and DF");
+    }
+
+    private int count(Capture c, String filter) {
+        return (int) h.run(java.util.List.of("tcpdump", "-nr", c.pcap(), filter), Map.of(), 30).stdout().lines().count();
     }
 
     @Test

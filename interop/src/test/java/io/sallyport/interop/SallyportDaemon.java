@@ -43,6 +43,11 @@ public final class SallyportDaemon implements AutoCloseable {
 
     /** {@link #start(Harness, String, String, String)} with more JVM options (system properties that switch a path off). */
     public static SallyportDaemon start(Harness harness, String role, String name, String config, List<String> jvmOptions) {
+        prepare(harness, name, config);
+        return launch(harness, role, name, true, List.of(), jvmOptions);
+    }
+
+    private static void prepare(Harness harness, String name, String config) {
         try {
             Path dir = harness.stateDir().resolve("sallyport-" + name);
             Files.createDirectories(dir);
@@ -51,7 +56,18 @@ public final class SallyportDaemon implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("cannot prepare sallyport daemon " + name, e);
         }
-        return launch(harness, role, name, true, jvmOptions);
+    }
+
+    /**
+     * Starts NAME's daemon as {@link #start} does, without the given capabilities (setpriv(1) takes
+     * them out of its bounding set, so root's exec of the JVM does not get them): a host that
+     * refuses what they allow, bpf(2) without CAP_BPF and CAP_SYS_ADMIN for instance.
+     */
+    public static SallyportDaemon startWithout(Harness harness, String role, String name, String config, String... capabilities) {
+        prepare(harness, name, config);
+        return launch(harness, role, name, true,
+            List.of("setpriv", "--bounding-set=" + String.join(",", java.util.Arrays.stream(capabilities).map(c -> "-" + c).toList())),
+            List.of());
     }
 
     /**
@@ -60,10 +76,10 @@ public final class SallyportDaemon implements AutoCloseable {
      * is what runs. The log is appended to.
      */
     public static SallyportDaemon restart(Harness harness, String role, String name) {
-        return launch(harness, role, name, false, List.of());
+        return launch(harness, role, name, false, List.of(), List.of());
     }
 
-    private static SallyportDaemon launch(Harness harness, String role, String name, boolean loadConfig,
+    private static SallyportDaemon launch(Harness harness, String role, String name, boolean loadConfig, List<String> wrapper,
                                           List<String> jvmOptions) {
         try {
             Path dir = harness.stateDir().resolve("sallyport-" + name);
@@ -71,7 +87,9 @@ public final class SallyportDaemon implements AutoCloseable {
             Files.deleteIfExists(dir.resolve("sallyport.sock"));
             Path conf = dir.resolve("gw.conf");
             Path log = dir.resolve("daemon.log");
-            List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", harness.ns(role),
+            List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", harness.ns(role)));
+            command.addAll(wrapper);
+            command.addAll(List.of(
                 // The JVM options of packaging/sallyport.service.
                 java().toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xms128m", "-Xmn64m",
                 "-XX:+AlwaysPreTouch"));

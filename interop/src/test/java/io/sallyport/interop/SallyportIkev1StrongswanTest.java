@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -299,5 +300,58 @@ class SallyportIkev1StrongswanTest {
         assertTrue(result.transmitted() > 100, "continuous ping ran: " + result);
         assertTrue(result.lost() <= 5, "lost more than 5 pings across the phase-1 re-authentication: " + result);
         assertEquals(1, d.cli(SHOW_IKE).lines().filter(l -> l.contains("Matured")).count(), d.cli(SHOW_IKE));
+    }
+    /**
+     * Two terms towards gw-b with the same IKE policy, as on Junos: one ISAKMP SA and one quick
+     * mode per term; strongSwan's one IKEv1 connection carries them as two children (its side
+     * stays 198.18.2.0/25: kernel-libipsec needs its own 198.18.2.1 inside its selector).
+     */
+    @Test
+    @Order(20)
+    void twoTermsTowardsOneGatewayShareOneIsakmpSa() throws java.io.IOException {
+        String swan = Files.readString(Testbed.repoRoot().resolve("interop/harness/conf/ikev1-psk/gw-b.conf"));
+        String child = """
+                    net {
+                        local_ts  = @LAN_B@
+                        remote_ts = @LAN_A@""";
+        assertTrue(swan.contains(child), swan);
+        String twoChildren = swan.replace(child, """
+                    net2 {
+                        local_ts  = 198.18.2.0/25
+                        remote_ts = 198.18.1.128/25
+                        esp_proposals = @ESP_PROPOSALS:aes256-sha1-modp2048@
+                        mode = tunnel
+                    }
+                    net {
+                        local_ts  = 198.18.2.0/25
+                        remote_ts = 198.18.1.0/25""");
+        Path conf = h.stateDir().resolve("two-children-gw-b.conf");
+        Files.writeString(conf, twoChildren);
+        h.peerStart("gw-b", conf.toString(), PROPOSALS);
+        String config = ikev1(GatewayConfig.gwA())
+            .replace("from { source-address { 198.18.1.0/24; } destination-address { 198.18.2.0/24; } }",
+                "from { source-address { 198.18.1.0/25; } destination-address { 198.18.2.0/25; } }")
+            .replace("match-direction input;",
+                "term t2 { from { source-address { 198.18.1.128/25; } destination-address { 198.18.2.0/25; } }"
+                    + " then { remote-gateway 192.0.2.2; dynamic { ike-policy ike-pol; ipsec-policy ipsec-pol; } } }"
+                    + " match-direction input;");
+        SallyportDaemon d = BED.daemon("gw-a", "v1-two-terms", config);
+        boolean both = Testbed.await(Duration.ofSeconds(30), () -> {
+            SwanSas sas = h.rawSas("gw-b");
+            return sas.ikes().stream().filter(i -> i.state().equals("ESTABLISHED")).count() == 1
+                && sas.installedChildren().size() == 2;
+        });
+        // Let a late second ISAKMP SA or a lost child show, if any, before looking again.
+        Testbed.await(Duration.ofSeconds(3), () -> false);
+        SwanSas sas = h.rawSas("gw-b");
+        String ike = d.cli(SHOW_IKE);
+        String ipsec = d.cli("show services ipsec-vpn ipsec security-associations");
+        System.out.println("evidence: two IKEv1 terms, strongSwan shows:\n" + sas.raw().strip() + "\nSallyport shows:\n" + ike + ipsec);
+        assertTrue(both, "strongSwan does not hold one ISAKMP SA with two children:\n" + sas.raw() + "\nSallyport shows:\n" + ipsec);
+        assertEquals(1, sas.ikes().size(), sas.raw());
+        assertEquals(2, sas.installedChildren().size(), sas.raw());
+        assertTrue(h.ping("host-a", HOST_B, 3, 0.2).allAnswered(), "term t1 carries host-a <-> host-b");
+        assertTrue(ipsec.contains("Term: t1, Tunnel index: 1") && ipsec.contains("Term: t2, Tunnel index: 2"), ipsec);
+        assertEquals(1, ike.lines().filter(l -> l.startsWith("192.0.2.2")).count(), ike);
     }
 }

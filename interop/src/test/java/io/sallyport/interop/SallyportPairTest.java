@@ -109,6 +109,57 @@ class SallyportPairTest {
         assertEquals(fromB, fromBDefaults, "every ESP packet from gw-b carries the defaults");
     }
 
+    /**
+     * ESP in UDP ({@code udp-encapsulate 4565}, sent in UDP GSO batches) carries the SA's outer
+     * header too: gw-a's term sets TTL 37, ToS 40 and DF; gw-b's copies TTL, ToS and DF from the
+     * inner packet, so host-b's two kinds of ping (TTL 50, ToS 0x20, DF; TTL 40, ToS 0x48, no DF)
+     * leave gw-b in ESP with two outer headers ten TTL apart, never mixed within a batch.
+     */
+    @Test
+    void udpEncapsulateOuterHeaderCarriesTheTermsTtlTosAndDf() {
+        String configA = GatewayConfig.gwA().withUdpEncapsulate(4565).render();
+        String configB = GatewayConfig.gwB().withUdpEncapsulate(4565).render();
+        String termA = "remote-gateway 192.0.2.2; ";
+        String termB = "remote-gateway 192.0.2.1; ";
+        assertTrue(configA.contains(termA) && configB.contains(termB), configA + configB);
+        SallyportDaemon a = BED.daemon("gw-a", "udpouter-a", configA.replace(termA, termA + "ttl 37; tos 40; set-dont-fragment-bit; "));
+        BED.daemon("gw-b", "udpouter-b", configB.replace(termB, termB
+            + "copy-ttl-from-inner-ip-header; copy-tos-from-inner-ip-header; copy-dont-fragment-bit; "));
+        awaitMatured(a);
+        h.captureStart("gw-b", "wan");
+        Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
+        Harness.Result df = h.inNs("host-b", 20, "ping", "-n", "-c", "5", "-i", "0.2", "-t", "50", "-Q", "0x20", "-M", "do",
+            "198.18.1.10");
+        Harness.Result noDf = h.inNs("host-b", 20, "ping", "-n", "-c", "5", "-i", "0.2", "-t", "40", "-Q", "0x48", "-M",
+            "dont", "198.18.1.10");
+        Capture c = h.captureStop("gw-b", "wan");
+        assertTrue(ab.allAnswered(), ab.output());
+        assertTrue(df.ok() && df.stdout().contains(" 0% packet loss"), df.stdout() + df.stderr());
+        assertTrue(noDf.ok() && noDf.stdout().contains(" 0% packet loss"), noDf.stdout() + noDf.stderr());
+        int fromA = count(c, "src host 192.0.2.1 and udp dst port 4565");
+        int fromAAsSet = count(c, "src host 192.0.2.1 and udp dst port 4565 and ip[8] = 37 and ip[1] = 40 and ip[6] & 0x40 != 0");
+        // gw-b's headers, as tcpdump prints them: (tos 0x20, ttl N, ..., flags [DF], ...)
+        List<String> fromB = h.run(List.of("tcpdump", "-vnr", c.pcap(), "src host 192.0.2.2 and udp dst port 4565"),
+                Map.of(), 30).stdout().lines().filter(l -> l.contains("proto UDP"))
+            .map(l -> l.replaceAll(".*\\(tos (0x[0-9a-f]+), ttl (\\d+), .*flags \\[([^]]*)\\].*", "$1 $2 $3")).toList();
+        System.out.println("evidence: gw-a ESP in UDP " + fromA + ", with TTL 37, ToS 40, DF " + fromAAsSet
+            + "; gw-b's outer headers (tos ttl flags): " + new java.util.TreeMap<>(fromB.stream().collect(
+                java.util.stream.Collectors.groupingBy(x -> x, java.util.stream.Collectors.counting()))));
+        assertTrue(fromA >= 15, c.toString());
+        assertEquals(fromA, fromAAsSet, "every ESP-in-UDP packet from gw-a carries its term's TTL, ToS and DF");
+        List<String> withDf = fromB.stream().filter(x -> x.startsWith("0x20 ") && x.endsWith(" DF")).toList();
+        List<String> withoutDf = fromB.stream().filter(x -> x.startsWith("0x48 ") && x.endsWith(" none")).toList();
+        assertEquals(5, withDf.size(), "host-b's DF pings, ToS and DF copied: " + fromB);
+        assertEquals(5, withoutDf.size(), "host-b's other pings, ToS copied, no DF: " + fromB);
+        assertEquals(5, fromB.stream().filter(x -> x.startsWith("0x0 ")).count(), "the replies to host-a's pings: " + fromB);
+        assertEquals(15, fromB.size(), fromB.toString());
+        int ttlDf = Integer.parseInt(withDf.getFirst().split(" ")[1]);
+        int ttlOther = Integer.parseInt(withoutDf.getFirst().split(" ")[1]);
+        assertEquals(10, ttlDf - ttlOther, "TTL copied from each inner packet: " + fromB);
+        assertTrue(withDf.stream().allMatch(x -> x.equals(withDf.getFirst())) && withoutDf.stream().allMatch(x -> x.equals(withoutDf.getFirst())),
+            fromB.toString());
+    }
+
     /** Both gateways' policies without {@code version 2} (IKEv1), in main mode or with {@code mode aggressive}. */
     private static String ikev1(GatewayConfig c, boolean aggressive) {
         String text = c.render();
@@ -137,6 +188,25 @@ class SallyportPairTest {
     @Test
     void ikev1AggressiveModeBetweenTwoSallyports() {
         ikev1Pair(true, "Aggressive");
+    }
+
+    /**
+     * A host that refuses bpf(2) (gw-a's daemon runs without CAP_BPF and CAP_SYS_ADMIN) gets inside
+     * devices of one queue, whose worker writes what the inbound workers hand it: traffic still
+     * flows both ways, and the log and the {@code Data path:} line say which path is in use and why.
+     */
+    @Test
+    void aHostRefusingBpfGetsOneQueuePerDeviceAndTheHandoff() {
+        SallyportDaemon a = BED.daemonWithout("gw-a", "nobpf-a", GatewayConfig.gwA().render(), "bpf", "sys_admin");
+        BED.daemon("gw-b", "nobpf-b", GatewayConfig.gwB().render());
+        awaitMatured(a);
+        Capture c = pingBothWaysCaptured();
+        assertTrue(c.rawEsp() >= 20, "plain ESP both ways: " + c);
+        String sets = a.cli("show services service-sets").replaceAll("\\s+", " ");
+        System.out.println("evidence: gw-a " + sets);
+        assertTrue(sets.contains("TUN: one queue per inside device") && sets.contains("the host refused a steered multi-queue device"),
+            "the Data path line names the single-queue device and the refusal:\n" + sets);
+        assertTrue(a.log().contains("the host refused a steered multi-queue device"), "the log says so:\n" + a.log());
     }
 
     @Test

@@ -51,6 +51,13 @@ public final class Testbed implements BeforeAllCallback, BeforeEachCallback, Aft
         return d;
     }
 
+    /** Starts a daemon without the given capabilities (see {@link SallyportDaemon#startWithout}). */
+    public SallyportDaemon daemonWithout(String role, String name, String config, String... capabilities) {
+        SallyportDaemon d = SallyportDaemon.startWithout(harness, role, name, config, capabilities);
+        daemons.add(d);
+        return d;
+    }
+
     /** Starts NAME's daemon again on its state directory (see {@link SallyportDaemon#restart}). */
     public SallyportDaemon restart(String role, String name) {
         SallyportDaemon d = SallyportDaemon.restart(harness, role, name);

@@ -11,11 +11,24 @@ import java.net.InetSocketAddress;
 public interface SendBatch {
 
     /**
-     * Queues (or sends) {@code buf[off, off + len)} for {@code destination}.
+     * Queues (or sends) {@code buf[off, off + len)} for {@code destination}, with the host's own
+     * outer header.
      *
      * @return false when the datagram was dropped locally (counted by the port)
      */
-    boolean add(byte[] buf, int off, int len, InetSocketAddress destination);
+    default boolean add(byte[] buf, int off, int len, InetSocketAddress destination) {
+        return add(buf, off, len, destination, OuterHeader.KERNEL);
+    }
+
+    /**
+     * As {@link #add(byte[], int, int, InetSocketAddress)}, with the outer header's TTL, ToS and
+     * DF ({@link OuterHeader}) this datagram must leave with. Linux batches send them as
+     * per-message control data (DF for IPv4 as the socket's IP_MTU_DISCOVER); datagrams that
+     * differ in them never share one GSO send. A port that builds the header itself
+     * ({@link DatagramPort#takesIpHeader}) and the immediate batch (hosts without
+     * {@code sendmmsg}, the lab's virtual ports, which have no outer header) ignore them.
+     */
+    boolean add(byte[] buf, int off, int len, InetSocketAddress destination, int outerHeader);
 
     /** Sends whatever is queued; returns how many datagrams left. Drops are counted by the port. */
     int flush();
@@ -24,7 +37,8 @@ public interface SendBatch {
     static SendBatch immediate(final DatagramPort port) {
         return new SendBatch() {
             @Override
-            public boolean add(final byte[] buf, final int off, final int len, final InetSocketAddress destination) {
+            public boolean add(final byte[] buf, final int off, final int len, final InetSocketAddress destination,
+                               final int outerHeader) {
                 return port.send(buf, off, len, destination);
             }
 

@@ -17,6 +17,10 @@ public final class TcpCoalescer {
     private static final int ACK = 0x10;
     private static final int PSH = 0x08;
     private static final int MAX_IP_LENGTH = 65535;
+    private static final java.lang.invoke.VarHandle LE_LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LE_INT =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final int h;
     private final byte[] packet;
@@ -133,27 +137,44 @@ public final class TcpCoalescer {
         length = 0;
     }
 
-    /** Every header byte but lengths, checksums, IPv4 identification, sequence number and flags. */
+    /**
+     * Every header byte but lengths, checksums, IPv4 identification, sequence number and flags,
+     * eight bytes per comparison: the bytes allowed to differ are masked out of the fixed headers
+     * (little-endian loads: byte k of a load is bits 8k to 8k + 7 of the mask).
+     */
     private boolean sameHeaders(final byte[] buf, final int off) {
         if (v4) {
-            // version/IHL, TOS; flags/fragment, TTL, protocol; addresses and options
-            if (buf[off] != packet[h] || buf[off + 1] != packet[h + 1]
-                    || !equal(buf, off + 6, 6, 4) || !equal(buf, off + 12, 12, ipHeader - 12)) {
+            // version/IHL, TOS, flags/fragment, TTL, protocol, source; destination and options
+            if (differ(buf, off, 0, 0xFFFF_0000_0000_FFFFL) || differ(buf, off, 8, 0xFFFF_FFFF_0000_FFFFL)
+                    || !equal(buf, off, 16, ipHeader - 16)) {
                 return false;
             }
-        } else if (!equal(buf, off, 0, 4) || !equal(buf, off + 6, 6, 34)) {
+        } else if (differ(buf, off, 0, 0xFFFF_0000_FFFF_FFFFL) || !equal(buf, off, 8, 32)) {
+            // version, traffic class, flow label, next header, hop limit; addresses
             return false;
         }
-        final int t = off + ipHeader;
-        // ports; acknowledgement, data offset; window; urgent pointer and options
-        return equal(buf, t, ipHeader, 4) && equal(buf, t + 8, ipHeader + 8, 5)
-                && equal(buf, t + 14, ipHeader + 14, 2) && equal(buf, t + 18, ipHeader + 18, headers - ipHeader - 18);
+        final int t = ipHeader;
+        // ports; acknowledgement, data offset, window; urgent pointer; options
+        return !differ(buf, off, t, 0x0000_0000_FFFF_FFFFL) && !differ(buf, off, t + 8, 0xFFFF_00FF_FFFF_FFFFL)
+                && (((int) LE_INT.get(buf, off + t + 16) ^ (int) LE_INT.get(packet, h + t + 16)) & 0xFFFF_0000) == 0
+                && equal(buf, off, t + 20, headers - t - 20);
     }
 
-    /** {@code n} bytes at {@code buf[off]} against the held packet's bytes at {@code at} (from its IP header). */
+    /** Whether the eight bytes at {@code at} (from the IP header) differ from the held packet's under {@code mask}. */
+    private boolean differ(final byte[] buf, final int off, final int at, final long mask) {
+        return (((long) LE_LONG.get(buf, off + at) ^ (long) LE_LONG.get(packet, h + at)) & mask) != 0;
+    }
+
+    /** Whether {@code n} bytes at {@code at} (from the IP header) equal the held packet's. */
     private boolean equal(final byte[] buf, final int off, final int at, final int n) {
-        for (int i = 0; i < n; i++) {
-            if (buf[off + i] != packet[h + at + i]) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            if ((long) LE_LONG.get(buf, off + at + i) != (long) LE_LONG.get(packet, h + at + i)) {
+                return false;
+            }
+        }
+        for (; i < n; i++) {
+            if (buf[off + at + i] != packet[h + at + i]) {
                 return false;
             }
         }

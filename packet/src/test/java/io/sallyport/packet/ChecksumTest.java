@@ -2,7 +2,9 @@ package io.sallyport.packet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,58 @@ class ChecksumTest {
         h[10] = (byte) 0xB8;
         h[11] = 0x61;
         assertEquals(0, Checksum.compute(h, 0, 20));
+    }
+
+    /** RFC 1071 §3: the words 0001 f203 f4f5 f6f7 sum to 2:ddf0, folded ddf2; the checksum is 220d. */
+    @Test
+    @DisplayName("RFC 1071 section 3 example, at every alignment")
+    void rfc1071Example() {
+        final byte[] words = HexFormat.of().parseHex("0001f203f4f5f6f7");
+        for (int off = 0; off < 8; off++) {
+            final byte[] b = new byte[off + 8];
+            System.arraycopy(words, 0, b, off, 8);
+            assertEquals(0x220D, Checksum.compute(b, off, 8));
+            assertEquals(0xDDF2, ~Checksum.finish(Checksum.add(0, b, off, 8)) & 0xFFFF, "the folded sum");
+        }
+    }
+
+    /**
+     * Every length 0..300 at offsets 0..8 over random bytes, all-ones bytes (a carry out of every
+     * word) and zeros, against the textbook RFC 1071 §4.1 loop (16-bit words, carries folded at the
+     * end) written here, each from a random starting sum.
+     */
+    @Test
+    @DisplayName("the 8-byte sum equals the textbook 16-bit loop at every length and alignment")
+    void againstTextbookLoop() {
+        final Random random = new Random(1071);
+        final byte[] randomBytes = new byte[320];
+        random.nextBytes(randomBytes);
+        final byte[] ones = new byte[320];
+        Arrays.fill(ones, (byte) 0xFF);
+        for (final byte[] src : new byte[][] {randomBytes, ones, new byte[320]}) {
+            for (int off = 0; off <= 8; off++) {
+                for (int len = 0; len <= 300; len++) {
+                    final int start = random.nextInt(0x10000);
+                    final int expected = textbook(src, off, len, start);
+                    assertEquals(expected, Checksum.finish(Checksum.add(start, src, off, len)), "add " + off + "+" + len);
+                }
+            }
+        }
+    }
+
+    /** RFC 1071 §4.1 with a starting sum: the complemented one's-complement sum of 16-bit words. */
+    private static int textbook(final byte[] b, final int off, final int len, final int start) {
+        long sum = start;
+        for (int i = 0; i + 1 < len; i += 2) {
+            sum += ((b[off + i] & 0xFF) << 8) | (b[off + i + 1] & 0xFF);
+        }
+        if ((len & 1) != 0) {
+            sum += (b[off + len - 1] & 0xFF) << 8;
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int) (~sum & 0xFFFF);
     }
 
     @Test

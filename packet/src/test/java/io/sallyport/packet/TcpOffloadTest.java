@@ -133,8 +133,22 @@ class TcpOffloadTest {
         assertJoins(base, next(base, s -> s[8] = 63), false); // another TTL
         assertJoins(base, next(base, s -> s[1] = 1), false); // another TOS (ECN mark)
         assertJoins(base, next(base, s -> put16(s, 34, 1)), false); // another window
+        assertJoins(base, next(base, s -> s[6] = 0), false); // DF cleared
+        assertJoins(base, next(base, s -> s[19] ^= 1), false); // another destination
+        assertJoins(base, next(base, s -> put16(s, 22, 81)), false); // another destination port
+        assertJoins(base, next(base, s -> put16(s, 38, 1)), false); // an urgent pointer
+        assertJoins(base, next(base, s -> s[51] ^= 1), false); // another option (timestamp) byte
+        assertJoins(base, next(base, s -> s[44] ^= 1), false);
         assertJoins(base, next(base, s -> s[33] = SYN | ACK), false); // not a plain data segment
         assertJoins(base, next(base, s -> s[33] = ACK | FIN), false);
+        final byte[] v6 = tcp(false, 0, 5000, ACK, payload(1000, 4), false);
+        assertJoins(v6, tcp(false, 0, 6000, ACK, payload(1000, 5), false), true);
+        final byte[] otherFlow = tcp(false, 0, 6000, ACK, payload(1000, 5), false);
+        otherFlow[3] = 0x34; // another flow label (not in the pseudo-header: the checksum still holds)
+        assertJoins(v6, otherFlow, false);
+        final byte[] otherHopLimit = tcp(false, 0, 6000, ACK, payload(1000, 5), false);
+        otherHopLimit[7] = 63;
+        assertJoins(v6, otherHopLimit, false);
         final byte[] pushed = tcp(true, 100, 5000, ACK | PSH, payload(1000, 4), false);
         assertJoins(pushed, next(pushed, s -> { }), false); // PSH ends the packet
         final byte[] small = tcp(true, 100, 5000, ACK, payload(500, 4), false);
@@ -150,6 +164,30 @@ class TcpOffloadTest {
         assertFalse(new TcpCoalescer(0).offer(badIp, 0, badIp.length), "bad IPv4 header checksum");
         final byte[] empty = tcp(true, 1, 1, ACK, new byte[0], false);
         assertFalse(new TcpCoalescer(0).offer(empty, 0, empty.length), "a bare ACK");
+    }
+
+    /** A corrupt segment is refused and leaves the held packet as it was; the valid one sent again joins. */
+    @Test
+    @DisplayName("a corrupt segment is refused and leaves the held packet intact; the retransmission joins")
+    void refusedSegmentLeavesHeldPacket() {
+        final byte[] first = tcp(true, 100, 5000, ACK, payload(1000, 5), false);
+        final byte[] second = next(first, s -> { });
+        final byte[] corrupt = second.clone();
+        corrupt[first.length - 1] ^= 0x40; // the last payload byte
+        final TcpCoalescer c = new TcpCoalescer(4);
+        assertFalse(c.offer(corrupt, 0, corrupt.length), "a corrupt first segment");
+        assertEquals(0, c.segments());
+        assertTrue(c.offer(first, 0, first.length));
+        assertFalse(c.offer(corrupt, 0, corrupt.length), "a corrupt second segment");
+        assertEquals(1, c.segments());
+        assertEquals(first.length, c.length());
+        assertArrayEquals(first, Arrays.copyOfRange(c.packet(), 4, 4 + c.length()));
+        assertTrue(c.offer(second, 0, second.length));
+        c.finish();
+        final byte[] joined = Arrays.copyOfRange(c.packet(), 4, 4 + c.length());
+        assertArrayEquals(Arrays.copyOfRange(first, 52, first.length), Arrays.copyOfRange(joined, 52, first.length));
+        assertArrayEquals(Arrays.copyOfRange(second, 52, second.length), Arrays.copyOfRange(joined, first.length,
+                joined.length));
     }
 
     // ---- helpers

@@ -137,7 +137,8 @@ class ConfigStoreTest {
         ConfigStore s = ConfigStore.open(dir, CLOCK);
         s.setCandidate(host("r1"));
         s.commit("admin", Optional.empty());
-        Path torn = dir.resolve("commits").resolve("0000000002.conf.1234.tmp");
+        // A writer PID beyond Linux's PID_MAX_LIMIT (2^22), so no live process has it (1234 did, at times).
+        Path torn = dir.resolve("commits").resolve("0000000002.conf.99999999.tmp");
         Files.writeString(torn, "system { host-na");
         ConfigStore again = ConfigStore.open(dir, CLOCK);
         assertEquals(host("r1"), again.active());

@@ -150,12 +150,19 @@ public final class Daemon implements AutoCloseable {
         if (!missing.isEmpty()) {
             throw new DaemonException("sallyport daemon needs root or these capabilities: " + missing);
         }
+        LinuxGatewayHost host;
+        try {
+            host = new LinuxGatewayHost();
+        } catch (IllegalArgumentException e) {
+            // A -D setting the host cannot take (a worker count out of range): refused before the store is touched.
+            throw new DaemonException(e.getMessage());
+        }
         try {
             ConfigStore store = ConfigStore.open(stateDir, Clock.systemUTC());
             if (configFile.isPresent()) {
                 ConfigSeed.apply(configFile.get(), loadConfig, store, line -> LOG.info("{}", line));
             }
-            return new Daemon(stateDir, new LinuxGatewayHost(), extensions);
+            return new Daemon(stateDir, host, extensions);
         } catch (IOException e) {
             throw new DaemonException("cannot use state directory " + stateDir + ": " + e.getMessage());
         }

@@ -39,7 +39,8 @@ public final class LinuxGatewayHost implements GatewayHost {
     static final String OFFLOADS_PROPERTY = "sallyport.tun.offloads";
     /**
      * {@code -Dsallyport.esp.header-sender=false} sends raw IPv4 ESP from plain raw ESP sockets
-     * (the kernel's outer header), the path before IPPROTO_RAW senders: for comparisons.
+     * (the kernel's outer header, with the SA's TTL, ToS and DF as control data of each send),
+     * the path before IPPROTO_RAW senders: for comparisons.
      */
     static final String HEADER_SENDER_PROPERTY = "sallyport.esp.header-sender";
     /**
@@ -49,6 +50,10 @@ public final class LinuxGatewayHost implements GatewayHost {
      * (comparisons); anything else: in the driver where it can.
      */
     static final String AF_XDP_PROPERTY = "sallyport.esp.af-xdp";
+    /** How the sends the kernel builds the outer header of get the SA's values. */
+    private static final String OTHER_OUTER = "; where the kernel builds the outer header (ESP in UDP, ESP over IPv6,"
+            + " protocol-50 sockets), the SA's TTL, ToS and DF as control data of each send (DF by IP_MTU_DISCOVER"
+            + " for IPv4 and raw IPv6)";
 
     /**
      * {@code -Dsallyport.tun.inbound-queues=false}: decrypted packets go through the device's worker
@@ -68,7 +73,8 @@ public final class LinuxGatewayHost implements GatewayHost {
     /**
      * {@code -Dsallyport.data.device-workers=M}: read queues, each with a worker of its own, per
      * inside device (a steering table sends each tunnel's packets to its worker's queue); default
-     * the available processors, at most {@value #MAX_DEVICE_WORKERS}. 1 gives the one worker per device of before.
+     * the available processors, at most {@value #MAX_DEVICE_WORKERS}. 1 gives the one worker per device of before;
+     * a value outside 1..{@value #MAX_DEVICE_WORKERS} refuses the start ({@link #workerCount}).
      */
     static final String DEVICE_WORKERS_PROPERTY = "sallyport.data.device-workers";
     static final int MAX_DEVICE_WORKERS = 8;
@@ -77,7 +83,8 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     private final NetworkControl network = NetlinkNetworkControl.ofHost(path -> LOG.info("host routing: {}", path));
     private final boolean inboundQueuesWanted = !"false".equals(System.getProperty(INBOUND_QUEUES_PROPERTY));
-    private final int deviceWorkers = deviceWorkers(System.getProperty(DEVICE_WORKERS_PROPERTY));
+    private final int deviceWorkers =
+            workerCount(DEVICE_WORKERS_PROPERTY, System.getProperty(DEVICE_WORKERS_PROPERTY), MAX_DEVICE_WORKERS);
     /** How decrypted packets reach the TUN devices: changed (and logged) when the host refuses steering. */
     private volatile String queuePath;
     private volatile Map<InetAddress, Integer> marks = Map.of();
@@ -115,19 +122,14 @@ public final class LinuxGatewayHost implements GatewayHost {
                 + (LinuxUdpPort.receiveOffloadAvailable()
                         ? "coalesced datagrams received and split (UDP_GRO)" : "no UDP GRO on this host")
                 + "; raw ESP: one datagram per packet (no offload for IP protocol 50)";
-        this.rawPath = headerSenders ? "raw ESP over IPv4 sent with Sallyport's outer header (IPPROTO_RAW: the SA's DF, TTL and ToS)"
-                : "raw ESP sent with the kernel's outer header (-D" + HEADER_SENDER_PROPERTY + "=false)";
+        this.rawPath = (headerSenders ? "raw ESP over IPv4 sent with Sallyport's outer header (IPPROTO_RAW: the SA's DF, TTL and ToS)"
+                : "raw ESP sent with the kernel's outer header (-D" + HEADER_SENDER_PROPERTY + "=false)") + OTHER_OUTER;
         this.xdpPath = !afXdpWanted ? "AF_XDP: off (-D" + AF_XDP_PROPERTY + "=false)"
                 : !headerSenders ? "AF_XDP: off (it needs the IPPROTO_RAW senders, -D" + HEADER_SENDER_PROPERTY + "=false)"
                 : "AF_XDP for raw ESP over IPv4: tried when a local gateway opens";
         this.tunPath = offloadsWanted ? "TUN offloads: asked for when a device opens"
                 : "TUN offloads: off (-D" + OFFLOADS_PROPERTY + "=false)";
-        int wanted = Integer.getInteger(INBOUND_WORKERS_PROPERTY,
-                Math.min(Runtime.getRuntime().availableProcessors(), MAX_INBOUND_WORKERS));
-        if (wanted < 1 || wanted > MAX_INBOUND_WORKERS) {
-            throw new IllegalArgumentException("-D" + INBOUND_WORKERS_PROPERTY + " must be 1 to " + MAX_INBOUND_WORKERS
-                    + ": " + wanted);
-        }
+        int wanted = workerCount(INBOUND_WORKERS_PROPERTY, System.getProperty(INBOUND_WORKERS_PROPERTY), MAX_INBOUND_WORKERS);
         if (wanted > 1 && !LinuxUdpPort.spiSteeringAvailable()) {
             this.inboundWorkers = 1;
             this.inboundPath = "ESP in UDP received by one worker per port (the host refused the SO_REUSEPORT"
@@ -147,17 +149,25 @@ public final class LinuxGatewayHost implements GatewayHost {
         LOG.info("data path: {}", dataPath());
     }
 
-    /** The device workers asked for: the property's value, else the available processors, within 1..{@value #MAX_DEVICE_WORKERS}. */
-    static int deviceWorkers(String property) {
-        int wanted = Runtime.getRuntime().availableProcessors();
-        if (property != null) {
-            try {
-                wanted = Integer.parseInt(property.strip());
-            } catch (NumberFormatException e) {
-                LOG.warn("-D{}={} is not a number: using {}", DEVICE_WORKERS_PROPERTY, property, wanted);
-            }
+    /**
+     * A worker count from its {@code -D} setting: unset, the available processors, at most
+     * {@code max}; else a number from 1 to {@code max}, or the daemon refuses to start (a value
+     * it cannot take is not replaced by another one behind the operator's back).
+     */
+    static int workerCount(String property, String value, int max) {
+        if (value == null) {
+            return Math.min(Runtime.getRuntime().availableProcessors(), max);
         }
-        return Math.clamp(wanted, 1, MAX_DEVICE_WORKERS);
+        int wanted;
+        try {
+            wanted = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            wanted = 0;
+        }
+        if (wanted < 1 || wanted > max) {
+            throw new IllegalArgumentException("-D" + property + " must be a number from 1 to " + max + ": " + value);
+        }
+        return wanted;
     }
 
     @Override
@@ -407,7 +417,7 @@ public final class LinuxGatewayHost implements GatewayHost {
                 return sender;
             } catch (HostNetworkException e) {
                 rawPath = "raw ESP sent with the kernel's outer header (the host refused an IPPROTO_RAW socket: "
-                        + e.getMessage() + ")";
+                        + e.getMessage() + ")" + OTHER_OUTER;
                 LOG.warn("data path: {}", dataPath());
             }
         }

@@ -100,6 +100,8 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private final Map<String, java.util.Deque<DynamicPeerRefusal>> refusals = new HashMap<>();
     /** Unknown-SPI reports queued for the control agent (any thread). */
     private final AtomicInteger unknownSpiBacklog = new AtomicInteger();
+    /** Reports of a peer's ESP from a new endpoint waiting for the control agent (at most {@value #UNKNOWN_SPI_BACKLOG}). */
+    private final AtomicInteger peerMovedBacklog = new AtomicInteger();
     private GatewayPlan plan = GatewaySnapshot.EMPTY.plan();
     private long nextTunnelKey;
     private volatile GatewaySnapshot snapshot = GatewaySnapshot.EMPTY;
@@ -112,7 +114,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         this.control = new ControlAgent(doorbell -> new KmdAgent(new Kmd(kmdOptions, entropy), this, doorbell),
                 this::publish);
         this.kmd = control.kmd();
-        this.locals = new LocalGateways(host, runner, kmd, this::unknownSpiFromWorker);
+        this.locals = new LocalGateways(host, runner, kmd, this::unknownSpiFromWorker, this::peerMovedFromWorker);
         runner.start(control);
     }
 
@@ -763,8 +765,13 @@ public final class Gateway implements KmdListener, AutoCloseable {
         // On the worker the host steers this SPI to: its replay window and counters stay there.
         InboundAgent owner = transport.inbound().owner(a.spiIn());
         inboundOwner.put(a.spiIn(), owner);
-        owner.installSa(inSa, new InboundTunnel(t.id(), state.key, inlet(owner, device.outbound()), t.localPrefix(),
-                t.remotePrefix()));
+        InboundTunnel inbound = new InboundTunnel(t.id(), state.key, inlet(owner, device.outbound()), t.localPrefix(),
+                t.remotePrefix());
+        if (a.followPeerOnEsp() && a.udpEncapsulation() && transport.encapsulation() instanceof UdpEncapsulation.NatTraversal) {
+            // RFC 7296 §2.23: the peer is behind a NAT and we are not; its authenticated ESP from elsewhere moves the SA.
+            inbound.peer = a.remote();
+        }
+        owner.installSa(inSa, inbound);
         WaitingOutbound outbound = new WaitingOutbound(device.of(t.id()), t.id(), outSa, transport,
                 new InetSocketAddress(remoteAddr, transport.destinationPort()));
         if (a.outboundNow()) {
@@ -839,6 +846,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
         } else {
             set.deviceOf(state.plan).of(state.plan.id()).moveSa(state.plan.id(), a.spiOut(), a.remote());
         }
+        InboundAgent owner = inboundOwner.get(a.spiIn());
+        if (owner != null) {
+            owner.peerAt(a.spiIn(), a.remote());
+        }
         LOG.info("tunnel {}: SA out {} follows the peer to {}", state.plan.id(), Integer.toHexString(a.spiOut()), a.remote());
     }
 
@@ -898,6 +909,36 @@ public final class Gateway implements KmdListener, AutoCloseable {
         })) {
             unknownSpiBacklog.decrementAndGet();
         }
+    }
+
+    /**
+     * An inbound worker authenticated ESP of a following SA from a new peer endpoint (on that
+     * worker's thread, at most once a second per SA): to the control agent, at most
+     * {@value #UNKNOWN_SPI_BACKLOG} waiting at once.
+     */
+    private void peerMovedFromWorker(String tunnelId, int spiIn, InetSocketAddress source, long nowNanos) {
+        if (peerMovedBacklog.incrementAndGet() > UNKNOWN_SPI_BACKLOG || !control.offer(() -> {
+            peerMovedBacklog.decrementAndGet();
+            peerMoved(tunnelId, spiIn, source);
+        })) {
+            peerMovedBacklog.decrementAndGet();
+        }
+    }
+
+    /**
+     * The control agent: a NAT-T SA's peer sent authenticated ESP from a new address or port (its
+     * NAT mapping changed, RFC 7296 §2.23). kmd moves the IKE SA there when the peer is behind a
+     * NAT and we are not, and each of its child SAs follows ({@link #childSaMoved}: the outbound
+     * SAs send there, the inbound workers expect it). An SA gone meanwhile moves nothing.
+     */
+    private void peerMoved(String tunnelId, int spiIn, InetSocketAddress source) {
+        Tunnel state = tunnels.get(tunnelId);
+        if (state == null || state.installed.stream().noneMatch(p -> p.spiIn() == spiIn && p.udpEncapsulated())) {
+            return;
+        }
+        LOG.info("tunnel {}: authenticated ESP on SA in {} from {}: following the peer", tunnelId,
+                Integer.toHexString(spiIn), source);
+        kmd.command(new Command.FollowPeer(spiIn, source));
     }
 
     /**

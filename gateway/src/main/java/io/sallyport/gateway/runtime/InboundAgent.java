@@ -30,7 +30,11 @@ import java.util.function.Consumer;
  * 2. On UDP: the non-ESP marker sends IKE to kmd; keepalives are counted and dropped. Port 500 is IKE only.
  *    In a group, ESP whose SPI another worker owns goes to that worker.
  * 3. SPI lookup, replay check, ICV, decrypt, trailer (esp module); every drop is counted.
- * 4. Inner source and destination must lie in the tunnel's selectors.
+ * 4. An SA that follows the peer (NAT-T, the peer behind a NAT, we not): authenticated ESP from
+ *    another source address or port than the peer's is reported to the control agent, at most
+ *    once a second per SA ({@link PeerMoved}); the control agent has kmd move the IKE SA and its
+ *    children there, and tells this worker the new endpoint.
+ *    Inner source and destination must lie in the tunnel's selectors.
  * 5. Write the inner packet into the tunnel's TUN device through this worker's own write queue of it
  *    (flushed at the end of the burst), or, where the host has none, hand it to the device's worker.
  * </pre>
@@ -73,6 +77,21 @@ public final class InboundAgent implements Agent {
     /** Set while this worker sleeps (or is about to), so the group's other workers know to wake it. */
     private volatile boolean sleeping;
 
+    /** Reports of an SA's authenticated ESP from a new peer endpoint: at most one per SA in this interval. */
+    static final long MOVE_REPORT_INTERVAL_NANOS = 1_000_000_000L;
+
+    /**
+     * Told that a following SA's ESP, authenticated, came from {@code source}, not from the
+     * endpoint it expects: on the worker's thread, at most once per SA every
+     * {@value #MOVE_REPORT_INTERVAL_NANOS} ns (must be cheap).
+     */
+    @FunctionalInterface
+    public interface PeerMoved {
+        void moved(String tunnelId, int spiIn, java.net.InetSocketAddress source, long nowNanos);
+    }
+
+    private final PeerMoved peerMoved;
+
     /** Told of each ESP packet whose SPI this worker does not know, on the worker's thread. */
     @FunctionalInterface
     public interface UnknownSpi {
@@ -88,6 +107,13 @@ public final class InboundAgent implements Agent {
      */
     public InboundAgent(String name, DatagramPort port, DatagramPort ikePort, EspInbound.InputForm form, Waiter waiter,
                         Consumer<Datagram> toKmd, UnknownSpi unknownSpi) {
+        this(name, port, ikePort, form, waiter, toKmd, unknownSpi, (id, spi, source, now) -> { });
+    }
+
+    /** @param peerMoved told of a following SA's ESP from a new peer endpoint (see {@link PeerMoved}) */
+    public InboundAgent(String name, DatagramPort port, DatagramPort ikePort, EspInbound.InputForm form, Waiter waiter,
+                        Consumer<Datagram> toKmd, UnknownSpi unknownSpi, PeerMoved peerMoved) {
+        this.peerMoved = peerMoved;
         this.name = name;
         this.port = port;
         this.ikePort = ikePort;
@@ -152,6 +178,16 @@ public final class InboundAgent implements Agent {
             tunnel.counters = a.counters.tunnel(tunnel.key);
             a.inbound.install(new InboundPath(sa, tunnel.counters.esp));
             a.tunnels.put(sa.spi(), tunnel);
+        });
+    }
+
+    /** The peer of the following SA {@code spi} is at {@code peer} now (it moved): its ESP from there is expected. */
+    void peerAt(int spi, java.net.InetSocketAddress peer) {
+        command(a -> {
+            InboundTunnel t = a.tunnels.get(spi);
+            if (t != null && t.peer != null) {
+                t.peer = peer;
+            }
         });
     }
 
@@ -270,7 +306,7 @@ public final class InboundAgent implements Agent {
      */
     private void process(int len, int i, long nowNanos) {
         switch (inbound.receive(buf, 0, len, form, result)) {
-            case INNER -> deliver(result.path());
+            case INNER -> deliver(result.path(), i, nowNanos);
             case IKE -> toKmd.accept(new Datagram(port.localAddress(), source(i),
                     Arrays.copyOfRange(buf, result.innerOffset(), result.innerOffset() + result.innerLength()), true));
             case DROPPED -> {
@@ -301,11 +337,14 @@ public final class InboundAgent implements Agent {
         return len >= 4 ? io.sallyport.packet.Bytes.i32(buf, 0) : 0;
     }
 
-    private void deliver(InboundPath path) {
+    private void deliver(InboundPath path, int i, long nowNanos) {
         InboundTunnel t = tunnels.get(path.spi());
         if (t == null) {
             counters.increment(WorkerCounters.Stat.ORPHANED);
             return;
+        }
+        if (t.peer != null) {
+            followPeer(t, path.spi(), source(i), nowNanos);
         }
         int off = result.innerOffset();
         boolean v4 = (buf[off] & 0xF0) == 0x40;
@@ -322,6 +361,19 @@ public final class InboundAgent implements Agent {
             if (!filled.contains(inlet)) {
                 filled.add(inlet);
             }
+        }
+    }
+
+    /** An authenticated packet of a following SA: from another endpoint than the peer's, reported (bounded). */
+    private void followPeer(InboundTunnel t, int spi, java.net.InetSocketAddress from, long nowNanos) {
+        if (t.peer.equals(from)) {
+            return;
+        }
+        long last = t.lastMoveReportNanos;
+        if (last == Long.MIN_VALUE || nowNanos - last >= MOVE_REPORT_INTERVAL_NANOS) {
+            t.lastMoveReportNanos = nowNanos;
+            counters.increment(WorkerCounters.Stat.PEER_MOVE_REPORTED);
+            peerMoved.moved(t.id, spi, from, nowNanos);
         }
     }
 

@@ -16,6 +16,14 @@ final class InboundTunnel {
     final PrefixMatch remote;
     /** The worker's counters of this tunnel; set on the worker's thread at install. */
     WorkerCounters.Tunnel counters;
+    /**
+     * Where the peer's ESP in UDP comes from, for an SA that follows the peer on authenticated
+     * ESP (NAT-T, the peer behind a NAT and we not: RFC 7296 §2.23); null for every other SA. Set
+     * by the control agent before install, then the worker's (moved by its command).
+     */
+    java.net.InetSocketAddress peer;
+    /** When the worker last reported this SA's ESP from another endpoint than {@link #peer}. */
+    long lastMoveReportNanos = Long.MIN_VALUE;
 
     InboundTunnel(String id, long key, DeviceInlet inlet, IpPrefix local, IpPrefix remote) {
         this.id = id;

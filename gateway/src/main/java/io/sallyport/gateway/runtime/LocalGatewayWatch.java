@@ -216,12 +216,12 @@ public final class LocalGatewayWatch {
             SendBatch inner = port.newSendBatch();
             return new SendBatch() {
                 @Override
-                public boolean add(byte[] buf, int off, int len, InetSocketAddress destination) {
+                public boolean add(byte[] buf, int off, int len, InetSocketAddress destination, int outerHeader) {
                     if (gate.down) {
                         suppressedSends.incrementAndGet();
                         return false;
                     }
-                    return inner.add(buf, off, len, destination);
+                    return inner.add(buf, off, len, destination, outerHeader);
                 }
 
                 @Override

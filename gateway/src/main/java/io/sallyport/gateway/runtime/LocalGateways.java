@@ -35,6 +35,7 @@ final class LocalGateways {
     private final AgentRunner runner;
     private final KmdAgent kmd;
     private final InboundAgent.UnknownSpi unknownSpi;
+    private final InboundAgent.PeerMoved peerMoved;
     private final Map<InetAddress, LocalGateway> byAddress = new LinkedHashMap<>();
     /**
      * Released addresses whose IKE sockets stay open until kmd sent what it had queued for them:
@@ -42,8 +43,10 @@ final class LocalGateways {
      */
     private final Map<InetAddress, LocalGateway> closing = new java.util.HashMap<>();
 
-    LocalGateways(GatewayHost host, AgentRunner runner, KmdAgent kmd, InboundAgent.UnknownSpi unknownSpi) {
+    LocalGateways(GatewayHost host, AgentRunner runner, KmdAgent kmd, InboundAgent.UnknownSpi unknownSpi,
+                  InboundAgent.PeerMoved peerMoved) {
         this.unknownSpi = unknownSpi;
+        this.peerMoved = peerMoved;
         this.host = host;
         this.runner = runner;
         this.kmd = kmd;
@@ -108,7 +111,7 @@ final class LocalGateways {
         InboundGroup natTWorkers = group(address, NAT_T_PORT, natT, ike);
         Optional<DatagramPort> raw = host.openRawEsp(address);
         Optional<InboundAgent> rawWorker = raw.map(p -> new InboundAgent("in-" + address.getHostAddress() + ":esp", p,
-                null, EspInbound.InputForm.ESP, waiter(p), kmd::offer, unknownSpi));
+                null, EspInbound.InputForm.ESP, waiter(p), kmd::offer, unknownSpi, peerMoved));
         LocalGateway lg = new LocalGateway(address, ike, natT, natTWorkers, raw, rawWorker);
         kmd.addPorts(address, ike, lg.natT);
         natTWorkers.workers().forEach(runner::start);
@@ -179,7 +182,7 @@ final class LocalGateways {
             DatagramPort ikePort = i == 0 ? ike : null;
             String name = "in-" + address.getHostAddress() + ":" + port + (sockets.size() > 1 ? "/" + i : "");
             workers.add(new InboundAgent(name, socket, ikePort, EspInbound.InputForm.UDP_PAYLOAD,
-                    ikePort == null ? waiter(socket) : waiter(socket, ikePort), kmd::offer, unknownSpi));
+                    ikePort == null ? waiter(socket) : waiter(socket, ikePort), kmd::offer, unknownSpi, peerMoved));
         }
         return new InboundGroup(workers);
     }

@@ -6,6 +6,7 @@ import io.sallyport.esp.OutboundBatch;
 import io.sallyport.esp.OutboundPath;
 import io.sallyport.esp.SaEvent;
 import io.sallyport.net.DatagramPort;
+import io.sallyport.net.OuterHeader;
 import io.sallyport.net.SendBatch;
 import io.sallyport.net.TunPort;
 import java.net.InetSocketAddress;
@@ -362,8 +363,11 @@ public final class OutboundAgent implements Agent {
         slot.path().encapsulate(buf, HEADROOM, len, batch);
         SendBatch[] flows = slot.flows();
         SendBatch out = flows == null ? slot.batch() : flows[batch.sourcePort() % flows.length];
+        // Packets without their outer header (ESP in UDP, ESP over IPv6) ask the socket for the SA's TTL, ToS and DF.
+        int outer = batch.count() == 0 ? OuterHeader.KERNEL
+                : OuterHeader.of(batch.outerTtl(), batch.outerTos(), batch.outerDf());
         for (int i = 0; i < batch.count(); i++) {
-            out.add(batch.buffer(i), batch.offset(i), batch.length(i), slot.destination());
+            out.add(batch.buffer(i), batch.offset(i), batch.length(i), slot.destination(), outer);
         }
         if (batch.icmpLength() > 0) {
             tun.write(batch.icmpBuffer(), 0, batch.icmpLength());

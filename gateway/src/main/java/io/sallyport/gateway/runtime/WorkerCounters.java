@@ -55,7 +55,13 @@ final class WorkerCounters {
          */
         HANDED_OVER("Handed to the device worker holding their tunnel (not dropped)", "handed-over"),
         /** Packets dropped on their way between a device's workers: no room, or their tunnel left meanwhile. */
-        HANDOVER_DROPPED("Dropped between a device's workers (no room, or tunnel gone)", "handover-dropped");
+        HANDOVER_DROPPED("Dropped between a device's workers (no room, or tunnel gone)", "handover-dropped"),
+        /**
+         * Authenticated ESP of an SA that follows its peer from another endpoint than the peer's,
+         * reported to the control agent (at most once a second per SA): not a drop.
+         */
+        PEER_MOVE_REPORTED("Authenticated ESP from a new peer endpoint, reported to follow the peer (not dropped)",
+                "peer-move-reported");
 
         private final String label;
         private final String tag;

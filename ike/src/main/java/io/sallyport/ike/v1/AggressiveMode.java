@@ -197,8 +197,9 @@ final class AggressiveMode implements V1TaskManager.V1Task {
         sa.peerIdentity = MainMode.identity(idii);
         NatDiscovery.detect(sa, m, name(), out);
         expect = Expect.DONE;
+        sa.peerInitialContact = m.all(V1Payload.Notify.class).stream().anyMatch(x -> x.notifyType() == Isakmp.N_INITIAL_CONTACT);
         sa.establish(now, out);
-        if (m.all(V1Payload.Notify.class).stream().anyMatch(x -> x.notifyType() == Isakmp.N_INITIAL_CONTACT)) {
+        if (sa.peerInitialContact) {
             sa.engine.initialContact(sa, out);
         }
         return new Step.Done<>();

@@ -120,7 +120,9 @@ final class Informational implements V1TaskManager.V1Task {
         if (d.protocol() == Isakmp.PROTO_ISAKMP && d.spiSize() == 16) {
             if (d.spis().stream().anyMatch(s -> Arrays.equals(s, sa.cookies()))) {
                 sa.engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "DeleteIsakmpRemote: " + sa.peer.name() + " deleted ISAKMP SA " + sa.id());
-                sa.close(out, Failure.of(Failure.Kind.DELETED_BY_PEER));
+                // Only the ISAKMP SA: IPsec SAs the peer deletes come with Deletes of their own (strongSwan
+                // sends them first), those it keeps stay here too (RFC 2409; Junos).
+                sa.expire(now, Failure.of(Failure.Kind.DELETED_BY_PEER), out);
             }
             return;
         }

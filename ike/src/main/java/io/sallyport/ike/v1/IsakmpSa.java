@@ -30,8 +30,14 @@ import java.util.Optional;
  */
 final class IsakmpSa implements V1TaskManager.Owner {
 
-    /** Lifecycle; exchange progress lives in the tasks. */
-    enum State { CONNECTING, ESTABLISHED, CLOSED }
+    /**
+     * Lifecycle; exchange progress lives in the tasks. {@code EXPIRED}: phase 1 ended (its
+     * lifetime, or the peer deleted it) while IPsec SAs it made were up; those are independent of
+     * it (RFC 2409 §5.5: phase 2 only uses phase 1 to negotiate), so they stay until their own
+     * lifetime ends or a new ISAKMP SA of the peer adopts them ({@link V1Engine#adoptKept}). An
+     * expired SA has no keys, sends and takes no ISAKMP message, and is not shown.
+     */
+    enum State { CONNECTING, ESTABLISHED, EXPIRED, CLOSED }
 
     final V1Engine engine;
     final PeerConfig peer;
@@ -71,6 +77,8 @@ final class IsakmpSa implements V1TaskManager.Owner {
     int dpdUnanswered;
     /** Whether INITIAL-CONTACT goes with our phase-1 authentication. */
     boolean initialContact;
+    /** Whether the peer's phase-1 authentication came with INITIAL-CONTACT (it forgot its SAs: none are adopted). */
+    boolean peerInitialContact;
     /** The identity the peer authenticated with in phase 1 (null before, or for an ID type we do not know). */
     Identity peerIdentity;
     /**
@@ -78,6 +86,12 @@ final class IsakmpSa implements V1TaskManager.Owner {
      * decrypts to garbage), said when the half-open SA times out; null when none was refused.
      */
     String phase1Refusal;
+    /**
+     * Terms whose first IPsec SA this SA brings up (its quick mode waits for phase 1, is queued or
+     * runs), by name: the peer's own when we initiated, further terms towards the same gateway with
+     * the same phase-1 settings, and those a re-authenticated SA carried.
+     */
+    final java.util.Map<String, PeerConfig> pendingTerms = new java.util.LinkedHashMap<>();
     /** The terms told this SA is up ({@code IkeSaUp}): the peer, and each further term an IPsec SA of it came for. */
     final java.util.Set<String> announced = new java.util.LinkedHashSet<>();
     /**
@@ -165,6 +179,10 @@ final class IsakmpSa implements V1TaskManager.Owner {
     /** One datagram of this SA (the engine found it by cookies). */
     void onDatagram(long now, Datagram d, IsakmpHeader h, List<Action> out) {
         if (state == State.CLOSED) {
+            return;
+        }
+        if (state == State.EXPIRED) {
+            engine.count(DropReason.UNKNOWN_SPI);   // its keys are gone with phase 1
             return;
         }
         if (tasks.answerRetransmission(h.messageId(), d.payload(), out)) {
@@ -314,6 +332,9 @@ final class IsakmpSa implements V1TaskManager.Owner {
             engine.trace(out, TraceFlag.IKE, TraceLevel.ERROR, task.name() + " with " + peer.name() + " failed: " + failure.words());
             if (task instanceof QuickMode q) {
                 q.abandon(now);
+                if (!q.responder() && pendingTerms.remove(q.term().name()) != null) {
+                    engine.childInstalled(this, out);   // a re-authentication waits for no term that failed
+                }
                 // Our answer's inbound SA without HASH(3): the peer never completed it.
                 q.pending().ifPresent(c -> deleteChild(now, c, "quick mode not completed (no HASH(3))", out));
                 engine.quickModeFailed(this, q, failure, out);
@@ -362,7 +383,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
     }
 
     /** Tells the term {@code name} that this established SA carries it, once. */
-    private void announce(String name, long now, List<Action> out) {
+    void announce(String name, long now, List<Action> out) {
         if (announced.add(name)) {
             long soft = softDeadline == Long.MAX_VALUE ? lifetimeSeconds : Math.max(0, (softDeadline - now) / 1_000_000_000L);
             out.add(new Action.IkeSaUp(name, id(), initiator, local, remote, proposal.encryption(), proposal.integrity(),
@@ -382,6 +403,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
      * rekeyed until then), but is not rekeyed again.
      */
     void install(long now, V1Child c, Action.InstallChildSa action, V1Child replaces, boolean ourRekey, List<Action> out) {
+        pendingTerms.remove(c.term.name());
         announce(c.term.name(), now, out);
         children.add(c);
         childlessSince = Long.MAX_VALUE;
@@ -495,6 +517,21 @@ final class IsakmpSa implements V1TaskManager.Owner {
         due.forEach(r -> r.accept(out));
     }
 
+    /** Brings up a term's first IPsec SA over this SA: a quick mode now, or once phase 1 is up. */
+    void bringUp(PeerConfig term, long now, List<Action> out) {
+        if (pendingTerms.putIfAbsent(term.name(), term) == null && state == State.ESTABLISHED) {
+            tasks.enqueue(mid -> QuickMode.forTerm(this, mid, term));
+            tasks.startNext(now, out);
+        }
+    }
+
+    /** Phase 1 is up: the quick modes of the terms that waited for it are queued. */
+    void startPendingQuickModes() {
+        for (PeerConfig term : pendingTerms.values()) {
+            tasks.enqueue(mid -> QuickMode.forTerm(this, mid, term));
+        }
+    }
+
     /** A new quick mode for an IPsec SA's selectors; the old pair is deleted once the new one is in (make before break). */
     void rekeyChild(long now, V1Child c, List<Action> out) {
         c.state = V1Child.State.REKEYING;
@@ -517,8 +554,14 @@ final class IsakmpSa implements V1TaskManager.Owner {
         }
     }
 
+    /** Tells the peer an IPsec SA goes: under this SA's keys, or, once phase 1 expired, under a newer ISAKMP SA of the peer if one is up. */
     private void sendChildDelete(V1Child c, List<Action> out) {
-        sendInformational(List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, 4, List.of(Bytes.of32(c.spiIn)))), out);
+        List<V1Payload> delete = List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ESP, 4, List.of(Bytes.of32(c.spiIn))));
+        if (state == State.EXPIRED) {
+            engine.liveSaOf(this).ifPresent(s -> s.sendInformational(delete, out));
+        } else {
+            sendInformational(delete, out);
+        }
     }
 
     /** Removes one ESP SA pair (the peer deleted it, or we did); the SA may be left holding none from {@code now}. */
@@ -540,6 +583,11 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     /** Deletes this ISAKMP SA, telling the peer, and with it its ESP SAs (Junos clears both). */
     void delete(Failure why, List<Action> out) {
+        if (state == State.EXPIRED) {
+            for (V1Child c : List.copyOf(children)) {
+                sendChildDelete(c, out);
+            }
+        }
         if (state == State.ESTABLISHED) {
             for (V1Child c : List.copyOf(children)) {
                 sendChildDelete(c, out);
@@ -554,14 +602,61 @@ final class IsakmpSa implements V1TaskManager.Owner {
         if (state == State.CLOSED) {
             return;
         }
+        boolean announcedDown = state == State.EXPIRED;
         for (V1Child c : List.copyOf(children)) {
             discard(c, why.words(), out);
         }
         state = State.CLOSED;
         tasks.clear();
+        if (!announcedDown) {
+            announceDown(why, out);
+        }
+        engine.unregister(this);
+    }
+
+    private void announceDown(Failure why, List<Action> out) {
         for (String name : announced.isEmpty() ? List.of(peer.name()) : announced) {
             out.add(new Action.IkeSaDown(name, id(), DownCause.of(why.kind()), why.words()));
         }
+    }
+
+    /**
+     * Phase 1 ends ({@code why}: its lifetime, or the peer's Delete of it) and its IPsec SAs stay
+     * (RFC 2409: they are independent of it; Junos keeps them too): the SA becomes
+     * {@link State#EXPIRED}, its keys and exchanges go, the terms hear {@code IkeSaDown}, and the
+     * IPsec SAs run to their own lifetime unless a newer ISAKMP SA of the peer adopts them. Without
+     * IPsec SAs it simply closes.
+     */
+    void expire(long now, Failure why, List<Action> out) {
+        for (V1Child c : List.copyOf(children)) {
+            if (c.state == V1Child.State.PENDING) {
+                discard(c, "quick mode not completed (phase 1 ended)", out);   // its HASH(3) can no longer come
+            } else if (c.state == V1Child.State.REKEYING) {
+                c.state = V1Child.State.INSTALLED;   // its quick mode went with phase 1; a new phase 1 rekeys it
+            }
+        }
+        if (children.isEmpty() || duplicate) {
+            close(out, why);
+            return;
+        }
+        tasks.clear();
+        state = State.EXPIRED;
+        crypter = null;
+        keys = null;
+        ivs = null;
+        softDeadline = Long.MAX_VALUE;
+        hardDeadline = Long.MAX_VALUE;
+        nextDpd = Long.MAX_VALUE;
+        childlessSince = Long.MAX_VALUE;
+        engine.trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + id() + " with " + peer.name() + " ended ("
+                + why.words() + "); its IPsec SAs " + children + " stay until their own lifetime");
+        announceDown(why, out);
+        engine.adoptKept(this, now, out);
+    }
+
+    /** The IPsec SAs of this expired SA moved to a newer ISAKMP SA: nothing is left of it. */
+    void emptied() {
+        state = State.CLOSED;
         engine.unregister(this);
     }
 
@@ -582,7 +677,15 @@ final class IsakmpSa implements V1TaskManager.Owner {
         }
         if (state == State.ESTABLISHED) {
             if (now >= hardDeadline) {
-                delete(Failure.of(Failure.Kind.LIFETIME_EXPIRED, "ISAKMP SA"), out);
+                Failure expired = Failure.of(Failure.Kind.LIFETIME_EXPIRED, "ISAKMP SA");
+                if (children.isEmpty() || duplicate) {
+                    delete(expired, out);
+                    return;
+                }
+                // The peer hears of the ISAKMP SA only: its IPsec SAs are not deleted with it.
+                engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, "ISAKMP SA " + id() + " lifetime expired");
+                sendInformational(List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, 16, List.of(cookies()))), out);
+                expire(now, expired, out);
                 return;
             }
             if (now >= softDeadline) {
@@ -590,6 +693,8 @@ final class IsakmpSa implements V1TaskManager.Owner {
                 engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, "ISAKMP SA " + id() + " soft lifetime reached: re-authenticating");
                 engine.reauthenticate(this, now, out);
             }
+        }
+        if (state == State.ESTABLISHED || state == State.EXPIRED) {
             for (V1Child c : List.copyOf(children)) {
                 if (now >= c.switchAt) {
                     switchOutbound(now, c, out);
@@ -610,12 +715,22 @@ final class IsakmpSa implements V1TaskManager.Owner {
             for (V1Child c : List.copyOf(children)) {
                 if (now >= c.hardDeadline) {
                     deleteChild(now, c, "lifetime expired", out);
+                } else if (now >= rekeyDue(c) && c.state == V1Child.State.INSTALLED && state == State.EXPIRED) {
+                    engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft lifetime reached without an ISAKMP SA");
+                    // A new phase 1 first, then the quick mode under it; asked again while none comes up.
+                    c.rekeyNotBefore = engine.phase1ForRekey(this, now, out) ? now + engine.options().reconnectNanos() : Long.MAX_VALUE;
                 } else if (now >= rekeyDue(c) && c.state == V1Child.State.INSTALLED) {
                     c.state = V1Child.State.REKEYING;
                     engine.trace(out, TraceFlag.TIMER, TraceLevel.INFO, c + " soft lifetime reached");
                     tasks.enqueue(mid -> QuickMode.initiator(this, mid, c));
                 }
             }
+            if (state == State.EXPIRED && children.isEmpty()) {
+                emptied();
+                return;
+            }
+        }
+        if (state == State.ESTABLISHED) {
             if (now >= nextDpd) {
                 dpd(now, out);
                 if (state == State.CLOSED) {
@@ -626,12 +741,15 @@ final class IsakmpSa implements V1TaskManager.Owner {
                 engine.childlessTooLong(this, out);
                 return;
             }
-            if (now >= nextKeepalive) {
-                nextKeepalive = now + peer.natKeepaliveNanos(engine.options());
-                out.add(new Action.Send(new Datagram(local, remote, new byte[] {(byte) 0xff}, false)));
-            }
         }
-        tasks.startNext(now, out);
+        if (now >= nextKeepalive) {
+            // Also once phase 1 expired: the IPsec SAs' ESP in UDP needs the NAT mapping as much.
+            nextKeepalive = now + peer.natKeepaliveNanos(engine.options());
+            out.add(new Action.Send(new Datagram(local, remote, new byte[] {(byte) 0xff}, false)));
+        }
+        if (state == State.ESTABLISHED) {
+            tasks.startNext(now, out);
+        }
     }
 
     /** Dead-peer detection (RFC 3706 §5): R-U-THERE when the peer was quiet for the interval. */
@@ -662,7 +780,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
         if (state == State.CONNECTING && !initiator) {
             d = Math.min(d, createdAt + engine.options().halfOpenTimeoutNanos());
         }
-        if (state == State.ESTABLISHED) {
+        if (state == State.ESTABLISHED || state == State.EXPIRED) {
             d = Math.min(d, Math.min(Math.min(softDeadline, hardDeadline), Math.min(nextKeepalive, nextDpd)));
             for (V1Child c : children) {
                 d = Math.min(d, c.state == V1Child.State.INSTALLED ? Math.min(rekeyDue(c), c.hardDeadline) : c.hardDeadline);
@@ -671,7 +789,7 @@ final class IsakmpSa implements V1TaskManager.Owner {
                     d = Math.min(d, c.nextTrafficQuery);
                 }
             }
-            if (!tasks.busy()) {
+            if (!tasks.busy() && state == State.ESTABLISHED) {
                 d = Math.min(d, childlessDeadline());   // a quick mode under way decides first
             }
         }
@@ -680,7 +798,13 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     /** {@code c} carried {@code bytes} (the busier direction): its kilobyte lifetime decides. */
     void traffic(long now, V1Child c, long bytes, List<Action> out) {
-        if (state != State.ESTABLISHED || !children.contains(c)) {
+        if ((state != State.ESTABLISHED && state != State.EXPIRED) || !children.contains(c)) {
+            return;
+        }
+        if (state == State.EXPIRED && bytes < c.hardBytes) {
+            if (bytes >= c.softBytes && now >= c.rekeyNotBefore) {
+                c.rekeyNotBefore = engine.phase1ForRekey(this, now, out) ? now + engine.options().reconnectNanos() : Long.MAX_VALUE;
+            }
             return;
         }
         if (bytes >= c.hardBytes) {

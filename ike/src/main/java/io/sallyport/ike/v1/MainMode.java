@@ -215,6 +215,7 @@ final class MainMode implements V1TaskManager.V1Task {
                 p.addAll(auth.prove(hashR));
                 byte[] msg6 = sa.encrypted(Isakmp.EXCH_MAIN, 0, p);
                 expect = Expect.DONE;
+                sa.peerInitialContact = initialContact;
                 sa.establish(now, out);
                 if (initialContact) {
                     sa.engine.initialContact(sa, out);

@@ -67,6 +67,13 @@ final class QuickMode implements V1TaskManager.V1Task {
         this.term = rekeyOf != null ? rekeyOf.term : sa.peer;
     }
 
+    /** A quick mode we start for the first IPsec SA of {@code term}: the SA's peer, or another term sharing it. */
+    static QuickMode forTerm(IsakmpSa sa, int messageId, PeerConfig term) {
+        QuickMode q = new QuickMode(sa, messageId, true, null, false, Expect.SECOND);
+        q.term = term;
+        return q;
+    }
+
     /** A quick mode we start, new or replacing {@code rekeyOf}. */
     static QuickMode initiator(IsakmpSa sa, int messageId, V1Child rekeyOf) {
         return new QuickMode(sa, messageId, true, rekeyOf, false, Expect.SECOND);
@@ -333,7 +340,7 @@ final class QuickMode implements V1TaskManager.V1Task {
                 Arrays.copyOf(kOut, encLen), Arrays.copyOfRange(kOut, encLen, encLen + intLen),
                 child.localSelectors, child.remoteSelectors, sa.local, sa.remote, udpEncapsulated(),
                 new Lifetime((soft - now) / 1_000_000_000L, lifeSeconds), superseded != null, superseded == null ? 0 : superseded.spiIn,
-                outboundNow);
+                outboundNow, false);
         child.outboundActive = outboundNow;
         return new Installation(child, action);
     }

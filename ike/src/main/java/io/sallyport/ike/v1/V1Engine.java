@@ -154,7 +154,18 @@ public final class V1Engine {
 
     public void removePeer(long now, String name, List<Action> out) {
         for (IsakmpSa sa : sessionsOf(name)) {
-            sa.delete(Failure.of(Failure.Kind.DELETED, "peer removed"), out);
+            if (carriesOtherTerms(sa, name)) {
+                // Terms sharing the ISAKMP SA keep it: only this term's IPsec SAs go.
+                sa.pendingTerms.remove(name);
+                sa.announced.remove(name);
+                for (V1Child c : List.copyOf(sa.children)) {
+                    if (c.term.name().equals(name)) {
+                        sa.deleteChild(now, c, "peer removed", out);
+                    }
+                }
+            } else {
+                sa.delete(Failure.of(Failure.Kind.DELETED, "peer removed"), out);
+            }
         }
         if (peers.containsKey(name) && DynamicPeers.isTemplate(peers.get(name))) {
             // The dynamic peers it accepted go with it.
@@ -168,24 +179,42 @@ public final class V1Engine {
         reconnectAt.remove(name);
     }
 
-    /** Brings up phase 1 and a quick mode, or only a quick mode when phase 1 is up without IPsec SAs. */
+    /**
+     * Brings up the term's IPsec SA: a quick mode under an ISAKMP SA that is up or coming up
+     * towards the same gateway with the same phase-1 settings (the term's own, or another term's:
+     * Junos makes one ISAKMP SA and one quick mode per term), else phase 1 first.
+     */
     public void initiate(long now, String name, List<Action> out) {
         PeerConfig p = peers.get(name);
         if (p == null) {
             return;
         }
-        List<IsakmpSa> active = sessionsOf(name);
-        Optional<IsakmpSa> up = active.stream().filter(s -> s.state == IsakmpSa.State.ESTABLISHED).findFirst();
-        if (up.isPresent() && up.get().children.isEmpty() && !up.get().tasks.busy()) {
-            up.get().tasks.enqueue(mid -> QuickMode.initiator(up.get(), mid, null));
-            up.get().tasks.startNext(now, out);
+        List<IsakmpSa> carriers = sas.values().stream().filter(s -> (s.state == IsakmpSa.State.ESTABLISHED
+                || s.state == IsakmpSa.State.CONNECTING && s.initiator) && !s.duplicate && carries(s, p)).toList();
+        if (carriers.stream().anyMatch(s -> s.pendingTerms.containsKey(name) || s.children.stream().anyMatch(c -> c.term.name().equals(name)))
+                || carriers.stream().anyMatch(s -> s.state == IsakmpSa.State.CONNECTING && s.peer.name().equals(name))) {
+            trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "IPsec SA of " + name + " already up or coming up");
             return;
         }
-        if (!active.isEmpty()) {
-            trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "ISAKMP SA with " + name + " already up or coming up");
+        Optional<IsakmpSa> carrier = carriers.stream().filter(s -> s.state == IsakmpSa.State.ESTABLISHED)
+                .max(java.util.Comparator.comparingLong(s -> s.establishedAt))
+                .or(() -> carriers.stream().findFirst());
+        if (carrier.isPresent()) {
+            carrier.get().bringUp(p, now, out);
             return;
         }
         startPhase1(now, p, out);
+    }
+
+    /** Whether {@code sa} may carry the IPsec SAs of term {@code p}: its own peer, or a term with the same phase-1 settings. */
+    private boolean carries(IsakmpSa sa, PeerConfig p) {
+        return sa.peer.name().equals(p.name()) || !isDynamic(sa) && !DynamicPeers.isTemplate(p) && sameIsakmpSa(sa.peer, p);
+    }
+
+    /** Whether {@code sa} holds IPsec SAs (or brings one up) of a term other than {@code name}. */
+    private static boolean carriesOtherTerms(IsakmpSa sa, String name) {
+        return sa.children.stream().anyMatch(c -> !c.term.name().equals(name))
+                || sa.pendingTerms.keySet().stream().anyMatch(t -> !t.equals(name));
     }
 
     private IsakmpSa startPhase1(long now, PeerConfig p, List<Action> out) {
@@ -443,12 +472,14 @@ public final class V1Engine {
 
     /** An IPsec SA is up or on its way (phase 1 connecting, a quick mode queued or running). */
     private boolean hasTunnelOrNegotiation(String peer) {
-        return sessionsOf(peer).stream().anyMatch(s -> s.state == IsakmpSa.State.CONNECTING || !s.children.isEmpty()
-                || s.tasks.busy());
+        return sessionsOf(peer).stream().anyMatch(s -> s.state == IsakmpSa.State.CONNECTING || s.pendingTerms.containsKey(peer)
+                || s.children.stream().anyMatch(c -> c.term.name().equals(peer))
+                || s.peer.name().equals(peer) && s.tasks.busy());
     }
 
+    /** The ISAKMP SAs for show; an expired one whose IPsec SAs stay is none (Junos shows it no more). */
     public List<SaView> sas() {
-        return sas.values().stream().map(s -> new SaView(s.peer.name(), s.id(), s.state.name(), s.initiator, s.local, s.remote,
+        return sas.values().stream().filter(s -> s.state != IsakmpSa.State.EXPIRED).map(s -> new SaView(s.peer.name(), s.id(), s.state.name(), s.initiator, s.local, s.remote,
                 s.children.stream().map(c -> c.spiIn).toList(), s.peer.exchange().display(), s.counters.snapshot())).toList();
     }
 
@@ -536,13 +567,88 @@ public final class V1Engine {
                 }
             }
         }
-        if (sa.initiator) {
-            sa.tasks.enqueue(mid -> QuickMode.initiator(sa, mid, null));
+        adoptKeptBy(sa, now, out);
+        IsakmpSa replaced = replacing.get(sa);
+        if (replaced != null) {
+            // A re-authentication brings up again every term the old SA carried, not only its own.
+            replaced.children.stream().map(c -> c.term).filter(t -> !t.name().equals(sa.peer.name()))
+                    .forEach(t -> sa.pendingTerms.putIfAbsent(t.name(), peers.getOrDefault(t.name(), t)));
+        }
+        if (sa.initiator && sa.children.stream().noneMatch(c -> c.term.name().equals(sa.peer.name()))) {
+            sa.pendingTerms.putIfAbsent(sa.peer.name(), sa.peer);
+        }
+        sa.startPendingQuickModes();
+    }
+
+    /**
+     * {@code sa} came up: the IPsec SAs that expired ISAKMP SAs of the same peer at the same
+     * address left behind become its own (rekeyed and deleted under its keys), unless the peer
+     * said INITIAL-CONTACT (it forgot them; {@link #initialContact} drops them).
+     */
+    private void adoptKeptBy(IsakmpSa sa, long now, List<Action> out) {
+        if (sa.peerInitialContact || sa.duplicate) {
+            return;
+        }
+        for (IsakmpSa kept : List.copyOf(sas.values())) {
+            if (kept.state == IsakmpSa.State.EXPIRED && samePeer(sa, kept) && kept.remote.getAddress().equals(sa.remote.getAddress())) {
+                adopt(sa, kept, now, out);
+            }
         }
     }
 
-    /** A quick mode installed an IPsec SA: an ISAKMP SA this one re-authenticated can go now. */
+    /** {@code expired} just ended with IPsec SAs: an ISAKMP SA of the peer that is up already adopts them now. */
+    void adoptKept(IsakmpSa expired, long now, List<Action> out) {
+        liveSaOf(expired).ifPresent(live -> adopt(live, expired, now, out));
+    }
+
+    private void adopt(IsakmpSa into, IsakmpSa expired, long now, List<Action> out) {
+        trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + into.id() + " of " + into.peer.name() + " takes over "
+                + expired.children + " of the expired ISAKMP SA " + expired.id());
+        for (V1Child c : expired.children) {
+            c.rekeyNotBefore = 0;   // a rekey that waited for a phase 1 is due at once
+            into.children.add(c);
+            into.announce(c.term.name(), now, out);
+        }
+        into.childlessSince = Long.MAX_VALUE;
+        expired.children.clear();
+        expired.emptied();
+    }
+
+    /** The newest established ISAKMP SA of the peer that {@code sa} (expired) was with, at the same address. */
+    Optional<IsakmpSa> liveSaOf(IsakmpSa sa) {
+        return sas.values().stream().filter(o -> o != sa && o.state == IsakmpSa.State.ESTABLISHED && !o.duplicate
+                        && samePeer(o, sa) && o.remote.getAddress().equals(sa.remote.getAddress()))
+                .max(java.util.Comparator.comparingLong(o -> o.establishedAt));
+    }
+
+    /**
+     * An IPsec SA of the expired {@code sa} is due for its rekey: a new phase 1 comes first (its
+     * adoption then rekeys the SA), unless one is already coming up. A dynamic peer's cannot be
+     * started by us (we do not know where it will be): false, its IPsec SAs wait for the peer or
+     * their own end.
+     */
+    boolean phase1ForRekey(IsakmpSa sa, long now, List<Action> out) {
+        PeerConfig p = peers.get(sa.peer.name());
+        if (p == null || isDynamic(sa)) {
+            trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "IPsec SAs " + sa.children + " of " + sa.peer.name()
+                    + " have no ISAKMP SA to rekey them: left to the peer until they expire");
+            return false;
+        }
+        if (sessionsOf(p.name()).stream().noneMatch(s -> s.state == IsakmpSa.State.CONNECTING || s.state == IsakmpSa.State.ESTABLISHED)) {
+            trace(out, TraceFlag.IKE, TraceLevel.INFO, "IPsec SAs " + sa.children + " of " + p.name() + " are due for rekey: new phase 1 first");
+            startPhase1(now, p, out);
+        }
+        return true;
+    }
+
+    /**
+     * A quick mode installed an IPsec SA, or one we started failed: an ISAKMP SA this one
+     * re-authenticated can go once no term it carried still waits for its quick mode here.
+     */
     void childInstalled(IsakmpSa sa, List<Action> out) {
+        if (!sa.pendingTerms.isEmpty() || sa.children.isEmpty()) {
+            return;
+        }
         IsakmpSa old = replacing.remove(sa);
         if (old != null && !old.isClosed()) {
             trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "ISAKMP SA " + old.id() + " re-authenticated as " + sa.id() + ": deleting it");
@@ -668,7 +774,8 @@ public final class V1Engine {
 
     /** The SAs of {@code name}: those it started, and those carrying an IPsec SA of it (a dynamic peer's further pairs). */
     private List<IsakmpSa> sessionsOf(String name) {
-        return sas.values().stream().filter(s -> s.peer.name().equals(name) || s.announced.contains(name)).toList();
+        return sas.values().stream().filter(s -> s.peer.name().equals(name) || s.announced.contains(name)
+                || s.pendingTerms.containsKey(name)).toList();
     }
 
     /** The configured template of a dynamic peer's instance name; empty for configured peers and other names. */
@@ -689,7 +796,11 @@ public final class V1Engine {
     private List<PeerConfig> termsOf(IsakmpSa sa) {
         Optional<PeerConfig> template = templateOf(sa.peer.name());
         if (template.isEmpty()) {
-            return List.of(sa.peer);
+            // A configured peer's SA carries each term towards the gateway with the same phase-1 settings.
+            List<PeerConfig> terms = new ArrayList<>(List.of(sa.peer));
+            peers.values().stream().filter(t -> !t.name().equals(sa.peer.name()) && !DynamicPeers.isTemplate(t)
+                    && sameIsakmpSa(t, sa.peer)).forEach(terms::add);
+            return terms;
         }
         String where = DynamicPeers.where(sa.peer.name()).orElseThrow();
         List<PeerConfig> terms = new ArrayList<>(List.of(sa.peer));

@@ -119,8 +119,12 @@ class V1InformationalTest {
         assertEquals(3, p.saB().counters.snapshot().deleteReceived());
     }
 
+    /**
+     * A Delete of the ISAKMP SA alone ends phase 1 only: IPsec SAs are independent of it (RFC 2409;
+     * Junos); a peer that deletes them too sends their Deletes (strongSwan sends them first).
+     */
     @Test
-    void shouldEndTheIsakmpSaAndItsIpsecSasWhenThePeerDeletesIt() {
+    void shouldEndOnlyTheIsakmpSaWhenThePeerDeletesItAndKeepItsIpsecSas() {
         V1Pair p = V1Pair.established();
         int spiIn = p.saB().children.getFirst().spiIn;
         List<Action> did = p.toB(p.informational(List.of(new V1Payload.Delete(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP, 16,
@@ -128,8 +132,10 @@ class V1InformationalTest {
         var down = p.of(did, Action.IkeSaDown.class);
         assertEquals(1, down.size(), did::toString);
         assertEquals(DownCause.DELETED_BY_PEER, down.getFirst().cause());
-        assertEquals(spiIn, p.of(did, Action.DeleteChildSa.class).getFirst().spiIn());
-        assertEquals(0, p.b.liveSaCount());
+        assertEquals(List.of(), p.of(did, Action.DeleteChildSa.class));
+        assertEquals(List.of(), p.b.sas(), "no ISAKMP SA to show");
+        assertTrue(p.b.hasChildSpi(spiIn));
+        assertEquals(1, p.b.liveSaCount());
     }
 
     @Test

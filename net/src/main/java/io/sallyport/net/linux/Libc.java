@@ -81,6 +81,18 @@ final class Libc {
     static final int CMSG_HEADER = 16;
     static final int CMSG_SPACE_INT = 24;
     static final int IPV6_V6ONLY = 26;
+    /** Per-message outer header control data ({@code sendmsg} cmsgs) and IPv4's per-socket DF. */
+    static final int IP_TOS = 1;
+    static final int IP_TTL = 2;
+    static final int IP_MTU_DISCOVER = 10;
+    /** DF clear; a datagram longer than the path MTU is fragmented by the host. */
+    static final int IP_PMTUDISC_DONT = 0;
+    /** DF set, sized against the device MTU, not a learned path MTU (as an IP_HDRINCL packet with DF is). */
+    static final int IP_PMTUDISC_PROBE = 3;
+    static final int IPV6_MTU_DISCOVER = 23;
+    static final int IPV6_HOPLIMIT = 52;
+    static final int IPV6_DONTFRAG = 62;
+    static final int IPV6_TCLASS = 67;
     static final int EADDRINUSE = 98;
     static final int EADDRNOTAVAIL = 99;
     static final int SOCK_DGRAM = 2;

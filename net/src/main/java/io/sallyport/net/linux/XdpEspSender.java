@@ -79,12 +79,14 @@ public final class XdpEspSender implements DatagramPort {
     @Override
     public SendBatch newSendBatch() {
         return new SendBatch() {
+            /** The packets bring their outer header ({@link #takesIpHeader}): {@code outerHeader} goes only to the fallback, which ignores it too. */
             @Override
-            public boolean add(final byte[] buf, final int off, final int len, final InetSocketAddress destination) {
+            public boolean add(final byte[] buf, final int off, final int len, final InetSocketAddress destination,
+                               final int outerHeader) {
                 final byte[] header = frameHeader(len, destination);
                 if (header == null) {
                     counters.increment(PortCounter.SENT_THROUGH_KERNEL);
-                    return fallbackBatch.add(buf, off, len, destination);
+                    return fallbackBatch.add(buf, off, len, destination, outerHeader);
                 }
                 return queue(header, buf, off, len);
             }

@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.TestInstance;
 
 import java.net.InetAddress;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link LinuxUdpPort#bindSteered} against the kernel, in namespace {@code sp-net-test-steer-PID}
- * (192.0.2.1/24 on its loopback): ESP-in-UDP datagrams with chosen SPIs, IKE and keepalives,
+ * (192.0.2.1/24 and 2001:db8::1 and ::2/64 on its loopback), over IPv4 and IPv6: ESP-in-UDP datagrams with chosen SPIs, IKE and keepalives,
  * each from a source port of its own (so the kernel's hash would spread them over the group),
  * reach the receiver the SPI picks, IKE and keepalives receiver 0, and the send-only members
  * joined after the receivers get nothing, before and after one of them closes.
@@ -29,8 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("root")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinuxUdpSteeringRootTest {
-    private static final InetAddress LOCAL = InetAddress.ofLiteral("192.0.2.1");
-    private static final InetAddress PEER = InetAddress.ofLiteral("192.0.2.2");
     private static final int RECEIVERS = 3;
 
     private RootNamespace ns;
@@ -41,6 +40,8 @@ class LinuxUdpSteeringRootTest {
         if (ns != null) {
             ns.run("ip", "-n", ns.name, "link", "set", "lo", "up");
             ns.run("ip", "-n", ns.name, "addr", "add", "192.0.2.1/24", "dev", "lo");
+            ns.run("ip", "-n", ns.name, "addr", "add", "2001:db8::1/64", "dev", "lo", "nodad");
+            ns.run("ip", "-n", ns.name, "addr", "add", "2001:db8::2/64", "dev", "lo", "nodad");
         }
     }
 
@@ -83,10 +84,13 @@ class LinuxUdpSteeringRootTest {
         return p;
     }
 
-    @Test
-    void shouldSteerEachDatagramToTheReceiverOfItsSpiAndIkeToTheFirstBeforeAndAfterASenderCloses() {
+    @ParameterizedTest(name = "{0} from {1}")
+    @CsvSource({"192.0.2.1, 192.0.2.2", "2001:db8::1, 2001:db8::2"})
+    void shouldSteerEachDatagramToTheReceiverOfItsSpiAndIkeToTheFirstBeforeAndAfterASenderCloses(
+            final String localAddress, final String peerAddress) {
+        InetAddress peerHost = InetAddress.ofLiteral(peerAddress);
         NetNamespace.call(ns.name, () -> {
-            InetSocketAddress local = new InetSocketAddress(LOCAL, 4500);
+            InetSocketAddress local = new InetSocketAddress(InetAddress.ofLiteral(localAddress), 4500);
             List<LinuxUdpPort> receivers = LinuxUdpPort.bindSteered(local, true, 0, RECEIVERS);
             LinuxUdpPort twin1 = LinuxUdpPort.bindSender(local);
             LinuxUdpPort twin2 = LinuxUdpPort.bindSender(local);
@@ -96,13 +100,13 @@ class LinuxUdpSteeringRootTest {
                     assertEquals(p.receiver(), SpiSteering.receiverOf(p.payload(), 0, p.payload().length, RECEIVERS),
                             "the Java function agrees with the arithmetic");
                 }
-                sendAndCheck(receivers, List.of(twin1, twin2, twin3));
+                sendAndCheck(receivers, List.of(twin1, twin2, twin3), peerHost);
                 // The kernel moves the last member into a closed one's place: the senders come
                 // after the receivers, so the receivers' places do not change.
                 twin1.close();
-                sendAndCheck(receivers, List.of(twin2, twin3));
+                sendAndCheck(receivers, List.of(twin2, twin3), peerHost);
                 twin3.close();
-                sendAndCheck(receivers, List.of(twin2));
+                sendAndCheck(receivers, List.of(twin2), peerHost);
             } finally {
                 twin2.close();
                 twin3.close();
@@ -114,7 +118,8 @@ class LinuxUdpSteeringRootTest {
         });
     }
 
-    private static void sendAndCheck(final List<LinuxUdpPort> receivers, final List<LinuxUdpPort> senders) {
+    private static void sendAndCheck(final List<LinuxUdpPort> receivers, final List<LinuxUdpPort> senders,
+            final InetAddress peerHost) {
         List<Probe> probes = probes();
         Map<Integer, List<String>> expected = new TreeMap<>();
         for (int r = 0; r < RECEIVERS; r++) {
@@ -126,7 +131,7 @@ class LinuxUdpSteeringRootTest {
             // group's hash would spread over every member, twins included.
             for (int round = 0; round < 4; round++) {
                 for (Probe p : probes) {
-                    LinuxUdpPort peer = LinuxUdpPort.bind(new InetSocketAddress(PEER, 0), false);
+                    LinuxUdpPort peer = LinuxUdpPort.bind(new InetSocketAddress(peerHost, 0), false);
                     peers.add(peer);
                     assertTrue(peer.send(p.payload(), 0, p.payload().length, receivers.get(0).localAddress()));
                     expected.get(p.receiver()).add(java.util.HexFormat.of().formatHex(p.payload()));

@@ -1,0 +1,94 @@
+package io.sallyport.ike.v1;
+
+import static io.sallyport.ike.v1.V1Pair.A;
+import static io.sallyport.ike.v1.V1Pair.B;
+import static io.sallyport.ike.v1.V1Pair.SECOND;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sallyport.ike.Action;
+import io.sallyport.ike.DownCause;
+import io.sallyport.ike.IkeProposal;
+import io.sallyport.ike.PeerConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * IPsec SAs outlive the ISAKMP SA that made them (RFC 2409 §5.5: phase 2 only uses phase 1 to be
+ * negotiated; Junos keeps them): when phase 1 ends at its lifetime, only it goes, with a Delete
+ * for it alone; the IPsec SAs carry traffic until their own rekey, for which a new phase 1 comes
+ * first and takes them over.
+ */
+class V1IsakmpExpiryTest {
+
+    private static final IkeProposal TEN_MINUTES = new IkeProposal(V1Pair.IKE.encryption(), V1Pair.IKE.integrity(),
+            V1Pair.IKE.prf(), V1Pair.IKE.group(), 600);
+
+    private static V1Pair pairWithShortPhase1() {
+        return V1Pair.established(V1Pair.peer("b", A, B, PeerConfig.Dpd.off()).withIkeProposals(List.of(TEN_MINUTES)),
+                V1Pair.peer("a", B, A, PeerConfig.Dpd.off()).withIkeProposals(List.of(TEN_MINUTES)));
+    }
+
+    private static List<IsakmpSa> all(V1Engine e) {
+        return e.isakmpSas().stream().filter(s -> !s.isClosed()).toList();
+    }
+
+    @Test
+    void ipsecSasStayWhenTheIsakmpSaExpiresAndANewPhase1ComesFirstForTheirRekey() {
+        V1Pair p = pairWithShortPhase1();
+        int spiA = p.saA().children.getFirst().spiIn;
+        int spiB = p.saB().children.getFirst().spiIn;
+        // The link is down while both ends try to re-authenticate (80-90 % of 600 s) and through the expiry.
+        long down = p.now + 300 * SECOND;
+        long up = p.now + 700 * SECOND;
+        p.lose = d -> p.now >= down && p.now < up;
+        p.run(700 * SECOND);
+
+        for (V1Engine e : List.of(p.a, p.b)) {
+            assertEquals(List.of(), e.sas(), "show lists no ISAKMP SA once it expired");
+            assertEquals(1, all(e).size());
+            assertEquals(IsakmpSa.State.EXPIRED, all(e).getFirst().state);
+        }
+        assertEquals(List.of(spiA), all(p.a).getFirst().children.stream().map(c -> c.spiIn).toList());
+        assertEquals(List.of(spiB), all(p.b).getFirst().children.stream().map(c -> c.spiIn).toList());
+        assertEquals(List.of(), of(p.actionsA, Action.DeleteChildSa.class), "the IPsec SA is not deleted with phase 1");
+        assertEquals(List.of(), of(p.actionsB, Action.DeleteChildSa.class));
+        assertTrue(of(p.actionsA, Action.IkeSaDown.class).stream().anyMatch(d -> d.cause() == DownCause.EXPIRED
+                && d.reason().contains("ISAKMP SA")), p.actionsA.toString());
+
+        // Link back: at the IPsec SA's soft lifetime (80-90 % of 3600 s) a new phase 1 comes first, then its rekey.
+        p.lose = d -> false;
+        p.run(2_900 * SECOND);
+        for (V1Engine e : List.of(p.a, p.b)) {
+            assertEquals(1, e.sas().size(), e == p.a ? p.actionsA.toString() : p.actionsB.toString());
+            assertEquals("ESTABLISHED", e.sas().getFirst().state());
+        }
+        int newA = p.saA().children.getFirst().spiIn;
+        assertEquals(1, p.saA().children.size());
+        assertNotEquals(spiA, newA);
+        assertMadeBeforeBreak(p.actionsA, spiA, newA);
+        assertMadeBeforeBreak(p.actionsB, spiB, p.saB().children.getFirst().spiIn);
+        // The old pair went by the rekey, not at its hard lifetime.
+        assertTrue(of(p.actionsA, Action.DeleteChildSa.class).stream().noneMatch(d -> d.reason().contains("lifetime expired")));
+    }
+
+    /** The SA {@code old} was deleted only after its successor {@code fresh} was installed. */
+    private static void assertMadeBeforeBreak(List<Action> actions, int old, int fresh) {
+        int installed = -1;
+        int deleted = -1;
+        for (int i = 0; i < actions.size(); i++) {
+            if (actions.get(i) instanceof Action.InstallChildSa in && in.spiIn() == fresh) {
+                installed = i;
+            }
+            if (actions.get(i) instanceof Action.DeleteChildSa d && d.spiIn() == old) {
+                deleted = i;
+            }
+        }
+        assertTrue(installed >= 0 && deleted > installed, "install " + installed + ", delete " + deleted);
+    }
+
+    private static <T extends Action> List<T> of(List<Action> actions, Class<T> kind) {
+        return actions.stream().filter(kind::isInstance).map(kind::cast).toList();
+    }
+}
