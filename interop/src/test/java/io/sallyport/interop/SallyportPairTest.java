@@ -192,13 +192,15 @@ class SallyportPairTest {
 
     /**
      * A host that refuses bpf(2) (gw-a's daemon runs without CAP_BPF and CAP_SYS_ADMIN) gets inside
-     * devices of one queue, whose worker writes what the inbound workers hand it: traffic still
-     * flows both ways, and the log and the {@code Data path:} line say which path is in use and why.
+     * devices of one queue, whose worker writes what the inbound workers hand it, and plain ESP on
+     * the raw sockets instead of AF_XDP: traffic still flows both ways, and the log and the
+     * {@code Data path:} line say which path is in use and why.
      */
     @Test
     void aHostRefusingBpfGetsOneQueuePerDeviceAndTheHandoff() {
         SallyportDaemon a = BED.daemonWithout("gw-a", "nobpf-a", GatewayConfig.gwA().render(), "bpf", "sys_admin");
-        BED.daemon("gw-b", "nobpf-b", GatewayConfig.gwB().render());
+        // gw-b on its raw sockets, so its wan's packet taps see the ESP of both.
+        BED.daemon("gw-b", "nobpf-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
         awaitMatured(a);
         Capture c = pingBothWaysCaptured();
         assertTrue(c.rawEsp() >= 20, "plain ESP both ways: " + c);
@@ -206,6 +208,8 @@ class SallyportPairTest {
         System.out.println("evidence: gw-a " + sets);
         assertTrue(sets.contains("TUN: one queue per inside device") && sets.contains("the host refused a steered multi-queue device"),
             "the Data path line names the single-queue device and the refusal:\n" + sets);
+        // Nor AF_XDP (the XDP program needs bpf(2)): the raw sockets, and the line says why.
+        assertTrue(sets.contains("AF_XDP: not on 192.0.2.1 (the host refused it:"), "the Data path line names the AF_XDP refusal:\n" + sets);
         assertTrue(a.log().contains("the host refused a steered multi-queue device"), "the log says so:\n" + a.log());
     }
 
