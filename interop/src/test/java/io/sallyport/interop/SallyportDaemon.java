@@ -38,8 +38,13 @@ public final class SallyportDaemon implements AutoCloseable {
 
     /** Starts the daemon in ROLE's namespace with CONFIG committed (--load-config) and waits for its control socket. */
     public static SallyportDaemon start(Harness harness, String role, String name, String config) {
+        return start(harness, role, name, config, List.of());
+    }
+
+    /** {@link #start(Harness, String, String, String)} with more JVM options (system properties that switch a path off). */
+    public static SallyportDaemon start(Harness harness, String role, String name, String config, List<String> jvmOptions) {
         prepare(harness, name, config);
-        return launch(harness, role, name, true, List.of());
+        return launch(harness, role, name, true, List.of(), jvmOptions);
     }
 
     private static void prepare(Harness harness, String name, String config) {
@@ -61,7 +66,8 @@ public final class SallyportDaemon implements AutoCloseable {
     public static SallyportDaemon startWithout(Harness harness, String role, String name, String config, String... capabilities) {
         prepare(harness, name, config);
         return launch(harness, role, name, true,
-            List.of("setpriv", "--bounding-set=" + String.join(",", java.util.Arrays.stream(capabilities).map(c -> "-" + c).toList())));
+            List.of("setpriv", "--bounding-set=" + String.join(",", java.util.Arrays.stream(capabilities).map(c -> "-" + c).toList())),
+            List.of());
     }
 
     /**
@@ -70,10 +76,11 @@ public final class SallyportDaemon implements AutoCloseable {
      * is what runs. The log is appended to.
      */
     public static SallyportDaemon restart(Harness harness, String role, String name) {
-        return launch(harness, role, name, false, List.of());
+        return launch(harness, role, name, false, List.of(), List.of());
     }
 
-    private static SallyportDaemon launch(Harness harness, String role, String name, boolean loadConfig, List<String> wrapper) {
+    private static SallyportDaemon launch(Harness harness, String role, String name, boolean loadConfig, List<String> wrapper,
+                                          List<String> jvmOptions) {
         try {
             Path dir = harness.stateDir().resolve("sallyport-" + name);
             // A daemon killed with SIGKILL leaves its socket file behind.
@@ -85,8 +92,9 @@ public final class SallyportDaemon implements AutoCloseable {
             command.addAll(List.of(
                 // The JVM options of packaging/sallyport.service.
                 java().toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xms128m", "-Xmn64m",
-                "-XX:+AlwaysPreTouch", "-jar",
-                jar().toString(), "daemon", "--config", conf.toString(), "--state-dir", dir.toString()));
+                "-XX:+AlwaysPreTouch"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar().toString(), "daemon", "--config", conf.toString(), "--state-dir", dir.toString()));
             if (loadConfig) command.add("--load-config");
             Process p = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

@@ -18,6 +18,8 @@ class SallyportPairTest {
 
     @RegisterExtension
     static final Testbed BED = new Testbed("sp3-", Harness.Topology.DIRECT);
+    /** Plain ESP through the raw sockets instead of AF_XDP (the packet taps of the daemon's wan see its ESP). */
+    private static final String RAW_SOCKETS = "-Dsallyport.esp.af-xdp=false";
 
     private final Harness h = BED.harness();
 
@@ -48,13 +50,24 @@ class SallyportPairTest {
         return (int) h.run(List.of("tcpdump", "-nr", c.pcap(), filter), Map.of(), 30).stdout().lines().count();
     }
 
+    /**
+     * gw-a sends and receives plain ESP through AF_XDP (the default), gw-b through its raw sockets:
+     * the frames gw-a's AF_XDP socket sends are what gw-b's kernel takes, and the other way round.
+     * An XDP program that takes ESP sits before the packet taps, so the capture on gw-b's wan sees
+     * ESP only while gw-b has none; the IKEv1 pair tests run both with AF_XDP.
+     */
     @Test
     void dynamicIkeWithoutNatUsesPlainEsp() {
         SallyportDaemon a = BED.daemon("gw-a", "pair-a", GatewayConfig.gwA().render());
-        SallyportDaemon b = BED.daemon("gw-b", "pair-b", GatewayConfig.gwB().render());
+        SallyportDaemon b = BED.daemon("gw-b", "pair-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
         awaitMatured(a);
         Capture c = pingBothWaysCaptured();
-        assertTrue(c.rawEsp() >= 20, "plain ESP (IP protocol 50) over raw sockets: " + c);
+        assertTrue(c.rawEsp() >= 20, "plain ESP (IP protocol 50): " + c);
+        String pathA = a.cli("show services service-sets").replaceAll("\\s+", " ");
+        String pathB = b.cli("show services service-sets").replaceAll("\\s+", " ");
+        System.out.println("evidence: gw-a " + pathA.replaceAll(".*(raw ESP over IPv4 on [^;]*).*", "$1"));
+        assertTrue(pathA.contains("through AF_XDP on wan"), pathA);
+        assertTrue(pathB.contains("AF_XDP: off"), pathB);
         assertEquals(0, c.espInUdp(), "no NAT, no UDP encapsulation: " + c);
         for (Map.Entry<String, SallyportDaemon> e : Map.of("gw-a", a, "gw-b", b).entrySet()) {
             SallyportDaemon d = e.getValue();
@@ -80,7 +93,8 @@ class SallyportPairTest {
         assertTrue(config.contains(term), config);
         SallyportDaemon a = BED.daemon("gw-a", "outer-a",
             config.replace(term, term + "ttl 37; tos 40; set-dont-fragment-bit; "));
-        BED.daemon("gw-b", "outer-b", GatewayConfig.gwB().render());
+        // gw-a's ESP leaves through AF_XDP; gw-b's raw sockets leave its wan's packet taps the ESP.
+        BED.daemon("gw-b", "outer-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
         awaitMatured(a);
         Capture c = pingBothWaysCaptured();
         int fromA = count(c, "src host 192.0.2.1 and ip proto 50");
@@ -178,13 +192,15 @@ class SallyportPairTest {
 
     /**
      * A host that refuses bpf(2) (gw-a's daemon runs without CAP_BPF and CAP_SYS_ADMIN) gets inside
-     * devices of one queue, whose worker writes what the inbound workers hand it: traffic still
-     * flows both ways, and the log and the {@code Data path:} line say which path is in use and why.
+     * devices of one queue, whose worker writes what the inbound workers hand it, and plain ESP on
+     * the raw sockets instead of AF_XDP: traffic still flows both ways, and the log and the
+     * {@code Data path:} line say which path is in use and why.
      */
     @Test
     void aHostRefusingBpfGetsOneQueuePerDeviceAndTheHandoff() {
         SallyportDaemon a = BED.daemonWithout("gw-a", "nobpf-a", GatewayConfig.gwA().render(), "bpf", "sys_admin");
-        BED.daemon("gw-b", "nobpf-b", GatewayConfig.gwB().render());
+        // gw-b on its raw sockets, so its wan's packet taps see the ESP of both.
+        BED.daemon("gw-b", "nobpf-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
         awaitMatured(a);
         Capture c = pingBothWaysCaptured();
         assertTrue(c.rawEsp() >= 20, "plain ESP both ways: " + c);
@@ -192,6 +208,8 @@ class SallyportPairTest {
         System.out.println("evidence: gw-a " + sets);
         assertTrue(sets.contains("TUN: one queue per inside device") && sets.contains("the host refused a steered multi-queue device"),
             "the Data path line names the single-queue device and the refusal:\n" + sets);
+        // Nor AF_XDP (the XDP program needs bpf(2)): the raw sockets, and the line says why.
+        assertTrue(sets.contains("AF_XDP: not on 192.0.2.1 (the host refused it:"), "the Data path line names the AF_XDP refusal:\n" + sets);
         assertTrue(a.log().contains("the host refused a steered multi-queue device"), "the log says so:\n" + a.log());
     }
 
@@ -224,7 +242,7 @@ class SallyportPairTest {
     @Test
     void manualSaTunnel() {
         SallyportDaemon a = BED.daemon("gw-a", "manual-a", GatewayConfig.gwA().withManualSa().render());
-        BED.daemon("gw-b", "manual-b", GatewayConfig.gwB().withManualSa().render());
+        BED.daemon("gw-b", "manual-b", GatewayConfig.gwB().withManualSa().render(), RAW_SOCKETS);
         String show = a.cli("show services ipsec-vpn ipsec security-associations");
         System.out.println("evidence:\n" + show);
         assertTrue(show.lines().anyMatch(l -> l.contains("1000") && l.contains("manual")), show);

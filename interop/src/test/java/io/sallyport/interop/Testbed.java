@@ -45,8 +45,8 @@ public final class Testbed implements BeforeAllCallback, BeforeEachCallback, Aft
         harness.up(topology);
     }
 
-    public SallyportDaemon daemon(String role, String name, String config) {
-        SallyportDaemon d = SallyportDaemon.start(harness, role, name, config);
+    public SallyportDaemon daemon(String role, String name, String config, String... jvmOptions) {
+        SallyportDaemon d = SallyportDaemon.start(harness, role, name, config, List.of(jvmOptions));
         daemons.add(d);
         return d;
     }

@@ -15,7 +15,8 @@ public enum PortCounter {
     LAST_ERRNO(11, "Last errno reported by the host"),
     RECEIVE_DROPPED_OFFLOAD(12, "Receive dropped: offload packet that cannot be split"),
     OFFLOAD_SPLIT(13, "Super-packets received and split into segments"),
-    OFFLOAD_JOINED(14, "Super-packets sent, joined from segments");
+    OFFLOAD_JOINED(14, "Super-packets sent, joined from segments"),
+    SENT_THROUGH_KERNEL(15, "Sent through the kernel's IP path: next hop not known, another device, or longer than the MTU");
 
     private final int id;
     private final String label;

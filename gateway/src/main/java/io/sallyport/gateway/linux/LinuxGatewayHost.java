@@ -12,6 +12,7 @@ import io.sallyport.net.linux.NetlinkNetworkControl;
 import io.sallyport.net.linux.LinuxRawEspPort;
 import io.sallyport.net.linux.LinuxTun;
 import io.sallyport.net.linux.LinuxUdpPort;
+import io.sallyport.net.linux.XdpEspReceivePort;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,13 @@ public final class LinuxGatewayHost implements GatewayHost {
      * the path before IPPROTO_RAW senders: for comparisons.
      */
     static final String HEADER_SENDER_PROPERTY = "sallyport.esp.header-sender";
+    /**
+     * {@code -Dsallyport.esp.af-xdp=false} keeps plain IPv4 ESP on the raw sockets instead of an
+     * AF_XDP socket and an XDP program on the local gateway's device: for comparisons, or a way
+     * out; {@code =generic} runs the program on the skb even where the driver has a hook
+     * (comparisons); anything else: in the driver where it can.
+     */
+    static final String AF_XDP_PROPERTY = "sallyport.esp.af-xdp";
     /** How the sends the kernel builds the outer header of get the SA's values. */
     private static final String OTHER_OUTER = "; where the kernel builds the outer header (ESP in UDP, ESP over IPv6,"
             + " protocol-50 sockets), the SA's TTL, ToS and DF as control data of each send (DF by IP_MTU_DISCOVER"
@@ -81,6 +90,12 @@ public final class LinuxGatewayHost implements GatewayHost {
     private volatile Map<InetAddress, Integer> marks = Map.of();
     private final boolean offloadsWanted = !"false".equals(System.getProperty(OFFLOADS_PROPERTY));
     private final boolean headerSenders = !"false".equals(System.getProperty(HEADER_SENDER_PROPERTY));
+    private final boolean afXdpWanted = !"false".equals(System.getProperty(AF_XDP_PROPERTY));
+    private final boolean nativeXdp = !"generic".equals(System.getProperty(AF_XDP_PROPERTY));
+    /** The AF_XDP receive port of each local IPv4 gateway that has one; its senders are made from it. */
+    private final Map<InetAddress, XdpEspReceivePort> xdpPorts = new ConcurrentHashMap<>();
+    /** How plain ESP moves past the raw sockets: changed (and logged) as local gateways open. */
+    private volatile String xdpPath;
     private final String sockets;
     /** How raw ESP leaves: changed (and logged) when the host refuses an IPPROTO_RAW socket. */
     private volatile String rawPath;
@@ -109,6 +124,9 @@ public final class LinuxGatewayHost implements GatewayHost {
                 + "; raw ESP: one datagram per packet (no offload for IP protocol 50)";
         this.rawPath = (headerSenders ? "raw ESP over IPv4 sent with Sallyport's outer header (IPPROTO_RAW: the SA's DF, TTL and ToS)"
                 : "raw ESP sent with the kernel's outer header (-D" + HEADER_SENDER_PROPERTY + "=false)") + OTHER_OUTER;
+        this.xdpPath = !afXdpWanted ? "AF_XDP: off (-D" + AF_XDP_PROPERTY + "=false)"
+                : !headerSenders ? "AF_XDP: off (it needs the IPPROTO_RAW senders, -D" + HEADER_SENDER_PROPERTY + "=false)"
+                : "AF_XDP for raw ESP over IPv4: tried when a local gateway opens";
         this.tunPath = offloadsWanted ? "TUN offloads: asked for when a device opens"
                 : "TUN offloads: off (-D" + OFFLOADS_PROPERTY + "=false)";
         int wanted = workerCount(INBOUND_WORKERS_PROPERTY, System.getProperty(INBOUND_WORKERS_PROPERTY), MAX_INBOUND_WORKERS);
@@ -154,7 +172,7 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     @Override
     public String dataPath() {
-        return queuePath + "; " + tunPath + "; " + sockets + "; " + inboundPath + inboundRefusal + "; " + rawPath;
+        return queuePath + "; " + tunPath + "; " + sockets + "; " + inboundPath + inboundRefusal + "; " + rawPath + "; " + xdpPath;
     }
 
     @Override
@@ -385,7 +403,18 @@ public final class LinuxGatewayHost implements GatewayHost {
     public DatagramPort openRawEspSender(InetAddress local) {
         if (local instanceof Inet4Address v4 && headerSenders) {
             try {
-                return marked(local, LinuxRawEspPort.openHeaderSender(v4));
+                LinuxRawEspPort sender = marked(local, LinuxRawEspPort.openHeaderSender(v4));
+                XdpEspReceivePort xdp = xdpPorts.get(local);
+                if (xdp != null) {
+                    try {
+                        return xdp.newSender(sender);
+                    } catch (HostNetworkException e) {
+                        LOG.debug("raw ESP from {} through the raw socket: {}", local.getHostAddress(), e.getMessage());
+                    } finally {
+                        noteXdp(xdp.describe(), !xdp.attached());
+                    }
+                }
+                return sender;
             } catch (HostNetworkException e) {
                 rawPath = "raw ESP sent with the kernel's outer header (the host refused an IPPROTO_RAW socket: "
                         + e.getMessage() + ")" + OTHER_OUTER;
@@ -433,11 +462,49 @@ public final class LinuxGatewayHost implements GatewayHost {
 
     @Override
     public Optional<DatagramPort> openRawEsp(InetAddress local) {
+        LinuxRawEspPort raw;
         try {
-            return Optional.of(marked(local, LinuxRawEspPort.open(local, RECEIVE_BUFFER_BYTES)));
+            raw = marked(local, LinuxRawEspPort.open(local, RECEIVE_BUFFER_BYTES));
         } catch (HostNetworkException e) {
             LOG.warn("no raw ESP socket on {} ({}): only ESP in UDP will work", local.getHostAddress(), e.getMessage());
             return Optional.empty();
+        }
+        return Optional.of(withAfXdp(local, raw));
+    }
+
+    /**
+     * The AF_XDP port of an IPv4 local gateway ({@link XdpEspReceivePort}: once a tunnel sends
+     * plain ESP, an XDP program on its device hands it the ESP to the address; the raw socket
+     * keeps what the kernel still delivers), or {@code raw} alone where it is off, or the address
+     * is in a VRF instance (its routes are the instance's, which the frame path does not ask).
+     */
+    private DatagramPort withAfXdp(InetAddress local, LinuxRawEspPort raw) {
+        if (!afXdpWanted || !headerSenders || !(local instanceof Inet4Address v4)) {
+            return raw;
+        }
+        if (marks.containsKey(local)) {
+            noteXdp("AF_XDP: not on " + local.getHostAddress() + " (in a routing instance: raw sockets)", false);
+            return raw;
+        }
+        try {
+            XdpEspReceivePort xdp = XdpEspReceivePort.open(v4, raw, nativeXdp);
+            xdpPorts.put(local, xdp);
+            noteXdp(xdp.describe(), false);
+            return xdp;
+        } catch (HostNetworkException e) {
+            noteXdp("AF_XDP: not on " + local.getHostAddress() + " (" + e.getMessage() + "): raw sockets", true);
+            return raw;
+        }
+    }
+
+    private void noteXdp(String path, boolean refused) {
+        if (!path.equals(xdpPath)) {
+            xdpPath = path;
+            if (refused) {
+                LOG.warn("data path: {}", dataPath());
+            } else {
+                LOG.info("data path: {}", dataPath());
+            }
         }
     }
 }

@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * {@code bpf(2)} through FFM ({@code syscall(__NR_bpf, cmd, attr, size)}; glibc has no wrapper),
- * for the TUN steering program ({@link TunSteering}) and its queue table ({@link BpfLpmMap}).
+ * for the TUN steering program ({@link TunSteering}) and its queue table ({@link BpfLpmMap}), and
+ * the XDP program that hands plain ESP to AF_XDP sockets ({@link XdpEspRedirect}).
  */
 final class Bpf {
     static final long MAP_CREATE = 0;
@@ -15,6 +16,8 @@ final class Bpf {
     static final long MAP_UPDATE_ELEM = 2;
     static final long MAP_DELETE_ELEM = 3;
     static final long PROG_LOAD = 5;
+    /** A link of a program to a hook (here: a device's XDP hook) that lasts as long as its descriptor. */
+    static final long LINK_CREATE = 28;
     /** {@code union bpf_attr} as these calls pass it: zeroed past the fields set (the kernel checks). */
     static final int ATTR_SIZE = 128;
     static final int ENOENT = 2;

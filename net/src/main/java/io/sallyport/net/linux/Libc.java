@@ -223,6 +223,19 @@ final class Libc {
     static final MethodHandle SYSCALL = handle("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             ERRNO, Linker.Option.firstVariadicArg(1));
+    /** {@code void *mmap(void *, size_t, int prot, int flags, int fd, off_t)}: an AF_XDP socket's rings. */
+    static final MethodHandle MMAP = handle("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), ERRNO);
+    static final MethodHandle MUNMAP = handle("munmap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), ERRNO);
+    /** {@code int epoll_create1(int flags)}: one descriptor that is readable when any of several is (an AF_XDP port's socket and raw socket). */
+    static final MethodHandle EPOLL_CREATE1 = handle("epoll_create1",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
+    /** {@code int epoll_ctl(int epfd, int op, int fd, struct epoll_event *)}. */
+    static final MethodHandle EPOLL_CTL = handle("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), ERRNO);
+    static final int EPOLL_CLOEXEC = 0x80000;
+    static final int EPOLL_CTL_ADD = 1;
     /** {@code __NR_bpf} on x86-64 and aarch64 (the only architectures this module's layouts are for). */
     static final long SYS_BPF = "aarch64".equals(System.getProperty("os.arch")) ? 280 : 321;
     static final MethodHandle STRERROR = handle("strerror",

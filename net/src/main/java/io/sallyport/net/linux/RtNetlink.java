@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -149,6 +150,65 @@ final class RtNetlink implements AutoCloseable {
             if (left <= 0) {
                 throw new HostNetworkException(failure(command, "no answer from the kernel within "
                         + ANSWER_TIMEOUT_MILLIS + " ms"));
+            }
+            fd.awaitReadable(left);
+        }
+    }
+
+    /**
+     * Sends a get request ({@code NLM_F_REQUEST}, not a dump), encoded by {@code request} with the
+     * sequence number given, and returns the kernel's answer of type {@code answerType} (a buffer
+     * over that message, from its {@code nlmsghdr}, in the host's byte order), or empty when the
+     * kernel answered with an error (no route, no neighbour entry, ...) or not within the timeout.
+     */
+    synchronized Optional<ByteBuffer> get(final IntFunction<byte[]> request, final int answerType) {
+        sequence = sequence == Integer.MAX_VALUE ? 1 : sequence + 1;
+        final byte[] message = request.apply(sequence);
+        try {
+            if ((long) Libc.WRITE.invokeExact(fd.sendState, fd.fd(), MemorySegment.ofArray(message),
+                    (long) message.length) != message.length) {
+                return Optional.empty();
+            }
+        } catch (final Throwable t) {
+            throw new IllegalStateException("netlink write failed", t);
+        }
+        final long deadline = System.nanoTime() + ANSWER_TIMEOUT_MILLIS * 1_000_000;
+        while (true) {
+            final long n;
+            try {
+                n = (long) Libc.READ.invokeExact(fd.receiveState, fd.fd(), MemorySegment.ofArray(answers),
+                        (long) answers.length);
+            } catch (final Throwable t) {
+                throw new IllegalStateException("netlink read failed", t);
+            }
+            if (n > 0) {
+                final ByteBuffer b = ByteBuffer.wrap(answers, 0, (int) n).order(ByteOrder.nativeOrder());
+                for (int at = 0; at + Ack.NLMSG_HEADER <= n; ) {
+                    final int len = b.getInt(at);
+                    if (len < Ack.NLMSG_HEADER || at + len > n) {
+                        break;
+                    }
+                    if (b.getInt(at + 8) == sequence) {
+                        final int type = Short.toUnsignedInt(b.getShort(at + 4));
+                        if (type == answerType) {
+                            final byte[] copy = java.util.Arrays.copyOfRange(answers, at, at + len);
+                            return Optional.of(ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder()));
+                        }
+                        if (type == Ack.NLMSG_ERROR) {
+                            return Optional.empty();
+                        }
+                    }
+                    at += (len + 3) & ~3;
+                }
+                continue;
+            }
+            final int errno = n < 0 ? Libc.errno(fd.receiveState) : 0;
+            if (errno == Libc.EINTR || errno == Libc.ENOBUFS) {
+                continue;
+            }
+            final long left = (deadline - System.nanoTime()) / 1_000_000;
+            if ((n < 0 && errno != Libc.EAGAIN) || left <= 0) {
+                return Optional.empty();
             }
             fd.awaitReadable(left);
         }

@@ -1,0 +1,273 @@
+package io.sallyport.net.linux;
+
+import io.sallyport.net.HostNetworkException;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Plain IPv4 ESP of one local gateway address through AF_XDP, beside the raw sockets: on the
+ * device that holds the address, the {@link XdpEspRedirect} program hands ESP to that address to
+ * an {@link XskSocket} on receive queue 0, read by the address's {@link XdpEspReceivePort}; its
+ * {@link XdpEspSender}s write whole Ethernet frames, the first through the socket's TX ring, the
+ * others through packet sockets of their own ({@link LinuxFrameSender}), each sending thread
+ * owning its way out.
+ *
+ * <p>A frame needs the next hop's link address: a resolver thread of this path asks rtnetlink
+ * ({@link NextHops}) for each destination the senders have used, once a second and at once for
+ * a new one, and publishes an immutable table the senders read without a lock. A destination it
+ * has not resolved yet, one whose route leaves by another device, and a packet longer than the
+ * device's MTU go through the sender's raw socket, where the kernel routes, resolves and
+ * fragments (and the next resolution may find the neighbour the kernel learned meanwhile).
+ *
+ * <p>Opened by the receive port; every sender and the receive port hold a reference, and the
+ * last one released detaches the program and closes the socket.
+ */
+public final class XdpEspPath {
+
+    /** Entries per ring and chunks each way: 2048 frames of up to 3,840 bytes. */
+    private static final int RING = 2048;
+    private static final long RESOLVE_EVERY_NANOS = 1_000_000_000L;
+
+    private final Inet4Address local;
+    private final String device;
+    private final int ifindex;
+    private final byte[] localMac;
+    private final int mtu;
+    private final int rxQueues;
+    private final XdpEspRedirect redirect;
+    private final XskSocket socket;
+    private final NextHops nextHops;
+    private final AtomicBoolean transmitClaimed = new AtomicBoolean();
+    private final AtomicInteger users = new AtomicInteger(1);
+    /** Destinations the senders asked for that the table does not hold yet. */
+    private final Map<Integer, Boolean> wanted = new ConcurrentHashMap<>();
+    private volatile Table table = Table.EMPTY;
+    private volatile boolean closed;
+    private final Thread resolver;
+
+    private XdpEspPath(final Inet4Address local, final NetworkInterface nif, final byte[] mac,
+                       final XdpEspRedirect.Mode mode) {
+        this.local = local;
+        this.device = nif.getName();
+        this.ifindex = nif.getIndex();
+        this.localMac = mac;
+        try {
+            this.mtu = nif.getMTU();
+        } catch (final SocketException e) {
+            throw new HostNetworkException("MTU of " + device + ": " + e.getMessage());
+        }
+        this.rxQueues = rxQueues(device);
+        this.redirect = XdpEspRedirect.attach(ifindex, device, local, 1, mode);
+        XskSocket xsk = null;
+        try {
+            xsk = XskSocket.open(ifindex, 0, RING);
+            redirect.bind(0, xsk.fd());
+            this.nextHops = NextHops.open();
+        } catch (final RuntimeException e) {
+            if (xsk != null) {
+                xsk.close();
+            }
+            redirect.close();
+            throw e;
+        }
+        this.socket = xsk;
+        this.resolver = Thread.ofPlatform().daemon().name("xdp-esp-resolver-" + local.getHostAddress())
+                .unstarted(this::resolve);
+        resolver.start();
+    }
+
+    /**
+     * The AF_XDP path of {@code local} on the device holding it.
+     *
+     * @throws HostNetworkException why not: no device holds the address, it is no Ethernet device,
+     *                              the host refused the program or the socket (its reason)
+     */
+    static XdpEspPath open(final Inet4Address local, final XdpEspRedirect.Mode mode) {
+        final NetworkInterface nif;
+        final byte[] mac;
+        try {
+            nif = NetworkInterface.getByInetAddress(local);
+            if (nif == null) {
+                throw new HostNetworkException("no device holds " + local.getHostAddress());
+            }
+            mac = nif.getHardwareAddress();
+            if (mac == null || mac.length != 6 || nif.isLoopback()) {
+                throw new HostNetworkException(nif.getName() + ", which holds " + local.getHostAddress()
+                        + ", is not an Ethernet device");
+            }
+        } catch (final SocketException e) {
+            throw new HostNetworkException("the device of " + local.getHostAddress() + ": " + e.getMessage());
+        }
+        return new XdpEspPath(local, nif, mac, mode);
+    }
+
+    XskSocket socket() {
+        return socket;
+    }
+
+    int mtu() {
+        return mtu;
+    }
+
+    /** One line for the daemon log and {@code Data path:}. */
+    public String describe() {
+        return "raw ESP over IPv4 on " + local.getHostAddress() + " through AF_XDP on " + device + " ("
+                + (redirect.mode() == XdpEspRedirect.Mode.NATIVE ? "native" : "generic") + " XDP, copy mode, receive queue 0"
+                + (rxQueues > 1 ? " of " + rxQueues + ": ESP on the others reaches the raw socket" : "")
+                + "): received from the socket's RX ring, sent as Ethernet frames (the socket's TX ring for the first"
+                + " sending worker, a packet socket for each other) to next hops asked of rtnetlink once a second;"
+                + " fragments, packets over the MTU (" + mtu + ") and next hops not known yet through the raw sockets";
+    }
+
+    /**
+     * One more user (a sender or the receive port).
+     *
+     * @throws HostNetworkException when the path is already closed
+     */
+    void retain() {
+        if (users.getAndUpdate(n -> n == 0 ? 0 : n + 1) == 0) {
+            throw new HostNetworkException("the AF_XDP path of " + local.getHostAddress() + " is closed");
+        }
+    }
+
+    /** One user less; the last detaches the program and closes the socket. */
+    void release() {
+        if (users.decrementAndGet() == 0) {
+            closed = true;
+            LockSupport.unpark(resolver);
+            socket.close();
+            redirect.close();
+        }
+    }
+
+    /**
+     * The frame way out for one sending thread: the socket's TX side if no one has it, else a
+     * packet socket of its own. The caller releases it with {@link #releaseFrameOut}.
+     */
+    FrameOut claimFrameOut() {
+        if (transmitClaimed.compareAndSet(false, true)) {
+            return socket.transmit();
+        }
+        return LinuxFrameSender.open(ifindex);
+    }
+
+    void releaseFrameOut(final FrameOut out) {
+        if (out instanceof XskSocket.Transmit) {
+            transmitClaimed.set(false);
+        } else {
+            out.close();
+        }
+    }
+
+    /** The published next-hop table. */
+    Table table() {
+        return table;
+    }
+
+    /** A sender met {@code destination} (an IPv4 address as an int), which the table does not hold. */
+    void want(final int destination) {
+        if (wanted.putIfAbsent(destination, Boolean.TRUE) == null) {
+            LockSupport.unpark(resolver);
+        }
+    }
+
+    /** The resolver thread: the table's destinations and the wanted ones, once a second or when a new one is wanted. */
+    private void resolve() {
+        try {
+            while (!closed) {
+                final Table current = table;
+                final Map<Integer, byte[]> next = new HashMap<>();
+                for (final int d : current.destinations) {
+                    next.put(d, header(d));
+                }
+                for (final Integer d : wanted.keySet()) {
+                    next.put(d, header(d));
+                }
+                final Table fresh = Table.of(next);
+                if (!fresh.equals(current)) {
+                    table = fresh;
+                }
+                wanted.keySet().removeAll(next.keySet());
+                if (wanted.isEmpty()) {
+                    LockSupport.parkNanos(this, RESOLVE_EVERY_NANOS);
+                }
+            }
+        } finally {
+            nextHops.close();
+        }
+    }
+
+    /** The 14-byte Ethernet header to {@code destination}, or null when it goes through the kernel. */
+    private byte[] header(final int destination) {
+        final Inet4Address to;
+        try {
+            to = (Inet4Address) InetAddress.getByAddress(new byte[] {
+                    (byte) (destination >>> 24), (byte) (destination >>> 16), (byte) (destination >>> 8), (byte) destination});
+        } catch (final java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        final Optional<NextHops.NextHop> hop = nextHops.lookup(local, to);
+        if (hop.isEmpty() || hop.get().ifindex() != ifindex) {
+            return null;
+        }
+        final byte[] h = new byte[14];
+        System.arraycopy(hop.get().mac(), 0, h, 0, 6);
+        System.arraycopy(localMac, 0, h, 6, 6);
+        h[12] = 0x08;
+        return h;
+    }
+
+    private static int rxQueues(final String device) {
+        try (var entries = Files.list(Path.of("/sys/class/net", device, "queues"))) {
+            return (int) Math.max(1, entries.filter(p -> p.getFileName().toString().startsWith("rx-")).count());
+        } catch (final java.io.IOException | SecurityException e) {
+            return 1;
+        }
+    }
+
+    /**
+     * Destinations (IPv4 addresses as ints, sorted) and the Ethernet header for each, null for
+     * "through the kernel". Immutable: the resolver publishes a new one.
+     */
+    record Table(int[] destinations, byte[][] headers) {
+        static final Table EMPTY = new Table(new int[0], new byte[0][]);
+
+        static Table of(final Map<Integer, byte[]> entries) {
+            final int[] keys = entries.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+            final byte[][] values = new byte[keys.length][];
+            for (int i = 0; i < keys.length; i++) {
+                values[i] = entries.get(keys[i]);
+            }
+            return new Table(keys, values);
+        }
+
+        /** The entry's index, or a negative number when the table does not hold {@code destination}. */
+        int find(final int destination) {
+            return Arrays.binarySearch(destinations, destination);
+        }
+
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof Table t && Arrays.equals(t.destinations, destinations)
+                    && Arrays.deepEquals(t.headers, headers);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(destinations);
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package io.sallyport.net.linux;
+
+import io.sallyport.net.DatagramPort;
+import io.sallyport.net.HostNetworkException;
+import io.sallyport.net.PortCounter;
+import io.sallyport.net.PortCounters;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * The plain ESP a local IPv4 gateway receives, from its {@link XdpEspPath}'s AF_XDP socket and,
+ * for what the XDP program leaves to the kernel (fragments, which the kernel reassembles; ESP on
+ * other receive queues), from its raw ESP socket: one {@code epoll} descriptor over both is what
+ * a worker polls. Like {@link LinuxRawEspPort}, callers get the ESP packet at {@code off} and the
+ * outer source with port 0. Sending goes through the raw socket (kmd does not send plain ESP; the
+ * workers have {@link XdpEspSender}s).
+ *
+ * <p>The path (the XDP program and the AF_XDP socket) is attached when the first sender is made,
+ * that is when a tunnel of the address first sends plain ESP: until then only the raw socket
+ * receives, and a gateway whose tunnels all use ESP in UDP never puts a program on its device
+ * (on a veth, XDP takes software GSO from the peer, and generic XDP copies every GRO train).
+ */
+public final class XdpEspReceivePort implements DatagramPort, NativePort {
+
+    private static final int ETHERNET = 14;
+    private static final int IPV4_MIN_HEADER = 20;
+
+    private final Inet4Address local;
+    private final boolean nativeXdp;
+    /** Set once by the first {@link #newSender} (the control thread); read by the receiving thread. */
+    private volatile XdpEspPath path;
+    private volatile XskSocket socket;
+    /** Why the host refused the path, once it did: later senders are refused at once. */
+    private String refused;
+    private final LinuxRawEspPort raw;
+    private final NativeFd epoll;
+    /** The raw socket's: one set for both ways in (written by the receiving thread alone). */
+    private final PortCounters counters;
+    private final byte[] frame = new byte[XskSocket.MAX_FRAME];
+    /** How often (drained rings) the kernel's drop count for the socket is read into the counters. */
+    private static final int KERNEL_DROPS_EVERY = 64;
+    private int drained;
+    private long kernelDropsSeen;
+    private int lastSourceBits;
+    private InetSocketAddress lastSource;
+
+    private XdpEspReceivePort(final Inet4Address local, final boolean nativeXdp, final LinuxRawEspPort raw,
+                              final int epollFd) {
+        this.local = local;
+        this.nativeXdp = nativeXdp;
+        this.raw = raw;
+        this.counters = raw.counters();
+        this.epoll = new NativeFd(epollFd);
+    }
+
+    /**
+     * Plain ESP to {@code local}, through AF_XDP once a tunnel sends plain ESP ({@link #newSender}),
+     * with {@code raw} (a receiving {@link LinuxRawEspPort} on the same address, which this port
+     * owns from now on) for what the kernel delivers; the XDP program will run in the driver where
+     * {@code nativeXdp} and the driver can, else on the skb.
+     *
+     * @throws HostNetworkException when the host gives no epoll descriptor (the caller keeps {@code raw})
+     */
+    public static XdpEspReceivePort open(final Inet4Address local, final LinuxRawEspPort raw, final boolean nativeXdp) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment state = Libc.newCallState(arena);
+            final int fd = (int) Libc.EPOLL_CREATE1.invokeExact(state, Libc.EPOLL_CLOEXEC);
+            if (fd < 0) {
+                throw new HostNetworkException(Libc.describe("epoll_create1", Libc.errno(state)));
+            }
+            final XdpEspReceivePort port = new XdpEspReceivePort(local, nativeXdp, raw, fd);
+            try {
+                port.watch(raw.nativeFd().fd());
+            } catch (final HostNetworkException e) {
+                port.epoll.close();
+                throw e;
+            }
+            return port;
+        } catch (final HostNetworkException e) {
+            throw e;
+        } catch (final Throwable t) {
+            throw new IllegalStateException("epoll downcall failed", t);
+        }
+    }
+
+    /** Adds {@code fd} to the epoll set (thread-safe in the kernel: the receiving thread may be polling it). */
+    private void watch(final int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment state = Libc.newCallState(arena);
+            // struct epoll_event: u32 events, then data (packed on x86-64): only the events matter here.
+            final MemorySegment event = arena.allocate(16, 8);
+            event.set(ValueLayout.JAVA_INT, 0, Libc.POLLIN);
+            if ((int) Libc.EPOLL_CTL.invokeExact(state, epoll.fd(), Libc.EPOLL_CTL_ADD, fd, event) < 0) {
+                throw new HostNetworkException(Libc.describe("epoll_ctl ADD", Libc.errno(state)));
+            }
+        } catch (final HostNetworkException e) {
+            throw e;
+        } catch (final Throwable t) {
+            throw new IllegalStateException("epoll downcall failed", t);
+        }
+    }
+
+    /**
+     * A sender for one sending thread, {@code fallback} being its IPPROTO_RAW sender for what does
+     * not go as a frame (the sender owns it from now on). The first attaches the path. The
+     * control thread only.
+     *
+     * @throws HostNetworkException why the host refused the path (the caller keeps {@code fallback})
+     */
+    public XdpEspSender newSender(final LinuxRawEspPort fallback) {
+        if (refused != null) {
+            throw new HostNetworkException(refused);
+        }
+        if (path == null) {
+            final XdpEspPath opened;
+            try {
+                opened = XdpEspPath.open(local, nativeXdp ? XdpEspRedirect.Mode.NATIVE : XdpEspRedirect.Mode.GENERIC);
+            } catch (final HostNetworkException e) {
+                refused = e.getMessage();
+                throw e;
+            }
+            try {
+                watch(opened.socket().fd());
+            } catch (final HostNetworkException e) {
+                opened.release();
+                refused = e.getMessage();
+                throw e;
+            }
+            path = opened;
+            socket = opened.socket();
+        }
+        return XdpEspSender.open(path, fallback);
+    }
+
+    /** One line for the daemon log and {@code Data path:}. */
+    public String describe() {
+        final XdpEspPath p = path;
+        return p != null ? p.describe()
+                : refused != null ? "AF_XDP: not on " + local.getHostAddress() + " (the host refused it: " + refused + "): raw sockets"
+                : "AF_XDP for raw ESP on " + local.getHostAddress() + ": attached when a tunnel first sends plain ESP";
+    }
+
+    /** Whether the path is attached: ESP to the address arrives through the AF_XDP socket. */
+    public boolean attached() {
+        return path != null;
+    }
+
+    @Override
+    public int receive(final byte[] buf, final int off, final int maxLen) {
+        final XskSocket xsk = socket;
+        while (true) {
+            final int n = xsk == null ? -1 : xsk.receive(frame, 0, frame.length);
+            if (n < 0) {
+                if (xsk != null && (++drained & (KERNEL_DROPS_EVERY - 1)) == 0) {
+                    noteKernelDrops(xsk);
+                }
+                final int fromKernel = raw.receive(buf, off, maxLen);
+                if (fromKernel >= 0) {
+                    // Counted by the raw socket, whose counters these are.
+                    lastSource = raw.lastSource();
+                    lastSourceBits = 0;
+                }
+                return fromKernel;
+            }
+            final int esp = espOf(n);
+            if (esp < 0) {
+                counters.increment(PortCounter.RECEIVE_MALFORMED);
+                continue;
+            }
+            final int headerLen = (frame[ETHERNET] & 0x0f) * 4;
+            final int len = Math.min(esp, maxLen);
+            System.arraycopy(frame, ETHERNET + headerLen, buf, off, len);
+            noteSource();
+            counters.received(len);
+            return len;
+        }
+    }
+
+    /** Adds what the kernel dropped for the socket since last time (RX ring full, no chunk) as {@code RECEIVE_DROPPED_QUEUE_FULL}. */
+    private void noteKernelDrops(final XskSocket xsk) {
+        final long dropped = xsk.receiveDropped();
+        if (dropped != kernelDropsSeen) {
+            counters.add(PortCounter.RECEIVE_DROPPED_QUEUE_FULL, dropped - kernelDropsSeen);
+            kernelDropsSeen = dropped;
+        }
+    }
+
+    /** The ESP length of the IPv4 packet in the frame, or -1 when its header is not sound (the kernel did not look at it). */
+    private int espOf(final int n) {
+        if (n < ETHERNET + IPV4_MIN_HEADER || (frame[ETHERNET] & 0xf0) != 0x40) {
+            return -1;
+        }
+        final int headerLen = (frame[ETHERNET] & 0x0f) * 4;
+        final int total = (frame[ETHERNET + 2] & 0xff) << 8 | (frame[ETHERNET + 3] & 0xff);
+        if (headerLen < IPV4_MIN_HEADER || total < headerLen || ETHERNET + total > n) {
+            return -1;
+        }
+        int sum = 0;
+        for (int i = 0; i < headerLen; i += 2) {
+            sum += (frame[ETHERNET + i] & 0xff) << 8 | (frame[ETHERNET + i + 1] & 0xff);
+        }
+        sum = (sum & 0xffff) + (sum >>> 16);
+        sum = (sum & 0xffff) + (sum >>> 16);
+        return sum == 0xffff ? total - headerLen : -1;
+    }
+
+    /** The outer source, made anew only when it changes. */
+    private void noteSource() {
+        final int bits = (frame[ETHERNET + 12] & 0xff) << 24 | (frame[ETHERNET + 13] & 0xff) << 16
+                | (frame[ETHERNET + 14] & 0xff) << 8 | (frame[ETHERNET + 15] & 0xff);
+        if (lastSource == null || bits != lastSourceBits) {
+            try {
+                lastSource = new InetSocketAddress(InetAddress.getByAddress(
+                        new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits}), 0);
+            } catch (final UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+            lastSourceBits = bits;
+        }
+    }
+
+    @Override
+    public InetSocketAddress lastSource() {
+        return lastSource;
+    }
+
+    @Override
+    public boolean send(final byte[] buf, final int off, final int len, final InetSocketAddress destination) {
+        return raw.send(buf, off, len, destination);
+    }
+
+    @Override
+    public boolean awaitReadable(final long timeoutMillis) {
+        final XskSocket xsk = socket;
+        return (xsk != null && xsk.hasFrames()) || epoll.awaitReadable(timeoutMillis);
+    }
+
+    /** Both ways in, one set; the kernel's drops for the AF_XDP socket (RX ring full) are in {@link #kernelDropped}. */
+    @Override
+    public PortCounters counters() {
+        return counters;
+    }
+
+    /** Frames the kernel dropped for the AF_XDP socket (its RX ring full, no chunk to copy into). */
+    public long kernelDropped() {
+        final XskSocket xsk = socket;
+        return xsk == null ? 0 : xsk.receiveDropped();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return raw.localAddress();
+    }
+
+    @Override
+    public NativeFd nativeFd() {
+        return epoll;
+    }
+
+    @Override
+    public void close() {
+        epoll.close();
+        raw.close();
+        final XdpEspPath p = path;
+        if (p != null) {
+            p.release();
+        }
+    }
+}

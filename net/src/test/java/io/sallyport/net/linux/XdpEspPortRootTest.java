@@ -1,0 +1,182 @@
+package io.sallyport.net.linux;
+
+import io.sallyport.net.PortCounter;
+import io.sallyport.net.SendBatch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The AF_XDP ports of two local gateways against a real kernel: two namespaces of their own
+ * joined by a veth pair, an {@link XdpEspReceivePort} and {@link XdpEspSender}s on each end. ESP
+ * goes through the kernel until the sender's path has resolved the next hop, as frames after that,
+ * and arrives as ESP at the far port either way; a packet longer than the MTU goes through the
+ * kernel, which fragments it, and arrives reassembled through the far port's raw socket. One end
+ * runs the XDP program natively, the other generically.
+ */
+@Tag("root")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class XdpEspPortRootTest {
+
+    private static final String DEV_A = "spxpa";
+    private static final String DEV_B = "spxpb";
+    private RootNamespace a;
+    private RootNamespace b;
+    private Inet4Address addrA;
+    private Inet4Address addrB;
+
+    @BeforeAll
+    void createNamespaces() throws Exception {
+        a = RootNamespace.createIfPossible("xporta");
+        b = RootNamespace.createIfPossible("xportb");
+        if (a == null || b == null) {
+            return;
+        }
+        addrA = (Inet4Address) InetAddress.getByName("198.18.79.1");
+        addrB = (Inet4Address) InetAddress.getByName("198.18.79.2");
+        a.run("ip", "-n", a.name, "link", "add", DEV_A, "type", "veth", "peer", "name", DEV_B, "netns", b.name);
+        a.run("ip", "-n", a.name, "addr", "add", "198.18.79.1/24", "dev", DEV_A);
+        b.run("ip", "-n", b.name, "addr", "add", "198.18.79.2/24", "dev", DEV_B);
+        a.run("ip", "-n", a.name, "link", "set", DEV_A, "up");
+        b.run("ip", "-n", b.name, "link", "set", DEV_B, "up");
+    }
+
+    @BeforeEach
+    void requireRoot() {
+        Assumptions.assumeTrue(a != null && b != null, RootNamespace::whyUnavailable);
+    }
+
+    @AfterAll
+    void deleteNamespaces() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @Test
+    @DisplayName("ESP goes through the kernel until the next hop is known, as frames after; both arrive as ESP; an over-MTU packet is fragmented by the kernel and arrives whole")
+    void shouldSendFramesOnceResolvedAndFallBackForTheRest() throws Exception {
+        try (XdpEspReceivePort portA = NetNamespace.call(a.name, () -> XdpEspReceivePort.open(addrA, LinuxRawEspPort.open(addrA), true));
+             XdpEspReceivePort portB = NetNamespace.call(b.name, () -> XdpEspReceivePort.open(addrB, LinuxRawEspPort.open(addrB), false))) {
+            // No program on a device until a tunnel sends plain ESP.
+            assertFalse(portA.attached());
+            assertTrue(portA.describe().contains("attached when a tunnel first sends plain ESP"), portA.describe());
+            assertFalse(a.output("ip", "-n", a.name, "link", "show", DEV_A).contains("xdp"));
+            final XdpEspSender senderA = NetNamespace.call(a.name, () -> portA.newSender(LinuxRawEspPort.openHeaderSender(addrA)));
+            final XdpEspSender senderB = NetNamespace.call(b.name, () -> portB.newSender(LinuxRawEspPort.openHeaderSender(addrB)));
+            // A native, B generic (skb) mode: each end receives what the other sends either way.
+            assertTrue(portA.describe().contains("through AF_XDP on " + DEV_A + " (native XDP"), portA.describe());
+            assertTrue(portB.describe().contains("through AF_XDP on " + DEV_B + " (generic XDP"), portB.describe());
+            // A second sender on the same address has a packet socket of its own.
+            final XdpEspSender secondA = NetNamespace.call(a.name, () -> portA.newSender(LinuxRawEspPort.openHeaderSender(addrA)));
+            final InetSocketAddress toB = new InetSocketAddress(addrB, 0);
+            final byte[] got = new byte[4096];
+
+            // The path's resolver asks at once for a new destination, then once a second: the
+            // kernel's ARP, which the first packets through it started, is done by then.
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            for (int i = 0; frames(senderA) == 0 && System.nanoTime() < deadline; i++) {
+                final byte[] esp = esp(i, 1000);
+                final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp);
+                assertTrue(senderA.send(packet, 0, packet.length, toB));
+                assertArrayEquals(esp, receive(portB, got), "packet " + i);
+                assertEquals(addrA, portB.lastSource().getAddress());
+            }
+            assertTrue(senderA.counters().get(PortCounter.SENT_THROUGH_KERNEL) >= 1, "the first packet had no next hop yet");
+            assertEquals(1, frames(senderA), "sent as a frame once resolved");
+
+            // Batches of frames from both senders.
+            final SendBatch batch = senderA.newSendBatch();
+            final SendBatch second = secondA.newSendBatch();
+            for (int round = 0; round < 20; round++) {
+                for (int k = 0; k < 40; k++) {
+                    final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp(k, 100 + k));
+                    assertTrue((k % 2 == 0 ? batch : second).add(packet, 0, packet.length, toB));
+                }
+                batch.flush();
+                second.flush();
+                final byte[][] arrived = new byte[40][];
+                for (int k = 0; k < 40; k++) {
+                    final byte[] esp = receive(portB, got);
+                    arrived[esp.length - 100] = esp;
+                }
+                for (int k = 0; k < 40; k++) {
+                    assertArrayEquals(esp(k, 100 + k), arrived[k], "round " + round + " packet " + k);
+                }
+            }
+            assertEquals(1 + 20 * 20, frames(senderA));
+            assertEquals(20 * 20, frames(secondA));
+
+            // Longer than the veth's 1500: through the kernel, which fragments it (no DF); B's kernel reassembles it.
+            final byte[] big = esp(99, 2500);
+            final byte[] bigPacket = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, big);
+            final long viaKernel = senderA.counters().get(PortCounter.SENT_THROUGH_KERNEL);
+            assertTrue(senderA.send(bigPacket, 0, bigPacket.length, toB));
+            assertEquals(viaKernel + 1, senderA.counters().get(PortCounter.SENT_THROUGH_KERNEL));
+            assertArrayEquals(big, receive(portB, got));
+            assertEquals(0, portB.kernelDropped());
+
+            // And back: B's sender to A's port.
+            final long backDeadline = System.nanoTime() + 5_000_000_000L;
+            final InetSocketAddress toA = new InetSocketAddress(addrA, 0);
+            for (int i = 0; frames(senderB) == 0 && System.nanoTime() < backDeadline; i++) {
+                final byte[] esp = esp(i, 300);
+                final byte[] packet = TestPackets.ipv4(addrB, addrA, TestPackets.PROTO_ESP, esp);
+                assertTrue(senderB.send(packet, 0, packet.length, toA));
+                assertArrayEquals(esp, receive(portA, got), "packet " + i + " B to A");
+            }
+            assertEquals(1, frames(senderB));
+
+            secondA.close();
+            senderA.close();
+            senderB.close();
+        }
+        // The last user closed: the program is detached.
+        assertFalse(b.output("ip", "-n", b.name, "link", "show", DEV_B).contains("xdp"));
+        assertFalse(a.output("ip", "-n", a.name, "link", "show", DEV_A).contains("xdp"));
+    }
+
+    /** Packets sent as frames: the counters hold both ways out, and nothing is dropped here. */
+    private static long frames(final XdpEspSender sender) {
+        return sender.counters().get(PortCounter.PACKETS_SENT) - sender.counters().get(PortCounter.SENT_THROUGH_KERNEL);
+    }
+
+    private static byte[] receive(final XdpEspReceivePort port, final byte[] buf) {
+        for (int tries = 0; tries < 50; tries++) {
+            final int n = port.receive(buf, 0, buf.length);
+            if (n >= 0) {
+                return Arrays.copyOf(buf, n);
+            }
+            port.awaitReadable(100);
+        }
+        throw new AssertionError("nothing received");
+    }
+
+    private static byte[] esp(final int seq, final int len) {
+        final byte[] esp = new byte[len];
+        esp[3] = 1;
+        esp[7] = (byte) seq;
+        for (int i = 8; i < len; i++) {
+            esp[i] = (byte) (i * 31 + seq);
+        }
+        return esp;
+    }
+}

@@ -1,0 +1,166 @@
+package io.sallyport.net.linux;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * AF_XDP against a real kernel: two namespaces of their own joined by a veth pair, the ESP
+ * redirect program ({@link XdpEspRedirect}) and an AF_XDP socket ({@link XskSocket}) on each end.
+ * Frames sent through one socket's TX ring arrive whole on the other's RX ring, both ways; ESP to
+ * another address of the namespace, and other protocols, still reach the kernel's sockets.
+ */
+@Tag("root")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class XskSocketRootTest {
+
+    private static final String DEV_A = "spxska";
+    private static final String DEV_B = "spxskb";
+    private RootNamespace a;
+    private RootNamespace b;
+    private Inet4Address addrA;
+    private Inet4Address addrB;
+    private Inet4Address otherB;
+
+    @BeforeAll
+    void createNamespaces() throws Exception {
+        a = RootNamespace.createIfPossible("xska");
+        b = RootNamespace.createIfPossible("xskb");
+        if (a == null || b == null) {
+            return;
+        }
+        addrA = (Inet4Address) InetAddress.getByName("198.18.77.1");
+        addrB = (Inet4Address) InetAddress.getByName("198.18.77.2");
+        otherB = (Inet4Address) InetAddress.getByName("198.18.77.3");
+        a.run("ip", "-n", a.name, "link", "add", DEV_A, "type", "veth", "peer", "name", DEV_B, "netns", b.name);
+        a.run("ip", "-n", a.name, "addr", "add", "198.18.77.1/24", "dev", DEV_A);
+        b.run("ip", "-n", b.name, "addr", "add", "198.18.77.2/24", "dev", DEV_B);
+        b.run("ip", "-n", b.name, "addr", "add", "198.18.77.3/24", "dev", DEV_B);
+        a.run("ip", "-n", a.name, "link", "set", DEV_A, "up");
+        b.run("ip", "-n", b.name, "link", "set", DEV_B, "up");
+    }
+
+    @BeforeEach
+    void requireRoot() {
+        Assumptions.assumeTrue(a != null && b != null, RootNamespace::whyUnavailable);
+    }
+
+    @AfterAll
+    void deleteNamespaces() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @Test
+    @DisplayName("ESP frames sent through one AF_XDP socket arrive byte for byte on the other, both ways; other ESP and UDP reach the kernel")
+    void shouldRoundTripEspFramesAndPassTheRest() throws Exception {
+        final byte[] macA = mac(a, DEV_A);
+        final byte[] macB = mac(b, DEV_B);
+        try (XdpEspRedirect xdpA = NetNamespace.call(a.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_A), DEV_A, addrA, 1, XdpEspRedirect.Mode.NATIVE));
+             XdpEspRedirect xdpB = NetNamespace.call(b.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_B), DEV_B, addrB, 1, XdpEspRedirect.Mode.NATIVE));
+             XskSocket xskA = NetNamespace.call(a.name, () -> XskSocket.open(InterfaceIoctl.index(DEV_A), 0, 64));
+             XskSocket xskB = NetNamespace.call(b.name, () -> XskSocket.open(InterfaceIoctl.index(DEV_B), 0, 64));
+             LinuxRawEspPort rawB = NetNamespace.call(b.name, () -> LinuxRawEspPort.open(addrB));
+             LinuxRawEspPort rawOtherB = NetNamespace.call(b.name, () -> LinuxRawEspPort.open(otherB))) {
+            xdpA.bind(0, xskA.fd());
+            xdpB.bind(0, xskB.fd());
+            // Both ends run natively: veth has an XDP hook.
+            assertEquals(XdpEspRedirect.Mode.NATIVE, xdpB.mode());
+
+            // Two hundred frames each way, more than a ring holds, so chunks are reused.
+            for (int i = 0; i < 200; i++) {
+                final byte[] toB = frame(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp(i, 1400)));
+                assertTrue(xskA.queue(toB, 0, toB.length));
+                assertEquals(0, xskA.flush());
+                assertArrayEquals(toB, receive(xskB), "frame " + i + " A to B");
+
+                final byte[] toA = frame(macA, macB, TestPackets.ipv4(addrB, addrA, TestPackets.PROTO_ESP, esp(i, 60 + i)));
+                assertTrue(xskB.queue(toA, 0, toA.length));
+                assertEquals(0, xskB.flush());
+                assertArrayEquals(toA, receive(xskA), "frame " + i + " B to A");
+            }
+            assertEquals(0, xskA.receiveDropped());
+            assertEquals(0, xskB.receiveDropped());
+
+            // ESP to B's other address is not the program's: the kernel hands it to that raw socket.
+            final byte[] espOther = esp(7, 100);
+            final byte[] toOther = frame(macB, macA, TestPackets.ipv4(addrA, otherB, TestPackets.PROTO_ESP, espOther));
+            assertTrue(xskA.queue(toOther, 0, toOther.length));
+            assertEquals(0, xskA.flush());
+            assertTrue(rawOtherB.awaitReadable(5_000));
+            final byte[] got = new byte[2048];
+            final int n = rawOtherB.receive(got, 0, got.length);
+            assertArrayEquals(espOther, Arrays.copyOf(got, n));
+
+            // UDP (IKE, ESP in UDP) to the gateway's own address goes on to the kernel too.
+            try (LinuxUdpPort udpB = NetNamespace.call(b.name, () -> LinuxUdpPort.bind(new java.net.InetSocketAddress(addrB, 4500), false))) {
+                final byte[] data = esp(9, 80);
+                final byte[] udp = frame(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_UDP, TestPackets.udp(4500, 4500, data)));
+                assertTrue(xskA.queue(udp, 0, udp.length));
+                assertEquals(0, xskA.flush());
+                assertTrue(udpB.awaitReadable(5_000));
+                final int m = udpB.receive(got, 0, got.length);
+                assertArrayEquals(data, Arrays.copyOf(got, m));
+            }
+            // The redirected ESP never reached B's raw socket for its own address.
+            assertEquals(-1, rawB.receive(got, 0, got.length));
+        }
+        // Closing the link detached the program: ESP to B is the kernel's again.
+        assertTrue(b.output("ip", "-n", b.name, "link", "show", DEV_B).indexOf("xdp") < 0);
+    }
+
+    private static byte[] receive(final XskSocket socket) {
+        final byte[] buf = new byte[XskSocket.MAX_FRAME];
+        for (int tries = 0; tries < 50; tries++) {
+            final int n = socket.receive(buf, 0, buf.length);
+            if (n >= 0) {
+                return Arrays.copyOf(buf, n);
+            }
+            socket.awaitReadable(100);
+        }
+        throw new AssertionError("no frame");
+    }
+
+    private static byte[] esp(final int seq, final int len) {
+        final byte[] esp = new byte[len];
+        esp[3] = 1;
+        esp[7] = (byte) seq;
+        for (int i = 8; i < len; i++) {
+            esp[i] = (byte) (i * 31 + seq);
+        }
+        return esp;
+    }
+
+    private static byte[] frame(final byte[] to, final byte[] from, final byte[] packet) {
+        final byte[] f = new byte[14 + packet.length];
+        System.arraycopy(to, 0, f, 0, 6);
+        System.arraycopy(from, 0, f, 6, 6);
+        f[12] = 0x08;
+        System.arraycopy(packet, 0, f, 14, packet.length);
+        return f;
+    }
+
+    private static byte[] mac(final RootNamespace ns, final String dev) {
+        final String out = ns.output("ip", "-n", ns.name, "-o", "link", "show", dev);
+        final int at = out.indexOf("link/ether ") + "link/ether ".length();
+        return HexFormat.ofDelimiter(":").parseHex(out.substring(at, at + 17));
+    }
+}
