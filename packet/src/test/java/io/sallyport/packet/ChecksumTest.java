@@ -50,26 +50,11 @@ class ChecksumTest {
             for (int off = 0; off <= 8; off++) {
                 for (int len = 0; len <= 300; len++) {
                     final int start = random.nextInt(0x10000);
-                    final int expected = textbook(src, off, len, start);
+                    final int expected = TextbookChecksum.of(src, off, len, start);
                     assertEquals(expected, Checksum.finish(Checksum.add(start, src, off, len)), "add " + off + "+" + len);
                 }
             }
         }
-    }
-
-    /** RFC 1071 §4.1 with a starting sum: the complemented one's-complement sum of 16-bit words. */
-    private static int textbook(final byte[] b, final int off, final int len, final int start) {
-        long sum = start;
-        for (int i = 0; i + 1 < len; i += 2) {
-            sum += ((b[off + i] & 0xFF) << 8) | (b[off + i + 1] & 0xFF);
-        }
-        if ((len & 1) != 0) {
-            sum += (b[off + len - 1] & 0xFF) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xFFFF);
     }
 
     @Test

@@ -43,7 +43,7 @@ class TcpOffloadTest {
             assertEquals(20 + 32 + chunk, len);
             assertEquals(len, u16(seg, 2), "IP total length");
             assertEquals(0x1234 + i, u16(seg, 4), "identification");
-            assertEquals(0, rfc1071(seg, 0, 20, 0), "IPv4 header checksum");
+            assertEquals(0, TextbookChecksum.of(seg, 0, 20, 0), "IPv4 header checksum");
             assertEquals(0, tcpChecksum(seg), "TCP checksum");
             assertEquals(1_000_000L + (long) i * mss, u32(seg, 24), "sequence number");
             final int flags = seg[33] & 0xFF;
@@ -112,7 +112,7 @@ class TcpOffloadTest {
                 final int partial = u16(joined, ip + 16);
                 assertEquals(pseudoSum(joined, v4, sup.length - ip), partial);
                 put16(joined, ip + 16, 0);
-                put16(joined, ip + 16, rfc1071(joined, ip, sup.length - ip, pseudoSum(joined, v4, sup.length - ip)));
+                put16(joined, ip + 16, TextbookChecksum.of(joined, ip, sup.length - ip, pseudoSum(joined, v4, sup.length - ip)));
             }
             assertEquals(0, tcpChecksum(joined));
             assertArrayEquals(sup, joined);
@@ -252,22 +252,22 @@ class TcpOffloadTest {
         System.arraycopy(new byte[] {1, 1, 8, 10, 0, 0, 0, 42, 0, 0, 0, 7}, 0, p, ip + 20, 12);
         System.arraycopy(payload, 0, p, ip + 32, payload.length);
         if (v4) {
-            put16(p, 10, rfc1071(p, 0, 20, 0));
+            put16(p, 10, TextbookChecksum.of(p, 0, 20, 0));
         }
         final int tcpLen = p.length - ip;
         if (partial) {
             put16(p, ip + 16, pseudoSum(p, v4, tcpLen));
         } else {
-            put16(p, ip + 16, rfc1071(p, ip, tcpLen, pseudoSum(p, v4, tcpLen)));
+            put16(p, ip + 16, TextbookChecksum.of(p, ip, tcpLen, pseudoSum(p, v4, tcpLen)));
         }
         return p;
     }
 
     private static void fixChecksums(final byte[] p, final boolean v4) {
         put16(p, 10, 0);
-        put16(p, 10, rfc1071(p, 0, 20, 0));
+        put16(p, 10, TextbookChecksum.of(p, 0, 20, 0));
         put16(p, 36, 0);
-        put16(p, 36, rfc1071(p, 20, p.length - 20, pseudoSum(p, v4, p.length - 20)));
+        put16(p, 36, TextbookChecksum.of(p, 20, p.length - 20, pseudoSum(p, v4, p.length - 20)));
     }
 
     private static byte[] payload(final int n, final long seed) {
@@ -280,7 +280,7 @@ class TcpOffloadTest {
     private static int tcpChecksum(final byte[] p) {
         final boolean v4 = (p[0] & 0xF0) == 0x40;
         final int ip = v4 ? 20 : 40;
-        return rfc1071(p, ip, p.length - ip, pseudoSum(p, v4, p.length - ip));
+        return TextbookChecksum.of(p, ip, p.length - ip, pseudoSum(p, v4, p.length - ip));
     }
 
     /** The folded pseudo-header sum (RFC 793 / RFC 8200 §8.1), not complemented. */
@@ -300,21 +300,6 @@ class TcpOffloadTest {
             sum = (sum & 0xFFFF) + (sum >>> 16);
         }
         return sum;
-    }
-
-    /** RFC 1071 section 4.1, with a starting sum: the complemented one's-complement sum of 16-bit words. */
-    private static int rfc1071(final byte[] b, final int off, final int len, final int start) {
-        long sum = start;
-        for (int i = 0; i + 1 < len; i += 2) {
-            sum += ((b[off + i] & 0xFF) << 8) | (b[off + i + 1] & 0xFF);
-        }
-        if ((len & 1) != 0) {
-            sum += (b[off + len - 1] & 0xFF) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xFFFF);
     }
 
     private static int u16(final byte[] b, final int off) {

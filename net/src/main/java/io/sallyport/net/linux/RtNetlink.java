@@ -109,49 +109,21 @@ final class RtNetlink implements AutoCloseable {
     synchronized void execute(final RtRequest request, final Supplier<String> command) {
         sequence = sequence == Integer.MAX_VALUE ? 1 : sequence + 1;
         final byte[] message = request.encode(sequence);
-        final long sent;
-        try {
-            sent = (long) Libc.WRITE.invokeExact(fd.sendState, fd.fd(), MemorySegment.ofArray(message),
-                    (long) message.length);
-        } catch (final Throwable t) {
-            throw new IllegalStateException("netlink write failed", t);
-        }
+        final long sent = write(message);
         if (sent != message.length) {
             throw new HostNetworkException(failure(command, sent < 0
                     ? reason(Libc.errno(fd.sendState), Optional.empty()) : "the kernel took a partial message"));
         }
-        final long deadline = System.nanoTime() + ANSWER_TIMEOUT_MILLIS * 1_000_000;
-        while (true) {
-            final long n;
-            try {
-                n = (long) Libc.READ.invokeExact(fd.receiveState, fd.fd(), MemorySegment.ofArray(answers),
-                        (long) answers.length);
-            } catch (final Throwable t) {
-                throw new IllegalStateException("netlink read failed", t);
-            }
-            if (n > 0) {
-                final Optional<Ack> ack = Ack.find(answers, (int) n, sequence);
-                if (ack.isPresent()) {
-                    if (ack.get().errno() != 0) {
-                        throw new HostNetworkException(failure(command, reason(ack.get().errno(), ack.get().message())));
-                    }
-                    return;
-                }
-                continue;
-            }
-            final int errno = n < 0 ? Libc.errno(fd.receiveState) : 0;
-            if (errno == Libc.EINTR || errno == Libc.ENOBUFS) {
-                continue;
-            }
-            if (n < 0 && errno != Libc.EAGAIN) {
-                throw new HostNetworkException(failure(command, "reading the kernel's answer: " + Libc.strerror(errno)));
-            }
-            final long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                throw new HostNetworkException(failure(command, "no answer from the kernel within "
-                        + ANSWER_TIMEOUT_MILLIS + " ms"));
-            }
-            fd.awaitReadable(left);
+        final Answer<Ack> answer = await(n -> Ack.find(answers, n, sequence).orElse(null));
+        switch (answer) {
+            case Answer.Found<Ack>(Ack ack) when ack.errno() != 0 ->
+                    throw new HostNetworkException(failure(command, reason(ack.errno(), ack.message())));
+            case Answer.Found<Ack> _ -> { }
+            case Answer.ReadFailed<Ack>(int errno) ->
+                    throw new HostNetworkException(failure(command, "reading the kernel's answer: " + Libc.strerror(errno)));
+            case Answer.TimedOut<Ack> _ ->
+                    throw new HostNetworkException(failure(command, "no answer from the kernel within "
+                            + ANSWER_TIMEOUT_MILLIS + " ms"));
         }
     }
 
@@ -164,14 +136,61 @@ final class RtNetlink implements AutoCloseable {
     synchronized Optional<ByteBuffer> get(final IntFunction<byte[]> request, final int answerType) {
         sequence = sequence == Integer.MAX_VALUE ? 1 : sequence + 1;
         final byte[] message = request.apply(sequence);
-        try {
-            if ((long) Libc.WRITE.invokeExact(fd.sendState, fd.fd(), MemorySegment.ofArray(message),
-                    (long) message.length) != message.length) {
-                return Optional.empty();
+        if (write(message) != message.length) {
+            return Optional.empty();
+        }
+        // An error answer is found too (as an empty buffer), so a refused request ends the wait at once.
+        final Answer<Optional<ByteBuffer>> answer = await(n -> answerOfType(n, answerType));
+        return answer instanceof Answer.Found<Optional<ByteBuffer>>(Optional<ByteBuffer> found) ? found : Optional.empty();
+    }
+
+    /** Among {@code answers[0, n)}: the message of request {@link #sequence} of type {@code answerType}, empty for its error, null for neither. */
+    private Optional<ByteBuffer> answerOfType(final int n, final int answerType) {
+        final ByteBuffer b = ByteBuffer.wrap(answers, 0, n).order(ByteOrder.nativeOrder());
+        for (int at = 0; at + Ack.NLMSG_HEADER <= n; ) {
+            final int len = b.getInt(at);
+            if (len < Ack.NLMSG_HEADER || at + len > n) {
+                break;
             }
+            if (b.getInt(at + 8) == sequence) {
+                final int type = Short.toUnsignedInt(b.getShort(at + 4));
+                if (type == answerType) {
+                    final byte[] copy = java.util.Arrays.copyOfRange(answers, at, at + len);
+                    return Optional.of(ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder()));
+                }
+                if (type == Ack.NLMSG_ERROR) {
+                    return Optional.empty();
+                }
+            }
+            at += (len + 3) & ~3;
+        }
+        return null;
+    }
+
+    /** What waiting for the kernel's answer to a request came to. */
+    private sealed interface Answer<T> {
+        record Found<T>(T value) implements Answer<T> { }
+
+        record ReadFailed<T>(int errno) implements Answer<T> { }
+
+        record TimedOut<T>() implements Answer<T> { }
+    }
+
+    private long write(final byte[] message) {
+        try {
+            return (long) Libc.WRITE.invokeExact(fd.sendState, fd.fd(), MemorySegment.ofArray(message),
+                    (long) message.length);
         } catch (final Throwable t) {
             throw new IllegalStateException("netlink write failed", t);
         }
+    }
+
+    /**
+     * Reads the kernel's messages into {@link #answers} until {@code match} finds the answer among
+     * the {@code n} bytes read (non-null) or {@link #ANSWER_TIMEOUT_MILLIS} passed; answers to
+     * earlier requests that timed out are read past.
+     */
+    private <T> Answer<T> await(final IntFunction<T> match) {
         final long deadline = System.nanoTime() + ANSWER_TIMEOUT_MILLIS * 1_000_000;
         while (true) {
             final long n;
@@ -182,23 +201,9 @@ final class RtNetlink implements AutoCloseable {
                 throw new IllegalStateException("netlink read failed", t);
             }
             if (n > 0) {
-                final ByteBuffer b = ByteBuffer.wrap(answers, 0, (int) n).order(ByteOrder.nativeOrder());
-                for (int at = 0; at + Ack.NLMSG_HEADER <= n; ) {
-                    final int len = b.getInt(at);
-                    if (len < Ack.NLMSG_HEADER || at + len > n) {
-                        break;
-                    }
-                    if (b.getInt(at + 8) == sequence) {
-                        final int type = Short.toUnsignedInt(b.getShort(at + 4));
-                        if (type == answerType) {
-                            final byte[] copy = java.util.Arrays.copyOfRange(answers, at, at + len);
-                            return Optional.of(ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder()));
-                        }
-                        if (type == Ack.NLMSG_ERROR) {
-                            return Optional.empty();
-                        }
-                    }
-                    at += (len + 3) & ~3;
+                final T found = match.apply((int) n);
+                if (found != null) {
+                    return new Answer.Found<>(found);
                 }
                 continue;
             }
@@ -206,9 +211,12 @@ final class RtNetlink implements AutoCloseable {
             if (errno == Libc.EINTR || errno == Libc.ENOBUFS) {
                 continue;
             }
+            if (n < 0 && errno != Libc.EAGAIN) {
+                return new Answer.ReadFailed<>(errno);
+            }
             final long left = (deadline - System.nanoTime()) / 1_000_000;
-            if ((n < 0 && errno != Libc.EAGAIN) || left <= 0) {
-                return Optional.empty();
+            if (left <= 0) {
+                return new Answer.TimedOut<>();
             }
             fd.awaitReadable(left);
         }

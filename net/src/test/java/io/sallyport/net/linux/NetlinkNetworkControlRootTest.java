@@ -207,8 +207,10 @@ class NetlinkNetworkControlRootTest {
                     ip::addAddress,
                     a -> ns.run("ip", "-n", ns.name, "address", "del", a.address().getHostAddress() + "/" + a.prefixLength(),
                             "dev", a.device()),
+                    // "tentative" is left out: the link's down event may still be on its way through the
+                    // kernel's address work when the first address is added (seen once on a loaded machine).
                     a -> ns.output("ip", "-n", ns.name, "-j", "address", "show", "dev", "spnl2", "to",
-                            a.address().getHostAddress() + "/" + a.prefixLength()));
+                            a.address().getHostAddress() + "/" + a.prefixLength()).replace("\"tentative\":true,", ""));
         }
         netlink.deleteLink("spnl2");
         assertEquals(Optional.empty(), link("spnl2"));
