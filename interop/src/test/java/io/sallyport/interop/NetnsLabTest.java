@@ -3,7 +3,6 @@ package io.sallyport.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -43,52 +42,30 @@ class NetnsLabTest {
         }
     }
 
-    @Test
-    void theSeedsFourRoutersReachEachOtherOverRoutesOspfLearned() {
-        List<String> command = new ArrayList<>(List.of(SallyportDaemon.java().toString(), "-jar",
-            SallyportDaemon.jar().toString(), "lab", "--netns", "--netns-prefix", PREFIX,
-            Testbed.repoRoot().resolve("examples/ike-digital-certificates/ike-digital-certificates.lab").toString(), "-c",
-            String.join("; ", List.of(
-                "await 10.1.56.2 from r1 within 150",
-                "await 10.1.12.2 from r4 within 60",
-                "ping 10.0.0.4 from r1 count 3",
-                "ping 10.1.12.2 from r4 count 3",
-                "router r2",
-                "show ospf neighbor",
-                "show route protocol ospf",
-                "show services ipsec-vpn ike security-associations",
-                "show services ipsec-vpn ipsec statistics",
-                "show lab"))));
-        Harness.Result r = h.run(command, Map.of(), 420);
-        System.out.println("evidence: sallyport lab --netns (exit " + r.exit() + ")\n" + r.stdout() + "--- stderr\n" + r.stderr());
-        assertEquals(0, r.exit(), r.stdout() + r.stderr());
-        String out = r.stdout();
-        assertTrue(out.contains("10.1.56.2 answered r1 after ") && out.contains("10.1.12.2 answered r4 after "), out);
-        assertTrue(out.contains("3 packets transmitted, 3 received"), out);
-        // R2's OSPF neighbours are R1 and R3 over the underlay, R3 again across the tunnel (unnumbered:
-        // R3's hellos come from its borrowed loopback address), and it routes R4's network by OSPF.
-        assertTrue(out.lines().anyMatch(l -> l.contains(" ge-1/0/0.0 ") && l.contains(" Full ") && l.contains(" 10.0.0.1 ")), out);
-        assertTrue(out.lines().anyMatch(l -> l.contains(" ge-1/0/1.0 ") && l.contains(" Full ") && l.contains(" 10.0.0.3 ")), out);
-        assertTrue(out.lines().anyMatch(l -> l.startsWith("10.0.0.3 ") && l.contains(" ms-1/2/0.1 ") && l.contains(" Full ")), out);
-        assertTrue(out.lines().anyMatch(l -> l.startsWith("10.1.56.0/30 ") && l.contains("*[OSPF/10]")), out);
-        // The lab removed its namespaces when it ended.
-        String left = h.run(List.of("ip", "netns", "list"), Map.of(), 10).stdout();
-        assertTrue(left.lines().noneMatch(l -> l.startsWith(PREFIX)), left);
-    }
-
     /**
-     * The host's faults and a power cycle on the same topology, one line at a time on the lab's
-     * standard input (so a ping that fails, as one must while the link is down, does not end the
-     * script): 50% loss each way on R1--R2 loses some of 40 pings and its nftables counters count
-     * the drops, clearing it loses none; traceroute (Debian's) from R1 shows R2 as its first hop and R4 as its last; R1--R2 down leaves R1 no route to R4's side, up brings it
-     * back once OSPF reconverges; R2's daemon killed (SIGKILL: R3 gets no delete) and started again
-     * on its store negotiates the tunnel with R3 anew and R1 reaches R4's side again. What needs
-     * netem is refused, saying why.
+     * The seed's criterion first, then the host's faults and a power cycle on the same lab (one
+     * bring-up for both), one line at a time on the lab's standard input (so a ping that fails, as
+     * one must while the link is down, does not end the script): R1 reaches R4's side and R4 R1's
+     * over routes OSPF learned, R2's OSPF neighbours include R3 across the tunnel; 50% loss each way
+     * on R1--R2 loses some of 40 pings and its nftables counters count the drops, clearing it loses
+     * none; traceroute (Debian's) from R1 shows R2 as its first hop and R4 as its last; R1--R2 down
+     * leaves R1 no route to R4's side, up brings it back once OSPF reconverges; R2's daemon killed
+     * (SIGKILL: R3 gets no delete) and started again on its store negotiates the tunnel with R3 anew
+     * and R1 reaches R4's side again. What needs netem is refused, saying why.
      */
     @Test
-    void faultsAndARestartOnTheNamespaces() {
+    void theSeedsFourRoutersReachEachOtherThenRideOutFaultsAndARestart() {
         String script = String.join("\n", List.of(
             "await 10.1.56.2 from r1 within 150",
+            "await 10.1.12.2 from r4 within 60",
+            "ping 10.0.0.4 from r1 count 3",
+            "ping 10.1.12.2 from r4 count 3",
+            "router r2",
+            "show ospf neighbor",
+            "show route protocol ospf",
+            "show services ipsec-vpn ike security-associations",
+            "show services ipsec-vpn ipsec statistics",
+            "show lab",
             "traceroute 10.1.56.2 from r1",
             "fault link r1 r2 loss 50%",
             "ping 10.1.12.1 from r1 count 40",
@@ -112,29 +89,44 @@ class NetnsLabTest {
             Map.of("SCRIPT", script, "JAVA", SallyportDaemon.java().toString(), "JAR", SallyportDaemon.jar().toString(),
                 "LAB", Testbed.repoRoot().resolve("examples/ike-digital-certificates/ike-digital-certificates.lab").toString()),
             600);
-        System.out.println("evidence: sallyport lab --netns faults and restart (exit " + r.exit() + ")\n" + r.stdout()
-            + "--- stderr\n" + r.stderr());
+        System.out.println("evidence: sallyport lab --netns (exit " + r.exit() + ")\n" + r.stdout() + "--- stderr\n" + r.stderr());
         String out = r.stdout();
+        int restart = out.indexOf("router r2 restarted: daemon PID ");
+        assertTrue(restart > 0, out);
+        String before = out.substring(0, restart);
+        String after = out.substring(restart);
+
+        // The seed's criterion, over routes OSPF learned.
+        assertTrue(before.contains("10.1.56.2 answered r1 after ") && before.contains("10.1.12.2 answered r4 after "), before);
+        assertEquals(2, before.lines().filter(l -> l.startsWith("3 packets transmitted, 3 received")).count(), before);
+        // R2's OSPF neighbours are R1 and R3 over the underlay, R3 again across the tunnel (unnumbered:
+        // R3's hellos come from its borrowed loopback address), and it routes R4's network by OSPF.
+        assertTrue(before.lines().anyMatch(l -> l.contains(" ge-1/0/0.0 ") && l.contains(" Full ") && l.contains(" 10.0.0.1 ")), before);
+        assertTrue(before.lines().anyMatch(l -> l.contains(" ge-1/0/1.0 ") && l.contains(" Full ") && l.contains(" 10.0.0.3 ")), before);
+        assertTrue(before.lines().anyMatch(l -> l.startsWith("10.0.0.3 ") && l.contains(" ms-1/2/0.1 ") && l.contains(" Full ")), before);
+        assertTrue(before.lines().anyMatch(l -> l.startsWith("10.1.56.0/30 ") && l.contains("*[OSPF/10]")), before);
+
         // R1's path to R4's side: R2 (10.1.12.1) first, R4 last; between them R3 over the underlay, or
         // across the tunnel R2's inside unit (its borrowed 10.0.0.2) and then R3's (10.0.0.3): equal-cost.
-        assertTrue(out.lines().anyMatch(l -> l.matches(" 1  10\\.1\\.12\\.1 .*")), out);
-        assertTrue(out.lines().anyMatch(l -> l.matches(" [34]  10\\.1\\.56\\.2 .*")), out);
-        List<String> pings = out.lines().filter(l -> l.contains(" packets transmitted, ")).toList();
+        assertTrue(before.lines().anyMatch(l -> l.matches(" 1  10\\.1\\.12\\.1 .*")), before);
+        assertTrue(before.lines().anyMatch(l -> l.matches(" [34]  10\\.1\\.56\\.2 .*")), before);
         // 40 pings through 50% loss each way: about a quarter come back; all or none would be 2^-17 or rarer.
-        java.util.regex.Matcher lossy = java.util.regex.Pattern.compile("^40 packets transmitted, (\\d+) received").matcher(pings.get(0));
-        assertTrue(lossy.find() && Integer.parseInt(lossy.group(1)) < 40, pings.toString());
-        assertTrue(out.lines().anyMatch(l -> l.startsWith("link r1 ge-1/0/0.0 ") && l.matches(".*loss 50% \\(dropped r1 [1-9]\\d*, r2 [1-9]\\d*\\).*")), out);
-        assertTrue(pings.get(1).startsWith("10 packets transmitted, 10 received"), pings.toString());
+        java.util.regex.Matcher lossy = java.util.regex.Pattern.compile("(?m)^40 packets transmitted, (\\d+) received").matcher(before);
+        assertTrue(lossy.find() && Integer.parseInt(lossy.group(1)) < 40, before);
+        assertTrue(before.lines().anyMatch(l -> l.startsWith("link r1 ge-1/0/0.0 ") && l.matches(".*loss 50% \\(dropped r1 [1-9]\\d*, r2 [1-9]\\d*\\).*")), before);
+        assertTrue(before.lines().anyMatch(l -> l.startsWith("10 packets transmitted, 10 received")), before);
         // Down: R1's only link gone, so no route (ping says so) or no answer.
-        assertTrue(out.contains("Network is unreachable") || pings.stream().anyMatch(l -> l.startsWith("2 packets transmitted, 0 received")), out);
+        assertTrue(before.contains("Network is unreachable") || before.lines().anyMatch(l -> l.startsWith("2 packets transmitted, 0 received")), before);
         assertTrue(r.stderr().contains("fault delay: not in the netns lab: it needs the kernel's netem qdisc"), r.stderr());
-        assertTrue(out.contains("router r2 restarted: daemon PID "), out);
+
+        // After the power cycle: the new daemon's own IKE SA with R3 (a fresh process keeps none), OSPF
+        // across the tunnel again, R1 reaching R4's side with nothing lost.
         assertEquals(3, out.lines().filter(l -> l.startsWith("10.1.56.2 answered r1 after ")).count(), out);
-        assertTrue(pings.getLast().startsWith("50 packets transmitted, 50 received"), pings.toString());
-        // The new daemon's own IKE SA with R3 (a fresh process keeps none), and OSPF across the tunnel again.
-        assertTrue(out.lines().anyMatch(l -> l.startsWith("10.1.15.2 ") && l.contains(" Matured ")), out);
-        assertTrue(out.lines().anyMatch(l -> l.startsWith("10.0.0.3 ") && l.contains(" ms-1/2/0.1 ") && l.contains(" Full ")), out);
+        assertTrue(after.lines().anyMatch(l -> l.startsWith("50 packets transmitted, 50 received")), after);
+        assertTrue(after.lines().anyMatch(l -> l.startsWith("10.1.15.2 ") && l.contains(" Matured ")), after);
+        assertTrue(after.lines().anyMatch(l -> l.startsWith("10.0.0.3 ") && l.contains(" ms-1/2/0.1 ") && l.contains(" Full ")), after);
         assertEquals(0, r.exit(), r.stdout() + r.stderr());
+        // The lab removed its namespaces when it ended.
         String left = h.run(List.of("ip", "netns", "list"), Map.of(), 10).stdout();
         assertTrue(left.lines().noneMatch(l -> l.startsWith(PREFIX)), left);
     }
