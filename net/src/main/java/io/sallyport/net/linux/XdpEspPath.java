@@ -37,8 +37,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class XdpEspPath {
 
-    /** Entries per ring and chunks each way: 2048 frames of up to 3,840 bytes. */
-    private static final int RING = 2048;
+    /**
+     * Entries per ring and chunks each way: 8,192 frames of up to 3,840 bytes (64 MiB of UMEM). With
+     * 2,048 the RX ring overflowed under one TCP stream (hundreds of retransmits a run, thousands
+     * with four) where the raw socket's queue had held; 8,192 lost none (docs/benchmarks.md).
+     */
+    private static final int RING = 8192;
     private static final long RESOLVE_EVERY_NANOS = 1_000_000_000L;
 
     private final Inet4Address local;
