@@ -4,6 +4,7 @@ import io.sallyport.net.HostNetworkException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * {@code bpf(2)} through FFM ({@code syscall(__NR_bpf, cmd, attr, size)}; glibc has no wrapper),
@@ -51,5 +52,30 @@ final class Bpf {
             throw new HostNetworkException(Libc.describe(what, (int) -rc));
         }
         return rc;
+    }
+
+    /** {@code BPF_MAP_CREATE}: the new map's descriptor; {@code what} names the map in the host's refusal. */
+    static int createMap(final int type, final int keySize, final int valueSize, final int maxEntries, final int flags,
+                         final String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment attr = attr(arena);
+            attr.set(ValueLayout.JAVA_INT, 0, type);
+            attr.set(ValueLayout.JAVA_INT, 4, keySize);
+            attr.set(ValueLayout.JAVA_INT, 8, valueSize);
+            attr.set(ValueLayout.JAVA_INT, 12, maxEntries);
+            attr.set(ValueLayout.JAVA_INT, 16, flags);
+            return (int) check(MAP_CREATE, attr, "bpf(BPF_MAP_CREATE) of " + what);
+        }
+    }
+
+    /** {@code BPF_MAP_UPDATE_ELEM} of {@code key} to {@code value} (both in native memory) in map {@code mapFd}. */
+    static void update(final int mapFd, final MemorySegment key, final MemorySegment value, final String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment attr = attr(arena);
+            attr.set(ValueLayout.JAVA_INT, 0, mapFd);
+            attr.set(ValueLayout.JAVA_LONG, 8, key.address());
+            attr.set(ValueLayout.JAVA_LONG, 16, value.address());
+            check(MAP_UPDATE_ELEM, attr, "bpf(BPF_MAP_UPDATE_ELEM) " + what);
+        }
     }
 }

@@ -39,15 +39,8 @@ final class BpfLpmMap implements AutoCloseable {
      * @throws HostNetworkException with the host's reason (no bpf(2), not permitted, no LPM tries, ...)
      */
     static BpfLpmMap create(final int maxEntries) {
-        try (Arena arena = Arena.ofConfined()) {
-            final MemorySegment attr = Bpf.attr(arena);
-            attr.set(ValueLayout.JAVA_INT, 0, BPF_MAP_TYPE_LPM_TRIE);
-            attr.set(ValueLayout.JAVA_INT, 4, KEY_SIZE);
-            attr.set(ValueLayout.JAVA_INT, 8, VALUE_SIZE);
-            attr.set(ValueLayout.JAVA_INT, 12, maxEntries);
-            attr.set(ValueLayout.JAVA_INT, 16, BPF_F_NO_PREALLOC);
-            return new BpfLpmMap((int) Bpf.check(Bpf.MAP_CREATE, attr, "bpf(BPF_MAP_CREATE) of an LPM trie"), maxEntries);
-        }
+        return new BpfLpmMap(Bpf.createMap(BPF_MAP_TYPE_LPM_TRIE, KEY_SIZE, VALUE_SIZE, maxEntries, BPF_F_NO_PREALLOC,
+                "an LPM trie"), maxEntries);
     }
 
     int fd() {
@@ -67,12 +60,7 @@ final class BpfLpmMap implements AutoCloseable {
     void put(final IpPrefix prefix, final int value) {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment key = key(arena, prefix.address(), prefix.length());
-            final MemorySegment val = arena.allocateFrom(ValueLayout.JAVA_INT, value);
-            final MemorySegment attr = Bpf.attr(arena);
-            attr.set(ValueLayout.JAVA_INT, 0, fd.fd());
-            attr.set(ValueLayout.JAVA_LONG, 8, key.address());
-            attr.set(ValueLayout.JAVA_LONG, 16, val.address());
-            Bpf.check(Bpf.MAP_UPDATE_ELEM, attr, "bpf(BPF_MAP_UPDATE_ELEM) " + prefix);
+            Bpf.update(fd.fd(), key, arena.allocateFrom(ValueLayout.JAVA_INT, value), prefix.toString());
         }
     }
 

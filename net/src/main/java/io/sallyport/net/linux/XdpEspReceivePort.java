@@ -4,6 +4,7 @@ import io.sallyport.net.DatagramPort;
 import io.sallyport.net.HostNetworkException;
 import io.sallyport.net.PortCounter;
 import io.sallyport.net.PortCounters;
+import io.sallyport.packet.Checksum;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -42,7 +43,8 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
     private final NativeFd epoll;
     /** The raw socket's: one set for both ways in (written by the receiving thread alone). */
     private final PortCounters counters;
-    private final byte[] frame = new byte[XskSocket.MAX_FRAME];
+    /** A frame's Ethernet and fixed IPv4 headers; the rest of the frame goes straight into the caller's buffer. */
+    private final byte[] head = new byte[ETHERNET + IPV4_MIN_HEADER];
     /** How often (drained rings) the kernel's drop count for the socket is read into the counters. */
     private static final int KERNEL_DROPS_EVERY = 64;
     private int drained;
@@ -155,7 +157,7 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
     public int receive(final byte[] buf, final int off, final int maxLen) {
         final XskSocket xsk = socket;
         while (true) {
-            final int n = xsk == null ? -1 : xsk.receive(frame, 0, frame.length);
+            final int n = xsk == null ? -1 : xsk.receive(head, head.length, buf, off, maxLen);
             if (n < 0) {
                 if (xsk != null && (++drained & (KERNEL_DROPS_EVERY - 1)) == 0) {
                     noteKernelDrops(xsk);
@@ -168,14 +170,18 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
                 }
                 return fromKernel;
             }
-            final int esp = espOf(n);
+            final int copied = n < head.length ? 0 : Math.min(n - head.length, maxLen);
+            final int esp = espOf(n, buf, off, copied);
             if (esp < 0) {
                 counters.increment(PortCounter.RECEIVE_MALFORMED);
                 continue;
             }
-            final int headerLen = (frame[ETHERNET] & 0x0f) * 4;
-            final int len = Math.min(esp, maxLen);
-            System.arraycopy(frame, ETHERNET + headerLen, buf, off, len);
+            // IPv4 options (rare on ESP) came into the buffer before the ESP: moved out of its way.
+            final int options = (head[ETHERNET] & 0x0f) * 4 - IPV4_MIN_HEADER;
+            final int len = Math.min(esp, copied - options);
+            if (options > 0) {
+                System.arraycopy(buf, off + options, buf, off, len);
+            }
             noteSource();
             counters.received(len);
             return len;
@@ -191,29 +197,29 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
         }
     }
 
-    /** The ESP length of the IPv4 packet in the frame, or -1 when its header is not sound (the kernel did not look at it). */
-    private int espOf(final int n) {
-        if (n < ETHERNET + IPV4_MIN_HEADER || (frame[ETHERNET] & 0xf0) != 0x40) {
+    /**
+     * The ESP length of the IPv4 packet in the frame of {@code n} bytes, or -1 when its header is
+     * not sound (the kernel did not look at it); its options, if any, are the first bytes of
+     * {@code buf[off, off + copied)}.
+     */
+    private int espOf(final int n, final byte[] buf, final int off, final int copied) {
+        if (n < ETHERNET + IPV4_MIN_HEADER || (head[ETHERNET] & 0xf0) != 0x40) {
             return -1;
         }
-        final int headerLen = (frame[ETHERNET] & 0x0f) * 4;
-        final int total = (frame[ETHERNET + 2] & 0xff) << 8 | (frame[ETHERNET + 3] & 0xff);
-        if (headerLen < IPV4_MIN_HEADER || total < headerLen || ETHERNET + total > n) {
+        final int headerLen = (head[ETHERNET] & 0x0f) * 4;
+        final int total = (head[ETHERNET + 2] & 0xff) << 8 | (head[ETHERNET + 3] & 0xff);
+        if (headerLen < IPV4_MIN_HEADER || total < headerLen || ETHERNET + total > n
+                || headerLen - IPV4_MIN_HEADER > copied) {
             return -1;
         }
-        int sum = 0;
-        for (int i = 0; i < headerLen; i += 2) {
-            sum += (frame[ETHERNET + i] & 0xff) << 8 | (frame[ETHERNET + i + 1] & 0xff);
-        }
-        sum = (sum & 0xffff) + (sum >>> 16);
-        sum = (sum & 0xffff) + (sum >>> 16);
-        return sum == 0xffff ? total - headerLen : -1;
+        final long sum = Checksum.add(Checksum.add(0, head, ETHERNET, IPV4_MIN_HEADER), buf, off, headerLen - IPV4_MIN_HEADER);
+        return Checksum.finish(sum) == 0 ? total - headerLen : -1;
     }
 
     /** The outer source, made anew only when it changes. */
     private void noteSource() {
-        final int bits = (frame[ETHERNET + 12] & 0xff) << 24 | (frame[ETHERNET + 13] & 0xff) << 16
-                | (frame[ETHERNET + 14] & 0xff) << 8 | (frame[ETHERNET + 15] & 0xff);
+        final int bits = (head[ETHERNET + 12] & 0xff) << 24 | (head[ETHERNET + 13] & 0xff) << 16
+                | (head[ETHERNET + 14] & 0xff) << 8 | (head[ETHERNET + 15] & 0xff);
         if (lastSource == null || bits != lastSourceBits) {
             try {
                 lastSource = new InetSocketAddress(InetAddress.getByAddress(

@@ -100,25 +100,13 @@ final class XdpEspRedirect implements AutoCloseable {
     /** ESP arriving on {@code queue} goes to the AF_XDP socket {@code xskFd} (bound to that queue) from now on. */
     void bind(final int queue, final int xskFd) {
         try (Arena arena = Arena.ofConfined()) {
-            final MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, queue);
-            final MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, xskFd);
-            final MemorySegment attr = Bpf.attr(arena);
-            attr.set(ValueLayout.JAVA_INT, 0, map.fd());
-            attr.set(ValueLayout.JAVA_LONG, 8, key.address());
-            attr.set(ValueLayout.JAVA_LONG, 16, value.address());
-            Bpf.check(Bpf.MAP_UPDATE_ELEM, attr, "bpf(BPF_MAP_UPDATE_ELEM) XSKMAP queue " + queue);
+            Bpf.update(map.fd(), arena.allocateFrom(ValueLayout.JAVA_INT, queue), arena.allocateFrom(ValueLayout.JAVA_INT, xskFd),
+                    "XSKMAP queue " + queue);
         }
     }
 
     private static int createMap(final int queues) {
-        try (Arena arena = Arena.ofConfined()) {
-            final MemorySegment attr = Bpf.attr(arena);
-            attr.set(ValueLayout.JAVA_INT, 0, BPF_MAP_TYPE_XSKMAP);
-            attr.set(ValueLayout.JAVA_INT, 4, 4);
-            attr.set(ValueLayout.JAVA_INT, 8, 4);
-            attr.set(ValueLayout.JAVA_INT, 12, queues);
-            return (int) Bpf.check(Bpf.MAP_CREATE, attr, "bpf(BPF_MAP_CREATE) of an XSKMAP");
-        }
+        return Bpf.createMap(BPF_MAP_TYPE_XSKMAP, 4, 4, queues, 0, "an XSKMAP");
     }
 
     /** {@code BPF_LINK_CREATE}: the link's descriptor, or minus the errno. */

@@ -148,6 +148,17 @@ final class XskSocket implements AutoCloseable {
      * is cut) and lends its chunk back to the kernel; the frame's length, or -1 when there is none.
      */
     int receive(final byte[] buf, final int off, final int maxLen) {
+        final int len = receive(buf, 0, buf, off, maxLen);
+        return len < 0 ? -1 : Math.min(len, maxLen);
+    }
+
+    /**
+     * Copies the next received frame's first {@code headLen} bytes into {@code head} and the rest
+     * (at most {@code maxLen} bytes) into {@code buf} at {@code off}, so a receiver that reads the
+     * headers apart copies the payload once, and lends its chunk back to the kernel; the frame's
+     * whole length, or -1 when there is none.
+     */
+    int receive(final byte[] head, final int headLen, final byte[] buf, final int off, final int maxLen) {
         if (rx.cachedProducer == rx.cachedConsumer) {
             rx.cachedProducer = (int) U32.getAcquire(rx.producer, 0L);
             if (rx.cachedProducer == rx.cachedConsumer) {
@@ -157,15 +168,16 @@ final class XskSocket implements AutoCloseable {
         final long at = (long) (rx.cachedConsumer & rx.mask) * DESC;
         final long addr = rx.descs.get(ValueLayout.JAVA_LONG, at);
         final int len = rx.descs.get(ValueLayout.JAVA_INT, at + 8);
-        final int n = Math.min(len, maxLen);
-        MemorySegment.copy(umem, ValueLayout.JAVA_BYTE, addr, buf, off, n);
+        final int inHead = Math.min(len, headLen);
+        MemorySegment.copy(umem, ValueLayout.JAVA_BYTE, addr, head, 0, inHead);
+        MemorySegment.copy(umem, ValueLayout.JAVA_BYTE, addr + inHead, buf, off, Math.min(len - inHead, maxLen));
         rx.cachedConsumer++;
         U32.setRelease(rx.consumer, 0L, rx.cachedConsumer);
         // The fill ring has room: it holds every receive chunk, and this one was not in it.
         fill.descs.set(ValueLayout.JAVA_LONG, (long) (fill.cachedProducer & fill.mask) * 8, addr & -CHUNK);
         fill.cachedProducer++;
         U32.setRelease(fill.producer, 0L, fill.cachedProducer);
-        return n;
+        return len;
     }
 
     /**
