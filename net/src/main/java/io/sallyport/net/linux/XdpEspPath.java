@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,7 +58,7 @@ public final class XdpEspPath {
     private final AtomicBoolean transmitClaimed = new AtomicBoolean();
     private final AtomicInteger users = new AtomicInteger(1);
     /** Destinations the senders asked for that the table does not hold yet. */
-    private final Map<Integer, Boolean> wanted = new ConcurrentHashMap<>();
+    private final Set<Integer> wanted = ConcurrentHashMap.newKeySet();
     private volatile Table table = Table.EMPTY;
     private volatile boolean closed;
     private final Thread resolver;
@@ -183,7 +184,7 @@ public final class XdpEspPath {
 
     /** A sender met {@code destination} (an IPv4 address as an int), which the table does not hold. */
     void want(final int destination) {
-        if (wanted.putIfAbsent(destination, Boolean.TRUE) == null) {
+        if (wanted.add(destination)) {
             LockSupport.unpark(resolver);
         }
     }
@@ -197,14 +198,14 @@ public final class XdpEspPath {
                 for (final int d : current.destinations) {
                     next.put(d, header(d));
                 }
-                for (final Integer d : wanted.keySet()) {
+                for (final Integer d : wanted) {
                     next.put(d, header(d));
                 }
                 final Table fresh = Table.of(next);
                 if (!fresh.equals(current)) {
                     table = fresh;
                 }
-                wanted.keySet().removeAll(next.keySet());
+                wanted.removeAll(next.keySet());
                 if (wanted.isEmpty()) {
                     LockSupport.parkNanos(this, RESOLVE_EVERY_NANOS);
                 }
