@@ -58,6 +58,12 @@ public final class Daemon implements AutoCloseable {
      * gateway's own rekeys under load within seconds ({@code bin/interop-throughput --rekey-loss}).
      */
     static final String TEST_CHILD_LIFETIME_PROPERTY = "sallyport.test.ipsec-lifetime-seconds";
+    /**
+     * A test hook, not a Junos setting: {@code -Dsallyport.test.ike-lifetime-seconds=N} caps every
+     * IKEv2 IKE SA's and IKEv1 ISAKMP SA's lifetime at N seconds (a commit allows 180 at least), so
+     * an interop test sees phase 1 expire or rekey within seconds ({@code Ikev1PhaseOneExpiryStrongswanTest}).
+     */
+    static final String TEST_IKE_LIFETIME_PROPERTY = "sallyport.test.ike-lifetime-seconds";
     private static final long HOST_POLL_MILLIS = 2000;
     private static final long SETTLE_MILLIS = 100;
     private static final Set<LinuxCapabilities.Capability> NEEDED = Set.of(
@@ -80,9 +86,23 @@ public final class Daemon implements AutoCloseable {
     private volatile boolean stopping;
 
     private static KmdOptions kmdOptions() throws DaemonException {
-        String cap = System.getProperty(TEST_CHILD_LIFETIME_PROPERTY);
+        KmdOptions options = KmdOptions.defaults();
+        long child = testCap(TEST_CHILD_LIFETIME_PROPERTY, "IKEv2 child SA and IKEv1 IPsec SA");
+        if (child > 0) {
+            options = options.withChildLifetimeCap(child);
+        }
+        long ike = testCap(TEST_IKE_LIFETIME_PROPERTY, "IKEv2 IKE SA and IKEv1 ISAKMP SA");
+        if (ike > 0) {
+            options = options.withIkeLifetimeCap(ike);
+        }
+        return options;
+    }
+
+    /** A lifetime test hook's seconds, 0 when the property is not set; logged as a warning when it is. */
+    private static long testCap(String property, String what) throws DaemonException {
+        String cap = System.getProperty(property);
         if (cap == null) {
-            return KmdOptions.defaults();
+            return 0;
         }
         long seconds;
         try {
@@ -91,11 +111,10 @@ public final class Daemon implements AutoCloseable {
             seconds = 0;
         }
         if (seconds < 1) {
-            throw new DaemonException("-D" + TEST_CHILD_LIFETIME_PROPERTY + "=" + cap + ": a number of seconds, 1 or more");
+            throw new DaemonException("-D" + property + "=" + cap + ": a number of seconds, 1 or more");
         }
-        LOG.warn("test hook -D{}={}: every IKEv2 child SA lives at most {} s, whatever its lifetime-seconds",
-                TEST_CHILD_LIFETIME_PROPERTY, seconds, seconds);
-        return KmdOptions.defaults().withChildLifetimeCap(seconds);
+        LOG.warn("test hook -D{}={}: every {} lives at most {} s, whatever its lifetime-seconds", property, seconds, what, seconds);
+        return seconds;
     }
 
     private Daemon(Path stateDir, GatewayHost host, DaemonExtension.Factory extensions) throws IOException, DaemonException {
