@@ -56,6 +56,13 @@ public record KmdOptions(long retransmitBaseNanos, int retransmitTries, long hal
                 lifetimeJitter, maxDatagram, reconnectNanos, limits, nanos, childLifetimeCapSeconds, ikeLifetimeCapSeconds);
     }
 
+    /** Settings with {@code tries} retransmissions of a request before the peer counts as not responding. */
+    public KmdOptions withRetransmitTries(int tries) {
+        return new KmdOptions(retransmitBaseNanos, tries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos,
+                lifetimeJitter, maxDatagram, reconnectNanos, limits, rekeyedInboundLingerNanos, childLifetimeCapSeconds,
+                ikeLifetimeCapSeconds);
+    }
+
     /** The lab and test hook {@code childLifetimeCapSeconds}: 0 turns it off. */
     public KmdOptions withChildLifetimeCap(long seconds) {
         return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos,
