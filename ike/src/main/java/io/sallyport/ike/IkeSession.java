@@ -151,7 +151,7 @@ final class IkeSession {
         // AUTH is done: the signed first messages are no longer needed.
         initRequest = null;
         initResponse = null;
-        long life = proposal.lifetimeSeconds() * 1_000_000_000L;
+        long life = lifetimeSeconds() * 1_000_000_000L;
         hardDeadline = now + life;
         softDeadline = now + env.options().softLifetime(life, env.random());
         if (natLocal) {
@@ -186,13 +186,18 @@ final class IkeSession {
         }
     }
 
+    /** The negotiated proposal's lifetime, under the test hook {@code KmdOptions.ikeLifetimeCapSeconds}. */
+    long lifetimeSeconds() {
+        return env.options().ikeLifetimeSeconds(proposal.lifetimeSeconds());
+    }
+
     /** Tells the term {@code name} that this established SA carries it, once. */
     void announce(String name, long now, List<Action> out) {
         if (announcedTerms.add(name)) {
             env.sas().announced(this, name);
             out.add(new Action.IkeSaUp(name, id(), initiator, local, remote, proposal.encryption(),
                     proposal.encryption().isAead() ? null : proposal.integrity(), proposal.prf(), proposal.group(),
-                    natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, proposal.lifetimeSeconds()),
+                    natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, lifetimeSeconds()),
                     createdAt));
         }
     }

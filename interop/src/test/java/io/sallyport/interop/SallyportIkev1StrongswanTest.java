@@ -227,7 +227,7 @@ class SallyportIkev1StrongswanTest {
     @Test
     @Order(4)
     void quickModeRekeyUnderTrafficLosesAtMostAFewPackets() throws Exception {
-        startPeer(Map.of("INTEROP_CHILD_REKEY_TIME", "20s"));
+        startPeer(Map.of("INTEROP_CHILD_REKEY_TIME", "15s"));
         SallyportDaemon d = BED.daemon("gw-a", "v1-rekey", ikev1(GatewayConfig.gwA()));
         assertTunnelUp();
         String oldSpi = h.rawSas("gw-b").installedChildren().getFirst().spiIn();
@@ -277,7 +277,7 @@ class SallyportIkev1StrongswanTest {
     @Test
     @Order(6)
     void phase1ReauthenticationByStrongswanUnderTrafficLosesAtMostAFewPackets() throws Exception {
-        startPeer(Map.of("INTEROP_IKE_REAUTH_TIME", "20s"));
+        startPeer(Map.of("INTEROP_IKE_REAUTH_TIME", "15s"));
         SallyportDaemon d = BED.daemon("gw-a", "v1-reauth", ikev1(GatewayConfig.gwA().withEstablish("responder-only")));
         h.initiate("gw-b", 30).orThrow();
         assertTunnelUp();

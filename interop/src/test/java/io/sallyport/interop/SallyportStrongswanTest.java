@@ -158,7 +158,7 @@ class SallyportStrongswanTest {
     @Test
     @Order(5)
     void childRekeyUnderTrafficLosesAtMostAFewPackets() throws Exception {
-        startPeer(Map.of("INTEROP_CHILD_REKEY_TIME", "20s"));
+        startPeer(Map.of("INTEROP_CHILD_REKEY_TIME", "15s"));
         SallyportDaemon d = BED.daemon("gw-a", "rekey", GatewayConfig.gwA().render());
         assertTunnelUp();
         String oldSpi = h.rawSas("gw-b").installedChildren().getFirst().spiIn();
@@ -235,7 +235,9 @@ class SallyportStrongswanTest {
         // The primary 192.0.2.3 does not exist on the link; strongSwan at 192.0.2.2 is the backup.
         String config = GatewayConfig.gwA().render()
             .replace("then { remote-gateway 192.0.2.2;", "then { remote-gateway 192.0.2.3; backup-remote-gateway 192.0.2.2;");
-        SallyportDaemon d = BED.daemon("gw-a", "backup-gateway", config);
+        // Failover comes when kmd gives up on the primary's IKE_SA_INIT: after 2 retransmissions
+        // (3.5 s) under the daemon's test hook instead of 5 (31.5 s), so the test waits less, not for less.
+        SallyportDaemon d = BED.daemon("gw-a", "backup-gateway", config, "-Dsallyport.test.ike-retransmit-tries=2");
         Harness.Result up = h.waitSa("gw-b", 60);
         String extensive = d.cli(SHOW_IPSEC + " extensive");
         System.out.println("evidence: after failover Sallyport shows:\n" + extensive);

@@ -375,6 +375,12 @@ final class IsakmpSa implements V1TaskManager.Owner {
 
     // ---------------------------------------------------------------- lifecycle
 
+    /** Takes the phase-1 transform the exchange chose; its lifetime under the test hook {@code KmdOptions.ikeLifetimeCapSeconds}. */
+    void adopt(V1Proposals.ChosenIke chosen) {
+        proposal = chosen.proposal();
+        lifetimeSeconds = engine.options().ikeLifetimeSeconds(chosen.lifetimeSeconds());
+    }
+
     void establish(long now, List<Action> out) {
         state = State.ESTABLISHED;
         establishedAt = now;
