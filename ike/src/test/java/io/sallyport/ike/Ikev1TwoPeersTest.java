@@ -397,6 +397,40 @@ class Ikev1TwoPeersTest {
     }
 
     @Test
+    void authenticatedEspFromANewMappingMovesTheIsakmpSaOnlyOnTheSideNotBehindTheNat() {
+        var t = new TwoPeers();
+        t.natA = true;
+        var plain = v1("a", B, TwoPeers.NAT, "k");
+        var forB = new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
+                plain.ikeProposals(), plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(), plain.dpd(),
+                true, false, 0, PeerConfig.Exchange.MAIN);
+        t.addPeers(v1("b", A, B, "k"), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        var ib = t.planeB.values().iterator().next();
+        var ia = t.planeA.values().iterator().next();
+        assertTrue(ib.followPeerOnEsp(), "B is not behind the NAT, A is: B follows");
+        assertFalse(ia.followPeerOnEsp(), "A is behind the NAT: it must not follow");
+        var rebound = new InetSocketAddress(TwoPeers.NAT, 24500);
+        t.natPortOffset = 20000;   // no DPD: A's ESP alone tells B of the new mapping
+        t.commandB(new Command.FollowPeer(ib.spiIn(), rebound));
+        assertEquals(List.of(new Action.ChildSaMoved("a", ib.spiIn(), ib.spiOut(), rebound)),
+                t.of(t.actionsB, Action.ChildSaMoved.class));
+        int sentByB = t.of(t.actionsB, Action.Send.class).size();
+        t.commandB(new Command.RekeyChildSa(ib.spiIn()));
+        var sent = t.of(t.actionsB, Action.Send.class);
+        assertTrue(sent.size() > sentByB, "B's quick mode");
+        assertEquals(rebound, sent.get(sentByB).datagram().remote(), "the ISAKMP SA follows too, on the NAT-T port");
+        assertTrue(sent.get(sentByB).datagram().nonEspMarker());
+        t.runQuiet();
+        assertTrue(t.planesMatch(), "the quick mode through the new mapping completed");
+
+        t.commandA(new Command.FollowPeer(ia.spiIn(), new InetSocketAddress(B, 14000)));
+        assertEquals(List.of(), t.of(t.actionsA, Action.ChildSaMoved.class), "behind the NAT: nothing moves");
+    }
+
+    @Test
     void shouldTraverseNatOnPort4500() {
         var t = new TwoPeers();
         t.natA = true;

@@ -768,7 +768,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         InboundTunnel inbound = new InboundTunnel(t.id(), state.key, inlet(owner, device.outbound()), t.localPrefix(),
                 t.remotePrefix());
         if (a.followPeerOnEsp() && a.udpEncapsulation() && transport.encapsulation() instanceof UdpEncapsulation.NatTraversal) {
-            // RFC 7296 §2.23: the peer is behind a NAT and we are not; its authenticated ESP from elsewhere moves the SA.
+            // RFC 7296 §2.23 (IKEv1: RFC 3947 §4): the peer is behind a NAT and we are not; its authenticated ESP from elsewhere moves the SA.
             inbound.peer = a.remote();
         }
         owner.installSa(inSa, inbound);

@@ -284,6 +284,21 @@ public final class V1Engine {
     }
 
     /**
+     * The data plane authenticated ESP of the IPsec SA with inbound SPI {@code spiIn} from
+     * {@code to}, not where its peer was ({@link IsakmpSa#followPeerOnEsp}). False when no IPsec SA
+     * has the SPI.
+     */
+    public boolean followPeer(int spiIn, InetSocketAddress to, List<Action> out) {
+        for (IsakmpSa sa : sas.values()) {
+            if (sa.child(spiIn).isPresent()) {
+                guarded(sa, out, () -> sa.followPeerOnEsp(to, out));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * ESP for an SPI we do not know came from {@code from} (the gateway rate-limits these to one a
      * second per tunnel): tells the peer with a protected INVALID-SPI notify (RFC 2408 §3.14.1, the
      * SPI in the notify's SPI field) over its newest established ISAKMP SA. False when there is
