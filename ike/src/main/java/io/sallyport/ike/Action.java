@@ -82,7 +82,7 @@ public sealed interface Action {
     /**
      * kmd enforces a kilobyte lifetime on the child SA pair {@code spiIn} (an IKEv1 peer proposed
      * one): the data plane answers with {@link Command.ChildTraffic}, the bytes the pair carried
-     * since the first query for it. Asked at install and then every
+     * since its install. Asked at install and then every
      * {@code V1Engine.TRAFFIC_QUERY_NANOS} while the pair lives.
      */
     record TrafficQuery(String peer, int spiIn) implements Action {

@@ -40,9 +40,9 @@ public sealed interface Command {
     }
 
     /**
-     * The bytes a child SA pair carried since kmd's first {@link Action.TrafficQuery} for it, as
-     * the data plane counted them: kmd rekeys it before its kilobyte lifetime and deletes it at
-     * the end of that lifetime.
+     * The bytes a child SA pair carried since its install, each SA's own as the data plane counts
+     * them per SA: kmd rekeys it before its kilobyte lifetime and deletes it at the end of that
+     * lifetime.
      */
     record ChildTraffic(int spiIn, long inboundBytes, long outboundBytes) implements Command {
     }
