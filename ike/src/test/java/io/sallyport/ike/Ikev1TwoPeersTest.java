@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.EncryptionAlgorithm;
 import io.sallyport.crypto.IntegrityAlgorithm;
+import io.sallyport.crypto.PrfAlgorithm;
 import io.sallyport.ike.message.TrafficSelector;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -428,6 +429,34 @@ class Ikev1TwoPeersTest {
 
         t.commandA(new Command.FollowPeer(ia.spiIn(), new InetSocketAddress(B, 14000)));
         assertEquals(List.of(), t.of(t.actionsA, Action.ChildSaMoved.class), "behind the NAT: nothing moves");
+    }
+
+    /** An IPsec SA kept past its expired ISAKMP SA (RFC 2409 §5.5) follows the peer's authenticated ESP too. */
+    @Test
+    void aKeptIpsecSaOfAnExpiredIsakmpSaFollowsThePeersEsp() {
+        var t = new TwoPeers();
+        t.natA = true;
+        var tenMinutes = List.of(new IkeProposal(EncryptionAlgorithm.AES_256_CBC, IntegrityAlgorithm.HMAC_SHA_256_128,
+                PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP14, 600));
+        var plain = v1("a", B, TwoPeers.NAT, "k");
+        var forB = new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
+                tenMinutes, plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(), plain.dpd(),
+                true, false, 0, PeerConfig.Exchange.MAIN);
+        t.addPeers(v1("b", A, B, "k").withIkeProposals(tenMinutes), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        var ib = t.planeB.values().iterator().next();
+        t.dropFilter = d -> true;   // the link is down through both ends' re-authentication and the expiry
+        t.run(700 * SECOND);
+        assertTrue(t.of(t.actionsB, Action.IkeSaDown.class).stream().anyMatch(d -> d.cause() == DownCause.EXPIRED),
+                t.actionsB.toString());
+        assertTrue(t.of(t.actionsB, Action.DeleteChildSa.class).isEmpty(), "the IPsec SA is kept");
+
+        var rebound = new InetSocketAddress(TwoPeers.NAT, 24500);
+        t.commandB(new Command.FollowPeer(ib.spiIn(), rebound));
+        assertEquals(List.of(new Action.ChildSaMoved("a", ib.spiIn(), ib.spiOut(), rebound)),
+                t.of(t.actionsB, Action.ChildSaMoved.class));
     }
 
     @Test
