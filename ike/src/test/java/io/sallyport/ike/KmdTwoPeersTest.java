@@ -508,7 +508,7 @@ class KmdTwoPeersTest {
 
         t.commandA(new Command.Acquire("b"));
         t.runQuiet();
-        assertEquals(List.of("TS unacceptable", "child SA TS unacceptable"), t.of(t.actionsA, Action.ChildRefused.class).stream()
+        assertEquals(List.of("TS unacceptable", "TS unacceptable"), t.of(t.actionsA, Action.ChildRefused.class).stream()
                 .map(Action.ChildRefused::reason).toList());
         assertEquals(1, t.a.liveSaCount());
     }
