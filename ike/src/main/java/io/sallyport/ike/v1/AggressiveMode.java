@@ -198,7 +198,7 @@ final class AggressiveMode implements V1TaskManager.V1Task {
         sa.peerInitialContact = m.all(V1Payload.Notify.class).stream().anyMatch(x -> x.notifyType() == Isakmp.N_INITIAL_CONTACT);
         sa.establish(now, out);
         if (sa.peerInitialContact) {
-            sa.engine.initialContact(sa, out);
+            sa.engine.initialContact(sa, now, out);
         }
         return new Step.Done<>();
     }

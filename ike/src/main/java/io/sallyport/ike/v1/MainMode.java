@@ -216,7 +216,7 @@ final class MainMode implements V1TaskManager.V1Task {
                 sa.peerInitialContact = initialContact;
                 sa.establish(now, out);
                 if (initialContact) {
-                    sa.engine.initialContact(sa, out);
+                    sa.engine.initialContact(sa, now, out);
                 }
                 return new Step.SendLast<>(msg6);
             }

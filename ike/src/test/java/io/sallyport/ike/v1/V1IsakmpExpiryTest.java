@@ -109,6 +109,37 @@ class V1IsakmpExpiryTest {
         assertEquals(1, established(p.b), "B's own lifetime runs on");
     }
 
+    /**
+     * RFC 2407 §4.6.3.3: a new ISAKMP SA took the kept IPsec SA over (its phase 1 had no
+     * INITIAL-CONTACT), then the peer says INITIAL-CONTACT in an informational exchange of its own
+     * (authenticated under the new SA's keys, as strongSwan sends it): the peer forgot the older
+     * IPsec SA, so it goes; the new ISAKMP SA stays.
+     */
+    @Test
+    void initialContactInItsOwnInformationalClearsTheIpsecSasTakenOverFromTheExpiredIsakmpSa() {
+        V1Pair p = pairWithShortPhase1();
+        int spiB = p.saB().children.getFirst().spiIn;
+        long down = p.now + 300 * SECOND;
+        long up = p.now + 700 * SECOND;
+        p.lose = d -> p.now >= down && p.now < up;
+        p.run(700 * SECOND);
+        assertEquals(IsakmpSa.State.EXPIRED, all(p.b).getFirst().state);
+
+        p.lose = d -> false;
+        p.collect(true, (now, out) -> p.a.initiate(now, "b", out));
+        p.run(10 * SECOND);
+        assertTrue(p.oneSaEach(), p.actionsB.toString());
+        assertEquals(IsakmpSa.State.ESTABLISHED, p.saB().state);
+        assertEquals(List.of(spiB), p.saB().children.stream().map(c -> c.spiIn).toList(), "taken over by the new ISAKMP SA");
+
+        List<Action> got = p.toB(p.informational(List.of(new V1Payload.Notify(Isakmp.DOI_IPSEC, Isakmp.PROTO_ISAKMP,
+                p.cookies(), Isakmp.N_INITIAL_CONTACT, new byte[0]))));
+        assertEquals(List.of(spiB), of(got, Action.DeleteChildSa.class).stream().map(Action.DeleteChildSa::spiIn).toList(), got.toString());
+        assertEquals("peer sent INITIAL-CONTACT", of(got, Action.DeleteChildSa.class).getFirst().reason());
+        assertEquals(List.of(), p.saB().children);
+        assertEquals(IsakmpSa.State.ESTABLISHED, p.saB().state, "the ISAKMP SA that carried the notify stays");
+    }
+
     /** The SA {@code old} was deleted only after its successor {@code fresh} was installed. */
     private static void assertMadeBeforeBreak(List<Action> actions, int old, int fresh) {
         int installed = -1;
