@@ -73,6 +73,12 @@ class TermOverridesTest {
                 () -> assertEquals(r.window(), esp(set(r.set()) + term(r.term())).replayWindow())));
     }
 
+    @org.junit.jupiter.api.Test
+    void tcpMssOfTheServiceSetReachesItsStaticTunnels() throws Exception {
+        assertEquals(1360, esp("set services service-set S tcp-mss 1360\n").tcpMss());
+        assertEquals(io.sallyport.esp.EspSa.NO_TCP_MSS, esp("").tcpMss());
+    }
+
     @TestFactory
     Stream<DynamicTest> dontFragmentBitOnStaticTunnels() {
         List<String> statements = List.of("", "clear-dont-fragment-bit", "copy-dont-fragment-bit", "set-dont-fragment-bit");
