@@ -47,7 +47,6 @@ public final class Unsupported {
         "security pki trusted-ca-group *",
         "access profile * client * ppp",
         "access profile * client * l2tp",
-        "services ipsec-vpn rule * term * then dynamic natt-install-interval",
         "services service-set * next-hop-service service-interface-pool",
         "services ipsec-vpn rule * term * then syslog",
         "services ipsec-vpn traceoptions no-remote-trace",

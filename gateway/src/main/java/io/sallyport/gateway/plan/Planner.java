@@ -551,7 +551,8 @@ public final class Planner {
         return Optional.of(new PeerConfig(id, local, remote, ike.get().localId(), remoteId,
                 ike.get().authenticator(), ike.get().proposals(), child,
                 List.of(selector(localPrefix)), List.of(selector(remotePrefix)), dpd, natTraversal,
-                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds, ike.get().exchange()));
+                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds, ike.get().exchange(),
+                dynamic.nattInstallInterval()));
     }
 
     /** What an IKE policy gives a peer: IKE version and mode, proposals, how it authenticates, its local identity. */
