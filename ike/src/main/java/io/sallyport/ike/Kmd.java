@@ -205,7 +205,8 @@ public final class Kmd {
     /** A term's {@code natt-install-interval} (a dynamic peer's is its template's), 0 for none. */
     private long nattInstallNanos(String peer) {
         PeerConfig p = peers.get(peer);
-        return p != null ? p.nattInstallIntervalNanos() : templateOf(peer).map(PeerConfig::nattInstallIntervalNanos).orElse(0L);
+        return p != null ? p.nattInstallIntervalNanos() : templateOf(peer).or(() -> v1.configured(peer))
+                .map(PeerConfig::nattInstallIntervalNanos).orElse(0L);
     }
 
     private List<Action> commanded(long nowNanos, Command c) {

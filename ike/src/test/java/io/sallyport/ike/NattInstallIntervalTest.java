@@ -16,13 +16,17 @@ class NattInstallIntervalTest {
 
     /** A behind a NAT initiates to B; B's term has {@code natt-install-interval seconds}. */
     private static TwoPeers pair(boolean nat, int seconds) {
+        return pair(nat, seconds, PeerConfig.Exchange.IKEV2);
+    }
+
+    private static TwoPeers pair(boolean nat, int seconds, PeerConfig.Exchange exchange) {
         var t = new TwoPeers();
         t.natA = nat;
         var b = TwoPeers.config("a", TwoPeers.B, TwoPeers.A, "secret");
         var forB = new PeerConfig("a", TwoPeers.B, nat ? TwoPeers.NAT : TwoPeers.A, b.localId(), b.remoteId(),
                 b.authenticator(), b.ikeProposals(), b.childProposals(), b.localSelectors(), b.remoteSelectors(), b.dpd(),
-                true, false, 0, PeerConfig.Exchange.IKEV2, seconds);
-        t.addPeers(TwoPeers.config("b", TwoPeers.A, TwoPeers.B, "secret"), forB);
+                true, false, 0, exchange, seconds);
+        t.addPeers(TwoPeers.config("b", TwoPeers.A, TwoPeers.B, "secret").withExchange(exchange), forB);
         t.commandA(new Command.Initiate("b"));
         return t;
     }
@@ -42,6 +46,20 @@ class NattInstallIntervalTest {
         assertEquals(1, t.planeA.size(), "A's own term has no interval");
         t.run(1);
         assertEquals(1, t.planeB.size(), "installed at the interval");
+        assertTrue(t.planeB.values().iterator().next().udpEncapsulation());
+        assertTrue(t.planesMatch());
+    }
+
+    @Test
+    void anIkev1QuickModeSaWaitsTheSame() {
+        var t = pair(true, 3, PeerConfig.Exchange.MAIN);
+        while (t.planeA.isEmpty()) {
+            t.step(Long.MAX_VALUE);
+        }
+        t.run(2 * SECOND);
+        assertTrue(t.planeB.isEmpty(), "held while the interval runs");
+        t.run(2 * SECOND);
+        assertEquals(1, t.planeB.size(), "installed after it");
         assertTrue(t.planeB.values().iterator().next().udpEncapsulation());
         assertTrue(t.planesMatch());
     }
