@@ -14,6 +14,7 @@ import io.sallyport.packet.IpProtocol;
  * 4. Replay window updated: only now (§3.4.3).
  * 5. Trailer: padding 1,2,3..., next header 4 or 41 (59 is a dummy packet, dropped).
  * 6. Inner packet: version matches next header; active checks unless passive; header-integrity-check.
+ * 7. tcp-mss: a SYN's MSS option above it is lowered to it (also in passive mode).
  * </pre>
  */
 public final class InboundPath {
@@ -121,6 +122,9 @@ public final class InboundPath {
             if (bad != null) {
                 return drop(out, bad);
             }
+        }
+        if (sa.tcpMss() != EspSa.NO_TCP_MSS) {
+            MssClamping.clamp(buf, pt, len, sa.tcpMss(), counters);
         }
         counters.add(EspStat.DECRYPTED_BYTES, len);
         saBytes.add(len);

@@ -18,6 +18,7 @@ import java.net.Inet4Address;
  * 2. TTL: the tunnel is a hop (unless no-ipsec-tunnel-in-traceroute): TTL 1 gets time-exceeded.
  *    Link-local multicast (224.0.0.0/24, ff02::/16: OSPF, ...) crosses unchanged: the tunnel is
  *    the link such packets are sent on, not a hop on their way.
+ *    tcp-mss: a SYN's MSS option above it is lowered to it (also in passive mode).
  * 3. Tunnel MTU: oversize with DF gets frag-needed / packet-too-big carrying the inner MTU that
  *    fits; without DF (or with clear-dont-fragment-bit) the inner IPv4 packet is fragmented first.
  * 4. Sequence number: next value, or stop at rollover and raise the event.
@@ -187,6 +188,9 @@ public final class OutboundPath {
             }
         } else if (innerLen < (v4 ? Ipv4View.MIN_HEADER : Ipv6View.HEADER)) {
             return drop(out, DropReason.INNER_MALFORMED);
+        }
+        if (sa.tcpMss() != EspSa.NO_TCP_MSS) {
+            MssClamping.clamp(buf, innerOff, len, sa.tcpMss(), counters);
         }
         final boolean innerDf = v4 && (Bytes.u16(buf, innerOff + 6) & Ipv4View.FLAG_DF) != 0;
         if (v4 && sa.dfPolicy() == DfPolicy.CLEAR && !sa.passiveMode()) {

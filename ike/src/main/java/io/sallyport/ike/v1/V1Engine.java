@@ -141,6 +141,12 @@ public final class V1Engine {
 
     public boolean hasPeer(String name) { return peers.containsKey(name); }
 
+    /** The configured IKEv1 peer {@code name}, or a dynamic instance's template; empty for others. */
+    public Optional<PeerConfig> configured(String name) {
+        PeerConfig p = peers.get(name);
+        return p != null ? Optional.of(p) : DynamicPeers.templateName(name).map(peers::get);
+    }
+
     /** Whether commands for {@code name} are this engine's: an IKEv1 peer, or an instance of an IKEv1 template. */
     public boolean knows(String name) { return peers.containsKey(name) || templateOf(name).isPresent(); }
 
