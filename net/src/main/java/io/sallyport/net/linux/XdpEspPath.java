@@ -7,13 +7,8 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -28,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A frame needs the next hop's link address: a resolver thread of this path asks rtnetlink
  * ({@link NextHops}) for each destination the senders have used, once a second and at once for
- * a new one, and publishes an immutable table the senders read without a lock. A destination it
+ * a new one, and publishes an immutable table the senders read without a lock
+ * ({@link NextHopCache}: at most 4,096 destinations, each dropped after 30 s unused). A destination it
  * has not resolved yet, one whose route leaves by another device, and a packet longer than the
  * device's MTU go through the sender's raw socket, where the kernel routes, resolves and
  * fragments (and the next resolution may find the neighbour the kernel learned meanwhile).
@@ -47,6 +43,10 @@ public final class XdpEspPath {
     /** The TX side of the sockets on queues after the first, which nothing sends through (the kernel wants a completion ring). */
     private static final int RECEIVE_ONLY_TX = 64;
     private static final long RESOLVE_EVERY_NANOS = 1_000_000_000L;
+    /** Destinations kept: beyond them packets go through the kernel. */
+    private static final int NEXT_HOPS = 4096;
+    /** A destination no sender used for this long leaves the table. */
+    private static final long IDLE_NANOS = 30_000_000_000L;
 
     private final Inet4Address local;
     private final String device;
@@ -62,9 +62,7 @@ public final class XdpEspPath {
     private final NextHops nextHops;
     private final AtomicBoolean transmitClaimed = new AtomicBoolean();
     private final AtomicInteger users = new AtomicInteger(1);
-    /** Destinations the senders asked for that the table does not hold yet. */
-    private final Set<Integer> wanted = ConcurrentHashMap.newKeySet();
-    private volatile Table table = Table.EMPTY;
+    private final NextHopCache nextHopCache = new NextHopCache(NEXT_HOPS, IDLE_NANOS, System::nanoTime, this::header);
     private volatile boolean closed;
     private final Thread resolver;
 
@@ -200,35 +198,26 @@ public final class XdpEspPath {
     }
 
     /** The published next-hop table. */
-    Table table() {
-        return table;
+    NextHopCache.Table table() {
+        return nextHopCache.table();
     }
 
     /** A sender met {@code destination} (an IPv4 address as an int), which the table does not hold. */
     void want(final int destination) {
-        if (wanted.add(destination)) {
+        if (nextHopCache.want(destination)) {
             LockSupport.unpark(resolver);
         }
     }
 
-    /** The resolver thread: the table's destinations and the wanted ones, once a second or when a new one is wanted. */
+    /**
+     * The resolver thread: the table's destinations still in use and the wanted ones, once a
+     * second or at once when a new one is wanted.
+     */
     private void resolve() {
         try {
             while (!closed) {
-                final Table current = table;
-                final Map<Integer, byte[]> next = new HashMap<>();
-                for (final int d : current.destinations) {
-                    next.put(d, header(d));
-                }
-                for (final Integer d : wanted) {
-                    next.put(d, header(d));
-                }
-                final Table fresh = Table.of(next);
-                if (!fresh.equals(current)) {
-                    table = fresh;
-                }
-                wanted.removeAll(next.keySet());
-                if (wanted.isEmpty()) {
+                nextHopCache.refresh();
+                if (!nextHopCache.hasWanted()) {
                     LockSupport.parkNanos(this, RESOLVE_EVERY_NANOS);
                 }
             }
@@ -237,7 +226,7 @@ public final class XdpEspPath {
         }
     }
 
-    /** The 14-byte Ethernet header to {@code destination}, or null when it goes through the kernel. */
+    /** The 14-byte Ethernet header to {@code destination}, or null when it goes through the kernel (the resolver thread). */
     private byte[] header(final int destination) {
         final Inet4Address to;
         try {
@@ -255,38 +244,5 @@ public final class XdpEspPath {
         System.arraycopy(localMac, 0, h, 6, 6);
         h[12] = 0x08;
         return h;
-    }
-
-    /**
-     * Destinations (IPv4 addresses as ints, sorted) and the Ethernet header for each, null for
-     * "through the kernel". Immutable: the resolver publishes a new one.
-     */
-    record Table(int[] destinations, byte[][] headers) {
-        static final Table EMPTY = new Table(new int[0], new byte[0][]);
-
-        static Table of(final Map<Integer, byte[]> entries) {
-            final int[] keys = entries.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-            final byte[][] values = new byte[keys.length][];
-            for (int i = 0; i < keys.length; i++) {
-                values[i] = entries.get(keys[i]);
-            }
-            return new Table(keys, values);
-        }
-
-        /** The entry's index, or a negative number when the table does not hold {@code destination}. */
-        int find(final int destination) {
-            return Arrays.binarySearch(destinations, destination);
-        }
-
-        @Override
-        public boolean equals(final Object o) {
-            return o instanceof Table t && Arrays.equals(t.destinations, destinations)
-                    && Arrays.deepEquals(t.headers, headers);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(destinations);
-        }
     }
 }
