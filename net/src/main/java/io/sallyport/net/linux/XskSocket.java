@@ -65,6 +65,8 @@ final class XskSocket implements AutoCloseable {
     private final Ring completion;
     private final Ring rx;
     private final Ring tx;
+    /** Each send chunk's segment of {@link #MAX_FRAME} bytes, made once (index: chunk number minus {@link #rxRing}): a slice made per frame was an object per frame. */
+    private final MemorySegment[] txSlots;
     /** The sender's free chunks (UMEM offsets), a stack. */
     private final long[] txFree;
     private int txFreeCount;
@@ -77,6 +79,7 @@ final class XskSocket implements AutoCloseable {
         this.rxRing = rxRing;
         this.txRing = txRing;
         this.txFree = new long[txRing];
+        this.txSlots = new MemorySegment[txRing];
         try {
             umem = Ring.mapMemory(-1, (long) CHUNK * (rxRing + txRing), MAP_PRIVATE_ANONYMOUS, 0, "UMEM", umemArena);
             register();
@@ -95,6 +98,7 @@ final class XskSocket implements AutoCloseable {
         }
         for (int i = 0; i < txRing; i++) {
             txFree[i] = (long) CHUNK * (rxRing + i);
+            txSlots[i] = umem.asSlice(txFree[i], MAX_FRAME);
         }
         txFreeCount = txRing;
         fill.cachedProducer = rxRing;
@@ -222,7 +226,7 @@ final class XskSocket implements AutoCloseable {
                 return null;
             }
         }
-        return umem.asSlice(txFree[txFreeCount - 1], MAX_FRAME);
+        return txSlots[(int) (txFree[txFreeCount - 1] / CHUNK) - rxRing];
     }
 
     /** Posts the chunk {@link #slot} gave, holding a frame of {@code len} bytes (sent at the next {@link #flush}). */

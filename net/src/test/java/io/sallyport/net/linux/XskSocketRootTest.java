@@ -126,6 +126,30 @@ class XskSocketRootTest {
         assertTrue(b.output("ip", "-n", b.name, "link", "show", DEV_B).indexOf("xdp") < 0);
     }
 
+    @Test
+    @DisplayName("A frame slot costs no allocation: the AF_XDP socket's and the packet socket's slots are made once")
+    void shouldHandOutSlotsWithoutAllocating() throws Exception {
+        final int index = NetNamespace.call(a.name, () -> InterfaceIoctl.index(DEV_A));
+        try (XskSocket xsk = NetNamespace.call(a.name, () -> XskSocket.open(index, 0, 64));
+             LinuxFrameSender frames = NetNamespace.call(a.name, () -> LinuxFrameSender.open(index))) {
+            final FrameOut transmit = xsk.transmit();
+            for (final FrameOut out : new FrameOut[] {transmit, frames}) {
+                final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                long sum = 0;
+                // Interpreted and C1-compiled calls count too (no escape analysis there): a slice per call is megabytes.
+                for (int i = 0; i < 100_000; i++) {
+                    final java.lang.foreign.MemorySegment slot = out.slot();
+                    slot.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i & 1023, (byte) i);
+                    sum += slot.byteSize();
+                }
+                final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                assertTrue(sum > 0);
+                assertTrue(allocated < 100_000, out.getClass().getSimpleName() + ": " + allocated + " bytes for 100,000 slots");
+            }
+        }
+    }
+
     private static byte[] receive(final XskSocket socket) {
         final byte[] buf = new byte[XskSocket.MAX_FRAME];
         for (int tries = 0; tries < 50; tries++) {
