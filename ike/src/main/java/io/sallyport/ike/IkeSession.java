@@ -602,7 +602,7 @@ final class IkeSession {
                 PeerConfig term = retry.getKey();
                 if (now >= retry.getValue()) {
                     childRetries.remove(term);
-                    if (children.stream().noneMatch(c -> c.term.equals(term))
+                    if (env.configured(term) && children.stream().noneMatch(c -> c.term.equals(term))
                             && !tasks.any(t -> t instanceof ChildRekey.Create cc && cc.term().equals(term))) {
                         env.trace(out, TraceFlag.TIMER, TraceLevel.INFO, "IKE SA " + id() + ": child SA for " + term.name()
                                 + " asked for again");

@@ -612,6 +612,9 @@ public final class Kmd {
     final class Env {
         KmdOptions options() { return options; }
 
+        /** Whether {@code term} is configured so now (not removed, nor changed since). */
+        boolean configured(PeerConfig term) { return term.equals(peers.get(term.name())); }
+
         /**
          * Whether we hold another IKE SA with this remote address, under any peer name: several
          * terms towards one gateway each negotiate an SA, and INITIAL_CONTACT from one of them

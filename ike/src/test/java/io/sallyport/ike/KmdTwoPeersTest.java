@@ -491,6 +491,32 @@ class KmdTwoPeersTest {
         assertEquals(List.of(TrafficSelector.ofPrefix("198.18.2.0", 24)), ia.remoteSelectors());
     }
 
+    /** A further term's refused child is asked for again while the term is configured, and no more once it is removed. */
+    @Test
+    void aRefusedTermIsAskedForAgainUntilItIsRemoved() {
+        var t = new TwoPeers();
+        var b = TwoPeers.config("b", A, B, "secret");
+        b = new PeerConfig("b", A, B, b.localId(), b.remoteId(), b.authenticator(), b.ikeProposals(), b.childProposals(),
+                b.localSelectors(), b.remoteSelectors(), b.dpd(), true, true);
+        var b2 = new PeerConfig("b2", A, B, b.localId(), b.remoteId(), b.authenticator(), b.ikeProposals(), b.childProposals(),
+                List.of(TrafficSelector.ofPrefix("203.0.113.0", 24)), b.remoteSelectors(), b.dpd(), true, true);
+        t.addPeers(b, TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.AddPeer(b2));
+        t.run(1_000_000_000L);
+        assertEquals(1, t.a.liveSaCount(), "one IKE SA for both terms");
+        assertEquals(1, t.planeA.size(), "term b's child");
+        assertEquals(1, t.of(t.actionsA, Action.ChildRefused.class).size(), "term b2's child refused");
+        t.run(3_000_000_000L);
+        int refusals = t.of(t.actionsA, Action.ChildRefused.class).size();
+        assertTrue(refusals >= 2, "asked for again: " + refusals);
+
+        t.commandA(new Command.RemovePeer("b2"));
+        t.run(10_000_000_000L);
+        assertEquals(refusals, t.of(t.actionsA, Action.ChildRefused.class).size(), "a removed term is not asked for");
+        assertEquals(1, t.a.liveSaCount());
+        assertEquals(1, t.planeA.size());
+    }
+
     /** Established on traffic: the refused child is asked for again at the next acquire, over the kept IKE SA. */
     @Test
     void tsUnacceptableInIkeAuthKeepsTheIkeSaAndTheNextAcquireAsksAgain() {
