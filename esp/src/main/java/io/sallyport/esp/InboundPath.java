@@ -20,6 +20,7 @@ public final class InboundPath {
     private final EspSa sa;
     private final EspCipher cipher;
     private final EspCounters counters;
+    private final SaBytes saBytes;
     private final ReplayWindow replay;
     private final int espHeader;
     private final int align;
@@ -29,14 +30,20 @@ public final class InboundPath {
     private long top;
 
     public InboundPath(final EspSa sa, final EspCounters counters) {
-        this(sa, counters, 0L);
+        this(sa, counters, new SaBytes(), 0L);
+    }
+
+    /** {@code saBytes}: this SA's own byte count, beside its tunnel's {@code counters}. */
+    public InboundPath(final EspSa sa, final EspCounters counters, final SaBytes saBytes) {
+        this(sa, counters, saBytes, 0L);
     }
 
     /** {@code highestSequence}: 0 for a new SA; tests start near a 2^32 boundary with it. */
-    InboundPath(final EspSa sa, final EspCounters counters, final long highestSequence) {
+    InboundPath(final EspSa sa, final EspCounters counters, final SaBytes saBytes, final long highestSequence) {
         this.top = highestSequence;
         this.sa = sa;
         this.counters = counters;
+        this.saBytes = saBytes;
         this.cipher = EspCipher.create(sa.encryption(), sa.integrity(), sa.encryptionKey(), sa.integrityKey(),
                 sa.ivSeed());
         this.replay = sa.replayWindow() == 0 ? null : new ReplayWindow(sa.replayWindow());
@@ -116,6 +123,7 @@ public final class InboundPath {
             }
         }
         counters.add(EspStat.DECRYPTED_BYTES, len);
+        saBytes.add(len);
         counters.increment(EspStat.DECRYPTED_PACKETS);
         out.inner(this, pt, len);
         return InboundResult.Kind.INNER;

@@ -47,6 +47,7 @@ public final class OutboundPath {
     private final EspSa sa;
     private final EspCipher cipher;
     private final EspCounters counters;
+    private final SaBytes saBytes;
     private final OutputForm form;
     private final boolean v6Outer;
     private final int udpDstPort;
@@ -72,13 +73,20 @@ public final class OutboundPath {
     private boolean exhausted;
 
     public OutboundPath(final EspSa sa, final EspCounters counters, final OutputForm form) {
-        this(sa, counters, form, 0L);
+        this(sa, counters, new SaBytes(), form, 0L);
+    }
+
+    /** {@code saBytes}: this SA's own byte count, beside its tunnel's {@code counters}. */
+    public OutboundPath(final EspSa sa, final EspCounters counters, final SaBytes saBytes, final OutputForm form) {
+        this(sa, counters, saBytes, form, 0L);
     }
 
     /** {@code lastUsedSequence}: 0 for a new SA; tests start near the rollover with it. */
-    OutboundPath(final EspSa sa, final EspCounters counters, final OutputForm form, final long lastUsedSequence) {
+    OutboundPath(final EspSa sa, final EspCounters counters, final SaBytes saBytes, final OutputForm form,
+                 final long lastUsedSequence) {
         this.sa = sa;
         this.counters = counters;
+        this.saBytes = saBytes;
         this.form = form;
         this.cipher = EspCipher.create(sa.encryption(), sa.integrity(), sa.encryptionKey(), sa.integrityKey(),
                 sa.ivSeed());
@@ -272,6 +280,7 @@ public final class OutboundPath {
         Bytes.put32(buf, esp + 4, (int) seq);
         final int espLen = cipher.seal(buf, esp, padded, seq, sa.esn());
         counters.add(EspStat.ENCRYPTED_BYTES, len);
+        saBytes.add(len);
         counters.increment(EspStat.ENCRYPTED_PACKETS);
         if (form == OutputForm.TRANSPORT_PAYLOAD) {
             out.add(buf, esp, espLen);

@@ -297,8 +297,7 @@ public final class Kmd {
             case Command.RekeyChildSa r -> v1.rekeyChild(now, r.spiIn(), out);
             case Command.ChildTraffic t -> v1.childTraffic(now, t.spiIn(), t.inboundBytes(), t.outboundBytes(), out);
             case Command.ReportInvalidSpi r -> v1.reportInvalidSpi(r.from(), r.spi(), out);
-            // Not yet for IKEv1 (its SAs are installed without followPeerOnEsp): the IKEv2 table has no such child.
-            case Command.FollowPeer f -> false;
+            case Command.FollowPeer f -> v1.followPeer(f.spiIn(), f.remote(), out);
         };
     }
 

@@ -284,6 +284,21 @@ public final class V1Engine {
     }
 
     /**
+     * The data plane authenticated ESP of the IPsec SA with inbound SPI {@code spiIn} from
+     * {@code to}, not where its peer was ({@link IsakmpSa#followPeerOnEsp}). False when no IPsec SA
+     * has the SPI.
+     */
+    public boolean followPeer(int spiIn, InetSocketAddress to, List<Action> out) {
+        for (IsakmpSa sa : sas.values()) {
+            if (sa.child(spiIn).isPresent()) {
+                guarded(sa, out, () -> sa.followPeerOnEsp(to, out));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * ESP for an SPI we do not know came from {@code from} (the gateway rate-limits these to one a
      * second per tunnel): tells the peer with a protected INVALID-SPI notify (RFC 2408 §3.14.1, the
      * SPI in the notify's SPI field) over its newest established ISAKMP SA. False when there is
@@ -606,6 +621,7 @@ public final class V1Engine {
                 + expired.children + " of the expired ISAKMP SA " + expired.id());
         for (V1Child c : expired.children) {
             c.rekeyNotBefore = 0;   // a rekey that waited for a phase 1 is due at once
+            c.adopted = true;
             into.children.add(c);
             into.announce(c.term.name(), now, out);
         }
@@ -748,13 +764,24 @@ public final class V1Engine {
     /**
      * INITIAL-CONTACT (RFC 2407 §4.6.3.3): the peer forgot the SAs it had with us before this one.
      * SAs that came up while this one was negotiated (both ends initiating at once) are not
-     * among them.
+     * among them; IPsec SAs this one took over from an expired ISAKMP SA are: the notify may come
+     * in an informational exchange of its own after phase 1 (under its keys, so authenticated),
+     * when the takeover is done, and they are dropped there too (no Delete: the peer has them no
+     * more), and nothing more is taken over.
      */
-    void initialContact(IsakmpSa sa, List<Action> out) {
+    void initialContact(IsakmpSa sa, long now, List<Action> out) {
+        sa.peerInitialContact = true;
         for (IsakmpSa other : List.copyOf(sas.values())) {
             if (other != sa && other.establishedAt < sa.createdAt && samePeer(sa, other)) {
                 trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "INITIAL-CONTACT from " + sa.peer.name() + ": dropping ISAKMP SA " + other.id());
                 other.close(out, Failure.of(Failure.Kind.REPLACED, "peer sent INITIAL-CONTACT"));
+            }
+        }
+        for (V1Child c : List.copyOf(sa.children)) {
+            if (c.adopted) {
+                trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "INITIAL-CONTACT from " + sa.peer.name() + ": dropping " + c
+                        + ", taken over from an expired ISAKMP SA");
+                sa.removeChild(now, c, "peer sent INITIAL-CONTACT", out);
             }
         }
     }
