@@ -69,7 +69,8 @@ final class LinuxReceiveBatch implements ReceiveBatch {
         for (int i = 0; i < CAPACITY; i++) {
             messages.set(ValueLayout.JAVA_INT, (long) i * MSGHDR + 8, Libc.SOCKADDR_IN6_SIZE);
             if (gro) {
-                messages.set(ValueLayout.ADDRESS, (long) i * MSGHDR + 32, controls.asSlice((long) i * Libc.CMSG_SPACE_INT));
+                // The address as a number: a slice per message would be an allocation per call.
+                messages.set(ValueLayout.JAVA_LONG, (long) i * MSGHDR + 32, controls.address() + (long) i * Libc.CMSG_SPACE_INT);
                 messages.set(ValueLayout.JAVA_LONG, (long) i * MSGHDR + 40, Libc.CMSG_SPACE_INT);
             }
         }
@@ -152,11 +153,12 @@ final class LinuxReceiveBatch implements ReceiveBatch {
 
     @Override
     public InetSocketAddress source(final int i) {
-        final MemorySegment name = names.asSlice((long) entryMessage[i] * Libc.SOCKADDR_IN6_SIZE,
-                Libc.SOCKADDR_IN6_SIZE);
-        if (previousSource == null || name.mismatch(previousName) >= 0) {
-            previousSource = SockAddr.read(name);
-            previousName.copyFrom(name);
+        final long name = (long) entryMessage[i] * Libc.SOCKADDR_IN6_SIZE;
+        // Compared in place: a slice per datagram would be an allocation per packet; a new source costs one.
+        if (previousSource == null || MemorySegment.mismatch(names, name, name + Libc.SOCKADDR_IN6_SIZE,
+                previousName, 0, Libc.SOCKADDR_IN6_SIZE) >= 0) {
+            previousSource = SockAddr.read(names.asSlice(name, Libc.SOCKADDR_IN6_SIZE));
+            MemorySegment.copy(names, name, previousName, 0, Libc.SOCKADDR_IN6_SIZE);
         }
         return previousSource;
     }
