@@ -179,6 +179,7 @@ final class IkeRekey {
         next.softDeadline = now + s.env.options().softLifetime(life, s.env.random());
         next.nextKeepalive = s.nextKeepalive;
         next.adoptChildren(s, c -> c.state != ChildSa.State.DELETING);
+        next.takeChildRetries(s);
         return next;
     }
 }
