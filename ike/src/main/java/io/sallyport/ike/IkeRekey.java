@@ -102,6 +102,7 @@ final class IkeRekey {
             if (peerCreated != null) {
                 // We won: the children live on in the SA we created; the peer deletes the one it created.
                 next.adoptChildren(peerCreated, c -> true);
+                next.takeChildRetries(peerCreated);
                 peerCreated.markRekeyed(now);
             }
             s.tasks.queueFirst(new Informational.DeleteIke(s, Failure.of(Failure.Kind.REPLACED, "rekeyed")));

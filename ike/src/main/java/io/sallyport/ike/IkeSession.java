@@ -260,7 +260,10 @@ final class IkeSession {
         return Math.min(env.options().limits().rekeyRetryMaxNanos(), base << shift);
     }
 
-    /** The SA this one replaces by rekeying: its refused terms are asked for again from here, when they were due. */
+    /**
+     * The SA this one replaces by rekeying (or, after a simultaneous rekey we won, the peer's
+     * redundant one that took them first): its refused terms are asked for again from here, when they were due.
+     */
     void takeChildRetries(IkeSession from) {
         childRetries.putAll(from.childRetries);
         childRefusals.putAll(from.childRefusals);

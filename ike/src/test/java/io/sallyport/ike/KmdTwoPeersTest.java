@@ -551,9 +551,28 @@ class KmdTwoPeersTest {
         assertEquals(1, t.a.liveSaCount());
     }
 
-    /** A's term b is accepted by B; A's further term b2 (established immediately) is refused: B has no term for its selectors. */
+    /** Whichever IKE SA survives a simultaneous rekey (each end's seed decides) takes the refused term's next ask. */
+    @ParameterizedTest
+    @ValueSource(longs = {21, 22, 23, 24, 25, 26})
+    void aRefusedTermIsStillAskedForAfterASimultaneousIkeRekey(long seed) {
+        var t = refusedSecondTerm(new TwoPeers(seed, seed * 7));
+        t.run(1_000_000_000L);
+        assertEquals(1, t.of(t.actionsA, Action.ChildRefused.class).size());
+        t.commandA(new Command.RekeyIkeSa("b"));
+        t.commandB(new Command.RekeyIkeSa("a"));
+        t.run(10_000_000_000L);
+        assertEquals(1, t.a.liveSaCount(), () -> traces(t));
+        var refused = t.of(t.actionsA, Action.ChildRefused.class);
+        assertTrue(refused.size() >= 2, () -> refused + "\n" + traces(t));
+        assertEquals(t.a.ikeSas().getFirst().id(), refused.getLast().ikeSa(), "asked for over the surviving IKE SA");
+    }
+
     private static TwoPeers refusedSecondTerm() {
-        var t = new TwoPeers();
+        return refusedSecondTerm(new TwoPeers());
+    }
+
+    /** A's term b is accepted by B; A's further term b2 (established immediately) is refused: B has no term for its selectors. */
+    private static TwoPeers refusedSecondTerm(TwoPeers t) {
         var b = TwoPeers.config("b", A, B, "secret");
         b = new PeerConfig("b", A, B, b.localId(), b.remoteId(), b.authenticator(), b.ikeProposals(), b.childProposals(),
                 b.localSelectors(), b.remoteSelectors(), b.dpd(), true, true);
