@@ -52,14 +52,7 @@ class XdpEspMultiQueueRootTest {
         addrA = (Inet4Address) InetAddress.getByName("198.18.81.1");
         addrB = (Inet4Address) InetAddress.getByName("198.18.81.2");
         otherB = (Inet4Address) InetAddress.getByName("198.18.81.3");
-        final String queues = Integer.toString(QUEUES);
-        a.run("ip", "-n", a.name, "link", "add", DEV_A, "numtxqueues", queues, "numrxqueues", queues, "type", "veth",
-                "peer", "name", DEV_B, "numtxqueues", queues, "numrxqueues", queues, "netns", b.name);
-        a.run("ip", "-n", a.name, "addr", "add", "198.18.81.1/24", "dev", DEV_A);
-        b.run("ip", "-n", b.name, "addr", "add", "198.18.81.2/24", "dev", DEV_B);
-        b.run("ip", "-n", b.name, "addr", "add", "198.18.81.3/24", "dev", DEV_B);
-        a.run("ip", "-n", a.name, "link", "set", DEV_A, "up");
-        b.run("ip", "-n", b.name, "link", "set", DEV_B, "up");
+        RootNamespace.joinByVeth(a, DEV_A, "198.18.81.1", b, DEV_B, QUEUES, "198.18.81.2", "198.18.81.3");
     }
 
     @BeforeEach

@@ -45,12 +45,7 @@ class XskSocketRootTest {
         addrA = (Inet4Address) InetAddress.getByName("198.18.77.1");
         addrB = (Inet4Address) InetAddress.getByName("198.18.77.2");
         otherB = (Inet4Address) InetAddress.getByName("198.18.77.3");
-        a.run("ip", "-n", a.name, "link", "add", DEV_A, "type", "veth", "peer", "name", DEV_B, "netns", b.name);
-        a.run("ip", "-n", a.name, "addr", "add", "198.18.77.1/24", "dev", DEV_A);
-        b.run("ip", "-n", b.name, "addr", "add", "198.18.77.2/24", "dev", DEV_B);
-        b.run("ip", "-n", b.name, "addr", "add", "198.18.77.3/24", "dev", DEV_B);
-        a.run("ip", "-n", a.name, "link", "set", DEV_A, "up");
-        b.run("ip", "-n", b.name, "link", "set", DEV_B, "up");
+        RootNamespace.joinByVeth(a, DEV_A, "198.18.77.1", b, DEV_B, 0, "198.18.77.2", "198.18.77.3");
     }
 
     @BeforeEach
