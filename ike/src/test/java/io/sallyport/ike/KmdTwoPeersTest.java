@@ -494,14 +494,7 @@ class KmdTwoPeersTest {
     /** A further term's refused child is asked for again while the term is configured, and no more once it is removed. */
     @Test
     void aRefusedTermIsAskedForAgainUntilItIsRemoved() {
-        var t = new TwoPeers();
-        var b = TwoPeers.config("b", A, B, "secret");
-        b = new PeerConfig("b", A, B, b.localId(), b.remoteId(), b.authenticator(), b.ikeProposals(), b.childProposals(),
-                b.localSelectors(), b.remoteSelectors(), b.dpd(), true, true);
-        var b2 = new PeerConfig("b2", A, B, b.localId(), b.remoteId(), b.authenticator(), b.ikeProposals(), b.childProposals(),
-                List.of(TrafficSelector.ofPrefix("203.0.113.0", 24)), b.remoteSelectors(), b.dpd(), true, true);
-        t.addPeers(b, TwoPeers.config("a", B, A, "secret"));
-        t.commandA(new Command.AddPeer(b2));
+        var t = refusedSecondTerm();
         t.run(1_000_000_000L);
         assertEquals(1, t.a.liveSaCount(), "one IKE SA for both terms");
         assertEquals(1, t.planeA.size(), "term b's child");
