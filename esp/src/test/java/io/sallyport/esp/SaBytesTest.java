@@ -1,9 +1,13 @@
 package io.sallyport.esp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sallyport.crypto.EncryptionAlgorithm;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +58,39 @@ class SaBytesTest {
         wire[wire.length - 1] ^= 1;
         receiver.receive(wire, 0, wire.length, EspInbound.InputForm.IP_PACKET, new InboundResult());
         assertEquals(0, in.get());
+    }
+
+    /**
+     * The control agent reads an SA's count while its worker writes it, with no lock or handoff
+     * between them. A plain long read in a loop is hoisted out of it once compiled (the JLS lets a
+     * reader never see another thread's plain writes): a reader spinning until the count reaches
+     * the writer's total then never returns. The writer orders its stores by a release store of
+     * its own, which gives the reader no happens-before edge, so only the count's own access
+     * semantics can make the total visible. The bound is generous: the writer is done in well
+     * under a second; a reader that cannot see the total waits forever.
+     */
+    @Test
+    @DisplayName("A count written on the worker's thread is seen by a reader spinning on another thread")
+    void aReaderOnAnotherThreadSeesTheWritersTotal() throws Exception {
+        final long total = 50_000_000L;
+        final SaBytes bytes = new SaBytes();
+        final AtomicLong written = new AtomicLong();
+        final CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> spinUntil(bytes, total));
+        for (long i = 1; i <= total; i++) {
+            bytes.add(1);
+            written.lazySet(i);
+        }
+        assertEquals(total, written.get());
+        final long seen = reader.get(30, TimeUnit.SECONDS);
+        assertTrue(seen >= total);
+    }
+
+    private static long spinUntil(final SaBytes bytes, final long total) {
+        long seen;
+        while ((seen = bytes.get()) < total) {
+            // Nothing: what is read here is all the reader learns of the writer.
+        }
+        return seen;
     }
 
     /** One inner packet of {@code payload} UDP bytes out through {@code out} and in again; its inner length. */

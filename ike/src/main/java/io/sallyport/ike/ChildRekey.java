@@ -103,6 +103,9 @@ final class ChildRekey {
             }
             if (why != null) {
                 s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: child SA for " + term.name() + " " + why);
+                if (m.error().isEmpty()) {
+                    s.tasks.queueFirst(new Informational.DeleteRefusedChild(s, newChildSpi));
+                }
                 s.childRefused(now, term, why, out);
             }
             return new Step.Done<>();
@@ -168,11 +171,11 @@ final class ChildRekey {
             }
             var theirNonce = m.first(Payload.Nonce.class);
             if (theirNonce.isEmpty()) {
-                return refused(now, "answered without a nonce", out);
+                return refusedAnswer(now, "answered without a nonce", out);
             }
             Optional<byte[]> shared = shared(m);
             if (shared.isEmpty()) {
-                return refused(now, "answered with an unusable KE payload", out);
+                return refusedAnswer(now, "answered with an unusable KE payload", out);
             }
             boolean lost = peerCreated != null && Collisions.lostCollision(nonce, theirNonce.get().data(), peerNi, peerNr);
             // The responder installed its inbound SA before it answered: our traffic moves to the
@@ -180,7 +183,7 @@ final class ChildRekey {
             Optional<ChildSa> accepted = ChildCreate.acceptChild(s, old.term, now, m, newChildSpi, nonce, theirNonce.get().data(),
                     ke == null ? null : shared.get(), old, !lost, out);
             if (accepted.isEmpty()) {
-                return refused(now, "answered with a proposal or selectors we did not offer", out);
+                return refusedAnswer(now, "answered with a proposal or selectors we did not offer", out);
             }
             ChildSa created = accepted.get();
             old.state = ChildSa.State.REKEYED;
@@ -194,6 +197,12 @@ final class ChildRekey {
                 s.tasks.queueFirst(new Informational.DeleteChild(s, old));
             }
             return new Step.Done<>();
+        }
+
+        /** The peer made the new SA but we refused its answer: the peer deletes it, and the rekey failed. */
+        private Step<List<Payload>> refusedAnswer(long now, String why, List<Action> out) {
+            s.tasks.queueFirst(new Informational.DeleteRefusedChild(s, newChildSpi));
+            return refused(now, why, out);
         }
 
         /** The rekey failed: the old SA stays and is rekeyed again after a bounded, doubling wait. */

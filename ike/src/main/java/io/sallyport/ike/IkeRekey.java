@@ -102,6 +102,7 @@ final class IkeRekey {
             if (peerCreated != null) {
                 // We won: the children live on in the SA we created; the peer deletes the one it created.
                 next.adoptChildren(peerCreated, c -> true);
+                next.takeChildRetries(peerCreated);
                 peerCreated.markRekeyed(now);
             }
             s.tasks.queueFirst(new Informational.DeleteIke(s, Failure.of(Failure.Kind.REPLACED, "rekeyed")));
@@ -179,6 +180,7 @@ final class IkeRekey {
         next.softDeadline = now + s.env.options().softLifetime(life, s.env.random());
         next.nextKeepalive = s.nextKeepalive;
         next.adoptChildren(s, c -> c.state != ChildSa.State.DELETING);
+        next.takeChildRetries(s);
         return next;
     }
 }

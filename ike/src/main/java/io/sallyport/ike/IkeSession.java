@@ -97,6 +97,8 @@ final class IkeSession {
      * CREATE_CHILD_SA), with {@code establish-tunnels immediately}: when each is asked for again.
      */
     private final Map<PeerConfig, Long> childRetries = new HashMap<>();
+    /** Per term in {@link #childRetries}: its refusals in a row, which double the wait before the next ask. */
+    private final Map<PeerConfig, Integer> childRefusals = new HashMap<>();
 
     /** {@link SaTable}'s bookkeeping: when the SA was added, whether it is in, its entry in {@link SaDeadlines}. */
     long tableSeq;
@@ -241,13 +243,37 @@ final class IkeSession {
     void childRefused(long now, PeerConfig term, String why, List<Action> out) {
         out.add(new Action.ChildRefused(term.name(), id(), Action.RefusedBy.PEER, why));
         if (term.establishImmediately()) {
-            childRetries.put(term, now + env.options().reconnectNanos());
+            childRetries.put(term, now + refusedChildWait(childRefusals.merge(term, 1, Integer::sum)));
             env.sas().deadlineChanged(this);
         }
     }
 
+    /**
+     * The wait before asking again for a child refused {@code refusals} times in a row: {@code
+     * reconnectNanos}, doubling per refusal up to the longest wait of a refused rekey, so a peer
+     * that always refuses is not asked (with a D-H exchange under PFS) every few seconds for ever.
+     */
+    private long refusedChildWait(int refusals) {
+        long base = env.options().reconnectNanos();
+        // Never shifted into the sign bit, however many refusals.
+        int shift = Math.min(refusals - 1, Long.numberOfLeadingZeros(base) - 1);
+        return Math.min(env.options().limits().rekeyRetryMaxNanos(), base << shift);
+    }
+
+    /**
+     * The SA this one replaces by rekeying (or, after a simultaneous rekey we won, the peer's
+     * redundant one that took them first): its refused terms are asked for again from here, when they were due.
+     */
+    void takeChildRetries(IkeSession from) {
+        childRetries.putAll(from.childRetries);
+        childRefusals.putAll(from.childRefusals);
+        from.childRetries.clear();
+        from.childRefusals.clear();
+    }
+
     void addChild(ChildSa c) {
         childlessUntil = Long.MAX_VALUE;
+        childRefusals.remove(c.term);
         childList.add(c);
         env.sas().childAdded(this, c);
         env.sas().deadlineChanged(this);
@@ -602,7 +628,9 @@ final class IkeSession {
                 PeerConfig term = retry.getKey();
                 if (now >= retry.getValue()) {
                     childRetries.remove(term);
-                    if (env.configured(term) && children.stream().noneMatch(c -> c.term.equals(term))
+                    if (!env.configured(term)) {
+                        childRefusals.remove(term);
+                    } else if (children.stream().noneMatch(c -> c.term.equals(term))
                             && !tasks.any(t -> t instanceof ChildRekey.Create cc && cc.term().equals(term))) {
                         env.trace(out, TraceFlag.TIMER, TraceLevel.INFO, "IKE SA " + id() + ": child SA for " + term.name()
                                 + " asked for again");

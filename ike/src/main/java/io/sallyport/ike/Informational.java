@@ -67,6 +67,39 @@ final class Informational {
         }
     }
 
+    /**
+     * A Delete of the child SA the peer made for our CREATE_CHILD_SA whose answer we refused (no
+     * nonce, an unusable KE, what we did not offer): it never reached our data plane, and left at
+     * the peer it would stay there for its lifetime, one more at each later try (RFC 7296 §1.4.1:
+     * our inbound SPI names it; a peer that made none ignores it).
+     */
+    static final class DeleteRefusedChild extends Request {
+        private final int spiIn;
+
+        DeleteRefusedChild(IkeSession s, int spiIn) {
+            super(s);
+            this.spiIn = spiIn;
+        }
+
+        @Override
+        public String name() { return "DeleteChildLocal"; }
+
+        @Override
+        public String describe() { return "INFORMATIONAL (delete refused child)"; }
+
+        @Override
+        public Step<List<Payload>> initiate(long now, List<Action> out) {
+            s.env.trace(out, TraceFlag.IKE, TraceLevel.INFO, "DeleteChildLocal: asking the peer to delete the child SA "
+                    + Integer.toHexString(spiIn) + " whose answer we refused");
+            return new Step.Send<>(List.of(new Payload.Delete(Wire.PROTO_ESP, 4, List.of(Bytes.of32(spiIn)))));
+        }
+
+        @Override
+        public Step<List<Payload>> process(long now, IkeMessage m, List<Action> out) {
+            return new Step.Done<>();
+        }
+    }
+
     /** DeleteIkeLocal: a Delete of the IKE SA (and so of its children); the SA ends when answered or unanswered. */
     static final class DeleteIke extends Request {
         private final Failure why;

@@ -374,19 +374,11 @@ class Ikev1TwoPeersTest {
     @Test
     void ipsecSasFollowThePeerWhenItsNatMappingChanges() {
         var t = new TwoPeers();
-        t.natA = true;
         var plainA = v1("b", A, B, "k");
         var forA = new PeerConfig("b", A, B, plainA.localId(), plainA.remoteId(), plainA.authenticator(), plainA.ikeProposals(),
                 plainA.childProposals(), plainA.localSelectors(), plainA.remoteSelectors(), new PeerConfig.Dpd(true, 10, 5),
                 true, false, 0, PeerConfig.Exchange.MAIN);
-        var plain = v1("a", B, TwoPeers.NAT, "k");
-        var forB = new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
-                plain.ikeProposals(), plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(), new PeerConfig.Dpd(true, 10, 5),
-                true, false, 0, PeerConfig.Exchange.MAIN);
-        t.addPeers(forA, forB);
-        t.commandA(new Command.Initiate("b"));
-        t.runQuiet();
-        assertUp(t);
+        upThroughNat(t, forA, behindNat(PeerConfig.Exchange.MAIN, new PeerConfig.Dpd(true, 10, 5)));
         var ib = t.planeB.values().iterator().next();
         assertEquals(new InetSocketAddress(TwoPeers.NAT, 14500), ib.remote());
         t.natPortOffset = 20000;   // the NAT lost A's mapping: A's datagrams now come from port 24500
@@ -400,15 +392,7 @@ class Ikev1TwoPeersTest {
     @Test
     void authenticatedEspFromANewMappingMovesTheIsakmpSaOnlyOnTheSideNotBehindTheNat() {
         var t = new TwoPeers();
-        t.natA = true;
-        var plain = v1("a", B, TwoPeers.NAT, "k");
-        var forB = new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
-                plain.ikeProposals(), plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(), plain.dpd(),
-                true, false, 0, PeerConfig.Exchange.MAIN);
-        t.addPeers(v1("b", A, B, "k"), forB);
-        t.commandA(new Command.Initiate("b"));
-        t.runQuiet();
-        assertUp(t);
+        upThroughNat(t, v1("b", A, B, "k"), behindNat(PeerConfig.Exchange.MAIN, null));
         var ib = t.planeB.values().iterator().next();
         var ia = t.planeA.values().iterator().next();
         assertTrue(ib.followPeerOnEsp(), "B is not behind the NAT, A is: B follows");
@@ -435,17 +419,10 @@ class Ikev1TwoPeersTest {
     @Test
     void aKeptIpsecSaOfAnExpiredIsakmpSaFollowsThePeersEsp() {
         var t = new TwoPeers();
-        t.natA = true;
         var tenMinutes = List.of(new IkeProposal(EncryptionAlgorithm.AES_256_CBC, IntegrityAlgorithm.HMAC_SHA_256_128,
                 PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP14, 600));
-        var plain = v1("a", B, TwoPeers.NAT, "k");
-        var forB = new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
-                tenMinutes, plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(), plain.dpd(),
-                true, false, 0, PeerConfig.Exchange.MAIN);
-        t.addPeers(v1("b", A, B, "k").withIkeProposals(tenMinutes), forB);
-        t.commandA(new Command.Initiate("b"));
-        t.runQuiet();
-        assertUp(t);
+        upThroughNat(t, v1("b", A, B, "k").withIkeProposals(tenMinutes),
+                behindNat(PeerConfig.Exchange.MAIN, null).withIkeProposals(tenMinutes));
         var ib = t.planeB.values().iterator().next();
         t.dropFilter = d -> true;   // the link is down through both ends' re-authentication and the expiry
         t.run(700 * SECOND);
@@ -462,15 +439,7 @@ class Ikev1TwoPeersTest {
     @Test
     void shouldTraverseNatOnPort4500() {
         var t = new TwoPeers();
-        t.natA = true;
-        var plain = v1("a", B, TwoPeers.NAT, "k");
-        var forB = new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
-                plain.ikeProposals(), plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(), plain.dpd(),
-                true, false, 0, PeerConfig.Exchange.MAIN);
-        t.addPeers(v1("b", A, B, "k"), forB);
-        t.commandA(new Command.Initiate("b"));
-        t.runQuiet();
-        assertUp(t);
+        upThroughNat(t, v1("b", A, B, "k"), behindNat(PeerConfig.Exchange.MAIN, null));
         assertTrue(t.of(t.actionsA, Action.IkeSaUp.class).getFirst().natDetected());
         var install = t.planeB.values().iterator().next();
         assertTrue(install.udpEncapsulation());
@@ -549,6 +518,23 @@ class Ikev1TwoPeersTest {
 
     private static PeerConfig aggressive(PeerConfig p) { return p.withExchange(PeerConfig.Exchange.AGGRESSIVE); }
 
+    /** B's term towards A behind the NAT: A's address is the NAT's, its identity its own; {@code dpd} null for the default. */
+    private static PeerConfig behindNat(PeerConfig.Exchange exchange, PeerConfig.Dpd dpd) {
+        var plain = v1("a", B, TwoPeers.NAT, "k");
+        return new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
+                plain.ikeProposals(), plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(),
+                dpd == null ? plain.dpd() : dpd, true, false, 0, exchange);
+    }
+
+    /** A, behind a NAT with {@code forA}, initiates to B with {@code forB}; both are up after. */
+    private static void upThroughNat(TwoPeers t, PeerConfig forA, PeerConfig forB) {
+        t.natA = true;
+        t.addPeers(forA, forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+    }
+
     @Test
     void shouldEstablishAggressiveModeEitherWay() {
         var t = established(aggressive(v1("b", A, B, "k")), aggressive(v1("a", B, A, "k")));
@@ -565,15 +551,7 @@ class Ikev1TwoPeersTest {
     @Test
     void shouldTraverseNatInAggressiveMode() {
         var t = new TwoPeers();
-        t.natA = true;
-        var plain = v1("a", B, TwoPeers.NAT, "k");
-        var forB = new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
-                plain.ikeProposals(), plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(), plain.dpd(),
-                true, false, 0, PeerConfig.Exchange.AGGRESSIVE);
-        t.addPeers(aggressive(v1("b", A, B, "k")), forB);
-        t.commandA(new Command.Initiate("b"));
-        t.runQuiet();
-        assertUp(t);
+        upThroughNat(t, aggressive(v1("b", A, B, "k")), behindNat(PeerConfig.Exchange.AGGRESSIVE, null));
         assertTrue(t.planeB.values().iterator().next().udpEncapsulation());
     }
 

@@ -453,7 +453,7 @@ class KmdTwoPeersTest {
         assertEquals("proposal mismatch (child SA)", refused.getFirst().reason());
         assertTrue(t.planeA.isEmpty() && t.planeB.isEmpty());
 
-        t.run(5_000_000_000L);   // asked again after 2 s, and again 2 s after that refusal
+        t.run(6_000_000_000L);   // asked again after 2 s, and again 4 s after that refusal
         var again = t.of(t.actionsA, Action.ChildRefused.class);
         assertEquals(3, again.size(), again.toString());
         assertTrue(again.get(1).reason().contains("NO_PROPOSAL_CHOSEN"), again.get(1).reason());
@@ -494,14 +494,7 @@ class KmdTwoPeersTest {
     /** A further term's refused child is asked for again while the term is configured, and no more once it is removed. */
     @Test
     void aRefusedTermIsAskedForAgainUntilItIsRemoved() {
-        var t = new TwoPeers();
-        var b = TwoPeers.config("b", A, B, "secret");
-        b = new PeerConfig("b", A, B, b.localId(), b.remoteId(), b.authenticator(), b.ikeProposals(), b.childProposals(),
-                b.localSelectors(), b.remoteSelectors(), b.dpd(), true, true);
-        var b2 = new PeerConfig("b2", A, B, b.localId(), b.remoteId(), b.authenticator(), b.ikeProposals(), b.childProposals(),
-                List.of(TrafficSelector.ofPrefix("203.0.113.0", 24)), b.remoteSelectors(), b.dpd(), true, true);
-        t.addPeers(b, TwoPeers.config("a", B, A, "secret"));
-        t.commandA(new Command.AddPeer(b2));
+        var t = refusedSecondTerm();
         t.run(1_000_000_000L);
         assertEquals(1, t.a.liveSaCount(), "one IKE SA for both terms");
         assertEquals(1, t.planeA.size(), "term b's child");
@@ -515,6 +508,72 @@ class KmdTwoPeersTest {
         assertEquals(refusals, t.of(t.actionsA, Action.ChildRefused.class).size(), "a removed term is not asked for");
         assertEquals(1, t.a.liveSaCount());
         assertEquals(1, t.planeA.size());
+    }
+
+    /**
+     * A peer that keeps refusing a term is not asked every 2 s for ever: the wait doubles from
+     * {@code reconnectNanos} per refusal (2, 4, 8, 16 s ...) up to {@code Limits.rekeyRetryMaxNanos},
+     * as a refused rekey's does, and starts again at 2 s once the term's child is up.
+     */
+    @Test
+    void aTermRefusedAgainAndAgainIsAskedForLessAndLessOften() {
+        var t = refusedSecondTerm();
+        t.run(1_000_000_000L);
+        assertEquals(1, t.of(t.actionsA, Action.ChildRefused.class).size());
+        t.run(6_000_000_000L);   // asked again 2 s and 6 s after the first refusal
+        assertEquals(3, t.of(t.actionsA, Action.ChildRefused.class).size());
+        t.run(54_000_000_000L);  // and at 14 s and 30 s; the next is at 62 s
+        assertEquals(5, t.of(t.actionsA, Action.ChildRefused.class).size(), "the wait doubles per refusal");
+        t.run(1_640_000_000_000L);   // 62, 126, 254, 510, 1022 s, then 600 s later (not 1,024): 1622 s
+        assertEquals(11, t.of(t.actionsA, Action.ChildRefused.class).size(), "up to the longest rekey back-off");
+        assertEquals(1, t.a.liveSaCount());
+    }
+
+    /** The IKE SA that replaces one by rekeying takes over its refused terms' next asks: none is forgotten. */
+    @Test
+    void aRefusedTermIsStillAskedForAfterTheIkeSaIsRekeyed() {
+        var t = refusedSecondTerm();
+        t.run(1_000_000_000L);
+        assertEquals(1, t.of(t.actionsA, Action.ChildRefused.class).size());
+        var first = t.of(t.actionsA, Action.IkeSaUp.class).getFirst().ikeSa();
+        t.commandA(new Command.RekeyIkeSa("b"));
+        t.run(10_000_000_000L);
+        var refused = t.of(t.actionsA, Action.ChildRefused.class);
+        assertTrue(refused.size() >= 2, refused.toString());
+        assertNotEquals(first, refused.getLast().ikeSa(), "asked for over the new IKE SA");
+        assertEquals(1, t.a.liveSaCount());
+    }
+
+    /** Whichever IKE SA survives a simultaneous rekey (each end's seed decides) takes the refused term's next ask. */
+    @ParameterizedTest
+    @ValueSource(longs = {21, 22, 23, 24, 25, 26})
+    void aRefusedTermIsStillAskedForAfterASimultaneousIkeRekey(long seed) {
+        var t = refusedSecondTerm(new TwoPeers(seed, seed * 7));
+        t.run(1_000_000_000L);
+        assertEquals(1, t.of(t.actionsA, Action.ChildRefused.class).size());
+        t.commandA(new Command.RekeyIkeSa("b"));
+        t.commandB(new Command.RekeyIkeSa("a"));
+        t.run(10_000_000_000L);
+        assertEquals(1, t.a.liveSaCount(), () -> traces(t));
+        var refused = t.of(t.actionsA, Action.ChildRefused.class);
+        assertTrue(refused.size() >= 2, () -> refused + "\n" + traces(t));
+        assertEquals(t.a.ikeSas().getFirst().id(), refused.getLast().ikeSa(), "asked for over the surviving IKE SA");
+    }
+
+    private static TwoPeers refusedSecondTerm() {
+        return refusedSecondTerm(new TwoPeers());
+    }
+
+    /** A's term b is accepted by B; A's further term b2 (established immediately) is refused: B has no term for its selectors. */
+    private static TwoPeers refusedSecondTerm(TwoPeers t) {
+        var b = TwoPeers.config("b", A, B, "secret");
+        b = new PeerConfig("b", A, B, b.localId(), b.remoteId(), b.authenticator(), b.ikeProposals(), b.childProposals(),
+                b.localSelectors(), b.remoteSelectors(), b.dpd(), true, true);
+        var b2 = new PeerConfig("b2", A, B, b.localId(), b.remoteId(), b.authenticator(), b.ikeProposals(), b.childProposals(),
+                List.of(TrafficSelector.ofPrefix("203.0.113.0", 24)), b.remoteSelectors(), b.dpd(), true, true);
+        t.addPeers(b, TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.AddPeer(b2));
+        return t;
     }
 
     /** Established on traffic: the refused child is asked for again at the next acquire, over the kept IKE SA. */

@@ -16,6 +16,7 @@ import io.sallyport.ike.message.TrafficSelector;
 import io.sallyport.ike.message.Wire;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -293,6 +294,44 @@ class ResponseChecksTest {
     @Test
     void aNewChildAnsweredWithWidenedSelectorsIsRefused() {
         assertNewChildRefused(ResponseChecksTest::widened, "answered with a proposal or selectors we did not offer");
+    }
+
+    /**
+     * B made the child its answer describes, but the answer reaches A widened: A refuses it and has
+     * B delete it, else B keeps an SA nobody sends on for its whole lifetime (one more each time
+     * the term is asked for again).
+     */
+    @Test
+    void aNewChildWhoseAnswerWeRefuseIsDeletedAtThePeer() {
+        var t = established();
+        t.commandA(new Command.AddPeer(secondTerm(TwoPeers.config("b", A, B, "secret"), "198.18.3.0", "198.18.4.0")));
+        t.commandB(new Command.AddPeer(secondTerm(TwoPeers.config("a", B, A, "secret"), "198.18.4.0", "198.18.3.0")));
+        alterResponses(t, Wire.CREATE_CHILD_SA, 1, ResponseChecksTest::widened);
+        t.commandA(new Command.Initiate("b2"));
+        t.runQuiet();
+        assertTrue(traced(t.actionsA, "CreateChildLocal: child SA for b2 answered with a proposal or selectors we did not offer"),
+                () -> traces(t));
+        assertEquals(1, t.of(t.actionsB, Action.InstallChildSa.class).stream().filter(i -> i.peer().equals("a2")).count(),
+                "B made the child");
+        assertEquals(1, t.planeA.size());
+        assertEquals(1, t.planeB.size(), () -> "B's child for the refused answer is gone\n" + traces(t));
+        assertTrue(t.planesMatch());
+        assertEquals(1, t.a.liveSaCount());
+    }
+
+    /** The same for a rekey: the new SA B made for the refused answer is deleted, the old one stays at both ends. */
+    @Test
+    void aRekeyWhoseAnswerWeRefuseIsDeletedAtThePeer() {
+        var t = established();
+        int old = t.planeA.keySet().iterator().next();
+        alterResponses(t, Wire.CREATE_CHILD_SA, 1, ResponseChecksTest::widened);
+        t.commandA(new Command.RekeyChildSa(old));
+        t.run(SECOND);
+        assertTrue(traced(t.actionsA, "rekey answered with a proposal or selectors we did not offer"), () -> traces(t));
+        assertEquals(2, t.of(t.actionsB, Action.InstallChildSa.class).size(), "B made the new SA");
+        assertEquals(Set.of(old), t.planeA.keySet());
+        assertEquals(1, t.planeB.size(), () -> "B's new SA for the refused answer is gone\n" + traces(t));
+        assertTrue(t.planesMatch());
     }
 
     @Test

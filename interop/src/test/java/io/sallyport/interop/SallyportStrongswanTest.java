@@ -327,7 +327,7 @@ class SallyportStrongswanTest {
         SwanSas first = h.rawSas("gw-b");
         assertEquals(1, first.ikes().size(), first.raw());
         SwanSas.Ike ike = first.ikes().getFirst();
-        // Sallyport asks again every 2 s: IKE_AUTH's refusal and two more in strongSwan's log.
+        // Sallyport asks again 2 s and 6 s after the refusal (the wait doubles): IKE_AUTH's refusal and two more in strongSwan's log.
         boolean askedAgain = Testbed.await(Duration.ofSeconds(10), () -> tsRefusalsLogged() - refusalsBefore >= 3);
         SwanSas later = h.rawSas("gw-b");
         String showIke = d.cli(SHOW_IKE);

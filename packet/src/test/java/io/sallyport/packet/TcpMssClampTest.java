@@ -7,6 +7,7 @@ import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 import io.sallyport.packet.TcpMssClamp.Result;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,6 +103,48 @@ class TcpMssClampTest {
         byte[] before = badLength.clone();
         assertEquals(Result.SYN_KEPT, TcpMssClamp.clamp(badLength, 0, badLength.length, 1000));
         assertArrayEquals(before, badLength);
+    }
+
+    /** An option length of 0 or 1 would walk in place or backwards: the walk stops, nothing after it is read. */
+    @Test
+    void anOptionLengthBelowTwoOrAKindWithoutItsLengthEndsTheWalk() {
+        for (byte[] options : List.of(opts(new byte[] {3, 0, 7}, mss(1460)), opts(new byte[] {3, 1, 7}, mss(1460)),
+                opts(NOP, NOP, NOP, new byte[] {2}))) {
+            byte[] p = syn(true, SYN, options, 0);
+            byte[] before = p.clone();
+            assertEquals(Result.SYN_KEPT, TcpMssClamp.clamp(p, 0, p.length, 1000), java.util.Arrays.toString(options));
+            assertArrayEquals(before, p);
+        }
+    }
+
+    /**
+     * Behind an IPv6 fragment header: a non-first fragment (offset above 0) has no TCP header and
+     * is left alone, whatever its bytes look like; a first fragment is clamped as the same SYN
+     * behind a hop-by-hop header is.
+     */
+    @Test
+    void ipv6FragmentsAreClampedOnlyWhenFirst() {
+        byte[] later = asFragment(syn(false, SYN, opts(mss(1460)), 8), 8 << 3);
+        byte[] before = later.clone();
+        assertEquals(Result.NOT_SYN, TcpMssClamp.clamp(later, 0, later.length, 1000));
+        assertArrayEquals(before, later);
+
+        byte[] reference = syn(false, SYN, opts(mss(1460)), 8);
+        byte[] first = asFragment(reference.clone(), 1); // offset 0, more fragments
+        assertEquals(Result.SYN_CLAMPED, TcpMssClamp.clamp(reference, 0, reference.length, 1000));
+        assertEquals(Result.SYN_CLAMPED, TcpMssClamp.clamp(first, 0, first.length, 1000));
+        assertArrayEquals(java.util.Arrays.copyOfRange(reference, 48, reference.length),
+                java.util.Arrays.copyOfRange(first, 48, first.length), "TCP header, checksum and payload as behind hop-by-hop");
+    }
+
+    /** The packet's 8-byte hop-by-hop header made a fragment header with {@code offsetAndFlags} (offset in 8-byte units << 3, M = 1). */
+    private static byte[] asFragment(byte[] p, int offsetAndFlags) {
+        p[6] = 44;
+        p[40] = 6;
+        p[41] = 0;
+        put16(p, 42, offsetAndFlags);
+        put32(p, 44, 0x5a5a0001);
+        return p;
     }
 
     @Test

@@ -54,6 +54,28 @@ final class RootNamespace implements AutoCloseable {
         return whyUnavailable() == null ? new RootNamespace("sp-net-test-" + tag + "-" + ProcessHandle.current().pid()) : null;
     }
 
+    /**
+     * Joins {@code a} and {@code b} by a veth pair, {@code devA} in a and {@code devB} in b, each
+     * with {@code queues} receive and transmit queues (0: veth's default), gives them the /24
+     * addresses {@code addressA} and {@code addressesB} and brings both up.
+     */
+    static void joinByVeth(final RootNamespace a, final String devA, final String addressA, final RootNamespace b,
+                           final String devB, final int queues, final String... addressesB) {
+        final String q = Integer.toString(queues);
+        if (queues == 0) {
+            a.run("ip", "-n", a.name, "link", "add", devA, "type", "veth", "peer", "name", devB, "netns", b.name);
+        } else {
+            a.run("ip", "-n", a.name, "link", "add", devA, "numtxqueues", q, "numrxqueues", q, "type", "veth",
+                    "peer", "name", devB, "numtxqueues", q, "numrxqueues", q, "netns", b.name);
+        }
+        a.run("ip", "-n", a.name, "addr", "add", addressA + "/24", "dev", devA);
+        for (final String address : addressesB) {
+            b.run("ip", "-n", b.name, "addr", "add", address + "/24", "dev", devB);
+        }
+        a.run("ip", "-n", a.name, "link", "set", devA, "up");
+        b.run("ip", "-n", b.name, "link", "set", devB, "up");
+    }
+
     void run(final String... command) {
         output(command);
     }

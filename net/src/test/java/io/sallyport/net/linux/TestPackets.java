@@ -11,6 +11,29 @@ final class TestPackets {
     private TestPackets() {
     }
 
+    /** An ESP packet of {@code len} bytes: SPI 1, sequence number {@code seq}, then a pattern of both. */
+    static byte[] esp(final int seq, final int len) {
+        final byte[] esp = new byte[len];
+        esp[3] = 1;
+        esp[7] = (byte) seq;
+        for (int i = 8; i < len; i++) {
+            esp[i] = (byte) (i * 31 + seq);
+        }
+        return esp;
+    }
+
+    /** The next packet {@code port} receives into {@code buf}, waiting up to 5 s for it. */
+    static byte[] receive(final XdpEspReceivePort port, final byte[] buf) {
+        for (int tries = 0; tries < 50; tries++) {
+            final int n = port.receive(buf, 0, buf.length);
+            if (n >= 0) {
+                return java.util.Arrays.copyOf(buf, n);
+            }
+            port.awaitReadable(100);
+        }
+        throw new AssertionError("nothing received");
+    }
+
     /** An IPv4 header with a valid checksum followed by {@code payload}. */
     static byte[] ipv4(final Inet4Address src, final Inet4Address dst, final int protocol, final byte[] payload) {
         return ipv4(src, dst, protocol, new byte[0], 0, 0, payload);

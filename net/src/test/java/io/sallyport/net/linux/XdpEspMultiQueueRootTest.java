@@ -52,14 +52,7 @@ class XdpEspMultiQueueRootTest {
         addrA = (Inet4Address) InetAddress.getByName("198.18.81.1");
         addrB = (Inet4Address) InetAddress.getByName("198.18.81.2");
         otherB = (Inet4Address) InetAddress.getByName("198.18.81.3");
-        final String queues = Integer.toString(QUEUES);
-        a.run("ip", "-n", a.name, "link", "add", DEV_A, "numtxqueues", queues, "numrxqueues", queues, "type", "veth",
-                "peer", "name", DEV_B, "numtxqueues", queues, "numrxqueues", queues, "netns", b.name);
-        a.run("ip", "-n", a.name, "addr", "add", "198.18.81.1/24", "dev", DEV_A);
-        b.run("ip", "-n", b.name, "addr", "add", "198.18.81.2/24", "dev", DEV_B);
-        b.run("ip", "-n", b.name, "addr", "add", "198.18.81.3/24", "dev", DEV_B);
-        a.run("ip", "-n", a.name, "link", "set", DEV_A, "up");
-        b.run("ip", "-n", b.name, "link", "set", DEV_B, "up");
+        RootNamespace.joinByVeth(a, DEV_A, "198.18.81.1", b, DEV_B, QUEUES, "198.18.81.2", "198.18.81.3");
     }
 
     @BeforeEach
@@ -102,7 +95,7 @@ class XdpEspMultiQueueRootTest {
             final byte[] got = new byte[4096];
             for (int round = 0; round < 10; round++) {
                 for (int q = 0; q < QUEUES; q++) {
-                    final byte[] esp = esp(q * 16 + round, 200 + q);
+                    final byte[] esp = TestPackets.esp(q * 16 + round, 200 + q);
                     send(senders.get(q), TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp)));
                     if (q < QUEUES - 1) {
                         final byte[] frame = receive(receivers.get(q));
@@ -116,7 +109,7 @@ class XdpEspMultiQueueRootTest {
             // Now queue 3 has its socket too.
             xdpB.bind(QUEUES - 1, receivers.get(QUEUES - 1).fd());
             for (int q = QUEUES - 1; q >= 0; q--) {
-                final byte[] esp = esp(100 + q, 300);
+                final byte[] esp = TestPackets.esp(100 + q, 300);
                 send(senders.get(q), TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp)));
                 final byte[] frame = receive(receivers.get(q));
                 assertArrayEquals(esp, Arrays.copyOfRange(frame, 34, frame.length), "queue " + q);
@@ -125,12 +118,12 @@ class XdpEspMultiQueueRootTest {
             // What the program leaves to the kernel on every queue: ESP to another address, and
             // fragments (reassembled into the raw socket).
             for (int q = 0; q < QUEUES; q++) {
-                final byte[] other = esp(120 + q, 90);
+                final byte[] other = TestPackets.esp(120 + q, 90);
                 send(senders.get(q), TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, otherB, TestPackets.PROTO_ESP, other)));
                 assertTrue(rawOtherB.awaitReadable(5_000));
                 assertArrayEquals(other, Arrays.copyOf(got, rawOtherB.receive(got, 0, got.length)), "another address, queue " + q);
 
-                final byte[] whole = esp(130 + q, 400);
+                final byte[] whole = TestPackets.esp(130 + q, 400);
                 send(senders.get(q), TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP,
                         new byte[0], 77 + q, 0x2000, Arrays.copyOf(whole, 200))));
                 send(senders.get(q), TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP,
@@ -168,7 +161,7 @@ class XdpEspMultiQueueRootTest {
             final int perQueue = 20;
             for (int k = 0; k < perQueue; k++) {
                 for (int q = 0; q < QUEUES; q++) {
-                    final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp(k, 100 + q));
+                    final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, TestPackets.esp(k, 100 + q));
                     assertTrue(senders.get(q).queue(TestPackets.ethernet(macB, macA, packet), 0, 14 + packet.length));
                 }
             }
@@ -178,9 +171,9 @@ class XdpEspMultiQueueRootTest {
             final int[] perLength = new int[QUEUES];
             final byte[] got = new byte[4096];
             for (int i = 0; i < perQueue * QUEUES; i++) {
-                final byte[] esp = receive(portB, got);
+                final byte[] esp = TestPackets.receive(portB, got);
                 final int q = esp.length - 100;
-                assertArrayEquals(esp(perLength[q]++, 100 + q), esp, "queue " + q);
+                assertArrayEquals(TestPackets.esp(perLength[q]++, 100 + q), esp, "queue " + q);
             }
             assertArrayEquals(new int[] {perQueue, perQueue, perQueue, perQueue}, perLength);
             assertEquals(perQueue * QUEUES, portB.counters().get(PortCounter.PACKETS_RECEIVED));
@@ -208,26 +201,5 @@ class XdpEspMultiQueueRootTest {
             socket.awaitReadable(100);
         }
         throw new AssertionError("no frame");
-    }
-
-    private static byte[] receive(final XdpEspReceivePort port, final byte[] buf) {
-        for (int tries = 0; tries < 50; tries++) {
-            final int n = port.receive(buf, 0, buf.length);
-            if (n >= 0) {
-                return Arrays.copyOf(buf, n);
-            }
-            port.awaitReadable(100);
-        }
-        throw new AssertionError("nothing received");
-    }
-
-    private static byte[] esp(final int seq, final int len) {
-        final byte[] esp = new byte[len];
-        esp[3] = 1;
-        esp[7] = (byte) seq;
-        for (int i = 8; i < len; i++) {
-            esp[i] = (byte) (i * 31 + seq);
-        }
-        return esp;
     }
 }

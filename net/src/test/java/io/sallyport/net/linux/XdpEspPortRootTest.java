@@ -14,7 +14,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,11 +48,7 @@ class XdpEspPortRootTest {
         }
         addrA = (Inet4Address) InetAddress.getByName("198.18.79.1");
         addrB = (Inet4Address) InetAddress.getByName("198.18.79.2");
-        a.run("ip", "-n", a.name, "link", "add", DEV_A, "type", "veth", "peer", "name", DEV_B, "netns", b.name);
-        a.run("ip", "-n", a.name, "addr", "add", "198.18.79.1/24", "dev", DEV_A);
-        b.run("ip", "-n", b.name, "addr", "add", "198.18.79.2/24", "dev", DEV_B);
-        a.run("ip", "-n", a.name, "link", "set", DEV_A, "up");
-        b.run("ip", "-n", b.name, "link", "set", DEV_B, "up");
+        RootNamespace.joinByVeth(a, DEV_A, "198.18.79.1", b, DEV_B, 0, "198.18.79.2");
     }
 
     @BeforeEach
@@ -94,10 +89,10 @@ class XdpEspPortRootTest {
             // kernel's ARP, which the first packets through it started, is done by then.
             final long deadline = System.nanoTime() + 5_000_000_000L;
             for (int i = 0; frames(senderA) == 0 && System.nanoTime() < deadline; i++) {
-                final byte[] esp = esp(i, 1000);
+                final byte[] esp = TestPackets.esp(i, 1000);
                 final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp);
                 assertTrue(senderA.send(packet, 0, packet.length, toB));
-                assertArrayEquals(esp, receive(portB, got), "packet " + i);
+                assertArrayEquals(esp, TestPackets.receive(portB, got), "packet " + i);
                 assertEquals(addrA, portB.lastSource().getAddress());
             }
             assertTrue(senderA.counters().get(PortCounter.SENT_THROUGH_KERNEL) >= 1, "the first packet had no next hop yet");
@@ -108,40 +103,40 @@ class XdpEspPortRootTest {
             final SendBatch second = secondA.newSendBatch();
             for (int round = 0; round < 20; round++) {
                 for (int k = 0; k < 40; k++) {
-                    final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp(k, 100 + k));
+                    final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, TestPackets.esp(k, 100 + k));
                     assertTrue((k % 2 == 0 ? batch : second).add(packet, 0, packet.length, toB));
                 }
                 batch.flush();
                 second.flush();
                 final byte[][] arrived = new byte[40][];
                 for (int k = 0; k < 40; k++) {
-                    final byte[] esp = receive(portB, got);
+                    final byte[] esp = TestPackets.receive(portB, got);
                     arrived[esp.length - 100] = esp;
                 }
                 for (int k = 0; k < 40; k++) {
-                    assertArrayEquals(esp(k, 100 + k), arrived[k], "round " + round + " packet " + k);
+                    assertArrayEquals(TestPackets.esp(k, 100 + k), arrived[k], "round " + round + " packet " + k);
                 }
             }
             assertEquals(1 + 20 * 20, frames(senderA));
             assertEquals(20 * 20, frames(secondA));
 
             // Longer than the veth's 1500: through the kernel, which fragments it (no DF); B's kernel reassembles it.
-            final byte[] big = esp(99, 2500);
+            final byte[] big = TestPackets.esp(99, 2500);
             final byte[] bigPacket = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, big);
             final long viaKernel = senderA.counters().get(PortCounter.SENT_THROUGH_KERNEL);
             assertTrue(senderA.send(bigPacket, 0, bigPacket.length, toB));
             assertEquals(viaKernel + 1, senderA.counters().get(PortCounter.SENT_THROUGH_KERNEL));
-            assertArrayEquals(big, receive(portB, got));
+            assertArrayEquals(big, TestPackets.receive(portB, got));
             assertEquals(0, portB.kernelDropped());
 
             // And back: B's sender to A's port.
             final long backDeadline = System.nanoTime() + 5_000_000_000L;
             final InetSocketAddress toA = new InetSocketAddress(addrA, 0);
             for (int i = 0; frames(senderB) == 0 && System.nanoTime() < backDeadline; i++) {
-                final byte[] esp = esp(i, 300);
+                final byte[] esp = TestPackets.esp(i, 300);
                 final byte[] packet = TestPackets.ipv4(addrB, addrA, TestPackets.PROTO_ESP, esp);
                 assertTrue(senderB.send(packet, 0, packet.length, toA));
-                assertArrayEquals(esp, receive(portA, got), "packet " + i + " B to A");
+                assertArrayEquals(esp, TestPackets.receive(portA, got), "packet " + i + " B to A");
             }
             assertEquals(1, frames(senderB));
 
@@ -171,24 +166,24 @@ class XdpEspPortRootTest {
             final byte[][] optionSets = {{(byte) 0x94, 4, 0, 0}, timestampOptions()};
             for (int k = 0; k < optionSets.length; k++) {
                 for (final int len : new int[] {8, 100, 1400}) {
-                    final byte[] esp = esp(k * 3 + len, len);
+                    final byte[] esp = TestPackets.esp(k * 3 + len, len);
                     final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, optionSets[k], 40 + k, 0, esp);
                     assertEquals(20 + optionSets[k].length, (packet[0] & 0x0f) * 4);
                     assertTrue(xskA.queue(TestPackets.ethernet(macB, macA, packet), 0, 14 + packet.length));
                     assertEquals(0, xskA.flush());
-                    assertArrayEquals(esp, receive(portB, got), optionSets[k].length + " bytes of options, " + len + " of ESP");
+                    assertArrayEquals(esp, TestPackets.receive(portB, got), optionSets[k].length + " bytes of options, " + len + " of ESP");
                     assertEquals(addrA, portB.lastSource().getAddress());
                 }
             }
             // An option byte changed after the checksum: malformed, dropped, counted; the next packet arrives.
-            final byte[] broken = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, new byte[] {(byte) 0x94, 4, 0, 0}, 50, 0, esp(1, 64));
+            final byte[] broken = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, new byte[] {(byte) 0x94, 4, 0, 0}, 50, 0, TestPackets.esp(1, 64));
             broken[22] = 1;
-            final byte[] next = esp(2, 64);
+            final byte[] next = TestPackets.esp(2, 64);
             final byte[] nextPacket = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, new byte[] {(byte) 0x94, 4, 0, 0}, 51, 0, next);
             assertTrue(xskA.queue(TestPackets.ethernet(macB, macA, broken), 0, 14 + broken.length));
             assertTrue(xskA.queue(TestPackets.ethernet(macB, macA, nextPacket), 0, 14 + nextPacket.length));
             assertEquals(0, xskA.flush());
-            assertArrayEquals(next, receive(portB, got));
+            assertArrayEquals(next, TestPackets.receive(portB, got));
             assertEquals(1, portB.counters().get(PortCounter.RECEIVE_MALFORMED));
             assertEquals(7, portB.counters().get(PortCounter.PACKETS_RECEIVED));
             assertEquals(kernelBefore, b.ipInReceives(), "all through AF_XDP, none through the kernel");
@@ -210,26 +205,5 @@ class XdpEspPortRootTest {
     /** Packets sent as frames: the counters hold both ways out, and nothing is dropped here. */
     private static long frames(final XdpEspSender sender) {
         return sender.counters().get(PortCounter.PACKETS_SENT) - sender.counters().get(PortCounter.SENT_THROUGH_KERNEL);
-    }
-
-    private static byte[] receive(final XdpEspReceivePort port, final byte[] buf) {
-        for (int tries = 0; tries < 50; tries++) {
-            final int n = port.receive(buf, 0, buf.length);
-            if (n >= 0) {
-                return Arrays.copyOf(buf, n);
-            }
-            port.awaitReadable(100);
-        }
-        throw new AssertionError("nothing received");
-    }
-
-    private static byte[] esp(final int seq, final int len) {
-        final byte[] esp = new byte[len];
-        esp[3] = 1;
-        esp[7] = (byte) seq;
-        for (int i = 8; i < len; i++) {
-            esp[i] = (byte) (i * 31 + seq);
-        }
-        return esp;
     }
 }

@@ -51,11 +51,7 @@ public final class XskEspCost {
         final Inet4Address addrB = (Inet4Address) InetAddress.getByName("198.18.78.2");
         try (RootNamespace a = RootNamespace.createIfPossible("xcosta");
              RootNamespace b = RootNamespace.createIfPossible("xcostb")) {
-            a.run("ip", "-n", a.name, "link", "add", DEV_A, "type", "veth", "peer", "name", DEV_B, "netns", b.name);
-            a.run("ip", "-n", a.name, "addr", "add", "198.18.78.1/24", "dev", DEV_A);
-            b.run("ip", "-n", b.name, "addr", "add", "198.18.78.2/24", "dev", DEV_B);
-            a.run("ip", "-n", a.name, "link", "set", DEV_A, "up");
-            b.run("ip", "-n", b.name, "link", "set", DEV_B, "up");
+            RootNamespace.joinByVeth(a, DEV_A, "198.18.78.1", b, DEV_B, 0, "198.18.78.2");
             final byte[] macA = mac(a, DEV_A);
             final byte[] macB = mac(b, DEV_B);
             // The neighbour entry, so the raw path does not wait on ARP.

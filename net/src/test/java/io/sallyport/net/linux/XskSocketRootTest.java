@@ -45,12 +45,7 @@ class XskSocketRootTest {
         addrA = (Inet4Address) InetAddress.getByName("198.18.77.1");
         addrB = (Inet4Address) InetAddress.getByName("198.18.77.2");
         otherB = (Inet4Address) InetAddress.getByName("198.18.77.3");
-        a.run("ip", "-n", a.name, "link", "add", DEV_A, "type", "veth", "peer", "name", DEV_B, "netns", b.name);
-        a.run("ip", "-n", a.name, "addr", "add", "198.18.77.1/24", "dev", DEV_A);
-        b.run("ip", "-n", b.name, "addr", "add", "198.18.77.2/24", "dev", DEV_B);
-        b.run("ip", "-n", b.name, "addr", "add", "198.18.77.3/24", "dev", DEV_B);
-        a.run("ip", "-n", a.name, "link", "set", DEV_A, "up");
-        b.run("ip", "-n", b.name, "link", "set", DEV_B, "up");
+        RootNamespace.joinByVeth(a, DEV_A, "198.18.77.1", b, DEV_B, 0, "198.18.77.2", "198.18.77.3");
     }
 
     @BeforeEach
@@ -86,12 +81,12 @@ class XskSocketRootTest {
 
             // Two hundred frames each way, more than a ring holds, so chunks are reused.
             for (int i = 0; i < 200; i++) {
-                final byte[] toB = TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp(i, 1400)));
+                final byte[] toB = TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, TestPackets.esp(i, 1400)));
                 assertTrue(xskA.queue(toB, 0, toB.length));
                 assertEquals(0, xskA.flush());
                 assertArrayEquals(toB, receive(xskB), "frame " + i + " A to B");
 
-                final byte[] toA = TestPackets.ethernet(macA, macB, TestPackets.ipv4(addrB, addrA, TestPackets.PROTO_ESP, esp(i, 60 + i)));
+                final byte[] toA = TestPackets.ethernet(macA, macB, TestPackets.ipv4(addrB, addrA, TestPackets.PROTO_ESP, TestPackets.esp(i, 60 + i)));
                 assertTrue(xskB.queue(toA, 0, toA.length));
                 assertEquals(0, xskB.flush());
                 assertArrayEquals(toA, receive(xskA), "frame " + i + " B to A");
@@ -100,7 +95,7 @@ class XskSocketRootTest {
             assertEquals(0, xskB.receiveDropped());
 
             // ESP to B's other address is not the program's: the kernel hands it to that raw socket.
-            final byte[] espOther = esp(7, 100);
+            final byte[] espOther = TestPackets.esp(7, 100);
             final byte[] toOther = TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, otherB, TestPackets.PROTO_ESP, espOther));
             assertTrue(xskA.queue(toOther, 0, toOther.length));
             assertEquals(0, xskA.flush());
@@ -111,7 +106,7 @@ class XskSocketRootTest {
 
             // UDP (IKE, ESP in UDP) to the gateway's own address goes on to the kernel too.
             try (LinuxUdpPort udpB = NetNamespace.call(b.name, () -> LinuxUdpPort.bind(new java.net.InetSocketAddress(addrB, 4500), false))) {
-                final byte[] data = esp(9, 80);
+                final byte[] data = TestPackets.esp(9, 80);
                 final byte[] udp = TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_UDP, TestPackets.udp(4500, 4500, data)));
                 assertTrue(xskA.queue(udp, 0, udp.length));
                 assertEquals(0, xskA.flush());
@@ -160,15 +155,5 @@ class XskSocketRootTest {
             socket.awaitReadable(100);
         }
         throw new AssertionError("no frame");
-    }
-
-    private static byte[] esp(final int seq, final int len) {
-        final byte[] esp = new byte[len];
-        esp[3] = 1;
-        esp[7] = (byte) seq;
-        for (int i = 8; i < len; i++) {
-            esp[i] = (byte) (i * 31 + seq);
-        }
-        return esp;
     }
 }
