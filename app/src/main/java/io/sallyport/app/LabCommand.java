@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
                 "router NAME, ping, traceroute, fault, restart, advance, time, show lab, show route.",
                 "With --netns (root) the topology runs on network namespaces with the Sallyport daemon",
                 "(and FRR for protocols ospf) on each router: router NAME, ping, await, show lab, Junos commands,",
-                "restart router NAME (SIGKILL, then a new daemon on its store), fault link A B down|up|loss N%|clear.",
+                "restart router NAME (SIGKILL, then a new daemon on its store), fault link A B down|up|loss N%|duplicate N%|clear.",
                 "Examples: ms-mpc, ike-digital-certificates, vrf-static, dynamic-peer, disable-natt, kmd-tracing."})
 final class LabCommand implements Callable<Integer> {
 

@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * <p>What the host can do to a running lab: {@link #restart} power-cycles a router's daemon
  * (SIGKILL by the PID the lab started, then a new daemon on the same store); {@link #fault} takes
  * a link down or up ({@code ip link set} on both ends) or drops a share of what each end sends
- * (an nftables table per end, {@code numgen random}). Delay, reordering and duplication need
+ * (an nftables table per end, {@code numgen random}) or sends a copy of a share of it (an nftables
+ * {@code netdev} table on the device's egress hook, {@code dup}). Delay and reordering need
  * {@code sch_netem}, which the lab does not assume the kernel has.
  *
  * <p>Left out, with a warning: addresses of units other than 0 of a linked interface (no VLANs)
@@ -61,6 +62,7 @@ final class NetnsLab implements AutoCloseable {
     private final Map<String, Process> daemons = new LinkedHashMap<>();
     private final Set<Topology.LinkSpec> down = new HashSet<>();
     private final Map<Topology.LinkSpec, Integer> lossPercent = new LinkedHashMap<>();
+    private final Map<Topology.LinkSpec, Integer> duplicatePercent = new LinkedHashMap<>();
     private Path jar;
     private final Map<String, Path> stateDirs = new LinkedHashMap<>();
     private final Map<String, List<InetAddress>> addresses = new LinkedHashMap<>();
@@ -184,7 +186,13 @@ final class NetnsLab implements AutoCloseable {
             }
             if (lossPercent.containsKey(l)) {
                 out.append("  loss ").append(lossPercent.get(l)).append("% (dropped ").append(l.a().node()).append(' ')
-                        .append(dropped(l.a())).append(", ").append(l.b().node()).append(' ').append(dropped(l.b())).append(')');
+                        .append(counted(l.a(), "inet", lossTable(l.a()))).append(", ").append(l.b().node()).append(' ')
+                        .append(counted(l.b(), "inet", lossTable(l.b()))).append(')');
+            }
+            if (duplicatePercent.containsKey(l)) {
+                out.append("  duplicate ").append(duplicatePercent.get(l)).append("% (copied ").append(l.a().node()).append(' ')
+                        .append(counted(l.a(), "netdev", duplicateTable(l.a()))).append(", ").append(l.b().node()).append(' ')
+                        .append(counted(l.b(), "netdev", duplicateTable(l.b()))).append(')');
             }
             out.append('\n');
         }
@@ -345,7 +353,20 @@ final class NetnsLab implements AutoCloseable {
             }
         }
 
-        /** Removes the loss the lab added; a link that is down stays down, as in the in-JVM lab. */
+        /**
+         * Each end sends a second copy of {@code percent} of the frames it sends, right behind the first
+         * (nftables {@code dup} on the device's egress hook, so ARP and ND are copied too); replaces an
+         * earlier duplication.
+         */
+        record Duplicate(int percent) implements LinkFault {
+            public Duplicate {
+                if (percent < 0 || percent > 100) {
+                    throw new IllegalArgumentException("duplicate is a percentage from 0 to 100: " + percent);
+                }
+            }
+        }
+
+        /** Removes the loss and duplication the lab added; a link that is down stays down, as in the in-JVM lab. */
         record Clear() implements LinkFault {
         }
     }
@@ -375,13 +396,28 @@ final class NetnsLab implements AutoCloseable {
                 }
                 lossPercent.put(link, loss.percent());
             }
-            case LinkFault.Clear c -> removeLoss(link);
+            case LinkFault.Duplicate duplicate -> {
+                removeDuplicate(link);
+                for (Topology.End end : List.of(link.a(), link.b())) {
+                    String table = duplicateTable(end);
+                    nft(end.node(), "add table netdev " + table);
+                    nft(end.node(), "add chain netdev " + table + " out { type filter hook egress device \"" + device(end)
+                            + "\" priority 0; }");
+                    nft(end.node(), "add rule netdev " + table + " out numgen random mod 100 < " + duplicate.percent()
+                            + " counter dup to \"" + device(end) + "\"");
+                }
+                duplicatePercent.put(link, duplicate.percent());
+            }
+            case LinkFault.Clear c -> {
+                removeLoss(link);
+                removeDuplicate(link);
+            }
         }
     }
 
-    /** What an end's loss rule has dropped so far (its nftables counter), or "?" when nft cannot say. */
-    private String dropped(Topology.End end) {
-        CommandResult r = exec(end.node(), List.of("nft", "list", "table", "inet", lossTable(end)), 10);
+    /** What the rule of an end's loss or duplication table has dropped or copied so far (its counter), or "?" when nft cannot say. */
+    private String counted(Topology.End end, String family, String table) {
+        CommandResult r = exec(end.node(), List.of("nft", "list", "table", family, table), 10);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("counter packets (\\d+)").matcher(r.output());
         return r.exit() == 0 && m.find() ? m.group(1) : "?";
     }
@@ -395,6 +431,15 @@ final class NetnsLab implements AutoCloseable {
         }
     }
 
+    private void removeDuplicate(Topology.LinkSpec link) throws LabException {
+        if (duplicatePercent.remove(link) == null) {
+            return;
+        }
+        for (Topology.End end : List.of(link.a(), link.b())) {
+            nft(end.node(), "delete table netdev " + duplicateTable(end));
+        }
+    }
+
     private Topology.LinkSpec link(String a, String b) throws LabException {
         return topology.links().stream()
                 .filter(l -> l.a().node().equals(a) && l.b().node().equals(b) || l.a().node().equals(b) && l.b().node().equals(a))
@@ -404,6 +449,11 @@ final class NetnsLab implements AutoCloseable {
     /** The nftables table holding one end's loss rule: the lab's own, so clearing it touches nothing else. */
     private static String lossTable(Topology.End end) {
         return "sallyport_lab_loss_" + device(end).replaceAll("[^A-Za-z0-9]", "_");
+    }
+
+    /** The nftables table holding one end's duplication rule, beside its loss table. */
+    private static String duplicateTable(Topology.End end) {
+        return "sallyport_lab_dup_" + device(end).replaceAll("[^A-Za-z0-9]", "_");
     }
 
     private void nft(String node, String command) throws LabException {

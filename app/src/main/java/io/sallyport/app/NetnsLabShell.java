@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class NetnsLabShell {
     private static final long AWAIT_DEFAULT_SECONDS = 120;
-    private static final String FAULT_USAGE = "fault link A B down|up|loss N%|clear";
+    private static final String FAULT_USAGE = "fault link A B down|up|loss N%|duplicate N%|clear";
 
     private final NetnsLab lab;
     private final String user;
@@ -145,7 +145,7 @@ final class NetnsLabShell {
         }
     }
 
-    /** {@code fault link A B down|up|loss N%|clear}; what needs netem is refused, saying so. */
+    /** {@code fault link A B down|up|loss N%|duplicate N%|clear}; what needs netem is refused, saying so. */
     private boolean fault(List<String> w) {
         if (w.size() < 5 || !w.get(1).equals("link")) {
             return fail("usage: " + FAULT_USAGE);
@@ -156,15 +156,12 @@ final class NetnsLabShell {
             case "down" -> fault = new NetnsLab.LinkFault.Down();
             case "up" -> fault = new NetnsLab.LinkFault.Up();
             case "clear" -> fault = new NetnsLab.LinkFault.Clear();
-            case "loss" -> {
+            case "loss", "duplicate" -> {
                 if (w.size() != 6 || !w.get(5).matches("\\d{1,3}%") || Integer.parseInt(w.get(5).replace("%", "")) > 100) {
-                    return fail("usage: fault link A B loss N% (N from 0 to 100)");
+                    return fail("usage: fault link A B " + what + " N% (N from 0 to 100)");
                 }
-                fault = new NetnsLab.LinkFault.Loss(Integer.parseInt(w.get(5).replace("%", "")));
-            }
-            case "duplicate" -> {
-                return fail("fault duplicate: not in the netns lab yet (nftables 'dup' could copy packets onto the link; "
-                        + "the lab does not set it up); the in-JVM lab (sallyport lab without --netns) has it");
+                int percent = Integer.parseInt(w.get(5).replace("%", ""));
+                fault = what.equals("loss") ? new NetnsLab.LinkFault.Loss(percent) : new NetnsLab.LinkFault.Duplicate(percent);
             }
             case "delay", "reorder" -> {
                 return fail("fault " + what + ": not in the netns lab: it needs the kernel's netem qdisc (sch_netem), which "

@@ -31,19 +31,23 @@ import java.util.Objects;
  *                             ({@code copy-tos-from-inner-ip-header})
  * @param icmpSourceV4         source of ICMPv4 errors sent inside (0 = local address or 192.0.0.8, RFC 7600)
  * @param ivSeed               per-SA seed for CBC IV derivation
+ * @param tcpMss               the service set's {@code tcp-mss} 536..65535: the MSS ceiling of TCP
+ *                             SYNs through the tunnel, both ways; {@link #NO_TCP_MSS} without it
  */
 public record EspSa(int spi, EncryptionAlgorithm encryption, IntegrityAlgorithm integrity,
                    byte[] encryptionKey, byte[] integrityKey,
                    InetAddress localAddress, InetAddress remoteAddress,
                    UdpEncapsulation udp, boolean esn, int replayWindow, DfPolicy dfPolicy, int tunnelMtu,
                    boolean passiveMode, boolean headerIntegrityCheck, boolean tunnelIsHop, int outerTtl,
-                   int outerTos, int icmpSourceV4, long ivSeed) {
+                   int outerTos, int icmpSourceV4, long ivSeed, int tcpMss) {
 
     /** {@code outerTtl} / {@code outerTos}: take the value from the inner header. */
     public static final int COPY_FROM_INNER = -1;
 
     public static final int DEFAULT_REPLAY_WINDOW = 128;
     public static final int DEFAULT_TUNNEL_MTU = 1500;
+    /** {@code tcpMss}: no {@code tcp-mss}, SYNs pass as they are. */
+    public static final int NO_TCP_MSS = 0;
 
     public EspSa {
         Objects.requireNonNull(encryption, "encryption");
@@ -68,6 +72,9 @@ public record EspSa(int spi, EncryptionAlgorithm encryption, IntegrityAlgorithm 
         }
         if ((outerTos < 0 || outerTos > 255) && outerTos != COPY_FROM_INNER) {
             throw new IllegalArgumentException("outer ToS must be 0..255");
+        }
+        if (tcpMss != NO_TCP_MSS && (tcpMss < 536 || tcpMss > 65535)) {
+            throw new IllegalArgumentException("tcp-mss must be 536..65535");
         }
         encryptionKey = encryptionKey.clone();
         integrityKey = integrityKey == null ? new byte[0] : integrityKey.clone();
@@ -105,6 +112,7 @@ public record EspSa(int spi, EncryptionAlgorithm encryption, IntegrityAlgorithm 
         private int outerTos = COPY_FROM_INNER;
         private int icmpSourceV4;
         private long ivSeed;
+        private int tcpMss = NO_TCP_MSS;
 
         private Builder(final int spi, final EncryptionAlgorithm encryption, final IntegrityAlgorithm integrity,
                         final byte[] encryptionKey, final byte[] integrityKey, final InetAddress local,
@@ -131,11 +139,12 @@ public record EspSa(int spi, EncryptionAlgorithm encryption, IntegrityAlgorithm 
         public Builder outerTos(final int v) { this.outerTos = v; return this; }
         public Builder icmpSourceV4(final int v) { this.icmpSourceV4 = v; return this; }
         public Builder ivSeed(final long v) { this.ivSeed = v; return this; }
+        public Builder tcpMss(final int v) { this.tcpMss = v; return this; }
 
         public EspSa build() {
             return new EspSa(spi, encryption, integrity, encryptionKey, integrityKey, local, remote, udp, esn,
                     replayWindow, dfPolicy, tunnelMtu, passiveMode, headerIntegrityCheck, tunnelIsHop, outerTtl,
-                    outerTos, icmpSourceV4, ivSeed);
+                    outerTos, icmpSourceV4, ivSeed, tcpMss);
         }
     }
 }

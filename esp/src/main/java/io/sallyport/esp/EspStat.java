@@ -10,7 +10,11 @@ public enum EspStat {
     ICMP_ERRORS_SENT(6, "ICMP errors sent inside", "icmp-errors-sent"),
     NAT_KEEPALIVES(7, "NAT-T keepalives received", "nat-keepalives"),
     IKE_ON_4500(8, "IKE messages on the NAT-T port", "ike-on-nat-t-port"),
-    ROLLOVER_EVENTS(9, "Sequence rollover events", "sequence-rollover-events");
+    ROLLOVER_EVENTS(9, "Sequence rollover events", "sequence-rollover-events"),
+    /** Junos's {@code show services service-sets statistics tcp-mss} "SYN Received". */
+    TCP_SYNS(10, "TCP SYNs seen by tcp-mss", "tcp-mss-syn-received"),
+    /** Junos's "SYN Modified": the SYNs whose MSS was lowered to {@code tcp-mss}. */
+    TCP_MSS_CLAMPED(11, "TCP SYNs with their MSS lowered by tcp-mss", "tcp-mss-syn-modified");
 
     private final int id;
     private final String label;

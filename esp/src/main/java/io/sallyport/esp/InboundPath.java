@@ -14,12 +14,14 @@ import io.sallyport.packet.IpProtocol;
  * 4. Replay window updated: only now (§3.4.3).
  * 5. Trailer: padding 1,2,3..., next header 4 or 41 (59 is a dummy packet, dropped).
  * 6. Inner packet: version matches next header; active checks unless passive; header-integrity-check.
+ * 7. tcp-mss: a SYN's MSS option above it is lowered to it (also in passive mode).
  * </pre>
  */
 public final class InboundPath {
     private final EspSa sa;
     private final EspCipher cipher;
     private final EspCounters counters;
+    private final SaBytes saBytes;
     private final ReplayWindow replay;
     private final int espHeader;
     private final int align;
@@ -29,14 +31,20 @@ public final class InboundPath {
     private long top;
 
     public InboundPath(final EspSa sa, final EspCounters counters) {
-        this(sa, counters, 0L);
+        this(sa, counters, new SaBytes(), 0L);
+    }
+
+    /** {@code saBytes}: this SA's own byte count, beside its tunnel's {@code counters}. */
+    public InboundPath(final EspSa sa, final EspCounters counters, final SaBytes saBytes) {
+        this(sa, counters, saBytes, 0L);
     }
 
     /** {@code highestSequence}: 0 for a new SA; tests start near a 2^32 boundary with it. */
-    InboundPath(final EspSa sa, final EspCounters counters, final long highestSequence) {
+    InboundPath(final EspSa sa, final EspCounters counters, final SaBytes saBytes, final long highestSequence) {
         this.top = highestSequence;
         this.sa = sa;
         this.counters = counters;
+        this.saBytes = saBytes;
         this.cipher = EspCipher.create(sa.encryption(), sa.integrity(), sa.encryptionKey(), sa.integrityKey(),
                 sa.ivSeed());
         this.replay = sa.replayWindow() == 0 ? null : new ReplayWindow(sa.replayWindow());
@@ -115,7 +123,11 @@ public final class InboundPath {
                 return drop(out, bad);
             }
         }
+        if (sa.tcpMss() != EspSa.NO_TCP_MSS) {
+            MssClamping.clamp(buf, pt, len, sa.tcpMss(), counters);
+        }
         counters.add(EspStat.DECRYPTED_BYTES, len);
+        saBytes.add(len);
         counters.increment(EspStat.DECRYPTED_PACKETS);
         out.inner(this, pt, len);
         return InboundResult.Kind.INNER;

@@ -18,6 +18,7 @@ import java.net.Inet4Address;
  * 2. TTL: the tunnel is a hop (unless no-ipsec-tunnel-in-traceroute): TTL 1 gets time-exceeded.
  *    Link-local multicast (224.0.0.0/24, ff02::/16: OSPF, ...) crosses unchanged: the tunnel is
  *    the link such packets are sent on, not a hop on their way.
+ *    tcp-mss: a SYN's MSS option above it is lowered to it (also in passive mode).
  * 3. Tunnel MTU: oversize with DF gets frag-needed / packet-too-big carrying the inner MTU that
  *    fits; without DF (or with clear-dont-fragment-bit) the inner IPv4 packet is fragmented first.
  * 4. Sequence number: next value, or stop at rollover and raise the event.
@@ -47,6 +48,7 @@ public final class OutboundPath {
     private final EspSa sa;
     private final EspCipher cipher;
     private final EspCounters counters;
+    private final SaBytes saBytes;
     private final OutputForm form;
     private final boolean v6Outer;
     private final int udpDstPort;
@@ -72,13 +74,20 @@ public final class OutboundPath {
     private boolean exhausted;
 
     public OutboundPath(final EspSa sa, final EspCounters counters, final OutputForm form) {
-        this(sa, counters, form, 0L);
+        this(sa, counters, new SaBytes(), form, 0L);
+    }
+
+    /** {@code saBytes}: this SA's own byte count, beside its tunnel's {@code counters}. */
+    public OutboundPath(final EspSa sa, final EspCounters counters, final SaBytes saBytes, final OutputForm form) {
+        this(sa, counters, saBytes, form, 0L);
     }
 
     /** {@code lastUsedSequence}: 0 for a new SA; tests start near the rollover with it. */
-    OutboundPath(final EspSa sa, final EspCounters counters, final OutputForm form, final long lastUsedSequence) {
+    OutboundPath(final EspSa sa, final EspCounters counters, final SaBytes saBytes, final OutputForm form,
+                 final long lastUsedSequence) {
         this.sa = sa;
         this.counters = counters;
+        this.saBytes = saBytes;
         this.form = form;
         this.cipher = EspCipher.create(sa.encryption(), sa.integrity(), sa.encryptionKey(), sa.integrityKey(),
                 sa.ivSeed());
@@ -180,6 +189,9 @@ public final class OutboundPath {
         } else if (innerLen < (v4 ? Ipv4View.MIN_HEADER : Ipv6View.HEADER)) {
             return drop(out, DropReason.INNER_MALFORMED);
         }
+        if (sa.tcpMss() != EspSa.NO_TCP_MSS) {
+            MssClamping.clamp(buf, innerOff, len, sa.tcpMss(), counters);
+        }
         final boolean innerDf = v4 && (Bytes.u16(buf, innerOff + 6) & Ipv4View.FLAG_DF) != 0;
         if (v4 && sa.dfPolicy() == DfPolicy.CLEAR && !sa.passiveMode()) {
             clearDf(buf, innerOff);
@@ -272,6 +284,7 @@ public final class OutboundPath {
         Bytes.put32(buf, esp + 4, (int) seq);
         final int espLen = cipher.seal(buf, esp, padded, seq, sa.esn());
         counters.add(EspStat.ENCRYPTED_BYTES, len);
+        saBytes.add(len);
         counters.increment(EspStat.ENCRYPTED_PACKETS);
         if (form == OutputForm.TRANSPORT_PAYLOAD) {
             out.add(buf, esp, espLen);

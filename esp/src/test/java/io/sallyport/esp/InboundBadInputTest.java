@@ -149,9 +149,9 @@ class InboundBadInputTest {
     @DisplayName("ESN (RFC 4304): the receiver infers the high half across a 2^32 boundary")
     void esnAcrossTheBoundary() {
         final EspSa esn = Fixtures.sa(CBC, false, 8).esn(true).build();
-        final OutboundPath out = new OutboundPath(esn, new EspCounters(), OutboundPath.OutputForm.TRANSPORT_PAYLOAD,
+        final OutboundPath out = new OutboundPath(esn, new EspCounters(), new SaBytes(), OutboundPath.OutputForm.TRANSPORT_PAYLOAD,
                 0xFFFF_FFF0L);
-        final InboundPath in = new InboundPath(esn, counters, 0xFFFF_FFE0L);
+        final InboundPath in = new InboundPath(esn, counters, new SaBytes(), 0xFFFF_FFE0L);
         for (int i = 0; i < 40; i++) {
             final byte[] buf = Fixtures.innerV4(10, false, i);
             out.encapsulate(buf, Fixtures.HEAD, 38, batch);

@@ -205,11 +205,11 @@ class OutboundPolicyTest {
     @DisplayName("RFC 4303 §3.3.3: the SA stops before the sequence number cycles and raises the event")
     void rollover() {
         final EspSa sa = Fixtures.sa(GCM, false, 1).build();
-        final OutboundPath p = new OutboundPath(sa, counters, OutboundPath.OutputForm.IP_PACKET,
+        final OutboundPath p = new OutboundPath(sa, counters, new SaBytes(), OutboundPath.OutputForm.IP_PACKET,
                 0xFFFF_FFFFL - OutboundPath.ROLLOVER_MARGIN - 1);
         assertEquals(OutboundPath.Outcome.SENT, p.encapsulate(Fixtures.innerV4(10, false, 1), Fixtures.HEAD, 38, batch));
         assertEquals(SaEvent.SEQUENCE_NEAR_ROLLOVER, batch.event());
-        final OutboundPath last = new OutboundPath(sa, counters, OutboundPath.OutputForm.IP_PACKET, 0xFFFF_FFFEL);
+        final OutboundPath last = new OutboundPath(sa, counters, new SaBytes(), OutboundPath.OutputForm.IP_PACKET, 0xFFFF_FFFEL);
         assertEquals(OutboundPath.Outcome.SENT, last.encapsulate(Fixtures.innerV4(10, false, 1), Fixtures.HEAD, 38, batch));
         assertEquals(SaEvent.SEQUENCE_EXHAUSTED, batch.event());
         assertEquals(0xFFFF_FFFFL, last.sequence());
@@ -219,7 +219,7 @@ class OutboundPolicyTest {
         assertTrue(last.exhausted());
 
         final OutboundPath esn = new OutboundPath(Fixtures.sa(GCM, false, 1).esn(true).build(), counters,
-                OutboundPath.OutputForm.IP_PACKET, 0xFFFF_FFFFL);
+                new SaBytes(), OutboundPath.OutputForm.IP_PACKET, 0xFFFF_FFFFL);
         assertEquals(OutboundPath.Outcome.SENT, esn.encapsulate(Fixtures.innerV4(10, false, 1), Fixtures.HEAD, 38, batch));
         assertEquals(1L << 32, esn.sequence());
         assertNull(batch.drop());

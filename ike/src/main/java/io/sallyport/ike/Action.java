@@ -25,9 +25,9 @@ public sealed interface Action {
      * and traffic stays on the SA it replaces, until {@link SwitchOutbound} names it: the peer
      * may not have installed its inbound SA yet when our response reaches it.
      *
-     * <p>{@code followPeerOnEsp}: the peer is behind a NAT and we are not (RFC 7296 §2.23), so
-     * authenticated ESP from another address or port of the peer may move the SA there
-     * ({@link Command.FollowPeer}). IKEv2 only; false for IKEv1.
+     * <p>{@code followPeerOnEsp}: the peer is behind a NAT and we are not (RFC 7296 §2.23; for
+     * IKEv1 RFC 3947 §4), so authenticated ESP from another address or port of the peer may move
+     * the SA there ({@link Command.FollowPeer}).
      */
     record InstallChildSa(String peer, IkeSaId ikeSa, int spiIn, int spiOut,
                           EncryptionAlgorithm encryption, IntegrityAlgorithm integrity,
@@ -82,7 +82,7 @@ public sealed interface Action {
     /**
      * kmd enforces a kilobyte lifetime on the child SA pair {@code spiIn} (an IKEv1 peer proposed
      * one): the data plane answers with {@link Command.ChildTraffic}, the bytes the pair carried
-     * since the first query for it. Asked at install and then every
+     * since its install. Asked at install and then every
      * {@code V1Engine.TRAFFIC_QUERY_NANOS} while the pair lives.
      */
     record TrafficQuery(String peer, int spiIn) implements Action {

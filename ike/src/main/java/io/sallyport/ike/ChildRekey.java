@@ -103,6 +103,7 @@ final class ChildRekey {
             }
             if (why != null) {
                 s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: child SA for " + term.name() + " " + why);
+                s.childRefused(now, term, why, out);
             }
             return new Step.Done<>();
         }

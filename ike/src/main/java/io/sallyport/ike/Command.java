@@ -40,9 +40,9 @@ public sealed interface Command {
     }
 
     /**
-     * The bytes a child SA pair carried since kmd's first {@link Action.TrafficQuery} for it, as
-     * the data plane counted them: kmd rekeys it before its kilobyte lifetime and deletes it at
-     * the end of that lifetime.
+     * The bytes a child SA pair carried since its install, each SA's own as the data plane counts
+     * them per SA: kmd rekeys it before its kilobyte lifetime and deletes it at the end of that
+     * lifetime.
      */
     record ChildTraffic(int spiIn, long inboundBytes, long outboundBytes) implements Command {
     }
@@ -52,7 +52,8 @@ public sealed interface Command {
      * replay check passed) from {@code remote}, another address or port than the IKE SA's peer:
      * its NAT mapping changed. When the peer is behind a NAT and we are not (RFC 7296 §2.23: a host
      * behind a NAT should not update), the IKE SA moves there and each of its children follows
-     * ({@link Action.ChildSaMoved}); otherwise nothing happens. IKEv2 only.
+     * ({@link Action.ChildSaMoved}); otherwise nothing happens. IKEv1 alike: the ISAKMP SA and
+     * its IPsec SAs move (RFC 3947 §4).
      */
     record FollowPeer(int spiIn, java.net.InetSocketAddress remote) implements Command {
     }

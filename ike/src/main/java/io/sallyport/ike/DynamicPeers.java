@@ -36,7 +36,7 @@ public final class DynamicPeers {
         return new PeerConfig(template.name() + "@" + where, template.localAddress(), remote, template.localId(),
                 template.remoteId(), template.authenticator(), template.ikeProposals(), template.childProposals(),
                 template.localSelectors(), template.remoteSelectors(), template.dpd(), template.natTraversal(), false,
-                template.natKeepaliveSeconds(), template.exchange());
+                template.natKeepaliveSeconds(), template.exchange(), template.nattInstallIntervalSeconds());
     }
 
     /** The template name of an instance name ({@code TEMPLATE@ADDRESS}); empty for other names. */

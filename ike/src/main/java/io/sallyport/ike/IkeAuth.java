@@ -88,8 +88,10 @@ final class IkeAuth {
                     case NotifyError.Standard.NO_PROPOSAL_CHOSEN -> Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, "(child SA)");
                     default -> Failure.of(Failure.Kind.PEER_ERROR, "(child SA refused with " + err.get() + ")");
                 };
-                s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: " + why.words());
-                s.tasks.queueFirst(new Informational.DeleteIke(s, why));
+                // RFC 7296 §1.2, §2.21: the child failed, not the IKE SA, which stays (strongSwan keeps it too,
+                // close_ike_on_child_failure off); the child is asked for again as the term's establish mode says.
+                s.env.trace(out, TraceFlag.POLICY_MANAGER, TraceLevel.ERROR, "CreateChildLocal: " + why.words() + ", IKE SA kept");
+                s.childRefused(now, s.peer, why.words(), out);
                 return new Step.Done<>();
             }
             if (ChildCreate.acceptChild(s, s.peer, now, m, newChildSpi, s.ni, s.nr, null, null, true, out).isEmpty()) {

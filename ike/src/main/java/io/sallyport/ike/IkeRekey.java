@@ -174,7 +174,7 @@ final class IkeRekey {
         next.peerFragmentation = s.peerFragmentation;
         next.deriveIkeKeys(IkeKeyDerivation.rekeySkeyseed(s.proposal.prf(), s.keys.skD(), shared, rNi, rNr));
         next.state = State.ESTABLISHED;
-        long life = p.lifetimeSeconds() * 1_000_000_000L;
+        long life = next.lifetimeSeconds() * 1_000_000_000L;
         next.hardDeadline = now + life;
         next.softDeadline = now + s.env.options().softLifetime(life, s.env.random());
         next.nextKeepalive = s.nextKeepalive;

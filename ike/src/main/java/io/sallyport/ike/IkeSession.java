@@ -17,8 +17,10 @@ import io.sallyport.ike.task.Step;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -90,6 +92,11 @@ final class IkeSession {
     long nextKeepalive = Long.MAX_VALUE;
     /** When a dynamic peer's IKE SA that IKE_AUTH left without a child SA is deleted ({@link #awaitChild}); none: {@code Long.MAX_VALUE}. */
     long childlessUntil = Long.MAX_VALUE;
+    /**
+     * Terms of ours whose child SA the peer refused under this SA (in IKE_AUTH or a
+     * CREATE_CHILD_SA), with {@code establish-tunnels immediately}: when each is asked for again.
+     */
+    private final Map<PeerConfig, Long> childRetries = new HashMap<>();
 
     /** {@link SaTable}'s bookkeeping: when the SA was added, whether it is in, its entry in {@link SaDeadlines}. */
     long tableSeq;
@@ -151,7 +158,7 @@ final class IkeSession {
         // AUTH is done: the signed first messages are no longer needed.
         initRequest = null;
         initResponse = null;
-        long life = proposal.lifetimeSeconds() * 1_000_000_000L;
+        long life = lifetimeSeconds() * 1_000_000_000L;
         hardDeadline = now + life;
         softDeadline = now + env.options().softLifetime(life, env.random());
         if (natLocal) {
@@ -186,13 +193,18 @@ final class IkeSession {
         }
     }
 
+    /** The negotiated proposal's lifetime, under the test hook {@code KmdOptions.ikeLifetimeCapSeconds}. */
+    long lifetimeSeconds() {
+        return env.options().ikeLifetimeSeconds(proposal.lifetimeSeconds());
+    }
+
     /** Tells the term {@code name} that this established SA carries it, once. */
     void announce(String name, long now, List<Action> out) {
         if (announcedTerms.add(name)) {
             env.sas().announced(this, name);
             out.add(new Action.IkeSaUp(name, id(), initiator, local, remote, proposal.encryption(),
                     proposal.encryption().isAead() ? null : proposal.integrity(), proposal.prf(), proposal.group(),
-                    natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, proposal.lifetimeSeconds()),
+                    natLocal || natRemote, new Lifetime((softDeadline - now) / 1_000_000_000L, lifetimeSeconds()),
                     createdAt));
         }
     }
@@ -218,6 +230,20 @@ final class IkeSession {
     void awaitChild(long until) {
         childlessUntil = until;
         env.sas().deadlineChanged(this);
+    }
+
+    /**
+     * The peer refused our child SA for {@code term} and this SA stays (RFC 7296 §1.2, §2.21: a
+     * child that fails does not fail its IKE SA): the gateway hears why, and a term established
+     * immediately asks again {@code reconnectNanos} later; one established on traffic asks at its
+     * next acquire.
+     */
+    void childRefused(long now, PeerConfig term, String why, List<Action> out) {
+        out.add(new Action.ChildRefused(term.name(), id(), Action.RefusedBy.PEER, why));
+        if (term.establishImmediately()) {
+            childRetries.put(term, now + env.options().reconnectNanos());
+            env.sas().deadlineChanged(this);
+        }
     }
 
     void addChild(ChildSa c) {
@@ -572,6 +598,18 @@ final class IkeSession {
                     tasks.queue(new ChildRekey.Rekey(this, c));
                 }
             }
+            for (var retry : List.copyOf(childRetries.entrySet())) {
+                PeerConfig term = retry.getKey();
+                if (now >= retry.getValue()) {
+                    childRetries.remove(term);
+                    if (env.configured(term) && children.stream().noneMatch(c -> c.term.equals(term))
+                            && !tasks.any(t -> t instanceof ChildRekey.Create cc && cc.term().equals(term))) {
+                        env.trace(out, TraceFlag.TIMER, TraceLevel.INFO, "IKE SA " + id() + ": child SA for " + term.name()
+                                + " asked for again");
+                        tasks.queue(new ChildRekey.Create(this, term));
+                    }
+                }
+            }
             if (now >= childlessUntil) {
                 childlessUntil = Long.MAX_VALUE;
                 if (children.isEmpty()) {
@@ -606,6 +644,9 @@ final class IkeSession {
         if (state == State.ESTABLISHED) {
             d = Math.min(d, Math.min(softDeadline, hardDeadline));
             d = Math.min(d, Math.min(nextKeepalive, childlessUntil));
+            for (long retry : childRetries.values()) {
+                d = Math.min(d, retry);
+            }
             for (ChildSa c : children) {
                 d = Math.min(d, c.state == ChildSa.State.INSTALLED
                         ? Math.min(c.rekeyDue, c.hardDeadline) : c.hardDeadline);

@@ -73,6 +73,8 @@ public final class Kmd {
     /** Modular exponentiations and EC scalar multiplications done: key pairs made and secrets agreed. */
     private long dhOperations;
     private final V1Engine v1;
+    /** Child SAs in UDP waiting out their term's {@code natt-install-interval}. */
+    private final InstallDelay installDelay = new InstallDelay();
 
     /** Uses {@code entropy} once; tests pass a seeded generator to fix SPIs and nonces. */
     public Kmd(KmdOptions options, Supplier<SecureRandom> entropy) {
@@ -93,6 +95,10 @@ public final class Kmd {
 
     /** One received datagram (the adapter strips the non-ESP marker and says so). */
     public List<Action> handle(long nowNanos, Datagram in) {
+        return installDelay.apply(nowNanos, received(nowNanos, in), this::nattInstallNanos);
+    }
+
+    private List<Action> received(long nowNanos, Datagram in) {
         List<Action> out = new ArrayList<>();
         if (Datagram.isKeepalive(in.payload())) {
             count(DropReason.KEEPALIVE);
@@ -156,8 +162,12 @@ public final class Kmd {
         return true;
     }
 
-    /** Timers: retransmissions, lifetimes, DPD, keepalives, half-open cleanup. */
+    /** Timers: retransmissions, lifetimes, DPD, keepalives, half-open cleanup, held installs. */
     public List<Action> tick(long nowNanos) {
+        return installDelay.apply(nowNanos, timers(nowNanos), this::nattInstallNanos);
+    }
+
+    private List<Action> timers(long nowNanos) {
         List<Action> out = new ArrayList<>();
         v1.tick(nowNanos, out);
         SaDeadlines.Due due = sas.due(nowNanos);
@@ -184,10 +194,22 @@ public final class Kmd {
         long d = sas.nextDeadline();
         d = Math.min(d, reconnectAt.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE));
         d = Math.min(d, v1.nextDeadline());
+        d = Math.min(d, installDelay.nextDeadline());
         return d == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(d);
     }
 
     public List<Action> command(long nowNanos, Command c) {
+        return installDelay.apply(nowNanos, commanded(nowNanos, c), this::nattInstallNanos);
+    }
+
+    /** A term's {@code natt-install-interval} (a dynamic peer's is its template's), 0 for none. */
+    private long nattInstallNanos(String peer) {
+        PeerConfig p = peers.get(peer);
+        return p != null ? p.nattInstallIntervalNanos() : templateOf(peer).or(() -> v1.configured(peer))
+                .map(PeerConfig::nattInstallIntervalNanos).orElse(0L);
+    }
+
+    private List<Action> commanded(long nowNanos, Command c) {
         List<Action> out = new ArrayList<>();
         if (ikev1(nowNanos, c, out)) {
             v1.scheduleReconnects(nowNanos);
@@ -283,7 +305,7 @@ public final class Kmd {
                     yield false;
                 }
                 if (peers.containsKey(name)) {
-                    out.addAll(command(now, new Command.RemovePeer(name)));
+                    out.addAll(commanded(now, new Command.RemovePeer(name)));
                 }
                 v1.addPeer(now, a.peer(), out);
                 yield true;
@@ -297,8 +319,7 @@ public final class Kmd {
             case Command.RekeyChildSa r -> v1.rekeyChild(now, r.spiIn(), out);
             case Command.ChildTraffic t -> v1.childTraffic(now, t.spiIn(), t.inboundBytes(), t.outboundBytes(), out);
             case Command.ReportInvalidSpi r -> v1.reportInvalidSpi(r.from(), r.spi(), out);
-            // Not yet for IKEv1 (its SAs are installed without followPeerOnEsp): the IKEv2 table has no such child.
-            case Command.FollowPeer f -> false;
+            case Command.FollowPeer f -> v1.followPeer(f.spiIn(), f.remote(), out);
         };
     }
 
@@ -590,6 +611,9 @@ public final class Kmd {
     /** What an IKE SA may use from the engine: entropy, options, the SA table, counters. */
     final class Env {
         KmdOptions options() { return options; }
+
+        /** Whether {@code term} is configured so now (not removed, nor changed since). */
+        boolean configured(PeerConfig term) { return term.equals(peers.get(term.name())); }
 
         /**
          * Whether we hold another IKE SA with this remote address, under any peer name: several

@@ -20,10 +20,13 @@ package io.sallyport.ike;
  * @param childLifetimeCapSeconds a lab and test hook, 0 (off) in production: child SAs (IKEv2, and IKEv1 IPsec SAs) live at most
  *                            this long, below the 180 s a Junos commit allows, so that a test sees
  *                            kmd's own rekeys within seconds
+ * @param ikeLifetimeCapSeconds a lab and test hook, 0 (off) in production: IKE SAs (IKEv2) and ISAKMP SAs
+ *                            (IKEv1) live at most this long, below the 180 s a Junos commit allows, so
+ *                            that a test sees them expire or rekey within seconds
  */
 public record KmdOptions(long retransmitBaseNanos, int retransmitTries, long halfOpenTimeoutNanos, int cookieThreshold,
                          long keepaliveNanos, double lifetimeJitter, int maxDatagram, long reconnectNanos, Limits limits,
-                         long rekeyedInboundLingerNanos, long childLifetimeCapSeconds) {
+                         long rekeyedInboundLingerNanos, long childLifetimeCapSeconds, long ikeLifetimeCapSeconds) {
 
     private static final long REKEYED_INBOUND_LINGER_NANOS = 5_000_000_000L;
 
@@ -35,33 +38,51 @@ public record KmdOptions(long retransmitBaseNanos, int retransmitTries, long hal
     public KmdOptions(long retransmitBaseNanos, int retransmitTries, long halfOpenTimeoutNanos, int cookieThreshold,
                       long keepaliveNanos, double lifetimeJitter, int maxDatagram, long reconnectNanos) {
         this(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos, lifetimeJitter,
-                maxDatagram, reconnectNanos, Limits.defaults(), REKEYED_INBOUND_LINGER_NANOS, 0);
+                maxDatagram, reconnectNanos, Limits.defaults(), REKEYED_INBOUND_LINGER_NANOS, 0, 0);
     }
 
     public KmdOptions withLimits(Limits l) {
         return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos,
-                lifetimeJitter, maxDatagram, reconnectNanos, l, rekeyedInboundLingerNanos, childLifetimeCapSeconds);
+                lifetimeJitter, maxDatagram, reconnectNanos, l, rekeyedInboundLingerNanos, childLifetimeCapSeconds, ikeLifetimeCapSeconds);
     }
 
     public KmdOptions withCookieThreshold(int threshold) {
         return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, threshold, keepaliveNanos,
-                lifetimeJitter, maxDatagram, reconnectNanos, limits, rekeyedInboundLingerNanos, childLifetimeCapSeconds);
+                lifetimeJitter, maxDatagram, reconnectNanos, limits, rekeyedInboundLingerNanos, childLifetimeCapSeconds, ikeLifetimeCapSeconds);
     }
 
     public KmdOptions withRekeyedInboundLinger(long nanos) {
         return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos,
-                lifetimeJitter, maxDatagram, reconnectNanos, limits, nanos, childLifetimeCapSeconds);
+                lifetimeJitter, maxDatagram, reconnectNanos, limits, nanos, childLifetimeCapSeconds, ikeLifetimeCapSeconds);
+    }
+
+    /** Settings with {@code tries} retransmissions of a request before the peer counts as not responding. */
+    public KmdOptions withRetransmitTries(int tries) {
+        return new KmdOptions(retransmitBaseNanos, tries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos,
+                lifetimeJitter, maxDatagram, reconnectNanos, limits, rekeyedInboundLingerNanos, childLifetimeCapSeconds,
+                ikeLifetimeCapSeconds);
     }
 
     /** The lab and test hook {@code childLifetimeCapSeconds}: 0 turns it off. */
     public KmdOptions withChildLifetimeCap(long seconds) {
         return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos,
-                lifetimeJitter, maxDatagram, reconnectNanos, limits, rekeyedInboundLingerNanos, seconds);
+                lifetimeJitter, maxDatagram, reconnectNanos, limits, rekeyedInboundLingerNanos, seconds, ikeLifetimeCapSeconds);
     }
 
     /** A child proposal's lifetime under the {@code childLifetimeCapSeconds} hook. */
     public long childLifetimeSeconds(long proposed) {
         return childLifetimeCapSeconds > 0 ? Math.min(proposed, childLifetimeCapSeconds) : proposed;
+    }
+
+    /** The lab and test hook {@code ikeLifetimeCapSeconds}: 0 turns it off. */
+    public KmdOptions withIkeLifetimeCap(long seconds) {
+        return new KmdOptions(retransmitBaseNanos, retransmitTries, halfOpenTimeoutNanos, cookieThreshold, keepaliveNanos,
+                lifetimeJitter, maxDatagram, reconnectNanos, limits, rekeyedInboundLingerNanos, childLifetimeCapSeconds, seconds);
+    }
+
+    /** An IKE (IKEv2) or ISAKMP (IKEv1) SA's negotiated lifetime under the {@code ikeLifetimeCapSeconds} hook. */
+    public long ikeLifetimeSeconds(long negotiated) {
+        return ikeLifetimeCapSeconds > 0 ? Math.min(negotiated, ikeLifetimeCapSeconds) : negotiated;
     }
 
     /**

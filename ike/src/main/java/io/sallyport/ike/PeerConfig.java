@@ -14,13 +14,15 @@ import java.util.List;
  *                             0 for the engine's default ({@link KmdOptions#keepaliveNanos()})
  * @param exchange             IKEv2, or IKEv1 in main or aggressive mode (the IKE policy's
  *                             {@code version} and {@code mode})
+ * @param nattInstallIntervalSeconds {@code natt-install-interval} 0..10: how long a child SA in UDP
+ *                             (NAT-T) waits before kmd hands it to the data plane ({@link InstallDelay})
  */
 public record PeerConfig(String name, InetAddress localAddress, InetAddress remoteAddress,
                          Identity localId, Identity remoteId, Authenticator authenticator,
                          List<IkeProposal> ikeProposals, List<ChildProposal> childProposals,
                          List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors,
                          Dpd dpd, boolean natTraversal, boolean establishImmediately, int natKeepaliveSeconds,
-                         Exchange exchange) {
+                         Exchange exchange, int nattInstallIntervalSeconds) {
 
     /** The IKE version and, for IKEv1, the phase-1 mode; {@link #display()} is what show output prints. */
     public enum Exchange {
@@ -33,6 +35,17 @@ public record PeerConfig(String name, InetAddress localAddress, InetAddress remo
         public String display() { return display; }
 
         public boolean isIkev1() { return this != IKEV2; }
+    }
+
+    /** A peer without {@code natt-install-interval}. */
+    public PeerConfig(String name, InetAddress localAddress, InetAddress remoteAddress,
+                      Identity localId, Identity remoteId, Authenticator authenticator,
+                      List<IkeProposal> ikeProposals, List<ChildProposal> childProposals,
+                      List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors,
+                      Dpd dpd, boolean natTraversal, boolean establishImmediately, int natKeepaliveSeconds,
+                      Exchange exchange) {
+        this(name, localAddress, remoteAddress, localId, remoteId, authenticator, ikeProposals, childProposals,
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, exchange, 0);
     }
 
     /** An IKEv2 peer. */
@@ -60,6 +73,9 @@ public record PeerConfig(String name, InetAddress localAddress, InetAddress remo
             throw new IllegalArgumentException("peer " + name + " needs IKE and child proposals");
         }
         java.util.Objects.requireNonNull(exchange);
+        if (nattInstallIntervalSeconds < 0 || nattInstallIntervalSeconds > 10) {
+            throw new IllegalArgumentException("natt-install-interval must be 0..10");
+        }
         ikeProposals = List.copyOf(ikeProposals);
         childProposals = List.copyOf(childProposals);
         localSelectors = List.copyOf(localSelectors);
@@ -77,22 +93,31 @@ public record PeerConfig(String name, InetAddress localAddress, InetAddress remo
 
     public PeerConfig withAuthenticator(Authenticator a) {
         return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, a, ikeProposals, childProposals,
-                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, exchange);
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, exchange,
+                nattInstallIntervalSeconds);
     }
 
     public PeerConfig withIkeProposals(List<IkeProposal> p) {
         return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, authenticator, p, childProposals,
-                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, exchange);
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, exchange,
+                nattInstallIntervalSeconds);
     }
 
     public PeerConfig withChildProposals(List<ChildProposal> p) {
         return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, authenticator, ikeProposals, p,
-                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, exchange);
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, exchange,
+                nattInstallIntervalSeconds);
     }
 
     public PeerConfig withExchange(Exchange e) {
         return new PeerConfig(name, localAddress, remoteAddress, localId, remoteId, authenticator, ikeProposals, childProposals,
-                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, e);
+                localSelectors, remoteSelectors, dpd, natTraversal, establishImmediately, natKeepaliveSeconds, e,
+                nattInstallIntervalSeconds);
+    }
+
+    /** {@link #nattInstallIntervalSeconds} in nanoseconds. */
+    public long nattInstallIntervalNanos() {
+        return nattInstallIntervalSeconds * 1_000_000_000L;
     }
 
     /** The NAT keepalive interval for this peer. */

@@ -18,6 +18,23 @@ class DownCauseTest {
         return t.of(actions, Action.IkeSaDown.class).stream().map(Action.IkeSaDown::cause).toList();
     }
 
+    /**
+     * Fewer retransmissions (the daemon's test hook {@code -Dsallyport.test.ike-retransmit-tries}):
+     * with two, after 0.5 + 1 + 2 s A gives up on a peer that never answers, not after 31.5.
+     */
+    @Test
+    void fewerRetransmissionsGiveUpSooner() {
+        var t = new TwoPeers(new Kmd(KmdOptions.defaults().withRetransmitTries(2), () -> TwoPeers.seeded(1)),
+                new Kmd(() -> TwoPeers.seeded(2)));
+        t.dropFilter = d -> true;
+        t.addPeers(TwoPeers.config("b", A, B, "secret"), TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.Initiate("b"));
+        t.run(3 * SECOND);
+        assertEquals(List.of(), causes(t, t.actionsA), "not before the third timeout");
+        t.run(SECOND);
+        assertEquals(List.of(DownCause.NO_RESPONSE), causes(t, t.actionsA));
+    }
+
     @Test
     void unansweredRequestsMeanNoResponse() {
         var t = new TwoPeers();

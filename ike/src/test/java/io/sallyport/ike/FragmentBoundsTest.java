@@ -23,7 +23,7 @@ class FragmentBoundsTest {
     private static KmdOptions fragmenting(KmdOptions.Limits limits) {
         var o = KmdOptions.defaults();
         return new KmdOptions(o.retransmitBaseNanos(), o.retransmitTries(), o.halfOpenTimeoutNanos(), o.cookieThreshold(),
-                o.keepaliveNanos(), o.lifetimeJitter(), 200, o.reconnectNanos(), limits, o.rekeyedInboundLingerNanos(), 0);
+                o.keepaliveNanos(), o.lifetimeJitter(), 200, o.reconnectNanos(), limits, o.rekeyedInboundLingerNanos(), 0, 0);
     }
 
     private static TwoPeers established(KmdOptions forB) {

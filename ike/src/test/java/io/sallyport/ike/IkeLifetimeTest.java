@@ -70,6 +70,34 @@ class IkeLifetimeTest {
     }
 
     /**
+     * The test hook {@code ikeLifetimeCapSeconds}: A's IKE SA lives 30 s whatever its configured
+     * 300, so A rekeys it at 24-27 s (80-90 %); B, without the hook, keeps its 8 hours.
+     */
+    @Test
+    void theIkeLifetimeCapMakesKmdRekeyTheIkeSaWithinSeconds() {
+        var t = new TwoPeers(new Kmd(KmdOptions.defaults().withIkeLifetimeCap(30), () -> TwoPeers.seeded(1)),
+                new Kmd(() -> TwoPeers.seeded(2)));
+        t.addPeers(TwoPeers.config("b", A, B, "secret").withIkeProposals(List.of(ike(300))),
+                TwoPeers.config("a", B, A, "secret").withIkeProposals(List.of(ike(28800))));
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        IkeSaId first = TwoPeers.session(t.a).id();
+        var up = t.of(t.actionsA, Action.IkeSaUp.class).getFirst();
+        assertEquals(30, up.lifetime().hardSeconds());
+        assertTrue(up.lifetime().softSeconds() >= 24 && up.lifetime().softSeconds() <= 27, up.lifetime()::toString);
+        assertEquals(28800, t.of(t.actionsB, Action.IkeSaUp.class).getFirst().lifetime().hardSeconds(), "B keeps its lifetime");
+
+        t.run(25 * SECOND);
+
+        var ups = t.of(t.actionsA, Action.IkeSaUp.class);
+        assertEquals(2, ups.size(), () -> "one IKE rekey within 30 s\n" + traces(t));
+        assertTrue(!first.equals(TwoPeers.session(t.a).id()));
+        assertEquals(30, ups.get(1).lifetime().hardSeconds(), "the rekeyed IKE SA is capped too");
+        assertEquals(1, t.a.liveSaCount(), "the old IKE SA is deleted");
+        assertTrue(t.planesMatch(), () -> traces(t));
+    }
+
+    /**
      * Every IKE rekey of A's is answered NO_PROPOSAL_CHOSEN under B's keys (B itself sees an empty
      * INFORMATIONAL in its place): A retries after 10 s, 30 s, ... while the hard lifetime allows,
      * then keeps the SA until it expires.

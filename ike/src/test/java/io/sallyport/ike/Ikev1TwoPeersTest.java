@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sallyport.crypto.DhGroup;
 import io.sallyport.crypto.EncryptionAlgorithm;
 import io.sallyport.crypto.IntegrityAlgorithm;
+import io.sallyport.crypto.PrfAlgorithm;
 import io.sallyport.ike.message.TrafficSelector;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -394,6 +395,68 @@ class Ikev1TwoPeersTest {
                 t.of(t.actionsB, Action.ChildSaMoved.class));
         assertEquals(List.of(), t.of(t.actionsA, Action.ChildSaMoved.class), "A is behind the NAT: it follows nobody");
         assertEquals(1, t.a.liveSaCount(), "A's DPD was answered through the new mapping");
+    }
+
+    @Test
+    void authenticatedEspFromANewMappingMovesTheIsakmpSaOnlyOnTheSideNotBehindTheNat() {
+        var t = new TwoPeers();
+        t.natA = true;
+        var plain = v1("a", B, TwoPeers.NAT, "k");
+        var forB = new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
+                plain.ikeProposals(), plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(), plain.dpd(),
+                true, false, 0, PeerConfig.Exchange.MAIN);
+        t.addPeers(v1("b", A, B, "k"), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        var ib = t.planeB.values().iterator().next();
+        var ia = t.planeA.values().iterator().next();
+        assertTrue(ib.followPeerOnEsp(), "B is not behind the NAT, A is: B follows");
+        assertFalse(ia.followPeerOnEsp(), "A is behind the NAT: it must not follow");
+        var rebound = new InetSocketAddress(TwoPeers.NAT, 24500);
+        t.natPortOffset = 20000;   // no DPD: A's ESP alone tells B of the new mapping
+        t.commandB(new Command.FollowPeer(ib.spiIn(), rebound));
+        assertEquals(List.of(new Action.ChildSaMoved("a", ib.spiIn(), ib.spiOut(), rebound)),
+                t.of(t.actionsB, Action.ChildSaMoved.class));
+        int sentByB = t.of(t.actionsB, Action.Send.class).size();
+        t.commandB(new Command.RekeyChildSa(ib.spiIn()));
+        var sent = t.of(t.actionsB, Action.Send.class);
+        assertTrue(sent.size() > sentByB, "B's quick mode");
+        assertEquals(rebound, sent.get(sentByB).datagram().remote(), "the ISAKMP SA follows too, on the NAT-T port");
+        assertTrue(sent.get(sentByB).datagram().nonEspMarker());
+        t.runQuiet();
+        assertTrue(t.planesMatch(), "the quick mode through the new mapping completed");
+
+        t.commandA(new Command.FollowPeer(ia.spiIn(), new InetSocketAddress(B, 14000)));
+        assertEquals(List.of(), t.of(t.actionsA, Action.ChildSaMoved.class), "behind the NAT: nothing moves");
+    }
+
+    /** An IPsec SA kept past its expired ISAKMP SA (RFC 2409 §5.5) follows the peer's authenticated ESP too. */
+    @Test
+    void aKeptIpsecSaOfAnExpiredIsakmpSaFollowsThePeersEsp() {
+        var t = new TwoPeers();
+        t.natA = true;
+        var tenMinutes = List.of(new IkeProposal(EncryptionAlgorithm.AES_256_CBC, IntegrityAlgorithm.HMAC_SHA_256_128,
+                PrfAlgorithm.HMAC_SHA2_256, DhGroup.GROUP14, 600));
+        var plain = v1("a", B, TwoPeers.NAT, "k");
+        var forB = new PeerConfig("a", B, TwoPeers.NAT, plain.localId(), Identity.ipv4("192.0.2.1"), plain.authenticator(),
+                tenMinutes, plain.childProposals(), plain.localSelectors(), plain.remoteSelectors(), plain.dpd(),
+                true, false, 0, PeerConfig.Exchange.MAIN);
+        t.addPeers(v1("b", A, B, "k").withIkeProposals(tenMinutes), forB);
+        t.commandA(new Command.Initiate("b"));
+        t.runQuiet();
+        assertUp(t);
+        var ib = t.planeB.values().iterator().next();
+        t.dropFilter = d -> true;   // the link is down through both ends' re-authentication and the expiry
+        t.run(700 * SECOND);
+        assertTrue(t.of(t.actionsB, Action.IkeSaDown.class).stream().anyMatch(d -> d.cause() == DownCause.EXPIRED),
+                t.actionsB.toString());
+        assertTrue(t.of(t.actionsB, Action.DeleteChildSa.class).isEmpty(), "the IPsec SA is kept");
+
+        var rebound = new InetSocketAddress(TwoPeers.NAT, 24500);
+        t.commandB(new Command.FollowPeer(ib.spiIn(), rebound));
+        assertEquals(List.of(new Action.ChildSaMoved("a", ib.spiIn(), ib.spiOut(), rebound)),
+                t.of(t.actionsB, Action.ChildSaMoved.class));
     }
 
     @Test

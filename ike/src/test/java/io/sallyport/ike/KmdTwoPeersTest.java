@@ -429,17 +429,37 @@ class KmdTwoPeersTest {
         assertEquals(0, t.b.liveSaCount());
     }
 
+    /**
+     * RFC 7296 §1.2, §2.21: a child SA refused in IKE_AUTH does not fail the IKE SA. Our initiator
+     * keeps it, tells the gateway why, and (establish-tunnels immediately) asks for the child
+     * again with CREATE_CHILD_SA every {@code reconnectNanos}, over the same IKE SA.
+     */
     @Test
-    void shouldTearDownWhenChildProposalMismatches() {
+    void aChildProposalMismatchInIkeAuthKeepsTheIkeSaAndTheChildIsAskedForAgain() {
         var t = new TwoPeers();
         var forB = TwoPeers.config("a", B, A, "secret").withChildProposals(List.of(new ChildProposal(
                 EncryptionAlgorithm.AES_256_CBC, IntegrityAlgorithm.HMAC_SHA1_96, null, 3600)));
-        t.addPeers(TwoPeers.config("b", A, B, "secret"), forB);
+        var forA = TwoPeers.config("b", A, B, "secret");
+        forA = new PeerConfig("b", A, B, forA.localId(), forA.remoteId(), forA.authenticator(), forA.ikeProposals(),
+                forA.childProposals(), forA.localSelectors(), forA.remoteSelectors(), forA.dpd(), true, true);
+        t.addPeers(forA, forB);
         t.commandA(new Command.Initiate("b"));
-        t.runQuiet();
-        assertEquals("proposal mismatch (child SA)", downReason(t.actionsA));
+        t.run(1_000_000_000L);
+        assertEquals("", downReason(t.actionsA), "the IKE SA stays");
+        assertEquals(1, t.a.liveSaCount());
+        var refused = t.of(t.actionsA, Action.ChildRefused.class);
+        assertEquals(1, refused.size());
+        assertEquals(Action.RefusedBy.PEER, refused.getFirst().refusedBy());
+        assertEquals("proposal mismatch (child SA)", refused.getFirst().reason());
         assertTrue(t.planeA.isEmpty() && t.planeB.isEmpty());
-        assertEquals(0, t.a.liveSaCount() + t.b.liveSaCount());
+
+        t.run(5_000_000_000L);   // asked again after 2 s, and again 2 s after that refusal
+        var again = t.of(t.actionsA, Action.ChildRefused.class);
+        assertEquals(3, again.size(), again.toString());
+        assertTrue(again.get(1).reason().contains("NO_PROPOSAL_CHOSEN"), again.get(1).reason());
+        assertEquals(again.getFirst().ikeSa(), again.get(2).ikeSa(), "over the same IKE SA");
+        assertEquals(1, t.a.liveSaCount());
+        assertEquals("", downReason(t.actionsA));
     }
 
     @Test
@@ -471,8 +491,35 @@ class KmdTwoPeersTest {
         assertEquals(List.of(TrafficSelector.ofPrefix("198.18.2.0", 24)), ia.remoteSelectors());
     }
 
+    /** A further term's refused child is asked for again while the term is configured, and no more once it is removed. */
     @Test
-    void shouldTearDownWithTsUnacceptableWhenSelectorsAreDisjoint() {
+    void aRefusedTermIsAskedForAgainUntilItIsRemoved() {
+        var t = new TwoPeers();
+        var b = TwoPeers.config("b", A, B, "secret");
+        b = new PeerConfig("b", A, B, b.localId(), b.remoteId(), b.authenticator(), b.ikeProposals(), b.childProposals(),
+                b.localSelectors(), b.remoteSelectors(), b.dpd(), true, true);
+        var b2 = new PeerConfig("b2", A, B, b.localId(), b.remoteId(), b.authenticator(), b.ikeProposals(), b.childProposals(),
+                List.of(TrafficSelector.ofPrefix("203.0.113.0", 24)), b.remoteSelectors(), b.dpd(), true, true);
+        t.addPeers(b, TwoPeers.config("a", B, A, "secret"));
+        t.commandA(new Command.AddPeer(b2));
+        t.run(1_000_000_000L);
+        assertEquals(1, t.a.liveSaCount(), "one IKE SA for both terms");
+        assertEquals(1, t.planeA.size(), "term b's child");
+        assertEquals(1, t.of(t.actionsA, Action.ChildRefused.class).size(), "term b2's child refused");
+        t.run(3_000_000_000L);
+        int refusals = t.of(t.actionsA, Action.ChildRefused.class).size();
+        assertTrue(refusals >= 2, "asked for again: " + refusals);
+
+        t.commandA(new Command.RemovePeer("b2"));
+        t.run(10_000_000_000L);
+        assertEquals(refusals, t.of(t.actionsA, Action.ChildRefused.class).size(), "a removed term is not asked for");
+        assertEquals(1, t.a.liveSaCount());
+        assertEquals(1, t.planeA.size());
+    }
+
+    /** Established on traffic: the refused child is asked for again at the next acquire, over the kept IKE SA. */
+    @Test
+    void tsUnacceptableInIkeAuthKeepsTheIkeSaAndTheNextAcquireAsksAgain() {
         var t = new TwoPeers();
         var a = TwoPeers.config("b", A, B, "secret");
         a = new PeerConfig("b", A, B, a.localId(), a.remoteId(), a.authenticator(), a.ikeProposals(), a.childProposals(),
@@ -480,7 +527,16 @@ class KmdTwoPeersTest {
         t.addPeers(a, TwoPeers.config("a", B, A, "secret"));
         t.commandA(new Command.Initiate("b"));
         t.runQuiet();
-        assertEquals("TS unacceptable", downReason(t.actionsA));
+        assertEquals("", downReason(t.actionsA), "the IKE SA stays");
+        assertEquals(1, t.a.liveSaCount());
+        assertEquals(List.of("TS unacceptable"), t.of(t.actionsA, Action.ChildRefused.class).stream()
+                .map(Action.ChildRefused::reason).toList(), "not asked again without traffic");
+
+        t.commandA(new Command.Acquire("b"));
+        t.runQuiet();
+        assertEquals(List.of("TS unacceptable", "TS unacceptable"), t.of(t.actionsA, Action.ChildRefused.class).stream()
+                .map(Action.ChildRefused::reason).toList());
+        assertEquals(1, t.a.liveSaCount());
     }
 
     @Test

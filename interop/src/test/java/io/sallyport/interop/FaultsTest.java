@@ -229,7 +229,7 @@ class FaultsTest {
     void lossAndDuplicationDuringNegotiationAndRekey() {
         impairWire("gw-a", "192.0.2.2");
         impairWire("gw-b", "192.0.2.1");
-        h.peerStart("gw-b", "ikev2-psk", Map.of("INTEROP_CHILD_REKEY_TIME", "20s"));
+        h.peerStart("gw-b", "ikev2-psk", Map.of("INTEROP_CHILD_REKEY_TIME", "15s"));
         long startedAt = System.nanoTime();
         SallyportDaemon d = BED.daemon("gw-a", "lossy", GatewayConfig.gwA().render());
         Duration bound = Duration.ofSeconds(60);
@@ -245,7 +245,7 @@ class FaultsTest {
             Ping result = ping.stop();
             System.out.printf("evidence: lossy wire: tunnel up %.1f s after the daemon started, rekeyed %.1f s later%n",
                 upSeconds, rekeySeconds);
-            report("5% loss + 5% duplication each way, negotiation and a child rekey (strongSwan rekey_time 20s)",
+            report("5% loss + 5% duplication each way, negotiation and a child rekey (strongSwan rekey_time 15s)",
                 upSeconds + rekeySeconds, bound.multipliedBy(2), result, census(d));
             for (String gw : List.of("gw-a", "gw-b"))
                 System.out.println("evidence: " + gw + " wire counters:\n"
@@ -283,7 +283,7 @@ class FaultsTest {
     void reorderingDuringNegotiationAndRekey() {
         reorderWire("gw-a");
         reorderWire("gw-b");
-        h.peerStart("gw-b", "ikev2-psk", Map.of("INTEROP_CHILD_REKEY_TIME", "20s"));
+        h.peerStart("gw-b", "ikev2-psk", Map.of("INTEROP_CHILD_REKEY_TIME", "15s"));
         long startedAt = System.nanoTime();
         SallyportDaemon d = BED.daemon("gw-a", "reordered", GatewayConfig.gwA().render());
         Duration bound = Duration.ofSeconds(60);

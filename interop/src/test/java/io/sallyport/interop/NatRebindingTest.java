@@ -164,4 +164,41 @@ class NatRebindingTest {
         assertTrue(ba.allAnswered(), ba.output());
         assertTrue(ab.allAnswered(), ab.output());
     }
+
+    /**
+     * IKEv1 without DPD: gw-a's mapping lapses while idle, host-a's pings are the first thing from
+     * the new mapping, and that authenticated ESP alone moves the ISAKMP SA and its IPsec SA
+     * (RFC 3947 §4, RFC 3948; strongSwan does the same on the kernel's mapping event).
+     */
+    @Test
+    void ikev1AuthenticatedEspAloneFollowsThePeerWithoutDpd() {
+        String config = GatewayConfig.gwB().render().replace("remote-id ipv4_addr 192.0.2.1;", "remote-id ipv4_addr 198.51.100.2;");
+        SallyportDaemon d = BED.daemon("gw-b", "rebinding-v1-esp", config.replace("version 2; ", ""));
+        h.peerStart("gw-a", "ikev1-psk", Map.of("INTEROP_DPD_DELAY", "0s", "INTEROP_IKE_PROPOSALS", "aes256-sha256-modp2048",
+            "INTEROP_ESP_PROPOSALS", "aes128gcm16-modp2048"));
+        h.initiate("gw-a", 30).orThrow();
+        String before = remotePort(d);
+        Ping up = h.ping("host-b", "198.18.1.10", 3, 0.2);
+        assertTrue(up.allAnswered(), up.output());
+
+        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=1",
+            "net.netfilter.nf_conntrack_udp_timeout_stream=1").orThrow();
+        assertTrue(Testbed.await(Duration.ofSeconds(30), () -> !natMapsGwA4500()), "gw-a's NAT mapping lapses");
+        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=30",
+            "net.netfilter.nf_conntrack_udp_timeout_stream=120").orThrow();
+
+        Ping first = h.ping("host-a", "198.18.2.10", 3, 0.2);
+        boolean followed = Testbed.await(Duration.ofSeconds(10), () -> !before.equals(remotePort(d)));
+        String after = remotePort(d);
+        Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
+        Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
+        System.out.println("evidence: IKEv1 without DPD: ISAKMP SA at 192.0.2.1:" + before + ", then at 192.0.2.1:" + after
+            + "; first pings from host-a " + first + "; after the move a->b " + ab + ", b->a " + ba + "\n"
+            + d.log().lines().filter(l -> l.contains("following the peer") || l.contains("follows the peer"))
+                .reduce("", (a, b) -> a + b + "\n"));
+        assertTrue(ab.allAnswered(), ab.output());
+        assertTrue(ba.allAnswered(), ba.output());
+        assertTrue(followed, "the ISAKMP SA follows the peer's authenticated ESP");
+        assertTrue(d.log().contains("authenticated ESP"), "moved by ESP, not by IKE:\n" + d.log());
+    }
 }

@@ -48,7 +48,8 @@ class NetnsLabTest {
      * one must while the link is down, does not end the script): R1 reaches R4's side and R4 R1's
      * over routes OSPF learned, R2's OSPF neighbours include R3 across the tunnel; 50% loss each way
      * on R1--R2 loses some of 40 pings and its nftables counters count the drops, clearing it loses
-     * none; traceroute (Debian's) from R1 shows R2 as its first hop and R4 as its last; R1--R2 down
+     * none; 50% duplication each way brings ping duplicates and its counters count the copies;
+     * traceroute (Debian's) from R1 shows R2 as its first hop and R4 as its last; R1--R2 down
      * leaves R1 no route to R4's side, up brings it back once OSPF reconverges; R2's daemon killed
      * (SIGKILL: R3 gets no delete) and started again on its store negotiates the tunnel with R3 anew
      * and R1 reaches R4's side again. What needs netem is refused, saying why.
@@ -72,6 +73,10 @@ class NetnsLabTest {
             "show lab",
             "fault link r1 r2 clear",
             "ping 10.1.12.1 from r1 count 10",
+            "fault link r1 r2 duplicate 50%",
+            "ping 10.1.12.1 from r1 count 10",
+            "show lab",
+            "fault link r1 r2 clear",
             "fault link r1 r2 down",
             "ping 10.1.56.2 from r1 count 2",
             "fault link r1 r2 up",
@@ -114,7 +119,11 @@ class NetnsLabTest {
         java.util.regex.Matcher lossy = java.util.regex.Pattern.compile("(?m)^40 packets transmitted, (\\d+) received").matcher(before);
         assertTrue(lossy.find() && Integer.parseInt(lossy.group(1)) < 40, before);
         assertTrue(before.lines().anyMatch(l -> l.startsWith("link r1 ge-1/0/0.0 ") && l.matches(".*loss 50% \\(dropped r1 [1-9]\\d*, r2 [1-9]\\d*\\).*")), before);
-        assertTrue(before.lines().anyMatch(l -> l.startsWith("10 packets transmitted, 10 received")), before);
+        assertTrue(before.lines().anyMatch(l -> l.startsWith("10 packets transmitted, 10 received, 0% packet loss")), before);
+        // 50% duplication each way: copies of requests and replies come back as ping's duplicates.
+        assertTrue(before.lines().anyMatch(l -> l.matches("10 packets transmitted, 10 received, \\+\\d+ duplicates, .*")), before);
+        assertTrue(before.lines().anyMatch(l -> l.startsWith("link r1 ge-1/0/0.0 ")
+                && l.matches(".*duplicate 50% \\(copied r1 [1-9]\\d*, r2 [1-9]\\d*\\).*")), before);
         // Down: R1's only link gone, so no route (ping says so) or no answer.
         assertTrue(before.contains("Network is unreachable") || before.lines().anyMatch(l -> l.startsWith("2 packets transmitted, 0 received")), before);
         assertTrue(r.stderr().contains("fault delay: not in the netns lab: it needs the kernel's netem qdisc"), r.stderr());

@@ -71,6 +71,16 @@ public final class SallyportDaemon implements AutoCloseable {
     }
 
     /**
+     * Starts NAME's daemon as {@link #start} does, its JVM run by {@code wrapper} (a command line
+     * that ends by running the rest: setpriv(1), prlimit(1)), so under the capabilities and limits
+     * a service manager would give it.
+     */
+    public static SallyportDaemon startWrapped(Harness harness, String role, String name, String config, List<String> wrapper) {
+        prepare(harness, name, config);
+        return launch(harness, role, name, true, wrapper, List.of());
+    }
+
+    /**
      * Starts NAME's daemon again on the state directory an earlier {@link #start} left behind, the way
      * the systemd unit restarts it: --config only seeds an empty store, so the store's configuration
      * is what runs. The log is appended to.

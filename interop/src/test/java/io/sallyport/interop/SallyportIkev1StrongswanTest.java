@@ -227,7 +227,7 @@ class SallyportIkev1StrongswanTest {
     @Test
     @Order(4)
     void quickModeRekeyUnderTrafficLosesAtMostAFewPackets() throws Exception {
-        startPeer(Map.of("INTEROP_CHILD_REKEY_TIME", "20s"));
+        startPeer(Map.of("INTEROP_CHILD_REKEY_TIME", "15s"));
         SallyportDaemon d = BED.daemon("gw-a", "v1-rekey", ikev1(GatewayConfig.gwA()));
         assertTunnelUp();
         String oldSpi = h.rawSas("gw-b").installedChildren().getFirst().spiIn();
@@ -277,7 +277,7 @@ class SallyportIkev1StrongswanTest {
     @Test
     @Order(6)
     void phase1ReauthenticationByStrongswanUnderTrafficLosesAtMostAFewPackets() throws Exception {
-        startPeer(Map.of("INTEROP_IKE_REAUTH_TIME", "20s"));
+        startPeer(Map.of("INTEROP_IKE_REAUTH_TIME", "15s"));
         SallyportDaemon d = BED.daemon("gw-a", "v1-reauth", ikev1(GatewayConfig.gwA().withEstablish("responder-only")));
         h.initiate("gw-b", 30).orThrow();
         assertTunnelUp();
@@ -309,6 +309,54 @@ class SallyportIkev1StrongswanTest {
     @Test
     @Order(20)
     void twoTermsTowardsOneGatewayShareOneIsakmpSa() throws java.io.IOException {
+        startTwoChildPeer();
+        SallyportDaemon d = BED.daemon("gw-a", "v1-two-terms", twoTermConfig(GatewayConfig.gwA()));
+        boolean both = Testbed.await(Duration.ofSeconds(30), () -> {
+            SwanSas sas = h.rawSas("gw-b");
+            return sas.ikes().stream().filter(i -> i.state().equals("ESTABLISHED")).count() == 1
+                && sas.installedChildren().size() == 2;
+        });
+        // Let a late second ISAKMP SA or a lost child show, if any, before looking again.
+        Testbed.await(Duration.ofSeconds(3), () -> false);
+        assertOneIsakmpSaWithTwoChildren(d, both);
+    }
+
+    /**
+     * The same two terms with strongSwan initiating (Sallyport responder-only): its second child
+     * goes over the ISAKMP SA its first made, and Sallyport's responder picks term t2 for its
+     * quick mode (the term whose selectors contain the proxy IDs) under that SA.
+     */
+    @Test
+    @Order(21)
+    void twoStrongswanChildrenTowardsUsShareOneIsakmpSa() throws java.io.IOException {
+        startTwoChildPeer();
+        SallyportDaemon d = BED.daemon("gw-a", "v1-two-terms-responder",
+            twoTermConfig(GatewayConfig.gwA().withEstablish("responder-only")));
+        h.initiate("gw-b", 30).orThrow();
+        h.script("strongswan-peer.sh", "initiate", "gw-b", "net2", "30").orThrow();
+        boolean both = Testbed.await(Duration.ofSeconds(10), () -> h.rawSas("gw-b").installedChildren().size() == 2);
+        assertOneIsakmpSaWithTwoChildren(d, both);
+    }
+
+    private void assertOneIsakmpSaWithTwoChildren(SallyportDaemon d, boolean both) {
+        SwanSas sas = h.rawSas("gw-b");
+        String ike = d.cli(SHOW_IKE);
+        String ipsec = d.cli("show services ipsec-vpn ipsec security-associations");
+        System.out.println("evidence: two IKEv1 terms, strongSwan shows:\n" + sas.raw().strip() + "\nSallyport shows:\n" + ike + ipsec);
+        assertTrue(both, "strongSwan does not hold one ISAKMP SA with two children:\n" + sas.raw() + "\nSallyport shows:\n" + ipsec);
+        assertEquals(1, sas.ikes().size(), sas.raw());
+        assertEquals(2, sas.installedChildren().size(), sas.raw());
+        assertTrue(h.ping("host-a", HOST_B, 3, 0.2).allAnswered(), "term t1 carries host-a <-> host-b");
+        assertTrue(ipsec.contains("Term: t1, Tunnel index: 1") && ipsec.contains("Term: t2, Tunnel index: 2"), ipsec);
+        assertEquals(1, ike.lines().filter(l -> l.startsWith("192.0.2.2")).count(), ike);
+    }
+
+    /**
+     * strongSwan's one IKEv1 connection with two children, {@code net} (198.18.1.0/25) and
+     * {@code net2} (198.18.1.128/25), its side 198.18.2.0/25 (kernel-libipsec needs its own
+     * 198.18.2.1 inside its selector).
+     */
+    private void startTwoChildPeer() throws java.io.IOException {
         String swan = Files.readString(Testbed.repoRoot().resolve("interop/harness/conf/ikev1-psk/gw-b.conf"));
         String child = "            net {\n                local_ts  = @LAN_B@\n                remote_ts = @LAN_A@";
         assertTrue(swan.contains(child), swan);
@@ -324,30 +372,16 @@ class SallyportIkev1StrongswanTest {
         Path conf = h.stateDir().resolve("two-children-gw-b.conf");
         Files.writeString(conf, twoChildren);
         h.peerStart("gw-b", conf.toString(), PROPOSALS);
-        String config = ikev1(GatewayConfig.gwA())
+    }
+
+    /** gw-a's term t1 for 198.18.1.0/25 and a term t2 for 198.18.1.128/25, both towards gw-b with one IKE policy. */
+    private static String twoTermConfig(GatewayConfig gwA) {
+        return ikev1(gwA)
             .replace("from { source-address { 198.18.1.0/24; } destination-address { 198.18.2.0/24; } }",
                 "from { source-address { 198.18.1.0/25; } destination-address { 198.18.2.0/25; } }")
             .replace("match-direction input;",
                 "term t2 { from { source-address { 198.18.1.128/25; } destination-address { 198.18.2.0/25; } }"
                     + " then { remote-gateway 192.0.2.2; dynamic { ike-policy ike-pol; ipsec-policy ipsec-pol; } } }"
                     + " match-direction input;");
-        SallyportDaemon d = BED.daemon("gw-a", "v1-two-terms", config);
-        boolean both = Testbed.await(Duration.ofSeconds(30), () -> {
-            SwanSas sas = h.rawSas("gw-b");
-            return sas.ikes().stream().filter(i -> i.state().equals("ESTABLISHED")).count() == 1
-                && sas.installedChildren().size() == 2;
-        });
-        // Let a late second ISAKMP SA or a lost child show, if any, before looking again.
-        Testbed.await(Duration.ofSeconds(3), () -> false);
-        SwanSas sas = h.rawSas("gw-b");
-        String ike = d.cli(SHOW_IKE);
-        String ipsec = d.cli("show services ipsec-vpn ipsec security-associations");
-        System.out.println("evidence: two IKEv1 terms, strongSwan shows:\n" + sas.raw().strip() + "\nSallyport shows:\n" + ike + ipsec);
-        assertTrue(both, "strongSwan does not hold one ISAKMP SA with two children:\n" + sas.raw() + "\nSallyport shows:\n" + ipsec);
-        assertEquals(1, sas.ikes().size(), sas.raw());
-        assertEquals(2, sas.installedChildren().size(), sas.raw());
-        assertTrue(h.ping("host-a", HOST_B, 3, 0.2).allAnswered(), "term t1 carries host-a <-> host-b");
-        assertTrue(ipsec.contains("Term: t1, Tunnel index: 1") && ipsec.contains("Term: t2, Tunnel index: 2"), ipsec);
-        assertEquals(1, ike.lines().filter(l -> l.startsWith("192.0.2.2")).count(), ike);
     }
 }

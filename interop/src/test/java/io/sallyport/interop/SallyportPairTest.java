@@ -213,6 +213,66 @@ class SallyportPairTest {
         assertTrue(a.log().contains("the host refused a steered multi-queue device"), "the log says so:\n" + a.log());
     }
 
+    /**
+     * The packaged unit's privileges run the eBPF paths: gw-a's daemon starts with exactly the
+     * capability sets, memory-lock limit and no-new-privileges flag that packaging/sallyport.service
+     * gives it (read from the file, so a change there changes this test: setpriv(1) for the sets,
+     * prlimit(1) for the limit, systemd's default of 8 MiB where the unit sets none), and its
+     * {@code Data path:} line names the steered multi-queue devices and AF_XDP; pings pass. systemd
+     * is not what runs here (no systemd as PID 1), so {@code systemd-analyze verify} checks the
+     * file itself.
+     */
+    @Test
+    void thePackagedUnitsPrivilegesRunTheEbpfPaths() throws java.io.IOException {
+        java.nio.file.Path unit = Testbed.repoRoot().resolve("packaging/sallyport.service");
+        Harness.Result verify = h.run(List.of("systemd-analyze", "verify", unit.toString()), Map.of(), 30);
+        assertTrue(verify.ok() && verify.stderr().isBlank(), "systemd-analyze verify: " + verify.stdout() + verify.stderr());
+        List<String> lines = java.nio.file.Files.readAllLines(unit);
+        List<String> bounding = unitCapabilities(lines, "CapabilityBoundingSet");
+        List<String> ambient = unitCapabilities(lines, "AmbientCapabilities");
+        String memlock = lines.stream().filter(l -> l.startsWith("LimitMEMLOCK=")).map(l -> l.substring(13).trim())
+            .reduce((first, last) -> last).orElse("8M");
+        List<String> wrapper = new java.util.ArrayList<>(List.of("prlimit", "--memlock=" + bytes(memlock) + ":" + bytes(memlock),
+            "setpriv", "--bounding-set=-all" + plus(bounding), "--inh-caps=-all" + plus(ambient), "--ambient-caps=-all" + plus(ambient)));
+        if (lines.contains("NoNewPrivileges=yes")) wrapper.add("--no-new-privs");
+        System.out.println("evidence: the unit's privileges: " + String.join(" ", wrapper));
+
+        SallyportDaemon a = BED.daemonWrapped("gw-a", "unit-a", GatewayConfig.gwA().render(), wrapper);
+        BED.daemon("gw-b", "unit-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
+        String status = h.run(List.of("grep", "-E", "^(Cap(Bnd|Amb)|NoNewPrivs)", "/proc/" + a.pid() + "/status"), Map.of(), 10).stdout()
+            + h.run(List.of("prlimit", "--memlock", "--pid", Long.toString(a.pid())), Map.of(), 10).stdout();
+        System.out.println("evidence: gw-a's daemon runs with\n" + status);
+        awaitMatured(a);
+        Capture c = pingBothWaysCaptured();
+        assertTrue(c.rawEsp() >= 20, "plain ESP: " + c);
+        String sets = a.cli("show services service-sets").replaceAll("\\s+", " ");
+        System.out.println("evidence: gw-a " + sets);
+        assertTrue(sets.contains("TUN: multi-queue per inside device") && !sets.contains("the host refused"),
+            "steered TUN queues, nothing refused:\n" + sets + "\n" + a.log());
+        assertTrue(sets.contains("through AF_XDP on wan"), "AF_XDP:\n" + sets + "\n" + a.log());
+    }
+
+    /** The capabilities a unit's KEY lines name, as setpriv spells them (lower case, no CAP_). */
+    private static List<String> unitCapabilities(List<String> unit, String key) {
+        List<String> caps = unit.stream().filter(l -> l.startsWith(key + "="))
+            .flatMap(l -> java.util.Arrays.stream(l.substring(key.length() + 1).trim().split("\\s+")))
+            .map(c -> c.toLowerCase(java.util.Locale.ROOT).replaceFirst("^cap_", "")).toList();
+        assertFalse(caps.isEmpty(), "the unit sets " + key);
+        return caps;
+    }
+
+    private static String plus(List<String> caps) {
+        return caps.stream().map(c -> ",+" + c).reduce("", String::concat);
+    }
+
+    /** A systemd size (K, M, G, T: powers of 1024; infinity) as prlimit takes it. */
+    private static String bytes(String size) {
+        if (size.equals("infinity")) return "unlimited";
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([KMGT]?)").matcher(size);
+        assertTrue(m.matches(), "LimitMEMLOCK=" + size);
+        return Long.toString(Long.parseLong(m.group(1)) << (10 * " KMGT".indexOf(m.group(2).isEmpty() ? " " : m.group(2))));
+    }
+
     @Test
     void udpEncapsulateOnPort4565() {
         SallyportDaemon a = BED.daemon("gw-a", "udp-a", GatewayConfig.gwA().withUdpEncapsulate(4565).render());

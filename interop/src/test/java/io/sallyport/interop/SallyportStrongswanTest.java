@@ -158,7 +158,7 @@ class SallyportStrongswanTest {
     @Test
     @Order(5)
     void childRekeyUnderTrafficLosesAtMostAFewPackets() throws Exception {
-        startPeer(Map.of("INTEROP_CHILD_REKEY_TIME", "20s"));
+        startPeer(Map.of("INTEROP_CHILD_REKEY_TIME", "15s"));
         SallyportDaemon d = BED.daemon("gw-a", "rekey", GatewayConfig.gwA().render());
         assertTunnelUp();
         String oldSpi = h.rawSas("gw-b").installedChildren().getFirst().spiIn();
@@ -235,7 +235,9 @@ class SallyportStrongswanTest {
         // The primary 192.0.2.3 does not exist on the link; strongSwan at 192.0.2.2 is the backup.
         String config = GatewayConfig.gwA().render()
             .replace("then { remote-gateway 192.0.2.2;", "then { remote-gateway 192.0.2.3; backup-remote-gateway 192.0.2.2;");
-        SallyportDaemon d = BED.daemon("gw-a", "backup-gateway", config);
+        // Failover comes when kmd gives up on the primary's IKE_SA_INIT: after 2 retransmissions
+        // (3.5 s) under the daemon's test hook instead of 5 (31.5 s), so the test waits less, not for less.
+        SallyportDaemon d = BED.daemon("gw-a", "backup-gateway", config, "-Dsallyport.test.ike-retransmit-tries=2");
         Harness.Result up = h.waitSa("gw-b", 60);
         String extensive = d.cli(SHOW_IPSEC + " extensive");
         System.out.println("evidence: after failover Sallyport shows:\n" + extensive);
@@ -304,5 +306,85 @@ class SallyportStrongswanTest {
         System.out.println("evidence: link-type tunnel:\n" + show);
         assertTrue(show.contains("IPSec inside interface: ms-0/0/0.1"), show);
         assertTrue(show.contains("Local identity: ipv4_subnet(any:0,[0..7]=0.0.0.0/0)"), show);
+    }
+    /**
+     * RFC 7296 §1.2, §2.21: Sallyport's term protects 198.18.3.0/24, which strongSwan's child does
+     * not hold, so strongSwan answers IKE_AUTH with TS_UNACCEPTABLE and keeps its IKE SA; Sallyport
+     * keeps it too (the same SPIs seconds later, at both ends), shows the peer's reason and asks for
+     * the child again over it with CREATE_CHILD_SA (establish-tunnels immediately), refused again.
+     */
+    @Test
+    @Order(12)
+    void aChildRefusedInIkeAuthLeavesTheIkeSaUpAtBothEnds() {
+        startPeer(Map.of());
+        long refusalsBefore = tsRefusalsLogged();
+        String config = GatewayConfig.gwA().render()
+            .replace("from { source-address { 198.18.1.0/24; }", "from { source-address { 198.18.3.0/24; }");
+        assertTrue(config.contains("198.18.3.0/24"), config);
+        SallyportDaemon d = BED.daemon("gw-a", "child-refused", config);
+        assertTrue(Testbed.await(Duration.ofSeconds(20), () -> d.cli("show services service-sets").contains("TS unacceptable")),
+            d.cli("show services service-sets") + h.sas("gw-b"));
+        SwanSas first = h.rawSas("gw-b");
+        assertEquals(1, first.ikes().size(), first.raw());
+        SwanSas.Ike ike = first.ikes().getFirst();
+        // Sallyport asks again every 2 s: IKE_AUTH's refusal and two more in strongSwan's log.
+        boolean askedAgain = Testbed.await(Duration.ofSeconds(10), () -> tsRefusalsLogged() - refusalsBefore >= 3);
+        SwanSas later = h.rawSas("gw-b");
+        String showIke = d.cli(SHOW_IKE);
+        String sets = d.cli("show services service-sets");
+        System.out.println("evidence: child refused in IKE_AUTH, IKE SA kept; strongSwan shows:\n" + later.raw().strip()
+            + "\nSallyport shows:\n" + showIke + sets);
+        assertEquals(1, later.ikes().size(), later.raw());
+        assertEquals("ESTABLISHED", later.ikes().getFirst().state(), later.raw());
+        assertEquals(ike.initiatorSpi(), later.ikes().getFirst().initiatorSpi(), "the same IKE SA: " + later.raw());
+        assertEquals(0, later.installedChildren().size(), later.raw());
+        assertTrue(showIke.lines().anyMatch(l -> l.startsWith("192.0.2.2") && l.contains("Matured") && l.contains(ike.initiatorSpi())), showIke);
+        assertTrue(sets.contains("child SA refused by the peer: TS unacceptable"), sets);
+        assertTrue(askedAgain, "Sallyport asks for the child again over the kept IKE SA: "
+            + (tsRefusalsLogged() - refusalsBefore) + " TS_UNACCEPTABLE answers");
+    }
+
+    /** The TS_UNACCEPTABLE notifies strongSwan's log shows it sent (its message summaries: {@code N(TS_UNACCEPT)}). */
+    private long tsRefusalsLogged() {
+        String log = h.run(List.of("cat", h.stateDir().resolve(h.ns("gw-b")).resolve("charon.log").toString()), Map.of(), 10).stdout();
+        return log.lines().filter(l -> l.contains("generating") && l.contains("N(TS_UNACCEPT)")).count();
+    }
+
+    @Test
+    @Order(13)
+    void tcpMssLowersTheMssOfSynsBothWaysThroughTheTunnel() {
+        startPeer(Map.of());
+        BED.daemon("gw-a", "tcp-mss", GatewayConfig.gwA().render()
+            .replace("ipsec-vpn-options {", "tcp-mss 1200; ipsec-vpn-options {"));
+        assertTunnelUp();
+        String atB = h.captureStart("host-b", "eth0");
+        String atA = h.captureStart("host-a", "eth0");
+        // Both hosts' links have MTU 1500: each end offers MSS 1460. strongSwan (gw-b) does not clamp,
+        // so host-b's SYN shows Sallyport's clamp on the way into the tunnel, host-a's SYN-ACK the
+        // one on the way out of it; the transfer completing says the checksums verified.
+        double mbits = h.iperf("host-a", "host-b", HOST_B, 1, false);
+        h.captureStop("host-b", "eth0");
+        h.captureStop("host-a", "eth0");
+        List<String> synsAtB = syns(atB, "src host " + HOST_A);
+        List<String> synAcksAtA = syns(atA, "src host " + HOST_B);
+        System.out.printf("evidence: iperf3 1 s %.1f Mbit/s; SYNs at host-b %s; SYN-ACKs at host-a %s%n", mbits, synsAtB,
+            synAcksAtA);
+        assertTrue(mbits > 0, "the connection through the tunnel carried data");
+        assertFalse(synsAtB.isEmpty(), "host-a's SYNs reached host-b");
+        assertFalse(synAcksAtA.isEmpty(), "host-b's SYN-ACKs reached host-a");
+        for (String syn : concat(synsAtB, synAcksAtA)) {
+            assertTrue(syn.contains("mss 1200,") || syn.contains("mss 1200]"), syn);
+            assertFalse(syn.contains("incorrect"), "checksum: " + syn);
+        }
+    }
+
+    /** tcpdump's verbose lines of the pcap's SYNs (and SYN-ACKs) matching {@code filter}, one per packet. */
+    private List<String> syns(String pcap, String filter) {
+        return h.run(List.of("tcpdump", "-vvnr", pcap, "tcp[tcpflags] & tcp-syn != 0 and " + filter), Map.of(), 30)
+            .stdout().lines().filter(l -> l.contains("Flags [S")).toList();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 }

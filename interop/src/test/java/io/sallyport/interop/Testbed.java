@@ -58,6 +58,13 @@ public final class Testbed implements BeforeAllCallback, BeforeEachCallback, Aft
         return d;
     }
 
+    /** Starts a daemon under a wrapper command (see {@link SallyportDaemon#startWrapped}). */
+    public SallyportDaemon daemonWrapped(String role, String name, String config, List<String> wrapper) {
+        SallyportDaemon d = SallyportDaemon.startWrapped(harness, role, name, config, wrapper);
+        daemons.add(d);
+        return d;
+    }
+
     /** Starts NAME's daemon again on its state directory (see {@link SallyportDaemon#restart}). */
     public SallyportDaemon restart(String role, String name) {
         SallyportDaemon d = SallyportDaemon.restart(harness, role, name);

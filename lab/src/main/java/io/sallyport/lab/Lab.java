@@ -370,6 +370,22 @@ public final class Lab implements AutoCloseable {
         return new TraceResult(destination, maxHops, hops);
     }
 
+    // ---------------------------------------------------------------- any packet
+
+    /**
+     * Sends a whole IPv4 packet from node {@code from} as its own stack would (routed from there;
+     * time does not pass: {@link #advance} delivers it). For traffic the lab has no tool for, such
+     * as a TCP SYN.
+     */
+    public void send(String from, byte[] packet) throws LabException {
+        nodeNamed(from).originate(packet);
+    }
+
+    /** The packets that reached node {@code name} and that no local service took (all but ICMP), oldest first; forgets them. */
+    public List<byte[]> received(String name) throws LabException {
+        return nodeNamed(name).takeUnserved();
+    }
+
     private Node nodeNamed(String name) throws LabException {
         Node node = nodes.get(name);
         if (node == null) {

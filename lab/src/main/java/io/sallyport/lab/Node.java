@@ -42,6 +42,7 @@ public final class Node implements Simulation.Steppable {
     public static final int WIRE_PORT = 1;
     private static final int MAX_PACKET = 65_535;
     private static final int DEFAULT_MTU = 1500;
+    private static final int MAX_UNSERVED = 64;
     /** The router's own address lives on this unit when the configuration has one. */
     private static final String LOOPBACK = "lo0.0";
 
@@ -72,6 +73,8 @@ public final class Node implements Simulation.Steppable {
     private final Map<String, VirtualTun> tuns = new LinkedHashMap<>();
     private final ArrayDeque<Ingress> fromTuns = new ArrayDeque<>();
     private final List<IcmpEvent> icmp = new ArrayList<>();
+    /** The last packets addressed to this node that no local service took (TCP, UDP): what tests look at. */
+    private final ArrayDeque<byte[]> unserved = new ArrayDeque<>();
     private final Map<String, Long> drops = new TreeMap<>();
     private final Ipv4View view = new Ipv4View();
     private final byte[] buf = new byte[MAX_PACKET];
@@ -251,6 +254,10 @@ public final class Node implements Simulation.Steppable {
     private void deliverLocally(byte[] p, long nowNanos) {
         if (view.protocol() != IpProtocol.ICMP || view.payloadLength() < Icmp.HEADER) {
             drop("no-local-service");
+            if (unserved.size() == MAX_UNSERVED) {
+                unserved.removeFirst();
+            }
+            unserved.addLast(java.util.Arrays.copyOf(p, view.totalLength()));
             return;
         }
         int icmpOff = view.payloadOffset();
@@ -277,6 +284,18 @@ public final class Node implements Simulation.Steppable {
             }
             default -> drop("icmp-type-ignored");
         }
+    }
+
+    /** Sends {@code packet} (a whole IPv4 packet) as if this node's own stack had written it. */
+    void originate(byte[] packet) {
+        send(packet.clone());
+    }
+
+    /** The packets addressed to this node that no local service took, oldest first, and forgets them. */
+    List<byte[]> takeUnserved() {
+        List<byte[]> out = List.copyOf(unserved);
+        unserved.clear();
+        return out;
     }
 
     /** Sends a packet this node originates (no TTL check); null (no error allowed) is ignored. */

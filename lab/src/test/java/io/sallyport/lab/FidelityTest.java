@@ -105,6 +105,85 @@ class FidelityTest {
         }
     }
 
+    // ---------------------------------------------------------------- tcp-mss
+
+    /** router1's service set with {@code tcp-mss 1300}; router2 has none. */
+    static String tcpMss(String c) {
+        return !c.contains("local-gateway 10.0.1.1;") ? c : c.replace("ipsec-vpn-options {", "tcp-mss 1300; ipsec-vpn-options {");
+    }
+
+    @Test
+    void tcpMssLowersTheMssOfSynsBothWaysInNextHopAndInterfaceStyleSets() throws Exception {
+        for (UnaryOperator<String> style : List.<UnaryOperator<String>>of(c -> c,
+                interfaceStyle("service { input { service-set ipsec-ss1; } }", "input"))) {
+            try (Lab lab = msMpc(c -> tcpMss(style.apply(c)))) {
+                assertTrue(lab.warnings().stream().noneMatch(w -> w.contains("tcp-mss")), () -> String.join("\n", lab.warnings()));
+                assertTrue(lab.awaitTunnels(MINUTE), () -> String.join("; ", lab.router("router1").orElseThrow().tunnelProblems()));
+                // h1's SYN enters router1's tunnel (clamped on the way in); h2's SYN-ACK leaves it (clamped on the way out).
+                lab.send("h1", segment("172.16.0.10", "192.168.0.10", 0x02, 1460));
+                lab.advance(SECOND);
+                byte[] syn = lab.received("h2").getLast();
+                assertEquals(1300, mss(syn));
+                assertEquals(0, tcpChecksumResidue(syn));
+                lab.send("h2", segment("192.168.0.10", "172.16.0.10", 0x12, 8960));
+                lab.advance(SECOND);
+                byte[] synAck = lab.received("h1").getLast();
+                assertEquals(1300, mss(synAck));
+                assertEquals(0, tcpChecksumResidue(synAck));
+                // A SYN below the ceiling is left as it was.
+                lab.send("h1", segment("172.16.0.10", "192.168.0.10", 0x02, 1200));
+                lab.advance(SECOND);
+                assertEquals(1200, mss(lab.received("h2").getLast()));
+            }
+        }
+    }
+
+    /** An IPv4 TCP segment with an MSS option (Linux's SYN layout), valid checksums. */
+    private static byte[] segment(String from, String to, int flags, int mss) {
+        byte[] options = {2, 4, (byte) (mss >>> 8), (byte) mss, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
+        int total = 20 + 20 + options.length;
+        byte[] p = new byte[total];
+        io.sallyport.packet.Ipv4View.write(p, 0, 0, total, 1, io.sallyport.packet.Ipv4View.FLAG_DF, 64,
+                io.sallyport.packet.IpProtocol.TCP, io.sallyport.packet.Bytes.i32(addr(from).getAddress(), 0),
+                io.sallyport.packet.Bytes.i32(addr(to).getAddress(), 0));
+        io.sallyport.packet.Bytes.put16(p, 20, 40000);
+        io.sallyport.packet.Bytes.put16(p, 22, 80);
+        p[27] = 1;
+        p[32] = (byte) (((20 + options.length) / 4) << 4);
+        p[33] = (byte) flags;
+        io.sallyport.packet.Bytes.put16(p, 34, 64240);
+        System.arraycopy(options, 0, p, 40, options.length);
+        io.sallyport.packet.Bytes.put16(p, 36, wordSum(p, 20, total - 20, pseudoSum(p)) ^ 0xFFFF);
+        return p;
+    }
+
+    private static int mss(byte[] p) {
+        return io.sallyport.packet.Bytes.u16(p, (p[0] & 0x0F) * 4 + 22);
+    }
+
+    /** The complemented word-by-word sum over pseudo-header and segment: 0 when the TCP checksum verifies. */
+    private static int tcpChecksumResidue(byte[] p) {
+        int hl = (p[0] & 0x0F) * 4;
+        return wordSum(p, hl, p.length - hl, pseudoSum(p)) ^ 0xFFFF;
+    }
+
+    private static int pseudoSum(byte[] p) {
+        int hl = (p[0] & 0x0F) * 4;
+        return wordSum(p, 12, 8, 6 + p.length - hl);
+    }
+
+    /** RFC 1071's one's-complement sum of big-endian words (even length), folded, not complemented. */
+    private static int wordSum(byte[] b, int off, int len, int start) {
+        long sum = start;
+        for (int i = 0; i < len; i += 2) {
+            sum += io.sallyport.packet.Bytes.u16(b, off + i);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int) sum;
+    }
+
     // ---------------------------------------------------------------- #7
 
     @Test

@@ -47,11 +47,8 @@ public final class Unsupported {
         "security pki trusted-ca-group *",
         "access profile * client * ppp",
         "access profile * client * l2tp",
-        "services service-set * tcp-mss",
-        "services ipsec-vpn rule * term * then dynamic natt-install-interval",
         "services service-set * next-hop-service service-interface-pool",
         "services ipsec-vpn rule * term * then syslog",
-        "services ipsec-vpn ipsec policy * proposal-set",
         "services ipsec-vpn traceoptions no-remote-trace",
         "services ipsec-vpn traceoptions file match",
         "services ipsec-vpn clear-ike-sas-on-pic-restart",
@@ -89,7 +86,12 @@ public final class Unsupported {
         new CannotWork("services ipsec-vpn rule * term * then manual direction * protocol ah",
             "AH is not supported by Sallyport (ESP only); this manual SA does not come up"),
         new CannotWork("services ipsec-vpn rule * term * then manual direction * protocol bundle",
-            "AH plus ESP bundles are not supported by Sallyport (ESP only); this manual SA does not come up"));
+            "AH plus ESP bundles are not supported by Sallyport (ESP only); this manual SA does not come up"),
+        // What each predefined set holds is not established from Juniper's documentation, so
+        // Sallyport proposes none of them rather than a guess.
+        new CannotWork("services ipsec-vpn ipsec policy * proposal-set",
+            "proposal-set is not supported by Sallyport (name the IPsec proposals with proposals [ ... ]);"
+                + " tunnels using this policy do not come up"));
 
     /** A statement pattern (see {@link #CANNOT_WORK}) and what the warning says. */
     public record CannotWork(String pattern, String message) {

@@ -55,6 +55,13 @@ class CannotWorkWarningsTest {
     }
 
     @Test
+    void proposalSetSaysItsTunnelsDoNotComeUp() throws ConfigSyntaxException {
+        assertEquals(List.of("[edit services ipsec-vpn ipsec policy p] proposal-set: proposal-set is not supported by"
+            + " Sallyport (name the IPsec proposals with proposals [ ... ]); tunnels using this policy do not come up"),
+            warnings("set services ipsec-vpn ipsec policy p proposal-set standard\n"));
+    }
+
+    @Test
     void manualAhWarns() throws ConfigSyntaxException {
         List<String> w = warnings("""
             set services ipsec-vpn rule r term t then remote-gateway 192.0.2.2

@@ -1,5 +1,6 @@
 package io.sallyport.config.check;
 
+import io.sallyport.config.ConfigPrinter;
 import io.sallyport.config.ConfigSyntaxException;
 import io.sallyport.config.ConfigText;
 import org.junit.jupiter.api.Test;
@@ -19,12 +20,12 @@ class WarningsTest {
             set protocols ospf reference-bandwidth 10g
             set protocols ospf export direct
             set services ipsec-vpn no-ipsec-tunnel-in-traceroute
-            set services service-set S tcp-mss 1400
+            set services ipsec-vpn clear-ike-sas-on-pic-restart
             """));
         assertTrue(r.succeeded());
         // no-ipsec-tunnel-in-traceroute is acted on (the tunnel is not a hop), so it draws no warning.
         // OSPF areas, interfaces and reference-bandwidth run (FRR); export (policy-options) is not mapped, so it warns.
-        assertEquals(List.of("export direct", "tcp-mss 1400"),
+        assertEquals(List.of("export direct", "clear-ike-sas-on-pic-restart"),
             r.warnings().stream().map(Diagnostic::statement).toList());
         assertEquals("""
             [edit protocols ospf]
@@ -32,6 +33,16 @@ class WarningsTest {
                 warning: statement is not supported by Sallyport yet; ignored
             """, r.warnings().getFirst().format());
         assertTrue(r.render().endsWith("configuration check succeeds\n"));
+    }
+
+    @Test
+    void tcpMssIsActedOnSoItDrawsNoWarningAndPrintsAsTyped() throws ConfigSyntaxException {
+        var config = ConfigText.parse("set services service-set S tcp-mss 1360\n");
+        CheckResult r = CommitCheck.check(config);
+        assertTrue(r.succeeded(), r.render());
+        assertEquals(List.of(), r.warnings());
+        assertTrue(ConfigPrinter.braces(config).contains("tcp-mss 1360;"), ConfigPrinter.braces(config));
+        assertEquals("set services service-set S tcp-mss 1360\n", ConfigPrinter.setCommands(config));
     }
 
     @Test

@@ -58,6 +58,18 @@ public final class Daemon implements AutoCloseable {
      * gateway's own rekeys under load within seconds ({@code bin/interop-throughput --rekey-loss}).
      */
     static final String TEST_CHILD_LIFETIME_PROPERTY = "sallyport.test.ipsec-lifetime-seconds";
+    /**
+     * A test hook, not a Junos setting: {@code -Dsallyport.test.ike-lifetime-seconds=N} caps every
+     * IKEv2 IKE SA's and IKEv1 ISAKMP SA's lifetime at N seconds (a commit allows 180 at least), so
+     * an interop test sees phase 1 expire or rekey within seconds ({@code Ikev1PhaseOneExpiryStrongswanTest}).
+     */
+    static final String TEST_IKE_LIFETIME_PROPERTY = "sallyport.test.ike-lifetime-seconds";
+    /**
+     * A test hook, not a Junos setting: {@code -Dsallyport.test.ike-retransmit-tries=N} gives up on
+     * an IKE request after N retransmissions instead of 5 (31.5 s), so an interop test sees a peer
+     * that never answers declared unreachable within seconds ({@code backup-remote-gateway}'s failover).
+     */
+    static final String TEST_RETRANSMIT_TRIES_PROPERTY = "sallyport.test.ike-retransmit-tries";
     private static final long HOST_POLL_MILLIS = 2000;
     private static final long SETTLE_MILLIS = 100;
     private static final Set<LinuxCapabilities.Capability> NEEDED = Set.of(
@@ -80,22 +92,42 @@ public final class Daemon implements AutoCloseable {
     private volatile boolean stopping;
 
     private static KmdOptions kmdOptions() throws DaemonException {
-        String cap = System.getProperty(TEST_CHILD_LIFETIME_PROPERTY);
-        if (cap == null) {
-            return KmdOptions.defaults();
+        KmdOptions options = KmdOptions.defaults();
+        long child = testHook(TEST_CHILD_LIFETIME_PROPERTY, "every IKEv2 child SA and IKEv1 IPsec SA lives at most %d s, whatever its lifetime-seconds");
+        if (child > 0) {
+            options = options.withChildLifetimeCap(child);
         }
-        long seconds;
+        long ike = testHook(TEST_IKE_LIFETIME_PROPERTY, "every IKEv2 IKE SA and IKEv1 ISAKMP SA lives at most %d s, whatever its lifetime-seconds");
+        if (ike > 0) {
+            options = options.withIkeLifetimeCap(ike);
+        }
+        long tries = testHook(TEST_RETRANSMIT_TRIES_PROPERTY, "an IKE request is retransmitted %d times before the peer counts as not responding");
+        if (tries > 0) {
+            options = options.withRetransmitTries((int) Math.min(tries, Integer.MAX_VALUE));
+        }
+        return options;
+    }
+
+    /**
+     * A test hook's number, 0 when the property is not set; logged as a warning (EFFECT, with the
+     * number for its {@code %d}) when it is.
+     */
+    private static long testHook(String property, String effect) throws DaemonException {
+        String value = System.getProperty(property);
+        if (value == null) {
+            return 0;
+        }
+        long n;
         try {
-            seconds = Long.parseLong(cap.strip());
+            n = Long.parseLong(value.strip());
         } catch (NumberFormatException e) {
-            seconds = 0;
+            n = 0;
         }
-        if (seconds < 1) {
-            throw new DaemonException("-D" + TEST_CHILD_LIFETIME_PROPERTY + "=" + cap + ": a number of seconds, 1 or more");
+        if (n < 1) {
+            throw new DaemonException("-D" + property + "=" + value + ": a whole number, 1 or more");
         }
-        LOG.warn("test hook -D{}={}: every IKEv2 child SA lives at most {} s, whatever its lifetime-seconds",
-                TEST_CHILD_LIFETIME_PROPERTY, seconds, seconds);
-        return KmdOptions.defaults().withChildLifetimeCap(seconds);
+        LOG.warn("test hook -D{}={}: {}", property, n, effect.formatted(n));
+        return n;
     }
 
     private Daemon(Path stateDir, GatewayHost host, DaemonExtension.Factory extensions) throws IOException, DaemonException {

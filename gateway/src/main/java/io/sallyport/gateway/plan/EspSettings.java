@@ -17,16 +17,18 @@ import java.util.OptionalInt;
  * @param hopAddress           the router's own address the tunnel hop answers traceroute from
  *                             (time-exceeded, fragmentation-needed), never the local gateway
  *                             unless the router has no other; empty: the local gateway
+ * @param tcpMss               the service set's {@code tcp-mss}, or {@link EspSa#NO_TCP_MSS}
  */
 public record EspSettings(int replayWindow, DfPolicy dfPolicy, int tunnelMtu, boolean passiveMode,
                           boolean headerIntegrityCheck, boolean tunnelIsHop, OptionalInt udpEncapsulatePort,
                           boolean natTraversal, int outerTtl, int outerTos,
-                          java.util.Optional<java.net.InetAddress> hopAddress) {
+                          java.util.Optional<java.net.InetAddress> hopAddress, int tcpMss) {
 
     /** Applies these settings to an SA builder. */
     public EspSa.Builder applyTo(EspSa.Builder b) {
         return b.replayWindow(replayWindow).dfPolicy(dfPolicy).tunnelMtu(tunnelMtu).passiveMode(passiveMode)
                 .headerIntegrityCheck(headerIntegrityCheck).tunnelIsHop(tunnelIsHop).outerTtl(outerTtl).outerTos(outerTos)
+                .tcpMss(tcpMss)
                 .icmpSourceV4(hopAddress.filter(a -> a instanceof java.net.Inet4Address)
                         .map(a -> java.nio.ByteBuffer.wrap(a.getAddress()).getInt()).orElse(0));
     }

@@ -321,7 +321,8 @@ public final class Planner {
         EspSettings esp = new EspSettings(options.antiReplay() ? options.antiReplayWindowSize() : 0, dfPolicy(options.dfBit()),
                 options.tunnelMtu().orElse(EspSa.DEFAULT_TUNNEL_MTU), options.passiveModeTunneling(), set.headerIntegrityCheck(),
                 !vpn.noIpsecTunnelInTraceroute(), options.udpEncapsulateDestPort(), options.natTraversal() && !vpn.disableNatt(),
-                DEFAULT_OUTER_TTL, 0, local == null ? Optional.empty() : hopAddress(config, firstUnit, firstLocal, local));
+                DEFAULT_OUTER_TTL, 0, local == null ? Optional.empty() : hopAddress(config, firstUnit, firstLocal, local),
+                set.tcpMss().orElse(EspSa.NO_TCP_MSS));
         OptionalInt badSpi = client == null ? OptionalInt.empty() : client.respondBadSpi().isPresent() ? client.respondBadSpi()
                 : client.ikePolicy().map(vpn.ikePolicies()::get).map(IkePolicy::respondBadSpi).orElse(OptionalInt.empty());
         return Optional.of(new DynamicEndpointPlan(name.get(), templates, dedicated, units, esp, algorithms,
@@ -470,7 +471,7 @@ public final class Planner {
                 options.udpEncapsulateDestPort(), natTraversal,
                 term.copyTtlFromInnerIpHeader() ? EspSa.COPY_FROM_INNER : term.ttl(),
                 term.copyTosFromInnerIpHeader() ? EspSa.COPY_FROM_INNER : term.tos(),
-                hopAddress(config, insideInterface, localPrefix, local));
+                hopAddress(config, insideInterface, localPrefix, local), set.tcpMss().orElse(EspSa.NO_TCP_MSS));
         Optional<PeerConfig> peer = Optional.empty();
         Optional<PeerConfig> backupPeer = Optional.empty();
         Optional<ManualSaPlan> manualIn = Optional.empty();
@@ -550,7 +551,8 @@ public final class Planner {
         return Optional.of(new PeerConfig(id, local, remote, ike.get().localId(), remoteId,
                 ike.get().authenticator(), ike.get().proposals(), child,
                 List.of(selector(localPrefix)), List.of(selector(remotePrefix)), dpd, natTraversal,
-                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds, ike.get().exchange()));
+                vpn.establishTunnels() == EstablishTunnels.IMMEDIATELY, natKeepaliveSeconds, ike.get().exchange(),
+                dynamic.nattInstallInterval()));
     }
 
     /** What an IKE policy gives a peer: IKE version and mode, proposals, how it authenticates, its local identity. */

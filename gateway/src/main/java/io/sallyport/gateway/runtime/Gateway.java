@@ -1,6 +1,7 @@
 package io.sallyport.gateway.runtime;
 
 import io.sallyport.esp.EspSa;
+import io.sallyport.esp.SaBytes;
 import io.sallyport.esp.UdpEncapsulation;
 import io.sallyport.gateway.plan.DynamicEndpointPlan;
 import io.sallyport.gateway.plan.EspSettings;
@@ -78,10 +79,10 @@ public final class Gateway implements KmdListener, AutoCloseable {
      */
     private final Map<Integer, WaitingOutbound> waitingOutbound = new HashMap<>();
     /**
-     * For each SA pair whose kilobyte lifetime kmd enforces, by inbound SPI: its tunnel's byte
-     * counters (decrypted, encrypted) at kmd's first {@code TrafficQuery}, from which its bytes count.
+     * Each SA pair kmd installed, by inbound SPI: its own byte counts (decrypted, encrypted), kept
+     * by the workers that own its two halves, for kmd's {@code TrafficQuery} (a kilobyte lifetime).
      */
-    private final Map<Integer, long[]> trafficBaseline = new HashMap<>();
+    private final Map<Integer, PairBytes> pairBytes = new HashMap<>();
     /** Running service sets with {@code gw-interface} whose local gateway is down, with why. */
     private final Map<ServiceSetRuntime, String> suspended = new HashMap<>();
     /** The inlets into each device (its own write queue or a handoff), by the inbound worker that fills them. */
@@ -714,7 +715,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
         inboundOwner.put(in.spi(), owner);
         owner.installSa(inSa, new InboundTunnel(t.id(), state.key, inlet(owner, device.outbound()), t.localPrefix(),
                 t.remotePrefix()));
-        out.installSa(t.id(), outSa, transport.socket(), transport.flowSenders(),
+        out.installSa(t.id(), outSa, new SaBytes(), transport.socket(), transport.flowSenders(),
                 new InetSocketAddress(t.remoteGateway(), transport.destinationPort()));
         state.add(new TunnelState.SaPair(in.spi(), o.spi(), o.encryption(), o.integrity(), runner.nowNanos(),
                 -1, -1, true, transport.encapsulation() != UdpEncapsulation.NONE));
@@ -768,11 +769,13 @@ public final class Gateway implements KmdListener, AutoCloseable {
         InboundTunnel inbound = new InboundTunnel(t.id(), state.key, inlet(owner, device.outbound()), t.localPrefix(),
                 t.remotePrefix());
         if (a.followPeerOnEsp() && a.udpEncapsulation() && transport.encapsulation() instanceof UdpEncapsulation.NatTraversal) {
-            // RFC 7296 §2.23: the peer is behind a NAT and we are not; its authenticated ESP from elsewhere moves the SA.
+            // RFC 7296 §2.23 (IKEv1: RFC 3947 §4): the peer is behind a NAT and we are not; its authenticated ESP from elsewhere moves the SA.
             inbound.peer = a.remote();
         }
         owner.installSa(inSa, inbound);
-        WaitingOutbound outbound = new WaitingOutbound(device.of(t.id()), t.id(), outSa, transport,
+        SaBytes sent = new SaBytes();
+        pairBytes.put(a.spiIn(), new PairBytes(inbound.bytes, sent));
+        WaitingOutbound outbound = new WaitingOutbound(device.of(t.id()), t.id(), outSa, sent, transport,
                 new InetSocketAddress(remoteAddr, transport.destinationPort()));
         if (a.outboundNow()) {
             outbound.install();
@@ -791,15 +794,19 @@ public final class Gateway implements KmdListener, AutoCloseable {
     }
 
     /** An outbound SA ready in the data plane but not yet sent on. */
-    private record WaitingOutbound(OutboundAgent worker, String tunnelId, EspSa sa, LocalGateways.Transport transport,
-                                   InetSocketAddress destination) {
+    private record WaitingOutbound(OutboundAgent worker, String tunnelId, EspSa sa, SaBytes bytes,
+                                   LocalGateways.Transport transport, InetSocketAddress destination) {
         void install() {
-            worker.installSa(tunnelId, sa, transport.socket(), transport.flowSenders(), destination);
+            worker.installSa(tunnelId, sa, bytes, transport.socket(), transport.flowSenders(), destination);
         }
 
         WaitingOutbound to(InetSocketAddress moved) {
-            return new WaitingOutbound(worker, tunnelId, sa, transport, moved);
+            return new WaitingOutbound(worker, tunnelId, sa, bytes, transport, moved);
         }
+    }
+
+    /** One SA pair's own byte counts: each written by the worker owning that half, read here slightly stale. */
+    private record PairBytes(SaBytes decrypted, SaBytes encrypted) {
     }
 
     @Override
@@ -812,19 +819,16 @@ public final class Gateway implements KmdListener, AutoCloseable {
     }
 
     /**
-     * kmd enforces the pair's kilobyte lifetime: its bytes since the first query, from its tunnel's
-     * published counters (per tunnel, not per SA: while a rekey's two pairs overlap, each is
-     * charged the other's bytes too, so a pair reaches its limit early, never late).
+     * kmd enforces the pair's kilobyte lifetime: the bytes this pair alone carried since its
+     * install, as its inbound and outbound workers count them per SA (while a rekey's two pairs
+     * overlap, neither is charged the other's).
      */
     @Override
     public void trafficQuery(Action.TrafficQuery a) {
-        Tunnel state = tunnels.get(a.peer());
-        if (state == null) {
-            return;
+        PairBytes p = pairBytes.get(a.spiIn());
+        if (p != null) {
+            kmd.command(new Command.ChildTraffic(a.spiIn(), p.decrypted().get(), p.encrypted().get()));
         }
-        Statistics s = counters().statistics(state.key, state.invalidSpi);
-        long[] base = trafficBaseline.computeIfAbsent(a.spiIn(), k -> new long[] {s.decryptedBytes(), s.encryptedBytes()});
-        kmd.command(new Command.ChildTraffic(a.spiIn(), s.decryptedBytes() - base[0], s.encryptedBytes() - base[1]));
     }
 
     /**
@@ -856,7 +860,6 @@ public final class Gateway implements KmdListener, AutoCloseable {
     @Override
     public void deleteChildSa(Action.DeleteChildSa a) {
         waitingOutbound.remove(a.spiIn());
-        trafficBaseline.remove(a.spiIn());
         removeInbound(a.spiIn());
         Tunnel state = tunnels.get(a.peer());
         if (state == null) {
@@ -878,6 +881,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
     }
 
     private void removeInbound(int spiIn) {
+        pairBytes.remove(spiIn);
         InboundAgent owner = inboundOwner.remove(spiIn);
         if (owner != null) {
             owner.removeSas(spiIn);
@@ -888,6 +892,7 @@ public final class Gateway implements KmdListener, AutoCloseable {
     private void removeInbound(List<Integer> spisIn) {
         Map<InboundAgent, List<Integer>> byOwner = new IdentityHashMap<>();
         for (int spi : spisIn) {
+            pairBytes.remove(spi);
             InboundAgent owner = inboundOwner.remove(spi);
             if (owner != null) {
                 byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(spi);

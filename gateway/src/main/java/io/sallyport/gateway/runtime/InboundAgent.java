@@ -176,7 +176,7 @@ public final class InboundAgent implements Agent {
                 a.queues.add(q);
             }
             tunnel.counters = a.counters.tunnel(tunnel.key);
-            a.inbound.install(new InboundPath(sa, tunnel.counters.esp));
+            a.inbound.install(new InboundPath(sa, tunnel.counters.esp, tunnel.bytes));
             a.tunnels.put(sa.spi(), tunnel);
         });
     }

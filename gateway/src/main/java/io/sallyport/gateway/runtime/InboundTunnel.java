@@ -22,6 +22,8 @@ final class InboundTunnel {
      * by the control agent before install, then the worker's (moved by its command).
      */
     java.net.InetSocketAddress peer;
+    /** This SA's decrypted bytes: made by the control agent, written by the worker's path, read by kmd's queries. */
+    final io.sallyport.esp.SaBytes bytes = new io.sallyport.esp.SaBytes();
     /** When the worker last reported this SA's ESP from another endpoint than {@link #peer}. */
     long lastMoveReportNanos = Long.MIN_VALUE;
 

@@ -4,6 +4,7 @@ import io.sallyport.esp.DropReason;
 import io.sallyport.esp.EspSa;
 import io.sallyport.esp.OutboundBatch;
 import io.sallyport.esp.OutboundPath;
+import io.sallyport.esp.SaBytes;
 import io.sallyport.esp.SaEvent;
 import io.sallyport.net.DatagramPort;
 import io.sallyport.net.OuterHeader;
@@ -220,8 +221,12 @@ public final class OutboundAgent implements Agent {
         });
     }
 
-    /** Switches the tunnel's outbound traffic to a new SA (make-before-break: inbound is already in). */
-    void installSa(String id, EspSa sa, DatagramPort port, DatagramPort[] flowPorts, InetSocketAddress destination) {
+    /**
+     * Switches the tunnel's outbound traffic to a new SA (make-before-break: inbound is already in);
+     * {@code bytes} counts what it encrypts.
+     */
+    void installSa(String id, EspSa sa, SaBytes bytes, DatagramPort port, DatagramPort[] flowPorts,
+                   InetSocketAddress destination) {
         command(a -> a.find(id).ifPresent(t -> {
             SendBatch[] flows = null;
             if (flowPorts != null) {
@@ -233,7 +238,7 @@ public final class OutboundAgent implements Agent {
             // A socket that takes the outer header (IPPROTO_RAW) gets it from the SA: DF, TTL and ToS as configured.
             OutboundPath.OutputForm form = port.takesIpHeader() ? OutboundPath.OutputForm.IP_PACKET
                     : OutboundPath.OutputForm.TRANSPORT_PAYLOAD;
-            t.current = new OutboundTunnel.Slot(new OutboundPath(sa, t.counters.esp, form),
+            t.current = new OutboundTunnel.Slot(new OutboundPath(sa, t.counters.esp, bytes, form),
                     a.batchOf(port), flows, destination);
             t.slots.add(t.current);
             t.rekeyRequested = false;

@@ -82,10 +82,14 @@ class PlannerDynamicTest {
 
     @Test
     void serviceSetLevelSettingsReachDynamicTunnels() throws Exception {
-        DynamicEndpointPlan d = plan(BASE).serviceSets().getFirst().dynamic().orElseThrow();
+        DynamicEndpointPlan d = plan(BASE + "set services service-set S tcp-mss 1360\n").serviceSets().getFirst()
+                .dynamic().orElseThrow();
         assertEquals(DfPolicy.COPY, d.esp().dfPolicy());
         assertEquals(1024, d.esp().replayWindow());
         assertEquals(1400, d.esp().tunnelMtu());
+        assertEquals(1360, d.esp().tcpMss());
+        assertEquals(io.sallyport.esp.EspSa.NO_TCP_MSS,
+                plan(BASE).serviceSets().getFirst().dynamic().orElseThrow().esp().tcpMss());
     }
 
     @Test

@@ -73,6 +73,21 @@ class TermOverridesTest {
                 () -> assertEquals(r.window(), esp(set(r.set()) + term(r.term())).replayWindow())));
     }
 
+    @org.junit.jupiter.api.Test
+    void tcpMssOfTheServiceSetReachesItsStaticTunnels() throws Exception {
+        assertEquals(1360, esp("set services service-set S tcp-mss 1360\n").tcpMss());
+        assertEquals(io.sallyport.esp.EspSa.NO_TCP_MSS, esp("").tcpMss());
+    }
+
+    @org.junit.jupiter.api.Test
+    void nattInstallIntervalOfTheTermReachesItsKmdPeer() throws Exception {
+        var withIt = new Planner(a -> true).plan(check(term("dynamic natt-install-interval 4")).configuration().orElseThrow());
+        assertEquals(4, withIt.tunnels().getFirst().peer().orElseThrow().nattInstallIntervalSeconds());
+        var without = new Planner(a -> true).plan(check("").configuration().orElseThrow());
+        assertEquals(0, without.tunnels().getFirst().peer().orElseThrow().nattInstallIntervalSeconds());
+        assertEquals(List.of(), check(term("dynamic natt-install-interval 4")).warnings(), "acted on: no warning");
+    }
+
     @TestFactory
     Stream<DynamicTest> dontFragmentBitOnStaticTunnels() {
         List<String> statements = List.of("", "clear-dont-fragment-bit", "copy-dont-fragment-bit", "set-dont-fragment-bit");

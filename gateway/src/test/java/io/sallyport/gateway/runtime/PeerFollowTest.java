@@ -41,7 +41,7 @@ class PeerFollowTest {
     private static final long SECOND = 1_000_000_000L;
 
     /** Datagrams, each with its own source. */
-    private static final class Socket implements DatagramPort {
+    static final class Socket implements DatagramPort {
         private record Waiting(byte[] payload, InetSocketAddress source) {
         }
 
@@ -72,14 +72,14 @@ class PeerFollowTest {
     private record Report(String tunnel, int spi, InetSocketAddress source, long nanos) {
     }
 
-    private static EspSa sa(int spi) {
+    static EspSa sa(int spi) {
         byte[] key = new byte[EncryptionAlgorithm.AES_128_GCM.keyMaterialSize()];
         Arrays.fill(key, (byte) spi);
         return EspSa.builder(spi, EncryptionAlgorithm.AES_128_GCM, null, key, null, PEER.getAddress(), LOCAL)
             .udp(new UdpEncapsulation.NatTraversal(4500, PEER.getPort())).build();
     }
 
-    private static final class Sender {
+    static final class Sender {
         final OutboundPath path;
         final OutboundBatch batch = new OutboundBatch();
 

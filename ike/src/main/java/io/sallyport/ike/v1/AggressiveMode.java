@@ -101,8 +101,7 @@ final class AggressiveMode implements V1TaskManager.V1Task {
             return new Step.Failed<>(Failure.of(Failure.Kind.INVALID_ID, "peer named itself " + MainMode.text(id.get())
                     + ", expected " + sa.peer.remoteId()), MainMode.plainNotify(sa, Isakmp.N_INVALID_ID_INFORMATION));
         }
-        sa.proposal = chosen.get().proposal();
-        sa.lifetimeSeconds = chosen.get().lifetimeSeconds();
+        sa.adopt(chosen.get());
         sa.natT = sa.peer.natTraversal() ? VendorIds.natT(m) : VendorIds.NatT.NONE;
         sa.peerDpd = VendorIds.dpd(m);
         // The cheap checks of the peer's value first: a spoofed message 1 with a bad KE costs no DH.
@@ -154,8 +153,7 @@ final class AggressiveMode implements V1TaskManager.V1Task {
                     + ke.group().keyword() + " value"), null);
         }
         sa.ckyR = m.header().ckyR();
-        sa.proposal = chosen.get().proposal();
-        sa.lifetimeSeconds = chosen.get().lifetimeSeconds();
+        sa.adopt(chosen.get());
         sa.natT = sa.peer.natTraversal() ? VendorIds.natT(m) : VendorIds.NatT.NONE;
         sa.peerDpd = VendorIds.dpd(m);
         nr = n.get().data();
@@ -200,7 +198,7 @@ final class AggressiveMode implements V1TaskManager.V1Task {
         sa.peerInitialContact = m.all(V1Payload.Notify.class).stream().anyMatch(x -> x.notifyType() == Isakmp.N_INITIAL_CONTACT);
         sa.establish(now, out);
         if (sa.peerInitialContact) {
-            sa.engine.initialContact(sa, out);
+            sa.engine.initialContact(sa, now, out);
         }
         return new Step.Done<>();
     }

@@ -88,7 +88,7 @@ final class Informational implements V1TaskManager.V1Task {
                 }
             }
             case Isakmp.N_DPD_R_U_THERE_ACK -> sa.dpdUnanswered = 0;
-            case Isakmp.N_INITIAL_CONTACT -> sa.engine.initialContact(sa, out);
+            case Isakmp.N_INITIAL_CONTACT -> sa.engine.initialContact(sa, now, out);
             case Isakmp.N_INVALID_SPI -> invalidSpi(now, n, out);
             case Isakmp.N_AUTHENTICATION_FAILED, Isakmp.N_INVALID_ID_INFORMATION -> {
                 // The peer refused our certificate, signature or identity (under keys both ends hold).

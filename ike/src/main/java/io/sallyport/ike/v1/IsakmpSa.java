@@ -295,6 +295,31 @@ final class IsakmpSa implements V1TaskManager.Owner {
         }
     }
 
+    /**
+     * The data plane authenticated ESP of one of this SA's IPsec SAs (ICV and replay check passed)
+     * from {@code to}, another port or address of the peer: its NAT mapping changed. RFC 3947 §4
+     * and RFC 3948 §2.3 let a NAT-T peer's endpoint learnt from authenticated packets be used, and
+     * ESP is authenticated as well as an IKE message, so when the peer is behind a NAT and we are
+     * not, the SA and each IPsec SA's ESP in UDP go there, as IKEv2's do (RFC 7296 §2.23).
+     * strongSwan does the same for both versions (the kernel's XFRM mapping event moves the IKE
+     * SA, IKEv1 or IKEv2, when the peer is behind a NAT: {@code update_sa_job}, {@code
+     * ike_sa.update_hosts}); Junos documents no difference between the versions' NAT-T. A kept
+     * SA of an expired ISAKMP SA follows too: its IPsec SAs and keepalives go on without keys.
+     */
+    void followPeerOnEsp(InetSocketAddress to, List<Action> out) {
+        if ((state != State.ESTABLISHED && state != State.EXPIRED) || !natRemote || natLocal || to.equals(remote)) {
+            engine.trace(out, TraceFlag.IKE, TraceLevel.VERBOSE, "ISAKMP SA " + id() + ": ESP from " + to + " moves nothing"
+                    + (natLocal ? " (we are behind a NAT)" : !natRemote ? " (the peer is not behind a NAT)" : ""));
+            return;
+        }
+        remote = to;
+        onNatPort = true;
+        engine.trace(out, TraceFlag.IKE, TraceLevel.INFO, "ISAKMP SA " + id() + ": peer moved to " + to + " (authenticated ESP)");
+        for (V1Child c : children) {
+            out.add(new Action.ChildSaMoved(c.term.name(), c.spiIn, c.spiOut, to));
+        }
+    }
+
     /** Encrypted messages come from where the peer now is (NAT mappings change, RFC 3947 §4). */
     private void follow(Datagram d) {
         remote = d.remote();
@@ -374,6 +399,12 @@ final class IsakmpSa implements V1TaskManager.Owner {
     byte[] cookies() { return Bytes.concat(Bytes.of64(ckyI), Bytes.of64(ckyR)); }
 
     // ---------------------------------------------------------------- lifecycle
+
+    /** Takes the phase-1 transform the exchange chose; its lifetime under the test hook {@code KmdOptions.ikeLifetimeCapSeconds}. */
+    void adopt(V1Proposals.ChosenIke chosen) {
+        proposal = chosen.proposal();
+        lifetimeSeconds = engine.options().ikeLifetimeSeconds(chosen.lifetimeSeconds());
+    }
 
     void establish(long now, List<Action> out) {
         state = State.ESTABLISHED;

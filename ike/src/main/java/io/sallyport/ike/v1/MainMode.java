@@ -82,8 +82,7 @@ final class MainMode implements V1TaskManager.V1Task {
                     return new Step.Failed<>(Failure.of(Failure.Kind.NO_PROPOSAL_CHOSEN, "the responder chose a transform we did not offer"), null);
                 }
                 sa.ckyR = m.header().ckyR();
-                sa.proposal = chosen.get().proposal();
-                sa.lifetimeSeconds = chosen.get().lifetimeSeconds();
+                sa.adopt(chosen.get());
                 sa.natT = sa.peer.natTraversal() ? VendorIds.natT(m) : VendorIds.NatT.NONE;
                 sa.peerDpd = VendorIds.dpd(m);
                 ke = sa.engine.newKeyExchange(sa.proposal.group());
@@ -158,8 +157,7 @@ final class MainMode implements V1TaskManager.V1Task {
                             + sa.remote.getAddress().getHostAddress()), plainNotify(Isakmp.N_NO_PROPOSAL_CHOSEN));
                 }
                 saiB = m.body(V1Payload.Sa.class).get();
-                sa.proposal = chosen.get().proposal();
-                sa.lifetimeSeconds = chosen.get().lifetimeSeconds();
+                sa.adopt(chosen.get());
                 sa.natT = sa.peer.natTraversal() ? VendorIds.natT(m) : VendorIds.NatT.NONE;
                 sa.peerDpd = VendorIds.dpd(m);
                 expect = Expect.KE;
@@ -218,7 +216,7 @@ final class MainMode implements V1TaskManager.V1Task {
                 sa.peerInitialContact = initialContact;
                 sa.establish(now, out);
                 if (initialContact) {
-                    sa.engine.initialContact(sa, out);
+                    sa.engine.initialContact(sa, now, out);
                 }
                 return new Step.SendLast<>(msg6);
             }

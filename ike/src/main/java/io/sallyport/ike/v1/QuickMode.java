@@ -340,7 +340,7 @@ final class QuickMode implements V1TaskManager.V1Task {
                 Arrays.copyOf(kOut, encLen), Arrays.copyOfRange(kOut, encLen, encLen + intLen),
                 child.localSelectors, child.remoteSelectors, sa.local, sa.remote, udpEncapsulated(),
                 new Lifetime((soft - now) / 1_000_000_000L, lifeSeconds), superseded != null, superseded == null ? 0 : superseded.spiIn,
-                outboundNow, false);
+                outboundNow, sa.natRemote && !sa.natLocal);
         child.outboundActive = outboundNow;
         return new Installation(child, action);
     }

@@ -38,6 +38,11 @@ final class V1Child {
     long switchAt = Long.MAX_VALUE;
     /** When the SA this one replaces is retired, after the switch; {@code Long.MAX_VALUE} when nothing is due. */
     long retireAt = Long.MAX_VALUE;
+    /**
+     * Taken over from an expired ISAKMP SA ({@code V1Engine.adopt}): older than the ISAKMP SA that
+     * holds it now, so the peer's INITIAL-CONTACT under that SA clears it too.
+     */
+    boolean adopted;
     /** A rekey the peer refused is tried again from then, not at once (0: no refusal). */
     long rekeyNotBefore;
     /**

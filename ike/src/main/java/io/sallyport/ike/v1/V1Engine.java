@@ -141,6 +141,12 @@ public final class V1Engine {
 
     public boolean hasPeer(String name) { return peers.containsKey(name); }
 
+    /** The configured IKEv1 peer {@code name}, or a dynamic instance's template; empty for others. */
+    public Optional<PeerConfig> configured(String name) {
+        PeerConfig p = peers.get(name);
+        return p != null ? Optional.of(p) : DynamicPeers.templateName(name).map(peers::get);
+    }
+
     /** Whether commands for {@code name} are this engine's: an IKEv1 peer, or an instance of an IKEv1 template. */
     public boolean knows(String name) { return peers.containsKey(name) || templateOf(name).isPresent(); }
 
@@ -277,6 +283,21 @@ public final class V1Engine {
             Optional<V1Child> c = sa.child(spiIn);
             if (c.isPresent()) {
                 guarded(sa, out, () -> sa.traffic(now, c.get(), Math.max(inboundBytes, outboundBytes), out));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The data plane authenticated ESP of the IPsec SA with inbound SPI {@code spiIn} from
+     * {@code to}, not where its peer was ({@link IsakmpSa#followPeerOnEsp}). False when no IPsec SA
+     * has the SPI.
+     */
+    public boolean followPeer(int spiIn, InetSocketAddress to, List<Action> out) {
+        for (IsakmpSa sa : sas.values()) {
+            if (sa.child(spiIn).isPresent()) {
+                guarded(sa, out, () -> sa.followPeerOnEsp(to, out));
                 return true;
             }
         }
@@ -606,6 +627,7 @@ public final class V1Engine {
                 + expired.children + " of the expired ISAKMP SA " + expired.id());
         for (V1Child c : expired.children) {
             c.rekeyNotBefore = 0;   // a rekey that waited for a phase 1 is due at once
+            c.adopted = true;
             into.children.add(c);
             into.announce(c.term.name(), now, out);
         }
@@ -748,13 +770,24 @@ public final class V1Engine {
     /**
      * INITIAL-CONTACT (RFC 2407 §4.6.3.3): the peer forgot the SAs it had with us before this one.
      * SAs that came up while this one was negotiated (both ends initiating at once) are not
-     * among them.
+     * among them; IPsec SAs this one took over from an expired ISAKMP SA are: the notify may come
+     * in an informational exchange of its own after phase 1 (under its keys, so authenticated),
+     * when the takeover is done, and they are dropped there too (no Delete: the peer has them no
+     * more), and nothing more is taken over.
      */
-    void initialContact(IsakmpSa sa, List<Action> out) {
+    void initialContact(IsakmpSa sa, long now, List<Action> out) {
+        sa.peerInitialContact = true;
         for (IsakmpSa other : List.copyOf(sas.values())) {
             if (other != sa && other.establishedAt < sa.createdAt && samePeer(sa, other)) {
                 trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "INITIAL-CONTACT from " + sa.peer.name() + ": dropping ISAKMP SA " + other.id());
                 other.close(out, Failure.of(Failure.Kind.REPLACED, "peer sent INITIAL-CONTACT"));
+            }
+        }
+        for (V1Child c : List.copyOf(sa.children)) {
+            if (c.adopted) {
+                trace(out, TraceFlag.IKE, TraceLevel.NOTICE, "INITIAL-CONTACT from " + sa.peer.name() + ": dropping " + c
+                        + ", taken over from an expired ISAKMP SA");
+                sa.removeChild(now, c, "peer sent INITIAL-CONTACT", out);
             }
         }
     }

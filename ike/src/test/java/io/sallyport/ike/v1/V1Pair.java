@@ -53,7 +53,12 @@ final class V1Pair {
     long now = SECOND;
 
     V1Pair(long seedA, long seedB) {
-        a = new V1Engine(KmdOptions.defaults(), seeded(seedA), spi -> false, r -> dropsA.merge(r, 1L, Long::sum), () -> 0);
+        this(seedA, seedB, KmdOptions.defaults());
+    }
+
+    /** A pair whose A runs with {@code optionsA} (a test hook, say), B with the defaults. */
+    V1Pair(long seedA, long seedB, KmdOptions optionsA) {
+        a = new V1Engine(optionsA, seeded(seedA), spi -> false, r -> dropsA.merge(r, 1L, Long::sum), () -> 0);
         b = new V1Engine(KmdOptions.defaults(), seeded(seedB), spi -> false, r -> dropsB.merge(r, 1L, Long::sum), () -> 0);
     }
 
@@ -87,7 +92,12 @@ final class V1Pair {
 
     /** Established with other configurations (lifetimes, proposals) for A and B. */
     static V1Pair established(PeerConfig forA, PeerConfig forB) {
-        V1Pair p = new V1Pair(11, 12);
+        return established(forA, forB, KmdOptions.defaults());
+    }
+
+    /** Established with other configurations for A and B, and A's engine settings. */
+    static V1Pair established(PeerConfig forA, PeerConfig forB, KmdOptions optionsA) {
+        V1Pair p = new V1Pair(11, 12, optionsA);
         p.a.addPeer(p.now, forA, p.actionsA);
         p.b.addPeer(p.now, forB, p.actionsB);
         p.collect(true, (now, out) -> p.a.initiate(now, forA.name(), out));

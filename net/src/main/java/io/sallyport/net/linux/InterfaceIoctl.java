@@ -7,8 +7,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Interface MTU and up/down through {@code SIOC[GS]IFMTU} and {@code SIOC[GS]IFFLAGS} on a
- * throw-away {@code AF_INET} datagram socket, in the calling thread's network namespace.
+ * Interface MTU and up/down through {@code SIOC[GS]IFMTU} and {@code SIOC[GS]IFFLAGS}, and the
+ * receive queue count through {@code SIOCETHTOOL}, on a throw-away {@code AF_INET} datagram
+ * socket, in the calling thread's network namespace.
  */
 public final class InterfaceIoctl {
 
@@ -56,6 +57,34 @@ public final class InterfaceIoctl {
             check(ioctl(state, fd, Libc.SIOCGIFFLAGS, ifreq), state, "ioctl SIOCGIFFLAGS " + device);
             return (ifreq.get(ValueLayout.JAVA_SHORT, Libc.IFREQ_UNION_OFFSET) & Libc.IFF_UP) != 0 ? 1 : 0;
         }) == 1;
+    }
+
+    /** {@code SIOCETHTOOL}, and its command {@code ETHTOOL_GCHANNELS} (include/uapi/linux/ethtool.h). */
+    private static final long SIOCETHTOOL = 0x8946L;
+    private static final int ETHTOOL_GCHANNELS = 0x3c;
+
+    /**
+     * How many receive queues {@code device} has ({@code SIOCETHTOOL ETHTOOL_GCHANNELS}: its RX
+     * and combined channels), 1 for a driver that does not say (EOPNOTSUPP). Asked of the calling
+     * thread's namespace, as the other calls here, not of the process's {@code /sys}.
+     */
+    public static int receiveQueues(final String device) {
+        return withIfreq(device, (fd, ifreq, state) -> {
+            try (Arena arena = Arena.ofConfined()) {
+                // struct ethtool_channels: cmd, max_rx, max_tx, max_other, max_combined, rx_count,
+                // tx_count, other_count, combined_count (u32 each).
+                final MemorySegment channels = arena.allocate(36, 4);
+                channels.set(ValueLayout.JAVA_INT, 0, ETHTOOL_GCHANNELS);
+                ifreq.set(ValueLayout.ADDRESS, Libc.IFREQ_UNION_OFFSET, channels);
+                if (ioctl(state, fd, SIOCETHTOOL, ifreq) < 0) {
+                    if (Libc.errno(state) == Libc.EOPNOTSUPP) {
+                        return 1;
+                    }
+                    check(-1, state, "ioctl SIOCETHTOOL ETHTOOL_GCHANNELS " + device);
+                }
+                return Math.max(1, channels.get(ValueLayout.JAVA_INT, 20) + channels.get(ValueLayout.JAVA_INT, 32));
+            }
+        });
     }
 
     @FunctionalInterface

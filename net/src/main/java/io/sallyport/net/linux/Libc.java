@@ -125,6 +125,7 @@ final class Libc {
     static final int EACCES = 13;
     static final int EPERM = 1;
     static final int ENODEV = 19;
+    static final int EOPNOTSUPP = 95;
 
     static final int CLONE_NEWNET = 0x40000000;
 

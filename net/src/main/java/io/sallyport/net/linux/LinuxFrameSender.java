@@ -31,6 +31,8 @@ final class LinuxFrameSender implements FrameOut {
     private final MemorySegment iovecs = arena.allocate((long) IOVEC * CAPACITY, 8);
     private final MemorySegment data = arena.allocate((long) SLOT * CAPACITY, 16);
     private final MemorySegment state = Libc.newCallState(arena);
+    /** Each slot's segment, made once: a slice made per frame was an object per frame (JFR: XskEspCost). */
+    private final MemorySegment[] slots = new MemorySegment[CAPACITY];
     private int count;
     private int refusedSinceSend;
 
@@ -40,7 +42,8 @@ final class LinuxFrameSender implements FrameOut {
             final long m = (long) i * MSGHDR;
             messages.set(ValueLayout.ADDRESS, m + 16, iovecs.asSlice((long) i * IOVEC));
             messages.set(ValueLayout.JAVA_LONG, m + 24, 1L);
-            iovecs.set(ValueLayout.ADDRESS, (long) i * IOVEC, data.asSlice((long) i * SLOT));
+            slots[i] = data.asSlice((long) i * SLOT, SLOT);
+            iovecs.set(ValueLayout.ADDRESS, (long) i * IOVEC, slots[i]);
         }
     }
 
@@ -92,7 +95,7 @@ final class LinuxFrameSender implements FrameOut {
         if (count == CAPACITY) {
             refusedSinceSend += flush();
         }
-        return data.asSlice((long) count * SLOT, SLOT);
+        return slots[count];
     }
 
     @Override

@@ -125,11 +125,13 @@ final class LinuxSendBatch implements SendBatch {
         }
         destinationAt[i] = destination;
         iovecs.set(ValueLayout.JAVA_LONG, (long) i * IOVEC + 8, len);
-        final MemorySegment name = names.asSlice((long) i * Libc.SOCKADDR_IN6_SIZE, Libc.SOCKADDR_IN6_SIZE);
+        final long name = (long) i * Libc.SOCKADDR_IN6_SIZE;
         if (destination.equals(lastDestination) && i > 0) {
-            MemorySegment.copy(names, (long) (i - 1) * Libc.SOCKADDR_IN6_SIZE, name, 0, Libc.SOCKADDR_IN6_SIZE);
+            // Segment to segment with offsets: a slice per datagram would be an allocation per packet.
+            MemorySegment.copy(names, name - Libc.SOCKADDR_IN6_SIZE, names, name, Libc.SOCKADDR_IN6_SIZE);
         } else {
-            lastNameLen = SockAddr.write(name, destination.getAddress(), port.destinationPort(destination));
+            lastNameLen = SockAddr.write(names.asSlice(name, Libc.SOCKADDR_IN6_SIZE), destination.getAddress(),
+                    port.destinationPort(destination));
             lastDestination = destination;
             destinations++;
         }
@@ -349,9 +351,10 @@ final class LinuxSendBatch implements SendBatch {
         while (i < count) {
             final int j = SendRuns.runEnd(i, count, destinationOf, lengths, outers, MAX_GSO_BYTES);
             final long m = (long) runs * MSGHDR;
-            runMessages.set(ValueLayout.ADDRESS, m, names.asSlice((long) i * Libc.SOCKADDR_IN6_SIZE));
+            // Addresses as numbers, as control() does: no segment object per run.
+            runMessages.set(ValueLayout.JAVA_LONG, m, names.address() + (long) i * Libc.SOCKADDR_IN6_SIZE);
             runMessages.set(ValueLayout.JAVA_INT, m + 8, messages.get(ValueLayout.JAVA_INT, (long) i * MSGHDR + 8));
-            runMessages.set(ValueLayout.ADDRESS, m + 16, iovecs.asSlice((long) i * IOVEC));
+            runMessages.set(ValueLayout.JAVA_LONG, m + 16, iovecs.address() + (long) i * IOVEC);
             runMessages.set(ValueLayout.JAVA_LONG, m + 24, j - i);
             control(runMessages, runs, controls, j - i > 1 ? lengths[i] : 0, outers[i]);
             runMessages.set(ValueLayout.JAVA_INT, m + 48, 0);

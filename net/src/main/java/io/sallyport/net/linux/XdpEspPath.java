@@ -6,14 +6,9 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -21,20 +16,21 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Plain IPv4 ESP of one local gateway address through AF_XDP, beside the raw sockets: on the
  * device that holds the address, the {@link XdpEspRedirect} program hands ESP to that address to
- * an {@link XskSocket} on receive queue 0, read by the address's {@link XdpEspReceivePort}; its
- * {@link XdpEspSender}s write whole Ethernet frames, the first through the socket's TX ring, the
- * others through packet sockets of their own ({@link LinuxFrameSender}), each sending thread
- * owning its way out.
+ * the {@link XskSocket} of the receive queue it came in on (one socket per queue of the device),
+ * all read by the address's {@link XdpEspReceivePort}; its {@link XdpEspSender}s write whole
+ * Ethernet frames, the first through queue 0's socket's TX ring, the others through packet
+ * sockets of their own ({@link LinuxFrameSender}), each sending thread owning its way out.
  *
  * <p>A frame needs the next hop's link address: a resolver thread of this path asks rtnetlink
  * ({@link NextHops}) for each destination the senders have used, once a second and at once for
- * a new one, and publishes an immutable table the senders read without a lock. A destination it
+ * a new one, and publishes an immutable table the senders read without a lock
+ * ({@link NextHopCache}: at most 4,096 destinations, each dropped after 30 s unused). A destination it
  * has not resolved yet, one whose route leaves by another device, and a packet longer than the
  * device's MTU go through the sender's raw socket, where the kernel routes, resolves and
  * fragments (and the next resolution may find the neighbour the kernel learned meanwhile).
  *
  * <p>Opened by the receive port; every sender and the receive port hold a reference, and the
- * last one released detaches the program and closes the socket.
+ * last one released detaches the program and closes the sockets.
  */
 public final class XdpEspPath {
 
@@ -44,7 +40,13 @@ public final class XdpEspPath {
      * with four) where the raw socket's queue had held; 8,192 lost none (docs/benchmarks.md).
      */
     private static final int RING = 8192;
+    /** The TX side of the sockets on queues after the first, which nothing sends through (the kernel wants a completion ring). */
+    private static final int RECEIVE_ONLY_TX = 64;
     private static final long RESOLVE_EVERY_NANOS = 1_000_000_000L;
+    /** Destinations kept: beyond them packets go through the kernel. */
+    private static final int NEXT_HOPS = 4096;
+    /** A destination no sender used for this long leaves the table. */
+    private static final long IDLE_NANOS = 30_000_000_000L;
 
     private final Inet4Address local;
     private final String device;
@@ -53,13 +55,14 @@ public final class XdpEspPath {
     private final int mtu;
     private final int rxQueues;
     private final XdpEspRedirect redirect;
-    private final XskSocket socket;
+    /** One per receive queue, in queue order; the first sends too. Fewer than {@link #rxQueues} when the host refused one. */
+    private final List<XskSocket> sockets;
+    /** Why the queues after the sockets' have none, or null. */
+    private final String queuesRefused;
     private final NextHops nextHops;
     private final AtomicBoolean transmitClaimed = new AtomicBoolean();
     private final AtomicInteger users = new AtomicInteger(1);
-    /** Destinations the senders asked for that the table does not hold yet. */
-    private final Set<Integer> wanted = ConcurrentHashMap.newKeySet();
-    private volatile Table table = Table.EMPTY;
+    private final NextHopCache nextHopCache = new NextHopCache(NEXT_HOPS, IDLE_NANOS, System::nanoTime, this::header);
     private volatile boolean closed;
     private final Thread resolver;
 
@@ -74,21 +77,34 @@ public final class XdpEspPath {
         } catch (final SocketException e) {
             throw new HostNetworkException("MTU of " + device + ": " + e.getMessage());
         }
-        this.rxQueues = rxQueues(device);
-        this.redirect = XdpEspRedirect.attach(ifindex, device, local, 1, mode);
-        XskSocket xsk = null;
+        this.rxQueues = InterfaceIoctl.receiveQueues(device);
+        this.redirect = XdpEspRedirect.attach(ifindex, device, local, rxQueues, mode);
+        final List<XskSocket> opened = new ArrayList<>();
+        String refusedAt = null;
         try {
-            xsk = XskSocket.open(ifindex, 0, RING);
-            redirect.bind(0, xsk.fd());
+            for (int queue = 0; queue < rxQueues; queue++) {
+                final XskSocket xsk;
+                try {
+                    xsk = XskSocket.open(ifindex, queue, RING, queue == 0 ? RING : RECEIVE_ONLY_TX);
+                } catch (final HostNetworkException e) {
+                    if (queue == 0) {
+                        throw e;
+                    }
+                    // Queue 0 has one: ESP on the queues without passes to the kernel and the raw socket.
+                    refusedAt = "queue " + queue + ": " + e.getMessage();
+                    break;
+                }
+                opened.add(xsk);
+                redirect.bind(queue, xsk.fd());
+            }
             this.nextHops = NextHops.open();
         } catch (final RuntimeException e) {
-            if (xsk != null) {
-                xsk.close();
-            }
+            opened.forEach(XskSocket::close);
             redirect.close();
             throw e;
         }
-        this.socket = xsk;
+        this.sockets = List.copyOf(opened);
+        this.queuesRefused = refusedAt;
         this.resolver = Thread.ofPlatform().daemon().name("xdp-esp-resolver-" + local.getHostAddress())
                 .unstarted(this::resolve);
         resolver.start();
@@ -119,8 +135,9 @@ public final class XdpEspPath {
         return new XdpEspPath(local, nif, mac, mode);
     }
 
-    XskSocket socket() {
-        return socket;
+    /** The sockets, one per receive queue in queue order (the receive port's). */
+    List<XskSocket> sockets() {
+        return sockets;
     }
 
     int mtu() {
@@ -129,10 +146,13 @@ public final class XdpEspPath {
 
     /** One line for the daemon log and {@code Data path:}. */
     public String describe() {
+        final String queues = rxQueues == 1 ? "one receive queue"
+                : sockets.size() == rxQueues ? "a socket on each of " + rxQueues + " receive queues"
+                : "sockets on receive queues 0-" + (sockets.size() - 1) + " of " + rxQueues + " (the host refused "
+                + queuesRefused + "): ESP on the others reaches the raw socket";
         return "raw ESP over IPv4 on " + local.getHostAddress() + " through AF_XDP on " + device + " ("
-                + (redirect.mode() == XdpEspRedirect.Mode.NATIVE ? "native" : "generic") + " XDP, copy mode, receive queue 0"
-                + (rxQueues > 1 ? " of " + rxQueues + ": ESP on the others reaches the raw socket" : "")
-                + "): received from the socket's RX ring, sent as Ethernet frames (the socket's TX ring for the first"
+                + (redirect.mode() == XdpEspRedirect.Mode.NATIVE ? "native" : "generic") + " XDP, copy mode, " + queues
+                + "): received from the sockets' RX rings, sent as Ethernet frames (queue 0's TX ring for the first"
                 + " sending worker, a packet socket for each other) to next hops asked of rtnetlink once a second;"
                 + " fragments, packets over the MTU (" + mtu + ") and next hops not known yet through the raw sockets";
     }
@@ -153,7 +173,7 @@ public final class XdpEspPath {
         if (users.decrementAndGet() == 0) {
             closed = true;
             LockSupport.unpark(resolver);
-            socket.close();
+            sockets.forEach(XskSocket::close);
             redirect.close();
         }
     }
@@ -164,7 +184,7 @@ public final class XdpEspPath {
      */
     FrameOut claimFrameOut() {
         if (transmitClaimed.compareAndSet(false, true)) {
-            return socket.transmit();
+            return sockets.getFirst().transmit();
         }
         return LinuxFrameSender.open(ifindex);
     }
@@ -178,35 +198,26 @@ public final class XdpEspPath {
     }
 
     /** The published next-hop table. */
-    Table table() {
-        return table;
+    NextHopCache.Table table() {
+        return nextHopCache.table();
     }
 
     /** A sender met {@code destination} (an IPv4 address as an int), which the table does not hold. */
     void want(final int destination) {
-        if (wanted.add(destination)) {
+        if (nextHopCache.want(destination)) {
             LockSupport.unpark(resolver);
         }
     }
 
-    /** The resolver thread: the table's destinations and the wanted ones, once a second or when a new one is wanted. */
+    /**
+     * The resolver thread: the table's destinations still in use and the wanted ones, once a
+     * second or at once when a new one is wanted.
+     */
     private void resolve() {
         try {
             while (!closed) {
-                final Table current = table;
-                final Map<Integer, byte[]> next = new HashMap<>();
-                for (final int d : current.destinations) {
-                    next.put(d, header(d));
-                }
-                for (final Integer d : wanted) {
-                    next.put(d, header(d));
-                }
-                final Table fresh = Table.of(next);
-                if (!fresh.equals(current)) {
-                    table = fresh;
-                }
-                wanted.removeAll(next.keySet());
-                if (wanted.isEmpty()) {
+                nextHopCache.refresh();
+                if (!nextHopCache.hasWanted()) {
                     LockSupport.parkNanos(this, RESOLVE_EVERY_NANOS);
                 }
             }
@@ -215,7 +226,7 @@ public final class XdpEspPath {
         }
     }
 
-    /** The 14-byte Ethernet header to {@code destination}, or null when it goes through the kernel. */
+    /** The 14-byte Ethernet header to {@code destination}, or null when it goes through the kernel (the resolver thread). */
     private byte[] header(final int destination) {
         final Inet4Address to;
         try {
@@ -233,46 +244,5 @@ public final class XdpEspPath {
         System.arraycopy(localMac, 0, h, 6, 6);
         h[12] = 0x08;
         return h;
-    }
-
-    private static int rxQueues(final String device) {
-        try (var entries = Files.list(Path.of("/sys/class/net", device, "queues"))) {
-            return (int) Math.max(1, entries.filter(p -> p.getFileName().toString().startsWith("rx-")).count());
-        } catch (final java.io.IOException | SecurityException e) {
-            return 1;
-        }
-    }
-
-    /**
-     * Destinations (IPv4 addresses as ints, sorted) and the Ethernet header for each, null for
-     * "through the kernel". Immutable: the resolver publishes a new one.
-     */
-    record Table(int[] destinations, byte[][] headers) {
-        static final Table EMPTY = new Table(new int[0], new byte[0][]);
-
-        static Table of(final Map<Integer, byte[]> entries) {
-            final int[] keys = entries.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-            final byte[][] values = new byte[keys.length][];
-            for (int i = 0; i < keys.length; i++) {
-                values[i] = entries.get(keys[i]);
-            }
-            return new Table(keys, values);
-        }
-
-        /** The entry's index, or a negative number when the table does not hold {@code destination}. */
-        int find(final int destination) {
-            return Arrays.binarySearch(destinations, destination);
-        }
-
-        @Override
-        public boolean equals(final Object o) {
-            return o instanceof Table t && Arrays.equals(t.destinations, destinations)
-                    && Arrays.deepEquals(t.headers, headers);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(destinations);
-        }
     }
 }

@@ -15,14 +15,15 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 /**
- * The plain ESP a local IPv4 gateway receives, from its {@link XdpEspPath}'s AF_XDP socket and,
- * for what the XDP program leaves to the kernel (fragments, which the kernel reassembles; ESP on
- * other receive queues), from its raw ESP socket: one {@code epoll} descriptor over both is what
- * a worker polls. Like {@link LinuxRawEspPort}, callers get the ESP packet at {@code off} and the
+ * The plain ESP a local IPv4 gateway receives, from its {@link XdpEspPath}'s AF_XDP sockets (one
+ * per receive queue of the device, taken in turn) and, for what the XDP program leaves to the
+ * kernel (fragments, which the kernel reassembles; ESP on a queue the host gave no socket), from
+ * its raw ESP socket: one {@code epoll} descriptor over all of them is what the one worker that
+ * owns them polls. Like {@link LinuxRawEspPort}, callers get the ESP packet at {@code off} and the
  * outer source with port 0. Sending goes through the raw socket (kmd does not send plain ESP; the
  * workers have {@link XdpEspSender}s).
  *
- * <p>The path (the XDP program and the AF_XDP socket) is attached when the first sender is made,
+ * <p>The path (the XDP program and the AF_XDP sockets) is attached when the first sender is made,
  * that is when a tunnel of the address first sends plain ESP: until then only the raw socket
  * receives, and a gateway whose tunnels all use ESP in UDP never puts a program on its device
  * (on a veth, XDP takes software GSO from the peer, and generic XDP copies every GRO train).
@@ -36,7 +37,9 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
     private final boolean nativeXdp;
     /** Set once by the first {@link #newSender} (the control thread); read by the receiving thread. */
     private volatile XdpEspPath path;
-    private volatile XskSocket socket;
+    private volatile XskSocket[] sockets;
+    /** The socket to look at first next time: each frame taken moves on, so a busy queue does not starve the others. */
+    private int next;
     /** Why the host refused the path, once it did: later senders are refused at once. */
     private String refused;
     private final LinuxRawEspPort raw;
@@ -45,7 +48,7 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
     private final PortCounters counters;
     /** A frame's Ethernet and fixed IPv4 headers; the rest of the frame goes straight into the caller's buffer. */
     private final byte[] head = new byte[ETHERNET + IPV4_MIN_HEADER];
-    /** How often (drained rings) the kernel's drop count for the socket is read into the counters. */
+    /** How often (drained rings) the kernel's drop counts for the sockets are read into the counters. */
     private static final int KERNEL_DROPS_EVERY = 64;
     private int drained;
     private long kernelDropsSeen;
@@ -128,14 +131,16 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
                 throw e;
             }
             try {
-                watch(opened.socket().fd());
+                for (final XskSocket xsk : opened.sockets()) {
+                    watch(xsk.fd());
+                }
             } catch (final HostNetworkException e) {
                 opened.release();
                 refused = e.getMessage();
                 throw e;
             }
             path = opened;
-            socket = opened.socket();
+            sockets = opened.sockets().toArray(XskSocket[]::new);
         }
         return XdpEspSender.open(path, fallback);
     }
@@ -148,19 +153,19 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
                 : "AF_XDP for raw ESP on " + local.getHostAddress() + ": attached when a tunnel first sends plain ESP";
     }
 
-    /** Whether the path is attached: ESP to the address arrives through the AF_XDP socket. */
+    /** Whether the path is attached: ESP to the address arrives through the AF_XDP sockets. */
     public boolean attached() {
         return path != null;
     }
 
     @Override
     public int receive(final byte[] buf, final int off, final int maxLen) {
-        final XskSocket xsk = socket;
+        final XskSocket[] xsks = sockets;
         while (true) {
-            final int n = xsk == null ? -1 : xsk.receive(head, head.length, buf, off, maxLen);
+            final int n = xsks == null ? -1 : receiveFrame(xsks, buf, off, maxLen);
             if (n < 0) {
-                if (xsk != null && (++drained & (KERNEL_DROPS_EVERY - 1)) == 0) {
-                    noteKernelDrops(xsk);
+                if (xsks != null && (++drained & (KERNEL_DROPS_EVERY - 1)) == 0) {
+                    noteKernelDrops(xsks);
                 }
                 final int fromKernel = raw.receive(buf, off, maxLen);
                 if (fromKernel >= 0) {
@@ -188,9 +193,25 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
         }
     }
 
-    /** Adds what the kernel dropped for the socket since last time (RX ring full, no chunk) as {@code RECEIVE_DROPPED_QUEUE_FULL}. */
-    private void noteKernelDrops(final XskSocket xsk) {
-        final long dropped = xsk.receiveDropped();
+    /**
+     * The next frame of any socket, the one after the last frame's first, into {@link #head} and
+     * {@code buf}; its length, or -1 when every RX ring is empty.
+     */
+    private int receiveFrame(final XskSocket[] xsks, final byte[] buf, final int off, final int maxLen) {
+        for (int i = 0; i < xsks.length; i++) {
+            final int at = next + i < xsks.length ? next + i : next + i - xsks.length;
+            final int n = xsks[at].receive(head, head.length, buf, off, maxLen);
+            if (n >= 0) {
+                next = at + 1 < xsks.length ? at + 1 : 0;
+                return n;
+            }
+        }
+        return -1;
+    }
+
+    /** Adds what the kernel dropped for the sockets since last time (RX ring full, no chunk) as {@code RECEIVE_DROPPED_QUEUE_FULL}. */
+    private void noteKernelDrops(final XskSocket[] xsks) {
+        final long dropped = dropped(xsks);
         if (dropped != kernelDropsSeen) {
             counters.add(PortCounter.RECEIVE_DROPPED_QUEUE_FULL, dropped - kernelDropsSeen);
             kernelDropsSeen = dropped;
@@ -243,8 +264,15 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
 
     @Override
     public boolean awaitReadable(final long timeoutMillis) {
-        final XskSocket xsk = socket;
-        return (xsk != null && xsk.hasFrames()) || epoll.awaitReadable(timeoutMillis);
+        final XskSocket[] xsks = sockets;
+        if (xsks != null) {
+            for (final XskSocket xsk : xsks) {
+                if (xsk.hasFrames()) {
+                    return true;
+                }
+            }
+        }
+        return epoll.awaitReadable(timeoutMillis);
     }
 
     /** Both ways in, one set; the kernel's drops for the AF_XDP socket (RX ring full) are in {@link #kernelDropped}. */
@@ -253,10 +281,18 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
         return counters;
     }
 
-    /** Frames the kernel dropped for the AF_XDP socket (its RX ring full, no chunk to copy into). */
+    /** Frames the kernel dropped for the AF_XDP sockets (an RX ring full, no chunk to copy into). */
     public long kernelDropped() {
-        final XskSocket xsk = socket;
-        return xsk == null ? 0 : xsk.receiveDropped();
+        final XskSocket[] xsks = sockets;
+        return xsks == null ? 0 : dropped(xsks);
+    }
+
+    private static long dropped(final XskSocket[] xsks) {
+        long dropped = 0;
+        for (final XskSocket xsk : xsks) {
+            dropped += xsk.receiveDropped();
+        }
+        return dropped;
     }
 
     @Override

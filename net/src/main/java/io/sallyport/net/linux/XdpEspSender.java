@@ -33,9 +33,10 @@ public final class XdpEspSender implements DatagramPort {
     private final int maxPacket;
     /** The last destination and its table index, kept while the path publishes no new table. */
     private Inet4Address lastDestination;
-    private XdpEspPath.Table lastTable;
+    private NextHopCache.Table lastTable;
     private byte[] lastHeader;
-    private boolean lastKnown;
+    /** The last destination's entry in {@link #lastTable}, negative when it holds none. */
+    private int lastAt;
     private int queued;
     private int queuedBytes;
 
@@ -103,16 +104,18 @@ public final class XdpEspSender implements DatagramPort {
         if (len < 20 || len > maxPacket || !(destination.getAddress() instanceof Inet4Address to)) {
             return null;
         }
-        final XdpEspPath.Table table = path.table();
+        final NextHopCache.Table table = path.table();
         if (to != lastDestination || table != lastTable) {
             // Inet4Address.hashCode() is the address itself.
-            final int at = table.find(to.hashCode());
-            lastKnown = at >= 0;
-            lastHeader = lastKnown ? table.headers()[at] : null;
+            lastAt = table.find(to.hashCode());
+            lastHeader = lastAt >= 0 ? table.headers()[lastAt] : null;
             lastDestination = to;
             lastTable = table;
         }
-        if (!lastKnown) {
+        if (lastAt >= 0) {
+            // Kept while used: an entry no sender marks for a while leaves the table.
+            table.use(lastAt);
+        } else {
             path.want(to.hashCode());
         }
         return lastHeader;

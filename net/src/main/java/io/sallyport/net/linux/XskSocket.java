@@ -65,36 +65,44 @@ final class XskSocket implements AutoCloseable {
     private final Ring completion;
     private final Ring rx;
     private final Ring tx;
+    /** Each send chunk's segment of {@link #MAX_FRAME} bytes, made once (index: chunk number minus {@link #rxRing}): a slice made per frame was an object per frame. */
+    private final MemorySegment[] txSlots;
     /** The sender's free chunks (UMEM offsets), a stack. */
     private final long[] txFree;
     private int txFreeCount;
-    private final int ringSize;
+    private final int rxRing;
+    private final int txRing;
     private final MemorySegment kickState = Libc.newCallState(umemArena);
 
-    private XskSocket(final int fd, final int ringSize) {
+    private XskSocket(final int fd, final int rxRing, final int txRing) {
         this.fd = new NativeFd(fd);
-        this.ringSize = ringSize;
-        this.txFree = new long[ringSize];
+        this.rxRing = rxRing;
+        this.txRing = txRing;
+        this.txFree = new long[txRing];
+        this.txSlots = new MemorySegment[txRing];
         try {
-            umem = Ring.mapMemory(-1, (long) CHUNK * 2 * ringSize, MAP_PRIVATE_ANONYMOUS, 0, "UMEM", umemArena);
+            umem = Ring.mapMemory(-1, (long) CHUNK * (rxRing + txRing), MAP_PRIVATE_ANONYMOUS, 0, "UMEM", umemArena);
             register();
             final MemorySegment offsets = mmapOffsets();
-            fill = Ring.map(fd, offsets, 64, PGOFF_FILL_RING, ringSize, 8, "fill", umemArena);
-            completion = Ring.map(fd, offsets, 96, PGOFF_COMPLETION_RING, ringSize, 8, "completion", umemArena);
-            rx = Ring.map(fd, offsets, 0, PGOFF_RX_RING, ringSize, DESC, "RX", umemArena);
-            tx = Ring.map(fd, offsets, 32, PGOFF_TX_RING, ringSize, DESC, "TX", umemArena);
+            fill = Ring.map(fd, offsets, 64, PGOFF_FILL_RING, rxRing, 8, "fill", umemArena);
+            completion = Ring.map(fd, offsets, 96, PGOFF_COMPLETION_RING, txRing, 8, "completion", umemArena);
+            rx = Ring.map(fd, offsets, 0, PGOFF_RX_RING, rxRing, DESC, "RX", umemArena);
+            tx = Ring.map(fd, offsets, 32, PGOFF_TX_RING, txRing, DESC, "TX", umemArena);
         } catch (final RuntimeException e) {
             close();
             throw e;
         }
-        // The first half of the UMEM is lent for receiving, the second half kept for sending.
-        for (int i = 0; i < ringSize; i++) {
+        // The first rxRing chunks of the UMEM are lent for receiving, the rest kept for sending.
+        for (int i = 0; i < rxRing; i++) {
             fill.descs.set(ValueLayout.JAVA_LONG, 8L * i, (long) CHUNK * i);
-            txFree[i] = (long) CHUNK * (ringSize + i);
         }
-        txFreeCount = ringSize;
-        fill.cachedProducer = ringSize;
-        U32.setRelease(fill.producer, 0L, ringSize);
+        for (int i = 0; i < txRing; i++) {
+            txFree[i] = (long) CHUNK * (rxRing + i);
+            txSlots[i] = umem.asSlice(txFree[i], MAX_FRAME);
+        }
+        txFreeCount = txRing;
+        fill.cachedProducer = rxRing;
+        U32.setRelease(fill.producer, 0L, rxRing);
     }
 
     /**
@@ -104,8 +112,21 @@ final class XskSocket implements AutoCloseable {
      * @throws HostNetworkException with the host's reason (no AF_XDP, not permitted, queue busy, ...)
      */
     static XskSocket open(final int ifindex, final int queue, final int ringSize) {
-        if (Integer.bitCount(ringSize) != 1) {
-            throw new IllegalArgumentException("ring size must be a power of two: " + ringSize);
+        return open(ifindex, queue, ringSize, ringSize);
+    }
+
+    /**
+     * A socket on receive queue {@code queue} of device {@code ifindex} with {@code rxRing}
+     * entries in its fill and RX rings and as many receive chunks, {@code txRing} in its TX and
+     * completion rings and as many send chunks (powers of two; a socket only received from keeps
+     * a small TX side, the kernel wanting a completion ring on every UMEM).
+     *
+     * @throws HostNetworkException with the host's reason (no AF_XDP, not permitted, queue busy,
+     *                              the UMEM over RLIMIT_MEMLOCK without CAP_IPC_LOCK, ...)
+     */
+    static XskSocket open(final int ifindex, final int queue, final int rxRing, final int txRing) {
+        if (Integer.bitCount(rxRing) != 1 || Integer.bitCount(txRing) != 1) {
+            throw new IllegalArgumentException("ring sizes must be powers of two: " + rxRing + ", " + txRing);
         }
         final int fd;
         try (Arena arena = Arena.ofConfined()) {
@@ -119,7 +140,7 @@ final class XskSocket implements AutoCloseable {
         } catch (final Throwable t) {
             throw new IllegalStateException("socket downcall failed", t);
         }
-        final XskSocket socket = new XskSocket(fd, ringSize);
+        final XskSocket socket = new XskSocket(fd, rxRing, txRing);
         try {
             socket.bind(ifindex, queue);
         } catch (final RuntimeException e) {
@@ -205,7 +226,7 @@ final class XskSocket implements AutoCloseable {
                 return null;
             }
         }
-        return umem.asSlice(txFree[txFreeCount - 1], MAX_FRAME);
+        return txSlots[(int) (txFree[txFreeCount - 1] / CHUNK) - rxRing];
     }
 
     /** Posts the chunk {@link #slot} gave, holding a frame of {@code len} bytes (sent at the next {@link #flush}). */
@@ -327,12 +348,15 @@ final class XskSocket implements AutoCloseable {
             reg.set(ValueLayout.JAVA_LONG, 8, umem.byteSize());
             reg.set(ValueLayout.JAVA_INT, 16, CHUNK);
             setOption(state, reg, XDP_UMEM_REG, "XDP_UMEM_REG");
-            for (final int ring : new int[] {XDP_UMEM_FILL_RING, XDP_UMEM_COMPLETION_RING, XDP_RX_RING, XDP_TX_RING}) {
-                setOption(state, arena.allocateFrom(ValueLayout.JAVA_INT, ringSize), ring, "ring size " + ring);
+            for (final int ring : new int[] {XDP_UMEM_FILL_RING, XDP_RX_RING}) {
+                setOption(state, arena.allocateFrom(ValueLayout.JAVA_INT, rxRing), ring, "ring size " + ring);
+            }
+            for (final int ring : new int[] {XDP_UMEM_COMPLETION_RING, XDP_TX_RING}) {
+                setOption(state, arena.allocateFrom(ValueLayout.JAVA_INT, txRing), ring, "ring size " + ring);
             }
             // Older kernels have no such option: then each sendto sends 32 frames.
             final int ignored = (int) Libc.SETSOCKOPT.invokeExact(state, fd.fd(), SOL_XDP, XDP_MAX_TX_SKB_BUDGET,
-                    arena.allocateFrom(ValueLayout.JAVA_INT, ringSize), 4);
+                    arena.allocateFrom(ValueLayout.JAVA_INT, txRing), 4);
         } catch (final HostNetworkException e) {
             throw e;
         } catch (final Throwable t) {

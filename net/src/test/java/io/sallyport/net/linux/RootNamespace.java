@@ -67,6 +67,21 @@ final class RootNamespace implements AutoCloseable {
         return r.stdout();
     }
 
+    /** The link-layer address of {@code device} in this namespace. */
+    byte[] mac(final String device) {
+        final String out = output("ip", "-n", name, "-o", "link", "show", device);
+        final int at = out.indexOf("link/ether ") + "link/ether ".length();
+        return java.util.HexFormat.ofDelimiter(":").parseHex(out.substring(at, at + 17));
+    }
+
+    /** IPv4 packets this namespace's IP stack received ({@code Ip: InReceives} of its /proc/net/snmp). */
+    long ipInReceives() {
+        final List<String> ip = output("ip", "netns", "exec", name, "cat", "/proc/net/snmp").lines()
+                .filter(l -> l.startsWith("Ip: ")).toList();
+        final List<String> names = List.of(ip.get(0).split(" "));
+        return Long.parseLong(ip.get(1).split(" ")[names.indexOf("InReceives")]);
+    }
+
     @Override
     public void close() {
         runner.run(List.of("ip", "netns", "del", name));

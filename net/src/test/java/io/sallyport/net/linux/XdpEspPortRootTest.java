@@ -154,6 +154,59 @@ class XdpEspPortRootTest {
         assertFalse(a.output("ip", "-n", a.name, "link", "show", DEV_A).contains("xdp"));
     }
 
+    @Test
+    @DisplayName("ESP in IPv4 packets with options (IHL over 5) arrives intact through AF_XDP; a header whose options break its checksum is counted malformed")
+    void shouldReceiveEspBehindIpv4Options() throws Exception {
+        final byte[] macA = a.mac(DEV_A);
+        final byte[] macB = b.mac(DEV_B);
+        final int indexA = NetNamespace.call(a.name, () -> InterfaceIoctl.index(DEV_A));
+        try (XdpEspReceivePort portB = NetNamespace.call(b.name, () -> XdpEspReceivePort.open(addrB, LinuxRawEspPort.open(addrB), true));
+             XdpEspSender senderB = NetNamespace.call(b.name, () -> portB.newSender(LinuxRawEspPort.openHeaderSender(addrB)));
+             XskSocket xskA = NetNamespace.call(a.name, () -> XskSocket.open(indexA, 0, 64))) {
+            assertTrue(portB.attached());
+            final long kernelBefore = b.ipInReceives();
+            final byte[] got = new byte[4096];
+            // Router alert (4 bytes), then the longest header there is: 40 bytes of options
+            // (a timestamp option's 36 and an end of list).
+            final byte[][] optionSets = {{(byte) 0x94, 4, 0, 0}, timestampOptions()};
+            for (int k = 0; k < optionSets.length; k++) {
+                for (final int len : new int[] {8, 100, 1400}) {
+                    final byte[] esp = esp(k * 3 + len, len);
+                    final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, optionSets[k], 40 + k, 0, esp);
+                    assertEquals(20 + optionSets[k].length, (packet[0] & 0x0f) * 4);
+                    assertTrue(xskA.queue(TestPackets.ethernet(macB, macA, packet), 0, 14 + packet.length));
+                    assertEquals(0, xskA.flush());
+                    assertArrayEquals(esp, receive(portB, got), optionSets[k].length + " bytes of options, " + len + " of ESP");
+                    assertEquals(addrA, portB.lastSource().getAddress());
+                }
+            }
+            // An option byte changed after the checksum: malformed, dropped, counted; the next packet arrives.
+            final byte[] broken = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, new byte[] {(byte) 0x94, 4, 0, 0}, 50, 0, esp(1, 64));
+            broken[22] = 1;
+            final byte[] next = esp(2, 64);
+            final byte[] nextPacket = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, new byte[] {(byte) 0x94, 4, 0, 0}, 51, 0, next);
+            assertTrue(xskA.queue(TestPackets.ethernet(macB, macA, broken), 0, 14 + broken.length));
+            assertTrue(xskA.queue(TestPackets.ethernet(macB, macA, nextPacket), 0, 14 + nextPacket.length));
+            assertEquals(0, xskA.flush());
+            assertArrayEquals(next, receive(portB, got));
+            assertEquals(1, portB.counters().get(PortCounter.RECEIVE_MALFORMED));
+            assertEquals(7, portB.counters().get(PortCounter.PACKETS_RECEIVED));
+            assertEquals(kernelBefore, b.ipInReceives(), "all through AF_XDP, none through the kernel");
+        }
+    }
+
+    /** A timestamp option of 36 bytes (type 68, pointer past the 8 slots: full, flag 0) and an end of list, padded to 40. */
+    private static byte[] timestampOptions() {
+        final byte[] o = new byte[40];
+        o[0] = 68;
+        o[1] = 36;
+        o[2] = 37;
+        for (int i = 4; i < 36; i++) {
+            o[i] = (byte) (i * 7);
+        }
+        return o;
+    }
+
     /** Packets sent as frames: the counters hold both ways out, and nothing is dropped here. */
     private static long frames(final XdpEspSender sender) {
         return sender.counters().get(PortCounter.PACKETS_SENT) - sender.counters().get(PortCounter.SENT_THROUGH_KERNEL);

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,8 +71,8 @@ class XskSocketRootTest {
     @Test
     @DisplayName("ESP frames sent through one AF_XDP socket arrive byte for byte on the other, both ways; other ESP and UDP reach the kernel")
     void shouldRoundTripEspFramesAndPassTheRest() throws Exception {
-        final byte[] macA = mac(a, DEV_A);
-        final byte[] macB = mac(b, DEV_B);
+        final byte[] macA = a.mac(DEV_A);
+        final byte[] macB = b.mac(DEV_B);
         try (XdpEspRedirect xdpA = NetNamespace.call(a.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_A), DEV_A, addrA, 1, XdpEspRedirect.Mode.NATIVE));
              XdpEspRedirect xdpB = NetNamespace.call(b.name, () -> XdpEspRedirect.attach(InterfaceIoctl.index(DEV_B), DEV_B, addrB, 1, XdpEspRedirect.Mode.NATIVE));
              XskSocket xskA = NetNamespace.call(a.name, () -> XskSocket.open(InterfaceIoctl.index(DEV_A), 0, 64));
@@ -87,12 +86,12 @@ class XskSocketRootTest {
 
             // Two hundred frames each way, more than a ring holds, so chunks are reused.
             for (int i = 0; i < 200; i++) {
-                final byte[] toB = frame(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp(i, 1400)));
+                final byte[] toB = TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp(i, 1400)));
                 assertTrue(xskA.queue(toB, 0, toB.length));
                 assertEquals(0, xskA.flush());
                 assertArrayEquals(toB, receive(xskB), "frame " + i + " A to B");
 
-                final byte[] toA = frame(macA, macB, TestPackets.ipv4(addrB, addrA, TestPackets.PROTO_ESP, esp(i, 60 + i)));
+                final byte[] toA = TestPackets.ethernet(macA, macB, TestPackets.ipv4(addrB, addrA, TestPackets.PROTO_ESP, esp(i, 60 + i)));
                 assertTrue(xskB.queue(toA, 0, toA.length));
                 assertEquals(0, xskB.flush());
                 assertArrayEquals(toA, receive(xskA), "frame " + i + " B to A");
@@ -102,7 +101,7 @@ class XskSocketRootTest {
 
             // ESP to B's other address is not the program's: the kernel hands it to that raw socket.
             final byte[] espOther = esp(7, 100);
-            final byte[] toOther = frame(macB, macA, TestPackets.ipv4(addrA, otherB, TestPackets.PROTO_ESP, espOther));
+            final byte[] toOther = TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, otherB, TestPackets.PROTO_ESP, espOther));
             assertTrue(xskA.queue(toOther, 0, toOther.length));
             assertEquals(0, xskA.flush());
             assertTrue(rawOtherB.awaitReadable(5_000));
@@ -113,7 +112,7 @@ class XskSocketRootTest {
             // UDP (IKE, ESP in UDP) to the gateway's own address goes on to the kernel too.
             try (LinuxUdpPort udpB = NetNamespace.call(b.name, () -> LinuxUdpPort.bind(new java.net.InetSocketAddress(addrB, 4500), false))) {
                 final byte[] data = esp(9, 80);
-                final byte[] udp = frame(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_UDP, TestPackets.udp(4500, 4500, data)));
+                final byte[] udp = TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_UDP, TestPackets.udp(4500, 4500, data)));
                 assertTrue(xskA.queue(udp, 0, udp.length));
                 assertEquals(0, xskA.flush());
                 assertTrue(udpB.awaitReadable(5_000));
@@ -125,6 +124,30 @@ class XskSocketRootTest {
         }
         // Closing the link detached the program: ESP to B is the kernel's again.
         assertTrue(b.output("ip", "-n", b.name, "link", "show", DEV_B).indexOf("xdp") < 0);
+    }
+
+    @Test
+    @DisplayName("A frame slot costs no allocation: the AF_XDP socket's and the packet socket's slots are made once")
+    void shouldHandOutSlotsWithoutAllocating() throws Exception {
+        final int index = NetNamespace.call(a.name, () -> InterfaceIoctl.index(DEV_A));
+        try (XskSocket xsk = NetNamespace.call(a.name, () -> XskSocket.open(index, 0, 64));
+             LinuxFrameSender frames = NetNamespace.call(a.name, () -> LinuxFrameSender.open(index))) {
+            final FrameOut transmit = xsk.transmit();
+            for (final FrameOut out : new FrameOut[] {transmit, frames}) {
+                final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                long sum = 0;
+                // Interpreted and C1-compiled calls count too (no escape analysis there): a slice per call is megabytes.
+                for (int i = 0; i < 100_000; i++) {
+                    final java.lang.foreign.MemorySegment slot = out.slot();
+                    slot.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i & 1023, (byte) i);
+                    sum += slot.byteSize();
+                }
+                final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                assertTrue(sum > 0);
+                assertTrue(allocated < 100_000, out.getClass().getSimpleName() + ": " + allocated + " bytes for 100,000 slots");
+            }
+        }
     }
 
     private static byte[] receive(final XskSocket socket) {
@@ -147,20 +170,5 @@ class XskSocketRootTest {
             esp[i] = (byte) (i * 31 + seq);
         }
         return esp;
-    }
-
-    private static byte[] frame(final byte[] to, final byte[] from, final byte[] packet) {
-        final byte[] f = new byte[14 + packet.length];
-        System.arraycopy(to, 0, f, 0, 6);
-        System.arraycopy(from, 0, f, 6, 6);
-        f[12] = 0x08;
-        System.arraycopy(packet, 0, f, 14, packet.length);
-        return f;
-    }
-
-    private static byte[] mac(final RootNamespace ns, final String dev) {
-        final String out = ns.output("ip", "-n", ns.name, "-o", "link", "show", dev);
-        final int at = out.indexOf("link/ether ") + "link/ether ".length();
-        return HexFormat.ofDelimiter(":").parseHex(out.substring(at, at + 17));
     }
 }

@@ -1,0 +1,233 @@
+package io.sallyport.net.linux;
+
+import io.sallyport.net.PortCounter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * AF_XDP on a device of several receive queues: two namespaces of their own joined by a veth pair
+ * of four queues each way. A frame sent through A's AF_XDP socket on TX queue q leaves with queue
+ * mapping q, and veth hands it to B's receive queue q when B runs XDP natively (veth_xmit takes the
+ * peer's rq by the skb's queue mapping), so the test picks each frame's receive queue. On B, ESP
+ * arriving on queue q reaches the socket of queue q and no other; a queue whose XSKMAP slot is
+ * empty, fragments and ESP to another address go to the kernel's raw sockets; and the receive port
+ * of the address takes from every queue's socket.
+ */
+@Tag("root")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class XdpEspMultiQueueRootTest {
+
+    private static final String DEV_A = "spxmqa";
+    private static final String DEV_B = "spxmqb";
+    private static final int QUEUES = 4;
+    private RootNamespace a;
+    private RootNamespace b;
+    private Inet4Address addrA;
+    private Inet4Address addrB;
+    private Inet4Address otherB;
+
+    @BeforeAll
+    void createNamespaces() throws Exception {
+        a = RootNamespace.createIfPossible("xmqa");
+        b = RootNamespace.createIfPossible("xmqb");
+        if (a == null || b == null) {
+            return;
+        }
+        addrA = (Inet4Address) InetAddress.getByName("198.18.81.1");
+        addrB = (Inet4Address) InetAddress.getByName("198.18.81.2");
+        otherB = (Inet4Address) InetAddress.getByName("198.18.81.3");
+        final String queues = Integer.toString(QUEUES);
+        a.run("ip", "-n", a.name, "link", "add", DEV_A, "numtxqueues", queues, "numrxqueues", queues, "type", "veth",
+                "peer", "name", DEV_B, "numtxqueues", queues, "numrxqueues", queues, "netns", b.name);
+        a.run("ip", "-n", a.name, "addr", "add", "198.18.81.1/24", "dev", DEV_A);
+        b.run("ip", "-n", b.name, "addr", "add", "198.18.81.2/24", "dev", DEV_B);
+        b.run("ip", "-n", b.name, "addr", "add", "198.18.81.3/24", "dev", DEV_B);
+        a.run("ip", "-n", a.name, "link", "set", DEV_A, "up");
+        b.run("ip", "-n", b.name, "link", "set", DEV_B, "up");
+    }
+
+    @BeforeEach
+    void requireRoot() {
+        Assumptions.assumeTrue(a != null && b != null, RootNamespace::whyUnavailable);
+    }
+
+    @AfterAll
+    void deleteNamespaces() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @Test
+    @DisplayName("ESP on each receive queue reaches that queue's AF_XDP socket; an empty slot, another address and fragments reach the kernel")
+    void shouldHandEachQueuesEspToItsOwnSocket() throws Exception {
+        final byte[] macA = a.mac(DEV_A);
+        final byte[] macB = b.mac(DEV_B);
+        final int indexA = NetNamespace.call(a.name, () -> InterfaceIoctl.index(DEV_A));
+        final int indexB = NetNamespace.call(b.name, () -> InterfaceIoctl.index(DEV_B));
+        final List<XskSocket> senders = new ArrayList<>();
+        final List<XskSocket> receivers = new ArrayList<>();
+        try (XdpEspRedirect xdpB = NetNamespace.call(b.name, () -> XdpEspRedirect.attach(indexB, DEV_B, addrB, QUEUES, XdpEspRedirect.Mode.NATIVE));
+             LinuxRawEspPort rawB = NetNamespace.call(b.name, () -> LinuxRawEspPort.open(addrB));
+             LinuxRawEspPort rawOtherB = NetNamespace.call(b.name, () -> LinuxRawEspPort.open(otherB))) {
+            assertEquals(XdpEspRedirect.Mode.NATIVE, xdpB.mode());
+            for (int q = 0; q < QUEUES; q++) {
+                final int queue = q;
+                senders.add(NetNamespace.call(a.name, () -> XskSocket.open(indexA, queue, 64)));
+                receivers.add(NetNamespace.call(b.name, () -> XskSocket.open(indexB, queue, 64)));
+            }
+            // Queue 3's slot stays empty for now: its ESP goes on to the kernel, the raw socket.
+            for (int q = 0; q < QUEUES - 1; q++) {
+                xdpB.bind(q, receivers.get(q).fd());
+            }
+            final byte[] got = new byte[4096];
+            for (int round = 0; round < 10; round++) {
+                for (int q = 0; q < QUEUES; q++) {
+                    final byte[] esp = esp(q * 16 + round, 200 + q);
+                    send(senders.get(q), TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp)));
+                    if (q < QUEUES - 1) {
+                        final byte[] frame = receive(receivers.get(q));
+                        assertArrayEquals(esp, Arrays.copyOfRange(frame, 34, frame.length), "round " + round + " queue " + q);
+                    } else {
+                        assertTrue(rawB.awaitReadable(5_000), "queue 3 without a socket: the kernel's");
+                        assertArrayEquals(esp, Arrays.copyOf(got, rawB.receive(got, 0, got.length)), "round " + round + " queue 3");
+                    }
+                }
+            }
+            // Now queue 3 has its socket too.
+            xdpB.bind(QUEUES - 1, receivers.get(QUEUES - 1).fd());
+            for (int q = QUEUES - 1; q >= 0; q--) {
+                final byte[] esp = esp(100 + q, 300);
+                send(senders.get(q), TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp)));
+                final byte[] frame = receive(receivers.get(q));
+                assertArrayEquals(esp, Arrays.copyOfRange(frame, 34, frame.length), "queue " + q);
+            }
+
+            // What the program leaves to the kernel on every queue: ESP to another address, and
+            // fragments (reassembled into the raw socket).
+            for (int q = 0; q < QUEUES; q++) {
+                final byte[] other = esp(120 + q, 90);
+                send(senders.get(q), TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, otherB, TestPackets.PROTO_ESP, other)));
+                assertTrue(rawOtherB.awaitReadable(5_000));
+                assertArrayEquals(other, Arrays.copyOf(got, rawOtherB.receive(got, 0, got.length)), "another address, queue " + q);
+
+                final byte[] whole = esp(130 + q, 400);
+                send(senders.get(q), TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP,
+                        new byte[0], 77 + q, 0x2000, Arrays.copyOf(whole, 200))));
+                send(senders.get(q), TestPackets.ethernet(macB, macA, TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP,
+                        new byte[0], 77 + q, 200 / 8, Arrays.copyOfRange(whole, 200, 400))));
+                assertTrue(rawB.awaitReadable(5_000));
+                assertArrayEquals(whole, Arrays.copyOf(got, rawB.receive(got, 0, got.length)), "fragments, queue " + q);
+            }
+            for (final XskSocket receiver : receivers) {
+                assertEquals(-1, receiver.receive(got, 0, got.length), "no socket took anything not its own");
+                assertEquals(0, receiver.receiveDropped());
+            }
+            assertEquals(-1, rawB.receive(got, 0, got.length));
+        } finally {
+            senders.forEach(XskSocket::close);
+            receivers.forEach(XskSocket::close);
+        }
+    }
+
+    @Test
+    @DisplayName("The address's receive port has a socket on every receive queue and takes ESP from each of them")
+    void shouldReceiveFromEveryQueueThroughThePort() throws Exception {
+        final byte[] macA = a.mac(DEV_A);
+        final byte[] macB = b.mac(DEV_B);
+        final int indexA = NetNamespace.call(a.name, () -> InterfaceIoctl.index(DEV_A));
+        final List<XskSocket> senders = new ArrayList<>();
+        try (XdpEspReceivePort portB = NetNamespace.call(b.name, () -> XdpEspReceivePort.open(addrB, LinuxRawEspPort.open(addrB), true));
+             XdpEspSender senderB = NetNamespace.call(b.name, () -> portB.newSender(LinuxRawEspPort.openHeaderSender(addrB)))) {
+            assertTrue(portB.describe().contains("(native XDP, copy mode, a socket on each of 4 receive queues)"), portB.describe());
+            for (int q = 0; q < QUEUES; q++) {
+                final int queue = q;
+                senders.add(NetNamespace.call(a.name, () -> XskSocket.open(indexA, queue, 64)));
+            }
+            // Every queue at once: the port takes from each socket in turn, and none of it reaches B's IP stack.
+            final long kernelBefore = b.ipInReceives();
+            final int perQueue = 20;
+            for (int k = 0; k < perQueue; k++) {
+                for (int q = 0; q < QUEUES; q++) {
+                    final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, esp(k, 100 + q));
+                    assertTrue(senders.get(q).queue(TestPackets.ethernet(macB, macA, packet), 0, 14 + packet.length));
+                }
+            }
+            for (final XskSocket sender : senders) {
+                assertEquals(0, sender.flush());
+            }
+            final int[] perLength = new int[QUEUES];
+            final byte[] got = new byte[4096];
+            for (int i = 0; i < perQueue * QUEUES; i++) {
+                final byte[] esp = receive(portB, got);
+                final int q = esp.length - 100;
+                assertArrayEquals(esp(perLength[q]++, 100 + q), esp, "queue " + q);
+            }
+            assertArrayEquals(new int[] {perQueue, perQueue, perQueue, perQueue}, perLength);
+            assertEquals(perQueue * QUEUES, portB.counters().get(PortCounter.PACKETS_RECEIVED));
+            assertEquals(0, portB.counters().get(PortCounter.RECEIVE_MALFORMED));
+            assertEquals(0, portB.kernelDropped());
+            assertEquals(kernelBefore, b.ipInReceives(), "no ESP passed to the kernel on any queue");
+        } finally {
+            senders.forEach(XskSocket::close);
+        }
+        assertTrue(b.output("ip", "-n", b.name, "link", "show", DEV_B).indexOf("xdp") < 0, "detached on close");
+    }
+
+    private static void send(final XskSocket socket, final byte[] frame) {
+        assertTrue(socket.queue(frame, 0, frame.length));
+        assertEquals(0, socket.flush());
+    }
+
+    private static byte[] receive(final XskSocket socket) {
+        final byte[] buf = new byte[XskSocket.MAX_FRAME];
+        for (int tries = 0; tries < 50; tries++) {
+            final int n = socket.receive(buf, 0, buf.length);
+            if (n >= 0) {
+                return Arrays.copyOf(buf, n);
+            }
+            socket.awaitReadable(100);
+        }
+        throw new AssertionError("no frame");
+    }
+
+    private static byte[] receive(final XdpEspReceivePort port, final byte[] buf) {
+        for (int tries = 0; tries < 50; tries++) {
+            final int n = port.receive(buf, 0, buf.length);
+            if (n >= 0) {
+                return Arrays.copyOf(buf, n);
+            }
+            port.awaitReadable(100);
+        }
+        throw new AssertionError("nothing received");
+    }
+
+    private static byte[] esp(final int seq, final int len) {
+        final byte[] esp = new byte[len];
+        esp[3] = 1;
+        esp[7] = (byte) seq;
+        for (int i = 8; i < len; i++) {
+            esp[i] = (byte) (i * 31 + seq);
+        }
+        return esp;
+    }
+}
