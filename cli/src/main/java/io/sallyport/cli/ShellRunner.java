@@ -94,9 +94,19 @@ public final class ShellRunner {
      * and without lines that carry a key passphrase.
      */
     public static int runInteractive(Shell shell, Path historyFile) throws IOException {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+        try (Terminal terminal = withoutProbes(TerminalBuilder.builder().system(true)).build()) {
             return runInteractive(shell, terminal, historyFile);
         }
+    }
+
+    /**
+     * {@code builder} told not to query the terminal. Unless told, JLine asks it about grapheme
+     * clustering (DECRQM and DA1) and waits 200 ms for the answers; an answer later than that (a
+     * loaded machine, a slow link) stays in the input and the line reader takes it for keys typed:
+     * {@code [1;2c} on the line and {@code ?} running the help. The CLI shows no grapheme clusters.
+     */
+    public static TerminalBuilder withoutProbes(TerminalBuilder builder) {
+        return builder.graphemeCluster(false);
     }
 
     /** The interactive shell on a terminal someone else opened (an SSH channel with a pty). */

@@ -40,8 +40,11 @@ class TerminalEndToEndTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux drives the pseudo-terminal");
         server = "sallyport-cli-e2e-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // JLine's waits for a terminal's answers cut to 1 ms: an answer to any query the shell
+        // sends arrives late, as on a loaded machine, and lands on the line as typed keys.
         tmux("new-session", "-d", "-s", "t", "-x", "200", "-y", String.valueOf(ROWS),
-                java + " --enable-native-access=ALL-UNNAMED -cp " + System.getProperty("java.class.path")
+                java + " -Dorg.jline.terminal.probe.timeout=1 -Dorg.jline.terminal.drain.timeout=1"
+                        + " --enable-native-access=ALL-UNNAMED -cp " + System.getProperty("java.class.path")
                         + " io.sallyport.cli.TerminalShellMain " + state + " " + state.resolve("history"));
         await("the prompt", s -> s.contains("alice@h>"));
     }

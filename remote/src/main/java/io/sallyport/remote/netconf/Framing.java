@@ -1,5 +1,6 @@
 package io.sallyport.remote.netconf;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,10 @@ import java.nio.charset.StandardCharsets;
  * RFC 6242 message framing on one SSH channel: end-of-message ({@code ]]>]]>}, base:1.0, used
  * for the hellos) until both sides announced base:1.1, then chunked framing ({@code \n#LEN\n}
  * ... {@code \n##\n}). Messages are bounded: a peer cannot make us buffer more than
- * {@link #MAX_MESSAGE} bytes.
+ * {@link #MAX_MESSAGE} bytes. A message that starts with a chunk header while end-of-message
+ * framing is in use is read chunked: no well-formed XML starts with {@code \n#}, and ncclient
+ * 0.6.13 (Debian's) sends its hello chunked when its threads interleave so that it switches to
+ * base:1.1 before framing the hello; waiting for an {@code ]]>]]>} would hang that session.
  */
 final class Framing {
     static final int MAX_MESSAGE = 4 * 1024 * 1024;
@@ -21,7 +25,7 @@ final class Framing {
     private boolean chunked;
 
     Framing(InputStream in, OutputStream out) {
-        this.in = in;
+        this.in = in.markSupported() ? in : new BufferedInputStream(in);
         this.out = out;
     }
 
@@ -49,6 +53,11 @@ final class Framing {
     }
 
     private String readEndOfMessage() throws IOException {
+        in.mark(2);
+        int first = in.read();
+        int second = in.read();
+        in.reset();
+        if (first == '\n' && second == '#') return readChunked();
         byte[] buf = new byte[8192];
         int n = 0;
         while (true) {

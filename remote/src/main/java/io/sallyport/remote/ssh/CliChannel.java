@@ -108,7 +108,8 @@ final class CliChannel implements Command {
         attributes.setControlChar(Attributes.ControlChar.VINTR, controlChar(env, PtyMode.VINTR, 3));
         attributes.setControlChar(Attributes.ControlChar.VEOF, controlChar(env, PtyMode.VEOF, 4));
         attributes.setControlChar(Attributes.ControlChar.VERASE, controlChar(env, PtyMode.VERASE, 127));
-        return TerminalBuilder.builder()
+        // No queries to the client's terminal: over a slow link the answers come after JLine stops waiting.
+        return ShellRunner.withoutProbes(TerminalBuilder.builder())
                 .system(false)
                 .name("ssh")
                 .type(env.getEnv().getOrDefault(Environment.ENV_TERM, "vt100"))

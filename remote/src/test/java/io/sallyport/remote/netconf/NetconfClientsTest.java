@@ -92,6 +92,30 @@ class NetconfClientsTest {
         assertEquals("admin", store.history().getFirst().user());
     }
 
+    /**
+     * ncclient 0.6.13 queues its hello, starts its transport thread and, once our hello arrived,
+     * switches to base:1.1 from the main thread; when the transport thread frames the queued hello
+     * after that switch, the hello goes out chunked. Under load that interleaving happens by itself
+     * (an RPC timeout in the PyEZ test); here a pause after parsing our hello forces it.
+     */
+    @Test
+    void ncclientWhoseHelloRacesIntoChunkedFramingIsStillAnswered() throws Exception {
+        var r = python("ncclient", header() + """
+                import time
+                from ncclient import manager
+                from ncclient.transport.parser import DefaultXMLParser
+                parse = DefaultXMLParser.parse
+                def parse_then_yield(self, data):
+                    parse(self, data)
+                    time.sleep(0.5)  # the main thread switches to base:1.1 before the hello is framed
+                DefaultXMLParser.parse = parse_then_yield
+                with manager.connect(host="127.0.0.1", port=PORT, username="admin", password=PASSWORD,
+                                     hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=30) as m:
+                    print("running", "<host-name>remote-test</host-name>" in m.get_config(source="running").data_xml)
+                """);
+        assertTrue(r.out().contains("running True"), r.out());
+    }
+
     @Test
     void ncclientAsAReadOnlyUserGetsTheConfigurationWithSecretsMasked() throws Exception {
         var r = python("ncclient", header() + """
