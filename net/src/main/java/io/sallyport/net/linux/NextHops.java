@@ -2,7 +2,6 @@ package io.sallyport.net.linux;
 
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -35,6 +34,8 @@ final class NextHops implements AutoCloseable {
 
     private static final int NLMSG_HEADER = 16;
     private static final int NLM_F_REQUEST = 1;
+    /** The attribute type's bits (NLA_F_NESTED and NLA_F_NET_BYTEORDER masked out). */
+    private static final int NLA_TYPE_MASK = 0x3fff;
     private static final int RTM_NEWROUTE = 24;
     private static final int RTM_GETROUTE = 26;
     private static final int RTM_NEWNEIGH = 28;
@@ -75,76 +76,61 @@ final class NextHops implements AutoCloseable {
             return Optional.empty();
         }
         final ByteBuffer r = route.get();
-        int ifindex = 0;
-        byte[] via = destination.getAddress();
-        for (int at = NLMSG_HEADER + RTMSG; at + 4 <= r.getInt(0); ) {
-            final int len = Short.toUnsignedInt(r.getShort(at));
-            final int type = Short.toUnsignedInt(r.getShort(at + 2)) & 0x3fff;
-            if (len < 4 || at + len > r.getInt(0)) {
-                break;
+        final int oif = attribute(r, NLMSG_HEADER + RTMSG, RTA_OIF, 4);
+        if (oif < 0 || r.getInt(oif) == 0) {
+            return Optional.empty();
+        }
+        final int ifindex = r.getInt(oif);
+        final int gateway = attribute(r, NLMSG_HEADER + RTMSG, RTA_GATEWAY, 4);
+        final byte[] hop = destination.getAddress();
+        if (gateway >= 0) {
+            r.get(gateway, hop);
+        }
+        final Optional<ByteBuffer> neigh = netlink.get(seq -> neighbourRequest(seq, ifindex, hop), RTM_NEWNEIGH);
+        if (neigh.isEmpty() || (Short.toUnsignedInt(neigh.get().getShort(NLMSG_HEADER + 8)) & NUD_USABLE) == 0) {
+            return Optional.empty();
+        }
+        final int lladdr = attribute(neigh.get(), NLMSG_HEADER + NDMSG, NDA_LLADDR, 6);
+        if (lladdr < 0) {
+            return Optional.empty();
+        }
+        final byte[] mac = new byte[6];
+        neigh.get().get(lladdr, mac);
+        return Optional.of(new NextHop(ifindex, mac));
+    }
+
+    /**
+     * Where the value of the first {@code type} attribute with exactly {@code size} bytes of value
+     * starts in the message {@code m} (attributes from {@code from} to its {@code nlmsg_len}), or -1.
+     */
+    private static int attribute(final ByteBuffer m, final int from, final int type, final int size) {
+        for (int at = from; at + 4 <= m.getInt(0); ) {
+            final int len = Short.toUnsignedInt(m.getShort(at));
+            if (len < 4 || at + len > m.getInt(0)) {
+                return -1;
             }
-            if (type == RTA_OIF && len >= 8) {
-                ifindex = r.getInt(at + 4);
-            } else if (type == RTA_GATEWAY && len == 8) {
-                via = new byte[4];
-                r.get(at + 4, via);
+            if ((Short.toUnsignedInt(m.getShort(at + 2)) & NLA_TYPE_MASK) == type && len == 4 + size) {
+                return at + 4;
             }
             at += (len + 3) & ~3;
         }
-        if (ifindex == 0) {
-            return Optional.empty();
-        }
-        final int oif = ifindex;
-        final byte[] hop = via;
-        final Optional<ByteBuffer> neigh = netlink.get(seq -> neighbourRequest(seq, oif, hop), RTM_NEWNEIGH);
-        if (neigh.isEmpty()) {
-            return Optional.empty();
-        }
-        final ByteBuffer n = neigh.get();
-        if ((Short.toUnsignedInt(n.getShort(NLMSG_HEADER + 8)) & NUD_USABLE) == 0) {
-            return Optional.empty();
-        }
-        for (int at = NLMSG_HEADER + NDMSG; at + 4 <= n.getInt(0); ) {
-            final int len = Short.toUnsignedInt(n.getShort(at));
-            final int type = Short.toUnsignedInt(n.getShort(at + 2)) & 0x3fff;
-            if (len < 4 || at + len > n.getInt(0)) {
-                break;
-            }
-            if (type == NDA_LLADDR && len == 4 + 6) {
-                final byte[] mac = new byte[6];
-                n.get(at + 4, mac);
-                return Optional.of(new NextHop(oif, mac));
-            }
-            at += (len + 3) & ~3;
-        }
-        return Optional.empty();
+        return -1;
     }
 
     private static byte[] routeRequest(final int seq, final Inet4Address source, final Inet4Address destination) {
-        final ByteBuffer b = header(RTMSG + 8 + 8, RTM_GETROUTE, seq);
-        b.put((byte) Libc.AF_INET).put((byte) 32).put((byte) 32).put((byte) 0);
-        b.put(new byte[8]);
-        attribute(b, RTA_DST, destination.getAddress());
-        attribute(b, RTA_SRC, source.getAddress());
-        return b.array();
+        return new NetlinkMessageWriter(RTM_GETROUTE, NLM_F_REQUEST, seq)
+                .u8(Libc.AF_INET).u8(32).u8(32).u8(0) // family, dst_len, src_len, tos
+                .u32(0).u32(0) // table, protocol, scope, type; flags
+                .attribute(RTA_DST, destination.getAddress())
+                .attribute(RTA_SRC, source.getAddress())
+                .finish();
     }
 
     private static byte[] neighbourRequest(final int seq, final int ifindex, final byte[] address) {
-        final ByteBuffer b = header(NDMSG + 8, RTM_GETNEIGH, seq);
-        b.put((byte) Libc.AF_INET).put((byte) 0).putShort((short) 0).putInt(ifindex).putShort((short) 0)
-                .put((byte) 0).put((byte) 0);
-        attribute(b, NDA_DST, address);
-        return b.array();
-    }
-
-    private static ByteBuffer header(final int body, final int type, final int seq) {
-        final ByteBuffer b = ByteBuffer.allocate(NLMSG_HEADER + body).order(ByteOrder.nativeOrder());
-        b.putInt(NLMSG_HEADER + body).putShort((short) type).putShort((short) NLM_F_REQUEST).putInt(seq).putInt(0);
-        return b;
-    }
-
-    private static void attribute(final ByteBuffer b, final int type, final byte[] value) {
-        b.putShort((short) (4 + value.length)).putShort((short) type).put(value);
+        return new NetlinkMessageWriter(RTM_GETNEIGH, NLM_F_REQUEST, seq)
+                .u8(Libc.AF_INET).u8(0).u16(0).u32(ifindex).u16(0).u8(0).u8(0) // ndmsg
+                .attribute(NDA_DST, address)
+                .finish();
     }
 
     @Override
