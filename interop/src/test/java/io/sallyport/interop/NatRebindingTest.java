@@ -65,45 +65,14 @@ class NatRebindingTest {
      */
     @Test
     void authenticatedEspAloneFollowsThePeerWithoutDpd() {
-        SallyportDaemon d = BED.daemon("gw-b", "rebinding-esp", GatewayConfig.gwB().render()
-            .replace("remote-id ipv4_addr 192.0.2.1;", "remote-id ipv4_addr 198.51.100.2;"));
+        SallyportDaemon d = BED.daemon("gw-b", "rebinding-esp", gwBForAPeerBehindTheNat());
         h.peerStart("gw-a", "ikev2-psk", Map.of("INTEROP_DPD_DELAY", "0s"));
-        h.initiate("gw-a", 30).orThrow();
-        String before = remotePort(d);
-        Ping up = h.ping("host-b", "198.18.1.10", 3, 0.2);
-        assertTrue(up.allAnswered(), up.output());
-
-        // The NAT forgets idle mappings after a second; nothing is sent meanwhile (no DPD, the
-        // keepalives come every 20 s), so gw-a's mapping lapses.
-        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=1",
-            "net.netfilter.nf_conntrack_udp_timeout_stream=1").orThrow();
-        assertTrue(Testbed.await(Duration.ofSeconds(30), () -> !natMapsGwA4500()), "gw-a's NAT mapping lapses");
-        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=30",
-            "net.netfilter.nf_conntrack_udp_timeout_stream=120").orThrow();
-
-        // host-a's pings: ESP from a new, random, port; the first replies may leave before the move.
-        Ping first = h.ping("host-a", "198.18.2.10", 3, 0.2);
-        boolean followed = Testbed.await(Duration.ofSeconds(10), () -> !before.equals(remotePort(d)));
-        String after = remotePort(d);
-        Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
-        Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
-        String drops = d.cli("show services ipsec-vpn drops");
-        System.out.println("evidence: IKE SA at 192.0.2.1:" + before + ", then at 192.0.2.1:" + after
-            + "; first pings from host-a " + first + "; after the move a->b " + ab + ", b->a " + ba + "\n"
-            + d.log().lines().filter(l -> l.contains("following the peer") || l.contains("follows the peer"))
-                .reduce("", (a, b) -> a + b + "\n")
-            + drops.lines().filter(l -> l.contains("new peer endpoint")).reduce("", (a, b) -> a + b + "\n"));
-        assertTrue(ab.allAnswered(), ab.output());
-        assertTrue(ba.allAnswered(), ba.output());
-        assertTrue(followed, "the IKE SA follows the peer's authenticated ESP");
-        assertTrue(d.log().contains("authenticated ESP"), "moved by ESP, not by IKE:\n" + d.log());
+        espAloneFollowsThePeer(d, "IKE SA", "");
     }
 
     @Test
     void espFollowsThePeerToItsNewNatMapping() {
-        // strongSwan behind the NAT identifies itself by its own, private, address.
-        SallyportDaemon d = BED.daemon("gw-b", "rebinding", GatewayConfig.gwB().render()
-            .replace("remote-id ipv4_addr 192.0.2.1;", "remote-id ipv4_addr 198.51.100.2;"));
+        SallyportDaemon d = BED.daemon("gw-b", "rebinding", gwBForAPeerBehindTheNat());
         h.peerStart("gw-a", "ikev2-psk", Map.of("INTEROP_DPD_DELAY", "2s"));
         h.initiate("gw-a", 30).orThrow();
         String before = remotePort(d);
@@ -112,8 +81,7 @@ class NatRebindingTest {
 
         // The NAT forgets idle mappings after a second: between two of gw-a's DPDs (every 2 s) the
         // mapping of gw-a's port 4500 lapses, and the next DPD gets a new, random, source port.
-        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=1",
-            "net.netfilter.nf_conntrack_udp_timeout_stream=1").orThrow();
+        natForgetsIdleMappingsAfterASecond(true);
         // gw-a's next DPD comes from the new mapping: kmd's IKE SA follows it, and its show says so.
         assertTrue(Testbed.await(Duration.ofSeconds(20), () -> !before.equals(remotePort(d))), "the IKE SA follows the peer");
         System.out.println("evidence: IKE SA at 192.0.2.1:" + before + ", then at 192.0.2.1:" + remotePort(d) + "\n"
@@ -122,8 +90,7 @@ class NatRebindingTest {
         // Back to the usual timeouts so the mapping stays while the pings run. The mapping the IKE
         // SA moved to kept the one-second timeout of its last packet and may lapse before the next
         // DPD makes one with the usual timeout: wait until the NAT maps the port the IKE SA is at.
-        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=30",
-            "net.netfilter.nf_conntrack_udp_timeout_stream=120").orThrow();
+        natForgetsIdleMappingsAfterASecond(false);
         assertTrue(Testbed.await(Duration.ofSeconds(20), () -> natMapsGwA4500To(remotePort(d))),
             "the NAT maps gw-a's port 4500 to the port the IKE SA is at");
         Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
@@ -139,7 +106,7 @@ class NatRebindingTest {
      */
     @Test
     void ikev1EspFollowsThePeerToItsNewNatMapping() {
-        String config = GatewayConfig.gwB().render().replace("remote-id ipv4_addr 192.0.2.1;", "remote-id ipv4_addr 198.51.100.2;");
+        String config = gwBForAPeerBehindTheNat();
         assertTrue(config.contains("version 2; "), config);
         SallyportDaemon d = BED.daemon("gw-b", "rebinding-v1", config.replace("version 2; ", ""));
         h.peerStart("gw-a", "ikev1-psk", Map.of("INTEROP_DPD_DELAY", "2s", "INTEROP_IKE_PROPOSALS", "aes256-sha256-modp2048",
@@ -149,12 +116,10 @@ class NatRebindingTest {
         Ping up = h.ping("host-b", "198.18.1.10", 3, 0.2);
         assertTrue(up.allAnswered(), up.output());
 
-        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=1",
-            "net.netfilter.nf_conntrack_udp_timeout_stream=1").orThrow();
+        natForgetsIdleMappingsAfterASecond(true);
         boolean followed = Testbed.await(Duration.ofSeconds(20), () -> !before.equals(remotePort(d)));
         String after = remotePort(d);
-        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=30",
-            "net.netfilter.nf_conntrack_udp_timeout_stream=120").orThrow();
+        natForgetsIdleMappingsAfterASecond(false);
         Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
         Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
         System.out.println("evidence: IKEv1: ISAKMP SA at 192.0.2.1:" + before + ", then at 192.0.2.1:" + after + "\n"
@@ -172,33 +137,55 @@ class NatRebindingTest {
      */
     @Test
     void ikev1AuthenticatedEspAloneFollowsThePeerWithoutDpd() {
-        String config = GatewayConfig.gwB().render().replace("remote-id ipv4_addr 192.0.2.1;", "remote-id ipv4_addr 198.51.100.2;");
-        SallyportDaemon d = BED.daemon("gw-b", "rebinding-v1-esp", config.replace("version 2; ", ""));
+        SallyportDaemon d = BED.daemon("gw-b", "rebinding-v1-esp", gwBForAPeerBehindTheNat().replace("version 2; ", ""));
         h.peerStart("gw-a", "ikev1-psk", Map.of("INTEROP_DPD_DELAY", "0s", "INTEROP_IKE_PROPOSALS", "aes256-sha256-modp2048",
             "INTEROP_ESP_PROPOSALS", "aes128gcm16-modp2048"));
+        espAloneFollowsThePeer(d, "ISAKMP SA", "IKEv1 without DPD: ");
+    }
+
+    /**
+     * gw-a (started, no DPD) initiates; its mapping lapses while the tunnel is idle, then host-a
+     * pings, so the first thing from the new mapping is ESP; {@code sa} (IKE SA or ISAKMP SA) and
+     * its child follow, and pings pass both ways.
+     */
+    private void espAloneFollowsThePeer(SallyportDaemon d, String sa, String evidence) {
         h.initiate("gw-a", 30).orThrow();
         String before = remotePort(d);
         Ping up = h.ping("host-b", "198.18.1.10", 3, 0.2);
         assertTrue(up.allAnswered(), up.output());
 
-        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=1",
-            "net.netfilter.nf_conntrack_udp_timeout_stream=1").orThrow();
+        // The NAT forgets idle mappings after a second; nothing is sent meanwhile (no DPD, the
+        // keepalives come every 20 s), so gw-a's mapping lapses.
+        natForgetsIdleMappingsAfterASecond(true);
         assertTrue(Testbed.await(Duration.ofSeconds(30), () -> !natMapsGwA4500()), "gw-a's NAT mapping lapses");
-        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=30",
-            "net.netfilter.nf_conntrack_udp_timeout_stream=120").orThrow();
+        natForgetsIdleMappingsAfterASecond(false);
 
+        // host-a's pings: ESP from a new, random, port; the first replies may leave before the move.
         Ping first = h.ping("host-a", "198.18.2.10", 3, 0.2);
         boolean followed = Testbed.await(Duration.ofSeconds(10), () -> !before.equals(remotePort(d)));
         String after = remotePort(d);
         Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
         Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
-        System.out.println("evidence: IKEv1 without DPD: ISAKMP SA at 192.0.2.1:" + before + ", then at 192.0.2.1:" + after
+        String drops = d.cli("show services ipsec-vpn drops");
+        System.out.println("evidence: " + evidence + sa + " at 192.0.2.1:" + before + ", then at 192.0.2.1:" + after
             + "; first pings from host-a " + first + "; after the move a->b " + ab + ", b->a " + ba + "\n"
             + d.log().lines().filter(l -> l.contains("following the peer") || l.contains("follows the peer"))
-                .reduce("", (a, b) -> a + b + "\n"));
+                .reduce("", (a, b) -> a + b + "\n")
+            + drops.lines().filter(l -> l.contains("new peer endpoint")).reduce("", (a, b) -> a + b + "\n"));
         assertTrue(ab.allAnswered(), ab.output());
         assertTrue(ba.allAnswered(), ba.output());
-        assertTrue(followed, "the ISAKMP SA follows the peer's authenticated ESP");
+        assertTrue(followed, "the " + sa + " follows the peer's authenticated ESP");
         assertTrue(d.log().contains("authenticated ESP"), "moved by ESP, not by IKE:\n" + d.log());
+    }
+
+    /** gw-b's configuration for strongSwan behind the NAT, which identifies itself by its own, private, address. */
+    private static String gwBForAPeerBehindTheNat() {
+        return GatewayConfig.gwB().render().replace("remote-id ipv4_addr 192.0.2.1;", "remote-id ipv4_addr 198.51.100.2;");
+    }
+
+    /** The NAT's UDP timeouts: a second ({@code lapse}), so idle mappings lapse, or the usual 30 s and 120 s. */
+    private void natForgetsIdleMappingsAfterASecond(boolean lapse) {
+        h.inNs("nat", 10, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=" + (lapse ? 1 : 30),
+            "net.netfilter.nf_conntrack_udp_timeout_stream=" + (lapse ? 1 : 120)).orThrow();
     }
 }
