@@ -51,9 +51,14 @@ class NatRebindingTest {
         return !natMappingsOfGwA4500().isEmpty();
     }
 
-    /** Whether the NAT maps gw-a's port 4500 to {@code port} (the reply direction's destination port). */
-    private boolean natMapsGwA4500To(String port) {
-        return natMappingsOfGwA4500().stream().anyMatch(l -> l.matches(".*dport=" + port + "( .*|$)"));
+    /**
+     * Whether the NAT maps gw-a's port 4500 to {@code port} (the reply direction's destination
+     * port) for at least the next 10 s: conntrack's fifth field is the seconds left, so a mapping
+     * made under the one-second timeout, about to lapse, does not count.
+     */
+    private boolean natKeepsGwA4500At(String port) {
+        return natMappingsOfGwA4500().stream().anyMatch(l -> l.matches(".*dport=" + port + "( .*|$)")
+            && Integer.parseInt(l.trim().split("\\s+")[4]) >= 10);
     }
 
     /**
@@ -88,17 +93,20 @@ class NatRebindingTest {
             + d.log().lines().filter(l -> l.contains("follows the peer")).reduce("", (a, b) -> a + b + "\n"));
 
         // Back to the usual timeouts so the mapping stays while the pings run. The mapping the IKE
-        // SA moved to kept the one-second timeout of its last packet and may lapse before the next
-        // DPD makes one with the usual timeout: wait until the NAT maps the port the IKE SA is at.
+        // SA moved to kept the one-second timeout of its last packet and may lapse (the next DPD
+        // then makes another, and the SAs follow again): wait until the NAT keeps a mapping, under
+        // the usual timeout, to the port the IKE SA is at.
         natForgetsIdleMappingsAfterASecond(false);
-        assertTrue(Testbed.await(Duration.ofSeconds(20), () -> natMapsGwA4500To(remotePort(d))),
-            "the NAT maps gw-a's port 4500 to the port the IKE SA is at");
+        assertTrue(Testbed.await(Duration.ofSeconds(20), () -> natKeepsGwA4500At(remotePort(d))),
+            "the NAT keeps gw-a's port 4500 at the port the IKE SA is at: " + natMappingsOfGwA4500());
         Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
         Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
-        System.out.println("evidence: after the rebinding b->a " + ba + "; a->b " + ab);
+        System.out.println("evidence: after the rebinding b->a " + ba + "; a->b " + ab + "; IKE SA at 192.0.2.1:"
+            + remotePort(d) + "; the NAT's mappings of gw-a's port 4500: " + natMappingsOfGwA4500());
         assertTrue(ba.allAnswered(), ba.output());
         assertTrue(ab.allAnswered(), ab.output());
     }
+
     /**
      * The same with IKEv1 (the gateway's IKE policy without {@code version 2}, strongSwan's
      * ikev1-psk variant as gw-a): its ISAKMP SA and the ESP in UDP of its IPsec SA follow gw-a's
@@ -120,12 +128,14 @@ class NatRebindingTest {
         boolean followed = Testbed.await(Duration.ofSeconds(20), () -> !before.equals(remotePort(d)));
         String after = remotePort(d);
         natForgetsIdleMappingsAfterASecond(false);
+        boolean kept = Testbed.await(Duration.ofSeconds(20), () -> natKeepsGwA4500At(remotePort(d)));
         Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);
         Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
         System.out.println("evidence: IKEv1: ISAKMP SA at 192.0.2.1:" + before + ", then at 192.0.2.1:" + after + "\n"
             + d.log().lines().filter(l -> l.contains("follows the peer")).reduce("", (a, b) -> a + b + "\n")
             + "after the rebinding b->a " + ba + "; a->b " + ab);
         assertTrue(followed, "the ISAKMP SA follows the peer");
+        assertTrue(kept, "the NAT keeps gw-a's port 4500 at the port the ISAKMP SA is at: " + natMappingsOfGwA4500());
         assertTrue(ba.allAnswered(), ba.output());
         assertTrue(ab.allAnswered(), ab.output());
     }
