@@ -1,24 +1,42 @@
 package io.sallyport.net.linux;
 
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A throw-away network namespace for root-gated tests; nothing touches the host namespace. */
-final class RootNamespace implements AutoCloseable {
+/**
+ * A throw-away network namespace, {@code sp-net-test-TAG-PID}, for the root tests; nothing they do
+ * touches the host's namespace. A root test class declares each of its namespaces as a JUnit
+ * extension:
+ * <pre>{@code
+ * @RegisterExtension
+ * static final RootNamespace ns = RootNamespace.named("steer");
+ * }</pre>
+ * and gets it made before its {@code @BeforeAll} methods (which add the devices and addresses it
+ * needs: they go with the namespace) and deleted after its {@code @AfterAll} methods, whether its
+ * tests passed or failed. Where this environment cannot run root tests the class is skipped,
+ * the reason in the report, and none of its methods run. The benchmarks' {@code main}s
+ * {@link #create} and {@link #close} one themselves.
+ */
+final class RootNamespace implements ExecutionCondition, BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
     final String name;
     private final ProcessCommandRunner runner = new ProcessCommandRunner();
+    private boolean created;
 
     private RootNamespace(final String name) {
         this.name = name;
-        run("ip", "netns", "add", name);
     }
 
-    private RootNamespace() {
-        this("sp-net-test-" + ProcessHandle.current().pid());
+    /** Namespace {@code sp-net-test-TAG-PID}, not made yet; each class its own tag. */
+    static RootNamespace named(final String tag) {
+        return new RootNamespace("sp-net-test-" + tag + "-" + ProcessHandle.current().pid());
     }
 
     /** Why this environment cannot run root tests, or null when it can. */
@@ -37,21 +55,28 @@ final class RootNamespace implements AutoCloseable {
         return null;
     }
 
-    /** Creates the namespace, or skips the calling test when this environment cannot. */
-    static RootNamespace createOrSkip() {
+    /** Makes the namespace. */
+    RootNamespace create() {
+        run("ip", "netns", "add", name);
+        created = true;
+        return this;
+    }
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(final ExtensionContext context) {
         final String why = whyUnavailable();
-        Assumptions.assumeTrue(why == null, why);
-        return new RootNamespace();
+        return why == null ? ConditionEvaluationResult.enabled("root") : ConditionEvaluationResult.disabled(why);
     }
 
-    /** Creates the namespace, or returns null when this environment cannot. */
-    static RootNamespace createIfPossible() {
-        return whyUnavailable() == null ? new RootNamespace() : null;
+    @Override
+    public void beforeAll(final ExtensionContext context) {
+        create();
     }
 
-    /** Creates namespace {@code sp-net-test-TAG-PID}, for a class that keeps its own, or returns null when this environment cannot. */
-    static RootNamespace createIfPossible(final String tag) {
-        return whyUnavailable() == null ? new RootNamespace("sp-net-test-" + tag + "-" + ProcessHandle.current().pid()) : null;
+    /** Also after a failed {@code @BeforeAll}: JUnit calls it whenever {@link #beforeAll} ran. */
+    @Override
+    public void afterAll(final ExtensionContext context) {
+        close();
     }
 
     /**
@@ -104,8 +129,12 @@ final class RootNamespace implements AutoCloseable {
         return Long.parseLong(ip.get(1).split(" ")[names.indexOf("InReceives")]);
     }
 
+    /** Deletes the namespace, with the devices in it, if this made it. */
     @Override
     public void close() {
-        runner.run(List.of("ip", "netns", "del", name));
+        if (created) {
+            created = false;
+            runner.run(List.of("ip", "netns", "del", name));
+        }
     }
 }
