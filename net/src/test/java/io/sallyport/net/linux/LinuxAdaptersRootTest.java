@@ -40,7 +40,7 @@ class LinuxAdaptersRootTest {
     private static final Inet4Address FAR = v4("198.18.99.2");
 
     @RegisterExtension
-    static final RootNamespace ns = RootNamespace.named("adapters");
+    static final NamespaceExtension ns = NamespaceExtension.named("adapters");
     private final LinuxNetworkControl control = LinuxNetworkControl.ofNamespace(ns.name);
 
     private static Inet4Address v4(final String text) {

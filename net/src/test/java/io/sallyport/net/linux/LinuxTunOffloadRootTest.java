@@ -36,7 +36,7 @@ class LinuxTunOffloadRootTest {
     private static final long ISN = 0x1000_0000L;
 
     @RegisterExtension
-    static final RootNamespace ns = RootNamespace.named("tso");
+    static final NamespaceExtension ns = NamespaceExtension.named("tso");
 
     @Test
     @DisplayName("TSO super-packets read as checksummed segments; written segments joined into one GSO write the kernel accepts")

@@ -31,7 +31,7 @@ class LinuxUdpSteeringRootTest {
     private static final int RECEIVERS = 3;
 
     @RegisterExtension
-    static final RootNamespace ns = RootNamespace.named("udpsteer");
+    static final NamespaceExtension ns = NamespaceExtension.named("udpsteer");
 
     @BeforeAll
     static void addLoopbackAddresses() {

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NetlinkNetworkControlRootTest {
 
     @RegisterExtension
-    static final RootNamespace ns = RootNamespace.named("nl");
+    static final NamespaceExtension ns = NamespaceExtension.named("nl");
     private static NetlinkNetworkControl netlink;
     private final LinuxNetworkControl ip = LinuxNetworkControl.ofNamespace(ns.name);
 

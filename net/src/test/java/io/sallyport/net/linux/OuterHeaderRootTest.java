@@ -39,7 +39,7 @@ class OuterHeaderRootTest {
     private static final int B = OuterHeader.of(9, 0x20, false);
 
     @RegisterExtension
-    static final RootNamespace ns = RootNamespace.named("outer");
+    static final NamespaceExtension ns = NamespaceExtension.named("outer");
 
     @BeforeAll
     static void setLoopbackUp() {

@@ -1,42 +1,28 @@
 package io.sallyport.net.linux;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A throw-away network namespace, {@code sp-net-test-TAG-PID}, for the root tests; nothing they do
- * touches the host's namespace. A root test class declares each of its namespaces as a JUnit
- * extension:
- * <pre>{@code
- * @RegisterExtension
- * static final RootNamespace ns = RootNamespace.named("steer");
- * }</pre>
- * and gets it made before its {@code @BeforeAll} methods (which add the devices and addresses it
- * needs: they go with the namespace) and deleted after its {@code @AfterAll} methods, whether its
- * tests passed or failed. Where this environment cannot run root tests the class is skipped,
- * the reason in the report, and none of its methods run. The benchmarks' {@code main}s
- * {@link #create} and {@link #close} one themselves.
+ * A throw-away network namespace, {@code sp-net-test-TAG-PID}, for the root tests and the
+ * benchmarks run by hand as root; nothing they do touches the host's namespace. A test class
+ * declares its namespaces as {@link NamespaceExtension}s; a benchmark's {@code main}
+ * {@link #create}s one and {@link #close}s it (JUnit is not on its class path).
  */
-final class RootNamespace implements ExecutionCondition, BeforeAllCallback, AfterAllCallback, AutoCloseable {
+class RootNamespace implements AutoCloseable {
 
     final String name;
     private final ProcessCommandRunner runner = new ProcessCommandRunner();
     private boolean created;
 
-    private RootNamespace(final String name) {
-        this.name = name;
+    RootNamespace(final String tag) {
+        this.name = "sp-net-test-" + tag + "-" + ProcessHandle.current().pid();
     }
 
-    /** Namespace {@code sp-net-test-TAG-PID}, not made yet; each class its own tag. */
+    /** Namespace {@code sp-net-test-TAG-PID}, not made yet. */
     static RootNamespace named(final String tag) {
-        return new RootNamespace("sp-net-test-" + tag + "-" + ProcessHandle.current().pid());
+        return new RootNamespace(tag);
     }
 
     /** Why this environment cannot run root tests, or null when it can. */
@@ -60,23 +46,6 @@ final class RootNamespace implements ExecutionCondition, BeforeAllCallback, Afte
         run("ip", "netns", "add", name);
         created = true;
         return this;
-    }
-
-    @Override
-    public ConditionEvaluationResult evaluateExecutionCondition(final ExtensionContext context) {
-        final String why = whyUnavailable();
-        return why == null ? ConditionEvaluationResult.enabled("root") : ConditionEvaluationResult.disabled(why);
-    }
-
-    @Override
-    public void beforeAll(final ExtensionContext context) {
-        create();
-    }
-
-    /** Also after a failed {@code @BeforeAll}: JUnit calls it whenever {@link #beforeAll} ran. */
-    @Override
-    public void afterAll(final ExtensionContext context) {
-        close();
     }
 
     /**

@@ -27,7 +27,7 @@ class TunSteeringRootTest {
 
     private static final String DEV = "spsteer0";
     @RegisterExtension
-    static final RootNamespace ns = RootNamespace.named("tunsteer");
+    static final NamespaceExtension ns = NamespaceExtension.named("tunsteer");
 
     @Test
     @DisplayName("the table answers the longest prefix holding an address, IPv4 and IPv6 alike, and forgets removed prefixes")

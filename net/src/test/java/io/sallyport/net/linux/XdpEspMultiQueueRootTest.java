@@ -36,9 +36,9 @@ class XdpEspMultiQueueRootTest {
     private static final Inet4Address addrB = (Inet4Address) InetAddress.ofLiteral("198.18.81.2");
     private static final Inet4Address otherB = (Inet4Address) InetAddress.ofLiteral("198.18.81.3");
     @RegisterExtension
-    static final RootNamespace a = RootNamespace.named("xmqa");
+    static final NamespaceExtension a = NamespaceExtension.named("xmqa");
     @RegisterExtension
-    static final RootNamespace b = RootNamespace.named("xmqb");
+    static final NamespaceExtension b = NamespaceExtension.named("xmqb");
 
     @BeforeAll
     static void joinNamespaces() {

@@ -33,9 +33,9 @@ class XdpEspPortRootTest {
     private static final Inet4Address addrA = (Inet4Address) InetAddress.ofLiteral("198.18.79.1");
     private static final Inet4Address addrB = (Inet4Address) InetAddress.ofLiteral("198.18.79.2");
     @RegisterExtension
-    static final RootNamespace a = RootNamespace.named("xporta");
+    static final NamespaceExtension a = NamespaceExtension.named("xporta");
     @RegisterExtension
-    static final RootNamespace b = RootNamespace.named("xportb");
+    static final NamespaceExtension b = NamespaceExtension.named("xportb");
 
     @BeforeAll
     static void joinNamespaces() {

@@ -29,9 +29,9 @@ class XskSocketRootTest {
     private static final Inet4Address addrB = (Inet4Address) InetAddress.ofLiteral("198.18.77.2");
     private static final Inet4Address otherB = (Inet4Address) InetAddress.ofLiteral("198.18.77.3");
     @RegisterExtension
-    static final RootNamespace a = RootNamespace.named("xska");
+    static final NamespaceExtension a = NamespaceExtension.named("xska");
     @RegisterExtension
-    static final RootNamespace b = RootNamespace.named("xskb");
+    static final NamespaceExtension b = NamespaceExtension.named("xskb");
 
     @BeforeAll
     static void joinNamespaces() {
