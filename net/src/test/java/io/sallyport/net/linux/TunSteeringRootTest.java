@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TunSteeringRootTest {
 
     private static final String DEV = "spsteer0";
+
     @RegisterExtension
     static final NamespaceExtension ns = NamespaceExtension.named("tunsteer");
 

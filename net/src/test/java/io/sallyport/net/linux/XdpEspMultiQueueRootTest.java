@@ -35,6 +35,7 @@ class XdpEspMultiQueueRootTest {
     private static final Inet4Address addrA = (Inet4Address) InetAddress.ofLiteral("198.18.81.1");
     private static final Inet4Address addrB = (Inet4Address) InetAddress.ofLiteral("198.18.81.2");
     private static final Inet4Address otherB = (Inet4Address) InetAddress.ofLiteral("198.18.81.3");
+
     @RegisterExtension
     static final NamespaceExtension a = NamespaceExtension.named("xmqa");
     @RegisterExtension

@@ -32,6 +32,7 @@ class XdpEspPortRootTest {
     private static final String DEV_B = "spxpb";
     private static final Inet4Address addrA = (Inet4Address) InetAddress.ofLiteral("198.18.79.1");
     private static final Inet4Address addrB = (Inet4Address) InetAddress.ofLiteral("198.18.79.2");
+
     @RegisterExtension
     static final NamespaceExtension a = NamespaceExtension.named("xporta");
     @RegisterExtension

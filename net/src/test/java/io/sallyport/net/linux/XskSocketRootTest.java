@@ -28,6 +28,7 @@ class XskSocketRootTest {
     private static final Inet4Address addrA = (Inet4Address) InetAddress.ofLiteral("198.18.77.1");
     private static final Inet4Address addrB = (Inet4Address) InetAddress.ofLiteral("198.18.77.2");
     private static final Inet4Address otherB = (Inet4Address) InetAddress.ofLiteral("198.18.77.3");
+
     @RegisterExtension
     static final NamespaceExtension a = NamespaceExtension.named("xska");
     @RegisterExtension
