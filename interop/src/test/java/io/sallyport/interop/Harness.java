@@ -52,8 +52,11 @@ public final class Harness {
 
     public Result script(String name, String... args) { return script(name, Map.of(), args); }
 
-    public void up(Topology topology) {
-        script("netns-up.sh", topology.name().toLowerCase()).orThrow();
+    /** @param options more of netns-up.sh's options ({@code --wan-queues 2}) */
+    public void up(Topology topology, String... options) {
+        List<String> args = new ArrayList<>(List.of(topology.name().toLowerCase()));
+        args.addAll(List.of(options));
+        script("netns-up.sh", Map.of(), args.toArray(String[]::new)).orThrow();
     }
 
     /** down.sh never kills what it did not start: stop the daemons first. */

@@ -22,11 +22,14 @@ public final class Testbed implements BeforeAllCallback, BeforeEachCallback, Aft
 
     private final Harness harness;
     private final Harness.Topology topology;
+    private final String[] topologyOptions;
     private final List<SallyportDaemon> daemons = new ArrayList<>();
 
-    public Testbed(String prefix, Harness.Topology topology) {
+    /** @param topologyOptions more of netns-up.sh's options ({@code --wan-queues 2}) */
+    public Testbed(String prefix, Harness.Topology topology, String... topologyOptions) {
         this.harness = new Harness(repoRoot(), prefix);
         this.topology = topology;
+        this.topologyOptions = topologyOptions.clone();
     }
 
     /** The repository root: the parent of this module's directory (surefire's basedir). */
@@ -42,7 +45,7 @@ public final class Testbed implements BeforeAllCallback, BeforeEachCallback, Aft
     @Override public void beforeAll(ExtensionContext context) {
         if (!Files.isRegularFile(SallyportDaemon.jar()))
             throw new AssertionError("no " + SallyportDaemon.jar() + ": build app first (mvn -pl interop -am verify)");
-        harness.up(topology);
+        harness.up(topology, topologyOptions);
     }
 
     public SallyportDaemon daemon(String role, String name, String config, String... jvmOptions) {
