@@ -52,11 +52,24 @@ public final class Harness {
 
     public Result script(String name, String... args) { return script(name, Map.of(), args); }
 
-    /** @param options more of netns-up.sh's options ({@code --wan-queues 2}) */
-    public void up(Topology topology, String... options) {
-        List<String> args = new ArrayList<>(List.of(topology.name().toLowerCase()));
-        args.addAll(List.of(options));
-        script("netns-up.sh", Map.of(), args.toArray(String[]::new)).orThrow();
+    public void up(Topology topology) {
+        script("netns-up.sh", topology.name().toLowerCase()).orThrow();
+    }
+
+    /**
+     * Replaces the direct topology's wan veth pair (gw-a 192.0.2.1/24, gw-b 192.0.2.2/24) by one of
+     * {@code queues} TX and RX queues each way, so a daemon on it has that many receive queues
+     * (netns-up.sh, vendored, makes one of each).
+     */
+    public void wanQueues(int queues) {
+        String q = Integer.toString(queues);
+        run(List.of("ip", "-n", ns("gw-a"), "link", "del", "wan"), Map.of(), 10).orThrow();
+        run(List.of("ip", "-n", ns("gw-a"), "link", "add", "wan", "numtxqueues", q, "numrxqueues", q, "type", "veth",
+            "peer", "name", "wan", "numtxqueues", q, "numrxqueues", q, "netns", ns("gw-b")), Map.of(), 10).orThrow();
+        for (String[] end : new String[][] {{"gw-a", "192.0.2.1/24"}, {"gw-b", "192.0.2.2/24"}}) {
+            run(List.of("ip", "-n", ns(end[0]), "addr", "add", end[1], "dev", "wan"), Map.of(), 10).orThrow();
+            run(List.of("ip", "-n", ns(end[0]), "link", "set", "wan", "up"), Map.of(), 10).orThrow();
+        }
     }
 
     /** down.sh never kills what it did not start: stop the daemons first. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two Sallyports over a wan of two queues each way ({@code netns-up.sh --wan-queues 2}): gw-b
+ * Two Sallyports over a wan of two queues each way ({@link Harness#wanQueues}): gw-b
  * receives plain ESP through AF_XDP, with a socket on each of its two receive queues. A veth
  * hands a frame to the peer's receive queue of the sender's TX queue (veth_xmit, native XDP on
  * the peer), so the test picks the queue by picking gw-a's TX queue: gw-a sends through its raw
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SallyportMultiQueueTest {
 
     @RegisterExtension
-    static final Testbed BED = new Testbed("spq-", Harness.Topology.DIRECT, "--wan-queues", "2");
+    static final Testbed BED = new Testbed("spq-", Harness.Topology.DIRECT, 2);
     private static final Pattern PER_QUEUE =
         Pattern.compile("AF_XDP frames received on 192\\.0\\.2\\.2 \\(wan\\), per receive queue: 0: (\\d+), 1: (\\d+)\\n");
     private static final Pattern DECRYPTED = Pattern.compile("Decrypted packets:\\s+(\\d+)");

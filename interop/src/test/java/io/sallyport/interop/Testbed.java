@@ -22,14 +22,21 @@ public final class Testbed implements BeforeAllCallback, BeforeEachCallback, Aft
 
     private final Harness harness;
     private final Harness.Topology topology;
-    private final String[] topologyOptions;
+    private final int wanQueues;
     private final List<SallyportDaemon> daemons = new ArrayList<>();
 
-    /** @param topologyOptions more of netns-up.sh's options ({@code --wan-queues 2}) */
-    public Testbed(String prefix, Harness.Topology topology, String... topologyOptions) {
+    public Testbed(String prefix, Harness.Topology topology) {
+        this(prefix, topology, 1);
+    }
+
+    /** A direct topology whose wan has {@code wanQueues} queues each way ({@link Harness#wanQueues}). */
+    public Testbed(String prefix, Harness.Topology topology, int wanQueues) {
+        if (wanQueues != 1 && topology != Harness.Topology.DIRECT) {
+            throw new IllegalArgumentException("a wan of several queues is the direct topology's");
+        }
         this.harness = new Harness(repoRoot(), prefix);
         this.topology = topology;
-        this.topologyOptions = topologyOptions.clone();
+        this.wanQueues = wanQueues;
     }
 
     /** The repository root: the parent of this module's directory (surefire's basedir). */
@@ -45,7 +52,8 @@ public final class Testbed implements BeforeAllCallback, BeforeEachCallback, Aft
     @Override public void beforeAll(ExtensionContext context) {
         if (!Files.isRegularFile(SallyportDaemon.jar()))
             throw new AssertionError("no " + SallyportDaemon.jar() + ": build app first (mvn -pl interop -am verify)");
-        harness.up(topology, topologyOptions);
+        harness.up(topology);
+        if (wanQueues > 1) harness.wanQueues(wanQueues);
     }
 
     public SallyportDaemon daemon(String role, String name, String config, String... jvmOptions) {
