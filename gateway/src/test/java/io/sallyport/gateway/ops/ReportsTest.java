@@ -185,4 +185,19 @@ class ReportsTest {
         String xml = Display.xml(ServiceSetsReport.element(List.of(set), "raw ESP through AF_XDP", List.of(counts)));
         assertTrue(xml.contains("<data-path-count>" + counts + "</data-path-count>"), xml);
     }
+
+    @Test
+    void tcpMssStatisticsHaveJunossColumnsOneRowPerServiceSet() {
+        List<TcpMssReport.Row> rows = List.of(new TcpMssReport.Row("ms-0/0/0", "ipsec-ss1", 3, 2),
+                new TcpMssReport.Row("ms-0/0/0", "ipsec-ss2", 0, 0));
+        assertEquals("""
+                Interface     Service Set               SYN Received  SYN Modified
+                ms-0/0/0      ipsec-ss1                            3             2
+                ms-0/0/0      ipsec-ss2                            0             0
+                """, TcpMssReport.text(rows));
+        String xml = Display.xml(TcpMssReport.element(rows));
+        assertTrue(xml.contains("<service-set-name>ipsec-ss1</service-set-name>"), xml);
+        assertTrue(xml.contains("<syn-received>3</syn-received>"), xml);
+        assertTrue(xml.contains("<syn-modified>2</syn-modified>"), xml);
+    }
 }
