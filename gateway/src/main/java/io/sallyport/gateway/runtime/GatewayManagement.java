@@ -137,8 +137,8 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowDrops c -> render(c.format(), () -> DropsReport.element(drops()),
                     () -> DropsReport.text(drops()));
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
-                    () -> withRoutingInstances(ServiceSetsReport.element(serviceSetViews(), gateway.dataPath())),
-                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings())
+                    () -> withRoutingInstances(ServiceSetsReport.element(serviceSetViews(), gateway.dataPath(), gateway.dataPathCounts())),
+                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.dataPathCounts(), gateway.plan().warnings())
                             + routing.instancesMechanism().map(m -> "Routing instances: " + m + "\n").orElse(""));
             case OperationalCommand.ShowTcpMss c -> {
                 List<TcpMssReport.Row> rows = tcpMssRows(c.interfaceName());

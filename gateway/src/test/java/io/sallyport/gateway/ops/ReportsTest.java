@@ -174,6 +174,19 @@ class ReportsTest {
     }
 
     @Test
+    void serviceSetsShowTheDataPathsCountsUnderItsLine() {
+        ServiceSetsReport.SetView set = new ServiceSetsReport.SetView("ss", "ms-0/0/0.1", "sp0", null, 0, 0, List.of(),
+                java.util.Optional.empty());
+        String counts = "AF_XDP frames received on 192.0.2.2 (wan), per receive queue: 0: 120, 1: 0";
+        String out = ServiceSetsReport.text(List.of(set), "raw ESP through AF_XDP", List.of(counts), List.of());
+        assertTrue(out.contains("Data path: raw ESP through AF_XDP\n  " + counts + "\n"), out);
+        assertEquals(out.replace("  " + counts + "\n", ""),
+                ServiceSetsReport.text(List.of(set), "raw ESP through AF_XDP", List.of(), List.of()), "no counts, no line");
+        String xml = Display.xml(ServiceSetsReport.element(List.of(set), "raw ESP through AF_XDP", List.of(counts)));
+        assertTrue(xml.contains("<data-path-count>" + counts + "</data-path-count>"), xml);
+    }
+
+    @Test
     void tcpMssStatisticsHaveJunossColumnsOneRowPerServiceSet() {
         List<TcpMssReport.Row> rows = List.of(new TcpMssReport.Row("ms-0/0/0", "ipsec-ss1", 3, 2),
                 new TcpMssReport.Row("ms-0/0/0", "ipsec-ss2", 0, 0));

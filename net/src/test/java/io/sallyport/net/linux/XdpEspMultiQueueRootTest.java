@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -156,6 +157,16 @@ class XdpEspMultiQueueRootTest {
             assertEquals(0, portB.counters().get(PortCounter.RECEIVE_MALFORMED));
             assertEquals(0, portB.kernelDropped());
             assertEquals(kernelBefore, b.ipInReceives(), "no ESP passed to the kernel on any queue");
+            // Three more on queue 2 alone: the per-queue counts name the queue each frame came in on.
+            for (int k = 0; k < 3; k++) {
+                final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, TestPackets.esp(perQueue + k, 102));
+                send(senders.get(2), TestPackets.ethernet(macB, macA, packet));
+                assertEquals(102, TestPackets.receive(portB, got).length);
+            }
+            // Published once the receiving thread finds every ring empty.
+            assertEquals(-1, portB.receive(got, 0, got.length));
+            assertEquals(List.of(20L, 20L, 23L, 20L), portB.receivedPerQueue());
+            assertEquals(Optional.of(DEV_B), portB.device());
         } finally {
             senders.forEach(XskSocket::close);
         }
