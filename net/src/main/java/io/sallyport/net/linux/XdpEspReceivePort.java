@@ -16,6 +16,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The plain ESP a local IPv4 gateway receives, from its {@link XdpEspPath}'s AF_XDP sockets (one
@@ -57,14 +58,14 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
     private long kernelDropsSeen;
     private int lastSourceBits;
     private InetSocketAddress lastSource;
-    /** Frames taken from each queue's socket, in queue order: the receiving thread's alone. */
-    private long[] perQueue = new long[0];
-    /** Frames counted in {@link #perQueue} since it was last published. */
-    private int unpublished;
-    /** Frames published at least this often under load (else when every RX ring is drained). */
-    private static final int PUBLISH_EVERY = 1024;
-    /** The receiving thread's last copy of {@link #perQueue}, immutable: what {@code show} reads. */
-    private volatile List<Long> publishedPerQueue = List.of();
+    /**
+     * Frames taken from each queue's socket, in queue order: written by the receiving thread alone
+     * (a release store per frame, a plain store on x86, nothing allocated), read by {@code show}.
+     */
+    private AtomicLongArray perQueue = NO_QUEUES;
+    /** {@link #perQueue} as other threads see it: replaced only when the number of queues changes. */
+    private volatile AtomicLongArray publishedPerQueue = NO_QUEUES;
+    private static final AtomicLongArray NO_QUEUES = new AtomicLongArray(0);
 
     private XdpEspReceivePort(final Inet4Address local, final boolean nativeXdp, final LinuxRawEspPort raw,
                               final int epollFd) {
@@ -175,9 +176,6 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
         while (true) {
             final int n = xsks == null ? -1 : receiveFrame(xsks, buf, off, maxLen);
             if (n < 0) {
-                if (unpublished > 0) {
-                    publishPerQueue();
-                }
                 if (xsks != null && (++drained & (KERNEL_DROPS_EVERY - 1)) == 0) {
                     noteKernelDrops(xsks);
                 }
@@ -217,35 +215,28 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
             final int n = xsks[at].receive(head, head.length, buf, off, maxLen);
             if (n >= 0) {
                 next = at + 1 < xsks.length ? at + 1 : 0;
-                if (perQueue.length != xsks.length) {
-                    perQueue = new long[xsks.length];
+                if (perQueue.length() != xsks.length) {
+                    perQueue = new AtomicLongArray(xsks.length);
+                    publishedPerQueue = perQueue;
                 }
-                perQueue[at]++;
-                if (++unpublished >= PUBLISH_EVERY) {
-                    publishPerQueue();
-                }
+                perQueue.setRelease(at, perQueue.getPlain(at) + 1);
                 return n;
             }
         }
         return -1;
     }
 
-    private void publishPerQueue() {
-        final List<Long> copy = new ArrayList<>(perQueue.length);
-        for (final long frames : perQueue) {
-            copy.add(frames);
-        }
-        publishedPerQueue = List.copyOf(copy);
-        unpublished = 0;
-    }
-
     /**
-     * Any thread: the frames taken from each receive queue's socket, in queue order (malformed ones
-     * included), as the receiving thread last published them: when every RX ring was drained, and
-     * every {@value #PUBLISH_EVERY} frames while they were not. Empty until the first frame.
+     * Any thread: the frames taken from each receive queue's socket so far, in queue order
+     * (malformed ones included). Empty until the first frame and after {@link #close}.
      */
     public List<Long> receivedPerQueue() {
-        return publishedPerQueue;
+        final AtomicLongArray counts = publishedPerQueue;
+        final List<Long> out = new ArrayList<>(counts.length());
+        for (int q = 0; q < counts.length(); q++) {
+            out.add(counts.getAcquire(q));
+        }
+        return List.copyOf(out);
     }
 
     /** The device the path is attached to, once it is. */
@@ -353,7 +344,7 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
     @Override
     public void close() {
         // The receiving thread has stopped (its owner closes the port after it): nothing counts any more.
-        publishedPerQueue = List.of();
+        publishedPerQueue = NO_QUEUES;
         epoll.close();
         raw.close();
         final XdpEspPath p = path;
