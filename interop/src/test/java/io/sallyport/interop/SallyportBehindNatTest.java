@@ -35,6 +35,7 @@ class SallyportBehindNatTest {
         SwanSas sas = h.rawSas("gw-b");
         assertTrue(sas.established(), sas.raw());
         assertEquals("192.0.2.1", sas.ikes().getFirst().remoteHost(), "gw-b sees the NAT's outside address");
+        d.awaitSaPairOf(sas.installedChildren().getFirst());
         return d;
     }
 

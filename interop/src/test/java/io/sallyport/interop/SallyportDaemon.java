@@ -144,6 +144,27 @@ public final class SallyportDaemon implements AutoCloseable {
         return r.stdout();
     }
 
+    /**
+     * Waits until this daemon holds the SA pair of strongSwan's {@code child}: show lists our
+     * outbound SA with the child's inbound SPI and our inbound SA with its outbound one. strongSwan
+     * lists a child INSTALLED before we hold it when we initiate in IKEv2 (the responder installs
+     * before it answers, we once its answer is verified: longer with certificates and in a cold
+     * JVM) and while {@code natt-install-interval} holds our install back; a packet sent into the
+     * tunnel before then finds no SA and is dropped. Returns at once when both ends hold it.
+     */
+    public void awaitSaPairOf(SwanSas.Child child) {
+        String show = "show services ipsec-vpn ipsec security-associations";
+        boolean held = Testbed.await(Duration.ofSeconds(15), () -> holdsSaPairOf(cli(show), child));
+        if (!held) throw new AssertionError("sallyport daemon " + name + " does not hold strongSwan's child SA pair (in "
+            + child.spiIn() + ", out " + child.spiOut() + ") 15 s after strongSwan installed it:\n" + cli(show));
+    }
+
+    /** Whether {@code showIpsec} lists strongSwan's {@code child} as our SA pair (its SPIs swapped). */
+    static boolean holdsSaPairOf(String showIpsec, SwanSas.Child child) {
+        return showIpsec.lines().anyMatch(l -> l.trim().startsWith("outbound") && l.contains(" " + child.spiInDecimal() + " "))
+            && showIpsec.lines().anyMatch(l -> l.trim().startsWith("inbound") && l.contains(" " + child.spiOutDecimal() + " "));
+    }
+
     public String log() {
         try {
             return Files.readString(log);
