@@ -236,13 +236,14 @@ class SallyportIkev1StrongswanTest {
         Process ping = new ProcessBuilder("ip", "netns", "exec", h.ns("host-a"), "ping", "-n", "-q", "-i", "0.1", "-w", "45", HOST_B)
             .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
+            awaitPingsOverTheOldSa(oldSpi);
             boolean rekeyed = Testbed.await(Duration.ofSeconds(35), () -> {
                 List<SwanSas.Child> now = h.rawSas("gw-b").installedChildren();
                 return !now.isEmpty() && now.stream().noneMatch(c -> c.spiIn().equals(oldSpi));
             });
             assertTrue(rekeyed, "no quick-mode rekey within 35 s:\n" + h.sas("gw-b"));
             // The pings go on over the new SA (10 each way, about a second) before the loss is counted.
-            assertTrue(Testbed.await(Duration.ofSeconds(10), () -> carriesPings(h.rawSas("gw-b"), oldSpi)),
+            assertTrue(Testbed.await(Duration.ofSeconds(10), () -> carriedPings(h.rawSas("gw-b"), spi -> !spi.equals(oldSpi))),
                 "no pings over the new IPsec SA:\n" + h.sas("gw-b"));
         } finally {
             new ProcessBuilder("kill", "-INT", Long.toString(ping.pid())).start().waitFor();
@@ -252,16 +253,24 @@ class SallyportIkev1StrongswanTest {
         SwanSas.Child fresh = h.rawSas("gw-b").installedChildren().getFirst();
         System.out.println("evidence: old SPI " + oldSpi + ", new " + fresh.spiIn() + "/" + fresh.spiOut() + ", ping " + result);
         assertNotEquals(oldSpi, fresh.spiIn());
-        assertTrue(result.transmitted() > 100, "continuous ping ran: " + result);
         assertTrue(result.lost() <= 5, "lost more than 5 pings across the rekey: " + result);
         String showIpsec = d.cli("show services ipsec-vpn ipsec security-associations");
         assertTrue(showIpsec.contains(" " + fresh.spiInDecimal() + " "), "Sallyport shows the new SA:\n" + showIpsec);
     }
 
-    /** Whether an IPsec SA of strongSwan's other than the one with inbound SPI {@code oldSpi} carried 10 pings each way. */
-    private static boolean carriesPings(SwanSas sas, String oldSpi) {
+    /** Whether one of strongSwan's IPsec SAs whose inbound SPI {@code spiIn} takes carried 10 pings each way. */
+    private static boolean carriedPings(SwanSas sas, java.util.function.Predicate<String> spiIn) {
         return sas.installedChildren().stream()
-            .anyMatch(c -> !c.spiIn().equals(oldSpi) && c.packetsIn() >= 10 && c.packetsOut() >= 10);
+            .anyMatch(c -> spiIn.test(c.spiIn()) && c.packetsIn() >= 10 && c.packetsOut() >= 10);
+    }
+
+    /**
+     * The pings run over the old IPsec SA first (10 each way, about a second; strongSwan's rekey and
+     * re-authentication come 13.5 s or more after the SA came up), so what follows comes under traffic.
+     */
+    private void awaitPingsOverTheOldSa(String oldSpi) {
+        assertTrue(Testbed.await(Duration.ofSeconds(10), () -> carriedPings(h.rawSas("gw-b"), oldSpi::equals)),
+            "no pings over the IPsec SA before it was replaced:\n" + h.sas("gw-b"));
     }
 
     @Test
@@ -297,13 +306,14 @@ class SallyportIkev1StrongswanTest {
         Process ping = new ProcessBuilder("ip", "netns", "exec", h.ns("host-a"), "ping", "-n", "-q", "-i", "0.1", "-w", "45", HOST_B)
             .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
+            awaitPingsOverTheOldSa(oldSpi);
             boolean reauthenticated = Testbed.await(Duration.ofSeconds(35), () -> {
                 SwanSas now = h.rawSas("gw-b");
                 return !now.hasIkeSpi(oldIke) && now.established() && !now.installedChildren().isEmpty();
             });
             assertTrue(reauthenticated, "strongSwan did not re-authenticate within 35 s:\n" + h.sas("gw-b"));
             // The pings go on over the new ISAKMP SA's IPsec SA (10 each way) before the loss is counted.
-            assertTrue(Testbed.await(Duration.ofSeconds(10), () -> carriesPings(h.rawSas("gw-b"), oldSpi)),
+            assertTrue(Testbed.await(Duration.ofSeconds(10), () -> carriedPings(h.rawSas("gw-b"), spi -> !spi.equals(oldSpi))),
                 "no pings over the new IPsec SA:\n" + h.sas("gw-b"));
         } finally {
             new ProcessBuilder("kill", "-INT", Long.toString(ping.pid())).start().waitFor();
@@ -311,7 +321,6 @@ class SallyportIkev1StrongswanTest {
         }
         Ping result = Ping.parse(new String(ping.getInputStream().readAllBytes()));
         System.out.println("evidence: ISAKMP SA " + oldIke + " re-authenticated; ping " + result + "; Sallyport shows:\n" + d.cli(SHOW_IKE));
-        assertTrue(result.transmitted() > 100, "continuous ping ran: " + result);
         assertTrue(result.lost() <= 5, "lost more than 5 pings across the phase-1 re-authentication: " + result);
         assertEquals(1, d.cli(SHOW_IKE).lines().filter(l -> l.contains("Matured")).count(), d.cli(SHOW_IKE));
     }
