@@ -60,6 +60,8 @@ final class OperationalCatalog {
             Map.entry("security-associations", "Show security associations"),
             Map.entry("statistics", "Show statistics"),
             Map.entry("service-sets", "Show service sets and the state of their tunnels"),
+            Map.entry("tcp-mss", "Show TCP maximum segment size statistics"),
+            Map.entry("INTERFACE", "Name of services interface (ms-fpc/pic/port) or unit"),
             Map.entry("brief", "Display brief output (default)"),
             Map.entry("detail", "Display detailed output"),
             Map.entry("extensive", "Display extensive output"),

@@ -56,6 +56,22 @@ public final class Harness {
         script("netns-up.sh", topology.name().toLowerCase()).orThrow();
     }
 
+    /**
+     * Replaces the direct topology's wan veth pair (gw-a 192.0.2.1/24, gw-b 192.0.2.2/24) by one of
+     * {@code queues} TX and RX queues each way, so a daemon on it has that many receive queues
+     * (netns-up.sh, vendored, makes one of each).
+     */
+    public void wanQueues(int queues) {
+        String q = Integer.toString(queues);
+        run(List.of("ip", "-n", ns("gw-a"), "link", "del", "wan"), Map.of(), 10).orThrow();
+        run(List.of("ip", "-n", ns("gw-a"), "link", "add", "wan", "numtxqueues", q, "numrxqueues", q, "type", "veth",
+            "peer", "name", "wan", "numtxqueues", q, "numrxqueues", q, "netns", ns("gw-b")), Map.of(), 10).orThrow();
+        for (String[] end : new String[][] {{"gw-a", "192.0.2.1/24"}, {"gw-b", "192.0.2.2/24"}}) {
+            run(List.of("ip", "-n", ns(end[0]), "addr", "add", end[1], "dev", "wan"), Map.of(), 10).orThrow();
+            run(List.of("ip", "-n", ns(end[0]), "link", "set", "wan", "up"), Map.of(), 10).orThrow();
+        }
+    }
+
     /** down.sh never kills what it did not start: stop the daemons first. */
     public Result down() { return script("down.sh"); }
 

@@ -362,9 +362,9 @@ class SallyportStrongswanTest {
     @Order(13)
     void tcpMssLowersTheMssOfSynsBothWaysThroughTheTunnel() {
         startPeer(Map.of());
-        SallyportDaemon d = BED.daemon("gw-a", "tcp-mss", GatewayConfig.gwA().render()
+        SallyportDaemon gwA = BED.daemon("gw-a", "tcp-mss", GatewayConfig.gwA().render()
             .replace("ipsec-vpn-options {", "tcp-mss 1200; ipsec-vpn-options {"));
-        assertTunnelUp(d);
+        assertTunnelUp(gwA);
         String atB = h.captureStart("host-b", "eth0");
         String atA = h.captureStart("host-a", "eth0");
         // Both hosts' links have MTU 1500: each end offers MSS 1460. strongSwan (gw-b) does not clamp,
@@ -384,6 +384,13 @@ class SallyportStrongswanTest {
             assertTrue(syn.contains("mss 1200,") || syn.contains("mss 1200]"), syn);
             assertFalse(syn.contains("incorrect"), "checksum: " + syn);
         }
+        // Junos's counts of the same: every SYN and SYN-ACK the hosts saw was received and lowered
+        // (the workers publish their counters within 100 ms).
+        int seen = synsAtB.size() + synAcksAtA.size();
+        String counts = "(?s).*\\n\\S+ +\\S+ +" + seen + " +" + seen + "\\n.*";
+        assertTrue(Testbed.await(Duration.ofSeconds(5),
+                () -> gwA.cli("show services service-sets statistics tcp-mss").matches(counts)),
+            gwA.cli("show services service-sets statistics tcp-mss"));
     }
 
     /** tcpdump's verbose lines of the pcap's SYNs (and SYN-ACKs) matching {@code filter}, one per packet. */

@@ -22,11 +22,21 @@ public final class Testbed implements BeforeAllCallback, BeforeEachCallback, Aft
 
     private final Harness harness;
     private final Harness.Topology topology;
+    private final int wanQueues;
     private final List<SallyportDaemon> daemons = new ArrayList<>();
 
     public Testbed(String prefix, Harness.Topology topology) {
+        this(prefix, topology, 1);
+    }
+
+    /** A direct topology whose wan has {@code wanQueues} queues each way ({@link Harness#wanQueues}). */
+    public Testbed(String prefix, Harness.Topology topology, int wanQueues) {
+        if (wanQueues != 1 && topology != Harness.Topology.DIRECT) {
+            throw new IllegalArgumentException("a wan of several queues is the direct topology's");
+        }
         this.harness = new Harness(repoRoot(), prefix);
         this.topology = topology;
+        this.wanQueues = wanQueues;
     }
 
     /** The repository root: the parent of this module's directory (surefire's basedir). */
@@ -43,6 +53,7 @@ public final class Testbed implements BeforeAllCallback, BeforeEachCallback, Aft
         if (!Files.isRegularFile(SallyportDaemon.jar()))
             throw new AssertionError("no " + SallyportDaemon.jar() + ": build app first (mvn -pl interop -am verify)");
         harness.up(topology);
+        if (wanQueues > 1) harness.wanQueues(wanQueues);
     }
 
     public SallyportDaemon daemon(String role, String name, String config, String... jvmOptions) {

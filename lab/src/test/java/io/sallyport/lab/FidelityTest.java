@@ -134,6 +134,11 @@ class FidelityTest {
                 lab.send("h1", segment("172.16.0.10", "192.168.0.10", 0x02, 1200));
                 lab.advance(SECOND);
                 assertEquals(1200, mss(lab.received("h2").getLast()));
+                // router1 saw three SYNs (two ways) and lowered two; router2 has no tcp-mss.
+                String counts = lab.router("router1").orElseThrow().execute("show services service-sets statistics tcp-mss").text();
+                assertTrue(counts.matches("(?s).*\\n\\S+ +ipsec-ss1 +3 +2\\n.*"), counts);
+                String other = lab.router("router2").orElseThrow().execute("show services service-sets statistics tcp-mss").text();
+                assertTrue(other.matches("(?s).*\\n\\S+ +\\S+ +0 +0\\n.*"), other);
             }
         }
     }

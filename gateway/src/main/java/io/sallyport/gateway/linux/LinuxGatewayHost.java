@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -173,6 +174,28 @@ public final class LinuxGatewayHost implements GatewayHost {
     @Override
     public String dataPath() {
         return queuePath + "; " + tunPath + "; " + sockets + "; " + inboundPath + inboundRefusal + "; " + rawPath + "; " + xdpPath;
+    }
+
+    /**
+     * Per local gateway with AF_XDP attached: the frames taken from each receive queue's socket, as
+     * its receiving worker last published them ({@link XdpEspReceivePort#receivedPerQueue}).
+     */
+    @Override
+    public List<String> dataPathCounts() {
+        List<String> lines = new ArrayList<>();
+        xdpPorts.forEach((local, port) -> {
+            List<Long> frames = port.receivedPerQueue();
+            port.device().filter(d -> !frames.isEmpty()).ifPresent(device -> {
+                StringBuilder line = new StringBuilder("AF_XDP frames received on ").append(local.getHostAddress())
+                        .append(" (").append(device).append("), per receive queue:");
+                for (int q = 0; q < frames.size(); q++) {
+                    line.append(q == 0 ? " " : ", ").append(q).append(": ").append(frames.get(q));
+                }
+                lines.add(line.toString());
+            });
+        });
+        lines.sort(null);
+        return List.copyOf(lines);
     }
 
     @Override

@@ -52,7 +52,7 @@ final class CommandWords {
         }
         String area = take();
         if (area.equals("service-sets")) {
-            return finish(new OperationalCommand.ShowServiceSets(format));
+            return has() ? showServiceSetStatistics() : finish(new OperationalCommand.ShowServiceSets(format));
         }
         if (!area.equals("ipsec-vpn")) {
             return Parsed.error("syntax error, expecting <ipsec-vpn> or <service-sets>: " + area);
@@ -84,6 +84,31 @@ final class CommandWords {
             default -> Parsed.error("syntax error, expecting <ike> or <ipsec> and <security-associations> or <statistics>: "
                     + (protocol + " " + object).trim());
         };
+    }
+
+    /** {@code show services service-sets statistics tcp-mss [interface NAME]}. */
+    private Parsed showServiceSetStatistics() {
+        String statistics = take();
+        if (!statistics.equals("statistics")) {
+            return Parsed.error("syntax error, expecting <statistics>: " + statistics);
+        }
+        String kind = take();
+        if (!kind.equals("tcp-mss")) {
+            return Parsed.error("syntax error, expecting <tcp-mss>: " + kind);
+        }
+        Optional<String> interfaceName = Optional.empty();
+        if (has()) {
+            String option = take();
+            if (!option.equals("interface")) {
+                return Parsed.error("syntax error, expecting <interface>: " + option);
+            }
+            String name = take();
+            if (name.isEmpty()) {
+                return Parsed.error("syntax error, expecting <interface-name>");
+            }
+            interfaceName = Optional.of(name);
+        }
+        return finish(new OperationalCommand.ShowTcpMss(interfaceName, format));
     }
 
     private Parsed showOspf() {

@@ -105,6 +105,12 @@ public sealed interface OperationalCommand {
     /** Why the daemon thinks each service set is up or down, and which host resources it holds. */
     record ShowServiceSets(Format format) implements OperationalCommand { }
 
+    /**
+     * {@code show services service-sets statistics tcp-mss [interface NAME]}: each service set's
+     * {@code tcp-mss} counts; the interface is a services PIC ({@code ms-0/0/0}) or one of its units.
+     */
+    record ShowTcpMss(Optional<String> interfaceName, Format format) implements OperationalCommand { }
+
     /** {@code show security pki ca-certificate|local-certificate|certificate-request}. */
     record ShowPki(PkiObject object, Optional<String> name, Level level, Format format) implements OperationalCommand { }
 
@@ -185,6 +191,7 @@ public sealed interface OperationalCommand {
             "show services ipsec-vpn drops",
             "show services ipsec-vpn negotiation-times",
             "show services service-sets",
+            "show services service-sets statistics tcp-mss [interface INTERFACE]",
             "show configuration",
             "show ospf neighbor",
             "show ospf interface",

@@ -51,8 +51,11 @@ public final class ServiceSetsReport {
     public record TunnelLine(int tunnelIndex, String rule, String term, String remoteGateway, String downReason) {
     }
 
-    /** @param dataPath how the host moves packets (batching, offloads, fallbacks), fixed at start */
-    public static String text(List<SetView> sets, String dataPath, List<String> warnings) {
+    /**
+     * @param dataPath   how the host moves packets (batching, offloads, fallbacks), fixed at start
+     * @param pathCounts the data path's live counts, a line each, shown indented under it
+     */
+    public static String text(List<SetView> sets, String dataPath, List<String> pathCounts, List<String> warnings) {
         StringBuilder out = new StringBuilder();
         out.append(String.format("%-20s%-16s%-16s%-8s%-12s%-10s%s%n", "Service set", "Inside unit", "Device", "State",
                 "Tunnels up", "No tunnel", "Reason"));
@@ -82,15 +85,21 @@ public final class ServiceSetsReport {
             });
         }
         out.append("Data path: ").append(dataPath).append('\n');
+        for (String line : pathCounts) {
+            out.append("  ").append(line).append('\n');
+        }
         for (String w : warnings) {
             out.append("warning: ").append(w).append('\n');
         }
         return out.toString();
     }
 
-    public static Element element(List<SetView> sets, String dataPath) {
+    public static Element element(List<SetView> sets, String dataPath, List<String> pathCounts) {
         Element.Builder root = Element.builder("service-set-information");
         root.leaf("data-path", dataPath);
+        for (String line : pathCounts) {
+            root.leaf("data-path-count", line);
+        }
         for (SetView s : sets) {
             Element.Builder set = Element.builder("service-set")
                     .leaf("service-set-name", s.name())

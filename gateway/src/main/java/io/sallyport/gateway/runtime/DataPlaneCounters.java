@@ -1,6 +1,7 @@
 package io.sallyport.gateway.runtime;
 
 import io.sallyport.esp.EspCounters;
+import io.sallyport.esp.EspStat;
 import java.util.List;
 
 /**
@@ -39,5 +40,19 @@ record DataPlaneCounters(List<WorkerCounters> inbound, List<WorkerCounters> outb
             }
         }
         return Statistics.of(out, in, noSa, selectorFailures, handoffDrops, invalidSpi);
+    }
+
+    /** One tunnel's {@code tcp-mss} counts, both directions, summed over every worker. */
+    TcpMssCounts tcpMss(long tunnelKey) {
+        EspCounters sum = new EspCounters();
+        for (List<WorkerCounters> workers : List.of(outbound, inbound)) {
+            for (WorkerCounters w : workers) {
+                WorkerCounters.Tunnel t = w.published().tunnels().get(tunnelKey);
+                if (t != null) {
+                    t.esp.addTo(sum);
+                }
+            }
+        }
+        return new TcpMssCounts(sum.get(EspStat.TCP_SYNS), sum.get(EspStat.TCP_MSS_CLAMPED));
     }
 }

@@ -196,6 +196,11 @@ public final class Gateway implements KmdListener, AutoCloseable {
         return host.dataPath();
     }
 
+    /** The data path's live counts, one line each (AF_XDP frames per receive queue). */
+    public List<String> dataPathCounts() {
+        return host.dataPathCounts();
+    }
+
     /** Commands the control agent refused because its queue was full. */
     public long refusedCommands() {
         return control.refusedCommands();

@@ -82,6 +82,14 @@ public interface GatewayHost {
     String dataPath();
 
     /**
+     * Live counts of the data path, one line each, for {@code show services service-sets} under
+     * {@code Data path:}: each read from a snapshot its owner published (none by default).
+     */
+    default List<String> dataPathCounts() {
+        return List.of();
+    }
+
+    /**
      * Where a worker owning {@code ports} (this host's own TUN and datagram ports) sleeps until one
      * of them is readable or another thread wakes it.
      */

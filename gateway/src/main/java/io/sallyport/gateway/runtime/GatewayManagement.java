@@ -21,6 +21,7 @@ import io.sallyport.gateway.ops.IpsecStatisticsView;
 import io.sallyport.gateway.ops.IpsecTunnelView;
 import io.sallyport.gateway.ops.NegotiationTimesReport;
 import io.sallyport.gateway.ops.ServiceSetsReport;
+import io.sallyport.gateway.ops.TcpMssReport;
 import io.sallyport.gateway.plan.ServiceSetPlan;
 import io.sallyport.gateway.plan.TunnelPlan;
 import io.sallyport.gateway.pki.CertificateAuthenticator;
@@ -136,9 +137,13 @@ public final class GatewayManagement implements ManagementApi {
             case OperationalCommand.ShowDrops c -> render(c.format(), () -> DropsReport.element(drops()),
                     () -> DropsReport.text(drops()));
             case OperationalCommand.ShowServiceSets c -> render(c.format(),
-                    () -> withRoutingInstances(ServiceSetsReport.element(serviceSetViews(), gateway.dataPath())),
-                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.plan().warnings())
+                    () -> withRoutingInstances(ServiceSetsReport.element(serviceSetViews(), gateway.dataPath(), gateway.dataPathCounts())),
+                    () -> ServiceSetsReport.text(serviceSetViews(), gateway.dataPath(), gateway.dataPathCounts(), gateway.plan().warnings())
                             + routing.instancesMechanism().map(m -> "Routing instances: " + m + "\n").orElse(""));
+            case OperationalCommand.ShowTcpMss c -> {
+                List<TcpMssReport.Row> rows = tcpMssRows(c.interfaceName());
+                yield render(c.format(), () -> TcpMssReport.element(rows), () -> TcpMssReport.text(rows));
+            }
             case OperationalCommand.ShowNegotiationTimes c -> render(c.format(),
                     () -> NegotiationTimesReport.element(gateway.kmd().negotiationTimes()),
                     () -> NegotiationTimesReport.text(gateway.kmd().negotiationTimes()));
@@ -445,6 +450,27 @@ public final class GatewayManagement implements ManagementApi {
                         s.badHeaders(), s.badTrailers(), s.replayBeforeWindow(), s.ipIntegrityErrors(),
                         s.exceedsTunnelMtu(), s.noSaErrors(), s.invalidSpiErrors(), s.tsCheckFailures(), s.miscErrors()));
             }
+        }
+        return out;
+    }
+
+    /**
+     * Each service set's {@code tcp-mss} counts, summed over its tunnels (dynamic peers' too); with
+     * an interface, only the sets on that services PIC or unit.
+     */
+    private List<TcpMssReport.Row> tcpMssRows(Optional<String> interfaceName) {
+        List<TcpMssReport.Row> out = new ArrayList<>();
+        for (ServiceSetPlan set : gateway.serviceSets()) {
+            String pic = pic(set.insideInterface());
+            if (interfaceName.isPresent() && !interfaceName.get().equals(pic)
+                    && !interfaceName.get().equals(set.insideInterface())) {
+                continue;
+            }
+            TcpMssCounts sum = TcpMssCounts.ZERO;
+            for (TunnelPlan p : tunnelsOf(set)) {
+                sum = sum.plus(gateway.tunnel(p.id()).map(TunnelState::tcpMss).orElse(TcpMssCounts.ZERO));
+            }
+            out.add(new TcpMssReport.Row(pic, set.name(), sum.synReceived(), sum.synModified()));
         }
         return out;
     }

@@ -107,6 +107,11 @@ public final class LocalGatewayWatch {
             public String dataPath() {
                 return host.dataPath();
             }
+
+            @Override
+            public List<String> dataPathCounts() {
+                return host.dataPathCounts();
+            }
         };
     }
 

@@ -79,6 +79,11 @@ public final class TunnelState {
         return onBackup ? plan.backupPeer().orElseThrow().remoteAddress() : plan.remoteGateway();
     }
 
+    /** The SYNs the set's {@code tcp-mss} saw and lowered in this tunnel since it was made, both ways. */
+    public TcpMssCounts tcpMss() {
+        return counters.tcpMss(key);
+    }
+
     /** Counters since the last clear, from what the data workers last published. */
     public Statistics statistics() {
         return counters.statistics(key, invalidSpi).minus(statisticsBaseline);

@@ -101,6 +101,24 @@ class OperationalCommandTest {
     }
 
     @Test
+    void parsesTheTcpMssStatisticsOfServiceSets() {
+        assertEquals(new OperationalCommand.ShowTcpMss(Optional.empty(), Format.TEXT),
+                OperationalCommand.parse("show services service-sets statistics tcp-mss").command());
+        assertEquals(new OperationalCommand.ShowTcpMss(Optional.of("ms-0/0/0"), Format.XML),
+                OperationalCommand.parse("show services service-sets statistics tcp-mss interface ms-0/0/0 | display xml").command());
+        assertEquals(new OperationalCommand.ShowServiceSets(Format.TEXT),
+                OperationalCommand.parse("show services service-sets").command());
+        assertEquals("syntax error, expecting <statistics>: summary",
+                OperationalCommand.parse("show services service-sets summary").error());
+        assertEquals("syntax error, expecting <tcp-mss>: ids",
+                OperationalCommand.parse("show services service-sets statistics ids").error());
+        assertEquals("syntax error, expecting <interface-name>",
+                OperationalCommand.parse("show services service-sets statistics tcp-mss interface").error());
+        assertEquals("syntax error: extra",
+                OperationalCommand.parse("show services service-sets statistics tcp-mss interface ms-0/0/0 extra").error());
+    }
+
+    @Test
     void rejectsUnknownWordsWithASyntaxError() {
         assertTrue(OperationalCommand.parse("show services ipsec-vpn ike bogus").error().startsWith("syntax error"));
         assertTrue(OperationalCommand.parse("show services ipsec-vpn ike statistics 1.2.3.4 extra").error().startsWith("syntax error"));

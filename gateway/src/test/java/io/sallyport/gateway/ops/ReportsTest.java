@@ -172,4 +172,32 @@ class ReportsTest {
         String detail = IpsecStatisticsReport.text(List.of(a, b), true);
         assertTrue(detail.contains("Local gateway: 10.0.1.1, Remote gateway: 10.0.1.3, Tunnel index: 2"), detail);
     }
+
+    @Test
+    void serviceSetsShowTheDataPathsCountsUnderItsLine() {
+        ServiceSetsReport.SetView set = new ServiceSetsReport.SetView("ss", "ms-0/0/0.1", "sp0", null, 0, 0, List.of(),
+                java.util.Optional.empty());
+        String counts = "AF_XDP frames received on 192.0.2.2 (wan), per receive queue: 0: 120, 1: 0";
+        String out = ServiceSetsReport.text(List.of(set), "raw ESP through AF_XDP", List.of(counts), List.of());
+        assertTrue(out.contains("Data path: raw ESP through AF_XDP\n  " + counts + "\n"), out);
+        assertEquals(out.replace("  " + counts + "\n", ""),
+                ServiceSetsReport.text(List.of(set), "raw ESP through AF_XDP", List.of(), List.of()), "no counts, no line");
+        String xml = Display.xml(ServiceSetsReport.element(List.of(set), "raw ESP through AF_XDP", List.of(counts)));
+        assertTrue(xml.contains("<data-path-count>" + counts + "</data-path-count>"), xml);
+    }
+
+    @Test
+    void tcpMssStatisticsHaveJunossColumnsOneRowPerServiceSet() {
+        List<TcpMssReport.Row> rows = List.of(new TcpMssReport.Row("ms-0/0/0", "ipsec-ss1", 3, 2),
+                new TcpMssReport.Row("ms-0/0/0", "ipsec-ss2", 0, 0));
+        assertEquals("""
+                Interface     Service Set               SYN Received  SYN Modified
+                ms-0/0/0      ipsec-ss1                            3             2
+                ms-0/0/0      ipsec-ss2                            0             0
+                """, TcpMssReport.text(rows));
+        String xml = Display.xml(TcpMssReport.element(rows));
+        assertTrue(xml.contains("<service-set-name>ipsec-ss1</service-set-name>"), xml);
+        assertTrue(xml.contains("<syn-received>3</syn-received>"), xml);
+        assertTrue(xml.contains("<syn-modified>2</syn-modified>"), xml);
+    }
 }

@@ -5,9 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
@@ -28,8 +25,7 @@ final class NextHopCache {
     private final LongSupplier clock;
     private final IntFunction<byte[]> resolve;
     /** Destinations the senders asked for that the table does not hold yet (at most {@link #capacity}). */
-    private final Set<Integer> wanted = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger wantedCount = new AtomicInteger();
+    private final WantedDestinations wanted;
     /** When the refreshing thread last saw each kept destination used: its own. */
     private final Map<Integer, Long> lastUsed = new HashMap<>();
     private volatile Table table = Table.EMPTY;
@@ -43,6 +39,7 @@ final class NextHopCache {
         this.idleNanos = idleNanos;
         this.clock = clock;
         this.resolve = resolve;
+        this.wanted = new WantedDestinations(capacity);
     }
 
     /** The published table. Any thread. */
@@ -53,21 +50,15 @@ final class NextHopCache {
     /**
      * A sender met {@code destination}, which the table does not hold; true when it is newly
      * wanted (the caller wakes the refreshing thread), false when already wanted or no room is left.
+     * Allocates nothing: every packet to a destination asks until the next round.
      */
     boolean want(final int destination) {
-        if (wantedCount.get() + table.destinations.length >= capacity || wanted.contains(destination)) {
-            return false;
-        }
-        if (wanted.add(destination)) {
-            wantedCount.incrementAndGet();
-            return true;
-        }
-        return false;
+        return wanted.count() + table.destinations.length < capacity && wanted.add(destination);
     }
 
     /** Whether a destination waits for {@link #refresh}. */
     boolean hasWanted() {
-        return wantedCount.get() > 0;
+        return wanted.count() > 0;
     }
 
     /**
@@ -82,13 +73,11 @@ final class NextHopCache {
                 lastUsed.put(current.destinations[i], now);
             }
         }
-        for (final Integer d : wanted) {
+        wanted.takeAll(d -> {
             if (lastUsed.size() < capacity) {
                 lastUsed.put(d, now);
             }
-            wanted.remove(d);
-            wantedCount.decrementAndGet();
-        }
+        });
         lastUsed.values().removeIf(used -> now - used > idleNanos);
         final Map<Integer, byte[]> next = new HashMap<>();
         for (final int d : lastUsed.keySet()) {

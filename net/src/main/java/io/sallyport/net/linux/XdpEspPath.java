@@ -144,6 +144,10 @@ public final class XdpEspPath {
         return mtu;
     }
 
+    String device() {
+        return device;
+    }
+
     /** One line for the daemon log and {@code Data path:}. */
     public String describe() {
         final String queues = rxQueues == 1 ? "one receive queue"

@@ -13,6 +13,9 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The plain ESP a local IPv4 gateway receives, from its {@link XdpEspPath}'s AF_XDP sockets (one
@@ -54,6 +57,14 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
     private long kernelDropsSeen;
     private int lastSourceBits;
     private InetSocketAddress lastSource;
+    /** Frames taken from each queue's socket, in queue order: the receiving thread's alone. */
+    private long[] perQueue = new long[0];
+    /** Frames counted in {@link #perQueue} since it was last published. */
+    private int unpublished;
+    /** Frames published at least this often under load (else when every RX ring is drained). */
+    private static final int PUBLISH_EVERY = 1024;
+    /** The receiving thread's last copy of {@link #perQueue}, immutable: what {@code show} reads. */
+    private volatile List<Long> publishedPerQueue = List.of();
 
     private XdpEspReceivePort(final Inet4Address local, final boolean nativeXdp, final LinuxRawEspPort raw,
                               final int epollFd) {
@@ -164,6 +175,9 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
         while (true) {
             final int n = xsks == null ? -1 : receiveFrame(xsks, buf, off, maxLen);
             if (n < 0) {
+                if (unpublished > 0) {
+                    publishPerQueue();
+                }
                 if (xsks != null && (++drained & (KERNEL_DROPS_EVERY - 1)) == 0) {
                     noteKernelDrops(xsks);
                 }
@@ -203,10 +217,41 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
             final int n = xsks[at].receive(head, head.length, buf, off, maxLen);
             if (n >= 0) {
                 next = at + 1 < xsks.length ? at + 1 : 0;
+                if (perQueue.length != xsks.length) {
+                    perQueue = new long[xsks.length];
+                }
+                perQueue[at]++;
+                if (++unpublished >= PUBLISH_EVERY) {
+                    publishPerQueue();
+                }
                 return n;
             }
         }
         return -1;
+    }
+
+    private void publishPerQueue() {
+        final List<Long> copy = new ArrayList<>(perQueue.length);
+        for (final long frames : perQueue) {
+            copy.add(frames);
+        }
+        publishedPerQueue = List.copyOf(copy);
+        unpublished = 0;
+    }
+
+    /**
+     * Any thread: the frames taken from each receive queue's socket, in queue order (malformed ones
+     * included), as the receiving thread last published them: when every RX ring was drained, and
+     * every {@value #PUBLISH_EVERY} frames while they were not. Empty until the first frame.
+     */
+    public List<Long> receivedPerQueue() {
+        return publishedPerQueue;
+    }
+
+    /** The device the path is attached to, once it is. */
+    public Optional<String> device() {
+        final XdpEspPath p = path;
+        return p == null ? Optional.empty() : Optional.of(p.device());
     }
 
     /** Adds what the kernel dropped for the sockets since last time (RX ring full, no chunk) as {@code RECEIVE_DROPPED_QUEUE_FULL}. */
@@ -307,6 +352,8 @@ public final class XdpEspReceivePort implements DatagramPort, NativePort {
 
     @Override
     public void close() {
+        // The receiving thread has stopped (its owner closes the port after it): nothing counts any more.
+        publishedPerQueue = List.of();
         epoll.close();
         raw.close();
         final XdpEspPath p = path;

@@ -9,14 +9,10 @@ import io.sallyport.net.PolicyRule;
 import io.sallyport.net.PortCounter;
 import io.sallyport.net.Route;
 import io.sallyport.net.TunPort;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -37,34 +33,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code sptest0} with 198.18.99.1/30, the far end being 198.18.99.2 (behind the TUN).
  */
 @Tag("root")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinuxAdaptersRootTest {
 
     private static final String DEV = "sptest0";
     private static final Inet4Address LOCAL = v4("198.18.99.1");
     private static final Inet4Address FAR = v4("198.18.99.2");
 
-    private RootNamespace ns;
-    private LinuxNetworkControl control;
-
-    @BeforeAll
-    void createNamespace() {
-        ns = RootNamespace.createIfPossible();
-        control = ns == null ? null : LinuxNetworkControl.ofNamespace(ns.name);
-    }
-
-    /** Per test, so each skip shows up with its reason in the report. */
-    @BeforeEach
-    void requireRoot() {
-        Assumptions.assumeTrue(ns != null, RootNamespace::whyUnavailable);
-    }
-
-    @AfterAll
-    void deleteNamespace() {
-        if (ns != null) {
-            ns.close();
-        }
-    }
+    @RegisterExtension
+    static final NamespaceExtension ns = NamespaceExtension.named("adapters");
+    private final LinuxNetworkControl control = LinuxNetworkControl.ofNamespace(ns.name);
 
     private static Inet4Address v4(final String text) {
         try {

@@ -16,6 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A TUN queue with offloads against the kernel's own TCP, in a namespace this class creates
@@ -34,69 +35,70 @@ class LinuxTunOffloadRootTest {
     private static final int FAR_PORT = 5201;
     private static final long ISN = 0x1000_0000L;
 
+    @RegisterExtension
+    static final NamespaceExtension ns = NamespaceExtension.named("tso");
+
     @Test
     @DisplayName("TSO super-packets read as checksummed segments; written segments joined into one GSO write the kernel accepts")
     void splitsAndJoinsAgainstTheKernel() throws Exception {
-        try (RootNamespace ns = RootNamespace.createOrSkip()) {
-            final LinuxTun tun = NetNamespace.call(ns.name, () -> LinuxTun.openWithOffloads(DEV, 1500));
-            try (tun) {
-                assertTrue(tun.offloads());
-                ns.run("ip", "-n", ns.name, "addr", "add", "198.18.97.1/30", "dev", DEV);
-                final SocketChannel client = NetNamespace.call(ns.name, () -> {
-                    final SocketChannel c = SocketChannel.open();
-                    c.configureBlocking(false);
-                    c.connect(new InetSocketAddress(java.net.InetAddress.getByAddress(FAR), FAR_PORT));
-                    return c;
-                });
-                try (client; Selector selector = Selector.open()) {
-                    final byte[] syn = readTcp(tun, 0x02);
-                    final int clientPort = u16(syn, 20);
-                    final long clientSeq = u32(syn, 24) + 1;
-                    // SYN-ACK with MSS 1000, so the kernel's first flight (10 segments) is one super-packet.
-                    tun.write(tcp(1, clientPort, ISN, clientSeq, 0x12, new byte[] {2, 4, 0x03, (byte) 0xE8}, new byte[0]), 0, 44);
-                    tun.flush();
-                    client.register(selector, SelectionKey.OP_CONNECT);
-                    assertTrue(selector.select(5000) > 0, "the client's connect completes");
-                    assertTrue(client.finishConnect());
-                    readTcp(tun, 0x10); // the handshake's ACK
+        final LinuxTun tun = NetNamespace.call(ns.name, () -> LinuxTun.openWithOffloads(DEV, 1500));
+        try (tun) {
+            assertTrue(tun.offloads());
+            ns.run("ip", "-n", ns.name, "addr", "add", "198.18.97.1/30", "dev", DEV);
+            final SocketChannel client = NetNamespace.call(ns.name, () -> {
+                final SocketChannel c = SocketChannel.open();
+                c.configureBlocking(false);
+                c.connect(new InetSocketAddress(java.net.InetAddress.getByAddress(FAR), FAR_PORT));
+                return c;
+            });
+            try (client; Selector selector = Selector.open()) {
+                final byte[] syn = readTcp(tun, 0x02);
+                final int clientPort = u16(syn, 20);
+                final long clientSeq = u32(syn, 24) + 1;
+                // SYN-ACK with MSS 1000, so the kernel's first flight (10 segments) is one super-packet.
+                tun.write(tcp(1, clientPort, ISN, clientSeq, 0x12, new byte[] {2, 4, 0x03, (byte) 0xE8}, new byte[0]), 0, 44);
+                tun.flush();
+                client.register(selector, SelectionKey.OP_CONNECT);
+                assertTrue(selector.select(5000) > 0, "the client's connect completes");
+                assertTrue(client.finishConnect());
+                readTcp(tun, 0x10); // the handshake's ACK
 
-                    final byte[] data = new byte[8000];
-                    new Random(7).nextBytes(data);
-                    assertEquals(data.length, client.write(ByteBuffer.wrap(data)));
-                    final ByteArrayOutputStream got = new ByteArrayOutputStream();
-                    long seq = clientSeq;
-                    while (got.size() < data.length) {
-                        final byte[] seg = readTcp(tun, -1);
-                        final int ihl = (seg[0] & 0x0F) * 4;
-                        final int hdr = ihl + ((seg[ihl + 12] & 0xF0) >>> 4) * 4;
-                        assertEquals(0, sum(seg, 0, ihl, 0), "IPv4 header checksum");
-                        assertEquals(0, sum(seg, ihl, seg.length - ihl, pseudo(seg, seg.length - ihl)), "TCP checksum");
-                        assertEquals(seq, u32(seg, ihl + 4), "segments in order");
-                        assertTrue(seg.length - hdr <= 1000, "at most the MSS");
-                        got.write(seg, hdr, seg.length - hdr);
-                        seq += seg.length - hdr;
-                    }
-                    assertArrayEquals(data, got.toByteArray());
-                    assertTrue(tun.counters().get(PortCounter.OFFLOAD_SPLIT) >= 1, "a super-packet was split");
-
-                    final byte[] reply = new byte[3000];
-                    new Random(8).nextBytes(reply);
-                    for (int i = 0; i < 3; i++) {
-                        final byte[] seg = tcp(100 + i, clientPort, ISN + 1 + i * 1000L, seq, i == 2 ? 0x18 : 0x10, new byte[0],
-                                Arrays.copyOfRange(reply, i * 1000, i * 1000 + 1000));
-                        assertTrue(tun.write(seg, 0, seg.length));
-                    }
-                    tun.flush();
-                    assertEquals(1, tun.counters().get(PortCounter.OFFLOAD_JOINED), "one write for the three segments");
-                    client.register(selector, SelectionKey.OP_READ);
-                    final ByteBuffer in = ByteBuffer.allocate(reply.length);
-                    while (in.hasRemaining()) {
-                        selector.selectedKeys().clear();
-                        assertTrue(selector.select(5000) > 0, "the kernel delivered the joined packet");
-                        client.read(in);
-                    }
-                    assertArrayEquals(reply, in.array());
+                final byte[] data = new byte[8000];
+                new Random(7).nextBytes(data);
+                assertEquals(data.length, client.write(ByteBuffer.wrap(data)));
+                final ByteArrayOutputStream got = new ByteArrayOutputStream();
+                long seq = clientSeq;
+                while (got.size() < data.length) {
+                    final byte[] seg = readTcp(tun, -1);
+                    final int ihl = (seg[0] & 0x0F) * 4;
+                    final int hdr = ihl + ((seg[ihl + 12] & 0xF0) >>> 4) * 4;
+                    assertEquals(0, sum(seg, 0, ihl, 0), "IPv4 header checksum");
+                    assertEquals(0, sum(seg, ihl, seg.length - ihl, pseudo(seg, seg.length - ihl)), "TCP checksum");
+                    assertEquals(seq, u32(seg, ihl + 4), "segments in order");
+                    assertTrue(seg.length - hdr <= 1000, "at most the MSS");
+                    got.write(seg, hdr, seg.length - hdr);
+                    seq += seg.length - hdr;
                 }
+                assertArrayEquals(data, got.toByteArray());
+                assertTrue(tun.counters().get(PortCounter.OFFLOAD_SPLIT) >= 1, "a super-packet was split");
+
+                final byte[] reply = new byte[3000];
+                new Random(8).nextBytes(reply);
+                for (int i = 0; i < 3; i++) {
+                    final byte[] seg = tcp(100 + i, clientPort, ISN + 1 + i * 1000L, seq, i == 2 ? 0x18 : 0x10, new byte[0],
+                            Arrays.copyOfRange(reply, i * 1000, i * 1000 + 1000));
+                    assertTrue(tun.write(seg, 0, seg.length));
+                }
+                tun.flush();
+                assertEquals(1, tun.counters().get(PortCounter.OFFLOAD_JOINED), "one write for the three segments");
+                client.register(selector, SelectionKey.OP_READ);
+                final ByteBuffer in = ByteBuffer.allocate(reply.length);
+                while (in.hasRemaining()) {
+                    selector.selectedKeys().clear();
+                    assertTrue(selector.select(5000) > 0, "the kernel delivered the joined packet");
+                    client.read(in);
+                }
+                assertArrayEquals(reply, in.array());
             }
         }
     }

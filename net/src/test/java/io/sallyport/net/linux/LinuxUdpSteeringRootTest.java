@@ -1,14 +1,13 @@
 package io.sallyport.net.linux;
 
 import io.sallyport.net.SpiSteering;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.TestInstance;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,41 +20,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link LinuxUdpPort#bindSteered} against the kernel, in namespace {@code sp-net-test-steer-PID}
+ * {@link LinuxUdpPort#bindSteered} against the kernel, in namespace {@code sp-net-test-udpsteer-PID}
  * (192.0.2.1/24 and 2001:db8::1 and ::2/64 on its loopback), over IPv4 and IPv6: ESP-in-UDP datagrams with chosen SPIs, IKE and keepalives,
  * each from a source port of its own (so the kernel's hash would spread them over the group),
  * reach the receiver the SPI picks, IKE and keepalives receiver 0, and the send-only members
  * joined after the receivers get nothing, before and after one of them closes.
  */
 @Tag("root")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinuxUdpSteeringRootTest {
     private static final int RECEIVERS = 3;
 
-    private RootNamespace ns;
+    @RegisterExtension
+    static final NamespaceExtension ns = NamespaceExtension.named("udpsteer");
 
     @BeforeAll
-    void createNamespace() {
-        ns = RootNamespace.createIfPossible("steer");
-        if (ns != null) {
-            ns.run("ip", "-n", ns.name, "link", "set", "lo", "up");
-            ns.run("ip", "-n", ns.name, "addr", "add", "192.0.2.1/24", "dev", "lo");
-            ns.run("ip", "-n", ns.name, "addr", "add", "2001:db8::1/64", "dev", "lo", "nodad");
-            ns.run("ip", "-n", ns.name, "addr", "add", "2001:db8::2/64", "dev", "lo", "nodad");
-        }
+    static void addLoopbackAddresses() {
+        ns.run("ip", "-n", ns.name, "link", "set", "lo", "up");
+        ns.run("ip", "-n", ns.name, "addr", "add", "192.0.2.1/24", "dev", "lo");
+        ns.run("ip", "-n", ns.name, "addr", "add", "2001:db8::1/64", "dev", "lo", "nodad");
+        ns.run("ip", "-n", ns.name, "addr", "add", "2001:db8::2/64", "dev", "lo", "nodad");
     }
 
     @BeforeEach
-    void requireRoot() {
-        Assumptions.assumeTrue(ns != null, RootNamespace::whyUnavailable);
+    void requireSteering() {
         Assumptions.assumeTrue(LinuxUdpPort.spiSteeringAvailable(), "this kernel refuses the reuseport program");
-    }
-
-    @AfterAll
-    void deleteNamespace() {
-        if (ns != null) {
-            ns.close();
-        }
     }
 
     /** A datagram the test sends, and the receiver it must reach. */

@@ -8,13 +8,11 @@ import io.sallyport.net.NetworkControl;
 import io.sallyport.net.PolicyRule;
 import io.sallyport.net.Route;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -36,40 +34,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * compared), and refusals must read as ip's do.
  */
 @Tag("root")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NetlinkNetworkControlRootTest {
 
-    private RootNamespace ns;
-    private NetlinkNetworkControl netlink;
-    private LinuxNetworkControl ip;
+    @RegisterExtension
+    static final NamespaceExtension ns = NamespaceExtension.named("nl");
+    private static NetlinkNetworkControl netlink;
+    private final LinuxNetworkControl ip = LinuxNetworkControl.ofNamespace(ns.name);
 
     @BeforeAll
-    void createNamespace() {
-        ns = RootNamespace.createIfPossible("nl");
-        if (ns == null) {
-            return;
-        }
+    static void addVethPairAndOpenNetlink() {
         ns.run("ip", "-n", ns.name, "link", "add", "spnl0", "type", "veth", "peer", "name", "spnl1");
         ns.run("ip", "-n", ns.name, "link", "set", "spnl0", "up");
         ns.run("ip", "-n", ns.name, "link", "set", "spnl1", "up");
         ns.run("ip", "-n", ns.name, "addr", "add", "198.18.99.1/30", "dev", "spnl0");
         ns.run("ip", "-n", ns.name, "addr", "add", "2001:db8:99::1/64", "dev", "spnl0", "nodad");
         netlink = NetlinkNetworkControl.openIn(ns.name);
-        ip = LinuxNetworkControl.ofNamespace(ns.name);
-    }
-
-    @BeforeEach
-    void requireRoot() {
-        Assumptions.assumeTrue(ns != null, RootNamespace::whyUnavailable);
     }
 
     @AfterAll
-    void deleteNamespace() {
+    static void closeNetlink() {
         if (netlink != null) {
             netlink.close();
-        }
-        if (ns != null) {
-            ns.close();
         }
     }
 

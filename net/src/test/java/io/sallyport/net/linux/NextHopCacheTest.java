@@ -136,6 +136,29 @@ class NextHopCacheTest {
     }
 
     @Test
+    @DisplayName("Asking again for a destination that waits allocates nothing: every packet to it asks until the next round")
+    void shouldAskAgainWithoutAllocating() {
+        final NextHopCache cache = cache(4096);
+        final int[] waiting = {A, B, C, 0xcb007101};
+        for (final int d : waiting) {
+            assertTrue(cache.want(d));
+        }
+        final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        // Interpreted and C1-compiled calls count too (no escape analysis there): a boxed address per call is 1.6 MB.
+        int again = 0;
+        for (int i = 0; i < 100_000; i++) {
+            again += cache.want(waiting[i & 3]) ? 1 : 0;
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, again, "each was wanted already");
+        assertTrue(allocated < 10_000, allocated + " bytes for 100,000 asks");
+        cache.refresh();
+        assertEquals(4, cache.table().destinations().length);
+    }
+
+    @Test
     @DisplayName("A use mark is taken back once per round: an entry used only before the last round ages from then")
     void shouldTakeUseMarksBackEachRound() {
         final NextHopCache.Table t = NextHopCache.Table.of(Map.of(A, header(1)));

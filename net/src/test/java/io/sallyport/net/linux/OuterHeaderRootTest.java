@@ -17,13 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The outer header a send batch asks for reaches the wire: the loopback of namespace
@@ -33,36 +32,25 @@ import org.junit.jupiter.api.TestInstance;
  * host (IPv4 IP_PMTUDISC_PROBE, IPv6 IPV6_DONTFRAG), one without leaves as fragments.
  */
 @Tag("root")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OuterHeaderRootTest {
     private static final InetAddress V4 = InetAddress.ofLiteral("127.0.0.1");
     private static final InetAddress V6 = InetAddress.ofLiteral("::1");
     private static final int A = OuterHeader.of(37, 40, true);
     private static final int B = OuterHeader.of(9, 0x20, false);
 
-    private RootNamespace ns;
+    @RegisterExtension
+    static final NamespaceExtension ns = NamespaceExtension.named("outer");
 
     @BeforeAll
-    void createNamespace() {
-        ns = RootNamespace.createIfPossible("outer");
-        if (ns != null) {
-            ns.run("ip", "-n", ns.name, "link", "set", "lo", "mtu", "1500", "up");
-        }
+    static void setLoopbackUp() {
+        ns.run("ip", "-n", ns.name, "link", "set", "lo", "mtu", "1500", "up");
     }
 
     @BeforeEach
-    void requireRoot() {
-        Assumptions.assumeTrue(ns != null, RootNamespace::whyUnavailable);
+    void requireTcpdumpAndSendmmsg() {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tcpdump")) || Files.isExecutable(Path.of("/usr/sbin/tcpdump")),
             "needs tcpdump");
         Assumptions.assumeTrue(LinuxUdpPort.sendmmsgAvailable(), "needs sendmmsg");
-    }
-
-    @AfterAll
-    void deleteNamespace() {
-        if (ns != null) {
-            ns.close();
-        }
     }
 
     /** Sends A x4, B x3, A x2 (1,200 bytes each), a 2,000-byte A (DF: refused) and B (fragmented), then a marker to port 9. */

@@ -37,7 +37,7 @@ public final class RawEspSendCost {
         }
         final Inet4Address local = (Inet4Address) InetAddress.getByName("198.18.99.1");
         final Inet4Address far = (Inet4Address) InetAddress.getByName("198.18.99.2");
-        try (RootNamespace ns = RootNamespace.createIfPossible()) {
+        try (RootNamespace ns = RootNamespace.named("rawcost").create()) {
             final LinuxTun tun = NetNamespace.call(ns.name, () -> LinuxTun.open("spbench1", 1500));
             ns.run("ip", "-n", ns.name, "addr", "add", "198.18.99.1/24", "dev", "spbench1");
             ns.run("ip", "-n", ns.name, "link", "set", "lo", "up");

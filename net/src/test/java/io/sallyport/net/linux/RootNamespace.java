@@ -1,24 +1,28 @@
 package io.sallyport.net.linux;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A throw-away network namespace for root-gated tests; nothing touches the host namespace. */
-final class RootNamespace implements AutoCloseable {
+/**
+ * A throw-away network namespace, {@code sp-net-test-TAG-PID}, for the root tests and the
+ * benchmarks run by hand as root; nothing they do touches the host's namespace. A test class
+ * declares its namespaces as {@link NamespaceExtension}s; a benchmark's {@code main}
+ * {@link #create}s one and {@link #close}s it (JUnit is not on its class path).
+ */
+class RootNamespace implements AutoCloseable {
 
     final String name;
     private final ProcessCommandRunner runner = new ProcessCommandRunner();
+    private boolean created;
 
-    private RootNamespace(final String name) {
-        this.name = name;
-        run("ip", "netns", "add", name);
+    RootNamespace(final String tag) {
+        this.name = "sp-net-test-" + tag + "-" + ProcessHandle.current().pid();
     }
 
-    private RootNamespace() {
-        this("sp-net-test-" + ProcessHandle.current().pid());
+    /** Namespace {@code sp-net-test-TAG-PID}, not made yet. */
+    static RootNamespace named(final String tag) {
+        return new RootNamespace(tag);
     }
 
     /** Why this environment cannot run root tests, or null when it can. */
@@ -37,21 +41,11 @@ final class RootNamespace implements AutoCloseable {
         return null;
     }
 
-    /** Creates the namespace, or skips the calling test when this environment cannot. */
-    static RootNamespace createOrSkip() {
-        final String why = whyUnavailable();
-        Assumptions.assumeTrue(why == null, why);
-        return new RootNamespace();
-    }
-
-    /** Creates the namespace, or returns null when this environment cannot. */
-    static RootNamespace createIfPossible() {
-        return whyUnavailable() == null ? new RootNamespace() : null;
-    }
-
-    /** Creates namespace {@code sp-net-test-TAG-PID}, for a class that keeps its own, or returns null when this environment cannot. */
-    static RootNamespace createIfPossible(final String tag) {
-        return whyUnavailable() == null ? new RootNamespace("sp-net-test-" + tag + "-" + ProcessHandle.current().pid()) : null;
+    /** Makes the namespace. */
+    RootNamespace create() {
+        run("ip", "netns", "add", name);
+        created = true;
+        return this;
     }
 
     /**
@@ -104,8 +98,12 @@ final class RootNamespace implements AutoCloseable {
         return Long.parseLong(ip.get(1).split(" ")[names.indexOf("InReceives")]);
     }
 
+    /** Deletes the namespace, with the devices in it, if this made it. */
     @Override
     public void close() {
-        runner.run(List.of("ip", "netns", "del", name));
+        if (created) {
+            created = false;
+            runner.run(List.of("ip", "netns", "del", name));
+        }
     }
 }

@@ -1,14 +1,10 @@
 package io.sallyport.net.linux;
 
 import io.sallyport.net.IpPrefix;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,28 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * table names, and on no other.
  */
 @Tag("root")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TunSteeringRootTest {
 
     private static final String DEV = "spsteer0";
-    private RootNamespace ns;
 
-    @BeforeAll
-    void createNamespace() {
-        ns = RootNamespace.createIfPossible("steer");
-    }
-
-    @BeforeEach
-    void requireRoot() {
-        Assumptions.assumeTrue(ns != null, RootNamespace::whyUnavailable);
-    }
-
-    @AfterAll
-    void deleteNamespace() {
-        if (ns != null) {
-            ns.close();
-        }
-    }
+    @RegisterExtension
+    static final NamespaceExtension ns = NamespaceExtension.named("tunsteer");
 
     @Test
     @DisplayName("the table answers the longest prefix holding an address, IPv4 and IPv6 alike, and forgets removed prefixes")

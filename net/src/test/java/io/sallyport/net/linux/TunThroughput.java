@@ -25,7 +25,7 @@ public final class TunThroughput {
             System.err.println("TunThroughput " + RootNamespace.whyUnavailable());
             System.exit(3);
         }
-        try (RootNamespace ns = RootNamespace.createIfPossible()) {
+        try (RootNamespace ns = RootNamespace.named("tunput").create()) {
             final LinuxTun tun = NetNamespace.call(ns.name, () -> LinuxTun.open("spbench0", 1500));
             ns.run("ip", "-n", ns.name, "addr", "add", "198.18.99.1/30", "dev", "spbench0");
             final LinuxUdpPort sink = NetNamespace.call(ns.name,

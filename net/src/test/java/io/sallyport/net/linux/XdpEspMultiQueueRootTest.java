@@ -1,20 +1,18 @@
 package io.sallyport.net.linux;
 
 import io.sallyport.net.PortCounter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,44 +28,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of the address takes from every queue's socket.
  */
 @Tag("root")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class XdpEspMultiQueueRootTest {
 
     private static final String DEV_A = "spxmqa";
     private static final String DEV_B = "spxmqb";
     private static final int QUEUES = 4;
-    private RootNamespace a;
-    private RootNamespace b;
-    private Inet4Address addrA;
-    private Inet4Address addrB;
-    private Inet4Address otherB;
+    private static final Inet4Address addrA = (Inet4Address) InetAddress.ofLiteral("198.18.81.1");
+    private static final Inet4Address addrB = (Inet4Address) InetAddress.ofLiteral("198.18.81.2");
+    private static final Inet4Address otherB = (Inet4Address) InetAddress.ofLiteral("198.18.81.3");
+
+    @RegisterExtension
+    static final NamespaceExtension a = NamespaceExtension.named("xmqa");
+    @RegisterExtension
+    static final NamespaceExtension b = NamespaceExtension.named("xmqb");
 
     @BeforeAll
-    void createNamespaces() throws Exception {
-        a = RootNamespace.createIfPossible("xmqa");
-        b = RootNamespace.createIfPossible("xmqb");
-        if (a == null || b == null) {
-            return;
-        }
-        addrA = (Inet4Address) InetAddress.getByName("198.18.81.1");
-        addrB = (Inet4Address) InetAddress.getByName("198.18.81.2");
-        otherB = (Inet4Address) InetAddress.getByName("198.18.81.3");
+    static void joinNamespaces() {
         RootNamespace.joinByVeth(a, DEV_A, "198.18.81.1", b, DEV_B, QUEUES, "198.18.81.2", "198.18.81.3");
-    }
-
-    @BeforeEach
-    void requireRoot() {
-        Assumptions.assumeTrue(a != null && b != null, RootNamespace::whyUnavailable);
-    }
-
-    @AfterAll
-    void deleteNamespaces() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
     }
 
     @Test
@@ -180,6 +157,16 @@ class XdpEspMultiQueueRootTest {
             assertEquals(0, portB.counters().get(PortCounter.RECEIVE_MALFORMED));
             assertEquals(0, portB.kernelDropped());
             assertEquals(kernelBefore, b.ipInReceives(), "no ESP passed to the kernel on any queue");
+            // Three more on queue 2 alone: the per-queue counts name the queue each frame came in on.
+            for (int k = 0; k < 3; k++) {
+                final byte[] packet = TestPackets.ipv4(addrA, addrB, TestPackets.PROTO_ESP, TestPackets.esp(perQueue + k, 102));
+                send(senders.get(2), TestPackets.ethernet(macB, macA, packet));
+                assertEquals(102, TestPackets.receive(portB, got).length);
+            }
+            // Published once the receiving thread finds every ring empty.
+            assertEquals(-1, portB.receive(got, 0, got.length));
+            assertEquals(List.of(20L, 20L, 23L, 20L), portB.receivedPerQueue());
+            assertEquals(Optional.of(DEV_B), portB.device());
         } finally {
             senders.forEach(XskSocket::close);
         }

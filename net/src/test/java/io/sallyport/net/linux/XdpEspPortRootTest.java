@@ -2,14 +2,11 @@ package io.sallyport.net.linux;
 
 import io.sallyport.net.PortCounter;
 import io.sallyport.net.SendBatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -29,41 +26,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * runs the XDP program natively, the other generically.
  */
 @Tag("root")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class XdpEspPortRootTest {
 
     private static final String DEV_A = "spxpa";
     private static final String DEV_B = "spxpb";
-    private RootNamespace a;
-    private RootNamespace b;
-    private Inet4Address addrA;
-    private Inet4Address addrB;
+    private static final Inet4Address addrA = (Inet4Address) InetAddress.ofLiteral("198.18.79.1");
+    private static final Inet4Address addrB = (Inet4Address) InetAddress.ofLiteral("198.18.79.2");
+
+    @RegisterExtension
+    static final NamespaceExtension a = NamespaceExtension.named("xporta");
+    @RegisterExtension
+    static final NamespaceExtension b = NamespaceExtension.named("xportb");
 
     @BeforeAll
-    void createNamespaces() throws Exception {
-        a = RootNamespace.createIfPossible("xporta");
-        b = RootNamespace.createIfPossible("xportb");
-        if (a == null || b == null) {
-            return;
-        }
-        addrA = (Inet4Address) InetAddress.getByName("198.18.79.1");
-        addrB = (Inet4Address) InetAddress.getByName("198.18.79.2");
+    static void joinNamespaces() {
         RootNamespace.joinByVeth(a, DEV_A, "198.18.79.1", b, DEV_B, 0, "198.18.79.2");
-    }
-
-    @BeforeEach
-    void requireRoot() {
-        Assumptions.assumeTrue(a != null && b != null, RootNamespace::whyUnavailable);
-    }
-
-    @AfterAll
-    void deleteNamespaces() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
     }
 
     @Test

@@ -49,11 +49,11 @@ public final class XskEspCost {
         }
         final Inet4Address addrA = (Inet4Address) InetAddress.getByName("198.18.78.1");
         final Inet4Address addrB = (Inet4Address) InetAddress.getByName("198.18.78.2");
-        try (RootNamespace a = RootNamespace.createIfPossible("xcosta");
-             RootNamespace b = RootNamespace.createIfPossible("xcostb")) {
+        try (RootNamespace a = RootNamespace.named("xcosta").create();
+             RootNamespace b = RootNamespace.named("xcostb").create()) {
             RootNamespace.joinByVeth(a, DEV_A, "198.18.78.1", b, DEV_B, 0, "198.18.78.2");
-            final byte[] macA = mac(a, DEV_A);
-            final byte[] macB = mac(b, DEV_B);
+            final byte[] macA = a.mac(DEV_A);
+            final byte[] macB = b.mac(DEV_B);
             // The neighbour entry, so the raw path does not wait on ARP.
             a.run("ip", "-n", a.name, "neigh", "replace", "198.18.78.2", "lladdr", HexFormat.ofDelimiter(":").formatHex(macB),
                     "dev", DEV_A, "nud", "permanent");
@@ -156,11 +156,5 @@ public final class XskEspCost {
         final String cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst();
         final String[] f = cpu.trim().split("\\s+");
         return new long[] {threads.getCurrentThreadCpuTime(), Long.parseLong(f[7]) * 10_000_000L};
-    }
-
-    private static byte[] mac(final RootNamespace ns, final String dev) {
-        final String out = ns.output("ip", "-n", ns.name, "-o", "link", "show", dev);
-        final int at = out.indexOf("link/ether ") + "link/ether ".length();
-        return HexFormat.ofDelimiter(":").parseHex(out.substring(at, at + 17));
     }
 }

@@ -1,13 +1,10 @@
 package io.sallyport.net.linux;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -24,43 +21,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * another address of the namespace, and other protocols, still reach the kernel's sockets.
  */
 @Tag("root")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class XskSocketRootTest {
 
     private static final String DEV_A = "spxska";
     private static final String DEV_B = "spxskb";
-    private RootNamespace a;
-    private RootNamespace b;
-    private Inet4Address addrA;
-    private Inet4Address addrB;
-    private Inet4Address otherB;
+    private static final Inet4Address addrA = (Inet4Address) InetAddress.ofLiteral("198.18.77.1");
+    private static final Inet4Address addrB = (Inet4Address) InetAddress.ofLiteral("198.18.77.2");
+    private static final Inet4Address otherB = (Inet4Address) InetAddress.ofLiteral("198.18.77.3");
+
+    @RegisterExtension
+    static final NamespaceExtension a = NamespaceExtension.named("xska");
+    @RegisterExtension
+    static final NamespaceExtension b = NamespaceExtension.named("xskb");
 
     @BeforeAll
-    void createNamespaces() throws Exception {
-        a = RootNamespace.createIfPossible("xska");
-        b = RootNamespace.createIfPossible("xskb");
-        if (a == null || b == null) {
-            return;
-        }
-        addrA = (Inet4Address) InetAddress.getByName("198.18.77.1");
-        addrB = (Inet4Address) InetAddress.getByName("198.18.77.2");
-        otherB = (Inet4Address) InetAddress.getByName("198.18.77.3");
+    static void joinNamespaces() {
         RootNamespace.joinByVeth(a, DEV_A, "198.18.77.1", b, DEV_B, 0, "198.18.77.2", "198.18.77.3");
-    }
-
-    @BeforeEach
-    void requireRoot() {
-        Assumptions.assumeTrue(a != null && b != null, RootNamespace::whyUnavailable);
-    }
-
-    @AfterAll
-    void deleteNamespaces() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
     }
 
     @Test

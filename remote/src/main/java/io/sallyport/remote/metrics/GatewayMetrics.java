@@ -32,6 +32,7 @@ public final class GatewayMetrics implements MultiCollector {
     static final String IKE_SAS = "show services ipsec-vpn ike security-associations | display xml";
     static final String IKE_STATISTICS = "show services ipsec-vpn ike statistics | display xml";
     static final String NEGOTIATION_TIMES = "show services ipsec-vpn negotiation-times | display xml";
+    static final String TCP_MSS = "show services service-sets statistics tcp-mss | display xml";
 
     /** The drop counters of {@code show ... ipsec statistics}: XML element → reason label. */
     private static final Map<String, String> DROPS = drops();
@@ -65,7 +66,7 @@ public final class GatewayMetrics implements MultiCollector {
                 "sallyport_ike_security_associations", "sallyport_tunnel_bytes", "sallyport_tunnel_packets",
                 "sallyport_tunnel_drops", "sallyport_ike_messages", "sallyport_ike_bytes", "sallyport_ipsec_sas_created",
                 "sallyport_ipsec_sas_deleted", "sallyport_ipsec_rekeys", "sallyport_dpd_messages", "sallyport_dpd_missed",
-                "sallyport_ike_handshake_duration_seconds");
+                "sallyport_ike_handshake_duration_seconds", "sallyport_tcp_mss_syns");
     }
 
     @Override
@@ -76,8 +77,9 @@ public final class GatewayMetrics implements MultiCollector {
         Optional<Element> ikeSas = read(IKE_SAS);
         Optional<Element> ikeStatistics = read(IKE_STATISTICS);
         Optional<Element> negotiationTimes = read(NEGOTIATION_TIMES);
+        Optional<Element> tcpMss = read(TCP_MSS);
         boolean up = ipsecSas.isPresent() && statistics.isPresent() && ikeSas.isPresent() && ikeStatistics.isPresent()
-                && negotiationTimes.isPresent();
+                && negotiationTimes.isPresent() && tcpMss.isPresent();
         out.add(gauge("sallyport_management_up", "1 when the daemon answered every show command of this scrape",
                 List.of(GaugeDataPointSnapshot.builder().value(up ? 1 : 0).build())));
         ipsecSas.ifPresent(x -> tunnels(x, out));
@@ -85,6 +87,7 @@ public final class GatewayMetrics implements MultiCollector {
         ikeSas.ifPresent(x -> ikeSas(x, out));
         ikeStatistics.ifPresent(x -> ike(x, out));
         negotiationTimes.ifPresent(x -> handshakes(x, out));
+        tcpMss.ifPresent(x -> tcpMss(x, out));
         return new MetricSnapshots(out);
     }
 
@@ -215,6 +218,18 @@ public final class GatewayMetrics implements MultiCollector {
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
                         .sum(number(root, "negotiation-seconds-total")).build())
                 .build());
+    }
+
+    /** Each service set's {@code tcp-mss} counts, from {@code show services service-sets statistics tcp-mss}. */
+    private static void tcpMss(Element root, List<MetricSnapshot> out) {
+        List<CounterDataPointSnapshot> syns = new ArrayList<>();
+        for (Element set : all(root, "service-set-tcp-mss-statistics")) {
+            String[] labels = {"service_set", text(set, "service-set-name")};
+            syns.add(counter(labels, "outcome", "received", number(set, "syn-received")));
+            syns.add(counter(labels, "outcome", "modified", number(set, "syn-modified")));
+        }
+        out.add(counter("sallyport_tcp_mss_syns",
+                "TCP SYNs the service set's tcp-mss saw (received) and those whose MSS it lowered (modified)", syns));
     }
 
     private static GaugeSnapshot gauge(String name, String help, List<GaugeDataPointSnapshot> points) {

@@ -1,6 +1,7 @@
 package io.sallyport.remote.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -110,6 +111,20 @@ class MetricsEndpointTest {
         assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("sallyport_tunnel_drops_total{") && k.contains("reason=\"replay\"")));
         assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("sallyport_dpd_messages_total{")));
         assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes{")), "the JVM's own metrics");
+    }
+
+    @Test
+    void theTcpMssCountsAreShowsPerServiceSet() throws Exception {
+        Map<String, Double> samples = parsed(scrape());
+        List<String> rows = daemon.show("show services service-sets statistics tcp-mss").lines().skip(1).toList();
+        assertFalse(rows.isEmpty(), "the lab's service sets");
+        for (String row : rows) {
+            String[] f = row.trim().split("\\s+");
+            assertEquals(Double.parseDouble(f[2]),
+                    samples.get("sallyport_tcp_mss_syns_total{outcome=\"received\",service_set=\"" + f[1] + "\"}"), samples.toString());
+            assertEquals(Double.parseDouble(f[3]),
+                    samples.get("sallyport_tcp_mss_syns_total{outcome=\"modified\",service_set=\"" + f[1] + "\"}"), samples.toString());
+        }
     }
 
     @Test
