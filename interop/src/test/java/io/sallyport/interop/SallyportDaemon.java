@@ -165,6 +165,30 @@ public final class SallyportDaemon implements AutoCloseable {
             && showIpsec.lines().anyMatch(l -> l.trim().startsWith("inbound") && l.contains(" " + child.spiOutDecimal() + " "));
     }
 
+    /**
+     * Waits (30 s at most) until this daemon and {@code peer} hold the same SA pair: one of our
+     * outbound SPIs among its inbound ones and one of our inbound SPIs among its outbound ones. One
+     * daemon's IKE SA Matured, or its data path up, says nothing of the other's install (nor, in
+     * IKEv1, of quick mode). Returns at the first look when both hold it (one show on each).
+     */
+    public void awaitSaPairWith(SallyportDaemon peer) {
+        String show = "show services ipsec-vpn ipsec security-associations";
+        boolean paired = Testbed.await(Duration.ofSeconds(30), () -> {
+            String ours = cli(show);
+            String theirs = peer.cli(show);
+            return spis(ours, "outbound").stream().anyMatch(spis(theirs, "inbound")::contains)
+                && spis(ours, "inbound").stream().anyMatch(spis(theirs, "outbound")::contains);
+        });
+        if (!paired) throw new AssertionError("sallyport daemons " + name + " and " + peer.name
+            + " do not hold one SA pair within 30 s:\n" + cli(show) + peer.cli(show));
+    }
+
+    /** The SPIs of the SAs of {@code direction} (inbound, outbound) that {@code showIpsec} lists. */
+    private static List<String> spis(String showIpsec, String direction) {
+        return showIpsec.lines().map(String::trim).filter(l -> l.startsWith(direction + " "))
+            .map(l -> l.split("\\s+")[1]).toList();
+    }
+
     public String log() {
         try {
             return Files.readString(log);

@@ -35,27 +35,13 @@ class SallyportPairTest {
     }
 
     /**
-     * Waits until gw-a's IKE SA with gw-b is Matured and both daemons hold the same SA pair (gw-a's
-     * outbound SPI is gw-b's inbound one and the other way round). Matured says only that gw-a has
-     * finished IKE_AUTH, or in IKEv1 main mode, after which quick mode still negotiates the IPsec SA;
-     * the first pings need the pair installed at both ends.
+     * Waits until gw-a's IKE SA with gw-b is Matured and both daemons hold the same SA pair.
+     * Matured says only that gw-a has finished IKE_AUTH, or in IKEv1 main mode, after which quick
+     * mode still negotiates the IPsec SA; the first pings need the pair installed at both ends.
      */
     private void awaitTunnel(SallyportDaemon a, SallyportDaemon b) {
         awaitMatured(a);
-        String show = "show services ipsec-vpn ipsec security-associations";
-        boolean paired = Testbed.await(Duration.ofSeconds(30), () -> {
-            String atA = a.cli(show);
-            String atB = b.cli(show);
-            return spis(atA, "outbound").stream().anyMatch(spis(atB, "inbound")::contains)
-                && spis(atA, "inbound").stream().anyMatch(spis(atB, "outbound")::contains);
-        });
-        assertTrue(paired, "gw-a and gw-b do not hold one SA pair within 30 s:\n" + a.cli(show) + b.cli(show));
-    }
-
-    /** The SPIs of the SAs of {@code direction} (inbound, outbound) that show lists. */
-    private static List<String> spis(String showIpsec, String direction) {
-        return showIpsec.lines().map(String::trim).filter(l -> l.startsWith(direction + " "))
-            .map(l -> l.split("\\s+")[1]).toList();
+        a.awaitSaPairWith(b);
     }
 
     private Capture pingBothWaysCaptured() {
