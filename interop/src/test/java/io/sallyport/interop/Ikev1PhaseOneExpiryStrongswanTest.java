@@ -70,6 +70,10 @@ class Ikev1PhaseOneExpiryStrongswanTest {
         String keptSpi = spi.group(1);
 
         boolean expired = Testbed.await(Duration.ofSeconds(IKE_LIFETIME_SECONDS + 20), () -> !gw.cli(SHOW_IKE).contains("192.0.2.2"));
+        // Sallyport's show drops the SA as it sends the Delete; strongSwan ends its IKE_SA and CHILD_SA
+        // when the Delete reaches it. Wait for that: an initiate before it would go over the IKE_SA
+        // the Delete is about to end.
+        boolean swanDropped = Testbed.await(Duration.ofSeconds(10), () -> h.rawSas("gw-b").ikes().isEmpty());
         String ike = gw.cli(SHOW_IKE);
         String ipsec = gw.cli(SHOW_IPSEC);
         String swan = h.sas("gw-b");
@@ -77,6 +81,7 @@ class Ikev1PhaseOneExpiryStrongswanTest {
                 + gw.cli("show services service-sets") + "strongSwan after Sallyport's Delete of the ISAKMP SA:\n" + swan);
         assertTrue(expired, ike);
         assertTrue(ipsec.contains("Remote gateway: 192.0.2.2") && ipsec.contains(keptSpi), ipsec);
+        assertTrue(swanDropped, "strongSwan keeps its SAs after Sallyport's Delete of the ISAKMP SA:\n" + swan);
 
         // The peer comes back: INITIAL-CONTACT clears the kept SA, the new pair carries the traffic.
         h.initiate("gw-b", 30);

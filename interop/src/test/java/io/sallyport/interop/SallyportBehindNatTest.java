@@ -28,7 +28,19 @@ class SallyportBehindNatTest {
         return tunnelUp(config.render(), name);
     }
 
+    /** The tunnel up at both ends: strongSwan holds the child SA ({@link #strongswanHoldsTheSa}), and so does D. */
     private SallyportDaemon tunnelUp(String config, String name) {
+        SallyportDaemon d = strongswanHoldsTheSa(config, name);
+        d.awaitSaPairOf(h.rawSas("gw-b").installedChildren().getFirst());
+        return d;
+    }
+
+    /**
+     * strongSwan as gw-b, Sallyport as gw-a with CONFIG, until strongSwan holds the child SA, seen
+     * from the NAT's outside address. Sallyport may not hold it yet (it installs once it has
+     * strongSwan's answer, and natt-install-interval holds that back).
+     */
+    private SallyportDaemon strongswanHoldsTheSa(String config, String name) {
         h.peerStart("gw-b", "ikev2-psk", Map.of());
         SallyportDaemon d = BED.daemon("gw-a", name, config);
         h.waitSa("gw-b", 30).orThrow();
@@ -107,10 +119,8 @@ class SallyportBehindNatTest {
         String config = GatewayConfig.gwABehindNat().render();
         String dynamic = "dynamic { ike-policy ike-pol;";
         assertTrue(config.contains(dynamic), config);
-        h.peerStart("gw-b", "ikev2-psk", Map.of());
-        SallyportDaemon d = BED.daemon("gw-a", "natt-install-interval",
-            config.replace(dynamic, "dynamic { natt-install-interval 10; ike-policy ike-pol;"));
-        h.waitSa("gw-b", 30).orThrow();
+        SallyportDaemon d = strongswanHoldsTheSa(config.replace(dynamic, "dynamic { natt-install-interval 10; ike-policy ike-pol;"),
+            "natt-install-interval");
         long agreed = System.nanoTime();
         assertTrue(Testbed.await(Duration.ofSeconds(30), () -> h.ping("host-a", "198.18.2.10", 1, 0.2).allAnswered()),
             d.cli("show services ipsec-vpn ipsec security-associations detail"));
@@ -120,7 +130,7 @@ class SallyportBehindNatTest {
         System.out.printf("evidence: natt-install-interval 10: host-a's first answered ping %.1f s after strongSwan held"
             + " the child SA; then a->b %s, b->a %s%n", seconds, ab, ba);
         // strongSwan held the SA before Sallyport got the answer that agreed it, so the wait is the
-        // interval less the time waitSa took to see strongSwan's SA (it polls every 0.2 s).
+        // interval less the time strongswanHoldsTheSa took to see strongSwan's SA (it polls every 0.2 s).
         assertTrue(seconds >= 8, "the child SA was installed after " + seconds + " s");
         assertTrue(ab.allAnswered(), ab.output());
         assertTrue(ba.allAnswered(), ba.output());

@@ -115,11 +115,13 @@ class SallyportCertificatesTest {
                 && show.contains("Public key verification status: Passed"), show);
     }
 
-    private void assertTunnelUp() {
+    /** The tunnel is up at both ends: strongSwan's child INSTALLED, and D holds the same pair (traffic may flow). */
+    private void assertTunnelUp(SallyportDaemon d) {
         h.waitSa("gw-b", 30).orThrow();
         SwanSas sas = h.rawSas("gw-b");
         assertTrue(sas.established(), "strongSwan IKE_SA not ESTABLISHED:\n" + sas.raw());
         assertEquals(1, sas.installedChildren().size(), "one CHILD_SA INSTALLED:\n" + sas.raw());
+        d.awaitSaPairOf(sas.installedChildren().getFirst());
     }
 
     private void assertPingsBothWays(int count) {
@@ -138,7 +140,7 @@ class SallyportCertificatesTest {
         String before = d.cli(SHOW_SETS);
         assertTrue(before.contains("local-certificate gw-a is not loaded"), before);
         loadCredentials(d, false);
-        assertTunnelUp();
+        assertTunnelUp(d);
         assertPingsBothWays(3);
         String ike = d.cli(SHOW_IKE);
         System.out.println("evidence:\n" + ike);
@@ -167,7 +169,7 @@ class SallyportCertificatesTest {
         System.out.println("evidence: " + init.stdout().lines().filter(l -> l.contains("authentication of")
                 || l.contains("established")).toList());
         init.orThrow();
-        assertTunnelUp();
+        assertTunnelUp(d);
         assertPingsBothWays(3);
     }
 
@@ -216,7 +218,7 @@ class SallyportCertificatesTest {
         String show = d.cli("show security pki local-certificate detail");
         System.out.println("evidence:\n" + show);
         assertTrue(show.contains("Alternate subject: gw-a.example.net") && show.contains("ecPublicKey(256 bits)"), show);
-        assertTunnelUp();
+        assertTunnelUp(d);
         assertPingsBothWays(3);
         String ike = d.cli(SHOW_IKE + " detail");
         assertTrue(ike.contains("Authentication method: ECDSA-signatures"), ike);

@@ -144,6 +144,51 @@ public final class SallyportDaemon implements AutoCloseable {
         return r.stdout();
     }
 
+    /**
+     * Waits until this daemon holds the SA pair of strongSwan's {@code child}: show lists our
+     * outbound SA with the child's inbound SPI and our inbound SA with its outbound one. strongSwan
+     * lists a child INSTALLED before we hold it when we initiate in IKEv2 (the responder installs
+     * before it answers, we once its answer is verified: longer with certificates and in a cold
+     * JVM) and while {@code natt-install-interval} holds our install back; a packet sent into the
+     * tunnel before then finds no SA and is dropped. Returns at once when both ends hold it.
+     */
+    public void awaitSaPairOf(SwanSas.Child child) {
+        String show = "show services ipsec-vpn ipsec security-associations";
+        boolean held = Testbed.await(Duration.ofSeconds(15), () -> holdsSaPairOf(cli(show), child));
+        if (!held) throw new AssertionError("sallyport daemon " + name + " does not hold strongSwan's child SA pair (in "
+            + child.spiIn() + ", out " + child.spiOut() + ") 15 s after strongSwan installed it:\n" + cli(show));
+    }
+
+    /** Whether {@code showIpsec} lists strongSwan's {@code child} as our SA pair (its SPIs swapped). */
+    static boolean holdsSaPairOf(String showIpsec, SwanSas.Child child) {
+        return showIpsec.lines().anyMatch(l -> l.trim().startsWith("outbound") && l.contains(" " + child.spiInDecimal() + " "))
+            && showIpsec.lines().anyMatch(l -> l.trim().startsWith("inbound") && l.contains(" " + child.spiOutDecimal() + " "));
+    }
+
+    /**
+     * Waits (30 s at most) until this daemon and {@code peer} hold the same SA pair: one of our
+     * outbound SPIs among its inbound ones and one of our inbound SPIs among its outbound ones. One
+     * daemon's IKE SA Matured, or its data path up, says nothing of the other's install (nor, in
+     * IKEv1, of quick mode). Returns at the first look when both hold it (one show on each).
+     */
+    public void awaitSaPairWith(SallyportDaemon peer) {
+        String show = "show services ipsec-vpn ipsec security-associations";
+        boolean paired = Testbed.await(Duration.ofSeconds(30), () -> {
+            String ours = cli(show);
+            String theirs = peer.cli(show);
+            return spis(ours, "outbound").stream().anyMatch(spis(theirs, "inbound")::contains)
+                && spis(ours, "inbound").stream().anyMatch(spis(theirs, "outbound")::contains);
+        });
+        if (!paired) throw new AssertionError("sallyport daemons " + name + " and " + peer.name
+            + " do not hold one SA pair within 30 s:\n" + cli(show) + peer.cli(show));
+    }
+
+    /** The SPIs of the SAs of {@code direction} (inbound, outbound) that {@code showIpsec} lists. */
+    private static List<String> spis(String showIpsec, String direction) {
+        return showIpsec.lines().map(String::trim).filter(l -> l.startsWith(direction + " "))
+            .map(l -> l.split("\\s+")[1]).toList();
+    }
+
     public String log() {
         try {
             return Files.readString(log);

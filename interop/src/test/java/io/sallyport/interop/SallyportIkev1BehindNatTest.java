@@ -47,6 +47,7 @@ class SallyportIkev1BehindNatTest {
         SwanSas sas = h.rawSas("gw-b");
         assertTrue(sas.established() && sas.raw().contains("version=1"), sas.raw());
         assertEquals("192.0.2.1", sas.ikes().getFirst().remoteHost(), "gw-b sees the NAT's outside address");
+        d.awaitSaPairOf(sas.installedChildren().getFirst());
         String pcap = h.captureStart("gw-b", "wan");
         Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
         Ping ba = h.ping("host-b", "198.18.1.10", 5, 0.2);

@@ -82,12 +82,14 @@ class SallyportIkev1CertificatesTest {
         return d;
     }
 
-    private void assertTunnelUp() {
+    /** The tunnel is up at both ends: strongSwan's child INSTALLED, and D holds the same pair (traffic may flow). */
+    private void assertTunnelUp(SallyportDaemon d) {
         h.waitSa("gw-b", 30).orThrow();
         SwanSas sas = h.rawSas("gw-b");
         assertTrue(sas.established(), "strongSwan IKE_SA not ESTABLISHED:\n" + sas.raw());
         assertTrue(sas.raw().contains("version=1"), "strongSwan speaks IKEv1:\n" + sas.raw());
         assertEquals(1, sas.installedChildren().size(), "one CHILD_SA INSTALLED:\n" + sas.raw());
+        d.awaitSaPairOf(sas.installedChildren().getFirst());
     }
 
     private void assertPingsBothWays(int count) {
@@ -112,7 +114,7 @@ class SallyportIkev1CertificatesTest {
     void sallyportInitiatesMainModeWithRsaSignatures() {
         h.peerStart("gw-b", "ikev1-cert", PEER_ENV);
         SallyportDaemon d = daemon("v1cert-initiator", "immediately");
-        assertTunnelUp();
+        assertTunnelUp(d);
         assertPingsBothWays(3);
         assertSignedMainMode(d, "Initiator");
         String log;
@@ -133,7 +135,7 @@ class SallyportIkev1CertificatesTest {
         System.out.println("evidence: " + init.stdout().lines().filter(l -> l.contains("authentication of")
                 || l.contains("established")).toList());
         init.orThrow();
-        assertTunnelUp();
+        assertTunnelUp(d);
         assertPingsBothWays(3);
         assertSignedMainMode(d, "Responder");
     }
@@ -149,7 +151,7 @@ class SallyportIkev1CertificatesTest {
         d.cli("request security pki ca-certificate load ca-profile interop filename " + pki.resolve("ca.pem"));
         d.cli("request security pki local-certificate load certificate-id gw-a filename " + pki.resolve("gw-a.pem")
                 + " key " + pki.resolve("gw-a.key"));
-        assertTunnelUp();
+        assertTunnelUp(d);
         assertPingsBothWays(3);
         String detail = d.cli(SHOW_IKE + " detail");
         System.out.println("evidence:\n" + detail);
@@ -212,7 +214,7 @@ class SallyportIkev1CertificatesTest {
     void sallyportInitiatesMainModeWithEcdsaSignatures() {
         startEcdsaPeer();
         SallyportDaemon d = ecdsaDaemon("v1cert-ecdsa-initiator", "immediately");
-        assertTunnelUp();
+        assertTunnelUp(d);
         assertPingsBothWays(3);
         assertEcdsaMainMode(d, "Initiator");
     }
@@ -227,7 +229,7 @@ class SallyportIkev1CertificatesTest {
                 || l.contains("established")).toList());
         init.orThrow();
         assertTrue(init.stdout().contains("authentication of 'gw-a-ec.example.net' with ECDSA_WITH_NULL successful"), init.stdout());
-        assertTunnelUp();
+        assertTunnelUp(d);
         assertPingsBothWays(3);
         assertEcdsaMainMode(d, "Responder");
     }

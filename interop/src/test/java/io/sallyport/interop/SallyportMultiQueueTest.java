@@ -86,6 +86,9 @@ class SallyportMultiQueueTest {
             .contains("through AF_XDP on wan (native XDP, copy mode, a socket on each of 2 receive queues)"));
         assertTrue(up, "gw-b's AF_XDP path on both queues within 30 s:\n" + b.cli("show services service-sets")
             + a.cli("show services ipsec-vpn ike security-associations"));
+        // gw-b's data path says nothing of the tunnel: gw-a's first IKE_SA_INIT went out before gw-b
+        // ran, and its retransmission comes seconds later. The pings need the pair at both ends.
+        a.awaitSaPairWith(b);
 
         long[][] cpu0 = trafficFromCpu(a, b, 0);
         assertTrue(cpu0[1][0] - cpu0[0][0] >= 5, "queue 0 took gw-a's ESP from CPU 0");

@@ -34,6 +34,16 @@ class SallyportPairTest {
         assertTrue(up, "gw-a's IKE SA with 192.0.2.2 not Matured within 30 s:\n" + d.cli("show services ipsec-vpn ike security-associations"));
     }
 
+    /**
+     * Waits until gw-a's IKE SA with gw-b is Matured and both daemons hold the same SA pair.
+     * Matured says only that gw-a has finished IKE_AUTH, or in IKEv1 main mode, after which quick
+     * mode still negotiates the IPsec SA; the first pings need the pair installed at both ends.
+     */
+    private void awaitTunnel(SallyportDaemon a, SallyportDaemon b) {
+        awaitMatured(a);
+        a.awaitSaPairWith(b);
+    }
+
     private Capture pingBothWaysCaptured() {
         h.captureStart("gw-b", "wan");
         Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
@@ -60,7 +70,7 @@ class SallyportPairTest {
     void dynamicIkeWithoutNatUsesPlainEsp() {
         SallyportDaemon a = BED.daemon("gw-a", "pair-a", GatewayConfig.gwA().render());
         SallyportDaemon b = BED.daemon("gw-b", "pair-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
-        awaitMatured(a);
+        awaitTunnel(a, b);
         Capture c = pingBothWaysCaptured();
         assertTrue(c.rawEsp() >= 20, "plain ESP (IP protocol 50): " + c);
         String pathA = a.cli("show services service-sets").replaceAll("\\s+", " ");
@@ -94,8 +104,8 @@ class SallyportPairTest {
         SallyportDaemon a = BED.daemon("gw-a", "outer-a",
             config.replace(term, term + "ttl 37; tos 40; set-dont-fragment-bit; "));
         // gw-a's ESP leaves through AF_XDP; gw-b's raw sockets leave its wan's packet taps the ESP.
-        BED.daemon("gw-b", "outer-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
-        awaitMatured(a);
+        SallyportDaemon b = BED.daemon("gw-b", "outer-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
+        awaitTunnel(a, b);
         Capture c = pingBothWaysCaptured();
         int fromA = count(c, "src host 192.0.2.1 and ip proto 50");
         int fromAAsSet = count(c, "src host 192.0.2.1 and ip proto 50 and ip[8] = 37 and ip[1] = 40 and ip[6] & 0x40 != 0");
@@ -123,9 +133,9 @@ class SallyportPairTest {
         String termB = "remote-gateway 192.0.2.1; ";
         assertTrue(configA.contains(termA) && configB.contains(termB), configA + configB);
         SallyportDaemon a = BED.daemon("gw-a", "udpouter-a", configA.replace(termA, termA + "ttl 37; tos 40; set-dont-fragment-bit; "));
-        BED.daemon("gw-b", "udpouter-b", configB.replace(termB, termB
+        SallyportDaemon b = BED.daemon("gw-b", "udpouter-b", configB.replace(termB, termB
             + "copy-ttl-from-inner-ip-header; copy-tos-from-inner-ip-header; copy-dont-fragment-bit; "));
-        awaitMatured(a);
+        awaitTunnel(a, b);
         h.captureStart("gw-b", "wan");
         Ping ab = h.ping("host-a", "198.18.2.10", 5, 0.2);
         Harness.Result df = h.inNs("host-b", 20, "ping", "-n", "-c", "5", "-i", "0.2", "-t", "50", "-Q", "0x20", "-M", "do",
@@ -171,7 +181,7 @@ class SallyportPairTest {
         String tag = aggressive ? "v1agg" : "v1main";
         SallyportDaemon a = BED.daemon("gw-a", tag + "-a", ikev1(GatewayConfig.gwA(), aggressive));
         SallyportDaemon b = BED.daemon("gw-b", tag + "-b", ikev1(GatewayConfig.gwB().withEstablish("responder-only"), aggressive));
-        awaitMatured(a);
+        awaitTunnel(a, b);
         pingBothWaysCaptured();
         String showA = a.cli("show services ipsec-vpn ike security-associations");
         String showB = b.cli("show services ipsec-vpn ike security-associations detail");
@@ -200,8 +210,8 @@ class SallyportPairTest {
     void aHostRefusingBpfGetsOneQueuePerDeviceAndTheHandoff() {
         SallyportDaemon a = BED.daemonWithout("gw-a", "nobpf-a", GatewayConfig.gwA().render(), "bpf", "sys_admin");
         // gw-b on its raw sockets, so its wan's packet taps see the ESP of both.
-        BED.daemon("gw-b", "nobpf-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
-        awaitMatured(a);
+        SallyportDaemon b = BED.daemon("gw-b", "nobpf-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
+        awaitTunnel(a, b);
         Capture c = pingBothWaysCaptured();
         assertTrue(c.rawEsp() >= 20, "plain ESP both ways: " + c);
         String sets = a.cli("show services service-sets").replaceAll("\\s+", " ");
@@ -238,11 +248,11 @@ class SallyportPairTest {
         System.out.println("evidence: the unit's privileges: " + String.join(" ", wrapper));
 
         SallyportDaemon a = BED.daemonWrapped("gw-a", "unit-a", GatewayConfig.gwA().render(), wrapper);
-        BED.daemon("gw-b", "unit-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
+        SallyportDaemon b = BED.daemon("gw-b", "unit-b", GatewayConfig.gwB().render(), RAW_SOCKETS);
         String status = h.run(List.of("grep", "-E", "^(Cap(Bnd|Amb)|NoNewPrivs)", "/proc/" + a.pid() + "/status"), Map.of(), 10).stdout()
             + h.run(List.of("prlimit", "--memlock", "--pid", Long.toString(a.pid())), Map.of(), 10).stdout();
         System.out.println("evidence: gw-a's daemon runs with\n" + status);
-        awaitMatured(a);
+        awaitTunnel(a, b);
         Capture c = pingBothWaysCaptured();
         assertTrue(c.rawEsp() >= 20, "plain ESP: " + c);
         String sets = a.cli("show services service-sets").replaceAll("\\s+", " ");
@@ -276,8 +286,8 @@ class SallyportPairTest {
     @Test
     void udpEncapsulateOnPort4565() {
         SallyportDaemon a = BED.daemon("gw-a", "udp-a", GatewayConfig.gwA().withUdpEncapsulate(4565).render());
-        BED.daemon("gw-b", "udp-b", GatewayConfig.gwB().withUdpEncapsulate(4565).render());
-        awaitMatured(a);
+        SallyportDaemon b = BED.daemon("gw-b", "udp-b", GatewayConfig.gwB().withUdpEncapsulate(4565).render());
+        awaitTunnel(a, b);
         Capture c = pingBothWaysCaptured();
         int udp4565 = count(c, "udp port 4565");
         System.out.println("evidence: udp port 4565 packets: " + udp4565);
