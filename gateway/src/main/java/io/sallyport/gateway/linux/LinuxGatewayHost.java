@@ -177,8 +177,8 @@ public final class LinuxGatewayHost implements GatewayHost {
     }
 
     /**
-     * Per local gateway with AF_XDP attached: the frames taken from each receive queue's socket, as
-     * its receiving worker last published them ({@link XdpEspReceivePort#receivedPerQueue}).
+     * Per local gateway with AF_XDP attached: the frames its receiving worker has taken from each
+     * receive queue's socket so far ({@link XdpEspReceivePort#receivedPerQueue}).
      */
     @Override
     public List<String> dataPathCounts() {
