@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sallyport.crypto.EncryptionAlgorithm;
 import io.sallyport.crypto.IntegrityAlgorithm;
+import io.sallyport.packet.TextbookChecksum;
 import java.util.Arrays;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -90,7 +91,7 @@ class TcpMssTest {
         if ((inner[0] & 0xF0) == 0x40) {
             inner[8]++;
             put16(inner, 10, 0);
-            put16(inner, 10, textbookChecksum(inner, 0, 20, 0));
+            put16(inner, 10, TextbookChecksum.of(inner, 0, 20, 0));
         } else {
             inner[7]++;
         }
@@ -119,7 +120,7 @@ class TcpMssTest {
             b[o + 8] = 64;
             b[o + 9] = 6;
             System.arraycopy(new byte[] {10, 0, 0, 1, 10, 0, 1, 2}, 0, b, o + 12, 8);
-            put16(b, o + 10, textbookChecksum(b, o, 20, 0));
+            put16(b, o + 10, TextbookChecksum.of(b, o, 20, 0));
         } else {
             b[o] = 0x60;
             put16(b, o + 4, total - 40);
@@ -142,7 +143,7 @@ class TcpMssTest {
         b[tcp + 13] = (byte) flags;
         put16(b, tcp + 14, 64240);
         System.arraycopy(options, 0, b, tcp + 20, options.length);
-        put16(b, tcp + 16, textbookChecksum(b, tcp, total - ip, pseudoSum(b, o, total - ip)));
+        put16(b, tcp + 16, TextbookChecksum.of(b, tcp, total - ip, pseudoSum(b, o, total - ip)));
         return b;
     }
 
@@ -164,7 +165,7 @@ class TcpMssTest {
     /** The TCP checksum over pseudo-header and segment, field included: 0 when it verifies. */
     private static int tcpChecksumResidue(byte[] p) {
         int tcp = tcpOffset(p);
-        return textbookChecksum(p, tcp, p.length - tcp, pseudoSum(p, 0, p.length - tcp));
+        return TextbookChecksum.of(p, tcp, p.length - tcp, pseudoSum(p, 0, p.length - tcp));
     }
 
     private static int pseudoSum(byte[] p, int ip, int tcpLen) {
@@ -174,21 +175,6 @@ class TcpMssTest {
             sum += u16(p, ip + i);
         }
         return (int) sum;
-    }
-
-    /** RFC 1071 word by word from a starting sum: the complemented folded sum. */
-    private static int textbookChecksum(byte[] b, int off, int len, int start) {
-        long sum = start;
-        for (int i = 0; i + 1 < len; i += 2) {
-            sum += u16(b, off + i);
-        }
-        if ((len & 1) != 0) {
-            sum += (b[off + len - 1] & 0xFF) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xFFFF);
     }
 
     private static int u16(byte[] b, int off) {

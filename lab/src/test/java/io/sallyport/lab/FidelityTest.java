@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sallyport.gateway.runtime.TunnelState;
+import io.sallyport.packet.TextbookChecksum;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -158,7 +159,7 @@ class FidelityTest {
         p[33] = (byte) flags;
         io.sallyport.packet.Bytes.put16(p, 34, 64240);
         System.arraycopy(options, 0, p, 40, options.length);
-        io.sallyport.packet.Bytes.put16(p, 36, wordSum(p, 20, total - 20, pseudoSum(p)) ^ 0xFFFF);
+        io.sallyport.packet.Bytes.put16(p, 36, TextbookChecksum.of(p, 20, total - 20, pseudoSum(p)));
         return p;
     }
 
@@ -169,24 +170,13 @@ class FidelityTest {
     /** The complemented word-by-word sum over pseudo-header and segment: 0 when the TCP checksum verifies. */
     private static int tcpChecksumResidue(byte[] p) {
         int hl = (p[0] & 0x0F) * 4;
-        return wordSum(p, hl, p.length - hl, pseudoSum(p)) ^ 0xFFFF;
+        return TextbookChecksum.of(p, hl, p.length - hl, pseudoSum(p));
     }
 
+    /** The pseudo-header's folded sum (addresses, protocol 6, TCP length), not complemented. */
     private static int pseudoSum(byte[] p) {
         int hl = (p[0] & 0x0F) * 4;
-        return wordSum(p, 12, 8, 6 + p.length - hl);
-    }
-
-    /** RFC 1071's one's-complement sum of big-endian words (even length), folded, not complemented. */
-    private static int wordSum(byte[] b, int off, int len, int start) {
-        long sum = start;
-        for (int i = 0; i < len; i += 2) {
-            sum += io.sallyport.packet.Bytes.u16(b, off + i);
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) sum;
+        return TextbookChecksum.of(p, 12, 8, 6 + p.length - hl) ^ 0xFFFF;
     }
 
     // ---------------------------------------------------------------- #7

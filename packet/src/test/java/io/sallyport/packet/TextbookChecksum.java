@@ -3,13 +3,13 @@ package io.sallyport.packet;
 /**
  * RFC 1071 §4.1 written out word by word, with a starting sum: the complemented one's-complement
  * sum of 16-bit big-endian words. The tests' independent reference for {@link Checksum}, which
- * sums eight bytes per load.
+ * sums eight bytes per load, and for the checksums other modules write (packet's test-jar).
  */
-final class TextbookChecksum {
+public final class TextbookChecksum {
     private TextbookChecksum() {
     }
 
-    static int of(final byte[] b, final int off, final int len, final int start) {
+    public static int of(final byte[] b, final int off, final int len, final int start) {
         long sum = start;
         for (int i = 0; i + 1 < len; i += 2) {
             sum += ((b[off + i] & 0xFF) << 8) | (b[off + i + 1] & 0xFF);
